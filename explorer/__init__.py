@@ -1,0 +1,8 @@
+"""Routine Explorer: map an organisation's people, units, routines, norms and external forces
+as an RDF knowledge graph, see where a proposed change will meet resistance, and why.
+
+The package is layered (each may import only what is to its left):
+``core`` <- ``analysis`` <- ``io``, ``sparql`` <- ``ui``; only ``explorer.ui`` imports Qt.
+"""
+
+__version__ = "0.1.0"

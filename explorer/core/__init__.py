@@ -1,0 +1,1 @@
+"""The Qt-free core: the store, map documents, formats, undoable commands and events."""

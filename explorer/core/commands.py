@@ -1,0 +1,294 @@
+"""Every edit is a :class:`Command`: a diff (quads added, quads removed) and a label.
+
+Commands are built against the current state of a store, so a diff holds only
+what really changes: ``removed`` is present, ``added`` is absent. That makes
+undo exact (apply the inverse) and lets consecutive diffs compose. The
+:class:`CommandStack` keeps them for undo and redo, knows the saved ("clean")
+point, and merges consecutive edits of the same field into one step.
+
+Examples
+--------
+>>> from rdflib import URIRef, Literal, RDF
+>>> from explorer.core.store import EmbeddedStore
+>>> store = EmbeddedStore()
+>>> ward = URIRef("http://example.org/ward-7")
+>>> cmd = add_node(store, ward, URIRef("http://example.org/Unit"), "Ward 7")
+>>> cmd.label
+'Add Ward 7'
+>>> store.apply(added=cmd.added, removed=cmd.removed)
+>>> rename = set_property(store, ward, RDFS.label, Literal("Ward Seven"))
+>>> sorted(str(q[2]) for q in rename.removed), sorted(str(q[2]) for q in rename.added)
+(['Ward 7'], ['Ward Seven'])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Hashable, Iterable
+
+from rdflib import RDF, RDFS, BNode, Literal, URIRef
+
+from .errors import CommandError
+from .store import ANY_GRAPH, Store
+from .terms import DEFAULT_GRAPH, Quad, normalise_quads
+
+
+@dataclass(frozen=True)
+class Command:
+    """A labelled diff. Apply = remove ``removed``, then add ``added``.
+
+    ``merge_key``, when set, lets the stack merge this command into the previous
+    one with the same key (typing in a field makes one undo step, not one per key).
+    """
+
+    label: str
+    added: frozenset = field(default_factory=frozenset)
+    removed: frozenset = field(default_factory=frozenset)
+    merge_key: Hashable | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the command changes nothing."""
+        return not self.added and not self.removed
+
+    def inverse(self) -> Command:
+        """The command that undoes this one."""
+        return Command(f"Undo {self.label}", added=self.removed, removed=self.added)
+
+    def then(self, other: Command, label: str | None = None) -> Command:
+        """The net effect of this command followed by ``other`` as one command."""
+        return Command(
+            label or other.label,
+            added=(self.added - other.removed) | (other.added - self.removed),
+            removed=(self.removed - other.added) | (other.removed - self.added),
+            merge_key=other.merge_key,
+        )
+
+
+def _diff(store: Store, label: str, added: Iterable[Quad], removed: Iterable[Quad], merge_key=None) -> Command:
+    """Make a command whose diff holds only real changes against ``store``."""
+    added_set = normalise_quads(added)
+    removed_set = normalise_quads(removed)
+    both = added_set & removed_set
+    added_set, removed_set = added_set - both, removed_set - both
+    return Command(
+        label,
+        added=frozenset(q for q in added_set if not store.contains(q)),
+        removed=frozenset(q for q in removed_set if store.contains(q)),
+        merge_key=merge_key,
+    )
+
+
+def _check_subject(node) -> None:
+    if not isinstance(node, (URIRef, BNode)):
+        raise CommandError(f"A node must be identified by an IRI or blank node, not {node!r}.")
+
+
+def _check_predicate(predicate) -> None:
+    if not isinstance(predicate, URIRef):
+        raise CommandError(f"A property must be an IRI, not {predicate!r}.")
+
+
+def _check_value(value) -> None:
+    if not isinstance(value, (URIRef, BNode, Literal)):
+        raise CommandError(f"A value must be an IRI, blank node or literal, not {value!r} ({type(value).__name__}).")
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def add_node(store: Store, node: URIRef, kind: URIRef, label: str | None = None, *, graph=DEFAULT_GRAPH) -> Command:
+    """Add ``node`` typed ``kind`` with an optional ``rdfs:label``.
+
+    Examples
+    --------
+    >>> from explorer.core.store import EmbeddedStore
+    >>> cmd = add_node(EmbeddedStore(), URIRef("http://e/n"), URIRef("http://e/Routine"), "Handover")
+    >>> len(cmd.added), cmd.label
+    (2, 'Add Handover')
+    """
+    _check_subject(node)
+    _check_value(kind)
+    quads = [(node, RDF.type, kind, graph)]
+    if label is not None:
+        quads.append((node, RDFS.label, Literal(label), graph))
+    return _diff(store, f"Add {_short(label or node)}", quads, [])
+
+
+def _description(store: Store, node, graph, seen: set) -> list[Quad]:
+    """The node's own quads plus, recursively, those of blank nodes it points to."""
+    quads = list(store.quads(node, None, None, graph))
+    seen.add(node)
+    for _, _, obj, _ in list(quads):
+        if isinstance(obj, BNode) and obj not in seen:
+            quads.extend(_description(store, obj, graph, seen))
+    return quads
+
+
+def remove_node(store: Store, node, *, graph=DEFAULT_GRAPH, label: str | None = None) -> Command:
+    """Remove ``node``: its statements, those of blank nodes it owns, and every tie pointing at it.
+
+    Examples
+    --------
+    >>> from explorer.core.store import EmbeddedStore
+    >>> store = EmbeddedStore()
+    >>> n = URIRef("http://e/n")
+    >>> c = add_node(store, n, URIRef("http://e/Unit"), "ICU"); store.apply(added=c.added)
+    >>> len(remove_node(store, n).removed)
+    2
+    """
+    _check_subject(node)
+    quads = _description(store, node, graph, set())
+    quads.extend(store.quads(None, None, node, graph))
+    if not quads:
+        raise CommandError(f"There is no node {node} in the map to remove.")
+    return _diff(store, f"Delete {_short(label or node)}", [], quads)
+
+
+def set_property(store: Store, subject, predicate: URIRef, value, *, graph=DEFAULT_GRAPH, label: str | None = None) -> Command:
+    """Replace every value of ``predicate`` on ``subject`` with ``value``.
+
+    Consecutive sets of the same field merge into one undo step.
+    """
+    _check_subject(subject)
+    _check_predicate(predicate)
+    _check_value(value)
+    old = list(store.quads(subject, predicate, None, graph))
+    return _diff(
+        store,
+        label or f"Set {_short(predicate.split('#')[-1].rsplit('/', 1)[-1])}",
+        [(subject, predicate, value, graph)],
+        old,
+        merge_key=("set", subject, predicate, graph),
+    )
+
+
+def unset_property(store: Store, subject, predicate: URIRef, value=None, *, graph=DEFAULT_GRAPH, label: str | None = None) -> Command:
+    """Remove ``predicate`` from ``subject`` (only ``value`` if given)."""
+    _check_subject(subject)
+    _check_predicate(predicate)
+    old = list(store.quads(subject, predicate, value, graph))
+    return _diff(store, label or f"Clear {_short(predicate.split('#')[-1].rsplit('/', 1)[-1])}", [], old)
+
+
+def add_tie(store: Store, subject, predicate: URIRef, obj, *, graph=DEFAULT_GRAPH, label: str | None = None) -> Command:
+    """Add the statement ``subject predicate obj`` (a tie between two nodes, or a value)."""
+    _check_subject(subject)
+    _check_predicate(predicate)
+    _check_value(obj)
+    return _diff(store, label or "Add tie", [(subject, predicate, obj, graph)], [])
+
+
+def remove_tie(store: Store, subject, predicate: URIRef, obj, *, graph=DEFAULT_GRAPH, label: str | None = None) -> Command:
+    """Remove the statement ``subject predicate obj``."""
+    _check_subject(subject)
+    _check_predicate(predicate)
+    _check_value(obj)
+    return _diff(store, label or "Remove tie", [], [(subject, predicate, obj, graph)])
+
+
+def diff(store: Store, label: str, *, added: Iterable[Quad] = (), removed: Iterable[Quad] = ()) -> Command:
+    """A command from arbitrary quads, trimmed to what really changes (used by imports and updates)."""
+    return _diff(store, label, added, removed)
+
+
+def compose(label: str, commands: Iterable[Command]) -> Command:
+    """Several commands, applied in order, as one undo step.
+
+    Each command must have been built against the state the previous ones leave;
+    :meth:`explorer.core.document.MapDocument.batch` does that for you.
+    """
+    result = Command(label)
+    for command in commands:
+        result = result.then(command, label=label)
+    return Command(label, added=result.added, removed=result.removed)
+
+
+class CommandStack:
+    """Undo and redo over commands, with a clean (saved) point and merging.
+
+    Examples
+    --------
+    >>> stack = CommandStack()
+    >>> stack.push(Command("a", added=frozenset({1})))
+    >>> stack.push(Command("b", added=frozenset({2})))
+    >>> stack.undo().label, stack.undo_text, stack.redo_text
+    ('b', 'a', 'b')
+    """
+
+    def __init__(self) -> None:
+        self._commands: list[Command] = []
+        self._index = 0
+        self._clean: int | None = 0
+
+    @property
+    def commands(self) -> tuple[Command, ...]:
+        """All commands, done and undone (for the history view)."""
+        return tuple(self._commands)
+
+    @property
+    def index(self) -> int:
+        """How many commands are currently applied."""
+        return self._index
+
+    @property
+    def is_clean(self) -> bool:
+        """True when the applied commands are exactly those of the saved state."""
+        return self._clean == self._index
+
+    def set_clean(self) -> None:
+        """Mark the current state as saved."""
+        self._clean = self._index
+
+    def can_undo(self) -> bool:
+        return self._index > 0
+
+    def can_redo(self) -> bool:
+        return self._index < len(self._commands)
+
+    @property
+    def undo_text(self) -> str | None:
+        return self._commands[self._index - 1].label if self.can_undo() else None
+
+    @property
+    def redo_text(self) -> str | None:
+        return self._commands[self._index].label if self.can_redo() else None
+
+    def push(self, command: Command) -> None:
+        """Record a command that has just been applied; discards the redo branch."""
+        if self._clean is not None and self._clean > self._index:
+            self._clean = None  # the saved state was on the discarded branch
+        del self._commands[self._index :]
+        top = self._commands[-1] if self._commands else None
+        if (
+            top is not None
+            and command.merge_key is not None
+            and top.merge_key == command.merge_key
+            and self._clean != self._index
+        ):
+            self._commands[-1] = top.then(command)
+            return
+        self._commands.append(command)
+        self._index += 1
+
+    def undo(self) -> Command:
+        """Step back; returns the command whose inverse the caller must apply."""
+        if not self.can_undo():
+            raise CommandError("There is nothing to undo.")
+        self._index -= 1
+        return self._commands[self._index]
+
+    def redo(self) -> Command:
+        """Step forward; returns the command the caller must apply again."""
+        if not self.can_redo():
+            raise CommandError("There is nothing to redo.")
+        self._index += 1
+        return self._commands[self._index - 1]
+
+    def clear(self) -> None:
+        """Forget all history (the current state becomes the clean one)."""
+        self._commands.clear()
+        self._index = 0
+        self._clean = 0

@@ -1,0 +1,490 @@
+"""The open map: its dataset, file, format, prefixes, base IRI, undo stack and safety nets.
+
+A map is one RDF dataset in a :class:`~explorer.core.store.Store`:
+
+- the **map graph** (the store's default graph): what the user drew, and what
+  Turtle holds when saved;
+- the **ontology graph** (:data:`ONTOLOGY_GRAPH`), read-only, loaded from
+  ``ontology/*.ttl`` and never saved with the map;
+- any other named graphs (derived analysis runs, or graphs that came with a
+  TriG/N-Quads file), saved only in formats that hold datasets.
+
+The data changes only through :meth:`MapDocument.execute` with a
+:class:`~explorer.core.commands.Command`, so undo, the dirty state, the autosave
+journal and (later) a remote store all see the same diffs.
+
+Examples
+--------
+>>> import os, tempfile
+>>> os.environ["ROUTINE_EXPLORER_DATA_DIR"] = tempfile.mkdtemp()
+>>> from rdflib import URIRef
+>>> doc = MapDocument.new(with_ontology=False)
+>>> ward = doc.mint_iri(URIRef("https://w3id.org/routine-explorer/ns#Unit"), "Ward 7")
+>>> doc.execute(add_node(doc.store, ward, URIRef("https://w3id.org/routine-explorer/ns#Unit"), "Ward 7"))
+>>> doc.dirty, doc.stack.undo_text
+(True, 'Add Ward 7')
+>>> doc.undo(); doc.dirty
+False
+>>> doc.close()
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import re
+import uuid
+from pathlib import Path
+from typing import Iterator
+
+from rdflib import RDF, Literal, URIRef
+from rdflib.namespace import DCTERMS, VOID, XSD
+
+from . import events as ev
+from .atomic_file import atomic_write
+from .commands import Command, CommandStack, add_node, compose, diff
+from .errors import CommandError, ExplorerError, FormatError, SaveError
+from .journal import Journal, MapLock, Recovery, map_key, read_journal
+from .rdf_formats import FORMATS, Progress, RdfFormat, format_by_name, format_for_path
+from .resources import ontology_files
+from .store import EmbeddedStore, Store
+from .terms import DEFAULT_GRAPH
+
+#: The named graph holding the read-only ontology and SKOS schemes.
+ONTOLOGY_GRAPH = URIRef("https://w3id.org/routine-explorer/graph/ontology")
+
+#: Prefixes offered to every map; a saved file binds only those it uses.
+STANDARD_PREFIXES: dict[str, str] = {
+    "rx": "https://w3id.org/routine-explorer/ns#",
+    "org": "http://www.w3.org/ns/org#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dct": "http://purl.org/dc/terms/",
+    "void": "http://rdfs.org/ns/void#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+
+def _slug(text: str, limit: int = 32) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+    return slug[:limit].strip("-") or "node"
+
+
+class MapDocument:
+    """One open map. Create with :meth:`new` or :meth:`open`; never construct directly.
+
+    Attributes
+    ----------
+    store : Store
+        Where the quads are.
+    path : Path or None
+        The file the map was opened from or last saved to.
+    format : RdfFormat or None
+        The format of that file.
+    prefixes : dict
+        Prefix bindings offered when saving (the file's own plus the standard ones).
+    stack : CommandStack
+        Undo history.
+    events : EventBus
+        Publishes :class:`~explorer.core.events.GraphChanged` and friends.
+    pending_recovery : Recovery or None
+        Unsaved edits left by a crashed copy of the app, found when the map was
+        opened; apply with :meth:`recover` or drop with :meth:`discard_recovery`.
+    content_sha256 : str or None
+        Hash of the file content as last read or written.
+    """
+
+    def __init__(self, store: Store, *, path: Path | None, format: RdfFormat | None, prefixes: dict[str, str], editing: bool) -> None:
+        self.store = store
+        self.path = path
+        self.format = format
+        self.prefixes = dict(prefixes)
+        self.stack = CommandStack()
+        self.events = ev.EventBus()
+        self.editing = editing
+        self.pending_recovery: Recovery | None = None
+        self.content_sha256: str | None = None
+        self.declared_prefixes: dict[str, str] = {}
+        self._lock: MapLock | None = None
+        self._journal: Journal | None = None
+        self._batch: list[Command] | None = None
+        self._closed = False
+
+    # ----------------------------------------------------------------- creation
+    @classmethod
+    def new(
+        cls,
+        *,
+        base_iri: str | None = None,
+        title: str = "Untitled map",
+        with_ontology: bool = True,
+        editing: bool = True,
+        _journal_key: str | None = None,
+    ) -> MapDocument:
+        """A new, empty map with a map description (title, creation date, base IRI).
+
+        Parameters
+        ----------
+        base_iri : str, optional
+            Namespace for new nodes (``void:uriSpace``). Without one, nodes get
+            ``urn:uuid:`` IRIs, which are unique and never need renaming.
+        """
+        doc = cls(EmbeddedStore(), path=None, format=None, prefixes=STANDARD_PREFIXES, editing=editing)
+        if with_ontology:
+            doc._load_ontology()
+        description = URIRef(base_iri.rstrip("/#")) if base_iri else URIRef(f"urn:uuid:{uuid.uuid4()}")
+        quads = [
+            (description, RDF.type, VOID.Dataset, DEFAULT_GRAPH),
+            (description, DCTERMS.title, Literal(title), DEFAULT_GRAPH),
+            (description, DCTERMS.created, Literal(dt.date.today().isoformat(), datatype=XSD.date), DEFAULT_GRAPH),
+        ]
+        if base_iri:
+            quads.append((description, VOID.uriSpace, Literal(base_iri), DEFAULT_GRAPH))
+            doc.prefixes.setdefault("map", base_iri)
+        doc.store.apply(added=quads)
+        if editing:
+            doc._claim(_journal_key or map_key(None))
+        return doc
+
+    @classmethod
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        format: RdfFormat | str | None = None,
+        progress: Progress | None = None,
+        editing: bool = True,
+        with_ontology: bool = True,
+        store_dir: str | Path | None = None,
+    ) -> MapDocument:
+        """Read a map from a file into a new document.
+
+        Nothing else changes if this fails: the caller's open map stays as it was.
+
+        Parameters
+        ----------
+        path : path
+            Turtle, TriG, N-Triples, N-Quads, JSON-LD or RDF/XML, optionally gzipped.
+        format : RdfFormat or str, optional
+            Forces the format; otherwise the extension, then the content decides.
+        progress : callable, optional
+            ``progress(bytes_done, bytes_total)``; raise
+            :class:`~explorer.core.errors.OperationCancelled` in it to cancel.
+        editing : bool
+            Take the file's lock and journal edits (the app does); the CLI's
+            read-only commands pass ``False``.
+        with_ontology : bool
+            Load the ontology graph as well.
+        store_dir : path, optional
+            Keep the quads on disk in this (new or empty) folder, for big maps.
+
+        Raises
+        ------
+        FormatError
+            The file is malformed (names file, line, column and reason) or unsafe.
+        MapLockedError
+            Another running copy has the map open for editing.
+        """
+        path = Path(path)
+        fmt = format_by_name(format) if isinstance(format, str) else format
+        lock = None
+        if editing:
+            lock = MapLock(map_key(path), path)
+            lock.acquire()
+        try:
+            if store_dir is not None and Path(store_dir).exists() and any(Path(store_dir).iterdir()):
+                raise ExplorerError(f"The store folder {store_dir} is not empty; choose a new or empty folder.")
+            store = EmbeddedStore(store_dir)
+            result = store.load(path, format=fmt, progress=progress)
+            doc = cls(store, path=path, format=result.format, prefixes={**STANDARD_PREFIXES, **result.prefixes}, editing=editing)
+            doc.content_sha256 = result.sha256
+            doc.declared_prefixes = dict(result.prefixes)
+            if with_ontology:
+                doc._load_ontology()
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        if editing:
+            doc._lock = lock
+            doc._journal = Journal(lock.key)
+            doc.pending_recovery = read_journal(lock.key)
+        return doc
+
+    @classmethod
+    def recover_untitled(cls, recovery: Recovery, *, with_ontology: bool = True) -> MapDocument:
+        """Rebuild a never-saved map from the journal its crashed app left behind."""
+        doc = cls.new(base_iri=recovery.base_iri, title="Recovered map", with_ontology=with_ontology, _journal_key=recovery.key)
+        doc.pending_recovery = recovery
+        doc.recover()
+        return doc
+
+    def _claim(self, key: str) -> None:
+        self._lock = MapLock(key, self.path)
+        self._lock.acquire()
+        self._journal = Journal(key)
+
+    def _load_ontology(self) -> None:
+        for file in ontology_files():
+            self.store.load(file, graph=ONTOLOGY_GRAPH)
+
+    # --------------------------------------------------------------- properties
+    @property
+    def dirty(self) -> bool:
+        """Unsaved changes exist (false again after undoing back to the saved state)."""
+        return not self.stack.is_clean
+
+    @property
+    def title(self) -> str:
+        """The map's title (``dct:title`` of its description), else the file name."""
+        for _, _, title, _ in self._description_quads(DCTERMS.title):
+            return str(title)
+        return self.path.stem if self.path else "Untitled map"
+
+    @property
+    def base_iri(self) -> str | None:
+        """The namespace new nodes are minted in (``void:uriSpace``), if the map sets one."""
+        for _, _, space, _ in self._description_quads(VOID.uriSpace):
+            return str(space)
+        return None
+
+    def _description_quads(self, predicate) -> Iterator:
+        for description, _, _, _ in self.store.quads(None, RDF.type, VOID.Dataset):
+            yield from self.store.quads(description, predicate, None)
+
+    def mint_iri(self, kind: URIRef, label: str | None = None) -> URIRef:
+        """A new, unused IRI for a node of ``kind``: ``{base}{kind}/{label}-{id}`` or ``urn:uuid:…``.
+
+        IRIs are minted once and never change, whatever happens to the label.
+        """
+        base = self.base_iri
+        while True:
+            if base:
+                kind_slug = _slug(re.split(r"[#/]", str(kind).rstrip("/#"))[-1])
+                iri = URIRef(f"{base}{kind_slug}/{_slug(label or kind_slug, 24)}-{uuid.uuid4().hex[:8]}")
+            else:
+                iri = URIRef(f"urn:uuid:{uuid.uuid4()}")
+            if next(iter(self.store.quads(iri)), None) is None and next(iter(self.store.quads(None, None, iri)), None) is None:
+                return iri
+
+    def used_prefixes(self) -> dict[str, str]:
+        """The prefixes worth writing: the file's own and the standard ones, one name per namespace."""
+        seen: dict[str, str] = {}
+        for name, namespace in self.prefixes.items():
+            if namespace not in seen.values() and name not in seen:
+                seen[name] = namespace
+        return seen
+
+    # ------------------------------------------------------------------ editing
+    def execute(self, command: Command) -> None:
+        """Apply ``command`` and put it on the undo stack (inside :meth:`batch`, collect it)."""
+        self._check_open()
+        if command.is_empty:
+            return
+        self.store.apply(added=command.added, removed=command.removed)
+        if self._batch is not None:
+            self._batch.append(command)
+            return
+        self._record(command.label, command.added, command.removed)
+        was_dirty = self.dirty
+        self.stack.push(command)
+        self._changed(command.added, command.removed, was_dirty)
+
+    def undo(self) -> None:
+        """Revert the last command."""
+        self._check_open()
+        was_dirty = self.dirty
+        command = self.stack.undo()
+        self.store.apply(added=command.removed, removed=command.added)
+        self._record(f"Undo {command.label}", command.removed, command.added)
+        self._changed(command.removed, command.added, was_dirty)
+
+    def redo(self) -> None:
+        """Apply again the last undone command."""
+        self._check_open()
+        was_dirty = self.dirty
+        command = self.stack.redo()
+        self.store.apply(added=command.added, removed=command.removed)
+        self._record(f"Redo {command.label}", command.added, command.removed)
+        self._changed(command.added, command.removed, was_dirty)
+
+    @contextlib.contextmanager
+    def batch(self, label: str) -> Iterator[None]:
+        """Group the commands executed inside into one undo step; roll them back on error.
+
+        Each command inside is built against the state the previous ones left.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> os.environ["ROUTINE_EXPLORER_DATA_DIR"] = tempfile.mkdtemp()
+        >>> doc = MapDocument.new(with_ontology=False)
+        >>> with doc.batch("Add team"):
+        ...     for name in ("Ana", "Ben"):
+        ...         doc.execute(add_node(doc.store, doc.mint_iri(URIRef("http://e/Person"), name), URIRef("http://e/Person"), name))
+        >>> len(doc.stack.commands), doc.stack.undo_text
+        (1, 'Add team')
+        >>> doc.close()
+        """
+        if self._batch is not None:
+            raise CommandError("Batches cannot be nested.")
+        self._batch = []
+        try:
+            yield
+        except BaseException:
+            done, self._batch = self._batch, None
+            for command in reversed(done):
+                self.store.apply(added=command.removed, removed=command.added)
+            raise
+        done, self._batch = self._batch, None
+        combined = compose(label, done)
+        if not combined.is_empty:
+            self._record(combined.label, combined.added, combined.removed)
+            was_dirty = self.dirty
+            self.stack.push(combined)
+            self._changed(combined.added, combined.removed, was_dirty)
+
+    def _record(self, label: str, added, removed) -> None:
+        if self._journal is None:
+            return
+        if not self._journal.active:
+            self._journal.start(map_path=self.path, base_sha256=self.content_sha256, base_iri=self.base_iri)
+        self._journal.record(label, added, removed)
+
+    def _changed(self, added, removed, was_dirty: bool) -> None:
+        self.events.publish(ev.GraphChanged(frozenset(added), frozenset(removed)))
+        self.events.publish(ev.StackChanged(self.stack.undo_text, self.stack.redo_text))
+        if was_dirty != self.dirty:
+            self.events.publish(ev.DirtyChanged(self.dirty))
+
+    # ----------------------------------------------------------------- recovery
+    def recover(self) -> None:
+        """Apply the pending recovered edits as one undoable command, "Recover unsaved changes"."""
+        recovery = self.pending_recovery
+        if recovery is None:
+            raise CommandError("There are no unsaved changes to recover for this map.")
+        net = compose("Recover unsaved changes", (Command(label, added=a, removed=r) for label, a, r in recovery.edits))
+        command = diff(self.store, "Recover unsaved changes", added=net.added, removed=net.removed)
+        self.pending_recovery = None
+        recovery.discard()
+        if self._journal is not None:
+            self._journal.close(delete=True)
+        self.execute(command)
+
+    def discard_recovery(self) -> None:
+        """Give up the pending recovered edits and delete their journal."""
+        if self.pending_recovery is not None:
+            self.pending_recovery.discard()
+            self.pending_recovery = None
+
+    # ------------------------------------------------------------------- saving
+    def saved_graphs(self, fmt: RdfFormat) -> list:
+        """The graphs a save in ``fmt`` writes; refuses a format that would drop named graphs."""
+        extra = [g for g in self.store.graph_names() if g != ONTOLOGY_GRAPH]
+        if extra and not fmt.holds_datasets:
+            names = ", ".join(f"<{g}>" for g in extra[:3]) + (" …" if len(extra) > 3 else "")
+            raise SaveError(
+                f"This map has {len(extra)} named graph(s) besides the map ({names}); {fmt.label} holds one graph. "
+                "Save as TriG or N-Quads to keep them."
+            )
+        return [DEFAULT_GRAPH, *extra]
+
+    def serialize(self, fmt: RdfFormat | str) -> bytes:
+        """The map (without the ontology graph) as bytes in ``fmt``."""
+        fmt = format_by_name(fmt) if isinstance(fmt, str) else fmt
+        return self.store.dump(fmt, graphs=self.saved_graphs(fmt), prefixes=self.used_prefixes())
+
+    def save(self) -> None:
+        """Write the map back to its file, atomically."""
+        if self.path is None:
+            raise SaveError("This map has not been saved yet: choose a file name (Save As).")
+        self.save_as(self.path, self.format)
+
+    def save_as(self, path: str | Path, format: RdfFormat | str | None = None) -> None:
+        """Write the map to ``path`` atomically and make it the map's file.
+
+        The format comes from ``format``, else the extension. Saving under a new
+        name takes that file's lock first, so it cannot overwrite a map another
+        copy of the app has open.
+        """
+        self._check_open()
+        path = Path(path)
+        fmt = format_by_name(format) if isinstance(format, str) else format
+        fmt = fmt or format_for_path(path)
+        if fmt is None:
+            raise SaveError(f"Cannot tell the format from the name {path.name}; use one of {', '.join(f.extension for f in FORMATS.values())}.")
+        data = self.serialize(fmt)
+        new_lock = None
+        moving = self.path is None or Path(path).resolve() != Path(self.path).resolve()
+        if self.editing and moving:
+            new_lock = MapLock(map_key(path), path)
+            new_lock.acquire()
+        try:
+            atomic_write(path, data)
+        except BaseException:
+            if new_lock is not None:
+                new_lock.release()
+            raise
+        if new_lock is not None:
+            if self._journal is not None:
+                self._journal.close(delete=True)
+            if self._lock is not None:
+                self._lock.release()
+            self._lock, self._journal = new_lock, Journal(new_lock.key)
+        self.path, self.format = path, fmt
+        self.content_sha256 = hashlib.sha256(data).hexdigest()
+        was_dirty = self.dirty
+        self.stack.set_clean()
+        if self._journal is not None:
+            self._journal.close(delete=True)
+        self.events.publish(ev.DocumentSaved(path))
+        if was_dirty:
+            self.events.publish(ev.DirtyChanged(False))
+
+    def revert(self, progress: Progress | None = None) -> None:
+        """Throw away unsaved changes and read the file again (the history is cleared)."""
+        self._check_open()
+        if self.path is None:
+            raise ExplorerError("This map has never been saved, so there is nothing to revert to.")
+        fresh = EmbeddedStore()
+        result = fresh.load(self.path, format=self.format, progress=progress)
+        if any(g == ONTOLOGY_GRAPH for g in self.store.graph_names()):
+            for file in ontology_files():
+                fresh.load(file, graph=ONTOLOGY_GRAPH)
+        self.store = fresh
+        self.content_sha256 = result.sha256
+        was_dirty = self.dirty
+        self.stack.clear()
+        if self._journal is not None:
+            self._journal.close(delete=True)
+        self.events.publish(ev.DocumentReloaded())
+        if was_dirty:
+            self.events.publish(ev.DirtyChanged(False))
+
+    def close(self) -> None:
+        """Release the file's lock and delete the journal (call after the user chose to save or discard)."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._journal is not None:
+            self._journal.close(delete=True)
+        if self._lock is not None:
+            self._lock.release()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ExplorerError("This map has been closed.")
+
+    def __enter__(self) -> MapDocument:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+__all__ = ["MapDocument", "ONTOLOGY_GRAPH", "STANDARD_PREFIXES", "add_node", "FormatError"]

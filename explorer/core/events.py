@@ -1,0 +1,81 @@
+"""A tiny publish/subscribe bus, so the core can tell views what changed without knowing them.
+
+Examples
+--------
+>>> bus = EventBus()
+>>> seen = []
+>>> unsubscribe = bus.subscribe(DirtyChanged, seen.append)
+>>> bus.publish(DirtyChanged(dirty=True))
+>>> seen
+[DirtyChanged(dirty=True)]
+>>> unsubscribe()
+>>> bus.publish(DirtyChanged(dirty=False))
+>>> len(seen)
+1
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from .terms import Quad
+
+
+@dataclass(frozen=True)
+class GraphChanged:
+    """Quads were added to and removed from the map, as one step."""
+
+    added: frozenset[Quad]
+    removed: frozenset[Quad]
+
+
+@dataclass(frozen=True)
+class DirtyChanged:
+    """The map went from saved to unsaved or back (undoing to the saved state counts)."""
+
+    dirty: bool
+
+
+@dataclass(frozen=True)
+class DocumentSaved:
+    """The map was written to ``path``."""
+
+    path: Path
+
+
+@dataclass(frozen=True)
+class StackChanged:
+    """The undo stack changed: ``undo_text``/``redo_text`` are the labels now on offer."""
+
+    undo_text: str | None
+    redo_text: str | None
+
+
+class EventBus:
+    """Delivers each published event to the callbacks subscribed to its type."""
+
+    def __init__(self) -> None:
+        self._subscribers: dict[type, list[Callable[[Any], None]]] = defaultdict(list)
+
+    def subscribe(self, event_type: type, callback: Callable[[Any], None]) -> Callable[[], None]:
+        """Call ``callback(event)`` for each event of ``event_type``; returns an unsubscribe function."""
+        self._subscribers[event_type].append(callback)
+
+        def unsubscribe() -> None:
+            if callback in self._subscribers[event_type]:
+                self._subscribers[event_type].remove(callback)
+
+        return unsubscribe
+
+    def publish(self, event: object) -> None:
+        """Deliver ``event`` to its subscribers, in the order they subscribed."""
+        for callback in list(self._subscribers.get(type(event), ())):
+            callback(event)
+
+
+@dataclass(frozen=True)
+class DocumentReloaded:
+    """The whole map was replaced (revert): views should rebuild from the store."""

@@ -1,0 +1,96 @@
+"""A summary of a map: how big it is, what kinds of node it holds, which prefixes it binds.
+
+Examples
+--------
+>>> import os, tempfile
+>>> os.environ["ROUTINE_EXPLORER_DATA_DIR"] = tempfile.mkdtemp()
+>>> from explorer.core.document import MapDocument
+>>> doc = MapDocument.new(with_ontology=False, editing=False)
+>>> summarise(doc).triples
+3
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from rdflib import URIRef
+
+from .terms import DEFAULT_GRAPH
+
+
+@dataclass(frozen=True)
+class KindCount:
+    """How many nodes of one kind (``rdf:type``) the map holds."""
+
+    kind: str
+    label: str | None
+    nodes: int
+
+
+@dataclass(frozen=True)
+class MapSummary:
+    """What ``routine-explorer info`` prints."""
+
+    file: str | None
+    format: str | None
+    title: str
+    triples: int
+    nodes: int
+    kinds: tuple[KindCount, ...]
+    named_graphs: tuple[str, ...]
+    prefixes: dict[str, str]
+    """The prefixes the file itself declares."""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def as_text(self) -> str:
+        lines = [
+            f"map:      {self.title}",
+            f"file:     {self.file or '(not saved)'}" + (f" ({self.format})" if self.format else ""),
+            f"triples:  {self.triples:,}",
+            f"nodes:    {self.nodes:,}",
+        ]
+        if self.named_graphs:
+            lines.append(f"graphs:   {len(self.named_graphs)} named graph(s) besides the map")
+        lines.append("nodes by kind:")
+        width = max((len(k.label or k.kind) for k in self.kinds), default=0)
+        for k in self.kinds:
+            name = k.label or k.kind
+            lines.append(f"  {name:<{width}}  {k.nodes:>9,}" + (f"  <{k.kind}>" if k.label else ""))
+        if not self.kinds:
+            lines.append("  (no typed nodes)")
+        lines.append("prefixes:")
+        for name, namespace in sorted(self.prefixes.items()):
+            lines.append(f"  {name + ':':<10} <{namespace}>")
+        return "\n".join(lines)
+
+
+_KINDS = """
+SELECT ?kind (COUNT(DISTINCT ?node) AS ?n) WHERE { ?node a ?kind } GROUP BY ?kind ORDER BY DESC(?n) STR(?kind)
+"""
+_LABEL = """
+SELECT ?kind ?label WHERE { GRAPH ?g { ?kind <http://www.w3.org/2000/01/rdf-schema#label> ?label } }
+ORDER BY DESC(LANGMATCHES(LANG(?label), "en")) LIMIT 1
+"""
+_NODES = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def summarise(doc) -> MapSummary:
+    """Summarise the map graph of ``doc`` (labels of kinds come from the ontology graph when loaded)."""
+    store = doc.store
+    kinds = []
+    for kind, count in store.query(_KINDS).rows:
+        label_rows = store.query(_LABEL, bindings={"kind": kind}).rows if isinstance(kind, URIRef) else ()
+        kinds.append(KindCount(str(kind), str(label_rows[0][1]) if label_rows else None, int(count)))
+    return MapSummary(
+        file=str(doc.path) if doc.path else None,
+        format=doc.format.label if doc.format else None,
+        title=doc.title,
+        triples=store.count(DEFAULT_GRAPH),
+        nodes=int(store.query(_NODES).rows[0][0]),
+        kinds=tuple(kinds),
+        named_graphs=tuple(str(g) for g in store.graph_names() if str(g) != "https://w3id.org/routine-explorer/graph/ontology"),
+        prefixes=dict(doc.declared_prefixes),
+    )

@@ -1,0 +1,231 @@
+"""Where a map's quads live, behind one interface.
+
+:class:`Store` is what the rest of the code may rely on: apply a diff, read by
+quad pattern, run SPARQL, load and dump documents. :class:`EmbeddedStore` is
+Oxigraph in this process, in memory or on disk in a folder (for big maps). A
+remote SPARQL 1.1 backend can implement the same interface, which is why the
+document changes data only through :meth:`Store.apply` and reads only by
+pattern or query.
+
+Terms crossing this boundary are rdflib terms with plain literals normalised
+(see :mod:`explorer.core.terms`).
+
+Examples
+--------
+>>> from rdflib import URIRef, Literal
+>>> store = EmbeddedStore()
+>>> a, label = URIRef("http://example.org/a"), URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+>>> store.apply(added=[(a, label, Literal("Ward 7"), DEFAULT_GRAPH)])
+>>> [q[2] for q in store.quads(a)]
+[rdflib.term.Literal('Ward 7')]
+>>> store.count()
+1
+"""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import pyoxigraph as ox
+import rdflib
+from oxrdflib import OxigraphStore as _OxRdflibStore
+from rdflib import Variable
+
+from . import rdf_formats
+from .errors import QueryError
+from .netguard import no_network
+from .rdf_formats import LoadResult, Progress, RdfFormat
+from .terms import DEFAULT_GRAPH, Quad, from_ox, from_ox_quad, to_ox, to_ox_graph, to_ox_quad
+
+ANY_GRAPH = object()
+"""Pass as ``graph`` to read or count across every graph."""
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A SPARQL result: ``kind`` is ``"select"``, ``"ask"`` or ``"graph"`` (CONSTRUCT/DESCRIBE)."""
+
+    kind: str
+    variables: tuple[str, ...] = ()
+    rows: tuple[tuple, ...] = ()
+    boolean: bool | None = None
+    triples: tuple[tuple, ...] = ()
+
+
+class Store(abc.ABC):
+    """The interface every backend offers."""
+
+    @abc.abstractmethod
+    def apply(self, *, added: Iterable[Quad] = (), removed: Iterable[Quad] = ()) -> None:
+        """Remove ``removed`` then add ``added``, as one step."""
+
+    @abc.abstractmethod
+    def quads(self, s=None, p=None, o=None, graph=DEFAULT_GRAPH) -> Iterator[Quad]:
+        """Quads matching a pattern (``None`` is a wildcard; ``graph=ANY_GRAPH`` reads all graphs)."""
+
+    @abc.abstractmethod
+    def count(self, graph=DEFAULT_GRAPH) -> int:
+        """Number of quads in ``graph`` (``ANY_GRAPH`` for all)."""
+
+    @abc.abstractmethod
+    def graph_names(self) -> list:
+        """The named graphs present (the default graph is always there and not listed)."""
+
+    @abc.abstractmethod
+    def clear(self, graph=ANY_GRAPH) -> None:
+        """Remove every quad of ``graph`` (``ANY_GRAPH`` empties the store)."""
+
+    @abc.abstractmethod
+    def load(self, source, *, format: RdfFormat | None = None, graph=None, progress: Progress | None = None, name: str | None = None) -> LoadResult:
+        """Read a document (path or bytes) into the store."""
+
+    @abc.abstractmethod
+    def dump(self, fmt: RdfFormat, *, graphs: Sequence, prefixes: dict[str, str] | None = None) -> bytes:
+        """Serialise ``graphs`` (graph names, :data:`DEFAULT_GRAPH` first if wanted) as ``fmt``."""
+
+    @abc.abstractmethod
+    def query(self, sparql: str, *, bindings: dict | None = None, union_default_graph: bool = False, prefixes: dict[str, str] | None = None) -> QueryResult:
+        """Run a SPARQL query; values are bound through ``bindings`` (never pasted into the text)."""
+
+    def contains(self, quad: Quad) -> bool:
+        """Whether the store holds ``quad``."""
+        s, p, o, g = quad
+        return next(iter(self.quads(s, p, o, g)), None) is not None
+
+    def as_rdflib(self, graph=DEFAULT_GRAPH) -> rdflib.Graph:
+        """A read-only rdflib :class:`~rdflib.Graph` over one graph, for rdflib-based tools."""
+        result = rdflib.Graph()
+        for s, p, o, _ in self.quads(graph=graph):
+            result.add((s, p, o))
+        return result
+
+
+class _ReadOnlyNormalisingStore(_OxRdflibStore):
+    """oxrdflib's rdflib store over our Oxigraph store, read-only, with plain literals normalised."""
+
+    def add(self, *args, **kwargs):  # noqa: D401 - rdflib API
+        raise TypeError("this view is read-only: change a map through commands")
+
+    addN = remove = add  # noqa: N815
+
+    def triples(self, triple_pattern, context=None):
+        for (s, p, o), ctxs in super().triples(triple_pattern, context):
+            if isinstance(o, rdflib.Literal) and o.datatype == rdflib.XSD.string and not o.language:
+                o = rdflib.Literal(str(o))
+            yield (s, p, o), ctxs
+
+
+class EmbeddedStore(Store):
+    """Oxigraph in this process.
+
+    Parameters
+    ----------
+    path : Path, optional
+        A folder for an on-disk store (for maps too big for memory); in memory if omitted.
+    """
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        self._ox = ox.Store(str(path)) if path is not None else ox.Store()
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The underlying :class:`pyoxigraph.Store`, for bulk work that must stay native."""
+        return self._ox
+
+    def apply(self, *, added: Iterable[Quad] = (), removed: Iterable[Quad] = ()) -> None:
+        # Convert everything first so a bad term fails before anything changes.
+        ox_removed = [to_ox_quad(q) for q in removed]
+        ox_added = [to_ox_quad(q) for q in added]
+        for quad in ox_removed:
+            self._ox.remove(quad)
+        if ox_added:
+            self._ox.extend(ox_added)
+
+    def _pattern(self, s, p, o, graph):
+        return (
+            None if s is None else to_ox(s),
+            None if p is None else to_ox(p),
+            None if o is None else to_ox(o),
+            None if graph is ANY_GRAPH else to_ox_graph(graph),
+        )
+
+    def quads(self, s=None, p=None, o=None, graph=DEFAULT_GRAPH) -> Iterator[Quad]:
+        for quad in self._ox.quads_for_pattern(*self._pattern(s, p, o, graph)):
+            yield from_ox_quad(quad)
+
+    def contains(self, quad: Quad) -> bool:
+        return to_ox_quad(quad) in self._ox
+
+    def count(self, graph=DEFAULT_GRAPH) -> int:
+        if graph is ANY_GRAPH:
+            return len(self._ox)
+        result = self._ox.query(
+            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+            default_graph=to_ox_graph(graph),
+        )
+        return int(next(iter(result))["n"].value)
+
+    def graph_names(self) -> list:
+        return [from_ox(g) for g in self._ox.named_graphs()]
+
+    def clear(self, graph=ANY_GRAPH) -> None:
+        if graph is ANY_GRAPH:
+            self._ox.clear()
+        else:
+            self._ox.clear_graph(to_ox_graph(graph))
+
+    def load(self, source, *, format: RdfFormat | None = None, graph=None, progress: Progress | None = None, name: str | None = None) -> LoadResult:
+        return rdf_formats.load_into(
+            self._ox,
+            source,
+            format=format,
+            to_graph=None if graph is None else to_ox_graph(graph),
+            progress=progress,
+            name=name,
+        )
+
+    def dump(self, fmt: RdfFormat, *, graphs: Sequence, prefixes: dict[str, str] | None = None) -> bytes:
+        graphs = list(graphs)
+        if not fmt.holds_datasets:
+            if graphs != [DEFAULT_GRAPH]:
+                raise ValueError(f"{fmt.label} holds one graph; got {graphs!r}")
+            return rdf_formats.serialize_quads(None, fmt, store=self._ox, prefixes=prefixes)
+
+        def chained():
+            for g in graphs:
+                yield from self._ox.quads_for_pattern(None, None, None, to_ox_graph(g))
+
+        return rdf_formats.serialize_quads(chained(), fmt, prefixes=prefixes)
+
+    def query(self, sparql: str, *, bindings: dict | None = None, union_default_graph: bool = False, prefixes: dict[str, str] | None = None) -> QueryResult:
+        substitutions = {ox.Variable(str(k)): to_ox(v) for k, v in (bindings or {}).items()}
+        with no_network("running a query"):
+            try:
+                result = self._ox.query(
+                    sparql,
+                    use_default_graph_as_union=union_default_graph,
+                    substitutions=substitutions or None,
+                    prefixes=prefixes,
+                )
+            except SyntaxError as err:
+                raise QueryError(f"SPARQL syntax error: {err}") from None
+            except (RuntimeError, ValueError) as err:
+                raise QueryError(f"The query could not run: {err}") from None
+            if isinstance(result, bool):
+                return QueryResult("ask", boolean=result)
+            if isinstance(result, ox.QuerySolutions):
+                names = tuple(v.value for v in result.variables)
+                rows = tuple(tuple(None if t is None else from_ox(t) for t in solution) for solution in result)
+                return QueryResult("select", variables=names, rows=rows)
+            return QueryResult("graph", triples=tuple((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in result))
+
+    def as_rdflib(self, graph=DEFAULT_GRAPH) -> rdflib.Graph:
+        """A live, read-only rdflib view over one graph (through oxrdflib, no copy)."""
+        return rdflib.Graph(store=_ReadOnlyNormalisingStore(store=self._ox), identifier=graph)
+
+
+__all__ = ["ANY_GRAPH", "DEFAULT_GRAPH", "EmbeddedStore", "QueryResult", "Store", "Variable"]
