@@ -1,0 +1,43 @@
+"""The layers hold: Qt only in explorer.ui, and each layer imports only those below it."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_import_linter_contracts_are_kept():
+    lint = shutil.which("lint-imports") or str(Path(sys.executable).parent / "lint-imports")
+    proc = subprocess.run([lint, "--no-cache"], cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "broken" in proc.stdout and "0 broken" in proc.stdout
+
+
+def test_qt_contract_covers_every_package_but_the_ui():
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    contract = next(c for c in config["tool"]["importlinter"]["contracts"] if c["name"] == "Only explorer.ui imports Qt")
+    packages = {f"explorer.{p.name}" for p in (REPO / "explorer").iterdir() if (p / "__init__.py").exists()}
+    assert set(contract["source_modules"]) == packages - {"explorer.ui"}
+
+
+def test_no_qt_import_outside_ui_even_inside_functions():
+    offenders = []
+    for path in (REPO / "explorer").rglob("*.py"):
+        if "ui" in path.relative_to(REPO / "explorer").parts[:1]:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            if any(n.split(".")[0] in ("PySide6", "shiboken6") for n in names):
+                offenders.append(str(path.relative_to(REPO)))
+    assert offenders == []
+
+
+def test_core_commands_run_without_qt_loaded():
+    code = "import sys, explorer.cli, explorer.core.document, explorer.core.info; assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt loaded'"
+    subprocess.run([sys.executable, "-c", code], check=True)
