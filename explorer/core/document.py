@@ -18,6 +18,7 @@ Examples
 >>> import os, tempfile
 >>> os.environ["ROUTINE_EXPLORER_DATA_DIR"] = tempfile.mkdtemp()
 >>> from rdflib import URIRef
+>>> from explorer.core.commands import add_node
 >>> doc = MapDocument.new(with_ontology=False)
 >>> ward = doc.mint_iri(URIRef("https://w3id.org/routine-explorer/ns#Unit"), "Ward 7")
 >>> doc.execute(add_node(doc.store, ward, URIRef("https://w3id.org/routine-explorer/ns#Unit"), "Ward 7"))
@@ -43,8 +44,8 @@ from rdflib.namespace import DCTERMS, VOID, XSD
 
 from . import events as ev
 from .atomic_file import atomic_write
-from .commands import Command, CommandStack, add_node, compose, diff
-from .errors import CommandError, ExplorerError, FormatError, SaveError
+from .commands import Command, CommandStack, compose, diff
+from .errors import CommandError, ExplorerError, SaveError
 from .journal import Journal, MapLock, Recovery, map_key, read_journal
 from .rdf_formats import FORMATS, Progress, RdfFormat, format_by_name, format_for_path
 from .resources import ontology_files
@@ -323,6 +324,7 @@ class MapDocument:
         --------
         >>> import os, tempfile
         >>> os.environ["ROUTINE_EXPLORER_DATA_DIR"] = tempfile.mkdtemp()
+        >>> from explorer.core.commands import add_node
         >>> doc = MapDocument.new(with_ontology=False)
         >>> with doc.batch("Add team"):
         ...     for name in ("Ana", "Ben"):
@@ -487,4 +489,4 @@ class MapDocument:
         self.close()
 
 
-__all__ = ["MapDocument", "ONTOLOGY_GRAPH", "STANDARD_PREFIXES", "add_node", "FormatError"]
+__all__ = ["MapDocument", "ONTOLOGY_GRAPH", "STANDARD_PREFIXES"]

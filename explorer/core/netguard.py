@@ -46,11 +46,18 @@ _BLOCKED_EVENTS = frozenset(
 )
 
 _guard: contextvars.ContextVar[str | None] = contextvars.ContextVar("routine_explorer_no_network", default=None)
+_files_guard: contextvars.ContextVar[str | None] = contextvars.ContextVar("routine_explorer_no_files", default=None)
 _installed = False
 
 
 def _hook(event: str, args: tuple) -> None:
-    if event in _BLOCKED_EVENTS:
+    if event == "open":
+        activity = _files_guard.get()
+        if activity is not None:
+            raise NetworkBlockedError(
+                f"Blocked an attempt to open {args[0]!s} while {activity}: a map file may not pull in other files."
+            )
+    elif event in _BLOCKED_EVENTS:
         activity = _guard.get()
         if activity is not None:
             target = args[1] if event == "socket.connect" and len(args) > 1 else (args[0] if args else "")
@@ -72,17 +79,22 @@ def install() -> None:
 
 
 @contextlib.contextmanager
-def no_network(activity: str) -> Iterator[None]:
+def no_network(activity: str, *, block_files: bool = False) -> Iterator[None]:
     """Refuse network connections, URL opens and subprocesses inside the block.
 
     Parameters
     ----------
     activity : str
         What is being done, for the error message (e.g. ``"reading map.ttl"``).
+    block_files : bool
+        Also refuse opening files (for a parse whose input is already open, so
+        that a document cannot make the parser read another file).
     """
     install()
     token = _guard.set(activity)
+    files_token = _files_guard.set(activity if block_files else None)
     try:
         yield
     finally:
+        _files_guard.reset(files_token)
         _guard.reset(token)

@@ -26,6 +26,7 @@ import gzip
 import hashlib
 import io
 import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -126,13 +127,21 @@ def sniff(head: bytes) -> RdfFormat | None:
     if not lines:
         return None
     first = lines[0]
-    if re.match(r"(@prefix|@base|prefix\s|base\s)", first, re.IGNORECASE) or re.match(r"[\w-]*:[\w-]", first):
-        return FORMATS["trig"]
     if first.startswith(("<", "_:")):
-        if all(ln.endswith(".") and not ln.endswith(("; .", ";")) for ln in lines[:20] if not ln.startswith("#")):
+        # Only content whose every sampled line is a whole N-Quads statement is read as N-Quads;
+        # anything else that starts like it (Turtle with "a", numbers, ";") is TriG's.
+        sample = lines[:50] if len(text) < len(head) or len(lines) <= 50 else lines[:-1][:50]
+        if all(_NQUADS_LINE.fullmatch(ln) for ln in sample):
             return FORMATS["nquads"]
         return FORMATS["trig"]
+    if re.match(r"(@prefix|@base|prefix\s|base\s)", first, re.IGNORECASE) or re.match(r"[\w-]*:[\w-]", first):
+        return FORMATS["trig"]
     return None
+
+
+_NQ_TERM = r'(<[^<>"{}|^`\\\s]*>|_:[^\s<>"]+)'
+_NQ_LITERAL = r'"([^"\\\n\r]|\\.)*"(@[A-Za-z]+(-[A-Za-z0-9]+)*|\^\^<[^<>"{}|^`\\\s]*>)?'
+_NQUADS_LINE = re.compile(rf"{_NQ_TERM}\s*<[^<>\s]*>\s*({_NQ_TERM}|{_NQ_LITERAL})(\s*{_NQ_TERM})?\s*\.\s*(#.*)?")
 
 
 def screen_xml(head: bytes, *, path: str) -> None:
@@ -144,9 +153,11 @@ def screen_xml(head: bytes, *, path: str) -> None:
     """
     text = _decode_head(head)
     i, n = 0, len(text)
-    while i < n:
+    while i < n:  # noqa: SIM113 - walks the prolog grammar
         while i < n and text[i] in " \t\r\n\ufeff":
             i += 1
+        if i >= n:
+            break
         if text.startswith("<?", i):
             end = text.find("?>", i + 2)
             i = n if end < 0 else end + 2
@@ -163,17 +174,43 @@ def screen_xml(head: bytes, *, path: str) -> None:
             )
         else:
             return
-    if re.search(r"<!(DOCTYPE|ENTITY)", text, re.IGNORECASE):
-        raise UnsafeInputError("the XML declares a document type (<!DOCTYPE or <!ENTITY)", path=path)
+    # The prolog did not end within ``head``: the caller passes more, or refuses.
+    raise _PrologTooLong
+
+
+class _PrologTooLong(Exception):
+    """The XML prolog did not end within the bytes screened."""
+
+
+def _screen_xml_stream(stream, *, path: str, limit: int = 1024 * 1024) -> None:
+    """Screen the whole XML prolog, reading as far as it goes (it is usually a few lines)."""
+    stream.seek(0)
+    head = b""
+    while True:
+        chunk = stream.read(_HEAD_BYTES)
+        head += chunk
+        try:
+            screen_xml(head, path=path)
+            return
+        except _PrologTooLong:
+            if not chunk:
+                return  # the document ended inside its prolog: the parser reports that
+            if len(head) > limit:
+                raise UnsafeInputError(
+                    "the XML has more than 1 MiB of comments or space before its root element, "
+                    "too much to check for entity declarations",
+                    path=path,
+                ) from None
 
 
 class _Reader(io.RawIOBase):
     """A binary stream that hashes what it reads and reports progress (which may cancel)."""
 
-    def __init__(self, raw, total: int, progress: Progress | None) -> None:
+    def __init__(self, raw, total: int, progress: Progress | None, position: Callable[[], int] | None = None) -> None:
         self._raw = raw
         self._total = total
         self._progress = progress
+        self._position = position  # bytes of the file consumed, when it differs from bytes read (gzip)
         self.done = 0
         self.digest = hashlib.sha256()
 
@@ -197,17 +234,38 @@ class _Reader(io.RawIOBase):
             self.done += len(data)
             self.digest.update(data)
             if self._progress is not None:
-                self._progress(self.done, self._total)
+                self._progress(self._position() if self._position else self.done, self._total)
 
 
 @dataclass(frozen=True)
 class LoadResult:
-    """What reading a document found, besides its quads."""
+    """What reading a document found, besides its quads.
+
+    ``typed_literal_quads`` holds the quads whose object is an XSD-typed literal
+    a store may rewrite to a canonical form (see :class:`~explorer.core.store.EmbeddedStore`).
+    """
 
     format: RdfFormat
     prefixes: dict[str, str]
     sha256: str
     quads: int
+    typed_literal_quads: tuple = ()
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+# Datatypes whose lexical form a store keeps exactly as written.
+_VERBATIM_TYPES = frozenset({_XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString", _XSD + "anyURI"})
+
+
+def _watch_typed_literals(quads, found: list):
+    literal = ox.Literal
+    for quad in quads:
+        obj = quad.object
+        if type(obj) is literal:
+            datatype = obj.datatype.value
+            if datatype not in _VERBATIM_TYPES and datatype.startswith(_XSD):
+                found.append(quad)
+        yield quad
 
 
 def _open_binary(path: Path):
@@ -221,7 +279,7 @@ def _open_binary(path: Path):
 
 def _syntax_error(err: SyntaxError, name: str, fmt: RdfFormat, guessed: bool) -> FormatError:
     message = str(err)
-    reason = re.sub(r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: ", "", message)
+    reason = re.sub(r"^Parser error (at|between) line \d+ (column \d+|between columns \d+ and \d+)( and line \d+ column \d+)?: ", "", message)
     reason = re.sub(r" \(line \d+\)$", "", reason)
     if "LoadDocumentCallback" in message:
         return UnsafeInputError(
@@ -281,18 +339,24 @@ def load_into(
             data = gzip.decompress(data)
         head, total = data[:_HEAD_BYTES], len(data)
         stream, closer = io.BytesIO(data), None
+        position = None
     else:
         path = Path(source)
         label = name or str(path)
         if not path.is_file():
             raise FormatError("no such file" if not path.exists() else "not a file", path=label)
         stream, closer = _open_binary(path)
-        head = stream.read(_HEAD_BYTES)
-        stream.seek(0)
+        position = closer.tell if stream is not closer else None
         total = path.stat().st_size
         if base_iri is None:
             base_iri = path.resolve().as_uri()
     try:
+        try:
+            if closer is not None:
+                head = stream.read(_HEAD_BYTES)
+                stream.seek(0)
+        except (OSError, EOFError, zlib.error) as err:
+            raise FormatError(f"could not read the file: {err}", path=label) from None
         guessed = False
         fmt = format or (None if isinstance(source, (bytes, bytearray)) else format_for_path(source))
         if fmt is None:
@@ -305,30 +369,44 @@ def load_into(
                     path=label,
                 )
         if fmt.name == "rdfxml":
-            screen_xml(head, path=label)
-        reader = _Reader(stream, total, progress)
+            _screen_xml_stream(stream, path=label)
+            stream.seek(0)
+        reader = _Reader(stream, total, progress, position)
         try:
-            with no_network(f"reading {label}"):
+            with no_network(f"reading {label}", block_files=True):
                 parser = ox.parse(
                     io.BufferedReader(reader, buffer_size=1 << 20),
                     format=fmt.ox_format,
                     base_iri=base_iri,
                 )
                 before = len(store)
+                typed: list = []
+                quads = parser
                 if to_graph is not None and not fmt.holds_datasets:
-                    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, to_graph) for q in parser)
-                else:
-                    store.bulk_extend(parser)
+                    quads = (ox.Quad(q.subject, q.predicate, q.object, to_graph) for q in parser)
+                store.bulk_extend(_watch_typed_literals(quads, typed))
                 count = len(store) - before
         except SyntaxError as err:
             raise _syntax_error(err, label, fmt, guessed) from None
         except UnicodeDecodeError as err:
             raise FormatError(f"the file is not valid UTF-8 ({err.reason})", path=label) from None
-        except (OSError, EOFError, gzip.BadGzipFile) as err:
+        except MemoryError as err:
+            raise FormatError(
+                f"a single value in the file is larger than the parser can hold ({err}); "
+                "values of more than 16 MiB cannot be read",
+                path=label,
+            ) from None
+        except (OSError, EOFError, zlib.error) as err:
             if isinstance(err, FileNotFoundError):
                 raise FormatError("no such file", path=label) from None
             raise FormatError(f"could not read the file: {err}", path=label) from None
-        return LoadResult(format=fmt, prefixes=dict(parser.prefixes), sha256=reader.digest.hexdigest(), quads=count)
+        return LoadResult(
+            format=fmt,
+            prefixes=dict(parser.prefixes),
+            sha256=reader.digest.hexdigest(),
+            quads=count,
+            typed_literal_quads=tuple(typed),
+        )
     finally:
         if closer is not None:
             closer.close()
@@ -366,10 +444,14 @@ def serialize_quads(
 ) -> bytes:
     """Serialise to bytes: from ``store``'s default graph for graph formats, else from ``quads``."""
     prefixes = dict(prefixes or {})
-    if not fmt.holds_datasets and store is not None:
+    if quads is None and store is not None:
         data = store.dump(format=fmt.ox_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
     else:
-        data = ox.serialize(quads if quads is not None else [], format=fmt.ox_format, prefixes=prefixes)
+        triples = quads if fmt.holds_datasets else (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+        data = ox.serialize(triples, format=fmt.ox_format, prefixes=prefixes)
     if fmt.name in ("turtle", "trig"):
         data = drop_unused_prefixes(data, prefixes)
+    elif fmt.name == "rdfxml":
+        # XML parsers turn a raw CR into LF (XML 1.0, 2.11); a character reference survives.
+        data = data.replace(b"\r", b"&#13;")
     return data

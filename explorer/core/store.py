@@ -25,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import abc
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
@@ -33,12 +34,23 @@ import pyoxigraph as ox
 import rdflib
 from oxrdflib import OxigraphStore as _OxRdflibStore
 from rdflib import Variable
+from rdflib.plugins.stores.memory import Memory
 
 from . import rdf_formats
 from .errors import QueryError
 from .netguard import no_network
 from .rdf_formats import LoadResult, Progress, RdfFormat
 from .terms import DEFAULT_GRAPH, Quad, from_ox, from_ox_quad, to_ox, to_ox_graph, to_ox_quad
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+# Lexical forms Oxigraph keeps as they are (its canonical forms), checked without a store round trip.
+_CANONICAL = {
+    _XSD + "integer": re.compile(r"0|-?[1-9][0-9]*"),
+    _XSD + "decimal": re.compile(r"0|-?[1-9][0-9]*|-?(0|[1-9][0-9]*)\.[0-9]*[1-9]"),
+    _XSD + "boolean": re.compile(r"true|false"),
+    _XSD + "date": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+}
 
 ANY_GRAPH = object()
 """Pass as ``graph`` to read or count across every graph."""
@@ -96,11 +108,29 @@ class Store(abc.ABC):
         return next(iter(self.quads(s, p, o, g)), None) is not None
 
     def as_rdflib(self, graph=DEFAULT_GRAPH) -> rdflib.Graph:
-        """A read-only rdflib :class:`~rdflib.Graph` over one graph, for rdflib-based tools."""
-        result = rdflib.Graph()
+        """A read-only rdflib :class:`~rdflib.Graph` over one graph (a copy), for rdflib-based tools."""
+        memory = _FrozenMemory()
+        result = rdflib.Graph(store=memory)
         for s, p, o, _ in self.quads(graph=graph):
             result.add((s, p, o))
+        memory.frozen = True
         return result
+
+
+class _FrozenMemory(Memory):
+    """rdflib's memory store, refusing changes once filled."""
+
+    frozen = False
+
+    def add(self, *args, **kwargs):
+        if self.frozen:
+            raise TypeError("this view is read-only: change a map through commands")
+        return super().add(*args, **kwargs)
+
+    def remove(self, *args, **kwargs):
+        if self.frozen:
+            raise TypeError("this view is read-only: change a map through commands")
+        return super().remove(*args, **kwargs)
 
 
 class _ReadOnlyNormalisingStore(_OxRdflibStore):
@@ -121,6 +151,13 @@ class _ReadOnlyNormalisingStore(_OxRdflibStore):
 class EmbeddedStore(Store):
     """Oxigraph in this process.
 
+    Oxigraph stores numbers and booleans by value: ``"01"^^xsd:integer`` comes
+    back as ``"1"`` and ``"0"^^xsd:nonNegativeInteger`` as ``"0"^^xsd:integer``.
+    Values compare the same in SPARQL, but the data would change on a round
+    trip (OWL cardinalities must stay ``xsd:nonNegativeInteger``). So the store
+    remembers the literals it rewrote, keyed both ways, and hands back (and
+    saves) what was written; queries see the canonical value.
+
     Parameters
     ----------
     path : Path, optional
@@ -130,6 +167,31 @@ class EmbeddedStore(Store):
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else None
         self._ox = ox.Store(str(path)) if path is not None else ox.Store()
+        self._written: dict[ox.Quad, ox.Quad] = {}  # canonical quad in the store -> quad as written
+        self._stored: dict[ox.Quad, ox.Quad] = {}  # quad as written -> canonical quad in the store
+        self._scratch = ox.Store()
+
+    def _remember_rewritten(self, quads) -> None:
+        """Record the quads Oxigraph stored in another form than written."""
+        for quad in quads:
+            literal = quad.object
+            pattern = _CANONICAL.get(literal.datatype.value)
+            if pattern is not None and pattern.fullmatch(literal.value):
+                continue  # already in canonical form: stored as written
+            # Store lookups compare by value, so ask a scratch store for the form it keeps.
+            self._scratch.add(quad)
+            (canonical,) = list(self._scratch)
+            self._scratch.clear()
+            if canonical != quad and canonical.object.datatype is not None:
+                if canonical.object.value != literal.value or canonical.object.datatype != literal.datatype:
+                    self._written[canonical] = quad
+                    self._stored[quad] = canonical
+
+    def _as_stored(self, quad: ox.Quad) -> ox.Quad:
+        return self._stored.get(quad, quad) if self._stored else quad
+
+    def _as_written(self, quad: ox.Quad) -> ox.Quad:
+        return self._written.get(quad, quad) if self._written else quad
 
     @property
     def oxigraph(self) -> ox.Store:
@@ -141,9 +203,13 @@ class EmbeddedStore(Store):
         ox_removed = [to_ox_quad(q) for q in removed]
         ox_added = [to_ox_quad(q) for q in added]
         for quad in ox_removed:
-            self._ox.remove(quad)
+            stored = self._as_stored(quad)
+            self._ox.remove(stored)
+            if stored is not quad:
+                del self._stored[quad], self._written[stored]
         if ox_added:
             self._ox.extend(ox_added)
+            self._remember_rewritten(q for q in ox_added if type(q.object) is ox.Literal and q.object.datatype.value != _XSD_STRING)
 
     def _pattern(self, s, p, o, graph):
         return (
@@ -154,11 +220,14 @@ class EmbeddedStore(Store):
         )
 
     def quads(self, s=None, p=None, o=None, graph=DEFAULT_GRAPH) -> Iterator[Quad]:
-        for quad in self._ox.quads_for_pattern(*self._pattern(s, p, o, graph)):
-            yield from_ox_quad(quad)
+        subject, predicate, obj, graph_name = self._pattern(s, p, o, graph)
+        if obj is not None and self._stored:
+            obj = next((c.object for w, c in self._stored.items() if w.object == obj), obj)
+        for quad in self._ox.quads_for_pattern(subject, predicate, obj, graph_name):
+            yield from_ox_quad(self._as_written(quad))
 
     def contains(self, quad: Quad) -> bool:
-        return to_ox_quad(quad) in self._ox
+        return self._as_stored(to_ox_quad(quad)) in self._ox
 
     def count(self, graph=DEFAULT_GRAPH) -> int:
         if graph is ANY_GRAPH:
@@ -175,11 +244,16 @@ class EmbeddedStore(Store):
     def clear(self, graph=ANY_GRAPH) -> None:
         if graph is ANY_GRAPH:
             self._ox.clear()
+            self._written.clear()
+            self._stored.clear()
         else:
-            self._ox.clear_graph(to_ox_graph(graph))
+            name = to_ox_graph(graph)
+            self._ox.clear_graph(name)
+            for canonical in [c for c in self._written if c.graph_name == name]:
+                del self._stored[self._written.pop(canonical)]
 
     def load(self, source, *, format: RdfFormat | None = None, graph=None, progress: Progress | None = None, name: str | None = None) -> LoadResult:
-        return rdf_formats.load_into(
+        result = rdf_formats.load_into(
             self._ox,
             source,
             format=format,
@@ -187,17 +261,20 @@ class EmbeddedStore(Store):
             progress=progress,
             name=name,
         )
+        self._remember_rewritten(result.typed_literal_quads)
+        return result
 
     def dump(self, fmt: RdfFormat, *, graphs: Sequence, prefixes: dict[str, str] | None = None) -> bytes:
         graphs = list(graphs)
-        if not fmt.holds_datasets:
-            if graphs != [DEFAULT_GRAPH]:
-                raise ValueError(f"{fmt.label} holds one graph; got {graphs!r}")
+        if not fmt.holds_datasets and graphs != [DEFAULT_GRAPH]:
+            raise ValueError(f"{fmt.label} holds one graph; got {graphs!r}")
+        if not fmt.holds_datasets and not self._written:
             return rdf_formats.serialize_quads(None, fmt, store=self._ox, prefixes=prefixes)
 
         def chained():
             for g in graphs:
-                yield from self._ox.quads_for_pattern(None, None, None, to_ox_graph(g))
+                for quad in self._ox.quads_for_pattern(None, None, None, to_ox_graph(g)):
+                    yield self._as_written(quad)
 
         return rdf_formats.serialize_quads(chained(), fmt, prefixes=prefixes)
 
@@ -224,7 +301,10 @@ class EmbeddedStore(Store):
             return QueryResult("graph", triples=tuple((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in result))
 
     def as_rdflib(self, graph=DEFAULT_GRAPH) -> rdflib.Graph:
-        """A live, read-only rdflib view over one graph (through oxrdflib, no copy)."""
+        """A read-only rdflib view over one graph: live through oxrdflib, or a copy when
+        the store holds literals it rewrote (the view must show them as written)."""
+        if self._written:
+            return super().as_rdflib(graph)
         return rdflib.Graph(store=_ReadOnlyNormalisingStore(store=self._ox), identifier=graph)
 
 

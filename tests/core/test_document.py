@@ -191,3 +191,23 @@ def test_query_binds_values_instead_of_pasting_them(map_file):
     result = doc.store.query("SELECT ?s ?label WHERE { ?s ?p ?label }", bindings={"label": Literal("ICU")})
     assert result.rows == ((URIRef("http://example.org/icu"), Literal("ICU")),)
     assert doc.store.count() == 5
+
+
+def test_a_parse_cannot_open_other_files(tmp_path):
+    """Inside a parse the audit hook refuses file opens (the input is already open)."""
+    import rdflib
+
+    from explorer.core.errors import NetworkBlockedError
+    from explorer.core.netguard import no_network
+
+    secret = tmp_path / "context.jsonld"
+    secret.write_text('{"@context": {"name": "http://example.org/name"}}', encoding="utf-8")
+    document = '{"@context": "%s", "@id": "http://example.org/a", "name": "x"}' % secret.as_uri()
+    with no_network("reading test.jsonld", block_files=True):
+        with pytest.raises(Exception) as err:
+            rdflib.Graph().parse(data=document, format="json-ld")
+    assert isinstance(err.value, NetworkBlockedError) or "Blocked" in str(err.value)
+    with no_network("reading x", block_files=True):
+        with pytest.raises(NetworkBlockedError, match="open"):
+            open(secret, "rb")
+    assert open(secret, "rb").read()  # outside the block, files open as usual

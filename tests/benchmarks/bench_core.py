@@ -1,0 +1,168 @@
+"""Benchmark the core: open a map, run a GROUP BY query, save it as Turtle.
+
+Each figure is printed beside the same work done by pyoxigraph directly (the
+target: within 2x) and by rdflib's default in-memory store (the baseline most
+RDF tools in Python use), all measured in this run, on the same generated
+files. Each system runs in its own process so its peak memory can be reported.
+
+Usage::
+
+    python tests/benchmarks/bench_core.py --sizes 10000 100000 1000000 [--skip-rdflib-above 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+QUERY = "SELECT ?kind (COUNT(?s) AS ?n) WHERE { ?s a ?kind } GROUP BY ?kind"
+
+
+def _warm_up(system: str, out_dir: Path) -> None:
+    """Do the same work once on a tiny file, so one-time start-up costs are not timed."""
+    tiny = out_dir / f"warm-{system}.nt"
+    tiny.write_text("<http://e/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e/K> .\n", encoding="utf-8")
+    if system == "explorer":
+        from explorer.core.document import MapDocument
+
+        doc = MapDocument.open(tiny, editing=False)
+        doc.store.query(QUERY)
+        doc.save_as(out_dir / "warm-explorer.ttl")
+    elif system == "pyoxigraph":
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        store.bulk_load(path=str(tiny), format=ox.RdfFormat.N_TRIPLES)
+        list(store.query(QUERY))
+        store.dump(str(out_dir / "warm-ox.ttl"), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph())
+    else:
+        import rdflib
+
+        graph = rdflib.Graph().parse(tiny)
+        list(graph.query(QUERY))
+        graph.serialize(destination=str(out_dir / "warm-rdflib.ttl"), format="turtle", encoding="utf-8")
+
+
+def _worker(system: str, source: Path, out_dir: Path) -> dict:
+    os.environ.setdefault("ROUTINE_EXPLORER_DATA_DIR", str(out_dir / "state"))
+    _warm_up(system, out_dir)
+    timings: dict[str, float] = {}
+    if system == "explorer":
+        from explorer.core.document import MapDocument
+
+        start = time.perf_counter()
+        doc = MapDocument.open(source, editing=False)
+        timings["open"] = time.perf_counter() - start
+        start = time.perf_counter()
+        rows = doc.store.query(QUERY).rows
+        timings["query"] = time.perf_counter() - start
+        start = time.perf_counter()
+        doc.save_as(out_dir / "explorer.ttl")
+        timings["save_turtle"] = time.perf_counter() - start
+        triples = doc.store.count()
+    elif system == "pyoxigraph":
+        import pyoxigraph as ox
+
+        start = time.perf_counter()
+        store = ox.Store()
+        store.bulk_load(path=str(source), format=ox.RdfFormat.from_extension(source.suffix.lstrip(".")))
+        timings["open"] = time.perf_counter() - start
+        start = time.perf_counter()
+        rows = list(store.query(QUERY))
+        timings["query"] = time.perf_counter() - start
+        start = time.perf_counter()
+        store.dump(str(out_dir / "pyoxigraph.ttl"), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph())
+        timings["save_turtle"] = time.perf_counter() - start
+        triples = len(store)
+    elif system == "rdflib":
+        import rdflib
+
+        start = time.perf_counter()
+        graph = rdflib.Graph()
+        graph.parse(source)
+        timings["open"] = time.perf_counter() - start
+        start = time.perf_counter()
+        rows = list(graph.query(QUERY))
+        timings["query"] = time.perf_counter() - start
+        start = time.perf_counter()
+        graph.serialize(destination=str(out_dir / "rdflib.ttl"), format="turtle", encoding="utf-8")
+        timings["save_turtle"] = time.perf_counter() - start
+        triples = len(graph)
+    else:
+        raise SystemExit(f"unknown system {system}")
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"system": system, "triples": triples, "rows": len(rows), "peak_mb": peak_kb / 1024, **timings}
+
+
+def _run(system: str, source: Path, out_dir: Path) -> dict:
+    proc = subprocess.run(
+        [sys.executable, __file__, "--worker", system, str(source), str(out_dir)],
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"{system} on {source.name} failed:\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _dataset(triples: int, seed: int, fmt: str) -> Path:
+    sys.path.insert(0, str(HERE))
+    import synthetic
+
+    DATA.mkdir(exist_ok=True)
+    nt = DATA / f"org-{triples}-seed{seed}.nt"
+    if not nt.exists():
+        synthetic.write(nt, triples, seed)
+    if fmt == "nt":
+        return nt
+    ttl = nt.with_suffix(".ttl")
+    if not ttl.exists():
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
+        store.dump(str(ttl), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes={"rx": "https://w3id.org/routine-explorer/ns#", "s": "https://example.org/synthetic/"})
+    return ttl
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Benchmark open / GROUP BY query / save as Turtle.")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--formats", nargs="+", default=["nt", "ttl"], choices=["nt", "ttl"])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--skip-rdflib-above", type=int, default=10**9, help="rdflib takes minutes at 1M triples")
+    args = parser.parse_args()
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; each system in its own process\n")
+    header = f"{'file':<26}{'figure':<13}{'explorer':>10}{'pyoxigraph':>12}{'ratio':>7}{'rdflib':>10}{'ratio':>8}"
+    print(header)
+    print("-" * len(header))
+    for size in args.sizes:
+        for fmt in args.formats:
+            source = _dataset(size, args.seed, fmt)
+            with tempfile.TemporaryDirectory() as tmp:
+                ours = _run("explorer", source, Path(tmp))
+                ox_ = _run("pyoxigraph", source, Path(tmp))
+                rd = _run("rdflib", source, Path(tmp)) if size <= args.skip_rdflib_above else None
+            assert ours["rows"] == ox_["rows"] and (rd is None or rd["rows"] == ours["rows"])
+            for figure in ("open", "query", "save_turtle"):
+                rd_txt = f"{rd[figure]:>9.3f}s{rd[figure] / ours[figure]:>7.1f}x" if rd else f"{'skipped':>10}{'':>8}"
+                print(f"{source.name:<26}{figure:<13}{ours[figure]:>9.3f}s{ox_[figure]:>11.3f}s{ours[figure] / ox_[figure]:>6.2f}x{rd_txt}")
+            rd_mem = f"{rd['peak_mb']:>8.0f}MB{rd['peak_mb'] / ours['peak_mb']:>7.1f}x" if rd else f"{'skipped':>10}{'':>8}"
+            print(f"{source.name:<26}{'peak memory':<13}{ours['peak_mb']:>8.0f}MB{ox_['peak_mb']:>10.0f}MB{ours['peak_mb'] / ox_['peak_mb']:>6.2f}x{rd_mem}")
+    print("\nratio columns: explorer / pyoxigraph (target <= 2x), and rdflib / explorer (how much faster than the baseline)")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+        print(json.dumps(_worker(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))))
+    else:
+        main()
