@@ -56,14 +56,20 @@ def atomic_write(path: str | Path, data: bytes, *, compress: bool | None = None)
                 handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(temp_name, mode)
+        # mkstemp creates the file private (0600); a new map gets the usual mode for new files.
+        os.chmod(temp_name, mode if mode is not None else 0o666 & ~_umask())
         os.replace(temp_name, path)
     except OSError as err:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         raise SaveError(f"Cannot save {path}: {err.strerror or err}; the previous file is unchanged.") from None
     _fsync_folder(folder)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -169,23 +169,28 @@ class EmbeddedStore(Store):
         self._ox = ox.Store(str(path)) if path is not None else ox.Store()
         self._written: dict[ox.Quad, ox.Quad] = {}  # canonical quad in the store -> quad as written
         self._stored: dict[ox.Quad, ox.Quad] = {}  # quad as written -> canonical quad in the store
-        self._scratch = ox.Store()
 
     def _remember_rewritten(self, quads) -> None:
         """Record the quads Oxigraph stored in another form than written."""
+        candidates = []
         for quad in quads:
             literal = quad.object
             pattern = _CANONICAL.get(literal.datatype.value)
-            if pattern is not None and pattern.fullmatch(literal.value):
-                continue  # already in canonical form: stored as written
-            # Store lookups compare by value, so ask a scratch store for the form it keeps.
-            self._scratch.add(quad)
-            (canonical,) = list(self._scratch)
-            self._scratch.clear()
-            if canonical != quad and canonical.object.datatype is not None:
-                if canonical.object.value != literal.value or canonical.object.datatype != literal.datatype:
-                    self._written[canonical] = quad
-                    self._stored[quad] = canonical
+            if pattern is None or not pattern.fullmatch(literal.value):
+                candidates.append(quad)
+        if not candidates:
+            return
+        # Store lookups compare by value, so ask a scratch store, in one batch, which form it keeps.
+        probe = ox.NamedNode("urn:x-routine-explorer:probe")
+        scratch = ox.Store()
+        scratch.extend(ox.Quad(ox.NamedNode(f"urn:x-routine-explorer:{i}"), probe, q.object) for i, q in enumerate(candidates))
+        for kept in scratch:
+            quad = candidates[int(kept.subject.value.rsplit(":", 1)[1])]
+            canonical = kept.object
+            if canonical.value != quad.object.value or canonical.datatype != quad.object.datatype:
+                stored = ox.Quad(quad.subject, quad.predicate, canonical, quad.graph_name)
+                self._written[stored] = quad
+                self._stored[quad] = stored
 
     def _as_stored(self, quad: ox.Quad) -> ox.Quad:
         return self._stored.get(quad, quad) if self._stored else quad
