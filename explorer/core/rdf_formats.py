@@ -153,7 +153,7 @@ def screen_xml(head: bytes, *, path: str) -> None:
     """
     text = _decode_head(head)
     i, n = 0, len(text)
-    while i < n:  # noqa: SIM113 - walks the prolog grammar
+    while i < n:
         while i < n and text[i] in " \t\r\n\ufeff":
             i += 1
         if i >= n:

@@ -33,7 +33,6 @@ from typing import Iterable, Iterator, Sequence
 import pyoxigraph as ox
 import rdflib
 from oxrdflib import OxigraphStore as _OxRdflibStore
-from rdflib import Variable
 from rdflib.plugins.stores.memory import Memory
 
 from . import rdf_formats
@@ -313,4 +312,4 @@ class EmbeddedStore(Store):
         return rdflib.Graph(store=_ReadOnlyNormalisingStore(store=self._ox), identifier=graph)
 
 
-__all__ = ["ANY_GRAPH", "DEFAULT_GRAPH", "EmbeddedStore", "QueryResult", "Store", "Variable"]
+__all__ = ["ANY_GRAPH", "DEFAULT_GRAPH", "EmbeddedStore", "QueryResult", "Store"]
