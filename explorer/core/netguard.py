@@ -60,9 +60,8 @@ def _hook(event: str, args: tuple) -> None:
     elif event in _BLOCKED_EVENTS:
         activity = _guard.get()
         if activity is not None:
+            # socket.connect passes (socket, address); the other events name their target first.
             target = args[1] if event == "socket.connect" and len(args) > 1 else (args[0] if args else "")
-            if event == "urllib.Request":
-                target = args[0]
             raise NetworkBlockedError(
                 f"Blocked an attempt to reach {target!s} while {activity}: "
                 "Routine Explorer does not fetch anything from the network or other files "

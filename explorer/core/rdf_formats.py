@@ -413,26 +413,31 @@ def load_into(
             stream.close()
 
 
-def drop_unused_prefixes(data: bytes, prefixes: dict[str, str]) -> bytes:
-    """Remove ``@prefix`` lines from Turtle/TriG output whose prefix the body never uses.
+def drop_unused_prefixes(data: bytes) -> bytes:
+    r"""Remove ``@prefix`` lines from Turtle/TriG output whose prefix the body never uses.
 
     Oxigraph writes every prefix it is given; the map should bind only those it
     uses. A prefix counts as used when ``name:`` occurs in the body, which can
-    only keep a prefix too many (inside a literal), never drop a used one.
+    only keep a prefix too many (inside a literal), never drop a used one. Only
+    the header is split into lines: the body may be hundreds of megabytes.
+
+    Examples
+    --------
+    >>> drop_unused_prefixes(b"@prefix a: <http://a/> .\n@prefix b: <http://b/> .\na:x a:y b:z .\n")
+    b'@prefix a: <http://a/> .\n@prefix b: <http://b/> .\na:x a:y b:z .\n'
+    >>> drop_unused_prefixes(b"@prefix a: <http://a/> .\n@prefix b: <http://b/> .\na:x a:y a:z .\n")
+    b'@prefix a: <http://a/> .\na:x a:y a:z .\n'
     """
-    lines = data.split(b"\n")
-    header_end = 0
-    while header_end < len(lines) and lines[header_end].startswith((b"@prefix ", b"@base ")):
-        header_end += 1
-    body = b"\n".join(lines[header_end:])
-    kept = []
-    for line in lines[:header_end]:
-        if line.startswith(b"@prefix "):
-            name = line[len(b"@prefix "):].split(b":", 1)[0]
-            if (name + b":") not in body:
-                continue
-        kept.append(line)
-    return b"\n".join(kept + lines[header_end:])
+    end = 0
+    while data.startswith((b"@prefix ", b"@base "), end):
+        newline = data.find(b"\n", end)
+        end = len(data) if newline < 0 else newline + 1
+    kept = [
+        line
+        for line in data[:end].splitlines(keepends=True)
+        if not line.startswith(b"@prefix ") or data.find(line[len(b"@prefix ") :].split(b":", 1)[0] + b":", end) >= 0
+    ]
+    return b"".join(kept) + data[end:]
 
 
 def serialize_quads(
@@ -447,10 +452,10 @@ def serialize_quads(
     if quads is None and store is not None:
         data = store.dump(format=fmt.ox_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
     else:
-        triples = quads if fmt.holds_datasets else (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
-        data = ox.serialize(triples, format=fmt.ox_format, prefixes=prefixes)
+        # Oxigraph writes default-graph quads in graph formats as they are: no conversion needed.
+        data = ox.serialize(quads if quads is not None else [], format=fmt.ox_format, prefixes=prefixes)
     if fmt.name in ("turtle", "trig"):
-        data = drop_unused_prefixes(data, prefixes)
+        data = drop_unused_prefixes(data)
     elif fmt.name == "rdfxml":
         # XML parsers turn a raw CR into LF (XML 1.0, 2.11); a character reference survives.
         data = data.replace(b"\r", b"&#13;")
