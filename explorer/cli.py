@@ -13,6 +13,7 @@ Examples
     routine-explorer map.ttl              # the desktop app, on map.ttl
     routine-explorer info map.ttl         # triples, nodes by kind, prefixes
     routine-explorer convert map.ttl map.jsonld
+    routine-explorer validate map.ttl     # SHACL check; exit 1 on violations
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ from typing import Sequence
 from . import __version__
 from .core.errors import ExplorerError
 
-SUBCOMMANDS = ("info", "convert", "app")
+SUBCOMMANDS = ("info", "convert", "validate", "app")
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_VIOLATIONS = 1  # validate: the map has violations (the same code as a failed check in most tools)
 
 
 class _StderrProgress:
@@ -94,6 +96,27 @@ def cmd_convert(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check maps against the SHACL shapes; exit 1 when any map has violations."""
+    from .core.validation import validate
+
+    any_violations = False
+    reports = {}
+    for name in args.maps:
+        doc = _open_readonly(Path(name), with_ontology=True)
+        report = validate(doc)
+        any_violations |= not report.conforms
+        reports[name] = report
+        if not args.json:
+            print(f"{name}: {report.violations} violation(s), {report.warnings} warning(s)")
+            for result in report.results:
+                if result.severity != "Info" or args.all:
+                    print(f"  {result.as_text()}")
+    if args.json:
+        print(json.dumps({n: [vars(r) for r in rep.results] for n, rep in reports.items()}, indent=2, ensure_ascii=False))
+    return EXIT_VIOLATIONS if any_violations else EXIT_OK
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     """Start the desktop app, optionally on a map."""
     from .ui.app import run
@@ -127,6 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("--from", dest="input_format", choices=formats, help="input format (default: from name or content)")
     convert.add_argument("--to", dest="output_format", choices=formats, help="output format (default: from the output name)")
     convert.set_defaults(func=cmd_convert)
+
+    check = commands.add_parser("validate", help="check maps against the ontology's shapes (exit 1 on violations)")
+    check.add_argument("maps", nargs="+", metavar="MAP", help="the map files")
+    check.add_argument("--json", action="store_true", help="print the results as JSON")
+    check.add_argument("--all", action="store_true", help="also print informational results")
+    check.set_defaults(func=cmd_validate)
 
     app = commands.add_parser("app", help="start the desktop app (the default)")
     app.add_argument("map", nargs="?", help="a map to open")
