@@ -67,7 +67,9 @@ class MapLock:
         self.key = key
         self._path = path
         folder = state_dir()
-        self._lock = filelock.FileLock(str(folder / f"{key}.lock"), timeout=0)
+        # Not thread-local (filelock's default): the app opens and saves maps in a worker
+        # thread and closes them on the UI thread, which must be able to release the lock.
+        self._lock = filelock.FileLock(str(folder / f"{key}.lock"), timeout=0, thread_local=False)
         self._owner = folder / f"{key}.owner.json"
 
     def acquire(self) -> None:

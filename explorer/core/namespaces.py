@@ -146,6 +146,8 @@ class RX(DefinedNamespace):
     # --- datatype properties ---
     absorptiveCapacity: URIRef  # absorptive capacity
     attitude: URIRef  # attitude
+    canvasX: URIRef  # canvas x
+    canvasY: URIRef  # canvas y
     changeFatigue: URIRef  # change fatigue
     compatibility: URIRef  # compatibility
     complexity: URIRef  # complexity
@@ -180,6 +182,8 @@ class RX(DefinedNamespace):
     scaleMax: URIRef  # scale maximum
     scaleMin: URIRef  # scale minimum
     shape: URIRef  # shape
+    singleValued: URIRef  # single valued
+    valueScheme: URIRef  # value scheme
 
     # --- concept schemes ---
     BodyKindScheme: URIRef  # Kinds of external body

@@ -34,6 +34,11 @@ def sample_graphs_dir() -> Path:
     return _data_root() / "sample_graphs"
 
 
+def docs_dir() -> Path:
+    """The folder holding the generated ontology reference (``docs/``)."""
+    return _data_root() / "docs"
+
+
 def sample_maps() -> list[Path]:
     """The sample maps, sorted by file name."""
     folder = sample_graphs_dir()

@@ -118,6 +118,26 @@ def write(path: str | Path, triples: int, seed: int = 1) -> Path:
     return path
 
 
+# Measured on output: nodes (not counting qualified-tie nodes) per triple, and ties per node.
+_NODES_PER_TRIPLE = 0.1167
+
+
+def triples_for_nodes(nodes: int) -> int:
+    """How many triples to generate for an organisation of about ``nodes`` nodes (with ~3.5 ties each).
+
+    Examples
+    --------
+    >>> 80_000 < triples_for_nodes(10_000) < 95_000
+    True
+    """
+    return round(nodes / _NODES_PER_TRIPLE)
+
+
+def write_nodes(path: str | Path, nodes: int, seed: int = 1) -> Path:
+    """Write an organisation of about ``nodes`` nodes as N-Triples to ``path``."""
+    return write(path, triples_for_nodes(nodes), seed)
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("triples", type=int)

@@ -211,3 +211,22 @@ def test_a_parse_cannot_open_other_files(tmp_path):
         with pytest.raises(NetworkBlockedError, match="open"):
             open(secret, "rb")
     assert open(secret, "rb").read()  # outside the block, files open as usual
+
+
+def test_a_map_opened_in_a_worker_thread_can_be_closed_and_reopened_on_another(tmp_path):
+    """The app opens and saves maps off the UI thread; the lock must not be tied to that thread."""
+    import threading
+
+    path = tmp_path / "map.ttl"
+    path.write_text("<http://e/a> a <http://e/K> .\n", encoding="utf-8")
+    opened = {}
+    worker = threading.Thread(target=lambda: opened.setdefault("doc", MapDocument.open(path)))
+    worker.start()
+    worker.join()
+    saved_as = tmp_path / "copy.ttl"
+    worker = threading.Thread(target=lambda: opened["doc"].save_as(saved_as))
+    worker.start()
+    worker.join()
+    opened["doc"].close()
+    again = MapDocument.open(saved_as)
+    again.close()

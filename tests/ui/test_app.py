@@ -11,9 +11,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("PySide6")
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
-from explorer.core.resources import sample_maps  # noqa: E402
 from explorer.ui.app import create_window  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
@@ -33,46 +31,26 @@ def map_file(tmp_path):
     return path
 
 
-def test_window_opens_a_map_and_lists_its_kinds(qtbot, map_file, tmp_path):
+def test_window_opens_a_map_given_on_the_command_line(qtbot, map_file, tmp_path):
     window = create_window(map_file)
     qtbot.addWidget(window)
     assert window.isVisible()
-    assert window.windowTitle() == "Ward <b>7</b> map — Routine Explorer"
-    assert window.heading.text() == "Ward <b>7</b> map"  # markup in a title stays text
-    rows = {window.kinds.topLevelItem(i).text(2): window.kinds.topLevelItem(i).text(1) for i in range(window.kinds.topLevelItemCount())}
-    assert rows["https://w3id.org/routine-explorer/ns#Person"] == "2"
+    qtbot.waitUntil(lambda: window.document is not None, timeout=30_000)
+    assert window.windowTitle().startswith("Ward <b>7</b> map (ward.ttl)")  # markup in a title stays text
+    kinds = sorted(str(v.kind) for v in window.projection.nodes.values())
+    assert kinds.count("https://w3id.org/routine-explorer/ns#Person") == 2
     window.grab().save(str(tmp_path / "window.png"))
     assert (tmp_path / "window.png").stat().st_size > 1000
+    window.document.close()
+    window.document = None
     window.close()
 
 
-def test_a_bad_file_is_reported_and_the_open_map_stays(qtbot, map_file, tmp_path, monkeypatch):
-    window = create_window(map_file)
-    qtbot.addWidget(window)
-    shown = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
-    bad = tmp_path / "bad.ttl"
-    bad.write_text("<a> <b>", encoding="utf-8")
-    assert window.open_map(bad) is False
-    assert "bad.ttl, line 1" in shown[0]
-    assert window.heading.text() == "Ward <b>7</b> map"
-    window.close()
-
-
-def test_empty_state_says_what_to_do(qtbot):
+def test_without_a_map_the_start_screen_says_what_to_do(qtbot):
     window = create_window(None)
     qtbot.addWidget(window)
-    assert "Open Sample Map" in window.heading.text()
-    window.close()
-
-
-@pytest.mark.skipif(not sample_maps(), reason="no sample maps")
-def test_every_sample_map_opens(qtbot):
-    window = create_window(None)
-    qtbot.addWidget(window)
-    for sample in sample_maps():
-        assert window.open_map(sample), sample
-        assert window.kinds.topLevelItemCount() > 3
+    assert window.pages.currentWidget() is window.start_screen
+    assert not window.act_save.isEnabled()
     window.close()
 
 

@@ -1,0 +1,215 @@
+"""Map edits as the canvas makes them: place a node, tie two nodes, move, delete, copy and paste.
+
+Each function returns one :class:`~explorer.core.commands.Command` (so one undo
+step) built against the current store; run it with
+:meth:`~explorer.core.document.MapDocument.execute`.
+
+Examples
+--------
+>>> import os, tempfile
+>>> os.environ["ROUTINE_EXPLORER_DATA_DIR"] = tempfile.mkdtemp()
+>>> from explorer.core.document import MapDocument
+>>> from explorer.core.schema import Schema
+>>> doc = MapDocument.new(); schema = Schema.from_store(doc.store)
+>>> command, icu = create_node(doc, schema, RX.Unit, "ICU", position=(10, 20))
+>>> doc.execute(command)
+>>> command, ward = create_node(doc, schema, RX.Unit, "Ward 3")
+>>> doc.execute(command)
+>>> relation = next(r for r in schema.relations_between(RX.Unit, RX.Unit) if r.iri == RX.lateralSupport)
+>>> doc.execute(connect(doc, schema, icu, ward, relation)[0])
+>>> doc.execute(delete_items(doc.store, nodes=[ward]))
+>>> list(doc.store.quads(None, RX.lateralSupport, None))
+[]
+>>> doc.close()
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterable
+
+import rdflib
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from .commands import Command, diff
+from .errors import CommandError
+from .namespaces import RX
+from .schema import Relation, Schema
+from .terms import DEFAULT_GRAPH
+
+#: Media type of the clipboard fragment the canvas copies (N-Triples text).
+CLIPBOARD_MIME = "application/n-triples"
+
+_POSITION = (RX.canvasX, RX.canvasY)
+
+
+def position_literal(value: float) -> Literal:
+    """A canvas coordinate as an ``xsd:decimal`` rounded to a tenth of a scene unit.
+
+    Examples
+    --------
+    >>> position_literal(12.345)
+    rdflib.term.Literal('12.3', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#decimal'))
+    """
+    return Literal(Decimal(f"{float(value):.1f}"), datatype=XSD.decimal)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def create_node(doc, schema: Schema, kind: URIRef, label: str, *, position=None, level: URIRef | None = None) -> tuple[Command, URIRef]:
+    """A new node of ``kind`` named ``label`` (optionally placed at ``position`` and given a ``level``).
+
+    Returns the command and the minted IRI.
+    """
+    if schema.kind(kind) is None:
+        raise CommandError(f"The ontology has no kind {kind}.")
+    label = label.strip() or schema.kind(kind).label
+    iri = doc.mint_iri(kind, label)
+    quads = [(iri, RDF.type, kind, DEFAULT_GRAPH), (iri, RDFS.label, Literal(label), DEFAULT_GRAPH)]
+    if level is not None:
+        quads.append((iri, RX.level, level, DEFAULT_GRAPH))
+    if position is not None:
+        quads += [(iri, RX.canvasX, position_literal(position[0]), DEFAULT_GRAPH),
+                  (iri, RX.canvasY, position_literal(position[1]), DEFAULT_GRAPH)]
+    return diff(doc.store, f"Add {schema.kind(kind).label.lower()} {_short(label)}", added=quads), iri
+
+
+def connect(doc, schema: Schema, source: URIRef, target: URIRef, relation: Relation) -> tuple[Command, tuple]:
+    """Tie ``source`` to ``target`` by ``relation``; returns the command and the key of the new tie.
+
+    A plain relation adds one triple; a qualified one adds a tie node with
+    ``rx:from`` and ``rx:to``. Refuses relations the ontology does not allow
+    between the two kinds.
+    """
+    kinds = []
+    for node in (source, target):
+        kind = schema.kind_of(o for _, _, o, _ in doc.store.quads(node, RDF.type, None))
+        if kind is None:
+            raise CommandError(f"{node} is not a node of the map.")
+        kinds.append(kind)
+    allowed = schema.relations_between(kinds[0].iri, kinds[1].iri)
+    if relation.iri not in {r.iri for r in allowed}:
+        raise CommandError(f"The ontology does not allow “{relation.label}” from a {kinds[0].label.lower()} to a {kinds[1].label.lower()}.")
+    if not relation.qualified:
+        quad = (source, relation.iri, target, DEFAULT_GRAPH)
+        command = diff(doc.store, f"Tie: {relation.label}", added=[quad])
+        if command.is_empty:
+            raise CommandError("These two nodes are already tied that way.")
+        return command, ("triple", source, relation.iri, target)
+    tie = doc.mint_iri(relation.iri, relation.label)
+    quads = [(tie, RDF.type, relation.iri, DEFAULT_GRAPH), (tie, RX["from"], source, DEFAULT_GRAPH), (tie, RX.to, target, DEFAULT_GRAPH)]
+    return diff(doc.store, f"Add {relation.label.lower()}", added=quads), ("tie", tie)
+
+
+def move_nodes(store, positions: dict, *, label: str | None = None) -> Command:
+    """Put nodes at new canvas ``positions`` (``{iri: (x, y)}``): one undo step however many move."""
+    added, removed = [], []
+    for node, (x, y) in positions.items():
+        for predicate, value in zip(_POSITION, (x, y)):
+            removed.extend(store.quads(node, predicate, None, DEFAULT_GRAPH))
+            added.append((node, predicate, position_literal(value), DEFAULT_GRAPH))
+    if label is None:
+        label = "Move node" if len(positions) == 1 else f"Move {len(positions)} nodes"
+    return diff(store, label, added=added, removed=removed)
+
+
+def _description(store, node) -> list:
+    quads = list(store.quads(node, None, None, DEFAULT_GRAPH))
+    for _, _, obj, _ in list(quads):
+        if isinstance(obj, BNode):
+            quads.extend(store.quads(obj, None, None, DEFAULT_GRAPH))
+    return quads
+
+
+def delete_items(store, *, nodes: Iterable = (), ties: Iterable = (), label: str | None = None) -> Command:
+    """Delete ``nodes`` (with every statement about them, every tie at them and the qualified ties naming them) and ``ties`` (keys from :class:`~explorer.core.projection.Projection`)."""
+    nodes, ties = list(nodes), list(ties)
+    removed = []
+    doomed_ties = set()
+    for node in nodes:
+        removed.extend(_description(store, node))
+        for s, p, o, g in store.quads(None, None, node, DEFAULT_GRAPH):
+            removed.append((s, p, o, g))
+            if p in (RX["from"], RX.to):
+                doomed_ties.add(s)
+    for key in ties:
+        if key[0] == "triple":
+            removed.append((key[1], key[2], key[3], DEFAULT_GRAPH))
+        else:
+            doomed_ties.add(key[1])
+    for tie in doomed_ties:
+        removed.extend(_description(store, tie))
+        removed.extend(store.quads(None, None, tie, DEFAULT_GRAPH))
+    if label is None:
+        count = len(nodes) + len(ties)
+        label = "Delete" if count == 0 else f"Delete {count} item{'s' if count != 1 else ''}"
+    return diff(store, label, removed=removed)
+
+
+def copy_fragment(store, nodes: Iterable) -> str:
+    """The selected nodes, the ties among them and their qualified ties, as N-Triples text for the clipboard."""
+    nodes = set(nodes)
+    graph = rdflib.Graph()
+    for node in nodes:
+        for s, p, o, _ in _description(store, node):
+            if isinstance(o, URIRef) and p != RDF.type and _is_node(store, o) and o not in nodes:
+                continue  # a tie to a node left behind
+            graph.add((s, p, o))
+    for node in nodes:
+        for tie, _, _, _ in store.quads(None, RX["from"], node, DEFAULT_GRAPH):
+            ends = {o for _, _, o, _ in store.quads(tie, RX.to, None, DEFAULT_GRAPH)}
+            if ends and ends <= nodes:
+                for s, p, o, _ in _description(store, tie):
+                    graph.add((s, p, o))
+    return graph.serialize(format="nt")
+
+
+def _is_node(store, iri) -> bool:
+    return any(True for _ in store.quads(iri, RDF.type, None, DEFAULT_GRAPH))
+
+
+def paste_fragment(doc, text: str, *, offset=(40.0, 40.0), label: str = "Paste") -> tuple[Command, list]:
+    """Add a copied fragment as new nodes (fresh IRIs, positions shifted by ``offset``).
+
+    Returns the command and the IRIs of the pasted nodes that have a position
+    or a label (the ones to select). Raises :class:`CommandError` if ``text``
+    is not a fragment.
+    """
+    if len(text) > 50_000_000:
+        raise CommandError("The clipboard holds more than 50 MB; paste a smaller selection.")
+    graph = rdflib.Graph()
+    try:
+        graph.parse(data=text, format="nt")
+    except Exception as error:  # rdflib raises many types for bad N-Triples
+        raise CommandError(f"The clipboard does not hold map items: {error}") from None
+    if len(graph) == 0:
+        raise CommandError("The clipboard holds no map items.")
+    subjects = {s for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef)}
+    renamed = {}
+    for subject in sorted(subjects):
+        kind = next((o for o in graph.objects(subject, RDF.type) if isinstance(o, URIRef)), RX.Routine)
+        name = graph.value(subject, RDFS.label)
+        renamed[subject] = doc.mint_iri(kind, str(name) if name is not None else None)
+    bnodes = {}
+    added = []
+
+    def fresh(term):
+        if isinstance(term, URIRef):
+            return renamed.get(term, term)
+        if isinstance(term, BNode):
+            return bnodes.setdefault(term, BNode())
+        return term
+
+    for s, p, o in graph:
+        if p in _POSITION:
+            try:
+                o = position_literal(float(o) + offset[0 if p == RX.canvasX else 1])
+            except (TypeError, ValueError):
+                continue
+        added.append((fresh(s), p, fresh(o), DEFAULT_GRAPH))
+    pasted = [renamed[s] for s in renamed if (s, RX["from"], None) not in graph]
+    return diff(doc.store, label, added=added), pasted

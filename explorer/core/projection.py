@@ -1,0 +1,318 @@
+"""The map as the canvas draws it: nodes with a kind, a label, a level and a position, and ties between them.
+
+The store holds triples; the canvas wants boxes and arrows. A
+:class:`Projection` reads the default graph once, then follows each
+:class:`~explorer.core.events.GraphChanged` by re-reading only the nodes the
+change touched, and says what changed as a :class:`Delta`.
+
+* A **node** is a subject typed with a known kind that is not a qualified tie.
+* A **tie** is either a triple between two nodes (``org:memberOf``), keyed
+  ``("triple", s, p, o)``, or a qualified-tie node with ``rx:from`` and
+  ``rx:to`` on two nodes, keyed ``("tie", iri)`` and drawn as one edge that
+  carries the tie's attributes.
+
+Examples
+--------
+>>> import os, tempfile
+>>> os.environ["ROUTINE_EXPLORER_DATA_DIR"] = tempfile.mkdtemp()
+>>> from explorer.core.document import MapDocument
+>>> from explorer.core.schema import Schema
+>>> from explorer.core.commands import add_node
+>>> doc = MapDocument.new()
+>>> projection = Projection.build(doc.store, Schema.from_store(doc.store))
+>>> unit = doc.mint_iri(RX.Unit, "ICU")
+>>> doc.execute(add_node(doc.store, unit, RX.Unit, "ICU"))
+>>> delta = projection.update(doc.store, doc.store.quads(unit))
+>>> projection.nodes[unit].label, projection.nodes[unit].level, sorted(delta.nodes)
+('ICU', 2, [rdflib.term.URIRef(...)])
+>>> doc.close()
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from .namespaces import RX
+from .schema import Schema
+from .terms import DEFAULT_GRAPH
+
+# Plain strings: the projection reads triples as text (see Store.text_triples), and
+# comparing str is ~20x cheaper than comparing rdflib terms.
+_TYPE = str(RDF.type)
+_LABELS = (str(RDFS.label), str(SKOS.prefLabel))
+_LEVEL = str(RX.level)
+_X, _Y = str(RX.canvasX), str(RX.canvasY)
+_FROM, _TO = str(RX["from"]), str(RX.to)
+_NOT_TIES = frozenset({_TYPE, _LEVEL, _FROM, _TO})
+
+
+@dataclass(frozen=True)
+class NodeView:
+    """One node as drawn: ``level`` is the level's order (micro 1, meso 2, macro 3)."""
+
+    iri: URIRef
+    kind: URIRef | None
+    label: str
+    level: int
+    x: float | None = None
+    y: float | None = None
+    types: frozenset = frozenset()
+
+
+@dataclass(frozen=True)
+class TieView:
+    """One tie as drawn, from ``source`` to ``target``.
+
+    ``relation`` is the predicate of a plain tie or the class of a qualified
+    one; ``tie`` is the qualified tie's own IRI (None for a plain tie).
+    """
+
+    key: tuple
+    source: URIRef
+    target: URIRef
+    relation: URIRef
+    label: str
+    tie: URIRef | BNode | None = None
+
+
+@dataclass
+class Delta:
+    """What a change did to the projection: keys of nodes and ties added or changed, and removed."""
+
+    nodes: set = field(default_factory=set)
+    removed_nodes: set = field(default_factory=set)
+    ties: set = field(default_factory=set)
+    removed_ties: set = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.nodes or self.removed_nodes or self.ties or self.removed_ties)
+
+
+def node_label(labels: Iterable, fallback) -> str:
+    """The label to show: an English or untagged label, else any label, else the IRI's last part.
+
+    ``labels`` holds ``(text, language)`` pairs (language "" when untagged).
+    """
+    labels = list(labels)
+    preferred = [pair for pair in labels if pair[1] in ("", "en") or pair[1].startswith("http")] or labels
+    if preferred:
+        return min(preferred, key=lambda pair: (not (pair[1] == "" or pair[1].startswith("http")), pair[0]))[0]
+    text = str(fallback)
+    for sep in ("#", "/", ":"):
+        if sep in text.rstrip(sep):
+            text = text.rstrip(sep).rsplit(sep, 1)[1]
+            break
+    return text
+
+
+def _number(text: str) -> float | None:
+    try:
+        number = float(text)
+    except (TypeError, ValueError):
+        return None
+    # Hostile or broken positions (NaN, 1e308) would break the scene rect: ignore them.
+    return number if abs(number) < 1e7 else None
+
+
+class Projection:
+    """Nodes and ties of the map's default graph, kept up to date by :meth:`update`."""
+
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        self.nodes: dict = {}
+        self.ties: dict = {}
+        self._out: dict = {}   # node -> keys of ties that start there
+        self._in: dict = {}    # node -> keys of ties that end there
+        self._tie_nodes: dict = {}  # qualified tie IRI -> its key, when drawn
+        self._fresh: set = set()  # keys whose view changed during the current update
+        self._terms: dict = {}  # text -> rdflib term, so each IRI is built once
+        self._node_text: set = set()  # nodes as text, for the triple-reading fast path
+        self._kind_terms = {str(k): k for k in schema.kinds}
+        self._level_orders = {str(c.iri): c.order for c in schema.levels}
+        self._relation_labels: dict = {}
+
+    # ----------------------------------------------------------------- building
+    def term(self, text: str):
+        """The rdflib term for an IRI or ``"_:id"`` blank node read as text (one object per IRI)."""
+        found = self._terms.get(text)
+        if found is None:
+            found = BNode(text[2:]) if text.startswith("_:") else URIRef(text)
+            self._terms[text] = found
+        return found
+
+    @classmethod
+    def build(cls, store, schema: Schema, *, graph=DEFAULT_GRAPH) -> Projection:
+        """Read every node and tie of ``graph`` (one pass over the graph)."""
+        projection = cls(schema)
+        by_subject: dict = {}
+        for s, p, o, kind, extra in store.text_triples(graph=graph):
+            rows = by_subject.get(s)
+            if rows is None:
+                rows = by_subject[s] = []
+            rows.append((p, o, kind, extra))
+        node_keys = set()
+        for subject, rows in by_subject.items():
+            view = projection._node_view(subject, rows)
+            if view is not None:
+                projection.nodes[view.iri] = view
+                node_keys.add(subject)
+        projection._node_text = node_keys
+        for subject, rows in by_subject.items():
+            projection._read_ties(subject, rows)
+        return projection
+
+    def _node_view(self, subject: str, rows) -> NodeView | None:
+        kinds = self._kind_terms
+        types = [kinds.get(o) or self.term(o) for p, o, k, _ in rows if p == _TYPE and k == 0]
+        kind = self.schema.kind_of(types)
+        if kind is None or kind.is_tie or kind.iri == RX.QualifiedTie:
+            return None
+        labels, level, x, y = [], None, None, None
+        for p, o, k, extra in rows:
+            if p in _LABELS and k == 2:
+                labels.append((o, extra if not extra.startswith("http") else ""))
+            elif p == _LEVEL and k == 0:
+                level = o
+            elif p == _X and k == 2:
+                x = _number(o)
+            elif p == _Y and k == 2:
+                y = _number(o)
+        level_order = self._level_orders.get(level) if level is not None else None
+        if not level_order:
+            level_order = self.schema.level_order(self.schema.level_of(kind, None)) or 2
+        iri = self.term(subject)
+        return NodeView(
+            iri=iri, kind=kind.iri, label=node_label(labels, iri), level=level_order,
+            x=x if y is not None else None, y=y if x is not None else None, types=frozenset(types),
+        )
+
+    def _read_ties(self, subject: str, rows) -> None:
+        if subject in self._node_text:
+            nodes = self._node_text
+            for p, o, k, _ in rows:
+                if k != 2 and o in nodes and p not in _NOT_TIES:
+                    s_term, p_term, o_term = self.term(subject), self.term(p), self.term(o)
+                    label = self._relation_labels.get(p)
+                    if label is None:
+                        label = self._relation_labels[p] = self.schema.property(p_term).label
+                    self._add(TieView(("triple", s_term, p_term, o_term), s_term, o_term, p_term, label))
+            return
+        types = [self._kind_terms.get(o) or self.term(o) for p, o, k, _ in rows if p == _TYPE and k == 0]
+        kind = self.schema.kind_of(types)
+        if kind is None or not kind.is_tie:
+            return
+        source = target = None
+        labels = []
+        for p, o, k, extra in rows:
+            if p == _FROM and k != 2:
+                source = o
+            elif p == _TO and k != 2:
+                target = o
+            elif p in _LABELS and k == 2:
+                labels.append((o, extra if not extra.startswith("http") else ""))
+        if source in self._node_text and target in self._node_text:
+            label = node_label(labels, "") if labels else kind.label
+            tie = self.term(subject)
+            self._add(TieView(("tie", tie), self.term(source), self.term(target), kind.iri, label, tie=tie))
+
+    def _add(self, tie: TieView) -> None:
+        if self.ties.get(tie.key) != tie:
+            self._fresh.add(tie.key)
+        self.ties[tie.key] = tie
+        self._out.setdefault(tie.source, set()).add(tie.key)
+        self._in.setdefault(tie.target, set()).add(tie.key)
+        if tie.tie is not None:
+            self._tie_nodes[tie.tie] = tie.key
+
+    def _drop(self, key) -> TieView | None:
+        tie = self.ties.pop(key, None)
+        if tie is not None:
+            self._out.get(tie.source, set()).discard(key)
+            self._in.get(tie.target, set()).discard(key)
+            if tie.tie is not None:
+                self._tie_nodes.pop(tie.tie, None)
+        return tie
+
+    # ----------------------------------------------------------------- updating
+    def update(self, store, changed_quads: Iterable, *, graph=DEFAULT_GRAPH) -> Delta:
+        """Re-read what ``changed_quads`` (added or removed) touched; return what changed."""
+        touched = set()
+        for s, _, o, g in changed_quads:
+            if g != graph:
+                continue
+            touched.add(s)
+            if isinstance(o, (URIRef, BNode)):
+                touched.add(o)
+        delta = Delta()
+        self._fresh = set()
+        text_of = {term: (str(term) if isinstance(term, URIRef) else f"_:{term}") for term in touched}
+        rows_of = {text_of[t]: [(p, o, k, e) for _, p, o, k, e in store.text_triples(t, None, None, graph)] for t in touched}
+        # Nodes first, so that ties see which ends exist now.
+        for term in touched:
+            text = text_of[term]
+            old = self.nodes.get(term)
+            new = self._node_view(text, rows_of[text])
+            if new is None:
+                self._node_text.discard(text)
+                if old is not None:
+                    del self.nodes[term]
+                    delta.removed_nodes.add(term)
+            else:
+                self._node_text.add(text)
+                if new != old:
+                    self.nodes[new.iri] = new
+                    delta.nodes.add(new.iri)
+        # Any tie at a touched node, or a touched qualified tie, may have changed.
+        stale = set()
+        for term in touched:
+            stale |= self._out.get(term, set()) | self._in.get(term, set())
+            if term in self._tie_nodes:
+                stale.add(self._tie_nodes[term])
+        before = {key: self._drop(key) for key in stale}
+        rescan = set(text_of.values())
+        for key, tie in before.items():
+            if tie is not None:
+                owner = tie.tie if tie.tie is not None else tie.source
+                rescan.add(str(owner) if isinstance(owner, URIRef) else f"_:{owner}")
+        # Incoming plain ties and qualified ties naming a touched node live on other subjects.
+        for term in touched:
+            for s_text, p_text, _, _, _ in store.text_triples(None, None, term, graph):
+                if p_text != _TYPE:
+                    rescan.add(s_text)
+        for text in rescan:
+            rows = rows_of.get(text)
+            if rows is None:
+                rows = [(p, o, k, e) for _, p, o, k, e in store.text_triples(self.term(text), None, None, graph)]
+            self._read_ties(text, rows)
+        for key, tie in before.items():
+            if key not in self.ties:
+                delta.removed_ties.add(key)
+            elif self.ties[key] != tie:
+                delta.ties.add(key)
+        delta.ties |= {key for key in self.ties.keys() - before.keys() if key in self._fresh}
+        return delta
+
+    # ------------------------------------------------------------------ queries
+    def ties_of(self, node) -> set:
+        """Keys of the ties that start or end at ``node``."""
+        return self._out.get(node, set()) | self._in.get(node, set())
+
+    def neighbourhood(self, nodes: Iterable, degree: int = 1) -> set:
+        """The nodes within ``degree`` ties of ``nodes`` (either direction), ``nodes`` included."""
+        found = {n for n in nodes if n in self.nodes}
+        frontier = set(found)
+        for _ in range(max(0, degree)):
+            step = set()
+            for node in frontier:
+                for key in self.ties_of(node):
+                    tie = self.ties[key]
+                    step.add(tie.target if tie.source == node else tie.source)
+            frontier = step - found
+            found |= step
+            if not frontier:
+                break
+        return found

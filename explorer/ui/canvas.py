@@ -1,0 +1,1145 @@
+"""The map canvas: nodes by kind in level bands, ties as arrows, built to stay fluid at 10k+ nodes.
+
+Performance choices (measured on this machine, see ``tests/benchmarks/bench_canvas.py``):
+
+* The scene has **no item index** (the default BSP index took 21 s to paint 10k
+  nodes with one item per edge) and a fixed scene rect.
+* **Ties are batched**: one item per tie style draws all its lines with one
+  ``drawLines`` call and its arrowheads with one cached path; hovering and
+  clicking a tie is a vectorised nearest-segment search, not an item lookup.
+* **Level of detail**: labels and badges hide when zoomed out, arrowheads
+  shortly after, and far out (or on maps above :data:`FULL_DETAIL_LIMIT`
+  nodes) the node items give way to an **overview** that paints every node of a
+  kind as one path.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPolygonF,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QLineEdit,
+    QStyle,
+    QStyleOptionGraphicsItem,
+)
+
+NODE_W = 130.0
+NODE_H = 44.0
+#: Above this many nodes the canvas opens in overview mode: filter or focus to draw nodes in full.
+FULL_DETAIL_LIMIT = 15_000
+#: Zoom below which labels and badges hide.
+LABEL_ZOOM = 0.45
+#: Zoom below which arrowheads hide.
+ARROW_ZOOM = 0.3
+#: Zoom below which node items give way to the overview.
+OVERVIEW_ZOOM = 0.16
+BAND_MIN_HEIGHT = 220.0
+LEVEL_NAMES = {3: "Macro", 2: "Meso", 1: "Micro"}
+LEVEL_HINTS = {
+    3: "society: professions, regulators, laws, markets, the public",
+    2: "organisations, units and their routines",
+    1: "individuals and small groups",
+}
+_ELIDE = {"ellipse": 0.74, "diamond": 0.6, "triangle": 0.5, "hexagon": 0.8, "octagon": 0.84}
+
+
+def node_shape(shape: str, w: float = NODE_W, h: float = NODE_H) -> QPainterPath:
+    """The outline of a node of ``shape`` centred on the origin."""
+    path = QPainterPath()
+    x, y = -w / 2, -h / 2
+    if shape == "ellipse":
+        path.addEllipse(QRectF(x, y, w, h))
+    elif shape == "rectangle":
+        path.addRect(QRectF(x, y, w, h))
+    elif shape == "diamond":
+        path.addPolygon(QPolygonF([QPointF(0, y), QPointF(w / 2, 0), QPointF(0, h / 2), QPointF(x, 0), QPointF(0, y)]))
+    elif shape == "triangle":
+        path.addPolygon(QPolygonF([QPointF(0, y - 4), QPointF(w / 2, h / 2), QPointF(x, h / 2), QPointF(0, y - 4)]))
+    elif shape == "hexagon":
+        c = h / 2
+        path.addPolygon(QPolygonF([QPointF(x + c, y), QPointF(w / 2 - c, y), QPointF(w / 2, 0), QPointF(w / 2 - c, h / 2),
+                                   QPointF(x + c, h / 2), QPointF(x, 0), QPointF(x + c, y)]))
+    elif shape == "octagon":
+        c = h / 3.2
+        path.addPolygon(QPolygonF([QPointF(x + c, y), QPointF(w / 2 - c, y), QPointF(w / 2, y + c), QPointF(w / 2, h / 2 - c),
+                                   QPointF(w / 2 - c, h / 2), QPointF(x + c, h / 2), QPointF(x, h / 2 - c), QPointF(x, y + c),
+                                   QPointF(x + c, y)]))
+    else:
+        path.addRoundedRect(QRectF(x, y, w, h), 10, 10)
+    path.closeSubpath()
+    return path
+
+
+def plain_label(text: str) -> str:
+    """A label as one line of plain text (newlines and tabs become spaces, control characters go)."""
+    return " ".join("".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text).split())
+
+
+def text_colour(fill: QColor) -> QColor:
+    """Dark or light text, whichever reads better on ``fill``."""
+    luminance = 0.2126 * fill.redF() + 0.7152 * fill.greenF() + 0.0722 * fill.blueF()
+    return QColor("#1d232b") if luminance > 0.55 else QColor("#ffffff")
+
+
+@dataclass
+class Band:
+    """One level band in scene coordinates."""
+
+    level: int
+    top: float
+    bottom: float
+
+
+def bands_for_positions(levels_and_ys, *, minimum: float = BAND_MIN_HEIGHT) -> list[Band]:
+    """Bands for macro (top), meso and micro (bottom) that hold the nodes where they are.
+
+    ``levels_and_ys`` is an iterable of ``(level, y)``. Each band spans its
+    nodes plus a margin; the boundary between neighbours is half-way between
+    them; empty levels get a band of ``minimum`` height.
+    """
+    extents: dict = {}
+    for level, y in levels_and_ys:
+        level = level if level in LEVEL_NAMES else 2
+        low, high = extents.get(level, (y, y))
+        extents[level] = (min(low, y), max(high, y))
+    margin = NODE_H / 2 + 40
+    spans = {}
+    for level, (low, high) in extents.items():
+        top, bottom = low - margin, high + margin
+        if bottom - top < minimum:
+            middle = (top + bottom) / 2
+            top, bottom = middle - minimum / 2, middle + minimum / 2
+        spans[level] = (top, bottom)
+    order = (3, 2, 1)
+    bands: list[Band] = []
+    for index, level in enumerate(order):
+        if level in spans:
+            top, bottom = spans[level]
+        elif bands:
+            top = bands[-1].bottom
+            bottom = top + minimum
+        else:
+            following = next((spans[lv][0] for lv in order[index + 1:] if lv in spans), minimum * (index + 1))
+            top, bottom = following - minimum, following
+        if bands:
+            # Neighbouring bands meet half-way, whether they overlap or leave a gap.
+            boundary = (bands[-1].bottom + top) / 2
+            bands[-1].bottom = boundary
+            top = boundary
+            if bottom - top < NODE_H:
+                bottom = top + minimum
+        bands.append(Band(level, top, bottom))
+    return bands
+
+
+class NodeItem(QGraphicsPathItem):
+    """A node: its shape filled with its kind's colour, its label and level badge painted on top.
+
+    Label and badge are painted here rather than as child items: a map of 10k
+    nodes then has 10k items instead of 30k, and text costs only for the nodes
+    on screen, and only when zoomed in far enough to read it.
+    """
+
+    label_font: QFont
+    badge_font: QFont
+    # The node's IRI lives on the Python wrapper, not in QGraphicsItem.setData: a
+    # QVariant turns an rdflib URIRef (a str subclass) into a plain QString.
+    key = None
+
+    def set_text(self, text: str, badge: str, colour: QColor, width: float, offset: float) -> None:
+        self.text = text
+        self.badge = badge
+        self.text_colour = colour
+        self.text_width = width
+        self.text_offset = offset
+        self.elided = None
+        self.update()
+
+    def paint(self, painter, option, widget=None):  # noqa: D401 - Qt API
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        # Draw selection as a thicker outline instead of Qt's dashed bounding box.
+        painter.setPen(self.pen())
+        painter.setBrush(self.brush())
+        painter.drawPath(self.path())
+        if selected:
+            painter.setPen(QPen(QApplication.palette().color(QPalette.ColorRole.Highlight), 3.5))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(self.path())
+        if QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()) < LABEL_ZOOM:
+            return
+        if self.elided is None:
+            metrics = QFontMetricsF(self.label_font)
+            self.elided = metrics.elidedText(self.text, Qt.TextElideMode.ElideRight, self.text_width)
+        painter.setFont(self.label_font)
+        painter.setPen(self.text_colour)
+        painter.drawText(QRectF(-NODE_W / 2, -NODE_H / 2 + self.text_offset, NODE_W, NODE_H), Qt.AlignmentFlag.AlignCenter, self.elided)
+        painter.setFont(self.badge_font)
+        painter.setPen(QColor("#6b7480"))
+        painter.drawText(QRectF(-NODE_W / 2, NODE_H / 2 + 1, NODE_W, 12), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, self.badge)
+
+
+class EdgeBatch(QGraphicsItem):
+    """Every tie of one style: the lines on screen in one ``drawLines`` call, arrowheads as one path.
+
+    Far out, lines are drawn one pixel wide without antialiasing (antialiased
+    sub-pixel lines cost ~10x), and only the lines crossing the exposed area
+    are handed to the painter.
+    """
+
+    def __init__(self, pen: QPen, parent=None) -> None:
+        super().__init__(parent)
+        self.pen = pen
+        self.far_pen = QPen(pen.color(), 1)
+        self.far_pen.setCosmetic(True)  # width 0 ("hairline") rasterises ~3x slower here than a 1 px cosmetic pen
+        self.lines: list = []
+        self.coords = np.zeros((0, 4))
+        self.rect = QRectF()
+        self.show_arrows = True
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+        # Panning and repainting reuse the rendered lines; only a zoom or an edit redraws them.
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setAcceptHoverEvents(False)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def set_lines(self, coords: np.ndarray) -> None:
+        """``coords``: an (n, 4) array of x1, y1, x2, y2."""
+        self.prepareGeometryChange()
+        self.coords = coords
+        self.lines = [QLineF(*row) for row in coords.tolist()]
+        if len(coords):
+            xs, ys = coords[:, [0, 2]], coords[:, [1, 3]]
+            self.rect = QRectF(xs.min() - 12, ys.min() - 12, xs.max() - xs.min() + 24, ys.max() - ys.min() + 24)
+        else:
+            self.rect = QRectF()
+        self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
+        return self.rect
+
+    def paint(self, painter, option, widget=None) -> None:
+        if not self.lines:
+            return
+        exposed = option.exposedRect
+        lines, coords = self.lines, self.coords
+        if exposed.width() * exposed.height() < 0.8 * self.rect.width() * self.rect.height():
+            c = coords
+            inside = ((np.maximum(c[:, 0], c[:, 2]) >= exposed.left()) & (np.minimum(c[:, 0], c[:, 2]) <= exposed.right())
+                      & (np.maximum(c[:, 1], c[:, 3]) >= exposed.top()) & (np.minimum(c[:, 1], c[:, 3]) <= exposed.bottom()))
+            index = np.flatnonzero(inside)
+            lines = [lines[i] for i in index.tolist()]
+            coords = c[index]
+        if not lines:
+            return
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        if lod < ARROW_ZOOM:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            painter.setPen(self.far_pen)
+            painter.drawLines(lines)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            return
+        painter.setPen(self.pen)
+        painter.drawLines(lines)
+        if self.show_arrows and len(lines) <= 5000:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(self.pen.color())
+            painter.drawPath(_arrowheads(coords.tolist()))
+
+
+class OverviewItem(QGraphicsItem):
+    """Every node as a small filled box, one path per colour: what a far zoom or a huge map shows."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.paths: list = []  # (QColor, QPainterPath)
+        self.rect = QRectF()
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def set_nodes(self, by_colour: dict) -> None:
+        """``by_colour``: ``{"#RRGGBB": [(x, y), ...]}``."""
+        self.prepareGeometryChange()
+        self.paths = []
+        xs, ys = [], []
+        for colour, points in by_colour.items():
+            path = QPainterPath()
+            for x, y in points:
+                path.addRect(x - NODE_W / 2, y - NODE_H / 2, NODE_W, NODE_H)
+                xs.append(x)
+                ys.append(y)
+            self.paths.append((QColor(colour), path))
+        self.rect = QRectF(min(xs) - NODE_W, min(ys) - NODE_H, max(xs) - min(xs) + 2 * NODE_W, max(ys) - min(ys) + 2 * NODE_H) if xs else QRectF()
+        self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
+        return self.rect
+
+    def paint(self, painter, option, widget=None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setPen(Qt.PenStyle.NoPen)
+        for colour, path in self.paths:
+            painter.setBrush(colour)
+            painter.drawPath(path)
+
+
+def _border_point(cx, cy, dx, dy, w=NODE_W, h=NODE_H):
+    """Where a ray from a node centre along (dx, dy) leaves the node's box."""
+    ax, ay = abs(dx), abs(dy)
+    if ax < 1e-9 and ay < 1e-9:
+        return cx, cy
+    t = min((w / 2) / ax if ax > 1e-9 else math.inf, (h / 2) / ay if ay > 1e-9 else math.inf)
+    return cx + dx * t, cy + dy * t
+
+
+class MapCanvas(QGraphicsView):
+    """The canvas view and its scene. It draws; the main window turns its signals into commands.
+
+    Signals
+    -------
+    selectionChanged(list)
+        Keys now selected: node IRIs and tie keys.
+    nodesMoved(dict)
+        ``{iri: (x, y)}`` after the user dragged nodes.
+    connectRequested(object, object, QPoint)
+        The user dragged from ``source``'s handle onto ``target``; global position for a menu.
+    renameRequested(object, str)
+        In-place rename finished.
+    placeRequested(str, QPointF)
+        A kind (IRI string) was dropped from the palette at a scene position.
+    contextMenuRequested(object, QPoint)
+        Right-click on a key (or None for the background) at a global position.
+    """
+
+    # object, not list/dict: Qt would turn each URIRef (a str subclass) into a plain str.
+    selectionChanged = Signal(object)
+    nodesMoved = Signal(object)
+    connectRequested = Signal(object, object, object)
+    renameRequested = Signal(object, str)
+    placeRequested = Signal(str, QPointF)
+    contextMenuRequested = Signal(object, object)
+    zoomChanged = Signal(float)
+
+    KIND_MIME = "application/x-routine-explorer-kind"
+
+    def __init__(self, parent=None) -> None:
+        self._scene = QGraphicsScene()
+        super().__init__(self._scene, parent)
+        self._scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self._scene.selectionChanged.connect(self._on_scene_selection)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontSavePainterState)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setAcceptDrops(True)
+        self.setMouseTracking(True)
+        self.setAccessibleName("Map canvas")
+        self.setAccessibleDescription("The map: nodes by level, ties as arrows. Arrow keys pan, +/- zoom.")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+        self.schema = None
+        self.projection = None
+        self.positions: dict = {}
+        self.node_items: dict = {}
+        self.bands: list[Band] = []
+        self.visible_nodes: set | None = None
+        self.overview_only = False
+        self._highlighted: set = set()
+        self._selected_tie = None
+        self._hover_tie = None
+        self._drag_start: dict = {}
+        self._connect_from = None
+        self._edge_keys: list = []
+        self._edge_index: dict = {}
+        self._edge_arrays = None
+        self._live_keys: set = set()
+        self._editor: QLineEdit | None = None
+        self._dark = False
+        self._styles: dict = {}
+        self._fonts()
+
+        self._band_layer = self._layer(-30)
+        self._edge_layer = self._layer(-10)
+        self._node_layer = self._layer(0)
+        self._overview = OverviewItem()
+        self._overview.setZValue(-5)
+        self._scene.addItem(self._overview)
+        self._overview.setVisible(False)
+        self._batches: dict = {}
+        self._live = QGraphicsPathItem()
+        self._live.setZValue(-9)
+        self._scene.addItem(self._live)
+        self._tie_highlight = QGraphicsPathItem()
+        self._tie_highlight.setZValue(-8)
+        self._scene.addItem(self._tie_highlight)
+        self._rubber = QGraphicsPathItem()
+        self._rubber.setZValue(50)
+        self._scene.addItem(self._rubber)
+        self._handle = QGraphicsPathItem()
+        handle = QPainterPath()
+        handle.addEllipse(QPointF(0, 0), 7, 7)
+        self._handle.setPath(handle)
+        self._handle.setZValue(40)
+        self._handle.setVisible(False)
+        self._handle.setToolTip("Drag to another node to tie them")
+        self._scene.addItem(self._handle)
+        self._handle_node = None
+        self._edge_timer = QTimer(self, singleShot=True, interval=0, timeout=self._rebuild_edges)
+        self._lod_state = None
+        self.apply_theme()
+
+    # ------------------------------------------------------------------ set-up
+    def _fonts(self) -> None:
+        self.label_font = QFont(self.font())
+        self.label_font.setPointSizeF(9.5)
+        self.badge_font = QFont(self.font())
+        self.badge_font.setPointSizeF(6.5)
+        self.badge_font.setCapitalization(QFont.Capitalization.AllUppercase)
+        self.badge_font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, 0.6)
+        self.band_font = QFont(self.font())
+        self.band_font.setPointSizeF(13)
+        self.band_font.setBold(True)
+        NodeItem.label_font = self.label_font
+        NodeItem.badge_font = self.badge_font
+
+    def _layer(self, z: float) -> QGraphicsRectItem:
+        layer = QGraphicsRectItem()
+        layer.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
+        layer.setZValue(z)
+        self._scene.addItem(layer)
+        return layer
+
+    def apply_theme(self, dark: bool | None = None) -> None:
+        """Follow the application palette (light or dark)."""
+        palette = QApplication.palette()
+        if dark is None:
+            dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
+        self._dark = dark
+        self.setBackgroundBrush(QColor("#1f2328") if dark else QColor("#f6f7f9"))
+        accent = palette.color(QPalette.ColorRole.Highlight)
+        self._handle.setBrush(accent)
+        self._handle.setPen(QPen(QColor("#ffffff"), 1.5))
+        self._rubber.setPen(QPen(accent, 2, Qt.PenStyle.DashLine))
+        self._tie_highlight.setPen(QPen(accent, 4.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        if self.projection is not None:
+            self._draw_bands()
+            self._rebuild_edges()
+
+    # ------------------------------------------------------------------- model
+    def set_map(self, projection, schema, positions: dict) -> None:
+        """Show ``projection`` with node centres ``positions`` (``{iri: (x, y)}``); replaces what was shown."""
+        self.clear_map()
+        self.projection = projection
+        self.schema = schema
+        self.positions = dict(positions)
+        self.overview_only = len(projection.nodes) > FULL_DETAIL_LIMIT
+        self.visible_nodes = None
+        if not self.overview_only:
+            for iri in projection.nodes:
+                self._make_node(iri)
+        self._refresh_overview()
+        self._draw_bands()
+        self._rebuild_edges()
+        self._update_scene_rect()
+        self._apply_lod(force=True)
+
+    def clear_map(self) -> None:
+        """Remove everything from the canvas."""
+        self._cancel_editor()
+        self._scene.clearSelection()
+        for item in list(self._node_layer.childItems()) + list(self._band_layer.childItems()) + list(self._edge_layer.childItems()):
+            self._scene.removeItem(item)
+        self.node_items.clear()
+        self._batches.clear()
+        self.positions = {}
+        self.projection = None
+        self.bands = []
+        self._edge_keys, self._edge_arrays, self._edge_index = [], None, {}
+        self._selected_tie = self._hover_tie = None
+        self._tie_highlight.setPath(QPainterPath())
+        self._live.setPath(QPainterPath())
+        self._overview.set_nodes({})
+        self._overview.setVisible(False)
+        self._handle.setVisible(False)
+        self._highlighted = set()
+
+    def _colour_of(self, view) -> str:
+        kind = self.schema.kind(view.kind) if self.schema is not None else None
+        return kind.colour if kind is not None else "#8A95A5"
+
+    def _style(self, kind_iri):
+        """(shape path, brush, pen, text colour, shape name) for a kind, cached: 10k nodes share a few."""
+        style = self._styles.get(kind_iri)
+        if style is None:
+            kind = self.schema.kind(kind_iri)
+            shape = kind.shape if kind is not None else "rounded-rectangle"
+            fill = QColor(kind.colour if kind is not None else "#8A95A5")
+            style = (node_shape(shape), QBrush(fill), QPen(fill.darker(135), 1.2), text_colour(fill), shape)
+            self._styles[kind_iri] = style
+        return style
+
+    def _make_node(self, iri) -> NodeItem:
+        view = self.projection.nodes[iri]
+        path, brush, pen, _, _ = self._style(view.kind)
+        item = NodeItem(path, self._node_layer)
+        item.setBrush(brush)
+        item.setPen(pen)
+        item.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable | QGraphicsItem.GraphicsItemFlag.ItemIsMovable)
+        item.key = iri
+        x, y = self.positions.get(iri, (0.0, 0.0))
+        item.setPos(x, y)
+        self.node_items[iri] = item
+        self._dress(item, view)
+        return item
+
+    def _dress(self, item: NodeItem, view) -> None:
+        _, _, _, colour, shape = self._style(view.kind)
+        text = plain_label(view.label) or "(no label)"
+        level = LEVEL_NAMES.get(view.level, "Meso")
+        item.set_text(text, level, colour, NODE_W * _ELIDE.get(shape, 0.9) - 10, 6 if shape == "triangle" else 0)
+        kind = self.schema.kind(view.kind)
+        tooltip = f"{text[:300]}{'…' if len(text) > 300 else ''}\n{kind.label if kind else 'Node'} · {level.lower()} level"
+        item.setToolTip(tooltip)
+
+    def apply_delta(self, delta, positions: dict) -> None:
+        """Follow a :class:`~explorer.core.projection.Delta`; ``positions`` holds the new centres of changed nodes."""
+        if self.projection is None:
+            return
+        self.positions.update(positions)
+        for iri in delta.removed_nodes:
+            self.positions.pop(iri, None)
+            item = self.node_items.pop(iri, None)
+            if item is not None:
+                self._scene.removeItem(item)
+        for iri in delta.nodes:
+            view = self.projection.nodes[iri]
+            if self.overview_only and iri not in self.node_items:
+                continue
+            item = self.node_items.get(iri)
+            if item is None:
+                item = self._make_node(iri)
+            else:
+                path, brush, pen, _, _ = self._style(view.kind)
+                item.setPath(path)
+                item.setBrush(brush)
+                item.setPen(QPen(QColor("#f2b705"), 5) if iri in self._highlighted else pen)
+                self._dress(item, view)
+            x, y = self.positions.get(iri, (item.pos().x(), item.pos().y()))
+            if (item.pos().x(), item.pos().y()) != (x, y):
+                item.setPos(x, y)
+            if self.visible_nodes is not None:
+                item.setVisible(iri in self.visible_nodes)
+        if self._selected_tie is not None and self._selected_tie not in self.projection.ties:
+            self._selected_tie = None
+            self._tie_highlight.setPath(QPainterPath())
+        self._refresh_overview()
+        self._draw_bands()
+        self._rebuild_edges()
+        self._update_scene_rect()
+
+    # -------------------------------------------------------------- geometry
+    def _draw_bands(self) -> None:
+        for item in list(self._band_layer.childItems()):
+            self._scene.removeItem(item)
+        if self.projection is None:
+            return
+        self.bands = bands_for_positions((view.level, self.positions.get(iri, (0, 0))[1]) for iri, view in self.projection.nodes.items())
+        xs = [x for x, _ in self.positions.values()] or [0.0]
+        left, right = min(xs) - NODE_W - 160, max(xs) + NODE_W + 80
+        right = max(right, left + 1200)
+        self._band_x = (left, right)
+        shades = ["#eceff4", "#f3f5f8", "#e9edf2"] if not self._dark else ["#262b31", "#2b3138", "#24292f"]
+        text = QColor("#6b7480") if not self._dark else QColor("#9aa4b0")
+        for index, band in enumerate(self.bands):
+            rect = QGraphicsRectItem(QRectF(left, band.top, right - left, band.bottom - band.top), self._band_layer)
+            rect.setBrush(QColor(shades[index % 3]))
+            rect.setPen(QPen(QColor("#d5dae1") if not self._dark else QColor("#3a414a"), 1, Qt.PenStyle.SolidLine))
+            rect.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            title = QGraphicsSimpleTextItem(LEVEL_NAMES[band.level], self._band_layer)
+            title.setFont(self.band_font)
+            title.setBrush(text)
+            title.setPos(left + 16, band.top + 12)
+            hint = QGraphicsSimpleTextItem(LEVEL_HINTS[band.level], self._band_layer)
+            small = QFont(self.font())
+            small.setPointSizeF(8.5)
+            hint.setFont(small)
+            hint.setBrush(text)
+            hint.setPos(left + 16, band.top + 34)
+
+    def band_at(self, y: float) -> int:
+        """The level of the band containing scene ``y`` (the nearest band outside them)."""
+        if not self.bands:
+            return 2
+        for band in self.bands:
+            if band.top <= y < band.bottom:
+                return band.level
+        return self.bands[0].level if y < self.bands[0].top else self.bands[-1].level
+
+    def band_centre(self, level: int) -> float:
+        """Scene y of the middle of ``level``'s band."""
+        for band in self.bands:
+            if band.level == level:
+                return (band.top + band.bottom) / 2
+        return 0.0
+
+    def _update_scene_rect(self) -> None:
+        if not self.bands:
+            self._scene.setSceneRect(QRectF(-600, -400, 1200, 800))
+            return
+        left, right = self._band_x
+        top, bottom = self.bands[0].top, self.bands[-1].bottom
+        pad = 400
+        self._scene.setSceneRect(QRectF(left - pad, top - pad, right - left + 2 * pad, bottom - top + 2 * pad))
+
+    def _node_pos(self, iri):
+        item = self.node_items.get(iri)
+        if item is not None:
+            p = item.pos()
+            return p.x(), p.y()
+        return self.positions.get(iri)
+
+    def _tie_style(self, tie):
+        """(colour, line style) for a tie: its class's annotations for qualified ties, grey for plain ones."""
+        kind = self.schema.kind(tie.relation) if tie.tie is not None else None
+        if kind is not None:
+            return kind.colour, kind.line_style
+        return ("#8d96a3" if not self._dark else "#77808c"), "solid"
+
+    def _shown(self, iri) -> bool:
+        if self.visible_nodes is not None and iri not in self.visible_nodes:
+            return False
+        return not self.overview_only or iri in self.node_items or self.visible_nodes is None
+
+    def _rebuild_edges(self) -> None:
+        """Rebuild the batched tie layer from the current node positions."""
+        if self.projection is None:
+            return
+        positions = self.positions
+        keys, ends, styles = [], [], []
+        style_index: dict = {}
+        for key, tie in self.projection.ties.items():
+            if key in self._live_keys or tie.source == tie.target:
+                continue
+            if self.visible_nodes is not None and not (tie.source in self.visible_nodes and tie.target in self.visible_nodes):
+                continue
+            a, b = positions.get(tie.source), positions.get(tie.target)
+            if a is None or b is None:
+                continue
+            keys.append(key)
+            ends.append((a[0], a[1], b[0], b[1]))
+            styles.append(style_index.setdefault(self._tie_style(tie), len(style_index)))
+        coords = _clip_to_boxes(np.array(ends, dtype=float).reshape(-1, 4))
+        self._edge_keys = keys
+        self._edge_index = {key: i for i, key in enumerate(keys)}
+        self._edge_arrays = coords
+        styles = np.array(styles, dtype=int)
+        for style, number in style_index.items():
+            batch = self._batches.get(style)
+            if batch is None:
+                colour, line = style
+                pen = QPen(QColor(colour), 1.6)
+                pen.setStyle({"dashed": Qt.PenStyle.DashLine, "dotted": Qt.PenStyle.DotLine}.get(line, Qt.PenStyle.SolidLine))
+                batch = EdgeBatch(pen, self._edge_layer)
+                self._batches[style] = batch
+            batch.set_lines(coords[styles == number])
+        for style, batch in self._batches.items():
+            if style not in style_index:
+                batch.set_lines(np.zeros((0, 4)))
+        self._apply_lod(force=True)
+        self._update_tie_highlight()
+
+    def _refresh_overview(self) -> None:
+        if self.projection is None:
+            return
+        by_colour: dict = {}
+        for iri, view in self.projection.nodes.items():
+            if self.visible_nodes is not None and iri not in self.visible_nodes:
+                continue
+            position = self.positions.get(iri)
+            if position is not None:
+                by_colour.setdefault(self._colour_of(view), []).append(position)
+        self._overview.set_nodes(by_colour)
+
+    # -------------------------------------------------------------- level of detail
+    def zoom(self) -> float:
+        """The current scale (1.0 = one scene unit per pixel)."""
+        return self.transform().m11()
+
+    def _apply_lod(self, force: bool = False) -> None:
+        scale = self.zoom()
+        labels = scale >= LABEL_ZOOM
+        arrows = scale >= ARROW_ZOOM
+        overview = self.overview_only or scale < OVERVIEW_ZOOM
+        state = (labels, arrows, overview)
+        if state == self._lod_state and not force:
+            return
+        self._lod_state = state
+        for batch in self._batches.values():
+            batch.show_arrows = arrows
+            batch.update()
+        self._node_layer.setVisible(not overview or (self.overview_only and bool(self.node_items) and scale >= OVERVIEW_ZOOM))
+        self._overview.setVisible(overview and not (self.overview_only and self._node_layer.isVisible()))
+
+    def set_zoom(self, scale: float) -> None:
+        """Zoom to ``scale`` (clamped to 0.02–4) around the view centre."""
+        scale = max(0.02, min(4.0, scale))
+        factor = scale / self.zoom()
+        anchor = self.transformationAnchor()
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.scale(factor, factor)
+        self.setTransformationAnchor(anchor)
+        self._apply_lod()
+        self.zoomChanged.emit(self.zoom())
+
+    def zoom_by(self, factor: float) -> None:
+        """Zoom in (factor > 1) or out."""
+        self.set_zoom(self.zoom() * factor)
+
+    def fit(self, keys=None) -> None:
+        """Fit the whole map (or the nodes ``keys``) in the view."""
+        if self.projection is None:
+            return
+        chosen = [self._node_pos(k) for k in (keys if keys else self.projection.nodes) if self._node_pos(k) is not None]
+        if keys is None or not keys:
+            if self.bands:
+                left, right = self._band_x
+                rect = QRectF(left, self.bands[0].top, right - left, self.bands[-1].bottom - self.bands[0].top)
+            else:
+                rect = QRectF(-600, -400, 1200, 800)
+        elif chosen:
+            xs, ys = [p[0] for p in chosen], [p[1] for p in chosen]
+            rect = QRectF(min(xs) - NODE_W, min(ys) - NODE_H * 2, max(xs) - min(xs) + 2 * NODE_W, max(ys) - min(ys) + 4 * NODE_H)
+        else:
+            return
+        self.fitInView(rect.adjusted(-20, -20, 20, 20), Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom() > 1.5:
+            self.set_zoom(1.5)
+        self._apply_lod()
+        self.zoomChanged.emit(self.zoom())
+
+    # --------------------------------------------------------------- selection
+    def selected_nodes(self) -> list:
+        """IRIs of the selected nodes."""
+        return [item.key for item in self._scene.selectedItems() if isinstance(item, NodeItem)]
+
+    def selected_keys(self) -> list:
+        """Selected nodes, then the selected tie (if any)."""
+        keys = self.selected_nodes()
+        if self._selected_tie is not None:
+            keys.append(self._selected_tie)
+        return keys
+
+    def select(self, keys, *, centre: bool = False) -> None:
+        """Select exactly ``keys`` (node IRIs and/or one tie key)."""
+        keys = list(keys)
+        self._scene.blockSignals(True)
+        self._scene.clearSelection()
+        self._selected_tie = None
+        for key in keys:
+            if isinstance(key, tuple):
+                if self.projection is not None and key in self.projection.ties:
+                    self._selected_tie = key
+            else:
+                item = self.node_items.get(key)
+                if item is None and self.overview_only and self.projection is not None and key in self.projection.nodes:
+                    item = self._make_node(key)
+                if item is not None:
+                    item.setSelected(True)
+        self._scene.blockSignals(False)
+        self._update_tie_highlight()
+        if centre and keys:
+            first = keys[0]
+            position = self._node_pos(first if not isinstance(first, tuple) else self.projection.ties[first].source) if self.projection else None
+            if position is not None:
+                self.centerOn(*position)
+        self.selectionChanged.emit(self.selected_keys())
+
+    def select_all(self) -> None:
+        """Select every node shown."""
+        self.select([k for k, item in self.node_items.items() if item.isVisible()])
+
+    def _on_scene_selection(self) -> None:
+        try:
+            selected = self._scene.selectedItems()
+        except RuntimeError:  # the scene is being torn down with the window
+            return
+        if selected and self._selected_tie is not None:
+            self._selected_tie = None
+            self._update_tie_highlight()
+        self.selectionChanged.emit(self.selected_keys())
+
+    def _update_tie_highlight(self) -> None:
+        path = QPainterPath()
+        for key in (self._selected_tie, self._hover_tie):
+            if key is None or key not in self._edge_index:
+                continue
+            x1, y1, x2, y2 = self._edge_arrays[self._edge_index[key]]
+            path.moveTo(x1, y1)
+            path.lineTo(x2, y2)
+        self._tie_highlight.setPath(path)
+
+    def tie_at(self, scene_pos: QPointF, tolerance_px: float = 6.0):
+        """The key of the tie nearest ``scene_pos`` within ``tolerance_px`` screen pixels, or None."""
+        arrays = self._edge_arrays
+        if arrays is None or not len(arrays):
+            return None
+        px, py = scene_pos.x(), scene_pos.y()
+        x1, y1, x2, y2 = arrays[:, 0], arrays[:, 1], arrays[:, 2], arrays[:, 3]
+        dx, dy = x2 - x1, y2 - y1
+        length2 = dx * dx + dy * dy
+        t = np.clip(((px - x1) * dx + (py - y1) * dy) / np.where(length2 == 0, 1, length2), 0, 1)
+        distance2 = (x1 + t * dx - px) ** 2 + (y1 + t * dy - py) ** 2
+        index = int(np.argmin(distance2))
+        limit = tolerance_px / max(self.zoom(), 1e-6)
+        return self._edge_keys[index] if distance2[index] <= limit * limit else None
+
+    def node_at(self, view_pos) -> object:
+        """The IRI of the node under a viewport position, or None."""
+        for item in self.items_at(view_pos):
+            if isinstance(item, NodeItem):
+                return item.key
+        return None
+
+    def items_at(self, view_pos):
+        found = []
+        for item in self.items(view_pos):
+            while item is not None and not isinstance(item, NodeItem) and item.parentItem() is not None and item.parentItem() is not self._node_layer:
+                item = item.parentItem()
+            if item is not None:
+                found.append(item)
+        return found
+
+    # ------------------------------------------------------------ focus & search
+    def set_visible_nodes(self, nodes: set | None) -> None:
+        """Show only ``nodes`` (focus or filter); None shows everything."""
+        self.visible_nodes = set(nodes) if nodes is not None else None
+        if self.projection is None:
+            return
+        if self.overview_only and nodes is not None and len(nodes) <= FULL_DETAIL_LIMIT:
+            for iri in nodes:
+                if iri not in self.node_items and iri in self.projection.nodes:
+                    self._make_node(iri)
+        for iri, item in self.node_items.items():
+            item.setVisible(nodes is None or iri in nodes)
+        self._refresh_overview()
+        self._rebuild_edges()
+
+    def highlight(self, nodes) -> None:
+        """Mark ``nodes`` (search matches) with a halo; an empty set clears it."""
+        for iri in self._highlighted - set(nodes):
+            item = self.node_items.get(iri)
+            if item is not None and iri in self.projection.nodes:
+                item.setPen(self._style(self.projection.nodes[iri].kind)[2])
+        self._highlighted = set(nodes)
+        halo = QPen(QColor("#f2b705"), 5)
+        for iri in self._highlighted:
+            item = self.node_items.get(iri)
+            if item is not None:
+                item.setPen(halo)
+
+    # ------------------------------------------------------------------ events
+    def wheelEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.MetaModifier) or True:
+            delta = event.angleDelta().y()
+            if delta:
+                factor = 1.0015 ** delta
+                self.scale(factor, factor)
+                clamped = max(0.02, min(4.0, self.zoom()))
+                if clamped != self.zoom():
+                    self.set_zoom(clamped)
+                self._apply_lod()
+                self.zoomChanged.emit(self.zoom())
+            event.accept()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        key = event.key()
+        step = 60 / max(self.zoom(), 0.05)
+        moves = {Qt.Key.Key_Left: (-step, 0), Qt.Key.Key_Right: (step, 0), Qt.Key.Key_Up: (0, -step), Qt.Key.Key_Down: (0, step)}
+        if key in moves and not self._scene.selectedItems():
+            centre = self.mapToScene(self.viewport().rect().center())
+            self.centerOn(centre.x() + moves[key][0], centre.y() + moves[key][1])
+            return
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_by(1.25)
+            return
+        if key == Qt.Key.Key_Minus:
+            self.zoom_by(0.8)
+            return
+        if key == Qt.Key.Key_Escape:
+            self.select([])
+            return
+        if key in (Qt.Key.Key_F2, Qt.Key.Key_Return, Qt.Key.Key_Enter) and len(self.selected_nodes()) == 1:
+            self.start_rename(self.selected_nodes()[0])
+            return
+        super().keyPressEvent(event)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self._cancel_editor()
+        scene_pos = self.mapToScene(event.position().toPoint())
+        if event.button() == Qt.MouseButton.LeftButton and self._handle.isVisible() and self._handle.contains(self._handle.mapFromScene(scene_pos)):
+            self._connect_from = self._handle_node
+            self._handle.setVisible(False)
+            event.accept()
+            return
+        if event.button() == Qt.MouseButton.LeftButton:
+            node = self.node_at(event.position().toPoint())
+            if node is None and self.projection is not None:
+                tie = self.tie_at(scene_pos)
+                if tie is not None:
+                    self._scene.clearSelection()
+                    self._selected_tie = tie
+                    self._update_tie_highlight()
+                    self.selectionChanged.emit(self.selected_keys())
+                    event.accept()
+                    return
+        super().mousePressEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._drag_start = {iri: self._node_pos(iri) for iri in self.selected_nodes()}
+            if self._drag_start:
+                moving = set(self._drag_start)
+                self._live_keys = set().union(*(self.projection.ties_of(n) for n in moving)) if self.projection else set()
+                if len(self._live_keys) > 0:
+                    self._rebuild_edges()
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt API
+        scene_pos = self.mapToScene(event.position().toPoint())
+        if self._connect_from is not None:
+            start = self._node_pos(self._connect_from)
+            path = QPainterPath(QPointF(*start))
+            path.lineTo(scene_pos)
+            self._rubber.setPath(path)
+            return
+        super().mouseMoveEvent(event)
+        if event.buttons() & Qt.MouseButton.LeftButton and self._drag_start:
+            self._draw_live()
+            return
+        if not event.buttons() and self.projection is not None:
+            node = self.node_at(event.position().toPoint())
+            self._place_handle(node)
+            hover = None if node is not None else self.tie_at(scene_pos)
+            if hover != self._hover_tie:
+                self._hover_tie = hover
+                self._update_tie_highlight()
+                if hover is not None:
+                    self.setToolTip(self.tie_tooltip(hover))
+                else:
+                    self.setToolTip("")
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if self._connect_from is not None:
+            source, self._connect_from = self._connect_from, None
+            self._rubber.setPath(QPainterPath())
+            target = self.node_at(event.position().toPoint())
+            if target is not None and target != source:
+                self.connectRequested.emit(source, target, event.globalPosition().toPoint())
+            return
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and self._drag_start:
+            moved = {}
+            for iri, before in self._drag_start.items():
+                now = self._node_pos(iri)
+                if before is not None and now is not None and (abs(now[0] - before[0]) > 0.5 or abs(now[1] - before[1]) > 0.5):
+                    moved[iri] = now
+            self._drag_start = {}
+            self._live_keys = set()
+            self._live.setPath(QPainterPath())
+            if moved:
+                self.positions.update(moved)
+                self.nodesMoved.emit(moved)
+            self._rebuild_edges()
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 - Qt API
+        node = self.node_at(event.position().toPoint())
+        if node is not None:
+            self.start_rename(node)
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802 - Qt API
+        node = self.node_at(event.pos())
+        key = node
+        if node is not None:
+            if node not in self.selected_nodes():
+                self.select([node])
+        else:
+            tie = self.tie_at(self.mapToScene(event.pos()))
+            if tie is not None:
+                self.select([tie])
+                key = tie
+        self.contextMenuRequested.emit(key, event.globalPos())
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 - Qt API
+        super().scrollContentsBy(dx, dy)
+        if self._editor is not None:
+            self._cancel_editor()
+
+    def _place_handle(self, node) -> None:
+        if node is None or self.zoom() < ARROW_ZOOM:
+            if node is None and self._handle.isVisible():
+                # Keep the handle while the pointer travels from the node to it.
+                pos = self.mapFromGlobal(self.cursor().pos())
+                if self._handle.isUnderMouse() or self._handle.contains(self._handle.mapFromScene(self.mapToScene(pos))):
+                    return
+            self._handle.setVisible(False)
+            self._handle_node = None
+            return
+        x, y = self._node_pos(node)
+        self._handle.setPos(x + NODE_W / 2 + 2, y)
+        self._handle.setVisible(True)
+        self._handle_node = node
+
+    def _draw_live(self) -> None:
+        path = QPainterPath()
+        for key in self._live_keys:
+            tie = self.projection.ties.get(key)
+            if tie is None:
+                continue
+            a, b = self._node_pos(tie.source), self._node_pos(tie.target)
+            if a is None or b is None:
+                continue
+            dx, dy = b[0] - a[0], b[1] - a[1]
+            path.moveTo(*_border_point(a[0], a[1], dx, dy))
+            path.lineTo(*_border_point(b[0], b[1], -dx, -dy))
+        self._live.setPen(QPen(QColor("#8d96a3"), 1.6))
+        self._live.setPath(path)
+
+    def tie_tooltip(self, key) -> str:
+        """A one-line description of a tie for its tooltip."""
+        tie = self.projection.ties.get(key)
+        if tie is None:
+            return ""
+        source = self.projection.nodes.get(tie.source)
+        target = self.projection.nodes.get(tie.target)
+        names = (plain_label(source.label) if source else "?", plain_label(target.label) if target else "?")
+        relation = self.schema.kind(tie.relation).label if tie.tie is not None and self.schema.kind(tie.relation) else tie.label
+        return f"{names[0][:60]} → {names[1][:60]}\n{relation}"
+
+    # ---------------------------------------------------------------- rename
+    def start_rename(self, iri) -> None:
+        """Edit ``iri``'s label in place (Enter saves, Escape cancels)."""
+        item = self.node_items.get(iri)
+        if item is None:
+            return
+        self._cancel_editor()
+        rect = self.mapFromScene(item.sceneBoundingRect()).boundingRect()
+        editor = QLineEdit(self.viewport())
+        editor.setAccessibleName("Rename node")
+        editor.setText(plain_label(self.projection.nodes[iri].label))
+        editor.selectAll()
+        width = max(rect.width(), 180)
+        editor.setGeometry(int(rect.center().x() - width / 2), int(rect.center().y() - 14), int(width), 28)
+        editor.returnPressed.connect(lambda: self._finish_rename(iri))
+        editor.show()
+        editor.setFocus()
+        editor.installEventFilter(self)
+        self._editor = editor
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        if obj is self._editor and event.type() == event.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
+            self._cancel_editor()
+            return True
+        if obj is self._editor and event.type() == event.Type.FocusOut:
+            QTimer.singleShot(0, self._cancel_editor)
+        return super().eventFilter(obj, event)
+
+    def _finish_rename(self, iri) -> None:
+        if self._editor is None:
+            return
+        text = self._editor.text()
+        self._cancel_editor()
+        if text.strip() and iri in self.projection.nodes and text != self.projection.nodes[iri].label:
+            self.renameRequested.emit(iri, text)
+
+    def _cancel_editor(self) -> None:
+        editor, self._editor = self._editor, None
+        if editor is not None:
+            editor.removeEventFilter(self)
+            editor.hide()
+            editor.deleteLater()
+            self.setFocus()
+
+    # ------------------------------------------------------------- drag & drop
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if event.mimeData().hasFormat(self.KIND_MIME) or event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if event.mimeData().hasFormat(self.KIND_MIME):
+            event.acceptProposedAction()
+        elif event.mimeData().hasUrls():
+            event.ignore()  # the main window opens dropped files
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if event.mimeData().hasFormat(self.KIND_MIME):
+            kind = bytes(event.mimeData().data(self.KIND_MIME)).decode("utf-8")
+            self.placeRequested.emit(kind, self.mapToScene(event.position().toPoint()))
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def free_spot(self, level: int, near_x: float | None = None) -> tuple[float, float]:
+        """A place in ``level``'s band, near ``near_x``, not on top of another node."""
+        y = self.band_centre(level) if self.bands else 0.0
+        x = near_x if near_x is not None else self.mapToScene(self.viewport().rect().center()).x()
+        taken = [(px, py) for px, py in self.positions.values()]
+        for attempt in range(400):
+            ring, step = divmod(attempt, 8)
+            dx = (ring + 1) * (NODE_W + 20) * (1 if step % 2 else -1) if attempt else 0
+            dy = ((step // 2) - 1.5) * (NODE_H + 26) if attempt else 0
+            cx, cy = x + (dx if attempt else 0), y + (dy if attempt else 0)
+            if all(abs(cx - px) >= NODE_W + 10 or abs(cy - py) >= NODE_H + 10 for px, py in taken):
+                return cx, cy
+        return x, y
+
+
+def _clip_to_boxes(ends: np.ndarray) -> np.ndarray:
+    """Shorten centre-to-centre segments so they start and end at the node boxes' borders."""
+    if not len(ends):
+        return ends
+    d = ends[:, 2:] - ends[:, :2]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tx = np.where(np.abs(d[:, 0]) > 1e-9, (NODE_W / 2) / np.abs(d[:, 0]), np.inf)
+        ty = np.where(np.abs(d[:, 1]) > 1e-9, (NODE_H / 2) / np.abs(d[:, 1]), np.inf)
+    t = np.minimum(np.minimum(tx, ty), 0.5)[:, None]  # overlapping nodes: a zero-length tie, not an inverted one
+    return np.hstack([ends[:, :2] + d * t, ends[:, 2:] - d * t])
+
+
+def _arrowheads(segments) -> QPainterPath:
+    """Filled arrowheads at the target end of each segment, as one path."""
+    path = QPainterPath()
+    for x1, y1, x2, y2 in segments:
+        dx, dy = x2 - x1, y2 - y1
+        length = math.hypot(dx, dy)
+        if length < 1e-6:
+            continue
+        ux, uy = dx / length, dy / length
+        bx, by = x2 - ux * 11, y2 - uy * 11
+        path.moveTo(x2, y2)
+        path.lineTo(bx - uy * 5, by + ux * 5)
+        path.lineTo(bx + uy * 5, by - ux * 5)
+        path.closeSubpath()
+    return path

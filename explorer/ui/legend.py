@@ -1,0 +1,203 @@
+"""The legend: a small translucent panel over the canvas saying what the shapes, colours and lines mean.
+
+It lists only what is on the map: each node kind present (shape and colour,
+label, count) and each tie style present (a short line in the tie class's
+colour and line style, label, count). Plain ties (one triple, such as
+``org:memberOf``) are drawn alike on the canvas, so they share one grey
+"other relation" entry.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from explorer.ui.palette import ICON_SIZE, RESTYLE_EVENTS, dim_colour, line_pixmap, shape_pixmap, tooltip_html
+
+#: Widest the legend grows, in logical pixels.
+MAX_WIDTH = 240
+_PLAIN_TIE_LIGHT = "#8d96a3"  # as the canvas draws plain ties
+_PLAIN_TIE_DARK = "#77808c"
+
+
+class Legend(QFrame):
+    """What the node shapes and tie lines on the map mean, as a compact overlay panel.
+
+    Examples
+    --------
+    >>> from PySide6.QtWidgets import QApplication
+    >>> app = QApplication.instance() or QApplication([])
+    >>> legend = Legend()
+    >>> legend.update_from(None, None)
+    >>> legend.entries()
+    []
+    """
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setAutoFillBackground(False)
+        self.setMaximumWidth(MAX_WIDTH)
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
+        self.setAccessibleName("Legend")
+        self._entries: list = []  # (section, label, count)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(12, 10, 12, 10)
+        self._layout.setSpacing(6)
+        self.title = QLabel("Legend", self)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        font = QFont(self.font())
+        font.setBold(True)
+        self.title.setFont(font)
+        self._layout.addWidget(self.title)
+        self._body: QWidget | None = None
+        self._source = (None, None)
+        self._restyling = False
+        self.update_from(None, None)
+
+    # ------------------------------------------------------------------ API
+    def entries(self) -> list[tuple[str, str, int]]:
+        """What the legend lists: ``(section, label, count)`` with section ``"node"`` or ``"tie"``."""
+        return list(self._entries)
+
+    def update_from(self, projection, schema) -> None:
+        """List the node kinds and tie styles present in ``projection`` (kinds from ``schema``)."""
+        self._source = (projection, schema)
+        self._entries = []
+        nodes, ties = [], []
+        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        if projection is not None and schema is not None:
+            counts = Counter(view.kind for view in projection.nodes.values())
+            kinds = [(schema.kind(iri), n) for iri, n in counts.items()]
+            kinds.sort(key=lambda kn: (kn[0].group_order, kn[0].order, kn[0].label.casefold()) if kn[0] else (999, 999, ""))
+            for kind, n in kinds:
+                label = kind.label if kind is not None else "Other"
+                pixmap = shape_pixmap(kind.shape if kind else "rounded-rectangle", kind.colour if kind else "#8A95A5",
+                                      ICON_SIZE, self.devicePixelRatioF())
+                nodes.append((pixmap, label, n, kind.comment if kind else ""))
+            tie_counts: Counter = Counter()
+            plain = 0
+            for tie in projection.ties.values():
+                kind = schema.kind(tie.relation) if tie.tie is not None else None
+                if kind is not None:
+                    tie_counts[kind.iri] += 1
+                else:
+                    plain += 1
+            tie_kinds = sorted((schema.kind(iri) for iri in tie_counts), key=lambda k: (k.order, k.label.casefold()))
+            for kind in tie_kinds:
+                pixmap = line_pixmap(kind.colour, kind.line_style, ICON_SIZE, self.devicePixelRatioF())
+                ties.append((pixmap, kind.label, tie_counts[kind.iri], kind.comment))
+            if plain:
+                pixmap = line_pixmap(_PLAIN_TIE_DARK if dark else _PLAIN_TIE_LIGHT, "solid", ICON_SIZE, self.devicePixelRatioF())
+                ties.append((pixmap, "other relation", plain,
+                            "A tie stated as one triple (member of, performs, governed by …): its label shows on hover."))
+        self._entries = [("node", e[1], e[2]) for e in nodes] + [("tie", e[1], e[2]) for e in ties]
+        self._rebuild(nodes, ties, projection is not None)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        hint = super().sizeHint()
+        return QSize(min(hint.width(), MAX_WIDTH), hint.height())
+
+    # --------------------------------------------------------------- layout
+    def _rebuild(self, nodes: list, ties: list, has_map: bool) -> None:
+        if self._body is not None:
+            self._layout.removeWidget(self._body)
+            self._body.hide()
+            self._body.setParent(None)
+            self._body.deleteLater()
+        body = QWidget(self)
+        grid = QGridLayout(body)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(3)
+        grid.setColumnStretch(1, 1)
+        metrics = QFontMetrics(self.font())
+        count_width = metrics.horizontalAdvance("00,000")
+        text_width = MAX_WIDTH - 24 - ICON_SIZE.width() - count_width - 16
+        dim = dim_colour(self.palette())
+        small = QFont(self.font())
+        small.setPointSizeF(max(6.5, small.pointSizeF() * 0.85))
+        row = 0
+
+        def caption(text: str) -> None:
+            nonlocal row
+            label = QLabel(text, body)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setFont(small)
+            palette = label.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, dim)
+            label.setPalette(palette)
+            grid.addWidget(label, row, 0, 1, 3)
+            if row:
+                grid.setRowMinimumHeight(row, metrics.height() + 6)
+                label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
+            row += 1
+
+        def entry(pixmap, text: str, count: int, comment: str) -> None:
+            nonlocal row
+            icon = QLabel(body)
+            icon.setPixmap(pixmap)
+            icon.setFixedSize(ICON_SIZE)
+            name = QLabel(metrics.elidedText(text, Qt.TextElideMode.ElideRight, text_width), body)
+            name.setTextFormat(Qt.TextFormat.PlainText)
+            number = QLabel(f"{count:,}", body)
+            number.setTextFormat(Qt.TextFormat.PlainText)
+            number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            palette = number.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, dim)
+            number.setPalette(palette)
+            tip = tooltip_html(text, comment)
+            for widget in (icon, name, number):
+                widget.setToolTip(tip)
+            name.setAccessibleName(f"{text}: {count:,}")
+            grid.addWidget(icon, row, 0)
+            grid.addWidget(name, row, 1)
+            grid.addWidget(number, row, 2)
+            row += 1
+
+        if nodes:
+            caption("Nodes")
+            for e in nodes:
+                entry(*e)
+        if ties:
+            caption("Ties")
+            for e in ties:
+                entry(*e)
+        if not nodes and not ties:
+            empty = QLabel("Nothing on the map yet." if has_map else "No map open", body)
+            empty.setTextFormat(Qt.TextFormat.PlainText)
+            palette = empty.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, dim)
+            empty.setPalette(palette)
+            grid.addWidget(empty, 0, 0, 1, 3)
+        self._body = body
+        self._layout.addWidget(body)
+        body.show()  # a layout shows new children only later (queued): show now, so adjustSize counts it
+        summary = "; ".join(f"{label} {count}" for _, label, count in self._entries)
+        self.setAccessibleDescription(summary or "Nothing on the map yet.")
+        self.adjustSize()
+
+    # ---------------------------------------------------------------- paint
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(event)
+        if event.type() in RESTYLE_EVENTS and not self._restyling:
+            self._restyling = True
+            try:
+                self.update_from(*self._source)  # line colours and icons follow the palette and pixel ratio
+            finally:
+                self._restyling = False
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        base = QColor(self.palette().color(QPalette.ColorRole.Base))
+        base.setAlphaF(0.92)
+        border = QColor(self.palette().color(QPalette.ColorRole.Text))
+        border.setAlphaF(0.16)
+        painter.setPen(QPen(border, 1))
+        painter.setBrush(base)
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8)
+        painter.end()

@@ -1,0 +1,1269 @@
+"""The main window: the canvas in the middle, docks around it, menus, files and undo.
+
+The window is glue. It turns what the canvas and the docks ask for into core
+commands (:mod:`explorer.core.editing`) executed on the open
+:class:`~explorer.core.document.MapDocument`, and follows the document's events
+to keep every view current. Loading, saving and layouts run off the UI thread
+(:mod:`explorer.ui.workers`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDockWidget,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+from rdflib import URIRef
+from rdflib.namespace import RDFS
+
+from explorer import __version__
+from explorer.core import editing
+from explorer.core.commands import set_property
+from explorer.core.document import MapDocument
+from explorer.core.errors import ExplorerError
+from explorer.core.events import DirtyChanged, DocumentReloaded, DocumentSaved, GraphChanged, StackChanged
+from explorer.core.filtering import AttributeRange, filter_nodes, search
+from explorer.core.journal import orphaned_untitled
+from explorer.core.layout import LAYOUTS, LayoutEdge, LayoutNode, compute_layout
+from explorer.core.namespaces import RX
+from explorer.core.projection import Projection
+from explorer.core.rdf_formats import FORMATS, format_for_path
+from explorer.core.resources import docs_dir
+from explorer.core.schema import Schema
+from explorer.ui.canvas import FULL_DETAIL_LIMIT, LEVEL_NAMES, MapCanvas
+from explorer.ui.history import HistoryView
+from explorer.ui.inspector import Inspector
+from explorer.ui.legend import Legend
+from explorer.ui.minimap import Minimap
+from explorer.ui.outline import Outline
+from explorer.ui.palette import Palette
+from explorer.ui.start_screen import StartScreen
+from explorer.ui.workers import run_task
+
+MAP_FILTER = "RDF maps (*.ttl *.trig *.nt *.nq *.jsonld *.json *.rdf *.owl *.xml *.gz);;All files (*)"
+SAVE_FILTERS = {
+    "turtle": "Turtle (*.ttl)",
+    "trig": "TriG (*.trig)",
+    "ntriples": "N-Triples (*.nt)",
+    "nquads": "N-Quads (*.nq)",
+    "jsonld": "JSON-LD (*.jsonld)",
+    "rdfxml": "RDF/XML (*.rdf)",
+}
+RECENT_LIMIT = 10
+#: Predicates that make the hierarchical layout's tree, as (predicate, child is the subject).
+HIERARCHY = {
+    URIRef("http://www.w3.org/ns/org#reportsTo"): True,
+    URIRef("http://www.w3.org/ns/org#memberOf"): True,
+    URIRef("http://www.w3.org/ns/org#unitOf"): True,
+    URIRef("http://www.w3.org/ns/org#subOrganizationOf"): True,
+    URIRef("http://www.w3.org/ns/org#hasUnit"): False,
+    URIRef("http://www.w3.org/ns/org#headOf"): True,
+}
+LEVEL_IRIS = {1: RX.micro, 2: RX.meso, 3: RX.macro}
+
+
+def settings() -> QSettings:
+    """The app's settings store (per user)."""
+    return QSettings("Routine Explorer", "Routine Explorer")
+
+
+@dataclass
+class LoadedMap:
+    """What the loading thread hands to the window."""
+
+    document: MapDocument
+    schema: Schema
+    projection: Projection
+    positions: dict
+
+
+def layout_input(projection: Projection) -> tuple[list, list]:
+    """Nodes and edges for :func:`explorer.core.layout.compute_layout`, hierarchy edges pointing child to parent."""
+    nodes = [LayoutNode(str(iri), view.level, str(view.kind)) for iri, view in projection.nodes.items()]
+    edges = []
+    for tie in projection.ties.values():
+        child_is_subject = HIERARCHY.get(tie.relation) if tie.tie is None else None
+        if child_is_subject is False:
+            edges.append(LayoutEdge(str(tie.target), str(tie.source), True))
+        else:
+            edges.append(LayoutEdge(str(tie.source), str(tie.target), child_is_subject is True))
+    return nodes, edges
+
+
+def initial_positions(projection: Projection, *, cancelled=None) -> dict:
+    """Where to draw nodes that have no stored position: a by-level layout, computed once at open."""
+    unplaced = [iri for iri, view in projection.nodes.items() if view.x is None]
+    if not unplaced:
+        return {}
+    nodes, edges = layout_input(projection)
+    laid = compute_layout("levels", nodes, edges, seed=0, cancelled=cancelled)
+    by_key = {str(iri): iri for iri in unplaced}
+    return {by_key[key]: xy for key, xy in laid.items() if key in by_key}
+
+
+class FilterDialog(QDialog):
+    """Choose which kinds, levels and attribute range to show."""
+
+    def __init__(self, schema: Schema, projection: Projection, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Filter the map")
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        present = sorted({v.kind for v in projection.nodes.values()}, key=lambda k: schema.kind(k).label if schema.kind(k) else str(k))
+        self.kind_boxes = {}
+        kinds = QWidget()
+        kinds_layout = QVBoxLayout(kinds)
+        kinds_layout.setContentsMargins(0, 0, 0, 0)
+        for kind in present:
+            count = sum(1 for v in projection.nodes.values() if v.kind == kind)
+            box = QCheckBox(f"{schema.kind(kind).label if schema.kind(kind) else kind} ({count:,})")
+            box.setChecked(True)
+            self.kind_boxes[kind] = box
+            kinds_layout.addWidget(box)
+        form.addRow("Kinds", kinds)
+        self.level_boxes = {}
+        levels = QWidget()
+        levels_layout = QHBoxLayout(levels)
+        levels_layout.setContentsMargins(0, 0, 0, 0)
+        for order in (3, 2, 1):
+            box = QCheckBox(LEVEL_NAMES[order])
+            box.setChecked(True)
+            self.level_boxes[order] = box
+            levels_layout.addWidget(box)
+        form.addRow("Levels", levels)
+        self.attribute = QComboBox()
+        self.attribute.setAccessibleName("Attribute")
+        self.attribute.addItem("(any)", None)
+        numeric = sorted((p for p in schema.properties.values() if p.widget == "decimal"), key=lambda p: p.label)
+        for spec in numeric:
+            self.attribute.addItem(spec.label, spec)
+        form.addRow("Attribute", self.attribute)
+        self.low = QDoubleSpinBox(minimum=-1.0, maximum=1.0, singleStep=0.1, value=0.0, decimals=2)
+        self.high = QDoubleSpinBox(minimum=-1.0, maximum=1.0, singleStep=0.1, value=1.0, decimals=2)
+        self.low.setAccessibleName("Attribute at least")
+        self.high.setAccessibleName("Attribute at most")
+        span = QWidget()
+        span_layout = QHBoxLayout(span)
+        span_layout.setContentsMargins(0, 0, 0, 0)
+        span_layout.addWidget(QLabel("from"))
+        span_layout.addWidget(self.low)
+        span_layout.addWidget(QLabel("to"))
+        span_layout.addWidget(self.high)
+        form.addRow("", span)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def criteria(self) -> dict:
+        """Keyword arguments for :func:`explorer.core.filtering.filter_nodes`."""
+        spec = self.attribute.currentData()
+        return {
+            "kinds": {k for k, box in self.kind_boxes.items() if box.isChecked()},
+            "levels": {o for o, box in self.level_boxes.items() if box.isChecked()},
+            "attribute": AttributeRange(spec.iri, self.low.value(), self.high.value()) if spec is not None else None,
+        }
+
+
+class MainWindow(QMainWindow):
+    """The Routine Explorer main window: one open map at a time."""
+
+    mapOpened = Signal(object)
+    mapClosed = Signal()
+    openFailed = Signal(str)
+    saved = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.document: MapDocument | None = None
+        self.schema: Schema | None = None
+        self.projection: Projection | None = None
+        self._computed: dict = {}
+        self._unsubscribe: list = []
+        self._matches: list = []
+        self._match_index = -1
+        self._task = None
+        self._focus_depth = 1
+        self.setWindowTitle("Routine Explorer")
+        self.setAccessibleName("Routine Explorer")
+        self.setAcceptDrops(True)
+        self.resize(1360, 860)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
+
+        self.canvas = MapCanvas(self)
+        self.start_screen = StartScreen(self)
+        self.canvas_page = QWidget(self)
+        page = QVBoxLayout(self.canvas_page)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.setSpacing(0)
+        self.banner = QLabel(self.canvas_page)
+        self.banner.setWordWrap(True)
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.banner.setContentsMargins(12, 8, 12, 8)
+        self.banner.setStyleSheet("background: palette(alternate-base); border-bottom: 1px solid palette(mid);")
+        self.banner.setAccessibleName("Notice")
+        self.banner.hide()
+        page.addWidget(self.banner)
+        page.addWidget(self.canvas)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.start_screen)
+        self.pages.addWidget(self.canvas_page)
+        self.setCentralWidget(self.pages)
+        self.legend = Legend(self.canvas.viewport())
+        self.minimap = Minimap(self.canvas, self.canvas.viewport())
+
+        self.palette_view = Palette(self)
+        self.inspector = Inspector(self)
+        self.outline = Outline(self)
+        self.history = HistoryView(self)
+        self.palette_dock = self._dock("Palette", "palette", self.palette_view, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.outline_dock = self._dock("Outline", "outline", self.outline, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.inspector_dock = self._dock("Inspector", "inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.history_dock = self._dock("History", "history", self.history, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.splitDockWidget(self.palette_dock, self.outline_dock, Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self.inspector_dock, self.history_dock)
+        self.inspector_dock.raise_()
+        self.resizeDocks([self.palette_dock, self.inspector_dock], [240, 360], Qt.Orientation.Horizontal)
+
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._connect()
+        self._restore_settings()
+        self._show_start()
+        self._refresh_timer = QTimer(self, singleShot=True, interval=120, timeout=self._refresh_views)
+
+    # ------------------------------------------------------------------ building
+    def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{name}")
+        dock.setWidget(widget)
+        dock.setAccessibleName(f"{title} panel")
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, (list, tuple)):
+                action.setShortcuts(list(shortcut))
+            else:
+                action.setShortcut(shortcut)
+        action.setToolTip(tip or text.replace("&", "").replace("…", ""))
+        action.setStatusTip(tip or "")
+        action.setCheckable(checkable)
+        if checkable:
+            action.toggled.connect(slot)
+        else:
+            action.triggered.connect(lambda checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        key = QKeySequence.StandardKey
+        self.act_new = self._action("&New Map", self.new_map, key.New, "Start an empty map")
+        self.act_open = self._action("&Open…", self.choose_map, key.Open, "Open a map file")
+        self.act_save = self._action("&Save", self.save, key.Save, "Save the map")
+        self.act_save_as = self._action("Save &As…", self.save_as, key.SaveAs, "Save the map to a new file or format")
+        self.act_revert = self._action("&Revert", self.revert, None, "Go back to the saved file, dropping unsaved changes")
+        self.act_close = self._action("&Close Map", self.close_map, key.Close, "Close the map")
+        self.act_quit = self._action("&Quit", self.close, key.Quit, "Quit Routine Explorer")
+        self.act_undo = self._action("&Undo", self.undo, key.Undo)
+        self.act_redo = self._action("&Redo", self.redo, key.Redo)
+        # The menu says what will be undone; the toolbar button keeps a short, steady name.
+        self.act_undo.setIconText("Undo")
+        self.act_redo.setIconText("Redo")
+        self.act_cut = self._action("Cu&t", self.cut, key.Cut, "Cut the selected nodes with their ties")
+        self.act_copy = self._action("&Copy", self.copy, key.Copy, "Copy the selected nodes with their ties")
+        self.act_paste = self._action("&Paste", self.paste, key.Paste, "Paste nodes as new ones")
+        self.act_delete = self._action("&Delete", self.delete_selection, [QKeySequence(QKeySequence.StandardKey.Delete), QKeySequence(Qt.Key.Key_Backspace)], "Delete the selected nodes and ties")
+        self.act_select_all = self._action("Select &All", self.canvas.select_all, key.SelectAll)
+        self.act_find = self._action("&Find…", self.focus_search, key.Find, "Find nodes by label")
+        self.act_find_next = self._action("Find &Next", self.find_next, key.FindNext)
+        self.act_find_previous = self._action("Find Pre&vious", self.find_previous, key.FindPrevious)
+        self.act_tie = self._action("&Tie Selected Nodes…", self.tie_selected, QKeySequence("Ctrl+T"), "Tie two selected nodes with a relation the ontology allows")
+        self.act_rename = self._action("&Rename", self.rename_selected, QKeySequence(Qt.Key.Key_F2))
+        self.act_zoom_in = self._action("Zoom &In", lambda: self.canvas.zoom_by(1.25), key.ZoomIn)
+        self.act_zoom_out = self._action("Zoom &Out", lambda: self.canvas.zoom_by(0.8), key.ZoomOut)
+        self.act_fit = self._action("&Fit Map", lambda: self.canvas.fit(), QKeySequence("Ctrl+0"))
+        self.act_actual = self._action("Actual &Size", lambda: self.canvas.set_zoom(1.0), QKeySequence("Ctrl+1"))
+        self.act_focus = self._action("&Focus on Selection", self.focus_selection, QKeySequence("Ctrl+Shift+F"), "Show only the selection and its neighbours")
+        self.act_filter = self._action("Fi&lter…", self.choose_filter, QKeySequence("Ctrl+Shift+L"), "Show only some kinds, levels or attribute values")
+        self.act_show_all = self._action("Show &Everything", self.show_everything, QKeySequence("Ctrl+Shift+E"), "Clear focus and filter")
+        self.act_legend = self._action("&Legend", self._toggle_legend, None, "Show the legend", checkable=True)
+        self.act_minimap = self._action("&Minimap", self._toggle_minimap, None, "Show the minimap", checkable=True)
+        self.act_bands = self._action("Level &Bands", self._toggle_bands, None, "Show the macro, meso and micro bands", checkable=True)
+        self.act_shortcuts = self._action("&Keyboard Shortcuts", self.show_shortcuts, key.HelpContents)
+        self.act_reference = self._action("&Ontology Reference", self.open_reference)
+        self.act_about = self._action("&About Routine Explorer", self.show_about)
+        self.layout_actions = {}
+        for name, label in LAYOUTS.items():
+            self.layout_actions[name] = self._action(f"Lay Out {label}", lambda n=name: self.apply_layout(n), None, f"Arrange all nodes: {label.lower()}")
+        self.layout_actions["levels"].setShortcut(QKeySequence("Ctrl+L"))
+        self.theme_group = QActionGroup(self)
+        self.theme_actions = {}
+        for name, label in (("system", "Follow the System"), ("light", "Light"), ("dark", "Dark")):
+            action = QAction(label, self, checkable=True)
+            action.triggered.connect(lambda checked=False, n=name: self.set_theme(n))
+            self.theme_group.addAction(action)
+            self.theme_actions[name] = action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.act_new, self.act_open])
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.samples_menu = file_menu.addMenu("Open Sample &Map")
+        from explorer.ui.start_screen import sample_catalogue
+
+        for path, title, description in sample_catalogue():
+            action = self.samples_menu.addAction(title, lambda checked=False, p=path: self.open_map(p))
+            action.setStatusTip(description)
+        file_menu.addSeparator()
+        file_menu.addActions([self.act_save, self.act_save_as, self.act_revert])
+        file_menu.addSeparator()
+        file_menu.addActions([self.act_close, self.act_quit])
+        edit = bar.addMenu("&Edit")
+        edit.addActions([self.act_undo, self.act_redo])
+        edit.addSeparator()
+        edit.addActions([self.act_cut, self.act_copy, self.act_paste, self.act_delete])
+        edit.addSeparator()
+        edit.addActions([self.act_rename, self.act_tie, self.act_select_all])
+        edit.addSeparator()
+        edit.addActions([self.act_find, self.act_find_next, self.act_find_previous])
+        view = bar.addMenu("&View")
+        layouts = view.addMenu("&Layout")
+        layouts.addActions(list(self.layout_actions.values()))
+        view.addSeparator()
+        view.addActions([self.act_zoom_in, self.act_zoom_out, self.act_fit, self.act_actual])
+        view.addSeparator()
+        view.addActions([self.act_focus, self.act_filter, self.act_show_all])
+        depth = view.addMenu("Focus &Depth")
+        group = QActionGroup(self)
+        for n in (1, 2, 3):
+            action = depth.addAction(f"{n} tie{'s' if n > 1 else ''} away", lambda n=n: self._set_depth(n))
+            action.setCheckable(True)
+            action.setChecked(n == 1)
+            group.addAction(action)
+        view.addSeparator()
+        view.addActions([self.act_bands, self.act_legend, self.act_minimap])
+        theme = view.addMenu("&Appearance")
+        theme.addActions(list(self.theme_actions.values()))
+        view.addSeparator()
+        panels = view.addMenu("&Panels")
+        for dock in (self.palette_dock, self.outline_dock, self.inspector_dock, self.history_dock):
+            panels.addAction(dock.toggleViewAction())
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([self.act_shortcuts, self.act_reference])
+        help_menu.addSeparator()
+        help_menu.addAction(self.act_about)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Main", self)
+        bar.setObjectName("toolbar-main")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.addActions([self.act_undo, self.act_redo])
+        bar.addSeparator()
+        bar.addAction(self.layout_actions["levels"])
+        bar.addAction(self.act_fit)
+        bar.addSeparator()
+        bar.addActions([self.act_focus, self.act_filter, self.act_show_all])
+        spacer = QWidget()
+        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy().Preferred)
+        bar.addWidget(spacer)
+        self.search_box = QLineEdit(self)
+        self.search_box.setPlaceholderText("Find a node…")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setAccessibleName("Find nodes")
+        self.search_box.setToolTip("Find nodes by label (Enter: next match)")
+        self.search_box.setMaximumWidth(260)
+        self.search_box.textChanged.connect(self._search_changed)
+        self.search_box.returnPressed.connect(self.find_next)
+        bar.addWidget(self.search_box)
+        self.addToolBar(bar)
+        self.toolbar = bar
+        self.zoom_label = QLabel("")
+        self.zoom_label.setAccessibleName("Zoom")
+        self.counts_label = QLabel("")
+        self.counts_label.setAccessibleName("Map size")
+        self.statusBar().addPermanentWidget(self.counts_label)
+        self.statusBar().addPermanentWidget(self.zoom_label)
+
+    def _connect(self) -> None:
+        c = self.canvas
+        c.selectionChanged.connect(self._selection_changed)
+        c.nodesMoved.connect(self._nodes_moved)
+        c.connectRequested.connect(self._connect_requested)
+        c.renameRequested.connect(self.rename)
+        c.placeRequested.connect(lambda kind, pos: self.place_node(URIRef(kind), pos))
+        c.contextMenuRequested.connect(self._context_menu)
+        c.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f} %"))
+        self.palette_view.kindActivated.connect(lambda kind: self.place_node(URIRef(kind)))
+        self.outline.nodesActivated.connect(lambda keys: self.canvas.select(keys, centre=True))
+        self.inspector.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.inspector.selectRequested.connect(lambda key: self.canvas.select([key], centre=True))
+        self.history.jumpRequested.connect(self.jump_to)
+        self.start_screen.newRequested.connect(self.new_map)
+        self.start_screen.openRequested.connect(self.choose_map)
+        self.start_screen.pathChosen.connect(self.open_map)
+        hints = QGuiApplication.styleHints()
+        if hasattr(hints, "colorSchemeChanged"):
+            hints.colorSchemeChanged.connect(lambda *_: self.canvas.apply_theme())
+
+    # ------------------------------------------------------------------ settings
+    def _restore_settings(self) -> None:
+        s = settings()
+        geometry = s.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = s.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        self.act_legend.setChecked(s.value("view/legend", True, type=bool))
+        self.act_minimap.setChecked(s.value("view/minimap", True, type=bool))
+        self.act_bands.setChecked(s.value("view/bands", True, type=bool))
+        theme = s.value("view/theme", "system")
+        self.theme_actions.get(theme, self.theme_actions["system"]).setChecked(True)
+        if theme != "system":
+            self.set_theme(theme, remember=False)
+        self._update_recent()
+
+    def _save_settings(self) -> None:
+        s = settings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("view/legend", self.act_legend.isChecked())
+        s.setValue("view/minimap", self.act_minimap.isChecked())
+        s.setValue("view/bands", self.act_bands.isChecked())
+
+    def recent_files(self) -> list[Path]:
+        """Recently opened or saved maps, newest first."""
+        value = settings().value("recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [Path(p) for p in (value or [])]
+
+    def _remember(self, path: Path) -> None:
+        paths = [str(Path(path).resolve())] + [str(p) for p in self.recent_files() if str(p) != str(Path(path).resolve())]
+        settings().setValue("recent", paths[:RECENT_LIMIT])
+        self._update_recent()
+
+    def _update_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.recent_files()
+        for path in recent:
+            action = self.recent_menu.addAction(path.name, lambda checked=False, p=path: self.open_map(p))
+            action.setStatusTip(str(path))
+            action.setEnabled(path.exists())
+        if not recent:
+            self.recent_menu.addAction("No recent maps").setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear Recent Maps", lambda: (settings().setValue("recent", []), self._update_recent()))
+        self.start_screen.set_recent(recent)
+
+    def set_theme(self, name: str, *, remember: bool = True) -> None:
+        """Light, dark, or follow the system."""
+        hints = QGuiApplication.styleHints()
+        scheme = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(name, Qt.ColorScheme.Unknown)
+        if hasattr(hints, "setColorScheme"):
+            hints.setColorScheme(scheme)
+        if remember:
+            settings().setValue("view/theme", name)
+        self.canvas.apply_theme(None if name == "system" else name == "dark")
+        self.minimap.refresh()
+
+    # ------------------------------------------------------------------- state
+    def _show_start(self) -> None:
+        self.pages.setCurrentWidget(self.start_screen)
+        self.setWindowTitle("Routine Explorer")
+        self.setWindowModified(False)
+        self.counts_label.setText("")
+        self.zoom_label.setText("")
+        self.legend.hide()
+        self.minimap.hide()
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        has_map = self.document is not None
+        for action in (self.act_save, self.act_save_as, self.act_close, self.act_select_all, self.act_find, self.act_find_next,
+                       self.act_find_previous, self.act_zoom_in, self.act_zoom_out, self.act_fit, self.act_actual, self.act_focus,
+                       self.act_filter, self.act_show_all, self.act_paste, *self.layout_actions.values()):
+            action.setEnabled(has_map)
+        self.act_revert.setEnabled(has_map and self.document.path is not None and self.document.dirty)
+        selected = self.canvas.selected_keys() if has_map else []
+        nodes = [k for k in selected if not isinstance(k, tuple)]
+        self.act_cut.setEnabled(bool(nodes))
+        self.act_copy.setEnabled(bool(nodes))
+        self.act_delete.setEnabled(bool(selected))
+        self.act_tie.setEnabled(len(nodes) == 2)
+        self.act_rename.setEnabled(len(nodes) == 1)
+        self.act_focus.setEnabled(bool(nodes))
+        stack = self.document.stack if has_map else None
+        self.act_undo.setEnabled(bool(stack and stack.can_undo()))
+        self.act_redo.setEnabled(bool(stack and stack.can_redo()))
+        self.act_undo.setText(f"&Undo {stack.undo_text}" if stack and stack.can_undo() else "&Undo")
+        self.act_redo.setText(f"&Redo {stack.redo_text}" if stack and stack.can_redo() else "&Redo")
+        self.search_box.setEnabled(has_map)
+
+    def _update_title(self) -> None:
+        if self.document is None:
+            self.setWindowTitle("Routine Explorer")
+            return
+        name = self.document.path.name if self.document.path is not None else "Untitled"
+        self.setWindowTitle(f"{self.document.title} ({name})[*] — Routine Explorer")
+        self.setWindowModified(self.document.dirty)
+
+    # ------------------------------------------------------------------- files
+    def new_map(self) -> bool:
+        """Start an empty, untitled map."""
+        if not self.maybe_save():
+            return False
+        document = MapDocument.new()
+        schema = Schema.from_store(document.store)
+        self._install(LoadedMap(document, schema, Projection.build(document.store, schema), {}))
+        self.statusBar().showMessage("New map: drag a kind from the palette onto a level band to start.", 10000)
+        return True
+
+    def choose_map(self) -> None:
+        """Ask for a map file and open it."""
+        start = str(self.recent_files()[0].parent) if self.recent_files() else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open map", start, MAP_FILTER)
+        if path:
+            self.open_map(path)
+
+    def open_map(self, path, *, ask: bool = True):
+        """Open ``path`` in a worker thread; the current map stays until the new one is ready.
+
+        Returns the :class:`~explorer.ui.workers.Task` (or None if the user cancelled closing the current map).
+        """
+        path = Path(path)
+        if ask and not self.maybe_save():
+            return None
+
+        def work(progress):
+            document = MapDocument.open(path, progress=progress)
+            try:
+                schema = Schema.from_store(document.store)
+                projection = Projection.build(document.store, schema)
+                positions = initial_positions(projection, cancelled=lambda: (progress(0, 0), False)[1])
+            except BaseException:
+                document.close()
+                raise
+            return LoadedMap(document, schema, projection, positions)
+
+        def failed(error):
+            message = str(error) if isinstance(error, ExplorerError) else f"{type(error).__name__}: {error}"
+            self.openFailed.emit(message)
+            QMessageBox.warning(self, "Cannot open map", f"{path}\n\n{message}")
+
+        def succeeded(loaded: LoadedMap):
+            self._install(loaded)
+            self._remember(path)
+            self.statusBar().showMessage(f"Opened {path.name}", 6000)
+
+        self.statusBar().showMessage(f"Opening {path.name}…")
+        self._task = run_task(f"Opening {path.name}…", work, parent=self, dialog_parent=self,
+                              on_success=succeeded, on_failure=failed,
+                              on_cancel=lambda: self.statusBar().showMessage("Opening cancelled; the current map is unchanged.", 6000))
+        return self._task
+
+    def _install(self, loaded: LoadedMap) -> None:
+        """Make ``loaded`` the open map (closing the previous one)."""
+        self._detach()
+        if self.document is not None:
+            self.document.close()
+        self.document, self.schema, self.projection = loaded.document, loaded.schema, loaded.projection
+        self._computed = dict(loaded.positions)
+        events = self.document.events
+        self._unsubscribe = [
+            events.subscribe(GraphChanged, self._graph_changed),
+            events.subscribe(DirtyChanged, lambda e: self._update_title() or self._update_actions()),
+            events.subscribe(StackChanged, lambda e: (self._update_actions(), self.history.refresh())),
+            events.subscribe(DocumentReloaded, lambda e: self._reload()),
+            events.subscribe(DocumentSaved, lambda e: (self._update_title(), self._update_actions())),
+        ]
+        self.pages.setCurrentWidget(self.canvas_page)
+        self.canvas.set_map(self.projection, self.schema, self._positions_for(self.projection.nodes))
+        self.palette_view.set_schema(self.schema)
+        self.inspector.set_context(self.document, self.schema, self.projection)
+        self.outline.set_map(self.projection, self.schema)
+        self.history.set_document(self.document)
+        self.minimap.set_map(self.projection, self.schema)
+        self.legend.update_from(self.projection, self.schema)
+        self.canvas.set_visible_nodes(None)
+        # Fit once the page switch has given the canvas its final size.
+        QTimer.singleShot(0, self.canvas.fit)
+        self._place_overlays()
+        self._update_banner()
+        self._update_title()
+        self._update_actions()
+        self._update_counts()
+        self.mapOpened.emit(self.document)
+        if self.document.pending_recovery is not None:
+            self._offer_recovery()
+
+    def _detach(self) -> None:
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe = []
+
+    def _positions_for(self, iris) -> dict:
+        positions = {}
+        for iri in iris:
+            view = self.projection.nodes.get(iri)
+            if view is None:
+                continue
+            if view.x is not None:
+                positions[iri] = (view.x, view.y)
+            elif iri in self._computed:
+                positions[iri] = self._computed[iri]
+        missing = [iri for iri in iris if iri in self.projection.nodes and iri not in positions]
+        for iri in missing:
+            spot = self.canvas.free_spot(self.projection.nodes[iri].level)
+            self._computed[iri] = spot
+            positions[iri] = spot
+            self.canvas.positions[iri] = spot
+        return positions
+
+    def _offer_recovery(self) -> None:
+        document = self.document
+        recovery = document.pending_recovery
+        changed = "" if recovery.matches(document.content_sha256) else (
+            "\n\nThe file has changed on disk since then; recovering applies the edits to the new content."
+        )
+        answer = QMessageBox.question(
+            self,
+            "Recover unsaved changes?",
+            f"Routine Explorer closed unexpectedly while {document.title} had {len(recovery.edits)} unsaved "
+            f"edit(s), the last one \u201c{recovery.labels[-1]}\u201d.{changed}\n\nRecover them?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            document.recover()
+        else:
+            document.discard_recovery()
+
+    def offer_untitled_recovery(self) -> None:
+        """At start-up, offer the unsaved untitled maps a crashed session left behind."""
+        for recovery in orphaned_untitled():
+            answer = QMessageBox.question(
+                self,
+                "Recover an unsaved map?",
+                f"An untitled map with {len(recovery.edits)} unsaved edit(s) was left when Routine Explorer closed "
+                f"unexpectedly; the last edit was \u201c{recovery.labels[-1]}\u201d.\n\nRecover it?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
+                QMessageBox.StandardButton.Yes,
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                document = MapDocument.recover_untitled(recovery)
+                schema = Schema.from_store(document.store)
+                self._install(LoadedMap(document, schema, Projection.build(document.store, schema), {}))
+                return
+            recovery.discard()
+
+    def maybe_save(self) -> bool:
+        """Ask what to do with unsaved changes; False if the user cancelled."""
+        if self.document is None or not self.document.dirty:
+            return True
+        answer = QMessageBox.warning(
+            self,
+            "Unsaved changes",
+            f"Save the changes to “{self.document.title}” before closing it?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Cancel:
+            return False
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save(wait=True)
+        return True
+
+    def save(self, *, wait: bool = False) -> bool:
+        """Save to the map's file (asks for one if it has none)."""
+        if self.document is None:
+            return False
+        if self.document.path is None:
+            return self.save_as(wait=wait)
+        return self._run_save(lambda progress: self.document.save(), self.document.path, wait)
+
+    def save_as(self, path=None, *, wait: bool = False) -> bool:
+        """Save to ``path`` (asks when None); the format follows the extension."""
+        if self.document is None:
+            return False
+        if path is None:
+            start = str(self.document.path) if self.document.path else str(Path.home() / "map.ttl")
+            filters = ";;".join(SAVE_FILTERS.values())
+            chosen, selected = QFileDialog.getSaveFileName(self, "Save map as", start, filters)
+            if not chosen:
+                return False
+            path = Path(chosen)
+            if not path.suffix:
+                name = next((n for n, f in SAVE_FILTERS.items() if f == selected), "turtle")
+                path = path.with_suffix(FORMATS[name].extension)
+        path = Path(path)
+        try:
+            fmt = format_for_path(path)
+        except ExplorerError as error:
+            QMessageBox.warning(self, "Cannot save map", str(error))
+            return False
+        return self._run_save(lambda progress: self.document.save_as(path, fmt), path, wait)
+
+    def _run_save(self, work, path: Path, wait: bool) -> bool:
+        outcome = {}
+
+        def succeeded(_):
+            outcome["ok"] = True
+            self._remember(path)
+            self._update_title()
+            self._update_actions()
+            self.history.refresh()
+            self.statusBar().showMessage(f"Saved {path.name}", 6000)
+            self.saved.emit(path)
+
+        def failed(error):
+            outcome["ok"] = False
+            QMessageBox.warning(self, "Cannot save map", f"{path}\n\n{error}")
+
+        task = run_task(f"Saving {path.name}…", work, parent=self, dialog_parent=self, cancellable=False,
+                        on_success=succeeded, on_failure=failed)
+        self._task = task
+        if wait:
+            task.wait()
+            return outcome.get("ok", False)
+        return True
+
+    def revert(self) -> None:
+        """Reload the saved file, dropping unsaved changes (after asking)."""
+        if self.document is None or self.document.path is None:
+            return
+        answer = QMessageBox.question(self, "Revert to saved?", f"Drop every unsaved change to “{self.document.title}”? This cannot be undone.")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.document.revert()
+        except ExplorerError as error:
+            QMessageBox.warning(self, "Cannot revert", str(error))
+
+    def close_map(self) -> bool:
+        """Close the map and show the start screen (asks about unsaved changes)."""
+        if self.document is None:
+            return True
+        if not self.maybe_save():
+            return False
+        self._detach()
+        self.canvas.clear_map()
+        self.document.close()
+        self.document = self.schema = self.projection = None
+        self.palette_view.set_schema(None)
+        self.inspector.set_context(None, None, None)
+        self.outline.set_map(None, None)
+        self.history.set_document(None)
+        self.banner.hide()
+        self._show_start()
+        self.mapClosed.emit()
+        return True
+
+    def _reload(self) -> None:
+        self.projection = Projection.build(self.document.store, self.schema)
+        self._computed = initial_positions(self.projection)
+        self.canvas.set_map(self.projection, self.schema, self._positions_for(self.projection.nodes))
+        self.inspector.set_context(self.document, self.schema, self.projection)
+        self.outline.set_map(self.projection, self.schema)
+        self.minimap.set_map(self.projection, self.schema)
+        self._refresh_views()
+        self._update_title()
+        self._update_actions()
+
+    # ------------------------------------------------------------------ events
+    def _graph_changed(self, event: GraphChanged) -> None:
+        delta = self.projection.update(self.document.store, itertools.chain(event.added, event.removed))
+        if delta:
+            self.canvas.apply_delta(delta, self._positions_for(delta.nodes))
+            for iri in delta.removed_nodes:
+                self._computed.pop(iri, None)
+        self.inspector.refresh()
+        self._refresh_timer.start()
+        self._update_counts()
+
+    def _refresh_views(self) -> None:
+        if self.projection is None:
+            return
+        self.outline.refresh()
+        self.legend.update_from(self.projection, self.schema)
+        self.minimap.refresh()
+        self._place_overlays()
+
+    def _update_counts(self) -> None:
+        if self.projection is None:
+            return
+        shown = "" if self.canvas.visible_nodes is None else f" ({len(self.canvas.visible_nodes):,} shown)"
+        self.counts_label.setText(f"{len(self.projection.nodes):,} nodes · {len(self.projection.ties):,} ties{shown}")
+
+    def _update_banner(self) -> None:
+        if self.projection is not None and self.canvas.overview_only and self.canvas.visible_nodes is None:
+            self.banner.setText(
+                f"This map has {len(self.projection.nodes):,} nodes, more than the {FULL_DETAIL_LIMIT:,} the canvas draws in full. "
+                "You are seeing an overview: find a node, select it and Focus on Selection, or use Filter, to draw nodes in full."
+            )
+            self.banner.show()
+        else:
+            self.banner.hide()
+
+    def _selection_changed(self, keys: list) -> None:
+        self.inspector.show_item(keys[0] if len(keys) == 1 else (keys[-1] if keys and isinstance(keys[-1], tuple) else (keys[0] if keys else None)))
+        self.outline.select([k for k in keys if not isinstance(k, tuple)])
+        self._update_actions()
+        if len(keys) > 1:
+            self.statusBar().showMessage(f"{len(keys)} selected", 3000)
+
+    # ------------------------------------------------------------------ editing
+    def _execute(self, command) -> bool:
+        try:
+            self.document.execute(command)
+        except ExplorerError as error:
+            self.statusBar().showMessage(str(error), 8000)
+            return False
+        return True
+
+    def _pin_unplaced(self) -> dict:
+        """Positions of nodes drawn where the open-time layout put them, to store with the next canvas edit.
+
+        Saved maps then reopen exactly as they looked, even though the layout
+        of unplaced nodes depends on the whole map.
+        """
+        return {iri: self.canvas.positions[iri] for iri, view in self.projection.nodes.items()
+                if view.x is None and iri in self.canvas.positions}
+
+    def place_node(self, kind: URIRef, scene_pos: QPointF | None = None, label: str | None = None):
+        """Add a node of ``kind`` (at ``scene_pos``, or a free spot in its level's band) and start renaming it."""
+        if self.document is None or self.schema.kind(kind) is None:
+            return None
+        kind_info = self.schema.kind(kind)
+        default_level = self.schema.level_order(self.schema.level_of(kind_info))
+        if scene_pos is None:
+            x, y = self.canvas.free_spot(default_level)
+            level = None
+        else:
+            x, y = scene_pos.x(), scene_pos.y()
+            band = self.canvas.band_at(y)
+            level = LEVEL_IRIS[band] if band != default_level else None
+        name = label or f"New {kind_info.label.lower()}"
+        pins = self._pin_unplaced()
+        try:
+            with self.document.batch(f"Add {kind_info.label.lower()}"):
+                command, iri = editing.create_node(self.document, self.schema, kind, name, position=(x, y), level=level)
+                self.document.execute(command)
+                if pins:
+                    self.document.execute(editing.move_nodes(self.document.store, pins))
+        except ExplorerError as error:
+            self.statusBar().showMessage(str(error), 8000)
+            return None
+        self.canvas.select([iri])
+        if label is None:
+            self.canvas.start_rename(iri)
+        return iri
+
+    def _nodes_moved(self, moved: dict) -> None:
+        if self.document is None:
+            return
+        positions = {**self._pin_unplaced(), **moved}
+        changes = {}
+        for iri, (_, y) in moved.items():
+            view = self.projection.nodes.get(iri)
+            band = self.canvas.band_at(y)
+            if view is not None and band != view.level:
+                changes[iri] = band
+        if len(moved) == 1:
+            name = self.projection.nodes[next(iter(moved))].label
+            label = f"Move {name[:40]}"
+        else:
+            label = f"Move {len(moved)} nodes"
+        if changes:
+            label += f" to {LEVEL_NAMES[next(iter(changes.values()))].lower()} level" if len(set(changes.values())) == 1 else " across levels"
+        try:
+            with self.document.batch(label):
+                self.document.execute(editing.move_nodes(self.document.store, positions, label=label))
+                for iri, band in changes.items():
+                    self.document.execute(set_property(self.document.store, iri, RX.level, LEVEL_IRIS[band]))
+        except ExplorerError as error:
+            self.statusBar().showMessage(str(error), 8000)
+
+    def rename(self, iri, text: str) -> None:
+        """Give ``iri`` the label ``text`` (refused with a message if the ontology's rules say no)."""
+        if self.document is None:
+            return
+        try:
+            value = self.schema.coerce(RDFS.label, text)
+        except ValueError as error:
+            self.statusBar().showMessage(str(error), 8000)
+            return
+        old = self.projection.nodes[iri].label if iri in self.projection.nodes else ""
+        self._execute(set_property(self.document.store, iri, RDFS.label, value, label=f"Rename “{old[:30]}”"))
+
+    def relations_menu(self, source, target, parent=None) -> QMenu:
+        """A menu of the relations the ontology allows between two nodes, both directions."""
+        menu = QMenu(parent or self)
+        menu.setAccessibleName("Choose a relation")
+        for a, b in ((source, target), (target, source)):
+            va, vb = self.projection.nodes[a], self.projection.nodes[b]
+            relations = self.schema.relations_between(va.kind, vb.kind)
+            header = menu.addAction(f"{va.label[:30]} → {vb.label[:30]}")
+            header.setEnabled(False)
+            if not relations:
+                menu.addAction("    (the ontology allows no relation this way)").setEnabled(False)
+            for relation in relations:
+                text = f"    {relation.label}" + ("  (with details)" if relation.qualified else "")
+                action = menu.addAction(text, lambda r=relation, s=a, t=b: self.connect_nodes(s, t, r))
+                action.setToolTip(relation.comment)
+                action.setStatusTip(relation.comment[:200])
+            menu.addSeparator()
+        menu.setToolTipsVisible(True)
+        return menu
+
+    def connect_nodes(self, source, target, relation):
+        """Tie ``source`` to ``target`` by ``relation`` (a :class:`~explorer.core.schema.Relation`); selects the new tie."""
+        try:
+            command, key = editing.connect(self.document, self.schema, source, target, relation)
+        except ExplorerError as error:
+            self.statusBar().showMessage(str(error), 8000)
+            return None
+        if self._execute(command):
+            self.canvas.select([key])
+            return key
+        return None
+
+    def _connect_requested(self, source, target, global_pos) -> None:
+        self.popup(self.relations_menu(source, target), global_pos)
+
+    def popup(self, menu: QMenu, global_pos) -> None:
+        """Show ``menu`` at ``global_pos`` and run the chosen action (one place, so tests can choose)."""
+        menu.exec(global_pos)
+
+    def tie_selected(self) -> None:
+        """Offer the relations between the two selected nodes."""
+        nodes = self.canvas.selected_nodes()
+        if len(nodes) != 2:
+            self.statusBar().showMessage("Select exactly two nodes to tie them.", 6000)
+            return
+        self.popup(self.relations_menu(nodes[0], nodes[1]), self.canvas.mapToGlobal(self.canvas.viewport().rect().center()))
+
+    def rename_selected(self) -> None:
+        nodes = self.canvas.selected_nodes()
+        if len(nodes) == 1:
+            self.canvas.start_rename(nodes[0])
+
+    def delete_selection(self) -> None:
+        """Delete the selected nodes (with their ties) and the selected tie."""
+        if self.document is None:
+            return
+        keys = self.canvas.selected_keys()
+        nodes = [k for k in keys if not isinstance(k, tuple)]
+        ties = [k for k in keys if isinstance(k, tuple)]
+        if not keys:
+            return
+        if len(nodes) == 1 and not ties:
+            label = f"Delete {self.projection.nodes[nodes[0]].label[:40]}"
+        elif ties and not nodes:
+            label = f"Delete {self.projection.ties[ties[0]].label[:40]}" if ties[0] in self.projection.ties else "Delete tie"
+        else:
+            label = None
+        if self._execute(editing.delete_items(self.document.store, nodes=nodes, ties=ties, label=label)):
+            self.canvas.select([])
+
+    def copy(self) -> bool:
+        """Copy the selected nodes, the ties among them and their details to the clipboard."""
+        nodes = self.canvas.selected_nodes()
+        if self.document is None or not nodes:
+            return False
+        text = editing.copy_fragment(self.document.store, nodes)
+        data = QMimeData()
+        data.setData(editing.CLIPBOARD_MIME, text.encode("utf-8"))
+        data.setText(text)
+        QApplication.clipboard().setMimeData(data)
+        self.statusBar().showMessage(f"Copied {len(nodes)} node{'s' if len(nodes) != 1 else ''}", 4000)
+        return True
+
+    def cut(self) -> None:
+        if self.copy():
+            self.delete_selection()
+
+    def paste(self) -> None:
+        """Paste copied nodes as new ones, shifted so they do not cover the originals."""
+        if self.document is None:
+            return
+        data = QApplication.clipboard().mimeData()
+        if data is None or not data.hasFormat(editing.CLIPBOARD_MIME):
+            self.statusBar().showMessage("The clipboard holds no map items to paste.", 6000)
+            return
+        text = bytes(data.data(editing.CLIPBOARD_MIME)).decode("utf-8", errors="replace")
+        try:
+            command, pasted = editing.paste_fragment(self.document, text, label="Paste")
+        except ExplorerError as error:
+            self.statusBar().showMessage(str(error), 8000)
+            return
+        if self._execute(command):
+            self.canvas.select([iri for iri in pasted if iri in self.projection.nodes])
+
+    def undo(self) -> None:
+        if self.document is not None and self.document.stack.can_undo():
+            self.document.undo()
+
+    def redo(self) -> None:
+        if self.document is not None and self.document.stack.can_redo():
+            self.document.redo()
+
+    def jump_to(self, index: int) -> None:
+        """Undo or redo until ``index`` commands are applied."""
+        if self.document is None:
+            return
+        stack = self.document.stack
+        while stack.index > index and stack.can_undo():
+            self.document.undo()
+        while stack.index < index and stack.can_redo():
+            self.document.redo()
+
+    # ------------------------------------------------------------- layouts
+    def apply_layout(self, name: str, *, wait: bool = False):
+        """Arrange every node by layout ``name`` in a worker; one undoable step."""
+        if self.document is None:
+            return None
+        nodes, edges = layout_input(self.projection)
+        by_key = {str(iri): iri for iri in self.projection.nodes}
+        label = f"Lay out {LAYOUTS[name].lower()}"
+
+        def work(progress):
+            progress(0, 0)
+            return compute_layout(name, nodes, edges, seed=0, cancelled=lambda: (progress(0, 0), False)[1])
+
+        def succeeded(laid):
+            positions = {by_key[k]: xy for k, xy in laid.items() if k in by_key}
+            # Nodes whose level the layout kept keep their level; the layout never changes data.
+            if self._execute(editing.move_nodes(self.document.store, positions, label=label)):
+                self.canvas.fit()
+
+        task = run_task(f"{label}…", work, parent=self, dialog_parent=self, on_success=succeeded,
+                        on_failure=lambda e: QMessageBox.warning(self, "Layout failed", str(e)))
+        self._task = task
+        if wait:
+            task.wait()
+        return task
+
+    # ---------------------------------------------------------- focus, filter, find
+    def _set_depth(self, n: int) -> None:
+        self._focus_depth = n
+        if self.canvas.visible_nodes is not None and self.canvas.selected_nodes():
+            self.focus_selection()
+
+    def focus_selection(self) -> None:
+        """Show only the selected nodes and their neighbours (Focus Depth ties away)."""
+        nodes = self.canvas.selected_nodes()
+        if not nodes or self.projection is None:
+            return
+        shown = self.projection.neighbourhood(nodes, self._focus_depth)
+        self._show_only(shown, f"Focused on {len(nodes)} node{'s' if len(nodes) != 1 else ''} and their neighbours")
+
+    def choose_filter(self) -> None:
+        """Ask for kinds, levels and an attribute range, then show only what matches."""
+        if self.projection is None:
+            return
+        dialog = FilterDialog(self.schema, self.projection, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.apply_filter(**dialog.criteria())
+
+    def apply_filter(self, **criteria) -> set:
+        """Show only the nodes passing ``criteria`` (see :func:`explorer.core.filtering.filter_nodes`)."""
+        shown = filter_nodes(self.projection, self.document.store, **criteria)
+        self._show_only(shown, f"Filter: {len(shown):,} of {len(self.projection.nodes):,} nodes")
+        return shown
+
+    def _show_only(self, nodes: set, message: str) -> None:
+        selected = self.canvas.selected_keys()
+        self.canvas.set_visible_nodes(nodes)
+        self.canvas.select([k for k in selected if isinstance(k, tuple) or k in nodes])
+        self.canvas.fit(list(nodes) if nodes else None)
+        self.banner.setText(f"{message}. Press Ctrl+Shift+E (Show Everything) to see the whole map.")
+        self.banner.show()
+        self._update_counts()
+
+    def show_everything(self) -> None:
+        """Clear focus and filter."""
+        if self.projection is None:
+            return
+        self.canvas.set_visible_nodes(None)
+        self._update_banner()
+        self._update_counts()
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def _search_changed(self, text: str) -> None:
+        if self.projection is None:
+            return
+        self._matches = search(self.projection, text) if text.strip() else []
+        self._match_index = -1
+        self.canvas.highlight(self._matches[:2000])
+        if text.strip():
+            self.statusBar().showMessage(f"{len(self._matches):,} match{'es' if len(self._matches) != 1 else ''} for “{text[:40]}”", 5000)
+
+    def find_next(self, step: int = 1) -> None:
+        """Select and centre the next match of the search box."""
+        if not self._matches:
+            if self.search_box.text().strip():
+                self.statusBar().showMessage("No node matches.", 4000)
+            return
+        self._match_index = (self._match_index + step) % len(self._matches)
+        iri = self._matches[self._match_index]
+        if self.canvas.visible_nodes is not None and iri not in self.canvas.visible_nodes:
+            self.canvas.set_visible_nodes(self.canvas.visible_nodes | {iri})
+        self.canvas.select([iri], centre=True)
+        self.statusBar().showMessage(f"Match {self._match_index + 1} of {len(self._matches)}", 4000)
+
+    def find_previous(self) -> None:
+        self.find_next(-1)
+
+    # ------------------------------------------------------------- view options
+    def _toggle_legend(self, on: bool) -> None:
+        self._place_overlays()
+
+    def _toggle_minimap(self, on: bool) -> None:
+        self._place_overlays()
+
+    def _toggle_bands(self, on: bool) -> None:
+        self.canvas._band_layer.setVisible(on)
+
+    def _place_overlays(self) -> None:
+        has_map = self.document is not None and self.pages.currentWidget() is self.canvas_page
+        viewport = self.canvas.viewport().rect()
+        self.legend.setVisible(has_map and self.act_legend.isChecked() and bool(self.projection and self.projection.nodes))
+        if self.legend.isVisible():
+            self.legend.adjustSize()
+            self.legend.move(12, max(12, viewport.height() - self.legend.height() - 12))
+        self.minimap.setVisible(has_map and self.act_minimap.isChecked() and bool(self.projection and self.projection.nodes))
+        if self.minimap.isVisible():
+            self.minimap.move(viewport.width() - self.minimap.width() - 12, viewport.height() - self.minimap.height() - 12)
+            self.minimap.raise_()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._place_overlays()
+
+    def _context_menu(self, key, global_pos) -> None:
+        menu = QMenu(self)
+        if key is None:
+            scene_pos = self.canvas.mapToScene(self.canvas.mapFromGlobal(global_pos))
+            add = menu.addMenu("Add Here")
+            for group, kinds in self.schema.palette():
+                section = add.addAction(group)
+                section.setEnabled(False)
+                for kind in kinds:
+                    add.addAction(f"    {kind.label}", lambda k=kind.iri, p=scene_pos: self.place_node(k, p))
+            menu.addAction(self.act_paste)
+            menu.addSeparator()
+            menu.addAction(self.act_fit)
+            menu.addAction(self.layout_actions["levels"])
+        elif isinstance(key, tuple):
+            menu.addAction(self.act_delete)
+        else:
+            menu.addActions([self.act_rename, self.act_tie, self.act_focus])
+            menu.addSeparator()
+            menu.addActions([self.act_cut, self.act_copy, self.act_delete])
+        self.popup(menu, global_pos)
+
+    # ------------------------------------------------------------------ help
+    def show_shortcuts(self) -> None:
+        """A table of every action with a keyboard shortcut."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Keyboard shortcuts")
+        layout = QVBoxLayout(dialog)
+        rows = [(a.text().replace("&", ""), a.shortcut().toString(QKeySequence.SequenceFormat.NativeText))
+                for a in self.actions() if not a.shortcut().isEmpty()]
+        rows += [("Zoom", "Mouse wheel, + and −"), ("Pan", "Arrow keys (nothing selected), scroll bars"),
+                 ("Rename in place", "Double-click, F2 or Enter"), ("Tie two nodes", "Drag from a node's handle onto another node"),
+                 ("Clear selection", "Esc")]
+        table = QTableWidget(len(rows), 2, dialog)
+        table.setHorizontalHeaderLabels(["Action", "Shortcut"])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for row, (text, keys) in enumerate(sorted(rows)):
+            table.setItem(row, 0, QTableWidgetItem(text))
+            table.setItem(row, 1, QTableWidgetItem(keys))
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        layout.addWidget(table)
+        close = QPushButton("Close")
+        close.clicked.connect(dialog.accept)
+        layout.addWidget(close, alignment=Qt.AlignmentFlag.AlignRight)
+        dialog.resize(460, 560)
+        dialog.exec()
+
+    def open_reference(self) -> None:
+        """Open the generated ontology reference in the browser (a local file: no network)."""
+        page = docs_dir() / "ontology.html"
+        if page.exists():
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(page)))
+        else:
+            QMessageBox.information(self, "Ontology reference", f"The reference page is not installed ({page}).")
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Routine Explorer",
+            f"Routine Explorer {__version__}\n\nMap the people, units, routines, norms and external forces of an "
+            "organisation at micro, meso and macro level, and see where a proposed change will meet resistance.\n\n"
+            "Built on PySide6, rdflib, pyoxigraph and networkx.",
+        )
+
+    # ------------------------------------------------------------------ window
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt API
+        files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.open_map(files[0])
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self._save_settings()
+        self._detach()
+        if self.document is not None:
+            self.document.close()
+            self.document = None
+        super().closeEvent(event)

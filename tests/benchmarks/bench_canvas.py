@@ -1,0 +1,231 @@
+"""Benchmark the canvas: build the scene of a 10k-node map, repaint it, open 100k nodes without freezing.
+
+Figures, each beside its baseline measured in the same run:
+
+* **scene build** for a generated map of ~10k nodes and ~35k ties (target < 1 s),
+  against the straightforward scene: one item per node, one label item per
+  node, one line item per tie, with Qt's default BSP index (measured at 2k
+  nodes and at full size without the index, since BSP at 10k did not finish
+  in minutes on this machine; see DESIGN.md);
+* **repaint** of a 1200x800 view, zoomed out to the whole map and at 50 % and
+  100 % (target < 50 ms zoomed out), against the straightforward scene;
+* **100k nodes through the app window**: wall time to a usable window and the
+  longest gap between ticks of a 20 ms QTimer during the load (the event loop
+  must stay alive), against the same file opened on the UI thread.
+
+Usage::
+
+    QT_QPA_PLATFORM=offscreen python tests/benchmarks/bench_canvas.py [--nodes 10000] [--big 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("ROUTINE_EXPLORER_DATA_DIR", tempfile.mkdtemp(prefix="bench-canvas-"))
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+sys.path.insert(0, str(HERE))
+
+import synthetic  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QLineF, QRectF, QTimer  # noqa: E402
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen  # noqa: E402
+from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsView  # noqa: E402
+
+
+def _map_file(nodes: int, seed: int = 1) -> Path:
+    DATA.mkdir(exist_ok=True)
+    path = DATA / f"canvas-{nodes}-s{seed}.nt"
+    if not path.exists():
+        synthetic.write_nodes(path, nodes, seed)
+    return path
+
+
+def _load(path: Path):
+    from explorer.core.document import MapDocument
+    from explorer.core.projection import Projection
+    from explorer.core.schema import Schema
+    from explorer.ui.main_window import initial_positions
+
+    doc = MapDocument.open(path, editing=False)
+    schema = Schema.from_store(doc.store)
+    projection = Projection.build(doc.store, schema)
+    positions = initial_positions(projection)
+    return doc, schema, projection, positions
+
+
+def _repaint_ms(view: QGraphicsView, repeats: int = 5) -> float:
+    view.viewport().repaint()  # the first paint after a zoom fills caches; time the steady state
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        view.viewport().repaint()
+        times.append(time.perf_counter() - start)
+    return min(times) * 1000
+
+
+def _first_paint_ms(view: QGraphicsView) -> float:
+    start = time.perf_counter()
+    view.viewport().repaint()
+    return (time.perf_counter() - start) * 1000
+
+
+def _naive_scene(projection, positions, *, bsp: bool, limit: int | None = None):
+    """The scene most Qt code would build: an item per node, label and tie."""
+    scene = QGraphicsScene()
+    if not bsp:
+        scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+    chosen = list(projection.nodes)[:limit] if limit else list(projection.nodes)
+    keep = set(chosen)
+    brush, pen = QBrush(QColor("#5FA880")), QPen(QColor("#3F8F6B"))
+    for iri in chosen:
+        x, y = positions[iri]
+        item = scene.addEllipse(QRectF(x - 65, y - 22, 130, 44), pen, brush)
+        text = scene.addSimpleText(projection.nodes[iri].label[:20])
+        text.setPos(x - 50, y - 8)
+        item.setFlag(item.GraphicsItemFlag.ItemIsSelectable)
+    line_pen = QPen(QColor("#8d96a3"), 1.6)
+    for tie in projection.ties.values():
+        if tie.source in keep and tie.target in keep:
+            a, b = positions[tie.source], positions[tie.target]
+            scene.addLine(QLineF(a[0], a[1], b[0], b[1]), line_pen)
+    return scene
+
+
+def bench_scene(nodes: int) -> None:
+    from explorer.ui.canvas import MapCanvas
+
+    path = _map_file(nodes)
+    start = time.perf_counter()
+    doc, schema, projection, positions = _load(path)
+    load = time.perf_counter() - start
+    print(f"map: {path.name}: {len(projection.nodes):,} nodes, {len(projection.ties):,} ties "
+          f"(open + projection + by-level layout off the UI thread: {load:.2f} s)")
+    app = QApplication.instance()
+
+    canvas = MapCanvas()
+    canvas.resize(1200, 800)
+    canvas.show()
+    app.processEvents()
+    start = time.perf_counter()
+    canvas.set_map(projection, schema, positions)
+    canvas.fit()
+    app.processEvents()
+    build = time.perf_counter() - start
+    first = _first_paint_ms(canvas)
+    fitted = _repaint_ms(canvas)
+    fit_zoom = canvas.zoom()
+    canvas.set_zoom(0.5)
+    half = _repaint_ms(canvas)
+    canvas.set_zoom(1.0)
+    full = _repaint_ms(canvas)
+
+    def naive(bsp: bool, limit: int | None):
+        scene_start = time.perf_counter()
+        scene = _naive_scene(projection, positions, bsp=bsp, limit=limit)
+        view = QGraphicsView(scene)
+        view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        view.resize(1200, 800)
+        view.show()
+        view.fitInView(scene.itemsBoundingRect())
+        app.processEvents()
+        built = time.perf_counter() - scene_start
+        first_paint = _first_paint_ms(view)
+        zoomed_out = _repaint_ms(view, 3)
+        view.resetTransform()
+        view.scale(0.5, 0.5)
+        halfway = _repaint_ms(view, 3)
+        view.resetTransform()
+        actual = _repaint_ms(view, 3)
+        view.close()
+        scene.clear()
+        return built, first_paint, zoomed_out, halfway, actual
+
+    small = 2000
+    bsp_small = naive(True, small)
+    noindex_full = naive(False, None)
+
+    print()
+    print(f"{'figure':48} {'canvas':>10} {'naive, no index':>16} {'naive, BSP @2k':>16}")
+    print(f"{'scene build + first paint (target < 1 s)':48} {build + first / 1000:9.2f}s {noindex_full[0] + noindex_full[1] / 1000:15.2f}s {bsp_small[0] + bsp_small[1] / 1000:15.2f}s")
+    print(f"{'repaint 1200x800, whole map (target < 50 ms)':48} {fitted:8.1f}ms {noindex_full[2]:14.1f}ms {bsp_small[2]:14.1f}ms")
+    print(f"{'repaint 1200x800 at 50 %':48} {half:8.1f}ms {noindex_full[3]:14.1f}ms {bsp_small[3]:14.1f}ms")
+    print(f"{'repaint 1200x800 at 100 %':48} {full:8.1f}ms {noindex_full[4]:14.1f}ms {bsp_small[4]:14.1f}ms")
+    print(f"(whole-map zoom {fit_zoom:.3f}; canvas scene build alone {build:.2f} s, first paint {first:.0f} ms)")
+    canvas.close()
+    doc.close()
+
+
+def bench_open_big(nodes: int) -> None:
+    from explorer.ui.main_window import MainWindow
+
+    path = _map_file(nodes)
+    app = QApplication.instance()
+
+    def measure(threaded: bool):
+        window = MainWindow()
+        window.resize(1400, 900)
+        window.show()
+        app.processEvents()
+        gaps = []
+        clock = QElapsedTimer()
+        clock.start()
+        last = [clock.elapsed()]
+
+        def tick():
+            now = clock.elapsed()
+            gaps.append(now - last[0])
+            last[0] = now
+
+        timer = QTimer(interval=20, timeout=tick)
+        timer.start()
+        start = time.perf_counter()
+        if threaded:
+            task = window.open_map(path, ask=False)
+            task.wait()
+            app.processEvents()
+        else:
+            from explorer.ui.main_window import LoadedMap
+
+            doc, schema, projection, positions = _load(path)
+            window._install(LoadedMap(doc, schema, projection, positions))
+            app.processEvents()
+        total = time.perf_counter() - start
+        timer.stop()
+        shown = len(window.projection.nodes) if window.projection else 0
+        overview = window.canvas.overview_only
+        window.document.close() if window.document else None
+        window.document = None
+        window.close()
+        return total, max(gaps) if gaps else total * 1000, len(gaps), shown, overview
+
+    threaded = measure(True)
+    blocking = measure(False)
+    print()
+    print(f"open {path.name} in the window ({threaded[3]:,} nodes, overview mode: {threaded[4]})")
+    print(f"{'figure':48} {'app (worker)':>14} {'same on UI thread':>18}")
+    print(f"{'time to usable window':48} {threaded[0]:13.2f}s {blocking[0]:17.2f}s")
+    print(f"{'longest event-loop stall (20 ms timer)':48} {threaded[1]:12.0f}ms {blocking[1]:16.0f}ms")
+    print(f"{'timer ticks during the load':48} {threaded[2]:14d} {blocking[2]:18d}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, default=10_000)
+    parser.add_argument("--big", type=int, default=100_000)
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication([])  # noqa: F841 - keeps Qt alive
+    bench_scene(args.nodes)
+    if args.big:
+        bench_open_big(args.big)
+
+
+if __name__ == "__main__":
+    main()

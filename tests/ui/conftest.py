@@ -1,0 +1,40 @@
+"""Qt test set-up: fresh settings per test, and message boxes that answer instead of blocking."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6")
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
+
+
+class Dialogs:
+    """Records every message box the app shows and answers it as told."""
+
+    def __init__(self) -> None:
+        self.shown: list[tuple[str, str, str]] = []
+        self.answers = {
+            "warning": QMessageBox.StandardButton.Discard,
+            "question": QMessageBox.StandardButton.Yes,
+            "information": QMessageBox.StandardButton.Ok,
+        }
+
+    def texts(self, kind: str | None = None) -> list[str]:
+        return [text for k, _, text in self.shown if kind is None or k == kind]
+
+
+@pytest.fixture(autouse=True)
+def dialogs(monkeypatch) -> Dialogs:
+    """Message boxes never block a test: each call is recorded and answered."""
+    recorder = Dialogs()
+    for kind in ("warning", "question", "information", "critical"):
+        def answer(parent, title, text, *args, _kind=kind, **kwargs):
+            recorder.shown.append((_kind, title, text))
+            return recorder.answers.get(_kind, QMessageBox.StandardButton.Ok)
+
+        monkeypatch.setattr(QMessageBox, kind, staticmethod(answer))
+    monkeypatch.setattr(QMessageBox, "about", staticmethod(lambda parent, title, text: recorder.shown.append(("about", title, text))))
+    QSettings("Routine Explorer", "Routine Explorer").clear()
+    yield recorder
+    QSettings("Routine Explorer", "Routine Explorer").clear()

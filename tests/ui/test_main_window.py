@@ -1,0 +1,409 @@
+"""The desktop app end to end: gestures on the canvas, undo to empty, save and reopen, big maps, hostile labels."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("PySide6")
+from PySide6.QtCore import QElapsedTimer, QPoint, QPointF, Qt, QTimer  # noqa: E402
+from PySide6.QtGui import QMouseEvent  # noqa: E402
+from PySide6.QtWidgets import QApplication, QLineEdit, QMenu  # noqa: E402
+from rdflib import Literal, URIRef  # noqa: E402
+from rdflib.namespace import RDFS, XSD  # noqa: E402
+
+from explorer.core import editing  # noqa: E402
+from explorer.core.namespaces import RX  # noqa: E402
+from explorer.core.resources import sample_maps  # noqa: E402
+from explorer.core.terms import DEFAULT_GRAPH  # noqa: E402
+from explorer.ui.canvas import NODE_W  # noqa: E402
+from explorer.ui.main_window import MainWindow  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+KEYSTONE = REPO / "sample_graphs" / "keystone-michigan.ttl"
+HOSTILE = "<b>bold</b><script>alert('x')</script>\n" + "مرحبا بالعالم 👩‍⚕️🏥 " + "x" * 10_000
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    if w.document is not None:
+        w.document.close()
+        w.document = None
+    w.close()
+
+
+def open_in(window, path) -> None:
+    task = window.open_map(path, ask=False)
+    assert task.wait(60_000), "opening did not finish"
+    assert task.error is None, task.error
+    QApplication.processEvents()
+
+
+def mouse(widget, kind, pos: QPoint, buttons=Qt.MouseButton.LeftButton, button=Qt.MouseButton.LeftButton) -> None:
+    local = QPointF(pos)
+    event = QMouseEvent(kind, local, QPointF(widget.mapToGlobal(pos)), button, buttons, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, event)
+
+
+def view_point(window, iri) -> QPoint:
+    x, y = window.canvas.positions[iri]
+    return window.canvas.mapFromScene(QPointF(x, y))
+
+
+def click_palette(qtbot, window, kind_label: str) -> None:
+    palette = window.palette_view
+    items = palette.findItems(kind_label, Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)
+    assert items, f"no palette entry {kind_label}"
+    rect = palette.visualItemRect(items[0])
+    palette.scrollToItem(items[0])
+    rect = palette.visualItemRect(items[0])
+    qtbot.mouseClick(palette.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def type_new_name(qtbot, window, name: str) -> None:
+    editor = window.canvas._editor
+    assert editor is not None and editor.isVisible(), "placing a node starts renaming it in place"
+    editor.selectAll()
+    qtbot.keyClicks(editor, name)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+
+def drag_tie(window, source, target, monkeypatch, relation_label: str) -> list[str]:
+    """Drag from ``source``'s handle onto ``target`` and pick ``relation_label`` from the menu offered."""
+    offered = []
+
+    def choose(menu, global_pos):
+        for action in menu.actions():
+            offered.append(action.text().strip())
+        for action in menu.actions():
+            if action.isEnabled() and action.text().strip().split("  (")[0] == relation_label:
+                action.trigger()
+                return action
+        return None
+
+    monkeypatch.setattr(window, "popup", choose)
+    canvas = window.canvas
+    viewport = canvas.viewport()
+    start = view_point(window, source)
+    mouse(viewport, QMouseEvent.Type.MouseMove, start, Qt.MouseButton.NoButton, Qt.MouseButton.NoButton)
+    assert canvas._handle.isVisible(), "hovering a node shows its tie handle"
+    handle = canvas.mapFromScene(canvas._handle.scenePos())
+    mouse(viewport, QMouseEvent.Type.MouseButtonPress, handle)
+    end = view_point(window, target)
+    mouse(viewport, QMouseEvent.Type.MouseMove, end)
+    mouse(viewport, QMouseEvent.Type.MouseButtonRelease, end, Qt.MouseButton.NoButton)
+    return offered
+
+
+def inspector_field(window, name: str) -> QLineEdit:
+    fields = [w for w in window.inspector.findChildren(QLineEdit) if w.accessibleName() == name and w.isVisible()]
+    assert fields, f"no visible inspector field {name}"
+    return fields[0]
+
+
+def map_quads(document) -> set:
+    return set(document.store.quads(graph=DEFAULT_GRAPH))
+
+
+def test_build_a_map_by_gestures_undo_to_empty_redo_save_and_reopen(qtbot, window, tmp_path, monkeypatch):
+    window.new_map()
+    empty = map_quads(window.document)
+    click_palette(qtbot, window, "Unit")
+    type_new_name(qtbot, window, "Intensive care")
+    click_palette(qtbot, window, "Routine")
+    type_new_name(qtbot, window, "Line insertion")
+    labels = {v.label: iri for iri, v in window.projection.nodes.items()}
+    unit, routine = labels["Intensive care"], labels["Line insertion"]
+    assert window.projection.nodes[unit].level == 2 and window.projection.nodes[routine].level == 2
+
+    offered = drag_tie(window, routine, unit, monkeypatch, "owned by")
+    assert "owned by" in offered
+    assert (routine, RX.ownedBy, unit, DEFAULT_GRAPH) in map_quads(window.document)
+
+    window.canvas.select([unit])
+    field = inspector_field(window, "readiness")
+    field.setFocus()
+    qtbot.keyClicks(field, "0.6")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert (unit, RX.readiness, Literal("0.6", datatype=XSD.decimal), DEFAULT_GRAPH) in map_quads(window.document)
+
+    # Move the routine by dragging it.
+    before = window.canvas.positions[routine]
+    start = view_point(window, routine)
+    mouse(window.canvas.viewport(), QMouseEvent.Type.MouseButtonPress, start)
+    for step in range(1, 6):
+        mouse(window.canvas.viewport(), QMouseEvent.Type.MouseMove, start + QPoint(12 * step, 4 * step))
+    mouse(window.canvas.viewport(), QMouseEvent.Type.MouseButtonRelease, start + QPoint(60, 20), Qt.MouseButton.NoButton)
+    moved = window.canvas.positions[routine]
+    assert moved != before
+    full = map_quads(window.document)
+    steps = window.document.stack.index
+    assert steps >= 6  # add, rename, add, rename, tie, set, move
+
+    while window.document.stack.can_undo():
+        window.act_undo.trigger()
+    assert map_quads(window.document) == empty
+    assert not window.projection.nodes and not window.canvas.node_items
+    while window.document.stack.can_redo():
+        window.act_redo.trigger()
+    assert map_quads(window.document) == full
+    assert window.canvas.positions[routine] == pytest.approx(moved, abs=0.1)
+
+    path = tmp_path / "icu.ttl"
+    assert window.save_as(path, wait=True)
+    assert not window.document.dirty
+    saved_positions = dict(window.canvas.positions)
+    window.close_map()
+    open_in(window, path)
+    assert map_quads(window.document) == full
+    for iri, (x, y) in saved_positions.items():
+        assert window.canvas.positions[iri] == pytest.approx((x, y), abs=0.1)
+    assert path in [p.resolve() for p in window.recent_files()] or path.resolve() in window.recent_files()
+
+
+def test_the_keystone_walkthrough_a_new_user_would_do(qtbot, window, tmp_path, monkeypatch):
+    """Open Keystone from the start screen, see it by levels, add a unit and a routine, tie, edit, undo, redo, save, reopen."""
+    chosen = []
+    window.start_screen.pathChosen.connect(chosen.append)
+    samples = [p for p in sample_maps() if p.stem == "keystone-michigan"]
+    window.start_screen.pathChosen.emit(samples[0])
+    qtbot.waitUntil(lambda: window.document is not None, timeout=30_000)
+    assert window.pages.currentWidget() is window.canvas_page
+    bands = {band.level: band for band in window.canvas.bands}
+    assert [b.level for b in window.canvas.bands] == [3, 2, 1]  # macro on top
+    for iri, view in window.projection.nodes.items():
+        _, y = window.canvas.positions[iri]
+        assert bands[view.level].top <= y <= bands[view.level].bottom, view.label
+
+    click_palette(qtbot, window, "Unit")
+    type_new_name(qtbot, window, "Step-down unit")
+    click_palette(qtbot, window, "Routine")
+    type_new_name(qtbot, window, "Daily line review")
+    labels = {v.label: iri for iri, v in window.projection.nodes.items()}
+    unit, routine = labels["Step-down unit"], labels["Daily line review"]
+    drag_tie(window, routine, unit, monkeypatch, "owned by")
+    window.canvas.select([unit])
+    field = inspector_field(window, "absorptive capacity")
+    field.setFocus()
+    qtbot.keyClicks(field, "0.3")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    edited = map_quads(window.document)
+    window.act_undo.trigger()
+    assert map_quads(window.document) != edited
+    window.act_redo.trigger()
+    assert map_quads(window.document) == edited
+
+    path = tmp_path / "keystone-edited.ttl"
+    assert window.save_as(path, wait=True)
+    positions = dict(window.canvas.positions)
+    window.close_map()
+    open_in(window, path)
+    assert map_quads(window.document) == edited
+    assert {k: pytest.approx(v, abs=0.1) for k, v in positions.items()} == window.canvas.positions
+
+
+def test_only_allowed_relations_are_offered(qtbot, window):
+    window.new_map()
+    doc, schema = window.document, window.schema
+    made = {}
+    for kind, name in ((RX.Routine, "Handover"), (RX.Norm, "Two-nurse check"), (RX.Person, "Ana")):
+        command, iri = editing.create_node(doc, schema, kind, name, position=(len(made) * 200, 0))
+        doc.execute(command)
+        made[name] = iri
+    menu = window.relations_menu(made["Handover"], made["Two-nurse check"])
+    texts = [a.text().strip() for a in menu.actions() if a.isEnabled()]
+    assert "governed by" in texts
+    assert not any(t.startswith(("member of", "owned by", "performs", "reports to")) for t in texts)
+    menu = window.relations_menu(made["Ana"], made["Handover"])
+    texts = [a.text().strip() for a in menu.actions() if a.isEnabled()]
+    assert "performs" in texts and "governed by" not in texts
+    # The core refuses a relation the ontology does not allow, whatever the UI offers.
+    relation = next(r for r in schema.relations_between(RX.Person, RX.Routine) if r.iri == RX.performs)
+    with pytest.raises(Exception, match="does not allow"):
+        editing.connect(doc, schema, made["Handover"], made["Two-nurse check"], relation)
+
+
+def test_an_inspector_edit_that_breaks_a_scale_is_refused_with_a_message(qtbot, window):
+    window.new_map()
+    iri = window.place_node(RX.Unit, label="ICU")
+    window.canvas.select([iri])
+    before = map_quads(window.document)
+    field = inspector_field(window, "readiness")
+    field.setFocus()
+    qtbot.keyClicks(field, "1.5")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert map_quads(window.document) == before
+    assert "between 0 and 1" in window.statusBar().currentMessage()
+
+
+def test_opening_a_10k_node_map_keeps_the_event_loop_alive(qtbot, window, tmp_path):
+    sys.path.insert(0, str(REPO / "tests" / "benchmarks"))
+    import synthetic
+
+    path = synthetic.write_nodes(tmp_path / "org-10k.nt", 10_000, seed=2)
+    ticks = []
+    clock = QElapsedTimer()
+    clock.start()
+    timer = QTimer(interval=20, timeout=lambda: ticks.append(clock.elapsed()))
+    timer.start()
+    task = window.open_map(path, ask=False)
+    started = clock.elapsed()
+    assert task.wait(120_000)
+    timer.stop()
+    during = [t for t in ticks if t >= started]
+    assert len(during) >= 5, f"the timer fired only {len(during)} times while a 10k-node map loaded"
+    assert 9_000 < len(window.projection.nodes) < 11_000
+    assert len(window.canvas.node_items) == len(window.projection.nodes)
+
+
+def test_hostile_labels_show_as_plain_text_and_keep_the_layout(qtbot, window, tmp_path):
+    window.new_map()
+    iri = window.place_node(RX.Routine, label="placeholder")
+    window.rename(iri, HOSTILE)
+    view = window.projection.nodes[iri]
+    assert view.label == HOSTILE
+    item = window.canvas.node_items[iri]
+    assert item.sceneBoundingRect().width() <= NODE_W + 10  # the node does not grow with its label
+    assert "\n" not in item.text and "<b>" in item.text  # shown as text, one line
+    window.canvas.select([iri])
+    window.canvas.set_zoom(1.0)
+    window.canvas.centerOn(item)
+    QApplication.processEvents()
+    window.grab().save(str(tmp_path / "hostile.png"))
+    assert window.inspector.sizeHint().width() <= 460
+    assert window.outline.sizeHint().width() <= 460
+
+
+def test_a_bad_file_is_reported_with_its_line_and_the_open_map_stays(qtbot, window, tmp_path, dialogs):
+    open_in(window, KEYSTONE)
+    nodes = len(window.projection.nodes)
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix rx: <https://w3id.org/routine-explorer/ns#> .\n<a> <b> .\n", encoding="utf-8")
+    task = window.open_map(bad, ask=False)
+    task.wait()
+    QApplication.processEvents()
+    assert any("bad.ttl" in text and "line 2" in text for text in dialogs.texts("warning")), dialogs.shown
+    assert window.document.path == KEYSTONE and len(window.projection.nodes) == nodes
+
+
+def test_closing_with_unsaved_changes_asks(qtbot, window, dialogs):
+    from PySide6.QtWidgets import QMessageBox
+
+    window.new_map()
+    window.place_node(RX.Unit, label="ICU")
+    dialogs.answers["warning"] = QMessageBox.StandardButton.Cancel
+    assert window.close_map() is False
+    assert window.document is not None
+    dialogs.answers["warning"] = QMessageBox.StandardButton.Discard
+    assert window.close_map() is True
+    assert window.pages.currentWidget() is window.start_screen
+
+
+def test_delete_copy_paste_and_focus(qtbot, window):
+    open_in(window, KEYSTONE)
+    doc = window.document
+    routine = next(iri for iri, v in window.projection.nodes.items() if v.kind == RX.Routine)
+    neighbours = window.projection.neighbourhood([routine], 1)
+    window.canvas.select([routine])
+    window.act_focus.trigger()
+    assert window.canvas.visible_nodes == neighbours
+    window.act_show_all.trigger()
+    assert window.canvas.visible_nodes is None
+
+    count = len(window.projection.nodes)
+    window.canvas.select([routine])
+    window.act_copy.trigger()
+    window.act_paste.trigger()
+    assert len(window.projection.nodes) == count + 1
+    pasted = window.canvas.selected_nodes()
+    assert len(pasted) == 1 and pasted[0] != routine
+    assert window.projection.nodes[pasted[0]].label == window.projection.nodes[routine].label
+    window.act_delete.trigger()
+    window.canvas.select([routine])
+    window.act_delete.trigger()
+    assert routine not in window.projection.nodes
+    assert not any(t.source == routine or t.target == routine for t in window.projection.ties.values())
+    window.act_undo.trigger()
+    assert routine in window.projection.nodes
+    assert doc.stack.index == 2
+
+
+def test_search_highlights_and_walks_matches(qtbot, window):
+    open_in(window, KEYSTONE)
+    window.search_box.setText("icu")
+    matches = list(window._matches)
+    assert len(matches) >= 2
+    window.find_next()
+    assert window.canvas.selected_nodes() == [matches[0]]
+    window.find_next()
+    assert window.canvas.selected_nodes() == [matches[1]]
+
+
+@pytest.mark.parametrize("name", ["levels", "force", "hierarchical", "circular"])
+def test_each_layout_is_one_undoable_step(qtbot, window, name):
+    open_in(window, KEYSTONE)
+    before = dict(window.canvas.positions)
+    index = window.document.stack.index
+    window.apply_layout(name, wait=True)
+    QApplication.processEvents()
+    assert window.document.stack.index == index + 1
+    assert window.canvas.positions != before or name == "levels"
+    window.act_undo.trigger()
+    assert window.document.stack.index == index
+
+
+def test_levels_move_a_node_across_bands_changes_its_level(qtbot, window):
+    window.new_map()
+    iri = window.place_node(RX.Unit, label="ICU")
+    macro = next(b for b in window.canvas.bands if b.level == 3)
+    x, _ = window.canvas.positions[iri]
+    window.canvas.node_items[iri].setPos(x, (macro.top + macro.bottom) / 2)
+    window.canvas.positions[iri] = (x, (macro.top + macro.bottom) / 2)
+    window._nodes_moved({iri: window.canvas.positions[iri]})
+    assert window.projection.nodes[iri].level == 3
+    assert (iri, RX.level, RX.macro, DEFAULT_GRAPH) in map_quads(window.document)
+    assert "macro" in window.document.stack.undo_text
+
+
+def test_recent_files_and_window_layout_persist(qtbot, tmp_path):
+    first = MainWindow()
+    qtbot.addWidget(first)
+    first.show()
+    open_in(first, KEYSTONE)
+    first.palette_dock.hide()
+    first.close()
+    second = MainWindow()
+    qtbot.addWidget(second)
+    second.show()
+    assert KEYSTONE.resolve() in second.recent_files()
+    assert not second.palette_dock.isVisible()
+    second.close()
+
+
+def test_every_sample_map_opens_and_draws(qtbot, window):
+    for sample in sample_maps():
+        open_in(window, sample)
+        assert window.projection.nodes and len(window.canvas.node_items) == len(window.projection.nodes), sample.name
+        assert window.windowTitle().endswith("Routine Explorer")
+
+
+def test_labels_are_plain_in_the_window_title(qtbot, window, tmp_path):
+    path = tmp_path / "ward.ttl"
+    path.write_text(
+        '@prefix dct: <http://purl.org/dc/terms/> .\n'
+        '<http://example.org/m> a <http://rdfs.org/ns/void#Dataset> ; dct:title "Ward <b>7</b> map" .\n'
+        '<http://example.org/icu> a <https://w3id.org/routine-explorer/ns#Unit> ; <http://www.w3.org/2000/01/rdf-schema#label> "ICU" .\n',
+        encoding="utf-8",
+    )
+    open_in(window, path)
+    assert window.windowTitle().startswith("Ward <b>7</b> map (ward.ttl)")
+    assert window.projection.nodes[URIRef("http://example.org/icu")].label == "ICU"
+    assert RDFS.label  # imported for the quads above
