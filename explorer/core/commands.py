@@ -238,6 +238,11 @@ class CommandStack:
         """True when the applied commands are exactly those of the saved state."""
         return self._clean == self._index
 
+    @property
+    def clean_index(self) -> int | None:
+        """How many commands were applied when the map was last saved (None if that state is gone)."""
+        return self._clean
+
     def set_clean(self) -> None:
         """Mark the current state as saved."""
         self._clean = self._index

@@ -2,11 +2,11 @@
 
 Pure functions with no Qt: the canvas passes plain node and edge records and gets back
 a centre ``(x, y)`` per node key, in scene units with y growing downwards (as in Qt).
-The drawing itself comes from networkx layouts (``spring_layout``,
-``circular_layout``) and scipy graph routines (components, Cuthill-McKee ordering,
-strongly connected components, isotonic regression); this module only decides which
-to use for the size of the map and turns their output into a tidy, non-overlapping
-arrangement of ``NODE_WIDTH`` x ``NODE_HEIGHT`` slots.
+The drawing itself comes from networkx's ``spring_layout`` and from scipy graph
+routines (connected and strongly connected components, reverse Cuthill-McKee,
+depth-first order, isotonic regression); this module decides which to use for the
+size of the map and turns their output into tidy rows and rings of
+``NODE_WIDTH`` x ``NODE_HEIGHT`` slots.
 
 Examples
 --------
@@ -15,8 +15,8 @@ Examples
 >>> pos = compute_layout("levels", nodes, edges)
 >>> pos["ex:law"][1] < pos["ex:unit"][1] < pos["ex:ann"][1]   # macro above meso above micro
 True
->>> sorted(LAYOUTS)
-['circular', 'force', 'hierarchical', 'levels']
+>>> list(LAYOUTS)
+['levels', 'force', 'hierarchical', 'circular']
 """
 
 from __future__ import annotations
@@ -28,9 +28,7 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import isotonic_regression
 from scipy.sparse import csgraph
-from scipy.spatial import cKDTree
 
 from .errors import OperationCancelled
 
@@ -52,43 +50,45 @@ LAYOUTS: dict[str, str] = {
     "circular": "Circular",
 }
 
-NODE_WIDTH = 150.0
-NODE_HEIGHT = 70.0
+# The slot one node takes: the canvas draws nodes 130 x 44 with a level badge underneath,
+# and leaves the rest for ties to run between rows and columns.
+NODE_WIDTH = 175.0
+NODE_HEIGHT = 95.0
 
-MACRO, MESO, MICRO = 3, 2, 1
-_TOP_DOWN = (MACRO, MESO, MICRO)
+_MACRO, _MESO, _MICRO = 3, 2, 1
+_TOP_DOWN = (_MACRO, _MESO, _MICRO)
 
 _MIN_BAND_HEIGHT = 220.0
 _MIN_WIDTH = 1200.0
-# Width over height of a whole "levels" map; close to common screens so "fit to view" fills them.
+# Width over height of a whole map; close to common screens, so "fit to view" fills them.
 _ASPECT = 1.6
 
-# spring_layout is O(n^2) per iteration in every networkx variant. On a slow two-core
-# machine one call costs about 3 ms + 3.2 us * n^2 (50 iterations), so a component of
-# 400 nodes is ~0.5 s and one of 2000 is ~14 s. Rather than timing calls (which would
-# make the result depend on the machine's load), each layout has a fixed budget in
-# these estimated milliseconds and spends it on the largest components that fit.
+# Barycentre sweeps that smooth the Cuthill-McKee order (see _ordering). On synthetic
+# organisations mean edge length falls by about 20% up to 30 sweeps, then rises again.
+_SMOOTHING_SWEEPS = 30
+
+# spring_layout costs O(n^2) per iteration in every networkx variant: on a slow
+# two-core machine a 400-node component takes ~0.5 s and a 2000-node one ~14 s (see
+# _spring_ms). Timing calls would make the picture depend on the machine's load, so
+# each layout instead spends a fixed budget of *estimated* milliseconds on the
+# largest components that fit.
 _LEVELS_SPRING_BUDGET_MS = 400.0
 _FORCE_BUDGET_MS = 2000.0
-# networkx switches to its much slower sparse code at 500 nodes.
+# networkx switches to much slower code at 500 nodes.
 _FORCE_SPRING_MAX_NODES = 450
-# Larger components are drawn in two levels: clusters of consecutive nodes in the
-# one-dimensional order, a spring layout of the cluster graph, and a spring layout
-# inside each cluster; then, while the budget lasts, a few spring iterations over the
-# whole component from that start undo the seams between clusters. At most this many
-# clusters keeps the top level in networkx's fast code.
+# Components beyond the budget are drawn in two levels (see _two_level); this many
+# clusters at most keeps the top level in networkx's fast code.
 _FORCE_MAX_CLUSTERS = 450
 _CLUSTER_ITERATIONS = 25
-# How far _fit_spacing may blow a drawing up to keep nodes apart; a few coincident
-# nodes must not make the whole map huge.
-_MAX_SPREAD = 4.0
+# Spring iterations over a whole two-level drawing, while the budget lasts; five to
+# ten undo most of the seams between clusters.
 _REFINE_ITERATIONS = 10
-# Beyond this even the two-level drawing takes several seconds; "force" then shows the
-# "levels" arrangement, which is the readable one at that size anyway.
+# How far _fit_spacing may blow a drawing up to keep nodes apart: a few nodes that
+# a layout put on top of each other must not make the whole map huge.
+_MAX_SPREAD = 6.0
+# Above this the two-level drawing takes several seconds and is a hairball anyway;
+# "force" shows the "levels" arrangement instead.
 _FORCE_MAX_NODES = 20000
-# Barycentre sweeps that smooth the Cuthill-McKee order (see _ordering); measured on
-# synthetic organisations, edge lengths drop by about 20% up to 30 sweeps, then rise again.
-_SMOOTHING_SWEEPS = 30
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ class LayoutNode:
 
 @dataclass(frozen=True)
 class LayoutEdge:
-    """One edge; only its endpoints (and whether it is hierarchical) matter for layout.
+    """One edge; only its endpoints, and whether it is hierarchical, matter here.
 
     Parameters
     ----------
@@ -135,7 +135,7 @@ class LayoutEdge:
 class Bands:
     """Vertical extent of each level band in scene coordinates: macro at the top, meso in the middle, micro at the bottom.
 
-    The bands are stacked without gaps from ``y = 0``.
+    The bands are stacked without gaps from ``y = 0`` and span ``x`` from 0 to ``width``.
 
     Attributes
     ----------
@@ -144,7 +144,7 @@ class Bands:
     height : dict[int, float]
         Level -> band height.
     width : float
-        Width of every band, from ``x = 0``.
+        Width of every band.
 
     Examples
     --------
@@ -160,7 +160,7 @@ class Bands:
     width: float
 
     def band_of(self, y: float) -> int:
-        """The level whose band contains ``y``; above the map is macro, below it micro.
+        """The level whose band contains ``y``; above the bands is macro, below them micro.
 
         Parameters
         ----------
@@ -177,24 +177,24 @@ class Bands:
         >>> bands_for({}).band_of(0.0)
         3
         """
-        if y < self.top[MESO]:
-            return MACRO
-        if y < self.top[MICRO]:
-            return MESO
-        return MICRO
+        if y < self.top[_MESO]:
+            return _MACRO
+        if y < self.top[_MICRO]:
+            return _MESO
+        return _MICRO
 
 
 def _level(value: int) -> int:
-    return value if value in (MACRO, MESO, MICRO) else MESO
+    return value if value in _TOP_DOWN else _MESO
 
 
 def _columns(width: float) -> int:
-    # Half a slot of margin on each side leaves room for the band's label and border.
+    # Half a slot of margin on each side leaves room for the band's border.
     return max(1, int(width // NODE_WIDTH) - 1)
 
 
 def _default_width(total: int) -> float:
-    # Area needed is total * slot; a band stack of that area is _ASPECT times wider than tall.
+    # total slots stacked in rows fill a rectangle _ASPECT times wider than tall.
     raw = math.sqrt(_ASPECT * max(total, 0) * NODE_WIDTH * NODE_HEIGHT)
     return max(_MIN_WIDTH, (math.ceil(raw / NODE_WIDTH) + 1) * NODE_WIDTH)
 
@@ -208,16 +208,17 @@ def bands_for(counts: dict[int, int], *, width: float | None = None) -> Bands:
         Number of nodes per level; levels other than 1, 2 and 3 count as meso, as in
         :func:`compute_layout`.
     width : float, optional
-        Width of the bands. By default it grows with the square root of the node count
-        so a full map is roughly 16:10, and is at least 1200.
+        Width of the bands. By default it grows with the square root of the total so
+        that a full map is roughly 16:10, and is at least 1200.
 
     Returns
     -------
     Bands
         Each band is at least 220 high and tall enough for its rows of
-        ``NODE_HEIGHT``, plus half a row of padding above and below.
-        ``compute_layout("levels", ...)`` uses exactly this geometry (with the counts of
-        its nodes), so the canvas can draw the bands behind the nodes.
+        ``NODE_HEIGHT`` plus half a row of padding above and below.
+        ``compute_layout("levels", ...)`` uses exactly ``bands_for`` of the number of
+        nodes per level (and the default width), so the canvas can draw the same
+        bands behind the nodes.
 
     Examples
     --------
@@ -247,16 +248,20 @@ def bands_for(counts: dict[int, int], *, width: float | None = None) -> Bands:
 
 
 class _Graph:
-    """Nodes sorted by key, with edges as index arrays (self-loops and strays dropped)."""
+    """Nodes sorted by key, edges as index arrays (self-loops and stray edges dropped).
+
+    Everything downstream works on these arrays or on the CSR adjacency, whose
+    indices are sorted, so the result does not depend on the order of the input.
+    """
 
     def __init__(self, nodes: Sequence[LayoutNode], edges: Sequence[LayoutEdge]) -> None:
         by_key = {node.key: node for node in nodes}
         self.keys = sorted(by_key)
         self.n = n = len(self.keys)
         index = {key: i for i, key in enumerate(self.keys)}
-        self.level = np.fromiter((_level(by_key[k].level) for k in self.keys), dtype=np.int8, count=n)
-        kinds = [by_key[k].kind for k in self.keys]
-        # Rank of each node's kind among the distinct kinds, to sort by kind with numpy.
+        self.level = np.fromiter((_level(by_key[k].level) for k in self.keys), dtype=np.int64, count=n)
+        kinds = [by_key[k].kind or "" for k in self.keys]
+        # Kinds as ranks, so numpy can sort by them.
         kind_rank = {kind: r for r, kind in enumerate(sorted(set(kinds)))}
         self.kind = np.fromiter((kind_rank[k] for k in kinds), dtype=np.int64, count=n)
         src: list[int] = []
@@ -274,22 +279,15 @@ class _Graph:
         self.src = np.asarray(src, dtype=np.int64)
         self.dst = np.asarray(dst, dtype=np.int64)
         self.hier = np.asarray(hier, dtype=bool)
-        self._adjacency: sp.csr_array | None = None
-
-    @property
-    def adjacency(self) -> sp.csr_array:
-        """Symmetric 0/1 adjacency with sorted indices, whatever the input edge order."""
-        if self._adjacency is None:
-            rows = np.concatenate([self.src, self.dst])
-            cols = np.concatenate([self.dst, self.src])
-            a = sp.csr_array((np.ones(rows.size), (rows, cols)), shape=(self.n, self.n))
-            a.sum_duplicates()
-            a.data[:] = 1.0
-            self._adjacency = a
-        return self._adjacency
+        rows = np.concatenate([self.src, self.dst])
+        cols = np.concatenate([self.dst, self.src])
+        adjacency = sp.csr_array((np.ones(rows.size), (rows, cols)), shape=(n, n))
+        adjacency.sum_duplicates()
+        adjacency.data[:] = 1.0
+        self.adjacency = adjacency
 
     def subgraph(self, members: np.ndarray) -> nx.Graph:
-        """networkx graph on ``members`` relabelled 0..k-1 in that order."""
+        """networkx graph on ``members``, relabelled 0..k-1 in that order."""
         sub = self.adjacency[members][:, members].tocoo()
         graph = nx.Graph()
         graph.add_nodes_from(range(members.size))
@@ -304,32 +302,47 @@ def _check(cancelled: Callable[[], bool] | None) -> None:
 
 
 # ---------------------------------------------------------------------------
-# Orderings and embeddings
+# Shared pieces: components, spring layouts, a one-dimensional order
 
 
 def _spring_ms(size: int, iterations: int = 50) -> float:
+    """Estimated cost of spring_layout on ``size`` nodes (measured on a slow 2-core machine)."""
     if size >= 500:
-        # networkx's sparse code loops over nodes in Python: ~0.15 s per iteration at 1000.
+        # networkx's sparse code loops over the nodes in Python.
         return 1.45e-4 * size * size * iterations
     return 3.0 + 6.4e-5 * size * size * iterations
+
+
+def _spring(graph: _Graph, members: np.ndarray, seed: int, *, start: np.ndarray | None = None, iterations: int = 50) -> np.ndarray:
+    """networkx spring layout of the subgraph on ``members`` (rows follow ``members``)."""
+    sub = graph.subgraph(members)
+    pos = None
+    if start is not None:
+        # The step size follows the spread of the start, which spring_layout expects
+        # to be about the unit square (the size of its own random start).
+        pos = dict(enumerate(nx.rescale_layout(start.copy(), scale=0.5) + 0.5))
+    # "force" is the classic Fruchterman-Reingold; "auto" would switch to the L-BFGS
+    # energy method at 500 nodes, slower here for the same picture.
+    placed = nx.spring_layout(sub, pos=pos, iterations=iterations, seed=seed, method="force")
+    return np.array([placed[i] for i in range(members.size)], dtype=float)
 
 
 def _components(graph: _Graph) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
     """Components of two or more nodes, largest first, and the isolated nodes.
 
-    Returns the component number of each node (-1 when isolated), the member arrays
-    (sorted by key) in that order, and the isolated nodes grouped by kind then key.
+    Returns the component number of each node (-1 when isolated), each component's
+    members (in key order), and the isolated nodes by kind, then key.
     """
     count, labels = csgraph.connected_components(graph.adjacency, directed=False)
     sizes = np.bincount(labels, minlength=count)
     first = np.full(count, graph.n, dtype=np.int64)
     np.minimum.at(first, labels, np.arange(graph.n))
-    # Ties in size go to the component holding the smallest key: stable across runs.
+    # Equal sizes go by smallest key, which does not depend on csgraph's numbering.
     order = np.lexsort((first, -sizes))
     order = order[sizes[order] > 1]
-    rank = np.full(count, -1, dtype=np.int64)
-    rank[order] = np.arange(order.size)
-    comp = rank[labels]
+    number = np.full(count, -1, dtype=np.int64)
+    number[order] = np.arange(order.size)
+    comp = number[labels]
     by_comp = np.argsort(comp, kind="stable")
     bounds = np.cumsum(sizes[order])
     isolated_count = graph.n - (int(bounds[-1]) if bounds.size else 0)
@@ -339,30 +352,29 @@ def _components(graph: _Graph) -> tuple[np.ndarray, list[np.ndarray], np.ndarray
     return comp, members, isolated
 
 
-def _spring(graph: _Graph, members: np.ndarray, seed: int, *, start: np.ndarray | None = None, iterations: int = 50) -> np.ndarray:
-    """networkx spring layout of the subgraph on ``members`` (rows follow ``members``)."""
-    sub = graph.subgraph(members)
-    pos = None
-    if start is not None:
-        # spring_layout's step size follows the spread of the start, which it expects
-        # to be about the unit square (the size of its own random start).
-        pos = dict(enumerate(nx.rescale_layout(start.copy(), scale=0.5) + 0.5))
-    # "force" is networkx's classic Fruchterman-Reingold; "auto" would switch to the
-    # L-BFGS energy method at 500 nodes, which is slower for the same picture.
-    placed = nx.spring_layout(sub, pos=pos, iterations=iterations, seed=seed, method="force")
-    return np.array([placed[i] for i in range(members.size)], dtype=float)
-
-
 @dataclass
 class _Ordering:
-    """A left-to-right order of all nodes, with a second coordinate for 2-D parts.
+    """Where each node goes along one axis, so that connected nodes are close.
 
-    ``rank[i]`` is node i's position in the order (0..n-1); ``depth`` orders nodes that
-    share a grid column (the embedding's y for 2-D parts, the rank for 1-D parts) and
-    ``linear`` marks 1-D parts, whose columns snake so that consecutive nodes stay adjacent.
+    Attributes
+    ----------
+    rank : ndarray
+        Position of each node in the order, 0..n-1.
+    place : ndarray
+        Position across a width of 1: components side by side, each with a share of
+        the width equal to its share of the nodes, nodes at their layout coordinate.
+    depth : ndarray
+        Second coordinate, ordering the nodes that share a grid column: the spring
+        layout's y in 2-D parts, the rank in 1-D parts.
+    group : ndarray
+        Component number (isolated nodes share the last one).
+    linear : ndarray of bool
+        Nodes of 1-D parts, whose grid columns snake so neighbours in the order stay
+        adjacent from one column to the next.
     """
 
     rank: np.ndarray
+    place: np.ndarray
     depth: np.ndarray
     group: np.ndarray
     linear: np.ndarray
@@ -371,20 +383,19 @@ class _Ordering:
 def _ordering(graph: _Graph, seed: int, spring_budget_ms: float, cancelled: Callable[[], bool] | None) -> _Ordering:
     """Order nodes so connected ones are close: component by component, largest first.
 
-    Within a component the order comes from a spring layout's x when the budget allows
-    (small maps). Otherwise it starts from reverse Cuthill-McKee, a breadth-first order
-    that runs in linear time, smoothed by barycentre sweeps (each node moves halfway to
-    the mean of its neighbours, as in Sugiyama-style layered drawing): a breadth-first
-    order puts a parent a whole generation away from its children, the sweeps pull it
-    to their middle. Sparse matrix products only, so 100k nodes take well under a
-    second; a spectral ordering would be the exact version, but ARPACK needs minutes
-    to converge on tree-like maps, which reporting lines are. Isolated nodes come
-    last, grouped by kind.
+    Within a component the order is a spring layout's x when the budget allows (small
+    maps). Otherwise it starts from reverse Cuthill-McKee, a breadth-first order found
+    in linear time, smoothed by barycentre sweeps (each node moves halfway to the mean
+    of its neighbours, as in Sugiyama-style layered drawing): breadth-first puts a
+    unit a whole generation away from its members, the sweeps pull it to their
+    middle. Only sparse products, so 100k nodes take a fraction of a second. A
+    spectral order would be the exact form of the same idea, but ARPACK takes
+    minutes to converge on tree-like graphs, which reporting lines are. Isolated
+    nodes come last, grouped by kind.
     """
     n = graph.n
     comp, members, isolated = _components(graph)
     _check(cancelled)
-    # One call orders every component; ties inside it depend only on the matrix.
     rcm = np.empty(n, dtype=np.int64)
     rcm[csgraph.reverse_cuthill_mckee(graph.adjacency, symmetric_mode=True)] = np.arange(n)
     degree = np.maximum(graph.adjacency.sum(axis=1), 1.0)
@@ -407,27 +418,35 @@ def _ordering(graph: _Graph, seed: int, spring_budget_ms: float, cancelled: Call
     group = comp.copy()
     group[isolated] = len(members)
     order = np.lexsort((rcm, x, group))
-    # Isolated nodes keep their kind order rather than the (meaningless) RCM order.
     order[n - isolated.size :] = isolated
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
-    # Along 1-D parts, nodes sharing a grid column follow the order itself.
+    place = (rank + 0.5) / n
+    start = 0
+    for nodes in members:
+        low, high = x[nodes].min(), x[nodes].max()
+        share = nodes.size / n
+        place[nodes] = start / n + (share * (x[nodes] - low) / (high - low) if high > low else share / 2)
+        start += nodes.size
     y[linear] = rank[linear]
     linear[isolated] = True
-    return _Ordering(rank=rank, depth=y, group=group, linear=linear)
+    return _Ordering(rank=rank, place=place, depth=y, group=group, linear=linear)
 
 
 # ---------------------------------------------------------------------------
-# Grid placement
+# Grid placement ("levels", "hierarchical")
 
 
 def _spread(target: np.ndarray, columns: int) -> np.ndarray:
-    """Distinct increasing integer columns in [0, columns) as close as possible to ``target``.
+    """Increasing integer columns in [0, columns), one apart at least, as close as possible to ``target``.
 
     ``target`` must be sorted and no longer than ``columns``. Isotonic regression of
-    ``target - i`` gives the least-squares positions that keep the order and a gap of
-    at least one column.
+    ``target - i`` gives the least-squares positions that keep the order and leave at
+    least one column between neighbours; rounding and clipping keep both properties.
     """
+    # Imported here: scipy.optimize alone adds 0.3 s to starting the app.
+    from scipy.optimize import isotonic_regression
+
     count = target.size
     steps = np.arange(count, dtype=float)
     offset = isotonic_regression(target - steps).x
@@ -436,10 +455,11 @@ def _spread(target: np.ndarray, columns: int) -> np.ndarray:
 
 
 def _grid(target: np.ndarray, depth: np.ndarray, group: np.ndarray, linear: np.ndarray, columns: int) -> tuple[np.ndarray, np.ndarray, int]:
-    """Column and row of items on a grid at most ``columns`` wide, as few rows as possible.
+    """Column and row of each item on a grid at most ``columns`` wide, in as few rows as possible.
 
-    Items are taken in ``target`` order and fill columns top to bottom; each column goes
-    as near as it can to the mean target of its items. Returns (column, row, rows).
+    Items are taken in ``target`` order and fill columns from the top; each column then
+    goes as near as it can to the mean target of its items, so a short row does not
+    bunch up on the left. Returns ``(column, row, rows)``.
     """
     count = target.size
     rows = -(-count // columns)
@@ -448,14 +468,14 @@ def _grid(target: np.ndarray, depth: np.ndarray, group: np.ndarray, linear: np.n
     chunks = int(chunk[-1]) + 1
     mean_target = np.bincount(chunk, weights=target[order], minlength=chunks) / np.bincount(chunk, minlength=chunks)
     place = _spread(np.maximum.accumulate(mean_target), columns)
-    # Within a column: by component, then by depth; 1-D parts run down one column and up the next.
+    # In a column: by component, then by depth; 1-D parts run down one column and up the next.
     sign = np.where(linear[order] & (chunk % 2 == 1), -1.0, 1.0)
     within = np.lexsort((sign * depth[order], group[order], chunk))
+    items = order[within]
     column = np.empty(count, dtype=np.int64)
     row = np.empty(count, dtype=np.int64)
-    sorted_items = order[within]
-    column[sorted_items] = place[chunk]
-    row[sorted_items] = np.arange(count) - chunk * rows
+    column[items] = place[chunk]
+    row[items] = np.arange(count) - chunk * rows
     return column, row, rows
 
 
@@ -464,10 +484,9 @@ def _levels(graph: _Graph, seed: int, cancelled: Callable[[], bool] | None) -> n
     columns = _columns(bands.width)
     left = (bands.width - columns * NODE_WIDTH) / 2
     ordering = _ordering(graph, seed, _LEVELS_SPRING_BUDGET_MS, cancelled)
-    _check(cancelled)
-    # Each node aims at the spot its rank takes across the whole width, so a unit in the
-    # meso band lines up with its people in the micro band even though the bands differ in size.
-    target = (ordering.rank + 0.5) / graph.n * columns - 0.5
+    # Every band aims at the same place across the full width, so a unit in the meso
+    # band sits above its people in the micro band although the bands differ in size.
+    target = ordering.place * columns - 0.5
     pos = np.empty((graph.n, 2))
     for level in _TOP_DOWN:
         idx = np.flatnonzero(graph.level == level)
@@ -485,20 +504,22 @@ def _levels(graph: _Graph, seed: int, cancelled: Callable[[], bool] | None) -> n
 
 
 def _fit_spacing(coords: np.ndarray) -> np.ndarray:
-    """Scale a unit-size embedding so nearest neighbours are rarely closer than a slot."""
+    """Scale a drawing so that nodes are rarely closer than a slot, centred on the origin."""
+    from scipy.spatial import cKDTree  # imported on use, like isotonic_regression in _spread
+
     size = coords.shape[0]
     coords = coords - coords.mean(axis=0)
-    extent = np.abs(coords).max()
+    extent = np.abs(coords).max() if size else 0.0
     if size < 2 or extent == 0:
         return np.zeros_like(coords)
-    # A square of size slots has room for everything; start from there, then grow it
-    # until 90% of nodes are a slot away from their nearest neighbour (Chebyshev
-    # distance in slot units, since the slot is wider than tall).
+    # Start from a square of the right area for this many slots, then grow it until
+    # 90% of nodes are a slot from their nearest neighbour (Chebyshev distance in
+    # slot units, the slot being wider than tall).
     base = coords / extent * NODE_WIDTH * math.sqrt(size) / 2
     slots = base / np.array([NODE_WIDTH, NODE_HEIGHT])
     dist, _ = cKDTree(slots).query(slots, k=2, p=np.inf)
     near = float(np.percentile(dist[:, 1], 10))
-    factor = 1.0 / near if near > 0 else 4.0
+    factor = 1.0 / near if near > 0 else _MAX_SPREAD
     return base * min(max(factor, 1.0), _MAX_SPREAD)
 
 
@@ -507,18 +528,34 @@ def _row(count: int) -> np.ndarray:
     return np.column_stack([(np.arange(count) - (count - 1) / 2) * NODE_WIDTH, np.zeros(count)])
 
 
-def _pack(boxes: list[np.ndarray]) -> list[np.ndarray]:
-    """Shelf-pack component drawings (largest first) into rows about 16:10 overall."""
+def _ring(count: int) -> np.ndarray:
+    """``count`` points evenly spaced on the unit circle, starting at angle 0.
+
+    The same arrangement as ``nx.circular_layout``, which computes its angles in
+    float32: on a ring of 100k nodes that moves neighbours closer than the
+    ``NODE_WIDTH`` the radius was chosen for.
+    """
+    theta = np.arange(count) * (2 * math.pi / count)
+    return np.column_stack([np.cos(theta), np.sin(theta)])
+
+
+def _chord_radius(count: int) -> float:
+    # Neighbours on a ring are 2 r sin(pi / count) apart; make that one slot width.
+    return NODE_WIDTH / (2 * math.sin(math.pi / count))
+
+
+def _pack(drawings: list[np.ndarray]) -> list[np.ndarray]:
+    """Shelf-pack drawings, in the given order, into rows about 16:10 overall."""
     gap = np.array([NODE_WIDTH, NODE_HEIGHT])
-    sizes = [box.max(axis=0) - box.min(axis=0) + gap for box in boxes]
+    sizes = [drawing.max(axis=0) - drawing.min(axis=0) + gap for drawing in drawings]
     area = sum(float(w * h) for w, h in sizes)
     row_width = max(math.sqrt(area * _ASPECT), max(float(w) for w, _ in sizes))
     placed = []
     x = y = shelf = 0.0
-    for box, (w, h) in zip(boxes, sizes):
+    for drawing, (w, h) in zip(drawings, sizes):
         if x > 0 and x + w > row_width:
             x, y, shelf = 0.0, y + shelf, 0.0
-        placed.append(box - box.min(axis=0) + np.array([x, y]))
+        placed.append(drawing - drawing.min(axis=0) + np.array([x, y]))
         x += float(w)
         shelf = max(shelf, float(h))
     return placed
@@ -527,14 +564,14 @@ def _pack(boxes: list[np.ndarray]) -> list[np.ndarray]:
 def _balls(adjacency: sp.csr_array, order: np.ndarray, per: int) -> np.ndarray:
     """Cluster number of each node: breadth-first balls of up to ``per`` nodes.
 
-    Balls grow from the nodes in ``order`` that are still free, so each cluster is
-    connected (unlike runs of the order, which cut across subtrees); scraps of fewer
-    than ``per // 4`` nodes then join a neighbouring cluster.
+    Balls grow from the nodes of ``order`` that are still free, so every cluster is
+    connected (runs of the order are not: they cut across subtrees). Scraps of fewer
+    than ``per // 4`` nodes then join a neighbouring cluster, so the cluster graph
+    stays small.
     """
-    size = adjacency.shape[0]
     indptr = adjacency.indptr.tolist()
     indices = adjacency.indices.tolist()
-    label = [-1] * size
+    label = [-1] * adjacency.shape[0]
     sizes: list[int] = []
     for start in order.tolist():
         if label[start] >= 0:
@@ -553,30 +590,52 @@ def _balls(adjacency: sp.csr_array, order: np.ndarray, per: int) -> np.ndarray:
                     if len(queue) >= per:
                         break
         sizes.append(len(queue))
-    merged = list(range(len(sizes)))
+    # Union-find over clusters: linking one root to another never makes a cycle.
+    link = list(range(len(sizes)))
+
+    def root(c: int) -> int:
+        while link[c] != c:
+            link[c] = link[link[c]]
+            c = link[c]
+        return c
+
+    small = max(2, per // 4)
+    # Scraps that would overfill their neighbour (the leaves of a hub with thousands
+    # of them) gather in spill clusters of their own, one after another per neighbour,
+    # so no cluster outgrows what spring_layout can draw quickly.
+    spill: dict[int, int] = {}
     for node in order.tolist():
-        own = label[node]
-        if sizes[own] >= max(2, per // 4) or merged[own] != own:
+        own = root(label[node])
+        if sizes[own] >= small:
             continue
         for other in indices[indptr[node] : indptr[node + 1]]:
-            target = merged[label[other]]
-            if target != own:
-                merged[own] = target
-                sizes[target] += sizes[own]
-                break
-    # Follow merge chains to their end, then number the surviving clusters 0..k-1.
-    final = np.array(merged)
-    for _ in range(len(sizes)):
-        nxt = final[final]
-        if np.array_equal(nxt, final):
+            into = root(label[other])
+            if into == own:
+                continue
+            if sizes[into] + sizes[own] > 2 * per:
+                extra = spill.get(into)
+                extra = None if extra is None else root(extra)
+                if extra == own:
+                    break
+                if extra is None or sizes[extra] + sizes[own] > per:
+                    spill[into] = own
+                    break
+                into = extra
+            link[own] = into
+            sizes[into] += sizes[own]
             break
-        final = nxt
-    _, dense = np.unique(final[np.asarray(label)], return_inverse=True)
+    final = np.array([root(c) for c in range(len(sizes))], dtype=np.int64)
+    _, dense = np.unique(final[np.asarray(label, dtype=np.int64)], return_inverse=True)
     return dense
 
 
 def _two_level(graph: _Graph, members: np.ndarray, rank: np.ndarray, seed: int, cancelled: Callable[[], bool] | None) -> np.ndarray:
-    """Spring layout of a large component in two levels (see _FORCE_MAX_CLUSTERS)."""
+    """A component too large for spring_layout: a spring layout of clusters, then inside each.
+
+    Clusters are breadth-first balls grown along the smoothed order; the top level
+    is a spring layout of the cluster graph (edges weighted by the number of links),
+    and each cluster gets its own spring layout around its centre.
+    """
     size = members.size
     per = max(8, math.ceil(size / (_FORCE_MAX_CLUSTERS * 0.7)), math.ceil(math.sqrt(size) / 4))
     sub = graph.adjacency[members][:, members]
@@ -585,12 +644,12 @@ def _two_level(graph: _Graph, members: np.ndarray, rank: np.ndarray, seed: int, 
     coo = sub.tocoo()
     links = sp.coo_array((coo.data, (cluster[coo.row], cluster[coo.col])), shape=(count, count)).tocsr()
     links.sum_duplicates()
+    upper = sp.triu(links, k=1).tocoo()
     top = nx.Graph()
     top.add_nodes_from(range(count))
-    upper = sp.triu(links, k=1).tocoo()
     top.add_weighted_edges_from(zip(upper.row.tolist(), upper.col.tolist(), upper.data.tolist()))
-    centre = nx.spring_layout(top, seed=seed, method="force")
-    centre = np.array([centre[i] for i in range(count)], dtype=float)
+    placed = nx.spring_layout(top, seed=seed, method="force")
+    centre = np.array([placed[i] for i in range(count)], dtype=float)
     _check(cancelled)
     local = np.zeros((size, 2))
     radius = np.zeros(count)
@@ -598,27 +657,24 @@ def _two_level(graph: _Graph, members: np.ndarray, rank: np.ndarray, seed: int, 
     bounds = np.searchsorted(cluster[by_cluster], np.arange(count + 1))
     for c in range(count):
         inside = by_cluster[bounds[c] : bounds[c + 1]]
-        coords = _fit_spacing(_spring(graph, members[inside], seed, iterations=_CLUSTER_ITERATIONS)) if inside.size > 2 else _row(inside.size)
+        if inside.size > 2:
+            coords = _fit_spacing(_spring(graph, members[inside], seed, iterations=_CLUSTER_ITERATIONS))
+        else:
+            coords = _row(inside.size)
         local[inside] = coords
         radius[c] = float(np.hypot(coords[:, 0], coords[:, 1]).max())
         if c % 64 == 63:
             _check(cancelled)
     if count > 1:
-        # Spread the centres so a typical cluster clears its nearest neighbour. Spacing
-        # for the worst pair instead would blow the map up many times over, and
-        # _fit_spacing on the whole would squeeze the clusters into each other (about
-        # 4% of nodes overlap this way, against 40-90% either other way).
+        from scipy.spatial import cKDTree
+
+        # Spread the centres so a typical cluster clears its nearest neighbour (about
+        # 4% of nodes then overlap). Clearing the closest pair instead blows the map
+        # up many times over; _fit_spacing on the whole squeezes clusters together
+        # (40-90% overlap).
         dist, _ = cKDTree(centre).query(centre, k=2)
         centre *= 2.2 * float(np.median(radius) + NODE_WIDTH / 2) / max(float(np.median(dist[:, 1])), 1e-9)
     return centre[cluster] + local
-
-
-def _small(count: int) -> np.ndarray:
-    """A few nodes on a circle just wide enough for them (see _circular)."""
-    radius = NODE_WIDTH / (2 * math.sin(math.pi / count))
-    ring = nx.circular_layout(range(count))
-    unit = np.array([ring[i] for i in range(count)], dtype=float)
-    return unit / np.linalg.norm(unit, axis=1, keepdims=True) * radius
 
 
 def _force(graph: _Graph, seed: int, cancelled: Callable[[], bool] | None) -> np.ndarray:
@@ -631,14 +687,14 @@ def _force(graph: _Graph, seed: int, cancelled: Callable[[], bool] | None) -> np
     budget = _FORCE_BUDGET_MS
     for nodes in members:
         size = nodes.size
-        cost = _spring_ms(size)
         if size <= 2:
             coords = _row(size)
-        elif size <= _FORCE_SPRING_MAX_NODES and cost <= budget:
-            budget -= cost
+        elif size <= _FORCE_SPRING_MAX_NODES and _spring_ms(size) <= budget:
+            budget -= _spring_ms(size)
             coords = _fit_spacing(_spring(graph, nodes, seed))
         elif size <= 8:
-            coords = _small(size)
+            # Out of budget (a map of many small pieces): a ring draws these well enough.
+            coords = _ring(size) * _chord_radius(size)
         else:
             if rank is None:
                 rank = _ordering(graph, seed, 0.0, cancelled).rank
@@ -651,12 +707,12 @@ def _force(graph: _Graph, seed: int, cancelled: Callable[[], bool] | None) -> np
         drawings.append(coords)
         _check(cancelled)
     if isolated.size:
-        columns = max(1, math.ceil(math.sqrt(isolated.size * _ASPECT * NODE_HEIGHT / NODE_WIDTH)))
+        # Isolated nodes as one block, by kind, about as wide as it is tall.
+        columns = max(1, math.ceil(math.sqrt(isolated.size * NODE_HEIGHT / NODE_WIDTH)))
         i = np.arange(isolated.size)
         drawings.append(np.column_stack([(i % columns) * NODE_WIDTH, (i // columns) * NODE_HEIGHT]).astype(float))
-    placed = _pack(drawings)
     pos = np.empty((graph.n, 2))
-    for nodes, coords in zip([*members, isolated], placed):
+    for nodes, coords in zip([*members, isolated], _pack(drawings)):
         pos[nodes] = coords
     return pos
 
@@ -675,10 +731,10 @@ def _hierarchical(graph: _Graph, cancelled: Callable[[], bool] | None) -> np.nda
     if tree.size:
         y = _place_tree(graph, tree, columns, left, y, pos, cancelled) + NODE_HEIGHT
     # Nodes outside every reporting line: a block per level, macro first, by kind then key.
-    in_tree = np.zeros(n, dtype=bool)
-    in_tree[tree] = True
+    outside = np.ones(n, dtype=bool)
+    outside[tree] = False
     for level in _TOP_DOWN:
-        idx = np.flatnonzero(~in_tree & (graph.level == level))
+        idx = np.flatnonzero(outside & (graph.level == level))
         if idx.size == 0:
             continue
         idx = idx[np.lexsort((idx, graph.kind[idx]))]
@@ -692,16 +748,17 @@ def _hierarchical(graph: _Graph, cancelled: Callable[[], bool] | None) -> np.nda
 def _place_tree(
     graph: _Graph, tree: np.ndarray, columns: int, left: float, y: float, pos: np.ndarray, cancelled: Callable[[], bool] | None
 ) -> float:
-    """Place the nodes ``tree`` (sorted) that have hierarchical edges; returns the y below them."""
+    """Place the nodes ``tree`` (sorted), those with hierarchical edges, from ``y`` down; returns the y below them."""
     size = tree.size
     local = np.full(graph.n, -1, dtype=np.int64)
     local[tree] = np.arange(size)
     child, parent = local[graph.src[graph.hier]], local[graph.dst[graph.hier]]
     down = sp.csr_array((np.ones(child.size), (parent, child)), shape=(size, size))
-    # Cycles (A reports to B reports to A) collapse into one strongly connected component,
-    # which shares a layer; the condensation is acyclic, so the layering always ends.
+    # A cycle (A reports to B, B to A) collapses into one strongly connected component
+    # sharing a layer, as in nx.condensation; the condensed graph is acyclic, so the
+    # layering below always ends. (csgraph does it in C, which matters at 100k nodes.)
     count, scc = csgraph.connected_components(down, directed=True, connection="strong")
-    # Number the components so that siblings (and roots) come macro first, then by kind, then key.
+    # Number the components so that siblings, and roots, come macro first, then by kind, then key.
     rep = np.full(count, size, dtype=np.int64)
     np.minimum.at(rep, scc, np.arange(size))
     sort = np.lexsort((rep, graph.kind[tree[rep]], -graph.level[tree[rep]]))
@@ -714,7 +771,7 @@ def _place_tree(
     dag.sum_duplicates()
     _check(cancelled)
 
-    # Longest-path layering, one generation of the topological order at a time, so a
+    # Longest-path layering, one generation of the topological order at a time: a
     # node sits just below the lowest of its superiors.
     indegree = np.bincount(dag.indices, minlength=count)
     roots = np.flatnonzero(indegree == 0)
@@ -729,7 +786,7 @@ def _place_tree(
         depth += 1
 
     # Depth-first preorder from a virtual root above the roots keeps each subtree
-    # contiguous; csgraph visits neighbours in index order, i.e. the sibling order above.
+    # together; csgraph visits neighbours in index order, which is the sibling order.
     virtual = count
     ext = sp.csr_array(
         (np.ones(cp.size + roots.size), (np.append(cp, np.full(roots.size, virtual)), np.append(cc, roots))),
@@ -741,8 +798,8 @@ def _place_tree(
     pre_rank[preorder] = np.arange(count)
     _check(cancelled)
 
-    # Roots aim at the middle of their subtree's share of the width (roots are visited
-    # in increasing number, so a subtree runs up to the next root's preorder rank).
+    # A root aims at the middle of its subtree's share of the width; roots are visited
+    # in increasing number, so a subtree runs up to the next root's preorder rank.
     start = pre_rank[roots]
     end = np.append(start[1:], count)
     root_target = np.zeros(count)
@@ -751,27 +808,34 @@ def _place_tree(
     node_layer = layer[comp]
     # Members of a cycle follow each other by key.
     node_pre = pre_rank[comp] + np.arange(size) / (size + 1)
+    has_children = np.diff(dag.indptr)[comp] > 0
     up = sp.csr_array((np.ones(child.size), (child, parent)), shape=(size, size))
     up.sum_duplicates()
     up.data[:] = 1.0
     column_of = np.zeros(size)
     placed = np.zeros(size)
-    same = np.zeros(size, dtype=np.int64)
+    one_group = np.zeros(size, dtype=np.int64)
     flat = np.zeros(size, dtype=bool)
     by_layer = np.argsort(node_layer, kind="stable")
     bounds = np.searchsorted(node_layer[by_layer], np.arange(depth + 1))
     for d in range(depth):
-        idx = by_layer[bounds[d] : bounds[d + 1]]
-        # Each node aims at the mean column of its superiors, already placed above.
-        weight = up[idx] @ placed
-        total = up[idx] @ (placed * column_of)
-        target = np.where(weight > 0, total / np.maximum(weight, 1.0), root_target[comp[idx]])
-        column, row, rows = _grid(target, node_pre[idx], same[idx], flat[idx], columns)
-        column_of[idx] = column
-        placed[idx] = 1.0
-        pos[tree[idx], 0] = left + (column + 0.5) * NODE_WIDTH
-        pos[tree[idx], 1] = y + row * NODE_HEIGHT
-        y += (rows + 1) * NODE_HEIGHT
+        members = by_layer[bounds[d] : bounds[d + 1]]
+        # Nodes with subordinates get rows of their own at the bottom of the layer, so
+        # a wide layer of people does not bury the units whose members hang below.
+        for idx in (members[~has_children[members]], members[has_children[members]]):
+            if idx.size == 0:
+                continue
+            # Each node aims at the mean column of its superiors, all placed above.
+            weight = up[idx] @ placed
+            total = up[idx] @ (placed * column_of)
+            target = np.where(weight > 0, total / np.maximum(weight, 1.0), root_target[comp[idx]])
+            column, row, rows = _grid(target, node_pre[idx], one_group[idx], flat[idx], columns)
+            column_of[idx] = column
+            pos[tree[idx], 0] = left + (column + 0.5) * NODE_WIDTH
+            pos[tree[idx], 1] = y + row * NODE_HEIGHT
+            y += rows * NODE_HEIGHT
+        placed[members] = 1.0
+        y += NODE_HEIGHT
         _check(cancelled)
     return y
 
@@ -785,7 +849,7 @@ def _circular(graph: _Graph, seed: int, cancelled: Callable[[], bool] | None) ->
     _check(cancelled)
     pos = np.zeros((graph.n, 2))
     radius = None
-    # Macro innermost: it is usually the smallest level, and the rings must grow
+    # Macro innermost: it is usually the smallest level, and the rings have to grow
     # outwards anyway to give the many micro nodes their circumference.
     for level in _TOP_DOWN:
         idx = np.flatnonzero(graph.level == level)
@@ -793,18 +857,11 @@ def _circular(graph: _Graph, seed: int, cancelled: Callable[[], bool] | None) ->
             continue
         idx = idx[np.argsort(ordering.rank[idx])]
         count = idx.size
-        # Chord between neighbours = 2 r sin(pi / count) >= NODE_WIDTH; a ring one slot
-        # wide between rings keeps every pair of nodes at least NODE_WIDTH apart.
-        needed = 0.0 if count == 1 else NODE_WIDTH / (2 * math.sin(math.pi / count))
+        needed = 0.0 if count == 1 else _chord_radius(count)
+        # Rings a slot width apart: nodes on different rings are then at least
+        # NODE_WIDTH apart, more than a node's diagonal.
         radius = needed if radius is None else max(needed, radius + NODE_WIDTH)
-        if count == 1:
-            # circular_layout puts a lone node at the centre, where an inner ring may be.
-            unit = np.array([[1.0, 0.0]])
-        else:
-            ring = nx.circular_layout(range(count), scale=1.0)
-            unit = np.array([ring[i] for i in range(count)], dtype=float)
-            # circular_layout rescales by the largest coordinate; back to a true unit circle.
-            unit /= np.linalg.norm(unit, axis=1, keepdims=True)
+        unit = _ring(count)
         pos[idx] = unit * radius
     return pos
 
@@ -829,23 +886,26 @@ def compute_layout(
         One of :data:`LAYOUTS`:
 
         ``"levels"``
-            Each node in the band of its level (geometry from :func:`bands_for`),
+            Each node in the band of its level (the geometry of :func:`bands_for`),
             on a grid of ``NODE_WIDTH`` x ``NODE_HEIGHT`` slots, so no two nodes
-            overlap. Connected nodes sit near each other: the order comes from a
-            spring layout of each component on small maps and from reverse
-            Cuthill-McKee on larger ones; a node's column follows its place in that
-            order across the whole width, so bands line up. Isolated nodes come
-            last, grouped by kind.
+            overlap. Connected nodes sit near each other, and a node's column
+            follows its place across the whole map, so the bands line up. The
+            order comes from spring layouts of the components on small maps, from
+            a smoothed Cuthill-McKee order on large ones (100k nodes in about a
+            second). Isolated nodes come last, grouped by kind.
         ``"force"``
-            networkx ``spring_layout`` of each connected component (a spectral
-            start refined by a few iterations, or the spectral embedding alone, on
-            large components), scaled so nodes rarely overlap, components packed
-            in rows. Above 30,000 nodes it falls back to ``"levels"``.
+            networkx ``spring_layout`` of each connected component, scaled so that
+            nodes rarely overlap; components packed in rows, isolated nodes in a
+            block. Components too large for the time budget (from a few hundred
+            nodes) are laid out in two levels, clusters then their members, and
+            refined by a few spring iterations while the budget lasts. Above
+            20,000 nodes this falls back to ``"levels"``.
         ``"hierarchical"``
-            Layers by depth along hierarchical edges (superior above subordinate,
-            cycles collapsed into one layer), each node near its parents, wide
-            layers wrapped into several rows. Nodes with no hierarchical edge
-            follow in a block per level (macro first), grouped by kind.
+            Layers by depth along hierarchical edges, superiors at the top (a
+            cycle shares one layer), each node under its superiors, wide layers
+            wrapped into several rows, and in each layer the nodes that have
+            subordinates on a row of their own below the others. Nodes without
+            hierarchical edges follow in a block per level, macro first, by kind.
         ``"circular"``
             One ring per level, macro innermost, neighbours on a ring at least
             ``NODE_WIDTH`` apart and connected nodes close along it.
@@ -854,8 +914,8 @@ def compute_layout(
     edges : sequence of LayoutEdge
         Self-loops and edges to unknown keys are ignored.
     seed : int, optional
-        Seed for the random start of spring layouts; the same seed and input always
-        give the same positions, whatever the input order.
+        Seed for the random start of spring layouts. The same seed and input give
+        the same positions, whatever the order of the input.
     cancelled : callable, optional
         Polled between phases; when it returns True the work stops with
         :class:`~explorer.core.errors.OperationCancelled`.
@@ -863,7 +923,8 @@ def compute_layout(
     Returns
     -------
     dict[str, tuple[float, float]]
-        Node key -> (x, y) as plain floats, all non-negative.
+        Node key -> ``(x, y)`` as plain floats, all non-negative, the top-left node
+        near ``(0, 0)``.
 
     Raises
     ------
@@ -899,7 +960,6 @@ def compute_layout(
         pos = _circular(graph, seed, cancelled)
     _check(cancelled)
     if name in ("force", "circular"):
-        # Free-form layouts start at the origin like the others: the top-left node's
-        # corner at about (0, 0).
+        # Free-form drawings start where the others do: the top-left node's corner at (0, 0).
         pos = pos - pos.min(axis=0) + np.array([NODE_WIDTH / 2, NODE_HEIGHT / 2])
     return dict(zip(graph.keys, map(tuple, pos.tolist())))

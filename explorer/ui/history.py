@@ -21,10 +21,7 @@ _MARK = QSize(12, 12)
 
 def clean_index(stack) -> int | None:
     """The number of applied commands of the saved state, or None when it was discarded (undone, then edited)."""
-    value = getattr(stack, "clean_index", None)
-    if value is None:
-        value = getattr(stack, "_clean", None)
-    return value
+    return stack.clean_index
 
 
 class HistoryModel(QAbstractListModel):

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDockWidget,
     QDoubleSpinBox,
+    QFrame,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QStackedWidget,
     QTableWidget,
@@ -238,8 +240,12 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.start_screen)
         self.pages.addWidget(self.canvas_page)
         self.setCentralWidget(self.pages)
-        self.legend = Legend(self.canvas.viewport())
-        self.minimap = Minimap(self.canvas, self.canvas.viewport())
+        self.legend = Legend(self)
+        # A child of the canvas, not of its viewport: the view scrolls its viewport's children.
+        self.minimap = Minimap(self.canvas, self.canvas)
+        self._fit_pending = False
+        self._needs_dock_sizes = False
+        self.canvas.viewport().installEventFilter(self)
 
         self.palette_view = Palette(self)
         self.inspector = Inspector(self)
@@ -249,10 +255,19 @@ class MainWindow(QMainWindow):
         self.outline_dock = self._dock("Outline", "outline", self.outline, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.inspector_dock = self._dock("Inspector", "inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self.history_dock = self._dock("History", "history", self.history, Qt.DockWidgetArea.RightDockWidgetArea)
+        # The legend is a panel, not an overlay: on a dense map an overlay hides nodes.
+        legend_scroll = QScrollArea(self)
+        legend_scroll.setWidget(self.legend)
+        legend_scroll.setWidgetResizable(True)
+        legend_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.legend_dock = self._dock("Legend", "legend", legend_scroll, Qt.DockWidgetArea.RightDockWidgetArea)
         self.splitDockWidget(self.palette_dock, self.outline_dock, Qt.Orientation.Vertical)
+        self.splitDockWidget(self.inspector_dock, self.legend_dock, Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.inspector_dock, self.history_dock)
         self.inspector_dock.raise_()
         self.resizeDocks([self.palette_dock, self.inspector_dock], [240, 360], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.inspector_dock, self.legend_dock], [600, 260], Qt.Orientation.Vertical)
+        self.resizeDocks([self.palette_dock, self.outline_dock], [330, 470], Qt.Orientation.Vertical)
 
         self._build_actions()
         self._build_menus()
@@ -319,7 +334,9 @@ class MainWindow(QMainWindow):
         self.act_focus = self._action("&Focus on Selection", self.focus_selection, QKeySequence("Ctrl+Shift+F"), "Show only the selection and its neighbours")
         self.act_filter = self._action("Fi&lter…", self.choose_filter, QKeySequence("Ctrl+Shift+L"), "Show only some kinds, levels or attribute values")
         self.act_show_all = self._action("Show &Everything", self.show_everything, QKeySequence("Ctrl+Shift+E"), "Clear focus and filter")
-        self.act_legend = self._action("&Legend", self._toggle_legend, None, "Show the legend", checkable=True)
+        self.act_legend = self.legend_dock.toggleViewAction()
+        self.act_legend.setText("&Legend")
+        self.act_legend.setStatusTip("Show the kinds and ties on the map")
         self.act_minimap = self._action("&Minimap", self._toggle_minimap, None, "Show the minimap", checkable=True)
         self.act_bands = self._action("Level &Bands", self._toggle_bands, None, "Show the macro, meso and micro bands", checkable=True)
         self.act_shortcuts = self._action("&Keyboard Shortcuts", self.show_shortcuts, key.HelpContents)
@@ -449,7 +466,8 @@ class MainWindow(QMainWindow):
         state = s.value("window/state")
         if state is not None:
             self.restoreState(state)
-        self.act_legend.setChecked(s.value("view/legend", True, type=bool))
+        else:
+            self._needs_dock_sizes = True
         self.act_minimap.setChecked(s.value("view/minimap", True, type=bool))
         self.act_bands.setChecked(s.value("view/bands", True, type=bool))
         theme = s.value("view/theme", "system")
@@ -458,11 +476,15 @@ class MainWindow(QMainWindow):
             self.set_theme(theme, remember=False)
         self._update_recent()
 
+    def _default_dock_sizes(self) -> None:
+        self.resizeDocks([self.palette_dock, self.inspector_dock], [250, 370], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.inspector_dock, self.legend_dock], [620, 240], Qt.Orientation.Vertical)
+        self.resizeDocks([self.palette_dock, self.outline_dock], [330, 470], Qt.Orientation.Vertical)
+
     def _save_settings(self) -> None:
         s = settings()
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
-        s.setValue("view/legend", self.act_legend.isChecked())
         s.setValue("view/minimap", self.act_minimap.isChecked())
         s.setValue("view/bands", self.act_bands.isChecked())
 
@@ -510,7 +532,6 @@ class MainWindow(QMainWindow):
         self.setWindowModified(False)
         self.counts_label.setText("")
         self.zoom_label.setText("")
-        self.legend.hide()
         self.minimap.hide()
         self._update_actions()
 
@@ -621,9 +642,9 @@ class MainWindow(QMainWindow):
         self.history.set_document(self.document)
         self.minimap.set_map(self.projection, self.schema)
         self.legend.update_from(self.projection, self.schema)
-        self.canvas.set_visible_nodes(None)
-        # Fit once the page switch has given the canvas its final size.
-        QTimer.singleShot(0, self.canvas.fit)
+        # Fit once the page switch has given the canvas its final size (see eventFilter).
+        self._fit_pending = True
+        QTimer.singleShot(0, self._fit_if_pending)
         self._place_overlays()
         self._update_banner()
         self._update_title()
@@ -1155,9 +1176,6 @@ class MainWindow(QMainWindow):
         self.find_next(-1)
 
     # ------------------------------------------------------------- view options
-    def _toggle_legend(self, on: bool) -> None:
-        self._place_overlays()
-
     def _toggle_minimap(self, on: bool) -> None:
         self._place_overlays()
 
@@ -1167,18 +1185,33 @@ class MainWindow(QMainWindow):
     def _place_overlays(self) -> None:
         has_map = self.document is not None and self.pages.currentWidget() is self.canvas_page
         viewport = self.canvas.viewport().rect()
-        self.legend.setVisible(has_map and self.act_legend.isChecked() and bool(self.projection and self.projection.nodes))
-        if self.legend.isVisible():
-            self.legend.adjustSize()
-            self.legend.move(12, max(12, viewport.height() - self.legend.height() - 12))
         self.minimap.setVisible(has_map and self.act_minimap.isChecked() and bool(self.projection and self.projection.nodes))
         if self.minimap.isVisible():
-            self.minimap.move(viewport.width() - self.minimap.width() - 12, viewport.height() - self.minimap.height() - 12)
+            area = self.canvas.viewport().geometry()
+            self.minimap.move(area.right() - self.minimap.width() - 12, area.bottom() - self.minimap.height() - 12)
             self.minimap.raise_()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
         self._place_overlays()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if self._needs_dock_sizes:
+            # Qt applies dock sizes only once the window is laid out.
+            self._needs_dock_sizes = False
+            QTimer.singleShot(0, self._default_dock_sizes)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
+        if watched is self.canvas.viewport() and event.type() in (event.Type.Resize, event.Type.Show):
+            self._place_overlays()
+            QTimer.singleShot(0, self._fit_if_pending)
+        return super().eventFilter(watched, event)
+
+    def _fit_if_pending(self) -> None:
+        if self._fit_pending and self.canvas.isVisible() and self.canvas.viewport().width() > 100:
+            self._fit_pending = False
+            self.canvas.fit()
 
     def _context_menu(self, key, global_pos) -> None:
         menu = QMenu(self)
