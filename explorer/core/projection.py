@@ -247,6 +247,8 @@ class Projection:
             touched.add(s)
             if isinstance(o, (URIRef, BNode)):
                 touched.add(o)
+        if len(touched) > max(2_000, len(self.nodes) // 4):
+            return self._rebuild(store, graph)
         delta = Delta()
         self._fresh = set()
         text_of = {term: (str(term) if isinstance(term, URIRef) else f"_:{term}") for term in touched}
@@ -294,6 +296,18 @@ class Projection:
             elif self.ties[key] != tie:
                 delta.ties.add(key)
         delta.ties |= {key for key in self.ties.keys() - before.keys() if key in self._fresh}
+        return delta
+
+    def _rebuild(self, store, graph) -> Delta:
+        """Re-read everything and diff: cheaper than node-by-node when a change touches most of the map (a layout)."""
+        fresh = Projection.build(store, self.schema, graph=graph)
+        delta = Delta(
+            nodes={iri for iri, view in fresh.nodes.items() if self.nodes.get(iri) != view},
+            removed_nodes=self.nodes.keys() - fresh.nodes.keys(),
+            ties={key for key, tie in fresh.ties.items() if self.ties.get(key) != tie},
+            removed_ties=self.ties.keys() - fresh.ties.keys(),
+        )
+        self.__dict__.update(fresh.__dict__)
         return delta
 
     # ------------------------------------------------------------------ queries

@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QLineF, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -48,6 +48,10 @@ NODE_W = 130.0
 NODE_H = 44.0
 #: Above this many nodes the canvas opens in overview mode: filter or focus to draw nodes in full.
 FULL_DETAIL_LIMIT = 15_000
+#: Above this many ties, ties hide when zoomed out below OVERVIEW_ZOOM.
+FAR_TIE_LIMIT = 15_000
+#: Up to this many nodes, items are made at once; above, a few hundred per turn of the event loop.
+SYNC_BUILD_LIMIT = 2_000
 #: Zoom below which labels and badges hide.
 LABEL_ZOOM = 0.45
 #: Zoom below which arrowheads hide.
@@ -193,6 +197,7 @@ class NodeItem(QGraphicsPathItem):
     # The node's IRI lives on the Python wrapper, not in QGraphicsItem.setData: a
     # QVariant turns an rdflib URIRef (a str subclass) into a plain QString.
     key = None
+    shown = None
 
     def set_text(self, text: str, badge: str, colour: QColor, width: float, offset: float) -> None:
         self.text = text
@@ -442,7 +447,11 @@ class MapCanvas(QGraphicsView):
         self._handle.setToolTip("Drag to another node to tie them")
         self._scene.addItem(self._handle)
         self._handle_node = None
-        self._edge_timer = QTimer(self, singleShot=True, interval=0, timeout=self._rebuild_edges)
+        self._band_titles: list = []
+        self._band_x = (0.0, 0.0)
+        self._pending: list = []
+        self.ties_hidden = False
+        self._build_timer = QTimer(self, singleShot=True, interval=0, timeout=self._build_some)
         self._lod_state = None
         self.apply_theme()
 
@@ -493,16 +502,47 @@ class MapCanvas(QGraphicsView):
         self.overview_only = len(projection.nodes) > FULL_DETAIL_LIMIT
         self.visible_nodes = None
         if not self.overview_only:
-            for iri in projection.nodes:
-                self._make_node(iri)
+            self._pending = list(projection.nodes)
+            if len(self._pending) <= SYNC_BUILD_LIMIT:
+                self._build_some(len(self._pending))
+            else:
+                # Big maps: the overview shows every node at once, items follow a few
+                # hundred per turn of the event loop, so the window never freezes.
+                self._build_timer.start()
         self._refresh_overview()
         self._draw_bands()
         self._rebuild_edges()
         self._update_scene_rect()
         self._apply_lod(force=True)
 
+    @property
+    def building(self) -> bool:
+        """Whether node items are still being created (see :meth:`set_map`)."""
+        return bool(self._pending)
+
+    def _build_some(self, count: int | None = None) -> None:
+        """Create the next node items: ``count`` of them, or as many as fit in ~30 ms."""
+        clock = QElapsedTimer()
+        clock.start()
+        made = 0
+        nodes = self.projection.nodes if self.projection is not None else {}
+        while self._pending and (made < count if count is not None else clock.elapsed() < 30):
+            iri = self._pending.pop()
+            if iri in nodes and iri not in self.node_items:
+                item = self._make_node(iri)
+                if self.visible_nodes is not None:
+                    item.setVisible(iri in self.visible_nodes)
+            made += 1
+        if self._pending:
+            self._build_timer.start()
+        else:
+            self._build_timer.stop()
+            self._apply_lod(force=True)
+
     def clear_map(self) -> None:
         """Remove everything from the canvas."""
+        self._build_timer.stop()
+        self._pending = []
         self._cancel_editor()
         self._scene.clearSelection()
         for item in list(self._node_layer.childItems()) + list(self._band_layer.childItems()) + list(self._edge_layer.childItems()):
@@ -551,6 +591,7 @@ class MapCanvas(QGraphicsView):
         return item
 
     def _dress(self, item: NodeItem, view) -> None:
+        item.shown = (view.label, view.kind, view.level)  # a move alone then skips re-dressing
         _, _, _, colour, shape = self._style(view.kind)
         text = plain_label(view.label) or "(no label)"
         level = LEVEL_NAMES.get(view.level, "Meso")
@@ -576,7 +617,7 @@ class MapCanvas(QGraphicsView):
             item = self.node_items.get(iri)
             if item is None:
                 item = self._make_node(iri)
-            else:
+            elif item.shown != (view.label, view.kind, view.level):
                 path, brush, pen, _, _ = self._style(view.kind)
                 item.setPath(path)
                 item.setBrush(brush)
@@ -599,6 +640,7 @@ class MapCanvas(QGraphicsView):
     def _draw_bands(self) -> None:
         for item in list(self._band_layer.childItems()):
             self._scene.removeItem(item)
+        self._band_titles = []
         if self.projection is None:
             return
         self.bands = bands_for_positions((view.level, self.positions.get(iri, (0, 0))[1]) for iri, view in self.projection.nodes.items())
@@ -620,7 +662,17 @@ class MapCanvas(QGraphicsView):
             title.setPos(left + 8, band.top + 6)
             title.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
             title.setToolTip(f"{LEVEL_NAMES[band.level]} level: {LEVEL_HINTS[band.level]}")
+            self._band_titles.append((title, band))
             rect.setToolTip(title.toolTip())
+        self._pin_band_titles()
+
+    def _pin_band_titles(self) -> None:
+        """Keep each band's name at the left edge of the view, so the levels stay named while panning."""
+        if not self._band_titles:
+            return
+        left_edge = self.mapToScene(0, 0).x() + 8 / max(self.zoom(), 1e-6)
+        for title, band in self._band_titles:
+            title.setPos(max(self._band_x[0] + 8, left_edge), band.top + 6)
 
     def band_at(self, y: float) -> int:
         """The level of the band containing scene ``y`` (the nearest band outside them)."""
@@ -747,19 +799,25 @@ class MapCanvas(QGraphicsView):
         return self.transform().m11()
 
     def _apply_lod(self, force: bool = False) -> None:
+        self._pin_band_titles()
         scale = self.zoom()
         labels = scale >= LABEL_ZOOM
         arrows = scale >= ARROW_ZOOM
         overview = self.overview_only or scale < OVERVIEW_ZOOM
-        state = (labels, arrows, overview)
+        state = (labels, arrows, overview, len(self._edge_keys) > FAR_TIE_LIMIT)
         if state == self._lod_state and not force:
             return
         self._lod_state = state
         for batch in self._batches.values():
             batch.show_arrows = arrows
             batch.update()
+        # Like Cytoscape on big networks: tens of thousands of ties seen from far away are a
+        # grey fog that costs half a second to rasterise; they return as soon as you zoom in.
+        self.ties_hidden = scale < OVERVIEW_ZOOM and len(self._edge_keys) > FAR_TIE_LIMIT
+        self._edge_layer.setVisible(not self.ties_hidden)
         self._node_layer.setVisible(not overview or (self.overview_only and bool(self.node_items) and scale >= OVERVIEW_ZOOM))
-        self._overview.setVisible(overview and not (self.overview_only and self._node_layer.isVisible()))
+        # While items are still being made, the overview stands in for the missing ones.
+        self._overview.setVisible((overview and not (self.overview_only and self._node_layer.isVisible())) or bool(self._pending))
 
     def set_zoom(self, scale: float) -> None:
         """Zoom to ``scale`` (clamped to 0.02–4) around the view centre."""
@@ -822,7 +880,7 @@ class MapCanvas(QGraphicsView):
                     self._selected_tie = key
             else:
                 item = self.node_items.get(key)
-                if item is None and self.overview_only and self.projection is not None and key in self.projection.nodes:
+                if item is None and (self.overview_only or self._pending) and self.projection is not None and key in self.projection.nodes:
                     item = self._make_node(key)
                 if item is not None:
                     item.setSelected(True)
@@ -1051,6 +1109,7 @@ class MapCanvas(QGraphicsView):
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 - Qt API
         super().scrollContentsBy(dx, dy)
+        self._pin_band_titles()
         if self._editor is not None:
             self._cancel_editor()
 

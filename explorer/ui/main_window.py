@@ -444,7 +444,7 @@ class MainWindow(QMainWindow):
         c.renameRequested.connect(self.rename)
         c.placeRequested.connect(lambda kind, pos: self.place_node(URIRef(kind), pos))
         c.contextMenuRequested.connect(self._context_menu)
-        c.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f} %"))
+        c.zoomChanged.connect(self._show_zoom)
         self.palette_view.kindActivated.connect(lambda kind: self.place_node(URIRef(kind)))
         self.outline.nodesActivated.connect(lambda keys: self.canvas.select(keys, centre=True))
         self.inspector.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
@@ -845,6 +845,10 @@ class MainWindow(QMainWindow):
         self.legend.update_from(self.projection, self.schema)
         self.minimap.refresh()
         self._place_overlays()
+
+    def _show_zoom(self, zoom: float) -> None:
+        hidden = " · ties hidden this far out" if self.canvas.ties_hidden else ""
+        self.zoom_label.setText(f"{zoom * 100:.0f} %{hidden}")
 
     def _update_counts(self) -> None:
         if self.projection is None:

@@ -1,0 +1,111 @@
+"""The canvas's view of the map follows every edit exactly as a fresh read would see it."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib import Literal
+from rdflib.namespace import RDF, RDFS
+
+from explorer.core import editing
+from explorer.core.commands import set_property
+from explorer.core.document import MapDocument
+from explorer.core.errors import CommandError
+from explorer.core.events import GraphChanged
+from explorer.core.namespaces import RX
+from explorer.core.projection import Projection
+from explorer.core.schema import Schema
+from explorer.core.terms import DEFAULT_GRAPH
+
+KINDS = [RX.Unit, RX.Routine, RX.Person, RX.Norm, RX.ChangeProposal, RX.ExternalForce]
+
+
+@pytest.fixture(scope="module")
+def schema():
+    doc = MapDocument.new()
+    yield Schema.from_store(doc.store)
+    doc.close()
+
+
+def _same(projection: Projection, doc, schema) -> None:
+    fresh = Projection.build(doc.store, schema)
+    assert projection.nodes == fresh.nodes
+    assert projection.ties == fresh.ties
+
+
+def _step(doc, schema, rng: random.Random, op: int) -> None:
+    nodes = sorted(Projection.build(doc.store, schema).nodes)
+    ties = sorted(Projection.build(doc.store, schema).ties, key=str)
+    if op == 0 or len(nodes) < 2:
+        command, _ = editing.create_node(doc, schema, rng.choice(KINDS), f"n{rng.randrange(99)}", position=(rng.random() * 500, 0))
+    elif op == 1:
+        a, b = rng.sample(nodes, 2)
+        kinds = [schema.kind_of(o for _, _, o, _ in doc.store.quads(n, RDF.type, None)) for n in (a, b)]
+        relations = schema.relations_between(kinds[0].iri, kinds[1].iri)
+        if not relations:
+            return
+        try:
+            command, _ = editing.connect(doc, schema, a, b, rng.choice(relations))
+        except CommandError:
+            return
+    elif op == 2:
+        command = editing.move_nodes(doc.store, {n: (rng.random() * 900, rng.random() * 900) for n in rng.sample(nodes, min(3, len(nodes)))})
+    elif op == 3:
+        command = editing.delete_items(doc.store, nodes=[rng.choice(nodes)], ties=rng.sample(ties, min(1, len(ties))))
+    elif op == 4:
+        command = set_property(doc.store, rng.choice(nodes), RDFS.label, Literal(f"renamed {rng.randrange(9)}"))
+    elif op == 5:
+        command = set_property(doc.store, rng.choice(nodes), RX.level, rng.choice([RX.micro, RX.meso, RX.macro]))
+    elif op == 6:
+        command, _ = editing.paste_fragment(doc, editing.copy_fragment(doc.store, rng.sample(nodes, min(2, len(nodes)))))
+    elif op == 7 and doc.stack.can_undo():
+        doc.undo()
+        return
+    elif op == 8 and doc.stack.can_redo():
+        doc.redo()
+        return
+    else:
+        return
+    doc.execute(command)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10_000), ops=st.lists(st.integers(0, 8), min_size=5, max_size=25))
+def test_incremental_updates_match_a_fresh_read(schema, seed, ops):
+    rng = random.Random(seed)
+    doc = MapDocument.new()
+    try:
+        projection = Projection.build(doc.store, schema)
+        changes = []
+        unsubscribe = doc.events.subscribe(GraphChanged, changes.append)
+        for op in ops:
+            _step(doc, schema, rng, op)
+            for event in changes:
+                projection.update(doc.store, itertools.chain(event.added, event.removed))
+            changes.clear()
+            _same(projection, doc, schema)
+        unsubscribe()
+    finally:
+        doc.close()
+
+
+def test_a_change_touching_most_of_the_map_is_read_again_whole(schema):
+    doc = MapDocument.new()
+    try:
+        made = []
+        for i in range(30):
+            command, iri = editing.create_node(doc, schema, RX.Unit, f"u{i}", position=(i * 10, 0))
+            doc.execute(command)
+            made.append(iri)
+        projection = Projection.build(doc.store, schema)
+        command = editing.move_nodes(doc.store, {iri: (5.0, 5.0) for iri in made})
+        doc.execute(command)
+        delta = projection._rebuild(doc.store, DEFAULT_GRAPH)
+        assert delta.nodes == set(made) and not delta.removed_nodes
+        _same(projection, doc, schema)
+    finally:
+        doc.close()
