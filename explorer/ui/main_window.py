@@ -54,7 +54,6 @@ from explorer.core.errors import ExplorerError
 from explorer.core.events import DirtyChanged, DocumentReloaded, DocumentSaved, GraphChanged, StackChanged
 from explorer.core.filtering import AttributeRange, filter_nodes, search
 from explorer.core.journal import orphaned_untitled
-from explorer.core.layout import LAYOUTS, LayoutEdge, LayoutNode, compute_layout
 from explorer.core.namespaces import RX
 from explorer.core.projection import Projection
 from explorer.core.rdf_formats import FORMATS, format_for_path
@@ -90,6 +89,9 @@ HIERARCHY = {
     URIRef("http://www.w3.org/ns/org#headOf"): True,
 }
 LEVEL_IRIS = {1: RX.micro, 2: RX.meso, 3: RX.macro}
+#: The layouts of :mod:`explorer.core.layout` in menu order. Spelled out here because that
+#: module pulls in networkx and scipy (1.3 s), which the window needs only once a map is open.
+LAYOUTS = {"levels": "By level", "force": "Force-directed", "hierarchical": "Hierarchical", "circular": "Circular"}
 
 
 def settings() -> QSettings:
@@ -109,6 +111,8 @@ class LoadedMap:
 
 def layout_input(projection: Projection) -> tuple[list, list]:
     """Nodes and edges for :func:`explorer.core.layout.compute_layout`, hierarchy edges pointing child to parent."""
+    from explorer.core.layout import LayoutEdge, LayoutNode
+
     nodes = [LayoutNode(str(iri), view.level, str(view.kind)) for iri, view in projection.nodes.items()]
     edges = []
     for tie in projection.ties.values():
@@ -125,6 +129,8 @@ def initial_positions(projection: Projection, *, cancelled=None) -> dict:
     unplaced = [iri for iri, view in projection.nodes.items() if view.x is None]
     if not unplaced:
         return {}
+    from explorer.core.layout import compute_layout
+
     nodes, edges = layout_input(projection)
     laid = compute_layout("levels", nodes, edges, seed=0, cancelled=cancelled)
     by_key = {str(iri): iri for iri in unplaced}
@@ -1089,6 +1095,8 @@ class MainWindow(QMainWindow):
         label = f"Lay out {LAYOUTS[name].lower()}"
 
         def work(progress):
+            from explorer.core.layout import compute_layout
+
             progress(0, 0)
             return compute_layout(name, nodes, edges, seed=0, cancelled=lambda: (progress(0, 0), False)[1])
 

@@ -413,3 +413,10 @@ def test_labels_are_plain_in_the_window_title(qtbot, window, tmp_path):
     assert window.windowTitle().startswith("Ward <b>7</b> map (ward.ttl)")
     assert window.projection.nodes[URIRef("http://example.org/icu")].label == "ICU"
     assert RDFS.label  # imported for the quads above
+
+
+def test_the_layout_menu_names_every_layout_the_core_offers():
+    from explorer.core import layout
+    from explorer.ui import main_window
+
+    assert main_window.LAYOUTS == layout.LAYOUTS
