@@ -243,9 +243,9 @@ class CommandStack:
         """How many commands were applied when the map was last saved (None if that state is gone)."""
         return self._clean
 
-    def set_clean(self) -> None:
-        """Mark the current state as saved."""
-        self._clean = self._index
+    def set_clean(self, index: int | None = None) -> None:
+        """Mark the current state (or the state after ``index`` commands) as saved."""
+        self._clean = self._index if index is None else index
 
     def can_undo(self) -> bool:
         return self._index > 0

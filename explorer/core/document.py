@@ -36,6 +36,7 @@ import datetime as dt
 import hashlib
 import re
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -74,6 +75,17 @@ STANDARD_PREFIXES: dict[str, str] = {
 def _slug(text: str, limit: int = 32) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
     return slug[:limit].strip("-") or "node"
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    """A map written by :meth:`MapDocument.write_file`, waiting for :meth:`MapDocument.finish_save`."""
+
+    path: Path
+    format: RdfFormat
+    sha256: str
+    index: int
+    lock: MapLock | None
 
 
 class MapDocument:
@@ -414,12 +426,22 @@ class MapDocument:
         name takes that file's lock first, so it cannot overwrite a map another
         copy of the app has open.
         """
+        self.finish_save(self.write_file(path, format))
+
+    def write_file(self, path: str | Path, format: RdfFormat | str | None = None) -> WrittenFile:
+        """The slow half of :meth:`save_as`: serialise and write atomically, changing nothing else.
+
+        Safe to run in a worker thread while the UI thread waits; publishes no
+        events. Hand the result to :meth:`finish_save` on the thread that owns
+        the document.
+        """
         self._check_open()
         path = Path(path)
         fmt = format_by_name(format) if isinstance(format, str) else format
         fmt = fmt or format_for_path(path)
         if fmt is None:
             raise SaveError(f"Cannot tell the format from the name {path.name}; use one of {', '.join(f.extension for f in FORMATS.values())}.")
+        index = self.stack.index
         data = self.serialize(fmt)
         new_lock = None
         moving = self.path is None or Path(path).resolve() != Path(self.path).resolve()
@@ -432,21 +454,26 @@ class MapDocument:
             if new_lock is not None:
                 new_lock.release()
             raise
-        if new_lock is not None:
+        return WrittenFile(path, fmt, hashlib.sha256(data).hexdigest(), index, new_lock)
+
+    def finish_save(self, written: WrittenFile) -> None:
+        """The quick half of :meth:`save_as`: the file is now the map's, and the map is clean if nothing changed since."""
+        if written.lock is not None:
             if self._journal is not None:
                 self._journal.close(delete=True)
             if self._lock is not None:
                 self._lock.release()
-            self._lock, self._journal = new_lock, Journal(new_lock.key)
-        self.path, self.format = path, fmt
-        self.content_sha256 = hashlib.sha256(data).hexdigest()
+            self._lock, self._journal = written.lock, Journal(written.lock.key)
+        self.path, self.format = written.path, written.format
+        self.content_sha256 = written.sha256
         was_dirty = self.dirty
-        self.stack.set_clean()
-        if self._journal is not None:
+        self.stack.set_clean(written.index)
+        # Edits made while the file was written are not in it: keep their journal.
+        if self._journal is not None and self.stack.index == written.index:
             self._journal.close(delete=True)
-        self.events.publish(ev.DocumentSaved(path))
-        if was_dirty:
-            self.events.publish(ev.DirtyChanged(False))
+        self.events.publish(ev.DocumentSaved(written.path))
+        if was_dirty != self.dirty:
+            self.events.publish(ev.DirtyChanged(self.dirty))
 
     def revert(self, progress: Progress | None = None) -> None:
         """Throw away unsaved changes and read the file again (the history is cleared)."""

@@ -25,6 +25,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from typing import Iterable
 
@@ -51,8 +52,15 @@ def position_literal(value: float) -> Literal:
     --------
     >>> position_literal(12.345)
     rdflib.term.Literal('12.3', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#decimal'))
+    >>> str(position_literal(120.0)), str(position_literal(-0.01))
+    ('120', '0')
     """
-    return Literal(Decimal(f"{float(value):.1f}"), datatype=XSD.decimal)
+    number = Decimal(f"{float(value):.1f}")
+    # Written the way Oxigraph stores decimals ("120", not "120.0"), so the store keeps
+    # no rewritten copy of it to look through on every query.
+    if number == number.to_integral_value():
+        number = Decimal(int(number))
+    return Literal(number, datatype=XSD.decimal)
 
 
 def _short(text: str, limit: int = 40) -> str:
@@ -117,11 +125,14 @@ def move_nodes(store, positions: dict, *, label: str | None = None) -> Command:
     return diff(store, label, added=added, removed=removed)
 
 
-def _description(store, node) -> list:
+def _description(store, node, seen: set | None = None) -> list:
+    """The node's statements and, recursively, those of the blank nodes it owns."""
+    seen = set() if seen is None else seen
+    seen.add(node)
     quads = list(store.quads(node, None, None, DEFAULT_GRAPH))
     for _, _, obj, _ in list(quads):
-        if isinstance(obj, BNode):
-            quads.extend(store.quads(obj, None, None, DEFAULT_GRAPH))
+        if isinstance(obj, BNode) and obj not in seen:
+            quads.extend(_description(store, obj, seen))
     return quads
 
 
@@ -205,11 +216,16 @@ def paste_fragment(doc, text: str, *, offset=(40.0, 40.0), label: str = "Paste")
         return term
 
     for s, p, o in graph:
+        if not (s in renamed or isinstance(s, BNode)):
+            continue  # only the copied nodes' own statements: never edit nodes already on the map
         if p in _POSITION:
             try:
-                o = position_literal(float(o) + offset[0 if p == RX.canvasX else 1])
+                number = float(o)
             except (TypeError, ValueError):
                 continue
+            if not math.isfinite(number) or abs(number) > 1e7:
+                continue
+            o = position_literal(number + offset[0 if p == RX.canvasX else 1])
         added.append((fresh(s), p, fresh(o), DEFAULT_GRAPH))
     pasted = [renamed[s] for s in renamed if (s, RX["from"], None) not in graph]
     return diff(doc.store, label, added=added), pasted

@@ -15,6 +15,7 @@ Performance choices (measured on this machine, see ``tests/benchmarks/bench_canv
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass
 
@@ -125,6 +126,17 @@ def two_lines(text: str, metrics: QFontMetricsF, width: float) -> str:
             return first + "\n" + metrics.elidedText(rest[:400], Qt.TextElideMode.ElideRight, width)
         first = candidate
     return first
+
+
+def safe_tooltip(title: str, body: str = "") -> str:
+    """A tooltip that shows map text as typed: escaped rich text (Qt would render a label like ``<img …>``).
+
+    Examples
+    --------
+    >>> safe_tooltip("<b>ICU</b>", "Unit")
+    '<p><b>&lt;b&gt;ICU&lt;/b&gt;</b><br>Unit</p>'
+    """
+    return f"<p><b>{html.escape(title)}</b>" + (f"<br>{html.escape(body)}" if body else "") + "</p>"
 
 
 def text_colour(fill: QColor) -> QColor:
@@ -384,8 +396,10 @@ class MapCanvas(QGraphicsView):
     KIND_MIME = "application/x-routine-explorer-kind"
 
     def __init__(self, parent=None) -> None:
-        self._scene = QGraphicsScene()
-        super().__init__(self._scene, parent)
+        super().__init__(parent)
+        # Parented to the view, so Qt deletes the scene with it and not at interpreter exit.
+        self._scene = QGraphicsScene(self)
+        self.setScene(self._scene)
         self._scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self._scene.selectionChanged.connect(self._on_scene_selection)
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
@@ -597,14 +611,25 @@ class MapCanvas(QGraphicsView):
         level = LEVEL_NAMES.get(view.level, "Meso")
         item.set_text(text, level, colour, NODE_W * _ELIDE.get(shape, 0.9) - 10, 6 if shape == "triangle" else 0)
         kind = self.schema.kind(view.kind)
-        tooltip = f"{text[:300]}{'…' if len(text) > 300 else ''}\n{kind.label if kind else 'Node'} · {level.lower()} level"
-        item.setToolTip(tooltip)
+        item.setToolTip(safe_tooltip(f"{text[:300]}{'…' if len(text) > 300 else ''}", f"{kind.label if kind else 'Node'} · {level.lower()} level"))
 
     def apply_delta(self, delta, positions: dict) -> None:
         """Follow a :class:`~explorer.core.projection.Delta`; ``positions`` holds the new centres of changed nodes."""
         if self.projection is None:
             return
+        moved = any(self.positions.get(iri) != xy for iri, xy in positions.items())
+        relevelled = any(
+            getattr(self.node_items.get(iri), "shown", None) is not None
+            and self.node_items[iri].shown[2] != self.projection.nodes[iri].level
+            for iri in delta.nodes
+        )
         self.positions.update(positions)
+        if self._handle_node in delta.removed_nodes:
+            self._handle.setVisible(False)
+            self._handle_node = None
+        if self._connect_from in delta.removed_nodes:
+            self._connect_from = None
+            self._rubber.setPath(QPainterPath())
         for iri in delta.removed_nodes:
             self.positions.pop(iri, None)
             item = self.node_items.pop(iri, None)
@@ -631,10 +656,15 @@ class MapCanvas(QGraphicsView):
         if self._selected_tie is not None and self._selected_tie not in self.projection.ties:
             self._selected_tie = None
             self._tie_highlight.setPath(QPainterPath())
-        self._refresh_overview()
-        self._draw_bands()
-        self._rebuild_edges()
-        self._update_scene_rect()
+        # A rename or a new value moves nothing: leave the ties, bands and overview as they are.
+        geometry = moved or relevelled or bool(delta.removed_nodes)
+        if geometry:
+            self._refresh_overview()
+            self._draw_bands()
+        if geometry or delta.ties or delta.removed_ties:
+            self._rebuild_edges()
+        if geometry:
+            self._update_scene_rect()
 
     # -------------------------------------------------------------- geometry
     def _draw_bands(self) -> None:
@@ -1083,9 +1113,14 @@ class MapCanvas(QGraphicsView):
             self._live_keys = set()
             self._live.setPath(QPainterPath())
             if moved:
-                self.positions.update(moved)
+                # The move command comes back through apply_delta, which redraws ties and bands.
                 self.nodesMoved.emit(moved)
-            self._rebuild_edges()
+            refused = [iri for iri, xy in moved.items() if self.positions.get(iri) != xy and iri in self.node_items]
+            for iri in refused:  # no command took the move: put the nodes back
+                if self.positions.get(iri) is not None:
+                    self.node_items[iri].setPos(*self.positions[iri])
+            if not moved or refused:
+                self._rebuild_edges()
 
     def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 - Qt API
         node = self.node_at(event.position().toPoint())
@@ -1152,7 +1187,7 @@ class MapCanvas(QGraphicsView):
         target = self.projection.nodes.get(tie.target)
         names = (plain_label(source.label) if source else "?", plain_label(target.label) if target else "?")
         relation = self.schema.kind(tie.relation).label if tie.tie is not None and self.schema.kind(tie.relation) else tie.label
-        return f"{names[0][:60]} → {names[1][:60]}\n{relation}"
+        return safe_tooltip(f"{names[0][:60]} → {names[1][:60]}", relation)
 
     # ---------------------------------------------------------------- rename
     def start_rename(self, iri) -> None:

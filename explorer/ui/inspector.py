@@ -1810,6 +1810,10 @@ class Inspector(QWidget):
         self.refresh()
         return True
 
+    def commit_pending(self) -> None:
+        """Commit what the user is still typing in a field (before a save, a close or a revert)."""
+        self._commit_pending()
+
     def _commit_pending(self) -> None:
         focus = QGuiApplication.focusObject()
         if not isinstance(focus, QWidget) or not self.isAncestorOf(focus):

@@ -9,6 +9,8 @@ to keep every view current. Loading, saving and layouts run off the UI thread
 
 from __future__ import annotations
 
+import atexit
+import html
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,7 +61,7 @@ from explorer.core.projection import Projection
 from explorer.core.rdf_formats import FORMATS, format_for_path
 from explorer.core.resources import docs_dir
 from explorer.core.schema import Schema
-from explorer.ui.canvas import FULL_DETAIL_LIMIT, LEVEL_NAMES, MapCanvas
+from explorer.ui.canvas import FULL_DETAIL_LIMIT, LEVEL_NAMES, MapCanvas, plain_label
 from explorer.ui.history import HistoryView
 from explorer.ui.inspector import Inspector
 from explorer.ui.legend import Legend
@@ -92,6 +94,45 @@ LEVEL_IRIS = {1: RX.micro, 2: RX.meso, 3: RX.macro}
 #: The layouts of :mod:`explorer.core.layout` in menu order. Spelled out here because that
 #: module pulls in networkx and scipy (1.3 s), which the window needs only once a map is open.
 LAYOUTS = {"levels": "By level", "force": "Force-directed", "hierarchical": "Hierarchical", "circular": "Circular"}
+
+
+_CLIPBOARD_HOOKED = False
+
+
+def _release_clipboard_at_exit() -> None:
+    """Clear map items we put on the clipboard when Python exits.
+
+    PySide6 6.11 crashes at interpreter exit (segmentation fault) when the
+    clipboard still holds a QMimeData created from Python; clearing it first
+    avoids that.
+    """
+    global _CLIPBOARD_HOOKED
+    if _CLIPBOARD_HOOKED:
+        return
+    _CLIPBOARD_HOOKED = True
+
+    def release() -> None:
+        app = QApplication.instance()
+        if app is not None:
+            data = app.clipboard().mimeData()
+            if data is not None and data.hasFormat(editing.CLIPBOARD_MIME):
+                app.clipboard().clear()
+
+    atexit.register(release)
+
+
+def safe_text(text: str) -> str:
+    """``text`` for a message box: escaped and wrapped, so a label with markup shows as typed.
+
+    Qt guesses whether a message is rich text; a map title such as
+    ``<img src=…>`` would otherwise be rendered (and fetched).
+    """
+    return "<p>" + html.escape(text).replace("\n", "<br>") + "</p>"
+
+
+def menu_text(text: str) -> str:
+    """``text`` for a menu or action: '&' shown as itself, not taken as a shortcut marker."""
+    return text.replace("&", "&&")
 
 
 def settings() -> QSettings:
@@ -221,6 +262,9 @@ class MainWindow(QMainWindow):
         self._match_index = -1
         self._task = None
         self._focus_depth = 1
+        self._busy = False
+        self._load_task = None
+        self._closing = False
         self.setWindowTitle("Routine Explorer")
         self.setAccessibleName("Routine Explorer")
         self.setAcceptDrops(True)
@@ -369,7 +413,7 @@ class MainWindow(QMainWindow):
         from explorer.ui.start_screen import sample_catalogue
 
         for path, title, description in sample_catalogue():
-            action = self.samples_menu.addAction(title, lambda checked=False, p=path: self.open_map(p))
+            action = self.samples_menu.addAction(menu_text(title), lambda checked=False, p=path: self.open_map(p))
             action.setStatusTip(description)
         file_menu.addSeparator()
         file_menu.addActions([self.act_save, self.act_save_as, self.act_revert])
@@ -510,7 +554,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         recent = self.recent_files()
         for path in recent:
-            action = self.recent_menu.addAction(path.name, lambda checked=False, p=path: self.open_map(p))
+            action = self.recent_menu.addAction(menu_text(path.name), lambda checked=False, p=path: self.open_map(p))
             action.setStatusTip(str(path))
             action.setEnabled(path.exists())
         if not recent:
@@ -542,6 +586,11 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _update_actions(self) -> None:
+        if self._busy:
+            for action in self.actions():
+                if action not in (self.act_quit, self.act_shortcuts, self.act_about, self.act_reference):
+                    action.setEnabled(False)
+            return
         has_map = self.document is not None
         for action in (self.act_save, self.act_save_as, self.act_close, self.act_select_all, self.act_find, self.act_find_next,
                        self.act_find_previous, self.act_zoom_in, self.act_zoom_out, self.act_fit, self.act_actual, self.act_focus,
@@ -559,8 +608,8 @@ class MainWindow(QMainWindow):
         stack = self.document.stack if has_map else None
         self.act_undo.setEnabled(bool(stack and stack.can_undo()))
         self.act_redo.setEnabled(bool(stack and stack.can_redo()))
-        self.act_undo.setText(f"&Undo {stack.undo_text}" if stack and stack.can_undo() else "&Undo")
-        self.act_redo.setText(f"&Redo {stack.redo_text}" if stack and stack.can_redo() else "&Redo")
+        self.act_undo.setText(f"&Undo {menu_text(stack.undo_text)}" if stack and stack.can_undo() else "&Undo")
+        self.act_redo.setText(f"&Redo {menu_text(stack.redo_text)}" if stack and stack.can_redo() else "&Redo")
         self.search_box.setEnabled(has_map)
 
     def _update_title(self) -> None:
@@ -610,20 +659,34 @@ class MainWindow(QMainWindow):
             return LoadedMap(document, schema, projection, positions)
 
         def failed(error):
+            if task is not self._load_task:
+                return
+            self._load_task = None
             message = str(error) if isinstance(error, ExplorerError) else f"{type(error).__name__}: {error}"
             self.openFailed.emit(message)
-            QMessageBox.warning(self, "Cannot open map", f"{path}\n\n{message}")
+            self._warn("Cannot open map", f"{path}\n\n{message}")
 
         def succeeded(loaded: LoadedMap):
+            if self._closing or task is not self._load_task:
+                loaded.document.close()  # superseded by a later open, or the window closed meanwhile
+                return
+            self._load_task = None
             self._install(loaded)
             self._remember(path)
             self.statusBar().showMessage(f"Opened {path.name}", 6000)
 
+        def cancelled():
+            if task is self._load_task:
+                self._load_task = None
+                self.statusBar().showMessage("Opening cancelled; the current map is unchanged.", 6000)
+
+        if self._load_task is not None:
+            self._load_task.cancel()  # the newest request wins
         self.statusBar().showMessage(f"Opening {path.name}…")
-        self._task = run_task(f"Opening {path.name}…", work, parent=self, dialog_parent=self,
-                              on_success=succeeded, on_failure=failed,
-                              on_cancel=lambda: self.statusBar().showMessage("Opening cancelled; the current map is unchanged.", 6000))
-        return self._task
+        task = run_task(f"Opening {path.name}…", work, parent=self, dialog_parent=self,
+                        on_success=succeeded, on_failure=failed, on_cancel=cancelled)
+        self._task = self._load_task = task
+        return task
 
     def _install(self, loaded: LoadedMap) -> None:
         """Make ``loaded`` the open map (closing the previous one)."""
@@ -692,8 +755,8 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(
             self,
             "Recover unsaved changes?",
-            f"Routine Explorer closed unexpectedly while {document.title} had {len(recovery.edits)} unsaved "
-            f"edit(s), the last one \u201c{recovery.labels[-1]}\u201d.{changed}\n\nRecover them?",
+            safe_text(f"Routine Explorer closed unexpectedly while {document.title} had {len(recovery.edits)} unsaved "
+                      f"edit(s), the last one \u201c{recovery.labels[-1]}\u201d.{changed}\n\nRecover them?"),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
             QMessageBox.StandardButton.Yes,
         )
@@ -708,8 +771,8 @@ class MainWindow(QMainWindow):
             answer = QMessageBox.question(
                 self,
                 "Recover an unsaved map?",
-                f"An untitled map with {len(recovery.edits)} unsaved edit(s) was left when Routine Explorer closed "
-                f"unexpectedly; the last edit was \u201c{recovery.labels[-1]}\u201d.\n\nRecover it?",
+                safe_text(f"An untitled map with {len(recovery.edits)} unsaved edit(s) was left when Routine Explorer closed "
+                          f"unexpectedly; the last edit was \u201c{recovery.labels[-1]}\u201d.\n\nRecover it?"),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
                 QMessageBox.StandardButton.Yes,
             )
@@ -722,12 +785,14 @@ class MainWindow(QMainWindow):
 
     def maybe_save(self) -> bool:
         """Ask what to do with unsaved changes; False if the user cancelled."""
+        if self.document is not None:
+            self.inspector.commit_pending()
         if self.document is None or not self.document.dirty:
             return True
         answer = QMessageBox.warning(
             self,
             "Unsaved changes",
-            f"Save the changes to “{self.document.title}” before closing it?",
+            safe_text(f"Save the changes to “{self.document.title}” before closing it?"),
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Save,
         )
@@ -741,14 +806,16 @@ class MainWindow(QMainWindow):
         """Save to the map's file (asks for one if it has none)."""
         if self.document is None:
             return False
+        self.inspector.commit_pending()
         if self.document.path is None:
             return self.save_as(wait=wait)
-        return self._run_save(lambda progress: self.document.save(), self.document.path, wait)
+        return self._run_save(self.document.path, self.document.format, wait)
 
     def save_as(self, path=None, *, wait: bool = False) -> bool:
         """Save to ``path`` (asks when None); the format follows the extension."""
         if self.document is None:
             return False
+        self.inspector.commit_pending()
         if path is None:
             start = str(self.document.path) if self.document.path else str(Path.home() / "map.ttl")
             filters = ";;".join(SAVE_FILTERS.values())
@@ -763,14 +830,20 @@ class MainWindow(QMainWindow):
         try:
             fmt = format_for_path(path)
         except ExplorerError as error:
-            QMessageBox.warning(self, "Cannot save map", str(error))
+            self._warn("Cannot save map", str(error))
             return False
-        return self._run_save(lambda progress: self.document.save_as(path, fmt), path, wait)
+        return self._run_save(path, fmt, wait)
 
-    def _run_save(self, work, path: Path, wait: bool) -> bool:
+    def _run_save(self, path: Path, fmt, wait: bool) -> bool:
+        """Write the file in a worker; the map takes no edits until it is written, then is marked saved here."""
         outcome = {}
+        document = self.document
 
-        def succeeded(_):
+        def succeeded(written):
+            self._set_busy(False)
+            if self.document is not document:
+                return
+            document.finish_save(written)
             outcome["ok"] = True
             self._remember(path)
             self._update_title()
@@ -780,28 +853,41 @@ class MainWindow(QMainWindow):
             self.saved.emit(path)
 
         def failed(error):
+            self._set_busy(False)
             outcome["ok"] = False
-            QMessageBox.warning(self, "Cannot save map", f"{path}\n\n{error}")
+            self._warn("Cannot save map", f"{path}\n\n{error}")
 
-        task = run_task(f"Saving {path.name}…", work, parent=self, dialog_parent=self, cancellable=False,
-                        on_success=succeeded, on_failure=failed)
+        self._set_busy(True)
+        task = run_task(f"Saving {path.name}…", lambda progress: document.write_file(path, fmt), parent=self,
+                        dialog_parent=self, cancellable=False, on_success=succeeded, on_failure=failed)
         self._task = task
         if wait:
             task.wait()
             return outcome.get("ok", False)
         return True
 
+    def _warn(self, title: str, text: str) -> None:
+        QMessageBox.warning(self, title, safe_text(text))
+
+    def _set_busy(self, busy: bool) -> None:
+        """While a file is written, nothing may change the map: the canvas, panels and edit actions pause."""
+        self._busy = busy
+        for widget in (self.canvas_page, self.palette_view, self.inspector, self.outline, self.history):
+            widget.setEnabled(not busy)
+        self._update_actions()
+
     def revert(self) -> None:
         """Reload the saved file, dropping unsaved changes (after asking)."""
         if self.document is None or self.document.path is None:
             return
-        answer = QMessageBox.question(self, "Revert to saved?", f"Drop every unsaved change to “{self.document.title}”? This cannot be undone.")
+        self.inspector.commit_pending()
+        answer = QMessageBox.question(self, "Revert to saved?", safe_text(f"Drop every unsaved change to “{self.document.title}”? This cannot be undone."))
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
             self.document.revert()
         except ExplorerError as error:
-            QMessageBox.warning(self, "Cannot revert", str(error))
+            self._warn("Cannot revert", str(error))
 
     def close_map(self) -> bool:
         """Close the map and show the start screen (asks about unsaved changes)."""
@@ -970,12 +1056,12 @@ class MainWindow(QMainWindow):
         for a, b in ((source, target), (target, source)):
             va, vb = self.projection.nodes[a], self.projection.nodes[b]
             relations = self.schema.relations_between(va.kind, vb.kind)
-            header = menu.addAction(f"{va.label[:30]} → {vb.label[:30]}")
+            header = menu.addAction(menu_text(f"{plain_label(va.label)[:30]} → {plain_label(vb.label)[:30]}"))
             header.setEnabled(False)
             if not relations:
                 menu.addAction("    (the ontology allows no relation this way)").setEnabled(False)
             for relation in relations:
-                text = f"    {relation.label}" + ("  (with details)" if relation.qualified else "")
+                text = menu_text(f"    {relation.label}" + ("  (with details)" if relation.qualified else ""))
                 action = menu.addAction(text, lambda r=relation, s=a, t=b: self.connect_nodes(s, t, r))
                 action.setToolTip(relation.comment)
                 action.setStatusTip(relation.comment[:200])
@@ -1043,6 +1129,7 @@ class MainWindow(QMainWindow):
         data.setData(editing.CLIPBOARD_MIME, text.encode("utf-8"))
         data.setText(text)
         QApplication.clipboard().setMimeData(data)
+        _release_clipboard_at_exit()
         self.statusBar().showMessage(f"Copied {len(nodes)} node{'s' if len(nodes) != 1 else ''}", 4000)
         return True
 
@@ -1094,20 +1181,30 @@ class MainWindow(QMainWindow):
         by_key = {str(iri): iri for iri in self.projection.nodes}
         label = f"Lay out {LAYOUTS[name].lower()}"
 
+        document = self.document
+
         def work(progress):
             from explorer.core.layout import compute_layout
 
             progress(0, 0)
-            return compute_layout(name, nodes, edges, seed=0, cancelled=lambda: (progress(0, 0), False)[1])
-
-        def succeeded(laid):
+            laid = compute_layout(name, nodes, edges, seed=0, cancelled=lambda: (progress(0, 0), False)[1])
             positions = {by_key[k]: xy for k, xy in laid.items() if k in by_key}
-            # Nodes whose level the layout kept keep their level; the layout never changes data.
-            if self._execute(editing.move_nodes(self.document.store, positions, label=label)):
+            # Built here too: the map takes no edits while busy, so the diff stays true.
+            return editing.move_nodes(document.store, positions, label=label)
+
+        def succeeded(command):
+            self._set_busy(False)
+            if self.document is document and self._execute(command):
                 self.canvas.fit()
 
+        def ended_without_result(error=None):
+            self._set_busy(False)
+            if error is not None:
+                self._warn("Layout failed", str(error))
+
+        self._set_busy(True)
         task = run_task(f"{label}…", work, parent=self, dialog_parent=self, on_success=succeeded,
-                        on_failure=lambda e: QMessageBox.warning(self, "Layout failed", str(e)))
+                        on_failure=ended_without_result, on_cancel=ended_without_result)
         self._task = task
         if wait:
             task.wait()
@@ -1280,7 +1377,7 @@ class MainWindow(QMainWindow):
         if page.exists():
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(page)))
         else:
-            QMessageBox.information(self, "Ontology reference", f"The reference page is not installed ({page}).")
+            QMessageBox.information(self, "Ontology reference", safe_text(f"The reference page is not installed ({page})."))
 
     def show_about(self) -> None:
         QMessageBox.about(
@@ -1303,9 +1400,15 @@ class MainWindow(QMainWindow):
             self.open_map(files[0])
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if self._busy:
+            event.ignore()  # a file is being written; the window closes when asked again after it
+            return
         if not self.maybe_save():
             event.ignore()
             return
+        self._closing = True
+        if self._load_task is not None:
+            self._load_task.cancel()
         self._save_settings()
         self._detach()
         if self.document is not None:

@@ -420,3 +420,78 @@ def test_the_layout_menu_names_every_layout_the_core_offers():
     from explorer.ui import main_window
 
     assert main_window.LAYOUTS == layout.LAYOUTS
+
+
+def test_text_still_being_typed_in_the_inspector_is_saved(qtbot, window, tmp_path):
+    window.new_map()
+    iri = window.place_node(RX.Unit, label="Alpha")
+    window.canvas.select([iri])
+    field = inspector_field(window, "label")
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "Beta")  # no Enter: the user goes straight to Save
+    path = tmp_path / "typed.ttl"
+    assert window.save_as(path, wait=True)
+    assert "Beta" in path.read_text(encoding="utf-8")
+    assert not window.document.dirty
+
+
+def test_the_map_takes_no_edits_while_a_file_is_written(qtbot, window, tmp_path):
+    window.new_map()
+    window.place_node(RX.Unit, label="ICU")
+    task_started = []
+    original = window.document.write_file
+
+    def slow_write(*args, **kwargs):
+        task_started.append(True)
+        import time
+
+        time.sleep(0.3)
+        return original(*args, **kwargs)
+
+    window.document.write_file = slow_write
+    assert window.save_as(tmp_path / "busy.ttl")  # returns at once; the file is written in a worker
+    assert window._busy and not window.act_delete.isEnabled() and not window.canvas_page.isEnabled()
+    qtbot.waitUntil(lambda: not window._busy, timeout=10_000)
+    assert task_started and not window.document.dirty and window.act_undo.isEnabled()
+
+
+def test_the_last_map_asked_for_is_the_one_that_opens(qtbot, window, tmp_path):
+    sys.path.insert(0, str(REPO / "tests" / "benchmarks"))
+    import synthetic
+
+    big = synthetic.write_nodes(tmp_path / "org-3k.nt", 3_000, seed=4)
+    first = window.open_map(big, ask=False)
+    second = window.open_map(KEYSTONE, ask=False)
+    first.wait(60_000)
+    second.wait(60_000)
+    QApplication.processEvents()
+    assert window.document.path == KEYSTONE
+    # The superseded map was closed, so it can be opened again (its lock is free).
+    open_in(window, big)
+    assert window.document.path == big
+
+
+def test_tooltips_show_labels_as_text_not_markup(qtbot, window):
+    window.new_map()
+    iri = window.place_node(RX.Unit, label="<img src='http://example.org/x.png'><b>ICU</b>")
+    tip = window.canvas.node_items[iri].toolTip()
+    assert "<img" not in tip and "&lt;img" in tip
+
+
+def test_the_tie_handle_of_a_deleted_node_does_nothing(qtbot, window, monkeypatch):
+    window.new_map()
+    a = window.place_node(RX.Unit, label="A")
+    window.place_node(RX.Unit, label="B")
+    viewport = window.canvas.viewport()
+    mouse(viewport, QMouseEvent.Type.MouseMove, view_point(window, a), Qt.MouseButton.NoButton, Qt.MouseButton.NoButton)
+    assert window.canvas._handle.isVisible()
+    handle = window.canvas.mapFromScene(window.canvas._handle.scenePos())
+    window.document.execute(editing.delete_items(window.document.store, nodes=[a]))
+    assert not window.canvas._handle.isVisible()
+    offered = []
+    monkeypatch.setattr(window, "popup", lambda menu, pos: offered.append(menu))
+    mouse(viewport, QMouseEvent.Type.MouseButtonPress, handle)
+    mouse(viewport, QMouseEvent.Type.MouseMove, handle + QPoint(40, 0))
+    mouse(viewport, QMouseEvent.Type.MouseButtonRelease, handle + QPoint(40, 0), Qt.MouseButton.NoButton)
+    assert not offered
