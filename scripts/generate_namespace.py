@@ -20,7 +20,7 @@ import keyword
 import sys
 from pathlib import Path
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -29,7 +29,7 @@ from typing import Hashable, Iterable
 from rdflib import RDF, RDFS, BNode, Literal, URIRef
 
 from .errors import CommandError
-from .store import ANY_GRAPH, Store
+from .store import Store
 from .terms import DEFAULT_GRAPH, Quad, normalise_quads
 
 

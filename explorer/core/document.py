@@ -38,7 +38,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import DCTERMS, VOID, XSD
@@ -428,12 +428,14 @@ class MapDocument:
         """
         self.finish_save(self.write_file(path, format))
 
-    def write_file(self, path: str | Path, format: RdfFormat | str | None = None) -> WrittenFile:
+    def write_file(self, path: str | Path, format: RdfFormat | str | None = None, *, extra: Iterable = ()) -> WrittenFile:
         """The slow half of :meth:`save_as`: serialise and write atomically, changing nothing else.
 
         Safe to run in a worker thread while the UI thread waits; publishes no
         events. Hand the result to :meth:`finish_save` on the thread that owns
-        the document.
+        the document. ``extra`` quads (map graph only) are written into the
+        file without becoming part of the map: the app writes the positions it
+        computed for nodes that had none, so the file reopens as it looked.
         """
         self._check_open()
         path = Path(path)
@@ -442,7 +444,12 @@ class MapDocument:
         if fmt is None:
             raise SaveError(f"Cannot tell the format from the name {path.name}; use one of {', '.join(f.extension for f in FORMATS.values())}.")
         index = self.stack.index
-        data = self.serialize(fmt)
+        extra = [q for q in extra if q[3] == DEFAULT_GRAPH and not self.store.contains(q)]
+        self.store.apply(added=extra)
+        try:
+            data = self.serialize(fmt)
+        finally:
+            self.store.apply(removed=extra)
         new_lock = None
         moving = self.path is None or Path(path).resolve() != Path(self.path).resolve()
         if self.editing and moving:

@@ -113,6 +113,12 @@ def connect(doc, schema: Schema, source: URIRef, target: URIRef, relation: Relat
     return diff(doc.store, f"Add {relation.label.lower()}", added=quads), ("tie", tie)
 
 
+def position_quads(positions: dict) -> list:
+    """``{iri: (x, y)}`` as ``rx:canvasX``/``rx:canvasY`` quads (for writing positions that are not edits)."""
+    return [(node, predicate, position_literal(value), DEFAULT_GRAPH)
+            for node, xy in positions.items() for predicate, value in zip(_POSITION, xy)]
+
+
 def move_nodes(store, positions: dict, *, label: str | None = None) -> Command:
     """Put nodes at new canvas ``positions`` (``{iri: (x, y)}``): one undo step however many move."""
     added, removed = [], []

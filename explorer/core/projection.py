@@ -30,10 +30,10 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from .namespaces import RX
@@ -48,6 +48,7 @@ _LEVEL = str(RX.level)
 _X, _Y = str(RX.canvasX), str(RX.canvasY)
 _FROM, _TO = str(RX["from"]), str(RX.to)
 _NOT_TIES = frozenset({_TYPE, _LEVEL, _FROM, _TO})
+_POSITIONS = frozenset({RX.canvasX, RX.canvasY})
 
 
 @dataclass(frozen=True)
@@ -238,8 +239,17 @@ class Projection:
         return tie
 
     # ----------------------------------------------------------------- updating
-    def update(self, store, changed_quads: Iterable, *, graph=DEFAULT_GRAPH) -> Delta:
-        """Re-read what ``changed_quads`` (added or removed) touched; return what changed."""
+    def update(self, store, changed_quads: Iterable, *, graph=DEFAULT_GRAPH, added: Iterable | None = None) -> Delta:
+        """Re-read what ``changed_quads`` (added or removed) touched; return what changed.
+
+        Pass the ``added`` quads too and a change that only moves nodes (a layout,
+        a drag) is applied from them directly, without reading the store.
+        """
+        changed_quads = list(changed_quads)
+        if added is not None and changed_quads and all(q[1] in _POSITIONS for q in changed_quads):
+            delta = self._move(changed_quads, added, graph)
+            if delta is not None:
+                return delta
         touched = set()
         for s, _, o, g in changed_quads:
             if g != graph:
@@ -296,6 +306,39 @@ class Projection:
             elif self.ties[key] != tie:
                 delta.ties.add(key)
         delta.ties |= {key for key in self.ties.keys() - before.keys() if key in self._fresh}
+        return delta
+
+    def _move(self, changed, added, graph) -> Delta | None:
+        """Apply a change made only of canvas positions, or return None if it needs a real read.
+
+        Exact when each node either gets both coordinates or loses both (what
+        moves, layouts and their undos do); anything else is read from the store.
+        """
+        added = [q for q in added if q[3] == graph]
+        new: dict = {}
+        for s, p, o, _ in added:
+            new.setdefault(s, {})[p] = _number(str(o))
+        gone: dict = {}
+        added_set = set(added)
+        for q in changed:
+            if q[3] == graph and q not in added_set:
+                gone.setdefault(q[0], set()).add(q[1])
+        delta = Delta()
+        for s in new.keys() | gone.keys():
+            values = new.get(s, {})
+            if len(values) == 2:
+                x, y = values[RX.canvasX], values[RX.canvasY]
+            elif not values and gone.get(s) == _POSITIONS:
+                x = y = None
+            else:
+                return None
+            view = self.nodes.get(s)
+            if view is None:
+                continue
+            moved = replace(view, x=x if y is not None else None, y=y if x is not None else None)
+            if moved != view:
+                self.nodes[s] = moved
+                delta.nodes.add(s)
         return delta
 
     def _rebuild(self, store, graph) -> Delta:

@@ -704,6 +704,10 @@ class MapCanvas(QGraphicsView):
         for title, band in self._band_titles:
             title.setPos(max(self._band_x[0] + 8, left_edge), band.top + 6)
 
+    def set_bands_visible(self, visible: bool) -> None:
+        """Show or hide the macro, meso and micro bands (nodes keep their places)."""
+        self._band_layer.setVisible(visible)
+
     def band_at(self, y: float) -> int:
         """The level of the band containing scene ``y`` (the nearest band outside them)."""
         if not self.bands:

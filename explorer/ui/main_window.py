@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -857,8 +856,9 @@ class MainWindow(QMainWindow):
             outcome["ok"] = False
             self._warn("Cannot save map", f"{path}\n\n{error}")
 
+        placed = editing.position_quads(self._unplaced_positions())
         self._set_busy(True)
-        task = run_task(f"Saving {path.name}…", lambda progress: document.write_file(path, fmt), parent=self,
+        task = run_task(f"Saving {path.name}…", lambda progress: document.write_file(path, fmt, extra=placed), parent=self,
                         dialog_parent=self, cancellable=False, on_success=succeeded, on_failure=failed)
         self._task = task
         if wait:
@@ -921,7 +921,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ events
     def _graph_changed(self, event: GraphChanged) -> None:
-        delta = self.projection.update(self.document.store, itertools.chain(event.added, event.removed))
+        delta = self.projection.update(self.document.store, itertools.chain(event.added, event.removed), added=event.added)
         if delta:
             self.canvas.apply_delta(delta, self._positions_for(delta.nodes))
             for iri in delta.removed_nodes:
@@ -974,11 +974,11 @@ class MainWindow(QMainWindow):
             return False
         return True
 
-    def _pin_unplaced(self) -> dict:
-        """Positions of nodes drawn where the open-time layout put them, to store with the next canvas edit.
+    def _unplaced_positions(self) -> dict:
+        """Where nodes without a stored position are drawn (laid out when the map opened).
 
-        Saved maps then reopen exactly as they looked, even though the layout
-        of unplaced nodes depends on the whole map.
+        They are written into the file at the next save, so a saved map reopens
+        exactly as it looked; they are not edits, so they cost nothing until then.
         """
         return {iri: self.canvas.positions[iri] for iri, view in self.projection.nodes.items()
                 if view.x is None and iri in self.canvas.positions}
@@ -997,13 +997,9 @@ class MainWindow(QMainWindow):
             band = self.canvas.band_at(y)
             level = LEVEL_IRIS[band] if band != default_level else None
         name = label or f"New {kind_info.label.lower()}"
-        pins = self._pin_unplaced()
         try:
-            with self.document.batch(f"Add {kind_info.label.lower()}"):
-                command, iri = editing.create_node(self.document, self.schema, kind, name, position=(x, y), level=level)
-                self.document.execute(command)
-                if pins:
-                    self.document.execute(editing.move_nodes(self.document.store, pins))
+            command, iri = editing.create_node(self.document, self.schema, kind, name, position=(x, y), level=level)
+            self.document.execute(command)
         except ExplorerError as error:
             self.statusBar().showMessage(str(error), 8000)
             return None
@@ -1015,7 +1011,7 @@ class MainWindow(QMainWindow):
     def _nodes_moved(self, moved: dict) -> None:
         if self.document is None:
             return
-        positions = {**self._pin_unplaced(), **moved}
+        positions = dict(moved)
         changes = {}
         for iri, (_, y) in moved.items():
             view = self.projection.nodes.get(iri)
@@ -1289,11 +1285,10 @@ class MainWindow(QMainWindow):
         self._place_overlays()
 
     def _toggle_bands(self, on: bool) -> None:
-        self.canvas._band_layer.setVisible(on)
+        self.canvas.set_bands_visible(on)
 
     def _place_overlays(self) -> None:
         has_map = self.document is not None and self.pages.currentWidget() is self.canvas_page
-        viewport = self.canvas.viewport().rect()
         self.minimap.setVisible(has_map and self.act_minimap.isChecked() and bool(self.projection and self.projection.nodes))
         if self.minimap.isVisible():
             area = self.canvas.viewport().geometry()

@@ -259,6 +259,63 @@ def bench_start() -> None:
     print(f"{'  of which imports + window (in process)':48} {app[1]:9.2f}s {bare[1]:17.2f}s")
 
 
+def bench_edits(nodes: int) -> None:
+    """How long the UI thread is busy for single edits and a whole-map layout on a big map."""
+    from explorer.core.namespaces import RX
+    from explorer.ui.main_window import MainWindow
+
+    path = _map_file(nodes)
+    app = QApplication.instance()
+    window = MainWindow()
+    window.resize(1400, 900)
+    window.show()
+    task = window.open_map(path, ask=False)
+    task.wait()
+    while window.canvas.building:
+        app.processEvents()
+    some = next(iter(window.projection.nodes))
+
+    def timed(action) -> float:
+        start = time.perf_counter()
+        action()
+        app.processEvents()
+        return (time.perf_counter() - start) * 1000
+
+    rename = timed(lambda: window.rename(some, "Renamed node"))
+    place = timed(lambda: window.place_node(RX.Unit, label="New unit"))
+    undo = timed(window.undo)
+
+    gaps = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.elapsed()]
+
+    def tick():
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer(interval=20, timeout=tick)
+    timer.start()
+    start = time.perf_counter()
+    window.apply_layout("force", wait=True)
+    app.processEvents()
+    layout = time.perf_counter() - start
+    timer.stop()
+    stall = max(gaps) if gaps else layout * 1000
+    undo_layout = timed(window.undo)
+    print()
+    print(f"edits on the {len(window.projection.nodes):,}-node map (UI thread busy, including the redraw)")
+    print(f"{'rename a node':48} {rename:8.0f}ms")
+    print(f"{'place a node':48} {place:8.0f}ms")
+    print(f"{'undo':48} {undo:8.0f}ms")
+    print(f"{'force-directed layout: total / longest stall':48} {layout:8.2f}s {stall:6.0f}ms")
+    print(f"{'undo the layout':48} {undo_layout:8.0f}ms")
+    window.document.close()
+    window.document = None
+    window.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=10_000)
@@ -267,6 +324,7 @@ def main() -> None:
     app = QApplication.instance() or QApplication([])  # noqa: F841 - keeps Qt alive
     bench_start()
     bench_scene(args.nodes)
+    bench_edits(args.nodes)
     if args.big:
         bench_open_big(args.big)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from rdflib import RDF, RDFS, Literal, URIRef
+from rdflib import RDFS, Literal, URIRef
 
 from explorer.cli import main
 from explorer.core.commands import add_node

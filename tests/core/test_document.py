@@ -230,3 +230,18 @@ def test_a_map_opened_in_a_worker_thread_can_be_closed_and_reopened_on_another(t
     opened["doc"].close()
     again = MapDocument.open(saved_as)
     again.close()
+
+
+def test_extra_quads_are_written_into_the_file_but_not_into_the_map(tmp_path):
+    doc = MapDocument.new(with_ontology=False)
+    node = URIRef("http://e/icu")
+    doc.execute(c.add_node(doc.store, node, URIRef("http://e/Unit"), "ICU"))
+    extra = [(node, URIRef("https://w3id.org/routine-explorer/ns#canvasX"), Literal(12), c.DEFAULT_GRAPH)]
+    path = tmp_path / "m.nt"
+    written = doc.write_file(path, extra=extra)
+    assert doc.dirty  # written, not yet marked saved
+    doc.finish_save(written)
+    assert not doc.dirty
+    assert "canvasX" in path.read_text(encoding="utf-8")
+    assert not list(doc.store.quads(node, extra[0][1], None))
+    doc.close()

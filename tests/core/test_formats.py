@@ -23,7 +23,7 @@ from rdflib.compare import isomorphic
 
 from explorer.cli import main
 from explorer.core.document import ONTOLOGY_GRAPH, MapDocument
-from explorer.core.errors import FormatError, SaveError
+from explorer.core.errors import SaveError
 from explorer.core.rdf_formats import FORMATS, format_for_path, sniff
 from explorer.core.store import ANY_GRAPH
 from explorer.core.terms import DEFAULT_GRAPH

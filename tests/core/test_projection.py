@@ -85,7 +85,7 @@ def test_incremental_updates_match_a_fresh_read(schema, seed, ops):
         for op in ops:
             _step(doc, schema, rng, op)
             for event in changes:
-                projection.update(doc.store, itertools.chain(event.added, event.removed))
+                projection.update(doc.store, itertools.chain(event.added, event.removed), added=event.added)
             changes.clear()
             _same(projection, doc, schema)
         unsubscribe()
