@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QColor, QDesktopServices, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -132,6 +132,26 @@ def safe_text(text: str) -> str:
 def menu_text(text: str) -> str:
     """``text`` for a menu or action: '&' shown as itself, not taken as a shortcut marker."""
     return text.replace("&", "&&")
+
+
+def dark_palette() -> QPalette:
+    """A calm dark palette, for platforms that do not switch the application's palette themselves."""
+    palette = QPalette()
+    colours = {
+        QPalette.ColorRole.Window: "#24282e", QPalette.ColorRole.WindowText: "#e3e6ea",
+        QPalette.ColorRole.Base: "#1c1f24", QPalette.ColorRole.AlternateBase: "#2a2f36",
+        QPalette.ColorRole.ToolTipBase: "#2a2f36", QPalette.ColorRole.ToolTipText: "#e3e6ea",
+        QPalette.ColorRole.Text: "#e3e6ea", QPalette.ColorRole.Button: "#2c3138",
+        QPalette.ColorRole.ButtonText: "#e3e6ea", QPalette.ColorRole.BrightText: "#ffffff",
+        QPalette.ColorRole.Highlight: "#3d7bd9", QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.Link: "#7fb0ff", QPalette.ColorRole.PlaceholderText: "#8b939d",
+        QPalette.ColorRole.Mid: "#3a4048", QPalette.ColorRole.Dark: "#15181c", QPalette.ColorRole.Light: "#3a4048",
+    }
+    for role, colour in colours.items():
+        palette.setColor(role, QColor(colour))
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6c737c"))
+    return palette
 
 
 def settings() -> QSettings:
@@ -262,6 +282,7 @@ class MainWindow(QMainWindow):
         self._task = None
         self._focus_depth = 1
         self._busy = False
+        self._own_palette = False
         self._load_task = None
         self._closing = False
         self.setWindowTitle("Routine Explorer")
@@ -569,6 +590,16 @@ class MainWindow(QMainWindow):
         scheme = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(name, Qt.ColorScheme.Unknown)
         if hasattr(hints, "setColorScheme"):
             hints.setColorScheme(scheme)
+        app = QApplication.instance()
+        dark_now = app.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        if name == "system":
+            if self._own_palette:
+                app.setPalette(app.style().standardPalette())
+                self._own_palette = False
+        elif dark_now != (name == "dark"):
+            # Some platforms (and the offscreen one) ignore the colour-scheme hint: set the palette ourselves.
+            app.setPalette(dark_palette() if name == "dark" else app.style().standardPalette())
+            self._own_palette = True
         if remember:
             settings().setValue("view/theme", name)
         self.canvas.apply_theme(None if name == "system" else name == "dark")

@@ -511,3 +511,15 @@ def test_the_tie_handle_of_a_deleted_node_does_nothing(qtbot, window, monkeypatc
     mouse(viewport, QMouseEvent.Type.MouseMove, handle + QPoint(40, 0))
     mouse(viewport, QMouseEvent.Type.MouseButtonRelease, handle + QPoint(40, 0), Qt.MouseButton.NoButton)
     assert not offered
+
+
+def test_appearance_can_be_fixed_dark_or_follow_the_system(qtbot, window):
+    from PySide6.QtGui import QPalette
+
+    def dark() -> bool:
+        return QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+    window.set_theme("dark")
+    assert dark()
+    window.set_theme("system")
+    assert not dark()
