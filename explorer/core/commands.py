@@ -117,8 +117,12 @@ def add_node(store: Store, node: URIRef, kind: URIRef, label: str | None = None,
     return _diff(store, f"Add {_short(label or node)}", quads, [])
 
 
+def description(store: Store, node, *, graph=DEFAULT_GRAPH) -> list[Quad]:
+    """The node's own quads plus, recursively, those of the blank nodes it points to."""
+    return _description(store, node, graph, set())
+
+
 def _description(store: Store, node, graph, seen: set) -> list[Quad]:
-    """The node's own quads plus, recursively, those of blank nodes it points to."""
     quads = list(store.quads(node, None, None, graph))
     seen.add(node)
     for _, _, obj, _ in list(quads):

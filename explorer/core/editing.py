@@ -33,7 +33,7 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from .commands import Command, diff
+from .commands import Command, description, diff
 from .errors import CommandError
 from .namespaces import RX
 from .schema import Relation, Schema
@@ -131,24 +131,13 @@ def move_nodes(store, positions: dict, *, label: str | None = None) -> Command:
     return diff(store, label, added=added, removed=removed)
 
 
-def _description(store, node, seen: set | None = None) -> list:
-    """The node's statements and, recursively, those of the blank nodes it owns."""
-    seen = set() if seen is None else seen
-    seen.add(node)
-    quads = list(store.quads(node, None, None, DEFAULT_GRAPH))
-    for _, _, obj, _ in list(quads):
-        if isinstance(obj, BNode) and obj not in seen:
-            quads.extend(_description(store, obj, seen))
-    return quads
-
-
 def delete_items(store, *, nodes: Iterable = (), ties: Iterable = (), label: str | None = None) -> Command:
     """Delete ``nodes`` (with every statement about them, every tie at them and the qualified ties naming them) and ``ties`` (keys from :class:`~explorer.core.projection.Projection`)."""
     nodes, ties = list(nodes), list(ties)
     removed = []
     doomed_ties = set()
     for node in nodes:
-        removed.extend(_description(store, node))
+        removed.extend(description(store, node))
         for s, p, o, g in store.quads(None, None, node, DEFAULT_GRAPH):
             removed.append((s, p, o, g))
             if p in (RX["from"], RX.to):
@@ -159,7 +148,7 @@ def delete_items(store, *, nodes: Iterable = (), ties: Iterable = (), label: str
         else:
             doomed_ties.add(key[1])
     for tie in doomed_ties:
-        removed.extend(_description(store, tie))
+        removed.extend(description(store, tie))
         removed.extend(store.quads(None, None, tie, DEFAULT_GRAPH))
     if label is None:
         count = len(nodes) + len(ties)
@@ -172,7 +161,7 @@ def copy_fragment(store, nodes: Iterable) -> str:
     nodes = set(nodes)
     graph = rdflib.Graph()
     for node in nodes:
-        for s, p, o, _ in _description(store, node):
+        for s, p, o, _ in description(store, node):
             if isinstance(o, URIRef) and p != RDF.type and _is_node(store, o) and o not in nodes:
                 continue  # a tie to a node left behind
             graph.add((s, p, o))
@@ -180,7 +169,7 @@ def copy_fragment(store, nodes: Iterable) -> str:
         for tie, _, _, _ in store.quads(None, RX["from"], node, DEFAULT_GRAPH):
             ends = {o for _, _, o, _ in store.quads(tie, RX.to, None, DEFAULT_GRAPH)}
             if ends and ends <= nodes:
-                for s, p, o, _ in _description(store, tie):
+                for s, p, o, _ in description(store, tie):
                     graph.add((s, p, o))
     return graph.serialize(format="nt")
 

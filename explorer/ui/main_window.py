@@ -782,31 +782,25 @@ class MainWindow(QMainWindow):
         changed = "" if recovery.matches(document.content_sha256) else (
             "\n\nThe file has changed on disk since then; recovering applies the edits to the new content."
         )
-        answer = QMessageBox.question(
-            self,
-            "Recover unsaved changes?",
-            safe_text(f"Routine Explorer closed unexpectedly while {document.title} had {len(recovery.edits)} unsaved "
-                      f"edit(s), the last one \u201c{recovery.labels[-1]}\u201d.{changed}\n\nRecover them?"),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
-            QMessageBox.StandardButton.Yes,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        if self._ask_recover("Recover unsaved changes?",
+                             f"Routine Explorer closed unexpectedly while {document.title} had {len(recovery.edits)} unsaved "
+                             f"edit(s), the last one \u201c{recovery.labels[-1]}\u201d.{changed}\n\nRecover them?"):
             document.recover()
         else:
             document.discard_recovery()
 
+    def _ask_recover(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, safe_text(text),
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
+                                      QMessageBox.StandardButton.Yes)
+        return answer == QMessageBox.StandardButton.Yes
+
     def offer_untitled_recovery(self) -> None:
         """At start-up, offer the unsaved untitled maps a crashed session left behind."""
         for recovery in orphaned_untitled():
-            answer = QMessageBox.question(
-                self,
-                "Recover an unsaved map?",
-                safe_text(f"An untitled map with {len(recovery.edits)} unsaved edit(s) was left when Routine Explorer closed "
-                          f"unexpectedly; the last edit was \u201c{recovery.labels[-1]}\u201d.\n\nRecover it?"),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
-                QMessageBox.StandardButton.Yes,
-            )
-            if answer == QMessageBox.StandardButton.Yes:
+            if self._ask_recover("Recover an unsaved map?",
+                                 f"An untitled map with {len(recovery.edits)} unsaved edit(s) was left when Routine Explorer "
+                                 f"closed unexpectedly; the last edit was \u201c{recovery.labels[-1]}\u201d.\n\nRecover it?"):
                 document = MapDocument.recover_untitled(recovery)
                 schema = Schema.from_store(document.store)
                 self._install(LoadedMap(document, schema, Projection.build(document.store, schema), {}))

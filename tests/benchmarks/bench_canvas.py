@@ -40,6 +40,30 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPen  # noqa: E402
 from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsView  # noqa: E402
 
 
+class Heartbeat:
+    """A 20 ms QTimer that records the gaps between its ticks: how long the event loop was kept waiting."""
+
+    def __init__(self) -> None:
+        self.gaps: list[int] = []
+        self._clock = QElapsedTimer()
+        self._clock.start()
+        self._last = 0
+        self._timer = QTimer(interval=20, timeout=self._tick)
+        self._timer.start()
+
+    def _tick(self) -> None:
+        now = self._clock.elapsed()
+        self.gaps.append(now - self._last)
+        self._last = now
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def longest(self, total_seconds: float) -> float:
+        """The longest gap in ms (the whole run if the timer never fired)."""
+        return max(self.gaps) if self.gaps else total_seconds * 1000
+
+
 def _map_file(nodes: int, seed: int = 1) -> Path:
     DATA.mkdir(exist_ok=True)
     path = DATA / f"canvas-{nodes}-s{seed}.nt"
@@ -182,18 +206,7 @@ def bench_open_big(nodes: int) -> None:
         window.resize(1400, 900)
         window.show()
         app.processEvents()
-        gaps = []
-        clock = QElapsedTimer()
-        clock.start()
-        last = [clock.elapsed()]
-
-        def tick():
-            now = clock.elapsed()
-            gaps.append(now - last[0])
-            last[0] = now
-
-        timer = QTimer(interval=20, timeout=tick)
-        timer.start()
+        heartbeat = Heartbeat()
         start = time.perf_counter()
         if threaded:
             task = window.open_map(path, ask=False)
@@ -206,13 +219,13 @@ def bench_open_big(nodes: int) -> None:
             window._install(LoadedMap(doc, schema, projection, positions))
             app.processEvents()
         total = time.perf_counter() - start
-        timer.stop()
+        heartbeat.stop()
         shown = len(window.projection.nodes) if window.projection else 0
         overview = window.canvas.overview_only
         window.document.close() if window.document else None
         window.document = None
         window.close()
-        return total, max(gaps) if gaps else total * 1000, len(gaps), shown, overview
+        return total, heartbeat.longest(total), len(heartbeat.gaps), shown, overview
 
     threaded = measure(True)
     blocking = measure(False)
@@ -285,24 +298,13 @@ def bench_edits(nodes: int) -> None:
     place = timed(lambda: window.place_node(RX.Unit, label="New unit"))
     undo = timed(window.undo)
 
-    gaps = []
-    clock = QElapsedTimer()
-    clock.start()
-    last = [clock.elapsed()]
-
-    def tick():
-        now = clock.elapsed()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer(interval=20, timeout=tick)
-    timer.start()
+    heartbeat = Heartbeat()
     start = time.perf_counter()
     window.apply_layout("force", wait=True)
     app.processEvents()
     layout = time.perf_counter() - start
-    timer.stop()
-    stall = max(gaps) if gaps else layout * 1000
+    heartbeat.stop()
+    stall = heartbeat.longest(layout)
     undo_layout = timed(window.undo)
     print()
     print(f"edits on the {len(window.projection.nodes):,}-node map (UI thread busy, including the redraw)")

@@ -523,3 +523,26 @@ def test_appearance_can_be_fixed_dark_or_follow_the_system(qtbot, window):
     assert dark()
     window.set_theme("system")
     assert not dark()
+
+
+def test_unsaved_edits_are_offered_back_after_a_crash(qtbot, window, tmp_path, dialogs):
+    import shutil
+
+    path = tmp_path / "keystone.ttl"
+    shutil.copy(KEYSTONE, path)
+    open_in(window, path)
+    window.place_node(RX.Unit, label="Unit added before the crash")
+    # A crash: the process stops holding the lock, the journal stays, nothing is closed.
+    window.document._lock.release()
+    window._detach()
+    window.document = None
+    second = MainWindow()
+    qtbot.addWidget(second)
+    second.show()
+    open_in(second, path)
+    assert any(title == "Recover unsaved changes?" for _, title, _ in dialogs.shown)
+    assert any(v.label == "Unit added before the crash" for v in second.projection.nodes.values())
+    assert second.document.dirty
+    second.document.close()
+    second.document = None
+    second.close()
