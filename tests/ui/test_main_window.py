@@ -546,3 +546,32 @@ def test_unsaved_edits_are_offered_back_after_a_crash(qtbot, window, tmp_path, d
     second.document.close()
     second.document = None
     second.close()
+
+
+def test_a_kind_dropped_from_the_palette_lands_in_the_band_it_was_dropped_on(qtbot, window):
+    from PySide6.QtCore import QByteArray, QMimeData
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+    window.new_map()
+    window.place_node(RX.Routine, label="Existing routine")  # gives the canvas its bands
+    macro = next(b for b in window.canvas.bands if b.level == 3)
+    target = window.canvas.mapFromScene(QPointF(0, (macro.top + macro.bottom) / 2))
+    data = QMimeData()
+    data.setData(window.canvas.KIND_MIME, QByteArray(str(RX.Unit).encode("utf-8")))
+    enter = QDragEnterEvent(target, Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window.canvas.viewport(), enter)
+    assert enter.isAccepted()
+    event = QDropEvent(QPointF(target), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window.canvas.viewport(), event)
+    units = [v for v in window.projection.nodes.values() if v.kind == RX.Unit]
+    assert len(units) == 1 and units[0].level == 3  # a unit dropped on the macro band is a macro-level unit
+    assert window.canvas._editor is not None  # and its name is ready to type
+
+
+def test_double_click_renames_in_place(qtbot, window):
+    window.new_map()
+    iri = window.place_node(RX.Unit, label="ICU")
+    qtbot.mouseDClick(window.canvas.viewport(), Qt.MouseButton.LeftButton, pos=view_point(window, iri))
+    type_new_name(qtbot, window, "Intensive care unit")
+    assert window.projection.nodes[iri].label == "Intensive care unit"
+    assert window.document.stack.undo_text.startswith("Rename")
