@@ -48,7 +48,7 @@ _LEVEL = str(RX.level)
 _X, _Y = str(RX.canvasX), str(RX.canvasY)
 _FROM, _TO = str(RX["from"]), str(RX.to)
 _NOT_TIES = frozenset({_TYPE, _LEVEL, _FROM, _TO})
-_POSITIONS = frozenset({RX.canvasX, RX.canvasY})
+_POSITION_TEXT = frozenset({_X, _Y})  # rdflib compares terms in Python; plain str compares in C
 
 
 @dataclass(frozen=True)
@@ -246,7 +246,7 @@ class Projection:
         a drag) is applied from them directly, without reading the store.
         """
         changed_quads = list(changed_quads)
-        if added is not None and changed_quads and all(q[1] in _POSITIONS for q in changed_quads):
+        if added is not None and changed_quads and all(str(q[1]) in _POSITION_TEXT for q in changed_quads):
             delta = self._move(changed_quads, added, graph)
             if delta is not None:
                 return delta
@@ -317,18 +317,18 @@ class Projection:
         added = [q for q in added if q[3] == graph]
         new: dict = {}
         for s, p, o, _ in added:
-            new.setdefault(s, {})[p] = _number(str(o))
+            new.setdefault(s, {})[str(p)] = _number(str(o))
         gone: dict = {}
         added_set = set(added)
         for q in changed:
             if q[3] == graph and q not in added_set:
-                gone.setdefault(q[0], set()).add(q[1])
+                gone.setdefault(q[0], set()).add(str(q[1]))
         delta = Delta()
         for s in new.keys() | gone.keys():
             values = new.get(s, {})
             if len(values) == 2:
-                x, y = values[RX.canvasX], values[RX.canvasY]
-            elif not values and gone.get(s) == _POSITIONS:
+                x, y = values[_X], values[_Y]
+            elif not values and gone.get(s) == _POSITION_TEXT:
                 x = y = None
             else:
                 return None
