@@ -14,6 +14,7 @@ Examples
     routine-explorer info map.ttl         # triples, nodes by kind, prefixes
     routine-explorer convert map.ttl map.jsonld
     routine-explorer validate map.ttl     # SHACL check; exit 1 on violations
+    routine-explorer analyse map.ttl      # where the map's change will meet resistance, and why
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import Sequence
 from . import __version__
 from .core.errors import ExplorerError
 
-SUBCOMMANDS = ("info", "convert", "validate", "app")
+SUBCOMMANDS = ("info", "convert", "validate", "analyse", "app")
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_VIOLATIONS = 1  # validate: the map has violations (the same code as a failed check in most tools)
@@ -117,6 +118,34 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_VIOLATIONS if any_violations else EXIT_OK
 
 
+def cmd_analyse(args: argparse.Namespace) -> int:
+    """Rank where a change will meet resistance, with reasons, levers and the three logics."""
+    from .analysis.change import analyse_change
+    from .analysis.graph import map_graph
+    from .analysis.report import as_csv, as_json, as_text
+    from .analysis.rdf import analysis_graph_turtle
+    from .analysis.weights import load_weights
+
+    weights = load_weights(args.weights)
+    doc = _open_readonly(Path(args.map), with_ontology=True)
+    G = map_graph(doc.store)
+    progress = _StderrProgress("sensitivity runs", len(G) > 5_000 and sys.stderr.isatty())
+    try:
+        result = analyse_change(G, args.change, weights=weights, top_k=args.top, seed=args.seed,
+                                sensitivity_runs=args.runs, progress=progress)
+    finally:
+        progress.finish()
+    if args.format == "json":
+        sys.stdout.write(as_json(result, top=args.top))
+    elif args.format == "csv":
+        sys.stdout.write(as_csv(result, top=args.top))
+    elif args.format == "ttl":
+        sys.stdout.write(analysis_graph_turtle(result, map_path=Path(args.map)))
+    else:
+        sys.stdout.write(as_text(result, top=args.top))
+    return EXIT_OK
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     """Start the desktop app, optionally on a map."""
     from .ui.app import run
@@ -156,6 +185,16 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print the results as JSON")
     check.add_argument("--all", action="store_true", help="also print informational results")
     check.set_defaults(func=cmd_validate)
+
+    analyse = commands.add_parser("analyse", aliases=[], help="where a change will meet resistance, why, and what levers exist")
+    analyse.add_argument("map", help="the map file")
+    analyse.add_argument("--change", help="IRI of the change proposal (default: the map's only one)")
+    analyse.add_argument("--top", type=int, default=10, help="how many points to show, and the k of the stability figure (default 10)")
+    analyse.add_argument("--weights", help="a weights file (default: ontology/analysis-weights.toml)")
+    analyse.add_argument("--format", choices=("table", "json", "csv", "ttl"), default="table", help="output format (default: table)")
+    analyse.add_argument("--seed", type=int, default=0, help="seed of the sensitivity runs (default 0)")
+    analyse.add_argument("--runs", type=int, default=None, help="number of sensitivity runs (default: from the weights; 0 skips)")
+    analyse.set_defaults(func=cmd_analyse)
 
     app = commands.add_parser("app", help="start the desktop app (the default)")
     app.add_argument("map", nargs="?", help="a map to open")

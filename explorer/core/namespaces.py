@@ -71,6 +71,8 @@ class RX(DefinedNamespace):
 
     # --- classes ---
     Actor: URIRef  # Actor
+    AnalysisReason: URIRef  # Reason
+    AnalysisRun: URIRef  # Analysis run
     Artefact: URIRef  # Artefact
     ChangeComponent: URIRef  # Change component
     ChangeProposal: URIRef  # Change proposal
@@ -91,6 +93,7 @@ class RX(DefinedNamespace):
     Person: URIRef  # Person
     ProfessionalGroup: URIRef  # Professional group
     QualifiedTie: URIRef  # Qualified tie
+    ResistancePoint: URIRef  # Point of likely resistance
     Role: URIRef  # Role
     Routine: URIRef  # Routine
     SourceRecord: URIRef  # Source
@@ -102,17 +105,22 @@ class RX(DefinedNamespace):
     adoptedBy: URIRef  # adopted by
     advises: URIRef  # advises
     alignsWith: URIRef  # aligns with
+    analysedChange: URIRef  # analysed change
     backedBy: URIRef  # backed by
     bearsOn: URIRef  # bears on
     bodyKind: URIRef  # body kind
     byChange: URIRef  # by change
+    concerns: URIRef  # concerns
     direction: URIRef  # direction
     disrupts: URIRef  # disrupts
+    evidence: URIRef  # evidence
     exertedBy: URIRef  # exerted by
     feedsBackDataTo: URIRef  # feeds back data to
     forceKind: URIRef  # force kind
     governedBy: URIRef  # governed by
     hasComponent: URIRef  # has component
+    hasPoint: URIRef  # has point
+    hasReason: URIRef  # has reason
     influences: URIRef  # influences
     inscribes: URIRef  # inscribes
     interdependenceType: URIRef  # interdependence type
@@ -124,6 +132,7 @@ class RX(DefinedNamespace):
     normKind: URIRef  # norm kind
     ofProfession: URIRef  # of profession
     ownedBy: URIRef  # owned by
+    parameter: URIRef  # parameter
     performanceOf: URIRef  # performance of
     performs: URIRef  # performs
     pillar: URIRef  # pillar
@@ -152,20 +161,28 @@ class RX(DefinedNamespace):
     compatibility: URIRef  # compatibility
     complexity: URIRef  # complexity
     confidence: URIRef  # confidence
+    contribution: URIRef  # contribution
     degree: URIRef  # degree of disruption
     dispositionalResistance: URIRef  # dispositional resistance
     divergence: URIRef  # divergence
+    drivingSum: URIRef  # driving sum
     embeddedness: URIRef  # embeddedness
     formalAuthority: URIRef  # formal authority
     formality: URIRef  # formality
     influence: URIRef  # influence
     magnitude: URIRef  # magnitude
+    mechanism: URIRef  # mechanism
+    missingInput: URIRef  # missing input
     observability: URIRef  # observability
     order: URIRef  # order
+    rank: URIRef  # rank
     readiness: URIRef  # readiness
     relativeAdvantage: URIRef  # relative advantage
     resourceAdequacy: URIRef  # resource adequacy
+    restrainingSum: URIRef  # restraining sum
     sanctionSeverity: URIRef  # sanction severity
+    score: URIRef  # score
+    stability: URIRef  # stability
     strength: URIRef  # strength
     tensionForChange: URIRef  # tension for change
     trialability: URIRef  # trialability

@@ -97,19 +97,9 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def dump(self, fmt: RdfFormat, *, graphs: Sequence, prefixes: dict[str, str] | None = None) -> bytes:
-        graphs = list(graphs)
-        if not fmt.holds_datasets and graphs != [DEFAULT_GRAPH]:
-            raise ValueError(f"{fmt.label} holds one graph; got {graphs!r}")
-        if not fmt.holds_datasets and not self._written:
-            return rdf_formats.serialize_quads(None, fmt, store=self._ox, prefixes=prefixes)
-        names = [to_ox_graph(g) for g in graphs]
-        # Iterators and filters from the standard library keep Python code off the per-quad path.
-        quads = chain.from_iterable(self._ox.quads_for_pattern(None, None, None, name) for name in names)
-        if self._written:
-            as_written = [w for c, w in self._written.items() if c.graph_name in names]
-            quads = chain(filterfalse(self._written.__contains__, quads), as_written)
-        return rdf_formats.serialize_quads(quads, fmt, prefixes=prefixes)
+        """``graphs`` serialised in ``fmt``, binding only ``prefixes``."""
 
+    @abc.abstractmethod
     def query(self, sparql: str, *, bindings: dict | None = None, union_default_graph: bool = False, prefixes: dict[str, str] | None = None) -> QueryResult:
         """Run a SPARQL query; values are bound through ``bindings`` (never pasted into the text)."""
 
@@ -299,7 +289,9 @@ class EmbeddedStore(Store):
             for canonical in [c for c in self._written if c.graph_name == name]:
                 del self._stored[self._written.pop(canonical)]
 
-    def load(self, source, *, format: RdfFormat | None = None, graph=None, progress: Progress | None = None, name: str | None = None) -> LoadResult:
+    def load(self, source, *, format: RdfFormat | str | None = None, graph=None, progress: Progress | None = None, name: str | None = None) -> LoadResult:
+        if isinstance(format, str):
+            format = rdf_formats.format_by_name(format)
         result = rdf_formats.load_into(
             self._ox,
             source,

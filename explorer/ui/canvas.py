@@ -464,6 +464,10 @@ class MapCanvas(QGraphicsView):
         self._band_titles: list = []
         self._band_x = (0.0, 0.0)
         self._pending: list = []
+        self._heat_items: list = []
+        self._impact_paths = QGraphicsPathItem()
+        self._impact_paths.setZValue(-7)
+        self._scene.addItem(self._impact_paths)
         self.ties_hidden = False
         self._build_timer = QTimer(self, singleShot=True, interval=0, timeout=self._build_some)
         self._lod_state = None
@@ -555,6 +559,8 @@ class MapCanvas(QGraphicsView):
 
     def clear_map(self) -> None:
         """Remove everything from the canvas."""
+        self.set_heat(None)
+        self.show_paths([])
         self._build_timer.stop()
         self._pending = []
         self._cancel_editor()
@@ -996,6 +1002,52 @@ class MapCanvas(QGraphicsView):
             item.setVisible(nodes is None or iri in nodes)
         self._refresh_overview()
         self._rebuild_edges()
+
+    def set_heat(self, scores: dict | None) -> None:
+        """Colour nodes by an analysis score (``{iri: score}``): warm for resistance, cool for support; None clears.
+
+        Scores are scaled by the largest magnitude, so the strongest point is
+        fully coloured; nodes without a score are dimmed.
+        """
+        for item in self._heat_items:
+            self._scene.removeItem(item)
+        self._heat_items = []
+        if not scores:
+            for item in self.node_items.values():
+                item.setOpacity(1.0)
+            return
+        top = max((abs(v) for v in scores.values()), default=0) or 1.0
+        for iri, item in self.node_items.items():
+            score = scores.get(iri)
+            item.setOpacity(1.0 if score is not None else 0.35)
+            if score is None:
+                continue
+            strength = min(1.0, abs(score) / top)
+            colour = QColor("#d7301f") if score > 0 else QColor("#2b8cbe")
+            colour.setAlphaF(0.25 + 0.6 * strength)
+            halo = QGraphicsPathItem(node_shape("rounded-rectangle", NODE_W + 26, NODE_H + 26))
+            halo.setPen(Qt.PenStyle.NoPen)
+            halo.setBrush(colour)
+            halo.setPos(item.pos())
+            halo.setZValue(-1)
+            halo.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            self._scene.addItem(halo)
+            self._heat_items.append(halo)
+
+    def show_paths(self, paths) -> None:
+        """Draw paths of impact (each a sequence of node IRIs) over the map; an empty list clears them."""
+        path = QPainterPath()
+        for nodes in paths:
+            points = [self.positions.get(n) for n in nodes]
+            points = [p for p in points if p is not None]
+            if len(points) < 2:
+                continue
+            path.moveTo(*points[0])
+            for point in points[1:]:
+                path.lineTo(*point)
+        pen = QPen(QColor("#e6550d"), 5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
+        self._impact_paths.setPen(pen)
+        self._impact_paths.setPath(path)
 
     def highlight(self, nodes) -> None:
         """Mark ``nodes`` (search matches) with a halo; an empty set clears it."""

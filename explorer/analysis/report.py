@@ -1,0 +1,109 @@
+"""A change analysis as text for people, or as JSON, CSV or Turtle for other tools.
+
+Examples
+--------
+>>> import os, tempfile
+>>> os.environ["ROUTINE_EXPLORER_DATA_DIR"] = tempfile.mkdtemp()
+>>> from explorer.core.document import MapDocument
+>>> from explorer.analysis.run import analyse_document
+>>> doc = MapDocument.new()
+>>> _ = doc.store.load(b'''@prefix rx: <https://w3id.org/routine-explorer/ns#> .
+... <urn:x:c> a rx:ChangeProposal ; rx:disrupts <urn:x:r> .
+... <urn:x:r> a rx:Routine ; rx:embeddedness 0.9 .''', format="turtle")
+>>> result = analyse_document(doc, sensitivity_runs=0)
+>>> print(as_csv(result, top=1).splitlines()[0])
+rank,level,kind,label,score,restraining,driving,confidence,stability,missing,reasons,iri
+>>> doc.close()
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .change import ChangeAnalysis
+
+LEVELS = {1: "micro", 2: "meso", 3: "macro"}
+
+
+def _kind(point) -> str:
+    return str(point.kind).rsplit("#", 1)[-1].rsplit("/", 1)[-1] if point.kind is not None else ""
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def as_text(result: ChangeAnalysis, *, top: int | None = 10, reasons: int = 4) -> str:
+    """A ranked, explained report for a terminal."""
+    points = result.points[:top] if top else result.points
+    lines = [
+        f"Change: {_one_line(result.change_label)} <{result.change}>",
+        f"Likely concerns of roles, units, routines and norms (not judgements of people). "
+        f"Aggregate index {result.index:+.2f}; restraining {result.restraining:.2f}, driving {result.driving:.2f}; "
+        f"{len(result.points)} points, {len(result.impacts)} routines touched.",
+        "",
+        f"{'#':>3}  {'level':5}  {'score':>6}  {'restr.':>6}  {'driv.':>6}  {'conf.':>5}  {'stab.':>5}  kind / label",
+    ]
+    for rank, point in enumerate(points, 1):
+        stability = f"{point.stability * 100:.0f}%" if point.stability is not None else "-"
+        lines.append(f"{rank:>3}  {LEVELS.get(point.level, '?'):5}  {point.score:+6.2f}  {point.restraining:6.2f}  {point.driving:6.2f}  "
+                     f"{point.confidence:5.2f}  {stability:>5}  {_kind(point)}: {_one_line(point.label, 80)}")
+        for reason in point.reasons[:reasons]:
+            cite = f" [{reason.construct}; {_one_line(reason.citation, 70)}]" if reason.construct or reason.citation else ""
+            lines.append(f"{'':>8}{reason.value:+.2f}  {_one_line(reason.text, 110)}{cite}")
+        if point.missing:
+            lines.append(f"{'':>8}missing: {', '.join(point.missing)} (confidence lowered, not read as zero)")
+    if result.levers:
+        lines += ["", "Levers:"] + [f"  - {_one_line(lever.text, 160)}" for lever in result.levers[:8]]
+    for logic, items in result.logics.items():
+        if items:
+            lines += ["", f"Read through the {logic} logic:"] + [f"  - {_one_line(item, 160)}" for item in items[:6]]
+    return "\n".join(lines) + "\n"
+
+
+def as_dict(result: ChangeAnalysis, *, top: int | None = None) -> dict:
+    """Plain data: everything in the result, IRIs as strings."""
+    points = result.points[:top] if top else result.points
+    return {
+        "change": str(result.change),
+        "change_label": result.change_label,
+        "index": result.index,
+        "restraining": result.restraining,
+        "driving": result.driving,
+        "seed": result.seed,
+        "parameters": result.weights.values() if result.weights is not None else {},
+        "points": [
+            {
+                "rank": rank, "iri": str(p.node), "label": p.label, "kind": str(p.kind), "level": LEVELS.get(p.level),
+                "score": p.score, "restraining": p.restraining, "driving": p.driving, "confidence": p.confidence,
+                "stability": p.stability, "missing": list(p.missing),
+                "reasons": [{"mechanism": r.mechanism, "value": r.value, "text": r.text, "evidence": [str(e) for e in r.evidence],
+                             "construct": r.construct, "citation": r.citation} for r in p.reasons],
+            }
+            for rank, p in enumerate(points, 1)
+        ],
+        "impacts": [{"routine": str(i.routine), "label": i.label, "impact": i.impact, "direct": i.direct,
+                     "path": [str(n) for n in i.path], "via": list(i.via)} for i in result.impacts],
+        "levers": [{"kind": lever.kind, "text": lever.text, "nodes": [str(n) for n in lever.nodes]} for lever in result.levers],
+        "logics": {name: list(items) for name, items in result.logics.items()},
+    }
+
+
+def as_json(result: ChangeAnalysis, *, top: int | None = None) -> str:
+    """:func:`as_dict` as JSON text."""
+    return json.dumps(as_dict(result, top=top), indent=2, ensure_ascii=False) + "\n"
+
+
+def as_csv(result: ChangeAnalysis, *, top: int | None = None) -> str:
+    """One row per point; the reasons joined in one column."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["rank", "level", "kind", "label", "score", "restraining", "driving", "confidence", "stability", "missing", "reasons", "iri"])
+    for rank, p in enumerate(result.points[:top] if top else result.points, 1):
+        writer.writerow([rank, LEVELS.get(p.level), _kind(p), p.label, f"{p.score:.4f}", f"{p.restraining:.4f}", f"{p.driving:.4f}",
+                         f"{p.confidence:.2f}", "" if p.stability is None else f"{p.stability:.2f}", "; ".join(p.missing),
+                         " | ".join(f"{r.value:+.2f} {r.text}" for r in p.reasons), str(p.node)])
+    return out.getvalue()
