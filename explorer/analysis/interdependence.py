@@ -100,6 +100,52 @@ class Brokerage:
     by_node: Mapping = field(default_factory=dict, repr=False, compare=False)
 
 
+def burt_measures(S: nx.Graph, *, weight: str | None = "weight") -> tuple[dict, dict]:
+    """Burt's constraint and effective size of every node of an undirected graph, as networkx defines them.
+
+    The same formulas as :func:`networkx.constraint` and
+    :func:`networkx.effective_size`, on sparse matrices: networkx's own SciPy
+    path builds a dense n x n array (51 GB at 83k nodes), its per-node path
+    took minutes at 100k. With ``p`` the proportional tie strengths and ``m``
+    the strengths relative to each node's strongest tie::
+
+        constraint(i) = sum over j in N(i) of (p_ij + sum_q p_iq p_qj)^2
+        effective_size(i) = sum over j in N(i) of (1 - sum_q p_iq m_jq)
+
+    Isolated nodes get NaN, as in networkx.
+
+    Examples
+    --------
+    >>> G = nx.star_graph(3)
+    >>> c, e = burt_measures(G)
+    >>> round(c[0], 4) == round(nx.constraint(G)[0], 4), e[0]
+    (True, 3.0)
+    """
+    import numpy as np
+    from scipy import sparse
+
+    nodes = list(S)
+    if not nodes:
+        return {}, {}
+    A = nx.to_scipy_sparse_array(S, nodelist=nodes, weight=weight, format="csr", dtype=float)
+    A.setdiag(0)
+    A.eliminate_zeros()
+    total = np.asarray(A.sum(axis=1)).ravel()
+    strongest = A.max(axis=1).toarray().ravel()
+    with np.errstate(divide="ignore"):
+        P = sparse.diags_array(np.where(total > 0, 1 / total, 0.0)) @ A
+        M = sparse.diags_array(np.where(strongest > 0, 1 / strongest, 0.0)) @ A
+    pattern = (A != 0).astype(float)
+    direct_and_indirect = P + (P @ P).multiply(pattern)
+    constraint = np.asarray(direct_and_indirect.multiply(direct_and_indirect).sum(axis=1)).ravel()
+    degree = np.asarray(pattern.sum(axis=1)).ravel()
+    redundancy = np.asarray((P @ M.T).multiply(pattern).sum(axis=1)).ravel()
+    isolated = degree == 0
+    constraint[isolated] = np.nan
+    effective = np.where(isolated, np.nan, degree - redundancy)
+    return dict(zip(nodes, constraint.tolist())), dict(zip(nodes, effective.tolist()))
+
+
 #: Work budget of the automatic sample size: sources x (nodes + ties) visited, ~2 s of networkx here.
 AUTO_BUDGET = 600_000
 
@@ -193,8 +239,7 @@ def brokerage(G, *, exact_below: int = 1000, k: int | None = None, seed: int = 0
     S = social_graph(G, nodes=members)
     if S.number_of_nodes() == 0:
         return Brokerage(brokers=(), exact=True)
-    constraint = nx.constraint(S, weight="weight")
-    effective = nx.effective_size(S, weight="weight")
+    constraint, effective = burt_measures(S, weight="weight")
     between, exact, used_k, bound, estimated = _betweenness(S, exact_below=exact_below, k=k, seed=seed)
     brokers = []
     for node in S:
@@ -868,5 +913,5 @@ def summary(G, *, seed: int = 0, k: int | None = None, exact_below: int = 1000, 
 __all__ = [
     "Bridge", "Broker", "Brokerage", "Clusters", "CrossLevel", "CrossLevelPath", "CutPoint", "FailurePoints",
     "HybridLeader", "InterdependenceSummary", "Spanner", "UnitCoupling", "brokerage", "clusters",
-    "auto_k", "cross_level_paths", "hybrid_leaders", "single_points_of_failure", "summary", "unit_coupling",
+    "auto_k", "burt_measures", "cross_level_paths", "hybrid_leaders", "single_points_of_failure", "summary", "unit_coupling",
 ]

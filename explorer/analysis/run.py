@@ -20,6 +20,9 @@ Examples
 
 from __future__ import annotations
 
+import pickle
+import time
+import traceback
 from pathlib import Path
 
 from explorer.core.document import ONTOLOGY_GRAPH
@@ -28,7 +31,7 @@ from explorer.core.resources import ontology_files
 from explorer.core.store import EmbeddedStore
 from explorer.core.terms import DEFAULT_GRAPH
 
-from .change import ChangeAnalysis, analyse_change
+from .change import AnalysisError, ChangeAnalysis, analyse_change
 from .graph import map_graph
 from .weights import load_weights
 
@@ -50,3 +53,35 @@ def analyse_serialised(data: bytes, change=None, *, weights_path: str | Path | N
     for file in ontology_files():
         store.load(file, graph=ONTOLOGY_GRAPH)
     return analyse_change(map_graph(store), change, weights=load_weights(weights_path), progress=progress, **options)
+
+
+def analyse_in_process(outbox, path: str, change, options: dict) -> None:
+    """Run in the analysis process: read the map, analyse it, put messages on ``outbox``.
+
+    The target of the app's analysis process: it imports no Qt, so the process starts
+    quickly. Messages: ``("progress", done, total)`` (at most every 50 ms), then one of
+    ``("result", pickled ChangeAnalysis)`` or ``("error", message, expected)``
+    where ``expected`` is True for an :class:`AnalysisError` (a problem of the
+    map or the request, not of the program).
+    """
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done >= total or now - last[0] >= 0.05:
+            last[0] = now
+            outbox.put(("progress", int(done), int(total)))
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        result = analyse_serialised(data, change, progress=progress, **options)
+        payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    except AnalysisError as error:
+        outbox.put(("error", str(error), True))
+    except BaseException as error:  # noqa: BLE001 - every failure must reach the window
+        outbox.put(("error", f"{type(error).__name__}: {error}\n\n{traceback.format_exc()}", False))
+    else:
+        outbox.put(("result", payload))
+    outbox.close()
+    outbox.join_thread()

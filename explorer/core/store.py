@@ -309,13 +309,13 @@ class EmbeddedStore(Store):
             raise ValueError(f"{fmt.label} holds one graph; got {graphs!r}")
         if not fmt.holds_datasets and not self._written:
             return rdf_formats.serialize_quads(None, fmt, store=self._ox, prefixes=prefixes)
-
-        def chained():
-            for g in graphs:
-                for quad in self._ox.quads_for_pattern(None, None, None, to_ox_graph(g)):
-                    yield self._as_written(quad)
-
-        return rdf_formats.serialize_quads(chained(), fmt, prefixes=prefixes)
+        names = [to_ox_graph(g) for g in graphs]
+        # Iterators and filters from the standard library keep Python code off the per-quad path.
+        quads = chain.from_iterable(self._ox.quads_for_pattern(None, None, None, name) for name in names)
+        if self._written:
+            as_written = [w for c, w in self._written.items() if c.graph_name in names]
+            quads = chain(filterfalse(self._written.__contains__, quads), as_written)
+        return rdf_formats.serialize_quads(quads, fmt, prefixes=prefixes)
 
     def query(self, sparql: str, *, bindings: dict | None = None, union_default_graph: bool = False, prefixes: dict[str, str] | None = None) -> QueryResult:
         substitutions = {ox.Variable(str(k)): to_ox(v) for k, v in (bindings or {}).items()}

@@ -21,14 +21,14 @@ takes rich text).
 
 from __future__ import annotations
 
+import atexit
 import html
 import multiprocessing
 import os
 import pickle
 import queue as queue_module
 import tempfile
-import time
-import traceback
+import weakref
 
 from PySide6.QtCore import QAbstractTableModel, QEventLoop, QModelIndex, QObject, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette
@@ -64,6 +64,19 @@ LOGICS = (
     ("social", "Social: norms, legitimacy, ownership, fatigue"),
 )
 POLL_MS = 50
+_ACTIVE: weakref.WeakSet = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_active_runs() -> None:
+    """At exit, stop analyses still running and delete their temporary map files."""
+    for run in list(_ACTIVE):
+        try:
+            if run.process.is_alive():
+                run.process.terminate()
+            os.unlink(run._path)
+        except Exception:  # noqa: BLE001 - best effort while the interpreter exits
+            pass
 
 
 def _plain(text) -> str:
@@ -78,38 +91,11 @@ def _local_name(iri) -> str:
 
 
 # ----------------------------------------------------------------------------- the worker process
-def _analyse_in_process(outbox, path: str, change, options: dict) -> None:
-    """Run in the analysis process: read the map, analyse it, put messages on ``outbox``.
+def _target():
+    # Imported when a run starts: the analysis pulls in networkx, which app start-up does not need.
+    from explorer.analysis.run import analyse_in_process
 
-    Messages: ``("progress", done, total)`` (at most every 50 ms), then one of
-    ``("result", pickled ChangeAnalysis)`` or ``("error", message, expected)``
-    where ``expected`` is True for an :class:`AnalysisError` (a problem of the
-    map or the request, not of the program).
-    """
-    from explorer.analysis.change import AnalysisError
-    from explorer.analysis.run import analyse_serialised
-
-    last = [0.0]
-
-    def progress(done: int, total: int) -> None:
-        now = time.monotonic()
-        if done >= total or now - last[0] >= 0.05:
-            last[0] = now
-            outbox.put(("progress", int(done), int(total)))
-
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-        result = analyse_serialised(data, change, progress=progress, **options)
-        payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-    except AnalysisError as error:
-        outbox.put(("error", str(error), True))
-    except BaseException as error:  # noqa: BLE001 - every failure must reach the window
-        outbox.put(("error", f"{type(error).__name__}: {error}\n\n{traceback.format_exc()}", False))
-    else:
-        outbox.put(("result", payload))
-    outbox.close()
-    outbox.join_thread()
+    return analyse_in_process
 
 
 class AnalysisRun(QObject):
@@ -139,7 +125,7 @@ class AnalysisRun(QObject):
         context = multiprocessing.get_context("spawn")
         self._queue = context.Queue()
         self.process = context.Process(
-            target=_analyse_in_process, args=(self._queue, self._path, change, self.options),
+            target=_target(), args=(self._queue, self._path, change, self.options),
             name="routine-explorer-analysis", daemon=True,
         )
         self._timer = QTimer(self)
@@ -147,9 +133,20 @@ class AnalysisRun(QObject):
         self._timer.timeout.connect(self._poll)
 
     def start(self) -> AnalysisRun:
-        self.process.start()
+        try:
+            self.process.start()
+        except BaseException:
+            self._discard_file()
+            raise
+        _ACTIVE.add(self)
         self._timer.start()
         return self
+
+    def _discard_file(self) -> None:
+        try:
+            os.unlink(self._path)
+        except OSError:
+            pass
 
     @property
     def running(self) -> bool:
@@ -199,6 +196,7 @@ class AnalysisRun(QObject):
         if self.done:
             return
         self.done = True
+        _ACTIVE.discard(self)
         self._timer.stop()
         self.result = result
         self.error = error
@@ -209,10 +207,7 @@ class AnalysisRun(QObject):
             self._queue.cancel_join_thread()
         except (OSError, ValueError):
             pass
-        try:
-            os.unlink(self._path)
-        except OSError:
-            pass
+        self._discard_file()
         self.ended.emit()
 
     def wait(self, timeout_ms: int = 600_000) -> bool:
@@ -234,7 +229,9 @@ class AnalysisRun(QObject):
 class PointsModel(QAbstractTableModel):
     """The points of likely resistance, in rank order; ``Qt.UserRole`` gives the Point."""
 
-    COLUMNS = ("Level", "Kind", "Label", "Score", "Forces", "Confid.", "Stable")
+    COLUMNS = ("Level", "Kind", "Label", "Score", "Forces", "Conf.", "Stable")
+    WIDTHS = (42, 58, 120, 44, 58, 42, 44)
+    LABEL = 2
     FORCES = 4
     TIPS = (
         "Micro (people and routines), meso (units) or macro (society)",
@@ -326,7 +323,7 @@ class ForcesDelegate(QStyledItemDelegate):
         if point is None:
             return
         scale = getattr(model, "scale", 1.0) or 1.0
-        rect = QRectF(option.rect).adjusted(6, 0, -6, 0)
+        rect = QRectF(option.rect).adjusted(5, 0, -5, 0)
         half = rect.width() / 2
         centre = rect.left() + half
         height = min(10.0, rect.height() - 8)
@@ -349,7 +346,7 @@ class ForcesDelegate(QStyledItemDelegate):
         painter.restore()
 
     def sizeHint(self, option, index) -> QSize:  # noqa: N802 - Qt API
-        return QSize(84, 22)
+        return QSize(58, 22)
 
 
 # ----------------------------------------------------------------------------- the dock
@@ -434,6 +431,14 @@ class AnalysisDock(QWidget):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.status)
 
+        self.summary_title = QLabel()
+        self.summary_title.setAccessibleName("Analysed change")
+        self.summary_title.setWordWrap(True)
+        self.summary_title.setTextFormat(Qt.TextFormat.PlainText)
+        bold = self.summary_title.font()
+        bold.setBold(True)
+        self.summary_title.setFont(bold)
+        layout.addWidget(self.summary_title)
         self.summary = QLabel()
         self.summary.setAccessibleName("Analysis summary")
         self.summary.setWordWrap(True)
@@ -444,9 +449,9 @@ class AnalysisDock(QWidget):
 
         heat_row = QHBoxLayout()
         heat_row.setSpacing(8)
-        self.heat = QCheckBox("Heat on the map")
+        self.heat = QCheckBox("Heat")
         self.heat.setAccessibleName("Show heat by score on the map")
-        self.heat.setToolTip("Colour the map's nodes by score")
+        self.heat.setToolTip("Colour the map's nodes by score (nodes without a score are dimmed)")
         self.heat.toggled.connect(self._apply_heat)
         heat_row.addWidget(self.heat)
         # Our own fixed text (no map content), so rich text is safe here.
@@ -455,6 +460,7 @@ class AnalysisDock(QWidget):
             f'<span style="color:{DRIVING_COLOUR}">■</span> cool: likely support')
         self.heat_legend.setTextFormat(Qt.TextFormat.RichText)
         self.heat_legend.setStyleSheet("color: palette(placeholder-text);")
+        self.heat_legend.setWordWrap(True)
         self.heat_legend.setAccessibleName("Heat legend: warm is likely resistance, cool is likely support")
         heat_row.addWidget(self.heat_legend, 1)
         layout.addLayout(heat_row)
@@ -473,14 +479,14 @@ class AnalysisDock(QWidget):
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().hide()  # the order is the rank
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
-        header.setMinimumSectionSize(36)
-        for column in range(len(PointsModel.COLUMNS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(PointsModel.FORCES, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(PointsModel.FORCES, 84)
+        header.setMinimumSectionSize(30)
+        for column, width in enumerate(PointsModel.WIDTHS):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(PointsModel.LABEL, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
 
         self.reasons = QTextBrowser()
@@ -499,6 +505,8 @@ class AnalysisDock(QWidget):
         logics_layout.setContentsMargins(0, 4, 0, 0)
         self.logic_switch = QComboBox()
         self.logic_switch.setAccessibleName("Logic to read the result through")
+        self.logic_switch.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.logic_switch.setMinimumContentsLength(16)
         for key, title in LOGICS:
             self.logic_switch.addItem(title, key)
         self.logic_switch.currentIndexChanged.connect(self._show_logic)
@@ -599,6 +607,7 @@ class AnalysisDock(QWidget):
         try:
             data = serialise_map(self.doc)
             task = AnalysisRun(data, change, options, self)
+            task.start()
         except Exception as error:  # noqa: BLE001 - a failure to start is shown, not raised
             self._show_error(f"The analysis could not start: {error}")
             return None
@@ -611,7 +620,7 @@ class AnalysisDock(QWidget):
         self._set_status("Analysing… (in a separate process)")
         self.message.emit("Analysing the change…")
         self._update_controls()
-        return task.start()
+        return task
 
     def cancel(self, quiet: bool = False) -> None:
         """Stop a running analysis (the process is terminated); the previous result stays shown."""
@@ -667,8 +676,9 @@ class AnalysisDock(QWidget):
             except (KeyError, TypeError, ValueError):
                 runs = None
         runs_text = "no sensitivity runs" if not runs else f"{runs:,} sensitivity runs"
+        self.summary_title.setText(_plain(result.change_label))
+        self.summary_title.show()
         self.summary.setText(
-            f"{_plain(result.change_label)}\n"
             f"Index {result.index:+.2f} · restraining {result.restraining:.1f} vs driving {result.driving:.1f} · "
             f"{len(result.points)} points · {len(result.impacts)} routines touched · seed {result.seed} · {runs_text}")
         self.summary.show()
@@ -683,7 +693,7 @@ class AnalysisDock(QWidget):
         self._show_logic()
         self.tabs.setTabText(1, f"Levers ({len(result.levers)})")
         if result.points:
-            self._set_status("Select a point to see its reasons and impact paths.")
+            self._set_status("")
             self.table.selectRow(0)
         else:
             self._set_status("The change touches no routine, role or unit of the map: nothing to rank.")
@@ -698,6 +708,8 @@ class AnalysisDock(QWidget):
         self.model.set_points((), {})
         self.summary.clear()
         self.summary.hide()
+        self.summary_title.clear()
+        self.summary_title.hide()
         self.reasons.setHtml("<p style='color:gray'>Run the analysis, then select a point to read its reasons.</p>")
         self.levers.clear()
         self.logic_items.clear()

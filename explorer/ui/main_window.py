@@ -60,6 +60,7 @@ from explorer.core.projection import Projection
 from explorer.core.rdf_formats import FORMATS, format_for_path
 from explorer.core.resources import docs_dir
 from explorer.core.schema import Schema
+from explorer.ui.analysis_dock import AnalysisDock
 from explorer.ui.canvas import FULL_DETAIL_LIMIT, LEVEL_NAMES, MapCanvas, plain_label
 from explorer.ui.history import HistoryView
 from explorer.ui.inspector import Inspector
@@ -321,10 +322,12 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector(self)
         self.outline = Outline(self)
         self.history = HistoryView(self)
+        self.analysis = AnalysisDock(self)
         self.palette_dock = self._dock("Palette", "palette", self.palette_view, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.outline_dock = self._dock("Outline", "outline", self.outline, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.inspector_dock = self._dock("Inspector", "inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self.history_dock = self._dock("History", "history", self.history, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.analysis_dock = self._dock("Analysis", "analysis", self.analysis, Qt.DockWidgetArea.RightDockWidgetArea)
         # The legend is a panel, not an overlay: on a dense map an overlay hides nodes.
         legend_scroll = QScrollArea(self)
         legend_scroll.setWidget(self.legend)
@@ -334,6 +337,7 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.palette_dock, self.outline_dock, Qt.Orientation.Vertical)
         self.splitDockWidget(self.inspector_dock, self.legend_dock, Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.inspector_dock, self.history_dock)
+        self.tabifyDockWidget(self.history_dock, self.analysis_dock)
         self.inspector_dock.raise_()
         self.resizeDocks([self.palette_dock, self.inspector_dock], [240, 360], Qt.Orientation.Horizontal)
         self.resizeDocks([self.inspector_dock, self.legend_dock], [600, 260], Qt.Orientation.Vertical)
@@ -409,6 +413,8 @@ class MainWindow(QMainWindow):
         self.act_legend.setStatusTip("Show the kinds and ties on the map")
         self.act_minimap = self._action("&Minimap", self._toggle_minimap, None, "Show the minimap", checkable=True)
         self.act_bands = self._action("Level &Bands", self._toggle_bands, None, "Show the macro, meso and micro bands", checkable=True)
+        self.act_analyse = self._action("&Analyse Change", self.analyse_change, QKeySequence("Ctrl+R"),
+                                        "Where the chosen change will meet resistance, why, and what levers exist")
         self.act_shortcuts = self._action("&Keyboard Shortcuts", self.show_shortcuts, key.HelpContents)
         self.act_reference = self._action("&Ontology Reference", self.open_reference)
         self.act_about = self._action("&About Routine Explorer", self.show_about)
@@ -467,8 +473,10 @@ class MainWindow(QMainWindow):
         theme.addActions(list(self.theme_actions.values()))
         view.addSeparator()
         panels = view.addMenu("&Panels")
-        for dock in (self.palette_dock, self.outline_dock, self.inspector_dock, self.history_dock):
+        for dock in (self.palette_dock, self.outline_dock, self.inspector_dock, self.history_dock, self.analysis_dock):
             panels.addAction(dock.toggleViewAction())
+        analysis = bar.addMenu("&Analysis")
+        analysis.addAction(self.act_analyse)
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.act_shortcuts, self.act_reference])
         help_menu.addSeparator()
@@ -520,6 +528,8 @@ class MainWindow(QMainWindow):
         self.inspector.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.inspector.selectRequested.connect(lambda key: self.canvas.select([key], centre=True))
         self.history.jumpRequested.connect(self.jump_to)
+        self.analysis.selectRequested.connect(lambda key: self.canvas.select([key], centre=True))
+        self.analysis.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.start_screen.newRequested.connect(self.new_map)
         self.start_screen.openRequested.connect(self.choose_map)
         self.start_screen.pathChosen.connect(self.open_map)
@@ -624,7 +634,7 @@ class MainWindow(QMainWindow):
         has_map = self.document is not None
         for action in (self.act_save, self.act_save_as, self.act_close, self.act_select_all, self.act_find, self.act_find_next,
                        self.act_find_previous, self.act_zoom_in, self.act_zoom_out, self.act_fit, self.act_actual, self.act_focus,
-                       self.act_filter, self.act_show_all, self.act_paste, *self.layout_actions.values()):
+                       self.act_filter, self.act_show_all, self.act_paste, self.act_analyse, *self.layout_actions.values()):
             action.setEnabled(has_map)
         self.act_revert.setEnabled(has_map and self.document.path is not None and self.document.dirty)
         selected = self.canvas.selected_keys() if has_map else []
@@ -739,6 +749,7 @@ class MainWindow(QMainWindow):
         self.inspector.set_context(self.document, self.schema, self.projection)
         self.outline.set_map(self.projection, self.schema)
         self.history.set_document(self.document)
+        self.analysis.set_context(self.document, self.schema, self.projection, self.canvas)
         self.minimap.set_map(self.projection, self.schema)
         self.legend.update_from(self.projection, self.schema)
         # Fit once the page switch has given the canvas its final size (see eventFilter).
@@ -928,6 +939,7 @@ class MainWindow(QMainWindow):
         self.inspector.set_context(None, None, None)
         self.outline.set_map(None, None)
         self.history.set_document(None)
+        self.analysis.set_context(None, None, None, None)
         self.banner.hide()
         self._show_start()
         self.mapClosed.emit()
@@ -940,6 +952,7 @@ class MainWindow(QMainWindow):
         self.inspector.set_context(self.document, self.schema, self.projection)
         self.outline.set_map(self.projection, self.schema)
         self.minimap.set_map(self.projection, self.schema)
+        self.analysis.set_context(self.document, self.schema, self.projection, self.canvas)
         self._refresh_views()
         self._update_title()
         self._update_actions()
@@ -959,6 +972,7 @@ class MainWindow(QMainWindow):
         if self.projection is None:
             return
         self.outline.refresh()
+        self.analysis.refresh_changes()
         self.legend.update_from(self.projection, self.schema)
         self.minimap.refresh()
         self._place_overlays()
@@ -1192,6 +1206,14 @@ class MainWindow(QMainWindow):
             self.document.undo()
         while stack.index < index and stack.can_redo():
             self.document.redo()
+
+    def analyse_change(self) -> None:
+        """Show the Analysis panel and analyse the change chosen there (in a separate process)."""
+        if self.document is None:
+            return
+        self.analysis_dock.show()
+        self.analysis_dock.raise_()
+        self.analysis.run()
 
     # ------------------------------------------------------------- layouts
     def apply_layout(self, name: str, *, wait: bool = False):
@@ -1427,6 +1449,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._closing = True
+        self.analysis.cancel(quiet=True)
         if self._load_task is not None:
             self._load_task.cancel()
         self._save_settings()

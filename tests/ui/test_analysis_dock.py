@@ -77,7 +77,7 @@ def test_run_ranks_points_and_drives_the_canvas(qtbot, dock, matching, monkeypat
     assert model.index(0, 3).data() == f"{scores[0]:+.2f}"
     assert model.index(0, 6).data().endswith("%")  # stability from the 10 sensitivity runs
     assert "10 sensitivity runs" in dock.summary.text()
-    assert result.change_label in dock.summary.text()
+    assert dock.summary_title.text() == result.change_label
     assert dock.levers.count() == len(result.levers) > 0
     for index in range(dock.logic_switch.count()):
         dock.logic_switch.setCurrentIndex(index)

@@ -575,3 +575,14 @@ def test_double_click_renames_in_place(qtbot, window):
     type_new_name(qtbot, window, "Intensive care unit")
     assert window.projection.nodes[iri].label == "Intensive care unit"
     assert window.document.stack.undo_text.startswith("Rename")
+
+
+def test_the_analysis_panel_analyses_the_open_maps_change(qtbot, window):
+    open_in(window, REPO / "sample_graphs" / "matching-michigan-england.ttl")
+    window.analysis.sensitivity_runs = 5
+    window.act_analyse.trigger()
+    qtbot.waitUntil(lambda: window.analysis.result is not None, timeout=60_000)
+    result = window.analysis.result
+    assert result.change_label.startswith("CLABSI checklist bundle")
+    assert result.points[0].score >= result.points[-1].score
+    assert window.analysis_dock.isVisible()
