@@ -62,16 +62,29 @@ from explorer.core.namespaces import RX
 from .graph import is_a
 from .weights import Weights, load_weights, perturbed
 
+
+
+class _Terms:
+    """``R.Routine`` is ``RX.Routine``, looked up once: the closed namespace's attribute
+    lookup runs Python code, and the analysis asks for these terms hundreds of thousands of times."""
+
+    def __getattr__(self, name: str):
+        value = RX[name]
+        setattr(self, name, value)
+        return value
+
+
+R = _Terms()
 ORG = "http://www.w3.org/ns/org#"
 _MEMBER_OF = URIRef(ORG + "memberOf")
 _UNIT_OF = URIRef(ORG + "unitOf")
 _HAS_UNIT = URIRef(ORG + "hasUnit")
 _HEAD_OF = URIRef(ORG + "headOf")
 _SUB_ORG = URIRef(ORG + "subOrganizationOf")
-_DIRECT = (RX.disrupts, RX.introduces, RX.replaces, RX.reallocatesTask)
-_TYPE_SHARE = {RX.pooled: "propagation.pooled", RX.sequential: "propagation.sequential", RX.reciprocal: "propagation.reciprocal"}
-_PILLAR = {RX.regulative: "restraining.pillar_regulative", RX.normative: "restraining.pillar_normative",
-           RX.culturalCognitive: "restraining.pillar_cultural_cognitive"}
+_DIRECT = (R.disrupts, R.introduces, R.replaces, R.reallocatesTask)
+_TYPE_SHARE = {R.pooled: "propagation.pooled", R.sequential: "propagation.sequential", R.reciprocal: "propagation.reciprocal"}
+_PILLAR = {R.regulative: "restraining.pillar_regulative", R.normative: "restraining.pillar_normative",
+           R.culturalCognitive: "restraining.pillar_cultural_cognitive"}
 _LEVEL_NAMES = {1: "micro", 2: "meso", 3: "macro"}
 #: Value assumed for an input the map does not give (the middle of its scale); it also lowers confidence.
 MIDDLE = 0.5
@@ -159,7 +172,7 @@ class AnalysisError(ExplorerError, ValueError):
 
 def changes_in(G) -> list:
     """The change proposals of map graph ``G``, in label order."""
-    found = [n for n in G if is_a(G, n, RX.ChangeProposal)]
+    found = [n for n in G if is_a(G, n, R.ChangeProposal)]
     return sorted(found, key=lambda n: (G.nodes[n].get("label", ""), str(n)))
 
 
@@ -168,7 +181,7 @@ def choose_change(G, change=None):
     options = changes_in(G)
     if change is not None:
         change = URIRef(change) if not isinstance(change, URIRef) else change
-        if change not in G or not (is_a(G, change, RX.Initiative) or is_a(G, change, RX.ChangeComponent)):
+        if change not in G or not (is_a(G, change, R.Initiative) or is_a(G, change, R.ChangeComponent)):
             raise AnalysisError(f"{change} is not a change proposal of this map."
                                 + (f" The map has: {_list(G, options)}." if options else ""))
         return change
@@ -184,19 +197,19 @@ def _list(G, nodes) -> str:
 
 
 # ---------------------------------------------------------------------------- helpers
-def _index(G):
-    """Edges by (node, relation), both ways, built once per graph: units with thousands of
-    members would otherwise be scanned edge by edge for every person in scope."""
+def _index(G, *, rebuild: bool = False):
+    """Edges by (node, relation), both ways: units with thousands of members would otherwise
+    be scanned edge by edge for every person in scope. Built at the start of each analysis
+    (so a graph changed between analyses is read afresh) and kept on the graph meanwhile."""
     cached = G.graph.get("_by_relation")
-    if cached is not None and cached[0] == G.number_of_edges():
-        return cached[1], cached[2]
-    out, into = defaultdict(list), defaultdict(list)
-    for u, v, data in G.edges(data=True):
-        relation = data.get("relation")
-        out[(u, relation)].append((v, data))
-        into[(v, relation)].append((u, data))
-    G.graph["_by_relation"] = (G.number_of_edges(), out, into)
-    return out, into
+    if cached is None or rebuild:
+        out, into = defaultdict(list), defaultdict(list)
+        for u, v, data in G.edges(data=True):
+            relation = data.get("relation")
+            out[(u, relation)].append((v, data))
+            into[(v, relation)].append((u, data))
+        cached = G.graph["_by_relation"] = (out, into)
+    return cached
 
 
 def _out(G, node, relation):
@@ -213,17 +226,17 @@ def _label(G, node) -> str:
 
 def _is_professional(G, node) -> bool:
     data = G.nodes[node]
-    if is_a(G, node, RX.ProfessionalGroup):
+    if is_a(G, node, R.ProfessionalGroup):
         return True
     kinds = data.get("roleKind") or ()
     kinds = kinds if isinstance(kinds, frozenset) else frozenset({kinds})
-    return RX.clinicalRole in kinds or any(True for _ in _out(G, node, RX.ofProfession))
+    return R.clinicalRole in kinds or any(True for _ in _out(G, node, R.ofProfession))
 
 
 def _is_hybrid(G, node) -> bool:
     kinds = G.nodes[node].get("roleKind") or ()
     kinds = kinds if isinstance(kinds, frozenset) else frozenset({kinds})
-    return is_a(G, node, RX.HybridLeader) or is_a(G, node, RX.OpinionLeader) or {RX.clinicalRole, RX.managerialRole} <= kinds
+    return is_a(G, node, R.HybridLeader) or is_a(G, node, R.OpinionLeader) or {R.clinicalRole, R.managerialRole} <= kinds
 
 
 def _containers(G, node) -> set:
@@ -312,20 +325,21 @@ def analyse_change(G, change=None, *, weights: Weights | None = None, top_k: int
 
 def _run(G, change, weights: Weights) -> ChangeAnalysis:
     w = weights
+    _index(G, rebuild=True)
     ledger = _Ledger(w)
     change_data = G.nodes[change]
-    changers = [change] + [c for c, _ in _out(G, change, RX.hasComponent)]
+    changers = [change] + [c for c, _ in _out(G, change, R.hasComponent)]
 
     # --- impact on routines
     direct: dict = {}
     for source in changers:
         for _, target, data in G.out_edges(source, data=True):
             relation = data.get("relation")
-            if target not in G or not is_a(G, target, RX.Routine):
+            if target not in G or not is_a(G, target, R.Routine):
                 continue
-            if relation == RX.Disruption and data.get("degree") is not None:
+            if relation == R.Disruption and data.get("degree") is not None:
                 degree, known, evidence = data["degree"], True, (source, data.get("tie"))
-            elif relation in _DIRECT or relation == RX.Disruption:
+            elif relation in _DIRECT or relation == R.Disruption:
                 degree, known, evidence = MIDDLE, False, (source, data.get("tie"))
             else:
                 continue
@@ -343,7 +357,7 @@ def _run(G, change, weights: Weights) -> ChangeAnalysis:
         for routine in frontier:
             here = impacts[routine]
             for u, v, data in list(G.out_edges(routine, data=True)) + list(G.in_edges(routine, data=True)):
-                if data.get("relation") not in (RX.Interdependency, RX.interdependentWith):
+                if data.get("relation") not in (R.Interdependency, R.interdependentWith):
                     continue
                 other = v if u == routine else u
                 kind = data.get("interdependenceType")
@@ -372,12 +386,12 @@ def _run(G, change, weights: Weights) -> ChangeAnalysis:
         evidence = impact.path + tuple(e for e in direct.get(routine, (0, ()))[1] if e is not None)
         ledger.add(routine, "restraining.routine_disruption", amount, text, evidence)
         exposed.add(routine)
-        carriers = [a for a, _ in _in(G, routine, RX.performs)] + [u for u, _ in _out(G, routine, RX.ownedBy)]
+        carriers = [a for a, _ in _in(G, routine, R.performs)] + [u for u, _ in _out(G, routine, R.ownedBy)]
         for carrier in carriers:
             ledger.add(carrier, "restraining.routine_disruption", amount / 2, f"performs or owns {text[0].lower() + text[1:]}", evidence + (carrier,))
             exposed.add(carrier)
 
-    rollout = {u for c in changers for u, _ in _out(G, c, RX.rolledOutTo)}
+    rollout = {u for c in changers for u, _ in _out(G, c, R.rolledOutTo)}
     for target in rollout:
         exposed.add(target)
         for member in G.predecessors(target):
@@ -385,8 +399,8 @@ def _run(G, change, weights: Weights) -> ChangeAnalysis:
                 exposed.add(member)
 
     # --- norms
-    violated = {n for c in changers for n, _ in _out(G, c, RX.violates)}
-    aligned = {n for c in changers for n, _ in _out(G, c, RX.alignsWith)}
+    violated = {n for c in changers for n, _ in _out(G, c, R.violates)}
+    aligned = {n for c in changers for n, _ in _out(G, c, R.alignsWith)}
     for norm in violated:
         data = G.nodes[norm]
         formality = data.get("formality")
@@ -399,7 +413,7 @@ def _run(G, change, weights: Weights) -> ChangeAnalysis:
         else:
             ledger.lack(norm, "pillar")
             factor = 1.0
-        bodies = [b for rel in (RX.issuedBy, RX.backedBy) for b, _ in _out(G, norm, rel)]
+        bodies = [b for rel in (R.issuedBy, R.backedBy) for b, _ in _out(G, norm, rel)]
         backing = sum(G.nodes[b].get("influence", MIDDLE) for b in bodies)
         pillar_name = str(pillar).rsplit("#", 1)[-1] if pillar is not None else "unknown"
         amount = formality * factor + w["restraining.backing_body"] * backing / max(w["restraining.norm_violation"], 1e-9)
@@ -420,17 +434,17 @@ def _run(G, change, weights: Weights) -> ChangeAnalysis:
     # --- stances (stated, then spread along influence ties)
     stated = {}
     for actor, _, data in G.in_edges(change, data=True):
-        if data.get("relation") == RX.Stance and data.get("attitude") is not None:
+        if data.get("relation") == R.Stance and data.get("attitude") is not None:
             stated[actor] = (data["attitude"], data.get("confidence", MIDDLE), data.get("tie"))
             exposed.add(actor)
     stances = _spread(G, stated, w)
 
     # --- people, units and routines in scope
     mode = change_data.get("sponsorshipMode")
-    concurrent = [i for i, _ in _out(G, change, RX.runsConcurrentlyWith)] + [i for i, _ in _in(G, change, RX.runsConcurrentlyWith)]
-    concurrent_rollout = {i: {u for u, _ in _out(G, i, RX.rolledOutTo)} for i in concurrent}
-    feedback = {n for c in changers for n, _ in _out(G, c, RX.feedsBackDataTo)}
-    adopters = {n for c in changers for n, _ in _out(G, c, RX.adoptedBy)}
+    concurrent = [i for i, _ in _out(G, change, R.runsConcurrentlyWith)] + [i for i, _ in _in(G, change, R.runsConcurrentlyWith)]
+    concurrent_rollout = {i: {u for u, _ in _out(G, i, R.rolledOutTo)} for i in concurrent}
+    feedback = {n for c in changers for n, _ in _out(G, c, R.feedsBackDataTo)}
+    adopters = {n for c in changers for n, _ in _out(G, c, R.adoptedBy)}
     burden_parts = [v for v in (change_data.get("complexity"),
                                 (1 - change_data["compatibility"]) / 2 if "compatibility" in change_data else None,
                                 (1 - change_data["relativeAdvantage"]) / 2 if "relativeAdvantage" in change_data else None) if v is not None]
@@ -439,9 +453,9 @@ def _run(G, change, weights: Weights) -> ChangeAnalysis:
         if node not in G or node == change or node in changers:
             continue
         data = G.nodes[node]
-        actor = is_a(G, node, RX.Actor)
+        actor = is_a(G, node, R.Actor)
         unit = is_a(G, node, URIRef(ORG + "Organization"))
-        if not (actor or unit or is_a(G, node, RX.Routine) or is_a(G, node, RX.Norm)):
+        if not (actor or unit or is_a(G, node, R.Routine) or is_a(G, node, R.Norm)):
             continue
         homes = _containers(G, node) if (actor or unit) else set()
         if actor:
@@ -473,32 +487,32 @@ def _run(G, change, weights: Weights) -> ChangeAnalysis:
                     ledger.add(node, "restraining.concurrent_initiative", 1.0,
                                f"“{_label(G, initiative)}” runs alongside the change here", (initiative, *(places & mine)))
             if _is_professional(G, node) or (unit and any(_is_professional(G, m) for m in G.predecessors(node) if m in exposed)):
-                if mode == RX.topDown:
+                if mode == R.topDown:
                     ledger.add(node, "restraining.top_down_professionals", 1.0,
                                "Professionals are asked to carry a top-down change", (change, node))
-                elif mode in (RX.professionallyLed, RX.grassroots):
+                elif mode in (R.professionallyLed, R.grassroots):
                     ledger.add(node, "driving.professionally_led", 1.0,
                                "The change is led by professionals like them", (change, node), sign=-1)
             if mine & feedback:
                 ledger.add(node, "driving.data_feedback", 1.0, "The change feeds data back to them", (change, *(mine & feedback)), sign=-1)
-            peers = {p for p, _ in _out(G, node, RX.lateralSupport)} | {p for p, _ in _in(G, node, RX.lateralSupport)}
+            peers = {p for p, _ in _out(G, node, R.lateralSupport)} | {p for p, _ in _in(G, node, R.lateralSupport)}
             for peer in peers:
                 amount = 1.0 + (w["driving.peer_adoption"] / max(w["driving.lateral_support"], 1e-9) if peer in adopters else 0.0)
                 text = f"Lateral support from “{_label(G, peer)}”" + (", which has adopted the change" if peer in adopters else "")
                 ledger.add(node, "driving.lateral_support", amount, text, (node, peer), sign=-1)
             for neighbour in set(G.predecessors(node)) | set(G.successors(node)):
-                if neighbour != node and neighbour in G and is_a(G, neighbour, RX.Actor) and _is_hybrid(G, neighbour):
+                if neighbour != node and neighbour in G and is_a(G, neighbour, R.Actor) and _is_hybrid(G, neighbour):
                     stance = stances.get(neighbour)
                     if stance is None or stance[0] >= 0:
                         ledger.add(node, "driving.broker_nearby", 1.0, f"“{_label(G, neighbour)}”, a hybrid or opinion leader, is one tie away", (neighbour, node), sign=-1)
                         break
-        if burden_parts and not is_a(G, node, RX.Norm):
+        if burden_parts and not is_a(G, node, R.Norm):
             burden = sum(burden_parts) / len(burden_parts)
             ledger.add(node, "restraining.innovation_burden", burden, f"The change is demanding (complexity, fit, advantage: burden {burden:.2f})", (change,))
-        if ease_parts and not is_a(G, node, RX.Norm):
+        if ease_parts and not is_a(G, node, R.Norm):
             ease = sum(ease_parts) / len(ease_parts)
             ledger.add(node, "driving.trialability_observability", ease, f"The change can be tried and seen (ease {ease:.2f})", (change,), sign=-1)
-        for source, edge in _in(G, node, RX.ForceInfluence):
+        for source, edge in _in(G, node, R.ForceInfluence):
             about = edge.get("withRespectTo")
             if about is not None and about != change:
                 continue
@@ -507,9 +521,9 @@ def _run(G, change, weights: Weights) -> ChangeAnalysis:
                 ledger.lack(node, "magnitude of a force")
                 magnitude = MIDDLE
             direction = edge.get("direction")
-            if direction == RX.restraining:
+            if direction == R.restraining:
                 ledger.add(node, "restraining.external_force", magnitude, f"Restraining force: “{_label(G, source)}”", (source, edge.get("tie")))
-            elif direction == RX.driving:
+            elif direction == R.driving:
                 ledger.add(node, "driving.external_force", magnitude, f"Driving force: “{_label(G, source)}”", (source, edge.get("tie")), sign=-1)
             else:
                 ledger.lack(node, "direction of a force")
@@ -517,9 +531,9 @@ def _run(G, change, weights: Weights) -> ChangeAnalysis:
     # --- task reallocation across professions
     for source in changers:
         for u, v, data in G.edges(data=True):
-            if data.get("relation") != RX.TaskReallocation or (data.get("byChange") not in (None, source)):
+            if data.get("relation") != R.TaskReallocation or (data.get("byChange") not in (None, source)):
                 continue
-            professions = [frozenset(p for p, _ in _out(G, n, RX.ofProfession)) for n in (u, v)]
+            professions = [frozenset(p for p, _ in _out(G, n, R.ofProfession)) for n in (u, v)]
             if not all(professions):
                 ledger.lack(u, "professions of a task reallocation")
                 continue
@@ -561,11 +575,11 @@ def _norm_holders(G, norm) -> list:
     holders = []
     for u, _, data in G.in_edges(norm, data=True):
         relation = data.get("relation")
-        if relation == RX.NormSubscription:
+        if relation == R.NormSubscription:
             holders.append((u, data.get("strength", MIDDLE)))
-        elif relation == RX.subscribesTo:
+        elif relation == R.subscribesTo:
             holders.append((u, MIDDLE))
-        elif relation == RX.governedBy:
+        elif relation == R.governedBy:
             holders.append((u, 1.0))
     return holders
 
@@ -575,9 +589,9 @@ def _spread(G, stated: dict, weights: Weights) -> dict:
     influence = defaultdict(list)  # target -> [(source, weight, tie)]
     for u, v, data in G.edges(data=True):
         relation = data.get("relation")
-        if relation in (RX.influences, RX.advises):
+        if relation in (R.influences, R.advises):
             influence[v].append((u, MIDDLE, None))
-        elif relation == RX.InfluenceTie:
+        elif relation == R.InfluenceTie:
             influence[v].append((u, data.get("strength", MIDDLE), data.get("tie")))
     if not influence:
         return {a: (s[0], s[1], (a, s[2]), "stated") for a, s in stated.items()}
@@ -614,23 +628,23 @@ def _levers(G, points, violated, stances, exposed) -> tuple:
     near = defaultdict(set)
     for point in resistant:
         for neighbour in set(G.predecessors(point.node)) | set(G.successors(point.node)):
-            if neighbour in G and is_a(G, neighbour, RX.Actor) and (_is_hybrid(G, neighbour) or (stances.get(neighbour, (0,))[0] > 0.3)):
+            if neighbour in G and is_a(G, neighbour, R.Actor) and (_is_hybrid(G, neighbour) or (stances.get(neighbour, (0,))[0] > 0.3)):
                 near[neighbour].add(point.node)
     for broker, reached in sorted(near.items(), key=lambda kv: (-len(kv[1]), _label(G, kv[0]))):
         names = ", ".join(_label(G, n) for n in sorted(reached, key=str))
         role = "a hybrid or opinion leader" if _is_hybrid(G, broker) else "a supporter"
         levers.append(Lever("broker", f"Ask “{_label(G, broker)}” ({role}) to broker with {names}", (broker, *sorted(reached, key=str)), float(len(reached))))
-    units = [p for p in points if is_a(G, p.node, URIRef(ORG + "Organization")) and not is_a(G, p.node, RX.ExternalBody)]
+    units = [p for p in points if is_a(G, p.node, URIRef(ORG + "Organization")) and not is_a(G, p.node, R.ExternalBody)]
     supportive = [p for p in units if p.score < 0] or sorted(units, key=lambda p: p.score)[:1]
     for point in [p for p in units if p.node in resistant_nodes]:
-        peers = {v for _, v, d in G.out_edges(point.node, data=True) if d.get("relation") == RX.lateralSupport}
-        peers |= {u for u, _, d in G.in_edges(point.node, data=True) if d.get("relation") == RX.lateralSupport}
+        peers = {v for _, v, d in G.out_edges(point.node, data=True) if d.get("relation") == R.lateralSupport}
+        peers |= {u for u, _, d in G.in_edges(point.node, data=True) if d.get("relation") == R.lateralSupport}
         for other in supportive:
             if other.node != point.node and other.node not in peers:
                 levers.append(Lever("lateral tie", f"Build lateral support between “{point.label}” and “{other.label}”",
                                     (point.node, other.node), point.score - other.score))
     for norm in sorted(violated, key=lambda n: -sum(p.score for p in points if p.node == n)):
-        bodies = [b for rel in (RX.issuedBy, RX.backedBy) for b, _ in _out(G, norm, rel)]
+        bodies = [b for rel in (R.issuedBy, R.backedBy) for b, _ in _out(G, norm, rel)]
         level = _LEVEL_NAMES.get(G.nodes[norm].get("level", 2), "meso")
         with_whom = f", with {', '.join(_label(G, b) for b in bodies)}" if bodies else ""
         levers.append(Lever("renegotiate norm", f"Renegotiate “{_label(G, norm)}” at {level} level{with_whom}", (norm, *bodies),
@@ -659,7 +673,7 @@ def _logics(G, points, impacts, changers, violated) -> dict:
     routines = nx.Graph()
     for i in impacts:
         for u, v, d in G.edges(i.routine, data=True):
-            if d.get("relation") in (RX.Interdependency, RX.interdependentWith):
+            if d.get("relation") in (R.Interdependency, R.interdependentWith):
                 routines.add_edge(u, v)
     for cut in sorted(nx.articulation_points(routines), key=str) if routines.number_of_nodes() > 2 else ():
         ecological.append(f"“{_label(G, cut)}” holds impacted routines together: local adaptation there decides how far the change travels")
