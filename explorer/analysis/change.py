@@ -54,6 +54,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import networkx as nx
+import numpy as np
 from rdflib import URIRef
 
 from explorer.core.errors import ExplorerError
@@ -81,6 +82,7 @@ _UNIT_OF = URIRef(ORG + "unitOf")
 _HAS_UNIT = URIRef(ORG + "hasUnit")
 _HEAD_OF = URIRef(ORG + "headOf")
 _SUB_ORG = URIRef(ORG + "subOrganizationOf")
+_ORGANIZATION = URIRef(ORG + "Organization")
 _DIRECT = (R.disrupts, R.introduces, R.replaces, R.reallocatesTask)
 _TYPE_SHARE = {R.pooled: "propagation.pooled", R.sequential: "propagation.sequential", R.reciprocal: "propagation.reciprocal"}
 _PILLAR = {R.regulative: "restraining.pillar_regulative", R.normative: "restraining.pillar_normative",
@@ -308,16 +310,25 @@ def analyse_change(G, change=None, *, weights: Weights | None = None, top_k: int
         # perturbed weights re-scores the points from their reasons: exact for every mechanism
         # weight, and cheap enough for hundreds of runs on big maps. Propagation and stance
         # parameters shape which reasons exist; they are held at their values here.
-        tops = defaultdict(int)
         base = weights.values()
+        names = sorted({r.mechanism for p in result.points for r in p.reasons})
+        column = {name: i for i, name in enumerate(names)}
+        # points x mechanisms: each point's reasons summed per mechanism, so a run is one product.
+        by_mechanism = np.zeros((len(result.points), len(names)))
+        for row, point in enumerate(result.points):
+            for reason in point.reasons:
+                by_mechanism[row, column[reason.mechanism]] += reason.value
+        order = np.arange(len(result.points))  # ties keep the base ranking's order (label, IRI)
+        counts = np.zeros(len(result.points))
         for run in range(runs):
             varied = perturbed(weights, seed=seed * 100_003 + run).values()
-            factor = {name: (varied[name] / base[name]) if base[name] else 1.0 for name in base}
-            scored = sorted(result.points, key=lambda p: (-sum(r.value * factor[r.mechanism] for r in p.reasons), p.label, str(p.node)))
-            for point in scored[:top_k]:
-                tops[point.node] += 1
+            factor = np.array([varied[n] / base[n] if base[n] else 1.0 for n in names])
+            scores = by_mechanism @ factor
+            ranked = np.lexsort((order, -scores))
+            counts[ranked[:top_k]] += 1
             if progress is not None:
                 progress(run + 1, runs)
+        tops = {point.node: counts[row] for row, point in enumerate(result.points)}
         points = tuple(replace(p, stability=tops[p.node] / runs) for p in result.points)
         result = replace(result, points=points)
     return replace(result, seed=seed)
@@ -449,13 +460,18 @@ def _run(G, change, weights: Weights) -> ChangeAnalysis:
                                 (1 - change_data["compatibility"]) / 2 if "compatibility" in change_data else None,
                                 (1 - change_data["relativeAdvantage"]) / 2 if "relativeAdvantage" in change_data else None) if v is not None]
     ease_parts = [v for v in (change_data.get("trialability"), change_data.get("observability")) if v is not None]
+    kind_flags: dict = {}
     for node in list(exposed):
         if node not in G or node == change or node in changers:
             continue
         data = G.nodes[node]
-        actor = is_a(G, node, R.Actor)
-        unit = is_a(G, node, URIRef(ORG + "Organization"))
-        if not (actor or unit or is_a(G, node, R.Routine) or is_a(G, node, R.Norm)):
+        types = data.get("kinds", frozenset())
+        flags = kind_flags.get(types)
+        if flags is None:  # decided once per set of types: big maps share a handful
+            flags = kind_flags[types] = (is_a(G, node, R.Actor), is_a(G, node, _ORGANIZATION),
+                                         is_a(G, node, R.Routine) or is_a(G, node, R.Norm))
+        actor, unit, other = flags
+        if not (actor or unit or other):
             continue
         homes = _containers(G, node) if (actor or unit) else set()
         if actor:
@@ -643,12 +659,13 @@ def _levers(G, points, violated, stances, exposed) -> tuple:
             if other.node != point.node and other.node not in peers:
                 levers.append(Lever("lateral tie", f"Build lateral support between “{point.label}” and “{other.label}”",
                                     (point.node, other.node), point.score - other.score))
-    for norm in sorted(violated, key=lambda n: -sum(p.score for p in points if p.node == n)):
+    score_of = {p.node: p.score for p in points}
+    for norm in sorted(violated, key=lambda n: (-score_of.get(n, 0.0), str(n))):
         bodies = [b for rel in (R.issuedBy, R.backedBy) for b, _ in _out(G, norm, rel)]
         level = _LEVEL_NAMES.get(G.nodes[norm].get("level", 2), "meso")
         with_whom = f", with {', '.join(_label(G, b) for b in bodies)}" if bodies else ""
         levers.append(Lever("renegotiate norm", f"Renegotiate “{_label(G, norm)}” at {level} level{with_whom}", (norm, *bodies),
-                            sum(p.score for p in points if p.node == norm)))
+                            score_of.get(norm, 0.0)))
     return tuple(levers)
 
 
