@@ -30,7 +30,7 @@ import queue as queue_module
 import tempfile
 import weakref
 
-from PySide6.QtCore import QAbstractTableModel, QEventLoop, QModelIndex, QObject, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.namespaces import RX
+from explorer.ui.workers import wait_for
 
 RESTRAINING_COLOUR = "#d6604d"
 DRIVING_COLOUR = "#4393c3"
@@ -212,17 +213,7 @@ class AnalysisRun(QObject):
 
     def wait(self, timeout_ms: int = 600_000) -> bool:
         """Spin the event loop until the run has ended (tests and scripted use); False on timeout."""
-        if self.done:
-            return True
-        loop = QEventLoop()
-        self.ended.connect(loop.quit)
-        timer = QTimer(singleShot=True, interval=timeout_ms)
-        timer.timeout.connect(loop.quit)
-        timer.start()
-        if not self.done:
-            loop.exec()
-        timer.stop()
-        return self.done
+        return wait_for(self, timeout_ms)
 
 
 # ----------------------------------------------------------------------------- the ranked table

@@ -120,16 +120,22 @@ class Task(QObject):
 
     def wait(self, timeout_ms: int = 600_000) -> bool:
         """Spin the event loop until the task has ended (for tests and scripted use); False on timeout."""
-        if self.done:
-            return True
-        loop = QEventLoop()
-        self.ended.connect(loop.quit)
-        timer = QTimer(singleShot=True, interval=timeout_ms)
-        timer.timeout.connect(loop.quit)
-        timer.start()
-        if not self.done:
-            loop.exec()
-        return self.done
+        return wait_for(self, timeout_ms)
+
+
+def wait_for(job, timeout_ms: int) -> bool:
+    """Spin the event loop until ``job`` (anything with ``done`` and an ``ended`` signal) ends; False on timeout."""
+    if job.done:
+        return True
+    loop = QEventLoop()
+    job.ended.connect(loop.quit)
+    timer = QTimer(singleShot=True, interval=timeout_ms)
+    timer.timeout.connect(loop.quit)
+    timer.start()
+    if not job.done:
+        loop.exec()
+    timer.stop()
+    return job.done
 
 
 def run_task(label: str, work, *, parent=None, dialog_parent=None, cancellable: bool = True, delay_ms: int = 400,
