@@ -54,7 +54,7 @@ FAR_TIE_LIMIT = 15_000
 #: Up to this many nodes, items are made at once; above, a few hundred per turn of the event loop.
 SYNC_BUILD_LIMIT = 2_000
 #: Zoom below which labels and badges hide.
-LABEL_ZOOM = 0.45
+LABEL_ZOOM = 0.4
 #: Zoom below which arrowheads hide.
 ARROW_ZOOM = 0.3
 #: Zoom from which ties show their type along the line.
