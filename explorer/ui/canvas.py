@@ -465,6 +465,7 @@ class MapCanvas(QGraphicsView):
         self._band_x = (0.0, 0.0)
         self._pending: list = []
         self._heat_items: list = []
+        self._heat_scores: dict | None = None
         self._impact_paths = QGraphicsPathItem()
         self._impact_paths.setZValue(-7)
         self._scene.addItem(self._impact_paths)
@@ -671,6 +672,8 @@ class MapCanvas(QGraphicsView):
             self._rebuild_edges()
         if geometry:
             self._update_scene_rect()
+            if self._heat_scores:  # halos follow the nodes they colour
+                self.set_heat({k: v for k, v in self._heat_scores.items() if k in self.projection.nodes})
 
     # -------------------------------------------------------------- geometry
     def _draw_bands(self) -> None:
@@ -1012,6 +1015,7 @@ class MapCanvas(QGraphicsView):
         for item in self._heat_items:
             self._scene.removeItem(item)
         self._heat_items = []
+        self._heat_scores = dict(scores) if scores else None
         if not scores:
             for item in self.node_items.values():
                 item.setOpacity(1.0)

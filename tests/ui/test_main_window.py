@@ -586,3 +586,14 @@ def test_the_analysis_panel_analyses_the_open_maps_change(qtbot, window):
     assert result.change_label.startswith("CLABSI checklist bundle")
     assert result.points[0].score >= result.points[-1].score
     assert window.analysis_dock.isVisible()
+
+
+def test_the_heat_overlay_follows_a_moved_node(qtbot, window):
+    window.new_map()
+    iri = window.place_node(RX.Unit, label="ICU")
+    window.canvas.set_heat({iri: 1.0})
+    halo = window.canvas._heat_items[0]
+    x, y = window.canvas.positions[iri]
+    window._nodes_moved({iri: (x + 300, y)})
+    halo = window.canvas._heat_items[0]
+    assert halo.pos().x() == pytest.approx(x + 300, abs=0.2)
