@@ -15,6 +15,7 @@ Examples
     routine-explorer convert map.ttl map.jsonld
     routine-explorer validate map.ttl     # SHACL check; exit 1 on violations
     routine-explorer analyse map.ttl      # where the map's change will meet resistance, and why
+    routine-explorer interdependencies map.ttl   # brokers, single points of failure, coupling, clusters
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import Sequence
 from . import __version__
 from .core.errors import ExplorerError
 
-SUBCOMMANDS = ("info", "convert", "validate", "analyse", "app")
+SUBCOMMANDS = ("info", "convert", "validate", "analyse", "interdependencies", "app")
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_VIOLATIONS = 1  # validate: the map has violations (the same code as a failed check in most tools)
@@ -146,6 +147,19 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_interdependencies(args: argparse.Namespace) -> int:
+    """Brokers, single points of failure, coupling between units, cross-level paths, clusters, hybrid leaders."""
+    from .analysis.graph import map_graph
+    from .analysis.interdependence import summary
+    from .analysis.report import interdependencies_text
+
+    doc = _open_readonly(Path(args.map), with_ontology=True)
+    G = map_graph(doc.store)
+    labels = {node: data.get("label") for node, data in G.nodes(data=True)}
+    sys.stdout.write(interdependencies_text(summary(G, seed=args.seed), top=args.top, labels=labels))
+    return EXIT_OK
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     """Start the desktop app, optionally on a map."""
     from .ui.app import run
@@ -195,6 +209,12 @@ def build_parser() -> argparse.ArgumentParser:
     analyse.add_argument("--seed", type=int, default=0, help="seed of the sensitivity runs (default 0)")
     analyse.add_argument("--runs", type=int, default=None, help="number of sensitivity runs (default: from the weights; 0 skips)")
     analyse.set_defaults(func=cmd_analyse)
+
+    links = commands.add_parser("interdependencies", help="brokers, single points of failure, unit coupling, cross-level paths, clusters")
+    links.add_argument("map", help="the map file")
+    links.add_argument("--top", type=int, default=10, help="how many of each to list (default 10)")
+    links.add_argument("--seed", type=int, default=0, help="seed of sampled betweenness and clustering (default 0)")
+    links.set_defaults(func=cmd_interdependencies)
 
     app = commands.add_parser("app", help="start the desktop app (the default)")
     app.add_argument("map", nargs="?", help="a map to open")

@@ -107,3 +107,40 @@ def as_csv(result: ChangeAnalysis, *, top: int | None = None) -> str:
                          f"{p.confidence:.2f}", "" if p.stability is None else f"{p.stability:.2f}", "; ".join(p.missing),
                          " | ".join(f"{r.value:+.2f} {r.text}" for r in p.reasons), str(p.node)])
     return out.getvalue()
+
+
+def interdependencies_text(summary, *, top: int = 10, labels: dict | None = None) -> str:
+    """The interdependency measures of a map (:func:`explorer.analysis.interdependence.summary`) for a terminal.
+
+    ``labels`` maps nodes to their labels (paths are shown by label when given).
+    """
+    labels = labels or {}
+    b = summary.brokerage
+    lines = [f"Brokers ({'exact' if b.exact else f'betweenness sampled, k={b.k}, estimated error {b.estimated_error:.4f}'}):"]
+    ranked = sorted(b.brokers, key=lambda x: (-x.betweenness, x.label))[:top]
+    for broker in ranked:
+        constraint = "-" if broker.constraint is None else f"{broker.constraint:.2f}"
+        lines.append(f"  {broker.betweenness:.3f}  constraint {constraint:>5}  {LEVELS.get(broker.level, '?'):5}  {_one_line(broker.label, 70)}")
+    failure = summary.failure_points
+    lines += ["", f"Single points of failure among routines: {len(failure.articulation_points)} routine(s), {len(failure.bridges)} tie(s)"]
+    for cut in sorted(failure.articulation_points, key=lambda c: -c.cut_off_size)[:top]:
+        lines.append(f"  {_one_line(cut.label, 70)}: losing it cuts off {cut.cut_off_size} routine(s)")
+    lines += ["", "Coupling between units (3 x shared routines + strength x Thompson order of crossing ties):"]
+    for pair in sorted(summary.coupling, key=lambda c: -c.score)[:top]:
+        types = ", ".join(f"{k} {v}" for k, v in sorted(pair.by_type.items()) if v)
+        lines.append(f"  {pair.score:6.2f}  {_one_line(' & '.join(pair.labels), 80)}  ({len(pair.shared_routines)} shared; {types or 'no crossing ties'})")
+    cross = summary.cross_level
+    lines += ["", f"Cross-level paths from macro forces, bodies and norms: {len(cross.paths)} reached, {cross.unreached} not reached"]
+    for path in sorted(cross.paths, key=lambda p: (p.hops, str(p.target)))[:top]:
+        names = (labels.get(n) or str(n).rsplit("/", 1)[-1] for n in path.path)
+        lines.append(f"  {path.hops} hop{'s' if path.hops != 1 else ''}: {_one_line(' → '.join(names), 140)}")
+    clusters = summary.clusters
+    lines += ["", f"Clusters ({clusters.method}, modularity {clusters.modularity:.2f}): {len(clusters.communities)}; "
+                  f"{len(clusters.spanners)} node(s) link them"]
+    for spanner in sorted(clusters.spanners, key=lambda s: -s.participation)[:top]:
+        lines.append(f"  {spanner.participation:.2f}  {_one_line(spanner.label, 70)} (reaches {len(spanner.reaches)} other cluster(s))")
+    lines += ["", f"Hybrid leaders: {len(summary.hybrid_leaders)}"]
+    for leader in summary.hybrid_leaders[:top]:
+        how = "typed" if leader.asserted else "clinical and managerial role kinds"
+        lines.append(f"  {_one_line(leader.label, 70)} ({how})")
+    return "\n".join(lines) + "\n"

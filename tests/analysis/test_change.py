@@ -218,3 +218,11 @@ def test_the_command_line_refuses_bad_requests_clearly(tmp_path):
     assert done.returncode == 2 and "driving.readiness" in done.stderr
     done = _cli("analyse", str(REPO / "sample_graphs" / "keystone-michigan.ttl"), "--change", "urn:x:nothing")
     assert done.returncode == 2 and "not a change proposal" in done.stderr
+
+
+def test_the_interdependencies_command_lists_each_measure():
+    done = _cli("interdependencies", str(REPO / "sample_graphs" / "keystone-michigan.ttl"), "--top", "3")
+    assert done.returncode == 0, done.stderr
+    for heading in ("Brokers", "Single points of failure", "Coupling between units", "Cross-level paths", "Clusters", "Hybrid leaders"):
+        assert heading in done.stdout
+    assert "Central-line maintenance and dressing: losing it cuts off" in done.stdout
