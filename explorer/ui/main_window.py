@@ -747,11 +747,15 @@ class MainWindow(QMainWindow):
         self.canvas.set_map(self.projection, self.schema, self._positions_for(self.projection.nodes))
         self.palette_view.set_schema(self.schema)
         self.inspector.set_context(self.document, self.schema, self.projection)
-        self.outline.set_map(self.projection, self.schema)
         self.history.set_document(self.document)
         self.analysis.set_context(self.document, self.schema, self.projection, self.canvas)
-        self.minimap.set_map(self.projection, self.schema)
-        self.legend.update_from(self.projection, self.schema)
+        # The panels that read every node follow one per turn of the event loop, so a
+        # 100k-node map never holds the window for all of them at once.
+        projection = self.projection
+        for step in (lambda: self.outline.set_map(projection, self.schema),
+                     lambda: self.minimap.set_map(projection, self.schema),
+                     lambda: (self.legend.update_from(projection, self.schema), self._place_overlays())):
+            QTimer.singleShot(0, lambda step=step: step() if self.projection is projection else None)
         # Fit once the page switch has given the canvas its final size (see eventFilter).
         self._fit_pending = True
         QTimer.singleShot(0, self._fit_if_pending)
