@@ -680,7 +680,7 @@ def _logics(G, points, impacts, changers, violated) -> dict:
     mechanistic = [f"Barrier: {m.split('.', 1)[1].replace('_', ' ')} (total {by_mechanism[m]:.2f})" for m in barriers[:5]]
     mechanistic += [f"Facilitator: {m.split('.', 1)[1].replace('_', ' ')} (total {-by_mechanism[m]:.2f})" for m in facilitators[:5]]
     for component in changers[1:]:
-        touched = [i for i in impacts if i.direct and any(G.has_edge(component, i.routine, k) for k in G.get_edge_data(component, i.routine) or {})]
+        touched = [i for i in impacts if i.direct and G.has_edge(component, i.routine)]
         embedded = [i for i in touched if G.nodes[i.routine].get("embeddedness", 0) >= 0.7]
         if embedded:
             mechanistic.append(f"Fidelity risk: component “{_label(G, component)}” disrupts deeply embedded "
