@@ -174,6 +174,9 @@ def test_the_english_context_is_more_resistant_than_michigan_for_the_same_interv
     lateral = {name: -sum(r.value for p in result.points for r in p.reasons if r.mechanism == "driving.lateral_support")
                for name, result in (("england", england), ("michigan", michigan))}
     assert lateral["michigan"] > lateral["england"]  # sparse peer ties in England
+    assert any(item.startswith("Fidelity risk") for item in england.logics["mechanistic"])
+    assert any("sequential" in item for item in england.logics["ecological"])
+    assert any("pillar" in item for item in england.logics["social"])
 
 
 def test_every_sample_with_a_change_can_be_analysed():
