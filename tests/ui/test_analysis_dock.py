@@ -160,7 +160,7 @@ def test_map_text_is_plain(qtbot, dock, matching):
     assert "<img" not in dock.reasons.toHtml().replace("&lt;img", "")
 
 
-def test_screenshot(qtbot, dock, matching):
+def test_screenshot(qtbot, dock, matching, tmp_path):
     schema, projection, canvas = context(qtbot, matching)
     dock.set_context(matching, schema, projection, canvas)
     dock.show()
@@ -169,6 +169,6 @@ def test_screenshot(qtbot, dock, matching):
     assert task.wait(60_000) and task.error is None
     dock.table.selectRow(0)
     QApplication.processEvents()
-    path = os.environ.get("ANALYSIS_DOCK_SCREENSHOT", "/tmp/analysis-dock.png")
+    path = os.environ.get("ANALYSIS_DOCK_SCREENSHOT") or str(tmp_path / "analysis-dock.png")
     assert dock.grab().save(path)
     assert isinstance(dock.model, PointsModel)
