@@ -32,19 +32,14 @@ label people.
 
 Examples
 --------
->>> import os, tempfile
->>> os.environ["ROUTINE_EXPLORER_DATA_DIR"] = tempfile.mkdtemp()
->>> from explorer.core.document import MapDocument
->>> from explorer.analysis.graph import map_graph
->>> doc = MapDocument.new()
->>> _ = doc.store.load(b'''@prefix rx: <https://w3id.org/routine-explorer/ns#> .
+>>> from explorer.analysis.graph import map_graph_from_text
+>>> G = map_graph_from_text('''@prefix rx: <https://w3id.org/routine-explorer/ns#> .
 ... <urn:x:c> a rx:ChangeProposal ; rx:disrupts <urn:x:r> .
 ... <urn:x:r> a rx:Routine ; rx:embeddedness 0.9 .
-... <urn:x:p> a rx:Role ; rx:performs <urn:x:r> ; rx:changeFatigue 0.8 .''', format="turtle")
->>> result = analyse_change(map_graph(doc.store), URIRef("urn:x:c"), sensitivity_runs=0)
+... <urn:x:p> a rx:Role ; rx:performs <urn:x:r> ; rx:changeFatigue 0.8 .''')
+>>> result = analyse_change(G, URIRef("urn:x:c"), sensitivity_runs=0)
 >>> [(p.label, round(p.score, 2)) for p in result.points]
 [('p', 0.79), ('r', 0.47)]
->>> doc.close()
 """
 
 from __future__ import annotations

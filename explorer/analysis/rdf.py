@@ -6,18 +6,15 @@ the weights, analysed one change, recorded every parameter, and has its ranked
 
 Examples
 --------
->>> import os, tempfile
->>> os.environ["ROUTINE_EXPLORER_DATA_DIR"] = tempfile.mkdtemp()
->>> from explorer.core.document import MapDocument
->>> from explorer.analysis.run import analyse_document
->>> doc = MapDocument.new()
->>> _ = doc.store.load(b'''@prefix rx: <https://w3id.org/routine-explorer/ns#> .
+>>> from explorer.analysis.change import analyse_change
+>>> from explorer.analysis.graph import map_graph_from_text
+>>> G = map_graph_from_text('''@prefix rx: <https://w3id.org/routine-explorer/ns#> .
 ... <urn:x:c> a rx:ChangeProposal ; rx:disrupts <urn:x:r> .
-... <urn:x:r> a rx:Routine ; rx:embeddedness 0.9 .''', format="turtle")
->>> graph = analysis_graph(analyse_document(doc, sensitivity_runs=0))
+... <urn:x:r> a rx:Routine ; rx:embeddedness 0.9 .''')
+>>> result = analyse_change(G, sensitivity_runs=0)
+>>> graph = analysis_graph(result)
 >>> len(list(graph.subjects(RDF.type, RX.ResistancePoint)))
 1
->>> doc.close()
 """
 
 from __future__ import annotations

@@ -41,11 +41,6 @@ def serialise_map(doc) -> bytes:
     return doc.store.dump(format_by_name("ntriples"), graphs=[DEFAULT_GRAPH])
 
 
-def analyse_document(doc, change=None, *, weights_path: str | Path | None = None, **options) -> ChangeAnalysis:
-    """Analyse ``change`` on an open :class:`~explorer.core.document.MapDocument` in this process."""
-    return analyse_change(map_graph(doc.store), change, weights=load_weights(weights_path), **options)
-
-
 def analyse_serialised(data: bytes, change=None, *, weights_path: str | Path | None = None, progress=None, **options) -> ChangeAnalysis:
     """Analyse a map given as N-Triples ``data`` (the ontology is loaded alongside, as in a document)."""
     store = EmbeddedStore()

@@ -356,15 +356,6 @@ class OverviewItem(QGraphicsItem):
             painter.drawPath(path)
 
 
-def _border_point(cx, cy, dx, dy, w=NODE_W, h=NODE_H):
-    """Where a ray from a node centre along (dx, dy) leaves the node's box."""
-    ax, ay = abs(dx), abs(dy)
-    if ax < 1e-9 and ay < 1e-9:
-        return cx, cy
-    t = min((w / 2) / ax if ax > 1e-9 else math.inf, (h / 2) / ay if ay > 1e-9 else math.inf)
-    return cx + dx * t, cy + dy * t
-
-
 class MapCanvas(QGraphicsView):
     """The canvas view and its scene. It draws; the main window turns its signals into commands.
 
@@ -761,11 +752,6 @@ class MapCanvas(QGraphicsView):
         """What a tie's line says when zoomed in: the relation, or the qualified tie's class."""
         kind = self.schema.kind(tie.relation) if tie.tie is not None else None
         return (kind.label if kind is not None else tie.label)[:40]
-
-    def _shown(self, iri) -> bool:
-        if self.visible_nodes is not None and iri not in self.visible_nodes:
-            return False
-        return not self.overview_only or iri in self.node_items or self.visible_nodes is None
 
     def _rebuild_edges(self) -> None:
         """Rebuild the batched tie layer from the current node positions."""
@@ -1224,17 +1210,16 @@ class MapCanvas(QGraphicsView):
         self._handle_node = node
 
     def _draw_live(self) -> None:
-        path = QPainterPath()
+        ends = []
         for key in self._live_keys:
             tie = self.projection.ties.get(key)
-            if tie is None:
-                continue
-            a, b = self._node_pos(tie.source), self._node_pos(tie.target)
-            if a is None or b is None:
-                continue
-            dx, dy = b[0] - a[0], b[1] - a[1]
-            path.moveTo(*_border_point(a[0], a[1], dx, dy))
-            path.lineTo(*_border_point(b[0], b[1], -dx, -dy))
+            a, b = (self._node_pos(tie.source), self._node_pos(tie.target)) if tie is not None else (None, None)
+            if a is not None and b is not None:
+                ends.append((a[0], a[1], b[0], b[1]))
+        path = QPainterPath()
+        for x1, y1, x2, y2 in _clip_to_boxes(np.array(ends, dtype=float).reshape(-1, 4)).tolist():
+            path.moveTo(x1, y1)
+            path.lineTo(x2, y2)
         self._live.setPen(QPen(QColor("#8d96a3"), 1.6))
         self._live.setPath(path)
 
