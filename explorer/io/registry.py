@@ -1,0 +1,110 @@
+"""The registry of export, import and report formats, keyed by ``(name, kind)``.
+
+An entry names the function that does the work as ``"module:function"``; the
+module is imported only when the format is used. Functions follow one naming
+rule: ``write_*`` for exports, ``read_*`` for imports and ``generate_*`` for
+reports. Formats drawn by the canvas (PNG, SVG, PDF images) live in
+:mod:`explorer.ui` and say so with ``needs_qt``; the registry only names them,
+so this layer never imports Qt.
+
+Examples
+--------
+>>> [f.name for f in formats("export") if f.name in ("graphml", "gexf")]
+['graphml', 'gexf']
+>>> for_path("roster.xlsx", "import").name
+'xlsx'
+>>> get("nope", "export")
+Traceback (most recent call last):
+...
+explorer.core.errors.ExplorerError: No export format called 'nope'. Known: ...
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..core.errors import ExplorerError
+
+KINDS = ("export", "import", "report")
+
+
+@dataclass(frozen=True)
+class Format:
+    """One way in or out of a map.
+
+    Attributes
+    ----------
+    name : str
+        Short name used on the command line (``--format``) and as the key.
+    kind : str
+        ``"export"``, ``"import"`` or ``"report"``.
+    label : str
+        What a file dialog shows.
+    extensions : tuple of str
+        File name endings without the dot, the first being the default.
+    target : str
+        ``"module:function"`` doing the work, imported lazily.
+    needs_qt : bool
+        True when the function draws with Qt (it then needs a ``QGuiApplication``).
+    """
+
+    name: str
+    kind: str
+    label: str
+    extensions: tuple[str, ...]
+    target: str
+    needs_qt: bool = False
+
+    def load(self) -> Callable:
+        """Import and return the function behind this format."""
+        module, _, function = self.target.partition(":")
+        return getattr(importlib.import_module(module), function)
+
+    @property
+    def dialog_filter(self) -> str:
+        """A Qt file dialog filter such as ``"GraphML (*.graphml)"``."""
+        return f"{self.label} ({' '.join('*.' + e for e in self.extensions)})"
+
+
+_FORMATS: dict[tuple[str, str], Format] = {}
+
+
+def register(fmt: Format) -> Format:
+    """Add a format (a later entry with the same key replaces the earlier one)."""
+    if fmt.kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, not {fmt.kind!r}")
+    _FORMATS[(fmt.name, fmt.kind)] = fmt
+    return fmt
+
+
+def formats(kind: str | None = None) -> Iterator[Format]:
+    """Registered formats, of one kind or all, in registration order."""
+    return (f for f in _FORMATS.values() if kind is None or f.kind == kind)
+
+
+def get(name: str, kind: str) -> Format:
+    """The format called ``name``; an :class:`ExplorerError` listing the known ones otherwise."""
+    try:
+        return _FORMATS[(name.lower(), kind)]
+    except KeyError:
+        known = ", ".join(f.name for f in formats(kind))
+        raise ExplorerError(f"No {kind} format called {name!r}. Known: {known}.") from None
+
+
+def for_path(path: str | Path, kind: str) -> Format:
+    """The format a file name asks for, by its ending (``.tar.gz``-style endings work too)."""
+    name = Path(path).name.lower()
+    candidates = [(len(e), f) for f in formats(kind) for e in f.extensions if name.endswith("." + e)]
+    if not candidates:
+        known = ", ".join(sorted({"." + e for f in formats(kind) for e in f.extensions}))
+        raise ExplorerError(f"Cannot tell the {kind} format of {Path(path).name!r} from its ending. Known endings: {known}.")
+    return max(candidates, key=lambda c: c[0])[1]
+
+
+# The built-in formats. Helpers add theirs below; keep one line per format.
+register(Format("graphml", "export", "GraphML", ("graphml",), "explorer.io.graph_formats:write_graphml"))
+register(Format("gexf", "export", "GEXF", ("gexf",), "explorer.io.graph_formats:write_gexf"))
+register(Format("xlsx", "import", "Excel workbook", ("xlsx", "xlsm"), "explorer.io.tables:read_xlsx"))
