@@ -346,12 +346,24 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
+        #: Actions that need an open map; feature modules append theirs (see _install_features).
+        self.map_actions: list[QAction] = []
+        self._install_features()
         self._connect()
         self._restore_settings()
         self._show_start()
         self._refresh_timer = QTimer(self, singleShot=True, interval=120, timeout=self._refresh_views)
 
     # ------------------------------------------------------------------ building
+    def _install_features(self) -> None:
+        """Let feature modules add their panels, menus and actions, one line each.
+
+        Each ``install(window)`` uses ``self.menus`` (file, export anchor, edit, view, panels,
+        analysis, help), :meth:`_dock` and ``self.map_actions``, and follows the map through
+        ``mapOpened``/``mapClosed``. It runs before the saved window state is restored,
+        which needs every dock to exist.
+        """
+
     def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{name}")
@@ -443,7 +455,8 @@ class MainWindow(QMainWindow):
             action.setStatusTip(description)
         file_menu.addSeparator()
         file_menu.addActions([self.act_save, self.act_save_as, self.act_revert])
-        file_menu.addSeparator()
+        # Import, export and report entries are inserted before this separator.
+        export_anchor = file_menu.addSeparator()
         file_menu.addActions([self.act_close, self.act_quit])
         edit = bar.addMenu("&Edit")
         edit.addActions([self.act_undo, self.act_redo])
@@ -481,6 +494,8 @@ class MainWindow(QMainWindow):
         help_menu.addActions([self.act_shortcuts, self.act_reference])
         help_menu.addSeparator()
         help_menu.addAction(self.act_about)
+        self.menus = {"file": file_menu, "export_anchor": export_anchor, "edit": edit, "view": view, "panels": panels,
+                      "analysis": analysis, "help": help_menu}
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Main", self)
@@ -634,7 +649,8 @@ class MainWindow(QMainWindow):
         has_map = self.document is not None
         for action in (self.act_save, self.act_save_as, self.act_close, self.act_select_all, self.act_find, self.act_find_next,
                        self.act_find_previous, self.act_zoom_in, self.act_zoom_out, self.act_fit, self.act_actual, self.act_focus,
-                       self.act_filter, self.act_show_all, self.act_paste, self.act_analyse, *self.layout_actions.values()):
+                       self.act_filter, self.act_show_all, self.act_paste, self.act_analyse, *self.layout_actions.values(),
+                       *self.map_actions):
             action.setEnabled(has_map)
         self.act_revert.setEnabled(has_map and self.document.path is not None and self.document.dirty)
         selected = self.canvas.selected_keys() if has_map else []
