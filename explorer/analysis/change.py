@@ -201,20 +201,22 @@ def _index(G, *, rebuild: bool = False):
     cached = G.graph.get("_by_relation")
     if cached is None or rebuild:
         out, into = defaultdict(list), defaultdict(list)
-        for u, v, data in G.edges(data=True):
-            relation = data.get("relation")
-            out[(u, relation)].append((v, data))
-            into[(v, relation)].append((u, data))
+        for u, neighbours in G._adj.items():
+            for v, keyed in neighbours.items():
+                for data in keyed.values():
+                    relation = data.get("relation")
+                    out[(u, relation)].append((v, data))
+                    into[(v, relation)].append((u, data))
         cached = G.graph["_by_relation"] = (out, into)
     return cached
 
 
 def _out(G, node, relation):
-    return _index(G)[0].get((node, relation), ())
+    return G.graph["_by_relation"][0].get((node, relation), ())
 
 
 def _in(G, node, relation):
-    return _index(G)[1].get((node, relation), ())
+    return G.graph["_by_relation"][1].get((node, relation), ())
 
 
 def _label(G, node) -> str:

@@ -315,9 +315,19 @@ def is_a(G, node, cls) -> bool:
     """
     data = G.nodes[node]
     ancestors = G.graph.get("ancestors", {})
-    if cls == data.get("kind") or cls in ancestors.get(data.get("kind"), ()):
-        return True
-    return any(cls == t or cls in ancestors.get(t, ()) for t in data.get("kinds", ()))
+    # Decided once per (kind, types, class): the analysis asks this of every node in scope,
+    # and comparing rdflib terms goes through Python.
+    cache = G.graph.get("_is_a")
+    if cache is None or cache[0] is not ancestors:
+        cache = G.graph["_is_a"] = (ancestors, {})
+    memo = cache[1]
+    kind, kinds = data.get("kind"), data.get("kinds", frozenset())
+    key = (kind, kinds, cls)
+    hit = memo.get(key)
+    if hit is None:
+        hit = memo[key] = (cls == kind or cls in ancestors.get(kind, ())
+                           or any(cls == t or cls in ancestors.get(t, ()) for t in kinds))
+    return hit
 
 
 def nodes_of(G, cls) -> list:

@@ -55,10 +55,16 @@ def analyse_in_process(outbox, path: str, change, options: dict) -> None:
 
     The target of the app's analysis process: it imports no Qt, so the process starts
     quickly. Messages: ``("progress", done, total)`` (at most every 50 ms), then one of
-    ``("result", pickled ChangeAnalysis)`` or ``("error", message, expected)``
+    ``("result", pickled ChangeAnalysis, RunGraph)`` or ``("error", message, expected)``
     where ``expected`` is True for an :class:`AnalysisError` (a problem of the
-    map or the request, not of the program).
+    map or the request, not of the program). The :class:`~explorer.analysis.rdf.RunGraph`
+    (the run as RDF, with the reasons of the top 200 points) is built here, so the
+    app only loads it; ``options["map_path"]``, when given, names the map it used.
     """
+    from .rdf import run_graph
+
+    options = dict(options)
+    map_path = options.pop("map_path", None)
     last = [0.0]
 
     def progress(done: int, total: int) -> None:
@@ -72,8 +78,34 @@ def analyse_in_process(outbox, path: str, change, options: dict) -> None:
             data = handle.read()
         result = analyse_serialised(data, change, progress=progress, **options)
         payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        graph = run_graph(result, map_path=map_path, reasons_for=200)
     except AnalysisError as error:
         outbox.put(("error", str(error), True))
+    except BaseException as error:  # noqa: BLE001 - every failure must reach the window
+        outbox.put(("error", f"{type(error).__name__}: {error}\n\n{traceback.format_exc()}", False))
+    else:
+        outbox.put(("result", payload, graph))
+    outbox.close()
+    outbox.join_thread()
+
+
+def interdependencies_in_process(outbox, path: str, change, options: dict) -> None:
+    """Run in a separate process: every interdependency measure of the map (``change`` is unused).
+
+    Messages as :func:`analyse_in_process`: ``("result", pickled InterdependenceSummary)``
+    or ``("error", message, expected)``.
+    """
+    from .interdependence import summary
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        store = EmbeddedStore()
+        store.load(data, format=format_by_name("ntriples"))
+        for file in ontology_files():
+            store.load(file, graph=ONTOLOGY_GRAPH)
+        result = summary(map_graph(store), **options)
+        payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException as error:  # noqa: BLE001 - every failure must reach the window
         outbox.put(("error", f"{type(error).__name__}: {error}\n\n{traceback.format_exc()}", False))
     else:

@@ -56,6 +56,20 @@ from .terms import DEFAULT_GRAPH
 #: The named graph holding the read-only ontology and SKOS schemes.
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/routine-explorer/graph/ontology")
 
+#: Named graphs under this IRI hold derived results (analysis runs): they can always be
+#: regenerated, so they are kept outside the undo history and left out of one-graph formats.
+DERIVED_GRAPHS = "https://w3id.org/routine-explorer/graph/analysis/"
+
+
+def is_derived(graph) -> bool:
+    """Whether ``graph`` names a derived graph (see :data:`DERIVED_GRAPHS`).
+
+    >>> is_derived(URIRef(DERIVED_GRAPHS + "1234")), is_derived(ONTOLOGY_GRAPH)
+    (True, False)
+    """
+    return str(graph).startswith(DERIVED_GRAPHS)
+
+
 #: Prefixes offered to every map; a saved file binds only those it uses.
 STANDARD_PREFIXES: dict[str, str] = {
     "rx": "https://w3id.org/routine-explorer/ns#",
@@ -400,13 +414,69 @@ class MapDocument:
     def saved_graphs(self, fmt: RdfFormat) -> list:
         """The graphs a save in ``fmt`` writes; refuses a format that would drop named graphs."""
         extra = [g for g in self.store.graph_names() if g != ONTOLOGY_GRAPH]
-        if extra and not fmt.holds_datasets:
-            names = ", ".join(f"<{g}>" for g in extra[:3]) + (" …" if len(extra) > 3 else "")
+        if fmt.holds_datasets:
+            return [DEFAULT_GRAPH, *extra]
+        # Derived graphs can be regenerated, so a one-graph format leaves them out; other
+        # named graphs came with the data and must not vanish silently.
+        kept = [g for g in extra if not is_derived(g)]
+        if kept:
+            names = ", ".join(f"<{g}>" for g in kept[:3]) + (" …" if len(kept) > 3 else "")
             raise SaveError(
-                f"This map has {len(extra)} named graph(s) besides the map ({names}); {fmt.label} holds one graph. "
+                f"This map has {len(kept)} named graph(s) besides the map ({names}); {fmt.label} holds one graph. "
                 "Save as TriG or N-Quads to keep them."
             )
-        return [DEFAULT_GRAPH, *extra]
+        return [DEFAULT_GRAPH]
+
+    # ------------------------------------------------------------ derived graphs
+    def derived_graphs(self) -> list:
+        """The names of the derived graphs (analysis runs) in the dataset."""
+        return [g for g in self.store.graph_names() if is_derived(g)]
+
+    def put_derived_graph(self, name, triples: Iterable = (), *, data: bytes | None = None, replacing: Iterable = ()) -> None:
+        """Add a derived graph ``name`` holding ``triples`` (or N-Triples ``data``), dropping the graphs in ``replacing``.
+
+        Derived graphs are results, not edits: they bypass the undo history and
+        the dirty state, are saved only in formats that hold datasets (TriG,
+        N-Quads), and SPARQL sees them like any named graph.
+
+        Examples
+        --------
+        >>> from rdflib import Literal, RDFS
+        >>> doc = MapDocument.new(with_ontology=False)
+        >>> run = URIRef(DERIVED_GRAPHS + "run-1")
+        >>> doc.put_derived_graph(run, [(URIRef("urn:x:a"), RDFS.label, Literal("a"))])
+        >>> doc.derived_graphs() == [run], doc.dirty, doc.stack.can_undo()
+        (True, False, False)
+        >>> doc.drop_derived_graphs([run]); doc.derived_graphs()
+        []
+        >>> doc.close()
+        """
+        self.events.publish(self.write_derived_graph(name, triples, data=data, replacing=replacing))
+
+    def write_derived_graph(self, name, triples: Iterable = (), *, data: bytes | None = None, replacing: Iterable = ()) -> ev.DerivedGraphsChanged:
+        """The store half of :meth:`put_derived_graph`: safe in a worker thread (Oxigraph loads
+        without holding the GIL); publish the returned event on the document's own thread."""
+        self._check_open()
+        name = URIRef(str(name))
+        if not is_derived(name):
+            raise CommandError(f"A derived graph must be named under {DERIVED_GRAPHS}, not <{name}>.")
+        dropped = [g for g in replacing if is_derived(g) and g != name]
+        for graph in (*dropped, name):
+            self.store.clear(graph)
+        if data is not None:
+            self.store.load(data, format=format_by_name("ntriples"), graph=name)
+        self.store.apply(added=[(s, p, o, name) for s, p, o in triples])
+        return ev.DerivedGraphsChanged(added=(name,), removed=tuple(dropped))
+
+    def drop_derived_graphs(self, names: Iterable) -> None:
+        """Remove derived graphs from the dataset (names that are not derived graphs are refused)."""
+        self._check_open()
+        names = [URIRef(str(n)) for n in names]
+        for name in names:
+            if not is_derived(name):
+                raise CommandError(f"<{name}> is not a derived graph; only analysis results can be dropped this way.")
+            self.store.clear(name)
+        self.events.publish(ev.DerivedGraphsChanged(added=(), removed=tuple(names)))
 
     def serialize(self, fmt: RdfFormat | str) -> bytes:
         """The map (without the ontology graph) as bytes in ``fmt``."""

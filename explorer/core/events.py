@@ -54,6 +54,14 @@ class StackChanged:
     redo_text: str | None
 
 
+@dataclass(frozen=True)
+class DerivedGraphsChanged:
+    """Derived graphs (analysis runs) were added or dropped; they are not edits and not undoable."""
+
+    added: tuple
+    removed: tuple
+
+
 class EventBus:
     """Delivers each published event to the callbacks subscribed to its type."""
 

@@ -285,7 +285,11 @@ class EmbeddedStore(Store):
             self._stored.clear()
         else:
             name = to_ox_graph(graph)
-            self._ox.clear_graph(name)
+            if isinstance(name, ox.DefaultGraph):
+                self._ox.clear_graph(name)
+            else:
+                # Gone from graph_names() too: an emptied named graph would linger there otherwise.
+                self._ox.remove_graph(name)
             for canonical in [c for c in self._written if c.graph_name == name]:
                 del self._stored[self._written.pop(canonical)]
 

@@ -54,7 +54,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.namespaces import RX
-from explorer.ui.workers import wait_for
+from explorer.ui.workers import run_task, wait_for
 
 RESTRAINING_COLOUR = "#d6604d"
 DRIVING_COLOUR = "#4393c3"
@@ -92,11 +92,11 @@ def _local_name(iri) -> str:
 
 
 # ----------------------------------------------------------------------------- the worker process
-def _target():
+def _target(name: str = "analyse_in_process"):
     # Imported when a run starts: the analysis pulls in networkx, which app start-up does not need.
-    from explorer.analysis.run import analyse_in_process
+    from explorer.analysis import run
 
-    return analyse_in_process
+    return getattr(run, name)
 
 
 class AnalysisRun(QObject):
@@ -109,7 +109,7 @@ class AnalysisRun(QObject):
     progressed = Signal(int, int)
     ended = Signal()
 
-    def __init__(self, data: bytes, change, options: dict, parent=None) -> None:
+    def __init__(self, data: bytes, change, options: dict, parent=None, *, target: str = "analyse_in_process") -> None:
         super().__init__(parent)
         self.change = change
         self.options = dict(options)
@@ -118,6 +118,8 @@ class AnalysisRun(QObject):
         self.error: str | None = None
         self.expected_error = False
         self.cancelled = False
+        #: The run as RDF (explorer.analysis.rdf.RunGraph), sent with the result.
+        self.run_graph = None
         # The map goes through a private temporary file, not the process arguments: writing a big
         # pickle into the child's pipe would block the UI thread while the child imports its modules.
         fd, self._path = tempfile.mkstemp(prefix="routine-explorer-analysis-", suffix=".nt")
@@ -126,7 +128,7 @@ class AnalysisRun(QObject):
         context = multiprocessing.get_context("spawn")
         self._queue = context.Queue()
         self.process = context.Process(
-            target=_target(), args=(self._queue, self._path, change, self.options),
+            target=_target(target), args=(self._queue, self._path, change, self.options),
             name="routine-explorer-analysis", daemon=True,
         )
         self._timer = QTimer(self)
@@ -169,6 +171,7 @@ class AnalysisRun(QObject):
                 self.progressed.emit(message[1], message[2])
             elif message[0] == "result":
                 try:
+                    self.run_graph = message[2] if len(message) > 2 else None
                     self._end(result=pickle.loads(message[1]))
                 except Exception as error:  # noqa: BLE001
                     self._end(error=f"The analysis result could not be read: {error}")
@@ -351,6 +354,7 @@ class AnalysisDock(QWidget):
     selectRequested = Signal(object)
     message = Signal(str)
     finished = Signal(object)  # the ChangeAnalysis, or None after an error or a cancel
+    recorded = Signal(object)  # the name of the analysis run graph kept in the map
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -369,6 +373,8 @@ class AnalysisDock(QWidget):
         self.top_k = 10
         self.seed = 0
         self.weights_path = None
+        #: The worker keeping the last run in the map, while it runs.
+        self.recording = None
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -512,6 +518,12 @@ class AnalysisDock(QWidget):
         self.tabs.addTab(self.reasons, "Reasons")
         self.tabs.addTab(self.levers, "Levers")
         self.tabs.addTab(logics_page, "Three logics")
+        from explorer.ui.interdependency_view import InterdependencyView
+
+        self.interdependencies = InterdependencyView(self)
+        self.interdependencies.selectRequested.connect(self.selectRequested)
+        self.interdependencies.message.connect(self.message)
+        self.tabs.addTab(self.interdependencies, "Interdependencies")
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
@@ -539,6 +551,7 @@ class AnalysisDock(QWidget):
         self.cancel(quiet=True)
         self._clear_canvas()
         self.doc, self.schema, self.projection, self.canvas = doc, schema, projection, canvas
+        self.interdependencies.set_context(doc, projection)
         self._clear_results()
         self.status.clear()
         self.refresh_changes()
@@ -595,6 +608,8 @@ class AnalysisDock(QWidget):
             options["sensitivity_runs"] = int(runs)
         if self.weights_path is not None:
             options["weights_path"] = str(self.weights_path)
+        if self.doc.path is not None:
+            options["map_path"] = str(self.doc.path)
         try:
             data = serialise_map(self.doc)
             task = AnalysisRun(data, change, options, self)
@@ -645,7 +660,36 @@ class AnalysisDock(QWidget):
             self.finished.emit(None)
             return
         self._show_result(task.result)
+        self._record(task.run_graph)
         self.finished.emit(task.result)
+
+    def _record(self, run_graph) -> None:
+        """Keep the run in the map as an analysis run graph, so SPARQL can query it.
+
+        Oxigraph loads it in a worker thread (a 10k-node map's run is some 60k
+        triples); the document's event is published here, on the UI thread.
+        """
+        doc = self.doc
+        if doc is None or run_graph is None:
+            return
+        from explorer.analysis.rdf import record_run
+
+        def recorded(event) -> None:
+            self.recording = None
+            if self.doc is doc:
+                doc.events.publish(event)
+                self.summary.setToolTip("Kept in the map as an analysis run graph: the SPARQL console can query it, "
+                                        "e.g. GRAPH ?g { ?run a rx:AnalysisRun ; rx:hasPoint ?point }. Saved with "
+                                        "the map in TriG or N-Quads; left out of Turtle.")
+                self.recorded.emit(run_graph.name)
+
+        def failed(error) -> None:
+            self.recording = None
+            if self.doc is doc:
+                self.message.emit(f"The analysis could not be kept in the map: {error}")
+
+        self.recording = run_task("Recording the analysis", lambda progress: record_run(doc, run_graph, publish=False),
+                                  parent=self, cancellable=False, on_success=recorded, on_failure=failed)
 
     def _show_error(self, text: str, detail: str | None = None) -> None:
         self._set_status(text)

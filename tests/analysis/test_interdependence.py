@@ -135,7 +135,10 @@ def test_clusters_find_the_two_cliques_and_who_links_them():
     assert sorted(sorted(labels(G, c)) for c in found.communities) == [["a1", "a2", "a3", "a4"], ["b1", "b2", "b3", "b4"]]
     assert sorted(s.label for s in found.spanners) == ["a4", "b1"]
     assert found.modularity > 0.3
-    assert ia.clusters(G, seed=3, method="label_propagation").communities
+    leiden = ia.clusters(G, seed=3, method="leiden")
+    assert leiden.communities == found.communities and leiden.method == "leiden"
+    assert leiden.modularity == pytest.approx(found.modularity)
+    assert ia.clusters(G, seed=3, method="leiden") == leiden
     with pytest.raises(ValueError):
         ia.clusters(G, method="magic")
 

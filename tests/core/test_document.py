@@ -245,3 +245,32 @@ def test_extra_quads_are_written_into_the_file_but_not_into_the_map(tmp_path):
     assert "canvasX" in path.read_text(encoding="utf-8")
     assert not list(doc.store.quads(node, extra[0][1], None))
     doc.close()
+
+
+def test_derived_graphs_are_not_edits_and_stay_out_of_one_graph_formats(map_file, tmp_path):
+    from explorer.core.document import DERIVED_GRAPHS
+    from explorer.core.events import DerivedGraphsChanged
+
+    doc = MapDocument.open(map_file)
+    seen = []
+    doc.events.subscribe(DerivedGraphsChanged, seen.append)
+    run = URIRef(DERIVED_GRAPHS + "run-1")
+    doc.put_derived_graph(run, data=b'<urn:x:run> <http://www.w3.org/2000/01/rdf-schema#label> "run" .\n')
+    assert seen == [DerivedGraphsChanged(added=(run,), removed=())]
+    assert not doc.dirty and not doc.stack.can_undo() and doc.derived_graphs() == [run]
+    # Turtle holds one graph: the derived one is left out, not refused; TriG keeps it.
+    assert b"urn:x:run" not in doc.serialize("turtle")
+    doc.save_as(tmp_path / "kept.trig")
+    assert b"urn:x:run" in (tmp_path / "kept.trig").read_bytes()
+    # A graph that came with the data is never dropped silently.
+    doc.store.apply(added=[(URIRef("urn:x:a"), RDFS.label, Literal("a"), URIRef("urn:x:other"))])
+    with pytest.raises(SaveError, match="urn:x:other"):
+        doc.serialize("turtle")
+    with pytest.raises(ExplorerError, match="derived graph"):
+        doc.put_derived_graph(URIRef("urn:x:other"), [])
+    with pytest.raises(ExplorerError, match="not a derived graph"):
+        doc.drop_derived_graphs([URIRef("urn:x:other")])
+    second = URIRef(DERIVED_GRAPHS + "run-2")
+    doc.put_derived_graph(second, [(URIRef("urn:x:b"), RDFS.label, Literal("b"))], replacing=[run])
+    assert doc.derived_graphs() == [second] and seen[-1].removed == (run,)
+    doc.close()

@@ -70,6 +70,17 @@ def test_run_ranks_points_and_drives_the_canvas(qtbot, dock, matching, monkeypat
     assert result is not None and result.change == change
     assert not task.process.is_alive()
 
+    # The run is kept in the map as an analysis run graph that SPARQL can query, without
+    # becoming an edit; a second run of the same change replaces it.
+    qtbot.waitUntil(lambda: dock.recording is None and bool(matching.derived_graphs()), timeout=20_000)
+    (graph,) = matching.derived_graphs()
+    found = matching.store.query(
+        "PREFIX rx: <https://w3id.org/routine-explorer/ns#> SELECT ?change ?g (COUNT(?point) AS ?n) "
+        "WHERE { GRAPH ?g { ?run a rx:AnalysisRun ; rx:analysedChange ?change ; rx:hasPoint ?point } } GROUP BY ?change ?g",
+        bindings={"change": change})
+    assert [(c, g, int(n)) for c, g, n in found.rows] == [(change, graph, len(result.points))]
+    assert not matching.dirty and not matching.stack.can_undo()
+
     model = dock.table.model()
     assert model.rowCount() == len(result.points) > 3
     scores = [model.index(r, 3).data(Qt.ItemDataRole.UserRole).score for r in range(model.rowCount())]
@@ -172,3 +183,38 @@ def test_screenshot(qtbot, dock, matching, tmp_path):
     path = os.environ.get("ANALYSIS_DOCK_SCREENSHOT") or str(tmp_path / "analysis-dock.png")
     assert dock.grab().save(path)
     assert isinstance(dock.model, PointsModel)
+
+
+def test_interdependencies_tab_lists_what_the_measures_find(qtbot, dock, matching, tmp_path):
+    from explorer.analysis.graph import map_graph
+    from explorer.analysis.interdependence import summary
+
+    schema, projection, canvas = context(qtbot, matching)
+    dock.set_context(matching, schema, projection, canvas)
+    view = dock.interdependencies
+    assert view.run_button.isEnabled()
+    task = view.run()
+    assert task.wait(60_000) and task.error is None, task.error
+    expected = summary(map_graph(matching.store), seed=0, list_limit=50)
+    assert view.summary.coupling == expected.coupling
+    assert [b.node for b in view.summary.brokerage.brokers] == [b.node for b in expected.brokerage.brokers]
+    groups = [view.tree.topLevelItem(i) for i in range(view.tree.topLevelItemCount())]
+    assert [g.text(0).split(" ")[0] for g in groups] == ["Brokers", "Single", "Coupling", "Macro", "Clusters:", "Hybrid"]
+    assert groups[0].childCount() == min(10, len(expected.brokerage.brokers)) > 0
+    assert groups[2].childCount() == min(10, len(expected.coupling)) > 0
+    # Choosing a row selects its first node on the map.
+    row = groups[0].child(0)
+    with qtbot.waitSignal(dock.selectRequested) as signal:
+        view.tree.itemClicked.emit(row, 0)
+    assert signal.args == [expected.brokerage.brokers[0].node] and isinstance(signal.args[0], URIRef)
+    # Map text in a tooltip is escaped, not rendered.
+    view._row(groups[0], HOSTILE, ())
+    tip = groups[0].child(groups[0].childCount() - 1).toolTip(0)
+    assert "<img" not in tip and "&lt;img" in tip
+    dock.tabs.setCurrentWidget(view)
+    dock.show()
+    qtbot.waitExposed(dock)
+    assert dock.grab().save(os.environ.get("INTERDEPENDENCY_SCREENSHOT") or str(tmp_path / "interdependencies.png"))
+    # A new map clears them.
+    dock.set_context(None, None, None, None)
+    assert view.tree.topLevelItemCount() == 0 and not view.run_button.isEnabled()
