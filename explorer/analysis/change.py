@@ -200,15 +200,22 @@ def _index(G, *, rebuild: bool = False):
     (so a graph changed between analyses is read afresh) and kept on the graph meanwhile."""
     cached = G.graph.get("_by_relation")
     if cached is None or rebuild:
-        out, into = defaultdict(list), defaultdict(list)
+        out, into, every = defaultdict(list), defaultdict(list), defaultdict(list)
         for u, neighbours in G._adj.items():
             for v, keyed in neighbours.items():
                 for data in keyed.values():
                     relation = data.get("relation")
                     out[(u, relation)].append((v, data))
                     into[(v, relation)].append((u, data))
-        cached = G.graph["_by_relation"] = (out, into)
+                    every[relation].append((u, v, data))
+        cached = G.graph["_by_relation"] = (out, into, every, {})
     return cached
+
+
+def _edges(G, *relations) -> list:
+    """Every edge ``(u, v, data)`` with one of ``relations`` (from the index :func:`_index` built)."""
+    every = G.graph["_by_relation"][2]
+    return [edge for relation in relations for edge in every.get(relation, ())]
 
 
 def _out(G, node, relation):
@@ -239,7 +246,13 @@ def _is_hybrid(G, node) -> bool:
 
 
 def _containers(G, node) -> set:
-    """Units and organisations ``node`` belongs to, transitively (membership, unit of, sub-organisation)."""
+    """Units and organisations ``node`` belongs to, transitively (membership, unit of, sub-organisation).
+
+    Kept per node for the run (:func:`_index` resets it): the people of one unit share its chain.
+    """
+    memo = G.graph["_by_relation"][3]
+    if node in memo:
+        return memo[node]
     found, frontier = set(), [node]
     while frontier:
         current = frontier.pop()
@@ -252,6 +265,7 @@ def _containers(G, node) -> set:
             if parent not in found:
                 found.add(parent)
                 frontier.append(parent)
+    memo[node] = found
     return found
 
 
@@ -543,8 +557,8 @@ def _run(G, change, weights: Weights) -> ChangeAnalysis:
 
     # --- task reallocation across professions
     for source in changers:
-        for u, v, data in G.edges(data=True):
-            if data.get("relation") != R.TaskReallocation or (data.get("byChange") not in (None, source)):
+        for u, v, data in _edges(G, R.TaskReallocation):
+            if data.get("byChange") not in (None, source):
                 continue
             professions = [frozenset(p for p, _ in _out(G, n, R.ofProfession)) for n in (u, v)]
             if not all(professions):
@@ -600,12 +614,10 @@ def _norm_holders(G, norm) -> list:
 def _spread(G, stated: dict, weights: Weights) -> dict:
     """Friedkin-Johnsen: ``{actor: (attitude, confidence, evidence, 'stated'|'influence')}``."""
     influence = defaultdict(list)  # target -> [(source, weight, tie)]
-    for u, v, data in G.edges(data=True):
-        relation = data.get("relation")
-        if relation in (R.influences, R.advises):
-            influence[v].append((u, MIDDLE, None))
-        elif relation == R.InfluenceTie:
-            influence[v].append((u, data.get("strength", MIDDLE), data.get("tie")))
+    for u, v, data in _edges(G, R.influences, R.advises):
+        influence[v].append((u, MIDDLE, None))
+    for u, v, data in _edges(G, R.InfluenceTie):
+        influence[v].append((u, data.get("strength", MIDDLE), data.get("tie")))
     if not influence:
         return {a: (s[0], s[1], (a, s[2]), "stated") for a, s in stated.items()}
     s = weights["stance.susceptibility"]
