@@ -335,8 +335,8 @@ class EmbeddedStore(Store):
                 raise QueryError(f"SPARQL syntax error: {err}") from None
             except (RuntimeError, ValueError) as err:
                 raise QueryError(f"The query could not run: {err}") from None
-            if isinstance(result, bool):
-                return QueryResult("ask", boolean=result)
+            if isinstance(result, (bool, ox.QueryBoolean)):
+                return QueryResult("ask", boolean=bool(result))
             if isinstance(result, ox.QuerySolutions):
                 names = tuple(v.value for v in result.variables)
                 rows = tuple(tuple(None if t is None else from_ox(t) for t in solution) for solution in result)

@@ -191,6 +191,8 @@ def test_query_binds_values_instead_of_pasting_them(map_file):
     result = doc.store.query("SELECT ?s ?label WHERE { ?s ?p ?label }", bindings={"label": Literal("ICU")})
     assert result.rows == ((URIRef("http://example.org/icu"), Literal("ICU")),)
     assert doc.store.count() == 5
+    assert doc.store.query("ASK { ?s ?p ?label }", bindings={"label": Literal("ICU")}).boolean is True
+    assert doc.store.query("ASK { ?s ?p ?label }", bindings={"label": hostile}).boolean is False
 
 
 def test_a_parse_cannot_open_other_files(tmp_path):

@@ -1,0 +1,294 @@
+"""Read a query before it runs: its form, its syntax errors, and whether it would reach outside the map.
+
+rdflib parses the text into SPARQL algebra (nothing runs), and the algebra is
+screened for what reaches outside: ``SERVICE`` (a federated call), ``LOAD`` (a
+fetch), and ``FROM``/``FROM NAMED``/``USING`` naming a graph that is not one of
+the map's. Screening the algebra, not the text, means comments, strings, odd
+spacing or prefixed names cannot hide a ``SERVICE``.
+
+rdflib is the gatekeeper for syntax too: a text it cannot read cannot be
+screened, so it does not run, even where Oxigraph (which executes queries)
+would accept it (Oxigraph's extensions such as ``LATERAL``). rdflib places a
+syntax error at the start of the construct that fails, which is where the
+editor marks it. (Oxigraph has no parse-only call, and its error positions
+are the furthest point its parser tried, often the end of the text.) A text
+rdflib accepts and Oxigraph rejects fails when it runs, with Oxigraph's
+position.
+
+Examples
+--------
+>>> checked = check("SELECT ?unit WHERE { ?unit a rx:Unit }", prefixes={"rx": "https://w3id.org/routine-explorer/ns#"})
+>>> checked.kind, checked.default_graphs
+('select', None)
+>>> check("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+Traceback (most recent call last):
+...
+explorer.sparql.errors.QueryRefused: This query calls SERVICE <http://example.org/sparql>, which would send it to another server. Network access is off: turn it on ("Allow network" in the SPARQL console, --allow-network on the command line) to run federated queries.
+>>> check("SELECT * WHERE {\\n  ?s ?p }")
+Traceback (most recent call last):
+...
+explorer.sparql.errors.QuerySyntaxError: SPARQL syntax error at line 2, column 3: Expected SelectQuery, found '?'
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+import pyoxigraph as ox
+from pyparsing import ParseBaseException, col, lineno
+from rdflib import URIRef, Variable
+from rdflib.plugins.sparql.algebra import translateQuery, translateUpdate
+from rdflib.plugins.sparql.parser import Update1, parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from explorer.core.errors import QueryError
+from explorer.core.netguard import no_network
+
+from .errors import QueryRefused, QuerySyntaxError
+
+#: The name by which ``FROM`` can choose the map graph (the store's default graph).
+MAP_GRAPH = URIRef("https://w3id.org/routine-explorer/graph/map")
+
+#: Texts longer than this are refused before parsing (a query is typed or saved, not generated in bulk).
+MAX_QUERY_CHARS = 1_000_000
+
+_NETWORK_HINT = 'turn it on ("Allow network" in the SPARQL console, --allow-network on the command line)'
+_OX_POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+# rdflib's parser keeps module-level state (pyparsing's packrat cache); one parse at a time.
+_RDFLIB_LOCK = threading.Lock()
+_FORMS = {"SelectQuery": "select", "AskQuery": "ask", "ConstructQuery": "construct", "DescribeQuery": "describe"}
+_PREFIX_NAME = re.compile(r"([A-Za-z\u00C0-\uFFFF]([\w.\-\u00B7\u00C0-\uFFFF]*[\w\-\u00B7\u00C0-\uFFFF])?)?")
+_IRI = re.compile(r"[^\s<>\"{}|^`\\\x00-\x20]+:[^\s<>\"{}|^`\\\x00-\x20]*")
+
+
+@dataclass(frozen=True)
+class CheckedQuery:
+    """What :func:`check` found.
+
+    Attributes
+    ----------
+    kind : str
+        ``"select"``, ``"ask"``, ``"construct"``, ``"describe"`` or ``"update"``.
+    default_graphs, named_graphs : tuple of URIRef or None
+        The query's ``FROM`` and ``FROM NAMED`` graphs, None when it names none
+        (then the service's default view applies).
+    """
+
+    text: str
+    kind: str
+    default_graphs: tuple | None = None
+    named_graphs: tuple | None = None
+
+
+def usable_prefixes(prefixes: dict[str, str]) -> dict[str, str]:
+    """The bindings both parsers accept: valid prefix names bound to absolute IRIs.
+
+    Examples
+    --------
+    >>> usable_prefixes({"rx": "https://w3id.org/routine-explorer/ns#", "9bad": "http://e/", "sp": "not an iri", "v6": "http://[::1/"})
+    {'rx': 'https://w3id.org/routine-explorer/ns#'}
+    """
+    usable = {}
+    for name, namespace in prefixes.items():
+        if isinstance(name, str) and isinstance(namespace, str) and _PREFIX_NAME.fullmatch(name) and _IRI.fullmatch(namespace):
+            try:
+                ox.NamedNode(namespace)  # Oxigraph refuses every query if one declared prefix is not a valid IRI
+            except ValueError:
+                continue
+            usable[name] = namespace
+    return usable
+
+
+@dataclass(frozen=True)
+class _RdflibError:
+    reason: str
+    line: int | None
+    column: int | None
+
+
+def _rdflib(text: str, update: bool, prefixes: dict, base_iri: str | None):
+    """The rdflib algebra of ``text``, or an :class:`_RdflibError`."""
+    try:
+        with _RDFLIB_LOCK, no_network("checking a SPARQL query"):
+            if update:
+                return translateUpdate(parseUpdate(text), base=base_iri, initNs=prefixes)
+            return translateQuery(parseQuery(text), base=base_iri, initNs=prefixes)
+    except ParseBaseException as err:
+        return _refined(text, err) if update else _as_error(err, text, 0)
+    except RecursionError:
+        return _RdflibError("the query is nested too deeply to read", None, None)
+    except Exception as err:  # noqa: BLE001 - rdflib raises bare Exception for unknown prefixes and the like
+        return _RdflibError(str(err) or type(err).__name__, None, None)
+
+
+def _as_error(err: ParseBaseException, text: str, offset: int) -> _RdflibError:
+    found = getattr(err, "found", "")
+    loc = offset + err.loc
+    return _RdflibError(err.msg + (f", found {found}" if found else ""), lineno(loc, text), col(loc, text))
+
+
+def _refined(text: str, err: ParseBaseException) -> _RdflibError:
+    """rdflib's update grammar fails at the start of the operation that is wrong; parse that one alone to say where in it."""
+    try:
+        with _RDFLIB_LOCK:
+            Update1.parse_string(text[err.loc :])
+    except ParseBaseException as inner:
+        if inner.loc > 0:
+            return _as_error(inner, text, err.loc)
+    except RecursionError:
+        pass
+    return _as_error(err, text, 0)
+
+
+def _walk(root) -> Iterator[CompValue]:
+    """Every algebra node under ``root`` (operators, patterns, expressions, clauses)."""
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            yield node
+            stack.extend(node.values())
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple, set, frozenset)):
+            stack.extend(node)
+
+
+def _name(term) -> str:
+    return f"?{term}" if isinstance(term, Variable) else f"<{term}>"
+
+
+def _screen(algebra, *, update: bool, allowed_graphs: frozenset, allow_network: bool) -> tuple[tuple | None, tuple | None]:
+    """Refuse what reaches outside the map; return the FROM and FROM NAMED graphs."""
+    default: list = []
+    named: list = []
+    any_dataset = False
+    for node in _walk(algebra):
+        if node.name == "ServiceGraphPattern" and not allow_network:
+            raise QueryRefused(
+                f"This query calls SERVICE {_name(dict.get(node, 'term'))}, which would send it to another server. "
+                f"Network access is off: {_NETWORK_HINT} to run federated queries."
+            )
+        if node.name == "Load" and not allow_network:
+            raise QueryRefused(
+                f"This update would LOAD {_name(dict.get(node, 'iri'))}, fetching data from outside the map. "
+                f"Network access is off: {_NETWORK_HINT} to load remote data."
+            )
+        if node.name in ("DatasetClause", "UsingClause"):
+            any_dataset = True
+            clause = "FROM" if node.name == "DatasetClause" else "USING"
+            for key, into in (("default", default), ("named", named)):
+                graph = dict.get(node, key)
+                if graph is None:
+                    continue
+                where = f"{clause}{' NAMED' if key == 'named' else ''} <{graph}>"
+                if graph == MAP_GRAPH and (key == "named" or update):
+                    raise QueryError(
+                        f"{where}: an update's WHERE already reads the map (the default graph); USING cannot name it."
+                        if update
+                        else f"{where}: the map is the default graph, so it can be chosen with FROM but not FROM NAMED."
+                    )
+                if graph not in allowed_graphs and not allow_network:
+                    known = ", ".join(f"<{g}>" for g in sorted(allowed_graphs, key=str)[:4])
+                    raise QueryRefused(
+                        f"{where} names a graph that is not part of this map (its graphs are {known}). "
+                        f"Other graphs are off limits while network access is off: {_NETWORK_HINT}, or remove the clause."
+                    )
+                into.append(graph)
+    if not any_dataset or update:
+        return None, None
+    return tuple(default), tuple(named)
+
+
+def _locate_prefix(text: str, reason: str) -> tuple[int, int] | None:
+    """Where an unknown prefix named in rdflib's message is first used."""
+    found = re.search(r"prefix\s*:\s*(\S*)", reason)
+    if not found:
+        return None
+    use = re.search(rf"(?<![\w:<]){re.escape(found.group(1))}:", text)
+    if not use:
+        return None
+    line = text.count("\n", 0, use.start()) + 1
+    return line, use.start() - (text.rfind("\n", 0, use.start()) + 1) + 1
+
+
+def _reach(error: _RdflibError) -> tuple:
+    """How far the parse got: an error without a position came after parsing (an unknown prefix), the furthest."""
+    return (float("inf"), 0) if error.line is None else (error.line, error.column)
+
+
+def check(
+    text: str,
+    *,
+    prefixes: dict[str, str] | None = None,
+    base_iri: str | None = None,
+    allowed_graphs: Iterable = (),
+    allow_network: bool = False,
+) -> CheckedQuery:
+    """Parse and screen ``text`` without running it.
+
+    Parameters
+    ----------
+    text : str
+        A SPARQL 1.1 query or update.
+    prefixes : dict, optional
+        Prefixes declared for the user (pass them through :func:`usable_prefixes`).
+    base_iri : str, optional
+        Base for relative IRIs.
+    allowed_graphs : iterable of URIRef
+        Graphs ``FROM``/``USING`` may name besides :data:`MAP_GRAPH`.
+    allow_network : bool
+        Let ``SERVICE``, ``LOAD`` and other graphs through.
+
+    Raises
+    ------
+    QuerySyntaxError
+        The text does not parse (with line and column).
+    QueryRefused
+        It would reach outside the map while network access is off.
+    QueryError
+        It is empty, too long, or names the map in a way that cannot work.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise QueryError("The query is empty: write a SELECT, ASK, CONSTRUCT, DESCRIBE or an update.")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"The query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}.")
+    prefixes = dict(prefixes or {})
+    as_query = _rdflib(text, False, prefixes, base_iri)
+    update = False
+    algebra = as_query
+    if isinstance(as_query, _RdflibError):
+        as_update = _rdflib(text, True, prefixes, base_iri)
+        if not isinstance(as_update, _RdflibError) or _reach(as_update) > _reach(as_query):
+            update, algebra = True, as_update
+    if isinstance(algebra, _RdflibError):
+        if algebra.line is not None:
+            raise QuerySyntaxError(algebra.reason, line=algebra.line, column=algebra.column)
+        where = _locate_prefix(text, algebra.reason) if "prefix" in algebra.reason.lower() else None
+        if where is not None:
+            raise QuerySyntaxError(f"{algebra.reason.replace('prefix : ', 'prefix ')} (declare it with PREFIX)", line=where[0], column=where[1])
+        raise QueryError(f"The query cannot run: {algebra.reason}")
+    allowed = frozenset({MAP_GRAPH, *allowed_graphs})
+    if update:
+        _screen(algebra.algebra, update=True, allowed_graphs=allowed, allow_network=allow_network)
+        return CheckedQuery(text, "update")
+    default, named = _screen(algebra.algebra, update=False, allowed_graphs=allowed, allow_network=allow_network)
+    return CheckedQuery(text, _FORMS.get(algebra.algebra.name, "select"), default, named)
+
+
+def oxigraph_syntax_error(message: str) -> QuerySyntaxError | None:
+    """A :class:`QuerySyntaxError` from an Oxigraph ``SyntaxError`` message, if it names a position."""
+    found = _OX_POSITION.match(message)
+    if not found:
+        return None
+    return QuerySyntaxError(" ".join(found.group(3).split()), line=int(found.group(1)), column=int(found.group(2)))
+
+
+__all__ = ["CheckedQuery", "MAP_GRAPH", "MAX_QUERY_CHARS", "check", "oxigraph_syntax_error", "usable_prefixes"]

@@ -1,0 +1,593 @@
+"""SPARQL against the open map: safe by default, cancellable, and never changing the map behind the undo stack.
+
+What a query sees
+-----------------
+- The **default graph is the map plus the ontology** (:data:`ONTOLOGY_GRAPH`),
+  so ``?kind rdfs:subClassOf* rx:Actor``, a pillar's ``skos:prefLabel`` or a
+  class's ``rx:defaultLevel`` work without ceremony, as the saved questions
+  need. Pass ``include_ontology=False`` for the map alone.
+- ``GRAPH`` reaches every named graph: the ontology and any derived graphs.
+- ``FROM`` chooses the default graph instead: :data:`MAP_GRAPH` names the map
+  alone, :data:`ONTOLOGY_GRAPH` the ontology, any other of the map's named
+  graphs itself. ``FROM``/``FROM NAMED``/``USING`` naming anything else are
+  refused while network access is off (they would be empty anyway: the engine
+  never fetches them).
+- The map's and the ontology's prefixes are declared (:attr:`QueryService.prefixes`);
+  the query's own ``PREFIX`` lines win.
+
+Safety
+------
+Every text is parsed and its algebra screened before anything runs
+(:mod:`explorer.sparql.checking`): ``SERVICE`` and ``LOAD`` are refused unless
+``allow_network`` is set. Values the app puts into a query are bound
+(``bindings``, Oxigraph's substitutions), never pasted into the text; see
+:meth:`QueryService.describe_node` and :meth:`QueryService.nodes_labelled`.
+
+Running
+-------
+pyoxigraph cannot interrupt a query, so queries run in a separate engine
+process (:mod:`explorer.sparql.engine`) holding a copy of the map. The copy is
+made once per opened map (about 0.6 s for a 10k-node, 86k-triple map) and then
+kept current by sending it the map's edits as they happen (the
+:class:`~explorer.core.events.GraphChanged` diffs), so later queries start at
+once. Cancel or timeout kills the process: no core stays busy. Results are
+capped at ``row_limit`` rows with ``truncated`` set.
+
+Updates
+-------
+An update never changes the map directly: the engine runs it on its copy,
+reports the quads added and removed, and puts its copy back. :meth:`run`
+returns that diff as a :class:`~explorer.core.commands.Command`; the caller
+executes it on the UI thread, so it is one undoable step that marks the map
+dirty. The update's WHERE sees the ontology like a query does; its writes go
+to the map. An update that would change the ontology graph is refused.
+(One consequence of the shared view: inserting a statement the ontology
+already holds adds nothing to the map.)
+
+Examples
+--------
+>>> import os, tempfile
+>>> os.environ["ROUTINE_EXPLORER_DATA_DIR"] = tempfile.mkdtemp()
+>>> from explorer.core.document import MapDocument
+>>> doc = MapDocument.new(with_ontology=False)
+>>> with QueryService(doc) as service:
+...     added = service.run('INSERT DATA { <http://e/icu> a rx:Unit ; rdfs:label "ICU" }')
+...     doc.execute(added.command)
+...     found = service.run("SELECT ?unit ?label WHERE { ?unit a rx:Unit ; rdfs:label ?label }")
+>>> added.message
+'The update adds 2 statements.'
+>>> found.rows
+((rdflib.term.URIRef('http://e/icu'), rdflib.term.Literal('ICU')),)
+>>> doc.close()
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+import time
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+
+from explorer.core import events as ev
+from explorer.core.commands import Command, diff
+from explorer.core.document import ONTOLOGY_GRAPH, MapDocument
+from explorer.core.errors import ExplorerError, QueryError
+from explorer.core.rdf_formats import format_by_name
+from explorer.core.resources import ontology_files
+from explorer.core.terms import DEFAULT_GRAPH, from_ox_quad
+
+from .checking import MAP_GRAPH, CheckedQuery, check, oxigraph_syntax_error, usable_prefixes
+from .engine import EngineProcess, decode, encode
+from .errors import Cancelled, QueryRefused, QuerySyntaxError, QueryTimeout
+from .outcome import Outcome
+
+# Above this many quads of edits waiting for the engine, a fresh copy is cheaper than replaying them.
+_REPLAY_LIMIT = 50_000
+_CHECK_CACHE = 64
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_PREFIX_USE = re.compile(r"([A-Za-z\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*|)(?=:)")
+_RELATIVE_IRI = re.compile(r"<[^>:]*>")  # an IRI without a scheme (or a comparison: either way, keep the base)
+_VARNAME = re.compile(r"[A-Za-z0-9_\u00B7\u00C0-\uFFFF]+")
+
+DESCRIBE_NODE = """CONSTRUCT { ?node ?p ?o . ?s ?q ?node }
+WHERE { { ?node ?p ?o } UNION { ?s ?q ?node } }"""
+"""What the map says about ``?node`` and what points at it (``?node`` is bound, never pasted)."""
+
+NODES_LABELLED = """SELECT DISTINCT ?node ?label ?text
+WHERE {
+  ?node rdfs:label|skos:prefLabel ?label .
+  FILTER (STR(?label) = ?text)
+}
+ORDER BY STR(?node)"""
+"""The nodes whose label's text is ``?text`` in any language (``?text`` is bound, never pasted)."""
+
+
+@functools.lru_cache(maxsize=_CHECK_CACHE)
+def _cached_check(text: str, prefixes: tuple, base_iri: str | None, allowed_graphs: frozenset, allow_network: bool) -> CheckedQuery:
+    # rdflib's parser takes 20-150 ms on a saved question; the same text is checked again when it runs.
+    return check(text, prefixes=dict(prefixes), base_iri=base_iri, allowed_graphs=allowed_graphs, allow_network=allow_network)
+
+
+@functools.lru_cache(maxsize=1)
+def _read_ontology_prefixes() -> tuple:
+    found: dict[str, str] = {}
+    for path in ontology_files():
+        try:
+            parser = ox.parse(path=path, format=ox.RdfFormat.TURTLE)
+            for _ in parser:
+                pass
+        except (OSError, SyntaxError, ValueError):
+            continue  # a broken ontology file is reported where the ontology is loaded, not here
+        found.update(parser.prefixes)
+    return tuple(found.items())
+
+
+def ontology_prefixes() -> dict[str, str]:
+    """The prefixes the ontology's own files declare.
+
+    Examples
+    --------
+    >>> ontology_prefixes()["rx"]
+    'https://w3id.org/routine-explorer/ns#'
+    """
+    return dict(_read_ontology_prefixes())
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _term(value: Any):
+    """A binding value as an rdflib term (Python numbers, text and booleans become literals)."""
+    if isinstance(value, (URIRef, BNode, Literal)):
+        return value
+    if isinstance(value, (str, int, float, bool)):
+        return Literal(value)
+    raise QueryError(f"Cannot bind {value!r} ({type(value).__name__}) in a query: give an IRI, a literal or plain text.")
+
+
+class QueryService:
+    """Runs SPARQL against one open map (see the module docstring).
+
+    Parameters
+    ----------
+    document : MapDocument
+        The map. The service follows its edits; close the service with the map.
+    allow_network : bool
+        Let ``SERVICE``, ``LOAD`` and ``FROM`` other graphs through.
+    row_limit : int
+        At most this many rows (or triples) per result; ``truncated`` says when there were more.
+    timeout : float
+        Seconds a query may run before it is stopped.
+    include_ontology : bool
+        Whether the default graph includes the ontology graph.
+
+    Attributes
+    ----------
+    prefixes : dict
+        The prefixes declared for the user: the ontology's, the standard ones and the map's own (the map's win).
+    """
+
+    def __init__(
+        self,
+        document: MapDocument,
+        *,
+        allow_network: bool = False,
+        row_limit: int = 10_000,
+        timeout: float = 30.0,
+        include_ontology: bool = True,
+    ) -> None:
+        self.document = document
+        self.allow_network = allow_network
+        self.row_limit = max(1, int(row_limit))
+        self.timeout = float(timeout)
+        self.include_ontology = include_ontology
+        self.prefixes = usable_prefixes({**ontology_prefixes(), **document.prefixes})
+        base = document.base_iri
+        self.base_iri = base if base and usable_prefixes({"b": base}) else None
+        self._lock = threading.Lock()
+        self._engines: list[EngineProcess] = []
+        self._idle: list[EngineProcess] = []
+        self._generation = 0
+        self._log: list[tuple[tuple, tuple]] = []  # (removed, added) encoded, oldest first
+        self._log_base = 0  # sequence number of self._log[0]
+        self._log_quads = 0
+        self._store = document.store
+        self._closed = False
+        self._unsubscribe = [
+            document.events.subscribe(ev.GraphChanged, self._on_changed),
+            document.events.subscribe(ev.DocumentReloaded, self._on_reloaded),
+            # An analysis run kept in the map is one big load, rarely repeated: copy the map afresh.
+            document.events.subscribe(ev.DerivedGraphsChanged, self._on_reloaded),
+        ]
+
+    # ------------------------------------------------------------ map changes
+    def _on_changed(self, event: ev.GraphChanged) -> None:
+        with self._lock:
+            if not self._engines:
+                # Nobody holds a copy: the next engine starts from a fresh one.
+                self._log_base += len(self._log)
+                self._log.clear()
+                self._log_quads = 0
+                return
+            size = len(event.added) + len(event.removed)
+            if self._log_quads + size > _REPLAY_LIMIT:
+                self._new_generation()
+                return
+            self._log.append((tuple(map(_encode_quad, event.removed)), tuple(map(_encode_quad, event.added))))
+            self._log_quads += size
+
+    def _on_reloaded(self, event) -> None:
+        with self._lock:
+            self._new_generation()
+
+    def _new_generation(self) -> None:
+        self._generation += 1
+        self._log_base += len(self._log)
+        self._log.clear()
+        self._log_quads = 0
+
+    # ---------------------------------------------------------------- parsing
+    def _allowed_graphs(self) -> frozenset:
+        return frozenset(g for g in self.document.store.graph_names() if isinstance(g, URIRef))
+
+    def check(self, text: str) -> CheckedQuery:
+        """Parse and screen ``text`` (cached): see :func:`explorer.sparql.checking.check`."""
+        # Only prefixes the text could name matter to the parse; keying on those lets maps share checks.
+        named = set(_PREFIX_USE.findall(text)) if isinstance(text, str) else set()
+        return _cached_check(
+            text,
+            tuple(sorted((k, v) for k, v in self.prefixes.items() if k in named)),
+            self.base_iri if isinstance(text, str) and _RELATIVE_IRI.search(text) else None,
+            self._allowed_graphs(),
+            self.allow_network,
+        )
+
+    def kind(self, text: str) -> str:
+        """``"select"``, ``"ask"``, ``"construct"``, ``"describe"`` or ``"update"``; parses and screens only.
+
+        Raises
+        ------
+        QuerySyntaxError
+            With the line and column of the parser's complaint.
+        QueryRefused
+            The query would reach outside the map while network access is off.
+        """
+        return self.check(text).kind
+
+    # ---------------------------------------------------------------- engines
+    def _checkout(self) -> EngineProcess:
+        with self._lock:
+            if self._closed:
+                raise QueryError("The query service was closed with its map.")
+            while self._idle:
+                engine = self._idle.pop()
+                if engine.alive:
+                    return engine
+                self._forget(engine)
+        engine = EngineProcess()
+        with self._lock:
+            self._engines.append(engine)
+        return engine
+
+    def _checkin(self, engine: EngineProcess) -> None:
+        with self._lock:
+            if engine.alive and not self._closed and not self._idle:
+                self._idle.append(engine)
+                return
+            self._forget(engine)
+        engine.close()
+
+    def _forget(self, engine: EngineProcess) -> None:
+        if engine in self._engines:
+            self._engines.remove(engine)
+        if engine in self._idle:
+            self._idle.remove(engine)
+
+    def _sync(self, engine: EngineProcess, cancel, deadline) -> None:
+        """Bring the engine's copy of the map up to date: replay the edits it missed, or copy the map afresh."""
+        with self._lock:
+            if self.document.store is not self._store:
+                self._store = self.document.store
+                self._new_generation()
+            current = engine.generation == self._generation and engine.seq >= self._log_base
+            steps = self._log[engine.seq - self._log_base :] if current else None
+            generation, seq = self._generation, self._log_base + len(self._log)
+        if steps is None:
+            engine.call({"op": "reset", "nquads": self._dump()}, cancel=cancel, deadline=deadline)
+        elif steps:
+            engine.call({"op": "apply", "steps": steps}, cancel=cancel, deadline=deadline)
+        engine.generation, engine.seq = generation, seq
+        with self._lock:
+            oldest = min((e.seq for e in self._engines if e.generation == self._generation), default=seq)
+            drop = max(0, oldest - self._log_base)
+            if drop:
+                self._log_quads -= sum(len(r) + len(a) for r, a in self._log[:drop])
+                del self._log[:drop]
+                self._log_base += drop
+
+    def _dump(self) -> bytes:
+        store = self.document.store
+        native = getattr(store, "oxigraph", None)
+        if isinstance(native, ox.Store):
+            # Canonical literal forms are what the engine would store anyway; the native dump is 3x faster.
+            return native.dump(format=ox.RdfFormat.N_QUADS)
+        graphs = [DEFAULT_GRAPH, *store.graph_names()]
+        for _ in range(3):
+            try:
+                return store.dump(format_by_name("nquads"), graphs=graphs)
+            except RuntimeError:
+                # The UI thread changed the store's rewritten-literal table mid-dump; read again.
+                continue
+        return store.dump(format_by_name("nquads"), graphs=graphs)
+
+    def prepare(self, *, cancel=None) -> None:
+        """Start an engine and copy the map into it now, so the first query answers at once.
+
+        Safe to call from a worker thread when a map opens.
+        """
+        engine = self._checkout()
+        try:
+            self._sync(engine, cancel, time.monotonic() + max(self.timeout, 60.0))
+        finally:
+            self._checkin(engine)
+
+    # -------------------------------------------------------------- running
+    def run(
+        self,
+        text: str,
+        *,
+        bindings: dict | None = None,
+        cancel: threading.Event | None = None,
+        timeout: float | None = None,
+    ) -> Outcome:
+        """Run a query or compute an update's diff; safe to call from a worker thread.
+
+        Parameters
+        ----------
+        text : str
+            SPARQL 1.1 query or update.
+        bindings : dict, optional
+            ``{variable: value}``: each variable is replaced by its value as a
+            term (never as text). A bound variable must be in a SELECT's
+            projection. Not for updates.
+        cancel : threading.Event, optional
+            Set it to stop the query; :class:`Cancelled` follows within ~0.1 s.
+        timeout : float, optional
+            Seconds; defaults to the service's.
+
+        Raises
+        ------
+        QuerySyntaxError, QueryRefused
+            Before anything runs.
+        Cancelled
+            ``cancel`` was set.
+        QueryError
+            It timed out, a binding does not fit, or the engine failed.
+        """
+        started = time.perf_counter()
+        limit = self.timeout if timeout is None else float(timeout)
+        deadline = time.monotonic() + limit
+        checked = self.check(text)
+        if checked.kind == "update" and bindings:
+            raise QueryError("Values can be bound only in queries; an update takes none.")
+        substitutions = {}
+        for name, value in (bindings or {}).items():
+            name = str(name).lstrip("?$")
+            if not _VARNAME.fullmatch(name):
+                raise QueryError(f"{name!r} is not a SPARQL variable name.")
+            substitutions[name] = encode(_term(value))
+        if cancel is not None and cancel.is_set():
+            raise Cancelled("The query was cancelled.")
+        engine = self._checkout()
+        try:
+            self._sync(engine, cancel, deadline)
+            if checked.kind == "update":
+                reply = engine.call(
+                    {
+                        "op": "update",
+                        "text": text,
+                        "prefixes": self.prefixes,
+                        "base_iri": self.base_iri,
+                        "ontology": str(ONTOLOGY_GRAPH) if self.include_ontology else None,
+                    },
+                    cancel=cancel,
+                    deadline=deadline,
+                )
+            else:
+                default_graph, named_graphs = self._dataset(checked)
+                reply = engine.call(
+                    {
+                        "op": "query",
+                        "text": text,
+                        "prefixes": self.prefixes,
+                        "base_iri": self.base_iri,
+                        "default_graph": default_graph,
+                        "named_graphs": named_graphs,
+                        "substitutions": substitutions,
+                        "limit": self.row_limit,
+                    },
+                    cancel=cancel,
+                    deadline=deadline,
+                )
+        except QueryTimeout:
+            raise QueryTimeout(
+                f"The query ran for more than {limit:g} s and was stopped. "
+                "Add a LIMIT or narrow its patterns, or allow it more time."
+            ) from None
+        finally:
+            self._checkin(engine)
+        if "error" in reply:
+            raise self._engine_error(reply)
+        elapsed = time.perf_counter() - started
+        if checked.kind == "update":
+            return self._update_outcome(reply, elapsed)
+        return self._query_outcome(reply, elapsed)
+
+    def _dataset(self, checked: CheckedQuery):
+        if checked.default_graphs is None:
+            if self.include_ontology and ONTOLOGY_GRAPH in self._allowed_graphs():
+                return [encode(DEFAULT_GRAPH), encode(ONTOLOGY_GRAPH)], None
+            return None, None
+        default = [encode(DEFAULT_GRAPH if g == MAP_GRAPH else g) for g in checked.default_graphs]
+        named = [encode(g) for g in checked.named_graphs]
+        return default, named
+
+    def _engine_error(self, reply: dict) -> ExplorerError:
+        message = reply.get("message", "")
+        if reply.get("error") == "syntax":
+            return oxigraph_syntax_error(message) or QueryError(f"SPARQL syntax error: {message}")
+        if "does not contains variable" in message:
+            return QueryError(f"A bound value does not fit the query: {message.replace('does not contains', 'does not contain')}.")
+        return QueryError(f"The query could not run: {message}")
+
+    def _query_outcome(self, reply: dict, elapsed: float) -> Outcome:
+        form = reply["form"]
+        took = f"{elapsed:.2f} s"
+        if form == "ask":
+            answer = bool(reply["boolean"])
+            return Outcome("ask", boolean=answer, elapsed=elapsed, message=f"{'Yes' if answer else 'No'} ({took})")
+        truncated = bool(reply.get("truncated"))
+        # Results repeat the same IRIs and values row after row: build each rdflib term once.
+        terms: dict = {None: None}
+
+        def term(value):
+            found = terms.get(value, terms)
+            if found is terms:
+                found = terms[value] = decode(value)
+            return found
+
+        if form == "select":
+            rows = tuple(tuple(map(term, row)) for row in reply["rows"])
+            if truncated:
+                message = f"Showing the first {_plural(len(rows), 'row')}; there are more. Add a LIMIT or narrow the query ({took})."
+            else:
+                message = f"{_plural(len(rows), 'row')} in {took}"
+            return Outcome("select", variables=tuple(reply["variables"]), rows=rows, truncated=truncated, elapsed=elapsed, message=message)
+        triples = tuple((term(s), term(p), term(o)) for s, p, o in reply["triples"])
+        if truncated:
+            message = f"Showing the first {_plural(len(triples), 'statement')}; there are more. Narrow the query ({took})."
+        else:
+            message = f"{_plural(len(triples), 'statement')} in {took}"
+        return Outcome("graph", triples=triples, truncated=truncated, elapsed=elapsed, message=message, prefixes=self.prefixes)
+
+    def _update_outcome(self, reply: dict, elapsed: float) -> Outcome:
+        added = [from_ox_quad(q) for q in ox.parse(reply["added"], ox.RdfFormat.N_QUADS, rename_blank_nodes=False)]
+        removed = [self._as_written(from_ox_quad(q)) for q in ox.parse(reply["removed"], ox.RdfFormat.N_QUADS, rename_blank_nodes=False)]
+        touched = [q for q in (*added, *removed) if q[3] == ONTOLOGY_GRAPH]
+        if touched:
+            raise QueryRefused(
+                f"This update would change {_plural(len(touched), 'statement')} of the ontology graph <{ONTOLOGY_GRAPH}>, "
+                "which is read-only. Change the map instead (the default graph), and leave the ontology out of CLEAR and DROP "
+                "(use CLEAR DEFAULT, not CLEAR ALL)."
+            )
+        command = diff(self.document.store, "SPARQL update", added=added, removed=removed)
+        n_added, n_removed = len(command.added), len(command.removed)
+        if command.is_empty:
+            return Outcome("update", elapsed=elapsed, message="The update changes nothing.")
+        parts = [f"adds {_plural(n_added, 'statement')}"] if n_added else []
+        parts += [f"removes {_plural(n_removed, 'statement')}"] if n_removed else []
+        command = Command(f"SPARQL update (+{n_added} −{n_removed})", added=command.added, removed=command.removed)
+        return Outcome("update", elapsed=elapsed, command=command, message=f"The update {' and '.join(parts)}.")
+
+    def _as_written(self, quad):
+        """The map's own spelling of a quad the engine saw in canonical form (``"0.50"`` for ``"0.5"``^^xsd:decimal).
+
+        Oxigraph stores numbers and booleans by value; the map keeps them as
+        written, and removing a quad must name it as written for the map's
+        save and undo to stay exact.
+        """
+        s, p, o, g = quad
+        if not (isinstance(o, Literal) and o.datatype is not None and str(o.datatype).startswith(_XSD)):
+            return quad
+        candidates = [c for c in self.document.store.quads(s, p, None, g) if isinstance(c[2], Literal) and c[2].datatype is not None]
+        for candidate in candidates:
+            if candidate[2] == o:
+                return candidate
+        for candidate in candidates:
+            if _same_value(candidate[2], o):
+                return candidate
+        return quad
+
+    # ---------------------------------------------------- app-made queries
+    def describe_node(self, node, *, cancel: threading.Event | None = None) -> Outcome:
+        """Every statement about ``node`` and every statement pointing at it, as a graph result.
+
+        ``node`` is bound, never pasted into the query text.
+        """
+        return self.run(DESCRIBE_NODE, bindings={"node": _term(node)}, cancel=cancel)
+
+    def nodes_labelled(self, label: str, *, cancel: threading.Event | None = None) -> Outcome:
+        """The nodes whose ``rdfs:label`` or ``skos:prefLabel`` reads exactly ``label`` (any language).
+
+        ``label`` is bound, never pasted into the query text, so quotes, braces
+        or SPARQL keywords in it are only ever text to compare.
+        """
+        return self.run(NODES_LABELLED, bindings={"text": Literal(str(label))}, cancel=cancel)
+
+    # ------------------------------------------------------------- lifetime
+    @property
+    def engine_pids(self) -> list[int]:
+        """Process ids of this service's running query engines (for diagnostics and tests)."""
+        with self._lock:
+            return [e.pid for e in self._engines if e.alive]
+
+    # ------------------------------------------------------------- lifetime
+    def close(self) -> None:
+        """Stop the engines and stop following the map (idempotent)."""
+        with self._lock:
+            self._closed = True
+            engines, self._engines, self._idle = list(self._engines), [], []
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe = []
+        for engine in engines:
+            engine.close()
+
+    def __enter__(self) -> QueryService:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+_INTEGER_TYPES = frozenset(
+    URIRef(_XSD + t)
+    for t in ("integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger",
+              "long", "int", "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")
+)
+
+
+def _same_value(written: Literal, canonical: Literal) -> bool:
+    """Whether Oxigraph would store ``written`` as ``canonical`` (same value; integer subtypes become xsd:integer)."""
+    same_type = written.datatype == canonical.datatype or (
+        canonical.datatype == URIRef(_XSD + "integer") and written.datatype in _INTEGER_TYPES
+    )
+    if not same_type:
+        return False
+    value, expected = written.toPython(), canonical.toPython()
+    return not isinstance(value, Literal) and not isinstance(expected, Literal) and value == expected
+
+
+def _encode_quad(quad) -> tuple:
+    s, p, o, g = quad
+    return (encode(s), encode(p), encode(o), encode(g))
+
+
+__all__ = [
+    "Cancelled",
+    "DESCRIBE_NODE",
+    "MAP_GRAPH",
+    "NODES_LABELLED",
+    "Outcome",
+    "QueryError",
+    "QueryRefused",
+    "QueryService",
+    "QuerySyntaxError",
+    "QueryTimeout",
+    "ontology_prefixes",
+]
