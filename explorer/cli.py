@@ -16,6 +16,10 @@ Examples
     routine-explorer validate map.ttl     # SHACL check; exit 1 on violations
     routine-explorer analyse map.ttl      # where the map's change will meet resistance, and why
     routine-explorer interdependencies map.ttl   # brokers, single points of failure, coupling, clusters
+    routine-explorer import map.ttl roster.xlsx -o map.ttl   # merge a roster (CSV, Excel, GraphML, GEXF, Kumu JSON)
+    routine-explorer export map.ttl map.html --heat   # offline web page with the analysis heat (or .png .svg .pdf .graphml .gexf .csv .ttl ...)
+    routine-explorer report map.ttl -o report.pdf     # the change report for a board (or .html); --change IRI, --weights FILE
+    routine-explorer query map.ttl 04 --format csv     # a saved question (ontology/queries/04-*.rq), or FILE.rq, or -e 'SELECT ...'
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from typing import Sequence
 from . import __version__
 from .core.errors import ExplorerError
 
-SUBCOMMANDS = ("info", "convert", "validate", "analyse", "interdependencies", "app")
+SUBCOMMANDS = ("info", "convert", "validate", "analyse", "interdependencies", "import", "export", "report", "query", "app")
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_VIOLATIONS = 1  # validate: the map has violations (the same code as a failed check in most tools)
@@ -160,6 +164,220 @@ def cmd_interdependencies(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Merge rows of a table or graph file into a map and write the result; problems go to stderr by row."""
+    from .core.document import MapDocument
+    from .io import merge
+    from .io.registry import for_path
+
+    map_path, source_path = Path(args.map), Path(args.input)
+    if args.output is None and not args.dry_run:
+        raise ExplorerError(f"Say where to write the merged map: -o OUT (or -o {map_path.name} to update {map_path.name} in place), "
+                            "or --dry-run to only list the problems.")
+    fmt = for_path(source_path, "import")
+    if args.sheet and fmt.name != "xlsx":
+        raise ExplorerError("--sheet applies to Excel workbooks only.")
+    progress = _progress_for(map_path, "reading")
+    try:
+        doc = MapDocument.open(map_path, editing=not args.dry_run, progress=progress)
+    finally:
+        progress.finish()
+    try:
+        schema = merge.schema_of(doc)
+        reading = _progress_for(source_path, "reading")
+        try:
+            source = fmt.load()(source_path, progress=reading, **({"sheet": args.sheet} if args.sheet else {}))
+        finally:
+            reading.finish()
+        if args.mapping:
+            mapping = merge.load_mapping(args.mapping, schema, source=source)
+        else:
+            mapping = merge.guess_mapping(source, schema)
+        if args.kind:
+            kind = merge.find_kind(schema, args.kind)
+            if kind is None:
+                raise ExplorerError(f"--kind {args.kind!r} is not a kind; use one of: {', '.join(k.label for k in merge.node_kinds(schema))}.")
+            mapping.default_kind = kind.iri
+        if args.relation:
+            relation = merge.find_relation(merge.all_relations(schema), args.relation)
+            if relation is None:
+                raise ExplorerError(f"--relation {args.relation!r} is not a relation of the ontology.")
+            mapping.default_relation = relation.iri
+        if args.on_conflict:
+            mapping.on_conflict = args.on_conflict
+        planning = _StderrProgress(f"matching {source.name}", len(source.nodes.rows) > 20_000 and sys.stderr.isatty())
+        try:
+            plan = merge.plan_import(doc, source, mapping, schema=schema, progress=planning)
+        finally:
+            planning.finish()
+        for note in plan.notes:
+            print(f"{source.name}: {note}", file=sys.stderr)
+        for problem in plan.problems:
+            print(f"{source.name}: {problem}", file=sys.stderr)
+        print(f"{source.name}: {plan.summary()}", file=sys.stderr)
+        if plan.imported == 0:
+            print(f"routine-explorer: nothing in {source.name} could be imported; the map is unchanged.", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        if args.dry_run:
+            return EXIT_OK
+        merge.apply_plan(doc, plan)
+        target = Path(args.output)
+        doc.save_as(target)
+        print(f"wrote {target} ({doc.store.count()} triples in the map graph)", file=sys.stderr)
+    finally:
+        doc.close()
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write a map as an offline web page, an image, GraphML/GEXF, CSV lists or another RDF format."""
+    from .io.registry import for_path, get
+
+    target = Path(args.output)
+    fmt = get(args.format, "export") if args.format else for_path(target, "export")
+    doc = _open_readonly(Path(args.map), with_ontology=True)
+    heat = None
+    if args.heat or args.change:
+        from .analysis.change import analyse_change
+        from .analysis.graph import map_graph
+
+        result = analyse_change(map_graph(doc.store), args.change, sensitivity_runs=0)
+        heat = {point.node: point.score for point in result.points}
+    options = {name: value for name, value in (("scale", args.scale), ("dpi", args.dpi), ("page_size", args.page_size))
+               if value is not None}
+    if args.layout:
+        if fmt.needs_qt:
+            # Images take places, not a layout name: compute them the way the other exports do.
+            from .io.model import layout_positions
+
+            options["positions"] = layout_positions(doc, args.layout)
+        else:
+            options["layout"] = args.layout
+    started = time.monotonic()
+    shown = _StderrProgress(f"exporting {target.name}", sys.stderr.isatty())
+
+    def progress(done: int, total: int) -> None:
+        if time.monotonic() - started >= 1.0:  # quick exports print nothing
+            shown(done, total)
+
+    try:
+        fmt.load()(doc, target, title=args.title, heat=heat, progress=progress, **options)
+    finally:
+        shown.finish()
+    written = [target]
+    if fmt.name == "csv":
+        from .io.csv_export import csv_paths
+
+        written = list(csv_paths(target))
+    scored = f", heat on {len(heat)} node(s)" if heat else ""
+    if heat and fmt.target.startswith("explorer.io.rdf_export:"):
+        scored = "; the heat is not written to RDF: 'routine-explorer analyse --format ttl' gives the analysis as RDF"
+    print(f"wrote {' and '.join(map(str, written))} ({fmt.label}{scored})", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the change report (where the change will meet resistance, why, levers, method) as HTML or PDF."""
+    from .io.registry import for_path, get
+    from .io.report import run_analysis
+
+    target = Path(args.output)
+    fmt = get(args.format, "report") if args.format else for_path(target, "report")
+    if args.top < 1:
+        raise ExplorerError(f"--top must be at least 1, not {args.top}.")
+    doc = _open_readonly(Path(args.map), with_ontology=True)
+    started = time.monotonic()
+    shown = _StderrProgress(f"report {target.name}", sys.stderr.isatty())
+
+    def progress(done: int, total: int) -> None:
+        if time.monotonic() - started >= 1.0:  # a quick report prints nothing
+            shown(done, total)
+
+    try:
+        # Analysis first (the sensitivity runs are most of the work), as a share of the whole.
+        result = run_analysis(doc, args.change, weights=args.weights, top_k=args.top, seed=args.seed, sensitivity_runs=args.runs,
+                              progress=lambda done, total: progress(60 * done // max(total, 1), 100))
+        options = dict(analysis=result, title=args.title, top=args.top, top_k=args.top, seed=args.seed, sensitivity_runs=args.runs,
+                       progress=lambda done, total: progress(60 + 40 * done // max(total, 1), 100))
+        if fmt.name == "html":
+            # The map is drawn by the canvas, which needs Qt: the command line is the layer allowed to ask for it.
+            from .ui.report_pdf import report_map_png
+
+            options["map_image"] = report_map_png(doc, result)
+        elif args.page_size:
+            options["page_size"] = args.page_size
+        fmt.load()(doc, target, **options)
+    finally:
+        shown.finish()
+    print(f"wrote {target} ({fmt.label}: {len(result.points)} points, {len(result.levers)} levers, change "
+          f"“{' '.join(result.change_label.split())[:80]}”)", file=sys.stderr)
+    return EXIT_OK
+
+
+def _query_text(args: argparse.Namespace) -> tuple[str, str]:
+    """The query to run and where it came from: ``-e``, a file, ``-`` (stdin) or a saved question's name."""
+    from .sparql.library import builtin_queries, find_saved
+
+    if (args.query is None) == (args.expression is None):
+        raise ExplorerError("Give the query either as a file (FILE.rq, - for stdin, or a saved question's name) or with -e, not both or neither.")
+    if args.expression is not None:
+        return args.expression, "<-e>"
+    if args.query == "-":
+        return sys.stdin.read(), "<stdin>"
+    path = Path(args.query)
+    if path.is_file():
+        try:
+            return path.read_text(encoding="utf-8"), str(path)
+        except (OSError, UnicodeDecodeError) as err:
+            raise ExplorerError(f"{path}: cannot read the query ({getattr(err, 'strerror', None) or err}).") from None
+    saved = find_saved(args.query)
+    if saved is None:
+        names = ", ".join(q.name for q in builtin_queries())
+        raise ExplorerError(f"{args.query}: no such file or saved question (the saved questions are {names}).")
+    return saved.text, str(saved.path)
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    """Run a SPARQL query or update on a map; print the result, or write the updated map to a new file."""
+    from .core.atomic_file import atomic_write
+    from .sparql import QueryService, QuerySyntaxError, format_table
+
+    text, source = _query_text(args)
+    map_path = Path(args.map)
+    output = Path(args.output) if args.output else None
+    doc = _open_readonly(map_path, with_ontology=True)
+    with QueryService(doc, allow_network=args.allow_network, row_limit=args.limit, timeout=args.timeout) as service:
+        try:
+            if service.kind(text) == "update":
+                if output is None:
+                    raise ExplorerError(f"{source} is an update; the map file is never changed in place: add -o OUT.ttl to write the updated map to a new file.")
+                if output.resolve() == map_path.resolve():
+                    raise ExplorerError(f"-o {output} is the map itself; write the updated map to a new file and compare before replacing it.")
+            outcome = service.run(text)
+        except QuerySyntaxError as err:
+            raise ExplorerError(f"{source}:{err.line}:{err.column}: SPARQL syntax error: {err.reason}") from None
+        if outcome.kind == "update":
+            if outcome.command is not None:
+                doc.execute(outcome.command)
+            doc.save_as(output)
+            print(f"wrote {output}: {outcome.message}", file=sys.stderr)
+            return EXIT_OK
+        fmt = args.format
+        if fmt == "table":
+            data = (format_table(outcome, service.prefixes) + "\n").encode("utf-8") if outcome.kind != "graph" else outcome.serialize("ttl", prefixes=service.prefixes)
+        else:
+            data = outcome.serialize(fmt, prefixes=service.prefixes)
+    if output is not None:
+        atomic_write(output, data)
+        print(f"wrote {output}: {outcome.message}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data if data.endswith(b"\n") else data + b"\n")
+        sys.stdout.flush()
+    if outcome.truncated:
+        print(f"routine-explorer: {outcome.message} (raise --limit to see more)", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     """Start the desktop app, optionally on a map."""
     from .ui.app import run
@@ -215,6 +433,77 @@ def build_parser() -> argparse.ArgumentParser:
     links.add_argument("--top", type=int, default=10, help="how many of each to list (default 10)")
     links.add_argument("--seed", type=int, default=0, help="seed of sampled betweenness and clustering (default 0)")
     links.set_defaults(func=cmd_interdependencies)
+
+    merge_in = commands.add_parser(
+        "import", help="merge a CSV, Excel, GraphML, GEXF or Kumu JSON file into a map",
+        description="Merge the rows of IN into MAP and write the result to OUT. Columns are matched from their headers "
+                    "(name, kind, unit, role, reports to, identifier, and properties by label) unless --mapping gives "
+                    "a mapping file (TOML or JSON; see explorer/io/merge.py). Rows that cannot be imported are listed "
+                    "on stderr with their row numbers; the good rows are imported. MAP is never overwritten unless -o "
+                    "names it. Exit 2 if nothing could be imported.")
+    merge_in.add_argument("map", help="the map to merge into")
+    merge_in.add_argument("input", metavar="IN", help="the file to import (.csv, .xlsx, .graphml, .gexf, Kumu .json)")
+    merge_in.add_argument("-o", "--output", metavar="OUT", help="where to write the merged map (give MAP itself to update it in place)")
+    merge_in.add_argument("--mapping", metavar="FILE", help="a mapping file (.toml or .json) saying what each column means")
+    merge_in.add_argument("--on-conflict", choices=("keep", "replace", "add"),
+                          help="when a matched node has another value: keep the map's (default), replace it, or add the row as a new node")
+    merge_in.add_argument("--kind", help="kind of rows without one (e.g. Person)")
+    merge_in.add_argument("--relation", help="relation of graph edges without one (e.g. 'influences')")
+    merge_in.add_argument("--sheet", help="the worksheet to read (Excel; default: the first)")
+    merge_in.add_argument("--dry-run", action="store_true", help="list the problems and the summary; write nothing")
+    merge_in.set_defaults(func=cmd_import)
+
+    export = commands.add_parser(
+        "export", help="write a map as a web page, image, GraphML, GEXF, CSV lists or RDF",
+        description="Write MAP to OUT in the format its ending names (or --format): html (interactive, works offline), "
+                    "png, svg, pdf, graphml, gexf, csv (writes NAME-nodes.csv and NAME-edges.csv), ttl, trig, nt, nq, "
+                    "jsonld, rdf. Exit 2 with a one-line message on bad input.")
+    export.add_argument("map", help="the map file")
+    export.add_argument("output", metavar="OUT", help="the file to write")
+    export.add_argument("--format", help="the export format by name (default: from OUT's ending)")
+    export.add_argument("--title", help="title of the page or image (default: the map's title)")
+    export.add_argument("--heat", action="store_true", help="run the change analysis and draw its scores as a heat overlay")
+    export.add_argument("--change", metavar="IRI", help="the change proposal for --heat (default: the map's only one; implies --heat)")
+    export.add_argument("--layout", choices=("map", "levels", "force", "hierarchical", "circular"),
+                        help="where nodes go (default 'map': the map's own places, by level for the rest)")
+    export.add_argument("--scale", type=float, help="PNG: pixels per logical pixel (default 2)")
+    export.add_argument("--dpi", type=float, help="PNG: resolution instead of --scale (96 dpi is scale 1)")
+    export.add_argument("--page-size", help="PDF: fit the drawing to paper (A4, A3, A2, letter, legal, tabloid)")
+    export.set_defaults(func=cmd_export)
+
+    report = commands.add_parser(
+        "report", help="the change report for a board: resistance, reasons, levers, three logics, method (HTML or PDF)",
+        description="Analyse the map's change proposal and write a report a board can read: the change, the map by level "
+                    "with the analysis heat, the points of likely resistance with reasons and citations, charts, levers, "
+                    "the three logics, the sensitivity caveat and a method note. The format comes from OUT's ending "
+                    "(.html: one self-contained page; .pdf).")
+    report.add_argument("map", help="the map file")
+    report.add_argument("-o", "--output", required=True, metavar="OUT", help="the report to write (.html or .pdf)")
+    report.add_argument("--change", help="IRI of the change proposal (default: the map's only one)")
+    report.add_argument("--weights", help="a weights file (default: ontology/analysis-weights.toml)")
+    report.add_argument("--format", choices=("html", "pdf"), help="the report's format (default: from OUT's ending)")
+    report.add_argument("--title", help="the report's title (default: where the change may meet resistance)")
+    report.add_argument("--top", type=int, default=10, help="points shown with their reasons, and the k of the stability figure (default 10)")
+    report.add_argument("--seed", type=int, default=0, help="seed of the sensitivity runs (default 0)")
+    report.add_argument("--runs", type=int, default=None, help="number of sensitivity runs (default: from the weights; 0 skips)")
+    report.add_argument("--page-size", choices=("A4", "A3", "letter", "legal"), help="PDF paper size (default A4)")
+    report.set_defaults(func=cmd_report)
+
+    query = commands.add_parser(
+        "query", help="ask the map a SPARQL question: a saved one, a .rq file, or -e 'SELECT ...'",
+        description="Run a SPARQL query on a map (its default graph is the map plus the ontology; the map's and the "
+                    "ontology's prefixes are declared). SERVICE, LOAD and FROM other graphs are refused unless "
+                    "--allow-network. An update never changes MAP: with -o it writes the updated map to a new file.")
+    query.add_argument("map", help="the map file")
+    query.add_argument("query", nargs="?", metavar="FILE", help="a .rq file, - for stdin, or a saved question's name or number (e.g. 04)")
+    query.add_argument("-e", "--expression", metavar="QUERY", help="the query text itself")
+    query.add_argument("--format", choices=("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld"), default="table",
+                       help="table (default; Turtle for CONSTRUCT/DESCRIBE), SPARQL results csv/tsv/json/xml, or ttl/nt/jsonld/xml for graphs")
+    query.add_argument("-o", "--output", metavar="OUT", help="write the result here instead of stdout; for an update, the updated map (format from its name)")
+    query.add_argument("--allow-network", action="store_true", help="let SERVICE, LOAD and FROM other graphs through")
+    query.add_argument("--timeout", type=float, default=30.0, help="seconds before the query is stopped (default 30)")
+    query.add_argument("--limit", type=int, default=10_000, help="at most this many rows or triples (default 10000)")
+    query.set_defaults(func=cmd_query)
 
     app = commands.add_parser("app", help="start the desktop app (the default)")
     app.add_argument("map", nargs="?", help="a map to open")

@@ -68,6 +68,10 @@ from explorer.ui.legend import Legend
 from explorer.ui.minimap import Minimap
 from explorer.ui.outline import Outline
 from explorer.ui.palette import Palette
+from explorer.ui import export_actions
+from explorer.ui import import_dialog
+from explorer.ui import sparql_console
+from explorer.ui import report_actions
 from explorer.ui.start_screen import StartScreen
 from explorer.ui.workers import run_task
 
@@ -363,6 +367,10 @@ class MainWindow(QMainWindow):
         ``mapOpened``/``mapClosed``. It runs before the saved window state is restored,
         which needs every dock to exist.
         """
+        sparql_console.install(self)
+        import_dialog.install(self)
+        export_actions.install(self)
+        report_actions.install(self)
 
     def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)

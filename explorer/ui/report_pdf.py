@@ -1,0 +1,311 @@
+"""The change report as PDF: the HTML report laid out by Qt's QTextDocument on pages, through QPdfWriter.
+
+The page is the same report as :mod:`explorer.io.report` (one template), made
+for print: charts as PNG (QTextDocument shows no SVG), images as wide as the
+text, major sections on new pages. The map is not an image here: a custom text
+object paints the :class:`~explorer.ui.image_export.MapDrawing` straight onto
+the page, so the printed map is vectors and its labels are text, sharp at any
+zoom. QTextDocument paginates; each page is
+painted here with a footer (the report's title, the page number), so a page
+can also be painted onto an image to look at it (:meth:`ReportPages.page_image`).
+Text stays text: it can be searched, copied and read back.
+
+Works headless, like :mod:`explorer.ui.image_export`: without a running
+application one is created on the ``offscreen`` platform.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QFont,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+    QPyTextObject,
+)
+
+from explorer import __version__
+from explorer.core.atomic_file import atomic_write
+from explorer.core.errors import ExplorerError
+from explorer.ui.image_export import LOGICAL_DPI, PAGE_SIZES, MapDrawing, draw_map, ensure_app, in_qt_thread, map_png
+
+#: Page margins in millimetres (left, top, right, bottom).
+MARGINS_MM = (18.0, 16.0, 18.0, 14.0)
+#: Height of the footer band under the text, in logical pixels.
+FOOTER = 26.0
+#: The image source the report's template gets for the map; the map object replaces it.
+MAP_PLACEHOLDER = "rx-report:map"
+_MAP_OBJECT = QTextFormat.ObjectTypes.UserObject.value + 1
+
+
+class _MapObject(QPyTextObject):  # PySide's stand-in for QObject + QTextObjectInterface
+    """Paints a MapDrawing where the report has its map, as wide as the text."""
+
+    def __init__(self, drawing: MapDrawing, width: float) -> None:
+        super().__init__()
+        self.drawing = drawing
+        self.width = width
+
+    def intrinsicSize(self, document, position, fmt) -> QSizeF:  # noqa: N802 - Qt API
+        size = self.drawing.size
+        return QSizeF(self.width, self.width * size.height() / size.width())
+
+    def drawObject(self, painter, rect, document, position, fmt) -> None:  # noqa: N802 - Qt API
+        painter.save()
+        painter.translate(rect.topLeft())
+        factor = rect.width() / self.drawing.size.width()
+        painter.scale(factor, factor)
+        self.drawing.paint(painter)
+        painter.restore()
+        painter.save()
+        painter.setPen(QPen(QColor("#d5dae1"), 0.8))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(rect)
+        painter.restore()
+
+
+class ReportPages:
+    """An HTML report laid out on pages of ``page_size`` ("A4", "letter"…); paint them to a PDF or to images.
+
+    Examples
+    --------
+    >>> pages = ReportPages("<h1>Board paper</h1><p>Text</p>", title="Board paper")  # doctest: +SKIP
+    >>> pages.count, len(pages.pdf()) > 1000  # doctest: +SKIP
+    (1, True)
+    """
+
+    def __init__(self, html: str, *, title: str = "", page_size: str = "A4", map_drawing: MapDrawing | None = None) -> None:
+        ensure_app()
+        key = str(page_size).lower()
+        if key not in PAGE_SIZES:
+            raise ExplorerError(f"Unknown page size {page_size!r}. Known: {', '.join(k.upper() if k[0] == 'a' else k for k in PAGE_SIZES)}.")
+        self.title = title
+        self.layout = QPageLayout(QPageSize(PAGE_SIZES[key]), QPageLayout.Orientation.Portrait,
+                                  QMarginsF(*MARGINS_MM), QPageLayout.Unit.Millimeter)
+        # Lay the text out with a PDF device's font metrics (at 96 dpi, the report's logical pixels),
+        # so pages painted on an image break where the PDF's do.
+        self._metrics_buffer = QBuffer()
+        self._metrics_buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        self._metrics_device = self._writer(self._metrics_buffer)
+        area = self.layout.paintRectPixels(round(LOGICAL_DPI))
+        self.text_width = float(area.width())
+        self.body_height = float(area.height()) - FOOTER
+        self.document = QTextDocument()
+        self.document.documentLayout().setPaintDevice(self._metrics_device)
+        font = QFont(self.document.defaultFont())
+        font.setPointSizeF(10.5)
+        self.document.setDefaultFont(font)
+        self.document.setDocumentMargin(0)
+        self.document.setPageSize(QSizeF(self.text_width, self.body_height))
+        self.document.setHtml(html)
+        self._map_object = None
+        if map_drawing is not None:
+            self._place_map(map_drawing)
+
+    def _place_map(self, drawing: MapDrawing) -> None:
+        """Put the map object where the template put the placeholder image."""
+        self._map_object = _MapObject(drawing, self.text_width)
+        self.document.documentLayout().registerHandler(_MAP_OBJECT, self._map_object)
+        block = self.document.begin()
+        while block.isValid():
+            fragments = block.begin()
+            while not fragments.atEnd():
+                fragment = fragments.fragment()
+                fmt = fragment.charFormat()
+                if fmt.isImageFormat() and fmt.toImageFormat().name() == MAP_PLACEHOLDER:
+                    cursor = QTextCursor(self.document)
+                    cursor.setPosition(fragment.position())
+                    cursor.setPosition(fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor)
+                    replacement = QTextCharFormat()
+                    replacement.setObjectType(_MAP_OBJECT)
+                    cursor.insertText("\ufffc", replacement)
+                    # Lay the whole document out again: the blocks after the object keep stale
+                    # positions (and zero heights) otherwise once pages are involved.
+                    self.document.markContentsDirty(0, self.document.characterCount())
+                    return
+                fragments += 1
+            block = block.next()
+
+    def _writer(self, device) -> QPdfWriter:
+        writer = QPdfWriter(device)
+        writer.setResolution(round(LOGICAL_DPI))
+        writer.setPageLayout(self.layout)
+        writer.setTitle(self.title)
+        writer.setCreator(f"Routine Explorer {__version__}")
+        return writer
+
+    @property
+    def count(self) -> int:
+        """Number of pages."""
+        return self.document.pageCount()
+
+    def paint_page(self, painter: QPainter, index: int) -> None:
+        """Paint page ``index`` (from 0) with the painter's origin at the text area's top-left."""
+        top = index * self.body_height
+        painter.save()
+        clip = QRectF(0, top, self.text_width, self.body_height)
+        painter.translate(0, -top)
+        painter.setClipRect(clip)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.clip = clip
+        context.palette.setColor(context.palette.ColorRole.Text, QColor("#1d232b"))
+        self.document.documentLayout().draw(painter, context)
+        painter.restore()
+        # The footer: a hairline, the title on the left, the page number on the right.
+        y = self.body_height + 8
+        painter.save()
+        painter.setPen(QPen(QColor("#d5dae1"), 0.8))
+        painter.drawLine(QPointF(0, y), QPointF(self.text_width, y))
+        font = QFont(self.document.defaultFont())
+        font.setPixelSize(11)
+        painter.setFont(font)
+        painter.setPen(QColor("#5f6875"))
+        row = QRectF(0, y + 3, self.text_width, FOOTER - 10)
+        width = self.text_width * 0.75
+        title = painter.fontMetrics().elidedText(self.title, Qt.TextElideMode.ElideRight, int(width))
+        painter.drawText(QRectF(row.left(), row.top(), width, row.height()), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
+        painter.drawText(row, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{index + 1} / {self.count}")
+        painter.restore()
+
+    def pdf(self, progress: Callable[[int, int], None] | None = None) -> bytes:
+        """The pages as PDF bytes; ``progress(done, total)`` after each page (may raise to cancel)."""
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        writer = self._writer(buffer)
+        painter = QPainter(writer)
+        if not painter.isActive():
+            raise ExplorerError("The PDF could not be started.")
+        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+                               | QPainter.RenderHint.SmoothPixmapTransform)
+        total = self.count
+        try:
+            for index in range(total):
+                if index:
+                    writer.newPage()
+                self.paint_page(painter, index)
+                if progress is not None:
+                    progress(index + 1, total)
+        finally:
+            painter.end()
+            buffer.close()
+        return bytes(data)
+
+    def page_image(self, index: int, *, scale: float = 1.0) -> QImage:
+        """Page ``index`` as an image, whole (margins included), ``scale`` x 96 dpi: to look at a page."""
+        full = self.layout.fullRectPixels(round(LOGICAL_DPI))
+        area = self.layout.paintRectPixels(round(LOGICAL_DPI))
+        image = QImage(round(full.width() * scale), round(full.height() * scale), QImage.Format.Format_ARGB32_Premultiplied)
+        dots = round(LOGICAL_DPI / 0.0254)
+        image.setDotsPerMeterX(dots)
+        image.setDotsPerMeterY(dots)
+        image.fill(QColor("#ffffff"))
+        painter = QPainter(image)
+        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+                               | QPainter.RenderHint.SmoothPixmapTransform)
+        painter.scale(scale, scale)
+        painter.translate(area.left(), area.top())
+        self.paint_page(painter, index)
+        painter.end()
+        return image
+
+
+def report_pages(document, analysis, *, map_image: bytes | None = None, title: str | None = None, page_size: str = "A4",
+                 top: int = 10, top_k: int = 10, sensitivity_runs: int | None = None, generated: dt.datetime | None = None,
+                 map_options: dict | None = None) -> ReportPages:
+    """The report on ``analysis`` laid out on pages.
+
+    The map is drawn here as vectors (``map_options`` as for
+    :func:`explorer.ui.image_export.draw_map`: ``positions``, ``projection``…),
+    unless ``map_image`` (PNG bytes) is given.
+    """
+    from explorer.io.report import report_html
+    from explorer.ui.canvas import plain_label
+
+    drawing = None
+    if map_image is None:
+        options = _map_options(analysis, map_options)
+        options.pop("scale", None)
+        drawing = draw_map(document, **options)
+    html = report_html(document, analysis, map_image=map_image, title=title, top=top, top_k=top_k, sensitivity_runs=sensitivity_runs,
+                       chart_format="png", for_print=True, image_width=_text_width(page_size), generated=generated,
+                       map_src=MAP_PLACEHOLDER if drawing is not None else None)
+    pages_title = title if title is not None else f"Where “{analysis.change_label}” may meet resistance"
+    return ReportPages(html, title=plain_label(pages_title)[:200], page_size=page_size, map_drawing=drawing)
+
+
+def _text_width(page_size: str) -> int:
+    key = str(page_size).lower()
+    if key not in PAGE_SIZES:
+        raise ExplorerError(f"Unknown page size {page_size!r}. Known: {', '.join(k.upper() if k[0] == 'a' else k for k in PAGE_SIZES)}.")
+    layout = QPageLayout(QPageSize(PAGE_SIZES[key]), QPageLayout.Orientation.Portrait, QMarginsF(*MARGINS_MM), QPageLayout.Unit.Millimeter)
+    return layout.paintRectPixels(round(LOGICAL_DPI)).width()
+
+
+def _map_options(analysis, given: dict | None) -> dict:
+    """How the report draws the map: heat by score, the change as subtitle, a map area that leaves the legend readable."""
+    options = {
+        "heat": {str(p.node): p.score for p in analysis.points},
+        "title": analysis.change_label,
+        "subtitle": "Heat by score: warm, likely resistance; cool, likely support; dimmed, no score",
+        # Printed about 17 cm wide: the legend goes under the map and the text around it is enlarged to stay readable.
+        "max_size": (1000.0, 760.0),
+        "text_scale": 1.4,
+        "legend_at": "bottom",
+        "scale": 2.0,
+    }
+    options.update(given or {})
+    return options
+
+
+def report_map_png(document, analysis, **map_options) -> bytes:
+    """The map as the report shows it (heat by score, legend), as PNG bytes; ``map_options`` as for
+    :func:`explorer.ui.image_export.map_png` (``positions``, ``projection``, ``schema``…)."""
+    return map_png(document, **_map_options(analysis, map_options))
+
+
+def generate_report_pdf(document, path: Path, *, title: str | None = None, change=None, weights=None, analysis=None,
+                        map_image: bytes | None = None, progress: Callable[[int, int], None] | None = None,
+                        page_size: str = "A4", top: int = 10, top_k: int = 10, seed: int = 0, sensitivity_runs: int | None = None,
+                        generated: dt.datetime | None = None, projection=None, schema=None, positions=None, **options) -> None:
+    """Write the report on ``change`` (the map's only one when None) as a PDF.
+
+    ``analysis`` is reused when it is of ``change``; otherwise the change is
+    analysed here with ``weights`` (a file, or the defaults). The map is drawn
+    with its heat unless ``map_image`` (PNG bytes) is given; ``projection``,
+    ``schema`` and ``positions`` let the app draw it as its canvas shows it.
+    """
+    from explorer.io.report import ReportError, ensure_analysis
+
+    options.pop("heat", None)  # the report's heat comes from its analysis
+    if options:
+        raise ReportError(f"Unknown report option(s): {', '.join(sorted(options))}.")
+    report = progress or (lambda done, total: None)
+    # In hundredths: the analysis is the first 60, the map 15, the page 10, the PDF the rest.
+    analysis = ensure_analysis(document, analysis, change=change, weights=weights, top_k=top_k, seed=seed,
+                               sensitivity_runs=sensitivity_runs, progress=lambda done, total: report(60 * done // max(total, 1), 100))
+    report(60, 100)
+    given = {k: v for k, v in (("projection", projection), ("schema", schema), ("positions", positions)) if v is not None}
+
+    def make() -> bytes:
+        pages = report_pages(document, analysis, map_image=map_image, title=title, page_size=page_size, top=top, top_k=top_k,
+                             sensitivity_runs=sensitivity_runs, generated=generated, map_options=given)
+        report(85, 100)
+        return pages.pdf(progress=lambda done, total: report(85 + 14 * done // max(total, 1), 100))
+
+    atomic_write(path, in_qt_thread(make))
+    report(100, 100)

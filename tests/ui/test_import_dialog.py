@@ -1,0 +1,211 @@
+"""File > Import… end to end: read a workbook, map its columns, preview, problems by row, import as one undo step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+pytest.importorskip("PySide6")
+from PySide6.QtCore import QElapsedTimer, Qt  # noqa: E402
+from PySide6.QtWidgets import QApplication, QComboBox  # noqa: E402
+from rdflib import Literal  # noqa: E402
+from rdflib.namespace import RDFS  # noqa: E402
+
+from explorer.core.namespaces import RX  # noqa: E402
+from explorer.core.store import ANY_GRAPH  # noqa: E402
+from explorer.ui import import_dialog  # noqa: E402
+from explorer.ui.main_window import MainWindow  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+KEYSTONE = REPO / "sample_graphs" / "keystone-michigan.ttl"
+HOSTILE = "<img src=x onerror=alert(1)><b>bold</b>"
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    task = w.open_map(KEYSTONE, ask=False)
+    assert task.wait(60_000) and task.error is None, task.error
+    deadline = QElapsedTimer()
+    deadline.start()
+    while w.canvas.building and deadline.elapsed() < 60_000:
+        QApplication.processEvents()
+    yield w
+    if w.document is not None:
+        w.document.close()
+        w.document = None
+    w.close()
+
+
+@pytest.fixture
+def roster(tmp_path) -> Path:
+    path = tmp_path / "roster.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Name", "Kind", "Team", "Line manager", "Workload", "Notes"])
+    sheet.append(["Night nurse, ICU A", "Role", "ICU A", "Nurse lead, ICU A", 0.8, "joined in May"])
+    sheet.append(["Ward clerk", "Role", "Reception", "", 0.3, ""])
+    sheet.append(["", "Role", "ICU A", "", "", ""])
+    sheet.append([HOSTILE, "Person", "ICU A", "Nobody", "lots", ""])
+    workbook.save(path)
+    return path
+
+
+def settle(qtbot, dialog) -> None:
+    """Wait until the dialog has read the file and worked out the plan."""
+    qtbot.waitUntil(lambda: dialog.source is not None and not dialog._replan_timer.isActive()
+                    and dialog._plan_task is not None and dialog._plan_task.done and dialog.plan is not None, timeout=30_000)
+
+
+def cell(table, row: int, column: int) -> str:
+    return table.item(row, column).text()
+
+
+def test_import_menu_entry_sits_before_the_exports_and_needs_a_map(qtbot):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    actions = w.menus["file"].actions()
+    assert w.act_import in actions
+    assert actions.index(w.act_import) < actions.index(w.menus["export_anchor"])
+    assert w.act_import in w.map_actions and not w.act_import.isEnabled()
+    assert import_dialog.open_import_dialog(w) is None
+
+
+def test_dialog_maps_previews_lists_problems_and_imports_as_one_undo_step(window, roster, qtbot, tmp_path):
+    before = set(window.document.store.quads(graph=ANY_GRAPH))
+    nodes_before = len(window.projection.nodes)
+    dialog = import_dialog.open_import_dialog(window, roster)
+    settle(qtbot, dialog)
+
+    table = dialog.mapping_table
+    assert [cell(table, r, 0) for r in range(table.rowCount())] == ["Name", "Kind", "Team", "Line manager", "Workload", "Notes"]
+    shown = {cell(table, r, 0): table.cellWidget(r, 2).currentText() for r in range(table.rowCount())}
+    assert shown == {"Name": "Name", "Kind": "Kind", "Team": "Unit (member of)", "Line manager": "Reports to",
+                     "Workload": "Property: workload", "Notes": "Property: comment"}
+    assert table.cellWidget(0, 2).accessibleName() == "Name imports as"
+
+    preview, problems = dialog.preview, dialog.problems
+    assert [cell(preview, r, 1) for r in range(preview.rowCount())] == ["add", "add", "not imported", "add"]
+    assert cell(preview, 3, 3) == HOSTILE  # plain text, shown as typed
+    assert cell(preview, 0, 4) == "ICU A" and cell(preview, 0, 6) == "Nurse lead, ICU A"
+    found = {(cell(problems, r, 0), cell(problems, r, 1)) for r in range(problems.rowCount())}
+    assert found == {("row 4", "Name"), ("row 5", "Line manager"), ("row 5", "Workload")}
+    assert dialog.tabs.tabText(1) == "P&roblems (3)"
+    assert "3 new nodes" in dialog.summary_label.text() and dialog.import_button.isEnabled()
+
+    # Leave the workload out: the plan follows, and its problem goes.
+    workload = table.cellWidget(4, 2)
+    workload.setCurrentIndex(0)
+    settle(qtbot, dialog)
+    assert {cell(problems, r, 1) for r in range(problems.rowCount())} == {"Name", "Line manager"}
+    # Giving "Name" to another column takes it from the first one.
+    dialog.set_target("Notes", "name")
+    settle(qtbot, dialog)
+    assert table.cellWidget(0, 2).currentText() == "(leave out)"
+    dialog.set_target("Name", "name")
+    settle(qtbot, dialog)
+    assert table.cellWidget(5, 2).currentText() == "(leave out)"
+
+    dialog.show()
+    dialog.grab().save(str(tmp_path / "import-dialog.png"))
+    assert (tmp_path / "import-dialog.png").stat().st_size > 10_000
+
+    closed = []
+    dialog.finished.connect(closed.append)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(closed), timeout=30_000)
+    document = window.document
+    assert document.stack.undo_text == "Import roster.xlsx"
+    assert len(window.projection.nodes) == nodes_before + 4  # three rows and the new "Reception" unit
+    night = next(s for s, _, _, _ in document.store.quads(None, RDFS.label, Literal("Night nurse, ICU A")))
+    # New nodes come with positions beside the map, so the canvas never hunts for free spots.
+    assert night in window.canvas.positions and list(document.store.quads(night, RX.canvasX, None))
+    old_right = max(x for iri, (x, _) in window.canvas.positions.items() if iri in {q[0] for q in before})
+    assert window.canvas.positions[night][0] > old_right
+    assert "Undo takes it all back" in window.statusBar().currentMessage()
+
+    window.undo()
+    assert set(document.store.quads(graph=ANY_GRAPH)) == before
+    qtbot.waitUntil(lambda: len(window.projection.nodes) == nodes_before)
+
+
+def test_dialog_is_keyboard_reachable(window, roster, qtbot):
+    dialog = import_dialog.open_import_dialog(window, roster)
+    settle(qtbot, dialog)
+    dialog.activateWindow()
+    dialog.choose_button.setFocus()
+    reached = []
+    for _ in range(40):
+        dialog.focusNextChild()
+        reached.append(QApplication.focusWidget())
+    combos = [w for w in reached if isinstance(w, QComboBox) and w.parent() is dialog.mapping_table.viewport()]
+    assert len(combos) >= 3
+    assert dialog.conflict_combo in reached and dialog.import_button in reached
+    for widget in (dialog.file_edit, dialog.choose_button, dialog.mapping_table, dialog.preview, dialog.problems,
+                   dialog.conflict_combo, dialog.kind_combo, dialog.import_button):
+        assert widget.accessibleName()
+    dialog.reject()
+
+
+def test_unreadable_file_says_why_and_import_stays_off(window, tmp_path, qtbot):
+    fake = tmp_path / "roster.xlsx"
+    fake.write_text("Name,Kind\nAna,Person\n", encoding="utf-8")
+    dialog = import_dialog.open_import_dialog(window, fake)
+    qtbot.waitUntil(lambda: dialog._read_task.done, timeout=30_000)
+    QApplication.processEvents()
+    assert "not an Excel workbook" in dialog.summary_label.text()
+    assert not dialog.import_button.isEnabled()
+    dialog.reject()
+
+
+def test_place_beside_keeps_bands_in_order():
+    existing = {"macro": (3, 0.0, 0.0), "meso": (2, 200.0, 300.0), "micro": (1, 400.0, 600.0)}
+    laid = {"law": (50.0, 40.0), "unit": (50.0, 300.0), "p1": (50.0, 560.0), "p2": (50.0, 655.0)}
+    placed = import_dialog.place_beside(existing, laid, {"law": 3, "unit": 2, "p1": 1, "p2": 1})
+    assert placed["law"][1] <= 0.0 < placed["unit"][1] < placed["p1"][1] < placed["p2"][1]
+    assert placed["p1"][1] == 600.0 and placed["unit"][1] == 300.0
+    assert min(x for x, _ in placed.values()) > 400.0
+
+
+def test_sheet_choice_save_mapping_and_closing_mid_plan(window, tmp_path, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from explorer.io import merge
+
+    path = tmp_path / "two-sheets.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Notes"
+    workbook.active.append(["Remark"])
+    workbook.active.append(["nothing to import here"])
+    staff = workbook.create_sheet("Staff")
+    staff.append(["Name", "Kind"])
+    staff.append(["Porter", "Role"])
+    workbook.save(path)
+    dialog = import_dialog.open_import_dialog(window, path)
+    qtbot.waitUntil(lambda: dialog._plan_task is not None and dialog._plan_task.done, timeout=30_000)
+    assert dialog.sheet_combo.isVisibleTo(dialog) and dialog.sheet_combo.count() == 2
+    assert "Choose the column that gives each node's name" in dialog.summary_label.text()
+    assert not dialog.import_button.isEnabled()
+    dialog.sheet_combo.setCurrentIndex(1)
+    dialog.sheet_combo.activated.emit(1)
+    qtbot.waitUntil(lambda: dialog.source is not None and dialog.source.nodes.columns == ("Name", "Kind"), timeout=30_000)
+    settle(qtbot, dialog)
+    assert dialog.import_button.isEnabled() and dialog.sheet_combo.currentText() == "Staff"
+
+    saved = tmp_path / "mapping.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(saved), "")))
+    qtbot.mouseClick(dialog.save_mapping_button, Qt.MouseButton.LeftButton)
+    mapping = merge.load_mapping(saved, window.schema, source=dialog.source)
+    assert mapping.columns == {"name": "Name", "kind": "Kind"}
+
+    before = window.document.stack.index
+    dialog.set_target("Kind", None)
+    dialog._start_plan()  # a plan under way when the dialog closes
+    dialog.reject()
+    assert window.document.stack.index == before
