@@ -161,6 +161,9 @@ class ChangeAnalysis:
     index: float
     weights: Weights = field(repr=False, compare=False, default=None)
     seed: int = 0
+    #: How stability was measured: the number of perturbed runs (0: none) and the top k it counts.
+    sensitivity_runs: int = 0
+    top_k: int = 10
 
 
 class AnalysisError(ExplorerError, ValueError):
@@ -342,7 +345,7 @@ def analyse_change(G, change=None, *, weights: Weights | None = None, top_k: int
         tops = {point.node: counts[row] for row, point in enumerate(result.points)}
         points = tuple(replace(p, stability=tops[p.node] / runs) for p in result.points)
         result = replace(result, points=points)
-    return replace(result, seed=seed)
+    return replace(result, seed=seed, sensitivity_runs=runs if result.points else 0, top_k=top_k)
 
 
 def _run(G, change, weights: Weights) -> ChangeAnalysis:

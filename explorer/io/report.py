@@ -315,13 +315,12 @@ def _file_facts(path) -> str:
 
 
 # ----------------------------------------------------------------------------- the page
-def report_context(document, analysis: ChangeAnalysis, *, title: str | None = None, top: int = TOP, top_k: int = TOP,
+def report_context(document, analysis: ChangeAnalysis, *, title: str | None = None, top: int = TOP, top_k: int | None = None,
                    sensitivity_runs: int | None = None, generated: dt.datetime | None = None) -> dict:
     """Everything the template shows, as plain values (map text as it is: the template escapes it).
 
-    ``top_k`` is the k of the stability figure (the analysis's ``top_k``);
-    ``sensitivity_runs`` how many perturbed runs the analysis made (the weights'
-    ``sensitivity.runs`` when None and the points carry stability figures).
+    ``top_k`` (the k of the stability figure) and ``sensitivity_runs`` (how
+    many perturbed runs the analysis made) come from the analysis unless given.
 
     Examples
     --------
@@ -377,9 +376,9 @@ def report_context(document, analysis: ChangeAnalysis, *, title: str | None = No
             numbers.append(source_index[part])
         return numbers
 
-    runs = sensitivity_runs
-    if runs is None:
-        runs = int(weights["sensitivity.runs"]) if any(p.stability is not None for p in analysis.points) else 0
+    # The analysis records how its stability was measured; the arguments only override that.
+    runs = analysis.sensitivity_runs if sensitivity_runs is None else sensitivity_runs
+    top_k = analysis.top_k if top_k is None else top_k
     shown = analysis.points[:top]
     points = []
     for rank, p in enumerate(shown, 1):
@@ -520,7 +519,7 @@ def _map_src(map_image) -> str | None:
 
 
 def report_html(document, analysis: ChangeAnalysis, *, map_image: bytes | str | None = None, title: str | None = None,
-                top: int = TOP, top_k: int = TOP, sensitivity_runs: int | None = None, charts: bool = True,
+                top: int = TOP, top_k: int | None = None, sensitivity_runs: int | None = None, charts: bool = True,
                 chart_format: str = "svg", for_print: bool = False, image_width: int = 680,
                 generated: dt.datetime | None = None, map_src: str | None = None) -> str:
     """The report as one HTML page; ``map_image`` is PNG bytes (or a ``data:image/`` URI) of the map.
@@ -574,8 +573,7 @@ def generate_report_html(document, path: Path, *, title: str | None = None, chan
     analysis = ensure_analysis(document, analysis, change=change, weights=weights, top_k=top_k, seed=seed,
                                sensitivity_runs=sensitivity_runs, progress=lambda done, total: report(80 * done // max(total, 1), 100))
     report(80, 100)
-    page = report_html(document, analysis, map_image=map_image, title=title, top=top, top_k=top_k,
-                       sensitivity_runs=sensitivity_runs, generated=generated)
+    page = report_html(document, analysis, map_image=map_image, title=title, top=top, generated=generated)
     report(95, 100)
     atomic_write(path, page.encode("utf-8"))
     report(100, 100)

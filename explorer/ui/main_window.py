@@ -68,10 +68,7 @@ from explorer.ui.legend import Legend
 from explorer.ui.minimap import Minimap
 from explorer.ui.outline import Outline
 from explorer.ui.palette import Palette
-from explorer.ui import export_actions
-from explorer.ui import import_dialog
-from explorer.ui import sparql_console
-from explorer.ui import report_actions
+from explorer.ui import export_actions, import_dialog, report_actions, sparql_console
 from explorer.ui.start_screen import StartScreen
 from explorer.ui.workers import run_task
 

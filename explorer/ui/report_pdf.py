@@ -225,7 +225,7 @@ class ReportPages:
 
 
 def report_pages(document, analysis, *, map_image: bytes | None = None, title: str | None = None, page_size: str = "A4",
-                 top: int = 10, top_k: int = 10, sensitivity_runs: int | None = None, generated: dt.datetime | None = None,
+                 top: int = 10, top_k: int | None = None, sensitivity_runs: int | None = None, generated: dt.datetime | None = None,
                  map_options: dict | None = None) -> ReportPages:
     """The report on ``analysis`` laid out on pages.
 
@@ -302,8 +302,8 @@ def generate_report_pdf(document, path: Path, *, title: str | None = None, chang
     given = {k: v for k, v in (("projection", projection), ("schema", schema), ("positions", positions)) if v is not None}
 
     def make() -> bytes:
-        pages = report_pages(document, analysis, map_image=map_image, title=title, page_size=page_size, top=top, top_k=top_k,
-                             sensitivity_runs=sensitivity_runs, generated=generated, map_options=given)
+        pages = report_pages(document, analysis, map_image=map_image, title=title, page_size=page_size, top=top,
+                             generated=generated, map_options=given)
         report(85, 100)
         return pages.pdf(progress=lambda done, total: report(85 + 14 * done // max(total, 1), 100))
 
