@@ -429,6 +429,19 @@ def _positions(projection, given: Mapping | None) -> dict:
     return positions
 
 
+def _levels_in_bands(projection, positions: dict, bands: list) -> bool:
+    """Whether every placed node sits in its own level's band (as a by-level layout puts it)."""
+    spans = {level: (top, bottom) for level, top, bottom, _ in bands}
+    for key, (_, y) in positions.items():
+        view = projection.nodes.get(key)
+        if view is None:
+            continue
+        span = spans.get(view.level)
+        if span is None or not span[0] <= y < span[1]:
+            return False
+    return bool(bands)
+
+
 def _record_scene(projection, schema, positions: dict, heat: Mapping | None):
     """On the GUI thread: draw the map on a private canvas, record its scene; returns (picture, source, bands)."""
     from explorer.ui.canvas import NODE_H, NODE_W, MapCanvas
@@ -456,13 +469,18 @@ def _record_scene(projection, schema, positions: dict, heat: Mapping | None):
                 item.setCacheMode(QGraphicsItem.CacheMode.NoCache)  # a cache would make the ties a bitmap in SVG and PDF
         bands = [(band.level, band.top, band.bottom, shades.get(round(band.top, 3), _BAND_SHADES[i % 3]))
                  for i, band in enumerate(canvas.bands)]
+        if not _levels_in_bands(projection, positions, bands):
+            # A force-directed or circular layout mixes the levels: named bands would mislabel nodes.
+            canvas.set_bands_visible(False)
+            bands = []
         xs = [x for x, _ in positions.values()]
+        ys = [y for _, y in positions.values()]
         if xs:
             left, right = min(xs) - NODE_W / 2 - 40, max(xs) + NODE_W / 2 + 40
         else:
             left, right = -600.0, 600.0
-        top = bands[0][1] if bands else -400.0
-        bottom = bands[-1][2] if bands else 400.0
+        top = bands[0][1] if bands else (min(ys) - NODE_H / 2 - 40 if ys else -400.0)
+        bottom = bands[-1][2] if bands else (max(ys) + NODE_H / 2 + 40 if ys else 400.0)
         source = QRectF(left, top, max(right - left, NODE_W * 3), max(bottom - top, NODE_H * 3))
         picture = QPicture()
         painter = QPainter(picture)

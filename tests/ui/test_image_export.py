@@ -195,3 +195,18 @@ def test_given_places_win_whatever_their_key_type(small):
     far = {str(nurse): (9000.0, 0.0)}  # a plain string key, as a JSON round trip would give
     assert image_export.draw_map(small, positions=far).source.right() > 9000
     assert image_export.draw_map(small).source.right() < 9000
+
+
+def test_bands_are_left_out_when_the_layout_mixes_the_levels(small):
+    by_level = image_export.draw_map(small)
+    assert [band[0] for band in by_level.bands] == [3, 2, 1]  # macro on top
+    # One row for every node (as a force-directed or circular layout may give): no band would be true.
+    from explorer.core.projection import Projection
+    from explorer.core.schema import Schema
+
+    nodes = Projection.build(small.store, Schema.from_store(small.store)).nodes
+    row = {key: (i * 200.0, -220.0) for i, key in enumerate(nodes)}  # all in the macro band
+    mixed = image_export.draw_map(small, positions=row)
+    assert mixed.bands == []
+    texts = svg_texts(image_export.render_svg(mixed))
+    assert "Ward 7" in texts and "Rounds" in texts
