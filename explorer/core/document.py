@@ -141,6 +141,10 @@ class MapDocument:
         self._journal: Journal | None = None
         self._batch: list[Command] | None = None
         self._closed = False
+        # base_iri is read for every IRI minted (10k times by a big import); edits and reloads forget it.
+        self._base_iri: tuple[str | None] | None = None
+        self.events.subscribe(ev.GraphChanged, self._forget_base_iri)
+        self.events.subscribe(ev.DocumentReloaded, self._forget_base_iri)
 
     # ----------------------------------------------------------------- creation
     @classmethod
@@ -276,9 +280,13 @@ class MapDocument:
     @property
     def base_iri(self) -> str | None:
         """The namespace new nodes are minted in (``void:uriSpace``), if the map sets one."""
-        for _, _, space, _ in self._description_quads(VOID.uriSpace):
-            return str(space)
-        return None
+        if self._base_iri is None or self._batch is not None:
+            space = next((str(q[2]) for q in self._description_quads(VOID.uriSpace)), None)
+            self._base_iri = (space,)
+        return self._base_iri[0]
+
+    def _forget_base_iri(self, event=None) -> None:
+        self._base_iri = None
 
     def _description_quads(self, predicate) -> Iterator:
         for description, _, _, _ in self.store.quads(None, RDF.type, VOID.Dataset):

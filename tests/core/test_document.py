@@ -276,3 +276,22 @@ def test_derived_graphs_are_not_edits_and_stay_out_of_one_graph_formats(map_file
     doc.put_derived_graph(second, [(URIRef("urn:x:b"), RDFS.label, Literal("b"))], replacing=[run])
     assert doc.derived_graphs() == [second] and seen[-1].removed == (run,)
     doc.close()
+
+
+def test_base_iri_follows_edits_undo_and_revert(map_file):
+    from rdflib.namespace import VOID
+
+    doc = MapDocument.open(map_file)
+    assert doc.base_iri == "http://example.org/map/"
+    dataset = URIRef("http://example.org/map")
+    change = c.diff(doc.store, "New space", removed=[(dataset, VOID.uriSpace, Literal("http://example.org/map/"), None)],
+                    added=[(dataset, VOID.uriSpace, Literal("http://example.org/other/"), None)])
+    doc.execute(change)
+    assert doc.base_iri == "http://example.org/other/"
+    assert doc.mint_iri(UNIT, "Ward").startswith("http://example.org/other/unit/ward-")
+    doc.undo()
+    assert doc.base_iri == "http://example.org/map/"
+    doc.redo()
+    doc.revert()
+    assert doc.base_iri == "http://example.org/map/"
+    doc.close()
