@@ -11,6 +11,8 @@ same Python, so it imports only the standard library and pyoxigraph (fast to
 start, and nothing of the app's state comes along). Messages are pickled
 dicts, each framed by a 4-byte big-endian length, over stdin and stdout; the
 real stdout is redirected to stderr so nothing else can corrupt the stream.
+The engine ends as soon as stdin ends, even in the middle of a query: the
+app closed it or is gone.
 
 Requests (``op``) and their replies:
 
@@ -22,31 +24,96 @@ Requests (``op``) and their replies:
     (the map's edits since the last request).
 ``query``
     ``text``, ``prefixes``, ``base_iri``, ``default_graph``, ``named_graphs``,
-    ``substitutions``, ``limit`` → ``form`` ``"select"``/``"ask"``/``"graph"``
-    with ``variables``/``rows``/``boolean``/``triples`` and ``truncated``.
+    ``substitutions``, ``limit``, ``max_chars``, ``allow_network`` → ``form``
+    ``"select"``/``"ask"``/``"graph"`` with ``variables``/``rows``/``boolean``/``triples``,
+    ``truncated`` (more than ``limit`` rows, or more than ``max_chars``
+    characters of text) and ``too_large`` (the latter).
 ``update``
     ``text``, ``prefixes``, ``base_iri``, ``ontology`` (a graph IRI whose
-    quads the update's WHERE should also see in the default graph, or None)
-    → ``added``/``removed`` as N-Quads bytes. The store is put back as it was:
-    the parent turns the diff into an undoable command.
+    quads the update's WHERE should also see in the default graph, or None),
+    ``allow_network`` → ``added``/``removed`` as N-Quads bytes. The store is
+    put back as it was: the parent turns the diff into an undoable command.
 
-A failure replies ``{"error": "syntax" | "runtime", "message": …}``.
+A failure replies ``{"error": "syntax" | "runtime" | "refused", "message": …}``.
 Terms travel as tuples: ``("I", iri)``, ``("B", id)``, ``("L", value, lang,
 datatype)`` (datatype None for a plain string), ``("T", s, p, o)`` for a
 triple term, ``("D",)`` for the default graph, None for an unbound value.
+
+Network screen
+--------------
+The parent refuses ``SERVICE`` and ``LOAD`` after reading the text with
+rdflib; should rdflib ever read a text differently from Oxigraph (a comment
+or a string ending elsewhere), Oxigraph would still make the call. So unless
+``allow_network`` is true, the engine also asks Oxigraph's own parser: every
+``service`` and ``load`` in the text (in any case, inside any word, string
+or comment) has its last letter changed, and the changed text is parsed on
+an empty store. It parses only if none of them was a keyword, since no other
+SPARQL token changes kind when a letter changes; if it does not parse, the
+request is refused ("refused") rather than run.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import queue
+import re
 import struct
 import sys
+import threading
 
 import pyoxigraph as ox
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _HEADER = struct.Struct(">I")
+#: The words of the keywords by which Oxigraph reaches the network: SERVICE (a federated call) and LOAD (a fetch).
+_NETWORK_WORDS = re.compile(r"service|load", re.IGNORECASE | re.ASCII)
+
+
+def _blunted(text: str) -> str:
+    """``text`` with the last letter of every ``service`` and ``load`` changed, so none can be a keyword."""
+    return _NETWORK_WORDS.sub(lambda word: word.group(0)[:-1] + "Q", text)
+
+
+def reaches_network(text: str, *, update: bool = False, prefixes=None, base_iri=None) -> bool:
+    """Whether Oxigraph reads a SERVICE or LOAD keyword in ``text`` (see "Network screen" above).
+
+    Also True for a text Oxigraph cannot parse at all once blunted: it would fail anyway.
+
+    Examples
+    --------
+    >>> reaches_network("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    True
+    >>> reaches_network('SELECT ?workload WHERE { BIND ("SERVICE <http://example.org/>" AS ?workload) } # load')
+    False
+    >>> reaches_network("LOAD <http://example.org/data.ttl>", update=True)
+    True
+    """
+    if not _NETWORK_WORDS.search(text):
+        return False
+    renamed = {_blunted(name): namespace for name, namespace in (prefixes or {}).items()}
+    probe = ox.Store()
+    try:
+        # On an empty store: a SELECT, CONSTRUCT or DESCRIBE is only parsed (its results are lazy),
+        # an ASK or an update runs on nothing. Either way the blunted text cannot reach out.
+        if update:
+            probe.update(_blunted(text), prefixes=renamed or None, base_iri=base_iri)
+        else:
+            probe.query(_blunted(text), prefixes=renamed or None, base_iri=base_iri)
+    except SyntaxError:
+        return True
+    except Exception:  # noqa: BLE001 - it parsed; running it on nothing failed for another reason (a missing graph, …)
+        return False
+    return False
+
+
+def _chars(term) -> int:
+    """The characters of text in an encoded term (its value, language, datatype; a triple term's parts)."""
+    if term is None:
+        return 0
+    if term[0] == "T":
+        return sum(_chars(part) for part in term[1:])
+    return sum(len(part) for part in term[1:] if part)
 
 
 def encode(term):
@@ -119,7 +186,10 @@ class Engine:
             self.store.extend([_quad(q) for q in added])
         return {}
 
-    def query(self, text, *, prefixes=None, base_iri=None, default_graph=None, named_graphs=None, substitutions=None, limit=10_000) -> dict:
+    def query(self, text, *, prefixes=None, base_iri=None, default_graph=None, named_graphs=None, substitutions=None,
+              limit=10_000, max_chars=None, allow_network=False) -> dict:
+        if not allow_network and reaches_network(text, prefixes=prefixes, base_iri=base_iri):
+            return {"error": "refused", "message": "SERVICE or LOAD while network access is off"}
         result = self.store.query(
             text,
             prefixes=prefixes or None,
@@ -130,7 +200,9 @@ class Engine:
         )
         if isinstance(result, ox.QueryBoolean):
             return {"form": "ask", "boolean": bool(result)}
-        truncated = False
+        truncated = too_large = False
+        # The text budget keeps a huge result here, where a kill frees it, instead of in the app's memory.
+        budget = float("inf") if max_chars is None else max_chars
         if isinstance(result, ox.QuerySolutions):
             variables = [v.value for v in result.variables]
             rows = []
@@ -138,17 +210,29 @@ class Engine:
                 if len(rows) >= limit:
                     truncated = True
                     break
-                rows.append(tuple(None if t is None else encode(t) for t in solution))
-            return {"form": "select", "variables": variables, "rows": rows, "truncated": truncated}
+                row = tuple(None if t is None else encode(t) for t in solution)
+                budget -= sum(map(_chars, row))
+                if budget < 0:
+                    truncated = too_large = True
+                    break
+                rows.append(row)
+            return {"form": "select", "variables": variables, "rows": rows, "truncated": truncated, "too_large": too_large}
         triples = []
         for triple in result:
             if len(triples) >= limit:
                 truncated = True
                 break
-            triples.append((encode(triple.subject), encode(triple.predicate), encode(triple.object)))
-        return {"form": "graph", "triples": triples, "truncated": truncated}
+            encoded = (encode(triple.subject), encode(triple.predicate), encode(triple.object))
+            budget -= sum(map(_chars, encoded))
+            if budget < 0:
+                truncated = too_large = True
+                break
+            triples.append(encoded)
+        return {"form": "graph", "triples": triples, "truncated": truncated, "too_large": too_large}
 
-    def update(self, text, *, prefixes=None, base_iri=None, ontology=None) -> dict:
+    def update(self, text, *, prefixes=None, base_iri=None, ontology=None, allow_network=False) -> dict:
+        if not allow_network and reaches_network(text, update=True, prefixes=prefixes, base_iri=base_iri):
+            return {"error": "refused", "message": "SERVICE or LOAD while network access is off"}
         store = self.store
         # The update's WHERE sees the ontology in the default graph, as queries
         # do: copy it in for the duration (only the quads not already there).
@@ -202,19 +286,32 @@ def _read_exact(stream, size: int) -> bytes | None:
     return data
 
 
+def _listen(inbox, requests: queue.Queue) -> None:
+    """Read requests into ``requests``; when stdin ends, end the process at once, even mid-request.
+
+    stdin ends when the app closes it or dies (a crash, a kill): the app's
+    watchdog cannot stop a runaway query then, so the engine stops itself
+    rather than keep a core busy for nobody. (pyoxigraph releases the GIL
+    while it evaluates, so this thread runs during a query.)
+    """
+    while True:
+        header = _read_exact(inbox, _HEADER.size)
+        body = None if header is None else _read_exact(inbox, _HEADER.unpack(header)[0])
+        if body is None:
+            os._exit(0)
+        requests.put(body)
+
+
 def main() -> None:
     """Serve requests from stdin until it closes."""
     inbox = sys.stdin.buffer
     outbox = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     engine = Engine()
+    requests: queue.Queue = queue.Queue()
+    threading.Thread(target=_listen, args=(inbox, requests), name="requests", daemon=True).start()
     while True:
-        header = _read_exact(inbox, _HEADER.size)
-        if header is None:
-            return
-        body = _read_exact(inbox, _HEADER.unpack(header)[0])
-        if body is None:
-            return
+        body = requests.get()
         reply = pickle.dumps(engine.handle(pickle.loads(body)), protocol=pickle.HIGHEST_PROTOCOL)
         outbox.write(_HEADER.pack(len(reply)) + reply)
         outbox.flush()

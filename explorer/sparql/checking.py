@@ -6,6 +6,16 @@ fetch), and ``FROM``/``FROM NAMED``/``USING`` naming a graph that is not one of
 the map's. Screening the algebra, not the text, means comments, strings, odd
 spacing or prefixed names cannot hide a ``SERVICE``.
 
+Both parsers must read the same text, or a ``SERVICE`` rdflib takes for a
+comment or a string would still run in Oxigraph. Two differences between
+them are closed here: rdflib expands ``\\u``/``\\U`` escapes everywhere
+before parsing (as SPARQL says), Oxigraph only inside strings and IRIs, so
+the text is expanded once and the expanded text is both checked and run
+(:attr:`CheckedQuery.text`); and a lone carriage return ends a ``#`` comment
+for Oxigraph but not for rdflib, so rdflib reads a copy in which it is a
+line feed. The engine screens again with Oxigraph's own parser
+(:mod:`explorer.sparql._engine_worker`) in case another difference exists.
+
 rdflib is the gatekeeper for syntax too: a text it cannot read cannot be
 screened, so it does not run, even where Oxigraph (which executes queries)
 would accept it (Oxigraph's extensions such as ``LATERAL``). rdflib places a
@@ -41,7 +51,7 @@ import pyoxigraph as ox
 from pyparsing import ParseBaseException, col, lineno
 from rdflib import URIRef, Variable
 from rdflib.plugins.sparql.algebra import translateQuery, translateUpdate
-from rdflib.plugins.sparql.parser import Update1, parseQuery, parseUpdate
+from rdflib.plugins.sparql.parser import Update1, expandUnicodeEscapes_re, parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from explorer.core.errors import QueryError
@@ -62,6 +72,8 @@ _RDFLIB_LOCK = threading.Lock()
 _FORMS = {"SelectQuery": "select", "AskQuery": "ask", "ConstructQuery": "construct", "DescribeQuery": "describe"}
 _PREFIX_NAME = re.compile(r"([A-Za-z\u00C0-\uFFFF]([\w.\-\u00B7\u00C0-\uFFFF]*[\w\-\u00B7\u00C0-\uFFFF])?)?")
 _IRI = re.compile(r"[^\s<>\"{}|^`\\\x00-\x20]+:[^\s<>\"{}|^`\\\x00-\x20]*")
+_LONE_CR = re.compile(r"\r(?!\n)")
+_NOTHING_TO_RUN = "The query holds only comments, PREFIX or BASE lines: there is nothing to run. Write a SELECT, ASK, CONSTRUCT, DESCRIBE or an update."
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,8 @@ class CheckedQuery:
 
     Attributes
     ----------
+    text : str
+        The text to run: the query with its ``\\u``/``\\U`` escapes expanded, exactly as it was checked.
     kind : str
         ``"select"``, ``"ask"``, ``"construct"``, ``"describe"`` or ``"update"``.
     default_graphs, named_graphs : tuple of URIRef or None
@@ -219,6 +233,34 @@ def _locate_prefix(text: str, reason: str) -> tuple[int, int] | None:
     return line, use.start() - (text.rfind("\n", 0, use.start()) + 1) + 1
 
 
+def _expanded(text: str) -> str:
+    """``text`` with its ``\\u``/``\\U`` escapes replaced by the characters they name, as rdflib reads it.
+
+    An escape that names no character, or an expansion that spells a new escape
+    (``\\u005Cu0041``, which rdflib would expand again), is a syntax error.
+
+    Examples
+    --------
+    >>> _expanded('BIND ("caf\\\\u00e9" AS ?x)')
+    'BIND ("café" AS ?x)'
+    """
+    if "\\" not in text:
+        return text
+    for escape in expandUnicodeEscapes_re.finditer(text):
+        try:
+            chr(int(escape.group(1), 16))
+        except (ValueError, OverflowError):
+            start = escape.start()
+            raise QuerySyntaxError(f"{escape.group(0)} names no character", line=lineno(start, text), column=col(start, text)) from None
+    expanded = expandUnicodeEscapes_re.sub(lambda escape: chr(int(escape.group(1), 16)), text)
+    again = expandUnicodeEscapes_re.search(expanded)
+    if again is not None:
+        start = again.start()
+        raise QuerySyntaxError(f"an escape spells another escape, {again.group(0)}; write the character itself",
+                               line=lineno(start, expanded), column=col(start, expanded))
+    return expanded
+
+
 def _reach(error: _RdflibError) -> tuple:
     """How far the parse got: an error without a position came after parsing (an unknown prefix), the furthest."""
     return (float("inf"), 0) if error.line is None else (error.line, error.column)
@@ -261,21 +303,26 @@ def check(
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"The query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}.")
     prefixes = dict(prefixes or {})
-    as_query = _rdflib(text, False, prefixes, base_iri)
+    text = _expanded(text)
+    # As long as ``text``, so rdflib's positions hold for it; a lone CR is a line end to Oxigraph and the editor.
+    readable = _LONE_CR.sub("\n", text)
+    as_query = _rdflib(readable, False, prefixes, base_iri)
     update = False
     algebra = as_query
     if isinstance(as_query, _RdflibError):
-        as_update = _rdflib(text, True, prefixes, base_iri)
+        as_update = _rdflib(readable, True, prefixes, base_iri)
         if not isinstance(as_update, _RdflibError) or _reach(as_update) > _reach(as_query):
             update, algebra = True, as_update
     if isinstance(algebra, _RdflibError):
         if algebra.line is not None:
             raise QuerySyntaxError(algebra.reason, line=algebra.line, column=algebra.column)
-        where = _locate_prefix(text, algebra.reason) if "prefix" in algebra.reason.lower() else None
+        where = _locate_prefix(readable, algebra.reason) if "prefix" in algebra.reason.lower() else None
         if where is not None:
             raise QuerySyntaxError(f"{algebra.reason.replace('prefix : ', 'prefix ')} (declare it with PREFIX)", line=where[0], column=where[1])
         raise QueryError(f"The query cannot run: {algebra.reason}")
     allowed = frozenset({MAP_GRAPH, *allowed_graphs})
+    if update and not getattr(algebra, "algebra", None):
+        raise QueryError(_NOTHING_TO_RUN)  # rdflib reads a text of comments alone as an update of no operations
     if update:
         _screen(algebra.algebra, update=True, allowed_graphs=allowed, allow_network=allow_network)
         return CheckedQuery(text, "update")

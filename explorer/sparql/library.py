@@ -157,6 +157,24 @@ def _strip_header(text: str) -> str:
     return "\n".join(lines[index:]).lstrip("\n")
 
 
+def _file_for(folder: Path, title: str) -> Path:
+    """The file of the query titled ``title``: its own if saved before, else a free one.
+
+    Titles that differ only in punctuation, or are written in another script,
+    share a slug (``"Units?"`` and ``"Units!"``; every Cyrillic title is
+    ``query``), so a taken name gets a number rather than being overwritten.
+    """
+    slug = _slug(title)
+    path, number = folder / f"{slug}.rq", 1
+    while path.exists():
+        existing = _read(path, False)
+        if existing is not None and existing.title == title:
+            return path
+        number += 1
+        path = folder / f"{slug}-{number}.rq"
+    return path
+
+
 def save_user_query(title: str, text: str, description: str = "") -> SavedQuery:
     """Save a query under ``title`` in the user's folder (replacing one of the same title), atomically.
 
@@ -177,7 +195,7 @@ def save_user_query(title: str, text: str, description: str = "") -> SavedQuery:
         header.append(f"# description: {words}")
     folder = user_queries_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{_slug(title)}.rq"
+    path = _file_for(folder, title)
     atomic_write(path, ("\n".join(header) + "\n" + body + "\n").encode("utf-8"))
     saved = _read(path, False)
     assert saved is not None

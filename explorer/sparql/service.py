@@ -19,7 +19,9 @@ Safety
 ------
 Every text is parsed and its algebra screened before anything runs
 (:mod:`explorer.sparql.checking`): ``SERVICE`` and ``LOAD`` are refused unless
-``allow_network`` is set. Values the app puts into a query are bound
+``allow_network`` is set, and the engine refuses them again with Oxigraph's
+own parser (:mod:`explorer.sparql._engine_worker`), in case rdflib and
+Oxigraph ever read a text differently. Values the app puts into a query are bound
 (``bindings``, Oxigraph's substitutions), never pasted into the text; see
 :meth:`QueryService.describe_node` and :meth:`QueryService.nodes_labelled`.
 
@@ -31,7 +33,9 @@ made once per opened map (about 0.6 s for a 10k-node, 86k-triple map) and then
 kept current by sending it the map's edits as they happen (the
 :class:`~explorer.core.events.GraphChanged` diffs), so later queries start at
 once. Cancel or timeout kills the process: no core stays busy. Results are
-capped at ``row_limit`` rows with ``truncated`` set.
+capped at ``row_limit`` rows, and at :data:`MAX_RESULT_CHARS` characters of
+text in all (one value can be hundreds of megabytes: ``CONCAT`` doubles it at
+each step), with ``truncated`` set.
 
 Updates
 -------
@@ -84,6 +88,9 @@ from .checking import MAP_GRAPH, CheckedQuery, check, oxigraph_syntax_error, usa
 from .engine import EngineProcess, decode, encode
 from .errors import Cancelled, QueryRefused, QuerySyntaxError, QueryTimeout
 from .outcome import Outcome
+
+#: At most this many characters of text (values, IRIs, datatypes) in one result; the rows after are left out.
+MAX_RESULT_CHARS = 20_000_000
 
 # Above this many quads of edits waiting for the engine, a fresh copy is cheaper than replaying them.
 _REPLAY_LIMIT = 50_000
@@ -386,14 +393,16 @@ class QueryService:
         engine = self._checkout()
         try:
             self._sync(engine, cancel, deadline)
+            # The checked text, not the given one: its escapes are expanded, as the check read them.
             if checked.kind == "update":
                 reply = engine.call(
                     {
                         "op": "update",
-                        "text": text,
+                        "text": checked.text,
                         "prefixes": self.prefixes,
                         "base_iri": self.base_iri,
                         "ontology": str(ONTOLOGY_GRAPH) if self.include_ontology else None,
+                        "allow_network": self.allow_network,
                     },
                     cancel=cancel,
                     deadline=deadline,
@@ -403,13 +412,15 @@ class QueryService:
                 reply = engine.call(
                     {
                         "op": "query",
-                        "text": text,
+                        "text": checked.text,
                         "prefixes": self.prefixes,
                         "base_iri": self.base_iri,
                         "default_graph": default_graph,
                         "named_graphs": named_graphs,
                         "substitutions": substitutions,
                         "limit": self.row_limit,
+                        "max_chars": MAX_RESULT_CHARS,
+                        "allow_network": self.allow_network,
                     },
                     cancel=cancel,
                     deadline=deadline,
@@ -439,6 +450,13 @@ class QueryService:
 
     def _engine_error(self, reply: dict) -> ExplorerError:
         message = reply.get("message", "")
+        if reply.get("error") == "refused":
+            return QueryRefused(
+                "The query engine reads SERVICE or LOAD in this text as a call to another server (or cannot read the text at all), "
+                "so it was not run. "
+                'Network access is off: turn it on ("Allow network" in the SPARQL console, --allow-network on the command line) '
+                "to let it through."
+            )
         if reply.get("error") == "syntax":
             return oxigraph_syntax_error(message) or QueryError(f"SPARQL syntax error: {message}")
         if "does not contains variable" in message:
@@ -452,6 +470,10 @@ class QueryService:
             answer = bool(reply["boolean"])
             return Outcome("ask", boolean=answer, elapsed=elapsed, message=f"{'Yes' if answer else 'No'} ({took})")
         truncated = bool(reply.get("truncated"))
+        too_large = (
+            f"The result is too large to show: it holds more than {MAX_RESULT_CHARS:,} characters of text. "
+            "Add a LIMIT, or leave long values out of the query"
+        ) if reply.get("too_large") else ""
         # Results repeat the same IRIs and values row after row: build each rdflib term once.
         terms: dict = {None: None}
 
@@ -463,13 +485,17 @@ class QueryService:
 
         if form == "select":
             rows = tuple(tuple(map(term, row)) for row in reply["rows"])
-            if truncated:
+            if too_large:
+                message = f"{too_large}; showing the first {_plural(len(rows), 'row')} ({took})."
+            elif truncated:
                 message = f"Showing the first {_plural(len(rows), 'row')}; there are more. Add a LIMIT or narrow the query ({took})."
             else:
                 message = f"{_plural(len(rows), 'row')} in {took}"
             return Outcome("select", variables=tuple(reply["variables"]), rows=rows, truncated=truncated, elapsed=elapsed, message=message)
         triples = tuple((term(s), term(p), term(o)) for s, p, o in reply["triples"])
-        if truncated:
+        if too_large:
+            message = f"{too_large}; showing the first {_plural(len(triples), 'statement')} ({took})."
+        elif truncated:
             message = f"Showing the first {_plural(len(triples), 'statement')}; there are more. Narrow the query ({took})."
         else:
             message = f"{_plural(len(triples), 'statement')} in {took}"
@@ -582,6 +608,7 @@ __all__ = [
     "Cancelled",
     "DESCRIBE_NODE",
     "MAP_GRAPH",
+    "MAX_RESULT_CHARS",
     "NODES_LABELLED",
     "Outcome",
     "QueryError",

@@ -59,7 +59,7 @@ from rdflib.namespace import RDFS
 from explorer.core.atomic_file import atomic_write
 from explorer.core.document import ONTOLOGY_GRAPH
 from explorer.core.errors import ExplorerError
-from explorer.core.events import GraphChanged
+from explorer.core.events import DocumentReloaded, GraphChanged
 from explorer.ui.canvas import plain_label, safe_tooltip
 from explorer.ui.code_editor import CodeEditor
 from explorer.ui.sparql_highlighter import SparqlHighlighter
@@ -415,7 +415,10 @@ class SparqlConsole(QWidget):
         self.outcome = None
         self._discard_graph()
         if document is not None:
-            self._unsubscribe = document.events.subscribe(GraphChanged, self._map_changed)
+            # A revert replaces the whole map: an update worked out before it must not be applied after it.
+            unsubscribers = [document.events.subscribe(GraphChanged, self._map_changed),
+                             document.events.subscribe(DocumentReloaded, self._map_changed)]
+            self._unsubscribe = lambda: [unsubscribe() for unsubscribe in unsubscribers]
             self._load_vocabulary()
             if self.isVisible():
                 self.prepare()

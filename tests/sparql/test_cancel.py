@@ -128,3 +128,69 @@ def test_two_queries_at_once_each_get_an_engine(runaway_service):
     cancel.set()
     worker.join(timeout=5)
     assert outcomes == {"runaway": "cancelled"} and len(service.engine_pids) == 1
+
+
+def _doubling(times: int) -> str:
+    """Patterns binding ``?a{times}`` to a value that doubles in length ``times`` times: 10 * 2**times characters."""
+    return 'BIND ("0123456789" AS ?a0) ' + " ".join(
+        f"BIND (CONCAT(?a{i}, ?a{i}) AS ?a{i + 1})" for i in range(times))
+
+
+def test_a_result_too_large_to_hold_is_capped_with_a_message(small_doc, services, monkeypatch):
+    """Rows are counted, and so is their text: one huge value must not reach the app (it would fill its memory)."""
+    from explorer.sparql import service as service_module
+
+    monkeypatch.setattr(service_module, "MAX_RESULT_CHARS", 100_000)
+    service = services(small_doc)
+    huge = service.run(f"SELECT ?a14 WHERE {{ {_doubling(14)} }}")  # 163,840 characters in one value
+    assert huge.rows == () and huge.truncated
+    assert "too large" in huge.message and "100,000 characters" in huge.message
+    fits = service.run(f"SELECT ?a12 WHERE {{ {_doubling(12)} }}")  # 40,960
+    assert len(fits.rows) == 1 and len(fits.rows[0][0]) == 40_960 and not fits.truncated
+    # Five rows of 20,481 characters: four fit.
+    many = service.run(f"SELECT ?x WHERE {{ VALUES ?n {{ 1 2 3 4 5 }} {_doubling(11)} BIND (CONCAT(STR(?n), ?a11) AS ?x) }}")
+    assert len(many.rows) == 4 and many.truncated and "too large" in many.message
+    graph = service.run(f"CONSTRUCT {{ <http://e/a> <http://e/b> ?a14 }} WHERE {{ {_doubling(14)} }}")
+    assert graph.triples == () and graph.truncated and "too large" in graph.message
+
+
+def _ended(pid: int) -> bool:
+    """The process is gone, or a zombie waiting to be reaped (it runs nothing)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def test_an_engine_stops_when_the_app_dies_in_the_middle_of_a_runaway_query():
+    """The app's watchdog dies with the app (a crash, a kill): the engine must not run the query on for nobody."""
+    import signal
+    import subprocess
+    import sys
+
+    source = (
+        "from explorer.sparql.engine import EngineProcess\n"
+        "engine = EngineProcess()\n"
+        "engine.call({'op': 'reset', 'nquads': b''.join(b'<http://e/s%d> <http://e/p> <http://e/o%d> .\\n' % (i, i) for i in range(300))})\n"
+        "print(engine.pid, flush=True)\n"
+        f"engine.call({{'op': 'query', 'text': {RUNAWAY.replace('}', '. ?j ?k ?l }')!r}}})\n"
+    )
+    # -c runs in the repository (the current folder comes first on the path): the code under test, not an installed copy.
+    app = subprocess.Popen([sys.executable, "-c", source], stdout=subprocess.PIPE, cwd=Path(__file__).resolve().parents[2])
+    try:
+        pid = int(app.stdout.readline())
+        deadline = time.monotonic() + 10
+        while _cpu_seconds(pid) < 0.3 and time.monotonic() < deadline:
+            time.sleep(0.05)  # the runaway query is running
+        assert not _ended(pid)
+        app.send_signal(signal.SIGKILL)
+        app.wait(timeout=5)
+        deadline = time.monotonic() + 2
+        while not _ended(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _ended(pid), "the engine ran on after the app died"
+    finally:
+        app.kill()
+        app.wait(timeout=5)
+        if "pid" in locals() and not _ended(pid):
+            os.kill(pid, signal.SIGKILL)

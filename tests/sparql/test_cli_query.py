@@ -134,3 +134,21 @@ def test_update_needs_an_output_and_never_changes_the_map(tmp_path, capsysbinary
     before, after = Graph().parse(KEYSTONE), Graph().parse(target)
     assert len(before) - len(after) == 5
     assert (sample_graphs_dir() / "keystone-michigan.ttl").read_bytes() == original
+
+
+def test_query_results_never_overwrite_the_map_or_the_query(tmp_path, capsysbinary):
+    copy = tmp_path / "map.ttl"
+    copy.write_bytes((sample_graphs_dir() / "keystone-michigan.ttl").read_bytes())
+    query = tmp_path / "units.rq"
+    query.write_text("SELECT ?u WHERE { ?u a rx:Unit }", encoding="utf-8")
+    for target in (copy, query):
+        before = target.read_bytes()
+        code, _, err = _run(capsysbinary, str(copy), str(query), "--format", "csv", "-o", str(target))
+        _one_line_error(code, err)
+        assert target.read_bytes() == before
+
+
+def test_a_query_of_comments_alone_exits_2(capsysbinary):
+    code, _, err = _run(capsysbinary, KEYSTONE, "-e", "# nothing here yet")
+    _one_line_error(code, err)
+    assert "nothing to run" in err

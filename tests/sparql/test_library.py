@@ -75,3 +75,15 @@ def test_find_saved_by_number_or_name():
     assert find_saved("07-macro-forces-reaching-micro.rq").name == "07-macro-forces-reaching-micro"
     assert find_saved("1") is None  # ambiguous: 10-16
     assert find_saved("") is None
+
+
+def test_titles_that_make_the_same_file_name_do_not_overwrite_each_other(tmp_path, monkeypatch):
+    monkeypatch.setenv("ROUTINE_EXPLORER_DATA_DIR", str(tmp_path))
+    titles = ["Кто руководит двумя отделениями?", "誰が二つの部署を率いるか", "Units?", "Units!"]
+    saved = [save_user_query(title, f"ASK {{ }} # {n}") for n, title in enumerate(titles)]
+    assert len({q.path for q in saved}) == 4
+    assert sorted(q.title for q in user_queries()) == sorted(titles)
+    # The same title still replaces its own file, whichever name it was given.
+    again = save_user_query("Units!", "ASK { ?s ?p ?o }")
+    assert again.path == saved[3].path and len(user_queries()) == 4
+    assert {q.title: q.text.splitlines()[-1] for q in user_queries()}["Units?"] == "ASK { } # 2"

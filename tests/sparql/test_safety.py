@@ -15,7 +15,7 @@ from rdflib import Literal, URIRef
 
 from explorer.core.document import ONTOLOGY_GRAPH
 from explorer.core.errors import QueryError
-from explorer.sparql import MAP_GRAPH, QueryRefused
+from explorer.sparql import MAP_GRAPH, QueryRefused, QuerySyntaxError
 
 
 @pytest.fixture
@@ -190,3 +190,68 @@ def test_a_bound_iri_cannot_smuggle_a_service_call(listener, small_doc, services
     with pytest.raises(QueryError):
         service.run("SELECT ?node ?p ?o WHERE { ?node ?p ?o }", bindings={"node": hostile})
     assert _nothing_connected(listener)
+
+
+# ------------------------------------------------ the checker and the engine read the same text
+
+def test_a_carriage_return_ends_a_comment_for_the_check_as_it_does_for_the_engine(listener, small_doc, services):
+    """rdflib (the check) once read a comment on to the next line feed; Oxigraph (the engine) ends it at a
+    lone carriage return, and ran the SERVICE or LOAD that followed."""
+    here = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    service = services(small_doc)
+    before = set(small_doc.store.quads())
+    for text in (f"SELECT * WHERE {{\n  # a note\rSERVICE <{here}/cr> {{ ?s ?p ?o }}\n}}",
+                 f"INSERT DATA {{ <http://e/a> <http://e/b> 1 }} # a note\r; LOAD <{here}/cr.ttl>"):
+        with pytest.raises(QueryRefused, match=f"(SERVICE|LOAD) <{here}/cr"):
+            service.run(text, timeout=5)
+    assert _nothing_connected(listener)
+    assert set(small_doc.store.quads()) == before and not small_doc.dirty
+
+
+def test_unicode_escapes_are_read_once_and_the_same_way_by_the_check_and_the_engine(listener, small_doc, services):
+    """rdflib expands \\u escapes before parsing (as SPARQL says), Oxigraph only inside strings: ``"a\\u005c"``
+    was a string holding a backslash to Oxigraph, which then ran the SERVICE that rdflib read as more of the string."""
+    here = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    service = services(small_doc)
+    text = 'SELECT ?x WHERE { BIND ("a\\u005c" AS ?x) SERVICE <' + here + '/u> { ?s ?p ?o } # " AS ?x)\n}'
+    assert service.run(text, timeout=5).rows == ((Literal(f'a" AS ?x) SERVICE <{here}/u> {{ ?s ?p ?o }} # '),),)
+    update = 'INSERT DATA { <http://e/a> <http://e/b> "a\\u005c" } ; LOAD <' + here + '/u.ttl> # " }\n'
+    out = service.run(update, timeout=5)
+    assert [str(q[2]) for q in out.command.added] == [f'a" }} ; LOAD <{here}/u.ttl> # ']
+    assert _nothing_connected(listener)
+    with pytest.raises(QuerySyntaxError, match=r"escape spells another escape"):
+        service.kind('SELECT * WHERE { BIND ("\\u005Cu0041" AS ?x) }')
+
+def test_line_ends_and_escapes_keep_their_meaning(small_doc, services):
+    service = services(small_doc)
+    # Windows line ends, a comment ended by a lone carriage return, and escapes in a string.
+    text = "SELECT ?x WHERE {\r\n  # first\r  BIND (\"caf\\u00e9 \\U0001F600\" AS ?x)\r\n}"
+    assert service.run(text).rows == ((Literal("café \U0001F600"),),)
+
+
+def test_the_engine_itself_refuses_service_and_load_while_network_is_off(listener, small_doc, services, monkeypatch):
+    """A second line of defence: should the checker ever read a text differently from Oxigraph, the engine
+    still refuses a SERVICE or LOAD it finds, and nothing connects."""
+    from explorer.sparql import service as service_module
+    from explorer.sparql.checking import CheckedQuery
+
+    here = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    texts = {
+        "select": f"SELECT * WHERE {{ SERVICE <{here}/a> {{ ?s ?p ?o }} }}",
+        "ask": f"ASK {{ SERVICE SILENT <{here}/b> {{ ?s ?p ?o }} }}",
+        "construct": f"CONSTRUCT WHERE {{ ?s ?p ?o . SERVICE <{here}/c> {{ ?s ?p ?o }} }}",
+        "update": f"load <{here}/d.ttl>",
+    }
+    # Pretend the checker saw nothing to refuse.
+    monkeypatch.setattr(service_module, "_cached_check", lambda text, *args: CheckedQuery(text, kind_of[text]))
+    kind_of = {text: kind for kind, text in texts.items()}
+    service = services(small_doc)
+    for text in texts.values():
+        with pytest.raises(QueryRefused, match="SERVICE or LOAD"):
+            service.run(text, timeout=5)
+    assert _nothing_connected(listener)
+    # Words that merely contain them, in names, strings, prefixes and comments, still run.
+    ordinary = ('PREFIX load: <http://e/load#>\nSELECT ?workload WHERE { # customer service\n'
+                '  BIND ("SERVICE <http://e/> {}" AS ?workload) OPTIONAL { ?workload load:service ?x } }')
+    kind_of[ordinary] = "select"
+    assert service.run(ordinary).rows == ((Literal("SERVICE <http://e/> {}"),),)

@@ -140,3 +140,9 @@ def test_select_rows_hold_rdflib_terms(select_outcome):
     node, label, readiness, missing = select_outcome.rows[1]
     assert node == URIRef("http://example.org/map/icu") and label == Literal("ICU")
     assert str(readiness) == "0.5" and missing is None
+
+
+@pytest.mark.parametrize("text", ["# only a comment", "PREFIX ex: <http://example.org/>\n# and a note", "BASE <http://e/>"])
+def test_comments_and_prefixes_alone_are_an_empty_query(text):
+    with pytest.raises(QueryError, match="nothing to run"):
+        check(text)

@@ -235,6 +235,18 @@ def test_an_update_is_one_undoable_edit_that_gives_back_the_original_graph(qtbot
     assert window.document.stack.index == 0
 
 
+def test_an_update_is_not_applied_to_a_map_reverted_while_it_ran(qtbot, window, console):
+    """The update's diff was worked out on the map before the revert: applying it to the file's content would mix the two."""
+    task = console.run('INSERT DATA { <urn:x:late> rdfs:label "Late" }')
+    assert task is not None
+    window.document.revert()  # File > Revert while the update runs: the map is read again from its file
+    assert task.wait(20_000)
+    QApplication.processEvents()
+    assert console.summary.text() == "Not applied", console.message_detail.text()
+    assert not list(window.document.store.quads(URIRef("urn:x:late"), None, None, ANY_GRAPH))
+    assert window.document.stack.index == 0 and not window.document.dirty
+
+
 # ---------------------------------------------------------------------------------------------------- cancel
 def test_a_runaway_query_is_cancelled_within_a_second_and_the_app_stays_responsive(qtbot, window, console):
     ticks = []
