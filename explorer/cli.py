@@ -229,12 +229,28 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _refuse_writing_over_map(map_path: Path, targets) -> None:
+    """An export or report never replaces the map it is made from (``--format html`` could name the map itself)."""
+    source = map_path.resolve()
+    for target in targets:
+        target = Path(target)
+        if target.resolve() == source or (target.exists() and source.exists() and target.samefile(source)):
+            raise ExplorerError(f"{target} is the map itself; choose another file to write (use 'convert' to change "
+                                "the map's own format).")
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """Write a map as an offline web page, an image, GraphML/GEXF, CSV lists or another RDF format."""
     from .io.registry import for_path, get
 
     target = Path(args.output)
     fmt = get(args.format, "export") if args.format else for_path(target, "export")
+    if fmt.name == "csv":
+        from .io.csv_export import csv_paths
+
+        _refuse_writing_over_map(Path(args.map), csv_paths(target))
+    else:
+        _refuse_writing_over_map(Path(args.map), [target])
     doc = _open_readonly(Path(args.map), with_ontology=True)
     heat = None
     if args.heat or args.change:
@@ -285,6 +301,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     fmt = get(args.format, "report") if args.format else for_path(target, "report")
     if args.top < 1:
         raise ExplorerError(f"--top must be at least 1, not {args.top}.")
+    _refuse_writing_over_map(Path(args.map), [target])
     doc = _open_readonly(Path(args.map), with_ontology=True)
     started = time.monotonic()
     shown = _StderrProgress(f"report {target.name}", sys.stderr.isatty())
@@ -348,11 +365,14 @@ def cmd_query(args: argparse.Namespace) -> int:
     doc = _open_readonly(map_path, with_ontology=True)
     with QueryService(doc, allow_network=args.allow_network, row_limit=args.limit, timeout=args.timeout) as service:
         try:
-            if service.kind(text) == "update":
-                if output is None:
-                    raise ExplorerError(f"{source} is an update; the map file is never changed in place: add -o OUT.ttl to write the updated map to a new file.")
-                if output.resolve() == map_path.resolve():
-                    raise ExplorerError(f"-o {output} is the map itself; write the updated map to a new file and compare before replacing it.")
+            update = service.kind(text) == "update"
+            if update and output is None:
+                raise ExplorerError(f"{source} is an update; the map file is never changed in place: add -o OUT.ttl to write the updated map to a new file.")
+            if output is not None and output.resolve() == map_path.resolve():
+                raise ExplorerError(f"-o {output} is the map itself; write the updated map to a new file and compare before replacing it."
+                                    if update else f"-o {output} is the map itself; write the results to another file.")
+            if output is not None and not source.startswith("<") and output.resolve() == Path(source).resolve():
+                raise ExplorerError(f"-o {output} is the query file itself; write the {'updated map' if update else 'results'} to another file.")
             outcome = service.run(text)
         except QuerySyntaxError as err:
             raise ExplorerError(f"{source}:{err.line}:{err.column}: SPARQL syntax error: {err.reason}") from None

@@ -78,7 +78,8 @@ def _cell(value) -> str:
 def _table(header: list[str], rows) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out)
-    writer.writerow(header)
+    # Column names come from property IRIs, whose last part can start with "=" too.
+    writer.writerow([neutralise(name) for name in header])
     writer.writerows(rows)
     return out.getvalue().encode("utf-8")
 

@@ -36,6 +36,7 @@ Examples
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -44,6 +45,23 @@ from ..core.atomic_file import atomic_write
 from .model import check_options, export_view, heat_colour
 
 _STEPS = 6
+# What XML 1.0 cannot hold, not even as a character reference; an RDF literal can.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_safe(G):
+    """``G`` with every text value XML can hold: other characters become U+FFFD (else no reader opens the file)."""
+    def clean(data: dict) -> None:
+        for key, value in data.items():
+            if isinstance(value, str) and _NOT_XML.search(value):
+                data[key] = _NOT_XML.sub("\ufffd", value)
+
+    clean(G.graph)
+    for _, data in G.nodes(data=True):
+        clean(data)
+    for _, _, data in G.edges(data=True):
+        clean(data)
+    return G
 
 
 def _view(document, title, heat, progress, options):
@@ -106,7 +124,7 @@ def write_graphml(
     import networkx as nx
 
     view, report = _view(document, title, heat, progress, format_options)
-    G = view.graph()
+    G = _xml_safe(view.graph())
     G.graph["generator"] = f"Routine Explorer {__version__}"
     report(5, _STEPS)
     buffer = io.BytesIO()
@@ -151,7 +169,7 @@ def write_gexf(
     import networkx as nx
 
     view, report = _view(document, title, heat, progress, format_options)
-    G = view.graph()
+    G = _xml_safe(view.graph())
     top = max((abs(n.heat) for n in view.nodes if n.heat is not None), default=0.0)
     for node in view.nodes:
         colour = heat_colour(node.heat, top) if node.heat is not None else node.colour

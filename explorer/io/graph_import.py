@@ -36,7 +36,7 @@ import io
 from pathlib import Path
 
 from ..core.errors import FormatError, UnsafeInputError
-from .tables import ImportSource, Progress, rows_from_records
+from .tables import ImportSource, Progress, declares_doctype, rows_from_records
 
 #: Attributes the exporter derives from others; importing them would add nothing.
 DERIVED = frozenset({"kind_label", "level_name", "colour", "shape", "heat", "relation_label", "qualified",
@@ -56,13 +56,8 @@ def screen_xml(data: bytes, *, name: str) -> None:
     ...
     explorer.core.errors.UnsafeInputError: bomb.graphml: The file declares XML entities (a DOCTYPE); such files can exhaust memory or read other files, and are refused.
     """
-    text = data
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16", errors="replace").encode("utf-8")
-    elif data[:4] in (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00"):
-        text = data.decode("utf-32", errors="replace").encode("utf-8")
-    upper = text.upper()
-    if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
+    # Read by expat itself, as networkx will read it: a byte search missed UTF-16 without a byte-order mark.
+    if declares_doctype([data]):
         raise UnsafeInputError("The file declares XML entities (a DOCTYPE); such files can exhaust memory or read other files, "
                                "and are refused.", path=name)
 
@@ -113,8 +108,8 @@ def _source_from_graph(graph, *, name: str, format: str, notes: list) -> ImportS
                 continue
             record[str(key)] = value
         edges.append(record)
-    node_table = rows_from_records(nodes, noun="node", first_columns=["id", "label", "kind", "level"])
-    edge_table = rows_from_records(edges, noun="edge", first_columns=["from", "to", "relation", "id"])
+    node_table = rows_from_records(nodes, noun="node", first_columns=["id", "label", "kind", "level"], name=name)
+    edge_table = rows_from_records(edges, noun="edge", first_columns=["from", "to", "relation", "id"], name=name)
     columns = set(node_table.columns)
     suggested: dict = {"identifier": "id", "name": "label" if "label" in columns else "id"}
     ignore = [c for c in node_table.columns if c in DERIVED]
@@ -127,7 +122,7 @@ def _source_from_graph(graph, *, name: str, format: str, notes: list) -> ImportS
     own_export = "kind" in columns and any(str(v).startswith(("http://", "https://", "urn:"))
                                            for v in node_table.column_values("kind", limit=50) if v)
     if own_export:
-        for axis, prop in (("x", "rx:canvasX"), ("y", "rx:canvasY")):
+        for axis, prop in (("x", "rx:canvasX"), ("y", "rx:canvasY"), ("rdf_type", "rdf:type")):
             if axis in columns:
                 properties[axis] = prop
     else:

@@ -93,8 +93,9 @@ def read_kumu_json(path: str | Path, *, progress: Progress | None = None) -> Imp
                           "(and usually a \"connections\" list).", path=path.name)
     elements = _records(document.get("elements"), "element", path.name)
     connections = _records(document.get("connections"), "connection", path.name)
-    nodes = rows_from_records(elements, noun="element", first_columns=["id", "label", "type", "description"])
-    edges = rows_from_records(connections, noun="connection", first_columns=["from", "to", "type", "direction", "id"])
+    nodes = rows_from_records(elements, noun="element", first_columns=["id", "label", "type", "description"], name=path.name)
+    edges = rows_from_records(connections, noun="connection", first_columns=["from", "to", "type", "direction", "id"],
+                              name=path.name)
     notes = []
     others = sorted(k for k in document if k not in _DOCUMENTED_KEYS)
     if others:

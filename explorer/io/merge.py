@@ -319,7 +319,7 @@ def mappable_properties(schema: Schema) -> list[PropertySpec]:
         for spec in schema.inspector(kind):
             if spec.iri != RDFS.label and spec.iri not in seen:
                 seen[spec.iri] = spec
-    for iri in (RX.canvasX, RX.canvasY, RX.level, DCTERMS.identifier):
+    for iri in (RX.canvasX, RX.canvasY, RX.level, DCTERMS.identifier, RDF.type):
         seen.setdefault(iri, schema.property(iri))
     return sorted(seen.values(), key=lambda s: s.label.casefold())
 
@@ -544,7 +544,9 @@ def guess_mapping(source: ImportSource, schema: Schema) -> Mapping:
             mapping.columns[target] = column
             continue
         spec = find_property(schema, column)
-        if spec is not None and spec.iri not in mapping.properties.values() and spec.iri != RDFS.label:
+        # Not rdf:type from a header: a "Type" column beside the kind is usually something else (a contract
+        # type...); graph files of this app's own export suggest it themselves.
+        if spec is not None and spec.iri not in mapping.properties.values() and spec.iri not in (RDFS.label, RDF.type):
             mapping.properties[column] = spec.iri
     if "kind" not in mapping.columns:
         mapping.default_kind = RX.Person if "reports_to" in mapping.columns or "role" in mapping.columns or "unit" in mapping.columns else None
@@ -1024,6 +1026,9 @@ class _Planner:
         return None
 
     def property_value(self, record: _Record, column: str, prop: URIRef, text: str) -> None:
+        if prop == RDF.type:
+            self.type_values(record, column, text)
+            return
         spec = self.schema.property(prop)
         if spec.domain and not self.schema.admits(spec.domain, record.kind.iri):
             self.problem(record.row, column, f"“{spec.label}” does not apply to a {record.kind.label.lower()}", skipped=False)
@@ -1051,6 +1056,17 @@ class _Planner:
                     continue
             record.values.setdefault(prop, []).append(value)
 
+    def type_values(self, record: _Record, column: str, text: str) -> None:
+        """Types a node has besides its kind (``rx:OpinionLeader`` on a role): IRIs or prefixed names, "; " apart."""
+        for part in (p for p in _SPLIT.split(text) if p):
+            iri = _expand(part)
+            kind = self.schema.kind(URIRef(iri)) if iri is not None else None
+            if iri is None or (kind is not None and (kind.is_tie or kind.iri == RX.QualifiedTie)):
+                # A tie's class would turn the node into a tie.
+                self.problem(record.row, column, f"“{_show(part)}” is not the IRI of a class a node can have", skipped=False)
+                continue
+            record.values.setdefault(RDF.type, []).append(URIRef(iri))
+
     def term(self, value):
         """A value's RDF term now (None for a node not yet minted)."""
         if isinstance(value, (_Record, _Created)):
@@ -1071,6 +1087,9 @@ class _Planner:
         for predicate, values in record.values.items():
             have = {o for _, _, o, _ in self.store.quads(node, predicate, None, DEFAULT_GRAPH)}
             wanted = {self.term(v) for v in values}
+            if predicate == RDF.type:
+                differs = differs or bool(wanted - have)  # types are only added (the kind is the node's own column)
+                continue
             if predicate == RX.level and not have and current_kind is not None and wanted == {self.schema.level_of(current_kind)}:
                 continue  # the level the kind gives anyway
             if not have:
@@ -1143,9 +1162,9 @@ class _Planner:
                     added.append((node, RDFS.label, Literal(record.name), g))
             for predicate, values in record.values.items():
                 wanted = list(dict.fromkeys(self.term(v) for v in values))
-                if self.schema.property(predicate).single and predicate != RX.roleKind:
+                if self.schema.property(predicate).single and predicate not in (RX.roleKind, RDF.type):
                     wanted = wanted[:1]
-                if record.matched:
+                if record.matched and predicate != RDF.type:  # types are only added, never replaced
                     have = list(self.store.quads(node, predicate, None, g))
                     current = self.index.kind.get(str(node))
                     if (predicate == RX.level and not have and current is not None
@@ -1156,7 +1175,12 @@ class _Planner:
                     if have:
                         if not replace:
                             continue
-                        removed += have
+                        # Replace only what differs: a value the file also gives stays (removing it and
+                        # then finding it still on the map would leave it out altogether).
+                        wanted_keys = {_value_key(v) for v in wanted}
+                        removed += [q for q in have if _value_key(q[2]) not in wanted_keys]
+                        have_keys = {_value_key(q[2]) for q in have}
+                        wanted = [v for v in wanted if _value_key(v) not in have_keys]
                 for value in wanted:
                     quad = (node, predicate, value, g)
                     if record.matched and self.store.contains(quad):
@@ -1213,6 +1237,12 @@ class _Planner:
                 self.problems.append(Problem(number, cols.get("relation"), f"the ontology has no “{relation.label}” from a "
                                                                            f"{source_kind.label.lower()} to a {target_kind.label.lower()}", True, noun))
                 continue
+            identifier = _cell(table, cells, cols.get("identifier")) if relation.qualified else ""
+            if identifier and _IRI.fullmatch(identifier) and URIRef(identifier) in self.fresh:
+                # Taken by a node or another tie of this same import: two things under one IRI would merge.
+                self.problems.append(Problem(number, cols.get("identifier"), f"the identifier <{_show(identifier, 60)}> is already "
+                                             f"used by a node or another {noun} of the file", True, noun))
+                continue
             directions = [(source, target)]
             if _norm(_cell(table, cells, cols.get("direction"))) == "mutual" and relation.iri in self.allowed_between(target_kind, source_kind):
                 directions.append((target, source))
@@ -1225,7 +1255,6 @@ class _Planner:
                         added.append(quad)
                         count += 1
                     continue
-                identifier = _cell(table, cells, cols.get("identifier"))
                 tie = URIRef(identifier) if identifier and _IRI.fullmatch(identifier) and (a, b) == directions[0] else None
                 if tie is not None and any(True for _ in self.store.quads(tie)):
                     existing_ties += 1
@@ -1239,32 +1268,58 @@ class _Planner:
                     value = _cell(table, cells, column)
                     spec = self.tie_property(column, relation.iri)
                     if value and spec is not None:
-                        try:
-                            if spec.widget == "choice":
-                                term = self.concept(spec, value)
-                                if term is None:
-                                    raise ValueError(f"{spec.label} must be one of: {', '.join(c.label for c in spec.choices)}")
-                            else:
-                                term = self.schema.coerce(spec.iri, value)
-                        except ValueError as err:
-                            self.problems.append(Problem(number, column, str(err), False, noun))
-                            continue
-                        added.append((tie, spec.iri, term, g))
+                        linked = spec.widget in ("link", "source")
+                        parts = [p for p in _SPLIT.split(value) if p] if linked and not spec.single else [value]
+                        for part in parts:
+                            try:
+                                term = self.tie_value(spec, part)
+                            except ValueError as err:
+                                self.problems.append(Problem(number, column, str(err), False, noun))
+                                continue
+                            added.append((tie, spec.iri, term, g))
         if existing_ties:
             self.notes.append(f"{existing_ties:,} {noun}(s) already on the map were left as they are.")
         return count
+
+    def tie_value(self, spec: PropertySpec, text: str):
+        """The term a tie attribute's cell gives for ``spec``; ValueError says why there is none."""
+        if spec.widget == "choice":
+            term = self.concept(spec, text)
+            if term is None:
+                raise ValueError(f"{spec.label} must be one of: {', '.join(c.label for c in spec.choices)}")
+            return term
+        if spec.widget in ("link", "source"):
+            # A tie's link to a node (a task reallocation's task, a source record), named as an edge end is.
+            found = self.edge_end(text)
+            if isinstance(found, _Miss):
+                raise ValueError(str(found))
+            node, kind = found
+            if spec.range and not self.schema.admits(spec.range, kind.iri):
+                raise ValueError(f"“{_show(text)}” is a {kind.label.lower()}, which “{spec.label}” does not take")
+            return node
+        return self.schema.coerce(spec.iri, text)
 
     def tie_property(self, column: str, tie_kind) -> PropertySpec | None:
         key = (column, tie_kind)
         if key not in self._spec_cache:
             found = None
+            prefix, _, local = column.partition("_")
+            if local and prefix in STANDARD_PREFIXES:
+                # "rdfs_label": how an export names a property whose local name is taken (see explorer.io.model).
+                spec = self.schema.properties.get(URIRef(STANDARD_PREFIXES[prefix] + local))
+                if spec is None and prefix != "rx":
+                    spec = self.schema.property(URIRef(STANDARD_PREFIXES[prefix] + local))
+                if spec is not None and spec.iri not in (RDF.type, *_INTERNAL) and self.schema.admits(spec.domain, tie_kind):
+                    found = spec
             norm = _norm(column)
             for spec in self.schema.properties.values():
-                if spec.widget in ("link", "source") or spec.iri in (RDFS.label, RX.canvasX, RX.canvasY, RX.level):
+                if found is not None:
+                    break
+                # A bare "label" is the relation's name in graph files (GEXF's edge label), not the tie's own.
+                if spec.widget == "source" or spec.iri in (RDFS.label, RX.canvasX, RX.canvasY, RX.level, *_INTERNAL):
                     continue
                 if norm in (_norm(spec.label), _norm(_local(spec.iri))) and self.schema.admits(spec.domain, tie_kind):
                     found = spec
-                    break
             self._spec_cache[key] = found
         return self._spec_cache[key]
 

@@ -15,7 +15,11 @@ strings, numbers and booleans, so writers never touch rdflib or the store.
   property's local name (``readiness``, ``pillar``, ``comment`` ...). Numbers
   stay numbers, concepts become their label, several values of one property are
   joined with ``"; "``. Each attribute has one type across the whole map (see
-  :attr:`ExportView.node_attribute_types`), which GraphML and GEXF need.
+  :attr:`ExportView.node_attribute_types`), which GraphML and GEXF need. A
+  name already taken (or reserved) is ``prefix_local``: a tie's own label is
+  ``rdfs_label``, a node's types besides its kind are ``rdf_type`` (IRIs), and
+  a tie's links to nodes (a task reallocation's ``task``) are the nodes' IRIs,
+  so an import can rebuild them.
 
 Examples
 --------
@@ -82,6 +86,8 @@ _SKIPPED = frozenset({
     _TYPE, str(RDFS.label), str(SKOS.prefLabel), str(RX.level), str(RX.canvasX), str(RX.canvasY),
     str(RX["from"]), str(RX.to),
 })
+# A tie's own label is one of its values (nodes have theirs in their own column).
+_TIE_SKIPPED = _SKIPPED - {str(RDFS.label), str(SKOS.prefLabel)}
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGERS = frozenset(_XSD + t for t in (
     "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
@@ -483,6 +489,7 @@ def export_view(
     report(1, steps)
 
     node_text = {_text(iri) for iri in projection.nodes}
+    node_kind = {_text(iri): str(view.kind) for iri, view in projection.nodes.items()}
     tie_text = {_text(t.tie) for t in projection.ties.values() if t.tie is not None}
     concept_labels: dict[str, str] = {}
     for spec in schema.properties.values():
@@ -498,14 +505,29 @@ def export_view(
     for s, p, o, kind, extra in document.store.text_triples(graph=DEFAULT_GRAPH):
         if p in label_predicates and kind == 2:
             labels.setdefault(s, []).append((o, extra if not extra.startswith("http") else ""))
-        target = node_attrs if s in node_text else tie_attrs if s in tie_text else None
-        if target is None or p in _SKIPPED:
+        if s in node_text:
+            target = node_attrs
+            if p == _TYPE:
+                # A second type (a role that is also an opinion leader), as its IRI: the kind has its own column.
+                if kind == 0 and o != node_kind[s]:
+                    target.add(s, p, o)
+                continue
+            if p in _SKIPPED:
+                continue
+        elif s in tie_text:
+            target = tie_attrs
+            if p in _TIE_SKIPPED:
+                continue
+        else:
             continue
         if kind == 2:
             target.add(s, p, _value(o, kind, extra))
         elif kind == 0 and o not in node_text:
             # A link to something that is not a node (a concept, an outside resource): its label.
             links.append((target, s, p, o))
+        elif kind == 0 and target is tie_attrs:
+            # A tie's link to a node (a task reallocation's task): the node's IRI, which an import resolves.
+            target.add(s, p, o)
     for target, s, p, o in links:
         name = concept_labels.get(o)
         if name is None and o in labels:

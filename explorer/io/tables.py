@@ -9,8 +9,10 @@ column is the name, the kind, the unit...) is decided afterwards by a
 
 Reading is defensive: a file that is not what its name claims (an old ``.xls``
 or an HTML page saved as ``.xlsx``, a workbook renamed ``.csv``) is refused with
-a message saying what it seems to be; XML inside a workbook is screened for
-entity declarations before openpyxl sees it; cells are returned as Python
+a message saying what it seems to be; every part of a workbook is screened for
+entity declarations (by expat, as openpyxl will read it) and for unpacking to
+more than 100 times its packed size before openpyxl sees it; a file with more
+than :data:`MAX_COLUMNS` columns is refused; cells are returned as Python
 values, never evaluated (formulas come back as their cached value, or empty).
 
 Examples
@@ -41,10 +43,23 @@ Progress = Callable[[int, int], None]
 
 #: Cells longer than this are refused while reading (a value this long is no name or number).
 MAX_CELL_CHARS = 10_000_000
+#: Files with more columns than this are refused: each becomes a line of the import dialog's mapping,
+#: and every row holds a cell per column (a JSON key per element would make rows x keys cells).
+MAX_COLUMNS = 1000
 #: A workbook whose parts would unpack to more than this is refused (a "zip bomb").
 MAX_UNPACKED_BYTES = 2_000_000_000
+#: A part that unpacks to more than this many times its packed size is refused, once it is past
+#: :data:`_RATIO_GRACE` bytes: Apache POI's defaults for the same check (``ZipSecureFile``).
+MAX_UNPACK_RATIO = 100
+_RATIO_GRACE = 100 * 1024
+#: How much of a CSV file the delimiter sniffer reads: csv.Sniffer is quadratic in its sample
+#: (64 KiB of hostile quotes took it over 20 s; 8 KiB, a quarter of a second).
+_SNIFF_BYTES = 8 * 1024
 
 _ZIP_MAGIC = b"PK\x03\x04"
+# What openpyxl raises on a damaged workbook: XML errors (ElementTree's and lxml's are SyntaxErrors),
+# bad values and missing parts.
+_DAMAGED = (SyntaxError, ValueError, KeyError, TypeError, IndexError, AttributeError, zipfile.BadZipFile, EOFError)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DELIMITERS = ",;\t|"
 
@@ -164,6 +179,12 @@ def _blank(cells) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
+def _check_width(count: int, name: str | None) -> None:
+    if count > MAX_COLUMNS:
+        raise FormatError(f"The file has {count:,} columns; at most {MAX_COLUMNS:,} can be imported. "
+                          "Remove the columns the import does not need.", path=name)
+
+
 def _table(rows: Iterator[tuple[int, tuple]], *, path: Path, noun: str = "row") -> Table:
     """The first non-blank row is the header; the rest are data rows, trimmed to the header's width."""
     header = None
@@ -172,6 +193,10 @@ def _table(rows: Iterator[tuple[int, tuple]], *, path: Path, noun: str = "row") 
         if _blank(cells):
             continue
         if header is None:
+            if len(cells) > MAX_COLUMNS:
+                # A workbook's rows reach its last formatted column, however far: count the named ones.
+                cells = tuple(cells[: max(i for i, c in enumerate(cells) if not _blank((c,))) + 1])
+            _check_width(len(cells), path.name)
             header = unique_columns(cells)
             continue
         cells = tuple(cells[: len(header)]) + (None,) * max(0, len(header) - len(cells))
@@ -206,7 +231,7 @@ def _sniff_text(path: Path) -> tuple[str, str]:
         except UnicodeDecodeError as err:
             # A multi-byte character cut at the end of the sample is still UTF-8.
             encoding = "utf-8-sig" if err.start >= len(head) - 4 else "cp1252"
-    sample = head[: 64 * 1024].decode(encoding, errors="replace")
+    sample = head[:_SNIFF_BYTES].decode(encoding, errors="replace")
     return encoding, sample
 
 
@@ -298,14 +323,62 @@ def _check_workbook(path: Path) -> None:
         if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
             raise UnsafeInputError("This workbook would unpack to more than 2 GB; it is refused.", path=name)
         for info in archive.infolist():
-            if not info.filename.endswith((".xml", ".rels", ".vml")):
-                continue
+            # zipfile stops at the declared size (and checks the CRC), so declared sizes can be trusted.
+            if info.file_size > _RATIO_GRACE and info.file_size > MAX_UNPACK_RATIO * max(info.compress_size, 1):
+                raise UnsafeInputError(f"The workbook part {info.filename} would unpack to {info.file_size:,} bytes, more than "
+                                       f"{MAX_UNPACK_RATIO} times its packed size: it looks like a zip bomb and is refused.", path=name)
+        for info in archive.infolist():
+            # Every part, whatever its name: openpyxl reads a part wherever the workbook's relations point.
             with archive.open(info) as part:
-                start = part.read(4096).lstrip(b"\xef\xbb\xbf").upper()
-            # Entity declarations can only come in a DOCTYPE, before the root element.
-            if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
-                raise UnsafeInputError(f"The workbook part {info.filename} declares XML entities (a DOCTYPE); "
-                                       "such files can exhaust memory and are refused.", path=name)
+                chunks = iter(lambda: part.read(64 * 1024), b"")
+                if declares_doctype(chunks):
+                    raise UnsafeInputError(f"The workbook part {info.filename} declares XML entities (a DOCTYPE); "
+                                           "such files can exhaust memory and are refused.", path=name)
+
+
+class _PrologRead(Exception):
+    """Raised from expat's handlers: the prolog has been read."""
+
+
+def declares_doctype(chunks: Iterable[bytes]) -> bool:
+    """Whether the XML document in ``chunks`` declares a document type (where entities are declared).
+
+    The prolog is read by expat, the parser that ElementTree, networkx and
+    openpyxl use, so the encoding is told as they tell it (UTF-16 without a
+    byte-order mark, any declared encoding) and no comment or processing
+    instruction can hide a declaration. Reading stops at the root element;
+    what expat cannot read at all (binary data) declares nothing, and the real
+    parser reports it.
+
+    Examples
+    --------
+    >>> declares_doctype([b'<?xml version="1.0"?><!-- note --><graphml/>'])
+    False
+    >>> declares_doctype(['<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>'.encode("utf-16-le")])
+    True
+    """
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    found = []
+
+    def doctype(*_args) -> None:
+        found.append(True)
+        raise _PrologRead
+
+    def root(*_args) -> None:
+        raise _PrologRead
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    parser.StartElementHandler = root
+    try:
+        for chunk in chunks:
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except (_PrologRead, expat.ExpatError):
+        pass
+    return bool(found)
 
 
 def iter_xlsx_rows(path: str | Path, *, sheet: str | None = None, progress: Progress | None = None) -> Iterator[tuple[int, tuple]]:
@@ -333,7 +406,16 @@ def iter_xlsx_rows(path: str | Path, *, sheet: str | None = None, progress: Prog
         if worksheet is None or not hasattr(worksheet, "iter_rows"):
             raise FormatError("The workbook's first sheet is a chart, not a table of rows.", path=path.name)
         total = worksheet.max_row or 0
-        for number, values in enumerate(worksheet.iter_rows(min_row=1, values_only=True), start=1):
+        rows = enumerate(worksheet.iter_rows(min_row=1, values_only=True), start=1)
+        number = 0
+        while True:
+            try:
+                number, values = next(rows)
+            except StopIteration:
+                break
+            except _DAMAGED as err:  # the sheet's XML is parsed as the rows are read
+                raise FormatError(f"after row {number}: this Excel workbook is damaged ({type(err).__name__}: {err}). "
+                                  "Open it in a spreadsheet and save it again.", path=path.name) from None
             if progress is not None and number % 2000 == 0:
                 progress(number, total)
             for value in values:
@@ -350,7 +432,10 @@ def sheet_names(path: str | Path) -> list[str]:
 
     path = Path(path)
     _check_workbook(path)
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except (*_DAMAGED, OSError) as err:
+        raise FormatError(f"This Excel workbook cannot be read: {err}.", path=path.name) from None
     try:
         return list(workbook.sheetnames)
     finally:
@@ -373,10 +458,11 @@ def read_xlsx(path: str | Path, *, sheet: str | None = None, progress: Progress 
     return ImportSource(name=path.name, format="xlsx", nodes=table)
 
 
-def rows_from_records(records: Iterable[dict], *, noun: str, first_columns: Iterable[str] = ()) -> Table:
+def rows_from_records(records: Iterable[dict], *, noun: str, first_columns: Iterable[str] = (), name: str | None = None) -> Table:
     """A table from dictionaries (JSON objects, graph node attributes), numbered from 1.
 
-    Columns are the union of the keys, ``first_columns`` first, then in order of appearance.
+    Columns are the union of the keys, ``first_columns`` first, then in order of appearance; more
+    than :data:`MAX_COLUMNS` of them raise a :class:`FormatError` (naming the file ``name``).
 
     Examples
     --------
@@ -392,10 +478,11 @@ def rows_from_records(records: Iterable[dict], *, noun: str, first_columns: Iter
     for record in records:
         for key in record:
             order.setdefault(str(key), None)
+    _check_width(len(order), name)  # before the rows: they hold a cell per column
     columns = tuple(order)
     rows = [(number, tuple(record.get(c) for c in columns)) for number, record in enumerate(records, start=1)]
     return Table(columns=columns, rows=rows, noun=noun)
 
 
-__all__ = ["ImportSource", "Table", "cell_text", "iter_csv_rows", "iter_xlsx_rows", "read_csv", "read_xlsx",
+__all__ = ["ImportSource", "Table", "cell_text", "declares_doctype", "iter_csv_rows", "iter_xlsx_rows", "read_csv", "read_xlsx",
            "rows_from_records", "sheet_names", "unique_columns"]

@@ -11,6 +11,7 @@ the charts and the pages, and writes the file; the window stays responsive.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -225,8 +226,14 @@ class ReportActions(QObject):
         except (ImportError, AttributeError) as error:
             self._warn("Cannot export the report", f"This format is not available: {error}")
             return None
-        # Taken on the UI thread: the map as the canvas draws it, while the worker reads.
-        view = {"projection": window.projection, "schema": window.schema,
+        # Taken on the UI thread: the map as the canvas draws it, while the worker reads. The projection is
+        # copied (its views are frozen): the window updates its own in place on every edit, and the worker
+        # iterates the nodes and ties, which would break mid-report on an edit made meanwhile.
+        projection = None
+        if window.projection is not None:
+            projection = copy.copy(window.projection)
+            projection.nodes, projection.ties = dict(window.projection.nodes), dict(window.projection.ties)
+        view = {"projection": projection, "schema": window.schema,
                 "positions": dict(window.canvas.positions) if window.canvas.positions else None}
         options = {"analysis": result, "top_k": panel.top_k, "top": panel.top_k, "seed": panel.seed,
                    "sensitivity_runs": panel.sensitivity_runs}

@@ -166,3 +166,27 @@ def test_app_says_when_there_is_nothing_to_report_on(qtbot, window, dialogs):
     window.new_map()
     assert window.report_actions.export_report("unused.pdf") is None
     assert any("no change proposal" in text for text in dialogs.texts("information"))
+
+
+def test_the_report_worker_draws_from_a_copy_of_the_canvas_projection(qtbot, window, tmp_path):
+    # The live projection changes on the UI thread with every edit; a worker iterating it could fail mid-report.
+    task = window.open_map(KEYSTONE, ask=False)
+    assert task.wait(60_000) and task.error is None
+    QApplication.processEvents()
+    seen = {}
+
+    class Recorder:
+        name = "pdf"
+
+        def load(self):
+            return lambda document, path, **options: seen.update(options)
+
+    job = window.report_actions._write(Recorder(), tmp_path / "r.pdf", object())
+    assert job.wait(60_000) and job.error is None
+    copy = seen["projection"]
+    assert copy is not window.projection and copy.nodes == window.projection.nodes and copy.ties == window.projection.ties
+    node = next(iter(window.projection.nodes))
+    label = copy.nodes[node].label
+    window.rename(node, "Renamed after the report started")
+    assert window.projection.nodes[node].label == "Renamed after the report started"
+    assert copy.nodes[node].label == label
