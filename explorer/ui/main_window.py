@@ -1479,7 +1479,10 @@ class MainWindow(QMainWindow):
             self._load_task.cancel()
         self._save_settings()
         self._detach()
+        self.analysis.interdependencies.cancel()
         if self.document is not None:
             self.document.close()
             self.document = None
+            # Feature modules let go of the map here too (the SPARQL console stops its engine process).
+            self.mapClosed.emit()
         super().closeEvent(event)
