@@ -447,8 +447,11 @@ def _run(G, change, weights: Weights) -> ChangeAnalysis:
             text += ", backed by " + ", ".join(_label(G, b) for b in bodies)
         ledger.add(norm, "restraining.norm_violation", amount, text[0].upper() + text[1:], (norm, *bodies))
         exposed.add(norm)
+        held = f"Holds to the {pillar_name} norm “{_label(G, norm)}” (formality {formality:.1f}), which the change violates"
+        if bodies:
+            held += "; it is backed by " + ", ".join(_label(G, b) for b in bodies)
         for holder, weight in _norm_holders(G, norm):
-            ledger.add(holder, "restraining.norm_violation", amount * weight, f"holds to “{_label(G, norm)}”, which {text}", (norm, holder))
+            ledger.add(holder, "restraining.norm_violation", amount * weight, held, (norm, holder))
             exposed.add(holder)
     for norm in aligned:
         formality = G.nodes[norm].get("formality", MIDDLE)
