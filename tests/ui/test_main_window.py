@@ -597,3 +597,29 @@ def test_the_heat_overlay_follows_a_moved_node(qtbot, window):
     window._nodes_moved({iri: (x + 300, y)})
     halo = window.canvas._heat_items[0]
     assert halo.pos().x() == pytest.approx(x + 300, abs=0.2)
+
+
+def test_many_new_nodes_without_places_are_set_out_beside_the_map(qtbot, window):
+    """A big command adding typed nodes without positions (an update, a paste from another tool)
+    places them at once, beside the map and in their level's band, without overlaps."""
+    from explorer.core.commands import diff
+    from rdflib.namespace import RDF
+
+    open_in(window, KEYSTONE)
+    before = dict(window.canvas.positions)
+    new = [URIRef(f"urn:x:person-{i}") for i in range(400)] + [URIRef(f"urn:x:routine-{i}") for i in range(100)]
+    quads = [(n, RDF.type, RX.Person if "person" in n else RX.Routine, DEFAULT_GRAPH) for n in new]
+    quads += [(n, RDFS.label, Literal(str(n).rsplit(":", 1)[-1]), DEFAULT_GRAPH) for n in new]
+    timer = QElapsedTimer()
+    timer.start()
+    assert window._execute(diff(window.document.store, "Add many", added=quads))
+    qtbot.waitUntil(lambda: all(n in window.canvas.positions for n in new), timeout=20_000)
+    assert timer.elapsed() < 10_000  # the per-node free-spot search took 10-43 s for 500-2,000 nodes
+    right = max(x for x, _ in before.values())
+    spots = [window.canvas.positions[n] for n in new]
+    assert all(x > right for x, _ in spots)
+    assert len(set(spots)) == len(spots)
+    for n in new:
+        x, y = window.canvas.positions[n]
+        assert window.canvas.band_at(y) == window.projection.nodes[n].level
+    assert all(window.canvas.positions[k] == v for k, v in before.items())
