@@ -41,13 +41,19 @@ def serialise_map(doc) -> bytes:
     return doc.store.dump(format_by_name("ntriples"), graphs=[DEFAULT_GRAPH])
 
 
-def analyse_serialised(data: bytes, change=None, *, weights_path: str | Path | None = None, progress=None, **options) -> ChangeAnalysis:
-    """Analyse a map given as N-Triples ``data`` (the ontology is loaded alongside, as in a document)."""
+def graph_of_serialised(data: bytes):
+    """The map graph (:func:`~explorer.analysis.graph.map_graph`) of a map given as N-Triples ``data``,
+    read with the ontology alongside, as in a document."""
     store = EmbeddedStore()
     store.load(data, format=format_by_name("ntriples"))
     for file in ontology_files():
         store.load(file, graph=ONTOLOGY_GRAPH)
-    return analyse_change(map_graph(store), change, weights=load_weights(weights_path), progress=progress, **options)
+    return map_graph(store)
+
+
+def analyse_serialised(data: bytes, change=None, *, weights_path: str | Path | None = None, progress=None, **options) -> ChangeAnalysis:
+    """Analyse a map given as N-Triples ``data`` (the ontology is loaded alongside, as in a document)."""
+    return analyse_change(graph_of_serialised(data), change, weights=load_weights(weights_path), progress=progress, **options)
 
 
 def analyse_in_process(outbox, path: str, change, options: dict) -> None:
@@ -100,11 +106,7 @@ def interdependencies_in_process(outbox, path: str, change, options: dict) -> No
     try:
         with open(path, "rb") as handle:
             data = handle.read()
-        store = EmbeddedStore()
-        store.load(data, format=format_by_name("ntriples"))
-        for file in ontology_files():
-            store.load(file, graph=ONTOLOGY_GRAPH)
-        result = summary(map_graph(store), **options)
+        result = summary(graph_of_serialised(data), **options)
         payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException as error:  # noqa: BLE001 - every failure must reach the window
         outbox.put(("error", f"{type(error).__name__}: {error}\n\n{traceback.format_exc()}", False))
