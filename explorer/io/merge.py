@@ -249,19 +249,22 @@ def find_kind(schema: Schema, text) -> Kind | None:
     True
     >>> doc.close()
     """
+    return _find_named(node_kinds(schema), text)
+
+
+def _find_named(items: Iterable, text):
+    """The item (with ``iri`` and ``label``) that ``text`` names: by IRI, else by label or local name, any case."""
     text = cell_text(text).strip()
     if not text:
         return None
+    items = list(items)
     iri = _expand(text)
-    kinds = node_kinds(schema)
-    for kind in kinds:
-        if iri is not None and str(kind.iri) == iri:
-            return kind
+    if iri is not None:
+        for item in items:
+            if str(item.iri) == iri:
+                return item
     key = _norm(text)
-    for kind in kinds:
-        if key in (_norm(kind.label), _norm(_local(kind.iri))):
-            return kind
-    return None
+    return next((item for item in items if key in (_norm(item.label), _norm(_local(item.iri)))), None)
 
 
 def _tie_properties(schema: Schema) -> list[PropertySpec]:
@@ -294,19 +297,7 @@ def all_relations(schema: Schema) -> list[Relation]:
 
 def find_relation(relations: Iterable[Relation], text) -> Relation | None:
     """The relation ``text`` names (label, local name, prefixed name or IRI, any case)."""
-    text = cell_text(text).strip()
-    if not text:
-        return None
-    relations = list(relations)
-    iri = _expand(text)
-    for relation in relations:
-        if iri is not None and str(relation.iri) == iri:
-            return relation
-    key = _norm(text)
-    for relation in relations:
-        if key in (_norm(relation.label), _norm(_local(relation.iri))):
-            return relation
-    return None
+    return _find_named(relations, text)
 
 
 def mappable_properties(schema: Schema) -> list[PropertySpec]:

@@ -38,3 +38,44 @@ def dialogs(monkeypatch) -> Dialogs:
     QSettings("Routine Explorer", "Routine Explorer").clear()
     yield recorder
     QSettings("Routine Explorer", "Routine Explorer").clear()
+
+
+def open_and_wait(window, path, timeout_ms: int = 60_000) -> None:
+    """Open ``path`` in ``window`` and wait until it is loaded and every node item is drawn."""
+    from PySide6.QtCore import QElapsedTimer
+    from PySide6.QtWidgets import QApplication
+
+    task = window.open_map(path, ask=False)
+    assert task.wait(timeout_ms), "opening did not finish"
+    assert task.error is None, task.error
+    QApplication.processEvents()
+    timer = QElapsedTimer()
+    timer.start()
+    while window.canvas.building and timer.elapsed() < timeout_ms:
+        QApplication.processEvents()
+
+
+@pytest.fixture
+def make_window(qtbot):
+    """``make_window(path=None, size=(1400, 900))``: a shown main window, with ``path`` open; closed after the test."""
+    from explorer.ui.main_window import MainWindow
+
+    made = []
+
+    def make(path=None, size=(1400, 900)):
+        window = MainWindow()
+        qtbot.addWidget(window)
+        window.resize(*size)
+        window.show()
+        qtbot.waitExposed(window)
+        made.append(window)
+        if path is not None:
+            open_and_wait(window, path)
+        return window
+
+    yield make
+    for window in made:
+        if window.document is not None:
+            window.document.close()
+            window.document = None
+        window.close()

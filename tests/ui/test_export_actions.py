@@ -13,24 +13,15 @@ from PySide6.QtWidgets import QApplication, QFileDialog  # noqa: E402
 
 from explorer.io import registry  # noqa: E402
 from explorer.ui.export_actions import SETTINGS_KEY  # noqa: E402
-from explorer.ui.main_window import MainWindow, settings  # noqa: E402
+from explorer.ui.main_window import settings  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 KEYSTONE = REPO / "sample_graphs" / "keystone-michigan.ttl"
 
 
 @pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1200, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    if w.document is not None:
-        w.document.close()
-        w.document = None
-    w.close()
+def window(make_window):
+    return make_window(size=(1200, 800))
 
 
 def open_keystone(window) -> None:

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 pytest.importorskip("PySide6")
-from PySide6.QtCore import QElapsedTimer, Qt  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication, QComboBox  # noqa: E402
 from rdflib import Literal  # noqa: E402
 from rdflib.namespace import RDFS  # noqa: E402
@@ -24,23 +24,8 @@ HOSTILE = "<img src=x onerror=alert(1)><b>bold</b>"
 
 
 @pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    qtbot.waitExposed(w)
-    task = w.open_map(KEYSTONE, ask=False)
-    assert task.wait(60_000) and task.error is None, task.error
-    deadline = QElapsedTimer()
-    deadline.start()
-    while w.canvas.building and deadline.elapsed() < 60_000:
-        QApplication.processEvents()
-    yield w
-    if w.document is not None:
-        w.document.close()
-        w.document = None
-    w.close()
+def window(make_window):
+    return make_window(KEYSTONE)
 
 
 @pytest.fixture

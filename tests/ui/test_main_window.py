@@ -27,17 +27,8 @@ HOSTILE = "<b>bold</b><script>alert('x')</script>\n" + "مرحبا بالعال�
 
 
 @pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    if w.document is not None:
-        w.document.close()
-        w.document = None
-    w.close()
+def window(make_window):
+    return make_window()
 
 
 def open_in(window, path) -> None:

@@ -21,7 +21,6 @@ from explorer.core.namespaces import RX  # noqa: E402
 from explorer.core.store import ANY_GRAPH  # noqa: E402
 from explorer.ui import sparql_console  # noqa: E402
 from explorer.ui.code_editor import CodeEditor  # noqa: E402
-from explorer.ui.main_window import MainWindow  # noqa: E402
 from explorer.ui.sparql_highlighter import SparqlHighlighter  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
@@ -36,23 +35,12 @@ def data_dir(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    qtbot.waitExposed(w)
-    task = w.open_map(KEYSTONE, ask=False)
-    assert task.wait(60_000) and task.error is None, task.error
-    qtbot.waitUntil(lambda: not w.canvas.building, timeout=30_000)
+def window(make_window):
+    w = make_window(KEYSTONE)
     yield w
     w.sparql_console.shutdown()
     for graph_window in list(w.sparql_console.graph_windows):
         graph_window.close()
-    if w.document is not None:
-        w.document.close()
-        w.document = None
-    w.close()
 
 
 @pytest.fixture
