@@ -52,7 +52,7 @@ from explorer.core import editing
 from explorer.core.commands import set_property
 from explorer.core.document import MapDocument
 from explorer.core.errors import ExplorerError
-from explorer.core.events import DirtyChanged, DocumentReloaded, DocumentSaved, GraphChanged, StackChanged
+from explorer.core.events import DerivedGraphsChanged, DirtyChanged, DocumentReloaded, DocumentSaved, GraphChanged, StackChanged
 from explorer.core.filtering import AttributeRange, filter_nodes, search
 from explorer.core.journal import orphaned_untitled
 from explorer.core.namespaces import RX
@@ -435,6 +435,8 @@ class MainWindow(QMainWindow):
         self.act_legend.setStatusTip("Show the kinds and ties on the map")
         self.act_minimap = self._action("&Minimap", self._toggle_minimap, None, "Show the minimap", checkable=True)
         self.act_bands = self._action("Level &Bands", self._toggle_bands, None, "Show the macro, meso and micro bands", checkable=True)
+        self.act_drop_runs = self._action("&Remove Kept Analysis Runs", self.drop_analysis_runs, None,
+                                          "Remove the analysis runs kept in the map for SPARQL (they can be run again)")
         self.act_analyse = self._action("&Analyse Change", self.analyse_change, QKeySequence("Ctrl+R"),
                                         "Where the chosen change will meet resistance, why, and what levers exist")
         self.act_shortcuts = self._action("&Keyboard Shortcuts", self.show_shortcuts, key.HelpContents)
@@ -500,6 +502,7 @@ class MainWindow(QMainWindow):
             panels.addAction(dock.toggleViewAction())
         analysis = bar.addMenu("&Analysis")
         analysis.addAction(self.act_analyse)
+        analysis.addAction(self.act_drop_runs)
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.act_shortcuts, self.act_reference])
         help_menu.addSeparator()
@@ -663,6 +666,7 @@ class MainWindow(QMainWindow):
                        *self.map_actions):
             action.setEnabled(has_map)
         self.act_revert.setEnabled(has_map and self.document.path is not None and self.document.dirty)
+        self.act_drop_runs.setEnabled(has_map and bool(self.document.derived_graphs()))
         selected = self.canvas.selected_keys() if has_map else []
         nodes = [k for k in selected if not isinstance(k, tuple)]
         self.act_cut.setEnabled(bool(nodes))
@@ -768,6 +772,7 @@ class MainWindow(QMainWindow):
             events.subscribe(StackChanged, lambda e: (self._update_actions(), self.history.refresh())),
             events.subscribe(DocumentReloaded, lambda e: self._reload()),
             events.subscribe(DocumentSaved, lambda e: (self._update_title(), self._update_actions())),
+            events.subscribe(DerivedGraphsChanged, lambda e: self._update_actions()),
         ]
         self.pages.setCurrentWidget(self.canvas_page)
         self.canvas.set_map(self.projection, self.schema, self._positions_for(self.projection.nodes))
@@ -1258,6 +1263,14 @@ class MainWindow(QMainWindow):
             self.document.undo()
         while stack.index < index and stack.can_redo():
             self.document.redo()
+
+    def drop_analysis_runs(self) -> None:
+        """Remove the analysis runs kept in the map (results, not edits: nothing to undo)."""
+        if self.document is None:
+            return
+        runs = self.document.derived_graphs()
+        self.document.drop_derived_graphs(runs)
+        self.statusBar().showMessage(f"Removed {len(runs)} analysis run{'s' if len(runs) != 1 else ''} from the map.", 6000)
 
     def analyse_change(self) -> None:
         """Show the Analysis panel and analyse the change chosen there (in a separate process)."""

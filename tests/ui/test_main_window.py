@@ -577,6 +577,13 @@ def test_the_analysis_panel_analyses_the_open_maps_change(qtbot, window):
     assert result.change_label.startswith("CLABSI checklist bundle")
     assert result.points[0].score >= result.points[-1].score
     assert window.analysis_dock.isVisible()
+    # The run is kept in the map for SPARQL, and the Analysis menu can remove it (not an edit).
+    assert not window.act_drop_runs.isEnabled() or window.document.derived_graphs()
+    qtbot.waitUntil(lambda: window.act_drop_runs.isEnabled(), timeout=20_000)
+    assert len(window.document.derived_graphs()) == 1 and not window.document.dirty
+    window.act_drop_runs.trigger()
+    assert window.document.derived_graphs() == [] and not window.act_drop_runs.isEnabled()
+    assert not window.document.stack.can_undo()
 
 
 def test_the_heat_overlay_follows_a_moved_node(qtbot, window):
