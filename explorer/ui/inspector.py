@@ -798,6 +798,19 @@ class _Field:
         return self.execute(commands.set_property(self.store(), self.subject, self.spec.iri, value,
                                                   label=label or f"Set {self.spec.label}"))
 
+    def add_typed(self, edit) -> None:
+        """Add the value typed in ``edit`` (refused with a message when it is not valid), then clear it."""
+        text = edit.text()
+        if not text.strip() or self.dead:
+            return
+        try:
+            value = self.coerce(text)
+        except ValueError as err:
+            self.refuse(str(err))
+            return
+        if self.execute(commands.add_tie(self.store(), self.subject, self.spec.iri, value, label=f"Add {self.spec.label}")):
+            edit.clear()
+
     def unset(self) -> bool:
         if not self.values:
             return True
@@ -1348,16 +1361,7 @@ class _MultiLinkField(_Field):
             self.combo.lineEdit().clear()
 
     def _add_citation(self) -> None:
-        text = self.citation.text()
-        if not text.strip() or self.dead:
-            return
-        try:
-            value = self.coerce(text)
-        except ValueError as err:
-            self.refuse(str(err))
-            return
-        if self.execute(commands.add_tie(self.store(), self.subject, self.spec.iri, value, label=f"Add {self.spec.label}")):
-            self.citation.clear()
+        self.add_typed(self.citation)
 
     def _remove(self, value, reverse: bool) -> None:
         store, p = self.store(), self.spec.iri
@@ -1454,16 +1458,7 @@ class _MultiTextField(_Field):
         self.execute(commands.diff(store, label, added=quads_new, removed=quads_old))
 
     def _add(self) -> None:
-        text = self.add.text()
-        if not text.strip() or self.dead:
-            return
-        try:
-            value = self.coerce(text)
-        except ValueError as err:
-            self.refuse(str(err))
-            return
-        if self.execute(commands.add_tie(self.store(), self.subject, self.spec.iri, value, label=f"Add {self.spec.label}")):
-            self.add.clear()
+        self.add_typed(self.add)
 
 
 class _ReadOnlyField(_Field):
