@@ -134,10 +134,10 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     weights = load_weights(args.weights)
     doc = _open_readonly(Path(args.map), with_ontology=True)
     G = map_graph(doc.store)
-    progress = _StderrProgress("sensitivity runs", len(G) > 5_000 and sys.stderr.isatty())
+    progress = _StderrProgress("uncertainty runs and levers", len(G) > 5_000 and sys.stderr.isatty())
     try:
         result = analyse_change(G, args.change, weights=weights, top_k=args.top, seed=args.seed,
-                                sensitivity_runs=args.runs, progress=progress)
+                                runs=args.runs, levers=not args.no_levers, progress=progress)
     finally:
         progress.finish()
     if args.format == "json":
@@ -257,8 +257,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         from .analysis.change import analyse_change
         from .analysis.graph import map_graph
 
-        result = analyse_change(map_graph(doc.store), args.change, sensitivity_runs=0)
-        heat = {point.node: point.score for point in result.points}
+        result = analyse_change(map_graph(doc.store), args.change, runs=0, levers=False)
+        heat = {point.node: point.likelihood for point in result.points}
     options = {name: value for name, value in (("scale", args.scale), ("dpi", args.dpi), ("page_size", args.page_size))
                if value is not None}
     if args.layout:
@@ -311,10 +311,10 @@ def cmd_report(args: argparse.Namespace) -> int:
             shown(done, total)
 
     try:
-        # Analysis first (the sensitivity runs are most of the work), as a share of the whole.
-        result = run_analysis(doc, args.change, weights=args.weights, top_k=args.top, seed=args.seed, sensitivity_runs=args.runs,
+        # Analysis first (the uncertainty runs and levers are most of the work), as a share of the whole.
+        result = run_analysis(doc, args.change, weights=args.weights, top_k=args.top, seed=args.seed, runs=args.runs,
                               progress=lambda done, total: progress(60 * done // max(total, 1), 100))
-        options = dict(analysis=result, title=args.title, top=args.top, top_k=args.top, seed=args.seed, sensitivity_runs=args.runs,
+        options = dict(analysis=result, title=args.title, top=args.top, top_k=args.top, seed=args.seed,
                        progress=lambda done, total: progress(60 + 40 * done // max(total, 1), 100))
         if fmt.name == "html":
             # The map is drawn by the canvas, which needs Qt: the command line is the layer allowed to ask for it.
@@ -444,8 +444,9 @@ def build_parser() -> argparse.ArgumentParser:
     analyse.add_argument("--top", type=int, default=10, help="how many points to show, and the k of the stability figure (default 10)")
     analyse.add_argument("--weights", help="a weights file (default: ontology/analysis-weights.toml)")
     analyse.add_argument("--format", choices=("table", "json", "csv", "ttl"), default="table", help="output format (default: table)")
-    analyse.add_argument("--seed", type=int, default=0, help="seed of the sensitivity runs (default 0)")
-    analyse.add_argument("--runs", type=int, default=None, help="number of sensitivity runs (default: from the weights; 0 skips)")
+    analyse.add_argument("--seed", type=int, default=0, help="seed of the uncertainty runs (default 0)")
+    analyse.add_argument("--runs", type=int, default=None, help="number of uncertainty runs (default: from the weights; 0 skips)")
+    analyse.add_argument("--no-levers", action="store_true", help="do not try the levers (each is one more run of the model)")
     analyse.set_defaults(func=cmd_analyse)
 
     links = commands.add_parser("interdependencies", help="brokers, single points of failure, unit coupling, cross-level paths, clusters")
@@ -495,7 +496,7 @@ def build_parser() -> argparse.ArgumentParser:
         "report", help="the change report for a board: resistance, reasons, levers, three logics, method (HTML or PDF)",
         description="Analyse the map's change proposal and write a report a board can read: the change, the map by level "
                     "with the analysis heat, the points of likely resistance with reasons and citations, charts, levers, "
-                    "the three logics, the sensitivity caveat and a method note. The format comes from OUT's ending "
+                    "the three logics, the uncertainty caveat and a method note. The format comes from OUT's ending "
                     "(.html: one self-contained page; .pdf).")
     report.add_argument("map", help="the map file")
     report.add_argument("-o", "--output", required=True, metavar="OUT", help="the report to write (.html or .pdf)")
@@ -504,8 +505,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=("html", "pdf"), help="the report's format (default: from OUT's ending)")
     report.add_argument("--title", help="the report's title (default: where the change may meet resistance)")
     report.add_argument("--top", type=int, default=10, help="points shown with their reasons, and the k of the stability figure (default 10)")
-    report.add_argument("--seed", type=int, default=0, help="seed of the sensitivity runs (default 0)")
-    report.add_argument("--runs", type=int, default=None, help="number of sensitivity runs (default: from the weights; 0 skips)")
+    report.add_argument("--seed", type=int, default=0, help="seed of the uncertainty runs (default 0)")
+    report.add_argument("--runs", type=int, default=None, help="number of uncertainty runs (default: from the weights; 0 skips)")
     report.add_argument("--page-size", choices=("A4", "A3", "letter", "legal"), help="PDF paper size (default A4)")
     report.set_defaults(func=cmd_report)
 

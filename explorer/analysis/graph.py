@@ -32,8 +32,10 @@ attributes. Edges keep the direction they were drawn with; the helpers
 views most network measures expect.
 
 ``G.graph`` carries what the analysis needs to reason about kinds without the
-schema: ``ancestors`` (kind IRI -> its superclasses, itself included) and
-``concept_order`` (concept IRI -> ``rx:order``).
+schema: ``ancestors`` (kind IRI -> its superclasses, itself included),
+``concept_order`` (concept IRI -> ``rx:order``), ``concept_labels`` (concept
+IRI -> its label) and ``scales`` (a numeric property's local name ->
+``(minimum, maximum, neutral value)``).
 
 Examples
 --------
@@ -278,6 +280,11 @@ def _build(store, schema: Schema, graph) -> nx.MultiDiGraph:
     for subject, kind in tie_subjects:
         G.graph["ancestors"].setdefault(kind.iri, kind.ancestors)
     G.graph["concept_order"] = concept_order
+    G.graph["concept_labels"] = dict(schema.concept_labels)
+    # Scales of the numeric judgements by local name: (minimum, maximum, neutral value), for the analysis.
+    G.graph["scales"] = {name(str(iri)): (spec.minimum, spec.maximum, spec.neutral)
+                         for iri, spec in schema.properties.items()
+                         if spec.widget in ("decimal", "integer") and str(iri) not in _SKIPPED}
     return G
 
 

@@ -1,8 +1,10 @@
 """A change analysis as RDF: an analysis run graph with its provenance, so SPARQL can query the results.
 
 The run is an ``rx:AnalysisRun`` (a ``prov:Activity``) that used the map and
-the weights, analysed one change, recorded every parameter, and has its ranked
-``rx:ResistancePoint`` nodes, each with its ``rx:AnalysisReason`` nodes.
+the weights, analysed one change, recorded every parameter and the context
+figure (``rx:exposedShare``, with its interval), and has its ranked
+``rx:ResistancePoint`` nodes, each with its likelihood, intervals, sentence
+and ``rx:AnalysisReason`` nodes, and its ranked ``rx:Lever`` nodes.
 
 The triples are built as Oxigraph terms and serialised by Oxigraph: a 10k-node
 map's run holds about 280k triples, which took 19 s to add to an rdflib graph
@@ -15,7 +17,7 @@ Examples
 >>> G = map_graph_from_text('''@prefix rx: <https://w3id.org/routine-explorer/ns#> .
 ... <urn:x:c> a rx:ChangeProposal ; rx:disrupts <urn:x:r> .
 ... <urn:x:r> a rx:Routine ; rx:embeddedness 0.9 .''')
->>> result = analyse_change(G, sensitivity_runs=0)
+>>> result = analyse_change(G, runs=0)
 >>> graph = analysis_graph(result)
 >>> len(list(graph.subjects(RDF.type, RX.ResistancePoint)))
 1
@@ -62,9 +64,11 @@ def _iri(value: str) -> ox.NamedNode:
 _TYPE, _LABEL, _COMMENT, _VALUE = _iri(RDF.type), _iri(RDFS.label), _iri(RDFS.comment), _iri(RDF.value)
 _DECIMAL, _INTEGER, _DATETIME = _iri(XSD.decimal), _iri(XSD.integer), _iri(XSD.dateTime)
 _RX = {name: _iri(RX[name]) for name in (
-    "AnalysisRun", "ResistancePoint", "AnalysisReason", "analysedChange", "parameter", "hasPoint", "concerns",
+    "AnalysisRun", "ResistancePoint", "AnalysisReason", "Lever", "analysedChange", "parameter", "hasPoint", "concerns",
     "rank", "score", "restrainingSum", "drivingSum", "confidence", "stability", "missingInput", "hasReason",
-    "mechanism", "contribution", "construct", "evidence")}
+    "mechanism", "contribution", "construct", "evidence", "likelihood", "likelihoodLow", "likelihoodHigh",
+    "rankLow", "rankHigh", "reasonKind", "exposedShare", "exposedShareLow", "exposedShareHigh", "peopleExposed",
+    "hasLever", "leverEffect")}
 
 
 def _decimal(value: float) -> ox.Literal:
@@ -94,7 +98,14 @@ def _triples(result: ChangeAnalysis, *, map_path: Path | None, started: dt.datet
         out.append(ox.Triple(run, _iri(PROV.used), _iri(Path(map_path).resolve().as_uri())))
     if result.weights is not None and result.weights.path is not None:
         out.append(ox.Triple(run, _iri(PROV.used), _iri(Path(result.weights.path).resolve().as_uri())))
-    settings = [("sensitivity.seed", result.seed), *sorted((result.weights.values() if result.weights is not None else {}).items())]
+    figure = result.figure
+    out.append(ox.Triple(run, _RX["exposedShare"], _decimal(figure.value)))
+    out.append(ox.Triple(run, _RX["peopleExposed"], _decimal(figure.people)))
+    if figure.low is not None:
+        out += [ox.Triple(run, _RX["exposedShareLow"], _decimal(figure.low)),
+                ox.Triple(run, _RX["exposedShareHigh"], _decimal(figure.high))]
+    settings = [("uncertainty.seed", result.seed), ("uncertainty.runs_made", result.runs),
+                *sorted((result.weights.values() if result.weights is not None else {}).items())]
     for name, value in settings:
         setting = ox.BlankNode()
         out += [ox.Triple(run, _RX["parameter"], setting), ox.Triple(setting, _LABEL, ox.Literal(name)),
@@ -110,10 +121,16 @@ def _triples(result: ChangeAnalysis, *, map_path: Path | None, started: dt.datet
             ox.Triple(node, _RX["score"], _decimal(point.score)),
             ox.Triple(node, _RX["restrainingSum"], _decimal(point.restraining)),
             ox.Triple(node, _RX["drivingSum"], _decimal(point.driving)),
-            ox.Triple(node, _RX["confidence"], _decimal(point.confidence)),
+            ox.Triple(node, _RX["likelihood"], _decimal(point.likelihood)),
+            ox.Triple(node, _COMMENT, ox.Literal(point.sentence)),
         ]
         if point.stability is not None:
-            out.append(ox.Triple(node, _RX["stability"], _decimal(point.stability)))
+            out += [ox.Triple(node, _RX["stability"], _decimal(point.stability)),
+                    ox.Triple(node, _RX["confidence"], _decimal(point.confidence)),
+                    ox.Triple(node, _RX["rankLow"], ox.Literal(str(point.rank_low), datatype=_INTEGER)),
+                    ox.Triple(node, _RX["rankHigh"], ox.Literal(str(point.rank_high), datatype=_INTEGER)),
+                    ox.Triple(node, _RX["likelihoodLow"], _decimal(point.likelihood_low)),
+                    ox.Triple(node, _RX["likelihoodHigh"], _decimal(point.likelihood_high))]
         out += [ox.Triple(node, _RX["missingInput"], ox.Literal(missing)) for missing in point.missing]
         for reason in point.reasons if reasons_for is None or rank <= reasons_for else ():
             why = ox.BlankNode()
@@ -122,6 +139,7 @@ def _triples(result: ChangeAnalysis, *, map_path: Path | None, started: dt.datet
                 ox.Triple(why, _TYPE, _RX["AnalysisReason"]),
                 ox.Triple(why, _RX["mechanism"], ox.Literal(reason.mechanism)),
                 ox.Triple(why, _RX["contribution"], _decimal(reason.value)),
+                ox.Triple(why, _RX["reasonKind"], ox.Literal(reason.kind)),
                 ox.Triple(why, _COMMENT, ox.Literal(reason.text)),
             ]
             if reason.construct.startswith("rx:"):
@@ -130,6 +148,17 @@ def _triples(result: ChangeAnalysis, *, map_path: Path | None, started: dt.datet
                 out.append(ox.Triple(why, _iri(DCTERMS.bibliographicCitation), ox.Literal(reason.citation)))
             out += [ox.Triple(why, _RX["evidence"], _term(e)) for e in reason.evidence
                     if type(e).__name__ in ("URIRef", "BNode")]
+    for rank, lever in enumerate(result.levers, 1):
+        node = ox.BlankNode()
+        out += [
+            ox.Triple(run, _RX["hasLever"], node),
+            ox.Triple(node, _TYPE, _RX["Lever"]),
+            ox.Triple(node, _LABEL, ox.Literal(lever.kind)),
+            ox.Triple(node, _COMMENT, ox.Literal(lever.text)),
+            ox.Triple(node, _RX["rank"], ox.Literal(str(rank), datatype=_INTEGER)),
+            ox.Triple(node, _RX["leverEffect"], _decimal(lever.effect)),
+        ]
+        out += [ox.Triple(node, _RX["concerns"], _term(n)) for n in lever.nodes if type(n).__name__ in ("URIRef", "BNode")]
     return f"{ANALYSIS_GRAPHS}{run_id}", out
 
 
@@ -156,7 +185,7 @@ def run_graph(result: ChangeAnalysis, *, map_path: Path | None = None, started: 
     >>> from explorer.analysis.change import analyse_change
     >>> from explorer.analysis.graph import map_graph_from_text
     >>> result = analyse_change(map_graph_from_text('''@prefix rx: <https://w3id.org/routine-explorer/ns#> .
-    ... <urn:x:c> a rx:ChangeProposal ; rx:disrupts <urn:x:r> . <urn:x:r> a rx:Routine .'''), sensitivity_runs=0)
+    ... <urn:x:c> a rx:ChangeProposal ; rx:disrupts <urn:x:r> . <urn:x:r> a rx:Routine .'''), runs=0)
     >>> run = run_graph(result)
     >>> str(run.change), b"ResistancePoint" in run.ntriples
     ('urn:x:c', True)
@@ -213,7 +242,7 @@ def record_run(document, run: RunGraph | ChangeAnalysis, *, publish: bool = True
     >>> from explorer.analysis.graph import map_graph_from_text
     >>> from explorer.core.document import MapDocument
     >>> result = analyse_change(map_graph_from_text('''@prefix rx: <https://w3id.org/routine-explorer/ns#> .
-    ... <urn:x:c> a rx:ChangeProposal ; rx:disrupts <urn:x:r> . <urn:x:r> a rx:Routine .'''), sensitivity_runs=0)
+    ... <urn:x:c> a rx:ChangeProposal ; rx:disrupts <urn:x:r> . <urn:x:r> a rx:Routine .'''), runs=0)
     >>> doc = MapDocument.new(with_ontology=False)
     >>> first = record_run(doc, result)
     >>> second = record_run(doc, result)

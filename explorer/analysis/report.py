@@ -7,9 +7,9 @@ Examples
 >>> G = map_graph_from_text('''@prefix rx: <https://w3id.org/routine-explorer/ns#> .
 ... <urn:x:c> a rx:ChangeProposal ; rx:disrupts <urn:x:r> .
 ... <urn:x:r> a rx:Routine ; rx:embeddedness 0.9 .''')
->>> result = analyse_change(G, sensitivity_runs=0)
+>>> result = analyse_change(G, runs=0)
 >>> print(as_csv(result, top=1).splitlines()[0])
-rank,level,kind,label,score,restraining,driving,confidence,stability,missing,reasons,iri
+rank,level,kind,label,score,likelihood,likelihood_low,likelihood_high,rank_low,rank_high,stability,confidence,restraining,driving,sentence,missing,reasons,iri
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+
+from explorer.core.spreadsheet import neutralise as _cell
 
 from .change import ChangeAnalysis
 
@@ -32,28 +34,52 @@ def _one_line(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _percent(value) -> str:
+    return "-" if value is None else f"{value * 100:.0f}%"
+
+
+def _interval(low, high) -> str:
+    return "" if low is None else f"{low * 100:.0f}-{high * 100:.0f}%"
+
+
+def figure_text(result: ChangeAnalysis) -> str:
+    """The context figure in one sentence, with its interval and what it means."""
+    f = result.figure
+    interval = f" ({_interval(f.low, f.high)} in {f.interval:.0%} of {result.runs} uncertainty runs)" if f.low is not None else ""
+    people = f"{f.people:g} {'person' if f.people == 1 else 'people'} in {f.points} point{'s' if f.points != 1 else ''}"
+    if not f.points:
+        return "The change asks nobody on the map to do anything differently: no resistance is expected from it."
+    return (f"Expected share of the people the change exposes who are likely to resist: {_percent(f.value)}{interval}; "
+            f"{people} exposed.")
+
+
 def as_text(result: ChangeAnalysis, *, top: int | None = 10, reasons: int = 4) -> str:
     """A ranked, explained report for a terminal."""
     points = result.points[:top] if top else result.points
     lines = [
         f"Change: {_one_line(result.change_label)} <{result.change}>",
-        f"Likely concerns of roles, units, routines and norms (not judgements of people). "
-        f"Aggregate index {result.index:+.2f}; restraining {result.restraining:.2f}, driving {result.driving:.2f}; "
-        f"{len(result.points)} points, {len(result.impacts)} routines touched.",
-        "",
-        f"{'#':>3}  {'level':5}  {'score':>6}  {'restr.':>6}  {'driv.':>6}  {'conf.':>5}  {'stab.':>5}  kind / label",
+        "Likely concerns of roles, units, routines and norms (not judgements of people).",
+        figure_text(result),
     ]
+    if result.missing:
+        lines.append(f"The map does not give the change's: {', '.join(result.missing)} (taken as neutral; the intervals say how much that matters).")
+    lines += ["", f"{'#':>3}  {'level':5}  {'score':>6}  {'likely':>6}  {'interval':>9}  {'rank':>7}  {'top k':>5}  {'conf.':>5}  kind / label"]
     for rank, point in enumerate(points, 1):
-        stability = f"{point.stability * 100:.0f}%" if point.stability is not None else "-"
-        lines.append(f"{rank:>3}  {LEVELS.get(point.level, '?'):5}  {point.score:+6.2f}  {point.restraining:6.2f}  {point.driving:6.2f}  "
-                     f"{point.confidence:5.2f}  {stability:>5}  {_kind(point)}: {_one_line(point.label, 80)}")
+        ranks = "-" if point.rank_low is None else f"{point.rank_low}-{point.rank_high}"
+        lines.append(f"{rank:>3}  {LEVELS.get(point.level, '?'):5}  {point.score:6.2f}  {_percent(point.likelihood):>6}  "
+                     f"{_interval(point.likelihood_low, point.likelihood_high) or '-':>9}  {ranks:>7}  {_percent(point.stability):>5}  "
+                     f"{_percent(point.confidence):>5}  {_kind(point)}: {_one_line(point.label, 80)}")
+        lines.append(f"{'':>8}{_one_line(point.sentence, 200)}")
         for reason in point.reasons[:reasons]:
-            cite = f" [{reason.construct}; {_one_line(reason.citation, 70)}]" if reason.construct or reason.citation else ""
+            cite = f" [{reason.construct_label or reason.label}; {_one_line(reason.citation, 60)}]" if reason.citation else ""
             lines.append(f"{'':>8}{reason.value:+.2f}  {_one_line(reason.text, 110)}{cite}")
         if point.missing:
-            lines.append(f"{'':>8}missing: {', '.join(point.missing)} (confidence lowered, not read as zero)")
+            lines.append(f"{'':>8}not given: {_one_line(', '.join(point.missing), 160)} (taken as neutral)")
+    if result.fragile:
+        lines += ["", "Fragile:"] + [f"  - {_one_line(text, 200)}" for text in result.fragile]
     if result.levers:
-        lines += ["", "Levers:"] + [f"  - {_one_line(lever.text, 160)}" for lever in result.levers[:8]]
+        lines += ["", "Levers (each tried by running the model again with the edit; effect on the share likely to resist):"]
+        lines += [f"  {-lever.effect * 100:+6.1f} pts  {_one_line(lever.text, 150)}" for lever in result.levers[:10]]
     for logic, items in result.logics.items():
         if items:
             lines += ["", f"Read through the {logic} logic:"] + [f"  - {_one_line(item, 160)}" for item in items[:6]]
@@ -63,27 +89,39 @@ def as_text(result: ChangeAnalysis, *, top: int | None = 10, reasons: int = 4) -
 def as_dict(result: ChangeAnalysis, *, top: int | None = None) -> dict:
     """Plain data: everything in the result, IRIs as strings."""
     points = result.points[:top] if top else result.points
+    f = result.figure
     return {
         "change": str(result.change),
         "change_label": result.change_label,
-        "index": result.index,
+        "figure": {"meaning": "expected share of the people the change exposes who are likely to resist (0 to 1)",
+                   "value": f.value, "low": f.low, "high": f.high, "interval": f.interval, "people": f.people, "points": f.points},
         "restraining": result.restraining,
         "driving": result.driving,
         "seed": result.seed,
+        "runs": result.runs,
+        "top_k": result.top_k,
+        "missing": list(result.missing),
+        "fragile": list(result.fragile),
         "parameters": result.weights.values() if result.weights is not None else {},
         "points": [
             {
-                "rank": rank, "iri": str(p.node), "label": p.label, "kind": str(p.kind), "level": LEVELS.get(p.level),
-                "score": p.score, "restraining": p.restraining, "driving": p.driving, "confidence": p.confidence,
-                "stability": p.stability, "missing": list(p.missing),
-                "reasons": [{"mechanism": r.mechanism, "value": r.value, "text": r.text, "evidence": [str(e) for e in r.evidence],
-                             "construct": r.construct, "citation": r.citation} for r in p.reasons],
+                "rank": rank, "iri": str(p.node), "label": p.label, "kind": str(p.kind), "level": LEVELS.get(p.level), "role": p.role,
+                "score": p.score, "likelihood": p.likelihood, "restraining": p.restraining, "driving": p.driving,
+                "sentence": p.sentence, "headcount": p.headcount, "stated_attitude": p.stated_attitude, "attitude": p.attitude,
+                "confidence": p.confidence, "stability": p.stability, "rank_low": p.rank_low, "rank_high": p.rank_high,
+                "score_low": p.score_low, "score_high": p.score_high, "likelihood_low": p.likelihood_low,
+                "likelihood_high": p.likelihood_high, "missing": list(p.missing),
+                "reasons": [{"mechanism": r.mechanism, "label": r.label, "kind": r.kind, "value": r.value, "text": r.text,
+                             "evidence": [str(e) for e in r.evidence], "construct": r.construct,
+                             "construct_label": r.construct_label, "citation": r.citation} for r in p.reasons],
             }
             for rank, p in enumerate(points, 1)
         ],
-        "impacts": [{"routine": str(i.routine), "label": i.label, "impact": i.impact, "direct": i.direct,
+        "impacts": [{"routine": str(i.routine), "label": i.label, "impact": i.impact, "direct": i.direct, "how": i.how,
                      "path": [str(n) for n in i.path], "via": list(i.via)} for i in result.impacts],
-        "levers": [{"kind": lever.kind, "text": lever.text, "nodes": [str(n) for n in lever.nodes]} for lever in result.levers],
+        "levers": [{"kind": lever.kind, "text": lever.text, "nodes": [str(n) for n in lever.nodes], "effect": lever.effect,
+                    "figure_after": lever.figure_after,
+                    "edit": [[op, str(s), str(p), str(o)] for op, s, p, o in lever.edit]} for lever in result.levers],
         "logics": {name: list(items) for name, items in result.logics.items()},
     }
 
@@ -94,14 +132,19 @@ def as_json(result: ChangeAnalysis, *, top: int | None = None) -> str:
 
 
 def as_csv(result: ChangeAnalysis, *, top: int | None = None) -> str:
-    """One row per point; the reasons joined in one column."""
+    """One row per point; the reasons joined in one column. Text cells that a spreadsheet would read as a
+    formula are prefixed with an apostrophe."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["rank", "level", "kind", "label", "score", "restraining", "driving", "confidence", "stability", "missing", "reasons", "iri"])
+    writer.writerow(["rank", "level", "kind", "label", "score", "likelihood", "likelihood_low", "likelihood_high", "rank_low",
+                     "rank_high", "stability", "confidence", "restraining", "driving", "sentence", "missing", "reasons", "iri"])
+    number = lambda v, f="{:.4f}": "" if v is None else f.format(v)
     for rank, p in enumerate(result.points[:top] if top else result.points, 1):
-        writer.writerow([rank, LEVELS.get(p.level), _kind(p), p.label, f"{p.score:.4f}", f"{p.restraining:.4f}", f"{p.driving:.4f}",
-                         f"{p.confidence:.2f}", "" if p.stability is None else f"{p.stability:.2f}", "; ".join(p.missing),
-                         " | ".join(f"{r.value:+.2f} {r.text}" for r in p.reasons), str(p.node)])
+        writer.writerow([rank, LEVELS.get(p.level), _kind(p), _cell(p.label), number(p.score), number(p.likelihood),
+                         number(p.likelihood_low), number(p.likelihood_high), number(p.rank_low, "{}"), number(p.rank_high, "{}"),
+                         number(p.stability, "{:.2f}"), number(p.confidence, "{:.2f}"), number(p.restraining), number(p.driving),
+                         _cell(p.sentence), _cell("; ".join(p.missing)),
+                         _cell(" | ".join(f"{r.value:+.2f} {r.text}" for r in p.reasons)), str(p.node)])
     return out.getvalue()
 
 

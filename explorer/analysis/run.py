@@ -12,7 +12,7 @@ Examples
 >>> from explorer.core.resources import sample_maps
 >>> from explorer.core.document import MapDocument
 >>> doc = MapDocument.open([p for p in sample_maps() if p.stem == "keystone-michigan"][0], editing=False)
->>> result = analyse_serialised(serialise_map(doc), sensitivity_runs=0)
+>>> result = analyse_serialised(serialise_map(doc), runs=0)
 >>> result.change_label
 'CLABSI checklist bundle (Keystone)'
 >>> doc.close()

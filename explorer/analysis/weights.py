@@ -3,16 +3,18 @@
 The defaults live in ``ontology/analysis-weights.toml``, each with its value,
 source, construct and a note (see that file). :func:`load_weights` reads it, or
 a user's copy, and refuses anything it cannot trust, naming the entry;
-:func:`perturbed` draws the seeded variations behind the sensitivity figures.
+:func:`perturbed` draws the seeded variations of the uncertainty runs.
 
 Examples
 --------
 >>> weights = load_weights()
 >>> weights["propagation.reciprocal"] > weights["propagation.pooled"]
 True
->>> weights.entry("restraining.norm_violation").construct
+>>> weights.entry("transgression.norm_normative").construct
 'rx:normative'
->>> perturbed(weights, seed=1)["driving.readiness"] != weights["driving.readiness"]
+>>> weights.entry("context.readiness").label
+'readiness'
+>>> perturbed(weights, seed=1)["context.readiness"] != weights["context.readiness"]
 True
 """
 
@@ -30,25 +32,33 @@ from explorer.core.resources import ontology_dir
 #: The default weights file.
 DEFAULT_WEIGHTS = ontology_dir() / "analysis-weights.toml"
 
-# Every name the analysis reads, with the range its value must fall in and whether it is a whole number.
+# Method settings with their ranges and whether they are whole numbers; every other entry is a
+# weight or a share in the range of its section (_SECTION_RANGE).
 _RANGES = {
     "propagation.max_hops": (0, 10, True),
-    "propagation.pooled": (0.0, 1.0, False),
-    "propagation.sequential": (0.0, 1.0, False),
-    "propagation.reciprocal": (0.0, 1.0, False),
-    "propagation.untyped": (0.0, 1.0, False),
     "propagation.min_impact": (0.0, 1.0, False),
+    "levels.max_depth": (0, 10, True),
+    "levels.decay": (0.0, 1.0, False),
     "stance.susceptibility": (0.0, 1.0, False),
     "stance.iterations": (0, 1000, True),
-    "confidence.missing_input": (0.0, 1.0, False),
-    "sensitivity.spread": (0.0, 1.0, False),
-    "sensitivity.runs": (1, 10_000, True),
+    "stance.fence_band": (0.0, 1.0, False),
+    "uncertainty.runs": (0, 10_000, True),
+    "uncertainty.weight_spread": (0.0, 1.0, False),
+    "uncertainty.input_spread": (0.0, 1.0, False),
+    "uncertainty.interval": (0.01, 0.99, False),
+    "transgression.owner_share": (0.0, 1.0, False),
+    "transgression.gainer_share": (0.0, 1.0, False),
 }
-_WEIGHT_RANGE = (0.0, 2.0, False)
-_WEIGHT_SECTIONS = ("restraining", "driving")
-_FIELDS = ("value", "source", "construct", "note")
-#: Parameters that shape the method rather than weigh a mechanism: sensitivity runs leave them alone.
-_FIXED = frozenset({"propagation.max_hops", "stance.iterations", "sensitivity.spread", "sensitivity.runs"})
+_SECTION_RANGE = {
+    "propagation": (0.0, 1.0, False),
+    "transgression": (0.0, 2.0, False),
+    "context": (0.0, 2.0, False),
+    "interaction": (0.0, 2.0, False),
+}
+_FIELDS = ("label", "value", "source", "construct", "note")
+#: Settings of the method rather than weights of a mechanism: the uncertainty runs leave them alone.
+_FIXED = frozenset({"propagation.max_hops", "propagation.min_impact", "levels.max_depth", "stance.iterations",
+                    "uncertainty.runs", "uncertainty.weight_spread", "uncertainty.input_spread", "uncertainty.interval"})
 
 
 class WeightsError(ExplorerError):
@@ -64,6 +74,7 @@ class Entry:
     source: str
     construct: str
     note: str
+    label: str = ""
 
 
 class Weights:
@@ -86,7 +97,7 @@ class Weights:
         return len(self._entries)
 
     def entry(self, name: str) -> Entry:
-        """The full record of ``name`` (value, source, construct, note)."""
+        """The full record of ``name`` (label, value, source, construct, note)."""
         return self._entries[name]
 
     def values(self) -> dict[str, float]:
@@ -99,7 +110,7 @@ class Weights:
         if unknown:
             raise WeightsError(f"Unknown weight(s): {', '.join(sorted(unknown))}.")
         entries = {
-            name: Entry(name, float(values.get(name, entry.value)), entry.source, entry.construct, entry.note)
+            name: Entry(name, float(values.get(name, entry.value)), entry.source, entry.construct, entry.note, entry.label)
             for name, entry in self._entries.items()
         }
         return Weights(entries, self.path)
@@ -108,8 +119,9 @@ class Weights:
 def _range(name: str):
     if name in _RANGES:
         return _RANGES[name]
-    if name.split(".", 1)[0] in _WEIGHT_SECTIONS and name in _default_names():
-        return _WEIGHT_RANGE
+    section = name.split(".", 1)[0]
+    if section in _SECTION_RANGE and name in _default_names():
+        return _SECTION_RANGE[section]
     return None
 
 
@@ -156,7 +168,7 @@ def load_weights(path: str | Path | None = None, *, constructs: set[str] | None 
                 raise WeightsError(f"{path}: “{name}” must be a whole number, not {value}.")
             if not low <= value <= high:
                 raise WeightsError(f"{path}: “{name}” is {value}, outside [{low}, {high}].")
-            for text in ("source", "construct", "note"):
+            for text in ("label", "source", "construct", "note"):
                 if not isinstance(record[text], str):
                     raise WeightsError(f"{path}: “{name}”.{text} must be text.")
             if not record["source"].strip():
@@ -164,8 +176,8 @@ def load_weights(path: str | Path | None = None, *, constructs: set[str] | None 
             construct = record["construct"]
             if construct and constructs is not None and construct not in constructs:
                 raise WeightsError(f"{path}: “{name}” names the construct {construct}, which the ontology does not define.")
-            entries[name] = Entry(name, float(value), record["source"], construct, record["note"])
-    needed = set(_RANGES) | {name for name in _default_names() if name.split(".", 1)[0] in _WEIGHT_SECTIONS}
+            entries[name] = Entry(name, float(value), record["source"], construct, record["note"], record["label"])
+    needed = set(_RANGES) | {name for name in _default_names() if name.split(".", 1)[0] in _SECTION_RANGE}
     missing = sorted(needed - set(entries))
     if missing:
         raise WeightsError(f"{path}: missing weight(s) {', '.join(missing)}.")
@@ -185,13 +197,13 @@ _DEFAULT_NAMES: set[str] | None = None
 
 
 def perturbed(weights: Weights, *, seed: int) -> Weights:
-    """The weights with every mechanism's value multiplied by a seeded factor in [1 - spread, 1 + spread].
+    """The weights with every value multiplied by a seeded factor in [1 - spread, 1 + spread].
 
-    Method parameters (hops, iterations, the sensitivity settings) are kept;
-    values stay within their ranges.
+    Method settings (hops, levels, iterations, the uncertainty settings) are
+    kept; values stay within their ranges.
     """
     rng = random.Random(seed)
-    spread = weights["sensitivity.spread"]
+    spread = weights["uncertainty.weight_spread"]
     values = {}
     for name in sorted(weights):
         if name in _FIXED:

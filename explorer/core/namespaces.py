@@ -85,6 +85,7 @@ class RX(DefinedNamespace):
     InfluenceTie: URIRef  # Influence tie
     Initiative: URIRef  # Initiative
     Interdependency: URIRef  # Interdependency
+    Lever: URIRef  # Lever
     Norm: URIRef  # Norm
     NormSubscription: URIRef  # Norm subscription
     OpinionLeader: URIRef  # Opinion leader
@@ -119,6 +120,7 @@ class RX(DefinedNamespace):
     forceKind: URIRef  # force kind
     governedBy: URIRef  # governed by
     hasComponent: URIRef  # has component
+    hasLever: URIRef  # has lever
     hasPoint: URIRef  # has point
     hasReason: URIRef  # has reason
     influences: URIRef  # influences
@@ -128,6 +130,7 @@ class RX(DefinedNamespace):
     introduces: URIRef  # introduces
     issuedBy: URIRef  # issued by
     lateralSupport: URIRef  # lateral support
+    ledBy: URIRef  # led by
     level: URIRef  # level
     normKind: URIRef  # norm kind
     ofProfession: URIRef  # of profession
@@ -167,16 +170,28 @@ class RX(DefinedNamespace):
     divergence: URIRef  # divergence
     drivingSum: URIRef  # driving sum
     embeddedness: URIRef  # embeddedness
+    exposedShare: URIRef  # share likely to resist
+    exposedShareHigh: URIRef  # share likely to resist, high
+    exposedShareLow: URIRef  # share likely to resist, low
     formalAuthority: URIRef  # formal authority
     formality: URIRef  # formality
+    headcount: URIRef  # people represented
     influence: URIRef  # influence
+    leverEffect: URIRef  # lever effect
+    likelihood: URIRef  # likelihood
+    likelihoodHigh: URIRef  # likelihood, high
+    likelihoodLow: URIRef  # likelihood, low
     magnitude: URIRef  # magnitude
     mechanism: URIRef  # mechanism
     missingInput: URIRef  # missing input
     observability: URIRef  # observability
     order: URIRef  # order
+    peopleExposed: URIRef  # people exposed
     rank: URIRef  # rank
+    rankHigh: URIRef  # worst rank
+    rankLow: URIRef  # best rank
     readiness: URIRef  # readiness
+    reasonKind: URIRef  # kind of reason
     relativeAdvantage: URIRef  # relative advantage
     resourceAdequacy: URIRef  # resource adequacy
     restrainingSum: URIRef  # restraining sum
@@ -194,6 +209,7 @@ class RX(DefinedNamespace):
     defaultLevel: URIRef  # default level
     inspectorProperties: URIRef  # inspector properties
     lineStyle: URIRef  # line style
+    neutralValue: URIRef  # neutral value
     paletteGroup: URIRef  # palette group
     paletteOrder: URIRef  # palette order
     scaleMax: URIRef  # scale maximum

@@ -95,6 +95,8 @@ class PropertySpec:
     datatype: URIRef | None = None
     minimum: float | None = None
     maximum: float | None = None
+    #: The scale's value that says nothing either way (``rx:neutralValue``): what the analysis assumes when it is missing.
+    neutral: float | None = None
     choices: tuple = ()
     domain: frozenset = frozenset()
     range: frozenset = frozenset()
@@ -124,6 +126,8 @@ class Schema:
     properties: dict = field(default_factory=dict)
     levels: tuple = ()
     _object_properties: tuple = ()
+    #: Every SKOS concept of the ontology (levels, pillars, modes, constructs...) by IRI: its label.
+    concept_labels: dict = field(default_factory=dict)
 
     # ------------------------------------------------------------------ reading
     @classmethod
@@ -419,9 +423,12 @@ class _Reader:
             and not any(RX.QualifiedTie in self.ancestors(d, memo) for d in spec.domain)
             and spec.iri not in (RX["from"], RX.to)
         )
+        concepts = {s: self.label(s) for s, props in self.by_subject.items()
+                    if SKOS.Concept in props.get(RDF.type, ()) and isinstance(s, URIRef)}
         return Schema(
             kinds=kinds,
             properties=properties,
+            concept_labels=concepts,
             levels=self.concepts(RX.LevelScheme),
             _object_properties=tuple(sorted(object_properties, key=lambda s: str(s.iri))),
             _tie_ends=tie_ends,
@@ -454,8 +461,8 @@ class _Reader:
             return PropertySpec(**common, widget="choice", choices=self.concepts(scheme),
                                 single=bool(single_flag is not None and single_flag.toPython() is True))
         if XSD.decimal in ranges or XSD.double in ranges or XSD.float in ranges:
-            return PropertySpec(**common, widget="decimal", datatype=XSD.decimal,
-                                minimum=self.number(iri, RX.scaleMin), maximum=self.number(iri, RX.scaleMax), single=True)
+            return PropertySpec(**common, widget="decimal", datatype=XSD.decimal, minimum=self.number(iri, RX.scaleMin),
+                                maximum=self.number(iri, RX.scaleMax), neutral=self.number(iri, RX.neutralValue), single=True)
         if XSD.integer in ranges:
             return PropertySpec(**common, widget="integer", datatype=XSD.integer,
                                 minimum=self.number(iri, RX.scaleMin), maximum=self.number(iri, RX.scaleMax), single=True)

@@ -25,8 +25,6 @@ Examples
 (PosixPath('out/team-nodes.csv'), PosixPath('out/team-edges.csv'))
 >>> csv_paths("team-edges.csv")[0].name
 'team-nodes.csv'
->>> neutralise("=HYPERLINK(1)"), neutralise("-0.5"), neutralise("plain")
-("'=HYPERLINK(1)", '-0.5', 'plain')
 """
 
 from __future__ import annotations
@@ -37,9 +35,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ..core.atomic_file import atomic_write
+from ..core.spreadsheet import neutralise
 from .model import check_options, export_view
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NODE_COLUMNS = ("id", "label", "kind", "kind_label", "level", "level_name", "colour", "shape", "x", "y")
 _EDGE_COLUMNS = ("id", "source", "target", "relation", "relation_label", "qualified", "colour", "line_style")
 
@@ -53,16 +51,6 @@ def csv_paths(path: str | Path) -> tuple[Path, Path]:
             stem = stem[: -len(ending)]
             break
     return path.with_name(f"{stem}-nodes.csv"), path.with_name(f"{stem}-edges.csv")
-
-
-def neutralise(text: str) -> str:
-    """``text`` made safe to open in a spreadsheet: a would-be formula gets a leading apostrophe."""
-    if text.startswith(_FORMULA_START):
-        try:
-            float(text)
-        except ValueError:
-            return "'" + text
-    return text
 
 
 def _cell(value) -> str:

@@ -24,8 +24,10 @@ def test_the_default_weights_load_and_cite_real_constructs():
     weights = load_weights(constructs=_constructs())
     for name in weights:
         entry = weights.entry(name)
-        assert entry.source.strip() and entry.note.strip(), name
+        assert entry.source.strip() and entry.note.strip() and entry.label.strip(), name
     assert weights["propagation.pooled"] < weights["propagation.sequential"] < weights["propagation.reciprocal"]
+    # Scott: taken-for-granted norms are the hardest to change, regulative ones the least bound up with identity.
+    assert weights["transgression.norm_regulative"] < weights["transgression.norm_normative"] < weights["transgression.norm_cultural_cognitive"]
 
 
 def _copy(tmp_path, text_from=None):
@@ -34,17 +36,21 @@ def _copy(tmp_path, text_from=None):
     return path
 
 
+READINESS = '[context.readiness]\nlabel = "readiness"\nvalue = 0.5'
+
+
 @pytest.mark.parametrize(
     "change, message",
     [
-        (lambda t: t.replace("[driving.readiness]\nvalue = 0.6", "[driving.readiness]\nvalue = 7"), "driving.readiness"),
-        (lambda t: t.replace("[driving.readiness]\nvalue = 0.6", "[driving.readiness]\nvalue = \"high\""), "must be a number"),
-        (lambda t: t + '\n[driving.charisma]\nvalue = 1\nsource = "x"\nconstruct = ""\nnote = "x"\n', "unknown weight"),
-        (lambda t: re.sub(r"\[stance\.iterations\]\nvalue = 20", "[stance.iterations]\nvalue = 2.5", t), "whole number"),
-        (lambda t: t.replace('[driving.readiness]\nvalue = 0.6\nsource = "Weiner BJ. Impl Sci 2009;4:67 (organisational readiness)"',
-                             '[driving.readiness]\nvalue = 0.6\nsource = " "'), "no source"),
-        (lambda t: t.replace("[driving.readiness]", "[driving.not_readiness]"), "unknown weight"),
+        (lambda t: t.replace(READINESS, READINESS.replace("0.5", "7")), "context.readiness"),
+        (lambda t: t.replace(READINESS, READINESS.replace("0.5", '"high"')), "must be a number"),
+        (lambda t: t + '\n[context.charisma]\nlabel = "x"\nvalue = 1\nsource = "x"\nconstruct = ""\nnote = "x"\n', "unknown weight"),
+        (lambda t: re.sub(r"(\[stance\.iterations\]\nlabel = [^\n]*\n)value = 30", r"\1value = 2.5", t), "whole number"),
+        (lambda t: t.replace(READINESS + '\nsource = "Weiner BJ. Impl Sci 2009;4:67 (organisational readiness for change)"',
+                             READINESS + '\nsource = " "'), "no source"),
+        (lambda t: t.replace("[context.readiness]", "[context.not_readiness]"), "unknown weight"),
         (lambda t: t.replace('construct = "rx:weinerReadiness"', 'construct = "rx:madeUp"', 1), "does not define"),
+        (lambda t: t.replace(READINESS, '[context.readiness]\nvalue = 0.5'), "missing label"),
         (lambda t: t + "\n[broken", "not valid TOML"),
     ],
 )
@@ -58,10 +64,10 @@ def test_a_bad_weights_file_is_refused_naming_the_entry(tmp_path, change, messag
 def test_a_missing_weight_is_refused(tmp_path):
     path = _copy(tmp_path)
     text = path.read_text(encoding="utf-8")
-    start = text.index("[driving.data_feedback]")
-    end = text.index("[driving.trialability_observability]")
+    start = text.index("[context.data_feedback]")
+    end = text.index("[context.external_force]")
     path.write_text(text[:start] + text[end:], encoding="utf-8")
-    with pytest.raises(WeightsError, match="missing weight.*driving.data_feedback"):
+    with pytest.raises(WeightsError, match="missing weight.*context.data_feedback"):
         load_weights(path)
 
 
@@ -69,9 +75,11 @@ def test_perturbation_is_seeded_bounded_and_leaves_method_parameters_alone():
     weights = load_weights()
     a, b, c = perturbed(weights, seed=3), perturbed(weights, seed=3), perturbed(weights, seed=4)
     assert a.values() == b.values() != c.values()
-    spread = weights["sensitivity.spread"]
+    spread = weights["uncertainty.weight_spread"]
+    fixed = {"propagation.max_hops", "propagation.min_impact", "levels.max_depth", "stance.iterations", "uncertainty.runs",
+             "uncertainty.weight_spread", "uncertainty.input_spread", "uncertainty.interval"}
     for name in weights:
-        if name in ("propagation.max_hops", "stance.iterations", "sensitivity.spread", "sensitivity.runs"):
+        if name in fixed:
             assert a[name] == weights[name]
         else:
             assert weights[name] * (1 - spread) - 1e-9 <= a[name] <= max(weights[name] * (1 + spread), 0) + 1e-9

@@ -199,7 +199,7 @@ def test_the_analysis_question_reads_the_runs_kept_in_the_map(services):
         service = services(doc)
         question = QUESTIONS["16-leading-points-of-resistance"]
         assert service.run(question.text).rows == ()
-        result = analyse_change(map_graph(doc.store), sensitivity_runs=5)
+        result = analyse_change(map_graph(doc.store), runs=5)
         record_run(doc, result)
         out = service.run(question.text)
         assert _table(out, "rank", "node") == [(rank, str(p.node)) for rank, p in enumerate(result.points[:10], 1)]

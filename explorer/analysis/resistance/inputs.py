@@ -1,0 +1,133 @@
+"""The map's judgements as the model reads them: one row per number, with its scale, neutral value and confidence.
+
+Every number the resistance model uses (a routine's embeddedness, a unit's
+workload, a stance's attitude ...) is registered here once, by the node or tie
+that carries it and the property's local name. A row keeps the value as stated,
+or the scale's neutral value when the map leaves it out (and then it is
+*missing*: it lowers the result's confidence and is drawn over its whole scale
+in the uncertainty runs), and the confidence the map gives it (``rx:confidence``
+on the node or tie that carries it; 0.5, "plausible but unchecked", when not
+given). Scales and neutral values come from the ontology (``rx:scaleMin``,
+``rx:scaleMax``, ``rx:neutralValue``), through ``G.graph["scales"]``.
+
+Examples
+--------
+>>> table = InputTable({"workload": (0.0, 1.0, 0.5)})
+>>> row = table.read("urn:x:unit", {"workload": 0.9, "confidence": 0.8}, "workload")
+>>> missing = table.read("urn:x:other", {}, "workload")
+>>> table.freeze()
+>>> float(table.values[row]), bool(table.stated[row]), float(table.confidence[row])
+(0.9, True, 0.8)
+>>> float(table.centered(table.values)[row])  # (value - neutral) / half the scale
+0.8...
+>>> float(table.values[missing]), bool(table.stated[missing])
+(0.5, False)
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+#: Confidence of a value whose node or tie states none: the ontology's "plausible but unchecked".
+DEFAULT_CONFIDENCE = 0.5
+
+
+class InputTable:
+    """The numbers one analysis reads, each registered once; arrays are built by :meth:`freeze`."""
+
+    def __init__(self, scales: dict) -> None:
+        self.scales = scales
+        self.index: dict = {}
+        self.owners: list = []
+        self.names: list = []
+        self._values: list = []
+        self._stated: list = []
+        self._confidence: list = []
+        self._lo: list = []
+        self._hi: list = []
+        self._neutral: list = []
+        self._vary: list = []
+        self.frozen = False
+
+    def scale(self, name: str) -> tuple[float, float, float]:
+        """``(minimum, maximum, neutral)`` of a property; [0, 1] around 0.5 when the ontology gives none."""
+        lo, hi, neutral = self.scales.get(name, (None, None, None))
+        lo = 0.0 if lo is None else float(lo)
+        hi = 1.0 if hi is None else float(hi)
+        neutral = (lo + hi) / 2 if neutral is None else float(neutral)
+        return lo, hi, neutral
+
+    def read(self, owner, data: dict | None, name: str, *, confidence: float | None = None, optional: bool = False) -> int:
+        """The row of ``name`` on ``owner`` (whose attributes are ``data``), registered on first use.
+
+        An ``optional`` input that is missing stays at its neutral value in every run instead of varying
+        over its scale: its absence is no gap in the map (dispositional resistance, stated only on evidence).
+        """
+        key = (owner, name)
+        row = self.index.get(key)
+        if row is not None:
+            return row
+        lo, hi, neutral = self.scale(name)
+        value = None if data is None else data.get(name)
+        stated = value is not None and isinstance(value, (int, float)) and math.isfinite(value)
+        if confidence is None:
+            confidence = (data or {}).get("confidence", DEFAULT_CONFIDENCE)
+        row = len(self.names)
+        self.index[key] = row
+        self.owners.append(owner)
+        self.names.append(name)
+        self._values.append(min(hi, max(lo, float(value))) if stated else neutral)
+        self._stated.append(stated)
+        self._confidence.append(min(1.0, max(0.0, float(confidence))) if stated else 0.0)
+        self._lo.append(lo)
+        self._hi.append(hi)
+        self._neutral.append(neutral)
+        self._vary.append(stated or not optional)
+        return row
+
+    def freeze(self) -> None:
+        """Build the arrays; no row can be added afterwards."""
+        self.values = np.asarray(self._values, dtype=float)
+        self.stated = np.asarray(self._stated, dtype=bool)
+        self.confidence = np.asarray(self._confidence, dtype=float)
+        self.lo = np.asarray(self._lo, dtype=float)
+        self.hi = np.asarray(self._hi, dtype=float)
+        self.neutral = np.asarray(self._neutral, dtype=float)
+        self.vary = np.asarray(self._vary, dtype=bool)
+        self.half = np.maximum((self.hi - self.lo) / 2, 1e-12)
+        self.frozen = True
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __getattr__(self, name: str):
+        # The arrays exist once freeze() has run; reading them earlier would miss rows added later.
+        if name in ("values", "stated", "confidence", "lo", "hi", "neutral", "half", "vary"):
+            raise RuntimeError(f"InputTable.{name} is read before freeze(): register every row first")
+        raise AttributeError(name)
+
+    def centered(self, values: np.ndarray) -> np.ndarray:
+        """``(value - neutral) / half the scale``, per row (and per run when ``values`` has a second axis), in [-1, 1]."""
+        if values.ndim == 2:
+            return np.clip((values - self.neutral[:, None]) / self.half[:, None], -1.0, 1.0)
+        return np.clip((values - self.neutral) / self.half, -1.0, 1.0)
+
+    def sample(self, runs: int, rng: np.random.Generator, spread: float) -> np.ndarray:
+        """``rows x runs`` values for the uncertainty runs.
+
+        A stated value with confidence c is drawn from a normal around it with
+        standard deviation ``spread x (1 - c) x half its scale``, clipped to the
+        scale; a missing one uniformly over its whole scale.
+        """
+        n = len(self.names)
+        if n == 0:
+            return np.zeros((0, runs))
+        noise = rng.standard_normal((n, runs))
+        uniform = rng.random((n, runs))
+        sd = (spread * (1.0 - self.confidence) * self.half)[:, None]
+        drawn = np.clip(self.values[:, None] + sd * noise, self.lo[:, None], self.hi[:, None])
+        anywhere = self.lo[:, None] + uniform * (self.hi - self.lo)[:, None]
+        drawn = np.where(self.stated[:, None], drawn, anywhere)
+        return np.where(self.vary[:, None], drawn, self.values[:, None])

@@ -1,0 +1,172 @@
+"""Network position: leaders nearby, and the change agent's ties and network (Battilana and Casciaro).
+
+* **Leaders nearby.** A hybrid leader (clinical and managerial role kinds, or
+  typed so) or an opinion leader who does not oppose the change (attitude after
+  influence at least 0) lowers resistance: ``-context.leader_nearby`` at those
+  with a social tie to them and at the units they belong to or lead, and
+  ``levels.decay`` times that at the other members of those units.
+* **The change agent** is whoever the change is ``rx:ledBy``, or an actor who
+  sponsors it. Battilana and Casciaro (Manage Sci 2013) found that a change
+  agent's strong ties to *fence-sitters* (attitude within ``stance.fence_band``
+  of 0, or none) help co-opt them, while strong ties to *resistors* (attitude
+  at or below minus the band) help only for a change that diverges little from
+  institutionalised practice and turn into a liability for a divergent one.
+  So an undecided actor tied to a change agent gets ``-interaction.fence_sitter_tie * strength``,
+  an opponent ``+interaction.resistor_tie * strength * z_divergence`` (``z`` in [-1, 1]:
+  negative, helping, for a minor change; positive for a divergent one).
+* **The change agent's network** (Battilana and Casciaro, Acad Manage J 2012):
+  an agent whose contacts are not tied to each other (low Burt constraint:
+  structural holes) suits a divergent change; one in a closed, cohesive
+  network (high constraint) suits a minor one. With ``holes = 1 - 2 *
+  min(1, constraint)`` in [-1, 1], carriers the agent reaches (a social tie or
+  a unit they share: 1; two steps: ``levels.decay``) get
+  ``-interaction.network_fit * reach * holes * z_divergence``: the sign flips
+  with the divergence, which is the interaction the paper reports. Burt's
+  constraint is networkx's, on the agent's social ties (influence, advice,
+  reporting lines, any plain tie between two agents).
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+
+from .model import ALL, Z_CENTERED, Z_ONE, Builder
+from .structure import RX
+
+
+def add(b: Builder, exposed: set, stances) -> None:
+    """Add leader-nearby and change-agent terms for the exposed carriers."""
+    exposed_nodes = {b.carrier_nodes[i] for i in exposed}
+    _leaders(b, exposed_nodes, stances)
+    _change_agents(b, exposed_nodes, stances)
+
+
+def _attitude(stances, node) -> float:
+    row = stances.row.get(node)
+    return 0.0 if row is None else float(stances.base[row])
+
+
+def _leaders(b: Builder, exposed: set, stances) -> None:
+    G, s = b.G, b.structure
+    decay = b.weights["levels.decay"]
+    best: dict = {}  # carrier -> (reach, leader)
+    for leader in sorted((n for n in G if s.flags(n)[0] and s.is_leader_kind(n)), key=str):
+        if _attitude(stances, leader) < 0:
+            continue  # never count a known opponent as a help
+        reached = [(other, 1.0) for other, _, _ in s.social_ties(leader)]
+        for unit, depth in s.ancestors(leader):
+            if depth != 1:
+                continue
+            reached.append((unit, 1.0))
+            reached += [(member, decay) for member in s.children(unit)]
+        for other, reach in reached:
+            if other == leader or other not in exposed:
+                continue
+            current = best.get(other)
+            if current is None or reach > current[0]:
+                best[other] = (reach, leader)
+    for node, (reach, leader) in sorted(best.items(), key=lambda kv: str(kv[0])):
+        kind = "a hybrid leader" if _hybrid(b, leader) else "an opinion leader"
+        b.term(node, ALL, "context.leader_nearby", const=-reach, z=(Z_ONE, 0),
+               text=f"“{b.label(leader)}”, {kind} who does not oppose the change, is {'one tie away' if reach == 1.0 else 'in their unit'}",
+               evidence=(leader, node))
+
+
+def _hybrid(b: Builder, node) -> bool:
+    from ..graph import is_a
+
+    kinds = b.G.nodes[node].get("roleKind") or frozenset()
+    kinds = kinds if isinstance(kinds, frozenset) else frozenset({kinds})
+    return is_a(b.G, node, RX.HybridLeader) or {RX.clinicalRole, RX.managerialRole} <= kinds
+
+
+def change_agents(b: Builder) -> list:
+    """Whoever the change is led by, and the actors who sponsor it (not bodies or organisations)."""
+    s = b.structure
+    found = set(s.leaders) | {x for x in s.sponsors if x in b.G and s.flags(x)[0] and not s.flags(x)[1]}
+    return sorted((a for a in found if a in b.G), key=str)
+
+
+def constraint(b: Builder, agent) -> float | None:
+    """Burt's constraint of ``agent`` on its social ties (networkx), or None when it has no tie.
+
+    The ego network holds the agent, its contacts and every tie of each contact (constraint
+    normalises a contact's ties by all of them); several ties between two agents add up.
+    """
+    s = b.structure
+    pairs: dict = {}
+    contacts = [other for other, _, _ in s.social_ties(agent) if other != agent]
+    if not contacts:
+        return None
+    for node in dict.fromkeys([agent, *contacts]):
+        weights: dict = {}
+        for other, strength, _ in s.social_ties(node):
+            if other != node:
+                weights[other] = weights.get(other, 0.0) + strength
+        for other, weight in weights.items():
+            pairs.setdefault(frozenset((node, other)), (node, other, max(weight, 1e-6)))
+    ego = nx.Graph()
+    ego.add_weighted_edges_from(pairs.values())
+    value = nx.constraint(ego, nodes=[agent], weight="weight")[agent]
+    return None if value != value else float(value)
+
+
+def _change_agents(b: Builder, exposed: set, stances) -> None:
+    s = b.structure
+    agents = change_agents(b)
+    if not agents:
+        if exposed:
+            b.change_missing.add("who leads it (rx:ledBy)")
+        return
+    decay, band = b.weights["levels.decay"], b.weights["stance.fence_band"]
+    divergence = b.read(s.change, b.G.nodes[s.change], "divergence")
+    ties: dict = {}   # (carrier, "fence"|"resistor") -> (strength, agent)
+    reach: dict = {}  # carrier -> (reach, [agents])
+    for agent in agents:
+        holes = None
+        c = constraint(b, agent)
+        if c is not None:
+            holes = 1.0 - 2.0 * min(1.0, c)
+        near = {}
+        for other, strength, _ in s.social_ties(agent):
+            near[other] = max(near.get(other, 0.0), 1.0)
+            if other in exposed and s.flags(other)[0]:
+                attitude = _attitude(stances, other)
+                kind = "fence" if abs(attitude) < band else ("resistor" if attitude <= -band else None)
+                if kind:
+                    current = ties.get((other, kind))
+                    if current is None or strength > current[0]:
+                        ties[(other, kind)] = (strength, agent)
+            for second, _, _ in s.social_ties(other):
+                near.setdefault(second, decay)
+        for unit, depth in s.ancestors(agent):
+            if depth == 1:
+                near[unit] = 1.0
+                for member in s.children(unit):
+                    near.setdefault(member, decay)
+        if holes is None:
+            continue
+        for other, r in near.items():
+            if other == agent or other not in exposed:
+                continue
+            current = reach.get(other)
+            if current is None or r > current[0]:
+                reach[other] = (r, [(agent, holes)])
+            elif r == current[0]:
+                current[1].append((agent, holes))
+    for (node, kind), (strength, agent) in sorted(ties.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
+        if kind == "fence":
+            b.term(node, ALL, "interaction.fence_sitter_tie", const=-strength, z=(Z_ONE, 0), evidence=(agent, node),
+                   text=f"Undecided, with a tie of strength {strength:.1f} to “{b.label(agent)}”, who leads the change (co-optation)")
+        else:
+            b.term(node, ALL, "interaction.resistor_tie", const=strength, z=(Z_CENTERED, divergence), evidence=(agent, node),
+                   text=f"Opposed, with a tie of strength {strength:.1f} to “{b.label(agent)}”, who leads the change: "
+                        "helps for a change that departs little from practice, backfires for a divergent one")
+    for node, (r, found) in sorted(reach.items(), key=lambda kv: str(kv[0])):
+        holes = sum(h for _, h in found) / len(found)
+        names = ", ".join(f"“{b.label(a)}”" for a, _ in found)
+        shape = "spans structural holes" if holes > 0 else ("sits in a closed, cohesive network" if holes < 0 else "is between brokerage and closure")
+        b.term(node, ALL, "interaction.network_fit", const=-r * holes, z=(Z_CENTERED, divergence),
+               evidence=tuple(a for a, _ in found) + (node,),
+               text=f"Near the change agent {names}, who {shape}: suits a {'divergent' if holes > 0 else 'minor'} change")
