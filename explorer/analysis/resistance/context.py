@@ -312,8 +312,8 @@ def _around(b: Builder, node, carried: dict, facts: _Facts) -> None:
             b.term(node, ALL, weight, const=const, depth=depth, z=z, desc=desc)
             if z[0] == Z_RAW and not b.inputs._stated[z[1]]:
                 b.lack(node, "magnitude of a force")
-        if depth == 0 and bool(b.structure.ins(node, RX.bearsOn)) and any(True for _ in _bare_bearings(b, holder)):
-            b.lack(node, "direction of a force")
+        if b.structure.ins(holder, RX.bearsOn) and any(True for _ in _bare_bearings(b, holder)):
+            b.lack(node, "direction of a force")  # a force said to bear here, without a direction to count it by
     for target, how in sorted(carried.items(), key=lambda kv: str(kv[0])):
         for source, data in _forces_on(b, target):
             term = _force_term(b, source, data, holder=None, where=f"“{b.label(target)}”, {how}")

@@ -87,8 +87,15 @@ class InputTable:
         self._vary.append(stated or not optional)
         return row
 
-    def freeze(self) -> None:
-        """Build the arrays; no row can be added afterwards."""
+    def freeze(self, canonical=str) -> None:
+        """Build the arrays; no row can be added afterwards.
+
+        ``canonical(owner)`` names an owner the same way whenever the same map is read (a qualified tie is a
+        blank node whose label changes from one reading to the next): the uncertainty runs draw each row's
+        numbers in that order, so one seed gives the same runs for the same map.
+        """
+        keys = [f"{name}|{canonical(owner)}" for owner, name in zip(self.owners, self.names)]
+        self.draw_order = np.array(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64)
         self.values = np.asarray(self._values, dtype=float)
         self.stated = np.asarray(self._stated, dtype=bool)
         self.confidence = np.asarray(self._confidence, dtype=float)
@@ -124,8 +131,9 @@ class InputTable:
         n = len(self.names)
         if n == 0:
             return np.zeros((0, runs))
-        noise = rng.standard_normal((n, runs))
-        uniform = rng.random((n, runs))
+        noise, uniform = np.empty((n, runs)), np.empty((n, runs))
+        noise[self.draw_order] = rng.standard_normal((n, runs))
+        uniform[self.draw_order] = rng.random((n, runs))
         sd = (spread * (1.0 - self.confidence) * self.half)[:, None]
         drawn = np.clip(self.values[:, None] + sd * noise, self.lo[:, None], self.hi[:, None])
         anywhere = self.lo[:, None] + uniform * (self.hi - self.lo)[:, None]

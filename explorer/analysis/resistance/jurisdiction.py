@@ -20,15 +20,20 @@ from .structure import RX
 
 
 def add(b: Builder) -> None:
-    """Register a jurisdiction channel for both sides of each task reallocation by the change."""
+    """Register a jurisdiction channel for both sides of each task reallocation by the change.
+
+    A task moved from one side to several (a role drawn as two sub-roles, a task shared out) is lost once:
+    the losing side bears one channel per task (the heaviest when the moves differ), each gaining side its own.
+    """
     s = b.structure
+    losing: dict = {}  # (loser, task) -> (weight, text, evidence, key)
     for u, v, data in sorted(s.every.get(RX.TaskReallocation, ()), key=lambda e: str(e[2].get("tie"))):
         if data.get("byChange") not in (None, *s.changers) or u == v:
             continue
         tie, task = data.get("tie"), data.get("task")
-        losing, gaining = s.professions(u), s.professions(v)
-        if losing and gaining:
-            across = not (losing & gaining)
+        lost, gained = s.professions(u), s.professions(v)
+        if lost and gained:
+            across = not (lost & gained)
         else:
             across = False
             for side in (u, v):
@@ -36,11 +41,14 @@ def add(b: Builder) -> None:
                     b.lack(side, "professions of a task reallocation")
         weight = "transgression.jurisdiction_group" if across else "transgression.jurisdiction_role"
         what = f"“{b.label(task)}”" if task is not None else "a task"
-        boundary = "across professional groups" if across else ("within one profession" if losing and gaining else "between roles")
-        for side, other, extra, direction in ((u, v, (), "to"), (v, u, ("transgression.gainer_share",), "from")):
-            if side in b.G and s.is_carrier(side) and s.in_scope(side):
-                verb = "loses" if direction == "to" else "gains"
-                b.channel(side, JURISDICTION, (weight, *extra), mechanism=weight, kind="jurisdiction",
-                          key=("task", tie, direction),
-                          text=f"{verb.capitalize()} {what} {direction} “{b.label(other)}”, {boundary}",
-                          evidence=tuple(x for x in (tie, u, v, task) if x is not None))
+        boundary = "across professional groups" if across else ("within one profession" if lost and gained else "between roles")
+        evidence = (tie, u, v, task)
+        if v in b.G and s.is_carrier(v) and s.in_scope(v):
+            b.channel(v, JURISDICTION, (weight, "transgression.gainer_share"), mechanism=weight, kind="jurisdiction",
+                      key=("task", tie, "gains"), text=f"Gains {what} from “{b.label(u)}”, {boundary}", evidence=evidence)
+        if u in b.G and s.is_carrier(u) and s.in_scope(u):
+            found = losing.get((u, task))
+            if found is None or (across and found[0] != "transgression.jurisdiction_group"):
+                losing[(u, task)] = (weight, f"Loses {what} to “{b.label(v)}”, {boundary}", evidence, ("task", tie, "loses"))
+    for (u, task), (weight, text, evidence, key) in sorted(losing.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
+        b.channel(u, JURISDICTION, (weight,), mechanism=weight, kind="jurisdiction", key=key, text=text, evidence=evidence)

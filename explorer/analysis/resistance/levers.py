@@ -50,12 +50,13 @@ def _local(iri) -> str:
 
 
 def apply_edit(G, edit) -> callable:
-    """Apply ``edit`` (``(("add"|"remove", s, p, o), ...)``) to the map graph ``G`` as :func:`map_graph` would read it.
+    """Apply ``edit`` to the map graph ``G`` as :func:`map_graph` would read the edited map.
 
-    Returns a function that undoes it. Supported: plain ties between nodes,
-    new qualified ties (a blank node with ``rdf:type``, ``rx:from``, ``rx:to``
-    and numeric attributes), numeric values and concept values on a node or on
-    an existing qualified tie.
+    ``edit`` is ``(("add" | "remove" | "set", s, p, o), ...)``; ``set`` replaces
+    every value of ``p`` on ``s`` by the literal ``o``. Returns a function that
+    undoes it. Supported: plain ties between nodes, new qualified ties (a blank
+    node with ``rdf:type``, ``rx:from``, ``rx:to`` and numeric attributes),
+    numeric values and concept values on a node or on an existing qualified tie.
     """
     undo = []
     new_ties: dict = {}
@@ -79,7 +80,7 @@ def apply_edit(G, edit) -> callable:
         if isinstance(o, Literal):
             data = holder(s)
             old = data.get(name, None)
-            if op == "add":
+            if op in ("add", "set"):
                 data[name] = float(o.toPython())
             elif name in data:
                 del data[name]
@@ -235,7 +236,7 @@ def candidates(model, points) -> list:
                           if d.get("degree") is not None and d.get("degree") > 0), key=lambda x: (-score.get(x[2], 0.0), -x[0], str(x[1])))
     for degree, tie, routine in disruptions[:2]:
         found.append(("adapt the change", f"Stage the change so that it disrupts “{b.label(routine)}” half as much (degree {degree:.2g} → {degree / 2:.2g})",
-                      (routine,), (("remove", tie, RX.degree, _decimal(degree)), ("add", tie, RX.degree, _decimal(degree / 2)))))
+                      (routine,), (("set", tie, RX.degree, _decimal(degree / 2)),)))
     # Concurrent initiatives and resources
     others = {i for i, _ in s.outs(change, RX.runsConcurrentlyWith)} | {i for i, _ in s.ins(change, RX.runsConcurrentlyWith)}
     for initiative in sorted(others - set(s.changers), key=str)[:_PER_KIND]:
@@ -244,9 +245,8 @@ def candidates(model, points) -> list:
         found.append(("pause initiative", f"Pause or merge “{b.label(initiative)}” while the change beds in", (initiative,), edit))
     current = G.nodes[change].get("resourceAdequacy")
     if current is None or current < RESOURCED:
-        edit = ((("remove", change, RX.resourceAdequacy, _decimal(current)),) if current is not None else ()) + \
-            (("add", change, RX.resourceAdequacy, _decimal(RESOURCED)),)
-        found.append(("resources", f"Resource the change well (resource adequacy {RESOURCED})", (change,), edit))
+        found.append(("resources", f"Resource the change well (resource adequacy {RESOURCED})", (change,),
+                      (("set", change, RX.resourceAdequacy, _decimal(RESOURCED)),)))
     return found
 
 

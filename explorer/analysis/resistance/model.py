@@ -140,6 +140,7 @@ class Builder:
         self.stance_agents: set = set()
         #: context that is the same for every carrier (the change's own attributes, its sponsorship)
         self.global_terms = TermTable()
+        self._tie_ends: dict | None = None
 
     # ---------------------------------------------------------------- registry
     def carrier(self, node) -> int:
@@ -185,6 +186,24 @@ class Builder:
     def value(self, row: int) -> float:
         """The stated (or neutral) value of an input row."""
         return self.inputs._values[row]
+
+    def canonical(self, owner) -> str:
+        """The same name for ``owner`` whenever the same map is read: an IRI as it is; a qualified tie (a blank
+        node, labelled afresh at each reading) by its kind, its ends and its values; a tuple element-wise."""
+        if isinstance(owner, tuple):
+            return "(" + ",".join(self.canonical(x) for x in owner) + ")"
+        if type(owner).__name__ != "BNode":
+            return str(owner)
+        if self._tie_ends is None:
+            self._tie_ends = {}
+            for relation, edges in self.structure.every.items():
+                for u, v, data in edges:
+                    tie = data.get("tie")
+                    if tie is not None and type(tie).__name__ == "BNode":
+                        values = ",".join(f"{k}={data[k]}" for k in sorted(data) if k not in ("tie", "label") and
+                                          type(data[k]).__name__ != "BNode")
+                        self._tie_ends[tie] = f"[{self.canonical(u)}|{self.canonical(v)}|{values}]"
+        return self._tie_ends.get(owner, "_:")
 
     def label(self, node) -> str:
         return self.G.nodes[node].get("label", str(node)) if node in self.G else str(node)
@@ -244,7 +263,12 @@ def build(G, change, weights: Weights) -> Model:
     stance_model = stances.build(b, exposed)
     context.add(b, exposed, stance_model, norm_model)
     network.add(b, exposed, stance_model)
-    b.inputs.freeze()
+    # The collectives above those the change reaches are points too: each shows its exposed members.
+    for node in list(b.carrier_nodes):
+        for ancestor, _ in b.structure.ancestors(node):
+            if b.structure.is_carrier(ancestor) and b.structure.in_scope(ancestor):
+                b.carrier(ancestor)
+    b.inputs.freeze(b.canonical)
     headcount = np.array([_headcount(G, n) for n in b.carrier_nodes], dtype=float)
     model = Model(G, change, weights, b, b.structure, b.inputs, b.carrier_nodes, headcount, b.channels, b.terms,
                   b.global_terms, b.site_list, impacts.model, norm_model, stance_model,
@@ -322,16 +346,15 @@ def _own_norm(b: Builder, holder, norm) -> bool:
 
 
 def _levels(b: Builder, exposed: set) -> tuple[np.ndarray, dict]:
-    """Which exposed carriers stand for people in the context figure (leaves), and each exposed collective's
-    exposed leaf members: a collective with exposed members drawn is represented by them."""
+    """Which exposed carriers stand for people in the context figure (leaves: no exposed member drawn below
+    them; external bodies are not people of the organisation), and each collective's exposed leaf members
+    (a collective with exposed members drawn is represented by them)."""
     structure = b.structure
     n = len(b.carrier_nodes)
     leaves = np.zeros(n, dtype=bool)
     exposed_nodes = {b.carrier_nodes[i] for i in exposed}
-    descendants: dict = {}
-    for i in exposed:
-        node = b.carrier_nodes[i]
-        _, _, body = structure.flags(node)
+    below: dict = {}
+    for i, node in enumerate(b.carrier_nodes):
         found, frontier, seen = [], [node], {node}
         for _ in range(structure.max_depth):
             nxt = []
@@ -345,10 +368,11 @@ def _levels(b: Builder, exposed: set) -> tuple[np.ndarray, dict]:
             frontier = nxt
             if not frontier:
                 break
-        descendants[i] = found
-        leaves[i] = not found and not body
+        below[i] = found
+        leaves[i] = i in exposed and not found and not structure.flags(node)[2]
     members = {}
-    for i, found in descendants.items():
-        if found:
-            members[i] = sorted({b.carriers[m] for m in found if leaves[b.carriers[m]]})
-    return leaves, {i: m for i, m in members.items() if m}
+    for i, found in below.items():
+        rows = sorted({b.carriers[m] for m in found if leaves[b.carriers[m]]})
+        if rows:
+            members[i] = rows
+    return leaves, members

@@ -4,7 +4,10 @@
   typed so) or an opinion leader who does not oppose the change (attitude after
   influence at least 0) lowers resistance: ``-context.leader_nearby`` at those
   with a social tie to them and at the units they belong to or lead, and
-  ``levels.decay`` times that at the other members of those units.
+  ``levels.decay`` times that at the other members of those units, unless they
+  are leaders themselves (McGivern et al.: hybrid leaders make room for the
+  staff around them; so a leader role drawn as two sub-roles is not its own
+  help).
 * **The change agent** is whoever the change is ``rx:ledBy``, or an actor who
   sponsors it. Battilana and Casciaro (Manage Sci 2013) found that a change
   agent's strong ties to *fence-sitters* (attitude within ``stance.fence_band``
@@ -54,23 +57,22 @@ def _leaders(b: Builder, exposed: set, stances) -> None:
     for leader in sorted((n for n in G if s.flags(n)[0] and s.is_leader_kind(n)), key=str):
         if _attitude(stances, leader) < 0:
             continue  # never count a known opponent as a help
-        reached = [(other, 1.0) for other, _, _ in s.social_ties(leader)]
+        reached = [(other, 1.0, "is one tie away") for other, _, _ in s.social_ties(leader)]
         for unit, depth in s.ancestors(leader):
             if depth != 1:
                 continue
-            reached.append((unit, 1.0))
-            reached += [(member, decay) for member in s.children(unit)]
-        for other, reach in reached:
-            if other == leader or other not in exposed:
-                continue
+            reached.append((unit, 1.0, "is one of its members"))
+            reached += [(member, decay, "is in their unit") for member in s.children(unit)]
+        for other, reach, how in reached:
+            if other == leader or other not in exposed or s.is_leader_kind(other):
+                continue  # leaders make room for the staff around them, not for each other
             current = best.get(other)
             if current is None or reach > current[0]:
-                best[other] = (reach, leader)
-    for node, (reach, leader) in sorted(best.items(), key=lambda kv: str(kv[0])):
+                best[other] = (reach, leader, how)
+    for node, (reach, leader, how) in sorted(best.items(), key=lambda kv: str(kv[0])):
         kind = "a hybrid leader" if _hybrid(b, leader) else "an opinion leader"
         b.term(node, ALL, "context.leader_nearby", const=-reach, z=(Z_ONE, 0),
-               text=f"“{b.label(leader)}”, {kind} who does not oppose the change, is {'one tie away' if reach == 1.0 else 'in their unit'}",
-               evidence=(leader, node))
+               text=f"“{b.label(leader)}”, {kind} who does not oppose the change, {how}", evidence=(leader, node))
 
 
 def _hybrid(b: Builder, node) -> bool:

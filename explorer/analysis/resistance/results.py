@@ -81,8 +81,9 @@ class Point:
 class Lever:
     """A concrete edit to the map, and what it does to the context figure when the model is run again with it.
 
-    ``edit`` is ``(("add" | "remove", subject, predicate, object), ...)`` in
-    rdflib terms; a blank node stands for a new qualified tie. ``effect`` is
+    ``edit`` is ``(("add" | "remove" | "set", subject, predicate, object), ...)``
+    in rdflib terms; ``set`` replaces every value of the predicate on the
+    subject by the literal; a blank node subject stands for a new qualified tie. ``effect`` is
     the figure before minus the figure after (positive: fewer people likely
     to resist), ``resistance_effect`` the same for the sum of all points'
     scores.

@@ -11,10 +11,11 @@ Stances then spread along influence ties by the Friedkin-Johnsen update::
 where ``W`` is row-normalised over those who influence *i*: ``rx:InfluenceTie``
 (its strength), ``rx:influences`` and ``rx:advises`` (0.5), and a reporting
 line (the superior's formal authority), each times the source's influence
-relative to the neutral 0.5 (``2 * influence``). ``s_i`` is
-``stance.susceptibility`` times the strongest of those weights (at most 1), so
-an agent nobody influences keeps its anchor, and drawing a source twice does
-not pull harder than drawing it once.
+relative to the neutral 0.5 (``2 * influence``) and the number of people the
+source stands for (``rx:headcount``: a role of ten pulls as ten people would).
+``s_i`` is ``stance.susceptibility`` times the strongest single pull (tie
+strength times ``2 * influence``, at most 1), so an agent nobody influences
+keeps its anchor, and drawing a role as two halves changes nothing.
 
 The influence network's weights are taken at the map's values; the uncertainty
 runs vary the stated attitudes (by their confidence) and the susceptibility.
@@ -121,20 +122,26 @@ def build(b: Builder, exposed: set) -> StanceModel:
             model.anchor_row.append(-1)
             model.anchor_depth.append(0)
             model.anchor_from.append(None)
-    rows, cols, values = [], [], []
+    rows, cols, values, pulls = [], [], [], []
     for u, v, weight in edges:
         if u == v or u not in model.row or v not in model.row:
             continue
         influence = G.nodes[u].get("influence")
         factor = 1.0 if influence is None else min(2.0, max(0.0, 2.0 * float(influence)))
+        headcount = G.nodes[u].get("headcount")
+        people = float(headcount) if isinstance(headcount, (int, float)) and headcount >= 0 else 1.0
         rows.append(model.row[v])
         cols.append(model.row[u])
-        values.append(weight * factor)
+        pulls.append(weight * factor)
+        # A role standing for ten people pulls as ten people would: its weight in the mean counts them.
+        values.append(weight * factor * people)
+    strongest = np.zeros(n)
+    if rows:
+        np.maximum.at(strongest, np.asarray(rows), np.asarray(pulls))
+        strongest = np.minimum(1.0, strongest)
     W = sparse.csr_matrix((values, (rows, cols)), shape=(n, n))
     W.sum_duplicates()
-    strongest = np.zeros(n)
     if W.nnz:
-        strongest = np.minimum(1.0, W.max(axis=1).toarray().ravel())
         totals = np.asarray(W.sum(axis=1)).ravel()
         scale = np.divide(1.0, totals, out=np.zeros(n), where=totals > 0)
         W = sparse.diags(scale) @ W
