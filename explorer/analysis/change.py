@@ -188,8 +188,8 @@ def _analyse(G, change, weights, top_k, seed, runs, levers, progress) -> ChangeA
     if levers and points:
         base_total = float(ev.points[:, 0].sum())
 
-        def rerun():
-            again = base(build(G, change, weights))
+        def rerun(changed):
+            again = base(build(G, change, weights, reuse=model, edited=changed))
             return float(again.figure[0]), float(again.points[:, 0].sum())
 
         def lever_progress(done, total):

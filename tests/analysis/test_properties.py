@@ -176,7 +176,8 @@ def test_ties_to_an_opponent_help_a_minor_change_and_backfire_on_a_divergent_one
 
 
 @pytest.mark.slow
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(__import__("os").environ.get("RX_LEVER_EXAMPLES", 15)), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(orgs())
 def test_each_levers_effect_is_the_difference_of_running_the_edited_map_again(org):
     text = org.turtle()

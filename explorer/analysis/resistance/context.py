@@ -67,8 +67,12 @@ _WORDS = {"workload": "Workload", "changeFatigue": "Change fatigue", "readiness"
           "trialability": "trialability", "observability": "observability"}
 
 
-def add(b: Builder, exposed: set, stances, norms) -> None:
-    """Add the context terms of every exposed carrier, and the change's own (global) terms."""
+def add(b: Builder, exposed: set, stances, norms, *, reuse=None, dirty: set | None = None) -> None:
+    """Add the context terms of every exposed carrier, and the change's own (global) terms.
+
+    With ``reuse`` (a model of the map before an edit), a carrier outside ``dirty`` gets its terms copied
+    from it: nothing the edit touched reaches them.
+    """
     _change_terms(b)
     facts = _Facts(b, _concurrent(b))
     carried = defaultdict(dict)  # carrier row -> {routine or norm: how}, for the forces bearing on them
@@ -78,10 +82,33 @@ def add(b: Builder, exposed: set, stances, norms) -> None:
             carried[channel.carrier].setdefault(site.node, "which they carry" if site.kind == "routine" else "which they hold")
     for i in sorted(exposed):
         node = b.carrier_nodes[i]
+        if reuse is not None and node not in dirty and node in reuse.builder.blocks:
+            _copy_block(b, node, reuse, stances)
+            continue
+        first = len(b.terms)
         _own_state(b, node, facts)
         _stance(b, node, stances)
         _around(b, node, carried.get(i, {}), facts)
+        b.blocks[node] = (first, len(b.terms))
     _aligned(b, exposed, norms)
+
+
+def _copy_block(b: Builder, node, reuse, stances) -> None:
+    """Copy the context terms ``reuse`` made for ``node`` (row numbers of inputs and descriptions are kept)."""
+    first, end = reuse.builder.blocks[node]
+    old, new = reuse.terms, b.terms
+    row = b.carrier(node)
+    start = len(new)
+    new.carrier.extend([row] * (end - first))
+    for column in ("mask", "weight", "const", "depth", "zkind", "zidx", "desc"):
+        getattr(new, column).extend(getattr(old, column)[first:end])
+    if stances is not reuse.stances:  # the stance rows were numbered afresh
+        for k in range(start, len(new)):
+            if new.zkind[k] == Z_STANCE:
+                new.zidx[k] = stances.row[reuse.stances.agents[new.zidx[k]]]
+    b.blocks[node] = (start, len(new))
+    if node in reuse.builder.missing:
+        b.missing[node] |= reuse.builder.missing[node]
 
 
 class _Facts:

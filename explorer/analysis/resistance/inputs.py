@@ -49,6 +49,8 @@ class InputTable:
         self._hi: list = []
         self._neutral: list = []
         self._vary: list = []
+        self._data: list = []
+        self._optional: list = []
         self.frozen = False
 
     def scale(self, name: str) -> tuple[float, float, float]:
@@ -85,7 +87,34 @@ class InputTable:
         self._hi.append(hi)
         self._neutral.append(neutral)
         self._vary.append(stated or not optional)
+        self._data.append(data)
+        self._optional.append(optional)
         return row
+
+    def reread(self, owners=()) -> InputTable:
+        """A table with the same rows (so every row number stays valid), the rows of ``owners`` read again from
+        the nodes and ties they belong to (what a lever's edit changed in place). Not frozen."""
+        other = InputTable(self.scales)
+        for name in ("index", "owners", "names", "_values", "_stated", "_confidence", "_lo", "_hi", "_neutral",
+                     "_vary", "_data", "_optional"):
+            value = getattr(self, name)
+            setattr(other, name, dict(value) if isinstance(value, dict) else list(value))
+        owners = set(owners)
+        for row, owner in enumerate(self.owners):
+            if owner in owners or (isinstance(owner, tuple) and owners.intersection(owner)):
+                other._reread(row)
+        return other
+
+    def _reread(self, row: int) -> None:
+        data, name = self._data[row], self.names[row]
+        lo, hi, neutral = self._lo[row], self._hi[row], self._neutral[row]
+        value = None if data is None else data.get(name)
+        stated = value is not None and isinstance(value, (int, float)) and math.isfinite(value)
+        confidence = (data or {}).get("confidence", DEFAULT_CONFIDENCE)
+        self._values[row] = min(hi, max(lo, float(value))) if stated else neutral
+        self._stated[row] = stated
+        self._confidence[row] = min(1.0, max(0.0, float(confidence))) if stated else 0.0
+        self._vary[row] = stated or not self._optional[row]
 
     def freeze(self, canonical=str) -> None:
         """Build the arrays; no row can be added afterwards.
@@ -94,8 +123,7 @@ class InputTable:
         blank node whose label changes from one reading to the next): the uncertainty runs draw each row's
         numbers in that order, so one seed gives the same runs for the same map.
         """
-        keys = [f"{name}|{canonical(owner)}" for owner, name in zip(self.owners, self.names)]
-        self.draw_order = np.array(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64)
+        self._canonical = canonical  # the draw order is worked out when the runs first need it
         self.values = np.asarray(self._values, dtype=float)
         self.stated = np.asarray(self._stated, dtype=bool)
         self.confidence = np.asarray(self._confidence, dtype=float)
@@ -131,9 +159,11 @@ class InputTable:
         n = len(self.names)
         if n == 0:
             return np.zeros((0, runs))
+        keys = [f"{name}|{self._canonical(owner)}" for owner, name in zip(self.owners, self.names)]
+        order = np.array(sorted(range(n), key=keys.__getitem__), dtype=np.int64)
         noise, uniform = np.empty((n, runs)), np.empty((n, runs))
-        noise[self.draw_order] = rng.standard_normal((n, runs))
-        uniform[self.draw_order] = rng.random((n, runs))
+        noise[order] = rng.standard_normal((n, runs))
+        uniform[order] = rng.random((n, runs))
         sd = (spread * (1.0 - self.confidence) * self.half)[:, None]
         drawn = np.clip(self.values[:, None] + sd * noise, self.lo[:, None], self.hi[:, None])
         anywhere = self.lo[:, None] + uniform * (self.hi - self.lo)[:, None]

@@ -49,16 +49,20 @@ def _local(iri) -> str:
     return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def apply_edit(G, edit) -> callable:
+def apply_edit(G, edit) -> tuple:
     """Apply ``edit`` to the map graph ``G`` as :func:`map_graph` would read the edited map.
 
     ``edit`` is ``(("add" | "remove" | "set", s, p, o), ...)``; ``set`` replaces
-    every value of ``p`` on ``s`` by the literal ``o``. Returns a function that
-    undoes it. Supported: plain ties between nodes, new qualified ties (a blank
-    node with ``rdf:type``, ``rx:from``, ``rx:to`` and numeric attributes),
-    numeric values and concept values on a node or on an existing qualified tie.
+    every value of ``p`` on ``s`` by the literal ``o``. Supported: plain ties
+    between nodes, new qualified ties (a blank node with ``rdf:type``,
+    ``rx:from``, ``rx:to`` and numeric attributes), numeric values and concept
+    values on a node or on an existing qualified tie.
+
+    Returns ``(undo, changed)``: a function that undoes it, and what changed as
+    ``(op, relation or attribute name, subject, object, data)`` for
+    :func:`explorer.analysis.resistance.model.build` to reuse the rest.
     """
-    undo = []
+    undo, changed = [], []
     new_ties: dict = {}
     tie_edges = None
     numeric = set(G.graph.get("scales", {}))
@@ -85,24 +89,25 @@ def apply_edit(G, edit) -> callable:
             elif name in data:
                 del data[name]
             undo.append(lambda data=data, name=name, old=old: data.__setitem__(name, old) if old is not None else data.pop(name, None))
+            changed.append(("set", name, s, None, None))
         elif o in G and s in G and name not in numeric and not _is_concept(G, o):
-            if op == "add":
-                key = URIRef(str(p))
-                if not G.has_edge(s, o, key):
-                    G.add_edge(s, o, key=key, relation=key)
-                    undo.append(lambda s=s, o=o, key=key: G.remove_edge(s, o, key))
-            else:
-                key = URIRef(str(p))
-                if G.has_edge(s, o, key):
-                    data = dict(G.edges[s, o, key])
-                    G.remove_edge(s, o, key)
-                    undo.append(lambda s=s, o=o, key=key, data=data: G.add_edge(s, o, key=key, **data))
+            key = URIRef(str(p))
+            if op == "add" and not G.has_edge(s, o, key):
+                G.add_edge(s, o, key=key, relation=key)
+                undo.append(lambda s=s, o=o, key=key: G.remove_edge(s, o, key))
+                changed.append(("add", key, s, o, G.edges[s, o, key]))
+            elif op == "remove" and G.has_edge(s, o, key):
+                data = G.edges[s, o, key]
+                G.remove_edge(s, o, key)
+                undo.append(lambda s=s, o=o, key=key, data=data: G.add_edge(s, o, key=key, **data))
+                changed.append(("remove", key, s, o, data))
         else:  # a concept value (sponsorship mode ...): multi-valued attributes are frozensets
             data = holder(s)
             old = data.get(name)
             current = old if isinstance(old, frozenset) else (frozenset({old}) if old is not None else frozenset())
             data[name] = current | {o} if op == "add" else current - {o}
             undo.append(lambda data=data, name=name, old=old: data.__setitem__(name, old) if old is not None else data.pop(name, None))
+            changed.append(("set", name, s, None, None))
     for tie, triples in new_ties.items():
         attrs = {"tie": tie, "label": ""}
         source = target = None
@@ -119,11 +124,12 @@ def apply_edit(G, edit) -> callable:
                 attrs[_local(p)] = o
         G.add_edge(source, target, key=tie, **attrs)
         undo.append(lambda s=source, t=target, k=tie: G.remove_edge(s, t, k))
+        changed.append(("add", attrs["relation"], source, target, G.edges[source, target, tie]))
 
     def revert():
         for step in reversed(undo):
             step()
-    return revert
+    return revert, tuple(changed)
 
 
 def _is_concept(G, term) -> bool:
@@ -251,13 +257,17 @@ def candidates(model, points) -> list:
 
 
 def try_levers(model, points, base_figure: float, base_total: float, rerun, progress=None) -> tuple:
-    """Run the model again with each candidate edit; return the levers ranked by their effect on the figure."""
+    """Run the model again with each candidate edit; return the levers ranked by their effect on the figure.
+
+    ``rerun(changed)`` runs the model on the edited graph (``changed`` from :func:`apply_edit`) and returns its
+    figure and the sum of its points' scores.
+    """
     options = candidates(model, points)
     levers = []
     for done, (kind, text, nodes, edit) in enumerate(options, 1):
-        revert = apply_edit(model.G, edit)
+        revert, changed = apply_edit(model.G, edit)
         try:
-            figure, total = rerun()
+            figure, total = rerun(changed)
         finally:
             revert()
         levers.append(Lever(kind, text, tuple(nodes), tuple(edit), base_figure - figure, figure, base_total - total))

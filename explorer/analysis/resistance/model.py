@@ -120,15 +120,22 @@ class Site:
 class Builder:
     """Collects carriers, channels, terms and sites while the mechanisms read the map."""
 
-    def __init__(self, G, change, weights: Weights) -> None:
+    def __init__(self, G, change, weights: Weights, *, reuse: Model | None = None, structure: Structure | None = None,
+                 edited_owners=()) -> None:
         self.G = G
         self.weights = weights
-        self.structure = Structure(G, change, max_depth=int(weights["levels.max_depth"]))
-        self.inputs = InputTable(G.graph.get("scales", {}))
+        self.reuse = reuse
+        self.structure = structure or Structure(G, change, max_depth=int(weights["levels.max_depth"]))
+        self.inputs = (reuse.inputs.reread(edited_owners) if reuse is not None
+                       else InputTable(G.graph.get("scales", {})))
         self.carriers: dict = {}
         self.carrier_nodes: list = []
         self.channels: list[Channel] = []
         self.terms = TermTable()
+        if reuse is not None:  # copied context blocks keep their description numbers
+            self.terms.descriptions = list(reuse.terms.descriptions)
+        #: node -> (first, end) rows of the terms context.add made for it, for a later build to reuse
+        self.blocks: dict = {}
         self.sites: dict = {}
         self.site_list: list[Site] = []
         #: node -> {description of an input the map does not give}
@@ -248,31 +255,49 @@ class Model:
     arrays: dict = field(default_factory=dict)
     impacts: tuple = ()
     notes: tuple = ()
+    routine_result: object = None
 
 
-def build(G, change, weights: Weights) -> Model:
-    """Compile map graph ``G`` for ``change`` (see the module notes): run each mechanism, then pack arrays."""
+def build(G, change, weights: Weights, *, reuse: Model | None = None, edited: tuple = ()) -> Model:
+    """Compile map graph ``G`` for ``change`` (see the module notes): run each mechanism, then pack arrays.
+
+    ``reuse`` is a model of the same map before an edit (a lever) and ``edited`` what the edit changed
+    (:func:`explorer.analysis.resistance.levers.apply_edit`): the levels and scope are shared, and work the
+    edit cannot have changed is copied instead of redone (tests check the result equals a build from scratch).
+    """
     from . import context, jurisdiction, network, norms, routines, stances
 
-    b = Builder(G, change, weights)
-    impacts = routines.add(b)
+    structure = None
+    if reuse is not None:
+        structure = reuse.structure.patched([c for c in edited if c[0] in ("add", "remove")])
+    b = Builder(G, change, weights, reuse=reuse, structure=structure, edited_owners={c[2] for c in edited})
+    relations = {c[1] for c in edited}
+    if reuse is not None and not relations & routines.RELATIONS:
+        impacts = routines.copy(b, reuse)
+    else:
+        impacts = routines.add(b)
     norm_model = norms.add(b, lambda r: impacts.carriers.get(r) or routines.carriers_of(b, r))
     jurisdiction.add(b)
     _inherit(b)
     exposed = {c.carrier for c in b.channels}
-    stance_model = stances.build(b, exposed)
-    context.add(b, exposed, stance_model, norm_model)
+    stance_model = None
+    if reuse is not None and not relations & stances.RELATIONS:
+        stance_model = stances.reuse(b, exposed, reuse.stances)
+    if stance_model is None:
+        stance_model = stances.build(b, exposed)
+    dirty = _dirty(b, reuse, edited) if reuse is not None else None
+    context.add(b, exposed, stance_model, norm_model, reuse=reuse, dirty=dirty)
     network.add(b, exposed, stance_model)
     # The collectives above those the change reaches are points too: each shows its exposed members.
     for node in list(b.carrier_nodes):
-        for ancestor, _ in b.structure.ancestors(node):
-            if b.structure.is_carrier(ancestor) and b.structure.in_scope(ancestor):
-                b.carrier(ancestor)
+        for ancestor in b.structure.collectives_above(node):
+            b.carrier(ancestor)
     b.inputs.freeze(b.canonical)
     headcount = np.array([_headcount(G, n) for n in b.carrier_nodes], dtype=float)
     model = Model(G, change, weights, b, b.structure, b.inputs, b.carrier_nodes, headcount, b.channels, b.terms,
                   b.global_terms, b.site_list, impacts.model, norm_model, stance_model,
                   np.zeros(len(b.carrier_nodes), dtype=bool), {}, impacts=impacts.impacts, notes=tuple(b.notes))
+    model.routine_result = impacts
     from .evaluate import base_transgression, pack, pack_population
 
     pack(model)
@@ -282,6 +307,24 @@ def build(G, change, weights: Weights) -> Model:
     model.leaves, model.collective_members = _levels(b, exposed)
     pack_population(model)
     return model
+
+
+def _dirty(b: Builder, reuse: Model, edited: tuple) -> set:
+    """The nodes whose own context an edit may have changed: those whose collectives (or themselves) the edit
+    names, those rolled into by an initiative it names, and those holding or carrying what it names."""
+    s = b.structure
+    named = {c[2] for c in edited} | {c[3] for c in edited}
+    named = {n for n in named if n in b.G and n != s.change}
+    for node in list(named):
+        named |= {place for place, _ in s.outs(node, RX.rolledOutTo)}
+    dirty = set()
+    for node in reuse.carrier_nodes:
+        if node in named or any(a in named for a, _ in s.ancestors(node)):
+            dirty.add(node)
+    for channel in reuse.channels:
+        if channel.site >= 0 and reuse.sites[channel.site].node in named:
+            dirty.add(reuse.carrier_nodes[channel.carrier])
+    return dirty
 
 
 def _headcount(G, node) -> float:
@@ -353,23 +396,9 @@ def _levels(b: Builder, exposed: set) -> tuple[np.ndarray, dict]:
     n = len(b.carrier_nodes)
     leaves = np.zeros(n, dtype=bool)
     exposed_nodes = {b.carrier_nodes[i] for i in exposed}
-    below: dict = {}
+    below = {i: [d for d in structure.descendants(node) if d in exposed_nodes] for i, node in enumerate(b.carrier_nodes)}
     for i, node in enumerate(b.carrier_nodes):
-        found, frontier, seen = [], [node], {node}
-        for _ in range(structure.max_depth):
-            nxt = []
-            for parent in frontier:
-                for child in structure.children(parent):
-                    if child not in seen:
-                        seen.add(child)
-                        nxt.append(child)
-                        if child in exposed_nodes:
-                            found.append(child)
-            frontier = nxt
-            if not frontier:
-                break
-        below[i] = found
-        leaves[i] = i in exposed and not found and not structure.flags(node)[2]
+        leaves[i] = i in exposed and not below[i] and not structure.flags(node)[2]
     members = {}
     for i, found in below.items():
         rows = sorted({b.carriers[m] for m in found if leaves[b.carriers[m]]})

@@ -54,7 +54,7 @@ def _leaders(b: Builder, exposed: set, stances) -> None:
     G, s = b.G, b.structure
     decay = b.weights["levels.decay"]
     best: dict = {}  # carrier -> (reach, leader)
-    for leader in sorted((n for n in G if s.flags(n)[0] and s.is_leader_kind(n)), key=str):
+    for leader in s.leader_nodes():
         if _attitude(stances, leader) < 0:
             continue  # never count a known opponent as a help
         reached = [(other, 1.0, "is one tie away") for other, _, _ in s.social_ties(leader)]

@@ -73,6 +73,33 @@ class Routines:
     index: dict         # routine -> index in model.routines
 
 
+#: What this module reads (relations, and values whose size decides which paths are kept): an edit touching
+#: none of them leaves its work as it was (:func:`copy`).
+RELATIONS = frozenset({RX.Disruption, RX.disrupts, RX.introduces, RX.replaces, RX.reallocatesTask, RX.TaskReallocation,
+                       RX.usesArtefact, RX.Interdependency, RX.interdependentWith, RX.performs, RX.performanceOf,
+                       WAS_ASSOCIATED_WITH, RX.ownedBy, RX.hasComponent, RX.rolledOutTo, RX.sponsoredBy, RX.ledBy,
+                       "degree", "embeddedness", "strength", "interdependenceType"})
+
+
+def copy(b: Builder, reuse) -> Routines:
+    """The routine channels and points of ``reuse`` (a model of the map before an edit that touched nothing
+    this module reads), registered in the same order in ``b``."""
+    base = reuse.routine_result
+    old = reuse.builder
+    for site in reuse.sites:
+        if site.kind == "routine":
+            b.site(site.node, site.kind, site.qty, site.weight, hold=site.hold, family=site.family)
+            if site.node in old.missing:
+                b.missing[site.node] |= old.missing[site.node]
+    for channel in reuse.channels:
+        if channel.kind in ("routine", "new"):
+            site = b.sites[reuse.sites[channel.site].node]
+            b.channel(reuse.carrier_nodes[channel.carrier], channel.family, channel.weights, depth=channel.depth,
+                      hold=channel.hold, fixed=channel.fixed, qty=channel.qty, site=site, mechanism=channel.mechanism,
+                      kind=channel.kind, key=channel.key, text=channel.text, evidence=channel.evidence)
+    return base
+
+
 def add(b: Builder) -> Routines:
     """Register every routine channel and routine point (see the module notes); return the routine model."""
     G, s, w = b.G, b.structure, b.weights

@@ -65,6 +65,18 @@ class StanceModel:
         return builder.value(self.stated[row])
 
 
+#: What the stance model reads: an edit touching none of these leaves it as it was (:func:`reuse`).
+RELATIONS = frozenset({RX.Stance, RX.InfluenceTie, RX.influences, RX.advises, REPORTS_TO,
+                       "attitude", "strength", "influence", "formalAuthority", "headcount"})
+
+
+def reuse(b: Builder, exposed: set, base: StanceModel) -> StanceModel | None:
+    """``base`` again when it holds every agent this build needs (an edit that touched nothing the stances
+    read), else None."""
+    needed = {b.carrier_nodes[i] for i in exposed} | b.stance_agents
+    return base if all(node in base.row for node in needed) else None
+
+
 def spread(anchor: np.ndarray, W, s: np.ndarray, *, iterations: int, tolerance: float = 1e-6) -> np.ndarray:
     """Friedkin-Johnsen: iterate ``x <- (1 - s) * anchor + s * (W @ x)`` from the anchor (``agents x runs``)."""
     x = anchor.copy()

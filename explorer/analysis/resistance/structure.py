@@ -71,11 +71,11 @@ PROFESSIONAL_ROLES = frozenset({RX.clinicalRole})
 class Structure:
     """The change's scope and the map's levels, read once per analysis (see the module notes)."""
 
-    def __init__(self, G, change, *, max_depth: int) -> None:
+    def __init__(self, G, change, *, max_depth: int, every: dict | None = None) -> None:
         self.G = G
         self.change = change
         self.max_depth = max_depth
-        self.every = _index(G)
+        self.every = _index(G) if every is None else every
         self._out: dict = {}
         self._in: dict = {}
         self._parents = defaultdict(list)
@@ -96,6 +96,9 @@ class Structure:
         self._kind: dict = {}
         self._scope: dict = {}
         self._containing: set | None = None
+        self._descendants: dict = {}
+        self._leader_nodes: list | None = None
+        self._above: dict = {}
 
     # ------------------------------------------------------------------ kinds
     def flags(self, node) -> tuple[bool, bool, bool]:
@@ -129,6 +132,19 @@ class Structure:
         if is_a(self.G, node, RX.ProfessionalGroup):
             return frozenset({node})
         return frozenset(p for p, _ in self.outs(node, RX.ofProfession))
+
+    def collectives_above(self, node) -> tuple:
+        """The collectives ``node`` is in (at any depth) that can carry resistance and that the change reaches."""
+        found = self._above.get(node)
+        if found is None:
+            found = self._above[node] = tuple(a for a, _ in self.ancestors(node) if self.is_carrier(a) and self.in_scope(a))
+        return found
+
+    def leader_nodes(self) -> list:
+        """Every actor of the map who is a hybrid or opinion leader, in IRI order (read once)."""
+        if self._leader_nodes is None:
+            self._leader_nodes = sorted((n for n in self.G if self.flags(n)[0] and self.is_leader_kind(n)), key=str)
+        return self._leader_nodes
 
     def is_leader_kind(self, node) -> bool:
         """A hybrid leader (typed, or with clinical and managerial role kinds) or an opinion leader."""
@@ -191,6 +207,47 @@ class Structure:
                     children[parent].append(child)
             self._children = children
         return self._children.get(node, [])
+
+    def descendants(self, node) -> list:
+        """Everything inside a collective, down to ``max_depth`` levels (members, units, their members...)."""
+        found = self._descendants.get(node)
+        if found is None:
+            found, frontier, seen = [], [node], {node}
+            for _ in range(self.max_depth):
+                nxt = []
+                for parent in frontier:
+                    for child in self.children(parent):
+                        if child not in seen:
+                            seen.add(child)
+                            nxt.append(child)
+                            found.append(child)
+                frontier = nxt
+                if not frontier:
+                    break
+            self._descendants[node] = found
+        return found
+
+    def patched(self, changes) -> Structure:
+        """This structure after an edit that added or removed the ties ``changes`` (``(op, relation, u, v, data)``)
+        and no containment: the levels, scope and kinds are shared, the ties of the relations touched redone."""
+        other = object.__new__(Structure)
+        other.__dict__.update(self.__dict__)
+        every = dict(self.every)
+        touched = set()
+        for op, relation, u, v, data in changes:
+            if relation in UP or relation in DOWN:
+                raise ValueError("a patched structure cannot change membership")
+            edges = list(every.get(relation, ()))
+            if op == "add":
+                edges.append((u, v, data))
+            else:
+                edges = [e for e in edges if not (e[0] == u and e[1] == v and e[2] is data)]
+            every[relation] = edges
+            touched.add(relation)
+        other.every = every
+        other._out = {r: m for r, m in self._out.items() if r not in touched}
+        other._in = {r: m for r, m in self._in.items() if r not in touched}
+        return other
 
     def in_scope(self, node) -> bool:
         """Whether the change reaches ``node``. Everywhere when it names no place it is rolled out to; else the
