@@ -24,8 +24,8 @@ from collections import defaultdict
 import numpy as np
 
 
-from .model import FAMILIES, Model
-from .results import Point, Reason
+from .model import Model
+from .results import Reason
 from .structure import RX
 
 _LEVEL = {1: "micro", 2: "meso", 3: "macro"}
@@ -185,7 +185,6 @@ class Explainer:
         first: dict = {}
         context = np.zeros(len(self.mechanisms))
         carriers = set()
-        terms = model.terms
         for j, share in zip(row.indices, row.data):
             c = model.channels[j]
             i = c.carrier

@@ -51,7 +51,7 @@ def _attitude(stances, node) -> float:
 
 
 def _leaders(b: Builder, exposed: set, stances) -> None:
-    G, s = b.G, b.structure
+    s = b.structure
     decay = b.weights["levels.decay"]
     best: dict = {}  # carrier -> (reach, leader)
     for leader in s.leader_nodes():

@@ -78,7 +78,7 @@ def _set(value) -> frozenset:
 
 def holders(b: Builder, norm, carriers_of_routine) -> list:
     """``[(holder, hold row or -1, fixed hold, how, evidence, share weights)]`` for ``norm``, in scope, not sponsors."""
-    G, s = b.G, b.structure
+    s = b.structure
     found, direct = [], set()
     for holder, data in sorted(s.ins(norm, RX.NormSubscription), key=lambda x: str(x[0])):
         if s.is_carrier(holder) and s.in_scope(holder) and holder not in direct:

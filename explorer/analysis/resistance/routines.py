@@ -102,7 +102,7 @@ def copy(b: Builder, reuse) -> Routines:
 
 def add(b: Builder) -> Routines:
     """Register every routine channel and routine point (see the module notes); return the routine model."""
-    G, s, w = b.G, b.structure, b.weights
+    G, w = b.G, b.weights
     touches = _direct_touches(b)
     model = RoutineModel()
     index: dict = {}
@@ -225,7 +225,7 @@ def _direct_touches(b: Builder) -> dict:
 def _paths(b: Builder, source, start: float, hops: int, floor: float) -> dict:
     """Strongest path (at most ``hops`` ties) from ``source`` to every routine it reaches with an impact of at least
     ``floor``: ``{routine: (impact, path nodes, ((share weight, strength row, type word), ...))}``."""
-    G, w = b.G, b.weights
+    w = b.weights
     best = {source: (start, (source,), ())}
     frontier = {source}
     for _ in range(hops):
