@@ -26,6 +26,7 @@ Examples
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 from typing import Iterable
 
@@ -37,7 +38,7 @@ from .commands import Command, description, diff
 from .errors import CommandError
 from .namespaces import RX
 from .schema import Relation, Schema
-from .terms import DEFAULT_GRAPH
+from .terms import DEFAULT_GRAPH, normalise_quads
 
 #: Media type of the clipboard fragment the canvas copies (N-Triples text).
 CLIPBOARD_MIME = "application/n-triples"
@@ -224,3 +225,86 @@ def paste_fragment(doc, text: str, *, offset=(40.0, 40.0), label: str = "Paste")
         added.append((fresh(s), p, fresh(o), DEFAULT_GRAPH))
     pasted = [renamed[s] for s in renamed if (s, RX["from"], None) not in graph]
     return diff(doc.store, label, added=added), pasted
+
+
+def _words(iri) -> str:
+    """``…#InfluenceTie`` as ``influence tie`` (a label for an IRI minted without a schema at hand)."""
+    name = re.split(r"[#/]", str(iri).rstrip("/#"))[-1]
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).lower() or "tie"
+
+
+def edit_command(doc, edit, *, label: str) -> tuple[Command, dict]:
+    """One undoable command from an edit ``(("add" | "remove" | "set", subject, predicate, object), ...)``.
+
+    The change analysis proposes its levers as such edits (rdflib terms). A
+    blank node that is the subject of an ``add`` and not in the map stands for
+    a new node (a qualified tie): it gets one freshly minted IRI, the same in
+    every statement of the edit that names it. ``set`` replaces every value of
+    the predicate on the subject. Literals are written as given.
+
+    Returns the command and ``{blank node: minted IRI}``. Raises
+    :class:`CommandError` when the edit no longer fits the map (a node it names
+    is gone, a statement it removes is not there) or changes nothing.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["ROUTINE_EXPLORER_DATA_DIR"] = tempfile.mkdtemp()
+    >>> from explorer.core.document import MapDocument
+    >>> doc = MapDocument.new(with_ontology=False)
+    >>> a, b = URIRef("urn:x:a"), URIRef("urn:x:b")
+    >>> doc.store.apply(added=[(a, RDF.type, RX.Role, DEFAULT_GRAPH), (b, RDF.type, RX.Role, DEFAULT_GRAPH)])
+    >>> tie = BNode()
+    >>> command, minted = edit_command(doc, [("add", tie, RDF.type, RX.InfluenceTie), ("add", tie, RX["from"], a),
+    ...                                      ("add", tie, RX.to, b)], label="Apply lever")
+    >>> len(command.added), isinstance(minted[tie], URIRef), {q[0] for q in command.added} == {minted[tie]}
+    (3, True, True)
+    >>> doc.close()
+    """
+    store = doc.store
+    new: dict = {}
+    subjects_added = {s for op, s, _, _ in edit if op == "add" and isinstance(s, BNode)}
+    kinds = {s: o for op, s, p, o in edit if op == "add" and p == RDF.type and s in subjects_added}
+
+    def exists(term) -> bool:
+        return next(iter(store.quads(term, None, None, DEFAULT_GRAPH)), None) is not None
+
+    for node in sorted(subjects_added, key=str):
+        if not exists(node):
+            kind = kinds.get(node)
+            if not isinstance(kind, URIRef):
+                raise CommandError("The edit adds a tie without saying what kind of tie it is.")
+            new[node] = doc.mint_iri(kind, _words(kind))
+
+    def term(value):
+        return new.get(value, value)
+
+    added, removed = [], []
+    for step in edit:
+        try:
+            op, s, p, o = step
+        except (TypeError, ValueError):
+            raise CommandError(f"Not an edit step: {step!r}.") from None
+        s, o = term(s), term(o)
+        if not (isinstance(s, (URIRef, BNode)) and isinstance(p, URIRef) and isinstance(o, (URIRef, BNode, Literal))):
+            raise CommandError(f"Not a statement the map can hold: {s!r} {p!r} {o!r}.")
+        if s not in new.values() and not exists(s):
+            raise CommandError(f"The map no longer has {s}: run the analysis again.")
+        if p in (RX["from"], RX.to) and isinstance(o, (URIRef, BNode)) and not exists(o):
+            raise CommandError(f"The map no longer has {o}: run the analysis again.")
+        quad = (s, p, o, DEFAULT_GRAPH)
+        if op == "add":
+            added.append(quad)
+        elif op == "remove":
+            if not all(store.contains(q) for q in normalise_quads([quad])):
+                raise CommandError("The map no longer holds a statement this edit removes: run the analysis again.")
+            removed.append(quad)
+        elif op == "set":
+            removed.extend(store.quads(s, p, None, DEFAULT_GRAPH))
+            added.append(quad)
+        else:
+            raise CommandError(f"Unknown edit step {op!r} (add, remove or set).")
+    command = diff(store, label, added=added, removed=removed)
+    if command.is_empty:
+        raise CommandError("The map already holds this edit: nothing to change.")
+    return command, new

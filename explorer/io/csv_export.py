@@ -7,7 +7,7 @@ other, named from the path given: ``team.csv`` gives ``team-nodes.csv`` and
 
 * ``NAME-nodes.csv``: ``id`` (the IRI), ``label``, ``kind``, ``kind_label``,
   ``level`` (1 micro, 2 meso, 3 macro), ``level_name``, ``colour``, ``shape``,
-  ``x``, ``y``, ``heat`` (only when scores were given), then one column per
+  ``x``, ``y``, ``heat`` (the likelihood of resistance, only when given), then one column per
   attribute (see :mod:`explorer.io.model`).
 * ``NAME-edges.csv``: ``id``, ``source``, ``target`` (node IRIs),
   ``relation``, ``relation_label``, ``qualified``, ``colour``,
@@ -93,7 +93,7 @@ def write_csv(
     title : str, optional
         Not used: a CSV file has no place for a title (accepted like every export's).
     heat : mapping, optional
-        Node IRI -> analysis score, as a ``heat`` column.
+        Node IRI -> the analysis's likelihood of resistance (0–1), as a ``heat`` column.
     progress : callable, optional
         ``progress(done, total)`` between steps; may raise to cancel.
     **format_options

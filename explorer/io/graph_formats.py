@@ -5,7 +5,7 @@ Both are written by networkx's own writers from :meth:`ExportView.graph
 
 * nodes carry ``label``, ``kind`` (class IRI), ``kind_label``, ``level`` (1
   micro, 2 meso, 3 macro), ``level_name``, ``colour``, ``shape``, ``x``, ``y``,
-  ``heat`` (the analysis score, when given) and every value the map holds on
+  ``heat`` (the analysis's likelihood of resistance, 0–1, when given) and every value the map holds on
   them (``readiness``, ``pillar`` ...), each attribute with one type;
 * edges carry a unique ``id`` (the qualified tie's IRI, else ``"s|p|o"``),
   ``relation`` (predicate or tie class IRI), ``relation_label``, ``qualified``,
@@ -14,7 +14,7 @@ Both are written by networkx's own writers from :meth:`ExportView.graph
 
 GraphML keeps ``x``/``y`` as data in scene units (y grows downwards). GEXF also
 gives each edge its ``relation_label`` as its label, and each node
-``viz:color`` (the kind's colour, or the heat colour when scored),
+``viz:color`` (the kind's colour, or the heat colour on the fixed 0–1 likelihood scale when scored),
 ``viz:position`` (y flipped, since Gephi's y axis points up) and ``viz:size``.
 Files are written atomically: a failed export leaves any old file as it was.
 
@@ -42,7 +42,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..core.atomic_file import atomic_write
-from .model import check_options, export_view, heat_colour
+from .model import check_options, export_view, heat_colour, heat_strength
 
 _STEPS = 6
 # What XML 1.0 cannot hold, not even as a character reference; an RDF literal can.
@@ -97,7 +97,7 @@ def write_graphml(
     title : str, optional
         Stored as the graph's ``title``; the map's title by default.
     heat : mapping, optional
-        Node IRI -> analysis score, stored as each scored node's ``heat``.
+        Node IRI -> the analysis's likelihood of resistance (0–1), stored as each scored node's ``heat``.
     progress : callable, optional
         ``progress(done, total)`` between steps; may raise to cancel.
     **format_options
@@ -149,7 +149,8 @@ def write_gexf(
     """Write the map as GEXF 1.2 (networkx's writer), with colours, positions, kinds, levels and attributes.
 
     Parameters are those of :func:`write_graphml`. With ``heat``, scored nodes
-    are coloured on the heat scale and sized by the score's strength, so Gephi
+    are coloured on the fixed 0–1 likelihood scale (the same likelihood, the same
+    colour on every map) and sized by the likelihood, so Gephi
     shows the overlay as it opens; the kind's colour stays in ``colour``.
 
     Examples
@@ -170,10 +171,10 @@ def write_gexf(
 
     view, report = _view(document, title, heat, progress, format_options)
     G = _xml_safe(view.graph())
-    top = max((abs(n.heat) for n in view.nodes if n.heat is not None), default=0.0)
     for node in view.nodes:
-        colour = heat_colour(node.heat, top) if node.heat is not None else node.colour
-        size = 10.0 + (20.0 * min(1.0, abs(node.heat) / top) if node.heat is not None and top else 0.0)
+        strength = heat_strength(node.heat) if node.heat is not None else None
+        colour = heat_colour(strength) if strength is not None else node.colour
+        size = 10.0 + (20.0 * strength if strength is not None else 0.0)
         G.nodes[node.id]["viz"] = {
             "color": _rgb(colour),
             "position": {"x": node.x, "y": -node.y, "z": 0.0},

@@ -32,8 +32,9 @@ written straight as vis-network records:
   *group* per kind), level bands are drawn behind the nodes when the levels
   sit in separate bands, a legend lists kinds, ties, levels and the heat
   scale, a search box finds nodes by label, a panel shows the selected node's
-  values, and with ``heat`` the analysis scores are drawn as a warm or cool
-  glow (toggled by a checkbox), unscored nodes dimmed.
+  values, and with ``heat`` the analysis's likelihood of resistance is drawn
+  as a warm glow on a fixed 0–100 % scale, so two maps compare (toggled by a
+  checkbox), nodes without one dimmed.
 
 The file is written as UTF-8, atomically. The page exposes
 ``window.routineExplorer`` (``network``, ``nodes``, ``edges``, ``rendered``)
@@ -68,7 +69,7 @@ from .. import __version__
 from ..core.atomic_file import atomic_write
 from ..core.errors import ExplorerError
 from ..core.layout import NODE_HEIGHT, NODE_WIDTH
-from .model import EXPORT_LAYOUTS, ExportView, check_options, export_view, heat_colour, safe_colour
+from .model import EXPORT_LAYOUTS, HEAT_LEGEND, ExportView, check_options, export_view, heat_colour, heat_strength, safe_colour
 
 #: vis-network's shape for each shape name of the ontology (``rx:shape``).
 VIS_SHAPES = {
@@ -246,7 +247,6 @@ def page_data(view: ExportView) -> dict:
     options = _base_options(big)
     kind_index = {entry.kind: i for i, entry in enumerate(view.node_kinds)}
     options["groups"] = {f"k{i}": _group(entry) for i, entry in enumerate(view.node_kinds)}
-    top = max((abs(n.heat) for n in view.nodes if n.heat is not None), default=0.0)
     nodes = []
     for n in view.nodes:
         label = n.label if len(n.label) <= _LABEL_LIMIT else n.label[: _LABEL_LIMIT - 1] + "…"
@@ -256,10 +256,11 @@ def page_data(view: ExportView) -> dict:
             record["name"] = n.label  # the whole label, for the tooltip, the panel and the search
         if n.attributes:
             record["values"] = dict(n.attributes)
-        if n.heat is not None:
+        strength = heat_strength(n.heat) if n.heat is not None else None
+        if strength is not None:
             record["heat"] = n.heat
-            record["heatColour"] = heat_colour(n.heat, top)
-            record["heatStrength"] = min(1.0, abs(n.heat) / top) if top else 0.0
+            record["heatColour"] = heat_colour(strength)
+            record["heatStrength"] = strength
         nodes.append(record)
     edges = []
     for i, t in enumerate(view.ties):
@@ -307,6 +308,7 @@ def render_html(view: ExportView, *, exported: dt.date | None = None) -> str:
         version=__version__,
         vis_version=_VIS_VERSION,
         shapes=VIS_SHAPES,
+        heat_legend=HEAT_LEGEND,
         # Markup: already made safe for their elements (see script_json and _inline).
         data=Markup(script_json(page_data(view))),
         vis_js=Markup(vis_js),
@@ -336,8 +338,8 @@ def write_html(
     title : str, optional
         The page's title and heading; the map's title by default.
     heat : mapping, optional
-        Node IRI -> analysis score, drawn as a warm (resistance) or cool
-        (support) glow; unscored nodes are dimmed.
+        Node IRI -> the analysis's likelihood of resistance (0–1), drawn as a warm
+        glow on the fixed 0–100 % scale; nodes without one are dimmed.
     progress : callable, optional
         ``progress(done, total)`` between steps; may raise to cancel.
     **format_options

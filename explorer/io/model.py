@@ -99,7 +99,7 @@ _BOOLEAN = _XSD + "boolean"
 
 @dataclass(frozen=True)
 class ExportNode:
-    """One node: ``level`` is 1 micro, 2 meso, 3 macro; ``heat`` the analysis score, when given."""
+    """One node: ``level`` is 1 micro, 2 meso, 3 macro; ``heat`` the analysis's likelihood of resistance (0–1), when given."""
 
     id: str
     label: str
@@ -217,10 +217,38 @@ def safe_colour(text: str | None) -> str:
     return text.lower() if isinstance(text, str) and _COLOUR.fullmatch(text) else _FALLBACK_COLOUR
 
 
-def heat_colour(score: float, top: float) -> str:
-    """The heat overlay's colour for ``score``: warm red for resistance, cool blue for support, paler when weaker.
+#: What the heat shows, on a fixed scale (so two maps compare): the analysis's likelihood of resistance.
+HEAT_NAME = "likelihood of resistance"
+HEAT_RANGE = "0–100 %"
+HEAT_LEGEND = f"{HEAT_NAME}, {HEAT_RANGE}"
+#: The top of the heat scale: a likelihood of 1 is fully coloured, whatever the map's largest.
+HEAT_TOP = 1.0
 
-    The same scale as the canvas: the strongest score (``top``) is fully coloured.
+
+def heat_strength(value) -> float | None:
+    """A heat value as a strength on the fixed 0–1 scale (clamped), or None when it is not a number.
+
+    Examples
+    --------
+    >>> heat_strength(0.62), heat_strength(1.5), heat_strength(-0.2), heat_strength(float("nan"))
+    (0.62, 1.0, 0.0, None)
+    """
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(value):
+        return None
+    return min(HEAT_TOP, max(0.0, value)) / HEAT_TOP
+
+
+def heat_colour(score: float, top: float = HEAT_TOP) -> str:
+    """The heat overlay's colour for ``score``: from pale (0) to warm red (``top``), as the canvas draws it.
+
+    The exports call it with the likelihood of resistance on the fixed scale
+    (``top`` 1), so the same likelihood has the same colour on every map. The
+    model's resistance is never negative; a negative value (cool blue) is only
+    kept for callers with a signed score of their own.
 
     Examples
     --------
@@ -442,7 +470,8 @@ def export_view(
     title : str, optional
         Title of the export; the map's own title by default.
     heat : mapping, optional
-        Node IRI (str or URIRef) -> analysis score; scores of unknown nodes are ignored.
+        Node IRI (str or URIRef) -> the analysis's likelihood of resistance (0–1, drawn on the fixed
+        scale of :func:`heat_strength`); values of unknown nodes are ignored.
     layout : str
         A key of :data:`EXPORT_LAYOUTS`. ``"map"`` keeps the positions the map
         stores and places the others by level, as the app does on opening.
@@ -629,6 +658,6 @@ def export_view(
 
 
 __all__ = [
-    "EXPORT_LAYOUTS", "EXPORT_OPTIONS", "HIERARCHY", "ExportNode", "ExportTie", "ExportView", "LegendEntry",
-    "check_options", "export_view", "heat_colour", "layout_input", "layout_positions", "safe_colour", "schema_for",
+    "EXPORT_LAYOUTS", "EXPORT_OPTIONS", "HEAT_LEGEND", "HEAT_NAME", "HEAT_RANGE", "HEAT_TOP", "HIERARCHY", "ExportNode", "ExportTie", "ExportView",
+    "LegendEntry", "check_options", "export_view", "heat_colour", "heat_strength", "layout_input", "layout_positions", "safe_colour", "schema_for",
 ]

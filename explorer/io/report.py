@@ -6,10 +6,15 @@ autoescaping jinja2 template (``templates/report.html.j2``), so a label such
 as ``<img src=x onerror=alert(1)>`` reads as text. It holds the title and date;
 the proposed change; the map by level with its legend (a PNG the caller makes,
 since drawing the map needs Qt: see :func:`explorer.ui.image_export.map_png`);
-the points of likely resistance with their reasons and numbered citations;
-charts drawn with matplotlib (the force field of the top points, the scores by
-level); the levers; the result read through the three logics; the sensitivity
-caveat; and a method note naming the ontology version and the weights file.
+the headline figure (the share of the people the change exposes who are
+likely to resist, with its interval); the points of likely resistance, each
+with its likelihood, interval, rank range, sentence and reasons grouped into
+what the change transgresses and what makes it harder or easier, with
+construct labels and numbered citations; charts drawn with matplotlib (the
+force field of the top points, the likelihood by level); the levers with their
+computed effects; the result read through the three logics; how far to trust
+it (the uncertainty runs and the fragile conclusions); and a method note naming
+the ontology version and the weights file.
 
 The PDF of the same report is :mod:`explorer.ui.report_pdf`.
 
@@ -20,9 +25,9 @@ Examples
 >>> from explorer.core.document import MapDocument
 >>> from explorer.core.resources import sample_maps
 >>> doc = MapDocument.open([p for p in sample_maps() if p.stem == "keystone-michigan"][0], editing=False)
->>> result = run_analysis(doc, sensitivity_runs=20)
+>>> result = run_analysis(doc, runs=20)
 >>> page = report_html(doc, result, charts=False)
->>> "CLABSI checklist bundle" in page and "How far to trust the ranking" in page
+>>> "CLABSI checklist bundle" in page and "How far to trust the result" in page
 True
 >>> doc.close()
 """
@@ -49,18 +54,22 @@ from explorer.core.document import ONTOLOGY_GRAPH
 from explorer.core.errors import ExplorerError
 from explorer.core.namespaces import RX
 
+from .change_text import (
+    figure_caption, figure_meaning, figure_sentence, interval, kind_text, lever_effect, percent, plain_missing, rank_range,
+    reason_groups,
+)
+from .model import HEAT_LEGEND
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LEVELS = {3: "macro", 2: "meso", 1: "micro"}
 RESTRAINING_COLOUR = "#d6604d"  # as the analysis dock draws them
 DRIVING_COLOUR = "#4393c3"
 #: Points shown in the table, the charts and the reasons.
 TOP = 10
-#: Reasons shown for each point, strongest first (the rest are summed in one line).
-REASONS = 4
+#: Reasons shown in each group of a point, strongest first (the rest are summed in one line).
+REASONS = 3
 #: Items shown in each list of levers and in each logic (the rest are counted).
 LIST_LIMIT = 10
-#: Below this share of sensitivity runs in the top k, a point is called fragile.
-FRAGILE = 0.7
 LOGICS = (
     ("mechanistic", "Mechanistic: barriers, facilitators, fidelity",
      "Which forces hold the change back or carry it, and which components may not be done as designed?"),
@@ -69,7 +78,6 @@ LOGICS = (
     ("social", "Social: norms, legitimacy, ownership and fatigue",
      "Which norms does it collide with, who owns it, and what else competes for the same people?"),
 )
-LEVER_TITLES = {"broker": "People who can broker", "lateral tie": "Lateral ties to build", "renegotiate norm": "Norms to renegotiate"}
 _ONTOLOGY = URIRef(str(RX).rstrip("#/"))
 
 _ENV = jinja2.Environment(
@@ -86,11 +94,12 @@ class ReportError(ExplorerError):
 
 
 # ----------------------------------------------------------------------------- analysis
-def run_analysis(document, change=None, *, weights=None, top_k: int = TOP, seed: int = 0, sensitivity_runs: int | None = None,
+def run_analysis(document, change=None, *, weights=None, top_k: int = TOP, seed: int = 0, runs: int | None = None,
                  progress: Callable[[int, int], None] | None = None) -> ChangeAnalysis:
     """Analyse ``change`` (the map's only one when None) on ``document``, as ``routine-explorer analyse`` does.
 
-    ``weights`` is a :class:`~explorer.analysis.weights.Weights`, a weights file or None (the defaults).
+    ``weights`` is a :class:`~explorer.analysis.weights.Weights`, a weights file or None (the defaults);
+    ``runs`` the number of uncertainty runs (the weights file's when None; 0 skips them).
 
     Examples
     --------
@@ -99,7 +108,7 @@ def run_analysis(document, change=None, *, weights=None, top_k: int = TOP, seed:
     >>> from explorer.core.document import MapDocument
     >>> from explorer.core.resources import sample_graphs_dir
     >>> doc = MapDocument.open(sample_graphs_dir() / "keystone-michigan.ttl", editing=False)
-    >>> result = run_analysis(doc, sensitivity_runs=0)
+    >>> result = run_analysis(doc, runs=0)
     >>> result.change_label, len(result.points) > 10
     ('CLABSI checklist bundle (Keystone)', True)
     >>> doc.close()
@@ -109,7 +118,7 @@ def run_analysis(document, change=None, *, weights=None, top_k: int = TOP, seed:
 
     table = weights if isinstance(weights, Weights) else load_weights(weights)
     G = map_graph(document.store)
-    return analyse_change(G, change, weights=table, top_k=top_k, seed=seed, sensitivity_runs=sensitivity_runs, progress=progress)
+    return analyse_change(G, change, weights=table, top_k=top_k, seed=seed, runs=runs, progress=progress)
 
 
 # ----------------------------------------------------------------------------- charts
@@ -176,50 +185,52 @@ def chart_force_field(points, *, fmt: str = "svg", dpi: int = 200) -> bytes:
         axes.invert_yaxis()
         limit = max([max(p.restraining, p.driving) for p in points] + [0.5]) * 1.08
         axes.set_xlim(-limit, limit)
-        axes.set_xlabel("← driving (support)        restraining (resistance) →")
+        axes.set_xlabel("← driving forces (ease it)        restraining forces (resistance) →")
         axes.grid(axis="x", color="#e3e7ec", linewidth=0.6)
         axes.set_axisbelow(True)
         axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=8, ncols=3)
         return _figure_bytes(figure, fmt, dpi)
 
 
-def chart_scores_by_level(points, *, fmt: str = "svg", dpi: int = 200) -> bytes:
-    """Every point's score in its level's row (macro at the top), the level's mean marked, its highest point named.
+def chart_likelihood_by_level(points, *, fmt: str = "svg", dpi: int = 200) -> bytes:
+    """Every point's likelihood of resistance in its level's row (macro at the top), on a fixed 0–100 % axis,
+    coloured as the heat; the level's mean marked and its likeliest point named.
 
     Examples
     --------
     >>> from explorer.analysis.change import Point
-    >>> png = chart_scores_by_level([Point("urn:x:a", "ICU", None, 2, 0.5, 0.8, 0.3, 1.0)], fmt="png", dpi=50)
+    >>> png = chart_likelihood_by_level([Point("urn:x:a", "ICU", None, 2, 0.5, 0.8, 0.3, 0.39)], fmt="png", dpi=50)
     >>> png[:4]
     b'\\x89PNG'
     """
     import numpy as np
     from matplotlib.figure import Figure
 
+    from .model import heat_colour, heat_strength
+
     rows = (3, 2, 1)
     rng = np.random.default_rng(0)  # jitter only: the same points always land in the same places
     with _chart_style():
         figure = Figure(figsize=(7.2, 2.9))
         axes = figure.add_subplot()
-        scores = [p.score for p in points]
-        span = max([abs(s) for s in scores] + [0.5])
         for row, level in enumerate(rows):
             mine = [p for p in points if p.level == level]
             if not mine:
                 continue
-            values = np.array([p.score for p in mine])
+            values = np.array([100 * (heat_strength(p.likelihood) or 0.0) for p in mine])
             jitter = rng.uniform(-0.18, 0.18, len(mine))
-            colours = [RESTRAINING_COLOUR if v > 0 else DRIVING_COLOUR for v in values]
-            axes.scatter(values, row + jitter, s=26, c=colours, alpha=0.85, edgecolors="white", linewidths=0.5, zorder=3)
+            colours = [heat_colour(v / 100) for v in values]
+            axes.scatter(values, row + jitter, s=30, c=colours, alpha=0.95, edgecolors="#8d96a3", linewidths=0.5, zorder=3)
             axes.plot([values.mean()] * 2, [row - 0.32, row + 0.32], color="#1d232b", linewidth=2, zorder=4)
-            top = max(mine, key=lambda p: p.score)
-            axes.annotate(_plain(top.label, 34), (top.score, row), xytext=(6, 9), textcoords="offset points", fontsize=7.5,
-                          color="#1d232b")
-        axes.axvline(0, color="#8d96a3", linewidth=0.8)
+            top = max(mine, key=lambda p: p.likelihood)
+            x = 100 * (heat_strength(top.likelihood) or 0.0)
+            axes.annotate(_plain(top.label, 34), (x, row), xytext=(-6 if x > 70 else 6, 9), textcoords="offset points",
+                          fontsize=7.5, color="#1d232b", ha="right" if x > 70 else "left")
         axes.set_yticks(range(len(rows)), labels=[f"{LEVELS[lv].capitalize()} ({sum(1 for p in points if p.level == lv)})" for lv in rows])
         axes.set_ylim(len(rows) - 0.5, -0.75)  # room above the top row for its name
-        axes.set_xlim(-span * 1.1, span * 1.25)
-        axes.set_xlabel("score: ← likely support        likely resistance →  (bar: the level's mean)")
+        axes.set_xlim(-2, 102)
+        axes.set_xticks([0, 25, 50, 75, 100], labels=["0 %", "25 %", "50 %", "75 %", "100 %"])
+        axes.set_xlabel("likelihood of resistance (bar: the level's mean)")
         axes.grid(axis="x", color="#e3e7ec", linewidth=0.6)
         axes.set_axisbelow(True)
         return _figure_bytes(figure, fmt, dpi)
@@ -263,15 +274,17 @@ def ontology_version(document) -> str:
     return "unknown"
 
 
-def _construct_label(store, curie: str) -> str:
-    """``rx:nptLegitimation`` as its concept's label from the ontology's schemes (the CURIE when it has none)."""
-    if not curie:
-        return ""
+def _construct_label(store, reason) -> str:
+    """The reason's construct as people name it: its label (``"legitimation"``), never the CURIE.
+
+    The analysis gives the label; a reason without one is looked up in the ontology's schemes.
+    """
+    if reason.construct_label:
+        return _plain(reason.construct_label, 120)
+    curie = reason.construct or ""
     if curie.startswith("rx:"):
-        label = _text(store, RX[curie[3:]], (SKOS.prefLabel, RDFS.label), ONTOLOGY_GRAPH)
-        if label:
-            return label
-    return curie
+        return _text(store, RX[curie[3:]], (SKOS.prefLabel, RDFS.label), ONTOLOGY_GRAPH)
+    return ""
 
 
 def _capped(items: list, limit: int | None = None) -> list:
@@ -316,11 +329,11 @@ def _file_facts(path) -> str:
 
 # ----------------------------------------------------------------------------- the page
 def report_context(document, analysis: ChangeAnalysis, *, title: str | None = None, top: int = TOP, top_k: int | None = None,
-                   sensitivity_runs: int | None = None, generated: dt.datetime | None = None) -> dict:
+                   runs: int | None = None, generated: dt.datetime | None = None) -> dict:
     """Everything the template shows, as plain values (map text as it is: the template escapes it).
 
-    ``top_k`` (the k of the stability figure) and ``sensitivity_runs`` (how
-    many perturbed runs the analysis made) come from the analysis unless given.
+    ``top_k`` (the k of the top-k share) and ``runs`` (how many uncertainty
+    runs the analysis made) come from the analysis unless given.
 
     Examples
     --------
@@ -329,9 +342,9 @@ def report_context(document, analysis: ChangeAnalysis, *, title: str | None = No
     >>> from explorer.core.document import MapDocument
     >>> from explorer.core.resources import sample_graphs_dir
     >>> doc = MapDocument.open(sample_graphs_dir() / "keystone-michigan.ttl", editing=False)
-    >>> context = report_context(doc, run_analysis(doc, sensitivity_runs=0), top=3)
-    >>> [p["rank"] for p in context["points"]], context["sensitivity"]["runs_text"]
-    ([1, 2, 3], 'no runs')
+    >>> context = report_context(doc, run_analysis(doc, runs=0), top=3)
+    >>> [p["rank"] for p in context["points"]], context["uncertainty"]["runs_text"]
+    ([1, 2, 3], 'no uncertainty runs')
     >>> doc.close()
     """
     if not isinstance(top, int) or top < 1:
@@ -357,6 +370,7 @@ def report_context(document, analysis: ChangeAnalysis, *, title: str | None = No
         "direct": [{"label": _plain(i.label, 120), "impact": i.impact} for i in direct[:LIST_LIMIT]],
         "direct_more": max(0, len(direct) - LIST_LIMIT),
         "indirect": len(analysis.impacts) - len(direct),
+        "missing": [plain_missing(m) for m in analysis.missing],
     }
 
     # Sources are numbered in the order the reasons shown first cite them.
@@ -376,82 +390,111 @@ def report_context(document, analysis: ChangeAnalysis, *, title: str | None = No
             numbers.append(source_index[part])
         return numbers
 
-    # The analysis records how its stability was measured; the arguments only override that.
-    runs = analysis.sensitivity_runs if sensitivity_runs is None else sensitivity_runs
+    # The analysis records how its uncertainty was measured; the arguments only override that.
+    runs = analysis.runs if runs is None else runs
     top_k = analysis.top_k if top_k is None else top_k
+    figure = analysis.figure
+
+    def reason_rows(reasons: list) -> dict:
+        shown = reasons[:REASONS]
+        rest = reasons[REASONS:]
+        return {
+            "items": [{"value": r.value, "text": _plain(r.text, 400), "refs": refs(r.citation),
+                       "construct": _construct_label(store, r)} for r in shown],
+            "more": len(rest), "more_value": sum(r.value for r in rest),
+        }
+
     shown = analysis.points[:top]
     points = []
     for rank, p in enumerate(shown, 1):
-        reasons = sorted(p.reasons, key=lambda r: -abs(r.value))
+        transgressions, harder, easier = reason_groups(p.reasons)
+        attitudes = []
+        if p.stated_attitude is not None:
+            attitudes.append(f"stated {p.stated_attitude:+.2f}")
+            if p.attitude is not None and abs(p.attitude - p.stated_attitude) >= 0.005:
+                attitudes.append(f"{p.attitude:+.2f} after the influence of their ties")
+        elif p.attitude is not None and abs(p.attitude) >= 0.005:
+            attitudes.append(f"none stated; {p.attitude:+.2f} from the influence of their ties")
         points.append({
-            "rank": rank, "label": _plain(p.label, 160), "kind": kind_label(p.kind), "level": LEVELS.get(p.level, "meso"),
-            "score": p.score, "restraining": p.restraining, "driving": p.driving, "confidence": p.confidence,
-            "stability_text": "–" if p.stability is None else f"{p.stability:.0%}", "missing": list(p.missing),
-            "reasons": [{"value": r.value, "text": _plain(r.text, 400), "refs": refs(r.citation),
-                         "construct": _construct_label(store, r.construct)} for r in reasons[:REASONS]],
-            "more": len(reasons) - REASONS if len(reasons) > REASONS else 0,
-            "more_value": sum(r.value for r in reasons[REASONS:]),
+            "rank": rank, "label": _plain(p.label, 160), "kind": kind_text(kind_label(p.kind), p.role),
+            "level": LEVELS.get(p.level, "meso"), "likelihood": percent(p.likelihood),
+            "interval": interval(p.likelihood_low, p.likelihood_high) or "–", "ranks": rank_range(p.rank_low, p.rank_high),
+            "ranks_text": "" if p.rank_low is None else
+                          f"rank{'s' if p.rank_low != p.rank_high else ''} {rank_range(p.rank_low, p.rank_high)} across runs",
+            "top_share": percent(p.stability), "confidence": percent(p.confidence),
+            "score": p.score, "restraining": p.restraining, "driving": p.driving,
+            "sentence": _plain(p.sentence, 1200), "attitude": ", ".join(attitudes),
+            "missing": [plain_missing(m) for m in p.missing],
+            "collective": p.role == "collective",
+            "transgressions": reason_rows(transgressions),
+            "harder": reason_rows(harder),
+            "easier": reason_rows(easier),
         })
 
-    resisting = [p for p in analysis.points if p.score > 0]
+    likely = [p for p in analysis.points if p.likelihood >= 0.5]
     headlines = []
-    if resisting:
-        named = ", ".join(f"{_plain(p.label, 60)} ({LEVELS.get(p.level, 'meso')})" for p in resisting[:3])
-        headlines.append(f"The strongest likely resistance: {named}.")
+    # Named by who carries it: a unit or group ranked high restates its people.
+    carriers = [p for p in analysis.points if p.role == "carrier"] or list(analysis.points)
+    if carriers:
+        named = "; ".join(f"{_plain(p.label, 60)} ({percent(p.likelihood)})" for p in carriers[:3])
+        headlines.append(f"The likeliest to resist: {named}.")
+    # Carriers only: a unit, routine or norm restates its people's reasons.
     by_mechanism: Counter = Counter()
+    labels: dict = {}
     for p in analysis.points:
+        if p.role != "carrier":
+            continue
         for r in p.reasons:
             by_mechanism[r.mechanism] += r.value
+            labels.setdefault(r.mechanism, r.label or r.mechanism.split(".", 1)[-1].replace("_", " "))
     barriers = [m for m, v in by_mechanism.most_common() if v > 0][:3]
     if barriers:
-        headlines.append("Main reasons: " + ", ".join(m.split(".", 1)[-1].replace("_", " ") for m in barriers) + ".")
+        headlines.append("What weighs most: " + ", ".join(labels[m] for m in barriers) + ".")
     helps = sorted((m for m, v in by_mechanism.items() if v < 0), key=lambda m: by_mechanism[m])[:2]
     if helps:
-        headlines.append("What helps: " + ", ".join(m.split(".", 1)[-1].replace("_", " ") for m in helps) + ".")
-    if analysis.levers:
-        headlines.append(f"{len(analysis.levers)} lever{'s' if len(analysis.levers) != 1 else ''} found; first: {_plain(analysis.levers[0].text, 160)}.")
-    top_stability = [p.stability for p in shown if p.stability is not None]
-    if top_stability:
-        steady = sum(1 for s in top_stability if s >= FRAGILE)
-        headlines.append(f"{steady} of the {len(top_stability)} points shown stay in the top {top_k} in at least {FRAGILE:.0%} of sensitivity runs.")
+        headlines.append("What helps most: " + ", ".join(labels[m] for m in helps) + ".")
+    if analysis.levers and analysis.levers[0].effect > 0:
+        best = analysis.levers[0]
+        headlines.append(f"The strongest lever: {_plain(best.text, 160)} ({lever_effect(best)}).")
+    if analysis.fragile:
+        headlines.append(f"{len(analysis.fragile)} conclusion{'s are' if len(analysis.fragile) != 1 else ' is'} fragile "
+                         "(see How far to trust the result).")
 
     levels = []
     for level in (3, 2, 1):
         mine = [p for p in analysis.points if p.level == level]
-        best = max(mine, key=lambda p: p.score) if mine else None
+        best = max(mine, key=lambda p: p.likelihood) if mine else None
         levels.append({
-            "name": LEVELS[level].capitalize(), "points": len(mine), "resisting": sum(1 for p in mine if p.score > 0),
-            "mean": sum(p.score for p in mine) / len(mine) if mine else 0.0,
-            "restraining": sum(p.restraining for p in mine), "driving": sum(p.driving for p in mine),
-            "top": f"{_plain(best.label, 80)} ({best.score:+.2f})" if best is not None else "–",
+            "name": LEVELS[level].capitalize(), "points": len(mine), "likely": sum(1 for p in mine if p.likelihood >= 0.5),
+            "mean": percent(sum(p.likelihood for p in mine) / len(mine)) if mine else "–",
+            "top": f"{_plain(best.label, 80)} ({percent(best.likelihood)})" if best is not None else "–",
         })
 
-    groups: dict[str, list[str]] = {}
-    for lever in analysis.levers:
-        groups.setdefault(lever.kind, []).append(_plain(lever.text, 300))
-    levers = [{"title": LEVER_TITLES.get(kind, kind.capitalize()), "items": _capped(items)} for kind, items in groups.items()]
+    levers = [{"effect": lever_effect(lever, short=True), "helps": lever.effect > 0, "text": _plain(lever.text, 300),
+               "kind": lever.kind, "after": percent(lever.figure_after)} for lever in analysis.levers[:LIST_LIMIT]]
+    levers_more = max(0, len(analysis.levers) - LIST_LIMIT)
     logics = [{"title": title, "question": question,
                "items": _capped([_plain(t, 300) for t in (analysis.logics or {}).get(key, ())])}
               for key, title, question in LOGICS]
 
-    spread = weights["sensitivity.spread"]
+    weight_spread, input_spread = weights["uncertainty.weight_spread"], weights["uncertainty.input_spread"]
     caveat = [
-        "Every number in this report rests on weights that are assumptions, each with a source (see Method). "
-        "The scores rank likely concerns against each other; they are not measurements, and small differences mean little.",
+        "Every number in this report rests on weights that are assumptions, each with a source (see Method), and on the "
+        "map's inputs, which are estimates. The likelihoods rank likely concerns against each other; they are not "
+        "measurements, and small differences mean little.",
     ]
     if runs:
-        mean = sum(top_stability) / len(top_stability) if top_stability else 0.0
         caveat.append(
-            f"To see how much the ranking depends on those weights, the analysis was run {runs:,} more times, each time multiplying "
-            f"every mechanism's weight by a random factor between {1 - spread:.2f} and {1 + spread:.2f} (seed {analysis.seed}). "
-            f"The points shown stayed in the top {top_k} in {mean:.0%} of those runs on average.")
+            f"To see how much the result depends on both, the analysis was run {runs:,} more times (seed {analysis.seed}). "
+            f"Each run multiplied every weight by a random factor between {1 - weight_spread:.2f} and {1 + weight_spread:.2f}, "
+            "and drew each of the map's inputs around its value by its stated confidence (the less sure the map is of "
+            "an input, the wider it varies; an input the map does not give varies over its whole scale). "
+            f"The intervals hold the middle {figure.interval:.0%} of those runs; the rank range, the ranks a point took; "
+            f"the top-{top_k} share, how often it was among the {top_k} likeliest.")
     else:
-        caveat.append("No sensitivity runs were made for this report: read the ranking as indicative only.")
-    caveat.append("Propagation and stance parameters (how far an impact travels, how stances spread) were held at their values in "
-                  "those runs; change them in a copy of the weights file to test them.")
-    fragile = [f"{p['rank']}. {p['label']}: in the top {top_k} in {p['stability_text']} of runs"
-               for p, raw in zip(points, shown) if raw.stability is not None and raw.stability < FRAGILE]
-    missing = [f"{p['rank']}. {p['label']}: no {', '.join(p['missing'])}" for p in points if p["missing"]]
+        caveat.append("No uncertainty runs were made for this report: there are no intervals, and the ranking should "
+                      "be read as indicative only.")
+    missing = [f"{p['rank']}. {p['label']}: {', '.join(p['missing'])}" for p in points if p["missing"]]
 
     weights_path = getattr(weights, "path", None)
     facts = [
@@ -460,15 +503,21 @@ def report_context(document, analysis: ChangeAnalysis, *, title: str | None = No
                 + f", {store.count():,} triples"),
         ("Ontology", f"Routine Explorer ontology, version {ontology_version(document)}"),
         ("Weights", _file_facts(weights_path) if weights_path is not None else "built in"),
-        ("Sensitivity", f"{runs:,} runs, spread ±{spread:.0%}, top {top_k}, seed {analysis.seed}" if runs else "not run"),
+        ("Uncertainty", (f"{runs:,} runs, seed {analysis.seed}; weights ±{weight_spread:.0%}, inputs by their confidence "
+                         f"(spread {input_spread:g}); intervals of the middle {figure.interval:.0%}; top {top_k}")
+                        if runs else "not run"),
         ("Propagation", f"at most {int(weights['propagation.max_hops'])} interdependencies; shares pooled {weights['propagation.pooled']:.2f}, "
                         f"sequential {weights['propagation.sequential']:.2f}, reciprocal {weights['propagation.reciprocal']:.2f}, "
                         f"untyped {weights['propagation.untyped']:.2f}"),
-        ("Confidence", f"minus {weights['confidence.missing_input']:.2f} for each input the map does not give"),
+        ("Likelihood", "1 − e^(−R) for a point's resistance R; the headline figure weighs each exposed point by its headcount"),
         ("Software", f"Routine Explorer {__version__}"),
         ("Generated", generated.isoformat(timespec="seconds")),
     ]
-    weight_rows = [{"name": name, "value": f"{weights[name]:g}", "source": _plain(weights.entry(name).source, 300)} for name in weights]
+    weight_rows = []
+    for name in weights:
+        entry = weights.entry(name)
+        weight_rows.append({"label": _plain(entry.label or name, 120), "name": name, "value": f"{entry.value:g}",
+                            "source": _plain(entry.source, 300)})
 
     return {
         "title": _plain(title, 300) if title else f"Where “{_plain(analysis.change_label, 160)}” may meet resistance",
@@ -477,20 +526,35 @@ def report_context(document, analysis: ChangeAnalysis, *, title: str | None = No
         "generated_iso": generated.isoformat(timespec="seconds"),
         "software_version": __version__,
         "change": change,
-        "summary": {"points": len(analysis.points), "resisting": len(resisting), "restraining": analysis.restraining,
-                    "driving": analysis.driving, "index": analysis.index, "headlines": headlines},
+        "summary": {
+            "points": len(analysis.points), "likely": len(likely), "headlines": headlines,
+            "figure": percent(figure.value) if figure.points else "0 %",
+            "figure_sentence": figure_sentence(figure, runs),
+            "figure_caption": figure_caption(figure),
+            "figure_interval": interval(figure.low, figure.high) if runs else "",
+            "figure_meaning": figure_meaning(figure, runs),
+            "people": figure.people, "exposed": bool(figure.points),
+            "best_lever": lever_effect(analysis.levers[0], short=True) if analysis.levers and analysis.levers[0].effect > 0 else "",
+        },
         "points": points,
         "levels": levels,
         "levers": levers,
+        "levers_more": levers_more,
+        "levers_start": percent(figure.value, digits=1),
         "logics": logics,
-        "sensitivity": {"caveat": caveat, "fragile": fragile, "missing": missing, "top_k": top_k,
-                        "runs_text": f"{runs:,} runs" if runs else "no runs"},
+        "uncertainty": {"caveat": caveat, "fragile": [_plain(t, 400) for t in analysis.fragile], "missing": missing,
+                        "top_k": top_k, "runs": runs, "interval": percent(figure.interval),
+                        "runs_text": f"{runs:,} uncertainty runs" if runs else "no uncertainty runs"},
+        "heat_legend": HEAT_LEGEND,
         "sources": sources,
         "method": {
-            "summary": "The change analysis follows the routines the change disrupts and the interdependencies between them, "
-                       "finds who carries each routine and which norms and external forces bear on them, lets stated stances "
-                       "spread along influence ties, and adds up each point's restraining and driving forces, one documented "
-                       "mechanism at a time.",
+            "summary": "The change analysis finds what the change transgresses (the routines it disrupts or introduces, "
+                       "the norms it violates, the tasks it moves across professional boundaries) and who carries each "
+                       "transgression, at micro, meso and macro level. The context (sponsorship, fatigue, workload, "
+                       "readiness, peers, data feedback, stances spread along influence ties, leaders, external forces) "
+                       "makes each transgression easier or harder to bear but never creates resistance on its own. "
+                       "Each point's reasons are signed parts that add up to its resistance, one documented mechanism "
+                       "at a time.",
             "facts": facts,
         },
         "weights": weight_rows,
@@ -519,7 +583,7 @@ def _map_src(map_image) -> str | None:
 
 
 def report_html(document, analysis: ChangeAnalysis, *, map_image: bytes | str | None = None, title: str | None = None,
-                top: int = TOP, top_k: int | None = None, sensitivity_runs: int | None = None, charts: bool = True,
+                top: int = TOP, top_k: int | None = None, runs: int | None = None, charts: bool = True,
                 chart_format: str = "svg", for_print: bool = False, image_width: int = 680,
                 generated: dt.datetime | None = None, map_src: str | None = None) -> str:
     """The report as one HTML page; ``map_image`` is PNG bytes (or a ``data:image/`` URI) of the map.
@@ -528,14 +592,13 @@ def report_html(document, analysis: ChangeAnalysis, *, map_image: bytes | str | 
     ``map_src`` replaces ``map_image`` with an image source the caller vouches for
     (the PDF puts a placeholder there and paints the map itself, as vectors).
     """
-    context = report_context(document, analysis, title=title, top=top, top_k=top_k, sensitivity_runs=sensitivity_runs,
-                             generated=generated)
+    context = report_context(document, analysis, title=title, top=top, top_k=top_k, runs=runs, generated=generated)
     images = {}
     if charts and analysis.points:
         mime = {"svg": "image/svg+xml", "png": "image/png"}[chart_format]
         shown = analysis.points[:top]
         images["force_field"] = data_uri(chart_force_field(shown, fmt=chart_format), mime)
-        images["by_level"] = data_uri(chart_scores_by_level(analysis.points, fmt=chart_format), mime)
+        images["by_level"] = data_uri(chart_likelihood_by_level(analysis.points, fmt=chart_format), mime)
     return render_report(context, map_src=map_src or _map_src(map_image), charts=images, for_print=for_print,
                          image_width=image_width)
 
@@ -543,7 +606,7 @@ def report_html(document, analysis: ChangeAnalysis, *, map_image: bytes | str | 
 def generate_report_html(document, path: Path, *, title: str | None = None, change=None, weights=None,
                          analysis: ChangeAnalysis | None = None, map_image: bytes | str | None = None,
                          progress: Callable[[int, int], None] | None = None, top: int = TOP, top_k: int = TOP, seed: int = 0,
-                         sensitivity_runs: int | None = None, generated: dt.datetime | None = None, **options) -> None:
+                         runs: int | None = None, generated: dt.datetime | None = None, **options) -> None:
     """Write the report on ``change`` (the map's only one when None) as a self-contained HTML file.
 
     ``analysis`` is reused when given (and must be of ``change``); otherwise
@@ -560,7 +623,7 @@ def generate_report_html(document, path: Path, *, title: str | None = None, chan
     >>> from explorer.core.resources import sample_graphs_dir
     >>> doc = MapDocument.open(sample_graphs_dir() / "keystone-michigan.ttl", editing=False)
     >>> out = Path(tempfile.mkdtemp()) / "report.html"
-    >>> generate_report_html(doc, out, sensitivity_runs=0)
+    >>> generate_report_html(doc, out, runs=0)
     >>> "<title>Where “CLABSI checklist bundle (Keystone)” may meet resistance</title>" in out.read_text(encoding="utf-8")
     True
     >>> doc.close()
@@ -569,9 +632,9 @@ def generate_report_html(document, path: Path, *, title: str | None = None, chan
     if options:
         raise ReportError(f"Unknown report option(s): {', '.join(sorted(options))}.")
     report = progress or (lambda done, total: None)
-    # In hundredths: the analysis (mostly its sensitivity runs) is the first 80, the page the rest.
+    # In hundredths: the analysis (mostly its uncertainty runs and levers) is the first 80, the page the rest.
     analysis = ensure_analysis(document, analysis, change=change, weights=weights, top_k=top_k, seed=seed,
-                               sensitivity_runs=sensitivity_runs, progress=lambda done, total: report(80 * done // max(total, 1), 100))
+                               runs=runs, progress=lambda done, total: report(80 * done // max(total, 1), 100))
     report(80, 100)
     page = report_html(document, analysis, map_image=map_image, title=title, top=top, generated=generated)
     report(95, 100)
@@ -580,9 +643,8 @@ def generate_report_html(document, path: Path, *, title: str | None = None, chan
 
 
 def ensure_analysis(document, analysis: ChangeAnalysis | None, *, change=None, weights=None, top_k: int = TOP, seed: int = 0,
-                    sensitivity_runs: int | None = None, progress=None) -> ChangeAnalysis:
+                    runs: int | None = None, progress=None) -> ChangeAnalysis:
     """``analysis`` when it is of ``change`` (or no change is asked for); else a new analysis of ``change``."""
     if analysis is not None and (change is None or URIRef(str(change)) == analysis.change):
         return analysis
-    return run_analysis(document, change, weights=weights, top_k=top_k, seed=seed, sensitivity_runs=sensitivity_runs,
-                        progress=progress)
+    return run_analysis(document, change, weights=weights, top_k=top_k, seed=seed, runs=runs, progress=progress)

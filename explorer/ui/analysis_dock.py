@@ -7,12 +7,20 @@ analysis is pure Python and would hold the GIL in a thread. The process sends
 progress and finally the (picklable) result back on a queue, which a timer
 polls every 50 ms; Cancel terminates the process.
 
-The results: a ranked table of points of likely resistance (level, kind,
-label, score, a restraining-versus-driving bar, confidence, stability), the
-reasons of the selected point in plain language with their constructs and
-citations, the levers, and the same result read through the three logics.
-Selecting a point selects its node and draws its impact paths on the canvas;
-the Heat switch colours the canvas by score.
+The results, top to bottom: the context figure in words (the share of the
+people the change exposes who are likely to resist, with its interval), the
+inputs of the change the map does not give and the conclusions the uncertainty
+runs show to be fragile; a sortable table of points of likely resistance
+(likelihood, interval, rank range, share of runs in the top k, confidence, a
+restraining-versus-driving bar, kind and level); the selected point's details
+(its sentence, attitudes, and its reasons grouped into what the change
+transgresses and what makes it harder or easier, with constructs and
+citations); the levers, each with its computed effect, which **Apply lever**
+makes on the map as one undoable step; and the result read through the three
+logics. Selecting a point selects its node and draws its impact paths on the
+canvas; the Heat switch colours the canvas by likelihood on a fixed 0–100 %
+scale. Once the map is edited (anything but moving nodes), the panel says the
+result is out of date and offers to run again.
 
 Results describe likely concerns of roles, units and routines; they do not
 label people. Map text is always shown as plain text (escaped where a widget
@@ -30,12 +38,15 @@ import queue as queue_module
 import tempfile
 import weakref
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtCore import (
+    QAbstractTableModel, QModelIndex, QObject, QRectF, QSize, QSortFilterProxyModel, Qt, QTimer, Signal,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QLinearGradient, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -43,29 +54,44 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QSplitter,
     QStyle,
     QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QTabWidget,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from explorer.core.events import GraphChanged
 from explorer.core.namespaces import RX
+from explorer.io.change_text import (
+    NO_POINTS, ROLE_NOTES, figure_meaning, figure_sentence, interval, kind_text, lever_effect, percent, plain_missing,
+    rank_range, reason_groups,
+)
+from explorer.io.model import HEAT_LEGEND, heat_colour
 from explorer.ui.workers import run_task, wait_for
 
 RESTRAINING_COLOUR = "#d6604d"
 DRIVING_COLOUR = "#4393c3"
+#: The heat's warm end (the exports' colour for a likelihood of 1).
+HEAT_COLOUR = heat_colour(1.0)
 LEVELS = {1: "micro", 2: "meso", 3: "macro"}
 LOGICS = (
     ("mechanistic", "Mechanistic: barriers, facilitators, fidelity"),
     ("ecological", "Ecological: interdependencies, local adaptation"),
     ("social", "Social: norms, legitimacy, ownership, fatigue"),
 )
+#: Reasons shown in each group of the details before "show all".
+REASONS_SHOWN = 6
 POLL_MS = 50
 _ACTIVE: weakref.WeakSet = weakref.WeakSet()
+_POSITION = (RX.canvasX, RX.canvasY)
 
 
 @atexit.register
@@ -220,33 +246,48 @@ class AnalysisRun(QObject):
 
 
 # ----------------------------------------------------------------------------- the ranked table
-class PointsModel(QAbstractTableModel):
-    """The points of likely resistance, in rank order; ``Qt.UserRole`` gives the Point."""
+#: The role the sort proxy sorts by (numbers where the column shows numbers).
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
-    COLUMNS = ("Level", "Kind", "Label", "Score", "Forces", "Conf.", "Stable")
-    WIDTHS = (42, 58, 120, 44, 58, 42, 44)
-    LABEL = 2
-    FORCES = 4
+
+class PointsModel(QAbstractTableModel):
+    """The points of likely resistance, in rank order; ``Qt.UserRole`` gives the Point, :data:`SORT_ROLE` a sort key.
+
+    Columns: rank, label, likelihood, its interval, the force field, rank
+    range, share of runs in the top k, confidence, kind (with the role) and
+    level. The label comes second so that a narrow panel still shows what
+    matters; every column sorts.
+    """
+
+    COLUMNS = ("#", "Label", "Likely", "Interval", "Forces", "Ranks", "Top k", "Conf.", "Kind", "Level")
+    WIDTHS = (30, 170, 52, 66, 58, 48, 48, 46, 120, 50)
+    RANK, LABEL, LIKELY, INTERVAL, FORCES, RANKS, TOP_K, CONFIDENCE, KIND, LEVEL = range(10)
+    NUMERIC = (RANK, LIKELY, INTERVAL, RANKS, TOP_K, CONFIDENCE)
     TIPS = (
-        "Micro (people and routines), meso (units) or macro (society)",
-        "Kind of node, from the ontology",
+        "Rank: most likely resistance first",
         "The role, unit, routine or norm",
-        "Restraining minus driving forces: above zero, likely resistance; below zero, likely support",
-        "Restraining (red, right of the line) against driving (blue, left) forces, to the table's scale",
-        "Confidence: lower when the map does not give an input the model uses (see the tooltip)",
-        "Stability: share of sensitivity runs (weights perturbed) in which this point stays in the top k",
+        "Likelihood of resistance (0–100 %); for a unit or group, among its exposed members",
+        "The likelihood's interval over the uncertainty runs (weights and the map's inputs varied)",
+        "Restraining forces (red, right of the line) against driving forces (blue, left), to the table's scale",
+        "The ranks it takes across the uncertainty runs",
+        "Share of the uncertainty runs in which it is among the top k",
+        "Confidence: 100 % minus the width of its likelihood interval (lower when the map lacks an input; see the tooltip)",
+        "Kind of node, from the ontology; “(its members)”: the unit or group stands for its exposed members",
+        "Micro (people and small groups), meso (units, routines, norms) or macro (society)",
     )
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.points: tuple = ()
         self.kind_labels: dict = {}
+        self.top_k = 10
         self.scale = 1.0
 
-    def set_points(self, points, kind_labels: dict) -> None:
+    def set_points(self, points, kind_labels: dict, top_k: int = 10) -> None:
         self.beginResetModel()
         self.points = tuple(points)
         self.kind_labels = dict(kind_labels)
+        self.top_k = top_k
         self.scale = max((max(p.restraining, p.driving) for p in self.points), default=0.0) or 1.0
         self.endResetModel()
 
@@ -262,47 +303,113 @@ class PointsModel(QAbstractTableModel):
                 return self.COLUMNS[section]
             if role == Qt.ItemDataRole.ToolTipRole:
                 return self.TIPS[section]
-        elif role == Qt.ItemDataRole.DisplayRole:
-            return str(section + 1)
+            if role == Qt.ItemDataRole.TextAlignmentRole and section in self.NUMERIC:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def kind_label(self, point) -> str:
+        return kind_text(self.kind_labels.get(point.kind) or _local_name(point.kind), point.role)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or index.row() >= len(self.points):
             return None
-        point = self.points[index.row()]
+        row = index.row()
+        point = self.points[row]
         column = index.column()
         if role == Qt.ItemDataRole.UserRole:
             return point
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                return LEVELS.get(point.level, str(point.level))
-            if column == 1:
-                return self.kind_labels.get(point.kind) or _local_name(point.kind)
-            if column == 2:
-                return _plain(point.label)
-            if column == 3:
-                return f"{point.score:+.2f}"
-            if column == 5:
-                return f"{point.confidence:.0%}"
-            if column == 6:
-                return "–" if point.stability is None else f"{point.stability:.0%}"
-            return None
+            return self._display(row, point, column)
+        if role == SORT_ROLE:
+            return self._sort_key(row, point, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column == 2:
-                return _plain(point.label)
-            if column in (3, self.FORCES):
-                return f"Restraining {point.restraining:.2f} · driving {point.driving:.2f} · score {point.score:+.2f}"
-            if column == 5:
-                return ("Missing: " + ", ".join(point.missing)) if point.missing else "The map gives every input the model uses."
-            if column == 6:
-                return ("No sensitivity runs" if point.stability is None
-                        else f"In the top k in {point.stability:.0%} of the perturbed-weight runs")
-            return None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (3, 5, 6):
+            return self._tooltip(point, column)
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == self.FORCES:
+            return f"restraining {point.restraining:.2f}, driving {point.driving:.2f}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in self.NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and column == 5 and point.missing:
-            return QColor("#c98a1a")
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.CONFIDENCE and point.missing:
+            return QColor("#b7791f")
         return None
+
+    def _display(self, row: int, point, column: int):
+        if column == self.RANK:
+            return str(row + 1)
+        if column == self.LABEL:
+            return _plain(point.label)
+        if column == self.LIKELY:
+            return percent(point.likelihood)
+        if column == self.INTERVAL:
+            return interval(point.likelihood_low, point.likelihood_high) or "–"
+        if column == self.RANKS:
+            return rank_range(point.rank_low, point.rank_high)
+        if column == self.TOP_K:
+            return percent(point.stability)
+        if column == self.CONFIDENCE:
+            return percent(point.confidence)
+        if column == self.KIND:
+            return self.kind_label(point)
+        if column == self.LEVEL:
+            return LEVELS.get(point.level, str(point.level))
+        return None
+
+    def _sort_key(self, row: int, point, column: int):
+        missing = -1.0  # no runs: such values sort below every measured one
+        keys = {
+            self.RANK: row,
+            self.LABEL: _plain(point.label).casefold(),
+            self.LIKELY: point.likelihood,
+            self.INTERVAL: missing if point.likelihood_low is None else point.likelihood_low,
+            self.FORCES: point.score,
+            self.RANKS: row if point.rank_low is None else point.rank_low + point.rank_high / 1000,
+            self.TOP_K: missing if point.stability is None else point.stability,
+            self.CONFIDENCE: missing if point.confidence is None else point.confidence,
+            self.KIND: self.kind_label(point).casefold(),
+            self.LEVEL: point.level,
+        }
+        return keys.get(column)
+
+    def _tooltip(self, point, column: int):
+        if column == self.LABEL:
+            return f"{_plain(point.label)}\n{self.kind_label(point)} · {LEVELS.get(point.level, '')}: {ROLE_NOTES.get(point.role, '')}"
+        if column in (self.LIKELY, self.INTERVAL):
+            span = interval(point.likelihood_low, point.likelihood_high)
+            return (f"Likelihood of resistance {percent(point.likelihood, digits=1)}"
+                    + (f"; {span} across the uncertainty runs" if span else "; no uncertainty runs, no interval")
+                    + f" ({ROLE_NOTES.get(point.role, '')})")
+        if column == self.FORCES:
+            return (f"Restraining {point.restraining:.2f} − driving {point.driving:.2f} = resistance score {point.score:.2f} "
+                    f"(likelihood 1 − e^−score = {percent(point.likelihood)})")
+        if column == self.RANKS:
+            return ("No uncertainty runs" if point.rank_low is None
+                    else f"Ranked {rank_range(point.rank_low, point.rank_high)} across the uncertainty runs")
+        if column == self.TOP_K:
+            return ("No uncertainty runs" if point.stability is None
+                    else f"Among the top {self.top_k} in {percent(point.stability)} of the uncertainty runs")
+        if column == self.CONFIDENCE:
+            if point.confidence is None:
+                return "No uncertainty runs: no confidence measured"
+            text = f"Confidence {percent(point.confidence)}: 100 % minus the width of its likelihood interval."
+            if point.missing:
+                text += "\nNot given on the map (taken as neutral): " + ", ".join(plain_missing(m) for m in point.missing)
+            return text
+        if column == self.KIND:
+            return f"{self.kind_label(point)}: {ROLE_NOTES.get(point.role, '')}"
+        return None
+
+
+class PointsProxy(QSortFilterProxyModel):
+    """Sorts the points by :data:`SORT_ROLE`; text columns by text, the rest by number."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+
+    def lessThan(self, left, right) -> bool:  # noqa: N802 - Qt API
+        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        if a is None or b is None:
+            return b is not None
+        return a < b
 
 
 class ForcesDelegate(QStyledItemDelegate):
@@ -313,10 +420,11 @@ class ForcesDelegate(QStyledItemDelegate):
         if style is not None:
             style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget)
         point = index.data(Qt.ItemDataRole.UserRole)
-        model = index.model()
         if point is None:
             return
-        scale = getattr(model, "scale", 1.0) or 1.0
+        model = index.model()
+        source = model.sourceModel() if hasattr(model, "sourceModel") else model
+        scale = getattr(source, "scale", 1.0) or 1.0
         rect = QRectF(option.rect).adjusted(5, 0, -5, 0)
         half = rect.width() / 2
         centre = rect.left() + half
@@ -343,6 +451,127 @@ class ForcesDelegate(QStyledItemDelegate):
         return QSize(58, 22)
 
 
+class LikelihoodDelegate(QStyledItemDelegate):
+    """The likelihood as text, over a thin 0–100 % track filled in the heat colour, its interval drawn darker."""
+
+    def paint(self, painter: QPainter, option, index) -> None:
+        super().paint(painter, option, index)
+        point = index.data(Qt.ItemDataRole.UserRole)
+        if point is None:
+            return
+        rect = QRectF(option.rect).adjusted(4, 0, -4, 0)
+        track = QRectF(rect.left(), rect.bottom() - 4, rect.width(), 2.5)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(Qt.PenStyle.NoPen)
+        base = option.palette.color(QPalette.ColorRole.Mid)
+        base.setAlphaF(0.3)
+        painter.setBrush(base)
+        painter.drawRect(track)
+        fill = QColor(HEAT_COLOUR)
+        fill.setAlphaF(0.85)
+        painter.setBrush(fill)
+        painter.drawRect(QRectF(track.left(), track.top(), track.width() * max(0.0, min(1.0, point.likelihood)), track.height()))
+        painter.restore()
+
+
+class HeatScale(QWidget):
+    """The heat legend: a ramp from a faint to a full halo, "0" to "100 %", and what it shows."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(f"Heat legend: {HEAT_LEGEND}; nodes that are not ranked are dimmed")
+        self.setToolTip(f"Heat: {HEAT_LEGEND}, on a fixed scale (the same colour means the same likelihood on every "
+                        "map); nodes the analysis does not rank are dimmed.")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        metrics = self.fontMetrics()
+        return QSize(200, metrics.height() + 2)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(120, self.fontMetrics().height() + 2)
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt API
+        from explorer.ui.canvas import HEAT_ALPHA
+
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        font = QFont(self.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
+        painter.setFont(font)
+        metrics = QFontMetricsF(font)
+        height = self.height()
+        ramp = QRectF(0, height / 2 - 5, 80, 10)
+        gradient = QLinearGradient(ramp.topLeft(), ramp.topRight())
+        faint, strong = QColor(HEAT_COLOUR), QColor(HEAT_COLOUR)
+        faint.setAlphaF(HEAT_ALPHA[0])
+        strong.setAlphaF(HEAT_ALPHA[1])
+        gradient.setColorAt(0, faint)
+        gradient.setColorAt(1, strong)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(gradient)
+        painter.drawRoundedRect(ramp, 3, 3)
+        x = ramp.right() + 8
+        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        text = f"Heat: {HEAT_LEGEND}"
+        painter.drawText(QRectF(x, 0, self.width() - x, height), Qt.AlignmentFlag.AlignVCenter,
+                         metrics.elidedText(text, Qt.TextElideMode.ElideRight, self.width() - x))
+        painter.end()
+
+
+class LeverDelegate(QStyledItemDelegate):
+    """A lever as its effect (bold, in percentage points) over its text, wrapped to the list's width."""
+
+    PAD = 6
+
+    def _texts(self, index):
+        lever = index.data(Qt.ItemDataRole.UserRole)
+        if lever is None:
+            return None, index.data(Qt.ItemDataRole.DisplayRole) or ""
+        return lever_effect(lever), _plain(lever.text)
+
+    def _fonts(self, option):
+        bold = QFont(option.font)
+        bold.setBold(True)
+        return bold, QFont(option.font)
+
+    def sizeHint(self, option, index) -> QSize:  # noqa: N802 - Qt API
+        effect, text = self._texts(index)
+        width = max(120, (option.rect.width() or (option.widget.viewport().width() if option.widget else 300)) - 2 * self.PAD)
+        bold, plain = self._fonts(option)
+        height = self.PAD * 2
+        if effect is not None:
+            height += QFontMetricsF(bold).height() + 1
+        height += QFontMetricsF(plain).boundingRect(QRectF(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap), text).height()
+        return QSize(width, int(height) + 1)
+
+    def paint(self, painter: QPainter, option, index) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = option.widget.style() if option.widget is not None else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, option.widget)
+        effect, text = self._texts(index)
+        bold, plain = self._fonts(option)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        ink = option.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        rect = QRectF(option.rect).adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)
+        painter.save()
+        if effect is not None:
+            lever = index.data(Qt.ItemDataRole.UserRole)
+            painter.setFont(bold)
+            painter.setPen(ink if selected else QColor(DRIVING_COLOUR if lever.effect > 0 else ink))
+            line = QFontMetricsF(bold).height()
+            painter.drawText(QRectF(rect.left(), rect.top(), rect.width(), line), Qt.AlignmentFlag.AlignLeft, effect)
+            rect.setTop(rect.top() + line + 1)
+        painter.setFont(plain)
+        painter.setPen(ink)
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap), text)
+        painter.restore()
+
+
 # ----------------------------------------------------------------------------- the dock
 class AnalysisDock(QWidget):
     """Choose a change, run the analysis in a separate process, read and explore the result.
@@ -352,9 +581,12 @@ class AnalysisDock(QWidget):
     """
 
     selectRequested = Signal(object)
+    selectNodesRequested = Signal(object)  # a list of node IRIs (a lever's nodes), the first to centre on
     message = Signal(str)
     finished = Signal(object)  # the ChangeAnalysis, or None after an error or a cancel
     recorded = Signal(object)  # the name of the analysis run graph kept in the map
+    staleChanged = Signal(bool)  # the result shown is (no longer) that of the map as it is
+    leverApplied = Signal(object)  # the Lever whose edit was made on the map
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -365,11 +597,18 @@ class AnalysisDock(QWidget):
         self.canvas = None
         self._result = None
         self._run: AnalysisRun | None = None
-        self._runs_used = 0
         self._evidence: list = []
         self._changes: list = []
-        #: Options of the next runs (None: the weights file decides the number of sensitivity runs).
-        self.sensitivity_runs: int | None = None
+        self._tie_ends: dict | None = None
+        self._show_all = False
+        self._unsubscribe = None
+        #: The edits (commands) the shown result was computed on, and whether the map still matches them.
+        self._basis: tuple | None = None
+        self._run_basis: tuple | None = None
+        self._stale = False
+        self._position_only: dict = {}
+        #: Options of the next runs (None: the weights file decides the number of uncertainty runs; 0 skips them).
+        self.runs: int | None = None
         self.top_k = 10
         self.seed = 0
         self.weights_path = None
@@ -386,11 +625,10 @@ class AnalysisDock(QWidget):
         self.header.setFont(font)
         self.header.setWordWrap(True)
         layout.addWidget(self.header)
-        self.ethics = QLabel("Results are likely concerns of roles, units and routines, drawn from the map and "
-                             "weighted assumptions: not labels of people.")
+        self.ethics = QLabel("Likely concerns of roles, units and routines, drawn from the map and weighted "
+                             "assumptions: not labels of people.")
         self.ethics.setWordWrap(True)
         self.ethics.setTextFormat(Qt.TextFormat.PlainText)
-        self.ethics.setStyleSheet("color: palette(placeholder-text);")
         layout.addWidget(self.ethics)
 
         row = QHBoxLayout()
@@ -401,6 +639,7 @@ class AnalysisDock(QWidget):
         self.change_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.change_combo.setMinimumContentsLength(12)
         self.change_combo.setPlaceholderText("No change proposal in this map")
+        self.change_combo.currentIndexChanged.connect(lambda _index: self._show_title())
         row.addWidget(self.change_combo, 1)
         self.run_button = QPushButton("Run")
         self.run_button.setAccessibleName("Run the analysis")
@@ -428,6 +667,26 @@ class AnalysisDock(QWidget):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.status)
 
+        # The out-of-date notice, with the way out.
+        self.stale_box = QFrame()
+        self.stale_box.setObjectName("staleNotice")
+        self.stale_box.setAutoFillBackground(True)
+        self.stale_box.setFrameShape(QFrame.Shape.NoFrame)
+        stale_row = QHBoxLayout(self.stale_box)
+        stale_row.setContentsMargins(8, 3, 3, 3)
+        self.stale_label = QLabel("The map has changed since this analysis.")
+        self.stale_label.setWordWrap(True)
+        self.stale_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.stale_label.setAccessibleName("Result out of date")
+        stale_row.addWidget(self.stale_label, 1)
+        self.rerun_button = QPushButton("Run Again")
+        self.rerun_button.setAccessibleName("Run the analysis again on the map as it is now")
+        self.rerun_button.clicked.connect(lambda: self.run())
+        stale_row.addWidget(self.rerun_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.stale_box.hide()
+        layout.addWidget(self.stale_box)
+
+        # The summary: the change, the figure, what the map does not give, what is fragile.
         self.summary_title = QLabel()
         self.summary_title.setAccessibleName("Analysed change")
         self.summary_title.setWordWrap(True)
@@ -436,37 +695,75 @@ class AnalysisDock(QWidget):
         bold.setBold(True)
         self.summary_title.setFont(bold)
         layout.addWidget(self.summary_title)
+        self.figure = QLabel()
+        self.figure.setAccessibleName("Context figure")
+        self.figure.setWordWrap(True)
+        self.figure.setTextFormat(Qt.TextFormat.PlainText)
+        self.figure.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        big = self.figure.font()
+        big.setPointSizeF(big.pointSizeF() * 1.15)
+        self.figure.setFont(big)
+        layout.addWidget(self.figure)
         self.summary = QLabel()
         self.summary.setAccessibleName("Analysis summary")
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary.setToolTip("Index: the mean score of the points (above zero: resistance outweighs support)")
         layout.addWidget(self.summary)
-
-        heat_row = QHBoxLayout()
-        heat_row.setSpacing(8)
-        self.heat = QCheckBox("Heat")
-        self.heat.setAccessibleName("Show heat by score on the map")
-        self.heat.setToolTip("Colour the map's nodes by score (nodes without a score are dimmed)")
+        self.missing = QLabel()
+        self.missing.setAccessibleName("Inputs of the change the map does not give")
+        self.missing.setWordWrap(True)
+        self.missing.setTextFormat(Qt.TextFormat.PlainText)
+        self.missing.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.missing)
+        self.fragile_button = QToolButton()
+        self.fragile_button.setCheckable(True)
+        self.fragile_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.fragile_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.fragile_button.setAutoRaise(True)
+        self.fragile_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.fragile_button.setAccessibleName("Show the fragile conclusions")
+        self.fragile_button.toggled.connect(self._toggle_fragile)
+        tools = QHBoxLayout()
+        tools.setSpacing(8)
+        tools.addWidget(self.fragile_button)
+        tools.addStretch(1)
+        self.heat = QCheckBox("Heat on the map")
+        self.heat.setAccessibleName("Show the likelihood of resistance as heat on the map")
+        self.heat.setToolTip(f"Colour the map's nodes by {HEAT_LEGEND} (nodes the analysis does not rank are dimmed)")
         self.heat.toggled.connect(self._apply_heat)
-        heat_row.addWidget(self.heat)
-        # Our own fixed text (no map content), so rich text is safe here.
-        self.heat_legend = QLabel(
-            f'<span style="color:{RESTRAINING_COLOUR}">■</span> warm: likely resistance &nbsp;·&nbsp; '
-            f'<span style="color:{DRIVING_COLOUR}">■</span> cool: likely support')
-        self.heat_legend.setTextFormat(Qt.TextFormat.RichText)
-        self.heat_legend.setStyleSheet("color: palette(placeholder-text);")
-        self.heat_legend.setWordWrap(True)
-        self.heat_legend.setAccessibleName("Heat legend: warm is likely resistance, cool is likely support")
-        heat_row.addWidget(self.heat_legend, 1)
-        layout.addLayout(heat_row)
+        tools.addWidget(self.heat)
+        layout.addLayout(tools)
+        self.fragile = QLabel()
+        self.fragile.setAccessibleName("Fragile conclusions")
+        self.fragile.setWordWrap(True)
+        self.fragile.setTextFormat(Qt.TextFormat.PlainText)
+        self.fragile.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fragile.setContentsMargins(18, 0, 4, 0)
+        self.fragile.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # A long list scrolls in a few lines' height rather than squeezing the table.
+        self.fragile_area = QScrollArea()
+        self.fragile_area.setWidget(self.fragile)
+        self.fragile_area.setWidgetResizable(True)
+        self.fragile_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.fragile_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.fragile_area.setMaximumHeight(self.fontMetrics().lineSpacing() * 7 + 4)
+        self.fragile_area.hide()
+        layout.addWidget(self.fragile_area)
+
+        # The heat's legend, shown while the heat is on the map.
+        self.heat_legend = HeatScale()
+        self.heat_legend.hide()
+        layout.addWidget(self.heat_legend)
 
         self.model = PointsModel(self)
+        self.proxy = PointsProxy(self)
+        self.proxy.setSourceModel(self.model)
         self.table = QTableView()
         self.table.setAccessibleName("Points of likely resistance")
-        self.table.setModel(self.model)
+        self.table.setModel(self.proxy)
         self.table.setItemDelegateForColumn(PointsModel.FORCES, ForcesDelegate(self.table))
+        self.table.setItemDelegateForColumn(PointsModel.LIKELY, LikelihoodDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -474,29 +771,63 @@ class AnalysisDock(QWidget):
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setSortingEnabled(True)
+        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().hide()  # the order is the rank
+        self.table.verticalHeader().hide()  # the "#" column is the rank
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
-        header.setMinimumSectionSize(30)
+        header.setMinimumSectionSize(26)
+        header.setStretchLastSection(False)
         for column, width in enumerate(PointsModel.WIDTHS):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
-        header.setSectionResizeMode(PointsModel.LABEL, QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(self._column_resized)
+        self._label_width = PointsModel.WIDTHS[PointsModel.LABEL]
+        self._fitting = False
+        self.table.sortByColumn(PointsModel.RANK, Qt.SortOrder.AscendingOrder)
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
+        self.table.installEventFilter(self)
 
-        self.reasons = QTextBrowser()
-        self.reasons.setAccessibleName("Reasons for the selected point")
-        self.reasons.setOpenLinks(False)
-        self.reasons.setOpenExternalLinks(False)
-        self.reasons.anchorClicked.connect(self._on_evidence)
+        self.details = QTextBrowser()
+        self.details.setAccessibleName("Details of the selected point")
+        self.details.setOpenLinks(False)
+        self.details.setOpenExternalLinks(False)
+        self.details.anchorClicked.connect(self._on_link)
+        self.details.document().setDocumentMargin(6)
+
+        levers_page = QWidget()
+        levers_layout = QVBoxLayout(levers_page)
+        levers_layout.setContentsMargins(0, 4, 0, 0)
+        levers_layout.setSpacing(4)
+        self.levers_note = QLabel("Effects on the share of exposed people likely to resist, each tried by running the "
+                                  "model again with the lever's edit.")
+        self.levers_note.setWordWrap(True)
+        self.levers_note.setTextFormat(Qt.TextFormat.PlainText)
+        levers_layout.addWidget(self.levers_note)
         self.levers = QListWidget()
-        self.levers.setAccessibleName("Levers")
+        self.levers.setAccessibleName("Levers, strongest effect first")
         self.levers.setWordWrap(True)
         self.levers.setAlternatingRowColors(True)
+        self.levers.setItemDelegate(LeverDelegate(self.levers))
+        self.levers.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.levers.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.levers.itemActivated.connect(self._on_lever)
         self.levers.itemClicked.connect(self._on_lever)
+        self.levers.currentRowChanged.connect(lambda _row: self._update_controls())
+        levers_layout.addWidget(self.levers, 1)
+        lever_row = QHBoxLayout()
+        self.apply_lever_button = QPushButton("Apply Lever")
+        self.apply_lever_button.setAccessibleName("Apply the chosen lever to the map")
+        self.apply_lever_button.clicked.connect(lambda: self.apply_lever())
+        lever_row.addWidget(self.apply_lever_button)
+        self.apply_hint = QLabel()
+        self.apply_hint.setWordWrap(True)
+        self.apply_hint.setTextFormat(Qt.TextFormat.PlainText)
+        lever_row.addWidget(self.apply_hint, 1)
+        levers_layout.addLayout(lever_row)
+
         logics_page = QWidget()
         logics_layout = QVBoxLayout(logics_page)
         logics_layout.setContentsMargins(0, 4, 0, 0)
@@ -515,9 +846,10 @@ class AnalysisDock(QWidget):
         logics_layout.addWidget(self.logic_items)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.reasons, "Reasons")
-        self.tabs.addTab(self.levers, "Levers")
+        self.tabs.addTab(self.details, "Details")
+        self.tabs.addTab(levers_page, "Levers")
         self.tabs.addTab(logics_page, "Three logics")
+        self.levers_page = levers_page
         from explorer.ui.interdependency_view import InterdependencyView
 
         self.interdependencies = InterdependencyView(self)
@@ -529,12 +861,52 @@ class AnalysisDock(QWidget):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.tabs)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
         layout.addWidget(self.splitter, 1)
 
+        self._restyling = False
+        self._restyle()
         self._clear_results()
         self._update_controls()
+
+    # ------------------------------------------------------------------ theme
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(event)
+        from explorer.ui.palette import RESTYLE_EVENTS
+
+        if event.type() in RESTYLE_EVENTS and not self._restyling:
+            self._restyling = True
+            try:
+                self._restyle()
+            finally:
+                self._restyling = False
+
+    def _restyle(self) -> None:
+        """Colours that follow the theme (light or dark): secondary text, the notice, the missing inputs."""
+        from explorer.ui.palette import dim_colour
+
+        palette = self.palette()
+        dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
+        dim = dim_colour(palette)
+        for label in (self.ethics, self.summary, self.levers_note, self.apply_hint):
+            colours = label.palette()
+            colours.setColor(QPalette.ColorRole.WindowText, dim)
+            label.setPalette(colours)
+        amber = QColor("#e0b341" if dark else "#8a5a00")
+        colours = self.missing.palette()
+        colours.setColor(QPalette.ColorRole.WindowText, amber)
+        self.missing.setPalette(colours)
+        notice = self.stale_box.palette()
+        background = QColor("#d9a521")
+        window = palette.color(QPalette.ColorRole.Window)
+        mix = 0.22 if dark else 0.16
+        notice.setColor(QPalette.ColorRole.Window, QColor.fromRgbF(
+            *(w + (b - w) * mix for w, b in zip((window.redF(), window.greenF(), window.blueF()),
+                                                 (background.redF(), background.greenF(), background.blueF())))))
+        notice.setColor(QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.WindowText))
+        self.stale_box.setPalette(notice)
+        self.stale_label.setPalette(notice)
 
     # ------------------------------------------------------------------ API
     @property
@@ -546,11 +918,21 @@ class AnalysisDock(QWidget):
     def running(self) -> bool:
         return self._run is not None and not self._run.done
 
+    @property
+    def stale(self) -> bool:
+        """True when the map has been edited (other than by moving nodes) since the result shown was computed."""
+        return self._result is not None and self._stale
+
     def set_context(self, doc, schema, projection, canvas) -> None:
         """The open map (all None when there is none): stops a run, clears the result and overlays."""
         self.cancel(quiet=True)
         self._clear_canvas()
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
         self.doc, self.schema, self.projection, self.canvas = doc, schema, projection, canvas
+        if doc is not None:
+            self._unsubscribe = doc.events.subscribe(GraphChanged, self._map_changed)
         self.interdependencies.set_context(doc, projection)
         self._clear_results()
         self.status.clear()
@@ -589,10 +971,12 @@ class AnalysisDock(QWidget):
             self._hint("")
         self._update_controls()
 
-    def run(self, change=None, *, sensitivity_runs=None):
+    def run(self, change=None, *, runs=None):
         """Analyse ``change`` (the chosen one by default) in a separate process; returns the run (``.wait()``).
 
-        Returns None when no map is open. A running analysis is cancelled first.
+        ``runs`` is the number of uncertainty runs (:attr:`runs` when None; 0
+        skips them). Returns None when no map is open. A running analysis is
+        cancelled first.
         """
         if self.doc is None:
             self._hint("Open a map to analyse a proposed change.")
@@ -602,10 +986,10 @@ class AnalysisDock(QWidget):
         self.cancel(quiet=True)
         if change is None:
             change = self.current_change()
-        runs = self.sensitivity_runs if sensitivity_runs is None else sensitivity_runs
+        runs = self.runs if runs is None else runs
         options = {"top_k": self.top_k, "seed": self.seed}
         if runs is not None:
-            options["sensitivity_runs"] = int(runs)
+            options["runs"] = int(runs)
         if self.weights_path is not None:
             options["weights_path"] = str(self.weights_path)
         if self.doc.path is not None:
@@ -617,7 +1001,7 @@ class AnalysisDock(QWidget):
         except Exception as error:  # noqa: BLE001 - a failure to start is shown, not raised
             self._show_error(f"The analysis could not start: {error}")
             return None
-        self._runs_used = runs
+        self._run_basis = self._edits()  # what the map was when it was serialised
         task.progressed.connect(self._on_progress)
         task.ended.connect(lambda t=task: self._on_ended(t))
         self._run = task
@@ -638,12 +1022,93 @@ class AnalysisDock(QWidget):
             self._set_status("Analysis cancelled.")
             self.message.emit("Analysis cancelled")
 
+    def selected_lever(self):
+        """The lever chosen in the Levers tab, or None."""
+        item = self.levers.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def apply_lever(self, lever=None) -> bool:
+        """Make ``lever``'s edit (the chosen lever by default) on the open map, as one undoable step.
+
+        Refused, with a message, when the result is out of date (the edit was
+        worked out on an older map) or the edit no longer fits the map.
+        Returns True when the map was changed.
+        """
+        from explorer.core.editing import edit_command
+        from explorer.core.errors import ExplorerError
+
+        lever = lever if lever is not None else self.selected_lever()
+        if lever is None or self.doc is None or self._result is None:
+            return False
+        if self.stale:
+            self._set_status("The map has changed since this analysis: run it again before applying a lever.")
+            return False
+        text = _plain(lever.text)
+        label = f"Apply lever: {text if len(text) <= 60 else text[:59] + '…'}"
+        try:
+            command, _minted = edit_command(self.doc, lever.edit, label=label)
+            self.doc.execute(command)
+        except ExplorerError as error:
+            self._set_status(f"The lever could not be applied: {error}")
+            self.message.emit(f"The lever could not be applied: {error}")
+            return False
+        self._applied = text
+        self._show_stale()
+        self.message.emit(f"Applied the lever “{text}”. Undo with Ctrl+Z; run the analysis again to see its effect.")
+        self.leverApplied.emit(lever)
+        return True
+
+    # ------------------------------------------------------------------ freshness
+    def _is_position_only(self, command) -> bool:
+        key = id(command)
+        found = self._position_only.get(key)
+        if found is None or found[0] is not command:
+            only = all(q[1] in _POSITION for q in command.added) and all(q[1] in _POSITION for q in command.removed)
+            found = (command, only)
+            self._position_only[key] = found
+        return found[1]
+
+    def _edits(self) -> tuple:
+        """The commands that make the map what it is now, leaving out those that only move nodes."""
+        if self.doc is None:
+            return ()
+        stack = self.doc.stack
+        return tuple(c for c in stack.commands[: stack.index] if not self._is_position_only(c))
+
+    def _map_changed(self, event) -> None:
+        if self._result is None or self._basis is None:
+            return
+        edits = self._edits()
+        fresh = len(edits) == len(self._basis) and all(a is b for a, b in zip(edits, self._basis))
+        if fresh == (not self._stale):
+            return
+        self._stale = not fresh
+        if self._stale:
+            self._show_stale()
+        else:
+            self._applied = None
+            self.stale_box.hide()
+            self._update_controls()
+            self.staleChanged.emit(False)
+
+    def _show_stale(self) -> None:
+        self._stale = True
+        applied = getattr(self, "_applied", None)
+        self.stale_label.setText("Lever applied: this result is of the map before it." if applied
+                                 else "The map has changed since this analysis.")
+        self.stale_label.setToolTip(
+            f"You applied “{applied}” (Ctrl+Z undoes it). Run the analysis again to see the new figure and ranking."
+            if applied else "The result below may be out of date: run the analysis again on the map as it is now.")
+        self.stale_box.show()
+        self._update_controls()
+        self.staleChanged.emit(True)
+
     # ------------------------------------------------------------------ running
     def _on_progress(self, done: int, total: int) -> None:
         if total > 0:
             self.progress.setRange(0, total)
             self.progress.setValue(min(done, total))
-            self._set_status(f"Sensitivity runs: {done:,} of {total:,}…")
+            self._set_status(f"Uncertainty runs and levers: {done:,} of {total:,}…")
 
     def _on_ended(self, task: AnalysisRun) -> None:
         if task is not self._run:
@@ -659,7 +1124,10 @@ class AnalysisDock(QWidget):
                              "The analysis failed. " + task.error.split("\n\n", 1)[0], detail=task.error)
             self.finished.emit(None)
             return
+        self._basis = self._run_basis
         self._show_result(task.result)
+        # Edited while it ran: the result is of the map as it was.
+        self._map_changed(None)
         self._record(task.run_graph)
         self.finished.emit(task.result)
 
@@ -699,59 +1167,108 @@ class AnalysisDock(QWidget):
     # ------------------------------------------------------------------ results
     def _show_result(self, result) -> None:
         self._result = result
+        self._stale = False
+        self._applied = None
+        self._tie_ends = None
+        self.stale_box.hide()
         kind_labels = {}
         for point in result.points:
-            kind = self.schema.kind(point.kind) if self.schema is not None else None
-            kind_labels[point.kind] = kind.label if kind is not None else _local_name(point.kind)
-        self.model.set_points(result.points, kind_labels)
-        runs = self._runs_used
-        if runs is None and result.weights is not None:
-            try:
-                runs = int(result.weights["sensitivity.runs"])
-            except (KeyError, TypeError, ValueError):
-                runs = None
-        runs_text = "no sensitivity runs" if not runs else f"{runs:,} sensitivity runs"
+            if point.kind not in kind_labels:
+                kind = self.schema.kind(point.kind) if self.schema is not None else None
+                kind_labels[point.kind] = kind.label if kind is not None else _local_name(point.kind)
+        self.table.setSortingEnabled(False)
+        self.model.set_points(result.points, kind_labels, result.top_k)
+        self.table.sortByColumn(PointsModel.RANK, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        QTimer.singleShot(0, self._fit_columns)
         self.summary_title.setText(_plain(result.change_label))
-        self.summary_title.show()
-        self.summary.setText(
-            f"Index {result.index:+.2f} · restraining {result.restraining:.1f} vs driving {result.driving:.1f} · "
-            f"{len(result.points)} points · {len(result.impacts)} routines touched · seed {result.seed} · {runs_text}")
+        self.header.hide()  # the figure answers it; the ethics line goes to the details' foot
+        self.ethics.hide()
+        self._show_title()
+        self.figure.setText(figure_sentence(result.figure, result.runs))
+        self.figure.setToolTip(figure_meaning(result.figure, result.runs))
+        self.figure.show()
+        runs_text = "no uncertainty runs" if not result.runs else f"{result.runs:,} uncertainty runs"
+        self.summary.setText(f"{len(result.points):,} points ranked · {len(result.impacts):,} routines touched · {runs_text}")
+        self.summary.setToolTip(f"Seed {result.seed}, top {result.top_k}. Likely concerns of roles, units and routines, "
+                                "drawn from the map and weighted assumptions: not labels of people.")
         self.summary.show()
+        if result.missing:
+            self.missing.setText("Not given for the change: " + "; ".join(plain_missing(m) for m in result.missing)
+                                 + " (taken as neutral).")
+            self.missing.setToolTip("The map does not give these inputs of the change itself. The analysis takes them as "
+                                    "neutral, and its uncertainty runs draw them over their whole scale: the intervals "
+                                    "show how much they matter.")
+            self.missing.show()
+        else:
+            self.missing.hide()
+        fragile = [_plain(text) for text in result.fragile]
+        self.fragile.setText("\n".join(f"• {text}" for text in fragile))
+        self.fragile_button.setText(f"{len(fragile)} fragile conclusion{'s' if len(fragile) != 1 else ''}")
+        self.fragile_button.setToolTip("What the uncertainty runs show to be fragile; click to "
+                                       + ("hide" if self.fragile_button.isChecked() else "show") + " the list")
+        self.fragile_button.setVisible(bool(fragile))
+        self.fragile.setVisible(bool(fragile))
+        self.fragile_area.setVisible(bool(fragile) and self.fragile_button.isChecked())
         self.levers.clear()
         for lever in result.levers:
-            item = QListWidgetItem(f"{lever.kind.capitalize()}: {_plain(lever.text)}")
-            item.setData(Qt.ItemDataRole.UserRole, tuple(lever.nodes))
-            item.setToolTip("Select on the map: " + ", ".join(self._node_label(n) for n in lever.nodes))
+            item = QListWidgetItem(f"{lever_effect(lever)}: {_plain(lever.text)}")
+            item.setData(Qt.ItemDataRole.UserRole, lever)
+            item.setToolTip(f"{lever_effect(lever)} (from {percent(result.figure.value, digits=1)} to "
+                            f"{percent(lever.figure_after, digits=1)})\nChoosing it selects on the map: "
+                            + ", ".join(self._node_label(n) for n in lever.nodes))
             self.levers.addItem(item)
         if not result.levers:
-            self.levers.addItem(QListWidgetItem("No lever found in the map."))
+            self.levers.addItem(QListWidgetItem("No lever: the change meets no resistance on this map."
+                                                if not result.points else "No lever found in the map."))
         self._show_logic()
         self.tabs.setTabText(1, f"Levers ({len(result.levers)})")
         if result.points:
             self._set_status("")
             self.table.selectRow(0)
         else:
-            self._set_status("The change touches no routine, role or unit of the map: nothing to rank.")
-            self.reasons.clear()
+            self._set_status("")
+            self.details.setPlainText(NO_POINTS)
+        self._update_controls()
         if self.heat.isChecked():
             self._apply_heat(True)
-        self.message.emit(f"Analysis done: {len(result.points)} points, index {result.index:+.2f}")
+        self.message.emit(f"Analysis done: {figure_sentence(result.figure, result.runs)}")
+
+    def _show_title(self) -> None:
+        """Name the analysed change above its figure only when the combo has moved on to another one."""
+        other = self._result is not None and self.current_change() != self._result.change
+        self.summary_title.setText(f"Result for “{_plain(self._result.change_label)}”:" if other else "")
+        self.summary_title.setVisible(other)
+
+    def _toggle_fragile(self, shown: bool) -> None:
+        self.fragile_button.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self.fragile_button.setAccessibleName("Hide the fragile conclusions" if shown else "Show the fragile conclusions")
+        self.fragile_area.setVisible(shown and bool(self.fragile.text()))
 
     def _clear_results(self) -> None:
         self._result = None
+        self._basis = None
+        self._stale = False
+        self._applied = None
         self._evidence = []
+        self._tie_ends = None
         self.model.set_points((), {})
-        self.summary.clear()
-        self.summary.hide()
-        self.summary_title.clear()
-        self.summary_title.hide()
-        self.reasons.setHtml("<p style='color:gray'>Run the analysis, then select a point to read its reasons.</p>")
+        self.stale_box.hide()
+        for label in (self.summary, self.summary_title, self.figure, self.missing, self.fragile):
+            label.clear()
+            label.hide()
+        self.header.show()
+        self.ethics.show()
+        self.fragile_button.hide()
+        self.fragile_area.hide()
+        self.details.setHtml("<p style='color:gray'>Run the analysis, then select a point to read why it may resist.</p>")
         self.levers.clear()
         self.logic_items.clear()
         self.tabs.setTabText(1, "Levers")
         self.heat.blockSignals(True)
         self.heat.setChecked(False)
         self.heat.blockSignals(False)
+        self._update_controls()
 
     def _clear_canvas(self) -> None:
         if self.canvas is not None:
@@ -769,11 +1286,16 @@ class AnalysisDock(QWidget):
         if not items:
             self.logic_items.addItem(QListWidgetItem("Nothing to say through this logic for this map."))
 
+    def heat_values(self) -> dict:
+        """The heat the canvas shows: each point's likelihood of resistance (0–1) by node."""
+        return {p.node: p.likelihood for p in self._result.points} if self._result is not None else {}
+
     def _apply_heat(self, on: bool) -> None:
+        self.heat_legend.setVisible(bool(on))
         if self.canvas is None:
             return
         if on and self._result is not None:
-            self.canvas.set_heat({p.node: p.score for p in self._result.points})
+            self.canvas.set_heat(self.heat_values())
         else:
             self.canvas.set_heat(None)
 
@@ -781,10 +1303,16 @@ class AnalysisDock(QWidget):
         point = current.data(Qt.ItemDataRole.UserRole) if current.isValid() else None
         if point is None:
             return
-        self._show_reasons(point)
+        self._show_all = False
+        self._show_details(point)
         if self.canvas is not None:
             self.canvas.show_paths(self.paths_for(point))
         self.selectRequested.emit(point.node)
+
+    def current_point(self):
+        """The point selected in the table, or None."""
+        index = self.table.currentIndex()
+        return index.data(Qt.ItemDataRole.UserRole) if index.isValid() else None
 
     def paths_for(self, point) -> list:
         """Impact paths (node IRIs, from the change) that end at or run through ``point``'s node.
@@ -805,58 +1333,112 @@ class AnalysisDock(QWidget):
             view = self.projection.nodes.get(iri)
             if view is not None:
                 return _plain(view.label) or _local_name(iri)
-            for tie in self.projection.ties.values():
-                if tie.tie == iri:
-                    source = self.projection.nodes.get(tie.source)
-                    target = self.projection.nodes.get(tie.target)
-                    if source is not None and target is not None:
-                        return f"{_plain(source.label)} → {_plain(target.label)}"
+            if self._tie_ends is None:
+                self._tie_ends = {tie.tie: (tie.source, tie.target) for tie in self.projection.ties.values()
+                                  if tie.tie is not None}
+            ends = self._tie_ends.get(iri)
+            if ends is not None:
+                source = self.projection.nodes.get(ends[0])
+                target = self.projection.nodes.get(ends[1])
+                if source is not None and target is not None:
+                    return f"{_plain(source.label)} → {_plain(target.label)}"
         if self._result is not None and iri == self._result.change:
             return _plain(self._result.change_label)
         return _local_name(iri)
 
-    def _show_reasons(self, point) -> None:
+    def _reason_html(self, reason) -> str:
+        esc = html.escape
+        colour = RESTRAINING_COLOUR if reason.value > 0 else DRIVING_COLOUR
+        links = []
+        for node in reason.evidence:
+            if node is None:
+                continue
+            label = esc(self._node_label(node))
+            if self.projection is not None and node in self.projection.nodes:
+                self._evidence.append(node)
+                links.append(f"<a href='evidence:{len(self._evidence) - 1}'>{label}</a>")
+            else:
+                links.append(label)
+        source = []
+        if reason.construct_label:
+            source.append(esc(_plain(reason.construct_label)))
+        if reason.citation:
+            source.append(f"<i>{esc(_plain(reason.citation))}</i>")
+        return (
+            "<tr>"
+            f"<td width='50' align='right' valign='top' style='color:{colour}; padding:3px 8px 3px 0; white-space:nowrap'>"
+            f"<b>{reason.value:+.2f}</b></td>"
+            f"<td valign='top' style='padding:3px 0'>{esc(_plain(reason.text))}"
+            + (f"<br><span style='color:gray'>{' · '.join(source)}</span>" if source else "")
+            + (f"<br><span style='color:gray'>On the map: {', '.join(links)}</span>" if links else "")
+            + "</td></tr>")
+
+    def _group_html(self, title: str, note: str, reasons: list) -> str:
+        if not reasons:
+            return ""
+        shown = reasons if self._show_all else reasons[:REASONS_SHOWN]
+        rows = "".join(self._reason_html(r) for r in shown)
+        rest = reasons[len(shown):]
+        more = ""
+        if rest:
+            more = (f"<tr><td align='right' style='color:gray; padding:3px 8px 3px 0; white-space:nowrap'>{sum(r.value for r in rest):+.2f}</td>"
+                    f"<td style='color:gray; padding:3px 0'>{len(rest)} smaller reason{'s' if len(rest) != 1 else ''} · "
+                    "<a href='more:'>show all</a></td></tr>")
+        return (f"<h4 style='margin:10px 0 2px 0'>{html.escape(title)}</h4>"
+                + (f"<p style='margin:0 0 2px 0; color:gray'>{html.escape(note)}</p>" if note else "")
+                + f"<table cellspacing='0' width='100%'>{rows}{more}</table>")
+
+    def _show_details(self, point) -> None:
         esc = html.escape
         self._evidence = []
-        kind = self.model.kind_labels.get(point.kind, "")
-        verdict = "likely resistance" if point.score > 0 else "likely support" if point.score < 0 else "balanced"
+        kind = self.model.kind_label(point)
+        rank = self.model.points.index(point) + 1 if point in self.model.points else None
+        meta = [kind, LEVELS.get(point.level, "")]
+        if rank is not None:
+            meta.append(f"rank {rank}" + (f" ({rank_range(point.rank_low, point.rank_high)} across runs)"
+                                          if point.rank_low is not None else ""))
+        facts = [ROLE_NOTES.get(point.role, "").capitalize()]
+        if point.confidence is not None:
+            facts.append(f"confidence {percent(point.confidence)}")
+        if point.stability is not None:
+            facts.append(f"in the top {self.model.top_k} in {percent(point.stability)} of runs")
         parts = [
-            f"<p style='margin-bottom:2px'><b>{esc(_plain(point.label))}</b> "
-            f"<span style='color:gray'>{esc(kind)} · {esc(LEVELS.get(point.level, ''))}</span></p>",
-            f"<p style='margin-top:0'>Score {point.score:+.2f} ({esc(verdict)}): restraining "
-            f"<span style='color:{RESTRAINING_COLOUR}'>{point.restraining:.2f}</span>, driving "
-            f"<span style='color:{DRIVING_COLOUR}'>{point.driving:.2f}</span>. "
-            f"Confidence {point.confidence:.0%}"
-            + (f"; the map does not give: {esc(', '.join(point.missing))}." if point.missing else ".")
-            + ("" if point.stability is None else f" Stays in the top {self.top_k} in {point.stability:.0%} of sensitivity runs.")
-            + "</p>",
+            f"<p style='margin:0'><b>{esc(_plain(point.label))}</b></p>",
+            f"<p style='margin:0 0 6px 0; color:gray'>{esc(' · '.join(m for m in meta if m))}</p>",
+            f"<p style='margin:0 0 4px 0'>{esc(_plain(point.sentence))}</p>",
+            f"<p style='margin:0 0 4px 0; color:gray'>{esc(' · '.join(f for f in facts if f))}.</p>",
         ]
-        reasons = sorted(point.reasons, key=lambda r: -abs(r.value))
-        if not reasons:
+        attitudes = []
+        stated, after = point.stated_attitude, point.attitude
+        if stated is not None:
+            attitudes.append(f"stated {stated:+.2f}")
+            if after is not None and abs(after - stated) >= 0.005:
+                attitudes.append(f"{after:+.2f} after the influence of their ties")
+            elif after is not None:
+                attitudes.append("unchanged by the influence of their ties")
+        elif after is not None and abs(after) >= 0.005:
+            attitudes.append(f"none stated; {after:+.2f} from the influence of their ties")
+        if attitudes:
+            parts.append(f"<p style='margin:0 0 4px 0'>Attitude to the change (−1 against, +1 for): "
+                         f"{esc(', '.join(attitudes))}.</p>")
+        if point.missing:
+            parts.append(f"<p style='margin:0 0 4px 0; color:#b7791f'>Not given: "
+                         f"{esc(', '.join(plain_missing(m) for m in point.missing))} (taken as neutral).</p>")
+        sources, harder, easier = reason_groups(point.reasons)
+        parts.append(f"<p style='margin:6px 0 0 0; color:gray'>Resistance score {point.score:.2f} = restraining "
+                     f"<span style='color:{RESTRAINING_COLOUR}'>{point.restraining:.2f}</span> − driving "
+                     f"<span style='color:{DRIVING_COLOUR}'>{point.driving:.2f}</span>; each reason below is its signed part.</p>")
+        members = point.role == "collective"
+        parts.append(self._group_html("What the change transgresses",
+                                      "as its exposed members meet it" if members else "", sources))
+        parts.append(self._group_html("What makes it harder", "", harder))
+        parts.append(self._group_html("What makes it easier", "", easier))
+        if not point.reasons:
             parts.append("<p>No reason recorded.</p>")
-        for reason in reasons:
-            colour = RESTRAINING_COLOUR if reason.value > 0 else DRIVING_COLOUR
-            side = "restraining" if reason.value > 0 else "driving"
-            links = []
-            for node in reason.evidence:
-                if node is None:
-                    continue
-                label = esc(self._node_label(node))
-                if self.projection is not None and node in self.projection.nodes:
-                    self._evidence.append(node)
-                    links.append(f"<a href='evidence:{len(self._evidence) - 1}'>{label}</a>")
-                else:
-                    links.append(label)
-            source = " · ".join(esc(x) for x in (reason.construct, reason.citation) if x)
-            parts.append(
-                "<p style='margin-top:8px'>"
-                f"<span style='color:{colour}'><b>{reason.value:+.2f}</b> {side}</span> · {esc(_plain(reason.text))}"
-                + (f"<br><span style='color:gray'>Evidence: {', '.join(links)}</span>" if links else "")
-                + (f"<br><span style='color:gray'><i>{source}</i></span>" if source else "")
-                + "</p>")
-        self.reasons.setHtml("".join(parts))
+        parts.append(f"<p style='margin-top:12px; color:gray'><i>{esc(self.ethics.text())}</i></p>")
+        self.details.setHtml("".join(parts))
 
-    def _on_evidence(self, url) -> None:
+    def _on_link(self, url) -> None:
         text = url.toString()
         if text.startswith("evidence:"):
             try:
@@ -864,11 +1446,50 @@ class AnalysisDock(QWidget):
             except (ValueError, IndexError):
                 return
             self.selectRequested.emit(node)
+        elif text.startswith("more:"):
+            point = self.current_point()
+            if point is not None:
+                self._show_all = True
+                bar = self.details.verticalScrollBar()
+                position = bar.value()
+                self._show_details(point)
+                bar.setValue(position)
 
     def _on_lever(self, item) -> None:
-        nodes = item.data(Qt.ItemDataRole.UserRole) or ()
-        if nodes:
-            self.selectRequested.emit(nodes[0])
+        lever = item.data(Qt.ItemDataRole.UserRole)
+        if lever is not None and lever.nodes:
+            self.selectNodesRequested.emit(list(lever.nodes))
+
+    # ------------------------------------------------------------------ table columns
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
+        from PySide6.QtCore import QEvent
+
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self._fit_columns)
+        return super().eventFilter(watched, event)
+
+    def _column_resized(self, column: int, _old: int, new: int) -> None:
+        if column == PointsModel.LABEL and not self._fitting:
+            self._label_width = new  # the user's choice is the least it gets
+
+    def _fit_columns(self) -> None:
+        """Give the label the room the other columns leave (at least its own width), so a wide panel shows whole labels."""
+        header = self.table.horizontalHeader()
+        kind = PointsModel.KIND
+        self._fitting = True
+        try:
+            # A wide panel first shows whole labels, then whole kinds ("Professional group (its members)"),
+            # and gives the label whatever is left.
+            others = sum(header.sectionSize(c) for c in range(self.model.columnCount()) if c not in (PointsModel.LABEL, kind))
+            room = self.table.viewport().width() - others - PointsModel.WIDTHS[kind]
+            label_wanted = min(340, max(self._label_width, self.table.sizeHintForColumn(PointsModel.LABEL)))
+            label = max(self._label_width, min(label_wanted, room))
+            kind_wanted = min(240, max(PointsModel.WIDTHS[kind], self.table.sizeHintForColumn(kind)))
+            header.resizeSection(kind, max(PointsModel.WIDTHS[kind], min(kind_wanted, room - label + PointsModel.WIDTHS[kind])))
+            room = self.table.viewport().width() - others - header.sectionSize(kind)
+            header.resizeSection(PointsModel.LABEL, max(label, room))
+        finally:
+            self._fitting = False
 
     # ------------------------------------------------------------------ state
     def _hint(self, text: str) -> None:
@@ -890,4 +1511,18 @@ class AnalysisDock(QWidget):
         self.run_button.setEnabled(has_map and not running and self.change_combo.count() > 0)
         self.run_button.setVisible(not running)
         self.cancel_button.setVisible(running)
+        self.rerun_button.setEnabled(has_map and not running)
         self.heat.setEnabled(self.canvas is not None)
+        lever = self.selected_lever() if hasattr(self, "apply_lever_button") else None
+        can_apply = has_map and lever is not None and not running and not self.stale and bool(lever.edit)
+        self.apply_lever_button.setEnabled(can_apply)
+        if self._result is None or not self._result.levers:
+            hint = ""
+        elif self.stale:
+            hint = "The map has changed: run the analysis again first."
+        elif lever is None:
+            hint = "Choose a lever to apply it."
+        else:
+            hint = "One step on the map: Ctrl+Z undoes it."
+        self.apply_hint.setText(hint)
+        self.apply_lever_button.setToolTip(hint or "Make the chosen lever's edit on the map")

@@ -63,6 +63,8 @@ TIE_LABEL_ZOOM = 1.5
 OVERVIEW_ZOOM = 0.16
 BAND_MIN_HEIGHT = 220.0
 LEVEL_NAMES = {3: "Macro", 2: "Meso", 1: "Micro"}
+#: Opacity of a heat halo at likelihood 0 and 1 (the legends draw the same ramp).
+HEAT_ALPHA = (0.12, 0.85)
 LEVEL_HINTS = {
     3: "society: professions, regulators, laws, markets, the public",
     2: "organisations, units and their routines",
@@ -99,7 +101,7 @@ def node_shape(shape: str, w: float = NODE_W, h: float = NODE_H) -> QPainterPath
 
 
 def plain_label(text: str) -> str:
-    """A label as one line of plain text (newlines and tabs become spaces, control characters go).
+    r"""A label as one line of plain text (newlines and tabs become spaces, control characters go).
 
     Examples
     --------
@@ -993,10 +995,11 @@ class MapCanvas(QGraphicsView):
         self._rebuild_edges()
 
     def set_heat(self, scores: dict | None) -> None:
-        """Colour nodes by an analysis score (``{iri: score}``): warm for resistance, cool for support; None clears.
+        """Colour nodes by the analysis's likelihood of resistance (``{iri: 0..1}``); None clears.
 
-        Scores are scaled by the largest magnitude, so the strongest point is
-        fully coloured; nodes without a score are dimmed.
+        The scale is fixed (0 faint, 1 fully coloured; values outside are
+        clamped), so the same likelihood looks the same on every map; nodes
+        without a value are dimmed.
         """
         for item in self._heat_items:
             self._scene.removeItem(item)
@@ -1006,15 +1009,17 @@ class MapCanvas(QGraphicsView):
             for item in self.node_items.values():
                 item.setOpacity(1.0)
             return
-        top = max((abs(v) for v in scores.values()), default=0) or 1.0
+        # The exports' own scale and colour (imported here: rdflib and the layouts are not needed to draw a map).
+        from explorer.io.model import heat_colour, heat_strength
+
+        warm = heat_colour(1.0)
         for iri, item in self.node_items.items():
-            score = scores.get(iri)
-            item.setOpacity(1.0 if score is not None else 0.35)
-            if score is None:
+            strength = heat_strength(scores.get(iri))
+            item.setOpacity(1.0 if strength is not None else 0.35)
+            if strength is None:
                 continue
-            strength = min(1.0, abs(score) / top)
-            colour = QColor("#d7301f") if score > 0 else QColor("#2b8cbe")
-            colour.setAlphaF(0.25 + 0.6 * strength)
+            colour = QColor(warm)
+            colour.setAlphaF(HEAT_ALPHA[0] + (HEAT_ALPHA[1] - HEAT_ALPHA[0]) * strength)
             halo = QGraphicsPathItem(node_shape("rounded-rectangle", NODE_W + 26, NODE_H + 26))
             halo.setPen(Qt.PenStyle.NoPen)
             halo.setBrush(colour)

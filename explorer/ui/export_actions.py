@@ -104,13 +104,13 @@ class ExportActions(QObject):
         return Path(chosen) if chosen else None
 
     def heat(self) -> dict | None:
-        """The analysis scores when the Analysis panel shows its heat on the map, else None."""
+        """The analysis's likelihood of resistance by node (0–1) when the Analysis panel shows its heat, else None."""
         panel = getattr(self.window, "analysis", None)
         result = getattr(panel, "result", None)
         box = getattr(panel, "heat", None)
         if result is None or box is None or not box.isChecked():
             return None
-        return {point.node: point.score for point in result.points}
+        return {point.node: point.likelihood for point in result.points}
 
     # ------------------------------------------------------------------ exporting
     def export(self, fmt: registry.Format | str, path: str | Path | None = None):

@@ -89,8 +89,6 @@ PAGE_SIZES = {
     "tabloid": QPageSize.PageSizeId.Tabloid,
 }
 
-RESTRAINING_COLOUR = "#d7301f"  # the canvas's heat colours
-DRIVING_COLOUR = "#2b8cbe"
 _INK = QColor("#1d232b")
 _DIM = QColor("#5f6875")
 _RULE = QColor("#d5dae1")
@@ -206,7 +204,14 @@ class LegendEntry:
     line_style: str = ""
 
 
-_SECTION_TITLES = {"node": "NODES", "tie": "TIES", "heat": "HEAT"}
+def _heat_title() -> str:
+    from explorer.io.model import HEAT_NAME
+
+    return f"HEAT: {HEAT_NAME.upper()}"
+
+
+#: Section captions; the heat's names what it shows, its ramp the range (see _legend_entries).
+_SECTION_TITLES = {"node": "NODES", "tie": "TIES", "heat": _heat_title()}
 
 
 @dataclass
@@ -338,18 +343,21 @@ class MapDrawing:
                 painter.setBrush(QColor(entry.colour))
                 tip = QPointF(symbol.right(), mid)
                 painter.drawPolygon([tip, QPointF(tip.x() - 7 * s, mid - 3.5 * s), QPointF(tip.x() - 7 * s, mid + 3.5 * s)])
-            elif entry.shape:  # heat: no score, a dimmed node
+            elif entry.shape:  # heat: not ranked, a dimmed node
                 colour = QColor(entry.colour)
                 colour.setAlphaF(0.35)
                 painter.translate(symbol.center())
                 painter.setBrush(colour)
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.drawPath(node_shape("rounded-rectangle", symbol_w, symbol_h))
-            else:  # heat: the halo colour from faint (a weak score) to strong
+            else:  # heat: the halo colour from a likelihood of 0 (faint) to 1 (strong), as the canvas draws it
+                from explorer.ui.canvas import HEAT_ALPHA
+
                 gradient = QLinearGradient(symbol.topLeft(), symbol.topRight())
-                strong, faint = QColor(entry.colour), QColor(entry.colour)
-                faint.setAlphaF(0.25)
-                strong.setAlphaF(0.85)
+                # Opaque, blended on the page's white: a PDF drops a gradient's transparency (it printed solid red).
+                warm = QColor(entry.colour)
+                faint, strong = (QColor.fromRgbF(*(1 - a + a * c for c in (warm.redF(), warm.greenF(), warm.blueF())))
+                                 for a in HEAT_ALPHA)
                 gradient.setColorAt(0, faint)
                 gradient.setColorAt(1, strong)
                 painter.setBrush(QBrush(gradient))
@@ -399,9 +407,11 @@ def _legend_entries(projection, schema, heat: bool) -> list[LegendEntry]:
     if plain:
         entries.append(LegendEntry("tie", "other relation", plain, _PLAIN_TIE, line_style="solid"))
     if heat:
-        entries.append(LegendEntry("heat", "likely resistance", -1, RESTRAINING_COLOUR))
-        entries.append(LegendEntry("heat", "likely support", -1, DRIVING_COLOUR))
-        entries.append(LegendEntry("heat", "no score (dimmed)", -1, "#8A95A5", shape="rounded-rectangle"))
+        from explorer.io.model import HEAT_NAME, HEAT_RANGE, heat_colour
+
+        # Caption and ramp read as one: "HEAT: LIKELIHOOD OF RESISTANCE", then "0–100 %" (the legend column is narrow).
+        entries.append(LegendEntry("heat", HEAT_RANGE, -1, heat_colour(1.0)))
+        entries.append(LegendEntry("heat", "not ranked (dimmed)", -1, "#8A95A5", shape="rounded-rectangle"))
     return entries
 
 
@@ -507,7 +517,8 @@ def draw_map(document, *, title: str | None = None, subtitle: str | None = None,
     title, subtitle : str, optional
         Shown at the top (default: the map's title; its nodes, ties and levels).
     heat : mapping of str to float, optional
-        Scores by node IRI, drawn as the canvas's heat overlay (warm: likely resistance).
+        The analysis's likelihood of resistance (0–1) by node IRI, drawn as the canvas's heat overlay
+        on its fixed scale (the warmer, the likelier).
     projection, schema, positions : optional
         What the app already has (otherwise read from the document; positions
         default to the stored ones, then the by-level layout).

@@ -557,6 +557,7 @@ class MainWindow(QMainWindow):
         self.inspector.selectRequested.connect(lambda key: self.canvas.select([key], centre=True))
         self.history.jumpRequested.connect(self.jump_to)
         self.analysis.selectRequested.connect(lambda key: self.canvas.select([key], centre=True))
+        self.analysis.selectNodesRequested.connect(lambda keys: self.canvas.select(list(keys), centre=True))
         self.analysis.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.start_screen.newRequested.connect(self.new_map)
         self.start_screen.openRequested.connect(self.choose_map)
@@ -1278,7 +1279,22 @@ class MainWindow(QMainWindow):
             return
         self.analysis_dock.show()
         self.analysis_dock.raise_()
+        self._give_analysis_room()
         self.analysis.run()
+
+    def _give_analysis_room(self) -> None:
+        """Once a session, when the Analysis panel is asked for: the Legend below it gives up height it reads in."""
+        if getattr(self, "_analysis_room_given", False):
+            return
+        self._analysis_room_given = True
+        dock, legend = self.analysis_dock, self.legend_dock
+        if dock.isFloating() or legend.isFloating() or not legend.isVisible():
+            return
+        if self.dockWidgetArea(dock) != self.dockWidgetArea(legend):
+            return
+        keep = 170
+        if legend.height() > keep:
+            self.resizeDocks([dock, legend], [dock.height() + legend.height() - keep, keep], Qt.Orientation.Vertical)
 
     # ------------------------------------------------------------- layouts
     def apply_layout(self, name: str, *, wait: bool = False):

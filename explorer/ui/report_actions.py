@@ -4,7 +4,7 @@ The report is about one change proposal: the one chosen in the Analysis panel
 (asked for when the map has several). If the panel's last result is of that
 change and the map has not changed since, it is reused; otherwise the change
 is analysed first, in a separate process as the panel does (with its seed,
-top k, sensitivity runs and weights), with a progress dialog that can cancel.
+top k, uncertainty runs and weights), with a progress dialog that can cancel.
 Then a worker thread draws the map as the canvas shows it (places and heat),
 the charts and the pages, and writes the file; the window stays responsive.
 """
@@ -19,7 +19,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QProgressDialog
 
 from explorer.core.errors import ExplorerError
-from explorer.core.events import GraphChanged
 from explorer.core.namespaces import RX
 from explorer.io import registry
 
@@ -40,9 +39,6 @@ class ReportActions(QObject):
         self.window = window
         self.run = None  # the analysis run, while one is going
         self.task = None  # the report task, once started
-        self._generation = 0  # edits seen on the open map
-        self._analysed_at = None  # the generation when the panel's last result arrived
-        self._unsubscribe = None
         self.action = QAction("Export &Report…", window)
         self.action.setStatusTip("Write the change report (resistance, reasons, levers, method) as PDF or as a web page")
         self.action.triggered.connect(lambda: self.export_report())
@@ -54,30 +50,13 @@ class ReportActions(QObject):
         for action in (self.action, self.analysis_action):
             window.map_actions.append(action)
             action.setEnabled(window.document is not None)
-        window.mapOpened.connect(self._follow)
-        window.mapClosed.connect(lambda: self._follow(None))
-        window.analysis.finished.connect(self._analysed)
 
     # ------------------------------------------------------------------ freshness of the panel's result
-    def _follow(self, document) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
-        self._generation += 1
-        self._analysed_at = None
-        if document is not None:
-            self._unsubscribe = document.events.subscribe(GraphChanged, self._changed)
-
-    def _changed(self, _event) -> None:
-        self._generation += 1
-
-    def _analysed(self, result) -> None:
-        self._analysed_at = self._generation if result is not None else None
-
     def reusable_result(self, change):
-        """The Analysis panel's result when it is of ``change`` and the map has not changed since, else None."""
-        result = self.window.analysis.result
-        if result is None or result.change != change or self._analysed_at != self._generation:
+        """The Analysis panel's result when it is of ``change`` and still of the map as it is (moving nodes aside), else None."""
+        panel = self.window.analysis
+        result = panel.result
+        if result is None or result.change != change or panel.stale:
             return None
         return result
 
@@ -165,8 +144,8 @@ class ReportActions(QObject):
     def _options(self) -> dict:
         panel = self.window.analysis
         options = {"top_k": panel.top_k, "seed": panel.seed}
-        if panel.sensitivity_runs is not None:
-            options["sensitivity_runs"] = int(panel.sensitivity_runs)
+        if panel.runs is not None:
+            options["runs"] = int(panel.runs)
         if panel.weights_path is not None:
             options["weights_path"] = str(panel.weights_path)
         return options
@@ -235,8 +214,7 @@ class ReportActions(QObject):
             projection.nodes, projection.ties = dict(window.projection.nodes), dict(window.projection.ties)
         view = {"projection": projection, "schema": window.schema,
                 "positions": dict(window.canvas.positions) if window.canvas.positions else None}
-        options = {"analysis": result, "top_k": panel.top_k, "top": panel.top_k, "seed": panel.seed,
-                   "sensitivity_runs": panel.sensitivity_runs}
+        options = {"analysis": result, "top_k": panel.top_k, "top": panel.top_k, "seed": panel.seed, "runs": panel.runs}
 
         def work(progress):
             if fmt.name == "html":

@@ -225,7 +225,7 @@ class ReportPages:
 
 
 def report_pages(document, analysis, *, map_image: bytes | None = None, title: str | None = None, page_size: str = "A4",
-                 top: int = 10, top_k: int | None = None, sensitivity_runs: int | None = None, generated: dt.datetime | None = None,
+                 top: int = 10, top_k: int | None = None, runs: int | None = None, generated: dt.datetime | None = None,
                  map_options: dict | None = None) -> ReportPages:
     """The report on ``analysis`` laid out on pages.
 
@@ -241,7 +241,7 @@ def report_pages(document, analysis, *, map_image: bytes | None = None, title: s
         options = _map_options(analysis, map_options)
         options.pop("scale", None)
         drawing = draw_map(document, **options)
-    html = report_html(document, analysis, map_image=map_image, title=title, top=top, top_k=top_k, sensitivity_runs=sensitivity_runs,
+    html = report_html(document, analysis, map_image=map_image, title=title, top=top, top_k=top_k, runs=runs,
                        chart_format="png", for_print=True, image_width=_text_width(page_size), generated=generated,
                        map_src=MAP_PLACEHOLDER if drawing is not None else None)
     pages_title = title if title is not None else f"Where “{analysis.change_label}” may meet resistance"
@@ -257,11 +257,13 @@ def _text_width(page_size: str) -> int:
 
 
 def _map_options(analysis, given: dict | None) -> dict:
-    """How the report draws the map: heat by score, the change as subtitle, a map area that leaves the legend readable."""
+    """How the report draws the map: heat by likelihood, the change as subtitle, a map area that leaves the legend readable."""
+    from explorer.io.model import HEAT_LEGEND
+
     options = {
-        "heat": {str(p.node): p.score for p in analysis.points},
+        "heat": {str(p.node): p.likelihood for p in analysis.points},
         "title": analysis.change_label,
-        "subtitle": "Heat by score: warm, likely resistance; cool, likely support; dimmed, no score",
+        "subtitle": f"Heat: {HEAT_LEGEND} (the warmer, the likelier); nodes the analysis does not rank are dimmed",
         # Printed about 17 cm wide: the legend goes under the map and the text around it is enlarged to stay readable.
         "max_size": (1000.0, 760.0),
         "text_scale": 1.4,
@@ -273,14 +275,14 @@ def _map_options(analysis, given: dict | None) -> dict:
 
 
 def report_map_png(document, analysis, **map_options) -> bytes:
-    """The map as the report shows it (heat by score, legend), as PNG bytes; ``map_options`` as for
+    """The map as the report shows it (heat by likelihood, legend), as PNG bytes; ``map_options`` as for
     :func:`explorer.ui.image_export.map_png` (``positions``, ``projection``, ``schema``…)."""
     return map_png(document, **_map_options(analysis, map_options))
 
 
 def generate_report_pdf(document, path: Path, *, title: str | None = None, change=None, weights=None, analysis=None,
                         map_image: bytes | None = None, progress: Callable[[int, int], None] | None = None,
-                        page_size: str = "A4", top: int = 10, top_k: int = 10, seed: int = 0, sensitivity_runs: int | None = None,
+                        page_size: str = "A4", top: int = 10, top_k: int = 10, seed: int = 0, runs: int | None = None,
                         generated: dt.datetime | None = None, projection=None, schema=None, positions=None, **options) -> None:
     """Write the report on ``change`` (the map's only one when None) as a PDF.
 
@@ -297,7 +299,7 @@ def generate_report_pdf(document, path: Path, *, title: str | None = None, chang
     report = progress or (lambda done, total: None)
     # In hundredths: the analysis is the first 60, the map 15, the page 10, the PDF the rest.
     analysis = ensure_analysis(document, analysis, change=change, weights=weights, top_k=top_k, seed=seed,
-                               sensitivity_runs=sensitivity_runs, progress=lambda done, total: report(60 * done // max(total, 1), 100))
+                               runs=runs, progress=lambda done, total: report(60 * done // max(total, 1), 100))
     report(60, 100)
     given = {k: v for k, v in (("projection", projection), ("schema", schema), ("positions", positions)) if v is not None}
 

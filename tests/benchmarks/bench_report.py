@@ -12,7 +12,7 @@ baseline, as a ratio:
   reading the map, its layout, the drawing, the file), as File > Export and
   ``routine-explorer export`` do it;
 * **report**: the HTML and PDF reports, against the analysis alone (with its
-  sensitivity runs), which ``routine-explorer analyse`` prints as text.
+  uncertainty runs), which ``routine-explorer analyse`` prints as text.
 
 Usage::
 
@@ -102,7 +102,7 @@ def bench(name: str, path: Path, out: Path) -> None:
         print(f"  write_{fmt} from the document (read, lay out, draw) {seconds:6.2f} s   {ratio(seconds, read + grabbed)} "
               "reading + screenshot")
     analysis, analysed = clock(report.run_analysis, doc)
-    print(f"  baseline: the analysis ({len(analysis.points):,} points, sensitivity runs)  {analysed:7.2f} s")
+    print(f"  baseline: the analysis ({len(analysis.points):,} points, uncertainty runs)  {analysed:7.2f} s")
     png, mapped = clock(report_pdf.report_map_png, doc, analysis)
     _, html = clock(report.generate_report_html, doc, out / f"{path.stem}-report.html", analysis=analysis, map_image=png)
     print(f"  report HTML (map PNG {mapped:.2f} s + page {html:.2f} s)     {mapped + html:7.2f} s   "
@@ -122,7 +122,7 @@ def main() -> None:
     out = Path(tempfile.mkdtemp(prefix="bench-report-out-"))
     # The first use imports matplotlib, scipy and the layout code: pay it before timing anything.
     warm = MapDocument.open(REPO / "sample_graphs" / "keystone-michigan.ttl", editing=False)
-    report.chart_force_field(report.run_analysis(warm, sensitivity_runs=0).points[:3])
+    report.chart_force_field(report.run_analysis(warm, runs=0).points[:3])
     image_export.draw_map(warm)
     warm.close()
     bench("Keystone sample", REPO / "sample_graphs" / "keystone-michigan.ttl", out)

@@ -14,7 +14,7 @@ from export_maps import FORMULA, IMG_ALERT, QUOTED_IRI, SCRIPT_CLOSE, hostile_ma
 from explorer.core.errors import ExplorerError, SaveError
 from explorer.io.csv_export import csv_paths, write_csv
 from explorer.io.graph_formats import write_gexf, write_graphml
-from explorer.io.model import export_view
+from explorer.io.model import export_view, heat_colour
 from explorer.io.rdf_export import write_jsonld, write_nquads, write_ntriples, write_rdfxml, write_trig, write_turtle
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -86,6 +86,19 @@ def test_gexf_reads_back_with_colours_positions_and_attributes(sample, tmp_path)
         assert data["relation"] == t.relation and data["label"] == t.relation_label
         for name, value in t.attributes.items():
             assert data[name] == (pytest.approx(value) if isinstance(value, float) else value)
+
+
+def test_gexf_heat_is_on_the_fixed_likelihood_scale(sample, tmp_path):
+    """The same likelihood has the same colour and size on every map: never scaled to the map's largest."""
+    doc, view = sample
+    half, low = view.nodes[0].id, view.nodes[1].id
+    out = tmp_path / "half.gexf"
+    write_gexf(doc, out, heat={half: 0.5, low: 0.1})
+    G = nx.read_gexf(out)
+    viz = lambda n: G.nodes[n]["viz"]
+    colour = lambda n: "#%02x%02x%02x" % (viz(n)["color"]["r"], viz(n)["color"]["g"], viz(n)["color"]["b"])
+    assert colour(half) == heat_colour(0.5) != heat_colour(1.0) and colour(low) == heat_colour(0.1)
+    assert viz(half)["size"] == pytest.approx(20.0) and viz(low)["size"] == pytest.approx(12.0)
 
 
 def test_graph_files_keep_hostile_text_as_text(hostile, tmp_path):

@@ -17,7 +17,7 @@ from export_maps import IMG_ALERT, IMG_FLAG, QUOTED_IRI, SCRIPT_CLOSE, hostile_m
 
 from explorer.core.errors import ExplorerError
 from explorer.io.html import _vis_assets, page_data, render_html, script_json, write_html
-from explorer.io.model import ExportNode, ExportTie, ExportView, LegendEntry, export_view
+from explorer.io.model import HEAT_LEGEND, ExportNode, ExportTie, ExportView, LegendEntry, export_view, heat_colour
 
 CHROMIUM = shutil.which("chromium")
 
@@ -43,6 +43,22 @@ def _hostile_view() -> ExportView:
     return ExportView("</title><script>window.__pwned=true</script>", "map", nodes, (tie,), (kind,),
                       (LegendEntry("urn:r", "<i>tie</i>", "#c8932f", "", "dashed", 1),), {1: "micro", 2: "<meso>", 3: "macro"},
                       {"note": str}, {"why": str}, has_heat=True)
+
+
+def test_the_heat_is_the_likelihood_on_a_fixed_scale():
+    doc = keystone()
+    try:
+        view = export_view(doc, heat={export_view(doc).nodes[0].id: 0.5})
+    finally:
+        doc.close()
+    data = page_data(view)
+    (hot,) = [n for n in data["nodes"] if "heat" in n]
+    # Alone on the map, a likelihood of 0.5 is still drawn at half strength, in the colour of 0.5.
+    assert (hot["heat"], hot["heatStrength"], hot["heatColour"]) == (0.5, 0.5, heat_colour(0.5))
+    page = render_html(view)
+    legend = page[page.index("<h3>Analysis heat</h3>"):]
+    assert HEAT_LEGEND in legend and "likely support" not in page
+    assert "likelihood of resistance: " in page  # the tooltip and the details panel say what the number is
 
 
 def test_page_is_self_contained_and_escaped():

@@ -15,6 +15,7 @@ from markupsafe import escape
 from explorer.analysis.change import Point
 from explorer.core.document import MapDocument
 from explorer.io import report
+from explorer.io.change_text import NBSP, figure_sentence, interval, lever_effect, percent
 from explorer.io.registry import get
 
 REPO = Path(__file__).resolve().parents[2]
@@ -41,12 +42,12 @@ def matching():
 
 @pytest.fixture(scope="module")
 def analysis(matching):
-    return report.run_analysis(matching, sensitivity_runs=40)
+    return report.run_analysis(matching, runs=40)
 
 
 @pytest.fixture(scope="module")
 def page(matching, analysis):
-    return report.report_html(matching, analysis, map_image=b"\x89PNG\r\n\x1a\n" + b"\0" * 16, generated=WHEN, sensitivity_runs=40)
+    return report.report_html(matching, analysis, map_image=b"\x89PNG\r\n\x1a\n" + b"\0" * 16, generated=WHEN, runs=40)
 
 
 class Attributes(HTMLParser):
@@ -66,34 +67,74 @@ def parse(html: str) -> list[tuple[str, dict]]:
     return parser.tags
 
 
+def text_of(html: str) -> str:
+    """The page's text as a reader sees it: tags out, entities read, spaces (no-break ones too) single."""
+    import html as html_module
+
+    return " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", html)).replace(NBSP, " ").split())
+
+
 def test_the_report_holds_what_a_board_needs(page, analysis):
     assert "Where “CLABSI checklist bundle (Matching Michigan)” may meet resistance" in page
     assert "4 March 2026" in page
     # The proposed change, with its description and components.
     assert "Evidence-based insertion practices with a checklist" in page
     assert "Prompt removal of unnecessary lines" in page
-    # The top points, each with its strongest reasons and numbered citations to the sources listed.
-    for point in analysis.points[:10]:
+    text = text_of(page)
+    # The headline: the context figure with its interval and what it means; no index any more.
+    figure = analysis.figure
+    assert figure.points > 0 and figure.low is not None
+    headline = text[text.index("The proposed change"):text.index("The map by level")]
+    assert f"{percent(figure.value)} ({interval(figure.low, figure.high)})".replace(NBSP, " ") in headline
+    assert f"of the {figure.people:.0f} people the change exposes are likely to resist" in headline
+    assert "expected share of the people the change exposes who are likely to resist" in headline
+    assert "middle 80% of 40 uncertainty runs" in headline
+    assert "index" not in headline.lower()
+    # What the map does not give for the change itself, in words (no CURIE).
+    assert "Not given on the map for the change: who leads it" in text
+    # The top points: likelihood, interval, rank range and sentence; reasons grouped, with construct labels
+    # (never the CURIE) and numbered citations to the sources listed.
+    for rank, point in enumerate(analysis.points[:10], 1):
         assert str(escape(point.label)) in page
+        assert " ".join(point.sentence.split()) in text
+        head = f"{rank}. {' '.join(point.label.split())} "
+        assert head in text
+        card = text[text.index(head):][:400]
+        assert f"{percent(point.likelihood)} likely ({interval(point.likelihood_low, point.likelihood_high)})".replace(NBSP, " ") in card
         strongest = max(point.reasons, key=lambda r: abs(r.value))
         assert str(escape(" ".join(strongest.text.split()))) in page
-    assert re.search(r'<span class="cite">\[\d+(, \d+)*\]</span>', page)
+    first = text[text.index("1. " + " ".join(analysis.points[0].label.split()) + " Role"):text.index("2. " + " ".join(analysis.points[1].label.split()))]
+    assert first.index("What the change transgresses") < first.index("What makes it harder") < first.index("What makes it easier")
+    assert "· normative pillar [" in first and "· legitimation [" in first
+    assert not re.search(r"\brx:[A-Za-z]", text)
+    assert not re.search(r"\b(nptLegitimation|culturalCognitive|changeFatigueConstruct)\b", text)
+    assert re.search(r'<span class="cite">· [^<]+ \[\d+(, \d+)*\]</span>', page)
     sources = page[page.index("Sources cited"):]
     assert "Dixon-Woods M et al. Impl Sci 2013;8:70" in sources  # "2013;8:70" stays one reference
     assert "Lewin K. Field Theory in Social Science. 1951" in sources
-    # Levers, the three logics, the sensitivity caveat, the method note.
-    for lever in analysis.levers:
+    # Levers with their computed effects, strongest first; the three logics; the uncertainty; the method note.
+    levers = text[text.index("Levers Edits a change agent"):text.index("Read through three logics")]
+    for lever in analysis.levers[:10]:
         assert str(escape(lever.text)) in page
+        assert f"{lever_effect(lever, short=True)} {' '.join(lever.text.split())}".replace(NBSP, " ") in levers
+    assert levers.index(" ".join(analysis.levers[0].text.split())) < levers.index(" ".join(analysis.levers[1].text.split()))
     for title in ("Mechanistic: barriers, facilitators, fidelity", "Ecological: interdependencies and local adaptation",
                   "Social: norms, legitimacy, ownership and fatigue"):
         assert str(escape(title)) in page
     for item in analysis.logics["mechanistic"][:3]:
         assert str(escape(item)) in page
-    assert "How far to trust the ranking" in page
-    assert "the analysis was run 40 more times" in page and "between 0.70 and 1.30" in page
+    trust = text[text.index("How far to trust the result"):text.index("Method The change analysis")]
+    assert "the analysis was run 40 more times" in trust and "between 0.70 and 1.30" in trust
+    assert "by its stated confidence" in trust  # the inputs vary too, not only the weights
+    for sentence in analysis.fragile:
+        assert " ".join(sentence.split()) in trust
     assert "Routine Explorer ontology, version 0.1.0 (https://w3id.org/routine-explorer/ns/0.1.0)" in page
     assert "analysis-weights.toml, the defaults shipped with Routine Explorer" in page
     assert "2026-03-04T09:30:00+00:00" in page
+    # The weights table: each weight's label, value and source.
+    weights = text[text.index("Weights and parameters used"):]
+    entry = analysis.weights.entry("context.change_fatigue")
+    assert f"{entry.label} context.change_fatigue {entry.value:g} {' '.join(entry.source.split())}" in weights
     # The map and two charts, inline.
     assert 'src="data:image/png;base64,' in page
     assert page.count('src="data:image/svg+xml;base64,') == 2
@@ -116,7 +157,7 @@ def test_hostile_labels_are_text(tmp_path):
     source.write_text(HOSTILE_MAP, encoding="utf-8")
     doc = MapDocument.open(source, editing=False)
     try:
-        result = report.run_analysis(doc, sensitivity_runs=5)
+        result = report.run_analysis(doc, runs=5)
         assert {p.label for p in result.points} >= {HOSTILE, "</script><script>alert(1)</script>"}
         out = tmp_path / "report.html"
         report.generate_report_html(doc, out, analysis=result)
@@ -140,9 +181,9 @@ def test_hostile_labels_are_text(tmp_path):
 
 
 def test_charts_take_any_label(analysis):
-    odd = [Point("urn:x:a", "cost $5 to $10 \\frac{1}{2}", None, 1, 1.0, 1.5, 0.5, 1.0),
-           Point("urn:x:b", "line\nbreak\x00 and a very long label " * 5, None, 3, -0.4, 0.1, 0.5, 0.5)]
-    for chart in (report.chart_force_field, report.chart_scores_by_level):
+    odd = [Point("urn:x:a", "cost $5 to $10 \\frac{1}{2}", None, 1, 1.0, 1.5, 0.5, 0.63),
+           Point("urn:x:b", "line\nbreak\x00 and a very long label " * 5, None, 3, 0.0, 0.1, 0.5, 0.0)]
+    for chart in (report.chart_force_field, report.chart_likelihood_by_level):
         svg = chart(odd)
         ET.fromstring(svg)
         assert chart(odd) == svg  # the same result, the same bytes
@@ -154,12 +195,12 @@ def test_file_options_and_errors(matching, analysis, tmp_path):
     out = tmp_path / "r.html"
     assert get("html", "report").load() is report.generate_report_html
     seen = []
-    report.generate_report_html(matching, out, sensitivity_runs=0, progress=lambda d, t: seen.append((d, t)), generated=WHEN,
+    report.generate_report_html(matching, out, runs=0, progress=lambda d, t: seen.append((d, t)), generated=WHEN,
                                 title="Board paper: <ICU>", top=3)
     html = out.read_text(encoding="utf-8")
     assert seen[-1] == (100, 100)
     assert "<title>Board paper: &lt;ICU&gt;</title>" in html
-    assert "No sensitivity runs were made for this report" in html
+    assert "No uncertainty runs were made for this report" in html
     assert "No map image in this report" in html
     assert html.count('<div class="point">') == 3
     with pytest.raises(report.ReportError, match="PNG"):
@@ -186,8 +227,14 @@ def test_a_change_that_touches_nothing_still_reports(tmp_path):
 """, encoding="utf-8")
     doc = MapDocument.open(source, editing=False)
     try:
-        html = report.report_html(doc, report.run_analysis(doc))
+        result = report.run_analysis(doc)
+        html = report.report_html(doc, result)
     finally:
         doc.close()
-    assert "Paint the corridor" in html and "No sensitivity runs were made" in html
-    assert "The map suggests no lever" in html and 'class="chart"' not in html
+    assert result.points == () and result.runs == 0
+    assert "Paint the corridor" in html and "No uncertainty runs were made" in html
+    text = text_of(html)
+    assert figure_sentence(result.figure) == ("The change asks nobody on the map to do anything differently: "
+                                              "no resistance is expected from it.")
+    assert figure_sentence(result.figure) in text
+    assert "The map suggests no lever: the change meets no resistance on this map" in text and 'class="chart"' not in html

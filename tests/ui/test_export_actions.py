@@ -59,11 +59,13 @@ def test_export_writes_the_canvas_positions_and_the_heat(qtbot, window, tmp_path
     open_keystone(window)
     iri = next(iter(window.canvas.positions))
     window.canvas.positions[iri] = (4321.0, -123.0)  # as if dragged there
-    task = window.analysis.run(sensitivity_runs=0)
+    task = window.analysis.run(runs=0)
     assert task is not None and task.wait(60_000) and task.error is None
     window.analysis.heat.setChecked(True)
     scores = window.export_actions.heat()
-    assert scores and all(isinstance(v, float) for v in scores.values())
+    # The heat is each point's likelihood of resistance (0-1), as the canvas shows it.
+    assert scores == {p.node: p.likelihood for p in window.analysis.result.points}
+    assert scores == window.canvas._heat_scores and all(0 <= v <= 1 for v in scores.values())
 
     out = tmp_path / "keystone.graphml"
     exported = []

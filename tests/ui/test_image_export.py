@@ -119,9 +119,12 @@ def test_png_has_the_size_asked_for_by_scale_or_dpi(keystone, tmp_path):
 def test_heat_is_drawn_and_explained_in_the_legend(small):
     bad = next(iri for iri, view in _projection(small).nodes.items() if view.label == "Nurse")
     drawing = image_export.draw_map(small, heat={str(bad): 1.5, "https://example.org/gone": float("nan")})
-    assert [e.label for e in drawing.legend if e.section == "heat"] == ["likely resistance", "likely support", "no score (dimmed)"]
+    # The legend says what the heat is, on its fixed scale: "HEAT: LIKELIHOOD OF RESISTANCE", "0–100 %".
+    assert [e.label for e in drawing.legend if e.section == "heat"] == ["0–100 %", "not ranked (dimmed)"]
+    assert image_export._SECTION_TITLES["heat"] == "HEAT: LIKELIHOOD OF RESISTANCE"
     svg = image_export.render_svg(drawing).decode("utf-8")
     assert "#d7301f" in svg  # the canvas's warm halo colour
+    assert "HEAT: LIKELIHOOD OF RESISTANCE" in svg and "0–100 %" in svg
     plain = image_export.render_svg(image_export.draw_map(small)).decode("utf-8")
     assert "#d7301f" not in plain
 

@@ -15,6 +15,7 @@ from pypdf import PdfReader  # noqa: E402
 from explorer.cli import main  # noqa: E402
 from explorer.core.document import MapDocument  # noqa: E402
 from explorer.io import registry, report  # noqa: E402
+from explorer.io.change_text import NBSP, interval, percent  # noqa: E402
 from explorer.ui import report_pdf  # noqa: E402
 from explorer.ui.analysis_dock import AnalysisRun  # noqa: E402
 from explorer.ui.main_window import MainWindow  # noqa: E402
@@ -24,8 +25,8 @@ REPO = Path(__file__).resolve().parents[2]
 MATCHING = REPO / "sample_graphs" / "matching-michigan-england.ttl"
 KEYSTONE = REPO / "sample_graphs" / "keystone-michigan.ttl"
 WHEN = dt.datetime(2026, 3, 4, 9, 30, tzinfo=dt.timezone.utc)
-HEADINGS = ("The proposed change", "The map by level", "Points of likely resistance", "Scores by level", "Levers",
-            "Read through three logics", "How far to trust the ranking", "Method", "Sources cited")
+HEADINGS = ("The proposed change", "The map by level", "Points of likely resistance", "Likelihood by level", "Levers",
+            "Read through three logics", "How far to trust the result", "Method", "Sources cited")
 HOSTILE_MAP = """@prefix rx: <https://w3id.org/routine-explorer/ns#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix ex: <https://example.org/h/> .
@@ -49,8 +50,8 @@ def matching():
 
 
 def test_pdf_report_has_pages_headings_points_and_the_map_as_text(matching, tmp_path):
-    result = report.run_analysis(matching, sensitivity_runs=20)
-    pages = report_pdf.report_pages(matching, result, sensitivity_runs=20, generated=WHEN)
+    result = report.run_analysis(matching, runs=20)
+    pages = report_pdf.report_pages(matching, result, runs=20, generated=WHEN)
     seen = []
     count, text = pdf_text(pages.pdf(progress=lambda d, t: seen.append((d, t))))
     assert count == pages.count and seen[-1] == (count, count)
@@ -59,10 +60,19 @@ def test_pdf_report_has_pages_headings_points_and_the_map_as_text(matching, tmp_
         assert heading in text, heading
     for point in result.points[:5]:
         assert " ".join(point.label.split()) in text
+        # The sentence's start (the rest may run over a page's foot, or break after a hyphen).
+        assert " ".join(point.sentence.split())[:60] in text
+    # The headline figure with its interval, and each point's likelihood with its interval.
+    assert f"{percent(result.figure.value)} ({interval(result.figure.low, result.figure.high)})".replace(NBSP, " ") in text
+    assert f"of the {result.figure.people:.0f} people the change exposes are likely to resist" in text
+    top = result.points[0]
+    assert f"{percent(top.likelihood)} likely ({interval(top.likelihood_low, top.likelihood_high)})".replace(NBSP, " ") in text
+    assert "What the change transgresses" in text and "What makes it easier" in text
+    assert "rx:" not in text
     assert "Dixon-Woods M et al. Impl Sci 2013;8:70" in text
     assert "Routine Explorer ontology, version 0.1.0" in text
     # The map is painted as vectors: its node labels and legend are text in the PDF.
-    for label in ("Nurse lead,", "ICU C", "Legend", "likely resistance"):
+    for label in ("Nurse lead,", "ICU C", "Legend", "HEAT: LIKELIHOOD OF RESISTANCE", "0–100 %", "not ranked (dimmed)"):
         assert label in text, label
     assert f"1 / {count}" in text and f"{count} / {count}" in text  # the footer numbers every page
     # What the PDF prints, as images to look at (saved next to the test's files).
@@ -130,7 +140,7 @@ def test_app_menus_analyse_then_reuse_the_panels_result(qtbot, window, tmp_path,
     assert task.wait(60_000) and task.error is None
     QApplication.processEvents()
     assert actions.action.isEnabled() and actions.analysis_action.isEnabled()
-    window.analysis.sensitivity_runs = 0  # quick runs: the report follows the panel's settings
+    window.analysis.runs = 0  # quick runs: the report follows the panel's settings
 
     # No result in the panel: the change is analysed first (in a separate process), then written.
     written = []

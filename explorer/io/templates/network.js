@@ -15,17 +15,24 @@
   function kindOf(node) { return data.kinds[Number(node.group.slice(1))] || { label: "" }; }
   function levelName(node) { return data.levels[String(node.level)] || String(node.level); }
   function number(value) { return typeof value === "number" ? String(Math.round(value * 1000) / 1000) : String(value); }
+  // As the app writes a likelihood: never "100 %" or "0 %" for what is only nearly so.
+  function likely(value) {
+    var shown = Math.round(value * 100);
+    if (value < 1 && shown >= 100) { return "> 99 %"; }
+    if (value > 0 && shown <= 0) { return "< 1 %"; }
+    return shown + " %";
+  }
   function shorten(text, limit) { text = String(text); return text.length > limit ? text.slice(0, limit - 1) + "\u2026" : text; }
 
   function tooltip(node) {
     var lines = [fullName(node), kindOf(node).label + " \u00b7 " + levelName(node)];
-    if (node.heat !== undefined) { lines.push("analysis score: " + number(node.heat)); }
+    if (node.heat !== undefined) { lines.push("likelihood of resistance: " + likely(node.heat)); }
     var values = node.values || {};
     Object.keys(values).forEach(function (key) { lines.push(key + ": " + shorten(number(values[key]), TOOLTIP_VALUE_LIMIT)); });
     return lines.join("\n");
   }
 
-  // Heat: the scored node's border and a glow in its heat colour; unscored nodes dimmed.
+  // Heat: the ranked node's border and a glow in its heat colour (likelihood on a fixed 0-1 scale); others dimmed.
   // Colours are given whole both ways, so turning heat off restores the kind's exactly.
   function heatStyle(node, on) {
     var plain = data.options.groups[node.group].color;
@@ -93,7 +100,7 @@
       dd.textContent = value;
       list.append(dt, dd);
     }
-    if (node.heat !== undefined) { row("analysis score", number(node.heat)); }
+    if (node.heat !== undefined) { row("likelihood of resistance", likely(node.heat)); }
     var values = node.values || {};
     Object.keys(values).forEach(function (key) { row(key, number(values[key])); });
     row("ties", String(network.getConnectedEdges(id).length));
