@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import re
 
+from explorer.analysis.resistance.explain import NBSP, interval, percent
+
 __all__ = [
     "NBSP", "NO_POINTS", "ROLE_NOTES", "figure_caption", "figure_meaning", "figure_sentence", "interval", "kind_text", "lever_effect",
     "percent", "plain_missing", "rank_range", "reason_groups",
 ]
 
-#: Between a number and its per cent sign: a line never breaks there.
-NBSP = "\u00a0"
 #: What the panel and the report say when the change exposes nobody.
 NO_POINTS = "The change asks nobody on the map to do anything differently: no resistance is expected from it."
 
@@ -40,40 +40,6 @@ ROLE_NOTES = {
 }
 
 _CURIE = re.compile(r"\s*\((?:[A-Za-z][\w-]*):[A-Za-z_][\w.-]*\)")
-
-
-def percent(value, *, digits: int = 0) -> str:
-    """A share as a percentage for people: ``"62 %"`` (a no-break space before the sign, so a line never
-    breaks there); never "100 %" or "0 %" for what is only nearly so.
-
-    Examples
-    --------
-    >>> [text.replace(NBSP, " ") for text in (percent(0.62), percent(1.0), percent(0.0), percent(0.0423, digits=1))]
-    ['62 %', '100 %', '0 %', '4.2 %']
-    """
-    if value is None:
-        return "–"
-    value = float(value)
-    scale = 10 ** digits
-    shown = round(value * 100 * scale) / scale
-    if value < 1 and shown >= 100:
-        return f"> {100 - 1 / scale:g}{NBSP}%"
-    if value > 0 and shown <= 0:
-        return f"< {1 / scale:g}{NBSP}%"
-    return f"{shown:.{digits}f}{NBSP}%"
-
-
-def interval(low, high) -> str:
-    """``"54–71 %"``, or ``""`` without uncertainty runs.
-
-    Examples
-    --------
-    >>> interval(0.5412, 0.7091).replace(NBSP, " "), interval(None, None)
-    ('54–71 %', '')
-    """
-    if low is None or high is None:
-        return ""
-    return f"{round(float(low) * 100):.0f}–{round(float(high) * 100):.0f}{NBSP}%"
 
 
 def rank_range(low, high) -> str:

@@ -207,10 +207,13 @@ def test_the_figure_is_the_headcount_weighted_share_likely_to_resist_and_a_unit_
     p, q = point(result, "urn:x:p"), point(result, "urn:x:q")
     assert result.figure.value == pytest.approx((3 * p.likelihood + 1 * q.likelihood) / 4)
     assert result.figure.people == 4 and result.figure.points == 2
+    # A unit (and a routine) reads as the share of the people it stands for who are likely to resist.
     unit = point(result, "urn:x:unit")
-    assert unit.role == "collective" and unit.score == pytest.approx((3 * p.score + q.score) / 4)
+    assert unit.role == "collective" and unit.likelihood == pytest.approx((3 * p.likelihood + q.likelihood) / 4)
     routine = point(result, "urn:x:r", "routine")
-    assert routine.score == pytest.approx((3 * p.score + q.score) / 4)
+    assert routine.likelihood == pytest.approx((3 * p.likelihood + q.likelihood) / 4)
+    for whole in (unit, routine):
+        assert sum(r.value for r in whole.reasons) == pytest.approx(whole.score)
 
 
 def test_a_change_that_transgresses_nothing_meets_no_resistance_however_it_is_sponsored():

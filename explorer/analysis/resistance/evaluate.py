@@ -12,9 +12,10 @@ point estimate, or a seeded draw for the uncertainty runs
 4. per carrier and family: ``T_if`` (channels summed) and ``U_if`` (the terms
    that apply to the family summed); ``R_i = sum_f T_if * exp(U_if)``;
 5. points: a carrier's ``R``; a collective whose exposed members are drawn:
-   their headcount-weighted mean ``R``; a routine or norm: the headcount-weighted
-   mean, over those who carry it, of the resistance its channels cause them
-   (a typical carrier in a neutral context when nobody is drawn);
+   the headcount-weighted mean of their likelihoods ``1 - exp(-R)`` (the share
+   of them likely to resist), as the score ``-log(1 - mean)``; a routine or
+   norm: the same over those who carry it, of the likelihood its channels give
+   them (a typical carrier in a neutral context when nobody is drawn);
 6. the context figure: the headcount-weighted mean of ``1 - exp(-R)`` over the
    people the change exposes (the leaves: exposed carriers not represented by
    exposed members; external bodies are not people of the organisation).
@@ -74,21 +75,26 @@ def pack(model: Model) -> None:
         mine = (a["t_mask"] >> f) & 1 == 1
         a["U"].append(sparse.csr_matrix((np.ones(int(mine.sum())), (a["t_carrier"][mine], np.flatnonzero(mine))),
                                         shape=(nc, len(terms))))
-    # Sites: each channel about a site counts with its carrier's headcount share among the site's carriers.
+    # Sites: the channels about a site add up per (site, carrier) pair; each pair then counts with its carrier's
+    # headcount share among the site's carriers.
     headcount = model.headcount
     ns = len(model.sites)
-    carriers_of_site = [dict() for _ in range(ns)]
+    pair_of: dict = {}
+    rows, cols = [], []
     for j, c in enumerate(channels):
         if c.site >= 0:
-            carriers_of_site[c.site][c.carrier] = headcount[c.carrier]
-    totals = np.array([sum(d.values()) for d in carriers_of_site]) if ns else np.zeros(0)
-    rows, cols, vals = [], [], []
-    for j, c in enumerate(channels):
-        if c.site >= 0:
-            rows.append(c.site)
+            pair = pair_of.setdefault((c.site, c.carrier), len(pair_of))
+            rows.append(pair)
             cols.append(j)
-            vals.append(headcount[c.carrier] / totals[c.site])
-    a["S"] = sparse.csr_matrix((vals, (rows, cols)), shape=(ns, len(channels)))
+    a["A"] = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(pair_of), len(channels)))
+    pairs = sorted(pair_of, key=pair_of.get)
+    totals = np.zeros(ns)
+    for site, carrier in pairs:
+        totals[site] += headcount[carrier]
+    a["pair_site"] = np.array([site for site, _ in pairs], dtype=np.int64)
+    a["pair_carrier"] = np.array([carrier for _, carrier in pairs], dtype=np.int64)
+    share = [headcount[carrier] / totals[site] for site, carrier in pairs]
+    a["B"] = sparse.csr_matrix((share, (a["pair_site"], np.arange(len(pairs)))), shape=(ns, len(pairs)))
     a["site_bare"] = np.array([totals[s] == 0 for s in range(ns)], dtype=bool) if ns else np.zeros(0, dtype=bool)
     a["site_q"] = np.array([offset[s.qty[0]] + (s.qty[1] if s.qty[0] != Q_ONE else 0) for s in model.sites], dtype=np.int64)
     a["site_slot"] = np.array([index[s.weight[0]] if s.weight else one for s in model.sites], dtype=np.int64)
@@ -136,6 +142,7 @@ class Evaluation:
     R: np.ndarray              # carriers x runs (own)
     points: np.ndarray         # (carriers + sites) x runs: the point scores
     figure: np.ndarray         # runs
+    pair_score: np.ndarray = None  # (site, carrier) pairs x runs: the resistance a site causes a carrier
 
 
 def weights_matrix(model: Model, values: list[dict]) -> np.ndarray:
@@ -205,22 +212,30 @@ def evaluate(model: Model, X: np.ndarray, Wv: np.ndarray, *, population: bool = 
     expU = np.exp(U)
     R = (T * expU).sum(axis=0)
     if not population:
-        return Evaluation(tau, strength, attitude, channel, term, gterm, T, U, R, None, None)
+        return Evaluation(tau, strength, attitude, channel, term, gterm, T, U, R, None, None, None)
 
     # Points: carriers (represented collectives by their members), then sites.
+    # A collective, a routine or a norm takes the headcount-weighted mean likelihood of those it stands for
+    # (the share of them likely to resist), and the score that reads as that likelihood.
+    likelihood = -np.expm1(-R)
     carriers = R.copy()
     if a["represented"].any():
-        carriers[a["represented"]] = (a["C"] @ R)[a["represented"]]
+        carriers[a["represented"]] = _score_of(a["C"] @ likelihood)[a["represented"]]
     per_channel = channel * expU[a["ch_family"], a["ch_carrier"]] if len(channel) else channel
-    sites = a["S"] @ per_channel if len(model.sites) else np.zeros((0, runs))
+    pair_score = a["A"] @ per_channel if len(channel) else np.zeros((0, runs))
+    sites = _score_of(a["B"] @ -np.expm1(-pair_score)) if len(model.sites) else np.zeros((0, runs))
     if a["site_bare"].any():
         bare = a["site_bare"]
         sites[bare] = (Wv[a["site_slot"][bare]] * quantities[a["site_q"][bare]] * a["site_hold"][bare][:, None])
     points = np.vstack([carriers, sites])
-    likelihood = 1.0 - np.exp(-R)
     total = a["people_total"]
     figure = (a["people"] @ likelihood) / total if total > 0 else np.zeros(runs)
-    return Evaluation(tau, strength, attitude, channel, term, gterm, T, U, R, points, figure)
+    return Evaluation(tau, strength, attitude, channel, term, gterm, T, U, R, points, figure, pair_score)
+
+
+def _score_of(likelihood: np.ndarray) -> np.ndarray:
+    """The score whose likelihood is ``likelihood``: ``-log(1 - p)`` (a mean of near-certainties stays finite)."""
+    return -np.log1p(-np.minimum(likelihood, 1.0 - 1e-15))
 
 
 def base(model: Model) -> Evaluation:

@@ -148,11 +148,18 @@ class Explainer:
             found[1] += float(value)
 
     def members_reasons(self, i: int) -> list[Reason]:
-        """A represented collective's reasons: its members' reasons weighted by headcount, one per mechanism."""
+        """A represented collective's reasons: its members' reasons, one per mechanism. Its score reads as the
+        headcount-weighted mean of their likelihoods; each member's share of it is its weight times its
+        likelihood, and that share is split as the member's own score is."""
         model = self.model
         members = model.collective_members[i]
         row = model.arrays["C"].getrow(i)
-        weighted = self.by_mech[row.indices] * row.data[:, None]  # members x mechanisms
+        scores = self.ev.R[row.indices, 0]
+        likely = -np.expm1(-scores)
+        mean = float((row.data * likely).sum())
+        total = float(self.ev.points[i, 0])
+        factor = np.divide(total * row.data * likely, mean * scores, out=np.zeros_like(scores), where=(scores > 0) & (mean > 0))
+        weighted = self.by_mech[row.indices] * factor[:, None]  # members x mechanisms
         totals = weighted.sum(axis=0)
         reasons = []
         for m in np.flatnonzero(np.abs(totals) > 1e-12):
@@ -169,38 +176,44 @@ class Explainer:
         return reasons
 
     def site_reasons(self, s: int) -> list[Reason]:
-        """A routine's or norm's reasons: what it causes those who carry it, weighted by their headcount."""
+        """A routine's or norm's reasons: what it causes those who carry it. Its score reads as the
+        headcount-weighted mean of the likelihoods it gives them; each carrier's share is split as the
+        resistance the site causes that carrier is."""
         model, ev = self.model, self.ev
         a = model.arrays
         site = model.sites[s]
         label = model.builder.label(site.node)
+        total = float(ev.points[len(model.carrier_nodes) + s, 0])
         if a["site_bare"][s]:
-            value = float(ev.points[len(model.carrier_nodes) + s, 0])
             mechanism = site.weight[0] if site.weight else self._norm_mechanism(site)
             text = (f"“{label}” is {'new work' if site.family == 1 else 'transgressed'}; nobody who carries it is drawn "
                     "(a typical carrier in a neutral context)")
-            return [self.reason(mechanism, value, text, (site.node,))] if value else []
-        row = a["S"].getrow(s)
+            return [self.reason(mechanism, total, text, (site.node,))] if total else []
+        pairs = a["B"].getrow(s)
+        scores = ev.pair_score[pairs.indices, 0]
+        likely = -np.expm1(-scores)
+        mean = float((pairs.data * likely).sum())
+        factors = np.divide(total * pairs.data * likely, mean * scores, out=np.zeros_like(scores), where=(scores > 0) & (mean > 0))
         transgression: dict = defaultdict(float)
         first: dict = {}
         context = np.zeros(len(self.mechanisms))
-        carriers = set()
-        for j, share in zip(row.indices, row.data):
-            c = model.channels[j]
-            i = c.carrier
-            carriers.add(i)
-            t = share * self.channel_value[j]
-            transgression[c.mechanism] += t
-            first.setdefault(c.mechanism, c)
-            weight = t * self.lam[i, c.family]
-            if not weight:
-                continue
-            ks = self.terms_of[i]
-            mine = ks[a["t_bits"][ks, c.family] > 0]
-            np.add.at(context, a["t_weight"][mine], weight * ev.term[mine, 0])
-            applies = a["g_bits"][:, c.family] > 0
-            np.add.at(context, a["g_weight"][applies], weight * ev.global_term[applies, 0])
-        n = len(carriers)
+        for pair, factor in zip(pairs.indices, factors):
+            i = int(a["pair_carrier"][pair])
+            channels = a["A"].getrow(pair).indices
+            for j in channels:
+                c = model.channels[j]
+                t = factor * self.channel_value[j]
+                transgression[c.mechanism] += t
+                first.setdefault(c.mechanism, c)
+                weight = t * self.lam[i, c.family]
+                if not weight:
+                    continue
+                ks = self.terms_of[i]
+                mine = ks[a["t_bits"][ks, c.family] > 0]
+                np.add.at(context, a["t_weight"][mine], weight * ev.term[mine, 0])
+                applies = a["g_bits"][:, c.family] > 0
+                np.add.at(context, a["g_weight"][applies], weight * ev.global_term[applies, 0])
+        n = len(pairs.indices)
         who = "the one who carries it" if n == 1 else f"the {n} who carry it"
         reasons = []
         for mechanism, value in transgression.items():
@@ -270,6 +283,46 @@ def _site_text(model: Model, site, channel) -> str:
     return text
 
 
+#: Between a number and its per cent sign: a line never breaks there.
+NBSP = "\u00a0"
+
+
+def percent(value, *, digits: int = 0) -> str:
+    """A share as a percentage for people: ``"62 %"`` (a no-break space before the sign, so a line never
+    breaks there); never "100 %" or "0 %" for what is only nearly so.
+
+    Examples
+    --------
+    >>> [text.replace(NBSP, " ") for text in (percent(0.62), percent(1.0), percent(0.0), percent(0.0423, digits=1))]
+    ['62 %', '100 %', '0 %', '4.2 %']
+    >>> percent(0.9991).replace(NBSP, " "), percent(0.004).replace(NBSP, " "), percent(None)
+    ('> 99 %', '< 1 %', '–')
+    """
+    if value is None:
+        return "–"
+    value = float(value)
+    scale = 10 ** digits
+    shown = round(value * 100 * scale) / scale
+    if value < 1 and shown >= 100:
+        return f"> {100 - 1 / scale:g}{NBSP}%"
+    if value > 0 and shown <= 0:
+        return f"< {1 / scale:g}{NBSP}%"
+    return f"{shown:.{digits}f}{NBSP}%"
+
+
+def interval(low, high) -> str:
+    """``"54–71 %"``, or ``""`` without uncertainty runs.
+
+    Examples
+    --------
+    >>> interval(0.5412, 0.7091).replace(NBSP, " "), interval(None, None)
+    ('54–71 %', '')
+    """
+    if low is None or high is None:
+        return ""
+    return f"{round(float(low) * 100):.0f}–{round(float(high) * 100):.0f}{NBSP}%"
+
+
 def likelihood_words(p: float) -> str:
     """Words for a likelihood of resistance (see docs/analysis-model.md)."""
     if p >= 0.8:
@@ -282,27 +335,34 @@ def likelihood_words(p: float) -> str:
 
 
 def sentence(point: dict) -> str:
-    """One plain sentence from a point's fields: the likelihood, the main transgressions, and what in the
-    context makes them harder or easier to bear."""
-    interval = ""
+    """One plain sentence from a point's fields: the likelihood, what the change transgresses there (the cause),
+    and what in the context makes it harder or easier to bear.
+
+    Examples
+    --------
+    >>> from explorer.analysis.resistance.results import Reason
+    >>> fields = dict(role="carrier", likelihood=0.7, reasons=(
+    ...     Reason("transgression.routine_disruption", 0.6, "“Handover”, which they perform, is disrupted"),
+    ...     Reason("context.workload", 0.5, "Workload 0.9", kind="context"),
+    ...     Reason("context.readiness", -0.1, "Readiness 0.7", kind="context")))
+    >>> sentence(fields).replace(NBSP, " ")
+    'Resistance likely (70 %) because “Handover”, which they perform, is disrupted; harder to bear with workload 0.9; easier with readiness 0.7.'
+    """
+    runs = ""
     if point.get("likelihood_low") is not None:
-        interval = f", {point['likelihood_low']:.0%}–{point['likelihood_high']:.0%} across the uncertainty runs"
-    subject = {"routine": "for those who carry it", "norm": "for those who hold it", "collective": "among its people"}.get(point["role"], "")
-    head = f"Resistance {likelihood_words(point['likelihood'])} {subject}".rstrip() + f" ({point['likelihood']:.0%}{interval})"
+        runs = f", {interval(point['likelihood_low'], point['likelihood_high'])} across the uncertainty runs"
+    subject = {"routine": " for those who carry it", "norm": " for those who hold it", "collective": " among its people"}.get(point["role"], "")
+    text = f"Resistance {likelihood_words(point['likelihood'])}{subject} ({percent(point['likelihood'])}{runs})"
     reasons = point["reasons"]
     sources = [r for r in reasons if r.kind in ("transgression", "members") and r.value > 0][:2]
-    raising = [r for r in reasons if r.kind == "context" and r.value > 0][:2]
+    raising = [r for r in reasons if r.kind == "context" and r.value > 0][:3]
     lowering = [r for r in reasons if r.kind == "context" and r.value < 0][:2]
-    text = head
     if sources:
-        text += ": mainly because " + "; and ".join(_lower(r.text) for r in sources)
-    clause = []
+        text += " because " + "; and ".join(_lower(r.text) for r in sources)
     if raising:
-        clause.append("made harder by " + ", ".join(_short(r) for r in raising))
+        text += "; harder to bear with " + ", ".join(_short(r) for r in raising)
     if lowering:
-        clause.append("eased by " + ", ".join(_short(r) for r in lowering))
-    if clause:
-        text += "; " + "; ".join(clause)
+        text += "; easier with " + ", ".join(_short(r) for r in lowering)
     return text + "."
 
 

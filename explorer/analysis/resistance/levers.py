@@ -21,7 +21,8 @@ Candidates (each an edit a change agent could make happen, on the map):
 
 Each lever's effect is the context figure at the map's values minus the figure
 with the edit (positive: fewer people likely to resist); levers are ranked by
-it. The edit is applied to the analysis graph exactly as reading the edited
+it, and one that moves the figure by less than a hundredth of a percentage
+point is not listed. The edit is applied to the analysis graph exactly as reading the edited
 map would project it (tests check the two agree), and removed afterwards.
 """
 
@@ -35,6 +36,8 @@ from .results import Lever
 from .structure import RX
 
 BROKER_STRENGTH = 0.6
+#: A lever that moves the figure by less than this (a hundredth of a percentage point) is not listed.
+NEGLIGIBLE = 1e-4
 ENDORSEMENT = 0.5
 RESOURCED = 0.8
 _PER_KIND = 4
@@ -238,8 +241,10 @@ def candidates(model, points) -> list:
         violators = [c for c in s.changers if any(n == norm for n, _ in s.outs(c, RX.violates))]
         found.append(("adapt the change", f"Adapt the change so that it no longer violates “{b.label(norm)}”", (norm, *violators),
                       tuple(("remove", c, RX.violates, norm) for c in violators)))
+    # A tie drawn as a blank node has no name that survives a reading of the map: only named ties are edited.
     disruptions = sorted(((float(d.get("degree")), d.get("tie"), v) for c in s.changers for v, d in s.outs(c, RX.Disruption)
-                          if d.get("degree") is not None and d.get("degree") > 0), key=lambda x: (-score.get(x[2], 0.0), -x[0], str(x[1])))
+                          if d.get("degree") is not None and d.get("degree") > 0 and isinstance(d.get("tie"), URIRef)),
+                         key=lambda x: (-score.get(x[2], 0.0), -x[0], str(x[1])))
     for degree, tie, routine in disruptions[:2]:
         found.append(("adapt the change", f"Stage the change so that it disrupts “{b.label(routine)}” half as much (degree {degree:.2g} → {degree / 2:.2g})",
                       (routine,), (("set", tie, RX.degree, _decimal(degree / 2)),)))
@@ -270,7 +275,8 @@ def try_levers(model, points, base_figure: float, base_total: float, rerun, prog
             figure, total = rerun(changed)
         finally:
             revert()
-        levers.append(Lever(kind, text, tuple(nodes), tuple(edit), base_figure - figure, figure, base_total - total))
+        if abs(base_figure - figure) >= NEGLIGIBLE:
+            levers.append(Lever(kind, text, tuple(nodes), tuple(edit), base_figure - figure, figure, base_total - total))
         if progress is not None:
             progress(done, len(options))
     levers.sort(key=lambda lever: (-round(lever.effect, 12), -lever.resistance_effect, lever.text))

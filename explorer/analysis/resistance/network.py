@@ -119,7 +119,7 @@ def _change_agents(b: Builder, exposed: set, stances) -> None:
     agents = change_agents(b)
     if not agents:
         if exposed:
-            b.change_missing.add("who leads it (rx:ledBy)")
+            b.change_missing.add("who leads it locally")
         return
     decay, band = b.weights["levels.decay"], b.weights["stance.fence_band"]
     divergence = b.read(s.change, b.G.nodes[s.change], "divergence")
