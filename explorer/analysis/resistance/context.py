@@ -37,7 +37,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 
-from .model import ALL, OWN, WORK, Z_CENTERED, Z_ONE, Z_RAW, Z_STANCE, Builder
+from .model import ALL, OWN, TERM_COLUMNS, WORK, Z_CENTERED, Z_ONE, Z_RAW, Z_STANCE, Builder
 from .structure import RX
 
 #: (property, weight, sign, passed down from collectives, applies to: "actor", "collective" or "both")
@@ -70,8 +70,9 @@ _WORDS = {"workload": "Workload", "changeFatigue": "Change fatigue", "readiness"
 def add(b: Builder, exposed: set, stances, norms, *, reuse=None, dirty: set | None = None) -> None:
     """Add the context terms of every exposed carrier, and the change's own (global) terms.
 
-    With ``reuse`` (a model of the map before an edit), a carrier outside ``dirty`` gets its terms copied
-    from it: nothing the edit touched reaches them.
+    With ``reuse`` (a model of the map before an edit, whose carriers keep their rows in ``b``), the terms it
+    made for carriers outside ``dirty`` are copied in one piece (nothing the edit touched reaches them); the
+    others are made afresh and their old copies silenced.
     """
     _change_terms(b)
     facts = _Facts(b, _concurrent(b))
@@ -80,35 +81,46 @@ def add(b: Builder, exposed: set, stances, norms, *, reuse=None, dirty: set | No
         if channel.site >= 0 and channel.depth == 0:
             site = b.site_list[channel.site]
             carried[channel.carrier].setdefault(site.node, "which they carry" if site.kind == "routine" else "which they hold")
+    copied = _copy_terms(b, reuse, dirty, stances) if reuse is not None else set()
+    first = b.context_rows[0] if copied else len(b.terms)
     for i in sorted(exposed):
         node = b.carrier_nodes[i]
-        if reuse is not None and node not in dirty and node in reuse.builder.blocks:
-            _copy_block(b, node, reuse, stances)
+        if node in copied:
             continue
-        first = len(b.terms)
+        start = len(b.terms)
         _own_state(b, node, facts)
         _stance(b, node, stances)
         _around(b, node, carried.get(i, {}), facts)
-        b.blocks[node] = (first, len(b.terms))
+        b.blocks[node] = (start, len(b.terms))
+    b.context_rows = (first, len(b.terms))
     _aligned(b, exposed, norms)
 
 
-def _copy_block(b: Builder, node, reuse, stances) -> None:
-    """Copy the context terms ``reuse`` made for ``node`` (row numbers of inputs and descriptions are kept)."""
-    first, end = reuse.builder.blocks[node]
+def _copy_terms(b: Builder, reuse, dirty: set, stances) -> set:
+    """Copy ``reuse``'s per-carrier context terms in one piece; silence (const 0) those of ``dirty`` carriers.
+    Returns the carriers whose terms were kept."""
     old, new = reuse.terms, b.terms
-    row = b.carrier(node)
-    start = len(new)
-    new.carrier.extend([row] * (end - first))
-    for column in ("mask", "weight", "const", "depth", "zkind", "zidx", "desc"):
+    first, end = reuse.builder.context_rows
+    offset = len(new) - first
+    for column in TERM_COLUMNS:
         getattr(new, column).extend(getattr(old, column)[first:end])
     if stances is not reuse.stances:  # the stance rows were numbered afresh
-        for k in range(start, len(new)):
+        agents, rows = reuse.stances.agents, stances.row
+        for k in range(first + offset, end + offset):
             if new.zkind[k] == Z_STANCE:
-                new.zidx[k] = stances.row[reuse.stances.agents[new.zidx[k]]]
-    b.blocks[node] = (start, len(new))
-    if node in reuse.builder.missing:
-        b.missing[node] |= reuse.builder.missing[node]
+                new.zidx[k] = rows[agents[new.zidx[k]]]
+    kept = set()
+    for node, (start, stop) in reuse.builder.blocks.items():
+        if node in dirty:
+            for k in range(start + offset, stop + offset):
+                new.const[k] = 0.0
+        else:
+            kept.add(node)
+            b.blocks[node] = (start + offset, stop + offset)
+            if node in reuse.builder.missing:
+                b.missing[node] |= reuse.builder.missing[node]
+    b.context_rows = (first + offset, None)
+    return kept
 
 
 class _Facts:
@@ -269,12 +281,12 @@ def _change_terms(b: Builder) -> None:
         z = sum(signs) / len(signs)
         names = " and ".join(labels.get(m, str(m)) for m in sorted(modes, key=str) if m in MODE_SIGN)
         b.global_term(OWN, "interaction.sponsorship", const=z, z=(Z_ONE, 0), evidence=(change,),
-                      text=f"Sponsored {names}: weighs on professionals' own norms and jurisdictions")
+                      text=f"Sponsored {names} (on professionals' own norms and jurisdictions)")
     else:
         b.change_missing.add("its sponsorship mode")
     row = b.read(change, data, "divergence")
     if b.inputs._stated[row]:
-        text = f"Divergence {b.value(row):.1f} from established practice: weighs on professionals' own norms and jurisdictions"
+        text = f"Divergence {b.value(row):.1f} from established practice (on professionals' own norms and jurisdictions)"
     else:
         b.change_missing.add("its divergence")
         text = "Divergence from established practice not given"

@@ -168,8 +168,8 @@ class Explainer:
             column = weighted[:, m]
             heaviest = row.indices[int(np.argmax(np.abs(column)))]
             involved = [model.carrier_nodes[j] for j, v in zip(row.indices, column) if abs(v) > 1e-12]
-            text = (f"{label[0].upper() + label[1:]}, among {len(involved)} of its {len(members)} exposed "
-                    f"member{'s' if len(members) != 1 else ''} (most for “{model.builder.label(model.carrier_nodes[heaviest])}”)")
+            text = (f"{label[0].upper() + label[1:]} weighs on {len(involved)} of its {len(members)} exposed "
+                    f"member{'s' if len(members) != 1 else ''} (most on “{model.builder.label(model.carrier_nodes[heaviest])}”)")
             kind = "members" if self.is_channel_mech[m] else "context"
             reasons.append(self.reason(mechanism, totals[m], text, tuple(involved[:20]), kind=kind))
         reasons.sort(key=lambda r: (-abs(r.value), r.text))

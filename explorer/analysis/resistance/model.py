@@ -70,6 +70,9 @@ class Channel:
     key: object = None      # what the channel is about, so a member's own hold wins over an inherited one
 
 
+TERM_COLUMNS = ("carrier", "mask", "weight", "const", "depth", "zkind", "zidx", "desc")
+
+
 class TermTable:
     """Context terms, stored as columns: a big map has a few terms per carrier, tens of thousands in all.
 
@@ -79,10 +82,8 @@ class TermTable:
     of context seen twice (a concurrent initiative's count and its resourcing) and are explained as one.
     """
 
-    COLUMNS = ("carrier", "mask", "weight", "const", "depth", "zkind", "zidx", "desc")
-
     def __init__(self) -> None:
-        for name in self.COLUMNS:
+        for name in TERM_COLUMNS:
             setattr(self, name, [])
         self.descriptions: list = []
 
@@ -134,8 +135,13 @@ class Builder:
         self.terms = TermTable()
         if reuse is not None:  # copied context blocks keep their description numbers
             self.terms.descriptions = list(reuse.terms.descriptions)
-        #: node -> (first, end) rows of the terms context.add made for it, for a later build to reuse
+        #: node -> (first, end) rows of the terms context.add made for it, and the rows all of them span,
+        #: for a later build to reuse
         self.blocks: dict = {}
+        self.context_rows = (0, 0)
+        if reuse is not None:  # carriers keep their rows, so copied terms stay valid
+            for node in reuse.carrier_nodes:
+                self.carrier(node)
         self.sites: dict = {}
         self.site_list: list[Site] = []
         #: node -> {description of an input the map does not give}
