@@ -19,8 +19,8 @@ resistance score (0 = none), the likelihood ``1 - exp(-score)``, its reasons
 map, the construct and the citation), the inputs the map does not give, one
 plain sentence, and from the seeded uncertainty runs its intervals, rank range,
 share of runs in the top k and confidence. It also holds one context-level
-figure (the expected share of the people the change exposes who are likely to
-resist, with its interval), levers ranked by their computed effect, and the
+figure (the expected number of people likely to resist, out of those the
+change exposes, with its interval), levers ranked by their computed effect, and the
 result read through the mechanistic, ecological and social logics.
 
 Results describe likely concerns of roles, units and routines; they do not
@@ -172,13 +172,13 @@ def _analyse(G, change, weights, top_k, seed, runs, levers, progress) -> ChangeA
         n_all = result.scores.shape[0]
         ranked = set(rows)
         base_order = np.array(rows + [r for r in range(n_all) if r not in ranked], dtype=np.int64)
-        summary = uncertainty.summarise(result, base_order, top_k)
+        summary = uncertainty.summarise(result, base_order, top_k, ev.points[:, 0], figure_value)
         for point, row in zip(fields, rows):
             lo, hi = float(summary.score_low[row]), float(summary.score_high[row])
             p_lo, p_hi = float(-np.expm1(-lo)), float(-np.expm1(-hi))
             point.update(stability=float(summary.top_share[row]), rank_low=int(summary.rank_low[row]),
                          rank_high=int(summary.rank_high[row]), score_low=lo, score_high=hi,
-                         likelihood_low=p_lo, likelihood_high=p_hi, confidence=max(0.0, 1.0 - (p_hi - p_lo)))
+                         likelihood_low=p_lo, likelihood_high=p_hi, confidence=uncertainty.confidence(lo, hi))
         fragile = uncertainty.fragile(fields, rows, summary, top_k)
         figure = replace(figure, low=summary.figure_low, high=summary.figure_high)
     else:

@@ -2,7 +2,8 @@
 
 The run is an ``rx:AnalysisRun`` (a ``prov:Activity``) that used the map and
 the weights, analysed one change, recorded every parameter and the context
-figure (``rx:exposedShare``, with its interval), and has its ranked
+figure (``rx:peopleLikelyToResist`` of ``rx:peopleExposed``, with its interval, and
+``rx:exposedShare``, their ratio), and has its ranked
 ``rx:ResistancePoint`` nodes, each with its likelihood, intervals, sentence
 and ``rx:AnalysisReason`` nodes, and its ranked ``rx:Lever`` nodes.
 
@@ -68,6 +69,7 @@ _RX = {name: _iri(RX[name]) for name in (
     "rank", "score", "restrainingSum", "drivingSum", "confidence", "stability", "missingInput", "hasReason",
     "mechanism", "contribution", "construct", "evidence", "likelihood", "likelihoodLow", "likelihoodHigh",
     "rankLow", "rankHigh", "reasonKind", "exposedShare", "exposedShareLow", "exposedShareHigh", "peopleExposed",
+    "peopleLikelyToResist", "peopleLikelyToResistLow", "peopleLikelyToResistHigh",
     "hasLever", "leverEffect")}
 
 
@@ -99,11 +101,14 @@ def _triples(result: ChangeAnalysis, *, map_path: Path | None, started: dt.datet
     if result.weights is not None and result.weights.path is not None:
         out.append(ox.Triple(run, _iri(PROV.used), _iri(Path(result.weights.path).resolve().as_uri())))
     figure = result.figure
-    out.append(ox.Triple(run, _RX["exposedShare"], _decimal(figure.value)))
+    out.append(ox.Triple(run, _RX["peopleLikelyToResist"], _decimal(figure.value)))
     out.append(ox.Triple(run, _RX["peopleExposed"], _decimal(figure.people)))
+    out.append(ox.Triple(run, _RX["exposedShare"], _decimal(figure.share)))
     if figure.low is not None:
-        out += [ox.Triple(run, _RX["exposedShareLow"], _decimal(figure.low)),
-                ox.Triple(run, _RX["exposedShareHigh"], _decimal(figure.high))]
+        out += [ox.Triple(run, _RX["peopleLikelyToResistLow"], _decimal(figure.low)),
+                ox.Triple(run, _RX["peopleLikelyToResistHigh"], _decimal(figure.high)),
+                ox.Triple(run, _RX["exposedShareLow"], _decimal(figure.share_low)),
+                ox.Triple(run, _RX["exposedShareHigh"], _decimal(figure.share_high))]
     settings = [("uncertainty.seed", result.seed), ("uncertainty.runs_made", result.runs),
                 *sorted((result.weights.values() if result.weights is not None else {}).items())]
     for name, value in settings:

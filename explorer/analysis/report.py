@@ -21,6 +21,7 @@ import json
 from explorer.core.spreadsheet import neutralise as _cell
 
 from .change import ChangeAnalysis
+from .resistance.explain import NBSP, figure_sentence, interval, lever_effect, percent
 
 LEVELS = {1: "micro", 2: "meso", 3: "macro"}
 
@@ -35,22 +36,16 @@ def _one_line(text: str, limit: int = 200) -> str:
 
 
 def _percent(value) -> str:
-    return "-" if value is None else f"{value * 100:.0f}%"
+    return percent(value).replace(NBSP, " ")
 
 
 def _interval(low, high) -> str:
-    return "" if low is None else f"{low * 100:.0f}-{high * 100:.0f}%"
+    return interval(low, high).replace(NBSP, " ")
 
 
 def figure_text(result: ChangeAnalysis) -> str:
-    """The context figure in one sentence, with its interval and what it means."""
-    f = result.figure
-    interval = f" ({_interval(f.low, f.high)} in {f.interval:.0%} of {result.runs} uncertainty runs)" if f.low is not None else ""
-    people = f"{f.people:g} {'person' if f.people == 1 else 'people'} in {f.points} point{'s' if f.points != 1 else ''}"
-    if not f.points:
-        return "The change asks nobody on the map to do anything differently: no resistance is expected from it."
-    return (f"Expected share of the people the change exposes who are likely to resist: {_percent(f.value)}{interval}; "
-            f"{people} exposed.")
+    """The context figure in one sentence, with its interval."""
+    return figure_sentence(result.figure, runs=result.runs).replace(NBSP, " ")
 
 
 def as_text(result: ChangeAnalysis, *, top: int | None = 10, reasons: int = 4) -> str:
@@ -78,8 +73,8 @@ def as_text(result: ChangeAnalysis, *, top: int | None = 10, reasons: int = 4) -
     if result.fragile:
         lines += ["", "Fragile:"] + [f"  - {_one_line(text, 200)}" for text in result.fragile]
     if result.levers:
-        lines += ["", "Levers (each tried by running the model again with the edit; effect on the share likely to resist):"]
-        lines += [f"  {-lever.effect * 100:+6.1f} pts  {_one_line(lever.text, 150)}" for lever in result.levers[:10]]
+        lines += ["", "Levers (each tried by running the model again with the edit; effect on the people likely to resist):"]
+        lines += [f"  {lever_effect(lever, short=True):>14}  {_one_line(lever.text, 150)}" for lever in result.levers[:10]]
     for logic, items in result.logics.items():
         if items:
             lines += ["", f"Read through the {logic} logic:"] + [f"  - {_one_line(item, 160)}" for item in items[:6]]
@@ -93,8 +88,9 @@ def as_dict(result: ChangeAnalysis, *, top: int | None = None) -> dict:
     return {
         "change": str(result.change),
         "change_label": result.change_label,
-        "figure": {"meaning": "expected share of the people the change exposes who are likely to resist (0 to 1)",
-                   "value": f.value, "low": f.low, "high": f.high, "interval": f.interval, "people": f.people, "points": f.points},
+        "figure": {"meaning": "expected number of people likely to resist, out of `people` the change exposes",
+                   "value": f.value, "low": f.low, "high": f.high, "interval": f.interval, "people": f.people, "points": f.points,
+                   "share": f.share},
         "restraining": result.restraining,
         "driving": result.driving,
         "seed": result.seed,

@@ -187,6 +187,9 @@ class RX(DefinedNamespace):
     observability: URIRef  # observability
     order: URIRef  # order
     peopleExposed: URIRef  # people exposed
+    peopleLikelyToResist: URIRef  # people likely to resist
+    peopleLikelyToResistHigh: URIRef  # people likely to resist, high
+    peopleLikelyToResistLow: URIRef  # people likely to resist, low
     rank: URIRef  # rank
     rankHigh: URIRef  # worst rank
     rankLow: URIRef  # best rank

@@ -7,8 +7,8 @@ it where they show it as markup. Qt-free.
 Examples
 --------
 >>> from explorer.analysis.change import Figure
->>> figure_sentence(Figure(0.6235, 0.54, 0.712, people=8, points=8), runs=200)
-'62\xa0% of the 8 people the change exposes are likely to resist (54–71\xa0%).'
+>>> figure_sentence(Figure(4.99, 4.3, 5.7, people=8, points=8), runs=200)
+'5.0 of the 8 people the change exposes are likely to resist (62\xa0%; 4.3–5.7 across the uncertainty runs).'
 >>> figure_sentence(Figure(0.0, people=0, points=0), runs=0)
 'The change asks nobody on the map to do anything differently: no resistance is expected from it.'
 >>> percent(0.9991), percent(0.004), percent(None)
@@ -21,20 +21,19 @@ from __future__ import annotations
 
 import re
 
-from explorer.analysis.resistance.explain import NBSP, interval, percent
+from explorer.analysis.resistance.explain import (NBSP, NO_POINTS, figure_caption, figure_meaning, figure_sentence,
+                                                  interval, lever_effect, people, percent)
 
 __all__ = [
     "NBSP", "NO_POINTS", "ROLE_NOTES", "figure_caption", "figure_meaning", "figure_sentence", "interval", "kind_text", "lever_effect",
-    "percent", "plain_missing", "rank_range", "reason_groups",
+    "people", "percent", "plain_missing", "rank_range", "reason_groups",
 ]
 
-#: What the panel and the report say when the change exposes nobody.
-NO_POINTS = "The change asks nobody on the map to do anything differently: no resistance is expected from it."
 
 #: What a point's likelihood is about, by its role.
 ROLE_NOTES = {
     "carrier": "its own likely resistance",
-    "collective": "its exposed members' likely resistance, taken together",
+    "collective": "the share of all its people likely to resist, its members included",
     "routine": "the likely resistance of those who carry it",
     "norm": "the likely resistance of those who hold it",
 }
@@ -52,55 +51,6 @@ def rank_range(low, high) -> str:
 def _people(count: float) -> str:
     count = float(count)
     return f"{count:,.0f}" if abs(count - round(count)) < 0.05 else f"{count:,.1f}"
-
-
-def figure_sentence(figure, runs: int = 0) -> str:
-    """The context figure in one sentence, with its interval when there were uncertainty runs.
-
-    Examples
-    --------
-    >>> from explorer.analysis.change import Figure
-    >>> figure_sentence(Figure(0.4, people=1, points=1)).replace(NBSP, " ")
-    'The one person the change exposes is 40 % likely to resist.'
-    """
-    if not figure.points:
-        return NO_POINTS
-    span = interval(figure.low, figure.high) if runs else ""
-    tail = f" ({span})." if span else "."
-    if abs(float(figure.people) - 1.0) < 0.05:
-        return f"The one person the change exposes is {percent(figure.value)} likely to resist" + tail
-    return f"{percent(figure.value)} of the {_people(figure.people)} people the change exposes are likely to resist" + tail
-
-
-def figure_caption(figure) -> str:
-    """What follows the figure's number where it stands alone (a report's headline box).
-
-    Examples
-    --------
-    >>> from explorer.analysis.change import Figure
-    >>> figure_caption(Figure(0.62, people=8, points=8)), figure_caption(Figure(0.4, people=1, points=1))
-    ('of the 8 people the change exposes are likely to resist', 'likelihood that the one person the change exposes resists')
-    """
-    if not figure.points:
-        return "likely to resist: the change asks nobody on the map to do anything differently"
-    if abs(float(figure.people) - 1.0) < 0.05:
-        return "likelihood that the one person the change exposes resists"
-    return f"of the {_people(figure.people)} people the change exposes are likely to resist"
-
-
-def figure_meaning(figure, runs: int = 0) -> str:
-    """What the figure is and where its interval comes from, for a tooltip or a caption."""
-    text = ("The expected share of the people the change exposes who are likely to resist: each exposed person "
-            "counts by how likely they are to resist (a role by its headcount)")
-    if figure.points:
-        text += f"; {figure.points:,} point{'s' if figure.points != 1 else ''} of the map stand for them"
-    text += "."
-    if runs and figure.low is not None:
-        text += (f" The interval holds the middle {figure.interval:.0%} of {runs:,} uncertainty runs, in which the weights "
-                 "and the map's inputs vary (each input by its stated confidence; a missing one over its whole scale).")
-    else:
-        text += " No uncertainty runs were made: there is no interval."
-    return text
 
 
 def kind_text(kind_label: str, role: str) -> str:
@@ -129,16 +79,3 @@ def reason_groups(reasons) -> tuple[list, list, list]:
     return sources, harder, easier
 
 
-def lever_effect(lever, *, short: bool = False) -> str:
-    """A lever's effect on the figure in percentage points: ``"−4.2 pts likely to resist"`` (``short``: ``"−4.2 pts"``).
-
-    Examples
-    --------
-    >>> from explorer.analysis.change import Lever
-    >>> lever_effect(Lever("resources", "Resource it", effect=0.0423)).replace(NBSP, " "), lever_effect(Lever("x", "y"))
-    ('−4.2 pts likely to resist', 'no measurable effect')
-    """
-    points = -float(lever.effect) * 100
-    if abs(points) < 0.05:
-        return "none" if short else "no measurable effect"
-    return f"{'−' if points < 0 else '+'}{abs(points):.1f}{NBSP}pts" + ("" if short else " likely to resist")

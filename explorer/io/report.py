@@ -6,8 +6,8 @@ autoescaping jinja2 template (``templates/report.html.j2``), so a label such
 as ``<img src=x onerror=alert(1)>`` reads as text. It holds the title and date;
 the proposed change; the map by level with its legend (a PNG the caller makes,
 since drawing the map needs Qt: see :func:`explorer.ui.image_export.map_png`);
-the headline figure (the share of the people the change exposes who are
-likely to resist, with its interval); the points of likely resistance, each
+the headline figure (how many of the people the change exposes are likely
+to resist, with its interval); the points of likely resistance, each
 with its likelihood, interval, rank range, sentence and reasons grouped into
 what the change transgresses and what makes it harder or easier, with
 construct labels and numbered citations; charts drawn with matplotlib (the
@@ -55,7 +55,7 @@ from explorer.core.errors import ExplorerError
 from explorer.core.namespaces import RX
 
 from .change_text import (
-    figure_caption, figure_meaning, figure_sentence, interval, kind_text, lever_effect, percent, plain_missing, rank_range,
+    figure_caption, figure_meaning, figure_sentence, interval, kind_text, lever_effect, people, percent, plain_missing, rank_range,
     reason_groups,
 )
 from .model import HEAT_LEGEND
@@ -471,7 +471,7 @@ def report_context(document, analysis: ChangeAnalysis, *, title: str | None = No
         })
 
     levers = [{"effect": lever_effect(lever, short=True), "helps": lever.effect > 0, "text": _plain(lever.text, 300),
-               "kind": lever.kind, "after": percent(lever.figure_after)} for lever in analysis.levers[:LIST_LIMIT]]
+               "kind": lever.kind, "after": people(lever.figure_after)} for lever in analysis.levers[:LIST_LIMIT]]
     levers_more = max(0, len(analysis.levers) - LIST_LIMIT)
     logics = [{"title": title, "question": question,
                "items": _capped([_plain(t, 300) for t in (analysis.logics or {}).get(key, ())])}
@@ -509,7 +509,7 @@ def report_context(document, analysis: ChangeAnalysis, *, title: str | None = No
         ("Propagation", f"at most {int(weights['propagation.max_hops'])} interdependencies; shares pooled {weights['propagation.pooled']:.2f}, "
                         f"sequential {weights['propagation.sequential']:.2f}, reciprocal {weights['propagation.reciprocal']:.2f}, "
                         f"untyped {weights['propagation.untyped']:.2f}"),
-        ("Likelihood", "1 − e^(−R) for a point's resistance R; the headline figure weighs each exposed point by its headcount"),
+        ("Likelihood", "1 − e^(−R) for a point's resistance R; the headline figure adds up each exposed point's likelihood times its headcount"),
         ("Software", f"Routine Explorer {__version__}"),
         ("Generated", generated.isoformat(timespec="seconds")),
     ]
@@ -528,10 +528,10 @@ def report_context(document, analysis: ChangeAnalysis, *, title: str | None = No
         "change": change,
         "summary": {
             "points": len(analysis.points), "likely": len(likely), "headlines": headlines,
-            "figure": percent(figure.value) if figure.points else "0 %",
+            "figure": people(figure.value) if figure.points else "0",
             "figure_sentence": figure_sentence(figure, runs),
             "figure_caption": figure_caption(figure),
-            "figure_interval": interval(figure.low, figure.high) if runs else "",
+            "figure_interval": f"{people(figure.low)}–{people(figure.high)}" if runs and figure.low is not None else "",
             "figure_meaning": figure_meaning(figure, runs),
             "people": figure.people, "exposed": bool(figure.points),
             "best_lever": lever_effect(analysis.levers[0], short=True) if analysis.levers and analysis.levers[0].effect > 0 else "",
@@ -540,7 +540,7 @@ def report_context(document, analysis: ChangeAnalysis, *, title: str | None = No
         "levels": levels,
         "levers": levers,
         "levers_more": levers_more,
-        "levers_start": percent(figure.value, digits=1),
+        "levers_start": people(figure.value),
         "logics": logics,
         "uncertainty": {"caveat": caveat, "fragile": [_plain(t, 400) for t in analysis.fragile], "missing": missing,
                         "top_k": top_k, "runs": runs, "interval": percent(figure.interval),

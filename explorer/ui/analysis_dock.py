@@ -7,8 +7,8 @@ analysis is pure Python and would hold the GIL in a thread. The process sends
 progress and finally the (picklable) result back on a queue, which a timer
 polls every 50 ms; Cancel terminates the process.
 
-The results, top to bottom: the context figure in words (the share of the
-people the change exposes who are likely to resist, with its interval), the
+The results, top to bottom: the context figure in words (how many of the
+people the change exposes are likely to resist, with its interval), the
 inputs of the change the map does not give and the conclusions the uncertainty
 runs show to be fragile; a sortable table of points of likely resistance
 (likelihood, interval, rank range, share of runs in the top k, confidence, a
@@ -71,7 +71,7 @@ from PySide6.QtWidgets import (
 from explorer.core.events import GraphChanged
 from explorer.core.namespaces import RX
 from explorer.io.change_text import (
-    NO_POINTS, ROLE_NOTES, figure_meaning, figure_sentence, interval, kind_text, lever_effect, percent, plain_missing,
+    NO_POINTS, ROLE_NOTES, figure_meaning, figure_sentence, interval, kind_text, lever_effect, people, percent, plain_missing,
     rank_range, reason_groups,
 )
 from explorer.io.model import HEAT_LEGEND, heat_colour
@@ -266,13 +266,13 @@ class PointsModel(QAbstractTableModel):
     TIPS = (
         "Rank: most likely resistance first",
         "The role, unit, routine or norm",
-        "Likelihood of resistance (0–100 %); for a unit or group, among its exposed members",
+        "Likelihood of resistance (0–100 %); for a unit or group, the share of all its people, its members included",
         "The likelihood's interval over the uncertainty runs (weights and the map's inputs varied)",
         "Restraining forces (red, right of the line) against driving forces (blue, left), to the table's scale",
         "The ranks it takes across the uncertainty runs",
         "Share of the uncertainty runs in which it is among the top k",
         "Confidence: 100 % minus the width of its likelihood interval (lower when the map lacks an input; see the tooltip)",
-        "Kind of node, from the ontology; “(its members)”: the unit or group stands for its exposed members",
+        "Kind of node, from the ontology; “(its members)”: the unit or group reads as all its people, members included",
         "Micro (people and small groups), meso (units, routines, norms) or macro (society)",
     )
 
@@ -801,7 +801,7 @@ class AnalysisDock(QWidget):
         levers_layout = QVBoxLayout(levers_page)
         levers_layout.setContentsMargins(0, 4, 0, 0)
         levers_layout.setSpacing(4)
-        self.levers_note = QLabel("Effects on the share of exposed people likely to resist, each tried by running the "
+        self.levers_note = QLabel("Effects on how many of the exposed people are likely to resist, each tried by running the "
                                   "model again with the lever's edit.")
         self.levers_note.setWordWrap(True)
         self.levers_note.setTextFormat(Qt.TextFormat.PlainText)
@@ -1214,8 +1214,8 @@ class AnalysisDock(QWidget):
         for lever in result.levers:
             item = QListWidgetItem(f"{lever_effect(lever)}: {_plain(lever.text)}")
             item.setData(Qt.ItemDataRole.UserRole, lever)
-            item.setToolTip(f"{lever_effect(lever)} (from {percent(result.figure.value, digits=1)} to "
-                            f"{percent(lever.figure_after, digits=1)})\nChoosing it selects on the map: "
+            item.setToolTip(f"{lever_effect(lever)} (from {people(result.figure.value)} to "
+                            f"{people(lever.figure_after)})\nChoosing it selects on the map: "
                             + ", ".join(self._node_label(n) for n in lever.nodes))
             self.levers.addItem(item)
         if not result.levers:
@@ -1430,7 +1430,7 @@ class AnalysisDock(QWidget):
                      f"<span style='color:{DRIVING_COLOUR}'>{point.driving:.2f}</span>; each reason below is its signed part.</p>")
         members = point.role == "collective"
         parts.append(self._group_html("What the change transgresses",
-                                      "as its exposed members meet it" if members else "", sources))
+                                      "as its members meet it" if members else "", sources))
         parts.append(self._group_html("What makes it harder", "", harder))
         parts.append(self._group_html("What makes it easier", "", easier))
         if not point.reasons:

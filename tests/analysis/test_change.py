@@ -138,10 +138,13 @@ def test_a_task_moved_across_professional_groups_weighs_on_both_sides_and_on_the
     """)
     loser = W["transgression.jurisdiction_group"]
     assert point(result, "urn:x:nurses").score == pytest.approx(loser * W["transgression.gainer_share"])
-    # The doctors are represented by their exposed member, who bears the group's jurisdiction one level down.
-    assert point(result, "urn:x:consultant").score == pytest.approx(loser * W["levels.decay"])
-    assert point(result, "urn:x:doctors").role == "collective"
-    assert point(result, "urn:x:doctors").score == pytest.approx(point(result, "urn:x:consultant").score)
+    # The group's member bears the group's jurisdiction one level down; the group reads as all its people: its
+    # own (the loss itself) and its member's.
+    consultant = point(result, "urn:x:consultant")
+    assert consultant.score == pytest.approx(loser * W["levels.decay"])
+    doctors = point(result, "urn:x:doctors")
+    assert doctors.role == "collective"
+    assert doctors.likelihood == pytest.approx(((1 - math.exp(-loser)) + consultant.likelihood) / 2)
 
 
 def test_a_force_on_an_organisation_reaches_its_members_with_decay_per_level():
@@ -197,7 +200,7 @@ def test_an_introduced_routine_is_new_work_not_a_disruption():
     assert "introduces" in p.reasons[0].text and "disrupted" not in p.reasons[0].text
 
 
-def test_the_figure_is_the_headcount_weighted_share_likely_to_resist_and_a_unit_shows_its_members():
+def test_the_figure_counts_the_people_likely_to_resist_and_a_unit_reads_as_the_share_of_all_its_people():
     result = analyse(ONE_ROUTINE + """
         <urn:x:unit> a rx:Unit ; rdfs:label "Ward" .
         <urn:x:p> org:memberOf <urn:x:unit> ; rx:headcount 3 .
@@ -205,11 +208,13 @@ def test_the_figure_is_the_headcount_weighted_share_likely_to_resist_and_a_unit_
         <urn:x:bystander> a rx:Role ; org:memberOf <urn:x:unit> ; rx:headcount 50 .
     """)
     p, q = point(result, "urn:x:p"), point(result, "urn:x:q")
-    assert result.figure.value == pytest.approx((3 * p.likelihood + 1 * q.likelihood) / 4)
+    assert result.figure.value == pytest.approx(3 * p.likelihood + 1 * q.likelihood)
     assert result.figure.people == 4 and result.figure.points == 2
-    # A unit (and a routine) reads as the share of the people it stands for who are likely to resist.
+    assert result.figure.share == pytest.approx((3 * p.likelihood + q.likelihood) / 4)
+    # A unit reads as the share of all its people likely to resist: its own (1, no headcount given), and every
+    # member drawn, the 50 bystanders the change does not reach among them; a routine, of those who carry it.
     unit = point(result, "urn:x:unit")
-    assert unit.role == "collective" and unit.likelihood == pytest.approx((3 * p.likelihood + q.likelihood) / 4)
+    assert unit.role == "collective" and unit.likelihood == pytest.approx((3 * p.likelihood + q.likelihood) / 55)
     routine = point(result, "urn:x:r", "routine")
     assert routine.likelihood == pytest.approx((3 * p.likelihood + q.likelihood) / 4)
     for whole in (unit, routine):
@@ -337,7 +342,9 @@ def test_the_run_is_written_as_rdf_with_its_provenance_figure_and_levers():
     assert str(graph.identifier).startswith("https://w3id.org/routine-explorer/graph/analysis/")
     run = next(graph.subjects(None, RX.AnalysisRun))
     assert (run, RX.analysedChange, URIRef("urn:x:change")) in graph
-    assert float(graph.value(run, RX.exposedShare)) == pytest.approx(result.figure.value, abs=1e-4)
+    assert float(graph.value(run, RX.peopleLikelyToResist)) == pytest.approx(result.figure.value, abs=1e-4)
+    assert float(graph.value(run, RX.exposedShare)) == pytest.approx(result.figure.share, abs=1e-4)
+    assert float(graph.value(run, RX.peopleLikelyToResistHigh)) >= float(graph.value(run, RX.peopleLikelyToResist))
     points = list(graph.objects(run, RX.hasPoint))
     assert len(points) == len(result.points)
     assert sorted(int(graph.value(p, RX.rank)) for p in points) == list(range(1, len(points) + 1))
@@ -353,7 +360,7 @@ def _cli(*args):
 def test_the_command_line_prints_a_ranked_explained_result():
     done = _cli("analyse", str(REPO / "sample_graphs" / "matching-michigan-england.ttl"), "--top", "3", "--runs", "20")
     assert done.returncode == 0, done.stderr
-    assert "Expected share of the people the change exposes who are likely to resist" in done.stdout
+    assert re.search(r"^[0-9.]+ of the [0-9,]+ people the change exposes are likely to resist \([0-9]+ %; ", done.stdout, re.M)
     assert "Sponsored top-down" in done.stdout and "  1  " in done.stdout and "Levers" in done.stdout
     data = json.loads(_cli("analyse", str(REPO / "sample_graphs" / "keystone-michigan.ttl"), "--format", "json", "--runs", "0",
                            "--top", "1000", "--no-levers").stdout)

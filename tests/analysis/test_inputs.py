@@ -289,7 +289,8 @@ RESULTS = {"rx:analysedChange", "rx:parameter", "rx:hasPoint", "rx:concerns", "r
            "rx:score", "rx:restrainingSum", "rx:drivingSum", "rx:stability", "rx:missingInput", "rx:contribution",
            "rx:mechanism", "rx:likelihood", "rx:likelihoodLow", "rx:likelihoodHigh", "rx:rankLow", "rx:rankHigh",
            "rx:reasonKind", "rx:exposedShare", "rx:exposedShareLow", "rx:exposedShareHigh", "rx:peopleExposed",
-           "rx:hasLever", "rx:leverEffect"}
+           "rx:peopleLikelyToResist", "rx:peopleLikelyToResistLow", "rx:peopleLikelyToResistHigh", "rx:hasLever",
+           "rx:leverEffect"}
 
 
 def test_every_property_a_map_can_state_is_marked_with_its_effect_on_the_analysis():

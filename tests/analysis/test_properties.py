@@ -51,7 +51,8 @@ def test_every_score_is_exactly_its_reasons_and_never_negative(org):
         assert math.isclose(sum(r.value for r in point.reasons), point.score, rel_tol=1e-9, abs_tol=1e-9), point.label
         assert math.isclose(point.restraining - point.driving, point.score, rel_tol=1e-9, abs_tol=1e-9)
         assert 0 <= point.likelihood < 1
-    assert 0 <= result.figure.value <= 1
+    assert 0 <= result.figure.value <= result.figure.people + 1e-9
+    assert 0 <= result.figure.share <= 1
 
 
 @SETTINGS
@@ -68,7 +69,28 @@ def test_the_figure_ignores_nodes_the_change_does_not_reach(org):
     before, after = run(org.turtle()), run(org.plus_unexposed().turtle())
     assert math.isclose(before.figure.value, after.figure.value, rel_tol=1e-9, abs_tol=1e-12)
     assert before.figure.people == after.figure.people
-    assert scores(before) == pytest.approx(scores(after), rel=1e-9, abs=1e-12)
+    # A unit reads as the share of all its people: members the change does not reach add people, not resistance.
+    kept, diluted = scores(before), scores(after)
+    assert {k: v for k, v in diluted.items() if k[1] != "collective"} == pytest.approx(
+        {k: v for k, v in kept.items() if k[1] != "collective"}, rel=1e-9, abs=1e-12)
+    for key, value in kept.items():
+        if key[1] == "collective":
+            assert diluted[key] <= value + 1e-12
+
+
+@SETTINGS
+@given(orgs(), st.data())
+def test_asking_more_never_lowers_the_figure_or_any_point(org, data):
+    assume(org.transgressions)
+    k = data.draw(st.integers(0, len(org.transgressions) - 1))
+    less = org.without_transgression(k)
+    fewer, more = run(less.turtle()), run(org.turtle())
+    assert more.figure.value >= fewer.figure.value - 1e-9
+    assert more.figure.people >= fewer.figure.people
+    # By node: a unit the change reached alone reads as all its people once a member is reached too.
+    after = {str(p.node): p.score for p in more.points}
+    for p in fewer.points:
+        assert after.get(str(p.node), 0.0) >= p.score - 1e-9, p.label
 
 
 @SETTINGS

@@ -15,7 +15,7 @@ from markupsafe import escape
 from explorer.analysis.change import Point
 from explorer.core.document import MapDocument
 from explorer.io import report
-from explorer.io.change_text import NBSP, figure_sentence, interval, lever_effect, percent
+from explorer.io.change_text import NBSP, figure_sentence, interval, lever_effect, people, percent
 from explorer.io.registry import get
 
 REPO = Path(__file__).resolve().parents[2]
@@ -85,9 +85,9 @@ def test_the_report_holds_what_a_board_needs(page, analysis):
     figure = analysis.figure
     assert figure.points > 0 and figure.low is not None
     headline = text[text.index("The proposed change"):text.index("The map by level")]
-    assert f"{percent(figure.value)} ({interval(figure.low, figure.high)})".replace(NBSP, " ") in headline
-    assert f"of the {figure.people:.0f} people the change exposes are likely to resist" in headline
-    assert "expected share of the people the change exposes who are likely to resist" in headline
+    assert f"{people(figure.value)} ({people(figure.low)}–{people(figure.high)})" in headline
+    assert f"of the {people(figure.people)} people the change exposes are likely to resist" in headline
+    assert "expected number of people likely to resist" in headline
     assert "middle 80% of 40 uncertainty runs" in headline
     assert "index" not in headline.lower()
     # What the map does not give for the change itself, in words (no CURIE).

@@ -21,7 +21,7 @@ from explorer.core.projection import Projection  # noqa: E402
 from explorer.core.schema import Schema  # noqa: E402
 from explorer.core.terms import DEFAULT_GRAPH  # noqa: E402
 from explorer.io.change_text import (  # noqa: E402
-    NBSP, interval, lever_effect, percent, plain_missing, rank_range, reason_groups,
+    NBSP, figure_sentence, interval, lever_effect, people, percent, plain_missing, rank_range, reason_groups,
 )
 from explorer.io.model import HEAT_LEGEND, heat_colour  # noqa: E402
 from explorer.ui.analysis_dock import AnalysisDock, PointsModel, _plain  # noqa: E402
@@ -130,14 +130,14 @@ def test_run_ranks_points_and_drives_the_canvas(qtbot, dock, matching, monkeypat
     assert likelihoods == sorted(likelihoods, reverse=True)
     collective = next(r for r, p in enumerate(result.points) if p.role == "collective")
     assert cell(collective, PointsModel.KIND).endswith("(its members)")
-    assert "its exposed members" in model.index(collective, PointsModel.KIND).data(Qt.ItemDataRole.ToolTipRole)
+    assert "the share of all its people likely to resist, its members included" in model.index(collective, PointsModel.KIND).data(Qt.ItemDataRole.ToolTipRole)
 
     # The summary: the figure in words, with its interval; the change's missing inputs; no index any more.
     figure = result.figure
-    expected = (f"{percent(figure.value)} of the {figure.people:.0f} people the change exposes are likely to resist "
-                f"({interval(figure.low, figure.high)}).")
-    assert dock.figure.text() == expected and dock.figure.isVisibleTo(dock)
-    assert "expected share" in dock.figure.toolTip() and "10 uncertainty runs" in dock.figure.toolTip()
+    assert dock.figure.text() == figure_sentence(figure, runs=10) and dock.figure.isVisibleTo(dock)
+    assert dock.figure.text().startswith(f"{people(figure.value)} of the {people(figure.people)} people the change exposes")
+    assert f"({percent(figure.share)}; {people(figure.low)}–{people(figure.high)} across" in dock.figure.text()
+    assert "expected number of people" in dock.figure.toolTip() and "10 uncertainty runs" in dock.figure.toolTip()
     assert "10 uncertainty runs" in dock.summary.text() and "Index" not in dock.summary.text()
     assert result.missing  # the sample does not say who leads the change
     assert dock.missing.text() == f"Not given for the change: {'; '.join(plain_missing(m) for m in result.missing)} (taken as neutral)."
@@ -271,7 +271,7 @@ def test_details_tell_the_sentence_then_the_reasons_by_group(qtbot, dock, matchi
     row, group = next((r, p) for r, p in enumerate(result.points) if p.role == "collective")
     click_row(qtbot, dock.table, row)
     text = details_text(dock)
-    assert "What the change transgresses as its exposed members meet it" in text
+    assert "What the change transgresses as its members meet it" in text
     assert next(r for r in group.reasons if r.kind == "members").text.split(",")[0] in text
 
 
@@ -338,7 +338,7 @@ def test_the_levers_tab_shows_each_effect(qtbot, dock, matching):
         assert item.data(Qt.ItemDataRole.UserRole) is lever
         assert item.text() == f"{lever_effect(lever)}: {_plain(lever.text)}"
     first = result.levers[0]
-    assert lever_effect(first).replace(NBSP, " ") == f"−{first.effect * 100:.1f} pts likely to resist"
+    assert lever_effect(first) == f"−{first.effect:.1f} people likely to resist"
     # Choosing a lever (a real click) selects its nodes on the map and allows applying it.
     dock.tabs.setCurrentIndex(1)
     assert not dock.apply_lever_button.isEnabled()

@@ -16,9 +16,9 @@ point estimate, or a seeded draw for the uncertainty runs
    of them likely to resist), as the score ``-log(1 - mean)``; a routine or
    norm: the same over those who carry it, of the likelihood its channels give
    them (a typical carrier in a neutral context when nobody is drawn);
-6. the context figure: the headcount-weighted mean of ``1 - exp(-R)`` over the
-   people the change exposes (the leaves: exposed carriers not represented by
-   exposed members; external bodies are not people of the organisation).
+6. the context figure: the expected number of people likely to resist,
+   ``sum_i h_i (1 - exp(-R_i))`` over the exposed carriers (headcount h; external
+   bodies are not people of the organisation), and the share it is of them.
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ from . import norms, routines, stances
 from .model import FAMILIES, Q_NORM, Q_ONE, Q_ROUTINE, Z_CENTERED, Z_ONE, Z_RAW, Z_STANCE, Model
 
 _SLOTS = 3
+#: Context's exponent is read within ±50: beyond, a likelihood is 0 or 1 to machine precision, and exp() would
+#: overflow (thousands of concurrent initiatives).
+EXPONENT_CAP = 50.0
 
 
 def pack(model: Model) -> None:
@@ -108,11 +111,11 @@ def pack_population(model: Model) -> None:
     nc = len(model.carrier_nodes)
     rows, cols, vals = [], [], []
     for i, members in model.collective_members.items():
-        total = headcount[members].sum()
-        for m in members:
+        # Weights over all the people it stands for: members the change does not reach add people, not likelihood.
+        for m in members.rows:
             rows.append(i)
             cols.append(m)
-            vals.append(headcount[m] / total if total > 0 else 1.0 / len(members))
+            vals.append(headcount[m] / members.people if members.people > 0 else 1.0 / len(members.rows))
     a["C"] = sparse.csr_matrix((vals, (rows, cols)), shape=(nc, nc))
     a["represented"] = np.zeros(nc, dtype=bool)
     a["represented"][list(model.collective_members)] = True
@@ -141,7 +144,7 @@ class Evaluation:
     U: np.ndarray              # families x carriers x runs
     R: np.ndarray              # carriers x runs (own)
     points: np.ndarray         # (carriers + sites) x runs: the point scores
-    figure: np.ndarray         # runs
+    figure: np.ndarray         # runs: the expected number of people likely to resist
     pair_score: np.ndarray = None  # (site, carrier) pairs x runs: the resistance a site causes a carrier
 
 
@@ -209,7 +212,7 @@ def evaluate(model: Model, X: np.ndarray, Wv: np.ndarray, *, population: bool = 
     T = np.stack([a["T"][f] @ channel for f in range(FAMILIES)]) if nc else np.zeros((FAMILIES, 0, runs))
     global_u = a["g_bits"].T @ gterm if len(gterm) else np.zeros((FAMILIES, runs))
     U = np.stack([a["U"][f] @ term + global_u[f][None, :] for f in range(FAMILIES)]) if nc else np.zeros((FAMILIES, 0, runs))
-    expU = np.exp(U)
+    expU = np.exp(np.clip(U, -EXPONENT_CAP, EXPONENT_CAP))
     R = (T * expU).sum(axis=0)
     if not population:
         return Evaluation(tau, strength, attitude, channel, term, gterm, T, U, R, None, None, None)
@@ -228,8 +231,7 @@ def evaluate(model: Model, X: np.ndarray, Wv: np.ndarray, *, population: bool = 
         bare = a["site_bare"]
         sites[bare] = (Wv[a["site_slot"][bare]] * quantities[a["site_q"][bare]] * a["site_hold"][bare][:, None])
     points = np.vstack([carriers, sites])
-    total = a["people_total"]
-    figure = (a["people"] @ likelihood) / total if total > 0 else np.zeros(runs)
+    figure = a["people"] @ likelihood
     return Evaluation(tau, strength, attitude, channel, term, gterm, T, U, R, points, figure, pair_score)
 
 

@@ -24,6 +24,7 @@ from collections import defaultdict
 import numpy as np
 
 
+from .evaluate import EXPONENT_CAP
 from .model import Model
 from .results import Reason
 from .structure import RX
@@ -64,7 +65,10 @@ class Explainer:
         nc = len(model.carrier_nodes)
         T = evaluation.T[:, :, 0]
         U = evaluation.U[:, :, 0]
-        self.lam = lmdi(U).T  # carriers x families
+        # The exponent is read within ±EXPONENT_CAP; each term keeps its proportion of what is read.
+        capped = np.clip(U, -EXPONENT_CAP, EXPONENT_CAP)
+        scale = np.divide(capped, U, out=np.ones_like(U), where=np.abs(U) > EXPONENT_CAP)
+        self.lam = (lmdi(capped) * scale).T  # carriers x families
         self.Gw = T.T * self.lam  # carriers x families: T_f * L(U_f)
         tc = a["t_carrier"]
         v_local, v_global = evaluation.term[:, 0], evaluation.global_term[:, 0]
@@ -149,10 +153,11 @@ class Explainer:
 
     def members_reasons(self, i: int) -> list[Reason]:
         """A represented collective's reasons: its members' reasons, one per mechanism. Its score reads as the
-        headcount-weighted mean of their likelihoods; each member's share of it is its weight times its
+        share of all its people likely to resist (the headcount-weighted mean likelihood over itself and
+        every member drawn, the unreached at 0); each member's share of it is its weight times its
         likelihood, and that share is split as the member's own score is."""
         model = self.model
-        members = model.collective_members[i]
+        drawn = model.collective_members[i].drawn
         row = model.arrays["C"].getrow(i)
         scores = self.ev.R[row.indices, 0]
         likely = -np.expm1(-scores)
@@ -167,11 +172,17 @@ class Explainer:
             label = self._entry.get(mechanism, (mechanism,))[0] or mechanism
             column = weighted[:, m]
             heaviest = row.indices[int(np.argmax(np.abs(column)))]
-            involved = [model.carrier_nodes[j] for j, v in zip(row.indices, column) if abs(v) > 1e-12]
-            text = (f"{label[0].upper() + label[1:]} weighs on {len(involved)} of its {len(members)} exposed "
-                    f"member{'s' if len(members) != 1 else ''} (most on “{model.builder.label(model.carrier_nodes[heaviest])}”)")
+            involved = [j for j, v in zip(row.indices, column) if abs(v) > 1e-12]
+            people = [j for j in involved if j != i]
+            parts = []
+            if people:
+                parts.append(f"{len(people)} of its {drawn} member{'s' if drawn != 1 else ''} on the map")
+            if i in involved:
+                parts.append("its own people")
+            most = "" if heaviest == i else f" (most on “{model.builder.label(model.carrier_nodes[heaviest])}”)"
+            text = f"{label[0].upper() + label[1:]} weighs on {' and '.join(parts)}{most}"
             kind = "members" if self.is_channel_mech[m] else "context"
-            reasons.append(self.reason(mechanism, totals[m], text, tuple(involved[:20]), kind=kind))
+            reasons.append(self.reason(mechanism, totals[m], text, tuple(model.carrier_nodes[j] for j in involved[:20]), kind=kind))
         reasons.sort(key=lambda r: (-abs(r.value), r.text))
         return reasons
 
@@ -321,6 +332,92 @@ def interval(low, high) -> str:
     if low is None or high is None:
         return ""
     return f"{round(float(low) * 100):.0f}–{round(float(high) * 100):.0f}{NBSP}%"
+
+
+#: What the panel, the report and the command line say when the change exposes nobody.
+NO_POINTS = "The change asks nobody on the map to do anything differently: no resistance is expected from it."
+
+
+def people(value) -> str:
+    """A number of people: one decimal below ten (it is an expectation), whole numbers with separators above.
+
+    Examples
+    --------
+    >>> people(5.2349), people(8), people(1234.6)
+    ('5.2', '8', '1,235')
+    """
+    value = float(value)
+    if abs(value - round(value)) < 1e-9:
+        return f"{round(value):,}"
+    return f"{value:.1f}" if value < 10 else f"{value:,.0f}"
+
+
+def figure_sentence(figure, runs: int = 0) -> str:
+    """The context figure in one sentence: how many of the people the change exposes are likely to resist,
+    the share that is, and the interval of the uncertainty runs.
+
+    Examples
+    --------
+    >>> from explorer.analysis.resistance.results import Figure
+    >>> figure_sentence(Figure(4.99, 4.3, 5.7, people=8, points=8), runs=200).replace(NBSP, " ")
+    '5.0 of the 8 people the change exposes are likely to resist (62 %; 4.3–5.7 across the uncertainty runs).'
+    >>> figure_sentence(Figure(0.4, people=1, points=1)).replace(NBSP, " ")
+    'The one person the change exposes is 40 % likely to resist.'
+    """
+    if not figure.points:
+        return NO_POINTS
+    if abs(float(figure.people) - 1.0) < 0.05:
+        span = interval(figure.share_low, figure.share_high) if runs else ""
+        return f"The one person the change exposes is {percent(figure.share)} likely to resist" + (f" ({span})." if span else ".")
+    runs_text = f"; {people(figure.low)}–{people(figure.high)} across the uncertainty runs" if runs and figure.low is not None else ""
+    return (f"{people(figure.value)} of the {people(figure.people)} people the change exposes are likely to resist "
+            f"({percent(figure.share)}{runs_text}).")
+
+
+def figure_caption(figure) -> str:
+    """What follows the figure's number where it stands alone (a report's headline box).
+
+    Examples
+    --------
+    >>> from explorer.analysis.resistance.results import Figure
+    >>> figure_caption(Figure(5.0, people=8, points=8))
+    'of the 8 people the change exposes are likely to resist'
+    """
+    if not figure.points:
+        return "likely to resist: the change asks nobody on the map to do anything differently"
+    return f"of the {people(figure.people)} {'person' if figure.people == 1 else 'people'} the change exposes {'is' if figure.people == 1 else 'are'} likely to resist"
+
+
+def figure_meaning(figure, runs: int = 0) -> str:
+    """What the figure is and where its interval comes from, for a tooltip or a caption."""
+    text = ("The expected number of people likely to resist: each person the change exposes counts by how likely "
+            "they are to resist (a role or a unit by its headcount), so it never falls when the change asks more of "
+            "them, and nodes the change does not reach do not count")
+    if figure.points:
+        text += f"; {figure.points:,} point{'s' if figure.points != 1 else ''} of the map stand for them"
+    text += "."
+    if runs and figure.low is not None:
+        text += (f" The interval holds the middle {figure.interval:.0%} of {runs:,} uncertainty runs (and the estimate), "
+                 "in which the weights and the map's inputs vary (each input by its stated confidence; a missing one "
+                 "over its whole scale).")
+    else:
+        text += " No uncertainty runs were made: there is no interval."
+    return text
+
+
+def lever_effect(lever, *, short: bool = False) -> str:
+    """A lever's effect on the figure: ``"−1.3 people likely to resist"`` (``short``: ``"−1.3 people"``).
+
+    Examples
+    --------
+    >>> from explorer.analysis.resistance.results import Lever
+    >>> lever_effect(Lever("resources", "Resource it", effect=1.25)), lever_effect(Lever("x", "y"))
+    ('−1.2 people likely to resist', 'no measurable effect')
+    """
+    change = -float(lever.effect)
+    if abs(change) < 0.05:
+        return "none" if short else "no measurable effect"
+    return f"{'−' if change < 0 else '+'}{abs(change):.1f} people" + ("" if short else " likely to resist")
 
 
 def likelihood_words(p: float) -> str:

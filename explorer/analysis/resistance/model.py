@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -255,8 +256,8 @@ class Model:
     routines: object        # routines.RoutineImpacts
     norms: object           # norms.NormStrengths
     stances: object         # stances.StanceModel
-    leaves: np.ndarray      # carriers counted in the context figure (bool)
-    collective_members: dict  # carrier row -> [leaf rows] for collectives represented by members
+    leaves: np.ndarray      # carriers counted in the context figure (bool): the exposed ones, bodies apart
+    collective_members: dict  # carrier row -> rows its point is the mean of (itself, every member drawn below it)
     weight_names: list = field(default_factory=list)
     arrays: dict = field(default_factory=dict)
     impacts: tuple = ()
@@ -395,19 +396,37 @@ def _own_norm(b: Builder, holder, norm) -> bool:
 
 
 def _levels(b: Builder, exposed: set) -> tuple[np.ndarray, dict]:
-    """Which exposed carriers stand for people in the context figure (leaves: no exposed member drawn below
-    them; external bodies are not people of the organisation), and each collective's exposed leaf members
-    (a collective with exposed members drawn is represented by them)."""
+    """Who counts as people in the context figure, and what each collective's point is made of.
+
+    Every exposed carrier counts, with its headcount, except external bodies (they are not people of the
+    organisation). A collective's headcount stands for its people who are not drawn as members of their own
+    (``rx:headcount``), so its own exposure (a routine it owns, a norm it holds) is never lost when a member
+    is drawn. A collective with exposed members drawn below it (at any depth) reads as the share of all its
+    people likely to resist: the headcount-weighted mean likelihood over itself and every member drawn below
+    it, exposed or not (the unexposed add people, not likelihood), so on a given map its point never falls
+    when the change asks more of it.
+    """
     structure = b.structure
     n = len(b.carrier_nodes)
-    leaves = np.zeros(n, dtype=bool)
-    exposed_nodes = {b.carrier_nodes[i] for i in exposed}
-    below = {i: [d for d in structure.descendants(node) if d in exposed_nodes] for i, node in enumerate(b.carrier_nodes)}
-    for i, node in enumerate(b.carrier_nodes):
-        leaves[i] = i in exposed and not below[i] and not structure.flags(node)[2]
+    counted = np.zeros(n, dtype=bool)
+    for i in exposed:
+        counted[i] = not structure.flags(b.carrier_nodes[i])[2]
     members = {}
-    for i, found in below.items():
-        rows = sorted({b.carriers[m] for m in found if leaves[b.carriers[m]]})
-        if rows:
-            members[i] = rows
-    return leaves, members
+    for i, node in enumerate(b.carrier_nodes):
+        below = {d for d in structure.descendants(node) if d in b.G and not structure.flags(d)[2]}
+        rows = sorted({b.carriers[d] for d in below if d in b.carriers})
+        if any(counted[j] for j in rows):
+            own = [] if structure.flags(node)[2] else [i]
+            # Members the change does not reach are not carriers; they still add their people.
+            people = sum(_headcount(b.G, d) for d in below) + (_headcount(b.G, node) if own else 0.0)
+            members[i] = Members(own + rows, people, len(below))
+    return counted, members
+
+
+class Members(NamedTuple):
+    """What a collective's point is made of: the carrier rows it averages, all the people it stands for
+    (itself and every member drawn below it) and how many members are drawn."""
+
+    rows: list
+    people: float
+    drawn: int

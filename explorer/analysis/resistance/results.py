@@ -83,17 +83,17 @@ class Lever:
 
     ``edit`` is ``(("add" | "remove" | "set", subject, predicate, object), ...)``
     in rdflib terms; ``set`` replaces every value of the predicate on the
-    subject by the literal; a blank node subject stands for a new qualified tie. ``effect`` is
-    the figure before minus the figure after (positive: fewer people likely
-    to resist), ``resistance_effect`` the same for the sum of all points'
-    scores.
+    subject by the literal; a blank node subject stands for a new qualified
+    tie. ``effect`` is the figure before minus the figure after: how many fewer
+    people are likely to resist with the edit; ``resistance_effect`` the same
+    for the sum of all points' scores.
     """
 
     kind: str
     text: str
     nodes: tuple = ()
     edit: tuple = ()
-    effect: float = 0.0
+    effect: float = 0.0           # people: fewer likely to resist with the edit
     figure_after: float = 0.0
     resistance_effect: float = 0.0
 
@@ -104,12 +104,17 @@ class Lever:
 
 @dataclass(frozen=True)
 class Figure:
-    """The context-level figure: the expected share of the people the change exposes who are likely to resist.
+    """The context-level figure: the expected number of people likely to resist the change.
 
-    ``value`` is in [0, 1]; ``low`` and ``high`` bound the central
-    ``interval`` of the uncertainty runs (None without runs); ``people`` is how
-    many people the exposed points stand for (their headcounts) and
-    ``points`` how many points that is.
+    ``value`` is ``sum h_i p_i`` over the points the change exposes (headcount
+    ``h``, likelihood ``p``; external bodies are not people of the organisation),
+    from 0 to ``people``, how many people they stand for. It never falls when the
+    change transgresses more, ignores nodes the change does not reach, and is the
+    same however a role is split into identical sub-roles. ``share`` is
+    ``value / people``, the share of the exposed who are likely to resist (a
+    reading: it can fall when the change exposes more people less). ``low`` and
+    ``high`` bound the central ``interval`` of the uncertainty runs (widened to
+    include the value), None without runs; ``points`` is how many points count.
     """
 
     value: float
@@ -118,6 +123,18 @@ class Figure:
     people: float = 0.0
     points: int = 0
     interval: float = 0.8
+
+    @property
+    def share(self) -> float:
+        return self.value / self.people if self.people > 0 else 0.0
+
+    @property
+    def share_low(self) -> float | None:
+        return None if self.low is None else (self.low / self.people if self.people > 0 else 0.0)
+
+    @property
+    def share_high(self) -> float | None:
+        return None if self.high is None else (self.high / self.people if self.people > 0 else 0.0)
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ Each run draws
 The map's structure (which ties exist, their types, pillars, modes) is taken as
 drawn, as are the paths along which impacts travel and the influence network's
 weights. From the runs, each point gets the central ``interval`` of its score
-and likelihood, the same interval of its rank, the share of runs in which it is
-in the top k (its *stability*), and a *confidence*: one minus the width of its
-likelihood interval (1 when every run agrees, 0 when the runs span the whole
-scale). The context figure gets its interval. Fragile conclusions are named:
+and likelihood, the same interval of its rank (each widened to include the
+estimate), the share of runs in which it is in the top k (its *stability*),
+and a *confidence*: one minus the relative width of its score interval (1 when
+every run agrees). The context figure gets its interval. Fragile conclusions are named:
 a leading point whose place in the top k holds in fewer than 80 % of the
 runs, and two neighbours in the ranking whose order holds in fewer than 70 %.
 """
@@ -80,8 +80,13 @@ class Summary:
     ranks: np.ndarray
 
 
-def summarise(result: Runs, base_order: np.ndarray, top_k: int) -> Summary:
-    """Intervals, rank ranges and top-k shares; ``base_order`` ranks the points at the stated values (ties)."""
+def summarise(result: Runs, base_order: np.ndarray, top_k: int, base_scores: np.ndarray, base_figure: float) -> Summary:
+    """Intervals, rank ranges and top-k shares; ``base_order`` ranks the points at the stated values (ties).
+
+    Each interval is the central ``interval`` of the runs, widened where needed to include the estimate at
+    the stated values (``base_scores``, its rank, ``base_figure``): a value stated at the end of its scale can
+    only be read as less extreme by a run, so the runs alone may all fall on one side of it.
+    """
     scores = result.scores
     n, runs = scores.shape
     lo_q, hi_q = (1 - result.interval) / 2, 1 - (1 - result.interval) / 2
@@ -93,9 +98,27 @@ def summarise(result: Runs, base_order: np.ndarray, top_k: int) -> Summary:
         order = np.lexsort((position, -scores[:, r]))
         ranks[order, r] = np.arange(1, n + 1)
     top = (ranks <= top_k).mean(axis=1)
-    return Summary(np.quantile(scores, lo_q, axis=1), np.quantile(scores, hi_q, axis=1),
-                   np.floor(np.quantile(ranks, lo_q, axis=1)).astype(int), np.ceil(np.quantile(ranks, hi_q, axis=1)).astype(int),
-                   top, float(np.quantile(result.figure, lo_q)), float(np.quantile(result.figure, hi_q)), ranks)
+    base_rank = position + 1
+    return Summary(np.minimum(np.quantile(scores, lo_q, axis=1), base_scores),
+                   np.maximum(np.quantile(scores, hi_q, axis=1), base_scores),
+                   np.minimum(np.floor(np.quantile(ranks, lo_q, axis=1)).astype(int), base_rank),
+                   np.maximum(np.ceil(np.quantile(ranks, hi_q, axis=1)).astype(int), base_rank),
+                   top, min(float(np.quantile(result.figure, lo_q)), base_figure),
+                   max(float(np.quantile(result.figure, hi_q)), base_figure), ranks)
+
+
+def confidence(low: float, high: float) -> float:
+    """1 minus the relative width of a score's interval, ``(high - low) / (high + low)``: 1 when every run agrees,
+    0 when the runs reach from no resistance to some. Read on the score, so it does not saturate where the
+    likelihood does.
+
+    Examples
+    --------
+    >>> confidence(1.0, 1.0), confidence(0.5, 1.5), confidence(0.0, 0.7)
+    (1.0, 0.5, 0.0)
+    """
+    total = high + low
+    return 1.0 - (high - low) / total if total > 0 else 0.0
 
 
 def fragile(points: list, rows: list, summary: Summary, top_k: int) -> list[str]:
