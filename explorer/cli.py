@@ -137,7 +137,8 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     progress = _StderrProgress("uncertainty runs and levers", len(G) > 5_000 and sys.stderr.isatty())
     try:
         result = analyse_change(G, args.change, weights=weights, top_k=args.top, seed=args.seed,
-                                runs=args.runs, levers=not args.no_levers, progress=progress)
+                                runs=args.runs, levers=not args.no_levers, name_people=args.name_people,
+                                progress=progress)
     finally:
         progress.finish()
     if args.format == "json":
@@ -447,6 +448,8 @@ def build_parser() -> argparse.ArgumentParser:
     analyse.add_argument("--seed", type=int, default=0, help="seed of the uncertainty runs (default 0)")
     analyse.add_argument("--runs", type=int, default=None, help="number of uncertainty runs (default: from the weights; 0 skips)")
     analyse.add_argument("--no-levers", action="store_true", help="do not try the levers (each is one more run of the model)")
+    analyse.add_argument("--name-people", action="store_true",
+                         help="list named people (rx:Person) as points of their own (default: counted in their units, never named)")
     analyse.set_defaults(func=cmd_analyse)
 
     links = commands.add_parser("interdependencies", help="brokers, single points of failure, unit coupling, cross-level paths, clusters")

@@ -101,7 +101,7 @@ def _list(G, nodes) -> str:
 
 
 def analyse_change(G, change=None, *, weights: Weights | None = None, top_k: int = 10, seed: int = 0,
-                   runs: int | None = None, levers: bool = True,
+                   runs: int | None = None, levers: bool = True, name_people: bool = False,
                    progress: Callable[[int, int], None] | None = None) -> ChangeAnalysis:
     """Analyse one proposed change on map graph ``G`` (from :func:`explorer.analysis.graph.map_graph`).
 
@@ -122,6 +122,9 @@ def analyse_change(G, change=None, *, weights: Weights | None = None, top_k: int
         omitted; 0 skips them, and with them every interval and confidence).
     levers : bool
         Whether to try the levers (each is one more run of the model).
+    name_people : bool
+        Whether named people (``rx:Person``) are points of their own. By default they are not: they count in
+        the figure and in their units, and the words never name one as the likeliest to resist.
     progress : callable, optional
         ``progress(done, total)`` as runs and levers finish (it may raise to cancel).
 
@@ -146,16 +149,16 @@ def analyse_change(G, change=None, *, weights: Weights | None = None, top_k: int
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _analyse(G, change, weights, top_k, seed, runs, levers, progress)
+        return _analyse(G, change, weights, top_k, seed, runs, levers, name_people, progress)
     finally:
         if collecting:
             gc.enable()
 
 
-def _analyse(G, change, weights, top_k, seed, runs, levers, progress) -> ChangeAnalysis:
+def _analyse(G, change, weights, top_k, seed, runs, levers, name_people, progress) -> ChangeAnalysis:
     model = build(G, change, weights)
     ev = base(model)
-    fields = explain.Explainer(model, ev).points()
+    fields = explain.Explainer(model, ev, name_people=name_people).points()
     fields.sort(key=lambda p: (-p["score"], p["label"], str(p["node"])))
     rows = [p.pop("row") for p in fields]
     figure_value = float(ev.figure[0])
@@ -172,7 +175,7 @@ def _analyse(G, change, weights, top_k, seed, runs, levers, progress) -> ChangeA
         n_all = result.scores.shape[0]
         ranked = set(rows)
         base_order = np.array(rows + [r for r in range(n_all) if r not in ranked], dtype=np.int64)
-        summary = uncertainty.summarise(result, base_order, top_k, ev.points[:, 0], figure_value)
+        summary = uncertainty.summarise(result, base_order, top_k, ev.points[:, 0], figure_value, shown=len(rows))
         for point, row in zip(fields, rows):
             lo, hi = float(summary.score_low[row]), float(summary.score_high[row])
             p_lo, p_hi = float(-np.expm1(-lo)), float(-np.expm1(-hi))

@@ -242,6 +242,7 @@ class RX(DefinedNamespace):
     # --- concepts ---
     academicRole: URIRef  # academic
     administrativeRole: URIRef  # administrative
+    affectiveCooptation: URIRef  # co-optation through strong ties
     battilanaDivergence: URIRef  # divergence of a change
     bodyAcademic: URIRef  # academic body
     bodyCommercial: URIRef  # commercial actor
@@ -282,6 +283,7 @@ class RX(DefinedNamespace):
     groupPeople: URIRef  # People and roles
     groupRoutines: URIRef  # Routines and artefacts
     groupTies: URIRef  # Qualified ties
+    hybridLeadership: URIRef  # hybrid professional leadership
     interviewSource: URIRef  # interview
     law: URIRef  # law
     lewinForceField: URIRef  # force field

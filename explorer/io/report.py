@@ -531,6 +531,7 @@ def report_context(document, analysis: ChangeAnalysis, *, title: str | None = No
             "figure": people(figure.value) if figure.points else "0",
             "figure_sentence": figure_sentence(figure, runs),
             "figure_caption": figure_caption(figure),
+            "figure_share": percent(figure.share) if figure.points and figure.people != 1 else "",
             "figure_interval": f"{people(figure.low)}–{people(figure.high)}" if runs and figure.low is not None else "",
             "figure_meaning": figure_meaning(figure, runs),
             "people": figure.people, "exposed": bool(figure.points),

@@ -521,7 +521,7 @@ class HeatScale(QWidget):
 
 
 class LeverDelegate(QStyledItemDelegate):
-    """A lever as its effect (bold, in percentage points) over its text, wrapped to the list's width."""
+    """A lever as its effect (bold, in people likely to resist) over its text, wrapped to the list's width."""
 
     PAD = 6
 

@@ -407,7 +407,7 @@ def _legend_entries(projection, schema, heat: bool) -> list[LegendEntry]:
     if plain:
         entries.append(LegendEntry("tie", "other relation", plain, _PLAIN_TIE, line_style="solid"))
     if heat:
-        from explorer.io.model import HEAT_NAME, HEAT_RANGE, heat_colour
+        from explorer.io.model import HEAT_RANGE, heat_colour
 
         # Caption and ramp read as one: "HEAT: LIKELIHOOD OF RESISTANCE", then "0–100 %" (the legend column is narrow).
         entries.append(LegendEntry("heat", HEAT_RANGE, -1, heat_colour(1.0)))

@@ -96,8 +96,8 @@ def test_asking_more_never_lowers_the_figure_or_any_point(org, data):
 @SETTINGS
 @given(orgs(), st.data())
 def test_the_figure_is_the_same_when_a_role_is_drawn_as_two_identical_halves(org, data):
-    # Not within two ties of a change agent: Burt's constraint counts contacts (and their contacts), so drawing
-    # one as two changes the agent's network measure (a limitation docs/analysis-model.md states).
+    # Not within two ties of a change agent: closure is the share of the agent's pairs of contacts that are
+    # tied, so drawing one contact as two untied halves changes it (a limitation docs/analysis-model.md states).
     lines = org.turtle().splitlines()
     ties = {r: {o for o in org.roles if o != r and any(f"<{r}>" in line and f"<{o}>" in line for line in lines)} for r in org.roles}
     near = set(org.agents)

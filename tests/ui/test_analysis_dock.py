@@ -411,7 +411,7 @@ def test_apply_lever_then_undo_restores_the_exact_quads(qtbot, make_window):
     with qtbot.waitSignal(dock.finished, timeout=120_000):
         qtbot.mouseClick(dock.rerun_button, Qt.MouseButton.LeftButton)
     assert not dock.stale and not dock.stale_box.isVisibleTo(dock)
-    assert dock.result.figure.value < result.figure.value  # the lever lowered the share likely to resist
+    assert dock.result.figure.value < result.figure.value  # the lever lowered the number likely to resist
     assert abs((result.figure.value - dock.result.figure.value) - result.levers[0].effect) < 1e-6
 
 

@@ -15,7 +15,7 @@ from pypdf import PdfReader  # noqa: E402
 from explorer.cli import main  # noqa: E402
 from explorer.core.document import MapDocument  # noqa: E402
 from explorer.io import registry, report  # noqa: E402
-from explorer.io.change_text import NBSP, interval, percent  # noqa: E402
+from explorer.io.change_text import NBSP, interval, people, percent  # noqa: E402
 from explorer.ui import report_pdf  # noqa: E402
 from explorer.ui.analysis_dock import AnalysisRun  # noqa: E402
 from explorer.ui.main_window import MainWindow  # noqa: E402
@@ -63,8 +63,9 @@ def test_pdf_report_has_pages_headings_points_and_the_map_as_text(matching, tmp_
         # The sentence's start (the rest may run over a page's foot, or break after a hyphen).
         assert " ".join(point.sentence.split())[:60] in text
     # The headline figure with its interval, and each point's likelihood with its interval.
-    assert f"{percent(result.figure.value)} ({interval(result.figure.low, result.figure.high)})".replace(NBSP, " ") in text
-    assert f"of the {result.figure.people:.0f} people the change exposes are likely to resist" in text
+    figure = result.figure
+    assert f"{people(figure.value)} ({people(figure.low)}–{people(figure.high)})" in text
+    assert f"of the {people(figure.people)} people the change exposes are likely to resist" in text
     top = result.points[0]
     assert f"{percent(top.likelihood)} likely ({interval(top.likelihood_low, top.likelihood_high)})".replace(NBSP, " ") in text
     assert "What the change transgresses" in text and "What makes it easier" in text

@@ -1,8 +1,9 @@
 """How many of the validation set's published orderings the resistance analysis reproduces.
 
 For each case, both contexts are analysed with the default weights; the ordering holds when the context the
-literature reports as more resistant has the higher context figure (the expected share of the people the
-change exposes who are likely to resist). Each comparison also gets the share of uncertainty runs, paired by
+literature reports as more resistant has the higher share of the people the change exposes who are likely to
+resist (the context figure, the expected number of them, divided by how many it exposes: the two maps draw
+different numbers of people, so the number itself is not comparable between them). Each comparison also gets the share of uncertainty runs, paired by
 their weights (the same seed draws the same weights for both maps), in which it holds: how firm it is.
 
 Run it as a script for the table (``python tests/validation/agreement.py``).
@@ -44,8 +45,9 @@ def _figure(path: Path, runs: int, seed: int):
         G = map_graph(doc.store)
         result = analyse_change(G, runs=0, levers=False)
         model = build(G, result.change, result.weights)
-        figures = uncertainty.run(model, runs, seed=seed).figure if runs else None
-        return result.figure.value, figures
+        people = result.figure.people
+        shares = uncertainty.run(model, runs, seed=seed).figure / people if runs and people > 0 else None
+        return result.figure.share, shares
     finally:
         doc.close()
 
@@ -63,7 +65,7 @@ def compare(*, runs: int = 200, seed: int = 0) -> list[Comparison]:
 
 
 def table(comparisons: list[Comparison]) -> str:
-    lines = [f"{'case':30} {'more resistant (published)':34} {'figure':>7} {'other':>7}  holds  paired runs"]
+    lines = [f"{'case':30} {'more resistant (published)':34} {'share':>7} {'other':>7}  holds  paired runs"]
     for c in comparisons:
         lines.append(f"{c.case:30} {c.more:34} {c.more_figure:7.3f} {c.less_figure:7.3f}  {'yes' if c.holds else 'NO ':5}  {c.paired_share:6.0%}")
     held = sum(c.holds for c in comparisons)

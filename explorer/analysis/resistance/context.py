@@ -22,7 +22,9 @@ scale in the uncertainty runs).
   +1, ecological or social without mechanistic -1) weighs only on routine work.
 * **Around the carrier** (its own, or its collectives' at ``decay**depth``):
   each initiative running concurrently that reaches it (+1, and minus half its
-  centred resource adequacy); each peer giving lateral support (-1) and each
+  centred resource adequacy; in full at every level below the place it is
+  rolled out to, as it is when rolled out everywhere: it is work for all in
+  it); each peer giving lateral support (-1) and each
   peer that has adopted the change (-1, ``context.peer_adoption``); data fed
   back by the change (-1); each external force bearing on it, its
   collectives, the change (one level away), a routine it carries or a norm it
@@ -251,7 +253,10 @@ def _stance(b: Builder, node, stances) -> None:
         text = f"No stated attitude; {after:+.1f} likely through influence ties"
     elif how == "inherited":
         source = stances.anchor_from[row]
-        text = f"No stated attitude; {after:+.1f} from the stance of “{b.label(source)}”"
+        passed = b.value(stances.anchor_row[row]) * b.weights["levels.decay"] ** stances.anchor_depth[row]
+        text = f"No stated attitude; {passed:+.1f} from the stance of “{b.label(source)}”"
+        if abs(after - passed) >= 0.05:
+            text += f", {after:+.1f} after influence"
     else:
         text = "No stated attitude (taken as undecided)"
     evidence = (node, *stances.sources[row][:5]) + ((stances.anchor_from[row],) if stances.anchor_from[row] not in (None, node) else ())
@@ -348,7 +353,8 @@ def _around(b: Builder, node, carried: dict, facts: _Facts) -> None:
             if weight is None:
                 b.lack(node, "direction of a force")  # a bearing without a direction cannot count either way
                 continue
-            b.term(node, ALL, weight, const=const, depth=depth, z=z, desc=desc)
+            # An initiative rolled out to a place is work for everyone in it, at whatever level it is named.
+            b.term(node, ALL, weight, const=const, depth=0 if key[0].startswith("concurrent") else depth, z=z, desc=desc)
             if z[0] == Z_RAW and not b.inputs._stated[z[1]]:
                 b.lack(node, "magnitude of a force")
         if b.structure.ins(holder, RX.bearsOn) and any(True for _ in _bare_bearings(b, holder)):

@@ -96,9 +96,11 @@ def pack(model: Model) -> None:
         totals[site] += headcount[carrier]
     a["pair_site"] = np.array([site for site, _ in pairs], dtype=np.int64)
     a["pair_carrier"] = np.array([carrier for _, carrier in pairs], dtype=np.int64)
-    share = [headcount[carrier] / totals[site] for site, carrier in pairs]
+    count = np.bincount(a["pair_site"], minlength=ns) if pairs else np.zeros(ns)
+    # Nobody counted (every carrier drawn with headcount 0): a plain mean over them.
+    share = [headcount[carrier] / totals[site] if totals[site] > 0 else 1.0 / count[site] for site, carrier in pairs]
     a["B"] = sparse.csr_matrix((share, (a["pair_site"], np.arange(len(pairs)))), shape=(ns, len(pairs)))
-    a["site_bare"] = np.array([totals[s] == 0 for s in range(ns)], dtype=bool) if ns else np.zeros(0, dtype=bool)
+    a["site_bare"] = np.array([count[s] == 0 for s in range(ns)], dtype=bool) if ns else np.zeros(0, dtype=bool)
     a["site_q"] = np.array([offset[s.qty[0]] + (s.qty[1] if s.qty[0] != Q_ONE else 0) for s in model.sites], dtype=np.int64)
     a["site_slot"] = np.array([index[s.weight[0]] if s.weight else one for s in model.sites], dtype=np.int64)
     a["site_hold"] = np.array([s.hold for s in model.sites], dtype=float)

@@ -50,9 +50,11 @@ def lmdi(U: np.ndarray) -> np.ndarray:
 class Explainer:
     """Builds the points of one base evaluation (column 0) of ``model``."""
 
-    def __init__(self, model: Model, evaluation) -> None:
+    def __init__(self, model: Model, evaluation, *, name_people: bool = False) -> None:
         self.model = model
         self.ev = evaluation
+        # Named people are counted, never named as the likeliest to resist (DOMAIN.md §4.8), unless asked.
+        self.name_people = name_people
         weights = model.weights
         labels = model.G.graph.get("concept_labels", {})
         self._entry = {}
@@ -179,7 +181,8 @@ class Explainer:
                 parts.append(f"{len(people)} of its {drawn} member{'s' if drawn != 1 else ''} on the map")
             if i in involved:
                 parts.append("its own people")
-            most = "" if heaviest == i else f" (most on “{model.builder.label(model.carrier_nodes[heaviest])}”)"
+            top = model.carrier_nodes[heaviest]
+            most = "" if heaviest == i or self._unnamed(top) else f" (most on “{model.builder.label(top)}”)"
             text = f"{label[0].upper() + label[1:]} weighs on {' and '.join(parts)}{most}"
             kind = "members" if self.is_channel_mech[m] else "context"
             reasons.append(self.reason(mechanism, totals[m], text, tuple(model.carrier_nodes[j] for j in involved[:20]), kind=kind))
@@ -243,6 +246,9 @@ class Explainer:
         return pillar_weight(self.model.norms.pillar[site.qty[1]])
 
     # ------------------------------------------------------------------- points
+    def _unnamed(self, node) -> bool:
+        return not self.name_people and self.model.builder.is_a(node, RX.Person)
+
     def points(self) -> list[dict]:
         """The fields of every point with a score above 0 (unsorted; uncertainty and sentence to come)."""
         model, ev, b = self.model, self.ev, self.model.builder
@@ -251,7 +257,7 @@ class Explainer:
         found = []
         for i, node in enumerate(model.carrier_nodes):
             score = float(ev.points[i, 0])
-            if score <= 1e-12:
+            if score <= 1e-12 or self._unnamed(node):
                 continue
             represented = i in model.collective_members
             reasons = self.members_reasons(i) if represented else self.carrier_reasons(i)

@@ -8,25 +8,29 @@ groups of ``rx:ofProfession``): the side that loses the task bears
 ``transgression.gainer_share`` of that. A move inside one profession, or
 between actors whose professions the map does not give, weighs
 ``transgression.jurisdiction_role`` (and then the point says the professions
-are missing). A group's jurisdiction reaches its members one level down
+are missing). A side with a profession bears it as its jurisdiction (the
+family top-down sponsorship and divergence weigh on); a side without one (a
+clerk, a porter) as a task moved, which they do not. A group's jurisdiction
+reaches its members one level down
 (:func:`explorer.analysis.resistance.model._inherit`).
 """
 
 from __future__ import annotations
 
 
-from .model import JURISDICTION, Builder
+from .model import JURISDICTION, TASK, Builder
 from .structure import RX
 
 
 def add(b: Builder) -> None:
     """Register a jurisdiction channel for both sides of each task reallocation by the change.
 
-    A task moved from one side to several (a role drawn as two sub-roles, a task shared out) is lost once:
-    the losing side bears one channel per task (the heaviest when the moves differ), each gaining side its own.
+    A task moves once, however the map draws its sides: a side that loses (or gains) the same task in
+    several moves (a role drawn as two sub-roles, a task shared out) bears one channel for it, the
+    heaviest when the moves differ (a move across professional groups over one within them).
     """
     s = b.structure
-    losing: dict = {}  # (loser, task) -> (weight, text, evidence, key)
+    moves: dict = {}  # (side, task, "loses" | "gains") -> (weights, family, text, evidence, key, across)
     for u, v, data in sorted(s.every.get(RX.TaskReallocation, ()), key=lambda e: str(e[2].get("tie"))):
         if data.get("byChange") not in (None, *s.changers) or u == v:
             continue
@@ -43,12 +47,14 @@ def add(b: Builder) -> None:
         what = f"“{b.label(task)}”" if task is not None else "a task"
         boundary = "across professional groups" if across else ("within one profession" if lost and gained else "between roles")
         evidence = (tie, u, v, task)
-        if v in b.G and s.is_carrier(v) and s.in_scope(v):
-            b.channel(v, JURISDICTION, (weight, "transgression.gainer_share"), mechanism=weight, kind="jurisdiction",
-                      key=("task", tie, "gains"), text=f"Gains {what} from “{b.label(u)}”, {boundary}", evidence=evidence)
-        if u in b.G and s.is_carrier(u) and s.in_scope(u):
-            found = losing.get((u, task))
-            if found is None or (across and found[0] != "transgression.jurisdiction_group"):
-                losing[(u, task)] = (weight, f"Loses {what} to “{b.label(v)}”, {boundary}", evidence, ("task", tie, "loses"))
-    for (u, task), (weight, text, evidence, key) in sorted(losing.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
-        b.channel(u, JURISDICTION, (weight,), mechanism=weight, kind="jurisdiction", key=key, text=text, evidence=evidence)
+        for side, way, professions, weights, text in (
+                (v, "gains", gained, (weight, "transgression.gainer_share"), f"Gains {what} from “{b.label(u)}”, {boundary}"),
+                (u, "loses", lost, (weight,), f"Loses {what} to “{b.label(v)}”, {boundary}")):
+            if side not in b.G or not s.is_carrier(side) or not s.in_scope(side):
+                continue
+            found = moves.get((side, task, way))
+            if found is None or (across and not found[5]):
+                moves[(side, task, way)] = (weights, JURISDICTION if professions else TASK, text, evidence,
+                                            ("task", tie, way), across)
+    for (side, _task, _way), (weights, family, text, evidence, key, _across) in sorted(moves.items(), key=lambda kv: tuple(map(str, kv[0]))):
+        b.channel(side, family, weights, mechanism=weights[0], kind="jurisdiction", key=key, text=text, evidence=evidence)

@@ -36,7 +36,8 @@ from .results import Lever
 from .structure import RX
 
 BROKER_STRENGTH = 0.6
-#: A lever that moves the figure by less than this (a hundredth of a percentage point) is not listed.
+#: A lever is listed when it lowers the figure by at least this share of the people exposed (a hundredth of a
+#: percentage point); one that does less, or raises it, is not a lever.
 NEGLIGIBLE = 1e-4
 ENDORSEMENT = 0.5
 RESOURCED = 0.8
@@ -162,10 +163,9 @@ def candidates(model, points) -> list:
             near.setdefault(other, 1)
             for second, _, _ in s.social_ties(other):
                 near.setdefault(second, 2)
-        for unit, depth in s.ancestors(target):
-            if depth == 1:
-                for member in s.children(unit):
-                    near.setdefault(member, 2)
+        for unit in s.units(target):
+            for member in s.children(unit):
+                near.setdefault(member, 2)
         already = {src for src, _ in s.ins(target, RX.InfluenceTie)} | {src for src, _ in s.ins(target, RX.influences)}
         options = []
         for other, hops in near.items():
@@ -204,6 +204,7 @@ def candidates(model, points) -> list:
     units = [p for p in resistant if s.flags(p.node)[1] and not s.flags(p.node)[2]][:_PER_KIND]
     adopters = {u for c in s.changers for u, _ in s.outs(c, RX.adoptedBy)}
     feedback = {u for c in s.changers for u, _ in s.outs(c, RX.feedsBackDataTo)}
+    offered = set()  # lateral support is symmetric: one lever per pair
     for point in units:
         unit = point.node
         kind = G.nodes[unit].get("kind")
@@ -213,11 +214,14 @@ def candidates(model, points) -> list:
         for other in G:
             if other == unit or other in tied or other in around or G.nodes[other].get("kind") != kind:
                 continue
+            if not s.is_carrier(other) or s.flags(other)[2] or frozenset((unit, other)) in offered:
+                continue  # the change's sponsors, leaders and bodies are not peers giving support
             if unit in {a for a, _ in s.ancestors(other)}:
                 continue
             peers.append((other not in adopters, score.get(other, 0.0), b.label(other), other))
         if peers:
             peer = min(peers)[3]
+            offered.add(frozenset((unit, peer)))
             adopted = ", which has adopted the change" if peer in adopters else ""
             found.append(("lateral tie", f"Build lateral support between “{point.label}” and “{b.label(peer)}”{adopted}",
                           (unit, peer), (("add", unit, RX.lateralSupport, peer),)))
@@ -262,12 +266,14 @@ def candidates(model, points) -> list:
 
 
 def try_levers(model, points, base_figure: float, base_total: float, rerun, progress=None) -> tuple:
-    """Run the model again with each candidate edit; return the levers ranked by their effect on the figure.
+    """Run the model again with each candidate edit; return the levers ranked by their effect on the figure:
+    those that lower it by at least ``NEGLIGIBLE`` of the people exposed.
 
     ``rerun(changed)`` runs the model on the edited graph (``changed`` from :func:`apply_edit`) and returns its
     figure and the sum of its points' scores.
     """
     options = candidates(model, points)
+    threshold = NEGLIGIBLE * max(float(model.arrays["people_total"]), 1.0)
     levers = []
     for done, (kind, text, nodes, edit) in enumerate(options, 1):
         revert, changed = apply_edit(model.G, edit)
@@ -275,7 +281,7 @@ def try_levers(model, points, base_figure: float, base_total: float, rerun, prog
             figure, total = rerun(changed)
         finally:
             revert()
-        if abs(base_figure - figure) >= NEGLIGIBLE:
+        if base_figure - figure >= threshold:
             levers.append(Lever(kind, text, tuple(nodes), tuple(edit), base_figure - figure, figure, base_total - total))
         if progress is not None:
             progress(done, len(options))

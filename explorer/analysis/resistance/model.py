@@ -10,8 +10,9 @@ The model (docs/analysis-model.md gives every equation):
   violated, a task moves away from (or to) it. A channel's value is a product:
   its weights, the inputs behind it (degree, embeddedness, a norm's strength,
   how strongly it is held) and ``levels.decay`` per level it travelled down.
-  Channels fall into five *families*: routine disruption, new work, the
-  professionals' own norms, other norms, jurisdiction.
+  Channels fall into six *families*: routine disruption, new work, the
+  professionals' own norms, other norms, a professional's jurisdiction, other
+  tasks moved.
 * A **term** is one piece of context at a carrier: a weight times a centred
   input (its deviation from the scale's neutral value, in [-1, 1]), a stance,
   or a fixed amount (a peer giving support). Each term applies to some
@@ -41,9 +42,9 @@ from ..weights import Weights
 from .inputs import InputTable
 from .structure import RX, Structure
 
-ROUTINE, NEW_WORK, NORM_OWN, NORM, JURISDICTION = range(5)
-FAMILIES = 5
-FAMILY_NAMES = ("routine disruption", "new work", "professionals' own norms", "norms", "jurisdiction")
+ROUTINE, NEW_WORK, NORM_OWN, NORM, JURISDICTION, TASK = range(6)
+FAMILIES = 6
+FAMILY_NAMES = ("routine disruption", "new work", "professionals' own norms", "norms", "jurisdiction", "tasks moved")
 ALL = (1 << FAMILIES) - 1
 WORK = (1 << ROUTINE) | (1 << NEW_WORK)
 OWN = (1 << NORM_OWN) | (1 << JURISDICTION)
@@ -287,6 +288,8 @@ def build(G, change, weights: Weights, *, reuse: Model | None = None, edited: tu
     jurisdiction.add(b)
     _inherit(b)
     exposed = {c.carrier for c in b.channels}
+    # Leaders and change agents need their attitude (a leader who opposes the change is no help), stated or not.
+    b.stance_agents |= set(b.structure.leader_nodes()) | set(network.change_agents(b))
     stance_model = None
     if reuse is not None and not relations & stances.RELATIONS:
         stance_model = stances.reuse(b, exposed, reuse.stances)
@@ -340,8 +343,10 @@ def _headcount(G, node) -> float:
 
 
 def _inherit(b: Builder) -> None:
-    """What a collective holds reaches its members: norms it holds and a group's jurisdiction go down the
-    levels, each level times ``levels.decay``; a member's own hold of the same norm wins."""
+    """What a collective holds reaches its members: norms it holds (a unit's, an organisation's, a
+    professional group's, and those an external body holds or backs, to the body's members) and a group's
+    jurisdiction go down the levels, each level times ``levels.decay``; a member's own hold of the same
+    norm wins."""
     structure = b.structure
     inherited = [c for c in b.channels if c.kind in ("norm-held", "jurisdiction") and c.depth == 0]
     if not inherited:
@@ -350,9 +355,9 @@ def _inherit(b: Builder) -> None:
     for channel in inherited:
         node = b.carrier_nodes[channel.carrier]
         _, organisation, body = structure.flags(node)
-        if body:
-            continue
-        if organisation or is_a(b.G, node, RX.ProfessionalGroup):
+        if body and channel.kind != "norm-held":
+            continue  # a body passes down the norms it holds or backs (a college to its members), nothing else
+        if organisation or body or is_a(b.G, node, RX.ProfessionalGroup):
             by_collective[node].append(channel)
     if not by_collective:
         return
@@ -401,10 +406,10 @@ def _levels(b: Builder, exposed: set) -> tuple[np.ndarray, dict]:
     Every exposed carrier counts, with its headcount, except external bodies (they are not people of the
     organisation). A collective's headcount stands for its people who are not drawn as members of their own
     (``rx:headcount``), so its own exposure (a routine it owns, a norm it holds) is never lost when a member
-    is drawn. A collective with exposed members drawn below it (at any depth) reads as the share of all its
-    people likely to resist: the headcount-weighted mean likelihood over itself and every member drawn below
-    it, exposed or not (the unexposed add people, not likelihood), so on a given map its point never falls
-    when the change asks more of it.
+    is drawn. A collective with members drawn below it (at any depth), when it or one of them is exposed,
+    reads as the share of all its people likely to resist: the headcount-weighted mean likelihood over
+    itself and every member drawn below it, exposed or not (the unexposed add people, not likelihood), so
+    on a given map its point never falls when the change asks more of it.
     """
     structure = b.structure
     n = len(b.carrier_nodes)
@@ -415,7 +420,7 @@ def _levels(b: Builder, exposed: set) -> tuple[np.ndarray, dict]:
     for i, node in enumerate(b.carrier_nodes):
         below = {d for d in structure.descendants(node) if d in b.G and not structure.flags(d)[2]}
         rows = sorted({b.carriers[d] for d in below if d in b.carriers})
-        if any(counted[j] for j in rows):
+        if below and (counted[i] or any(counted[j] for j in rows)):
             own = [] if structure.flags(node)[2] else [i]
             # Members the change does not reach are not carriers; they still add their people.
             people = sum(_headcount(b.G, d) for d in below) + (_headcount(b.G, node) if own else 0.0)

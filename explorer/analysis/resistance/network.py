@@ -3,30 +3,36 @@
 * **Leaders nearby.** A hybrid leader (clinical and managerial role kinds, or
   typed so) or an opinion leader who does not oppose the change (attitude after
   influence at least 0) lowers resistance: ``-context.leader_nearby`` at those
-  with a social tie to them and at the units they belong to or lead, and
+  with a social tie to them and at the organisational units they belong to or
+  lead (not their profession, which spans every hospital), and
   ``levels.decay`` times that at the other members of those units, unless they
   are leaders themselves (McGivern et al.: hybrid leaders make room for the
   staff around them; so a leader role drawn as two sub-roles is not its own
   help).
 * **The change agent** is whoever the change is ``rx:ledBy``, or an actor who
   sponsors it. Battilana and Casciaro (Manage Sci 2013) found that a change
-  agent's strong ties to *fence-sitters* (attitude within ``stance.fence_band``
-  of 0, or none) help co-opt them, while strong ties to *resistors* (attitude
+  agent's strong ties to *fence-sitters* (a known attitude, stated, passed down
+  or reached through influence, within ``stance.fence_band`` of 0; an attitude
+  nobody knows is not evidence of ambivalence) help co-opt them, while strong ties to *resistors* (attitude
   at or below minus the band) help only for a change that diverges little from
   institutionalised practice and turn into a liability for a divergent one.
   So an undecided actor tied to a change agent gets ``-interaction.fence_sitter_tie * strength``,
   an opponent ``+interaction.resistor_tie * strength * z_divergence`` (``z`` in [-1, 1]:
   negative, helping, for a minor change; positive for a divergent one).
 * **The change agent's network** (Battilana and Casciaro, Acad Manage J 2012):
-  an agent whose contacts are not tied to each other (low Burt constraint:
-  structural holes) suits a divergent change; one in a closed, cohesive
-  network (high constraint) suits a minor one. With ``holes = 1 - 2 *
-  min(1, constraint)`` in [-1, 1], carriers the agent reaches (a social tie or
-  a unit they share: 1; two steps: ``levels.decay``) get
+  an agent whose contacts are not tied to each other (structural holes) suits
+  a divergent change; one whose contacts are tied to each other (closure)
+  suits a minor one. The paper defines structural closure as "the extent to
+  which an actor's network contacts are connected to one another": here the
+  share of pairs of the agent's contacts that have a social tie (networkx's
+  local clustering, unweighted; at least two contacts, else there is nothing
+  to say). With ``holes = 1 - 2 * closure`` in [-1, 1], carriers the agent
+  reaches (a social tie or an organisational unit they share, not a
+  profession: 1; two steps: ``levels.decay``) get
   ``-interaction.network_fit * reach * holes * z_divergence``: the sign flips
-  with the divergence, which is the interaction the paper reports. Burt's
-  constraint is networkx's, on the agent's social ties (influence, advice,
-  reporting lines, any plain tie between two agents).
+  with the divergence, which is the interaction the paper reports. Social
+  ties are influence, advice and reporting lines
+  (:meth:`~explorer.analysis.resistance.structure.Structure.social_ties`).
 """
 
 from __future__ import annotations
@@ -58,9 +64,7 @@ def _leaders(b: Builder, exposed: set, stances) -> None:
         if _attitude(stances, leader) < 0:
             continue  # never count a known opponent as a help
         reached = [(other, 1.0, "is one tie away") for other, _, _ in s.social_ties(leader)]
-        for unit, depth in s.ancestors(leader):
-            if depth != 1:
-                continue
+        for unit in s.units(leader):
             reached.append((unit, 1.0, "is one of its members"))
             reached += [(member, decay, "is in their unit") for member in s.children(unit)]
         for other, reach, how in reached:
@@ -90,28 +94,22 @@ def change_agents(b: Builder) -> list:
     return sorted((a for a in found if a in b.G), key=str)
 
 
-def constraint(b: Builder, agent) -> float | None:
-    """Burt's constraint of ``agent`` on its social ties (networkx), or None when it has no tie.
+def closure(b: Builder, agent) -> float | None:
+    """The share of pairs of ``agent``'s contacts that are tied to each other (local clustering of the
+    agent in its ego network, networkx, unweighted), or None with fewer than two contacts.
 
-    The ego network holds the agent, its contacts and every tie of each contact (constraint
-    normalises a contact's ties by all of them); several ties between two agents add up.
+    Unlike Burt's constraint, it does not grow as the agent has fewer contacts: it reads only whether the
+    contacts know each other, which is what Battilana and Casciaro define closure as.
     """
     s = b.structure
-    pairs: dict = {}
-    contacts = [other for other, _, _ in s.social_ties(agent) if other != agent]
-    if not contacts:
+    contacts = {other for other, _, _ in s.social_ties(agent) if other != agent}
+    if len(contacts) < 2:
         return None
-    for node in dict.fromkeys([agent, *contacts]):
-        weights: dict = {}
-        for other, strength, _ in s.social_ties(node):
-            if other != node:
-                weights[other] = weights.get(other, 0.0) + strength
-        for other, weight in weights.items():
-            pairs.setdefault(frozenset((node, other)), (node, other, max(weight, 1e-6)))
     ego = nx.Graph()
-    ego.add_weighted_edges_from(pairs.values())
-    value = nx.constraint(ego, nodes=[agent], weight="weight")[agent]
-    return None if value != value else float(value)
+    ego.add_edges_from((agent, other) for other in contacts)
+    for node in contacts:
+        ego.add_edges_from((node, other) for other, _, _ in s.social_ties(node) if other in contacts and other != node)
+    return float(nx.clustering(ego, agent))
 
 
 def _change_agents(b: Builder, exposed: set, stances) -> None:
@@ -127,14 +125,15 @@ def _change_agents(b: Builder, exposed: set, stances) -> None:
     reach: dict = {}  # carrier -> (reach, [agents])
     for agent in agents:
         holes = None
-        c = constraint(b, agent)
+        c = closure(b, agent)
         if c is not None:
-            holes = 1.0 - 2.0 * min(1.0, c)
+            holes = 1.0 - 2.0 * c
         near = {}
         for other, strength, _ in s.social_ties(agent):
             near[other] = max(near.get(other, 0.0), 1.0)
-            if other in exposed and s.flags(other)[0]:
-                attitude = _attitude(stances, other)
+            row = stances.row.get(other)
+            if other in exposed and s.flags(other)[0] and row is not None and stances.how[row] != "none":
+                attitude = float(stances.base[row])
                 kind = "fence" if abs(attitude) < band else ("resistor" if attitude <= -band else None)
                 if kind:
                     current = ties.get((other, kind))
@@ -142,11 +141,10 @@ def _change_agents(b: Builder, exposed: set, stances) -> None:
                         ties[(other, kind)] = (strength, agent)
             for second, _, _ in s.social_ties(other):
                 near.setdefault(second, decay)
-        for unit, depth in s.ancestors(agent):
-            if depth == 1:
-                near[unit] = 1.0
-                for member in s.children(unit):
-                    near.setdefault(member, decay)
+        for unit in s.units(agent):
+            near[unit] = 1.0
+            for member in s.children(unit):
+                near.setdefault(member, decay)
         if holes is None:
             continue
         for other, r in near.items():

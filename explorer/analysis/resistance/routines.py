@@ -11,8 +11,11 @@
   reciprocal) and the tie's strength, for at most ``propagation.max_hops``
   steps; each routine keeps its strongest path from each touched routine, and
   its impact is the strongest over them. An introduced routine starts an
-  impact of 0.5 on the routines it is interdependent with (they must make room
-  for it). Impacts below ``propagation.min_impact`` count as none.
+  impact of 0.5 at itself, carried to the routines interdependent with it like
+  any other (times each tie's share and strength: they must make room for it);
+  it is never a target itself (nothing is embedded in it yet to disrupt), nor a
+  step on another routine's path. Impacts below ``propagation.min_impact``
+  count as none.
 * **Transgression** of routine *r*: ``tau_r = impact_r * embeddedness_r``. Its
   performers (``rx:performs``, or taking part in one of its performances) bear
   it times ``transgression.routine_disruption``; the unit that owns it
@@ -117,6 +120,7 @@ def add(b: Builder) -> Routines:
 
     best: dict = {}  # routine -> (value at base, Impact)
     hops, floor = int(w["propagation.max_hops"]), w["propagation.min_impact"]
+    new = frozenset(r for r, t in touches.items() if t[2] == "introduced")
     for source, touch in sorted(touches.items(), key=lambda kv: str(kv[0])):
         degree_row, fixed, how = touch
         base = fixed if degree_row < 0 else b.value(degree_row)
@@ -127,7 +131,7 @@ def add(b: Builder) -> Routines:
         start = INTRODUCED_IMPACT if how == "introduced" else base
         start_row = -1 if how == "introduced" else degree_row
         start_fixed = INTRODUCED_IMPACT if how == "introduced" else fixed
-        for target, (value, path, edges) in _paths(b, source, start, hops, floor).items():
+        for target, (value, path, edges) in _paths(b, source, start, hops, floor, new).items():
             if target == source:
                 continue
             shares = tuple(share for share, _, _ in edges)
@@ -140,8 +144,8 @@ def add(b: Builder) -> Routines:
     for r in sorted(set(index) | {r for r, t in touches.items() if t[2] == "introduced"}, key=str):
         carriers[r] = carriers_of(b, r)
     for r, found in carriers.items():
-        introduced = touches.get(r, (0, 0, ""))[2] == "introduced"
-        disrupted = r in index and r in best
+        introduced = r in new
+        disrupted = r in index and r in best and not introduced
         if disrupted:
             site = b.site(r, "routine", (Q_ROUTINE, index[r]), ("transgression.routine_disruption",))
         elif introduced:
@@ -222,9 +226,10 @@ def _direct_touches(b: Builder) -> dict:
     return result
 
 
-def _paths(b: Builder, source, start: float, hops: int, floor: float) -> dict:
+def _paths(b: Builder, source, start: float, hops: int, floor: float, new=frozenset()) -> dict:
     """Strongest path (at most ``hops`` ties) from ``source`` to every routine it reaches with an impact of at least
-    ``floor``: ``{routine: (impact, path nodes, ((share weight, strength row, type word), ...))}``."""
+    ``floor``, never into a ``new`` (introduced) routine: ``{routine: (impact, path nodes, ((share weight, strength
+    row, type word), ...))}``."""
     w = b.weights
     best = {source: (start, (source,), ())}
     frontier = {source}
@@ -233,7 +238,7 @@ def _paths(b: Builder, source, start: float, hops: int, floor: float) -> dict:
         for routine in sorted(frontier, key=str):
             value, path, edges = best[routine]
             for other, share, row, word in _interdependencies(b, routine):
-                if other in path:
+                if other in path or other in new:
                     continue
                 strength = b.value(row)
                 nxt = value * w[share] * strength

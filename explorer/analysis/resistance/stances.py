@@ -8,7 +8,9 @@ Stances then spread along influence ties by the Friedkin-Johnsen update::
 
     x_i <- (1 - s_i) * anchor_i + s_i * sum_j W_ij x_j
 
-where ``W`` is row-normalised over those who influence *i*: ``rx:InfluenceTie``
+where ``W`` is row-normalised over those who influence *i* and hold a stance
+(stated, inherited, or reached through influence ties from one: a source
+nobody informed says nothing about the change): ``rx:InfluenceTie``
 (its strength), ``rx:influences`` and ``rx:advises`` (0.5), and a reporting
 line (the superior's formal authority), each times the source's influence
 relative to the neutral 0.5 (``2 * influence``) and the number of people the
@@ -37,7 +39,7 @@ from scipy import sparse
 
 
 from .model import Builder
-from .structure import RX, REPORTS_TO
+from .structure import REPORTS_TO, RX, clip_unit
 
 _INFLUENCE = (RX.influences, RX.advises)
 
@@ -106,11 +108,9 @@ def build(b: Builder, exposed: set) -> StanceModel:
         for u, v, _ in s.every.get(relation, ()):
             edges.append((u, v, 0.5))
     for u, v, data in s.every.get(RX.InfluenceTie, ()):
-        strength = data.get("strength")
-        edges.append((u, v, 0.5 if strength is None else float(strength)))
+        edges.append((u, v, clip_unit(data.get("strength"))))
     for u, v, _ in s.every.get(REPORTS_TO, ()):
-        authority = G.nodes[v].get("formalAuthority")
-        edges.append((v, u, 0.5 if authority is None else float(authority)))
+        edges.append((v, u, clip_unit(G.nodes[v].get("formalAuthority"))))
     agents = set(b.carrier_nodes[i] for i in exposed) | set(stated) | b.stance_agents
     agents |= {u for u, _, _ in edges} | {v for _, v, _ in edges}
     agents = sorted((a for a in agents if a in G), key=str)
@@ -138,8 +138,7 @@ def build(b: Builder, exposed: set) -> StanceModel:
     for u, v, weight in edges:
         if u == v or u not in model.row or v not in model.row:
             continue
-        influence = G.nodes[u].get("influence")
-        factor = 1.0 if influence is None else min(2.0, max(0.0, 2.0 * float(influence)))
+        factor = 2.0 * clip_unit(G.nodes[u].get("influence"))
         headcount = G.nodes[u].get("headcount")
         people = float(headcount) if isinstance(headcount, (int, float)) and headcount >= 0 else 1.0
         rows.append(model.row[v])
@@ -147,6 +146,26 @@ def build(b: Builder, exposed: set) -> StanceModel:
         pulls.append(weight * factor)
         # A role standing for ten people pulls as ten people would: its weight in the mean counts them.
         values.append(weight * factor * people)
+    # Who holds a stance, stated or inherited, and who is reached by one through influence ties: only they
+    # pull. A source nobody has informed says nothing about the change; counting it as "undecided" (0) would
+    # drag everyone it influences towards the middle on no evidence.
+    informed = {i for i in range(n) if model.anchor_row[i] >= 0}
+    targets_of = [[] for _ in range(n)]
+    for i, j, pull in zip(rows, cols, pulls):
+        if pull > 0:
+            targets_of[j].append(i)
+    influenced, frontier = set(), list(informed)
+    while frontier:
+        nxt = []
+        for j in frontier:
+            for i in targets_of[j]:
+                if i not in informed and i not in influenced:
+                    influenced.add(i)
+                    nxt.append(i)
+        frontier = nxt
+    kept = [k for k, j in enumerate(cols) if j in informed or j in influenced]
+    rows, cols = [rows[k] for k in kept], [cols[k] for k in kept]
+    pulls, values = [pulls[k] for k in kept], [values[k] for k in kept]
     strongest = np.zeros(n)
     if rows:
         np.maximum.at(strongest, np.asarray(rows), np.asarray(pulls))
@@ -163,21 +182,6 @@ def build(b: Builder, exposed: set) -> StanceModel:
     coo = model.weights.tocoo()
     for i, j in zip(coo.row, coo.col):
         model.sources[i].append(agents[j])
-    # Who is reached by a stated (or inherited) stance through influence ties.
-    informed = {i for i in range(n) if model.anchor_row[i] >= 0}
-    frontier = list(informed)
-    targets_of = [[] for _ in range(n)]
-    for i, j in zip(coo.row, coo.col):
-        targets_of[j].append(i)
-    influenced = set()
-    while frontier:
-        nxt = []
-        for j in frontier:
-            for i in targets_of[j]:
-                if i not in informed and i not in influenced and strongest[i] > 0:
-                    influenced.add(i)
-                    nxt.append(i)
-        frontier = nxt
     for i, agent in enumerate(agents):
         if model.stated[i] >= 0:
             model.how.append("stated")

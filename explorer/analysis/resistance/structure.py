@@ -64,7 +64,8 @@ DOWN = (HAS_UNIT,)
 #: Organisational containment only (a profession is not a place a change is rolled out to).
 _PLACES = (MEMBER_OF, UNIT_OF, SUB_ORG, HEAD_OF)
 #: Qualified ties that are not social ties between the agents they join.
-_NOT_SOCIAL = frozenset({RX.TaskReallocation, RX.Stance, RX.Disruption, RX.ForceInfluence, RX.NormSubscription})
+#: The ties between agents the change agent's network and nearby leaders read.
+SOCIAL = frozenset({RX.influences, RX.advises, RX.InfluenceTie, REPORTS_TO})
 PROFESSIONAL_ROLES = frozenset({RX.clinicalRole})
 
 
@@ -176,6 +177,13 @@ class Structure:
         """The collectives ``node`` is directly in (membership, unit of, sub-organisation, head of, profession)."""
         return self._parents.get(node, ())
 
+    def units(self, node) -> list:
+        """The organisational units ``node`` works in, one level up: not its profession (a professional group
+        spans every hospital) nor an external body (a college it belongs to). "Their unit" means these."""
+        G = self.G
+        return [parent for parent, depth in self.ancestors(node) if depth == 1
+                and not is_a(G, parent, RX.ProfessionalGroup) and not self.flags(parent)[2]]
+
     def ancestors(self, node) -> tuple:
         """``((ancestor, depth), ...)`` within ``max_depth`` levels, each at its shortest depth, nearest first."""
         found = self._ancestors.get(node)
@@ -275,22 +283,31 @@ class Structure:
 
     # ----------------------------------------------------------------- social
     def social_ties(self, node):
-        """``(other, strength, tie)`` for every social tie of ``node`` with another agent, either way:
-        influence and advice (qualified or plain), reporting lines, and any other plain tie between two agents
-        that is not about the change."""
+        """``(other, strength, tie)`` for every social tie of ``node`` with another agent, either way: influence
+        and advice (``rx:InfluenceTie`` by its strength clipped to [0, 1]; plain ``rx:influences``,
+        ``rx:advises`` at 0.5) and reporting lines (``org:reportsTo``). No other relation is a social tie
+        (ontology/analysis-inputs.ttl says which ties the change agent's network and nearby leaders read)."""
         G = self.G
         for u, v in ((node, None), (None, node)):
             edges = G.out_edges(node, data=True) if v is None else G.in_edges(node, data=True)
             for a, b, data in edges:
                 other = b if v is None else a
-                if other == node or data.get("relation") in _NOT_SOCIAL:
+                if other == node or data.get("relation") not in SOCIAL:
                     continue
-                if data.get("relation") in UP or data.get("relation") in DOWN:
-                    continue  # containment is the levels, not a tie between peers
                 actor, organisation, _ = self.flags(other)
                 if not (actor or organisation):
                     continue
-                yield other, float(data.get("strength", 0.5)), data.get("tie")
+                yield other, clip_unit(data.get("strength", 0.5)), data.get("tie")
+
+
+def clip_unit(value, default: float = 0.5) -> float:
+    """A tie's strength read on its [0, 1] scale, as every input is: out-of-scale values clipped, a value that
+    is not a number taken as ``default``."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return default
+    return default if value != value else min(1.0, max(0.0, value))
 
 
 def _as_set(value) -> frozenset:

@@ -80,8 +80,13 @@ class Summary:
     ranks: np.ndarray
 
 
-def summarise(result: Runs, base_order: np.ndarray, top_k: int, base_scores: np.ndarray, base_figure: float) -> Summary:
+def summarise(result: Runs, base_order: np.ndarray, top_k: int, base_scores: np.ndarray, base_figure: float,
+              shown: int | None = None) -> Summary:
     """Intervals, rank ranges and top-k shares; ``base_order`` ranks the points at the stated values (ties).
+
+    Ranks are among the first ``shown`` rows of ``base_order`` (the points listed; all when None): a row
+    the result does not list (no transgression at the stated values, a person not named) never takes a
+    listed point's place, and ranks after them all.
 
     Each interval is the central ``interval`` of the runs, widened where needed to include the estimate at
     the stated values (``base_scores``, its rank, ``base_figure``): a value stated at the end of its scale can
@@ -89,14 +94,16 @@ def summarise(result: Runs, base_order: np.ndarray, top_k: int, base_scores: np.
     """
     scores = result.scores
     n, runs = scores.shape
+    shown = n if shown is None else shown
     lo_q, hi_q = (1 - result.interval) / 2, 1 - (1 - result.interval) / 2
     position = np.empty(n, dtype=np.int64)
     position[base_order] = np.arange(n)
-    ranks = np.empty((n, runs), dtype=np.int32)
+    listed = base_order[:shown]
+    ranks = np.full((n, runs), shown + 1, dtype=np.int32)
     for r in range(runs):
         # Higher score first; equal scores keep the order at the stated values.
-        order = np.lexsort((position, -scores[:, r]))
-        ranks[order, r] = np.arange(1, n + 1)
+        order = np.lexsort((position[listed], -scores[listed, r]))
+        ranks[listed[order], r] = np.arange(1, shown + 1)
     top = (ranks <= top_k).mean(axis=1)
     base_rank = position + 1
     return Summary(np.minimum(np.quantile(scores, lo_q, axis=1), base_scores),

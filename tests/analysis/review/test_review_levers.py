@@ -40,3 +40,21 @@ def test_no_lateral_tie_lever_pairs_a_resistant_organisation_with_the_changes_sp
     result = run(SPONSOR_AS_PEER, levers=True)
     ccg = URIRef("urn:x:ccg")
     assert not any(lever.kind == "lateral tie" and ccg in lever.nodes for lever in result.levers)
+
+
+TWO_RESISTANT_UNITS = """
+<urn:x:change> a rx:ChangeProposal .
+[] a rx:Disruption ; rx:from <urn:x:change> ; rx:to <urn:x:r> ; rx:degree 0.8 .
+<urn:x:r> a rx:Routine ; rx:embeddedness 0.9 .
+<urn:x:a> a rx:Role ; rx:performs <urn:x:r> ; org:memberOf <urn:x:u1> .
+<urn:x:b> a rx:Role ; rx:performs <urn:x:r> ; org:memberOf <urn:x:u2> .
+<urn:x:u1> a rx:Unit ; rdfs:label "Clinical team" . <urn:x:u2> a rx:Unit ; rdfs:label "Reception" .
+"""
+
+
+def test_the_same_symmetric_lateral_tie_is_not_offered_twice():
+    # rx:lateralSupport is symmetric: "u1 supports u2" and "u2 supports u1" are one lever. Today both are
+    # listed with the same effect (as in sample_graphs/video-consultations-gp.ttl).
+    result = run(TWO_RESISTANT_UNITS, levers=True)
+    pairs = [frozenset(lever.nodes) for lever in result.levers if lever.kind == "lateral tie"]
+    assert pairs and len(pairs) == len(set(pairs))

@@ -2,6 +2,8 @@
 
 import pytest
 
+from explorer.analysis.weights import load_weights
+
 from review_helpers import point, run, score
 
 # --- sponsorship weighs only on professionals' own norms and jurisdictions -------------------------------
@@ -159,3 +161,51 @@ def test_an_inherited_stance_moved_by_influence_is_not_attributed_to_the_unit_al
     # The ward passes down -0.4 (-0.8 x decay); "Fan" pulls it to -0.05. Today the reason reads
     # "No stated attitude; -0.1 from the stance of “Ward”": the after-influence value, credited to the ward.
     assert "influence" in stance.text or "Fan" in stance.text
+
+
+# --- docs §3.1: "A new routine starts an impact of 0.5 on the routines interdependent with it" -----------
+
+NEW_NEXT_TO_OLD = """
+<urn:x:change> a rx:ChangeProposal ; rx:introduces <urn:x:new> .
+<urn:x:new> a rx:Routine . <urn:x:e> a rx:Routine ; rx:embeddedness 1.0 .
+[] a rx:Interdependency ; rx:from <urn:x:new> ; rx:to <urn:x:e> ; rx:interdependenceType rx:sequential ; rx:strength 1.0 .
+<urn:x:p> a rx:Role ; rx:performs <urn:x:e> .
+"""
+
+
+def test_a_new_routine_starts_the_documented_impact_on_the_routines_interdependent_with_it():
+    # At review the code started 0.5 *at the new routine* and carried it by the tie's share and strength, while
+    # docs §3.1 said the neighbour gets 0.5. The docs now say what the code does (the tie's type and strength
+    # matter for new work as for any impact); this test holds the code to them.
+    impact = next(i for i in run(NEW_NEXT_TO_OLD).impacts if str(i.routine) == "urn:x:e")
+    assert impact.impact == pytest.approx(0.5 * load_weights()["propagation.sequential"] * 1.0)
+
+
+# --- "nearby" must not mean "of the same profession, anywhere" ----------------------------------------
+
+SAME_PROFESSION_ELSEWHERE = """
+<urn:x:change> a rx:ChangeProposal {agent} .
+[] a rx:Disruption ; rx:from <urn:x:change> ; rx:to <urn:x:r> ; rx:degree 0.8 .
+<urn:x:r> a rx:Routine ; rx:embeddedness 0.9 .
+<urn:x:p> a rx:Role ; rdfs:label "Doctor, hospital B" ; rx:performs <urn:x:r> ; rx:ofProfession <urn:x:docs> ;
+    org:memberOf <urn:x:icuB> .
+<urn:x:icuB> a rx:Unit ; org:unitOf <urn:x:hospB> . <urn:x:hospB> a rx:Organisation .
+<urn:x:docs> a rx:ProfessionalGroup ; rdfs:label "Doctors (nationally)" .
+<urn:x:lead> a rx:HybridLeader ; rdfs:label "Lead, hospital A" ; rx:ofProfession <urn:x:docs> ; org:memberOf <urn:x:icuA> ;
+    rx:influences <urn:x:x1> .
+<urn:x:x1> a rx:Role . <urn:x:icuA> a rx:Unit ; org:unitOf <urn:x:hospA> . <urn:x:hospA> a rx:Organisation .
+"""
+
+
+def test_a_hybrid_leader_in_another_hospital_is_not_in_the_unit_of_everyone_who_shares_their_profession():
+    # Today the doctor in hospital B is eased by "“Lead, hospital A”, a hybrid leader ..., is in their unit":
+    # rx:ofProfession counts as a unit of depth 1 (the same happens in sample_graphs/matching-michigan-england.ttl).
+    p = next(x for x in run(SAME_PROFESSION_ELSEWHERE.replace("{agent}", "")).points if str(x.node) == "urn:x:p")
+    assert not any(r.mechanism == "context.leader_nearby" for r in p.reasons)
+
+
+def test_sharing_a_profession_with_the_change_agent_does_not_put_someone_near_the_agent():
+    # Today every member of the agent's professional group gets the network-fit term ("Near the change agent").
+    result = run(SAME_PROFESSION_ELSEWHERE.replace("{agent}", "; rx:ledBy <urn:x:lead> ; rx:divergence 0.9"))
+    p = next(x for x in result.points if str(x.node) == "urn:x:p")
+    assert not any(r.mechanism == "interaction.network_fit" for r in p.reasons)

@@ -8,22 +8,26 @@ OWNED = """
 <urn:x:r> a rx:Routine ; rx:embeddedness 0.8 ; rx:ownedBy <urn:x:ward> .
 <urn:x:ward> a rx:Unit ; rdfs:label "Ward" ; rx:headcount 100 .
 """
-# One member of the ward, holding a barely violated, mostly written-down cultural-cognitive norm.
-PLUS_MEMBER_TRANSGRESSION = """
+# One member of the ward, holding a mostly written-down cultural-cognitive norm.
+MEMBER = """
 <urn:x:n1> a rx:Role ; org:memberOf <urn:x:ward> ; rx:subscribesTo <urn:x:nn> .
-<urn:x:change> rx:violates <urn:x:nn> .
 <urn:x:nn> a rx:Norm ; rx:pillar rx:culturalCognitive ; rx:formality 0.95 .
 """
+# The change also violates the norm, barely.
+PLUS_MEMBER_TRANSGRESSION = "<urn:x:change> rx:violates <urn:x:nn> ."
 
 
 def test_a_small_transgression_on_one_member_does_not_erase_the_units_owned_routine_from_its_point_and_the_figure():
-    before = run(OWNED)
-    after = run(OWNED + PLUS_MEMBER_TRANSGRESSION)
+    before = run(OWNED + MEMBER)
+    after = run(OWNED + MEMBER + PLUS_MEMBER_TRANSGRESSION)
     # The change now asks *more* of the ward (the same disrupted routine, plus a violated norm for one member):
-    # neither the ward's point nor the figure may fall. Today the ward drops from 0.32 to 0.03 and the figure
-    # from 0.27 to 0.03, because the ward is replaced by its one exposed member and its 100 people vanish.
+    # neither the ward's point nor the figure may fall. (At review, the ward dropped from 0.32 to 0.03 and the
+    # figure from 0.27 to 0.03, because the ward was replaced by its one exposed member and its 100 people
+    # vanished. The map is the same on both sides here: drawing a new member is a different map, not a
+    # change asking more.)
     assert score(after, "urn:x:ward") >= score(before, "urn:x:ward") - 1e-9
     assert after.figure.value >= before.figure.value - 1e-9
+    assert after.figure.value >= 100 * (1 - 2.718281828459045 ** -score(before, "urn:x:ward")) - 1e-9
 
 
 DISRUPTED = """

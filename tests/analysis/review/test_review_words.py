@@ -11,6 +11,7 @@ COOPTATION = """
 [] a rx:InfluenceTie ; rx:from <urn:x:agent> ; rx:to <urn:x:p> ; rx:strength 0.9 .
 [] a rx:InfluenceTie ; rx:from <urn:x:agent> ; rx:to <urn:x:q> ; rx:strength 0.9 .
 [] a rx:Stance ; rx:from <urn:x:q> ; rx:to <urn:x:change> ; rx:attitude -0.9 .
+[] a rx:Stance ; rx:from <urn:x:p> ; rx:to <urn:x:change> ; rx:attitude 0.0 .
 <urn:x:hl> a rx:HybridLeader ; rx:influences <urn:x:p> .
 """
 
@@ -42,3 +43,13 @@ def test_a_named_person_is_not_labelled_as_likely_to_resist_by_default():
     result = run(NAMED_PERSON)
     for p in result.points:
         assert "Jane Smith" not in p.label and "Jane Smith" not in p.sentence, (p.label, p.sentence)
+
+
+def test_a_named_person_is_counted_in_the_figure_and_listed_only_when_asked():
+    hidden, named = run(NAMED_PERSON), run(NAMED_PERSON, name_people=True)
+    assert hidden.figure.value == named.figure.value > 0 and hidden.figure.people == 1
+    assert [str(p.node) for p in named.points if p.role == "carrier"] == ["urn:x:smith"]
+    assert not [p for p in hidden.points if str(p.node) == "urn:x:smith"]
+    # The unit the person is in still reads as its people, without naming them.
+    icu = next(p for p in hidden.points if str(p.node) == "urn:x:icu")
+    assert icu.role == "collective" and icu.score > 0
