@@ -6,7 +6,8 @@ half of the units, running alongside another initiative, with stances from 5 %
 of the people. Each size runs in its own process so its peak memory is its own.
 Printed beside each figure: the same analysis with the uncertainty runs off,
 and the map projection alone (the baseline every analysis pays); the levers
-(each one more run of the model with its edit) are timed on their own.
+(each one more run of the model with its edit) are timed on their own. Last,
+how many of the validation set's published orderings hold (tests/validation).
 
 Usage::
 
@@ -101,6 +102,7 @@ def _measure(path: str) -> dict:
         "nodes": G.number_of_nodes(), "edges": G.number_of_edges(), "points": len(full.points), "impacts": len(full.impacts),
         "projection": projection, "analysis": without, "full": with_runs, "runs": full.runs, "levers": levers,
         "lever_count": len(levered.levers), "figure": full.figure.value, "low": full.figure.low, "high": full.figure.high,
+        "people": full.figure.people,
         "same_ranking": [p.node for p in quick.points[:10]] == [p.node for p in full.points[:10]],
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
@@ -124,8 +126,13 @@ def main() -> None:
         print(f"{r['nodes']:>8,} {r['edges']:>8,} {r['points']:>7,} {r['projection']:>10.2f}s {r['analysis']:>8.2f}s "
               f"{r['full']:>7.2f}s {target:>7} {r['levers']:>7.2f}s {r['peak_mb']:>8.0f}")
         print(f"{'':>8} {r['runs']} uncertainty runs (weights and inputs); {r['lever_count']} levers, each a run of the model "
-              f"with its edit; context figure {r['figure']:.3f} ({r['low']:.3f}-{r['high']:.3f}); "
-              f"top 10 the same with and without runs: {r['same_ranking']}")
+              f"with its edit; context figure {r['figure']:,.0f} ({r['low']:,.0f}-{r['high']:,.0f}) of the {r['people']:,.0f} people exposed "
+              f"likely to resist; top 10 the same with and without runs: {r['same_ranking']}")
+    # How many of the validation set's published orderings the analysis reproduces (tests/validation).
+    sys.path.insert(0, str(HERE.parent / "validation"))
+    from agreement import compare, table
+
+    print("\nValidation set (tests/validation):\n" + table(compare(runs=200)))
 
 
 if __name__ == "__main__":
