@@ -129,18 +129,18 @@ def as_json(result: ChangeAnalysis, *, top: int | None = None) -> str:
 
 def as_csv(result: ChangeAnalysis, *, top: int | None = None) -> str:
     """One row per point; the reasons joined in one column. Text cells that a spreadsheet would read as a
-    formula are prefixed with an apostrophe."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    formula are prefixed with an apostrophe; rows end in CRLF, so a CR or LF inside a cell is quoted."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)  # CRLF line ends, so a CR or LF inside a label is quoted, never a new row
     writer.writerow(["rank", "level", "kind", "label", "score", "likelihood", "likelihood_low", "likelihood_high", "rank_low",
                      "rank_high", "stability", "confidence", "restraining", "driving", "sentence", "missing", "reasons", "iri"])
     number = lambda v, f="{:.4f}": "" if v is None else f.format(v)
     for rank, p in enumerate(result.points[:top] if top else result.points, 1):
-        writer.writerow([rank, LEVELS.get(p.level), _kind(p), _cell(p.label), number(p.score), number(p.likelihood),
+        writer.writerow([rank, LEVELS.get(p.level), _cell(_kind(p)), _cell(p.label), number(p.score), number(p.likelihood),
                          number(p.likelihood_low), number(p.likelihood_high), number(p.rank_low, "{}"), number(p.rank_high, "{}"),
                          number(p.stability, "{:.2f}"), number(p.confidence, "{:.2f}"), number(p.restraining), number(p.driving),
                          _cell(p.sentence), _cell("; ".join(p.missing)),
-                         _cell(" | ".join(f"{r.value:+.2f} {r.text}" for r in p.reasons)), str(p.node)])
+                         _cell(" | ".join(f"{r.value:+.2f} {r.text}" for r in p.reasons)), _cell(str(p.node))])
     return out.getvalue()
 
 

@@ -2,8 +2,12 @@ r"""What a query gave back, and how to write it out.
 
 :class:`Outcome` is what :meth:`~explorer.sparql.service.QueryService.run`
 returns. Table and yes/no results are written by rdflib's SPARQL result
-serializers (CSV, JSON, XML); rdflib has none for TSV, so TSV is written here
-to the W3C format, each term in N-Triples syntax as Oxigraph prints it.
+serializers (JSON, XML). CSV and TSV are written here to the W3C formats and
+made safe to open in a spreadsheet: a CSV cell that starts like a formula gets
+a leading apostrophe (as every CSV this app writes), CR and LF are quoted; a TSV
+term is in N-Triples syntax as Oxigraph prints it, and a literal whose text
+starts like a formula has that first character written as a ``\uXXXX`` escape,
+which is the same literal to any SPARQL reader and plain text to a spreadsheet.
 Graph results (CONSTRUCT, DESCRIBE) are written by the core's RDF writers.
 
 Examples
@@ -22,6 +26,8 @@ e:icu | ICU, north side
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -32,6 +38,7 @@ from explorer.core.commands import Command
 from explorer.core.errors import ExplorerError
 from explorer.core.netguard import no_network
 from explorer.core.rdf_formats import format_by_name, serialize_quads
+from explorer.core.spreadsheet import FORMULA_START, neutralise
 from explorer.core.terms import DEFAULT_GRAPH, to_ox, to_ox_quad
 
 #: Formats for SELECT and ASK results (CSV and TSV hold tables only).
@@ -118,6 +125,8 @@ class Outcome:
             raise ExplorerError(f"{fmt.upper()} holds tables only; save a yes/no answer as json or xml.")
         if fmt == "tsv":
             return _tsv(self.variables, self.rows)
+        if fmt == "csv":
+            return _csv(self.variables, self.rows)
         result = Result("ASK" if self.kind == "ask" else "SELECT")
         if self.kind == "ask":
             result.askAnswer = bool(self.boolean)
@@ -134,11 +143,27 @@ def media_type(fmt: str) -> str | None:
     return _MEDIA_TYPES.get(fmt)
 
 
+def _csv(variables, rows) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)  # CRLF line ends, so a CR or LF inside a value is quoted
+    writer.writerow([neutralise(str(v)) for v in variables])
+    for row in rows:
+        writer.writerow(["" if t is None else neutralise(f"_:{t}" if isinstance(t, BNode) else str(t)) for t in row])
+    return out.getvalue().encode("utf-8")
+
+
 def _tsv(variables, rows) -> bytes:
     lines = ["\t".join(f"?{v}" for v in variables)]
     for row in rows:
-        lines.append("\t".join("" if t is None else str(to_ox(t)) for t in row))
+        lines.append("\t".join("" if t is None else _tsv_term(t) for t in row))
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _tsv_term(term) -> str:
+    text = str(to_ox(term))
+    if isinstance(term, Literal) and text[1:2] and text[1] in FORMULA_START:
+        return f'"\\u{ord(text[1]):04X}{text[2:]}'
+    return text
 
 
 def short_name(term, prefixes: dict[str, str] | None = None) -> str:
