@@ -9,6 +9,11 @@ the GIL and report line and column; around them this module:
   and a DOCTYPE is where external entities are declared;
 - refuses JSON-LD that refers to a remote ``@context`` (Oxigraph has no loader
   set, so it never fetches one; the error is made readable here);
+- refuses, before any parser sees it, a document whose shape passes a limit of
+  :mod:`explorer.core.screening` (nesting, value size, held JSON, namespaces,
+  gzip unpacking), shapes that crashed the parsers or took minutes or gigabytes;
+- refuses RDF 1.2 triple terms at any depth, with a message, while reading:
+  nothing downstream (validation, analysis, exports, the canvas) handles them;
 - blocks network access for the whole parse (:mod:`explorer.core.netguard`);
 - reports progress by bytes read and lets the callback cancel.
 
@@ -22,7 +27,6 @@ Examples
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import io
 import re
@@ -34,6 +38,7 @@ from typing import Callable, Iterable
 import pyoxigraph as ox
 
 from .errors import ExplorerError, FormatError, UnsafeInputError
+from . import screening
 from .netguard import no_network
 
 #: ``progress(done, total)`` in bytes; may raise :class:`~explorer.core.errors.OperationCancelled`.
@@ -71,6 +76,7 @@ FORMATS: dict[str, RdfFormat] = {
 _BY_EXTENSION = {ext: f for f in FORMATS.values() for ext in f.extensions}
 _ALIASES = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "json-ld": "jsonld", "xml": "rdfxml", "rdf/xml": "rdfxml", "n-triples": "ntriples", "n-quads": "nquads"}
 _GZIP_MAGIC = b"\x1f\x8b"
+_UTF8_BOM = b"\xef\xbb\xbf"
 _HEAD_BYTES = 64 * 1024
 
 
@@ -203,6 +209,10 @@ def _screen_xml_stream(stream, *, path: str, limit: int = 1024 * 1024) -> None:
                 ) from None
 
 
+class _TripleTermFound(Exception):
+    """A parsed quad holds an RDF 1.2 triple term."""
+
+
 class _Reader(io.RawIOBase):
     """A binary stream that hashes what it reads and reports progress (which may cancel)."""
 
@@ -258,9 +268,11 @@ _VERBATIM_TYPES = frozenset({_XSD + "string", "http://www.w3.org/1999/02/22-rdf-
 
 
 def _watch_typed_literals(quads, found: list):
-    literal = ox.Literal
+    literal, triple = ox.Literal, ox.Triple
     for quad in quads:
         obj = quad.object
+        if type(obj) is triple or type(quad.subject) is triple:
+            raise _TripleTermFound
         if type(obj) is literal:
             datatype = obj.datatype.value
             if datatype not in _VERBATIM_TYPES and datatype.startswith(_XSD):
@@ -268,11 +280,11 @@ def _watch_typed_literals(quads, found: list):
         yield quad
 
 
-def _open_binary(path: Path):
+def _open_binary(path: Path, label: str):
     raw = open(path, "rb")
     if raw.read(2) == _GZIP_MAGIC:
         raw.seek(0)
-        return gzip.GzipFile(fileobj=raw, mode="rb"), raw
+        return screening.BoundedGzip(raw, path=label), raw
     raw.seek(0)
     return raw, raw
 
@@ -336,7 +348,8 @@ def load_into(
         label = name or "<data>"
         data = bytes(source)
         if data[:2] == _GZIP_MAGIC:
-            data = gzip.decompress(data)
+            with screening.BoundedGzip(io.BytesIO(data), path=label) as unpacked:
+                data = unpacked.read()
         head, total = data[:_HEAD_BYTES], len(data)
         stream, closer = io.BytesIO(data), None
         position = None
@@ -345,7 +358,10 @@ def load_into(
         label = name or str(path)
         if not path.is_file():
             raise FormatError("no such file" if not path.exists() else "not a file", path=label)
-        stream, closer = _open_binary(path)
+        try:
+            stream, closer = _open_binary(path, label)
+        except OSError as err:
+            raise FormatError(f"could not read the file: {err.strerror or err}", path=label) from None
         position = closer.tell if stream is not closer else None
         total = path.stat().st_size
         if base_iri is None:
@@ -371,7 +387,16 @@ def load_into(
         if fmt.name == "rdfxml":
             _screen_xml_stream(stream, path=label)
             stream.seek(0)
+        try:
+            screening.screen(stream, fmt.name, path=label)
+        except (OSError, EOFError, zlib.error) as err:
+            raise FormatError(f"could not read the file: {err}", path=label) from None
+        # A UTF-8 byte order mark is allowed by the formats' media types but not by every parser: skip it,
+        # and still hash it, so the hash is the file's.
+        bom = _UTF8_BOM if head.startswith(_UTF8_BOM) else b""
+        stream.seek(len(bom))
         reader = _Reader(stream, total, progress, position)
+        reader.digest.update(bom)
         try:
             with no_network(f"reading {label}", block_files=True):
                 parser = ox.parse(
@@ -388,6 +413,12 @@ def load_into(
                 count = len(store) - before
         except SyntaxError as err:
             raise _syntax_error(err, label, fmt, guessed) from None
+        except _TripleTermFound:
+            raise FormatError(
+                "the file holds RDF 1.2 triple terms (statements about statements, << >>), which Routine Explorer "
+                "does not read yet; state what they say as a qualified tie (for example an rx:InfluenceTie) instead",
+                path=label,
+            ) from None
         except UnicodeDecodeError as err:
             raise FormatError(f"the file is not valid UTF-8 ({err.reason})", path=label) from None
         except MemoryError as err:
