@@ -490,4 +490,29 @@ def serialize_quads(
     elif fmt.name == "rdfxml":
         # XML parsers turn a raw CR into LF (XML 1.0, 2.11); a character reference survives.
         data = data.replace(b"\r", b"&#13;")
+        refuse_xml_illegal(data, "RDF/XML")
     return data
+
+
+# Characters XML 1.0 cannot hold, raw or as a reference (section 2.2): C0 controls but tab, LF and CR; U+FFFE, U+FFFF.
+_XML_ILLEGAL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+
+
+def refuse_xml_illegal(data: bytes, what: str, instead: str = "Turtle, N-Triples or JSON-LD") -> None:
+    """Raise when ``data`` (UTF-8 XML) holds a character XML 1.0 cannot hold: no reader would accept it.
+
+    Examples
+    --------
+    >>> refuse_xml_illegal(b"<a>tab\tok</a>", "RDF/XML")
+    >>> refuse_xml_illegal(b"<a>bell\x07</a>", "RDF/XML")
+    Traceback (most recent call last):
+    ...
+    explorer.core.errors.ExplorerError: RDF/XML cannot hold the control character U+0007, found in "bell" (XML 1.0 has no way to write it); save as Turtle, N-Triples or JSON-LD instead
+    """
+    found = _XML_ILLEGAL.search(data)
+    if found is None:
+        return
+    char = found.group().decode("utf-8")
+    context = data[max(0, data.rfind(b">", 0, found.start()) + 1) : found.start()][-40:].decode("utf-8", "replace")
+    raise ExplorerError(f"{what} cannot hold the control character U+{ord(char):04X}, found in \"{context}\" "
+                        f"(XML 1.0 has no way to write it); save as {instead} instead")

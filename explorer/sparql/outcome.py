@@ -37,7 +37,7 @@ from rdflib.query import Result
 from explorer.core.commands import Command
 from explorer.core.errors import ExplorerError
 from explorer.core.netguard import no_network
-from explorer.core.rdf_formats import format_by_name, serialize_quads
+from explorer.core.rdf_formats import format_by_name, refuse_xml_illegal, serialize_quads
 from explorer.core.spreadsheet import FORMULA_START, neutralise
 from explorer.core.terms import DEFAULT_GRAPH, to_ox, to_ox_quad
 
@@ -135,7 +135,10 @@ class Outcome:
             result.vars = names
             result.bindings = [{n: t for n, t in zip(names, row) if t is not None} for row in self.rows]
         with no_network("writing query results"):
-            return result.serialize(format=fmt, encoding="utf-8")
+            data = result.serialize(format=fmt, encoding="utf-8")
+        if fmt == "xml":
+            refuse_xml_illegal(data, "SPARQL XML results", "JSON, CSV or TSV")
+        return data
 
 
 def media_type(fmt: str) -> str | None:

@@ -339,3 +339,15 @@ def test_an_unreadable_file_exits_2(tmp_path):
         pytest.skip("no /proc on this system")
     code, err, _, _ = run_cli("info", "/proc/1/mem", cwd=tmp_path)
     assert code == 2 and "could not read the file" in err, err
+
+
+@pytest.mark.parametrize("args, words", [
+    (["export", "ctl.ttl", "out.rdf"], "save as Turtle"),
+    (["query", "ctl.ttl", "-e", "SELECT ?o WHERE { ?s ?p ?o }", "--format", "xml"], "save as JSON"),
+])
+def test_xml_output_never_holds_what_xml_cannot(tmp_path, args, words):
+    # A label with a control character made RDF/XML and SPARQL XML output that no XML reader accepts.
+    (tmp_path / "ctl.ttl").write_text('@prefix e: <http://e/> .\ne:a e:label "bell\\u0007 here" .\n')
+    code, err, _, _ = run_cli(*args, cwd=tmp_path)
+    assert code == 2 and "cannot hold the control character U+0007" in err and words in err, err
+    assert not (tmp_path / "out.rdf").exists()
