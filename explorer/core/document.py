@@ -33,9 +33,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
+import gzip
 import hashlib
+import os
 import re
 import uuid
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -44,10 +48,10 @@ from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import DCTERMS, VOID, XSD
 
 from . import events as ev
-from .atomic_file import atomic_write
+from .atomic_file import atomic_write, remove_stale_copies
 from .commands import Command, CommandStack, compose, diff
-from .errors import CommandError, ExplorerError, SaveError
-from .journal import Journal, MapLock, Recovery, map_key, read_journal
+from .errors import CommandError, ExplorerError, FileChangedError, JournalError, MapLockedError, SaveError
+from .journal import Journal, MapLock, Recovery, file_identity, map_key, read_journal
 from .rdf_formats import FORMATS, Progress, RdfFormat, format_by_name, format_for_path
 from .resources import ontology_files
 from .store import EmbeddedStore, Store
@@ -84,6 +88,21 @@ STANDARD_PREFIXES: dict[str, str] = {
     "owl": "http://www.w3.org/2002/07/owl#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
+
+
+def _content_sha256(path: Path) -> str | None:
+    """SHA-256 of a file's content as reading it hashes it (gzip unpacked); None if it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as raw:
+            magic = raw.read(2)
+            raw.seek(0)
+            stream = gzip.GzipFile(fileobj=raw, mode="rb") if magic == b"\x1f\x8b" else raw
+            for chunk in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(chunk)
+    except (OSError, EOFError, zlib.error):
+        return None
+    return digest.hexdigest()
 
 
 def _slug(text: str, limit: int = 32) -> str:
@@ -145,6 +164,9 @@ class MapDocument:
         self._base_iri: tuple[str | None] | None = None
         self.events.subscribe(ev.GraphChanged, self._forget_base_iri)
         self.events.subscribe(ev.DocumentReloaded, self._forget_base_iri)
+        if editing and path is not None:
+            # Copies left by saves killed earlier; a save still running elsewhere keeps its own.
+            remove_stale_copies(path)
 
     # ----------------------------------------------------------------- creation
     @classmethod
@@ -321,11 +343,11 @@ class MapDocument:
         self._check_open()
         if command.is_empty:
             return
-        self.store.apply(added=command.added, removed=command.removed)
         if self._batch is not None:
+            self.store.apply(added=command.added, removed=command.removed)
             self._batch.append(command)
             return
-        self._record(command.label, command.added, command.removed)
+        self._apply_recorded(command.label, command.added, command.removed)
         was_dirty = self.dirty
         self.stack.push(command)
         self._changed(command.added, command.removed, was_dirty)
@@ -335,8 +357,11 @@ class MapDocument:
         self._check_open()
         was_dirty = self.dirty
         command = self.stack.undo()
-        self.store.apply(added=command.removed, removed=command.added)
-        self._record(f"Undo {command.label}", command.removed, command.added)
+        try:
+            self._apply_recorded(f"Undo {command.label}", command.removed, command.added)
+        except BaseException:
+            self.stack.redo()  # the history stays in step with the map, which did not change
+            raise
         self._changed(command.removed, command.added, was_dirty)
 
     def redo(self) -> None:
@@ -344,8 +369,11 @@ class MapDocument:
         self._check_open()
         was_dirty = self.dirty
         command = self.stack.redo()
-        self.store.apply(added=command.added, removed=command.removed)
-        self._record(f"Redo {command.label}", command.added, command.removed)
+        try:
+            self._apply_recorded(f"Redo {command.label}", command.added, command.removed)
+        except BaseException:
+            self.stack.undo()
+            raise
         self._changed(command.added, command.removed, was_dirty)
 
     @contextlib.contextmanager
@@ -372,25 +400,56 @@ class MapDocument:
         self._batch = []
         try:
             yield
+            done = self._batch
+            combined = compose(label, done)
+            if not combined.is_empty:
+                self._record(combined.label, combined.added, combined.removed)
         except BaseException:
             done, self._batch = self._batch, None
             for command in reversed(done):
                 self.store.apply(added=command.removed, removed=command.added)
+            self._forget_base_iri()
             raise
-        done, self._batch = self._batch, None
-        combined = compose(label, done)
+        self._batch = None
         if not combined.is_empty:
-            self._record(combined.label, combined.added, combined.removed)
             was_dirty = self.dirty
             self.stack.push(combined)
             self._changed(combined.added, combined.removed, was_dirty)
 
-    def _record(self, label: str, added, removed) -> None:
+    def _apply_recorded(self, label: str, added, removed) -> None:
+        """Journal a diff, then apply it: the map never holds an edit its journal lacks."""
+        recorded = self._record(label, added, removed)
+        try:
+            self.store.apply(added=added, removed=removed)
+        except BaseException:
+            if recorded:
+                with contextlib.suppress(OSError):
+                    self._journal.retract()
+            raise
+
+    def _record(self, label: str, added, removed) -> bool:
+        """Write a diff to the journal before it is applied; False when this map keeps none.
+
+        Raises :class:`JournalError` when it cannot be written: the caller must
+        then leave the map, its history and its dirty state as they were.
+        """
         if self._journal is None:
-            return
-        if not self._journal.active:
-            self._journal.start(map_path=self.path, base_sha256=self.content_sha256, base_iri=self.base_iri)
-        self._journal.record(label, added, removed)
+            return False
+        try:
+            if not self._journal.active:
+                self._journal.start(map_path=self.path, base_sha256=self.content_sha256, base_iri=self.base_iri)
+            self._journal.record(label, added, removed)
+        except OSError as err:
+            shown = label if len(label) <= 60 else label[:59] + "…"
+            full = err.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG)
+            advice = "Free some space on that disk" if full else "Check that its folder can be written"
+            message = (
+                f"{shown}: not done, because the recovery journal {self._journal.path} could not be written "
+                f"({err.strerror or err}). {advice}, then try again; the map is as it was."
+            )
+            self.events.publish(ev.EditNotRecorded(message))
+            raise JournalError(message) from None
+        return True
 
     def _changed(self, added, removed, was_dirty: bool) -> None:
         self.events.publish(ev.GraphChanged(frozenset(added), frozenset(removed)))
@@ -406,11 +465,19 @@ class MapDocument:
             raise CommandError("There are no unsaved changes to recover for this map.")
         net = compose("Recover unsaved changes", (Command(label, added=a, removed=r) for label, a, r in recovery.edits))
         command = diff(self.store, "Recover unsaved changes", added=net.added, removed=net.removed)
+        if command.is_empty:
+            self.pending_recovery = None
+            if self._journal is None or not self._journal.active:
+                recovery.discard()  # the file is still the crashed session's journal
+            return
+        # The crashed session's journal stays on disk until the new one holds this step
+        # (its first entry replaces the file), so a failed recovery loses nothing.
         self.pending_recovery = None
-        recovery.discard()
-        if self._journal is not None:
-            self._journal.close(delete=True)
-        self.execute(command)
+        try:
+            self.execute(command)
+        except BaseException:
+            self.pending_recovery = recovery
+            raise
 
     def discard_recovery(self) -> None:
         """Give up the pending recovered edits and delete their journal."""
@@ -491,22 +558,23 @@ class MapDocument:
         fmt = format_by_name(fmt) if isinstance(fmt, str) else fmt
         return self.store.dump(fmt, graphs=self.saved_graphs(fmt), prefixes=self.used_prefixes())
 
-    def save(self) -> None:
-        """Write the map back to its file, atomically."""
+    def save(self, *, overwrite: bool = False) -> None:
+        """Write the map back to its file, atomically (see :meth:`write_file` for ``overwrite``)."""
         if self.path is None:
             raise SaveError("This map has not been saved yet: choose a file name (Save As).")
-        self.save_as(self.path, self.format)
+        self.save_as(self.path, self.format, overwrite=overwrite)
 
-    def save_as(self, path: str | Path, format: RdfFormat | str | None = None) -> None:
+    def save_as(self, path: str | Path, format: RdfFormat | str | None = None, *, overwrite: bool = False) -> None:
         """Write the map to ``path`` atomically and make it the map's file.
 
         The format comes from ``format``, else the extension. Saving under a new
         name takes that file's lock first, so it cannot overwrite a map another
         copy of the app has open.
         """
-        self.finish_save(self.write_file(path, format))
+        self.finish_save(self.write_file(path, format, overwrite=overwrite))
 
-    def write_file(self, path: str | Path, format: RdfFormat | str | None = None, *, extra: Iterable = ()) -> WrittenFile:
+    def write_file(self, path: str | Path, format: RdfFormat | str | None = None, *, extra: Iterable = (),
+                   overwrite: bool = False) -> WrittenFile:
         """The slow half of :meth:`save_as`: serialise and write atomically, changing nothing else.
 
         Safe to run in a worker thread while the UI thread waits; publishes no
@@ -514,6 +582,41 @@ class MapDocument:
         the document. ``extra`` quads (map graph only) are written into the
         file without becoming part of the map: the app writes the positions it
         computed for nodes that had none, so the file reopens as it looked.
+
+        Every write holds the file's lock (:class:`~explorer.core.journal.MapLock`):
+        a map open for editing keeps its own, a document opened read-only (the
+        command line's) takes it for the write. Writing the map back to its own
+        file first checks that the file is still the one the map was read from
+        or last saved to, by its identity and its content hash.
+
+        Parameters
+        ----------
+        overwrite : bool
+            Replace the map's own file even if it changed on disk (the user chose to).
+
+        Raises
+        ------
+        FileChangedError
+            The map's own file was changed, replaced or deleted by someone else
+            since it was read or saved here; nothing was written.
+        MapLockedError
+            The file is open for editing, or being written, elsewhere.
+        SaveError
+            The file could not be written; the old one is unchanged.
+
+        Examples
+        --------
+        >>> import os, tempfile, pathlib
+        >>> os.environ["ROUTINE_EXPLORER_DATA_DIR"] = tempfile.mkdtemp()
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "map.ttl"
+        >>> doc = MapDocument.new(with_ontology=False)
+        >>> doc.save_as(path)
+        >>> _ = path.write_text(path.read_text() + "# edited elsewhere\\n")
+        >>> doc.save()
+        Traceback (most recent call last):
+        ...
+        explorer.core.errors.FileChangedError: map.ttl changed on disk since it was opened or last saved here ...
+        >>> doc.save(overwrite=True); doc.close()
         """
         self._check_open()
         path = Path(path)
@@ -529,9 +632,14 @@ class MapDocument:
         finally:
             self.store.apply(removed=extra)
         new_lock = None
-        moving = self.path is None or Path(path).resolve() != Path(self.path).resolve()
-        if self.editing and moving:
-            new_lock = MapLock(map_key(path), path)
+        # os.path.realpath, not Path.resolve: a link that loops must reach atomic_write, which names it, not raise here.
+        moving = self.path is None or os.path.realpath(path) != os.path.realpath(self.path)
+        if self.editing and not moving:
+            self._check_on_disk(path, overwrite=overwrite)
+        elif self.editing and self._lock is not None and self._lock.identity is not None and file_identity(path) == self._lock.identity:
+            raise SaveError(f"{path.name} is this map's own file under another name (a hard link); use Save to write it.")
+        if moving or not self.editing:
+            new_lock = MapLock(map_key(path), path, writing=not self.editing, advice=None if not self.editing else "save under another name")
             new_lock.acquire()
         try:
             atomic_write(path, data)
@@ -539,7 +647,32 @@ class MapDocument:
             if new_lock is not None:
                 new_lock.release()
             raise
+        if not self.editing:
+            new_lock.release()  # a command's write is over; only an editor keeps its file
+            new_lock = None
+        elif (new_lock or self._lock) is not None:
+            # The save put a new file at the path: the lock moves to it. Should another process take
+            # it in the moment between, the next save finds the file changed or held and says so.
+            with contextlib.suppress(MapLockedError):
+                (new_lock or self._lock).follow_file()
         return WrittenFile(path, fmt, hashlib.sha256(data).hexdigest(), index, new_lock)
+
+    def _check_on_disk(self, path: Path, *, overwrite: bool) -> None:
+        """Before writing over the map's own file: is it still the file the map was read from or last saved to?"""
+        try:
+            now = os.stat(path)
+        except FileNotFoundError:
+            if overwrite:
+                return
+            raise FileChangedError(path, deleted=True) from None
+        except OSError:
+            return  # unreachable for now: the write itself will say why
+        if self._lock is not None and (now.st_dev, now.st_ino) != self._lock.identity:
+            # Another file was put there (an editor's or a sync client's save): whoever holds
+            # it must not be overwritten, and from now on this map holds it.
+            self._lock.follow_file()
+        if not overwrite and self.content_sha256 is not None and _content_sha256(path) != self.content_sha256:
+            raise FileChangedError(path)
 
     def finish_save(self, written: WrittenFile) -> None:
         """The quick half of :meth:`save_as`: the file is now the map's, and the map is clean if nothing changed since."""
@@ -572,6 +705,10 @@ class MapDocument:
                 fresh.load(file, graph=ONTOLOGY_GRAPH)
         self.store = fresh
         self.content_sha256 = result.sha256
+        if self._lock is not None:
+            # The file read may be a new one another program put there: hold that one now.
+            with contextlib.suppress(MapLockedError):
+                self._lock.follow_file()
         was_dirty = self.dirty
         self.stack.clear()
         if self._journal is not None:

@@ -13,11 +13,39 @@ Examples
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 
+#: Longest message shown: a reason may quote the input, which can be megabytes long.
+MESSAGE_LIMIT = 400
+# Terminal control: escape sequences (CSI, OSC and two-character ones) and any other control character.
+_CONTROL = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-_])?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """``text`` as one short line a terminal shows as it is: control sequences removed, cut to ``limit``.
+
+    Examples
+    --------
+    >>> printable("bad \\x1b[31mred\\x1b[0m label\\nnext")
+    'bad red label next'
+    >>> printable("x" * 10, limit=5)
+    'xxxx…'
+    """
+    text = _CONTROL.sub("", text[: 4 * limit].replace("\n", " ").replace("\r", " ").replace("\t", " "))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class ExplorerError(Exception):
-    """Base class of every error meant to be shown to a person."""
+    """Base class of every error meant to be shown to a person.
+
+    Its ``str()`` is one line of at most :data:`MESSAGE_LIMIT` characters without control characters,
+    whatever the input it quotes.
+    """
+
+    def __str__(self) -> str:
+        return printable(super().__str__())
 
 
 class FormatError(ExplorerError):
@@ -76,8 +104,41 @@ class CommandError(ExplorerError):
     """An edit could not be made (for example, a node that does not exist)."""
 
 
+class JournalError(CommandError):
+    """An edit was not made because the journal that keeps it safe from a crash could not be written.
+
+    The map, its undo history and its saved/unsaved state are as they were before the edit.
+    """
+
+
 class SaveError(ExplorerError):
     """A map could not be written; the previous file on disk is left as it was."""
+
+
+class FileChangedError(SaveError):
+    """The map's file changed on disk (or went away) since it was opened or last saved here.
+
+    Saving would replace someone else's work, so nothing was written; the app asks
+    whether to reload, save as another file, or overwrite.
+
+    Attributes
+    ----------
+    path : Path
+        The map's file.
+    deleted : bool
+        The file is gone (deleted or moved), rather than changed.
+    """
+
+    def __init__(self, path, *, deleted: bool = False) -> None:
+        self.path = Path(path)
+        self.deleted = deleted
+        if deleted:
+            message = (f"{self.path.name} was deleted or moved since it was opened or last saved here; nothing was written. "
+                       "Save as another file, or overwrite to write it again.")
+        else:
+            message = (f"{self.path.name} changed on disk since it was opened or last saved here (another program or "
+                       "copy wrote it); nothing was written. Reload it, save as another file, or overwrite it.")
+        super().__init__(message)
 
 
 class OperationCancelled(ExplorerError):

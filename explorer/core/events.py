@@ -87,3 +87,16 @@ class EventBus:
 @dataclass(frozen=True)
 class DocumentReloaded:
     """The whole map was replaced (revert): views should rebuild from the store."""
+
+
+@dataclass(frozen=True)
+class EditNotRecorded:
+    """An edit was refused because its journal entry could not be written (a full disk, say).
+
+    Nothing changed: no :class:`GraphChanged` follows. ``message`` says which edit, why and
+    what to do. The same text is raised to the caller as a
+    :class:`~explorer.core.errors.JournalError`; the window listens for this event so it can
+    warn the same way whichever panel made the edit.
+    """
+
+    message: str
