@@ -343,6 +343,7 @@ def write_lock(path: str | Path) -> Iterator[MapLock]:
     finally:
         lock.release()
 
+
 def _to_nquads(quads) -> str:
     return ox.serialize([to_ox_quad(q) for q in quads], format=ox.RdfFormat.N_QUADS).decode("utf-8")
 

@@ -140,7 +140,20 @@ class ExportActions(QObject):
         options = {"positions": positions} if positions else {}
 
         def work(progress):
-            writer(document, path, title=title, heat=heat, progress=progress, **options)
+            import contextlib
+
+            from explorer.core.journal import write_lock
+
+            targets = [path]
+            if fmt.name == "csv":
+                from explorer.io.csv_export import csv_paths
+
+                targets = list(csv_paths(path))
+            # A map open for editing (here or in another window) is never overwritten by an export.
+            with contextlib.ExitStack() as locks:
+                for target in targets:
+                    locks.enter_context(write_lock(target))
+                writer(document, path, title=title, heat=heat, progress=progress, **options)
             return path
 
         def succeeded(_):

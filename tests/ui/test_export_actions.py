@@ -122,3 +122,15 @@ def test_images_drawn_by_the_canvas_export_from_the_worker(qtbot, window, tmp_pa
     text = "".join(ET.parse(tmp_path / "k.svg").getroot().itertext())
     assert "ICU A" in text
     assert dialogs.shown == []
+
+
+def test_an_export_never_overwrites_a_map_open_for_editing(qtbot, window, tmp_path, dialogs):
+    own = tmp_path / "keystone.ttl"
+    own.write_bytes(KEYSTONE.read_bytes())
+    task = window.open_map(own, ask=False)
+    assert task.wait(60_000) and task.error is None, task.error
+    QApplication.processEvents()
+    finish(window.export_actions.export("ttl", own))
+    (kind, title, text), = dialogs.shown
+    assert kind == "warning" and "already open for editing" in text, text
+    assert own.read_bytes() == KEYSTONE.read_bytes()
