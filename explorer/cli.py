@@ -16,6 +16,7 @@ Examples
     routine-explorer validate map.ttl     # SHACL check; exit 1 on violations
     routine-explorer analyse map.ttl      # where the map's change will meet resistance, and why
     routine-explorer interdependencies map.ttl   # brokers, single points of failure, coupling, clusters
+    routine-explorer analyse data.trig --union    # a map whose data is in named graphs ('info' lists them; or --graph IRI)
     routine-explorer import map.ttl roster.xlsx -o map.ttl   # merge a roster (CSV, Excel, GraphML, GEXF, Kumu JSON)
     routine-explorer export map.ttl map.html --heat   # offline web page with the analysis heat (or .png .svg .pdf .graphml .gexf .csv .ttl ...)
     routine-explorer report map.ttl -o report.pdf     # the change report for a board (or .html); --change IRI, --weights FILE
@@ -25,14 +26,16 @@ Examples
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 import time
 from pathlib import Path
 from typing import Sequence
 
 from . import __version__
-from .core.errors import ExplorerError
+from .core.errors import ExplorerError, printable
 
 SUBCOMMANDS = ("info", "convert", "validate", "analyse", "interdependencies", "import", "export", "report", "query", "app")
 
@@ -80,6 +83,25 @@ def _open_readonly(path: Path, *, with_ontology: bool, fmt: str | None = None):
         progress.finish()
 
 
+def _open_view(path: Path, args: argparse.Namespace):
+    """Open a map read-only and apply ``--graph``/``--union``; a map whose data is all in named graphs is refused
+    without them, naming its graphs and the options (see :func:`explorer.core.graph_view.select_view`)."""
+    from .core.graph_view import select_view
+
+    doc = _open_readonly(path, with_ontology=True)
+    select_view(doc, graphs=args.graphs, union=args.union, source=path.name)
+    return doc
+
+
+def _view_options(parser: argparse.ArgumentParser) -> None:
+    """``--graph IRI`` and ``--union``: what a command reads from a map whose data is in named graphs."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--graph", dest="graphs", action="append", metavar="IRI",
+                       help="read the named graph IRI as the map (repeat for several; 'info' lists them)")
+    group.add_argument("--union", action="store_true",
+                       help="read the map graph together with every named graph (not the analysis runs)")
+
+
 def cmd_info(args: argparse.Namespace) -> int:
     """Print a summary of a map: triples, nodes by kind, named graphs, prefixes."""
     from .core.info import summarise
@@ -96,6 +118,8 @@ def cmd_info(args: argparse.Namespace) -> int:
 def cmd_convert(args: argparse.Namespace) -> int:
     """Read a map in any supported format and write it in another."""
     source, target = Path(args.input), Path(args.output)
+    with _write_locks([target]):
+        pass  # refuse a map open for editing before reading; save_as holds the lock while it writes
     doc = _open_readonly(source, with_ontology=False, fmt=args.input_format)
     doc.save_as(target, args.output_format)
     print(f"wrote {target} ({doc.format.label}, {doc.store.count()} triples in the map graph)", file=sys.stderr)
@@ -109,7 +133,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     any_violations = False
     reports = {}
     for name in args.maps:
-        doc = _open_readonly(Path(name), with_ontology=True)
+        doc = _open_view(Path(name), args)
         report = validate(doc)
         any_violations |= not report.conforms
         reports[name] = report
@@ -132,7 +156,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     from .analysis.weights import load_weights
 
     weights = load_weights(args.weights)
-    doc = _open_readonly(Path(args.map), with_ontology=True)
+    doc = _open_view(Path(args.map), args)
     G = map_graph(doc.store)
     progress = _StderrProgress("uncertainty runs and levers", len(G) > 5_000 and sys.stderr.isatty())
     try:
@@ -158,7 +182,7 @@ def cmd_interdependencies(args: argparse.Namespace) -> int:
     from .analysis.interdependence import summary
     from .analysis.report import interdependencies_text
 
-    doc = _open_readonly(Path(args.map), with_ontology=True)
+    doc = _open_view(Path(args.map), args)
     G = map_graph(doc.store)
     labels = {node: data.get("label") for node, data in G.nodes(data=True)}
     sys.stdout.write(interdependencies_text(summary(G, seed=args.seed), top=args.top, labels=labels))
@@ -178,6 +202,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     fmt = for_path(source_path, "import")
     if args.sheet and fmt.name != "xlsx":
         raise ExplorerError("--sheet applies to Excel workbooks only.")
+    if args.output is not None and not args.dry_run:
+        with _write_locks([Path(args.output)]):
+            pass  # refuse a map open for editing before any work; save_as holds the lock while it writes
     progress = _progress_for(map_path, "reading")
     try:
         doc = MapDocument.open(map_path, editing=not args.dry_run, progress=progress)
@@ -230,6 +257,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@contextlib.contextmanager
+def _write_locks(targets):
+    """Hold every writer's lock on ``targets`` while they are written: a map open for editing in the app, or being
+    written by another command, is refused (exit 2, naming who holds it), by whatever name or data folder it is reached.
+    Commands that write a map through :meth:`MapDocument.save_as` (convert, import, query updates) get it from there."""
+    from .core.journal import write_lock
+
+    with contextlib.ExitStack() as stack:
+        for target in targets:
+            stack.enter_context(write_lock(target))
+        yield
+
+
 def _refuse_writing_over_map(map_path: Path, targets) -> None:
     """An export or report never replaces the map it is made from (``--format html`` could name the map itself)."""
     source = map_path.resolve()
@@ -252,7 +292,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         _refuse_writing_over_map(Path(args.map), csv_paths(target))
     else:
         _refuse_writing_over_map(Path(args.map), [target])
-    doc = _open_readonly(Path(args.map), with_ontology=True)
+    doc = _open_view(Path(args.map), args)
     heat = None
     if args.heat or args.change:
         from .analysis.change import analyse_change
@@ -278,7 +318,14 @@ def cmd_export(args: argparse.Namespace) -> int:
             shown(done, total)
 
     try:
-        fmt.load()(doc, target, title=args.title, heat=heat, progress=progress, **options)
+        if fmt.name == "csv":
+            from .io.csv_export import csv_paths
+
+            targets = list(csv_paths(target))
+        else:
+            targets = [target]
+        with _write_locks(targets):
+            fmt.load()(doc, target, title=args.title, heat=heat, progress=progress, **options)
     finally:
         shown.finish()
     written = [target]
@@ -303,7 +350,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.top < 1:
         raise ExplorerError(f"--top must be at least 1, not {args.top}.")
     _refuse_writing_over_map(Path(args.map), [target])
-    doc = _open_readonly(Path(args.map), with_ontology=True)
+    doc = _open_view(Path(args.map), args)
     started = time.monotonic()
     shown = _StderrProgress(f"report {target.name}", sys.stderr.isatty())
 
@@ -324,7 +371,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             options["map_image"] = report_map_png(doc, result)
         elif args.page_size:
             options["page_size"] = args.page_size
-        fmt.load()(doc, target, **options)
+        with _write_locks([target]):
+            fmt.load()(doc, target, **options)
     finally:
         shown.finish()
     print(f"wrote {target} ({fmt.label}: {len(result.points)} points, {len(result.levers)} levers, change "
@@ -363,6 +411,9 @@ def cmd_query(args: argparse.Namespace) -> int:
     text, source = _query_text(args)
     map_path = Path(args.map)
     output = Path(args.output) if args.output else None
+    if output is not None:
+        with _write_locks([output]):
+            pass  # refuse a map open for editing before the query runs; the write below holds the lock
     doc = _open_readonly(map_path, with_ontology=True)
     with QueryService(doc, allow_network=args.allow_network, row_limit=args.limit, timeout=args.timeout) as service:
         try:
@@ -389,7 +440,8 @@ def cmd_query(args: argparse.Namespace) -> int:
         else:
             data = outcome.serialize(fmt, prefixes=service.prefixes)
     if output is not None:
-        atomic_write(output, data)
+        with _write_locks([output]):
+            atomic_write(output, data)
         print(f"wrote {output}: {outcome.message}", file=sys.stderr)
     else:
         sys.stdout.buffer.write(data if data.endswith(b"\n") else data + b"\n")
@@ -437,6 +489,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("maps", nargs="+", metavar="MAP", help="the map files")
     check.add_argument("--json", action="store_true", help="print the results as JSON")
     check.add_argument("--all", action="store_true", help="also print informational results")
+    _view_options(check)
     check.set_defaults(func=cmd_validate)
 
     analyse = commands.add_parser("analyse", aliases=[], help="where a change will meet resistance, why, and what levers exist")
@@ -450,12 +503,14 @@ def build_parser() -> argparse.ArgumentParser:
     analyse.add_argument("--no-levers", action="store_true", help="do not try the levers (each is one more run of the model)")
     analyse.add_argument("--name-people", action="store_true",
                          help="list named people (rx:Person) as points of their own (default: counted in their units, never named)")
+    _view_options(analyse)
     analyse.set_defaults(func=cmd_analyse)
 
     links = commands.add_parser("interdependencies", help="brokers, single points of failure, unit coupling, cross-level paths, clusters")
     links.add_argument("map", help="the map file")
     links.add_argument("--top", type=int, default=10, help="how many of each to list (default 10)")
     links.add_argument("--seed", type=int, default=0, help="seed of sampled betweenness and clustering (default 0)")
+    _view_options(links)
     links.set_defaults(func=cmd_interdependencies)
 
     merge_in = commands.add_parser(
@@ -493,6 +548,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--scale", type=float, help="PNG: pixels per logical pixel (default 2)")
     export.add_argument("--dpi", type=float, help="PNG: resolution instead of --scale (96 dpi is scale 1)")
     export.add_argument("--page-size", help="PDF: fit the drawing to paper (A4, A3, A2, letter, legal, tabloid)")
+    _view_options(export)
     export.set_defaults(func=cmd_export)
 
     report = commands.add_parser(
@@ -511,6 +567,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--seed", type=int, default=0, help="seed of the uncertainty runs (default 0)")
     report.add_argument("--runs", type=int, default=None, help="number of uncertainty runs (default: from the weights; 0 skips)")
     report.add_argument("--page-size", choices=("A4", "A3", "letter", "legal"), help="PDF paper size (default A4)")
+    _view_options(report)
     report.set_defaults(func=cmd_report)
 
     query = commands.add_parser(
@@ -555,10 +612,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("routine-explorer: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (``info | head``): nothing left to say to it, and
+        # Python's own flush at exit must not fail again on the closed pipe.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print("routine-explorer: the output was closed before everything was written", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except Exception as err:  # noqa: BLE001 - the one place that turns surprises into a message
         if args.debug:
             raise
-        print(f"routine-explorer: internal error: {type(err).__name__}: {err} (run with --debug for details)", file=sys.stderr)
+        print(f"routine-explorer: internal error: {type(err).__name__}: {printable(str(err))} (run with --debug for details)",
+              file=sys.stderr)
         return EXIT_INTERNAL
 
 

@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass
 
 from rdflib import URIRef
 
+from .errors import printable
+from .graph_view import census
 from .terms import DEFAULT_GRAPH
 
 
@@ -41,6 +43,10 @@ class MapSummary:
     named_graphs: tuple[str, ...]
     prefixes: dict[str, str]
     """The prefixes the file itself declares."""
+    data_graphs: tuple[dict, ...] = ()
+    """The named graphs that came with the data (not the ontology, not analysis runs): name, triples, nodes."""
+    needs_view: bool = False
+    """The map graph has no node while named graphs hold the data (see :mod:`explorer.core.graph_view`)."""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -54,6 +60,15 @@ class MapSummary:
         ]
         if self.named_graphs:
             lines.append(f"graphs:   {len(self.named_graphs)} named graph(s) besides the map")
+            names = [f"<{printable(g['name'], 120)}>" for g in self.data_graphs[:_LISTED]]
+            width = max(map(len, names), default=0)
+            for name, g in zip(names, self.data_graphs):
+                lines.append(f"  {name:<{width}}  {g['triples']:>9,} triples  {g['nodes']:>7,} nodes")
+            if len(self.data_graphs) > _LISTED:
+                lines.append(f"  … and {len(self.data_graphs) - _LISTED:,} more (--json lists them all)")
+        if self.needs_view:
+            lines.append("note:     the map graph has no nodes; its data is in the named graphs above. Add --union (all of them) "
+                         "or --graph IRI (one) to analyse, interdependencies, export, report or validate; the app offers the same choice.")
         lines.append("nodes by kind:")
         width = max((len(k.label or k.kind) for k in self.kinds), default=0)
         for k in self.kinds:
@@ -75,11 +90,13 @@ SELECT ?kind ?label WHERE { GRAPH ?g { ?kind <http://www.w3.org/2000/01/rdf-sche
 ORDER BY DESC(LANGMATCHES(LANG(?label), "en")) LIMIT 1
 """
 _NODES = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"
+_LISTED = 50  # data graphs listed in the text (a file may hold thousands)
 
 
 def summarise(doc) -> MapSummary:
     """Summarise the map graph of ``doc`` (labels of kinds come from the ontology graph when loaded)."""
     store = doc.store
+    found = census(doc)
     kinds = []
     for kind, count in store.query(_KINDS).rows:
         label_rows = store.query(_LABEL, bindings={"kind": kind}).rows if isinstance(kind, URIRef) else ()
@@ -93,4 +110,6 @@ def summarise(doc) -> MapSummary:
         kinds=tuple(kinds),
         named_graphs=tuple(str(g) for g in store.graph_names() if str(g) != "https://w3id.org/routine-explorer/graph/ontology"),
         prefixes=dict(doc.declared_prefixes),
+        data_graphs=tuple({"name": str(g.name), "triples": g.triples, "nodes": g.nodes} for g in found.graphs),
+        needs_view=found.needs_view,
     )

@@ -51,9 +51,11 @@ from explorer import __version__
 from explorer.core import editing
 from explorer.core.commands import set_property
 from explorer.core.document import MapDocument
-from explorer.core.errors import ExplorerError
-from explorer.core.events import DerivedGraphsChanged, DirtyChanged, DocumentReloaded, DocumentSaved, GraphChanged, StackChanged
+from explorer.core.errors import ExplorerError, FileChangedError
+from explorer.core.events import (DerivedGraphsChanged, DirtyChanged, DocumentReloaded, DocumentSaved, EditNotRecorded, GraphChanged,
+                                  StackChanged)
 from explorer.core.filtering import AttributeRange, filter_nodes, search
+from explorer.core.graph_view import current_view
 from explorer.core.journal import orphaned_untitled
 from explorer.core.namespaces import RX
 from explorer.core.projection import Projection
@@ -68,7 +70,7 @@ from explorer.ui.legend import Legend
 from explorer.ui.minimap import Minimap
 from explorer.ui.outline import Outline
 from explorer.ui.palette import Palette
-from explorer.ui import export_actions, import_dialog, report_actions, sparql_console
+from explorer.ui import export_actions, graph_view_bar, import_dialog, report_actions, sparql_console
 from explorer.ui.start_screen import StartScreen
 from explorer.ui.workers import run_task
 
@@ -284,6 +286,7 @@ class MainWindow(QMainWindow):
         self.projection: Projection | None = None
         self._computed: dict = {}
         self._unsubscribe: list = []
+        self._journal_warning: QMessageBox | None = None
         self._matches: list = []
         self._match_index = -1
         self._task = None
@@ -373,6 +376,7 @@ class MainWindow(QMainWindow):
         import_dialog.install(self)
         export_actions.install(self)
         report_actions.install(self)
+        graph_view_bar.install(self)
 
     def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -774,6 +778,7 @@ class MainWindow(QMainWindow):
             events.subscribe(DocumentReloaded, lambda e: self._reload()),
             events.subscribe(DocumentSaved, lambda e: (self._update_title(), self._update_actions())),
             events.subscribe(DerivedGraphsChanged, lambda e: self._update_actions()),
+            events.subscribe(EditNotRecorded, self._edit_not_recorded),
         ]
         self.pages.setCurrentWidget(self.canvas_page)
         self.canvas.set_map(self.projection, self.schema, self._positions_for(self.projection.nodes))
@@ -927,8 +932,12 @@ class MainWindow(QMainWindow):
             return False
         return self._run_save(path, fmt, wait)
 
-    def _run_save(self, path: Path, fmt, wait: bool) -> bool:
-        """Write the file in a worker; the map takes no edits until it is written, then is marked saved here."""
+    def _run_save(self, path: Path, fmt, wait: bool, *, overwrite: bool = False) -> bool:
+        """Write the file in a worker; the map takes no edits until it is written, then is marked saved here.
+
+        The core refuses to write over the map's file if it changed on disk since it was read or
+        saved (:class:`~explorer.core.errors.FileChangedError`); the user then chooses what to do.
+        """
         outcome = {}
         document = self.document
 
@@ -947,18 +956,56 @@ class MainWindow(QMainWindow):
 
         def failed(error):
             self._set_busy(False)
+            if isinstance(error, FileChangedError) and self.document is document:
+                outcome["ok"] = self._changed_on_disk(error, fmt, wait)
+                return
             outcome["ok"] = False
             self._warn("Cannot save map", f"{path}\n\n{error}")
 
-        placed = editing.position_quads(self._unplaced_positions())
+        # A view of named graphs writes them back as they were read: no computed places added to published data.
+        placed = [] if current_view(document) else editing.position_quads(self._unplaced_positions())
         self._set_busy(True)
-        task = run_task(f"Saving {path.name}…", lambda progress: document.write_file(path, fmt, extra=placed), parent=self,
+        task = run_task(f"Saving {path.name}…", lambda progress: document.write_file(path, fmt, extra=placed, overwrite=overwrite), parent=self,
                         dialog_parent=self, cancellable=False, on_success=succeeded, on_failure=failed)
         self._task = task
         if wait:
             task.wait()
             return outcome.get("ok", False)
         return True
+
+    def _changed_on_disk(self, error: FileChangedError, fmt, wait: bool) -> bool:
+        """Ask what to do when the map's file changed on disk: reload it, save as another file, or overwrite it.
+
+        Returns whether the map now agrees with a file (False if the user cancelled or that failed).
+        """
+        box = QMessageBox(QMessageBox.Icon.Warning, "File changed on disk", str(error), QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("fileChangedOnDisk")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        choices = [] if error.deleted else ["Reload: drop your unsaved changes and read the file as it is now."]
+        choices += ["Save As: keep both, writing your map to another file.",
+                    "Overwrite: replace the file with your map; what was written there is lost."]
+        box.setInformativeText("\n".join(choices))
+        reload = None if error.deleted else box.addButton("&Reload", QMessageBox.ButtonRole.ResetRole)
+        save_as = box.addButton("Save &As…", QMessageBox.ButtonRole.AcceptRole)
+        overwrite = box.addButton("&Overwrite", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(save_as)  # the choice that loses nothing
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        box.deleteLater()
+        if clicked is reload and reload is not None:
+            try:
+                self.document.revert()
+            except ExplorerError as failure:
+                self._warn("Cannot reload map", f"{error.path}\n\n{failure}")
+                return False
+            self.statusBar().showMessage(f"Reloaded {error.path.name} as it is on disk", 6000)
+            return True
+        if clicked is save_as:
+            return self.save_as(wait=wait)
+        if clicked is overwrite:
+            return self._run_save(error.path, fmt, wait, overwrite=True)
+        return False
 
     def _warn(self, title: str, text: str) -> None:
         QMessageBox.warning(self, title, safe_text(text))
@@ -1012,6 +1059,7 @@ class MainWindow(QMainWindow):
         self.minimap.set_map(self.projection, self.schema)
         self.analysis.set_context(self.document, self.schema, self.projection, self.canvas)
         self._refresh_views()
+        self._update_counts()
         self._update_title()
         self._update_actions()
 
@@ -1249,21 +1297,51 @@ class MainWindow(QMainWindow):
 
     def undo(self) -> None:
         if self.document is not None and self.document.stack.can_undo():
-            self.document.undo()
+            self._step(self.document.undo)
 
     def redo(self) -> None:
         if self.document is not None and self.document.stack.can_redo():
-            self.document.redo()
+            self._step(self.document.redo)
 
     def jump_to(self, index: int) -> None:
-        """Undo or redo until ``index`` commands are applied."""
+        """Undo or redo until ``index`` commands are applied (stopping at a step the map refuses)."""
         if self.document is None:
             return
         stack = self.document.stack
         while stack.index > index and stack.can_undo():
-            self.document.undo()
+            if not self._step(self.document.undo):
+                return
         while stack.index < index and stack.can_redo():
-            self.document.redo()
+            if not self._step(self.document.redo):
+                return
+
+    def _step(self, step) -> bool:
+        try:
+            step()
+        except ExplorerError as error:
+            self.statusBar().showMessage(str(error), 8000)
+            self.history.refresh()
+            return False
+        return True
+
+    def _edit_not_recorded(self, event: EditNotRecorded) -> None:
+        """Warn, without blocking, that an edit was not made because its journal could not be written.
+
+        The map sends no change, so the canvas and the panels stay as they were. One
+        box serves every refusal, so a burst of refused edits does not stack windows.
+        """
+        box = self._journal_warning
+        if box is None:
+            box = QMessageBox(QMessageBox.Icon.Warning, "Edit not made", "", QMessageBox.StandardButton.Ok, self)
+            box.setObjectName("editNotRecorded")
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            # Back to the window (and the widget that had focus in it), so the next gesture or shortcut lands there.
+            box.finished.connect(lambda _result: self.activateWindow())
+            self._journal_warning = box
+        box.setText(event.message)
+        self.statusBar().showMessage(event.message, 15000)
+        if not box.isVisible():
+            box.open()
 
     def drop_analysis_runs(self) -> None:
         """Remove the analysis runs kept in the map (results, not edits: nothing to undo)."""
