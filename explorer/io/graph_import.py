@@ -36,13 +36,18 @@ import io
 from pathlib import Path
 
 from ..core.errors import FormatError, UnsafeInputError
-from .tables import ImportSource, Progress, declares_doctype, rows_from_records
+from .tables import MAX_CELLS, MAX_ROWS, ImportSource, Progress, _too_many_rows, declares_doctype, rows_from_records
 
 #: Attributes the exporter derives from others; importing them would add nothing.
 DERIVED = frozenset({"kind_label", "level_name", "colour", "shape", "heat", "relation_label", "qualified",
                      "line_style", "networkx_key", "viz"})
-#: Graph files larger than this are refused (networkx holds the whole graph in memory).
-MAX_BYTES = 1_000_000_000
+#: Graph files larger than this are refused before reading: networkx holds the whole document as a tree and then
+#: the graph, about 20 times the file's size (534 MB for a 24 MB GraphML of 100k nodes and 100k edges), so about
+#: 2 GB here. A graph at the row limit (:data:`~explorer.io.tables.MAX_ROWS` nodes and edges) is 25-60 MB.
+MAX_BYTES = 100_000_000
+# Elements counted before networkx reads the file: rows, and the values that become their cells.
+_ROW_ELEMENTS = frozenset({"node", "edge"})
+_VALUE_ELEMENTS = frozenset({"data", "attvalue"})
 
 
 def screen_xml(data: bytes, *, name: str) -> None:
@@ -62,6 +67,58 @@ def screen_xml(data: bytes, *, name: str) -> None:
                                "and are refused.", path=name)
 
 
+class _Counted(Exception):
+    """Raised from expat's handler: a limit is passed at the current element."""
+
+
+def count_rows(data: bytes, *, name: str) -> int:
+    """The nodes and edges of a GraphML or GEXF document, counted by expat without building anything.
+
+    A document with more than :data:`~explorer.io.tables.MAX_ROWS` of them, or more values
+    (``data``, ``attvalue``) than :data:`~explorer.io.tables.MAX_CELLS`, is refused at the
+    element that passes the limit, before networkx builds a tree of the whole file.
+    What expat cannot read is left to networkx to report.
+
+    Examples
+    --------
+    >>> count_rows(b'<graphml><graph><node id="a"/><node id="b"/><edge source="a" target="b"/></graph></graphml>', name="g")
+    3
+    """
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    counts = [0, 0]
+    where = [0, 0]
+
+    def start(tag, _attributes) -> None:
+        local = tag.rpartition(" ")[2]
+        if local in _ROW_ELEMENTS:
+            counts[0] += 1
+        elif local in _VALUE_ELEMENTS:
+            counts[1] += 1
+        else:
+            return
+        if counts[0] > MAX_ROWS or counts[1] > MAX_CELLS:
+            # Here expat's position is the element's start; once the exception is out it has moved on.
+            where[:] = parser.CurrentLineNumber, parser.CurrentColumnNumber + 1
+            raise _Counted
+
+    parser.StartElementHandler = start
+    try:
+        parser.Parse(data, True)
+    except _Counted:
+        line, column = where
+        if counts[0] > MAX_ROWS:
+            reason = _too_many_rows(f"node or edge {counts[0]:,}", None).reason
+        else:
+            reason = (f"the file holds more than {MAX_CELLS:,} values of nodes and edges, each a cell, the most one import "
+                      "takes, so nothing is imported. Leave out the attributes the import does not need, or split the file.")
+        raise FormatError(reason, path=name, line=line, column=column) from None
+    except expat.ExpatError:
+        pass
+    return counts[0]
+
+
 def _read_bytes(path: Path, progress: Progress | None) -> bytes:
     size = path.stat().st_size
     if size > MAX_BYTES:
@@ -73,6 +130,7 @@ def _read_bytes(path: Path, progress: Progress | None) -> bytes:
     if not head.startswith(b"<") and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FormatError("This is not an XML file: it does not start with '<'.", path=path.name)
     screen_xml(data, name=path.name)
+    count_rows(data, name=path.name)
     return data
 
 
@@ -194,4 +252,4 @@ def read_gexf(path: str | Path, *, progress: Progress | None = None) -> ImportSo
     return _source_from_graph(graph, name=path.name, format="gexf", notes=notes)
 
 
-__all__ = ["read_gexf", "read_graphml", "screen_xml"]
+__all__ = ["count_rows", "read_gexf", "read_graphml", "screen_xml"]

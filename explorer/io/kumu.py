@@ -17,6 +17,13 @@ Each element becomes a row (``label`` is the name, ``type`` the kind,
 row, its ``type`` naming the relation. Element ``type`` values must be kinds of
 the ontology ("Person", "Unit"...) or be mapped to one.
 
+Elements and connections are decoded one at a time, so a file past a limit
+(:data:`MAX_BYTES`, :data:`~explorer.io.tables.MAX_ROWS`,
+:data:`~explorer.io.json_input.MAX_NESTING`, a number of more than
+:data:`~explorer.io.json_input.MAX_INT_DIGITS` digits) is refused with its
+line and column, in seconds: a 1.4M-row, 99 MB blueprint took 242 s and
+4.5 GB before these limits and is refused in 2.8 s and 300 MB.
+
 Examples
 --------
 >>> import json, tempfile, pathlib
@@ -30,15 +37,23 @@ Examples
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from ..core.errors import FormatError
-from .tables import ImportSource, Progress, rows_from_records
+from .json_input import _WHITESPACE, MAX_NESTING, decode_at, depth_of, nesting_error, position, skip_whitespace, too_deep_at
+from .tables import MAX_COLUMNS, MAX_ROWS, ImportSource, Progress, _too_many_rows, rows_from_records
 
-#: JSON files larger than this are refused (the whole document is held in memory).
-MAX_BYTES = 500_000_000
+#: JSON files larger than this are refused before reading. The text is held whole while its elements and
+#: connections are decoded one at a time (about twice the file's size in memory, plus the rows); a blueprint
+#: at the row limit (:data:`~explorer.io.tables.MAX_ROWS` elements and connections) is 30-60 MB.
+MAX_BYTES = 100_000_000
+#: Distinct keys read before the file is refused as too wide: each is a column (at most
+#: :data:`~explorer.io.tables.MAX_COLUMNS`), and past this many the count itself would take memory.
+MAX_KEYS = 100 * MAX_COLUMNS
 _DOCUMENTED_KEYS = frozenset({"elements", "connections"})
+_LISTS = {"elements": "element", "connections": "connection"}
+_VALUE_START = frozenset('[{"-0123456789tfnNI')
+_CONTAINERS = (list, dict)
 
 
 def _cell(value):
@@ -50,31 +65,129 @@ def _cell(value):
     return value
 
 
-def _records(items, what: str, name: str) -> list[dict]:
-    if items is None:
-        return []
-    if not isinstance(items, list):
-        raise FormatError(f"{what!r} must be a list of objects, not {type(items).__name__}.", path=name)
-    records = []
-    for index, item in enumerate(items, start=1):
-        if not isinstance(item, dict):
-            raise FormatError(f"{what} {index} must be an object with keys such as \"label\", not {type(item).__name__}.", path=name)
-        records.append({str(k): _cell(v) for k, v in item.items()})
-    return records
+class _Blueprint:
+    """Reads a blueprint's top-level object by hand and each element and connection with :mod:`json`.
+
+    Only one element is ever decoded at a time, so a file with too many rows is
+    refused on reading row :data:`~explorer.io.tables.MAX_ROWS` + 1, holding no
+    more than that many rows.
+    """
+
+    def __init__(self, text: str, name: str, progress: Progress | None) -> None:
+        self.text, self.name, self.progress = text, name, progress
+        self.rows = 0
+        self.keys: set = set()
+
+    def fail(self, reason: str, index: int) -> FormatError:
+        line, column = position(self.text, index)
+        return FormatError(reason, path=self.name, line=line, column=column)
+
+    def expect(self, index: int, what: str) -> FormatError:
+        return self.fail(f"Not valid JSON: {what}." if index < len(self.text) else "Not valid JSON: unexpected end of file, "
+                         f"{what[0].lower()}{what[1:]}.", index)
+
+    def read(self) -> dict:
+        """The top-level object: key -> records for elements and connections, None for the rest."""
+        text = self.text
+        i = skip_whitespace(text, 0)
+        if text[i:i + 1] != "{":
+            if text[i:i + 1] in _VALUE_START and text[i:i + 1]:
+                raise FormatError("This is not a Kumu blueprint: it needs an object with an \"elements\" list "
+                                  "(and usually a \"connections\" list).", path=self.name)
+            raise self.expect(i, "Expecting value")
+        found: dict = {}
+        i = skip_whitespace(text, i + 1)
+        if text[i:i + 1] == "}":
+            return found
+        while True:
+            if text[i:i + 1] != '"':
+                raise self.expect(i, "Expecting property name enclosed in double quotes")
+            key, i = decode_at(text, i, name=self.name, depth=1)
+            i = skip_whitespace(text, i)
+            if text[i:i + 1] != ":":
+                raise self.expect(i, "Expecting ':' delimiter")
+            i = skip_whitespace(text, i + 1)
+            if key in _LISTS and text[i:i + 1] == "[":
+                found[key], i = self.items(i, _LISTS[key])
+            else:
+                # Anything else is decoded whole and dropped (only its name is reported).
+                value, i = decode_at(text, i, name=self.name, depth=1)
+                if key in _LISTS and value is not None:
+                    raise FormatError(f"{key!r} must be a list of objects, not {type(value).__name__}.", path=self.name)
+                found[key] = [] if key in _LISTS else None
+            i = skip_whitespace(text, i)
+            if text[i:i + 1] == ",":
+                i = skip_whitespace(text, i + 1)
+                continue
+            if text[i:i + 1] == "}":
+                break
+            raise self.expect(i, "Expecting ',' delimiter")
+        end = skip_whitespace(text, i + 1)
+        if end != len(text):
+            raise self.fail("Not valid JSON: Extra data.", end)
+        return found
+
+    def items(self, i: int, noun: str) -> tuple[list, int]:
+        """The records of the array at ``text[i]`` (a ``[``), and the index after it."""
+        text = self.text
+        records: list = []
+        i = skip_whitespace(text, i + 1)
+        if text[i:i + 1] == "]":
+            return records, i + 1
+        whitespace = _WHITESPACE.match
+        while True:
+            start = i
+            if self.rows >= MAX_ROWS:
+                raise self.fail(_too_many_rows(f"{noun} {len(records) + 1:,}", None).reason, start)
+            item, i = decode_at(text, i, name=self.name, depth=2, check_depth=False)
+            if not isinstance(item, dict):
+                raise FormatError(f"{noun} {len(records) + 1} must be an object with keys such as \"label\", "
+                                  f"not {type(item).__name__}.", path=self.name)
+            self.keys.update(item)
+            if len(self.keys) > MAX_KEYS:
+                raise self.fail(f"The file has more than {MAX_KEYS:,} keys, each a column; at most {MAX_COLUMNS:,} columns "
+                                "can be imported.", start)
+            # Most values are text or numbers, kept as they are; the depth of the rest is checked here
+            # rather than for every element (the walk doubled the reading time).
+            for key in [k for k, v in item.items() if v.__class__ in _CONTAINERS]:
+                value = item[key]
+                inner = value.values() if value.__class__ is dict else value
+                if any(v.__class__ in _CONTAINERS for v in inner) and depth_of(value, stop=MAX_NESTING) + 3 > MAX_NESTING:
+                    raise nesting_error(text, too_deep_at(text, start, depth=2), name=self.name)
+                item[key] = _cell(value)
+            records.append(item)
+            self.rows += 1
+            if self.progress is not None and self.rows % 2000 == 0:
+                self.progress(i, len(text))
+            i = whitespace(text, i).end()
+            if text[i:i + 1] == ",":
+                i = whitespace(text, i + 1).end()
+                continue
+            if text[i:i + 1] == "]":
+                return records, i + 1
+            raise self.expect(i, "Expecting ',' delimiter")
 
 
 def read_kumu_json(path: str | Path, *, progress: Progress | None = None) -> ImportSource:
     """Read a Kumu blueprint (``{"elements": [...], "connections": [...]}``) for import.
 
+    The elements and connections are read one at a time: a file over
+    :data:`MAX_BYTES`, or with more than :data:`~explorer.io.tables.MAX_ROWS`
+    elements and connections, nested more than
+    :data:`~explorer.io.json_input.MAX_NESTING` levels deep or holding a number
+    of more than :data:`~explorer.io.json_input.MAX_INT_DIGITS` digits is
+    refused, naming the line and column, having held no more than that.
+
     Raises
     ------
     FormatError
-        The file is not JSON (names line and column), or not a blueprint.
+        The file is not JSON (names line and column), not a blueprint, or past a limit above.
     """
     path = Path(path)
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise FormatError(f"The file is {size:,} bytes; JSON files over {MAX_BYTES:,} bytes are refused.", path=path.name)
+        raise FormatError(f"The file is {size:,} bytes; JSON files over {MAX_BYTES:,} bytes are refused (a blueprint of "
+                          f"{MAX_ROWS:,} elements and connections, the most one import takes, is far smaller).", path=path.name)
     if progress is not None:
         progress(0, size)
     raw = path.read_bytes()
@@ -82,20 +195,16 @@ def read_kumu_json(path: str | Path, *, progress: Progress | None = None) -> Imp
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise FormatError(f"The file is not UTF-8 text (byte {err.start}); JSON must be UTF-8.", path=path.name) from None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise FormatError(f"Not valid JSON: {err.msg}.", path=path.name, line=err.lineno, column=err.colno) from None
-    except RecursionError:
-        raise FormatError("The JSON is nested too deeply to read.", path=path.name) from None
-    if not isinstance(document, dict) or "elements" not in document:
+    del raw
+    document = _Blueprint(text, path.name, progress).read()
+    if "elements" not in document:
         raise FormatError("This is not a Kumu blueprint: it needs an object with an \"elements\" list "
                           "(and usually a \"connections\" list).", path=path.name)
-    elements = _records(document.get("elements"), "element", path.name)
-    connections = _records(document.get("connections"), "connection", path.name)
+    elements = document.get("elements") or []
+    connections = document.get("connections") or []
     nodes = rows_from_records(elements, noun="element", first_columns=["id", "label", "type", "description"], name=path.name)
     edges = rows_from_records(connections, noun="connection", first_columns=["from", "to", "type", "direction", "id"],
-                              name=path.name)
+                              name=path.name, rows_before=len(elements))
     notes = []
     others = sorted(k for k in document if k not in _DOCUMENTED_KEYS)
     if others:

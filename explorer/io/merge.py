@@ -90,9 +90,7 @@ row 5, column “Kind”: “Robot” is not a kind of node; use one of: Role, P
 
 from __future__ import annotations
 
-import json
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -126,6 +124,8 @@ LINK_TARGETS: dict[str, tuple[URIRef, URIRef | None]] = {
     "profession": (RX.ofProfession, RX.ProfessionalGroup),
     "reports_to": (ORG.reportsTo, None),
 }
+#: Mapping files larger than this are refused before reading (a mapping is a few KB; every value is held).
+MAX_MAPPING_BYTES = 1_000_000
 #: Edge columns of graph files and Kumu blueprints.
 EDGE_TARGETS = ("from", "to", "relation", "identifier", "direction")
 ON_CONFLICT: dict[str, str] = {
@@ -488,21 +488,19 @@ def load_mapping(path: str | Path, schema: Schema, *, source: ImportSource | Non
         The file cannot be read or parsed (names line and column), or names
         columns, kinds or properties that do not exist.
     """
+    from .json_input import load_json, load_toml
+
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_MAPPING_BYTES:
+            raise ExplorerError(f"The mapping file {path.name} is {size:,} bytes; a mapping names columns, kinds and relations "
+                                f"in a few KB, and files over {MAX_MAPPING_BYTES:,} bytes are refused.")
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as err:
         raise ExplorerError(f"Cannot read the mapping file {path.name}: {err}") from None
-    if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise ExplorerError(f"{path.name}, line {err.lineno}, column {err.colno}: not valid JSON: {err.msg}.") from None
-    else:
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as err:
-            raise ExplorerError(f"{path.name}: not valid TOML: {err}.") from None
+    # Nesting and numbers past Python's parsers' own limits are refused with a line and column.
+    data = load_json(text, name=path.name) if path.suffix.lower() == ".json" else load_toml(text, name=path.name)
     return Mapping.from_dict(data, schema, where=path.name, source=source)
 
 

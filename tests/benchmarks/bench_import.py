@@ -7,9 +7,20 @@ reading beside Python's ``csv`` module alone, the merge beside applying the
 same quads to the store directly. With ``--app`` the whole app path runs too
 (placing the new nodes, the command, the canvas following it), offscreen.
 
+With ``--limits`` it measures instead the import limits of issue 13 through the
+command line, each run a process of its own timed with its peak memory
+(``wait4``): a 1M-row roster CSV and a 146 MB Kumu JSON (both refused, naming the
+limit), a Kumu JSON under the byte limit but over the row limit, and with
+``--at-limit`` the largest roster and blueprint an import takes. Each figure is
+printed beside a plain ``csv.reader`` (or ``json.load``) pass over the same file
+in the same run, the figure the issue recorded before the limits, and with
+``--before DIR`` (a copy of the old ``explorer`` package, e.g. from
+``git archive``) the old code run on the same file.
+
 Usage::
 
     python tests/benchmarks/bench_import.py --rows 10000 [--app]
+    python tests/benchmarks/bench_import.py --limits [--at-limit] [--before DIR]
 """
 
 from __future__ import annotations
@@ -18,6 +29,7 @@ import argparse
 import csv
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -42,6 +54,99 @@ def roster(path: Path, rows: int, seed: int = 0) -> Path:
     return path
 
 
+def flat_roster(path: Path, rows: int, seed: int = 0) -> Path:
+    """A roster as plain as the issue's (about 45 bytes a row): id, name, kind, team, line manager."""
+    rng = random.Random(seed)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write("Staff ID,Name,Kind,Team,Line manager\n")
+        for i in range(rows):
+            handle.write(f"S{i},Person {i},Person,Unit {rng.randrange(max(1, rows // 100))},{f'S{rng.randrange(i)}' if i else ''}\n")
+    return path
+
+
+def kumu_blueprint(path: Path, elements: int, connections: int, seed: int = 0) -> Path:
+    """A Kumu blueprint of people in units, reporting to one another, written a line at a time."""
+    import json
+
+    rng = random.Random(seed)
+    units = max(1, elements // 100)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write('{"elements": [\n')
+        for i in range(elements):
+            kind = "Unit" if i < units else "Person"
+            item = {"id": f"e{i}", "label": f"{kind} {i}", "type": kind, "tags": ["imported"]}
+            handle.write(("," if i else "") + json.dumps(item) + "\n")
+        handle.write('], "connections": [\n')
+        for i in range(connections):
+            person = units + rng.randrange(max(1, elements - units))
+            item = {"from": f"e{person}", "to": f"e{rng.randrange(units)}", "type": "member of"}
+            handle.write(("," if i else "") + json.dumps(item) + "\n")
+        handle.write("]}\n")
+    return path
+
+
+def run_measured(argv: list, env: dict | None = None) -> tuple[int, float, float, str]:
+    """Run ``argv`` as a process: (exit code, seconds, peak RSS in MB, last line of stderr)."""
+    import subprocess
+
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    stderr = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    lines = stderr.decode("utf-8", "replace").strip().splitlines()
+    return process.returncode, elapsed, usage.ru_maxrss / 1024, lines[-1] if lines else ""
+
+
+def limits(args) -> None:
+    """The figures of issue 13, item 8: big imports through the CLI, refused or bounded."""
+    work = Path(tempfile.mkdtemp(prefix="bench-import-limits-"))
+    env = {**os.environ, "ROUTINE_EXPLORER_DATA_DIR": str(work / "state"), "QT_QPA_PLATFORM": "offscreen"}
+    python = sys.executable
+    empty = work / "empty.ttl"
+    empty.write_text("@prefix rx: <https://w3id.org/routine-explorer#> .\n", encoding="utf-8")
+
+    def cli(source: Path, code: str = str(ROOT)) -> list:
+        return [python, "-c", f"import sys; sys.path.insert(0, {code!r}); from explorer.cli import main; sys.exit(main())",
+                "import", str(empty), str(source), "-o", str(work / "out.ttl")]
+
+    def plain(source: Path) -> list:
+        reader = ("import csv,sys; sum(1 for _ in csv.reader(open(sys.argv[1], encoding='utf-8', newline='')))"
+                  if source.suffix == ".csv" else "import json,sys; json.load(open(sys.argv[1], encoding='utf-8'))")
+        return [python, "-c", reader, str(source)]
+
+    cases = [
+        ("1M-row roster CSV", lambda p: flat_roster(p, 1_000_000), "roster-1m.csv", (213.0, 8.0 * 1024)),
+        ("146 MB Kumu JSON", lambda p: kumu_blueprint(p, 1_000_000, 1_150_000), "kumu-146mb.json", (141.0, 5.2 * 1024)),
+        ("99 MB Kumu JSON, 1.4M rows", lambda p: kumu_blueprint(p, 700_000, 700_000), "kumu-99mb.json", None),
+    ]
+    if args.at_limit:
+        cases += [
+            ("roster CSV at the row limit", lambda p: flat_roster(p, 199_999), "roster-200k.csv", None),
+            ("Kumu JSON at the row limit", lambda p: kumu_blueprint(p, 100_000, 100_000), "kumu-200k.json", None),
+        ]
+    print(f"{'case':<30}{'size':>9}  {'run':<10}{'exit':>5}{'time':>9}{'peak':>10}   baseline (same run) / recorded before")
+    for label, make, name, recorded in cases:
+        source = make(work / name)
+        size = f"{source.stat().st_size / 1e6:.0f} MB"
+        code, seconds, peak, message = run_measured(cli(source), env)
+        _, base_seconds, base_peak, _ = run_measured(plain(source), env)
+        reader = "csv.reader" if source.suffix == ".csv" else "json.load"
+        line = (f"{label:<30}{size:>9}  {'now':<10}{code:>5}{seconds:>8.2f}s{peak:>8.0f}MB   {reader} pass {base_seconds:.2f}s "
+                f"{base_peak:.0f}MB ({seconds / base_seconds:.1f}x time, {peak / base_peak:.1f}x memory)")
+        if recorded:
+            line += f"; issue 13 before: {recorded[0]:.0f}s {recorded[1]:.0f}MB"
+        print(line)
+        print(f"{'':<41}{message[:150]}")
+        if args.before:
+            code, seconds, peak, message = run_measured(cli(source, str(Path(args.before).resolve())), env)
+            print(f"{'':<41}{'before':<10}{code:>5}{seconds:>8.2f}s{peak:>8.0f}MB   ({seconds / base_seconds:.1f}x time, "
+                  f"{peak / base_peak:.1f}x memory of the {reader} pass)")
+        source.unlink()
+    shutil.rmtree(work, ignore_errors=True)
+
+
 def timed(function):
     start = time.perf_counter()
     result = function()
@@ -52,7 +157,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--app", action="store_true", help="also time the app's import path (offscreen)")
+    parser.add_argument("--limits", action="store_true", help="measure the big-import limits through the CLI instead")
+    parser.add_argument("--at-limit", action="store_true", help="with --limits: also import the largest files taken")
+    parser.add_argument("--before", metavar="DIR", help="with --limits: also run the explorer package found in DIR")
     args = parser.parse_args()
+    if args.limits:
+        limits(args)
+        return
     work = Path(tempfile.mkdtemp(prefix="bench-import-"))
     os.environ.setdefault("ROUTINE_EXPLORER_DATA_DIR", str(work / "state"))
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
