@@ -34,7 +34,29 @@ Requests (``op``) and their replies:
     ``allow_network`` → ``added``/``removed`` as N-Quads bytes. The store is
     put back as it was: the parent turns the diff into an undoable command.
 
-A failure replies ``{"error": "syntax" | "runtime" | "refused", "message": …}``.
+``ping``
+    → ``{}`` (a process started as a checker answers once it has loaded what checking needs).
+``check``
+    ``text``, ``prefixes``, ``base_iri``, ``allowed_graphs``, ``allow_network``
+    → ``checked``: the fields of :class:`explorer.sparql.checking.CheckedQuery`
+    (graphs as strings), or ``{"error": "check", "kind": "syntax" | "refused" | "query", …}``
+    with the message (and ``reason``, ``line``, ``column`` for a syntax error).
+    Only a process started as a checker (``--checker``) is sent these: it
+    imports rdflib and the app's checking module (about 0.6 s, done at start
+    so a checker started early is ready when the first text arrives).
+
+A failure replies ``{"error": "syntax" | "runtime" | "refused" | "memory" | "too_big", "message": …}``;
+after ``memory`` or ``too_big`` the parent discards the process.
+
+Limits
+------
+``--memory BYTES`` caps the process's address space (``RLIMIT_AS``, where
+the system has it: Linux, the BSDs; not Windows, and macOS does not enforce
+it). A query that needs more dies as it allocates (Rust aborts with
+"memory allocation of N bytes failed" on stderr) or gets a MemoryError
+(replied as ``memory``); the parent reads either and says so. An update
+whose diff holds more than ``max_quads`` quads replies ``too_big`` with the
+counts instead of sending them.
 Terms travel as tuples: ``("I", iri)``, ``("B", id)``, ``("L", value, lang,
 datatype)`` (datatype None for a plain string), ``("T", s, p, o)`` for a
 triple term, ``("D",)`` for the default graph, None for an unbound value.
@@ -62,12 +84,76 @@ import struct
 import sys
 import threading
 
-import pyoxigraph as ox
+# Run by path, this file's folder is first on sys.path, where errors.py, engine.py and the like would shadow
+# any top-level module of the same name that a library imports; the package root is put there instead.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_ROOT = os.path.dirname(os.path.dirname(_HERE))
+if __name__ == "__main__" and sys.path and os.path.abspath(sys.path[0] or os.curdir) == _HERE:
+    sys.path[0] = _ROOT
+
+import pyoxigraph as ox  # noqa: E402
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _HEADER = struct.Struct(">I")
 #: The words of the keywords by which Oxigraph reaches the network: SERVICE (a federated call) and LOAD (a fetch).
 _NETWORK_WORDS = re.compile(r"service|load", re.IGNORECASE | re.ASCII)
+
+
+def limit_memory(limit: int | None) -> bool:
+    """Cap this process's address space at ``limit`` bytes; False where the system cannot.
+
+    Examples
+    --------
+    >>> limit_memory(None)
+    False
+    """
+    if not limit:
+        return False
+    try:
+        import resource
+
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, AttributeError, ValueError, OSError):
+        return False
+    return True
+
+
+_CHECKING = None
+_CHECKING_LOCK = threading.Lock()
+
+
+def checking():
+    """The app's :mod:`explorer.sparql.checking`, imported once.
+
+    Imported without running ``explorer/sparql/__init__.py``, which would pull in
+    the whole service and map layers (another 0.5 s) for nothing. rdflib's
+    ``reorderTriples``, which orders each block's triples for evaluation at a
+    cost quadratic in their number (500 triples of ``INSERT DATA``: 5 s), is
+    replaced by the identity here: this process only reads queries, it never
+    evaluates them with rdflib, and the order changes nothing the check reads.
+    """
+    global _CHECKING
+    with _CHECKING_LOCK:
+        if _CHECKING is None:
+            import importlib
+            import types
+
+            if "explorer.sparql" not in sys.modules:
+                if _ROOT not in sys.path:
+                    sys.path.insert(0, _ROOT)
+                import explorer  # noqa: F401 - the top package holds only its version
+
+                package = types.ModuleType("explorer.sparql")
+                package.__path__ = [_HERE]
+                sys.modules["explorer.sparql"] = package
+            from rdflib.plugins.sparql import algebra
+
+            algebra.reorderTriples = list
+            _CHECKING = importlib.import_module("explorer.sparql.checking")
+    return _CHECKING
 
 
 def _blunted(text: str) -> str:
@@ -230,7 +316,7 @@ class Engine:
             triples.append(encoded)
         return {"form": "graph", "triples": triples, "truncated": truncated, "too_large": too_large}
 
-    def update(self, text, *, prefixes=None, base_iri=None, ontology=None, allow_network=False) -> dict:
+    def update(self, text, *, prefixes=None, base_iri=None, ontology=None, allow_network=False, max_quads=None) -> dict:
         if not allow_network and reaches_network(text, update=True, prefixes=prefixes, base_iri=base_iri):
             return {"error": "refused", "message": "SERVICE or LOAD while network access is off"}
         store = self.store
@@ -248,8 +334,14 @@ class Engine:
             before = set(store.dump(format=ox.RdfFormat.N_QUADS).split(b"\n"))
             store.update(text, prefixes=prefixes or None, base_iri=base_iri)
             after = set(store.dump(format=ox.RdfFormat.N_QUADS).split(b"\n"))
-            added = b"\n".join(sorted(after - before))
-            removed = b"\n".join(sorted(before - after))
+            added_lines, removed_lines = after - before, before - after
+            del before, after
+            if max_quads is not None and len(added_lines) + len(removed_lines) > max_quads:
+                # Too many to send and turn into an edit: the parent discards this process, store and all.
+                return {"error": "too_big", "added": len(added_lines), "removed": len(removed_lines)}
+            added = b"\n".join(sorted(added_lines))
+            removed = b"\n".join(sorted(removed_lines))
+            del added_lines, removed_lines
             # Put the store back: the map changes only when the parent executes the diff.
             if added:
                 for quad in ox.parse(added, ox.RdfFormat.N_QUADS, rename_blank_nodes=False):
@@ -261,9 +353,36 @@ class Engine:
                 store.remove(copy)
         return {"added": added, "removed": removed}
 
+    def check(self, text, *, prefixes=None, base_iri=None, allowed_graphs=(), allow_network=False) -> dict:
+        try:
+            module = checking()
+            from rdflib import URIRef
+        except Exception as err:  # noqa: BLE001 - an installation problem, said as such
+            return {"error": "runtime", "message": f"the query checker cannot start: {type(err).__name__}: {err}"}
+
+        try:
+            checked = module.check(text, prefixes=prefixes, base_iri=base_iri,
+                                   allowed_graphs=[URIRef(g) for g in allowed_graphs], allow_network=allow_network)
+        except module.QuerySyntaxError as err:
+            return {"error": "check", "kind": "syntax", "message": str(err), "reason": err.reason, "line": err.line, "column": err.column}
+        except module.QueryRefused as err:
+            return {"error": "check", "kind": "refused", "message": str(err)}
+        except module.QueryError as err:
+            return {"error": "check", "kind": "query", "message": str(err)}
+
+        def graphs(found):
+            return None if found is None else [str(g) for g in found]
+
+        return {"checked": {"text": checked.text, "kind": checked.kind,
+                            "default_graphs": graphs(checked.default_graphs), "named_graphs": graphs(checked.named_graphs)}}
+
     def handle(self, request: dict) -> dict:
         op = request.pop("op")
         try:
+            if op == "ping":
+                return {}
+            if op == "check":
+                return self.check(**request)
             if op == "reset":
                 return self.reset(request["nquads"])
             if op == "apply":
@@ -273,6 +392,8 @@ class Engine:
             if op == "update":
                 return self.update(**request)
             return {"error": "runtime", "message": f"unknown request {op!r}"}
+        except MemoryError:
+            return {"error": "memory", "message": "out of memory"}
         except SyntaxError as err:
             return {"error": "syntax", "message": str(err)}
         except (OSError, RuntimeError, ValueError, TypeError) as err:
@@ -302,20 +423,30 @@ def _listen(inbox, requests: queue.Queue) -> None:
         requests.put(body)
 
 
-def main() -> None:
-    """Serve requests from stdin until it closes."""
+def main(argv: list[str]) -> None:
+    """Serve requests from stdin until it closes; ``--memory BYTES`` caps memory, ``--checker`` loads the checker."""
+    if "--memory" in argv:
+        limit_memory(int(argv[argv.index("--memory") + 1]))
     inbox = sys.stdin.buffer
     outbox = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     engine = Engine()
     requests: queue.Queue = queue.Queue()
     threading.Thread(target=_listen, args=(inbox, requests), name="requests", daemon=True).start()
+    if "--checker" in argv:
+        try:
+            checking()
+        except Exception:  # noqa: BLE001 - the first check reports it, as a reply
+            pass
     while True:
         body = requests.get()
-        reply = pickle.dumps(engine.handle(pickle.loads(body)), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            reply = pickle.dumps(engine.handle(pickle.loads(body)), protocol=pickle.HIGHEST_PROTOCOL)
+        except MemoryError:
+            reply = pickle.dumps({"error": "memory", "message": "out of memory"}, protocol=pickle.HIGHEST_PROTOCOL)
         outbox.write(_HEADER.pack(len(reply)) + reply)
         outbox.flush()
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -16,6 +16,20 @@ for Oxigraph but not for rdflib, so rdflib reads a copy in which it is a
 line feed. The engine screens again with Oxigraph's own parser
 (:mod:`explorer.sparql._engine_worker`) in case another difference exists.
 
+Hostile text
+------------
+:func:`check` refuses a text over :data:`MAX_QUERY_CHARS` before reading a
+character of it, and one declaring more than :data:`MAX_PREFIX_DECLARATIONS`
+prefixes before rdflib binds them (rdflib binds each into a trie at a cost
+that grows with the number already bound: 30,000 ``PREFIX`` lines took 52 s).
+Nothing here scans the text with a pattern that can backtrack. rdflib's own
+parser is not linear on every shape (a long run of ``;`` reads at about
+2,000 characters a second, a collection of 2,500 items takes minutes), so
+the app never calls :func:`check` on its own thread or process:
+:class:`explorer.sparql.service.QueryService` runs it in a child process
+(the query engine's worker, started as a checker) that the query's timeout,
+its cancel and a memory cap all stop.
+
 rdflib is the gatekeeper for syntax too: a text it cannot read cannot be
 screened, so it does not run, even where Oxigraph (which executes queries)
 would accept it (Oxigraph's extensions such as ``LATERAL``). rdflib places a
@@ -65,6 +79,9 @@ MAP_GRAPH = URIRef("https://w3id.org/routine-explorer/graph/map")
 #: Texts longer than this are refused before parsing (a query is typed or saved, not generated in bulk).
 MAX_QUERY_CHARS = 1_000_000
 
+#: At most this many ``PREFIX`` declarations in one text (each costs rdflib more than the one before).
+MAX_PREFIX_DECLARATIONS = 1_000
+
 _NETWORK_HINT = 'turn it on ("Allow network" in the SPARQL console, --allow-network on the command line)'
 _OX_POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
 # rdflib's parser keeps module-level state (pyparsing's packrat cache); one parse at a time.
@@ -73,6 +90,8 @@ _FORMS = {"SelectQuery": "select", "AskQuery": "ask", "ConstructQuery": "constru
 _PREFIX_NAME = re.compile(r"([A-Za-z\u00C0-\uFFFF]([\w.\-\u00B7\u00C0-\uFFFF]*[\w\-\u00B7\u00C0-\uFFFF])?)?")
 _IRI = re.compile(r"[^\s<>\"{}|^`\\\x00-\x20]+:[^\s<>\"{}|^`\\\x00-\x20]*")
 _LONE_CR = re.compile(r"\r(?!\n)")
+# Over rdflib's message, never the query: a name of non-space characters after "prefix :", taken whole.
+_UNKNOWN_PREFIX = re.compile(r"prefix\s*+:\s*+(\S*+)", re.IGNORECASE)
 _NOTHING_TO_RUN = "The query holds only comments, PREFIX or BASE lines: there is nothing to run. Write a SELECT, ASK, CONSTRUCT, DESCRIBE or an update."
 
 
@@ -123,13 +142,26 @@ class _RdflibError:
     column: int | None
 
 
+def _declarations(parsed, update: bool) -> int:
+    """How many PREFIX declarations rdflib's parse of a query or update holds."""
+    if update:
+        return sum(len(prologue) for prologue in parsed.get("prologue", None) or ())
+    return len(parsed[0]) if len(parsed) else 0
+
+
 def _rdflib(text: str, update: bool, prefixes: dict, base_iri: str | None):
     """The rdflib algebra of ``text``, or an :class:`_RdflibError`."""
     try:
         with _RDFLIB_LOCK, no_network("checking a SPARQL query"):
+            parsed = parseUpdate(text) if update else parseQuery(text)
+            declared = _declarations(parsed, update)
+            if declared > MAX_PREFIX_DECLARATIONS:
+                raise QueryError(f"The query declares {declared:,} prefixes; the limit is {MAX_PREFIX_DECLARATIONS:,}.")
             if update:
-                return translateUpdate(parseUpdate(text), base=base_iri, initNs=prefixes)
-            return translateQuery(parseQuery(text), base=base_iri, initNs=prefixes)
+                return translateUpdate(parsed, base=base_iri, initNs=prefixes)
+            return translateQuery(parsed, base=base_iri, initNs=prefixes)
+    except QueryError:
+        raise
     except ParseBaseException as err:
         return _refined(text, err) if update else _as_error(err, text, 0)
     except RecursionError:
@@ -139,7 +171,7 @@ def _rdflib(text: str, update: bool, prefixes: dict, base_iri: str | None):
 
 
 def _as_error(err: ParseBaseException, text: str, offset: int) -> _RdflibError:
-    found = getattr(err, "found", "")
+    found = _cut(getattr(err, "found", ""))
     loc = offset + err.loc
     return _RdflibError(err.msg + (f", found {found}" if found else ""), lineno(loc, text), col(loc, text))
 
@@ -221,16 +253,35 @@ def _screen(algebra, *, update: bool, allowed_graphs: frozenset, allow_network: 
     return tuple(default), tuple(named)
 
 
+def _cut(text: str, limit: int = 80) -> str:
+    """``text`` (a token the parser quotes, which can be the whole query) cut to ``limit`` characters."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _locate_prefix(text: str, reason: str) -> tuple[int, int] | None:
-    """Where an unknown prefix named in rdflib's message is first used."""
-    found = re.search(r"prefix\s*:\s*(\S*)", reason)
+    """Where an unknown prefix named in rdflib's message is first used.
+
+    Found with ``str.find`` (linear), not a pattern: a prefix can be as long as the text.
+
+    Examples
+    --------
+    >>> _locate_prefix("SELECT * WHERE {\\n  ?s xrx:p rx:q }", "Unknown namespace prefix : rx")
+    (2, 12)
+    """
+    found = _UNKNOWN_PREFIX.search(reason)
     if not found:
         return None
-    use = re.search(rf"(?<![\w:<]){re.escape(found.group(1))}:", text)
-    if not use:
-        return None
-    line = text.count("\n", 0, use.start()) + 1
-    return line, use.start() - (text.rfind("\n", 0, use.start()) + 1) + 1
+    use, start = found.group(1) + ":", 0
+    while True:
+        at = text.find(use, start)
+        if at < 0:
+            return None
+        if at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_:<"):
+            break
+        start = at + 1
+    line = text.count("\n", 0, at) + 1
+    return line, at - (text.rfind("\n", 0, at) + 1) + 1
 
 
 def _expanded(text: str) -> str:
@@ -266,6 +317,24 @@ def _reach(error: _RdflibError) -> tuple:
     return (float("inf"), 0) if error.line is None else (error.line, error.column)
 
 
+def precheck(text) -> None:
+    """Refuse an empty or too long text, in constant time (before anything reads it).
+
+    Examples
+    --------
+    >>> precheck("x" * (MAX_QUERY_CHARS + 1))
+    Traceback (most recent call last):
+    ...
+    explorer.core.errors.QueryError: The query is 1,000,001 characters long; the limit is 1,000,000.
+    """
+    if not isinstance(text, str):
+        raise QueryError("The query is empty: write a SELECT, ASK, CONSTRUCT, DESCRIBE or an update.")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"The query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}.")
+    if not text.strip():
+        raise QueryError("The query is empty: write a SELECT, ASK, CONSTRUCT, DESCRIBE or an update.")
+
+
 def check(
     text: str,
     *,
@@ -296,12 +365,10 @@ def check(
     QueryRefused
         It would reach outside the map while network access is off.
     QueryError
-        It is empty, too long, or names the map in a way that cannot work.
+        It is empty, too long (:data:`MAX_QUERY_CHARS`), declares too many prefixes
+        (:data:`MAX_PREFIX_DECLARATIONS`), or names the map in a way that cannot work.
     """
-    if not isinstance(text, str) or not text.strip():
-        raise QueryError("The query is empty: write a SELECT, ASK, CONSTRUCT, DESCRIBE or an update.")
-    if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"The query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}.")
+    precheck(text)
     prefixes = dict(prefixes or {})
     text = _expanded(text)
     # As long as ``text``, so rdflib's positions hold for it; a lone CR is a line end to Oxigraph and the editor.
@@ -318,8 +385,9 @@ def check(
             raise QuerySyntaxError(algebra.reason, line=algebra.line, column=algebra.column)
         where = _locate_prefix(readable, algebra.reason) if "prefix" in algebra.reason.lower() else None
         if where is not None:
-            raise QuerySyntaxError(f"{algebra.reason.replace('prefix : ', 'prefix ')} (declare it with PREFIX)", line=where[0], column=where[1])
-        raise QueryError(f"The query cannot run: {algebra.reason}")
+            raise QuerySyntaxError(f"{_cut(algebra.reason.replace('prefix : ', 'prefix '), 300)} (declare it with PREFIX)",
+                                   line=where[0], column=where[1])
+        raise QueryError(f"The query cannot run: {_cut(algebra.reason, 300)}")
     allowed = frozenset({MAP_GRAPH, *allowed_graphs})
     if update and not getattr(algebra, "algebra", None):
         raise QueryError(_NOTHING_TO_RUN)  # rdflib reads a text of comments alone as an update of no operations
@@ -338,4 +406,13 @@ def oxigraph_syntax_error(message: str) -> QuerySyntaxError | None:
     return QuerySyntaxError(" ".join(found.group(3).split()), line=int(found.group(1)), column=int(found.group(2)))
 
 
-__all__ = ["CheckedQuery", "MAP_GRAPH", "MAX_QUERY_CHARS", "check", "oxigraph_syntax_error", "usable_prefixes"]
+__all__ = [
+    "CheckedQuery",
+    "MAP_GRAPH",
+    "MAX_PREFIX_DECLARATIONS",
+    "MAX_QUERY_CHARS",
+    "check",
+    "oxigraph_syntax_error",
+    "precheck",
+    "usable_prefixes",
+]

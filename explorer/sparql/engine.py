@@ -7,6 +7,15 @@ as soon as either fires, which unblocks the caller's read at once (measured:
 about 60 ms from ``cancel.set()`` to :class:`~explorer.sparql.errors.Cancelled`,
 with the query's core freed). A killed engine is never reused.
 
+Each process's memory is capped (:func:`memory_limit`, ``RLIMIT_AS`` set by
+the worker itself): a query that needs more stops with
+:class:`~explorer.sparql.errors.QueryOutOfMemory`, which names the limit and
+how to raise it, instead of pushing the machine into swap. The cap is
+:data:`DEFAULT_MEMORY_LIMIT` (4 GiB), or half the physical memory if that is
+less (but at least 1 GiB); the environment variable
+``ROUTINE_EXPLORER_ENGINE_MEMORY_MB`` sets it in megabytes. (A 100k-node map,
+857k triples, takes 0.93 GB of address space in the engine.)
+
 Examples
 --------
 >>> engine = EngineProcess()
@@ -20,6 +29,8 @@ Examples
 
 from __future__ import annotations
 
+import collections
+import os
 import pickle
 import struct
 import subprocess
@@ -34,12 +45,76 @@ from rdflib import BNode, Literal, URIRef
 from explorer.core.errors import QueryError
 from explorer.core.terms import DEFAULT_GRAPH
 
-from .errors import Cancelled, QueryTimeout
+from .errors import Cancelled, QueryOutOfMemory, QueryTimeout
 
 _WORKER = Path(__file__).with_name("_engine_worker.py")
 _HEADER = struct.Struct(">I")
 _WATCH_INTERVAL = 0.05  # seconds between the watchdog's looks at cancel and the deadline
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_STDERR_KEPT = 8  # chunks of at most 4 KiB: the end of what the engine wrote to stderr, for the reason it died
+_MIB = 1 << 20
+
+#: The engine's memory cap where neither the environment nor the caller sets one, in bytes.
+DEFAULT_MEMORY_LIMIT = 4 << 30
+#: The environment variable that sets the cap, in megabytes (MiB).
+MEMORY_ENV = "ROUTINE_EXPLORER_ENGINE_MEMORY_MB"
+
+
+def memory_limit() -> int:
+    """The memory cap of each query engine process, in bytes (see the module docstring).
+
+    Raises
+    ------
+    QueryError
+        ``ROUTINE_EXPLORER_ENGINE_MEMORY_MB`` is set but is not a whole number of megabytes from 256.
+
+    Examples
+    --------
+    >>> (1 << 30) <= memory_limit() <= DEFAULT_MEMORY_LIMIT or MEMORY_ENV in os.environ
+    True
+    """
+    setting = os.environ.get(MEMORY_ENV, "").strip()
+    if setting:
+        if not setting.isdigit() or not 256 <= int(setting) <= 1 << 30:
+            raise QueryError(f"{MEMORY_ENV}={setting[:40]!r}: give the query engine's memory limit as a whole number "
+                             "of megabytes, at least 256 (for example 8192 for 8 GiB).")
+        return int(setting) * _MIB
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return DEFAULT_MEMORY_LIMIT
+    return max(1 << 30, min(DEFAULT_MEMORY_LIMIT, physical // 2))
+
+
+def describe_size(size: int) -> str:
+    """A memory size as people read it.
+
+    Examples
+    --------
+    >>> describe_size(4 << 30), describe_size(300 << 20)
+    ('4 GiB', '300 MiB')
+    """
+    if size >= 1 << 30 and size % (1 << 28) == 0:
+        return f"{size / (1 << 30):g} GiB"
+    return f"{round(size / _MIB):,} MiB"
+
+
+def _drain(stream, kept: collections.deque) -> None:
+    """Read the engine's stderr to its end, keeping the last few KiB (so the engine never blocks on a full pipe)."""
+    fd = stream.fileno()
+    try:
+        while True:
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                break
+            kept.append(chunk)
+    except OSError:
+        pass
+    finally:
+        try:
+            stream.close()
+        except OSError:
+            pass
 
 
 def encode(term) -> tuple:
@@ -107,16 +182,31 @@ class EngineProcess:
         Which version of the map the engine holds; kept by the owner.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, checker: bool = False, memory: int | None = None) -> None:
+        args = [sys.executable, str(_WORKER)]
+        if memory:
+            args += ["--memory", str(int(memory))]
+        if checker:
+            args.append("--checker")
         self._proc = subprocess.Popen(
-            [sys.executable, str(_WORKER)],
+            args,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            # Out of memory, a Rust backtrace would need memory too: the one-line reason is enough.
+            env={**os.environ, "RUST_BACKTRACE": "0"},
             # A desktop app on Windows would otherwise flash a console window for the engine.
             creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
         )
+        self._stderr: collections.deque = collections.deque(maxlen=_STDERR_KEPT)
+        threading.Thread(target=_drain, args=(self._proc.stderr, self._stderr), name="query engine stderr", daemon=True).start()
         self._finalizer = weakref.finalize(self, _kill, self._proc)
+        #: Whether this process reads queries (``check``) rather than running them.
+        self.checker = checker
+        #: Whether it answered once (a checker answers only once it has loaded rdflib); kept by the owner.
+        self.ready = False
+        #: Its memory cap in bytes (None: none).
+        self.memory = memory
         self.generation: int | None = None
         self.seq = 0
 
@@ -141,8 +231,12 @@ class EngineProcess:
         ------
         Cancelled
             ``cancel`` was set; the process is killed.
+        QueryTimeout
+            The deadline (a :func:`time.monotonic` value) passed; the process is killed.
+        QueryOutOfMemory
+            The process ran out of its memory cap, and died or was stopped.
         QueryError
-            The deadline (a :func:`time.monotonic` value) passed, or the process died.
+            The process died.
         """
         if not self.alive:
             raise QueryError("The query engine is not running; run the query again.")
@@ -197,8 +291,34 @@ class EngineProcess:
                 raise Cancelled("The query was cancelled.")
             if why and why[0] == "timeout":
                 raise QueryTimeout("The query ran past its time limit and was stopped.")
+            if self.out_of_memory:
+                raise self.memory_error()
             raise QueryError("The query engine stopped unexpectedly (it may have run out of memory); run the query again.")
+        if reply.get("error") == "memory":
+            self.close()
+            raise self.memory_error()
         return reply
 
+    @property
+    def out_of_memory(self) -> bool:
+        """Whether the process died for want of memory (it says so on stderr as it aborts)."""
+        if self._proc.poll() is None:
+            return False
+        # The stderr reader may still be taking the last words of a process that just died.
+        deadline = time.monotonic() + 1.0
+        while self._proc.stderr is not None and not self._proc.stderr.closed and time.monotonic() < deadline:
+            time.sleep(0.01)
+        said = b"".join(self._stderr)
+        return b"memory allocation of" in said or b"MemoryError" in said or b"Cannot allocate memory" in said
 
-__all__ = ["EngineProcess", "decode", "encode"]
+    def memory_error(self) -> QueryOutOfMemory:
+        """The error that says this process ran out of its memory cap."""
+        cap = f" ({describe_size(self.memory)})" if self.memory else ""
+        what = "Reading the query" if self.checker else "The query"
+        return QueryOutOfMemory(
+            f"{what} needed more memory than the query engine may use{cap}, so it was stopped; the map is unchanged. "
+            f"Add a LIMIT or narrow its patterns, or raise the limit with the environment variable {MEMORY_ENV}."
+        )
+
+
+__all__ = ["DEFAULT_MEMORY_LIMIT", "EngineProcess", "MEMORY_ENV", "decode", "describe_size", "encode", "memory_limit"]

@@ -39,8 +39,12 @@ class QueryTimeout(QueryError):
     """The query ran past its time limit and was stopped."""
 
 
+class QueryOutOfMemory(QueryError):
+    """The query (or reading it) needed more memory than the query engine's cap, and was stopped."""
+
+
 class Cancelled(OperationCancelled):
     """The query was cancelled; the engine running it was stopped and no core is left busy."""
 
 
-__all__ = ["Cancelled", "QueryRefused", "QuerySyntaxError", "QueryTimeout"]
+__all__ = ["Cancelled", "QueryOutOfMemory", "QueryRefused", "QuerySyntaxError", "QueryTimeout"]

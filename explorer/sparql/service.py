@@ -28,7 +28,12 @@ Oxigraph ever read a text differently. Values the app puts into a query are boun
 Running
 -------
 pyoxigraph cannot interrupt a query, so queries run in a separate engine
-process (:mod:`explorer.sparql.engine`) holding a copy of the map. The copy is
+process (:mod:`explorer.sparql.engine`) holding a copy of the map. Reading
+a text (rdflib's parse and the screen) happens in a process too, a
+*checker* started from the same worker: rdflib's parser holds the GIL for as
+long as it reads, cannot be interrupted, and is far from linear on some
+shapes, so in the app's own process a pasted text could freeze the window
+for minutes. The copy is
 made once per opened map (about 0.6 s for a 10k-node, 86k-triple map) and then
 kept current by sending it the map's edits as they happen (the
 :class:`~explorer.core.events.GraphChanged` diffs), so later queries start at
@@ -36,6 +41,26 @@ once. Cancel or timeout kills the process: no core stays busy. Results are
 capped at ``row_limit`` rows, and at :data:`MAX_RESULT_CHARS` characters of
 text in all (one value can be hundreds of megabytes: ``CONCAT`` doubles it at
 each step), with ``truncated`` set.
+
+Limits
+------
+Every query is bounded before it gets anywhere near the map:
+
+- **Length**: a text over :data:`~explorer.sparql.checking.MAX_QUERY_CHARS`
+  (1,000,000) characters is refused before anything reads it, and one that
+  declares over :data:`~explorer.sparql.checking.MAX_PREFIX_DECLARATIONS`
+  (1,000) prefixes before they are bound.
+- **Time**: ``timeout`` (or :meth:`run`'s) bounds the whole of it: reading
+  the text in the checker, copying the map into the engine, running, and
+  turning an update's diff into an edit. Whichever step is under way when it
+  passes is stopped (the process killed), and :class:`QueryTimeout` says
+  which. :meth:`check` and :meth:`kind` get the same limit of their own.
+- **Memory**: each checker and engine process is capped at
+  ``memory_limit`` bytes (default :func:`explorer.sparql.engine.memory_limit`:
+  4 GiB, or half the physical memory if less; ``ROUTINE_EXPLORER_ENGINE_MEMORY_MB``
+  sets it); beyond it :class:`QueryOutOfMemory` says so and names the limit.
+- **Results**: ``row_limit`` rows and :data:`MAX_RESULT_CHARS` characters;
+  an update's diff at most :data:`MAX_UPDATE_QUADS` statements.
 
 Updates
 -------
@@ -67,6 +92,7 @@ Examples
 
 from __future__ import annotations
 
+import collections
 import functools
 import re
 import threading
@@ -84,20 +110,26 @@ from explorer.core.rdf_formats import format_by_name
 from explorer.core.resources import ontology_files
 from explorer.core.terms import DEFAULT_GRAPH, from_ox_quad
 
-from .checking import MAP_GRAPH, CheckedQuery, check, oxigraph_syntax_error, usable_prefixes
+from .checking import MAP_GRAPH, CheckedQuery, oxigraph_syntax_error, precheck, usable_prefixes
 from .engine import EngineProcess, decode, encode
-from .errors import Cancelled, QueryRefused, QuerySyntaxError, QueryTimeout
+from .engine import memory_limit as default_memory_limit
+from .errors import Cancelled, QueryOutOfMemory, QueryRefused, QuerySyntaxError, QueryTimeout
 from .outcome import Outcome
 
 #: At most this many characters of text (values, IRIs, datatypes) in one result; the rows after are left out.
 MAX_RESULT_CHARS = 20_000_000
 
+#: At most this many statements added and removed by one update (about 25 s and 1 GB to make into an edit).
+MAX_UPDATE_QUADS = 500_000
+
 # Above this many quads of edits waiting for the engine, a fresh copy is cheaper than replaying them.
 _REPLAY_LIMIT = 50_000
 _CHECK_CACHE = 64
+# Seconds a new checker may take to start and load rdflib (about 0.6 s); not counted against a query's timeout.
+_CHECKER_START_LIMIT = 60.0
+# An update's diff becomes an edit this many statements at a time, looking at the clock and cancel in between.
+_DIFF_CHUNK = 2_000
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_PREFIX_USE = re.compile(r"([A-Za-z\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*|)(?=:)")
-_RELATIVE_IRI = re.compile(r"<[^>:]*>")  # an IRI without a scheme (or a comparison: either way, keep the base)
 _VARNAME = re.compile(r"[A-Za-z0-9_\u00B7\u00C0-\uFFFF]+")
 
 DESCRIBE_NODE = """CONSTRUCT { ?node ?p ?o . ?s ?q ?node }
@@ -113,10 +145,68 @@ ORDER BY STR(?node)"""
 """The nodes whose label's text is ``?text`` in any language (``?text`` is bound, never pasted)."""
 
 
-@functools.lru_cache(maxsize=_CHECK_CACHE)
-def _cached_check(text: str, prefixes: tuple, base_iri: str | None, allowed_graphs: frozenset, allow_network: bool) -> CheckedQuery:
-    # rdflib's parser takes 20-150 ms on a saved question; the same text is checked again when it runs.
-    return check(text, prefixes=dict(prefixes), base_iri=base_iri, allowed_graphs=allowed_graphs, allow_network=allow_network)
+# Checks already made, newest last: rdflib's parser takes 20-150 ms on a saved question, and the same text is
+# checked again when it runs. Keyed on everything the check reads; shared by services (a map opened twice).
+_CHECKS: collections.OrderedDict = collections.OrderedDict()
+_CHECKS_LOCK = threading.Lock()
+
+
+def _cached_check(text: str, prefixes: tuple, base_iri: str | None, allowed_graphs: frozenset, allow_network: bool, read) -> CheckedQuery:
+    """The check of ``text`` with these settings: remembered, or ``read()`` (which asks a checker) and remembered."""
+    key = (text, prefixes, base_iri, allowed_graphs, allow_network)
+    with _CHECKS_LOCK:
+        found = _CHECKS.get(key)
+        if found is not None:
+            _CHECKS.move_to_end(key)
+            return found
+    checked = read()
+    with _CHECKS_LOCK:
+        _CHECKS[key] = checked
+        while len(_CHECKS) > _CHECK_CACHE:
+            _CHECKS.popitem(last=False)
+    return checked
+
+
+class _CheckerPool:
+    """Checker processes, shared by every service in this process: they hold no map, only rdflib (0.6 s to load).
+
+    One per memory limit is kept idle; one in use is killed when its check is cancelled or runs out of time.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._every: list[EngineProcess] = []
+        self._idle: dict[int | None, list[EngineProcess]] = {}
+
+    def take(self, memory: int | None) -> EngineProcess:
+        with self._lock:
+            idle = self._idle.setdefault(memory, [])
+            while idle:
+                checker = idle.pop()
+                if checker.alive:
+                    return checker
+                self._every.remove(checker)
+        checker = EngineProcess(checker=True, memory=memory)
+        with self._lock:
+            self._every.append(checker)
+        return checker
+
+    def give_back(self, checker: EngineProcess) -> None:
+        with self._lock:
+            idle = self._idle.setdefault(checker.memory, [])
+            if checker.alive and not idle:
+                idle.append(checker)
+                return
+            if checker in self._every:
+                self._every.remove(checker)
+        checker.close()
+
+    def pids(self) -> list[int]:
+        with self._lock:
+            return [c.pid for c in self._every if c.alive]
+
+
+_CHECKERS = _CheckerPool()
 
 
 @functools.lru_cache(maxsize=1)
@@ -172,6 +262,14 @@ class QueryService:
         Seconds a query may run before it is stopped.
     include_ontology : bool
         Whether the default graph includes the ontology graph.
+    memory_limit : int, optional
+        Bytes of memory each engine and checker process may use (default:
+        :func:`explorer.sparql.engine.memory_limit`).
+
+    Raises
+    ------
+    QueryError
+        ``ROUTINE_EXPLORER_ENGINE_MEMORY_MB`` is set to something that is not a size.
 
     Attributes
     ----------
@@ -187,7 +285,9 @@ class QueryService:
         row_limit: int = 10_000,
         timeout: float = 30.0,
         include_ontology: bool = True,
+        memory_limit: int | None = None,
     ) -> None:
+        self.memory_limit = default_memory_limit() if memory_limit is None else int(memory_limit)
         self.document = document
         self.allow_network = allow_network
         self.row_limit = max(1, int(row_limit))
@@ -196,6 +296,9 @@ class QueryService:
         self.prefixes = usable_prefixes({**ontology_prefixes(), **document.prefixes})
         base = document.base_iri
         self.base_iri = base if base and usable_prefixes({"b": base}) else None
+        # The whole set is the check's key (binding is cheap); a subset picked by scanning the text would cost a pass
+        # over the text per prefix, and miss a prefix rdflib reads after a variable (?o.rx:p).
+        self._prefix_key = tuple(sorted(self.prefixes.items()))
         self._lock = threading.Lock()
         self._engines: list[EngineProcess] = []
         self._idle: list[EngineProcess] = []
@@ -242,20 +345,93 @@ class QueryService:
     def _allowed_graphs(self) -> frozenset:
         return frozenset(g for g in self.document.store.graph_names() if isinstance(g, URIRef))
 
-    def check(self, text: str) -> CheckedQuery:
-        """Parse and screen ``text`` (cached): see :func:`explorer.sparql.checking.check`."""
-        # Only prefixes the text could name matter to the parse; keying on those lets maps share checks.
-        named = set(_PREFIX_USE.findall(text)) if isinstance(text, str) else set()
-        return _cached_check(
-            text,
-            tuple(sorted((k, v) for k, v in self.prefixes.items() if k in named)),
-            self.base_iri if isinstance(text, str) and _RELATIVE_IRI.search(text) else None,
-            self._allowed_graphs(),
-            self.allow_network,
-        )
+    def check(self, text: str, *, cancel: threading.Event | None = None, timeout: float | None = None) -> CheckedQuery:
+        """Parse and screen ``text`` in a checker process (cached): see :func:`explorer.sparql.checking.check`.
 
-    def kind(self, text: str) -> str:
+        Parameters
+        ----------
+        cancel : threading.Event, optional
+            Set it to stop the check (its process is killed); :class:`Cancelled` follows.
+        timeout : float, optional
+            Seconds the check may take; defaults to the service's.
+
+        Raises
+        ------
+        QuerySyntaxError, QueryRefused
+            As :func:`~explorer.sparql.checking.check` does.
+        QueryTimeout
+            Reading the text took longer than the timeout.
+        QueryOutOfMemory
+            Reading it needed more than ``memory_limit``.
+        QueryError
+            It is empty, too long, or cannot run.
+        """
+        limit = self.timeout if timeout is None else float(timeout)
+        return self._check(text, cancel, time.monotonic() + limit, limit)[0]
+
+    def _check(self, text: str, cancel, deadline: float, limit: float) -> tuple[CheckedQuery, float]:
+        """The check of ``text`` and the deadline for what follows it (moved on by the time a new checker took to start)."""
+        precheck(text)  # the length first, before anything reads the text
+        allowed = self._allowed_graphs()
+        moved = [deadline]
+        checked = _cached_check(text, self._prefix_key, self.base_iri, allowed, self.allow_network,
+                                lambda: self._read(text, allowed, cancel, moved, limit))
+        return checked, moved[0]
+
+    def _read(self, text: str, allowed: frozenset, cancel, moved: list, limit: float) -> CheckedQuery:
+        """Check ``text`` in a checker process by ``moved[0]`` (a deadline, moved on by a new checker's start)."""
+        deadline = moved[0]
+        if self._closed:
+            raise QueryError("The query service was closed with its map.")
+        checker = _CHECKERS.take(self.memory_limit)
+        try:
+            if not checker.ready and not self._engines:
+                self._checkin(self._checkout())  # a run usually follows: let the engine start meanwhile
+            # The timeout is for reading the user's text, not for starting Python and loading rdflib.
+            deadline = moved[0] = deadline + self._ready(checker, cancel)
+            reply = checker.call(
+                {
+                    "op": "check",
+                    "text": text,
+                    "prefixes": self.prefixes,
+                    "base_iri": self.base_iri,
+                    "allowed_graphs": sorted(str(g) for g in allowed),
+                    "allow_network": self.allow_network,
+                },
+                cancel=cancel,
+                deadline=deadline,
+            )
+        except QueryTimeout:
+            raise QueryTimeout(
+                f"Reading the query took more than {limit:g} s, so it was stopped before it ran; the map is unchanged. "
+                "Shorten the query or split it, or allow it more time."
+            ) from None
+        finally:
+            _CHECKERS.give_back(checker)
+        if "checked" not in reply:
+            raise self._check_error(reply)
+        fields = reply["checked"]
+
+        def graphs(names):
+            return None if names is None else tuple(URIRef(name) for name in names)
+
+        return CheckedQuery(fields["text"], fields["kind"], graphs(fields["default_graphs"]), graphs(fields["named_graphs"]))
+
+    @staticmethod
+    def _check_error(reply: dict) -> ExplorerError:
+        kind, message = reply.get("kind"), str(reply.get("message", ""))
+        if kind == "syntax":
+            return QuerySyntaxError(str(reply.get("reason", "")), line=int(reply["line"]), column=int(reply["column"]))
+        if kind == "refused":
+            return QueryRefused(message)
+        if kind == "query":
+            return QueryError(message)
+        return QueryError(f"The query could not be checked: {message}")
+
+    def kind(self, text: str, *, cancel: threading.Event | None = None, timeout: float | None = None) -> str:
         """``"select"``, ``"ask"``, ``"construct"``, ``"describe"`` or ``"update"``; parses and screens only.
+
+        Takes the same ``cancel`` and ``timeout`` as :meth:`check`.
 
         Raises
         ------
@@ -263,8 +439,10 @@ class QueryService:
             With the line and column of the parser's complaint.
         QueryRefused
             The query would reach outside the map while network access is off.
+        QueryTimeout, QueryOutOfMemory
+            Reading it took too long, or too much memory.
         """
-        return self.check(text).kind
+        return self.check(text, cancel=cancel, timeout=timeout).kind
 
     # ---------------------------------------------------------------- engines
     def _checkout(self) -> EngineProcess:
@@ -276,18 +454,32 @@ class QueryService:
                 if engine.alive:
                     return engine
                 self._forget(engine)
-        engine = EngineProcess()
+        engine = EngineProcess(memory=self.memory_limit)
         with self._lock:
             self._engines.append(engine)
+            if self._closed:
+                self._forget(engine)
+                engine.close()
+                raise QueryError("The query service was closed with its map.")
         return engine
 
     def _checkin(self, engine: EngineProcess) -> None:
         with self._lock:
-            if engine.alive and not self._closed and not self._idle:
-                self._idle.append(engine)
-                return
+            if engine.alive and not self._closed:
+                if not self._idle:
+                    self._idle.append(engine)
+                    return
+                # One is kept idle: the one whose copy of the map needs less work to bring up to date.
+                if self._fresher(engine, self._idle[0]):
+                    self._idle[0], engine = engine, self._idle[0]
             self._forget(engine)
         engine.close()
+
+    def _fresher(self, engine: EngineProcess, other: EngineProcess) -> bool:
+        def rank(e: EngineProcess) -> tuple:
+            return (e.generation == self._generation, e.seq if e.generation == self._generation else -1)
+
+        return rank(engine) > rank(other)
 
     def _forget(self, engine: EngineProcess) -> None:
         if engine in self._engines:
@@ -337,11 +529,29 @@ class QueryService:
 
         Safe to call from a worker thread when a map opens.
         """
-        engine = self._checkout()
+        checker = _CHECKERS.take(self.memory_limit)  # a new one loads rdflib while the map is copied
         try:
-            self._sync(engine, cancel, time.monotonic() + max(self.timeout, 60.0))
+            engine = self._checkout()
+            try:
+                self._sync(engine, cancel, time.monotonic() + max(self.timeout, 60.0))
+            finally:
+                self._checkin(engine)
+            self._ready(checker, cancel)
         finally:
-            self._checkin(engine)
+            _CHECKERS.give_back(checker)
+
+    @staticmethod
+    def _ready(checker: EngineProcess, cancel) -> float:
+        """Wait until a checker has loaded rdflib; the seconds it took (0 when it was ready)."""
+        if checker.ready:
+            return 0.0
+        waited = time.monotonic()
+        try:
+            checker.call({"op": "ping"}, cancel=cancel, deadline=waited + _CHECKER_START_LIMIT)
+        except QueryTimeout:
+            raise QueryError(f"The query checker did not start within {_CHECKER_START_LIMIT:g} s; try again.") from None
+        checker.ready = True
+        return time.monotonic() - waited
 
     # -------------------------------------------------------------- running
     def run(
@@ -379,7 +589,7 @@ class QueryService:
         started = time.perf_counter()
         limit = self.timeout if timeout is None else float(timeout)
         deadline = time.monotonic() + limit
-        checked = self.check(text)
+        checked, deadline = self._check(text, cancel, deadline, limit)
         if checked.kind == "update" and bindings:
             raise QueryError("Values can be bound only in queries; an update takes none.")
         substitutions = {}
@@ -403,6 +613,7 @@ class QueryService:
                         "base_iri": self.base_iri,
                         "ontology": str(ONTOLOGY_GRAPH) if self.include_ontology else None,
                         "allow_network": self.allow_network,
+                        "max_quads": MAX_UPDATE_QUADS,
                     },
                     cancel=cancel,
                     deadline=deadline,
@@ -425,6 +636,8 @@ class QueryService:
                     cancel=cancel,
                     deadline=deadline,
                 )
+            if reply.get("error") == "too_big":
+                engine.close()  # its copy of the map holds the update: start afresh
         except QueryTimeout:
             raise QueryTimeout(
                 f"The query ran for more than {limit:g} s and was stopped. "
@@ -434,10 +647,9 @@ class QueryService:
             self._checkin(engine)
         if "error" in reply:
             raise self._engine_error(reply)
-        elapsed = time.perf_counter() - started
         if checked.kind == "update":
-            return self._update_outcome(reply, elapsed)
-        return self._query_outcome(reply, elapsed)
+            return self._update_outcome(reply, started, cancel, deadline, limit)
+        return self._query_outcome(reply, time.perf_counter() - started)
 
     def _dataset(self, checked: CheckedQuery):
         if checked.default_graphs is None:
@@ -459,6 +671,13 @@ class QueryService:
             )
         if reply.get("error") == "syntax":
             return oxigraph_syntax_error(message) or QueryError(f"SPARQL syntax error: {message}")
+        if reply.get("error") == "too_big":
+            added, removed = int(reply.get("added", 0)), int(reply.get("removed", 0))
+            return QueryError(
+                f"The update would add {_plural(added, 'statement')} and remove {_plural(removed, 'statement')}; "
+                f"one update may change at most {MAX_UPDATE_QUADS:,}, so nothing was changed. "
+                "Narrow its WHERE and run it in parts, or import the data instead."
+            )
         if "does not contains variable" in message:
             return QueryError(f"A bound value does not fit the query: {message.replace('does not contains', 'does not contain')}.")
         return QueryError(f"The query could not run: {message}")
@@ -501,9 +720,25 @@ class QueryService:
             message = f"{_plural(len(triples), 'statement')} in {took}"
         return Outcome("graph", triples=triples, truncated=truncated, elapsed=elapsed, message=message, prefixes=self.prefixes)
 
-    def _update_outcome(self, reply: dict, elapsed: float) -> Outcome:
-        added = [from_ox_quad(q) for q in ox.parse(reply["added"], ox.RdfFormat.N_QUADS, rename_blank_nodes=False)]
-        removed = [self._as_written(from_ox_quad(q)) for q in ox.parse(reply["removed"], ox.RdfFormat.N_QUADS, rename_blank_nodes=False)]
+    def _update_outcome(self, reply: dict, started: float, cancel, deadline: float, limit: float) -> Outcome:
+        """The engine's diff as an undoable command, made a chunk at a time within the query's time limit."""
+
+        def on_time() -> None:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("The query was cancelled.")
+            if time.monotonic() > deadline:
+                raise QueryTimeout(
+                    f"The update was worked out, but turning its changes into an edit took it past {limit:g} s, "
+                    "so nothing was changed. Narrow the update or run it in parts, or allow it more time."
+                )
+
+        added, removed = [], []
+        for into, data, written in ((added, reply["added"], False), (removed, reply["removed"], True)):
+            for count, quad in enumerate(ox.parse(data, ox.RdfFormat.N_QUADS, rename_blank_nodes=False)):
+                if count % _DIFF_CHUNK == 0:
+                    on_time()
+                quad = from_ox_quad(quad)
+                into.append(self._as_written(quad) if written else quad)
         touched = [q for q in (*added, *removed) if q[3] == ONTOLOGY_GRAPH]
         if touched:
             raise QueryRefused(
@@ -511,8 +746,19 @@ class QueryService:
                 "which is read-only. Change the map instead (the default graph), and leave the ontology out of CLEAR and DROP "
                 "(use CLEAR DEFAULT, not CLEAR ALL)."
             )
-        command = diff(self.document.store, "SPARQL update", added=added, removed=removed)
+        # diff() drops a quad both added and removed; done here for the whole diff, it can then run a chunk at a time.
+        both = set(added).intersection(removed)
+        if both:
+            added, removed = [q for q in added if q not in both], [q for q in removed if q not in both]
+        store, kept_added, kept_removed = self.document.store, set(), set()
+        for quads, into, key in ((added, kept_added, "added"), (removed, kept_removed, "removed")):
+            for start in range(0, len(quads), _DIFF_CHUNK):
+                on_time()
+                part = quads[start : start + _DIFF_CHUNK]
+                into.update(getattr(diff(store, "SPARQL update", **{key: part}), key))
+        command = Command("SPARQL update", added=frozenset(kept_added), removed=frozenset(kept_removed))
         n_added, n_removed = len(command.added), len(command.removed)
+        elapsed = time.perf_counter() - started
         if command.is_empty:
             return Outcome("update", elapsed=elapsed, message="The update changes nothing.")
         parts = [f"adds {_plural(n_added, 'statement')}"] if n_added else []
@@ -561,6 +807,11 @@ class QueryService:
         """Process ids of this service's running query engines (for diagnostics and tests)."""
         with self._lock:
             return [e.pid for e in self._engines if e.alive]
+
+    @property
+    def checker_pids(self) -> list[int]:
+        """Process ids of the running checkers, which read queries before they run (shared by every service)."""
+        return _CHECKERS.pids()
 
     # ------------------------------------------------------------- lifetime
     def close(self) -> None:
@@ -611,7 +862,9 @@ __all__ = [
     "MAX_RESULT_CHARS",
     "NODES_LABELLED",
     "Outcome",
+    "MAX_UPDATE_QUADS",
     "QueryError",
+    "QueryOutOfMemory",
     "QueryRefused",
     "QueryService",
     "QuerySyntaxError",

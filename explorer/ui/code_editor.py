@@ -27,7 +27,8 @@ from PySide6.QtWidgets import QCompleter, QPlainTextEdit, QStyle, QStyledItemDel
 
 ERROR_COLOUR = "#d62d20"
 #: Characters of a word to complete: prefixed names (``rx:Unit``), variables (``?x``) and keywords.
-_WORD = re.compile(r"[\w\-:?$]+$")
+# From the start of the run only, taken whole: "[…]+$" alone retries every letter of a long word (quadratic).
+_WORD = re.compile(r"(?<![\w\-:?$])[\w\-:?$]++$")
 DETAIL_ROLE = Qt.ItemDataRole.UserRole + 1
 
 

@@ -219,6 +219,7 @@ class SparqlConsole(QWidget):
         self._history_index = -1
         self._draft = ""
         self._check_seq = 0
+        self._check_cancel: threading.Event | None = None
         self._vocabulary_task = None
         self.act_run: QAction | None = None
         self.act_cancel: QAction | None = None
@@ -445,6 +446,7 @@ class SparqlConsole(QWidget):
 
     def _close_service(self) -> None:
         """Stop the service's engine processes (a query still running on it ends as cancelled)."""
+        self._stop_check()
         service, self._service = self._service, None
         if service is not None:
             service.close()
@@ -615,10 +617,14 @@ class SparqlConsole(QWidget):
     def check_syntax(self):
         """Parse the editor's query off the UI thread; then mark a syntax error or say what kind of query it is.
 
-        rdflib's parser takes 20-150 ms on a saved question: in a worker, typing
-        never waits for it. Returns the checking Task (None when there is nothing to parse).
+        rdflib's parser takes 20-150 ms on a saved question, and minutes on some
+        pasted texts: the service reads it in a checker process, and this thread
+        only waits for the answer in a worker, so typing never waits for it. A
+        newer check, a run or another map stops the check before (its process is
+        killed). Returns the checking Task (None when there is nothing to parse).
         """
         self._check_timer.stop()
+        self._stop_check()
         text = self.editor.toPlainText()
         self._check_seq += 1
         if self.running:
@@ -627,17 +633,29 @@ class SparqlConsole(QWidget):
             self.editor.clear_error()
             self._set_status(EMPTY_HINT if self.document is not None else NO_MAP_HINT)
             return None
-        service = self.service
+        try:
+            service = self.service
+        except ExplorerError as error:
+            self.editor.clear_error()
+            self._set_status(str(error), ERROR_COLOUR)
+            return None
         if service is None:
             self.editor.clear_error()
             self._set_status(NO_MAP_HINT)
             return None
         seq = self._check_seq
-        task = run_task("Checking the query", lambda progress: service.kind(text), parent=self)
+        cancel = self._check_cancel = threading.Event()
+        task = run_task("Checking the query", lambda progress: service.kind(text, cancel=cancel), parent=self)
         task.succeeded.connect(lambda kind: self._checked(seq, text, kind, None))
         task.failed.connect(lambda error: self._checked(seq, text, None, error))
         task.ended.connect(task.deleteLater)
         return task
+
+    def _stop_check(self) -> None:
+        """Stop the check under way, if any: its text is no longer the one to check."""
+        cancel, self._check_cancel = self._check_cancel, None
+        if cancel is not None:
+            cancel.set()
 
     def _checked(self, seq: int, text: str, kind, error) -> None:
         if seq != self._check_seq or text != self.editor.toPlainText() or self.running:
@@ -700,6 +718,7 @@ class SparqlConsole(QWidget):
             return None
         self._remember(text)
         self._check_timer.stop()
+        self._stop_check()  # the run reads the text itself
         self.editor.clear_error()
         document = self.document
         cancel = threading.Event()

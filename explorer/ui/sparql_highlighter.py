@@ -10,7 +10,11 @@ pygments as its start stack for the next line.
 
 pygments 2.x's long-string rules take ``[^\\\\]+``, which swallows the closing
 quotes, so a long string never ends; :class:`SparqlLongStringLexer` narrows
-those two rules and keeps every other rule of the original lexer.
+those two rules and keeps every other rule of the original lexer. Its
+prefixed-name rule is quadratic on a long word that is not a prefixed name
+(it tries every letter as a prefix's start: 20,000 letters took 12 s on
+the UI thread), so a run of 64 or more name characters that cannot be a
+prefix is taken whole, as the error it is, before that rule sees it.
 
 Colours come from a pygments style (``friendly`` on light palettes,
 ``github-dark`` on dark ones), so token kinds and colours stay pygments' own.
@@ -22,9 +26,10 @@ from functools import lru_cache
 
 from PySide6.QtGui import QColor, QFont, QPalette, QSyntaxHighlighter, QTextCharFormat
 from PySide6.QtWidgets import QApplication
+from pygments.lexer import inherit
 from pygments.lexers.rdf import SparqlLexer
 from pygments.styles import get_style_by_name
-from pygments.token import String
+from pygments.token import Error, String
 
 LIGHT_STYLE = "friendly"
 DARK_STYLE = "github-dark"
@@ -54,6 +59,9 @@ class SparqlLongStringLexer(SparqlLexer):
     aliases: list = []
     filenames: list = []
     tokens = {
+        # Possessive: a run before ":" is left to the next rules (a long prefix, read in one pass) unless it
+        # ends in "." (which no prefix does, so those rules would fail on it letter by letter).
+        "root": [("[" + SparqlLexer.PN_CHARS_GRP + ".]{64,}+(?:(?<=\\.)|(?!:))", Error), inherit],
         "triple-double-quoted-string": [
             (r'"""', String, "end-of-string"),
             (r'[^"\\]+', String),
