@@ -203,7 +203,7 @@ def test_a_save_after_a_refused_edit_writes_the_map_as_shown_and_reports_success
     for i in range(200):
         try:
             doc.execute(commands.add_node(doc.store, URIRef(f"http://example.org/n{i}"), UNIT, f"Unit {i}"))
-        except JournalError as err:
+        except JournalError:
             refused = i
             break
     assert refused is not None, "the disk never filled"

@@ -447,9 +447,12 @@ class BoundedGzip:
         self._unpacked = 0
 
     def read(self, size: int = -1) -> bytes:
+        if size == 0:
+            return b""
         if size is None or size < 0:
             size = self._limit + 1 - self._unpacked
-        data = self._gzip.read(max(0, min(size, self._limit + 1 - self._unpacked)) or 1)
+        # Never more than one byte past the limit: that byte is how passing it shows.
+        data = self._gzip.read(max(1, min(size, self._limit + 1 - self._unpacked)))
         self._unpacked += len(data)
         if self._unpacked > self._limit:
             raise UnsafeInputError(f"the gzip file unpacks to more than {self._limit // _MIB:,} MiB, the most a map "
