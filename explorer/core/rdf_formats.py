@@ -303,6 +303,27 @@ def _syntax_error(err: SyntaxError, name: str, fmt: RdfFormat, guessed: bool) ->
     return FormatError(reason + how, path=name, line=err.lineno, column=err.offset)
 
 
+#: Where relative IRIs in a file resolve: the file's name under this, never the folder it sits in.
+LOCAL_BASE = "https://w3id.org/routine-explorer/local/"
+
+
+def local_base(path: str | Path) -> str:
+    """The base IRI relative IRIs in the file at ``path`` resolve against: its name, not where it is.
+
+    Resolving against the file's ``file:`` URI (as rdflib does) baked the reader's folder into every node
+    IRI a relative reference names, so the same map read on two machines held different nodes, and a
+    saved map carried its author's home folder.
+
+    Examples
+    --------
+    >>> local_base("/home/ana/maps/ward 7.ttl")
+    'https://w3id.org/routine-explorer/local/ward%207.ttl'
+    """
+    from urllib.parse import quote
+
+    return LOCAL_BASE + quote(Path(path).name)
+
+
 def load_into(
     store: ox.Store,
     source: str | Path | bytes,
@@ -325,7 +346,7 @@ def load_into(
     format : RdfFormat, optional
         Forces a format; otherwise the extension, then the content decides.
     base_iri : str, optional
-        Resolves relative IRIs; defaults to the file's ``file:`` URI (as rdflib does).
+        Resolves relative IRIs; defaults to :func:`local_base` of the file, the same on every machine.
     to_graph : optional
         Loads a graph format into this named graph instead of the default graph.
     progress : callable, optional
@@ -365,7 +386,7 @@ def load_into(
         position = closer.tell if stream is not closer else None
         total = path.stat().st_size
         if base_iri is None:
-            base_iri = path.resolve().as_uri()
+            base_iri = local_base(path)
     try:
         try:
             if closer is not None:

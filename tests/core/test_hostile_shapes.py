@@ -351,3 +351,22 @@ def test_xml_output_never_holds_what_xml_cannot(tmp_path, args, words):
     code, err, _, _ = run_cli(*args, cwd=tmp_path)
     assert code == 2 and "cannot hold the control character U+0007" in err and words in err, err
     assert not (tmp_path / "out.rdf").exists()
+
+
+def test_relative_iris_do_not_carry_the_readers_folder(tmp_path):
+    # Relative IRIs resolved against the file: URI, so the same map read from two folders held different
+    # nodes, and a converted map carried its reader's home folder.
+    text = '@prefix e: <http://e/> .\n<#ward-7> e:partOf <units/hospital> .\n'
+    stores = []
+    for folder in ("alice", "bob"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "team.ttl").write_text(text)
+        store = ox.Store()
+        load_into(store, tmp_path / folder / "team.ttl")
+        stores.append(set(store))
+    assert stores[0] == stores[1]
+    code, err, _, _ = run_cli("convert", "alice/team.ttl", "out.nt", cwd=tmp_path)
+    assert code == 0, err
+    written = (tmp_path / "out.nt").read_text()
+    assert str(tmp_path) not in written and "file:" not in written
+    assert "<https://w3id.org/routine-explorer/local/team.ttl#ward-7>" in written
