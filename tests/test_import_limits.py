@@ -262,3 +262,18 @@ def test_a_quote_escaped_a_million_times_is_scanned_once(tmp_path):
     (tmp_path / "quotes.json").write_text('{"columns": "' + '\\"' * (MAX_MAPPING_BYTES // 2 - 10), encoding="utf-8")
     assert_refused(tmp_path, "roster.csv", "quotes.json, line 1, column 13: Not valid JSON: Unterminated string",
                    extra=("--mapping", "quotes.json"))
+
+
+def test_a_number_too_long_or_too_large_in_a_roster_is_named_not_rounded(tmp_path):
+    # A 5,000-digit headcount was rounded to 28 digits and stored as a 5,001-digit xsd:decimal; 1e999999999
+    # as a whole number would take gigabytes.
+    (tmp_path / "map.ttl").write_text(_MAP, encoding="utf-8")
+    (tmp_path / "r.csv").write_text("Name,Kind,Headcount\nAna,Unit," + "9" * 5000 + "\nBo,Unit,1e999999999\nCy,Unit,12\n",
+                                    encoding="utf-8")
+    code, err, elapsed, _ = run_import(tmp_path, "r.csv")
+    assert code == 0, err
+    assert "row 2, column “Headcount”: people represented must be a number of at most 28 digits" in err
+    assert "row 3, column “Headcount”: people represented must be a number of at most 28 digits; 1e999999999" in err
+    written = (tmp_path / "out.ttl").read_text(encoding="utf-8")
+    assert "9" * 29 not in written and "12" in written
+    assert elapsed < QUICK_SECONDS

@@ -41,6 +41,10 @@ _FALLBACK_COLOUR = "#8A95A5"
 
 #: The longest text value the inspector accepts (a label or a comment), in characters.
 MAX_TEXT = 100_000
+#: Most digits before or after the point a number may have (Decimal keeps 28 significant digits exactly).
+MAX_NUMBER_DIGITS = 28
+#: Longest number as written (28 digits with sign, point and exponent).
+MAX_NUMBER_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -290,6 +294,10 @@ class Schema:
         low, high = spec.minimum, spec.maximum
         if (low is not None and number < Decimal(str(low))) or (high is not None and number > Decimal(str(high))):
             raise ValueError(f"{spec.label} must be between {_num(low)} and {_num(high)}; {_show(text)} is outside the scale.")
+        # Past 28 significant digits Decimal rounds silently, and 1e999999999 as a whole number takes gigabytes.
+        if len(cleaned) > MAX_NUMBER_CHARS or (number and abs(number.adjusted()) > MAX_NUMBER_DIGITS):
+            raise ValueError(f"{spec.label} must be a number of at most {MAX_NUMBER_DIGITS} digits; "
+                             f"{_show(text)} is {'longer' if len(cleaned) > MAX_NUMBER_CHARS else 'larger or smaller'}.")
         if spec.widget == "integer":
             if number != number.to_integral_value():
                 raise ValueError(f"{spec.label} must be a whole number; {_show(text)} is not.")

@@ -402,8 +402,9 @@ class _XmlShape:
             empty[index] = bool(match) and text[match.end() - 2 : match.end() - 1] == b"/"
         step = np.where(closing, -1, np.where(empty, 0, 1)).astype(np.int64)
         depth = self.depth + np.cumsum(step)
-        if depth.size and int(depth.max()) > DEPTH_LIMIT:
-            at = self.offset + int(lt[int(np.argmax(depth > DEPTH_LIMIT))])
+        reach = depth + empty  # an empty element sits one level below the open ones around it
+        if reach.size and int(reach.max()) > DEPTH_LIMIT:
+            at = self.offset + int(lt[int(np.argmax(reach > DEPTH_LIMIT))])
             raise _refuse(self.path, f"the XML nests elements more than {DEPTH_LIMIT} deep{{where}}; a map never "
                           "needs that, and reading it would take time growing with the square of the depth", at)
         self.depth = int(depth[-1]) if depth.size else self.depth

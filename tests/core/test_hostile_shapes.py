@@ -20,7 +20,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from explorer.core import screening
@@ -262,6 +262,7 @@ def xml_trees(draw, depth=0):
 
 @settings(max_examples=300, deadline=None)
 @given(tree=xml_trees(), chunk=st.integers(1, 12), limit=st.integers(1, 6))
+@example(tree=("<e:a><e:a/></e:a>", 2), chunk=1, limit=1)  # an empty element is a level too
 def test_xml_depth_is_counted_exactly_in_any_chunking(tree, chunk, limit):
     text, depth = tree
     data = ('<?xml version="1.0"?><!-- <r> -->' + text).encode()

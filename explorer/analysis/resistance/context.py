@@ -40,7 +40,7 @@ from collections import defaultdict
 
 
 from .model import ALL, OWN, TERM_COLUMNS, WORK, Z_CENTERED, Z_ONE, Z_RAW, Z_STANCE, Builder
-from .structure import RX
+from .structure import RX, WAS_ASSOCIATED_WITH
 
 #: (property, weight, sign, passed down from collectives, applies to: "actor", "collective" or "both")
 OWN_STATE = (
@@ -78,11 +78,6 @@ def add(b: Builder, exposed: set, stances, norms, *, reuse=None, dirty: set | No
     """
     _change_terms(b)
     facts = _Facts(b, _concurrent(b))
-    carried = defaultdict(dict)  # carrier row -> {routine or norm: how}, for the forces bearing on them
-    for channel in b.channels:
-        if channel.site >= 0 and channel.depth == 0:
-            site = b.site_list[channel.site]
-            carried[channel.carrier].setdefault(site.node, "which they carry" if site.kind == "routine" else "which they hold")
     copied = _copy_terms(b, reuse, dirty, stances) if reuse is not None else set()
     first = b.context_rows[0] if copied else len(b.terms)
     for i in sorted(exposed):
@@ -92,7 +87,7 @@ def add(b: Builder, exposed: set, stances, norms, *, reuse=None, dirty: set | No
         start = len(b.terms)
         _own_state(b, node, facts)
         _stance(b, node, stances)
-        _around(b, node, carried.get(i, {}), facts)
+        _around(b, node, _carried_under_force(b, node), facts)
         b.blocks[node] = (start, len(b.terms))
     b.context_rows = (first, len(b.terms))
     _aligned(b, exposed, norms)
@@ -366,6 +361,26 @@ def _around(b: Builder, node, carried: dict, facts: _Facts) -> None:
                 seen.add(("force", data.get("tie")))
                 weight, const, z, desc = term
                 b.term(node, ALL, weight, const=const, depth=1, z=z, desc=desc)
+
+
+def _carried_under_force(b: Builder, node) -> dict:
+    """``{routine or norm: how}`` for each routine ``node`` performs or owns, and each norm it holds, on which an
+    external force bears.
+
+    Read from the map's structure, never from what the change transgresses: a force around a person is context
+    whatever the change asks of them, so asking more can only add transgressions, never take context away.
+    """
+    s = b.structure
+    routines = {r for r, _ in s.outs(node, RX.performs)} | {r for r, _ in s.ins(node, RX.ownedBy)}
+    for performance in {p for p, _ in s.ins(node, WAS_ASSOCIATED_WITH)} | {p for p, _ in s.outs(node, WAS_ASSOCIATED_WITH)}:
+        routines |= {r for r, _ in s.outs(performance, RX.performanceOf)}
+    norms = {n for n, _ in s.outs(node, RX.subscribesTo)} | {n for n, _ in s.outs(node, RX.NormSubscription)}
+    carried = {}
+    for targets, how in ((routines, "which they carry"), (norms, "which they hold")):
+        for target in targets:
+            if target not in carried and s.ins(target, RX.ForceInfluence):
+                carried[target] = how
+    return carried
 
 
 def _forces_on(b: Builder, target):
