@@ -236,3 +236,25 @@ def test_the_uncertainty_runs_repeat_with_their_seed_and_bracket_the_estimate(or
         assert 1 <= p.rank_low <= p.rank_high
     if first.points:
         assert first.figure.low <= first.figure.high
+
+
+def test_a_driving_force_where_the_change_now_also_reaches_does_not_lower_another_point():
+    # Found by the property above on a fresh clone: disrupting a second routine, on which a driving force
+    # bore, gave that force to everyone who carries it, and so lowered the point of a norm they also hold.
+    from generated import PREFIXES
+
+    base = PREFIXES + """
+<urn:x:change> a rx:ChangeProposal ; rdfs:label "the change" ; rx:violates <urn:x:norm> ; rx:rolledOutTo <urn:x:unit> .
+<urn:x:org> a rx:Organisation . <urn:x:unit> a rx:Unit ; org:unitOf <urn:x:org> ; rx:subscribesTo <urn:x:norm> .
+<urn:x:norm> a rx:Norm ; rdfs:label "norm" ; rx:pillar rx:regulative .
+<urn:x:a> a rx:Routine ; rx:ownedBy <urn:x:unit> . <urn:x:b> a rx:Routine ; rx:ownedBy <urn:x:unit> .
+<urn:x:force> a rx:ExternalForce .
+[] a rx:ForceInfluence ; rx:from <urn:x:force> ; rx:to <urn:x:b> ; rx:direction rx:driving ; rx:magnitude 0.9 .
+<urn:x:nurse> a rx:Role ; org:memberOf <urn:x:unit> ; rx:headcount 4 .
+[] a rx:Disruption ; rx:from <urn:x:change> ; rx:to <urn:x:a> ; rx:degree 0.5 .
+"""
+    more = base + "[] a rx:Disruption ; rx:from <urn:x:change> ; rx:to <urn:x:b> ; rx:degree 0.1 .\n"
+    fewer, after = run(base), run(more)
+    norm = {str(p.node): p.score for p in after.points}["urn:x:norm"]
+    assert norm >= {str(p.node): p.score for p in fewer.points}["urn:x:norm"] - 1e-12
+    assert after.figure.value >= fewer.figure.value
