@@ -144,6 +144,8 @@ def test_new_command_after_undo_discards_redo_and_saved_branch(tmp_path):
     doc.undo()
     doc.execute(c.add_tie(doc.store, NODES[2], PREDICATES[0], NODES[4]))
     assert not doc.stack.can_redo()
+    # The new command sits where the saved one did (index 1), but it is another map: unsaved.
+    assert doc.dirty
     doc.undo()
     assert doc.dirty  # the saved state is on the discarded branch: never clean again here
 
