@@ -48,26 +48,16 @@ from rdflib import BNode, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from ..core.errors import ExplorerError
-from ..core.layout import LAYOUTS, LayoutEdge, LayoutNode, compute_layout
+from ..core.layout import LAYOUTS, compute_layout
 from ..core.namespaces import RX
 from ..core.projection import Projection, node_label
 from ..core.schema import Schema
+from ..core.placement import HIERARCHY, layout_input  # noqa: F401 - both are part of this module's surface
 from ..core.terms import DEFAULT_GRAPH
 
 #: Layout names :func:`export_view` accepts: ``"map"`` (positions as the map stores them,
 #: by level for the rest, as the app shows it) and those of :mod:`explorer.core.layout`.
 EXPORT_LAYOUTS: dict[str, str] = {"map": "As on the map", **LAYOUTS}
-
-#: Predicates that make the hierarchical layout's tree, as (predicate, child is the subject).
-#: The same table as the app's (:mod:`explorer.ui.main_window`), which ``io`` may not import.
-HIERARCHY: dict[str, bool] = {
-    "http://www.w3.org/ns/org#reportsTo": True,
-    "http://www.w3.org/ns/org#memberOf": True,
-    "http://www.w3.org/ns/org#unitOf": True,
-    "http://www.w3.org/ns/org#subOrganizationOf": True,
-    "http://www.w3.org/ns/org#hasUnit": False,
-    "http://www.w3.org/ns/org#headOf": True,
-}
 
 _LEVEL_NAMES = {1: "micro", 2: "meso", 3: "macro"}
 _FALLBACK_COLOUR = "#8a95a5"
@@ -422,19 +412,6 @@ class _Attributes:
                 elif wanted is str and not isinstance(value, str):
                     row[name] = str(value).lower() if isinstance(value, bool) else str(value)
         return settled, dict(sorted(types.items()))
-
-
-def layout_input(projection: Projection) -> tuple[list, list]:
-    """Nodes and edges for :func:`~explorer.core.layout.compute_layout`, hierarchy edges pointing child to parent."""
-    nodes = [LayoutNode(str(iri), view.level, str(view.kind)) for iri, view in projection.nodes.items()]
-    edges = []
-    for tie in projection.ties.values():
-        child_is_subject = HIERARCHY.get(str(tie.relation)) if tie.tie is None else None
-        if child_is_subject is False:
-            edges.append(LayoutEdge(str(tie.target), str(tie.source), True))
-        else:
-            edges.append(LayoutEdge(str(tie.source), str(tie.target), child_is_subject is True))
-    return nodes, edges
 
 
 def _positions(projection: Projection, layout: str, given: Mapping | None, cancelled) -> dict[str, tuple[float, float]]:

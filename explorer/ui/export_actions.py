@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from explorer.core.errors import ExplorerError
 from explorer.io import registry
+from explorer.ui.common import safe_text, settings
 
 SETTINGS_KEY = "export/folder"
 
@@ -84,7 +85,6 @@ class ExportActions(QObject):
 
     # ------------------------------------------------------------------ choosing
     def _settings(self):
-        from explorer.ui.main_window import settings
 
         return settings()
 
@@ -178,7 +178,6 @@ class ExportActions(QObject):
         return self.task
 
     def _warn(self, title: str, text: str) -> None:
-        from explorer.ui.main_window import safe_text
 
         QMessageBox.warning(self.window, title, safe_text(text))
 

@@ -10,12 +10,11 @@ to keep every view current. Loading, saving and layouts run off the UI thread
 from __future__ import annotations
 
 import atexit
-import html
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QDesktopServices, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -70,6 +69,8 @@ from explorer.ui.legend import Legend
 from explorer.ui.minimap import Minimap
 from explorer.ui.outline import Outline
 from explorer.ui.palette import Palette
+from explorer.core.placement import initial_positions, layout_input
+from explorer.ui.common import menu_text, safe_text, settings  # noqa: F401 - also used by name from here
 from explorer.ui import export_actions, graph_view_bar, import_dialog, report_actions, sparql_console
 from explorer.ui.start_screen import StartScreen
 from explorer.ui.workers import run_task
@@ -84,15 +85,6 @@ SAVE_FILTERS = {
     "rdfxml": "RDF/XML (*.rdf)",
 }
 RECENT_LIMIT = 10
-#: Predicates that make the hierarchical layout's tree, as (predicate, child is the subject).
-HIERARCHY = {
-    URIRef("http://www.w3.org/ns/org#reportsTo"): True,
-    URIRef("http://www.w3.org/ns/org#memberOf"): True,
-    URIRef("http://www.w3.org/ns/org#unitOf"): True,
-    URIRef("http://www.w3.org/ns/org#subOrganizationOf"): True,
-    URIRef("http://www.w3.org/ns/org#hasUnit"): False,
-    URIRef("http://www.w3.org/ns/org#headOf"): True,
-}
 LEVEL_IRIS = {1: RX.micro, 2: RX.meso, 3: RX.macro}
 #: The layouts of :mod:`explorer.core.layout` in menu order. Spelled out here because that
 #: module pulls in networkx and scipy (1.3 s), which the window needs only once a map is open.
@@ -129,20 +121,6 @@ def _release_clipboard_at_exit() -> None:
 FREE_SPOT_LIMIT = 20
 
 
-def safe_text(text: str) -> str:
-    """``text`` for a message box: escaped and wrapped, so a label with markup shows as typed.
-
-    Qt guesses whether a message is rich text; a map title such as
-    ``<img src=…>`` would otherwise be rendered (and fetched).
-    """
-    return "<p>" + html.escape(text).replace("\n", "<br>") + "</p>"
-
-
-def menu_text(text: str) -> str:
-    """``text`` for a menu or action: '&' shown as itself, not taken as a shortcut marker."""
-    return text.replace("&", "&&")
-
-
 def dark_palette() -> QPalette:
     """A calm dark palette, for platforms that do not switch the application's palette themselves."""
     palette = QPalette()
@@ -163,11 +141,6 @@ def dark_palette() -> QPalette:
     return palette
 
 
-def settings() -> QSettings:
-    """The app's settings store (per user)."""
-    return QSettings("Routine Explorer", "Routine Explorer")
-
-
 @dataclass
 class LoadedMap:
     """What the loading thread hands to the window."""
@@ -176,34 +149,6 @@ class LoadedMap:
     schema: Schema
     projection: Projection
     positions: dict
-
-
-def layout_input(projection: Projection) -> tuple[list, list]:
-    """Nodes and edges for :func:`explorer.core.layout.compute_layout`, hierarchy edges pointing child to parent."""
-    from explorer.core.layout import LayoutEdge, LayoutNode
-
-    nodes = [LayoutNode(str(iri), view.level, str(view.kind)) for iri, view in projection.nodes.items()]
-    edges = []
-    for tie in projection.ties.values():
-        child_is_subject = HIERARCHY.get(tie.relation) if tie.tie is None else None
-        if child_is_subject is False:
-            edges.append(LayoutEdge(str(tie.target), str(tie.source), True))
-        else:
-            edges.append(LayoutEdge(str(tie.source), str(tie.target), child_is_subject is True))
-    return nodes, edges
-
-
-def initial_positions(projection: Projection, *, cancelled=None) -> dict:
-    """Where to draw nodes that have no stored position: a by-level layout, computed once at open."""
-    unplaced = [iri for iri, view in projection.nodes.items() if view.x is None]
-    if not unplaced:
-        return {}
-    from explorer.core.layout import compute_layout
-
-    nodes, edges = layout_input(projection)
-    laid = compute_layout("levels", nodes, edges, seed=0, cancelled=cancelled)
-    by_key = {str(iri): iri for iri in unplaced}
-    return {by_key[key]: xy for key, xy in laid.items() if key in by_key}
 
 
 class FilterDialog(QDialog):

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QProgressD
 from explorer.core.errors import ExplorerError
 from explorer.core.namespaces import RX
 from explorer.io import registry
+from explorer.ui.common import safe_text, settings
 
 SETTINGS_KEY = "export/folder"  # shared with File > Export: one remembered folder for what leaves the app
 _FILTERS = {"pdf": "PDF report (*.pdf)", "html": "Report as a web page (*.html *.htm)"}
@@ -89,7 +90,6 @@ class ReportActions(QObject):
         return options[labels.index(label)][1]
 
     def ask_path(self) -> Path | None:
-        from explorer.ui.main_window import settings
 
         window = self.window
         folder = settings().value(SETTINGS_KEY, "", type=str)
@@ -241,7 +241,6 @@ class ReportActions(QObject):
         return self.task
 
     def _warn(self, title: str, text: str) -> None:
-        from explorer.ui.main_window import safe_text
 
         QMessageBox.warning(self.window, title, safe_text(text))
 

@@ -33,7 +33,7 @@ import threading
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -63,7 +63,8 @@ from explorer.core.events import DocumentReloaded, GraphChanged
 from explorer.ui.canvas import plain_label, safe_tooltip
 from explorer.ui.code_editor import CodeEditor
 from explorer.ui.sparql_highlighter import SparqlHighlighter
-from explorer.ui.sparql_questions import QuestionsPane, library, muted, plain, safe_text
+from explorer.ui.common import safe_text, settings
+from explorer.ui.sparql_questions import QuestionsPane, library, muted, plain
 from explorer.ui.sparql_results import ResultsModel, ResultsTable, TermNames, one_line
 from explorer.ui.workers import run_task
 
@@ -112,10 +113,6 @@ def _sparql():
     from explorer.sparql import library, service
 
     return service, library
-
-
-def settings() -> QSettings:
-    return QSettings("Routine Explorer", "Routine Explorer")
 
 
 def summary_line(text: str) -> str:

@@ -56,7 +56,7 @@ def build_graph_result(triples, source_store=None, *, title: str = "Query result
 
     Safe to call on a worker thread: it only reads ``source_store``.
     """
-    from explorer.ui.main_window import initial_positions  # the window module imports this one's users
+    from explorer.core.placement import initial_positions
 
     document = MapDocument.new(title=title, editing=False)
     try:

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from explorer.core.errors import ExplorerError
 from explorer.ui.canvas import plain_label, safe_tooltip
+from explorer.ui.common import safe_text
 from explorer.ui.sparql_results import one_line
 
 DESCRIPTION_HINT = "Choose a question to load it and read what it asks; double-click runs it."
@@ -48,11 +49,6 @@ def library():
 
     return module
 
-
-def safe_text(text: str) -> str:
-    from explorer.ui.main_window import safe_text as escape  # the window imports the console, which imports this
-
-    return escape(text)
 
 
 def muted(label: QLabel) -> QLabel:

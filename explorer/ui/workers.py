@@ -89,7 +89,10 @@ class Task(QObject):
     def _deliver(self, outcome: str, value) -> None:
         self._outcome = (outcome, value)
         # Queued: the ending runs on the UI thread, where this object lives.
-        self._finished.emit()
+        try:
+            self._finished.emit()
+        except RuntimeError:
+            pass  # the window that asked closed meanwhile (Qt deleted this object): nobody is left to tell
 
     def _finish(self) -> None:
         outcome, value = self._outcome

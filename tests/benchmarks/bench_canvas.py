@@ -76,7 +76,7 @@ def _load(path: Path):
     from explorer.core.document import MapDocument
     from explorer.core.projection import Projection
     from explorer.core.schema import Schema
-    from explorer.ui.main_window import initial_positions
+    from explorer.core.placement import initial_positions
 
     doc = MapDocument.open(path, editing=False)
     schema = Schema.from_store(doc.store)

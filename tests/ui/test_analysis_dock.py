@@ -26,7 +26,7 @@ from explorer.io.change_text import (  # noqa: E402
 from explorer.io.model import HEAT_LEGEND, heat_colour  # noqa: E402
 from explorer.ui.analysis_dock import AnalysisDock, PointsModel, _plain  # noqa: E402
 from explorer.ui.canvas import HEAT_ALPHA, MapCanvas  # noqa: E402
-from explorer.ui.main_window import initial_positions  # noqa: E402
+from explorer.core.placement import initial_positions  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 MATCHING = REPO / "sample_graphs" / "matching-michigan-england.ttl"

@@ -1,0 +1,57 @@
+"""Where nodes go when the map does not say: the hierarchy the layouts follow, and first positions.
+
+One home for these facts, read by the app's canvas, its SPARQL graph view and the exports alike. The
+layouts themselves (:mod:`explorer.core.layout`) pull in networkx and scipy, so they are imported only
+when a layout is computed: this module is cheap to import at start-up.
+
+Examples
+--------
+>>> HIERARCHY["http://www.w3.org/ns/org#memberOf"]
+True
+"""
+
+from __future__ import annotations
+
+#: Predicates that make the hierarchical layout's tree, as (predicate IRI, child is the subject).
+HIERARCHY: dict[str, bool] = {
+    "http://www.w3.org/ns/org#reportsTo": True,
+    "http://www.w3.org/ns/org#memberOf": True,
+    "http://www.w3.org/ns/org#unitOf": True,
+    "http://www.w3.org/ns/org#subOrganizationOf": True,
+    "http://www.w3.org/ns/org#hasUnit": False,
+    "http://www.w3.org/ns/org#headOf": True,
+}
+
+
+def layout_input(projection) -> tuple[list, list]:
+    """Nodes and edges for :func:`explorer.core.layout.compute_layout`, hierarchy edges pointing child to parent.
+
+    ``projection`` is a :class:`~explorer.core.projection.Projection`.
+    """
+    from explorer.core.layout import LayoutEdge, LayoutNode
+
+    nodes = [LayoutNode(str(iri), view.level, str(view.kind)) for iri, view in projection.nodes.items()]
+    edges = []
+    for tie in projection.ties.values():
+        child_is_subject = HIERARCHY.get(str(tie.relation)) if tie.tie is None else None
+        if child_is_subject is False:
+            edges.append(LayoutEdge(str(tie.target), str(tie.source), True))
+        else:
+            edges.append(LayoutEdge(str(tie.source), str(tie.target), child_is_subject is True))
+    return nodes, edges
+
+
+def initial_positions(projection, *, cancelled=None) -> dict:
+    """Where to draw nodes that have no stored position: a by-level layout of the whole map, computed once.
+
+    Returns ``{node IRI: (x, y)}`` for the unplaced nodes only; ``cancelled()`` may stop the layout.
+    """
+    unplaced = [iri for iri, view in projection.nodes.items() if view.x is None]
+    if not unplaced:
+        return {}
+    from explorer.core.layout import compute_layout
+
+    nodes, edges = layout_input(projection)
+    laid = compute_layout("levels", nodes, edges, seed=0, cancelled=cancelled)
+    by_key = {str(iri): iri for iri in unplaced}
+    return {by_key[key]: xy for key, xy in laid.items() if key in by_key}
