@@ -11,10 +11,6 @@ the map nor the output file was touched.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -25,6 +21,7 @@ from explorer.io.json_input import MAX_INT_DIGITS, MAX_NESTING
 from explorer.io.kumu import MAX_BYTES as KUMU_BYTES
 from explorer.io.merge import MAX_MAPPING_BYTES
 from explorer.io.tables import MAX_CELLS, MAX_COLUMNS, MAX_CSV_BYTES, MAX_RECORD_CHARS, MAX_ROWS, read_csv
+from measured import run_explorer
 
 # Measured on the 2-core development machine, the CLI's start (about 0.8 s, 65 MB) included: refusals before
 # reading or at a nesting or number limit 0.8-1.5 s and 67-86 MB (150 MB for the million escaped quotes);
@@ -33,18 +30,6 @@ from explorer.io.tables import MAX_CELLS, MAX_COLUMNS, MAX_CSV_BYTES, MAX_RECORD
 QUICK_SECONDS, QUICK_MB = 15, 200
 READ_SECONDS, READ_MB = 30, 400
 
-# Starts the command from a small fresh process, so the peak it reports is the command's own (a child
-# forked from pytest would count pytest's pages until it execs); it kills the command once it runs past its
-# time, so a command that hangs is not left running after the test.
-_MEASURE = """
-import os, subprocess, sys, threading
-proc = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=open("stderr.txt", "wb"))
-timer = threading.Timer(float(sys.argv[1]), proc.kill)
-timer.start()
-_, status, usage = os.wait4(proc.pid, 0)
-timer.cancel()
-print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
-"""
 _MAP = """@prefix rx: <https://w3id.org/routine-explorer#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 <https://example.org/map/icu> a rx:Unit ; rdfs:label "ICU" .
@@ -55,13 +40,7 @@ def run_import(tmp_path: Path, source: str, *extra: str, timeout: float = 120) -
     """``routine-explorer import map.ttl SOURCE -o out.ttl`` in a child: exit code, stderr, seconds, peak MB.
 
     The command is killed (exit code -9) once it has run ``timeout`` seconds."""
-    started = time.monotonic()
-    measured = subprocess.run([sys.executable, "-c", _MEASURE, str(timeout), sys.executable, "-m", "explorer", "import", "map.ttl",
-                               source, *extra, "-o", "out.ttl"], cwd=tmp_path, capture_output=True, text=True, check=True,
-                              env={**os.environ, "ROUTINE_EXPLORER_DATA_DIR": str(tmp_path / "data")})
-    elapsed = time.monotonic() - started
-    code, peak_kb = map(int, measured.stdout.split())
-    return code, (tmp_path / "stderr.txt").read_text(encoding="utf-8", errors="replace"), elapsed, peak_kb / 1024
+    return run_explorer("import", "map.ttl", source, *extra, "-o", "out.ttl", cwd=tmp_path, timeout=timeout)
 
 
 def assert_refused(tmp_path: Path, source: str, *words: str, extra: tuple = (), seconds: float = QUICK_SECONDS,

@@ -10,7 +10,6 @@ every edit made before, readable by the recovery that follows a crash.
 
 from __future__ import annotations
 
-import errno
 import os
 import signal
 import subprocess
@@ -35,42 +34,6 @@ UNIT = URIRef(RX + "Unit")
 MAP = f'<{ICU}> a <{RX}Unit> ; <http://www.w3.org/2000/01/rdf-schema#label> "ICU" .\n'
 # Longer than a page, so its journal line cannot fit in the slack of the journal's last page.
 LONG = "a long note " * 1000
-
-
-@pytest.fixture
-def small_disk(tmp_path, monkeypatch):
-    """A 256 KiB tmpfs holding the data folder (journals and locks); skipped where mounting is not allowed."""
-    mount = tmp_path / "small-disk"
-    mount.mkdir()
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip() or done.returncode}")
-    monkeypatch.setenv("ROUTINE_EXPLORER_DATA_DIR", str(mount))
-    yield Disk(mount)
-    # Lazy: a journal handle a failed test left open must not keep the mount alive.
-    subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
-class Disk:
-    def __init__(self, mount: Path) -> None:
-        self.mount = mount
-        self.filler = mount / "filler"
-
-    def fill(self) -> None:
-        """Write until the kernel says the disk is full."""
-        fd = os.open(self.filler, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
-        try:
-            while True:
-                os.write(fd, b"\0" * 4096)
-        except OSError as err:
-            assert err.errno == errno.ENOSPC
-        finally:
-            os.close(fd)
-
-    def free(self) -> None:
-        self.filler.unlink()
 
 
 class Watcher:

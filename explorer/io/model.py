@@ -52,7 +52,7 @@ from ..core.layout import LAYOUTS, compute_layout
 from ..core.namespaces import RX
 from ..core.projection import Projection, node_label
 from ..core.schema import Schema
-from ..core.placement import HIERARCHY, layout_input  # noqa: F401 - both are part of this module's surface
+from ..core.placement import HIERARCHY, layout_input
 from ..core.terms import DEFAULT_GRAPH
 
 #: Layout names :func:`export_view` accepts: ``"map"`` (positions as the map stores them,

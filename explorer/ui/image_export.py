@@ -427,15 +427,11 @@ def _positions(projection, given: Mapping | None) -> dict:
         elif view.x is not None and view.y is not None:
             positions[iri] = (view.x, view.y)
     if len(positions) < len(projection.nodes):
-        # The layout the app computes when it opens a map (without importing the whole window).
-        from explorer.core.layout import compute_layout
-        from explorer.io.model import layout_input
+        # The layout the app computes when it opens a map.
+        from explorer.core.placement import initial_positions
 
-        nodes, edges = layout_input(projection)
-        computed = compute_layout("levels", nodes, edges, seed=0)
-        for iri in projection.nodes:
-            if iri not in positions and str(iri) in computed:
-                positions[iri] = computed[str(iri)]
+        for iri, place in initial_positions(projection).items():
+            positions.setdefault(iri, place)
     return positions
 
 

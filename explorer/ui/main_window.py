@@ -70,7 +70,7 @@ from explorer.ui.minimap import Minimap
 from explorer.ui.outline import Outline
 from explorer.ui.palette import Palette
 from explorer.core.placement import initial_positions, layout_input
-from explorer.ui.common import menu_text, safe_text, settings  # noqa: F401 - also used by name from here
+from explorer.ui.common import menu_text, safe_text, settings
 from explorer.ui import export_actions, graph_view_bar, import_dialog, report_actions, sparql_console
 from explorer.ui.start_screen import StartScreen
 from explorer.ui.workers import run_task

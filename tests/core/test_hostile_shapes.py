@@ -15,7 +15,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import zlib
 from pathlib import Path
 
@@ -28,30 +27,15 @@ from explorer.core.errors import FormatError, UnsafeInputError
 from explorer.core.rdf_formats import load_into
 
 import pyoxigraph as ox
+from measured import run_explorer
 
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XML_HEAD = f'<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="{RDF_NS}" xmlns:e="http://e/">'
 
 
-# Starts the command from a small fresh process, so the peak it reports is the command's own (a child
-# forked from pytest would count pytest's pages until it execs).
-_MEASURE = """
-import os, subprocess, sys
-proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=open("stderr.txt", "wb"))
-_, status, usage = os.wait4(proc.pid, 0)
-print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
-"""
-
-
 def run_cli(*args: str, cwd: Path) -> tuple[int, str, float, float]:
     """Run ``routine-explorer ARGS`` in a child; return exit code, stderr, seconds and peak MB."""
-    started = time.monotonic()
-    measured = subprocess.run([sys.executable, "-c", _MEASURE, sys.executable, "-m", "explorer", *args], cwd=cwd,
-                              env={**os.environ, "ROUTINE_EXPLORER_DATA_DIR": str(cwd / "data")},
-                              capture_output=True, text=True, check=True)
-    elapsed = time.monotonic() - started
-    code, peak_kb = map(int, measured.stdout.split())
-    return code, (cwd / "stderr.txt").read_text(), elapsed, peak_kb / 1024
+    return run_explorer(*args, cwd=cwd)
 
 
 def assert_refused(tmp_path: Path, name: str, words: str, *, seconds: float = 20, megabytes: float = 600) -> None:

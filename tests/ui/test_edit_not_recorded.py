@@ -7,9 +7,7 @@ mounts and fills, so the kernel itself refuses the write.
 
 from __future__ import annotations
 
-import errno
 import os
-import subprocess
 
 import pytest
 
@@ -29,39 +27,6 @@ MAP = f"""<{ICU}> a <{RX}Unit> ; <http://www.w3.org/2000/01/rdf-schema#label> "I
     <{RX}canvasX> 0.0 ; <{RX}canvasY> 0.0 .
 <http://example.org/ana> a <{RX}Person> ; <http://www.w3.org/2000/01/rdf-schema#label> "Ana" .
 """
-
-
-@pytest.fixture
-def full_disk(tmp_path, monkeypatch):
-    """Journals on a 256 KiB tmpfs; ``fill()`` writes until ENOSPC, ``free()`` gives the space back."""
-    mount = tmp_path / "small-disk"
-    mount.mkdir()
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip() or done.returncode}")
-    monkeypatch.setenv("ROUTINE_EXPLORER_DATA_DIR", str(mount))
-    filler = mount / "filler"
-
-    class Disk:
-        @staticmethod
-        def fill():
-            fd = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
-            try:
-                while True:
-                    os.write(fd, b"\0" * 4096)
-            except OSError as err:
-                assert err.errno == errno.ENOSPC
-            finally:
-                os.close(fd)
-
-        @staticmethod
-        def free():
-            filler.unlink()
-
-    yield Disk
-    subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def canvas_state(window) -> dict:
@@ -92,7 +57,7 @@ def dismiss(qtbot, window) -> None:
     qtbot.waitUntil(window.isActiveWindow)  # the window takes the keyboard back, so the next shortcut reaches it
 
 
-def test_an_edit_the_journal_cannot_take_shows_a_warning_and_leaves_canvas_and_history_as_they_were(qtbot, make_window, tmp_path, full_disk):
+def test_an_edit_the_journal_cannot_take_shows_a_warning_and_leaves_canvas_and_history_as_they_were(qtbot, make_window, tmp_path, small_disk):
     path = tmp_path / "team.ttl"  # the map is on the ordinary disk; only the journal is short of space
     path.write_text(MAP, encoding="utf-8")
     window = make_window(path)
@@ -101,7 +66,7 @@ def test_an_edit_the_journal_cannot_take_shows_a_warning_and_leaves_canvas_and_h
     assert window.projection.nodes[ICU].label == "Intensive care"
     canvas, title, history = canvas_state(window), window.windowTitle(), doc.stack.commands
     quads = frozenset(doc.store.quads())
-    full_disk.fill()
+    small_disk.fill()
 
     long_name = "Intensive care and high dependency " * 150  # longer than a page: the journal needs a new one
     rename_by_gesture(qtbot, window, ICU, long_name)
@@ -117,9 +82,9 @@ def test_an_edit_the_journal_cannot_take_shows_a_warning_and_leaves_canvas_and_h
     dismiss(qtbot, window)
 
     # Undo is refused the same way, and the history keeps its place.
-    full_disk.free()
+    small_disk.free()
     assert window._execute(set_property(doc.store, ICU, RDFS.comment, Literal("note " * 2000)))
-    full_disk.fill()
+    small_disk.fill()
     before_undo = (canvas_state(window), doc.stack.index, frozenset(doc.store.quads()))
     qtbot.keyClick(window.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: warning(window) is not None, timeout=5000)
@@ -128,7 +93,7 @@ def test_an_edit_the_journal_cannot_take_shows_a_warning_and_leaves_canvas_and_h
     dismiss(qtbot, window)
 
     # With space again, the same gesture works and the canvas follows.
-    full_disk.free()
+    small_disk.free()
     rename_by_gesture(qtbot, window, ICU, "ICU again")
     qtbot.waitUntil(lambda: window.projection.nodes[ICU].label == "ICU again")
     assert canvas_state(window)[ICU][0] == "ICU again" and warning(window) is None
