@@ -151,8 +151,8 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     """Rank where a change will meet resistance, with reasons, levers and the three logics."""
     from .analysis.change import analyse_change
     from .analysis.graph import map_graph
-    from .analysis.report import as_csv, as_json, as_text
     from .analysis.rdf import analysis_graph_turtle
+    from .analysis.report import as_csv, as_json, as_text
     from .analysis.weights import load_weights
 
     weights = load_weights(args.weights)

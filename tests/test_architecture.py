@@ -41,3 +41,18 @@ def test_no_qt_import_outside_ui_even_inside_functions():
 def test_core_commands_run_without_qt_loaded():
     code = "import sys, explorer.cli, explorer.core.document, explorer.core.info; assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt loaded'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_no_import_cycles_anywhere():
+    """No module imports itself back through others, at the top or inside a function (type-only imports aside).
+
+    Layers keep packages apart; this keeps modules inside a package apart too, so a
+    function-level import is never needed to dodge a cycle.
+    """
+    import grimp
+    import networkx as nx
+
+    graph = grimp.build_graph("explorer", exclude_type_checking_imports=True)
+    G = nx.DiGraph((module, imported) for module in graph.modules for imported in graph.find_modules_directly_imported_by(module))
+    cycles = sorted(" -> ".join([*cycle, cycle[0]]) for cycle in nx.simple_cycles(G, length_bound=8))
+    assert cycles == []

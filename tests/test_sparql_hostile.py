@@ -262,7 +262,7 @@ def test_pasting_a_long_word_into_the_console_never_freezes_it(qtbot, keystone):
     from PySide6.QtCore import QTimer, Qt
     from PySide6.QtWidgets import QApplication
 
-    from explorer.ui.sparql_console import SparqlConsole
+    from explorer.ui.sparql.console import SparqlConsole
 
     console = SparqlConsole()
     qtbot.addWidget(console)

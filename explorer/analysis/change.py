@@ -60,7 +60,8 @@ from explorer.core.errors import ExplorerError
 from explorer.core.namespaces import RX
 
 from .graph import is_a
-from .resistance import explain, levers as lever_model, uncertainty
+from .resistance import explain, uncertainty
+from .resistance import levers as lever_model
 from .resistance.evaluate import base
 from .resistance.model import build
 from .resistance.results import ChangeAnalysis, Figure, Impact, Lever, Point, Reason

@@ -30,7 +30,6 @@ Examples
 from __future__ import annotations
 
 import heapq
-
 import math
 import random
 from dataclasses import dataclass, field
@@ -42,8 +41,16 @@ from rdflib import URIRef
 from explorer.core.namespaces import RX
 
 from .graph import (
-    DEFAULT_ORDER, DEFAULT_STRENGTH, ORG, ORG_ORGANIZATION, is_a, nodes_of, routine_graph,
-    social_graph, social_nodes, tie_weight,
+    DEFAULT_ORDER,
+    DEFAULT_STRENGTH,
+    ORG,
+    ORG_ORGANIZATION,
+    is_a,
+    nodes_of,
+    routine_graph,
+    social_graph,
+    social_nodes,
+    tie_weight,
 )
 
 _ORG_MEMBER_OF = URIRef(ORG + "memberOf")

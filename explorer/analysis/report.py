@@ -18,12 +18,11 @@ import csv
 import io
 import json
 
+from explorer.core.presentation import LEVELS
 from explorer.core.spreadsheet import neutralise as _cell
 
 from .change import ChangeAnalysis
 from .resistance.explain import NBSP, figure_sentence, interval, lever_effect, percent
-
-LEVELS = {1: "micro", 2: "meso", 3: "macro"}
 
 
 def _kind(point) -> str:

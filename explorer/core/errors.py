@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-
 #: Longest message shown: a reason may quote the input, which can be megabytes long.
 MESSAGE_LIMIT = 400
 # Terminal control: escape sequences (CSI, OSC and two-character ones) and any other control character.

@@ -37,8 +37,8 @@ from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
-from .errors import ExplorerError, FormatError, UnsafeInputError
 from . import screening
+from .errors import ExplorerError, FormatError, UnsafeInputError
 from .netguard import no_network
 
 #: ``progress(done, total)`` in bytes; may raise :class:`~explorer.core.errors.OperationCancelled`.

@@ -26,15 +26,15 @@ from __future__ import annotations
 
 import abc
 import re
-from itertools import chain, filterfalse
 from dataclasses import dataclass
+from itertools import chain, filterfalse
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 import rdflib
-from rdflib import BNode, URIRef
 from oxrdflib import OxigraphStore as _OxRdflibStore
+from rdflib import BNode, URIRef
 from rdflib.plugins.stores.memory import Memory
 
 from . import rdf_formats

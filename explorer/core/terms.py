@@ -100,3 +100,20 @@ def iter_from_ox(quads: Iterable[ox.Quad]) -> Iterator[Quad]:
     """Convert a stream of Oxigraph quads lazily."""
     for quad in quads:
         yield from_ox_quad(quad)
+
+
+def local_name(iri) -> str:
+    """The last part of an IRI, after its last ``#``, ``/`` or ``:`` (a trailing one ignored): what a map shows
+    for a term that has no label.
+
+    Examples
+    --------
+    >>> local_name("https://w3id.org/routine-explorer#Routine"), local_name("http://ex.org/units/"), local_name("urn:x:y")
+    ('Routine', 'units', 'y')
+    """
+    text = str(iri).rstrip("/#")
+    for sep in ("#", "/", ":"):
+        if sep in text:
+            return text.rsplit(sep, 1)[1] or text
+    return text
+

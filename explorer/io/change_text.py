@@ -21,8 +21,17 @@ from __future__ import annotations
 
 import re
 
-from explorer.analysis.resistance.explain import (NBSP, NO_POINTS, figure_caption, figure_meaning, figure_sentence,
-                                                  interval, lever_effect, people, percent)
+from explorer.analysis.resistance.explain import (
+    NBSP,
+    NO_POINTS,
+    figure_caption,
+    figure_meaning,
+    figure_sentence,
+    interval,
+    lever_effect,
+    people,
+    percent,
+)
 
 __all__ = [
     "NBSP", "NO_POINTS", "ROLE_NOTES", "figure_caption", "figure_meaning", "figure_sentence", "interval", "kind_text", "lever_effect",

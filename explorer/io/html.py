@@ -69,7 +69,16 @@ from .. import __version__
 from ..core.atomic_file import atomic_write
 from ..core.errors import ExplorerError
 from ..core.layout import NODE_HEIGHT, NODE_WIDTH
-from .model import EXPORT_LAYOUTS, HEAT_LEGEND, ExportView, check_options, export_view, heat_colour, heat_strength, safe_colour
+from .model import (
+    EXPORT_LAYOUTS,
+    HEAT_LEGEND,
+    ExportView,
+    check_options,
+    export_view,
+    heat_colour,
+    heat_strength,
+    safe_colour,
+)
 
 #: vis-network's shape for each shape name of the ontology (``rx:shape``).
 VIS_SHAPES = {

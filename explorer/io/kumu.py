@@ -40,7 +40,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..core.errors import FormatError
-from .json_input import _WHITESPACE, MAX_NESTING, decode_at, depth_of, nesting_error, position, skip_whitespace, too_deep_at
+from .json_input import (
+    _WHITESPACE,
+    MAX_NESTING,
+    decode_at,
+    depth_of,
+    nesting_error,
+    position,
+    skip_whitespace,
+    too_deep_at,
+)
 from .tables import MAX_COLUMNS, MAX_ROWS, ImportSource, Progress, _too_many_rows, rows_from_records
 
 #: JSON files larger than this are refused before reading. The text is held whole while its elements and

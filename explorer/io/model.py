@@ -39,7 +39,6 @@ Examples
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,18 +49,25 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from ..core.errors import ExplorerError
 from ..core.layout import LAYOUTS, compute_layout
 from ..core.namespaces import RX
+from ..core.placement import HIERARCHY, layout_input
+from ..core.presentation import (
+    HEAT_LEGEND,
+    HEAT_NAME,
+    HEAT_RANGE,
+    HEAT_TOP,
+    LEVELS,
+    heat_colour,
+    heat_strength,
+    safe_colour,
+)
 from ..core.projection import Projection, node_label
 from ..core.schema import Schema
-from ..core.placement import HIERARCHY, layout_input
-from ..core.terms import DEFAULT_GRAPH
+from ..core.terms import DEFAULT_GRAPH, local_name
 
 #: Layout names :func:`export_view` accepts: ``"map"`` (positions as the map stores them,
 #: by level for the rest, as the app shows it) and those of :mod:`explorer.core.layout`.
 EXPORT_LAYOUTS: dict[str, str] = {"map": "As on the map", **LAYOUTS}
 
-_LEVEL_NAMES = {1: "micro", 2: "meso", 3: "macro"}
-_FALLBACK_COLOUR = "#8a95a5"
-_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 # Attribute names the exports use themselves, or that networkx's GEXF writer treats
 # specially; a property with one of these local names is exported as prefix_name.
@@ -196,62 +202,6 @@ class ExportView:
         return G
 
 
-def safe_colour(text: str | None) -> str:
-    """``text`` if it is a ``#rrggbb`` colour (lower-cased), else the neutral grey kinds fall back to.
-
-    Examples
-    --------
-    >>> safe_colour("#5FA880"), safe_colour("red; background:url(x)")
-    ('#5fa880', '#8a95a5')
-    """
-    return text.lower() if isinstance(text, str) and _COLOUR.fullmatch(text) else _FALLBACK_COLOUR
-
-
-#: What the heat shows, on a fixed scale (so two maps compare): the analysis's likelihood of resistance.
-HEAT_NAME = "likelihood of resistance"
-HEAT_RANGE = "0–100 %"
-HEAT_LEGEND = f"{HEAT_NAME}, {HEAT_RANGE}"
-#: The top of the heat scale: a likelihood of 1 is fully coloured, whatever the map's largest.
-HEAT_TOP = 1.0
-
-
-def heat_strength(value) -> float | None:
-    """A heat value as a strength on the fixed 0–1 scale (clamped), or None when it is not a number.
-
-    Examples
-    --------
-    >>> heat_strength(0.62), heat_strength(1.5), heat_strength(-0.2), heat_strength(float("nan"))
-    (0.62, 1.0, 0.0, None)
-    """
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return None
-    if not math.isfinite(value):
-        return None
-    return min(HEAT_TOP, max(0.0, value)) / HEAT_TOP
-
-
-def heat_colour(score: float, top: float = HEAT_TOP) -> str:
-    """The heat overlay's colour for ``score``: from pale (0) to warm red (``top``), as the canvas draws it.
-
-    The exports call it with the likelihood of resistance on the fixed scale
-    (``top`` 1), so the same likelihood has the same colour on every map. The
-    model's resistance is never negative; a negative value (cool blue) is only
-    kept for callers with a signed score of their own.
-
-    Examples
-    --------
-    >>> heat_colour(1.0, 1.0), heat_colour(-1.0, 1.0), heat_colour(0.0, 1.0)
-    ('#d7301f', '#2b8cbe', '#f2f2f2')
-    """
-    strength = min(1.0, abs(score) / top) if top else 0.0
-    warm, cool, pale = (0xD7, 0x30, 0x1F), (0x2B, 0x8C, 0xBE), (0xF2, 0xF2, 0xF2)
-    end = warm if score > 0 else cool
-    mixed = [round(p + (e - p) * strength) for p, e in zip(pale, end)]
-    return "#" + "".join(f"{c:02x}" for c in mixed)
-
-
 #: The options every Qt-free export of this package takes besides the common ones.
 EXPORT_OPTIONS = ("layout", "positions")
 
@@ -316,12 +266,6 @@ def _text(term) -> str:
     return str(term) if isinstance(term, URIRef) else f"_:{term}"
 
 
-def _local_name(iri: str) -> str:
-    text = iri.rstrip("/#")
-    for sep in ("#", "/", ":"):
-        if sep in text:
-            return text.rsplit(sep, 1)[1] or text
-    return text
 
 
 def _value(text: str, kind: int, extra: str):
@@ -370,7 +314,7 @@ class _Attributes:
         """Predicate -> attribute name: the local name, or ``prefix_local`` when taken or reserved."""
         by_local: dict[str, list[str]] = {}
         for predicate in self.predicates:
-            by_local.setdefault(_local_name(predicate), []).append(predicate)
+            by_local.setdefault(local_name(predicate), []).append(predicate)
         names = {}
         for local, predicates in by_local.items():
             for predicate in predicates:
@@ -548,7 +492,7 @@ def export_view(
     placed = _positions(projection, layout, positions, cancelled)
     report(3, steps)
 
-    level_names = {c.order: c.label for c in schema.levels if c.order} or dict(_LEVEL_NAMES)
+    level_names = {c.order: c.label for c in schema.levels if c.order} or dict(LEVELS)
     node_values, node_types = node_attrs.settle()
     tie_values, tie_types = tie_attrs.settle()
     scores = {_text(k) if isinstance(k, (URIRef, BNode)) else str(k): float(v) for k, v in (heat or {}).items()
@@ -564,9 +508,9 @@ def export_view(
             id=key,
             label=view.label,
             kind=str(view.kind),
-            kind_label=kind.label if kind is not None else _local_name(str(view.kind)),
+            kind_label=kind.label if kind is not None else local_name(str(view.kind)),
             level=view.level,
-            level_name=level_names.get(view.level, _LEVEL_NAMES.get(view.level, str(view.level))),
+            level_name=level_names.get(view.level, LEVELS.get(view.level, str(view.level))),
             colour=safe_colour(kind.colour if kind is not None else None),
             shape=kind.shape if kind is not None else "rounded-rectangle",
             x=float(x),
@@ -606,10 +550,10 @@ def export_view(
         for iri, count in counts.items():
             kind = schema.kind(URIRef(iri))
             entries.append((
-                (kind.group_order, kind.order, kind.label) if kind is not None else (99, 99, _local_name(iri)),
+                (kind.group_order, kind.order, kind.label) if kind is not None else (99, 99, local_name(iri)),
                 LegendEntry(
                     kind=iri,
-                    label=kind.label if kind is not None else _local_name(iri),
+                    label=kind.label if kind is not None else local_name(iri),
                     colour=safe_colour(kind.colour if kind is not None else None),
                     shape=kind.shape if kind is not None else "rounded-rectangle",
                     line_style=kind.line_style if kind is not None else "solid",

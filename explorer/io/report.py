@@ -5,7 +5,7 @@ Content-Security-Policy that allows nothing else), rendered from an
 autoescaping jinja2 template (``templates/report.html.j2``), so a label such
 as ``<img src=x onerror=alert(1)>`` reads as text. It holds the title and date;
 the proposed change; the map by level with its legend (a PNG the caller makes,
-since drawing the map needs Qt: see :func:`explorer.ui.image_export.map_png`);
+since drawing the map needs Qt: see :func:`explorer.ui.canvas.image_export.map_png`);
 the headline figure (how many of the people the change exposes are likely
 to resist, with its interval); the points of likely resistance, each
 with its likelihood, interval, rank range, sentence and reasons grouped into
@@ -16,7 +16,7 @@ computed effects; the result read through the three logics; how far to trust
 it (the uncertainty runs and the fragile conclusions); and a method note naming
 the ontology version and the weights file.
 
-The PDF of the same report is :mod:`explorer.ui.report_pdf`.
+The PDF of the same report is :mod:`explorer.ui.files.report_pdf`.
 
 Examples
 --------
@@ -53,17 +53,24 @@ from explorer.core.atomic_file import atomic_write
 from explorer.core.document import ONTOLOGY_GRAPH
 from explorer.core.errors import ExplorerError
 from explorer.core.namespaces import RX
+from explorer.core.presentation import DRIVING_COLOUR, LEVELS, RESTRAINING_COLOUR
 
 from .change_text import (
-    figure_caption, figure_meaning, figure_sentence, interval, kind_text, lever_effect, people, percent, plain_missing, rank_range,
+    figure_caption,
+    figure_meaning,
+    figure_sentence,
+    interval,
+    kind_text,
+    lever_effect,
+    people,
+    percent,
+    plain_missing,
+    rank_range,
     reason_groups,
 )
 from .model import HEAT_LEGEND
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-LEVELS = {3: "macro", 2: "meso", 1: "micro"}
-RESTRAINING_COLOUR = "#d6604d"  # as the analysis dock draws them
-DRIVING_COLOUR = "#4393c3"
 #: Points shown in the table, the charts and the reasons.
 TOP = 10
 #: Reasons shown in each group of a point, strongest first (the rest are summed in one line).
@@ -613,7 +620,7 @@ def generate_report_html(document, path: Path, *, title: str | None = None, chan
     ``analysis`` is reused when given (and must be of ``change``); otherwise
     the change is analysed here with ``weights`` (a file, or the defaults).
     ``map_image`` is the map as PNG bytes (see
-    :func:`explorer.ui.image_export.map_png`); without it the report says
+    :func:`explorer.ui.canvas.image_export.map_png`); without it the report says
     where to get one. Other options are refused, naming them.
 
     Examples

@@ -4,7 +4,7 @@ The window is glue. It turns what the canvas and the docks ask for into core
 commands (:mod:`explorer.core.editing`) executed on the open
 :class:`~explorer.core.document.MapDocument`, and follows the document's events
 to keep every view current. Loading, saving and layouts run off the UI thread
-(:mod:`explorer.ui.workers`).
+(:mod:`explorer.ui.common.workers`).
 """
 
 from __future__ import annotations
@@ -15,19 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QActionGroup, QColor, QDesktopServices, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QApplication,
-    QCheckBox,
-    QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDockWidget,
-    QDoubleSpinBox,
-    QFrame,
     QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
+    QFrame,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -51,29 +45,45 @@ from explorer.core import editing
 from explorer.core.commands import set_property
 from explorer.core.document import MapDocument
 from explorer.core.errors import ExplorerError, FileChangedError
-from explorer.core.events import (DerivedGraphsChanged, DirtyChanged, DocumentReloaded, DocumentSaved, EditNotRecorded, GraphChanged,
-                                  StackChanged)
-from explorer.core.filtering import AttributeRange, filter_nodes, search
+from explorer.core.events import (
+    DerivedGraphsChanged,
+    DirtyChanged,
+    DocumentReloaded,
+    DocumentSaved,
+    EditNotRecorded,
+    GraphChanged,
+    StackChanged,
+)
+from explorer.core.filtering import filter_nodes, search
 from explorer.core.graph_view import current_view
 from explorer.core.journal import orphaned_untitled
 from explorer.core.namespaces import RX
+from explorer.core.placement import initial_positions, layout_input
+from explorer.core.presentation import level_title
 from explorer.core.projection import Projection
 from explorer.core.rdf_formats import FORMATS, format_for_path
 from explorer.core.resources import docs_dir
 from explorer.core.schema import Schema
-from explorer.ui.analysis_dock import AnalysisDock
-from explorer.ui.canvas import FULL_DETAIL_LIMIT, LEVEL_NAMES, NODE_H, NODE_W, MapCanvas, plain_label
-from explorer.ui.history import HistoryView
-from explorer.ui.inspector import Inspector
-from explorer.ui.legend import Legend
-from explorer.ui.minimap import Minimap
-from explorer.ui.outline import Outline
-from explorer.ui.palette import Palette
-from explorer.core.placement import initial_positions, layout_input
+from explorer.ui.analysis.dock import AnalysisDock
+from explorer.ui.canvas.legend import Legend
+from explorer.ui.canvas.minimap import Minimap
+from explorer.ui.canvas.view import FULL_DETAIL_LIMIT, MapCanvas
 from explorer.ui.common import menu_text, safe_text, settings
-from explorer.ui import export_actions, graph_view_bar, import_dialog, report_actions, sparql_console
-from explorer.ui.start_screen import StartScreen
-from explorer.ui.workers import run_task
+from explorer.ui.common.shapes import NODE_H, NODE_W
+from explorer.ui.common.text import plain_label
+from explorer.ui.common.theme import dark_palette
+from explorer.ui.common.workers import run_task
+from explorer.ui.files import export as export_actions
+from explorer.ui.files import import_dialog
+from explorer.ui.files import report as report_actions
+from explorer.ui.inspector.form import Inspector
+from explorer.ui.panels import graph_view_bar
+from explorer.ui.panels.filter_dialog import FilterDialog
+from explorer.ui.panels.history import HistoryView
+from explorer.ui.panels.outline import Outline
+from explorer.ui.panels.palette import Palette
+from explorer.ui.panels.start_screen import StartScreen
+from explorer.ui.sparql import console as sparql_console
 
 MAP_FILTER = "RDF maps (*.ttl *.trig *.nt *.nq *.jsonld *.json *.rdf *.owl *.xml *.gz);;All files (*)"
 SAVE_FILTERS = {
@@ -121,26 +131,6 @@ def _release_clipboard_at_exit() -> None:
 FREE_SPOT_LIMIT = 20
 
 
-def dark_palette() -> QPalette:
-    """A calm dark palette, for platforms that do not switch the application's palette themselves."""
-    palette = QPalette()
-    colours = {
-        QPalette.ColorRole.Window: "#24282e", QPalette.ColorRole.WindowText: "#e3e6ea",
-        QPalette.ColorRole.Base: "#1c1f24", QPalette.ColorRole.AlternateBase: "#2a2f36",
-        QPalette.ColorRole.ToolTipBase: "#2a2f36", QPalette.ColorRole.ToolTipText: "#e3e6ea",
-        QPalette.ColorRole.Text: "#e3e6ea", QPalette.ColorRole.Button: "#2c3138",
-        QPalette.ColorRole.ButtonText: "#e3e6ea", QPalette.ColorRole.BrightText: "#ffffff",
-        QPalette.ColorRole.Highlight: "#3d7bd9", QPalette.ColorRole.HighlightedText: "#ffffff",
-        QPalette.ColorRole.Link: "#7fb0ff", QPalette.ColorRole.PlaceholderText: "#8b939d",
-        QPalette.ColorRole.Mid: "#3a4048", QPalette.ColorRole.Dark: "#15181c", QPalette.ColorRole.Light: "#3a4048",
-    }
-    for role, colour in colours.items():
-        palette.setColor(role, QColor(colour))
-    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
-        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6c737c"))
-    return palette
-
-
 @dataclass
 class LoadedMap:
     """What the loading thread hands to the window."""
@@ -149,71 +139,6 @@ class LoadedMap:
     schema: Schema
     projection: Projection
     positions: dict
-
-
-class FilterDialog(QDialog):
-    """Choose which kinds, levels and attribute range to show."""
-
-    def __init__(self, schema: Schema, projection: Projection, parent=None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Filter the map")
-        layout = QVBoxLayout(self)
-        form = QFormLayout()
-        present = sorted({v.kind for v in projection.nodes.values()}, key=lambda k: schema.kind(k).label if schema.kind(k) else str(k))
-        self.kind_boxes = {}
-        kinds = QWidget()
-        kinds_layout = QVBoxLayout(kinds)
-        kinds_layout.setContentsMargins(0, 0, 0, 0)
-        for kind in present:
-            count = sum(1 for v in projection.nodes.values() if v.kind == kind)
-            box = QCheckBox(f"{schema.kind(kind).label if schema.kind(kind) else kind} ({count:,})")
-            box.setChecked(True)
-            self.kind_boxes[kind] = box
-            kinds_layout.addWidget(box)
-        form.addRow("Kinds", kinds)
-        self.level_boxes = {}
-        levels = QWidget()
-        levels_layout = QHBoxLayout(levels)
-        levels_layout.setContentsMargins(0, 0, 0, 0)
-        for order in (3, 2, 1):
-            box = QCheckBox(LEVEL_NAMES[order])
-            box.setChecked(True)
-            self.level_boxes[order] = box
-            levels_layout.addWidget(box)
-        form.addRow("Levels", levels)
-        self.attribute = QComboBox()
-        self.attribute.setAccessibleName("Attribute")
-        self.attribute.addItem("(any)", None)
-        numeric = sorted((p for p in schema.properties.values() if p.widget == "decimal"), key=lambda p: p.label)
-        for spec in numeric:
-            self.attribute.addItem(spec.label, spec)
-        form.addRow("Attribute", self.attribute)
-        self.low = QDoubleSpinBox(minimum=-1.0, maximum=1.0, singleStep=0.1, value=0.0, decimals=2)
-        self.high = QDoubleSpinBox(minimum=-1.0, maximum=1.0, singleStep=0.1, value=1.0, decimals=2)
-        self.low.setAccessibleName("Attribute at least")
-        self.high.setAccessibleName("Attribute at most")
-        span = QWidget()
-        span_layout = QHBoxLayout(span)
-        span_layout.setContentsMargins(0, 0, 0, 0)
-        span_layout.addWidget(QLabel("from"))
-        span_layout.addWidget(self.low)
-        span_layout.addWidget(QLabel("to"))
-        span_layout.addWidget(self.high)
-        form.addRow("", span)
-        layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
-    def criteria(self) -> dict:
-        """Keyword arguments for :func:`explorer.core.filtering.filter_nodes`."""
-        spec = self.attribute.currentData()
-        return {
-            "kinds": {k for k, box in self.kind_boxes.items() if box.isChecked()},
-            "levels": {o for o, box in self.level_boxes.items() if box.isChecked()},
-            "attribute": AttributeRange(spec.iri, self.low.value(), self.high.value()) if spec is not None else None,
-        }
 
 
 class MainWindow(QMainWindow):
@@ -409,7 +334,7 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.act_new, self.act_open])
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.samples_menu = file_menu.addMenu("Open Sample &Map")
-        from explorer.ui.start_screen import sample_catalogue
+        from explorer.ui.panels.start_screen import sample_catalogue
 
         for path, title, description in sample_catalogue():
             action = self.samples_menu.addAction(menu_text(title), lambda checked=False, p=path: self.open_map(p))
@@ -661,7 +586,7 @@ class MainWindow(QMainWindow):
     def open_map(self, path, *, ask: bool = True):
         """Open ``path`` in a worker thread; the current map stays until the new one is ready.
 
-        Returns the :class:`~explorer.ui.workers.Task` (or None if the user cancelled closing the current map).
+        Returns the :class:`~explorer.ui.common.workers.Task` (or None if the user cancelled closing the current map).
         """
         path = Path(path)
         if ask and not self.maybe_save():
@@ -1114,7 +1039,7 @@ class MainWindow(QMainWindow):
         else:
             label = f"Move {len(moved)} nodes"
         if changes:
-            label += f" to {LEVEL_NAMES[next(iter(changes.values()))].lower()} level" if len(set(changes.values())) == 1 else " across levels"
+            label += f" to {level_title(next(iter(changes.values()))).lower()} level" if len(set(changes.values())) == 1 else " across levels"
         try:
             with self.document.batch(label):
                 self.document.execute(editing.move_nodes(self.document.store, positions, label=label))

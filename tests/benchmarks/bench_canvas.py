@@ -124,7 +124,7 @@ def _naive_scene(projection, positions, *, bsp: bool, limit: int | None = None):
 
 
 def bench_scene(nodes: int) -> None:
-    from explorer.ui.canvas import MapCanvas
+    from explorer.ui.canvas.view import MapCanvas
 
     path = _map_file(nodes)
     start = time.perf_counter()

@@ -201,7 +201,7 @@ def main() -> None:
     if args.app:
         from PySide6.QtWidgets import QApplication
 
-        from explorer.ui import import_dialog
+        from explorer.ui.files import import_dialog
         from explorer.ui.main_window import MainWindow
 
         app = QApplication.instance() or QApplication([])

@@ -39,7 +39,8 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice  # noqa: E402
 
 from explorer.core.document import MapDocument  # noqa: E402
 from explorer.io import report  # noqa: E402
-from explorer.ui import image_export, report_pdf  # noqa: E402
+from explorer.ui.canvas import image_export
+from explorer.ui.files import report_pdf  # noqa: E402
 
 
 def clock(function, *args, **kwargs):
@@ -61,7 +62,7 @@ def inputs(doc) -> dict:
 
 def screenshot(given: dict, drawing) -> tuple[int, float]:
     """The baseline: the canvas fitted in a view the size of the drawing's map, grabbed and saved as PNG."""
-    from explorer.ui.canvas import MapCanvas
+    from explorer.ui.canvas.view import MapCanvas
 
     schema, projection, positions = given["schema"], given["projection"], given["positions"]
     app = image_export.ensure_app()

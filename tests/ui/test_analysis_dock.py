@@ -24,8 +24,11 @@ from explorer.io.change_text import (  # noqa: E402
     NBSP, figure_sentence, interval, lever_effect, people, percent, plain_missing, rank_range, reason_groups,
 )
 from explorer.io.model import HEAT_LEGEND, heat_colour  # noqa: E402
-from explorer.ui.analysis_dock import AnalysisDock, PointsModel, _plain  # noqa: E402
-from explorer.ui.canvas import HEAT_ALPHA, MapCanvas  # noqa: E402
+from explorer.ui.analysis.dock import AnalysisDock  # noqa: E402
+from explorer.ui.analysis.points import PointsModel  # noqa: E402
+from explorer.ui.common.text import plain_label as _plain  # noqa: E402
+from explorer.core.presentation import HEAT_ALPHA  # noqa: E402
+from explorer.ui.canvas.view import MapCanvas  # noqa: E402
 from explorer.core.placement import initial_positions  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]

@@ -12,7 +12,7 @@ from PySide6.QtCore import QElapsedTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QFileDialog  # noqa: E402
 
 from explorer.io import registry  # noqa: E402
-from explorer.ui.export_actions import SETTINGS_KEY  # noqa: E402
+from explorer.ui.files.export import SETTINGS_KEY  # noqa: E402
 from explorer.ui.main_window import settings  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]

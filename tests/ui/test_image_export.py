@@ -17,8 +17,8 @@ from pypdf import PdfReader  # noqa: E402
 from explorer.core.document import MapDocument  # noqa: E402
 from explorer.core.errors import ExplorerError  # noqa: E402
 from explorer.io import registry  # noqa: E402
-from explorer.ui import image_export  # noqa: E402
-from explorer.ui.canvas import LABEL_ZOOM  # noqa: E402
+from explorer.ui.canvas import image_export  # noqa: E402
+from explorer.ui.canvas.items import LABEL_ZOOM  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 KEYSTONE = REPO / "sample_graphs" / "keystone-michigan.ttl"

@@ -15,7 +15,7 @@ from rdflib.namespace import RDFS  # noqa: E402
 
 from explorer.core.namespaces import RX  # noqa: E402
 from explorer.core.store import ANY_GRAPH  # noqa: E402
-from explorer.ui import import_dialog  # noqa: E402
+from explorer.ui.files import import_dialog  # noqa: E402
 from explorer.ui.main_window import MainWindow  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]

@@ -21,7 +21,8 @@ from explorer.core.namespaces import DCTERMS, RX  # noqa: E402
 from explorer.core.projection import Projection  # noqa: E402
 from explorer.core.schema import Schema  # noqa: E402
 from explorer.core.terms import DEFAULT_GRAPH  # noqa: E402
-from explorer.ui.inspector import EMPTY_HINT, NO_MAP_HINT, Inspector, _LinkList  # noqa: E402
+from explorer.ui.inspector.form import EMPTY_HINT, NO_MAP_HINT, Inspector  # noqa: E402
+from explorer.ui.inspector.widgets import LinkList  # noqa: E402
 
 HOSTILE = "<b>x</b><script>alert(1)</script> \u202eמפה\u202c 🧪\nsecond line " + "y" * 10_000
 
@@ -267,7 +268,7 @@ def test_owned_by_is_set_to_a_unit_through_the_link_widget(world, qtbot):
     assert combo.lineEdit().text() == ""
 
     # The new value is a row: clicking it asks to select the unit, its cross removes it.
-    row_list = next(lst for lst in world.inspector.findChildren(_LinkList) if lst.accessibleName().startswith("owned by"))
+    row_list = next(lst for lst in world.inspector.findChildren(LinkList) if lst.accessibleName().startswith("owned by"))
     rect = row_list.visualItemRect(row_list.item(0))
     qtbot.mouseClick(row_list.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(rect.left() + 10, rect.center().y()))
     assert world.selected == [world.icu] and isinstance(world.selected[0], URIRef)

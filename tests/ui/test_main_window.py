@@ -18,7 +18,7 @@ from explorer.core import editing  # noqa: E402
 from explorer.core.namespaces import RX  # noqa: E402
 from explorer.core.resources import sample_maps  # noqa: E402
 from explorer.core.terms import DEFAULT_GRAPH  # noqa: E402
-from explorer.ui.canvas import NODE_W  # noqa: E402
+from explorer.ui.common.shapes import NODE_W  # noqa: E402
 from explorer.ui.main_window import MainWindow  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]

@@ -16,10 +16,10 @@ from explorer.cli import main  # noqa: E402
 from explorer.core.document import MapDocument  # noqa: E402
 from explorer.io import registry, report  # noqa: E402
 from explorer.io.change_text import NBSP, interval, people, percent  # noqa: E402
-from explorer.ui import report_pdf  # noqa: E402
-from explorer.ui.analysis_dock import AnalysisRun  # noqa: E402
+from explorer.ui.files import report_pdf  # noqa: E402
+from explorer.ui.analysis.run import AnalysisRun  # noqa: E402
 from explorer.ui.main_window import MainWindow  # noqa: E402
-from explorer.ui.workers import Task  # noqa: E402
+from explorer.ui.common.workers import Task  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 MATCHING = REPO / "sample_graphs" / "matching-michigan-england.ttl"

@@ -19,9 +19,9 @@ from rdflib.namespace import RDFS  # noqa: E402
 
 from explorer.core.namespaces import RX  # noqa: E402
 from explorer.core.store import ANY_GRAPH  # noqa: E402
-from explorer.ui import sparql_console  # noqa: E402
-from explorer.ui.code_editor import CodeEditor  # noqa: E402
-from explorer.ui.sparql_highlighter import SparqlHighlighter  # noqa: E402
+from explorer.ui.sparql import console as sparql_console  # noqa: E402
+from explorer.ui.sparql.editor import CodeEditor  # noqa: E402
+from explorer.ui.sparql.highlighter import SparqlHighlighter  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 KEYSTONE = REPO / "sample_graphs" / "keystone-michigan.ttl"

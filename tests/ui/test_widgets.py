@@ -23,13 +23,13 @@ from explorer.core.namespaces import RX  # noqa: E402
 from explorer.core.projection import NodeView, Projection  # noqa: E402
 from explorer.core.resources import sample_maps  # noqa: E402
 from explorer.core.schema import Schema  # noqa: E402
-from explorer.ui.canvas import MapCanvas  # noqa: E402
-from explorer.ui.history import HistoryView  # noqa: E402
-from explorer.ui.legend import Legend  # noqa: E402
-from explorer.ui.minimap import Minimap  # noqa: E402
-from explorer.ui.outline import NODE_ROLE, Outline  # noqa: E402
-from explorer.ui.palette import Palette  # noqa: E402
-from explorer.ui.start_screen import StartScreen, describe_map, sample_catalogue  # noqa: E402
+from explorer.ui.canvas.view import MapCanvas  # noqa: E402
+from explorer.ui.panels.history import HistoryView  # noqa: E402
+from explorer.ui.canvas.legend import Legend  # noqa: E402
+from explorer.ui.canvas.minimap import Minimap  # noqa: E402
+from explorer.ui.panels.outline import NODE_ROLE, Outline  # noqa: E402
+from explorer.ui.panels.palette import Palette  # noqa: E402
+from explorer.ui.panels.start_screen import StartScreen, describe_map, sample_catalogue  # noqa: E402
 
 HOSTILE = "<b>x</b><script>alert(1)</script>" + "y" * 10_000 + " \u05e9\u05dc\u05d5\u05dd \U0001f600\nsecond line"
 

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-
 from .model import ALL, OWN, TERM_COLUMNS, WORK, Z_CENTERED, Z_ONE, Z_RAW, Z_STANCE, Builder
 from .structure import RX, WAS_ASSOCIATED_WITH
 

@@ -23,7 +23,6 @@ from collections import defaultdict
 
 import numpy as np
 
-
 from .evaluate import EXPONENT_CAP
 from .model import Model
 from .results import Reason

@@ -17,7 +17,6 @@ reaches its members one level down
 
 from __future__ import annotations
 
-
 from .model import JURISDICTION, TASK, Builder
 from .structure import RX
 

@@ -31,7 +31,6 @@ from __future__ import annotations
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-
 from .results import Lever
 from .structure import RX
 

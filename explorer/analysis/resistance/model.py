@@ -36,7 +36,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-
 from ..graph import is_a
 from ..weights import Weights
 from .inputs import InputTable

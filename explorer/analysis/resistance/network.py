@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import networkx as nx
 
-
 from .model import ALL, Z_CENTERED, Z_ONE, Builder
 from .structure import RX
 

@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-
 from .model import NORM, NORM_OWN, Q_NORM, Builder
 from .structure import RX
 

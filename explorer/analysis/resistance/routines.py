@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-
 from .model import NEW_WORK, Q_ONE, Q_ROUTINE, ROUTINE, Builder
 from .structure import RX, WAS_ASSOCIATED_WITH
 

@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
-
 from .model import Builder
 from .structure import REPORTS_TO, RX, clip_unit
 

@@ -12,6 +12,13 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import (
+    Qt,
+)
+from PySide6.QtGui import (
+    QFontMetricsF,
+)
+
 
 def safe_text(text: str) -> str:
     """``text`` for a message box: escaped and wrapped, so a label with markup shows as typed.
@@ -36,3 +43,69 @@ def menu_text(text: str) -> str:
     'R&&D unit'
     """
     return text.replace("&", "&&")
+
+
+def plain_label(text: str) -> str:
+    r"""A label as one line of plain text (newlines and tabs become spaces, control characters go).
+
+    Examples
+    --------
+    >>> plain_label("Ward\n<b>7</b>\x00 rounds")
+    'Ward <b>7</b> rounds'
+    """
+    if text.isprintable():  # the usual case, ~20x faster than looking at each character
+        return text if "  " not in text and text == text.strip() else " ".join(text.split())
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+
+
+def two_lines(text: str, metrics: QFontMetricsF, width: float) -> str:
+    """``text`` wrapped at word boundaries into at most two lines of ``width``, the second elided."""
+    if metrics.horizontalAdvance(text) <= width:
+        return text
+    words = text.split(" ")
+    first = ""
+    for index, word in enumerate(words):
+        candidate = f"{first} {word}" if first else word
+        if metrics.horizontalAdvance(candidate) > width:
+            if not first:  # a first word longer than the line: elide rather than break it mid-word
+                return metrics.elidedText(text[:400], Qt.TextElideMode.ElideRight, width)
+            rest = " ".join(words[index:])
+            return first + "\n" + metrics.elidedText(rest[:400], Qt.TextElideMode.ElideRight, width)
+        first = candidate
+    return first
+
+
+def safe_tooltip(title: str, body: str = "") -> str:
+    """A tooltip that shows map text as typed: escaped rich text (Qt would render a label like ``<img …>``).
+
+    Examples
+    --------
+    >>> safe_tooltip("<b>ICU</b>", "Unit")
+    '<p><b>&lt;b&gt;ICU&lt;/b&gt;</b><br>Unit</p>'
+    """
+    return f"<p><b>{html.escape(title)}</b>" + (f"<br>{html.escape(body)}" if body else "") + "</p>"
+
+
+def tooltip_html(title: str, body: str = "", *, limit: int = 600) -> str:
+    """A tooltip that shows ``title`` (bold) and ``body`` as text, never as markup, and wraps long lines.
+
+    Qt treats a tooltip that looks like HTML as rich text and never wraps a plain
+    one; escaping the text and wrapping it in a paragraph gives both safety and
+    wrapping.
+
+    Examples
+    --------
+    >>> tooltip_html("<b>x</b>", "a & b")
+    '<p><b>&lt;b&gt;x&lt;/b&gt;</b><br>a &amp; b</p>'
+    """
+
+    def clip(text: str) -> str:
+        text = str(text)
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+
+    parts = []
+    if title:
+        parts.append(f"<b>{html.escape(clip(title))}</b>")
+    if body:
+        parts.append(html.escape(clip(body)).replace("\n", "<br>"))
+    return "<p>" + "<br>".join(parts) + "</p>"

@@ -13,163 +13,17 @@ message of an item view).
 
 from __future__ import annotations
 
-import html
-
-from PySide6.QtCore import QEvent, QItemSelectionModel, QMimeData, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QDrag, QFont, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap, QTransform
+from PySide6.QtCore import QItemSelectionModel, QMimeData, QPointF, QSize, Qt, Signal
+from PySide6.QtGui import QDrag, QFont, QIcon
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
 
-from explorer.ui.canvas import MapCanvas, node_shape
+from explorer.ui.canvas.view import MapCanvas
+from explorer.ui.common.shapes import ICON_SIZE, shape_pixmap
+from explorer.ui.common.text import tooltip_html
+from explorer.ui.common.theme import RESTYLE_EVENTS, dim_colour, paint_placeholder
 
-#: Size of a kind's icon in the palette, outline and legend (logical pixels).
-ICON_SIZE = QSize(22, 14)
 #: Item data role holding a kind's IRI (as ``str``) on palette items.
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
-
-#: Events after which cached icons and colours are drawn again (new palette, another screen's pixel ratio).
-RESTYLE_EVENTS = tuple(
-    getattr(QEvent.Type, name) for name in ("PaletteChange", "StyleChange", "DevicePixelRatioChange") if hasattr(QEvent.Type, name)
-)
-_PEN_STYLES = {"dashed": Qt.PenStyle.DashLine, "dotted": Qt.PenStyle.DotLine}
-_pixmaps: dict = {}
-
-
-def shape_pixmap(shape: str, colour: str | QColor, size: QSize = ICON_SIZE, dpr: float = 1.0) -> QPixmap:
-    """A kind's node shape filled with its colour, scaled into ``size`` (device-pixel-ratio aware).
-
-    Parameters
-    ----------
-    shape : str
-        A shape name from ``presentation.ttl`` (``"ellipse"``, ``"diamond"`` ...), as :func:`node_shape` takes.
-    colour : str or QColor
-        The fill; the outline is a darker shade of it.
-    size : QSize, optional
-        Logical size of the pixmap.
-    dpr : float, optional
-        Device pixel ratio of the screen it is shown on.
-
-    Returns
-    -------
-    QPixmap
-        A transparent pixmap with the shape centred in it; cached per arguments.
-
-    Examples
-    --------
-    >>> from PySide6.QtWidgets import QApplication
-    >>> app = QApplication.instance() or QApplication([])
-    >>> shape_pixmap("diamond", "#9479BE").deviceIndependentSize().toSize()
-    PySide6.QtCore.QSize(22, 14)
-    """
-    fill = QColor(colour)
-    key = ("shape", shape, fill.rgba(), size.width(), size.height(), round(dpr, 2))
-    cached = _pixmaps.get(key)
-    if cached is not None:
-        return cached
-    pixmap = QPixmap(max(1, round(size.width() * dpr)), max(1, round(size.height() * dpr)))
-    pixmap.setDevicePixelRatio(dpr)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    path = node_shape(shape)
-    bounds = path.boundingRect()
-    margin = 1.0
-    sx = (size.width() - 2 * margin) / bounds.width()
-    sy = (size.height() - 2 * margin) / bounds.height()
-    transform = QTransform()
-    transform.translate(size.width() / 2, size.height() / 2)
-    transform.scale(sx, sy)
-    transform.translate(-bounds.center().x(), -bounds.center().y())
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    pen = QPen(fill.darker(140), 1.0)
-    pen.setCosmetic(True)
-    painter.setPen(pen)
-    painter.setBrush(fill)
-    painter.drawPath(transform.map(path))
-    painter.end()
-    _pixmaps[key] = pixmap
-    return pixmap
-
-
-def line_pixmap(colour: str | QColor, style: str = "solid", size: QSize = ICON_SIZE, dpr: float = 1.0) -> QPixmap:
-    """A short arrow in ``colour`` and line ``style`` (``"solid"``, ``"dashed"``, ``"dotted"``): a tie's look.
-
-    Examples
-    --------
-    >>> from PySide6.QtWidgets import QApplication
-    >>> app = QApplication.instance() or QApplication([])
-    >>> line_pixmap("#C8932F", "dashed").isNull()
-    False
-    """
-    colour = QColor(colour)
-    key = ("line", colour.rgba(), style, size.width(), size.height(), round(dpr, 2))
-    cached = _pixmaps.get(key)
-    if cached is not None:
-        return cached
-    pixmap = QPixmap(max(1, round(size.width() * dpr)), max(1, round(size.height() * dpr)))
-    pixmap.setDevicePixelRatio(dpr)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    y = size.height() / 2
-    right = size.width() - 1.0
-    pen = QPen(colour, 1.8, _PEN_STYLES.get(style, Qt.PenStyle.SolidLine), Qt.PenCapStyle.FlatCap)
-    painter.setPen(pen)
-    painter.drawLine(QPointF(1.0, y), QPointF(right - 5.0, y))
-    head = QPainterPath(QPointF(right, y))
-    head.lineTo(right - 6.0, y - 3.5)
-    head.lineTo(right - 6.0, y + 3.5)
-    head.closeSubpath()
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(colour)
-    painter.drawPath(head)
-    painter.end()
-    _pixmaps[key] = pixmap
-    return pixmap
-
-
-def tooltip_html(title: str, body: str = "", *, limit: int = 600) -> str:
-    """A tooltip that shows ``title`` (bold) and ``body`` as text, never as markup, and wraps long lines.
-
-    Qt treats a tooltip that looks like HTML as rich text and never wraps a plain
-    one; escaping the text and wrapping it in a paragraph gives both safety and
-    wrapping.
-
-    Examples
-    --------
-    >>> tooltip_html("<b>x</b>", "a & b")
-    '<p><b>&lt;b&gt;x&lt;/b&gt;</b><br>a &amp; b</p>'
-    """
-
-    def clip(text: str) -> str:
-        text = str(text)
-        return text if len(text) <= limit else text[: limit - 1] + "…"
-
-    parts = []
-    if title:
-        parts.append(f"<b>{html.escape(clip(title))}</b>")
-    if body:
-        parts.append(html.escape(clip(body)).replace("\n", "<br>"))
-    return "<p>" + "<br>".join(parts) + "</p>"
-
-
-def dim_colour(palette: QPalette) -> QColor:
-    """The colour for secondary text (hints, counts, undone steps) in ``palette``."""
-    colour = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.PlaceholderText)
-    text = palette.color(QPalette.ColorRole.Text)
-    if not colour.isValid() or colour == text:
-        colour = QColor(text)
-        colour.setAlphaF(0.6)
-    return colour
-
-
-def paint_placeholder(view: QAbstractItemView, text: str) -> None:
-    """Paint ``text`` centred near the top of ``view``'s viewport, in the placeholder colour."""
-    if not text:
-        return
-    painter = QPainter(view.viewport())
-    painter.setPen(dim_colour(view.palette()))
-    rect = QRectF(view.viewport().rect()).adjusted(16, 24, -16, -16)
-    painter.drawText(rect, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap), text)
-    painter.end()
 
 
 class Palette(QTreeWidget):

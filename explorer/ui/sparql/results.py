@@ -7,7 +7,7 @@ triples as subject/predicate/object rows); :class:`ResultsTable` is the view,
 which copies its selection as tab-separated text with Ctrl+C.
 
 Everything shown is plain text: the display role is never rendered as markup,
-and tooltips are escaped (:func:`explorer.ui.canvas.safe_tooltip`).
+and tooltips are escaped (:func:`explorer.ui.common.text.safe_tooltip`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTab
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-from explorer.ui.canvas import plain_label, safe_tooltip
+from explorer.ui.common.text import plain_label, safe_tooltip
 
 #: Longest text shown in a cell; the tooltip and exports carry the whole value.
 CELL_LIMIT = 300

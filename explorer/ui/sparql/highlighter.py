@@ -24,12 +24,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from PySide6.QtGui import QColor, QFont, QPalette, QSyntaxHighlighter, QTextCharFormat
-from PySide6.QtWidgets import QApplication
 from pygments.lexer import inherit
 from pygments.lexers.rdf import SparqlLexer
 from pygments.styles import get_style_by_name
 from pygments.token import Error, String
+from PySide6.QtGui import QColor, QFont, QPalette, QSyntaxHighlighter, QTextCharFormat
+from PySide6.QtWidgets import QApplication
 
 LIGHT_STYLE = "friendly"
 DARK_STYLE = "github-dark"

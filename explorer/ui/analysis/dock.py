@@ -29,19 +29,14 @@ takes rich text).
 
 from __future__ import annotations
 
-import atexit
 import html
-import multiprocessing
-import os
-import pickle
-import queue as queue_module
-import tempfile
-import weakref
 
 from PySide6.QtCore import (
-    QAbstractTableModel, QModelIndex, QObject, QRectF, QSize, QSortFilterProxyModel, Qt, QTimer, Signal,
+    Qt,
+    QTimer,
+    Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QLinearGradient, QPainter, QPalette
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -55,11 +50,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSplitter,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QTabWidget,
     QTextBrowser,
@@ -70,18 +61,32 @@ from PySide6.QtWidgets import (
 
 from explorer.core.events import GraphChanged
 from explorer.core.namespaces import RX
+from explorer.core.presentation import DRIVING_COLOUR, HEAT_LEGEND, LEVELS, RESTRAINING_COLOUR
+from explorer.core.terms import local_name
 from explorer.io.change_text import (
-    NO_POINTS, ROLE_NOTES, figure_meaning, figure_sentence, interval, kind_text, lever_effect, people, percent, plain_missing,
-    rank_range, reason_groups,
+    NO_POINTS,
+    ROLE_NOTES,
+    figure_meaning,
+    figure_sentence,
+    lever_effect,
+    people,
+    percent,
+    plain_missing,
+    rank_range,
+    reason_groups,
 )
-from explorer.io.model import HEAT_LEGEND, heat_colour
-from explorer.ui.workers import run_task, wait_for
+from explorer.ui.analysis.points import (
+    ForcesDelegate,
+    HeatScale,
+    LeverDelegate,
+    LikelihoodDelegate,
+    PointsModel,
+    PointsProxy,
+)
+from explorer.ui.analysis.run import AnalysisRun
+from explorer.ui.common.text import plain_label
+from explorer.ui.common.workers import run_task
 
-RESTRAINING_COLOUR = "#d6604d"
-DRIVING_COLOUR = "#4393c3"
-#: The heat's warm end (the exports' colour for a likelihood of 1).
-HEAT_COLOUR = heat_colour(1.0)
-LEVELS = {1: "micro", 2: "meso", 3: "macro"}
 LOGICS = (
     ("mechanistic", "Mechanistic: barriers, facilitators, fidelity"),
     ("ecological", "Ecological: interdependencies, local adaptation"),
@@ -89,487 +94,11 @@ LOGICS = (
 )
 #: Reasons shown in each group of the details before "show all".
 REASONS_SHOWN = 6
-POLL_MS = 50
-_ACTIVE: weakref.WeakSet = weakref.WeakSet()
 _POSITION = (RX.canvasX, RX.canvasY)
 
 
-@atexit.register
-def _stop_active_runs() -> None:
-    """At exit, stop analyses still running and delete their temporary map files."""
-    for run in list(_ACTIVE):
-        try:
-            if run.process.is_alive():
-                run.process.terminate()
-            os.unlink(run._path)
-        except Exception:  # noqa: BLE001 - best effort while the interpreter exits
-            pass
 
 
-def _plain(text) -> str:
-    """One line of plain text (map labels may hold newlines or control characters)."""
-    text = str(text)
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
-
-
-def _local_name(iri) -> str:
-    text = str(iri)
-    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1] or text
-
-
-# ----------------------------------------------------------------------------- the worker process
-def _target(name: str = "analyse_in_process"):
-    # Imported when a run starts: the analysis pulls in networkx, which app start-up does not need.
-    from explorer.analysis import run
-
-    return getattr(run, name)
-
-
-class AnalysisRun(QObject):
-    """One analysis running in a separate process; ``wait()`` spins the event loop until it ends.
-
-    After the end exactly one of ``result`` (a ChangeAnalysis), ``error`` (a
-    message) or ``cancelled`` is set.
-    """
-
-    progressed = Signal(int, int)
-    ended = Signal()
-
-    def __init__(self, data: bytes, change, options: dict, parent=None, *, target: str = "analyse_in_process") -> None:
-        super().__init__(parent)
-        self.change = change
-        self.options = dict(options)
-        self.done = False
-        self.result = None
-        self.error: str | None = None
-        self.expected_error = False
-        self.cancelled = False
-        #: The run as RDF (explorer.analysis.rdf.RunGraph), sent with the result.
-        self.run_graph = None
-        # The map goes through a private temporary file, not the process arguments: writing a big
-        # pickle into the child's pipe would block the UI thread while the child imports its modules.
-        fd, self._path = tempfile.mkstemp(prefix="routine-explorer-analysis-", suffix=".nt")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        context = multiprocessing.get_context("spawn")
-        self._queue = context.Queue()
-        self.process = context.Process(
-            target=_target(target), args=(self._queue, self._path, change, self.options),
-            name="routine-explorer-analysis", daemon=True,
-        )
-        self._timer = QTimer(self)
-        self._timer.setInterval(POLL_MS)
-        self._timer.timeout.connect(self._poll)
-
-    def start(self) -> AnalysisRun:
-        try:
-            self.process.start()
-        except BaseException:
-            self._discard_file()
-            raise
-        _ACTIVE.add(self)
-        self._timer.start()
-        return self
-
-    def _discard_file(self) -> None:
-        try:
-            os.unlink(self._path)
-        except OSError:
-            pass
-
-    @property
-    def running(self) -> bool:
-        return not self.done
-
-    def _poll(self) -> None:
-        if self.done:
-            return
-        alive = self.process.is_alive()
-        while not self.done:
-            try:
-                message = self._queue.get_nowait()
-            except queue_module.Empty:
-                break
-            except (EOFError, OSError, pickle.UnpicklingError) as error:
-                self._end(error=f"The analysis process could not be read: {error}")
-                return
-            if message[0] == "progress":
-                self.progressed.emit(message[1], message[2])
-            elif message[0] == "result":
-                try:
-                    self.run_graph = message[2] if len(message) > 2 else None
-                    self._end(result=pickle.loads(message[1]))
-                except Exception as error:  # noqa: BLE001
-                    self._end(error=f"The analysis result could not be read: {error}")
-            elif message[0] == "error":
-                self.expected_error = bool(message[2])
-                self._end(error=message[1])
-        if not self.done and not alive:
-            # The process ended without a word (killed, out of memory...): whatever it sent is read above.
-            self.process.join(1)
-            self._end(error=f"The analysis process stopped unexpectedly (exit code {self.process.exitcode}).")
-
-    def cancel(self) -> None:
-        """Stop the process now (terminate, then kill if it does not go)."""
-        if self.done:
-            return
-        self.cancelled = True
-        if self.process.is_alive():
-            self.process.terminate()
-            self.process.join(2)
-            if self.process.is_alive():
-                self.process.kill()
-                self.process.join(2)
-        self._end()
-
-    def _end(self, *, result=None, error: str | None = None) -> None:
-        if self.done:
-            return
-        self.done = True
-        _ACTIVE.discard(self)
-        self._timer.stop()
-        self.result = result
-        self.error = error
-        if self.process.is_alive() and not self.cancelled:
-            self.process.join(2)
-        try:
-            self._queue.close()
-            self._queue.cancel_join_thread()
-        except (OSError, ValueError):
-            pass
-        self._discard_file()
-        self.ended.emit()
-
-    def wait(self, timeout_ms: int = 600_000) -> bool:
-        """Spin the event loop until the run has ended (tests and scripted use); False on timeout."""
-        return wait_for(self, timeout_ms)
-
-
-# ----------------------------------------------------------------------------- the ranked table
-#: The role the sort proxy sorts by (numbers where the column shows numbers).
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-class PointsModel(QAbstractTableModel):
-    """The points of likely resistance, in rank order; ``Qt.UserRole`` gives the Point, :data:`SORT_ROLE` a sort key.
-
-    Columns: rank, label, likelihood, its interval, the force field, rank
-    range, share of runs in the top k, confidence, kind (with the role) and
-    level. The label comes second so that a narrow panel still shows what
-    matters; every column sorts.
-    """
-
-    COLUMNS = ("#", "Label", "Likely", "Interval", "Forces", "Ranks", "Top k", "Conf.", "Kind", "Level")
-    WIDTHS = (30, 170, 52, 66, 58, 48, 48, 46, 120, 50)
-    RANK, LABEL, LIKELY, INTERVAL, FORCES, RANKS, TOP_K, CONFIDENCE, KIND, LEVEL = range(10)
-    NUMERIC = (RANK, LIKELY, INTERVAL, RANKS, TOP_K, CONFIDENCE)
-    TIPS = (
-        "Rank: most likely resistance first",
-        "The role, unit, routine or norm",
-        "Likelihood of resistance (0–100 %); for a unit or group, the share of all its people, its members included",
-        "The likelihood's interval over the uncertainty runs (weights and the map's inputs varied)",
-        "Restraining forces (red, right of the line) against driving forces (blue, left), to the table's scale",
-        "The ranks it takes across the uncertainty runs",
-        "Share of the uncertainty runs in which it is among the top k",
-        "Confidence: 100 % minus the width of its likelihood interval (lower when the map lacks an input; see the tooltip)",
-        "Kind of node, from the ontology; “(its members)”: the unit or group reads as all its people, members included",
-        "Micro (people and small groups), meso (units, routines, norms) or macro (society)",
-    )
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.points: tuple = ()
-        self.kind_labels: dict = {}
-        self.top_k = 10
-        self.scale = 1.0
-
-    def set_points(self, points, kind_labels: dict, top_k: int = 10) -> None:
-        self.beginResetModel()
-        self.points = tuple(points)
-        self.kind_labels = dict(kind_labels)
-        self.top_k = top_k
-        self.scale = max((max(p.restraining, p.driving) for p in self.points), default=0.0) or 1.0
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self.points)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt API
-        if orientation == Qt.Orientation.Horizontal:
-            if role == Qt.ItemDataRole.DisplayRole:
-                return self.COLUMNS[section]
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return self.TIPS[section]
-            if role == Qt.ItemDataRole.TextAlignmentRole and section in self.NUMERIC:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def kind_label(self, point) -> str:
-        return kind_text(self.kind_labels.get(point.kind) or _local_name(point.kind), point.role)
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self.points):
-            return None
-        row = index.row()
-        point = self.points[row]
-        column = index.column()
-        if role == Qt.ItemDataRole.UserRole:
-            return point
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, point, column)
-        if role == SORT_ROLE:
-            return self._sort_key(row, point, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(point, column)
-        if role == Qt.ItemDataRole.AccessibleTextRole and column == self.FORCES:
-            return f"restraining {point.restraining:.2f}, driving {point.driving:.2f}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in self.NUMERIC:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and column == self.CONFIDENCE and point.missing:
-            return QColor("#b7791f")
-        return None
-
-    def _display(self, row: int, point, column: int):
-        if column == self.RANK:
-            return str(row + 1)
-        if column == self.LABEL:
-            return _plain(point.label)
-        if column == self.LIKELY:
-            return percent(point.likelihood)
-        if column == self.INTERVAL:
-            return interval(point.likelihood_low, point.likelihood_high) or "–"
-        if column == self.RANKS:
-            return rank_range(point.rank_low, point.rank_high)
-        if column == self.TOP_K:
-            return percent(point.stability)
-        if column == self.CONFIDENCE:
-            return percent(point.confidence)
-        if column == self.KIND:
-            return self.kind_label(point)
-        if column == self.LEVEL:
-            return LEVELS.get(point.level, str(point.level))
-        return None
-
-    def _sort_key(self, row: int, point, column: int):
-        missing = -1.0  # no runs: such values sort below every measured one
-        keys = {
-            self.RANK: row,
-            self.LABEL: _plain(point.label).casefold(),
-            self.LIKELY: point.likelihood,
-            self.INTERVAL: missing if point.likelihood_low is None else point.likelihood_low,
-            self.FORCES: point.score,
-            self.RANKS: row if point.rank_low is None else point.rank_low + point.rank_high / 1000,
-            self.TOP_K: missing if point.stability is None else point.stability,
-            self.CONFIDENCE: missing if point.confidence is None else point.confidence,
-            self.KIND: self.kind_label(point).casefold(),
-            self.LEVEL: point.level,
-        }
-        return keys.get(column)
-
-    def _tooltip(self, point, column: int):
-        if column == self.LABEL:
-            return f"{_plain(point.label)}\n{self.kind_label(point)} · {LEVELS.get(point.level, '')}: {ROLE_NOTES.get(point.role, '')}"
-        if column in (self.LIKELY, self.INTERVAL):
-            span = interval(point.likelihood_low, point.likelihood_high)
-            return (f"Likelihood of resistance {percent(point.likelihood, digits=1)}"
-                    + (f"; {span} across the uncertainty runs" if span else "; no uncertainty runs, no interval")
-                    + f" ({ROLE_NOTES.get(point.role, '')})")
-        if column == self.FORCES:
-            return (f"Restraining {point.restraining:.2f} − driving {point.driving:.2f} = resistance score {point.score:.2f} "
-                    f"(likelihood 1 − e^−score = {percent(point.likelihood)})")
-        if column == self.RANKS:
-            return ("No uncertainty runs" if point.rank_low is None
-                    else f"Ranked {rank_range(point.rank_low, point.rank_high)} across the uncertainty runs")
-        if column == self.TOP_K:
-            return ("No uncertainty runs" if point.stability is None
-                    else f"Among the top {self.top_k} in {percent(point.stability)} of the uncertainty runs")
-        if column == self.CONFIDENCE:
-            if point.confidence is None:
-                return "No uncertainty runs: no confidence measured"
-            text = f"Confidence {percent(point.confidence)}: 100 % minus the width of its likelihood interval."
-            if point.missing:
-                text += "\nNot given on the map (taken as neutral): " + ", ".join(plain_missing(m) for m in point.missing)
-            return text
-        if column == self.KIND:
-            return f"{self.kind_label(point)}: {ROLE_NOTES.get(point.role, '')}"
-        return None
-
-
-class PointsProxy(QSortFilterProxyModel):
-    """Sorts the points by :data:`SORT_ROLE`; text columns by text, the rest by number."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
-
-    def lessThan(self, left, right) -> bool:  # noqa: N802 - Qt API
-        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
-        if a is None or b is None:
-            return b is not None
-        return a < b
-
-
-class ForcesDelegate(QStyledItemDelegate):
-    """Paints restraining (red, to the right) against driving (blue, to the left) forces around a centre line."""
-
-    def paint(self, painter: QPainter, option, index) -> None:
-        style = option.widget.style() if option.widget is not None else None
-        if style is not None:
-            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget)
-        point = index.data(Qt.ItemDataRole.UserRole)
-        if point is None:
-            return
-        model = index.model()
-        source = model.sourceModel() if hasattr(model, "sourceModel") else model
-        scale = getattr(source, "scale", 1.0) or 1.0
-        rect = QRectF(option.rect).adjusted(5, 0, -5, 0)
-        half = rect.width() / 2
-        centre = rect.left() + half
-        height = min(10.0, rect.height() - 8)
-        top = rect.center().y() - height / 2
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setPen(Qt.PenStyle.NoPen)
-        track = option.palette.color(QPalette.ColorRole.Mid)
-        track.setAlphaF(0.35)
-        painter.setBrush(track)
-        painter.drawRoundedRect(QRectF(rect.left(), top, rect.width(), height), 3, 3)
-        driving = half * min(1.0, point.driving / scale)
-        restraining = half * min(1.0, point.restraining / scale)
-        painter.setBrush(QColor(DRIVING_COLOUR))
-        painter.drawRoundedRect(QRectF(centre - driving, top, driving, height), 2, 2)
-        painter.setBrush(QColor(RESTRAINING_COLOUR))
-        painter.drawRoundedRect(QRectF(centre, top, restraining, height), 2, 2)
-        painter.setPen(option.palette.color(QPalette.ColorRole.Text))
-        painter.drawLine(int(centre), int(top - 2), int(centre), int(top + height + 2))
-        painter.restore()
-
-    def sizeHint(self, option, index) -> QSize:  # noqa: N802 - Qt API
-        return QSize(58, 22)
-
-
-class LikelihoodDelegate(QStyledItemDelegate):
-    """The likelihood as text, over a thin 0–100 % track filled in the heat colour, its interval drawn darker."""
-
-    def paint(self, painter: QPainter, option, index) -> None:
-        super().paint(painter, option, index)
-        point = index.data(Qt.ItemDataRole.UserRole)
-        if point is None:
-            return
-        rect = QRectF(option.rect).adjusted(4, 0, -4, 0)
-        track = QRectF(rect.left(), rect.bottom() - 4, rect.width(), 2.5)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setPen(Qt.PenStyle.NoPen)
-        base = option.palette.color(QPalette.ColorRole.Mid)
-        base.setAlphaF(0.3)
-        painter.setBrush(base)
-        painter.drawRect(track)
-        fill = QColor(HEAT_COLOUR)
-        fill.setAlphaF(0.85)
-        painter.setBrush(fill)
-        painter.drawRect(QRectF(track.left(), track.top(), track.width() * max(0.0, min(1.0, point.likelihood)), track.height()))
-        painter.restore()
-
-
-class HeatScale(QWidget):
-    """The heat legend: a ramp from a faint to a full halo, "0" to "100 %", and what it shows."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setAccessibleName(f"Heat legend: {HEAT_LEGEND}; nodes that are not ranked are dimmed")
-        self.setToolTip(f"Heat: {HEAT_LEGEND}, on a fixed scale (the same colour means the same likelihood on every "
-                        "map); nodes the analysis does not rank are dimmed.")
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        metrics = self.fontMetrics()
-        return QSize(200, metrics.height() + 2)
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        return QSize(120, self.fontMetrics().height() + 2)
-
-    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt API
-        from explorer.ui.canvas import HEAT_ALPHA
-
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        font = QFont(self.font())
-        font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
-        painter.setFont(font)
-        metrics = QFontMetricsF(font)
-        height = self.height()
-        ramp = QRectF(0, height / 2 - 5, 80, 10)
-        gradient = QLinearGradient(ramp.topLeft(), ramp.topRight())
-        faint, strong = QColor(HEAT_COLOUR), QColor(HEAT_COLOUR)
-        faint.setAlphaF(HEAT_ALPHA[0])
-        strong.setAlphaF(HEAT_ALPHA[1])
-        gradient.setColorAt(0, faint)
-        gradient.setColorAt(1, strong)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(gradient)
-        painter.drawRoundedRect(ramp, 3, 3)
-        x = ramp.right() + 8
-        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-        text = f"Heat: {HEAT_LEGEND}"
-        painter.drawText(QRectF(x, 0, self.width() - x, height), Qt.AlignmentFlag.AlignVCenter,
-                         metrics.elidedText(text, Qt.TextElideMode.ElideRight, self.width() - x))
-        painter.end()
-
-
-class LeverDelegate(QStyledItemDelegate):
-    """A lever as its effect (bold, in people likely to resist) over its text, wrapped to the list's width."""
-
-    PAD = 6
-
-    def _texts(self, index):
-        lever = index.data(Qt.ItemDataRole.UserRole)
-        if lever is None:
-            return None, index.data(Qt.ItemDataRole.DisplayRole) or ""
-        return lever_effect(lever), _plain(lever.text)
-
-    def _fonts(self, option):
-        bold = QFont(option.font)
-        bold.setBold(True)
-        return bold, QFont(option.font)
-
-    def sizeHint(self, option, index) -> QSize:  # noqa: N802 - Qt API
-        effect, text = self._texts(index)
-        width = max(120, (option.rect.width() or (option.widget.viewport().width() if option.widget else 300)) - 2 * self.PAD)
-        bold, plain = self._fonts(option)
-        height = self.PAD * 2
-        if effect is not None:
-            height += QFontMetricsF(bold).height() + 1
-        height += QFontMetricsF(plain).boundingRect(QRectF(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap), text).height()
-        return QSize(width, int(height) + 1)
-
-    def paint(self, painter: QPainter, option, index) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        style = option.widget.style() if option.widget is not None else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, option.widget)
-        effect, text = self._texts(index)
-        bold, plain = self._fonts(option)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        ink = option.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
-        rect = QRectF(option.rect).adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)
-        painter.save()
-        if effect is not None:
-            lever = index.data(Qt.ItemDataRole.UserRole)
-            painter.setFont(bold)
-            painter.setPen(ink if selected else QColor(DRIVING_COLOUR if lever.effect > 0 else ink))
-            line = QFontMetricsF(bold).height()
-            painter.drawText(QRectF(rect.left(), rect.top(), rect.width(), line), Qt.AlignmentFlag.AlignLeft, effect)
-            rect.setTop(rect.top() + line + 1)
-        painter.setFont(plain)
-        painter.setPen(ink)
-        painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap), text)
-        painter.restore()
 
 
 # ----------------------------------------------------------------------------- the dock
@@ -850,7 +379,7 @@ class AnalysisDock(QWidget):
         self.tabs.addTab(levers_page, "Levers")
         self.tabs.addTab(logics_page, "Three logics")
         self.levers_page = levers_page
-        from explorer.ui.interdependency_view import InterdependencyView
+        from explorer.ui.analysis.interdependency import InterdependencyView
 
         self.interdependencies = InterdependencyView(self)
         self.interdependencies.selectRequested.connect(self.selectRequested)
@@ -873,7 +402,7 @@ class AnalysisDock(QWidget):
     # ------------------------------------------------------------------ theme
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().changeEvent(event)
-        from explorer.ui.palette import RESTYLE_EVENTS
+        from explorer.ui.common.theme import RESTYLE_EVENTS
 
         if event.type() in RESTYLE_EVENTS and not self._restyling:
             self._restyling = True
@@ -884,7 +413,7 @@ class AnalysisDock(QWidget):
 
     def _restyle(self) -> None:
         """Colours that follow the theme (light or dark): secondary text, the notice, the missing inputs."""
-        from explorer.ui.palette import dim_colour
+        from explorer.ui.common.theme import dim_colour
 
         palette = self.palette()
         dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
@@ -950,7 +479,7 @@ class AnalysisDock(QWidget):
         if self.projection is not None and self.schema is not None:
             for iri, view in self.projection.nodes.items():
                 if view.kind is not None and self.schema.is_a(view.kind, RX.ChangeProposal):
-                    changes.append((_plain(view.label) or _local_name(iri), iri))
+                    changes.append((plain_label(view.label) or local_name(iri), iri))
         changes.sort(key=lambda item: (item[0].casefold(), str(item[1])))
         self.change_combo.blockSignals(True)
         self.change_combo.clear()
@@ -1043,7 +572,7 @@ class AnalysisDock(QWidget):
         if self.stale:
             self._set_status("The map has changed since this analysis: run it again before applying a lever.")
             return False
-        text = _plain(lever.text)
+        text = plain_label(lever.text)
         label = f"Apply lever: {text if len(text) <= 60 else text[:59] + '…'}"
         try:
             command, _minted = edit_command(self.doc, lever.edit, label=label)
@@ -1175,13 +704,13 @@ class AnalysisDock(QWidget):
         for point in result.points:
             if point.kind not in kind_labels:
                 kind = self.schema.kind(point.kind) if self.schema is not None else None
-                kind_labels[point.kind] = kind.label if kind is not None else _local_name(point.kind)
+                kind_labels[point.kind] = kind.label if kind is not None else local_name(point.kind)
         self.table.setSortingEnabled(False)
         self.model.set_points(result.points, kind_labels, result.top_k)
         self.table.sortByColumn(PointsModel.RANK, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         QTimer.singleShot(0, self._fit_columns)
-        self.summary_title.setText(_plain(result.change_label))
+        self.summary_title.setText(plain_label(result.change_label))
         self.header.hide()  # the figure answers it; the ethics line goes to the details' foot
         self.ethics.hide()
         self._show_title()
@@ -1202,7 +731,7 @@ class AnalysisDock(QWidget):
             self.missing.show()
         else:
             self.missing.hide()
-        fragile = [_plain(text) for text in result.fragile]
+        fragile = [plain_label(text) for text in result.fragile]
         self.fragile.setText("\n".join(f"• {text}" for text in fragile))
         self.fragile_button.setText(f"{len(fragile)} fragile conclusion{'s' if len(fragile) != 1 else ''}")
         self.fragile_button.setToolTip("What the uncertainty runs show to be fragile; click to "
@@ -1212,7 +741,7 @@ class AnalysisDock(QWidget):
         self.fragile_area.setVisible(bool(fragile) and self.fragile_button.isChecked())
         self.levers.clear()
         for lever in result.levers:
-            item = QListWidgetItem(f"{lever_effect(lever)}: {_plain(lever.text)}")
+            item = QListWidgetItem(f"{lever_effect(lever)}: {plain_label(lever.text)}")
             item.setData(Qt.ItemDataRole.UserRole, lever)
             item.setToolTip(f"{lever_effect(lever)} (from {people(result.figure.value)} to "
                             f"{people(lever.figure_after)})\nChoosing it selects on the map: "
@@ -1237,7 +766,7 @@ class AnalysisDock(QWidget):
     def _show_title(self) -> None:
         """Name the analysed change above its figure only when the combo has moved on to another one."""
         other = self._result is not None and self.current_change() != self._result.change
-        self.summary_title.setText(f"Result for “{_plain(self._result.change_label)}”:" if other else "")
+        self.summary_title.setText(f"Result for “{plain_label(self._result.change_label)}”:" if other else "")
         self.summary_title.setVisible(other)
 
     def _toggle_fragile(self, shown: bool) -> None:
@@ -1282,7 +811,7 @@ class AnalysisDock(QWidget):
         key = self.logic_switch.currentData()
         items = (self._result.logics or {}).get(key, ())
         for text in items:
-            self.logic_items.addItem(QListWidgetItem(_plain(text)))
+            self.logic_items.addItem(QListWidgetItem(plain_label(text)))
         if not items:
             self.logic_items.addItem(QListWidgetItem("Nothing to say through this logic for this map."))
 
@@ -1332,7 +861,7 @@ class AnalysisDock(QWidget):
         if self.projection is not None:
             view = self.projection.nodes.get(iri)
             if view is not None:
-                return _plain(view.label) or _local_name(iri)
+                return plain_label(view.label) or local_name(iri)
             if self._tie_ends is None:
                 self._tie_ends = {tie.tie: (tie.source, tie.target) for tie in self.projection.ties.values()
                                   if tie.tie is not None}
@@ -1341,10 +870,10 @@ class AnalysisDock(QWidget):
                 source = self.projection.nodes.get(ends[0])
                 target = self.projection.nodes.get(ends[1])
                 if source is not None and target is not None:
-                    return f"{_plain(source.label)} → {_plain(target.label)}"
+                    return f"{plain_label(source.label)} → {plain_label(target.label)}"
         if self._result is not None and iri == self._result.change:
-            return _plain(self._result.change_label)
-        return _local_name(iri)
+            return plain_label(self._result.change_label)
+        return local_name(iri)
 
     def _reason_html(self, reason) -> str:
         esc = html.escape
@@ -1361,14 +890,14 @@ class AnalysisDock(QWidget):
                 links.append(label)
         source = []
         if reason.construct_label:
-            source.append(esc(_plain(reason.construct_label)))
+            source.append(esc(plain_label(reason.construct_label)))
         if reason.citation:
-            source.append(f"<i>{esc(_plain(reason.citation))}</i>")
+            source.append(f"<i>{esc(plain_label(reason.citation))}</i>")
         return (
             "<tr>"
             f"<td width='50' align='right' valign='top' style='color:{colour}; padding:3px 8px 3px 0; white-space:nowrap'>"
             f"<b>{reason.value:+.2f}</b></td>"
-            f"<td valign='top' style='padding:3px 0'>{esc(_plain(reason.text))}"
+            f"<td valign='top' style='padding:3px 0'>{esc(plain_label(reason.text))}"
             + (f"<br><span style='color:gray'>{' · '.join(source)}</span>" if source else "")
             + (f"<br><span style='color:gray'>On the map: {', '.join(links)}</span>" if links else "")
             + "</td></tr>")
@@ -1403,9 +932,9 @@ class AnalysisDock(QWidget):
         if point.stability is not None:
             facts.append(f"in the top {self.model.top_k} in {percent(point.stability)} of runs")
         parts = [
-            f"<p style='margin:0'><b>{esc(_plain(point.label))}</b></p>",
+            f"<p style='margin:0'><b>{esc(plain_label(point.label))}</b></p>",
             f"<p style='margin:0 0 6px 0; color:gray'>{esc(' · '.join(m for m in meta if m))}</p>",
-            f"<p style='margin:0 0 4px 0'>{esc(_plain(point.sentence))}</p>",
+            f"<p style='margin:0 0 4px 0'>{esc(plain_label(point.sentence))}</p>",
             f"<p style='margin:0 0 4px 0; color:gray'>{esc(' · '.join(f for f in facts if f))}.</p>",
         ]
         attitudes = []

@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.resources import sample_maps
-from explorer.ui.palette import dim_colour, tooltip_html
+from explorer.ui.common.text import tooltip_html
+from explorer.ui.common.theme import dim_colour
 
 TAGLINE = ("Map the people, units, routines, norms and forces of an organisation, "
            "and see where a change will meet resistance.")

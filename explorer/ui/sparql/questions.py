@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.errors import ExplorerError
-from explorer.ui.canvas import plain_label, safe_tooltip
 from explorer.ui.common import safe_text
-from explorer.ui.sparql_results import one_line
+from explorer.ui.common.text import plain_label, safe_tooltip
+from explorer.ui.sparql.results import one_line
 
 DESCRIPTION_HINT = "Choose a question to load it and read what it asks; double-click runs it."
 

@@ -15,22 +15,16 @@ Performance choices (measured on this machine, see ``tests/benchmarks/bench_canv
 
 from __future__ import annotations
 
-import html
-import math
-from dataclasses import dataclass
-
 import numpy as np
-from PySide6.QtCore import QElapsedTimer, QLineF, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
-    QFontMetricsF,
     QPainter,
     QPainterPath,
     QPalette,
     QPen,
-    QPolygonF,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -41,321 +35,31 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
     QGraphicsView,
     QLineEdit,
-    QStyle,
-    QStyleOptionGraphicsItem,
 )
 
-NODE_W = 130.0
-NODE_H = 44.0
+from explorer.core.presentation import HEAT_ALPHA, LEVEL_HINTS, level_title
+from explorer.ui.canvas.bands import Band, bands_for_positions
+from explorer.ui.canvas.items import (
+    ARROW_ZOOM,
+    LABEL_ZOOM,
+    EdgeBatch,
+    NodeItem,
+    OverviewItem,
+    _clip_to_boxes,
+)
+from explorer.ui.common.shapes import _ELIDE, NODE_H, NODE_W, node_shape
+from explorer.ui.common.text import plain_label, safe_tooltip
+from explorer.ui.common.theme import text_colour
+
 #: Above this many nodes the canvas opens in overview mode: filter or focus to draw nodes in full.
 FULL_DETAIL_LIMIT = 15_000
 #: Above this many ties, ties hide when zoomed out below OVERVIEW_ZOOM.
 FAR_TIE_LIMIT = 15_000
 #: Up to this many nodes, items are made at once; above, a few hundred per turn of the event loop.
 SYNC_BUILD_LIMIT = 2_000
-#: Zoom below which labels and badges hide.
-LABEL_ZOOM = 0.4
-#: Zoom below which arrowheads hide.
-ARROW_ZOOM = 0.3
-#: Zoom from which ties show their type along the line.
-TIE_LABEL_ZOOM = 1.5
 #: Zoom below which node items give way to the overview.
 OVERVIEW_ZOOM = 0.16
-BAND_MIN_HEIGHT = 220.0
-LEVEL_NAMES = {3: "Macro", 2: "Meso", 1: "Micro"}
 #: Opacity of a heat halo at likelihood 0 and 1 (the legends draw the same ramp).
-HEAT_ALPHA = (0.12, 0.85)
-LEVEL_HINTS = {
-    3: "society: professions, regulators, laws, markets, the public",
-    2: "organisations, units and their routines",
-    1: "individuals and small groups",
-}
-_ELIDE = {"ellipse": 0.74, "diamond": 0.6, "triangle": 0.5, "hexagon": 0.8, "octagon": 0.84}
-
-
-def node_shape(shape: str, w: float = NODE_W, h: float = NODE_H) -> QPainterPath:
-    """The outline of a node of ``shape`` centred on the origin."""
-    path = QPainterPath()
-    x, y = -w / 2, -h / 2
-    if shape == "ellipse":
-        path.addEllipse(QRectF(x, y, w, h))
-    elif shape == "rectangle":
-        path.addRect(QRectF(x, y, w, h))
-    elif shape == "diamond":
-        path.addPolygon(QPolygonF([QPointF(0, y), QPointF(w / 2, 0), QPointF(0, h / 2), QPointF(x, 0), QPointF(0, y)]))
-    elif shape == "triangle":
-        path.addPolygon(QPolygonF([QPointF(0, y - 4), QPointF(w / 2, h / 2), QPointF(x, h / 2), QPointF(0, y - 4)]))
-    elif shape == "hexagon":
-        c = h / 2
-        path.addPolygon(QPolygonF([QPointF(x + c, y), QPointF(w / 2 - c, y), QPointF(w / 2, 0), QPointF(w / 2 - c, h / 2),
-                                   QPointF(x + c, h / 2), QPointF(x, 0), QPointF(x + c, y)]))
-    elif shape == "octagon":
-        c = h / 3.2
-        path.addPolygon(QPolygonF([QPointF(x + c, y), QPointF(w / 2 - c, y), QPointF(w / 2, y + c), QPointF(w / 2, h / 2 - c),
-                                   QPointF(w / 2 - c, h / 2), QPointF(x + c, h / 2), QPointF(x, h / 2 - c), QPointF(x, y + c),
-                                   QPointF(x + c, y)]))
-    else:
-        path.addRoundedRect(QRectF(x, y, w, h), 10, 10)
-    path.closeSubpath()
-    return path
-
-
-def plain_label(text: str) -> str:
-    r"""A label as one line of plain text (newlines and tabs become spaces, control characters go).
-
-    Examples
-    --------
-    >>> plain_label("Ward\n<b>7</b>\x00 rounds")
-    'Ward <b>7</b> rounds'
-    """
-    if text.isprintable():  # the usual case, ~20x faster than looking at each character
-        return text if "  " not in text and text == text.strip() else " ".join(text.split())
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
-
-
-def two_lines(text: str, metrics: QFontMetricsF, width: float) -> str:
-    """``text`` wrapped at word boundaries into at most two lines of ``width``, the second elided."""
-    if metrics.horizontalAdvance(text) <= width:
-        return text
-    words = text.split(" ")
-    first = ""
-    for index, word in enumerate(words):
-        candidate = f"{first} {word}" if first else word
-        if metrics.horizontalAdvance(candidate) > width:
-            if not first:  # a first word longer than the line: elide rather than break it mid-word
-                return metrics.elidedText(text[:400], Qt.TextElideMode.ElideRight, width)
-            rest = " ".join(words[index:])
-            return first + "\n" + metrics.elidedText(rest[:400], Qt.TextElideMode.ElideRight, width)
-        first = candidate
-    return first
-
-
-def safe_tooltip(title: str, body: str = "") -> str:
-    """A tooltip that shows map text as typed: escaped rich text (Qt would render a label like ``<img …>``).
-
-    Examples
-    --------
-    >>> safe_tooltip("<b>ICU</b>", "Unit")
-    '<p><b>&lt;b&gt;ICU&lt;/b&gt;</b><br>Unit</p>'
-    """
-    return f"<p><b>{html.escape(title)}</b>" + (f"<br>{html.escape(body)}" if body else "") + "</p>"
-
-
-def text_colour(fill: QColor) -> QColor:
-    """Dark or light text, whichever reads better on ``fill``."""
-    luminance = 0.2126 * fill.redF() + 0.7152 * fill.greenF() + 0.0722 * fill.blueF()
-    return QColor("#1d232b") if luminance > 0.55 else QColor("#ffffff")
-
-
-@dataclass
-class Band:
-    """One level band in scene coordinates."""
-
-    level: int
-    top: float
-    bottom: float
-
-
-def bands_for_positions(levels_and_ys, *, minimum: float = BAND_MIN_HEIGHT) -> list[Band]:
-    """Bands for macro (top), meso and micro (bottom) that hold the nodes where they are.
-
-    ``levels_and_ys`` is an iterable of ``(level, y)``. Each band spans its
-    nodes plus a margin; the boundary between neighbours is half-way between
-    them; empty levels get a band of ``minimum`` height.
-    """
-    extents: dict = {}
-    for level, y in levels_and_ys:
-        level = level if level in LEVEL_NAMES else 2
-        low, high = extents.get(level, (y, y))
-        extents[level] = (min(low, y), max(high, y))
-    margin = NODE_H / 2 + 40
-    spans = {}
-    for level, (low, high) in extents.items():
-        top, bottom = low - margin, high + margin
-        if bottom - top < minimum:
-            middle = (top + bottom) / 2
-            top, bottom = middle - minimum / 2, middle + minimum / 2
-        spans[level] = (top, bottom)
-    order = (3, 2, 1)
-    bands: list[Band] = []
-    for index, level in enumerate(order):
-        if level in spans:
-            top, bottom = spans[level]
-        elif bands:
-            top = bands[-1].bottom
-            bottom = top + minimum
-        else:
-            following = next((spans[lv][0] for lv in order[index + 1:] if lv in spans), minimum * (index + 1))
-            top, bottom = following - minimum, following
-        if bands:
-            # Neighbouring bands meet half-way, whether they overlap or leave a gap.
-            boundary = (bands[-1].bottom + top) / 2
-            bands[-1].bottom = boundary
-            top = boundary
-            if bottom - top < NODE_H:
-                bottom = top + minimum
-        bands.append(Band(level, top, bottom))
-    return bands
-
-
-class NodeItem(QGraphicsPathItem):
-    """A node: its shape filled with its kind's colour, its label and level badge painted on top.
-
-    Label and badge are painted here rather than as child items: a map of 10k
-    nodes then has 10k items instead of 30k, and text costs only for the nodes
-    on screen, and only when zoomed in far enough to read it.
-    """
-
-    label_font: QFont
-    badge_font: QFont
-    # The node's IRI lives on the Python wrapper, not in QGraphicsItem.setData: a
-    # QVariant turns an rdflib URIRef (a str subclass) into a plain QString.
-    key = None
-    shown = None
-
-    def set_text(self, text: str, badge: str, colour: QColor, width: float, offset: float) -> None:
-        self.text = text
-        self.badge = badge
-        self.text_colour = colour
-        self.text_width = width
-        self.text_offset = offset
-        self.elided = None
-        self.update()
-
-    def paint(self, painter, option, widget=None):  # noqa: D401 - Qt API
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        # Draw selection as a thicker outline instead of Qt's dashed bounding box.
-        painter.setPen(self.pen())
-        painter.setBrush(self.brush())
-        painter.drawPath(self.path())
-        if selected:
-            painter.setPen(QPen(QApplication.palette().color(QPalette.ColorRole.Highlight), 3.5))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPath(self.path())
-        if QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()) < LABEL_ZOOM:
-            return
-        if self.elided is None:
-            self.elided = two_lines(self.text, QFontMetricsF(self.label_font), self.text_width)
-        painter.setFont(self.label_font)
-        painter.setPen(self.text_colour)
-        painter.drawText(QRectF(-NODE_W / 2, -NODE_H / 2 + self.text_offset, NODE_W, NODE_H), Qt.AlignmentFlag.AlignCenter, self.elided)
-        painter.setFont(self.badge_font)
-        painter.setPen(QColor("#6b7480"))
-        painter.drawText(QRectF(-NODE_W / 2, NODE_H / 2 + 1, NODE_W, 12), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, self.badge)
-
-
-class EdgeBatch(QGraphicsItem):
-    """Every tie of one style: the lines on screen in one ``drawLines`` call, arrowheads as one path.
-
-    Far out, lines are drawn one pixel wide without antialiasing (antialiased
-    sub-pixel lines cost ~10x), and only the lines crossing the exposed area
-    are handed to the painter.
-    """
-
-    def __init__(self, pen: QPen, parent=None) -> None:
-        super().__init__(parent)
-        self.pen = pen
-        self.labels: list = []
-        self.label_font = QFont()
-        self.label_font.setPointSizeF(7)
-        self.far_pen = QPen(pen.color(), 1)
-        self.far_pen.setCosmetic(True)  # width 0 ("hairline") rasterises ~3x slower here than a 1 px cosmetic pen
-        self.lines: list = []
-        self.coords = np.zeros((0, 4))
-        self.rect = QRectF()
-        self.show_arrows = True
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
-        # Panning and repainting reuse the rendered lines; only a zoom or an edit redraws them.
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.setAcceptHoverEvents(False)
-        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-
-    def set_lines(self, coords: np.ndarray, labels: list | None = None) -> None:
-        """``coords``: an (n, 4) array of x1, y1, x2, y2; ``labels``: the tie type of each, shown when zoomed in."""
-        self.prepareGeometryChange()
-        self.coords = coords
-        self.labels = labels or []
-        self.lines = [QLineF(*row) for row in coords.tolist()]
-        if len(coords):
-            xs, ys = coords[:, [0, 2]], coords[:, [1, 3]]
-            self.rect = QRectF(xs.min() - 12, ys.min() - 12, xs.max() - xs.min() + 24, ys.max() - ys.min() + 24)
-        else:
-            self.rect = QRectF()
-        self.update()
-
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
-        return self.rect
-
-    def paint(self, painter, option, widget=None) -> None:
-        if not self.lines:
-            return
-        exposed = option.exposedRect
-        lines, coords = self.lines, self.coords
-        index = None
-        if exposed.width() * exposed.height() < 0.8 * self.rect.width() * self.rect.height():
-            c = coords
-            inside = ((np.maximum(c[:, 0], c[:, 2]) >= exposed.left()) & (np.minimum(c[:, 0], c[:, 2]) <= exposed.right())
-                      & (np.maximum(c[:, 1], c[:, 3]) >= exposed.top()) & (np.minimum(c[:, 1], c[:, 3]) <= exposed.bottom()))
-            index = np.flatnonzero(inside).tolist()
-            lines = [lines[i] for i in index]
-            coords = c[index]
-        if not lines:
-            return
-        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
-        if lod < ARROW_ZOOM:
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-            painter.setPen(self.far_pen)
-            painter.drawLines(lines)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            return
-        painter.setPen(self.pen)
-        painter.drawLines(lines)
-        if self.show_arrows and len(lines) <= 5000:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(self.pen.color())
-            painter.drawPath(_arrowheads(coords.tolist()))
-        if lod >= TIE_LABEL_ZOOM and self.labels and len(lines) <= 150:
-            labels = self.labels if index is None else [self.labels[i] for i in index]
-            painter.setFont(self.label_font)
-            painter.setPen(self.pen.color().darker(140))
-            for (x1, y1, x2, y2), text in zip(coords.tolist(), labels):
-                if (x2 - x1) ** 2 + (y2 - y1) ** 2 > 90 ** 2:
-                    painter.drawText(QRectF((x1 + x2) / 2 - 70, (y1 + y2) / 2 - 14, 140, 12), Qt.AlignmentFlag.AlignCenter, text)
-
-
-class OverviewItem(QGraphicsItem):
-    """Every node as a small filled box, one path per colour: what a far zoom or a huge map shows."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.paths: list = []  # (QColor, QPainterPath)
-        self.rect = QRectF()
-        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-
-    def set_nodes(self, by_colour: dict) -> None:
-        """``by_colour``: ``{"#RRGGBB": [(x, y), ...]}``."""
-        self.prepareGeometryChange()
-        self.paths = []
-        xs, ys = [], []
-        for colour, points in by_colour.items():
-            path = QPainterPath()
-            for x, y in points:
-                path.addRect(x - NODE_W / 2, y - NODE_H / 2, NODE_W, NODE_H)
-                xs.append(x)
-                ys.append(y)
-            self.paths.append((QColor(colour), path))
-        self.rect = QRectF(min(xs) - NODE_W, min(ys) - NODE_H, max(xs) - min(xs) + 2 * NODE_W, max(ys) - min(ys) + 2 * NODE_H) if xs else QRectF()
-        self.update()
-
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
-        return self.rect
-
-    def paint(self, painter, option, widget=None) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.setPen(Qt.PenStyle.NoPen)
-        for colour, path in self.paths:
-            painter.setBrush(colour)
-            painter.drawPath(path)
 
 
 class MapCanvas(QGraphicsView):
@@ -608,7 +312,7 @@ class MapCanvas(QGraphicsView):
         item.shown = (view.label, view.kind, view.level)  # a move alone then skips re-dressing
         _, _, _, colour, shape = self._style(view.kind)
         text = plain_label(view.label) or "(no label)"
-        level = LEVEL_NAMES.get(view.level, "Meso")
+        level = level_title(view.level)
         item.set_text(text, level, colour, NODE_W * _ELIDE.get(shape, 0.9) - 10, 6 if shape == "triangle" else 0)
         kind = self.schema.kind(view.kind)
         item.setToolTip(safe_tooltip(f"{text[:300]}{'…' if len(text) > 300 else ''}", f"{kind.label if kind else 'Node'} · {level.lower()} level"))
@@ -688,12 +392,12 @@ class MapCanvas(QGraphicsView):
             rect.setPen(QPen(QColor("#d5dae1") if not self._dark else QColor("#3a414a"), 1, Qt.PenStyle.SolidLine))
             rect.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
             # Band names keep their screen size at every zoom, so the levels stay readable.
-            title = QGraphicsSimpleTextItem(LEVEL_NAMES[band.level], self._band_layer)
+            title = QGraphicsSimpleTextItem(level_title(band.level), self._band_layer)
             title.setFont(self.band_font)
             title.setBrush(text)
             title.setPos(left + 8, band.top + 6)
             title.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
-            title.setToolTip(f"{LEVEL_NAMES[band.level]} level: {LEVEL_HINTS[band.level]}")
+            title.setToolTip(f"{level_title(band.level)} level: {LEVEL_HINTS[band.level]}")
             self._band_titles.append((title, band))
             rect.setToolTip(title.toolTip())
         self._pin_band_titles()
@@ -1010,7 +714,7 @@ class MapCanvas(QGraphicsView):
                 item.setOpacity(1.0)
             return
         # The exports' own scale and colour (imported here: rdflib and the layouts are not needed to draw a map).
-        from explorer.io.model import heat_colour, heat_strength
+        from explorer.core.presentation import heat_colour, heat_strength
 
         warm = heat_colour(1.0)
         for iri, item in self.node_items.items():
@@ -1321,30 +1025,3 @@ class MapCanvas(QGraphicsView):
         return x, y
 
 
-def _clip_to_boxes(ends: np.ndarray) -> np.ndarray:
-    """Shorten centre-to-centre segments so they start and end at the node boxes' borders."""
-    if not len(ends):
-        return ends
-    d = ends[:, 2:] - ends[:, :2]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        tx = np.where(np.abs(d[:, 0]) > 1e-9, (NODE_W / 2) / np.abs(d[:, 0]), np.inf)
-        ty = np.where(np.abs(d[:, 1]) > 1e-9, (NODE_H / 2) / np.abs(d[:, 1]), np.inf)
-    t = np.minimum(np.minimum(tx, ty), 0.5)[:, None]  # overlapping nodes: a zero-length tie, not an inverted one
-    return np.hstack([ends[:, :2] + d * t, ends[:, 2:] - d * t])
-
-
-def _arrowheads(segments) -> QPainterPath:
-    """Filled arrowheads at the target end of each segment, as one path."""
-    path = QPainterPath()
-    for x1, y1, x2, y2 in segments:
-        dx, dy = x2 - x1, y2 - y1
-        length = math.hypot(dx, dy)
-        if length < 1e-6:
-            continue
-        ux, uy = dx / length, dy / length
-        bx, by = x2 - ux * 11, y2 - uy * 11
-        path.moveTo(x2, y2)
-        path.lineTo(bx - uy * 5, by + ux * 5)
-        path.lineTo(bx + uy * 5, by - ux * 5)
-        path.closeSubpath()
-    return path

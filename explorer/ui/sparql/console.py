@@ -2,11 +2,11 @@
 
 A dock at the bottom of the main window, in three panes:
 
-- **Questions** (:mod:`explorer.ui.sparql_questions`): the saved questions
+- **Questions** (:mod:`explorer.ui.sparql.questions`): the saved questions
   shipped in ``ontology/queries`` and the user's own, each with its
   description; choosing one loads it into the editor; the user's query can be
   saved as their own, and their own deleted.
-- **Editor**: SPARQL coloured by pygments (:mod:`explorer.ui.sparql_highlighter`),
+- **Editor**: SPARQL coloured by pygments (:mod:`explorer.ui.sparql.highlighter`),
   line numbers, completion of prefixes, classes and properties from the
   ontology and the map, the parser's error underlined at its line and column
   while typing (checked 350 ms after the last key by
@@ -15,11 +15,11 @@ A dock at the bottom of the main window, in three panes:
 - **Results**: SELECT rows in a sortable table whose IRIs read by the nodes'
   labels (choosing rows selects their nodes on the canvas), ASK as yes or no,
   CONSTRUCT/DESCRIBE as a table of triples and a graph window
-  (:mod:`explorer.ui.sparql_graph`), UPDATE applied as one undoable edit;
+  (:mod:`explorer.ui.sparql.graph`), UPDATE applied as one undoable edit;
   export as CSV, TSV, SPARQL results JSON and XML, or Turtle, N-Triples and
   JSON-LD for graphs, through the outcome's own serializers.
 
-Queries run in a worker thread (:mod:`explorer.ui.workers`) with a busy bar
+Queries run in a worker thread (:mod:`explorer.ui.common.workers`) with a busy bar
 and Cancel; the service stops a cancelled query within about a second, and the
 window never waits for it. Network access (``SERVICE``, ``LOAD``) is off unless
 the user ticks "Allow network" (setting ``sparql/allow_network``).
@@ -60,13 +60,13 @@ from explorer.core.atomic_file import atomic_write
 from explorer.core.document import ONTOLOGY_GRAPH
 from explorer.core.errors import ExplorerError
 from explorer.core.events import DocumentReloaded, GraphChanged
-from explorer.ui.canvas import plain_label, safe_tooltip
-from explorer.ui.code_editor import CodeEditor
-from explorer.ui.sparql_highlighter import SparqlHighlighter
 from explorer.ui.common import safe_text, settings
-from explorer.ui.sparql_questions import QuestionsPane, library, muted, plain
-from explorer.ui.sparql_results import ResultsModel, ResultsTable, TermNames, one_line
-from explorer.ui.workers import run_task
+from explorer.ui.common.text import plain_label, safe_tooltip
+from explorer.ui.common.workers import run_task
+from explorer.ui.sparql.editor import CodeEditor
+from explorer.ui.sparql.highlighter import SparqlHighlighter
+from explorer.ui.sparql.questions import QuestionsPane, library, muted, plain
+from explorer.ui.sparql.results import ResultsModel, ResultsTable, TermNames, one_line
 
 NETWORK_KEY = "sparql/allow_network"
 HISTORY_KEY = "sparql/history"
@@ -726,7 +726,7 @@ class SparqlConsole(QWidget):
             outcome = service.run(text, cancel=cancel)
             graph = None
             if outcome.kind == "graph" and outcome.triples and not cancel.is_set():
-                from explorer.ui.sparql_graph import build_graph_result
+                from explorer.ui.sparql.graph import build_graph_result
 
                 graph = build_graph_result(outcome.triples, document.store, title=title, cancelled=cancel.is_set)
             return outcome, graph
@@ -926,7 +926,7 @@ class SparqlConsole(QWidget):
         """Open the last graph result in a window of its own (again, if it was closed); returns the window."""
         if self.graph_result is None:
             return None
-        from explorer.ui.sparql_graph import GraphResultWindow
+        from explorer.ui.sparql.graph import GraphResultWindow
 
         for existing in self.graph_windows:
             if existing.result is self.graph_result:

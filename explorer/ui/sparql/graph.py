@@ -29,7 +29,7 @@ from explorer.core.namespaces import RX
 from explorer.core.projection import Projection
 from explorer.core.schema import Schema
 from explorer.core.terms import DEFAULT_GRAPH
-from explorer.ui.canvas import MapCanvas
+from explorer.ui.canvas.view import MapCanvas
 
 #: What the drawing borrows from the open map for each IRI of the result.
 BORROWED = (RDF.type, RDFS.label, SKOS.prefLabel, RX.level)

@@ -1,7 +1,7 @@
 """A plain-text code editor: line numbers, the current line, an error marked where the parser stopped, completion.
 
 Language-neutral: the SPARQL console gives it a highlighter
-(:mod:`explorer.ui.sparql_highlighter`) and the words to complete. Text is
+(:mod:`explorer.ui.sparql.highlighter`) and the words to complete. Text is
 always plain (a ``QPlainTextEdit``), so nothing typed or pasted is taken as
 markup.
 """

@@ -15,7 +15,9 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from explorer.ui.palette import ICON_SIZE, RESTYLE_EVENTS, dim_colour, line_pixmap, shape_pixmap, tooltip_html
+from explorer.ui.common.shapes import ICON_SIZE, line_pixmap, shape_pixmap
+from explorer.ui.common.text import tooltip_html
+from explorer.ui.common.theme import RESTYLE_EVENTS, dim_colour
 
 #: Widest the legend grows, in logical pixels.
 MAX_WIDTH = 240

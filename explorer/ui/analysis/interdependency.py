@@ -12,10 +12,19 @@ import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QProgressBar, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
-from explorer.ui.analysis_dock import LEVELS, AnalysisRun, _plain
+from explorer.core.presentation import LEVELS
+from explorer.ui.analysis.run import AnalysisRun
+from explorer.ui.common.text import plain_label as _plain
 
 #: Rows shown per group (the CLI's ``interdependencies --top`` shows the same lists).
 TOP = 10

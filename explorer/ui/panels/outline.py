@@ -27,8 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.ui.canvas import LEVEL_HINTS, LEVEL_NAMES, plain_label
-from explorer.ui.palette import ICON_SIZE, RESTYLE_EVENTS, dim_colour, paint_placeholder, shape_pixmap, tooltip_html
+from explorer.core.presentation import LEVEL_HINTS, LEVELS, level_title
+from explorer.ui.common.shapes import ICON_SIZE, shape_pixmap
+from explorer.ui.common.text import plain_label, tooltip_html
+from explorer.ui.common.theme import RESTYLE_EVENTS, dim_colour, paint_placeholder
 
 #: Item data roles of outline items.
 NODE_ROLE = int(Qt.ItemDataRole.UserRole) + 1   # a node row's IRI as text (see Outline.node_of)
@@ -308,7 +310,7 @@ class Outline(QWidget):
         self._count = len(fresh)
         merged: dict = {}
         for slot, entries in buckets.items():
-            level, kind = slot[0] if slot[0] in LEVEL_NAMES else 2, kinds[slot]
+            level, kind = slot[0] if slot[0] in LEVELS else 2, kinds[slot]
             if (level, kind) in merged:
                 merged[(level, kind)].extend(entries)
             else:
@@ -372,11 +374,11 @@ class Outline(QWidget):
             kinds = groups.get(level)
             if not kinds:
                 continue
-            level_item = QStandardItem(LEVEL_NAMES[level])
+            level_item = QStandardItem(level_title(level))
             level_item.setFont(self._group_font)
             level_item.setSelectable(False)
             level_item.setData(("level", level), GROUP_ROLE)
-            level_item.setData(f"{LEVEL_NAMES[level]} level, {sum(len(n) for n in kinds.values()):,} nodes", Qt.ItemDataRole.AccessibleTextRole)
+            level_item.setData(f"{level_title(level)} level, {sum(len(n) for n in kinds.values()):,} nodes", Qt.ItemDataRole.AccessibleTextRole)
             level_item.setData(sum(len(n) for n in kinds.values()), COUNT_ROLE)
             self.model.appendRow(level_item)
             expand.append((level_item, self._expanded.get(("level", level), True)))
@@ -462,12 +464,12 @@ class Outline(QWidget):
             if view is None:
                 return ""
             kind = self.schema.kind(view.kind) if self.schema is not None and view.kind is not None else None
-            level = LEVEL_NAMES.get(view.level, "Meso").lower()
+            level = level_title(view.level).lower()
             return tooltip_html(plain_label(view.label[:1000]) or "(no label)", f"{kind.label if kind else 'Node'} · {level} level")
         key = index.data(GROUP_ROLE)
         if key is None:
             return ""
         if key[0] == "level":
-            return tooltip_html(f"{LEVEL_NAMES[key[1]]} level", LEVEL_HINTS.get(key[1], ""))
+            return tooltip_html(f"{level_title(key[1])} level", LEVEL_HINTS.get(key[1], ""))
         kind = self.schema.kind(key[2]) if self.schema is not None and key[2] is not None else None
         return tooltip_html(kind.label, kind.comment) if kind is not None else ""

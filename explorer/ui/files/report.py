@@ -153,7 +153,7 @@ class ReportActions(QObject):
     def _analyse(self, fmt, path: Path, change):
         """Analyse ``change`` in a separate process, then write the report."""
         from explorer.analysis.run import serialise_map
-        from explorer.ui.analysis_dock import AnalysisRun
+        from explorer.ui.analysis.run import AnalysisRun
 
         window = self.window
         try:
@@ -195,7 +195,7 @@ class ReportActions(QObject):
 
     def _write(self, fmt, path: Path, result):
         """Draw and write the report in a worker thread."""
-        from explorer.ui.workers import run_task
+        from explorer.ui.common.workers import run_task
 
         window = self.window
         document = window.document
@@ -218,7 +218,7 @@ class ReportActions(QObject):
 
         def work(progress):
             if fmt.name == "html":
-                from explorer.ui.report_pdf import report_map_png
+                from explorer.ui.files.report_pdf import report_map_png
 
                 image = report_map_png(document, result, **{k: v for k, v in view.items() if v is not None})
                 progress(1, 3)

@@ -15,24 +15,24 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from explorer.ui.canvas import NODE_H, NODE_W
-from explorer.ui.palette import RESTYLE_EVENTS, dim_colour
+from explorer.core.presentation import FALLBACK_COLOUR
+from explorer.ui.common.shapes import NODE_H, NODE_W
+from explorer.ui.common.theme import RESTYLE_EVENTS, dim_colour
 
 #: Logical size of the minimap.
 SIZE = QSize(220, 140)
 #: Up to this many nodes each is drawn as a scaled rectangle; above it, as a dot per pixel.
 RECT_LIMIT = 4000
 _MARGIN = 6.0
-_FALLBACK = "#8A95A5"
 
 
 class Minimap(QWidget):
-    """An overview of ``canvas`` (a :class:`~explorer.ui.canvas.MapCanvas`) that also steers it.
+    """An overview of ``canvas`` (a :class:`~explorer.ui.canvas.view.MapCanvas`) that also steers it.
 
     Examples
     --------
     >>> from PySide6.QtWidgets import QApplication
-    >>> from explorer.ui.canvas import MapCanvas
+    >>> from explorer.ui.canvas.view import MapCanvas
     >>> app = QApplication.instance() or QApplication([])
     >>> minimap = Minimap(MapCanvas())
     >>> minimap.size().width(), minimap.size().height()
@@ -100,7 +100,7 @@ class Minimap(QWidget):
             slot = colour_of.get(kind_iri)
             if slot is None:
                 kind = self.schema.kind(kind_iri) if self.schema is not None and kind_iri is not None else None
-                colour = kind.colour if kind is not None else _FALLBACK
+                colour = kind.colour if kind is not None else FALLBACK_COLOUR
                 slot = table.setdefault(colour, len(table))
                 colour_of[kind_iri] = slot
             index[i] = slot

@@ -37,9 +37,9 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTabWidget,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -51,7 +51,7 @@ from explorer.core.errors import ExplorerError
 from explorer.core.namespaces import RX
 from explorer.io import merge, registry
 from explorer.io.tables import cell_text, sheet_names
-from explorer.ui.workers import run_task
+from explorer.ui.common.workers import run_task
 
 #: How many rows the preview shows, and how many problems the list shows.
 PREVIEW_ROWS = 200

@@ -170,7 +170,7 @@ class ExportActions(QObject):
             text = str(error) if isinstance(error, ExplorerError) else f"{type(error).__name__}: {error}"
             self._warn(f"Cannot export as {fmt.label}", f"{path}\n\n{text}")
 
-        from explorer.ui.workers import run_task
+        from explorer.ui.common.workers import run_task
 
         self.task = run_task(f"Exporting {path.name}…", work, parent=window, dialog_parent=window,
                              on_success=succeeded, on_failure=failed,

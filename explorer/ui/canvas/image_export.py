@@ -1,6 +1,6 @@
 """Images of the map as the canvas draws it: PNG, SVG and PDF, with a title and a legend.
 
-The map is drawn by a private, never-shown :class:`~explorer.ui.canvas.MapCanvas`
+The map is drawn by a private, never-shown :class:`~explorer.ui.canvas.view.MapCanvas`
 (light theme, nothing selected, the analysis heat when given), so an image
 looks like the app. Its scene is recorded once into a :class:`QPicture` at
 100 % zoom, where the canvas draws labels, badges and arrowheads, and the
@@ -22,7 +22,7 @@ Works headless: without a running application one is created on Qt's
 needs the GUI thread; called from a worker thread, that part runs on the GUI
 thread (which must be running its event loop) and the rest stays in the worker.
 
-Maps above :data:`explorer.ui.canvas.FULL_DETAIL_LIMIT` nodes are drawn as the
+Maps above :data:`explorer.ui.canvas.view.FULL_DETAIL_LIMIT` nodes are drawn as the
 canvas draws them: the overview, one box per node, without labels or ties.
 """
 
@@ -205,7 +205,7 @@ class LegendEntry:
 
 
 def _heat_title() -> str:
-    from explorer.io.model import HEAT_NAME
+    from explorer.core.presentation import HEAT_NAME
 
     return f"HEAT: {HEAT_NAME.upper()}"
 
@@ -261,7 +261,7 @@ class MapDrawing:
         painter.drawText(layout["footer_rect"], Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.footer)
 
     def _paint_map(self, painter: QPainter, frame: QRectF) -> None:
-        from explorer.ui.canvas import LEVEL_NAMES
+        from explorer.core.presentation import level_title
 
         z = self.zoom
         gutter = self._layout["gutter"]
@@ -296,13 +296,13 @@ class MapDrawing:
             if (bottom - top) * z < metrics.height() + 4:
                 continue
             painter.drawText(QRectF(frame.left() + 8 * self.text_scale, y + 6, gutter - 10, metrics.height() + 2),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, LEVEL_NAMES.get(level, ""))
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, level_title(level, ""))
         painter.setPen(QPen(_RULE, 1))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(frame)
 
     def _paint_legend(self, painter: QPainter, box: QRectF, rows: list, *, first: bool) -> None:
-        from explorer.ui.canvas import node_shape
+        from explorer.ui.common.shapes import node_shape
 
         s = self.text_scale
         x, y = box.left(), box.top()
@@ -351,7 +351,7 @@ class MapDrawing:
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.drawPath(node_shape("rounded-rectangle", symbol_w, symbol_h))
             else:  # heat: the halo colour from a likelihood of 0 (faint) to 1 (strong), as the canvas draws it
-                from explorer.ui.canvas import HEAT_ALPHA
+                from explorer.core.presentation import HEAT_ALPHA
 
                 gradient = QLinearGradient(symbol.topLeft(), symbol.topRight())
                 # Opaque, blended on the page's white: a PDF drops a gradient's transparency (it printed solid red).
@@ -407,7 +407,7 @@ def _legend_entries(projection, schema, heat: bool) -> list[LegendEntry]:
     if plain:
         entries.append(LegendEntry("tie", "other relation", plain, _PLAIN_TIE, line_style="solid"))
     if heat:
-        from explorer.io.model import HEAT_RANGE, heat_colour
+        from explorer.core.presentation import HEAT_RANGE, heat_colour
 
         # Caption and ramp read as one: "HEAT: LIKELIHOOD OF RESISTANCE", then "0–100 %" (the legend column is narrow).
         entries.append(LegendEntry("heat", HEAT_RANGE, -1, heat_colour(1.0)))
@@ -450,7 +450,8 @@ def _levels_in_bands(projection, positions: dict, bands: list) -> bool:
 
 def _record_scene(projection, schema, positions: dict, heat: Mapping | None):
     """On the GUI thread: draw the map on a private canvas, record its scene; returns (picture, source, bands)."""
-    from explorer.ui.canvas import NODE_H, NODE_W, MapCanvas
+    from explorer.ui.canvas.view import MapCanvas
+    from explorer.ui.common.shapes import NODE_H, NODE_W
 
     app = ensure_app()
     canvas = MapCanvas()
@@ -568,7 +569,7 @@ def draw_map(document, *, title: str | None = None, subtitle: str | None = None,
 
 
 def _one_line(text: str) -> str:
-    from explorer.ui.canvas import plain_label
+    from explorer.ui.common.text import plain_label
 
     return plain_label(str(text))[:300]
 

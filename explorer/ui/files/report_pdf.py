@@ -3,14 +3,14 @@
 The page is the same report as :mod:`explorer.io.report` (one template), made
 for print: charts as PNG (QTextDocument shows no SVG), images as wide as the
 text, major sections on new pages. The map is not an image here: a custom text
-object paints the :class:`~explorer.ui.image_export.MapDrawing` straight onto
+object paints the :class:`~explorer.ui.canvas.image_export.MapDrawing` straight onto
 the page, so the printed map is vectors and its labels are text, sharp at any
 zoom. QTextDocument paginates; each page is
 painted here with a footer (the report's title, the page number), so a page
 can also be painted onto an image to look at it (:meth:`ReportPages.page_image`).
 Text stays text: it can be searched, copied and read back.
 
-Works headless, like :mod:`explorer.ui.image_export`: without a running
+Works headless, like :mod:`explorer.ui.canvas.image_export`: without a running
 application one is created on the ``offscreen`` platform.
 """
 
@@ -31,17 +31,25 @@ from PySide6.QtGui import (
     QPainter,
     QPdfWriter,
     QPen,
+    QPyTextObject,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
     QTextFormat,
-    QPyTextObject,
 )
 
 from explorer import __version__
 from explorer.core.atomic_file import atomic_write
 from explorer.core.errors import ExplorerError
-from explorer.ui.image_export import LOGICAL_DPI, PAGE_SIZES, MapDrawing, draw_map, ensure_app, in_qt_thread, map_png
+from explorer.ui.canvas.image_export import (
+    LOGICAL_DPI,
+    PAGE_SIZES,
+    MapDrawing,
+    draw_map,
+    ensure_app,
+    in_qt_thread,
+    map_png,
+)
 
 #: Page margins in millimetres (left, top, right, bottom).
 MARGINS_MM = (18.0, 16.0, 18.0, 14.0)
@@ -230,11 +238,11 @@ def report_pages(document, analysis, *, map_image: bytes | None = None, title: s
     """The report on ``analysis`` laid out on pages.
 
     The map is drawn here as vectors (``map_options`` as for
-    :func:`explorer.ui.image_export.draw_map`: ``positions``, ``projection``…),
+    :func:`explorer.ui.canvas.image_export.draw_map`: ``positions``, ``projection``…),
     unless ``map_image`` (PNG bytes) is given.
     """
     from explorer.io.report import report_html
-    from explorer.ui.canvas import plain_label
+    from explorer.ui.common.text import plain_label
 
     drawing = None
     if map_image is None:
@@ -258,7 +266,7 @@ def _text_width(page_size: str) -> int:
 
 def _map_options(analysis, given: dict | None) -> dict:
     """How the report draws the map: heat by likelihood, the change as subtitle, a map area that leaves the legend readable."""
-    from explorer.io.model import HEAT_LEGEND
+    from explorer.core.presentation import HEAT_LEGEND
 
     options = {
         "heat": {str(p.node): p.likelihood for p in analysis.points},
@@ -276,7 +284,7 @@ def _map_options(analysis, given: dict | None) -> dict:
 
 def report_map_png(document, analysis, **map_options) -> bytes:
     """The map as the report shows it (heat by likelihood, legend), as PNG bytes; ``map_options`` as for
-    :func:`explorer.ui.image_export.map_png` (``positions``, ``projection``, ``schema``…)."""
+    :func:`explorer.ui.canvas.image_export.map_png` (``positions``, ``projection``, ``schema``…)."""
     return map_png(document, **_map_options(analysis, map_options))
 
 

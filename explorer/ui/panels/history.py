@@ -14,7 +14,8 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPointF, QSize, Qt, 
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyledItemDelegate
 
-from explorer.ui.palette import dim_colour, paint_placeholder, tooltip_html
+from explorer.ui.common.text import tooltip_html
+from explorer.ui.common.theme import dim_colour, paint_placeholder
 
 _MARK = QSize(12, 12)
 
