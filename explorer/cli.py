@@ -192,6 +192,7 @@ def cmd_interdependencies(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     """Merge rows of a table or graph file into a map and write the result; problems go to stderr by row."""
     from .core.document import MapDocument
+    from .core.schema import schema_of
     from .io import merge
     from .io.registry import for_path
 
@@ -211,7 +212,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     finally:
         progress.finish()
     try:
-        schema = merge.schema_of(doc)
+        schema = schema_of(doc)
         reading = _progress_for(source_path, "reading")
         try:
             source = fmt.load()(source_path, progress=reading, **({"sheet": args.sheet} if args.sheet else {}))
@@ -287,7 +288,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     target = Path(args.output)
     fmt = get(args.format, "export") if args.format else for_path(target, "export")
     if fmt.name == "csv":
-        from .io.csv_export import csv_paths
+        from .io.csv_tables import csv_paths
 
         _refuse_writing_over_map(Path(args.map), csv_paths(target))
     else:
@@ -319,7 +320,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     try:
         if fmt.name == "csv":
-            from .io.csv_export import csv_paths
+            from .io.csv_tables import csv_paths
 
             targets = list(csv_paths(target))
         else:
@@ -330,7 +331,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         shown.finish()
     written = [target]
     if fmt.name == "csv":
-        from .io.csv_export import csv_paths
+        from .io.csv_tables import csv_paths
 
         written = list(csv_paths(target))
     scored = f", heat on {len(heat)} node(s)" if heat else ""
@@ -366,7 +367,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                        progress=lambda done, total: progress(60 + 40 * done // max(total, 1), 100))
         if fmt.name == "html":
             # The map is drawn by the canvas, which needs Qt: the command line is the layer allowed to ask for it.
-            from .ui.report_pdf import report_map_png
+            from .ui.files.report_pdf import report_map_png
 
             options["map_image"] = report_map_png(doc, result)
         elif args.page_size:
@@ -517,7 +518,7 @@ def build_parser() -> argparse.ArgumentParser:
         "import", help="merge a CSV, Excel, GraphML, GEXF or Kumu JSON file into a map",
         description="Merge the rows of IN into MAP and write the result to OUT. Columns are matched from their headers "
                     "(name, kind, unit, role, reports to, identifier, and properties by label) unless --mapping gives "
-                    "a mapping file (TOML or JSON; see explorer/io/merge.py). Rows that cannot be imported are listed "
+                    "a mapping file (TOML or JSON; see explorer/io/merge/mapping.py). Rows that cannot be imported are listed "
                     "on stderr with their row numbers; the good rows are imported. MAP is never overwritten unless -o "
                     "names it. Exit 2 if nothing could be imported.")
     merge_in.add_argument("map", help="the map to merge into")

@@ -1,23 +1,16 @@
-"""Test set-up shared by every test.
+"""Fixtures shared by every test: a data folder of its own, the repository, a disk that fills up.
 
-Qt must see ``QT_QPA_PLATFORM=offscreen`` before it is imported, or a headless run
-aborts the interpreter; user folders (journals, locks, QSettings) are redirected
-to a temporary folder so tests never touch the real ones.
+The root ``conftest.py`` has already made Qt offscreen and moved the user folders (QSettings)
+to a temporary folder; helpers the test modules import are in ``tests/support``.
 """
 
 import os
-import tempfile
 from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-_SANDBOX = Path(tempfile.mkdtemp(prefix="rx-tests-"))
-os.environ["XDG_CONFIG_HOME"] = str(_SANDBOX / "config")
-os.environ["XDG_DATA_HOME"] = str(_SANDBOX / "data")
-
-REPO = Path(__file__).resolve().parents[1]
-SHARED_VOCAB = REPO.parent / "shared" / "vocab"
+from support.disk import SmallDisk
+from support.paths import REPO
 
 
 @pytest.fixture(autouse=True)
@@ -31,34 +24,9 @@ def repo() -> Path:
     return REPO
 
 
-class SmallDisk:
-    """A 256 KiB tmpfs holding the data folder (journals and locks)."""
-
-    def __init__(self, mount: Path) -> None:
-        self.mount = mount
-        self.filler = mount / "filler"
-
-    def fill(self) -> None:
-        """Write until the kernel says the disk is full."""
-        import errno
-
-        fd = os.open(self.filler, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
-        try:
-            while True:
-                os.write(fd, b"\0" * 4096)
-        except OSError as err:
-            assert err.errno == errno.ENOSPC
-        finally:
-            os.close(fd)
-
-    def free(self) -> None:
-        """Give the space back."""
-        self.filler.unlink()
-
-
 @pytest.fixture
 def small_disk(tmp_path, monkeypatch):
-    """The data folder on a :class:`SmallDisk`; skipped, saying why, where a tmpfs cannot be mounted."""
+    """The data folder on a :class:`~support.disk.SmallDisk`; skipped, saying why, where a tmpfs cannot be mounted."""
     import subprocess
 
     if os.name != "posix" or os.geteuid() != 0:

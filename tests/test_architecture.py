@@ -56,3 +56,32 @@ def test_no_import_cycles_anywhere():
     G = nx.DiGraph((module, imported) for module in graph.modules for imported in graph.find_modules_directly_imported_by(module))
     cycles = sorted(" -> ".join([*cycle, cycle[0]]) for cycle in nx.simple_cycles(G, length_bound=8))
     assert cycles == []
+
+
+def test_features_use_only_the_host_contract():
+    """Feature modules reach the main window only through MapHost: no private attribute, none set on it."""
+    from explorer.ui.common.host import MapHost
+
+    public = {name for name in dir(MapHost) if not name.startswith("_")} | set(MapHost.__annotations__)
+    offenders = []
+    for path in (REPO / "explorer" / "ui").rglob("*.py"):
+        if path.name in ("main_window.py", "app.py") or path.parent.name == "common":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        installs = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "install"]
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Attribute):
+                continue
+            host = node.value
+            named = (isinstance(host, ast.Name) and host.id == "window") or \
+                    (isinstance(host, ast.Attribute) and host.attr == "window" and isinstance(host.value, ast.Name) and host.value.id == "self")
+            if not named:
+                continue
+            where = f"{path.relative_to(REPO)}:{node.lineno} .{node.attr}"
+            if node.attr.startswith("_"):
+                offenders.append(where + " (private)")
+            elif isinstance(node.ctx, ast.Store):
+                offenders.append(where + " (set on the window)")
+            elif installs and node.attr not in public and not hasattr(__import__("PySide6.QtWidgets").QtWidgets.QMainWindow, node.attr):
+                offenders.append(where + " (not in MapHost)")
+    assert offenders == []

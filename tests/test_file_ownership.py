@@ -15,7 +15,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,8 @@ from rdflib import RDFS, Literal, URIRef
 from explorer.core import commands
 from explorer.core.document import MapDocument
 from explorer.core.errors import FileChangedError, MapLockedError, SaveError
+from support.processes import EXPLORER, wait_for_line
+from support.ui import open_and_wait
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="symlinks, hard links and the OS file lock are tested on POSIX")
 
@@ -73,14 +74,7 @@ class Holder:
         self.expect("ready")
 
     def expect(self, word: str, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            line = self.proc.stdout.readline()
-            if line.strip() == word:
-                return
-            if not line and self.proc.poll() is not None:
-                raise AssertionError(f"the holder ended early: {self.proc.stderr.read()}")
-        raise AssertionError(f"the holder never said {word!r}")
+        wait_for_line(self.proc, word, timeout, who="the holder")
 
     def save(self) -> None:
         self.proc.stdin.write("save\n")
@@ -130,7 +124,7 @@ def writers(place: Path, target: Path) -> dict[str, list[str]]:
 
 def run_writers(place: Path, target: Path, data_dir: Path) -> dict[str, subprocess.CompletedProcess]:
     """Run every writer at once (they all read ``other.ttl`` and aim at ``target``)."""
-    started = {name: subprocess.Popen([sys.executable, "-m", "explorer", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    started = {name: subprocess.Popen([*EXPLORER, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                       text=True, env=env_for(data_dir))
                for name, args in writers(place, target).items()}
     done = {}
@@ -192,7 +186,7 @@ def test_the_lock_follows_the_file_through_the_holders_own_saves(place, holder):
         holder.save()
         assert real.stat().st_ino != inode, "a save writes a new file and renames it into place"
     saved = sha(real)
-    result = subprocess.run([sys.executable, "-m", "explorer", "convert", str(place / "other.ttl"), str(real)],
+    result = subprocess.run([*EXPLORER, "convert", str(place / "other.ttl"), str(real)],
                             capture_output=True, text=True, env=env_for(place / "data-cli"), timeout=120)
     assert result.returncode == 2 and f"process {holder.pid}" in result.stderr, result.stderr
     assert sha(real) == saved and "Saved by the holder" in real.read_text(encoding="utf-8")
@@ -201,7 +195,7 @@ def test_the_lock_follows_the_file_through_the_holders_own_saves(place, holder):
 def test_writers_go_ahead_once_the_editor_has_closed_the_map(place, holder):
     holder.close()
     real = place / "maps" / "map.ttl"
-    result = subprocess.run([sys.executable, "-m", "explorer", "convert", str(place / "other.ttl"), str(real)],
+    result = subprocess.run([*EXPLORER, "convert", str(place / "other.ttl"), str(real)],
                             capture_output=True, text=True, env=env_for(place / "data-cli"), timeout=120)
     assert result.returncode == 0, result.stderr
     assert "Other" in real.read_text(encoding="utf-8")
@@ -231,7 +225,7 @@ def test_the_lock_holds_in_a_read_only_folder(place, read_only_folder):
     real = read_only_folder / "map.ttl"
     held = Holder(real, place / "data-app")
     try:
-        result = subprocess.run([sys.executable, "-m", "explorer", "convert", str(place / "other.ttl"), str(real)],
+        result = subprocess.run([*EXPLORER, "convert", str(place / "other.ttl"), str(real)],
                                 capture_output=True, text=True, env=env_for(place / "data-cli"), timeout=120)
         assert result.returncode == 2 and f"already open for editing in another Routine Explorer window (process {held.pid} " in result.stderr, result.stderr
     finally:
@@ -324,7 +318,7 @@ def test_a_file_replaced_with_the_same_content_saves_silently_and_stays_locked(p
     rename_icu(doc, "Intensive care")
     doc.save()
     assert "Intensive care" in path.read_text(encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "explorer", "convert", str(place / "other.ttl"), str(path)],
+    result = subprocess.run([*EXPLORER, "convert", str(place / "other.ttl"), str(path)],
                             capture_output=True, text=True, env=env_for(place / "data-cli"), timeout=120)
     assert result.returncode == 2 and f"process {os.getpid()}" in result.stderr, result.stderr
     doc.close()
@@ -382,12 +376,6 @@ def app_window(qtbot, monkeypatch):
     window.close()
 
 
-def open_in_app(qtbot, window, path: Path) -> None:
-    task = window.open_map(path, ask=False)
-    assert task.wait(60_000) and task.error is None, task.error
-    qtbot.waitUntil(lambda: not window.canvas.building, timeout=60_000)
-
-
 def press_save_and_answer(qtbot, window, answer: str) -> str:
     """Press Ctrl+S in the window and click ``answer`` in the box that asks what to do; returns the box's text."""
     from PySide6.QtCore import Qt, QTimer
@@ -421,7 +409,7 @@ def test_the_app_asks_before_saving_over_a_file_changed_on_disk(qtbot, app_windo
 
     window = app_window
     path = place / "maps" / "map.ttl"
-    open_in_app(qtbot, window, path)
+    open_and_wait(window, path)
     window.place_node(RXNS.Unit, label="Pharmacy")
     write_elsewhere(path, CHANGED, how="renamed")
 

@@ -11,7 +11,6 @@ import json
 import os
 import re
 import subprocess
-import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -27,10 +26,10 @@ from explorer.core.namespaces import RX
 from explorer.core.projection import Projection
 from explorer.core.schema import Schema
 from explorer.core.terms import DEFAULT_GRAPH
+from support.paths import KEYSTONE, REPO
+from support.ui import open_and_wait
 
-REPO = Path(__file__).resolve().parents[1]
 CLI = REPO / ".venv" / "bin" / "routine-explorer"
-KEYSTONE = REPO / "sample_graphs" / "keystone-michigan.ttl"
 ORG = "http://www.w3.org/ns/org#"
 UNITS = "https://data.example.org/graph/units"
 PEOPLE = "https://data.example.org/graph/people"
@@ -81,16 +80,15 @@ def keystone_split(tmp_path_factory) -> Path:
     return path
 
 
-def run(*args, cwd=None, timeout=120) -> tuple[subprocess.CompletedProcess, float]:
-    started = time.monotonic()
-    done = subprocess.run([str(CLI), *map(str, args)], capture_output=True, text=True, timeout=timeout, cwd=cwd,
+def run(*args, cwd=None, timeout=120) -> subprocess.CompletedProcess:
+    """The installed ``routine-explorer ARGS``; killed, failing the test, if it runs past ``timeout`` seconds (a hang)."""
+    return subprocess.run([str(CLI), *map(str, args)], capture_output=True, text=True, timeout=timeout, cwd=cwd,
                           env={**os.environ, "PYTHONWARNINGS": "ignore"})
-    return done, time.monotonic() - started
 
 
 # ---------------------------------------------------------------------------------------------- the command line
 def test_info_lists_the_graphs_with_their_counts_and_says_what_to_do(parliament):
-    done, _ = run("info", parliament)
+    done = run("info", parliament)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert "graphs:   2 named graph(s) besides the map" in lines
@@ -98,13 +96,13 @@ def test_info_lists_the_graphs_with_their_counts_and_says_what_to_do(parliament)
     assert re.search(rf"<{PEOPLE}>\s+7 triples\s+2 nodes", done.stdout)
     note = next(line for line in lines if line.startswith("note:"))
     assert "map graph has no nodes" in note and "--union" in note and "--graph IRI" in note
-    data = json.loads(run("info", "--json", parliament)[0].stdout)
+    data = json.loads(run("info", "--json", parliament).stdout)
     assert data["needs_view"] is True
     assert data["data_graphs"] == [{"name": UNITS, "triples": 8, "nodes": 2}, {"name": PEOPLE, "triples": 7, "nodes": 2}]
 
 
 def test_info_on_an_ordinary_map_has_no_note():
-    done, _ = run("info", KEYSTONE)
+    done = run("info", KEYSTONE)
     assert done.returncode == 0 and "note:" not in done.stdout and "graphs:" not in done.stdout
 
 
@@ -118,7 +116,7 @@ def test_info_on_an_ordinary_map_has_no_note():
 ])
 def test_reading_commands_refuse_an_empty_looking_map_naming_the_graphs_and_the_options(command, parliament, tmp_path):
     args = [a.format(map=parliament, out=tmp_path / "out") for a in command]
-    done, took = run(*args)
+    done = run(*args)
     assert done.returncode == 2, (done.stdout, done.stderr)
     assert done.stdout == ""
     message = done.stderr.strip()
@@ -127,51 +125,49 @@ def test_reading_commands_refuse_an_empty_looking_map_naming_the_graphs_and_the_
     for needed in ("--union", "--graph IRI", f"<{UNITS}> (8 triples, 2 nodes)", f"<{PEOPLE}> (7 triples, 2 nodes)"):
         assert needed in message
     assert not any(p.name.startswith("out") for p in tmp_path.iterdir()), "nothing is written"
-    assert took < 60  # measured ~2 s
 
 
 def test_union_reads_exactly_what_the_split_file_holds(keystone_split):
     """Analysis and interdependencies of the union of the split file equal those of the original Turtle."""
     for command in (["interdependencies"], ["analyse", "--runs", "0", "--no-levers", "--format", "json"]):
-        union, took = run(*command, keystone_split, "--union")
-        plain, _ = run(*command, KEYSTONE)
+        union = run(*command, keystone_split, "--union")
+        plain = run(*command, KEYSTONE)
         assert union.returncode == 0 and plain.returncode == 0, union.stderr + plain.stderr
         # Blank node labels are minted afresh on every read.
         same = [re.sub(r"\bN[0-9a-f]{32}\b", "_:b", out.stdout) for out in (union, plain)]
         assert same[0] == same[1]
         assert len(union.stdout) > 200
-        assert took < 60  # measured ~2 s, the same as the Turtle file
 
 
 def test_graph_picks_one_graph_and_an_unknown_graph_is_named(parliament):
-    units, _ = run("interdependencies", parliament, "--graph", UNITS)
+    units = run("interdependencies", parliament, "--graph", UNITS)
     assert units.returncode == 0, units.stderr
     assert "Finance committee" in units.stdout and "Ana" not in units.stdout
-    both, _ = run("interdependencies", parliament, "--graph", UNITS, "--graph", f"<{PEOPLE}>")
+    both = run("interdependencies", parliament, "--graph", UNITS, "--graph", f"<{PEOPLE}>")
     assert both.returncode == 0 and "Ana" in both.stdout and "Parliament" in both.stdout
     # Alone, the people graph ties Ana to a unit it does not describe; with the units, the map is sound.
-    alone, _ = run("validate", parliament, "--graph", PEOPLE)
+    alone = run("validate", parliament, "--graph", PEOPLE)
     assert alone.returncode == 1 and "membership points elsewhere" in alone.stdout
-    union, _ = run("validate", parliament, "--union")
+    union = run("validate", parliament, "--union")
     assert union.returncode == 0 and union.stdout.endswith("parliament.trig: 0 violation(s), 0 warning(s)\n")
-    unknown, _ = run("analyse", parliament, "--graph", "https://data.example.org/graph/nowhere")
+    unknown = run("analyse", parliament, "--graph", "https://data.example.org/graph/nowhere")
     assert unknown.returncode == 2
     assert unknown.stderr.strip() == (
         "routine-explorer: parliament.trig has no named graph <https://data.example.org/graph/nowhere>; its data graphs are "
         f"<{UNITS}> (8 triples, 2 nodes), <{PEOPLE}> (7 triples, 2 nodes).")
-    clash, _ = run("analyse", parliament, "--graph", UNITS, "--union")
+    clash = run("analyse", parliament, "--graph", UNITS, "--union")
     assert clash.returncode == 2 and "not allowed with argument" in clash.stderr
 
 
 def test_exports_of_a_view_keep_the_graphs_or_say_why_not(parliament, tmp_path):
     trig = tmp_path / "copy.trig"
-    done, _ = run("export", parliament, trig, "--union")
+    done = run("export", parliament, trig, "--union")
     assert done.returncode == 0, done.stderr
     assert quads(trig) == quads(parliament), "a dataset export writes each statement in its own graph"
     page = tmp_path / "page.html"
-    assert run("export", parliament, page, "--union")[0].returncode == 0
+    assert run("export", parliament, page, "--union").returncode == 0
     assert "Finanzausschuss" in page.read_text(encoding="utf-8") or "Finance committee" in page.read_text(encoding="utf-8")
-    turtle, _ = run("export", parliament, tmp_path / "flat.ttl", "--union")
+    turtle = run("export", parliament, tmp_path / "flat.ttl", "--union")
     assert turtle.returncode == 2 and "Save as TriG or N-Quads" in turtle.stderr
     assert not (tmp_path / "flat.ttl").exists()
 
@@ -180,8 +176,8 @@ def test_union_on_an_ordinary_map_changes_nothing(parliament, tmp_path):
     flat = tmp_path / "flat.nt"
     flat.write_bytes(ox.serialize((q.triple for q in ox.parse(path=str(parliament), format=ox.RdfFormat.TRIG)),
                                   format=ox.RdfFormat.N_TRIPLES))
-    plain, _ = run("interdependencies", flat)
-    union, _ = run("interdependencies", flat, "--union")
+    plain = run("interdependencies", flat)
+    union = run("interdependencies", flat, "--union")
     assert plain.returncode == union.returncode == 0 and plain.stdout == union.stdout and "Finance committee" in plain.stdout
 
 
@@ -281,9 +277,35 @@ def test_a_view_cannot_be_switched_with_unsaved_edits(parliament):
     assert f'<{FINANCE}> <http://www.w3.org/2000/01/rdf-schema#label> "Budget" <{UNITS}>' in quads(parliament)
 
 
+class CountingStore:
+    """A native Oxigraph store that counts the lookups made in it (pattern searches and ``in`` tests)."""
+
+    def __init__(self, native: ox.Store) -> None:
+        self.native = native
+        self.lookups = 0
+
+    def quads_for_pattern(self, *args, **kwargs):
+        self.lookups += 1
+        return self.native.quads_for_pattern(*args, **kwargs)
+
+    def __contains__(self, quad) -> bool:
+        self.lookups += 1
+        return quad in self.native
+
+    def __len__(self) -> int:
+        return len(self.native)
+
+    def __iter__(self):
+        return iter(self.native)
+
+    def __getattr__(self, name):
+        return getattr(self.native, name)
+
+
 def test_edits_cost_what_they_touch_not_the_number_of_graphs(tmp_path):
     """Published files may hold a graph per unit: 2,000 of them. Placing and un-placing 2,000 nodes took
-    61 s when each quad looked in every graph; it takes ~0.3 s looking only where the statement is."""
+    61 s when each quad looked in every graph (4 million lookups); looking only where the statement is,
+    it takes a few lookups a statement. How long it takes is measured by tests/benchmarks/bench_graph_view.py."""
     path = tmp_path / "per-unit.nq"
     lines = []
     for i in range(2000):
@@ -295,13 +317,14 @@ def test_edits_cost_what_they_touch_not_the_number_of_graphs(tmp_path):
         graph_view.show_view(doc)
         placed = [(URIRef(f"https://data.example.org/unit/{i}"), RX.canvasX, Literal(str(i), datatype=XSD.decimal), DEFAULT_GRAPH)
                   for i in range(2000)]
-        started = time.monotonic()
+        counting = doc.store._ox = CountingStore(doc.store._ox)
         doc.execute(Command("Place", added=placed))
         doc.save()
         doc.undo()
-        took = time.monotonic() - started
         doc.save()
-    assert took < 10, f"{took:.1f} s"
+    graphs = 2000
+    # A few lookups a statement edited, and one a graph written at each save.
+    assert 0 < counting.lookups <= 3 * len(placed) + 2 * graphs, counting.lookups
     assert quads(path) == before
 
 
@@ -336,7 +359,7 @@ _:units { <urn:x:u> a rx:Unit ; rdfs:comment [ rdfs:label "a note" ] . }
 def test_a_huge_graph_name_still_gives_a_one_line_message_with_the_options(tmp_path):
     path = tmp_path / "long.trig"
     path.write_text(f"<https://data.example.org/{'g' * 5000}> {{ <urn:x:u> a <{RX.Unit}> . }}\n", encoding="utf-8")
-    done, _ = run("analyse", path)
+    done = run("analyse", path)
     message = done.stderr.strip()
     assert done.returncode == 2 and "\n" not in message and len(message) < 500
     assert "Add --union to read them together, or --graph IRI for one" in message
@@ -383,21 +406,6 @@ def app_window(qtbot, shown_boxes):
         window.document = None
     window.close()
     QSettings("Routine Explorer", "Routine Explorer").clear()
-
-
-def open_and_wait(window, path) -> None:
-    """Open ``path`` through the window's own worker and wait until every node item is drawn."""
-    from PySide6.QtCore import QElapsedTimer
-    from PySide6.QtWidgets import QApplication
-
-    task = window.open_map(path, ask=False)
-    assert task.wait(60_000), "opening did not finish"
-    assert task.error is None, task.error
-    QApplication.processEvents()
-    timer = QElapsedTimer()
-    timer.start()
-    while window.canvas.building and timer.elapsed() < 60_000:
-        QApplication.processEvents()
 
 
 def test_the_app_offers_the_graphs_and_the_canvas_and_analysis_follow_the_choice(app_window, qtbot, parliament, shown_boxes):
@@ -447,8 +455,7 @@ def test_the_app_offers_the_graphs_and_the_canvas_and_analysis_follow_the_choice
 
 def test_the_app_says_nothing_about_an_ordinary_map(app_window, qtbot):
 
-    open_and_wait(app_window, KEYSTONE)
-    qtbot.wait(50)
+    open_and_wait(app_window, KEYSTONE)  # the bar decides when the map is shown, before this returns
     assert not app_window.graph_view_bar.isVisible() and len(app_window.projection.nodes) > 50
 
 

@@ -157,97 +157,152 @@ def analyse_change(G, change=None, *, weights: Weights | None = None, top_k: int
 
 
 def _analyse(G, change, weights, top_k, seed, runs, levers, name_people, progress) -> ChangeAnalysis:
+    """The steps of :func:`analyse_change`: build the model, explain its points, run the uncertainty runs, try
+    the levers. ``progress`` counts the runs, then the levers after them."""
     model = build(G, change, weights)
     ev = base(model)
-    fields = explain.Explainer(model, ev, name_people=name_people).points()
-    fields.sort(key=lambda p: (-p["score"], p["label"], str(p["node"])))
-    rows = [p.pop("row") for p in fields]
-    figure_value = float(ev.figure[0])
-    n_runs = int(weights["uncertainty.runs"]) if runs is None else int(runs)
-    total_steps = [n_runs]
-    fragile: list = []
-    figure = Figure(figure_value, people=float(model.arrays["people_total"]), points=int(model.leaves.sum()),
+    fields, rows = _ranked_fields(model, ev, name_people)
+    figure = Figure(float(ev.figure[0]), people=float(model.arrays["people_total"]), points=int(model.leaves.sum()),
                     interval=weights["uncertainty.interval"])
+    n_runs = int(weights["uncertainty.runs"]) if runs is None else int(runs)
+    fragile: list = []
     if n_runs and fields:
-        def run_progress(done, total):
-            if progress is not None:
-                progress(done, total_steps[0])
-        result = uncertainty.run(model, n_runs, seed=seed, progress=run_progress)
-        n_all = result.scores.shape[0]
-        ranked = set(rows)
-        base_order = np.array(rows + [r for r in range(n_all) if r not in ranked], dtype=np.int64)
-        summary = uncertainty.summarise(result, base_order, top_k, ev.points[:, 0], figure_value, shown=len(rows))
-        for point, row in zip(fields, rows):
-            lo, hi = float(summary.score_low[row]), float(summary.score_high[row])
-            p_lo, p_hi = float(-np.expm1(-lo)), float(-np.expm1(-hi))
-            point.update(stability=float(summary.top_share[row]), rank_low=int(summary.rank_low[row]),
-                         rank_high=int(summary.rank_high[row]), score_low=lo, score_high=hi,
-                         likelihood_low=p_lo, likelihood_high=p_hi, confidence=uncertainty.confidence(lo, hi))
-        fragile = uncertainty.fragile(fields, rows, summary, top_k)
-        figure = replace(figure, low=summary.figure_low, high=summary.figure_high)
+        figure, fragile = _add_uncertainty(model, ev, fields, rows, figure, n_runs, seed, top_k, progress)
     else:
         n_runs = 0
     points = [Point(**point, sentence=explain.sentence(point)) for point in fields]
-    found_levers: tuple = ()
-    if levers and points:
-        base_total = float(ev.points[:, 0].sum())
+    found_levers = _levers(model, ev, points, figure.value, n_runs, progress) if levers and points else ()
+    return _result(model, change, points, found_levers, figure, seed, n_runs, top_k, fragile)
 
-        def rerun(changed):
-            again = base(build(G, change, weights, reuse=model, edited=changed))
-            return float(again.figure[0]), float(again.points[:, 0].sum())
 
-        def lever_progress(done, total):
-            total_steps[0] = n_runs + total
-            if progress is not None:
-                progress(n_runs + done, n_runs + total)
-        found_levers = lever_model.try_levers(model, points, figure_value, base_total, rerun, progress=lever_progress)
+def _ranked_fields(model, ev, name_people: bool) -> tuple[list, list]:
+    """Every point's fields (:class:`~.resistance.explain.Explainer`), highest score first, and its model row."""
+    fields = explain.Explainer(model, ev, name_people=name_people).points()
+    fields.sort(key=lambda p: (-p["score"], p["label"], str(p["node"])))
+    rows = [p.pop("row") for p in fields]
+    return fields, rows
+
+
+def _add_uncertainty(model, ev, fields: list, rows: list, figure: Figure, n_runs: int, seed: int, top_k: int,
+                     progress) -> tuple[Figure, list]:
+    """Run the seeded uncertainty runs and add each point's intervals, rank range, stability and confidence to
+    its ``fields``; return the figure with its interval, and the sentences naming fragile conclusions."""
+    def run_progress(done, total):
+        if progress is not None:
+            progress(done, n_runs)
+    result = uncertainty.run(model, n_runs, seed=seed, progress=run_progress)
+    n_all = result.scores.shape[0]
+    ranked = set(rows)
+    base_order = np.array(rows + [r for r in range(n_all) if r not in ranked], dtype=np.int64)
+    summary = uncertainty.summarise(result, base_order, top_k, ev.points[:, 0], figure.value, shown=len(rows))
+    for point, row in zip(fields, rows):
+        point.update(_spread(summary, row))
+    fragile = uncertainty.fragile(fields, rows, summary, top_k)
+    return replace(figure, low=summary.figure_low, high=summary.figure_high), fragile
+
+
+def _spread(summary, row: int) -> dict:
+    """A point's fields from the uncertainty runs (``summary``, :func:`~.resistance.uncertainty.summarise`)."""
+    lo, hi = float(summary.score_low[row]), float(summary.score_high[row])
+    p_lo, p_hi = float(-np.expm1(-lo)), float(-np.expm1(-hi))
+    return dict(stability=float(summary.top_share[row]), rank_low=int(summary.rank_low[row]),
+                rank_high=int(summary.rank_high[row]), score_low=lo, score_high=hi,
+                likelihood_low=p_lo, likelihood_high=p_hi, confidence=uncertainty.confidence(lo, hi))
+
+
+def _levers(model, ev, points: list, figure_value: float, n_runs: int, progress) -> tuple:
+    """The levers, each tried by building the model again with its edit (reusing what the edit cannot change);
+    ``progress`` goes on from the ``n_runs`` uncertainty runs."""
+    base_total = float(ev.points[:, 0].sum())
+
+    def rerun(changed):
+        again = base(build(model.G, model.change, model.weights, reuse=model, edited=changed))
+        return float(again.figure[0]), float(again.points[:, 0].sum())
+
+    def lever_progress(done, total):
+        if progress is not None:
+            progress(n_runs + done, n_runs + total)
+    return lever_model.try_levers(model, points, figure_value, base_total, rerun, progress=lever_progress)
+
+
+def _result(model, change, points: list, levers: tuple, figure: Figure, seed: int, n_runs: int, top_k: int,
+            fragile: list) -> ChangeAnalysis:
+    """The analysis as the callers see it: the points, the figure, the levers and the three logics."""
     restraining = sum(p.restraining for p in points if p.role == "carrier")
     driving = sum(p.driving for p in points if p.role == "carrier")
-    logics = _logics(model, points, change)
     missing = tuple(sorted(model.builder.change_missing))
-    return ChangeAnalysis(change, model.builder.label(change), tuple(points), tuple(model.impacts), found_levers, logics,
-                          figure, restraining, driving, weights, seed, n_runs, top_k, missing, tuple(fragile), model.notes)
+    return ChangeAnalysis(change, model.builder.label(change), tuple(points), tuple(model.impacts), levers,
+                          _logics(model, points), figure, restraining, driving, model.weights, seed, n_runs, top_k,
+                          missing, tuple(fragile), model.notes)
 
 
-def _logics(model, points: list, change) -> dict:
+def _logics(model, points: list) -> dict:
     """The result read through the three logics of spread (Greenhalgh and Papoutsi, BMJ 2019, table 1)."""
-    G, b, s = model.G, model.builder, model.structure
-    weights = model.weights
+    by_mechanism = _by_mechanism(points)
+    return {"mechanistic": _mechanistic(model, by_mechanism), "ecological": _ecological(model),
+            "social": _social(model, by_mechanism)}
+
+
+def _by_mechanism(points: list) -> dict:
+    """The carriers' reasons summed by mechanism (collectives, routines and norms restate their carriers')."""
     by_mechanism: dict = defaultdict(float)
     for point in points:
         if point.role != "carrier":
-            continue  # collectives, routines and norms restate their carriers' reasons
+            continue
         for reason in point.reasons:
             by_mechanism[reason.mechanism] += reason.value
-    label = lambda m: weights.entry(m).label if m in weights else m
+    return by_mechanism
+
+
+def _label(weights, mechanism: str) -> str:
+    return weights.entry(mechanism).label if mechanism in weights else mechanism
+
+
+def _mechanistic(model, by_mechanism: dict) -> tuple:
+    """The leading barriers and facilitators, and components that disrupt deeply embedded routines."""
+    G, b, weights = model.G, model.builder, model.weights
     barriers = sorted((m for m in by_mechanism if by_mechanism[m] > 0), key=lambda m: -by_mechanism[m])
     facilitators = sorted((m for m in by_mechanism if by_mechanism[m] < 0), key=lambda m: by_mechanism[m])
-    mechanistic = [f"Barrier: {label(m)} (total {by_mechanism[m]:.2f})" for m in barriers[:5]]
-    mechanistic += [f"Facilitator: {label(m)} (total {-by_mechanism[m]:.2f})" for m in facilitators[:5]]
-    impacts = model.impacts
-    for component in s.changers[1:]:
-        touched = [i for i in impacts if i.direct and G.has_edge(component, i.routine)]
+    found = [f"Barrier: {_label(weights, m)} (total {by_mechanism[m]:.2f})" for m in barriers[:5]]
+    found += [f"Facilitator: {_label(weights, m)} (total {-by_mechanism[m]:.2f})" for m in facilitators[:5]]
+    for component in model.structure.changers[1:]:
+        touched = [i for i in model.impacts if i.direct and G.has_edge(component, i.routine)]
         embedded = [i for i in touched if G.nodes[i.routine].get("embeddedness", 0) >= 0.7]
         if embedded:
-            mechanistic.append(f"Fidelity risk: component “{b.label(component)}” disrupts deeply embedded "
-                               + ", ".join(f"“{i.label}”" for i in embedded))
-    ecological = [f"“{i.label}” is touched through {' → '.join(b.label(n) for n in i.path[:-1])} ({', '.join(i.via)}; impact {i.impact:.2f})"
-                  for i in impacts if not i.direct][:8]
+            found.append(f"Fidelity risk: component “{b.label(component)}” disrupts deeply embedded "
+                         + ", ".join(f"“{i.label}”" for i in embedded))
+    return tuple(found)
+
+
+def _ecological(model) -> tuple:
+    """Routines touched indirectly, and the routines that hold the touched ones together."""
+    G, b, impacts = model.G, model.builder, model.impacts
+    found = [f"“{i.label}” is touched through {' → '.join(b.label(n) for n in i.path[:-1])} "
+             f"({', '.join(i.via)}; impact {i.impact:.2f})" for i in impacts if not i.direct][:8]
     routines = nx.Graph()
     for i in impacts:
         for u, v, d in G.edges(i.routine, data=True):
             if d.get("relation") in (RX.Interdependency, RX.interdependentWith):
                 routines.add_edge(u, v)
     for cut in sorted(nx.articulation_points(routines), key=str) if routines.number_of_nodes() > 2 else ():
-        ecological.append(f"“{b.label(cut)}” holds touched routines together: local adaptation there decides how far the change travels")
-    social = []
+        found.append(f"“{b.label(cut)}” holds touched routines together: "
+                     "local adaptation there decides how far the change travels")
+    return tuple(found)
+
+
+def _social(model, by_mechanism: dict) -> tuple:
+    """The norms in conflict, and the social mechanisms that move resistance either way."""
+    G, b, weights = model.G, model.builder, model.weights
+    found = []
     labels = G.graph.get("concept_labels", {})
     for norm in sorted(model.norms.norms, key=lambda n: b.label(n)):
         pillar = labels.get(G.nodes[norm].get("pillar"), "pillar not given")
-        social.append(f"Norm conflict ({pillar}): “{b.label(norm)}”")
+        found.append(f"Norm conflict ({pillar}): “{b.label(norm)}”")
     for mechanism in ("interaction.sponsorship", "transgression.jurisdiction_group", "transgression.jurisdiction_role",
                       "context.change_fatigue", "context.concurrent_initiative", "interaction.network_fit"):
         if by_mechanism.get(mechanism):
             value = by_mechanism[mechanism]
-            social.append(f"{label(mechanism)[0].upper() + label(mechanism)[1:]}: {'raises' if value > 0 else 'lowers'} resistance (total {value:+.2f})")
-    return {"mechanistic": tuple(mechanistic), "ecological": tuple(ecological), "social": tuple(social)}
+            label = _label(weights, mechanism)
+            found.append(f"{label[0].upper() + label[1:]}: {'raises' if value > 0 else 'lowers'} resistance "
+                         f"(total {value:+.2f})")
+    return tuple(found)

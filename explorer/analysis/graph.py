@@ -66,7 +66,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from explorer.core.namespaces import RX
 from explorer.core.projection import node_label
 from explorer.core.schema import Schema
-from explorer.core.terms import DEFAULT_GRAPH
+from explorer.core.terms import DEFAULT_GRAPH, local_name
 
 ORG = "http://www.w3.org/ns/org#"
 FOAF_AGENT = URIRef("http://xmlns.com/foaf/0.1/Agent")
@@ -84,13 +84,6 @@ _SKIPPED = frozenset({str(RX.canvasX), str(RX.canvasY), str(RX.order), _LEVEL})
 DEFAULT_STRENGTH = 0.5
 #: Default Thompson order of an interdependency without a type (pooled, the weakest claim).
 DEFAULT_ORDER = 1
-
-
-def _local_name(iri: str) -> str:
-    for sep in ("#", "/", ":"):
-        if sep in iri:
-            return iri.rsplit(sep, 1)[1] or iri
-    return iri
 
 
 def _finite(text: str):
@@ -169,7 +162,7 @@ def _build(store, schema: Schema, graph) -> nx.MultiDiGraph:
     def name(predicate: str) -> str:
         found = names.get(predicate)
         if found is None:
-            found = names[predicate] = _local_name(predicate)
+            found = names[predicate] = local_name(predicate)
         return found
 
     terms: dict = {}

@@ -20,18 +20,15 @@ import json
 
 from explorer.core.presentation import LEVELS
 from explorer.core.spreadsheet import neutralise as _cell
+from explorer.core.terms import local_name
+from explorer.core.text import one_line
 
 from .change import ChangeAnalysis
 from .resistance.explain import NBSP, figure_sentence, interval, lever_effect, percent
 
 
 def _kind(point) -> str:
-    return str(point.kind).rsplit("#", 1)[-1].rsplit("/", 1)[-1] if point.kind is not None else ""
-
-
-def _one_line(text: str, limit: int = 200) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return local_name(point.kind) if point.kind is not None else ""
 
 
 def _percent(value) -> str:
@@ -51,7 +48,7 @@ def as_text(result: ChangeAnalysis, *, top: int | None = 10, reasons: int = 4) -
     """A ranked, explained report for a terminal."""
     points = result.points[:top] if top else result.points
     lines = [
-        f"Change: {_one_line(result.change_label)} <{result.change}>",
+        f"Change: {one_line(result.change_label, 200)} <{result.change}>",
         "Likely concerns of roles, units, routines and norms (not judgements of people).",
         figure_text(result),
     ]
@@ -62,21 +59,21 @@ def as_text(result: ChangeAnalysis, *, top: int | None = 10, reasons: int = 4) -
         ranks = "-" if point.rank_low is None else f"{point.rank_low}-{point.rank_high}"
         lines.append(f"{rank:>3}  {LEVELS.get(point.level, '?'):5}  {point.score:6.2f}  {_percent(point.likelihood):>6}  "
                      f"{_interval(point.likelihood_low, point.likelihood_high) or '-':>9}  {ranks:>7}  {_percent(point.stability):>5}  "
-                     f"{_percent(point.confidence):>5}  {_kind(point)}: {_one_line(point.label, 80)}")
-        lines.append(f"{'':>8}{_one_line(point.sentence, 200)}")
+                     f"{_percent(point.confidence):>5}  {_kind(point)}: {one_line(point.label, 80)}")
+        lines.append(f"{'':>8}{one_line(point.sentence, 200)}")
         for reason in point.reasons[:reasons]:
-            cite = f" [{reason.construct_label or reason.label}; {_one_line(reason.citation, 60)}]" if reason.citation else ""
-            lines.append(f"{'':>8}{reason.value:+.2f}  {_one_line(reason.text, 110)}{cite}")
+            cite = f" [{reason.construct_label or reason.label}; {one_line(reason.citation, 60)}]" if reason.citation else ""
+            lines.append(f"{'':>8}{reason.value:+.2f}  {one_line(reason.text, 110)}{cite}")
         if point.missing:
-            lines.append(f"{'':>8}not given: {_one_line(', '.join(point.missing), 160)} (taken as neutral)")
+            lines.append(f"{'':>8}not given: {one_line(', '.join(point.missing), 160)} (taken as neutral)")
     if result.fragile:
-        lines += ["", "Fragile:"] + [f"  - {_one_line(text, 200)}" for text in result.fragile]
+        lines += ["", "Fragile:"] + [f"  - {one_line(text, 200)}" for text in result.fragile]
     if result.levers:
         lines += ["", "Levers (each tried by running the model again with the edit; effect on the people likely to resist):"]
-        lines += [f"  {lever_effect(lever, short=True):>14}  {_one_line(lever.text, 150)}" for lever in result.levers[:10]]
+        lines += [f"  {lever_effect(lever, short=True):>14}  {one_line(lever.text, 150)}" for lever in result.levers[:10]]
     for logic, items in result.logics.items():
         if items:
-            lines += ["", f"Read through the {logic} logic:"] + [f"  - {_one_line(item, 160)}" for item in items[:6]]
+            lines += ["", f"Read through the {logic} logic:"] + [f"  - {one_line(item, 160)}" for item in items[:6]]
     return "\n".join(lines) + "\n"
 
 
@@ -154,27 +151,27 @@ def interdependencies_text(summary, *, top: int = 10, labels: dict | None = None
     ranked = sorted(b.brokers, key=lambda x: (-x.betweenness, x.label))[:top]
     for broker in ranked:
         constraint = "-" if broker.constraint is None else f"{broker.constraint:.2f}"
-        lines.append(f"  {broker.betweenness:.3f}  constraint {constraint:>5}  {LEVELS.get(broker.level, '?'):5}  {_one_line(broker.label, 70)}")
+        lines.append(f"  {broker.betweenness:.3f}  constraint {constraint:>5}  {LEVELS.get(broker.level, '?'):5}  {one_line(broker.label, 70)}")
     failure = summary.failure_points
     lines += ["", f"Single points of failure among routines: {len(failure.articulation_points)} routine(s), {len(failure.bridges)} tie(s)"]
     for cut in sorted(failure.articulation_points, key=lambda c: -c.cut_off_size)[:top]:
-        lines.append(f"  {_one_line(cut.label, 70)}: losing it cuts off {cut.cut_off_size} routine(s)")
+        lines.append(f"  {one_line(cut.label, 70)}: losing it cuts off {cut.cut_off_size} routine(s)")
     lines += ["", "Coupling between units (3 x shared routines + strength x Thompson order of crossing ties):"]
     for pair in sorted(summary.coupling, key=lambda c: -c.score)[:top]:
         types = ", ".join(f"{k} {v}" for k, v in sorted(pair.by_type.items()) if v)
-        lines.append(f"  {pair.score:6.2f}  {_one_line(' & '.join(pair.labels), 80)}  ({len(pair.shared_routines)} shared; {types or 'no crossing ties'})")
+        lines.append(f"  {pair.score:6.2f}  {one_line(' & '.join(pair.labels), 80)}  ({len(pair.shared_routines)} shared; {types or 'no crossing ties'})")
     cross = summary.cross_level
     lines += ["", f"Cross-level paths from macro forces, bodies and norms: {len(cross.paths)} reached, {cross.unreached} not reached"]
     for path in sorted(cross.paths, key=lambda p: (p.hops, str(p.target)))[:top]:
         names = (labels.get(n) or str(n).rsplit("/", 1)[-1] for n in path.path)
-        lines.append(f"  {path.hops} hop{'s' if path.hops != 1 else ''}: {_one_line(' → '.join(names), 140)}")
+        lines.append(f"  {path.hops} hop{'s' if path.hops != 1 else ''}: {one_line(' → '.join(names), 140)}")
     clusters = summary.clusters
     lines += ["", f"Clusters ({clusters.method}, modularity {clusters.modularity:.2f}): {len(clusters.communities)}; "
                   f"{len(clusters.spanners)} node(s) link them"]
     for spanner in sorted(clusters.spanners, key=lambda s: -s.participation)[:top]:
-        lines.append(f"  {spanner.participation:.2f}  {_one_line(spanner.label, 70)} (reaches {len(spanner.reaches)} other cluster(s))")
+        lines.append(f"  {spanner.participation:.2f}  {one_line(spanner.label, 70)} (reaches {len(spanner.reaches)} other cluster(s))")
     lines += ["", f"Hybrid leaders: {len(summary.hybrid_leaders)}"]
     for leader in summary.hybrid_leaders[:top]:
         how = "typed" if leader.asserted else "clinical and managerial role kinds"
-        lines.append(f"  {_one_line(leader.label, 70)} ({how})")
+        lines.append(f"  {one_line(leader.label, 70)} ({how})")
     return "\n".join(lines) + "\n"

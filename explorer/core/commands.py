@@ -30,7 +30,8 @@ from rdflib import RDF, RDFS, BNode, Literal, URIRef
 
 from .errors import CommandError
 from .store import Store
-from .terms import DEFAULT_GRAPH, Quad, normalise_quads
+from .terms import DEFAULT_GRAPH, Quad, local_name, normalise_quads
+from .text import shortened
 
 
 @dataclass(frozen=True)
@@ -94,11 +95,6 @@ def _check_value(value) -> None:
         raise CommandError(f"A value must be an IRI, blank node or literal, not {value!r} ({type(value).__name__}).")
 
 
-def _short(text: str, limit: int = 40) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def add_node(store: Store, node: URIRef, kind: URIRef, label: str | None = None, *, graph=DEFAULT_GRAPH) -> Command:
     """Add ``node`` typed ``kind`` with an optional ``rdfs:label``.
 
@@ -114,7 +110,7 @@ def add_node(store: Store, node: URIRef, kind: URIRef, label: str | None = None,
     quads = [(node, RDF.type, kind, graph)]
     if label is not None:
         quads.append((node, RDFS.label, Literal(label), graph))
-    return _diff(store, f"Add {_short(label or node)}", quads, [])
+    return _diff(store, f"Add {shortened(label or node)}", quads, [])
 
 
 def description(store: Store, node, *, graph=DEFAULT_GRAPH) -> list[Quad]:
@@ -148,7 +144,7 @@ def remove_node(store: Store, node, *, graph=DEFAULT_GRAPH, label: str | None = 
     quads.extend(store.quads(None, None, node, graph))
     if not quads:
         raise CommandError(f"There is no node {node} in the map to remove.")
-    return _diff(store, f"Delete {_short(label or node)}", [], quads)
+    return _diff(store, f"Delete {shortened(label or node)}", [], quads)
 
 
 def set_property(store: Store, subject, predicate: URIRef, value, *, graph=DEFAULT_GRAPH, label: str | None = None) -> Command:
@@ -162,7 +158,7 @@ def set_property(store: Store, subject, predicate: URIRef, value, *, graph=DEFAU
     old = list(store.quads(subject, predicate, None, graph))
     return _diff(
         store,
-        label or f"Set {_short(predicate.split('#')[-1].rsplit('/', 1)[-1])}",
+        label or f"Set {shortened(local_name(predicate))}",
         [(subject, predicate, value, graph)],
         old,
         merge_key=("set", subject, predicate, graph),
@@ -174,7 +170,7 @@ def unset_property(store: Store, subject, predicate: URIRef, value=None, *, grap
     _check_subject(subject)
     _check_predicate(predicate)
     old = list(store.quads(subject, predicate, value, graph))
-    return _diff(store, label or f"Clear {_short(predicate.split('#')[-1].rsplit('/', 1)[-1])}", [], old)
+    return _diff(store, label or f"Clear {shortened(local_name(predicate))}", [], old)
 
 
 def add_tie(store: Store, subject, predicate: URIRef, obj, *, graph=DEFAULT_GRAPH, label: str | None = None) -> Command:

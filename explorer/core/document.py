@@ -36,6 +36,7 @@ import datetime as dt
 import errno
 import gzip
 import hashlib
+import itertools
 import os
 import re
 import uuid
@@ -143,9 +144,13 @@ class MapDocument:
         opened; apply with :meth:`recover` or drop with :meth:`discard_recovery`.
     content_sha256 : str or None
         Hash of the file content as last read or written.
+    schema_cache : tuple or None
+        ``(ontology_version, Schema)``, kept by :func:`explorer.core.schema.schema_of`.
     """
 
     def __init__(self, store: Store, *, path: Path | None, format: RdfFormat | None, prefixes: dict[str, str], editing: bool) -> None:
+        self._ontology_version = 0
+        self.schema_cache: tuple | None = None
         self.store = store
         self.path = path
         self.format = format
@@ -285,8 +290,53 @@ class MapDocument:
     def _load_ontology(self) -> None:
         for file in ontology_files():
             self.store.load(file, graph=ONTOLOGY_GRAPH)
+        self._ontology_version += 1
 
     # --------------------------------------------------------------- properties
+    @property
+    def store(self) -> Store:
+        """Where the quads are (a new store, on revert or for a view of named graphs, counts as a new ontology)."""
+        return self._store
+
+    @store.setter
+    def store(self, store: Store) -> None:
+        self._store = store
+        self._ontology_version += 1
+
+    @property
+    def ontology_version(self) -> int:
+        """A number that changes whenever the ontology graph may have changed, so what is read from it can be kept.
+
+        The ontology graph is read-only: it is loaded with the map, never saved, and no
+        edit the app or the command line makes touches it (a SPARQL update that would
+        is refused). The number changes all the same when the ontology is loaded, when
+        the store is replaced (:meth:`revert`, a view of named graphs) and when an edit,
+        undo or redo touches the ontology graph, so nothing kept against it goes stale.
+        Writing to :attr:`store` directly bypasses it, as it bypasses undo.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> os.environ["ROUTINE_EXPLORER_DATA_DIR"] = tempfile.mkdtemp()
+        >>> from explorer.core.commands import Command
+        >>> doc = MapDocument.new(editing=False)
+        >>> before = doc.ontology_version
+        >>> a, p = URIRef("urn:x:a"), URIRef("urn:x:p")
+        >>> doc.execute(Command("Name it", added=frozenset({(a, p, Literal("a"), DEFAULT_GRAPH)})))
+        >>> doc.ontology_version == before
+        True
+        >>> doc.execute(Command("Extend it", added=frozenset({(a, p, Literal("a"), ONTOLOGY_GRAPH)})))
+        >>> doc.ontology_version == before
+        False
+        >>> doc.close()
+        """
+        return self._ontology_version
+
+    def _note_changes(self, added, removed) -> None:
+        """Count a change of the ontology graph when a diff about to be applied touches it."""
+        if any(q[3] is not DEFAULT_GRAPH and q[3] == ONTOLOGY_GRAPH for q in itertools.chain(added, removed)):
+            self._ontology_version += 1
+
     @property
     def dirty(self) -> bool:
         """Unsaved changes exist (false again after undoing back to the saved state)."""
@@ -344,6 +394,7 @@ class MapDocument:
         if command.is_empty:
             return
         if self._batch is not None:
+            self._note_changes(command.added, command.removed)
             self.store.apply(added=command.added, removed=command.removed)
             self._batch.append(command)
             return
@@ -407,6 +458,7 @@ class MapDocument:
         except BaseException:
             done, self._batch = self._batch, None
             for command in reversed(done):
+                self._note_changes(command.removed, command.added)
                 self.store.apply(added=command.removed, removed=command.added)
             self._forget_base_iri()
             raise
@@ -419,6 +471,7 @@ class MapDocument:
     def _apply_recorded(self, label: str, added, removed) -> None:
         """Journal a diff, then apply it: the map never holds an edit its journal lacks."""
         recorded = self._record(label, added, removed)
+        self._note_changes(added, removed)
         try:
             self.store.apply(added=added, removed=removed)
         except BaseException:

@@ -39,6 +39,7 @@ from .errors import CommandError
 from .namespaces import RX
 from .schema import Relation, Schema
 from .terms import DEFAULT_GRAPH, normalise_quads
+from .text import shortened
 
 #: Media type of the clipboard fragment the canvas copies (N-Triples text).
 CLIPBOARD_MIME = "application/n-triples"
@@ -64,11 +65,6 @@ def position_literal(value: float) -> Literal:
     return Literal(number, datatype=XSD.decimal)
 
 
-def _short(text: str, limit: int = 40) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def create_node(doc, schema: Schema, kind: URIRef, label: str, *, position=None, level: URIRef | None = None) -> tuple[Command, URIRef]:
     """A new node of ``kind`` named ``label`` (optionally placed at ``position`` and given a ``level``).
 
@@ -84,7 +80,7 @@ def create_node(doc, schema: Schema, kind: URIRef, label: str, *, position=None,
     if position is not None:
         quads += [(iri, RX.canvasX, position_literal(position[0]), DEFAULT_GRAPH),
                   (iri, RX.canvasY, position_literal(position[1]), DEFAULT_GRAPH)]
-    return diff(doc.store, f"Add {schema.kind(kind).label.lower()} {_short(label)}", added=quads), iri
+    return diff(doc.store, f"Add {schema.kind(kind).label.lower()} {shortened(label)}", added=quads), iri
 
 
 def connect(doc, schema: Schema, source: URIRef, target: URIRef, relation: Relation) -> tuple[Command, tuple]:

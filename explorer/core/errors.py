@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .text import clipped
+
 #: Longest message shown: a reason may quote the input, which can be megabytes long.
 MESSAGE_LIMIT = 400
 # Terminal control: escape sequences (CSI, OSC and two-character ones) and any other control character.
@@ -33,7 +35,7 @@ def printable(text: str, limit: int = MESSAGE_LIMIT) -> str:
     'xxxx…'
     """
     text = _CONTROL.sub("", text[: 4 * limit].replace("\n", " ").replace("\r", " ").replace("\t", " "))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clipped(text, limit)
 
 
 class ExplorerError(Exception):

@@ -68,7 +68,7 @@ from .document import ONTOLOGY_GRAPH, is_derived
 from .errors import ExplorerError
 from .namespaces import RX
 from .rdf_formats import RdfFormat, serialize_quads
-from .schema import Schema
+from .schema import Schema, schema_of
 from .store import ANY_GRAPH, EmbeddedStore
 from .terms import DEFAULT_GRAPH, Quad, from_ox_quad, to_ox, to_ox_graph
 
@@ -133,19 +133,6 @@ def node_types(schema: Schema) -> list[URIRef]:
                   if isinstance(iri, URIRef) and not kind.is_tie and kind.iri != RX.QualifiedTie)
 
 
-def _schema(doc) -> Schema:
-    schema = Schema.from_store(doc.store)
-    if schema.kinds:
-        return schema
-    # Opened without the ontology (the CLI's convert): read the shipped one aside.
-    from .resources import ontology_files
-
-    scratch = EmbeddedStore()
-    for file in ontology_files():
-        scratch.load(file, graph=ONTOLOGY_GRAPH)
-    return Schema.from_store(scratch)
-
-
 def census(doc, schema: Schema | None = None) -> Census:
     """Which named graphs hold the map's data, with their statements and nodes, and whether the map graph has nodes.
 
@@ -174,7 +161,7 @@ def census(doc, schema: Schema | None = None) -> Census:
     names = [g for g in store.graph_names() if _is_data_graph(g)]
     if not names:
         return Census(map_has_nodes=True, viewing=viewing)
-    types = " ".join(f"<{t}>" for t in node_types(schema or _schema(doc)))
+    types = " ".join(f"<{t}>" for t in node_types(schema or schema_of(doc)))
     if not types:
         return Census(map_has_nodes=True, viewing=viewing)
     has_nodes = bool(store.query(f"SELECT ?s WHERE {{ ?s a ?t VALUES ?t {{ {types} }} }} LIMIT 1").rows)

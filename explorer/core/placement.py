@@ -23,21 +23,35 @@ HIERARCHY: dict[str, bool] = {
 }
 
 
+def layout_edge(source: str, relation: str | None, target: str):
+    """The :class:`~explorer.core.layout.LayoutEdge` for a tie ``source relation target``: a tie of
+    :data:`HIERARCHY` points from child to parent; any other (``relation`` None: a qualified tie) is not hierarchical.
+
+    Examples
+    --------
+    >>> layout_edge("urn:x:trust", "http://www.w3.org/ns/org#hasUnit", "urn:x:icu")
+    LayoutEdge(source='urn:x:icu', target='urn:x:trust', hierarchical=True)
+    >>> layout_edge("urn:x:ann", "urn:x:advises", "urn:x:ben").hierarchical
+    False
+    """
+    from explorer.core.layout import LayoutEdge
+
+    child_is_subject = HIERARCHY.get(relation) if relation is not None else None
+    if child_is_subject is False:
+        return LayoutEdge(target, source, True)
+    return LayoutEdge(source, target, child_is_subject is True)
+
+
 def layout_input(projection) -> tuple[list, list]:
     """Nodes and edges for :func:`explorer.core.layout.compute_layout`, hierarchy edges pointing child to parent.
 
     ``projection`` is a :class:`~explorer.core.projection.Projection`.
     """
-    from explorer.core.layout import LayoutEdge, LayoutNode
+    from explorer.core.layout import LayoutNode
 
     nodes = [LayoutNode(str(iri), view.level, str(view.kind)) for iri, view in projection.nodes.items()]
-    edges = []
-    for tie in projection.ties.values():
-        child_is_subject = HIERARCHY.get(str(tie.relation)) if tie.tie is None else None
-        if child_is_subject is False:
-            edges.append(LayoutEdge(str(tie.target), str(tie.source), True))
-        else:
-            edges.append(LayoutEdge(str(tie.source), str(tie.target), child_is_subject is True))
+    edges = [layout_edge(str(tie.source), str(tie.relation) if tie.tie is None else None, str(tie.target))
+             for tie in projection.ties.values()]
     return nodes, edges
 
 

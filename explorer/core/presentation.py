@@ -1,8 +1,8 @@
-"""How the map is shown, in one place for the canvas, the legends, the analysis dock and every export: the names of the levels, the colour a kind without a valid one falls back to, and the heat scale.
+"""How the map is shown, in one place for the canvas, the legends, the analysis dock and every export: the names of the levels, the colour a kind without a valid one falls back to, the heat scale and the legend's entries.
 
 Qt-free on purpose: the exports (HTML, GraphML, GEXF, the report) and the Qt views
-read the same facts, so a level is named and a likelihood is coloured alike
-everywhere.
+read the same facts, so a level is named, a likelihood is coloured and a legend
+lists the same entries everywhere.
 
 Examples
 --------
@@ -14,6 +14,14 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .terms import local_name
+
+if TYPE_CHECKING:
+    from .projection import Projection
+    from .schema import Schema
 
 #: The three levels by their order in the ontology (``rx:levelOrder``): 1 micro, 2 meso, 3 macro.
 LEVELS: dict[int, str] = {1: "micro", 2: "meso", 3: "macro"}
@@ -110,3 +118,124 @@ def heat_colour(score: float, top: float = HEAT_TOP) -> str:
     end = warm if score > 0 else cool
     mixed = [round(p + (e - p) * strength) for p, e in zip(pale, end)]
     return "#" + "".join(f"{c:02x}" for c in mixed)
+
+
+#: How plain ties (one triple, such as ``org:memberOf``) are drawn, all alike: grey on a light
+#: background (the images, the HTML page, the canvas's light theme) and on the canvas's dark one.
+PLAIN_TIE_COLOUR = "#a4acb6"
+PLAIN_TIE_DARK_COLOUR = "#646c77"
+#: The legend's one entry for every plain tie.
+PLAIN_TIE_LABEL = "other relation"
+PLAIN_TIE_COMMENT = "A tie stated as one triple (member of, performs, governed by …): its label shows on hover."
+#: The legend's entry for the nodes the heat does not rank (drawn dimmed).
+UNRANKED_LABEL = "not ranked (dimmed)"
+_LINE_STYLES = ("solid", "dashed", "dotted")
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One line of a legend: a node kind, a tie style or a step of the heat scale.
+
+    Attributes
+    ----------
+    kind : str
+        The kind's IRI; ``""`` for the plain ties' entry and the heat's.
+    label : str
+        What the legend says.
+    colour : str
+        A ``#rrggbb`` colour: the kind's fill, the tie's line, or the heat's strongest colour.
+    shape : str
+        The node shape (``rx:shape``): set for a node kind and for the heat's "not ranked" entry.
+    line_style : str
+        ``"solid"``, ``"dashed"`` or ``"dotted"``: set for a tie style.
+    count : int or None
+        How many nodes or ties the entry stands for; None for the heat's entries.
+    section : str
+        ``"node"``, ``"tie"`` or ``"heat"``.
+    comment : str
+        What the kind means (the ontology's comment), for a tooltip.
+    """
+
+    kind: str
+    label: str
+    colour: str
+    shape: str
+    line_style: str
+    count: int | None
+    section: str = "node"
+    comment: str = ""
+
+
+def legend_entries(projection: Projection, schema: Schema, *, heat: bool = False) -> list[LegendEntry]:
+    """What a legend of the map lists, in order: each node kind present, each tie style present, then the heat.
+
+    Node kinds come in the palette's order, qualified tie kinds in the ontology's
+    order, each with its count; every plain tie shares one "other relation" entry
+    (they are drawn alike). With ``heat``, two entries explain the heat: its scale
+    (from :data:`HEAT_RANGE`, in its strongest colour) and the nodes it leaves
+    unranked.
+
+    Parameters
+    ----------
+    projection : Projection
+        The map as drawn.
+    schema : Schema
+        Gives each kind's label, colour, shape, line style and comment.
+    heat : bool
+        Whether the heat is shown.
+
+    Returns
+    -------
+    list of LegendEntry
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["ROUTINE_EXPLORER_DATA_DIR"] = tempfile.mkdtemp()
+    >>> from explorer.core.document import MapDocument
+    >>> from explorer.core.projection import Projection
+    >>> from explorer.core.resources import sample_graphs_dir
+    >>> from explorer.core.schema import Schema
+    >>> doc = MapDocument.open(sample_graphs_dir() / "keystone-michigan.ttl", editing=False)
+    >>> schema = Schema.from_store(doc.store)
+    >>> entries = legend_entries(Projection.build(doc.store, schema), schema, heat=True)
+    >>> sorted({e.section for e in entries}), entries[-2].label, entries[-1].label
+    (['heat', 'node', 'tie'], '0–100 %', 'not ranked (dimmed)')
+    >>> doc.close()
+    """
+    node_counts: dict = {}
+    for view in projection.nodes.values():
+        node_counts[view.kind] = node_counts.get(view.kind, 0) + 1
+    nodes = []
+    for iri, count in node_counts.items():
+        kind = schema.kind(iri) if iri is not None else None
+        if kind is not None:
+            key = (kind.group_order, kind.order, kind.label.casefold(), str(iri))
+            colour = safe_colour(kind.colour)
+            entry = LegendEntry(str(iri), kind.label, colour, kind.shape, "", count, "node", kind.comment)
+        else:  # a kind the ontology does not know: last, named by its IRI
+            label = local_name(iri) if iri is not None else "Other"
+            key = (999, 999, label.casefold(), str(iri or ""))
+            entry = LegendEntry(str(iri or ""), label, FALLBACK_COLOUR, "rounded-rectangle", "", count, "node")
+        nodes.append((key, entry))
+    tie_counts: dict = {}
+    plain = 0
+    for tie in projection.ties.values():
+        if tie.tie is not None and schema.kind(tie.relation) is not None:
+            tie_counts[tie.relation] = tie_counts.get(tie.relation, 0) + 1
+        else:  # drawn as a plain tie
+            plain += 1
+    ties = sorted(((schema.kind(iri), count) for iri, count in tie_counts.items()),
+                  key=lambda kc: (kc[0].group_order, kc[0].order, kc[0].label.casefold(), str(kc[0].iri)))
+    entries = [entry for _, entry in sorted(nodes, key=lambda ke: ke[0])]
+    entries += [
+        LegendEntry(str(kind.iri), kind.label, safe_colour(kind.colour), "",
+                    kind.line_style if kind.line_style in _LINE_STYLES else "solid", count, "tie", kind.comment)
+        for kind, count in ties
+    ]
+    if plain:
+        entries.append(LegendEntry("", PLAIN_TIE_LABEL, PLAIN_TIE_COLOUR, "", "solid", plain, "tie", PLAIN_TIE_COMMENT))
+    if heat:
+        entries.append(LegendEntry("", HEAT_RANGE, heat_colour(HEAT_TOP), "", "", None, "heat", HEAT_LEGEND))
+        entries.append(LegendEntry("", UNRANKED_LABEL, FALLBACK_COLOUR, "rounded-rectangle", "", None, "heat"))
+    return entries

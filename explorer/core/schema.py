@@ -34,11 +34,16 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from .document import ONTOLOGY_GRAPH
 from .namespaces import RX
+from .resources import ontology_files
+from .store import EmbeddedStore
+from .terms import local_name
+from .text import one_line
 
 _DCT_SOURCE = URIRef("http://purl.org/dc/terms/source")
 _DCT_DATE = URIRef("http://purl.org/dc/terms/date")
 _FALLBACK_COLOUR = "#8A95A5"
 
+_QUOTED = 30  # characters of a refused value an error message quotes
 #: The longest text value the inspector accepts (a label or a comment), in characters.
 MAX_TEXT = 100_000
 #: Most digits before or after the point a number may have (Decimal keeps 28 significant digits exactly).
@@ -195,7 +200,7 @@ class Schema:
         """How to show ``iri``; unknown properties are shown as text."""
         spec = self.properties.get(iri)
         if spec is None:
-            spec = PropertySpec(iri, _local_name(iri), single=False)
+            spec = PropertySpec(iri, local_name(iri), single=False)
         return spec
 
     def inspector(self, kind: Kind | None) -> list[PropertySpec]:
@@ -271,12 +276,12 @@ class Schema:
             try:
                 return Literal(dt.date.fromisoformat(text.strip()).isoformat(), datatype=XSD.date)
             except ValueError:
-                raise ValueError(f"{spec.label} must be a date written as YYYY-MM-DD; {_show(text)} is not.") from None
+                raise ValueError(f"{spec.label} must be a date written as YYYY-MM-DD; {one_line(text, _QUOTED)} is not.") from None
         if spec.widget == "datetime":
             try:
                 return Literal(dt.datetime.fromisoformat(text.strip()).isoformat(), datatype=XSD.dateTime)
             except ValueError:
-                raise ValueError(f"{spec.label} must be a date and time written as YYYY-MM-DDThh:mm; {_show(text)} is not.") from None
+                raise ValueError(f"{spec.label} must be a date and time written as YYYY-MM-DDThh:mm; {one_line(text, _QUOTED)} is not.") from None
         if len(text) > MAX_TEXT:
             raise ValueError(f"{spec.label} is {len(text):,} characters long; the limit is {MAX_TEXT:,}.")
         if spec.widget == "text" and not text.strip():
@@ -288,40 +293,76 @@ class Schema:
         try:
             number = Decimal(cleaned)
         except InvalidOperation:
-            raise ValueError(f"{spec.label} must be a number; {_show(text)} is not.") from None
+            raise ValueError(f"{spec.label} must be a number; {one_line(text, _QUOTED)} is not.") from None
         if not number.is_finite():
-            raise ValueError(f"{spec.label} must be a finite number; {_show(text)} is not.")
+            raise ValueError(f"{spec.label} must be a finite number; {one_line(text, _QUOTED)} is not.")
         low, high = spec.minimum, spec.maximum
         if (low is not None and number < Decimal(str(low))) or (high is not None and number > Decimal(str(high))):
-            raise ValueError(f"{spec.label} must be between {_num(low)} and {_num(high)}; {_show(text)} is outside the scale.")
+            raise ValueError(f"{spec.label} must be between {_num(low)} and {_num(high)}; {one_line(text, _QUOTED)} is outside the scale.")
         # Past 28 significant digits Decimal rounds silently, and 1e999999999 as a whole number takes gigabytes.
         if len(cleaned) > MAX_NUMBER_CHARS or (number and abs(number.adjusted()) > MAX_NUMBER_DIGITS):
             raise ValueError(f"{spec.label} must be a number of at most {MAX_NUMBER_DIGITS} digits; "
-                             f"{_show(text)} is {'longer' if len(cleaned) > MAX_NUMBER_CHARS else 'larger or smaller'}.")
+                             f"{one_line(text, _QUOTED)} is {'longer' if len(cleaned) > MAX_NUMBER_CHARS else 'larger or smaller'}.")
         if spec.widget == "integer":
             if number != number.to_integral_value():
-                raise ValueError(f"{spec.label} must be a whole number; {_show(text)} is not.")
+                raise ValueError(f"{spec.label} must be a whole number; {one_line(text, _QUOTED)} is not.")
             return Literal(int(number), datatype=spec.datatype or XSD.integer)
         return Literal(format(number.normalize() if number == number.to_integral_value() else number, "f"), datatype=XSD.decimal)
+
+
+def schema_of(document) -> Schema:
+    """The schema of the map's ontology, read once and kept on the document until its ontology changes.
+
+    This is the one way to the schema of an open map: the app, the command line,
+    the exports and the import all ask here. The schema is kept in
+    :attr:`MapDocument.schema_cache <explorer.core.document.MapDocument.schema_cache>`
+    against :attr:`~explorer.core.document.MapDocument.ontology_version`, which
+    changes when the ontology graph is loaded, when the store is replaced (revert,
+    a view of named graphs) and when an edit touches the ontology graph; edits of
+    the map itself keep it. A map opened without its ontology (the command line's
+    ``convert``) gets the schema of the shipped ontology.
+
+    Parameters
+    ----------
+    document : MapDocument
+        An open map.
+
+    Returns
+    -------
+    Schema
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["ROUTINE_EXPLORER_DATA_DIR"] = tempfile.mkdtemp()
+    >>> from explorer.core.document import MapDocument
+    >>> doc = MapDocument.new(editing=False)
+    >>> schema = schema_of(doc)
+    >>> schema.kinds[RX.Unit].label, schema_of(doc) is schema
+    ('Unit', True)
+    >>> bare = MapDocument.new(with_ontology=False, editing=False)
+    >>> schema_of(bare).kinds[RX.Unit].label
+    'Unit'
+    >>> doc.close(); bare.close()
+    """
+    version = document.ontology_version  # read before the store: a change while reading makes the next call read again
+    cached = document.schema_cache
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    store = document.store
+    if ONTOLOGY_GRAPH not in store.graph_names():
+        store = EmbeddedStore()
+        for file in ontology_files():
+            store.load(file, graph=ONTOLOGY_GRAPH)
+    schema = Schema.from_store(store)
+    document.schema_cache = (version, schema)
+    return schema
 
 
 def _num(value) -> str:
     if value is None:
         return "any"
     return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def _show(text: str, limit: int = 30) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _local_name(iri) -> str:
-    text = str(iri)
-    for sep in ("#", "/", ":"):
-        if sep in text:
-            text = text.rsplit(sep, 1)[1] or text
-    return text
 
 
 class _Reader:
@@ -345,7 +386,7 @@ class _Reader:
         return str(preferred[0]) if preferred else ""
 
     def label(self, subject) -> str:
-        return self.text(subject, RDFS.label) or self.text(subject, SKOS.prefLabel) or _local_name(subject)
+        return self.text(subject, RDFS.label) or self.text(subject, SKOS.prefLabel) or local_name(subject)
 
     def number(self, subject, predicate) -> float | None:
         found = self.value(subject, predicate)
@@ -452,7 +493,7 @@ class _Reader:
 
     def property(self, iri) -> PropertySpec:
         types = set(self.values(iri, RDF.type))
-        label = self.label(iri) if iri in self.by_subject else _local_name(iri)
+        label = self.label(iri) if iri in self.by_subject else local_name(iri)
         ranges = frozenset().union(*(self.classes_in(r) for r in self.values(iri, RDFS.range))) if self.values(iri, RDFS.range) else frozenset()
         domain = frozenset().union(*(self.classes_in(d) for d in self.values(iri, RDFS.domain))) if self.values(iri, RDFS.domain) else frozenset()
         scheme = self.value(iri, RX.valueScheme)

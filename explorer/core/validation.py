@@ -28,6 +28,7 @@ from .document import ONTOLOGY_GRAPH
 from .netguard import no_network
 from .resources import ontology_dir
 from .store import EmbeddedStore
+from .terms import local_name
 
 _SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 _ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -45,7 +46,7 @@ class ValidationResult:
     message: str
 
     def as_text(self) -> str:
-        where = self.focus_label + (f" ({_local(self.path)})" if self.path else "")
+        where = self.focus_label + (f" ({local_name(self.path)})" if self.path else "")
         return f"{self.severity:<9} {where}: {self.message}"
 
 
@@ -69,10 +70,6 @@ class ValidationReport:
         return self.violations == 0
 
 
-def _local(iri: str) -> str:
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
 @lru_cache(maxsize=1)
 def _shapes() -> rdflib.Graph:
     store = EmbeddedStore()
@@ -90,7 +87,7 @@ def _label(graph: rdflib.Graph, vocabulary: rdflib.Graph, node) -> str:
         value = graph.value(node, predicate)
         if value is not None:
             return " ".join(str(value).split())
-    kinds = [vocabulary.value(k, RDFS.label) or _local(str(k)) for k in graph.objects(node, RDF.type)]
+    kinds = [vocabulary.value(k, RDFS.label) or local_name(k) for k in graph.objects(node, RDF.type)]
     kind = str(kinds[0]) if kinds else "node"
     ends = [
         _label(graph, vocabulary, end)

@@ -69,6 +69,8 @@ from .. import __version__
 from ..core.atomic_file import atomic_write
 from ..core.errors import ExplorerError
 from ..core.layout import NODE_HEIGHT, NODE_WIDTH
+from ..core.presentation import PLAIN_TIE_COLOUR
+from ..core.text import clipped
 from .model import (
     EXPORT_LAYOUTS,
     HEAT_LEGEND,
@@ -188,7 +190,7 @@ def _base_options(big: bool) -> dict:
     options["edges"] = {
         "smooth": False,
         "arrows": {"to": {"enabled": True, "scaleFactor": 0.45}},
-        "color": {"color": "#a4acb6", "highlight": "#2b3340", "hover": "#2b3340", "inherit": False},
+        "color": {"color": PLAIN_TIE_COLOUR, "highlight": "#2b3340", "hover": "#2b3340", "inherit": False},
         "width": 1,
         "selectionWidth": 1.5,
         "font": {"multi": False},
@@ -258,7 +260,7 @@ def page_data(view: ExportView) -> dict:
     options["groups"] = {f"k{i}": _group(entry) for i, entry in enumerate(view.node_kinds)}
     nodes = []
     for n in view.nodes:
-        label = n.label if len(n.label) <= _LABEL_LIMIT else n.label[: _LABEL_LIMIT - 1] + "…"
+        label = clipped(n.label, _LABEL_LIMIT)
         record = {"id": n.id, "label": label, "group": f"k{kind_index[n.kind]}", "x": round(n.x, 2), "y": round(n.y, 2),
                   "level": n.level}
         if label != n.label:

@@ -44,7 +44,8 @@ MAX_INT_DIGITS = sys.get_int_max_str_digits() or 4300
 _JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.DOTALL)
 _TOML_TOKENS = re.compile(r'#[^\n]*|"""(?:[^\\]|\\.)*?(?:"""|\Z)|\'\'\'.*?(?:\'\'\'|\Z)|"[^"\\\n]*(?:\\.[^"\\\n]*)*"?'
                           r'|\'[^\'\n]*\'?|[\[\]{}.=,\n]', re.DOTALL)
-_WHITESPACE = re.compile(r"[ \t\n\r]*")
+#: JSON's whitespace, matched from an index (``WHITESPACE.match(text, i).end()`` is past it).
+WHITESPACE = re.compile(r"[ \t\n\r]*")
 
 
 class NumberTooLong(ValueError):
@@ -170,7 +171,7 @@ def decode_at(text: str, index: int, *, name: str, depth: int = 0, check_depth: 
 
 def skip_whitespace(text: str, index: int) -> int:
     """The index of the first character at or after ``index`` that is not JSON whitespace."""
-    return _WHITESPACE.match(text, index).end()
+    return WHITESPACE.match(text, index).end()
 
 
 def load_json(text: str, *, name: str):

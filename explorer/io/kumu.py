@@ -41,8 +41,8 @@ from pathlib import Path
 
 from ..core.errors import FormatError
 from .json_input import (
-    _WHITESPACE,
     MAX_NESTING,
+    WHITESPACE,
     decode_at,
     depth_of,
     nesting_error,
@@ -50,7 +50,7 @@ from .json_input import (
     skip_whitespace,
     too_deep_at,
 )
-from .tables import MAX_COLUMNS, MAX_ROWS, ImportSource, Progress, _too_many_rows, rows_from_records
+from .tables import MAX_COLUMNS, MAX_ROWS, ImportSource, Progress, rows_from_records, too_many_rows
 
 #: JSON files larger than this are refused before reading. The text is held whole while its elements and
 #: connections are decoded one at a time (about twice the file's size in memory, plus the rows); a blueprint
@@ -143,11 +143,11 @@ class _Blueprint:
         i = skip_whitespace(text, i + 1)
         if text[i:i + 1] == "]":
             return records, i + 1
-        whitespace = _WHITESPACE.match
+        whitespace = WHITESPACE.match
         while True:
             start = i
             if self.rows >= MAX_ROWS:
-                raise self.fail(_too_many_rows(f"{noun} {len(records) + 1:,}", None).reason, start)
+                raise self.fail(too_many_rows(f"{noun} {len(records) + 1:,}", None).reason, start)
             item, i = decode_at(text, i, name=self.name, depth=2, check_depth=False)
             if not isinstance(item, dict):
                 raise FormatError(f"{noun} {len(records) + 1} must be an object with keys such as \"label\", "

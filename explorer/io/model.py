@@ -56,12 +56,15 @@ from ..core.presentation import (
     HEAT_RANGE,
     HEAT_TOP,
     LEVELS,
+    PLAIN_TIE_COLOUR,
+    LegendEntry,
     heat_colour,
     heat_strength,
+    legend_entries,
     safe_colour,
 )
 from ..core.projection import Projection, node_label
-from ..core.schema import Schema
+from ..core.schema import schema_of
 from ..core.terms import DEFAULT_GRAPH, local_name
 
 #: Layout names :func:`export_view` accepts: ``"map"`` (positions as the map stores them,
@@ -127,18 +130,6 @@ class ExportTie:
 
 
 @dataclass(frozen=True)
-class LegendEntry:
-    """A kind present in the map, for legends: ``count`` nodes (or ties) of it."""
-
-    kind: str
-    label: str
-    colour: str
-    shape: str
-    line_style: str
-    count: int
-
-
-@dataclass(frozen=True)
 class ExportView:
     """The whole map, ready to write; build with :func:`export_view`.
 
@@ -151,7 +142,8 @@ class ExportView:
     nodes, ties : tuple
         :class:`ExportNode` and :class:`ExportTie`, in a stable order.
     node_kinds, tie_kinds : tuple of LegendEntry
-        Kinds present, in palette order, for legends.
+        The node kinds and tie styles present, for legends, as every legend lists them
+        (:func:`explorer.core.presentation.legend_entries`: plain ties share one last entry).
     levels : dict
         Level order -> name from the ontology (1 ``"micro"``, 2 ``"meso"``, 3 ``"macro"``).
     node_attribute_types, tie_attribute_types : dict
@@ -241,24 +233,9 @@ def layout_positions(document, layout: str, *, cancelled: Callable[[], bool] | N
     """
     if layout not in EXPORT_LAYOUTS:
         raise ExplorerError(f"Unknown layout {layout!r}; choose one of: {', '.join(EXPORT_LAYOUTS)}.")
-    projection = Projection.build(document.store, schema_for(document))
+    projection = Projection.build(document.store, schema_of(document))
     placed = _positions(projection, layout, None, cancelled)
     return {iri: placed[str(iri)] for iri in projection.nodes if str(iri) in placed}
-
-
-def schema_for(document) -> Schema:
-    """The schema of ``document``'s ontology graph, or of the shipped ontology when the map was opened without it."""
-    from ..core.document import ONTOLOGY_GRAPH
-
-    if ONTOLOGY_GRAPH in document.store.graph_names():
-        return Schema.from_store(document.store)
-    from ..core.resources import ontology_files
-    from ..core.store import EmbeddedStore
-
-    store = EmbeddedStore()
-    for file in ontology_files():
-        store.load(file, graph=ONTOLOGY_GRAPH)
-    return Schema.from_store(store)
 
 
 def _text(term) -> str:
@@ -434,7 +411,7 @@ def export_view(
     steps = 4
     report = progress or (lambda done, total: None)
     report(0, steps)
-    schema = schema_for(document)
+    schema = schema_of(document)
     projection = Projection.build(document.store, schema)
     report(1, steps)
 
@@ -498,12 +475,10 @@ def export_view(
     scores = {_text(k) if isinstance(k, (URIRef, BNode)) else str(k): float(v) for k, v in (heat or {}).items()
               if v is not None and math.isfinite(float(v))}
     nodes = []
-    kind_counts: dict[str, int] = {}
     for iri, view in projection.nodes.items():
         key = _text(iri)
         kind = schema.kind(view.kind)
         x, y = placed.get(str(iri), (0.0, 0.0))
-        kind_counts[str(view.kind)] = kind_counts.get(str(view.kind), 0) + 1
         nodes.append(ExportNode(
             id=key,
             label=view.label,
@@ -521,9 +496,7 @@ def export_view(
     nodes.sort(key=lambda n: (-n.level, n.kind_label, n.label.casefold(), n.id))
 
     ties = []
-    tie_counts: dict[str, int] = {}
     seen_ids: set[str] = set()
-    plain_grey = "#a4acb6"
     for tie in projection.ties.values():
         source, target = _text(tie.source), _text(tie.target)
         qualified = tie.tie is not None
@@ -534,41 +507,24 @@ def export_view(
             style = kind.line_style if kind is not None and kind.line_style in ("solid", "dashed", "dotted") else "solid"
             label = kind.label if kind is not None else tie.label
             attributes = tie_values.get(tie_id, {})
-            tie_counts[str(tie.relation)] = tie_counts.get(str(tie.relation), 0) + 1
         else:
             # "|" cannot occur in an IRI, so the id splits back into its three parts.
             tie_id = f"{source}|{tie.relation}|{target}"
-            colour, style, label, attributes = plain_grey, "solid", tie.label, {}
+            colour, style, label, attributes = PLAIN_TIE_COLOUR, "solid", tie.label, {}
         while tie_id in seen_ids:
             tie_id += "'"
         seen_ids.add(tie_id)
         ties.append(ExportTie(tie_id, source, target, str(tie.relation), label, qualified, colour, style, attributes))
     ties.sort(key=lambda t: (t.source, t.relation, t.target, t.id))
 
-    def legend(counts: dict[str, int]) -> tuple:
-        entries = []
-        for iri, count in counts.items():
-            kind = schema.kind(URIRef(iri))
-            entries.append((
-                (kind.group_order, kind.order, kind.label) if kind is not None else (99, 99, local_name(iri)),
-                LegendEntry(
-                    kind=iri,
-                    label=kind.label if kind is not None else local_name(iri),
-                    colour=safe_colour(kind.colour if kind is not None else None),
-                    shape=kind.shape if kind is not None else "rounded-rectangle",
-                    line_style=kind.line_style if kind is not None else "solid",
-                    count=count,
-                ),
-            ))
-        return tuple(entry for _, entry in sorted(entries, key=lambda e: e[0]))
-
+    legend = legend_entries(projection, schema)
     view = ExportView(
         title=title if title is not None else document.title,
         layout=layout,
         nodes=tuple(nodes),
         ties=tuple(ties),
-        node_kinds=legend(kind_counts),
-        tie_kinds=legend(tie_counts),
+        node_kinds=tuple(e for e in legend if e.section == "node"),
+        tie_kinds=tuple(e for e in legend if e.section == "tie"),
         levels=dict(sorted(level_names.items())),
         node_attribute_types=node_types,
         tie_attribute_types=tie_types,
@@ -580,5 +536,5 @@ def export_view(
 
 __all__ = [
     "EXPORT_LAYOUTS", "EXPORT_OPTIONS", "HEAT_LEGEND", "HEAT_NAME", "HEAT_RANGE", "HEAT_TOP", "HIERARCHY", "ExportNode", "ExportTie", "ExportView",
-    "LegendEntry", "check_options", "export_view", "heat_colour", "heat_strength", "layout_input", "layout_positions", "safe_colour", "schema_for",
+    "LegendEntry", "check_options", "export_view", "heat_colour", "heat_strength", "layout_input", "layout_positions", "safe_colour",
 ]

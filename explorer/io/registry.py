@@ -105,15 +105,15 @@ def for_path(path: str | Path, kind: str) -> Format:
 
 
 # The built-in formats. Helpers add theirs below; keep one line per format.
-register(Format("graphml", "export", "GraphML", ("graphml",), "explorer.io.graph_formats:write_graphml"))
-register(Format("gexf", "export", "GEXF", ("gexf",), "explorer.io.graph_formats:write_gexf"))
-register(Format("xlsx", "import", "Excel workbook", ("xlsx", "xlsm"), "explorer.io.tables:read_xlsx"))
-register(Format("csv", "import", "CSV table", ("csv", "tsv", "txt"), "explorer.io.tables:read_csv"))
-register(Format("graphml", "import", "GraphML", ("graphml",), "explorer.io.graph_import:read_graphml"))
-register(Format("gexf", "import", "GEXF", ("gexf",), "explorer.io.graph_import:read_gexf"))
+register(Format("graphml", "export", "GraphML", ("graphml",), "explorer.io.graphml:write_graphml"))
+register(Format("gexf", "export", "GEXF", ("gexf",), "explorer.io.gexf:write_gexf"))
+register(Format("xlsx", "import", "Excel workbook", ("xlsx", "xlsm"), "explorer.io.xlsx:read_xlsx"))
+register(Format("csv", "import", "CSV table", ("csv", "tsv", "txt"), "explorer.io.csv_tables:read_csv"))
+register(Format("graphml", "import", "GraphML", ("graphml",), "explorer.io.graphml:read_graphml"))
+register(Format("gexf", "import", "GEXF", ("gexf",), "explorer.io.gexf:read_gexf"))
 register(Format("kumu", "import", "Kumu blueprint (JSON)", ("json",), "explorer.io.kumu:read_kumu_json"))
 register(Format("html", "export", "Interactive web page (offline)", ("html", "htm"), "explorer.io.html:write_html"))
-register(Format("csv", "export", "CSV node and edge lists", ("csv",), "explorer.io.csv_export:write_csv"))
+register(Format("csv", "export", "CSV node and edge lists", ("csv",), "explorer.io.csv_tables:write_csv"))
 register(Format("ttl", "export", "Turtle", ("ttl", "ttl.gz"), "explorer.io.rdf_export:write_turtle"))
 register(Format("trig", "export", "TriG", ("trig", "trig.gz"), "explorer.io.rdf_export:write_trig"))
 register(Format("nt", "export", "N-Triples", ("nt", "nt.gz"), "explorer.io.rdf_export:write_ntriples"))

@@ -54,6 +54,9 @@ from explorer.core.document import ONTOLOGY_GRAPH
 from explorer.core.errors import ExplorerError
 from explorer.core.namespaces import RX
 from explorer.core.presentation import DRIVING_COLOUR, LEVELS, RESTRAINING_COLOUR
+from explorer.core.schema import schema_of
+from explorer.core.terms import local_name
+from explorer.core.text import one_line
 
 from .change_text import (
     figure_caption,
@@ -140,12 +143,6 @@ def data_uri(data: bytes, mime: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def _plain(text, limit: int = 200) -> str:
-    """One line of plain text, at most ``limit`` characters (map text may hold newlines and control characters)."""
-    text = " ".join("".join(ch if ch.isprintable() else " " for ch in str(text)).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _figure_bytes(figure, fmt: str, dpi: int) -> bytes:
     out = io.BytesIO()
     # No date in the file and a fixed id salt: the same result gives the same bytes.
@@ -182,7 +179,7 @@ def chart_force_field(points, *, fmt: str = "svg", dpi: int = 200) -> bytes:
         height = 1.0 + 0.36 * max(len(points), 1)
         figure = Figure(figsize=(7.2, height))
         axes = figure.add_subplot()
-        names = [f"{rank}. {_plain(p.label, 46)}" for rank, p in enumerate(points, 1)]
+        names = [f"{rank}. {one_line(p.label, 46)}" for rank, p in enumerate(points, 1)]
         ys = list(range(len(points)))
         axes.barh(ys, [-p.driving for p in points], color=DRIVING_COLOUR, height=0.62, label="driving")
         axes.barh(ys, [p.restraining for p in points], color=RESTRAINING_COLOUR, height=0.62, label="restraining")
@@ -231,7 +228,7 @@ def chart_likelihood_by_level(points, *, fmt: str = "svg", dpi: int = 200) -> by
             axes.plot([values.mean()] * 2, [row - 0.32, row + 0.32], color="#1d232b", linewidth=2, zorder=4)
             top = max(mine, key=lambda p: p.likelihood)
             x = 100 * (heat_strength(top.likelihood) or 0.0)
-            axes.annotate(_plain(top.label, 34), (x, row), xytext=(-6 if x > 70 else 6, 9), textcoords="offset points",
+            axes.annotate(one_line(top.label, 34), (x, row), xytext=(-6 if x > 70 else 6, 9), textcoords="offset points",
                           fontsize=7.5, color="#1d232b", ha="right" if x > 70 else "left")
         axes.set_yticks(range(len(rows)), labels=[f"{LEVELS[lv].capitalize()} ({sum(1 for p in points if p.level == lv)})" for lv in rows])
         axes.set_ylim(len(rows) - 0.5, -0.75)  # room above the top row for its name
@@ -248,15 +245,14 @@ def _label(store, iri) -> str:
     labels = [(str(o), getattr(o, "language", None) or "") for p in (RDFS.label, SKOS.prefLabel) for _, _, o, _ in store.quads(iri, p, None)]
     if labels:
         preferred = [pair for pair in labels if pair[1] in ("", "en")] or labels
-        return _plain(min(preferred)[0])
-    text = str(iri)
-    return text.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        return one_line(min(preferred)[0], 200)
+    return local_name(iri)
 
 
 def _text(store, iri, predicates, graph=None) -> str:
     for predicate in predicates:
         for _, _, value, _ in (store.quads(iri, predicate, None) if graph is None else store.quads(iri, predicate, None, graph)):
-            return _plain(value, 1200)
+            return one_line(value, 1200)
     return ""
 
 
@@ -287,7 +283,7 @@ def _construct_label(store, reason) -> str:
     The analysis gives the label; a reason without one is looked up in the ontology's schemes.
     """
     if reason.construct_label:
-        return _plain(reason.construct_label, 120)
+        return one_line(reason.construct_label, 120)
     curie = reason.construct or ""
     if curie.startswith("rx:"):
         return _text(store, RX[curie[3:]], (SKOS.prefLabel, RDFS.label), ONTOLOGY_GRAPH)
@@ -316,7 +312,7 @@ def _work(citation: str) -> str:
     >>> _work("Lewin K. Field Theory in Social Science. 1951 (force field)")
     'Lewin K. Field Theory in Social Science. 1951'
     """
-    text = _plain(citation, 400).strip()
+    text = one_line(citation, 400).strip()
     if text.endswith(")") and " (" in text:
         text = text[: text.rindex(" (")].rstrip()
     return text
@@ -356,25 +352,23 @@ def report_context(document, analysis: ChangeAnalysis, *, title: str | None = No
     """
     if not isinstance(top, int) or top < 1:
         raise ReportError(f"The number of points to show must be a whole number of at least 1, not {top!r}.")
-    from explorer.core.schema import Schema
-
     store = document.store
-    schema = Schema.from_store(store)
+    schema = schema_of(document)
     generated = generated or dt.datetime.now().astimezone()
     weights = analysis.weights if analysis.weights is not None else load_weights()
 
     def kind_label(kind) -> str:
         found = schema.kind(kind) if kind is not None else None
-        return found.label if found is not None else (str(kind).rsplit("#", 1)[-1].rsplit("/", 1)[-1] if kind else "")
+        return found.label if found is not None else (local_name(kind) if kind else "")
 
     change_kind = next((o for _, _, o, _ in store.quads(analysis.change, RDF.type, None)), None)
     direct = [i for i in analysis.impacts if i.direct]
     change = {
-        "label": _plain(analysis.change_label, 300),
+        "label": one_line(analysis.change_label, 300),
         "kind": kind_label(change_kind) if change_kind is not None else "",
         "description": _text(store, analysis.change, (DCTERMS.description, RDFS.comment, SKOS.definition)),
         "components": _capped(sorted(_label(store, c) for _, _, c, _ in store.quads(analysis.change, RX.hasComponent, None))),
-        "direct": [{"label": _plain(i.label, 120), "impact": i.impact} for i in direct[:LIST_LIMIT]],
+        "direct": [{"label": one_line(i.label, 120), "impact": i.impact} for i in direct[:LIST_LIMIT]],
         "direct_more": max(0, len(direct) - LIST_LIMIT),
         "indirect": len(analysis.impacts) - len(direct),
         "missing": [plain_missing(m) for m in analysis.missing],
@@ -406,7 +400,7 @@ def report_context(document, analysis: ChangeAnalysis, *, title: str | None = No
         shown = reasons[:REASONS]
         rest = reasons[REASONS:]
         return {
-            "items": [{"value": r.value, "text": _plain(r.text, 400), "refs": refs(r.citation),
+            "items": [{"value": r.value, "text": one_line(r.text, 400), "refs": refs(r.citation),
                        "construct": _construct_label(store, r)} for r in shown],
             "more": len(rest), "more_value": sum(r.value for r in rest),
         }
@@ -423,14 +417,14 @@ def report_context(document, analysis: ChangeAnalysis, *, title: str | None = No
         elif p.attitude is not None and abs(p.attitude) >= 0.005:
             attitudes.append(f"none stated; {p.attitude:+.2f} from the influence of their ties")
         points.append({
-            "rank": rank, "label": _plain(p.label, 160), "kind": kind_text(kind_label(p.kind), p.role),
+            "rank": rank, "label": one_line(p.label, 160), "kind": kind_text(kind_label(p.kind), p.role),
             "level": LEVELS.get(p.level, "meso"), "likelihood": percent(p.likelihood),
             "interval": interval(p.likelihood_low, p.likelihood_high) or "–", "ranks": rank_range(p.rank_low, p.rank_high),
             "ranks_text": "" if p.rank_low is None else
                           f"rank{'s' if p.rank_low != p.rank_high else ''} {rank_range(p.rank_low, p.rank_high)} across runs",
             "top_share": percent(p.stability), "confidence": percent(p.confidence),
             "score": p.score, "restraining": p.restraining, "driving": p.driving,
-            "sentence": _plain(p.sentence, 1200), "attitude": ", ".join(attitudes),
+            "sentence": one_line(p.sentence, 1200), "attitude": ", ".join(attitudes),
             "missing": [plain_missing(m) for m in p.missing],
             "collective": p.role == "collective",
             "transgressions": reason_rows(transgressions),
@@ -443,7 +437,7 @@ def report_context(document, analysis: ChangeAnalysis, *, title: str | None = No
     # Named by who carries it: a unit or group ranked high restates its people.
     carriers = [p for p in analysis.points if p.role == "carrier"] or list(analysis.points)
     if carriers:
-        named = "; ".join(f"{_plain(p.label, 60)} ({percent(p.likelihood)})" for p in carriers[:3])
+        named = "; ".join(f"{one_line(p.label, 60)} ({percent(p.likelihood)})" for p in carriers[:3])
         headlines.append(f"The likeliest to resist: {named}.")
     # Carriers only: a unit, routine or norm restates its people's reasons.
     by_mechanism: Counter = Counter()
@@ -462,7 +456,7 @@ def report_context(document, analysis: ChangeAnalysis, *, title: str | None = No
         headlines.append("What helps most: " + ", ".join(labels[m] for m in helps) + ".")
     if analysis.levers and analysis.levers[0].effect > 0:
         best = analysis.levers[0]
-        headlines.append(f"The strongest lever: {_plain(best.text, 160)} ({lever_effect(best)}).")
+        headlines.append(f"The strongest lever: {one_line(best.text, 160)} ({lever_effect(best)}).")
     if analysis.fragile:
         headlines.append(f"{len(analysis.fragile)} conclusion{'s are' if len(analysis.fragile) != 1 else ' is'} fragile "
                          "(see How far to trust the result).")
@@ -474,14 +468,14 @@ def report_context(document, analysis: ChangeAnalysis, *, title: str | None = No
         levels.append({
             "name": LEVELS[level].capitalize(), "points": len(mine), "likely": sum(1 for p in mine if p.likelihood >= 0.5),
             "mean": percent(sum(p.likelihood for p in mine) / len(mine)) if mine else "–",
-            "top": f"{_plain(best.label, 80)} ({percent(best.likelihood)})" if best is not None else "–",
+            "top": f"{one_line(best.label, 80)} ({percent(best.likelihood)})" if best is not None else "–",
         })
 
-    levers = [{"effect": lever_effect(lever, short=True), "helps": lever.effect > 0, "text": _plain(lever.text, 300),
+    levers = [{"effect": lever_effect(lever, short=True), "helps": lever.effect > 0, "text": one_line(lever.text, 300),
                "kind": lever.kind, "after": people(lever.figure_after)} for lever in analysis.levers[:LIST_LIMIT]]
     levers_more = max(0, len(analysis.levers) - LIST_LIMIT)
     logics = [{"title": title, "question": question,
-               "items": _capped([_plain(t, 300) for t in (analysis.logics or {}).get(key, ())])}
+               "items": _capped([one_line(t, 300) for t in (analysis.logics or {}).get(key, ())])}
               for key, title, question in LOGICS]
 
     weight_spread, input_spread = weights["uncertainty.weight_spread"], weights["uncertainty.input_spread"]
@@ -505,8 +499,8 @@ def report_context(document, analysis: ChangeAnalysis, *, title: str | None = No
 
     weights_path = getattr(weights, "path", None)
     facts = [
-        ("Change analysed", f"{_plain(analysis.change_label, 200)} <{analysis.change}>"),
-        ("Map", f"{_plain(document.title, 200)}" + (f" ({document.path.name})" if getattr(document, "path", None) else "")
+        ("Change analysed", f"{one_line(analysis.change_label, 200)} <{analysis.change}>"),
+        ("Map", f"{one_line(document.title, 200)}" + (f" ({document.path.name})" if getattr(document, "path", None) else "")
                 + f", {store.count():,} triples"),
         ("Ontology", f"Routine Explorer ontology, version {ontology_version(document)}"),
         ("Weights", _file_facts(weights_path) if weights_path is not None else "built in"),
@@ -523,12 +517,12 @@ def report_context(document, analysis: ChangeAnalysis, *, title: str | None = No
     weight_rows = []
     for name in weights:
         entry = weights.entry(name)
-        weight_rows.append({"label": _plain(entry.label or name, 120), "name": name, "value": f"{entry.value:g}",
-                            "source": _plain(entry.source, 300)})
+        weight_rows.append({"label": one_line(entry.label or name, 120), "name": name, "value": f"{entry.value:g}",
+                            "source": one_line(entry.source, 300)})
 
     return {
-        "title": _plain(title, 300) if title else f"Where “{_plain(analysis.change_label, 160)}” may meet resistance",
-        "map_title": _plain(document.title, 200),
+        "title": one_line(title, 300) if title else f"Where “{one_line(analysis.change_label, 160)}” may meet resistance",
+        "map_title": one_line(document.title, 200),
         "date_long": f"{generated.day} {generated:%B %Y}",
         "generated_iso": generated.isoformat(timespec="seconds"),
         "software_version": __version__,
@@ -550,7 +544,7 @@ def report_context(document, analysis: ChangeAnalysis, *, title: str | None = No
         "levers_more": levers_more,
         "levers_start": people(figure.value),
         "logics": logics,
-        "uncertainty": {"caveat": caveat, "fragile": [_plain(t, 400) for t in analysis.fragile], "missing": missing,
+        "uncertainty": {"caveat": caveat, "fragile": [one_line(t, 400) for t in analysis.fragile], "missing": missing,
                         "top_k": top_k, "runs": runs, "interval": percent(figure.interval),
                         "runs_text": f"{runs:,} uncertainty runs" if runs else "no uncertainty runs"},
         "heat_legend": HEAT_LEGEND,

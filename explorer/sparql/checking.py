@@ -70,6 +70,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 from explorer.core.errors import QueryError
 from explorer.core.netguard import no_network
+from explorer.core.text import clipped
 
 from .errors import QueryRefused, QuerySyntaxError
 
@@ -171,7 +172,7 @@ def _rdflib(text: str, update: bool, prefixes: dict, base_iri: str | None):
 
 
 def _as_error(err: ParseBaseException, text: str, offset: int) -> _RdflibError:
-    found = _cut(getattr(err, "found", ""))
+    found = clipped(str(getattr(err, "found", "")), 80)
     loc = offset + err.loc
     return _RdflibError(err.msg + (f", found {found}" if found else ""), lineno(loc, text), col(loc, text))
 
@@ -251,12 +252,6 @@ def _screen(algebra, *, update: bool, allowed_graphs: frozenset, allow_network: 
     if not any_dataset or update:
         return None, None
     return tuple(default), tuple(named)
-
-
-def _cut(text: str, limit: int = 80) -> str:
-    """``text`` (a token the parser quotes, which can be the whole query) cut to ``limit`` characters."""
-    text = str(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _locate_prefix(text: str, reason: str) -> tuple[int, int] | None:
@@ -385,9 +380,9 @@ def check(
             raise QuerySyntaxError(algebra.reason, line=algebra.line, column=algebra.column)
         where = _locate_prefix(readable, algebra.reason) if "prefix" in algebra.reason.lower() else None
         if where is not None:
-            raise QuerySyntaxError(f"{_cut(algebra.reason.replace('prefix : ', 'prefix '), 300)} (declare it with PREFIX)",
+            raise QuerySyntaxError(f"{clipped(algebra.reason.replace('prefix : ', 'prefix '), 300)} (declare it with PREFIX)",
                                    line=where[0], column=where[1])
-        raise QueryError(f"The query cannot run: {_cut(algebra.reason, 300)}")
+        raise QueryError(f"The query cannot run: {clipped(algebra.reason, 300)}")
     allowed = frozenset({MAP_GRAPH, *allowed_graphs})
     if update and not getattr(algebra, "algebra", None):
         raise QueryError(_NOTHING_TO_RUN)  # rdflib reads a text of comments alone as an update of no operations

@@ -40,6 +40,7 @@ from explorer.core.netguard import no_network
 from explorer.core.rdf_formats import format_by_name, refuse_xml_illegal, serialize_quads
 from explorer.core.spreadsheet import FORMULA_START, neutralise
 from explorer.core.terms import DEFAULT_GRAPH, to_ox, to_ox_quad
+from explorer.core.text import one_line
 
 #: Formats for SELECT and ASK results (CSV and TSV hold tables only).
 TABLE_FORMATS = ("csv", "tsv", "json", "xml")
@@ -207,8 +208,7 @@ def format_table(outcome: Outcome, prefixes: dict[str, str] | None = None, *, wi
         raise ExplorerError("Only SELECT and ASK results print as a table.")
 
     def cell(term) -> str:
-        text = " ".join(short_name(term, prefixes).split())
-        return text if len(text) <= width else text[: width - 1] + "…"
+        return one_line(short_name(term, prefixes), width)
 
     header = list(outcome.variables)
     body = [[cell(t) for t in row] for row in outcome.rows]

@@ -63,15 +63,16 @@ from explorer.core.presentation import level_title
 from explorer.core.projection import Projection
 from explorer.core.rdf_formats import FORMATS, format_for_path
 from explorer.core.resources import docs_dir
-from explorer.core.schema import Schema
+from explorer.core.schema import Schema, schema_of
+from explorer.core.text import one_line
 from explorer.ui.analysis.dock import AnalysisDock
 from explorer.ui.canvas.legend import Legend
 from explorer.ui.canvas.minimap import Minimap
 from explorer.ui.canvas.view import FULL_DETAIL_LIMIT, MapCanvas
 from explorer.ui.common import menu_text, safe_text, settings
 from explorer.ui.common.shapes import NODE_H, NODE_W
-from explorer.ui.common.text import plain_label
 from explorer.ui.common.theme import dark_palette
+from explorer.ui.common.host import OpenMap
 from explorer.ui.common.workers import run_task
 from explorer.ui.files import export as export_actions
 from explorer.ui.files import import_dialog
@@ -144,8 +145,8 @@ class LoadedMap:
 class MainWindow(QMainWindow):
     """The Routine Explorer main window: one open map at a time."""
 
-    mapOpened = Signal(object)
-    mapClosed = Signal()
+    #: The open map as an :class:`~explorer.ui.common.host.OpenMap` when one opens, None when it closes.
+    mapShown = Signal(object)
     openFailed = Signal(str)
     saved = Signal(object)
 
@@ -201,18 +202,18 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector(self)
         self.outline = Outline(self)
         self.history = HistoryView(self)
-        self.analysis = AnalysisDock(self)
-        self.palette_dock = self._dock("Palette", "palette", self.palette_view, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.outline_dock = self._dock("Outline", "outline", self.outline, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.inspector_dock = self._dock("Inspector", "inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.history_dock = self._dock("History", "history", self.history, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.analysis_dock = self._dock("Analysis", "analysis", self.analysis, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.analysis = AnalysisDock(self, canvas=self.canvas)
+        self.palette_dock = self.add_dock("Palette", "palette", self.palette_view, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.outline_dock = self.add_dock("Outline", "outline", self.outline, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.inspector_dock = self.add_dock("Inspector", "inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.history_dock = self.add_dock("History", "history", self.history, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.analysis_dock = self.add_dock("Analysis", "analysis", self.analysis, Qt.DockWidgetArea.RightDockWidgetArea)
         # The legend is a panel, not an overlay: on a dense map an overlay hides nodes.
         legend_scroll = QScrollArea(self)
         legend_scroll.setWidget(self.legend)
         legend_scroll.setWidgetResizable(True)
         legend_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.legend_dock = self._dock("Legend", "legend", legend_scroll, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.legend_dock = self.add_dock("Legend", "legend", legend_scroll, Qt.DockWidgetArea.RightDockWidgetArea)
         self.splitDockWidget(self.palette_dock, self.outline_dock, Qt.Orientation.Vertical)
         self.splitDockWidget(self.inspector_dock, self.legend_dock, Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.inspector_dock, self.history_dock)
@@ -237,18 +238,20 @@ class MainWindow(QMainWindow):
     def _install_features(self) -> None:
         """Let feature modules add their panels, menus and actions, one line each.
 
-        Each ``install(window)`` uses ``self.menus`` (file, export anchor, edit, view, panels,
-        analysis, help), :meth:`_dock` and ``self.map_actions``, and follows the map through
-        ``mapOpened``/``mapClosed``. It runs before the saved window state is restored,
-        which needs every dock to exist.
+        Each ``install(host)`` uses only what :class:`~explorer.ui.common.host.MapHost` lists (the menus,
+        :meth:`add_dock`, :meth:`add_action`, :meth:`execute`, the status line), follows the map through
+        ``mapShown`` and returns its object, which the window keeps. It runs before the saved window state
+        is restored, which needs every dock to exist.
         """
-        sparql_console.install(self)
-        import_dialog.install(self)
-        export_actions.install(self)
-        report_actions.install(self)
-        graph_view_bar.install(self)
+        self.sparql_console = sparql_console.install(self)
+        self.sparql_dock = self.sparql_console.dock
+        self.act_import = import_dialog.install(self)
+        self.export_actions = export_actions.install(self)
+        self.report_actions = report_actions.install(self)
+        self.graph_view_bar = graph_view_bar.install(self)
 
-    def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
+    def add_dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
+        """Put ``widget`` in a dock titled ``title`` (``name`` keys its place in the saved window state)."""
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{name}")
         dock.setWidget(widget)
@@ -256,7 +259,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _action(self, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False) -> QAction:
+    def add_action(self, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False, *,
+                   needs_map: bool = False) -> QAction:
+        """A window-wide action calling ``slot``; ``needs_map``: enabled only while a map is open."""
         action = QAction(text, self)
         if shortcut is not None:
             if isinstance(shortcut, (list, tuple)):
@@ -271,54 +276,65 @@ class MainWindow(QMainWindow):
         else:
             action.triggered.connect(lambda checked=False: slot())
         self.addAction(action)
+        if needs_map:
+            self.map_actions.append(action)
         return action
+
+    def add_menu(self, name: str, menu: QMenu) -> None:
+        """Insert ``menu`` in the menu bar before Help, known to other features as ``menus[name]``."""
+        self.menuBar().insertMenu(self.menus["help"].menuAction(), menu)
+        self.menus[name] = menu
+
+    def show_status(self, text: str, timeout_ms: int = 0) -> None:
+        """Say ``text`` in the status line for ``timeout_ms`` (0: until the next message)."""
+        self.statusBar().showMessage(text, timeout_ms)
 
     def _build_actions(self) -> None:
         key = QKeySequence.StandardKey
-        self.act_new = self._action("&New Map", self.new_map, key.New, "Start an empty map")
-        self.act_open = self._action("&Open…", self.choose_map, key.Open, "Open a map file")
-        self.act_save = self._action("&Save", self.save, key.Save, "Save the map")
-        self.act_save_as = self._action("Save &As…", self.save_as, key.SaveAs, "Save the map to a new file or format")
-        self.act_revert = self._action("&Revert", self.revert, None, "Go back to the saved file, dropping unsaved changes")
-        self.act_close = self._action("&Close Map", self.close_map, key.Close, "Close the map")
-        self.act_quit = self._action("&Quit", self.close, key.Quit, "Quit Routine Explorer")
-        self.act_undo = self._action("&Undo", self.undo, key.Undo)
-        self.act_redo = self._action("&Redo", self.redo, key.Redo)
+        self.act_new = self.add_action("&New Map", self.new_map, key.New, "Start an empty map")
+        self.act_open = self.add_action("&Open…", self.choose_map, key.Open, "Open a map file")
+        self.act_save = self.add_action("&Save", self.save, key.Save, "Save the map")
+        self.act_save_as = self.add_action("Save &As…", self.save_as, key.SaveAs, "Save the map to a new file or format")
+        self.act_revert = self.add_action("&Revert", self.revert, None, "Go back to the saved file, dropping unsaved changes")
+        self.act_close = self.add_action("&Close Map", self.close_map, key.Close, "Close the map")
+        self.act_quit = self.add_action("&Quit", self.close, key.Quit, "Quit Routine Explorer")
+        self.act_undo = self.add_action("&Undo", self.undo, key.Undo)
+        self.act_redo = self.add_action("&Redo", self.redo, key.Redo)
         # The menu says what will be undone; the toolbar button keeps a short, steady name.
         self.act_undo.setIconText("Undo")
         self.act_redo.setIconText("Redo")
-        self.act_cut = self._action("Cu&t", self.cut, key.Cut, "Cut the selected nodes with their ties")
-        self.act_copy = self._action("&Copy", self.copy, key.Copy, "Copy the selected nodes with their ties")
-        self.act_paste = self._action("&Paste", self.paste, key.Paste, "Paste nodes as new ones")
-        self.act_delete = self._action("&Delete", self.delete_selection, [QKeySequence(QKeySequence.StandardKey.Delete), QKeySequence(Qt.Key.Key_Backspace)], "Delete the selected nodes and ties")
-        self.act_select_all = self._action("Select &All", self.canvas.select_all, key.SelectAll)
-        self.act_find = self._action("&Find…", self.focus_search, key.Find, "Find nodes by label")
-        self.act_find_next = self._action("Find &Next", self.find_next, key.FindNext)
-        self.act_find_previous = self._action("Find Pre&vious", self.find_previous, key.FindPrevious)
-        self.act_tie = self._action("&Tie Selected Nodes…", self.tie_selected, QKeySequence("Ctrl+T"), "Tie two selected nodes with a relation the ontology allows")
-        self.act_rename = self._action("&Rename", self.rename_selected, QKeySequence(Qt.Key.Key_F2))
-        self.act_zoom_in = self._action("Zoom &In", lambda: self.canvas.zoom_by(1.25), key.ZoomIn)
-        self.act_zoom_out = self._action("Zoom &Out", lambda: self.canvas.zoom_by(0.8), key.ZoomOut)
-        self.act_fit = self._action("&Fit Map", lambda: self.canvas.fit(), QKeySequence("Ctrl+0"))
-        self.act_actual = self._action("Actual &Size", lambda: self.canvas.set_zoom(1.0), QKeySequence("Ctrl+1"))
-        self.act_focus = self._action("&Focus on Selection", self.focus_selection, QKeySequence("Ctrl+Shift+F"), "Show only the selection and its neighbours")
-        self.act_filter = self._action("Fi&lter…", self.choose_filter, QKeySequence("Ctrl+Shift+L"), "Show only some kinds, levels or attribute values")
-        self.act_show_all = self._action("Show &Everything", self.show_everything, QKeySequence("Ctrl+Shift+E"), "Clear focus and filter")
+        self.act_cut = self.add_action("Cu&t", self.cut, key.Cut, "Cut the selected nodes with their ties")
+        self.act_copy = self.add_action("&Copy", self.copy, key.Copy, "Copy the selected nodes with their ties")
+        self.act_paste = self.add_action("&Paste", self.paste, key.Paste, "Paste nodes as new ones")
+        self.act_delete = self.add_action("&Delete", self.delete_selection, [QKeySequence(QKeySequence.StandardKey.Delete), QKeySequence(Qt.Key.Key_Backspace)], "Delete the selected nodes and ties")
+        self.act_select_all = self.add_action("Select &All", self.canvas.select_all, key.SelectAll)
+        self.act_find = self.add_action("&Find…", self.focus_search, key.Find, "Find nodes by label")
+        self.act_find_next = self.add_action("Find &Next", self.find_next, key.FindNext)
+        self.act_find_previous = self.add_action("Find Pre&vious", self.find_previous, key.FindPrevious)
+        self.act_tie = self.add_action("&Tie Selected Nodes…", self.tie_selected, QKeySequence("Ctrl+T"), "Tie two selected nodes with a relation the ontology allows")
+        self.act_rename = self.add_action("&Rename", self.rename_selected, QKeySequence(Qt.Key.Key_F2))
+        self.act_zoom_in = self.add_action("Zoom &In", lambda: self.canvas.zoom_by(1.25), key.ZoomIn)
+        self.act_zoom_out = self.add_action("Zoom &Out", lambda: self.canvas.zoom_by(0.8), key.ZoomOut)
+        self.act_fit = self.add_action("&Fit Map", lambda: self.canvas.fit(), QKeySequence("Ctrl+0"))
+        self.act_actual = self.add_action("Actual &Size", lambda: self.canvas.set_zoom(1.0), QKeySequence("Ctrl+1"))
+        self.act_focus = self.add_action("&Focus on Selection", self.focus_selection, QKeySequence("Ctrl+Shift+F"), "Show only the selection and its neighbours")
+        self.act_filter = self.add_action("Fi&lter…", self.choose_filter, QKeySequence("Ctrl+Shift+L"), "Show only some kinds, levels or attribute values")
+        self.act_show_all = self.add_action("Show &Everything", self.show_everything, QKeySequence("Ctrl+Shift+E"), "Clear focus and filter")
         self.act_legend = self.legend_dock.toggleViewAction()
         self.act_legend.setText("&Legend")
         self.act_legend.setStatusTip("Show the kinds and ties on the map")
-        self.act_minimap = self._action("&Minimap", self._toggle_minimap, None, "Show the minimap", checkable=True)
-        self.act_bands = self._action("Level &Bands", self._toggle_bands, None, "Show the macro, meso and micro bands", checkable=True)
-        self.act_drop_runs = self._action("&Remove Kept Analysis Runs", self.drop_analysis_runs, None,
+        self.act_minimap = self.add_action("&Minimap", self._toggle_minimap, None, "Show the minimap", checkable=True)
+        self.act_bands = self.add_action("Level &Bands", self._toggle_bands, None, "Show the macro, meso and micro bands", checkable=True)
+        self.act_drop_runs = self.add_action("&Remove Kept Analysis Runs", self.drop_analysis_runs, None,
                                           "Remove the analysis runs kept in the map for SPARQL (they can be run again)")
-        self.act_analyse = self._action("&Analyse Change", self.analyse_change, QKeySequence("Ctrl+R"),
+        self.act_analyse = self.add_action("&Analyse Change", self.analyse_change, QKeySequence("Ctrl+R"),
                                         "Where the chosen change will meet resistance, why, and what levers exist")
-        self.act_shortcuts = self._action("&Keyboard Shortcuts", self.show_shortcuts, key.HelpContents)
-        self.act_reference = self._action("&Ontology Reference", self.open_reference)
-        self.act_about = self._action("&About Routine Explorer", self.show_about)
+        self.act_shortcuts = self.add_action("&Keyboard Shortcuts", self.show_shortcuts, key.HelpContents)
+        self.act_reference = self.add_action("&Ontology Reference", self.open_reference)
+        self.act_about = self.add_action("&About Routine Explorer", self.show_about)
         self.layout_actions = {}
         for name, label in LAYOUTS.items():
-            self.layout_actions[name] = self._action(f"Lay Out {label}", lambda n=name: self.apply_layout(n), None, f"Arrange all nodes: {label.lower()}")
+            self.layout_actions[name] = self.add_action(f"Lay Out {label}", lambda n=name: self.apply_layout(n), None, f"Arrange all nodes: {label.lower()}")
         self.layout_actions["levels"].setShortcut(QKeySequence("Ctrl+L"))
         self.theme_group = QActionGroup(self)
         self.theme_actions = {}
@@ -571,7 +587,7 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             return False
         document = MapDocument.new()
-        schema = Schema.from_store(document.store)
+        schema = schema_of(document)
         self._install(LoadedMap(document, schema, Projection.build(document.store, schema), {}))
         self.statusBar().showMessage("New map: drag a kind from the palette onto a level band to start.", 10000)
         return True
@@ -595,7 +611,7 @@ class MainWindow(QMainWindow):
         def work(progress):
             document = MapDocument.open(path, progress=progress)
             try:
-                schema = Schema.from_store(document.store)
+                schema = schema_of(document)
                 projection = Projection.build(document.store, schema)
                 positions = initial_positions(projection, cancelled=lambda: (progress(0, 0), False)[1])
             except BaseException:
@@ -652,16 +668,15 @@ class MainWindow(QMainWindow):
         ]
         self.pages.setCurrentWidget(self.canvas_page)
         self.canvas.set_map(self.projection, self.schema, self._positions_for(self.projection.nodes))
-        self.palette_view.set_schema(self.schema)
-        self.inspector.set_context(self.document, self.schema, self.projection)
-        self.history.set_document(self.document)
-        self.analysis.set_context(self.document, self.schema, self.projection, self.canvas)
+        opened = OpenMap(self.document, self.schema, self.projection)
+        for view in (self.palette_view, self.inspector, self.history, self.analysis):
+            view.show_map(opened)
         # The panels that read every node follow one per turn of the event loop, so a
         # 100k-node map never holds the window for all of them at once.
         projection = self.projection
-        for step in (lambda: self.outline.set_map(projection, self.schema),
-                     lambda: self.minimap.set_map(projection, self.schema),
-                     lambda: (self.legend.update_from(projection, self.schema), self._place_overlays())):
+        for step in (lambda: self.outline.show_map(opened),
+                     lambda: self.minimap.show_map(opened),
+                     lambda: (self.legend.show_map(opened), self._place_overlays())):
             QTimer.singleShot(0, lambda step=step: step() if self.projection is projection else None)
         # Fit once the page switch has given the canvas its final size (see eventFilter).
         self._fit_pending = True
@@ -671,7 +686,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_actions()
         self._update_counts()
-        self.mapOpened.emit(self.document)
+        self.mapShown.emit(opened)
         if self.document.pending_recovery is not None:
             self._offer_recovery()
 
@@ -746,7 +761,7 @@ class MainWindow(QMainWindow):
                                  f"An untitled map with {len(recovery.edits)} unsaved edit(s) was left when Routine Explorer "
                                  f"closed unexpectedly; the last edit was \u201c{recovery.labels[-1]}\u201d.\n\nRecover it?"):
                 document = MapDocument.recover_untitled(recovery)
-                schema = Schema.from_store(document.store)
+                schema = schema_of(document)
                 self._install(LoadedMap(document, schema, Projection.build(document.store, schema), {}))
                 return
             recovery.discard()
@@ -880,6 +895,15 @@ class MainWindow(QMainWindow):
     def _warn(self, title: str, text: str) -> None:
         QMessageBox.warning(self, title, safe_text(text))
 
+    @property
+    def busy(self) -> bool:
+        """Whether the map is being saved or loaded (edits wait until it is done)."""
+        return self._busy
+
+    def commit_pending(self) -> None:
+        """Commit an edit still being typed in the inspector, so exports and reports see it."""
+        self.inspector.commit_pending()
+
     def _set_busy(self, busy: bool) -> None:
         """While a file is written, nothing may change the map: the canvas, panels and edit actions pause."""
         self._busy = busy
@@ -910,24 +934,20 @@ class MainWindow(QMainWindow):
         self.canvas.clear_map()
         self.document.close()
         self.document = self.schema = self.projection = None
-        self.palette_view.set_schema(None)
-        self.inspector.set_context(None, None, None)
-        self.outline.set_map(None, None)
-        self.history.set_document(None)
-        self.analysis.set_context(None, None, None, None)
+        for view in (self.palette_view, self.inspector, self.outline, self.history, self.analysis):
+            view.show_map(None)
         self.banner.hide()
         self._show_start()
-        self.mapClosed.emit()
+        self.mapShown.emit(None)
         return True
 
     def _reload(self) -> None:
         self.projection = Projection.build(self.document.store, self.schema)
         self._computed = initial_positions(self.projection)
         self.canvas.set_map(self.projection, self.schema, self._positions_for(self.projection.nodes))
-        self.inspector.set_context(self.document, self.schema, self.projection)
-        self.outline.set_map(self.projection, self.schema)
-        self.minimap.set_map(self.projection, self.schema)
-        self.analysis.set_context(self.document, self.schema, self.projection, self.canvas)
+        opened = OpenMap(self.document, self.schema, self.projection)
+        for view in (self.inspector, self.outline, self.minimap, self.analysis):
+            view.show_map(opened)
         self._refresh_views()
         self._update_counts()
         self._update_title()
@@ -949,7 +969,7 @@ class MainWindow(QMainWindow):
             return
         self.outline.refresh()
         self.analysis.refresh_changes()
-        self.legend.update_from(self.projection, self.schema)
+        self.legend.show_map(OpenMap(self.document, self.schema, self.projection))
         self.minimap.refresh()
         self._place_overlays()
 
@@ -981,7 +1001,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"{len(keys)} selected", 3000)
 
     # ------------------------------------------------------------------ editing
-    def _execute(self, command) -> bool:
+    def execute(self, command) -> bool:
+        """Run ``command`` on the open map (undoable, journalled); on refusal say why in the status line."""
         try:
             self.document.execute(command)
         except ExplorerError as error:
@@ -1058,7 +1079,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(str(error), 8000)
             return
         old = self.projection.nodes[iri].label if iri in self.projection.nodes else ""
-        self._execute(set_property(self.document.store, iri, RDFS.label, value, label=f"Rename “{old[:30]}”"))
+        self.execute(set_property(self.document.store, iri, RDFS.label, value, label=f"Rename “{old[:30]}”"))
 
     def relations_menu(self, source, target, parent=None) -> QMenu:
         """A menu of the relations the ontology allows between two nodes, both directions."""
@@ -1067,7 +1088,7 @@ class MainWindow(QMainWindow):
         for a, b in ((source, target), (target, source)):
             va, vb = self.projection.nodes[a], self.projection.nodes[b]
             relations = self.schema.relations_between(va.kind, vb.kind)
-            header = menu.addAction(menu_text(f"{plain_label(va.label)[:30]} → {plain_label(vb.label)[:30]}"))
+            header = menu.addAction(menu_text(f"{one_line(va.label, 30)} → {one_line(vb.label, 30)}"))
             header.setEnabled(False)
             if not relations:
                 menu.addAction("    (the ontology allows no relation this way)").setEnabled(False)
@@ -1087,7 +1108,7 @@ class MainWindow(QMainWindow):
         except ExplorerError as error:
             self.statusBar().showMessage(str(error), 8000)
             return None
-        if self._execute(command):
+        if self.execute(command):
             self.canvas.select([key])
             return key
         return None
@@ -1127,7 +1148,7 @@ class MainWindow(QMainWindow):
             label = f"Delete {self.projection.ties[ties[0]].label[:40]}" if ties[0] in self.projection.ties else "Delete tie"
         else:
             label = None
-        if self._execute(editing.delete_items(self.document.store, nodes=nodes, ties=ties, label=label)):
+        if self.execute(editing.delete_items(self.document.store, nodes=nodes, ties=ties, label=label)):
             self.canvas.select([])
 
     def copy(self) -> bool:
@@ -1162,7 +1183,7 @@ class MainWindow(QMainWindow):
         except ExplorerError as error:
             self.statusBar().showMessage(str(error), 8000)
             return
-        if self._execute(command):
+        if self.execute(command):
             self.canvas.select([iri for iri in pasted if iri in self.projection.nodes])
 
     def undo(self) -> None:
@@ -1266,7 +1287,7 @@ class MainWindow(QMainWindow):
 
         def succeeded(command):
             self._set_busy(False)
-            if self.document is document and self._execute(command):
+            if self.document is document and self.execute(command):
                 self.canvas.fit()
 
         def ended_without_result(error=None):
@@ -1488,5 +1509,5 @@ class MainWindow(QMainWindow):
             self.document.close()
             self.document = None
             # Feature modules let go of the map here too (the SPARQL console stops its engine process).
-            self.mapClosed.emit()
+            self.mapShown.emit(None)
         super().closeEvent(event)

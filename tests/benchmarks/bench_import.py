@@ -10,10 +10,11 @@ same quads to the store directly. With ``--app`` the whole app path runs too
 With ``--limits`` it measures instead the import limits of issue 13 through the
 command line, each run a process of its own timed with its peak memory
 (``wait4``): a 1M-row roster CSV and a 146 MB Kumu JSON (both refused, naming the
-limit), a Kumu JSON under the byte limit but over the row limit, and with
+limit), a Kumu JSON under the byte limit but over the row limit, a workbook with
+one cell formatted at its last row and column (imported), and with
 ``--at-limit`` the largest roster and blueprint an import takes. Each figure is
-printed beside a plain ``csv.reader`` (or ``json.load``) pass over the same file
-in the same run, the figure the issue recorded before the limits, and with
+printed beside a plain ``csv.reader`` (or ``json.load``, or openpyxl opening the
+workbook) pass over the same file in the same run, the figure the issue recorded before the limits, and with
 ``--before DIR`` (a copy of the old ``explorer`` package, e.g. from
 ``git archive``) the old code run on the same file.
 
@@ -85,6 +86,19 @@ def kumu_blueprint(path: Path, elements: int, connections: int, seed: int = 0) -
     return path
 
 
+def far_formatted_workbook(path: Path) -> Path:
+    """Two rows of data and one formatted cell at the sheet's last row and column."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    book.active.append(["Name", "Kind"])
+    book.active.append(["Ana", "Person"])
+    book.active.cell(row=1_048_576, column=16_384).font = Font(bold=True)
+    book.save(path)
+    return path
+
+
 def run_measured(argv: list, env: dict | None = None) -> tuple[int, float, float, str]:
     """Run ``argv`` as a process: (exit code, seconds, peak RSS in MB, last line of stderr)."""
     import subprocess
@@ -112,14 +126,17 @@ def limits(args) -> None:
                 "import", str(empty), str(source), "-o", str(work / "out.ttl")]
 
     def plain(source: Path) -> list:
-        reader = ("import csv,sys; sum(1 for _ in csv.reader(open(sys.argv[1], encoding='utf-8', newline='')))"
-                  if source.suffix == ".csv" else "import json,sys; json.load(open(sys.argv[1], encoding='utf-8'))")
+        reader = {".csv": "import csv,sys; sum(1 for _ in csv.reader(open(sys.argv[1], encoding='utf-8', newline='')))",
+                  ".xlsx": "import openpyxl,sys; openpyxl.load_workbook(sys.argv[1], read_only=True).close()",
+                  }.get(source.suffix, "import json,sys; json.load(open(sys.argv[1], encoding='utf-8'))")
         return [python, "-c", reader, str(source)]
 
     cases = [
         ("1M-row roster CSV", lambda p: flat_roster(p, 1_000_000), "roster-1m.csv", (213.0, 8.0 * 1024)),
         ("146 MB Kumu JSON", lambda p: kumu_blueprint(p, 1_000_000, 1_150_000), "kumu-146mb.json", (141.0, 5.2 * 1024)),
         ("99 MB Kumu JSON, 1.4M rows", lambda p: kumu_blueprint(p, 700_000, 700_000), "kumu-99mb.json", None),
+        # Imported, not refused: before, every one of a million rows was 16,384 cells (over ten minutes).
+        ("workbook formatted at XFD1048576", far_formatted_workbook, "far.xlsx", None),
     ]
     if args.at_limit:
         cases += [
@@ -132,7 +149,7 @@ def limits(args) -> None:
         size = f"{source.stat().st_size / 1e6:.0f} MB"
         code, seconds, peak, message = run_measured(cli(source), env)
         _, base_seconds, base_peak, _ = run_measured(plain(source), env)
-        reader = "csv.reader" if source.suffix == ".csv" else "json.load"
+        reader = {".csv": "csv.reader", ".xlsx": "openpyxl open"}.get(source.suffix, "json.load")
         line = (f"{label:<30}{size:>9}  {'now':<10}{code:>5}{seconds:>8.2f}s{peak:>8.0f}MB   {reader} pass {base_seconds:.2f}s "
                 f"{base_peak:.0f}MB ({seconds / base_seconds:.1f}x time, {peak / base_peak:.1f}x memory)")
         if recorded:
@@ -169,12 +186,13 @@ def main() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
     from explorer.core.document import MapDocument
+    from explorer.core.schema import schema_of
     from explorer.io import merge
-    from explorer.io.tables import read_csv
+    from explorer.io.csv_tables import read_csv
 
     path = roster(work / "roster.csv", args.rows)
     doc = MapDocument.new(base_iri="https://example.org/map/")
-    schema = merge.schema_of(doc)
+    schema = schema_of(doc)
 
     _, raw_read = timed(lambda: sum(1 for _ in csv.reader(open(path, encoding="utf-8", newline=""))))
     source, read = timed(lambda: read_csv(path))

@@ -6,6 +6,13 @@ runs them in a child process holding a copy of the map (see
 done by pyoxigraph in this process (the baseline, which cannot be cancelled),
 measured in this run on the same generated map.
 
+Then the bounds of hostile text and runaway queries (``tests/test_sparql_hostile.py``
+and ``tests/sparql/test_cancel.py`` check what happens; these are the times): how
+soon a timeout stops a query, how long another thread (the app's UI thread) waits at
+most while a runaway query runs or a 60,000-letter word is read, beside the same
+thread with nothing running, and the command line refusing hostile texts, beside
+the command line answering ``ASK {}``.
+
 Usage::
 
     python tests/benchmarks/bench_sparql.py --nodes 10000
@@ -112,8 +119,79 @@ def main() -> None:
     started = time.perf_counter()
     doc.execute(outcome.command)
     _row("execute it on the map", time.perf_counter() - started, None)
+    hostile(service)
     service.close()
     doc.close()
+    hostile_cli(folder)
+
+
+def _longest_wait(work) -> float:
+    """The longest gap between the steps of a thread sleeping 10 ms at a time while ``work()`` runs in another."""
+    worker = threading.Thread(target=work)
+    worker.start()
+    slowest, last = 0.0, time.perf_counter()
+    while worker.is_alive():
+        time.sleep(0.01)
+        now = time.perf_counter()
+        slowest, last = max(slowest, now - last), now
+    worker.join()
+    return slowest
+
+
+def hostile(service) -> None:
+    from explorer.core.errors import QueryError
+    from explorer.sparql import Cancelled, QueryTimeout
+
+    def expect(error, work):
+        def run():
+            try:
+                work()
+            except error:
+                pass
+        return run
+
+    started = time.perf_counter()
+    expect(QueryTimeout, lambda: service.run(RUNAWAY, timeout=0.5))()
+    _row("a runaway query under a 0.5 s timeout, stopped", time.perf_counter() - started, None)
+    idle = _longest_wait(lambda: time.sleep(1.0))
+    cancel = threading.Event()
+    threading.Timer(1.0, cancel.set).start()
+    _row("other thread's longest wait: runaway query", _longest_wait(expect(Cancelled, lambda: service.run(RUNAWAY, cancel=cancel))),
+         idle)
+    word = "a" * 60_000 + " b"
+    _row("other thread's longest wait: 60,000 letters", _longest_wait(expect(QueryError, lambda: service.kind(word))), idle)
+    long_text = "a" * 1_000_001
+    started = time.perf_counter()
+    expect(QueryError, lambda: service.kind(long_text))()
+    _row("refuse a 1,000,001-character text", time.perf_counter() - started, None)
+
+
+def hostile_cli(folder: Path) -> None:
+    import subprocess
+
+    keystone = HERE.parents[1] / "sample_graphs" / "keystone-michigan.ttl"
+    env = {**os.environ, "ROUTINE_EXPLORER_DATA_DIR": str(folder / "cli-state")}
+
+    def cli(*args) -> float:
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "explorer", "query", str(keystone), *args], capture_output=True, env=env,
+                       cwd=HERE.parents[1])
+        return time.perf_counter() - started
+
+    def text(name: str, body: str) -> str:
+        path = folder / name
+        path.write_text(body, encoding="utf-8")
+        return str(path)
+
+    plain = min(cli("-e", "ASK {}") for _ in range(2))
+    prefixes = "".join(f"PREFIX p{i}: <http://e/{i}#>\n" for i in range(30_000)) + "SELECT * WHERE { ?s ?p ?o } LIMIT 1"
+    cases = [
+        ("CLI: refuse a 100,000-letter word", (text("word.rq", "a" * 100_000), "--timeout", "5")),
+        ("CLI: refuse a 1,000,001-character text", (text("long.rq", "a" * 1_000_001), "--timeout", "5")),
+        ("CLI: stop reading 30,000 PREFIX lines at 2 s", (text("prefixes.rq", prefixes), "--timeout", "2")),
+    ]
+    for label, args in cases:
+        _row(label, cli(*args), plain)
 
 
 if __name__ == "__main__":

@@ -10,9 +10,6 @@ from __future__ import annotations
 import gzip
 import json
 import random
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -26,6 +23,9 @@ from explorer.core.errors import FormatError, NetworkBlockedError, UnsafeInputEr
 from explorer.core.journal import MapLock, map_key
 from explorer.core.netguard import no_network
 from explorer.core.store import ANY_GRAPH, EmbeddedStore
+from support.maps import snapshot
+from support.network import Listener
+from support.waiting import no_hang
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:rdflib")
 
@@ -61,10 +61,6 @@ def doc_a(tmp_path):
     doc = MapDocument.open(path, editing=True)
     yield doc
     doc.close()
-
-
-def snapshot(doc: MapDocument) -> frozenset:
-    return frozenset(doc.store.quads(graph=ANY_GRAPH))
 
 
 def refuse(doc_a: MapDocument, path: Path, *, error: type = FormatError) -> FormatError:
@@ -143,10 +139,10 @@ def test_billion_laughs_is_refused_at_once(doc_a, tmp_path, name):
     data = billion_laughs().encode("utf-8")
     assert len(data) < 1500
     path = write(tmp_path / name, gzip.compress(data) if name.endswith(".gz") else data)
-    start = time.monotonic()
-    err = refuse(doc_a, path, error=UnsafeInputError)
-    # Safety bound only: unprotected, rdflib needs minutes of CPU for this 1 KB file.
-    assert time.monotonic() - start < 1.0
+    # Refused by the screen, at the DOCTYPE, before any parser reads it. Unprotected, rdflib needs minutes
+    # of CPU for this 1 KB file: the guard turns that regression into a failure instead of a stuck suite.
+    with no_hang(60, "refusing a billion laughs"):
+        err = refuse(doc_a, path, error=UnsafeInputError)
     assert (err.line, err.column) == (2, 1)
     assert "<!DOCTYPE" in err.reason
 
@@ -193,45 +189,6 @@ def test_doctype_after_64k_of_prolog_is_refused(tmp_path, filler):
 
 
 # ---------------------------------------------------------- JSON-LD and the network
-class Listener:
-    """A TCP listener on 127.0.0.1 that counts the connections made to it."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.05)
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}/context.jsonld"
-        self.accepted = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="connection-counter", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        deadline = time.monotonic() + 60  # the thread always ends, even if stop() is never called
-        while not self._stop.is_set() and time.monotonic() < deadline:
-            try:
-                conn, _ = self.sock.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            self.accepted += 1
-            conn.close()
-
-    def connections(self) -> int:
-        """Connections so far, including any still waiting in the backlog."""
-        time.sleep(0.1)
-        return self.accepted
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-        self.sock.close()
-        assert not self._thread.is_alive()
-
-
 @pytest.fixture
 def listener():
     server = Listener()
@@ -260,9 +217,7 @@ def test_jsonld_with_remote_context_fails_fast_without_connecting(doc_a, tmp_pat
         },
     }[shape]
     path = write(tmp_path / "remote.jsonld", json.dumps(document))
-    start = time.monotonic()
     err = refuse(doc_a, path, error=UnsafeInputError)
-    assert time.monotonic() - start < 2.0
     assert "remote @context" in err.reason
     assert listener.connections() == 0
 
@@ -276,11 +231,9 @@ def test_the_listener_does_count_connections(listener):
 
 def test_rdflib_inside_no_network_cannot_reach_the_listener(listener):
     data = json.dumps(remote_context_doc(listener.url))
-    start = time.monotonic()
     with pytest.raises(NetworkBlockedError) as caught:
         with no_network("test"):
             rdflib.Graph().parse(data=data, format="json-ld")
-    assert time.monotonic() - start < 2.0
     assert f"127.0.0.1:{listener.port}" in str(caught.value)
     assert "while test" in str(caught.value)
     assert listener.connections() == 0
@@ -339,9 +292,8 @@ def test_a_50_mb_literal_is_refused_with_a_clear_message(doc_a, tmp_path):
     size = 50 << 20
     path = _big_literal_file(tmp_path / "huge.nt", size)
     assert path.stat().st_size > size
-    start = time.monotonic()
-    err = refuse(doc_a, path)
-    assert time.monotonic() - start < 30
+    with no_hang(120, "refusing a 50 MB literal"):
+        err = refuse(doc_a, path)
     assert "larger than the parser can hold" in err.reason and "16 MiB" in err.reason
 
 

@@ -10,18 +10,14 @@ from rdflib import RDF, RDFS, BNode, Literal, URIRef
 from explorer.core import commands as c
 from explorer.core.document import MapDocument
 from explorer.core.errors import CommandError
-from explorer.core.store import ANY_GRAPH
 from explorer.core.terms import DEFAULT_GRAPH
+from support.maps import snapshot
 
 EX = "http://example.org/"
 NODES = [URIRef(f"{EX}n{i}") for i in range(5)]
 KINDS = [URIRef(f"{EX}Person"), URIRef(f"{EX}Unit")]
 PREDICATES = [URIRef(f"{EX}memberOf"), URIRef(f"{EX}performs"), RDFS.label]
 VALUES = [Literal("a"), Literal("b", lang="en"), Literal("3", datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer")), Literal("03", datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer")), *NODES, Literal("")]
-
-
-def snapshot(doc: MapDocument) -> frozenset:
-    return frozenset(doc.store.quads(graph=ANY_GRAPH))
 
 
 def seeded_doc() -> MapDocument:

@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 
 import pytest
 from rdflib import RDFS, Literal, URIRef
@@ -19,6 +18,7 @@ from rdflib import RDFS, Literal, URIRef
 from explorer.core.document import MapDocument
 from explorer.core.errors import MapLockedError
 from explorer.core.journal import orphaned_untitled
+from support.processes import wait_for_line
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="uses SIGKILL")
 
@@ -42,17 +42,6 @@ def child(code: str) -> subprocess.Popen:
     )
 
 
-def wait_for_line(proc: subprocess.Popen, expected: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if line.strip() == expected:
-            return
-        if not line and proc.poll() is not None:
-            raise AssertionError(f"child ended early: {proc.stderr.read()}")
-    raise AssertionError(f"child never said {expected!r}")
-
-
 def test_a_save_killed_part_way_leaves_the_old_file_intact(tmp_path):
     path = tmp_path / "big.ttl"
     write_map(path, 20_000)
@@ -71,7 +60,7 @@ def test_a_save_killed_part_way_leaves_the_old_file_intact(tmp_path):
         def slow_fsync(fd):
             real_fsync(fd)
             print("writing", flush=True)
-            time.sleep(60)
+            time.sleep(60)  # part-way through the save until the test kills it
         atomic_file.os.fsync = slow_fsync
         doc.save()
         print("saved", flush=True)
@@ -114,7 +103,7 @@ def test_a_killed_process_with_unsaved_edits_is_recovered_on_next_open(tmp_path)
         doc.undo()
         print(icu, flush=True)
         print("ready", flush=True)
-        time.sleep(60)
+        time.sleep(60)  # alive, holding the map, until the test kills it: the crash under test
         """
     )
     try:
@@ -154,7 +143,7 @@ def test_declining_recovery_discards_the_journal(tmp_path):
         doc = MapDocument.open({str(path)!r}, with_ontology=False)
         doc.execute(commands.remove_node(doc.store, URIRef("http://example.org/map/p0")))
         print("ready", flush=True)
-        time.sleep(60)
+        time.sleep(60)  # alive, holding the map, until the test kills it: the crash under test
         """
     )
     try:
@@ -181,7 +170,7 @@ def test_an_untitled_map_is_recovered_after_a_kill():
         kind = URIRef("{RX}Routine")
         doc.execute(commands.add_node(doc.store, doc.mint_iri(kind, "Handover"), kind, "Handover"))
         print("ready", flush=True)
-        time.sleep(60)
+        time.sleep(60)  # alive, holding the map, until the test kills it: the crash under test
         """
     )
     try:

@@ -12,8 +12,9 @@ from rdflib.compare import isomorphic
 from export_maps import FORMULA, IMG_ALERT, QUOTED_IRI, SCRIPT_CLOSE, hostile_map, keystone
 
 from explorer.core.errors import ExplorerError, SaveError
-from explorer.io.csv_export import csv_paths, write_csv
-from explorer.io.graph_formats import write_gexf, write_graphml
+from explorer.io.csv_tables import csv_paths, write_csv
+from explorer.io.gexf import write_gexf
+from explorer.io.graphml import write_graphml
 from explorer.io.model import export_view, heat_colour
 from explorer.io.rdf_export import write_jsonld, write_nquads, write_ntriples, write_rdfxml, write_trig, write_turtle
 

@@ -16,8 +16,19 @@ import pytest
 from export_maps import IMG_ALERT, IMG_FLAG, QUOTED_IRI, SCRIPT_CLOSE, hostile_map, keystone
 
 from explorer.core.errors import ExplorerError
+from explorer.core.presentation import legend_entries
+from explorer.core.projection import Projection
+from explorer.core.schema import schema_of
 from explorer.io.html import _vis_assets, page_data, render_html, script_json, write_html
-from explorer.io.model import HEAT_LEGEND, ExportNode, ExportTie, ExportView, LegendEntry, export_view, heat_colour
+from explorer.io.model import (
+    HEAT_LEGEND,
+    ExportNode,
+    ExportTie,
+    ExportView,
+    LegendEntry,
+    export_view,
+    heat_colour,
+)
 
 CHROMIUM = shutil.which("chromium")
 
@@ -59,6 +70,24 @@ def test_the_heat_is_the_likelihood_on_a_fixed_scale():
     legend = page[page.index("<h3>Analysis heat</h3>"):]
     assert HEAT_LEGEND in legend and "likely support" not in page
     assert "likelihood of resistance: " in page  # the tooltip and the details panel say what the number is
+
+
+def test_the_legend_lists_what_every_legend_lists():
+    doc = keystone()
+    try:
+        view = export_view(doc)
+        schema = schema_of(doc)
+        entries = legend_entries(Projection.build(doc.store, schema), schema)
+    finally:
+        doc.close()
+    assert view.node_kinds + view.tie_kinds == tuple(entries)
+    page = render_html(view)
+    ties = page[page.index('<ul class="ties">'):page.index("</ul>", page.index('<ul class="ties">'))]
+    # Plain ties share one entry, counted like the others (as on the canvas and in the images).
+    plain = entries[-1]
+    assert (plain.label, plain.section, plain.kind) == ("other relation", "tie", "")
+    assert f'--stroke: {plain.colour}"></span>other relation <span class="count">{plain.count}</span>' in ties
+    assert ties.count("<li>") == len(view.tie_kinds)
 
 
 def test_page_is_self_contained_and_escaped():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import json
 from pathlib import Path
 
@@ -15,10 +16,12 @@ from explorer.core.document import MapDocument
 from explorer.core.errors import ExplorerError
 from explorer.core.namespaces import RX
 from explorer.core.projection import Projection
+from explorer.core.schema import schema_of
 from explorer.core.store import ANY_GRAPH
 from explorer.io import merge
+from explorer.io.csv_tables import read_csv
 from explorer.io.kumu import read_kumu_json
-from explorer.io.tables import read_csv, read_xlsx
+from explorer.io.xlsx import read_xlsx
 
 REPO = Path(__file__).resolve().parents[2]
 KEYSTONE = REPO / "sample_graphs" / "keystone-michigan.ttl"
@@ -81,7 +84,7 @@ def node_named(document, label, kind=None):
 
 
 def import_source(document, source, **changes):
-    mapping = merge.guess_mapping(source, merge.schema_of(document))
+    mapping = merge.guess_mapping(source, schema_of(document))
     for key, value in changes.items():
         setattr(mapping, key, value)
     plan = merge.plan_import(document, source, mapping)
@@ -92,7 +95,7 @@ def import_source(document, source, **changes):
 @pytest.mark.parametrize("writer, reader", [(write_xlsx, read_xlsx), (write_csv, read_csv)], ids=["xlsx", "csv"])
 def test_good_rows_are_imported_and_bad_ones_listed_with_row_and_column(doc, tmp_path, writer, reader):
     source = reader(writer(tmp_path / f"roster.{reader.__name__[5:]}"))
-    mapping = merge.guess_mapping(source, merge.schema_of(doc))
+    mapping = merge.guess_mapping(source, schema_of(doc))
     assert mapping.columns == {"name": "Name", "kind": "Kind", "unit": "Department", "role": "Role",
                                "reports_to": "Line manager", "identifier": "Staff ID"}
     assert mapping.properties == {"Workload": RX.workload}
@@ -138,11 +141,11 @@ def test_rows_match_existing_nodes_by_label_any_case_and_same_kind(keystone, tmp
     rows = [["icu a", "Unit", "", "", "", "", ""],                           # the map's "ICU A"
             ["bedside NURSE, icu a", "Role", "ICU A", "", "nurse lead, ICU A", "", ""],
             ["ICU A", "Routine", "", "", "", "", ""]]                        # same name, other kind: a new node
-    before_nodes = len(Projection.build(keystone.store, merge.schema_of(keystone)).nodes)
+    before_nodes = len(Projection.build(keystone.store, schema_of(keystone)).nodes)
     plan = import_source(keystone, read_csv(write_csv(tmp_path / "r.csv", rows=rows)))
     assert [r.action for r in plan.rows] == ["unchanged", "unchanged", "new"]
     assert plan.rows[0].iri == URIRef("https://w3id.org/routine-explorer/sample/keystone-michigan/unit/icu-a")
-    assert len(Projection.build(keystone.store, merge.schema_of(keystone)).nodes) == before_nodes + 1
+    assert len(Projection.build(keystone.store, schema_of(keystone)).nodes) == before_nodes + 1
 
 
 def test_conflicts_keep_replace_or_add(keystone, tmp_path):
@@ -246,7 +249,7 @@ def test_without_a_kind_column_the_default_kind_is_used(doc, tmp_path):
     path = tmp_path / "people.csv"
     path.write_text("Full name,Team\nAna,ICU\nBen,ICU\n", encoding="utf-8")
     source = read_csv(path)
-    mapping = merge.guess_mapping(source, merge.schema_of(doc))
+    mapping = merge.guess_mapping(source, schema_of(doc))
     assert mapping.default_kind == RX.Person  # a team column says these are people
     mapping.default_kind = RX.Role
     merge.apply_plan(doc, merge.plan_import(doc, source, mapping))
@@ -276,7 +279,7 @@ profession = "Group"
 kind = "person"
 on_conflict = "replace"
 """, encoding="utf-8")
-    schema = merge.schema_of(doc)
+    schema = schema_of(doc)
     mapping = merge.load_mapping(toml, schema, source=source)
     assert mapping.columns == {"name": "Who", "kind": "What", "profession": "Group"}
     assert mapping.default_kind == RX.Person and mapping.on_conflict == "replace"
@@ -331,7 +334,7 @@ def test_kumu_blueprint_elements_and_connections(doc, tmp_path):
 
 
 def test_generic_graph_uses_the_chosen_kind_and_relation(doc, tmp_path):
-    from explorer.io.graph_import import read_graphml
+    from explorer.io.graphml import read_graphml
 
     path = tmp_path / "g.graphml"
     path.write_text("""<graphml xmlns="http://graphml.graphdrawing.org/xmlns">
@@ -342,7 +345,7 @@ def test_generic_graph_uses_the_chosen_kind_and_relation(doc, tmp_path):
         <edge source="a" target="b"/><edge source="b" target="c"/><edge source="c" target="zz"/>
       </graph></graphml>""", encoding="utf-8")
     source = read_graphml(path)
-    schema = merge.schema_of(doc)
+    schema = schema_of(doc)
     mapping = merge.guess_mapping(source, schema)
     plan = merge.plan_import(doc, source, mapping)
     assert plan.imported == 0 and "no column gives the kind" in plan.problems[0].message
@@ -364,13 +367,12 @@ def test_generic_graph_uses_the_chosen_kind_and_relation(doc, tmp_path):
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
 def test_export_then_import_round_trips_nodes_ties_and_values(keystone, tmp_path, fmt):
-    graph_formats = pytest.importorskip("explorer.io.graph_formats", reason="the GraphML/GEXF exporter is not there yet")
-    from explorer.io import graph_import
+    graph_format = importlib.import_module(f"explorer.io.{fmt}")  # one module per format, with its read_ and write_
 
     out = tmp_path / f"keystone.{fmt}"
-    getattr(graph_formats, f"write_{fmt}")(keystone, out)
-    source = getattr(graph_import, f"read_{fmt}")(out)
-    schema = merge.schema_of(keystone)
+    getattr(graph_format, f"write_{fmt}")(keystone, out)
+    source = getattr(graph_format, f"read_{fmt}")(out)
+    schema = schema_of(keystone)
     fresh = MapDocument.new()
     try:
         plan = merge.plan_import(fresh, source, merge.guess_mapping(source, schema))
@@ -394,11 +396,11 @@ def test_export_then_import_round_trips_nodes_ties_and_values(keystone, tmp_path
 
 def test_on_conflict_must_be_known(doc, tmp_path):
     source = read_csv(write_csv(tmp_path / "r.csv", rows=ROWS[:1]))
-    mapping = merge.guess_mapping(source, merge.schema_of(doc))
+    mapping = merge.guess_mapping(source, schema_of(doc))
     mapping.on_conflict = "merge"
     with pytest.raises(ExplorerError, match="on_conflict must be one of"):
         merge.plan_import(doc, source, mapping)
-    mapping = merge.guess_mapping(source, merge.schema_of(doc))
+    mapping = merge.guess_mapping(source, schema_of(doc))
     mapping.columns.pop("name")
     with pytest.raises(ExplorerError, match="Choose the column that gives each node's name"):
         merge.plan_import(doc, source, mapping)
@@ -422,6 +424,6 @@ def test_the_readme_mapping_example_loads(doc, tmp_path):
     path.write_text(example, encoding="utf-8")
     source = read_csv(write_csv(tmp_path / "r.csv", header=["Full name", "Ward", "Line manager", "Load"],
                                 rows=[["Ana", "ICU", "", 0.5], ["Ben", "ICU", "Ana", 0.2]]))
-    mapping = merge.load_mapping(path, merge.schema_of(doc), source=source)
+    mapping = merge.load_mapping(path, schema_of(doc), source=source)
     plan = merge.plan_import(doc, source, mapping)
     assert plan.problems == [] and plan.counts["new"] == 2 and plan.counts["created"] == 1

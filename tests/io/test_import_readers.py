@@ -12,9 +12,11 @@ import pytest
 
 from explorer.core.errors import FormatError, UnsafeInputError
 from explorer.io import registry
-from explorer.io.graph_import import read_gexf, read_graphml
+from explorer.io.csv_tables import read_csv
+from explorer.io.gexf import read_gexf
+from explorer.io.graphml import read_graphml
 from explorer.io.kumu import read_kumu_json
-from explorer.io.tables import read_csv, read_xlsx, sheet_names
+from explorer.io.xlsx import read_xlsx, sheet_names
 
 
 def test_registry_names_every_import_format_and_each_loads():

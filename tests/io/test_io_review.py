@@ -27,13 +27,14 @@ from explorer.core.commands import Command, add_node
 from explorer.core.document import MapDocument
 from explorer.core.errors import UnsafeInputError
 from explorer.core.namespaces import RX
+from explorer.core.schema import schema_of
 from explorer.core.store import ANY_GRAPH
 from explorer.core.terms import DEFAULT_GRAPH
 from explorer.io import merge
-from explorer.io.csv_export import csv_paths, write_csv
-from explorer.io.graph_formats import write_gexf, write_graphml
-from explorer.io.graph_import import read_gexf, read_graphml
-from explorer.io.tables import read_csv, read_xlsx
+from explorer.io.csv_tables import csv_paths, read_csv, write_csv
+from explorer.io.gexf import read_gexf, write_gexf
+from explorer.io.graphml import read_graphml, write_graphml
+from explorer.io.xlsx import read_xlsx
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -185,7 +186,7 @@ def test_an_edge_identifier_used_twice_or_by_a_node_is_listed_not_merged(doc, tm
     path = tmp_path / "dup.graphml"
     path.write_text(_graphml(nodes, edges), encoding="utf-8")
     source = read_graphml(path)
-    plan = merge.plan_import(doc, source, merge.guess_mapping(source, merge.schema_of(doc)))
+    plan = merge.plan_import(doc, source, merge.guess_mapping(source, schema_of(doc)))
     assert sorted((p.row, p.column, p.skipped) for p in plan.problems) == [(2, "id", True), (3, "id", True)]
     assert "already" in str(plan.problems[0]) and plan.counts["ties"] == 1
     before = everything(doc)
@@ -202,14 +203,14 @@ def test_replace_keeps_the_values_the_file_also_gives(doc, tmp_path):
     first = tmp_path / "first.csv"
     first.write_text('Name,Kind,Role\nBen,Person,"clinical, managerial"\n', encoding="utf-8")
     source = read_csv(first)
-    plan = merge.plan_import(doc, source, merge.guess_mapping(source, merge.schema_of(doc)))
+    plan = merge.plan_import(doc, source, merge.guess_mapping(source, schema_of(doc)))
     merge.apply_plan(doc, plan)
     ben = plan.rows[0].iri
     before = everything(doc)
     second = tmp_path / "second.csv"
     second.write_text("Name,Kind,Role\nBen,Person,clinical\n", encoding="utf-8")
     source = read_csv(second)
-    mapping = merge.guess_mapping(source, merge.schema_of(doc))
+    mapping = merge.guess_mapping(source, schema_of(doc))
     mapping.on_conflict = "replace"
     plan = merge.plan_import(doc, source, mapping)
     assert plan.counts["update"] == 1
@@ -261,13 +262,13 @@ def test_export_then_import_gives_the_same_map(tmp_path, fmt, sample):
         out = tmp_path / f"map.{fmt}"
         (write_graphml if fmt == "graphml" else write_gexf)(original, out)
         source = (read_graphml if fmt == "graphml" else read_gexf)(out)
-        plan = merge.plan_import(fresh, source, merge.guess_mapping(source, merge.schema_of(original)))
+        plan = merge.plan_import(fresh, source, merge.guess_mapping(source, schema_of(original)))
         assert plan.problems == []
         merge.apply_plan(fresh, plan)
         before, after = _statements(original), _statements(fresh)
         assert sorted(before - after, key=str) == [] and sorted(after - before, key=str) == []
         # Imported again into the map it came from, it changes nothing but positions.
-        again = merge.plan_import(original, source, merge.guess_mapping(source, merge.schema_of(original)))
+        again = merge.plan_import(original, source, merge.guess_mapping(source, schema_of(original)))
         assert again.counts["new"] == 0 and again.counts["conflicts"] == 0 and again.removed == []
         assert {q[1] for q in merge.plan_command(original, again).added} <= {RX.canvasX, RX.canvasY}
     finally:
@@ -333,6 +334,6 @@ def test_a_type_column_beside_the_kind_is_not_taken_for_rdf_type(doc, tmp_path):
     path = tmp_path / "roster.csv"
     path.write_text("Name,Kind,Type\nAna,Person,Permanent\n", encoding="utf-8")
     source = read_csv(path)
-    mapping = merge.guess_mapping(source, merge.schema_of(doc))
+    mapping = merge.guess_mapping(source, schema_of(doc))
     assert mapping.columns["kind"] == "Kind" and "Type" not in mapping.properties
     assert merge.plan_import(doc, source, mapping).problems == []

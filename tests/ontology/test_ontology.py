@@ -12,7 +12,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, ORG
 
-from conftest import ROOT, RX, ontology, presentation, sample, schemes, shapes, vocabulary, SAMPLE_NAMES, sample_path
+from support.ontology import ROOT, RX, ontology, presentation, sample, schemes, shapes, vocabulary
 
 ERRNS = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
 RX_IRI = str(RX)

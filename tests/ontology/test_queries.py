@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from conftest import ONTOLOGY_DIR, SAMPLE_NAMES, ontology, sample, sample_path, schemes
+from support.ontology import ONTOLOGY_DIR, ontology, sample, schemes
 
 QUERIES = sorted((ONTOLOGY_DIR / "queries").glob("*.rq"))
 

@@ -7,7 +7,7 @@ from statistics import mean
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, FOAF
 
-from conftest import RX, ontology, sample, sample_path, schemes
+from support.ontology import RX, ontology, sample, sample_path
 
 SIZES = {"video-consultations-gp": (20, 40)}
 DEFAULT_SIZE = (40, 150)

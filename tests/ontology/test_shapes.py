@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
 import pyshacl
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 
-from conftest import RX, ontology, sample, shapes
+from support.ontology import RX, ontology, sample, shapes
 
 
 def validate(g: Graph) -> list[tuple[URIRef, URIRef, URIRef, str]]:
@@ -29,15 +27,12 @@ def _first(g: Graph, cls: URIRef) -> URIRef:
     return sorted(g.subjects(RDF.type, cls))[0]
 
 
-def test_each_sample_validates_cleanly_and_fast(sample_name):
-    g = sample(sample_name)
-    start = time.perf_counter()
-    results = validate(g)
-    elapsed = time.perf_counter() - start
+def test_each_sample_validates_cleanly(sample_name):
+    # How long validation takes is in tests/benchmarks/bench_validation.py (target < 3 s a sample).
+    results = validate(sample(sample_name))
     assert [r for r in results if r[0] == SH.Violation] == []
     # The samples are complete maps: not even warnings or infos.
     assert results == []
-    assert elapsed < 3.0
 
 
 def test_value_off_scale_is_a_violation_naming_the_tie(sample_name):

@@ -1,30 +1,28 @@
-"""A runaway query is stopped within a second, by cancel or timeout, and leaves no core busy."""
+"""A runaway query is stopped, by cancel or timeout, and leaves no core busy.
+
+How soon it stops (within a second) and how long other threads wait meanwhile is measured by
+``tests/benchmarks/bench_sparql.py``; these tests check that it stops, and what is left.
+"""
 
 from __future__ import annotations
 
 import os
 import threading
-import time
-from pathlib import Path
 
 import pytest
 
 from explorer.sparql import Cancelled, QueryTimeout
+from support.paths import REPO
+from support.processes import cpu_seconds, ended, gone
+from support.waiting import wait_until
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    return False
+def wait_for_a_busy_engine(used: dict[int, float]) -> None:
+    """Wait until one of the engines in ``used`` (pid: CPU seconds before) has used a core for a while more."""
+    wait_until(lambda: any(cpu_seconds(pid) - before > 0.2 for pid, before in used.items()),
+               what="the runaway query using a core")
 
 
 @pytest.fixture
@@ -34,50 +32,36 @@ def runaway_service(sample, services):
     return service
 
 
-def test_cancel_stops_a_runaway_query_within_a_second_and_frees_the_core(runaway_service):
+def test_cancel_stops_a_runaway_query_and_frees_the_core(runaway_service):
     service = runaway_service
     cancel = threading.Event()
-    ended: dict = {}
+    outcome: dict = {}
 
     def work():
         try:
             service.run(RUNAWAY, cancel=cancel)
         except Cancelled as err:
-            ended["cancelled"] = time.monotonic()
-            ended["message"] = str(err)
+            outcome["message"] = str(err)
 
+    pids = service.engine_pids
+    assert len(pids) == 1
     worker = threading.Thread(target=work)
     worker.start()
-    # While it runs, this thread (the app's UI thread) keeps its pace.
-    slowest, last = 0.0, time.monotonic()
-    for _ in range(40):
-        time.sleep(0.01)
-        now = time.monotonic()
-        slowest, last = max(slowest, now - last), now
-    assert slowest < 0.25
-    pids = service.engine_pids
-    assert len(pids) == 1 and worker.is_alive()
-    if Path("/proc").is_dir():
-        busy = _cpu_seconds(pids[0])
-        time.sleep(0.3)
-        assert _cpu_seconds(pids[0]) - busy > 0.1, "the runaway query should be using a core"
-    asked = time.monotonic()
+    wait_for_a_busy_engine({pid: cpu_seconds(pid) for pid in pids})
+    assert worker.is_alive() and service.engine_pids == pids
     cancel.set()
-    worker.join(timeout=5)
+    worker.join(timeout=30)
     assert not worker.is_alive()
-    assert ended["cancelled"] - asked < 1.0
-    assert "cancelled" in ended["message"]
-    assert all(_gone(pid) for pid in pids)
+    assert "cancelled" in outcome["message"]
+    assert all(gone(pid) for pid in pids)
     assert service.engine_pids == []
     # The next query starts a fresh engine and answers.
     assert service.run("ASK { ?s a rx:Unit }").boolean is True
 
 
 def test_timeout_stops_a_runaway_query(runaway_service):
-    started = time.monotonic()
     with pytest.raises(QueryTimeout, match=r"more than 0.5 s"):
         runaway_service.run(RUNAWAY, timeout=0.5)
-    assert time.monotonic() - started < 1.5
     assert runaway_service.engine_pids == []
 
 
@@ -105,7 +89,7 @@ def test_closing_the_service_stops_its_engines(sample, services):
     pids = service.engine_pids
     assert pids
     service.close()
-    assert all(_gone(pid) for pid in pids)
+    assert all(gone(pid) for pid in pids)
 
 
 def test_two_queries_at_once_each_get_an_engine(runaway_service):
@@ -119,9 +103,10 @@ def test_two_queries_at_once_each_get_an_engine(runaway_service):
         except Cancelled:
             outcomes["runaway"] = "cancelled"
 
+    used = {pid: cpu_seconds(pid) for pid in service.engine_pids}
     worker = threading.Thread(target=runaway)
     worker.start()
-    time.sleep(0.2)
+    wait_for_a_busy_engine(used)
     # While the runaway holds one engine, another query runs in a second one.
     assert service.run("SELECT ?u WHERE { ?u a rx:Unit }").rows
     assert len(service.engine_pids) == 2
@@ -154,14 +139,6 @@ def test_a_result_too_large_to_hold_is_capped_with_a_message(small_doc, services
     assert graph.triples == () and graph.truncated and "too large" in graph.message
 
 
-def _ended(pid: int) -> bool:
-    """The process is gone, or a zombie waiting to be reaped (it runs nothing)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
-    except FileNotFoundError:
-        return True
-
-
 def test_an_engine_stops_when_the_app_dies_in_the_middle_of_a_runaway_query():
     """The app's watchdog dies with the app (a crash, a kill): the engine must not run the query on for nobody."""
     import signal
@@ -176,21 +153,16 @@ def test_an_engine_stops_when_the_app_dies_in_the_middle_of_a_runaway_query():
         f"engine.call({{'op': 'query', 'text': {RUNAWAY.replace('}', '. ?j ?k ?l }')!r}}})\n"
     )
     # -c runs in the repository (the current folder comes first on the path): the code under test, not an installed copy.
-    app = subprocess.Popen([sys.executable, "-c", source], stdout=subprocess.PIPE, cwd=Path(__file__).resolve().parents[2])
+    app = subprocess.Popen([sys.executable, "-c", source], stdout=subprocess.PIPE, cwd=REPO)
     try:
-        pid = int(app.stdout.readline())
-        deadline = time.monotonic() + 10
-        while _cpu_seconds(pid) < 0.3 and time.monotonic() < deadline:
-            time.sleep(0.05)  # the runaway query is running
-        assert not _ended(pid)
+        pid = int(app.stdout.readline())  # said once the engine had the map and was idle
+        wait_for_a_busy_engine({pid: cpu_seconds(pid)})
+        assert not ended(pid)
         app.send_signal(signal.SIGKILL)
         app.wait(timeout=5)
-        deadline = time.monotonic() + 2
-        while not _ended(pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert _ended(pid), "the engine ran on after the app died"
+        wait_until(lambda: ended(pid), timeout=30, what="the engine stopping after the app died")
     finally:
         app.kill()
         app.wait(timeout=5)
-        if "pid" in locals() and not _ended(pid):
+        if "pid" in locals() and not ended(pid):
             os.kill(pid, signal.SIGKILL)

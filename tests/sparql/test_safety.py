@@ -16,26 +16,15 @@ from rdflib import Literal, URIRef
 from explorer.core.document import ONTOLOGY_GRAPH
 from explorer.core.errors import QueryError
 from explorer.sparql import MAP_GRAPH, QueryRefused, QuerySyntaxError
+from support.network import Listener
 
 
 @pytest.fixture
 def listener():
-    """A plain TCP listener on loopback; the test asserts it was never connected to."""
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    server.settimeout(0.3)
+    """A TCP listener on loopback; the test asserts it was never connected to."""
+    server = Listener()
     yield server
-    server.close()
-
-
-def _nothing_connected(server: socket.socket) -> bool:
-    try:
-        connection, _ = server.accept()
-    except (TimeoutError, socket.timeout):
-        return True
-    connection.close()
-    return False
+    server.stop()
 
 
 def _hostile_queries(port: int) -> list[str]:
@@ -62,14 +51,14 @@ def _hostile_queries(port: int) -> list[str]:
 def test_service_load_and_outside_graphs_are_refused_and_nothing_connects(listener, small_doc, services):
     service = services(small_doc)
     before = set(small_doc.store.quads())
-    port = listener.getsockname()[1]
+    port = listener.port
     for text in _hostile_queries(port):
         with pytest.raises(QueryRefused) as refused:
             service.kind(text)
         assert "network access" in str(refused.value).lower(), text
         with pytest.raises(QueryRefused):
             service.run(text)
-    assert _nothing_connected(listener)
+    assert listener.connections() == 0
     assert set(small_doc.store.quads()) == before and not small_doc.dirty
 
 
@@ -176,20 +165,20 @@ def test_federated_query_works_when_network_is_allowed(oxigraph_server, small_do
 
 
 def test_from_another_graph_with_network_allowed_reads_nothing_and_fetches_nothing(listener, small_doc, services):
-    port = listener.getsockname()[1]
+    port = listener.port
     service = services(small_doc, allow_network=True)
     out = service.run(f"SELECT * FROM <http://127.0.0.1:{port}/data.ttl> WHERE {{ ?s ?p ?o }}")
     assert out.rows == ()
-    assert _nothing_connected(listener)
+    assert listener.connections() == 0
 
 
 def test_a_bound_iri_cannot_smuggle_a_service_call(listener, small_doc, services):
-    port = listener.getsockname()[1]
+    port = listener.port
     service = services(small_doc)
     hostile = URIRef(f"http://e/a> }} SERVICE <http://127.0.0.1:{port}/x> {{ ?s ?p ?o")
     with pytest.raises(QueryError):
         service.run("SELECT ?node ?p ?o WHERE { ?node ?p ?o }", bindings={"node": hostile})
-    assert _nothing_connected(listener)
+    assert listener.connections() == 0
 
 
 # ------------------------------------------------ the checker and the engine read the same text
@@ -197,28 +186,28 @@ def test_a_bound_iri_cannot_smuggle_a_service_call(listener, small_doc, services
 def test_a_carriage_return_ends_a_comment_for_the_check_as_it_does_for_the_engine(listener, small_doc, services):
     """rdflib (the check) once read a comment on to the next line feed; Oxigraph (the engine) ends it at a
     lone carriage return, and ran the SERVICE or LOAD that followed."""
-    here = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    here = f"http://127.0.0.1:{listener.port}"
     service = services(small_doc)
     before = set(small_doc.store.quads())
     for text in (f"SELECT * WHERE {{\n  # a note\rSERVICE <{here}/cr> {{ ?s ?p ?o }}\n}}",
                  f"INSERT DATA {{ <http://e/a> <http://e/b> 1 }} # a note\r; LOAD <{here}/cr.ttl>"):
         with pytest.raises(QueryRefused, match=f"(SERVICE|LOAD) <{here}/cr"):
             service.run(text, timeout=5)
-    assert _nothing_connected(listener)
+    assert listener.connections() == 0
     assert set(small_doc.store.quads()) == before and not small_doc.dirty
 
 
 def test_unicode_escapes_are_read_once_and_the_same_way_by_the_check_and_the_engine(listener, small_doc, services):
     """rdflib expands \\u escapes before parsing (as SPARQL says), Oxigraph only inside strings: ``"a\\u005c"``
     was a string holding a backslash to Oxigraph, which then ran the SERVICE that rdflib read as more of the string."""
-    here = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    here = f"http://127.0.0.1:{listener.port}"
     service = services(small_doc)
     text = 'SELECT ?x WHERE { BIND ("a\\u005c" AS ?x) SERVICE <' + here + '/u> { ?s ?p ?o } # " AS ?x)\n}'
     assert service.run(text, timeout=5).rows == ((Literal(f'a" AS ?x) SERVICE <{here}/u> {{ ?s ?p ?o }} # '),),)
     update = 'INSERT DATA { <http://e/a> <http://e/b> "a\\u005c" } ; LOAD <' + here + '/u.ttl> # " }\n'
     out = service.run(update, timeout=5)
     assert [str(q[2]) for q in out.command.added] == [f'a" }} ; LOAD <{here}/u.ttl> # ']
-    assert _nothing_connected(listener)
+    assert listener.connections() == 0
     with pytest.raises(QuerySyntaxError, match=r"escape spells another escape"):
         service.kind('SELECT * WHERE { BIND ("\\u005Cu0041" AS ?x) }')
 
@@ -235,7 +224,7 @@ def test_the_engine_itself_refuses_service_and_load_while_network_is_off(listene
     from explorer.sparql import service as service_module
     from explorer.sparql.checking import CheckedQuery
 
-    here = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    here = f"http://127.0.0.1:{listener.port}"
     texts = {
         "select": f"SELECT * WHERE {{ SERVICE <{here}/a> {{ ?s ?p ?o }} }}",
         "ask": f"ASK {{ SERVICE SILENT <{here}/b> {{ ?s ?p ?o }} }}",
@@ -249,7 +238,7 @@ def test_the_engine_itself_refuses_service_and_load_while_network_is_off(listene
     for text in texts.values():
         with pytest.raises(QueryRefused, match="SERVICE or LOAD"):
             service.run(text, timeout=5)
-    assert _nothing_connected(listener)
+    assert listener.connections() == 0
     # Words that merely contain them, in names, strings, prefixes and comments, still run.
     ordinary = ('PREFIX load: <http://e/load#>\nSELECT ?workload WHERE { # customer service\n'
                 '  BIND ("SERVICE <http://e/> {}" AS ?workload) OPTIONAL { ?workload load:service ?x } }')

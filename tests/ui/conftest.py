@@ -8,20 +8,7 @@ pytest.importorskip("PySide6")
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
-
-class Dialogs:
-    """Records every message box the app shows and answers it as told."""
-
-    def __init__(self) -> None:
-        self.shown: list[tuple[str, str, str]] = []
-        self.answers = {
-            "warning": QMessageBox.StandardButton.Discard,
-            "question": QMessageBox.StandardButton.Yes,
-            "information": QMessageBox.StandardButton.Ok,
-        }
-
-    def texts(self, kind: str | None = None) -> list[str]:
-        return [text for k, _, text in self.shown if kind is None or k == kind]
+from support.ui import Dialogs, open_and_wait  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -38,21 +25,6 @@ def dialogs(monkeypatch) -> Dialogs:
     QSettings("Routine Explorer", "Routine Explorer").clear()
     yield recorder
     QSettings("Routine Explorer", "Routine Explorer").clear()
-
-
-def open_and_wait(window, path, timeout_ms: int = 60_000) -> None:
-    """Open ``path`` in ``window`` and wait until it is loaded and every node item is drawn."""
-    from PySide6.QtCore import QElapsedTimer
-    from PySide6.QtWidgets import QApplication
-
-    task = window.open_map(path, ask=False)
-    assert task.wait(timeout_ms), "opening did not finish"
-    assert task.error is None, task.error
-    QApplication.processEvents()
-    timer = QElapsedTimer()
-    timer.start()
-    while window.canvas.building and timer.elapsed() < timeout_ms:
-        QApplication.processEvents()
 
 
 @pytest.fixture

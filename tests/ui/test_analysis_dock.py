@@ -4,7 +4,6 @@ the heat, staleness, cancel, errors."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
@@ -24,15 +23,16 @@ from explorer.io.change_text import (  # noqa: E402
     NBSP, figure_sentence, interval, lever_effect, people, percent, plain_missing, rank_range, reason_groups,
 )
 from explorer.io.model import HEAT_LEGEND, heat_colour  # noqa: E402
+from explorer.ui.common.host import OpenMap  # noqa: E402
 from explorer.ui.analysis.dock import AnalysisDock  # noqa: E402
 from explorer.ui.analysis.points import PointsModel  # noqa: E402
-from explorer.ui.common.text import plain_label as _plain  # noqa: E402
+from explorer.core.text import one_line as _plain  # noqa: E402
 from explorer.core.presentation import HEAT_ALPHA  # noqa: E402
 from explorer.ui.canvas.view import MapCanvas  # noqa: E402
 from explorer.core.placement import initial_positions  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[2]
-MATCHING = REPO / "sample_graphs" / "matching-michigan-england.ttl"
+from support.paths import MATCHING  # noqa: E402
+
 HOSTILE = "<img src='http://example.invalid/x.png'><b>bold</b>"
 
 
@@ -88,7 +88,8 @@ def details_text(dock) -> str:
 
 def test_run_ranks_points_and_drives_the_canvas(qtbot, dock, matching, monkeypatch):
     schema, projection, canvas = context(qtbot, matching)
-    dock.set_context(matching, schema, projection, canvas)
+    dock.canvas = canvas
+    dock.show_map(OpenMap(matching, schema, projection))
     dock.show()
     qtbot.waitExposed(dock)
     assert dock.change_combo.count() == 1
@@ -184,7 +185,7 @@ def test_run_ranks_points_and_drives_the_canvas(qtbot, dock, matching, monkeypat
 
     # A new map clears the heat and the result.
     dock.heat.setChecked(True)
-    dock.set_context(None, None, None, None)
+    dock.show_map(None)
     assert canvas._heat_items == []
     assert dock.result is None and dock.table.model().rowCount() == 0
     assert not dock.run_button.isEnabled() and not dock.figure.isVisibleTo(dock)
@@ -192,7 +193,8 @@ def test_run_ranks_points_and_drives_the_canvas(qtbot, dock, matching, monkeypat
 
 def test_the_heat_is_the_likelihood_on_a_fixed_scale(qtbot, dock, matching):
     schema, projection, canvas = context(qtbot, matching)
-    dock.set_context(matching, schema, projection, canvas)
+    dock.canvas = canvas
+    dock.show_map(OpenMap(matching, schema, projection))
     run_and_wait(qtbot, dock, 0)
     result = dock.result
     dock.heat.setChecked(True)
@@ -216,7 +218,8 @@ def test_the_heat_is_the_likelihood_on_a_fixed_scale(qtbot, dock, matching):
 
 def test_details_tell_the_sentence_then_the_reasons_by_group(qtbot, dock, matching):
     schema, projection, canvas = context(qtbot, matching)
-    dock.set_context(matching, schema, projection, canvas)
+    dock.canvas = canvas
+    dock.show_map(OpenMap(matching, schema, projection))
     dock.show()
     qtbot.waitExposed(dock)
     run_and_wait(qtbot, dock, 0)
@@ -280,7 +283,8 @@ def test_details_tell_the_sentence_then_the_reasons_by_group(qtbot, dock, matchi
 
 def test_the_fragile_conclusions_open_from_the_keyboard(qtbot, dock, matching):
     schema, projection, canvas = context(qtbot, matching)
-    dock.set_context(matching, schema, projection, canvas)
+    dock.canvas = canvas
+    dock.show_map(OpenMap(matching, schema, projection))
     dock.show()
     qtbot.waitExposed(dock)
     run_and_wait(qtbot, dock, 20)
@@ -313,7 +317,8 @@ def test_a_change_that_asks_nothing_says_so(qtbot, dock, tmp_path):
     doc = MapDocument.open(source, editing=False)
     try:
         schema, projection, canvas = context(qtbot, doc)
-        dock.set_context(doc, schema, projection, canvas)
+        dock.canvas = canvas
+        dock.show_map(OpenMap(doc, schema, projection))
         run_and_wait(qtbot, dock, None)
         assert dock.result.points == ()
         message = "The change asks nobody on the map to do anything differently: no resistance is expected from it."
@@ -328,7 +333,8 @@ def test_a_change_that_asks_nothing_says_so(qtbot, dock, tmp_path):
 
 def test_the_levers_tab_shows_each_effect(qtbot, dock, matching):
     schema, projection, canvas = context(qtbot, matching)
-    dock.set_context(matching, schema, projection, canvas)
+    dock.canvas = canvas
+    dock.show_map(OpenMap(matching, schema, projection))
     dock.show()
     qtbot.waitExposed(dock)
     run_and_wait(qtbot, dock, 0)
@@ -435,7 +441,8 @@ def test_moving_nodes_keeps_the_result_current_but_an_edit_does_not(qtbot, make_
 
 def test_cancel_stops_the_process(qtbot, dock, matching):
     schema, projection, canvas = context(qtbot, matching)
-    dock.set_context(matching, schema, projection, canvas)
+    dock.canvas = canvas
+    dock.show_map(OpenMap(matching, schema, projection))
     task = dock.run(runs=10_000)
     qtbot.waitUntil(lambda: dock.progress.maximum() > 0, timeout=30_000)  # it is really running
     assert dock.running
@@ -454,7 +461,8 @@ def test_a_map_without_a_change_says_so(qtbot, dock):
         @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
         <urn:x:r> a rx:Routine ; rdfs:label "Ward round" .""", format="turtle")
         schema, projection, canvas = context(qtbot, doc)
-        dock.set_context(doc, schema, projection, canvas)
+        dock.canvas = canvas
+        dock.show_map(OpenMap(doc, schema, projection))
         assert dock.change_combo.count() == 0
         assert not dock.run_button.isEnabled()
         assert "no change proposal" in dock.status.text().lower()
@@ -470,7 +478,8 @@ def test_a_map_without_a_change_says_so(qtbot, dock):
 def test_map_text_is_plain(qtbot, dock, matching):
     """A hostile label shows as typed in the table, the combo and the details (never as markup)."""
     schema, projection, canvas = context(qtbot, matching)
-    dock.set_context(matching, schema, projection, canvas)
+    dock.canvas = canvas
+    dock.show_map(OpenMap(matching, schema, projection))
     run_and_wait(qtbot, dock, 0)
     point = dock.result.points[0]
     from dataclasses import replace
@@ -486,7 +495,8 @@ def test_map_text_is_plain(qtbot, dock, matching):
 
 def test_screenshot(qtbot, dock, matching, tmp_path):
     schema, projection, canvas = context(qtbot, matching)
-    dock.set_context(matching, schema, projection, canvas)
+    dock.canvas = canvas
+    dock.show_map(OpenMap(matching, schema, projection))
     dock.show()
     qtbot.waitExposed(dock)
     run_and_wait(qtbot, dock, 20)
@@ -502,7 +512,8 @@ def test_interdependencies_tab_lists_what_the_measures_find(qtbot, dock, matchin
     from explorer.analysis.interdependence import summary
 
     schema, projection, canvas = context(qtbot, matching)
-    dock.set_context(matching, schema, projection, canvas)
+    dock.canvas = canvas
+    dock.show_map(OpenMap(matching, schema, projection))
     view = dock.interdependencies
     assert view.run_button.isEnabled()
     task = view.run()
@@ -528,5 +539,5 @@ def test_interdependencies_tab_lists_what_the_measures_find(qtbot, dock, matchin
     qtbot.waitExposed(dock)
     assert dock.grab().save(os.environ.get("INTERDEPENDENCY_SCREENSHOT") or str(tmp_path / "interdependencies.png"))
     # A new map clears them.
-    dock.set_context(None, None, None, None)
+    dock.show_map(None)
     assert view.tree.topLevelItemCount() == 0 and not view.run_button.isEnabled()

@@ -83,7 +83,7 @@ def test_an_edit_the_journal_cannot_take_shows_a_warning_and_leaves_canvas_and_h
 
     # Undo is refused the same way, and the history keeps its place.
     small_disk.free()
-    assert window._execute(set_property(doc.store, ICU, RDFS.comment, Literal("note " * 2000)))
+    assert window.execute(set_property(doc.store, ICU, RDFS.comment, Literal("note " * 2000)))
     small_disk.fill()
     before_undo = (canvas_state(window), doc.stack.index, frozenset(doc.store.quads()))
     qtbot.keyClick(window.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)

@@ -8,15 +8,14 @@ import pytest
 
 pytest.importorskip("PySide6")
 import networkx as nx  # noqa: E402
-from PySide6.QtCore import QElapsedTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QFileDialog  # noqa: E402
 
 from explorer.io import registry  # noqa: E402
 from explorer.ui.files.export import SETTINGS_KEY  # noqa: E402
 from explorer.ui.main_window import settings  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[2]
-KEYSTONE = REPO / "sample_graphs" / "keystone-michigan.ttl"
+from support.paths import KEYSTONE  # noqa: E402
+from support.ui import open_and_wait  # noqa: E402
 
 
 @pytest.fixture
@@ -25,13 +24,7 @@ def window(make_window):
 
 
 def open_keystone(window) -> None:
-    task = window.open_map(KEYSTONE, ask=False)
-    assert task.wait(60_000) and task.error is None, task.error
-    QApplication.processEvents()
-    timer = QElapsedTimer()
-    timer.start()
-    while window.canvas.building and timer.elapsed() < 30_000:
-        QApplication.processEvents()
+    open_and_wait(window, KEYSTONE)
 
 
 def finish(task) -> None:

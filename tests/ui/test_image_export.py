@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import threading
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 
@@ -16,12 +15,15 @@ from pypdf import PdfReader  # noqa: E402
 
 from explorer.core.document import MapDocument  # noqa: E402
 from explorer.core.errors import ExplorerError  # noqa: E402
+from explorer.core.presentation import legend_entries  # noqa: E402
+from explorer.core.projection import Projection  # noqa: E402
+from explorer.core.schema import Schema  # noqa: E402
 from explorer.io import registry  # noqa: E402
 from explorer.ui.canvas import image_export  # noqa: E402
 from explorer.ui.canvas.items import LABEL_ZOOM  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[2]
-KEYSTONE = REPO / "sample_graphs" / "keystone-michigan.ttl"
+from support.paths import KEYSTONE  # noqa: E402
+
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = "<img src=x onerror=alert(1)>"
 SMALL_MAP = f"""@prefix rx: <https://w3id.org/routine-explorer/ns#> .
@@ -121,6 +123,9 @@ def test_heat_is_drawn_and_explained_in_the_legend(small):
     drawing = image_export.draw_map(small, heat={str(bad): 1.5, "https://example.org/gone": float("nan")})
     # The legend says what the heat is, on its fixed scale: "HEAT: LIKELIHOOD OF RESISTANCE", "0–100 %".
     assert [e.label for e in drawing.legend if e.section == "heat"] == ["0–100 %", "not ranked (dimmed)"]
+    # The entries every legend lists (the canvas's panel and the HTML page draw the same ones).
+    schema = Schema.from_store(small.store)
+    assert drawing.legend == legend_entries(Projection.build(small.store, schema), schema, heat=True)
     assert image_export._SECTION_TITLES["heat"] == "HEAT: LIKELIHOOD OF RESISTANCE"
     svg = image_export.render_svg(drawing).decode("utf-8")
     assert "#d7301f" in svg  # the canvas's warm halo colour

@@ -18,8 +18,8 @@ from explorer.core.store import ANY_GRAPH  # noqa: E402
 from explorer.ui.files import import_dialog  # noqa: E402
 from explorer.ui.main_window import MainWindow  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[2]
-KEYSTONE = REPO / "sample_graphs" / "keystone-michigan.ttl"
+from support.paths import KEYSTONE  # noqa: E402
+
 HOSTILE = "<img src=x onerror=alert(1)><b>bold</b>"
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from pathlib import Path
 
 import pytest
 
@@ -21,9 +20,8 @@ from explorer.ui.analysis.run import AnalysisRun  # noqa: E402
 from explorer.ui.main_window import MainWindow  # noqa: E402
 from explorer.ui.common.workers import Task  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[2]
-MATCHING = REPO / "sample_graphs" / "matching-michigan-england.ttl"
-KEYSTONE = REPO / "sample_graphs" / "keystone-michigan.ttl"
+from support.paths import KEYSTONE, MATCHING  # noqa: E402
+
 WHEN = dt.datetime(2026, 3, 4, 9, 30, tzinfo=dt.timezone.utc)
 HEADINGS = ("The proposed change", "The map by level", "Points of likely resistance", "Likelihood by level", "Levers",
             "Read through three logics", "How far to trust the result", "Method", "Sources cited")

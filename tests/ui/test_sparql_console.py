@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import csv
 import json
-import time
-from pathlib import Path
 
 import pytest
 
 pytest.importorskip("PySide6")
-from PySide6.QtCore import QElapsedTimer, QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtGui import QColor  # noqa: E402
 from PySide6.QtWidgets import QApplication, QFileDialog  # noqa: E402
 from rdflib import URIRef  # noqa: E402
@@ -23,8 +21,10 @@ from explorer.ui.sparql import console as sparql_console  # noqa: E402
 from explorer.ui.sparql.editor import CodeEditor  # noqa: E402
 from explorer.ui.sparql.highlighter import SparqlHighlighter  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[2]
-KEYSTONE = REPO / "sample_graphs" / "keystone-michigan.ttl"
+from support.paths import KEYSTONE  # noqa: E402
+from support.processes import cpu_seconds, ended  # noqa: E402
+from support.waiting import wait_until  # noqa: E402
+
 HOSTILE = "<img src='http://example.invalid/x.png'><b>bold</b> \"} ; DROP ALL ; {\""
 UNITS = "SELECT ?unit ?label WHERE { ?unit a rx:Unit ; rdfs:label ?label } ORDER BY ?label"
 
@@ -236,30 +236,34 @@ def test_an_update_is_not_applied_to_a_map_reverted_while_it_ran(qtbot, window, 
 
 
 # ---------------------------------------------------------------------------------------------------- cancel
-def test_a_runaway_query_is_cancelled_within_a_second_and_the_app_stays_responsive(qtbot, window, console):
-    ticks = []
-    timer = QTimer()
-    timer.setInterval(20)
-    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
-    timer.start()
+def test_esc_cancels_a_runaway_query_and_stops_its_engine(qtbot, window, console, monkeypatch):
+    # How soon the query stops and how long the event loop stalls meanwhile: tests/benchmarks/bench_widgets.py.
+    from explorer.sparql.engine import EngineProcess
+
+    sent: dict[int, float] = {}  # engine pid: its CPU seconds when the query was sent (it was idle until then)
+    real_call = EngineProcess.call
+
+    def call(engine, request, **kwargs):
+        if request.get("op") == "query":
+            sent[engine.pid] = cpu_seconds(engine.pid)
+        return real_call(engine, request, **kwargs)
+
+    monkeypatch.setattr(EngineProcess, "call", call)
     task = console.run("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }")
     assert task is not None and console.running
     assert console.cancel_button.isVisible() and not console.run_button.isEnabled()
-    qtbot.wait(600)
+    # Cancel once the engine is running the query: it has used a core for a while since it was sent.
+    qtbot.waitUntil(lambda: any(cpu_seconds(pid) - used > 0.2 for pid, used in list(sent.items())), timeout=30_000)
+    engines = list(sent)
     assert not task.done, "the runaway query ended by itself"
     cancel_action = next(a for a in window.actions() if a.text() == "&Cancel Query")
     assert cancel_action.isEnabled()
     console.editor.setFocus()
-    clock = QElapsedTimer()
-    clock.start()
     qtbot.keyClick(console.editor, Qt.Key.Key_Escape)  # Esc cancels while running
     assert not console.running and console.run_button.isEnabled()
     assert console.message_title.text() == "Query cancelled"
-    qtbot.waitUntil(lambda: task.done, timeout=1500)
-    assert clock.elapsed() < 1000, f"the worker took {clock.elapsed()} ms to stop"
-    timer.stop()
-    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
-    assert len(ticks) > 20 and max(gaps) < 0.3, f"the event loop stalled for {max(gaps):.2f} s"
+    qtbot.waitUntil(lambda: task.done, timeout=30_000)
+    wait_until(lambda: all(ended(pid) for pid in engines), what="the cancelled query's engine stopping")
     # Ready for the next query at once.
     run(qtbot, console, UNITS)
     assert console.model.rowCount() >= 4

@@ -5,8 +5,6 @@ Real documents, schemas and projections throughout (offscreen Qt, pytest-qt).
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 pytest.importorskip("PySide6")
@@ -23,6 +21,7 @@ from explorer.core.namespaces import RX  # noqa: E402
 from explorer.core.projection import NodeView, Projection  # noqa: E402
 from explorer.core.resources import sample_maps  # noqa: E402
 from explorer.core.schema import Schema  # noqa: E402
+from explorer.ui.common.host import OpenMap  # noqa: E402
 from explorer.ui.canvas.view import MapCanvas  # noqa: E402
 from explorer.ui.panels.history import HistoryView  # noqa: E402
 from explorer.ui.canvas.legend import Legend  # noqa: E402
@@ -76,7 +75,7 @@ def row_texts(model, parent=None):
 def test_palette_lists_groups_and_kinds_in_ontology_order(qtbot, schema):
     palette = Palette()
     qtbot.addWidget(palette)
-    palette.set_schema(schema)
+    palette.show_map(OpenMap(None, schema, None))
     expected = schema.palette()
     groups = [palette.topLevelItem(i) for i in range(palette.topLevelItemCount())]
     assert [g.text(0) for g in groups] == [label for label, _ in expected]
@@ -95,7 +94,7 @@ def test_palette_lists_groups_and_kinds_in_ontology_order(qtbot, schema):
 def test_palette_click_and_enter_emit_the_kind(qtbot, schema):
     palette = Palette()
     qtbot.addWidget(palette)
-    palette.set_schema(schema)
+    palette.show_map(OpenMap(None, schema, None))
     palette.resize(260, 700)
     palette.show()
     qtbot.waitExposed(palette)
@@ -124,7 +123,7 @@ def test_palette_click_and_enter_emit_the_kind(qtbot, schema):
 def test_palette_drag_carries_the_kind_iri(qtbot, schema):
     palette = Palette()
     qtbot.addWidget(palette)
-    palette.set_schema(schema)
+    palette.show_map(OpenMap(None, schema, None))
     item = palette.item_for(RX.Routine)
     data = palette.mimeData([item])
     assert palette.mimeTypes() == [MapCanvas.KIND_MIME]
@@ -136,8 +135,8 @@ def test_palette_drag_carries_the_kind_iri(qtbot, schema):
 def test_palette_empty_without_schema(qtbot, schema):
     palette = Palette()
     qtbot.addWidget(palette)
-    palette.set_schema(schema)
-    palette.set_schema(None)
+    palette.show_map(OpenMap(None, schema, None))
+    palette.show_map(None)
     assert palette.topLevelItemCount() == 0
     assert not palette.isEnabled()
 
@@ -147,7 +146,7 @@ def test_outline_groups_by_level_then_kind(qtbot, small_map, schema):
     projection, iris = small_map
     outline = Outline()
     qtbot.addWidget(outline)
-    outline.set_map(projection, schema)
+    outline.show_map(OpenMap(None, schema, projection))
     model = outline.model
     assert row_texts(model) == ["Macro", "Meso", "Micro"]
     meso = model.index(1, 0)
@@ -165,7 +164,7 @@ def test_outline_filter_narrows_and_says_when_nothing_matches(qtbot, small_map, 
     projection, _ = small_map
     outline = Outline()
     qtbot.addWidget(outline)
-    outline.set_map(projection, schema)
+    outline.show_map(OpenMap(None, schema, projection))
     outline.set_filter("NURSE")
     model = outline.model
     assert row_texts(model) == ["Micro"]
@@ -181,7 +180,7 @@ def test_outline_selecting_a_row_emits_the_iri_and_select_does_not(qtbot, small_
     projection, iris = small_map
     outline = Outline()
     qtbot.addWidget(outline)
-    outline.set_map(projection, schema)
+    outline.show_map(OpenMap(None, schema, projection))
     outline.resize(300, 500)
     outline.show()
     qtbot.waitExposed(outline)
@@ -200,7 +199,7 @@ def test_outline_selecting_a_row_emits_the_iri_and_select_does_not(qtbot, small_
 def test_outline_without_map_says_so(qtbot):
     outline = Outline()
     qtbot.addWidget(outline)
-    outline.set_map(None, None)
+    outline.show_map(None)
     assert outline.placeholder == "No map open"
     assert not outline.filter.isEnabled()
     assert outline.model.rowCount() == 0
@@ -216,23 +215,21 @@ def _synthetic(schema, count: int) -> Projection:
     return projection
 
 
-def test_outline_builds_ten_thousand_nodes_quickly(qtbot, schema):
+def test_outline_builds_ten_thousand_nodes(qtbot, schema):
+    # How long the refresh takes is in tests/benchmarks/bench_widgets.py (target 0.3 s).
     projection = _synthetic(schema, 10_000)
     outline = Outline()
     qtbot.addWidget(outline)
-    outline.set_map(projection, schema)  # warm up (icons, fonts)
-    start = time.perf_counter()
+    outline.show_map(OpenMap(None, schema, projection))
     outline.refresh()
-    elapsed = time.perf_counter() - start
     assert len(outline.shown_nodes()) == 10_000
-    assert elapsed < 0.3 * 2, f"refresh took {elapsed:.3f} s"  # target 0.3 s; slack for a busy CI machine
 
 
 def test_outline_caps_huge_maps_and_filter_searches_everything(qtbot, schema):
     projection = _synthetic(schema, 25_000)
     outline = Outline()
     qtbot.addWidget(outline)
-    outline.set_map(projection, schema)
+    outline.show_map(OpenMap(None, schema, projection))
     model = outline.model
     micro = model.index(2, 0)
     roles = model.index(0, 0, micro)
@@ -254,7 +251,7 @@ def test_outline_hostile_label_is_plain_text_and_does_not_widen_the_dock(qtbot, 
     dock.setWidget(outline)
     window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
     window.resize(1200, 700)
-    outline.set_map(projection, schema)
+    outline.show_map(OpenMap(None, schema, projection))
     window.show()
     qtbot.waitExposed(window)
     text = outline.item_for(iri).text()
@@ -272,7 +269,7 @@ def test_outline_hostile_label_is_plain_text_and_does_not_widen_the_dock(qtbot, 
 def test_history_lists_commands_and_clicking_asks_for_a_jump(qtbot, doc, schema):
     view = HistoryView()
     qtbot.addWidget(view)
-    view.set_document(doc)
+    view.show_map(OpenMap(doc, None, None))
     assert view.model().rowCount() == 1
     assert view.model().index(0).data() == "Opened map"
     add(doc, schema, RX.Unit, "ICU")
@@ -303,7 +300,7 @@ def test_history_lists_commands_and_clicking_asks_for_a_jump(qtbot, doc, schema)
     view.refresh()
     assert [model.index(r).data() for r in range(model.rowCount())][-1] == doc.stack.commands[-1].label
     assert model.rowCount() == 4
-    view.set_document(None)
+    view.show_map(None)
     assert model.rowCount() == 0
 
 
@@ -315,7 +312,7 @@ def test_legend_lists_only_what_is_on_the_map(qtbot, small_map, schema, doc):
     legend.show()
     qtbot.waitExposed(legend)
     empty_height = legend.height()
-    legend.update_from(projection, schema)
+    legend.show_map(OpenMap(None, schema, projection))
     assert legend.height() > empty_height + 40  # grows at once, even while shown
     nodes = {label: count for section, label, count in legend.entries() if section == "node"}
     assert nodes == {"Unit": 1, "Role": 2, "Routine": 1, "External body": 1}
@@ -326,7 +323,7 @@ def test_legend_lists_only_what_is_on_the_map(qtbot, small_map, schema, doc):
     from explorer.core.terms import DEFAULT_GRAPH
 
     doc.execute(Command("tie", added=frozenset({(iris["nurse"], RX.performs, iris["round"], DEFAULT_GRAPH)})))
-    legend.update_from(Projection.build(doc.store, schema), schema)
+    legend.show_map(OpenMap(doc, schema, Projection.build(doc.store, schema)))
     assert ("tie", "other relation", 1) in legend.entries()
 
 
@@ -347,7 +344,7 @@ def test_minimap_draws_and_click_centres_the_canvas(qtbot, small_map, schema):
     qtbot.waitExposed(canvas)
     minimap = Minimap(canvas)
     qtbot.addWidget(minimap)
-    minimap.set_map(projection, schema)
+    minimap.show_map(OpenMap(None, schema, projection))
     assert minimap._image is not None and not _is_blank(minimap._image)
     minimap.show()
     qtbot.waitExposed(minimap)
@@ -360,7 +357,8 @@ def test_minimap_draws_and_click_centres_the_canvas(qtbot, small_map, schema):
     assert minimap.visible_rect() is not None
 
 
-def test_minimap_renders_a_hundred_thousand_nodes_quickly(qtbot, schema):
+def test_minimap_renders_a_hundred_thousand_nodes(qtbot, schema):
+    # How long the refresh takes is in tests/benchmarks/bench_widgets.py (target 0.2 s).
     projection = _synthetic(schema, 100_000)
     canvas = MapCanvas()
     qtbot.addWidget(canvas)
@@ -368,11 +366,8 @@ def test_minimap_renders_a_hundred_thousand_nodes_quickly(qtbot, schema):
     minimap = Minimap(canvas)
     qtbot.addWidget(minimap)
     minimap.projection, minimap.schema = projection, schema
-    start = time.perf_counter()
     minimap.refresh()
-    elapsed = time.perf_counter() - start
     assert not _is_blank(minimap._image)
-    assert elapsed < 0.2 * 2, f"refresh took {elapsed:.3f} s"  # target 0.2 s; slack for a busy CI machine
 
 
 # --------------------------------------------------------------------------- start screen

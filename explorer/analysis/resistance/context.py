@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .model import ALL, OWN, TERM_COLUMNS, WORK, Z_CENTERED, Z_ONE, Z_RAW, Z_STANCE, Builder
+from .builder import ALL, OWN, TERM_COLUMNS, WORK, Z_CENTERED, Z_ONE, Z_RAW, Z_STANCE, Builder
 from .structure import RX, WAS_ASSOCIATED_WITH
 
 #: (property, weight, sign, passed down from collectives, applies to: "actor", "collective" or "both")
@@ -68,16 +68,18 @@ _WORDS = {"workload": "Workload", "changeFatigue": "Change fatigue", "readiness"
           "trialability": "trialability", "observability": "observability"}
 
 
-def add(b: Builder, exposed: set, stances, norms, *, reuse=None, dirty: set | None = None) -> None:
-    """Add the context terms of every exposed carrier, and the change's own (global) terms.
+def add(b: Builder) -> None:
+    """The ``context`` mechanism: the context terms of every exposed carrier (``b.exposed``), and the change's
+    own (global) terms; after the stances (``b.stance_model``) and the norms (``b.norm_model``).
 
-    With ``reuse`` (a model of the map before an edit, whose carriers keep their rows in ``b``), the terms it
-    made for carriers outside ``dirty`` are copied in one piece (nothing the edit touched reaches them); the
+    With ``b.reuse`` (a model of the map before an edit, whose carriers keep their rows in ``b``), the terms it
+    made for carriers outside ``b.dirty`` are copied in one piece (nothing the edit touched reaches them); the
     others are made afresh and their old copies silenced.
     """
+    exposed, stances, reuse = b.exposed, b.stance_model, b.reuse
     _change_terms(b)
     facts = _Facts(b, _concurrent(b))
-    copied = _copy_terms(b, reuse, dirty, stances) if reuse is not None else set()
+    copied = _copy_terms(b, reuse, b.dirty, stances) if reuse is not None else set()
     first = b.context_rows[0] if copied else len(b.terms)
     for i in sorted(exposed):
         node = b.carrier_nodes[i]
@@ -89,7 +91,7 @@ def add(b: Builder, exposed: set, stances, norms, *, reuse=None, dirty: set | No
         _around(b, node, _carried_under_force(b, node), facts)
         b.blocks[node] = (start, len(b.terms))
     b.context_rows = (first, len(b.terms))
-    _aligned(b, exposed, norms)
+    _aligned(b, exposed, b.norm_model)
 
 
 def _copy_terms(b: Builder, reuse, dirty: set, stances) -> set:

@@ -24,12 +24,16 @@ point estimate, or a seeded draw for the uncertainty runs
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
 
 from . import norms, routines, stances
-from .model import FAMILIES, Q_NORM, Q_ONE, Q_ROUTINE, Z_CENTERED, Z_ONE, Z_RAW, Z_STANCE, Model
+from .builder import FAMILIES, Q_NORM, Q_ONE, Q_ROUTINE, Z_CENTERED, Z_ONE, Z_RAW, Z_STANCE
+
+if TYPE_CHECKING:
+    from .model import Model
 
 _SLOTS = 3
 #: Context's exponent is read within ±50: beyond, a likelihood is 0 or 1 to machine precision, and exp() would

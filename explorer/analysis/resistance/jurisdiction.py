@@ -12,17 +12,17 @@ are missing). A side with a profession bears it as its jurisdiction (the
 family top-down sponsorship and divergence weigh on); a side without one (a
 clerk, a porter) as a task moved, which they do not. A group's jurisdiction
 reaches its members one level down
-(:func:`explorer.analysis.resistance.model._inherit`).
+(:func:`explorer.analysis.resistance.model.inherit`).
 """
 
 from __future__ import annotations
 
-from .model import JURISDICTION, TASK, Builder
+from .builder import JURISDICTION, TASK, Builder
 from .structure import RX
 
 
 def add(b: Builder) -> None:
-    """Register a jurisdiction channel for both sides of each task reallocation by the change.
+    """The ``transgression.jurisdiction`` mechanism: a channel for both sides of each task reallocation by the change.
 
     A task moves once, however the map draws its sides: a side that loses (or gains) the same task in
     several moves (a role drawn as two sub-roles, a task shared out) bears one channel for it, the

@@ -1,240 +1,77 @@
-"""The resistance model compiled from a map: transgression channels, context terms and the points they make.
+"""The resistance model compiled from a map: its mechanisms, the order they run in, and the arrays they make.
 
-The model (docs/analysis-model.md gives every equation):
+The model (docs/analysis-model.md gives every equation; :mod:`.builder` defines carriers, channels, terms and
+sites): the **resistance** of carrier *i* is ``R_i = sum_f T_if * exp(U_if)``, the transgression of family *f*
+(its channels summed) times the exponential of the context terms that apply to it. Context multiplies
+transgression: with no transgression there is no resistance, whatever the context. ``p_i = 1 - exp(-R_i)``
+reads it as a likelihood.
 
-* A **carrier** is an actor (person, role, professional group), a unit,
-  organisation or external body the change reaches, other than its sponsors
-  and leaders.
-* A **channel** is one transgression a carrier bears: a routine it performs or
-  owns is disrupted, a routine it must take up is new, a norm it holds is
-  violated, a task moves away from (or to) it. A channel's value is a product:
-  its weights, the inputs behind it (degree, embeddedness, a norm's strength,
-  how strongly it is held) and ``levels.decay`` per level it travelled down.
-  Channels fall into six *families*: routine disruption, new work, the
-  professionals' own norms, other norms, a professional's jurisdiction, other
-  tasks moved.
-* A **term** is one piece of context at a carrier: a weight times a centred
-  input (its deviation from the scale's neutral value, in [-1, 1]), a stance,
-  or a fixed amount (a peer giving support). Each term applies to some
-  families (most to all; sponsorship and divergence only to professionals' own
-  norms and jurisdictions; spread logic only to routine work).
-* The **resistance** of carrier *i* is ``R_i = sum_f T_if * exp(U_if)``, the
-  transgression of family *f* times the exponential of the terms that apply to
-  it. Context multiplies transgression: with no transgression there is no
-  resistance, whatever the context. ``p_i = 1 - exp(-R_i)`` reads it as a
-  likelihood.
+Mechanisms
+----------
+A mechanism is one function ``(b: Builder) -> None`` in the family module it belongs to (each module's is
+``add``): it reads the map through the :class:`~.builder.Builder` and registers channels or terms in it.
+:func:`build` runs them in the order of :data:`MECHANISMS`, each keyed by the group of weights it reads in
+``ontology/analysis-weights.toml`` (a section, or the shared start of its weights' names):
 
-:func:`build` compiles a map graph into a :class:`Model` of arrays that
-:mod:`~explorer.analysis.resistance.evaluate` evaluates for many runs at once.
+1. ``propagation``: routine disruption and new work, carried along interdependencies
+   (:func:`.routines.add`; also ``transgression.routine_disruption``, ``new_routine``, ``owner_share``);
+2. ``transgression.norm``: the norms the change violates, by pillar (:func:`.norms.add`; also
+   ``transgression.backing_body``); needs the routines' carriers (the performers of a governed routine);
+3. ``transgression.jurisdiction``: tasks moved between roles and groups (:func:`.jurisdiction.add`; also
+   ``transgression.gainer_share``);
+4. ``levels``: what a collective holds (norms, jurisdiction) reaches its members, ``levels.decay`` per level
+   (:func:`inherit`); after every channel a collective can hold.
+
+These are the **transgression** mechanisms (:data:`TRANSGRESSION`): they add channels. Then the carriers with a
+channel are the *exposed* ones (``b.exposed``), and the **context** mechanisms (:data:`CONTEXT`) add terms at
+them, never channels, so context cannot create resistance:
+
+5. ``stance``: stances stated, passed down and spread along influence ties (:func:`.stances.add`);
+6. ``context``: each carrier's own state, the change's attributes, what is around it, its stance, aligned
+   norms (:func:`.context.add`; also ``interaction.sponsorship`` and ``interaction.divergence``); needs the
+   stances and the norms;
+7. ``interaction``: leaders nearby and the change agent's ties and network (:func:`.network.add`; also
+   ``context.leader_nearby``); needs the stances.
+
+Each leaves what later ones need on the builder (``b.routine_result``, ``b.norm_model``, ``b.stance_model``).
+After them, :func:`build` adds the collectives above the exposed carriers as points, packs the arrays
+(:mod:`.evaluate`) and works out what each collective's point is made of.
+
+**A lever's rebuild** (``build(..., reuse=model, edited=...)``) shares the levels and scope (patched by the
+edit), and each mechanism copies from ``reuse`` what the edit cannot have changed: the routine paths unless a
+routine relation is edited, the stances unless a stance relation is, the context terms of carriers the edit
+does not name (``b.dirty``). Tests check the result equals a build from scratch.
+
+Examples
+--------
+>>> list(MECHANISMS)
+['propagation', 'transgression.norm', 'transgression.jurisdiction', 'levels', 'stance', 'context', 'interaction']
+>>> from explorer.analysis.graph import map_graph_from_text
+>>> from explorer.analysis.weights import load_weights
+>>> G = map_graph_from_text('''@prefix rx: <https://w3id.org/routine-explorer/ns#> .
+... <urn:x:c> a rx:ChangeProposal ; rx:disrupts <urn:x:r> .
+... <urn:x:r> a rx:Routine ; rx:embeddedness 0.9 .
+... <urn:x:p> a rx:Role ; rx:performs <urn:x:r> ; rx:changeFatigue 0.8 .''')
+>>> model = build(G, next(n for n in G if str(n) == "urn:x:c"), load_weights())
+>>> [str(model.carrier_nodes[c.carrier]) for c in model.channels], [c.mechanism for c in model.channels]
+(['urn:x:p'], ['transgression.routine_disruption'])
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import numpy as np
 
 from ..graph import is_a
 from ..weights import Weights
+from . import context, jurisdiction, network, norms, routines, stances
+from .builder import NORM, NORM_OWN, Builder, TermTable
+from .evaluate import base_transgression, pack, pack_population
 from .inputs import InputTable
 from .structure import RX, Structure
-
-ROUTINE, NEW_WORK, NORM_OWN, NORM, JURISDICTION, TASK = range(6)
-FAMILIES = 6
-FAMILY_NAMES = ("routine disruption", "new work", "professionals' own norms", "norms", "jurisdiction", "tasks moved")
-ALL = (1 << FAMILIES) - 1
-WORK = (1 << ROUTINE) | (1 << NEW_WORK)
-OWN = (1 << NORM_OWN) | (1 << JURISDICTION)
-
-#: How a channel's quantity is read: a fixed 1, a routine's transgression, a norm's strength.
-Q_ONE, Q_ROUTINE, Q_NORM = range(3)
-#: How a term's z is read: a fixed 1, a centred input, an input as it is, a stance (attitude after influence).
-Z_ONE, Z_CENTERED, Z_RAW, Z_STANCE = range(4)
-
-
-@dataclass
-class Channel:
-    carrier: int
-    family: int
-    weights: tuple          # weight names multiplied together
-    depth: int = 0          # levels.decay ** depth
-    hold: int = -1          # input row multiplied in (a subscription's strength), or -1
-    fixed: float = 1.0      # a constant multiplied in (a neutral hold when no input says)
-    qty: tuple = (Q_ONE, 0)
-    site: int = -1          # the routine or norm point this channel is about, or -1
-    mechanism: str = ""     # the weight a reason is filed under
-    text: str = ""
-    evidence: tuple = ()
-    kind: str = ""          # routine | new | norm-held | norm-governed | jurisdiction
-    key: object = None      # what the channel is about, so a member's own hold wins over an inherited one
-
-
-TERM_COLUMNS = ("carrier", "mask", "weight", "const", "depth", "zkind", "zidx", "desc")
-
-
-class TermTable:
-    """Context terms, stored as columns: a big map has a few terms per carrier, tens of thousands in all.
-
-    A term's words live in a shared *description* ``(text, evidence, group, holder)``: the same fact
-    (a unit's workload, a peer's support) reaches every member of the unit; :mod:`.explain` adds "via
-    the holder, so many levels up" when ``depth`` is above 0. Terms sharing a ``group`` are one piece
-    of context seen twice (a concurrent initiative's count and its resourcing) and are explained as one.
-    """
-
-    def __init__(self) -> None:
-        for name in TERM_COLUMNS:
-            setattr(self, name, [])
-        self.descriptions: list = []
-
-    def describe(self, text: str, evidence=(), group=None, holder=None) -> int:
-        evidence = tuple(evidence)
-        if None in evidence:
-            evidence = tuple(e for e in evidence if e is not None)
-        self.descriptions.append((text, evidence, group, holder))
-        return len(self.descriptions) - 1
-
-    def add(self, carrier: int, mask: int, weight: str, const: float, depth: int, z: tuple, desc: int) -> None:
-        self.carrier.append(carrier)
-        self.mask.append(mask)
-        self.weight.append(weight)
-        self.const.append(const)
-        self.depth.append(depth)
-        self.zkind.append(z[0])
-        self.zidx.append(z[1])
-        self.desc.append(desc)
-
-    def __len__(self) -> int:
-        return len(self.carrier)
-
-
-@dataclass
-class Site:
-    node: object
-    kind: str                # "routine" or "norm"
-    qty: tuple               # what one typical carrier would bear: (Q_ROUTINE, r) or (Q_NORM, n)
-    weight: tuple            # the weights on it for that typical carrier
-    hold: float = 1.0        # a typical carrier's hold (0.5 for a norm: the neutral subscription)
-    family: int = ROUTINE
-
-
-class Builder:
-    """Collects carriers, channels, terms and sites while the mechanisms read the map."""
-
-    def __init__(self, G, change, weights: Weights, *, reuse: Model | None = None, structure: Structure | None = None,
-                 edited_owners=()) -> None:
-        self.G = G
-        self.weights = weights
-        self.reuse = reuse
-        self.structure = structure or Structure(G, change, max_depth=int(weights["levels.max_depth"]))
-        self.inputs = (reuse.inputs.reread(edited_owners) if reuse is not None
-                       else InputTable(G.graph.get("scales", {})))
-        self.carriers: dict = {}
-        self.carrier_nodes: list = []
-        self.channels: list[Channel] = []
-        self.terms = TermTable()
-        if reuse is not None:  # copied context blocks keep their description numbers
-            self.terms.descriptions = list(reuse.terms.descriptions)
-        #: node -> (first, end) rows of the terms context.add made for it, and the rows all of them span,
-        #: for a later build to reuse
-        self.blocks: dict = {}
-        self.context_rows = (0, 0)
-        if reuse is not None:  # carriers keep their rows, so copied terms stay valid
-            for node in reuse.carrier_nodes:
-                self.carrier(node)
-        self.sites: dict = {}
-        self.site_list: list[Site] = []
-        #: node -> {description of an input the map does not give}
-        self.missing: dict = defaultdict(set)
-        #: inputs of the change itself that the map does not give (reported once, not on every point)
-        self.change_missing: set = set()
-        self.notes: list = []
-        #: agents whose stance the model needs besides the exposed carriers (bodies behind violated norms)
-        self.stance_agents: set = set()
-        #: context that is the same for every carrier (the change's own attributes, its sponsorship)
-        self.global_terms = TermTable()
-        self._tie_ends: dict | None = None
-
-    # ---------------------------------------------------------------- registry
-    def carrier(self, node) -> int:
-        row = self.carriers.get(node)
-        if row is None:
-            row = self.carriers[node] = len(self.carrier_nodes)
-            self.carrier_nodes.append(node)
-        return row
-
-    def site(self, node, kind: str, qty: tuple, weight: tuple, *, hold: float = 1.0, family: int = ROUTINE) -> int:
-        row = self.sites.get(node)
-        if row is None:
-            row = self.sites[node] = len(self.site_list)
-            self.site_list.append(Site(node, kind, qty, weight, hold, family))
-        return row
-
-    def channel(self, node, family: int, weights: tuple, *, evidence=(), **details) -> None:
-        self.channels.append(Channel(self.carrier(node), family, tuple(weights),
-                                     evidence=tuple(e for e in evidence if e is not None), **details))
-
-    def term(self, node, mask: int, weight: str, *, const: float = 1.0, depth: int = 0, z: tuple = (0, 0),
-             desc: int | None = None, text: str = "", evidence=(), group=None) -> None:
-        """A context term at ``node``; ``desc`` is a shared description (:meth:`TermTable.describe`), else one is made."""
-        if desc is None:
-            desc = self.terms.describe(text, evidence, group)
-        self.terms.add(self.carrier(node), mask, weight, const, depth, z, desc)
-
-    def global_term(self, mask: int, weight: str, *, const: float = 1.0, depth: int = 0, z: tuple = (0, 0),
-                    text: str = "", evidence=(), group=None) -> None:
-        """A term that applies to every carrier alike (stored once)."""
-        self.global_terms.add(-1, mask, weight, const, depth, z, self.global_terms.describe(text, evidence, group))
-
-    def lack(self, node, what: str) -> None:
-        self.missing[node].add(what)
-
-    def read(self, owner, data, name: str, *, missing_on=None, what: str | None = None) -> int:
-        """The input row of ``name`` on ``owner``; when the map does not give it, note ``what`` on ``missing_on``."""
-        row = self.inputs.read(owner, data, name)
-        if not self.inputs._stated[row] and missing_on is not None:
-            self.lack(missing_on, what or _words(name))
-        return row
-
-    def value(self, row: int) -> float:
-        """The stated (or neutral) value of an input row."""
-        return self.inputs._values[row]
-
-    def canonical(self, owner) -> str:
-        """The same name for ``owner`` whenever the same map is read: an IRI as it is; a qualified tie (a blank
-        node, labelled afresh at each reading) by its kind, its ends and its values; a tuple element-wise."""
-        if isinstance(owner, tuple):
-            return "(" + ",".join(self.canonical(x) for x in owner) + ")"
-        if type(owner).__name__ != "BNode":
-            return str(owner)
-        if self._tie_ends is None:
-            self._tie_ends = {}
-            for relation, edges in self.structure.every.items():
-                for u, v, data in edges:
-                    tie = data.get("tie")
-                    if tie is not None and type(tie).__name__ == "BNode":
-                        values = ",".join(f"{k}={data[k]}" for k in sorted(data) if k not in ("tie", "label") and
-                                          type(data[k]).__name__ != "BNode")
-                        self._tie_ends[tie] = f"[{self.canonical(u)}|{self.canonical(v)}|{values}]"
-        return self._tie_ends.get(owner, "_:")
-
-    def label(self, node) -> str:
-        return self.G.nodes[node].get("label", str(node)) if node in self.G else str(node)
-
-    def is_a(self, node, cls) -> bool:
-        return node in self.G and is_a(self.G, node, cls)
-
-
-def _words(name: str) -> str:
-    """``changeFatigue`` -> ``change fatigue``."""
-    out = []
-    for ch in name:
-        if ch.isupper():
-            out.append(" " + ch.lower())
-        else:
-            out.append(ch)
-    return "".join(out).strip()
 
 
 @dataclass
@@ -265,87 +102,12 @@ class Model:
     routine_result: object = None
 
 
-def build(G, change, weights: Weights, *, reuse: Model | None = None, edited: tuple = ()) -> Model:
-    """Compile map graph ``G`` for ``change`` (see the module notes): run each mechanism, then pack arrays.
+def inherit(b: Builder) -> None:
+    """The ``levels`` mechanism: what a collective holds reaches its members.
 
-    ``reuse`` is a model of the same map before an edit (a lever) and ``edited`` what the edit changed
-    (:func:`explorer.analysis.resistance.levers.apply_edit`): the levels and scope are shared, and work the
-    edit cannot have changed is copied instead of redone (tests check the result equals a build from scratch).
-    """
-    from . import context, jurisdiction, network, norms, routines, stances
-
-    structure = None
-    if reuse is not None:
-        structure = reuse.structure.patched([c for c in edited if c[0] in ("add", "remove")])
-    b = Builder(G, change, weights, reuse=reuse, structure=structure, edited_owners={c[2] for c in edited})
-    relations = {c[1] for c in edited}
-    if reuse is not None and not relations & routines.RELATIONS:
-        impacts = routines.copy(b, reuse)
-    else:
-        impacts = routines.add(b)
-    norm_model = norms.add(b, lambda r: impacts.carriers.get(r) or routines.carriers_of(b, r))
-    jurisdiction.add(b)
-    _inherit(b)
-    exposed = {c.carrier for c in b.channels}
-    # Leaders and change agents need their attitude (a leader who opposes the change is no help), stated or not.
-    b.stance_agents |= set(b.structure.leader_nodes()) | set(network.change_agents(b))
-    stance_model = None
-    if reuse is not None and not relations & stances.RELATIONS:
-        stance_model = stances.reuse(b, exposed, reuse.stances)
-    if stance_model is None:
-        stance_model = stances.build(b, exposed)
-    dirty = _dirty(b, reuse, edited) if reuse is not None else None
-    context.add(b, exposed, stance_model, norm_model, reuse=reuse, dirty=dirty)
-    network.add(b, exposed, stance_model)
-    # The collectives above those the change reaches are points too: each shows its exposed members.
-    for node in list(b.carrier_nodes):
-        for ancestor in b.structure.collectives_above(node):
-            b.carrier(ancestor)
-    b.inputs.freeze(b.canonical)
-    headcount = np.array([_headcount(G, n) for n in b.carrier_nodes], dtype=float)
-    model = Model(G, change, weights, b, b.structure, b.inputs, b.carrier_nodes, headcount, b.channels, b.terms,
-                  b.global_terms, b.site_list, impacts.model, norm_model, stance_model,
-                  np.zeros(len(b.carrier_nodes), dtype=bool), {}, impacts=impacts.impacts, notes=tuple(b.notes))
-    model.routine_result = impacts
-    from .evaluate import base_transgression, pack, pack_population
-
-    pack(model)
-    # Exposed: the change asks something of them at the map's values (a transgression above 0). Only they
-    # are people the context figure counts, and a collective is represented by its exposed members.
-    exposed = set(np.flatnonzero(base_transgression(model) > 0).tolist())
-    model.leaves, model.collective_members = _levels(b, exposed)
-    pack_population(model)
-    return model
-
-
-def _dirty(b: Builder, reuse: Model, edited: tuple) -> set:
-    """The nodes whose own context an edit may have changed: those whose collectives (or themselves) the edit
-    names, those rolled into by an initiative it names, and those holding or carrying what it names."""
-    s = b.structure
-    named = {c[2] for c in edited} | {c[3] for c in edited}
-    named = {n for n in named if n in b.G and n != s.change}
-    for node in list(named):
-        named |= {place for place, _ in s.outs(node, RX.rolledOutTo)}
-    dirty = set()
-    for node in reuse.carrier_nodes:
-        if node in named or any(a in named for a, _ in s.ancestors(node)):
-            dirty.add(node)
-    for channel in reuse.channels:
-        if channel.site >= 0 and reuse.sites[channel.site].node in named:
-            dirty.add(reuse.carrier_nodes[channel.carrier])
-    return dirty
-
-
-def _headcount(G, node) -> float:
-    value = G.nodes[node].get("headcount")
-    return float(value) if isinstance(value, (int, float)) and value >= 0 else 1.0
-
-
-def _inherit(b: Builder) -> None:
-    """What a collective holds reaches its members: norms it holds (a unit's, an organisation's, a
-    professional group's, and those an external body holds or backs, to the body's members) and a group's
-    jurisdiction go down the levels, each level times ``levels.decay``; a member's own hold of the same
-    norm wins."""
+    Norms it holds (a unit's, an organisation's, a professional group's, and those an external body holds or
+    backs, to the body's members) and a group's jurisdiction go down the levels, each level times
+    ``levels.decay``; a member's own hold of the same norm wins."""
     structure = b.structure
     inherited = [c for c in b.channels if c.kind in ("norm-held", "jurisdiction") and c.depth == 0]
     if not inherited:
@@ -385,7 +147,7 @@ def _inherit(b: Builder) -> None:
     for (child, _), (depth, collective, channel) in sorted(reached.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
         family = channel.family
         if channel.kind == "norm-held":
-            family = NORM_OWN if _own_norm(b, child, b.site_list[channel.site].node) else NORM
+            family = NORM_OWN if norms.is_own_norm(b, child, b.site_list[channel.site].node) else NORM
         via = b.label(collective)
         b.channel(child, family, channel.weights, depth=depth, hold=channel.hold, fixed=channel.fixed, qty=channel.qty, site=channel.site,
                   mechanism=channel.mechanism, kind=channel.kind, key=channel.key,
@@ -393,10 +155,83 @@ def _inherit(b: Builder) -> None:
                   evidence=channel.evidence + (collective, child))
 
 
-def _own_norm(b: Builder, holder, norm) -> bool:
-    from .norms import is_own_norm
+#: The mechanisms that add transgression channels, in the order :func:`build` runs them, keyed by the weight
+#: group each reads (see the module notes).
+TRANSGRESSION: dict[str, Callable[[Builder], None]] = {
+    "propagation": routines.add,
+    "transgression.norm": norms.add,
+    "transgression.jurisdiction": jurisdiction.add,
+    "levels": inherit,
+}
+#: The mechanisms that add context terms at the exposed carriers, in order, after every transgression mechanism.
+CONTEXT: dict[str, Callable[[Builder], None]] = {
+    "stance": stances.add,
+    "context": context.add,
+    "interaction": network.add,
+}
+#: Every mechanism, in the order :func:`build` runs them.
+MECHANISMS: dict[str, Callable[[Builder], None]] = {**TRANSGRESSION, **CONTEXT}
 
-    return is_own_norm(b, holder, norm)
+
+def build(G, change, weights: Weights, *, reuse: Model | None = None, edited: tuple = ()) -> Model:
+    """Compile map graph ``G`` for ``change``: run each mechanism (see the module notes), then pack arrays.
+
+    ``reuse`` is a model of the same map before an edit (a lever) and ``edited`` what the edit changed
+    (:func:`explorer.analysis.resistance.levers.apply_edit`): the levels and scope are shared, and work the
+    edit cannot have changed is copied instead of redone (tests check the result equals a build from scratch).
+    """
+    structure = None
+    if reuse is not None:
+        structure = reuse.structure.patched([c for c in edited if c[0] in ("add", "remove")])
+    b = Builder(G, change, weights, reuse=reuse, structure=structure, edited=edited)
+    for mechanism in TRANSGRESSION.values():
+        mechanism(b)
+    b.exposed = {c.carrier for c in b.channels}
+    if reuse is not None:
+        b.dirty = _dirty(b, reuse, edited)
+    for mechanism in CONTEXT.values():
+        mechanism(b)
+    # The collectives above those the change reaches are points too: each shows its exposed members.
+    for node in list(b.carrier_nodes):
+        for ancestor in b.structure.collectives_above(node):
+            b.carrier(ancestor)
+    b.inputs.freeze(b.canonical)
+    headcount = np.array([_headcount(G, n) for n in b.carrier_nodes], dtype=float)
+    impacts = b.routine_result
+    model = Model(G, change, weights, b, b.structure, b.inputs, b.carrier_nodes, headcount, b.channels, b.terms,
+                  b.global_terms, b.site_list, impacts.model, b.norm_model, b.stance_model,
+                  np.zeros(len(b.carrier_nodes), dtype=bool), {}, impacts=impacts.impacts, notes=tuple(b.notes))
+    model.routine_result = impacts
+    pack(model)
+    # Exposed: the change asks something of them at the map's values (a transgression above 0). Only they
+    # are people the context figure counts, and a collective is represented by its exposed members.
+    exposed = set(np.flatnonzero(base_transgression(model) > 0).tolist())
+    model.leaves, model.collective_members = _levels(b, exposed)
+    pack_population(model)
+    return model
+
+
+def _dirty(b: Builder, reuse: Model, edited: tuple) -> set:
+    """The nodes whose own context an edit may have changed: those whose collectives (or themselves) the edit
+    names, those rolled into by an initiative it names, and those holding or carrying what it names."""
+    s = b.structure
+    named = {c[2] for c in edited} | {c[3] for c in edited}
+    named = {n for n in named if n in b.G and n != s.change}
+    for node in list(named):
+        named |= {place for place, _ in s.outs(node, RX.rolledOutTo)}
+    dirty = set()
+    for node in reuse.carrier_nodes:
+        if node in named or any(a in named for a, _ in s.ancestors(node)):
+            dirty.add(node)
+    for channel in reuse.channels:
+        if channel.site >= 0 and reuse.sites[channel.site].node in named:
+            dirty.add(reuse.carrier_nodes[channel.carrier])
+    return dirty
+
+
+def _headcount(G, node) -> float:
+    value = G.nodes[node].get("headcount")
+    return float(value) if isinstance(value, (int, float)) and value >= 0 else 1.0
 
 
 def _levels(b: Builder, exposed: set) -> tuple[np.ndarray, dict]:

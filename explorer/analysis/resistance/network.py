@@ -39,15 +39,16 @@ from __future__ import annotations
 
 import networkx as nx
 
-from .model import ALL, Z_CENTERED, Z_ONE, Builder
+from .builder import ALL, Z_CENTERED, Z_ONE, Builder
 from .structure import RX
 
 
-def add(b: Builder, exposed: set, stances) -> None:
-    """Add leader-nearby and change-agent terms for the exposed carriers."""
-    exposed_nodes = {b.carrier_nodes[i] for i in exposed}
-    _leaders(b, exposed_nodes, stances)
-    _change_agents(b, exposed_nodes, stances)
+def add(b: Builder) -> None:
+    """The ``interaction`` mechanism: leader-nearby and change-agent terms for the exposed carriers (``b.exposed``),
+    after the stances (``b.stance_model``)."""
+    exposed_nodes = {b.carrier_nodes[i] for i in b.exposed}
+    _leaders(b, exposed_nodes, b.stance_model)
+    _change_agents(b, exposed_nodes, b.stance_model)
 
 
 def _attitude(stances, node) -> float:
@@ -86,13 +87,6 @@ def _hybrid(b: Builder, node) -> bool:
     return is_a(b.G, node, RX.HybridLeader) or {RX.clinicalRole, RX.managerialRole} <= kinds
 
 
-def change_agents(b: Builder) -> list:
-    """Whoever the change is led by, and the actors who sponsor it (not bodies or organisations)."""
-    s = b.structure
-    found = set(s.leaders) | {x for x in s.sponsors if x in b.G and s.flags(x)[0] and not s.flags(x)[1]}
-    return sorted((a for a in found if a in b.G), key=str)
-
-
 def closure(b: Builder, agent) -> float | None:
     """The share of pairs of ``agent``'s contacts that are tied to each other (local clustering of the
     agent in its ego network, networkx, unweighted), or None with fewer than two contacts.
@@ -113,7 +107,7 @@ def closure(b: Builder, agent) -> float | None:
 
 def _change_agents(b: Builder, exposed: set, stances) -> None:
     s = b.structure
-    agents = change_agents(b)
+    agents = s.change_agents()
     if not agents:
         if exposed:
             b.change_missing.add("who leads it locally")

@@ -18,7 +18,7 @@ A violated norm is borne by those who hold it: subscribers (``rx:NormSubscriptio
 ``rx:subscribesTo`` at the neutral 0.5), the performers and owners of routines it governs
 (``rx:governedBy``, or a routine using an artefact that ``rx:inscribes`` it) at the neutral 0.5 unless
 they subscribe themselves, and the bodies that back it. A collective's hold reaches its members, one
-level down at a time (:func:`explorer.analysis.resistance.model._inherit`). A norm is *the
+level down at a time (:func:`explorer.analysis.resistance.model.inherit`). A norm is *the
 professionals' own* for a professional holder unless it is regulative, and for anyone when it is a
 professional norm or a professional body backs it: only there does sponsorship (top-down or
 professionally led) and divergence weigh (:mod:`.context`).
@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .model import NORM, NORM_OWN, Q_NORM, Builder
+from .builder import NORM, NORM_OWN, Q_NORM, Builder
+from .routines import carriers_of
 from .structure import RX
 
 REGULATIVE, NORMATIVE, CULTURAL_COGNITIVE = range(3)
@@ -109,8 +110,15 @@ def holders(b: Builder, norm, carriers_of_routine) -> list:
     return found
 
 
-def add(b: Builder, carriers_of_routine) -> NormStrengths:
-    """Register a channel for each holder of each violated norm, and the aligned norms' holders."""
+def add(b: Builder) -> None:
+    """The ``transgression.norm`` mechanism: a channel for each holder of each violated norm, and the aligned
+    norms' holders, in ``b.norm_model``. Runs after the routines (``b.routine_result``): the performers of a
+    routine a norm governs hold it."""
+    routine_carriers = b.routine_result.carriers
+    b.norm_model = _register(b, lambda r: routine_carriers.get(r) or carriers_of(b, r))
+
+
+def _register(b: Builder, carriers_of_routine) -> NormStrengths:
     G, s = b.G, b.structure
     model = NormStrengths()
     violated = sorted({n for c in s.changers for n, _ in s.outs(c, RX.violates) if b.is_a(n, RX.Norm)}, key=str)

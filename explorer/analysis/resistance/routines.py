@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .model import NEW_WORK, Q_ONE, Q_ROUTINE, ROUTINE, Builder
+from .builder import NEW_WORK, Q_ONE, Q_ROUTINE, ROUTINE, Builder
 from .structure import RX, WAS_ASSOCIATED_WITH
 
 _TYPE_SHARE = {RX.pooled: "propagation.pooled", RX.sequential: "propagation.sequential", RX.reciprocal: "propagation.reciprocal"}
@@ -102,7 +102,16 @@ def copy(b: Builder, reuse) -> Routines:
     return base
 
 
-def add(b: Builder) -> Routines:
+def add(b: Builder) -> None:
+    """The ``propagation`` mechanism: every routine channel and routine point (see the module notes), and the
+    routine model in ``b.routine_result``; copied from ``b.reuse`` when the edit touched nothing this module reads."""
+    if b.reuse is not None and not b.edited_relations & RELATIONS:
+        b.routine_result = copy(b, b.reuse)
+    else:
+        b.routine_result = _register(b)
+
+
+def _register(b: Builder) -> Routines:
     """Register every routine channel and routine point (see the module notes); return the routine model."""
     G, w = b.G, b.weights
     touches = _direct_touches(b)

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
-from .model import Builder
+from .builder import Builder
 from .structure import REPORTS_TO, RX, clip_unit
 
 _INFLUENCE = (RX.influences, RX.advises)
@@ -69,6 +69,20 @@ class StanceModel:
 #: What the stance model reads: an edit touching none of these leaves it as it was (:func:`reuse`).
 RELATIONS = frozenset({RX.Stance, RX.InfluenceTie, RX.influences, RX.advises, REPORTS_TO,
                        "attitude", "strength", "influence", "formalAuthority", "headcount"})
+
+
+def add(b: Builder) -> None:
+    """The ``stance`` mechanism: the stance model of the exposed carriers and every agent the model needs
+    (bodies behind violated norms, leaders, change agents), in ``b.stance_model``; ``b.reuse``'s when the edit
+    touched nothing the stances read and it holds them all."""
+    # Leaders and change agents need their attitude (a leader who opposes the change is no help), stated or not.
+    b.stance_agents |= set(b.structure.leader_nodes()) | set(b.structure.change_agents())
+    model = None
+    if b.reuse is not None and not b.edited_relations & RELATIONS:
+        model = reuse(b, b.exposed, b.reuse.stances)
+    if model is None:
+        model = build(b, b.exposed)
+    b.stance_model = model
 
 
 def reuse(b: Builder, exposed: set, base: StanceModel) -> StanceModel | None:

@@ -147,6 +147,12 @@ class Structure:
             self._leader_nodes = sorted((n for n in self.G if self.flags(n)[0] and self.is_leader_kind(n)), key=str)
         return self._leader_nodes
 
+    def change_agents(self) -> list:
+        """Whoever the change is led by, and the actors who sponsor it (not bodies or organisations), in IRI order."""
+        G = self.G
+        found = set(self.leaders) | {x for x in self.sponsors if x in G and self.flags(x)[0] and not self.flags(x)[1]}
+        return sorted((a for a in found if a in G), key=str)
+
     def is_leader_kind(self, node) -> bool:
         """A hybrid leader (typed, or with clinical and managerial role kinds) or an opinion leader."""
         G = self.G

@@ -63,6 +63,7 @@ from explorer.core.events import GraphChanged
 from explorer.core.namespaces import RX
 from explorer.core.presentation import DRIVING_COLOUR, HEAT_LEGEND, LEVELS, RESTRAINING_COLOUR
 from explorer.core.terms import local_name
+from explorer.core.text import one_line
 from explorer.io.change_text import (
     NO_POINTS,
     ROLE_NOTES,
@@ -84,8 +85,8 @@ from explorer.ui.analysis.points import (
     PointsProxy,
 )
 from explorer.ui.analysis.run import AnalysisRun
-from explorer.ui.common.text import plain_label
 from explorer.ui.common.workers import run_task
+from explorer.ui.common.host import OpenMap
 
 LOGICS = (
     ("mechanistic", "Mechanistic: barriers, facilitators, fidelity"),
@@ -117,13 +118,13 @@ class AnalysisDock(QWidget):
     staleChanged = Signal(bool)  # the result shown is (no longer) that of the map as it is
     leverApplied = Signal(object)  # the Lever whose edit was made on the map
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, *, canvas=None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Change analysis")
         self.doc = None
         self.schema = None
         self.projection = None
-        self.canvas = None
+        self.canvas = canvas  # the map's canvas, where the heat and the paths of a reason are drawn
         self._result = None
         self._run: AnalysisRun | None = None
         self._evidence: list = []
@@ -452,17 +453,18 @@ class AnalysisDock(QWidget):
         """True when the map has been edited (other than by moving nodes) since the result shown was computed."""
         return self._result is not None and self._stale
 
-    def set_context(self, doc, schema, projection, canvas) -> None:
+    def show_map(self, opened: OpenMap | None) -> None:
         """The open map (all None when there is none): stops a run, clears the result and overlays."""
+        doc, schema, projection = (opened.document, opened.schema, opened.projection) if opened is not None else (None, None, None)
         self.cancel(quiet=True)
         self._clear_canvas()
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
-        self.doc, self.schema, self.projection, self.canvas = doc, schema, projection, canvas
+        self.doc, self.schema, self.projection = doc, schema, projection
         if doc is not None:
             self._unsubscribe = doc.events.subscribe(GraphChanged, self._map_changed)
-        self.interdependencies.set_context(doc, projection)
+        self.interdependencies.show_map(opened)
         self._clear_results()
         self.status.clear()
         self.refresh_changes()
@@ -479,7 +481,7 @@ class AnalysisDock(QWidget):
         if self.projection is not None and self.schema is not None:
             for iri, view in self.projection.nodes.items():
                 if view.kind is not None and self.schema.is_a(view.kind, RX.ChangeProposal):
-                    changes.append((plain_label(view.label) or local_name(iri), iri))
+                    changes.append((one_line(view.label) or local_name(iri), iri))
         changes.sort(key=lambda item: (item[0].casefold(), str(item[1])))
         self.change_combo.blockSignals(True)
         self.change_combo.clear()
@@ -572,7 +574,7 @@ class AnalysisDock(QWidget):
         if self.stale:
             self._set_status("The map has changed since this analysis: run it again before applying a lever.")
             return False
-        text = plain_label(lever.text)
+        text = one_line(lever.text)
         label = f"Apply lever: {text if len(text) <= 60 else text[:59] + '…'}"
         try:
             command, _minted = edit_command(self.doc, lever.edit, label=label)
@@ -710,7 +712,7 @@ class AnalysisDock(QWidget):
         self.table.sortByColumn(PointsModel.RANK, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         QTimer.singleShot(0, self._fit_columns)
-        self.summary_title.setText(plain_label(result.change_label))
+        self.summary_title.setText(one_line(result.change_label))
         self.header.hide()  # the figure answers it; the ethics line goes to the details' foot
         self.ethics.hide()
         self._show_title()
@@ -731,7 +733,7 @@ class AnalysisDock(QWidget):
             self.missing.show()
         else:
             self.missing.hide()
-        fragile = [plain_label(text) for text in result.fragile]
+        fragile = [one_line(text) for text in result.fragile]
         self.fragile.setText("\n".join(f"• {text}" for text in fragile))
         self.fragile_button.setText(f"{len(fragile)} fragile conclusion{'s' if len(fragile) != 1 else ''}")
         self.fragile_button.setToolTip("What the uncertainty runs show to be fragile; click to "
@@ -741,7 +743,7 @@ class AnalysisDock(QWidget):
         self.fragile_area.setVisible(bool(fragile) and self.fragile_button.isChecked())
         self.levers.clear()
         for lever in result.levers:
-            item = QListWidgetItem(f"{lever_effect(lever)}: {plain_label(lever.text)}")
+            item = QListWidgetItem(f"{lever_effect(lever)}: {one_line(lever.text)}")
             item.setData(Qt.ItemDataRole.UserRole, lever)
             item.setToolTip(f"{lever_effect(lever)} (from {people(result.figure.value)} to "
                             f"{people(lever.figure_after)})\nChoosing it selects on the map: "
@@ -766,7 +768,7 @@ class AnalysisDock(QWidget):
     def _show_title(self) -> None:
         """Name the analysed change above its figure only when the combo has moved on to another one."""
         other = self._result is not None and self.current_change() != self._result.change
-        self.summary_title.setText(f"Result for “{plain_label(self._result.change_label)}”:" if other else "")
+        self.summary_title.setText(f"Result for “{one_line(self._result.change_label)}”:" if other else "")
         self.summary_title.setVisible(other)
 
     def _toggle_fragile(self, shown: bool) -> None:
@@ -811,7 +813,7 @@ class AnalysisDock(QWidget):
         key = self.logic_switch.currentData()
         items = (self._result.logics or {}).get(key, ())
         for text in items:
-            self.logic_items.addItem(QListWidgetItem(plain_label(text)))
+            self.logic_items.addItem(QListWidgetItem(one_line(text)))
         if not items:
             self.logic_items.addItem(QListWidgetItem("Nothing to say through this logic for this map."))
 
@@ -861,7 +863,7 @@ class AnalysisDock(QWidget):
         if self.projection is not None:
             view = self.projection.nodes.get(iri)
             if view is not None:
-                return plain_label(view.label) or local_name(iri)
+                return one_line(view.label) or local_name(iri)
             if self._tie_ends is None:
                 self._tie_ends = {tie.tie: (tie.source, tie.target) for tie in self.projection.ties.values()
                                   if tie.tie is not None}
@@ -870,9 +872,9 @@ class AnalysisDock(QWidget):
                 source = self.projection.nodes.get(ends[0])
                 target = self.projection.nodes.get(ends[1])
                 if source is not None and target is not None:
-                    return f"{plain_label(source.label)} → {plain_label(target.label)}"
+                    return f"{one_line(source.label)} → {one_line(target.label)}"
         if self._result is not None and iri == self._result.change:
-            return plain_label(self._result.change_label)
+            return one_line(self._result.change_label)
         return local_name(iri)
 
     def _reason_html(self, reason) -> str:
@@ -890,14 +892,14 @@ class AnalysisDock(QWidget):
                 links.append(label)
         source = []
         if reason.construct_label:
-            source.append(esc(plain_label(reason.construct_label)))
+            source.append(esc(one_line(reason.construct_label)))
         if reason.citation:
-            source.append(f"<i>{esc(plain_label(reason.citation))}</i>")
+            source.append(f"<i>{esc(one_line(reason.citation))}</i>")
         return (
             "<tr>"
             f"<td width='50' align='right' valign='top' style='color:{colour}; padding:3px 8px 3px 0; white-space:nowrap'>"
             f"<b>{reason.value:+.2f}</b></td>"
-            f"<td valign='top' style='padding:3px 0'>{esc(plain_label(reason.text))}"
+            f"<td valign='top' style='padding:3px 0'>{esc(one_line(reason.text))}"
             + (f"<br><span style='color:gray'>{' · '.join(source)}</span>" if source else "")
             + (f"<br><span style='color:gray'>On the map: {', '.join(links)}</span>" if links else "")
             + "</td></tr>")
@@ -932,9 +934,9 @@ class AnalysisDock(QWidget):
         if point.stability is not None:
             facts.append(f"in the top {self.model.top_k} in {percent(point.stability)} of runs")
         parts = [
-            f"<p style='margin:0'><b>{esc(plain_label(point.label))}</b></p>",
+            f"<p style='margin:0'><b>{esc(one_line(point.label))}</b></p>",
             f"<p style='margin:0 0 6px 0; color:gray'>{esc(' · '.join(m for m in meta if m))}</p>",
-            f"<p style='margin:0 0 4px 0'>{esc(plain_label(point.sentence))}</p>",
+            f"<p style='margin:0 0 4px 0'>{esc(one_line(point.sentence))}</p>",
             f"<p style='margin:0 0 4px 0; color:gray'>{esc(' · '.join(f for f in facts if f))}.</p>",
         ]
         attitudes = []

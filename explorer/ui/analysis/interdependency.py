@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.presentation import LEVELS
+from explorer.core.text import one_line
 from explorer.ui.analysis.run import AnalysisRun
-from explorer.ui.common.text import plain_label as _plain
+from explorer.ui.common.host import OpenMap
 
 #: Rows shown per group (the CLI's ``interdependencies --top`` shows the same lists).
 TOP = 10
@@ -88,8 +89,9 @@ class InterdependencyView(QWidget):
     def running(self) -> bool:
         return self._run is not None and not self._run.done
 
-    def set_context(self, doc, projection) -> None:
+    def show_map(self, opened: OpenMap | None) -> None:
         """The open map (None when there is none): stops a run and clears what was found."""
+        doc, projection = (opened.document, opened.projection) if opened is not None else (None, None)
         self.cancel()
         self.doc, self.projection = doc, projection
         self.summary = None
@@ -153,14 +155,14 @@ class InterdependencyView(QWidget):
                             "with Burt's constraint: low constraint means non-redundant contacts")
         for broker in sorted(b.brokers, key=lambda x: (-x.betweenness, x.label))[:TOP]:
             constraint = "–" if broker.constraint is None else f"{broker.constraint:.2f}"
-            self._row(group, f"{_plain(broker.label)} · betweenness {broker.betweenness:.3f} · constraint {constraint}",
+            self._row(group, f"{one_line(broker.label)} · betweenness {broker.betweenness:.3f} · constraint {constraint}",
                       (broker.node,))
         failure = summary.failure_points
         group = self._group(f"Single points of failure: {len(failure.articulation_points)} routine(s), "
                             f"{len(failure.bridges)} tie(s)",
                             "Routines and interdependencies whose loss splits the routines in two")
         for cut in sorted(failure.articulation_points, key=lambda c: -c.cut_off_size)[:TOP]:
-            self._row(group, f"{_plain(cut.label)} · losing it cuts off {cut.cut_off_size} routine(s)", (cut.node, *cut.cut_off))
+            self._row(group, f"{one_line(cut.label)} · losing it cuts off {cut.cut_off_size} routine(s)", (cut.node, *cut.cut_off))
         for bridge in sorted(failure.bridges, key=lambda x: -x.cut_off_size)[:TOP]:
             names = " – ".join(self._label(n) for n in bridge.ends)
             self._row(group, f"Tie {names} · losing it cuts off {bridge.cut_off_size} routine(s)", (*bridge.ends, *bridge.cut_off))
@@ -168,7 +170,7 @@ class InterdependencyView(QWidget):
                             "3 × shared routines + strength × Thompson order of crossing interdependencies")
         for pair in summary.coupling[:TOP]:
             types = ", ".join(f"{k} {v}" for k, v in pair.by_type.items() if v)
-            self._row(group, f"{_plain(' & '.join(pair.labels))} · {pair.score:.1f} · {len(pair.shared_routines)} shared"
+            self._row(group, f"{one_line(' & '.join(pair.labels))} · {pair.score:.1f} · {len(pair.shared_routines)} shared"
                       + (f" · {types}" if types else ""), pair.units)
         cross = summary.cross_level
         group = self._group(f"Macro forces reaching routines: {len(cross.paths)} reached, {cross.unreached} not",
@@ -180,13 +182,13 @@ class InterdependencyView(QWidget):
                             f"{len(clusters.spanners)} node(s) link them",
                             f"Communities by {clusters.method}; the rows are the boundary spanners")
         for spanner in clusters.spanners[:TOP]:
-            self._row(group, f"{_plain(spanner.label)} · reaches {len(spanner.reaches)} other cluster(s) · "
+            self._row(group, f"{one_line(spanner.label)} · reaches {len(spanner.reaches)} other cluster(s) · "
                       f"participation {spanner.participation:.2f}", (spanner.node,))
         group = self._group(f"Hybrid leaders: {len(summary.hybrid_leaders)}",
                             "Actors bridging clinical and managerial roles")
         for leader in summary.hybrid_leaders[:TOP]:
             units = ", ".join(self._label(u) for u in leader.units)
-            self._row(group, f"{_plain(leader.label)} ({LEVELS.get(leader.level, '')})" + (f" · {units}" if units else ""),
+            self._row(group, f"{one_line(leader.label)} ({LEVELS.get(leader.level, '')})" + (f" · {units}" if units else ""),
                       (leader.node, *leader.units))
         self.tree.expandAll()
         self.status.setText("Choose a row to select it on the map.")
@@ -211,7 +213,7 @@ class InterdependencyView(QWidget):
 
     def _label(self, node) -> str:
         if self.projection is not None and node in self.projection.nodes:
-            return _plain(self.projection.nodes[node].label) or str(node).rsplit("/", 1)[-1]
+            return one_line(self.projection.nodes[node].label) or str(node).rsplit("/", 1)[-1]
         return str(node).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
     def nodes_of(self, item) -> tuple:

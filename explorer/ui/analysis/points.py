@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from explorer.core.presentation import DRIVING_COLOUR, HEAT_LEGEND, LEVELS, RESTRAINING_COLOUR, heat_colour
 from explorer.core.terms import local_name
+from explorer.core.text import one_line
 from explorer.io.change_text import (
     ROLE_NOTES,
     interval,
@@ -30,7 +31,6 @@ from explorer.io.change_text import (
     plain_missing,
     rank_range,
 )
-from explorer.ui.common.text import plain_label
 
 # ----------------------------------------------------------------------------- the ranked table
 #: The role the sort proxy sorts by (numbers where the column shows numbers).
@@ -123,7 +123,7 @@ class PointsModel(QAbstractTableModel):
         if column == self.RANK:
             return str(row + 1)
         if column == self.LABEL:
-            return plain_label(point.label)
+            return one_line(point.label)
         if column == self.LIKELY:
             return percent(point.likelihood)
         if column == self.INTERVAL:
@@ -144,7 +144,7 @@ class PointsModel(QAbstractTableModel):
         missing = -1.0  # no runs: such values sort below every measured one
         keys = {
             self.RANK: row,
-            self.LABEL: plain_label(point.label).casefold(),
+            self.LABEL: one_line(point.label).casefold(),
             self.LIKELY: point.likelihood,
             self.INTERVAL: missing if point.likelihood_low is None else point.likelihood_low,
             self.FORCES: point.score,
@@ -158,7 +158,7 @@ class PointsModel(QAbstractTableModel):
 
     def _tooltip(self, point, column: int):
         if column == self.LABEL:
-            return f"{plain_label(point.label)}\n{self.kind_label(point)} · {LEVELS.get(point.level, '')}: {ROLE_NOTES.get(point.role, '')}"
+            return f"{one_line(point.label)}\n{self.kind_label(point)} · {LEVELS.get(point.level, '')}: {ROLE_NOTES.get(point.role, '')}"
         if column in (self.LIKELY, self.INTERVAL):
             span = interval(point.likelihood_low, point.likelihood_high)
             return (f"Likelihood of resistance {percent(point.likelihood, digits=1)}"
@@ -316,7 +316,7 @@ class LeverDelegate(QStyledItemDelegate):
         lever = index.data(Qt.ItemDataRole.UserRole)
         if lever is None:
             return None, index.data(Qt.ItemDataRole.DisplayRole) or ""
-        return lever_effect(lever), plain_label(lever.text)
+        return lever_effect(lever), one_line(lever.text)
 
     def _fonts(self, option):
         bold = QFont(option.font)

@@ -70,6 +70,8 @@ from rdflib import URIRef
 from explorer import __version__
 from explorer.core.atomic_file import atomic_write
 from explorer.core.errors import ExplorerError
+from explorer.core.presentation import HEAT_ALPHA, HEAT_NAME, legend_entries, level_title
+from explorer.core.text import one_line
 
 #: Largest map area, in logical pixels (1/96 inch); bigger maps are drawn smaller to fit.
 MAX_MAP_WIDTH = 1800.0
@@ -92,13 +94,13 @@ PAGE_SIZES = {
 _INK = QColor("#1d232b")
 _DIM = QColor("#5f6875")
 _RULE = QColor("#d5dae1")
-_PLAIN_TIE = "#a4acb6"  # how the canvas draws a plain (one-triple) tie in the light theme
 _BAND_SHADES = ("#eceff4", "#f3f5f8", "#e9edf2")  # the canvas's light band shades, if the scene gives none
 _MARGIN = 28.0
 _GUTTER = 74.0
 _LEGEND_GAP = 24.0
 _LEGEND_WIDTH = 236.0
 _SYMBOL = QSizeF(30.0, 14.0)
+_TITLE_LIMIT = 300  # characters of a title or subtitle kept (the page elides it to its width anyway)
 
 _APP: QApplication | None = None
 
@@ -192,26 +194,9 @@ def in_qt_thread(function: Callable, *args, **kwargs):
 
 
 # ----------------------------------------------------------------------------- the drawing
-@dataclass
-class LegendEntry:
-    """One line of the legend: a node kind (``shape`` set) or a tie style (``line_style`` set)."""
-
-    section: str
-    label: str
-    count: int
-    colour: str
-    shape: str = ""
-    line_style: str = ""
-
-
-def _heat_title() -> str:
-    from explorer.core.presentation import HEAT_NAME
-
-    return f"HEAT: {HEAT_NAME.upper()}"
-
-
-#: Section captions; the heat's names what it shows, its ramp the range (see _legend_entries).
-_SECTION_TITLES = {"node": "NODES", "tie": "TIES", "heat": _heat_title()}
+#: Section captions. The heat's names what it shows and its first entry the range, so the two read as one
+#: ("HEAT: LIKELIHOOD OF RESISTANCE", then "0–100 %"): the legend column is narrow.
+_SECTION_TITLES = {"node": "NODES", "tie": "TIES", "heat": f"HEAT: {HEAT_NAME.upper()}"}
 
 
 @dataclass
@@ -226,7 +211,7 @@ class MapDrawing:
     picture: QPicture
     source: QRectF
     bands: list
-    legend: list
+    legend: list  # of explorer.core.presentation.LegendEntry
     title: str
     subtitle: str
     footer: str
@@ -261,8 +246,6 @@ class MapDrawing:
         painter.drawText(layout["footer_rect"], Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.footer)
 
     def _paint_map(self, painter: QPainter, frame: QRectF) -> None:
-        from explorer.core.presentation import level_title
-
         z = self.zoom
         gutter = self._layout["gutter"]
         map_left = frame.left() + gutter
@@ -351,8 +334,6 @@ class MapDrawing:
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.drawPath(node_shape("rounded-rectangle", symbol_w, symbol_h))
             else:  # heat: the halo colour from a likelihood of 0 (faint) to 1 (strong), as the canvas draws it
-                from explorer.core.presentation import HEAT_ALPHA
-
                 gradient = QLinearGradient(symbol.topLeft(), symbol.topRight())
                 # Opaque, blended on the page's white: a PDF drops a gradient's transparency (it printed solid red).
                 warm = QColor(entry.colour)
@@ -368,7 +349,7 @@ class MapDrawing:
             painter.setPen(_INK)
             label = entry_metrics.elidedText(entry.label, Qt.TextElideMode.ElideRight, text_width)
             painter.drawText(QRectF(x + symbol_w + 10 * s, y, text_width, row_h), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
-            if entry.count >= 0:
+            if entry.count is not None:
                 painter.setPen(_DIM)
                 painter.drawText(QRectF(box.right() - count_width, y, count_width, row_h), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                                  f"{entry.count:,}")
@@ -381,38 +362,6 @@ def _font(pixels: float, *, bold: bool = False) -> QFont:
     font.setPixelSize(max(1, round(pixels)))
     font.setBold(bold)
     return font
-
-
-def _legend_entries(projection, schema, heat: bool) -> list[LegendEntry]:
-    """The kinds and tie styles on the map, with counts, in the legend panel's order."""
-    from collections import Counter
-
-    entries: list[LegendEntry] = []
-    counts = Counter(view.kind for view in projection.nodes.values())
-    kinds = [(schema.kind(iri), n) for iri, n in counts.items()]
-    kinds.sort(key=lambda kn: (kn[0].group_order, kn[0].order, kn[0].label.casefold()) if kn[0] else (999, 999, ""))
-    for kind, n in kinds:
-        entries.append(LegendEntry("node", kind.label if kind else "Other", n, kind.colour if kind else "#8A95A5",
-                                   shape=kind.shape if kind else "rounded-rectangle"))
-    tie_counts: Counter = Counter()
-    plain = 0
-    for tie in projection.ties.values():
-        kind = schema.kind(tie.relation) if tie.tie is not None else None
-        if kind is not None:
-            tie_counts[kind.iri] += 1
-        else:
-            plain += 1
-    for kind in sorted((schema.kind(iri) for iri in tie_counts), key=lambda k: (k.order, k.label.casefold())):
-        entries.append(LegendEntry("tie", kind.label, tie_counts[kind.iri], kind.colour, line_style=kind.line_style))
-    if plain:
-        entries.append(LegendEntry("tie", "other relation", plain, _PLAIN_TIE, line_style="solid"))
-    if heat:
-        from explorer.core.presentation import HEAT_RANGE, heat_colour
-
-        # Caption and ramp read as one: "HEAT: LIKELIHOOD OF RESISTANCE", then "0–100 %" (the legend column is narrow).
-        entries.append(LegendEntry("heat", HEAT_RANGE, -1, heat_colour(1.0)))
-        entries.append(LegendEntry("heat", "not ranked (dimmed)", -1, "#8A95A5", shape="rounded-rectangle"))
-    return entries
 
 
 def _positions(projection, given: Mapping | None) -> dict:
@@ -537,13 +486,13 @@ def draw_map(document, *, title: str | None = None, subtitle: str | None = None,
     if not (isinstance(text_scale, (int, float)) and 0.5 <= text_scale <= 4):
         raise ExplorerError(f"The text scale must be a number from 0.5 to 4, not {text_scale!r}.")
     from explorer.core.projection import Projection
-    from explorer.core.schema import Schema
+    from explorer.core.schema import schema_of
 
     total = 4
     report = progress or (lambda done, total: None)
     report(0, total)
     if schema is None:
-        schema = Schema.from_store(document.store)
+        schema = schema_of(document)
     if projection is None:
         projection = Projection.build(document.store, schema)
     report(1, total)
@@ -558,20 +507,14 @@ def draw_map(document, *, title: str | None = None, subtitle: str | None = None,
         subtitle = f"{nodes:,} nodes and {ties:,} ties, by level: macro (society), meso (organisations), micro (people)"
     drawing = MapDrawing(
         picture=picture, source=source, bands=bands,
-        legend=_legend_entries(projection, schema, bool(heat)) if legend else [],
-        title=_one_line(title if title is not None else document.title) or "Untitled map",
-        subtitle=_one_line(subtitle), footer=f"Routine Explorer {__version__} · {name} · {when.isoformat()}",
+        legend=legend_entries(projection, schema, heat=bool(heat)) if legend else [],
+        title=one_line(title if title is not None else document.title, _TITLE_LIMIT) or "Untitled map",
+        subtitle=one_line(subtitle, _TITLE_LIMIT), footer=f"Routine Explorer {__version__} · {name} · {when.isoformat()}",
         heat=bool(heat), nodes=nodes, text_scale=float(text_scale), legend_at=legend_at,
     )
     _lay_out(drawing, max_size or (MAX_MAP_WIDTH, MAX_MAP_HEIGHT))
     report(4, total)
     return drawing
-
-
-def _one_line(text: str) -> str:
-    from explorer.ui.common.text import plain_label
-
-    return plain_label(str(text))[:300]
 
 
 def _legend_rows(entries: list) -> list:

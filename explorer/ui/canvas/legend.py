@@ -4,25 +4,24 @@ It lists only what is on the map: each node kind present (shape and colour,
 label, count) and each tie style present (a short line in the tie class's
 colour and line style, label, count). Plain ties (one triple, such as
 ``org:memberOf``) are drawn alike on the canvas, so they share one grey
-"other relation" entry.
+"other relation" entry. The entries are those of every legend
+(:func:`explorer.core.presentation.legend_entries`); this module only draws them.
 """
 
 from __future__ import annotations
-
-from collections import Counter
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from explorer.core.presentation import PLAIN_TIE_DARK_COLOUR, legend_entries
+from explorer.ui.common.host import OpenMap
 from explorer.ui.common.shapes import ICON_SIZE, line_pixmap, shape_pixmap
 from explorer.ui.common.text import tooltip_html
 from explorer.ui.common.theme import RESTYLE_EVENTS, dim_colour
 
 #: Widest the legend grows, in logical pixels.
 MAX_WIDTH = 240
-_PLAIN_TIE_LIGHT = "#8d96a3"  # as the canvas draws plain ties
-_PLAIN_TIE_DARK = "#77808c"
 
 
 class Legend(QFrame):
@@ -30,10 +29,8 @@ class Legend(QFrame):
 
     Examples
     --------
-    >>> from PySide6.QtWidgets import QApplication
-    >>> app = QApplication.instance() or QApplication([])
     >>> legend = Legend()
-    >>> legend.update_from(None, None)
+    >>> legend.show_map(None)
     >>> legend.entries()
     []
     """
@@ -58,44 +55,34 @@ class Legend(QFrame):
         self._body: QWidget | None = None
         self._source = (None, None)
         self._restyling = False
-        self.update_from(None, None)
+        self.show_map(None)
 
     # ------------------------------------------------------------------ API
     def entries(self) -> list[tuple[str, str, int]]:
         """What the legend lists: ``(section, label, count)`` with section ``"node"`` or ``"tie"``."""
         return list(self._entries)
 
-    def update_from(self, projection, schema) -> None:
+    def show_map(self, opened: OpenMap | None) -> None:
+        """List the node kinds and tie styles present in the open map (None: an empty legend)."""
+        self._fill(*((opened.projection, opened.schema) if opened is not None else (None, None)))
+
+    def _fill(self, projection, schema) -> None:
         """List the node kinds and tie styles present in ``projection`` (kinds from ``schema``)."""
         self._source = (projection, schema)
         self._entries = []
         nodes, ties = [], []
         dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
         if projection is not None and schema is not None:
-            counts = Counter(view.kind for view in projection.nodes.values())
-            kinds = [(schema.kind(iri), n) for iri, n in counts.items()]
-            kinds.sort(key=lambda kn: (kn[0].group_order, kn[0].order, kn[0].label.casefold()) if kn[0] else (999, 999, ""))
-            for kind, n in kinds:
-                label = kind.label if kind is not None else "Other"
-                pixmap = shape_pixmap(kind.shape if kind else "rounded-rectangle", kind.colour if kind else "#8A95A5",
-                                      ICON_SIZE, self.devicePixelRatioF())
-                nodes.append((pixmap, label, n, kind.comment if kind else ""))
-            tie_counts: Counter = Counter()
-            plain = 0
-            for tie in projection.ties.values():
-                kind = schema.kind(tie.relation) if tie.tie is not None else None
-                if kind is not None:
-                    tie_counts[kind.iri] += 1
+            dpr = self.devicePixelRatioF()
+            for entry in legend_entries(projection, schema):
+                if entry.section == "node":
+                    pixmap = shape_pixmap(entry.shape, entry.colour, ICON_SIZE, dpr)
+                    nodes.append((pixmap, entry.label, entry.count, entry.comment))
                 else:
-                    plain += 1
-            tie_kinds = sorted((schema.kind(iri) for iri in tie_counts), key=lambda k: (k.order, k.label.casefold()))
-            for kind in tie_kinds:
-                pixmap = line_pixmap(kind.colour, kind.line_style, ICON_SIZE, self.devicePixelRatioF())
-                ties.append((pixmap, kind.label, tie_counts[kind.iri], kind.comment))
-            if plain:
-                pixmap = line_pixmap(_PLAIN_TIE_DARK if dark else _PLAIN_TIE_LIGHT, "solid", ICON_SIZE, self.devicePixelRatioF())
-                ties.append((pixmap, "other relation", plain,
-                            "A tie stated as one triple (member of, performs, governed by …): its label shows on hover."))
+                    # The plain ties' entry (no kind) follows the theme, as the canvas draws them.
+                    colour = PLAIN_TIE_DARK_COLOUR if dark and not entry.kind else entry.colour
+                    pixmap = line_pixmap(colour, entry.line_style, ICON_SIZE, dpr)
+                    ties.append((pixmap, entry.label, entry.count, entry.comment))
         self._entries = [("node", e[1], e[2]) for e in nodes] + [("tie", e[1], e[2]) for e in ties]
         self._rebuild(nodes, ties, projection is not None)
 
@@ -188,7 +175,7 @@ class Legend(QFrame):
         if event.type() in RESTYLE_EVENTS and not self._restyling:
             self._restyling = True
             try:
-                self.update_from(*self._source)  # line colours and icons follow the palette and pixel ratio
+                self._fill(*self._source)  # line colours and icons follow the palette and pixel ratio
             finally:
                 self._restyling = False
 

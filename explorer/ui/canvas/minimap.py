@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from explorer.core.presentation import FALLBACK_COLOUR
 from explorer.ui.common.shapes import NODE_H, NODE_W
 from explorer.ui.common.theme import RESTYLE_EVENTS, dim_colour
+from explorer.ui.common.host import OpenMap
 
 #: Logical size of the minimap.
 SIZE = QSize(220, 140)
@@ -31,9 +32,7 @@ class Minimap(QWidget):
 
     Examples
     --------
-    >>> from PySide6.QtWidgets import QApplication
     >>> from explorer.ui.canvas.view import MapCanvas
-    >>> app = QApplication.instance() or QApplication([])
     >>> minimap = Minimap(MapCanvas())
     >>> minimap.size().width(), minimap.size().height()
     (220, 140)
@@ -61,8 +60,9 @@ class Minimap(QWidget):
         canvas.viewport().installEventFilter(self)
 
     # ------------------------------------------------------------------ API
-    def set_map(self, projection, schema) -> None:
-        """Draw the nodes of ``projection`` in the colours of ``schema``'s kinds (positions from the canvas)."""
+    def show_map(self, opened: OpenMap | None) -> None:
+        """Draw the open map's nodes in the colours of their kinds (positions from the canvas)."""
+        projection, schema = (opened.projection, opened.schema) if opened is not None else (None, None)
         self.projection = projection
         self.schema = schema
         self.refresh()

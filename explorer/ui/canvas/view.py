@@ -37,7 +37,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
 )
 
-from explorer.core.presentation import HEAT_ALPHA, LEVEL_HINTS, level_title
+from explorer.core.presentation import HEAT_ALPHA, LEVEL_HINTS, PLAIN_TIE_COLOUR, PLAIN_TIE_DARK_COLOUR, level_title
+from explorer.core.text import one_line
 from explorer.ui.canvas.bands import Band, bands_for_positions
 from explorer.ui.canvas.items import (
     ARROW_ZOOM,
@@ -48,7 +49,7 @@ from explorer.ui.canvas.items import (
     _clip_to_boxes,
 )
 from explorer.ui.common.shapes import _ELIDE, NODE_H, NODE_W, node_shape
-from explorer.ui.common.text import plain_label, safe_tooltip
+from explorer.ui.common.text import safe_tooltip
 from explorer.ui.common.theme import text_colour
 
 #: Above this many nodes the canvas opens in overview mode: filter or focus to draw nodes in full.
@@ -311,7 +312,7 @@ class MapCanvas(QGraphicsView):
     def _dress(self, item: NodeItem, view) -> None:
         item.shown = (view.label, view.kind, view.level)  # a move alone then skips re-dressing
         _, _, _, colour, shape = self._style(view.kind)
-        text = plain_label(view.label) or "(no label)"
+        text = one_line(view.label) or "(no label)"
         level = level_title(view.level)
         item.set_text(text, level, colour, NODE_W * _ELIDE.get(shape, 0.9) - 10, 6 if shape == "triangle" else 0)
         kind = self.schema.kind(view.kind)
@@ -452,7 +453,7 @@ class MapCanvas(QGraphicsView):
         if kind is not None:
             return kind.colour, kind.line_style
         # Plain ties are many (membership, ownership...): a lighter grey keeps the qualified ones readable.
-        return ("#a4acb6" if not self._dark else "#646c77"), "solid"
+        return (PLAIN_TIE_DARK_COLOUR if self._dark else PLAIN_TIE_COLOUR), "solid"
 
     def _type_name(self, tie) -> str:
         """What a tie's line says when zoomed in: the relation, or the qualified tie's class."""
@@ -939,7 +940,7 @@ class MapCanvas(QGraphicsView):
             return ""
         source = self.projection.nodes.get(tie.source)
         target = self.projection.nodes.get(tie.target)
-        names = (plain_label(source.label) if source else "?", plain_label(target.label) if target else "?")
+        names = (one_line(source.label) if source else "?", one_line(target.label) if target else "?")
         relation = self.schema.kind(tie.relation).label if tie.tie is not None and self.schema.kind(tie.relation) else tie.label
         return safe_tooltip(f"{names[0][:60]} → {names[1][:60]}", relation)
 
@@ -953,7 +954,7 @@ class MapCanvas(QGraphicsView):
         rect = self.mapFromScene(item.sceneBoundingRect()).boundingRect()
         editor = QLineEdit(self.viewport())
         editor.setAccessibleName("Rename node")
-        editor.setText(plain_label(self.projection.nodes[iri].label))
+        editor.setText(one_line(self.projection.nodes[iri].label))
         editor.selectAll()
         width = max(rect.width(), 180)
         editor.setGeometry(int(rect.center().x() - width / 2), int(rect.center().y() - 14), int(width), 28)

@@ -82,8 +82,6 @@ def shape_pixmap(shape: str, colour: str | QColor, size: QSize = ICON_SIZE, dpr:
 
     Examples
     --------
-    >>> from PySide6.QtWidgets import QApplication
-    >>> app = QApplication.instance() or QApplication([])
     >>> shape_pixmap("diamond", "#9479BE").deviceIndependentSize().toSize()
     PySide6.QtCore.QSize(22, 14)
     """
@@ -121,8 +119,6 @@ def line_pixmap(colour: str | QColor, style: str = "solid", size: QSize = ICON_S
 
     Examples
     --------
-    >>> from PySide6.QtWidgets import QApplication
-    >>> app = QApplication.instance() or QApplication([])
     >>> line_pixmap("#C8932F", "dashed").isNull()
     False
     """

@@ -1,5 +1,9 @@
 """Text from the map (labels, titles, messages) made safe for the Qt widget that shows it.
 
+What needs no Qt (one line, no control characters, a cut marked "…") is in
+:mod:`explorer.core.text`; this module holds what Qt's rich-text guessing,
+its menus and its font metrics need.
+
 Examples
 --------
 >>> safe_text("<img src=x> & more")
@@ -18,6 +22,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QFontMetricsF,
 )
+
+from explorer.core.text import clipped
 
 
 def safe_text(text: str) -> str:
@@ -43,19 +49,6 @@ def menu_text(text: str) -> str:
     'R&&D unit'
     """
     return text.replace("&", "&&")
-
-
-def plain_label(text: str) -> str:
-    r"""A label as one line of plain text (newlines and tabs become spaces, control characters go).
-
-    Examples
-    --------
-    >>> plain_label("Ward\n<b>7</b>\x00 rounds")
-    'Ward <b>7</b> rounds'
-    """
-    if text.isprintable():  # the usual case, ~20x faster than looking at each character
-        return text if "  " not in text and text == text.strip() else " ".join(text.split())
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
 
 
 def two_lines(text: str, metrics: QFontMetricsF, width: float) -> str:
@@ -98,14 +91,9 @@ def tooltip_html(title: str, body: str = "", *, limit: int = 600) -> str:
     >>> tooltip_html("<b>x</b>", "a & b")
     '<p><b>&lt;b&gt;x&lt;/b&gt;</b><br>a &amp; b</p>'
     """
-
-    def clip(text: str) -> str:
-        text = str(text)
-        return text if len(text) <= limit else text[: limit - 1] + "…"
-
     parts = []
     if title:
-        parts.append(f"<b>{html.escape(clip(title))}</b>")
+        parts.append(f"<b>{html.escape(clipped(str(title), limit))}</b>")
     if body:
-        parts.append(html.escape(clip(body)).replace("\n", "<br>"))
+        parts.append(html.escape(clipped(str(body), limit)).replace("\n", "<br>"))
     return "<p>" + "<br>".join(parts) + "</p>"

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 from explorer.core.errors import ExplorerError
 from explorer.io import registry
 from explorer.ui.common import safe_text, settings
+from explorer.ui.common.host import MapHost
 
 SETTINGS_KEY = "export/folder"
 
@@ -132,7 +133,7 @@ class ExportActions(QObject):
         except (ImportError, AttributeError) as error:
             self._warn(f"Cannot export as {fmt.label}", f"This format is not available: {error}")
             return None
-        window.inspector.commit_pending()
+        window.commit_pending()
         title = document.title
         heat = self.heat()
         # A copy taken here, on the UI thread: the canvas keeps changing its own while the worker reads.
@@ -146,7 +147,7 @@ class ExportActions(QObject):
 
             targets = [path]
             if fmt.name == "csv":
-                from explorer.io.csv_export import csv_paths
+                from explorer.io.csv_tables import csv_paths
 
                 targets = list(csv_paths(path))
             # A map open for editing (here or in another window) is never overwritten by an export.
@@ -159,11 +160,11 @@ class ExportActions(QObject):
         def succeeded(_):
             written = [path]
             if fmt.name == "csv":
-                from explorer.io.csv_export import csv_paths
+                from explorer.io.csv_tables import csv_paths
 
                 written = list(csv_paths(path))
             names = " and ".join(p.name for p in written)
-            window.statusBar().showMessage(f"Exported {names}" + (" with the analysis heat" if heat else ""), 8000)
+            window.show_status(f"Exported {names}" + (" with the analysis heat" if heat else ""), 8000)
             self.exported.emit(written)
 
         def failed(error):
@@ -174,7 +175,7 @@ class ExportActions(QObject):
 
         self.task = run_task(f"Exporting {path.name}…", work, parent=window, dialog_parent=window,
                              on_success=succeeded, on_failure=failed,
-                             on_cancel=lambda: window.statusBar().showMessage("Export cancelled", 5000))
+                             on_cancel=lambda: window.show_status("Export cancelled", 5000))
         return self.task
 
     def _warn(self, title: str, text: str) -> None:
@@ -182,8 +183,6 @@ class ExportActions(QObject):
         QMessageBox.warning(self.window, title, safe_text(text))
 
 
-def install(window) -> ExportActions:
+def install(window: MapHost) -> ExportActions:
     """Add File > Export to ``window``, one entry per export format in the registry."""
-    actions = ExportActions(window)
-    window.export_actions = actions
-    return actions
+    return ExportActions(window)

@@ -44,32 +44,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from rdflib import URIRef
-from rdflib.namespace import ORG
 
 from explorer.core import editing
 from explorer.core.errors import ExplorerError
-from explorer.core.namespaces import RX
+from explorer.core.placement import layout_edge
+from explorer.core.schema import schema_of
+from explorer.core.text import one_line
 from explorer.io import merge, registry
-from explorer.io.tables import cell_text, sheet_names
+from explorer.io.tables import cell_text
+from explorer.io.xlsx import sheet_names
 from explorer.ui.common.workers import run_task
+from explorer.ui.common.host import MapHost
 
 #: How many rows the preview shows, and how many problems the list shows.
 PREVIEW_ROWS = 200
 PROBLEM_ROWS = 5000
 _CELL_CHARS = 200
 _ACTIONS = {"new": "add", "update": "update", "unchanged": "unchanged", "skip": "not imported"}
-#: Ties that hang a node under another when laying out the new nodes (child is the subject).
-_HIERARCHICAL = frozenset({ORG.memberOf, ORG.reportsTo, RX.ofProfession})
-
-
-def _plain(value, limit: int = _CELL_CHARS) -> str:
-    """A cell as one line of at most ``limit`` characters."""
-    text = " ".join(cell_text(value).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _item(text: str, *, muted: bool = False) -> QTableWidgetItem:
-    item = QTableWidgetItem(_plain(text))
+    item = QTableWidgetItem(one_line(cell_text(text), _CELL_CHARS))
     item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
     if muted:
         item.setForeground(QColor("#8a8f98"))
@@ -90,14 +85,14 @@ def layout_new_nodes(plan: merge.ImportPlan, *, cancelled=None) -> dict:
     """By-level positions for the plan's new nodes among themselves (members under their units)."""
     if not plan.new_nodes:
         return {}
-    from explorer.core.layout import LayoutEdge, LayoutNode, compute_layout  # networkx and scipy: only when importing
+    from explorer.core.layout import LayoutNode, compute_layout  # networkx and scipy: only when importing
 
     nodes = [LayoutNode(str(iri), level) for iri, level in plan.new_nodes.items()]
     new = {str(iri) for iri in plan.new_nodes}
     edges = []
     for s, p, o, _ in plan.added:
         if isinstance(o, URIRef) and str(s) in new and str(o) in new and s != o:
-            edges.append(LayoutEdge(str(s), str(o), p in _HIERARCHICAL))
+            edges.append(layout_edge(str(s), str(p), str(o)))
     laid = compute_layout("levels", nodes, edges, seed=0, cancelled=cancelled)
     return {URIRef(key): xy for key, xy in laid.items()}
 
@@ -173,7 +168,7 @@ class ImportDialog(QDialog):
         super().__init__(window)
         self.window_ = window
         self.document = window.document
-        self.schema = window.schema or merge.schema_of(self.document)
+        self.schema = window.schema or schema_of(self.document)
         self.source = None
         self.mapping: merge.Mapping | None = None
         self.plan: merge.ImportPlan | None = None
@@ -404,12 +399,12 @@ class ImportDialog(QDialog):
         table.setRowCount(len(source.nodes.columns))
         for row, column in enumerate(source.nodes.columns):
             table.setItem(row, 0, _item(column))
-            examples = [_plain(v, 32) for v in source.nodes.column_values(column, limit=50) if cell_text(v).strip()][:3]
+            examples = [one_line(cell_text(v), 32) for v in source.nodes.column_values(column, limit=50) if cell_text(v).strip()][:3]
             table.setItem(row, 1, _item(", ".join(examples), muted=True))
             combo = QComboBox(table)
             combo.addItems(self._choice_labels)
             combo.insertSeparator(len(merge.TARGETS) + 1)
-            combo.setAccessibleName(f"{_plain(column, 60)} imports as")
+            combo.setAccessibleName(f"{one_line(cell_text(column), 60)} imports as")
             combo.setCurrentIndex(self._combo_index(mapping, column))
             combo.currentIndexChanged.connect(lambda index, c=column, box=combo: self._column_changed(c, box))
             table.setCellWidget(row, 2, combo)
@@ -659,7 +654,7 @@ def open_import_dialog(window, path: str | Path | None = None) -> ImportDialog |
             window.canvas.select(new)
         # Show where the new nodes went (beside the map) along with the rest.
         window.canvas.fit()
-        window.statusBar().showMessage(f"Imported: {plan.summary()} Undo takes it all back.", 12000)
+        window.show_status(f"Imported: {plan.summary()} Undo takes it all back.", 12000)
 
     dialog.imported.connect(finished)
     dialog.open()
@@ -668,15 +663,14 @@ def open_import_dialog(window, path: str | Path | None = None) -> ImportDialog |
     return dialog
 
 
-def install(window) -> None:
+def install(window: MapHost) -> QAction:
     """Add File > Import… (before the export entries); it needs an open map."""
-    action = QAction("&Import…", window)
-    action.setStatusTip("Merge people, units and ties from a spreadsheet, GraphML, GEXF or Kumu file into the map")
+    action = window.add_action("&Import…", lambda: open_import_dialog(window), None,
+                               "Merge people, units and ties from a spreadsheet, GraphML, GEXF or Kumu file into the map",
+                               needs_map=True)
     action.setToolTip("Import a spreadsheet, GraphML, GEXF or Kumu file into the map")
-    action.triggered.connect(lambda checked=False: open_import_dialog(window))
     window.menus["file"].insertAction(window.menus["export_anchor"], action)
-    window.map_actions.append(action)
-    window.act_import = action
+    return action
 
 
 __all__ = ["ImportDialog", "import_filter", "install", "layout_new_nodes", "open_import_dialog", "place_beside"]

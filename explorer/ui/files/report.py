@@ -22,6 +22,7 @@ from explorer.core.errors import ExplorerError
 from explorer.core.namespaces import RX
 from explorer.io import registry
 from explorer.ui.common import safe_text, settings
+from explorer.ui.common.host import MapHost
 
 SETTINGS_KEY = "export/folder"  # shared with File > Export: one remembered folder for what leaves the app
 _FILTERS = {"pdf": "PDF report (*.pdf)", "html": "Report as a web page (*.html *.htm)"}
@@ -134,7 +135,7 @@ class ReportActions(QObject):
             self._warn("Cannot export the report", str(error))
             return None
         if hasattr(window, "inspector"):
-            window.inspector.commit_pending()
+            window.commit_pending()
         self.task = None
         result = self.reusable_result(change)
         if result is not None:
@@ -180,7 +181,7 @@ class ReportActions(QObject):
             dialog.hide()
             dialog.deleteLater()
             if run.cancelled:
-                window.statusBar().showMessage("Report cancelled", 5000)
+                window.show_status("Report cancelled", 5000)
             elif run.error is not None:
                 message = run.error if run.expected_error else "The analysis failed. " + run.error.split("\n\n", 1)[0]
                 self._warn("Cannot export the report", message)
@@ -190,7 +191,7 @@ class ReportActions(QObject):
         run.progressed.connect(progressed)
         run.ended.connect(ended)
         self.run = run
-        window.statusBar().showMessage("Analysing the change for the report…")
+        window.show_status("Analysing the change for the report…")
         return run
 
     def _write(self, fmt, path: Path, result):
@@ -228,7 +229,7 @@ class ReportActions(QObject):
             return path
 
         def succeeded(_):
-            window.statusBar().showMessage(f"Report written: {path.name}", 8000)
+            window.show_status(f"Report written: {path.name}", 8000)
             self.written.emit(path)
 
         def failed(error):
@@ -237,7 +238,7 @@ class ReportActions(QObject):
 
         self.task = run_task(f"Writing the report {path.name}…", work, parent=window, dialog_parent=window,
                              on_success=succeeded, on_failure=failed,
-                             on_cancel=lambda: window.statusBar().showMessage("Report cancelled", 5000))
+                             on_cancel=lambda: window.show_status("Report cancelled", 5000))
         return self.task
 
     def _warn(self, title: str, text: str) -> None:
@@ -245,8 +246,6 @@ class ReportActions(QObject):
         QMessageBox.warning(self.window, title, safe_text(text))
 
 
-def install(window) -> ReportActions:
+def install(window: MapHost) -> ReportActions:
     """Add File > Export Report… and Analysis > Report on the Change… to ``window``."""
-    actions = ReportActions(window)
-    window.report_actions = actions
-    return actions
+    return ReportActions(window)

@@ -91,8 +91,8 @@ class ReportPages:
 
     Examples
     --------
-    >>> pages = ReportPages("<h1>Board paper</h1><p>Text</p>", title="Board paper")  # doctest: +SKIP
-    >>> pages.count, len(pages.pdf()) > 1000  # doctest: +SKIP
+    >>> pages = ReportPages("<h1>Board paper</h1><p>Text</p>", title="Board paper")
+    >>> pages.count, len(pages.pdf()) > 1000
     (1, True)
     """
 
@@ -242,7 +242,7 @@ def report_pages(document, analysis, *, map_image: bytes | None = None, title: s
     unless ``map_image`` (PNG bytes) is given.
     """
     from explorer.io.report import report_html
-    from explorer.ui.common.text import plain_label
+    from explorer.core.text import one_line
 
     drawing = None
     if map_image is None:
@@ -253,7 +253,7 @@ def report_pages(document, analysis, *, map_image: bytes | None = None, title: s
                        chart_format="png", for_print=True, image_width=_text_width(page_size), generated=generated,
                        map_src=MAP_PLACEHOLDER if drawing is not None else None)
     pages_title = title if title is not None else f"Where “{analysis.change_label}” may meet resistance"
-    return ReportPages(html, title=plain_label(pages_title)[:200], page_size=page_size, map_drawing=drawing)
+    return ReportPages(html, title=one_line(pages_title, 200), page_size=page_size, map_drawing=drawing)
 
 
 def _text_width(page_size: str) -> int:

@@ -21,6 +21,7 @@ from rdflib.namespace import RDFS, XSD
 from explorer.core import commands
 from explorer.core.schema import PropertySpec
 from explorer.core.terms import DEFAULT_GRAPH, local_name
+from explorer.core.text import one_line, shortened
 from explorer.ui.inspector.widgets import (
     LIST_LABEL_LIMIT,
     NOT_SET,
@@ -37,12 +38,10 @@ from explorer.ui.inspector.widgets import (
     is_dark,
     message_label,
     number_text,
-    one_line,
     scale_text,
     scaled_font,
     secondary_colour,
     set_colour,
-    shortened,
     tip_text,
     tool_button,
 )

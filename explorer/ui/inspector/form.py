@@ -47,6 +47,7 @@ from explorer.core.editing import delete_items
 from explorer.core.errors import ExplorerError
 from explorer.core.namespaces import RX
 from explorer.core.terms import DEFAULT_GRAPH, local_name
+from explorer.core.text import one_line, shortened
 from explorer.ui.inspector.fields import (
     ChoiceField,
     Field,
@@ -68,14 +69,13 @@ from explorer.ui.inspector.widgets import (
     LinkCombo,
     capitalised,
     is_dark,
-    one_line,
     pick_label,
     scaled_font,
     secondary_colour,
     set_colour,
-    shortened,
     tip_text,
 )
+from explorer.ui.common.host import OpenMap
 
 #: What the inspector says when a map is open but nothing is selected.
 EMPTY_HINT = "Select a node or a tie to see and edit its details."
@@ -173,7 +173,7 @@ class Inspector(QWidget):
         """The key shown (a node IRI or a tie key), or None in the empty state."""
         return self._current
 
-    def set_context(self, doc, schema, projection) -> None:
+    def show_map(self, opened: OpenMap | None) -> None:
         """Use this open map (``None`` for each when no map is open); shows the empty state.
 
         Parameters
@@ -185,7 +185,7 @@ class Inspector(QWidget):
         projection : Projection or None
             The canvas's view of the map; offers the nodes a link can point to.
         """
-        # No commit of a half-typed value here: the map is being closed or replaced (after any save prompt).
+        doc, schema, projection = (opened.document, opened.schema, opened.projection) if opened is not None else (None, None, None)
         self._teardown()
         self._doc, self._schema, self._projection = doc, schema, projection
         self._candidate_cache.clear()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from rdflib import Literal
 
 from explorer.core.terms import local_name
+from explorer.core.text import clipped, one_line
 
 #: The entry meaning "no value" in choice and link fields.
 NOT_SET = "—"
@@ -36,24 +37,11 @@ LIST_LABEL_LIMIT = 120
 
 
 # --------------------------------------------------------------------------- helpers
-def one_line(text, limit: int | None = None) -> str:
-    text = " ".join(str(text).split())
-    if limit is not None and len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return text
-
-
-def shortened(text, limit: int = 40) -> str:
-    return one_line(text, limit)
-
-
 def tip_text(text, limit: int = 1500) -> str:
     """A tooltip that Qt cannot mistake for markup (Qt guesses rich text from the content)."""
-    text = str(text or "")
+    text = clipped(str(text or ""), limit)
     if not text:
         return ""
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
     return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
 
 

@@ -15,9 +15,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolButton
 
+from explorer.ui.common.host import MapHost
 from explorer.core.errors import ExplorerError
 from explorer.core.events import DocumentReloaded
 from explorer.core.graph_view import census, current_view, show_view
+from explorer.ui.common.host import OpenMap
 
 #: Graphs offered one by one in the list (the union covers every graph).
 LISTED_GRAPHS = 500
@@ -74,8 +76,9 @@ class GraphViewBar(QFrame):
         self.hide()
 
     # ------------------------------------------------------------------ following the map
-    def set_document(self, document) -> None:
-        """Follow ``document`` (None when the map closes)."""
+    def show_map(self, opened: OpenMap | None) -> None:
+        """Follow the open map (None when it closes)."""
+        document = opened.document if opened is not None else None
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
@@ -147,23 +150,21 @@ class GraphViewBar(QFrame):
         try:
             shown = show_view(document, self.chosen())
         except ExplorerError as error:
-            self.window.statusBar().showMessage(str(error), 12000)
+            self.window.show_status(str(error), 12000)
             self.label.setText(str(error))
             return False
         finally:
             QGuiApplication.restoreOverrideCursor()
-        self.window.statusBar().showMessage(
+        self.window.show_status(
             f"Showing {len(shown):,} named graph(s): {len(self.window.projection.nodes):,} nodes", 8000)
         self.window.canvas.fit()
         self.viewChanged.emit(tuple(shown))
         return True
 
 
-def install(window) -> GraphViewBar:
+def install(window: MapHost) -> GraphViewBar:
     """Put the notice above the canvas of ``window`` and have it follow the open map."""
     bar = GraphViewBar(window)
     window.canvas_page.layout().insertWidget(0, bar)
-    window.mapOpened.connect(bar.set_document)
-    window.mapClosed.connect(lambda: bar.set_document(None))
-    window.graph_view_bar = bar
+    window.mapShown.connect(bar.show_map)
     return bar

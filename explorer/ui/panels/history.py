@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QStyledItemDelegate
 
 from explorer.ui.common.text import tooltip_html
 from explorer.ui.common.theme import dim_colour, paint_placeholder
+from explorer.ui.common.host import OpenMap
 
 _MARK = QSize(12, 12)
 
@@ -191,10 +192,8 @@ class HistoryView(QListView):
 
     Examples
     --------
-    >>> from PySide6.QtWidgets import QApplication
-    >>> app = QApplication.instance() or QApplication([])
     >>> view = HistoryView()
-    >>> view.set_document(None)
+    >>> view.show_map(None)
     >>> view.model().rowCount()
     0
     """
@@ -222,8 +221,9 @@ class HistoryView(QListView):
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         return QSize(240, 300)
 
-    def set_document(self, doc) -> None:
-        """Show the history of ``doc`` (a :class:`~explorer.core.document.MapDocument`), or nothing for None."""
+    def show_map(self, opened: OpenMap | None) -> None:
+        """Show the open map's history of edits, or nothing for None."""
+        doc = opened.document if opened is not None else None
         self.document = doc
         self._model.set_stack(doc.stack if doc is not None else None)
         self._follow()

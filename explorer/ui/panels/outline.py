@@ -28,9 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.presentation import LEVEL_HINTS, LEVELS, level_title
+from explorer.core.text import clipped, one_line
 from explorer.ui.common.shapes import ICON_SIZE, shape_pixmap
-from explorer.ui.common.text import plain_label, tooltip_html
+from explorer.ui.common.text import tooltip_html
 from explorer.ui.common.theme import RESTYLE_EVENTS, dim_colour, paint_placeholder
+from explorer.ui.common.host import OpenMap
 
 #: Item data roles of outline items.
 NODE_ROLE = int(Qt.ItemDataRole.UserRole) + 1   # a node row's IRI as text (see Outline.node_of)
@@ -54,7 +56,7 @@ def display_label(label: str) -> str:
     if len(label) <= _LABEL_CLIP and label.isprintable() and "  " not in label and label[:1] != " " and label[-1:] != " ":
         return label or "(no label)"
     head = label[: _LABEL_CLIP * 2]
-    text = " ".join(head.split()) if head.isprintable() else plain_label(head)
+    text = one_line(head)
     if not text:
         return "(no label)"
     return text if len(text) <= _LABEL_CLIP and len(head) == len(label) else text[: _LABEL_CLIP - 1] + "…"
@@ -121,10 +123,8 @@ class Outline(QWidget):
 
     Examples
     --------
-    >>> from PySide6.QtWidgets import QApplication
-    >>> app = QApplication.instance() or QApplication([])
     >>> outline = Outline()
-    >>> outline.set_map(None, None)
+    >>> outline.show_map(None)
     >>> outline.placeholder
     'No map open'
     """
@@ -192,7 +192,7 @@ class Outline(QWidget):
         self._timer = QTimer(self, singleShot=True, interval=150, timeout=self._rebuild)
         self._group_font = QFont(self.font())
         self._group_font.setBold(True)
-        self.set_map(None, None)
+        self.show_map(None)
 
     # ------------------------------------------------------------------ API
     @property
@@ -203,8 +203,9 @@ class Outline(QWidget):
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         return QSize(260, 420)
 
-    def set_map(self, projection, schema) -> None:
-        """Show the nodes of ``projection`` (kinds from ``schema``); None for both shows "No map open"."""
+    def show_map(self, opened: OpenMap | None) -> None:
+        """Show the nodes of the open map; None shows "No map open"."""
+        projection, schema = (opened.projection, opened.schema) if opened is not None else (None, None)
         self.projection = projection
         self.schema = schema
         self._expanded = {}
@@ -352,8 +353,7 @@ class Outline(QWidget):
                         if found:
                             groups.setdefault(level, {})[kind] = found
             if not groups:
-                shown = self.filter.text().strip()
-                shown = shown if len(shown) <= 40 else shown[:39] + "…"
+                shown = clipped(self.filter.text().strip(), 40)
                 self.tree.placeholder = f"No node matches \u201c{shown}\u201d."
                 return
             self.tree.placeholder = ""
@@ -465,7 +465,7 @@ class Outline(QWidget):
                 return ""
             kind = self.schema.kind(view.kind) if self.schema is not None and view.kind is not None else None
             level = level_title(view.level).lower()
-            return tooltip_html(plain_label(view.label[:1000]) or "(no label)", f"{kind.label if kind else 'Node'} · {level} level")
+            return tooltip_html(one_line(view.label[:1000]) or "(no label)", f"{kind.label if kind else 'Node'} · {level} level")
         key = index.data(GROUP_ROLE)
         if key is None:
             return ""

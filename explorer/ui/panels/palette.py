@@ -21,6 +21,7 @@ from explorer.ui.canvas.view import MapCanvas
 from explorer.ui.common.shapes import ICON_SIZE, shape_pixmap
 from explorer.ui.common.text import tooltip_html
 from explorer.ui.common.theme import RESTYLE_EVENTS, dim_colour, paint_placeholder
+from explorer.ui.common.host import OpenMap
 
 #: Item data role holding a kind's IRI (as ``str``) on palette items.
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -36,10 +37,8 @@ class Palette(QTreeWidget):
 
     Examples
     --------
-    >>> from PySide6.QtWidgets import QApplication
-    >>> app = QApplication.instance() or QApplication([])
     >>> palette = Palette()
-    >>> palette.set_schema(None)
+    >>> palette.show_map(None)
     >>> palette.topLevelItemCount(), palette.isEnabled()
     (0, False)
     """
@@ -68,11 +67,14 @@ class Palette(QTreeWidget):
         self.setAccessibleDescription("Click a kind or press Enter to add a node of it; drag a kind onto the map to place it.")
         self.setToolTip("Click a kind to add a node, or drag it onto the map")
         self.itemClicked.connect(self._on_clicked)
-        self.set_schema(None)
+        self.show_map(None)
 
     # ------------------------------------------------------------------ content
-    def set_schema(self, schema) -> None:
-        """List the node kinds of ``schema`` (a :class:`~explorer.core.schema.Schema`); None empties the palette."""
+    def show_map(self, opened: OpenMap | None) -> None:
+        """List the node kinds of the open map's schema; None empties the palette."""
+        self._fill(opened.schema if opened is not None else None)
+
+    def _fill(self, schema) -> None:
         self.schema = schema
         self.clear()
         self.setEnabled(schema is not None)
@@ -183,7 +185,7 @@ class Palette(QTreeWidget):
             self._restyling = True
             try:
                 current = self.currentItem().data(0, KIND_ROLE) if self.currentItem() is not None else None
-                self.set_schema(self.schema)
+                self._fill(self.schema)
                 if current and self.item_for(current) is not None:
                     self.selectionModel().setCurrentIndex(self.indexFromItem(self.item_for(current)),
                                                           QItemSelectionModel.SelectionFlag.NoUpdate)

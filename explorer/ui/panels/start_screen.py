@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.resources import sample_maps
+from explorer.core.text import one_line
 from explorer.ui.common.text import tooltip_html
 from explorer.ui.common.theme import dim_colour
 
@@ -50,11 +51,6 @@ _MISSING_ROLE = int(Qt.ItemDataRole.UserRole) + 3
 
 def _pretty_stem(path: Path) -> str:
     return path.stem.replace("-", " ").replace("_", " ").strip().capitalize() or path.name
-
-
-def _one_line(text: str, limit: int = 300) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def describe_map(path: Path) -> tuple[str, str]:
@@ -95,8 +91,8 @@ def describe_map(path: Path) -> tuple[str, str]:
         pass
     for info in best.values():
         if info.get("dataset") and "title" in info:
-            title = _one_line(info["title"][1], 120) or _pretty_stem(path)
-            return title, _one_line(info.get("description", (0, ""))[1])
+            title = one_line(info["title"][1], 120) or _pretty_stem(path)
+            return title, one_line(info.get("description", (0, ""))[1], 300)
     return _pretty_stem(path), ""
 
 
@@ -292,8 +288,6 @@ class StartScreen(QWidget):
 
     Examples
     --------
-    >>> from PySide6.QtWidgets import QApplication
-    >>> app = QApplication.instance() or QApplication([])
     >>> screen = StartScreen()
     >>> screen.samples.count() == len(sample_catalogue())
     True

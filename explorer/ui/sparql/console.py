@@ -60,13 +60,16 @@ from explorer.core.atomic_file import atomic_write
 from explorer.core.document import ONTOLOGY_GRAPH
 from explorer.core.errors import ExplorerError
 from explorer.core.events import DocumentReloaded, GraphChanged
+from explorer.core.text import one_line
 from explorer.ui.common import safe_text, settings
-from explorer.ui.common.text import plain_label, safe_tooltip
+from explorer.ui.common.host import MapHost
+from explorer.ui.common.text import safe_tooltip
 from explorer.ui.common.workers import run_task
 from explorer.ui.sparql.editor import CodeEditor
 from explorer.ui.sparql.highlighter import SparqlHighlighter
 from explorer.ui.sparql.questions import QuestionsPane, library, muted, plain
-from explorer.ui.sparql.results import ResultsModel, ResultsTable, TermNames, one_line
+from explorer.ui.sparql.results import ResultsModel, ResultsTable, TermNames
+from explorer.ui.common.host import OpenMap
 
 NETWORK_KEY = "sparql/allow_network"
 HISTORY_KEY = "sparql/history"
@@ -145,7 +148,7 @@ def vocabulary(store, prefixes: dict) -> list[tuple[str, str]]:
                 continue
             labels = [str(q[2]) for q in store.quads(term, RDFS.label, None, ONTOLOGY_GRAPH)
                       if isinstance(q[2], Literal) and q[2].language in (None, "en")]
-            words[text] = f"{kind} · {plain_label(min(labels))[:60]}" if labels else kind
+            words[text] = f"{kind} · {one_line(min(labels), 60)}" if labels else kind
     for query, kind in (("SELECT DISTINCT ?t WHERE { ?s ?t ?o } LIMIT 5000", "property in the map"),
                         ("SELECT DISTINCT ?t WHERE { ?s a ?t } LIMIT 5000", "class in the map")):
         for (term,) in store.query(query).rows:
@@ -400,8 +403,9 @@ class SparqlConsole(QWidget):
         return pane
 
     # -------------------------------------------------------------------- map
-    def set_document(self, document) -> None:
+    def show_map(self, opened: OpenMap | None) -> None:
         """The open map (None when closed): stops a running query, closes the old map's service, clears the results."""
+        document = opened.document if opened is not None else None
         if self.running:
             self.cancel()
         if self._unsubscribe is not None:
@@ -891,13 +895,13 @@ class SparqlConsole(QWidget):
             self._show_message("The update was not applied", "The map changed while the update ran, so its changes "
                                "were worked out on an older map. Run it again.")
             return
-        if window is not None and getattr(window, "_busy", False):
+        if window is not None and getattr(window, "busy", False):
             self.summary.setText("Not applied")
             self._show_message("The update was not applied", "The map is being saved. Run the update again once it is written.")
             return
         try:
-            if window is not None and hasattr(window, "_execute"):
-                applied = window._execute(command)
+            if window is not None and hasattr(window, "execute"):
+                applied = window.execute(command)
             else:
                 self.document.execute(command)
                 applied = True
@@ -1092,23 +1096,22 @@ def _fill_questions_menu(menu: QMenu, console: SparqlConsole) -> None:
         action.setEnabled(console.document is not None)
 
 
-def install(window) -> SparqlConsole:
+def install(window: MapHost) -> SparqlConsole:
     """Add the SPARQL console to ``window``: a dock at the bottom (hidden until asked for), a Query menu and a panel entry."""
     console = SparqlConsole(window)
-    dock = window._dock("SPARQL", "sparql", console, Qt.DockWidgetArea.BottomDockWidgetArea)
+    dock = window.add_dock("SPARQL", "sparql", console, Qt.DockWidgetArea.BottomDockWidgetArea)
     dock.setAccessibleName("SPARQL console panel")
     # Hidden at first: on a laptop screen the canvas needs the height; the Query menu and Ctrl+Shift+Q bring it up.
     dock.hide()
-    window.sparql_console = console
-    window.sparql_dock = dock
+    console.dock = dock
     window.menus["panels"].addAction(dock.toggleViewAction())
 
     menu = QMenu("&Query", window)
-    window.menuBar().insertMenu(window.menus["help"].menuAction(), menu)
-    act_run = window._action("&Run Query", console.run_from_action, [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")],
-                             "Run the query in the SPARQL console on the open map")
-    act_cancel = window._action("&Cancel Query", console.cancel, QKeySequence(Qt.Key.Key_Escape), "Stop the running query")
-    act_show = window._action("Show SPARQL &Console", console.show_console, QKeySequence("Ctrl+Shift+Q"),
+    window.add_menu("query", menu)
+    act_run = window.add_action("&Run Query", console.run_from_action, [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")],
+                             "Run the query in the SPARQL console on the open map", needs_map=True)
+    act_cancel = window.add_action("&Cancel Query", console.cancel, QKeySequence(Qt.Key.Key_Escape), "Stop the running query")
+    act_show = window.add_action("Show SPARQL &Console", console.show_console, QKeySequence("Ctrl+Shift+Q"),
                               "Ask the map a question in SPARQL, or start from a saved question")
     act_cancel.setEnabled(False)
     console.act_run, console.act_cancel = act_run, act_cancel
@@ -1118,11 +1121,8 @@ def install(window) -> SparqlConsole:
     menu.addSeparator()
     questions = menu.addMenu("Saved &Questions")
     questions.aboutToShow.connect(lambda: _fill_questions_menu(questions, console))
-    window.map_actions.append(act_run)
-    window.menus["query"] = menu
-    console.message.connect(lambda text: window.statusBar().showMessage(text, 6000))
-    window.mapOpened.connect(console.set_document)
-    window.mapClosed.connect(lambda: console.set_document(None))
+    console.message.connect(lambda text: window.show_status(text, 6000))
+    window.mapShown.connect(console.show_map)
     app = QApplication.instance()
     if app is not None:
         app.aboutToQuit.connect(console.shutdown)

@@ -27,8 +27,9 @@ from rdflib.namespace import PROV, RDFS, SKOS
 from explorer.core.document import MapDocument
 from explorer.core.namespaces import RX
 from explorer.core.projection import Projection
-from explorer.core.schema import Schema
+from explorer.core.schema import Schema, schema_of
 from explorer.core.terms import DEFAULT_GRAPH
+from explorer.core.text import one_line
 from explorer.ui.canvas.view import MapCanvas
 
 #: What the drawing borrows from the open map for each IRI of the result.
@@ -60,7 +61,7 @@ def build_graph_result(triples, source_store=None, *, title: str = "Query result
 
     document = MapDocument.new(title=title, editing=False)
     try:
-        schema = Schema.from_store(document.store)
+        schema = schema_of(document)
         quads = {(s, p, o, DEFAULT_GRAPH) for s, p, o in triples}
         named, types = set(), {}
         literals = 0
@@ -114,7 +115,7 @@ class GraphResultWindow(QMainWindow):
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.result = result
-        title = " ".join(query_title.split())[:80] or "Query result"
+        title = one_line(query_title, 80) or "Query result"
         self.setWindowTitle(f"{title} — graph result — Routine Explorer")
         self.setAccessibleName("Graph result")
         page = QWidget(self)

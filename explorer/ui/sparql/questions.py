@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.errors import ExplorerError
+from explorer.core.text import one_line
 from explorer.ui.common import safe_text
-from explorer.ui.common.text import plain_label, safe_tooltip
-from explorer.ui.sparql.results import one_line
+from explorer.ui.common.text import safe_tooltip
 
 DESCRIPTION_HINT = "Choose a question to load it and read what it asks; double-click runs it."
 
@@ -205,7 +205,7 @@ class QuestionsPane(QWidget):
             for query in queries:
                 item = QTreeWidgetItem(group, [one_line(query.title, 120)])
                 item.setData(0, Qt.ItemDataRole.UserRole, len(self._queries))
-                item.setToolTip(0, safe_tooltip(plain_label(query.title)[:200], query.description[:1500]))
+                item.setToolTip(0, safe_tooltip(one_line(query.title, 200), query.description[:1500]))
                 self._queries.append(query)
                 if select is not None and Path(query.path) == Path(select):
                     current = item
@@ -253,7 +253,7 @@ class QuestionsPane(QWidget):
             self.description.setText(DESCRIPTION_HINT)
             self.description.setToolTip("")
             return
-        title = plain_label(query.title)
+        title = one_line(query.title)
         self.description.setText(f"{title}\n\n{query.description.strip()}" if query.description.strip() else title)
         self.description.setToolTip(safe_tooltip("Saved question" if query.builtin else "My query", str(query.path)))
 
@@ -285,7 +285,7 @@ class QuestionsPane(QWidget):
         if query is None or query.builtin:
             return False
         if ask:
-            answer = QMessageBox.question(self, "Delete query?", safe_text(f"Delete “{plain_label(query.title)}” from My queries?"))
+            answer = QMessageBox.question(self, "Delete query?", safe_text(f"Delete “{one_line(query.title)}” from My queries?"))
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         try:

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTab
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-from explorer.ui.common.text import plain_label, safe_tooltip
+from explorer.core.text import clipped, one_line
+from explorer.ui.common.text import safe_tooltip
 
 #: Longest text shown in a cell; the tooltip and exports carry the whole value.
 CELL_LIMIT = 300
@@ -28,18 +29,6 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 _NUMERIC = {XSD.integer, XSD.decimal, XSD.double, XSD.float, XSD.int, XSD.long, XSD.short, XSD.byte,
             XSD.nonNegativeInteger, XSD.positiveInteger, XSD.negativeInteger, XSD.nonPositiveInteger,
             XSD.unsignedInt, XSD.unsignedLong, XSD.unsignedShort, XSD.unsignedByte}
-
-
-def one_line(text: str, limit: int = CELL_LIMIT) -> str:
-    r"""``text`` as one line of at most ``limit`` characters (an ellipsis marks a cut).
-
-    Examples
-    --------
-    >>> one_line("Ward 7\n<b>rounds</b>", 12)
-    'Ward 7 <b>r…'
-    """
-    text = plain_label(str(text))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class TermNames:
@@ -93,13 +82,13 @@ class TermNames:
         if found is None:
             view = self.node(term)
             if view is not None:
-                found = one_line(view.label) or self.compact(term)
+                found = one_line(view.label, CELL_LIMIT) or self.compact(term)
             elif isinstance(term, URIRef):
-                found = one_line(self.compact(term))
+                found = one_line(self.compact(term), CELL_LIMIT)
             elif isinstance(term, BNode):
                 found = f"_:{term}"
             else:
-                found = one_line(str(term))
+                found = one_line(str(term), CELL_LIMIT)
             if len(self._display) < 200_000:
                 self._display[term] = found
         return found
@@ -112,11 +101,11 @@ class TermNames:
             view = self.node(term)
             title = view.label if view is not None else self._vocabulary_label(term)
             if title:
-                return safe_tooltip(plain_label(title)[:200], str(term))
+                return safe_tooltip(one_line(title, 200), str(term))
             return safe_tooltip(str(term))
         if isinstance(term, Literal):
             text = str(term)
-            body = text[:TOOLTIP_LIMIT] + ("…" if len(text) > TOOLTIP_LIMIT else "")
+            body = clipped(text, TOOLTIP_LIMIT)
             kind = f"language {term.language}" if term.language else (self.compact(term.datatype) if term.datatype else "")
             return safe_tooltip(kind or "text", body)
         return safe_tooltip(f"blank node _:{term}")

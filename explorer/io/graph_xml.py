@@ -1,46 +1,71 @@
-"""GraphML and GEXF files (Gephi, Cytoscape, yEd, this app's own exports) as rows to import.
+"""What GraphML and GEXF share: both are XML, read and written by networkx.
 
-networkx reads the file; each node becomes a row (its id, then its attributes)
-and each edge a row of a second table (``from``, ``to``, then its attributes).
-What the rows mean is decided by a :class:`~explorer.io.merge.Mapping`: for a
-file written by :mod:`explorer.io.graph_formats` the format suggests one (node
-``id`` is the identifier, ``label``, ``kind``, ``level``, ``x`` and ``y`` are
-what they say, edge ``relation`` names the relation and ``id`` the tie), so an
-export imports back as the same nodes and ties; for any other graph the person
-picks the kind of the nodes and the relation of the edges.
+**Export.** Both formats are written by networkx's own writers from
+:meth:`ExportView.graph <explorer.io.model.ExportView.graph>`, a multigraph keyed by node IRI:
 
-XML is screened before parsing: a document type declaration (which is where
-entities, internal or external, are declared) is refused outright, since
-expanding entities can exhaust memory and external ones read files.
+* nodes carry ``label``, ``kind`` (class IRI), ``kind_label``, ``level`` (1
+  micro, 2 meso, 3 macro), ``level_name``, ``colour``, ``shape``, ``x``, ``y``,
+  ``heat`` (the analysis's likelihood of resistance, 0–1, when given) and every value the map holds on
+  them (``readiness``, ``pillar`` ...), each attribute with one type;
+* edges carry a unique ``id`` (the qualified tie's IRI, else ``"s|p|o"``),
+  ``relation`` (predicate or tie class IRI), ``relation_label``, ``qualified``,
+  ``colour``, ``line_style`` and the tie's values (``strength``,
+  ``interdependenceType`` ...).
+
+Text XML 1.0 cannot hold becomes U+FFFD (:func:`xml_safe`), and files are
+written atomically: a failed export leaves any old file as it was.
+
+**Import.** networkx reads the file; each node becomes a row (its id, then its
+attributes) and each edge a row of a second table (``from``, ``to``, then its
+attributes), by :func:`source_from_graph`. What the rows mean is decided by a
+:class:`~explorer.io.merge.Mapping`: for a file this app exported the format
+suggests one (node ``id`` is the identifier, ``label``, ``kind``, ``level``,
+``x`` and ``y`` are what they say, edge ``relation`` names the relation and
+``id`` the tie), so an export imports back as the same nodes and ties; for any
+other graph the person picks the kind of the nodes and the relation of the edges.
+
+XML is screened before parsing (:func:`read_graph_file`): a document type
+declaration (which is where entities, internal or external, are declared) is
+refused outright, since expanding entities can exhaust memory and external ones
+read files, and a file past :data:`MAX_BYTES` or the row limits is refused
+before networkx builds a tree of it.
 
 Examples
 --------
->>> import tempfile, pathlib
->>> path = pathlib.Path(tempfile.mkdtemp()) / "team.graphml"
->>> _ = path.write_text('''<graphml xmlns="http://graphml.graphdrawing.org/xmlns">
-...   <key id="l" for="node" attr.name="label" attr.type="string"/>
-...   <graph edgedefault="directed">
-...     <node id="a"><data key="l">Ana</data></node><node id="b"><data key="l">ICU</data></node>
-...     <edge source="a" target="b"/>
-...   </graph></graphml>''', encoding="utf-8")
->>> source = read_graphml(path)
->>> source.nodes.columns, source.nodes.rows[0], source.edges.rows
-(('id', 'label'), (1, ('a', 'Ana')), [(1, ('a', 'b'))])
->>> source.suggested["name"]
-'label'
+>>> root_name(b'<?xml version="1.0"?><gexf xmlns="http://gexf.net/1.2"><graph/></gexf>')
+'gexf'
 """
 
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ..core.errors import FormatError, UnsafeInputError
-from .tables import MAX_CELLS, MAX_ROWS, ImportSource, Progress, _too_many_rows, declares_doctype, rows_from_records
+from .model import check_options, export_view
+from .tables import MAX_CELLS, MAX_ROWS, ImportSource, Progress, declares_doctype, rows_from_records, too_many_rows
 
+#: Progress steps of an export: five to build the view, one to write.
+EXPORT_STEPS = 6
+# What XML 1.0 cannot hold, not even as a character reference; an RDF literal can.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 #: Attributes the exporter derives from others; importing them would add nothing.
-DERIVED = frozenset({"kind_label", "level_name", "colour", "shape", "heat", "relation_label", "qualified",
-                     "line_style", "networkx_key", "viz"})
+DERIVED = frozenset(
+    {
+        "kind_label",
+        "level_name",
+        "colour",
+        "shape",
+        "heat",
+        "relation_label",
+        "qualified",
+        "line_style",
+        "networkx_key",
+        "viz",
+    }
+)
 #: Graph files larger than this are refused before reading: networkx holds the whole document as a tree and then
 #: the graph, about 20 times the file's size (534 MB for a 24 MB GraphML of 100k nodes and 100k edges), so about
 #: 2 GB here. A graph at the row limit (:data:`~explorer.io.tables.MAX_ROWS` nodes and edges) is 25-60 MB.
@@ -48,6 +73,52 @@ MAX_BYTES = 100_000_000
 # Elements counted before networkx reads the file: rows, and the values that become their cells.
 _ROW_ELEMENTS = frozenset({"node", "edge"})
 _VALUE_ELEMENTS = frozenset({"data", "attvalue"})
+
+
+def xml_safe(G):
+    """``G`` with every text value XML can hold: other characters become U+FFFD (else no reader opens the file)."""
+
+    def clean(data: dict) -> None:
+        for key, value in data.items():
+            if isinstance(value, str) and _NOT_XML.search(value):
+                data[key] = _NOT_XML.sub("\ufffd", value)
+
+    clean(G.graph)
+    for _, data in G.nodes(data=True):
+        clean(data)
+    for _, _, data in G.edges(data=True):
+        clean(data)
+    return G
+
+
+def view_for_export(
+    document,
+    title: str | None,
+    heat: Mapping[str, float] | None,
+    progress: Callable[[int, int], None] | None,
+    options: Mapping,
+):
+    """The :class:`~explorer.io.model.ExportView` an export writes, and its ``report(done, total)``.
+
+    ``report`` counts in :data:`EXPORT_STEPS`.
+
+    ``options`` are the writer's ``**format_options`` (``layout``, ``positions``), checked here.
+    """
+    check_options(options)
+
+    def report(done: int, total: int) -> None:
+        if progress is not None:
+            progress(done, EXPORT_STEPS)
+
+    view = export_view(
+        document,
+        title=title,
+        heat=heat,
+        layout=options.get("layout", "map"),
+        positions=options.get("positions"),
+        progress=report,
+    )
+    return view, report
 
 
 def screen_xml(data: bytes, *, name: str) -> None:
@@ -59,12 +130,15 @@ def screen_xml(data: bytes, *, name: str) -> None:
     >>> screen_xml(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>', name="bomb.graphml")
     Traceback (most recent call last):
     ...
-    explorer.core.errors.UnsafeInputError: bomb.graphml: The file declares XML entities (a DOCTYPE); such files can exhaust memory or read other files, and are refused.
+    explorer.core.errors.UnsafeInputError: bomb.graphml: The file declares XML entities (a DOCTYPE); ... are refused.
     """
     # Read by expat itself, as networkx will read it: a byte search missed UTF-16 without a byte-order mark.
     if declares_doctype([data]):
-        raise UnsafeInputError("The file declares XML entities (a DOCTYPE); such files can exhaust memory or read other files, "
-                               "and are refused.", path=name)
+        raise UnsafeInputError(
+            "The file declares XML entities (a DOCTYPE); such files can exhaust memory or read other files, "
+            "and are refused.",
+            path=name,
+        )
 
 
 class _Counted(Exception):
@@ -81,7 +155,8 @@ def count_rows(data: bytes, *, name: str) -> int:
 
     Examples
     --------
-    >>> count_rows(b'<graphml><graph><node id="a"/><node id="b"/><edge source="a" target="b"/></graph></graphml>', name="g")
+    >>> count_rows(b'<graphml><graph><node id="a"/><node id="b"/><edge source="a" target="b"/></graph></graphml>',
+    ...            name="g")
     3
     """
     from xml.parsers import expat
@@ -109,20 +184,33 @@ def count_rows(data: bytes, *, name: str) -> int:
     except _Counted:
         line, column = where
         if counts[0] > MAX_ROWS:
-            reason = _too_many_rows(f"node or edge {counts[0]:,}", None).reason
+            reason = too_many_rows(f"node or edge {counts[0]:,}", None).reason
         else:
-            reason = (f"the file holds more than {MAX_CELLS:,} values of nodes and edges, each a cell, the most one import "
-                      "takes, so nothing is imported. Leave out the attributes the import does not need, or split the file.")
+            reason = (
+                f"the file holds more than {MAX_CELLS:,} values of nodes and edges, each a cell, the most one import "
+                "takes, so nothing is imported. Leave out the attributes the import does not need, or split the file."
+            )
         raise FormatError(reason, path=name, line=line, column=column) from None
     except expat.ExpatError:
         pass
     return counts[0]
 
 
-def _read_bytes(path: Path, progress: Progress | None) -> bytes:
+def read_graph_file(path: Path, progress: Progress | None) -> bytes:
+    """The bytes of a GraphML or GEXF file, once it is known to be XML of a size and shape that may be parsed.
+
+    Raises
+    ------
+    FormatError
+        The file is over :data:`MAX_BYTES`, not XML, or has too many rows or values.
+    UnsafeInputError
+        The XML declares a document type.
+    """
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise FormatError(f"The file is {size:,} bytes; graph files over {MAX_BYTES:,} bytes are refused.", path=path.name)
+        raise FormatError(
+            f"The file is {size:,} bytes; graph files over {MAX_BYTES:,} bytes are refused.", path=path.name
+        )
     if progress is not None:
         progress(0, size)
     data = path.read_bytes()
@@ -134,7 +222,7 @@ def _read_bytes(path: Path, progress: Progress | None) -> bytes:
     return data
 
 
-def _root_name(data: bytes) -> str:
+def root_name(data: bytes) -> str:
     """The local name of the root element, read without building the tree."""
     import xml.etree.ElementTree as ET
 
@@ -146,7 +234,8 @@ def _root_name(data: bytes) -> str:
     return ""
 
 
-def _source_from_graph(graph, *, name: str, format: str, notes: list) -> ImportSource:
+def source_from_graph(graph, *, name: str, format: str, notes: list) -> ImportSource:
+    """A networkx graph read from the file ``name`` as rows to import, with the mapping the format suggests."""
     nodes = []
     labelled = any("label" in data for _, data in graph.nodes(data=True))
     for node, data in graph.nodes(data=True):
@@ -177,8 +266,9 @@ def _source_from_graph(graph, *, name: str, format: str, notes: list) -> ImportS
     if "level" in columns:
         properties["level"] = "rx:level"
     # Our own exports carry canvas positions as x and y; other tools' x/y are their own layout.
-    own_export = "kind" in columns and any(str(v).startswith(("http://", "https://", "urn:"))
-                                           for v in node_table.column_values("kind", limit=50) if v)
+    own_export = "kind" in columns and any(
+        str(v).startswith(("http://", "https://", "urn:")) for v in node_table.column_values("kind", limit=50) if v
+    )
     if own_export:
         for axis, prop in (("x", "rx:canvasX"), ("y", "rx:canvasY"), ("rdf_type", "rdf:type")):
             if axis in columns:
@@ -197,59 +287,15 @@ def _source_from_graph(graph, *, name: str, format: str, notes: list) -> ImportS
     return ImportSource(name=name, format=format, nodes=node_table, edges=edge_table, suggested=suggested, notes=notes)
 
 
-def read_graphml(path: str | Path, *, progress: Progress | None = None) -> ImportSource:
-    """Read a GraphML file for import: one row per node, one edge row per edge.
-
-    Raises
-    ------
-    UnsafeInputError
-        The XML declares a document type.
-    FormatError
-        The file is not GraphML, or networkx cannot read it (the reason is given).
-    """
-    import networkx as nx
-
-    path = Path(path)
-    data = _read_bytes(path, progress)
-    root = _root_name(data)
-    if root != "graphml":
-        raise FormatError(f"This is not a GraphML file: its root element is {root or 'unreadable'!r}, not 'graphml'.", path=path.name)
-    try:
-        graph = nx.read_graphml(io.BytesIO(data), force_multigraph=True)
-    except (nx.NetworkXError, ValueError, KeyError, TypeError, SyntaxError) as err:
-        raise FormatError(f"This GraphML file cannot be read: {err}", path=path.name) from None
-    notes = []
-    if not graph.is_directed():
-        notes.append("The graph is undirected: each edge is imported in the direction it is written.")
-    return _source_from_graph(graph, name=path.name, format="graphml", notes=notes)
-
-
-def read_gexf(path: str | Path, *, progress: Progress | None = None) -> ImportSource:
-    """Read a GEXF file (Gephi) for import: one row per node, one edge row per edge.
-
-    Raises
-    ------
-    UnsafeInputError
-        The XML declares a document type.
-    FormatError
-        The file is not GEXF, or networkx cannot read it.
-    """
-    import networkx as nx
-
-    path = Path(path)
-    data = _read_bytes(path, progress)
-    root = _root_name(data)
-    if root != "gexf":
-        raise FormatError(f"This is not a GEXF file: its root element is {root or 'unreadable'!r}, not 'gexf'.", path=path.name)
-    version = "1.1draft" if b"gexf.net/1.1draft" in data[:2000] else "1.2draft"
-    try:
-        graph = nx.read_gexf(io.BytesIO(data), version=version)
-    except (nx.NetworkXError, ValueError, KeyError, TypeError, SyntaxError, AttributeError) as err:
-        raise FormatError(f"This GEXF file cannot be read: {err}", path=path.name) from None
-    notes = []
-    if not graph.is_directed():
-        notes.append("The graph is undirected: each edge is imported in the direction it is written.")
-    return _source_from_graph(graph, name=path.name, format="gexf", notes=notes)
-
-
-__all__ = ["count_rows", "read_gexf", "read_graphml", "screen_xml"]
+__all__ = [
+    "DERIVED",
+    "EXPORT_STEPS",
+    "MAX_BYTES",
+    "count_rows",
+    "read_graph_file",
+    "root_name",
+    "screen_xml",
+    "source_from_graph",
+    "view_for_export",
+    "xml_safe",
+]

@@ -1,0 +1,51 @@
+"""Map text shown on one line: never a control character, a cut always marked "…" and never past the limit."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from explorer.core.text import ELLIPSIS, clipped, one_line, shortened
+
+# Every character a label could hide: C0 and C1 controls, DEL, line and paragraph separators,
+# zero-width and bidirectional format characters, a non-breaking space.
+HIDDEN = [chr(c) for c in (*range(0x00, 0x20), *range(0x7F, 0xA1))]
+HIDDEN += ["\u2028", "\u2029", "\u200b", "\u202e", "\u2066", "\ufeff"]
+
+
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_one_line_never_shows_a_control_character(hidden):
+    shown = one_line(f"Ward{hidden}7{hidden}")
+    assert shown.isprintable()
+    assert shown == "Ward 7"
+
+
+@given(st.text(), st.one_of(st.none(), st.integers(min_value=1, max_value=50)))
+def test_one_line_is_one_printable_line_within_the_limit(text, limit):
+    shown = one_line(text, limit)
+    assert shown.isprintable() and "  " not in shown and shown == shown.strip()
+    if limit is not None:
+        assert len(shown) <= limit
+    whole = one_line(text)
+    # Cut only when the whole line is too long, and then marked.
+    assert shown == whole or (shown.endswith(ELLIPSIS) and whole.startswith(shown[:-1]))
+
+
+def test_one_line_collapses_spaces_and_cuts_with_an_ellipsis():
+    assert one_line("  Morning\n\n  handover\tround  ") == "Morning handover round"
+    assert one_line("Morning handover round", 10) == "Morning h…"
+    assert one_line("Morning", 7) == "Morning"
+    assert one_line(12.5) == "12.5"
+
+
+def test_clipped_keeps_lines_and_cuts_with_an_ellipsis():
+    assert clipped("line one\nline two", 30) == "line one\nline two"
+    assert clipped("line one\nline two", 10) == "line one\n…"
+    assert clipped("abc", None) == "abc"
+    assert all(len(clipped("x" * 100, n)) == n for n in range(1, 20))
+
+
+def test_shortened_is_one_line_of_forty_characters_by_default():
+    assert shortened("Add " + "very " * 20) == one_line("Add " + "very " * 20, 40)
+    assert len(shortened("x" * 100)) == 40 and len(shortened("x" * 100, 12)) == 12
