@@ -31,13 +31,24 @@ import json
 import os
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from . import __version__
 from .core.errors import ExplorerError, printable
 
-SUBCOMMANDS = ("info", "convert", "validate", "analyse", "interdependencies", "import", "export", "report", "query", "app")
+SUBCOMMANDS = (
+    "info",
+    "convert",
+    "validate",
+    "analyse",
+    "interdependencies",
+    "import",
+    "export",
+    "report",
+    "query",
+    "app",
+)
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_VIOLATIONS = 1  # validate: the map has violations (the same code as a failed check in most tools)
@@ -96,10 +107,18 @@ def _open_view(path: Path, args: argparse.Namespace):
 def _view_options(parser: argparse.ArgumentParser) -> None:
     """``--graph IRI`` and ``--union``: what a command reads from a map whose data is in named graphs."""
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--graph", dest="graphs", action="append", metavar="IRI",
-                       help="read the named graph IRI as the map (repeat for several; 'info' lists them)")
-    group.add_argument("--union", action="store_true",
-                       help="read the map graph together with every named graph (not the analysis runs)")
+    group.add_argument(
+        "--graph",
+        dest="graphs",
+        action="append",
+        metavar="IRI",
+        help="read the named graph IRI as the map (repeat for several; 'info' lists them)",
+    )
+    group.add_argument(
+        "--union",
+        action="store_true",
+        help="read the map graph together with every named graph (not the analysis runs)",
+    )
 
 
 def cmd_info(args: argparse.Namespace) -> int:
@@ -143,7 +162,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 if result.severity != "Info" or args.all:
                     print(f"  {result.as_text()}")
     if args.json:
-        print(json.dumps({n: [vars(r) for r in rep.results] for n, rep in reports.items()}, indent=2, ensure_ascii=False))
+        print(
+            json.dumps({n: [vars(r) for r in rep.results] for n, rep in reports.items()}, indent=2, ensure_ascii=False)
+        )
     return EXIT_VIOLATIONS if any_violations else EXIT_OK
 
 
@@ -160,9 +181,17 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     G = map_graph(doc.store)
     progress = _StderrProgress("uncertainty runs and levers", len(G) > 5_000 and sys.stderr.isatty())
     try:
-        result = analyse_change(G, args.change, weights=weights, top_k=args.top, seed=args.seed,
-                                runs=args.runs, levers=not args.no_levers, name_people=args.name_people,
-                                progress=progress)
+        result = analyse_change(
+            G,
+            args.change,
+            weights=weights,
+            top_k=args.top,
+            seed=args.seed,
+            runs=args.runs,
+            levers=not args.no_levers,
+            name_people=args.name_people,
+            progress=progress,
+        )
     finally:
         progress.finish()
     if args.format == "json":
@@ -198,8 +227,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     map_path, source_path = Path(args.map), Path(args.input)
     if args.output is None and not args.dry_run:
-        raise ExplorerError(f"Say where to write the merged map: -o OUT (or -o {map_path.name} to update {map_path.name} in place), "
-                            "or --dry-run to only list the problems.")
+        raise ExplorerError(
+            f"Say where to write the merged map: -o OUT (or -o {map_path.name} to update {map_path.name} in place), "
+            "or --dry-run to only list the problems."
+        )
     fmt = for_path(source_path, "import")
     if args.sheet and fmt.name != "xlsx":
         raise ExplorerError("--sheet applies to Excel workbooks only.")
@@ -225,7 +256,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         if args.kind:
             kind = merge.find_kind(schema, args.kind)
             if kind is None:
-                raise ExplorerError(f"--kind {args.kind!r} is not a kind; use one of: {', '.join(k.label for k in merge.node_kinds(schema))}.")
+                raise ExplorerError(
+                    f"--kind {args.kind!r} is not a kind; use one of: {', '.join(k.label for k in merge.node_kinds(schema))}."
+                )
             mapping.default_kind = kind.iri
         if args.relation:
             relation = merge.find_relation(merge.all_relations(schema), args.relation)
@@ -245,7 +278,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"{source.name}: {problem}", file=sys.stderr)
         print(f"{source.name}: {plan.summary()}", file=sys.stderr)
         if plan.imported == 0:
-            print(f"routine-explorer: nothing in {source.name} could be imported; the map is unchanged.", file=sys.stderr)
+            print(
+                f"routine-explorer: nothing in {source.name} could be imported; the map is unchanged.", file=sys.stderr
+            )
             return EXIT_BAD_INPUT
         if args.dry_run:
             return EXIT_OK
@@ -277,8 +312,10 @@ def _refuse_writing_over_map(map_path: Path, targets) -> None:
     for target in targets:
         target = Path(target)
         if target.resolve() == source or (target.exists() and source.exists() and target.samefile(source)):
-            raise ExplorerError(f"{target} is the map itself; choose another file to write (use 'convert' to change "
-                                "the map's own format).")
+            raise ExplorerError(
+                f"{target} is the map itself; choose another file to write (use 'convert' to change "
+                "the map's own format)."
+            )
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -301,8 +338,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
         result = analyse_change(map_graph(doc.store), args.change, runs=0, levers=False)
         heat = {point.node: point.likelihood for point in result.points}
-    options = {name: value for name, value in (("scale", args.scale), ("dpi", args.dpi), ("page_size", args.page_size))
-               if value is not None}
+    options = {
+        name: value
+        for name, value in (("scale", args.scale), ("dpi", args.dpi), ("page_size", args.page_size))
+        if value is not None
+    }
     if args.layout:
         if fmt.needs_qt:
             # Images take places, not a layout name: compute them the way the other exports do.
@@ -361,10 +401,23 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     try:
         # Analysis first (the uncertainty runs and levers are most of the work), as a share of the whole.
-        result = run_analysis(doc, args.change, weights=args.weights, top_k=args.top, seed=args.seed, runs=args.runs,
-                              progress=lambda done, total: progress(60 * done // max(total, 1), 100))
-        options = dict(analysis=result, title=args.title, top=args.top, top_k=args.top, seed=args.seed,
-                       progress=lambda done, total: progress(60 + 40 * done // max(total, 1), 100))
+        result = run_analysis(
+            doc,
+            args.change,
+            weights=args.weights,
+            top_k=args.top,
+            seed=args.seed,
+            runs=args.runs,
+            progress=lambda done, total: progress(60 * done // max(total, 1), 100),
+        )
+        options = dict(
+            analysis=result,
+            title=args.title,
+            top=args.top,
+            top_k=args.top,
+            seed=args.seed,
+            progress=lambda done, total: progress(60 + 40 * done // max(total, 1), 100),
+        )
         if fmt.name == "html":
             # The map is drawn by the canvas, which needs Qt: the command line is the layer allowed to ask for it.
             from .ui.files.report_pdf import report_map_png
@@ -376,8 +429,11 @@ def cmd_report(args: argparse.Namespace) -> int:
             fmt.load()(doc, target, **options)
     finally:
         shown.finish()
-    print(f"wrote {target} ({fmt.label}: {len(result.points)} points, {len(result.levers)} levers, change "
-          f"“{' '.join(result.change_label.split())[:80]}”)", file=sys.stderr)
+    print(
+        f"wrote {target} ({fmt.label}: {len(result.points)} points, {len(result.levers)} levers, change "
+        f"“{' '.join(result.change_label.split())[:80]}”)",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -386,7 +442,9 @@ def _query_text(args: argparse.Namespace) -> tuple[str, str]:
     from .sparql.library import builtin_queries, find_saved
 
     if (args.query is None) == (args.expression is None):
-        raise ExplorerError("Give the query either as a file (FILE.rq, - for stdin, or a saved question's name) or with -e, not both or neither.")
+        raise ExplorerError(
+            "Give the query either as a file (FILE.rq, - for stdin, or a saved question's name) or with -e, not both or neither."
+        )
     if args.expression is not None:
         return args.expression, "<-e>"
     if args.query == "-":
@@ -420,12 +478,19 @@ def cmd_query(args: argparse.Namespace) -> int:
         try:
             update = service.kind(text) == "update"
             if update and output is None:
-                raise ExplorerError(f"{source} is an update; the map file is never changed in place: add -o OUT.ttl to write the updated map to a new file.")
+                raise ExplorerError(
+                    f"{source} is an update; the map file is never changed in place: add -o OUT.ttl to write the updated map to a new file."
+                )
             if output is not None and output.resolve() == map_path.resolve():
-                raise ExplorerError(f"-o {output} is the map itself; write the updated map to a new file and compare before replacing it."
-                                    if update else f"-o {output} is the map itself; write the results to another file.")
+                raise ExplorerError(
+                    f"-o {output} is the map itself; write the updated map to a new file and compare before replacing it."
+                    if update
+                    else f"-o {output} is the map itself; write the results to another file."
+                )
             if output is not None and not source.startswith("<") and output.resolve() == Path(source).resolve():
-                raise ExplorerError(f"-o {output} is the query file itself; write the {'updated map' if update else 'results'} to another file.")
+                raise ExplorerError(
+                    f"-o {output} is the query file itself; write the {'updated map' if update else 'results'} to another file."
+                )
             outcome = service.run(text)
         except QuerySyntaxError as err:
             raise ExplorerError(f"{source}:{err.line}:{err.column}: SPARQL syntax error: {err.reason}") from None
@@ -437,7 +502,11 @@ def cmd_query(args: argparse.Namespace) -> int:
             return EXIT_OK
         fmt = args.format
         if fmt == "table":
-            data = (format_table(outcome, service.prefixes) + "\n").encode("utf-8") if outcome.kind != "graph" else outcome.serialize("ttl", prefixes=service.prefixes)
+            data = (
+                (format_table(outcome, service.prefixes) + "\n").encode("utf-8")
+                if outcome.kind != "graph"
+                else outcome.serialize("ttl", prefixes=service.prefixes)
+            )
         else:
             data = outcome.serialize(fmt, prefixes=service.prefixes)
     if output is not None:
@@ -475,15 +544,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     info = commands.add_parser("info", help="summarise a map: triples, nodes by kind, prefixes")
     info.add_argument("map", help="the map file")
-    info.add_argument("--from", dest="input_format", choices=formats, help="the map's format (default: from its name or content)")
+    info.add_argument(
+        "--from", dest="input_format", choices=formats, help="the map's format (default: from its name or content)"
+    )
     info.add_argument("--json", action="store_true", help="print JSON instead of text")
     info.set_defaults(func=cmd_info)
 
     convert = commands.add_parser("convert", help="convert a map between RDF formats")
     convert.add_argument("input", help="the map to read")
     convert.add_argument("output", help="the file to write (format from its extension; .gz compresses)")
-    convert.add_argument("--from", dest="input_format", choices=formats, help="input format (default: from name or content)")
-    convert.add_argument("--to", dest="output_format", choices=formats, help="output format (default: from the output name)")
+    convert.add_argument(
+        "--from", dest="input_format", choices=formats, help="input format (default: from name or content)"
+    )
+    convert.add_argument(
+        "--to", dest="output_format", choices=formats, help="output format (default: from the output name)"
+    )
     convert.set_defaults(func=cmd_convert)
 
     check = commands.add_parser("validate", help="check maps against the ontology's shapes (exit 1 on violations)")
@@ -493,21 +568,36 @@ def build_parser() -> argparse.ArgumentParser:
     _view_options(check)
     check.set_defaults(func=cmd_validate)
 
-    analyse = commands.add_parser("analyse", aliases=[], help="where a change will meet resistance, why, and what levers exist")
+    analyse = commands.add_parser(
+        "analyse", aliases=[], help="where a change will meet resistance, why, and what levers exist"
+    )
     analyse.add_argument("map", help="the map file")
     analyse.add_argument("--change", help="IRI of the change proposal (default: the map's only one)")
-    analyse.add_argument("--top", type=int, default=10, help="how many points to show, and the k of the stability figure (default 10)")
+    analyse.add_argument(
+        "--top", type=int, default=10, help="how many points to show, and the k of the stability figure (default 10)"
+    )
     analyse.add_argument("--weights", help="a weights file (default: ontology/analysis-weights.toml)")
-    analyse.add_argument("--format", choices=("table", "json", "csv", "ttl"), default="table", help="output format (default: table)")
+    analyse.add_argument(
+        "--format", choices=("table", "json", "csv", "ttl"), default="table", help="output format (default: table)"
+    )
     analyse.add_argument("--seed", type=int, default=0, help="seed of the uncertainty runs (default 0)")
-    analyse.add_argument("--runs", type=int, default=None, help="number of uncertainty runs (default: from the weights; 0 skips)")
-    analyse.add_argument("--no-levers", action="store_true", help="do not try the levers (each is one more run of the model)")
-    analyse.add_argument("--name-people", action="store_true",
-                         help="list named people (rx:Person) as points of their own (default: counted in their units, never named)")
+    analyse.add_argument(
+        "--runs", type=int, default=None, help="number of uncertainty runs (default: from the weights; 0 skips)"
+    )
+    analyse.add_argument(
+        "--no-levers", action="store_true", help="do not try the levers (each is one more run of the model)"
+    )
+    analyse.add_argument(
+        "--name-people",
+        action="store_true",
+        help="list named people (rx:Person) as points of their own (default: counted in their units, never named)",
+    )
     _view_options(analyse)
     analyse.set_defaults(func=cmd_analyse)
 
-    links = commands.add_parser("interdependencies", help="brokers, single points of failure, unit coupling, cross-level paths, clusters")
+    links = commands.add_parser(
+        "interdependencies", help="brokers, single points of failure, unit coupling, cross-level paths, clusters"
+    )
     links.add_argument("map", help="the map file")
     links.add_argument("--top", type=int, default=10, help="how many of each to list (default 10)")
     links.add_argument("--seed", type=int, default=0, help="seed of sampled betweenness and clustering (default 0)")
@@ -515,18 +605,27 @@ def build_parser() -> argparse.ArgumentParser:
     links.set_defaults(func=cmd_interdependencies)
 
     merge_in = commands.add_parser(
-        "import", help="merge a CSV, Excel, GraphML, GEXF or Kumu JSON file into a map",
+        "import",
+        help="merge a CSV, Excel, GraphML, GEXF or Kumu JSON file into a map",
         description="Merge the rows of IN into MAP and write the result to OUT. Columns are matched from their headers "
-                    "(name, kind, unit, role, reports to, identifier, and properties by label) unless --mapping gives "
-                    "a mapping file (TOML or JSON; see explorer/io/merge/mapping.py). Rows that cannot be imported are listed "
-                    "on stderr with their row numbers; the good rows are imported. MAP is never overwritten unless -o "
-                    "names it. Exit 2 if nothing could be imported.")
+        "(name, kind, unit, role, reports to, identifier, and properties by label) unless --mapping gives "
+        "a mapping file (TOML or JSON; see explorer/io/merge/mapping.py). Rows that cannot be imported are listed "
+        "on stderr with their row numbers; the good rows are imported. MAP is never overwritten unless -o "
+        "names it. Exit 2 if nothing could be imported.",
+    )
     merge_in.add_argument("map", help="the map to merge into")
     merge_in.add_argument("input", metavar="IN", help="the file to import (.csv, .xlsx, .graphml, .gexf, Kumu .json)")
-    merge_in.add_argument("-o", "--output", metavar="OUT", help="where to write the merged map (give MAP itself to update it in place)")
-    merge_in.add_argument("--mapping", metavar="FILE", help="a mapping file (.toml or .json) saying what each column means")
-    merge_in.add_argument("--on-conflict", choices=("keep", "replace", "add"),
-                          help="when a matched node has another value: keep the map's (default), replace it, or add the row as a new node")
+    merge_in.add_argument(
+        "-o", "--output", metavar="OUT", help="where to write the merged map (give MAP itself to update it in place)"
+    )
+    merge_in.add_argument(
+        "--mapping", metavar="FILE", help="a mapping file (.toml or .json) saying what each column means"
+    )
+    merge_in.add_argument(
+        "--on-conflict",
+        choices=("keep", "replace", "add"),
+        help="when a matched node has another value: keep the map's (default), replace it, or add the row as a new node",
+    )
     merge_in.add_argument("--kind", help="kind of rows without one (e.g. Person)")
     merge_in.add_argument("--relation", help="relation of graph edges without one (e.g. 'influences')")
     merge_in.add_argument("--sheet", help="the worksheet to read (Excel; default: the first)")
@@ -534,18 +633,27 @@ def build_parser() -> argparse.ArgumentParser:
     merge_in.set_defaults(func=cmd_import)
 
     export = commands.add_parser(
-        "export", help="write a map as a web page, image, GraphML, GEXF, CSV lists or RDF",
+        "export",
+        help="write a map as a web page, image, GraphML, GEXF, CSV lists or RDF",
         description="Write MAP to OUT in the format its ending names (or --format): html (interactive, works offline), "
-                    "png, svg, pdf, graphml, gexf, csv (writes NAME-nodes.csv and NAME-edges.csv), ttl, trig, nt, nq, "
-                    "jsonld, rdf. Exit 2 with a one-line message on bad input.")
+        "png, svg, pdf, graphml, gexf, csv (writes NAME-nodes.csv and NAME-edges.csv), ttl, trig, nt, nq, "
+        "jsonld, rdf. Exit 2 with a one-line message on bad input.",
+    )
     export.add_argument("map", help="the map file")
     export.add_argument("output", metavar="OUT", help="the file to write")
     export.add_argument("--format", help="the export format by name (default: from OUT's ending)")
     export.add_argument("--title", help="title of the page or image (default: the map's title)")
-    export.add_argument("--heat", action="store_true", help="run the change analysis and draw its scores as a heat overlay")
-    export.add_argument("--change", metavar="IRI", help="the change proposal for --heat (default: the map's only one; implies --heat)")
-    export.add_argument("--layout", choices=("map", "levels", "force", "hierarchical", "circular"),
-                        help="where nodes go (default 'map': the map's own places, by level for the rest)")
+    export.add_argument(
+        "--heat", action="store_true", help="run the change analysis and draw its scores as a heat overlay"
+    )
+    export.add_argument(
+        "--change", metavar="IRI", help="the change proposal for --heat (default: the map's only one; implies --heat)"
+    )
+    export.add_argument(
+        "--layout",
+        choices=("map", "levels", "force", "hierarchical", "circular"),
+        help="where nodes go (default 'map': the map's own places, by level for the rest)",
+    )
     export.add_argument("--scale", type=float, help="PNG: pixels per logical pixel (default 2)")
     export.add_argument("--dpi", type=float, help="PNG: resolution instead of --scale (96 dpi is scale 1)")
     export.add_argument("--page-size", help="PDF: fit the drawing to paper (A4, A3, A2, letter, legal, tabloid)")
@@ -553,35 +661,60 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(func=cmd_export)
 
     report = commands.add_parser(
-        "report", help="the change report for a board: resistance, reasons, levers, three logics, method (HTML or PDF)",
+        "report",
+        help="the change report for a board: resistance, reasons, levers, three logics, method (HTML or PDF)",
         description="Analyse the map's change proposal and write a report a board can read: the change, the map by level "
-                    "with the analysis heat, the points of likely resistance with reasons and citations, charts, levers, "
-                    "the three logics, the uncertainty caveat and a method note. The format comes from OUT's ending "
-                    "(.html: one self-contained page; .pdf).")
+        "with the analysis heat, the points of likely resistance with reasons and citations, charts, levers, "
+        "the three logics, the uncertainty caveat and a method note. The format comes from OUT's ending "
+        "(.html: one self-contained page; .pdf).",
+    )
     report.add_argument("map", help="the map file")
     report.add_argument("-o", "--output", required=True, metavar="OUT", help="the report to write (.html or .pdf)")
     report.add_argument("--change", help="IRI of the change proposal (default: the map's only one)")
     report.add_argument("--weights", help="a weights file (default: ontology/analysis-weights.toml)")
     report.add_argument("--format", choices=("html", "pdf"), help="the report's format (default: from OUT's ending)")
     report.add_argument("--title", help="the report's title (default: where the change may meet resistance)")
-    report.add_argument("--top", type=int, default=10, help="points shown with their reasons, and the k of the stability figure (default 10)")
+    report.add_argument(
+        "--top",
+        type=int,
+        default=10,
+        help="points shown with their reasons, and the k of the stability figure (default 10)",
+    )
     report.add_argument("--seed", type=int, default=0, help="seed of the uncertainty runs (default 0)")
-    report.add_argument("--runs", type=int, default=None, help="number of uncertainty runs (default: from the weights; 0 skips)")
+    report.add_argument(
+        "--runs", type=int, default=None, help="number of uncertainty runs (default: from the weights; 0 skips)"
+    )
     report.add_argument("--page-size", choices=("A4", "A3", "letter", "legal"), help="PDF paper size (default A4)")
     _view_options(report)
     report.set_defaults(func=cmd_report)
 
     query = commands.add_parser(
-        "query", help="ask the map a SPARQL question: a saved one, a .rq file, or -e 'SELECT ...'",
+        "query",
+        help="ask the map a SPARQL question: a saved one, a .rq file, or -e 'SELECT ...'",
         description="Run a SPARQL query on a map (its default graph is the map plus the ontology; the map's and the "
-                    "ontology's prefixes are declared). SERVICE, LOAD and FROM other graphs are refused unless "
-                    "--allow-network. An update never changes MAP: with -o it writes the updated map to a new file.")
+        "ontology's prefixes are declared). SERVICE, LOAD and FROM other graphs are refused unless "
+        "--allow-network. An update never changes MAP: with -o it writes the updated map to a new file.",
+    )
     query.add_argument("map", help="the map file")
-    query.add_argument("query", nargs="?", metavar="FILE", help="a .rq file, - for stdin, or a saved question's name or number (e.g. 04)")
+    query.add_argument(
+        "query",
+        nargs="?",
+        metavar="FILE",
+        help="a .rq file, - for stdin, or a saved question's name or number (e.g. 04)",
+    )
     query.add_argument("-e", "--expression", metavar="QUERY", help="the query text itself")
-    query.add_argument("--format", choices=("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld"), default="table",
-                       help="table (default; Turtle for CONSTRUCT/DESCRIBE), SPARQL results csv/tsv/json/xml, or ttl/nt/jsonld/xml for graphs")
-    query.add_argument("-o", "--output", metavar="OUT", help="write the result here instead of stdout; for an update, the updated map (format from its name)")
+    query.add_argument(
+        "--format",
+        choices=("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld"),
+        default="table",
+        help="table (default; Turtle for CONSTRUCT/DESCRIBE), SPARQL results csv/tsv/json/xml, or ttl/nt/jsonld/xml for graphs",
+    )
+    query.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="write the result here instead of stdout; for an update, the updated map (format from its name)",
+    )
     query.add_argument("--allow-network", action="store_true", help="let SERVICE, LOAD and FROM other graphs through")
     query.add_argument("--timeout", type=float, default=30.0, help="seconds before the query is stopped (default 30)")
     query.add_argument("--limit", type=int, default=10_000, help="at most this many rows or triples (default 10000)")
@@ -619,11 +752,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         print("routine-explorer: the output was closed before everything was written", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except Exception as err:  # noqa: BLE001 - the one place that turns surprises into a message
+    except Exception as err:
         if args.debug:
             raise
-        print(f"routine-explorer: internal error: {type(err).__name__}: {printable(str(err))} (run with --debug for details)",
-              file=sys.stderr)
+        print(
+            f"routine-explorer: internal error: {type(err).__name__}: {printable(str(err))} (run with --debug for details)",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
 
 

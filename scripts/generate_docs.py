@@ -52,7 +52,7 @@ def curie(term) -> str:
     s = str(term)
     for ns, p in PREFIXES.items():
         if s.startswith(ns):
-            return p + s[len(ns):]
+            return p + s[len(ns) :]
     return s
 
 
@@ -84,26 +84,38 @@ def describe_class_expr(g: Graph, node) -> str:
 
 
 def rx_terms(g: Graph, rdf_type) -> list[URIRef]:
-    return sorted((s for s in g.subjects(RDF.type, rdf_type) if isinstance(s, URIRef) and str(s).startswith(RX)),
-                  key=lambda t: curie(t).lower())
+    return sorted(
+        (s for s in g.subjects(RDF.type, rdf_type) if isinstance(s, URIRef) and str(s).startswith(RX)),
+        key=lambda t: curie(t).lower(),
+    )
 
 
 def model(g: Graph) -> dict:
-    groups = sorted(g.subjects(SKOS.inScheme, URIRef(RX + "PaletteGroupScheme")),
-                    key=lambda c: int(g.value(c, URIRef(RX + "order")) or 99))
+    groups = sorted(
+        g.subjects(SKOS.inScheme, URIRef(RX + "PaletteGroupScheme")),
+        key=lambda c: int(g.value(c, URIRef(RX + "order")) or 99),
+    )
     classes = rx_terms(g, OWL.Class)
     by_group: list[tuple[str, list[URIRef]]] = []
     placed = set()
     for grp in groups:
-        members = sorted((c for c in classes if g.value(c, URIRef(RX + "paletteGroup")) == grp),
-                         key=lambda c: int(g.value(c, URIRef(RX + "paletteOrder")) or 99))
+        members = sorted(
+            (c for c in classes if g.value(c, URIRef(RX + "paletteGroup")) == grp),
+            key=lambda c: int(g.value(c, URIRef(RX + "paletteOrder")) or 99),
+        )
         placed.update(members)
         by_group.append((text(g, grp), members))
     by_group.append(("Other kinds (abstract kinds and flags)", [c for c in classes if c not in placed]))
     props = rx_terms(g, OWL.ObjectProperty) + rx_terms(g, OWL.DatatypeProperty) + rx_terms(g, OWL.AnnotationProperty)
     schemes = rx_terms(g, SKOS.ConceptScheme)
-    sources = sorted({" ".join(str(o).split()) for p in (DCTERMS.source, DCTERMS.bibliographicCitation)
-                      for s, o in g.subject_objects(p) if isinstance(o, Literal)})
+    sources = sorted(
+        {
+            " ".join(str(o).split())
+            for p in (DCTERMS.source, DCTERMS.bibliographicCitation)
+            for s, o in g.subject_objects(p)
+            if isinstance(o, Literal)
+        }
+    )
     return {"groups": by_group, "props": props, "schemes": schemes, "sources": sources}
 
 
@@ -113,10 +125,15 @@ def class_info(g: Graph, c: URIRef) -> dict:
     close = [curie(m) for m in g.objects(c, SKOS.closeMatch)]
     inspector = g.value(c, URIRef(RX + "inspectorProperties"))
     return {
-        "name": curie(c), "label": text(g, c), "comment": text(g, c, RDFS.comment),
-        "supers": sorted(supers), "equiv": equiv, "close": sorted(close),
+        "name": curie(c),
+        "label": text(g, c),
+        "comment": text(g, c, RDFS.comment),
+        "supers": sorted(supers),
+        "equiv": equiv,
+        "close": sorted(close),
         "level": text(g, g.value(c, URIRef(RX + "defaultLevel"))) if g.value(c, URIRef(RX + "defaultLevel")) else "",
-        "colour": str(g.value(c, URIRef(RX + "colour")) or ""), "shape": str(g.value(c, URIRef(RX + "shape")) or ""),
+        "colour": str(g.value(c, URIRef(RX + "colour")) or ""),
+        "shape": str(g.value(c, URIRef(RX + "shape")) or ""),
         "inspector": [curie(p) for p in Collection(g, inspector)] if inspector is not None else [],
         "sources": sorted(str(s) for s in g.objects(c, DCTERMS.source)),
     }
@@ -127,7 +144,10 @@ def prop_info(g: Graph, p: URIRef) -> dict:
     kind = next((v for k, v in kinds.items() if (p, RDF.type, k) in g), "")
     lo, hi = g.value(p, URIRef(RX + "scaleMin")), g.value(p, URIRef(RX + "scaleMax"))
     return {
-        "name": curie(p), "label": text(g, p), "comment": text(g, p, RDFS.comment), "kind": kind,
+        "name": curie(p),
+        "label": text(g, p),
+        "comment": text(g, p, RDFS.comment),
+        "kind": kind,
         "domain": ", ".join(describe_class_expr(g, d) for d in g.objects(p, RDFS.domain)),
         "range": ", ".join(describe_class_expr(g, r) for r in g.objects(p, RDFS.range)),
         "super": ", ".join(curie(s) for s in g.objects(p, RDFS.subPropertyOf)),
@@ -137,31 +157,50 @@ def prop_info(g: Graph, p: URIRef) -> dict:
 
 
 def scheme_info(g: Graph, s: URIRef) -> dict:
-    concepts = sorted(g.subjects(SKOS.inScheme, s),
-                      key=lambda c: (int(g.value(c, URIRef(RX + "order")) or 0), curie(c).lower()))
+    concepts = sorted(
+        g.subjects(SKOS.inScheme, s), key=lambda c: (int(g.value(c, URIRef(RX + "order")) or 0), curie(c).lower())
+    )
     return {
-        "name": curie(s), "label": text(g, s), "comment": text(g, s, RDFS.comment),
+        "name": curie(s),
+        "label": text(g, s),
+        "comment": text(g, s, RDFS.comment),
         "citations": sorted(str(c) for c in g.objects(s, DCTERMS.bibliographicCitation)),
-        "concepts": [{"name": curie(c), "label": text(g, c), "definition": text(g, c, SKOS.definition),
-                      "order": str(g.value(c, URIRef(RX + "order")) or ""),
-                      "broader": ", ".join(curie(b) for b in g.objects(c, SKOS.broader)),
-                      "source": "; ".join(sorted(str(x) for x in g.objects(c, DCTERMS.source)))}
-                     for c in concepts],
+        "concepts": [
+            {
+                "name": curie(c),
+                "label": text(g, c),
+                "definition": text(g, c, SKOS.definition),
+                "order": str(g.value(c, URIRef(RX + "order")) or ""),
+                "broader": ", ".join(curie(b) for b in g.objects(c, SKOS.broader)),
+                "source": "; ".join(sorted(str(x) for x in g.objects(c, DCTERMS.source))),
+            }
+            for c in concepts
+        ],
     }
 
 
 # ----------------------------------------------------------------------------- Markdown
+
 
 def md_cell(s: str) -> str:
     return s.replace("|", "\\|").replace("\n", " ")
 
 
 def render_md(g: Graph, m: dict) -> str:
-    out = [f"# {text(g, ONTOLOGY, DCTERMS.title)} {g.value(ONTOLOGY, OWL.versionInfo)}", "",
-           "<!-- Generated by scripts/generate_docs.py from ontology/*.ttl. Do not edit. -->", "",
-           text(g, ONTOLOGY, RDFS.comment), "", text(g, ONTOLOGY, DCTERMS.description), "",
-           f"Namespace: `{RX}` (prefix `rx:`). Version IRI: `{g.value(ONTOLOGY, OWL.versionIRI)}`.", "",
-           "## Classes", ""]
+    out = [
+        f"# {text(g, ONTOLOGY, DCTERMS.title)} {g.value(ONTOLOGY, OWL.versionInfo)}",
+        "",
+        "<!-- Generated by scripts/generate_docs.py from ontology/*.ttl. Do not edit. -->",
+        "",
+        text(g, ONTOLOGY, RDFS.comment),
+        "",
+        text(g, ONTOLOGY, DCTERMS.description),
+        "",
+        f"Namespace: `{RX}` (prefix `rx:`). Version IRI: `{g.value(ONTOLOGY, OWL.versionIRI)}`.",
+        "",
+        "## Classes",
+        "",
+    ]
     for group, classes in m["groups"]:
         if not classes:
             continue
@@ -188,8 +227,10 @@ def render_md(g: Graph, m: dict) -> str:
     out += ["## Properties", "", "| property | kind | domain | range | scale | meaning |", "|---|---|---|---|---|---|"]
     for p in m["props"]:
         i = prop_info(g, p)
-        out.append(f"| `{i['name']}` ({md_cell(i['label'])}) | {i['kind']} | {md_cell(i['domain'])} | "
-                   f"{md_cell(i['range'])} | {i['scale']} | {md_cell(i['comment'])} |")
+        out.append(
+            f"| `{i['name']}` ({md_cell(i['label'])}) | {i['kind']} | {md_cell(i['domain'])} | "
+            f"{md_cell(i['range'])} | {i['scale']} | {md_cell(i['comment'])} |"
+        )
     out += ["", "## Concept schemes", ""]
     for s in m["schemes"]:
         i = scheme_info(g, s)
@@ -226,17 +267,21 @@ def e(s) -> str:
 
 def render_html(g: Graph, m: dict) -> str:
     title = f"{text(g, ONTOLOGY, DCTERMS.title)} {g.value(ONTOLOGY, OWL.versionInfo)}"
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{e(title)}</title><style>{CSS}</style></head><body>",
-           "<!-- Generated by scripts/generate_docs.py from ontology/*.ttl. Do not edit. -->",
-           f"<h1>{e(title)}</h1>", f"<p>{e(text(g, ONTOLOGY, RDFS.comment))}</p>",
-           f"<p>{e(text(g, ONTOLOGY, DCTERMS.description))}</p>",
-           f'<p class="meta">Namespace <code>{e(RX)}</code> (prefix <code>rx:</code>); version IRI '
-           f"<code>{e(g.value(ONTOLOGY, OWL.versionIRI))}</code></p>",
-           '<nav><a href="#classes">Classes</a><a href="#properties">Properties</a>'
-           '<a href="#schemes">Concept schemes</a><a href="#sources">Sources</a></nav>',
-           '<h2 id="classes">Classes</h2>']
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(title)}</title><style>{CSS}</style></head><body>",
+        "<!-- Generated by scripts/generate_docs.py from ontology/*.ttl. Do not edit. -->",
+        f"<h1>{e(title)}</h1>",
+        f"<p>{e(text(g, ONTOLOGY, RDFS.comment))}</p>",
+        f"<p>{e(text(g, ONTOLOGY, DCTERMS.description))}</p>",
+        f'<p class="meta">Namespace <code>{e(RX)}</code> (prefix <code>rx:</code>); version IRI '
+        f"<code>{e(g.value(ONTOLOGY, OWL.versionIRI))}</code></p>",
+        '<nav><a href="#classes">Classes</a><a href="#properties">Properties</a>'
+        '<a href="#schemes">Concept schemes</a><a href="#sources">Sources</a></nav>',
+        '<h2 id="classes">Classes</h2>',
+    ]
     for group, classes in m["groups"]:
         if not classes:
             continue
@@ -261,14 +306,18 @@ def render_html(g: Graph, m: dict) -> str:
                 out.append("<li>inspector: " + ", ".join(f"<code>{e(p)}</code>" for p in i["inspector"]) + "</li>")
             out += [f"<li>source: {e(s)}</li>" for s in i["sources"]]
             out.append("</ul></div>")
-    out += ['<h2 id="properties">Properties</h2>',
-            "<table><tr><th>property</th><th>kind</th><th>domain</th><th>range</th><th>scale</th><th>meaning</th></tr>"]
+    out += [
+        '<h2 id="properties">Properties</h2>',
+        "<table><tr><th>property</th><th>kind</th><th>domain</th><th>range</th><th>scale</th><th>meaning</th></tr>",
+    ]
     for p in m["props"]:
         i = prop_info(g, p)
         sub = f"<br><span class=meta>sub-property of {e(i['super'])}</span>" if i["super"] else ""
-        out.append(f'<tr id="{e(i["name"])}"><td><code>{e(i["name"])}</code><br>{e(i["label"])}</td>'
-                   f"<td>{e(i['kind'])}</td><td>{e(i['domain'])}</td><td>{e(i['range'])}</td>"
-                   f"<td>{e(i['scale'])}</td><td>{e(i['comment'])}{sub}</td></tr>")
+        out.append(
+            f'<tr id="{e(i["name"])}"><td><code>{e(i["name"])}</code><br>{e(i["label"])}</td>'
+            f"<td>{e(i['kind'])}</td><td>{e(i['domain'])}</td><td>{e(i['range'])}</td>"
+            f"<td>{e(i['scale'])}</td><td>{e(i['comment'])}{sub}</td></tr>"
+        )
     out += ["</table>", '<h2 id="schemes">Concept schemes</h2>']
     for s in m["schemes"]:
         i = scheme_info(g, s)
@@ -277,8 +326,10 @@ def render_html(g: Graph, m: dict) -> str:
         out.append("<table><tr><th>concept</th><th>label</th><th>definition</th><th>order</th></tr>")
         for c in i["concepts"]:
             broader = f"<br><span class=meta>narrower than {e(c['broader'])}</span>" if c["broader"] else ""
-            out.append(f"<tr><td><code>{e(c['name'])}</code></td><td>{e(c['label'])}</td>"
-                       f"<td>{e(c['definition'])}{broader}</td><td>{e(c['order'])}</td></tr>")
+            out.append(
+                f"<tr><td><code>{e(c['name'])}</code></td><td>{e(c['label'])}</td>"
+                f"<td>{e(c['definition'])}{broader}</td><td>{e(c['order'])}</td></tr>"
+            )
         out.append("</table>")
     out += ['<h2 id="sources">Sources</h2><ul>'] + [f"<li>{e(s)}</li>" for s in m["sources"]] + ["</ul></body></html>"]
     return "\n".join(out) + "\n"

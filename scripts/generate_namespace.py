@@ -132,17 +132,27 @@ def render() -> str:
     version = g.value(URIRef("https://w3id.org/routine-explorer/ns"), OWL.versionInfo) or "?"
     terms = sorted(
         {s for s in g.subjects(RDF.type, None) if isinstance(s, URIRef) and str(s).startswith(RX_IRI)},
-        key=lambda t: (["class", "object property", "datatype property", "annotation property",
-                        "concept scheme", "concept", "term"].index(_kind(g, t)), str(t).lower()),
+        key=lambda t: (
+            [
+                "class",
+                "object property",
+                "datatype property",
+                "annotation property",
+                "concept scheme",
+                "concept",
+                "term",
+            ].index(_kind(g, t)),
+            str(t).lower(),
+        ),
     )
     lines = [HEADER.replace("{version}", str(version))]
-    extras = [str(t)[len(RX_IRI):] for t in terms if keyword.iskeyword(str(t)[len(RX_IRI):])]
+    extras = [str(t)[len(RX_IRI) :] for t in terms if keyword.iskeyword(str(t)[len(RX_IRI) :])]
     if extras:
-        lines.append("    # Terms whose names are Python keywords: use RX[\"from\"], not RX.from.")
+        lines.append('    # Terms whose names are Python keywords: use RX["from"], not RX.from.')
         lines.append(f"    _extras = {extras!r}")
     current = None
     for term in terms:
-        name = str(term)[len(RX_IRI):]
+        name = str(term)[len(RX_IRI) :]
         if name in extras:
             continue
         if not name.isidentifier():

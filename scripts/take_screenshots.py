@@ -55,7 +55,9 @@ def main() -> None:
         task.wait()
         settle(app)
         if args.readme:
-            routine = next(i for i, v in window.projection.nodes.items() if v.label.startswith("Central-line insertion"))
+            routine = next(
+                i for i, v in window.projection.nodes.items() if v.label.startswith("Central-line insertion")
+            )
             window.canvas.select([routine])
             window.canvas.set_zoom(0.72)
             window.canvas.centerOn(*window.canvas.positions[routine])

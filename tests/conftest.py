@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from support.disk import SmallDisk
 from support.paths import REPO
 
@@ -33,7 +32,9 @@ def small_disk(tmp_path, monkeypatch):
         pytest.skip("mounting a tmpfs needs root on a POSIX system")
     mount = tmp_path / "small-disk"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], capture_output=True, text=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], capture_output=True, text=True
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip() or done.returncode}")
     monkeypatch.setenv("ROUTINE_EXPLORER_DATA_DIR", str(mount))

@@ -21,7 +21,9 @@ def test_import_linter_contracts_are_kept():
 
 def test_qt_contract_covers_every_package_but_the_ui():
     config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
-    contract = next(c for c in config["tool"]["importlinter"]["contracts"] if c["name"] == "Only explorer.ui imports Qt")
+    contract = next(
+        c for c in config["tool"]["importlinter"]["contracts"] if c["name"] == "Only explorer.ui imports Qt"
+    )
     packages = {f"explorer.{p.name}" for p in (REPO / "explorer").iterdir() if (p / "__init__.py").exists()}
     assert set(contract["source_modules"]) == packages - {"explorer.ui"}
 
@@ -32,7 +34,13 @@ def test_no_qt_import_outside_ui_even_inside_functions():
         if "ui" in path.relative_to(REPO / "explorer").parts[:1]:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             if any(n.split(".")[0] in ("PySide6", "shiboken6") for n in names):
                 offenders.append(str(path.relative_to(REPO)))
     assert offenders == []
@@ -53,7 +61,9 @@ def test_no_import_cycles_anywhere():
     import networkx as nx
 
     graph = grimp.build_graph("explorer", exclude_type_checking_imports=True)
-    G = nx.DiGraph((module, imported) for module in graph.modules for imported in graph.find_modules_directly_imported_by(module))
+    G = nx.DiGraph(
+        (module, imported) for module in graph.modules for imported in graph.find_modules_directly_imported_by(module)
+    )
     cycles = sorted(" -> ".join([*cycle, cycle[0]]) for cycle in nx.simple_cycles(G, length_bound=8))
     assert cycles == []
 
@@ -73,8 +83,12 @@ def test_features_use_only_the_host_contract():
             if not isinstance(node, ast.Attribute):
                 continue
             host = node.value
-            named = (isinstance(host, ast.Name) and host.id == "window") or \
-                    (isinstance(host, ast.Attribute) and host.attr == "window" and isinstance(host.value, ast.Name) and host.value.id == "self")
+            named = (isinstance(host, ast.Name) and host.id == "window") or (
+                isinstance(host, ast.Attribute)
+                and host.attr == "window"
+                and isinstance(host.value, ast.Name)
+                and host.value.id == "self"
+            )
             if not named:
                 continue
             where = f"{path.relative_to(REPO)}:{node.lineno} .{node.attr}"
@@ -82,6 +96,10 @@ def test_features_use_only_the_host_contract():
                 offenders.append(where + " (private)")
             elif isinstance(node.ctx, ast.Store):
                 offenders.append(where + " (set on the window)")
-            elif installs and node.attr not in public and not hasattr(__import__("PySide6.QtWidgets").QtWidgets.QMainWindow, node.attr):
+            elif (
+                installs
+                and node.attr not in public
+                and not hasattr(__import__("PySide6.QtWidgets").QtWidgets.QMainWindow, node.attr)
+            ):
                 offenders.append(where + " (not in MapHost)")
     assert offenders == []

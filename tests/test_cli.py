@@ -63,7 +63,7 @@ def test_convert_with_explicit_formats(map_file, tmp_path):
 
 def test_bad_input_exits_2_with_one_line_and_no_traceback(tmp_path, capsys):
     bad = tmp_path / "bad.ttl"
-    bad.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b \"open\n", encoding="utf-8")
+    bad.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b "open\n', encoding="utf-8")
     assert main(["info", str(bad)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
@@ -78,7 +78,9 @@ def test_unknown_output_extension_is_bad_input(map_file, tmp_path, capsys):
 
 def test_debug_shows_the_traceback(tmp_path):
     missing = tmp_path / "missing.ttl"
-    proc = subprocess.run([sys.executable, "-m", "explorer", "--debug", "info", str(missing)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "explorer", "--debug", "info", str(missing)], capture_output=True, text=True
+    )
     assert proc.returncode != 0 and "Traceback" in proc.stderr and "no such file" in proc.stderr
     proc = subprocess.run([sys.executable, "-m", "explorer", "info", str(missing)], capture_output=True, text=True)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr

@@ -19,14 +19,16 @@ from pathlib import Path
 
 import pytest
 from rdflib import RDFS, Literal, URIRef
+from support.processes import EXPLORER, wait_for_line
+from support.ui import open_and_wait
 
 from explorer.core import commands
 from explorer.core.document import MapDocument
 from explorer.core.errors import FileChangedError, MapLockedError, SaveError
-from support.processes import EXPLORER, wait_for_line
-from support.ui import open_and_wait
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="symlinks, hard links and the OS file lock are tested on POSIX")
+pytestmark = pytest.mark.skipif(
+    os.name != "posix", reason="symlinks, hard links and the OS file lock are tested on POSIX"
+)
 
 RX = "https://w3id.org/routine-explorer/ns#"
 MAP = f"""@prefix rx: <{RX}> .
@@ -37,7 +39,7 @@ ex:ana a rx:Person ; <http://www.w3.org/2000/01/rdf-schema#label> "Ana" .
 OTHER = f"""@prefix rx: <{RX}> .
 <http://example.org/other> a rx:Unit ; <http://www.w3.org/2000/01/rdf-schema#label> "Other" .
 """
-CHANGED = MAP + '<http://example.org/ben> a <https://w3id.org/routine-explorer/ns#Person> .\n'
+CHANGED = MAP + "<http://example.org/ben> a <https://w3id.org/routine-explorer/ns#Person> .\n"
 
 # Holds a map open for editing, as the app does, until its stdin closes; "save" makes an edit and saves.
 HOLDER = textwrap.dedent(
@@ -68,8 +70,14 @@ def env_for(data_dir: Path) -> dict:
 
 class Holder:
     def __init__(self, path: Path, data_dir: Path) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True, env=env_for(data_dir))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", HOLDER, str(path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env_for(data_dir),
+        )
         self.pid = self.proc.pid
         self.expect("ready")
 
@@ -116,7 +124,14 @@ def writers(place: Path, target: Path) -> dict[str, list[str]]:
     return {
         "convert": ["convert", other, str(target)],
         "export": ["export", other, str(target)],
-        "query update": ["query", other, "-e", f"INSERT DATA {{ <http://example.org/x> a <{RX}Unit> }}", "-o", str(target)],
+        "query update": [
+            "query",
+            other,
+            "-e",
+            f"INSERT DATA {{ <http://example.org/x> a <{RX}Unit> }}",
+            "-o",
+            str(target),
+        ],
         "query results": ["query", other, "-e", "SELECT * WHERE { ?s ?p ?o }", "--format", "csv", "-o", str(target)],
         "import": ["import", other, str(place / "roster.csv"), "-o", str(target)],
     }
@@ -124,9 +139,12 @@ def writers(place: Path, target: Path) -> dict[str, list[str]]:
 
 def run_writers(place: Path, target: Path, data_dir: Path) -> dict[str, subprocess.CompletedProcess]:
     """Run every writer at once (they all read ``other.ttl`` and aim at ``target``)."""
-    started = {name: subprocess.Popen([*EXPLORER, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                      text=True, env=env_for(data_dir))
-               for name, args in writers(place, target).items()}
+    started = {
+        name: subprocess.Popen(
+            [*EXPLORER, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env_for(data_dir)
+        )
+        for name, args in writers(place, target).items()
+    }
     done = {}
     for name, proc in started.items():
         out, err = proc.communicate(timeout=120)
@@ -186,8 +204,13 @@ def test_the_lock_follows_the_file_through_the_holders_own_saves(place, holder):
         holder.save()
         assert real.stat().st_ino != inode, "a save writes a new file and renames it into place"
     saved = sha(real)
-    result = subprocess.run([*EXPLORER, "convert", str(place / "other.ttl"), str(real)],
-                            capture_output=True, text=True, env=env_for(place / "data-cli"), timeout=120)
+    result = subprocess.run(
+        [*EXPLORER, "convert", str(place / "other.ttl"), str(real)],
+        capture_output=True,
+        text=True,
+        env=env_for(place / "data-cli"),
+        timeout=120,
+    )
     assert result.returncode == 2 and f"process {holder.pid}" in result.stderr, result.stderr
     assert sha(real) == saved and "Saved by the holder" in real.read_text(encoding="utf-8")
 
@@ -195,8 +218,13 @@ def test_the_lock_follows_the_file_through_the_holders_own_saves(place, holder):
 def test_writers_go_ahead_once_the_editor_has_closed_the_map(place, holder):
     holder.close()
     real = place / "maps" / "map.ttl"
-    result = subprocess.run([*EXPLORER, "convert", str(place / "other.ttl"), str(real)],
-                            capture_output=True, text=True, env=env_for(place / "data-cli"), timeout=120)
+    result = subprocess.run(
+        [*EXPLORER, "convert", str(place / "other.ttl"), str(real)],
+        capture_output=True,
+        text=True,
+        env=env_for(place / "data-cli"),
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "Other" in real.read_text(encoding="utf-8")
 
@@ -225,9 +253,17 @@ def test_the_lock_holds_in_a_read_only_folder(place, read_only_folder):
     real = read_only_folder / "map.ttl"
     held = Holder(real, place / "data-app")
     try:
-        result = subprocess.run([*EXPLORER, "convert", str(place / "other.ttl"), str(real)],
-                                capture_output=True, text=True, env=env_for(place / "data-cli"), timeout=120)
-        assert result.returncode == 2 and f"already open for editing in another Routine Explorer window (process {held.pid} " in result.stderr, result.stderr
+        result = subprocess.run(
+            [*EXPLORER, "convert", str(place / "other.ttl"), str(real)],
+            capture_output=True,
+            text=True,
+            env=env_for(place / "data-cli"),
+            timeout=120,
+        )
+        assert (
+            result.returncode == 2
+            and f"already open for editing in another Routine Explorer window (process {held.pid} " in result.stderr
+        ), result.stderr
     finally:
         held.close()
     assert real.read_text(encoding="utf-8") == MAP
@@ -237,13 +273,26 @@ def test_a_map_being_written_by_a_command_is_not_opened_for_editing_meanwhile(pl
     """In the same data folder the message can say it is a command; across data folders only the process is known."""
     real = place / "maps" / "map.ttl"
     writer = subprocess.Popen(
-        [sys.executable, "-c", "import sys\nfrom explorer.core.journal import write_lock\n"
-         "with write_lock(sys.argv[1]):\n    print('ready', flush=True)\n    sys.stdin.read()", str(real)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env_for(place / "data-app"))
+        [
+            sys.executable,
+            "-c",
+            "import sys\nfrom explorer.core.journal import write_lock\n"
+            "with write_lock(sys.argv[1]):\n    print('ready', flush=True)\n    sys.stdin.read()",
+            str(real),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env_for(place / "data-app"),
+    )
     try:
         assert writer.stdout.readline().strip() == "ready", writer.stderr.read()
         monkeypatch.setenv("ROUTINE_EXPLORER_DATA_DIR", str(place / "data-app"))
-        with pytest.raises(MapLockedError, match=f"map.ttl is being written by another Routine Explorer command \\(process {writer.pid} "):
+        with pytest.raises(
+            MapLockedError,
+            match=f"map.ttl is being written by another Routine Explorer command \\(process {writer.pid} ",
+        ):
             MapDocument.open(real, with_ontology=False)
     finally:
         writer.stdin.close()
@@ -318,8 +367,13 @@ def test_a_file_replaced_with_the_same_content_saves_silently_and_stays_locked(p
     rename_icu(doc, "Intensive care")
     doc.save()
     assert "Intensive care" in path.read_text(encoding="utf-8")
-    result = subprocess.run([*EXPLORER, "convert", str(place / "other.ttl"), str(path)],
-                            capture_output=True, text=True, env=env_for(place / "data-cli"), timeout=120)
+    result = subprocess.run(
+        [*EXPLORER, "convert", str(place / "other.ttl"), str(path)],
+        capture_output=True,
+        text=True,
+        env=env_for(place / "data-cli"),
+        timeout=120,
+    )
     assert result.returncode == 2 and f"process {os.getpid()}" in result.stderr, result.stderr
     doc.close()
 
@@ -361,8 +415,13 @@ def app_window(qtbot, monkeypatch):
     # Any other message box would block the test: record it instead.
     shown = []
     for kind in ("warning", "question", "information", "critical"):
-        monkeypatch.setattr(QMessageBox, kind, staticmethod(lambda parent, title, text, *a, _k=kind, **k: shown.append((_k, text))
-                                                              or QMessageBox.StandardButton.Ok))
+        monkeypatch.setattr(
+            QMessageBox,
+            kind,
+            staticmethod(
+                lambda parent, title, text, *a, _k=kind, **k: shown.append((_k, text)) or QMessageBox.StandardButton.Ok
+            ),
+        )
     window = MainWindow()
     qtbot.addWidget(window)
     window.resize(1000, 700)

@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 import pytest
+from support.processes import run_explorer
 
 from explorer.io import csv_tables as tables
 from explorer.io.csv_tables import MAX_CSV_BYTES, MAX_RECORD_CHARS, read_csv
@@ -23,7 +24,6 @@ from explorer.io.json_input import MAX_INT_DIGITS, MAX_NESTING
 from explorer.io.kumu import MAX_BYTES as KUMU_BYTES
 from explorer.io.merge import MAX_MAPPING_BYTES
 from explorer.io.tables import MAX_CELLS, MAX_COLUMNS, MAX_ROWS
-from support.processes import run_explorer
 
 # Measured on the 2-core development machine, the CLI's start (about 0.8 s, 65 MB) included: refusals before
 # reading or at a nesting or number limit 0.8-1.5 s and 67-86 MB (150 MB for the million escaped quotes);
@@ -46,8 +46,7 @@ def run_import(tmp_path: Path, source: str, *extra: str, timeout: float = HANG_L
     return run_explorer("import", "map.ttl", source, *extra, "-o", "out.ttl", cwd=tmp_path, timeout=timeout)
 
 
-def assert_refused(tmp_path: Path, source: str, *words: str, extra: tuple = (),
-                   megabytes: float = QUICK_MB) -> str:
+def assert_refused(tmp_path: Path, source: str, *words: str, extra: tuple = (), megabytes: float = QUICK_MB) -> str:
     """The import of ``source`` exits 2 with one line holding ``words``, within the bounds, changing nothing."""
     the_map = tmp_path / "map.ttl"
     the_map.write_text(_MAP, encoding="utf-8")
@@ -84,8 +83,9 @@ def roster(path: Path, rows: int) -> Path:
 def test_a_roster_over_the_row_limit_is_refused_once_the_limit_is_read(tmp_path):
     # The 1M-row roster took 213 s and 8 GB; one row past the limit is enough to be refused.
     roster(tmp_path / "roster.csv", MAX_ROWS + 1)
-    assert_refused(tmp_path, "roster.csv", f"roster.csv: row {MAX_ROWS + 2:,}:", f"more than {MAX_ROWS:,} rows",
-                   megabytes=READ_MB)
+    assert_refused(
+        tmp_path, "roster.csv", f"roster.csv: row {MAX_ROWS + 2:,}:", f"more than {MAX_ROWS:,} rows", megabytes=READ_MB
+    )
 
 
 def test_a_table_at_the_row_limit_is_read_and_one_more_row_is_not(tmp_path):
@@ -99,7 +99,9 @@ def test_a_table_at_the_row_limit_is_read_and_one_more_row_is_not(tmp_path):
 
 def test_a_csv_over_the_byte_limit_is_refused_before_it_is_read(tmp_path):
     sparse(tmp_path / "huge.csv", b"Name,Kind\n", MAX_CSV_BYTES + 1)
-    assert_refused(tmp_path, "huge.csv", f"huge.csv: The file is {MAX_CSV_BYTES + 1:,} bytes", f"over {MAX_CSV_BYTES:,} bytes")
+    assert_refused(
+        tmp_path, "huge.csv", f"huge.csv: The file is {MAX_CSV_BYTES + 1:,} bytes", f"over {MAX_CSV_BYTES:,} bytes"
+    )
 
 
 def test_a_table_over_the_cell_limit_is_refused(tmp_path):
@@ -108,14 +110,21 @@ def test_a_table_over_the_cell_limit_is_refused(tmp_path):
     with open(tmp_path / "wide.csv", "w", encoding="utf-8") as handle:
         handle.write("Name,Kind," + ",".join(f"c{i}" for i in range(2, MAX_COLUMNS)) + "\n")
         handle.writelines(f"n{r},Person" + "," * (MAX_COLUMNS - 2) + "\n" for r in range(rows))
-    assert_refused(tmp_path, "wide.csv", f"wide.csv: row {rows + 1:,}:", f"more than {MAX_CELLS:,} cells",
-                   f"of {MAX_COLUMNS:,} columns", megabytes=READ_MB)
+    assert_refused(
+        tmp_path,
+        "wide.csv",
+        f"wide.csv: row {rows + 1:,}:",
+        f"more than {MAX_CELLS:,} cells",
+        f"of {MAX_COLUMNS:,} columns",
+        megabytes=READ_MB,
+    )
 
 
 def test_a_record_of_nothing_but_commas_is_refused_before_it_becomes_millions_of_cells(tmp_path):
     (tmp_path / "commas.csv").write_text("Name,Kind\nAna,Person\n" + "," * MAX_RECORD_CHARS + "\n", encoding="utf-8")
-    assert_refused(tmp_path, "commas.csv", "commas.csv: row 3 is longer than", f"{MAX_RECORD_CHARS:,} characters",
-                   megabytes=300)
+    assert_refused(
+        tmp_path, "commas.csv", "commas.csv: row 3 is longer than", f"{MAX_RECORD_CHARS:,} characters", megabytes=300
+    )
 
 
 def test_a_csv_of_line_breaks_is_refused_at_the_blank_row_limit(tmp_path):
@@ -148,7 +157,9 @@ def test_a_workbook_formatted_at_its_last_cell_imports(tmp_path):
 def test_a_kumu_json_over_the_byte_limit_is_refused_before_it_is_read(tmp_path):
     # A 146 MB blueprint took 141 s and 5.2 GB.
     sparse(tmp_path / "big.json", b'{"elements": []}', KUMU_BYTES + 1)
-    assert_refused(tmp_path, "big.json", f"big.json: The file is {KUMU_BYTES + 1:,} bytes", f"over {KUMU_BYTES:,} bytes")
+    assert_refused(
+        tmp_path, "big.json", f"big.json: The file is {KUMU_BYTES + 1:,} bytes", f"over {KUMU_BYTES:,} bytes"
+    )
 
 
 def test_a_kumu_json_with_more_elements_and_connections_than_the_row_limit_is_refused_where_it_passes_it(tmp_path):
@@ -157,13 +168,20 @@ def test_a_kumu_json_with_more_elements_and_connections_than_the_row_limit_is_re
         handle.write('{"elements": [\n')
         handle.write(",\n".join(json.dumps({"label": f"P{i}", "type": "Person"}) for i in range(elements)))
         handle.write('],\n"connections": [\n')
-        handle.write(",\n".join(json.dumps({"from": f"P{i}", "to": f"P{i + 1}"}) for i in range(MAX_ROWS - elements + 1)))
+        handle.write(
+            ",\n".join(json.dumps({"from": f"P{i}", "to": f"P{i + 1}"}) for i in range(MAX_ROWS - elements + 1))
+        )
         handle.write("]}\n")
     # Line 1 holds '{"elements": [', then one element a line and a line for '],' and '"connections": [',
     # so the connection past the limit is on the line after those.
     line = 1 + elements + 1 + (MAX_ROWS - elements) + 1
-    assert_refused(tmp_path, "many.json", f"many.json, line {line}, column 1: connection {MAX_ROWS - elements + 1:,}:",
-                   f"more than {MAX_ROWS:,} rows", megabytes=READ_MB)
+    assert_refused(
+        tmp_path,
+        "many.json",
+        f"many.json, line {line}, column 1: connection {MAX_ROWS - elements + 1:,}:",
+        f"more than {MAX_ROWS:,} rows",
+        megabytes=READ_MB,
+    )
 
 
 def test_a_graph_with_more_nodes_and_edges_than_the_row_limit_is_refused_before_networkx_reads_it(tmp_path):
@@ -171,8 +189,13 @@ def test_a_graph_with_more_nodes_and_edges_than_the_row_limit_is_refused_before_
         handle.write('<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph edgedefault="directed">\n')
         handle.writelines(f'<node id="n{i}"/>\n' for i in range(MAX_ROWS + 1))
         handle.write("</graph></graphml>\n")
-    assert_refused(tmp_path, "many.graphml", f"many.graphml, line {MAX_ROWS + 2}, column 1: node or edge {MAX_ROWS + 1:,}:",
-                   f"more than {MAX_ROWS:,} rows", megabytes=READ_MB)
+    assert_refused(
+        tmp_path,
+        "many.graphml",
+        f"many.graphml, line {MAX_ROWS + 2}, column 1: node or edge {MAX_ROWS + 1:,}:",
+        f"more than {MAX_ROWS:,} rows",
+        megabytes=READ_MB,
+    )
 
 
 def test_a_graph_over_the_byte_limit_is_refused_before_it_is_read(tmp_path):
@@ -184,21 +207,31 @@ def test_a_graph_over_the_byte_limit_is_refused_before_it_is_read(tmp_path):
 
 
 def test_a_kumu_number_of_more_than_4300_digits_is_refused_with_its_place(tmp_path):
-    (tmp_path / "number.json").write_text('{"elements": [\n  {"label": "A", "type": "Person",\n   "size": ' + "9" * 5000 + "}]}",
-                                          encoding="utf-8")
-    assert_refused(tmp_path, "number.json", "number.json, line 3, column 12: A number has 5,000 digits",
-                   f"more than {MAX_INT_DIGITS:,} digits")
+    (tmp_path / "number.json").write_text(
+        '{"elements": [\n  {"label": "A", "type": "Person",\n   "size": ' + "9" * 5000 + "}]}", encoding="utf-8"
+    )
+    assert_refused(
+        tmp_path,
+        "number.json",
+        "number.json, line 3, column 12: A number has 5,000 digits",
+        f"more than {MAX_INT_DIGITS:,} digits",
+    )
 
 
 @pytest.mark.parametrize("depth", [MAX_NESTING, 500, 100_000])
 def test_a_kumu_element_nested_too_deep_is_refused_with_its_place(tmp_path, depth):
     # 500 levels: within what Python's parser reads, past the limit; 100,000: past what it reads at all.
-    (tmp_path / "deep.json").write_text('{"elements": [{"label": "A", "type": "Person", "x": ' + "[" * depth + "]" * depth + "}]}",
-                                        encoding="utf-8")
+    (tmp_path / "deep.json").write_text(
+        '{"elements": [{"label": "A", "type": "Person", "x": ' + "[" * depth + "]" * depth + "}]}", encoding="utf-8"
+    )
     # The root object and the list of elements are two levels, the element a third: its value's brackets
     # start at column 53, so the one past the limit is at 53 + (MAX_NESTING - 3).
     column = 53 + MAX_NESTING - 3
-    assert_refused(tmp_path, "deep.json", f"deep.json, line 1, column {column}: The JSON is nested more than {MAX_NESTING} levels deep")
+    assert_refused(
+        tmp_path,
+        "deep.json",
+        f"deep.json, line 1, column {column}: The JSON is nested more than {MAX_NESTING} levels deep",
+    )
 
 
 def test_a_kumu_element_as_deep_as_the_limit_is_read(tmp_path):
@@ -206,7 +239,9 @@ def test_a_kumu_element_as_deep_as_the_limit_is_read(tmp_path):
 
     depth = MAX_NESTING - 3
     path = tmp_path / "deep.json"
-    path.write_text('{"elements": [{"label": "A", "type": "Person", "x": ' + "[" * depth + "]" * depth + "}]}", encoding="utf-8")
+    path.write_text(
+        '{"elements": [{"label": "A", "type": "Person", "x": ' + "[" * depth + "]" * depth + "}]}", encoding="utf-8"
+    )
     assert read_kumu_json(path).nodes.rows == [(1, ("A", "Person", ""))]
 
 
@@ -214,12 +249,28 @@ def _mapping_cases():
     digits = "9" * 5000
     deep = "[" * 100_000 + "]" * 100_000
     return [
-        ("number.json", '{"columns": {"name": "Name"},\n "defaults": {"x": ' + digits + "}}", "line 2, column 20: A number has 5,000 digits"),
-        ("deep.json", '{"columns": ' + deep + "}", f"line 1, column {13 + MAX_NESTING - 1}: The JSON is nested more than {MAX_NESTING}"),
-        ("deep.toml", "[columns]\nname = " + deep + "\n", f"line 2, column {8 + MAX_NESTING}: The TOML is nested more than {MAX_NESTING}"),
+        (
+            "number.json",
+            '{"columns": {"name": "Name"},\n "defaults": {"x": ' + digits + "}}",
+            "line 2, column 20: A number has 5,000 digits",
+        ),
+        (
+            "deep.json",
+            '{"columns": ' + deep + "}",
+            f"line 1, column {13 + MAX_NESTING - 1}: The JSON is nested more than {MAX_NESTING}",
+        ),
+        (
+            "deep.toml",
+            "[columns]\nname = " + deep + "\n",
+            f"line 2, column {8 + MAX_NESTING}: The TOML is nested more than {MAX_NESTING}",
+        ),
         # 100,000 dotted keys took tomllib more than a minute and a half.
         ("dotted.toml", "a" + ".a" * 100_000 + " = 1\n", f"line 1, column {2 * (MAX_NESTING + 1)}: The TOML is nested"),
-        ("number.toml", "[columns]\nname = \"Name\"\n[defaults]\nx = " + digits + "\n", "line 4, column 5: A number has 5,000 digits"),
+        (
+            "number.toml",
+            '[columns]\nname = "Name"\n[defaults]\nx = ' + digits + "\n",
+            "line 4, column 5: A number has 5,000 digits",
+        ),
     ]
 
 
@@ -233,23 +284,30 @@ def test_a_mapping_with_a_huge_number_or_deep_nesting_is_refused_with_its_place(
 def test_a_mapping_file_over_its_byte_limit_is_refused_before_it_is_read(tmp_path):
     roster(tmp_path / "roster.csv", 3)
     sparse(tmp_path / "mapping.toml", b"[columns]\n", MAX_MAPPING_BYTES + 1)
-    assert_refused(tmp_path, "roster.csv", f"mapping.toml is {MAX_MAPPING_BYTES + 1:,} bytes", extra=("--mapping", "mapping.toml"))
+    assert_refused(
+        tmp_path, "roster.csv", f"mapping.toml is {MAX_MAPPING_BYTES + 1:,} bytes", extra=("--mapping", "mapping.toml")
+    )
 
 
 def test_a_quote_escaped_a_million_times_is_scanned_once(tmp_path):
     # A scan restarting at each quote of an unterminated string is quadratic: this took minutes.
     roster(tmp_path / "roster.csv", 3)
     (tmp_path / "quotes.json").write_text('{"columns": "' + '\\"' * (MAX_MAPPING_BYTES // 2 - 10), encoding="utf-8")
-    assert_refused(tmp_path, "roster.csv", "quotes.json, line 1, column 13: Not valid JSON: Unterminated string",
-                   extra=("--mapping", "quotes.json"))
+    assert_refused(
+        tmp_path,
+        "roster.csv",
+        "quotes.json, line 1, column 13: Not valid JSON: Unterminated string",
+        extra=("--mapping", "quotes.json"),
+    )
 
 
 def test_a_number_too_long_or_too_large_in_a_roster_is_named_not_rounded(tmp_path):
     # A 5,000-digit headcount was rounded to 28 digits and stored as a 5,001-digit xsd:decimal; 1e999999999
     # as a whole number would take gigabytes.
     (tmp_path / "map.ttl").write_text(_MAP, encoding="utf-8")
-    (tmp_path / "r.csv").write_text("Name,Kind,Headcount\nAna,Unit," + "9" * 5000 + "\nBo,Unit,1e999999999\nCy,Unit,12\n",
-                                    encoding="utf-8")
+    (tmp_path / "r.csv").write_text(
+        "Name,Kind,Headcount\nAna,Unit," + "9" * 5000 + "\nBo,Unit,1e999999999\nCy,Unit,12\n", encoding="utf-8"
+    )
     code, err, _ = run_import(tmp_path, "r.csv")
     assert code == 0, err
     assert "row 2, column “Headcount”: people represented must be a number of at most 28 digits" in err

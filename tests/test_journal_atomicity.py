@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pytest
 from rdflib import RDFS, Literal, URIRef
+from support.processes import wait_for_line
+from support.waiting import no_hang
 
 from explorer.core import commands, events
 from explorer.core.document import MapDocument
 from explorer.core.errors import JournalError
 from explorer.core.journal import read_journal
-from support.processes import wait_for_line
-from support.waiting import no_hang
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="mounts a tmpfs")
 
@@ -51,7 +51,14 @@ class Watcher:
 
 def state(doc: MapDocument) -> tuple:
     """Everything that must not move when an edit is refused."""
-    return (frozenset(doc.store.quads()), doc.stack.index, doc.stack.commands, doc.stack.undo_text, doc.stack.redo_text, doc.dirty)
+    return (
+        frozenset(doc.store.quads()),
+        doc.stack.index,
+        doc.stack.commands,
+        doc.stack.undo_text,
+        doc.stack.redo_text,
+        doc.dirty,
+    )
 
 
 def rename(doc: MapDocument, name: str):
@@ -100,7 +107,9 @@ def test_the_first_edit_on_a_full_disk_is_refused_and_the_map_stays_clean(small_
     doc.close()
 
 
-def test_an_edit_refused_part_way_through_the_journal_leaves_every_earlier_and_later_entry_readable(small_disk, map_file):
+def test_an_edit_refused_part_way_through_the_journal_leaves_every_earlier_and_later_entry_readable(
+    small_disk, map_file
+):
     doc = MapDocument.open(map_file, with_ontology=False)
     doc.execute(rename(doc, "Intensive care"))
     watcher = Watcher(doc)
@@ -195,8 +204,13 @@ CRASHING_EDITOR = textwrap.dedent(
 
 
 def test_a_recovery_refused_on_a_full_disk_loses_nothing(small_disk, map_file):
-    proc = subprocess.Popen([sys.executable, "-c", CRASHING_EDITOR, str(map_file)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CRASHING_EDITOR, str(map_file)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ},
+    )
     try:
         wait_for_line(proc, "ready", who="the editor")
         proc.send_signal(signal.SIGKILL)  # a real crash: nothing is cleaned up

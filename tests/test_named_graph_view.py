@@ -17,6 +17,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
+from support.paths import KEYSTONE, REPO
+from support.ui import open_and_wait
 
 from explorer.core import graph_view
 from explorer.core.commands import Command, add_node
@@ -26,8 +28,6 @@ from explorer.core.namespaces import RX
 from explorer.core.projection import Projection
 from explorer.core.schema import Schema
 from explorer.core.terms import DEFAULT_GRAPH
-from support.paths import KEYSTONE, REPO
-from support.ui import open_and_wait
 
 CLI = REPO / ".venv" / "bin" / "routine-explorer"
 ORG = "http://www.w3.org/ns/org#"
@@ -69,21 +69,35 @@ def parliament(tmp_path) -> Path:
 @pytest.fixture(scope="module")
 def keystone_split(tmp_path_factory) -> Path:
     """The Keystone sample with its units in one named graph and everything else in another; nothing in the default graph."""
-    unitish = {ox.NamedNode(str(RX.Unit)), ox.NamedNode(str(RX.Organisation)), ox.NamedNode(str(RX.Collaborative)),
-               ox.NamedNode(ORG + "Organization")}
+    unitish = {
+        ox.NamedNode(str(RX.Unit)),
+        ox.NamedNode(str(RX.Organisation)),
+        ox.NamedNode(str(RX.Collaborative)),
+        ox.NamedNode(ORG + "Organization"),
+    }
     triples = list(ox.parse(path=str(KEYSTONE), format=ox.RdfFormat.TURTLE))
     units = {t.subject for t in triples if t.predicate == ox.NamedNode(str(RDF.type)) and t.object in unitish}
     graphs = ox.NamedNode(UNITS), ox.NamedNode("https://data.example.org/graph/everything-else")
     path = tmp_path_factory.mktemp("split") / "keystone-split.trig"
-    path.write_bytes(ox.serialize([ox.Quad(t.subject, t.predicate, t.object, graphs[t.subject not in units]) for t in triples],
-                                  format=ox.RdfFormat.TRIG))
+    path.write_bytes(
+        ox.serialize(
+            [ox.Quad(t.subject, t.predicate, t.object, graphs[t.subject not in units]) for t in triples],
+            format=ox.RdfFormat.TRIG,
+        )
+    )
     return path
 
 
 def run(*args, cwd=None, timeout=120) -> subprocess.CompletedProcess:
     """The installed ``routine-explorer ARGS``; killed, failing the test, if it runs past ``timeout`` seconds (a hang)."""
-    return subprocess.run([str(CLI), *map(str, args)], capture_output=True, text=True, timeout=timeout, cwd=cwd,
-                          env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    return subprocess.run(
+        [str(CLI), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
 
 
 # ---------------------------------------------------------------------------------------------- the command line
@@ -98,7 +112,10 @@ def test_info_lists_the_graphs_with_their_counts_and_says_what_to_do(parliament)
     assert "map graph has no nodes" in note and "--union" in note and "--graph IRI" in note
     data = json.loads(run("info", "--json", parliament).stdout)
     assert data["needs_view"] is True
-    assert data["data_graphs"] == [{"name": UNITS, "triples": 8, "nodes": 2}, {"name": PEOPLE, "triples": 7, "nodes": 2}]
+    assert data["data_graphs"] == [
+        {"name": UNITS, "triples": 8, "nodes": 2},
+        {"name": PEOPLE, "triples": 7, "nodes": 2},
+    ]
 
 
 def test_info_on_an_ordinary_map_has_no_note():
@@ -106,14 +123,17 @@ def test_info_on_an_ordinary_map_has_no_note():
     assert done.returncode == 0 and "note:" not in done.stdout and "graphs:" not in done.stdout
 
 
-@pytest.mark.parametrize("command", [
-    ["analyse", "{map}"],
-    ["interdependencies", "{map}"],
-    ["validate", "{map}"],
-    ["export", "{map}", "{out}.html"],
-    ["export", "{map}", "{out}.csv"],
-    ["report", "{map}", "-o", "{out}.html"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["analyse", "{map}"],
+        ["interdependencies", "{map}"],
+        ["validate", "{map}"],
+        ["export", "{map}", "{out}.html"],
+        ["export", "{map}", "{out}.csv"],
+        ["report", "{map}", "-o", "{out}.html"],
+    ],
+)
 def test_reading_commands_refuse_an_empty_looking_map_naming_the_graphs_and_the_options(command, parliament, tmp_path):
     args = [a.format(map=parliament, out=tmp_path / "out") for a in command]
     done = run(*args)
@@ -154,7 +174,8 @@ def test_graph_picks_one_graph_and_an_unknown_graph_is_named(parliament):
     assert unknown.returncode == 2
     assert unknown.stderr.strip() == (
         "routine-explorer: parliament.trig has no named graph <https://data.example.org/graph/nowhere>; its data graphs are "
-        f"<{UNITS}> (8 triples, 2 nodes), <{PEOPLE}> (7 triples, 2 nodes).")
+        f"<{UNITS}> (8 triples, 2 nodes), <{PEOPLE}> (7 triples, 2 nodes)."
+    )
     clash = run("analyse", parliament, "--graph", UNITS, "--union")
     assert clash.returncode == 2 and "not allowed with argument" in clash.stderr
 
@@ -166,7 +187,9 @@ def test_exports_of_a_view_keep_the_graphs_or_say_why_not(parliament, tmp_path):
     assert quads(trig) == quads(parliament), "a dataset export writes each statement in its own graph"
     page = tmp_path / "page.html"
     assert run("export", parliament, page, "--union").returncode == 0
-    assert "Finanzausschuss" in page.read_text(encoding="utf-8") or "Finance committee" in page.read_text(encoding="utf-8")
+    assert "Finanzausschuss" in page.read_text(encoding="utf-8") or "Finance committee" in page.read_text(
+        encoding="utf-8"
+    )
     turtle = run("export", parliament, tmp_path / "flat.ttl", "--union")
     assert turtle.returncode == 2 and "Save as TriG or N-Quads" in turtle.stderr
     assert not (tmp_path / "flat.ttl").exists()
@@ -174,11 +197,18 @@ def test_exports_of_a_view_keep_the_graphs_or_say_why_not(parliament, tmp_path):
 
 def test_union_on_an_ordinary_map_changes_nothing(parliament, tmp_path):
     flat = tmp_path / "flat.nt"
-    flat.write_bytes(ox.serialize((q.triple for q in ox.parse(path=str(parliament), format=ox.RdfFormat.TRIG)),
-                                  format=ox.RdfFormat.N_TRIPLES))
+    flat.write_bytes(
+        ox.serialize(
+            (q.triple for q in ox.parse(path=str(parliament), format=ox.RdfFormat.TRIG)), format=ox.RdfFormat.N_TRIPLES
+        )
+    )
     plain = run("interdependencies", flat)
     union = run("interdependencies", flat, "--union")
-    assert plain.returncode == union.returncode == 0 and plain.stdout == union.stdout and "Finance committee" in plain.stdout
+    assert (
+        plain.returncode == union.returncode == 0
+        and plain.stdout == union.stdout
+        and "Finance committee" in plain.stdout
+    )
 
 
 # ---------------------------------------------------------------------------------------------- the core
@@ -214,7 +244,9 @@ def test_an_ordinary_map_needs_no_view_and_has_no_graph_to_show():
 def test_opening_viewing_and_saving_without_edits_writes_the_same_quads(view, name, parliament, tmp_path):
     path = tmp_path / name
     if name.endswith(".nq"):
-        path.write_bytes(ox.serialize(ox.parse(path=str(parliament), format=ox.RdfFormat.TRIG), format=ox.RdfFormat.N_QUADS))
+        path.write_bytes(
+            ox.serialize(ox.parse(path=str(parliament), format=ox.RdfFormat.TRIG), format=ox.RdfFormat.N_QUADS)
+        )
     else:
         path.write_bytes(parliament.read_bytes())
     before = quads(path)
@@ -239,21 +271,35 @@ def test_edits_in_the_union_go_back_into_their_graphs_and_undo_restores_them_exa
         doc.execute(Command("Remove label", removed=[(*SHARED_LABEL, DEFAULT_GRAPH)]))
         doc.save()
         gone = original - quads(parliament)
-        assert gone == {f"{q} <{g}>" for g in (UNITS, PEOPLE) for q in [
-            '<https://data.example.org/unit/finance> <http://www.w3.org/2000/01/rdf-schema#label> "Finance committee"@en']}
+        assert gone == {
+            f"{q} <{g}>"
+            for g in (UNITS, PEOPLE)
+            for q in [
+                '<https://data.example.org/unit/finance> <http://www.w3.org/2000/01/rdf-schema#label> "Finance committee"@en'
+            ]
+        }
         doc.undo()
         doc.save()
         assert quads(parliament) == original
         # A new person goes where the people are; a new fact about a unit goes where the unit is.
         cy = URIRef("https://data.example.org/person/cy")
         doc.execute(add_node(doc.store, cy, RX.Person, "Cy"))
-        doc.execute(Command("Tie and rate", added=[(cy, URIRef(ORG + "memberOf"), FINANCE, DEFAULT_GRAPH),
-                                                   (FINANCE, RX.workload, Literal("0.5", datatype=XSD.decimal), DEFAULT_GRAPH)]))
+        doc.execute(
+            Command(
+                "Tie and rate",
+                added=[
+                    (cy, URIRef(ORG + "memberOf"), FINANCE, DEFAULT_GRAPH),
+                    (FINANCE, RX.workload, Literal("0.5", datatype=XSD.decimal), DEFAULT_GRAPH),
+                ],
+            )
+        )
         doc.save()
     finally:
         doc.close()
     added = quads(parliament) - original
-    assert {q.rsplit(" ", 1)[1] for q in added if q.startswith("<https://data.example.org/person/cy>")} == {f"<{PEOPLE}>"}
+    assert {q.rsplit(" ", 1)[1] for q in added if q.startswith("<https://data.example.org/person/cy>")} == {
+        f"<{PEOPLE}>"
+    }
     assert [q.rsplit(" ", 1)[1] for q in added if "#workload" in q] == [f"<{UNITS}>"]
     assert len(added) == 4 and original <= quads(parliament)
     with MapDocument.open(parliament, editing=False) as again:
@@ -315,8 +361,15 @@ def test_edits_cost_what_they_touch_not_the_number_of_graphs(tmp_path):
     before = quads(path)
     with MapDocument.open(path) as doc:
         graph_view.show_view(doc)
-        placed = [(URIRef(f"https://data.example.org/unit/{i}"), RX.canvasX, Literal(str(i), datatype=XSD.decimal), DEFAULT_GRAPH)
-                  for i in range(2000)]
+        placed = [
+            (
+                URIRef(f"https://data.example.org/unit/{i}"),
+                RX.canvasX,
+                Literal(str(i), datatype=XSD.decimal),
+                DEFAULT_GRAPH,
+            )
+            for i in range(2000)
+        ]
         counting = doc.store._ox = CountingStore(doc.store._ox)
         doc.execute(Command("Place", added=placed))
         doc.save()
@@ -347,8 +400,10 @@ _:units { <urn:x:u> a rx:Unit ; rdfs:comment [ rdfs:label "a note" ] . }
 
     def read(data: bytes):
         found = list(ox.parse(data, format=ox.RdfFormat.TRIG))
-        sizes = sorted((type(g).__name__, n) for g, n in {q.graph_name: sum(1 for x in found if x.graph_name == q.graph_name)
-                                                           for q in found}.items())
+        sizes = sorted(
+            (type(g).__name__, n)
+            for g, n in {q.graph_name: sum(1 for x in found if x.graph_name == q.graph_name) for q in found}.items()
+        )
         return sizes, rdflib.Graph().__iadd__([tuple(map(from_ox, (q.subject, q.predicate, q.object))) for q in found])
 
     (sizes_before, triples_before), (sizes_after, triples_after) = read(text.encode()), read(path.read_bytes())
@@ -381,9 +436,11 @@ def shown_boxes(monkeypatch) -> list:
     QMessageBox = pytest.importorskip("PySide6.QtWidgets").QMessageBox
     shown = []
     for kind in ("warning", "question", "information", "critical"):
+
         def answer(parent, title, text, *args, _kind=kind, **kwargs):
             shown.append((_kind, title, text))
             return QMessageBox.StandardButton.Discard if _kind == "warning" else QMessageBox.StandardButton.Yes
+
         monkeypatch.setattr(QMessageBox, kind, staticmethod(answer))
     return shown
 
@@ -408,7 +465,9 @@ def app_window(qtbot, shown_boxes):
     QSettings("Routine Explorer", "Routine Explorer").clear()
 
 
-def test_the_app_offers_the_graphs_and_the_canvas_and_analysis_follow_the_choice(app_window, qtbot, parliament, shown_boxes):
+def test_the_app_offers_the_graphs_and_the_canvas_and_analysis_follow_the_choice(
+    app_window, qtbot, parliament, shown_boxes
+):
     from PySide6.QtCore import Qt
 
     window = app_window
@@ -432,7 +491,10 @@ def test_the_app_offers_the_graphs_and_the_canvas_and_analysis_follow_the_choice
     assert bar.choice.currentIndex() == 2
     with qtbot.waitSignal(bar.viewChanged, timeout=10_000):
         qtbot.mouseClick(bar.show_button, Qt.MouseButton.LeftButton)
-    assert {str(n) for n in window.projection.nodes} == {"https://data.example.org/person/ana", "https://data.example.org/person/ben"}
+    assert {str(n) for n in window.projection.nodes} == {
+        "https://data.example.org/person/ana",
+        "https://data.example.org/person/ben",
+    }
     assert set(window.canvas.positions) == set(window.projection.nodes)
     assert "Showing <" + PEOPLE + ">" in bar.label.text()
 

@@ -38,19 +38,30 @@ def test_wheel_contains_the_data_folders(wheel):
 
 def test_installed_wheel_finds_its_data_and_runs(wheel, tmp_path):
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)],
+        check=True,
+    )
     code = (
         "import explorer, explorer.core.resources as r, sys;"
         "assert explorer.__file__.startswith(sys.argv[1]), explorer.__file__;"
         "print(r.ontology_dir()); print(len(r.ontology_files())); print(len(r.sample_maps()))"
     )
     env = {**os.environ, "PYTHONPATH": str(target)}
-    proc = subprocess.run([sys.executable, "-c", code, str(target)], cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(target)], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
+    )
     folder, ontology_files, samples = proc.stdout.split()
     assert Path(folder) == target / "explorer" / "_data" / "ontology"
     assert int(ontology_files) == len(list((REPO / "ontology").glob("*.ttl")))
     assert int(samples) == len(list((REPO / "sample_graphs").glob("*.ttl")))
     if int(samples):
         sample = sorted((target / "explorer" / "_data" / "sample_graphs").glob("*.ttl"))[0]
-        info = subprocess.run([sys.executable, "-m", "explorer", "info", str(sample)], cwd=tmp_path, env=env, capture_output=True, text=True)
+        info = subprocess.run(
+            [sys.executable, "-m", "explorer", "info", str(sample)],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         assert info.returncode == 0 and "triples:" in info.stdout, info.stderr

@@ -28,13 +28,14 @@ import time
 from pathlib import Path
 
 import pytest
-
-from explorer.core.document import MapDocument
-from explorer.core.errors import QueryError
-from explorer.sparql import Cancelled, QueryOutOfMemory, QueryService, QueryTimeout, QuerySyntaxError
 from support.paths import KEYSTONE
 from support.processes import cpu_seconds, gone
 from support.waiting import no_hang, wait_until
+
+from explorer.core.document import MapDocument
+from explorer.core.errors import QueryError
+from explorer.sparql import Cancelled, QueryOutOfMemory, QueryService, QuerySyntaxError, QueryTimeout
+
 #: Sorting every row of a three-way cross product: about 1 GB a second without a cap.
 MEMORY_HOG = "SELECT ?a ?c ?f WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i LIMIT 1"
 #: rdflib's parser reads this at 2,000 characters a second (5 s for half of it) before finding its error:
@@ -62,7 +63,9 @@ print(json.dumps({"code": code, "stdout": out[-2000:], "stderr": err[-2000:],
 def cli(*args, limit: float = 60.0, env: dict | None = None) -> dict:
     """``routine-explorer ARGS`` in a process of its own: exit code (None if killed at ``limit`` s), stdout, stderr, peak MiB."""
     command = [sys.executable, "-c", _WRAPPER, str(limit), sys.executable, "-m", "explorer", *map(str, args)]
-    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=limit + 30)
+    done = subprocess.run(
+        command, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=limit + 30
+    )
     return json.loads(done.stdout)
 
 
@@ -109,7 +112,10 @@ def test_reading_the_query_counts_against_the_timeout(tmp_path):
 
 
 def test_more_prefix_declarations_than_the_limit_are_refused(tmp_path):
-    text = "".join(f"PREFIX p{i}: <http://example.org/{i}#>\n" for i in range(1_001)) + "SELECT * WHERE { ?s ?p ?o } LIMIT 1"
+    text = (
+        "".join(f"PREFIX p{i}: <http://example.org/{i}#>\n" for i in range(1_001))
+        + "SELECT * WHERE { ?s ?p ?o } LIMIT 1"
+    )
     ran = cli("query", KEYSTONE, query_file(tmp_path, text), "--timeout", "20")
     assert ran["code"] == 2, ran
     assert "The query declares 1,001 prefixes; the limit is 1,000." in ran["stderr"], ran["stderr"]
@@ -119,7 +125,10 @@ def test_a_query_that_needs_more_memory_than_the_engine_may_use_is_stopped_and_s
     """Before: no cap; this query took 10.8 GB in 10 s (here the timeout keeps a regression to a few GB)."""
     ran = cli("query", KEYSTONE, "-e", MEMORY_HOG, "--timeout", "4", env={"ROUTINE_EXPLORER_ENGINE_MEMORY_MB": "400"})
     assert ran["code"] == 2, ran
-    assert "needed more memory than the query engine may use (400 MiB), so it was stopped; the map is unchanged" in ran["stderr"]
+    assert (
+        "needed more memory than the query engine may use (400 MiB), so it was stopped; the map is unchanged"
+        in ran["stderr"]
+    )
     assert "ROUTINE_EXPLORER_ENGINE_MEMORY_MB" in ran["stderr"]
     assert ran["peak_mib"] < 500, ran  # the engine stays under its 400 MiB of address space; the CLI takes 70 MB
 

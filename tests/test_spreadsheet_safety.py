@@ -11,22 +11,28 @@ import pytest
 
 from explorer.cli import main
 
-FORMULAS = ("=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-2+3", "@SUM(A1)", "\tTAB", "\rCR")
+FORMULAS = ('=HYPERLINK("http://x","y")', "+1+2", "-2+3", "@SUM(A1)", "\tTAB", "\rCR")
 
 
 def _turtle_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\r", "\\r").replace("\n", "\\n") + '"'
+    return (
+        '"'
+        + text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\r", "\\r").replace("\n", "\\n")
+        + '"'
+    )
 
 
 HOSTILE = """@prefix rx: <https://w3id.org/routine-explorer/ns#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 <urn:x:change> a rx:ChangeProposal ; rdfs:label "the change" ; rx:disrupts <urn:x:r> .
 <urn:x:r> a rx:Routine ; rdfs:label "Handover" ; rx:embeddedness 0.8 .
-""" + "".join(f"<urn:x:p{k}> a rx:Role ; rx:performs <urn:x:r> ; rdfs:label {_turtle_string(label)} .\n"
-              for k, label in enumerate(FORMULAS + ("two\rrows", "two\nrows")))
+""" + "".join(
+    f"<urn:x:p{k}> a rx:Role ; rx:performs <urn:x:r> ; rdfs:label {_turtle_string(label)} .\n"
+    for k, label in enumerate(FORMULAS + ("two\rrows", "two\nrows"))
+)
 
 
-@pytest.fixture()
+@pytest.fixture
 def hostile_map(tmp_path):
     path = tmp_path / "hostile.ttl"
     path.write_text(HOSTILE, encoding="utf-8")
@@ -50,7 +56,7 @@ def test_analyse_as_csv_neutralises_every_text_cell(hostile_map, capsys):
     rows = _cells(capsys.readouterr().out)
     _assert_inert(rows, len(rows[0]))
     labels = [row[rows[0].index("label")] for row in rows[1:]]
-    assert "'=HYPERLINK(\"http://x\",\"y\")" in labels and "two\rrows" in labels and "two\nrows" in labels
+    assert '\'=HYPERLINK("http://x","y")' in labels and "two\rrows" in labels and "two\nrows" in labels
 
 
 def test_query_as_csv_neutralises_every_cell_and_quotes_line_breaks(hostile_map, capsysbinary):
@@ -59,8 +65,9 @@ def test_query_as_csv_neutralises_every_cell_and_quotes_line_breaks(hostile_map,
     text = capsysbinary.readouterr().out.decode("utf-8")
     rows = _cells(text)
     _assert_inert(rows, 1)
-    assert sorted(row[0] for row in rows[1:]) == sorted(["'" + f if not _number(f) else f for f in FORMULAS]
-                                                        + ["two\rrows", "two\nrows"])
+    assert sorted(row[0] for row in rows[1:]) == sorted(
+        ["'" + f if not _number(f) else f for f in FORMULAS] + ["two\rrows", "two\nrows"]
+    )
 
 
 def test_query_as_tsv_keeps_each_literal_exact_and_never_starts_a_cell_like_a_formula(hostile_map, capsysbinary):

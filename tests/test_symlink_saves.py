@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pytest
 from rdflib import RDFS, Literal, URIRef
+from support.processes import EXPLORER, wait_for_line
+from support.waiting import no_hang
 
 from explorer.core import commands
 from explorer.core.atomic_file import STALE_AFTER, TEMP_SUFFIX, atomic_write, remove_stale_copies
 from explorer.core.document import MapDocument
 from explorer.core.errors import SaveError
-from support.processes import EXPLORER, wait_for_line
-from support.waiting import no_hang
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="symbolic links, FIFOs, device nodes and SIGKILL are POSIX")
 
@@ -137,7 +137,9 @@ def test_a_link_that_loops_is_refused_by_name(tmp_path):
 def test_the_command_line_refuses_a_link_that_loops_with_exit_2(tmp_path):
     source = tmp_path / "source.ttl"
     source.write_text(MAP, encoding="utf-8")
-    done = subprocess.run([*EXPLORER, "convert", str(source), str(loop(tmp_path))], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [*EXPLORER, "convert", str(source), str(loop(tmp_path))], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 2 and "not a regular file" in done.stderr, done.stderr
 
 
@@ -172,7 +174,9 @@ def test_a_fifo_is_refused_by_name_in_bounded_time_and_left_a_fifo(tmp_path):
     link.symlink_to(fifo)
 
     with MapDocument.open(source, with_ontology=False) as doc:
-        with pytest.raises(SaveError, match=r"pipe\.ttl: it is a named pipe \(FIFO\), not a regular file; nothing was written"):
+        with pytest.raises(
+            SaveError, match=r"pipe\.ttl: it is a named pipe \(FIFO\), not a regular file; nothing was written"
+        ):
             doc.save_as(fifo)
         with pytest.raises(SaveError, match=r"via-link\.ttl \(a link to .*pipe\.ttl\): it is a named pipe"):
             doc.save_as(link)
@@ -213,7 +217,10 @@ def test_a_folder_in_the_way_is_refused_by_name(tmp_path):
     source = tmp_path / "source.ttl"
     source.write_text(MAP, encoding="utf-8")
     (tmp_path / "map.ttl").mkdir()
-    with MapDocument.open(source, with_ontology=False) as doc, pytest.raises(SaveError, match=r"map\.ttl: it is a folder, not a regular file"):
+    with (
+        MapDocument.open(source, with_ontology=False) as doc,
+        pytest.raises(SaveError, match=r"map\.ttl: it is a folder, not a regular file"),
+    ):
         doc.save_as(tmp_path / "map.ttl")
 
 
@@ -239,7 +246,9 @@ SLOW_SAVE = textwrap.dedent(
 
 def start_slow_save(path: Path) -> subprocess.Popen:
     """A real process that is part-way through saving ``path``: its copy is written and it waits."""
-    proc = subprocess.Popen([sys.executable, "-c", SLOW_SAVE, str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SLOW_SAVE, str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         wait_for_line(proc, "writing", who="the saving process")
     except AssertionError:

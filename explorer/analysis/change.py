@@ -49,8 +49,8 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 import networkx as nx
 import numpy as np
@@ -67,8 +67,18 @@ from .resistance.model import build
 from .resistance.results import ChangeAnalysis, Figure, Impact, Lever, Point, Reason
 from .weights import Weights, load_weights
 
-__all__ = ["AnalysisError", "ChangeAnalysis", "Figure", "Impact", "Lever", "Point", "Reason", "analyse_change",
-           "changes_in", "choose_change"]
+__all__ = [
+    "AnalysisError",
+    "ChangeAnalysis",
+    "Figure",
+    "Impact",
+    "Lever",
+    "Point",
+    "Reason",
+    "analyse_change",
+    "changes_in",
+    "choose_change",
+]
 
 
 class AnalysisError(ExplorerError, ValueError):
@@ -87,13 +97,17 @@ def choose_change(G, change=None):
     if change is not None:
         change = URIRef(change) if not isinstance(change, URIRef) else change
         if change not in G or not (is_a(G, change, RX.Initiative) or is_a(G, change, RX.ChangeComponent)):
-            raise AnalysisError(f"{change} is not a change proposal of this map."
-                                + (f" The map has: {_list(G, options)}." if options else ""))
+            raise AnalysisError(
+                f"{change} is not a change proposal of this map."
+                + (f" The map has: {_list(G, options)}." if options else "")
+            )
         return change
     if not options:
         raise AnalysisError("The map has no change proposal (rx:ChangeProposal) to analyse.")
     if len(options) > 1:
-        raise AnalysisError(f"The map has {len(options)} change proposals; choose one with --change: {_list(G, options)}.")
+        raise AnalysisError(
+            f"The map has {len(options)} change proposals; choose one with --change: {_list(G, options)}."
+        )
     return options[0]
 
 
@@ -101,9 +115,18 @@ def _list(G, nodes) -> str:
     return "; ".join(f"{G.nodes[n].get('label', n)} <{n}>" for n in nodes)
 
 
-def analyse_change(G, change=None, *, weights: Weights | None = None, top_k: int = 10, seed: int = 0,
-                   runs: int | None = None, levers: bool = True, name_people: bool = False,
-                   progress: Callable[[int, int], None] | None = None) -> ChangeAnalysis:
+def analyse_change(
+    G,
+    change=None,
+    *,
+    weights: Weights | None = None,
+    top_k: int = 10,
+    seed: int = 0,
+    runs: int | None = None,
+    levers: bool = True,
+    name_people: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ChangeAnalysis:
     """Analyse one proposed change on map graph ``G`` (from :func:`explorer.analysis.graph.map_graph`).
 
     Parameters
@@ -162,8 +185,12 @@ def _analyse(G, change, weights, top_k, seed, runs, levers, name_people, progres
     model = build(G, change, weights)
     ev = base(model)
     fields, rows = _ranked_fields(model, ev, name_people)
-    figure = Figure(float(ev.figure[0]), people=float(model.arrays["people_total"]), points=int(model.leaves.sum()),
-                    interval=weights["uncertainty.interval"])
+    figure = Figure(
+        float(ev.figure[0]),
+        people=float(model.arrays["people_total"]),
+        points=int(model.leaves.sum()),
+        interval=weights["uncertainty.interval"],
+    )
     n_runs = int(weights["uncertainty.runs"]) if runs is None else int(runs)
     fragile: list = []
     if n_runs and fields:
@@ -183,13 +210,16 @@ def _ranked_fields(model, ev, name_people: bool) -> tuple[list, list]:
     return fields, rows
 
 
-def _add_uncertainty(model, ev, fields: list, rows: list, figure: Figure, n_runs: int, seed: int, top_k: int,
-                     progress) -> tuple[Figure, list]:
+def _add_uncertainty(
+    model, ev, fields: list, rows: list, figure: Figure, n_runs: int, seed: int, top_k: int, progress
+) -> tuple[Figure, list]:
     """Run the seeded uncertainty runs and add each point's intervals, rank range, stability and confidence to
     its ``fields``; return the figure with its interval, and the sentences naming fragile conclusions."""
+
     def run_progress(done, total):
         if progress is not None:
             progress(done, n_runs)
+
     result = uncertainty.run(model, n_runs, seed=seed, progress=run_progress)
     n_all = result.scores.shape[0]
     ranked = set(rows)
@@ -205,9 +235,16 @@ def _spread(summary, row: int) -> dict:
     """A point's fields from the uncertainty runs (``summary``, :func:`~.resistance.uncertainty.summarise`)."""
     lo, hi = float(summary.score_low[row]), float(summary.score_high[row])
     p_lo, p_hi = float(-np.expm1(-lo)), float(-np.expm1(-hi))
-    return dict(stability=float(summary.top_share[row]), rank_low=int(summary.rank_low[row]),
-                rank_high=int(summary.rank_high[row]), score_low=lo, score_high=hi,
-                likelihood_low=p_lo, likelihood_high=p_hi, confidence=uncertainty.confidence(lo, hi))
+    return dict(
+        stability=float(summary.top_share[row]),
+        rank_low=int(summary.rank_low[row]),
+        rank_high=int(summary.rank_high[row]),
+        score_low=lo,
+        score_high=hi,
+        likelihood_low=p_lo,
+        likelihood_high=p_hi,
+        confidence=uncertainty.confidence(lo, hi),
+    )
 
 
 def _levers(model, ev, points: list, figure_value: float, n_runs: int, progress) -> tuple:
@@ -222,25 +259,45 @@ def _levers(model, ev, points: list, figure_value: float, n_runs: int, progress)
     def lever_progress(done, total):
         if progress is not None:
             progress(n_runs + done, n_runs + total)
+
     return lever_model.try_levers(model, points, figure_value, base_total, rerun, progress=lever_progress)
 
 
-def _result(model, change, points: list, levers: tuple, figure: Figure, seed: int, n_runs: int, top_k: int,
-            fragile: list) -> ChangeAnalysis:
+def _result(
+    model, change, points: list, levers: tuple, figure: Figure, seed: int, n_runs: int, top_k: int, fragile: list
+) -> ChangeAnalysis:
     """The analysis as the callers see it: the points, the figure, the levers and the three logics."""
     restraining = sum(p.restraining for p in points if p.role == "carrier")
     driving = sum(p.driving for p in points if p.role == "carrier")
     missing = tuple(sorted(model.builder.change_missing))
-    return ChangeAnalysis(change, model.builder.label(change), tuple(points), tuple(model.impacts), levers,
-                          _logics(model, points), figure, restraining, driving, model.weights, seed, n_runs, top_k,
-                          missing, tuple(fragile), model.notes)
+    return ChangeAnalysis(
+        change,
+        model.builder.label(change),
+        tuple(points),
+        tuple(model.impacts),
+        levers,
+        _logics(model, points),
+        figure,
+        restraining,
+        driving,
+        model.weights,
+        seed,
+        n_runs,
+        top_k,
+        missing,
+        tuple(fragile),
+        model.notes,
+    )
 
 
 def _logics(model, points: list) -> dict:
     """The result read through the three logics of spread (Greenhalgh and Papoutsi, BMJ 2019, table 1)."""
     by_mechanism = _by_mechanism(points)
-    return {"mechanistic": _mechanistic(model, by_mechanism), "ecological": _ecological(model),
-            "social": _social(model, by_mechanism)}
+    return {
+        "mechanistic": _mechanistic(model, by_mechanism),
+        "ecological": _ecological(model),
+        "social": _social(model, by_mechanism),
+    }
 
 
 def _by_mechanism(points: list) -> dict:
@@ -269,24 +326,32 @@ def _mechanistic(model, by_mechanism: dict) -> tuple:
         touched = [i for i in model.impacts if i.direct and G.has_edge(component, i.routine)]
         embedded = [i for i in touched if G.nodes[i.routine].get("embeddedness", 0) >= 0.7]
         if embedded:
-            found.append(f"Fidelity risk: component “{b.label(component)}” disrupts deeply embedded "
-                         + ", ".join(f"“{i.label}”" for i in embedded))
+            found.append(
+                f"Fidelity risk: component “{b.label(component)}” disrupts deeply embedded "
+                + ", ".join(f"“{i.label}”" for i in embedded)
+            )
     return tuple(found)
 
 
 def _ecological(model) -> tuple:
     """Routines touched indirectly, and the routines that hold the touched ones together."""
     G, b, impacts = model.G, model.builder, model.impacts
-    found = [f"“{i.label}” is touched through {' → '.join(b.label(n) for n in i.path[:-1])} "
-             f"({', '.join(i.via)}; impact {i.impact:.2f})" for i in impacts if not i.direct][:8]
+    found = [
+        f"“{i.label}” is touched through {' → '.join(b.label(n) for n in i.path[:-1])} "
+        f"({', '.join(i.via)}; impact {i.impact:.2f})"
+        for i in impacts
+        if not i.direct
+    ][:8]
     routines = nx.Graph()
     for i in impacts:
         for u, v, d in G.edges(i.routine, data=True):
             if d.get("relation") in (RX.Interdependency, RX.interdependentWith):
                 routines.add_edge(u, v)
     for cut in sorted(nx.articulation_points(routines), key=str) if routines.number_of_nodes() > 2 else ():
-        found.append(f"“{b.label(cut)}” holds touched routines together: "
-                     "local adaptation there decides how far the change travels")
+        found.append(
+            f"“{b.label(cut)}” holds touched routines together: "
+            "local adaptation there decides how far the change travels"
+        )
     return tuple(found)
 
 
@@ -298,11 +363,18 @@ def _social(model, by_mechanism: dict) -> tuple:
     for norm in sorted(model.norms.norms, key=lambda n: b.label(n)):
         pillar = labels.get(G.nodes[norm].get("pillar"), "pillar not given")
         found.append(f"Norm conflict ({pillar}): “{b.label(norm)}”")
-    for mechanism in ("interaction.sponsorship", "transgression.jurisdiction_group", "transgression.jurisdiction_role",
-                      "context.change_fatigue", "context.concurrent_initiative", "interaction.network_fit"):
+    for mechanism in (
+        "interaction.sponsorship",
+        "transgression.jurisdiction_group",
+        "transgression.jurisdiction_role",
+        "context.change_fatigue",
+        "context.concurrent_initiative",
+        "interaction.network_fit",
+    ):
         if by_mechanism.get(mechanism):
             value = by_mechanism[mechanism]
             label = _label(weights, mechanism)
-            found.append(f"{label[0].upper() + label[1:]}: {'raises' if value > 0 else 'lowers'} resistance "
-                         f"(total {value:+.2f})")
+            found.append(
+                f"{label[0].upper() + label[1:]}: {'raises' if value > 0 else 'lowers'} resistance (total {value:+.2f})"
+            )
     return tuple(found)

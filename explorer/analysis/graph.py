@@ -57,7 +57,7 @@ from __future__ import annotations
 
 import gc
 import math
-from typing import Iterable
+from collections.abc import Iterable
 
 import networkx as nx
 from rdflib import BNode, URIRef
@@ -275,9 +275,11 @@ def _build(store, schema: Schema, graph) -> nx.MultiDiGraph:
     G.graph["concept_order"] = concept_order
     G.graph["concept_labels"] = dict(schema.concept_labels)
     # Scales of the numeric judgements by local name: (minimum, maximum, neutral value), for the analysis.
-    G.graph["scales"] = {name(str(iri)): (spec.minimum, spec.maximum, spec.neutral)
-                         for iri, spec in schema.properties.items()
-                         if spec.widget in ("decimal", "integer") and str(iri) not in _SKIPPED}
+    G.graph["scales"] = {
+        name(str(iri)): (spec.minimum, spec.maximum, spec.neutral)
+        for iri, spec in schema.properties.items()
+        if spec.widget in ("decimal", "integer") and str(iri) not in _SKIPPED
+    }
     return G
 
 
@@ -303,6 +305,7 @@ def _add_edges(G: nx.MultiDiGraph, edges) -> None:
 
 # --------------------------------------------------------------------- helpers
 
+
 def is_a(G, node, cls) -> bool:
     """Whether ``node`` of the map graph ``G`` is of class ``cls`` (or a subclass), by any of its types.
 
@@ -325,8 +328,9 @@ def is_a(G, node, cls) -> bool:
     key = (kind, kinds, cls)
     hit = memo.get(key)
     if hit is None:
-        hit = memo[key] = (cls == kind or cls in ancestors.get(kind, ())
-                           or any(cls == t or cls in ancestors.get(t, ()) for t in kinds))
+        hit = memo[key] = (
+            cls == kind or cls in ancestors.get(kind, ()) or any(cls == t or cls in ancestors.get(t, ()) for t in kinds)
+        )
     return hit
 
 
@@ -407,7 +411,9 @@ def routine_graph(G, *, default_strength: float = DEFAULT_STRENGTH, default_orde
                 if kind is not None:
                     edge["types"] = edge["types"] | {kind}
             else:
-                R.add_edge(r, other, weight=weight, ties=(key,), types=frozenset({kind}) if kind is not None else frozenset())
+                R.add_edge(
+                    r, other, weight=weight, ties=(key,), types=frozenset({kind}) if kind is not None else frozenset()
+                )
     return R
 
 
@@ -494,6 +500,15 @@ def simple_graph(G) -> nx.Graph:
 
 
 __all__ = [
-    "DEFAULT_ORDER", "DEFAULT_STRENGTH", "is_a", "map_graph", "map_graph_from_text", "nodes_of", "routine_graph",
-    "simple_graph", "social_graph", "social_nodes", "tie_weight",
+    "DEFAULT_ORDER",
+    "DEFAULT_STRENGTH",
+    "is_a",
+    "map_graph",
+    "map_graph_from_text",
+    "nodes_of",
+    "routine_graph",
+    "simple_graph",
+    "social_graph",
+    "social_nodes",
+    "tie_weight",
 ]

@@ -32,8 +32,8 @@ from __future__ import annotations
 import heapq
 import math
 import random
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
 
 import networkx as nx
 from rdflib import URIRef
@@ -70,6 +70,7 @@ def _order_key(G, node):
 
 
 # ------------------------------------------------------------------ brokerage
+
 
 @dataclass(frozen=True)
 class Broker:
@@ -195,7 +196,9 @@ def _betweenness(S: nx.Graph, *, exact_below: int, k: int | None, seed: int):
     return estimate, False, k, bound, estimated_error
 
 
-def brokerage(G, *, exact_below: int = 1000, k: int | None = None, seed: int = 0, nodes: Iterable | None = None) -> Brokerage:
+def brokerage(
+    G, *, exact_below: int = 1000, k: int | None = None, seed: int = 0, nodes: Iterable | None = None
+) -> Brokerage:
     """Burt's constraint and effective size, and betweenness, of each actor and organisation.
 
     Measured on :func:`~explorer.analysis.graph.social_graph` (actors, units,
@@ -255,21 +258,39 @@ def brokerage(G, *, exact_below: int = 1000, k: int | None = None, seed: int = 0
     for node in S:
         data = S.nodes[node]
         c, e = constraint.get(node), effective.get(node)
-        brokers.append(Broker(
-            node=node, label=data.get("label", str(node)), kind=data.get("kind"), level=data.get("level", 2),
-            degree=S.degree(node),
-            constraint=None if c is None or math.isnan(c) else float(c),
-            effective_size=None if e is None or math.isnan(e) else float(e),
-            betweenness=float(between.get(node, 0.0)),
-        ))
-    brokers.sort(key=lambda b: (-b.betweenness, b.constraint if b.constraint is not None else 2.0, b.label.casefold(), str(b.node)))
+        brokers.append(
+            Broker(
+                node=node,
+                label=data.get("label", str(node)),
+                kind=data.get("kind"),
+                level=data.get("level", 2),
+                degree=S.degree(node),
+                constraint=None if c is None or math.isnan(c) else float(c),
+                effective_size=None if e is None or math.isnan(e) else float(e),
+                betweenness=float(between.get(node, 0.0)),
+            )
+        )
+    brokers.sort(
+        key=lambda b: (
+            -b.betweenness,
+            b.constraint if b.constraint is not None else 2.0,
+            b.label.casefold(),
+            str(b.node),
+        )
+    )
     return Brokerage(
-        brokers=tuple(brokers), exact=exact, k=used_k, seed=None if exact else seed,
-        error_bound=bound, estimated_error=estimated, by_node={b.node: b for b in brokers},
+        brokers=tuple(brokers),
+        exact=exact,
+        k=used_k,
+        seed=None if exact else seed,
+        error_bound=bound,
+        estimated_error=estimated,
+        by_node={b.node: b for b in brokers},
     )
 
 
 # ---------------------------------------------------- single points of failure
+
 
 @dataclass(frozen=True)
 class CutPoint:
@@ -422,10 +443,15 @@ def single_points_of_failure(G, *, list_limit: int = 50) -> FailurePoints:
             for _, piece in pieces[1:]:
                 cut_off.extend(piece_members(node, piece, list_limit if piece is not None else total))
             cut_off = sorted(cut_off, key=lambda n: _order_key(G, n))[:list_limit]
-            points.append(CutPoint(
-                node=v, label=_label(G, v), parts=tuple(p[0] for p in pieces),
-                cut_off=tuple(cut_off), cut_off_size=sum(p[0] for p in pieces[1:]),
-            ))
+            points.append(
+                CutPoint(
+                    node=v,
+                    label=_label(G, v),
+                    parts=tuple(p[0] for p in pieces),
+                    cut_off=tuple(cut_off),
+                    cut_off_size=sum(p[0] for p in pieces[1:]),
+                )
+            )
         for i, block in enumerate(blocks):
             if len(block) != 2:
                 continue
@@ -445,15 +471,21 @@ def single_points_of_failure(G, *, list_limit: int = 50) -> FailurePoints:
                     inside = set(members)
                     members = [n for n in component if n not in inside]
             members = sorted(members, key=lambda n: _order_key(G, n))
-            bridges.append(Bridge(
-                ends=(u, v), ties=R.edges[u, v]["ties"], cut_off=tuple(members[:list_limit]), cut_off_size=min(side, other),
-            ))
+            bridges.append(
+                Bridge(
+                    ends=(u, v),
+                    ties=R.edges[u, v]["ties"],
+                    cut_off=tuple(members[:list_limit]),
+                    cut_off_size=min(side, other),
+                )
+            )
     points.sort(key=lambda p: (-p.cut_off_size, p.label.casefold(), str(p.node)))
     bridges.sort(key=lambda b: (-b.cut_off_size, _label(G, b.ends[0]).casefold(), str(b.ends[0]), str(b.ends[1])))
     return FailurePoints(articulation_points=tuple(points), bridges=tuple(bridges))
 
 
 # ------------------------------------------------------------ unit coupling
+
 
 @dataclass(frozen=True)
 class UnitCoupling:
@@ -517,8 +549,15 @@ def _unit_homes(G, units: set, edges: dict | None = None):
     return owners, performed_in
 
 
-def unit_coupling(G, *, shared_weight: float = 3.0, default_strength: float = DEFAULT_STRENGTH,
-                  default_order: int = DEFAULT_ORDER, units: Iterable | None = None, top: int | None = None) -> tuple:
+def unit_coupling(
+    G,
+    *,
+    shared_weight: float = 3.0,
+    default_strength: float = DEFAULT_STRENGTH,
+    default_order: int = DEFAULT_ORDER,
+    units: Iterable | None = None,
+    top: int | None = None,
+) -> tuple:
     """Coupling between each pair of units through shared routines and crossing interdependencies.
 
     A routine's **units** are those that own it (``rx:ownedBy``) and those
@@ -598,7 +637,7 @@ def unit_coupling(G, *, shared_weight: float = 3.0, default_strength: float = DE
     scores: dict = {}
     for _, where in shared_by_routine:
         for i, a in enumerate(where):
-            for b in where[i + 1:]:
+            for b in where[i + 1 :]:
                 scores[(a, b)] = scores.get((a, b), 0.0) + shared_weight
     for key, home_u, home_v, weight, kind in crossing_ties:
         for a in home_u:
@@ -606,12 +645,16 @@ def unit_coupling(G, *, shared_weight: float = 3.0, default_strength: float = DE
                 if a != b:
                     pair = key_of(a, b)
                     scores[pair] = scores.get(pair, 0.0) + weight
-    chosen = set(scores) if top is None else set(heapq.nlargest(top, scores, key=lambda p: (scores[p], text[p[0]], text[p[1]])))
+    chosen = (
+        set(scores)
+        if top is None
+        else set(heapq.nlargest(top, scores, key=lambda p: (scores[p], text[p[0]], text[p[1]])))
+    )
 
     entries = {pair: {"shared": [], "crossing": [], "types": {}} for pair in chosen}
     for routine, where in shared_by_routine:
         for i, a in enumerate(where):
-            for b in where[i + 1:]:
+            for b in where[i + 1 :]:
                 entry = entries.get((a, b))
                 if entry is not None:
                     entry["shared"].append(routine)
@@ -626,16 +669,22 @@ def unit_coupling(G, *, shared_weight: float = 3.0, default_strength: float = DE
     for (a, b), entry in entries.items():
         a, b = sorted((a, b), key=lambda n: _order_key(G, n))
         by_type = {name: entry["types"].get(name, 0) for name in ("pooled", "sequential", "reciprocal", "unspecified")}
-        result.append(UnitCoupling(
-            units=(a, b), labels=(_label(G, a), _label(G, b)),
-            shared_routines=tuple(sorted(entry["shared"], key=lambda n: _order_key(G, n))),
-            crossing=tuple(sorted(entry["crossing"], key=str)), by_type=by_type, score=round(scores[key_of(a, b)], 12),
-        ))
+        result.append(
+            UnitCoupling(
+                units=(a, b),
+                labels=(_label(G, a), _label(G, b)),
+                shared_routines=tuple(sorted(entry["shared"], key=lambda n: _order_key(G, n))),
+                crossing=tuple(sorted(entry["crossing"], key=str)),
+                by_type=by_type,
+                score=round(scores[key_of(a, b)], 12),
+            )
+        )
     result.sort(key=lambda c: (-c.score, c.labels[0].casefold(), c.labels[1].casefold(), str(c.units)))
     return tuple(result[:top] if top is not None else result)
 
 
 # --------------------------------------------------------- cross-level paths
+
 
 @dataclass(frozen=True)
 class CrossLevelPath:
@@ -665,8 +714,9 @@ class CrossLevel:
 _MACRO_KINDS = (RX.ExternalForce, RX.ExternalBody, RX.Norm)
 
 
-def cross_level_paths(G, *, sources: Iterable | None = None, targets: Iterable | None = None,
-                      max_hops: int = 4) -> CrossLevel:
+def cross_level_paths(
+    G, *, sources: Iterable | None = None, targets: Iterable | None = None, max_hops: int = 4
+) -> CrossLevel:
     """How macro-level forces, bodies and norms reach routines and micro-level actors.
 
     Sources default to macro-level (level 3) external forces, external bodies
@@ -706,7 +756,11 @@ def cross_level_paths(G, *, sources: Iterable | None = None, targets: Iterable |
         sources = [n for n, level in G.nodes(data="level") if level == 3 and any(is_a(G, n, k) for k in _MACRO_KINDS)]
     sources = sorted(set(sources), key=str)
     if targets is None:
-        micro = [n for n, level in G.nodes(data="level") if level == 1 and (is_a(G, n, RX.Actor) or is_a(G, n, RX.Performance))]
+        micro = [
+            n
+            for n, level in G.nodes(data="level")
+            if level == 1 and (is_a(G, n, RX.Actor) or is_a(G, n, RX.Performance))
+        ]
         targets = set(nodes_of(G, RX.Routine)) | set(micro)
     targets = set(targets) - set(sources)
     evidence = set(nodes_of(G, RX.SourceRecord))
@@ -717,7 +771,7 @@ def cross_level_paths(G, *, sources: Iterable | None = None, targets: Iterable |
     U.add_nodes_from(sorted((n for n in G if n not in evidence), key=str))
     U.add_edges_from((u, v) for u, v in G.edges() if u != v and u not in evidence and v not in evidence)
     _, paths = nx.multi_source_dijkstra(U, sources, cutoff=max_hops, weight=lambda u, v, d: 1)
-    found, reach = [], {s: 0 for s in sources}
+    found, reach = [], dict.fromkeys(sources, 0)
     for target in targets:
         path = paths.get(target)
         if path is None:
@@ -730,12 +784,15 @@ def cross_level_paths(G, *, sources: Iterable | None = None, targets: Iterable |
             else:
                 steps.append((min((d["relation"] for d in G.get_edge_data(b, a).values()), key=str), False))
         reach[path[0]] += 1
-        found.append(CrossLevelPath(source=path[0], target=target, path=tuple(path), steps=tuple(steps), hops=len(path) - 1))
+        found.append(
+            CrossLevelPath(source=path[0], target=target, path=tuple(path), steps=tuple(steps), hops=len(path) - 1)
+        )
     found.sort(key=lambda p: (p.hops, _order_key(G, p.source), _order_key(G, p.target)))
     return CrossLevel(paths=tuple(found), reach=reach, unreached=len(targets) - len(found))
 
 
 # ------------------------------------------------------------------ clusters
+
 
 @dataclass(frozen=True)
 class Spanner:
@@ -779,8 +836,9 @@ def _leiden(size: int, weights: dict, *, seed: int, resolution: float) -> tuple[
     graph = igraph.Graph(n=size, edges=list(weights), edge_attrs={"weight": list(weights.values())})
     igraph.set_random_number_generator(random.Random(seed))
     try:
-        found = graph.community_leiden(objective_function="modularity", weights="weight",
-                                       resolution=resolution, n_iterations=2)
+        found = graph.community_leiden(
+            objective_function="modularity", weights="weight", resolution=resolution, n_iterations=2
+        )
     finally:
         igraph.set_random_number_generator(random)
     groups: dict = {}
@@ -883,24 +941,37 @@ def clusters(G, *, seed: int = 0, method: str = "auto", resolution: float = 1.0,
         counts[ca] = counts.get(ca, 0) + 1
     spanners = []
     for i, counts in enumerate(into):
-        if counts is None or len(counts) < 2 and home_of[i] in counts:
+        if counts is None or (len(counts) < 2 and home_of[i] in counts):
             continue
         home = home_of[i]
         reaches = tuple(sorted(c for c in counts if c != home))
         degree = sum(counts.values())
         node = nodes[i]
         data = G.nodes[node]
-        spanners.append(Spanner(
-            node=node, label=data.get("label", str(node)), kind=data.get("kind"), level=data.get("level", 2),
-            cluster=home, reaches=reaches,
-            participation=1.0 - sum((n / degree) ** 2 for n in counts.values()),
-        ))
+        spanners.append(
+            Spanner(
+                node=node,
+                label=data.get("label", str(node)),
+                kind=data.get("kind"),
+                level=data.get("level", 2),
+                cluster=home,
+                reaches=reaches,
+                participation=1.0 - sum((n / degree) ** 2 for n in counts.values()),
+            )
+        )
     spanners.sort(key=lambda s: (-len(s.reaches), -s.participation, s.label.casefold(), str(s.node)))
-    return Clusters(communities=communities, membership=membership, spanners=tuple(spanners),
-                    method=method, modularity=modularity, seed=seed)
+    return Clusters(
+        communities=communities,
+        membership=membership,
+        spanners=tuple(spanners),
+        method=method,
+        modularity=modularity,
+        seed=seed,
+    )
 
 
 # ------------------------------------------------------------- hybrid leaders
+
 
 @dataclass(frozen=True)
 class HybridLeader:
@@ -965,18 +1036,26 @@ def hybrid_leaders(G) -> tuple:
         for other in nx.all_neighbors(G, node):
             if other != node and (other in organisations or is_a(G, other, RX.Actor)):
                 reaches.add(other)
-        found.append(HybridLeader(
-            node=node, label=data.get("label", str(node)), kind=data.get("kind"), level=data.get("level", 1),
-            asserted=asserted, by_role_kinds=by_roles, role_kinds=frozenset(role_kinds),
-            units=tuple(sorted(units, key=lambda n: _order_key(G, n))),
-            routines=tuple(sorted(routines, key=lambda n: _order_key(G, n))),
-            reaches=len(reaches),
-        ))
+        found.append(
+            HybridLeader(
+                node=node,
+                label=data.get("label", str(node)),
+                kind=data.get("kind"),
+                level=data.get("level", 1),
+                asserted=asserted,
+                by_role_kinds=by_roles,
+                role_kinds=frozenset(role_kinds),
+                units=tuple(sorted(units, key=lambda n: _order_key(G, n))),
+                routines=tuple(sorted(routines, key=lambda n: _order_key(G, n))),
+                reaches=len(reaches),
+            )
+        )
     found.sort(key=lambda h: (h.label.casefold(), str(h.node)))
     return tuple(found)
 
 
 # ------------------------------------------------------------------- summary
+
 
 @dataclass(frozen=True)
 class InterdependenceSummary:
@@ -990,7 +1069,9 @@ class InterdependenceSummary:
     hybrid_leaders: tuple
 
 
-def summary(G, *, seed: int = 0, k: int | None = None, exact_below: int = 1000, max_hops: int = 4, list_limit: int = 50) -> InterdependenceSummary:
+def summary(
+    G, *, seed: int = 0, k: int | None = None, exact_below: int = 1000, max_hops: int = 4, list_limit: int = 50
+) -> InterdependenceSummary:
     """Run every interdependency measure on ``G`` with shared options.
 
     Examples
@@ -1012,7 +1093,25 @@ def summary(G, *, seed: int = 0, k: int | None = None, exact_below: int = 1000, 
 
 
 __all__ = [
-    "Bridge", "Broker", "Brokerage", "Clusters", "CrossLevel", "CrossLevelPath", "CutPoint", "FailurePoints",
-    "HybridLeader", "InterdependenceSummary", "Spanner", "UnitCoupling", "brokerage", "clusters",
-    "auto_k", "burt_measures", "cross_level_paths", "hybrid_leaders", "single_points_of_failure", "summary", "unit_coupling",
+    "Bridge",
+    "Broker",
+    "Brokerage",
+    "Clusters",
+    "CrossLevel",
+    "CrossLevelPath",
+    "CutPoint",
+    "FailurePoints",
+    "HybridLeader",
+    "InterdependenceSummary",
+    "Spanner",
+    "UnitCoupling",
+    "auto_k",
+    "brokerage",
+    "burt_measures",
+    "clusters",
+    "cross_level_paths",
+    "hybrid_leaders",
+    "single_points_of_failure",
+    "summary",
+    "unit_coupling",
 ]

@@ -64,13 +64,46 @@ def _iri(value: str) -> ox.NamedNode:
 
 _TYPE, _LABEL, _COMMENT, _VALUE = _iri(RDF.type), _iri(RDFS.label), _iri(RDFS.comment), _iri(RDF.value)
 _DECIMAL, _INTEGER, _DATETIME = _iri(XSD.decimal), _iri(XSD.integer), _iri(XSD.dateTime)
-_RX = {name: _iri(RX[name]) for name in (
-    "AnalysisRun", "ResistancePoint", "AnalysisReason", "Lever", "analysedChange", "parameter", "hasPoint", "concerns",
-    "rank", "score", "restrainingSum", "drivingSum", "confidence", "stability", "missingInput", "hasReason",
-    "mechanism", "contribution", "construct", "evidence", "likelihood", "likelihoodLow", "likelihoodHigh",
-    "rankLow", "rankHigh", "reasonKind", "exposedShare", "exposedShareLow", "exposedShareHigh", "peopleExposed",
-    "peopleLikelyToResist", "peopleLikelyToResistLow", "peopleLikelyToResistHigh",
-    "hasLever", "leverEffect")}
+_RX = {
+    name: _iri(RX[name])
+    for name in (
+        "AnalysisRun",
+        "ResistancePoint",
+        "AnalysisReason",
+        "Lever",
+        "analysedChange",
+        "parameter",
+        "hasPoint",
+        "concerns",
+        "rank",
+        "score",
+        "restrainingSum",
+        "drivingSum",
+        "confidence",
+        "stability",
+        "missingInput",
+        "hasReason",
+        "mechanism",
+        "contribution",
+        "construct",
+        "evidence",
+        "likelihood",
+        "likelihoodLow",
+        "likelihoodHigh",
+        "rankLow",
+        "rankHigh",
+        "reasonKind",
+        "exposedShare",
+        "exposedShareLow",
+        "exposedShareHigh",
+        "peopleExposed",
+        "peopleLikelyToResist",
+        "peopleLikelyToResistLow",
+        "peopleLikelyToResistHigh",
+        "hasLever",
+        "leverEffect",
+    )
+}
 
 
 def _decimal(value: float) -> ox.Literal:
@@ -84,7 +117,9 @@ def _term(node) -> ox.NamedNode | ox.BlankNode:
     return ox.BlankNode(text) if type(node).__name__ == "BNode" else ox.NamedNode(text)
 
 
-def _triples(result: ChangeAnalysis, *, map_path: Path | None, started: dt.datetime, reasons_for: int | None = None) -> tuple[str, list]:
+def _triples(
+    result: ChangeAnalysis, *, map_path: Path | None, started: dt.datetime, reasons_for: int | None = None
+) -> tuple[str, list]:
     run_id = uuid.uuid4()
     run = _iri(f"urn:uuid:{run_id}")
     software = _iri(_SOFTWARE)
@@ -105,16 +140,24 @@ def _triples(result: ChangeAnalysis, *, map_path: Path | None, started: dt.datet
     out.append(ox.Triple(run, _RX["peopleExposed"], _decimal(figure.people)))
     out.append(ox.Triple(run, _RX["exposedShare"], _decimal(figure.share)))
     if figure.low is not None:
-        out += [ox.Triple(run, _RX["peopleLikelyToResistLow"], _decimal(figure.low)),
-                ox.Triple(run, _RX["peopleLikelyToResistHigh"], _decimal(figure.high)),
-                ox.Triple(run, _RX["exposedShareLow"], _decimal(figure.share_low)),
-                ox.Triple(run, _RX["exposedShareHigh"], _decimal(figure.share_high))]
-    settings = [("uncertainty.seed", result.seed), ("uncertainty.runs_made", result.runs),
-                *sorted((result.weights.values() if result.weights is not None else {}).items())]
+        out += [
+            ox.Triple(run, _RX["peopleLikelyToResistLow"], _decimal(figure.low)),
+            ox.Triple(run, _RX["peopleLikelyToResistHigh"], _decimal(figure.high)),
+            ox.Triple(run, _RX["exposedShareLow"], _decimal(figure.share_low)),
+            ox.Triple(run, _RX["exposedShareHigh"], _decimal(figure.share_high)),
+        ]
+    settings = [
+        ("uncertainty.seed", result.seed),
+        ("uncertainty.runs_made", result.runs),
+        *sorted((result.weights.values() if result.weights is not None else {}).items()),
+    ]
     for name, value in settings:
         setting = ox.BlankNode()
-        out += [ox.Triple(run, _RX["parameter"], setting), ox.Triple(setting, _LABEL, ox.Literal(name)),
-                ox.Triple(setting, _VALUE, _value(value))]
+        out += [
+            ox.Triple(run, _RX["parameter"], setting),
+            ox.Triple(setting, _LABEL, ox.Literal(name)),
+            ox.Triple(setting, _VALUE, _value(value)),
+        ]
     for rank, point in enumerate(result.points, 1):
         node = ox.BlankNode()
         out += [
@@ -130,12 +173,14 @@ def _triples(result: ChangeAnalysis, *, map_path: Path | None, started: dt.datet
             ox.Triple(node, _COMMENT, ox.Literal(point.sentence)),
         ]
         if point.stability is not None:
-            out += [ox.Triple(node, _RX["stability"], _decimal(point.stability)),
-                    ox.Triple(node, _RX["confidence"], _decimal(point.confidence)),
-                    ox.Triple(node, _RX["rankLow"], ox.Literal(str(point.rank_low), datatype=_INTEGER)),
-                    ox.Triple(node, _RX["rankHigh"], ox.Literal(str(point.rank_high), datatype=_INTEGER)),
-                    ox.Triple(node, _RX["likelihoodLow"], _decimal(point.likelihood_low)),
-                    ox.Triple(node, _RX["likelihoodHigh"], _decimal(point.likelihood_high))]
+            out += [
+                ox.Triple(node, _RX["stability"], _decimal(point.stability)),
+                ox.Triple(node, _RX["confidence"], _decimal(point.confidence)),
+                ox.Triple(node, _RX["rankLow"], ox.Literal(str(point.rank_low), datatype=_INTEGER)),
+                ox.Triple(node, _RX["rankHigh"], ox.Literal(str(point.rank_high), datatype=_INTEGER)),
+                ox.Triple(node, _RX["likelihoodLow"], _decimal(point.likelihood_low)),
+                ox.Triple(node, _RX["likelihoodHigh"], _decimal(point.likelihood_high)),
+            ]
         out += [ox.Triple(node, _RX["missingInput"], ox.Literal(missing)) for missing in point.missing]
         for reason in point.reasons if reasons_for is None or rank <= reasons_for else ():
             why = ox.BlankNode()
@@ -151,8 +196,11 @@ def _triples(result: ChangeAnalysis, *, map_path: Path | None, started: dt.datet
                 out.append(ox.Triple(why, _RX["construct"], _iri(str(RX) + reason.construct[3:])))
             if reason.citation:
                 out.append(ox.Triple(why, _iri(DCTERMS.bibliographicCitation), ox.Literal(reason.citation)))
-            out += [ox.Triple(why, _RX["evidence"], _term(e)) for e in reason.evidence
-                    if type(e).__name__ in ("URIRef", "BNode")]
+            out += [
+                ox.Triple(why, _RX["evidence"], _term(e))
+                for e in reason.evidence
+                if type(e).__name__ in ("URIRef", "BNode")
+            ]
     for rank, lever in enumerate(result.levers, 1):
         node = ox.BlankNode()
         out += [
@@ -163,7 +211,9 @@ def _triples(result: ChangeAnalysis, *, map_path: Path | None, started: dt.datet
             ox.Triple(node, _RX["rank"], ox.Literal(str(rank), datatype=_INTEGER)),
             ox.Triple(node, _RX["leverEffect"], _decimal(lever.effect)),
         ]
-        out += [ox.Triple(node, _RX["concerns"], _term(n)) for n in lever.nodes if type(n).__name__ in ("URIRef", "BNode")]
+        out += [
+            ox.Triple(node, _RX["concerns"], _term(n)) for n in lever.nodes if type(n).__name__ in ("URIRef", "BNode")
+        ]
     return f"{ANALYSIS_GRAPHS}{run_id}", out
 
 
@@ -177,8 +227,13 @@ def _value(value) -> ox.Literal:
     return ox.Literal(str(value))
 
 
-def run_graph(result: ChangeAnalysis, *, map_path: Path | None = None, started: dt.datetime | None = None,
-              reasons_for: int | None = None) -> RunGraph:
+def run_graph(
+    result: ChangeAnalysis,
+    *,
+    map_path: Path | None = None,
+    started: dt.datetime | None = None,
+    reasons_for: int | None = None,
+) -> RunGraph:
     """The run as N-Triples bytes with its graph name: what the analysis process sends back to the app.
 
     ``reasons_for`` keeps the reasons of the leading points only (every point keeps
@@ -195,15 +250,18 @@ def run_graph(result: ChangeAnalysis, *, map_path: Path | None = None, started: 
     >>> str(run.change), b"ResistancePoint" in run.ntriples
     ('urn:x:c', True)
     """
-    name, triples = _triples(result, map_path=map_path, started=started or dt.datetime.now(dt.timezone.utc),
-                             reasons_for=reasons_for)
+    name, triples = _triples(
+        result, map_path=map_path, started=started or dt.datetime.now(dt.UTC), reasons_for=reasons_for
+    )
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     return RunGraph(URIRef(name), URIRef(str(result.change)), data)
 
 
-def analysis_graph(result: ChangeAnalysis, *, map_path: Path | None = None, started: dt.datetime | None = None) -> Graph:
+def analysis_graph(
+    result: ChangeAnalysis, *, map_path: Path | None = None, started: dt.datetime | None = None
+) -> Graph:
     """The run as an rdflib :class:`~rdflib.Graph` (its identifier is the run graph's name)."""
-    name, triples = _triples(result, map_path=map_path, started=started or dt.datetime.now(dt.timezone.utc))
+    name, triples = _triples(result, map_path=map_path, started=started or dt.datetime.now(dt.UTC))
     graph = Graph(identifier=URIRef(name))
     for prefix, namespace in _PREFIXES.items():
         graph.bind(prefix, namespace)
@@ -213,7 +271,7 @@ def analysis_graph(result: ChangeAnalysis, *, map_path: Path | None = None, star
 
 def analysis_graph_turtle(result: ChangeAnalysis, *, map_path: Path | None = None) -> str:
     """The run as Turtle text (written by Oxigraph, with the usual prefixes)."""
-    _, triples = _triples(result, map_path=map_path, started=dt.datetime.now(dt.timezone.utc))
+    _, triples = _triples(result, map_path=map_path, started=dt.datetime.now(dt.UTC))
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_PREFIXES).decode("utf-8")
 
 
@@ -257,7 +315,9 @@ def record_run(document, run: RunGraph | ChangeAnalysis, *, publish: bool = True
     """
     if isinstance(run, ChangeAnalysis):
         run = run_graph(run, map_path=document.path)
-    earlier = {q[3] for q in document.store.quads(None, RX.analysedChange, run.change, graph=ANY_GRAPH) if is_derived(q[3])}
+    earlier = {
+        q[3] for q in document.store.quads(None, RX.analysedChange, run.change, graph=ANY_GRAPH) if is_derived(q[3])
+    }
     event = document.write_derived_graph(run.name, data=run.ntriples, replacing=earlier)
     if not publish:
         return event

@@ -51,9 +51,13 @@ def graph_of_serialised(data: bytes):
     return map_graph(store)
 
 
-def analyse_serialised(data: bytes, change=None, *, weights_path: str | Path | None = None, progress=None, **options) -> ChangeAnalysis:
+def analyse_serialised(
+    data: bytes, change=None, *, weights_path: str | Path | None = None, progress=None, **options
+) -> ChangeAnalysis:
     """Analyse a map given as N-Triples ``data`` (the ontology is loaded alongside, as in a document)."""
-    return analyse_change(graph_of_serialised(data), change, weights=load_weights(weights_path), progress=progress, **options)
+    return analyse_change(
+        graph_of_serialised(data), change, weights=load_weights(weights_path), progress=progress, **options
+    )
 
 
 def analyse_in_process(outbox, path: str, change, options: dict) -> None:

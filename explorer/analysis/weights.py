@@ -57,8 +57,18 @@ _SECTION_RANGE = {
 }
 _FIELDS = ("label", "value", "source", "construct", "note")
 #: Settings of the method rather than weights of a mechanism: the uncertainty runs leave them alone.
-_FIXED = frozenset({"propagation.max_hops", "propagation.min_impact", "levels.max_depth", "stance.iterations",
-                    "uncertainty.runs", "uncertainty.weight_spread", "uncertainty.input_spread", "uncertainty.interval"})
+_FIXED = frozenset(
+    {
+        "propagation.max_hops",
+        "propagation.min_impact",
+        "levels.max_depth",
+        "stance.iterations",
+        "uncertainty.runs",
+        "uncertainty.weight_spread",
+        "uncertainty.input_spread",
+        "uncertainty.interval",
+    }
+)
 
 
 class WeightsError(ExplorerError):
@@ -110,7 +120,9 @@ class Weights:
         if unknown:
             raise WeightsError(f"Unknown weight(s): {', '.join(sorted(unknown))}.")
         entries = {
-            name: Entry(name, float(values.get(name, entry.value)), entry.source, entry.construct, entry.note, entry.label)
+            name: Entry(
+                name, float(values.get(name, entry.value)), entry.source, entry.construct, entry.note, entry.label
+            )
             for name, entry in self._entries.items()
         }
         return Weights(entries, self.path)
@@ -157,9 +169,12 @@ def load_weights(path: str | Path | None = None, *, constructs: set[str] | None 
             if not isinstance(record, dict) or set(record) != set(_FIELDS):
                 missing = sorted(set(_FIELDS) - set(record)) if isinstance(record, dict) else list(_FIELDS)
                 extra = sorted(set(record) - set(_FIELDS)) if isinstance(record, dict) else []
-                raise WeightsError(f"{path}: “{name}” needs exactly {', '.join(_FIELDS)}"
-                                   + (f"; missing {', '.join(missing)}" if missing else "")
-                                   + (f"; unknown {', '.join(extra)}" if extra else "") + ".")
+                raise WeightsError(
+                    f"{path}: “{name}” needs exactly {', '.join(_FIELDS)}"
+                    + (f"; missing {', '.join(missing)}" if missing else "")
+                    + (f"; unknown {', '.join(extra)}" if extra else "")
+                    + "."
+                )
             value = record["value"]
             low, high, whole = limits
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
@@ -175,7 +190,9 @@ def load_weights(path: str | Path | None = None, *, constructs: set[str] | None 
                 raise WeightsError(f"{path}: “{name}” has no source: say where the number comes from, or “judgement”.")
             construct = record["construct"]
             if construct and constructs is not None and construct not in constructs:
-                raise WeightsError(f"{path}: “{name}” names the construct {construct}, which the ontology does not define.")
+                raise WeightsError(
+                    f"{path}: “{name}” names the construct {construct}, which the ontology does not define."
+                )
             entries[name] = Entry(name, float(value), record["source"], construct, record["note"], record["label"])
     needed = set(_RANGES) | {name for name in _default_names() if name.split(".", 1)[0] in _SECTION_RANGE}
     missing = sorted(needed - set(entries))
@@ -198,8 +215,10 @@ _DEFAULT_NAMES: set[str] | None = None
 
 #: Weights whose order is part of the theory, weakest first: a run may vary them, never reorder them
 #: (Thompson's interdependence types, an untyped tie between pooled and sequential; Scott's pillars).
-ORDERED = (("propagation.pooled", "propagation.untyped", "propagation.sequential", "propagation.reciprocal"),
-           ("transgression.norm_regulative", "transgression.norm_normative", "transgression.norm_cultural_cognitive"))
+ORDERED = (
+    ("propagation.pooled", "propagation.untyped", "propagation.sequential", "propagation.reciprocal"),
+    ("transgression.norm_regulative", "transgression.norm_normative", "transgression.norm_cultural_cognitive"),
+)
 
 
 def perturbed(weights: Weights, *, seed: int) -> Weights:

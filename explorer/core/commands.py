@@ -23,8 +23,8 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Hashable, Iterable
 
 from rdflib import RDF, RDFS, BNode, Literal, URIRef
 
@@ -147,7 +147,9 @@ def remove_node(store: Store, node, *, graph=DEFAULT_GRAPH, label: str | None = 
     return _diff(store, f"Delete {shortened(label or node)}", [], quads)
 
 
-def set_property(store: Store, subject, predicate: URIRef, value, *, graph=DEFAULT_GRAPH, label: str | None = None) -> Command:
+def set_property(
+    store: Store, subject, predicate: URIRef, value, *, graph=DEFAULT_GRAPH, label: str | None = None
+) -> Command:
     """Replace every value of ``predicate`` on ``subject`` with ``value``.
 
     Consecutive sets of the same field merge into one undo step.
@@ -165,7 +167,9 @@ def set_property(store: Store, subject, predicate: URIRef, value, *, graph=DEFAU
     )
 
 
-def unset_property(store: Store, subject, predicate: URIRef, value=None, *, graph=DEFAULT_GRAPH, label: str | None = None) -> Command:
+def unset_property(
+    store: Store, subject, predicate: URIRef, value=None, *, graph=DEFAULT_GRAPH, label: str | None = None
+) -> Command:
     """Remove ``predicate`` from ``subject`` (only ``value`` if given)."""
     _check_subject(subject)
     _check_predicate(predicate)
@@ -181,7 +185,9 @@ def add_tie(store: Store, subject, predicate: URIRef, obj, *, graph=DEFAULT_GRAP
     return _diff(store, label or "Add tie", [(subject, predicate, obj, graph)], [])
 
 
-def remove_tie(store: Store, subject, predicate: URIRef, obj, *, graph=DEFAULT_GRAPH, label: str | None = None) -> Command:
+def remove_tie(
+    store: Store, subject, predicate: URIRef, obj, *, graph=DEFAULT_GRAPH, label: str | None = None
+) -> Command:
     """Remove the statement ``subject predicate obj``."""
     _check_subject(subject)
     _check_predicate(predicate)

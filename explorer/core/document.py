@@ -41,9 +41,9 @@ import os
 import re
 import uuid
 import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import DCTERMS, VOID, XSD
@@ -148,7 +148,9 @@ class MapDocument:
         ``(ontology_version, Schema)``, kept by :func:`explorer.core.schema.schema_of`.
     """
 
-    def __init__(self, store: Store, *, path: Path | None, format: RdfFormat | None, prefixes: dict[str, str], editing: bool) -> None:
+    def __init__(
+        self, store: Store, *, path: Path | None, format: RdfFormat | None, prefixes: dict[str, str], editing: bool
+    ) -> None:
         self._ontology_version = 0
         self.schema_cache: tuple | None = None
         self.store = store
@@ -259,7 +261,13 @@ class MapDocument:
                 raise ExplorerError(f"The store folder {store_dir} is not empty; choose a new or empty folder.")
             store = EmbeddedStore(store_dir)
             result = store.load(path, format=fmt, progress=progress)
-            doc = cls(store, path=path, format=result.format, prefixes={**STANDARD_PREFIXES, **result.prefixes}, editing=editing)
+            doc = cls(
+                store,
+                path=path,
+                format=result.format,
+                prefixes={**STANDARD_PREFIXES, **result.prefixes},
+                editing=editing,
+            )
             doc.content_sha256 = result.sha256
             doc.declared_prefixes = dict(result.prefixes)
             if with_ontology:
@@ -277,7 +285,9 @@ class MapDocument:
     @classmethod
     def recover_untitled(cls, recovery: Recovery, *, with_ontology: bool = True) -> MapDocument:
         """Rebuild a never-saved map from the journal its crashed app left behind."""
-        doc = cls.new(base_iri=recovery.base_iri, title="Recovered map", with_ontology=with_ontology, _journal_key=recovery.key)
+        doc = cls.new(
+            base_iri=recovery.base_iri, title="Recovered map", with_ontology=with_ontology, _journal_key=recovery.key
+        )
         doc.pending_recovery = recovery
         doc.recover()
         return doc
@@ -376,7 +386,10 @@ class MapDocument:
                 iri = URIRef(f"{base}{kind_slug}/{_slug(label or kind_slug, 24)}-{uuid.uuid4().hex[:8]}")
             else:
                 iri = URIRef(f"urn:uuid:{uuid.uuid4()}")
-            if next(iter(self.store.quads(iri)), None) is None and next(iter(self.store.quads(None, None, iri)), None) is None:
+            if (
+                next(iter(self.store.quads(iri)), None) is None
+                and next(iter(self.store.quads(None, None, iri)), None) is None
+            ):
                 return iri
 
     def used_prefixes(self) -> dict[str, str]:
@@ -560,7 +573,9 @@ class MapDocument:
         """The names of the derived graphs (analysis runs) in the dataset."""
         return [g for g in self.store.graph_names() if is_derived(g)]
 
-    def put_derived_graph(self, name, triples: Iterable = (), *, data: bytes | None = None, replacing: Iterable = ()) -> None:
+    def put_derived_graph(
+        self, name, triples: Iterable = (), *, data: bytes | None = None, replacing: Iterable = ()
+    ) -> None:
         """Add a derived graph ``name`` holding ``triples`` (or N-Triples ``data``), dropping the graphs in ``replacing``.
 
         Derived graphs are results, not edits: they bypass the undo history and
@@ -581,7 +596,9 @@ class MapDocument:
         """
         self.events.publish(self.write_derived_graph(name, triples, data=data, replacing=replacing))
 
-    def write_derived_graph(self, name, triples: Iterable = (), *, data: bytes | None = None, replacing: Iterable = ()) -> ev.DerivedGraphsChanged:
+    def write_derived_graph(
+        self, name, triples: Iterable = (), *, data: bytes | None = None, replacing: Iterable = ()
+    ) -> ev.DerivedGraphsChanged:
         """The store half of :meth:`put_derived_graph`: safe in a worker thread (Oxigraph loads
         without holding the GIL); publish the returned event on the document's own thread."""
         self._check_open()
@@ -626,8 +643,9 @@ class MapDocument:
         """
         self.finish_save(self.write_file(path, format, overwrite=overwrite))
 
-    def write_file(self, path: str | Path, format: RdfFormat | str | None = None, *, extra: Iterable = (),
-                   overwrite: bool = False) -> WrittenFile:
+    def write_file(
+        self, path: str | Path, format: RdfFormat | str | None = None, *, extra: Iterable = (), overwrite: bool = False
+    ) -> WrittenFile:
         """The slow half of :meth:`save_as`: serialise and write atomically, changing nothing else.
 
         Safe to run in a worker thread while the UI thread waits; publishes no
@@ -676,7 +694,9 @@ class MapDocument:
         fmt = format_by_name(format) if isinstance(format, str) else format
         fmt = fmt or format_for_path(path)
         if fmt is None:
-            raise SaveError(f"Cannot tell the format from the name {path.name}; use one of {', '.join(f.extension for f in FORMATS.values())}.")
+            raise SaveError(
+                f"Cannot tell the format from the name {path.name}; use one of {', '.join(f.extension for f in FORMATS.values())}."
+            )
         index = self.stack.index
         extra = [q for q in extra if q[3] == DEFAULT_GRAPH and not self.store.contains(q)]
         self.store.apply(added=extra)
@@ -689,10 +709,22 @@ class MapDocument:
         moving = self.path is None or os.path.realpath(path) != os.path.realpath(self.path)
         if self.editing and not moving:
             self._check_on_disk(path, overwrite=overwrite)
-        elif self.editing and self._lock is not None and self._lock.identity is not None and file_identity(path) == self._lock.identity:
-            raise SaveError(f"{path.name} is this map's own file under another name (a hard link); use Save to write it.")
+        elif (
+            self.editing
+            and self._lock is not None
+            and self._lock.identity is not None
+            and file_identity(path) == self._lock.identity
+        ):
+            raise SaveError(
+                f"{path.name} is this map's own file under another name (a hard link); use Save to write it."
+            )
         if moving or not self.editing:
-            new_lock = MapLock(map_key(path), path, writing=not self.editing, advice=None if not self.editing else "save under another name")
+            new_lock = MapLock(
+                map_key(path),
+                path,
+                writing=not self.editing,
+                advice=None if not self.editing else "save under another name",
+            )
             new_lock.acquire()
         try:
             atomic_write(path, data)
@@ -791,4 +823,4 @@ class MapDocument:
         self.close()
 
 
-__all__ = ["MapDocument", "ONTOLOGY_GRAPH", "STANDARD_PREFIXES"]
+__all__ = ["ONTOLOGY_GRAPH", "STANDARD_PREFIXES", "MapDocument"]

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Iterable
 
 import rdflib
 from rdflib import BNode, Literal, URIRef
@@ -65,7 +65,9 @@ def position_literal(value: float) -> Literal:
     return Literal(number, datatype=XSD.decimal)
 
 
-def create_node(doc, schema: Schema, kind: URIRef, label: str, *, position=None, level: URIRef | None = None) -> tuple[Command, URIRef]:
+def create_node(
+    doc, schema: Schema, kind: URIRef, label: str, *, position=None, level: URIRef | None = None
+) -> tuple[Command, URIRef]:
     """A new node of ``kind`` named ``label`` (optionally placed at ``position`` and given a ``level``).
 
     Returns the command and the minted IRI.
@@ -78,8 +80,10 @@ def create_node(doc, schema: Schema, kind: URIRef, label: str, *, position=None,
     if level is not None:
         quads.append((iri, RX.level, level, DEFAULT_GRAPH))
     if position is not None:
-        quads += [(iri, RX.canvasX, position_literal(position[0]), DEFAULT_GRAPH),
-                  (iri, RX.canvasY, position_literal(position[1]), DEFAULT_GRAPH)]
+        quads += [
+            (iri, RX.canvasX, position_literal(position[0]), DEFAULT_GRAPH),
+            (iri, RX.canvasY, position_literal(position[1]), DEFAULT_GRAPH),
+        ]
     return diff(doc.store, f"Add {schema.kind(kind).label.lower()} {shortened(label)}", added=quads), iri
 
 
@@ -98,7 +102,9 @@ def connect(doc, schema: Schema, source: URIRef, target: URIRef, relation: Relat
         kinds.append(kind)
     allowed = schema.relations_between(kinds[0].iri, kinds[1].iri)
     if relation.iri not in {r.iri for r in allowed}:
-        raise CommandError(f"The ontology does not allow “{relation.label}” from a {kinds[0].label.lower()} to a {kinds[1].label.lower()}.")
+        raise CommandError(
+            f"The ontology does not allow “{relation.label}” from a {kinds[0].label.lower()} to a {kinds[1].label.lower()}."
+        )
     if not relation.qualified:
         quad = (source, relation.iri, target, DEFAULT_GRAPH)
         command = diff(doc.store, f"Tie: {relation.label}", added=[quad])
@@ -106,14 +112,21 @@ def connect(doc, schema: Schema, source: URIRef, target: URIRef, relation: Relat
             raise CommandError("These two nodes are already tied that way.")
         return command, ("triple", source, relation.iri, target)
     tie = doc.mint_iri(relation.iri, relation.label)
-    quads = [(tie, RDF.type, relation.iri, DEFAULT_GRAPH), (tie, RX["from"], source, DEFAULT_GRAPH), (tie, RX.to, target, DEFAULT_GRAPH)]
+    quads = [
+        (tie, RDF.type, relation.iri, DEFAULT_GRAPH),
+        (tie, RX["from"], source, DEFAULT_GRAPH),
+        (tie, RX.to, target, DEFAULT_GRAPH),
+    ]
     return diff(doc.store, f"Add {relation.label.lower()}", added=quads), ("tie", tie)
 
 
 def position_quads(positions: dict) -> list:
     """``{iri: (x, y)}`` as ``rx:canvasX``/``rx:canvasY`` quads (for writing positions that are not edits)."""
-    return [(node, predicate, position_literal(value), DEFAULT_GRAPH)
-            for node, xy in positions.items() for predicate, value in zip(_POSITION, xy)]
+    return [
+        (node, predicate, position_literal(value), DEFAULT_GRAPH)
+        for node, xy in positions.items()
+        for predicate, value in zip(_POSITION, xy)
+    ]
 
 
 def move_nodes(store, positions: dict, *, label: str | None = None) -> Command:

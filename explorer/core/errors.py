@@ -21,7 +21,9 @@ from .text import clipped
 #: Longest message shown: a reason may quote the input, which can be megabytes long.
 MESSAGE_LIMIT = 400
 # Terminal control: escape sequences (CSI, OSC and two-character ones) and any other control character.
-_CONTROL = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-_])?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-_])?|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
 
 
 def printable(text: str, limit: int = MESSAGE_LIMIT) -> str:
@@ -134,11 +136,15 @@ class FileChangedError(SaveError):
         self.path = Path(path)
         self.deleted = deleted
         if deleted:
-            message = (f"{self.path.name} was deleted or moved since it was opened or last saved here; nothing was written. "
-                       "Save as another file, or overwrite to write it again.")
+            message = (
+                f"{self.path.name} was deleted or moved since it was opened or last saved here; nothing was written. "
+                "Save as another file, or overwrite to write it again."
+            )
         else:
-            message = (f"{self.path.name} changed on disk since it was opened or last saved here (another program or "
-                       "copy wrote it); nothing was written. Reload it, save as another file, or overwrite it.")
+            message = (
+                f"{self.path.name} changed on disk since it was opened or last saved here (another program or "
+                "copy wrote it); nothing was written. Reload it, save as another file, or overwrite it."
+            )
         super().__init__(message)
 
 

@@ -16,8 +16,8 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from rdflib import Literal
 
@@ -59,8 +59,14 @@ class AttributeRange:
     high: float | None = None
 
 
-def filter_nodes(projection, store, *, kinds: Iterable | None = None, levels: Iterable | None = None,
-                 attribute: AttributeRange | None = None) -> set:
+def filter_nodes(
+    projection,
+    store,
+    *,
+    kinds: Iterable | None = None,
+    levels: Iterable | None = None,
+    attribute: AttributeRange | None = None,
+) -> set:
     """The nodes that pass every given criterion (None means "any").
 
     ``kinds`` are kind IRIs (a node passes if its drawn kind is one of them);
@@ -69,7 +75,8 @@ def filter_nodes(projection, store, *, kinds: Iterable | None = None, levels: It
     kinds = set(kinds) if kinds is not None else None
     levels = set(levels) if levels is not None else None
     chosen = {
-        iri for iri, view in projection.nodes.items()
+        iri
+        for iri, view in projection.nodes.items()
         if (kinds is None or view.kind in kinds) and (levels is None or view.level in levels)
     }
     if attribute is not None and store is not None:
@@ -81,7 +88,9 @@ def filter_nodes(projection, store, *, kinds: Iterable | None = None, levels: It
                 number = float(value.toPython())
             except (TypeError, ValueError):
                 continue
-            if (attribute.low is None or number >= attribute.low) and (attribute.high is None or number <= attribute.high):
+            if (attribute.low is None or number >= attribute.low) and (
+                attribute.high is None or number <= attribute.high
+            ):
                 passing.add(s)
         chosen = passing
     return chosen

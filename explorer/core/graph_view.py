@@ -56,9 +56,9 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain, filterfalse
-from typing import Iterable, Sequence
 
 import pyoxigraph as ox
 from rdflib import RDF, BNode, URIRef
@@ -129,8 +129,11 @@ def _is_data_graph(name) -> bool:
 
 def node_types(schema: Schema) -> list[URIRef]:
     """The classes that make a subject a node on the canvas (as :class:`~explorer.core.projection.Projection` reads them)."""
-    return sorted(iri for iri, kind in schema.kinds.items()
-                  if isinstance(iri, URIRef) and not kind.is_tie and kind.iri != RX.QualifiedTie)
+    return sorted(
+        iri
+        for iri, kind in schema.kinds.items()
+        if isinstance(iri, URIRef) and not kind.is_tie and kind.iri != RX.QualifiedTie
+    )
 
 
 def census(doc, schema: Schema | None = None) -> Census:
@@ -166,8 +169,12 @@ def census(doc, schema: Schema | None = None) -> Census:
         return Census(map_has_nodes=True, viewing=viewing)
     has_nodes = bool(store.query(f"SELECT ?s WHERE {{ ?s a ?t VALUES ?t {{ {types} }} }} LIMIT 1").rows)
     triples = {g: int(n) for g, n in store.query(_TRIPLES_BY_GRAPH).rows}
-    nodes = {g: int(n) for g, n in store.query(
-        f"SELECT ?g (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?t }} VALUES ?t {{ {types} }} }} GROUP BY ?g").rows}
+    nodes = {
+        g: int(n)
+        for g, n in store.query(
+            f"SELECT ?g (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?t }} VALUES ?t {{ {types} }} }} GROUP BY ?g"
+        ).rows
+    }
     counts = [GraphCount(g, triples.get(g, 0), nodes.get(g, 0)) for g in names]
     counts.sort(key=lambda c: (-c.triples, str(c.name)))
     return Census(map_has_nodes=has_nodes, graphs=tuple(counts), viewing=viewing)
@@ -229,7 +236,11 @@ def show_view(doc, graphs: Iterable | None = None, *, source: str = "The map") -
             text = str(name).strip()
             text = text[1:-1] if text.startswith("<") and text.endswith(">") else text
             if text not in by_text:
-                have = f"its data graphs are {found.listing()}" if found.graphs else "it has no named graphs besides the ontology and analysis runs"
+                have = (
+                    f"its data graphs are {found.listing()}"
+                    if found.graphs
+                    else "it has no named graphs besides the ontology and analysis runs"
+                )
                 raise ExplorerError(f"{source} has no named graph <{text}>; {have}.")
             if by_text[text] not in chosen:
                 chosen.append(by_text[text])
@@ -241,8 +252,10 @@ def show_view(doc, graphs: Iterable | None = None, *, source: str = "The map") -
         if set(store.graphs) == set(chosen):
             return store.graphs
         if doc.dirty:
-            raise ExplorerError("Save the map (or undo your changes) before viewing other graphs: the edits made in this "
-                                "view are in its graphs, and the undo history cannot follow them into another view.")
+            raise ExplorerError(
+                "Save the map (or undo your changes) before viewing other graphs: the edits made in this "
+                "view are in its graphs, and the undo history cannot follow them into another view."
+            )
         store = store.release()
         if doc.stack.commands:
             doc.stack.clear()
@@ -326,8 +339,12 @@ class ViewStore(EmbeddedStore):
                 # Natively, without a Python object per quad: ten times faster than copying quad by quad.
                 self._ox.update(f"ADD {name} TO DEFAULT")
             else:  # a blank node names no graph in SPARQL
-                self._ox.extend([ox.Quad(q.subject, q.predicate, q.object, default)
-                                 for q in self._ox.quads_for_pattern(None, None, None, name)])
+                self._ox.extend(
+                    [
+                        ox.Quad(q.subject, q.predicate, q.object, default)
+                        for q in self._ox.quads_for_pattern(None, None, None, name)
+                    ]
+                )
         for canonical, written in [(c, w) for c, w in self._written.items() if c.graph_name in names]:
             copy = ox.Quad(canonical.subject, canonical.predicate, canonical.object, default)
             if copy not in self._written:
@@ -379,8 +396,14 @@ class ViewStore(EmbeddedStore):
         """The first viewed graph holding a node typed ``kind``, or None (one lookup a graph, once an edit)."""
         if kind not in memo:
             pattern = (None, to_ox(RDF.type), to_ox(kind))
-            memo[kind] = next((g for g, name in self._names
-                               if next(iter(self._ox.quads_for_pattern(*pattern, name)), None) is not None), None)
+            memo[kind] = next(
+                (
+                    g
+                    for g, name in self._names
+                    if next(iter(self._ox.quads_for_pattern(*pattern, name)), None) is not None
+                ),
+                None,
+            )
         return memo[kind]
 
     def _home_of(self, subject, homes: dict, kinds: dict, by_kind: dict):
@@ -392,8 +415,14 @@ class ViewStore(EmbeddedStore):
             if home is None and next(iter(self._own.quads(subject)), None) is not None:
                 home = DEFAULT_GRAPH
             if home is None:
-                home = next((g for g in (self._first_graph_with_kind(k, by_kind) for k in kinds.get(subject, ()))
-                             if g is not None), self.home)
+                home = next(
+                    (
+                        g
+                        for g in (self._first_graph_with_kind(k, by_kind) for k in kinds.get(subject, ()))
+                        if g is not None
+                    ),
+                    self.home,
+                )
             homes[subject] = home
         return home
 
@@ -428,7 +457,9 @@ class ViewStore(EmbeddedStore):
         for s, p, o, g in added:
             triple = (s, p, o)
             if g is DEFAULT_GRAPH or g == DEFAULT_GRAPH:
-                targets = origins.pop(triple, None) or self._origins.get(triple) or (self._home_of(s, homes, kinds, by_kind),)
+                targets = (
+                    origins.pop(triple, None) or self._origins.get(triple) or (self._home_of(s, homes, kinds, by_kind),)
+                )
                 for target in targets:
                     (own_added if target == DEFAULT_GRAPH else more_added).append((s, p, o, target))
             elif g in self._viewed:
@@ -460,5 +491,4 @@ class ViewStore(EmbeddedStore):
         return serialize_quads(chain.from_iterable(parts), fmt, prefixes=prefixes)
 
 
-__all__ = ["Census", "GraphCount", "ViewStore", "census", "current_view", "node_types",
-           "select_view", "show_view"]
+__all__ = ["Census", "GraphCount", "ViewStore", "census", "current_view", "node_types", "select_view", "show_view"]

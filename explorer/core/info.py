@@ -67,8 +67,10 @@ class MapSummary:
             if len(self.data_graphs) > _LISTED:
                 lines.append(f"  … and {len(self.data_graphs) - _LISTED:,} more (--json lists them all)")
         if self.needs_view:
-            lines.append("note:     the map graph has no nodes; its data is in the named graphs above. Add --union (all of them) "
-                         "or --graph IRI (one) to analyse, interdependencies, export, report or validate; the app offers the same choice.")
+            lines.append(
+                "note:     the map graph has no nodes; its data is in the named graphs above. Add --union (all of them) "
+                "or --graph IRI (one) to analyse, interdependencies, export, report or validate; the app offers the same choice."
+            )
         lines.append("nodes by kind:")
         width = max((len(k.label or k.kind) for k in self.kinds), default=0)
         for k in self.kinds:
@@ -108,7 +110,9 @@ def summarise(doc) -> MapSummary:
         triples=store.count(DEFAULT_GRAPH),
         nodes=int(store.query(_NODES).rows[0][0]),
         kinds=tuple(kinds),
-        named_graphs=tuple(str(g) for g in store.graph_names() if str(g) != "https://w3id.org/routine-explorer/graph/ontology"),
+        named_graphs=tuple(
+            str(g) for g in store.graph_names() if str(g) != "https://w3id.org/routine-explorer/graph/ontology"
+        ),
         prefixes=dict(doc.declared_prefixes),
         data_graphs=tuple({"name": str(g.name), "triples": g.triples, "nodes": g.nodes} for g in found.graphs),
         needs_view=found.needs_view,

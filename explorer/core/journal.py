@@ -40,9 +40,9 @@ import os
 import socket
 import stat
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import filelock
 import platformdirs
@@ -133,7 +133,13 @@ class _FileLock:
             if not stat.S_ISREG(info.st_mode):
                 return None  # opening a FIFO or a device could block or act on it
             try:
-                fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+                fd = os.open(
+                    self.path,
+                    os.O_RDONLY
+                    | getattr(os, "O_CLOEXEC", 0)
+                    | getattr(os, "O_NONBLOCK", 0)
+                    | getattr(os, "O_NOCTTY", 0),
+                )
             except OSError:
                 return None
             try:
@@ -253,8 +259,13 @@ class MapLock:
             if held is not None:
                 self._lock.release(force=True)
                 raise MapLockedError(self._held_message(held))
-        info = {"pid": os.getpid(), "host": socket.gethostname(), "since": dt.datetime.now().isoformat(timespec="seconds"),
-                "map": str(self._path) if self._path else None, "writing": self._writing}
+        info = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "since": dt.datetime.now().isoformat(timespec="seconds"),
+            "map": str(self._path) if self._path else None,
+            "writing": self._writing,
+        }
         with contextlib.suppress(OSError):
             self._owner.write_text(json.dumps(info), encoding="utf-8")
 
@@ -373,7 +384,13 @@ class Journal:
         session's, waiting to be recovered).
         """
         self.close(delete=False)
-        self._header = {"journal": JOURNAL_VERSION, "map": str(map_path) if map_path else None, "base_sha256": base_sha256, "base_iri": base_iri, "started": dt.datetime.now().isoformat(timespec="seconds")}
+        self._header = {
+            "journal": JOURNAL_VERSION,
+            "map": str(map_path) if map_path else None,
+            "base_sha256": base_sha256,
+            "base_iri": base_iri,
+            "started": dt.datetime.now().isoformat(timespec="seconds"),
+        }
 
     @property
     def active(self) -> bool:
@@ -453,7 +470,7 @@ class Journal:
     def _write_all(fd: int, data: bytes) -> None:
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
 
     def close(self, *, delete: bool) -> None:
         """Stop journaling; ``delete`` removes the file (a clean close or a save with no edits since)."""

@@ -313,7 +313,9 @@ def _spring_ms(size: int, iterations: int = 50) -> float:
     return 3.0 + 6.4e-5 * size * size * iterations
 
 
-def _spring(graph: _Graph, members: np.ndarray, seed: int, *, start: np.ndarray | None = None, iterations: int = 50) -> np.ndarray:
+def _spring(
+    graph: _Graph, members: np.ndarray, seed: int, *, start: np.ndarray | None = None, iterations: int = 50
+) -> np.ndarray:
     """networkx spring layout of the subgraph on ``members`` (rows follow ``members``)."""
     sub = graph.subgraph(members)
     pos = None
@@ -454,7 +456,9 @@ def _spread(target: np.ndarray, columns: int) -> np.ndarray:
     return (steps + offset).astype(np.int64)
 
 
-def _grid(target: np.ndarray, depth: np.ndarray, group: np.ndarray, linear: np.ndarray, columns: int) -> tuple[np.ndarray, np.ndarray, int]:
+def _grid(
+    target: np.ndarray, depth: np.ndarray, group: np.ndarray, linear: np.ndarray, columns: int
+) -> tuple[np.ndarray, np.ndarray, int]:
     """Column and row of each item on a grid at most ``columns`` wide, in as few rows as possible.
 
     Items are taken in ``target`` order and fill columns from the top; each column then
@@ -629,7 +633,9 @@ def _balls(adjacency: sp.csr_array, order: np.ndarray, per: int) -> np.ndarray:
     return dense
 
 
-def _two_level(graph: _Graph, members: np.ndarray, rank: np.ndarray, seed: int, cancelled: Callable[[], bool] | None) -> np.ndarray:
+def _two_level(
+    graph: _Graph, members: np.ndarray, rank: np.ndarray, seed: int, cancelled: Callable[[], bool] | None
+) -> np.ndarray:
     """A component too large for spring_layout: a spring layout of clusters, then inside each.
 
     Clusters are breadth-first balls grown along the smoothed order; the top level
@@ -746,7 +752,13 @@ def _hierarchical(graph: _Graph, cancelled: Callable[[], bool] | None) -> np.nda
 
 
 def _place_tree(
-    graph: _Graph, tree: np.ndarray, columns: int, left: float, y: float, pos: np.ndarray, cancelled: Callable[[], bool] | None
+    graph: _Graph,
+    tree: np.ndarray,
+    columns: int,
+    left: float,
+    y: float,
+    pos: np.ndarray,
+    cancelled: Callable[[], bool] | None,
 ) -> float:
     """Place the nodes ``tree`` (sorted), those with hierarchical edges, from ``y`` down; returns the y below them."""
     size = tree.size

@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import sys
-from typing import Iterator
+from collections.abc import Iterator
 
 from .errors import NetworkBlockedError
 

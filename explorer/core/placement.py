@@ -50,8 +50,10 @@ def layout_input(projection) -> tuple[list, list]:
     from explorer.core.layout import LayoutNode
 
     nodes = [LayoutNode(str(iri), view.level, str(view.kind)) for iri, view in projection.nodes.items()]
-    edges = [layout_edge(str(tie.source), str(tie.relation) if tie.tie is None else None, str(tie.target))
-             for tie in projection.ties.values()]
+    edges = [
+        layout_edge(str(tie.source), str(tie.relation) if tie.tie is None else None, str(tie.target))
+        for tie in projection.ties.values()
+    ]
     return nodes, edges
 
 

@@ -225,12 +225,22 @@ def legend_entries(projection: Projection, schema: Schema, *, heat: bool = False
             tie_counts[tie.relation] = tie_counts.get(tie.relation, 0) + 1
         else:  # drawn as a plain tie
             plain += 1
-    ties = sorted(((schema.kind(iri), count) for iri, count in tie_counts.items()),
-                  key=lambda kc: (kc[0].group_order, kc[0].order, kc[0].label.casefold(), str(kc[0].iri)))
+    ties = sorted(
+        ((schema.kind(iri), count) for iri, count in tie_counts.items()),
+        key=lambda kc: (kc[0].group_order, kc[0].order, kc[0].label.casefold(), str(kc[0].iri)),
+    )
     entries = [entry for _, entry in sorted(nodes, key=lambda ke: ke[0])]
     entries += [
-        LegendEntry(str(kind.iri), kind.label, safe_colour(kind.colour), "",
-                    kind.line_style if kind.line_style in _LINE_STYLES else "solid", count, "tie", kind.comment)
+        LegendEntry(
+            str(kind.iri),
+            kind.label,
+            safe_colour(kind.colour),
+            "",
+            kind.line_style if kind.line_style in _LINE_STYLES else "solid",
+            count,
+            "tie",
+            kind.comment,
+        )
         for kind, count in ties
     ]
     if plain:

@@ -30,8 +30,8 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Iterable
 
 from rdflib import BNode, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
@@ -126,8 +126,8 @@ class Projection:
         self.schema = schema
         self.nodes: dict = {}
         self.ties: dict = {}
-        self._out: dict = {}   # node -> keys of ties that start there
-        self._in: dict = {}    # node -> keys of ties that end there
+        self._out: dict = {}  # node -> keys of ties that start there
+        self._in: dict = {}  # node -> keys of ties that end there
         self._tie_nodes: dict = {}  # qualified tie IRI -> its key, when drawn
         self._fresh: set = set()  # keys whose view changed during the current update
         self._terms: dict = {}  # text -> rdflib term, so each IRI is built once
@@ -187,8 +187,13 @@ class Projection:
             level_order = self.schema.level_order(self.schema.level_of(kind, None)) or 2
         iri = self.term(subject)
         return NodeView(
-            iri=iri, kind=kind.iri, label=node_label(labels, iri), level=level_order,
-            x=x if y is not None else None, y=y if x is not None else None, types=frozenset(types),
+            iri=iri,
+            kind=kind.iri,
+            label=node_label(labels, iri),
+            level=level_order,
+            x=x if y is not None else None,
+            y=y if x is not None else None,
+            types=frozenset(types),
         )
 
     def _read_ties(self, subject: str, rows) -> None:
@@ -262,7 +267,9 @@ class Projection:
         delta = Delta()
         self._fresh = set()
         text_of = {term: (str(term) if isinstance(term, URIRef) else f"_:{term}") for term in touched}
-        rows_of = {text_of[t]: [(p, o, k, e) for _, p, o, k, e in store.text_triples(t, None, None, graph)] for t in touched}
+        rows_of = {
+            text_of[t]: [(p, o, k, e) for _, p, o, k, e in store.text_triples(t, None, None, graph)] for t in touched
+        }
         # Nodes first, so that ties see which ends exist now.
         for term in touched:
             text = text_of[term]

@@ -31,9 +31,9 @@ import hashlib
 import io
 import re
 import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
@@ -74,7 +74,16 @@ FORMATS: dict[str, RdfFormat] = {
     )
 }
 _BY_EXTENSION = {ext: f for f in FORMATS.values() for ext in f.extensions}
-_ALIASES = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "json-ld": "jsonld", "xml": "rdfxml", "rdf/xml": "rdfxml", "n-triples": "ntriples", "n-quads": "nquads"}
+_ALIASES = {
+    "ttl": "turtle",
+    "nt": "ntriples",
+    "nq": "nquads",
+    "json-ld": "jsonld",
+    "xml": "rdfxml",
+    "rdf/xml": "rdfxml",
+    "n-triples": "ntriples",
+    "n-quads": "nquads",
+}
 _GZIP_MAGIC = b"\x1f\x8b"
 _UTF8_BOM = b"\xef\xbb\xbf"
 _HEAD_BYTES = 64 * 1024
@@ -109,7 +118,7 @@ def _decode_head(head: bytes) -> str:
         (b"\xfe\xff", "utf-16-be"),
     ):
         if head.startswith(bom):
-            return head[len(bom):].decode(codec, errors="replace")
+            return head[len(bom) :].decode(codec, errors="replace")
     if head[:4] == b"<\x00?\x00" or head[:2] == b"<\x00":
         return head.decode("utf-16-le", errors="replace")
     if head[:4] == b"\x00<\x00?" or head[:2] == b"\x00<":
@@ -291,7 +300,11 @@ def _open_binary(path: Path, label: str):
 
 def _syntax_error(err: SyntaxError, name: str, fmt: RdfFormat, guessed: bool) -> FormatError:
     message = str(err)
-    reason = re.sub(r"^Parser error (at|between) line \d+ (column \d+|between columns \d+ and \d+)( and line \d+ column \d+)?: ", "", message)
+    reason = re.sub(
+        r"^Parser error (at|between) line \d+ (column \d+|between columns \d+ and \d+)( and line \d+ column \d+)?: ",
+        "",
+        message,
+    )
     reason = re.sub(r" \(line \d+\)$", "", reason)
     if "LoadDocumentCallback" in message:
         return UnsafeInputError(
@@ -535,5 +548,7 @@ def refuse_xml_illegal(data: bytes, what: str, instead: str = "Turtle, N-Triples
         return
     char = found.group().decode("utf-8")
     context = data[max(0, data.rfind(b">", 0, found.start()) + 1) : found.start()][-40:].decode("utf-8", "replace")
-    raise ExplorerError(f"{what} cannot hold the control character U+{ord(char):04X}, found in \"{context}\" "
-                        f"(XML 1.0 has no way to write it); save as {instead} instead")
+    raise ExplorerError(
+        f'{what} cannot hold the control character U+{ord(char):04X}, found in "{context}" '
+        f"(XML 1.0 has no way to write it); save as {instead} instead"
+    )

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Iterable
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
@@ -177,7 +177,9 @@ class Schema:
         for kind in self.kinds.values():
             if kind.in_palette and kind.is_tie == ties:
                 groups.setdefault((kind.group_order, kind.group_label), []).append(kind)
-        return [(label, sorted(kinds, key=lambda k: (k.order, k.label))) for (_, label), kinds in sorted(groups.items())]
+        return [
+            (label, sorted(kinds, key=lambda k: (k.order, k.label))) for (_, label), kinds in sorted(groups.items())
+        ]
 
     # ------------------------------------------------------------------ levels
     def level_order(self, level) -> int:
@@ -224,7 +226,8 @@ class Schema:
         qualified = [
             Relation(kind.iri, kind.label, kind.comment, qualified=True)
             for kind in sorted(self.kinds.values(), key=lambda k: (k.order, k.label))
-            if kind.is_tie and kind.in_palette
+            if kind.is_tie
+            and kind.in_palette
             and self.admits(self.tie_ends(kind.iri)[0], source_kind)
             and self.admits(self.tie_ends(kind.iri)[1], target_kind)
         ]
@@ -276,12 +279,16 @@ class Schema:
             try:
                 return Literal(dt.date.fromisoformat(text.strip()).isoformat(), datatype=XSD.date)
             except ValueError:
-                raise ValueError(f"{spec.label} must be a date written as YYYY-MM-DD; {one_line(text, _QUOTED)} is not.") from None
+                raise ValueError(
+                    f"{spec.label} must be a date written as YYYY-MM-DD; {one_line(text, _QUOTED)} is not."
+                ) from None
         if spec.widget == "datetime":
             try:
                 return Literal(dt.datetime.fromisoformat(text.strip()).isoformat(), datatype=XSD.dateTime)
             except ValueError:
-                raise ValueError(f"{spec.label} must be a date and time written as YYYY-MM-DDThh:mm; {one_line(text, _QUOTED)} is not.") from None
+                raise ValueError(
+                    f"{spec.label} must be a date and time written as YYYY-MM-DDThh:mm; {one_line(text, _QUOTED)} is not."
+                ) from None
         if len(text) > MAX_TEXT:
             raise ValueError(f"{spec.label} is {len(text):,} characters long; the limit is {MAX_TEXT:,}.")
         if spec.widget == "text" and not text.strip():
@@ -298,16 +305,22 @@ class Schema:
             raise ValueError(f"{spec.label} must be a finite number; {one_line(text, _QUOTED)} is not.")
         low, high = spec.minimum, spec.maximum
         if (low is not None and number < Decimal(str(low))) or (high is not None and number > Decimal(str(high))):
-            raise ValueError(f"{spec.label} must be between {_num(low)} and {_num(high)}; {one_line(text, _QUOTED)} is outside the scale.")
+            raise ValueError(
+                f"{spec.label} must be between {_num(low)} and {_num(high)}; {one_line(text, _QUOTED)} is outside the scale."
+            )
         # Past 28 significant digits Decimal rounds silently, and 1e999999999 as a whole number takes gigabytes.
         if len(cleaned) > MAX_NUMBER_CHARS or (number and abs(number.adjusted()) > MAX_NUMBER_DIGITS):
-            raise ValueError(f"{spec.label} must be a number of at most {MAX_NUMBER_DIGITS} digits; "
-                             f"{one_line(text, _QUOTED)} is {'longer' if len(cleaned) > MAX_NUMBER_CHARS else 'larger or smaller'}.")
+            raise ValueError(
+                f"{spec.label} must be a number of at most {MAX_NUMBER_DIGITS} digits; "
+                f"{one_line(text, _QUOTED)} is {'longer' if len(cleaned) > MAX_NUMBER_CHARS else 'larger or smaller'}."
+            )
         if spec.widget == "integer":
             if number != number.to_integral_value():
                 raise ValueError(f"{spec.label} must be a whole number; {one_line(text, _QUOTED)} is not.")
             return Literal(int(number), datatype=spec.datatype or XSD.integer)
-        return Literal(format(number.normalize() if number == number.to_integral_value() else number, "f"), datatype=XSD.decimal)
+        return Literal(
+            format(number.normalize() if number == number.to_integral_value() else number, "f"), datatype=XSD.decimal
+        )
 
 
 def schema_of(document) -> Schema:
@@ -440,8 +453,14 @@ class _Reader:
 
     def schema(self) -> Schema:
         memo: dict = {}
-        classes = [s for s, props in self.by_subject.items() if OWL.Class in props.get(RDF.type, ()) and isinstance(s, URIRef)]
-        groups = {g: (int(self.number(g, RX.order) or 99), self.label(g)) for g in {self.value(c, RX.paletteGroup) for c in classes} if g}
+        classes = [
+            s for s, props in self.by_subject.items() if OWL.Class in props.get(RDF.type, ()) and isinstance(s, URIRef)
+        ]
+        groups = {
+            g: (int(self.number(g, RX.order) or 99), self.label(g))
+            for g in {self.value(c, RX.paletteGroup) for c in classes}
+            if g
+        }
         kinds, tie_ends = {}, {}
         for cls in classes:
             ancestors = self.ancestors(cls, memo)
@@ -467,13 +486,19 @@ class _Reader:
                 tie_ends[cls] = (self.restriction(cls, RX["from"]), self.restriction(cls, RX.to))
         properties = {p: self.property(p) for p in self.property_iris()}
         object_properties = tuple(
-            spec for spec in properties.values()
-            if spec.widget == "link" and spec.domain and spec.range
+            spec
+            for spec in properties.values()
+            if spec.widget == "link"
+            and spec.domain
+            and spec.range
             and not any(RX.QualifiedTie in self.ancestors(d, memo) for d in spec.domain)
             and spec.iri not in (RX["from"], RX.to)
         )
-        concepts = {s: self.label(s) for s, props in self.by_subject.items()
-                    if SKOS.Concept in props.get(RDF.type, ()) and isinstance(s, URIRef)}
+        concepts = {
+            s: self.label(s)
+            for s, props in self.by_subject.items()
+            if SKOS.Concept in props.get(RDF.type, ()) and isinstance(s, URIRef)
+        }
         return Schema(
             kinds=kinds,
             properties=properties,
@@ -485,21 +510,39 @@ class _Reader:
 
     def property_iris(self) -> set:
         declared = {
-            s for s, props in self.by_subject.items()
-            if isinstance(s, URIRef) and ({OWL.ObjectProperty, OWL.DatatypeProperty, RDF.Property} & set(props.get(RDF.type, ())))
+            s
+            for s, props in self.by_subject.items()
+            if isinstance(s, URIRef)
+            and ({OWL.ObjectProperty, OWL.DatatypeProperty, RDF.Property} & set(props.get(RDF.type, ())))
         }
-        listed = {p for s in self.by_subject for head in self.values(s, RX.inspectorProperties) for p in self.rdf_list(head)}
+        listed = {
+            p for s in self.by_subject for head in self.values(s, RX.inspectorProperties) for p in self.rdf_list(head)
+        }
         return declared | listed | {RDFS.label, RDFS.comment}
 
     def property(self, iri) -> PropertySpec:
         types = set(self.values(iri, RDF.type))
         label = self.label(iri) if iri in self.by_subject else local_name(iri)
-        ranges = frozenset().union(*(self.classes_in(r) for r in self.values(iri, RDFS.range))) if self.values(iri, RDFS.range) else frozenset()
-        domain = frozenset().union(*(self.classes_in(d) for d in self.values(iri, RDFS.domain))) if self.values(iri, RDFS.domain) else frozenset()
+        ranges = (
+            frozenset().union(*(self.classes_in(r) for r in self.values(iri, RDFS.range)))
+            if self.values(iri, RDFS.range)
+            else frozenset()
+        )
+        domain = (
+            frozenset().union(*(self.classes_in(d) for d in self.values(iri, RDFS.domain)))
+            if self.values(iri, RDFS.domain)
+            else frozenset()
+        )
         scheme = self.value(iri, RX.valueScheme)
         single_flag = self.value(iri, RX.singleValued)
-        common = dict(iri=iri, label=label, comment=self.text(iri, RDFS.comment), domain=domain, range=ranges,
-                      symmetric=OWL.SymmetricProperty in types)
+        common = dict(
+            iri=iri,
+            label=label,
+            comment=self.text(iri, RDFS.comment),
+            domain=domain,
+            range=ranges,
+            symmetric=OWL.SymmetricProperty in types,
+        )
         if iri == RDFS.label:
             return PropertySpec(**{**common, "label": "label"}, widget="text", single=True)
         if iri == RDFS.comment:
@@ -507,14 +550,31 @@ class _Reader:
         if iri == _DCT_SOURCE:
             return PropertySpec(**common, widget="source", single=False)
         if scheme is not None:
-            return PropertySpec(**common, widget="choice", choices=self.concepts(scheme),
-                                single=bool(single_flag is not None and single_flag.toPython() is True))
+            return PropertySpec(
+                **common,
+                widget="choice",
+                choices=self.concepts(scheme),
+                single=bool(single_flag is not None and single_flag.toPython() is True),
+            )
         if XSD.decimal in ranges or XSD.double in ranges or XSD.float in ranges:
-            return PropertySpec(**common, widget="decimal", datatype=XSD.decimal, minimum=self.number(iri, RX.scaleMin),
-                                maximum=self.number(iri, RX.scaleMax), neutral=self.number(iri, RX.neutralValue), single=True)
+            return PropertySpec(
+                **common,
+                widget="decimal",
+                datatype=XSD.decimal,
+                minimum=self.number(iri, RX.scaleMin),
+                maximum=self.number(iri, RX.scaleMax),
+                neutral=self.number(iri, RX.neutralValue),
+                single=True,
+            )
         if XSD.integer in ranges:
-            return PropertySpec(**common, widget="integer", datatype=XSD.integer,
-                                minimum=self.number(iri, RX.scaleMin), maximum=self.number(iri, RX.scaleMax), single=True)
+            return PropertySpec(
+                **common,
+                widget="integer",
+                datatype=XSD.integer,
+                minimum=self.number(iri, RX.scaleMin),
+                maximum=self.number(iri, RX.scaleMax),
+                single=True,
+            )
         if XSD.date in ranges or iri == _DCT_DATE:
             return PropertySpec(**common, widget="date", datatype=XSD.date, single=True)
         if XSD.dateTime in ranges:

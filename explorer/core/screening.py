@@ -112,17 +112,19 @@ def _refuse(path: str, reason: str, offset: int | None = None) -> UnsafeInputErr
 
 # What can hide "<<" or ">>" in Turtle-family text: strings, comments, IRIs, escapes in local names.
 _TURTLE_TOKENS = re.compile(
-    rb"|".join((
-        rb'"""(?:[^"\\]|\\.|"(?!""))*+"""',     # long strings
-        rb"'''(?:[^'\\]|\\.|'(?!''))*+'''",
-        rb'"(?:[^"\\\n\r]|\\.)*+"',             # short strings
-        rb"'(?:[^'\\\n\r]|\\.)*+'",
-        rb"\\.",                                # an escape in a local name (ex:a\#b)
-        rb"\#[^\n\r]*+",                        # a comment
-        rb"(<<)",                               # a triple term or reified triple opens
-        rb"(>>)",                               # ... and closes
-        rb'<[^<>"{}|^`\\\x00-\x20]*+>',         # an IRI
-    )),
+    rb"|".join(
+        (
+            rb'"""(?:[^"\\]|\\.|"(?!""))*+"""',  # long strings
+            rb"'''(?:[^'\\]|\\.|'(?!''))*+'''",
+            rb'"(?:[^"\\\n\r]|\\.)*+"',  # short strings
+            rb"'(?:[^'\\\n\r]|\\.)*+'",
+            rb"\\.",  # an escape in a local name (ex:a\#b)
+            rb"\#[^\n\r]*+",  # a comment
+            rb"(<<)",  # a triple term or reified triple opens
+            rb"(>>)",  # ... and closes
+            rb'<[^<>"{}|^`\\\x00-\x20]*+>',  # an IRI
+        )
+    ),
     re.S,
 )
 #: Largest file walked token by token when it holds more than :data:`NESTING_LIMIT` ``<<``.
@@ -147,8 +149,11 @@ class _TripleTerms:
         if self.opens <= NESTING_LIMIT:
             return
         if self.size > _TURTLE_WALK_LIMIT:
-            raise _refuse(self.path, f"the file holds {self.opens:,} '<<' (RDF 1.2 triple terms or text) and is larger "
-                          f"than the {_TURTLE_WALK_LIMIT // _MIB} MiB that are checked for their nesting")
+            raise _refuse(
+                self.path,
+                f"the file holds {self.opens:,} '<<' (RDF 1.2 triple terms or text) and is larger "
+                f"than the {_TURTLE_WALK_LIMIT // _MIB} MiB that are checked for their nesting",
+            )
         stream.seek(0)
         text = stream.read()
         depth = 0
@@ -184,7 +189,7 @@ class _JsonShape:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.offset = 0          # bytes before the current chunk
+        self.offset = 0  # bytes before the current chunk
         self.in_string = False
         self.string_start = 0
         self.escape_next = False  # the previous chunk ended in an odd run of backslashes
@@ -231,8 +236,12 @@ class _JsonShape:
             deepest = int(np.argmax(depth))
             if depth[deepest] > DEPTH_LIMIT:
                 at = self.offset + int(brackets[int(np.argmax(depth > DEPTH_LIMIT))])
-                raise _refuse(self.path, f"the JSON nests objects and arrays more than {DEPTH_LIMIT} deep{{where}}; "
-                              "a map never needs that, and reading it could crash the reader", at)
+                raise _refuse(
+                    self.path,
+                    f"the JSON nests objects and arrays more than {DEPTH_LIMIT} deep{{where}}; "
+                    "a map never needs that, and reading it could crash the reader",
+                    at,
+                )
             if self.top == 0x5B:
                 self._check_held(brackets, step, depth)
             self.depth = int(depth[-1])
@@ -271,8 +280,11 @@ class _JsonShape:
             self._refuse_string(start)
 
     def _refuse_string(self, start: int) -> None:
-        raise _refuse(self.path, f"a JSON string is longer than {VALUE_LIMIT // _MIB} MiB{{where}}; "
-                      "no value in a map needs that much", start)
+        raise _refuse(
+            self.path,
+            f"a JSON string is longer than {VALUE_LIMIT // _MIB} MiB{{where}}; no value in a map needs that much",
+            start,
+        )
 
     def _check_held(self, brackets, step, depth) -> None:
         # Members of the top-level array are held whole, one at a time: from the bracket that
@@ -290,9 +302,13 @@ class _JsonShape:
         self.held_start = int(starts[pairs]) if starts.size > pairs else None
 
     def _refuse_held(self, start: int) -> None:
-        raise _refuse(self.path, f"a JSON value of more than {HELD_LIMIT // _MIB} MiB{{where}} would be held in memory "
-                      "whole (only the members of a top-level array are read one by one); write a map this big as "
-                      "a top-level JSON-LD array, or as N-Triples, N-Quads or Turtle", start)
+        raise _refuse(
+            self.path,
+            f"a JSON value of more than {HELD_LIMIT // _MIB} MiB{{where}} would be held in memory "
+            "whole (only the members of a top-level array are read one by one); write a map this big as "
+            "a top-level JSON-LD array, or as N-Triples, N-Quads or Turtle",
+            start,
+        )
 
     def finish(self, stream) -> None:
         """Nothing is left to check at the end: every limit was checked as the bytes passed."""
@@ -330,8 +346,12 @@ class _XmlShape:
         self.offset += cut
         self.carry = buffer[cut:]
         if len(self.carry) > VALUE_LIMIT:
-            raise _refuse(self.path, f"an XML text or value is longer than {VALUE_LIMIT // _MIB} MiB{{where}}; "
-                          "no value in a map needs that much", self.offset)
+            raise _refuse(
+                self.path,
+                f"an XML text or value is longer than {VALUE_LIMIT // _MIB} MiB{{where}}; "
+                "no value in a map needs that much",
+                self.offset,
+            )
 
     def finish(self, stream) -> None:
         if self.carry:
@@ -361,8 +381,11 @@ class _XmlShape:
                 break
             end += len(end_mark)
             if end - match.start() > VALUE_LIMIT:
-                raise _refuse(self.path, f"an XML comment, CDATA section or instruction is longer than "
-                              f"{VALUE_LIMIT // _MIB} MiB{{where}}", self.offset + match.start())
+                raise _refuse(
+                    self.path,
+                    f"an XML comment, CDATA section or instruction is longer than {VALUE_LIMIT // _MIB} MiB{{where}}",
+                    self.offset + match.start(),
+                )
             pieces.append(buffer[position : match.start()])
             position = end
             if position > cut:
@@ -378,14 +401,19 @@ class _XmlShape:
         lt = np.flatnonzero(a == _LT)
         if not lt.size:
             if len(text) > VALUE_LIMIT:
-                raise _refuse(self.path, f"an XML text or value is longer than {VALUE_LIMIT // _MIB} MiB{{where}}",
-                              self.offset)
+                raise _refuse(
+                    self.path, f"an XML text or value is longer than {VALUE_LIMIT // _MIB} MiB{{where}}", self.offset
+                )
             return
         bounds = np.append(lt, len(text))
         lengths = np.diff(bounds)
         if lengths.size and int(lengths.max()) > VALUE_LIMIT:
-            raise _refuse(self.path, f"an XML text or value is longer than {VALUE_LIMIT // _MIB} MiB{{where}}; "
-                          "no value in a map needs that much", self.offset + int(lt[int(np.argmax(lengths))]))
+            raise _refuse(
+                self.path,
+                f"an XML text or value is longer than {VALUE_LIMIT // _MIB} MiB{{where}}; "
+                "no value in a map needs that much",
+                self.offset + int(lt[int(np.argmax(lengths))]),
+            )
         after = np.minimum(lt + 1, len(text) - 1)
         closing = a[after] == _SLASH
         gt = np.flatnonzero(a == _GT)
@@ -405,8 +433,12 @@ class _XmlShape:
         reach = depth + empty  # an empty element sits one level below the open ones around it
         if reach.size and int(reach.max()) > DEPTH_LIMIT:
             at = self.offset + int(lt[int(np.argmax(reach > DEPTH_LIMIT))])
-            raise _refuse(self.path, f"the XML nests elements more than {DEPTH_LIMIT} deep{{where}}; a map never "
-                          "needs that, and reading it would take time growing with the square of the depth", at)
+            raise _refuse(
+                self.path,
+                f"the XML nests elements more than {DEPTH_LIMIT} deep{{where}}; a map never "
+                "needs that, and reading it would take time growing with the square of the depth",
+                at,
+            )
         self.depth = int(depth[-1]) if depth.size else self.depth
         # Namespace declarations per tag ("xmlns" in a text only counts too many, never too few).
         x = np.flatnonzero(a[: len(a) - 4] == _XMLNS[0])
@@ -417,9 +449,12 @@ class _XmlShape:
                 per_tag = np.bincount(np.searchsorted(lt, x, side="right"))
                 if int(per_tag.max()) > NAMESPACE_LIMIT:
                     tag = int(np.argmax(per_tag)) - 1
-                    raise _refuse(self.path, f"an XML element declares more than {NAMESPACE_LIMIT} namespaces"
-                                  "{where}; reading it would take time growing with the square of their number",
-                                  self.offset + int(lt[max(tag, 0)]))
+                    raise _refuse(
+                        self.path,
+                        f"an XML element declares more than {NAMESPACE_LIMIT} namespaces"
+                        "{where}; reading it would take time growing with the square of their number",
+                        self.offset + int(lt[max(tag, 0)]),
+                    )
 
 
 class BoundedGzip:
@@ -456,12 +491,17 @@ class BoundedGzip:
         data = self._gzip.read(max(1, min(size, self._limit + 1 - self._unpacked)))
         self._unpacked += len(data)
         if self._unpacked > self._limit:
-            raise UnsafeInputError(f"the gzip file unpacks to more than {self._limit // _MIB:,} MiB, the most a map "
-                                   "file may hold", path=self._path)
+            raise UnsafeInputError(
+                f"the gzip file unpacks to more than {self._limit // _MIB:,} MiB, the most a map file may hold",
+                path=self._path,
+            )
         if self._unpacked > RATIO_FREE and self._unpacked > self._ratio * max(self._raw.tell(), 1):
-            raise UnsafeInputError(f"the gzip file unpacks to more than {self._ratio} times its size "
-                                   f"({self._unpacked // _MIB:,} MiB from {self._raw.tell() // 1024:,} KiB so far), "
-                                   "the sign of a decompression bomb rather than a map", path=self._path)
+            raise UnsafeInputError(
+                f"the gzip file unpacks to more than {self._ratio} times its size "
+                f"({self._unpacked // _MIB:,} MiB from {self._raw.tell() // 1024:,} KiB so far), "
+                "the sign of a decompression bomb rather than a map",
+                path=self._path,
+            )
         return data
 
     def readinto(self, buffer) -> int:
@@ -483,7 +523,7 @@ class BoundedGzip:
     def close(self) -> None:
         self._gzip.close()
 
-    def __enter__(self) -> "BoundedGzip":
+    def __enter__(self) -> BoundedGzip:
         return self
 
     def __exit__(self, *exc) -> None:

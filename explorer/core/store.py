@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import abc
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, filterfalse
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 import rdflib
@@ -92,7 +92,15 @@ class Store(abc.ABC):
         """Remove every quad of ``graph`` (``ANY_GRAPH`` empties the store)."""
 
     @abc.abstractmethod
-    def load(self, source, *, format: RdfFormat | None = None, graph=None, progress: Progress | None = None, name: str | None = None) -> LoadResult:
+    def load(
+        self,
+        source,
+        *,
+        format: RdfFormat | None = None,
+        graph=None,
+        progress: Progress | None = None,
+        name: str | None = None,
+    ) -> LoadResult:
         """Read a document (path or bytes) into the store."""
 
     @abc.abstractmethod
@@ -100,7 +108,14 @@ class Store(abc.ABC):
         """``graphs`` serialised in ``fmt``, binding only ``prefixes``."""
 
     @abc.abstractmethod
-    def query(self, sparql: str, *, bindings: dict | None = None, union_default_graph: bool = False, prefixes: dict[str, str] | None = None) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: dict | None = None,
+        union_default_graph: bool = False,
+        prefixes: dict[str, str] | None = None,
+    ) -> QueryResult:
         """Run a SPARQL query; values are bound through ``bindings`` (never pasted into the text)."""
 
     def text_triples(self, s=None, p=None, o=None, graph=DEFAULT_GRAPH) -> Iterator[tuple]:
@@ -154,7 +169,7 @@ class _FrozenMemory(Memory):
 class _ReadOnlyNormalisingStore(_OxRdflibStore):
     """oxrdflib's rdflib store over our Oxigraph store, read-only, with plain literals normalised."""
 
-    def add(self, *args, **kwargs):  # noqa: D401 - rdflib API
+    def add(self, *args, **kwargs):
         raise TypeError("this view is read-only: change a map through commands")
 
     addN = remove = add  # noqa: N815
@@ -201,7 +216,9 @@ class EmbeddedStore(Store):
         # Store lookups compare by value, so ask a scratch store, in one batch, which form it keeps.
         probe = ox.NamedNode("urn:x-routine-explorer:probe")
         scratch = ox.Store()
-        scratch.extend(ox.Quad(ox.NamedNode(f"urn:x-routine-explorer:{i}"), probe, q.object) for i, q in enumerate(candidates))
+        scratch.extend(
+            ox.Quad(ox.NamedNode(f"urn:x-routine-explorer:{i}"), probe, q.object) for i, q in enumerate(candidates)
+        )
         for kept in scratch:
             quad = candidates[int(kept.subject.value.rsplit(":", 1)[1])]
             canonical = kept.object
@@ -232,7 +249,9 @@ class EmbeddedStore(Store):
                 del self._stored[quad], self._written[stored]
         if ox_added:
             self._ox.extend(ox_added)
-            self._remember_rewritten(q for q in ox_added if type(q.object) is ox.Literal and q.object.datatype.value != _XSD_STRING)
+            self._remember_rewritten(
+                q for q in ox_added if type(q.object) is ox.Literal and q.object.datatype.value != _XSD_STRING
+            )
 
     def _pattern(self, s, p, o, graph):
         return (
@@ -293,7 +312,15 @@ class EmbeddedStore(Store):
             for canonical in [c for c in self._written if c.graph_name == name]:
                 del self._stored[self._written.pop(canonical)]
 
-    def load(self, source, *, format: RdfFormat | str | None = None, graph=None, progress: Progress | None = None, name: str | None = None) -> LoadResult:
+    def load(
+        self,
+        source,
+        *,
+        format: RdfFormat | str | None = None,
+        graph=None,
+        progress: Progress | None = None,
+        name: str | None = None,
+    ) -> LoadResult:
         if isinstance(format, str):
             format = rdf_formats.format_by_name(format)
         result = rdf_formats.load_into(
@@ -321,7 +348,14 @@ class EmbeddedStore(Store):
             quads = chain(filterfalse(self._written.__contains__, quads), as_written)
         return rdf_formats.serialize_quads(quads, fmt, prefixes=prefixes)
 
-    def query(self, sparql: str, *, bindings: dict | None = None, union_default_graph: bool = False, prefixes: dict[str, str] | None = None) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: dict | None = None,
+        union_default_graph: bool = False,
+        prefixes: dict[str, str] | None = None,
+    ) -> QueryResult:
         substitutions = {ox.Variable(str(k)): to_ox(v) for k, v in (bindings or {}).items()}
         with no_network("running a query"):
             try:
@@ -341,7 +375,9 @@ class EmbeddedStore(Store):
                 names = tuple(v.value for v in result.variables)
                 rows = tuple(tuple(None if t is None else from_ox(t) for t in solution) for solution in result)
                 return QueryResult("select", variables=names, rows=rows)
-            return QueryResult("graph", triples=tuple((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in result))
+            return QueryResult(
+                "graph", triples=tuple((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in result)
+            )
 
     def as_rdflib(self, graph=DEFAULT_GRAPH) -> rdflib.Graph:
         """A read-only rdflib view over one graph: live through oxrdflib, or a copy when

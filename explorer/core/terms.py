@@ -16,7 +16,8 @@ True
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Union
+from collections.abc import Iterable, Iterator
+from typing import Union
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -116,4 +117,3 @@ def local_name(iri) -> str:
         if sep in text:
             return text.rsplit(sep, 1)[1] or text
     return text
-

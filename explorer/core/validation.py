@@ -91,7 +91,10 @@ def _label(graph: rdflib.Graph, vocabulary: rdflib.Graph, node) -> str:
     kind = str(kinds[0]) if kinds else "node"
     ends = [
         _label(graph, vocabulary, end)
-        for end in (graph.value(node, URIRef("https://w3id.org/routine-explorer/ns#from")), graph.value(node, URIRef("https://w3id.org/routine-explorer/ns#to")))
+        for end in (
+            graph.value(node, URIRef("https://w3id.org/routine-explorer/ns#from")),
+            graph.value(node, URIRef("https://w3id.org/routine-explorer/ns#to")),
+        )
         if end is not None and end != node
     ]
     if ends:

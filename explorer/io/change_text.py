@@ -34,8 +34,20 @@ from explorer.analysis.resistance.explain import (
 )
 
 __all__ = [
-    "NBSP", "NO_POINTS", "ROLE_NOTES", "figure_caption", "figure_meaning", "figure_sentence", "interval", "kind_text", "lever_effect",
-    "people", "percent", "plain_missing", "rank_range", "reason_groups",
+    "NBSP",
+    "NO_POINTS",
+    "ROLE_NOTES",
+    "figure_caption",
+    "figure_meaning",
+    "figure_sentence",
+    "interval",
+    "kind_text",
+    "lever_effect",
+    "people",
+    "percent",
+    "plain_missing",
+    "rank_range",
+    "reason_groups",
 ]
 
 
@@ -86,5 +98,3 @@ def reason_groups(reasons) -> tuple[list, list, list]:
     harder = sorted((r for r in context if r.value > 0), key=lambda r: -r.value)
     easier = sorted((r for r in context if r.value < 0), key=lambda r: r.value)
     return sources, harder, easier
-
-

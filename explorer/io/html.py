@@ -136,7 +136,9 @@ def _vis_assets() -> tuple[str, str]:
         js = (folder / "vis-network.min.js").read_text(encoding="utf-8")
         css = (folder / "vis-network.css").read_text(encoding="utf-8")
     except OSError as err:
-        raise ExplorerError(f"vis-network {_VIS_VERSION} was not found in the pyvis package ({folder}): {err}") from None
+        raise ExplorerError(
+            f"vis-network {_VIS_VERSION} was not found in the pyvis package ({folder}): {err}"
+        ) from None
     return _inline(js, "script"), _inline(css, "style")
 
 
@@ -214,7 +216,8 @@ def _group(entry) -> dict:
     group = {
         "shape": shape,
         "color": {
-            "background": fill, "border": border,
+            "background": fill,
+            "border": border,
             "highlight": {"background": _shade(fill, 1.12), "border": "#1d232b"},
             "hover": {"background": _shade(fill, 1.06), "border": "#1d232b"},
         },
@@ -247,8 +250,16 @@ def _bands(view: ExportView) -> list[dict]:
             previous = bands[-1]
             middle = (previous["bottom"] + top) / 2
             previous["bottom"], top = middle, middle
-        bands.append({"level": level, "label": view.levels.get(level, str(level)), "top": top, "bottom": bottom,
-                      "left": left, "right": right})
+        bands.append(
+            {
+                "level": level,
+                "label": view.levels.get(level, str(level)),
+                "top": top,
+                "bottom": bottom,
+                "left": left,
+                "right": right,
+            }
+        )
     return bands
 
 
@@ -261,8 +272,14 @@ def page_data(view: ExportView) -> dict:
     nodes = []
     for n in view.nodes:
         label = clipped(n.label, _LABEL_LIMIT)
-        record = {"id": n.id, "label": label, "group": f"k{kind_index[n.kind]}", "x": round(n.x, 2), "y": round(n.y, 2),
-                  "level": n.level}
+        record = {
+            "id": n.id,
+            "label": label,
+            "group": f"k{kind_index[n.kind]}",
+            "x": round(n.x, 2),
+            "y": round(n.y, 2),
+            "level": n.level,
+        }
         if label != n.label:
             record["name"] = n.label  # the whole label, for the tooltip, the panel and the search
         if n.attributes:
@@ -289,7 +306,9 @@ def page_data(view: ExportView) -> dict:
         "nodes": nodes,
         "edges": edges,
         "options": options,
-        "kinds": [{"label": e.label, "colour": e.colour, "shape": VIS_SHAPES.get(e.shape, "box")} for e in view.node_kinds],
+        "kinds": [
+            {"label": e.label, "colour": e.colour, "shape": VIS_SHAPES.get(e.shape, "box")} for e in view.node_kinds
+        ],
         "levels": {str(k): v for k, v in view.levels.items()},
         "bands": _bands(view),
         "heat": view.has_heat,
@@ -384,8 +403,12 @@ def write_html(
             progress(done, _STEPS)
 
     view = export_view(
-        document, title=title, heat=heat, layout=format_options.get("layout", "map"),
-        positions=format_options.get("positions"), progress=report,
+        document,
+        title=title,
+        heat=heat,
+        layout=format_options.get("layout", "map"),
+        positions=format_options.get("positions"),
+        progress=report,
     )
     report(5, _STEPS)
     page = render_html(view)

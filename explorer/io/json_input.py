@@ -42,8 +42,11 @@ MAX_INT_DIGITS = sys.get_int_max_str_digits() or 4300
 # for the dots of dotted keys ("a.b.c = 1" nests three tables), reset by what ends a key. An unterminated string
 # runs to where it stops, so no string is scanned twice (a scan restarting at each quote is quadratic).
 _JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.DOTALL)
-_TOML_TOKENS = re.compile(r'#[^\n]*|"""(?:[^\\]|\\.)*?(?:"""|\Z)|\'\'\'.*?(?:\'\'\'|\Z)|"[^"\\\n]*(?:\\.[^"\\\n]*)*"?'
-                          r'|\'[^\'\n]*\'?|[\[\]{}.=,\n]', re.DOTALL)
+_TOML_TOKENS = re.compile(
+    r'#[^\n]*|"""(?:[^\\]|\\.)*?(?:"""|\Z)|\'\'\'.*?(?:\'\'\'|\Z)|"[^"\\\n]*(?:\\.[^"\\\n]*)*"?'
+    r"|\'[^\'\n]*\'?|[\[\]{}.=,\n]",
+    re.DOTALL,
+)
 #: JSON's whitespace, matched from an index (``WHITESPACE.match(text, i).end()`` is past it).
 WHITESPACE = re.compile(r"[ \t\n\r]*")
 
@@ -73,8 +76,9 @@ def position(text: str, index: int) -> tuple[int, int]:
     return line, index - text.rfind("\n", 0, index)
 
 
-def too_deep_at(text: str, start: int = 0, *, depth: int = 0, limit: int = MAX_NESTING, syntax: str = "json",
-                one_value: bool = True) -> int | None:
+def too_deep_at(
+    text: str, start: int = 0, *, depth: int = 0, limit: int = MAX_NESTING, syntax: str = "json", one_value: bool = True
+) -> int | None:
     """Where nesting first goes deeper than ``limit``, scanning ``text`` from ``start`` at ``depth``; None if it never does.
 
     Strings (and TOML comments) are skipped, so a bracket inside one does not count.
@@ -110,11 +114,17 @@ def too_deep_at(text: str, start: int = 0, *, depth: int = 0, limit: int = MAX_N
     return None
 
 
-def nesting_error(text: str, index: int | None, *, name: str, limit: int = MAX_NESTING, what: str = "JSON") -> FormatError:
+def nesting_error(
+    text: str, index: int | None, *, name: str, limit: int = MAX_NESTING, what: str = "JSON"
+) -> FormatError:
     """The error for nesting past ``limit`` at ``index`` (None when the place is not known)."""
     line, column = position(text, index) if index is not None else (None, None)
-    return FormatError(f"The {what} is nested more than {limit} levels deep; an import file needs a few.",
-                       path=name, line=line, column=column)
+    return FormatError(
+        f"The {what} is nested more than {limit} levels deep; an import file needs a few.",
+        path=name,
+        line=line,
+        column=column,
+    )
 
 
 def number_error(text: str, error: NumberTooLong, *, name: str, start: int = 0) -> FormatError:
@@ -122,8 +132,12 @@ def number_error(text: str, error: NumberTooLong, *, name: str, start: int = 0) 
     index = text.find(error.digits, start)
     line, column = position(text, index) if index >= 0 else (None, None)
     count = len(error.digits.lstrip("-"))
-    return FormatError(f"A number has {count:,} digits; numbers of more than {MAX_INT_DIGITS:,} digits are refused.",
-                       path=name, line=line, column=column)
+    return FormatError(
+        f"A number has {count:,} digits; numbers of more than {MAX_INT_DIGITS:,} digits are refused.",
+        path=name,
+        line=line,
+        column=column,
+    )
 
 
 def depth_of(value, *, stop: int = MAX_NESTING + 1) -> int:
@@ -223,9 +237,27 @@ def load_toml(text: str, *, name: str) -> dict:
             raise FormatError(f"not valid TOML: {err}.", path=name) from None
         line, column = position(text, found.start())
         digits = sum(c.isdigit() for c in found.group())
-        raise FormatError(f"A number has {digits:,} digits; numbers of more than {MAX_INT_DIGITS:,} digits are refused.",
-                          path=name, line=line, column=column) from None
+        raise FormatError(
+            f"A number has {digits:,} digits; numbers of more than {MAX_INT_DIGITS:,} digits are refused.",
+            path=name,
+            line=line,
+            column=column,
+        ) from None
 
 
-__all__ = ["DECODER", "MAX_INT_DIGITS", "MAX_NESTING", "NumberTooLong", "decode_at", "depth_of", "load_json", "load_toml",
-           "nesting_error", "number_error", "parse_int", "position", "skip_whitespace", "too_deep_at"]
+__all__ = [
+    "DECODER",
+    "MAX_INT_DIGITS",
+    "MAX_NESTING",
+    "NumberTooLong",
+    "decode_at",
+    "depth_of",
+    "load_json",
+    "load_toml",
+    "nesting_error",
+    "number_error",
+    "parse_int",
+    "position",
+    "skip_whitespace",
+    "too_deep_at",
+]

@@ -92,31 +92,38 @@ class _Blueprint:
         return FormatError(reason, path=self.name, line=line, column=column)
 
     def expect(self, index: int, what: str) -> FormatError:
-        return self.fail(f"Not valid JSON: {what}." if index < len(self.text) else "Not valid JSON: unexpected end of file, "
-                         f"{what[0].lower()}{what[1:]}.", index)
+        return self.fail(
+            f"Not valid JSON: {what}."
+            if index < len(self.text)
+            else f"Not valid JSON: unexpected end of file, {what[0].lower()}{what[1:]}.",
+            index,
+        )
 
     def read(self) -> dict:
         """The top-level object: key -> records for elements and connections, None for the rest."""
         text = self.text
         i = skip_whitespace(text, 0)
-        if text[i:i + 1] != "{":
-            if text[i:i + 1] in _VALUE_START and text[i:i + 1]:
-                raise FormatError("This is not a Kumu blueprint: it needs an object with an \"elements\" list "
-                                  "(and usually a \"connections\" list).", path=self.name)
+        if text[i : i + 1] != "{":
+            if text[i : i + 1] in _VALUE_START and text[i : i + 1]:
+                raise FormatError(
+                    'This is not a Kumu blueprint: it needs an object with an "elements" list '
+                    '(and usually a "connections" list).',
+                    path=self.name,
+                )
             raise self.expect(i, "Expecting value")
         found: dict = {}
         i = skip_whitespace(text, i + 1)
-        if text[i:i + 1] == "}":
+        if text[i : i + 1] == "}":
             return found
         while True:
-            if text[i:i + 1] != '"':
+            if text[i : i + 1] != '"':
                 raise self.expect(i, "Expecting property name enclosed in double quotes")
             key, i = decode_at(text, i, name=self.name, depth=1)
             i = skip_whitespace(text, i)
-            if text[i:i + 1] != ":":
+            if text[i : i + 1] != ":":
                 raise self.expect(i, "Expecting ':' delimiter")
             i = skip_whitespace(text, i + 1)
-            if key in _LISTS and text[i:i + 1] == "[":
+            if key in _LISTS and text[i : i + 1] == "[":
                 found[key], i = self.items(i, _LISTS[key])
             else:
                 # Anything else is decoded whole and dropped (only its name is reported).
@@ -125,10 +132,10 @@ class _Blueprint:
                     raise FormatError(f"{key!r} must be a list of objects, not {type(value).__name__}.", path=self.name)
                 found[key] = [] if key in _LISTS else None
             i = skip_whitespace(text, i)
-            if text[i:i + 1] == ",":
+            if text[i : i + 1] == ",":
                 i = skip_whitespace(text, i + 1)
                 continue
-            if text[i:i + 1] == "}":
+            if text[i : i + 1] == "}":
                 break
             raise self.expect(i, "Expecting ',' delimiter")
         end = skip_whitespace(text, i + 1)
@@ -141,7 +148,7 @@ class _Blueprint:
         text = self.text
         records: list = []
         i = skip_whitespace(text, i + 1)
-        if text[i:i + 1] == "]":
+        if text[i : i + 1] == "]":
             return records, i + 1
         whitespace = WHITESPACE.match
         while True:
@@ -150,18 +157,27 @@ class _Blueprint:
                 raise self.fail(too_many_rows(f"{noun} {len(records) + 1:,}", None).reason, start)
             item, i = decode_at(text, i, name=self.name, depth=2, check_depth=False)
             if not isinstance(item, dict):
-                raise FormatError(f"{noun} {len(records) + 1} must be an object with keys such as \"label\", "
-                                  f"not {type(item).__name__}.", path=self.name)
+                raise FormatError(
+                    f'{noun} {len(records) + 1} must be an object with keys such as "label", '
+                    f"not {type(item).__name__}.",
+                    path=self.name,
+                )
             self.keys.update(item)
             if len(self.keys) > MAX_KEYS:
-                raise self.fail(f"The file has more than {MAX_KEYS:,} keys, each a column; at most {MAX_COLUMNS:,} columns "
-                                "can be imported.", start)
+                raise self.fail(
+                    f"The file has more than {MAX_KEYS:,} keys, each a column; at most {MAX_COLUMNS:,} columns "
+                    "can be imported.",
+                    start,
+                )
             # Most values are text or numbers, kept as they are; the depth of the rest is checked here
             # rather than for every element (the walk doubled the reading time).
             for key in [k for k, v in item.items() if v.__class__ in _CONTAINERS]:
                 value = item[key]
                 inner = value.values() if value.__class__ is dict else value
-                if any(v.__class__ in _CONTAINERS for v in inner) and depth_of(value, stop=MAX_NESTING) + 3 > MAX_NESTING:
+                if (
+                    any(v.__class__ in _CONTAINERS for v in inner)
+                    and depth_of(value, stop=MAX_NESTING) + 3 > MAX_NESTING
+                ):
                     raise nesting_error(text, too_deep_at(text, start, depth=2), name=self.name)
                 item[key] = _cell(value)
             records.append(item)
@@ -169,10 +185,10 @@ class _Blueprint:
             if self.progress is not None and self.rows % 2000 == 0:
                 self.progress(i, len(text))
             i = whitespace(text, i).end()
-            if text[i:i + 1] == ",":
+            if text[i : i + 1] == ",":
                 i = whitespace(text, i + 1).end()
                 continue
-            if text[i:i + 1] == "]":
+            if text[i : i + 1] == "]":
                 return records, i + 1
             raise self.expect(i, "Expecting ',' delimiter")
 
@@ -195,30 +211,47 @@ def read_kumu_json(path: str | Path, *, progress: Progress | None = None) -> Imp
     path = Path(path)
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise FormatError(f"The file is {size:,} bytes; JSON files over {MAX_BYTES:,} bytes are refused (a blueprint of "
-                          f"{MAX_ROWS:,} elements and connections, the most one import takes, is far smaller).", path=path.name)
+        raise FormatError(
+            f"The file is {size:,} bytes; JSON files over {MAX_BYTES:,} bytes are refused (a blueprint of "
+            f"{MAX_ROWS:,} elements and connections, the most one import takes, is far smaller).",
+            path=path.name,
+        )
     if progress is not None:
         progress(0, size)
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise FormatError(f"The file is not UTF-8 text (byte {err.start}); JSON must be UTF-8.", path=path.name) from None
+        raise FormatError(
+            f"The file is not UTF-8 text (byte {err.start}); JSON must be UTF-8.", path=path.name
+        ) from None
     del raw
     document = _Blueprint(text, path.name, progress).read()
     if "elements" not in document:
-        raise FormatError("This is not a Kumu blueprint: it needs an object with an \"elements\" list "
-                          "(and usually a \"connections\" list).", path=path.name)
+        raise FormatError(
+            'This is not a Kumu blueprint: it needs an object with an "elements" list '
+            '(and usually a "connections" list).',
+            path=path.name,
+        )
     elements = document.get("elements") or []
     connections = document.get("connections") or []
-    nodes = rows_from_records(elements, noun="element", first_columns=["id", "label", "type", "description"], name=path.name)
-    edges = rows_from_records(connections, noun="connection", first_columns=["from", "to", "type", "direction", "id"],
-                              name=path.name, rows_before=len(elements))
+    nodes = rows_from_records(
+        elements, noun="element", first_columns=["id", "label", "type", "description"], name=path.name
+    )
+    edges = rows_from_records(
+        connections,
+        noun="connection",
+        first_columns=["from", "to", "type", "direction", "id"],
+        name=path.name,
+        rows_before=len(elements),
+    )
     notes = []
     others = sorted(k for k in document if k not in _DOCUMENTED_KEYS)
     if others:
-        notes.append(f"Not imported (not part of Kumu's documented blueprint): {', '.join(map(str, others[:8]))}"
-                     f"{' …' if len(others) > 8 else ''}.")
+        notes.append(
+            f"Not imported (not part of Kumu's documented blueprint): {', '.join(map(str, others[:8]))}"
+            f"{' …' if len(others) > 8 else ''}."
+        )
     columns = set(nodes.columns)
     suggested: dict = {"name": "label"}
     if "id" in columns:

@@ -74,24 +74,73 @@ EXPORT_LAYOUTS: dict[str, str] = {"map": "As on the map", **LAYOUTS}
 
 # Attribute names the exports use themselves, or that networkx's GEXF writer treats
 # specially; a property with one of these local names is exported as prefix_name.
-RESERVED = frozenset({
-    "id", "label", "kind", "kind_label", "level", "level_name", "colour", "shape", "x", "y", "heat",
-    "source", "target", "relation", "relation_label", "qualified", "line_style", "key",
-    "viz", "pid", "start", "end", "parents", "slices", "spells", "type", "weight", "networkx_key",
-})
+RESERVED = frozenset(
+    {
+        "id",
+        "label",
+        "kind",
+        "kind_label",
+        "level",
+        "level_name",
+        "colour",
+        "shape",
+        "x",
+        "y",
+        "heat",
+        "source",
+        "target",
+        "relation",
+        "relation_label",
+        "qualified",
+        "line_style",
+        "key",
+        "viz",
+        "pid",
+        "start",
+        "end",
+        "parents",
+        "slices",
+        "spells",
+        "type",
+        "weight",
+        "networkx_key",
+    }
+)
 
 _TYPE = str(RDF.type)
-_SKIPPED = frozenset({
-    _TYPE, str(RDFS.label), str(SKOS.prefLabel), str(RX.level), str(RX.canvasX), str(RX.canvasY),
-    str(RX["from"]), str(RX.to),
-})
+_SKIPPED = frozenset(
+    {
+        _TYPE,
+        str(RDFS.label),
+        str(SKOS.prefLabel),
+        str(RX.level),
+        str(RX.canvasX),
+        str(RX.canvasY),
+        str(RX["from"]),
+        str(RX.to),
+    }
+)
 # A tie's own label is one of its values (nodes have theirs in their own column).
 _TIE_SKIPPED = _SKIPPED - {str(RDFS.label), str(SKOS.prefLabel)}
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGERS = frozenset(_XSD + t for t in (
-    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-    "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte",
-))
+_INTEGERS = frozenset(
+    _XSD + t
+    for t in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedInt",
+        "unsignedLong",
+        "unsignedShort",
+        "unsignedByte",
+    )
+)
 _REALS = frozenset(_XSD + t for t in ("decimal", "double", "float"))
 _BOOLEAN = _XSD + "boolean"
 
@@ -177,8 +226,15 @@ class ExportView:
         G = nx.MultiDiGraph(name=self.title, title=self.title, layout=self.layout)
         for n in self.nodes:
             data = dict(
-                label=n.label, kind=n.kind, kind_label=n.kind_label, level=n.level, level_name=n.level_name,
-                colour=n.colour, shape=n.shape, x=n.x, y=n.y,
+                label=n.label,
+                kind=n.kind,
+                kind_label=n.kind_label,
+                level=n.level,
+                level_name=n.level_name,
+                colour=n.colour,
+                shape=n.shape,
+                x=n.x,
+                y=n.y,
             )
             if n.heat is not None:
                 data["heat"] = n.heat
@@ -186,8 +242,12 @@ class ExportView:
             G.add_node(n.id, **data)
         for t in self.ties:
             data = dict(
-                id=t.id, relation=t.relation, relation_label=t.relation_label, qualified=t.qualified,
-                colour=t.colour, line_style=t.line_style,
+                id=t.id,
+                relation=t.relation,
+                relation_label=t.relation_label,
+                qualified=t.qualified,
+                colour=t.colour,
+                line_style=t.line_style,
             )
             data.update(t.attributes)
             G.add_edge(t.source, t.target, key=t.id, **data)
@@ -241,8 +301,6 @@ def layout_positions(document, layout: str, *, cancelled: Callable[[], bool] | N
 def _text(term) -> str:
     """An IRI as its string, a blank node as ``"_:id"`` (as :meth:`Store.text_triples` writes them)."""
     return str(term) if isinstance(term, URIRef) else f"_:{term}"
-
-
 
 
 def _value(text: str, kind: int, extra: str):
@@ -472,27 +530,32 @@ def export_view(
     level_names = {c.order: c.label for c in schema.levels if c.order} or dict(LEVELS)
     node_values, node_types = node_attrs.settle()
     tie_values, tie_types = tie_attrs.settle()
-    scores = {_text(k) if isinstance(k, (URIRef, BNode)) else str(k): float(v) for k, v in (heat or {}).items()
-              if v is not None and math.isfinite(float(v))}
+    scores = {
+        _text(k) if isinstance(k, (URIRef, BNode)) else str(k): float(v)
+        for k, v in (heat or {}).items()
+        if v is not None and math.isfinite(float(v))
+    }
     nodes = []
     for iri, view in projection.nodes.items():
         key = _text(iri)
         kind = schema.kind(view.kind)
         x, y = placed.get(str(iri), (0.0, 0.0))
-        nodes.append(ExportNode(
-            id=key,
-            label=view.label,
-            kind=str(view.kind),
-            kind_label=kind.label if kind is not None else local_name(str(view.kind)),
-            level=view.level,
-            level_name=level_names.get(view.level, LEVELS.get(view.level, str(view.level))),
-            colour=safe_colour(kind.colour if kind is not None else None),
-            shape=kind.shape if kind is not None else "rounded-rectangle",
-            x=float(x),
-            y=float(y),
-            attributes=node_values.get(key, {}),
-            heat=scores.get(key),
-        ))
+        nodes.append(
+            ExportNode(
+                id=key,
+                label=view.label,
+                kind=str(view.kind),
+                kind_label=kind.label if kind is not None else local_name(str(view.kind)),
+                level=view.level,
+                level_name=level_names.get(view.level, LEVELS.get(view.level, str(view.level))),
+                colour=safe_colour(kind.colour if kind is not None else None),
+                shape=kind.shape if kind is not None else "rounded-rectangle",
+                x=float(x),
+                y=float(y),
+                attributes=node_values.get(key, {}),
+                heat=scores.get(key),
+            )
+        )
     nodes.sort(key=lambda n: (-n.level, n.kind_label, n.label.casefold(), n.id))
 
     ties = []
@@ -504,7 +567,9 @@ def export_view(
             tie_id = _text(tie.tie)
             kind = schema.kind(tie.relation)
             colour = safe_colour(kind.colour if kind is not None else None)
-            style = kind.line_style if kind is not None and kind.line_style in ("solid", "dashed", "dotted") else "solid"
+            style = (
+                kind.line_style if kind is not None and kind.line_style in ("solid", "dashed", "dotted") else "solid"
+            )
             label = kind.label if kind is not None else tie.label
             attributes = tie_values.get(tie_id, {})
         else:
@@ -535,6 +600,22 @@ def export_view(
 
 
 __all__ = [
-    "EXPORT_LAYOUTS", "EXPORT_OPTIONS", "HEAT_LEGEND", "HEAT_NAME", "HEAT_RANGE", "HEAT_TOP", "HIERARCHY", "ExportNode", "ExportTie", "ExportView",
-    "LegendEntry", "check_options", "export_view", "heat_colour", "heat_strength", "layout_input", "layout_positions", "safe_colour",
+    "EXPORT_LAYOUTS",
+    "EXPORT_OPTIONS",
+    "HEAT_LEGEND",
+    "HEAT_NAME",
+    "HEAT_RANGE",
+    "HEAT_TOP",
+    "HIERARCHY",
+    "ExportNode",
+    "ExportTie",
+    "ExportView",
+    "LegendEntry",
+    "check_options",
+    "export_view",
+    "heat_colour",
+    "heat_strength",
+    "layout_input",
+    "layout_positions",
+    "safe_colour",
 ]

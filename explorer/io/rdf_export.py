@@ -47,38 +47,80 @@ def _write(document, path: Path, name: str, progress: Callable[[int, int], None]
         progress(2, 2)
 
 
-def write_turtle(document, path: Path, *, title: str | None = None, heat: Mapping[str, float] | None = None,
-                 progress: Callable[[int, int], None] | None = None, **format_options) -> None:
+def write_turtle(
+    document,
+    path: Path,
+    *,
+    title: str | None = None,
+    heat: Mapping[str, float] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    **format_options,
+) -> None:
     """Write the map graph as Turtle (``title`` and ``heat`` are not written; see the module note)."""
     _write(document, path, "turtle", progress, format_options)
 
 
-def write_trig(document, path: Path, *, title: str | None = None, heat: Mapping[str, float] | None = None,
-               progress: Callable[[int, int], None] | None = None, **format_options) -> None:
+def write_trig(
+    document,
+    path: Path,
+    *,
+    title: str | None = None,
+    heat: Mapping[str, float] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    **format_options,
+) -> None:
     """Write the map and its named graphs (not the ontology) as TriG."""
     _write(document, path, "trig", progress, format_options)
 
 
-def write_ntriples(document, path: Path, *, title: str | None = None, heat: Mapping[str, float] | None = None,
-                   progress: Callable[[int, int], None] | None = None, **format_options) -> None:
+def write_ntriples(
+    document,
+    path: Path,
+    *,
+    title: str | None = None,
+    heat: Mapping[str, float] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    **format_options,
+) -> None:
     """Write the map graph as N-Triples, one triple a line."""
     _write(document, path, "ntriples", progress, format_options)
 
 
-def write_nquads(document, path: Path, *, title: str | None = None, heat: Mapping[str, float] | None = None,
-                 progress: Callable[[int, int], None] | None = None, **format_options) -> None:
+def write_nquads(
+    document,
+    path: Path,
+    *,
+    title: str | None = None,
+    heat: Mapping[str, float] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    **format_options,
+) -> None:
     """Write the map and its named graphs (not the ontology) as N-Quads."""
     _write(document, path, "nquads", progress, format_options)
 
 
-def write_jsonld(document, path: Path, *, title: str | None = None, heat: Mapping[str, float] | None = None,
-                 progress: Callable[[int, int], None] | None = None, **format_options) -> None:
+def write_jsonld(
+    document,
+    path: Path,
+    *,
+    title: str | None = None,
+    heat: Mapping[str, float] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    **format_options,
+) -> None:
     """Write the map and its named graphs (not the ontology) as JSON-LD (expanded, no remote context)."""
     _write(document, path, "jsonld", progress, format_options)
 
 
-def write_rdfxml(document, path: Path, *, title: str | None = None, heat: Mapping[str, float] | None = None,
-                 progress: Callable[[int, int], None] | None = None, **format_options) -> None:
+def write_rdfxml(
+    document,
+    path: Path,
+    *,
+    title: str | None = None,
+    heat: Mapping[str, float] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    **format_options,
+) -> None:
     """Write the map graph as RDF/XML."""
     _write(document, path, "rdfxml", progress, format_options)
 

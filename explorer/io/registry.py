@@ -22,9 +22,9 @@ explorer.core.errors.ExplorerError: No export format called 'nope'. Known: ...
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 from ..core.errors import ExplorerError
 
@@ -100,7 +100,9 @@ def for_path(path: str | Path, kind: str) -> Format:
     candidates = [(len(e), f) for f in formats(kind) for e in f.extensions if name.endswith("." + e)]
     if not candidates:
         known = ", ".join(sorted({"." + e for f in formats(kind) for e in f.extensions}))
-        raise ExplorerError(f"Cannot tell the {kind} format of {Path(path).name!r} from its ending. Known endings: {known}.")
+        raise ExplorerError(
+            f"Cannot tell the {kind} format of {Path(path).name!r} from its ending. Known endings: {known}."
+        )
     return max(candidates, key=lambda c: c[0])[1]
 
 
@@ -124,4 +126,8 @@ register(Format("png", "export", "PNG image", ("png",), "explorer.ui.canvas.imag
 register(Format("svg", "export", "SVG image", ("svg",), "explorer.ui.canvas.image_export:write_svg", needs_qt=True))
 register(Format("pdf", "export", "PDF image", ("pdf",), "explorer.ui.canvas.image_export:write_pdf", needs_qt=True))
 register(Format("html", "report", "Report as a web page", ("html", "htm"), "explorer.io.report:generate_report_html"))
-register(Format("pdf", "report", "Report as PDF", ("pdf",), "explorer.ui.files.report_pdf:generate_report_pdf", needs_qt=True))
+register(
+    Format(
+        "pdf", "report", "Report as PDF", ("pdf",), "explorer.ui.files.report_pdf:generate_report_pdf", needs_qt=True
+    )
+)

@@ -39,8 +39,8 @@ import datetime as dt
 import hashlib
 import io
 from collections import Counter
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Callable, Mapping
 
 import jinja2
 from rdflib import URIRef
@@ -81,12 +81,21 @@ REASONS = 3
 #: Items shown in each list of levers and in each logic (the rest are counted).
 LIST_LIMIT = 10
 LOGICS = (
-    ("mechanistic", "Mechanistic: barriers, facilitators, fidelity",
-     "Which forces hold the change back or carry it, and which components may not be done as designed?"),
-    ("ecological", "Ecological: interdependencies and local adaptation",
-     "How does the change travel through routines that depend on each other, and where will it be adapted?"),
-    ("social", "Social: norms, legitimacy, ownership and fatigue",
-     "Which norms does it collide with, who owns it, and what else competes for the same people?"),
+    (
+        "mechanistic",
+        "Mechanistic: barriers, facilitators, fidelity",
+        "Which forces hold the change back or carry it, and which components may not be done as designed?",
+    ),
+    (
+        "ecological",
+        "Ecological: interdependencies and local adaptation",
+        "How does the change travel through routines that depend on each other, and where will it be adapted?",
+    ),
+    (
+        "social",
+        "Social: norms, legitimacy, ownership and fatigue",
+        "Which norms does it collide with, who owns it, and what else competes for the same people?",
+    ),
 )
 _ONTOLOGY = URIRef(str(RX).rstrip("#/"))
 
@@ -104,8 +113,16 @@ class ReportError(ExplorerError):
 
 
 # ----------------------------------------------------------------------------- analysis
-def run_analysis(document, change=None, *, weights=None, top_k: int = TOP, seed: int = 0, runs: int | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> ChangeAnalysis:
+def run_analysis(
+    document,
+    change=None,
+    *,
+    weights=None,
+    top_k: int = TOP,
+    seed: int = 0,
+    runs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ChangeAnalysis:
     """Analyse ``change`` (the map's only one when None) on ``document``, as ``routine-explorer analyse`` does.
 
     ``weights`` is a :class:`~explorer.analysis.weights.Weights`, a weights file or None (the defaults);
@@ -155,11 +172,20 @@ def _chart_style():
     import matplotlib
 
     # parse_math off: a label such as "cost $5 to $10" is text, not TeX.
-    return matplotlib.rc_context({
-        "text.parse_math": False, "svg.fonttype": "path", "svg.hashsalt": "routine-explorer",
-        "font.size": 9, "axes.spines.top": False, "axes.spines.right": False,
-        "axes.edgecolor": "#8d96a3", "axes.labelcolor": "#1d232b", "xtick.color": "#5f6875", "ytick.color": "#1d232b",
-    })
+    return matplotlib.rc_context(
+        {
+            "text.parse_math": False,
+            "svg.fonttype": "path",
+            "svg.hashsalt": "routine-explorer",
+            "font.size": 9,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.edgecolor": "#8d96a3",
+            "axes.labelcolor": "#1d232b",
+            "xtick.color": "#5f6875",
+            "ytick.color": "#1d232b",
+        }
+    )
 
 
 def chart_force_field(points, *, fmt: str = "svg", dpi: int = 200) -> bytes:
@@ -224,13 +250,25 @@ def chart_likelihood_by_level(points, *, fmt: str = "svg", dpi: int = 200) -> by
             values = np.array([100 * (heat_strength(p.likelihood) or 0.0) for p in mine])
             jitter = rng.uniform(-0.18, 0.18, len(mine))
             colours = [heat_colour(v / 100) for v in values]
-            axes.scatter(values, row + jitter, s=30, c=colours, alpha=0.95, edgecolors="#8d96a3", linewidths=0.5, zorder=3)
+            axes.scatter(
+                values, row + jitter, s=30, c=colours, alpha=0.95, edgecolors="#8d96a3", linewidths=0.5, zorder=3
+            )
             axes.plot([values.mean()] * 2, [row - 0.32, row + 0.32], color="#1d232b", linewidth=2, zorder=4)
             top = max(mine, key=lambda p: p.likelihood)
             x = 100 * (heat_strength(top.likelihood) or 0.0)
-            axes.annotate(one_line(top.label, 34), (x, row), xytext=(-6 if x > 70 else 6, 9), textcoords="offset points",
-                          fontsize=7.5, color="#1d232b", ha="right" if x > 70 else "left")
-        axes.set_yticks(range(len(rows)), labels=[f"{LEVELS[lv].capitalize()} ({sum(1 for p in points if p.level == lv)})" for lv in rows])
+            axes.annotate(
+                one_line(top.label, 34),
+                (x, row),
+                xytext=(-6 if x > 70 else 6, 9),
+                textcoords="offset points",
+                fontsize=7.5,
+                color="#1d232b",
+                ha="right" if x > 70 else "left",
+            )
+        axes.set_yticks(
+            range(len(rows)),
+            labels=[f"{LEVELS[lv].capitalize()} ({sum(1 for p in points if p.level == lv)})" for lv in rows],
+        )
         axes.set_ylim(len(rows) - 0.5, -0.75)  # room above the top row for its name
         axes.set_xlim(-2, 102)
         axes.set_xticks([0, 25, 50, 75, 100], labels=["0 %", "25 %", "50 %", "75 %", "100 %"])
@@ -242,7 +280,11 @@ def chart_likelihood_by_level(points, *, fmt: str = "svg", dpi: int = 200) -> by
 
 # ----------------------------------------------------------------------------- reading the map
 def _label(store, iri) -> str:
-    labels = [(str(o), getattr(o, "language", None) or "") for p in (RDFS.label, SKOS.prefLabel) for _, _, o, _ in store.quads(iri, p, None)]
+    labels = [
+        (str(o), getattr(o, "language", None) or "")
+        for p in (RDFS.label, SKOS.prefLabel)
+        for _, _, o, _ in store.quads(iri, p, None)
+    ]
     if labels:
         preferred = [pair for pair in labels if pair[1] in ("", "en")] or labels
         return one_line(min(preferred)[0], 200)
@@ -251,7 +293,9 @@ def _label(store, iri) -> str:
 
 def _text(store, iri, predicates, graph=None) -> str:
     for predicate in predicates:
-        for _, _, value, _ in (store.quads(iri, predicate, None) if graph is None else store.quads(iri, predicate, None, graph)):
+        for _, _, value, _ in (
+            store.quads(iri, predicate, None) if graph is None else store.quads(iri, predicate, None, graph)
+        ):
             return one_line(value, 1200)
     return ""
 
@@ -268,7 +312,9 @@ def ontology_version(document) -> str:
     '0.1.0 (https://w3id.org/routine-explorer/ns/0.1.0)'
     """
     store = document.store
-    candidates = [_ONTOLOGY] + [s for s, _, _, _ in store.quads(None, RDF.type, OWL.Ontology, ONTOLOGY_GRAPH) if s != _ONTOLOGY]
+    candidates = [_ONTOLOGY] + [
+        s for s, _, _, _ in store.quads(None, RDF.type, OWL.Ontology, ONTOLOGY_GRAPH) if s != _ONTOLOGY
+    ]
     for ontology in candidates:
         version = _text(store, ontology, (OWL.versionInfo,), ONTOLOGY_GRAPH)
         if version:
@@ -301,7 +347,9 @@ def _capped(items: list, limit: int | None = None) -> list:
     limit = LIST_LIMIT if limit is None else limit
     if len(items) <= limit:
         return list(items)
-    return list(items[:limit]) + [f"… and {len(items) - limit:,} more (all of them in the app and in routine-explorer analyse --format json)"]
+    return list(items[:limit]) + [
+        f"… and {len(items) - limit:,} more (all of them in the app and in routine-explorer analyse --format json)"
+    ]
 
 
 def _work(citation: str) -> str:
@@ -331,8 +379,16 @@ def _file_facts(path) -> str:
 
 
 # ----------------------------------------------------------------------------- the page
-def report_context(document, analysis: ChangeAnalysis, *, title: str | None = None, top: int = TOP, top_k: int | None = None,
-                   runs: int | None = None, generated: dt.datetime | None = None) -> dict:
+def report_context(
+    document,
+    analysis: ChangeAnalysis,
+    *,
+    title: str | None = None,
+    top: int = TOP,
+    top_k: int | None = None,
+    runs: int | None = None,
+    generated: dt.datetime | None = None,
+) -> dict:
     """Everything the template shows, as plain values (map text as it is: the template escapes it).
 
     ``top_k`` (the k of the top-k share) and ``runs`` (how many uncertainty
@@ -367,7 +423,9 @@ def report_context(document, analysis: ChangeAnalysis, *, title: str | None = No
         "label": one_line(analysis.change_label, 300),
         "kind": kind_label(change_kind) if change_kind is not None else "",
         "description": _text(store, analysis.change, (DCTERMS.description, RDFS.comment, SKOS.definition)),
-        "components": _capped(sorted(_label(store, c) for _, _, c, _ in store.quads(analysis.change, RX.hasComponent, None))),
+        "components": _capped(
+            sorted(_label(store, c) for _, _, c, _ in store.quads(analysis.change, RX.hasComponent, None))
+        ),
         "direct": [{"label": one_line(i.label, 120), "impact": i.impact} for i in direct[:LIST_LIMIT]],
         "direct_more": max(0, len(direct) - LIST_LIMIT),
         "indirect": len(analysis.impacts) - len(direct),
@@ -400,9 +458,17 @@ def report_context(document, analysis: ChangeAnalysis, *, title: str | None = No
         shown = reasons[:REASONS]
         rest = reasons[REASONS:]
         return {
-            "items": [{"value": r.value, "text": one_line(r.text, 400), "refs": refs(r.citation),
-                       "construct": _construct_label(store, r)} for r in shown],
-            "more": len(rest), "more_value": sum(r.value for r in rest),
+            "items": [
+                {
+                    "value": r.value,
+                    "text": one_line(r.text, 400),
+                    "refs": refs(r.citation),
+                    "construct": _construct_label(store, r),
+                }
+                for r in shown
+            ],
+            "more": len(rest),
+            "more_value": sum(r.value for r in rest),
         }
 
     shown = analysis.points[:top]
@@ -416,21 +482,32 @@ def report_context(document, analysis: ChangeAnalysis, *, title: str | None = No
                 attitudes.append(f"{p.attitude:+.2f} after the influence of their ties")
         elif p.attitude is not None and abs(p.attitude) >= 0.005:
             attitudes.append(f"none stated; {p.attitude:+.2f} from the influence of their ties")
-        points.append({
-            "rank": rank, "label": one_line(p.label, 160), "kind": kind_text(kind_label(p.kind), p.role),
-            "level": LEVELS.get(p.level, "meso"), "likelihood": percent(p.likelihood),
-            "interval": interval(p.likelihood_low, p.likelihood_high) or "–", "ranks": rank_range(p.rank_low, p.rank_high),
-            "ranks_text": "" if p.rank_low is None else
-                          f"rank{'s' if p.rank_low != p.rank_high else ''} {rank_range(p.rank_low, p.rank_high)} across runs",
-            "top_share": percent(p.stability), "confidence": percent(p.confidence),
-            "score": p.score, "restraining": p.restraining, "driving": p.driving,
-            "sentence": one_line(p.sentence, 1200), "attitude": ", ".join(attitudes),
-            "missing": [plain_missing(m) for m in p.missing],
-            "collective": p.role == "collective",
-            "transgressions": reason_rows(transgressions),
-            "harder": reason_rows(harder),
-            "easier": reason_rows(easier),
-        })
+        points.append(
+            {
+                "rank": rank,
+                "label": one_line(p.label, 160),
+                "kind": kind_text(kind_label(p.kind), p.role),
+                "level": LEVELS.get(p.level, "meso"),
+                "likelihood": percent(p.likelihood),
+                "interval": interval(p.likelihood_low, p.likelihood_high) or "–",
+                "ranks": rank_range(p.rank_low, p.rank_high),
+                "ranks_text": ""
+                if p.rank_low is None
+                else f"rank{'s' if p.rank_low != p.rank_high else ''} {rank_range(p.rank_low, p.rank_high)} across runs",
+                "top_share": percent(p.stability),
+                "confidence": percent(p.confidence),
+                "score": p.score,
+                "restraining": p.restraining,
+                "driving": p.driving,
+                "sentence": one_line(p.sentence, 1200),
+                "attitude": ", ".join(attitudes),
+                "missing": [plain_missing(m) for m in p.missing],
+                "collective": p.role == "collective",
+                "transgressions": reason_rows(transgressions),
+                "harder": reason_rows(harder),
+                "easier": reason_rows(easier),
+            }
+        )
 
     likely = [p for p in analysis.points if p.likelihood >= 0.5]
     headlines = []
@@ -458,25 +535,44 @@ def report_context(document, analysis: ChangeAnalysis, *, title: str | None = No
         best = analysis.levers[0]
         headlines.append(f"The strongest lever: {one_line(best.text, 160)} ({lever_effect(best)}).")
     if analysis.fragile:
-        headlines.append(f"{len(analysis.fragile)} conclusion{'s are' if len(analysis.fragile) != 1 else ' is'} fragile "
-                         "(see How far to trust the result).")
+        headlines.append(
+            f"{len(analysis.fragile)} conclusion{'s are' if len(analysis.fragile) != 1 else ' is'} fragile "
+            "(see How far to trust the result)."
+        )
 
     levels = []
     for level in (3, 2, 1):
         mine = [p for p in analysis.points if p.level == level]
         best = max(mine, key=lambda p: p.likelihood) if mine else None
-        levels.append({
-            "name": LEVELS[level].capitalize(), "points": len(mine), "likely": sum(1 for p in mine if p.likelihood >= 0.5),
-            "mean": percent(sum(p.likelihood for p in mine) / len(mine)) if mine else "–",
-            "top": f"{one_line(best.label, 80)} ({percent(best.likelihood)})" if best is not None else "–",
-        })
+        levels.append(
+            {
+                "name": LEVELS[level].capitalize(),
+                "points": len(mine),
+                "likely": sum(1 for p in mine if p.likelihood >= 0.5),
+                "mean": percent(sum(p.likelihood for p in mine) / len(mine)) if mine else "–",
+                "top": f"{one_line(best.label, 80)} ({percent(best.likelihood)})" if best is not None else "–",
+            }
+        )
 
-    levers = [{"effect": lever_effect(lever, short=True), "helps": lever.effect > 0, "text": one_line(lever.text, 300),
-               "kind": lever.kind, "after": people(lever.figure_after)} for lever in analysis.levers[:LIST_LIMIT]]
+    levers = [
+        {
+            "effect": lever_effect(lever, short=True),
+            "helps": lever.effect > 0,
+            "text": one_line(lever.text, 300),
+            "kind": lever.kind,
+            "after": people(lever.figure_after),
+        }
+        for lever in analysis.levers[:LIST_LIMIT]
+    ]
     levers_more = max(0, len(analysis.levers) - LIST_LIMIT)
-    logics = [{"title": title, "question": question,
-               "items": _capped([one_line(t, 300) for t in (analysis.logics or {}).get(key, ())])}
-              for key, title, question in LOGICS]
+    logics = [
+        {
+            "title": title,
+            "question": question,
+            "items": _capped([one_line(t, 300) for t in (analysis.logics or {}).get(key, ())]),
+        }
+        for key, title, question in LOGICS
+    ]
 
     weight_spread, input_spread = weights["uncertainty.weight_spread"], weights["uncertainty.input_spread"]
     caveat = [
@@ -491,52 +587,84 @@ def report_context(document, analysis: ChangeAnalysis, *, title: str | None = No
             "and drew each of the map's inputs around its value by its stated confidence (the less sure the map is of "
             "an input, the wider it varies; an input the map does not give varies over its whole scale). "
             f"The intervals hold the middle {figure.interval:.0%} of those runs; the rank range, the ranks a point took; "
-            f"the top-{top_k} share, how often it was among the {top_k} likeliest.")
+            f"the top-{top_k} share, how often it was among the {top_k} likeliest."
+        )
     else:
-        caveat.append("No uncertainty runs were made for this report: there are no intervals, and the ranking should "
-                      "be read as indicative only.")
+        caveat.append(
+            "No uncertainty runs were made for this report: there are no intervals, and the ranking should "
+            "be read as indicative only."
+        )
     missing = [f"{p['rank']}. {p['label']}: {', '.join(p['missing'])}" for p in points if p["missing"]]
 
     weights_path = getattr(weights, "path", None)
     facts = [
         ("Change analysed", f"{one_line(analysis.change_label, 200)} <{analysis.change}>"),
-        ("Map", f"{one_line(document.title, 200)}" + (f" ({document.path.name})" if getattr(document, "path", None) else "")
-                + f", {store.count():,} triples"),
+        (
+            "Map",
+            f"{one_line(document.title, 200)}"
+            + (f" ({document.path.name})" if getattr(document, "path", None) else "")
+            + f", {store.count():,} triples",
+        ),
         ("Ontology", f"Routine Explorer ontology, version {ontology_version(document)}"),
         ("Weights", _file_facts(weights_path) if weights_path is not None else "built in"),
-        ("Uncertainty", (f"{runs:,} runs, seed {analysis.seed}; weights ±{weight_spread:.0%}, inputs by their confidence "
-                         f"(spread {input_spread:g}); intervals of the middle {figure.interval:.0%}; top {top_k}")
-                        if runs else "not run"),
-        ("Propagation", f"at most {int(weights['propagation.max_hops'])} interdependencies; shares pooled {weights['propagation.pooled']:.2f}, "
-                        f"sequential {weights['propagation.sequential']:.2f}, reciprocal {weights['propagation.reciprocal']:.2f}, "
-                        f"untyped {weights['propagation.untyped']:.2f}"),
-        ("Likelihood", "1 − e^(−R) for a point's resistance R; the headline figure adds up each exposed point's likelihood times its headcount"),
+        (
+            "Uncertainty",
+            (
+                f"{runs:,} runs, seed {analysis.seed}; weights ±{weight_spread:.0%}, inputs by their confidence "
+                f"(spread {input_spread:g}); intervals of the middle {figure.interval:.0%}; top {top_k}"
+            )
+            if runs
+            else "not run",
+        ),
+        (
+            "Propagation",
+            f"at most {int(weights['propagation.max_hops'])} interdependencies; shares pooled {weights['propagation.pooled']:.2f}, "
+            f"sequential {weights['propagation.sequential']:.2f}, reciprocal {weights['propagation.reciprocal']:.2f}, "
+            f"untyped {weights['propagation.untyped']:.2f}",
+        ),
+        (
+            "Likelihood",
+            "1 − e^(−R) for a point's resistance R; the headline figure adds up each exposed point's likelihood times its headcount",
+        ),
         ("Software", f"Routine Explorer {__version__}"),
         ("Generated", generated.isoformat(timespec="seconds")),
     ]
     weight_rows = []
     for name in weights:
         entry = weights.entry(name)
-        weight_rows.append({"label": one_line(entry.label or name, 120), "name": name, "value": f"{entry.value:g}",
-                            "source": one_line(entry.source, 300)})
+        weight_rows.append(
+            {
+                "label": one_line(entry.label or name, 120),
+                "name": name,
+                "value": f"{entry.value:g}",
+                "source": one_line(entry.source, 300),
+            }
+        )
 
     return {
-        "title": one_line(title, 300) if title else f"Where “{one_line(analysis.change_label, 160)}” may meet resistance",
+        "title": one_line(title, 300)
+        if title
+        else f"Where “{one_line(analysis.change_label, 160)}” may meet resistance",
         "map_title": one_line(document.title, 200),
         "date_long": f"{generated.day} {generated:%B %Y}",
         "generated_iso": generated.isoformat(timespec="seconds"),
         "software_version": __version__,
         "change": change,
         "summary": {
-            "points": len(analysis.points), "likely": len(likely), "headlines": headlines,
+            "points": len(analysis.points),
+            "likely": len(likely),
+            "headlines": headlines,
             "figure": people(figure.value) if figure.points else "0",
             "figure_sentence": figure_sentence(figure, runs),
             "figure_caption": figure_caption(figure),
             "figure_share": percent(figure.share) if figure.points and figure.people != 1 else "",
             "figure_interval": f"{people(figure.low)}–{people(figure.high)}" if runs and figure.low is not None else "",
             "figure_meaning": figure_meaning(figure, runs),
-            "people": figure.people, "exposed": bool(figure.points),
-            "best_lever": lever_effect(analysis.levers[0], short=True) if analysis.levers and analysis.levers[0].effect > 0 else "",
+            "people": figure.people,
+            "exposed": bool(figure.points),
+            "best_lever": lever_effect(analysis.levers[0], short=True)
+            if analysis.levers and analysis.levers[0].effect > 0
+            else "",
         },
         "points": points,
         "levels": levels,
@@ -544,31 +672,47 @@ def report_context(document, analysis: ChangeAnalysis, *, title: str | None = No
         "levers_more": levers_more,
         "levers_start": people(figure.value),
         "logics": logics,
-        "uncertainty": {"caveat": caveat, "fragile": [one_line(t, 400) for t in analysis.fragile], "missing": missing,
-                        "top_k": top_k, "runs": runs, "interval": percent(figure.interval),
-                        "runs_text": f"{runs:,} uncertainty runs" if runs else "no uncertainty runs"},
+        "uncertainty": {
+            "caveat": caveat,
+            "fragile": [one_line(t, 400) for t in analysis.fragile],
+            "missing": missing,
+            "top_k": top_k,
+            "runs": runs,
+            "interval": percent(figure.interval),
+            "runs_text": f"{runs:,} uncertainty runs" if runs else "no uncertainty runs",
+        },
         "heat_legend": HEAT_LEGEND,
         "sources": sources,
         "method": {
             "summary": "The change analysis finds what the change transgresses (the routines it disrupts or introduces, "
-                       "the norms it violates, the tasks it moves across professional boundaries) and who carries each "
-                       "transgression, at micro, meso and macro level. The context (sponsorship, fatigue, workload, "
-                       "readiness, peers, data feedback, stances spread along influence ties, leaders, external forces) "
-                       "makes each transgression easier or harder to bear but never creates resistance on its own. "
-                       "Each point's reasons are signed parts that add up to its resistance, one documented mechanism "
-                       "at a time.",
+            "the norms it violates, the tasks it moves across professional boundaries) and who carries each "
+            "transgression, at micro, meso and macro level. The context (sponsorship, fatigue, workload, "
+            "readiness, peers, data feedback, stances spread along influence ties, leaders, external forces) "
+            "makes each transgression easier or harder to bear but never creates resistance on its own. "
+            "Each point's reasons are signed parts that add up to its resistance, one documented mechanism "
+            "at a time.",
             "facts": facts,
         },
         "weights": weight_rows,
     }
 
 
-def render_report(context: Mapping, *, map_src: str | None = None, charts: Mapping[str, str] | None = None,
-                  for_print: bool = False, image_width: int = 680) -> str:
+def render_report(
+    context: Mapping,
+    *,
+    map_src: str | None = None,
+    charts: Mapping[str, str] | None = None,
+    for_print: bool = False,
+    image_width: int = 680,
+) -> str:
     """The report page from :func:`report_context` and image sources (``data:`` URIs or resource names)."""
     return _ENV.get_template("report.html.j2").render(
-        **context, map_src=map_src, charts={"force_field": None, "by_level": None, **(charts or {})}, for_print=for_print,
-        image_width=image_width)
+        **context,
+        map_src=map_src,
+        charts={"force_field": None, "by_level": None, **(charts or {})},
+        for_print=for_print,
+        image_width=image_width,
+    )
 
 
 def _map_src(map_image) -> str | None:
@@ -584,10 +728,22 @@ def _map_src(map_image) -> str | None:
     return text
 
 
-def report_html(document, analysis: ChangeAnalysis, *, map_image: bytes | str | None = None, title: str | None = None,
-                top: int = TOP, top_k: int | None = None, runs: int | None = None, charts: bool = True,
-                chart_format: str = "svg", for_print: bool = False, image_width: int = 680,
-                generated: dt.datetime | None = None, map_src: str | None = None) -> str:
+def report_html(
+    document,
+    analysis: ChangeAnalysis,
+    *,
+    map_image: bytes | str | None = None,
+    title: str | None = None,
+    top: int = TOP,
+    top_k: int | None = None,
+    runs: int | None = None,
+    charts: bool = True,
+    chart_format: str = "svg",
+    for_print: bool = False,
+    image_width: int = 680,
+    generated: dt.datetime | None = None,
+    map_src: str | None = None,
+) -> str:
     """The report as one HTML page; ``map_image`` is PNG bytes (or a ``data:image/`` URI) of the map.
 
     Charts are SVG by default (PNG for engines without SVG images, such as the PDF's).
@@ -601,14 +757,28 @@ def report_html(document, analysis: ChangeAnalysis, *, map_image: bytes | str | 
         shown = analysis.points[:top]
         images["force_field"] = data_uri(chart_force_field(shown, fmt=chart_format), mime)
         images["by_level"] = data_uri(chart_likelihood_by_level(analysis.points, fmt=chart_format), mime)
-    return render_report(context, map_src=map_src or _map_src(map_image), charts=images, for_print=for_print,
-                         image_width=image_width)
+    return render_report(
+        context, map_src=map_src or _map_src(map_image), charts=images, for_print=for_print, image_width=image_width
+    )
 
 
-def generate_report_html(document, path: Path, *, title: str | None = None, change=None, weights=None,
-                         analysis: ChangeAnalysis | None = None, map_image: bytes | str | None = None,
-                         progress: Callable[[int, int], None] | None = None, top: int = TOP, top_k: int = TOP, seed: int = 0,
-                         runs: int | None = None, generated: dt.datetime | None = None, **options) -> None:
+def generate_report_html(
+    document,
+    path: Path,
+    *,
+    title: str | None = None,
+    change=None,
+    weights=None,
+    analysis: ChangeAnalysis | None = None,
+    map_image: bytes | str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    top: int = TOP,
+    top_k: int = TOP,
+    seed: int = 0,
+    runs: int | None = None,
+    generated: dt.datetime | None = None,
+    **options,
+) -> None:
     """Write the report on ``change`` (the map's only one when None) as a self-contained HTML file.
 
     ``analysis`` is reused when given (and must be of ``change``); otherwise
@@ -635,8 +805,16 @@ def generate_report_html(document, path: Path, *, title: str | None = None, chan
         raise ReportError(f"Unknown report option(s): {', '.join(sorted(options))}.")
     report = progress or (lambda done, total: None)
     # In hundredths: the analysis (mostly its uncertainty runs and levers) is the first 80, the page the rest.
-    analysis = ensure_analysis(document, analysis, change=change, weights=weights, top_k=top_k, seed=seed,
-                               runs=runs, progress=lambda done, total: report(80 * done // max(total, 1), 100))
+    analysis = ensure_analysis(
+        document,
+        analysis,
+        change=change,
+        weights=weights,
+        top_k=top_k,
+        seed=seed,
+        runs=runs,
+        progress=lambda done, total: report(80 * done // max(total, 1), 100),
+    )
     report(80, 100)
     page = report_html(document, analysis, map_image=map_image, title=title, top=top, generated=generated)
     report(95, 100)
@@ -644,8 +822,17 @@ def generate_report_html(document, path: Path, *, title: str | None = None, chan
     report(100, 100)
 
 
-def ensure_analysis(document, analysis: ChangeAnalysis | None, *, change=None, weights=None, top_k: int = TOP, seed: int = 0,
-                    runs: int | None = None, progress=None) -> ChangeAnalysis:
+def ensure_analysis(
+    document,
+    analysis: ChangeAnalysis | None,
+    *,
+    change=None,
+    weights=None,
+    top_k: int = TOP,
+    seed: int = 0,
+    runs: int | None = None,
+    progress=None,
+) -> ChangeAnalysis:
     """``analysis`` when it is of ``change`` (or no change is asked for); else a new analysis of ``change``."""
     if analysis is not None and (change is None or URIRef(str(change)) == analysis.change):
         return analysis

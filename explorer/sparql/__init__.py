@@ -7,8 +7,8 @@ from .outcome import Outcome, format_table
 from .service import QueryService
 
 __all__ = [
-    "Cancelled",
     "MAP_GRAPH",
+    "Cancelled",
     "Outcome",
     "QueryOutOfMemory",
     "QueryRefused",

@@ -272,8 +272,19 @@ class Engine:
             self.store.extend([_quad(q) for q in added])
         return {}
 
-    def query(self, text, *, prefixes=None, base_iri=None, default_graph=None, named_graphs=None, substitutions=None,
-              limit=10_000, max_chars=None, allow_network=False) -> dict:
+    def query(
+        self,
+        text,
+        *,
+        prefixes=None,
+        base_iri=None,
+        default_graph=None,
+        named_graphs=None,
+        substitutions=None,
+        limit=10_000,
+        max_chars=None,
+        allow_network=False,
+    ) -> dict:
         if not allow_network and reaches_network(text, prefixes=prefixes, base_iri=base_iri):
             return {"error": "refused", "message": "SERVICE or LOAD while network access is off"}
         result = self.store.query(
@@ -302,7 +313,13 @@ class Engine:
                     truncated = too_large = True
                     break
                 rows.append(row)
-            return {"form": "select", "variables": variables, "rows": rows, "truncated": truncated, "too_large": too_large}
+            return {
+                "form": "select",
+                "variables": variables,
+                "rows": rows,
+                "truncated": truncated,
+                "too_large": too_large,
+            }
         triples = []
         for triple in result:
             if len(triples) >= limit:
@@ -361,10 +378,22 @@ class Engine:
             return {"error": "runtime", "message": f"the query checker cannot start: {type(err).__name__}: {err}"}
 
         try:
-            checked = module.check(text, prefixes=prefixes, base_iri=base_iri,
-                                   allowed_graphs=[URIRef(g) for g in allowed_graphs], allow_network=allow_network)
+            checked = module.check(
+                text,
+                prefixes=prefixes,
+                base_iri=base_iri,
+                allowed_graphs=[URIRef(g) for g in allowed_graphs],
+                allow_network=allow_network,
+            )
         except module.QuerySyntaxError as err:
-            return {"error": "check", "kind": "syntax", "message": str(err), "reason": err.reason, "line": err.line, "column": err.column}
+            return {
+                "error": "check",
+                "kind": "syntax",
+                "message": str(err),
+                "reason": err.reason,
+                "line": err.line,
+                "column": err.column,
+            }
         except module.QueryRefused as err:
             return {"error": "check", "kind": "refused", "message": str(err)}
         except module.QueryError as err:
@@ -373,8 +402,14 @@ class Engine:
         def graphs(found):
             return None if found is None else [str(g) for g in found]
 
-        return {"checked": {"text": checked.text, "kind": checked.kind,
-                            "default_graphs": graphs(checked.default_graphs), "named_graphs": graphs(checked.named_graphs)}}
+        return {
+            "checked": {
+                "text": checked.text,
+                "kind": checked.kind,
+                "default_graphs": graphs(checked.default_graphs),
+                "named_graphs": graphs(checked.named_graphs),
+            }
+        }
 
     def handle(self, request: dict) -> dict:
         op = request.pop("op")

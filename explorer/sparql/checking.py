@@ -58,8 +58,8 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 from pyparsing import ParseBaseException, col, lineno
@@ -127,7 +127,12 @@ def usable_prefixes(prefixes: dict[str, str]) -> dict[str, str]:
     """
     usable = {}
     for name, namespace in prefixes.items():
-        if isinstance(name, str) and isinstance(namespace, str) and _PREFIX_NAME.fullmatch(name) and _IRI.fullmatch(namespace):
+        if (
+            isinstance(name, str)
+            and isinstance(namespace, str)
+            and _PREFIX_NAME.fullmatch(name)
+            and _IRI.fullmatch(namespace)
+        ):
             try:
                 ox.NamedNode(namespace)  # Oxigraph refuses every query if one declared prefix is not a valid IRI
             except ValueError:
@@ -212,7 +217,9 @@ def _name(term) -> str:
     return f"?{term}" if isinstance(term, Variable) else f"<{term}>"
 
 
-def _screen(algebra, *, update: bool, allowed_graphs: frozenset, allow_network: bool) -> tuple[tuple | None, tuple | None]:
+def _screen(
+    algebra, *, update: bool, allowed_graphs: frozenset, allow_network: bool
+) -> tuple[tuple | None, tuple | None]:
     """Refuse what reaches outside the map; return the FROM and FROM NAMED graphs."""
     default: list = []
     named: list = []
@@ -297,13 +304,18 @@ def _expanded(text: str) -> str:
             chr(int(escape.group(1), 16))
         except (ValueError, OverflowError):
             start = escape.start()
-            raise QuerySyntaxError(f"{escape.group(0)} names no character", line=lineno(start, text), column=col(start, text)) from None
+            raise QuerySyntaxError(
+                f"{escape.group(0)} names no character", line=lineno(start, text), column=col(start, text)
+            ) from None
     expanded = expandUnicodeEscapes_re.sub(lambda escape: chr(int(escape.group(1), 16)), text)
     again = expandUnicodeEscapes_re.search(expanded)
     if again is not None:
         start = again.start()
-        raise QuerySyntaxError(f"an escape spells another escape, {again.group(0)}; write the character itself",
-                               line=lineno(start, expanded), column=col(start, expanded))
+        raise QuerySyntaxError(
+            f"an escape spells another escape, {again.group(0)}; write the character itself",
+            line=lineno(start, expanded),
+            column=col(start, expanded),
+        )
     return expanded
 
 
@@ -380,8 +392,11 @@ def check(
             raise QuerySyntaxError(algebra.reason, line=algebra.line, column=algebra.column)
         where = _locate_prefix(readable, algebra.reason) if "prefix" in algebra.reason.lower() else None
         if where is not None:
-            raise QuerySyntaxError(f"{clipped(algebra.reason.replace('prefix : ', 'prefix '), 300)} (declare it with PREFIX)",
-                                   line=where[0], column=where[1])
+            raise QuerySyntaxError(
+                f"{clipped(algebra.reason.replace('prefix : ', 'prefix '), 300)} (declare it with PREFIX)",
+                line=where[0],
+                column=where[1],
+            )
         raise QueryError(f"The query cannot run: {clipped(algebra.reason, 300)}")
     allowed = frozenset({MAP_GRAPH, *allowed_graphs})
     if update and not getattr(algebra, "algebra", None):
@@ -402,10 +417,10 @@ def oxigraph_syntax_error(message: str) -> QuerySyntaxError | None:
 
 
 __all__ = [
-    "CheckedQuery",
     "MAP_GRAPH",
     "MAX_PREFIX_DECLARATIONS",
     "MAX_QUERY_CHARS",
+    "CheckedQuery",
     "check",
     "oxigraph_syntax_error",
     "precheck",

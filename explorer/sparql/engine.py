@@ -76,8 +76,10 @@ def memory_limit() -> int:
     setting = os.environ.get(MEMORY_ENV, "").strip()
     if setting:
         if not setting.isdigit() or not 256 <= int(setting) <= 1 << 30:
-            raise QueryError(f"{MEMORY_ENV}={setting[:40]!r}: give the query engine's memory limit as a whole number "
-                             "of megabytes, at least 256 (for example 8192 for 8 GiB).")
+            raise QueryError(
+                f"{MEMORY_ENV}={setting[:40]!r}: give the query engine's memory limit as a whole number "
+                "of megabytes, at least 256 (for example 8192 for 8 GiB)."
+            )
         return int(setting) * _MIB
     try:
         physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
@@ -199,7 +201,9 @@ class EngineProcess:
             creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
         )
         self._stderr: collections.deque = collections.deque(maxlen=_STDERR_KEPT)
-        threading.Thread(target=_drain, args=(self._proc.stderr, self._stderr), name="query engine stderr", daemon=True).start()
+        threading.Thread(
+            target=_drain, args=(self._proc.stderr, self._stderr), name="query engine stderr", daemon=True
+        ).start()
         self._finalizer = weakref.finalize(self, _kill, self._proc)
         #: Whether this process reads queries (``check``) rather than running them.
         self.checker = checker
@@ -293,7 +297,9 @@ class EngineProcess:
                 raise QueryTimeout("The query ran past its time limit and was stopped.")
             if self.out_of_memory:
                 raise self.memory_error()
-            raise QueryError("The query engine stopped unexpectedly (it may have run out of memory); run the query again.")
+            raise QueryError(
+                "The query engine stopped unexpectedly (it may have run out of memory); run the query again."
+            )
         if reply.get("error") == "memory":
             self.close()
             raise self.memory_error()
@@ -321,4 +327,4 @@ class EngineProcess:
         )
 
 
-__all__ = ["DEFAULT_MEMORY_LIMIT", "EngineProcess", "MEMORY_ENV", "decode", "describe_size", "encode", "memory_limit"]
+__all__ = ["DEFAULT_MEMORY_LIMIT", "MEMORY_ENV", "EngineProcess", "decode", "describe_size", "encode", "memory_limit"]

@@ -243,4 +243,13 @@ def delete_user_query(query: SavedQuery) -> None:
         raise ExplorerError(f"Could not delete {path}: {err.strerror or err}.") from None
 
 
-__all__ = ["SavedQuery", "builtin_queries", "delete_user_query", "find_saved", "parse_header", "save_user_query", "user_queries", "user_queries_dir"]
+__all__ = [
+    "SavedQuery",
+    "builtin_queries",
+    "delete_user_query",
+    "find_saved",
+    "parse_header",
+    "save_user_query",
+    "user_queries",
+    "user_queries_dir",
+]

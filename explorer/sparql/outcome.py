@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from rdflib import BNode, Literal, URIRef, Variable
 from rdflib.query import Result
@@ -116,12 +116,16 @@ class Outcome:
             raise ExplorerError("An update has no result to save: execute it on the map, then save the map.")
         if self.kind == "graph":
             if fmt not in GRAPH_FORMATS:
-                raise ExplorerError(f"A CONSTRUCT or DESCRIBE result is a graph: save it as {', '.join(GRAPH_FORMATS)}, not {fmt}.")
+                raise ExplorerError(
+                    f"A CONSTRUCT or DESCRIBE result is a graph: save it as {', '.join(GRAPH_FORMATS)}, not {fmt}."
+                )
             quads = [to_ox_quad((s, p, o, DEFAULT_GRAPH)) for s, p, o in self.triples]
             chosen = dict(self.prefixes if prefixes is None else prefixes)
             return serialize_quads(quads, format_by_name("rdfxml" if fmt == "xml" else fmt), prefixes=chosen)
         if fmt not in TABLE_FORMATS:
-            raise ExplorerError(f"A {self.kind.upper()} result is a table: save it as {', '.join(TABLE_FORMATS)}, not {fmt}.")
+            raise ExplorerError(
+                f"A {self.kind.upper()} result is a table: save it as {', '.join(TABLE_FORMATS)}, not {fmt}."
+            )
         if self.kind == "ask" and fmt in ("csv", "tsv"):
             raise ExplorerError(f"{fmt.upper()} holds tables only; save a yes/no answer as json or xml.")
         if fmt == "tsv":
@@ -186,9 +190,9 @@ def short_name(term, prefixes: dict[str, str] | None = None) -> str:
         text = str(term)
         best = ""
         for name, namespace in (prefixes or {}).items():
-            if text.startswith(namespace) and len(namespace) > len(best) and _local_ok(text[len(namespace):]):
+            if text.startswith(namespace) and len(namespace) > len(best) and _local_ok(text[len(namespace) :]):
                 best, found = namespace, name
-        return f"{found}:{text[len(best):]}" if best else text
+        return f"{found}:{text[len(best) :]}" if best else text
     if isinstance(term, BNode):
         return f"_:{term}"
     if isinstance(term, Literal):
@@ -219,4 +223,4 @@ def format_table(outcome: Outcome, prefixes: dict[str, str] | None = None, *, wi
     return "\n".join(lines)
 
 
-__all__ = ["GRAPH_FORMATS", "Outcome", "TABLE_FORMATS", "format_table", "media_type", "short_name"]
+__all__ = ["GRAPH_FORMATS", "TABLE_FORMATS", "Outcome", "format_table", "media_type", "short_name"]

@@ -151,7 +151,9 @@ _CHECKS: collections.OrderedDict = collections.OrderedDict()
 _CHECKS_LOCK = threading.Lock()
 
 
-def _cached_check(text: str, prefixes: tuple, base_iri: str | None, allowed_graphs: frozenset, allow_network: bool, read) -> CheckedQuery:
+def _cached_check(
+    text: str, prefixes: tuple, base_iri: str | None, allowed_graphs: frozenset, allow_network: bool, read
+) -> CheckedQuery:
     """The check of ``text`` with these settings: remembered, or ``read()`` (which asks a checker) and remembered."""
     key = (text, prefixes, base_iri, allowed_graphs, allow_network)
     with _CHECKS_LOCK:
@@ -244,7 +246,9 @@ def _term(value: Any):
         return value
     if isinstance(value, (str, int, float, bool)):
         return Literal(value)
-    raise QueryError(f"Cannot bind {value!r} ({type(value).__name__}) in a query: give an IRI, a literal or plain text.")
+    raise QueryError(
+        f"Cannot bind {value!r} ({type(value).__name__}) in a query: give an IRI, a literal or plain text."
+    )
 
 
 class QueryService:
@@ -374,8 +378,14 @@ class QueryService:
         precheck(text)  # the length first, before anything reads the text
         allowed = self._allowed_graphs()
         moved = [deadline]
-        checked = _cached_check(text, self._prefix_key, self.base_iri, allowed, self.allow_network,
-                                lambda: self._read(text, allowed, cancel, moved, limit))
+        checked = _cached_check(
+            text,
+            self._prefix_key,
+            self.base_iri,
+            allowed,
+            self.allow_network,
+            lambda: self._read(text, allowed, cancel, moved, limit),
+        )
         return checked, moved[0]
 
     def _read(self, text: str, allowed: frozenset, cancel, moved: list, limit: float) -> CheckedQuery:
@@ -415,7 +425,9 @@ class QueryService:
         def graphs(names):
             return None if names is None else tuple(URIRef(name) for name in names)
 
-        return CheckedQuery(fields["text"], fields["kind"], graphs(fields["default_graphs"]), graphs(fields["named_graphs"]))
+        return CheckedQuery(
+            fields["text"], fields["kind"], graphs(fields["default_graphs"]), graphs(fields["named_graphs"])
+        )
 
     @staticmethod
     def _check_error(reply: dict) -> ExplorerError:
@@ -679,7 +691,9 @@ class QueryService:
                 "Narrow its WHERE and run it in parts, or import the data instead."
             )
         if "does not contains variable" in message:
-            return QueryError(f"A bound value does not fit the query: {message.replace('does not contains', 'does not contain')}.")
+            return QueryError(
+                f"A bound value does not fit the query: {message.replace('does not contains', 'does not contain')}."
+            )
         return QueryError(f"The query could not run: {message}")
 
     def _query_outcome(self, reply: dict, elapsed: float) -> Outcome:
@@ -690,9 +704,13 @@ class QueryService:
             return Outcome("ask", boolean=answer, elapsed=elapsed, message=f"{'Yes' if answer else 'No'} ({took})")
         truncated = bool(reply.get("truncated"))
         too_large = (
-            f"The result is too large to show: it holds more than {MAX_RESULT_CHARS:,} characters of text. "
-            "Add a LIMIT, or leave long values out of the query"
-        ) if reply.get("too_large") else ""
+            (
+                f"The result is too large to show: it holds more than {MAX_RESULT_CHARS:,} characters of text. "
+                "Add a LIMIT, or leave long values out of the query"
+            )
+            if reply.get("too_large")
+            else ""
+        )
         # Results repeat the same IRIs and values row after row: build each rdflib term once.
         terms: dict = {None: None}
 
@@ -710,15 +728,26 @@ class QueryService:
                 message = f"Showing the first {_plural(len(rows), 'row')}; there are more. Add a LIMIT or narrow the query ({took})."
             else:
                 message = f"{_plural(len(rows), 'row')} in {took}"
-            return Outcome("select", variables=tuple(reply["variables"]), rows=rows, truncated=truncated, elapsed=elapsed, message=message)
+            return Outcome(
+                "select",
+                variables=tuple(reply["variables"]),
+                rows=rows,
+                truncated=truncated,
+                elapsed=elapsed,
+                message=message,
+            )
         triples = tuple((term(s), term(p), term(o)) for s, p, o in reply["triples"])
         if too_large:
             message = f"{too_large}; showing the first {_plural(len(triples), 'statement')} ({took})."
         elif truncated:
-            message = f"Showing the first {_plural(len(triples), 'statement')}; there are more. Narrow the query ({took})."
+            message = (
+                f"Showing the first {_plural(len(triples), 'statement')}; there are more. Narrow the query ({took})."
+            )
         else:
             message = f"{_plural(len(triples), 'statement')} in {took}"
-        return Outcome("graph", triples=triples, truncated=truncated, elapsed=elapsed, message=message, prefixes=self.prefixes)
+        return Outcome(
+            "graph", triples=triples, truncated=truncated, elapsed=elapsed, message=message, prefixes=self.prefixes
+        )
 
     def _update_outcome(self, reply: dict, started: float, cancel, deadline: float, limit: float) -> Outcome:
         """The engine's diff as an undoable command, made a chunk at a time within the query's time limit."""
@@ -776,7 +805,11 @@ class QueryService:
         s, p, o, g = quad
         if not (isinstance(o, Literal) and o.datatype is not None and str(o.datatype).startswith(_XSD)):
             return quad
-        candidates = [c for c in self.document.store.quads(s, p, None, g) if isinstance(c[2], Literal) and c[2].datatype is not None]
+        candidates = [
+            c
+            for c in self.document.store.quads(s, p, None, g)
+            if isinstance(c[2], Literal) and c[2].datatype is not None
+        ]
         for candidate in candidates:
             if candidate[2] == o:
                 return candidate
@@ -834,8 +867,21 @@ class QueryService:
 
 _INTEGER_TYPES = frozenset(
     URIRef(_XSD + t)
-    for t in ("integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger",
-              "long", "int", "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")
+    for t in (
+        "integer",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
 )
 
 
@@ -856,13 +902,13 @@ def _encode_quad(quad) -> tuple:
 
 
 __all__ = [
-    "Cancelled",
     "DESCRIBE_NODE",
     "MAP_GRAPH",
     "MAX_RESULT_CHARS",
-    "NODES_LABELLED",
-    "Outcome",
     "MAX_UPDATE_QUADS",
+    "NODES_LABELLED",
+    "Cancelled",
+    "Outcome",
     "QueryError",
     "QueryOutOfMemory",
     "QueryRefused",

@@ -70,9 +70,9 @@ from explorer.ui.canvas.legend import Legend
 from explorer.ui.canvas.minimap import Minimap
 from explorer.ui.canvas.view import FULL_DETAIL_LIMIT, MapCanvas
 from explorer.ui.common import menu_text, safe_text, settings
+from explorer.ui.common.host import OpenMap
 from explorer.ui.common.shapes import NODE_H, NODE_W
 from explorer.ui.common.theme import dark_palette
-from explorer.ui.common.host import OpenMap
 from explorer.ui.common.workers import run_task
 from explorer.ui.files import export as export_actions
 from explorer.ui.files import import_dialog
@@ -205,7 +205,9 @@ class MainWindow(QMainWindow):
         self.analysis = AnalysisDock(self, canvas=self.canvas)
         self.palette_dock = self.add_dock("Palette", "palette", self.palette_view, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.outline_dock = self.add_dock("Outline", "outline", self.outline, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.inspector_dock = self.add_dock("Inspector", "inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.inspector_dock = self.add_dock(
+            "Inspector", "inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea
+        )
         self.history_dock = self.add_dock("History", "history", self.history, Qt.DockWidgetArea.RightDockWidgetArea)
         self.analysis_dock = self.add_dock("Analysis", "analysis", self.analysis, Qt.DockWidgetArea.RightDockWidgetArea)
         # The legend is a panel, not an overlay: on a dense map an overlay hides nodes.
@@ -259,8 +261,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def add_action(self, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False, *,
-                   needs_map: bool = False) -> QAction:
+    def add_action(
+        self, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False, *, needs_map: bool = False
+    ) -> QAction:
         """A window-wide action calling ``slot``; ``needs_map``: enabled only while a map is open."""
         action = QAction(text, self)
         if shortcut is not None:
@@ -294,8 +297,12 @@ class MainWindow(QMainWindow):
         self.act_new = self.add_action("&New Map", self.new_map, key.New, "Start an empty map")
         self.act_open = self.add_action("&Open…", self.choose_map, key.Open, "Open a map file")
         self.act_save = self.add_action("&Save", self.save, key.Save, "Save the map")
-        self.act_save_as = self.add_action("Save &As…", self.save_as, key.SaveAs, "Save the map to a new file or format")
-        self.act_revert = self.add_action("&Revert", self.revert, None, "Go back to the saved file, dropping unsaved changes")
+        self.act_save_as = self.add_action(
+            "Save &As…", self.save_as, key.SaveAs, "Save the map to a new file or format"
+        )
+        self.act_revert = self.add_action(
+            "&Revert", self.revert, None, "Go back to the saved file, dropping unsaved changes"
+        )
         self.act_close = self.add_action("&Close Map", self.close_map, key.Close, "Close the map")
         self.act_quit = self.add_action("&Quit", self.close, key.Quit, "Quit Routine Explorer")
         self.act_undo = self.add_action("&Undo", self.undo, key.Undo)
@@ -306,35 +313,69 @@ class MainWindow(QMainWindow):
         self.act_cut = self.add_action("Cu&t", self.cut, key.Cut, "Cut the selected nodes with their ties")
         self.act_copy = self.add_action("&Copy", self.copy, key.Copy, "Copy the selected nodes with their ties")
         self.act_paste = self.add_action("&Paste", self.paste, key.Paste, "Paste nodes as new ones")
-        self.act_delete = self.add_action("&Delete", self.delete_selection, [QKeySequence(QKeySequence.StandardKey.Delete), QKeySequence(Qt.Key.Key_Backspace)], "Delete the selected nodes and ties")
+        self.act_delete = self.add_action(
+            "&Delete",
+            self.delete_selection,
+            [QKeySequence(QKeySequence.StandardKey.Delete), QKeySequence(Qt.Key.Key_Backspace)],
+            "Delete the selected nodes and ties",
+        )
         self.act_select_all = self.add_action("Select &All", self.canvas.select_all, key.SelectAll)
         self.act_find = self.add_action("&Find…", self.focus_search, key.Find, "Find nodes by label")
         self.act_find_next = self.add_action("Find &Next", self.find_next, key.FindNext)
         self.act_find_previous = self.add_action("Find Pre&vious", self.find_previous, key.FindPrevious)
-        self.act_tie = self.add_action("&Tie Selected Nodes…", self.tie_selected, QKeySequence("Ctrl+T"), "Tie two selected nodes with a relation the ontology allows")
+        self.act_tie = self.add_action(
+            "&Tie Selected Nodes…",
+            self.tie_selected,
+            QKeySequence("Ctrl+T"),
+            "Tie two selected nodes with a relation the ontology allows",
+        )
         self.act_rename = self.add_action("&Rename", self.rename_selected, QKeySequence(Qt.Key.Key_F2))
         self.act_zoom_in = self.add_action("Zoom &In", lambda: self.canvas.zoom_by(1.25), key.ZoomIn)
         self.act_zoom_out = self.add_action("Zoom &Out", lambda: self.canvas.zoom_by(0.8), key.ZoomOut)
         self.act_fit = self.add_action("&Fit Map", lambda: self.canvas.fit(), QKeySequence("Ctrl+0"))
         self.act_actual = self.add_action("Actual &Size", lambda: self.canvas.set_zoom(1.0), QKeySequence("Ctrl+1"))
-        self.act_focus = self.add_action("&Focus on Selection", self.focus_selection, QKeySequence("Ctrl+Shift+F"), "Show only the selection and its neighbours")
-        self.act_filter = self.add_action("Fi&lter…", self.choose_filter, QKeySequence("Ctrl+Shift+L"), "Show only some kinds, levels or attribute values")
-        self.act_show_all = self.add_action("Show &Everything", self.show_everything, QKeySequence("Ctrl+Shift+E"), "Clear focus and filter")
+        self.act_focus = self.add_action(
+            "&Focus on Selection",
+            self.focus_selection,
+            QKeySequence("Ctrl+Shift+F"),
+            "Show only the selection and its neighbours",
+        )
+        self.act_filter = self.add_action(
+            "Fi&lter…",
+            self.choose_filter,
+            QKeySequence("Ctrl+Shift+L"),
+            "Show only some kinds, levels or attribute values",
+        )
+        self.act_show_all = self.add_action(
+            "Show &Everything", self.show_everything, QKeySequence("Ctrl+Shift+E"), "Clear focus and filter"
+        )
         self.act_legend = self.legend_dock.toggleViewAction()
         self.act_legend.setText("&Legend")
         self.act_legend.setStatusTip("Show the kinds and ties on the map")
         self.act_minimap = self.add_action("&Minimap", self._toggle_minimap, None, "Show the minimap", checkable=True)
-        self.act_bands = self.add_action("Level &Bands", self._toggle_bands, None, "Show the macro, meso and micro bands", checkable=True)
-        self.act_drop_runs = self.add_action("&Remove Kept Analysis Runs", self.drop_analysis_runs, None,
-                                          "Remove the analysis runs kept in the map for SPARQL (they can be run again)")
-        self.act_analyse = self.add_action("&Analyse Change", self.analyse_change, QKeySequence("Ctrl+R"),
-                                        "Where the chosen change will meet resistance, why, and what levers exist")
+        self.act_bands = self.add_action(
+            "Level &Bands", self._toggle_bands, None, "Show the macro, meso and micro bands", checkable=True
+        )
+        self.act_drop_runs = self.add_action(
+            "&Remove Kept Analysis Runs",
+            self.drop_analysis_runs,
+            None,
+            "Remove the analysis runs kept in the map for SPARQL (they can be run again)",
+        )
+        self.act_analyse = self.add_action(
+            "&Analyse Change",
+            self.analyse_change,
+            QKeySequence("Ctrl+R"),
+            "Where the chosen change will meet resistance, why, and what levers exist",
+        )
         self.act_shortcuts = self.add_action("&Keyboard Shortcuts", self.show_shortcuts, key.HelpContents)
         self.act_reference = self.add_action("&Ontology Reference", self.open_reference)
         self.act_about = self.add_action("&About Routine Explorer", self.show_about)
         self.layout_actions = {}
         for name, label in LAYOUTS.items():
-            self.layout_actions[name] = self.add_action(f"Lay Out {label}", lambda n=name: self.apply_layout(n), None, f"Arrange all nodes: {label.lower()}")
+            self.layout_actions[name] = self.add_action(
+                f"Lay Out {label}", lambda n=name: self.apply_layout(n), None, f"Arrange all nodes: {label.lower()}"
+            )
         self.layout_actions["levels"].setShortcut(QKeySequence("Ctrl+L"))
         self.theme_group = QActionGroup(self)
         self.theme_actions = {}
@@ -397,8 +438,15 @@ class MainWindow(QMainWindow):
         help_menu.addActions([self.act_shortcuts, self.act_reference])
         help_menu.addSeparator()
         help_menu.addAction(self.act_about)
-        self.menus = {"file": file_menu, "export_anchor": export_anchor, "edit": edit, "view": view, "panels": panels,
-                      "analysis": analysis, "help": help_menu}
+        self.menus = {
+            "file": file_menu,
+            "export_anchor": export_anchor,
+            "edit": edit,
+            "view": view,
+            "panels": panels,
+            "analysis": analysis,
+            "help": help_menu,
+        }
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Main", self)
@@ -412,7 +460,9 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         bar.addActions([self.act_focus, self.act_filter, self.act_show_all])
         spacer = QWidget()
-        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy().Preferred)
+        spacer.setSizePolicy(
+            spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy().Preferred
+        )
         bar.addWidget(spacer)
         self.search_box = QLineEdit(self)
         self.search_box.setPlaceholderText("Find a node…")
@@ -495,7 +545,9 @@ class MainWindow(QMainWindow):
         return [Path(p) for p in (value or [])]
 
     def _remember(self, path: Path) -> None:
-        paths = [str(Path(path).resolve())] + [str(p) for p in self.recent_files() if str(p) != str(Path(path).resolve())]
+        paths = [str(Path(path).resolve())] + [
+            str(p) for p in self.recent_files() if str(p) != str(Path(path).resolve())
+        ]
         settings().setValue("recent", paths[:RECENT_LIMIT])
         self._update_recent()
 
@@ -510,7 +562,9 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("No recent maps").setEnabled(False)
         else:
             self.recent_menu.addSeparator()
-            self.recent_menu.addAction("Clear Recent Maps", lambda: (settings().setValue("recent", []), self._update_recent()))
+            self.recent_menu.addAction(
+                "Clear Recent Maps", lambda: (settings().setValue("recent", []), self._update_recent())
+            )
         self.start_screen.set_recent(recent)
 
     def set_theme(self, name: str, *, remember: bool = True) -> None:
@@ -551,10 +605,26 @@ class MainWindow(QMainWindow):
                     action.setEnabled(False)
             return
         has_map = self.document is not None
-        for action in (self.act_save, self.act_save_as, self.act_close, self.act_select_all, self.act_find, self.act_find_next,
-                       self.act_find_previous, self.act_zoom_in, self.act_zoom_out, self.act_fit, self.act_actual, self.act_focus,
-                       self.act_filter, self.act_show_all, self.act_paste, self.act_analyse, *self.layout_actions.values(),
-                       *self.map_actions):
+        for action in (
+            self.act_save,
+            self.act_save_as,
+            self.act_close,
+            self.act_select_all,
+            self.act_find,
+            self.act_find_next,
+            self.act_find_previous,
+            self.act_zoom_in,
+            self.act_zoom_out,
+            self.act_fit,
+            self.act_actual,
+            self.act_focus,
+            self.act_filter,
+            self.act_show_all,
+            self.act_paste,
+            self.act_analyse,
+            *self.layout_actions.values(),
+            *self.map_actions,
+        ):
             action.setEnabled(has_map)
         self.act_revert.setEnabled(has_map and self.document.path is not None and self.document.dirty)
         self.act_drop_runs.setEnabled(has_map and bool(self.document.derived_graphs()))
@@ -644,8 +714,15 @@ class MainWindow(QMainWindow):
         if self._load_task is not None:
             self._load_task.cancel()  # the newest request wins
         self.statusBar().showMessage(f"Opening {path.name}…")
-        task = run_task(f"Opening {path.name}…", work, parent=self, dialog_parent=self,
-                        on_success=succeeded, on_failure=failed, on_cancel=cancelled)
+        task = run_task(
+            f"Opening {path.name}…",
+            work,
+            parent=self,
+            dialog_parent=self,
+            on_success=succeeded,
+            on_failure=failed,
+            on_cancel=cancelled,
+        )
         self._task = self._load_task = task
         return task
 
@@ -674,9 +751,11 @@ class MainWindow(QMainWindow):
         # The panels that read every node follow one per turn of the event loop, so a
         # 100k-node map never holds the window for all of them at once.
         projection = self.projection
-        for step in (lambda: self.outline.show_map(opened),
-                     lambda: self.minimap.show_map(opened),
-                     lambda: (self.legend.show_map(opened), self._place_overlays())):
+        for step in (
+            lambda: self.outline.show_map(opened),
+            lambda: self.minimap.show_map(opened),
+            lambda: (self.legend.show_map(opened), self._place_overlays()),
+        ):
             QTimer.singleShot(0, lambda step=step: step() if self.projection is projection else None)
         # Fit once the page switch has given the canvas its final size (see eventFilter).
         self._fit_pending = True
@@ -738,28 +817,38 @@ class MainWindow(QMainWindow):
     def _offer_recovery(self) -> None:
         document = self.document
         recovery = document.pending_recovery
-        changed = "" if recovery.matches(document.content_sha256) else (
-            "\n\nThe file has changed on disk since then; recovering applies the edits to the new content."
+        changed = (
+            ""
+            if recovery.matches(document.content_sha256)
+            else ("\n\nThe file has changed on disk since then; recovering applies the edits to the new content.")
         )
-        if self._ask_recover("Recover unsaved changes?",
-                             f"Routine Explorer closed unexpectedly while {document.title} had {len(recovery.edits)} unsaved "
-                             f"edit(s), the last one \u201c{recovery.labels[-1]}\u201d.{changed}\n\nRecover them?"):
+        if self._ask_recover(
+            "Recover unsaved changes?",
+            f"Routine Explorer closed unexpectedly while {document.title} had {len(recovery.edits)} unsaved "
+            f"edit(s), the last one \u201c{recovery.labels[-1]}\u201d.{changed}\n\nRecover them?",
+        ):
             document.recover()
         else:
             document.discard_recovery()
 
     def _ask_recover(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self, title, safe_text(text),
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
-                                      QMessageBox.StandardButton.Yes)
+        answer = QMessageBox.question(
+            self,
+            title,
+            safe_text(text),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
+            QMessageBox.StandardButton.Yes,
+        )
         return answer == QMessageBox.StandardButton.Yes
 
     def offer_untitled_recovery(self) -> None:
         """At start-up, offer the unsaved untitled maps a crashed session left behind."""
         for recovery in orphaned_untitled():
-            if self._ask_recover("Recover an unsaved map?",
-                                 f"An untitled map with {len(recovery.edits)} unsaved edit(s) was left when Routine Explorer "
-                                 f"closed unexpectedly; the last edit was \u201c{recovery.labels[-1]}\u201d.\n\nRecover it?"):
+            if self._ask_recover(
+                "Recover an unsaved map?",
+                f"An untitled map with {len(recovery.edits)} unsaved edit(s) was left when Routine Explorer "
+                f"closed unexpectedly; the last edit was \u201c{recovery.labels[-1]}\u201d.\n\nRecover it?",
+            ):
                 document = MapDocument.recover_untitled(recovery)
                 schema = schema_of(document)
                 self._install(LoadedMap(document, schema, Projection.build(document.store, schema), {}))
@@ -850,8 +939,15 @@ class MainWindow(QMainWindow):
         # A view of named graphs writes them back as they were read: no computed places added to published data.
         placed = [] if current_view(document) else editing.position_quads(self._unplaced_positions())
         self._set_busy(True)
-        task = run_task(f"Saving {path.name}…", lambda progress: document.write_file(path, fmt, extra=placed, overwrite=overwrite), parent=self,
-                        dialog_parent=self, cancellable=False, on_success=succeeded, on_failure=failed)
+        task = run_task(
+            f"Saving {path.name}…",
+            lambda progress: document.write_file(path, fmt, extra=placed, overwrite=overwrite),
+            parent=self,
+            dialog_parent=self,
+            cancellable=False,
+            on_success=succeeded,
+            on_failure=failed,
+        )
         self._task = task
         if wait:
             task.wait()
@@ -863,12 +959,16 @@ class MainWindow(QMainWindow):
 
         Returns whether the map now agrees with a file (False if the user cancelled or that failed).
         """
-        box = QMessageBox(QMessageBox.Icon.Warning, "File changed on disk", str(error), QMessageBox.StandardButton.Cancel, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "File changed on disk", str(error), QMessageBox.StandardButton.Cancel, self
+        )
         box.setObjectName("fileChangedOnDisk")
         box.setTextFormat(Qt.TextFormat.PlainText)
         choices = [] if error.deleted else ["Reload: drop your unsaved changes and read the file as it is now."]
-        choices += ["Save As: keep both, writing your map to another file.",
-                    "Overwrite: replace the file with your map; what was written there is lost."]
+        choices += [
+            "Save As: keep both, writing your map to another file.",
+            "Overwrite: replace the file with your map; what was written there is lost.",
+        ]
         box.setInformativeText("\n".join(choices))
         reload = None if error.deleted else box.addButton("&Reload", QMessageBox.ButtonRole.ResetRole)
         save_as = box.addButton("Save &As…", QMessageBox.ButtonRole.AcceptRole)
@@ -916,7 +1016,11 @@ class MainWindow(QMainWindow):
         if self.document is None or self.document.path is None:
             return
         self.inspector.commit_pending()
-        answer = QMessageBox.question(self, "Revert to saved?", safe_text(f"Drop every unsaved change to “{self.document.title}”? This cannot be undone."))
+        answer = QMessageBox.question(
+            self,
+            "Revert to saved?",
+            safe_text(f"Drop every unsaved change to “{self.document.title}”? This cannot be undone."),
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
@@ -955,7 +1059,9 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ events
     def _graph_changed(self, event: GraphChanged) -> None:
-        delta = self.projection.update(self.document.store, itertools.chain(event.added, event.removed), added=event.added)
+        delta = self.projection.update(
+            self.document.store, itertools.chain(event.added, event.removed), added=event.added
+        )
         if delta:
             self.canvas.apply_delta(delta, self._positions_for(delta.nodes))
             for iri in delta.removed_nodes:
@@ -994,7 +1100,11 @@ class MainWindow(QMainWindow):
             self.banner.hide()
 
     def _selection_changed(self, keys: list) -> None:
-        self.inspector.show_item(keys[0] if len(keys) == 1 else (keys[-1] if keys and isinstance(keys[-1], tuple) else (keys[0] if keys else None)))
+        self.inspector.show_item(
+            keys[0]
+            if len(keys) == 1
+            else (keys[-1] if keys and isinstance(keys[-1], tuple) else (keys[0] if keys else None))
+        )
         self.outline.select([k for k in keys if not isinstance(k, tuple)])
         self._update_actions()
         if len(keys) > 1:
@@ -1016,8 +1126,11 @@ class MainWindow(QMainWindow):
         They are written into the file at the next save, so a saved map reopens
         exactly as it looked; they are not edits, so they cost nothing until then.
         """
-        return {iri: self.canvas.positions[iri] for iri, view in self.projection.nodes.items()
-                if view.x is None and iri in self.canvas.positions}
+        return {
+            iri: self.canvas.positions[iri]
+            for iri, view in self.projection.nodes.items()
+            if view.x is None and iri in self.canvas.positions
+        }
 
     def place_node(self, kind: URIRef, scene_pos: QPointF | None = None, label: str | None = None):
         """Add a node of ``kind`` (at ``scene_pos``, or a free spot in its level's band) and start renaming it."""
@@ -1060,7 +1173,11 @@ class MainWindow(QMainWindow):
         else:
             label = f"Move {len(moved)} nodes"
         if changes:
-            label += f" to {level_title(next(iter(changes.values()))).lower()} level" if len(set(changes.values())) == 1 else " across levels"
+            label += (
+                f" to {level_title(next(iter(changes.values()))).lower()} level"
+                if len(set(changes.values())) == 1
+                else " across levels"
+            )
         try:
             with self.document.batch(label):
                 self.document.execute(editing.move_nodes(self.document.store, positions, label=label))
@@ -1126,7 +1243,9 @@ class MainWindow(QMainWindow):
         if len(nodes) != 2:
             self.statusBar().showMessage("Select exactly two nodes to tie them.", 6000)
             return
-        self.popup(self.relations_menu(nodes[0], nodes[1]), self.canvas.mapToGlobal(self.canvas.viewport().rect().center()))
+        self.popup(
+            self.relations_menu(nodes[0], nodes[1]), self.canvas.mapToGlobal(self.canvas.viewport().rect().center())
+        )
 
     def rename_selected(self) -> None:
         nodes = self.canvas.selected_nodes()
@@ -1145,7 +1264,11 @@ class MainWindow(QMainWindow):
         if len(nodes) == 1 and not ties:
             label = f"Delete {self.projection.nodes[nodes[0]].label[:40]}"
         elif ties and not nodes:
-            label = f"Delete {self.projection.ties[ties[0]].label[:40]}" if ties[0] in self.projection.ties else "Delete tie"
+            label = (
+                f"Delete {self.projection.ties[ties[0]].label[:40]}"
+                if ties[0] in self.projection.ties
+                else "Delete tie"
+            )
         else:
             label = None
         if self.execute(editing.delete_items(self.document.store, nodes=nodes, ties=ties, label=label)):
@@ -1240,7 +1363,9 @@ class MainWindow(QMainWindow):
             return
         runs = self.document.derived_graphs()
         self.document.drop_derived_graphs(runs)
-        self.statusBar().showMessage(f"Removed {len(runs)} analysis run{'s' if len(runs) != 1 else ''} from the map.", 6000)
+        self.statusBar().showMessage(
+            f"Removed {len(runs)} analysis run{'s' if len(runs) != 1 else ''} from the map.", 6000
+        )
 
     def analyse_change(self) -> None:
         """Show the Analysis panel and analyse the change chosen there (in a separate process)."""
@@ -1296,8 +1421,15 @@ class MainWindow(QMainWindow):
                 self._warn("Layout failed", str(error))
 
         self._set_busy(True)
-        task = run_task(f"{label}…", work, parent=self, dialog_parent=self, on_success=succeeded,
-                        on_failure=ended_without_result, on_cancel=ended_without_result)
+        task = run_task(
+            f"{label}…",
+            work,
+            parent=self,
+            dialog_parent=self,
+            on_success=succeeded,
+            on_failure=ended_without_result,
+            on_cancel=ended_without_result,
+        )
         self._task = task
         if wait:
             task.wait()
@@ -1359,7 +1491,9 @@ class MainWindow(QMainWindow):
         self._match_index = -1
         self.canvas.highlight(self._matches[:2000])
         if text.strip():
-            self.statusBar().showMessage(f"{len(self._matches):,} match{'es' if len(self._matches) != 1 else ''} for “{text[:40]}”", 5000)
+            self.statusBar().showMessage(
+                f"{len(self._matches):,} match{'es' if len(self._matches) != 1 else ''} for “{text[:40]}”", 5000
+            )
 
     def find_next(self, step: int = 1) -> None:
         """Select and centre the next match of the search box."""
@@ -1386,7 +1520,9 @@ class MainWindow(QMainWindow):
 
     def _place_overlays(self) -> None:
         has_map = self.document is not None and self.pages.currentWidget() is self.canvas_page
-        self.minimap.setVisible(has_map and self.act_minimap.isChecked() and bool(self.projection and self.projection.nodes))
+        self.minimap.setVisible(
+            has_map and self.act_minimap.isChecked() and bool(self.projection and self.projection.nodes)
+        )
         if self.minimap.isVisible():
             area = self.canvas.viewport().geometry()
             self.minimap.move(area.right() - self.minimap.width() - 12, area.bottom() - self.minimap.height() - 12)
@@ -1442,11 +1578,18 @@ class MainWindow(QMainWindow):
         dialog = QDialog(self)
         dialog.setWindowTitle("Keyboard shortcuts")
         layout = QVBoxLayout(dialog)
-        rows = [(a.text().replace("&", ""), a.shortcut().toString(QKeySequence.SequenceFormat.NativeText))
-                for a in self.actions() if not a.shortcut().isEmpty()]
-        rows += [("Zoom", "Mouse wheel, + and −"), ("Pan", "Arrow keys (nothing selected), scroll bars"),
-                 ("Rename in place", "Double-click, F2 or Enter"), ("Tie two nodes", "Drag from a node's handle onto another node"),
-                 ("Clear selection", "Esc")]
+        rows = [
+            (a.text().replace("&", ""), a.shortcut().toString(QKeySequence.SequenceFormat.NativeText))
+            for a in self.actions()
+            if not a.shortcut().isEmpty()
+        ]
+        rows += [
+            ("Zoom", "Mouse wheel, + and −"),
+            ("Pan", "Arrow keys (nothing selected), scroll bars"),
+            ("Rename in place", "Double-click, F2 or Enter"),
+            ("Tie two nodes", "Drag from a node's handle onto another node"),
+            ("Clear selection", "Esc"),
+        ]
         table = QTableWidget(len(rows), 2, dialog)
         table.setHorizontalHeaderLabels(["Action", "Shortcut"])
         table.verticalHeader().hide()
@@ -1469,7 +1612,9 @@ class MainWindow(QMainWindow):
         if page.exists():
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(page)))
         else:
-            QMessageBox.information(self, "Ontology reference", safe_text(f"The reference page is not installed ({page})."))
+            QMessageBox.information(
+                self, "Ontology reference", safe_text(f"The reference page is not installed ({page}).")
+            )
 
     def show_about(self) -> None:
         QMessageBox.about(

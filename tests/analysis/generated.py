@@ -23,10 +23,12 @@ from dataclasses import dataclass, field
 from hypothesis import strategies as st
 
 RX = "https://w3id.org/routine-explorer/ns#"
-PREFIXES = ("@prefix rx: <https://w3id.org/routine-explorer/ns#> .\n"
-            "@prefix org: <http://www.w3.org/ns/org#> .\n"
-            "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-            "@prefix prov: <http://www.w3.org/ns/prov#> .\n")
+PREFIXES = (
+    "@prefix rx: <https://w3id.org/routine-explorer/ns#> .\n"
+    "@prefix org: <http://www.w3.org/ns/org#> .\n"
+    "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+    "@prefix prov: <http://www.w3.org/ns/prov#> .\n"
+)
 CHANGE = "urn:x:change"
 PILLARS = ("regulative", "normative", "culturalCognitive")
 TYPES = ("pooled", "sequential", "reciprocal")
@@ -41,10 +43,10 @@ maybe_unit = st.one_of(st.none(), unit_value)
 class Org:
     """A generated map as lists of Turtle statements, grouped so that variants can drop or add groups."""
 
-    nodes: list = field(default_factory=list)         # structure and context: always kept
+    nodes: list = field(default_factory=list)  # structure and context: always kept
     transgressions: list = field(default_factory=list)  # what the change does to routines, norms and tasks
-    roles: dict = field(default_factory=dict)         # role IRI -> its statements (so a role can be split)
-    agents: set = field(default_factory=set)           # change agents and their contacts (not split)
+    roles: dict = field(default_factory=dict)  # role IRI -> its statements (so a role can be split)
+    agents: set = field(default_factory=set)  # change agents and their contacts (not split)
     units: list = field(default_factory=list)
 
     def turtle(self) -> str:
@@ -83,8 +85,12 @@ class Org:
                 if f"<{role}>" in s:
                     group[k] = s.replace(f"<{role}>", f"<{role}-a>") + "\n" + s.replace(f"<{role}>", f"<{role}-b>")
         for r, st_ in other.roles.items():
-            other.roles[r] = [s.replace(f"<{role}>", f"<{role}-a>") + "\n" + s.replace(f"<{role}>", f"<{role}-b>")
-                              if f"<{role}>" in s else s for s in st_]
+            other.roles[r] = [
+                s.replace(f"<{role}>", f"<{role}-a>") + "\n" + s.replace(f"<{role}>", f"<{role}-b>")
+                if f"<{role}>" in s
+                else s
+                for s in st_
+            ]
         other.roles[role] = halves
         return other
 
@@ -106,7 +112,7 @@ class Org:
         if not self.unit_holds_transgression:
             for u in self.units:
                 for k in range(bare_members):
-                    extra.append(f"<{u}-bare{k}> a rx:Role ; rdfs:label \"bare {k}\" ; org:memberOf <{u}> .")
+                    extra.append(f'<{u}-bare{k}> a rx:Role ; rdfs:label "bare {k}" ; org:memberOf <{u}> .')
         other.nodes = other.nodes + extra
         return other
 
@@ -127,43 +133,58 @@ def orgs(draw, *, max_units: int = 3, max_roles: int = 3, max_routines: int = 4,
     org = Org()
     add = org.nodes.append
     t = org.transgressions.append
-    add(f"<{CHANGE}> a rx:ChangeProposal ; rdfs:label \"the change\" .")
-    add("<urn:x:org> a rx:Organisation ; rdfs:label \"Trust\" .")
+    add(f'<{CHANGE}> a rx:ChangeProposal ; rdfs:label "the change" .')
+    add('<urn:x:org> a rx:Organisation ; rdfs:label "Trust" .')
     professions = [f"urn:x:group{k}" for k in range(draw(st.integers(1, 2)))]
     for g in professions:
-        add(f"<{g}> a rx:ProfessionalGroup ; rdfs:label \"{g[-6:]}\" .")
+        add(f'<{g}> a rx:ProfessionalGroup ; rdfs:label "{g[-6:]}" .')
     n_units = draw(st.integers(1, max_units))
     units = [f"urn:x:unit{k}" for k in range(n_units)]
     org.units = units
     for u in units:
-        props = _state(draw, ("workload", "changeFatigue", "readiness", "tensionForChange", "absorptiveCapacity", "resourceAdequacy"))
-        add(f"<{u}> a rx:Unit ; rdfs:label \"{u[-5:]}\" ; org:unitOf <urn:x:org>{props} .")
+        props = _state(
+            draw,
+            ("workload", "changeFatigue", "readiness", "tensionForChange", "absorptiveCapacity", "resourceAdequacy"),
+        )
+        add(f'<{u}> a rx:Unit ; rdfs:label "{u[-5:]}" ; org:unitOf <urn:x:org>{props} .')
     routines = [f"urn:x:routine{k}" for k in range(draw(st.integers(1, max_routines)))]
     for r in routines:
         emb = draw(maybe_unit)
         owner = draw(st.sampled_from(units))
-        add(f"<{r}> a rx:Routine ; rdfs:label \"{r[-8:]}\" ; rx:ownedBy <{owner}>" + (f" ; rx:embeddedness {emb}" if emb is not None else "") + " .")
+        add(
+            f'<{r}> a rx:Routine ; rdfs:label "{r[-8:]}" ; rx:ownedBy <{owner}>'
+            + (f" ; rx:embeddedness {emb}" if emb is not None else "")
+            + " ."
+        )
     for k in range(draw(st.integers(0, len(routines)))):
         a, b = draw(st.sampled_from(routines)), draw(st.sampled_from(routines))
         if a != b:
             strength = draw(maybe_unit)
             kind = draw(st.sampled_from(TYPES + (None,)))
-            add(f"<urn:x:dep{k}> a rx:Interdependency ; rx:from <{a}> ; rx:to <{b}>"
-                + (f" ; rx:interdependenceType rx:{kind}" if kind else "") + (f" ; rx:strength {strength}" if strength is not None else "") + " .")
+            add(
+                f"<urn:x:dep{k}> a rx:Interdependency ; rx:from <{a}> ; rx:to <{b}>"
+                + (f" ; rx:interdependenceType rx:{kind}" if kind else "")
+                + (f" ; rx:strength {strength}" if strength is not None else "")
+                + " ."
+            )
     bodies = [f"urn:x:body{k}" for k in range(draw(st.integers(0, 2)))]
     for body in bodies:
         kind = draw(st.sampled_from(["bodyProfessional", "bodyGovernment", "bodyRegulator"]))
-        add(f"<{body}> a rx:ExternalBody ; rx:bodyKind rx:{kind} ; rx:influence {draw(unit_value)} ; rx:formalAuthority {draw(unit_value)} .")
+        add(
+            f"<{body}> a rx:ExternalBody ; rx:bodyKind rx:{kind} ; rx:influence {draw(unit_value)} ; rx:formalAuthority {draw(unit_value)} ."
+        )
     norms = [f"urn:x:norm{k}" for k in range(draw(st.integers(0, max_norms)))]
     for n in norms:
         pillar = draw(st.sampled_from(PILLARS + (None,)))
         formality = draw(maybe_unit)
-        extra = (f" ; rx:pillar rx:{pillar}" if pillar else "") + (f" ; rx:formality {formality}" if formality is not None else "")
+        extra = (f" ; rx:pillar rx:{pillar}" if pillar else "") + (
+            f" ; rx:formality {formality}" if formality is not None else ""
+        )
         if draw(st.booleans()):
             extra += f" ; rx:sanctionSeverity {draw(unit_value)}"
         if bodies and draw(st.booleans()):
             extra += f" ; rx:backedBy <{draw(st.sampled_from(bodies))}>"
-        add(f"<{n}> a rx:Norm ; rdfs:label \"{n[-5:]}\"{extra} .")
+        add(f'<{n}> a rx:Norm ; rdfs:label "{n[-5:]}"{extra} .')
         if routines and draw(st.booleans()):
             add(f"<{draw(st.sampled_from(routines))}> rx:governedBy <{n}> .")
     # Roles
@@ -172,8 +193,19 @@ def orgs(draw, *, max_units: int = 3, max_roles: int = 3, max_routines: int = 4,
         for k in range(draw(st.integers(1, max_roles))):
             role = f"{u}-role{k}"
             n_roles += 1
-            kinds = draw(st.sampled_from(["rx:clinicalRole", "rx:managerialRole", "rx:clinicalRole, rx:managerialRole", "rx:administrativeRole"]))
-            lines = [f"<{role}> a rx:Role ; rdfs:label \"{role[-12:]}\" ; org:memberOf <{u}> ; rx:roleKind {kinds} ; rx:headcount {draw(st.sampled_from([1, 2, 4, 10]))} ."]
+            kinds = draw(
+                st.sampled_from(
+                    [
+                        "rx:clinicalRole",
+                        "rx:managerialRole",
+                        "rx:clinicalRole, rx:managerialRole",
+                        "rx:administrativeRole",
+                    ]
+                )
+            )
+            lines = [
+                f'<{role}> a rx:Role ; rdfs:label "{role[-12:]}" ; org:memberOf <{u}> ; rx:roleKind {kinds} ; rx:headcount {draw(st.sampled_from([1, 2, 4, 10]))} .'
+            ]
             if draw(st.booleans()):
                 lines.append(f"<{role}> rx:ofProfession <{draw(st.sampled_from(professions))}> .")
             state = _state(draw, ("workload", "changeFatigue", "readiness", "dispositionalResistance"))
@@ -183,9 +215,13 @@ def orgs(draw, *, max_units: int = 3, max_roles: int = 3, max_routines: int = 4,
                 lines.append(f"<{role}> rx:performs <{r}> .")
             if norms and draw(st.booleans()):
                 n = draw(st.sampled_from(norms))
-                lines.append(f"[] a rx:NormSubscription ; rx:from <{role}> ; rx:to <{n}> ; rx:strength {draw(unit_value)} .")
+                lines.append(
+                    f"[] a rx:NormSubscription ; rx:from <{role}> ; rx:to <{n}> ; rx:strength {draw(unit_value)} ."
+                )
             if draw(st.booleans()):
-                lines.append(f"[] a rx:Stance ; rx:from <{role}> ; rx:to <{CHANGE}> ; rx:attitude {draw(signed_value)} ; rx:confidence {draw(unit_value)} .")
+                lines.append(
+                    f"[] a rx:Stance ; rx:from <{role}> ; rx:to <{CHANGE}> ; rx:attitude {draw(signed_value)} ; rx:confidence {draw(unit_value)} ."
+                )
             if draw(st.integers(0, 4)) == 0:
                 lines.append(f"<{role}> a rx:OpinionLeader .")
             org.roles[role] = lines
@@ -193,20 +229,38 @@ def orgs(draw, *, max_units: int = 3, max_roles: int = 3, max_routines: int = 4,
     for k in range(draw(st.integers(0, n_roles))):
         a, b = draw(st.sampled_from(role_list)), draw(st.sampled_from(role_list))
         if a != b:
-            org.roles[a].append(f"[] a rx:InfluenceTie ; rx:from <{a}> ; rx:to <{b}> ; rx:strength {draw(unit_value)} .")
+            org.roles[a].append(
+                f"[] a rx:InfluenceTie ; rx:from <{a}> ; rx:to <{b}> ; rx:strength {draw(unit_value)} ."
+            )
     # Context of the change
     modes = draw(st.lists(st.sampled_from(MODES), max_size=2, unique=True))
     attrs = ""
-    for name, strategy in (("relativeAdvantage", signed_value), ("compatibility", signed_value), ("complexity", unit_value),
-                           ("trialability", unit_value), ("observability", unit_value), ("divergence", unit_value),
-                           ("resourceAdequacy", unit_value)):
+    for name, strategy in (
+        ("relativeAdvantage", signed_value),
+        ("compatibility", signed_value),
+        ("complexity", unit_value),
+        ("trialability", unit_value),
+        ("observability", unit_value),
+        ("divergence", unit_value),
+        ("resourceAdequacy", unit_value),
+    ):
         if draw(st.booleans()):
             attrs += f" ; rx:{name} {draw(strategy)}"
-    add(f"<{CHANGE}> rx:confidence {draw(unit_value)}{attrs}" + "".join(f" ; rx:sponsorshipMode rx:{m}" for m in modes) + " .")
+    add(
+        f"<{CHANGE}> rx:confidence {draw(unit_value)}{attrs}"
+        + "".join(f" ; rx:sponsorshipMode rx:{m}" for m in modes)
+        + " ."
+    )
     if draw(st.booleans()):
-        add(f"<{CHANGE}> rx:spreadLogic rx:{draw(st.sampled_from(['mechanisticLogic', 'ecologicalLogic', 'socialLogic']))} .")
+        add(
+            f"<{CHANGE}> rx:spreadLogic rx:{draw(st.sampled_from(['mechanisticLogic', 'ecologicalLogic', 'socialLogic']))} ."
+        )
     if draw(st.booleans()):
-        add(f"<{CHANGE}> rx:rolledOutTo " + ", ".join(f"<{u}>" for u in draw(st.lists(st.sampled_from(units), min_size=1, unique=True))) + " .")
+        add(
+            f"<{CHANGE}> rx:rolledOutTo "
+            + ", ".join(f"<{u}>" for u in draw(st.lists(st.sampled_from(units), min_size=1, unique=True)))
+            + " ."
+        )
     if draw(st.booleans()):
         leader = draw(st.sampled_from(role_list))
         org.agents.add(leader)
@@ -222,14 +276,19 @@ def orgs(draw, *, max_units: int = 3, max_roles: int = 3, max_routines: int = 4,
         if draw(st.booleans()):
             add(f"<{CHANGE}> rx:adoptedBy <{units[1]}> .")
     for k in range(draw(st.integers(0, 2))):
-        add(f"<urn:x:initiative{k}> a rx:Initiative ; rx:runsConcurrentlyWith <{CHANGE}>"
+        add(
+            f"<urn:x:initiative{k}> a rx:Initiative ; rx:runsConcurrentlyWith <{CHANGE}>"
             + (f" ; rx:rolledOutTo <{draw(st.sampled_from(units + ['urn:x:org']))}>" if draw(st.booleans()) else "")
-            + (f" ; rx:resourceAdequacy {draw(unit_value)}" if draw(st.booleans()) else "") + " .")
+            + (f" ; rx:resourceAdequacy {draw(unit_value)}" if draw(st.booleans()) else "")
+            + " ."
+        )
     for k in range(draw(st.integers(0, 2))):
         target = draw(st.sampled_from(units + ["urn:x:org", CHANGE] + routines))
         direction = draw(st.sampled_from(["driving", "restraining"]))
-        add(f"<urn:x:force{k}> a rx:ExternalForce . [] a rx:ForceInfluence ; rx:from <urn:x:force{k}> ; rx:to <{target}> ; "
-            f"rx:direction rx:{direction} ; rx:magnitude {draw(unit_value)} .")
+        add(
+            f"<urn:x:force{k}> a rx:ExternalForce . [] a rx:ForceInfluence ; rx:from <urn:x:force{k}> ; rx:to <{target}> ; "
+            f"rx:direction rx:{direction} ; rx:magnitude {draw(unit_value)} ."
+        )
     for body in bodies:
         if draw(st.booleans()):
             add(f"[] a rx:Stance ; rx:from <{body}> ; rx:to <{CHANGE}> ; rx:attitude {draw(signed_value)} .")
@@ -242,7 +301,9 @@ def orgs(draw, *, max_units: int = 3, max_roles: int = 3, max_routines: int = 4,
     for k, r in enumerate(draw(st.lists(st.sampled_from(routines), min_size=1, max_size=3, unique=True))):
         how = draw(st.sampled_from(["disruption", "shortcut", "replaces", "introduces"]))
         if how == "disruption":
-            t(f"<urn:x:disruption{k}> a rx:Disruption ; rx:from <{CHANGE}> ; rx:to <{r}> ; rx:degree {draw(unit_value)} .")
+            t(
+                f"<urn:x:disruption{k}> a rx:Disruption ; rx:from <{CHANGE}> ; rx:to <{r}> ; rx:degree {draw(unit_value)} ."
+            )
         elif how == "shortcut":
             t(f"<{CHANGE}> rx:disrupts <{r}> .")
         else:

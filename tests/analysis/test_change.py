@@ -25,8 +25,10 @@ from explorer.core.document import MapDocument
 from explorer.core.namespaces import RX
 
 REPO = Path(__file__).resolve().parents[2]
-PREFIXES = ("@prefix rx: <https://w3id.org/routine-explorer/ns#> .\n@prefix org: <http://www.w3.org/ns/org#> .\n"
-            "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n")
+PREFIXES = (
+    "@prefix rx: <https://w3id.org/routine-explorer/ns#> .\n@prefix org: <http://www.w3.org/ns/org#> .\n"
+    "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+)
 W = load_weights()
 
 
@@ -67,7 +69,9 @@ def test_context_multiplies_transgression_by_exp_of_its_centred_value():
     # The reasons split the score exactly: the transgression, and the context in proportion to its terms.
     by = {r.mechanism: r.value for r in p.reasons}
     assert by["transgression.routine_disruption"] == pytest.approx(0.4)
-    assert by["context.workload"] / by["context.readiness"] == pytest.approx((W["context.workload"] * 0.8) / (W["context.readiness"] * 0.6))
+    assert by["context.workload"] / by["context.readiness"] == pytest.approx(
+        (W["context.workload"] * 0.8) / (W["context.readiness"] * 0.6)
+    )
     assert sum(by.values()) == pytest.approx(p.score)
 
 
@@ -122,9 +126,15 @@ def test_each_pillar_weighs_a_violated_norm_its_own_way():
 def test_bodies_behind_a_norm_weigh_by_authority_or_influence_and_less_when_they_back_the_change():
     body = "<urn:x:b> a rx:ExternalBody ; rx:formalAuthority 1.0 ; rx:influence 0.2 . <urn:x:n> rx:backedBy <urn:x:b> ."
     regulative = norm_score("regulative", 0.6, body)
-    assert regulative == pytest.approx(W["transgression.norm_regulative"] * 0.7 * (1 + W["transgression.backing_body"] * 1.0) * 0.5)
-    assert norm_score("normative", 0.6, body) == pytest.approx(W["transgression.norm_normative"] * (1 + W["transgression.backing_body"] * 0.2) * 0.5)
-    endorsing = norm_score("regulative", 0.6, body + "[] a rx:Stance ; rx:from <urn:x:b> ; rx:to <urn:x:change> ; rx:attitude 1.0 .")
+    assert regulative == pytest.approx(
+        W["transgression.norm_regulative"] * 0.7 * (1 + W["transgression.backing_body"] * 1.0) * 0.5
+    )
+    assert norm_score("normative", 0.6, body) == pytest.approx(
+        W["transgression.norm_normative"] * (1 + W["transgression.backing_body"] * 0.2) * 0.5
+    )
+    endorsing = norm_score(
+        "regulative", 0.6, body + "[] a rx:Stance ; rx:from <urn:x:b> ; rx:to <urn:x:change> ; rx:attitude 1.0 ."
+    )
     assert endorsing == pytest.approx(norm_score("regulative", 0.6))
 
 
@@ -148,24 +158,30 @@ def test_a_task_moved_across_professional_groups_weighs_on_both_sides_and_on_the
 
 
 def test_a_force_on_an_organisation_reaches_its_members_with_decay_per_level():
-    base = ONE_ROUTINE + """
+    base = (
+        ONE_ROUTINE
+        + """
         <urn:x:unit> a rx:Unit ; org:unitOf <urn:x:trust> . <urn:x:trust> a rx:Organisation .
         <urn:x:p> org:memberOf <urn:x:unit> .
         <urn:x:mandate> a rx:ExternalForce .
         [] a rx:ForceInfluence ; rx:from <urn:x:mandate> ; rx:to <urn:x:trust> ; rx:direction rx:restraining ; rx:magnitude 0.8 .
     """
+    )
     p = point(analyse(base), "urn:x:p")
     assert p.score == pytest.approx(0.4 * math.exp(W["context.external_force"] * 0.8 * W["levels.decay"] ** 2))
     assert any("mandate" in r.text and "via “trust”, 2 levels up" in r.text for r in p.reasons)
 
 
 def test_stances_spread_along_influence_ties_and_both_stances_are_shown():
-    result = analyse(ONE_ROUTINE + """
+    result = analyse(
+        ONE_ROUTINE
+        + """
         <urn:x:lead> a rx:Role ; rdfs:label "Lead" .
         [] a rx:Stance ; rx:from <urn:x:lead> ; rx:to <urn:x:change> ; rx:attitude -0.8 .
         [] a rx:InfluenceTie ; rx:from <urn:x:lead> ; rx:to <urn:x:p> ; rx:strength 1.0 .
         [] a rx:Stance ; rx:from <urn:x:p> ; rx:to <urn:x:change> ; rx:attitude 0.0 .
-    """)
+    """
+    )
     p = point(result, "urn:x:p")
     after = W["stance.susceptibility"] * -0.8
     assert p.stated_attitude == 0.0 and p.attitude == pytest.approx(after)
@@ -175,16 +191,24 @@ def test_stances_spread_along_influence_ties_and_both_stances_are_shown():
 
 
 def test_top_down_sponsorship_weighs_only_where_it_overrides_professionals_own_norms_or_jurisdictions():
-    professional = NORM.replace("{pillar}", "normative").replace("{f}", "0.5") + "<urn:x:p> rx:roleKind rx:clinicalRole ."
-    clerk = NORM.replace("{pillar}", "normative").replace("{f}", "0.5") + "<urn:x:p> rx:roleKind rx:administrativeRole ."
+    professional = (
+        NORM.replace("{pillar}", "normative").replace("{f}", "0.5") + "<urn:x:p> rx:roleKind rx:clinicalRole ."
+    )
+    clerk = (
+        NORM.replace("{pillar}", "normative").replace("{f}", "0.5") + "<urn:x:p> rx:roleKind rx:administrativeRole ."
+    )
     for mode, sign in (("topDown", 1), ("professionallyLed", -1)):
         sponsored = f"<urn:x:change> rx:sponsorshipMode rx:{mode} ."
         assert point(analyse(professional + sponsored), "urn:x:p").score == pytest.approx(
-            point(analyse(professional), "urn:x:p").score * math.exp(sign * W["interaction.sponsorship"]))
-        assert point(analyse(clerk + sponsored), "urn:x:p").score == pytest.approx(point(analyse(clerk), "urn:x:p").score)
+            point(analyse(professional), "urn:x:p").score * math.exp(sign * W["interaction.sponsorship"])
+        )
+        assert point(analyse(clerk + sponsored), "urn:x:p").score == pytest.approx(
+            point(analyse(clerk), "urn:x:p").score
+        )
     routine_only = ONE_ROUTINE + "<urn:x:p> rx:roleKind rx:clinicalRole ."
-    assert point(analyse(routine_only + "<urn:x:change> rx:sponsorshipMode rx:topDown ."), "urn:x:p").score == \
-        pytest.approx(point(analyse(routine_only), "urn:x:p").score)
+    assert point(
+        analyse(routine_only + "<urn:x:change> rx:sponsorshipMode rx:topDown ."), "urn:x:p"
+    ).score == pytest.approx(point(analyse(routine_only), "urn:x:p").score)
     mixed = analyse(professional + "<urn:x:change> rx:sponsorshipMode rx:topDown, rx:professionallyLed .")
     assert point(mixed, "urn:x:p").score == pytest.approx(point(analyse(professional), "urn:x:p").score)
 
@@ -201,12 +225,15 @@ def test_an_introduced_routine_is_new_work_not_a_disruption():
 
 
 def test_the_figure_counts_the_people_likely_to_resist_and_a_unit_reads_as_the_share_of_all_its_people():
-    result = analyse(ONE_ROUTINE + """
+    result = analyse(
+        ONE_ROUTINE
+        + """
         <urn:x:unit> a rx:Unit ; rdfs:label "Ward" .
         <urn:x:p> org:memberOf <urn:x:unit> ; rx:headcount 3 .
         <urn:x:q> a rx:Role ; org:memberOf <urn:x:unit> ; rx:performs <urn:x:r> ; rx:workload 0.9 ; rx:headcount 1 .
         <urn:x:bystander> a rx:Role ; org:memberOf <urn:x:unit> ; rx:headcount 50 .
-    """)
+    """
+    )
     p, q = point(result, "urn:x:p"), point(result, "urn:x:q")
     assert result.figure.value == pytest.approx(3 * p.likelihood + 1 * q.likelihood)
     assert result.figure.people == 4 and result.figure.points == 2
@@ -233,17 +260,25 @@ def test_a_change_that_transgresses_nothing_meets_no_resistance_however_it_is_sp
 
 
 def test_words_use_labels_from_the_ontology_never_iris_or_camel_case():
-    result = analyse(NORM.replace("{pillar}", "culturalCognitive").replace("{f}", "0.2") + ONE_ROUTINE.replace(
-        "<urn:x:change> a rx:ChangeProposal .", "") + "<urn:x:change> rx:sponsorshipMode rx:topDown .", runs=20)
+    result = analyse(
+        NORM.replace("{pillar}", "culturalCognitive").replace("{f}", "0.2")
+        + ONE_ROUTINE.replace("<urn:x:change> a rx:ChangeProposal .", "")
+        + "<urn:x:change> rx:sponsorshipMode rx:topDown .",
+        runs=20,
+    )
     for p in result.points:
-        for text in [p.sentence] + [r.text for r in p.reasons] + [r.construct_label for r in p.reasons] + list(p.missing):
+        for text in (
+            [p.sentence] + [r.text for r in p.reasons] + [r.construct_label for r in p.reasons] + list(p.missing)
+        ):
             assert "rx:" not in text and "culturalCognitive" not in text and "https://" not in text, text
             assert not re.search(r"\b[a-z]+[A-Z][a-z]+\b", text), text
     assert any(r.construct_label == "cultural-cognitive pillar" for p in result.points for r in p.reasons)
 
 
 def test_levers_are_concrete_edits_ranked_by_their_computed_effect_and_never_use_an_opponent():
-    result = analyse(ONE_ROUTINE + """
+    result = analyse(
+        ONE_ROUTINE
+        + """
         <urn:x:change> rx:sponsorshipMode rx:topDown ; rx:violates <urn:x:n> .
         <urn:x:n> a rx:Norm ; rx:pillar rx:normative ; rx:backedBy <urn:x:college> .
         <urn:x:college> a rx:ExternalBody ; rdfs:label "College" ; rx:influence 0.9 .
@@ -252,7 +287,9 @@ def test_levers_are_concrete_edits_ranked_by_their_computed_effect_and_never_use
         <urn:x:opponent> a rx:Role ; a rx:OpinionLeader ; rx:influences <urn:x:p> .
         [] a rx:Stance ; rx:from <urn:x:opponent> ; rx:to <urn:x:change> ; rx:attitude -0.9 .
         <urn:x:ally> a rx:Role ; a rx:OpinionLeader ; org:memberOf <urn:x:ward> .
-    """, levers=True)
+    """,
+        levers=True,
+    )
     kinds = {lever.kind for lever in result.levers}
     assert {"sponsorship", "renegotiate norm", "adapt the change", "lateral tie", "data feedback", "broker"} <= kinds
     effects = [lever.effect for lever in result.levers]
@@ -267,8 +304,20 @@ def test_levers_are_concrete_edits_ranked_by_their_computed_effect_and_never_use
 
 
 def test_the_uncertainty_runs_reflect_the_inputs_confidence():
-    sure = point(analyse(ONE_ROUTINE + "<urn:x:p> rx:workload 0.8 ; rx:readiness 0.4 ; rx:changeFatigue 0.6 ; rx:confidence 1.0 .", runs=200), "urn:x:p")
-    unsure = point(analyse(ONE_ROUTINE + "<urn:x:p> rx:workload 0.8 ; rx:readiness 0.4 ; rx:changeFatigue 0.6 ; rx:confidence 0.1 .", runs=200), "urn:x:p")
+    sure = point(
+        analyse(
+            ONE_ROUTINE + "<urn:x:p> rx:workload 0.8 ; rx:readiness 0.4 ; rx:changeFatigue 0.6 ; rx:confidence 1.0 .",
+            runs=200,
+        ),
+        "urn:x:p",
+    )
+    unsure = point(
+        analyse(
+            ONE_ROUTINE + "<urn:x:p> rx:workload 0.8 ; rx:readiness 0.4 ; rx:changeFatigue 0.6 ; rx:confidence 0.1 .",
+            runs=200,
+        ),
+        "urn:x:p",
+    )
     assert sure.score == pytest.approx(unsure.score)
     assert sure.confidence > unsure.confidence
 
@@ -304,9 +353,9 @@ def test_the_english_context_meets_more_resistance_than_michigan_for_the_same_in
     assert england.figure.value > michigan.figure.value
     assert england.figure.low > michigan.figure.high  # not a close call across the uncertainty runs
     e, m = _by_mechanism(england), _by_mechanism(michigan)
-    assert e["interaction.sponsorship"] > 0 > m["interaction.sponsorship"]          # top-down vs professionally led
+    assert e["interaction.sponsorship"] > 0 > m["interaction.sponsorship"]  # top-down vs professionally led
     assert e["context.concurrent_initiative"] > 0 and m["context.concurrent_initiative"] == 0
-    assert m["context.lateral_support"] < e["context.lateral_support"] <= 0          # dense vs sparse peer ties
+    assert m["context.lateral_support"] < e["context.lateral_support"] <= 0  # dense vs sparse peer ties
     assert m["context.data_feedback"] < 0 and e["context.data_feedback"] == 0
     assert e["context.change_fatigue"] > 0
 
@@ -360,14 +409,43 @@ def _cli(*args):
 def test_the_command_line_prints_a_ranked_explained_result():
     done = _cli("analyse", str(REPO / "sample_graphs" / "matching-michigan-england.ttl"), "--top", "3", "--runs", "20")
     assert done.returncode == 0, done.stderr
-    assert re.search(r"^[0-9.]+ of the [0-9,]+ people the change exposes are likely to resist \([0-9]+ %; ", done.stdout, re.M)
+    assert re.search(
+        r"^[0-9.]+ of the [0-9,]+ people the change exposes are likely to resist \([0-9]+ %; ", done.stdout, re.M
+    )
     assert "Sponsored top-down" in done.stdout and "  1  " in done.stdout and "Levers" in done.stdout
-    data = json.loads(_cli("analyse", str(REPO / "sample_graphs" / "keystone-michigan.ttl"), "--format", "json", "--runs", "0",
-                           "--top", "1000", "--no-levers").stdout)
+    data = json.loads(
+        _cli(
+            "analyse",
+            str(REPO / "sample_graphs" / "keystone-michigan.ttl"),
+            "--format",
+            "json",
+            "--runs",
+            "0",
+            "--top",
+            "1000",
+            "--no-levers",
+        ).stdout
+    )
     assert data["points"][0]["rank"] == 1 and data["points"][0]["reasons"] and data["figure"]["value"] > 0
-    ttl = _cli("analyse", str(REPO / "sample_graphs" / "keystone-michigan.ttl"), "--format", "ttl", "--runs", "0", "--no-levers").stdout
+    ttl = _cli(
+        "analyse",
+        str(REPO / "sample_graphs" / "keystone-michigan.ttl"),
+        "--format",
+        "ttl",
+        "--runs",
+        "0",
+        "--no-levers",
+    ).stdout
     assert len(list(Graph().parse(data=ttl, format="turtle").subjects(None, RX.ResistancePoint))) == len(data["points"])
-    rows = _cli("analyse", str(REPO / "sample_graphs" / "keystone-michigan.ttl"), "--format", "csv", "--runs", "0", "--no-levers").stdout
+    rows = _cli(
+        "analyse",
+        str(REPO / "sample_graphs" / "keystone-michigan.ttl"),
+        "--format",
+        "csv",
+        "--runs",
+        "0",
+        "--no-levers",
+    ).stdout
     assert rows.splitlines()[0].startswith("rank,level,kind,label,score,likelihood")
 
 
@@ -383,6 +461,13 @@ def test_the_command_line_refuses_bad_requests_clearly(tmp_path):
 def test_the_interdependencies_command_lists_each_measure():
     done = _cli("interdependencies", str(REPO / "sample_graphs" / "keystone-michigan.ttl"), "--top", "3")
     assert done.returncode == 0, done.stderr
-    for heading in ("Brokers", "Single points of failure", "Coupling between units", "Cross-level paths", "Clusters", "Hybrid leaders"):
+    for heading in (
+        "Brokers",
+        "Single points of failure",
+        "Coupling between units",
+        "Cross-level paths",
+        "Clusters",
+        "Hybrid leaders",
+    ):
         assert heading in done.stdout
     assert "Central-line maintenance and dressing: losing it cuts off" in done.stdout

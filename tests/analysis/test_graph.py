@@ -26,13 +26,16 @@ def x(name: str) -> URIRef:
 
 
 def test_nodes_carry_kind_level_label_and_only_the_judgements_present():
-    G = map_graph_from_text(PREFIXES + """
+    G = map_graph_from_text(
+        PREFIXES
+        + """
     <urn:x:icu> a rx:Unit ; rdfs:label "ICU" ; rx:readiness 0.4 .
     <urn:x:ward> a rx:Unit ; rx:level rx:macro .
     <urn:x:norm> a rx:Norm ; rx:pillar rx:normative ; rx:formality 0 .
     <urn:x:cd> a rx:Person, rx:HybridLeader ; rx:roleKind rx:clinicalRole, rx:managerialRole .
     <urn:x:src> rx:about "not a node" .
-    """)
+    """
+    )
     assert set(G) == {x("icu"), x("ward"), x("norm"), x("cd")}
     icu = G.nodes[x("icu")]
     assert (icu["kind"], icu["label"], icu["level"], icu["readiness"]) == (RX.Unit, "ICU", 2, 0.4)
@@ -45,7 +48,9 @@ def test_nodes_carry_kind_level_label_and_only_the_judgements_present():
 
 
 def test_plain_and_qualified_ties_become_edges_with_their_attributes():
-    G = map_graph_from_text(PREFIXES + """
+    G = map_graph_from_text(
+        PREFIXES
+        + """
     <urn:x:a> a rx:Routine ; rx:ownedBy <urn:x:u> . <urn:x:b> a rx:Routine . <urn:x:u> a rx:Unit .
     <urn:x:t1> a rx:Interdependency ; rx:from <urn:x:a> ; rx:to <urn:x:b> ; rx:interdependenceType rx:reciprocal ; rx:strength 0.8 .
     <urn:x:t2> a rx:Interdependency ; rx:from <urn:x:a> ; rx:to <urn:x:b> ; rx:interdependenceType rx:pooled .
@@ -53,7 +58,8 @@ def test_plain_and_qualified_ties_become_edges_with_their_attributes():
     <urn:x:f> a rx:ExternalForce . <urn:x:c> a rx:ChangeProposal .
     <urn:x:fi> a rx:ForceInfluence ; rx:from <urn:x:f> ; rx:to <urn:x:u> ; rx:direction rx:restraining ;
         rx:magnitude 0.6 ; rx:withRespectTo <urn:x:c> .
-    """)
+    """
+    )
     assert isinstance(G, nx.MultiDiGraph)
     assert G.edges[x("a"), x("u"), RX.ownedBy] == {"relation": RX.ownedBy}
     ties = G.get_edge_data(x("a"), x("b"))
@@ -76,8 +82,24 @@ def test_graph_built_from_editing_commands_matches_the_projection():
         command, iri = create_node(doc, schema, kind, label)
         doc.execute(command)
         nodes[label] = iri
-    doc.execute(connect(doc, schema, nodes["nurse"], nodes["ICU"], Relation(URIRef("http://www.w3.org/ns/org#memberOf"), "member of"))[0])
-    doc.execute(connect(doc, schema, nodes["insertion"], nodes["care"], Relation(RX.Interdependency, "Interdependency", qualified=True))[0])
+    doc.execute(
+        connect(
+            doc,
+            schema,
+            nodes["nurse"],
+            nodes["ICU"],
+            Relation(URIRef("http://www.w3.org/ns/org#memberOf"), "member of"),
+        )[0]
+    )
+    doc.execute(
+        connect(
+            doc,
+            schema,
+            nodes["insertion"],
+            nodes["care"],
+            Relation(RX.Interdependency, "Interdependency", qualified=True),
+        )[0]
+    )
     G = map_graph(doc.store)
     from explorer.core.projection import Projection
 
@@ -89,11 +111,14 @@ def test_graph_built_from_editing_commands_matches_the_projection():
 
 
 def test_social_graph_keeps_actors_and_organisations_and_their_social_ties():
-    G = map_graph_from_text(PREFIXES + """
+    G = map_graph_from_text(
+        PREFIXES
+        + """
     <urn:x:p> a rx:Person ; org:memberOf <urn:x:u> ; rx:performs <urn:x:r> ; rx:influences <urn:x:q> .
     <urn:x:q> a rx:Person . <urn:x:u> a rx:Unit . <urn:x:r> a rx:Routine . <urn:x:b> a rx:ExternalBody .
     <urn:x:s> a rx:Stance ; rx:from <urn:x:p> ; rx:to <urn:x:c> . <urn:x:c> a rx:ChangeProposal .
-    """)
+    """
+    )
     S = social_graph(G)
     assert set(S) == {x("p"), x("q"), x("u"), x("b")}
     assert set(map(frozenset, S.edges())) == {frozenset({x("p"), x("u")}), frozenset({x("p"), x("q")})}

@@ -31,7 +31,9 @@ def labels(G, nodes) -> list:
 
 # A small organisation: two units sharing a routine, a chain of routines, a force reaching a person,
 # a hybrid leader, and two cliques of people joined by one tie.
-ORGANISATION = PREFIXES + """
+ORGANISATION = (
+    PREFIXES
+    + """
 <urn:x:icu> a rx:Unit ; rdfs:label "ICU" .
 <urn:x:theatre> a rx:Unit ; rdfs:label "Theatre" .
 <urn:x:insertion> a rx:Routine ; rdfs:label "line insertion" ; rx:ownedBy <urn:x:icu> ; rx:governedBy <urn:x:norm> .
@@ -55,6 +57,7 @@ ORGANISATION = PREFIXES + """
 <urn:x:flagged> a rx:Person, rx:HybridLeader ; rdfs:label "flagged leader" .
 <urn:x:clinician> a rx:Person ; rdfs:label "clinician" ; rx:roleKind rx:clinicalRole .
 """
+)
 
 
 @pytest.fixture(scope="module")
@@ -124,15 +127,21 @@ def test_hybrid_leaders_by_type_or_by_role_kinds(G):
 
 
 def test_clusters_find_the_two_cliques_and_who_links_them():
-    text = PREFIXES + """
+    text = (
+        PREFIXES
+        + """
     <urn:x:a1> a rx:Person ; rx:influences <urn:x:a2>, <urn:x:a3>, <urn:x:a4> . <urn:x:a2> a rx:Person ; rx:influences <urn:x:a3>, <urn:x:a4> .
     <urn:x:a3> a rx:Person ; rx:influences <urn:x:a4> . <urn:x:a4> a rx:Person ; rx:influences <urn:x:b1> .
     <urn:x:b1> a rx:Person ; rx:influences <urn:x:b2>, <urn:x:b3>, <urn:x:b4> . <urn:x:b2> a rx:Person ; rx:influences <urn:x:b3>, <urn:x:b4> .
     <urn:x:b3> a rx:Person ; rx:influences <urn:x:b4> . <urn:x:b4> a rx:Person .
     """
+    )
     G = map_graph_from_text(text)
     found = ia.clusters(G, seed=3)
-    assert sorted(sorted(labels(G, c)) for c in found.communities) == [["a1", "a2", "a3", "a4"], ["b1", "b2", "b3", "b4"]]
+    assert sorted(sorted(labels(G, c)) for c in found.communities) == [
+        ["a1", "a2", "a3", "a4"],
+        ["b1", "b2", "b3", "b4"],
+    ]
     assert sorted(s.label for s in found.spanners) == ["a4", "b1"]
     assert found.modularity > 0.3
     leiden = ia.clusters(G, seed=3, method="leiden")
@@ -155,8 +164,11 @@ def test_brokerage_finds_the_bridge_between_cliques(G):
 
 def test_sampled_betweenness_same_seed_same_result_and_error_stated():
     path = nx.connected_watts_strogatz_graph(300, 4, 0.1, seed=2)
-    text = PREFIXES + " ".join(f"<urn:x:p{i}> a rx:Person ." for i in path) + " ".join(
-        f"<urn:x:p{a}> rx:influences <urn:x:p{b}> ." for a, b in path.edges())
+    text = (
+        PREFIXES
+        + " ".join(f"<urn:x:p{i}> a rx:Person ." for i in path)
+        + " ".join(f"<urn:x:p{a}> rx:influences <urn:x:p{b}> ." for a, b in path.edges())
+    )
     G = map_graph_from_text(text)
     first = ia.brokerage(G, exact_below=10, k=60, seed=7)
     again = ia.brokerage(G, exact_below=10, k=60, seed=7)
@@ -198,10 +210,13 @@ def test_renaming_labels_and_iris_changes_no_figure(G):
 
 
 def test_a_disconnected_component_changes_nothing_for_the_others(G):
-    extra = PREFIXES + """
+    extra = (
+        PREFIXES
+        + """
     <urn:y:u> a rx:Unit . <urn:y:r1> a rx:Routine ; rx:ownedBy <urn:y:u> . <urn:y:r2> a rx:Routine ; rx:ownedBy <urn:y:u> .
     <urn:y:r1> rx:interdependentWith <urn:y:r2> . <urn:y:p> a rx:Person ; org:memberOf <urn:y:u> ; rx:performs <urn:y:r1> .
     """
+    )
     H = map_graph_from_text(ORGANISATION + extra)
     assert len(H) == len(G) + 4
     failure, failure_h = ia.single_points_of_failure(G), ia.single_points_of_failure(H)

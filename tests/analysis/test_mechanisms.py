@@ -49,10 +49,12 @@ def test_transgression_mechanisms_add_only_channels_and_context_mechanisms_only_
                 assert len(b.channels) == channels, f"{name} added a channel"
             else:
                 assert len(b.terms) + len(b.global_terms) == terms, f"{name} added a term"
+
         return run
 
-    monkeypatch.setattr(compile_step, "TRANSGRESSION",
-                        {k: watched(k, f, False) for k, f in compile_step.TRANSGRESSION.items()})
+    monkeypatch.setattr(
+        compile_step, "TRANSGRESSION", {k: watched(k, f, False) for k, f in compile_step.TRANSGRESSION.items()}
+    )
     monkeypatch.setattr(compile_step, "CONTEXT", {k: watched(k, f, True) for k, f in compile_step.CONTEXT.items()})
     doc = MapDocument.open(path, editing=False)
     try:

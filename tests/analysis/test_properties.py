@@ -9,6 +9,7 @@ import math
 import random
 
 import pytest
+from generated import CHANGE, PREFIXES, orgs
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, URIRef
@@ -18,9 +19,9 @@ from explorer.analysis.graph import map_graph, map_graph_from_text
 from explorer.analysis.weights import load_weights
 from explorer.core.document import MapDocument
 
-from generated import CHANGE, PREFIXES, orgs
-
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 WEIGHTS = load_weights()
 
 
@@ -58,7 +59,9 @@ def test_every_score_is_exactly_its_reasons_and_never_negative(org):
 @SETTINGS
 @given(orgs())
 def test_context_alone_creates_no_resistance_with_every_transgression_weight_at_zero(org):
-    zero = WEIGHTS.with_values({name: 0.0 for name in WEIGHTS if name.startswith("transgression.") and not name.endswith("_share")})
+    zero = WEIGHTS.with_values(
+        {name: 0.0 for name in WEIGHTS if name.startswith("transgression.") and not name.endswith("_share")}
+    )
     result = analyse_change(map_graph_from_text(org.turtle()), URIRef(CHANGE), weights=zero, runs=0, levers=False)
     assert result.points == () and result.figure.value == 0.0
 
@@ -72,7 +75,8 @@ def test_the_figure_ignores_nodes_the_change_does_not_reach(org):
     # A unit reads as the share of all its people: members the change does not reach add people, not resistance.
     kept, diluted = scores(before), scores(after)
     assert {k: v for k, v in diluted.items() if k[1] != "collective"} == pytest.approx(
-        {k: v for k, v in kept.items() if k[1] != "collective"}, rel=1e-9, abs=1e-12)
+        {k: v for k, v in kept.items() if k[1] != "collective"}, rel=1e-9, abs=1e-12
+    )
     for key, value in kept.items():
         if key[1] == "collective":
             assert diluted[key] <= value + 1e-12
@@ -99,7 +103,10 @@ def test_the_figure_is_the_same_when_a_role_is_drawn_as_two_identical_halves(org
     # Not within two ties of a change agent: closure is the share of the agent's pairs of contacts that are
     # tied, so drawing one contact as two untied halves changes it (a limitation docs/analysis-model.md states).
     lines = org.turtle().splitlines()
-    ties = {r: {o for o in org.roles if o != r and any(f"<{r}>" in line and f"<{o}>" in line for line in lines)} for r in org.roles}
+    ties = {
+        r: {o for o in org.roles if o != r and any(f"<{r}>" in line and f"<{o}>" in line for line in lines)}
+        for r in org.roles
+    }
     near = set(org.agents)
     for _ in range(2):
         near |= {o for r in near for o in ties.get(r, ())}
@@ -115,7 +122,11 @@ def _reserialise(text: str, fmt: str, seed: int) -> tuple[str, str]:
     """The map renamed (every IRI under urn:x: moved, labels made hostile), its triples shuffled, in ``fmt``."""
     graph = Graph().parse(data=text, format="turtle")
     renamed = Graph()
-    rename = lambda t: URIRef(str(t).replace("urn:x:", "urn:renamed:y-")) if isinstance(t, URIRef) and str(t).startswith("urn:x:") else t
+    rename = lambda t: (
+        URIRef(str(t).replace("urn:x:", "urn:renamed:y-"))
+        if isinstance(t, URIRef) and str(t).startswith("urn:x:")
+        else t
+    )
     triples = list(graph)
     random.Random(seed).shuffle(triples)
     for s, p, o in triples:
@@ -131,8 +142,13 @@ def test_renaming_relabelling_reordering_and_reformatting_change_no_score(org, f
     before = run(org.turtle())
     data, fmt = _reserialise(org.turtle(), fmt, seed)
     format_name = {"nt": "ntriples", "xml": "rdfxml", "json-ld": "jsonld", "turtle": "turtle"}[fmt]
-    after = analyse_change(map_graph_from_text(data, format=format_name), URIRef(CHANGE.replace("urn:x:", "urn:renamed:y-")),
-                           weights=WEIGHTS, runs=0, levers=False)
+    after = analyse_change(
+        map_graph_from_text(data, format=format_name),
+        URIRef(CHANGE.replace("urn:x:", "urn:renamed:y-")),
+        weights=WEIGHTS,
+        runs=0,
+        levers=False,
+    )
     assert sorted(round(p.score, 9) for p in before.points) == sorted(round(p.score, 9) for p in after.points)
     assert math.isclose(before.figure.value, after.figure.value, rel_tol=1e-9, abs_tol=1e-12)
 
@@ -143,8 +159,10 @@ def test_a_force_on_the_organisation_reaches_its_units_and_members(org, directio
     before = run(org.turtle())
     people = [p for p in before.points if p.role == "carrier" and str(p.node).startswith("urn:x:unit")]
     assume(people)
-    force = (f"<urn:x:mandate> a rx:ExternalForce . [] a rx:ForceInfluence ; rx:from <urn:x:mandate> ; rx:to <urn:x:org> ; "
-             f"rx:direction rx:{direction} ; rx:magnitude {magnitude} .")
+    force = (
+        f"<urn:x:mandate> a rx:ExternalForce . [] a rx:ForceInfluence ; rx:from <urn:x:mandate> ; rx:to <urn:x:org> ; "
+        f"rx:direction rx:{direction} ; rx:magnitude {magnitude} ."
+    )
     after = run(org.turtle() + force)
     moved = scores(after)
     for point in people:
@@ -182,6 +200,7 @@ def test_divergence_decides_which_change_agent_network_helps(high, low):
     def score(shape, divergence):
         result = run(_agent_map(shape, divergence, opposed=False))
         return next(p.score for p in result.points if str(p.node) == "urn:x:c0")
+
     # Battilana and Casciaro 2012: structural holes help a divergent change, closure a minor one.
     assert score("holes", high) < score("closed", high)
     assert score("closed", low) < score("holes", low)
@@ -192,14 +211,23 @@ def test_divergence_decides_which_change_agent_network_helps(high, low):
 def test_ties_to_an_opponent_help_a_minor_change_and_backfire_on_a_divergent_one(high, low):
     def effect(divergence):
         with_tie = run(_agent_map("holes", divergence, opposed=True))
-        return next(r.value for p in with_tie.points if str(p.node) == "urn:x:c0" for r in p.reasons
-                    if r.mechanism == "interaction.resistor_tie")
+        return next(
+            r.value
+            for p in with_tie.points
+            if str(p.node) == "urn:x:c0"
+            for r in p.reasons
+            if r.mechanism == "interaction.resistor_tie"
+        )
+
     assert effect(low) < 0 < effect(high)
 
 
 @pytest.mark.slow
-@settings(max_examples=int(__import__("os").environ.get("RX_LEVER_EXAMPLES", 15)), deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=int(__import__("os").environ.get("RX_LEVER_EXAMPLES", 15)),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(orgs())
 def test_each_levers_effect_is_the_difference_of_running_the_edited_map_again(org):
     text = org.turtle()
@@ -222,15 +250,18 @@ def test_each_levers_effect_is_the_difference_of_running_the_edited_map_again(or
             again = analyse_change(map_graph(doc.store), URIRef(CHANGE), weights=WEIGHTS, runs=0, levers=False)
         finally:
             doc.close()
-        assert math.isclose(result.figure.value - again.figure.value, lever.effect, rel_tol=1e-9, abs_tol=1e-12), lever.text
+        assert math.isclose(result.figure.value - again.figure.value, lever.effect, rel_tol=1e-9, abs_tol=1e-12), (
+            lever.text
+        )
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(orgs(), st.integers(0, 5))
 def test_the_uncertainty_runs_repeat_with_their_seed_and_bracket_the_estimate(org, seed):
     first, again = run(org.turtle(), runs=30, seed=seed), run(org.turtle(), runs=30, seed=seed)
-    assert [(p.rank_low, p.rank_high, p.stability, p.confidence) for p in first.points] == \
-           [(p.rank_low, p.rank_high, p.stability, p.confidence) for p in again.points]
+    assert [(p.rank_low, p.rank_high, p.stability, p.confidence) for p in first.points] == [
+        (p.rank_low, p.rank_high, p.stability, p.confidence) for p in again.points
+    ]
     for p in first.points:
         assert 0 <= p.likelihood_low <= p.likelihood_high <= 1 and 0 <= p.confidence <= 1 and 0 <= p.stability <= 1
         assert 1 <= p.rank_low <= p.rank_high
@@ -243,7 +274,9 @@ def test_a_driving_force_where_the_change_now_also_reaches_does_not_lower_anothe
     # bore, gave that force to everyone who carries it, and so lowered the point of a norm they also hold.
     from generated import PREFIXES
 
-    base = PREFIXES + """
+    base = (
+        PREFIXES
+        + """
 <urn:x:change> a rx:ChangeProposal ; rdfs:label "the change" ; rx:violates <urn:x:norm> ; rx:rolledOutTo <urn:x:unit> .
 <urn:x:org> a rx:Organisation . <urn:x:unit> a rx:Unit ; org:unitOf <urn:x:org> ; rx:subscribesTo <urn:x:norm> .
 <urn:x:norm> a rx:Norm ; rdfs:label "norm" ; rx:pillar rx:regulative .
@@ -253,6 +286,7 @@ def test_a_driving_force_where_the_change_now_also_reaches_does_not_lower_anothe
 <urn:x:nurse> a rx:Role ; org:memberOf <urn:x:unit> ; rx:headcount 4 .
 [] a rx:Disruption ; rx:from <urn:x:change> ; rx:to <urn:x:a> ; rx:degree 0.5 .
 """
+    )
     more = base + "[] a rx:Disruption ; rx:from <urn:x:change> ; rx:to <urn:x:b> ; rx:degree 0.1 .\n"
     fewer, after = run(base), run(more)
     norm = {str(p.node): p.score for p in after.points}["urn:x:norm"]

@@ -17,7 +17,7 @@ RX = "https://w3id.org/routine-explorer/ns#"
 
 def _constructs() -> set[str]:
     graph = Graph().parse(ontology_dir() / "schemes.ttl")
-    return {"rx:" + str(c)[len(RX):] for c in graph.subjects(RDF.type, SKOS.Concept) if str(c).startswith(RX)}
+    return {"rx:" + str(c)[len(RX) :] for c in graph.subjects(RDF.type, SKOS.Concept) if str(c).startswith(RX)}
 
 
 def test_the_default_weights_load_and_cite_real_constructs():
@@ -27,7 +27,11 @@ def test_the_default_weights_load_and_cite_real_constructs():
         assert entry.source.strip() and entry.note.strip() and entry.label.strip(), name
     assert weights["propagation.pooled"] < weights["propagation.sequential"] < weights["propagation.reciprocal"]
     # Scott: taken-for-granted norms are the hardest to change, regulative ones the least bound up with identity.
-    assert weights["transgression.norm_regulative"] < weights["transgression.norm_normative"] < weights["transgression.norm_cultural_cognitive"]
+    assert (
+        weights["transgression.norm_regulative"]
+        < weights["transgression.norm_normative"]
+        < weights["transgression.norm_cultural_cognitive"]
+    )
 
 
 def _copy(tmp_path, text_from=None):
@@ -44,13 +48,24 @@ READINESS = '[context.readiness]\nlabel = "readiness"\nvalue = 0.5'
     [
         (lambda t: t.replace(READINESS, READINESS.replace("0.5", "7")), "context.readiness"),
         (lambda t: t.replace(READINESS, READINESS.replace("0.5", '"high"')), "must be a number"),
-        (lambda t: t + '\n[context.charisma]\nlabel = "x"\nvalue = 1\nsource = "x"\nconstruct = ""\nnote = "x"\n', "unknown weight"),
-        (lambda t: re.sub(r"(\[stance\.iterations\]\nlabel = [^\n]*\n)value = 30", r"\1value = 2.5", t), "whole number"),
-        (lambda t: t.replace(READINESS + '\nsource = "Weiner BJ. Impl Sci 2009;4:67 (organisational readiness for change)"',
-                             READINESS + '\nsource = " "'), "no source"),
+        (
+            lambda t: t + '\n[context.charisma]\nlabel = "x"\nvalue = 1\nsource = "x"\nconstruct = ""\nnote = "x"\n',
+            "unknown weight",
+        ),
+        (
+            lambda t: re.sub(r"(\[stance\.iterations\]\nlabel = [^\n]*\n)value = 30", r"\1value = 2.5", t),
+            "whole number",
+        ),
+        (
+            lambda t: t.replace(
+                READINESS + '\nsource = "Weiner BJ. Impl Sci 2009;4:67 (organisational readiness for change)"',
+                READINESS + '\nsource = " "',
+            ),
+            "no source",
+        ),
         (lambda t: t.replace("[context.readiness]", "[context.not_readiness]"), "unknown weight"),
         (lambda t: t.replace('construct = "rx:weinerReadiness"', 'construct = "rx:madeUp"', 1), "does not define"),
-        (lambda t: t.replace(READINESS, '[context.readiness]\nvalue = 0.5'), "missing label"),
+        (lambda t: t.replace(READINESS, "[context.readiness]\nvalue = 0.5"), "missing label"),
         (lambda t: t + "\n[broken", "not valid TOML"),
     ],
 )
@@ -76,8 +91,16 @@ def test_perturbation_is_seeded_bounded_and_leaves_method_parameters_alone():
     a, b, c = perturbed(weights, seed=3), perturbed(weights, seed=3), perturbed(weights, seed=4)
     assert a.values() == b.values() != c.values()
     spread = weights["uncertainty.weight_spread"]
-    fixed = {"propagation.max_hops", "propagation.min_impact", "levels.max_depth", "stance.iterations", "uncertainty.runs",
-             "uncertainty.weight_spread", "uncertainty.input_spread", "uncertainty.interval"}
+    fixed = {
+        "propagation.max_hops",
+        "propagation.min_impact",
+        "levels.max_depth",
+        "stance.iterations",
+        "uncertainty.runs",
+        "uncertainty.weight_spread",
+        "uncertainty.input_spread",
+        "uncertainty.interval",
+    }
     for name in weights:
         if name in fixed:
             assert a[name] == weights[name]

@@ -65,8 +65,10 @@ def bench_projection(nodes: int):
     doc, schema = _open(nodes)
     _, floor = _timed(lambda: sum(1 for _ in doc.store.text_triples()))
     G, took = _timed(map_graph, doc.store, schema)
-    print(f"projection {nodes:>7,} nodes: {took:6.2f} s for {G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges"
-          f"  (reading the triples alone: {floor:.2f} s, ratio {took / floor:.1f}x)")
+    print(
+        f"projection {nodes:>7,} nodes: {took:6.2f} s for {G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges"
+        f"  (reading the triples alone: {floor:.2f} s, ratio {took / floor:.1f}x)"
+    )
     doc.close()
     return G
 
@@ -84,18 +86,24 @@ def bench_sampling(nodes: int, k: int, seed: int = 0):
     rho = spearmanr([exact[v] for v in top], [sampled[v] for v in top]).statistic
     top_s = {b.node for b in result.brokers[:20]}
     print(f"betweenness on a {S.number_of_nodes():,}-node social graph ({nodes:,}-node map), k={k}, seed={seed}:")
-    print(f"  exact (networkx Brandes) {t_exact:6.2f} s; sampled {t_sampled:6.2f} s (ratio {t_sampled / t_exact:.2f}x, "
-          f"includes constraint and effective size)")
-    print(f"  max abs error {max(errors):.5f}, mean abs error {sum(errors) / len(errors):.6f} "
-          f"(reported estimate {result.estimated_error:.6f}, 95% Hoeffding bound per node {result.error_bound:.4f}); "
-          f"largest exact value {exact[top[0]]:.4f}")
+    print(
+        f"  exact (networkx Brandes) {t_exact:6.2f} s; sampled {t_sampled:6.2f} s (ratio {t_sampled / t_exact:.2f}x, "
+        f"includes constraint and effective size)"
+    )
+    print(
+        f"  max abs error {max(errors):.5f}, mean abs error {sum(errors) / len(errors):.6f} "
+        f"(reported estimate {result.estimated_error:.6f}, 95% Hoeffding bound per node {result.error_bound:.4f}); "
+        f"largest exact value {exact[top[0]]:.4f}"
+    )
     print(f"  top 20: Spearman rho {rho:.3f} between exact and sampled values; {len(top_s & set(top))}/20 shared")
     (c, e), t_burt = _timed(ia.burt_measures, S, weight="weight")
     nx_c, t_c = _timed(nx.constraint, S, nodes=list(S), weight="weight")
     nx_e, t_e = _timed(nx.effective_size, S, nodes=list(S), weight="weight")
     diff = max(max(abs(c[v] - nx_c[v]), abs(e[v] - nx_e[v])) for v in S if S.degree(v))
-    print(f"  Burt's constraint + effective size, sparse: {t_burt:.3f} s; networkx per node: {t_c + t_e:.2f} s "
-          f"(ratio {t_burt / (t_c + t_e):.3f}x); max difference {diff:.1e}")
+    print(
+        f"  Burt's constraint + effective size, sparse: {t_burt:.3f} s; networkx per node: {t_c + t_e:.2f} s "
+        f"(ratio {t_burt / (t_c + t_e):.3f}x); max difference {diff:.1e}"
+    )
 
 
 def bench_measures(nodes: int, k: int):

@@ -74,9 +74,9 @@ def _map_file(nodes: int, seed: int = 1) -> Path:
 
 def _load(path: Path):
     from explorer.core.document import MapDocument
+    from explorer.core.placement import initial_positions
     from explorer.core.projection import Projection
     from explorer.core.schema import Schema
-    from explorer.core.placement import initial_positions
 
     doc = MapDocument.open(path, editing=False)
     schema = Schema.from_store(doc.store)
@@ -130,8 +130,10 @@ def bench_scene(nodes: int) -> None:
     start = time.perf_counter()
     doc, schema, projection, positions = _load(path)
     load = time.perf_counter() - start
-    print(f"map: {path.name}: {len(projection.nodes):,} nodes, {len(projection.ties):,} ties "
-          f"(open + projection + by-level layout off the UI thread: {load:.2f} s)")
+    print(
+        f"map: {path.name}: {len(projection.nodes):,} nodes, {len(projection.ties):,} ties "
+        f"(open + projection + by-level layout off the UI thread: {load:.2f} s)"
+    )
     app = QApplication.instance()
 
     canvas = MapCanvas()
@@ -184,13 +186,19 @@ def bench_scene(nodes: int) -> None:
 
     print()
     print(f"{'figure':48} {'canvas':>10} {'naive, no index':>16} {'naive, BSP @2k':>16}")
-    print(f"{'scene build + first paint (target < 1 s)':48} {build + first / 1000:9.2f}s {noindex_full[0] + noindex_full[1] / 1000:15.2f}s {bsp_small[0] + bsp_small[1] / 1000:15.2f}s")
-    print(f"{'repaint 1200x800, whole map (target < 50 ms)':48} {fitted:8.1f}ms {noindex_full[2]:14.1f}ms {bsp_small[2]:14.1f}ms")
+    print(
+        f"{'scene build + first paint (target < 1 s)':48} {build + first / 1000:9.2f}s {noindex_full[0] + noindex_full[1] / 1000:15.2f}s {bsp_small[0] + bsp_small[1] / 1000:15.2f}s"
+    )
+    print(
+        f"{'repaint 1200x800, whole map (target < 50 ms)':48} {fitted:8.1f}ms {noindex_full[2]:14.1f}ms {bsp_small[2]:14.1f}ms"
+    )
     print(f"{'repaint 1200x800 at 20 % (ties drawn)':48} {fifth:8.1f}ms {'':>16} {'':>16}")
     print(f"{'repaint 1200x800 at 50 %':48} {half:8.1f}ms {noindex_full[3]:14.1f}ms {bsp_small[3]:14.1f}ms")
     print(f"{'repaint 1200x800 at 100 %':48} {full:8.1f}ms {noindex_full[4]:14.1f}ms {bsp_small[4]:14.1f}ms")
-    print(f"(whole-map zoom {fit_zoom:.3f}; every node item made, in slices, by {ready:.2f} s; "
-          f"ties hidden at that zoom: {fit_hidden})")
+    print(
+        f"(whole-map zoom {fit_zoom:.3f}; every node item made, in slices, by {ready:.2f} s; "
+        f"ties hidden at that zoom: {fit_hidden})"
+    )
     canvas.close()
     doc.close()
 

@@ -43,7 +43,11 @@ def _with_change(nodes: int, seed: int = 1) -> Path:
     path = DATA / f"change-{nodes}-s{seed}.nt"
     if path.exists():
         return path
-    base = synthetic.write_nodes(DATA / f"canvas-{nodes}-s{seed}.nt", nodes, seed) if not (DATA / f"canvas-{nodes}-s{seed}.nt").exists() else DATA / f"canvas-{nodes}-s{seed}.nt"
+    base = (
+        synthetic.write_nodes(DATA / f"canvas-{nodes}-s{seed}.nt", nodes, seed)
+        if not (DATA / f"canvas-{nodes}-s{seed}.nt").exists()
+        else DATA / f"canvas-{nodes}-s{seed}.nt"
+    )
     lines = base.read_text(encoding="utf-8").splitlines()
     kinds = {"routine": set(), "norm": set(), "unit": set(), "person": set()}
     for line in lines:
@@ -63,18 +67,24 @@ def _with_change(nodes: int, seed: int = 1) -> Path:
     ]
     for i, routine in enumerate(rng.sample(sorted(kinds["routine"]), max(1, len(kinds["routine"]) // 50))):
         tie = f"<{BASE}disruption/{i}>"
-        extra += [f"{tie} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{RX}Disruption> .",
-                  f"{tie} <{RX}from> {change} .", f"{tie} <{RX}to> {routine} .",
-                  f'{tie} <{RX}degree> "{rng.uniform(0.2, 0.9):.2f}"^^<http://www.w3.org/2001/XMLSchema#decimal> .']
+        extra += [
+            f"{tie} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{RX}Disruption> .",
+            f"{tie} <{RX}from> {change} .",
+            f"{tie} <{RX}to> {routine} .",
+            f'{tie} <{RX}degree> "{rng.uniform(0.2, 0.9):.2f}"^^<http://www.w3.org/2001/XMLSchema#decimal> .',
+        ]
     for norm in rng.sample(sorted(kinds["norm"]), max(1, len(kinds["norm"]) // 10)):
         extra.append(f"{change} <{RX}violates> {norm} .")
     for unit in rng.sample(sorted(kinds["unit"]), max(1, len(kinds["unit"]) // 2)):
         extra += [f"{change} <{RX}rolledOutTo> {unit} .", f"{other} <{RX}rolledOutTo> {unit} ."]
     for i, person in enumerate(rng.sample(sorted(kinds["person"]), max(1, len(kinds["person"]) // 20))):
         tie = f"<{BASE}stance/{i}>"
-        extra += [f"{tie} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{RX}Stance> .",
-                  f"{tie} <{RX}from> {person} .", f"{tie} <{RX}to> {change} .",
-                  f'{tie} <{RX}attitude> "{rng.uniform(-1, 1):.2f}"^^<http://www.w3.org/2001/XMLSchema#decimal> .']
+        extra += [
+            f"{tie} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{RX}Stance> .",
+            f"{tie} <{RX}from> {person} .",
+            f"{tie} <{RX}to> {change} .",
+            f'{tie} <{RX}attitude> "{rng.uniform(-1, 1):.2f}"^^<http://www.w3.org/2001/XMLSchema#decimal> .',
+        ]
     path.write_text("\n".join(lines + extra) + "\n", encoding="utf-8")
     return path
 
@@ -99,9 +109,19 @@ def _measure(path: str) -> dict:
     levered = analyse_change(G, runs=0, levers=True)
     levers = time.perf_counter() - start - without
     return {
-        "nodes": G.number_of_nodes(), "edges": G.number_of_edges(), "points": len(full.points), "impacts": len(full.impacts),
-        "projection": projection, "analysis": without, "full": with_runs, "runs": full.runs, "levers": levers,
-        "lever_count": len(levered.levers), "figure": full.figure.value, "low": full.figure.low, "high": full.figure.high,
+        "nodes": G.number_of_nodes(),
+        "edges": G.number_of_edges(),
+        "points": len(full.points),
+        "impacts": len(full.impacts),
+        "projection": projection,
+        "analysis": without,
+        "full": with_runs,
+        "runs": full.runs,
+        "levers": levers,
+        "lever_count": len(levered.levers),
+        "figure": full.figure.value,
+        "low": full.figure.low,
+        "high": full.figure.high,
         "people": full.figure.people,
         "same_ranking": [p.node for p in quick.points[:10]] == [p.node for p in full.points[:10]],
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -116,18 +136,26 @@ def main() -> None:
     if args.measure:
         print(json.dumps(_measure(args.measure)))
         return
-    print(f"{'nodes':>8} {'edges':>8} {'points':>7} {'projection':>11} {'analysis':>9} {'+ runs':>8} {'target':>7} "
-          f"{'levers':>8} {'peak MB':>8}")
+    print(
+        f"{'nodes':>8} {'edges':>8} {'points':>7} {'projection':>11} {'analysis':>9} {'+ runs':>8} {'target':>7} "
+        f"{'levers':>8} {'peak MB':>8}"
+    )
     for size in args.sizes:
         path = _with_change(size)
-        out = subprocess.run([sys.executable, __file__, "--measure", str(path)], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, __file__, "--measure", str(path)], capture_output=True, text=True, check=True
+        )
         r = json.loads(out.stdout.strip().splitlines()[-1])
         target = "2 s" if size <= 10_000 else "30 s"
-        print(f"{r['nodes']:>8,} {r['edges']:>8,} {r['points']:>7,} {r['projection']:>10.2f}s {r['analysis']:>8.2f}s "
-              f"{r['full']:>7.2f}s {target:>7} {r['levers']:>7.2f}s {r['peak_mb']:>8.0f}")
-        print(f"{'':>8} {r['runs']} uncertainty runs (weights and inputs); {r['lever_count']} levers, each a run of the model "
-              f"with its edit; context figure {r['figure']:,.0f} ({r['low']:,.0f}-{r['high']:,.0f}) of the {r['people']:,.0f} people exposed "
-              f"likely to resist; top 10 the same with and without runs: {r['same_ranking']}")
+        print(
+            f"{r['nodes']:>8,} {r['edges']:>8,} {r['points']:>7,} {r['projection']:>10.2f}s {r['analysis']:>8.2f}s "
+            f"{r['full']:>7.2f}s {target:>7} {r['levers']:>7.2f}s {r['peak_mb']:>8.0f}"
+        )
+        print(
+            f"{'':>8} {r['runs']} uncertainty runs (weights and inputs); {r['lever_count']} levers, each a run of the model "
+            f"with its edit; context figure {r['figure']:,.0f} ({r['low']:,.0f}-{r['high']:,.0f}) of the {r['people']:,.0f} people exposed "
+            f"likely to resist; top 10 the same with and without runs: {r['same_ranking']}"
+        )
     # How many of the validation set's published orderings the analysis reproduces (tests/validation).
     sys.path.insert(0, str(HERE.parent / "validation"))
     from agreement import compare, table

@@ -72,8 +72,15 @@ def pyvis_page(view, path: Path, *, physics: bool) -> float:
     started = time.perf_counter()
     net = Network(height="800px", width="100%", directed=True, cdn_resources="in_line", heading=view.title)
     for n in view.nodes:
-        net.add_node(n.id, label=n.label, color=n.colour, shape=VIS_SHAPES.get(n.shape, "box"), x=n.x, y=n.y,
-                     title=f"{n.label}\n{n.kind_label}")
+        net.add_node(
+            n.id,
+            label=n.label,
+            color=n.colour,
+            shape=VIS_SHAPES.get(n.shape, "box"),
+            x=n.x,
+            y=n.y,
+            title=f"{n.label}\n{n.kind_label}",
+        )
     for t in view.ties:
         net.add_edge(t.source, t.target, title=t.relation_label)
     net.toggle_physics(physics)
@@ -165,7 +172,9 @@ def main() -> None:
             off_s = pyvis_page(view, off, physics=False)
             on_s = pyvis_page(view, on, physics=True)
             print(f"{'':34}{'ours':>12}{'pyvis, physics off':>22}{'pyvis, physics on':>22}")
-            print(f"{'page from the view':34}{page_s:>11.2f}s{off_s:>14.2f}s ({_ratio(page_s, off_s)}){on_s:>14.2f}s ({_ratio(page_s, on_s)})")
+            print(
+                f"{'page from the view':34}{page_s:>11.2f}s{off_s:>14.2f}s ({_ratio(page_s, off_s)}){on_s:>14.2f}s ({_ratio(page_s, on_s)})"
+            )
             print(f"{'whole export (reading: ' + f'{view_s:.2f}s)':34}{whole_s:>11.2f}s")
             print(f"{'file size':34}{_mb(ours):>12}{_mb(off):>22}{_mb(on):>22}")
             if browser is not None:
@@ -176,8 +185,10 @@ def main() -> None:
                     return f"> {args.cap:.0f} s" if ms is None else f"{ms / 1000:.2f} s"
 
                 (o_ms, o_out, _), (f_ms, f_out, _), (n_ms, n_out, _) = renders
-                print(f"{'first render in Chromium':34}{show(renders[0]):>12}{show(renders[1]):>15} ({_ratio(o_ms, f_ms)})"
-                      f"{show(renders[2]):>15} ({_ratio(o_ms, n_ms)})")
+                print(
+                    f"{'first render in Chromium':34}{show(renders[0]):>12}{show(renders[1]):>15} ({_ratio(o_ms, f_ms)})"
+                    f"{show(renders[2]):>15} ({_ratio(o_ms, n_ms)})"
+                )
                 print(f"{'requests to other hosts (refused)':34}{o_out:>12}{f_out:>22}{n_out:>22}")
     finally:
         if browser is not None:

@@ -49,8 +49,15 @@ def _place_save_undo_save(path: Path, graphs: int, view: bool) -> float:
     with MapDocument.open(path) as doc:
         if view:
             graph_view.show_view(doc)
-        placed = [(URIRef(f"https://data.example.org/unit/{i}"), RX.canvasX, Literal(str(i), datatype=XSD.decimal), DEFAULT_GRAPH)
-                  for i in range(graphs)]
+        placed = [
+            (
+                URIRef(f"https://data.example.org/unit/{i}"),
+                RX.canvasX,
+                Literal(str(i), datatype=XSD.decimal),
+                DEFAULT_GRAPH,
+            )
+            for i in range(graphs)
+        ]
         started = time.perf_counter()
         doc.execute(Command("Place", added=placed))
         doc.save()
@@ -70,7 +77,9 @@ def main() -> None:
     _place_save_undo_save(plain, 10, view=False)  # warm up: imports and the ontology
     ours = min(_place_save_undo_save(named, args.graphs, view=True) for _ in range(3))
     base = min(_place_save_undo_save(plain, args.graphs, view=False) for _ in range(3))
-    print(f"{'place, save, undo, save: ' + format(args.graphs, ',') + ' nodes':<48} {'view, a graph a unit':>22} {'plain map':>12}")
+    print(
+        f"{'place, save, undo, save: ' + format(args.graphs, ',') + ' nodes':<48} {'view, a graph a unit':>22} {'plain map':>12}"
+    )
     print(f"{'time (was 61 s through the view)':<48} {ours:21.2f}s {base:11.2f}s   {ours / base:.1f}x")
 
 

@@ -50,8 +50,17 @@ def roster(path: Path, rows: int, seed: int = 0) -> Path:
             manager = f"S{rng.randrange(i)}" if i else ""
             workload = f"{rng.random():.2f}" if i % 50 != 7 else "lots"  # a bad value now and then
             kind = "Person" if i % 50 != 13 else "Robot"  # and a bad row
-            writer.writerow([f"S{i}", f"Person {i}", kind, rng.choice(units), rng.choice(["clinical", "managerial", "clinical; managerial"]),
-                             manager, workload])
+            writer.writerow(
+                [
+                    f"S{i}",
+                    f"Person {i}",
+                    kind,
+                    rng.choice(units),
+                    rng.choice(["clinical", "managerial", "clinical; managerial"]),
+                    manager,
+                    workload,
+                ]
+            )
     return path
 
 
@@ -61,7 +70,9 @@ def flat_roster(path: Path, rows: int, seed: int = 0) -> Path:
     with open(path, "w", encoding="utf-8", newline="") as handle:
         handle.write("Staff ID,Name,Kind,Team,Line manager\n")
         for i in range(rows):
-            handle.write(f"S{i},Person {i},Person,Unit {rng.randrange(max(1, rows // 100))},{f'S{rng.randrange(i)}' if i else ''}\n")
+            handle.write(
+                f"S{i},Person {i},Person,Unit {rng.randrange(max(1, rows // 100))},{f'S{rng.randrange(i)}' if i else ''}\n"
+            )
     return path
 
 
@@ -122,13 +133,22 @@ def limits(args) -> None:
     empty.write_text("@prefix rx: <https://w3id.org/routine-explorer#> .\n", encoding="utf-8")
 
     def cli(source: Path, code: str = str(ROOT)) -> list:
-        return [python, "-c", f"import sys; sys.path.insert(0, {code!r}); from explorer.cli import main; sys.exit(main())",
-                "import", str(empty), str(source), "-o", str(work / "out.ttl")]
+        return [
+            python,
+            "-c",
+            f"import sys; sys.path.insert(0, {code!r}); from explorer.cli import main; sys.exit(main())",
+            "import",
+            str(empty),
+            str(source),
+            "-o",
+            str(work / "out.ttl"),
+        ]
 
     def plain(source: Path) -> list:
-        reader = {".csv": "import csv,sys; sum(1 for _ in csv.reader(open(sys.argv[1], encoding='utf-8', newline='')))",
-                  ".xlsx": "import openpyxl,sys; openpyxl.load_workbook(sys.argv[1], read_only=True).close()",
-                  }.get(source.suffix, "import json,sys; json.load(open(sys.argv[1], encoding='utf-8'))")
+        reader = {
+            ".csv": "import csv,sys; sum(1 for _ in csv.reader(open(sys.argv[1], encoding='utf-8', newline='')))",
+            ".xlsx": "import openpyxl,sys; openpyxl.load_workbook(sys.argv[1], read_only=True).close()",
+        }.get(source.suffix, "import json,sys; json.load(open(sys.argv[1], encoding='utf-8'))")
         return [python, "-c", reader, str(source)]
 
     cases = [
@@ -143,23 +163,29 @@ def limits(args) -> None:
             ("roster CSV at the row limit", lambda p: flat_roster(p, 199_999), "roster-200k.csv", None),
             ("Kumu JSON at the row limit", lambda p: kumu_blueprint(p, 100_000, 100_000), "kumu-200k.json", None),
         ]
-    print(f"{'case':<30}{'size':>9}  {'run':<10}{'exit':>5}{'time':>9}{'peak':>10}   baseline (same run) / recorded before")
+    print(
+        f"{'case':<30}{'size':>9}  {'run':<10}{'exit':>5}{'time':>9}{'peak':>10}   baseline (same run) / recorded before"
+    )
     for label, make, name, recorded in cases:
         source = make(work / name)
         size = f"{source.stat().st_size / 1e6:.0f} MB"
         code, seconds, peak, message = run_measured(cli(source), env)
         _, base_seconds, base_peak, _ = run_measured(plain(source), env)
         reader = {".csv": "csv.reader", ".xlsx": "openpyxl open"}.get(source.suffix, "json.load")
-        line = (f"{label:<30}{size:>9}  {'now':<10}{code:>5}{seconds:>8.2f}s{peak:>8.0f}MB   {reader} pass {base_seconds:.2f}s "
-                f"{base_peak:.0f}MB ({seconds / base_seconds:.1f}x time, {peak / base_peak:.1f}x memory)")
+        line = (
+            f"{label:<30}{size:>9}  {'now':<10}{code:>5}{seconds:>8.2f}s{peak:>8.0f}MB   {reader} pass {base_seconds:.2f}s "
+            f"{base_peak:.0f}MB ({seconds / base_seconds:.1f}x time, {peak / base_peak:.1f}x memory)"
+        )
         if recorded:
             line += f"; issue 13 before: {recorded[0]:.0f}s {recorded[1]:.0f}MB"
         print(line)
         print(f"{'':<41}{message[:150]}")
         if args.before:
             code, seconds, peak, message = run_measured(cli(source, str(Path(args.before).resolve())), env)
-            print(f"{'':<41}{'before':<10}{code:>5}{seconds:>8.2f}s{peak:>8.0f}MB   ({seconds / base_seconds:.1f}x time, "
-                  f"{peak / base_peak:.1f}x memory of the {reader} pass)")
+            print(
+                f"{'':<41}{'before':<10}{code:>5}{seconds:>8.2f}s{peak:>8.0f}MB   ({seconds / base_seconds:.1f}x time, "
+                f"{peak / base_peak:.1f}x memory of the {reader} pass)"
+            )
         source.unlink()
     shutil.rmtree(work, ignore_errors=True)
 
@@ -249,8 +275,10 @@ def main() -> None:
             last = now
         total = time.perf_counter() - start
         print(f"{'app: read + preview plan':<28}{ready:>8.2f}s   (worker)")
-        print(f"{'app: place + command + draw':<28}{total:>8.2f}s   longest UI-thread stall {longest:.2f}s; "
-              f"{len(window.projection.nodes):,} nodes on the canvas")
+        print(
+            f"{'app: place + command + draw':<28}{total:>8.2f}s   longest UI-thread stall {longest:.2f}s; "
+            f"{len(window.projection.nodes):,} nodes on the canvas"
+        )
         del task
         window.document.close()
         window.document = None

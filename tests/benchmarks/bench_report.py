@@ -51,9 +51,9 @@ def clock(function, *args, **kwargs):
 
 def inputs(doc) -> dict:
     """What the app holds for an open map: its schema, projection and node places (not timed: both routes need them)."""
+    from explorer.core.placement import initial_positions
     from explorer.core.projection import Projection
     from explorer.core.schema import Schema
-    from explorer.core.placement import initial_positions
 
     schema = Schema.from_store(doc.store)
     projection = Projection.build(doc.store, schema)
@@ -93,24 +93,38 @@ def bench(name: str, path: Path, out: Path) -> None:
     size, grabbed = screenshot(given, drawing)
     print(f"  baseline: canvas screenshot (fitted, PNG)      {grabbed:7.2f} s   {size / 1e6:6.1f} MB")
     print(f"  draw the map (canvas scene recorded)            {drawn:7.2f} s   {ratio(drawn, grabbed)}")
-    for label, render in (("PNG x1", lambda: image_export.render_png(drawing)), ("PNG x2", lambda: image_export.render_png(drawing, scale=2)),
-                          ("SVG", lambda: image_export.render_svg(drawing)), ("PDF", lambda: image_export.render_pdf(drawing))):
+    for label, render in (
+        ("PNG x1", lambda: image_export.render_png(drawing)),
+        ("PNG x2", lambda: image_export.render_png(drawing, scale=2)),
+        ("SVG", lambda: image_export.render_svg(drawing)),
+        ("PDF", lambda: image_export.render_pdf(drawing)),
+    ):
         data, seconds = clock(render)
-        print(f"  + render {label:<8}                             {seconds:7.2f} s   {len(data) / 1e6:6.1f} MB   "
-              f"drawn+rendered {ratio(drawn + seconds, grabbed)} the screenshot")
+        print(
+            f"  + render {label:<8}                             {seconds:7.2f} s   {len(data) / 1e6:6.1f} MB   "
+            f"drawn+rendered {ratio(drawn + seconds, grabbed)} the screenshot"
+        )
     for fmt in ("png", "svg", "pdf"):
         _, seconds = clock(getattr(image_export, f"write_{fmt}"), doc, out / f"{path.stem}.{fmt}")
-        print(f"  write_{fmt} from the document (read, lay out, draw) {seconds:6.2f} s   {ratio(seconds, read + grabbed)} "
-              "reading + screenshot")
+        print(
+            f"  write_{fmt} from the document (read, lay out, draw) {seconds:6.2f} s   {ratio(seconds, read + grabbed)} "
+            "reading + screenshot"
+        )
     analysis, analysed = clock(report.run_analysis, doc)
     print(f"  baseline: the analysis ({len(analysis.points):,} points, uncertainty runs)  {analysed:7.2f} s")
     png, mapped = clock(report_pdf.report_map_png, doc, analysis)
-    _, html = clock(report.generate_report_html, doc, out / f"{path.stem}-report.html", analysis=analysis, map_image=png)
-    print(f"  report HTML (map PNG {mapped:.2f} s + page {html:.2f} s)     {mapped + html:7.2f} s   "
-          f"{ratio(mapped + html, analysed)} the analysis   {(out / f'{path.stem}-report.html').stat().st_size / 1e6:5.1f} MB")
+    _, html = clock(
+        report.generate_report_html, doc, out / f"{path.stem}-report.html", analysis=analysis, map_image=png
+    )
+    print(
+        f"  report HTML (map PNG {mapped:.2f} s + page {html:.2f} s)     {mapped + html:7.2f} s   "
+        f"{ratio(mapped + html, analysed)} the analysis   {(out / f'{path.stem}-report.html').stat().st_size / 1e6:5.1f} MB"
+    )
     _, pdf = clock(report_pdf.generate_report_pdf, doc, out / f"{path.stem}-report.pdf", analysis=analysis)
-    print(f"  report PDF (vector map, charts, pages)          {pdf:7.2f} s   {ratio(pdf, analysed)} the analysis   "
-          f"{(out / f'{path.stem}-report.pdf').stat().st_size / 1e6:5.1f} MB")
+    print(
+        f"  report PDF (vector map, charts, pages)          {pdf:7.2f} s   {ratio(pdf, analysed)} the analysis   "
+        f"{(out / f'{path.stem}-report.pdf').stat().st_size / 1e6:5.1f} MB"
+    )
     doc.close()
 
 

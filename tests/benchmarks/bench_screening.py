@@ -82,8 +82,11 @@ def main() -> None:
 
                 screen_s, open_s, base_s = _best(screen_only), _best(open_ours), _best(baseline)
                 megabytes = path.stat().st_size / 1e6
-                print(f"{size:>8} {name:<12} {megabytes:>7.1f} {screen_s:>9.2f} {open_s:>8.2f} {base_s:>13.2f} "
-                      f"{open_s / base_s:>9.2f}x", flush=True)
+                print(
+                    f"{size:>8} {name:<12} {megabytes:>7.1f} {screen_s:>9.2f} {open_s:>8.2f} {base_s:>13.2f} "
+                    f"{open_s / base_s:>9.2f}x",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -63,7 +63,7 @@ def main() -> None:
     os.environ["ROUTINE_EXPLORER_DATA_DIR"] = str(folder / "state")
 
     import pyoxigraph as ox
-    from rdflib import Literal, RDFS, URIRef
+    from rdflib import RDFS, Literal, URIRef
 
     from explorer.core.commands import set_property
     from explorer.core.document import MapDocument
@@ -71,7 +71,9 @@ def main() -> None:
 
     source = synthetic.write_nodes(folder / "map.nt", args.nodes)
     doc = MapDocument.open(source)
-    print(f"map: {args.nodes:,} nodes, {doc.store.count():,} triples (+{len(doc.store.oxigraph) - doc.store.count():,} ontology)")
+    print(
+        f"map: {args.nodes:,} nodes, {doc.store.count():,} triples (+{len(doc.store.oxigraph) - doc.store.count():,} ontology)"
+    )
     native = doc.store.oxigraph
     data = native.dump(format=ox.RdfFormat.N_QUADS)
 
@@ -79,12 +81,21 @@ def main() -> None:
     started = time.perf_counter()
     service.prepare()
     first = time.perf_counter() - started
-    _row("copy the map into a new engine (prepare)", first, _best(lambda: ox.Store().load(data, format=ox.RdfFormat.N_QUADS), 3))
+    _row(
+        "copy the map into a new engine (prepare)",
+        first,
+        _best(lambda: ox.Store().load(data, format=ox.RdfFormat.N_QUADS), 3),
+    )
     service.kind(COUNT), service.kind(GROUP)
-    _row("COUNT(*) over the map + ontology", _best(lambda: service.run(COUNT)), _best(lambda: list(native.query(COUNT))))
+    _row(
+        "COUNT(*) over the map + ontology", _best(lambda: service.run(COUNT)), _best(lambda: list(native.query(COUNT)))
+    )
     _row("GROUP BY kind", _best(lambda: service.run(GROUP)), _best(lambda: list(native.query(GROUP))))
-    _row("a 10,000-row SELECT", _best(lambda: service.run("SELECT * WHERE { ?s ?p ?o } LIMIT 10000"), 3),
-         _best(lambda: list(native.query("SELECT * WHERE { ?s ?p ?o } LIMIT 10000")), 3))
+    _row(
+        "a 10,000-row SELECT",
+        _best(lambda: service.run("SELECT * WHERE { ?s ?p ?o } LIMIT 10000"), 3),
+        _best(lambda: list(native.query("SELECT * WHERE { ?s ?p ?o } LIMIT 10000")), 3),
+    )
     node = URIRef("https://example.org/synthetic/person/1")
     doc.execute(set_property(doc.store, node, RDFS.label, Literal("Renamed")))
     started = time.perf_counter()
@@ -115,7 +126,11 @@ def main() -> None:
     service.kind(UPDATE)
     started = time.perf_counter()
     outcome = service.run(UPDATE)
-    _row(f"UPDATE as a diff ({len(outcome.command.added) + len(outcome.command.removed):,} quads)", time.perf_counter() - started, None)
+    _row(
+        f"UPDATE as a diff ({len(outcome.command.added) + len(outcome.command.removed):,} quads)",
+        time.perf_counter() - started,
+        None,
+    )
     started = time.perf_counter()
     doc.execute(outcome.command)
     _row("execute it on the map", time.perf_counter() - started, None)
@@ -148,6 +163,7 @@ def hostile(service) -> None:
                 work()
             except error:
                 pass
+
         return run
 
     started = time.perf_counter()
@@ -156,10 +172,17 @@ def hostile(service) -> None:
     idle = _longest_wait(lambda: time.sleep(1.0))
     cancel = threading.Event()
     threading.Timer(1.0, cancel.set).start()
-    _row("other thread's longest wait: runaway query", _longest_wait(expect(Cancelled, lambda: service.run(RUNAWAY, cancel=cancel))),
-         idle)
+    _row(
+        "other thread's longest wait: runaway query",
+        _longest_wait(expect(Cancelled, lambda: service.run(RUNAWAY, cancel=cancel))),
+        idle,
+    )
     word = "a" * 60_000 + " b"
-    _row("other thread's longest wait: 60,000 letters", _longest_wait(expect(QueryError, lambda: service.kind(word))), idle)
+    _row(
+        "other thread's longest wait: 60,000 letters",
+        _longest_wait(expect(QueryError, lambda: service.kind(word))),
+        idle,
+    )
     long_text = "a" * 1_000_001
     started = time.perf_counter()
     expect(QueryError, lambda: service.kind(long_text))()
@@ -174,8 +197,12 @@ def hostile_cli(folder: Path) -> None:
 
     def cli(*args) -> float:
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "explorer", "query", str(keystone), *args], capture_output=True, env=env,
-                       cwd=HERE.parents[1])
+        subprocess.run(
+            [sys.executable, "-m", "explorer", "query", str(keystone), *args],
+            capture_output=True,
+            env=env,
+            cwd=HERE.parents[1],
+        )
         return time.perf_counter() - started
 
     def text(name: str, body: str) -> str:

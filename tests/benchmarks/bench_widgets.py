@@ -77,7 +77,9 @@ def _synthetic(schema, count: int):
     levels = [1, 2, 2, 2, 3]
     for i in range(count):
         iri = URIRef(f"http://example.org/n{i}")
-        projection.nodes[iri] = NodeView(iri, kinds[i % 5], f"Node {i:06d}", levels[i % 5], float(i % 300) * 150, float(i // 300) * 60)
+        projection.nodes[iri] = NodeView(
+            iri, kinds[i % 5], f"Node {i:06d}", levels[i % 5], float(i % 300) * 150, float(i // 300) * 60
+        )
     return projection
 
 
@@ -181,7 +183,12 @@ def bench_inspector() -> None:
     plain_built = _ms(plain_form, 5)
     edits = form_host.findChildren(QLineEdit)
     plain_set = _ms(lambda: [edit.setText("Ana Lima") for edit in edits], 10)
-    _row(f"inspector form built, a person ({rows} fields; target 30)", built, plain_built, f"QFormLayout of {rows} line edits")
+    _row(
+        f"inspector form built, a person ({rows} fields; target 30)",
+        built,
+        plain_built,
+        f"QFormLayout of {rows} line edits",
+    )
     _row("inspector refresh after an edit (target a few)", refreshed, plain_set, "setText on those line edits")
     inspector.show_map(None)
     inspector.close()
@@ -260,7 +267,9 @@ def bench_console() -> None:
     cancelled = (time.perf_counter() - started) * 1000
     heartbeat.stop()
     _row("console: cancel a runaway query (target < 1,000)", cancelled, None)
-    _row("console: longest event-loop stall while it ran", heartbeat.longest(2.0), idle_gap, "the same 20 ms timer, idle")
+    _row(
+        "console: longest event-loop stall while it ran", heartbeat.longest(2.0), idle_gap, "the same 20 ms timer, idle"
+    )
 
     text = "a" * 30_000
     console.editor.clear()
@@ -295,7 +304,12 @@ def bench_console() -> None:
     plain_heartbeat.stop()
     _row("console: paste 30,000 letters (target < 1,000)", pasted, plain_pasted, "QPlainTextEdit")
     _row("console: a key after them (target < 500)", typed, plain_typed, "QPlainTextEdit")
-    _row("console: longest event-loop stall meanwhile", heartbeat.longest(1.0), plain_heartbeat.longest(1.0), "QPlainTextEdit")
+    _row(
+        "console: longest event-loop stall meanwhile",
+        heartbeat.longest(1.0),
+        plain_heartbeat.longest(1.0),
+        "QPlainTextEdit",
+    )
     plain.close()
     console.shutdown()
     console.close()

@@ -57,7 +57,7 @@ def generate(triples: int, seed: int = 1):
     norms = max(3, routines // 8)
     bodies = max(2, norms // 10)
     roles = max(3, units * 2)
-    yield f'<{BASE}> {RDF_TYPE} <http://rdfs.org/ns/void#Dataset> .'
+    yield f"<{BASE}> {RDF_TYPE} <http://rdfs.org/ns/void#Dataset> ."
     yield f'<{BASE}> <http://purl.org/dc/terms/title> "Synthetic organisation, {triples} triples, seed {seed}" .'
     yield f'<{BASE}> <http://rdfs.org/ns/void#uriSpace> "{BASE}" .'
     for u in range(units):

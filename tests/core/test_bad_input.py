@@ -15,6 +15,9 @@ from pathlib import Path
 import pytest
 import rdflib
 from rdflib import RDFS, Literal, URIRef
+from support.maps import snapshot
+from support.network import Listener
+from support.waiting import no_hang
 
 from explorer.cli import main
 from explorer.core.commands import add_node
@@ -23,9 +26,6 @@ from explorer.core.errors import FormatError, NetworkBlockedError, UnsafeInputEr
 from explorer.core.journal import MapLock, map_key
 from explorer.core.netguard import no_network
 from explorer.core.store import ANY_GRAPH, EmbeddedStore
-from support.maps import snapshot
-from support.network import Listener
-from support.waiting import no_hang
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:rdflib")
 
@@ -55,7 +55,7 @@ def doc_a(tmp_path):
     """Map A, open for editing, with a blank node and a few literals."""
     path = write(
         tmp_path / "a.ttl",
-        f'@prefix rx: <{RX}> .\n@prefix rdfs: <{RDFS}> .\n'
+        f"@prefix rx: <{RX}> .\n@prefix rdfs: <{RDFS}> .\n"
         f'<{EX}ward-7> a rx:Unit ; rdfs:label "Ward 7"@en ; rx:hasPart [ rdfs:label "Bay 1" ] .\n',
     )
     doc = MapDocument.open(path, editing=True)
@@ -90,7 +90,9 @@ def refuse(doc_a: MapDocument, path: Path, *, error: type = FormatError) -> Form
 
 # ------------------------------------------------------------------- malformed text
 def test_truncated_turtle_names_line_and_column(doc_a, tmp_path):
-    path = write(tmp_path / "truncated.ttl", '@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e "never closed')
+    path = write(
+        tmp_path / "truncated.ttl", '@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e "never closed'
+    )
     err = refuse(doc_a, path)
     assert type(err) is FormatError
     assert (err.line, err.column) == (3, 11)
@@ -100,7 +102,9 @@ def test_truncated_turtle_names_line_and_column(doc_a, tmp_path):
 
 
 def test_error_reason_does_not_repeat_the_position(tmp_path):
-    path = write(tmp_path / "truncated.ttl", '@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e "never closed')
+    path = write(
+        tmp_path / "truncated.ttl", '@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e "never closed'
+    )
     with pytest.raises(FormatError) as caught:
         MapDocument.open(path, editing=False, with_ontology=False)
     assert "Parser error" not in caught.value.reason
@@ -110,9 +114,21 @@ def test_error_reason_does_not_repeat_the_position(tmp_path):
 @pytest.mark.parametrize(
     "name, content, line",
     [
-        ("bad-utf8.ttl", b'@prefix ex: <http://example.org/> .\nex:a ex:b "fine" .\nex:c ex:d "bad \xff\xfe bytes" .\n', 3),
-        ("bad-utf8.nt", b'<http://example.org/a> <http://example.org/b> "fine" .\n\n<http://example.org/a> <http://example.org/b> "bad \xc3\x28" .\n', 3),
-        ("bad-utf8.txt", b'<http://example.org/a> <http://example.org/b> "fine" .\n<http://example.org/a> <http://example.org/b> "\xe2\x82" .\n', 2),
+        (
+            "bad-utf8.ttl",
+            b'@prefix ex: <http://example.org/> .\nex:a ex:b "fine" .\nex:c ex:d "bad \xff\xfe bytes" .\n',
+            3,
+        ),
+        (
+            "bad-utf8.nt",
+            b'<http://example.org/a> <http://example.org/b> "fine" .\n\n<http://example.org/a> <http://example.org/b> "bad \xc3\x28" .\n',
+            3,
+        ),
+        (
+            "bad-utf8.txt",
+            b'<http://example.org/a> <http://example.org/b> "fine" .\n<http://example.org/a> <http://example.org/b> "\xe2\x82" .\n',
+            2,
+        ),
     ],
     ids=["turtle", "ntriples", "sniffed"],
 )
@@ -129,7 +145,9 @@ def billion_laughs() -> str:
     entities = ['<!ENTITY lol "lol">', '<!ENTITY lol1 "' + "&lol;" * 10 + '">']
     entities += [f'<!ENTITY lol{i} "' + f"&lol{i - 1};" * 10 + '">' for i in range(2, 10)]
     return (
-        '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n' + "\n".join(entities) + "\n]>\n"
+        '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n'
+        + "\n".join(entities)
+        + "\n]>\n"
         + XML_BODY.replace("&x;", "&lol9;")
     )
 
@@ -180,7 +198,9 @@ def test_xml_without_a_doctype_still_opens(tmp_path):
     assert set(doc.store.as_rdflib()) == {(URIRef(EX + "a"), URIRef(EX + "p"), Literal("plain"))}
 
 
-@pytest.mark.parametrize("filler", ["<!-- " + "x" * 70_000 + " -->", " " * 70_000], ids=["long-comment", "long-whitespace"])
+@pytest.mark.parametrize(
+    "filler", ["<!-- " + "x" * 70_000 + " -->", " " * 70_000], ids=["long-comment", "long-whitespace"]
+)
 def test_doctype_after_64k_of_prolog_is_refused(tmp_path, filler):
     # A harmless internal entity: if the screen misses it, the file opens and shows the expansion.
     text = '<?xml version="1.0"?>\n' + filler + '\n<!DOCTYPE rdf:RDF [<!ENTITY x "expanded">]>\n' + XML_BODY
@@ -231,9 +251,8 @@ def test_the_listener_does_count_connections(listener):
 
 def test_rdflib_inside_no_network_cannot_reach_the_listener(listener):
     data = json.dumps(remote_context_doc(listener.url))
-    with pytest.raises(NetworkBlockedError) as caught:
-        with no_network("test"):
-            rdflib.Graph().parse(data=data, format="json-ld")
+    with pytest.raises(NetworkBlockedError) as caught, no_network("test"):
+        rdflib.Graph().parse(data=data, format="json-ld")
     assert f"127.0.0.1:{listener.port}" in str(caught.value)
     assert "while test" in str(caught.value)
     assert listener.connections() == 0
@@ -359,7 +378,9 @@ def test_corrupt_gzip(tmp_path, data):
 
 
 def test_truncated_gzip(doc_a, tmp_path):
-    data = gzip.compress(b"".join(b"<http://example.org/n%d> <http://example.org/p> <http://example.org/o> .\n" % i for i in range(5000)))
+    data = gzip.compress(
+        b"".join(b"<http://example.org/n%d> <http://example.org/p> <http://example.org/o> .\n" % i for i in range(5000))
+    )
     err = refuse(doc_a, write(tmp_path / "cut.nt.gz", data[: len(data) // 2]))
     assert "could not read the file" in err.reason
 
@@ -395,7 +416,7 @@ def test_unknown_extension_with_non_rdf_content(doc_a, tmp_path, name, content):
 @pytest.mark.parametrize(
     "name, content, expected",
     [
-        ("truncated.ttl", '@prefix ex: <http://example.org/> .\nex:a ex:b', "line 2, column 10"),
+        ("truncated.ttl", "@prefix ex: <http://example.org/> .\nex:a ex:b", "line 2, column 10"),
         ("laughs.rdf", billion_laughs(), "document type"),
         ("bad-utf8.nt", b'<http://example.org/a> <http://example.org/b> "\xff" .\n', "UTF-8"),
         ("notes.txt", "not rdf at all\n", "cannot tell the RDF format"),

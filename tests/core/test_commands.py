@@ -6,18 +6,25 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import RDF, RDFS, BNode, Literal, URIRef
+from support.maps import snapshot
 
 from explorer.core import commands as c
 from explorer.core.document import MapDocument
 from explorer.core.errors import CommandError
 from explorer.core.terms import DEFAULT_GRAPH
-from support.maps import snapshot
 
 EX = "http://example.org/"
 NODES = [URIRef(f"{EX}n{i}") for i in range(5)]
 KINDS = [URIRef(f"{EX}Person"), URIRef(f"{EX}Unit")]
 PREDICATES = [URIRef(f"{EX}memberOf"), URIRef(f"{EX}performs"), RDFS.label]
-VALUES = [Literal("a"), Literal("b", lang="en"), Literal("3", datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer")), Literal("03", datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer")), *NODES, Literal("")]
+VALUES = [
+    Literal("a"),
+    Literal("b", lang="en"),
+    Literal("3", datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer")),
+    Literal("03", datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer")),
+    *NODES,
+    Literal(""),
+]
 
 
 def seeded_doc() -> MapDocument:
@@ -36,7 +43,12 @@ def seeded_doc() -> MapDocument:
 
 
 operation = st.one_of(
-    st.tuples(st.just("add_node"), st.sampled_from(NODES), st.sampled_from(KINDS), st.sampled_from(["Ana", "Ben", "ICU", "“quoted”"])),
+    st.tuples(
+        st.just("add_node"),
+        st.sampled_from(NODES),
+        st.sampled_from(KINDS),
+        st.sampled_from(["Ana", "Ben", "ICU", "“quoted”"]),
+    ),
     st.tuples(st.just("remove_node"), st.sampled_from(NODES)),
     st.tuples(st.just("set"), st.sampled_from(NODES), st.sampled_from(PREDICATES), st.sampled_from(VALUES)),
     st.tuples(st.just("unset"), st.sampled_from(NODES), st.sampled_from(PREDICATES)),
@@ -157,10 +169,9 @@ def test_remove_node_takes_its_ties_and_owned_blank_nodes():
 def test_batch_rolls_back_on_error():
     doc = seeded_doc()
     before = snapshot(doc)
-    with pytest.raises(CommandError):
-        with doc.batch("broken"):
-            doc.execute(c.add_node(doc.store, NODES[3], KINDS[0], "Cy"))
-            doc.execute(c.remove_node(doc.store, NODES[4]))  # does not exist
+    with pytest.raises(CommandError), doc.batch("broken"):
+        doc.execute(c.add_node(doc.store, NODES[3], KINDS[0], "Cy"))
+        doc.execute(c.remove_node(doc.store, NODES[4]))  # does not exist
     assert snapshot(doc) == before
     assert doc.stack.index == 0
 

@@ -14,11 +14,11 @@ import textwrap
 
 import pytest
 from rdflib import RDFS, Literal, URIRef
+from support.processes import wait_for_line
 
 from explorer.core.document import MapDocument
 from explorer.core.errors import MapLockedError
 from explorer.core.journal import orphaned_untitled
-from support.processes import wait_for_line
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="uses SIGKILL")
 
@@ -26,9 +26,13 @@ RX = "https://w3id.org/routine-explorer/ns#"
 
 
 def write_map(path, people: int) -> None:
-    lines = ['<http://example.org/map> a <http://rdfs.org/ns/void#Dataset> ; <http://rdfs.org/ns/void#uriSpace> "http://example.org/map/" .']
+    lines = [
+        '<http://example.org/map> a <http://rdfs.org/ns/void#Dataset> ; <http://rdfs.org/ns/void#uriSpace> "http://example.org/map/" .'
+    ]
     for i in range(people):
-        lines.append(f'<http://example.org/map/p{i}> a <{RX}Person> ; <http://www.w3.org/2000/01/rdf-schema#label> "Person {i}" .')
+        lines.append(
+            f'<http://example.org/map/p{i}> a <{RX}Person> ; <http://www.w3.org/2000/01/rdf-schema#label> "Person {i}" .'
+        )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -118,7 +122,12 @@ def test_a_killed_process_with_unsaved_edits_is_recovered_on_next_open(tmp_path)
     doc = MapDocument.open(path, with_ontology=False)  # the dead process's lock is gone
     recovery = doc.pending_recovery
     assert recovery is not None and recovery.matches(doc.content_sha256)
-    assert recovery.labels == ["Add ICU", "Set label", "Delete http://example.org/map/p4", "Undo Delete http://example.org/map/p4"]
+    assert recovery.labels == [
+        "Add ICU",
+        "Set label",
+        "Delete http://example.org/map/p4",
+        "Undo Delete http://example.org/map/p4",
+    ]
     doc.recover()
     labels = {q[2] for q in doc.store.quads(None, RDFS.label)}
     assert Literal("ICU") in labels and Literal("Nurse lead") in labels and Literal("Person 4") in labels

@@ -205,13 +205,11 @@ def test_a_parse_cannot_open_other_files(tmp_path):
     secret = tmp_path / "context.jsonld"
     secret.write_text('{"@context": {"name": "http://example.org/name"}}', encoding="utf-8")
     document = '{"@context": "%s", "@id": "http://example.org/a", "name": "x"}' % secret.as_uri()
-    with no_network("reading test.jsonld", block_files=True):
-        with pytest.raises(Exception) as err:
-            rdflib.Graph().parse(data=document, format="json-ld")
+    with no_network("reading test.jsonld", block_files=True), pytest.raises(Exception) as err:
+        rdflib.Graph().parse(data=document, format="json-ld")
     assert isinstance(err.value, NetworkBlockedError) or "Blocked" in str(err.value)
-    with no_network("reading x", block_files=True):
-        with pytest.raises(NetworkBlockedError, match="open"):
-            open(secret, "rb")
+    with no_network("reading x", block_files=True), pytest.raises(NetworkBlockedError, match="open"):
+        open(secret, "rb")
     assert open(secret, "rb").read()  # outside the block, files open as usual
 
 
@@ -284,8 +282,12 @@ def test_base_iri_follows_edits_undo_and_revert(map_file):
     doc = MapDocument.open(map_file)
     assert doc.base_iri == "http://example.org/map/"
     dataset = URIRef("http://example.org/map")
-    change = c.diff(doc.store, "New space", removed=[(dataset, VOID.uriSpace, Literal("http://example.org/map/"), None)],
-                    added=[(dataset, VOID.uriSpace, Literal("http://example.org/other/"), None)])
+    change = c.diff(
+        doc.store,
+        "New space",
+        removed=[(dataset, VOID.uriSpace, Literal("http://example.org/map/"), None)],
+        added=[(dataset, VOID.uriSpace, Literal("http://example.org/other/"), None)],
+    )
     doc.execute(change)
     assert doc.base_iri == "http://example.org/other/"
     assert doc.mint_iri(UNIT, "Ward").startswith("http://example.org/other/unit/ward-")

@@ -39,7 +39,12 @@ def _node(doc, schema, kind, label, x=0.0):
 def test_positions_are_written_the_way_the_store_keeps_them(doc, schema):
     rewritten = len(doc.store._stored)
     iri = _node(doc, schema, RX.Unit, "ICU", x=120.0)
-    assert (iri, RX.canvasX, Literal("120", datatype=URIRef("http://www.w3.org/2001/XMLSchema#decimal")), DEFAULT_GRAPH) in _quads(doc)
+    assert (
+        iri,
+        RX.canvasX,
+        Literal("120", datatype=URIRef("http://www.w3.org/2001/XMLSchema#decimal")),
+        DEFAULT_GRAPH,
+    ) in _quads(doc)
     assert len(doc.store._stored) == rewritten  # nothing rewritten, so nothing more to look through on every query
 
 
@@ -48,9 +53,17 @@ def test_deleting_a_node_takes_its_ties_qualified_ties_and_nested_blank_nodes(do
     relation = next(r for r in schema.relations_between(RX.Routine, RX.Routine) if r.qualified)
     doc.execute(editing.connect(doc, schema, a, b, relation)[0])
     outer, inner = BNode(), BNode()
-    doc.execute(editing.diff(doc.store, "note", added=[
-        (a, RX.ownedBy, outer, DEFAULT_GRAPH), (outer, RDFS.comment, inner, DEFAULT_GRAPH), (inner, RDFS.label, Literal("plan"), DEFAULT_GRAPH),
-    ]))
+    doc.execute(
+        editing.diff(
+            doc.store,
+            "note",
+            added=[
+                (a, RX.ownedBy, outer, DEFAULT_GRAPH),
+                (outer, RDFS.comment, inner, DEFAULT_GRAPH),
+                (inner, RDFS.label, Literal("plan"), DEFAULT_GRAPH),
+            ],
+        )
+    )
     before = _quads(doc)
     doc.execute(editing.delete_items(doc.store, nodes=[a]))
     left = _quads(doc)
@@ -81,7 +94,7 @@ def test_a_hostile_clipboard_cannot_edit_nodes_already_on_the_map(doc, schema):
     existing = _node(doc, schema, RX.Unit, "ICU")
     hostile = (
         f'<{existing}> <{RDFS.label}> "pwned" .\n'
-        f'<http://e/new> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{RX.Unit}> .\n'
+        f"<http://e/new> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{RX.Unit}> .\n"
         f'<http://e/new> <{RX.canvasX}> "NaN"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n'
         f'<http://e/new> <{RX.canvasY}> "1e300"^^<http://www.w3.org/2001/XMLSchema#double> .\n'
     )

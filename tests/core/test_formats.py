@@ -40,7 +40,14 @@ RX = "https://w3id.org/routine-explorer/ns#"
 GRAPH_1 = URIRef(EX + "graph/analysis-1")
 
 #: rdflib's names for the formats, to read our output with an independent parser.
-RDFLIB_FORMAT = {"turtle": "turtle", "trig": "trig", "ntriples": "nt", "nquads": "nquads", "jsonld": "json-ld", "rdfxml": "xml"}
+RDFLIB_FORMAT = {
+    "turtle": "turtle",
+    "trig": "trig",
+    "ntriples": "nt",
+    "nquads": "nquads",
+    "jsonld": "json-ld",
+    "rdfxml": "xml",
+}
 
 EMOJI = "👩\u200d💻 Team 🚀 ünïcödé"
 ARABIC = "مرحبا بالعالم"
@@ -170,10 +177,7 @@ def test_rdflib_reads_what_we_write(fmt):
 
 @pytest.mark.parametrize(
     "fmt",
-    [
-        name
-        for name in sorted(FORMATS)
-    ],
+    [name for name in sorted(FORMATS)],
 )
 def test_carriage_return_in_a_literal_survives_another_parser(fmt):
     a, pred = URIRef(EX + "a"), p("text")
@@ -250,12 +254,18 @@ def _write(path: Path, text: str | bytes) -> Path:
     return path
 
 
-_EXPECTED_SNIFFED = {(URIRef(EX + "a"), URIRef(EX + "p"), Literal("x")), (URIRef(EX + "a"), URIRef(EX + "q"), URIRef(EX + "b"))}
+_EXPECTED_SNIFFED = {
+    (URIRef(EX + "a"), URIRef(EX + "p"), Literal("x")),
+    (URIRef(EX + "a"), URIRef(EX + "q"), URIRef(EX + "b")),
+}
 
 SNIFF_CASES = {
-    "turtle": ("# a comment first\n@prefix ex: <http://example.org/> .\nex:a ex:p \"x\" ;\n  ex:q ex:b .\n", "trig"),
-    "turtle-sparql-prefix": ("PREFIX ex: <http://example.org/>\nex:a ex:p \"x\" ; ex:q ex:b .\n", "trig"),
-    "ntriples": ('<http://example.org/a> <http://example.org/p> "x" .\n<http://example.org/a> <http://example.org/q> <http://example.org/b> .\n', "nquads"),
+    "turtle": ('# a comment first\n@prefix ex: <http://example.org/> .\nex:a ex:p "x" ;\n  ex:q ex:b .\n', "trig"),
+    "turtle-sparql-prefix": ('PREFIX ex: <http://example.org/>\nex:a ex:p "x" ; ex:q ex:b .\n', "trig"),
+    "ntriples": (
+        '<http://example.org/a> <http://example.org/p> "x" .\n<http://example.org/a> <http://example.org/q> <http://example.org/b> .\n',
+        "nquads",
+    ),
     "jsonld": (json.dumps({"@id": EX + "a", EX + "p": "x", EX + "q": {"@id": EX + "b"}}), "jsonld"),
     "rdfxml": (
         '<?xml version="1.0" encoding="UTF-8"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
@@ -283,14 +293,15 @@ def test_format_is_sniffed_when_the_extension_is_unknown(name, filename, tmp_pat
     assert set(doc.store.as_rdflib()) == _EXPECTED_SNIFFED
 
 
-
-
 @pytest.mark.parametrize(
     "content, fmt",
     [
-        ('<http://example.org/a> a <http://example.org/T> .\n', "turtle"),
-        ('<http://example.org/a> <http://example.org/p> 42 .\n', "turtle"),
-        ('<http://example.org/a> <http://example.org/p> <http://example.org/b> .\n@prefix ex: <http://example.org/> .\nex:a ex:p ex:c .\n', "turtle"),
+        ("<http://example.org/a> a <http://example.org/T> .\n", "turtle"),
+        ("<http://example.org/a> <http://example.org/p> 42 .\n", "turtle"),
+        (
+            "<http://example.org/a> <http://example.org/p> <http://example.org/b> .\n@prefix ex: <http://example.org/> .\nex:a ex:p ex:c .\n",
+            "turtle",
+        ),
         ('_:b0 <http://example.org/p> "x" <http://example.org/g> .\n', "nquads"),
     ],
     ids=["turtle-a-keyword", "turtle-number", "turtle-later-prefix", "nquads-blank-subject-graph"],
@@ -312,10 +323,10 @@ def test_sniff_and_format_for_path_units():
     assert format_for_path("README") is None
     assert sniff(b"\xef\xbb\xbf<?xml version='1.0'?><rdf:RDF/>").name == "rdfxml"
     assert sniff('<?xml version="1.0"?><rdf:RDF/>'.encode("utf-16")).name == "rdfxml"
-    assert sniff(b"  \n[{\"@id\": \"http://e/a\"}]").name == "jsonld"
+    assert sniff(b'  \n[{"@id": "http://e/a"}]').name == "jsonld"
     assert sniff(b"@base <http://e/> .\n<a> <b> <c> .").name == "trig"
-    assert sniff(b"<http://e/a> <http://e/p> \"x\" <http://e/g> .\n").name == "nquads"
-    assert sniff(b"_:b0 <http://e/p> \"x\" .\n").name == "nquads"  # a superset of N-Triples: fine for triples
+    assert sniff(b'<http://e/a> <http://e/p> "x" <http://e/g> .\n').name == "nquads"
+    assert sniff(b'_:b0 <http://e/p> "x" .\n').name == "nquads"  # a superset of N-Triples: fine for triples
     assert sniff(b"# only a comment\n") is None
     assert sniff(b"name,unit\nAna,Ward 7\n") is None
     assert sniff(b"") is None
@@ -330,7 +341,6 @@ VOCAB_FILES = {
 }
 
 
-
 def _vocab(name: str) -> Path:
     path = VOCAB / name
     if not path.is_file():
@@ -339,10 +349,7 @@ def _vocab(name: str) -> Path:
 
 
 def _vocab_params(with_bug_marks: bool):
-    return [
-        pytest.param(name)
-        for name in VOCAB_FILES
-    ]
+    return [pytest.param(name) for name in VOCAB_FILES]
 
 
 @pytest.mark.parametrize("name", list(VOCAB_FILES))
@@ -369,7 +376,13 @@ def test_vocab_file_is_isomorphic_to_rdflibs_parse(name):
 
 def test_typed_literal_keeps_its_datatype_and_lexical_form(tmp_path):
     """The narrow form of the PROV-O failure above, one triple per case."""
-    cases = [("0", XSD.nonNegativeInteger), ("7", XSD.int), ("01", XSD.integer), ("1.50", XSD.decimal), ("1e0", XSD.double)]
+    cases = [
+        ("0", XSD.nonNegativeInteger),
+        ("7", XSD.int),
+        ("01", XSD.integer),
+        ("1.50", XSD.decimal),
+        ("1e0", XSD.double),
+    ]
     text = "".join(f'<{EX}s{i}> <{EX}p> "{v}"^^<{t}> .\n' for i, (v, t) in enumerate(cases))
     doc = reopen(_write(tmp_path / "typed.nt", text))
     got = {str(s): o for s, _, o in doc.store.as_rdflib()}
@@ -452,7 +465,7 @@ def test_saved_turtle_binds_only_the_prefixes_it_uses(tmp_path):
     text = (
         f"@prefix rx: <{RX}> .\n@prefix rdfs: <{RDFS}> .\n@prefix prov: <http://www.w3.org/ns/prov#> .\n"
         f"@prefix void: <http://rdfs.org/ns/void#> .\n@prefix unused: <http://example.org/unused#> .\n"
-        f"<{EX}ward-7> a rx:Unit ; rdfs:label \"Ward 7\" .\n"
+        f'<{EX}ward-7> a rx:Unit ; rdfs:label "Ward 7" .\n'
     )
     doc = reopen(_write(tmp_path / "m.ttl", text))
     data = doc.serialize("turtle")

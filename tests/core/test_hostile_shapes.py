@@ -19,16 +19,15 @@ import sys
 import zlib
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from support.processes import run_explorer
 
 from explorer.core import screening
 from explorer.core.errors import FormatError, UnsafeInputError
 from explorer.core.rdf_formats import load_into
-
-import pyoxigraph as ox
-from support.processes import run_explorer
 
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XML_HEAD = f'<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="{RDF_NS}" xmlns:e="http://e/">'
@@ -57,16 +56,16 @@ def assert_refused(tmp_path: Path, name: str, words: str, *, megabytes: float = 
 def test_nested_triple_terms_are_refused_not_a_crash(tmp_path):
     # 20,000 levels in 170 KB made the CLI die with SIGSEGV.
     d = 20_000
-    (tmp_path / "tt.nt").write_text("<http://e/x> <http://e/p> " + "<<( <http://e/a> <http://e/b> " * d
-                                    + "<http://e/c>" + " )>>" * d + " .\n")
+    (tmp_path / "tt.nt").write_text(
+        "<http://e/x> <http://e/p> " + "<<( <http://e/a> <http://e/b> " * d + "<http://e/c>" + " )>>" * d + " .\n"
+    )
     assert_refused(tmp_path, "tt.nt", "nest more than 64 deep", megabytes=400)
 
 
 @pytest.mark.parametrize("command", ["info", "validate", "analyse", "export"])
 def test_a_triple_term_is_refused_at_open_with_a_message(tmp_path, command):
     # Read, then every later step failed with "internal error: AttributeError: 'pyoxigraph.Triple'".
-    (tmp_path / "t.ttl").write_text(
-        "@prefix e: <http://e/> .\ne:a e:says <<( e:b e:knows e:c )>> .\n")
+    (tmp_path / "t.ttl").write_text("@prefix e: <http://e/> .\ne:a e:says <<( e:b e:knows e:c )>> .\n")
     args = [command, "t.ttl"] + (["out.html"] if command == "export" else [])
     code, err, _ = run_cli(*args, cwd=tmp_path)
     assert code == 2, err
@@ -92,8 +91,9 @@ def test_deep_jsonld_objects_are_refused_not_a_crash(tmp_path):
 def test_deep_rdfxml_is_refused_at_once(tmp_path):
     # 100,000 nested rdf:Description (4.8 MB) took 136 s.
     d = 100_000
-    (tmp_path / "deep.rdf").write_text(XML_HEAD + "<rdf:Description><e:p>" * d + "<rdf:Description/>"
-                                       + "</e:p></rdf:Description>" * d + "</rdf:RDF>")
+    (tmp_path / "deep.rdf").write_text(
+        XML_HEAD + "<rdf:Description><e:p>" * d + "<rdf:Description/>" + "</e:p></rdf:Description>" * d + "</rdf:RDF>"
+    )
     assert_refused(tmp_path, "deep.rdf", "nests elements more than 256 deep")
 
 
@@ -129,15 +129,23 @@ def test_gzip_of_nuls_is_refused(tmp_path):
 
 def test_a_huge_rdfxml_literal_is_refused(tmp_path):
     # The 16 MiB value cap did not cover RDF/XML.
-    (tmp_path / "big.rdf").write_bytes(XML_HEAD.encode() + b'<rdf:Description rdf:about="http://e/s"><e:p>'
-                                       + b"a" * (20 << 20) + b"</e:p></rdf:Description></rdf:RDF>")
+    (tmp_path / "big.rdf").write_bytes(
+        XML_HEAD.encode()
+        + b'<rdf:Description rdf:about="http://e/s"><e:p>'
+        + b"a" * (20 << 20)
+        + b"</e:p></rdf:Description></rdf:RDF>"
+    )
     assert_refused(tmp_path, "big.rdf", "longer than 16 MiB")
 
 
 def test_a_15_mib_rdfxml_literal_opens(tmp_path):
     path = tmp_path / "ok.rdf"
-    path.write_bytes(XML_HEAD.encode() + b'<rdf:Description rdf:about="http://e/s"><e:p>'
-                     + b"a" * (15 << 20) + b"</e:p></rdf:Description></rdf:RDF>")
+    path.write_bytes(
+        XML_HEAD.encode()
+        + b'<rdf:Description rdf:about="http://e/s"><e:p>'
+        + b"a" * (15 << 20)
+        + b"</e:p></rdf:Description></rdf:RDF>"
+    )
     store = ox.Store()
     load_into(store, path)
     assert len(store) == 1
@@ -177,7 +185,9 @@ def read_in(data: bytes, fmt: str, chunk: int, **limits: int) -> None:
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(alphabet='ab"\\[]{}/é\n', max_size=8),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(alphabet='k"\\[]{}', max_size=4), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(alphabet='k"\\[]{}', max_size=4), children, max_size=4)
+    ),
     max_leaves=30,
 )
 
@@ -241,7 +251,9 @@ def xml_trees(draw, depth=0):
     quote = "'" if '"' in value else '"'
     attrs = draw(st.sampled_from(["", f" e:v={quote}{value}{quote}", f" xmlns:q={quote}{value}{quote} b = 'x'"]))
     children = draw(st.lists(xml_trees(depth + 1), max_size=3)) if depth < 6 else []
-    text = draw(st.sampled_from(["", "a > b", "/>", "<!-- <a> </a> -->", "<![CDATA[ <a> </b> ]]>", "<?pi <a> ?>", "&gt;/"]))
+    text = draw(
+        st.sampled_from(["", "a > b", "/>", "<!-- <a> </a> -->", "<![CDATA[ <a> </b> ]]>", "<?pi <a> ?>", "&gt;/"])
+    )
     if not children and not text and draw(st.booleans()):
         return f"<{name}{attrs}/>", 1
     inner = "".join(c for c, _ in children)
@@ -284,7 +296,9 @@ def test_an_ordinary_map_passes_every_screen(tmp_path):
         for fmt in (ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML, ox.RdfFormat.N_TRIPLES):
             data = store.dump(format=fmt, from_graph=ox.DefaultGraph())
             for chunk in (5, 4096):
-                read_in(data, {ox.RdfFormat.JSON_LD: "jsonld", ox.RdfFormat.RDF_XML: "rdfxml"}.get(fmt, "ntriples"), chunk)
+                read_in(
+                    data, {ox.RdfFormat.JSON_LD: "jsonld", ox.RdfFormat.RDF_XML: "rdfxml"}.get(fmt, "ntriples"), chunk
+                )
 
 
 def test_refusal_leaves_nothing_half_read(tmp_path):
@@ -296,11 +310,14 @@ def test_refusal_leaves_nothing_half_read(tmp_path):
 # --- exit codes and small contract breaks --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name, body", [
-    ("bom.ttl", "@prefix e: <http://e/> .\ne:a e:b e:c .\n"),
-    ("bom.nt", "<http://e/a> <http://e/b> <http://e/c> .\n"),
-    ("bom.jsonld", '[{"@id": "http://e/a", "http://e/b": [{"@id": "http://e/c"}]}]'),
-])
+@pytest.mark.parametrize(
+    "name, body",
+    [
+        ("bom.ttl", "@prefix e: <http://e/> .\ne:a e:b e:c .\n"),
+        ("bom.nt", "<http://e/a> <http://e/b> <http://e/c> .\n"),
+        ("bom.jsonld", '[{"@id": "http://e/a", "http://e/b": [{"@id": "http://e/c"}]}]'),
+    ],
+)
 def test_a_utf8_byte_order_mark_is_accepted(tmp_path, name, body):
     import hashlib
 
@@ -314,8 +331,12 @@ def test_a_utf8_byte_order_mark_is_accepted(tmp_path, name, body):
 
 def test_output_closed_early_is_not_an_internal_error(tmp_path):
     sample = sorted(Path(__file__).parents[2].joinpath("sample_graphs").glob("*.ttl"))[0]
-    reader = subprocess.Popen([sys.executable, "-m", "explorer", "info", str(sample)], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, env={**os.environ, "ROUTINE_EXPLORER_DATA_DIR": str(tmp_path)})
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "explorer", "info", str(sample)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "ROUTINE_EXPLORER_DATA_DIR": str(tmp_path)},
+    )
     reader.stdout.close()  # as `info MAP | true` does
     err = reader.stderr.read().decode()
     assert reader.wait(60) == 2, err
@@ -330,10 +351,13 @@ def test_an_unreadable_file_exits_2(tmp_path):
     assert code == 2 and "could not read the file" in err, err
 
 
-@pytest.mark.parametrize("args, words", [
-    (["export", "ctl.ttl", "out.rdf"], "save as Turtle"),
-    (["query", "ctl.ttl", "-e", "SELECT ?o WHERE { ?s ?p ?o }", "--format", "xml"], "save as JSON"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["export", "ctl.ttl", "out.rdf"], "save as Turtle"),
+        (["query", "ctl.ttl", "-e", "SELECT ?o WHERE { ?s ?p ?o }", "--format", "xml"], "save as JSON"),
+    ],
+)
 def test_xml_output_never_holds_what_xml_cannot(tmp_path, args, words):
     # A label with a control character made RDF/XML and SPARQL XML output that no XML reader accepts.
     (tmp_path / "ctl.ttl").write_text('@prefix e: <http://e/> .\ne:a e:label "bell\\u0007 here" .\n')
@@ -345,7 +369,7 @@ def test_xml_output_never_holds_what_xml_cannot(tmp_path, args, words):
 def test_relative_iris_do_not_carry_the_readers_folder(tmp_path):
     # Relative IRIs resolved against the file: URI, so the same map read from two folders held different
     # nodes, and a converted map carried its reader's home folder.
-    text = '@prefix e: <http://e/> .\n<#ward-7> e:partOf <units/hospital> .\n'
+    text = "@prefix e: <http://e/> .\n<#ward-7> e:partOf <units/hospital> .\n"
     stores = []
     for folder in ("alice", "bob"):
         (tmp_path / folder).mkdir()

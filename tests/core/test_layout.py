@@ -60,7 +60,12 @@ def small():
 
 
 def test_layouts_are_listed_in_menu_order():
-    assert LAYOUTS == {"levels": "By level", "force": "Force-directed", "hierarchical": "Hierarchical", "circular": "Circular"}
+    assert LAYOUTS == {
+        "levels": "By level",
+        "force": "Force-directed",
+        "hierarchical": "Hierarchical",
+        "circular": "Circular",
+    }
 
 
 @pytest.mark.parametrize("name", LAYOUTS)
@@ -100,7 +105,7 @@ def test_self_loops_and_stray_edges_are_ignored(name, small):
 def test_empty_and_single_node(name):
     assert compute_layout(name, [], []) == {}
     assert compute_layout(name, [], [LayoutEdge("a", "b")]) == {}
-    (x, y), = compute_layout(name, [LayoutNode("a", 2)], [LayoutEdge("a", "a")]).values()
+    ((x, y),) = compute_layout(name, [LayoutNode("a", 2)], [LayoutEdge("a", "a")]).values()
     assert type(x) is float and type(y) is float
 
 
@@ -140,7 +145,10 @@ def _assert_levels_layout(nodes: list[LayoutNode], pos: dict[str, tuple[float, f
         assert bands.band_of(y) == level, node
         assert bands.top[level] + NODE_HEIGHT / 2 <= y <= bands.top[level] + bands.height[level] - NODE_HEIGHT / 2, node
         assert NODE_WIDTH / 2 <= x <= bands.width - NODE_WIDTH / 2, node
-    ys = {level: [pos[n.key][1] for n in nodes if (n.level if n.level in (1, 2, 3) else 2) == level] for level in (1, 2, 3)}
+    ys = {
+        level: [pos[n.key][1] for n in nodes if (n.level if n.level in (1, 2, 3) else 2) == level]
+        for level in (1, 2, 3)
+    }
     assert max(ys[3]) < min(ys[2]) and max(ys[2]) < min(ys[1])
     assert_no_overlap(pos)
 
@@ -173,7 +181,12 @@ def test_levels_puts_a_unit_above_its_people():
 
 def test_hierarchical_puts_superiors_above_subordinates():
     boss, head, clerk = f"{EX}boss", f"{EX}head", f"{EX}clerk"
-    nodes = [LayoutNode(clerk, 1, PERSON), LayoutNode(boss, 1, PERSON), LayoutNode(head, 1, PERSON), LayoutNode(f"{EX}law", 3, LAW)]
+    nodes = [
+        LayoutNode(clerk, 1, PERSON),
+        LayoutNode(boss, 1, PERSON),
+        LayoutNode(head, 1, PERSON),
+        LayoutNode(f"{EX}law", 3, LAW),
+    ]
     edges = [LayoutEdge(clerk, head, True), LayoutEdge(head, boss, True), LayoutEdge(clerk, f"{EX}law")]
     pos = compute_layout("hierarchical", nodes, edges)
     assert pos[boss][1] < pos[head][1] < pos[clerk][1]

@@ -43,7 +43,8 @@ def test_each_kind_present_once_with_its_count_colour_and_shape_in_palette_order
     kinds = [schema.kind(view.kind) for view in projection.nodes.values()]
     by_iri = {str(k.iri): k for k in kinds}
     assert [(e.label, e.colour, e.shape) for e in nodes] == [
-        (by_iri[e.kind].label, safe_colour(by_iri[e.kind].colour), by_iri[e.kind].shape) for e in nodes]
+        (by_iri[e.kind].label, safe_colour(by_iri[e.kind].colour), by_iri[e.kind].shape) for e in nodes
+    ]
     order = [(by_iri[e.kind].group_order, by_iri[e.kind].order) for e in nodes]
     assert order == sorted(order)
 
@@ -55,7 +56,8 @@ def test_tie_styles_then_one_entry_for_every_plain_tie(sample):
     plain = len(projection.ties) - len(qualified)
     assert sum(e.count for e in ties) == len(projection.ties)
     assert {e.kind: e.count for e in ties if e.kind} == {
-        str(k): sum(1 for t in qualified if t.relation == k) for k in {t.relation for t in qualified}}
+        str(k): sum(1 for t in qualified if t.relation == k) for k in {t.relation for t in qualified}
+    }
     assert ties[-1] == LegendEntry("", PLAIN_TIE_LABEL, PLAIN_TIE_COLOUR, "", "solid", plain, "tie", PLAIN_TIE_COMMENT)
     assert all(e.line_style in ("solid", "dashed", "dotted") for e in ties)
     order = [schema.kind(URIRef(e.kind)).order for e in ties if e.kind]
@@ -67,8 +69,10 @@ def test_heat_entries_only_when_the_heat_is_shown(sample):
     plain = legend_entries(projection, schema)
     heat = legend_entries(projection, schema, heat=True)
     assert heat[: len(plain)] == plain and not any(e.section == "heat" for e in plain)
-    assert [(e.section, e.label, e.colour, e.count) for e in heat[len(plain):]] == [
-        ("heat", HEAT_RANGE, heat_colour(1.0), None), ("heat", UNRANKED_LABEL, FALLBACK_COLOUR, None)]
+    assert [(e.section, e.label, e.colour, e.count) for e in heat[len(plain) :]] == [
+        ("heat", HEAT_RANGE, heat_colour(1.0), None),
+        ("heat", UNRANKED_LABEL, FALLBACK_COLOUR, None),
+    ]
 
 
 def test_an_empty_map_has_an_empty_legend():

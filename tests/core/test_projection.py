@@ -41,7 +41,9 @@ def _step(doc, schema, rng: random.Random, op: int) -> None:
     nodes = sorted(Projection.build(doc.store, schema).nodes)
     ties = sorted(Projection.build(doc.store, schema).ties, key=str)
     if op == 0 or len(nodes) < 2:
-        command, _ = editing.create_node(doc, schema, rng.choice(KINDS), f"n{rng.randrange(99)}", position=(rng.random() * 500, 0))
+        command, _ = editing.create_node(
+            doc, schema, rng.choice(KINDS), f"n{rng.randrange(99)}", position=(rng.random() * 500, 0)
+        )
     elif op == 1:
         a, b = rng.sample(nodes, 2)
         kinds = [schema.kind_of(o for _, _, o, _ in doc.store.quads(n, RDF.type, None)) for n in (a, b)]
@@ -53,7 +55,9 @@ def _step(doc, schema, rng: random.Random, op: int) -> None:
         except CommandError:
             return
     elif op == 2:
-        command = editing.move_nodes(doc.store, {n: (rng.random() * 900, rng.random() * 900) for n in rng.sample(nodes, min(3, len(nodes)))})
+        command = editing.move_nodes(
+            doc.store, {n: (rng.random() * 900, rng.random() * 900) for n in rng.sample(nodes, min(3, len(nodes)))}
+        )
     elif op == 3:
         command = editing.delete_items(doc.store, nodes=[rng.choice(nodes)], ties=rng.sample(ties, min(1, len(ties))))
     elif op == 4:
@@ -61,7 +65,9 @@ def _step(doc, schema, rng: random.Random, op: int) -> None:
     elif op == 5:
         command = set_property(doc.store, rng.choice(nodes), RX.level, rng.choice([RX.micro, RX.meso, RX.macro]))
     elif op == 6:
-        command, _ = editing.paste_fragment(doc, editing.copy_fragment(doc.store, rng.sample(nodes, min(2, len(nodes)))))
+        command, _ = editing.paste_fragment(
+            doc, editing.copy_fragment(doc.store, rng.sample(nodes, min(2, len(nodes))))
+        )
     elif op == 7 and doc.stack.can_undo():
         doc.undo()
         return
@@ -102,7 +108,7 @@ def test_a_change_touching_most_of_the_map_is_read_again_whole(schema):
             doc.execute(command)
             made.append(iri)
         projection = Projection.build(doc.store, schema)
-        command = editing.move_nodes(doc.store, {iri: (5.0, 5.0) for iri in made})
+        command = editing.move_nodes(doc.store, dict.fromkeys(made, (5.0, 5.0)))
         doc.execute(command)
         delta = projection._rebuild(doc.store, DEFAULT_GRAPH)
         assert delta.nodes == set(made) and not delta.removed_nodes

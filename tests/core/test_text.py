@@ -10,7 +10,7 @@ from explorer.core.text import ELLIPSIS, clipped, one_line, shortened
 
 # Every character a label could hide: C0 and C1 controls, DEL, line and paragraph separators,
 # zero-width and bidirectional format characters, a non-breaking space.
-HIDDEN = [chr(c) for c in (*range(0x00, 0x20), *range(0x7F, 0xA1))]
+HIDDEN = [chr(c) for c in (*range(0x20), *range(0x7F, 0xA1))]
 HIDDEN += ["\u2028", "\u2029", "\u200b", "\u202e", "\u2066", "\ufeff"]
 
 

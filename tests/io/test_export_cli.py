@@ -22,7 +22,9 @@ def test_export_html_and_graph_files_with_the_heat(tmp_path, capsys):
     assert "<title>Keystone &lt;board&gt;</title>" in text and '"heat":true' in text
 
     graphml = tmp_path / "keystone.xml"
-    assert main(["export", str(KEYSTONE), str(graphml), "--format", "GraphML", "--heat", "--layout", "hierarchical"]) == 0
+    assert (
+        main(["export", str(KEYSTONE), str(graphml), "--format", "GraphML", "--heat", "--layout", "hierarchical"]) == 0
+    )
     G = nx.read_graphml(graphml, force_multigraph=True)
     scores = {n: d["heat"] for n, d in G.nodes(data=True) if "heat" in d}
     assert scores and all(isinstance(v, float) for v in scores.values())
@@ -43,19 +45,27 @@ def test_export_rdf_says_the_heat_is_not_written(tmp_path, capsys):
     assert out.read_bytes()[:2] == b"\x1f\x8b"
 
 
-@pytest.mark.parametrize("arguments, message", [
-    (["{map}", "{out}/x.docx"], "Cannot tell the export format of 'x.docx'"),
-    (["{map}", "{out}/x.html", "--format", "word"], "No export format called 'word'"),
-    (["{missing}", "{out}/x.html"], "no such file"),
-    (["{map}", "{out}/nowhere/x.gexf"], "does not exist"),
-    (["{hostile}", "{out}/x.html", "--heat"], "change"),
-    (["{map}", "{out}/x.html", "--change", "https://example.org/not-a-change"], "not-a-change"),
-    (["{map}", "{out}/x.csv", "--dpi", "300"], "Unknown export option(s): dpi"),
-])
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["{map}", "{out}/x.docx"], "Cannot tell the export format of 'x.docx'"),
+        (["{map}", "{out}/x.html", "--format", "word"], "No export format called 'word'"),
+        (["{missing}", "{out}/x.html"], "no such file"),
+        (["{map}", "{out}/nowhere/x.gexf"], "does not exist"),
+        (["{hostile}", "{out}/x.html", "--heat"], "change"),
+        (["{map}", "{out}/x.html", "--change", "https://example.org/not-a-change"], "not-a-change"),
+        (["{map}", "{out}/x.csv", "--dpi", "300"], "Unknown export option(s): dpi"),
+    ],
+)
 def test_bad_input_exits_2_with_one_line(tmp_path, capsys, arguments, message):
     hostile = hostile_map(tmp_path)
     hostile.close()
-    values = {"map": KEYSTONE, "out": tmp_path, "missing": tmp_path / "missing.ttl", "hostile": tmp_path / "hostile.ttl"}
+    values = {
+        "map": KEYSTONE,
+        "out": tmp_path,
+        "missing": tmp_path / "missing.ttl",
+        "hostile": tmp_path / "hostile.ttl",
+    }
     assert main(["export", *(a.format(**values) for a in arguments)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("routine-explorer: ") and message in err, err
@@ -64,6 +74,8 @@ def test_bad_input_exits_2_with_one_line(tmp_path, capsys, arguments, message):
 
 def test_export_runs_as_a_command(tmp_path):
     out = tmp_path / "k.gexf"
-    proc = subprocess.run([sys.executable, "-m", "explorer", "export", str(KEYSTONE), str(out)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "explorer", "export", str(KEYSTONE), str(out)], capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stderr
     assert nx.read_gexf(out).number_of_nodes() > 10

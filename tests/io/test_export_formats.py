@@ -8,8 +8,8 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 import rdflib
-from rdflib.compare import isomorphic
 from export_maps import FORMULA, IMG_ALERT, QUOTED_IRI, SCRIPT_CLOSE, hostile_map, keystone
+from rdflib.compare import isomorphic
 
 from explorer.core.errors import ExplorerError, SaveError
 from explorer.io.csv_tables import csv_paths, write_csv
@@ -50,7 +50,12 @@ def test_graphml_reads_back_with_the_same_nodes_edges_and_attributes(sample, tmp
     assert sorted((u, v, k) for u, v, k in G.edges(keys=True)) == _edges(view)
     for n in view.nodes:
         data = G.nodes[n.id]
-        assert (data["label"], data["kind"], data["level"], data["level_name"]) == (n.label, n.kind, n.level, n.level_name)
+        assert (data["label"], data["kind"], data["level"], data["level_name"]) == (
+            n.label,
+            n.kind,
+            n.level,
+            n.level_name,
+        )
         assert (data["colour"], data["shape"]) == (n.colour, n.shape)
         assert data["x"] == pytest.approx(n.x) and data["y"] == pytest.approx(n.y)
         for name, value in n.attributes.items():
@@ -58,7 +63,11 @@ def test_graphml_reads_back_with_the_same_nodes_edges_and_attributes(sample, tmp
         assert data.get("heat") == heat.get(n.id)
     for t in view.ties:
         data = G.edges[t.source, t.target, t.id]
-        assert (data["relation"], data["relation_label"], data["qualified"]) == (t.relation, t.relation_label, t.qualified)
+        assert (data["relation"], data["relation_label"], data["qualified"]) == (
+            t.relation,
+            t.relation_label,
+            t.qualified,
+        )
         assert {k: data[k] for k in t.attributes} == dict(t.attributes)
     # Typed attributes: numbers stay numbers for Gephi and Cytoscape.
     assert any(isinstance(d.get("readiness"), float) for _, d in G.nodes(data=True))
@@ -146,15 +155,31 @@ def test_csv_guards_spreadsheet_formulas_and_keeps_other_text(hostile, tmp_path)
         assert any(r["comment"] == IMG_ALERT for r in csv.DictReader(f))
 
 
-@pytest.mark.parametrize("writer, name", [
-    (write_turtle, "map.ttl"), (write_trig, "map.trig"), (write_ntriples, "map.nt"),
-    (write_nquads, "map.nq"), (write_jsonld, "map.jsonld"), (write_rdfxml, "map.rdf"), (write_turtle, "map.ttl.gz"),
-])
+@pytest.mark.parametrize(
+    "writer, name",
+    [
+        (write_turtle, "map.ttl"),
+        (write_trig, "map.trig"),
+        (write_ntriples, "map.nt"),
+        (write_nquads, "map.nq"),
+        (write_jsonld, "map.jsonld"),
+        (write_rdfxml, "map.rdf"),
+        (write_turtle, "map.ttl.gz"),
+    ],
+)
 def test_rdf_exports_parse_back_to_the_same_graph(hostile, tmp_path, writer, name):
     out = tmp_path / name
     writer(hostile, out)
     expected = hostile.store.as_rdflib()
-    fmt = {"ttl": "turtle", "trig": "trig", "nt": "nt", "nq": "nquads", "jsonld": "json-ld", "rdf": "xml", "gz": "turtle"}[name.rsplit(".", 1)[1]]
+    fmt = {
+        "ttl": "turtle",
+        "trig": "trig",
+        "nt": "nt",
+        "nq": "nquads",
+        "jsonld": "json-ld",
+        "rdf": "xml",
+        "gz": "turtle",
+    }[name.rsplit(".", 1)[1]]
     if name.endswith(".gz"):
         import gzip
 
@@ -169,13 +194,27 @@ def test_rdf_exports_parse_back_to_the_same_graph(hostile, tmp_path, writer, nam
     assert len(graph) == len(expected)
     assert isomorphic(graph, expected)
     # Oxigraph, which the app reads with, agrees.
-    assert len(list(ox.parse(data, format={"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nt": ox.RdfFormat.N_TRIPLES,
-                                           "nquads": ox.RdfFormat.N_QUADS, "json-ld": ox.RdfFormat.JSON_LD,
-                                           "xml": ox.RdfFormat.RDF_XML}[fmt]))) == len(expected)
+    assert len(
+        list(
+            ox.parse(
+                data,
+                format={
+                    "turtle": ox.RdfFormat.TURTLE,
+                    "trig": ox.RdfFormat.TRIG,
+                    "nt": ox.RdfFormat.N_TRIPLES,
+                    "nquads": ox.RdfFormat.N_QUADS,
+                    "json-ld": ox.RdfFormat.JSON_LD,
+                    "xml": ox.RdfFormat.RDF_XML,
+                }[fmt],
+            )
+        )
+    ) == len(expected)
 
 
 def test_graph_rdf_formats_refuse_a_map_with_named_graphs(hostile, tmp_path):
-    hostile.store.apply(added=[(rdflib.URIRef("urn:x:a"), rdflib.RDFS.label, rdflib.Literal("a"), rdflib.URIRef("urn:x:run"))])
+    hostile.store.apply(
+        added=[(rdflib.URIRef("urn:x:a"), rdflib.RDFS.label, rdflib.Literal("a"), rdflib.URIRef("urn:x:run"))]
+    )
     with pytest.raises(SaveError, match="TriG or N-Quads"):
         write_turtle(hostile, tmp_path / "map.ttl")
     assert not (tmp_path / "map.ttl").exists()

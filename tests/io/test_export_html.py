@@ -45,15 +45,50 @@ def _hostile_view() -> ExportView:
     """A view no store could hold (IRIs with markup and quotes), to test the page on its own."""
     kind = LegendEntry("urn:k:<b>", '<img src=x onerror="window.__pwned=true">', "#5fa880", "ellipse", "solid", 2)
     nodes = (
-        ExportNode('https://e/</script><script>window.__pwned=true</script>', SCRIPT_CLOSE, kind.kind, kind.label, 2, "meso",
-                   "#5fa880", "ellipse", 0.0, 0.0, {"note": IMG_ALERT}, 1.0),
-        ExportNode('https://e/"onmouseover="window.__pwned=true', IMG_FLAG, kind.kind, kind.label, 1, "micro",
-                   "#5fa880", "ellipse", 200.0, 300.0, {}, None),
+        ExportNode(
+            "https://e/</script><script>window.__pwned=true</script>",
+            SCRIPT_CLOSE,
+            kind.kind,
+            kind.label,
+            2,
+            "meso",
+            "#5fa880",
+            "ellipse",
+            0.0,
+            0.0,
+            {"note": IMG_ALERT},
+            1.0,
+        ),
+        ExportNode(
+            'https://e/"onmouseover="window.__pwned=true',
+            IMG_FLAG,
+            kind.kind,
+            kind.label,
+            1,
+            "micro",
+            "#5fa880",
+            "ellipse",
+            200.0,
+            300.0,
+            {},
+            None,
+        ),
     )
-    tie = ExportTie("t1", nodes[0].id, nodes[1].id, "urn:r", "<b>tie</b>", True, "#c8932f", "dashed", {"why": IMG_ALERT})
-    return ExportView("</title><script>window.__pwned=true</script>", "map", nodes, (tie,), (kind,),
-                      (LegendEntry("urn:r", "<i>tie</i>", "#c8932f", "", "dashed", 1),), {1: "micro", 2: "<meso>", 3: "macro"},
-                      {"note": str}, {"why": str}, has_heat=True)
+    tie = ExportTie(
+        "t1", nodes[0].id, nodes[1].id, "urn:r", "<b>tie</b>", True, "#c8932f", "dashed", {"why": IMG_ALERT}
+    )
+    return ExportView(
+        "</title><script>window.__pwned=true</script>",
+        "map",
+        nodes,
+        (tie,),
+        (kind,),
+        (LegendEntry("urn:r", "<i>tie</i>", "#c8932f", "", "dashed", 1),),
+        {1: "micro", 2: "<meso>", 3: "macro"},
+        {"note": str},
+        {"why": str},
+        has_heat=True,
+    )
 
 
 def test_the_heat_is_the_likelihood_on_a_fixed_scale():
@@ -67,7 +102,7 @@ def test_the_heat_is_the_likelihood_on_a_fixed_scale():
     # Alone on the map, a likelihood of 0.5 is still drawn at half strength, in the colour of 0.5.
     assert (hot["heat"], hot["heatStrength"], hot["heatColour"]) == (0.5, 0.5, heat_colour(0.5))
     page = render_html(view)
-    legend = page[page.index("<h3>Analysis heat</h3>"):]
+    legend = page[page.index("<h3>Analysis heat</h3>") :]
     assert HEAT_LEGEND in legend and "likely support" not in page
     assert "likelihood of resistance: " in page  # the tooltip and the details panel say what the number is
 
@@ -82,7 +117,7 @@ def test_the_legend_lists_what_every_legend_lists():
         doc.close()
     assert view.node_kinds + view.tie_kinds == tuple(entries)
     page = render_html(view)
-    ties = page[page.index('<ul class="ties">'):page.index("</ul>", page.index('<ul class="ties">'))]
+    ties = page[page.index('<ul class="ties">') : page.index("</ul>", page.index('<ul class="ties">'))]
     # Plain ties share one entry, counted like the others (as on the canvas and in the images).
     plain = entries[-1]
     assert (plain.label, plain.section, plain.kind) == ("other relation", "tie", "")
@@ -109,10 +144,21 @@ def test_page_is_self_contained_and_escaped():
 
 
 def test_big_maps_keep_physics_off_and_take_positions_from_python():
-    nodes = tuple(ExportNode(f"urn:n:{i}", f"n{i}", "urn:k", "K", 2, "meso", "#8a95a5", "rectangle", float(i), 5.0)
-                  for i in range(1200))
-    view = ExportView("big", "levels", nodes, (), (LegendEntry("urn:k", "K", "#8a95a5", "rectangle", "solid", 1200),), (),
-                      {2: "meso"}, {}, {})
+    nodes = tuple(
+        ExportNode(f"urn:n:{i}", f"n{i}", "urn:k", "K", 2, "meso", "#8a95a5", "rectangle", float(i), 5.0)
+        for i in range(1200)
+    )
+    view = ExportView(
+        "big",
+        "levels",
+        nodes,
+        (),
+        (LegendEntry("urn:k", "K", "#8a95a5", "rectangle", "solid", 1200),),
+        (),
+        {2: "meso"},
+        {},
+        {},
+    )
     data = page_data(view)
     assert data["options"]["physics"] == {"enabled": False}
     assert data["options"]["layout"]["improvedLayout"] is False
@@ -239,9 +285,13 @@ def test_hostile_labels_show_as_text_and_never_run(browser, tmp_path):
         # The tooltip of a node with a hostile label, shown by hovering it, is text too.
         page.fill("#search", "")
         target = json.dumps(f"{QUOTED_IRI}")
-        visit.js(f"routineExplorer.network.moveTo({{position: routineExplorer.network.getPositions([{target}])[{target}], scale: 1}})")
+        visit.js(
+            f"routineExplorer.network.moveTo({{position: routineExplorer.network.getPositions([{target}])[{target}], scale: 1}})"
+        )
         box = page.locator("#network").bounding_box()
-        point = visit.js(f"routineExplorer.network.canvasToDOM(routineExplorer.network.getPositions([{target}])[{target}])")
+        point = visit.js(
+            f"routineExplorer.network.canvasToDOM(routineExplorer.network.getPositions([{target}])[{target}])"
+        )
         page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
         tooltip = page.locator("div.vis-tooltip")
         tooltip.wait_for(state="visible", timeout=5000)
@@ -261,7 +311,9 @@ def test_hostile_ids_and_title_cannot_break_out_of_the_page(browser, tmp_path):
     try:
         assert visit.js("routineExplorer.network.body.data.nodes.length") == 2
         assert visit.js("routineExplorer.network.body.data.edges.length") == 1
-        assert visit.js("Object.keys(routineExplorer.network.getPositions()).sort()") == sorted(n.id for n in _hostile_view().nodes)
+        assert visit.js("Object.keys(routineExplorer.network.getPositions()).sort()") == sorted(
+            n.id for n in _hostile_view().nodes
+        )
         assert visit.page.title() == "</title><script>window.__pwned=true</script>"
         visit.js(f"routineExplorer.focusNode({json.dumps(_hostile_view().nodes[0].id)})")
         assert IMG_ALERT in visit.page.locator("#details").inner_text()

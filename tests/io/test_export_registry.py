@@ -42,7 +42,13 @@ def test_entry_imports_and_has_the_documented_signature(fmt):
 def test_registry_names_the_formats_the_issue_asks_for():
     exports = {f.name for f in registry.formats("export")}
     assert {"html", "graphml", "gexf", "csv", "ttl", "trig", "nt", "nq", "jsonld", "rdfxml"} <= exports
-    for ending, name in (("map.html", "html"), ("m.GRAPHML", "graphml"), ("m.ttl.gz", "ttl"), ("m.rdf", "rdfxml"), ("m.csv", "csv")):
+    for ending, name in (
+        ("map.html", "html"),
+        ("m.GRAPHML", "graphml"),
+        ("m.ttl.gz", "ttl"),
+        ("m.rdf", "rdfxml"),
+        ("m.csv", "csv"),
+    ):
         assert registry.for_path(ending, "export").name == name
 
 

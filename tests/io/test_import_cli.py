@@ -19,10 +19,13 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def team(tmp_path) -> Path:
     path = tmp_path / "team.ttl"
-    path.write_text("""@prefix rx: <https://w3id.org/routine-explorer/ns#> .
+    path.write_text(
+        """@prefix rx: <https://w3id.org/routine-explorer/ns#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 <http://example.org/icu> a rx:Unit ; rdfs:label "ICU" .
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -75,7 +78,9 @@ def test_nothing_importable_exits_2_and_writes_nothing(team, tmp_path, capsys):
     out = tmp_path / "out.ttl"
     assert main(["import", str(team), str(bad), "-o", str(out)]) == 2
     err = capsys.readouterr().err
-    assert "row 3, column “Kind”: “Dragon” is not a kind of node" in err and "nothing in bad.csv could be imported" in err
+    assert (
+        "row 3, column “Kind”: “Dragon” is not a kind of node" in err and "nothing in bad.csv could be imported" in err
+    )
     assert not out.exists()
 
 
@@ -109,11 +114,14 @@ def test_unsafe_or_unknown_inputs_give_a_message_and_exit_2(team, tmp_path, caps
 
 def test_graph_import_with_a_relation_for_bare_edges(team, tmp_path, capsys):
     gexf = tmp_path / "g.gexf"
-    gexf.write_text("""<?xml version="1.0" encoding="UTF-8"?>
+    gexf.write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
 <gexf xmlns="http://www.gexf.net/1.2draft" version="1.2"><graph defaultedgetype="directed">
   <nodes><node id="0" label="Ann"/><node id="1" label="Bo"/></nodes>
   <edges><edge id="0" source="0" target="1"/></edges>
-</graph></gexf>""", encoding="utf-8")
+</graph></gexf>""",
+        encoding="utf-8",
+    )
     out = tmp_path / "out.ttl"
     assert main(["import", str(team), str(gexf), "--kind", "Person", "--relation", "influences", "-o", str(out)]) == 0
     graph = Graph().parse(out)
@@ -129,8 +137,12 @@ def test_sample_map_and_roster_from_the_shell(tmp_path):
     sample = tmp_path / "keystone.ttl"
     shutil.copy(REPO / "sample_graphs" / "keystone-michigan.ttl", sample)
     roster = tmp_path / "r.csv"
-    roster.write_text("Name,Kind,Unit,Reports to\nNew nurse,Role,ICU A,\"Nurse lead, ICU A\"\n", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "explorer", "import", str(sample), str(roster), "-o", str(sample)],
-                          capture_output=True, text=True, timeout=120)
+    roster.write_text('Name,Kind,Unit,Reports to\nNew nurse,Role,ICU A,"Nurse lead, ICU A"\n', encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "explorer", "import", str(sample), str(roster), "-o", str(sample)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "1 new node" in proc.stderr and "New nurse" in sample.read_text(encoding="utf-8")

@@ -29,14 +29,22 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 
 HEADER = ["Name", "Kind", "Department", "Role", "Line manager", "Workload", "Staff ID"]
 ROWS = [
-    ["Ana Silva", "Person", "Ward 7", "clinical", "", 0.4, "S1"],             # row 2: good, a new unit
-    ["Ben Okafor", "person", "Ward 7", "clinical, managerial", "Ana Silva", "0.6", "S2"],  # row 3: good, reports to row 2
-    ["", "Person", "Ward 7", "", "", "", "S3"],                               # row 4: empty name
-    ["Cid", "Robot", "Ward 7", "", "", "", "S4"],                             # row 5: unknown kind
-    ["Dee", "Person", "Ward 7", "", "Nobody Atall", "", "S5"],                # row 6: reports to nobody (value left out)
-    ["Eve", "Person", "Ward 7", "", "", "very high", "S6"],                   # row 7: bad workload (value left out)
-    ["Fay", "Person", "", "", "", 7, "S6"],                                   # row 8: duplicate identifier
-    [HOSTILE, "Professional group", "", "", "", "", "S8"],                    # row 9: markup, imported as text
+    ["Ana Silva", "Person", "Ward 7", "clinical", "", 0.4, "S1"],  # row 2: good, a new unit
+    [
+        "Ben Okafor",
+        "person",
+        "Ward 7",
+        "clinical, managerial",
+        "Ana Silva",
+        "0.6",
+        "S2",
+    ],  # row 3: good, reports to row 2
+    ["", "Person", "Ward 7", "", "", "", "S3"],  # row 4: empty name
+    ["Cid", "Robot", "Ward 7", "", "", "", "S4"],  # row 5: unknown kind
+    ["Dee", "Person", "Ward 7", "", "Nobody Atall", "", "S5"],  # row 6: reports to nobody (value left out)
+    ["Eve", "Person", "Ward 7", "", "", "very high", "S6"],  # row 7: bad workload (value left out)
+    ["Fay", "Person", "", "", "", 7, "S6"],  # row 8: duplicate identifier
+    [HOSTILE, "Professional group", "", "", "", "", "S8"],  # row 9: markup, imported as text
 ]
 
 
@@ -77,8 +85,11 @@ def everything(document) -> set:
 
 
 def node_named(document, label, kind=None):
-    found = [s for s, _, _, _ in document.store.quads(None, RDFS.label, Literal(label))
-             if kind is None or document.store.contains((s, RDF.type, kind, None))]
+    found = [
+        s
+        for s, _, _, _ in document.store.quads(None, RDFS.label, Literal(label))
+        if kind is None or document.store.contains((s, RDF.type, kind, None))
+    ]
     assert len(found) == 1, (label, found)
     return found[0]
 
@@ -96,17 +107,30 @@ def import_source(document, source, **changes):
 def test_good_rows_are_imported_and_bad_ones_listed_with_row_and_column(doc, tmp_path, writer, reader):
     source = reader(writer(tmp_path / f"roster.{reader.__name__[5:]}"))
     mapping = merge.guess_mapping(source, schema_of(doc))
-    assert mapping.columns == {"name": "Name", "kind": "Kind", "unit": "Department", "role": "Role",
-                               "reports_to": "Line manager", "identifier": "Staff ID"}
+    assert mapping.columns == {
+        "name": "Name",
+        "kind": "Kind",
+        "unit": "Department",
+        "role": "Role",
+        "reports_to": "Line manager",
+        "identifier": "Staff ID",
+    }
     assert mapping.properties == {"Workload": RX.workload}
     plan = merge.plan_import(doc, source, mapping)
     problems = {(p.row, p.column, p.skipped) for p in plan.problems}
     assert problems == {
-        (4, "Name", True), (5, "Kind", True), (6, "Line manager", False), (7, "Workload", False), (8, "Staff ID", True),
+        (4, "Name", True),
+        (5, "Kind", True),
+        (6, "Line manager", False),
+        (7, "Workload", False),
+        (8, "Staff ID", True),
     }
     messages = "\n".join(map(str, plan.problems))
     assert "row 5, column “Kind”: “Robot” is not a kind of node" in messages
-    assert "row 6, column “Line manager”: “Nobody Atall” names nobody in the file or on the map (value left out)" in messages
+    assert (
+        "row 6, column “Line manager”: “Nobody Atall” names nobody in the file or on the map (value left out)"
+        in messages
+    )
     assert "row 8, column “Staff ID”: the identifier “S6” is also in row 7" in messages
     assert plan.counts["new"] == 5 and plan.counts["skip"] == 3 and plan.counts["created"] == 1
     merge.apply_plan(doc, plan)
@@ -138,9 +162,11 @@ def test_import_then_undo_gives_back_the_original_map(keystone, tmp_path):
 
 
 def test_rows_match_existing_nodes_by_label_any_case_and_same_kind(keystone, tmp_path):
-    rows = [["icu a", "Unit", "", "", "", "", ""],                           # the map's "ICU A"
-            ["bedside NURSE, icu a", "Role", "ICU A", "", "nurse lead, ICU A", "", ""],
-            ["ICU A", "Routine", "", "", "", "", ""]]                        # same name, other kind: a new node
+    rows = [
+        ["icu a", "Unit", "", "", "", "", ""],  # the map's "ICU A"
+        ["bedside NURSE, icu a", "Role", "ICU A", "", "nurse lead, ICU A", "", ""],
+        ["ICU A", "Routine", "", "", "", "", ""],
+    ]  # same name, other kind: a new node
     before_nodes = len(Projection.build(keystone.store, schema_of(keystone)).nodes)
     plan = import_source(keystone, read_csv(write_csv(tmp_path / "r.csv", rows=rows)))
     assert [r.action for r in plan.rows] == ["unchanged", "unchanged", "new"]
@@ -234,14 +260,19 @@ def test_wrong_cell_types_from_a_workbook(doc, tmp_path):
 
 
 def test_reports_to_must_be_an_agent_and_units_are_created_once(doc, tmp_path):
-    rows = [["Handover", "Routine", "", "", "", "", ""],
-            ["Ann", "Person", "ICU", "", "Handover", "", ""],
-            ["Bob", "Person", "icu", "", "", "", ""],
-            ["Cat", "Routine", "ICU", "", "", "", ""]]
+    rows = [
+        ["Handover", "Routine", "", "", "", "", ""],
+        ["Ann", "Person", "ICU", "", "Handover", "", ""],
+        ["Bob", "Person", "icu", "", "", "", ""],
+        ["Cat", "Routine", "ICU", "", "", "", ""],
+    ]
     plan = import_source(doc, read_csv(write_csv(tmp_path / "r.csv", rows=rows)))
     messages = {(p.row, p.column): p.message for p in plan.problems}
-    assert "“Handover” is a routine; the ontology has no “reports to” from a person to a routine" == messages[(3, "Line manager")]
-    assert "the ontology has no “member of” from a routine to a unit" == messages[(5, "Department")]
+    assert (
+        messages[(3, "Line manager")]
+        == "“Handover” is a routine; the ontology has no “reports to” from a person to a routine"
+    )
+    assert messages[(5, "Department")] == "the ontology has no “member of” from a routine to a unit"
     assert len([s for s, _, _, _ in doc.store.quads(None, RDF.type, RX.Unit)]) == 1
 
 
@@ -260,10 +291,16 @@ def test_without_a_kind_column_the_default_kind_is_used(doc, tmp_path):
 
 
 def test_mapping_files_toml_and_json(doc, tmp_path):
-    source = read_csv(write_csv(tmp_path / "r.csv", header=["Who", "What", "Group", "Load"],
-                                rows=[["Ana", "Nurse", "ICU", 0.2], ["Ben", "", "ICU", 0.3]]))
+    source = read_csv(
+        write_csv(
+            tmp_path / "r.csv",
+            header=["Who", "What", "Group", "Load"],
+            rows=[["Ana", "Nurse", "ICU", 0.2], ["Ben", "", "ICU", 0.3]],
+        )
+    )
     toml = tmp_path / "mapping.toml"
-    toml.write_text("""
+    toml.write_text(
+        """
 [columns]
 name = "Who"
 kind = "What"
@@ -278,7 +315,9 @@ profession = "Group"
 [defaults]
 kind = "person"
 on_conflict = "replace"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     schema = schema_of(doc)
     mapping = merge.load_mapping(toml, schema, source=source)
     assert mapping.columns == {"name": "Who", "kind": "What", "profession": "Group"}
@@ -299,7 +338,7 @@ on_conflict = "replace"
         ('[properties]\n"Load" = "rx:noSuchThing"\n', "names no property"),
         ('[defaults]\nkind = "Dragon"\n', "is not a kind"),
         ('[defaults]\non_conflict = "merge"\n', "on_conflict must be one of keep, replace, add"),
-        ('[columns\n', "not valid TOML"),
+        ("[columns\n", "not valid TOML"),
     ]:
         toml.write_text(text, encoding="utf-8")
         with pytest.raises(ExplorerError, match=message):
@@ -308,20 +347,34 @@ on_conflict = "replace"
 
 def test_kumu_blueprint_elements_and_connections(doc, tmp_path):
     path = tmp_path / "kumu.json"
-    path.write_text(json.dumps({
-        "elements": [{"id": "e1", "label": "A", "type": "Person", "description": "This is A"},
-                     {"id": "e2", "label": "A", "type": "Person"},
-                     {"label": "ICU", "type": "Unit"},
-                     {"label": "Letters", "type": "Letter"}],
-        "connections": [{"from": "e1", "to": "e2", "type": "advises", "direction": "mutual"},
-                        {"from": "e1", "to": "ICU", "type": "member of"},
-                        {"from": "e2", "to": "ICU", "type": "likes"},
-                        {"from": "ICU", "to": "e1", "type": "performs"},
-                        {"from": "e1", "to": "Nobody", "type": "advises"}],
-    }), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "elements": [
+                    {"id": "e1", "label": "A", "type": "Person", "description": "This is A"},
+                    {"id": "e2", "label": "A", "type": "Person"},
+                    {"label": "ICU", "type": "Unit"},
+                    {"label": "Letters", "type": "Letter"},
+                ],
+                "connections": [
+                    {"from": "e1", "to": "e2", "type": "advises", "direction": "mutual"},
+                    {"from": "e1", "to": "ICU", "type": "member of"},
+                    {"from": "e2", "to": "ICU", "type": "likes"},
+                    {"from": "ICU", "to": "e1", "type": "performs"},
+                    {"from": "e1", "to": "Nobody", "type": "advises"},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     plan = import_source(doc, read_kumu_json(path))
     problems = [(p.noun, p.row, p.column) for p in plan.problems]
-    assert problems == [("element", 4, "type"), ("connection", 3, "type"), ("connection", 4, "type"), ("connection", 5, "to")]
+    assert problems == [
+        ("element", 4, "type"),
+        ("connection", 3, "type"),
+        ("connection", 4, "type"),
+        ("connection", 5, "to"),
+    ]
     assert "“Nobody” names no element of the file and no node of the map" in plan.problems[3].message
     assert "“Letter” is not a kind of node" in plan.problems[0].message
     assert "the ontology has no “performs” from a unit to a person" in plan.problems[2].message
@@ -337,13 +390,16 @@ def test_generic_graph_uses_the_chosen_kind_and_relation(doc, tmp_path):
     from explorer.io.graphml import read_graphml
 
     path = tmp_path / "g.graphml"
-    path.write_text("""<graphml xmlns="http://graphml.graphdrawing.org/xmlns">
+    path.write_text(
+        """<graphml xmlns="http://graphml.graphdrawing.org/xmlns">
       <key id="l" for="node" attr.name="label" attr.type="string"/>
       <graph edgedefault="directed">
         <node id="a"><data key="l">Ann</data></node><node id="b"><data key="l">Bo</data></node>
         <node id="c"><data key="l">Cy</data></node>
         <edge source="a" target="b"/><edge source="b" target="c"/><edge source="c" target="zz"/>
-      </graph></graphml>""", encoding="utf-8")
+      </graph></graphml>""",
+        encoding="utf-8",
+    )
     source = read_graphml(path)
     schema = schema_of(doc)
     mapping = merge.guess_mapping(source, schema)
@@ -352,7 +408,8 @@ def test_generic_graph_uses_the_chosen_kind_and_relation(doc, tmp_path):
     mapping.default_kind = RX.Person
     plan = merge.plan_import(doc, source, mapping)
     assert plan.imported == 4 and {p.message for p in plan.problems if p.noun == "edge"} >= {
-        "no relation is given; choose a relation for edges without one"}
+        "no relation is given; choose a relation for edges without one"
+    }
     mapping.default_relation = RX.influences
     plan = merge.plan_import(doc, source, mapping)
     assert plan.problems == [] and plan.imported == 4  # "zz" is named by an edge only: a node without a label
@@ -379,13 +436,17 @@ def test_export_then_import_round_trips_nodes_ties_and_values(keystone, tmp_path
         merge.apply_plan(fresh, plan)
         assert plan.problems == []
         old, new = Projection.build(keystone.store, schema), Projection.build(fresh.store, schema)
-        assert {(i, v.kind, v.label, v.level) for i, v in old.nodes.items()} == {(i, v.kind, v.label, v.level) for i, v in new.nodes.items()}
+        assert {(i, v.kind, v.label, v.level) for i, v in old.nodes.items()} == {
+            (i, v.kind, v.label, v.level) for i, v in new.nodes.items()
+        }
         assert {(t.source, t.relation, t.target, t.tie) for t in old.ties.values()} == {
-            (t.source, t.relation, t.target, t.tie) for t in new.ties.values()}
+            (t.source, t.relation, t.target, t.tie) for t in new.ties.values()
+        }
         bedside = URIRef("https://w3id.org/routine-explorer/sample/keystone-michigan/role/bedside-nurse-a")
         for predicate in (RX.workload, RX.roleKind, RX.influence):
             assert {o for _, _, o, _ in keystone.store.quads(bedside, predicate, None)} == {
-                o for _, _, o, _ in fresh.store.quads(bedside, predicate, None)}
+                o for _, _, o, _ in fresh.store.quads(bedside, predicate, None)
+            }
         # Imported again into the map it came from, it changes nothing but the positions the export computed.
         again = merge.plan_import(keystone, source, merge.guess_mapping(source, schema))
         assert again.counts["new"] == 0 and again.counts["conflicts"] == 0 and again.removed == []
@@ -422,8 +483,13 @@ def test_the_readme_mapping_example_loads(doc, tmp_path):
     example = section.split("```toml\n", 1)[1].split("```", 1)[0]
     path = tmp_path / "mapping.toml"
     path.write_text(example, encoding="utf-8")
-    source = read_csv(write_csv(tmp_path / "r.csv", header=["Full name", "Ward", "Line manager", "Load"],
-                                rows=[["Ana", "ICU", "", 0.5], ["Ben", "ICU", "Ana", 0.2]]))
+    source = read_csv(
+        write_csv(
+            tmp_path / "r.csv",
+            header=["Full name", "Ward", "Line manager", "Load"],
+            rows=[["Ana", "ICU", "", 0.5], ["Ben", "ICU", "Ana", 0.2]],
+        )
+    )
     mapping = merge.load_mapping(path, schema_of(doc), source=source)
     plan = merge.plan_import(doc, source, mapping)
     assert plan.problems == [] and plan.counts["new"] == 2 and plan.counts["created"] == 1

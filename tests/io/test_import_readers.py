@@ -45,7 +45,10 @@ def test_csv_rows_keep_spreadsheet_numbers_through_blank_rows_and_multiline_cell
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
 def test_csv_delimiter_is_detected(tmp_path, delimiter):
     path = tmp_path / "roster.csv"
-    path.write_text(delimiter.join(["Name", "Team", "Role"]) + "\n" + delimiter.join(["Ana", "ICU", "clinical"]) + "\n", encoding="utf-8")
+    path.write_text(
+        delimiter.join(["Name", "Team", "Role"]) + "\n" + delimiter.join(["Ana", "ICU", "clinical"]) + "\n",
+        encoding="utf-8",
+    )
     assert read_csv(path).nodes.rows == [(2, ("Ana", "ICU", "clinical"))]
 
 
@@ -131,9 +134,11 @@ def test_workbook_part_declaring_entities_is_refused_before_openpyxl_reads_it(tm
 def test_graphml_with_a_doctype_is_refused_before_parsing(tmp_path):
     path = tmp_path / "laughs.graphml"
     lol = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 10))
-    path.write_text(f'<?xml version="1.0"?><!DOCTYPE graphml [<!ENTITY l0 "lol">{lol}]>'
-                    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph><node id="&l9;"/></graph></graphml>',
-                    encoding="utf-8")
+    path.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE graphml [<!ENTITY l0 "lol">{lol}]>'
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph><node id="&l9;"/></graph></graphml>',
+        encoding="utf-8",
+    )
     with pytest.raises(UnsafeInputError, match="DOCTYPE"):
         read_graphml(path)
     external = tmp_path / "external.gexf"
@@ -141,7 +146,9 @@ def test_graphml_with_a_doctype_is_refused_before_parsing(tmp_path):
     with pytest.raises(UnsafeInputError):
         read_gexf(external)
     utf16 = tmp_path / "utf16.graphml"
-    utf16.write_bytes('<?xml version="1.0" encoding="utf-16"?><!DOCTYPE x [<!ENTITY a "b">]><graphml/>'.encode("utf-16"))
+    utf16.write_bytes(
+        '<?xml version="1.0" encoding="utf-16"?><!DOCTYPE x [<!ENTITY a "b">]><graphml/>'.encode("utf-16")
+    )
     with pytest.raises(UnsafeInputError):
         read_graphml(utf16)
 
@@ -159,13 +166,16 @@ def test_graph_files_with_the_wrong_root_or_no_xml_are_refused(tmp_path):
 
 def test_generic_graphml_becomes_node_and_edge_rows(tmp_path):
     path = tmp_path / "g.graphml"
-    path.write_text("""<graphml xmlns="http://graphml.graphdrawing.org/xmlns">
+    path.write_text(
+        """<graphml xmlns="http://graphml.graphdrawing.org/xmlns">
       <key id="w" for="edge" attr.name="weight" attr.type="double"/>
       <key id="t" for="node" attr.name="team" attr.type="string"/>
       <graph edgedefault="undirected">
         <node id="n1"><data key="t">ICU</data></node><node id="n2"/>
         <edge source="n1" target="n2"><data key="w">2.5</data></edge>
-      </graph></graphml>""", encoding="utf-8")
+      </graph></graphml>""",
+        encoding="utf-8",
+    )
     source = read_graphml(path)
     assert source.nodes.columns == ("id", "team")
     assert source.nodes.rows == [(1, ("n1", "ICU")), (2, ("n2", None))]
@@ -177,12 +187,19 @@ def test_generic_graphml_becomes_node_and_edge_rows(tmp_path):
 
 def test_kumu_blueprint_as_documented(tmp_path):
     path = tmp_path / "kumu.json"
-    path.write_text(json.dumps({
-        "elements": [{"id": "e1", "label": "A", "type": "Person", "description": "This is A", "tags": ["one", "two"]},
-                     {"id": "e2", "label": "A", "type": "Unit", "Favorite Dessert": "shave ice"}],
-        "connections": [{"id": "c1", "from": "e1", "to": "e2", "type": "member of", "direction": "directed"}],
-        "loops": [],
-    }), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "elements": [
+                    {"id": "e1", "label": "A", "type": "Person", "description": "This is A", "tags": ["one", "two"]},
+                    {"id": "e2", "label": "A", "type": "Unit", "Favorite Dessert": "shave ice"},
+                ],
+                "connections": [{"id": "c1", "from": "e1", "to": "e2", "type": "member of", "direction": "directed"}],
+                "loops": [],
+            }
+        ),
+        encoding="utf-8",
+    )
     source = read_kumu_json(path)
     assert source.nodes.columns[:4] == ("id", "label", "type", "description")
     assert source.nodes.rows[0] == (1, ("e1", "A", "Person", "This is A", "one; two", None))

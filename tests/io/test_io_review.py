@@ -90,8 +90,7 @@ def test_a_workbook_doctype_behind_a_long_comment_is_refused(tmp_path):
     # Only the first 4 KiB of each part were searched; a comment before the DOCTYPE pushed it past them.
     def hide(data: bytes) -> bytes:
         body = re.sub(rb"<c r=\"A2\"[^>]*>.*?</c>", b'<c r="A2" t="inlineStr"><is><t>&a;</t></is></c>', data)
-        return (b'<?xml version="1.0"?><!--' + b"x" * 5000 + b'--><!DOCTYPE worksheet [<!ENTITY a "EXPANDED">]>'
-                + body)
+        return b'<?xml version="1.0"?><!--' + b"x" * 5000 + b'--><!DOCTYPE worksheet [<!ENTITY a "EXPANDED">]>' + body
 
     with pytest.raises(UnsafeInputError, match="DOCTYPE"):
         read_xlsx(_workbook_with_sheet(tmp_path, hide))
@@ -128,8 +127,13 @@ def test_an_ordinary_workbook_still_reads(tmp_path):
 def test_csv_headers_cannot_start_a_formula(doc, tmp_path):
     unit = doc.mint_iri(RX.Unit, "ICU")
     doc.execute(add_node(doc.store, unit, RX.Unit, "ICU"))
-    doc.execute(Command("p", added=frozenset({(unit, URIRef("https://example.org/=1+2"), Literal("v"), DEFAULT_GRAPH)}),
-                        removed=frozenset()))
+    doc.execute(
+        Command(
+            "p",
+            added=frozenset({(unit, URIRef("https://example.org/=1+2"), Literal("v"), DEFAULT_GRAPH)}),
+            removed=frozenset(),
+        )
+    )
     write_csv(doc, tmp_path / "x.csv")
     with open(csv_paths(tmp_path / "x.csv")[0], encoding="utf-8", newline="") as handle:
         header = next(csv.reader(handle))
@@ -149,15 +153,25 @@ def test_a_hostile_csv_sample_does_not_stall_the_sniffer(tmp_path):
 # ----------------------------------------------------------------------------- GraphML and GEXF
 
 
-@pytest.mark.parametrize("writer, reader", [(write_graphml, nx.read_graphml), (write_gexf, nx.read_gexf)],
-                         ids=["graphml", "gexf"])
+@pytest.mark.parametrize(
+    "writer, reader", [(write_graphml, nx.read_graphml), (write_gexf, nx.read_gexf)], ids=["graphml", "gexf"]
+)
 def test_control_characters_in_map_text_keep_graph_files_readable(doc, tmp_path, writer, reader):
     # XML 1.0 cannot hold U+0000-U+001F (but tab, newline, return): the files were not well-formed.
     unit = doc.mint_iri(RX.Unit, "ICU")
     doc.execute(add_node(doc.store, unit, RX.Unit, "Ward\x01 7\x0b\x00 end\ttab"))
-    doc.execute(Command("c", added=frozenset({(unit, RX.readiness, Literal("0.5"), DEFAULT_GRAPH),
-                                               (unit, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"),
-                                                Literal("bell\x07"), DEFAULT_GRAPH)}), removed=frozenset()))
+    doc.execute(
+        Command(
+            "c",
+            added=frozenset(
+                {
+                    (unit, RX.readiness, Literal("0.5"), DEFAULT_GRAPH),
+                    (unit, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"), Literal("bell\x07"), DEFAULT_GRAPH),
+                }
+            ),
+            removed=frozenset(),
+        )
+    )
     out = tmp_path / f"x.{writer.__name__[6:]}"
     writer(doc, out)
     G = reader(out)
@@ -167,22 +181,32 @@ def test_control_characters_in_map_text_keep_graph_files_readable(doc, tmp_path,
 
 
 def _graphml(nodes, edges) -> str:
-    lines = ['<graphml xmlns="http://graphml.graphdrawing.org/xmlns">',
-             '<key id="l" for="node" attr.name="label" attr.type="string"/>',
-             '<key id="k" for="node" attr.name="kind" attr.type="string"/>',
-             '<key id="r" for="edge" attr.name="relation" attr.type="string"/>',
-             '<key id="i" for="edge" attr.name="id" attr.type="string"/>',
-             '<graph edgedefault="directed">']
-    lines += [f'<node id="{i}"><data key="l">{label}</data><data key="k">{RX.Routine}</data></node>' for i, label in nodes]
-    lines += [f'<edge source="{a}" target="{b}"><data key="r">{RX.Interdependency}</data><data key="i">{i}</data></edge>'
-              for i, a, b in edges]
+    lines = [
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">',
+        '<key id="l" for="node" attr.name="label" attr.type="string"/>',
+        '<key id="k" for="node" attr.name="kind" attr.type="string"/>',
+        '<key id="r" for="edge" attr.name="relation" attr.type="string"/>',
+        '<key id="i" for="edge" attr.name="id" attr.type="string"/>',
+        '<graph edgedefault="directed">',
+    ]
+    lines += [
+        f'<node id="{i}"><data key="l">{label}</data><data key="k">{RX.Routine}</data></node>' for i, label in nodes
+    ]
+    lines += [
+        f'<edge source="{a}" target="{b}"><data key="r">{RX.Interdependency}</data><data key="i">{i}</data></edge>'
+        for i, a, b in edges
+    ]
     return "\n".join([*lines, "</graph></graphml>"])
 
 
 def test_an_edge_identifier_used_twice_or_by_a_node_is_listed_not_merged(doc, tmp_path):
     # Both edges became one tie with two "from" and two "to"; an edge named like a node turned the node into a tie.
     nodes = [("urn:x:r1", "R1"), ("urn:x:r2", "R2"), ("urn:x:r3", "R3")]
-    edges = [("urn:x:t1", "urn:x:r1", "urn:x:r2"), ("urn:x:t1", "urn:x:r2", "urn:x:r3"), ("urn:x:r3", "urn:x:r1", "urn:x:r3")]
+    edges = [
+        ("urn:x:t1", "urn:x:r1", "urn:x:r2"),
+        ("urn:x:t1", "urn:x:r2", "urn:x:r3"),
+        ("urn:x:r3", "urn:x:r1", "urn:x:r3"),
+    ]
     path = tmp_path / "dup.graphml"
     path.write_text(_graphml(nodes, edges), encoding="utf-8")
     source = read_graphml(path)
@@ -223,11 +247,14 @@ def test_replace_keeps_the_values_the_file_also_gives(doc, tmp_path):
 # ----------------------------------------------------------------------------- the map file itself
 
 
-@pytest.mark.parametrize("command", [
-    ["export", "{map}", "{map}", "--format", "html"],
-    ["export", "{map}", "{map}"],
-    ["report", "{map}", "-o", "{map}", "--format", "html", "--runs", "0"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "{map}", "{map}", "--format", "html"],
+        ["export", "{map}", "{map}"],
+        ["report", "{map}", "-o", "{map}", "--format", "html", "--runs", "0"],
+    ],
+)
 def test_the_command_line_never_writes_an_export_over_the_map(tmp_path, capsys, command):
     path = tmp_path / "keystone.ttl"
     path.write_bytes(KEYSTONE.read_bytes())
@@ -242,12 +269,21 @@ def test_the_command_line_never_writes_an_export_over_the_map(tmp_path, capsys, 
 def _statements(document) -> set:
     """The map graph's statements, literals compared by value, without what GraphML and GEXF do not carry:
     positions and the map's own description (its dataset resource)."""
-    dataset = {s for s, _, _, _ in document.store.quads(None, RDF.type, URIRef("http://rdfs.org/ns/void#Dataset"), DEFAULT_GRAPH)}
+    dataset = {
+        s
+        for s, _, _, _ in document.store.quads(None, RDF.type, URIRef("http://rdfs.org/ns/void#Dataset"), DEFAULT_GRAPH)
+    }
     found = set()
     for s, p, o, _ in document.store.quads(graph=DEFAULT_GRAPH):
         if s in dataset or p in (RX.canvasX, RX.canvasY):
             continue
-        found.add((s, p, (o.datatype, o.language, o.value if o.value is not None else str(o)) if isinstance(o, Literal) else o))
+        found.add(
+            (
+                s,
+                p,
+                (o.datatype, o.language, o.value if o.value is not None else str(o)) if isinstance(o, Literal) else o,
+            )
+        )
     return found
 
 
@@ -287,7 +323,9 @@ def test_a_file_with_too_many_columns_is_refused_before_its_rows_are_built(tmp_p
     from explorer.io.tables import MAX_COLUMNS
 
     blueprint = tmp_path / "wide.json"
-    blueprint.write_text(json.dumps({"elements": [{"label": f"e{i}", f"key {i}": 1} for i in range(20_000)]}), encoding="utf-8")
+    blueprint.write_text(
+        json.dumps({"elements": [{"label": f"e{i}", f"key {i}": 1} for i in range(20_000)]}), encoding="utf-8"
+    )
     started = time.monotonic()
     with pytest.raises(FormatError, match=f"20,001 columns.*{MAX_COLUMNS:,}"):
         read_kumu_json(blueprint)

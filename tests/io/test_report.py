@@ -20,7 +20,7 @@ from explorer.io.registry import get
 
 REPO = Path(__file__).resolve().parents[2]
 MATCHING = REPO / "sample_graphs" / "matching-michigan-england.ttl"
-WHEN = dt.datetime(2026, 3, 4, 9, 30, tzinfo=dt.timezone.utc)
+WHEN = dt.datetime(2026, 3, 4, 9, 30, tzinfo=dt.UTC)
 HOSTILE = "<img src=x onerror=alert(1)>"
 HOSTILE_MAP = """@prefix rx: <https://w3id.org/routine-explorer/ns#> .
 @prefix org: <http://www.w3.org/ns/org#> .
@@ -84,7 +84,7 @@ def test_the_report_holds_what_a_board_needs(page, analysis):
     # The headline: the context figure with its interval and what it means; no index any more.
     figure = analysis.figure
     assert figure.points > 0 and figure.low is not None
-    headline = text[text.index("The proposed change"):text.index("The map by level")]
+    headline = text[text.index("The proposed change") : text.index("The map by level")]
     assert f"{people(figure.value)} ({people(figure.low)}–{people(figure.high)})" in headline
     assert f"of the {people(figure.people)} people the change exposes are likely to resist" in headline
     assert "expected number of people likely to resist" in headline
@@ -99,31 +99,49 @@ def test_the_report_holds_what_a_board_needs(page, analysis):
         assert " ".join(point.sentence.split()) in text
         head = f"{rank}. {' '.join(point.label.split())} "
         assert head in text
-        card = text[text.index(head):][:400]
-        assert f"{percent(point.likelihood)} likely ({interval(point.likelihood_low, point.likelihood_high)})".replace(NBSP, " ") in card
+        card = text[text.index(head) :][:400]
+        assert (
+            f"{percent(point.likelihood)} likely ({interval(point.likelihood_low, point.likelihood_high)})".replace(
+                NBSP, " "
+            )
+            in card
+        )
         strongest = max(point.reasons, key=lambda r: abs(r.value))
         assert str(escape(" ".join(strongest.text.split()))) in page
-    first = text[text.index("1. " + " ".join(analysis.points[0].label.split()) + " Role"):text.index("2. " + " ".join(analysis.points[1].label.split()))]
-    assert first.index("What the change transgresses") < first.index("What makes it harder") < first.index("What makes it easier")
+    first = text[
+        text.index("1. " + " ".join(analysis.points[0].label.split()) + " Role") : text.index(
+            "2. " + " ".join(analysis.points[1].label.split())
+        )
+    ]
+    assert (
+        first.index("What the change transgresses")
+        < first.index("What makes it harder")
+        < first.index("What makes it easier")
+    )
     assert "· normative pillar [" in first and "· legitimation [" in first
     assert not re.search(r"\brx:[A-Za-z]", text)
     assert not re.search(r"\b(nptLegitimation|culturalCognitive|changeFatigueConstruct)\b", text)
     assert re.search(r'<span class="cite">· [^<]+ \[\d+(, \d+)*\]</span>', page)
-    sources = page[page.index("Sources cited"):]
+    sources = page[page.index("Sources cited") :]
     assert "Dixon-Woods M et al. Impl Sci 2013;8:70" in sources  # "2013;8:70" stays one reference
     assert "Lewin K. Field Theory in Social Science. 1951" in sources
     # Levers with their computed effects, strongest first; the three logics; the uncertainty; the method note.
-    levers = text[text.index("Levers Edits a change agent"):text.index("Read through three logics")]
+    levers = text[text.index("Levers Edits a change agent") : text.index("Read through three logics")]
     for lever in analysis.levers[:10]:
         assert str(escape(lever.text)) in page
         assert f"{lever_effect(lever, short=True)} {' '.join(lever.text.split())}".replace(NBSP, " ") in levers
-    assert levers.index(" ".join(analysis.levers[0].text.split())) < levers.index(" ".join(analysis.levers[1].text.split()))
-    for title in ("Mechanistic: barriers, facilitators, fidelity", "Ecological: interdependencies and local adaptation",
-                  "Social: norms, legitimacy, ownership and fatigue"):
+    assert levers.index(" ".join(analysis.levers[0].text.split())) < levers.index(
+        " ".join(analysis.levers[1].text.split())
+    )
+    for title in (
+        "Mechanistic: barriers, facilitators, fidelity",
+        "Ecological: interdependencies and local adaptation",
+        "Social: norms, legitimacy, ownership and fatigue",
+    ):
         assert str(escape(title)) in page
     for item in analysis.logics["mechanistic"][:3]:
         assert str(escape(item)) in page
-    trust = text[text.index("How far to trust the result"):text.index("Method The change analysis")]
+    trust = text[text.index("How far to trust the result") : text.index("Method The change analysis")]
     assert "the analysis was run 40 more times" in trust and "between 0.70 and 1.30" in trust
     assert "by its stated confidence" in trust  # the inputs vary too, not only the weights
     for sentence in analysis.fragile:
@@ -132,7 +150,7 @@ def test_the_report_holds_what_a_board_needs(page, analysis):
     assert "analysis-weights.toml, the defaults shipped with Routine Explorer" in page
     assert "2026-03-04T09:30:00+00:00" in page
     # The weights table: each weight's label, value and source.
-    weights = text[text.index("Weights and parameters used"):]
+    weights = text[text.index("Weights and parameters used") :]
     entry = analysis.weights.entry("context.change_fatigue")
     assert f"{entry.label} context.change_fatigue {entry.value:g} {' '.join(entry.source.split())}" in weights
     # The map and two charts, inline.
@@ -181,8 +199,10 @@ def test_hostile_labels_are_text(tmp_path):
 
 
 def test_charts_take_any_label(analysis):
-    odd = [Point("urn:x:a", "cost $5 to $10 \\frac{1}{2}", None, 1, 1.0, 1.5, 0.5, 0.63),
-           Point("urn:x:b", "line\nbreak\x00 and a very long label " * 5, None, 3, 0.0, 0.1, 0.5, 0.0)]
+    odd = [
+        Point("urn:x:a", "cost $5 to $10 \\frac{1}{2}", None, 1, 1.0, 1.5, 0.5, 0.63),
+        Point("urn:x:b", "line\nbreak\x00 and a very long label " * 5, None, 3, 0.0, 0.1, 0.5, 0.0),
+    ]
     for chart in (report.chart_force_field, report.chart_likelihood_by_level):
         svg = chart(odd)
         ET.fromstring(svg)
@@ -195,8 +215,15 @@ def test_file_options_and_errors(matching, analysis, tmp_path):
     out = tmp_path / "r.html"
     assert get("html", "report").load() is report.generate_report_html
     seen = []
-    report.generate_report_html(matching, out, runs=0, progress=lambda d, t: seen.append((d, t)), generated=WHEN,
-                                title="Board paper: <ICU>", top=3)
+    report.generate_report_html(
+        matching,
+        out,
+        runs=0,
+        progress=lambda d, t: seen.append((d, t)),
+        generated=WHEN,
+        title="Board paper: <ICU>",
+        top=3,
+    )
     html = out.read_text(encoding="utf-8")
     assert seen[-1] == (100, 100)
     assert "<title>Board paper: &lt;ICU&gt;</title>" in html
@@ -220,11 +247,14 @@ def test_file_options_and_errors(matching, analysis, tmp_path):
 
 def test_a_change_that_touches_nothing_still_reports(tmp_path):
     source = tmp_path / "quiet.ttl"
-    source.write_text("""@prefix rx: <https://w3id.org/routine-explorer/ns#> .
+    source.write_text(
+        """@prefix rx: <https://w3id.org/routine-explorer/ns#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 <https://example.org/q/change> a rx:ChangeProposal ; rdfs:label "Paint the corridor" .
 <https://example.org/q/unit> a rx:Unit ; rdfs:label "Ward" .
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     doc = MapDocument.open(source, editing=False)
     try:
         result = report.run_analysis(doc)
@@ -234,7 +264,10 @@ def test_a_change_that_touches_nothing_still_reports(tmp_path):
     assert result.points == () and result.runs == 0
     assert "Paint the corridor" in html and "No uncertainty runs were made" in html
     text = text_of(html)
-    assert figure_sentence(result.figure) == ("The change asks nobody on the map to do anything differently: "
-                                              "no resistance is expected from it.")
+    assert figure_sentence(result.figure) == (
+        "The change asks nobody on the map to do anything differently: no resistance is expected from it."
+    )
     assert figure_sentence(result.figure) in text
-    assert "The map suggests no lever: the change meets no resistance on this map" in text and 'class="chart"' not in html
+    assert (
+        "The map suggests no lever: the change meets no resistance on this map" in text and 'class="chart"' not in html
+    )

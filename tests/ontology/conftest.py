@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from support.ontology import SAMPLE_NAMES, sample_path
 
 

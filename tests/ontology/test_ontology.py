@@ -8,10 +8,9 @@ import sys
 
 import owlrl
 import pyshacl
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, ORG
-
+from rdflib.namespace import ORG, OWL, RDF, RDFS, SH, SKOS
 from support.ontology import ROOT, RX, ontology, presentation, sample, schemes, shapes, vocabulary
 
 ERRNS = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
@@ -93,9 +92,13 @@ def test_every_concept_has_label_definition_and_scheme():
     g = vocabulary()
     concepts = _rx_terms(g, SKOS.Concept)
     assert len(concepts) > 60
-    bad = [str(c) for c in concepts
-           if g.value(c, SKOS.prefLabel) is None or g.value(c, SKOS.definition) is None
-           or g.value(c, SKOS.inScheme) is None]
+    bad = [
+        str(c)
+        for c in concepts
+        if g.value(c, SKOS.prefLabel) is None
+        or g.value(c, SKOS.definition) is None
+        or g.value(c, SKOS.inScheme) is None
+    ]
     assert bad == []
     for scheme in _rx_terms(g, SKOS.ConceptScheme):
         assert g.value(scheme, RDFS.label) and g.value(scheme, RDFS.comment), scheme
@@ -110,9 +113,20 @@ def test_every_rx_iri_used_is_defined():
 
 def test_no_duplicates_of_org_terms():
     g = vocabulary()
-    names = {str(t)[len(RX_IRI):].lower() for t in _rx_terms(g, OWL.ObjectProperty, OWL.Class)}
-    for org_term in ("memberof", "reportsto", "headof", "hasunit", "unitof", "suborganizationof",
-                     "holds", "linkedto", "membership", "post", "organization"):
+    names = {str(t)[len(RX_IRI) :].lower() for t in _rx_terms(g, OWL.ObjectProperty, OWL.Class)}
+    for org_term in (
+        "memberof",
+        "reportsto",
+        "headof",
+        "hasunit",
+        "unitof",
+        "suborganizationof",
+        "holds",
+        "linkedto",
+        "membership",
+        "post",
+        "organization",
+    ):
         assert org_term not in names
 
 
@@ -126,8 +140,18 @@ def test_reuse_of_w3c_terms():
 
 def test_theory_defined_terms_cite_a_source():
     g = ontology()
-    for term in (RX.Routine, RX.Interdependency, RX.ForceInfluence, RX.pillar, RX.changeFatigue,
-                 RX.readiness, RX.relativeAdvantage, RX.sponsorshipMode, RX.lateralSupport, RX.HybridLeader):
+    for term in (
+        RX.Routine,
+        RX.Interdependency,
+        RX.ForceInfluence,
+        RX.pillar,
+        RX.changeFatigue,
+        RX.readiness,
+        RX.relativeAdvantage,
+        RX.sponsorshipMode,
+        RX.lateralSupport,
+        RX.HybridLeader,
+    ):
         assert g.value(term, URIRef("http://purl.org/dc/terms/source")) is not None, term
 
 
@@ -136,11 +160,29 @@ def _scale_properties(g: Graph) -> dict[URIRef, tuple[float, float]]:
 
 
 def test_scale_properties_cover_the_brief():
-    names = {str(p)[len(RX_IRI):] for p in _scale_properties(ontology())}
-    for required in ("attitude", "influence", "formalAuthority", "formality", "strength", "embeddedness",
-                     "workload", "changeFatigue", "readiness", "absorptiveCapacity", "tensionForChange",
-                     "divergence", "relativeAdvantage", "compatibility", "complexity", "trialability",
-                     "observability", "confidence", "degree", "magnitude"):
+    names = {str(p)[len(RX_IRI) :] for p in _scale_properties(ontology())}
+    for required in (
+        "attitude",
+        "influence",
+        "formalAuthority",
+        "formality",
+        "strength",
+        "embeddedness",
+        "workload",
+        "changeFatigue",
+        "readiness",
+        "absorptiveCapacity",
+        "tensionForChange",
+        "divergence",
+        "relativeAdvantage",
+        "compatibility",
+        "complexity",
+        "trialability",
+        "observability",
+        "confidence",
+        "degree",
+        "magnitude",
+    ):
         assert required in names
 
 
@@ -169,16 +211,26 @@ def test_every_scale_property_has_its_range_in_the_shapes():
 
 def test_shape_value_lists_match_the_schemes():
     sg, sc = shapes(), schemes()
-    cases = {RX.level: RX.LevelScheme, RX.pillar: RX.ScottPillarScheme,
-             RX.interdependenceType: RX.InterdependenceTypeScheme, RX.direction: RX.ForceDirectionScheme,
-             RX.sponsorshipMode: RX.SponsorshipModeScheme, RX.normKind: RX.NormKindScheme,
-             RX.forceKind: RX.ForceKindScheme, RX.roleKind: RX.RoleKindScheme,
-             RX.sourceKind: RX.SourceKindScheme, RX.bodyKind: RX.BodyKindScheme,
-             RX.spreadLogic: RX.SpreadLogicScheme}
+    cases = {
+        RX.level: RX.LevelScheme,
+        RX.pillar: RX.ScottPillarScheme,
+        RX.interdependenceType: RX.InterdependenceTypeScheme,
+        RX.direction: RX.ForceDirectionScheme,
+        RX.sponsorshipMode: RX.SponsorshipModeScheme,
+        RX.normKind: RX.NormKindScheme,
+        RX.forceKind: RX.ForceKindScheme,
+        RX.roleKind: RX.RoleKindScheme,
+        RX.sourceKind: RX.SourceKindScheme,
+        RX.bodyKind: RX.BodyKindScheme,
+        RX.spreadLogic: RX.SpreadLogicScheme,
+    }
     for prop, scheme in cases.items():
         members = set(sc.subjects(SKOS.inScheme, scheme))
-        lists = [set(Collection(sg, sg.value(ps, SH["in"]))) for ps in sg.subjects(SH.path, prop)
-                 if sg.value(ps, SH["in"]) is not None]
+        lists = [
+            set(Collection(sg, sg.value(ps, SH["in"])))
+            for ps in sg.subjects(SH.path, prop)
+            if sg.value(ps, SH["in"]) is not None
+        ]
         assert lists == [members], prop
 
 
@@ -214,16 +266,21 @@ def test_colours_are_mid_tone():
     """Calm colours that keep contrast on light and on dark canvases."""
     g = presentation()
     for c, colour in g.subject_objects(RX.colour):
-        r, gg, b = (int(str(colour)[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        r, gg, b = (int(str(colour)[i : i + 2], 16) / 255 for i in (1, 3, 5))
         lightness = (max(r, gg, b) + min(r, gg, b)) / 2
         assert 0.35 <= lightness <= 0.75, (c, colour)
 
 
 def test_namespace_module_is_up_to_date_and_closed():
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_namespace.py"), "--check"],
-                            cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "generate_namespace.py"), "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     import importlib.util
+
     spec = importlib.util.spec_from_file_location("rx_namespaces", ROOT / "explorer" / "core" / "namespaces.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -260,13 +317,17 @@ def test_a_file_binding_org_elsewhere_is_read_by_iri():
     conforms, report, _ = pyshacl.validate(g, shacl_graph=shapes(), ont_graph=ontology(), inference="none")
     assert (None, SH.resultSeverity, SH.Violation) not in report
     # ... while the real org:memberOf pointing at a routine is a violation naming the role.
-    g2 = Graph().parse(data=NOT_ORG.replace("http://example.org/not-org#", "http://www.w3.org/ns/org#"),
-                       format="turtle")
+    g2 = Graph().parse(
+        data=NOT_ORG.replace("http://example.org/not-org#", "http://www.w3.org/ns/org#"), format="turtle"
+    )
     assert (role, ORG.memberOf, None) in g2
     conforms, report, _ = pyshacl.validate(g2, shacl_graph=shapes(), ont_graph=ontology(), inference="none")
     assert not conforms
-    focus = {report.value(r, SH.focusNode) for r in report.objects(None, SH.result)
-             if report.value(r, SH.resultSeverity) == SH.Violation}
+    focus = {
+        report.value(r, SH.focusNode)
+        for r in report.objects(None, SH.result)
+        if report.value(r, SH.resultSeverity) == SH.Violation
+    }
     assert focus == {role}
 
 
@@ -280,6 +341,7 @@ def test_alignments_parse_and_only_map_rx_terms():
 
 def test_docs_are_generated_from_the_turtle_and_escaped():
     import importlib.util
+
     spec = importlib.util.spec_from_file_location("generate_docs", ROOT / "scripts" / "generate_docs.py")
     docs = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(docs)

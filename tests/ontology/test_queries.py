@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
-
 from support.ontology import ONTOLOGY_DIR, ontology, sample, schemes
 
 QUERIES = sorted((ONTOLOGY_DIR / "queries").glob("*.rq"))
@@ -85,8 +84,10 @@ GP, MI, EN = "video-consultations-gp", "keystone-michigan", "matching-michigan-e
 def test_who_performs_disrupted_routines():
     rows = run("01-who-performs-disrupted-routines", GP, "routine", "degree", "performer")
     assert set(rows) == {
-        ("consultation", 0.7, "gp-partner"), ("consultation", 0.7, "practice-nurse"),
-        ("consultation", 0.7, "salaried-gp"), ("booking", 0.6, "receptionist"),
+        ("consultation", 0.7, "gp-partner"),
+        ("consultation", 0.7, "practice-nurse"),
+        ("consultation", 0.7, "salaried-gp"),
+        ("booking", 0.6, "receptionist"),
         ("identity-check", 0.5, "receptionist"),
     }
     assert rows[0][1] == 0.7 and rows[-1][1] == 0.5  # most disrupted first
@@ -111,8 +112,7 @@ def test_violated_norms_by_pillar_and_backers():
 def test_units_without_lateral_support():
     assert run("03-units-without-lateral-support", GP, "unit") == [("clinical-team",), ("reception-team",)]
     assert run("03-units-without-lateral-support", MI, "unit") == [("infection-control-a",)]
-    assert run("03-units-without-lateral-support", EN, "unit") == [
-        ("icu-c",), ("icu-d",), ("infection-control-a",)]
+    assert run("03-units-without-lateral-support", EN, "unit") == [("icu-c",), ("icu-d",), ("infection-control-a",)]
 
 
 def test_people_bridging_units():
@@ -122,78 +122,117 @@ def test_people_bridging_units():
 
 
 def test_hybrid_leaders():
-    assert run("05-hybrid-leaders", GP, "actor", "unitLabel", "attitude") == [
-        ("gp-partner", "Clinical team", 0.8)]
+    assert run("05-hybrid-leaders", GP, "actor", "unitLabel", "attitude") == [("gp-partner", "Clinical team", 0.8)]
     assert set(run("05-hybrid-leaders", MI, "actor")) == {
-        ("nurse-lead-a",), ("physician-lead-a",), ("physician-lead-b",)}
+        ("nurse-lead-a",),
+        ("physician-lead-a",),
+        ("physician-lead-b",),
+    }
     assert run("05-hybrid-leaders", EN, "actor") == [("physician-lead-a",)]
 
 
 def test_reciprocal_interdependencies():
-    assert run("06-reciprocal-interdependencies", GP, "from", "to", "strength") == [
-        ("booking", "consultation", 0.7)]
+    assert run("06-reciprocal-interdependencies", GP, "from", "to", "strength") == [("booking", "consultation", 0.7)]
     assert run("06-reciprocal-interdependencies", MI, "from", "to", "strength") == [
-        ("daily-rounds", "line-removal", 0.6), ("daily-rounds", "line-maintenance", 0.5)]
+        ("daily-rounds", "line-removal", 0.6),
+        ("daily-rounds", "line-maintenance", 0.5),
+    ]
 
 
 def test_macro_forces_reaching_micro_work():
     rows = run("07-macro-forces-reaching-micro", GP, "force", "routine", "performer", "path")
     assert len(rows) == 19
-    assert ("medico-legal-caution", "consultation", "salaried-gp",
-            "Professional caution about missing signs on video > Face-to-face consultation > Salaried GP") in rows
-    assert ("digital-first-policy", "booking", "receptionist",
-            "National push for remote and digital access > Riverside Surgery (invented) > "
-            "Booking and triage of appointments > Receptionist") in rows
+    assert (
+        "medico-legal-caution",
+        "consultation",
+        "salaried-gp",
+        "Professional caution about missing signs on video > Face-to-face consultation > Salaried GP",
+    ) in rows
+    assert (
+        "digital-first-policy",
+        "booking",
+        "receptionist",
+        "National push for remote and digital access > Riverside Surgery (invented) > "
+        "Booking and triage of appointments > Receptionist",
+    ) in rows
     en = run("07-macro-forces-reaching-micro", EN, "force", "routine", "performer", "how")
-    assert ("punitive-climate", "line-insertion", "physician-lead-c",
-            "through the unit owning the routine") not in en  # ICU C owns no routine in this map
+    assert (
+        "punitive-climate",
+        "line-insertion",
+        "physician-lead-c",
+        "through the unit owning the routine",
+    ) not in en  # ICU C owns no routine in this map
     assert ("physician-autonomy-pressure", "line-insertion", "trainee-a", "directly") in en
 
 
 def test_stances_most_negative_first():
     assert run("08-stances-on-the-change", GP, "holder", "attitude", "confidence") == [
-        ("receptionist", -0.4, 0.6), ("salaried-gp", -0.3, 0.6), ("practice-nurse", -0.1, 0.4),
-        ("patient-group", 0.4, 0.5), ("practice-manager", 0.5, 0.7), ("gp-partner", 0.8, 0.9)]
+        ("receptionist", -0.4, 0.6),
+        ("salaried-gp", -0.3, 0.6),
+        ("practice-nurse", -0.1, 0.4),
+        ("patient-group", 0.4, 0.5),
+        ("practice-manager", 0.5, 0.7),
+        ("gp-partner", 0.8, 0.9),
+    ]
     assert run("08-stances-on-the-change", EN, "holder", "attitude")[0] == ("physician-lead-c", -0.4)
 
 
 def test_force_field_by_target():
     assert run("09-force-field-by-target", GP, "target", "driving", "restraining", "balance") == [
-        ("consultation", 0.0, 0.4, -0.4), ("riverside", 1.1, 0.0, 1.1)]
+        ("consultation", 0.0, 0.4, -0.4),
+        ("riverside", 1.1, 0.0, 1.1),
+    ]
     assert run("09-force-field-by-target", EN, "target", "balance") == [
-        ("icu-c", -0.6), ("icu-d", -0.5), ("line-insertion", -0.4), ("trust-c", 0.8)]
+        ("icu-c", -0.6),
+        ("icu-d", -0.5),
+        ("line-insertion", -0.4),
+        ("trust-c", 0.8),
+    ]
     assert run("09-force-field-by-target", MI, "target", "balance") == [
-        ("line-insertion", 0.1), ("hospital-a", 0.3), ("keystone-collaborative", 1.1)]
+        ("line-insertion", 0.1),
+        ("hospital-a", 0.3),
+        ("keystone-collaborative", 1.1),
+    ]
 
 
 def test_concurrent_initiatives():
     assert run("10-concurrent-initiatives", GP, "initiative", "modeLabel", "rolledOutTo") == [
-        ("online-triage", "top-down", "Riverside Surgery (invented)")]
+        ("online-triage", "top-down", "Riverside Surgery (invented)")
+    ]
     assert run("10-concurrent-initiatives", MI, "initiative") == []
     en = run("10-concurrent-initiatives", EN, "initiative", "modeLabel")
-    assert en == [("patient-safety-first", None), ("safer-patients-initiative", None),
-                  ("saving-lives-programme", "top-down")]
+    assert en == [
+        ("patient-safety-first", None),
+        ("safer-patients-initiative", None),
+        ("saving-lives-programme", "top-down"),
+    ]
 
 
 def test_tasks_crossing_professions():
     assert run("11-tasks-crossing-professions", GP, "task", "fromGroup", "toGroup", "crossesBoundary") == [
-        ("identity-check", "gps", "receptionists", True)]
+        ("identity-check", "gps", "receptionists", True)
+    ]
     assert run("11-tasks-crossing-professions", MI, "task", "fromGroup", "toGroup", "crossesBoundary") == [
-        ("line-insertion", "intensivists", "icu-nurses", True)]
+        ("line-insertion", "intensivists", "icu-nurses", True)
+    ]
 
 
 def test_fatigued_or_unready_units():
     assert run("12-fatigued-or-unready-units", GP, "unit", "changeFatigue", "readiness") == [
-        ("reception-team", 0.5, 0.4)]
+        ("reception-team", 0.5, 0.4)
+    ]
     assert run("12-fatigued-or-unready-units", MI, "unit") == []
     assert run("12-fatigued-or-unready-units", EN, "unit", "changeFatigue", "readiness") == [
-        ("icu-c", 0.8, 0.3), ("icu-d", 0.7, 0.3)]
+        ("icu-c", 0.8, 0.3),
+        ("icu-d", 0.7, 0.3),
+    ]
 
 
 def test_indirectly_affected_routines():
     assert run("13-indirectly-affected-routines", GP, "routine", "via", "typeLabel", "strength") == [
         ("documentation", "consultation", "sequential", 0.6),
-        ("telephone-consultation", "consultation", "pooled", 0.4)]
+        ("telephone-consultation", "consultation", "pooled", 0.4),
+    ]
     assert run("13-indirectly-affected-routines", MI, "routine") == []
 
 
@@ -206,8 +245,12 @@ def test_sponsorship_peers_and_feedback_contrast_michigan_and_england():
 
 def test_low_confidence_facts():
     rows = run("15-low-confidence-facts", GP, "item", "kindLabel", "confidence")
-    assert rows == [("stance-nurse", "Stance", 0.4), ("medico-legal-caution", "External force", 0.5),
-                    ("force-caution", "External force bearing", 0.5), ("stance-patient-group", "Stance", 0.5)]
+    assert rows == [
+        ("stance-nurse", "Stance", 0.4),
+        ("medico-legal-caution", "External force", 0.5),
+        ("force-caution", "External force bearing", 0.5),
+        ("stance-patient-group", "Stance", 0.5),
+    ]
     assert len(run("15-low-confidence-facts", EN, "item")) == 13
 
 
@@ -217,31 +260,47 @@ AS, MH = "action-schools-bc", "mental-health-lmic"
 def test_answers_on_action_schools_bc():
     assert run("02-violated-norms-by-pillar", AS, "pillarLabel", "norm", "backers") == [
         ("cultural-cognitive pillar", "academic-time", "Parents and parent advisory councils"),
-        ("normative pillar", "pe-is-specialist-work", None)]
+        ("normative pillar", "pe-is-specialist-work", None),
+    ]
     assert run("03-units-without-lateral-support", AS, "unit") == []
     assert run("05-hybrid-leaders", AS, "actor") == []
     assert run("11-tasks-crossing-professions", AS, "task", "fromGroup", "toGroup") == [
-        ("classroom-action", "pe-specialists", "teachers")]
+        ("classroom-action", "pe-specialists", "teachers")
+    ]
     assert run("12-fatigued-or-unready-units", AS, "unit", "changeFatigue", "readiness") == [("school-d", 0.6, 0.4)]
     assert set(run("13-indirectly-affected-routines", AS, "routine", "via", "typeLabel")) == {
-        ("classroom-action", "pe-classes", "reciprocal"), ("classroom-action", "action-planning", "sequential"),
-        ("classroom-action", "classroom-lessons", "pooled")}
-    assert run("14-sponsorship-peers-and-feedback", AS, "modeLabel", "adopters", "feedbackUnits",
-               "lateralTies", "concurrent") == [("top-down", 3, 0, 2, 0)]
+        ("classroom-action", "pe-classes", "reciprocal"),
+        ("classroom-action", "action-planning", "sequential"),
+        ("classroom-action", "classroom-lessons", "pooled"),
+    }
+    assert run(
+        "14-sponsorship-peers-and-feedback", AS, "modeLabel", "adopters", "feedbackUnits", "lateralTies", "concurrent"
+    ) == [("top-down", 3, 0, 2, 0)]
 
 
 def test_answers_on_mental_health_lmic():
     assert run("02-violated-norms-by-pillar", MH, "pillarLabel", "norm") == [
-        ("cultural-cognitive pillar", "stigma"), ("cultural-cognitive pillar", "hospital-is-the-place"),
-        ("normative pillar", "psychiatric-jurisdiction"), ("regulative pillar", "prescribing-rules")]
+        ("cultural-cognitive pillar", "stigma"),
+        ("cultural-cognitive pillar", "hospital-is-the-place"),
+        ("normative pillar", "psychiatric-jurisdiction"),
+        ("regulative pillar", "prescribing-rules"),
+    ]
     assert run("04-people-bridging-units", MH, "actor", "units") == [("district-coordinator", 2)]
     assert {r[0] for r in run("05-hybrid-leaders", MH, "actor")} == {"hospital-director", "district-coordinator"}
     assert run("08-stances-on-the-change", MH, "holder", "attitude")[0] == ("hospital-director", -0.5)
     assert run("09-force-field-by-target", MH, "target", "driving", "restraining") == [
-        ("home-visits", 0.0, 0.6), ("clinic-a", 0.0, 0.6), ("district-health-office", 0.5, 0.7),
-        ("health-ministry", 0.5, 0.0)]
+        ("home-visits", 0.0, 0.6),
+        ("clinic-a", 0.0, 0.6),
+        ("district-health-office", 0.5, 0.7),
+        ("health-ministry", 0.5, 0.0),
+    ]
     assert run("11-tasks-crossing-professions", MH, "task", "fromGroup", "toGroup", "crossesBoundary") == [
-        ("home-visits", "psychiatrists", "chws", True), ("prescribing", "psychiatrists", "nurses", True)]
+        ("home-visits", "psychiatrists", "chws", True),
+        ("prescribing", "psychiatrists", "nurses", True),
+    ]
     assert set(run("13-indirectly-affected-routines", MH, "routine", "via")) == {
-        ("drug-supply", "prescribing"), ("data-reporting", "primary-consultation"),
-        ("specialist-review", "prescribing"), ("specialist-review", "referral")}
+        ("drug-supply", "prescribing"),
+        ("data-reporting", "primary-consultation"),
+        ("specialist-review", "prescribing"),
+        ("specialist-review", "referral"),
+    }

@@ -5,8 +5,7 @@ from __future__ import annotations
 from statistics import mean
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, FOAF
-
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, VOID
 from support.ontology import RX, ontology, sample, sample_path
 
 SIZES = {"video-consultations-gp": (20, 40)}
@@ -101,8 +100,15 @@ def test_same_intervention_in_michigan_and_england():
     mi, en = sample("keystone-michigan"), sample("matching-michigan-england")
     mc = next(mi.subjects(RDF.type, RX.ChangeProposal))
     ec = next(en.subjects(RDF.type, RX.ChangeProposal))
-    for p in (RX.divergence, RX.relativeAdvantage, RX.compatibility, RX.complexity, RX.trialability,
-              RX.observability, RX.resourceAdequacy):
+    for p in (
+        RX.divergence,
+        RX.relativeAdvantage,
+        RX.compatibility,
+        RX.complexity,
+        RX.trialability,
+        RX.observability,
+        RX.resourceAdequacy,
+    ):
         assert mi.value(mc, p) == en.value(ec, p), p
     local = lambda g, c, p: sorted(str(o).rsplit("/", 1)[-1] for o in g.objects(c, p))
     for p in (RX.disrupts, RX.hasComponent, RX.introduces):
@@ -126,8 +132,11 @@ def test_england_context_carries_the_resistance_mechanisms():
     assert len(set(mi.objects(mc, RX.feedsBackDataTo))) > len(set(en.objects(ec, RX.feedsBackDataTo)))
     assert len(set(mi.objects(mc, RX.adoptedBy))) > len(set(en.objects(ec, RX.adoptedBy)))
     assert set(mi.subjects(RDF.type, RX.OpinionLeader)) and not set(en.subjects(RDF.type, RX.OpinionLeader))
-    punitive = [n for n in en.subjects(RDF.type, RX.Norm)
-                if en.value(n, RX.pillar) == RX.regulative and float(en.value(n, RX.sanctionSeverity) or 0) >= 0.7]
+    punitive = [
+        n
+        for n in en.subjects(RDF.type, RX.Norm)
+        if en.value(n, RX.pillar) == RX.regulative and float(en.value(n, RX.sanctionSeverity) or 0) >= 0.7
+    ]
     assert punitive
 
 

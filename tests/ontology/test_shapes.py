@@ -5,7 +5,6 @@ from __future__ import annotations
 import pyshacl
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
-
 from support.ontology import RX, ontology, sample, shapes
 
 
@@ -14,8 +13,14 @@ def validate(g: Graph) -> list[tuple[URIRef, URIRef, URIRef, str]]:
     _, report, _ = pyshacl.validate(g, shacl_graph=shapes(), ont_graph=ontology(), inference="none")
     out = []
     for r in report.objects(None, SH.result):
-        out.append((report.value(r, SH.resultSeverity), report.value(r, SH.focusNode),
-                    report.value(r, SH.resultPath), str(report.value(r, SH.resultMessage))))
+        out.append(
+            (
+                report.value(r, SH.resultSeverity),
+                report.value(r, SH.focusNode),
+                report.value(r, SH.resultPath),
+                str(report.value(r, SH.resultMessage)),
+            )
+        )
     return out
 
 

@@ -10,19 +10,21 @@ import os
 import threading
 
 import pytest
-
-from explorer.sparql import Cancelled, QueryTimeout
 from support.paths import REPO
 from support.processes import cpu_seconds, ended, gone
 from support.waiting import wait_until
+
+from explorer.sparql import Cancelled, QueryTimeout
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 def wait_for_a_busy_engine(used: dict[int, float]) -> None:
     """Wait until one of the engines in ``used`` (pid: CPU seconds before) has used a core for a while more."""
-    wait_until(lambda: any(cpu_seconds(pid) - before > 0.2 for pid, before in used.items()),
-               what="the runaway query using a core")
+    wait_until(
+        lambda: any(cpu_seconds(pid) - before > 0.2 for pid, before in used.items()),
+        what="the runaway query using a core",
+    )
 
 
 @pytest.fixture
@@ -117,8 +119,7 @@ def test_two_queries_at_once_each_get_an_engine(runaway_service):
 
 def _doubling(times: int) -> str:
     """Patterns binding ``?a{times}`` to a value that doubles in length ``times`` times: 10 * 2**times characters."""
-    return 'BIND ("0123456789" AS ?a0) ' + " ".join(
-        f"BIND (CONCAT(?a{i}, ?a{i}) AS ?a{i + 1})" for i in range(times))
+    return 'BIND ("0123456789" AS ?a0) ' + " ".join(f"BIND (CONCAT(?a{i}, ?a{i}) AS ?a{i + 1})" for i in range(times))
 
 
 def test_a_result_too_large_to_hold_is_capped_with_a_message(small_doc, services, monkeypatch):
@@ -133,7 +134,9 @@ def test_a_result_too_large_to_hold_is_capped_with_a_message(small_doc, services
     fits = service.run(f"SELECT ?a12 WHERE {{ {_doubling(12)} }}")  # 40,960
     assert len(fits.rows) == 1 and len(fits.rows[0][0]) == 40_960 and not fits.truncated
     # Five rows of 20,481 characters: four fit.
-    many = service.run(f"SELECT ?x WHERE {{ VALUES ?n {{ 1 2 3 4 5 }} {_doubling(11)} BIND (CONCAT(STR(?n), ?a11) AS ?x) }}")
+    many = service.run(
+        f"SELECT ?x WHERE {{ VALUES ?n {{ 1 2 3 4 5 }} {_doubling(11)} BIND (CONCAT(STR(?n), ?a11) AS ?x) }}"
+    )
     assert len(many.rows) == 4 and many.truncated and "too large" in many.message
     graph = service.run(f"CONSTRUCT {{ <http://e/a> <http://e/b> ?a14 }} WHERE {{ {_doubling(14)} }}")
     assert graph.triples == () and graph.truncated and "too large" in graph.message

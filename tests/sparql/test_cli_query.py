@@ -42,7 +42,9 @@ def test_table_formats(fmt, capsysbinary):
 
 
 @pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")  # rdflib's own JSON-LD parser
-@pytest.mark.parametrize(("fmt", "rdflib_format"), [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("table", "turtle")])
+@pytest.mark.parametrize(
+    ("fmt", "rdflib_format"), [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("table", "turtle")]
+)
 def test_graph_formats(fmt, rdflib_format, capsysbinary):
     query = "DESCRIBE <https://w3id.org/routine-explorer/sample/keystone-michigan/unit/icu-a>"
     code, out, _ = _run(capsysbinary, KEYSTONE, "-e", query, "--format", fmt)
@@ -68,7 +70,9 @@ def test_query_from_a_file_and_into_a_file(tmp_path, capsysbinary):
 
 
 def test_limit_truncates_with_a_message(capsysbinary):
-    code, out, err = _run(capsysbinary, KEYSTONE, "-e", "SELECT * WHERE { ?s ?p ?o }", "--limit", "3", "--format", "tsv")
+    code, out, err = _run(
+        capsysbinary, KEYSTONE, "-e", "SELECT * WHERE { ?s ?p ?o }", "--limit", "3", "--format", "tsv"
+    )
     assert code == 0 and len(out.splitlines()) == 4
     assert "first 3 rows" in err and "--limit" in err
 
@@ -86,24 +90,30 @@ def test_syntax_error_exits_2_with_line_and_column(tmp_path, capsysbinary):
     assert f"{query}:3:3: SPARQL syntax error" in err
 
 
-@pytest.mark.parametrize("argv", [
-    ["-e", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"],
-    ["-e", "LOAD <http://127.0.0.1:9/data.ttl>"],
-    ["-e", "SELECT * FROM <http://127.0.0.1:9/data.ttl> WHERE { ?s ?p ?o }"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["-e", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"],
+        ["-e", "LOAD <http://127.0.0.1:9/data.ttl>"],
+        ["-e", "SELECT * FROM <http://127.0.0.1:9/data.ttl> WHERE { ?s ?p ?o }"],
+    ],
+)
 def test_refusals_exit_2(argv, capsysbinary):
     code, _, err = _run(capsysbinary, KEYSTONE, *argv)
     _one_line_error(code, err)
     assert "--allow-network" in err
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["no-such-question"], "no such file or saved question"),
-    ([], "either as a file"),
-    (["04", "-e", "ASK {}"], "not both"),
-    (["-e", "SELECT ?x { ?x a rx:Unit }", "--format", "ttl"], "table"),
-    (["-e", "CONSTRUCT WHERE { ?s a rx:Unit }", "--format", "csv"], "graph"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["no-such-question"], "no such file or saved question"),
+        ([], "either as a file"),
+        (["04", "-e", "ASK {}"], "not both"),
+        (["-e", "SELECT ?x { ?x a rx:Unit }", "--format", "ttl"], "table"),
+        (["-e", "CONSTRUCT WHERE { ?s a rx:Unit }", "--format", "csv"], "graph"),
+    ],
+)
 def test_bad_requests_exit_2(argv, message, capsysbinary):
     code, _, err = _run(capsysbinary, KEYSTONE, *argv)
     _one_line_error(code, err)

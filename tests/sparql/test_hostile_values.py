@@ -20,7 +20,7 @@ HOSTILE = [
     "Ward 7 } UNION { ?node ?p ?o }",
     "line one\nline two\r\n} ; CLEAR DEFAULT",
     "<http://example.org/x> } SERVICE <http://127.0.0.1:9/> {",
-    "\\\" ) ) } # \\u0022",
+    '\\" ) ) } # \\u0022',
     "?node",
     "Ward 7",
 ]
@@ -63,7 +63,9 @@ def test_describe_node_binds_the_node(small_doc, services):
     doc = small_doc
     weird = URIRef("http://example.org/map/a%20b?c=%22d%22#x")
     doc.execute(add_node(doc.store, weird, RX_UNIT, '"} ; DROP ALL ; {"'))
-    doc.execute(add_tie(doc.store, URIRef("http://example.org/map/ana"), URIRef("http://www.w3.org/ns/org#memberOf"), weird))
+    doc.execute(
+        add_tie(doc.store, URIRef("http://example.org/map/ana"), URIRef("http://www.w3.org/ns/org#memberOf"), weird)
+    )
     out = services(doc).describe_node(weird)
     assert out.kind == "graph"
     assert (weird, RDFS.label, Literal('"} ; DROP ALL ; {"')) in out.triples
@@ -71,11 +73,14 @@ def test_describe_node_binds_the_node(small_doc, services):
     assert all(weird in (s, o) for s, _, o in out.triples)
 
 
-@pytest.mark.parametrize("bad", [
-    URIRef('http://e/a> } ; DROP ALL ; { <http://e/b'),
-    URIRef("http://e/a b"),
-    URIRef("not an iri"),
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        URIRef("http://e/a> } ; DROP ALL ; { <http://e/b"),
+        URIRef("http://e/a b"),
+        URIRef("not an iri"),
+    ],
+)
 def test_a_malformed_iri_is_refused_as_a_value(bad, small_doc, services):
     service = services(small_doc)
     before = set(small_doc.store.quads())

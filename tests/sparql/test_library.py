@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from explorer.core.errors import ExplorerError
@@ -22,8 +21,9 @@ def test_builtin_questions_have_their_header_parsed():
 def test_user_queries_live_in_the_data_folder_and_round_trip(tmp_path, monkeypatch):
     monkeypatch.setenv("ROUTINE_EXPLORER_DATA_DIR", str(tmp_path))
     assert user_queries() == []
-    saved = save_user_query("  Units   by readiness ", "SELECT ?u ?r WHERE { ?u rx:readiness ?r } ORDER BY ?r",
-                            "Least ready\nfirst.")
+    saved = save_user_query(
+        "  Units   by readiness ", "SELECT ?u ?r WHERE { ?u rx:readiness ?r } ORDER BY ?r", "Least ready\nfirst."
+    )
     assert saved.path.parent == tmp_path / "queries" == user_queries_dir()
     assert (saved.title, saved.description, saved.builtin) == ("Units by readiness", "Least ready first.", False)
     assert [q.path for q in user_queries()] == [saved.path]

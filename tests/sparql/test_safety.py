@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
+from support.network import Listener
 
 from explorer.core.document import ONTOLOGY_GRAPH
 from explorer.core.errors import QueryError
 from explorer.sparql import MAP_GRAPH, QueryRefused, QuerySyntaxError
-from support.network import Listener
 
 
 @pytest.fixture
@@ -115,6 +115,7 @@ def test_prefixes_are_declared_for_the_user(sample, services):
 
 # ------------------------------------------------------------ network allowed
 
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -128,8 +129,11 @@ def oxigraph_server(tmp_path):
     if not binary.exists():
         pytest.skip("the oxigraph server binary is not installed next to this Python")
     port = _free_port()
-    proc = subprocess.Popen([str(binary), "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(binary), "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 20
@@ -143,8 +147,9 @@ def oxigraph_server(tmp_path):
                     pytest.fail("the Oxigraph server did not start")
                 time.sleep(0.1)
         data = b'<http://example.org/remote/ward> <http://www.w3.org/2000/01/rdf-schema#label> "Remote ward" .\n'
-        request = urllib.request.Request(f"{base}/store?default", data=data, method="PUT",
-                                         headers={"Content-Type": "application/n-triples"})
+        request = urllib.request.Request(
+            f"{base}/store?default", data=data, method="PUT", headers={"Content-Type": "application/n-triples"}
+        )
         with urllib.request.urlopen(request, timeout=5) as answer:
             answer.read()
         yield base
@@ -183,14 +188,17 @@ def test_a_bound_iri_cannot_smuggle_a_service_call(listener, small_doc, services
 
 # ------------------------------------------------ the checker and the engine read the same text
 
+
 def test_a_carriage_return_ends_a_comment_for_the_check_as_it_does_for_the_engine(listener, small_doc, services):
     """rdflib (the check) once read a comment on to the next line feed; Oxigraph (the engine) ends it at a
     lone carriage return, and ran the SERVICE or LOAD that followed."""
     here = f"http://127.0.0.1:{listener.port}"
     service = services(small_doc)
     before = set(small_doc.store.quads())
-    for text in (f"SELECT * WHERE {{\n  # a note\rSERVICE <{here}/cr> {{ ?s ?p ?o }}\n}}",
-                 f"INSERT DATA {{ <http://e/a> <http://e/b> 1 }} # a note\r; LOAD <{here}/cr.ttl>"):
+    for text in (
+        f"SELECT * WHERE {{\n  # a note\rSERVICE <{here}/cr> {{ ?s ?p ?o }}\n}}",
+        f"INSERT DATA {{ <http://e/a> <http://e/b> 1 }} # a note\r; LOAD <{here}/cr.ttl>",
+    ):
         with pytest.raises(QueryRefused, match=f"(SERVICE|LOAD) <{here}/cr"):
             service.run(text, timeout=5)
     assert listener.connections() == 0
@@ -211,11 +219,12 @@ def test_unicode_escapes_are_read_once_and_the_same_way_by_the_check_and_the_eng
     with pytest.raises(QuerySyntaxError, match=r"escape spells another escape"):
         service.kind('SELECT * WHERE { BIND ("\\u005Cu0041" AS ?x) }')
 
+
 def test_line_ends_and_escapes_keep_their_meaning(small_doc, services):
     service = services(small_doc)
     # Windows line ends, a comment ended by a lone carriage return, and escapes in a string.
-    text = "SELECT ?x WHERE {\r\n  # first\r  BIND (\"caf\\u00e9 \\U0001F600\" AS ?x)\r\n}"
-    assert service.run(text).rows == ((Literal("café \U0001F600"),),)
+    text = 'SELECT ?x WHERE {\r\n  # first\r  BIND ("caf\\u00e9 \\U0001F600" AS ?x)\r\n}'
+    assert service.run(text).rows == ((Literal("café \U0001f600"),),)
 
 
 def test_the_engine_itself_refuses_service_and_load_while_network_is_off(listener, small_doc, services, monkeypatch):
@@ -240,7 +249,9 @@ def test_the_engine_itself_refuses_service_and_load_while_network_is_off(listene
             service.run(text, timeout=5)
     assert listener.connections() == 0
     # Words that merely contain them, in names, strings, prefixes and comments, still run.
-    ordinary = ('PREFIX load: <http://e/load#>\nSELECT ?workload WHERE { # customer service\n'
-                '  BIND ("SERVICE <http://e/> {}" AS ?workload) OPTIONAL { ?workload load:service ?x } }')
+    ordinary = (
+        "PREFIX load: <http://e/load#>\nSELECT ?workload WHERE { # customer service\n"
+        '  BIND ("SERVICE <http://e/> {}" AS ?workload) OPTIONAL { ?workload load:service ?x } }'
+    )
     kind_of[ordinary] = "select"
     assert service.run(ordinary).rows == ((Literal("SERVICE <http://e/> {}"),),)

@@ -44,7 +44,13 @@ def test_every_saved_question_runs_on_every_sample(sample_name, sample, services
 
 def _table(outcome, *columns):
     index = [outcome.variables.index(c) for c in columns]
-    return [tuple(None if row[i] is None else (str(row[i]) if isinstance(row[i], URIRef) else row[i].toPython()) for i in index) for row in outcome.rows]
+    return [
+        tuple(
+            None if row[i] is None else (str(row[i]) if isinstance(row[i], URIRef) else row[i].toPython())
+            for i in index
+        )
+        for row in outcome.rows
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -66,10 +72,15 @@ def ask_michigan(sample, services):
 
 # ----------------------------------------------------------- Matching Michigan, England
 
+
 def test_england_units_without_lateral_support(ask_england):
     # Only ICU A and ICU B have rx:lateralSupport (to each other).
     out = ask_england("03-units-without-lateral-support")
-    assert _table(out, "unitLabel") == [("ICU C (little change)",), ("ICU D (little change)",), ("Infection control team, trust A",)]
+    assert _table(out, "unitLabel") == [
+        ("ICU C (little change)",),
+        ("ICU D (little change)",),
+        ("Infection control team, trust A",),
+    ]
 
 
 def test_england_violated_norms_carry_pillar_labels_from_the_ontology(ask_england):
@@ -96,7 +107,9 @@ def test_england_who_performs_disrupted_routines(ask_england):
 def test_england_hybrid_leader(ask_england):
     # Only the ICU A physician lead has both clinical and managerial role kinds; stance +0.6.
     out = ask_england("05-hybrid-leaders")
-    assert _table(out, "actorLabel", "unitLabel", "attitude") == [("Physician lead, ICU A", "ICU A (transformed)", Decimal("0.6"))]
+    assert _table(out, "actorLabel", "unitLabel", "attitude") == [
+        ("Physician lead, ICU A", "ICU A (transformed)", Decimal("0.6"))
+    ]
 
 
 def test_england_force_field_balance(ask_england):
@@ -113,16 +126,24 @@ def test_england_force_field_balance(ask_england):
 def test_england_concurrent_initiatives_and_fatigue(ask_england):
     out = ask_england("10-concurrent-initiatives")
     assert sorted(r[0] for r in _table(out, "initiativeLabel")) == [
-        "Patient Safety First campaign", "Safer Patients Initiative", "Saving Lives programme (2007)"]
+        "Patient Safety First campaign",
+        "Safer Patients Initiative",
+        "Saving Lives programme (2007)",
+    ]
     # ICU C (fatigue 0.8, readiness 0.3) and ICU D (0.7, 0.3); ICU A and B are neither.
     out = ask_england("12-fatigued-or-unready-units")
-    assert _table(out, "unitLabel", "changeFatigue") == [("ICU C (little change)", Decimal("0.8")), ("ICU D (little change)", Decimal("0.7"))]
+    assert _table(out, "unitLabel", "changeFatigue") == [
+        ("ICU C (little change)", Decimal("0.8")),
+        ("ICU D (little change)", Decimal("0.7")),
+    ]
 
 
 def test_england_sponsorship_contrast(ask_england):
     # top-down, adopted by ICU A only, no data feedback, one peer pair (A-B), three concurrent initiatives.
     out = ask_england("14-sponsorship-peers-and-feedback")
-    assert _table(out, "modeLabel", "adopters", "feedbackUnits", "lateralTies", "concurrent") == [("top-down", 1, 0, 1, 3)]
+    assert _table(out, "modeLabel", "adopters", "feedbackUnits", "lateralTies", "concurrent") == [
+        ("top-down", 1, 0, 1, 3)
+    ]
 
 
 def test_england_stances_and_low_confidence(ask_england):
@@ -144,16 +165,21 @@ def test_england_macro_forces_reach_line_insertion_performers(ask_england):
 
 def test_england_task_crosses_professions_and_nothing_indirect(ask_england):
     out = ask_england("11-tasks-crossing-professions")
-    assert _table(out, "fromGroupLabel", "toGroupLabel", "crossesBoundary") == [("Intensivists and ICU doctors", "ICU nurses", True)]
+    assert _table(out, "fromGroupLabel", "toGroupLabel", "crossesBoundary") == [
+        ("Intensivists and ICU doctors", "ICU nurses", True)
+    ]
     assert ask_england("13-indirectly-affected-routines").rows == ()
     assert ask_england("04-people-bridging-units").rows == ()
 
 
 # ---------------------------------------------------------------- Keystone, Michigan
 
+
 def test_michigan_lateral_support_and_bridging(ask_michigan):
     # ICUs A-D all support each other; the infection prevention team has no peer.
-    assert _table(ask_michigan("03-units-without-lateral-support"), "unitLabel") == [("Infection prevention team, hospital A",)]
+    assert _table(ask_michigan("03-units-without-lateral-support"), "unitLabel") == [
+        ("Infection prevention team, hospital A",)
+    ]
     # The infection preventionist is a member of the infection prevention team and ICU A.
     out = ask_michigan("04-people-bridging-units")
     assert _table(out, "actor", "units") == [(KM + "role/infection-preventionist-a", 2)]
@@ -162,19 +188,27 @@ def test_michigan_lateral_support_and_bridging(ask_michigan):
 def test_michigan_hybrid_leaders(ask_michigan):
     out = ask_michigan("05-hybrid-leaders")
     assert _table(out, "actorLabel", "unitLabel") == [
-        ("Nurse lead, ICU A", "ICU A"), ("Physician lead, ICU A", "ICU A"), ("Physician lead, ICU B", "ICU B")]
+        ("Nurse lead, ICU A", "ICU A"),
+        ("Physician lead, ICU A", "ICU A"),
+        ("Physician lead, ICU B", "ICU B"),
+    ]
 
 
 def test_michigan_sponsorship_contrast(ask_michigan):
     # Professionally led, adopted by and feeding data back to the four ICUs, 6 peer pairs among them, nothing concurrent.
     out = ask_michigan("14-sponsorship-peers-and-feedback")
-    assert _table(out, "modeLabel", "adopters", "feedbackUnits", "lateralTies", "concurrent") == [("professionally led", 4, 4, 6, 0)]
+    assert _table(out, "modeLabel", "adopters", "feedbackUnits", "lateralTies", "concurrent") == [
+        ("professionally led", 4, 4, 6, 0)
+    ]
     assert ask_michigan("12-fatigued-or-unready-units").rows == ()
 
 
 def test_michigan_reciprocal_interdependencies(ask_michigan):
     out = ask_michigan("06-reciprocal-interdependencies")
-    assert _table(out, "tie", "strength") == [(KM + "tie/rounds-removal", Decimal("0.6")), (KM + "tie/rounds-maintenance", Decimal("0.5"))]
+    assert _table(out, "tie", "strength") == [
+        (KM + "tie/rounds-removal", Decimal("0.6")),
+        (KM + "tie/rounds-maintenance", Decimal("0.5")),
+    ]
 
 
 def test_results_are_rdflib_terms(ask_michigan):

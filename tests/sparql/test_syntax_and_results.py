@@ -15,30 +15,36 @@ from explorer.sparql import Outcome, QuerySyntaxError
 from explorer.sparql.checking import check
 
 
-@pytest.mark.parametrize(("text", "kind"), [
-    ("SELECT * WHERE { ?s ?p ?o }", "select"),
-    ("ASK { ?s ?p ?o }", "ask"),
-    ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "construct"),
-    ("DESCRIBE <http://example.org/map/icu>", "describe"),
-    ("# a comment first\nPREFIX ex: <http://example.org/>\nselect ?x { ?x a ex:Y }", "select"),
-    ("INSERT DATA { <http://e/a> <http://e/b> 1 }", "update"),
-    ("DELETE WHERE { ?s ?p ?o }", "update"),
-    ("WITH <http://e/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "update"),
-])
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", "select"),
+        ("ASK { ?s ?p ?o }", "ask"),
+        ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "construct"),
+        ("DESCRIBE <http://example.org/map/icu>", "describe"),
+        ("# a comment first\nPREFIX ex: <http://example.org/>\nselect ?x { ?x a ex:Y }", "select"),
+        ("INSERT DATA { <http://e/a> <http://e/b> 1 }", "update"),
+        ("DELETE WHERE { ?s ?p ?o }", "update"),
+        ("WITH <http://e/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "update"),
+    ],
+)
 def test_kind(text, kind, small_doc, services):
     assert services(small_doc).kind(text) == kind
 
 
-@pytest.mark.parametrize(("text", "line", "column"), [
-    ("SELECT * WHERE { ?s ?p }", 1, 18),
-    ("SELECT ?x\nWHERE {\n  ?x ?p ?o .\n  FILTER (?x = ) }", 4, 3),
-    ("SELECT * WHERE { ?s ?p ?o } garbage", 1, 29),
-    ("SELEC * { ?s ?p ?o }", 1, 1),
-    ("PREFIX ex: <http://e/>\nSELECT * { ?s ex:p ?o .\n  ?s nope:q ?o }", 3, 6),
-    ("INSERT DATA { <http://e/a> <http://e/b> }", 1, 15),
-    ("INSERT DATA { <http://e/a> <http://e/b> 1 } ;\nDELETE WHERE { ?s ?p }", 2, 16),
-    ("SELECT * { ?s ?p 'unterminated\n}", 1, 12),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("SELECT * WHERE { ?s ?p }", 1, 18),
+        ("SELECT ?x\nWHERE {\n  ?x ?p ?o .\n  FILTER (?x = ) }", 4, 3),
+        ("SELECT * WHERE { ?s ?p ?o } garbage", 1, 29),
+        ("SELEC * { ?s ?p ?o }", 1, 1),
+        ("PREFIX ex: <http://e/>\nSELECT * { ?s ex:p ?o .\n  ?s nope:q ?o }", 3, 6),
+        ("INSERT DATA { <http://e/a> <http://e/b> }", 1, 15),
+        ("INSERT DATA { <http://e/a> <http://e/b> 1 } ;\nDELETE WHERE { ?s ?p }", 2, 16),
+        ("SELECT * { ?s ?p 'unterminated\n}", 1, 12),
+    ],
+)
 def test_syntax_errors_name_line_and_column(text, line, column):
     with pytest.raises(QuerySyntaxError) as error:
         check(text, prefixes={"rx": "https://w3id.org/routine-explorer/ns#"})
@@ -68,12 +74,13 @@ def test_engine_syntax_errors_come_back_with_a_position(small_doc, services):
 
 # ------------------------------------------------------------------- results
 
+
 @pytest.fixture
 def select_outcome(small_doc, services):
     return services(small_doc).run(
-        'SELECT ?node ?label ?readiness ?missing FROM <https://w3id.org/routine-explorer/graph/map> '
-        'WHERE { ?node rdfs:label ?label OPTIONAL { ?node rx:readiness ?readiness } '
-        'OPTIONAL { ?node rx:nothing ?missing } } ORDER BY ?label'
+        "SELECT ?node ?label ?readiness ?missing FROM <https://w3id.org/routine-explorer/graph/map> "
+        "WHERE { ?node rdfs:label ?label OPTIONAL { ?node rx:readiness ?readiness } "
+        "OPTIONAL { ?node rx:nothing ?missing } } ORDER BY ?label"
     )
 
 
@@ -89,7 +96,8 @@ def test_select_results_round_trip_through_rdflib_parsers(fmt, select_outcome):
     assert [str(v) for v in parsed.vars] == ["node", "label", "readiness", "missing"]
     if fmt == "csv":  # CSV keeps only lexical forms
         assert [tuple(None if t is None else str(t) for t in r) for r in rows] == [
-            tuple(None if t is None else str(t) for t in r) for r in select_outcome.rows]
+            tuple(None if t is None else str(t) for t in r) for r in select_outcome.rows
+        ]
     else:
         assert rows == list(select_outcome.rows)
 
@@ -116,7 +124,9 @@ def test_ask_results(small_doc, services):
 @pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld", "xml"])
 def test_graph_results_in_rdf_formats(fmt, small_doc, services):
     service = services(small_doc)
-    outcome = service.run("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER (isIRI(?s) && STRSTARTS(STR(?s), 'http://example.org/map/')) }")
+    outcome = service.run(
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER (isIRI(?s) && STRSTARTS(STR(?s), 'http://example.org/map/')) }"
+    )
     assert outcome.kind == "graph" and len(outcome.triples) == 7
     data = outcome.serialize(fmt, prefixes=service.prefixes)
     parsed = Graph().parse(data=data, format={"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}[fmt])
@@ -142,7 +152,9 @@ def test_select_rows_hold_rdflib_terms(select_outcome):
     assert str(readiness) == "0.5" and missing is None
 
 
-@pytest.mark.parametrize("text", ["# only a comment", "PREFIX ex: <http://example.org/>\n# and a note", "BASE <http://e/>"])
+@pytest.mark.parametrize(
+    "text", ["# only a comment", "PREFIX ex: <http://example.org/>\n# and a note", "BASE <http://e/>"]
+)
 def test_comments_and_prefixes_alone_are_an_empty_query(text):
     with pytest.raises(QueryError, match="nothing to run"):
         check(text)

@@ -53,7 +53,9 @@ def test_an_update_that_changes_nothing_has_no_command(small_doc, services):
 
 def test_the_update_where_sees_the_ontology_but_writes_only_the_map(small_doc, services):
     doc = small_doc
-    out = services(doc).run('INSERT { ?who rdfs:comment "an actor" } WHERE { ?who a ?kind . ?kind rdfs:subClassOf* rx:Actor }')
+    out = services(doc).run(
+        'INSERT { ?who rdfs:comment "an actor" } WHERE { ?who a ?kind . ?kind rdfs:subClassOf* rx:Actor }'
+    )
     assert {(q[0], q[3]) for q in out.command.added} == {(ANA, DEFAULT_GRAPH)}
     # Clearing the default graph clears the map, not the ontology.
     before_ontology = doc.store.count(ONTOLOGY_GRAPH)
@@ -85,15 +87,23 @@ def test_an_update_touching_the_ontology_is_refused(small_doc, services):
 def test_blank_nodes_keep_their_identity_through_an_update_and_undo(small_doc, services):
     doc = small_doc
     note = BNode("note1")
-    doc.execute(diff(doc.store, "Note", added=[
-        (ICU, RDFS.comment, note, DEFAULT_GRAPH),
-        (note, RDF.value, Literal("staffing"), DEFAULT_GRAPH),
-    ]))
+    doc.execute(
+        diff(
+            doc.store,
+            "Note",
+            added=[
+                (ICU, RDFS.comment, note, DEFAULT_GRAPH),
+                (note, RDF.value, Literal("staffing"), DEFAULT_GRAPH),
+            ],
+        )
+    )
     service = services(doc)
     original = _all(doc)
     found = service.run("SELECT ?n WHERE { <http://example.org/map/icu> rdfs:comment ?n }")
     assert found.rows == ((note,),)
-    out = service.run('DELETE { ?n rdf:value ?v } INSERT { ?n rdf:value "rota" ; rdfs:seeAlso [ rdfs:label "new" ] } WHERE { ?n rdf:value ?v }')
+    out = service.run(
+        'DELETE { ?n rdf:value ?v } INSERT { ?n rdf:value "rota" ; rdfs:seeAlso [ rdfs:label "new" ] } WHERE { ?n rdf:value ?v }'
+    )
     assert (note, RDF.value, Literal("staffing"), DEFAULT_GRAPH) in out.command.removed
     assert (note, RDF.value, Literal("rota"), DEFAULT_GRAPH) in out.command.added
     doc.execute(out.command)

@@ -5,7 +5,7 @@ Parsing is cached; each call returns a fresh copy, so a test may change what it 
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from rdflib import Graph, Namespace
@@ -26,7 +26,7 @@ SAMPLE_NAMES = [
 ]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parse(path: Path) -> Graph:
     return Graph().parse(path, format="turtle")
 

@@ -32,9 +32,14 @@ def run_explorer(*args: str, cwd: Path, timeout: float = 120) -> tuple[int, str,
 
     A command still running after ``timeout`` seconds is killed and exits -9.
     """
-    measured = subprocess.run([sys.executable, "-c", _MEASURE, str(timeout), *EXPLORER, *args],
-                              cwd=cwd, capture_output=True, text=True, check=True,
-                              env={**os.environ, "ROUTINE_EXPLORER_DATA_DIR": str(cwd / "data")})
+    measured = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(timeout), *EXPLORER, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "ROUTINE_EXPLORER_DATA_DIR": str(cwd / "data")},
+    )
     code, peak_kb = map(int, measured.stdout.split())
     return code, (cwd / "stderr.txt").read_text(encoding="utf-8", errors="replace"), peak_kb / 1024
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("PySide6")
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
-
-from support.ui import Dialogs, open_and_wait  # noqa: E402
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
+from support.ui import Dialogs, open_and_wait
 
 
 @pytest.fixture(autouse=True)
@@ -16,12 +15,15 @@ def dialogs(monkeypatch) -> Dialogs:
     """Message boxes never block a test: each call is recorded and answered."""
     recorder = Dialogs()
     for kind in ("warning", "question", "information", "critical"):
+
         def answer(parent, title, text, *args, _kind=kind, **kwargs):
             recorder.shown.append((_kind, title, text))
             return recorder.answers.get(_kind, QMessageBox.StandardButton.Ok)
 
         monkeypatch.setattr(QMessageBox, kind, staticmethod(answer))
-    monkeypatch.setattr(QMessageBox, "about", staticmethod(lambda parent, title, text: recorder.shown.append(("about", title, text))))
+    monkeypatch.setattr(
+        QMessageBox, "about", staticmethod(lambda parent, title, text: recorder.shown.append(("about", title, text)))
+    )
     QSettings("Routine Explorer", "Routine Explorer").clear()
     yield recorder
     QSettings("Routine Explorer", "Routine Explorer").clear()

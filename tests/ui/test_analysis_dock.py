@@ -8,30 +8,37 @@ import os
 import pytest
 
 pytest.importorskip("PySide6")
-import re  # noqa: E402
+import re
 
-from PySide6.QtCore import QPoint, Qt, QUrl  # noqa: E402
-from PySide6.QtGui import QColor  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-from rdflib import RDF, BNode, URIRef  # noqa: E402
+from PySide6.QtCore import QPoint, Qt, QUrl
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication
+from rdflib import RDF, BNode, URIRef
+from support.paths import MATCHING
 
-from explorer.core.document import MapDocument  # noqa: E402
-from explorer.core.projection import Projection  # noqa: E402
-from explorer.core.schema import Schema  # noqa: E402
-from explorer.core.terms import DEFAULT_GRAPH  # noqa: E402
-from explorer.io.change_text import (  # noqa: E402
-    NBSP, figure_sentence, interval, lever_effect, people, percent, plain_missing, rank_range, reason_groups,
+from explorer.core.document import MapDocument
+from explorer.core.placement import initial_positions
+from explorer.core.presentation import HEAT_ALPHA
+from explorer.core.projection import Projection
+from explorer.core.schema import Schema
+from explorer.core.terms import DEFAULT_GRAPH
+from explorer.core.text import one_line as _plain
+from explorer.io.change_text import (
+    NBSP,
+    figure_sentence,
+    interval,
+    lever_effect,
+    people,
+    percent,
+    plain_missing,
+    rank_range,
+    reason_groups,
 )
-from explorer.io.model import HEAT_LEGEND, heat_colour  # noqa: E402
-from explorer.ui.common.host import OpenMap  # noqa: E402
-from explorer.ui.analysis.dock import AnalysisDock  # noqa: E402
-from explorer.ui.analysis.points import PointsModel  # noqa: E402
-from explorer.core.text import one_line as _plain  # noqa: E402
-from explorer.core.presentation import HEAT_ALPHA  # noqa: E402
-from explorer.ui.canvas.view import MapCanvas  # noqa: E402
-from explorer.core.placement import initial_positions  # noqa: E402
-
-from support.paths import MATCHING  # noqa: E402
+from explorer.io.model import HEAT_LEGEND, heat_colour
+from explorer.ui.analysis.dock import AnalysisDock
+from explorer.ui.analysis.points import PointsModel
+from explorer.ui.canvas.view import MapCanvas
+from explorer.ui.common.host import OpenMap
 
 HOSTILE = "<img src='http://example.invalid/x.png'><b>bold</b>"
 
@@ -112,7 +119,8 @@ def test_run_ranks_points_and_drives_the_canvas(qtbot, dock, matching, monkeypat
     found = matching.store.query(
         "PREFIX rx: <https://w3id.org/routine-explorer/ns#> SELECT ?change ?g (COUNT(?point) AS ?n) "
         "WHERE { GRAPH ?g { ?run a rx:AnalysisRun ; rx:analysedChange ?change ; rx:hasPoint ?point } } GROUP BY ?change ?g",
-        bindings={"change": change})
+        bindings={"change": change},
+    )
     assert [(c, g, int(n)) for c, g, n in found.rows] == [(change, graph, len(result.points))]
     assert not matching.dirty and not matching.stack.can_undo()
 
@@ -126,7 +134,9 @@ def test_run_ranks_points_and_drives_the_canvas(qtbot, dock, matching, monkeypat
         assert model.index(row, PointsModel.LABEL).data(Qt.ItemDataRole.UserRole) is point
         assert cell(row, PointsModel.RANK) == str(row + 1)
         assert cell(row, PointsModel.LIKELY) == percent(point.likelihood).replace(NBSP, " ")
-        assert cell(row, PointsModel.INTERVAL) == interval(point.likelihood_low, point.likelihood_high).replace(NBSP, " ")
+        assert cell(row, PointsModel.INTERVAL) == interval(point.likelihood_low, point.likelihood_high).replace(
+            NBSP, " "
+        )
         assert cell(row, PointsModel.RANKS) == rank_range(point.rank_low, point.rank_high) != "–"
         assert cell(row, PointsModel.TOP_K).endswith("%") and cell(row, PointsModel.CONFIDENCE).endswith("%")
         assert cell(row, PointsModel.LEVEL) == {1: "micro", 2: "meso", 3: "macro"}[point.level]
@@ -134,17 +144,24 @@ def test_run_ranks_points_and_drives_the_canvas(qtbot, dock, matching, monkeypat
     assert likelihoods == sorted(likelihoods, reverse=True)
     collective = next(r for r, p in enumerate(result.points) if p.role == "collective")
     assert cell(collective, PointsModel.KIND).endswith("(its members)")
-    assert "the share of all its people likely to resist, its members included" in model.index(collective, PointsModel.KIND).data(Qt.ItemDataRole.ToolTipRole)
+    assert "the share of all its people likely to resist, its members included" in model.index(
+        collective, PointsModel.KIND
+    ).data(Qt.ItemDataRole.ToolTipRole)
 
     # The summary: the figure in words, with its interval; the change's missing inputs; no index any more.
     figure = result.figure
     assert dock.figure.text() == figure_sentence(figure, runs=10) and dock.figure.isVisibleTo(dock)
-    assert dock.figure.text().startswith(f"{people(figure.value)} of the {people(figure.people)} people the change exposes")
+    assert dock.figure.text().startswith(
+        f"{people(figure.value)} of the {people(figure.people)} people the change exposes"
+    )
     assert f"({percent(figure.share)}; {people(figure.low)}–{people(figure.high)} across" in dock.figure.text()
     assert "expected number of people" in dock.figure.toolTip() and "10 uncertainty runs" in dock.figure.toolTip()
     assert "10 uncertainty runs" in dock.summary.text() and "Index" not in dock.summary.text()
     assert result.missing  # the sample does not say who leads the change
-    assert dock.missing.text() == f"Not given for the change: {'; '.join(plain_missing(m) for m in result.missing)} (taken as neutral)."
+    assert (
+        dock.missing.text()
+        == f"Not given for the change: {'; '.join(plain_missing(m) for m in result.missing)} (taken as neutral)."
+    )
     assert "rx:" not in dock.missing.text() and dock.missing.isVisibleTo(dock)
     assert dock.levers.count() == len(result.levers) > 0
     for index in range(dock.logic_switch.count()):
@@ -152,7 +169,9 @@ def test_run_ranks_points_and_drives_the_canvas(qtbot, dock, matching, monkeypat
         assert dock.logic_items.count() >= 1
 
     # Clicking a row selects the node and draws the impact paths that reach it.
-    routine_row = next(r for r in range(model.rowCount()) if result.points[r].node in {i.routine for i in result.impacts})
+    routine_row = next(
+        r for r in range(model.rowCount()) if result.points[r].node in {i.routine for i in result.impacts}
+    )
     drawn = []
     monkeypatch.setattr(canvas, "show_paths", lambda paths: drawn.append(list(paths)))
     with qtbot.waitSignal(dock.selectRequested) as signal:
@@ -170,8 +189,11 @@ def test_run_ranks_points_and_drives_the_canvas(qtbot, dock, matching, monkeypat
 
     # Sorting: a click on the Level header orders by level; a click on "#" brings the ranking back.
     header = dock.table.horizontalHeader()
-    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
-                     pos=QPoint(header.sectionViewportPosition(PointsModel.LEVEL) + 10, header.height() // 2))
+    qtbot.mouseClick(
+        header.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=QPoint(header.sectionViewportPosition(PointsModel.LEVEL) + 10, header.height() // 2),
+    )
     levels = [model.index(r, 0).data(Qt.ItemDataRole.UserRole).level for r in range(model.rowCount())]
     assert levels in (sorted(levels), sorted(levels, reverse=True)) and levels != [p.level for p in result.points]
     dock.table.sortByColumn(PointsModel.RANK, Qt.SortOrder.AscendingOrder)
@@ -253,7 +275,7 @@ def test_details_tell_the_sentence_then_the_reasons_by_group(qtbot, dock, matchi
             assert f"{reason.value:+.2f} {' '.join(reason.text.split())}" in part
             if reason.construct_label:
                 assert reason.construct_label in part
-    part = text[heads[0]:heads[1]]
+    part = text[heads[0] : heads[1]]
     for reason in harder[:3] + easier[:3]:  # no context in what the change transgresses
         assert f"{reason.value:+.2f} {' '.join(reason.text.split())}" not in part
     assert "rx:" not in text and not re.search(r"\b[a-z]+[A-Z][a-z]+[A-Za-z]*\b", text.replace("iPhone", ""))
@@ -292,8 +314,14 @@ def test_the_fragile_conclusions_open_from_the_keyboard(qtbot, dock, matching):
     if len(result.fragile) < 2:  # the list is the analysis's; what is tested here is how the panel shows it
         from dataclasses import replace
 
-        result = replace(result, fragile=result.fragile + ("“A” is in the top 10 in only 40% of the runs (rank 8–12).",
-                                                           "Whether “B” meets more resistance than “C” is uncertain."))
+        result = replace(
+            result,
+            fragile=result.fragile
+            + (
+                "“A” is in the top 10 in only 40% of the runs (rank 8–12).",
+                "Whether “B” meets more resistance than “C” is uncertain.",
+            ),
+        )
         dock._show_result(result)
     button = dock.fragile_button
     assert button.isVisibleTo(dock) and button.text() == f"{len(result.fragile)} fragile conclusions"
@@ -309,11 +337,14 @@ def test_the_fragile_conclusions_open_from_the_keyboard(qtbot, dock, matching):
 
 def test_a_change_that_asks_nothing_says_so(qtbot, dock, tmp_path):
     source = tmp_path / "quiet.ttl"
-    source.write_text("""@prefix rx: <https://w3id.org/routine-explorer/ns#> .
+    source.write_text(
+        """@prefix rx: <https://w3id.org/routine-explorer/ns#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 <https://example.org/q/change> a rx:ChangeProposal ; rdfs:label "Paint the corridor" ; rx:sponsorshipMode rx:topDown .
 <https://example.org/q/nurse> a rx:Role ; rdfs:label "Nurse" ; rx:changeFatigue 0.9 .
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     doc = MapDocument.open(source, editing=False)
     try:
         schema, projection, canvas = context(qtbot, doc)
@@ -376,9 +407,15 @@ def test_apply_lever_then_undo_restores_the_exact_quads(qtbot, make_window):
     before = quads(doc)
 
     # A broker lever: a new qualified tie (a blank node in the edit) gets one freshly minted IRI.
-    row, lever = next((r, lv) for r, lv in enumerate(result.levers) if any(isinstance(s, BNode) for _, s, _, _ in lv.edit))
+    row, lever = next(
+        (r, lv) for r, lv in enumerate(result.levers) if any(isinstance(s, BNode) for _, s, _, _ in lv.edit)
+    )
     dock.levers.scrollToItem(dock.levers.item(row))
-    qtbot.mouseClick(dock.levers.viewport(), Qt.MouseButton.LeftButton, pos=dock.levers.visualItemRect(dock.levers.item(row)).center())
+    qtbot.mouseClick(
+        dock.levers.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=dock.levers.visualItemRect(dock.levers.item(row)).center(),
+    )
     assert dock.selected_lever() is lever
     assert set(window.canvas.selected_keys()) == set(lever.nodes)  # its people, selected on the map
     with qtbot.waitSignal(dock.leverApplied) as applied:
@@ -457,9 +494,12 @@ def test_cancel_stops_the_process(qtbot, dock, matching):
 def test_a_map_without_a_change_says_so(qtbot, dock):
     doc = MapDocument.new(editing=False)
     try:
-        doc.store.load(b"""@prefix rx: <https://w3id.org/routine-explorer/ns#> .
+        doc.store.load(
+            b"""@prefix rx: <https://w3id.org/routine-explorer/ns#> .
         @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-        <urn:x:r> a rx:Routine ; rdfs:label "Ward round" .""", format="turtle")
+        <urn:x:r> a rx:Routine ; rdfs:label "Ward round" .""",
+            format="turtle",
+        )
         schema, projection, canvas = context(qtbot, doc)
         dock.canvas = canvas
         dock.show_map(OpenMap(doc, schema, projection))
@@ -484,8 +524,12 @@ def test_map_text_is_plain(qtbot, dock, matching):
     point = dock.result.points[0]
     from dataclasses import replace
 
-    hostile = replace(point, label=HOSTILE, sentence=HOSTILE,
-                      reasons=tuple(r._replace(text=HOSTILE, construct_label=HOSTILE, citation=HOSTILE) for r in point.reasons))
+    hostile = replace(
+        point,
+        label=HOSTILE,
+        sentence=HOSTILE,
+        reasons=tuple(r._replace(text=HOSTILE, construct_label=HOSTILE, citation=HOSTILE) for r in point.reasons),
+    )
     dock.model.set_points((hostile,), {})
     assert dock.table.model().index(0, PointsModel.LABEL).data() == HOSTILE
     dock._show_details(hostile)
@@ -522,7 +566,14 @@ def test_interdependencies_tab_lists_what_the_measures_find(qtbot, dock, matchin
     assert view.summary.coupling == expected.coupling
     assert [b.node for b in view.summary.brokerage.brokers] == [b.node for b in expected.brokerage.brokers]
     groups = [view.tree.topLevelItem(i) for i in range(view.tree.topLevelItemCount())]
-    assert [g.text(0).split(" ")[0] for g in groups] == ["Brokers", "Single", "Coupling", "Macro", "Clusters:", "Hybrid"]
+    assert [g.text(0).split(" ")[0] for g in groups] == [
+        "Brokers",
+        "Single",
+        "Coupling",
+        "Macro",
+        "Clusters:",
+        "Hybrid",
+    ]
     assert groups[0].childCount() == min(10, len(expected.brokerage.brokers)) > 0
     assert groups[2].childCount() == min(10, len(expected.coupling)) > 0
     # Choosing a row selects its first node on the map.

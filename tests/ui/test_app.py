@@ -11,7 +11,7 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from explorer.ui.app import create_window  # noqa: E402
+from explorer.ui.app import create_window
 
 REPO = Path(__file__).resolve().parents[2]
 TURTLE = """@prefix rx: <https://w3id.org/routine-explorer/ns#> .
@@ -56,7 +56,9 @@ def test_without_a_map_the_start_screen_says_what_to_do(qtbot):
 def test_the_readme_run_command_keeps_a_window_up(tmp_path, map_file):
     """``routine-explorer MAP`` starts the event loop and stays up until closed."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    proc = subprocess.Popen([sys.executable, "-m", "explorer", str(map_file)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "explorer", str(map_file)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     try:
         # Staying up is the property, so this waits on purpose: a process that exits (a crash, an event loop
         # never started) fails at once; one still running after 4 s (start-up takes about 1 s) has stayed up.

@@ -12,12 +12,12 @@ import os
 import pytest
 
 pytest.importorskip("PySide6")
-from PySide6.QtCore import QPointF, Qt  # noqa: E402
-from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
-from rdflib import Literal, URIRef  # noqa: E402
-from rdflib.namespace import RDFS  # noqa: E402
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDFS
 
-from explorer.core.commands import set_property  # noqa: E402
+from explorer.core.commands import set_property
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="mounts a tmpfs")
 
@@ -57,7 +57,9 @@ def dismiss(qtbot, window) -> None:
     qtbot.waitUntil(window.isActiveWindow)  # the window takes the keyboard back, so the next shortcut reaches it
 
 
-def test_an_edit_the_journal_cannot_take_shows_a_warning_and_leaves_canvas_and_history_as_they_were(qtbot, make_window, tmp_path, small_disk):
+def test_an_edit_the_journal_cannot_take_shows_a_warning_and_leaves_canvas_and_history_as_they_were(
+    qtbot, make_window, tmp_path, small_disk
+):
     path = tmp_path / "team.ttl"  # the map is on the ordinary disk; only the journal is short of space
     path.write_text(MAP, encoding="utf-8")
     window = make_window(path)
@@ -73,7 +75,10 @@ def test_an_edit_the_journal_cannot_take_shows_a_warning_and_leaves_canvas_and_h
     qtbot.waitUntil(lambda: warning(window) is not None, timeout=5000)
 
     text = warning(window).text()
-    assert text.startswith("Rename “Intensive care”: not done, because the recovery journal ") and "No space left on device" in text
+    assert (
+        text.startswith("Rename “Intensive care”: not done, because the recovery journal ")
+        and "No space left on device" in text
+    )
     QApplication.processEvents()  # the box does not block the event loop: anything queued has run
     assert canvas_state(window) == canvas  # before: the store held the new label, the canvas the old one
     assert window.projection.nodes[ICU].label == "Intensive care"

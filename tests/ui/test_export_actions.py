@@ -7,15 +7,14 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("PySide6")
-import networkx as nx  # noqa: E402
-from PySide6.QtWidgets import QApplication, QFileDialog  # noqa: E402
+import networkx as nx
+from PySide6.QtWidgets import QApplication, QFileDialog
+from support.paths import KEYSTONE
+from support.ui import open_and_wait
 
-from explorer.io import registry  # noqa: E402
-from explorer.ui.files.export import SETTINGS_KEY  # noqa: E402
-from explorer.ui.main_window import settings  # noqa: E402
-
-from support.paths import KEYSTONE  # noqa: E402
-from support.ui import open_and_wait  # noqa: E402
+from explorer.io import registry
+from explorer.ui.files.export import SETTINGS_KEY
+from explorer.ui.main_window import settings
 
 
 @pytest.fixture
@@ -69,7 +68,9 @@ def test_export_writes_the_canvas_positions_and_the_heat(qtbot, window, tmp_path
     assert (G.nodes[str(iri)]["x"], G.nodes[str(iri)]["y"]) == (4321.0, -123.0)
     for node, (x, y) in window.canvas.positions.items():
         assert G.nodes[str(node)]["x"] == pytest.approx(x) and G.nodes[str(node)]["y"] == pytest.approx(y)
-    assert {n: d["heat"] for n, d in G.nodes(data=True) if "heat" in d} == pytest.approx({str(k): v for k, v in scores.items()})
+    assert {n: d["heat"] for n, d in G.nodes(data=True) if "heat" in d} == pytest.approx(
+        {str(k): v for k, v in scores.items()}
+    )
     assert "Exported keystone.graphml with the analysis heat" in window.statusBar().currentMessage()
     assert dialogs.shown == []
 
@@ -98,7 +99,7 @@ def test_the_dialog_adds_the_ending_and_the_folder_is_remembered(qtbot, window, 
 def test_a_failed_export_is_reported_and_the_app_goes_on(qtbot, window, tmp_path, dialogs):
     open_keystone(window)
     finish(window.export_actions.export("gexf", tmp_path / "missing" / "k.gexf"))
-    (kind, title, text), = dialogs.shown
+    ((kind, title, text),) = dialogs.shown
     assert kind == "warning" and title == "Cannot export as GEXF" and "does not exist" in text
     finish(window.export_actions.export("gexf", tmp_path / "k.gexf"))
     assert nx.read_gexf(tmp_path / "k.gexf").number_of_nodes() == len(window.projection.nodes)
@@ -124,6 +125,6 @@ def test_an_export_never_overwrites_a_map_open_for_editing(qtbot, window, tmp_pa
     assert task.wait(60_000) and task.error is None, task.error
     QApplication.processEvents()
     finish(window.export_actions.export("ttl", own))
-    (kind, title, text), = dialogs.shown
+    ((kind, title, text),) = dialogs.shown
     assert kind == "warning" and "already open for editing" in text, text
     assert own.read_bytes() == KEYSTONE.read_bytes()

@@ -9,20 +9,19 @@ import xml.etree.ElementTree as ET
 import pytest
 
 pytest.importorskip("PySide6")
-from PySide6.QtGui import QImage  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-from pypdf import PdfReader  # noqa: E402
+from pypdf import PdfReader
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+from support.paths import KEYSTONE
 
-from explorer.core.document import MapDocument  # noqa: E402
-from explorer.core.errors import ExplorerError  # noqa: E402
-from explorer.core.presentation import legend_entries  # noqa: E402
-from explorer.core.projection import Projection  # noqa: E402
-from explorer.core.schema import Schema  # noqa: E402
-from explorer.io import registry  # noqa: E402
-from explorer.ui.canvas import image_export  # noqa: E402
-from explorer.ui.canvas.items import LABEL_ZOOM  # noqa: E402
-
-from support.paths import KEYSTONE  # noqa: E402
+from explorer.core.document import MapDocument
+from explorer.core.errors import ExplorerError
+from explorer.core.presentation import legend_entries
+from explorer.core.projection import Projection
+from explorer.core.schema import Schema
+from explorer.io import registry
+from explorer.ui.canvas import image_export
+from explorer.ui.canvas.items import LABEL_ZOOM
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -71,7 +70,9 @@ def test_svg_is_xml_with_labels_title_legend_and_no_bitmaps(small, tmp_path):
     assert "<img src=x" in texts and "onerror=al…" in texts  # the hostile label is text, wrapped on two lines
     root = ET.fromstring(data)
     tags = {e.tag for e in root.iter()}
-    assert f"{SVG}img" not in tags and f"{SVG}script" not in tags and f"{SVG}image" not in tags  # vector, no markup from labels
+    assert (
+        f"{SVG}img" not in tags and f"{SVG}script" not in tags and f"{SVG}image" not in tags
+    )  # vector, no markup from labels
     for legend in ("Legend", "Role", "Unit", "Routine", "Macro", "Meso", "Micro"):
         assert legend in texts, legend
 
@@ -114,7 +115,9 @@ def test_png_has_the_size_asked_for_by_scale_or_dpi(keystone, tmp_path):
     written = QImage(str(out))
     assert written.width() == pytest.approx(width * 0.5, abs=1)
     # Not a blank page: the map's colours are there.
-    colours = {written.pixelColor(x, y).name() for x in range(0, written.width(), 7) for y in range(0, written.height(), 7)}
+    colours = {
+        written.pixelColor(x, y).name() for x in range(0, written.width(), 7) for y in range(0, written.height(), 7)
+    }
     assert len(colours) > 50
 
 
@@ -173,7 +176,12 @@ def test_every_image_format_in_the_registry_writes_from_a_worker_thread(qtbot, k
         try:
             for fmt in formats:
                 steps = []
-                fmt.load()(keystone, tmp_path / f"map.{fmt.extensions[0]}", title="Threads", progress=lambda d, t: steps.append((d, t)))
+                fmt.load()(
+                    keystone,
+                    tmp_path / f"map.{fmt.extensions[0]}",
+                    title="Threads",
+                    progress=lambda d, t: steps.append((d, t)),
+                )
                 done[fmt.name] = steps[-1]
         except BaseException as error:  # noqa: BLE001
             done["error"] = error

@@ -8,17 +8,16 @@ import openpyxl
 import pytest
 
 pytest.importorskip("PySide6")
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QApplication, QComboBox  # noqa: E402
-from rdflib import Literal  # noqa: E402
-from rdflib.namespace import RDFS  # noqa: E402
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QComboBox
+from rdflib import Literal
+from rdflib.namespace import RDFS
+from support.paths import KEYSTONE
 
-from explorer.core.namespaces import RX  # noqa: E402
-from explorer.core.store import ANY_GRAPH  # noqa: E402
-from explorer.ui.files import import_dialog  # noqa: E402
-from explorer.ui.main_window import MainWindow  # noqa: E402
-
-from support.paths import KEYSTONE  # noqa: E402
+from explorer.core.namespaces import RX
+from explorer.core.store import ANY_GRAPH
+from explorer.ui.files import import_dialog
+from explorer.ui.main_window import MainWindow
 
 HOSTILE = "<img src=x onerror=alert(1)><b>bold</b>"
 
@@ -44,8 +43,16 @@ def roster(tmp_path) -> Path:
 
 def settle(qtbot, dialog) -> None:
     """Wait until the dialog has read the file and worked out the plan."""
-    qtbot.waitUntil(lambda: dialog.source is not None and not dialog._replan_timer.isActive()
-                    and dialog._plan_task is not None and dialog._plan_task.done and dialog.plan is not None, timeout=30_000)
+    qtbot.waitUntil(
+        lambda: (
+            dialog.source is not None
+            and not dialog._replan_timer.isActive()
+            and dialog._plan_task is not None
+            and dialog._plan_task.done
+            and dialog.plan is not None
+        ),
+        timeout=30_000,
+    )
 
 
 def cell(table, row: int, column: int) -> str:
@@ -69,10 +76,23 @@ def test_dialog_maps_previews_lists_problems_and_imports_as_one_undo_step(window
     settle(qtbot, dialog)
 
     table = dialog.mapping_table
-    assert [cell(table, r, 0) for r in range(table.rowCount())] == ["Name", "Kind", "Team", "Line manager", "Workload", "Notes"]
+    assert [cell(table, r, 0) for r in range(table.rowCount())] == [
+        "Name",
+        "Kind",
+        "Team",
+        "Line manager",
+        "Workload",
+        "Notes",
+    ]
     shown = {cell(table, r, 0): table.cellWidget(r, 2).currentText() for r in range(table.rowCount())}
-    assert shown == {"Name": "Name", "Kind": "Kind", "Team": "Unit (member of)", "Line manager": "Reports to",
-                     "Workload": "Property: workload", "Notes": "Property: comment"}
+    assert shown == {
+        "Name": "Name",
+        "Kind": "Kind",
+        "Team": "Unit (member of)",
+        "Line manager": "Reports to",
+        "Workload": "Property: workload",
+        "Notes": "Property: comment",
+    }
     assert table.cellWidget(0, 2).accessibleName() == "Name imports as"
 
     preview, problems = dialog.preview, dialog.problems
@@ -132,8 +152,16 @@ def test_dialog_is_keyboard_reachable(window, roster, qtbot):
     combos = [w for w in reached if isinstance(w, QComboBox) and w.parent() is dialog.mapping_table.viewport()]
     assert len(combos) >= 3
     assert dialog.conflict_combo in reached and dialog.import_button in reached
-    for widget in (dialog.file_edit, dialog.choose_button, dialog.mapping_table, dialog.preview, dialog.problems,
-                   dialog.conflict_combo, dialog.kind_combo, dialog.import_button):
+    for widget in (
+        dialog.file_edit,
+        dialog.choose_button,
+        dialog.mapping_table,
+        dialog.preview,
+        dialog.problems,
+        dialog.conflict_combo,
+        dialog.kind_combo,
+        dialog.import_button,
+    ):
         assert widget.accessibleName()
     dialog.reject()
 
@@ -179,7 +207,9 @@ def test_sheet_choice_save_mapping_and_closing_mid_plan(window, tmp_path, qtbot,
     assert not dialog.import_button.isEnabled()
     dialog.sheet_combo.setCurrentIndex(1)
     dialog.sheet_combo.activated.emit(1)
-    qtbot.waitUntil(lambda: dialog.source is not None and dialog.source.nodes.columns == ("Name", "Kind"), timeout=30_000)
+    qtbot.waitUntil(
+        lambda: dialog.source is not None and dialog.source.nodes.columns == ("Name", "Kind"), timeout=30_000
+    )
     settle(qtbot, dialog)
     assert dialog.import_button.isEnabled() and dialog.sheet_combo.currentText() == "Staff"
 

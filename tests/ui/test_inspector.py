@@ -7,22 +7,22 @@ import itertools
 import pytest
 
 pytest.importorskip("PySide6")
-from PySide6.QtCore import QPoint, Qt  # noqa: E402
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget  # noqa: E402
-from rdflib import Literal, URIRef  # noqa: E402
-from rdflib.namespace import RDFS, XSD  # noqa: E402
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDFS, XSD
 
-from explorer.core import commands  # noqa: E402
-from explorer.core.document import MapDocument  # noqa: E402
-from explorer.core.editing import connect, create_node, delete_items  # noqa: E402
-from explorer.core.events import GraphChanged  # noqa: E402
-from explorer.core.namespaces import DCTERMS, RX  # noqa: E402
-from explorer.core.projection import Projection  # noqa: E402
-from explorer.core.schema import Schema  # noqa: E402
-from explorer.core.terms import DEFAULT_GRAPH  # noqa: E402
-from explorer.ui.common.host import OpenMap  # noqa: E402
-from explorer.ui.inspector.form import EMPTY_HINT, NO_MAP_HINT, Inspector  # noqa: E402
-from explorer.ui.inspector.widgets import LinkList  # noqa: E402
+from explorer.core import commands
+from explorer.core.document import MapDocument
+from explorer.core.editing import connect, create_node, delete_items
+from explorer.core.events import GraphChanged
+from explorer.core.namespaces import DCTERMS, RX
+from explorer.core.projection import Projection
+from explorer.core.schema import Schema
+from explorer.core.terms import DEFAULT_GRAPH
+from explorer.ui.common.host import OpenMap
+from explorer.ui.inspector.form import EMPTY_HINT, NO_MAP_HINT, Inspector
+from explorer.ui.inspector.widgets import LinkList
 
 HOSTILE = "<b>x</b><script>alert(1)</script> \u202eמפה\u202c 🧪\nsecond line " + "y" * 10_000
 
@@ -42,7 +42,9 @@ class World:
         command, self.tie = connect(self.doc, self.schema, self.handover, self.rounds, relation)
         self.doc.execute(command)
         self.projection = Projection.build(self.doc.store, self.schema)
-        self.doc.events.subscribe(GraphChanged, lambda e: self.projection.update(self.doc.store, itertools.chain(e.added, e.removed)))
+        self.doc.events.subscribe(
+            GraphChanged, lambda e: self.projection.update(self.doc.store, itertools.chain(e.added, e.removed))
+        )
         self.inspector = Inspector()
         qtbot.addWidget(self.inspector)
         self.inspector.resize(380, 800)
@@ -211,10 +213,16 @@ def test_a_refused_value_is_put_back_when_focus_leaves(world, qtbot):
 
 def test_stored_values_the_field_cannot_hold_are_shown_and_flagged(world):
     store = world.doc.store
-    world.doc.execute(commands.diff(store, "import", added=[
-        (world.icu, RX.readiness, Literal("1.7", datatype=XSD.decimal), DEFAULT_GRAPH),
-        (world.icu, RX.workload, Literal("high"), DEFAULT_GRAPH),
-    ]))
+    world.doc.execute(
+        commands.diff(
+            store,
+            "import",
+            added=[
+                (world.icu, RX.readiness, Literal("1.7", datatype=XSD.decimal), DEFAULT_GRAPH),
+                (world.icu, RX.workload, Literal("high"), DEFAULT_GRAPH),
+            ],
+        )
+    )
     world.inspector.show_item(world.icu)
     assert world.editor(RX.readiness, QLineEdit).text() == "1.7"
     assert world.note(RX.readiness).isVisible() and "outside the scale" in world.note(RX.readiness).text()
@@ -268,7 +276,9 @@ def test_owned_by_is_set_to_a_unit_through_the_link_widget(world, qtbot):
     assert combo.lineEdit().text() == ""
 
     # The new value is a row: clicking it asks to select the unit, its cross removes it.
-    row_list = next(lst for lst in world.inspector.findChildren(LinkList) if lst.accessibleName().startswith("owned by"))
+    row_list = next(
+        lst for lst in world.inspector.findChildren(LinkList) if lst.accessibleName().startswith("owned by")
+    )
     rect = row_list.visualItemRect(row_list.item(0))
     qtbot.mouseClick(row_list.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(rect.left() + 10, rect.center().y()))
     assert world.selected == [world.icu] and isinstance(world.selected[0], URIRef)
@@ -308,7 +318,9 @@ def test_a_tie_end_is_a_single_link_that_cannot_be_cleared(world, qtbot):
 
 def test_a_citation_is_added_as_text_to_source(world, qtbot):
     world.inspector.show_item(world.icu)
-    citation = next(e for e in world.inspector.findChildren(QLineEdit) if e.accessibleName() == "source: add a citation")
+    citation = next(
+        e for e in world.inspector.findChildren(QLineEdit) if e.accessibleName() == "source: add a citation"
+    )
     qtbot.keyClicks(citation, "Dixon-Woods et al. 2011")
     qtbot.keyClick(citation, Qt.Key.Key_Return)
     assert world.values(world.icu, DCTERMS.source) == [Literal("Dixon-Woods et al. 2011")]

@@ -7,22 +7,21 @@ import threading
 import pytest
 
 pytest.importorskip("PySide6")
-from PySide6.QtCore import QPoint, QPointF, Qt  # noqa: E402
-from PySide6.QtGui import QMouseEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication, QLineEdit  # noqa: E402
-from rdflib import Literal, URIRef  # noqa: E402
-from rdflib.namespace import RDFS, XSD  # noqa: E402
+from benchmarks import synthetic
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication, QLineEdit
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDFS, XSD
+from support.paths import KEYSTONE, MATCHING
+from support.ui import open_and_wait as open_in
 
-from explorer.core import editing  # noqa: E402
-from explorer.core.namespaces import RX  # noqa: E402
-from explorer.core.resources import sample_maps  # noqa: E402
-from explorer.core.terms import DEFAULT_GRAPH  # noqa: E402
-from explorer.ui.common.shapes import NODE_W  # noqa: E402
-from explorer.ui.main_window import MainWindow  # noqa: E402
-
-from benchmarks import synthetic  # noqa: E402
-from support.paths import KEYSTONE, MATCHING  # noqa: E402
-from support.ui import open_and_wait as open_in  # noqa: E402
+from explorer.core import editing
+from explorer.core.namespaces import RX
+from explorer.core.resources import sample_maps
+from explorer.core.terms import DEFAULT_GRAPH
+from explorer.ui.common.shapes import NODE_W
+from explorer.ui.main_window import MainWindow
 
 HOSTILE = "<b>bold</b><script>alert('x')</script>\n" + "مرحبا بالعالم 👩‍⚕️🏥 " + "x" * 10_000
 
@@ -130,7 +129,9 @@ def test_build_a_map_by_gestures_undo_to_empty_redo_save_and_reopen(qtbot, windo
     mouse(window.canvas.viewport(), QMouseEvent.Type.MouseButtonPress, start)
     for step in range(1, 6):
         mouse(window.canvas.viewport(), QMouseEvent.Type.MouseMove, start + QPoint(12 * step, 4 * step))
-    mouse(window.canvas.viewport(), QMouseEvent.Type.MouseButtonRelease, start + QPoint(60, 20), Qt.MouseButton.NoButton)
+    mouse(
+        window.canvas.viewport(), QMouseEvent.Type.MouseButtonRelease, start + QPoint(60, 20), Qt.MouseButton.NoButton
+    )
     moved = window.canvas.positions[routine]
     assert moved != before
     full = map_quads(window.document)
@@ -401,7 +402,7 @@ def test_every_sample_map_opens_and_draws(qtbot, window):
 def test_labels_are_plain_in_the_window_title(qtbot, window, tmp_path):
     path = tmp_path / "ward.ttl"
     path.write_text(
-        '@prefix dct: <http://purl.org/dc/terms/> .\n'
+        "@prefix dct: <http://purl.org/dc/terms/> .\n"
         '<http://example.org/m> a <http://rdfs.org/ns/void#Dataset> ; dct:title "Ward <b>7</b> map" .\n'
         '<http://example.org/icu> a <https://w3id.org/routine-explorer/ns#Unit> ; <http://www.w3.org/2000/01/rdf-schema#label> "ICU" .\n',
         encoding="utf-8",
@@ -538,10 +539,14 @@ def test_a_kind_dropped_from_the_palette_lands_in_the_band_it_was_dropped_on(qtb
     target = window.canvas.mapFromScene(QPointF(0, (macro.top + macro.bottom) / 2))
     data = QMimeData()
     data.setData(window.canvas.KIND_MIME, QByteArray(str(RX.Unit).encode("utf-8")))
-    enter = QDragEnterEvent(target, Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        target, Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(window.canvas.viewport(), enter)
     assert enter.isAccepted()
-    event = QDropEvent(QPointF(target), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(target), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(window.canvas.viewport(), event)
     units = [v for v in window.projection.nodes.values() if v.kind == RX.Unit]
     assert len(units) == 1 and units[0].level == 3  # a unit dropped on the macro band is a macro-level unit
@@ -591,8 +596,9 @@ def test_the_heat_overlay_follows_a_moved_node(qtbot, window):
 def test_many_new_nodes_without_places_are_set_out_beside_the_map(qtbot, window, monkeypatch):
     """A big command adding typed nodes without positions (an update, a paste from another tool)
     places them at once, beside the map and in their level's band, without overlaps."""
-    from explorer.core.commands import diff
     from rdflib.namespace import RDF
+
+    from explorer.core.commands import diff
 
     open_in(window, KEYSTONE)
     before = dict(window.canvas.positions)
@@ -602,7 +608,9 @@ def test_many_new_nodes_without_places_are_set_out_beside_the_map(qtbot, window,
     # A free-spot search scans every node, so one per new node took 10-43 s for 500-2,000 nodes: there are none.
     searches = []
     free_spot = window.canvas.free_spot
-    monkeypatch.setattr(window.canvas, "free_spot", lambda *args, **kwargs: searches.append(args) or free_spot(*args, **kwargs))
+    monkeypatch.setattr(
+        window.canvas, "free_spot", lambda *args, **kwargs: searches.append(args) or free_spot(*args, **kwargs)
+    )
     assert window.execute(diff(window.document.store, "Add many", added=quads))
     qtbot.waitUntil(lambda: all(n in window.canvas.positions for n in new), timeout=20_000)
     assert searches == []

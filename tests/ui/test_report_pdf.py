@@ -8,23 +8,31 @@ import io
 import pytest
 
 pytest.importorskip("PySide6")
-from PySide6.QtWidgets import QApplication  # noqa: E402
-from pypdf import PdfReader  # noqa: E402
+from pypdf import PdfReader
+from PySide6.QtWidgets import QApplication
+from support.paths import KEYSTONE, MATCHING
 
-from explorer.cli import main  # noqa: E402
-from explorer.core.document import MapDocument  # noqa: E402
-from explorer.io import registry, report  # noqa: E402
-from explorer.io.change_text import NBSP, interval, people, percent  # noqa: E402
-from explorer.ui.files import report_pdf  # noqa: E402
-from explorer.ui.analysis.run import AnalysisRun  # noqa: E402
-from explorer.ui.main_window import MainWindow  # noqa: E402
-from explorer.ui.common.workers import Task  # noqa: E402
+from explorer.cli import main
+from explorer.core.document import MapDocument
+from explorer.io import registry, report
+from explorer.io.change_text import NBSP, interval, people, percent
+from explorer.ui.analysis.run import AnalysisRun
+from explorer.ui.common.workers import Task
+from explorer.ui.files import report_pdf
+from explorer.ui.main_window import MainWindow
 
-from support.paths import KEYSTONE, MATCHING  # noqa: E402
-
-WHEN = dt.datetime(2026, 3, 4, 9, 30, tzinfo=dt.timezone.utc)
-HEADINGS = ("The proposed change", "The map by level", "Points of likely resistance", "Likelihood by level", "Levers",
-            "Read through three logics", "How far to trust the result", "Method", "Sources cited")
+WHEN = dt.datetime(2026, 3, 4, 9, 30, tzinfo=dt.UTC)
+HEADINGS = (
+    "The proposed change",
+    "The map by level",
+    "Points of likely resistance",
+    "Likelihood by level",
+    "Levers",
+    "Read through three logics",
+    "How far to trust the result",
+    "Method",
+    "Sources cited",
+)
 HOSTILE_MAP = """@prefix rx: <https://w3id.org/routine-explorer/ns#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix ex: <https://example.org/h/> .
@@ -65,7 +73,10 @@ def test_pdf_report_has_pages_headings_points_and_the_map_as_text(matching, tmp_
     assert f"{people(figure.value)} ({people(figure.low)}–{people(figure.high)})" in text
     assert f"of the {people(figure.people)} people the change exposes are likely to resist" in text
     top = result.points[0]
-    assert f"{percent(top.likelihood)} likely ({interval(top.likelihood_low, top.likelihood_high)})".replace(NBSP, " ") in text
+    assert (
+        f"{percent(top.likelihood)} likely ({interval(top.likelihood_low, top.likelihood_high)})".replace(NBSP, " ")
+        in text
+    )
     assert "What the change transgresses" in text and "What makes it easier" in text
     assert "rx:" not in text
     assert "Dixon-Woods M et al. Impl Sci 2013;8:70" in text
@@ -78,8 +89,12 @@ def test_pdf_report_has_pages_headings_points_and_the_map_as_text(matching, tmp_
     for index in (0, 1):
         image = pages.page_image(index, scale=1.0)
         image.save(str(tmp_path / f"page-{index + 1}.png"))
-        ink = sum(1 for x in range(0, image.width(), 5) for y in range(0, image.height(), 5)
-                  if image.pixelColor(x, y).lightness() < 200)
+        ink = sum(
+            1
+            for x in range(0, image.width(), 5)
+            for y in range(0, image.height(), 5)
+            if image.pixelColor(x, y).lightness() < 200
+        )
         assert ink > 300, f"page {index + 1} is nearly blank"
     with pytest.raises(report.ExplorerError, match="page size"):
         report_pdf.report_pages(matching, result, page_size="B9")
@@ -193,7 +208,9 @@ def test_the_report_worker_draws_from_a_copy_of_the_canvas_projection(qtbot, win
     job = window.report_actions._write(Recorder(), tmp_path / "r.pdf", object())
     assert job.wait(60_000) and job.error is None
     copy = seen["projection"]
-    assert copy is not window.projection and copy.nodes == window.projection.nodes and copy.ties == window.projection.ties
+    assert (
+        copy is not window.projection and copy.nodes == window.projection.nodes and copy.ties == window.projection.ties
+    )
     node = next(iter(window.projection.nodes))
     label = copy.nodes[node].label
     window.rename(node, "Renamed after the report started")

@@ -9,21 +9,20 @@ import json
 import pytest
 
 pytest.importorskip("PySide6")
-from PySide6.QtCore import QSettings, Qt  # noqa: E402
-from PySide6.QtGui import QColor  # noqa: E402
-from PySide6.QtWidgets import QApplication, QFileDialog  # noqa: E402
-from rdflib import URIRef  # noqa: E402
-from rdflib.namespace import RDFS  # noqa: E402
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication, QFileDialog
+from rdflib import URIRef
+from rdflib.namespace import RDFS
+from support.paths import KEYSTONE
+from support.processes import cpu_seconds, ended
+from support.waiting import wait_until
 
-from explorer.core.namespaces import RX  # noqa: E402
-from explorer.core.store import ANY_GRAPH  # noqa: E402
-from explorer.ui.sparql import console as sparql_console  # noqa: E402
-from explorer.ui.sparql.editor import CodeEditor  # noqa: E402
-from explorer.ui.sparql.highlighter import SparqlHighlighter  # noqa: E402
-
-from support.paths import KEYSTONE  # noqa: E402
-from support.processes import cpu_seconds, ended  # noqa: E402
-from support.waiting import wait_until  # noqa: E402
+from explorer.core.namespaces import RX
+from explorer.core.store import ANY_GRAPH
+from explorer.ui.sparql import console as sparql_console
+from explorer.ui.sparql.editor import CodeEditor
+from explorer.ui.sparql.highlighter import SparqlHighlighter
 
 HOSTILE = "<img src='http://example.invalid/x.png'><b>bold</b> \"} ; DROP ALL ; {\""
 UNITS = "SELECT ?unit ?label WHERE { ?unit a rx:Unit ; rdfs:label ?label } ORDER BY ?label"
@@ -146,7 +145,9 @@ def test_export_writes_the_rows_in_every_table_format(qtbot, window, console, tm
     path = console.export("json", tmp_path / "units.json")
     assert len(json.loads(path.read_text(encoding="utf-8"))["results"]["bindings"]) == rows
     assert b"<sparql" in console.export("xml", tmp_path / "units.xml").read_bytes()
-    assert len(console.export("tsv", tmp_path / "units.tsv").read_text(encoding="utf-8").strip().splitlines()) == rows + 1
+    assert (
+        len(console.export("tsv", tmp_path / "units.tsv").read_text(encoding="utf-8").strip().splitlines()) == rows + 1
+    )
 
 
 # ------------------------------------------------------------------------------------------------- mistakes
@@ -183,7 +184,9 @@ def test_service_and_load_are_refused_with_the_services_message(qtbot, console):
     assert not console.network_box.isChecked()
     text = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
     console.editor.replace_text(text)
-    qtbot.waitUntil(lambda: "SERVICE" in console.status.text() or "network" in console.status.text().lower(), timeout=5000)
+    qtbot.waitUntil(
+        lambda: "SERVICE" in console.status.text() or "network" in console.status.text().lower(), timeout=5000
+    )
     run(qtbot, console)
     assert console.pages.currentIndex() == 3
     assert console.message_title.text() == "The query was refused"
@@ -206,8 +209,11 @@ def test_service_and_load_are_refused_with_the_services_message(qtbot, console):
 def test_an_update_is_one_undoable_edit_that_gives_back_the_original_graph(qtbot, window, console):
     before = map_quads(window.document)
     units = [iri for iri, view in window.projection.nodes.items() if view.kind == RX.Unit]
-    run(qtbot, console, 'DELETE { ?u rdfs:label ?l } INSERT { ?u rdfs:label "Renamed unit" } '
-                        "WHERE { ?u a rx:Unit ; rdfs:label ?l }")
+    run(
+        qtbot,
+        console,
+        'DELETE { ?u rdfs:label ?l } INSERT { ?u rdfs:label "Renamed unit" } WHERE { ?u a rx:Unit ; rdfs:label ?l }',
+    )
     assert console.task.error is None, console.task.error
     assert "Added" in console.summary.text()
     assert window.document.dirty
@@ -218,7 +224,7 @@ def test_an_update_is_one_undoable_edit_that_gives_back_the_original_graph(qtbot
     assert not window.document.dirty
     assert window.projection.nodes[units[0]].label != "Renamed unit"
 
-    run(qtbot, console, "DELETE DATA { <urn:x:nothing> rdfs:label \"none\" }")
+    run(qtbot, console, 'DELETE DATA { <urn:x:nothing> rdfs:label "none" }')
     assert "changed nothing" in console.message_title.text()
     assert window.document.stack.index == 0
 
@@ -294,7 +300,7 @@ def test_construct_opens_a_read_only_graph_window_and_ask_answers_yes_or_no(qtbo
 
     run(qtbot, console, "ASK { ?u a rx:Unit }")
     assert console.pages.currentIndex() == 2 and console.answer.text() == "Yes"
-    run(qtbot, console, "ASK { ?u a rx:Unit ; rdfs:label \"No such unit\" }")
+    run(qtbot, console, 'ASK { ?u a rx:Unit ; rdfs:label "No such unit" }')
     assert console.answer.text() == "No"
 
 

@@ -10,25 +10,25 @@ import pytest
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QPoint, QPointF, Qt  # noqa: E402
-from PySide6.QtGui import QColor, QImage  # noqa: E402
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget  # noqa: E402
-from rdflib import URIRef  # noqa: E402
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+from rdflib import URIRef
 
-from explorer.core.document import MapDocument  # noqa: E402
-from explorer.core.editing import create_node  # noqa: E402
-from explorer.core.namespaces import RX  # noqa: E402
-from explorer.core.projection import NodeView, Projection  # noqa: E402
-from explorer.core.resources import sample_maps  # noqa: E402
-from explorer.core.schema import Schema  # noqa: E402
-from explorer.ui.common.host import OpenMap  # noqa: E402
-from explorer.ui.canvas.view import MapCanvas  # noqa: E402
-from explorer.ui.panels.history import HistoryView  # noqa: E402
-from explorer.ui.canvas.legend import Legend  # noqa: E402
-from explorer.ui.canvas.minimap import Minimap  # noqa: E402
-from explorer.ui.panels.outline import NODE_ROLE, Outline  # noqa: E402
-from explorer.ui.panels.palette import Palette  # noqa: E402
-from explorer.ui.panels.start_screen import StartScreen, describe_map, sample_catalogue  # noqa: E402
+from explorer.core.document import MapDocument
+from explorer.core.editing import create_node
+from explorer.core.namespaces import RX
+from explorer.core.projection import NodeView, Projection
+from explorer.core.resources import sample_maps
+from explorer.core.schema import Schema
+from explorer.ui.canvas.legend import Legend
+from explorer.ui.canvas.minimap import Minimap
+from explorer.ui.canvas.view import MapCanvas
+from explorer.ui.common.host import OpenMap
+from explorer.ui.panels.history import HistoryView
+from explorer.ui.panels.outline import NODE_ROLE, Outline
+from explorer.ui.panels.palette import Palette
+from explorer.ui.panels.start_screen import StartScreen, describe_map, sample_catalogue
 
 HOSTILE = "<b>x</b><script>alert(1)</script>" + "y" * 10_000 + " \u05e9\u05dc\u05d5\u05dd \U0001f600\nsecond line"
 
@@ -211,7 +211,9 @@ def _synthetic(schema, count: int) -> Projection:
     levels = [1, 2, 2, 2, 3]
     for i in range(count):
         iri = URIRef(f"http://example.org/n{i}")
-        projection.nodes[iri] = NodeView(iri, kinds[i % 5], f"Node {i:06d}", levels[i % 5], float(i % 300) * 150, float(i // 300) * 60)
+        projection.nodes[iri] = NodeView(
+            iri, kinds[i % 5], f"Node {i:06d}", levels[i % 5], float(i % 300) * 150, float(i // 300) * 60
+        )
     return projection
 
 
@@ -408,10 +410,15 @@ def test_start_screen_recent_maps_grey_out_missing_files(qtbot, tmp_path):
     screen.show()
     qtbot.waitExposed(screen)
     with qtbot.assertNotEmitted(screen.pathChosen):
-        qtbot.mouseClick(screen.recent.viewport(), Qt.MouseButton.LeftButton, pos=screen.recent.visualItemRect(gone).center())
+        qtbot.mouseClick(
+            screen.recent.viewport(), Qt.MouseButton.LeftButton, pos=screen.recent.visualItemRect(gone).center()
+        )
     with qtbot.waitSignal(screen.pathChosen) as blocker:
-        qtbot.mouseClick(screen.recent.viewport(), Qt.MouseButton.LeftButton,
-                         pos=screen.recent.visualItemRect(screen.recent.item(0)).center())
+        qtbot.mouseClick(
+            screen.recent.viewport(),
+            Qt.MouseButton.LeftButton,
+            pos=screen.recent.visualItemRect(screen.recent.item(0)).center(),
+        )
     assert blocker.args == [present]
     screen.set_recent([])
     assert screen.recent_section.isHidden()
@@ -425,8 +432,10 @@ def test_describe_map_never_raises(tmp_path):
     undescribed.write_text("<http://e/a> <http://e/b> <http://e/c> .", encoding="utf-8")
     assert describe_map(undescribed) == ("Plain", "")
     hostile = tmp_path / "h.ttl"
-    hostile.write_text('<http://e/d> a <http://rdfs.org/ns/void#Dataset> ; <http://purl.org/dc/terms/title> "<b>T</b>\\nline" .',
-                       encoding="utf-8")
+    hostile.write_text(
+        '<http://e/d> a <http://rdfs.org/ns/void#Dataset> ; <http://purl.org/dc/terms/title> "<b>T</b>\\nline" .',
+        encoding="utf-8",
+    )
     assert describe_map(hostile) == ("<b>T</b> line", "")
 
 

@@ -67,11 +67,15 @@ def compare(*, runs: int = 200, seed: int = 0) -> list[Comparison]:
 def table(comparisons: list[Comparison]) -> str:
     lines = [f"{'case':30} {'more resistant (published)':34} {'share':>7} {'other':>7}  holds  paired runs"]
     for c in comparisons:
-        lines.append(f"{c.case:30} {c.more:34} {c.more_figure:7.3f} {c.less_figure:7.3f}  {'yes' if c.holds else 'NO ':5}  {c.paired_share:6.0%}")
+        lines.append(
+            f"{c.case:30} {c.more:34} {c.more_figure:7.3f} {c.less_figure:7.3f}  {'yes' if c.holds else 'NO ':5}  {c.paired_share:6.0%}"
+        )
     held = sum(c.holds for c in comparisons)
     firm = sum(c.paired_share >= 0.8 for c in comparisons)
-    lines.append(f"{held} of {len(comparisons)} published orderings hold at the map's values; "
-                 f"{firm} of {len(comparisons)} hold in at least 80 % of the paired uncertainty runs.")
+    lines.append(
+        f"{held} of {len(comparisons)} published orderings hold at the map's values; "
+        f"{firm} of {len(comparisons)} hold in at least 80 % of the paired uncertainty runs."
+    )
     return "\n".join(lines)
 
 

@@ -22,10 +22,23 @@ CASES = tomllib.loads((HERE / "cases.toml").read_text(encoding="utf-8"))["case"]
 MAPS = [(c["id"], ctx) for c in CASES for ctx in c["contexts"]]
 
 # What the change itself is: the same in both maps of a case.
-CHANGE_LINKS = (RX.hasComponent, RX.disrupts, RX.introduces, RX.replaces, RX.violates, RX.alignsWith,
-                RX.reallocatesTask)
-CHANGE_ATTRIBUTES = (RX.divergence, RX.relativeAdvantage, RX.compatibility, RX.complexity, RX.trialability,
-                     RX.observability)
+CHANGE_LINKS = (
+    RX.hasComponent,
+    RX.disrupts,
+    RX.introduces,
+    RX.replaces,
+    RX.violates,
+    RX.alignsWith,
+    RX.reallocatesTask,
+)
+CHANGE_ATTRIBUTES = (
+    RX.divergence,
+    RX.relativeAdvantage,
+    RX.compatibility,
+    RX.complexity,
+    RX.trialability,
+    RX.observability,
+)
 COMPONENT_LINKS = (RX.disrupts, RX.introduces, RX.replaces, RX.violates, RX.alignsWith)
 NORM_ATTRIBUTES = (RX.normKind, RX.pillar, RX.formality)
 
@@ -42,7 +55,7 @@ def load(case: str, context: str) -> tuple[Graph, str]:
 def local(node, space: str):
     """A node of the map by its name inside the map's uriSpace; vocabulary terms and literals as they are."""
     text = str(node)
-    return text[len(space):] if isinstance(node, URIRef) and text.startswith(space) else text
+    return text[len(space) :] if isinstance(node, URIRef) and text.startswith(space) else text
 
 
 def the_change(graph: Graph) -> URIRef:
@@ -68,10 +81,20 @@ def intervention_signature(graph: Graph, space: str) -> set[tuple]:
         if (tie, RDF.type, RX.Disruption) in graph:
             sig.add(("disruption", local(graph.value(tie, RX.to), space), str(graph.value(tie, RX.degree))))
     for tie in graph.subjects(RX.byChange, change):
-        sig.add(("reallocation", local(graph.value(tie, RX["from"]), space),
-                 local(graph.value(tie, RX.to), space), local(graph.value(tie, RX.task), space)))
-    touched = {o for p in (RX.disrupts, RX.introduces, RX.replaces, RX.reallocatesTask)
-               for o in graph.objects(change, p) if (o, RDF.type, RX.Routine) in graph}
+        sig.add(
+            (
+                "reallocation",
+                local(graph.value(tie, RX["from"]), space),
+                local(graph.value(tie, RX.to), space),
+                local(graph.value(tie, RX.task), space),
+            )
+        )
+    touched = {
+        o
+        for p in (RX.disrupts, RX.introduces, RX.replaces, RX.reallocatesTask)
+        for o in graph.objects(change, p)
+        if (o, RDF.type, RX.Routine) in graph
+    }
     for routine in touched:
         sig.add(("routine", local(routine, space), str(graph.value(routine, RX.embeddedness))))
     for norm in {*graph.objects(change, RX.violates), *graph.objects(change, RX.alignsWith)}:

@@ -64,17 +64,17 @@ Z_ONE, Z_CENTERED, Z_RAW, Z_STANCE = range(4)
 class Channel:
     carrier: int
     family: int
-    weights: tuple          # weight names multiplied together
-    depth: int = 0          # levels.decay ** depth
-    hold: int = -1          # input row multiplied in (a subscription's strength), or -1
-    fixed: float = 1.0      # a constant multiplied in (a neutral hold when no input says)
+    weights: tuple  # weight names multiplied together
+    depth: int = 0  # levels.decay ** depth
+    hold: int = -1  # input row multiplied in (a subscription's strength), or -1
+    fixed: float = 1.0  # a constant multiplied in (a neutral hold when no input says)
     qty: tuple = (Q_ONE, 0)
-    site: int = -1          # the routine or norm point this channel is about, or -1
-    mechanism: str = ""     # the weight a reason is filed under
+    site: int = -1  # the routine or norm point this channel is about, or -1
+    mechanism: str = ""  # the weight a reason is filed under
     text: str = ""
     evidence: tuple = ()
-    kind: str = ""          # routine | new | norm-held | norm-governed | jurisdiction
-    key: object = None      # what the channel is about, so a member's own hold wins over an inherited one
+    kind: str = ""  # routine | new | norm-held | norm-governed | jurisdiction
+    key: object = None  # what the channel is about, so a member's own hold wins over an inherited one
 
 
 TERM_COLUMNS = ("carrier", "mask", "weight", "const", "depth", "zkind", "zidx", "desc")
@@ -118,10 +118,10 @@ class TermTable:
 @dataclass
 class Site:
     node: object
-    kind: str                # "routine" or "norm"
-    qty: tuple               # what one typical carrier would bear: (Q_ROUTINE, r) or (Q_NORM, n)
-    weight: tuple            # the weights on it for that typical carrier
-    hold: float = 1.0        # a typical carrier's hold (0.5 for a norm: the neutral subscription)
+    kind: str  # "routine" or "norm"
+    qty: tuple  # what one typical carrier would bear: (Q_ROUTINE, r) or (Q_NORM, n)
+    weight: tuple  # the weights on it for that typical carrier
+    hold: float = 1.0  # a typical carrier's hold (0.5 for a norm: the neutral subscription)
     family: int = ROUTINE
 
 
@@ -136,8 +136,16 @@ class Builder:
     copies its work from ``reuse`` instead of redoing it.
     """
 
-    def __init__(self, G, change, weights: Weights, *, reuse: Model | None = None, structure: Structure | None = None,
-                 edited: tuple = ()) -> None:
+    def __init__(
+        self,
+        G,
+        change,
+        weights: Weights,
+        *,
+        reuse: Model | None = None,
+        structure: Structure | None = None,
+        edited: tuple = (),
+    ) -> None:
         self.G = G
         self.weights = weights
         self.reuse = reuse
@@ -145,8 +153,11 @@ class Builder:
         #: the relations and attribute names the edit changed (a mechanism reading none of them may copy its work)
         self.edited_relations = frozenset(c[1] for c in self.edited)
         self.structure = structure or Structure(G, change, max_depth=int(weights["levels.max_depth"]))
-        self.inputs = (reuse.inputs.reread({c[2] for c in self.edited}) if reuse is not None
-                       else InputTable(G.graph.get("scales", {})))
+        self.inputs = (
+            reuse.inputs.reread({c[2] for c in self.edited})
+            if reuse is not None
+            else InputTable(G.graph.get("scales", {}))
+        )
         self.carriers: dict = {}
         self.carrier_nodes: list = []
         self.channels: list[Channel] = []
@@ -200,18 +211,47 @@ class Builder:
         return row
 
     def channel(self, node, family: int, weights: tuple, *, evidence=(), **details) -> None:
-        self.channels.append(Channel(self.carrier(node), family, tuple(weights),
-                                     evidence=tuple(e for e in evidence if e is not None), **details))
+        self.channels.append(
+            Channel(
+                self.carrier(node),
+                family,
+                tuple(weights),
+                evidence=tuple(e for e in evidence if e is not None),
+                **details,
+            )
+        )
 
-    def term(self, node, mask: int, weight: str, *, const: float = 1.0, depth: int = 0, z: tuple = (0, 0),
-             desc: int | None = None, text: str = "", evidence=(), group=None) -> None:
+    def term(
+        self,
+        node,
+        mask: int,
+        weight: str,
+        *,
+        const: float = 1.0,
+        depth: int = 0,
+        z: tuple = (0, 0),
+        desc: int | None = None,
+        text: str = "",
+        evidence=(),
+        group=None,
+    ) -> None:
         """A context term at ``node``; ``desc`` is a shared description (:meth:`TermTable.describe`), else one is made."""
         if desc is None:
             desc = self.terms.describe(text, evidence, group)
         self.terms.add(self.carrier(node), mask, weight, const, depth, z, desc)
 
-    def global_term(self, mask: int, weight: str, *, const: float = 1.0, depth: int = 0, z: tuple = (0, 0),
-                    text: str = "", evidence=(), group=None) -> None:
+    def global_term(
+        self,
+        mask: int,
+        weight: str,
+        *,
+        const: float = 1.0,
+        depth: int = 0,
+        z: tuple = (0, 0),
+        text: str = "",
+        evidence=(),
+        group=None,
+    ) -> None:
         """A term that applies to every carrier alike (stored once)."""
         self.global_terms.add(-1, mask, weight, const, depth, z, self.global_terms.describe(text, evidence, group))
 
@@ -242,8 +282,11 @@ class Builder:
                 for u, v, data in edges:
                     tie = data.get("tie")
                     if tie is not None and type(tie).__name__ == "BNode":
-                        values = ",".join(f"{k}={data[k]}" for k in sorted(data) if k not in ("tie", "label") and
-                                          type(data[k]).__name__ != "BNode")
+                        values = ",".join(
+                            f"{k}={data[k]}"
+                            for k in sorted(data)
+                            if k not in ("tie", "label") and type(data[k]).__name__ != "BNode"
+                        )
                         self._tie_ends[tie] = f"[{self.canonical(u)}|{self.canonical(v)}|{values}]"
         return self._tie_ends.get(owner, "_:")
 
@@ -263,4 +306,3 @@ def _words(name: str) -> str:
         else:
             out.append(ch)
     return "".join(out).strip()
-

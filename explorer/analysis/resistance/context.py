@@ -61,11 +61,20 @@ CHANGE_ATTRIBUTES = (
     ("resourceAdequacy", "context.resource_adequacy", -1),
 )
 MODE_SIGN = {RX.topDown: 1.0, RX.professionallyLed: -1.0, RX.grassroots: -1.0}
-_WORDS = {"workload": "Workload", "changeFatigue": "Change fatigue", "readiness": "Readiness",
-          "tensionForChange": "Tension for change", "absorptiveCapacity": "Absorptive capacity",
-          "resourceAdequacy": "Resource adequacy", "dispositionalResistance": "Dispositional resistance",
-          "relativeAdvantage": "relative advantage", "compatibility": "compatibility", "complexity": "complexity",
-          "trialability": "trialability", "observability": "observability"}
+_WORDS = {
+    "workload": "Workload",
+    "changeFatigue": "Change fatigue",
+    "readiness": "Readiness",
+    "tensionForChange": "Tension for change",
+    "absorptiveCapacity": "Absorptive capacity",
+    "resourceAdequacy": "Resource adequacy",
+    "dispositionalResistance": "Dispositional resistance",
+    "relativeAdvantage": "relative advantage",
+    "compatibility": "compatibility",
+    "complexity": "complexity",
+    "trialability": "trialability",
+    "observability": "observability",
+}
 
 
 def add(b: Builder) -> None:
@@ -170,30 +179,67 @@ class _Facts:
         change = s.change
         found = []
         terms = b.terms
-        peers = sorted({p for p, _ in s.outs(holder, RX.lateralSupport)}
-                       | {p for p, _ in s.ins(holder, RX.lateralSupport)}, key=str)
+        peers = sorted(
+            {p for p, _ in s.outs(holder, RX.lateralSupport)} | {p for p, _ in s.ins(holder, RX.lateralSupport)},
+            key=str,
+        )
         for peer in peers:
-            found.append((("peer", peer), "context.lateral_support", -1.0, (Z_ONE, 0),
-                          terms.describe(f"Lateral support from “{b.label(peer)}”", (holder, peer), holder=holder)))
+            found.append(
+                (
+                    ("peer", peer),
+                    "context.lateral_support",
+                    -1.0,
+                    (Z_ONE, 0),
+                    terms.describe(f"Lateral support from “{b.label(peer)}”", (holder, peer), holder=holder),
+                )
+            )
             if peer in self.adopters:
-                found.append((("adopted", peer), "context.peer_adoption", -1.0, (Z_ONE, 0),
-                              terms.describe(f"“{b.label(peer)}”, a peer, has adopted the change", (peer, change), holder=holder)))
+                found.append(
+                    (
+                        ("adopted", peer),
+                        "context.peer_adoption",
+                        -1.0,
+                        (Z_ONE, 0),
+                        terms.describe(
+                            f"“{b.label(peer)}”, a peer, has adopted the change", (peer, change), holder=holder
+                        ),
+                    )
+                )
         for parent in s.parents(holder):
             for sibling in self.adopting_children.get(parent, ()):
                 if sibling != holder:
-                    found.append((("adopted", sibling), "context.peer_adoption", -1.0, (Z_ONE, 0),
-                                  terms.describe(f"“{b.label(sibling)}”, a peer in “{b.label(parent)}”, has adopted the change",
-                                                 (sibling, parent, change), holder=holder)))
+                    found.append(
+                        (
+                            ("adopted", sibling),
+                            "context.peer_adoption",
+                            -1.0,
+                            (Z_ONE, 0),
+                            terms.describe(
+                                f"“{b.label(sibling)}”, a peer in “{b.label(parent)}”, has adopted the change",
+                                (sibling, parent, change),
+                                holder=holder,
+                            ),
+                        )
+                    )
         if holder in self.feedback:
-            found.append((("feedback",), "context.data_feedback", -1.0, (Z_ONE, 0),
-                          terms.describe("The change feeds data back", (change, holder), holder=holder)))
+            found.append(
+                (
+                    ("feedback",),
+                    "context.data_feedback",
+                    -1.0,
+                    (Z_ONE, 0),
+                    terms.describe("The change feeds data back", (change, holder), holder=holder),
+                )
+            )
         for source, data in _forces_on(b, holder):
             term = _force_term(b, source, data, holder=holder)
             found.append((("force", data.get("tie")),) + (term if term is not None else (None, 0.0, None, None)))
         for initiative, row in self.rolled_out.get(holder, ()):
             desc = _concurrent_description(b, initiative, row, holder)
             found.append((("concurrent", initiative), "context.concurrent_initiative", 1.0, (Z_ONE, 0), desc))
-            found.append((("concurrent-resources", initiative), "context.concurrent_initiative", -0.5, (Z_CENTERED, row), desc))
+            found.append(
+                (("concurrent-resources", initiative), "context.concurrent_initiative", -0.5, (Z_CENTERED, row), desc)
+            )
         self._around[holder] = found
         return found
 
@@ -244,7 +290,9 @@ def _stance(b: Builder, node, stances) -> None:
         b.lack(node, "stance")
     stated = stances.stated_value(b, node)
     if how == "stated":
-        text = f"Stated attitude {stated:+.1f}" + (f", {after:+.1f} after influence" if abs(after - stated) >= 0.05 else "")
+        text = f"Stated attitude {stated:+.1f}" + (
+            f", {after:+.1f} after influence" if abs(after - stated) >= 0.05 else ""
+        )
     elif how == "influence":
         text = f"No stated attitude; {after:+.1f} likely through influence ties"
     elif how == "inherited":
@@ -255,7 +303,9 @@ def _stance(b: Builder, node, stances) -> None:
             text += f", {after:+.1f} after influence"
     else:
         text = "No stated attitude (taken as undecided)"
-    evidence = (node, *stances.sources[row][:5]) + ((stances.anchor_from[row],) if stances.anchor_from[row] not in (None, node) else ())
+    evidence = (node, *stances.sources[row][:5]) + (
+        (stances.anchor_from[row],) if stances.anchor_from[row] not in (None, node) else ()
+    )
     b.term(node, ALL, "context.stance", const=-1.0, z=(Z_STANCE, row), text=text, evidence=evidence)
 
 
@@ -281,13 +331,21 @@ def _change_terms(b: Builder) -> None:
     if signs:
         z = sum(signs) / len(signs)
         names = " and ".join(labels.get(m, str(m)) for m in sorted(modes, key=str) if m in MODE_SIGN)
-        b.global_term(OWN, "interaction.sponsorship", const=z, z=(Z_ONE, 0), evidence=(change,),
-                      text=f"Sponsored {names} (on professionals' own norms and jurisdictions)")
+        b.global_term(
+            OWN,
+            "interaction.sponsorship",
+            const=z,
+            z=(Z_ONE, 0),
+            evidence=(change,),
+            text=f"Sponsored {names} (on professionals' own norms and jurisdictions)",
+        )
     else:
         b.change_missing.add("its sponsorship mode")
     row = b.read(change, data, "divergence")
     if b.inputs._stated[row]:
-        text = f"Divergence {b.value(row):.1f} from established practice (on professionals' own norms and jurisdictions)"
+        text = (
+            f"Divergence {b.value(row):.1f} from established practice (on professionals' own norms and jurisdictions)"
+        )
     else:
         b.change_missing.add("its divergence")
         text = "Divergence from established practice not given"
@@ -300,8 +358,11 @@ def _change_terms(b: Builder) -> None:
         adaptive = bool(logics & {RX.ecologicalLogic, RX.socialLogic})
         fidelity = RX.mechanisticLogic in logics
         z = 1.0 if fidelity and not adaptive else (-1.0 if adaptive and not fidelity else 0.0)
-        words = {1.0: "only mechanistic (fidelity): little room to adapt routines locally",
-                 -1.0: "ecological or social: routines may be adapted locally", 0.0: "mixed logics"}[z]
+        words = {
+            1.0: "only mechanistic (fidelity): little room to adapt routines locally",
+            -1.0: "ecological or social: routines may be adapted locally",
+            0.0: "mixed logics",
+        }[z]
         b.global_term(WORK, "context.spread_logic", const=z, z=(Z_ONE, 0), evidence=(change,), text=f"Spread {words}")
     for source, data in _forces_on(b, change):
         term = _force_term(b, source, data, holder=None, where="the change")
@@ -316,7 +377,9 @@ def _concurrent(b: Builder) -> list:
     rolled out nowhere in particular are global terms."""
     G, s = b.G, b.structure
     change = s.change
-    others = {i for i, _ in s.outs(change, RX.runsConcurrentlyWith)} | {i for i, _ in s.ins(change, RX.runsConcurrentlyWith)}
+    others = {i for i, _ in s.outs(change, RX.runsConcurrentlyWith)} | {
+        i for i, _ in s.ins(change, RX.runsConcurrentlyWith)
+    }
     found = []
     for initiative in sorted(others - set(s.changers), key=str):
         places = {u for u, _ in s.outs(initiative, RX.rolledOutTo)}
@@ -324,15 +387,29 @@ def _concurrent(b: Builder) -> list:
         found.append((initiative, places or None, row))
         if not places:
             text, evidence, group, _ = b.terms.descriptions[_concurrent_description(b, initiative, row, None)]
-            b.global_term(ALL, "context.concurrent_initiative", const=1.0, z=(Z_ONE, 0), text=text, evidence=evidence, group=group)
-            b.global_term(ALL, "context.concurrent_initiative", const=-0.5, z=(Z_CENTERED, row), text=text, evidence=evidence, group=group)
+            b.global_term(
+                ALL, "context.concurrent_initiative", const=1.0, z=(Z_ONE, 0), text=text, evidence=evidence, group=group
+            )
+            b.global_term(
+                ALL,
+                "context.concurrent_initiative",
+                const=-0.5,
+                z=(Z_CENTERED, row),
+                text=text,
+                evidence=evidence,
+                group=group,
+            )
     return found
 
 
 def _concurrent_description(b: Builder, initiative, row: int, holder) -> int:
     resourced = f", resource adequacy {b.value(row):.1f}" if b.inputs._stated[row] else ""
-    return b.terms.describe(f"“{b.label(initiative)}” runs alongside the change{resourced}", (initiative,),
-                            group=("concurrent", initiative), holder=holder)
+    return b.terms.describe(
+        f"“{b.label(initiative)}” runs alongside the change{resourced}",
+        (initiative,),
+        group=("concurrent", initiative),
+        holder=holder,
+    )
 
 
 def _around(b: Builder, node, carried: dict, facts: _Facts) -> None:
@@ -350,7 +427,9 @@ def _around(b: Builder, node, carried: dict, facts: _Facts) -> None:
                 b.lack(node, "direction of a force")  # a bearing without a direction cannot count either way
                 continue
             # An initiative rolled out to a place is work for everyone in it, at whatever level it is named.
-            b.term(node, ALL, weight, const=const, depth=0 if key[0].startswith("concurrent") else depth, z=z, desc=desc)
+            b.term(
+                node, ALL, weight, const=const, depth=0 if key[0].startswith("concurrent") else depth, z=z, desc=desc
+            )
             if z[0] == Z_RAW and not b.inputs._stated[z[1]]:
                 b.lack(node, "magnitude of a force")
         if b.structure.ins(holder, RX.bearsOn) and any(True for _ in _bare_bearings(b, holder)):
@@ -373,7 +452,9 @@ def _carried_under_force(b: Builder, node) -> dict:
     """
     s = b.structure
     routines = {r for r, _ in s.outs(node, RX.performs)} | {r for r, _ in s.ins(node, RX.ownedBy)}
-    for performance in {p for p, _ in s.ins(node, WAS_ASSOCIATED_WITH)} | {p for p, _ in s.outs(node, WAS_ASSOCIATED_WITH)}:
+    for performance in {p for p, _ in s.ins(node, WAS_ASSOCIATED_WITH)} | {
+        p for p, _ in s.outs(node, WAS_ASSOCIATED_WITH)
+    }:
         routines |= {r for r, _ in s.outs(performance, RX.performanceOf)}
     norms = {n for n, _ in s.outs(node, RX.subscribesTo)} | {n for n, _ in s.outs(node, RX.NormSubscription)}
     carried = {}

@@ -74,14 +74,24 @@ def pack(model: Model) -> None:
         a[f"{prefix}_zidx"] = np.array(table.zidx, dtype=np.int64)
         a[f"{prefix}_bits"] = ((a[f"{prefix}_mask"][:, None] >> np.arange(FAMILIES)[None, :]) & 1).astype(float)
     # Family incidence: which channels add to T_if, which local terms to U_if.
-    a["T"] = [sparse.csr_matrix((np.ones(int((a["ch_family"] == f).sum())),
-                                 (a["ch_carrier"][a["ch_family"] == f], np.flatnonzero(a["ch_family"] == f))),
-                                shape=(nc, len(channels))) for f in range(FAMILIES)]
+    a["T"] = [
+        sparse.csr_matrix(
+            (
+                np.ones(int((a["ch_family"] == f).sum())),
+                (a["ch_carrier"][a["ch_family"] == f], np.flatnonzero(a["ch_family"] == f)),
+            ),
+            shape=(nc, len(channels)),
+        )
+        for f in range(FAMILIES)
+    ]
     a["U"] = []
     for f in range(FAMILIES):
         mine = (a["t_mask"] >> f) & 1 == 1
-        a["U"].append(sparse.csr_matrix((np.ones(int(mine.sum())), (a["t_carrier"][mine], np.flatnonzero(mine))),
-                                        shape=(nc, len(terms))))
+        a["U"].append(
+            sparse.csr_matrix(
+                (np.ones(int(mine.sum())), (a["t_carrier"][mine], np.flatnonzero(mine))), shape=(nc, len(terms))
+            )
+        )
     # Sites: the channels about a site add up per (site, carrier) pair; each pair then counts with its carrier's
     # headcount share among the site's carriers.
     headcount = model.headcount
@@ -105,7 +115,9 @@ def pack(model: Model) -> None:
     share = [headcount[carrier] / totals[site] if totals[site] > 0 else 1.0 / count[site] for site, carrier in pairs]
     a["B"] = sparse.csr_matrix((share, (a["pair_site"], np.arange(len(pairs)))), shape=(ns, len(pairs)))
     a["site_bare"] = np.array([count[s] == 0 for s in range(ns)], dtype=bool) if ns else np.zeros(0, dtype=bool)
-    a["site_q"] = np.array([offset[s.qty[0]] + (s.qty[1] if s.qty[0] != Q_ONE else 0) for s in model.sites], dtype=np.int64)
+    a["site_q"] = np.array(
+        [offset[s.qty[0]] + (s.qty[1] if s.qty[0] != Q_ONE else 0) for s in model.sites], dtype=np.int64
+    )
     a["site_slot"] = np.array([index[s.weight[0]] if s.weight else one for s in model.sites], dtype=np.int64)
     a["site_hold"] = np.array([s.hold for s in model.sites], dtype=float)
 
@@ -143,14 +155,14 @@ class Evaluation:
     tau: np.ndarray
     norm_strength: np.ndarray
     attitude: np.ndarray
-    channel: np.ndarray        # channels x runs
-    term: np.ndarray           # local terms x runs
-    global_term: np.ndarray    # global terms x runs
-    T: np.ndarray              # families x carriers x runs
-    U: np.ndarray              # families x carriers x runs
-    R: np.ndarray              # carriers x runs (own)
-    points: np.ndarray         # (carriers + sites) x runs: the point scores
-    figure: np.ndarray         # runs: the expected number of people likely to resist
+    channel: np.ndarray  # channels x runs
+    term: np.ndarray  # local terms x runs
+    global_term: np.ndarray  # global terms x runs
+    T: np.ndarray  # families x carriers x runs
+    U: np.ndarray  # families x carriers x runs
+    R: np.ndarray  # carriers x runs (own)
+    points: np.ndarray  # (carriers + sites) x runs: the point scores
+    figure: np.ndarray  # runs: the expected number of people likely to resist
     pair_score: np.ndarray = None  # (site, carrier) pairs x runs: the resistance a site causes a carrier
 
 
@@ -177,8 +189,9 @@ def evaluate(model: Model, X: np.ndarray, Wv: np.ndarray, *, population: bool = 
         return Wv[index[name]]
 
     decay = weight_row("levels.decay")
-    attitude = stances.evaluate(model.stances, X, decay, weight_row("stance.susceptibility"),
-                                int(model.weights["stance.iterations"]))
+    attitude = stances.evaluate(
+        model.stances, X, decay, weight_row("stance.susceptibility"), int(model.weights["stance.iterations"])
+    )
     stance_rows = model.stances.row
     zeros = np.zeros(runs)
 
@@ -209,7 +222,9 @@ def evaluate(model: Model, X: np.ndarray, Wv: np.ndarray, *, population: bool = 
     def term_values(prefix: str) -> np.ndarray:
         kinds, idx = a[f"{prefix}_zkind"], a[f"{prefix}_zidx"]
         rows = z_offsets[kinds] + np.where(kinds == Z_ONE, 0, idx)
-        values = Wv[a[f"{prefix}_weight"]] * a[f"{prefix}_const"][:, None] * decay[None, :] ** a[f"{prefix}_depth"][:, None]
+        values = (
+            Wv[a[f"{prefix}_weight"]] * a[f"{prefix}_const"][:, None] * decay[None, :] ** a[f"{prefix}_depth"][:, None]
+        )
         return values * Z[rows] if len(rows) else values
 
     term = term_values("t")
@@ -217,7 +232,11 @@ def evaluate(model: Model, X: np.ndarray, Wv: np.ndarray, *, population: bool = 
     nc = len(model.carrier_nodes)
     T = np.stack([a["T"][f] @ channel for f in range(FAMILIES)]) if nc else np.zeros((FAMILIES, 0, runs))
     global_u = a["g_bits"].T @ gterm if len(gterm) else np.zeros((FAMILIES, runs))
-    U = np.stack([a["U"][f] @ term + global_u[f][None, :] for f in range(FAMILIES)]) if nc else np.zeros((FAMILIES, 0, runs))
+    U = (
+        np.stack([a["U"][f] @ term + global_u[f][None, :] for f in range(FAMILIES)])
+        if nc
+        else np.zeros((FAMILIES, 0, runs))
+    )
     expU = np.exp(np.clip(U, -EXPONENT_CAP, EXPONENT_CAP))
     R = (T * expU).sum(axis=0)
     if not population:
@@ -235,7 +254,7 @@ def evaluate(model: Model, X: np.ndarray, Wv: np.ndarray, *, population: bool = 
     sites = _score_of(a["B"] @ -np.expm1(-pair_score)) if len(model.sites) else np.zeros((0, runs))
     if a["site_bare"].any():
         bare = a["site_bare"]
-        sites[bare] = (Wv[a["site_slot"][bare]] * quantities[a["site_q"][bare]] * a["site_hold"][bare][:, None])
+        sites[bare] = Wv[a["site_slot"][bare]] * quantities[a["site_q"][bare]] * a["site_hold"][bare][:, None]
     points = np.vstack([carriers, sites])
     figure = a["people"] @ likelihood
     return Evaluation(tau, strength, attitude, channel, term, gterm, T, U, R, points, figure, pair_score)

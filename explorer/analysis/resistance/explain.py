@@ -81,7 +81,7 @@ class Explainer:
             self.by_carrier_channels[c.carrier].append(j)
         order = np.argsort(tc, kind="stable")
         bounds = np.searchsorted(tc[order], np.arange(nc + 1))
-        self.terms_of = [order[bounds[i]:bounds[i + 1]] for i in range(nc)]
+        self.terms_of = [order[bounds[i] : bounds[i + 1]] for i in range(nc)]
         # Mechanisms: each carrier's score by mechanism (exact), and per family the context terms' values by
         # mechanism, for the collectives and the routines and norms that restate their carriers' reasons.
         names = model.weight_names
@@ -135,8 +135,11 @@ class Explainer:
         for k, value in enumerate(self.global_contrib[i].tolist()):
             if abs(value) > 1e-12:
                 self._add(grouped, gterms, k, value)
-        reasons += [self.reason(weight, value, text, evidence, kind="context")
-                    for (weight, text, evidence), value in grouped.values() if abs(value) > 1e-12]
+        reasons += [
+            self.reason(weight, value, text, evidence, kind="context")
+            for (weight, text, evidence), value in grouped.values()
+            if abs(value) > 1e-12
+        ]
         reasons.sort(key=lambda r: (-abs(r.value), r.text))
         self._own[i] = reasons
         return reasons
@@ -164,7 +167,9 @@ class Explainer:
         likely = -np.expm1(-scores)
         mean = float((row.data * likely).sum())
         total = float(self.ev.points[i, 0])
-        factor = np.divide(total * row.data * likely, mean * scores, out=np.zeros_like(scores), where=(scores > 0) & (mean > 0))
+        factor = np.divide(
+            total * row.data * likely, mean * scores, out=np.zeros_like(scores), where=(scores > 0) & (mean > 0)
+        )
         weighted = self.by_mech[row.indices] * factor[:, None]  # members x mechanisms
         totals = weighted.sum(axis=0)
         reasons = []
@@ -184,7 +189,9 @@ class Explainer:
             most = "" if heaviest == i or self._unnamed(top) else f" (most on “{model.builder.label(top)}”)"
             text = f"{label[0].upper() + label[1:]} weighs on {' and '.join(parts)}{most}"
             kind = "members" if self.is_channel_mech[m] else "context"
-            reasons.append(self.reason(mechanism, totals[m], text, tuple(model.carrier_nodes[j] for j in involved[:20]), kind=kind))
+            reasons.append(
+                self.reason(mechanism, totals[m], text, tuple(model.carrier_nodes[j] for j in involved[:20]), kind=kind)
+            )
         reasons.sort(key=lambda r: (-abs(r.value), r.text))
         return reasons
 
@@ -199,14 +206,18 @@ class Explainer:
         total = float(ev.points[len(model.carrier_nodes) + s, 0])
         if a["site_bare"][s]:
             mechanism = site.weight[0] if site.weight else self._norm_mechanism(site)
-            text = (f"“{label}” is {'new work' if site.family == 1 else 'transgressed'}; nobody who carries it is drawn "
-                    "(a typical carrier in a neutral context)")
+            text = (
+                f"“{label}” is {'new work' if site.family == 1 else 'transgressed'}; nobody who carries it is drawn "
+                "(a typical carrier in a neutral context)"
+            )
             return [self.reason(mechanism, total, text, (site.node,))] if total else []
         pairs = a["B"].getrow(s)
         scores = ev.pair_score[pairs.indices, 0]
         likely = -np.expm1(-scores)
         mean = float((pairs.data * likely).sum())
-        factors = np.divide(total * pairs.data * likely, mean * scores, out=np.zeros_like(scores), where=(scores > 0) & (mean > 0))
+        factors = np.divide(
+            total * pairs.data * likely, mean * scores, out=np.zeros_like(scores), where=(scores > 0) & (mean > 0)
+        )
         transgression: dict = defaultdict(float)
         first: dict = {}
         context = np.zeros(len(self.mechanisms))
@@ -235,7 +246,11 @@ class Explainer:
         for m in np.flatnonzero(np.abs(context) > 1e-12):
             mechanism = self.mechanisms[m]
             name = self._entry.get(mechanism, (mechanism,))[0] or mechanism
-            reasons.append(self.reason(mechanism, context[m], f"{name[0].upper() + name[1:]}, for {who}", (site.node,), kind="context"))
+            reasons.append(
+                self.reason(
+                    mechanism, context[m], f"{name[0].upper() + name[1:]}, for {who}", (site.node,), kind="context"
+                )
+            )
         reasons.sort(key=lambda r: (-abs(r.value), r.text))
         return reasons
 
@@ -268,23 +283,57 @@ class Explainer:
                 if site >= 0:
                     where = model.sites[site].node
                     missing |= {f"{what} (“{b.label(where)}”)" for what in b.missing.get(where, ())}
-            found.append(self._point(node, score, reasons, "collective" if represented else "carrier", missing,
-                                     model.headcount[i], stances.stated_value(b, node), attitude, i))
+            found.append(
+                self._point(
+                    node,
+                    score,
+                    reasons,
+                    "collective" if represented else "carrier",
+                    missing,
+                    model.headcount[i],
+                    stances.stated_value(b, node),
+                    attitude,
+                    i,
+                )
+            )
         for s, site in enumerate(model.sites):
             score = float(ev.points[nc + s, 0])
             if score <= 1e-12:
                 continue
-            found.append(self._point(site.node, score, self.site_reasons(s), site.kind, set(b.missing.get(site.node, ())),
-                                     1.0, None, None, nc + s))
+            found.append(
+                self._point(
+                    site.node,
+                    score,
+                    self.site_reasons(s),
+                    site.kind,
+                    set(b.missing.get(site.node, ())),
+                    1.0,
+                    None,
+                    None,
+                    nc + s,
+                )
+            )
         return found
 
     def _point(self, node, score, reasons, role, missing, headcount, stated, attitude, row) -> dict:
         data = self.model.G.nodes[node]
-        return dict(node=node, label=data.get("label", str(node)), kind=data.get("kind"), level=data.get("level", 2),
-                    score=score, restraining=sum(r.value for r in reasons if r.value > 0),
-                    driving=-sum(r.value for r in reasons if r.value < 0), likelihood=float(-np.expm1(-score)), role=role,
-                    missing=tuple(sorted(missing)), reasons=tuple(reasons), headcount=float(headcount),
-                    stated_attitude=stated, attitude=attitude, row=row)
+        return dict(
+            node=node,
+            label=data.get("label", str(node)),
+            kind=data.get("kind"),
+            level=data.get("level", 2),
+            score=score,
+            restraining=sum(r.value for r in reasons if r.value > 0),
+            driving=-sum(r.value for r in reasons if r.value < 0),
+            likelihood=float(-np.expm1(-score)),
+            role=role,
+            missing=tuple(sorted(missing)),
+            reasons=tuple(reasons),
+            headcount=float(headcount),
+            stated_attitude=stated,
+            attitude=attitude,
+            row=row,
+        )
 
 
 def _site_text(model: Model, site, channel) -> str:
@@ -317,7 +366,7 @@ def percent(value, *, digits: int = 0) -> str:
     if value is None:
         return "–"
     value = float(value)
-    scale = 10 ** digits
+    scale = 10**digits
     shown = round(value * 100 * scale) / scale
     if value < 1 and shown >= 100:
         return f"> {100 - 1 / scale:g}{NBSP}%"
@@ -373,10 +422,18 @@ def figure_sentence(figure, runs: int = 0) -> str:
         return NO_POINTS
     if abs(float(figure.people) - 1.0) < 0.05:
         span = interval(figure.share_low, figure.share_high) if runs else ""
-        return f"The one person the change exposes is {percent(figure.share)} likely to resist" + (f" ({span})." if span else ".")
-    runs_text = f"; {people(figure.low)}–{people(figure.high)} across the uncertainty runs" if runs and figure.low is not None else ""
-    return (f"{people(figure.value)} of the {people(figure.people)} people the change exposes are likely to resist "
-            f"({percent(figure.share)}{runs_text}).")
+        return f"The one person the change exposes is {percent(figure.share)} likely to resist" + (
+            f" ({span})." if span else "."
+        )
+    runs_text = (
+        f"; {people(figure.low)}–{people(figure.high)} across the uncertainty runs"
+        if runs and figure.low is not None
+        else ""
+    )
+    return (
+        f"{people(figure.value)} of the {people(figure.people)} people the change exposes are likely to resist "
+        f"({percent(figure.share)}{runs_text})."
+    )
 
 
 def figure_caption(figure) -> str:
@@ -395,16 +452,20 @@ def figure_caption(figure) -> str:
 
 def figure_meaning(figure, runs: int = 0) -> str:
     """What the figure is and where its interval comes from, for a tooltip or a caption."""
-    text = ("The expected number of people likely to resist: each person the change exposes counts by how likely "
-            "they are to resist (a role or a unit by its headcount), so it never falls when the change asks more of "
-            "them, and nodes the change does not reach do not count")
+    text = (
+        "The expected number of people likely to resist: each person the change exposes counts by how likely "
+        "they are to resist (a role or a unit by its headcount), so it never falls when the change asks more of "
+        "them, and nodes the change does not reach do not count"
+    )
     if figure.points:
         text += f"; {figure.points:,} point{'s' if figure.points != 1 else ''} of the map stand for them"
     text += "."
     if runs and figure.low is not None:
-        text += (f" The interval holds the middle {figure.interval:.0%} of {runs:,} uncertainty runs (and the estimate), "
-                 "in which the weights and the map's inputs vary (each input by its stated confidence; a missing one "
-                 "over its whole scale).")
+        text += (
+            f" The interval holds the middle {figure.interval:.0%} of {runs:,} uncertainty runs (and the estimate), "
+            "in which the weights and the map's inputs vary (each input by its stated confidence; a missing one "
+            "over its whole scale)."
+        )
     else:
         text += " No uncertainty runs were made: there is no interval."
     return text
@@ -453,7 +514,11 @@ def sentence(point: dict) -> str:
     runs = ""
     if point.get("likelihood_low") is not None:
         runs = f", {interval(point['likelihood_low'], point['likelihood_high'])} across the uncertainty runs"
-    subject = {"routine": " for those who carry it", "norm": " for those who hold it", "collective": " among its people"}.get(point["role"], "")
+    subject = {
+        "routine": " for those who carry it",
+        "norm": " for those who hold it",
+        "collective": " among its people",
+    }.get(point["role"], "")
     text = f"Resistance {likelihood_words(point['likelihood'])}{subject} ({percent(point['likelihood'])}{runs})"
     reasons = point["reasons"]
     sources = [r for r in reasons if r.kind in ("transgression", "members") and r.value > 0][:2]
@@ -478,4 +543,3 @@ def _short(reason: Reason) -> str:
 
 def level_name(level: int) -> str:
     return _LEVEL.get(level, "meso")
-

@@ -61,7 +61,9 @@ class InputTable:
         neutral = (lo + hi) / 2 if neutral is None else float(neutral)
         return lo, hi, neutral
 
-    def read(self, owner, data: dict | None, name: str, *, confidence: float | None = None, optional: bool = False) -> int:
+    def read(
+        self, owner, data: dict | None, name: str, *, confidence: float | None = None, optional: bool = False
+    ) -> int:
         """The row of ``name`` on ``owner`` (whose attributes are ``data``), registered on first use.
 
         An ``optional`` input that is missing stays at its neutral value in every run instead of varying
@@ -95,8 +97,20 @@ class InputTable:
         """A table with the same rows (so every row number stays valid), the rows of ``owners`` read again from
         the nodes and ties they belong to (what a lever's edit changed in place). Not frozen."""
         other = InputTable(self.scales)
-        for name in ("index", "owners", "names", "_values", "_stated", "_confidence", "_lo", "_hi", "_neutral",
-                     "_vary", "_data", "_optional"):
+        for name in (
+            "index",
+            "owners",
+            "names",
+            "_values",
+            "_stated",
+            "_confidence",
+            "_lo",
+            "_hi",
+            "_neutral",
+            "_vary",
+            "_data",
+            "_optional",
+        ):
             value = getattr(self, name)
             setattr(other, name, dict(value) if isinstance(value, dict) else list(value))
         owners = set(owners)

@@ -44,16 +44,37 @@ def add(b: Builder) -> None:
                     b.lack(side, "professions of a task reallocation")
         weight = "transgression.jurisdiction_group" if across else "transgression.jurisdiction_role"
         what = f"“{b.label(task)}”" if task is not None else "a task"
-        boundary = "across professional groups" if across else ("within one profession" if lost and gained else "between roles")
+        boundary = (
+            "across professional groups"
+            if across
+            else ("within one profession" if lost and gained else "between roles")
+        )
         evidence = (tie, u, v, task)
         for side, way, professions, weights, text in (
-                (v, "gains", gained, (weight, "transgression.gainer_share"), f"Gains {what} from “{b.label(u)}”, {boundary}"),
-                (u, "loses", lost, (weight,), f"Loses {what} to “{b.label(v)}”, {boundary}")):
+            (
+                v,
+                "gains",
+                gained,
+                (weight, "transgression.gainer_share"),
+                f"Gains {what} from “{b.label(u)}”, {boundary}",
+            ),
+            (u, "loses", lost, (weight,), f"Loses {what} to “{b.label(v)}”, {boundary}"),
+        ):
             if side not in b.G or not s.is_carrier(side) or not s.in_scope(side):
                 continue
             found = moves.get((side, task, way))
             if found is None or (across and not found[5]):
-                moves[(side, task, way)] = (weights, JURISDICTION if professions else TASK, text, evidence,
-                                            ("task", tie, way), across)
-    for (side, _task, _way), (weights, family, text, evidence, key, _across) in sorted(moves.items(), key=lambda kv: tuple(map(str, kv[0]))):
-        b.channel(side, family, weights, mechanism=weights[0], kind="jurisdiction", key=key, text=text, evidence=evidence)
+                moves[(side, task, way)] = (
+                    weights,
+                    JURISDICTION if professions else TASK,
+                    text,
+                    evidence,
+                    ("task", tie, way),
+                    across,
+                )
+    for (side, _task, _way), (weights, family, text, evidence, key, _across) in sorted(
+        moves.items(), key=lambda kv: tuple(map(str, kv[0]))
+    ):
+        b.channel(
+            side, family, weights, mechanism=weights[0], kind="jurisdiction", key=key, text=text, evidence=evidence
+        )

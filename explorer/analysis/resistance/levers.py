@@ -91,7 +91,11 @@ def apply_edit(G, edit) -> tuple:
                 data[name] = float(o.toPython())
             elif name in data:
                 del data[name]
-            undo.append(lambda data=data, name=name, old=old: data.__setitem__(name, old) if old is not None else data.pop(name, None))
+            undo.append(
+                lambda data=data, name=name, old=old: (
+                    data.__setitem__(name, old) if old is not None else data.pop(name, None)
+                )
+            )
             changed.append(("set", name, s, None, None))
         elif o in G and s in G and name not in numeric and not _is_concept(G, o):
             key = URIRef(str(p))
@@ -109,7 +113,11 @@ def apply_edit(G, edit) -> tuple:
             old = data.get(name)
             current = old if isinstance(old, frozenset) else (frozenset({old}) if old is not None else frozenset())
             data[name] = current | {o} if op == "add" else current - {o}
-            undo.append(lambda data=data, name=name, old=old: data.__setitem__(name, old) if old is not None else data.pop(name, None))
+            undo.append(
+                lambda data=data, name=name, old=old: (
+                    data.__setitem__(name, old) if old is not None else data.pop(name, None)
+                )
+            )
             changed.append(("set", name, s, None, None))
     for tie, triples in new_ties.items():
         attrs = {"tie": tie, "label": ""}
@@ -132,6 +140,7 @@ def apply_edit(G, edit) -> tuple:
     def revert():
         for step in reversed(undo):
             step()
+
     return revert, tuple(changed)
 
 
@@ -183,22 +192,46 @@ def candidates(model, points) -> list:
             _, _, _, _, broker = min(options)
             tie = BNode()
             role = "a hybrid or opinion leader" if s.is_leader_kind(broker) else "a supporter"
-            edit = (("add", tie, RDF.type, RX.InfluenceTie), ("add", tie, RX["from"], broker), ("add", tie, RX.to, target),
-                    ("add", tie, RX.strength, _decimal(BROKER_STRENGTH)))
-            found.append(("broker", f"Ask “{b.label(broker)}” ({role}) to work with “{point.label}” (an influence tie of strength {BROKER_STRENGTH})",
-                          (broker, target), edit))
+            edit = (
+                ("add", tie, RDF.type, RX.InfluenceTie),
+                ("add", tie, RX["from"], broker),
+                ("add", tie, RX.to, target),
+                ("add", tie, RX.strength, _decimal(BROKER_STRENGTH)),
+            )
+            found.append(
+                (
+                    "broker",
+                    f"Ask “{b.label(broker)}” ({role}) to work with “{point.label}” (an influence tie of strength {BROKER_STRENGTH})",
+                    (broker, target),
+                    edit,
+                )
+            )
     # Sponsorship
     modes = set()
     for c in s.changers:
         value = G.nodes[c].get("sponsorshipMode")
         modes |= set(value) if isinstance(value, frozenset) else ({value} if value is not None else set())
     if RX.professionallyLed not in modes and any(c.family in (2, 4) for c in model.channels):
-        found.append(("sponsorship", "Give professionals a leading part in the change (sponsorship professionally led as well)",
-                      (change,), (("add", change, RX.sponsorshipMode, RX.professionallyLed),)))
+        found.append(
+            (
+                "sponsorship",
+                "Give professionals a leading part in the change (sponsorship professionally led as well)",
+                (change,),
+                (("add", change, RX.sponsorshipMode, RX.professionallyLed),),
+            )
+        )
         if RX.topDown in modes:
-            found.append(("sponsorship", "Hand the change to the professions (professionally led instead of top-down)",
-                          (change,), (("remove", change, RX.sponsorshipMode, RX.topDown),
-                                      ("add", change, RX.sponsorshipMode, RX.professionallyLed))))
+            found.append(
+                (
+                    "sponsorship",
+                    "Hand the change to the professions (professionally led instead of top-down)",
+                    (change,),
+                    (
+                        ("remove", change, RX.sponsorshipMode, RX.topDown),
+                        ("add", change, RX.sponsorshipMode, RX.professionallyLed),
+                    ),
+                )
+            )
     # Lateral ties and data feedback for resistant units
     units = [p for p in resistant if s.flags(p.node)[1] and not s.flags(p.node)[2]][:_PER_KIND]
     adopters = {u for c in s.changers for u, _ in s.outs(c, RX.adoptedBy)}
@@ -222,45 +255,107 @@ def candidates(model, points) -> list:
             peer = min(peers)[3]
             offered.add(frozenset((unit, peer)))
             adopted = ", which has adopted the change" if peer in adopters else ""
-            found.append(("lateral tie", f"Build lateral support between “{point.label}” and “{b.label(peer)}”{adopted}",
-                          (unit, peer), (("add", unit, RX.lateralSupport, peer),)))
+            found.append(
+                (
+                    "lateral tie",
+                    f"Build lateral support between “{point.label}” and “{b.label(peer)}”{adopted}",
+                    (unit, peer),
+                    (("add", unit, RX.lateralSupport, peer),),
+                )
+            )
         if unit not in feedback:
-            found.append(("data feedback", f"Feed data on the change back to “{point.label}”", (change, unit),
-                          (("add", change, RX.feedsBackDataTo, unit),)))
+            found.append(
+                (
+                    "data feedback",
+                    f"Feed data on the change back to “{point.label}”",
+                    (change, unit),
+                    (("add", change, RX.feedsBackDataTo, unit),),
+                )
+            )
     # Norms: renegotiate with the bodies behind them, or adapt the change
     norms = sorted(model.norms.norms, key=lambda n: (-score.get(n, 0.0), str(n)))[:_PER_KIND]
     for norm in norms:
-        bodies = [body for body, _, _ in model.norms.bodies[model.norms.norms.index(norm)]
-                  if body not in s.sponsors and stances.stated_value(b, body) is None]
+        bodies = [
+            body
+            for body, _, _ in model.norms.bodies[model.norms.norms.index(norm)]
+            if body not in s.sponsors and stances.stated_value(b, body) is None
+        ]
         if bodies:
             edit = []
             for body in bodies:
                 tie = BNode()
-                edit += [("add", tie, RDF.type, RX.Stance), ("add", tie, RX["from"], body), ("add", tie, RX.to, change),
-                         ("add", tie, RX.attitude, _decimal(ENDORSEMENT))]
+                edit += [
+                    ("add", tie, RDF.type, RX.Stance),
+                    ("add", tie, RX["from"], body),
+                    ("add", tie, RX.to, change),
+                    ("add", tie, RX.attitude, _decimal(ENDORSEMENT)),
+                ]
             names = ", ".join(f"“{b.label(x)}”" for x in bodies)
-            found.append(("renegotiate norm", f"Renegotiate “{b.label(norm)}” with {names}, so that {'it endorses' if len(bodies) == 1 else 'they endorse'} "
-                          f"the change (attitude +{ENDORSEMENT})", (norm, *bodies), tuple(edit)))
+            found.append(
+                (
+                    "renegotiate norm",
+                    f"Renegotiate “{b.label(norm)}” with {names}, so that {'it endorses' if len(bodies) == 1 else 'they endorse'} "
+                    f"the change (attitude +{ENDORSEMENT})",
+                    (norm, *bodies),
+                    tuple(edit),
+                )
+            )
         violators = [c for c in s.changers if any(n == norm for n, _ in s.outs(c, RX.violates))]
-        found.append(("adapt the change", f"Adapt the change so that it no longer violates “{b.label(norm)}”", (norm, *violators),
-                      tuple(("remove", c, RX.violates, norm) for c in violators)))
+        found.append(
+            (
+                "adapt the change",
+                f"Adapt the change so that it no longer violates “{b.label(norm)}”",
+                (norm, *violators),
+                tuple(("remove", c, RX.violates, norm) for c in violators),
+            )
+        )
     # A tie drawn as a blank node has no name that survives a reading of the map: only named ties are edited.
-    disruptions = sorted(((float(d.get("degree")), d.get("tie"), v) for c in s.changers for v, d in s.outs(c, RX.Disruption)
-                          if d.get("degree") is not None and d.get("degree") > 0 and isinstance(d.get("tie"), URIRef)),
-                         key=lambda x: (-score.get(x[2], 0.0), -x[0], str(x[1])))
+    disruptions = sorted(
+        (
+            (float(d.get("degree")), d.get("tie"), v)
+            for c in s.changers
+            for v, d in s.outs(c, RX.Disruption)
+            if d.get("degree") is not None and d.get("degree") > 0 and isinstance(d.get("tie"), URIRef)
+        ),
+        key=lambda x: (-score.get(x[2], 0.0), -x[0], str(x[1])),
+    )
     for degree, tie, routine in disruptions[:2]:
-        found.append(("adapt the change", f"Stage the change so that it disrupts “{b.label(routine)}” half as much (degree {degree:.2g} → {degree / 2:.2g})",
-                      (routine,), (("set", tie, RX.degree, _decimal(degree / 2)),)))
+        found.append(
+            (
+                "adapt the change",
+                f"Stage the change so that it disrupts “{b.label(routine)}” half as much (degree {degree:.2g} → {degree / 2:.2g})",
+                (routine,),
+                (("set", tie, RX.degree, _decimal(degree / 2)),),
+            )
+        )
     # Concurrent initiatives and resources
-    others = {i for i, _ in s.outs(change, RX.runsConcurrentlyWith)} | {i for i, _ in s.ins(change, RX.runsConcurrentlyWith)}
+    others = {i for i, _ in s.outs(change, RX.runsConcurrentlyWith)} | {
+        i for i, _ in s.ins(change, RX.runsConcurrentlyWith)
+    }
     for initiative in sorted(others - set(s.changers), key=str)[:_PER_KIND]:
-        edit = tuple(("remove", x, RX.runsConcurrentlyWith, y) for x, y in ((change, initiative), (initiative, change))
-                     if G.has_edge(x, y, RX.runsConcurrentlyWith))
-        found.append(("pause initiative", f"Pause or merge “{b.label(initiative)}” while the change beds in", (initiative,), edit))
+        edit = tuple(
+            ("remove", x, RX.runsConcurrentlyWith, y)
+            for x, y in ((change, initiative), (initiative, change))
+            if G.has_edge(x, y, RX.runsConcurrentlyWith)
+        )
+        found.append(
+            (
+                "pause initiative",
+                f"Pause or merge “{b.label(initiative)}” while the change beds in",
+                (initiative,),
+                edit,
+            )
+        )
     current = G.nodes[change].get("resourceAdequacy")
     if current is None or current < RESOURCED:
-        found.append(("resources", f"Resource the change well (resource adequacy {RESOURCED})", (change,),
-                      (("set", change, RX.resourceAdequacy, _decimal(RESOURCED)),)))
+        found.append(
+            (
+                "resources",
+                f"Resource the change well (resource adequacy {RESOURCED})",
+                (change,),
+                (("set", change, RX.resourceAdequacy, _decimal(RESOURCED)),),
+            )
+        )
     return found
 
 
@@ -281,9 +376,10 @@ def try_levers(model, points, base_figure: float, base_total: float, rerun, prog
         finally:
             revert()
         if base_figure - figure >= threshold:
-            levers.append(Lever(kind, text, tuple(nodes), tuple(edit), base_figure - figure, figure, base_total - total))
+            levers.append(
+                Lever(kind, text, tuple(nodes), tuple(edit), base_figure - figure, figure, base_total - total)
+            )
         if progress is not None:
             progress(done, len(options))
     levers.sort(key=lambda lever: (-round(lever.effect, 12), -lever.resistance_effect, lever.text))
     return tuple(levers)
-

@@ -60,8 +60,9 @@ Examples
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
@@ -90,10 +91,10 @@ class Model:
     terms: TermTable
     global_terms: TermTable
     sites: list
-    routines: object        # routines.RoutineImpacts
-    norms: object           # norms.NormStrengths
-    stances: object         # stances.StanceModel
-    leaves: np.ndarray      # carriers counted in the context figure (bool): the exposed ones, bodies apart
+    routines: object  # routines.RoutineImpacts
+    norms: object  # norms.NormStrengths
+    stances: object  # stances.StanceModel
+    leaves: np.ndarray  # carriers counted in the context figure (bool): the exposed ones, bodies apart
     collective_members: dict  # carrier row -> rows its point is the mean of (itself, every member drawn below it)
     weight_names: list = field(default_factory=list)
     arrays: dict = field(default_factory=dict)
@@ -144,15 +145,28 @@ def inherit(b: Builder) -> None:
             frontier = nxt
             if not frontier:
                 break
-    for (child, _), (depth, collective, channel) in sorted(reached.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
+    for (child, _), (depth, collective, channel) in sorted(
+        reached.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))
+    ):
         family = channel.family
         if channel.kind == "norm-held":
             family = NORM_OWN if norms.is_own_norm(b, child, b.site_list[channel.site].node) else NORM
         via = b.label(collective)
-        b.channel(child, family, channel.weights, depth=depth, hold=channel.hold, fixed=channel.fixed, qty=channel.qty, site=channel.site,
-                  mechanism=channel.mechanism, kind=channel.kind, key=channel.key,
-                  text=f"{channel.text} (as a member of “{via}”, {depth} level{'s' if depth > 1 else ''} down)",
-                  evidence=channel.evidence + (collective, child))
+        b.channel(
+            child,
+            family,
+            channel.weights,
+            depth=depth,
+            hold=channel.hold,
+            fixed=channel.fixed,
+            qty=channel.qty,
+            site=channel.site,
+            mechanism=channel.mechanism,
+            kind=channel.kind,
+            key=channel.key,
+            text=f"{channel.text} (as a member of “{via}”, {depth} level{'s' if depth > 1 else ''} down)",
+            evidence=channel.evidence + (collective, child),
+        )
 
 
 #: The mechanisms that add transgression channels, in the order :func:`build` runs them, keyed by the weight
@@ -198,9 +212,27 @@ def build(G, change, weights: Weights, *, reuse: Model | None = None, edited: tu
     b.inputs.freeze(b.canonical)
     headcount = np.array([_headcount(G, n) for n in b.carrier_nodes], dtype=float)
     impacts = b.routine_result
-    model = Model(G, change, weights, b, b.structure, b.inputs, b.carrier_nodes, headcount, b.channels, b.terms,
-                  b.global_terms, b.site_list, impacts.model, b.norm_model, b.stance_model,
-                  np.zeros(len(b.carrier_nodes), dtype=bool), {}, impacts=impacts.impacts, notes=tuple(b.notes))
+    model = Model(
+        G,
+        change,
+        weights,
+        b,
+        b.structure,
+        b.inputs,
+        b.carrier_nodes,
+        headcount,
+        b.channels,
+        b.terms,
+        b.global_terms,
+        b.site_list,
+        impacts.model,
+        b.norm_model,
+        b.stance_model,
+        np.zeros(len(b.carrier_nodes), dtype=bool),
+        {},
+        impacts=impacts.impacts,
+        notes=tuple(b.notes),
+    )
     model.routine_result = impacts
     pack(model)
     # Exposed: the change asks something of them at the map's values (a transgression above 0). Only they

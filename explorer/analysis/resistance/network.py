@@ -75,8 +75,15 @@ def _leaders(b: Builder, exposed: set, stances) -> None:
                 best[other] = (reach, leader, how)
     for node, (reach, leader, how) in sorted(best.items(), key=lambda kv: str(kv[0])):
         kind = "a hybrid leader" if _hybrid(b, leader) else "an opinion leader"
-        b.term(node, ALL, "context.leader_nearby", const=-reach, z=(Z_ONE, 0),
-               text=f"“{b.label(leader)}”, {kind} who does not oppose the change, {how}", evidence=(leader, node))
+        b.term(
+            node,
+            ALL,
+            "context.leader_nearby",
+            const=-reach,
+            z=(Z_ONE, 0),
+            text=f"“{b.label(leader)}”, {kind} who does not oppose the change, {how}",
+            evidence=(leader, node),
+        )
 
 
 def _hybrid(b: Builder, node) -> bool:
@@ -114,7 +121,7 @@ def _change_agents(b: Builder, exposed: set, stances) -> None:
         return
     decay, band = b.weights["levels.decay"], b.weights["stance.fence_band"]
     divergence = b.read(s.change, b.G.nodes[s.change], "divergence")
-    ties: dict = {}   # (carrier, "fence"|"resistor") -> (strength, agent)
+    ties: dict = {}  # (carrier, "fence"|"resistor") -> (strength, agent)
     reach: dict = {}  # carrier -> (reach, [agents])
     for agent in agents:
         holes = None
@@ -150,16 +157,40 @@ def _change_agents(b: Builder, exposed: set, stances) -> None:
                 current[1].append((agent, holes))
     for (node, kind), (strength, agent) in sorted(ties.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
         if kind == "fence":
-            b.term(node, ALL, "interaction.fence_sitter_tie", const=-strength, z=(Z_ONE, 0), evidence=(agent, node),
-                   text=f"Undecided, with a tie of strength {strength:.1f} to “{b.label(agent)}”, who leads the change (co-optation)")
+            b.term(
+                node,
+                ALL,
+                "interaction.fence_sitter_tie",
+                const=-strength,
+                z=(Z_ONE, 0),
+                evidence=(agent, node),
+                text=f"Undecided, with a tie of strength {strength:.1f} to “{b.label(agent)}”, who leads the change (co-optation)",
+            )
         else:
-            b.term(node, ALL, "interaction.resistor_tie", const=strength, z=(Z_CENTERED, divergence), evidence=(agent, node),
-                   text=f"Opposed, with a tie of strength {strength:.1f} to “{b.label(agent)}”, who leads the change: "
-                        "helps for a change that departs little from practice, backfires for a divergent one")
+            b.term(
+                node,
+                ALL,
+                "interaction.resistor_tie",
+                const=strength,
+                z=(Z_CENTERED, divergence),
+                evidence=(agent, node),
+                text=f"Opposed, with a tie of strength {strength:.1f} to “{b.label(agent)}”, who leads the change: "
+                "helps for a change that departs little from practice, backfires for a divergent one",
+            )
     for node, (r, found) in sorted(reach.items(), key=lambda kv: str(kv[0])):
         holes = sum(h for _, h in found) / len(found)
         names = ", ".join(f"“{b.label(a)}”" for a, _ in found)
-        shape = "spans structural holes" if holes > 0 else ("sits in a closed, cohesive network" if holes < 0 else "is between brokerage and closure")
-        b.term(node, ALL, "interaction.network_fit", const=-r * holes, z=(Z_CENTERED, divergence),
-               evidence=tuple(a for a, _ in found) + (node,),
-               text=f"Near the change agent {names}, who {shape}: suits a {'divergent' if holes > 0 else 'minor'} change")
+        shape = (
+            "spans structural holes"
+            if holes > 0
+            else ("sits in a closed, cohesive network" if holes < 0 else "is between brokerage and closure")
+        )
+        b.term(
+            node,
+            ALL,
+            "interaction.network_fit",
+            const=-r * holes,
+            z=(Z_CENTERED, divergence),
+            evidence=tuple(a for a, _ in found) + (node,),
+            text=f"Near the change agent {names}, who {shape}: suits a {'divergent' if holes > 0 else 'minor'} change",
+        )

@@ -39,7 +39,11 @@ from .structure import RX
 
 REGULATIVE, NORMATIVE, CULTURAL_COGNITIVE = range(3)
 _PILLARS = {RX.regulative: REGULATIVE, RX.normative: NORMATIVE, RX.culturalCognitive: CULTURAL_COGNITIVE}
-_PILLAR_WEIGHT = ("transgression.norm_regulative", "transgression.norm_normative", "transgression.norm_cultural_cognitive")
+_PILLAR_WEIGHT = (
+    "transgression.norm_regulative",
+    "transgression.norm_normative",
+    "transgression.norm_cultural_cognitive",
+)
 #: How strongly the performer of a routine governed by a norm holds it, when they do not say: the neutral subscription.
 GOVERNED_HOLD = 0.5
 
@@ -50,9 +54,9 @@ class NormStrengths:
 
     norms: list = field(default_factory=list)
     pillar: list = field(default_factory=list)
-    formality: list = field(default_factory=list)   # input rows
-    sanction: list = field(default_factory=list)    # input rows
-    bodies: list = field(default_factory=list)      # [(body node, authority row, influence row)]
+    formality: list = field(default_factory=list)  # input rows
+    sanction: list = field(default_factory=list)  # input rows
+    bodies: list = field(default_factory=list)  # [(body node, authority row, influence row)]
     #: Aligned-norm context, added by :mod:`.context` for exposed holders: (holder, hold row or -1, hold, norm).
     aligned: list = field(default_factory=list)
 
@@ -87,7 +91,13 @@ def holders(b: Builder, norm, carriers_of_routine) -> list:
             found.append((holder, row, 1.0, "they hold", (norm, data.get("tie"), holder), ()))
     for holder, _ in sorted(s.ins(norm, RX.subscribesTo), key=lambda x: str(x[0])):
         if s.is_carrier(holder) and s.in_scope(holder) and holder not in direct:
-            row = b.read((holder, norm, RX.subscribesTo), None, "strength", missing_on=holder, what="strength of a norm subscription")
+            row = b.read(
+                (holder, norm, RX.subscribesTo),
+                None,
+                "strength",
+                missing_on=holder,
+                what="strength of a norm subscription",
+            )
             direct.add(holder)
             found.append((holder, row, 1.0, "they hold", (norm, holder), ()))
     routines = {r for r, _ in s.ins(norm, RX.governedBy)}
@@ -99,8 +109,14 @@ def holders(b: Builder, norm, carriers_of_routine) -> list:
             continue
         for carrier, shares, verb in carriers_of_routine(routine):
             if carrier not in direct and carrier not in governed:
-                governed[carrier] = (carrier, -1, GOVERNED_HOLD, f"it governs “{b.label(routine)}”, which {verb}",
-                                     (norm, routine, carrier), shares)
+                governed[carrier] = (
+                    carrier,
+                    -1,
+                    GOVERNED_HOLD,
+                    f"it governs “{b.label(routine)}”, which {verb}",
+                    (norm, routine, carrier),
+                    shares,
+                )
     found += [governed[c] for c in sorted(governed, key=str)]
     for rel in (RX.issuedBy, RX.backedBy):
         for body, _ in sorted(s.outs(norm, rel), key=lambda x: str(x[0])):
@@ -134,17 +150,34 @@ def _register(b: Builder, carriers_of_routine) -> NormStrengths:
         model.pillar.append(pillar)
         uses_formality = pillar in (REGULATIVE, CULTURAL_COGNITIVE)
         model.formality.append(b.read(norm, data, "formality", missing_on=norm if uses_formality else None))
-        model.sanction.append(b.read(norm, data, "sanctionSeverity", missing_on=norm if pillar == REGULATIVE else None,
-                                     what="sanction severity"))
+        model.sanction.append(
+            b.read(
+                norm,
+                data,
+                "sanctionSeverity",
+                missing_on=norm if pillar == REGULATIVE else None,
+                what="sanction severity",
+            )
+        )
         bodies = []
         for rel in (RX.issuedBy, RX.backedBy):
             for body, _ in s.outs(norm, rel):
                 if body in G and body not in (x[0] for x in bodies):
                     body_data = G.nodes[body]
-                    authority = b.read(body, body_data, "formalAuthority",
-                                       missing_on=norm if pillar == REGULATIVE else None, what="formal authority of a body behind it")
-                    influence = b.read(body, body_data, "influence",
-                                       missing_on=norm if pillar == NORMATIVE else None, what="influence of a body behind it")
+                    authority = b.read(
+                        body,
+                        body_data,
+                        "formalAuthority",
+                        missing_on=norm if pillar == REGULATIVE else None,
+                        what="formal authority of a body behind it",
+                    )
+                    influence = b.read(
+                        body,
+                        body_data,
+                        "influence",
+                        missing_on=norm if pillar == NORMATIVE else None,
+                        what="influence of a body behind it",
+                    )
                     bodies.append((body, authority, influence))
                     b.stance_agents.add(body)
         model.bodies.append(bodies)
@@ -158,9 +191,21 @@ def _register(b: Builder, carriers_of_routine) -> NormStrengths:
             kind = "norm-held" if row >= 0 or how == "they back it" else "norm-governed"
             hold_text = f"; subscription {b.value(row):.1f}" if row >= 0 and b.inputs._stated[row] else ""
             text = f"The change violates “{b.label(norm)}” ({pillar_label}{hold_text}): {how}"
-            b.channel(holder, family, shares, hold=row, qty=(Q_NORM, index), site=site, depth=0,
-                      mechanism=_PILLAR_WEIGHT[pillar], kind=kind, key=("norm", norm), text=text, evidence=evidence,
-                      fixed=fixed)
+            b.channel(
+                holder,
+                family,
+                shares,
+                hold=row,
+                qty=(Q_NORM, index),
+                site=site,
+                depth=0,
+                mechanism=_PILLAR_WEIGHT[pillar],
+                kind=kind,
+                key=("norm", norm),
+                text=text,
+                evidence=evidence,
+                fixed=fixed,
+            )
     aligned = sorted({n for c in s.changers for n, _ in s.outs(c, RX.alignsWith) if b.is_a(n, RX.Norm)}, key=str)
     for norm in aligned:
         for holder, row, fixed, how, evidence, _ in holders(b, norm, carriers_of_routine):

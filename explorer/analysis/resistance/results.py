@@ -60,15 +60,15 @@ class Point:
     restraining: float
     driving: float
     likelihood: float = 0.0
-    role: str = "carrier"           # carrier | collective | routine | norm
+    role: str = "carrier"  # carrier | collective | routine | norm
     missing: tuple = ()
     reasons: tuple = ()
     sentence: str = ""
     headcount: float = 1.0
     stated_attitude: float | None = None
-    attitude: float | None = None    # after influence
+    attitude: float | None = None  # after influence
     confidence: float | None = None
-    stability: float | None = None   # share of the uncertainty runs in which it is in the top k
+    stability: float | None = None  # share of the uncertainty runs in which it is in the top k
     rank_low: int | None = None
     rank_high: int | None = None
     score_low: float | None = None
@@ -93,7 +93,7 @@ class Lever:
     text: str
     nodes: tuple = ()
     edit: tuple = ()
-    effect: float = 0.0           # people: fewer likely to resist with the edit
+    effect: float = 0.0  # people: fewer likely to resist with the edit
     figure_after: float = 0.0
     resistance_effect: float = 0.0
 

@@ -32,7 +32,11 @@ import numpy as np
 from .builder import NEW_WORK, Q_ONE, Q_ROUTINE, ROUTINE, Builder
 from .structure import RX, WAS_ASSOCIATED_WITH
 
-_TYPE_SHARE = {RX.pooled: "propagation.pooled", RX.sequential: "propagation.sequential", RX.reciprocal: "propagation.reciprocal"}
+_TYPE_SHARE = {
+    RX.pooled: "propagation.pooled",
+    RX.sequential: "propagation.sequential",
+    RX.reciprocal: "propagation.reciprocal",
+}
 _TYPE_WORD = {RX.pooled: "pooled", RX.sequential: "sequential", RX.reciprocal: "reciprocal"}
 #: Degree of the impact a new routine starts on the routines interdependent with it.
 INTRODUCED_IMPACT = 0.5
@@ -56,8 +60,8 @@ class Impact:
 class RoutineModel:
     """What :mod:`.evaluate` needs to compute every touched routine's impact and transgression per run."""
 
-    routines: list = field(default_factory=list)       # routine nodes, by index
-    embeddedness: list = field(default_factory=list)   # input row per routine
+    routines: list = field(default_factory=list)  # routine nodes, by index
+    embeddedness: list = field(default_factory=list)  # input row per routine
     # One row per (source, routine) path: target index, degree (input row, or -1 with a fixed degree),
     # share weight names and strength input rows along the path.
     pair_target: list = field(default_factory=list)
@@ -71,16 +75,37 @@ class RoutineModel:
 class Routines:
     model: RoutineModel
     impacts: tuple
-    carriers: dict      # routine -> [(carrier node, share weights, how)]
-    index: dict         # routine -> index in model.routines
+    carriers: dict  # routine -> [(carrier node, share weights, how)]
+    index: dict  # routine -> index in model.routines
 
 
 #: What this module reads (relations, and values whose size decides which paths are kept): an edit touching
 #: none of them leaves its work as it was (:func:`copy`).
-RELATIONS = frozenset({RX.Disruption, RX.disrupts, RX.introduces, RX.replaces, RX.reallocatesTask, RX.TaskReallocation,
-                       RX.usesArtefact, RX.Interdependency, RX.interdependentWith, RX.performs, RX.performanceOf,
-                       WAS_ASSOCIATED_WITH, RX.ownedBy, RX.hasComponent, RX.rolledOutTo, RX.sponsoredBy, RX.ledBy,
-                       "degree", "embeddedness", "strength", "interdependenceType"})
+RELATIONS = frozenset(
+    {
+        RX.Disruption,
+        RX.disrupts,
+        RX.introduces,
+        RX.replaces,
+        RX.reallocatesTask,
+        RX.TaskReallocation,
+        RX.usesArtefact,
+        RX.Interdependency,
+        RX.interdependentWith,
+        RX.performs,
+        RX.performanceOf,
+        WAS_ASSOCIATED_WITH,
+        RX.ownedBy,
+        RX.hasComponent,
+        RX.rolledOutTo,
+        RX.sponsoredBy,
+        RX.ledBy,
+        "degree",
+        "embeddedness",
+        "strength",
+        "interdependenceType",
+    }
+)
 
 
 def copy(b: Builder, reuse) -> Routines:
@@ -96,9 +121,21 @@ def copy(b: Builder, reuse) -> Routines:
     for channel in reuse.channels:
         if channel.kind in ("routine", "new"):
             site = b.sites[reuse.sites[channel.site].node]
-            b.channel(reuse.carrier_nodes[channel.carrier], channel.family, channel.weights, depth=channel.depth,
-                      hold=channel.hold, fixed=channel.fixed, qty=channel.qty, site=site, mechanism=channel.mechanism,
-                      kind=channel.kind, key=channel.key, text=channel.text, evidence=channel.evidence)
+            b.channel(
+                reuse.carrier_nodes[channel.carrier],
+                channel.family,
+                channel.weights,
+                depth=channel.depth,
+                hold=channel.hold,
+                fixed=channel.fixed,
+                qty=channel.qty,
+                site=site,
+                mechanism=channel.mechanism,
+                kind=channel.kind,
+                key=channel.key,
+                text=channel.text,
+                evidence=channel.evidence,
+            )
     return base
 
 
@@ -145,7 +182,12 @@ def _register(b: Builder) -> Routines:
             shares = tuple(share for share, _, _ in edges)
             strengths = tuple(row for _, row, _ in edges)
             _pair(model, routine_index(target), start_row, start_fixed, shares, strengths)
-            _keep(best, target, value, Impact(target, b.label(target), value, False, path, tuple(word for _, _, word in edges)))
+            _keep(
+                best,
+                target,
+                value,
+                Impact(target, b.label(target), value, False, path, tuple(word for _, _, word in edges)),
+            )
     impacts = tuple(sorted((i for _, i in best.values()), key=lambda i: (-i.impact, i.label, str(i.routine))))
 
     carriers: dict = {}
@@ -165,14 +207,30 @@ def _register(b: Builder) -> Routines:
         impact = best[r][1] if r in best else None
         for carrier, shares, verb in found:
             if disrupted:
-                b.channel(carrier, ROUTINE, ("transgression.routine_disruption", *shares), qty=(Q_ROUTINE, index[r]), site=site,
-                          mechanism="transgression.routine_disruption", kind="routine", key=("routine", r),
-                          text=_disruption_text(b, r, verb, impact, model.embeddedness[index[r]]),
-                          evidence=(*impact.path, carrier))
+                b.channel(
+                    carrier,
+                    ROUTINE,
+                    ("transgression.routine_disruption", *shares),
+                    qty=(Q_ROUTINE, index[r]),
+                    site=site,
+                    mechanism="transgression.routine_disruption",
+                    kind="routine",
+                    key=("routine", r),
+                    text=_disruption_text(b, r, verb, impact, model.embeddedness[index[r]]),
+                    evidence=(*impact.path, carrier),
+                )
             if introduced:
-                b.channel(carrier, NEW_WORK, ("transgression.new_routine", *shares), site=site,
-                          mechanism="transgression.new_routine", kind="new", key=("new", r),
-                          text=f"“{b.label(r)}”, which {verb}, is new: the change introduces it", evidence=(b.structure.change, r, carrier))
+                b.channel(
+                    carrier,
+                    NEW_WORK,
+                    ("transgression.new_routine", *shares),
+                    site=site,
+                    mechanism="transgression.new_routine",
+                    kind="new",
+                    key=("new", r),
+                    text=f"“{b.label(r)}”, which {verb}, is new: the change introduces it",
+                    evidence=(b.structure.change, r, carrier),
+                )
     return Routines(model, impacts, carriers, index)
 
 
@@ -220,7 +278,13 @@ def _direct_touches(b: Builder) -> dict:
                 elif b.is_a(target, RX.Artefact):
                     for routine, _ in s.ins(target, RX.usesArtefact):
                         row = b.inputs.read((c, routine, RX.usesArtefact), None, "degree")
-                        touch(routine, row, 0.0, f"disrupted (it uses “{b.label(target)}”, which the change introduces)", False)
+                        touch(
+                            routine,
+                            row,
+                            0.0,
+                            f"disrupted (it uses “{b.label(target)}”, which the change introduces)",
+                            False,
+                        )
     for u, v, data in s.every.get(RX.TaskReallocation, ()):
         task = data.get("task")
         if task is not None and data.get("byChange") in (None, *s.changers):
@@ -267,7 +331,9 @@ def _paths(b: Builder, source, start: float, hops: int, floor: float, new=frozen
 def _interdependencies(b: Builder, routine):
     """``(other routine, share weight, strength input row, type word)`` for each interdependency of ``routine``."""
     G = b.G
-    for u, v, key, data in list(G.out_edges(routine, keys=True, data=True)) + list(G.in_edges(routine, keys=True, data=True)):
+    for u, v, key, data in list(G.out_edges(routine, keys=True, data=True)) + list(
+        G.in_edges(routine, keys=True, data=True)
+    ):
         relation = data.get("relation")
         if relation not in (RX.Interdependency, RX.interdependentWith):
             continue
@@ -303,12 +369,18 @@ def carriers_of(b: Builder, routine) -> list:
 
 
 def _disruption_text(b: Builder, routine, verb: str, impact: Impact, embeddedness_row: int) -> str:
-    embedded = f"embeddedness {b.value(embeddedness_row):.1f}" if b.inputs._stated[embeddedness_row] else "embeddedness not given"
+    embedded = (
+        f"embeddedness {b.value(embeddedness_row):.1f}"
+        if b.inputs._stated[embeddedness_row]
+        else "embeddedness not given"
+    )
     if impact.direct:
         return f"“{impact.label}”, which {verb}, is {impact.how} (impact {impact.impact:.2f}, {embedded})"
     through = " → ".join(b.label(n) for n in impact.path[:-1])
-    return (f"“{impact.label}”, which {verb}, is disrupted indirectly, through {through} "
-            f"({', '.join(impact.via)}; impact {impact.impact:.2f}, {embedded})")
+    return (
+        f"“{impact.label}”, which {verb}, is disrupted indirectly, through {through} "
+        f"({', '.join(impact.via)}; impact {impact.impact:.2f}, {embedded})"
+    )
 
 
 def evaluate(model: RoutineModel, X: np.ndarray, weight_row, floor: float) -> np.ndarray:
@@ -318,8 +390,9 @@ def evaluate(model: RoutineModel, X: np.ndarray, weight_row, floor: float) -> np
     impact = np.zeros((n, runs))
     if not model.pair_target:
         return impact
-    for target, row, fixed, shares, strengths in zip(model.pair_target, model.pair_degree_row, model.pair_degree_fixed,
-                                                      model.pair_shares, model.pair_strengths):
+    for target, row, fixed, shares, strengths in zip(
+        model.pair_target, model.pair_degree_row, model.pair_degree_fixed, model.pair_shares, model.pair_strengths
+    ):
         value = (X[row] if row >= 0 else np.full(runs, fixed)).copy()
         for share in shares:
             value *= weight_row(share)
@@ -328,4 +401,3 @@ def evaluate(model: RoutineModel, X: np.ndarray, weight_row, floor: float) -> np
         np.maximum(impact[target], value, out=impact[target])
     impact[impact < floor] = 0.0
     return impact
-

@@ -49,15 +49,15 @@ class StanceModel:
 
     agents: list = field(default_factory=list)
     row: dict = field(default_factory=dict)
-    stated: list = field(default_factory=list)        # input row of the agent's own attitude, or -1
-    anchor_row: list = field(default_factory=list)    # input row the anchor comes from, or -1 (neutral)
+    stated: list = field(default_factory=list)  # input row of the agent's own attitude, or -1
+    anchor_row: list = field(default_factory=list)  # input row the anchor comes from, or -1 (neutral)
     anchor_depth: list = field(default_factory=list)  # levels up the anchor comes from
-    anchor_from: list = field(default_factory=list)   # the node whose stated stance is the anchor
-    weights: object = None                            # row-normalised sparse W
-    strongest: np.ndarray = None                      # per agent, min(1, strongest incoming weight)
-    sources: list = field(default_factory=list)       # per agent, the agents influencing it
-    how: list = field(default_factory=list)           # stated | influence | inherited | none
-    base: np.ndarray = None                           # attitude after influence at the map's values
+    anchor_from: list = field(default_factory=list)  # the node whose stated stance is the anchor
+    weights: object = None  # row-normalised sparse W
+    strongest: np.ndarray = None  # per agent, min(1, strongest incoming weight)
+    sources: list = field(default_factory=list)  # per agent, the agents influencing it
+    how: list = field(default_factory=list)  # stated | influence | inherited | none
+    base: np.ndarray = None  # attitude after influence at the map's values
 
     def stated_value(self, builder: Builder, node):
         row = self.row.get(node)
@@ -67,8 +67,20 @@ class StanceModel:
 
 
 #: What the stance model reads: an edit touching none of these leaves it as it was (:func:`reuse`).
-RELATIONS = frozenset({RX.Stance, RX.InfluenceTie, RX.influences, RX.advises, REPORTS_TO,
-                       "attitude", "strength", "influence", "formalAuthority", "headcount"})
+RELATIONS = frozenset(
+    {
+        RX.Stance,
+        RX.InfluenceTie,
+        RX.influences,
+        RX.advises,
+        REPORTS_TO,
+        "attitude",
+        "strength",
+        "influence",
+        "formalAuthority",
+        "headcount",
+    }
+)
 
 
 def add(b: Builder) -> None:
@@ -206,7 +218,9 @@ def build(b: Builder, exposed: set) -> StanceModel:
             model.how.append("none")
     decay, sus = b.weights["levels.decay"], b.weights["stance.susceptibility"]
     anchor = anchors(model, np.asarray(b.inputs._values, dtype=float)[:, None], np.array([decay]))
-    model.base = spread(anchor, model.weights, (sus * model.strongest)[:, None], iterations=int(b.weights["stance.iterations"]))[:, 0]
+    model.base = spread(
+        anchor, model.weights, (sus * model.strongest)[:, None], iterations=int(b.weights["stance.iterations"])
+    )[:, 0]
     return model
 
 
@@ -216,11 +230,13 @@ def anchors(model: StanceModel, X: np.ndarray, decay: np.ndarray) -> np.ndarray:
     out = np.zeros((len(model.agents), runs))
     for i, (row, depth) in enumerate(zip(model.anchor_row, model.anchor_depth)):
         if row >= 0:
-            out[i] = X[row] * decay ** depth
+            out[i] = X[row] * decay**depth
     return out
 
 
-def evaluate(model: StanceModel, X: np.ndarray, decay: np.ndarray, susceptibility: np.ndarray, iterations: int) -> np.ndarray:
+def evaluate(
+    model: StanceModel, X: np.ndarray, decay: np.ndarray, susceptibility: np.ndarray, iterations: int
+) -> np.ndarray:
     """``agents x runs`` attitudes after influence."""
     if not model.agents:
         return np.zeros((0, X.shape[1]))

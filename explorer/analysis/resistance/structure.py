@@ -109,8 +109,11 @@ class Structure:
         found = self._kind.get(key)
         if found is None:
             G = self.G
-            found = self._kind[key] = (is_a(G, node, RX.Actor) or (is_a(G, node, FOAF_AGENT) and not is_a(G, node, ORG_ORGANIZATION)),
-                                       is_a(G, node, ORG_ORGANIZATION), is_a(G, node, RX.ExternalBody))
+            found = self._kind[key] = (
+                is_a(G, node, RX.Actor) or (is_a(G, node, FOAF_AGENT) and not is_a(G, node, ORG_ORGANIZATION)),
+                is_a(G, node, ORG_ORGANIZATION),
+                is_a(G, node, RX.ExternalBody),
+            )
         return found
 
     def is_carrier(self, node) -> bool:
@@ -138,7 +141,9 @@ class Structure:
         """The collectives ``node`` is in (at any depth) that can carry resistance and that the change reaches."""
         found = self._above.get(node)
         if found is None:
-            found = self._above[node] = tuple(a for a, _ in self.ancestors(node) if self.is_carrier(a) and self.in_scope(a))
+            found = self._above[node] = tuple(
+                a for a, _ in self.ancestors(node) if self.is_carrier(a) and self.in_scope(a)
+            )
         return found
 
     def leader_nodes(self) -> list:
@@ -157,8 +162,11 @@ class Structure:
         """A hybrid leader (typed, or with clinical and managerial role kinds) or an opinion leader."""
         G = self.G
         kinds = _as_set(G.nodes[node].get("roleKind"))
-        return (is_a(G, node, RX.HybridLeader) or is_a(G, node, RX.OpinionLeader)
-                or {RX.clinicalRole, RX.managerialRole} <= kinds)
+        return (
+            is_a(G, node, RX.HybridLeader)
+            or is_a(G, node, RX.OpinionLeader)
+            or {RX.clinicalRole, RX.managerialRole} <= kinds
+        )
 
     # ----------------------------------------------------------------- levels
     def outs(self, node, relation) -> list:
@@ -187,8 +195,11 @@ class Structure:
         """The organisational units ``node`` works in, one level up: not its profession (a professional group
         spans every hospital) nor an external body (a college it belongs to). "Their unit" means these."""
         G = self.G
-        return [parent for parent, depth in self.ancestors(node) if depth == 1
-                and not is_a(G, parent, RX.ProfessionalGroup) and not self.flags(parent)[2]]
+        return [
+            parent
+            for parent, depth in self.ancestors(node)
+            if depth == 1 and not is_a(G, parent, RX.ProfessionalGroup) and not self.flags(parent)[2]
+        ]
 
     def ancestors(self, node) -> tuple:
         """``((ancestor, depth), ...)`` within ``max_depth`` levels, each at its shortest depth, nearest first."""

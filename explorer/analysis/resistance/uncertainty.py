@@ -40,8 +40,8 @@ ORDER_SHARE_FRAGILE = 0.7
 class Runs:
     """Scores of every point and the figure, per run."""
 
-    scores: np.ndarray     # points x runs (float32)
-    figure: np.ndarray     # runs
+    scores: np.ndarray  # points x runs (float32)
+    figure: np.ndarray  # runs
     interval: float
 
 
@@ -80,8 +80,14 @@ class Summary:
     ranks: np.ndarray
 
 
-def summarise(result: Runs, base_order: np.ndarray, top_k: int, base_scores: np.ndarray, base_figure: float,
-              shown: int | None = None) -> Summary:
+def summarise(
+    result: Runs,
+    base_order: np.ndarray,
+    top_k: int,
+    base_scores: np.ndarray,
+    base_figure: float,
+    shown: int | None = None,
+) -> Summary:
     """Intervals, rank ranges and top-k shares; ``base_order`` ranks the points at the stated values (ties).
 
     Ranks are among the first ``shown`` rows of ``base_order`` (the points listed; all when None): a row
@@ -106,12 +112,16 @@ def summarise(result: Runs, base_order: np.ndarray, top_k: int, base_scores: np.
         ranks[listed[order], r] = np.arange(1, shown + 1)
     top = (ranks <= top_k).mean(axis=1)
     base_rank = position + 1
-    return Summary(np.minimum(np.quantile(scores, lo_q, axis=1), base_scores),
-                   np.maximum(np.quantile(scores, hi_q, axis=1), base_scores),
-                   np.minimum(np.floor(np.quantile(ranks, lo_q, axis=1)).astype(int), base_rank),
-                   np.maximum(np.ceil(np.quantile(ranks, hi_q, axis=1)).astype(int), base_rank),
-                   top, min(float(np.quantile(result.figure, lo_q)), base_figure),
-                   max(float(np.quantile(result.figure, hi_q)), base_figure), ranks)
+    return Summary(
+        np.minimum(np.quantile(scores, lo_q, axis=1), base_scores),
+        np.maximum(np.quantile(scores, hi_q, axis=1), base_scores),
+        np.minimum(np.floor(np.quantile(ranks, lo_q, axis=1)).astype(int), base_rank),
+        np.maximum(np.ceil(np.quantile(ranks, hi_q, axis=1)).astype(int), base_rank),
+        top,
+        min(float(np.quantile(result.figure, lo_q)), base_figure),
+        max(float(np.quantile(result.figure, hi_q)), base_figure),
+        ranks,
+    )
 
 
 def confidence(low: float, high: float) -> float:
@@ -135,10 +145,14 @@ def fragile(points: list, rows: list, summary: Summary, top_k: int) -> list[str]
     for point, row in zip(points[:shown], rows[:shown]):
         share = summary.top_share[row]
         if share < TOP_SHARE_FRAGILE:
-            found.append(f"“{point['label']}” is in the top {top_k} in only {share:.0%} of the runs "
-                         f"(rank {summary.rank_low[row]}–{summary.rank_high[row]}): treat its place as uncertain.")
+            found.append(
+                f"“{point['label']}” is in the top {top_k} in only {share:.0%} of the runs "
+                f"(rank {summary.rank_low[row]}–{summary.rank_high[row]}): treat its place as uncertain."
+            )
     for (a, ra), (b, rb) in zip(list(zip(points, rows))[:shown], list(zip(points, rows))[1:shown]):
         above = float((summary.ranks[ra] < summary.ranks[rb]).mean())
         if above < ORDER_SHARE_FRAGILE:
-            found.append(f"Whether “{a['label']}” meets more resistance than “{b['label']}” is uncertain: it ranks above in {above:.0%} of the runs.")
+            found.append(
+                f"Whether “{a['label']}” meets more resistance than “{b['label']}” is uncertain: it ranks above in {above:.0%} of the runs."
+            )
     return found

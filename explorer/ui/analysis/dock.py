@@ -85,8 +85,8 @@ from explorer.ui.analysis.points import (
     PointsProxy,
 )
 from explorer.ui.analysis.run import AnalysisRun
-from explorer.ui.common.workers import run_task
 from explorer.ui.common.host import OpenMap
+from explorer.ui.common.workers import run_task
 
 LOGICS = (
     ("mechanistic", "Mechanistic: barriers, facilitators, fidelity"),
@@ -96,10 +96,6 @@ LOGICS = (
 #: Reasons shown in each group of the details before "show all".
 REASONS_SHOWN = 6
 _POSITION = (RX.canvasX, RX.canvasY)
-
-
-
-
 
 
 # ----------------------------------------------------------------------------- the dock
@@ -155,8 +151,10 @@ class AnalysisDock(QWidget):
         self.header.setFont(font)
         self.header.setWordWrap(True)
         layout.addWidget(self.header)
-        self.ethics = QLabel("Likely concerns of roles, units and routines, drawn from the map and weighted "
-                             "assumptions: not labels of people.")
+        self.ethics = QLabel(
+            "Likely concerns of roles, units and routines, drawn from the map and weighted "
+            "assumptions: not labels of people."
+        )
         self.ethics.setWordWrap(True)
         self.ethics.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.ethics)
@@ -331,8 +329,10 @@ class AnalysisDock(QWidget):
         levers_layout = QVBoxLayout(levers_page)
         levers_layout.setContentsMargins(0, 4, 0, 0)
         levers_layout.setSpacing(4)
-        self.levers_note = QLabel("Effects on how many of the exposed people are likely to resist, each tried by running the "
-                                  "model again with the lever's edit.")
+        self.levers_note = QLabel(
+            "Effects on how many of the exposed people are likely to resist, each tried by running the "
+            "model again with the lever's edit."
+        )
         self.levers_note.setWordWrap(True)
         self.levers_note.setTextFormat(Qt.TextFormat.PlainText)
         levers_layout.addWidget(self.levers_note)
@@ -431,9 +431,18 @@ class AnalysisDock(QWidget):
         background = QColor("#d9a521")
         window = palette.color(QPalette.ColorRole.Window)
         mix = 0.22 if dark else 0.16
-        notice.setColor(QPalette.ColorRole.Window, QColor.fromRgbF(
-            *(w + (b - w) * mix for w, b in zip((window.redF(), window.greenF(), window.blueF()),
-                                                 (background.redF(), background.greenF(), background.blueF())))))
+        notice.setColor(
+            QPalette.ColorRole.Window,
+            QColor.fromRgbF(
+                *(
+                    w + (b - w) * mix
+                    for w, b in zip(
+                        (window.redF(), window.greenF(), window.blueF()),
+                        (background.redF(), background.greenF(), background.blueF()),
+                    )
+                )
+            ),
+        )
         notice.setColor(QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.WindowText))
         self.stale_box.setPalette(notice)
         self.stale_label.setPalette(notice)
@@ -455,7 +464,9 @@ class AnalysisDock(QWidget):
 
     def show_map(self, opened: OpenMap | None) -> None:
         """The open map (all None when there is none): stops a run, clears the result and overlays."""
-        doc, schema, projection = (opened.document, opened.schema, opened.projection) if opened is not None else (None, None, None)
+        doc, schema, projection = (
+            (opened.document, opened.schema, opened.projection) if opened is not None else (None, None, None)
+        )
         self.cancel(quiet=True)
         self._clear_canvas()
         if self._unsubscribe is not None:
@@ -496,8 +507,10 @@ class AnalysisDock(QWidget):
         if self.doc is None:
             self._hint("Open a map to analyse a proposed change.")
         elif not changes:
-            self._hint("This map has no change proposal. Add one from the palette (Change proposal), tie it to "
-                       "the routines it disrupts, then run the analysis here.")
+            self._hint(
+                "This map has no change proposal. Add one from the palette (Change proposal), tie it to "
+                "the routines it disrupts, then run the analysis here."
+            )
         elif self.status.property("hint"):
             self._hint("")
         self._update_controls()
@@ -625,11 +638,16 @@ class AnalysisDock(QWidget):
     def _show_stale(self) -> None:
         self._stale = True
         applied = getattr(self, "_applied", None)
-        self.stale_label.setText("Lever applied: this result is of the map before it." if applied
-                                 else "The map has changed since this analysis.")
+        self.stale_label.setText(
+            "Lever applied: this result is of the map before it."
+            if applied
+            else "The map has changed since this analysis."
+        )
         self.stale_label.setToolTip(
             f"You applied “{applied}” (Ctrl+Z undoes it). Run the analysis again to see the new figure and ranking."
-            if applied else "The result below may be out of date: run the analysis again on the map as it is now.")
+            if applied
+            else "The result below may be out of date: run the analysis again on the map as it is now."
+        )
         self.stale_box.show()
         self._update_controls()
         self.staleChanged.emit(True)
@@ -651,8 +669,10 @@ class AnalysisDock(QWidget):
             self.finished.emit(None)
             return
         if task.error is not None:
-            self._show_error(task.error if task.expected_error else
-                             "The analysis failed. " + task.error.split("\n\n", 1)[0], detail=task.error)
+            self._show_error(
+                task.error if task.expected_error else "The analysis failed. " + task.error.split("\n\n", 1)[0],
+                detail=task.error,
+            )
             self.finished.emit(None)
             return
         self._basis = self._run_basis
@@ -677,9 +697,11 @@ class AnalysisDock(QWidget):
             self.recording = None
             if self.doc is doc:
                 doc.events.publish(event)
-                self.summary.setToolTip("Kept in the map as an analysis run graph: the SPARQL console can query it, "
-                                        "e.g. GRAPH ?g { ?run a rx:AnalysisRun ; rx:hasPoint ?point }. Saved with "
-                                        "the map in TriG or N-Quads; left out of Turtle.")
+                self.summary.setToolTip(
+                    "Kept in the map as an analysis run graph: the SPARQL console can query it, "
+                    "e.g. GRAPH ?g { ?run a rx:AnalysisRun ; rx:hasPoint ?point }. Saved with "
+                    "the map in TriG or N-Quads; left out of Turtle."
+                )
                 self.recorded.emit(run_graph.name)
 
         def failed(error) -> None:
@@ -687,8 +709,14 @@ class AnalysisDock(QWidget):
             if self.doc is doc:
                 self.message.emit(f"The analysis could not be kept in the map: {error}")
 
-        self.recording = run_task("Recording the analysis", lambda progress: record_run(doc, run_graph, publish=False),
-                                  parent=self, cancellable=False, on_success=recorded, on_failure=failed)
+        self.recording = run_task(
+            "Recording the analysis",
+            lambda progress: record_run(doc, run_graph, publish=False),
+            parent=self,
+            cancellable=False,
+            on_success=recorded,
+            on_failure=failed,
+        )
 
     def _show_error(self, text: str, detail: str | None = None) -> None:
         self._set_status(text)
@@ -720,24 +748,36 @@ class AnalysisDock(QWidget):
         self.figure.setToolTip(figure_meaning(result.figure, result.runs))
         self.figure.show()
         runs_text = "no uncertainty runs" if not result.runs else f"{result.runs:,} uncertainty runs"
-        self.summary.setText(f"{len(result.points):,} points ranked · {len(result.impacts):,} routines touched · {runs_text}")
-        self.summary.setToolTip(f"Seed {result.seed}, top {result.top_k}. Likely concerns of roles, units and routines, "
-                                "drawn from the map and weighted assumptions: not labels of people.")
+        self.summary.setText(
+            f"{len(result.points):,} points ranked · {len(result.impacts):,} routines touched · {runs_text}"
+        )
+        self.summary.setToolTip(
+            f"Seed {result.seed}, top {result.top_k}. Likely concerns of roles, units and routines, "
+            "drawn from the map and weighted assumptions: not labels of people."
+        )
         self.summary.show()
         if result.missing:
-            self.missing.setText("Not given for the change: " + "; ".join(plain_missing(m) for m in result.missing)
-                                 + " (taken as neutral).")
-            self.missing.setToolTip("The map does not give these inputs of the change itself. The analysis takes them as "
-                                    "neutral, and its uncertainty runs draw them over their whole scale: the intervals "
-                                    "show how much they matter.")
+            self.missing.setText(
+                "Not given for the change: "
+                + "; ".join(plain_missing(m) for m in result.missing)
+                + " (taken as neutral)."
+            )
+            self.missing.setToolTip(
+                "The map does not give these inputs of the change itself. The analysis takes them as "
+                "neutral, and its uncertainty runs draw them over their whole scale: the intervals "
+                "show how much they matter."
+            )
             self.missing.show()
         else:
             self.missing.hide()
         fragile = [one_line(text) for text in result.fragile]
         self.fragile.setText("\n".join(f"• {text}" for text in fragile))
         self.fragile_button.setText(f"{len(fragile)} fragile conclusion{'s' if len(fragile) != 1 else ''}")
-        self.fragile_button.setToolTip("What the uncertainty runs show to be fragile; click to "
-                                       + ("hide" if self.fragile_button.isChecked() else "show") + " the list")
+        self.fragile_button.setToolTip(
+            "What the uncertainty runs show to be fragile; click to "
+            + ("hide" if self.fragile_button.isChecked() else "show")
+            + " the list"
+        )
         self.fragile_button.setVisible(bool(fragile))
         self.fragile.setVisible(bool(fragile))
         self.fragile_area.setVisible(bool(fragile) and self.fragile_button.isChecked())
@@ -745,13 +785,20 @@ class AnalysisDock(QWidget):
         for lever in result.levers:
             item = QListWidgetItem(f"{lever_effect(lever)}: {one_line(lever.text)}")
             item.setData(Qt.ItemDataRole.UserRole, lever)
-            item.setToolTip(f"{lever_effect(lever)} (from {people(result.figure.value)} to "
-                            f"{people(lever.figure_after)})\nChoosing it selects on the map: "
-                            + ", ".join(self._node_label(n) for n in lever.nodes))
+            item.setToolTip(
+                f"{lever_effect(lever)} (from {people(result.figure.value)} to "
+                f"{people(lever.figure_after)})\nChoosing it selects on the map: "
+                + ", ".join(self._node_label(n) for n in lever.nodes)
+            )
             self.levers.addItem(item)
         if not result.levers:
-            self.levers.addItem(QListWidgetItem("No lever: the change meets no resistance on this map."
-                                                if not result.points else "No lever found in the map."))
+            self.levers.addItem(
+                QListWidgetItem(
+                    "No lever: the change meets no resistance on this map."
+                    if not result.points
+                    else "No lever found in the map."
+                )
+            )
         self._show_logic()
         self.tabs.setTabText(1, f"Levers ({len(result.levers)})")
         if result.points:
@@ -773,7 +820,9 @@ class AnalysisDock(QWidget):
 
     def _toggle_fragile(self, shown: bool) -> None:
         self.fragile_button.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
-        self.fragile_button.setAccessibleName("Hide the fragile conclusions" if shown else "Show the fragile conclusions")
+        self.fragile_button.setAccessibleName(
+            "Hide the fragile conclusions" if shown else "Show the fragile conclusions"
+        )
         self.fragile_area.setVisible(shown and bool(self.fragile.text()))
 
     def _clear_results(self) -> None:
@@ -792,7 +841,9 @@ class AnalysisDock(QWidget):
         self.ethics.show()
         self.fragile_button.hide()
         self.fragile_area.hide()
-        self.details.setHtml("<p style='color:gray'>Run the analysis, then select a point to read why it may resist.</p>")
+        self.details.setHtml(
+            "<p style='color:gray'>Run the analysis, then select a point to read why it may resist.</p>"
+        )
         self.levers.clear()
         self.logic_items.clear()
         self.tabs.setTabText(1, "Levers")
@@ -865,8 +916,9 @@ class AnalysisDock(QWidget):
             if view is not None:
                 return one_line(view.label) or local_name(iri)
             if self._tie_ends is None:
-                self._tie_ends = {tie.tie: (tie.source, tie.target) for tie in self.projection.ties.values()
-                                  if tie.tie is not None}
+                self._tie_ends = {
+                    tie.tie: (tie.source, tie.target) for tie in self.projection.ties.values() if tie.tie is not None
+                }
             ends = self._tie_ends.get(iri)
             if ends is not None:
                 source = self.projection.nodes.get(ends[0])
@@ -902,22 +954,27 @@ class AnalysisDock(QWidget):
             f"<td valign='top' style='padding:3px 0'>{esc(one_line(reason.text))}"
             + (f"<br><span style='color:gray'>{' · '.join(source)}</span>" if source else "")
             + (f"<br><span style='color:gray'>On the map: {', '.join(links)}</span>" if links else "")
-            + "</td></tr>")
+            + "</td></tr>"
+        )
 
     def _group_html(self, title: str, note: str, reasons: list) -> str:
         if not reasons:
             return ""
         shown = reasons if self._show_all else reasons[:REASONS_SHOWN]
         rows = "".join(self._reason_html(r) for r in shown)
-        rest = reasons[len(shown):]
+        rest = reasons[len(shown) :]
         more = ""
         if rest:
-            more = (f"<tr><td align='right' style='color:gray; padding:3px 8px 3px 0; white-space:nowrap'>{sum(r.value for r in rest):+.2f}</td>"
-                    f"<td style='color:gray; padding:3px 0'>{len(rest)} smaller reason{'s' if len(rest) != 1 else ''} · "
-                    "<a href='more:'>show all</a></td></tr>")
-        return (f"<h4 style='margin:10px 0 2px 0'>{html.escape(title)}</h4>"
-                + (f"<p style='margin:0 0 2px 0; color:gray'>{html.escape(note)}</p>" if note else "")
-                + f"<table cellspacing='0' width='100%'>{rows}{more}</table>")
+            more = (
+                f"<tr><td align='right' style='color:gray; padding:3px 8px 3px 0; white-space:nowrap'>{sum(r.value for r in rest):+.2f}</td>"
+                f"<td style='color:gray; padding:3px 0'>{len(rest)} smaller reason{'s' if len(rest) != 1 else ''} · "
+                "<a href='more:'>show all</a></td></tr>"
+            )
+        return (
+            f"<h4 style='margin:10px 0 2px 0'>{html.escape(title)}</h4>"
+            + (f"<p style='margin:0 0 2px 0; color:gray'>{html.escape(note)}</p>" if note else "")
+            + f"<table cellspacing='0' width='100%'>{rows}{more}</table>"
+        )
 
     def _show_details(self, point) -> None:
         esc = html.escape
@@ -926,8 +983,14 @@ class AnalysisDock(QWidget):
         rank = self.model.points.index(point) + 1 if point in self.model.points else None
         meta = [kind, LEVELS.get(point.level, "")]
         if rank is not None:
-            meta.append(f"rank {rank}" + (f" ({rank_range(point.rank_low, point.rank_high)} across runs)"
-                                          if point.rank_low is not None else ""))
+            meta.append(
+                f"rank {rank}"
+                + (
+                    f" ({rank_range(point.rank_low, point.rank_high)} across runs)"
+                    if point.rank_low is not None
+                    else ""
+                )
+            )
         facts = [ROLE_NOTES.get(point.role, "").capitalize()]
         if point.confidence is not None:
             facts.append(f"confidence {percent(point.confidence)}")
@@ -950,18 +1013,25 @@ class AnalysisDock(QWidget):
         elif after is not None and abs(after) >= 0.005:
             attitudes.append(f"none stated; {after:+.2f} from the influence of their ties")
         if attitudes:
-            parts.append(f"<p style='margin:0 0 4px 0'>Attitude to the change (−1 against, +1 for): "
-                         f"{esc(', '.join(attitudes))}.</p>")
+            parts.append(
+                f"<p style='margin:0 0 4px 0'>Attitude to the change (−1 against, +1 for): "
+                f"{esc(', '.join(attitudes))}.</p>"
+            )
         if point.missing:
-            parts.append(f"<p style='margin:0 0 4px 0; color:#b7791f'>Not given: "
-                         f"{esc(', '.join(plain_missing(m) for m in point.missing))} (taken as neutral).</p>")
+            parts.append(
+                f"<p style='margin:0 0 4px 0; color:#b7791f'>Not given: "
+                f"{esc(', '.join(plain_missing(m) for m in point.missing))} (taken as neutral).</p>"
+            )
         sources, harder, easier = reason_groups(point.reasons)
-        parts.append(f"<p style='margin:6px 0 0 0; color:gray'>Resistance score {point.score:.2f} = restraining "
-                     f"<span style='color:{RESTRAINING_COLOUR}'>{point.restraining:.2f}</span> − driving "
-                     f"<span style='color:{DRIVING_COLOUR}'>{point.driving:.2f}</span>; each reason below is its signed part.</p>")
+        parts.append(
+            f"<p style='margin:6px 0 0 0; color:gray'>Resistance score {point.score:.2f} = restraining "
+            f"<span style='color:{RESTRAINING_COLOUR}'>{point.restraining:.2f}</span> − driving "
+            f"<span style='color:{DRIVING_COLOUR}'>{point.driving:.2f}</span>; each reason below is its signed part.</p>"
+        )
         members = point.role == "collective"
-        parts.append(self._group_html("What the change transgresses",
-                                      "as its members meet it" if members else "", sources))
+        parts.append(
+            self._group_html("What the change transgresses", "as its members meet it" if members else "", sources)
+        )
         parts.append(self._group_html("What makes it harder", "", harder))
         parts.append(self._group_html("What makes it easier", "", easier))
         if not point.reasons:
@@ -1011,12 +1081,16 @@ class AnalysisDock(QWidget):
         try:
             # A wide panel first shows whole labels, then whole kinds ("Professional group (its members)"),
             # and gives the label whatever is left.
-            others = sum(header.sectionSize(c) for c in range(self.model.columnCount()) if c not in (PointsModel.LABEL, kind))
+            others = sum(
+                header.sectionSize(c) for c in range(self.model.columnCount()) if c not in (PointsModel.LABEL, kind)
+            )
             room = self.table.viewport().width() - others - PointsModel.WIDTHS[kind]
             label_wanted = min(340, max(self._label_width, self.table.sizeHintForColumn(PointsModel.LABEL)))
             label = max(self._label_width, min(label_wanted, room))
             kind_wanted = min(240, max(PointsModel.WIDTHS[kind], self.table.sizeHintForColumn(kind)))
-            header.resizeSection(kind, max(PointsModel.WIDTHS[kind], min(kind_wanted, room - label + PointsModel.WIDTHS[kind])))
+            header.resizeSection(
+                kind, max(PointsModel.WIDTHS[kind], min(kind_wanted, room - label + PointsModel.WIDTHS[kind]))
+            )
             room = self.table.viewport().width() - others - header.sectionSize(kind)
             header.resizeSection(PointsModel.LABEL, max(label, room))
         finally:

@@ -52,8 +52,10 @@ class InterdependencyView(QWidget):
         row = QHBoxLayout()
         self.run_button = QPushButton("Find Interdependencies")
         self.run_button.setAccessibleName("Find the map's interdependencies")
-        self.run_button.setToolTip("Brokers, single points of failure among routines, coupling between units, "
-                                   "macro forces reaching micro routines, clusters and hybrid leaders")
+        self.run_button.setToolTip(
+            "Brokers, single points of failure among routines, coupling between units, "
+            "macro forces reaching micro routines, clusters and hybrid leaders"
+        )
         self.run_button.clicked.connect(lambda: self.run())
         row.addWidget(self.run_button)
         self.cancel_button = QPushButton("Cancel")
@@ -97,8 +99,11 @@ class InterdependencyView(QWidget):
         self.summary = None
         self.tree.clear()
         self._nodes.clear()
-        self.status.setText("Find the brokers, single points of failure and couplings of this map." if doc is not None
-                            else "Open a map to find its interdependencies.")
+        self.status.setText(
+            "Find the brokers, single points of failure and couplings of this map."
+            if doc is not None
+            else "Open a map to find its interdependencies."
+        )
         self._update_controls()
 
     def run(self, *, seed: int = 0):
@@ -109,8 +114,13 @@ class InterdependencyView(QWidget):
 
         self.cancel()
         try:
-            task = AnalysisRun(serialise_map(self.doc), None, {"seed": seed, "list_limit": 50}, self,
-                               target="interdependencies_in_process").start()
+            task = AnalysisRun(
+                serialise_map(self.doc),
+                None,
+                {"seed": seed, "list_limit": 50},
+                self,
+                target="interdependencies_in_process",
+            ).start()
         except Exception as error:  # noqa: BLE001 - a failure to start is shown, not raised
             self.status.setText(f"The measures could not start: {error}")
             return None
@@ -151,45 +161,78 @@ class InterdependencyView(QWidget):
         self._nodes.clear()
         b = summary.brokerage
         how = "exact" if b.exact else f"sampled from {b.k} sources, estimated error {b.estimated_error:.4f}"
-        group = self._group(f"Brokers ({how})", "Actors and units on many shortest paths between others (betweenness), "
-                            "with Burt's constraint: low constraint means non-redundant contacts")
+        group = self._group(
+            f"Brokers ({how})",
+            "Actors and units on many shortest paths between others (betweenness), "
+            "with Burt's constraint: low constraint means non-redundant contacts",
+        )
         for broker in sorted(b.brokers, key=lambda x: (-x.betweenness, x.label))[:TOP]:
             constraint = "–" if broker.constraint is None else f"{broker.constraint:.2f}"
-            self._row(group, f"{one_line(broker.label)} · betweenness {broker.betweenness:.3f} · constraint {constraint}",
-                      (broker.node,))
+            self._row(
+                group,
+                f"{one_line(broker.label)} · betweenness {broker.betweenness:.3f} · constraint {constraint}",
+                (broker.node,),
+            )
         failure = summary.failure_points
-        group = self._group(f"Single points of failure: {len(failure.articulation_points)} routine(s), "
-                            f"{len(failure.bridges)} tie(s)",
-                            "Routines and interdependencies whose loss splits the routines in two")
+        group = self._group(
+            f"Single points of failure: {len(failure.articulation_points)} routine(s), {len(failure.bridges)} tie(s)",
+            "Routines and interdependencies whose loss splits the routines in two",
+        )
         for cut in sorted(failure.articulation_points, key=lambda c: -c.cut_off_size)[:TOP]:
-            self._row(group, f"{one_line(cut.label)} · losing it cuts off {cut.cut_off_size} routine(s)", (cut.node, *cut.cut_off))
+            self._row(
+                group,
+                f"{one_line(cut.label)} · losing it cuts off {cut.cut_off_size} routine(s)",
+                (cut.node, *cut.cut_off),
+            )
         for bridge in sorted(failure.bridges, key=lambda x: -x.cut_off_size)[:TOP]:
             names = " – ".join(self._label(n) for n in bridge.ends)
-            self._row(group, f"Tie {names} · losing it cuts off {bridge.cut_off_size} routine(s)", (*bridge.ends, *bridge.cut_off))
-        group = self._group(f"Coupling between units ({len(summary.coupling)} pair(s) shown)",
-                            "3 × shared routines + strength × Thompson order of crossing interdependencies")
+            self._row(
+                group,
+                f"Tie {names} · losing it cuts off {bridge.cut_off_size} routine(s)",
+                (*bridge.ends, *bridge.cut_off),
+            )
+        group = self._group(
+            f"Coupling between units ({len(summary.coupling)} pair(s) shown)",
+            "3 × shared routines + strength × Thompson order of crossing interdependencies",
+        )
         for pair in summary.coupling[:TOP]:
             types = ", ".join(f"{k} {v}" for k, v in pair.by_type.items() if v)
-            self._row(group, f"{one_line(' & '.join(pair.labels))} · {pair.score:.1f} · {len(pair.shared_routines)} shared"
-                      + (f" · {types}" if types else ""), pair.units)
+            self._row(
+                group,
+                f"{one_line(' & '.join(pair.labels))} · {pair.score:.1f} · {len(pair.shared_routines)} shared"
+                + (f" · {types}" if types else ""),
+                pair.units,
+            )
         cross = summary.cross_level
-        group = self._group(f"Macro forces reaching routines: {len(cross.paths)} reached, {cross.unreached} not",
-                            "Shortest paths from external bodies, forces and norms down to routines")
+        group = self._group(
+            f"Macro forces reaching routines: {len(cross.paths)} reached, {cross.unreached} not",
+            "Shortest paths from external bodies, forces and norms down to routines",
+        )
         for path in sorted(cross.paths, key=lambda p: (p.hops, str(p.target)))[:TOP]:
             self._row(group, " → ".join(self._label(n) for n in path.path), path.path)
         clusters = summary.clusters
-        group = self._group(f"Clusters: {len(clusters.communities)} (modularity {clusters.modularity:.2f}); "
-                            f"{len(clusters.spanners)} node(s) link them",
-                            f"Communities by {clusters.method}; the rows are the boundary spanners")
+        group = self._group(
+            f"Clusters: {len(clusters.communities)} (modularity {clusters.modularity:.2f}); "
+            f"{len(clusters.spanners)} node(s) link them",
+            f"Communities by {clusters.method}; the rows are the boundary spanners",
+        )
         for spanner in clusters.spanners[:TOP]:
-            self._row(group, f"{one_line(spanner.label)} · reaches {len(spanner.reaches)} other cluster(s) · "
-                      f"participation {spanner.participation:.2f}", (spanner.node,))
-        group = self._group(f"Hybrid leaders: {len(summary.hybrid_leaders)}",
-                            "Actors bridging clinical and managerial roles")
+            self._row(
+                group,
+                f"{one_line(spanner.label)} · reaches {len(spanner.reaches)} other cluster(s) · "
+                f"participation {spanner.participation:.2f}",
+                (spanner.node,),
+            )
+        group = self._group(
+            f"Hybrid leaders: {len(summary.hybrid_leaders)}", "Actors bridging clinical and managerial roles"
+        )
         for leader in summary.hybrid_leaders[:TOP]:
             units = ", ".join(self._label(u) for u in leader.units)
-            self._row(group, f"{one_line(leader.label)} ({LEVELS.get(leader.level, '')})" + (f" · {units}" if units else ""),
-                      (leader.node, *leader.units))
+            self._row(
+                group,
+                f"{one_line(leader.label)} ({LEVELS.get(leader.level, '')})" + (f" · {units}" if units else ""),
+                (leader.node, *leader.units),
+            )
         self.tree.expandAll()
         self.status.setText("Choose a row to select it on the map.")
         self.message.emit("Interdependencies found")

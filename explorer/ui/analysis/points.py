@@ -161,24 +161,36 @@ class PointsModel(QAbstractTableModel):
             return f"{one_line(point.label)}\n{self.kind_label(point)} · {LEVELS.get(point.level, '')}: {ROLE_NOTES.get(point.role, '')}"
         if column in (self.LIKELY, self.INTERVAL):
             span = interval(point.likelihood_low, point.likelihood_high)
-            return (f"Likelihood of resistance {percent(point.likelihood, digits=1)}"
-                    + (f"; {span} across the uncertainty runs" if span else "; no uncertainty runs, no interval")
-                    + f" ({ROLE_NOTES.get(point.role, '')})")
+            return (
+                f"Likelihood of resistance {percent(point.likelihood, digits=1)}"
+                + (f"; {span} across the uncertainty runs" if span else "; no uncertainty runs, no interval")
+                + f" ({ROLE_NOTES.get(point.role, '')})"
+            )
         if column == self.FORCES:
-            return (f"Restraining {point.restraining:.2f} − driving {point.driving:.2f} = resistance score {point.score:.2f} "
-                    f"(likelihood 1 − e^−score = {percent(point.likelihood)})")
+            return (
+                f"Restraining {point.restraining:.2f} − driving {point.driving:.2f} = resistance score {point.score:.2f} "
+                f"(likelihood 1 − e^−score = {percent(point.likelihood)})"
+            )
         if column == self.RANKS:
-            return ("No uncertainty runs" if point.rank_low is None
-                    else f"Ranked {rank_range(point.rank_low, point.rank_high)} across the uncertainty runs")
+            return (
+                "No uncertainty runs"
+                if point.rank_low is None
+                else f"Ranked {rank_range(point.rank_low, point.rank_high)} across the uncertainty runs"
+            )
         if column == self.TOP_K:
-            return ("No uncertainty runs" if point.stability is None
-                    else f"Among the top {self.top_k} in {percent(point.stability)} of the uncertainty runs")
+            return (
+                "No uncertainty runs"
+                if point.stability is None
+                else f"Among the top {self.top_k} in {percent(point.stability)} of the uncertainty runs"
+            )
         if column == self.CONFIDENCE:
             if point.confidence is None:
                 return "No uncertainty runs: no confidence measured"
             text = f"Confidence {percent(point.confidence)}: 100 % minus the width of its likelihood interval."
             if point.missing:
-                text += "\nNot given on the map (taken as neutral): " + ", ".join(plain_missing(m) for m in point.missing)
+                text += "\nNot given on the map (taken as neutral): " + ", ".join(
+                    plain_missing(m) for m in point.missing
+                )
             return text
         if column == self.KIND:
             return f"{self.kind_label(point)}: {ROLE_NOTES.get(point.role, '')}"
@@ -258,7 +270,9 @@ class LikelihoodDelegate(QStyledItemDelegate):
         fill = QColor(heat_colour(1.0))
         fill.setAlphaF(0.85)
         painter.setBrush(fill)
-        painter.drawRect(QRectF(track.left(), track.top(), track.width() * max(0.0, min(1.0, point.likelihood)), track.height()))
+        painter.drawRect(
+            QRectF(track.left(), track.top(), track.width() * max(0.0, min(1.0, point.likelihood)), track.height())
+        )
         painter.restore()
 
 
@@ -268,8 +282,10 @@ class HeatScale(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setAccessibleName(f"Heat legend: {HEAT_LEGEND}; nodes that are not ranked are dimmed")
-        self.setToolTip(f"Heat: {HEAT_LEGEND}, on a fixed scale (the same colour means the same likelihood on every "
-                        "map); nodes the analysis does not rank are dimmed.")
+        self.setToolTip(
+            f"Heat: {HEAT_LEGEND}, on a fixed scale (the same colour means the same likelihood on every "
+            "map); nodes the analysis does not rank are dimmed."
+        )
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
@@ -302,8 +318,11 @@ class HeatScale(QWidget):
         x = ramp.right() + 8
         painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
         text = f"Heat: {HEAT_LEGEND}"
-        painter.drawText(QRectF(x, 0, self.width() - x, height), Qt.AlignmentFlag.AlignVCenter,
-                         metrics.elidedText(text, Qt.TextElideMode.ElideRight, self.width() - x))
+        painter.drawText(
+            QRectF(x, 0, self.width() - x, height),
+            Qt.AlignmentFlag.AlignVCenter,
+            metrics.elidedText(text, Qt.TextElideMode.ElideRight, self.width() - x),
+        )
         painter.end()
 
 
@@ -325,12 +344,16 @@ class LeverDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option, index) -> QSize:  # noqa: N802 - Qt API
         effect, text = self._texts(index)
-        width = max(120, (option.rect.width() or (option.widget.viewport().width() if option.widget else 300)) - 2 * self.PAD)
+        width = max(
+            120, (option.rect.width() or (option.widget.viewport().width() if option.widget else 300)) - 2 * self.PAD
+        )
         bold, plain = self._fonts(option)
         height = self.PAD * 2
         if effect is not None:
             height += QFontMetricsF(bold).height() + 1
-        height += QFontMetricsF(plain).boundingRect(QRectF(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap), text).height()
+        height += (
+            QFontMetricsF(plain).boundingRect(QRectF(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap), text).height()
+        )
         return QSize(width, int(height) + 1)
 
     def paint(self, painter: QPainter, option, index) -> None:

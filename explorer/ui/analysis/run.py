@@ -73,8 +73,10 @@ class AnalysisRun(QObject):
         context = multiprocessing.get_context("spawn")
         self._queue = context.Queue()
         self.process = context.Process(
-            target=_target(target), args=(self._queue, self._path, change, self.options),
-            name="routine-explorer-analysis", daemon=True,
+            target=_target(target),
+            args=(self._queue, self._path, change, self.options),
+            name="routine-explorer-analysis",
+            daemon=True,
         )
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)

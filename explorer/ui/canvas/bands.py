@@ -48,7 +48,7 @@ def bands_for_positions(levels_and_ys, *, minimum: float = BAND_MIN_HEIGHT) -> l
             top = bands[-1].bottom
             bottom = top + minimum
         else:
-            following = next((spans[lv][0] for lv in order[index + 1:] if lv in spans), minimum * (index + 1))
+            following = next((spans[lv][0] for lv in order[index + 1 :] if lv in spans), minimum * (index + 1))
             top, bottom = following - minimum, following
         if bands:
             # Neighbouring bands meet half-way, whether they overlap or leave a gap.
@@ -59,7 +59,3 @@ def bands_for_positions(levels_and_ys, *, minimum: float = BAND_MIN_HEIGHT) -> l
                 bottom = top + minimum
         bands.append(Band(level, top, bottom))
     return bands
-
-
-
-

@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
 
 from PySide6.QtCore import (
     QBuffer,
@@ -167,7 +167,7 @@ class _Runner(QThread):
         self.function = function
         self.box: dict = {}
 
-    def run(self) -> None:  # noqa: D401 - Qt API
+    def run(self) -> None:
         try:
             self.box["result"] = self.function()
         except BaseException as error:  # noqa: BLE001 - handed back to the calling thread
@@ -228,8 +228,11 @@ class MapDrawing:
 
     def paint(self, painter: QPainter) -> None:
         """Paint the page at logical size (0, 0, ``size``) with ``painter``."""
-        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
-                               | QPainter.RenderHint.SmoothPixmapTransform)
+        painter.setRenderHints(
+            QPainter.RenderHint.Antialiasing
+            | QPainter.RenderHint.TextAntialiasing
+            | QPainter.RenderHint.SmoothPixmapTransform
+        )
         layout = self._layout
         painter.fillRect(QRectF(QPointF(0, 0), self.size), QColor("#ffffff"))
         painter.setPen(_INK)
@@ -237,7 +240,9 @@ class MapDrawing:
         painter.drawText(layout["title_rect"], Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, layout["title"])
         painter.setPen(_DIM)
         painter.setFont(self._font(13))
-        painter.drawText(layout["subtitle_rect"], Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, layout["subtitle"])
+        painter.drawText(
+            layout["subtitle_rect"], Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, layout["subtitle"]
+        )
         self._paint_map(painter, layout["map"])
         for column, entries in zip(layout["columns"], layout["legend_columns"]):
             self._paint_legend(painter, column, entries, first=column is layout["columns"][0])
@@ -253,7 +258,9 @@ class MapDrawing:
         painter.setPen(Qt.PenStyle.NoPen)
         for _, top, bottom, shade in self.bands:
             painter.setBrush(QColor(shade))
-            painter.drawRect(QRectF(frame.left(), frame.top() + (top - self.source.top()) * z, gutter, (bottom - top) * z))
+            painter.drawRect(
+                QRectF(frame.left(), frame.top() + (top - self.source.top()) * z, gutter, (bottom - top) * z)
+            )
         painter.setPen(QPen(_RULE, 1))
         for _, top, _, _ in self.bands[1:]:  # the boundaries the canvas draws between bands, into the margin
             y = frame.top() + (top - self.source.top()) * z
@@ -269,8 +276,11 @@ class MapDrawing:
         if self.nodes == 0:
             painter.setPen(_DIM)
             painter.setFont(self._font(15))
-            painter.drawText(QRectF(map_left, frame.top(), frame.width() - gutter, frame.height()), Qt.AlignmentFlag.AlignCenter,
-                             "Nothing on the map yet.")
+            painter.drawText(
+                QRectF(map_left, frame.top(), frame.width() - gutter, frame.height()),
+                Qt.AlignmentFlag.AlignCenter,
+                "Nothing on the map yet.",
+            )
         painter.setFont(self._font(12.5, bold=True))
         metrics = QFontMetricsF(painter.font())
         painter.setPen(QColor("#4d5663"))
@@ -278,8 +288,11 @@ class MapDrawing:
             y = frame.top() + (top - self.source.top()) * z
             if (bottom - top) * z < metrics.height() + 4:
                 continue
-            painter.drawText(QRectF(frame.left() + 8 * self.text_scale, y + 6, gutter - 10, metrics.height() + 2),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, level_title(level, ""))
+            painter.drawText(
+                QRectF(frame.left() + 8 * self.text_scale, y + 6, gutter - 10, metrics.height() + 2),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                level_title(level, ""),
+            )
         painter.setPen(QPen(_RULE, 1))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(frame)
@@ -292,7 +305,9 @@ class MapDrawing:
         if first:
             painter.setPen(_INK)
             painter.setFont(self._font(15, bold=True))
-            painter.drawText(QRectF(x, y, box.width(), 22 * s), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "Legend")
+            painter.drawText(
+                QRectF(x, y, box.width(), 22 * s), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "Legend"
+            )
         y += 28 * s
         caption_font, entry_font = self._font(11, bold=True), self._font(12)
         entry_metrics = QFontMetricsF(entry_font)
@@ -304,8 +319,11 @@ class MapDrawing:
             if isinstance(entry, str):  # a section caption
                 painter.setPen(_DIM)
                 painter.setFont(caption_font)
-                painter.drawText(QRectF(x, y + 6 * s, box.width(), 18 * s), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                                 _SECTION_TITLES.get(entry, entry.upper()))
+                painter.drawText(
+                    QRectF(x, y + 6 * s, box.width(), 18 * s),
+                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                    _SECTION_TITLES.get(entry, entry.upper()),
+                )
                 y += 26 * s
                 continue
             symbol = QRectF(x, y + (row_h - symbol_h) / 2, symbol_w, symbol_h)
@@ -318,14 +336,20 @@ class MapDrawing:
                 painter.drawPath(node_shape(entry.shape, symbol_w, symbol_h))
             elif entry.section == "tie":
                 pen = QPen(QColor(entry.colour), 1.8 * s)
-                pen.setStyle({"dashed": Qt.PenStyle.DashLine, "dotted": Qt.PenStyle.DotLine}.get(entry.line_style, Qt.PenStyle.SolidLine))
+                pen.setStyle(
+                    {"dashed": Qt.PenStyle.DashLine, "dotted": Qt.PenStyle.DotLine}.get(
+                        entry.line_style, Qt.PenStyle.SolidLine
+                    )
+                )
                 painter.setPen(pen)
                 mid = symbol.center().y()
                 painter.drawLine(QPointF(symbol.left(), mid), QPointF(symbol.right() - 5 * s, mid))
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(QColor(entry.colour))
                 tip = QPointF(symbol.right(), mid)
-                painter.drawPolygon([tip, QPointF(tip.x() - 7 * s, mid - 3.5 * s), QPointF(tip.x() - 7 * s, mid + 3.5 * s)])
+                painter.drawPolygon(
+                    [tip, QPointF(tip.x() - 7 * s, mid - 3.5 * s), QPointF(tip.x() - 7 * s, mid + 3.5 * s)]
+                )
             elif entry.shape:  # heat: not ranked, a dimmed node
                 colour = QColor(entry.colour)
                 colour.setAlphaF(0.35)
@@ -337,8 +361,10 @@ class MapDrawing:
                 gradient = QLinearGradient(symbol.topLeft(), symbol.topRight())
                 # Opaque, blended on the page's white: a PDF drops a gradient's transparency (it printed solid red).
                 warm = QColor(entry.colour)
-                faint, strong = (QColor.fromRgbF(*(1 - a + a * c for c in (warm.redF(), warm.greenF(), warm.blueF())))
-                                 for a in HEAT_ALPHA)
+                faint, strong = (
+                    QColor.fromRgbF(*(1 - a + a * c for c in (warm.redF(), warm.greenF(), warm.blueF())))
+                    for a in HEAT_ALPHA
+                )
                 gradient.setColorAt(0, faint)
                 gradient.setColorAt(1, strong)
                 painter.setBrush(QBrush(gradient))
@@ -348,11 +374,18 @@ class MapDrawing:
             painter.setFont(entry_font)
             painter.setPen(_INK)
             label = entry_metrics.elidedText(entry.label, Qt.TextElideMode.ElideRight, text_width)
-            painter.drawText(QRectF(x + symbol_w + 10 * s, y, text_width, row_h), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
+            painter.drawText(
+                QRectF(x + symbol_w + 10 * s, y, text_width, row_h),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                label,
+            )
             if entry.count is not None:
                 painter.setPen(_DIM)
-                painter.drawText(QRectF(box.right() - count_width, y, count_width, row_h), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                                 f"{entry.count:,}")
+                painter.drawText(
+                    QRectF(box.right() - count_width, y, count_width, row_h),
+                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                    f"{entry.count:,}",
+                )
             y += row_h
 
 
@@ -419,12 +452,19 @@ def _record_scene(projection, schema, positions: dict, heat: Mapping | None):
         for item in scene.items():
             if isinstance(item, QGraphicsSimpleTextItem):
                 item.setVisible(False)  # band names are drawn in the image's margin, at a readable size
-            elif isinstance(item, QGraphicsRectItem) and not item.flags() & QGraphicsItem.GraphicsItemFlag.ItemHasNoContents:
+            elif (
+                isinstance(item, QGraphicsRectItem)
+                and not item.flags() & QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+            ):
                 shades[round(item.rect().top(), 3)] = item.brush().color().name()
             if item.cacheMode() != QGraphicsItem.CacheMode.NoCache:
-                item.setCacheMode(QGraphicsItem.CacheMode.NoCache)  # a cache would make the ties a bitmap in SVG and PDF
-        bands = [(band.level, band.top, band.bottom, shades.get(round(band.top, 3), _BAND_SHADES[i % 3]))
-                 for i, band in enumerate(canvas.bands)]
+                item.setCacheMode(
+                    QGraphicsItem.CacheMode.NoCache
+                )  # a cache would make the ties a bitmap in SVG and PDF
+        bands = [
+            (band.level, band.top, band.bottom, shades.get(round(band.top, 3), _BAND_SHADES[i % 3]))
+            for i, band in enumerate(canvas.bands)
+        ]
         if not _levels_in_bands(projection, positions, bands):
             # A force-directed or circular layout mixes the levels: named bands would mislabel nodes.
             canvas.set_bands_visible(False)
@@ -450,10 +490,22 @@ def _record_scene(projection, schema, positions: dict, heat: Mapping | None):
         canvas.deleteLater()
 
 
-def draw_map(document, *, title: str | None = None, subtitle: str | None = None, heat: Mapping[str, float] | None = None,
-             projection=None, schema=None, positions: Mapping | None = None, legend: bool = True,
-             progress: Callable[[int, int], None] | None = None, date: dt.date | None = None,
-             max_size: tuple[float, float] | None = None, text_scale: float = 1.0, legend_at: str = "right") -> MapDrawing:
+def draw_map(
+    document,
+    *,
+    title: str | None = None,
+    subtitle: str | None = None,
+    heat: Mapping[str, float] | None = None,
+    projection=None,
+    schema=None,
+    positions: Mapping | None = None,
+    legend: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+    date: dt.date | None = None,
+    max_size: tuple[float, float] | None = None,
+    text_scale: float = 1.0,
+    legend_at: str = "right",
+) -> MapDrawing:
     """Draw ``document``'s map, ready to paint at any size (see :class:`MapDrawing`).
 
     Parameters
@@ -482,7 +534,7 @@ def draw_map(document, *, title: str | None = None, subtitle: str | None = None,
         ``"right"`` of the map, or ``"bottom"`` in columns under it.
     """
     if legend_at not in ("right", "bottom"):
-        raise ExplorerError(f"The legend goes \"right\" or \"bottom\", not {legend_at!r}.")
+        raise ExplorerError(f'The legend goes "right" or "bottom", not {legend_at!r}.')
     if not (isinstance(text_scale, (int, float)) and 0.5 <= text_scale <= 4):
         raise ExplorerError(f"The text scale must be a number from 0.5 to 4, not {text_scale!r}.")
     from explorer.core.projection import Projection
@@ -506,11 +558,17 @@ def draw_map(document, *, title: str | None = None, subtitle: str | None = None,
     if subtitle is None:
         subtitle = f"{nodes:,} nodes and {ties:,} ties, by level: macro (society), meso (organisations), micro (people)"
     drawing = MapDrawing(
-        picture=picture, source=source, bands=bands,
+        picture=picture,
+        source=source,
+        bands=bands,
         legend=legend_entries(projection, schema, heat=bool(heat)) if legend else [],
         title=one_line(title if title is not None else document.title, _TITLE_LIMIT) or "Untitled map",
-        subtitle=one_line(subtitle, _TITLE_LIMIT), footer=f"Routine Explorer {__version__} · {name} · {when.isoformat()}",
-        heat=bool(heat), nodes=nodes, text_scale=float(text_scale), legend_at=legend_at,
+        subtitle=one_line(subtitle, _TITLE_LIMIT),
+        footer=f"Routine Explorer {__version__} · {name} · {when.isoformat()}",
+        heat=bool(heat),
+        nodes=nodes,
+        text_scale=float(text_scale),
+        legend_at=legend_at,
     )
     _lay_out(drawing, max_size or (MAX_MAP_WIDTH, MAX_MAP_HEIGHT))
     report(4, total)
@@ -555,12 +613,15 @@ def _lay_out(drawing: MapDrawing, max_size: tuple[float, float]) -> None:
     elif drawing.legend_at == "bottom":
         count = max(1, min(4, int((map_w + gap) // (column_w + gap))))
         per = -(-len(rows) // count)
-        chunks = [rows[i:i + per] for i in range(0, len(rows), per)]
+        chunks = [rows[i : i + per] for i in range(0, len(rows), per)]
         for index in range(1, len(chunks)):  # a section's name never ends a column
             if isinstance(chunks[index - 1][-1], str):
                 chunks[index].insert(0, chunks[index - 1].pop())
         legend_top = top + map_h + 18 * s
-        columns = [QRectF(margin + i * (column_w + gap), legend_top, column_w, rows_height(chunk)) for i, chunk in enumerate(chunks)]
+        columns = [
+            QRectF(margin + i * (column_w + gap), legend_top, column_w, rows_height(chunk))
+            for i, chunk in enumerate(chunks)
+        ]
         body_w = max(map_w, len(chunks) * (column_w + gap) - gap)
         body_h = map_h + 18 * s + max(c.height() for c in columns)
     else:
@@ -608,11 +669,15 @@ def render_png(drawing: MapDrawing, *, scale: float | None = None, dpi: float | 
     factor = _pixel_scale(scale, dpi)
     size = png_size(drawing, scale=scale, dpi=dpi)
     if size.width() > MAX_SIDE or size.height() > MAX_SIDE or size.width() * size.height() > MAX_PIXELS:
-        raise ExplorerError(f"The image would be {size.width():,} x {size.height():,} pixels, more than this app makes "
-                            f"({MAX_SIDE:,} a side, {MAX_PIXELS / 1e6:.0f} million in all). Choose a smaller scale or DPI, or SVG or PDF.")
+        raise ExplorerError(
+            f"The image would be {size.width():,} x {size.height():,} pixels, more than this app makes "
+            f"({MAX_SIDE:,} a side, {MAX_PIXELS / 1e6:.0f} million in all). Choose a smaller scale or DPI, or SVG or PDF."
+        )
     image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
     if image.isNull():
-        raise ExplorerError(f"Not enough memory for a {size.width():,} x {size.height():,} pixel image; choose a smaller scale.")
+        raise ExplorerError(
+            f"Not enough memory for a {size.width():,} x {size.height():,} pixel image; choose a smaller scale."
+        )
     # Fonts in points follow the device's resolution: paint at 96 dpi, scaled, then record the DPI asked for.
     dots = round(LOGICAL_DPI / 0.0254)
     image.setDotsPerMeterX(dots)
@@ -674,14 +739,21 @@ def render_pdf(drawing: MapDrawing, *, page_size: str | None = None) -> bytes:
     width, height = drawing.size.width(), drawing.size.height()
     if page_size is None or str(page_size).lower() in ("", "fit", "auto"):
         points = QSizeF(width * 72 / LOGICAL_DPI, height * 72 / LOGICAL_DPI)
-        layout = QPageLayout(QPageSize(points, QPageSize.Unit.Point, "Map", QPageSize.SizeMatchPolicy.ExactMatch),
-                             QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
+        layout = QPageLayout(
+            QPageSize(points, QPageSize.Unit.Point, "Map", QPageSize.SizeMatchPolicy.ExactMatch),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(0, 0, 0, 0),
+        )
     else:
         key = str(page_size).lower()
         if key not in PAGE_SIZES:
-            raise ExplorerError(f"Unknown page size {page_size!r}. Known: fit, {', '.join(k.upper() if k[0] == 'a' else k for k in PAGE_SIZES)}.")
+            raise ExplorerError(
+                f"Unknown page size {page_size!r}. Known: fit, {', '.join(k.upper() if k[0] == 'a' else k for k in PAGE_SIZES)}."
+            )
         orientation = QPageLayout.Orientation.Landscape if width >= height else QPageLayout.Orientation.Portrait
-        layout = QPageLayout(QPageSize(PAGE_SIZES[key]), orientation, QMarginsF(10, 10, 10, 10), QPageLayout.Unit.Millimeter)
+        layout = QPageLayout(
+            QPageSize(PAGE_SIZES[key]), orientation, QMarginsF(10, 10, 10, 10), QPageLayout.Unit.Millimeter
+        )
     writer.setPageLayout(layout)
     painter = QPainter(writer)
     if not painter.isActive():
@@ -705,9 +777,17 @@ def _drawing_for(document, title, heat, progress, options) -> MapDrawing:
     return draw_map(document, title=title, heat=heat, progress=steps, **options)
 
 
-def write_png(document, path: Path, *, title: str | None = None, heat: Mapping[str, float] | None = None,
-              progress: Callable[[int, int], None] | None = None, scale: float | None = None, dpi: float | None = None,
-              **options) -> None:
+def write_png(
+    document,
+    path: Path,
+    *,
+    title: str | None = None,
+    heat: Mapping[str, float] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    scale: float | None = None,
+    dpi: float | None = None,
+    **options,
+) -> None:
     """Write the map as a PNG image ``scale`` times its logical size (or at ``dpi``; 96 dpi is scale 1).
 
     Other options are those of :func:`draw_map` (``subtitle``, ``positions``, …).
@@ -718,8 +798,15 @@ def write_png(document, path: Path, *, title: str | None = None, heat: Mapping[s
         progress(5, 5)
 
 
-def write_svg(document, path: Path, *, title: str | None = None, heat: Mapping[str, float] | None = None,
-              progress: Callable[[int, int], None] | None = None, **options) -> None:
+def write_svg(
+    document,
+    path: Path,
+    *,
+    title: str | None = None,
+    heat: Mapping[str, float] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    **options,
+) -> None:
     """Write the map as an SVG image (vector, labels as text)."""
     drawing = _drawing_for(document, title, heat, progress, options)
     atomic_write(path, render_svg(drawing))
@@ -727,8 +814,16 @@ def write_svg(document, path: Path, *, title: str | None = None, heat: Mapping[s
         progress(5, 5)
 
 
-def write_pdf(document, path: Path, *, title: str | None = None, heat: Mapping[str, float] | None = None,
-              progress: Callable[[int, int], None] | None = None, page_size: str | None = None, **options) -> None:
+def write_pdf(
+    document,
+    path: Path,
+    *,
+    title: str | None = None,
+    heat: Mapping[str, float] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    page_size: str | None = None,
+    **options,
+) -> None:
     """Write the map as a one-page vector PDF (``page_size`` "A4", "A3"… fits it to paper; default: its own size)."""
     drawing = _drawing_for(document, title, heat, progress, options)
     atomic_write(path, render_pdf(drawing, page_size=page_size))

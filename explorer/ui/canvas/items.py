@@ -51,7 +51,7 @@ class NodeItem(QGraphicsPathItem):
         self.elided = None
         self.update()
 
-    def paint(self, painter, option, widget=None):  # noqa: D401 - Qt API
+    def paint(self, painter, option, widget=None):
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         # Draw selection as a thicker outline instead of Qt's dashed bounding box.
         painter.setPen(self.pen())
@@ -67,10 +67,18 @@ class NodeItem(QGraphicsPathItem):
             self.elided = two_lines(self.text, QFontMetricsF(self.label_font), self.text_width)
         painter.setFont(self.label_font)
         painter.setPen(self.text_colour)
-        painter.drawText(QRectF(-NODE_W / 2, -NODE_H / 2 + self.text_offset, NODE_W, NODE_H), Qt.AlignmentFlag.AlignCenter, self.elided)
+        painter.drawText(
+            QRectF(-NODE_W / 2, -NODE_H / 2 + self.text_offset, NODE_W, NODE_H),
+            Qt.AlignmentFlag.AlignCenter,
+            self.elided,
+        )
         painter.setFont(self.badge_font)
         painter.setPen(QColor("#6b7480"))
-        painter.drawText(QRectF(-NODE_W / 2, NODE_H / 2 + 1, NODE_W, 12), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, self.badge)
+        painter.drawText(
+            QRectF(-NODE_W / 2, NODE_H / 2 + 1, NODE_W, 12),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
+            self.badge,
+        )
 
 
 class EdgeBatch(QGraphicsItem):
@@ -123,8 +131,12 @@ class EdgeBatch(QGraphicsItem):
         index = None
         if exposed.width() * exposed.height() < 0.8 * self.rect.width() * self.rect.height():
             c = coords
-            inside = ((np.maximum(c[:, 0], c[:, 2]) >= exposed.left()) & (np.minimum(c[:, 0], c[:, 2]) <= exposed.right())
-                      & (np.maximum(c[:, 1], c[:, 3]) >= exposed.top()) & (np.minimum(c[:, 1], c[:, 3]) <= exposed.bottom()))
+            inside = (
+                (np.maximum(c[:, 0], c[:, 2]) >= exposed.left())
+                & (np.minimum(c[:, 0], c[:, 2]) <= exposed.right())
+                & (np.maximum(c[:, 1], c[:, 3]) >= exposed.top())
+                & (np.minimum(c[:, 1], c[:, 3]) <= exposed.bottom())
+            )
             index = np.flatnonzero(inside).tolist()
             lines = [lines[i] for i in index]
             coords = c[index]
@@ -148,8 +160,10 @@ class EdgeBatch(QGraphicsItem):
             painter.setFont(self.label_font)
             painter.setPen(self.pen.color().darker(140))
             for (x1, y1, x2, y2), text in zip(coords.tolist(), labels):
-                if (x2 - x1) ** 2 + (y2 - y1) ** 2 > 90 ** 2:
-                    painter.drawText(QRectF((x1 + x2) / 2 - 70, (y1 + y2) / 2 - 14, 140, 12), Qt.AlignmentFlag.AlignCenter, text)
+                if (x2 - x1) ** 2 + (y2 - y1) ** 2 > 90**2:
+                    painter.drawText(
+                        QRectF((x1 + x2) / 2 - 70, (y1 + y2) / 2 - 14, 140, 12), Qt.AlignmentFlag.AlignCenter, text
+                    )
 
 
 class OverviewItem(QGraphicsItem):
@@ -173,7 +187,11 @@ class OverviewItem(QGraphicsItem):
                 xs.append(x)
                 ys.append(y)
             self.paths.append((QColor(colour), path))
-        self.rect = QRectF(min(xs) - NODE_W, min(ys) - NODE_H, max(xs) - min(xs) + 2 * NODE_W, max(ys) - min(ys) + 2 * NODE_H) if xs else QRectF()
+        self.rect = (
+            QRectF(min(xs) - NODE_W, min(ys) - NODE_H, max(xs) - min(xs) + 2 * NODE_W, max(ys) - min(ys) + 2 * NODE_H)
+            if xs
+            else QRectF()
+        )
         self.update()
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API

@@ -16,9 +16,9 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from explorer.core.presentation import FALLBACK_COLOUR
+from explorer.ui.common.host import OpenMap
 from explorer.ui.common.shapes import NODE_H, NODE_W
 from explorer.ui.common.theme import RESTYLE_EVENTS, dim_colour
-from explorer.ui.common.host import OpenMap
 
 #: Logical size of the minimap.
 SIZE = QSize(220, 140)
@@ -44,10 +44,10 @@ class Minimap(QWidget):
         self.projection = None
         self.schema = None
         self._image: QImage | None = None
-        self._world: QRectF | None = None   # scene rectangle shown
-        self._scale = 1.0                   # minimap pixels per scene unit
-        self._offset = QPointF(0, 0)        # minimap position of the world's top-left
-        self._buffer = None                 # pixels of the last numpy raster
+        self._world: QRectF | None = None  # scene rectangle shown
+        self._scale = 1.0  # minimap pixels per scene unit
+        self._offset = QPointF(0, 0)  # minimap position of the world's top-left
+        self._buffer = None  # pixels of the last numpy raster
         self.setFixedSize(SIZE)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -116,8 +116,10 @@ class Minimap(QWidget):
         self._world = QRectF(left, top, width, height)
         room_w, room_h = self.width() - 2 * _MARGIN, self.height() - 2 * _MARGIN
         self._scale = min(room_w / width, room_h / height)
-        self._offset = QPointF(_MARGIN + (room_w - width * self._scale) / 2 - left * self._scale,
-                               _MARGIN + (room_h - height * self._scale) / 2 - top * self._scale)
+        self._offset = QPointF(
+            _MARGIN + (room_w - width * self._scale) / 2 - left * self._scale,
+            _MARGIN + (room_h - height * self._scale) / 2 - top * self._scale,
+        )
 
     def _render(self, positions: dict) -> QImage:
         keys = list(positions)
@@ -127,7 +129,11 @@ class Minimap(QWidget):
             coords = coords[finite]
             keys = [k for k, ok in zip(keys, finite.tolist()) if ok]
         dpr = self.devicePixelRatioF()
-        image = QImage(max(1, round(self.width() * dpr)), max(1, round(self.height() * dpr)), QImage.Format.Format_ARGB32_Premultiplied)
+        image = QImage(
+            max(1, round(self.width() * dpr)),
+            max(1, round(self.height() * dpr)),
+            QImage.Format.Format_ARGB32_Premultiplied,
+        )
         image.setDevicePixelRatio(dpr)
         image.fill(Qt.GlobalColor.transparent)
         if not len(coords):
@@ -149,7 +155,10 @@ class Minimap(QWidget):
                 chosen = np.flatnonzero(colour_index == slot)
                 painter.drawRects([QRectF(x, y, w, h) for x, y in zip(px[chosen].tolist(), py[chosen].tolist())])
         else:
-            painter.drawImage(QRectF(0, 0, self.width(), self.height()), self._raster(xs, ys, colour_index, colours, image.width(), image.height(), dpr))
+            painter.drawImage(
+                QRectF(0, 0, self.width(), self.height()),
+                self._raster(xs, ys, colour_index, colours, image.width(), image.height(), dpr),
+            )
         painter.end()
         return image
 
@@ -203,7 +212,9 @@ class Minimap(QWidget):
         painter.drawRoundedRect(frame, 8, 8)
         if self._image is None:
             painter.setPen(dim_colour(self.palette()))
-            painter.drawText(frame, int(Qt.AlignmentFlag.AlignCenter), "No map open" if self.projection is None else "No nodes yet")
+            painter.drawText(
+                frame, int(Qt.AlignmentFlag.AlignCenter), "No map open" if self.projection is None else "No nodes yet"
+            )
             painter.end()
             return
         painter.save()

@@ -264,7 +264,11 @@ class MapCanvas(QGraphicsView):
         self._pending = []
         self._cancel_editor()
         self._scene.clearSelection()
-        for item in list(self._node_layer.childItems()) + list(self._band_layer.childItems()) + list(self._edge_layer.childItems()):
+        for item in (
+            list(self._node_layer.childItems())
+            + list(self._band_layer.childItems())
+            + list(self._edge_layer.childItems())
+        ):
             self._scene.removeItem(item)
         self.node_items.clear()
         self._batches.clear()
@@ -316,7 +320,12 @@ class MapCanvas(QGraphicsView):
         level = level_title(view.level)
         item.set_text(text, level, colour, NODE_W * _ELIDE.get(shape, 0.9) - 10, 6 if shape == "triangle" else 0)
         kind = self.schema.kind(view.kind)
-        item.setToolTip(safe_tooltip(f"{text[:300]}{'…' if len(text) > 300 else ''}", f"{kind.label if kind else 'Node'} · {level.lower()} level"))
+        item.setToolTip(
+            safe_tooltip(
+                f"{text[:300]}{'…' if len(text) > 300 else ''}",
+                f"{kind.label if kind else 'Node'} · {level.lower()} level",
+            )
+        )
 
     def apply_delta(self, delta, positions: dict) -> None:
         """Follow a :class:`~explorer.core.projection.Delta`; ``positions`` holds the new centres of changed nodes."""
@@ -380,7 +389,9 @@ class MapCanvas(QGraphicsView):
         self._band_titles = []
         if self.projection is None:
             return
-        self.bands = bands_for_positions((view.level, self.positions.get(iri, (0, 0))[1]) for iri, view in self.projection.nodes.items())
+        self.bands = bands_for_positions(
+            (view.level, self.positions.get(iri, (0, 0))[1]) for iri, view in self.projection.nodes.items()
+        )
         xs = [x for x, _ in self.positions.values()] or [0.0]
         left, right = min(xs) - NODE_W - 160, max(xs) + NODE_W + 80
         right = max(right, left + 1200)
@@ -491,7 +502,9 @@ class MapCanvas(QGraphicsView):
                 continue
             number = style_of.get((tie.relation, tie.tie is None))
             if number is None:
-                number = style_of[(tie.relation, tie.tie is None)] = style_index.setdefault(self._tie_style(tie), len(style_index))
+                number = style_of[(tie.relation, tie.tie is None)] = style_index.setdefault(
+                    self._tie_style(tie), len(style_index)
+                )
             keys.append(key)
             ends.append((a[0], a[1], b[0], b[1]))
             styles.append(number)
@@ -506,7 +519,9 @@ class MapCanvas(QGraphicsView):
             if batch is None:
                 colour, line = style
                 pen = QPen(QColor(colour), 1.6)
-                pen.setStyle({"dashed": Qt.PenStyle.DashLine, "dotted": Qt.PenStyle.DotLine}.get(line, Qt.PenStyle.SolidLine))
+                pen.setStyle(
+                    {"dashed": Qt.PenStyle.DashLine, "dotted": Qt.PenStyle.DotLine}.get(line, Qt.PenStyle.SolidLine)
+                )
                 batch = EdgeBatch(pen, self._edge_layer)
                 self._batches[style] = batch
             chosen = np.flatnonzero(styles == number)
@@ -551,9 +566,13 @@ class MapCanvas(QGraphicsView):
         # grey fog that costs half a second to rasterise; they return as soon as you zoom in.
         self.ties_hidden = scale < OVERVIEW_ZOOM and len(self._edge_keys) > FAR_TIE_LIMIT
         self._edge_layer.setVisible(not self.ties_hidden)
-        self._node_layer.setVisible(not overview or (self.overview_only and bool(self.node_items) and scale >= OVERVIEW_ZOOM))
+        self._node_layer.setVisible(
+            not overview or (self.overview_only and bool(self.node_items) and scale >= OVERVIEW_ZOOM)
+        )
         # While items are still being made, the overview stands in for the missing ones.
-        self._overview.setVisible((overview and not (self.overview_only and self._node_layer.isVisible())) or bool(self._pending))
+        self._overview.setVisible(
+            (overview and not (self.overview_only and self._node_layer.isVisible())) or bool(self._pending)
+        )
 
     def set_zoom(self, scale: float) -> None:
         """Zoom to ``scale`` (clamped to 0.02–4) around the view centre."""
@@ -583,7 +602,9 @@ class MapCanvas(QGraphicsView):
                 rect = QRectF(-600, -400, 1200, 800)
         elif chosen:
             xs, ys = [p[0] for p in chosen], [p[1] for p in chosen]
-            rect = QRectF(min(xs) - NODE_W, min(ys) - NODE_H * 2, max(xs) - min(xs) + 2 * NODE_W, max(ys) - min(ys) + 4 * NODE_H)
+            rect = QRectF(
+                min(xs) - NODE_W, min(ys) - NODE_H * 2, max(xs) - min(xs) + 2 * NODE_W, max(ys) - min(ys) + 4 * NODE_H
+            )
         else:
             return
         self.fitInView(rect.adjusted(-20, -20, 20, 20), Qt.AspectRatioMode.KeepAspectRatio)
@@ -616,7 +637,12 @@ class MapCanvas(QGraphicsView):
                     self._selected_tie = key
             else:
                 item = self.node_items.get(key)
-                if item is None and (self.overview_only or self._pending) and self.projection is not None and key in self.projection.nodes:
+                if (
+                    item is None
+                    and (self.overview_only or self._pending)
+                    and self.projection is not None
+                    and key in self.projection.nodes
+                ):
                     item = self._make_node(key)
                 if item is not None:
                     item.setSelected(True)
@@ -624,7 +650,11 @@ class MapCanvas(QGraphicsView):
         self._update_tie_highlight()
         if centre and keys:
             first = keys[0]
-            position = self._node_pos(first if not isinstance(first, tuple) else self.projection.ties[first].source) if self.projection else None
+            position = (
+                self._node_pos(first if not isinstance(first, tuple) else self.projection.ties[first].source)
+                if self.projection
+                else None
+            )
             if position is not None:
                 self.centerOn(*position)
         self.selectionChanged.emit(self.selected_keys())
@@ -678,7 +708,12 @@ class MapCanvas(QGraphicsView):
     def items_at(self, view_pos):
         found = []
         for item in self.items(view_pos):
-            while item is not None and not isinstance(item, NodeItem) and item.parentItem() is not None and item.parentItem() is not self._node_layer:
+            while (
+                item is not None
+                and not isinstance(item, NodeItem)
+                and item.parentItem() is not None
+                and item.parentItem() is not self._node_layer
+            ):
                 item = item.parentItem()
             if item is not None:
                 found.append(item)
@@ -767,7 +802,7 @@ class MapCanvas(QGraphicsView):
         if event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.MetaModifier) or True:
             delta = event.angleDelta().y()
             if delta:
-                factor = 1.0015 ** delta
+                factor = 1.0015**delta
                 self.scale(factor, factor)
                 clamped = max(0.02, min(4.0, self.zoom()))
                 if clamped != self.zoom():
@@ -779,7 +814,12 @@ class MapCanvas(QGraphicsView):
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
         key = event.key()
         step = 60 / max(self.zoom(), 0.05)
-        moves = {Qt.Key.Key_Left: (-step, 0), Qt.Key.Key_Right: (step, 0), Qt.Key.Key_Up: (0, -step), Qt.Key.Key_Down: (0, step)}
+        moves = {
+            Qt.Key.Key_Left: (-step, 0),
+            Qt.Key.Key_Right: (step, 0),
+            Qt.Key.Key_Up: (0, -step),
+            Qt.Key.Key_Down: (0, step),
+        }
         if key in moves and not self._scene.selectedItems():
             centre = self.mapToScene(self.viewport().rect().center())
             self.centerOn(centre.x() + moves[key][0], centre.y() + moves[key][1])
@@ -801,7 +841,11 @@ class MapCanvas(QGraphicsView):
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt API
         self._cancel_editor()
         scene_pos = self.mapToScene(event.position().toPoint())
-        if event.button() == Qt.MouseButton.LeftButton and self._handle.isVisible() and self._handle.contains(self._handle.mapFromScene(scene_pos)):
+        if (
+            event.button() == Qt.MouseButton.LeftButton
+            and self._handle.isVisible()
+            and self._handle.contains(self._handle.mapFromScene(scene_pos))
+        ):
             self._connect_from = self._handle_node
             self._handle.setVisible(False)
             event.accept()
@@ -822,7 +866,9 @@ class MapCanvas(QGraphicsView):
             self._drag_start = {iri: self._node_pos(iri) for iri in self.selected_nodes()}
             if self._drag_start:
                 moving = set(self._drag_start)
-                self._live_keys = set().union(*(self.projection.ties_of(n) for n in moving)) if self.projection else set()
+                self._live_keys = (
+                    set().union(*(self.projection.ties_of(n) for n in moving)) if self.projection else set()
+                )
                 if len(self._live_keys) > 0:
                     self._rebuild_edges()
 
@@ -863,7 +909,11 @@ class MapCanvas(QGraphicsView):
             moved = {}
             for iri, before in self._drag_start.items():
                 now = self._node_pos(iri)
-                if before is not None and now is not None and (abs(now[0] - before[0]) > 0.5 or abs(now[1] - before[1]) > 0.5):
+                if (
+                    before is not None
+                    and now is not None
+                    and (abs(now[0] - before[0]) > 0.5 or abs(now[1] - before[1]) > 0.5)
+                ):
                     moved[iri] = now
             self._drag_start = {}
             self._live_keys = set()
@@ -909,7 +959,9 @@ class MapCanvas(QGraphicsView):
             if node is None and self._handle.isVisible():
                 # Keep the handle while the pointer travels from the node to it.
                 pos = self.mapFromGlobal(self.cursor().pos())
-                if self._handle.isUnderMouse() or self._handle.contains(self._handle.mapFromScene(self.mapToScene(pos))):
+                if self._handle.isUnderMouse() or self._handle.contains(
+                    self._handle.mapFromScene(self.mapToScene(pos))
+                ):
                     return
             self._handle.setVisible(False)
             self._handle_node = None
@@ -941,7 +993,11 @@ class MapCanvas(QGraphicsView):
         source = self.projection.nodes.get(tie.source)
         target = self.projection.nodes.get(tie.target)
         names = (one_line(source.label) if source else "?", one_line(target.label) if target else "?")
-        relation = self.schema.kind(tie.relation).label if tie.tie is not None and self.schema.kind(tie.relation) else tie.label
+        relation = (
+            self.schema.kind(tie.relation).label
+            if tie.tie is not None and self.schema.kind(tie.relation)
+            else tie.label
+        )
         return safe_tooltip(f"{names[0][:60]} → {names[1][:60]}", relation)
 
     # ---------------------------------------------------------------- rename
@@ -1024,5 +1080,3 @@ class MapCanvas(QGraphicsView):
             if all(abs(cx - px) >= NODE_W + 10 or abs(cy - py) >= NODE_H + 10 for px, py in taken):
                 return cx, cy
         return x, y
-
-

@@ -92,8 +92,9 @@ class MapHost(Protocol):
     def add_dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
         """Put ``widget`` in a dock titled ``title`` (``name`` keys its place in the saved window state)."""
 
-    def add_action(self, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False, *,
-                   needs_map: bool = False) -> QAction:
+    def add_action(
+        self, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False, *, needs_map: bool = False
+    ) -> QAction:
         """A window-wide action calling ``slot``; ``needs_map``: enabled only while a map is open."""
 
     def add_menu(self, name: str, menu: QMenu) -> None:

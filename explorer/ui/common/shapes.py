@@ -41,13 +41,36 @@ def node_shape(shape: str, w: float = NODE_W, h: float = NODE_H) -> QPainterPath
         path.addPolygon(QPolygonF([QPointF(0, y - 4), QPointF(w / 2, h / 2), QPointF(x, h / 2), QPointF(0, y - 4)]))
     elif shape == "hexagon":
         c = h / 2
-        path.addPolygon(QPolygonF([QPointF(x + c, y), QPointF(w / 2 - c, y), QPointF(w / 2, 0), QPointF(w / 2 - c, h / 2),
-                                   QPointF(x + c, h / 2), QPointF(x, 0), QPointF(x + c, y)]))
+        path.addPolygon(
+            QPolygonF(
+                [
+                    QPointF(x + c, y),
+                    QPointF(w / 2 - c, y),
+                    QPointF(w / 2, 0),
+                    QPointF(w / 2 - c, h / 2),
+                    QPointF(x + c, h / 2),
+                    QPointF(x, 0),
+                    QPointF(x + c, y),
+                ]
+            )
+        )
     elif shape == "octagon":
         c = h / 3.2
-        path.addPolygon(QPolygonF([QPointF(x + c, y), QPointF(w / 2 - c, y), QPointF(w / 2, y + c), QPointF(w / 2, h / 2 - c),
-                                   QPointF(w / 2 - c, h / 2), QPointF(x + c, h / 2), QPointF(x, h / 2 - c), QPointF(x, y + c),
-                                   QPointF(x + c, y)]))
+        path.addPolygon(
+            QPolygonF(
+                [
+                    QPointF(x + c, y),
+                    QPointF(w / 2 - c, y),
+                    QPointF(w / 2, y + c),
+                    QPointF(w / 2, h / 2 - c),
+                    QPointF(w / 2 - c, h / 2),
+                    QPointF(x + c, h / 2),
+                    QPointF(x, h / 2 - c),
+                    QPointF(x, y + c),
+                    QPointF(x + c, y),
+                ]
+            )
+        )
     else:
         path.addRoundedRect(QRectF(x, y, w, h), 10, 10)
     path.closeSubpath()

@@ -25,7 +25,9 @@ def text_colour(fill: QColor) -> QColor:
 
 #: Events after which cached icons and colours are drawn again (new palette, another screen's pixel ratio).
 RESTYLE_EVENTS = tuple(
-    getattr(QEvent.Type, name) for name in ("PaletteChange", "StyleChange", "DevicePixelRatioChange") if hasattr(QEvent.Type, name)
+    getattr(QEvent.Type, name)
+    for name in ("PaletteChange", "StyleChange", "DevicePixelRatioChange")
+    if hasattr(QEvent.Type, name)
 )
 
 
@@ -46,7 +48,9 @@ def paint_placeholder(view: QAbstractItemView, text: str) -> None:
     painter = QPainter(view.viewport())
     painter.setPen(dim_colour(view.palette()))
     rect = QRectF(view.viewport().rect()).adjusted(16, 24, -16, -16)
-    painter.drawText(rect, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap), text)
+    painter.drawText(
+        rect, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap), text
+    )
     painter.end()
 
 
@@ -54,14 +58,23 @@ def dark_palette() -> QPalette:
     """A calm dark palette, for platforms that do not switch the application's palette themselves."""
     palette = QPalette()
     colours = {
-        QPalette.ColorRole.Window: "#24282e", QPalette.ColorRole.WindowText: "#e3e6ea",
-        QPalette.ColorRole.Base: "#1c1f24", QPalette.ColorRole.AlternateBase: "#2a2f36",
-        QPalette.ColorRole.ToolTipBase: "#2a2f36", QPalette.ColorRole.ToolTipText: "#e3e6ea",
-        QPalette.ColorRole.Text: "#e3e6ea", QPalette.ColorRole.Button: "#2c3138",
-        QPalette.ColorRole.ButtonText: "#e3e6ea", QPalette.ColorRole.BrightText: "#ffffff",
-        QPalette.ColorRole.Highlight: "#3d7bd9", QPalette.ColorRole.HighlightedText: "#ffffff",
-        QPalette.ColorRole.Link: "#7fb0ff", QPalette.ColorRole.PlaceholderText: "#8b939d",
-        QPalette.ColorRole.Mid: "#3a4048", QPalette.ColorRole.Dark: "#15181c", QPalette.ColorRole.Light: "#3a4048",
+        QPalette.ColorRole.Window: "#24282e",
+        QPalette.ColorRole.WindowText: "#e3e6ea",
+        QPalette.ColorRole.Base: "#1c1f24",
+        QPalette.ColorRole.AlternateBase: "#2a2f36",
+        QPalette.ColorRole.ToolTipBase: "#2a2f36",
+        QPalette.ColorRole.ToolTipText: "#e3e6ea",
+        QPalette.ColorRole.Text: "#e3e6ea",
+        QPalette.ColorRole.Button: "#2c3138",
+        QPalette.ColorRole.ButtonText: "#e3e6ea",
+        QPalette.ColorRole.BrightText: "#ffffff",
+        QPalette.ColorRole.Highlight: "#3d7bd9",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.Link: "#7fb0ff",
+        QPalette.ColorRole.PlaceholderText: "#8b939d",
+        QPalette.ColorRole.Mid: "#3a4048",
+        QPalette.ColorRole.Dark: "#15181c",
+        QPalette.ColorRole.Light: "#3a4048",
     }
     for role, colour in colours.items():
         palette.setColor(role, QColor(colour))

@@ -32,7 +32,9 @@ class Task(QObject):
     ended = Signal()
     _finished = Signal()
 
-    def __init__(self, label: str, work, *, parent=None, dialog_parent=None, cancellable: bool = True, delay_ms: int = 400) -> None:
+    def __init__(
+        self, label: str, work, *, parent=None, dialog_parent=None, cancellable: bool = True, delay_ms: int = 400
+    ) -> None:
         super().__init__(parent)
         self.label = label
         self._work = work
@@ -141,8 +143,18 @@ def wait_for(job, timeout_ms: int) -> bool:
     return job.done
 
 
-def run_task(label: str, work, *, parent=None, dialog_parent=None, cancellable: bool = True, delay_ms: int = 400,
-             on_success=None, on_failure=None, on_cancel=None) -> Task:
+def run_task(
+    label: str,
+    work,
+    *,
+    parent=None,
+    dialog_parent=None,
+    cancellable: bool = True,
+    delay_ms: int = 400,
+    on_success=None,
+    on_failure=None,
+    on_cancel=None,
+) -> Task:
     """Start ``work(progress)`` in a thread; call the given handlers on the UI thread when it ends."""
     task = Task(label, work, parent=parent, dialog_parent=dialog_parent, cancellable=cancellable, delay_ms=delay_ms)
     if on_success is not None:

@@ -173,9 +173,15 @@ class ExportActions(QObject):
 
         from explorer.ui.common.workers import run_task
 
-        self.task = run_task(f"Exporting {path.name}…", work, parent=window, dialog_parent=window,
-                             on_success=succeeded, on_failure=failed,
-                             on_cancel=lambda: window.show_status("Export cancelled", 5000))
+        self.task = run_task(
+            f"Exporting {path.name}…",
+            work,
+            parent=window,
+            dialog_parent=window,
+            on_success=succeeded,
+            on_failure=failed,
+            on_cancel=lambda: window.show_status("Export cancelled", 5000),
+        )
         return self.task
 
     def _warn(self, title: str, text: str) -> None:

@@ -53,8 +53,8 @@ from explorer.core.text import one_line
 from explorer.io import merge, registry
 from explorer.io.tables import cell_text
 from explorer.io.xlsx import sheet_names
-from explorer.ui.common.workers import run_task
 from explorer.ui.common.host import MapHost
+from explorer.ui.common.workers import run_task
 
 #: How many rows the preview shows, and how many problems the list shows.
 PREVIEW_ROWS = 200
@@ -121,6 +121,7 @@ def place_beside(existing: dict, laid: dict, levels: dict) -> dict:
     if not existing:
         return dict(laid)
     from explorer.core.layout import NODE_HEIGHT, NODE_WIDTH
+
     xs = [x for _, x, _ in existing.values()]
     left = max(xs) + 2 * NODE_WIDTH - min(x for x, _ in laid.values())
     extent: dict = {}
@@ -178,10 +179,16 @@ class ImportDialog(QDialog):
         self._apply_task = None
         self._generation = 0
         self._closed = False
-        self._choices: list = [None] + [("target", t) for t in merge.TARGETS] + [
-            ("property", spec.iri) for spec in merge.mappable_properties(self.schema)]
-        self._choice_labels = ["(leave out)"] + list(merge.TARGETS.values()) + [
-            f"Property: {spec.label}" for spec in merge.mappable_properties(self.schema)]
+        self._choices: list = (
+            [None]
+            + [("target", t) for t in merge.TARGETS]
+            + [("property", spec.iri) for spec in merge.mappable_properties(self.schema)]
+        )
+        self._choice_labels = (
+            ["(leave out)"]
+            + list(merge.TARGETS.values())
+            + [f"Property: {spec.label}" for spec in merge.mappable_properties(self.schema)]
+        )
         self._kinds = merge.node_kinds(self.schema)
         self._relations = merge.all_relations(self.schema)
         self.setWindowTitle("Import into the map")
@@ -353,9 +360,15 @@ class ImportDialog(QDialog):
             if not self._closed and generation == self._generation:
                 self._show_error(str(error) if isinstance(error, ExplorerError) else f"{type(error).__name__}: {error}")
 
-        self._read_task = run_task(f"Reading {path.name}…", work, parent=self, dialog_parent=self,
-                                   on_success=succeeded, on_failure=failed,
-                                   on_cancel=lambda: self.summary_label.setText("Reading cancelled."))
+        self._read_task = run_task(
+            f"Reading {path.name}…",
+            work,
+            parent=self,
+            dialog_parent=self,
+            on_success=succeeded,
+            on_failure=failed,
+            on_cancel=lambda: self.summary_label.setText("Reading cancelled."),
+        )
         self._update_buttons()
         return self._read_task
 
@@ -382,7 +395,9 @@ class ImportDialog(QDialog):
         self.sheet_combo.setVisible(len(names) > 1)
         self.sheet_combo.blockSignals(False)
         rows = len(source.nodes.rows)
-        about = [f"{source.name}: {rows:,} {source.nodes.noun}{'s' if rows != 1 else ''} with {len(source.nodes.columns)} column(s)"]
+        about = [
+            f"{source.name}: {rows:,} {source.nodes.noun}{'s' if rows != 1 else ''} with {len(source.nodes.columns)} column(s)"
+        ]
         if source.edges is not None:
             count = len(source.edges.rows)
             about[0] += f", {count:,} {source.edges.noun}{'s' if count != 1 else ''}"
@@ -399,7 +414,9 @@ class ImportDialog(QDialog):
         table.setRowCount(len(source.nodes.columns))
         for row, column in enumerate(source.nodes.columns):
             table.setItem(row, 0, _item(column))
-            examples = [one_line(cell_text(v), 32) for v in source.nodes.column_values(column, limit=50) if cell_text(v).strip()][:3]
+            examples = [
+                one_line(cell_text(v), 32) for v in source.nodes.column_values(column, limit=50) if cell_text(v).strip()
+            ][:3]
             table.setItem(row, 1, _item(", ".join(examples), muted=True))
             combo = QComboBox(table)
             combo.addItems(self._choice_labels)
@@ -409,13 +426,17 @@ class ImportDialog(QDialog):
             combo.currentIndexChanged.connect(lambda index, c=column, box=combo: self._column_changed(c, box))
             table.setCellWidget(row, 2, combo)
         self.kind_combo.blockSignals(True)
-        self.kind_combo.setCurrentIndex(next((i + 1 for i, k in enumerate(self._kinds) if k.iri == mapping.default_kind), 0))
+        self.kind_combo.setCurrentIndex(
+            next((i + 1 for i, k in enumerate(self._kinds) if k.iri == mapping.default_kind), 0)
+        )
         self.kind_combo.blockSignals(False)
         has_edges = source.edges is not None
         self.relation_combo.setVisible(has_edges)
         self.relation_label.setVisible(has_edges)
         self.relation_combo.blockSignals(True)
-        self.relation_combo.setCurrentIndex(next((i + 1 for i, r in enumerate(self._relations) if r.iri == mapping.default_relation), 0))
+        self.relation_combo.setCurrentIndex(
+            next((i + 1 for i, r in enumerate(self._relations) if r.iri == mapping.default_relation), 0)
+        )
         self.relation_combo.blockSignals(False)
         self.conflict_combo.blockSignals(True)
         self.conflict_combo.setCurrentIndex(list(merge.ON_CONFLICT).index(mapping.on_conflict))
@@ -423,7 +444,9 @@ class ImportDialog(QDialog):
         if has_edges:
             cols = mapping.edge_columns
             relation = f", relation from “{cols['relation']}”" if cols.get("relation") else ""
-            self.edges_label.setText(f"Edges: {len(source.edges.rows):,}, from “{cols.get('from', '?')}” to “{cols.get('to', '?')}”{relation}.")
+            self.edges_label.setText(
+                f"Edges: {len(source.edges.rows):,}, from “{cols.get('from', '?')}” to “{cols.get('to', '?')}”{relation}."
+            )
         else:
             self.edges_label.setText("")
 
@@ -508,11 +531,20 @@ class ImportDialog(QDialog):
                 self.plan = None
                 self.preview.setRowCount(0)
                 self.problems.setRowCount(0)
-                self.summary_label.setText(str(error) if isinstance(error, ExplorerError) else f"{type(error).__name__}: {error}")
+                self.summary_label.setText(
+                    str(error) if isinstance(error, ExplorerError) else f"{type(error).__name__}: {error}"
+                )
                 self._update_buttons()
 
-        self._plan_task = run_task("Working out the import…", work, parent=self, dialog_parent=self, delay_ms=1500,
-                                   on_success=succeeded, on_failure=failed)
+        self._plan_task = run_task(
+            "Working out the import…",
+            work,
+            parent=self,
+            dialog_parent=self,
+            delay_ms=1500,
+            on_success=succeeded,
+            on_failure=failed,
+        )
         self._update_buttons()
         return self._plan_task
 
@@ -522,7 +554,9 @@ class ImportDialog(QDialog):
         self.preview.setRowCount(len(rows))
         for r, row in enumerate(rows):
             muted = row.action == "skip"
-            for c, text in enumerate((str(row.row), _ACTIONS[row.action], row.kind, row.name, row.unit, row.role, row.reports_to)):
+            for c, text in enumerate(
+                (str(row.row), _ACTIONS[row.action], row.kind, row.name, row.unit, row.role, row.reports_to)
+            ):
                 self.preview.setItem(r, c, _item(text, muted=muted))
         problems = plan.problems[:PROBLEM_ROWS]
         self.problems.setRowCount(len(problems))
@@ -603,9 +637,16 @@ class ImportDialog(QDialog):
             self.summary_label.setText(f"The import failed, and the map is unchanged: {error}")
             self._update_buttons()
 
-        self._apply_task = run_task("Importing…", work, parent=self, dialog_parent=self, cancellable=True,
-                                    on_success=succeeded, on_failure=failed,
-                                    on_cancel=lambda: (setattr(self, "_apply_task", None), self._update_buttons()))
+        self._apply_task = run_task(
+            "Importing…",
+            work,
+            parent=self,
+            dialog_parent=self,
+            cancellable=True,
+            on_success=succeeded,
+            on_failure=failed,
+            on_cancel=lambda: (setattr(self, "_apply_task", None), self._update_buttons()),
+        )
         self._update_buttons()
         return self._apply_task
 
@@ -618,7 +659,9 @@ class ImportDialog(QDialog):
         if not path:
             return
         try:
-            Path(path).write_text(json.dumps(self.mapping.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            Path(path).write_text(
+                json.dumps(self.mapping.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
         except OSError as error:
             QMessageBox.warning(self, "Cannot save the mapping", f"<p>{html.escape(str(error))}</p>")
 
@@ -628,7 +671,7 @@ class ImportDialog(QDialog):
             if task is not None and not task.done:
                 task.cancel()
 
-    def done(self, result: int) -> None:  # noqa: D401 - Qt API
+    def done(self, result: int) -> None:
         # Closing mid-read, mid-plan or mid-import: stop the work and wait for it, so no
         # worker reports to a dialog that is gone (and a cancelled import changes nothing).
         self._closed = True
@@ -665,9 +708,13 @@ def open_import_dialog(window, path: str | Path | None = None) -> ImportDialog |
 
 def install(window: MapHost) -> QAction:
     """Add File > Import… (before the export entries); it needs an open map."""
-    action = window.add_action("&Import…", lambda: open_import_dialog(window), None,
-                               "Merge people, units and ties from a spreadsheet, GraphML, GEXF or Kumu file into the map",
-                               needs_map=True)
+    action = window.add_action(
+        "&Import…",
+        lambda: open_import_dialog(window),
+        None,
+        "Merge people, units and ties from a spreadsheet, GraphML, GEXF or Kumu file into the map",
+        needs_map=True,
+    )
     action.setToolTip("Import a spreadsheet, GraphML, GEXF or Kumu file into the map")
     window.menus["file"].insertAction(window.menus["export_anchor"], action)
     return action

@@ -42,11 +42,15 @@ class ReportActions(QObject):
         self.run = None  # the analysis run, while one is going
         self.task = None  # the report task, once started
         self.action = QAction("Export &Report…", window)
-        self.action.setStatusTip("Write the change report (resistance, reasons, levers, method) as PDF or as a web page")
+        self.action.setStatusTip(
+            "Write the change report (resistance, reasons, levers, method) as PDF or as a web page"
+        )
         self.action.triggered.connect(lambda: self.export_report())
         window.menus["file"].insertAction(window.menus["export_anchor"], self.action)
         self.analysis_action = QAction("&Report on the Change…", window)
-        self.analysis_action.setStatusTip("Write a report on the change chosen in the Analysis panel, as PDF or as a web page")
+        self.analysis_action.setStatusTip(
+            "Write a report on the change chosen in the Analysis panel, as PDF or as a web page"
+        )
         self.analysis_action.triggered.connect(lambda: self.export_report())
         window.menus["analysis"].addAction(self.analysis_action)
         for action in (self.action, self.analysis_action):
@@ -68,17 +72,23 @@ class ReportActions(QObject):
         window = self.window
         if window.projection is None or window.schema is None:
             return []
-        found = [(" ".join(view.label.split()) or str(iri), iri) for iri, view in window.projection.nodes.items()
-                 if view.kind is not None and window.schema.is_a(view.kind, RX.ChangeProposal)]
+        found = [
+            (" ".join(view.label.split()) or str(iri), iri)
+            for iri, view in window.projection.nodes.items()
+            if view.kind is not None and window.schema.is_a(view.kind, RX.ChangeProposal)
+        ]
         return sorted(found, key=lambda item: (item[0].casefold(), str(item[1])))
 
     def choose_change(self):
         """The change to report on: the panel's choice, or the user's when the map has several; None if none or cancelled."""
         options = self.changes()
         if not options:
-            QMessageBox.information(self.window, "No change to report on",
-                                    "This map has no change proposal. Add one from the palette (Change proposal), tie it to "
-                                    "the routines it disrupts, then export the report.")
+            QMessageBox.information(
+                self.window,
+                "No change to report on",
+                "This map has no change proposal. Add one from the palette (Change proposal), tie it to "
+                "the routines it disrupts, then export the report.",
+            )
             return None
         if len(options) == 1:
             return options[0][1]
@@ -98,8 +108,9 @@ class ReportActions(QObject):
             path = window.document.path
             folder = str(path.parent) if path is not None and path.parent.is_dir() else str(Path.home())
         stem = window.document.path.stem if window.document.path is not None else "map"
-        chosen, selected = QFileDialog.getSaveFileName(window, "Export Report", str(Path(folder) / f"{stem}-report.pdf"),
-                                                       ";;".join(_FILTERS.values()))
+        chosen, selected = QFileDialog.getSaveFileName(
+            window, "Export Report", str(Path(folder) / f"{stem}-report.pdf"), ";;".join(_FILTERS.values())
+        )
         if not chosen:
             return None
         path = Path(chosen)
@@ -213,8 +224,11 @@ class ReportActions(QObject):
         if window.projection is not None:
             projection = copy.copy(window.projection)
             projection.nodes, projection.ties = dict(window.projection.nodes), dict(window.projection.ties)
-        view = {"projection": projection, "schema": window.schema,
-                "positions": dict(window.canvas.positions) if window.canvas.positions else None}
+        view = {
+            "projection": projection,
+            "schema": window.schema,
+            "positions": dict(window.canvas.positions) if window.canvas.positions else None,
+        }
         options = {"analysis": result, "top_k": panel.top_k, "top": panel.top_k, "seed": panel.seed, "runs": panel.runs}
 
         def work(progress):
@@ -225,7 +239,9 @@ class ReportActions(QObject):
                 progress(1, 3)
                 generate(document, path, map_image=image, **options)
             else:
-                generate(document, path, progress=progress, **options, **{k: v for k, v in view.items() if v is not None})
+                generate(
+                    document, path, progress=progress, **options, **{k: v for k, v in view.items() if v is not None}
+                )
             return path
 
         def succeeded(_):
@@ -236,9 +252,15 @@ class ReportActions(QObject):
             text = str(error) if isinstance(error, ExplorerError) else f"{type(error).__name__}: {error}"
             self._warn("Cannot export the report", f"{path}\n\n{text}")
 
-        self.task = run_task(f"Writing the report {path.name}…", work, parent=window, dialog_parent=window,
-                             on_success=succeeded, on_failure=failed,
-                             on_cancel=lambda: window.show_status("Report cancelled", 5000))
+        self.task = run_task(
+            f"Writing the report {path.name}…",
+            work,
+            parent=window,
+            dialog_parent=window,
+            on_success=succeeded,
+            on_failure=failed,
+            on_cancel=lambda: window.show_status("Report cancelled", 5000),
+        )
         return self.task
 
     def _warn(self, title: str, text: str) -> None:

@@ -17,8 +17,8 @@ application one is created on the ``offscreen`` platform.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
@@ -96,14 +96,22 @@ class ReportPages:
     (1, True)
     """
 
-    def __init__(self, html: str, *, title: str = "", page_size: str = "A4", map_drawing: MapDrawing | None = None) -> None:
+    def __init__(
+        self, html: str, *, title: str = "", page_size: str = "A4", map_drawing: MapDrawing | None = None
+    ) -> None:
         ensure_app()
         key = str(page_size).lower()
         if key not in PAGE_SIZES:
-            raise ExplorerError(f"Unknown page size {page_size!r}. Known: {', '.join(k.upper() if k[0] == 'a' else k for k in PAGE_SIZES)}.")
+            raise ExplorerError(
+                f"Unknown page size {page_size!r}. Known: {', '.join(k.upper() if k[0] == 'a' else k for k in PAGE_SIZES)}."
+            )
         self.title = title
-        self.layout = QPageLayout(QPageSize(PAGE_SIZES[key]), QPageLayout.Orientation.Portrait,
-                                  QMarginsF(*MARGINS_MM), QPageLayout.Unit.Millimeter)
+        self.layout = QPageLayout(
+            QPageSize(PAGE_SIZES[key]),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(*MARGINS_MM),
+            QPageLayout.Unit.Millimeter,
+        )
         # Lay the text out with a PDF device's font metrics (at 96 dpi, the report's logical pixels),
         # so pages painted on an image break where the PDF's do.
         self._metrics_buffer = QBuffer()
@@ -185,8 +193,14 @@ class ReportPages:
         row = QRectF(0, y + 3, self.text_width, FOOTER - 10)
         width = self.text_width * 0.75
         title = painter.fontMetrics().elidedText(self.title, Qt.TextElideMode.ElideRight, int(width))
-        painter.drawText(QRectF(row.left(), row.top(), width, row.height()), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
-        painter.drawText(row, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{index + 1} / {self.count}")
+        painter.drawText(
+            QRectF(row.left(), row.top(), width, row.height()),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            title,
+        )
+        painter.drawText(
+            row, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{index + 1} / {self.count}"
+        )
         painter.restore()
 
     def pdf(self, progress: Callable[[int, int], None] | None = None) -> bytes:
@@ -198,8 +212,11 @@ class ReportPages:
         painter = QPainter(writer)
         if not painter.isActive():
             raise ExplorerError("The PDF could not be started.")
-        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
-                               | QPainter.RenderHint.SmoothPixmapTransform)
+        painter.setRenderHints(
+            QPainter.RenderHint.Antialiasing
+            | QPainter.RenderHint.TextAntialiasing
+            | QPainter.RenderHint.SmoothPixmapTransform
+        )
         total = self.count
         try:
             for index in range(total):
@@ -217,14 +234,19 @@ class ReportPages:
         """Page ``index`` as an image, whole (margins included), ``scale`` x 96 dpi: to look at a page."""
         full = self.layout.fullRectPixels(round(LOGICAL_DPI))
         area = self.layout.paintRectPixels(round(LOGICAL_DPI))
-        image = QImage(round(full.width() * scale), round(full.height() * scale), QImage.Format.Format_ARGB32_Premultiplied)
+        image = QImage(
+            round(full.width() * scale), round(full.height() * scale), QImage.Format.Format_ARGB32_Premultiplied
+        )
         dots = round(LOGICAL_DPI / 0.0254)
         image.setDotsPerMeterX(dots)
         image.setDotsPerMeterY(dots)
         image.fill(QColor("#ffffff"))
         painter = QPainter(image)
-        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
-                               | QPainter.RenderHint.SmoothPixmapTransform)
+        painter.setRenderHints(
+            QPainter.RenderHint.Antialiasing
+            | QPainter.RenderHint.TextAntialiasing
+            | QPainter.RenderHint.SmoothPixmapTransform
+        )
         painter.scale(scale, scale)
         painter.translate(area.left(), area.top())
         self.paint_page(painter, index)
@@ -232,26 +254,47 @@ class ReportPages:
         return image
 
 
-def report_pages(document, analysis, *, map_image: bytes | None = None, title: str | None = None, page_size: str = "A4",
-                 top: int = 10, top_k: int | None = None, runs: int | None = None, generated: dt.datetime | None = None,
-                 map_options: dict | None = None) -> ReportPages:
+def report_pages(
+    document,
+    analysis,
+    *,
+    map_image: bytes | None = None,
+    title: str | None = None,
+    page_size: str = "A4",
+    top: int = 10,
+    top_k: int | None = None,
+    runs: int | None = None,
+    generated: dt.datetime | None = None,
+    map_options: dict | None = None,
+) -> ReportPages:
     """The report on ``analysis`` laid out on pages.
 
     The map is drawn here as vectors (``map_options`` as for
     :func:`explorer.ui.canvas.image_export.draw_map`: ``positions``, ``projection``…),
     unless ``map_image`` (PNG bytes) is given.
     """
-    from explorer.io.report import report_html
     from explorer.core.text import one_line
+    from explorer.io.report import report_html
 
     drawing = None
     if map_image is None:
         options = _map_options(analysis, map_options)
         options.pop("scale", None)
         drawing = draw_map(document, **options)
-    html = report_html(document, analysis, map_image=map_image, title=title, top=top, top_k=top_k, runs=runs,
-                       chart_format="png", for_print=True, image_width=_text_width(page_size), generated=generated,
-                       map_src=MAP_PLACEHOLDER if drawing is not None else None)
+    html = report_html(
+        document,
+        analysis,
+        map_image=map_image,
+        title=title,
+        top=top,
+        top_k=top_k,
+        runs=runs,
+        chart_format="png",
+        for_print=True,
+        image_width=_text_width(page_size),
+        generated=generated,
+        map_src=MAP_PLACEHOLDER if drawing is not None else None,
+    )
     pages_title = title if title is not None else f"Where “{analysis.change_label}” may meet resistance"
     return ReportPages(html, title=one_line(pages_title, 200), page_size=page_size, map_drawing=drawing)
 
@@ -259,8 +302,15 @@ def report_pages(document, analysis, *, map_image: bytes | None = None, title: s
 def _text_width(page_size: str) -> int:
     key = str(page_size).lower()
     if key not in PAGE_SIZES:
-        raise ExplorerError(f"Unknown page size {page_size!r}. Known: {', '.join(k.upper() if k[0] == 'a' else k for k in PAGE_SIZES)}.")
-    layout = QPageLayout(QPageSize(PAGE_SIZES[key]), QPageLayout.Orientation.Portrait, QMarginsF(*MARGINS_MM), QPageLayout.Unit.Millimeter)
+        raise ExplorerError(
+            f"Unknown page size {page_size!r}. Known: {', '.join(k.upper() if k[0] == 'a' else k for k in PAGE_SIZES)}."
+        )
+    layout = QPageLayout(
+        QPageSize(PAGE_SIZES[key]),
+        QPageLayout.Orientation.Portrait,
+        QMarginsF(*MARGINS_MM),
+        QPageLayout.Unit.Millimeter,
+    )
     return layout.paintRectPixels(round(LOGICAL_DPI)).width()
 
 
@@ -288,10 +338,27 @@ def report_map_png(document, analysis, **map_options) -> bytes:
     return map_png(document, **_map_options(analysis, map_options))
 
 
-def generate_report_pdf(document, path: Path, *, title: str | None = None, change=None, weights=None, analysis=None,
-                        map_image: bytes | None = None, progress: Callable[[int, int], None] | None = None,
-                        page_size: str = "A4", top: int = 10, top_k: int = 10, seed: int = 0, runs: int | None = None,
-                        generated: dt.datetime | None = None, projection=None, schema=None, positions=None, **options) -> None:
+def generate_report_pdf(
+    document,
+    path: Path,
+    *,
+    title: str | None = None,
+    change=None,
+    weights=None,
+    analysis=None,
+    map_image: bytes | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    page_size: str = "A4",
+    top: int = 10,
+    top_k: int = 10,
+    seed: int = 0,
+    runs: int | None = None,
+    generated: dt.datetime | None = None,
+    projection=None,
+    schema=None,
+    positions=None,
+    **options,
+) -> None:
     """Write the report on ``change`` (the map's only one when None) as a PDF.
 
     ``analysis`` is reused when it is of ``change``; otherwise the change is
@@ -306,14 +373,32 @@ def generate_report_pdf(document, path: Path, *, title: str | None = None, chang
         raise ReportError(f"Unknown report option(s): {', '.join(sorted(options))}.")
     report = progress or (lambda done, total: None)
     # In hundredths: the analysis is the first 60, the map 15, the page 10, the PDF the rest.
-    analysis = ensure_analysis(document, analysis, change=change, weights=weights, top_k=top_k, seed=seed,
-                               runs=runs, progress=lambda done, total: report(60 * done // max(total, 1), 100))
+    analysis = ensure_analysis(
+        document,
+        analysis,
+        change=change,
+        weights=weights,
+        top_k=top_k,
+        seed=seed,
+        runs=runs,
+        progress=lambda done, total: report(60 * done // max(total, 1), 100),
+    )
     report(60, 100)
-    given = {k: v for k, v in (("projection", projection), ("schema", schema), ("positions", positions)) if v is not None}
+    given = {
+        k: v for k, v in (("projection", projection), ("schema", schema), ("positions", positions)) if v is not None
+    }
 
     def make() -> bytes:
-        pages = report_pages(document, analysis, map_image=map_image, title=title, page_size=page_size, top=top,
-                             generated=generated, map_options=given)
+        pages = report_pages(
+            document,
+            analysis,
+            map_image=map_image,
+            title=title,
+            page_size=page_size,
+            top=top,
+            generated=generated,
+            map_options=given,
+        )
         report(85, 100)
         return pages.pdf(progress=lambda done, total: report(85 + 14 * done // max(total, 1), 100))
 

@@ -49,8 +49,21 @@ from explorer.ui.inspector.widgets import (
 if TYPE_CHECKING:
     from explorer.ui.inspector.form import Inspector
 
-NUMERIC_TYPES = frozenset({XSD.decimal, XSD.integer, XSD.double, XSD.float, XSD.int, XSD.long, XSD.short,
-                            XSD.nonNegativeInteger, XSD.positiveInteger, XSD.nonPositiveInteger, XSD.negativeInteger})
+NUMERIC_TYPES = frozenset(
+    {
+        XSD.decimal,
+        XSD.integer,
+        XSD.double,
+        XSD.float,
+        XSD.int,
+        XSD.long,
+        XSD.short,
+        XSD.nonNegativeInteger,
+        XSD.positiveInteger,
+        XSD.nonPositiveInteger,
+        XSD.negativeInteger,
+    }
+)
 
 
 LINE_PLACEHOLDERS = {"date": "YYYY-MM-DD", "datetime": "YYYY-MM-DDThh:mm"}
@@ -184,8 +197,11 @@ class Field:
         return self.inspector._schema.coerce(self.spec.iri, value)
 
     def set_value(self, value, label: str | None = None) -> bool:
-        return self.execute(commands.set_property(self.store(), self.subject, self.spec.iri, value,
-                                                  label=label or f"Set {self.spec.label}"))
+        return self.execute(
+            commands.set_property(
+                self.store(), self.subject, self.spec.iri, value, label=label or f"Set {self.spec.label}"
+            )
+        )
 
     def add_typed(self, edit) -> None:
         """Add the value typed in ``edit`` (refused with a message when it is not valid), then clear it."""
@@ -197,14 +213,17 @@ class Field:
         except ValueError as err:
             self.refuse(str(err))
             return
-        if self.execute(commands.add_tie(self.store(), self.subject, self.spec.iri, value, label=f"Add {self.spec.label}")):
+        if self.execute(
+            commands.add_tie(self.store(), self.subject, self.spec.iri, value, label=f"Add {self.spec.label}")
+        ):
             edit.clear()
 
     def unset(self) -> bool:
         if not self.values:
             return True
-        return self.execute(commands.unset_property(self.store(), self.subject, self.spec.iri,
-                                                    label=f"Clear {self.spec.label}"))
+        return self.execute(
+            commands.unset_property(self.store(), self.subject, self.spec.iri, label=f"Clear {self.spec.label}")
+        )
 
 
 class LineField(Field):
@@ -299,7 +318,11 @@ class LineField(Field):
         except ValueError as err:
             self.refuse(str(err))
             return
-        if self.spec.widget in ("text", "multiline") and isinstance(self.shown_value, Literal) and self.shown_value.language:
+        if (
+            self.spec.widget in ("text", "multiline")
+            and isinstance(self.shown_value, Literal)
+            and self.shown_value.language
+        ):
             value = Literal(str(value), lang=self.shown_value.language)  # a French label stays French
         label = None
         if self.spec.iri == RDFS.label:
@@ -436,7 +459,9 @@ class ChoiceField(Field):
             self.combo.addItem(concept.label)
             self.options.append(concept.iri)
             if concept.definition:
-                self.combo.setItemData(self.combo.count() - 1, tip_text(concept.definition), Qt.ItemDataRole.ToolTipRole)
+                self.combo.setItemData(
+                    self.combo.count() - 1, tip_text(concept.definition), Qt.ItemDataRole.ToolTipRole
+                )
         self._fixed = self.combo.count()
         self.layout.addWidget(self.combo)
         self.combo.activated.connect(self._chosen)
@@ -447,7 +472,7 @@ class ChoiceField(Field):
         # Values the scheme does not offer (an odd IRI or a literal from a file) get an entry of their own.
         while self.combo.count() > self._fixed:
             self.combo.removeItem(self.combo.count() - 1)
-        del self.options[self._fixed:]
+        del self.options[self._fixed :]
         known = {c.iri for c in self.spec.choices}
         current = values[0] if values else None
         notes = []
@@ -502,14 +527,27 @@ class MultiChoiceField(Field):
         known = {c.iri for c in self.spec.choices}
         odd = [v for v in values if v not in known]
         if odd and self.odd is None:
-            self.odd = LinkList(self.widget, row_height=self.inspector._metric("combo"), gutter=self.inspector._metric("gutter"))
+            self.odd = LinkList(
+                self.widget, row_height=self.inspector._metric("combo"), gutter=self.inspector._metric("gutter")
+            )
             self.odd.setAccessibleName(f"{self.spec.label}: values that are not among the choices")
             self.odd.removeRequested.connect(lambda value, _reverse: self._toggled(value, False))
             self.layout.insertWidget(self.layout.indexOf(self.checks) + 1, self.odd)
         if self.odd is not None:
             warn = "#F3C26B" if is_dark(self.widget) else "#8A5300"
-            self.odd.set_rows([("⚠ " + (one_line(v, 60) if isinstance(v, Literal) else local_name(v)),
-                                f"{v}\nnot one of the choices", v, False, False, warn) for v in odd])
+            self.odd.set_rows(
+                [
+                    (
+                        "⚠ " + (one_line(v, 60) if isinstance(v, Literal) else local_name(v)),
+                        f"{v}\nnot one of the choices",
+                        v,
+                        False,
+                        False,
+                        warn,
+                    )
+                    for v in odd
+                ]
+            )
         self.set_note("Some stored values are not among the choices." if odd else "")
 
     def _toggled(self, iri, checked: bool) -> None:
@@ -605,7 +643,9 @@ class LinkField(Field):
         self.combo.ensure_filled()
         iri = self.inspector._resolve(self.combo, text)
         if iri is None:
-            self.refuse(f"No node called “{one_line(text, 40)}” can be the {self.spec.label} here; pick one from the list.")
+            self.refuse(
+                f"No node called “{one_line(text, 40)}” can be the {self.spec.label} here; pick one from the list."
+            )
             return
         self._commit(iri)
 
@@ -679,7 +719,11 @@ class MultiLinkField(Field):
         self.combo.setAccessibleDescription(f"Add a {spec.label}")
 
     def focus_widgets(self) -> list:
-        return ([self.list] if self.shown and self.list is not None else []) + [self.combo] + ([self.citation] if self.citation is not None else [])
+        return (
+            ([self.list] if self.shown and self.list is not None else [])
+            + [self.combo]
+            + ([self.citation] if self.citation is not None else [])
+        )
 
     def load(self, values: list, incoming: list = ()) -> None:
         super().load(values)
@@ -695,8 +739,16 @@ class MultiLinkField(Field):
             one = one_line(label, LIST_LABEL_LIMIT)
             where = f"\n(stored on {one}; {self.spec.label} works both ways)" if reverse else ""
             if isinstance(value, (URIRef, BNode)) and self.inspector._is_node(value):
-                rows.append((one + (" ↔" if reverse else ""), f"{label}\n{value}{where}\nClick to select it on the map.",
-                             value, reverse, True, self.widget.palette().color(QPalette.ColorRole.Link)))
+                rows.append(
+                    (
+                        one + (" ↔" if reverse else ""),
+                        f"{label}\n{value}{where}\nClick to select it on the map.",
+                        value,
+                        reverse,
+                        True,
+                        self.widget.palette().color(QPalette.ColorRole.Link),
+                    )
+                )
             elif isinstance(value, Literal):
                 rows.append(((f"“{one}”" if self.citations else one), label, value, reverse, False, None))
                 if not self.citations:
@@ -705,7 +757,9 @@ class MultiLinkField(Field):
                 rows.append(("⚠ " + local_name(value), f"{value}\nnot a node of this map", value, reverse, False, warn))
                 notes.append(f"{one_line(value, 60)} is not a node of this map.")
         if self.list is None and rows:
-            self.list = LinkList(self.widget, row_height=self.inspector._metric("combo"), gutter=self.inspector._metric("gutter"))
+            self.list = LinkList(
+                self.widget, row_height=self.inspector._metric("combo"), gutter=self.inspector._metric("gutter")
+            )
             self.list.setAccessibleName(f"{self.spec.label}: current values")
             self.list.activatedValue.connect(self.inspector.selectRequested.emit)
             self.list.removeRequested.connect(self._remove)
@@ -722,7 +776,9 @@ class MultiLinkField(Field):
         self.combo.ensure_filled()
         iri = self.inspector._resolve(self.combo, text)
         if iri is None:
-            self.refuse(f"No node called “{one_line(text, 40)}” can be added to {self.spec.label}; pick one from the list.")
+            self.refuse(
+                f"No node called “{one_line(text, 40)}” can be added to {self.spec.label}; pick one from the list."
+            )
             return
         self._add(iri)
 
@@ -735,7 +791,9 @@ class MultiLinkField(Field):
             self.refuse(str(err))
             return
         label = shortened(self.inspector._label_of(iri), 30)
-        self.execute(commands.add_tie(self.store(), self.subject, self.spec.iri, value, label=f"Add {self.spec.label} “{label}”"))
+        self.execute(
+            commands.add_tie(self.store(), self.subject, self.spec.iri, value, label=f"Add {self.spec.label} “{label}”")
+        )
         self._clear_typed()
 
     def _clear_typed(self) -> bool:
@@ -794,7 +852,11 @@ class MultiTextField(Field):
         if values == self.values and (self.row_widgets or not values):
             return
         super().load(values)
-        focused = next((i for i, (edit, _) in enumerate(self.edits_values) if edit.hasFocus()), None) if self.row_widgets else None
+        focused = (
+            next((i for i, (edit, _) in enumerate(self.edits_values) if edit.hasFocus()), None)
+            if self.row_widgets
+            else None
+        )
         for widget in self.row_widgets:
             widget.hide()
             widget.deleteLater()
@@ -813,9 +875,14 @@ class MultiTextField(Field):
             if not isinstance(value, Literal):
                 edit.setReadOnly(True)
                 edit.setToolTip(tip_text(f"{value} is a link, not text"))
-            remove = tool_button("×", f"Remove “{one_line(value, 60)}” from {self.spec.label}", row, self.inspector._metric("gutter"))
-            remove.clicked.connect(lambda _=False, v=value: self.execute(
-                commands.remove_tie(self.store(), self.subject, self.spec.iri, v, label=f"Remove {self.spec.label}")))
+            remove = tool_button(
+                "×", f"Remove “{one_line(value, 60)}” from {self.spec.label}", row, self.inspector._metric("gutter")
+            )
+            remove.clicked.connect(
+                lambda _=False, v=value: self.execute(
+                    commands.remove_tie(self.store(), self.subject, self.spec.iri, v, label=f"Remove {self.spec.label}")
+                )
+            )
             layout.addWidget(edit, 1)
             layout.addWidget(remove)
             self.rows.addWidget(row)
@@ -834,7 +901,9 @@ class MultiTextField(Field):
         store = self.store()
         label = f"Set {self.spec.label}"
         if not text.strip():
-            self.execute(commands.remove_tie(store, self.subject, self.spec.iri, old, label=f"Remove {self.spec.label}"))
+            self.execute(
+                commands.remove_tie(store, self.subject, self.spec.iri, old, label=f"Remove {self.spec.label}")
+            )
             return
         try:
             value = self.coerce(text)

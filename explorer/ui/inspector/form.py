@@ -48,6 +48,7 @@ from explorer.core.errors import ExplorerError
 from explorer.core.namespaces import RX
 from explorer.core.terms import DEFAULT_GRAPH, local_name
 from explorer.core.text import one_line, shortened
+from explorer.ui.common.host import OpenMap
 from explorer.ui.inspector.fields import (
     ChoiceField,
     Field,
@@ -75,7 +76,6 @@ from explorer.ui.inspector.widgets import (
     set_colour,
     tip_text,
 )
-from explorer.ui.common.host import OpenMap
 
 #: What the inspector says when a map is open but nothing is selected.
 EMPTY_HINT = "Select a node or a tie to see and edit its details."
@@ -185,7 +185,9 @@ class Inspector(QWidget):
         projection : Projection or None
             The canvas's view of the map; offers the nodes a link can point to.
         """
-        doc, schema, projection = (opened.document, opened.schema, opened.projection) if opened is not None else (None, None, None)
+        doc, schema, projection = (
+            (opened.document, opened.schema, opened.projection) if opened is not None else (None, None, None)
+        )
         self._teardown()
         self._doc, self._schema, self._projection = doc, schema, projection
         self._candidate_cache.clear()
@@ -296,7 +298,10 @@ class Inspector(QWidget):
         if self._projection is not None and iri in self._projection.nodes:
             return True
         # The projection may lag behind the store by one event; the store has the last word.
-        return self._doc is not None and next(iter(self._doc.store.quads(iri, RDF.type, None, DEFAULT_GRAPH)), None) is not None
+        return (
+            self._doc is not None
+            and next(iter(self._doc.store.quads(iri, RDF.type, None, DEFAULT_GRAPH)), None) is not None
+        )
 
     def _candidates(self, range_, exclude, *, with_none: bool) -> tuple:
         """``(displays, iris, token)`` of the nodes a link field may point to; cached until the next refresh."""
@@ -329,10 +334,14 @@ class Inspector(QWidget):
     def _resolve(self, combo: LinkCombo, text: str):
         """The node a typed text means: an exact name, else the only name containing it; None if unclear."""
         wanted = one_line(text).casefold()
-        exact = [iri for display, iri in zip(combo.displays, combo.iris) if iri is not None and display.casefold() == wanted]
+        exact = [
+            iri for display, iri in zip(combo.displays, combo.iris) if iri is not None and display.casefold() == wanted
+        ]
         if len(exact) == 1:
             return exact[0]
-        partial = [iri for display, iri in zip(combo.displays, combo.iris) if iri is not None and wanted in display.casefold()]
+        partial = [
+            iri for display, iri in zip(combo.displays, combo.iris) if iri is not None and wanted in display.casefold()
+        ]
         return partial[0] if len(partial) == 1 else None
 
     def _range_for(self, spec, kind):
@@ -386,8 +395,14 @@ class Inspector(QWidget):
             relation = self._schema.property(p).label
             command = commands.remove_tie(self._doc.store, s, p, o, label=f"Delete tie “{shortened(relation, 30)}”")
         else:
-            name = self._label_of(item.subject) if item.values.get(RDFS.label) else (item.kind.label if item.kind else "tie")
-            command = delete_items(self._doc.store, ties=[("tie", item.subject)], label=f"Delete “{shortened(name, 30)}”")
+            name = (
+                self._label_of(item.subject)
+                if item.values.get(RDFS.label)
+                else (item.kind.label if item.kind else "tie")
+            )
+            command = delete_items(
+                self._doc.store, ties=[("tie", item.subject)], label=f"Delete “{shortened(name, 30)}”"
+            )
         self._execute(command)
 
     # ------------------------------------------------------------------ building
@@ -419,7 +434,9 @@ class Inspector(QWidget):
         self._iri = ElidedLabel("", Qt.TextElideMode.ElideMiddle, header)
         self._iri.setFont(scaled_font(self, 0.85))
         self._iri.setAccessibleName("IRI")
-        self._iri.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self._iri.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
         self._iri.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         copy = QAction("Copy IRI", self._iri)
         copy.triggered.connect(lambda: QGuiApplication.clipboard().setText(self._iri.fullText()))
@@ -441,20 +458,27 @@ class Inspector(QWidget):
             colour = kind.colour if kind is not None else "#8A95A5"
             kind_text = kind.label if kind is not None else "Resource"
             # Flags such as "Opinion leader" ride along with the kind.
-            extra = [schema.kinds[t].label for t in item.values.get(RDF.type, ())
-                     if t in schema.kinds and kind is not None and t not in kind.ancestors and t != kind.iri]
+            extra = [
+                schema.kinds[t].label
+                for t in item.values.get(RDF.type, ())
+                if t in schema.kinds and kind is not None and t not in kind.ancestors and t != kind.iri
+            ]
             if extra:
                 kind_text = " · ".join([kind_text, *sorted(extra)])
             if item.is_tie:
                 title = self._label_of(item.subject) if item.values.get(RDFS.label) else kind_text.split(" · ")[0]
                 source, target = item.ends
-                ends = f"{one_line(self._label_of(source), 60) if source is not None else '?'}  →  " \
-                       f"{one_line(self._label_of(target), 60) if target is not None else '?'}"
+                ends = (
+                    f"{one_line(self._label_of(source), 60) if source is not None else '?'}  →  "
+                    f"{one_line(self._label_of(target), 60) if target is not None else '?'}"
+                )
             else:
                 title, ends = self._label_of(item.subject), ""
             iri = str(item.subject) if isinstance(item.subject, URIRef) else f"_:{item.subject}"
-        self._swatch.setStyleSheet(f"background: {QColor(colour).name()}; border-radius: 3px;"
-                                   f" border: 1px solid {QColor(colour).darker(130).name()};")
+        self._swatch.setStyleSheet(
+            f"background: {QColor(colour).name()}; border-radius: 3px;"
+            f" border: 1px solid {QColor(colour).darker(130).name()};"
+        )
         self._kind.setFullText(kind_text)
         self._title.setFullText(title)
         self._title.setToolTip(tip_text(title))
@@ -498,7 +522,9 @@ class Inspector(QWidget):
             # As tall as the field's first line and centred on it, so labels line up with text, whatever the field's height.
             label.setFixedHeight(self._metric(fld.first_line))
             label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-            set_colour(label, secondary_colour(self).darker(125) if not is_dark(self) else secondary_colour(self).lighter(125))
+            set_colour(
+                label, secondary_colour(self).darker(125) if not is_dark(self) else secondary_colour(self).lighter(125)
+            )
             if tip:
                 label.setToolTip(tip_text(tip))
             if fld.main is not None:
@@ -633,4 +659,4 @@ class Inspector(QWidget):
         self._stack.setCurrentIndex(0)
 
 
-__all__ = ["Inspector", "EMPTY_HINT", "NO_MAP_HINT"]
+__all__ = ["EMPTY_HINT", "NO_MAP_HINT", "Inspector"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, QStringListModel, Qt, Signal
 from PySide6.QtGui import QColor, QCursor, QFont, QPalette
@@ -45,8 +45,6 @@ def tip_text(text, limit: int = 1500) -> str:
     return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
 
 
-
-
 def pick_label(values, fallback) -> str:
     """The label to show: an English or untagged literal, else any, else the IRI's last part (as the canvas does)."""
     literals = [v for v in values if isinstance(v, Literal)]
@@ -82,8 +80,11 @@ def secondary_colour(widget: QWidget) -> QColor:
     palette = widget.palette()
     text, window = palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Window)
     # Three fifths of the way from background to text reads as "secondary" in light and dark themes alike.
-    return QColor((text.red() * 3 + window.red() * 2) // 5, (text.green() * 3 + window.green() * 2) // 5,
-                  (text.blue() * 3 + window.blue() * 2) // 5)
+    return QColor(
+        (text.red() * 3 + window.red() * 2) // 5,
+        (text.green() * 3 + window.green() * 2) // 5,
+        (text.blue() * 3 + window.blue() * 2) // 5,
+    )
 
 
 def set_colour(label: QWidget, colour: QColor | str) -> None:
@@ -118,7 +119,9 @@ def scaled_font(widget: QWidget, factor: float, *, bold: bool = False):
 class ElidedLabel(QLabel):
     """A one-line plain-text label that elides instead of growing: long labels never widen the dock."""
 
-    def __init__(self, text: str = "", mode=Qt.TextElideMode.ElideRight, parent: QWidget | None = None, *, cap: int = 320) -> None:
+    def __init__(
+        self, text: str = "", mode=Qt.TextElideMode.ElideRight, parent: QWidget | None = None, *, cap: int = 320
+    ) -> None:
         super().__init__(parent)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
@@ -259,7 +262,10 @@ class TextEdit(QPlainTextEdit):
             self.focusLost.emit()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
             self.submitted.emit()
             event.accept()
             return
@@ -366,13 +372,17 @@ class CrossDelegate(QStyledItemDelegate):
         if index.data(LINKED_ROLE) and (hovered or focused):
             opt.font.setUnderline(True)
         # No selection colours: the list is a set of links, not a choice; the focus shows by underline.
-        opt.state &= ~(QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_HasFocus | QStyle.StateFlag.State_MouseOver)
+        opt.state &= ~(
+            QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_HasFocus | QStyle.StateFlag.State_MouseOver
+        )
         cross = self.cross_rect(opt.rect)
         opt.rect = opt.rect.adjusted(0, 0, -self.view.gutter - 2, 0)
         self.view.style().drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, self.view)
         painter.save()
         over_cross = hovered and cross.contains(self.view.viewport().mapFromGlobal(QCursor.pos()))
-        painter.setPen(opt.palette.color(QPalette.ColorRole.Text) if over_cross or focused else secondary_colour(self.view))
+        painter.setPen(
+            opt.palette.color(QPalette.ColorRole.Text) if over_cross or focused else secondary_colour(self.view)
+        )
         font = QFont(option.font)
         font.setPointSizeF(font.pointSizeF() * 1.15 if font.pointSizeF() > 0 else 10)
         painter.setFont(font)
@@ -428,8 +438,10 @@ class LinkList(QListWidget):
             item.setData(VALUE_ROLE, row)
             item.setData(LINKED_ROLE, linked)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
-            item.setData(Qt.ItemDataRole.AccessibleDescriptionRole,
-                         ("Enter selects it on the map; " if linked else "") + "Delete removes it")
+            item.setData(
+                Qt.ItemDataRole.AccessibleDescriptionRole,
+                ("Enter selects it on the map; " if linked else "") + "Delete removes it",
+            )
             if colour is not None:
                 item.setForeground(QColor(colour))
         self.setFixedHeight(self.row_height * len(rows))
@@ -463,7 +475,9 @@ class LinkList(QListWidget):
     def viewportEvent(self, event) -> bool:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.MouseMove:
             item, _ = self._item_at(event.position().toPoint())
-            self.viewport().setCursor(Qt.CursorShape.PointingHandCursor if item is not None else Qt.CursorShape.ArrowCursor)
+            self.viewport().setCursor(
+                Qt.CursorShape.PointingHandCursor if item is not None else Qt.CursorShape.ArrowCursor
+            )
         elif event.type() == QEvent.Type.Leave:
             self.viewport().update()
         return super().viewportEvent(event)
@@ -534,7 +548,9 @@ class CheckList(QListWidget):
         try:
             for row in range(self.count()):
                 item = self.item(row)
-                state = Qt.CheckState.Checked if self.values[item.data(VALUE_ROLE)] in values else Qt.CheckState.Unchecked
+                state = (
+                    Qt.CheckState.Checked if self.values[item.data(VALUE_ROLE)] in values else Qt.CheckState.Unchecked
+                )
                 if item.checkState() != state:
                     item.setCheckState(state)
         finally:
@@ -560,7 +576,9 @@ class CheckList(QListWidget):
         # A click on the text (not the box) toggles too, as it does on a QCheckBox's label.
         item = self.itemAt(event.position().toPoint())
         if self._pressed is not None and item is self._pressed[0] and item.checkState() == self._pressed[1]:
-            item.setCheckState(Qt.CheckState.Unchecked if item.checkState() == Qt.CheckState.Checked else Qt.CheckState.Checked)
+            item.setCheckState(
+                Qt.CheckState.Unchecked if item.checkState() == Qt.CheckState.Checked else Qt.CheckState.Checked
+            )
         self._pressed = None
 
     def focusInEvent(self, event) -> None:  # noqa: N802 - Qt API
@@ -623,10 +641,14 @@ class FocusWatch(QObject):
         if handlers is None:
             return False
         if event.type() == QEvent.Type.FocusOut and event.reason() not in (
-                Qt.FocusReason.PopupFocusReason, Qt.FocusReason.ActiveWindowFocusReason):
+            Qt.FocusReason.PopupFocusReason,
+            Qt.FocusReason.ActiveWindowFocusReason,
+        ):
             handlers[0]()
         elif event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
-            popup = watched.parentWidget().completer().popup() if isinstance(watched.parentWidget(), QComboBox) else None
+            popup = (
+                watched.parentWidget().completer().popup() if isinstance(watched.parentWidget(), QComboBox) else None
+            )
             if popup is not None and popup.isVisible():
                 return False
             if handlers[1]():

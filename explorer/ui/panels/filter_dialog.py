@@ -29,7 +29,10 @@ class FilterDialog(QDialog):
         self.setWindowTitle("Filter the map")
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        present = sorted({v.kind for v in projection.nodes.values()}, key=lambda k: schema.kind(k).label if schema.kind(k) else str(k))
+        present = sorted(
+            {v.kind for v in projection.nodes.values()},
+            key=lambda k: schema.kind(k).label if schema.kind(k) else str(k),
+        )
         self.kind_boxes = {}
         kinds = QWidget()
         kinds_layout = QVBoxLayout(kinds)

@@ -15,11 +15,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolButton
 
-from explorer.ui.common.host import MapHost
 from explorer.core.errors import ExplorerError
 from explorer.core.events import DocumentReloaded
 from explorer.core.graph_view import census, current_view, show_view
-from explorer.ui.common.host import OpenMap
+from explorer.ui.common.host import MapHost, OpenMap
 
 #: Graphs offered one by one in the list (the union covers every graph).
 LISTED_GRAPHS = 500
@@ -38,7 +37,9 @@ class GraphViewBar(QFrame):
         self.setObjectName("graphViewBar")
         self.setAccessibleName("Named graphs notice")
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setStyleSheet("#graphViewBar { background: palette(alternate-base); border-bottom: 1px solid palette(mid); }")
+        self.setStyleSheet(
+            "#graphViewBar { background: palette(alternate-base); border-bottom: 1px solid palette(mid); }"
+        )
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 6, 6, 6)
         self.label = QLabel(self)
@@ -103,17 +104,26 @@ class GraphViewBar(QFrame):
         self._fill(found, viewing)
         if viewing:
             shown = {g.name: g.shown for g in found.graphs}
-            what = (f"all {len(viewing):,} named graphs together" if len(viewing) > 1 and len(viewing) == len(found.graphs)
-                    else ", ".join(shown.get(g, str(g)) for g in viewing[:3]) + (" …" if len(viewing) > 3 else ""))
+            what = (
+                f"all {len(viewing):,} named graphs together"
+                if len(viewing) > 1 and len(viewing) == len(found.graphs)
+                else ", ".join(shown.get(g, str(g)) for g in viewing[:3]) + (" …" if len(viewing) > 3 else "")
+            )
             self.label.setText(f"Showing {what}. Saving keeps every statement in its own graph.")
-            self.label.setToolTip("Edits go into the graph that holds each node, new nodes into the graph holding nodes of "
-                                  "their kind; saving as TriG or N-Quads writes each statement back into its own graph.")
+            self.label.setToolTip(
+                "Edits go into the graph that holds each node, new nodes into the graph holding nodes of "
+                "their kind; saving as TriG or N-Quads writes each statement back into its own graph."
+            )
         else:
             total = sum(g.triples for g in found.graphs)
-            self.label.setText(f"This file keeps its data in {len(found.graphs):,} named graph(s) ({total:,} statements) "
-                               "and its map graph is empty. Choose what to view:")
-            self.label.setToolTip("Show all the graphs together, or one of them; the file is saved with every statement "
-                                  "in its own graph either way.")
+            self.label.setText(
+                f"This file keeps its data in {len(found.graphs):,} named graph(s) ({total:,} statements) "
+                "and its map graph is empty. Choose what to view:"
+            )
+            self.label.setToolTip(
+                "Show all the graphs together, or one of them; the file is saved with every statement "
+                "in its own graph either way."
+            )
         self.show()
 
     def _fill(self, found, viewing) -> None:
@@ -125,7 +135,9 @@ class GraphViewBar(QFrame):
         for graph in found.graphs[:LISTED_GRAPHS]:
             self.choice.addItem(f"{graph.shown}: {graph.triples:,} statements, {graph.nodes:,} nodes", graph.name)
         if len(found.graphs) > LISTED_GRAPHS:
-            self.choice.addItem(f"({len(found.graphs) - LISTED_GRAPHS:,} more graphs: all of them are in the first entry)", None)
+            self.choice.addItem(
+                f"({len(found.graphs) - LISTED_GRAPHS:,} more graphs: all of them are in the first entry)", None
+            )
             self.choice.model().item(self.choice.count() - 1).setEnabled(False)
         names = [g.name for g in found.graphs]
         if viewing and len(viewing) == 1 and viewing[0] in names[:LISTED_GRAPHS]:
@@ -156,7 +168,8 @@ class GraphViewBar(QFrame):
         finally:
             QGuiApplication.restoreOverrideCursor()
         self.window.show_status(
-            f"Showing {len(shown):,} named graph(s): {len(self.window.projection.nodes):,} nodes", 8000)
+            f"Showing {len(shown):,} named graph(s): {len(self.window.projection.nodes):,} nodes", 8000
+        )
         self.window.canvas.fit()
         self.viewChanged.emit(tuple(shown))
         return True

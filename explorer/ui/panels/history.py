@@ -14,9 +14,9 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPointF, QSize, Qt, 
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyledItemDelegate
 
+from explorer.ui.common.host import OpenMap
 from explorer.ui.common.text import tooltip_html
 from explorer.ui.common.theme import dim_colour, paint_placeholder
-from explorer.ui.common.host import OpenMap
 
 _MARK = QSize(12, 12)
 
@@ -108,7 +108,9 @@ class HistoryModel(QAbstractListModel):
                 painter = QPainter(pixmap)
                 painter.setRenderHint(QPainter.RenderHint.Antialiasing)
                 colour = self._palette.color(QPalette.ColorRole.Highlight)
-                painter.setPen(QPen(colour, 1.6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
+                painter.setPen(
+                    QPen(colour, 1.6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
+                )
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 # A small tick: "saved here".
                 painter.drawPolyline([QPointF(2.5, 6.5), QPointF(5.0, 9.0), QPointF(9.5, 3.5)])
@@ -274,5 +276,9 @@ class HistoryView(QListView):
             painter = QPainter(self.viewport())
             painter.setPen(dim_colour(self.palette()))
             area = self.viewport().rect().adjusted(16, rect.bottom() + 16, -16, -8)
-            painter.drawText(area, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap), painter_text)
+            painter.drawText(
+                area,
+                int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap),
+                painter_text,
+            )
             painter.end()

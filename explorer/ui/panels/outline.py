@@ -29,13 +29,13 @@ from PySide6.QtWidgets import (
 
 from explorer.core.presentation import LEVEL_HINTS, LEVELS, level_title
 from explorer.core.text import clipped, one_line
+from explorer.ui.common.host import OpenMap
 from explorer.ui.common.shapes import ICON_SIZE, shape_pixmap
 from explorer.ui.common.text import tooltip_html
 from explorer.ui.common.theme import RESTYLE_EVENTS, dim_colour, paint_placeholder
-from explorer.ui.common.host import OpenMap
 
 #: Item data roles of outline items.
-NODE_ROLE = int(Qt.ItemDataRole.UserRole) + 1   # a node row's IRI as text (see Outline.node_of)
+NODE_ROLE = int(Qt.ItemDataRole.UserRole) + 1  # a node row's IRI as text (see Outline.node_of)
 GROUP_ROLE = int(Qt.ItemDataRole.UserRole) + 2  # ("level", n) or ("kind", n, kind IRI) on group rows
 COUNT_ROLE = int(Qt.ItemDataRole.UserRole) + 3  # a group row's node count, drawn right-aligned
 
@@ -53,7 +53,13 @@ def display_label(label: str) -> str:
     >>> len(display_label("x" * 10_000))
     200
     """
-    if len(label) <= _LABEL_CLIP and label.isprintable() and "  " not in label and label[:1] != " " and label[-1:] != " ":
+    if (
+        len(label) <= _LABEL_CLIP
+        and label.isprintable()
+        and "  " not in label
+        and label[:1] != " "
+        and label[-1:] != " "
+    ):
         return label or "(no label)"
     head = label[: _LABEL_CLIP * 2]
     text = one_line(head)
@@ -83,7 +89,9 @@ class _RowDelegate(QStyledItemDelegate):
         painter.save()
         painter.setFont(option.font)
         painter.setPen(dim_colour(option.palette))
-        painter.drawText(option.rect.adjusted(0, 0, -6, 0), int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), text)
+        painter.drawText(
+            option.rect.adjusted(0, 0, -6, 0), int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), text
+        )
         painter.restore()
 
 
@@ -141,13 +149,13 @@ class Outline(QWidget):
         super().__init__(parent)
         self.projection = None
         self.schema = None
-        self._entries: dict = {}      # {level: {kind IRI: [(text, folded text, iri), ...]}}, in display order
+        self._entries: dict = {}  # {level: {kind IRI: [(text, folded text, iri), ...]}}, in display order
         # str(iri) -> (label, entry): display text cached across refreshes, and the way back from
         # a row to its IRI (Qt stores a URIRef as plain text).
         self._labels: dict = {}
         self._count = 0
-        self._items: dict = {}        # str(iri) -> QStandardItem of the rows shown
-        self._expanded: dict = {}     # group key -> expanded, as the user left it
+        self._items: dict = {}  # str(iri) -> QStandardItem of the rows shown
+        self._expanded: dict = {}  # group key -> expanded, as the user left it
         self._syncing = False
         self._building = False
 
@@ -378,7 +386,10 @@ class Outline(QWidget):
             level_item.setFont(self._group_font)
             level_item.setSelectable(False)
             level_item.setData(("level", level), GROUP_ROLE)
-            level_item.setData(f"{level_title(level)} level, {sum(len(n) for n in kinds.values()):,} nodes", Qt.ItemDataRole.AccessibleTextRole)
+            level_item.setData(
+                f"{level_title(level)} level, {sum(len(n) for n in kinds.values()):,} nodes",
+                Qt.ItemDataRole.AccessibleTextRole,
+            )
             level_item.setData(sum(len(n) for n in kinds.values()), COUNT_ROLE)
             self.model.appendRow(level_item)
             expand.append((level_item, self._expanded.get(("level", level), True)))
@@ -465,7 +476,9 @@ class Outline(QWidget):
                 return ""
             kind = self.schema.kind(view.kind) if self.schema is not None and view.kind is not None else None
             level = level_title(view.level).lower()
-            return tooltip_html(one_line(view.label[:1000]) or "(no label)", f"{kind.label if kind else 'Node'} · {level} level")
+            return tooltip_html(
+                one_line(view.label[:1000]) or "(no label)", f"{kind.label if kind else 'Node'} · {level} level"
+            )
         key = index.data(GROUP_ROLE)
         if key is None:
             return ""

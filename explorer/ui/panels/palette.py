@@ -18,10 +18,10 @@ from PySide6.QtGui import QDrag, QFont, QIcon
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
 
 from explorer.ui.canvas.view import MapCanvas
+from explorer.ui.common.host import OpenMap
 from explorer.ui.common.shapes import ICON_SIZE, shape_pixmap
 from explorer.ui.common.text import tooltip_html
 from explorer.ui.common.theme import RESTYLE_EVENTS, dim_colour, paint_placeholder
-from explorer.ui.common.host import OpenMap
 
 #: Item data role holding a kind's IRI (as ``str``) on palette items.
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -64,7 +64,9 @@ class Palette(QTreeWidget):
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setMouseTracking(True)
         self.setAccessibleName("Palette of node kinds")
-        self.setAccessibleDescription("Click a kind or press Enter to add a node of it; drag a kind onto the map to place it.")
+        self.setAccessibleDescription(
+            "Click a kind or press Enter to add a node of it; drag a kind onto the map to place it."
+        )
         self.setToolTip("Click a kind to add a node, or drag it onto the map")
         self.itemClicked.connect(self._on_clicked)
         self.show_map(None)
@@ -96,7 +98,9 @@ class Palette(QTreeWidget):
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled)
                 item.setIcon(0, QIcon(shape_pixmap(kind.shape, kind.colour, ICON_SIZE, dpr)))
                 item.setData(0, KIND_ROLE, str(kind.iri))
-                item.setToolTip(0, tooltip_html(kind.label, kind.comment or "Click to add one; drag onto the map to place it."))
+                item.setToolTip(
+                    0, tooltip_html(kind.label, kind.comment or "Click to add one; drag onto the map to place it.")
+                )
                 item.setData(0, Qt.ItemDataRole.AccessibleTextRole, kind.label)
                 item.setData(0, Qt.ItemDataRole.AccessibleDescriptionRole, kind.comment)
                 item.setSizeHint(0, QSize(0, 24))
@@ -137,7 +141,11 @@ class Palette(QTreeWidget):
             return index
         group = self.itemFromIndex(index)
         upwards = action in (Move.MoveUp, Move.MovePrevious, Move.MovePageUp)
-        before = self.topLevelItem(self.indexOfTopLevelItem(group) - 1) if upwards and self.indexOfTopLevelItem(group) > 0 else None
+        before = (
+            self.topLevelItem(self.indexOfTopLevelItem(group) - 1)
+            if upwards and self.indexOfTopLevelItem(group) > 0
+            else None
+        )
         if before is not None and before.childCount():
             return self.indexFromItem(before.child(before.childCount() - 1))
         return self.indexFromItem(group.child(0)) if group.childCount() else index
@@ -146,8 +154,9 @@ class Palette(QTreeWidget):
         super().focusInEvent(event)
         current = self.currentItem()
         if (current is None or current.parent() is None) and self.kind_items():
-            self.selectionModel().setCurrentIndex(self.indexFromItem(self.kind_items()[0]),
-                                                  QItemSelectionModel.SelectionFlag.NoUpdate)
+            self.selectionModel().setCurrentIndex(
+                self.indexFromItem(self.kind_items()[0]), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
 
     # ------------------------------------------------------------------- drag
     def mimeTypes(self) -> list[str]:  # noqa: N802 - Qt API
@@ -187,8 +196,9 @@ class Palette(QTreeWidget):
                 current = self.currentItem().data(0, KIND_ROLE) if self.currentItem() is not None else None
                 self._fill(self.schema)
                 if current and self.item_for(current) is not None:
-                    self.selectionModel().setCurrentIndex(self.indexFromItem(self.item_for(current)),
-                                                          QItemSelectionModel.SelectionFlag.NoUpdate)
+                    self.selectionModel().setCurrentIndex(
+                        self.indexFromItem(self.item_for(current)), QItemSelectionModel.SelectionFlag.NoUpdate
+                    )
             finally:
                 self._restyling = False
 

@@ -35,8 +35,9 @@ from explorer.core.text import one_line
 from explorer.ui.common.text import tooltip_html
 from explorer.ui.common.theme import dim_colour
 
-TAGLINE = ("Map the people, units, routines, norms and forces of an organisation, "
-           "and see where a change will meet resistance.")
+TAGLINE = (
+    "Map the people, units, routines, norms and forces of an organisation, and see where a change will meet resistance."
+)
 #: Widest the start screen's column grows, in logical pixels.
 MAX_WIDTH = 760
 
@@ -138,13 +139,19 @@ class _TwoLineDelegate(QStyledItemDelegate):
         painter.save()
         painter.setFont(bold)
         painter.setPen(main)
-        painter.drawText(QRect(rect.left(), rect.top(), rect.width(), line), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                         QFontMetrics(bold).elidedText(title, Qt.TextElideMode.ElideRight, rect.width()))
+        painter.drawText(
+            QRect(rect.left(), rect.top(), rect.width(), line),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            QFontMetrics(bold).elidedText(title, Qt.TextElideMode.ElideRight, rect.width()),
+        )
         painter.setFont(opt.font)
         painter.setPen(second)
         mode = Qt.TextElideMode.ElideMiddle if index.data(_MISSING_ROLE) is not None else Qt.TextElideMode.ElideRight
-        painter.drawText(QRect(rect.left(), rect.top() + line + 2, rect.width(), line), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                         QFontMetrics(opt.font).elidedText(subtitle, mode, rect.width()))
+        painter.drawText(
+            QRect(rect.left(), rect.top() + line + 2, rect.width(), line),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            QFontMetrics(opt.font).elidedText(subtitle, mode, rect.width()),
+        )
         painter.restore()
 
 
@@ -220,7 +227,9 @@ class _ElidedLabel(QLabel):
         self._elide()
 
     def _elide(self) -> None:
-        super().setText(QFontMetrics(self.font()).elidedText(self.full_text, Qt.TextElideMode.ElideRight, max(self.width(), 40)))
+        super().setText(
+            QFontMetrics(self.font()).elidedText(self.full_text, Qt.TextElideMode.ElideRight, max(self.width(), 40))
+        )
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
@@ -345,13 +354,24 @@ class StartScreen(QWidget):
 
         buttons = QHBoxLayout()
         buttons.setSpacing(12)
-        self.new_button = _BigButton("New map", _shortcut(QKeySequence.StandardKey.New), "Start an empty map", column_widget)
-        self.open_button = _BigButton("Open…", _shortcut(QKeySequence.StandardKey.Open), "Open a map file (Turtle, TriG, JSON-LD, RDF/XML …)", column_widget)
+        self.new_button = _BigButton(
+            "New map", _shortcut(QKeySequence.StandardKey.New), "Start an empty map", column_widget
+        )
+        self.open_button = _BigButton(
+            "Open…",
+            _shortcut(QKeySequence.StandardKey.Open),
+            "Open a map file (Turtle, TriG, JSON-LD, RDF/XML …)",
+            column_widget,
+        )
         catalogue = sample_catalogue()
         self._catalogue = catalogue
-        featured = next((entry for entry in catalogue if entry[0].stem == "keystone-michigan"), catalogue[0] if catalogue else None)
+        featured = next(
+            (entry for entry in catalogue if entry[0].stem == "keystone-michigan"), catalogue[0] if catalogue else None
+        )
         self._featured = featured[0] if featured else None
-        self.sample_button = _BigButton("Try a sample", featured[1] if featured else "", "Open a sample map to explore", column_widget)
+        self.sample_button = _BigButton(
+            "Try a sample", featured[1] if featured else "", "Open a sample map to explore", column_widget
+        )
         self.sample_button.setEnabled(featured is not None)
         self.new_button.clicked.connect(self.newRequested)
         self.open_button.clicked.connect(self.openRequested)
@@ -367,7 +387,9 @@ class StartScreen(QWidget):
         self.samples_section, self.samples_heading, self.samples = self._section("Sample maps", column_widget)
         self.samples.chosen.connect(self.pathChosen)
         for path, title, description in catalogue:
-            self.samples.add(path, title, description or path.name, tooltip_html(title, f"{description}\n{path.name}".strip()))
+            self.samples.add(
+                path, title, description or path.name, tooltip_html(title, f"{description}\n{path.name}".strip())
+            )
         column.addWidget(self.samples_section)
         self.samples_section.setVisible(bool(catalogue))
         column.addStretch(2)
@@ -417,7 +439,9 @@ class StartScreen(QWidget):
                 missing = True
             folder = str(path.parent)
             if missing:
-                self.recent.add(path, f"{path.name} (missing)", folder, tooltip_html(path.name, f"Not found: {path}"), missing=True)
+                self.recent.add(
+                    path, f"{path.name} (missing)", folder, tooltip_html(path.name, f"Not found: {path}"), missing=True
+                )
             else:
                 self.recent.add(path, path.name, folder, tooltip_html(path.name, str(path)))
         self.recent.fit()
@@ -433,4 +457,3 @@ class StartScreen(QWidget):
             self._dim(self.tagline)
             for button in (self.new_button, self.open_button, self.sample_button):
                 button._dim_hint()
-

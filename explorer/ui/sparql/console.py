@@ -62,14 +62,13 @@ from explorer.core.errors import ExplorerError
 from explorer.core.events import DocumentReloaded, GraphChanged
 from explorer.core.text import one_line
 from explorer.ui.common import safe_text, settings
-from explorer.ui.common.host import MapHost
+from explorer.ui.common.host import MapHost, OpenMap
 from explorer.ui.common.text import safe_tooltip
 from explorer.ui.common.workers import run_task
 from explorer.ui.sparql.editor import CodeEditor
 from explorer.ui.sparql.highlighter import SparqlHighlighter
 from explorer.ui.sparql.questions import QuestionsPane, library, muted, plain
 from explorer.ui.sparql.results import ResultsModel, ResultsTable, TermNames
-from explorer.ui.common.host import OpenMap
 
 NETWORK_KEY = "sparql/allow_network"
 HISTORY_KEY = "sparql/history"
@@ -78,10 +77,12 @@ HISTORY_ENTRY_LIMIT = 100_000  # characters
 CHECK_DELAY_MS = 350
 EMPTY_HINT = "Pick a saved question or write a query; Ctrl+Enter runs it."
 NO_MAP_HINT = "Open a map to ask it questions. Saved questions are on the left."
-PLACEHOLDER = ("Write SPARQL here, for example\n\n"
-               "SELECT ?unit ?label WHERE {\n  ?unit a rx:Unit ; rdfs:label ?label\n}\n\n"
-               "The map's prefixes (rx:, org:, rdfs:, …) are declared for you. "
-               "Ctrl+Space completes, Ctrl+Enter runs, Alt+Up brings back earlier queries.")
+PLACEHOLDER = (
+    "Write SPARQL here, for example\n\n"
+    "SELECT ?unit ?label WHERE {\n  ?unit a rx:Unit ; rdfs:label ?label\n}\n\n"
+    "The map's prefixes (rx:, org:, rdfs:, …) are declared for you. "
+    "Ctrl+Space completes, Ctrl+Enter runs, Alt+Up brings back earlier queries."
+)
 ERROR_COLOUR = "#d62d20"
 WARNING_COLOUR = "#b86e00"
 #: Export formats: key -> (menu text, file extension, file-dialog filter). Keys are Outcome.serialize's.
@@ -96,10 +97,47 @@ GRAPH_EXPORTS = {
     "nt": ("N-Triples…", "nt", "N-Triples (*.nt)"),
     "jsonld": ("JSON-LD…", "jsonld", "JSON-LD (*.jsonld)"),
 }
-KEYWORDS = ("SELECT", "DISTINCT", "WHERE", "OPTIONAL", "FILTER", "NOT EXISTS", "MINUS", "UNION", "BIND", "VALUES",
-            "GROUP BY", "ORDER BY", "HAVING", "LIMIT", "OFFSET", "COUNT", "GROUP_CONCAT", "COALESCE", "CONSTRUCT",
-            "DESCRIBE", "ASK", "INSERT DATA", "DELETE DATA", "DELETE", "INSERT", "PREFIX", "GRAPH", "DESC", "ASC",
-            "STR", "LANG", "REGEX", "CONTAINS", "LCASE", "SAMPLE", "SUM", "AVG", "MIN", "MAX")
+KEYWORDS = (
+    "SELECT",
+    "DISTINCT",
+    "WHERE",
+    "OPTIONAL",
+    "FILTER",
+    "NOT EXISTS",
+    "MINUS",
+    "UNION",
+    "BIND",
+    "VALUES",
+    "GROUP BY",
+    "ORDER BY",
+    "HAVING",
+    "LIMIT",
+    "OFFSET",
+    "COUNT",
+    "GROUP_CONCAT",
+    "COALESCE",
+    "CONSTRUCT",
+    "DESCRIBE",
+    "ASK",
+    "INSERT DATA",
+    "DELETE DATA",
+    "DELETE",
+    "INSERT",
+    "PREFIX",
+    "GRAPH",
+    "DESC",
+    "ASC",
+    "STR",
+    "LANG",
+    "REGEX",
+    "CONTAINS",
+    "LCASE",
+    "SAMPLE",
+    "SUM",
+    "AVG",
+    "MIN",
+    "MAX",
+)
 _VOCABULARY_TYPES = {
     "http://www.w3.org/2002/07/owl#Class": "class",
     "http://www.w3.org/2000/01/rdf-schema#Class": "class",
@@ -146,11 +184,16 @@ def vocabulary(store, prefixes: dict) -> list[tuple[str, str]]:
             text = names.compact(term) if isinstance(term, URIRef) else "<"
             if text.startswith("<") or text in words:
                 continue
-            labels = [str(q[2]) for q in store.quads(term, RDFS.label, None, ONTOLOGY_GRAPH)
-                      if isinstance(q[2], Literal) and q[2].language in (None, "en")]
+            labels = [
+                str(q[2])
+                for q in store.quads(term, RDFS.label, None, ONTOLOGY_GRAPH)
+                if isinstance(q[2], Literal) and q[2].language in (None, "en")
+            ]
             words[text] = f"{kind} · {one_line(min(labels), 60)}" if labels else kind
-    for query, kind in (("SELECT DISTINCT ?t WHERE { ?s ?t ?o } LIMIT 5000", "property in the map"),
-                        ("SELECT DISTINCT ?t WHERE { ?s a ?t } LIMIT 5000", "class in the map")):
+    for query, kind in (
+        ("SELECT DISTINCT ?t WHERE { ?s ?t ?o } LIMIT 5000", "property in the map"),
+        ("SELECT DISTINCT ?t WHERE { ?s a ?t } LIMIT 5000", "class in the map"),
+    ):
         for (term,) in store.query(query).rows:
             if isinstance(term, URIRef):
                 text = names.compact(term)
@@ -286,8 +329,10 @@ class SparqlConsole(QWidget):
         self.history_button.setMenu(self.history_menu)
         self.network_box = QCheckBox("Allow network")
         self.network_box.setAccessibleName("Allow queries to use the network")
-        self.network_box.setToolTip("Let queries reach other servers (SERVICE, LOAD, FROM a web address). "
-                                    "Off by default: such a query could send map data elsewhere or wait on a slow server.")
+        self.network_box.setToolTip(
+            "Let queries reach other servers (SERVICE, LOAD, FROM a web address). "
+            "Off by default: such a query could send map data elsewhere or wait on a slow server."
+        )
         self.network_box.setChecked(self.allow_network())
         self.network_box.toggled.connect(self.set_allow_network)
         bar.addWidget(self.run_button)
@@ -331,7 +376,9 @@ class SparqlConsole(QWidget):
         self.export_button = QToolButton()
         self.export_button.setText("Export")
         self.export_button.setAccessibleName("Export the results")
-        self.export_button.setToolTip("Save the results as CSV, TSV, SPARQL results JSON or XML (graphs: Turtle, N-Triples, JSON-LD)")
+        self.export_button.setToolTip(
+            "Save the results as CSV, TSV, SPARQL results JSON or XML (graphs: Turtle, N-Triples, JSON-LD)"
+        )
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.export_menu = QMenu(self.export_button)
         self.export_menu.aboutToShow.connect(self._fill_export_menu)
@@ -418,8 +465,10 @@ class SparqlConsole(QWidget):
         self._discard_graph()
         if document is not None:
             # A revert replaces the whole map: an update worked out before it must not be applied after it.
-            unsubscribers = [document.events.subscribe(GraphChanged, self._map_changed),
-                             document.events.subscribe(DocumentReloaded, self._map_changed)]
+            unsubscribers = [
+                document.events.subscribe(GraphChanged, self._map_changed),
+                document.events.subscribe(DocumentReloaded, self._map_changed),
+            ]
             self._unsubscribe = lambda: [unsubscribe() for unsubscribe in unsubscribers]
             self._load_vocabulary()
             if self.isVisible():
@@ -467,8 +516,12 @@ class SparqlConsole(QWidget):
         if service is None or getattr(self, "_prepared", False):
             return
         self._prepared = True
-        run_task("Preparing the query engine", lambda progress: service.prepare(), parent=self,
-                 on_failure=lambda error: setattr(self, "_prepared", False))
+        run_task(
+            "Preparing the query engine",
+            lambda progress: service.prepare(),
+            parent=self,
+            on_failure=lambda error: setattr(self, "_prepared", False),
+        )
 
     def _names(self) -> TermNames:
         window = self.window_
@@ -497,8 +550,13 @@ class SparqlConsole(QWidget):
             if self.document is document:
                 self.editor.set_completions([(f"{p}:", f"prefix · {ns}") for p, ns in prefixes.items()])
 
-        self._vocabulary_task = run_task("Reading the map's vocabulary", lambda progress: vocabulary(document.store, prefixes),
-                                         parent=self, on_success=done, on_failure=failed)
+        self._vocabulary_task = run_task(
+            "Reading the map's vocabulary",
+            lambda progress: vocabulary(document.store, prefixes),
+            parent=self,
+            on_success=done,
+            on_failure=failed,
+        )
 
     # ---------------------------------------------------------------- settings
     @staticmethod
@@ -669,12 +727,16 @@ class SparqlConsole(QWidget):
         if isinstance(error, service_module.QueryRefused):
             self._set_status(str(error), WARNING_COLOUR)
         elif error is not None:
-            self._set_status(str(error) if isinstance(error, ExplorerError) else f"{type(error).__name__}: {error}", ERROR_COLOUR)
+            self._set_status(
+                str(error) if isinstance(error, ExplorerError) else f"{type(error).__name__}: {error}", ERROR_COLOUR
+            )
         else:
-            verb = {"update": "An update (it changes the map; Undo takes it back)",
-                    "construct": "A CONSTRUCT query (its result opens as a graph)",
-                    "describe": "A DESCRIBE query (its result opens as a graph)",
-                    "ask": "An ASK query (the answer is yes or no)"}
+            verb = {
+                "update": "An update (it changes the map; Undo takes it back)",
+                "construct": "A CONSTRUCT query (its result opens as a graph)",
+                "describe": "A DESCRIBE query (its result opens as a graph)",
+                "ask": "An ASK query (the answer is yes or no)",
+            }
             self._set_status(f"{verb.get(kind, str(kind).upper() + ' query')} · Ctrl+Enter runs it", None)
 
     def _mark_syntax_error(self, error) -> None:
@@ -696,7 +758,12 @@ class SparqlConsole(QWidget):
     # ------------------------------------------------------------------- running
     @property
     def running(self) -> bool:
-        return self.task is not None and not self.task.done and self._cancel_event is not None and not self._cancel_event.is_set()
+        return (
+            self.task is not None
+            and not self.task.done
+            and self._cancel_event is not None
+            and not self._cancel_event.is_set()
+        )
 
     def run(self, text: str | None = None):
         """Run ``text`` (default: the editor's query) in a worker thread; returns the Task (None if nothing ran)."""
@@ -723,7 +790,11 @@ class SparqlConsole(QWidget):
         self.editor.clear_error()
         document = self.document
         cancel = threading.Event()
-        title = self._current_question.title if self._current_question is not None and self._current_question.text == text else summary_line(text)
+        title = (
+            self._current_question.title
+            if self._current_question is not None and self._current_question.text == text
+            else summary_line(text)
+        )
         generation = self._generation
 
         def work(progress):
@@ -814,7 +885,9 @@ class SparqlConsole(QWidget):
             self._show_message("The query has a syntax error", str(error))
             self.summary.setText("Syntax error")
         elif isinstance(error, service_module.QueryRefused):
-            hint = "" if self.allow_network() else "\n\nTo allow it in this window, tick “Allow network” above the editor."
+            hint = (
+                "" if self.allow_network() else "\n\nTo allow it in this window, tick “Allow network” above the editor."
+            )
             self._show_message("The query was refused", str(error) + hint)
             self.summary.setText("Refused")
         elif isinstance(error, ExplorerError):
@@ -871,13 +944,19 @@ class SparqlConsole(QWidget):
         if rows:
             self.pages.setCurrentIndex(1)
         else:
-            self._show_message("No results", "The query ran and matched nothing in this map." if outcome.kind != "graph"
-                               else "The query ran and constructed no triples.")
+            self._show_message(
+                "No results",
+                "The query ran and matched nothing in this map."
+                if outcome.kind != "graph"
+                else "The query ran and constructed no triples.",
+            )
 
     def _show_answer(self, outcome) -> None:
         self.answer.setText("Yes" if outcome.boolean else "No")
         self.answer.setStyleSheet(f"color: {'#2e8b57' if outcome.boolean else ERROR_COLOUR};")
-        self.answer_note.setText("The map answers yes to this question." if outcome.boolean else "The map answers no to this question.")
+        self.answer_note.setText(
+            "The map answers yes to this question." if outcome.boolean else "The map answers no to this question."
+        )
         self.summary.setText(outcome.message or f"ASK answered in {outcome.elapsed:.2f} s")
         self.summary.setStyleSheet("")
         self.pages.setCurrentIndex(2)
@@ -888,16 +967,22 @@ class SparqlConsole(QWidget):
         self.summary.setStyleSheet("")
         if command is None or command.is_empty:
             self.summary.setText("No change")
-            self._show_message("The update changed nothing", "Nothing in the map matched what the update removes or adds.")
+            self._show_message(
+                "The update changed nothing", "Nothing in the map matched what the update removes or adds."
+            )
             return
         if generation != self._generation:
             self.summary.setText("Not applied")
-            self._show_message("The update was not applied", "The map changed while the update ran, so its changes "
-                               "were worked out on an older map. Run it again.")
+            self._show_message(
+                "The update was not applied",
+                "The map changed while the update ran, so its changes were worked out on an older map. Run it again.",
+            )
             return
         if window is not None and getattr(window, "busy", False):
             self.summary.setText("Not applied")
-            self._show_message("The update was not applied", "The map is being saved. Run the update again once it is written.")
+            self._show_message(
+                "The update was not applied", "The map is being saved. Run the update again once it is written."
+            )
             return
         try:
             if window is not None and hasattr(window, "execute"):
@@ -915,8 +1000,10 @@ class SparqlConsole(QWidget):
         added, removed = len(command.added), len(command.removed)
         text = f"Added {added:,} and removed {removed:,} triple{'s' if added + removed != 1 else ''}"
         self.summary.setText(f"{text} in {outcome.elapsed:.2f} s")
-        self._show_message(f"The update changed the map: {text.lower()}.",
-                           f"{outcome.message} It is one step on the undo stack: Edit ▸ Undo (Ctrl+Z) takes it back.".strip())
+        self._show_message(
+            f"The update changed the map: {text.lower()}.",
+            f"{outcome.message} It is one step on the undo stack: Edit ▸ Undo (Ctrl+Z) takes it back.".strip(),
+        )
         self.message.emit(f"SPARQL update: {text.lower()}.")
 
     def _discard_graph(self) -> None:
@@ -937,7 +1024,9 @@ class SparqlConsole(QWidget):
                 existing.show()
                 existing.raise_()
                 return existing
-        window = GraphResultWindow(self.graph_result, getattr(self, "_graph_title", "Query result"), self.window_ or self)
+        window = GraphResultWindow(
+            self.graph_result, getattr(self, "_graph_title", "Query result"), self.window_ or self
+        )
         window.setWindowFlag(Qt.WindowType.Window, True)
         window.destroyed.connect(lambda *_: self._forget_window(window))
         self.graph_windows.append(window)
@@ -1108,11 +1197,22 @@ def install(window: MapHost) -> SparqlConsole:
 
     menu = QMenu("&Query", window)
     window.add_menu("query", menu)
-    act_run = window.add_action("&Run Query", console.run_from_action, [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")],
-                             "Run the query in the SPARQL console on the open map", needs_map=True)
-    act_cancel = window.add_action("&Cancel Query", console.cancel, QKeySequence(Qt.Key.Key_Escape), "Stop the running query")
-    act_show = window.add_action("Show SPARQL &Console", console.show_console, QKeySequence("Ctrl+Shift+Q"),
-                              "Ask the map a question in SPARQL, or start from a saved question")
+    act_run = window.add_action(
+        "&Run Query",
+        console.run_from_action,
+        [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")],
+        "Run the query in the SPARQL console on the open map",
+        needs_map=True,
+    )
+    act_cancel = window.add_action(
+        "&Cancel Query", console.cancel, QKeySequence(Qt.Key.Key_Escape), "Stop the running query"
+    )
+    act_show = window.add_action(
+        "Show SPARQL &Console",
+        console.show_console,
+        QKeySequence("Ctrl+Shift+Q"),
+        "Ask the map a question in SPARQL, or start from a saved question",
+    )
     act_cancel.setEnabled(False)
     console.act_run, console.act_cancel = act_run, act_cancel
     menu.addAction(act_show)

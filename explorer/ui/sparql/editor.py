@@ -157,7 +157,11 @@ class CodeEditor(QPlainTextEdit):
                     font = painter.font()
                     font.setBold(False)
                     painter.setFont(font)
-                    painter.setPen(palette.color(QPalette.ColorRole.Text if number == current else QPalette.ColorRole.PlaceholderText))
+                    painter.setPen(
+                        palette.color(
+                            QPalette.ColorRole.Text if number == current else QPalette.ColorRole.PlaceholderText
+                        )
+                    )
                 painter.drawText(0, top, width, height, Qt.AlignmentFlag.AlignRight, str(number + 1))
             block = block.next()
             top = bottom
@@ -301,15 +305,20 @@ class CodeEditor(QPlainTextEdit):
         popup.setCurrentIndex(self.completer.completionModel().index(0, 0))
         rect = self.cursorRect()
         rect.translate(self.viewportMargins().left(), 0)
-        rect.setWidth(min(max(popup.sizeHintForColumn(0) + popup.verticalScrollBar().sizeHint().width() + 12, 260), 560))
+        rect.setWidth(
+            min(max(popup.sizeHintForColumn(0) + popup.verticalScrollBar().sizeHint().width() + 12, 260), 560)
+        )
         self.completer.complete(rect)
         return True
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
         popup = self.completer.popup()
-        if popup.isVisible() and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab,
-                                                  Qt.Key.Key_Backtab, Qt.Key.Key_Escape) \
-                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+        if (
+            popup.isVisible()
+            and event.key()
+            in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Escape)
+            and not event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
             event.ignore()  # the completer's popup takes these
             return
         if event.key() == Qt.Key.Key_Space and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
@@ -323,9 +332,11 @@ class CodeEditor(QPlainTextEdit):
             return
         super().keyPressEvent(event)
         typed = event.text()
-        if typed and (typed.isprintable() and not typed.isspace()) and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            self.complete()
-        elif event.key() == Qt.Key.Key_Backspace and popup.isVisible():
+        if (
+            typed
+            and (typed.isprintable() and not typed.isspace())
+            and not event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ) or (event.key() == Qt.Key.Key_Backspace and popup.isVisible()):
             self.complete()
         elif popup.isVisible() and (not typed or typed.isspace()):
             popup.hide()

@@ -129,10 +129,14 @@ class GraphResultWindow(QMainWindow):
         self.summary.setStyleSheet("background: palette(alternate-base); border-bottom: 1px solid palette(mid);")
         self.summary.setAccessibleName("Graph result summary")
         nodes, ties = len(result.projection.nodes), len(result.projection.ties)
-        parts = [f"{result.triples:,} triple{'s' if result.triples != 1 else ''}",
-                 f"{nodes:,} node{'s' if nodes != 1 else ''} and {ties:,} tie{'s' if ties != 1 else ''} drawn"]
+        parts = [
+            f"{result.triples:,} triple{'s' if result.triples != 1 else ''}",
+            f"{nodes:,} node{'s' if nodes != 1 else ''} and {ties:,} tie{'s' if ties != 1 else ''} drawn",
+        ]
         if result.literals:
-            parts.append(f"{result.literals:,} literal value{'s' if result.literals != 1 else ''} listed in the console, not drawn")
+            parts.append(
+                f"{result.literals:,} literal value{'s' if result.literals != 1 else ''} listed in the console, not drawn"
+            )
         self.summary.setText(f"{title}: " + "; ".join(parts) + ". Read-only: the map is not changed.")
         layout.addWidget(self.summary)
         self.canvas = ReadOnlyCanvas(page)

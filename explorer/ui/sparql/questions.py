@@ -50,7 +50,6 @@ def library():
     return module
 
 
-
 def muted(label: QLabel) -> QLabel:
     """``label`` in the quieter placeholder colour: a palette role, so it follows a switch of theme at once."""
     label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -194,8 +193,10 @@ class QuestionsPane(QWidget):
             mine = []
             problems.append(str(error))
         current = None
-        for heading, queries, empty in (("Saved questions", builtin, "None found"),
-                                        ("My queries", mine, "None yet: write a query, then Save as Mine")):
+        for heading, queries, empty in (
+            ("Saved questions", builtin, "None found"),
+            ("My queries", mine, "None yet: write a query, then Save as Mine"),
+        ):
             group = QTreeWidgetItem(self.tree, [heading])
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
             font = group.font(0)
@@ -285,7 +286,9 @@ class QuestionsPane(QWidget):
         if query is None or query.builtin:
             return False
         if ask:
-            answer = QMessageBox.question(self, "Delete query?", safe_text(f"Delete “{one_line(query.title)}” from My queries?"))
+            answer = QMessageBox.question(
+                self, "Delete query?", safe_text(f"Delete “{one_line(query.title)}” from My queries?")
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         try:

@@ -26,9 +26,24 @@ CELL_LIMIT = 300
 TOOLTIP_LIMIT = 2000
 TERM_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-_NUMERIC = {XSD.integer, XSD.decimal, XSD.double, XSD.float, XSD.int, XSD.long, XSD.short, XSD.byte,
-            XSD.nonNegativeInteger, XSD.positiveInteger, XSD.negativeInteger, XSD.nonPositiveInteger,
-            XSD.unsignedInt, XSD.unsignedLong, XSD.unsignedShort, XSD.unsignedByte}
+_NUMERIC = {
+    XSD.integer,
+    XSD.decimal,
+    XSD.double,
+    XSD.float,
+    XSD.int,
+    XSD.long,
+    XSD.short,
+    XSD.byte,
+    XSD.nonNegativeInteger,
+    XSD.positiveInteger,
+    XSD.negativeInteger,
+    XSD.nonPositiveInteger,
+    XSD.unsignedInt,
+    XSD.unsignedLong,
+    XSD.unsignedShort,
+    XSD.unsignedByte,
+}
 
 
 class TermNames:
@@ -48,7 +63,9 @@ class TermNames:
         self.projection = projection
         self.schema = schema
         # Longest namespace first, so ``rx:`` wins over a shorter namespace it extends.
-        self._prefixes = sorted(((str(ns), p) for p, ns in (prefixes or {}).items() if ns), key=lambda item: -len(item[0]))
+        self._prefixes = sorted(
+            ((str(ns), p) for p, ns in (prefixes or {}).items() if ns), key=lambda item: -len(item[0])
+        )
         self._display: dict = {}
 
     def compact(self, iri) -> str:
@@ -63,7 +80,7 @@ class TermNames:
         text = str(iri)
         for namespace, prefix in self._prefixes:
             if text.startswith(namespace):
-                local = text[len(namespace):]
+                local = text[len(namespace) :]
                 if local and all(ch.isalnum() or ch in "_-" for ch in local):
                     return f"{prefix}:{local}"
         return f"<{text}>"
@@ -106,7 +123,9 @@ class TermNames:
         if isinstance(term, Literal):
             text = str(term)
             body = clipped(text, TOOLTIP_LIMIT)
-            kind = f"language {term.language}" if term.language else (self.compact(term.datatype) if term.datatype else "")
+            kind = (
+                f"language {term.language}" if term.language else (self.compact(term.datatype) if term.datatype else "")
+            )
             return safe_tooltip(kind or "text", body)
         return safe_tooltip(f"blank node _:{term}")
 
@@ -205,8 +224,10 @@ class ResultsModel(QAbstractTableModel):
             return
         self.layoutAboutToBeChanged.emit()
         key = self.names.sort_key
-        self._order.sort(key=lambda i: key(self.rows[i][column] if column < len(self.rows[i]) else None),
-                         reverse=order == Qt.SortOrder.DescendingOrder)
+        self._order.sort(
+            key=lambda i: key(self.rows[i][column] if column < len(self.rows[i]) else None),
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
         self.layoutChanged.emit()
 
     def nodes_in_rows(self, rows) -> list:

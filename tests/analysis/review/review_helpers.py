@@ -9,8 +9,10 @@ from explorer.analysis.graph import map_graph, map_graph_from_text
 from explorer.core.document import MapDocument
 from explorer.core.terms import DEFAULT_GRAPH
 
-PREFIXES = ("@prefix rx: <https://w3id.org/routine-explorer/ns#> .\n@prefix org: <http://www.w3.org/ns/org#> .\n"
-            "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n@prefix prov: <http://www.w3.org/ns/prov#> .\n")
+PREFIXES = (
+    "@prefix rx: <https://w3id.org/routine-explorer/ns#> .\n@prefix org: <http://www.w3.org/ns/org#> .\n"
+    "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n@prefix prov: <http://www.w3.org/ns/prov#> .\n"
+)
 CHANGE = URIRef("urn:x:change")
 
 

@@ -1,7 +1,6 @@
 """Review: levers are concrete edits, never use an opponent, and pair only peers (docs/analysis-model.md §8)."""
 
 from rdflib import URIRef
-
 from review_helpers import run
 
 OPPOSED_UNIT_LEADER = """

@@ -1,10 +1,9 @@
 """Review: mechanisms the docs describe (docs/analysis-model.md §3–§4, ontology/analysis-inputs.ttl)."""
 
 import pytest
+from review_helpers import point, run, score
 
 from explorer.analysis.weights import load_weights
-
-from review_helpers import point, run, score
 
 # --- sponsorship weighs only on professionals' own norms and jurisdictions -------------------------------
 
@@ -108,12 +107,15 @@ AGENT_NETWORK = """
 """
 
 
-@pytest.mark.parametrize("extra", [
-    "<urn:x:lead> org:linkedTo <urn:x:trust> .",     # rx:noEffect
-    "<urn:x:lead> org:holds <urn:x:trust> .",        # rx:noEffect
-    "<urn:x:college> rx:exertedBy <urn:x:lead> .",   # rx:noEffect
-    "<urn:x:college> rx:bearsOn <urn:x:lead> .",     # rx:confidenceEffect: "does not move a score"
-])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "<urn:x:lead> org:linkedTo <urn:x:trust> .",  # rx:noEffect
+        "<urn:x:lead> org:holds <urn:x:trust> .",  # rx:noEffect
+        "<urn:x:college> rx:exertedBy <urn:x:lead> .",  # rx:noEffect
+        "<urn:x:college> rx:bearsOn <urn:x:lead> .",  # rx:confidenceEffect: "does not move a score"
+    ],
+)
 def test_ties_marked_as_not_moving_scores_do_not_move_them_through_the_change_agents_network(extra):
     # Any plain tie between two agents counts as a social tie, so it changes the agent's Burt constraint
     # and the network-fit term of everyone near the agent (today 0.34 -> 0.27 for p).

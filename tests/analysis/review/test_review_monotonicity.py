@@ -41,10 +41,13 @@ DISRUPTED = """
 
 def test_adding_a_violated_norm_never_lowers_the_context_figure():
     before = run(DISRUPTED)
-    after = run(DISRUPTED + """
+    after = run(
+        DISRUPTED
+        + """
         <urn:x:change> rx:violates <urn:x:n> .
         <urn:x:n> a rx:Norm ; rx:pillar rx:culturalCognitive ; rx:formality 0.9 .
-        <urn:x:b> rx:subscribesTo <urn:x:n> .""")
+        <urn:x:b> rx:subscribesTo <urn:x:n> ."""
+    )
     # The change transgresses strictly more (a's disruption unchanged, b now bears a violated norm); the
     # figure, "comparable between maps", falls from ~0.48 to ~0.26 because b joins the denominator.
     assert after.figure.value >= before.figure.value - 1e-9

@@ -13,7 +13,9 @@ ONE = """
 
 
 def test_thousands_of_concurrent_initiatives_give_a_finite_figure_and_scores():
-    many = ONE + "".join(f"<urn:x:i{i}> a rx:Initiative ; rx:runsConcurrentlyWith <urn:x:change> .\n" for i in range(3000))
+    many = ONE + "".join(
+        f"<urn:x:i{i}> a rx:Initiative ; rx:runsConcurrentlyWith <urn:x:change> .\n" for i in range(3000)
+    )
     result = run(many)
     # exp(0.25 * 3000) overflows: today the figure and the scores are NaN and the reasons do not add up.
     assert math.isfinite(result.figure.value) and 0 <= result.figure.value <= result.figure.people
@@ -44,7 +46,10 @@ def test_people_drawn_with_no_headcount_give_a_finite_result_without_dividing_by
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
-        result = run(ONE.replace("rx:performs <urn:x:r> ;", "rx:performs <urn:x:r> ; rx:headcount 0 ;")
-                     + "<urn:x:u> rx:headcount 0 .", runs=20)
+        result = run(
+            ONE.replace("rx:performs <urn:x:r> ;", "rx:performs <urn:x:r> ; rx:headcount 0 ;")
+            + "<urn:x:u> rx:headcount 0 .",
+            runs=20,
+        )
     assert result.figure.value == 0.0 and result.figure.people == 0.0 and result.figure.share == 0.0
     assert all(math.isfinite(p.score) and p.score > 0 for p in result.points)
