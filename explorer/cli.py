@@ -16,11 +16,15 @@ Examples
     routine-explorer validate map.ttl     # SHACL check; exit 1 on violations
     routine-explorer analyse map.ttl      # where the map's change will meet resistance, and why
     routine-explorer interdependencies map.ttl   # brokers, single points of failure, coupling, clusters
-    routine-explorer analyse data.trig --union    # a map whose data is in named graphs ('info' lists them; or --graph IRI)
+    routine-explorer analyse data.trig --union    # a map whose data is in named graphs
+                                                  # ('info' lists them; or --graph IRI)
     routine-explorer import map.ttl roster.xlsx -o map.ttl   # merge a roster (CSV, Excel, GraphML, GEXF, Kumu JSON)
-    routine-explorer export map.ttl map.html --heat   # offline web page with the analysis heat (or .png .svg .pdf .graphml .gexf .csv .ttl ...)
-    routine-explorer report map.ttl -o report.pdf     # the change report for a board (or .html); --change IRI, --weights FILE
-    routine-explorer query map.ttl 04 --format csv     # a saved question (ontology/queries/04-*.rq), or FILE.rq, or -e 'SELECT ...'
+    routine-explorer export map.ttl map.html --heat   # offline web page with the analysis heat
+                                                      # (or .png .svg .pdf .graphml .gexf .csv .ttl ...)
+    routine-explorer report map.ttl -o report.pdf     # the change report for a board (or .html);
+                                                      # --change IRI, --weights FILE
+    routine-explorer query map.ttl 04 --format csv     # a saved question (ontology/queries/04-*.rq),
+                                                       # or FILE.rq, or -e 'SELECT ...'
 """
 
 from __future__ import annotations
@@ -257,7 +261,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             kind = merge.find_kind(schema, args.kind)
             if kind is None:
                 raise ExplorerError(
-                    f"--kind {args.kind!r} is not a kind; use one of: {', '.join(k.label for k in merge.node_kinds(schema))}."
+                    f"--kind {args.kind!r} is not a kind; use one of: "
+                    f"{', '.join(k.label for k in merge.node_kinds(schema))}."
                 )
             mapping.default_kind = kind.iri
         if args.relation:
@@ -410,14 +415,14 @@ def cmd_report(args: argparse.Namespace) -> int:
             runs=args.runs,
             progress=lambda done, total: progress(60 * done // max(total, 1), 100),
         )
-        options = dict(
-            analysis=result,
-            title=args.title,
-            top=args.top,
-            top_k=args.top,
-            seed=args.seed,
-            progress=lambda done, total: progress(60 + 40 * done // max(total, 1), 100),
-        )
+        options = {
+            "analysis": result,
+            "title": args.title,
+            "top": args.top,
+            "top_k": args.top,
+            "seed": args.seed,
+            "progress": lambda done, total: progress(60 + 40 * done // max(total, 1), 100),
+        }
         if fmt.name == "html":
             # The map is drawn by the canvas, which needs Qt: the command line is the layer allowed to ask for it.
             from .ui.files.report_pdf import report_map_png
@@ -443,7 +448,8 @@ def _query_text(args: argparse.Namespace) -> tuple[str, str]:
 
     if (args.query is None) == (args.expression is None):
         raise ExplorerError(
-            "Give the query either as a file (FILE.rq, - for stdin, or a saved question's name) or with -e, not both or neither."
+            "Give the query either as a file (FILE.rq, - for stdin, or a saved question's name) or with -e, "
+            "not both or neither."
         )
     if args.expression is not None:
         return args.expression, "<-e>"
@@ -479,17 +485,20 @@ def cmd_query(args: argparse.Namespace) -> int:
             update = service.kind(text) == "update"
             if update and output is None:
                 raise ExplorerError(
-                    f"{source} is an update; the map file is never changed in place: add -o OUT.ttl to write the updated map to a new file."
+                    f"{source} is an update; the map file is never changed in place: "
+                    "add -o OUT.ttl to write the updated map to a new file."
                 )
             if output is not None and output.resolve() == map_path.resolve():
                 raise ExplorerError(
-                    f"-o {output} is the map itself; write the updated map to a new file and compare before replacing it."
+                    f"-o {output} is the map itself; "
+                    "write the updated map to a new file and compare before replacing it."
                     if update
                     else f"-o {output} is the map itself; write the results to another file."
                 )
             if output is not None and not source.startswith("<") and output.resolve() == Path(source).resolve():
                 raise ExplorerError(
-                    f"-o {output} is the query file itself; write the {'updated map' if update else 'results'} to another file."
+                    f"-o {output} is the query file itself; "
+                    f"write the {'updated map' if update else 'results'} to another file."
                 )
             outcome = service.run(text)
         except QuerySyntaxError as err:
@@ -535,7 +544,8 @@ def build_parser() -> argparse.ArgumentParser:
     formats = sorted(FORMATS)
     parser = argparse.ArgumentParser(
         prog="routine-explorer",
-        description="Map an organisation's people, units, routines, norms and external forces, and see where a change will meet resistance.",
+        description="Map an organisation's people, units, routines, norms and external forces, "
+        "and see where a change will meet resistance.",
         epilog="With no command, or with a map file, the desktop app starts.",
     )
     parser.add_argument("--version", action="version", version=f"routine-explorer {__version__}")
@@ -624,7 +634,8 @@ def build_parser() -> argparse.ArgumentParser:
     merge_in.add_argument(
         "--on-conflict",
         choices=("keep", "replace", "add"),
-        help="when a matched node has another value: keep the map's (default), replace it, or add the row as a new node",
+        help="when a matched node has another value: keep the map's (default), replace it, "
+        "or add the row as a new node",
     )
     merge_in.add_argument("--kind", help="kind of rows without one (e.g. Person)")
     merge_in.add_argument("--relation", help="relation of graph edges without one (e.g. 'influences')")
@@ -663,8 +674,9 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser(
         "report",
         help="the change report for a board: resistance, reasons, levers, three logics, method (HTML or PDF)",
-        description="Analyse the map's change proposal and write a report a board can read: the change, the map by level "
-        "with the analysis heat, the points of likely resistance with reasons and citations, charts, levers, "
+        description="Analyse the map's change proposal and write a report a board can read: "
+        "the change, the map by level with the analysis heat, "
+        "the points of likely resistance with reasons and citations, charts, levers, "
         "the three logics, the uncertainty caveat and a method note. The format comes from OUT's ending "
         "(.html: one self-contained page; .pdf).",
     )
@@ -707,7 +719,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld"),
         default="table",
-        help="table (default; Turtle for CONSTRUCT/DESCRIBE), SPARQL results csv/tsv/json/xml, or ttl/nt/jsonld/xml for graphs",
+        help="table (default; Turtle for CONSTRUCT/DESCRIBE), SPARQL results csv/tsv/json/xml, "
+        "or ttl/nt/jsonld/xml for graphs",
     )
     query.add_argument(
         "-o",
@@ -730,10 +743,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     positional = [a for a in argv if not a.startswith("-")]
-    if not positional or positional[0] not in SUBCOMMANDS:
-        if not any(a in ("-h", "--help", "--version") for a in argv):
-            flags = [a for a in argv if a.startswith("-")]
-            argv = flags + ["app"] + positional
+    if (not positional or positional[0] not in SUBCOMMANDS) and not any(
+        a in ("-h", "--help", "--version") for a in argv
+    ):
+        flags = [a for a in argv if a.startswith("-")]
+        argv = flags + ["app"] + positional
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -756,7 +770,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         print(
-            f"routine-explorer: internal error: {type(err).__name__}: {printable(str(err))} (run with --debug for details)",
+            f"routine-explorer: internal error: {type(err).__name__}: {printable(str(err))} "
+            "(run with --debug for details)",
             file=sys.stderr,
         )
         return EXIT_INTERNAL

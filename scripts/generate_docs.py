@@ -256,7 +256,8 @@ h1,h2,h3{line-height:1.25}h2{border-bottom:1px solid #8884;padding-bottom:.3rem;
 .swatch{display:inline-block;width:1em;height:1em;border-radius:.2em;vertical-align:middle;margin-right:.3em;
 border:1px solid #8886}
 table{border-collapse:collapse;width:100%;font-size:.92rem}td,th{border:1px solid #d0d7de;padding:.3rem .5rem;
-vertical-align:top;text-align:left}th{background:#f6f8fa}code{background:#f6f8fa;padding:.05rem .3rem;border-radius:.2rem}
+vertical-align:top;text-align:left}th{background:#f6f8fa}\
+code{background:#f6f8fa;padding:.05rem .3rem;border-radius:.2rem}
 .meta{color:#8b949e;font-size:.9rem}nav a{margin-right:1rem}
 """
 

@@ -47,7 +47,10 @@ def test_no_qt_import_outside_ui_even_inside_functions():
 
 
 def test_core_commands_run_without_qt_loaded():
-    code = "import sys, explorer.cli, explorer.core.document, explorer.core.info; assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt loaded'"
+    code = (
+        "import sys, explorer.cli, explorer.core.document, explorer.core.info; "
+        "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt loaded'"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

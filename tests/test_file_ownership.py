@@ -52,7 +52,11 @@ HOLDER = textwrap.dedent(
     print("ready", flush=True)
     for line in sys.stdin:
         if line.strip() == "save":
-            doc.execute(commands.set_property(doc.store, URIRef("http://example.org/icu"), RDFS.label, Literal("Saved by the holder")))
+            doc.execute(
+                commands.set_property(
+                    doc.store, URIRef("http://example.org/icu"), RDFS.label, Literal("Saved by the holder")
+                )
+            )
             doc.save()
             print("saved", flush=True)
     doc.close()
@@ -304,7 +308,7 @@ def test_save_as_onto_another_name_of_its_own_file_says_so(place):
     real = place / "maps" / "map.ttl"
     os.link(real, place / "alias.ttl")
     doc = MapDocument.open(real, with_ontology=False)
-    with pytest.raises(SaveError, match="alias.ttl is this map's own file under another name"):
+    with pytest.raises(SaveError, match=r"alias\.ttl is this map's own file under another name"):
         doc.save_as(place / "alias.ttl")
     doc.close()
 
@@ -313,10 +317,14 @@ def test_save_as_onto_another_name_of_its_own_file_says_so(place):
 
 
 def write_elsewhere(path: Path, text: str, *, how: str) -> None:
-    """Another program writes the map without asking: in place (an editor) or by renaming a new file over it (a sync client)."""
+    """Another program writes the map without asking.
+
+    In place (an editor) or by renaming a new file over it (a sync client).
+    """
     code = {
         "in place": "import sys; open(sys.argv[1], 'w', encoding='utf-8').write(sys.argv[2])",
-        "renamed": "import os, sys; open(sys.argv[1] + '.new', 'w', encoding='utf-8').write(sys.argv[2]); os.replace(sys.argv[1] + '.new', sys.argv[1])",
+        "renamed": "import os, sys; open(sys.argv[1] + '.new', 'w', encoding='utf-8').write(sys.argv[2]); "
+        "os.replace(sys.argv[1] + '.new', sys.argv[1])",
         "deleted": "import os, sys; os.unlink(sys.argv[1])",
     }[how]
     subprocess.run([sys.executable, "-c", code, str(path), text], check=True, timeout=60)
@@ -332,7 +340,7 @@ def test_save_refuses_to_replace_a_file_changed_on_disk(place, how):
     doc = MapDocument.open(path, with_ontology=False)
     rename_icu(doc, "Intensive care")
     write_elsewhere(path, CHANGED, how=how)
-    with pytest.raises(FileChangedError, match="map.ttl changed on disk") as err:
+    with pytest.raises(FileChangedError, match=r"map\.ttl changed on disk") as err:
         doc.save()
     assert err.value.path == path and not err.value.deleted
     assert path.read_text(encoding="utf-8") == CHANGED and doc.dirty
@@ -383,7 +391,7 @@ def test_a_deleted_file_is_a_change_on_disk_too(place):
     doc = MapDocument.open(path, with_ontology=False)
     rename_icu(doc, "Intensive care")
     write_elsewhere(path, "", how="deleted")
-    with pytest.raises(FileChangedError, match="map.ttl was deleted or moved") as err:
+    with pytest.raises(FileChangedError, match=r"map\.ttl was deleted or moved") as err:
         doc.save()
     assert err.value.deleted and not path.exists()
     doc.save(overwrite=True)

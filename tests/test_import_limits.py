@@ -274,7 +274,7 @@ def _mapping_cases():
     ]
 
 
-@pytest.mark.parametrize("name, text, words", _mapping_cases(), ids=[case[0] for case in _mapping_cases()])
+@pytest.mark.parametrize(("name", "text", "words"), _mapping_cases(), ids=[case[0] for case in _mapping_cases()])
 def test_a_mapping_with_a_huge_number_or_deep_nesting_is_refused_with_its_place(tmp_path, name, text, words):
     roster(tmp_path / "roster.csv", 3)
     (tmp_path / name).write_text(text, encoding="utf-8")

@@ -196,7 +196,11 @@ CRASHING_EDITOR = textwrap.dedent(
     from explorer.core import commands
     from explorer.core.document import MapDocument
     doc = MapDocument.open(sys.argv[1], with_ontology=False)
-    doc.execute(commands.set_property(doc.store, URIRef("http://example.org/icu"), RDFS.label, Literal("Renamed before the crash")))
+    doc.execute(
+        commands.set_property(
+            doc.store, URIRef("http://example.org/icu"), RDFS.label, Literal("Renamed before the crash")
+        )
+    )
     print("ready", flush=True)
     time.sleep(120)  # alive, with its edit journalled, until the test kills it: the crash under test
     """

@@ -46,8 +46,10 @@ PARLIAMENT_TRIG = f"""@prefix rx: <https://w3id.org/routine-explorer/ns#> .
   <https://data.example.org/unit/parliament> a rx:Unit ; rdfs:label "Parliament" ; rx:headcount "0120"^^xsd:integer .
 }}
 <{PEOPLE}> {{
-  <https://data.example.org/person/ana> a rx:Person ; rdfs:label "Ana" ; org:memberOf <https://data.example.org/unit/finance> .
-  <https://data.example.org/person/ben> a rx:Person ; rdfs:label "Ben" ; org:memberOf <https://data.example.org/unit/finance> .
+  <https://data.example.org/person/ana> a rx:Person ; rdfs:label "Ana" ;
+      org:memberOf <https://data.example.org/unit/finance> .
+  <https://data.example.org/person/ben> a rx:Person ; rdfs:label "Ben" ;
+      org:memberOf <https://data.example.org/unit/finance> .
   <https://data.example.org/unit/finance> rdfs:label "Finance committee"@en .
 }}
 """
@@ -68,7 +70,10 @@ def parliament(tmp_path) -> Path:
 
 @pytest.fixture(scope="module")
 def keystone_split(tmp_path_factory) -> Path:
-    """The Keystone sample with its units in one named graph and everything else in another; nothing in the default graph."""
+    """The Keystone sample with its units in one named graph and everything else in another.
+
+    Nothing is left in the default graph.
+    """
     unitish = {
         ox.NamedNode(str(RX.Unit)),
         ox.NamedNode(str(RX.Organisation)),
@@ -89,7 +94,10 @@ def keystone_split(tmp_path_factory) -> Path:
 
 
 def run(*args, cwd=None, timeout=120) -> subprocess.CompletedProcess:
-    """The installed ``routine-explorer ARGS``; killed, failing the test, if it runs past ``timeout`` seconds (a hang)."""
+    """The installed ``routine-explorer ARGS``.
+
+    Killed, failing the test, if it runs past ``timeout`` seconds (a hang).
+    """
     return subprocess.run(
         [str(CLI), *map(str, args)],
         capture_output=True,
@@ -173,7 +181,8 @@ def test_graph_picks_one_graph_and_an_unknown_graph_is_named(parliament):
     unknown = run("analyse", parliament, "--graph", "https://data.example.org/graph/nowhere")
     assert unknown.returncode == 2
     assert unknown.stderr.strip() == (
-        "routine-explorer: parliament.trig has no named graph <https://data.example.org/graph/nowhere>; its data graphs are "
+        "routine-explorer: parliament.trig has no named graph <https://data.example.org/graph/nowhere>; "
+        "its data graphs are "
         f"<{UNITS}> (8 triples, 2 nodes), <{PEOPLE}> (7 triples, 2 nodes)."
     )
     clash = run("analyse", parliament, "--graph", UNITS, "--union")
@@ -275,7 +284,8 @@ def test_edits_in_the_union_go_back_into_their_graphs_and_undo_restores_them_exa
             f"{q} <{g}>"
             for g in (UNITS, PEOPLE)
             for q in [
-                '<https://data.example.org/unit/finance> <http://www.w3.org/2000/01/rdf-schema#label> "Finance committee"@en'
+                "<https://data.example.org/unit/finance> "
+                '<http://www.w3.org/2000/01/rdf-schema#label> "Finance committee"@en'
             ]
         }
         doc.undo()
@@ -433,7 +443,7 @@ def test_the_apps_analysis_input_is_the_view(keystone_split):
 @pytest.fixture
 def shown_boxes(monkeypatch) -> list:
     """Message boxes the app shows, recorded and answered so that none blocks a test."""
-    QMessageBox = pytest.importorskip("PySide6.QtWidgets").QMessageBox
+    QMessageBox = pytest.importorskip("PySide6.QtWidgets").QMessageBox  # noqa: N806 - the Qt class's own name
     shown = []
     for kind in ("warning", "question", "information", "critical"):
 

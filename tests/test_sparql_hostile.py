@@ -61,7 +61,10 @@ print(json.dumps({"code": code, "stdout": out[-2000:], "stderr": err[-2000:],
 
 
 def cli(*args, limit: float = 60.0, env: dict | None = None) -> dict:
-    """``routine-explorer ARGS`` in a process of its own: exit code (None if killed at ``limit`` s), stdout, stderr, peak MiB."""
+    """``routine-explorer ARGS`` in a process of its own.
+
+    Its exit code (None if killed at ``limit`` s), stdout, stderr and peak MiB.
+    """
     command = [sys.executable, "-c", _WRAPPER, str(limit), sys.executable, "-m", "explorer", *map(str, args)]
     done = subprocess.run(
         command, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=limit + 30

@@ -60,7 +60,10 @@ def test_analyse_as_csv_neutralises_every_text_cell(hostile_map, capsys):
 
 
 def test_query_as_csv_neutralises_every_cell_and_quotes_line_breaks(hostile_map, capsysbinary):
-    query = "SELECT ?label WHERE { ?p a <https://w3id.org/routine-explorer/ns#Role> ; <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+    query = (
+        "SELECT ?label WHERE { ?p a <https://w3id.org/routine-explorer/ns#Role> ; "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+    )
     assert main(["query", hostile_map, "-e", query, "--format", "csv"]) == 0
     text = capsysbinary.readouterr().out.decode("utf-8")
     rows = _cells(text)
@@ -71,7 +74,10 @@ def test_query_as_csv_neutralises_every_cell_and_quotes_line_breaks(hostile_map,
 
 
 def test_query_as_tsv_keeps_each_literal_exact_and_never_starts_a_cell_like_a_formula(hostile_map, capsysbinary):
-    query = "SELECT ?label WHERE { ?p a <https://w3id.org/routine-explorer/ns#Role> ; <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+    query = (
+        "SELECT ?label WHERE { ?p a <https://w3id.org/routine-explorer/ns#Role> ; "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+    )
     assert main(["query", hostile_map, "-e", query, "--format", "tsv"]) == 0
     out = capsysbinary.readouterr().out
     lines = out.decode("utf-8").split("\n")[1:-1]

@@ -235,16 +235,16 @@ def _spread(summary, row: int) -> dict:
     """A point's fields from the uncertainty runs (``summary``, :func:`~.resistance.uncertainty.summarise`)."""
     lo, hi = float(summary.score_low[row]), float(summary.score_high[row])
     p_lo, p_hi = float(-np.expm1(-lo)), float(-np.expm1(-hi))
-    return dict(
-        stability=float(summary.top_share[row]),
-        rank_low=int(summary.rank_low[row]),
-        rank_high=int(summary.rank_high[row]),
-        score_low=lo,
-        score_high=hi,
-        likelihood_low=p_lo,
-        likelihood_high=p_hi,
-        confidence=uncertainty.confidence(lo, hi),
-    )
+    return {
+        "stability": float(summary.top_share[row]),
+        "rank_low": int(summary.rank_low[row]),
+        "rank_high": int(summary.rank_high[row]),
+        "score_low": lo,
+        "score_high": hi,
+        "likelihood_low": p_lo,
+        "likelihood_high": p_hi,
+        "confidence": uncertainty.confidence(lo, hi),
+    }
 
 
 def _levers(model, ev, points: list, figure_value: float, n_runs: int, progress) -> tuple:

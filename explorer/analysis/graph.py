@@ -193,7 +193,7 @@ def _build(store, schema: Schema, graph) -> nx.MultiDiGraph:
         return found
 
     def attributes(rows, into: dict) -> None:
-        for _, p, o, k, extra in rows:
+        for _, p, o, k, _extra in rows:
             if k == 2:
                 if p in numeric:
                     value = _finite(o)
@@ -270,7 +270,7 @@ def _build(store, schema: Schema, graph) -> nx.MultiDiGraph:
         edges.append((node_terms[source], node_terms[target], tie, data))
     _add_edges(G, edges)
     G.graph["ancestors"] = {k: schema.kinds[k].ancestors for k in used_kinds}
-    for subject, kind in tie_subjects:
+    for _subject, kind in tie_subjects:
         G.graph["ancestors"].setdefault(kind.iri, kind.ancestors)
     G.graph["concept_order"] = concept_order
     G.graph["concept_labels"] = dict(schema.concept_labels)

@@ -1,4 +1,5 @@
-"""Interdependencies in a map: who brokers, what breaks alone, which units are coupled, how the macro level reaches the micro.
+"""Interdependencies in a map: who brokers, what breaks alone, which units are coupled, how the macro level
+reaches the micro.
 
 Every function takes the map graph of :func:`explorer.analysis.graph.map_graph`
 first, keyword options after, and returns frozen dataclasses. Randomness comes
@@ -30,6 +31,7 @@ Examples
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 import random
 from collections.abc import Iterable, Mapping
@@ -418,10 +420,10 @@ def single_points_of_failure(G, *, list_limit: int = 50) -> FailurePoints:
 
         def piece_members(node, piece, limit):
             if piece is not None:
-                return _members(children, own, piece, limit)
+                return _members(children, own, piece, limit)  # noqa: B023 - called within this iteration
             # The side above the cut vertex: everything outside its subtree.
-            below = set(_members(children, own, node, total))
-            return [n for n in component if n not in below]
+            below = set(_members(children, own, node, total))  # noqa: B023 - called within this iteration
+            return [n for n in component if n not in below]  # noqa: B023 - called within this iteration
 
         for v in cuts:
             node = ("c", v)
@@ -639,7 +641,7 @@ def unit_coupling(
         for i, a in enumerate(where):
             for b in where[i + 1 :]:
                 scores[(a, b)] = scores.get((a, b), 0.0) + shared_weight
-    for key, home_u, home_v, weight, kind in crossing_ties:
+    for _key, home_u, home_v, weight, _kind in crossing_ties:
         for a in home_u:
             for b in home_v:
                 if a != b:
@@ -658,7 +660,7 @@ def unit_coupling(
                 entry = entries.get((a, b))
                 if entry is not None:
                     entry["shared"].append(routine)
-    for key, home_u, home_v, weight, kind in crossing_ties:
+    for key, home_u, home_v, _weight, kind in crossing_ties:
         for a in home_u:
             for b in home_v:
                 entry = entries.get(key_of(a, b)) if a != b else None
@@ -777,7 +779,7 @@ def cross_level_paths(
         if path is None:
             continue
         steps = []
-        for a, b in zip(path, path[1:]):
+        for a, b in itertools.pairwise(path):
             forward = G.get_edge_data(a, b)
             if forward:
                 steps.append((min((d["relation"] for d in forward.values()), key=str), True))
@@ -882,9 +884,11 @@ def clusters(G, *, seed: int = 0, method: str = "auto", resolution: float = 1.0,
     --------
     >>> from explorer.analysis.graph import map_graph_from_text
     >>> G = map_graph_from_text('''@prefix rx: <https://w3id.org/routine-explorer/ns#> .
-    ... <urn:x:a1> a rx:Person ; rx:influences <urn:x:a2>, <urn:x:a3> . <urn:x:a2> a rx:Person ; rx:influences <urn:x:a3> .
+    ... <urn:x:a1> a rx:Person ; rx:influences <urn:x:a2>, <urn:x:a3> .
+    ... <urn:x:a2> a rx:Person ; rx:influences <urn:x:a3> .
     ... <urn:x:a3> a rx:Person ; rx:influences <urn:x:b1> .
-    ... <urn:x:b1> a rx:Person ; rx:influences <urn:x:b2>, <urn:x:b3> . <urn:x:b2> a rx:Person ; rx:influences <urn:x:b3> .
+    ... <urn:x:b1> a rx:Person ; rx:influences <urn:x:b2>, <urn:x:b3> .
+    ... <urn:x:b2> a rx:Person ; rx:influences <urn:x:b3> .
     ... <urn:x:b3> a rx:Person .''')
     >>> found = clusters(G, seed=1)
     >>> len(found.communities), sorted(s.label for s in found.spanners)

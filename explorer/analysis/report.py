@@ -54,18 +54,21 @@ def as_text(result: ChangeAnalysis, *, top: int | None = 10, reasons: int = 4) -
     ]
     if result.missing:
         lines.append(
-            f"The map does not give the change's: {', '.join(result.missing)} (taken as neutral; the intervals say how much that matters)."
+            f"The map does not give the change's: {', '.join(result.missing)} "
+            "(taken as neutral; the intervals say how much that matters)."
         )
     lines += [
         "",
-        f"{'#':>3}  {'level':5}  {'score':>6}  {'likely':>6}  {'interval':>9}  {'rank':>7}  {'top k':>5}  {'conf.':>5}  kind / label",
+        f"{'#':>3}  {'level':5}  {'score':>6}  {'likely':>6}  {'interval':>9}  "
+        f"{'rank':>7}  {'top k':>5}  {'conf.':>5}  kind / label",
     ]
     for rank, point in enumerate(points, 1):
         ranks = "-" if point.rank_low is None else f"{point.rank_low}-{point.rank_high}"
         lines.append(
             f"{rank:>3}  {LEVELS.get(point.level, '?'):5}  {point.score:6.2f}  {_percent(point.likelihood):>6}  "
-            f"{_interval(point.likelihood_low, point.likelihood_high) or '-':>9}  {ranks:>7}  {_percent(point.stability):>5}  "
-            f"{_percent(point.confidence):>5}  {_kind(point)}: {one_line(point.label, 80)}"
+            f"{_interval(point.likelihood_low, point.likelihood_high) or '-':>9}  {ranks:>7}  "
+            f"{_percent(point.stability):>5}  {_percent(point.confidence):>5}  {_kind(point)}: "
+            f"{one_line(point.label, 80)}"
         )
         lines.append(f"{'':>8}{one_line(point.sentence, 200)}")
         for reason in point.reasons[:reasons]:
@@ -219,7 +222,10 @@ def as_csv(result: ChangeAnalysis, *, top: int | None = None) -> str:
             "iri",
         ]
     )
-    number = lambda v, f="{:.4f}": "" if v is None else f.format(v)
+
+    def number(v, f="{:.4f}"):
+        return "" if v is None else f.format(v)
+
     for rank, p in enumerate(result.points[:top] if top else result.points, 1):
         writer.writerow(
             [
@@ -253,19 +259,20 @@ def interdependencies_text(summary, *, top: int = 10, labels: dict | None = None
     """
     labels = labels or {}
     b = summary.brokerage
-    lines = [
-        f"Brokers ({'exact' if b.exact else f'betweenness sampled, k={b.k}, estimated error {b.estimated_error:.4f}'}):"
-    ]
+    sampling = "exact" if b.exact else f"betweenness sampled, k={b.k}, estimated error {b.estimated_error:.4f}"
+    lines = [f"Brokers ({sampling}):"]
     ranked = sorted(b.brokers, key=lambda x: (-x.betweenness, x.label))[:top]
     for broker in ranked:
         constraint = "-" if broker.constraint is None else f"{broker.constraint:.2f}"
         lines.append(
-            f"  {broker.betweenness:.3f}  constraint {constraint:>5}  {LEVELS.get(broker.level, '?'):5}  {one_line(broker.label, 70)}"
+            f"  {broker.betweenness:.3f}  constraint {constraint:>5}  {LEVELS.get(broker.level, '?'):5}  "
+            f"{one_line(broker.label, 70)}"
         )
     failure = summary.failure_points
     lines += [
         "",
-        f"Single points of failure among routines: {len(failure.articulation_points)} routine(s), {len(failure.bridges)} tie(s)",
+        f"Single points of failure among routines: {len(failure.articulation_points)} routine(s), "
+        f"{len(failure.bridges)} tie(s)",
     ]
     for cut in sorted(failure.articulation_points, key=lambda c: -c.cut_off_size)[:top]:
         lines.append(f"  {one_line(cut.label, 70)}: losing it cuts off {cut.cut_off_size} routine(s)")
@@ -273,12 +280,14 @@ def interdependencies_text(summary, *, top: int = 10, labels: dict | None = None
     for pair in sorted(summary.coupling, key=lambda c: -c.score)[:top]:
         types = ", ".join(f"{k} {v}" for k, v in sorted(pair.by_type.items()) if v)
         lines.append(
-            f"  {pair.score:6.2f}  {one_line(' & '.join(pair.labels), 80)}  ({len(pair.shared_routines)} shared; {types or 'no crossing ties'})"
+            f"  {pair.score:6.2f}  {one_line(' & '.join(pair.labels), 80)}  "
+            f"({len(pair.shared_routines)} shared; {types or 'no crossing ties'})"
         )
     cross = summary.cross_level
     lines += [
         "",
-        f"Cross-level paths from macro forces, bodies and norms: {len(cross.paths)} reached, {cross.unreached} not reached",
+        f"Cross-level paths from macro forces, bodies and norms: {len(cross.paths)} reached, "
+        f"{cross.unreached} not reached",
     ]
     for path in sorted(cross.paths, key=lambda p: (p.hops, str(p.target)))[:top]:
         names = (labels.get(n) or str(n).rsplit("/", 1)[-1] for n in path.path)
@@ -291,7 +300,8 @@ def interdependencies_text(summary, *, top: int = 10, labels: dict | None = None
     ]
     for spanner in sorted(clusters.spanners, key=lambda s: -s.participation)[:top]:
         lines.append(
-            f"  {spanner.participation:.2f}  {one_line(spanner.label, 70)} (reaches {len(spanner.reaches)} other cluster(s))"
+            f"  {spanner.participation:.2f}  {one_line(spanner.label, 70)} "
+            f"(reaches {len(spanner.reaches)} other cluster(s))"
         )
     lines += ["", f"Hybrid leaders: {len(summary.hybrid_leaders)}"]
     for leader in summary.hybrid_leaders[:top]:

@@ -82,8 +82,9 @@ def resolve_target(path: str | Path) -> Path:
 
 
 def atomic_write(path: str | Path, data: bytes, *, compress: bool | None = None) -> None:
-    """Replace ``path`` (or the file its links lead to) with ``data`` atomically; gzip it when the name ends ``.gz`` (or ``compress``).
+    """Replace ``path`` (or the file its links lead to) with ``data`` atomically.
 
+    The data is gzipped when the name ends ``.gz`` (or with ``compress``).
     The file keeps its mode and, where the OS allows, its owner; a new file gets
     the usual mode for new files.
 

@@ -454,7 +454,8 @@ class MapDocument:
         >>> doc = MapDocument.new(with_ontology=False)
         >>> with doc.batch("Add team"):
         ...     for name in ("Ana", "Ben"):
-        ...         doc.execute(add_node(doc.store, doc.mint_iri(URIRef("http://e/Person"), name), URIRef("http://e/Person"), name))
+        ...         person = URIRef("http://e/Person")
+        ...         doc.execute(add_node(doc.store, doc.mint_iri(person, name), person, name))
         >>> len(doc.stack.commands), doc.stack.undo_text
         (1, 'Add team')
         >>> doc.close()
@@ -576,7 +577,9 @@ class MapDocument:
     def put_derived_graph(
         self, name, triples: Iterable = (), *, data: bytes | None = None, replacing: Iterable = ()
     ) -> None:
-        """Add a derived graph ``name`` holding ``triples`` (or N-Triples ``data``), dropping the graphs in ``replacing``.
+        """Add a derived graph ``name`` holding ``triples`` (or N-Triples ``data``).
+
+        The graphs in ``replacing`` are dropped.
 
         Derived graphs are results, not edits: they bypass the undo history and
         the dirty state, are saved only in formats that hold datasets (TriG,
@@ -695,7 +698,8 @@ class MapDocument:
         fmt = fmt or format_for_path(path)
         if fmt is None:
             raise SaveError(
-                f"Cannot tell the format from the name {path.name}; use one of {', '.join(f.extension for f in FORMATS.values())}."
+                f"Cannot tell the format from the name {path.name}; "
+                f"use one of {', '.join(f.extension for f in FORMATS.values())}."
             )
         index = self.stack.index
         extra = [q for q in extra if q[3] == DEFAULT_GRAPH and not self.store.contains(q)]
@@ -760,7 +764,10 @@ class MapDocument:
             raise FileChangedError(path)
 
     def finish_save(self, written: WrittenFile) -> None:
-        """The quick half of :meth:`save_as`: the file is now the map's, and the map is clean if nothing changed since."""
+        """The quick half of :meth:`save_as`: the file is now the map's.
+
+        The map is clean if nothing changed since.
+        """
         if written.lock is not None:
             if self._journal is not None:
                 self._journal.close(delete=True)

@@ -103,7 +103,8 @@ def connect(doc, schema: Schema, source: URIRef, target: URIRef, relation: Relat
     allowed = schema.relations_between(kinds[0].iri, kinds[1].iri)
     if relation.iri not in {r.iri for r in allowed}:
         raise CommandError(
-            f"The ontology does not allow “{relation.label}” from a {kinds[0].label.lower()} to a {kinds[1].label.lower()}."
+            f"The ontology does not allow “{relation.label}” "
+            f"from a {kinds[0].label.lower()} to a {kinds[1].label.lower()}."
         )
     if not relation.qualified:
         quad = (source, relation.iri, target, DEFAULT_GRAPH)
@@ -142,7 +143,11 @@ def move_nodes(store, positions: dict, *, label: str | None = None) -> Command:
 
 
 def delete_items(store, *, nodes: Iterable = (), ties: Iterable = (), label: str | None = None) -> Command:
-    """Delete ``nodes`` (with every statement about them, every tie at them and the qualified ties naming them) and ``ties`` (keys from :class:`~explorer.core.projection.Projection`)."""
+    """Delete ``nodes`` and ``ties`` (keys from :class:`~explorer.core.projection.Projection`).
+
+    A node goes with every statement about it, every tie at it and the
+    qualified ties naming it.
+    """
     nodes, ties = list(nodes), list(ties)
     removed = []
     doomed_ties = set()
@@ -200,7 +205,7 @@ def paste_fragment(doc, text: str, *, offset=(40.0, 40.0), label: str = "Paste")
     graph = rdflib.Graph()
     try:
         graph.parse(data=text, format="nt")
-    except Exception as error:  # rdflib raises many types for bad N-Triples
+    except Exception as error:  # noqa: BLE001 - rdflib raises many types for bad N-Triples
         raise CommandError(f"The clipboard does not hold map items: {error}") from None
     if len(graph) == 0:
         raise CommandError("The clipboard holds no map items.")

@@ -128,7 +128,10 @@ def _is_data_graph(name) -> bool:
 
 
 def node_types(schema: Schema) -> list[URIRef]:
-    """The classes that make a subject a node on the canvas (as :class:`~explorer.core.projection.Projection` reads them)."""
+    """The classes that make a subject a node on the canvas.
+
+    They are the ones :class:`~explorer.core.projection.Projection` reads.
+    """
     return sorted(
         iri
         for iri, kind in schema.kinds.items()
@@ -172,7 +175,8 @@ def census(doc, schema: Schema | None = None) -> Census:
     nodes = {
         g: int(n)
         for g, n in store.query(
-            f"SELECT ?g (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?t }} VALUES ?t {{ {types} }} }} GROUP BY ?g"
+            "SELECT ?g (COUNT(DISTINCT ?s) AS ?n) "
+            f"WHERE {{ GRAPH ?g {{ ?s a ?t }} VALUES ?t {{ {types} }} }} GROUP BY ?g"
         ).rows
     }
     counts = [GraphCount(g, triples.get(g, 0), nodes.get(g, 0)) for g in names]
@@ -222,7 +226,8 @@ def show_view(doc, graphs: Iterable | None = None, *, source: str = "The map") -
     >>> show_view(doc, ["urn:x:nowhere"])
     Traceback (most recent call last):
     ...
-    explorer.core.errors.ExplorerError: The map has no named graph <urn:x:nowhere>; it has no named graphs besides the ontology ...
+    explorer.core.errors.ExplorerError: The map has no named graph <urn:x:nowhere>;
+    it has no named graphs besides the ontology ...
     >>> doc.close()
     """
     found = census(doc)
@@ -362,7 +367,10 @@ class ViewStore(EmbeddedStore):
     # ------------------------------------------------------------------ edits
     @staticmethod
     def _holds(store: EmbeddedStore, triple: tuple, graph) -> bool:
-        """Whether ``store`` holds the Oxigraph ``triple`` in ``graph`` (as :meth:`EmbeddedStore.contains`, converted once)."""
+        """Whether ``store`` holds the Oxigraph ``triple`` in ``graph``.
+
+        As :meth:`EmbeddedStore.contains`, with the triple converted once.
+        """
         quad = ox.Quad(*triple, graph)
         return (store._stored.get(quad, quad) if store._stored else quad) in store._ox
 

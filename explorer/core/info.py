@@ -68,8 +68,9 @@ class MapSummary:
                 lines.append(f"  … and {len(self.data_graphs) - _LISTED:,} more (--json lists them all)")
         if self.needs_view:
             lines.append(
-                "note:     the map graph has no nodes; its data is in the named graphs above. Add --union (all of them) "
-                "or --graph IRI (one) to analyse, interdependencies, export, report or validate; the app offers the same choice."
+                "note:     the map graph has no nodes; its data is in the named graphs above. "
+                "Add --union (all of them) or --graph IRI (one) to analyse, interdependencies, export, report "
+                "or validate; the app offers the same choice."
             )
         lines.append("nodes by kind:")
         width = max((len(k.label or k.kind) for k in self.kinds), default=0)

@@ -289,7 +289,8 @@ class MapLock:
         if pid is None:
             return None
         host = socket.gethostname()
-        # The holder may use this data folder under another name of the file (a hard link): its owner file has more to say.
+        # The holder may use this data folder under another name of the file (a hard link):
+        # its owner file has more to say.
         with contextlib.suppress(OSError):
             for owner in state_dir().glob("*.owner.json"):
                 info = _read_owner(owner)
@@ -306,7 +307,10 @@ class MapLock:
         name = self._path.name if self._path else "This map"
         if info is not None and info.get("writing"):
             return f"{name} is being written by another Routine Explorer command{who}; try again when it has finished."
-        return f"{name} is already open for editing in another Routine Explorer window{who}; close it there first, or {self._advice}."
+        return (
+            f"{name} is already open for editing in another Routine Explorer window{who}; "
+            f"close it there first, or {self._advice}."
+        )
 
     def is_free(self) -> bool:
         """Whether no process holds the lock (tries and releases it)."""
@@ -426,7 +430,7 @@ class Journal:
         header = self._line(self._header)
         data = header + self._line(entry)
         fresh = self.path.with_name(self.path.name + "-new")
-        handle = open(fresh, "wb", buffering=0)
+        handle = open(fresh, "wb", buffering=0)  # noqa: SIM115 - kept open as the journal, closed on failure
         try:
             self._write_all(handle.fileno(), data)
             os.fsync(handle.fileno())

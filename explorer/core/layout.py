@@ -133,7 +133,9 @@ class LayoutEdge:
 
 @dataclass(frozen=True)
 class Bands:
-    """Vertical extent of each level band in scene coordinates: macro at the top, meso in the middle, micro at the bottom.
+    """Vertical extent of each level band in scene coordinates.
+
+    Macro is at the top, meso in the middle, micro at the bottom.
 
     The bands are stacked without gaps from ``y = 0`` and span ``x`` from 0 to ``width``.
 

@@ -1,4 +1,7 @@
-"""How the map is shown, in one place for the canvas, the legends, the analysis dock and every export: the names of the levels, the colour a kind without a valid one falls back to, the heat scale and the legend's entries.
+"""How the map is shown, in one place for the canvas, the legends, the analysis dock and every export.
+
+It holds the names of the levels, the colour a kind without a valid one falls
+back to, the heat scale and the legend's entries.
 
 Qt-free on purpose: the exports (HTML, GraphML, GEXF, the report) and the Qt views
 read the same facts, so a level is named, a likelihood is coloured and a legend

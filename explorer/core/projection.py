@@ -293,7 +293,7 @@ class Projection:
                 stale.add(self._tie_nodes[term])
         before = {key: self._drop(key) for key in stale}
         rescan = set(text_of.values())
-        for key, tie in before.items():
+        for _key, tie in before.items():
             if tie is not None:
                 owner = tie.tie if tie.tie is not None else tie.source
                 rescan.add(str(owner) if isinstance(owner, URIRef) else f"_:{owner}")

@@ -90,7 +90,10 @@ _HEAD_BYTES = 64 * 1024
 
 
 def format_by_name(name: str) -> RdfFormat:
-    """Look a format up by name (``turtle``, ``trig``, ``ntriples``, ``nquads``, ``jsonld``, ``rdfxml``) or extension."""
+    """Look a format up by name or extension.
+
+    The names are ``turtle``, ``trig``, ``ntriples``, ``nquads``, ``jsonld`` and ``rdfxml``.
+    """
     key = name.lower().lstrip(".")
     key = _ALIASES.get(key, key)
     if key in FORMATS:
@@ -290,7 +293,7 @@ def _watch_typed_literals(quads, found: list):
 
 
 def _open_binary(path: Path, label: str):
-    raw = open(path, "rb")
+    raw = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
     if raw.read(2) == _GZIP_MAGIC:
         raw.seek(0)
         return screening.BoundedGzip(raw, path=label), raw
@@ -541,7 +544,8 @@ def refuse_xml_illegal(data: bytes, what: str, instead: str = "Turtle, N-Triples
     >>> refuse_xml_illegal(b"<a>bell\x07</a>", "RDF/XML")
     Traceback (most recent call last):
     ...
-    explorer.core.errors.ExplorerError: RDF/XML cannot hold the control character U+0007, found in "bell" (XML 1.0 has no way to write it); save as Turtle, N-Triples or JSON-LD instead
+    explorer.core.errors.ExplorerError: RDF/XML cannot hold the control character U+0007, found in "bell"
+    (XML 1.0 has no way to write it); save as Turtle, N-Triples or JSON-LD instead
     """
     found = _XML_ILLEGAL.search(data)
     if found is None:

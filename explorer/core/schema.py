@@ -104,7 +104,8 @@ class PropertySpec:
     datatype: URIRef | None = None
     minimum: float | None = None
     maximum: float | None = None
-    #: The scale's value that says nothing either way (``rx:neutralValue``): what the analysis assumes when it is missing.
+    #: The scale's value that says nothing either way (``rx:neutralValue``):
+    #: what the analysis assumes when it is missing.
     neutral: float | None = None
     choices: tuple = ()
     domain: frozenset = frozenset()
@@ -172,7 +173,10 @@ class Schema:
         return kind == cls or (known is not None and cls in known.ancestors)
 
     def palette(self, *, ties: bool = False) -> list[tuple[str, list[Kind]]]:
-        """Palette sections in order: ``[(group label, [kinds in order])]``; node kinds, or tie kinds with ``ties=True``."""
+        """Palette sections in order: ``[(group label, [kinds in order])]``.
+
+        The sections hold node kinds, or tie kinds with ``ties=True``.
+        """
         groups: dict = {}
         for kind in self.kinds.values():
             if kind.in_palette and kind.is_tie == ties:
@@ -287,7 +291,8 @@ class Schema:
                 return Literal(dt.datetime.fromisoformat(text.strip()).isoformat(), datatype=XSD.dateTime)
             except ValueError:
                 raise ValueError(
-                    f"{spec.label} must be a date and time written as YYYY-MM-DDThh:mm; {one_line(text, _QUOTED)} is not."
+                    f"{spec.label} must be a date and time written as YYYY-MM-DDThh:mm; "
+                    f"{one_line(text, _QUOTED)} is not."
                 ) from None
         if len(text) > MAX_TEXT:
             raise ValueError(f"{spec.label} is {len(text):,} characters long; the limit is {MAX_TEXT:,}.")
@@ -306,7 +311,8 @@ class Schema:
         low, high = spec.minimum, spec.maximum
         if (low is not None and number < Decimal(str(low))) or (high is not None and number > Decimal(str(high))):
             raise ValueError(
-                f"{spec.label} must be between {_num(low)} and {_num(high)}; {one_line(text, _QUOTED)} is outside the scale."
+                f"{spec.label} must be between {_num(low)} and {_num(high)}; "
+                f"{one_line(text, _QUOTED)} is outside the scale."
             )
         # Past 28 significant digits Decimal rounds silently, and 1e999999999 as a whole number takes gigabytes.
         if len(cleaned) > MAX_NUMBER_CHARS or (number and abs(number.adjusted()) > MAX_NUMBER_DIGITS):
@@ -535,14 +541,14 @@ class _Reader:
         )
         scheme = self.value(iri, RX.valueScheme)
         single_flag = self.value(iri, RX.singleValued)
-        common = dict(
-            iri=iri,
-            label=label,
-            comment=self.text(iri, RDFS.comment),
-            domain=domain,
-            range=ranges,
-            symmetric=OWL.SymmetricProperty in types,
-        )
+        common = {
+            "iri": iri,
+            "label": label,
+            "comment": self.text(iri, RDFS.comment),
+            "domain": domain,
+            "range": ranges,
+            "symmetric": OWL.SymmetricProperty in types,
+        }
         if iri == RDFS.label:
             return PropertySpec(**{**common, "label": "label"}, widget="text", single=True)
         if iri == RDFS.comment:

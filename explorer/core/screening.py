@@ -29,7 +29,8 @@ Examples
 >>> screen(io.BytesIO(b"[" * 300), "jsonld", path="deep.jsonld")
 Traceback (most recent call last):
 ...
-explorer.core.errors.UnsafeInputError: deep.jsonld: the JSON nests objects and arrays more than 256 deep (at byte 256); a map never needs that, and reading it could crash the reader
+explorer.core.errors.UnsafeInputError: deep.jsonld: the JSON nests objects and arrays more than 256 deep
+(at byte 256); a map never needs that, and reading it could crash the reader
 """
 
 from __future__ import annotations
@@ -83,7 +84,8 @@ def screen(stream, format_name: str, *, path: str) -> None:
     Examples
     --------
     >>> import io
-    >>> screen(io.BytesIO(b"<http://e/a> <http://e/b> << <http://e/c> <http://e/d> <http://e/e> >> ."), "ntriples", path="x.nt")
+    >>> data = b"<http://e/a> <http://e/b> << <http://e/c> <http://e/d> <http://e/e> >> ."
+    >>> screen(io.BytesIO(data), "ntriples", path="x.nt")
     """
     if format_name in _TURTLE_FAMILY:
         checker = _TripleTerms(path)

@@ -17,7 +17,6 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Union
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -27,9 +26,9 @@ from rdflib.namespace import XSD
 #: The name the core uses for a dataset's default graph (the map the user drew).
 DEFAULT_GRAPH: URIRef = DATASET_DEFAULT_GRAPH_ID
 
-Subject = Union[URIRef, BNode]
-Object = Union[URIRef, BNode, Literal]
-GraphName = Union[URIRef, BNode]
+Subject = URIRef | BNode
+Object = URIRef | BNode | Literal
+GraphName = URIRef | BNode
 #: A quad (subject, predicate, object, graph); graph is :data:`DEFAULT_GRAPH` for the default graph.
 Quad = tuple[Subject, URIRef, Object, GraphName]
 
@@ -109,8 +108,10 @@ def local_name(iri) -> str:
 
     Examples
     --------
-    >>> local_name("https://w3id.org/routine-explorer#Routine"), local_name("http://ex.org/units/"), local_name("urn:x:y")
-    ('Routine', 'units', 'y')
+    >>> local_name("https://w3id.org/routine-explorer#Routine")
+    'Routine'
+    >>> local_name("http://ex.org/units/"), local_name("urn:x:y")
+    ('units', 'y')
     """
     text = str(iri).rstrip("/#")
     for sep in ("#", "/", ":"):

@@ -58,6 +58,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -237,7 +238,7 @@ def _bands(view: ExportView) -> list[dict]:
         span = spans.setdefault(n.level, [n.y, n.y])
         span[0], span[1] = min(span[0], n.y), max(span[1], n.y)
     order = sorted(spans, reverse=True)
-    for upper, lower in zip(order, order[1:]):
+    for upper, lower in itertools.pairwise(order):
         if spans[upper][1] + NODE_HEIGHT / 2 >= spans[lower][0] - NODE_HEIGHT / 2:
             return []  # levels mixed on the page (free positions): bands would mislead
     left = min(n.x for n in view.nodes) - NODE_WIDTH

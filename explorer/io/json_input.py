@@ -13,14 +13,16 @@ Examples
 --------
 >>> load_json('{"a": [1, 2]}', name="ok.json")
 {'a': [1, 2]}
->>> load_json('{"a":\\n' + "[" * 100 + "]" * 100 + "}", name="deep.json")
+>>> load_json('{"a":\\n' + "[" * 100 + "]" * 100 + "}", name="deep.json")  # doctest: +NORMALIZE_WHITESPACE
 Traceback (most recent call last):
 ...
-explorer.core.errors.FormatError: deep.json, line 2, column 64: The JSON is nested more than 64 levels deep; an import file needs a few.
->>> load_json('{"n": ' + "9" * 5000 + "}", name="big.json")  # doctest: +ELLIPSIS
+explorer.core.errors.FormatError: deep.json, line 2, column 64: The JSON is nested more than 64 levels deep;
+an import file needs a few.
+>>> load_json('{"n": ' + "9" * 5000 + "}", name="big.json")  # doctest: +ELLIPSIS, +NORMALIZE_WHITESPACE
 Traceback (most recent call last):
 ...
-explorer.core.errors.FormatError: big.json, line 1, column 7: A number has 5,000 digits; numbers of more than 4,300 digits are refused.
+explorer.core.errors.FormatError: big.json, line 1, column 7: A number has 5,000 digits;
+numbers of more than 4,300 digits are refused.
 """
 
 from __future__ import annotations
@@ -79,7 +81,8 @@ def position(text: str, index: int) -> tuple[int, int]:
 def too_deep_at(
     text: str, start: int = 0, *, depth: int = 0, limit: int = MAX_NESTING, syntax: str = "json", one_value: bool = True
 ) -> int | None:
-    """Where nesting first goes deeper than ``limit``, scanning ``text`` from ``start`` at ``depth``; None if it never does.
+    """Where nesting first goes deeper than ``limit``, scanning ``text`` from ``start`` at ``depth``; None if it
+    never does.
 
     Strings (and TOML comments) are skipped, so a bracket inside one does not count.
     The scan stops at the first bracket too deep, or (with ``one_value``) where
@@ -212,10 +215,11 @@ def load_toml(text: str, *, name: str) -> dict:
     --------
     >>> load_toml('[columns]\\nname = "Full name"\\n', name="m.toml")
     {'columns': {'name': 'Full name'}}
-    >>> load_toml("x = " + "[" * 80 + "]" * 80, name="deep.toml")
+    >>> load_toml("x = " + "[" * 80 + "]" * 80, name="deep.toml")  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    explorer.core.errors.FormatError: deep.toml, line 1, column 69: The TOML is nested more than 64 levels deep; an import file needs a few.
+    explorer.core.errors.FormatError: deep.toml, line 1, column 69: The TOML is nested more than 64 levels deep;
+    an import file needs a few.
     """
     import tomllib
 
@@ -232,7 +236,7 @@ def load_toml(text: str, *, name: str) -> dict:
     except ValueError as err:
         # tomllib converts integers with int(), which refuses more than MAX_INT_DIGITS digits.
         # Tried only where a run of digits starts, so each run is read once.
-        found = re.search(r"(?<![0-9_])[0-9_]{%d,}" % (MAX_INT_DIGITS + 1), text)
+        found = re.search(rf"(?<![0-9_])[0-9_]{{{MAX_INT_DIGITS + 1},}}", text)
         if found is None:
             raise FormatError(f"not valid TOML: {err}.", path=name) from None
         line, column = position(text, found.start())

@@ -28,8 +28,9 @@ Examples
 --------
 >>> import json, tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "map.json"
->>> _ = path.write_text(json.dumps({"elements": [{"label": "Ana", "type": "Person"}, {"label": "ICU", "type": "Unit"}],
-...                                 "connections": [{"from": "Ana", "to": "ICU", "type": "member of"}]}), encoding="utf-8")
+>>> elements = [{"label": "Ana", "type": "Person"}, {"label": "ICU", "type": "Unit"}]
+>>> connections = [{"from": "Ana", "to": "ICU", "type": "member of"}]
+>>> _ = path.write_text(json.dumps({"elements": elements, "connections": connections}), encoding="utf-8")
 >>> source = read_kumu_json(path)
 >>> source.nodes.rows, source.edges.columns
 ([(1, ('Ana', 'Person')), (2, ('ICU', 'Unit'))], ('from', 'to', 'type'))

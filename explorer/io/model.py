@@ -147,7 +147,8 @@ _BOOLEAN = _XSD + "boolean"
 
 @dataclass(frozen=True)
 class ExportNode:
-    """One node: ``level`` is 1 micro, 2 meso, 3 macro; ``heat`` the analysis's likelihood of resistance (0–1), when given."""
+    """One node: ``level`` is 1 micro, 2 meso, 3 macro; ``heat`` the analysis's likelihood of resistance (0–1),
+    when given."""
 
     id: str
     label: str
@@ -225,30 +226,30 @@ class ExportView:
 
         G = nx.MultiDiGraph(name=self.title, title=self.title, layout=self.layout)
         for n in self.nodes:
-            data = dict(
-                label=n.label,
-                kind=n.kind,
-                kind_label=n.kind_label,
-                level=n.level,
-                level_name=n.level_name,
-                colour=n.colour,
-                shape=n.shape,
-                x=n.x,
-                y=n.y,
-            )
+            data = {
+                "label": n.label,
+                "kind": n.kind,
+                "kind_label": n.kind_label,
+                "level": n.level,
+                "level_name": n.level_name,
+                "colour": n.colour,
+                "shape": n.shape,
+                "x": n.x,
+                "y": n.y,
+            }
             if n.heat is not None:
                 data["heat"] = n.heat
             data.update(n.attributes)
             G.add_node(n.id, **data)
         for t in self.ties:
-            data = dict(
-                id=t.id,
-                relation=t.relation,
-                relation_label=t.relation_label,
-                qualified=t.qualified,
-                colour=t.colour,
-                line_style=t.line_style,
-            )
+            data = {
+                "id": t.id,
+                "relation": t.relation,
+                "relation_label": t.relation_label,
+                "qualified": t.qualified,
+                "colour": t.colour,
+                "line_style": t.line_style,
+            }
             data.update(t.attributes)
             G.add_edge(t.source, t.target, key=t.id, **data)
         return G
@@ -458,10 +459,11 @@ def export_view(
     >>> node = view.nodes[0]
     >>> (view.title, node.label, node.kind_label, node.level_name, node.shape, node.heat)
     ('Ward', 'ICU', 'Unit', 'meso', 'rounded-rectangle', 0.5)
-    >>> export_view(doc, layout="spiral")
+    >>> export_view(doc, layout="spiral")  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    explorer.core.errors.ExplorerError: Unknown layout 'spiral'; choose one of: map, levels, force, hierarchical, circular.
+    explorer.core.errors.ExplorerError: Unknown layout 'spiral';
+    choose one of: map, levels, force, hierarchical, circular.
     >>> doc.close()
     """
     if layout not in EXPORT_LAYOUTS:

@@ -493,7 +493,9 @@ def report_context(
                 "ranks": rank_range(p.rank_low, p.rank_high),
                 "ranks_text": ""
                 if p.rank_low is None
-                else f"rank{'s' if p.rank_low != p.rank_high else ''} {rank_range(p.rank_low, p.rank_high)} across runs",
+                else (
+                    f"rank{'s' if p.rank_low != p.rank_high else ''} {rank_range(p.rank_low, p.rank_high)} across runs"
+                ),
                 "top_share": percent(p.stability),
                 "confidence": percent(p.confidence),
                 "score": p.score,
@@ -576,18 +578,19 @@ def report_context(
 
     weight_spread, input_spread = weights["uncertainty.weight_spread"], weights["uncertainty.input_spread"]
     caveat = [
-        "Every number in this report rests on weights that are assumptions, each with a source (see Method), and on the "
-        "map's inputs, which are estimates. The likelihoods rank likely concerns against each other; they are not "
+        "Every number in this report rests on weights that are assumptions, each with a source (see Method), and on "
+        "the map's inputs, which are estimates. The likelihoods rank likely concerns against each other; they are not "
         "measurements, and small differences mean little.",
     ]
     if runs:
         caveat.append(
-            f"To see how much the result depends on both, the analysis was run {runs:,} more times (seed {analysis.seed}). "
-            f"Each run multiplied every weight by a random factor between {1 - weight_spread:.2f} and {1 + weight_spread:.2f}, "
+            f"To see how much the result depends on both, the analysis was run {runs:,} more times "
+            f"(seed {analysis.seed}). Each run multiplied every weight by a random factor between "
+            f"{1 - weight_spread:.2f} and {1 + weight_spread:.2f}, "
             "and drew each of the map's inputs around its value by its stated confidence (the less sure the map is of "
             "an input, the wider it varies; an input the map does not give varies over its whole scale). "
-            f"The intervals hold the middle {figure.interval:.0%} of those runs; the rank range, the ranks a point took; "
-            f"the top-{top_k} share, how often it was among the {top_k} likeliest."
+            f"The intervals hold the middle {figure.interval:.0%} of those runs; the rank range, the ranks a point "
+            f"took; the top-{top_k} share, how often it was among the {top_k} likeliest."
         )
     else:
         caveat.append(
@@ -618,13 +621,15 @@ def report_context(
         ),
         (
             "Propagation",
-            f"at most {int(weights['propagation.max_hops'])} interdependencies; shares pooled {weights['propagation.pooled']:.2f}, "
+            f"at most {int(weights['propagation.max_hops'])} interdependencies; "
+            f"shares pooled {weights['propagation.pooled']:.2f}, "
             f"sequential {weights['propagation.sequential']:.2f}, reciprocal {weights['propagation.reciprocal']:.2f}, "
             f"untyped {weights['propagation.untyped']:.2f}",
         ),
         (
             "Likelihood",
-            "1 − e^(−R) for a point's resistance R; the headline figure adds up each exposed point's likelihood times its headcount",
+            "1 − e^(−R) for a point's resistance R; "
+            "the headline figure adds up each exposed point's likelihood times its headcount",
         ),
         ("Software", f"Routine Explorer {__version__}"),
         ("Generated", generated.isoformat(timespec="seconds")),
@@ -684,13 +689,14 @@ def report_context(
         "heat_legend": HEAT_LEGEND,
         "sources": sources,
         "method": {
-            "summary": "The change analysis finds what the change transgresses (the routines it disrupts or introduces, "
-            "the norms it violates, the tasks it moves across professional boundaries) and who carries each "
-            "transgression, at micro, meso and macro level. The context (sponsorship, fatigue, workload, "
-            "readiness, peers, data feedback, stances spread along influence ties, leaders, external forces) "
-            "makes each transgression easier or harder to bear but never creates resistance on its own. "
-            "Each point's reasons are signed parts that add up to its resistance, one documented mechanism "
-            "at a time.",
+            "summary": (
+                "The change analysis finds what the change transgresses (the routines it disrupts or introduces, the "
+                "norms it violates, the tasks it moves across professional boundaries) and who carries each "
+                "transgression, at micro, meso and macro level. The context (sponsorship, fatigue, workload, "
+                "readiness, peers, data feedback, stances spread along influence ties, leaders, external forces) makes "
+                "each transgression easier or harder to bear but never creates resistance on its own. Each point's "
+                "reasons are signed parts that add up to its resistance, one documented mechanism at a time."
+            ),
             "facts": facts,
         },
         "weights": weight_rows,
@@ -796,7 +802,8 @@ def generate_report_html(
     >>> doc = MapDocument.open(sample_graphs_dir() / "keystone-michigan.ttl", editing=False)
     >>> out = Path(tempfile.mkdtemp()) / "report.html"
     >>> generate_report_html(doc, out, runs=0)
-    >>> "<title>Where “CLABSI checklist bundle (Keystone)” may meet resistance</title>" in out.read_text(encoding="utf-8")
+    >>> page = out.read_text(encoding="utf-8")
+    >>> "<title>Where “CLABSI checklist bundle (Keystone)” may meet resistance</title>" in page
     True
     >>> doc.close()
     """

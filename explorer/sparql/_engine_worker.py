@@ -76,6 +76,7 @@ request is refused ("refused") rather than run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import queue
@@ -469,10 +470,9 @@ def main(argv: list[str]) -> None:
     requests: queue.Queue = queue.Queue()
     threading.Thread(target=_listen, args=(inbox, requests), name="requests", daemon=True).start()
     if "--checker" in argv:
-        try:
+        # Any failure here is left for the first check to report, as a reply.
+        with contextlib.suppress(Exception):
             checking()
-        except Exception:  # noqa: BLE001 - the first check reports it, as a reply
-            pass
     while True:
         body = requests.get()
         try:

@@ -44,10 +44,12 @@ Examples
 >>> checked = check("SELECT ?unit WHERE { ?unit a rx:Unit }", prefixes={"rx": "https://w3id.org/routine-explorer/ns#"})
 >>> checked.kind, checked.default_graphs
 ('select', None)
->>> check("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+>>> check("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")  # doctest: +NORMALIZE_WHITESPACE
 Traceback (most recent call last):
 ...
-explorer.sparql.errors.QueryRefused: This query calls SERVICE <http://example.org/sparql>, which would send it to another server. Network access is off: turn it on ("Allow network" in the SPARQL console, --allow-network on the command line) to run federated queries.
+explorer.sparql.errors.QueryRefused: This query calls SERVICE <http://example.org/sparql>, which would send it to
+another server. Network access is off: turn it on ("Allow network" in the SPARQL console, --allow-network on the
+command line) to run federated queries.
 >>> check("SELECT * WHERE {\\n  ?s ?p }")
 Traceback (most recent call last):
 ...
@@ -93,7 +95,10 @@ _IRI = re.compile(r"[^\s<>\"{}|^`\\\x00-\x20]+:[^\s<>\"{}|^`\\\x00-\x20]*")
 _LONE_CR = re.compile(r"\r(?!\n)")
 # Over rdflib's message, never the query: a name of non-space characters after "prefix :", taken whole.
 _UNKNOWN_PREFIX = re.compile(r"prefix\s*+:\s*+(\S*+)", re.IGNORECASE)
-_NOTHING_TO_RUN = "The query holds only comments, PREFIX or BASE lines: there is nothing to run. Write a SELECT, ASK, CONSTRUCT, DESCRIBE or an update."
+_NOTHING_TO_RUN = (
+    "The query holds only comments, PREFIX or BASE lines: there is nothing to run. "
+    "Write a SELECT, ASK, CONSTRUCT, DESCRIBE or an update."
+)
 
 
 @dataclass(frozen=True)
@@ -183,7 +188,8 @@ def _as_error(err: ParseBaseException, text: str, offset: int) -> _RdflibError:
 
 
 def _refined(text: str, err: ParseBaseException) -> _RdflibError:
-    """rdflib's update grammar fails at the start of the operation that is wrong; parse that one alone to say where in it."""
+    """rdflib's update grammar fails at the start of the operation that is wrong; parse that one alone to say where
+    in it."""
     try:
         with _RDFLIB_LOCK:
             Update1.parse_string(text[err.loc :])
@@ -253,7 +259,8 @@ def _screen(
                     known = ", ".join(f"<{g}>" for g in sorted(allowed_graphs, key=str)[:4])
                     raise QueryRefused(
                         f"{where} names a graph that is not part of this map (its graphs are {known}). "
-                        f"Other graphs are off limits while network access is off: {_NETWORK_HINT}, or remove the clause."
+                        f"Other graphs are off limits while network access is off: {_NETWORK_HINT}, "
+                        "or remove the clause."
                     )
                 into.append(graph)
     if not any_dataset or update:

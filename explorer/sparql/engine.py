@@ -30,6 +30,7 @@ Examples
 from __future__ import annotations
 
 import collections
+import contextlib
 import os
 import pickle
 import struct
@@ -113,10 +114,8 @@ def _drain(stream, kept: collections.deque) -> None:
     except OSError:
         pass
     finally:
-        try:
+        with contextlib.suppress(OSError):
             stream.close()
-        except OSError:
-            pass
 
 
 def encode(term) -> tuple:
@@ -164,15 +163,12 @@ def decode(value):
 def _kill(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         proc.kill()
-    try:
+    # Reap the killed process; one that survives SIGKILL (never seen) is not waited for longer.
+    with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:  # pragma: no cover - a process that survives SIGKILL
-        pass
     for stream in (proc.stdin, proc.stdout):
-        try:
+        with contextlib.suppress(OSError):
             stream.close()
-        except OSError:
-            pass
 
 
 class EngineProcess:
@@ -287,10 +283,8 @@ class EngineProcess:
         if reply is None:
             self.close()
             # The watchdog may still be reaping the process it killed: wait for it, so no zombie outlives the call.
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self._proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:  # pragma: no cover
-                pass
             if why and why[0] == "cancel":
                 raise Cancelled("The query was cancelled.")
             if why and why[0] == "timeout":

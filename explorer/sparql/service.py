@@ -374,7 +374,8 @@ class QueryService:
         return self._check(text, cancel, time.monotonic() + limit, limit)[0]
 
     def _check(self, text: str, cancel, deadline: float, limit: float) -> tuple[CheckedQuery, float]:
-        """The check of ``text`` and the deadline for what follows it (moved on by the time a new checker took to start)."""
+        """The check of ``text`` and the deadline for what follows it (moved on by the time a new checker took to
+        start)."""
         precheck(text)  # the length first, before anything reads the text
         allowed = self._allowed_graphs()
         moved = [deadline]
@@ -676,10 +677,10 @@ class QueryService:
         message = reply.get("message", "")
         if reply.get("error") == "refused":
             return QueryRefused(
-                "The query engine reads SERVICE or LOAD in this text as a call to another server (or cannot read the text at all), "
-                "so it was not run. "
-                'Network access is off: turn it on ("Allow network" in the SPARQL console, --allow-network on the command line) '
-                "to let it through."
+                "The query engine reads SERVICE or LOAD in this text as a call to another server "
+                "(or cannot read the text at all), so it was not run. "
+                'Network access is off: turn it on ("Allow network" in the SPARQL console, '
+                "--allow-network on the command line) to let it through."
             )
         if reply.get("error") == "syntax":
             return oxigraph_syntax_error(message) or QueryError(f"SPARQL syntax error: {message}")
@@ -725,7 +726,10 @@ class QueryService:
             if too_large:
                 message = f"{too_large}; showing the first {_plural(len(rows), 'row')} ({took})."
             elif truncated:
-                message = f"Showing the first {_plural(len(rows), 'row')}; there are more. Add a LIMIT or narrow the query ({took})."
+                message = (
+                    f"Showing the first {_plural(len(rows), 'row')}; there are more. "
+                    f"Add a LIMIT or narrow the query ({took})."
+                )
             else:
                 message = f"{_plural(len(rows), 'row')} in {took}"
             return Outcome(
@@ -771,9 +775,9 @@ class QueryService:
         touched = [q for q in (*added, *removed) if q[3] == ONTOLOGY_GRAPH]
         if touched:
             raise QueryRefused(
-                f"This update would change {_plural(len(touched), 'statement')} of the ontology graph <{ONTOLOGY_GRAPH}>, "
-                "which is read-only. Change the map instead (the default graph), and leave the ontology out of CLEAR and DROP "
-                "(use CLEAR DEFAULT, not CLEAR ALL)."
+                f"This update would change {_plural(len(touched), 'statement')} of the ontology graph "
+                f"<{ONTOLOGY_GRAPH}>, which is read-only. Change the map instead (the default graph), "
+                "and leave the ontology out of CLEAR and DROP (use CLEAR DEFAULT, not CLEAR ALL)."
             )
         # diff() drops a quad both added and removed; done here for the whole diff, it can then run a chunk at a time.
         both = set(added).intersection(removed)

@@ -1092,8 +1092,10 @@ class MainWindow(QMainWindow):
     def _update_banner(self) -> None:
         if self.projection is not None and self.canvas.overview_only and self.canvas.visible_nodes is None:
             self.banner.setText(
-                f"This map has {len(self.projection.nodes):,} nodes, more than the {FULL_DETAIL_LIMIT:,} the canvas draws in full. "
-                "You are seeing an overview: find a node, select it and Focus on Selection, or use Filter, to draw nodes in full."
+                f"This map has {len(self.projection.nodes):,} nodes, "
+                f"more than the {FULL_DETAIL_LIMIT:,} the canvas draws in full. "
+                "You are seeing an overview: find a node, select it and Focus on Selection, "
+                "or use Filter, to draw nodes in full."
             )
             self.banner.show()
         else:
@@ -1219,7 +1221,10 @@ class MainWindow(QMainWindow):
         return menu
 
     def connect_nodes(self, source, target, relation):
-        """Tie ``source`` to ``target`` by ``relation`` (a :class:`~explorer.core.schema.Relation`); selects the new tie."""
+        """Tie ``source`` to ``target`` by ``relation`` (a :class:`~explorer.core.schema.Relation`).
+
+        The new tie is selected.
+        """
         try:
             command, key = editing.connect(self.document, self.schema, source, target, relation)
         except ExplorerError as error:

@@ -104,8 +104,10 @@ class Org:
             "<urn:z:peer> a rx:Unit .",
             "<urn:z:r1> a rx:Routine ; rx:embeddedness 1.0 ; rx:ownedBy <urn:z:unit> ; rx:governedBy <urn:z:n> .",
             "<urn:z:n> a rx:Norm ; rx:pillar rx:normative ; rx:formality 0.2 .",
-            "<urn:z:p> a rx:Role ; org:memberOf <urn:z:unit> ; rx:performs <urn:z:r1> ; rx:subscribesTo <urn:z:n> ; rx:roleKind rx:clinicalRole .",
-            "<urn:z:f> a rx:ExternalForce . [] a rx:ForceInfluence ; rx:from <urn:z:f> ; rx:to <urn:z:org> ; rx:direction rx:restraining ; rx:magnitude 1.0 .",
+            "<urn:z:p> a rx:Role ; org:memberOf <urn:z:unit> ; rx:performs <urn:z:r1> ; rx:subscribesTo <urn:z:n> ; "
+            "rx:roleKind rx:clinicalRole .",
+            "<urn:z:f> a rx:ExternalForce . [] a rx:ForceInfluence ; rx:from <urn:z:f> ; rx:to <urn:z:org> ; "
+            "rx:direction rx:restraining ; rx:magnitude 1.0 .",
             "[] a rx:Stance ; rx:from <urn:z:p> ; rx:to <urn:z:other-change> ; rx:attitude -1.0 .",
             "<urn:z:other-change> a rx:Initiative ; rx:disrupts <urn:z:r1> .",
         ]
@@ -171,7 +173,8 @@ def orgs(draw, *, max_units: int = 3, max_roles: int = 3, max_routines: int = 4,
     for body in bodies:
         kind = draw(st.sampled_from(["bodyProfessional", "bodyGovernment", "bodyRegulator"]))
         add(
-            f"<{body}> a rx:ExternalBody ; rx:bodyKind rx:{kind} ; rx:influence {draw(unit_value)} ; rx:formalAuthority {draw(unit_value)} ."
+            f"<{body}> a rx:ExternalBody ; rx:bodyKind rx:{kind} ; rx:influence {draw(unit_value)} ; "
+            f"rx:formalAuthority {draw(unit_value)} ."
         )
     norms = [f"urn:x:norm{k}" for k in range(draw(st.integers(0, max_norms)))]
     for n in norms:
@@ -204,7 +207,8 @@ def orgs(draw, *, max_units: int = 3, max_roles: int = 3, max_routines: int = 4,
                 )
             )
             lines = [
-                f'<{role}> a rx:Role ; rdfs:label "{role[-12:]}" ; org:memberOf <{u}> ; rx:roleKind {kinds} ; rx:headcount {draw(st.sampled_from([1, 2, 4, 10]))} .'
+                f'<{role}> a rx:Role ; rdfs:label "{role[-12:]}" ; org:memberOf <{u}> ; rx:roleKind {kinds} ; '
+                f"rx:headcount {draw(st.sampled_from([1, 2, 4, 10]))} ."
             ]
             if draw(st.booleans()):
                 lines.append(f"<{role}> rx:ofProfession <{draw(st.sampled_from(professions))}> .")
@@ -220,13 +224,14 @@ def orgs(draw, *, max_units: int = 3, max_roles: int = 3, max_routines: int = 4,
                 )
             if draw(st.booleans()):
                 lines.append(
-                    f"[] a rx:Stance ; rx:from <{role}> ; rx:to <{CHANGE}> ; rx:attitude {draw(signed_value)} ; rx:confidence {draw(unit_value)} ."
+                    f"[] a rx:Stance ; rx:from <{role}> ; rx:to <{CHANGE}> ; rx:attitude {draw(signed_value)} ; "
+                    f"rx:confidence {draw(unit_value)} ."
                 )
             if draw(st.integers(0, 4)) == 0:
                 lines.append(f"<{role}> a rx:OpinionLeader .")
             org.roles[role] = lines
     role_list = list(org.roles)
-    for k in range(draw(st.integers(0, n_roles))):
+    for _k in range(draw(st.integers(0, n_roles))):
         a, b = draw(st.sampled_from(role_list)), draw(st.sampled_from(role_list))
         if a != b:
             org.roles[a].append(
@@ -253,7 +258,8 @@ def orgs(draw, *, max_units: int = 3, max_roles: int = 3, max_routines: int = 4,
     )
     if draw(st.booleans()):
         add(
-            f"<{CHANGE}> rx:spreadLogic rx:{draw(st.sampled_from(['mechanisticLogic', 'ecologicalLogic', 'socialLogic']))} ."
+            f"<{CHANGE}> rx:spreadLogic "
+            f"rx:{draw(st.sampled_from(['mechanisticLogic', 'ecologicalLogic', 'socialLogic']))} ."
         )
     if draw(st.booleans()):
         add(
@@ -286,8 +292,8 @@ def orgs(draw, *, max_units: int = 3, max_roles: int = 3, max_routines: int = 4,
         target = draw(st.sampled_from(units + ["urn:x:org", CHANGE] + routines))
         direction = draw(st.sampled_from(["driving", "restraining"]))
         add(
-            f"<urn:x:force{k}> a rx:ExternalForce . [] a rx:ForceInfluence ; rx:from <urn:x:force{k}> ; rx:to <{target}> ; "
-            f"rx:direction rx:{direction} ; rx:magnitude {draw(unit_value)} ."
+            f"<urn:x:force{k}> a rx:ExternalForce . [] a rx:ForceInfluence ; rx:from <urn:x:force{k}> ; "
+            f"rx:to <{target}> ; rx:direction rx:{direction} ; rx:magnitude {draw(unit_value)} ."
         )
     for body in bodies:
         if draw(st.booleans()):
@@ -302,7 +308,8 @@ def orgs(draw, *, max_units: int = 3, max_roles: int = 3, max_routines: int = 4,
         how = draw(st.sampled_from(["disruption", "shortcut", "replaces", "introduces"]))
         if how == "disruption":
             t(
-                f"<urn:x:disruption{k}> a rx:Disruption ; rx:from <{CHANGE}> ; rx:to <{r}> ; rx:degree {draw(unit_value)} ."
+                f"<urn:x:disruption{k}> a rx:Disruption ; rx:from <{CHANGE}> ; rx:to <{r}> ; "
+                f"rx:degree {draw(unit_value)} ."
             )
         elif how == "shortcut":
             t(f"<{CHANGE}> rx:disrupts <{r}> .")

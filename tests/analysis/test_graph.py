@@ -52,7 +52,8 @@ def test_plain_and_qualified_ties_become_edges_with_their_attributes():
         PREFIXES
         + """
     <urn:x:a> a rx:Routine ; rx:ownedBy <urn:x:u> . <urn:x:b> a rx:Routine . <urn:x:u> a rx:Unit .
-    <urn:x:t1> a rx:Interdependency ; rx:from <urn:x:a> ; rx:to <urn:x:b> ; rx:interdependenceType rx:reciprocal ; rx:strength 0.8 .
+    <urn:x:t1> a rx:Interdependency ; rx:from <urn:x:a> ; rx:to <urn:x:b> ;
+        rx:interdependenceType rx:reciprocal ; rx:strength 0.8 .
     <urn:x:t2> a rx:Interdependency ; rx:from <urn:x:a> ; rx:to <urn:x:b> ; rx:interdependenceType rx:pooled .
     <urn:x:dangling> a rx:Interdependency ; rx:from <urn:x:a> ; rx:to <urn:x:nowhere> .
     <urn:x:f> a rx:ExternalForce . <urn:x:c> a rx:ChangeProposal .

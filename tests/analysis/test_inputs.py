@@ -70,14 +70,20 @@ def swap(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
-FORCE = "<urn:x:f> a rx:ExternalForce . [] a rx:ForceInfluence ; rx:from <urn:x:f> ; rx:to <{to}> ; rx:direction rx:{d} ; rx:magnitude {m} {extra}.\n"
+FORCE = (
+    "<urn:x:f> a rx:ExternalForce . [] a rx:ForceInfluence ; rx:from <urn:x:f> ; rx:to <{to}> ; "
+    "rx:direction rx:{d} ; rx:magnitude {m} {extra}.\n"
+)
 
 
 def force(to="urn:x:unit", d="restraining", m=0.8, extra=""):
     return FORCE.replace("{to}", to).replace("{d}", d).replace("{m}", str(m)).replace("{extra}", extra)
 
 
-OPPONENT = "<urn:x:boss> a rx:Role . [] a rx:Stance ; rx:from <urn:x:boss> ; rx:to <urn:x:change> ; rx:attitude -1.0 ; rx:confidence 1 .\n"
+OPPONENT = (
+    "<urn:x:boss> a rx:Role . [] a rx:Stance ; rx:from <urn:x:boss> ; rx:to <urn:x:change> ; "
+    "rx:attitude -1.0 ; rx:confidence 1 .\n"
+)
 LEADER = "<urn:x:lead> a rx:Role ; rx:influences <urn:x:p> .\n"
 
 #: A stated attitude of 0: undecided (an attitude nobody states is not evidence of ambivalence).
@@ -103,16 +109,16 @@ PROBES: dict[str, list[Probe]] = {
     "rx:introduces": [
         Probe(
             BASE,
-            BASE
-            + "<urn:x:new> a rx:Routine . <urn:x:p> rx:performs <urn:x:new> . <urn:x:change> rx:introduces <urn:x:new> .",
+            BASE + "<urn:x:new> a rx:Routine . <urn:x:p> rx:performs <urn:x:new> . "
+            "<urn:x:change> rx:introduces <urn:x:new> .",
         )
     ],
     "rx:reallocatesTask": [Probe(BARE, BARE + "<urn:x:change> rx:reallocatesTask <urn:x:r> .", expect="appears")],
     "rx:TaskReallocation": [
         Probe(
             BASE,
-            BASE
-            + "<urn:x:q> a rx:Role . [] a rx:TaskReallocation ; rx:from <urn:x:p> ; rx:to <urn:x:q> ; rx:byChange <urn:x:change> .",
+            BASE + "<urn:x:q> a rx:Role . [] a rx:TaskReallocation ; rx:from <urn:x:p> ; rx:to <urn:x:q> ; "
+            "rx:byChange <urn:x:change> .",
         )
     ],
     "rx:violates": [Probe(swap(norm(), "<urn:x:change> rx:violates <urn:x:n> .", ""), norm())],
@@ -141,8 +147,8 @@ PROBES: dict[str, list[Probe]] = {
     "rx:performanceOf": [
         Probe(
             BASE + "<urn:x:q> a rx:Person . <urn:x:perf> a rx:Performance ; prov:wasAssociatedWith <urn:x:q> .",
-            BASE
-            + "<urn:x:q> a rx:Person . <urn:x:perf> a rx:Performance ; prov:wasAssociatedWith <urn:x:q> ; rx:performanceOf <urn:x:r> .",
+            BASE + "<urn:x:q> a rx:Person . <urn:x:perf> a rx:Performance ; prov:wasAssociatedWith <urn:x:q> ; "
+            "rx:performanceOf <urn:x:r> .",
             point="urn:x:q",
             expect="appears",
         )
@@ -150,8 +156,8 @@ PROBES: dict[str, list[Probe]] = {
     "prov:wasAssociatedWith": [
         Probe(
             BASE + "<urn:x:q> a rx:Person . <urn:x:perf> a rx:Performance ; rx:performanceOf <urn:x:r> .",
-            BASE
-            + "<urn:x:q> a rx:Person . <urn:x:perf> a rx:Performance ; rx:performanceOf <urn:x:r> ; prov:wasAssociatedWith <urn:x:q> .",
+            BASE + "<urn:x:q> a rx:Person . <urn:x:perf> a rx:Performance ; rx:performanceOf <urn:x:r> ; "
+            "prov:wasAssociatedWith <urn:x:q> .",
             point="urn:x:q",
             expect="appears",
         )
@@ -160,8 +166,8 @@ PROBES: dict[str, list[Probe]] = {
         Probe(
             BASE
             + "<urn:x:q> a rx:Person . <urn:x:perf> rx:performanceOf <urn:x:r> ; prov:wasAssociatedWith <urn:x:q> .",
-            BASE
-            + "<urn:x:q> a rx:Person . <urn:x:perf> a rx:Performance ; rx:performanceOf <urn:x:r> ; prov:wasAssociatedWith <urn:x:q> .",
+            BASE + "<urn:x:q> a rx:Person . <urn:x:perf> a rx:Performance ; rx:performanceOf <urn:x:r> ; "
+            "prov:wasAssociatedWith <urn:x:q> .",
             point="urn:x:q",
             expect="appears",
         )
@@ -172,8 +178,8 @@ PROBES: dict[str, list[Probe]] = {
     "rx:Interdependency": [
         Probe(
             NEIGHBOUR,
-            NEIGHBOUR
-            + "[] a rx:Interdependency ; rx:from <urn:x:r> ; rx:to <urn:x:r3> ; rx:interdependenceType rx:reciprocal ; rx:strength 0.9 .",
+            NEIGHBOUR + "[] a rx:Interdependency ; rx:from <urn:x:r> ; rx:to <urn:x:r3> ; "
+            "rx:interdependenceType rx:reciprocal ; rx:strength 0.9 .",
             point="urn:x:q",
             expect="appears",
         )
@@ -181,31 +187,31 @@ PROBES: dict[str, list[Probe]] = {
     "rx:governedBy": [
         Probe(
             BASE + "<urn:x:n> a rx:Norm ; rx:pillar rx:normative . <urn:x:change> rx:violates <urn:x:n> .",
-            BASE
-            + "<urn:x:n> a rx:Norm ; rx:pillar rx:normative . <urn:x:change> rx:violates <urn:x:n> . <urn:x:r> rx:governedBy <urn:x:n> .",
+            BASE + "<urn:x:n> a rx:Norm ; rx:pillar rx:normative . <urn:x:change> rx:violates <urn:x:n> . "
+            "<urn:x:r> rx:governedBy <urn:x:n> .",
         )
     ],
     "rx:usesArtefact": [
         Probe(
             BARE + "<urn:x:a> a rx:Artefact . <urn:x:change> rx:introduces <urn:x:a> .",
-            BARE
-            + "<urn:x:a> a rx:Artefact . <urn:x:change> rx:introduces <urn:x:a> . <urn:x:r> rx:usesArtefact <urn:x:a> .",
+            BARE + "<urn:x:a> a rx:Artefact . <urn:x:change> rx:introduces <urn:x:a> . "
+            "<urn:x:r> rx:usesArtefact <urn:x:a> .",
             expect="appears",
         )
     ],
     "rx:inscribes": [
         Probe(
-            BASE
-            + "<urn:x:n> a rx:Norm ; rx:pillar rx:normative . <urn:x:change> rx:violates <urn:x:n> . <urn:x:a> a rx:Artefact . <urn:x:r> rx:usesArtefact <urn:x:a> .",
-            BASE
-            + "<urn:x:n> a rx:Norm ; rx:pillar rx:normative . <urn:x:change> rx:violates <urn:x:n> . <urn:x:a> a rx:Artefact ; rx:inscribes <urn:x:n> . <urn:x:r> rx:usesArtefact <urn:x:a> .",
+            BASE + "<urn:x:n> a rx:Norm ; rx:pillar rx:normative . <urn:x:change> rx:violates <urn:x:n> . "
+            "<urn:x:a> a rx:Artefact . <urn:x:r> rx:usesArtefact <urn:x:a> .",
+            BASE + "<urn:x:n> a rx:Norm ; rx:pillar rx:normative . <urn:x:change> rx:violates <urn:x:n> . "
+            "<urn:x:a> a rx:Artefact ; rx:inscribes <urn:x:n> . <urn:x:r> rx:usesArtefact <urn:x:a> .",
         )
     ],
     "rx:subscribesTo": [
         Probe(
             BASE + "<urn:x:n> a rx:Norm ; rx:pillar rx:normative . <urn:x:change> rx:violates <urn:x:n> .",
-            BASE
-            + "<urn:x:n> a rx:Norm ; rx:pillar rx:normative . <urn:x:change> rx:violates <urn:x:n> . <urn:x:p> rx:subscribesTo <urn:x:n> .",
+            BASE + "<urn:x:n> a rx:Norm ; rx:pillar rx:normative . <urn:x:change> rx:violates <urn:x:n> . "
+            "<urn:x:p> rx:subscribesTo <urn:x:n> .",
         )
     ],
     "rx:NormSubscription": [
@@ -216,10 +222,11 @@ PROBES: dict[str, list[Probe]] = {
     ],
     "rx:ofProfession": [
         Probe(
-            BASE
-            + "<urn:x:q> a rx:Role . <urn:x:g1> a rx:ProfessionalGroup . <urn:x:g2> a rx:ProfessionalGroup . <urn:x:q> rx:ofProfession <urn:x:g2> . [] a rx:TaskReallocation ; rx:from <urn:x:p> ; rx:to <urn:x:q> .",
-            BASE
-            + "<urn:x:q> a rx:Role . <urn:x:g1> a rx:ProfessionalGroup . <urn:x:g2> a rx:ProfessionalGroup . <urn:x:q> rx:ofProfession <urn:x:g2> . [] a rx:TaskReallocation ; rx:from <urn:x:p> ; rx:to <urn:x:q> . <urn:x:p> rx:ofProfession <urn:x:g1> .",
+            BASE + "<urn:x:q> a rx:Role . <urn:x:g1> a rx:ProfessionalGroup . <urn:x:g2> a rx:ProfessionalGroup . "
+            "<urn:x:q> rx:ofProfession <urn:x:g2> . [] a rx:TaskReallocation ; rx:from <urn:x:p> ; rx:to <urn:x:q> .",
+            BASE + "<urn:x:q> a rx:Role . <urn:x:g1> a rx:ProfessionalGroup . <urn:x:g2> a rx:ProfessionalGroup . "
+            "<urn:x:q> rx:ofProfession <urn:x:g2> . [] a rx:TaskReallocation ; rx:from <urn:x:p> ; rx:to <urn:x:q> . "
+            "<urn:x:p> rx:ofProfession <urn:x:g1> .",
         )
     ],
     "org:memberOf": [Probe(swap(BASE, " org:memberOf <urn:x:unit> ;", "") + force(), BASE + force())],
@@ -262,10 +269,10 @@ PROBES: dict[str, list[Probe]] = {
     ],
     "rx:task": [
         Probe(
-            BARE
-            + "<urn:x:q> a rx:Role . [] a rx:TaskReallocation ; rx:from <urn:x:q> ; rx:to <urn:x:q2> . <urn:x:q2> a rx:Role .",
-            BARE
-            + "<urn:x:q> a rx:Role . [] a rx:TaskReallocation ; rx:from <urn:x:q> ; rx:to <urn:x:q2> ; rx:task <urn:x:r> . <urn:x:q2> a rx:Role .",
+            BARE + "<urn:x:q> a rx:Role . [] a rx:TaskReallocation ; rx:from <urn:x:q> ; rx:to <urn:x:q2> . "
+            "<urn:x:q2> a rx:Role .",
+            BARE + "<urn:x:q> a rx:Role . [] a rx:TaskReallocation ; rx:from <urn:x:q> ; rx:to <urn:x:q2> ; "
+            "rx:task <urn:x:r> . <urn:x:q2> a rx:Role .",
             expect="appears",
         )
     ],
@@ -476,11 +483,13 @@ PROBES: dict[str, list[Probe]] = {
         Probe(
             norm(
                 "regulative",
-                extra="<urn:x:change> rx:sponsorshipMode rx:topDown . <urn:x:b> a rx:ExternalBody ; rx:bodyKind rx:bodyGovernment . <urn:x:n> rx:backedBy <urn:x:b> .",
+                extra="<urn:x:change> rx:sponsorshipMode rx:topDown . <urn:x:b> a rx:ExternalBody ; "
+                "rx:bodyKind rx:bodyGovernment . <urn:x:n> rx:backedBy <urn:x:b> .",
             ),
             norm(
                 "regulative",
-                extra="<urn:x:change> rx:sponsorshipMode rx:topDown . <urn:x:b> a rx:ExternalBody ; rx:bodyKind rx:bodyProfessional . <urn:x:n> rx:backedBy <urn:x:b> .",
+                extra="<urn:x:change> rx:sponsorshipMode rx:topDown . <urn:x:b> a rx:ExternalBody ; "
+                "rx:bodyKind rx:bodyProfessional . <urn:x:n> rx:backedBy <urn:x:b> .",
             ),
         )
     ],
@@ -512,10 +521,12 @@ PROBES: dict[str, list[Probe]] = {
         Probe(
             BASE
             + UNDECIDED
-            + "<urn:x:agent> a rx:Role . [] a rx:InfluenceTie ; rx:from <urn:x:agent> ; rx:to <urn:x:p> ; rx:strength 0.9 .",
+            + "<urn:x:agent> a rx:Role . [] a rx:InfluenceTie ; rx:from <urn:x:agent> ; rx:to <urn:x:p> ; "
+            "rx:strength 0.9 .",
             BASE
             + UNDECIDED
-            + "<urn:x:agent> a rx:Role . [] a rx:InfluenceTie ; rx:from <urn:x:agent> ; rx:to <urn:x:p> ; rx:strength 0.9 . <urn:x:change> rx:ledBy <urn:x:agent> .",
+            + "<urn:x:agent> a rx:Role . [] a rx:InfluenceTie ; rx:from <urn:x:agent> ; rx:to <urn:x:p> ; "
+            "rx:strength 0.9 . <urn:x:change> rx:ledBy <urn:x:agent> .",
             expect="down",
             note="an undecided contact of the change agent",
         ),
@@ -550,18 +561,19 @@ PROBES: dict[str, list[Probe]] = {
     "rx:interdependenceType": [
         Probe(
             NEIGHBOUR
-            + "[] a rx:Interdependency ; rx:from <urn:x:r> ; rx:to <urn:x:r3> ; rx:interdependenceType rx:pooled ; rx:strength 0.9 .",
-            NEIGHBOUR
-            + "[] a rx:Interdependency ; rx:from <urn:x:r> ; rx:to <urn:x:r3> ; rx:interdependenceType rx:reciprocal ; rx:strength 0.9 .",
+            + "[] a rx:Interdependency ; rx:from <urn:x:r> ; rx:to <urn:x:r3> ; rx:interdependenceType rx:pooled ; "
+            "rx:strength 0.9 .",
+            NEIGHBOUR + "[] a rx:Interdependency ; rx:from <urn:x:r> ; rx:to <urn:x:r3> ; "
+            "rx:interdependenceType rx:reciprocal ; rx:strength 0.9 .",
             point="urn:x:q",
         )
     ],
     "rx:strength": [
         Probe(
-            NEIGHBOUR
-            + "[] a rx:Interdependency ; rx:from <urn:x:r> ; rx:to <urn:x:r3> ; rx:interdependenceType rx:reciprocal ; rx:strength 0.3 .",
-            NEIGHBOUR
-            + "[] a rx:Interdependency ; rx:from <urn:x:r> ; rx:to <urn:x:r3> ; rx:interdependenceType rx:reciprocal ; rx:strength 0.9 .",
+            NEIGHBOUR + "[] a rx:Interdependency ; rx:from <urn:x:r> ; rx:to <urn:x:r3> ; "
+            "rx:interdependenceType rx:reciprocal ; rx:strength 0.3 .",
+            NEIGHBOUR + "[] a rx:Interdependency ; rx:from <urn:x:r> ; rx:to <urn:x:r3> ; "
+            "rx:interdependenceType rx:reciprocal ; rx:strength 0.9 .",
             point="urn:x:q",
         ),
         Probe(swap(norm(), "rx:strength 0.7", "rx:strength 0.2"), norm()),
@@ -637,16 +649,16 @@ PROBES: dict[str, list[Probe]] = {
     "rx:hasComponent": [
         Probe(
             BARE + "<urn:x:part> a rx:ChangeComponent ; rx:disrupts <urn:x:r> .",
-            BARE
-            + "<urn:x:part> a rx:ChangeComponent ; rx:disrupts <urn:x:r> . <urn:x:change> rx:hasComponent <urn:x:part> .",
+            BARE + "<urn:x:part> a rx:ChangeComponent ; rx:disrupts <urn:x:r> . "
+            "<urn:x:change> rx:hasComponent <urn:x:part> .",
             expect="appears",
         )
     ],
     "rx:ChangeComponent": [
         Probe(
             BARE + "<urn:x:part> rx:disrupts <urn:x:r> . <urn:x:change> rx:hasComponent <urn:x:part> .",
-            BARE
-            + "<urn:x:part> a rx:ChangeComponent ; rx:disrupts <urn:x:r> . <urn:x:change> rx:hasComponent <urn:x:part> .",
+            BARE + "<urn:x:part> a rx:ChangeComponent ; rx:disrupts <urn:x:r> . "
+            "<urn:x:change> rx:hasComponent <urn:x:part> .",
             expect="appears",
         )
     ],
@@ -669,8 +681,8 @@ PROBES: dict[str, list[Probe]] = {
     "rx:byChange": [
         Probe(
             BASE + "<urn:x:q> a rx:Role . [] a rx:TaskReallocation ; rx:from <urn:x:p> ; rx:to <urn:x:q> .",
-            BASE
-            + "<urn:x:q> a rx:Role . <urn:x:other> a rx:ChangeProposal . [] a rx:TaskReallocation ; rx:from <urn:x:p> ; rx:to <urn:x:q> ; rx:byChange <urn:x:other> .",
+            BASE + "<urn:x:q> a rx:Role . <urn:x:other> a rx:ChangeProposal . [] a rx:TaskReallocation ; "
+            "rx:from <urn:x:p> ; rx:to <urn:x:q> ; rx:byChange <urn:x:other> .",
             expect="down",
         )
     ],
@@ -692,8 +704,8 @@ PROBES: dict[str, list[Probe]] = {
     "rx:headcount": [
         Probe(
             BASE + "<urn:x:q> a rx:Role ; rx:performs <urn:x:r> ; rx:workload 0.1 . <urn:x:p> rx:workload 0.9 .",
-            BASE
-            + "<urn:x:q> a rx:Role ; rx:performs <urn:x:r> ; rx:workload 0.1 . <urn:x:p> rx:workload 0.9 ; rx:headcount 5 .",
+            BASE + "<urn:x:q> a rx:Role ; rx:performs <urn:x:r> ; rx:workload 0.1 . <urn:x:p> rx:workload 0.9 ; "
+            "rx:headcount 5 .",
             expect="figure-up",
             note="more of the more resistant people",
         )
@@ -841,7 +853,7 @@ def _point(result, iri):
 
 
 @pytest.mark.parametrize(
-    "term, probe",
+    ("term", "probe"),
     [(t, p) for t, ps in PROBES.items() for p in ps],
     ids=[f"{t}-{i}" for t, ps in PROBES.items() for i, _ in enumerate(ps)],
 )

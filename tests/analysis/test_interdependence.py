@@ -130,9 +130,11 @@ def test_clusters_find_the_two_cliques_and_who_links_them():
     text = (
         PREFIXES
         + """
-    <urn:x:a1> a rx:Person ; rx:influences <urn:x:a2>, <urn:x:a3>, <urn:x:a4> . <urn:x:a2> a rx:Person ; rx:influences <urn:x:a3>, <urn:x:a4> .
+    <urn:x:a1> a rx:Person ; rx:influences <urn:x:a2>, <urn:x:a3>, <urn:x:a4> .
+    <urn:x:a2> a rx:Person ; rx:influences <urn:x:a3>, <urn:x:a4> .
     <urn:x:a3> a rx:Person ; rx:influences <urn:x:a4> . <urn:x:a4> a rx:Person ; rx:influences <urn:x:b1> .
-    <urn:x:b1> a rx:Person ; rx:influences <urn:x:b2>, <urn:x:b3>, <urn:x:b4> . <urn:x:b2> a rx:Person ; rx:influences <urn:x:b3>, <urn:x:b4> .
+    <urn:x:b1> a rx:Person ; rx:influences <urn:x:b2>, <urn:x:b3>, <urn:x:b4> .
+    <urn:x:b2> a rx:Person ; rx:influences <urn:x:b3>, <urn:x:b4> .
     <urn:x:b3> a rx:Person ; rx:influences <urn:x:b4> . <urn:x:b4> a rx:Person .
     """
     )
@@ -213,8 +215,10 @@ def test_a_disconnected_component_changes_nothing_for_the_others(G):
     extra = (
         PREFIXES
         + """
-    <urn:y:u> a rx:Unit . <urn:y:r1> a rx:Routine ; rx:ownedBy <urn:y:u> . <urn:y:r2> a rx:Routine ; rx:ownedBy <urn:y:u> .
-    <urn:y:r1> rx:interdependentWith <urn:y:r2> . <urn:y:p> a rx:Person ; org:memberOf <urn:y:u> ; rx:performs <urn:y:r1> .
+    <urn:y:u> a rx:Unit . <urn:y:r1> a rx:Routine ; rx:ownedBy <urn:y:u> .
+    <urn:y:r2> a rx:Routine ; rx:ownedBy <urn:y:u> .
+    <urn:y:r1> rx:interdependentWith <urn:y:r2> .
+    <urn:y:p> a rx:Person ; org:memberOf <urn:y:u> ; rx:performs <urn:y:r1> .
     """
     )
     H = map_graph_from_text(ORGANISATION + extra)

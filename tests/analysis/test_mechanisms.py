@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[2]
 def test_every_mechanism_is_keyed_by_a_group_of_weights_in_the_weights_file():
     names = list(load_weights())
     for key in compile_step.MECHANISMS:
-        assert any(n == key or n.startswith(key + ".") or n.startswith(key + "_") for n in names), key
+        assert any(n == key or n.startswith((key + ".", key + "_")) for n in names), key
 
 
 def test_the_registry_runs_every_transgression_mechanism_before_any_context_one():

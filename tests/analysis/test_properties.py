@@ -122,11 +122,12 @@ def _reserialise(text: str, fmt: str, seed: int) -> tuple[str, str]:
     """The map renamed (every IRI under urn:x: moved, labels made hostile), its triples shuffled, in ``fmt``."""
     graph = Graph().parse(data=text, format="turtle")
     renamed = Graph()
-    rename = lambda t: (
-        URIRef(str(t).replace("urn:x:", "urn:renamed:y-"))
-        if isinstance(t, URIRef) and str(t).startswith("urn:x:")
-        else t
-    )
+
+    def rename(t):
+        if isinstance(t, URIRef) and str(t).startswith("urn:x:"):
+            return URIRef(str(t).replace("urn:x:", "urn:renamed:y-"))
+        return t
+
     triples = list(graph)
     random.Random(seed).shuffle(triples)
     for s, p, o in triples:
@@ -177,7 +178,10 @@ def _agent_map(shape: str, divergence: float, opposed: bool) -> str:
     (a contact, undecided or opposed) performs a disrupted routine."""
     contacts = [f"<urn:x:c{k}>" for k in range(4)]
     lines = [
-        f"<{CHANGE}> a rx:ChangeProposal ; rx:divergence {divergence} ; rx:ledBy <urn:x:agent> ; rx:disrupts <urn:x:r> .",
+        (
+            f"<{CHANGE}> a rx:ChangeProposal ; rx:divergence {divergence} ; rx:ledBy <urn:x:agent> ; "
+            "rx:disrupts <urn:x:r> ."
+        ),
         "<urn:x:r> a rx:Routine ; rx:embeddedness 0.8 .",
         "<urn:x:agent> a rx:Role .",
     ]

@@ -44,7 +44,7 @@ READINESS = '[context.readiness]\nlabel = "readiness"\nvalue = 0.5'
 
 
 @pytest.mark.parametrize(
-    "change, message",
+    ("change", "message"),
     [
         (lambda t: t.replace(READINESS, READINESS.replace("0.5", "7")), "context.readiness"),
         (lambda t: t.replace(READINESS, READINESS.replace("0.5", '"high"')), "must be a number"),
@@ -82,7 +82,7 @@ def test_a_missing_weight_is_refused(tmp_path):
     start = text.index("[context.data_feedback]")
     end = text.index("[context.external_force]")
     path.write_text(text[:start] + text[end:], encoding="utf-8")
-    with pytest.raises(WeightsError, match="missing weight.*context.data_feedback"):
+    with pytest.raises(WeightsError, match=r"missing weight.*context.data_feedback"):
         load_weights(path)
 
 

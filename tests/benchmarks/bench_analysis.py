@@ -134,13 +134,19 @@ def bench_measures(nodes: int, k: int):
 
 def _describe(result) -> str:
     if isinstance(result, ia.Brokerage):
-        return f"{len(result.brokers):,} actors/orgs, exact={result.exact}, k={result.k}, est. error {result.estimated_error:.2e}"
+        return (
+            f"{len(result.brokers):,} actors/orgs, exact={result.exact}, k={result.k}, "
+            f"est. error {result.estimated_error:.2e}"
+        )
     if isinstance(result, ia.FailurePoints):
         return f"{len(result.articulation_points):,} articulation points, {len(result.bridges):,} bridges"
     if isinstance(result, ia.CrossLevel):
         return f"{len(result.paths):,} paths, {result.unreached:,} targets unreached"
     if isinstance(result, ia.Clusters):
-        return f"{len(result.communities):,} communities ({result.method}), modularity {result.modularity:.3f}, {len(result.spanners):,} spanners"
+        return (
+            f"{len(result.communities):,} communities ({result.method}), modularity {result.modularity:.3f}, "
+            f"{len(result.spanners):,} spanners"
+        )
     return f"{len(result):,} results"
 
 

@@ -187,10 +187,12 @@ def bench_scene(nodes: int) -> None:
     print()
     print(f"{'figure':48} {'canvas':>10} {'naive, no index':>16} {'naive, BSP @2k':>16}")
     print(
-        f"{'scene build + first paint (target < 1 s)':48} {build + first / 1000:9.2f}s {noindex_full[0] + noindex_full[1] / 1000:15.2f}s {bsp_small[0] + bsp_small[1] / 1000:15.2f}s"
+        f"{'scene build + first paint (target < 1 s)':48} {build + first / 1000:9.2f}s "
+        f"{noindex_full[0] + noindex_full[1] / 1000:15.2f}s {bsp_small[0] + bsp_small[1] / 1000:15.2f}s"
     )
     print(
-        f"{'repaint 1200x800, whole map (target < 50 ms)':48} {fitted:8.1f}ms {noindex_full[2]:14.1f}ms {bsp_small[2]:14.1f}ms"
+        f"{'repaint 1200x800, whole map (target < 50 ms)':48} {fitted:8.1f}ms {noindex_full[2]:14.1f}ms "
+        f"{bsp_small[2]:14.1f}ms"
     )
     print(f"{'repaint 1200x800 at 20 % (ties drawn)':48} {fifth:8.1f}ms {'':>16} {'':>16}")
     print(f"{'repaint 1200x800 at 50 %':48} {half:8.1f}ms {noindex_full[3]:14.1f}ms {bsp_small[3]:14.1f}ms")

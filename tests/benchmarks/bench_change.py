@@ -152,9 +152,11 @@ def main() -> None:
             f"{r['full']:>7.2f}s {target:>7} {r['levers']:>7.2f}s {r['peak_mb']:>8.0f}"
         )
         print(
-            f"{'':>8} {r['runs']} uncertainty runs (weights and inputs); {r['lever_count']} levers, each a run of the model "
-            f"with its edit; context figure {r['figure']:,.0f} ({r['low']:,.0f}-{r['high']:,.0f}) of the {r['people']:,.0f} people exposed "
-            f"likely to resist; top 10 the same with and without runs: {r['same_ranking']}"
+            f"{'':>8} {r['runs']} uncertainty runs (weights and inputs); {r['lever_count']} levers, "
+            "each a run of the model with its edit; "
+            f"context figure {r['figure']:,.0f} ({r['low']:,.0f}-{r['high']:,.0f}) "
+            f"of the {r['people']:,.0f} people exposed likely to resist; "
+            f"top 10 the same with and without runs: {r['same_ranking']}"
         )
     # How many of the validation set's published orderings the analysis reproduces (tests/validation).
     sys.path.insert(0, str(HERE.parent / "validation"))

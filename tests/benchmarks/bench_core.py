@@ -161,16 +161,19 @@ def main() -> None:
             for figure in ("open", "query", "save_turtle"):
                 rd_txt = f"{rd[figure]:>9.3f}s{rd[figure] / ours[figure]:>7.1f}x" if rd else f"{'skipped':>10}{'':>8}"
                 print(
-                    f"{source.name:<26}{figure:<13}{ours[figure]:>9.3f}s{ox_[figure]:>11.3f}s{ours[figure] / ox_[figure]:>6.2f}x{rd_txt}"
+                    f"{source.name:<26}{figure:<13}{ours[figure]:>9.3f}s{ox_[figure]:>11.3f}s"
+                    f"{ours[figure] / ox_[figure]:>6.2f}x{rd_txt}"
                 )
             rd_mem = (
                 f"{rd['peak_mb']:>8.0f}MB{rd['peak_mb'] / ours['peak_mb']:>7.1f}x" if rd else f"{'skipped':>10}{'':>8}"
             )
             print(
-                f"{source.name:<26}{'peak memory':<13}{ours['peak_mb']:>8.0f}MB{ox_['peak_mb']:>10.0f}MB{ours['peak_mb'] / ox_['peak_mb']:>6.2f}x{rd_mem}"
+                f"{source.name:<26}{'peak memory':<13}{ours['peak_mb']:>8.0f}MB{ox_['peak_mb']:>10.0f}MB"
+                f"{ours['peak_mb'] / ox_['peak_mb']:>6.2f}x{rd_mem}"
             )
     print(
-        "\nratio columns: explorer / pyoxigraph (target <= 2x), and rdflib / explorer (how much faster than the baseline)"
+        "\nratio columns: explorer / pyoxigraph (target <= 2x), "
+        "and rdflib / explorer (how much faster than the baseline)"
     )
 
 

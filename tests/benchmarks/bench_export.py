@@ -173,7 +173,9 @@ def main() -> None:
             on_s = pyvis_page(view, on, physics=True)
             print(f"{'':34}{'ours':>12}{'pyvis, physics off':>22}{'pyvis, physics on':>22}")
             print(
-                f"{'page from the view':34}{page_s:>11.2f}s{off_s:>14.2f}s ({_ratio(page_s, off_s)}){on_s:>14.2f}s ({_ratio(page_s, on_s)})"
+                f"{'page from the view':34}{page_s:>11.2f}s"
+                f"{off_s:>14.2f}s ({_ratio(page_s, off_s)})"
+                f"{on_s:>14.2f}s ({_ratio(page_s, on_s)})"
             )
             print(f"{'whole export (reading: ' + f'{view_s:.2f}s)':34}{whole_s:>11.2f}s")
             print(f"{'file size':34}{_mb(ours):>12}{_mb(off):>22}{_mb(on):>22}")
@@ -181,12 +183,13 @@ def main() -> None:
                 renders = [first_render(browser, page, args.cap) for page in (ours, off, on)]
 
                 def show(result):
-                    ms, _, wall = result
+                    ms, _, _ = result
                     return f"> {args.cap:.0f} s" if ms is None else f"{ms / 1000:.2f} s"
 
                 (o_ms, o_out, _), (f_ms, f_out, _), (n_ms, n_out, _) = renders
                 print(
-                    f"{'first render in Chromium':34}{show(renders[0]):>12}{show(renders[1]):>15} ({_ratio(o_ms, f_ms)})"
+                    f"{'first render in Chromium':34}{show(renders[0]):>12}"
+                    f"{show(renders[1]):>15} ({_ratio(o_ms, f_ms)})"
                     f"{show(renders[2]):>15} ({_ratio(o_ms, n_ms)})"
                 )
                 print(f"{'requests to other hosts (refused)':34}{o_out:>12}{f_out:>22}{n_out:>22}")

@@ -78,7 +78,8 @@ def main() -> None:
     ours = min(_place_save_undo_save(named, args.graphs, view=True) for _ in range(3))
     base = min(_place_save_undo_save(plain, args.graphs, view=False) for _ in range(3))
     print(
-        f"{'place, save, undo, save: ' + format(args.graphs, ',') + ' nodes':<48} {'view, a graph a unit':>22} {'plain map':>12}"
+        f"{'place, save, undo, save: ' + format(args.graphs, ',') + ' nodes':<48} "
+        f"{'view, a graph a unit':>22} {'plain map':>12}"
     )
     print(f"{'time (was 61 s through the view)':<48} {ours:21.2f}s {base:11.2f}s   {ours / base:.1f}x")
 

@@ -18,10 +18,14 @@ workbook) pass over the same file in the same run, the figure the issue recorded
 ``--before DIR`` (a copy of the old ``explorer`` package, e.g. from
 ``git archive``) the old code run on the same file.
 
+With ``--hostile`` it times refusing a small zip bomb (a workbook whose 5 MB sheet
+packs into a few kilobytes) beside openpyxl unpacking the same workbook in the same run.
+
 Usage::
 
     python tests/benchmarks/bench_import.py --rows 10000 [--app]
     python tests/benchmarks/bench_import.py --limits [--at-limit] [--before DIR]
+    python tests/benchmarks/bench_import.py --hostile
 """
 
 from __future__ import annotations
@@ -71,7 +75,8 @@ def flat_roster(path: Path, rows: int, seed: int = 0) -> Path:
         handle.write("Staff ID,Name,Kind,Team,Line manager\n")
         for i in range(rows):
             handle.write(
-                f"S{i},Person {i},Person,Unit {rng.randrange(max(1, rows // 100))},{f'S{rng.randrange(i)}' if i else ''}\n"
+                f"S{i},Person {i},Person,Unit {rng.randrange(max(1, rows // 100))},"
+                f"{f'S{rng.randrange(i)}' if i else ''}\n"
             )
     return path
 
@@ -108,6 +113,62 @@ def far_formatted_workbook(path: Path) -> Path:
     book.active.cell(row=1_048_576, column=16_384).font = Font(bold=True)
     book.save(path)
     return path
+
+
+def zip_bomb(path: Path, unpacked: int = 5_000_000) -> Path:
+    """A workbook whose sheet repeats one row to ``unpacked`` bytes: it packs into a few kilobytes."""
+    import zipfile
+
+    import openpyxl
+
+    plain = path.with_name("plain.xlsx")
+    book = openpyxl.Workbook()
+    book.active.append(["Name"])
+    book.save(plain)
+    row = b'<row><c t="inlineStr"><is><t>a</t></is></c></row>'
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", row * (unpacked // len(row)) + b"</sheetData>")
+            target.writestr(item.filename, data)
+    plain.unlink()
+    return path
+
+
+def hostile() -> None:
+    """Refusing a zip bomb, beside what unpacking it costs (openpyxl reading every row), same run."""
+    import openpyxl
+
+    from explorer.core.errors import UnsafeInputError
+    from explorer.io.xlsx import read_xlsx
+
+    work = Path(tempfile.mkdtemp(prefix="bench-import-hostile-"))
+    bomb = zip_bomb(work / "bomb.xlsx")
+
+    def refuse() -> str:
+        try:
+            read_xlsx(bomb)
+        except UnsafeInputError:
+            return "refused"
+        return "read (not refused)"
+
+    def unpack() -> int:
+        book = openpyxl.load_workbook(bomb, read_only=True)
+        book.active.reset_dimensions()  # the sheet claims to be one cell: read all it holds
+        rows = sum(1 for _ in book.active.iter_rows(values_only=True))
+        book.close()
+        return rows
+
+    outcome, refusing = timed(refuse)
+    rows, unpacking = timed(unpack)
+    print(f"zip bomb: {bomb.stat().st_size:,} bytes packed, {rows:,} rows unpacked")
+    print(f"{'step':<28}{'time':>9}   baseline")
+    print(
+        f"{'read_xlsx (' + outcome + ')':<28}{refusing:>8.4f}s   openpyxl reading every row {unpacking:.2f}s "
+        f"({unpacking / max(refusing, 1e-9):.0f}x the refusal)"
+    )
+    shutil.rmtree(work, ignore_errors=True)
 
 
 def run_measured(argv: list, env: dict | None = None) -> tuple[int, float, float, str]:
@@ -164,7 +225,8 @@ def limits(args) -> None:
             ("Kumu JSON at the row limit", lambda p: kumu_blueprint(p, 100_000, 100_000), "kumu-200k.json", None),
         ]
     print(
-        f"{'case':<30}{'size':>9}  {'run':<10}{'exit':>5}{'time':>9}{'peak':>10}   baseline (same run) / recorded before"
+        f"{'case':<30}{'size':>9}  {'run':<10}{'exit':>5}{'time':>9}{'peak':>10}   "
+        "baseline (same run) / recorded before"
     )
     for label, make, name, recorded in cases:
         source = make(work / name)
@@ -173,7 +235,8 @@ def limits(args) -> None:
         _, base_seconds, base_peak, _ = run_measured(plain(source), env)
         reader = {".csv": "csv.reader", ".xlsx": "openpyxl open"}.get(source.suffix, "json.load")
         line = (
-            f"{label:<30}{size:>9}  {'now':<10}{code:>5}{seconds:>8.2f}s{peak:>8.0f}MB   {reader} pass {base_seconds:.2f}s "
+            f"{label:<30}{size:>9}  {'now':<10}{code:>5}{seconds:>8.2f}s{peak:>8.0f}MB   "
+            f"{reader} pass {base_seconds:.2f}s "
             f"{base_peak:.0f}MB ({seconds / base_seconds:.1f}x time, {peak / base_peak:.1f}x memory)"
         )
         if recorded:
@@ -203,9 +266,13 @@ def main() -> None:
     parser.add_argument("--limits", action="store_true", help="measure the big-import limits through the CLI instead")
     parser.add_argument("--at-limit", action="store_true", help="with --limits: also import the largest files taken")
     parser.add_argument("--before", metavar="DIR", help="with --limits: also run the explorer package found in DIR")
+    parser.add_argument("--hostile", action="store_true", help="time refusing a zip bomb beside unpacking it instead")
     args = parser.parse_args()
     if args.limits:
         limits(args)
+        return
+    if args.hostile:
+        hostile()
         return
     work = Path(tempfile.mkdtemp(prefix="bench-import-"))
     os.environ.setdefault("ROUTINE_EXPLORER_DATA_DIR", str(work / "state"))
@@ -220,7 +287,11 @@ def main() -> None:
     doc = MapDocument.new(base_iri="https://example.org/map/")
     schema = schema_of(doc)
 
-    _, raw_read = timed(lambda: sum(1 for _ in csv.reader(open(path, encoding="utf-8", newline=""))))
+    def csv_alone() -> int:
+        with open(path, encoding="utf-8", newline="") as handle:
+            return sum(1 for _ in csv.reader(handle))
+
+    _, raw_read = timed(csv_alone)
     source, read = timed(lambda: read_csv(path))
     mapping = merge.guess_mapping(source, schema)
     plan, planning = timed(lambda: merge.plan_import(doc, source, mapping, schema=schema))

@@ -39,7 +39,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice  # noqa: E402
 
 from explorer.core.document import MapDocument  # noqa: E402
 from explorer.io import report  # noqa: E402
-from explorer.ui.canvas import image_export
+from explorer.ui.canvas import image_export  # noqa: E402
 from explorer.ui.files import report_pdf  # noqa: E402
 
 
@@ -107,8 +107,8 @@ def bench(name: str, path: Path, out: Path) -> None:
     for fmt in ("png", "svg", "pdf"):
         _, seconds = clock(getattr(image_export, f"write_{fmt}"), doc, out / f"{path.stem}.{fmt}")
         print(
-            f"  write_{fmt} from the document (read, lay out, draw) {seconds:6.2f} s   {ratio(seconds, read + grabbed)} "
-            "reading + screenshot"
+            f"  write_{fmt} from the document (read, lay out, draw) {seconds:6.2f} s   "
+            f"{ratio(seconds, read + grabbed)} reading + screenshot"
         )
     analysis, analysed = clock(report.run_analysis, doc)
     print(f"  baseline: the analysis ({len(analysis.points):,} points, uncertainty runs)  {analysed:7.2f} s")
@@ -118,7 +118,8 @@ def bench(name: str, path: Path, out: Path) -> None:
     )
     print(
         f"  report HTML (map PNG {mapped:.2f} s + page {html:.2f} s)     {mapped + html:7.2f} s   "
-        f"{ratio(mapped + html, analysed)} the analysis   {(out / f'{path.stem}-report.html').stat().st_size / 1e6:5.1f} MB"
+        f"{ratio(mapped + html, analysed)} the analysis   "
+        f"{(out / f'{path.stem}-report.html').stat().st_size / 1e6:5.1f} MB"
     )
     _, pdf = clock(report_pdf.generate_report_pdf, doc, out / f"{path.stem}-report.pdf", analysis=analysis)
     print(

@@ -21,6 +21,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -72,7 +73,8 @@ def main() -> None:
     source = synthetic.write_nodes(folder / "map.nt", args.nodes)
     doc = MapDocument.open(source)
     print(
-        f"map: {args.nodes:,} nodes, {doc.store.count():,} triples (+{len(doc.store.oxigraph) - doc.store.count():,} ontology)"
+        f"map: {args.nodes:,} nodes, {doc.store.count():,} triples "
+        f"(+{len(doc.store.oxigraph) - doc.store.count():,} ontology)"
     )
     native = doc.store.oxigraph
     data = native.dump(format=ox.RdfFormat.N_QUADS)
@@ -108,9 +110,9 @@ def main() -> None:
 
         def work():
             try:
-                service.run(RUNAWAY, cancel=cancel)
+                service.run(RUNAWAY, cancel=cancel)  # noqa: B023 - the thread is joined in this iteration
             except Cancelled:
-                ended["at"] = time.perf_counter()
+                ended["at"] = time.perf_counter()  # noqa: B023 - the thread is joined in this iteration
 
         worker = threading.Thread(target=work)
         worker.start()
@@ -159,10 +161,8 @@ def hostile(service) -> None:
 
     def expect(error, work):
         def run():
-            try:
+            with contextlib.suppress(error):
                 work()
-            except error:
-                pass
 
         return run
 

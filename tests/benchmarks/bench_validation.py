@@ -38,8 +38,9 @@ def main() -> None:
     print(f"{'sample (target < 3 s)':<34} {'validate':>10} {'no shapes':>10}   ratio")
     for path in sorted((REPO / "sample_graphs").glob("*.ttl")):
         data = Graph().parse(path, format="turtle")
-        ours = _best(lambda: pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none"))
-        base = _best(lambda: pyshacl.validate(data, shacl_graph=Graph(), ont_graph=ontology, inference="none"))
+        # The lambdas run inside _best, in this iteration, so each sees this sample's data.
+        ours = _best(lambda: pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none"))  # noqa: B023
+        base = _best(lambda: pyshacl.validate(data, shacl_graph=Graph(), ont_graph=ontology, inference="none"))  # noqa: B023
         print(f"{path.stem:<34} {ours:9.2f}s {base:9.2f}s   {ours / base:5.1f}x")
 
 

@@ -112,7 +112,7 @@ def test_error_reason_does_not_repeat_the_position(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "name, content, line",
+    ("name", "content", "line"),
     [
         (
             "bad-utf8.ttl",
@@ -121,12 +121,14 @@ def test_error_reason_does_not_repeat_the_position(tmp_path):
         ),
         (
             "bad-utf8.nt",
-            b'<http://example.org/a> <http://example.org/b> "fine" .\n\n<http://example.org/a> <http://example.org/b> "bad \xc3\x28" .\n',
+            b'<http://example.org/a> <http://example.org/b> "fine" .\n\n'
+            b'<http://example.org/a> <http://example.org/b> "bad \xc3\x28" .\n',
             3,
         ),
         (
             "bad-utf8.txt",
-            b'<http://example.org/a> <http://example.org/b> "fine" .\n<http://example.org/a> <http://example.org/b> "\xe2\x82" .\n',
+            b'<http://example.org/a> <http://example.org/b> "fine" .\n'
+            b'<http://example.org/a> <http://example.org/b> "\xe2\x82" .\n',
             2,
         ),
     ],
@@ -244,7 +246,7 @@ def test_jsonld_with_remote_context_fails_fast_without_connecting(doc_a, tmp_pat
 
 def test_the_listener_does_count_connections(listener):
     """Control: unguarded, rdflib fetches the remote context, and the listener sees it."""
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # noqa: B017 - whatever rdflib makes of the reply; the count is the point
         rdflib.Graph().parse(data=json.dumps(remote_context_doc(listener.url + "?control")), format="json-ld")
     assert listener.connections() >= 1
 
@@ -348,7 +350,7 @@ def _garbage() -> bytes:
 
 
 @pytest.mark.parametrize(
-    "name, line, words",
+    ("name", "line", "words"),
     [
         ("garbage.bin", None, "cannot tell the RDF format"),
         ("garbage.ttl", 1, "UTF-8"),
@@ -398,7 +400,7 @@ def test_missing_file(doc_a, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "name, content",
+    ("name", "content"),
     [
         ("notes.txt", "Dear team,\nplease find the org chart attached.\n"),
         ("people.csv", "name,unit\nAna,Ward 7\n"),
@@ -414,7 +416,7 @@ def test_unknown_extension_with_non_rdf_content(doc_a, tmp_path, name, content):
 
 # --------------------------------------------------------------------------- CLI
 @pytest.mark.parametrize(
-    "name, content, expected",
+    ("name", "content", "expected"),
     [
         ("truncated.ttl", "@prefix ex: <http://example.org/> .\nex:a ex:b", "line 2, column 10"),
         ("laughs.rdf", billion_laughs(), "document type"),

@@ -27,11 +27,13 @@ RX = "https://w3id.org/routine-explorer/ns#"
 
 def write_map(path, people: int) -> None:
     lines = [
-        '<http://example.org/map> a <http://rdfs.org/ns/void#Dataset> ; <http://rdfs.org/ns/void#uriSpace> "http://example.org/map/" .'
+        "<http://example.org/map> a <http://rdfs.org/ns/void#Dataset> ; "
+        '<http://rdfs.org/ns/void#uriSpace> "http://example.org/map/" .'
     ]
     for i in range(people):
         lines.append(
-            f'<http://example.org/map/p{i}> a <{RX}Person> ; <http://www.w3.org/2000/01/rdf-schema#label> "Person {i}" .'
+            f"<http://example.org/map/p{i}> a <{RX}Person> ; "
+            f'<http://www.w3.org/2000/01/rdf-schema#label> "Person {i}" .'
         )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -59,7 +61,9 @@ def test_a_save_killed_part_way_leaves_the_old_file_intact(tmp_path):
         from explorer.core import atomic_file, commands
         from explorer.core.document import MapDocument
         doc = MapDocument.open({str(path)!r}, with_ontology=False)
-        doc.execute(commands.set_property(doc.store, URIRef("http://example.org/map/p1"), RDFS.label, Literal("renamed")))
+        doc.execute(
+            commands.set_property(doc.store, URIRef("http://example.org/map/p1"), RDFS.label, Literal("renamed"))
+        )
         real_fsync = os.fsync
         def slow_fsync(fd):
             real_fsync(fd)
@@ -102,7 +106,9 @@ def test_a_killed_process_with_unsaved_edits_is_recovered_on_next_open(tmp_path)
         unit = URIRef("{RX}Unit")
         icu = doc.mint_iri(unit, "ICU")
         doc.execute(commands.add_node(doc.store, icu, unit, "ICU"))
-        doc.execute(commands.set_property(doc.store, URIRef("http://example.org/map/p3"), RDFS.label, Literal("Nurse lead")))
+        doc.execute(
+            commands.set_property(doc.store, URIRef("http://example.org/map/p3"), RDFS.label, Literal("Nurse lead"))
+        )
         doc.execute(commands.remove_node(doc.store, URIRef("http://example.org/map/p4")))
         doc.undo()
         print(icu, flush=True)

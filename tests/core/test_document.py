@@ -204,13 +204,14 @@ def test_a_parse_cannot_open_other_files(tmp_path):
 
     secret = tmp_path / "context.jsonld"
     secret.write_text('{"@context": {"name": "http://example.org/name"}}', encoding="utf-8")
-    document = '{"@context": "%s", "@id": "http://example.org/a", "name": "x"}' % secret.as_uri()
+    document = f'{{"@context": "{secret.as_uri()}", "@id": "http://example.org/a", "name": "x"}}'
     with no_network("reading test.jsonld", block_files=True), pytest.raises(Exception) as err:
         rdflib.Graph().parse(data=document, format="json-ld")
     assert isinstance(err.value, NetworkBlockedError) or "Blocked" in str(err.value)
     with no_network("reading x", block_files=True), pytest.raises(NetworkBlockedError, match="open"):
-        open(secret, "rb")
-    assert open(secret, "rb").read()  # outside the block, files open as usual
+        open(secret, "rb").close()
+    with open(secret, "rb") as handle:  # outside the block, files open as usual
+        assert handle.read()
 
 
 def test_a_map_opened_in_a_worker_thread_can_be_closed_and_reopened_on_another(tmp_path):

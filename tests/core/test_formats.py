@@ -177,7 +177,7 @@ def test_rdflib_reads_what_we_write(fmt):
 
 @pytest.mark.parametrize(
     "fmt",
-    [name for name in sorted(FORMATS)],
+    sorted(FORMATS),
 )
 def test_carriage_return_in_a_literal_survives_another_parser(fmt):
     a, pred = URIRef(EX + "a"), p("text")
@@ -263,7 +263,8 @@ SNIFF_CASES = {
     "turtle": ('# a comment first\n@prefix ex: <http://example.org/> .\nex:a ex:p "x" ;\n  ex:q ex:b .\n', "trig"),
     "turtle-sparql-prefix": ('PREFIX ex: <http://example.org/>\nex:a ex:p "x" ; ex:q ex:b .\n', "trig"),
     "ntriples": (
-        '<http://example.org/a> <http://example.org/p> "x" .\n<http://example.org/a> <http://example.org/q> <http://example.org/b> .\n',
+        '<http://example.org/a> <http://example.org/p> "x" .\n'
+        "<http://example.org/a> <http://example.org/q> <http://example.org/b> .\n",
         "nquads",
     ),
     "jsonld": (json.dumps({"@id": EX + "a", EX + "p": "x", EX + "q": {"@id": EX + "b"}}), "jsonld"),
@@ -294,12 +295,13 @@ def test_format_is_sniffed_when_the_extension_is_unknown(name, filename, tmp_pat
 
 
 @pytest.mark.parametrize(
-    "content, fmt",
+    ("content", "fmt"),
     [
         ("<http://example.org/a> a <http://example.org/T> .\n", "turtle"),
         ("<http://example.org/a> <http://example.org/p> 42 .\n", "turtle"),
         (
-            "<http://example.org/a> <http://example.org/p> <http://example.org/b> .\n@prefix ex: <http://example.org/> .\nex:a ex:p ex:c .\n",
+            "<http://example.org/a> <http://example.org/p> <http://example.org/b> .\n"
+            "@prefix ex: <http://example.org/> .\nex:a ex:p ex:c .\n",
             "turtle",
         ),
         ('_:b0 <http://example.org/p> "x" <http://example.org/g> .\n', "nquads"),

@@ -46,7 +46,7 @@ def test_export_rdf_says_the_heat_is_not_written(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(
-    "arguments, message",
+    ("arguments", "message"),
     [
         (["{map}", "{out}/x.docx"], "Cannot tell the export format of 'x.docx'"),
         (["{map}", "{out}/x.html", "--format", "word"], "No export format called 'word'"),

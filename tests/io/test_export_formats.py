@@ -87,7 +87,7 @@ def test_gexf_reads_back_with_colours_positions_and_attributes(sample, tmp_path)
         assert (data["label"], data["kind_label"], data["level"]) == (n.label, n.kind_label, n.level)
         viz = data["viz"]
         assert viz["position"]["x"] == pytest.approx(n.x) and viz["position"]["y"] == pytest.approx(-n.y)
-        colour = "#%02x%02x%02x" % (viz["color"]["r"], viz["color"]["g"], viz["color"]["b"])
+        colour = f"#{viz['color']['r']:02x}{viz['color']['g']:02x}{viz['color']['b']:02x}"
         assert colour == ("#d7301f" if n.id == scored else n.colour)
         for name, value in n.attributes.items():
             assert data[name] == (pytest.approx(value) if isinstance(value, float) else value)
@@ -105,8 +105,14 @@ def test_gexf_heat_is_on_the_fixed_likelihood_scale(sample, tmp_path):
     out = tmp_path / "half.gexf"
     write_gexf(doc, out, heat={half: 0.5, low: 0.1})
     G = nx.read_gexf(out)
-    viz = lambda n: G.nodes[n]["viz"]
-    colour = lambda n: "#%02x%02x%02x" % (viz(n)["color"]["r"], viz(n)["color"]["g"], viz(n)["color"]["b"])
+
+    def viz(n):
+        return G.nodes[n]["viz"]
+
+    def colour(n):
+        rgb = viz(n)["color"]
+        return f"#{rgb['r']:02x}{rgb['g']:02x}{rgb['b']:02x}"
+
     assert colour(half) == heat_colour(0.5) != heat_colour(1.0) and colour(low) == heat_colour(0.1)
     assert viz(half)["size"] == pytest.approx(20.0) and viz(low)["size"] == pytest.approx(12.0)
 
@@ -156,7 +162,7 @@ def test_csv_guards_spreadsheet_formulas_and_keeps_other_text(hostile, tmp_path)
 
 
 @pytest.mark.parametrize(
-    "writer, name",
+    ("writer", "name"),
     [
         (write_turtle, "map.ttl"),
         (write_trig, "map.trig"),

@@ -286,7 +286,8 @@ def test_hostile_labels_show_as_text_and_never_run(browser, tmp_path):
         page.fill("#search", "")
         target = json.dumps(f"{QUOTED_IRI}")
         visit.js(
-            f"routineExplorer.network.moveTo({{position: routineExplorer.network.getPositions([{target}])[{target}], scale: 1}})"
+            f"routineExplorer.network.moveTo({{position: routineExplorer.network.getPositions([{target}])[{target}], "
+            "scale: 1})"
         )
         box = page.locator("#network").bounding_box()
         point = visit.js(

@@ -103,7 +103,7 @@ def import_source(document, source, **changes):
     return plan
 
 
-@pytest.mark.parametrize("writer, reader", [(write_xlsx, read_xlsx), (write_csv, read_csv)], ids=["xlsx", "csv"])
+@pytest.mark.parametrize(("writer", "reader"), [(write_xlsx, read_xlsx), (write_csv, read_csv)], ids=["xlsx", "csv"])
 def test_good_rows_are_imported_and_bad_ones_listed_with_row_and_column(doc, tmp_path, writer, reader):
     source = reader(writer(tmp_path / f"roster.{reader.__name__[5:]}"))
     mapping = merge.guess_mapping(source, schema_of(doc))

@@ -1,4 +1,7 @@
-"""Reading files for import: CSV and Excel rows with their spreadsheet row numbers, graphs, Kumu blueprints, refusals."""
+"""Reading files for import.
+
+CSV and Excel rows with their spreadsheet row numbers, graphs, Kumu blueprints, refusals.
+"""
 
 from __future__ import annotations
 
@@ -133,7 +136,7 @@ def test_workbook_part_declaring_entities_is_refused_before_openpyxl_reads_it(tm
 
 def test_graphml_with_a_doctype_is_refused_before_parsing(tmp_path):
     path = tmp_path / "laughs.graphml"
-    lol = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 10))
+    lol = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
     path.write_text(
         f'<?xml version="1.0"?><!DOCTYPE graphml [<!ENTITY l0 "lol">{lol}]>'
         '<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph><node id="&l9;"/></graph></graphml>',

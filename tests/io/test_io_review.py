@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import time
 import zipfile
 
 import networkx as nx
@@ -21,6 +20,7 @@ import pytest
 from export_maps import KEYSTONE
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
+from support.waiting import no_hang
 
 from explorer.cli import main
 from explorer.core.commands import Command, add_node
@@ -96,8 +96,10 @@ def test_a_workbook_doctype_behind_a_long_comment_is_refused(tmp_path):
         read_xlsx(_workbook_with_sheet(tmp_path, hide))
 
 
-def test_a_workbook_that_unpacks_a_hundredfold_is_refused_quickly(tmp_path):
+def test_a_workbook_that_unpacks_a_hundredfold_is_refused(tmp_path):
     # 5 MB of one repeated row packs into a few kilobytes: a small zip bomb that the 2 GB total let through.
+    # How fast it is refused (from the zip's directory, before unpacking) is measured by
+    # tests/benchmarks/bench_import.py --hostile.
     row = b'<row><c t="inlineStr"><is><t>a</t></is></c></row>'
 
     def inflate(data: bytes) -> bytes:
@@ -105,10 +107,8 @@ def test_a_workbook_that_unpacks_a_hundredfold_is_refused_quickly(tmp_path):
 
     bomb = _workbook_with_sheet(tmp_path, inflate)
     assert bomb.stat().st_size < 100_000
-    started = time.monotonic()
     with pytest.raises(UnsafeInputError, match="unpack"):
         read_xlsx(bomb)
-    assert time.monotonic() - started < 2.0
 
 
 def test_an_ordinary_workbook_still_reads(tmp_path):
@@ -142,19 +142,20 @@ def test_csv_headers_cannot_start_a_formula(doc, tmp_path):
 
 
 def test_a_hostile_csv_sample_does_not_stall_the_sniffer(tmp_path):
-    # csv.Sniffer is quadratic in its sample: 64 KiB of this took it over 20 seconds.
+    # csv.Sniffer is quadratic in its sample: 64 KiB of this took it over 20 seconds, so the 250 KB
+    # here would run for minutes if the whole file were sniffed; the capped sample takes milliseconds.
     path = tmp_path / "slow.csv"
-    path.write_text("Name\n" + ',"a' * 21_000 + "\n", encoding="utf-8")
-    started = time.monotonic()
-    read_csv(path)
-    assert time.monotonic() - started < 3.0
+    path.write_text("Name\n" + ',"a' * 84_000 + "\n", encoding="utf-8")
+    with no_hang(60, "sniffing a hostile CSV"):
+        source = read_csv(path)
+    assert len(source.nodes.rows) == 1
 
 
 # ----------------------------------------------------------------------------- GraphML and GEXF
 
 
 @pytest.mark.parametrize(
-    "writer, reader", [(write_graphml, nx.read_graphml), (write_gexf, nx.read_gexf)], ids=["graphml", "gexf"]
+    ("writer", "reader"), [(write_graphml, nx.read_graphml), (write_gexf, nx.read_gexf)], ids=["graphml", "gexf"]
 )
 def test_control_characters_in_map_text_keep_graph_files_readable(doc, tmp_path, writer, reader):
     # XML 1.0 cannot hold U+0000-U+001F (but tab, newline, return): the files were not well-formed.
@@ -326,10 +327,8 @@ def test_a_file_with_too_many_columns_is_refused_before_its_rows_are_built(tmp_p
     blueprint.write_text(
         json.dumps({"elements": [{"label": f"e{i}", f"key {i}": 1} for i in range(20_000)]}), encoding="utf-8"
     )
-    started = time.monotonic()
-    with pytest.raises(FormatError, match=f"20,001 columns.*{MAX_COLUMNS:,}"):
+    with no_hang(60, "refusing 20,001 columns"), pytest.raises(FormatError, match=f"20,001 columns.*{MAX_COLUMNS:,}"):
         read_kumu_json(blueprint)
-    assert time.monotonic() - started < 3.0
     table = tmp_path / "wide.csv"
     table.write_text(",".join(f"c{i}" for i in range(MAX_COLUMNS + 1)) + "\n" + "x\n", encoding="utf-8")
     with pytest.raises(FormatError, match="columns"):
@@ -360,7 +359,7 @@ def test_a_damaged_worksheet_is_a_format_error_naming_the_file(tmp_path, capsys)
         return data.replace(b"</sheetData>", b"<row><c><v>1</v></row></sheetData>")
 
     path = _workbook_with_sheet(tmp_path, damage)
-    with pytest.raises(FormatError, match="changed.xlsx.*damaged"):
+    with pytest.raises(FormatError, match=r"changed\.xlsx.*damaged"):
         read_xlsx(path)
     team = tmp_path / "team.ttl"
     team.write_bytes(KEYSTONE.read_bytes())

@@ -53,7 +53,7 @@ def test_question_header(path: Path):
     lines = text.splitlines()
     assert lines[0].startswith("# title: ") and len(lines[0]) > 15
     assert lines[1].startswith("# description: ")
-    description = " ".join(l[2:].strip() for l in lines[1:] if l.startswith("# "))
+    description = " ".join(line[2:].strip() for line in lines[1:] if line.startswith("# "))
     assert len(description) > 120
     assert "PREFIX rx:   <https://w3id.org/routine-explorer/ns#>" in text
     used = set(re.findall(r"\b([a-z]+):[A-Za-z]", re.sub(r"(?m)^#.*$|<[^>]*>|\"[^\"]*\"", "", text)))

@@ -26,7 +26,7 @@ def _nodes(g):
 
 def test_file_begins_with_the_map_description(sample_name):
     text = sample_path(sample_name).read_text(encoding="utf-8")
-    body = [l for l in text.splitlines() if l.strip() and not l.startswith(("#", "@prefix"))]
+    body = [line for line in text.splitlines() if line.strip() and not line.startswith(("#", "@prefix"))]
     iri = f"{BASE}{sample_name}/"
     assert body[0] == f"<{iri}> a void:Dataset ;"
     g = sample(sample_name)
@@ -110,7 +110,10 @@ def test_same_intervention_in_michigan_and_england():
         RX.resourceAdequacy,
     ):
         assert mi.value(mc, p) == en.value(ec, p), p
-    local = lambda g, c, p: sorted(str(o).rsplit("/", 1)[-1] for o in g.objects(c, p))
+
+    def local(g, c, p):
+        return sorted(str(o).rsplit("/", 1)[-1] for o in g.objects(c, p))
+
     for p in (RX.disrupts, RX.hasComponent, RX.introduces):
         assert local(mi, mc, p) == local(en, ec, p)
 
@@ -123,11 +126,21 @@ def test_england_context_carries_the_resistance_mechanisms():
     assert mi.value(mc, RX.sponsorshipMode) == RX.professionallyLed
     assert en.value(ec, RX.sponsorshipMode) == RX.topDown
     assert len(set(en.objects(ec, RX.runsConcurrentlyWith))) > len(set(mi.objects(mc, RX.runsConcurrentlyWith)))
-    lateral = lambda g: len({frozenset((s, o)) for s, o in g.subject_objects(RX.lateralSupport)})
+
+    def lateral(g):
+        return len({frozenset((s, o)) for s, o in g.subject_objects(RX.lateralSupport)})
+
     assert lateral(mi) >= 3 * lateral(en)
-    units = lambda g, c: list(g.objects(c, RX.rolledOutTo))
-    fatigue = lambda g, c: mean(float(g.value(u, RX.changeFatigue)) for u in units(g, c))
-    ready = lambda g, c: mean(float(g.value(u, RX.readiness)) for u in units(g, c))
+
+    def units(g, c):
+        return list(g.objects(c, RX.rolledOutTo))
+
+    def fatigue(g, c):
+        return mean(float(g.value(u, RX.changeFatigue)) for u in units(g, c))
+
+    def ready(g, c):
+        return mean(float(g.value(u, RX.readiness)) for u in units(g, c))
+
     assert fatigue(en, ec) > fatigue(mi, mc) and ready(en, ec) < ready(mi, mc)
     assert len(set(mi.objects(mc, RX.feedsBackDataTo))) > len(set(en.objects(ec, RX.feedsBackDataTo)))
     assert len(set(mi.objects(mc, RX.adoptedBy))) > len(set(en.objects(ec, RX.adoptedBy)))

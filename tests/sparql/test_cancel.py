@@ -151,11 +151,13 @@ def test_an_engine_stops_when_the_app_dies_in_the_middle_of_a_runaway_query():
     source = (
         "from explorer.sparql.engine import EngineProcess\n"
         "engine = EngineProcess()\n"
-        "engine.call({'op': 'reset', 'nquads': b''.join(b'<http://e/s%d> <http://e/p> <http://e/o%d> .\\n' % (i, i) for i in range(300))})\n"
+        "engine.call({'op': 'reset', 'nquads': "
+        "b''.join(b'<http://e/s%d> <http://e/p> <http://e/o%d> .\\n' % (i, i) for i in range(300))})\n"
         "print(engine.pid, flush=True)\n"
         f"engine.call({{'op': 'query', 'text': {RUNAWAY.replace('}', '. ?j ?k ?l }')!r}}})\n"
     )
-    # -c runs in the repository (the current folder comes first on the path): the code under test, not an installed copy.
+    # -c runs in the repository (the current folder comes first on the path): the code under test, not an
+    # installed copy.
     app = subprocess.Popen([sys.executable, "-c", source], stdout=subprocess.PIPE, cwd=REPO)
     try:
         pid = int(app.stdout.readline())  # said once the engine had the map and was idle

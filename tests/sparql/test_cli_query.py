@@ -105,7 +105,7 @@ def test_refusals_exit_2(argv, capsysbinary):
 
 
 @pytest.mark.parametrize(
-    "argv, message",
+    ("argv", "message"),
     [
         (["no-such-question"], "no such file or saved question"),
         ([], "either as a file"),
@@ -139,7 +139,7 @@ def test_update_needs_an_output_and_never_changes_the_map(tmp_path, capsysbinary
     code, _, err = _run(capsysbinary, KEYSTONE, "-e", update, "-o", KEYSTONE)
     _one_line_error(code, err)
     target = tmp_path / "updated.ttl"
-    code, out, err = _run(capsysbinary, KEYSTONE, "-e", update, "-o", str(target))
+    code, _, err = _run(capsysbinary, KEYSTONE, "-e", update, "-o", str(target))
     assert code == 0 and "removes 5 statements" in err
     before, after = Graph().parse(KEYSTONE), Graph().parse(target)
     assert len(before) - len(after) == 5

@@ -74,7 +74,10 @@ def test_refusals_say_what_and_how_to_allow(small_doc, services):
 
 def test_the_word_service_in_strings_and_comments_is_not_a_service_call(small_doc, services):
     service = services(small_doc)
-    text = '# SERVICE <http://example.org/x> { }\nSELECT ?x WHERE { BIND ("SERVICE <http://example.org/> { ?s ?p ?o }" AS ?x) }'
+    text = (
+        "# SERVICE <http://example.org/x> { }\n"
+        'SELECT ?x WHERE { BIND ("SERVICE <http://example.org/> { ?s ?p ?o }" AS ?x) }'
+    )
     out = service.run(text)
     assert out.rows == ((Literal("SERVICE <http://example.org/> { ?s ?p ?o }"),),)
 

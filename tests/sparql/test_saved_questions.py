@@ -195,7 +195,8 @@ def test_michigan_hybrid_leaders(ask_michigan):
 
 
 def test_michigan_sponsorship_contrast(ask_michigan):
-    # Professionally led, adopted by and feeding data back to the four ICUs, 6 peer pairs among them, nothing concurrent.
+    # Professionally led, adopted by and feeding data back to the four ICUs, 6 peer pairs among them,
+    # nothing concurrent.
     out = ask_michigan("14-sponsorship-peers-and-feedback")
     assert _table(out, "modeLabel", "adopters", "feedbackUnits", "lateralTies", "concurrent") == [
         ("professionally led", 4, 4, 6, 0)

@@ -53,7 +53,7 @@ def test_syntax_errors_name_line_and_column(text, line, column):
 
 
 def test_unknown_prefix_is_located_and_named():
-    with pytest.raises(QuerySyntaxError, match="nope.*PREFIX") as error:
+    with pytest.raises(QuerySyntaxError, match=r"nope.*PREFIX") as error:
         check("SELECT * WHERE {\n  ?s nope:p ?o }")
     assert (error.value.line, error.value.column) == (2, 6)
 

@@ -77,7 +77,7 @@ def test_an_update_touching_the_ontology_is_refused(small_doc, services):
         "CLEAR NAMED",
         f"DROP GRAPH <{ONTOLOGY_GRAPH}>",
     ):
-        with pytest.raises(QueryRefused, match="ontology graph .* read-only"):
+        with pytest.raises(QueryRefused, match=r"ontology graph .* read-only"):
             service.run(text)
         assert _all(small_doc) == before, text
     # The engine's copy was put back too: the ontology is still there to query.
@@ -102,7 +102,8 @@ def test_blank_nodes_keep_their_identity_through_an_update_and_undo(small_doc, s
     found = service.run("SELECT ?n WHERE { <http://example.org/map/icu> rdfs:comment ?n }")
     assert found.rows == ((note,),)
     out = service.run(
-        'DELETE { ?n rdf:value ?v } INSERT { ?n rdf:value "rota" ; rdfs:seeAlso [ rdfs:label "new" ] } WHERE { ?n rdf:value ?v }'
+        "DELETE { ?n rdf:value ?v } "
+        'INSERT { ?n rdf:value "rota" ; rdfs:seeAlso [ rdfs:label "new" ] } WHERE { ?n rdf:value ?v }'
     )
     assert (note, RDF.value, Literal("staffing"), DEFAULT_GRAPH) in out.command.removed
     assert (note, RDF.value, Literal("rota"), DEFAULT_GRAPH) in out.command.added

@@ -21,9 +21,10 @@ class SmallDisk:
             while True:
                 os.write(fd, b"\0" * 4096)
         except OSError as err:
-            assert err.errno == errno.ENOSPC
+            stopped = err.errno
         finally:
             os.close(fd)
+        assert stopped == errno.ENOSPC, os.strerror(stopped)
 
     def free(self) -> None:
         """Give the space back."""

@@ -20,7 +20,10 @@ import time
 
 
 class Hung(BaseException):
-    """A block ran past :func:`no_hang`'s limit (a BaseException, so no ``except Exception`` in the code under test hides it)."""
+    """A block ran past :func:`no_hang`'s limit.
+
+    A BaseException, so no ``except Exception`` in the code under test hides it.
+    """
 
 
 def wait_until(condition, timeout: float = 30, what: str = "the condition", interval: float = 0.02) -> None:

@@ -118,18 +118,23 @@ def test_run_ranks_points_and_drives_the_canvas(qtbot, dock, matching, monkeypat
     (graph,) = matching.derived_graphs()
     found = matching.store.query(
         "PREFIX rx: <https://w3id.org/routine-explorer/ns#> SELECT ?change ?g (COUNT(?point) AS ?n) "
-        "WHERE { GRAPH ?g { ?run a rx:AnalysisRun ; rx:analysedChange ?change ; rx:hasPoint ?point } } GROUP BY ?change ?g",
+        "WHERE { GRAPH ?g { ?run a rx:AnalysisRun ; rx:analysedChange ?change ; rx:hasPoint ?point } } "
+        "GROUP BY ?change ?g",
         bindings={"change": change},
     )
     assert [(c, g, int(n)) for c, g, n in found.rows] == [(change, graph, len(result.points))]
     assert not matching.dirty and not matching.stack.can_undo()
 
-    # The table: rank, label, likelihood (%), interval, rank range, top-k share, confidence, kind (with the role), level.
+    # The table: rank, label, likelihood (%), interval, rank range, top-k share, confidence, kind (with the
+    # role), level.
     model = dock.table.model()
     columns = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert columns == ["#", "Label", "Likely", "Interval", "Forces", "Ranks", "Top k", "Conf.", "Kind", "Level"]
     assert model.rowCount() == len(result.points) > 3
-    cell = lambda r, c: (model.index(r, c).data() or "").replace(NBSP, " ")
+
+    def cell(r, c):
+        return (model.index(r, c).data() or "").replace(NBSP, " ")
+
     for row, point in enumerate(result.points):
         assert model.index(row, PointsModel.LABEL).data(Qt.ItemDataRole.UserRole) is point
         assert cell(row, PointsModel.RANK) == str(row + 1)
@@ -223,7 +228,10 @@ def test_the_heat_is_the_likelihood_on_a_fixed_scale(qtbot, dock, matching):
     assert canvas._heat_scores == {p.node: p.likelihood for p in result.points}
     assert dock.heat_values() == canvas._heat_scores
     # Each halo's strength is its likelihood on the fixed 0-1 scale, not relative to the map's largest.
-    alpha = lambda strength: HEAT_ALPHA[0] + (HEAT_ALPHA[1] - HEAT_ALPHA[0]) * strength
+
+    def alpha(strength):
+        return HEAT_ALPHA[0] + (HEAT_ALPHA[1] - HEAT_ALPHA[0]) * strength
+
     halos = {(round(h.pos().x(), 1), round(h.pos().y(), 1)): h.brush().color().alphaF() for h in canvas._heat_items}
     assert len(halos) == len([p for p in result.points if p.node in canvas.node_items]) > 5
     for point in result.points:
@@ -260,7 +268,10 @@ def test_details_tell_the_sentence_then_the_reasons_by_group(qtbot, dock, matchi
     else:
         assert "unchanged by the influence of their ties" in text
     # The groups, worked out here from each reason's kind and sign.
-    strongest = lambda reasons: sorted(reasons, key=lambda r: -abs(r.value))
+
+    def strongest(reasons):
+        return sorted(reasons, key=lambda r: -abs(r.value))
+
     sources = strongest(r for r in point.reasons if r.kind in ("transgression", "members"))
     harder = strongest(r for r in point.reasons if r.kind == "context" and r.value > 0)
     easier = strongest(r for r in point.reasons if r.kind == "context" and r.value < 0)

@@ -125,6 +125,6 @@ def test_an_export_never_overwrites_a_map_open_for_editing(qtbot, window, tmp_pa
     assert task.wait(60_000) and task.error is None, task.error
     QApplication.processEvents()
     finish(window.export_actions.export("ttl", own))
-    ((kind, title, text),) = dialogs.shown
+    ((kind, _, text),) = dialogs.shown
     assert kind == "warning" and "already open for editing" in text, text
     assert own.read_bytes() == KEYSTONE.read_bytes()

@@ -180,7 +180,7 @@ def test_every_image_format_in_the_registry_writes_from_a_worker_thread(qtbot, k
                     keystone,
                     tmp_path / f"map.{fmt.extensions[0]}",
                     title="Threads",
-                    progress=lambda d, t: steps.append((d, t)),
+                    progress=lambda d, t: steps.append((d, t)),  # noqa: B023 - called during this export only
                 )
                 done[fmt.name] = steps[-1]
         except BaseException as error:  # noqa: BLE001

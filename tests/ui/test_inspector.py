@@ -28,7 +28,10 @@ HOSTILE = "<b>x</b><script>alert(1)</script> \u202eמפה\u202c 🧪\nsecond lin
 
 
 class World:
-    """A small map (two units, two routines, an interdependency) and an inspector on it, wired as the main window does."""
+    """A small map and an inspector on it, wired as the main window does.
+
+    The map has two units, two routines and an interdependency.
+    """
 
     def __init__(self, qtbot) -> None:
         self.doc = MapDocument.new()

@@ -160,7 +160,8 @@ def test_build_a_map_by_gestures_undo_to_empty_redo_save_and_reopen(qtbot, windo
 
 
 def test_the_keystone_walkthrough_a_new_user_would_do(qtbot, window, tmp_path, monkeypatch):
-    """Open Keystone from the start screen, see it by levels, add a unit and a routine, tie, edit, undo, redo, save, reopen."""
+    """Open Keystone from the start screen, see it by levels, add a unit and a routine, tie, edit,
+    undo, redo, save, reopen."""
     chosen = []
     window.start_screen.pathChosen.connect(chosen.append)
     samples = [p for p in sample_maps() if p.stem == "keystone-michigan"]
@@ -404,7 +405,8 @@ def test_labels_are_plain_in_the_window_title(qtbot, window, tmp_path):
     path.write_text(
         "@prefix dct: <http://purl.org/dc/terms/> .\n"
         '<http://example.org/m> a <http://rdfs.org/ns/void#Dataset> ; dct:title "Ward <b>7</b> map" .\n'
-        '<http://example.org/icu> a <https://w3id.org/routine-explorer/ns#Unit> ; <http://www.w3.org/2000/01/rdf-schema#label> "ICU" .\n',
+        "<http://example.org/icu> a <https://w3id.org/routine-explorer/ns#Unit> ; "
+        '<http://www.w3.org/2000/01/rdf-schema#label> "ICU" .\n',
         encoding="utf-8",
     )
     open_in(window, path)
@@ -619,6 +621,6 @@ def test_many_new_nodes_without_places_are_set_out_beside_the_map(qtbot, window,
     assert all(x > right for x, _ in spots)
     assert len(set(spots)) == len(spots)
     for n in new:
-        x, y = window.canvas.positions[n]
+        _, y = window.canvas.positions[n]
         assert window.canvas.band_at(y) == window.projection.nodes[n].level
     assert all(window.canvas.positions[k] == v for k, v in before.items())

@@ -230,7 +230,8 @@ def test_an_update_is_one_undoable_edit_that_gives_back_the_original_graph(qtbot
 
 
 def test_an_update_is_not_applied_to_a_map_reverted_while_it_ran(qtbot, window, console):
-    """The update's diff was worked out on the map before the revert: applying it to the file's content would mix the two."""
+    """The update's diff was worked out on the map before the revert: applying it to the file's content
+    would mix the two."""
     task = console.run('INSERT DATA { <urn:x:late> rdfs:label "Late" }')
     assert task is not None
     window.document.revert()  # File > Revert while the update runs: the map is read again from its file

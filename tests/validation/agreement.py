@@ -3,8 +3,9 @@
 For each case, both contexts are analysed with the default weights; the ordering holds when the context the
 literature reports as more resistant has the higher share of the people the change exposes who are likely to
 resist (the context figure, the expected number of them, divided by how many it exposes: the two maps draw
-different numbers of people, so the number itself is not comparable between them). Each comparison also gets the share of uncertainty runs, paired by
-their weights (the same seed draws the same weights for both maps), in which it holds: how firm it is.
+different numbers of people, so the number itself is not comparable between them). Each comparison also gets the
+share of uncertainty runs, paired by their weights (the same seed draws the same weights for both maps), in which it
+holds: how firm it is.
 
 Run it as a script for the table (``python tests/validation/agreement.py``).
 """
@@ -58,9 +59,11 @@ def compare(*, runs: int = 200, seed: int = 0) -> list[Comparison]:
     for case in CASES:
         more = case["more_resistant"]
         less = next(c for c in case["contexts"] if c != more)
-        (m, m_runs), (l, l_runs) = (_figure(HERE / "cases" / case["id"] / f"{c}.ttl", runs, seed) for c in (more, less))
+        (m_share, m_runs), (l_share, l_runs) = (
+            _figure(HERE / "cases" / case["id"] / f"{c}.ttl", runs, seed) for c in (more, less)
+        )
         share = float((m_runs > l_runs).mean()) if runs else float("nan")
-        found.append(Comparison(case["id"], more, less, m, l, share))
+        found.append(Comparison(case["id"], more, less, m_share, l_share, share))
     return found
 
 
@@ -68,7 +71,8 @@ def table(comparisons: list[Comparison]) -> str:
     lines = [f"{'case':30} {'more resistant (published)':34} {'share':>7} {'other':>7}  holds  paired runs"]
     for c in comparisons:
         lines.append(
-            f"{c.case:30} {c.more:34} {c.more_figure:7.3f} {c.less_figure:7.3f}  {'yes' if c.holds else 'NO ':5}  {c.paired_share:6.0%}"
+            f"{c.case:30} {c.more:34} {c.more_figure:7.3f} {c.less_figure:7.3f}  {'yes' if c.holds else 'NO ':5}  "
+            f"{c.paired_share:6.0%}"
         )
     held = sum(c.holds for c in comparisons)
     firm = sum(c.paired_share >= 0.8 for c in comparisons)

@@ -46,6 +46,9 @@ from .structure import Structure
 
 if TYPE_CHECKING:
     from .model import Model
+    from .norms import NormStrengths
+    from .routines import Routines
+    from .stances import StanceModel
 
 ROUTINE, NEW_WORK, NORM_OWN, NORM, JURISDICTION, TASK = range(6)
 FAMILIES = 6
@@ -88,6 +91,16 @@ class TermTable:
     the holder, so many levels up" when ``depth`` is above 0. Terms sharing a ``group`` are one piece
     of context seen twice (a concurrent initiative's count and its resourcing) and are explained as one.
     """
+
+    # One list per column of TERM_COLUMNS, row i of each is term i.
+    carrier: list
+    mask: list
+    weight: list
+    const: list
+    depth: list
+    zkind: list
+    zidx: list
+    desc: list
 
     def __init__(self) -> None:
         for name in TERM_COLUMNS:
@@ -183,17 +196,18 @@ class Builder:
         #: context that is the same for every carrier (the change's own attributes, its sponsorship)
         self.global_terms = TermTable()
         self._tie_ends: dict | None = None
-        # What the mechanisms hand on, in the order they run:
-        #: the routine mechanism's impacts and carriers (routines.Routines)
-        self.routine_result = None
-        #: the violated norms' strengths (norms.NormStrengths)
-        self.norm_model = None
+        # What the mechanisms hand on, in the order they run; each is set by the mechanism that makes it, so
+        # reading one before it ran fails loudly (AttributeError) instead of passing None along.
+        #: the routine mechanism's impacts and carriers
+        self.routine_result: Routines
+        #: the violated norms' strengths
+        self.norm_model: NormStrengths
         #: carrier rows the transgression mechanisms gave a channel: the carriers context is added at
         self.exposed: set = set()
         #: on a rebuild after an edit, the carriers whose own context the edit may have changed (else None)
         self.dirty: set | None = None
-        #: the stances after influence (stances.StanceModel)
-        self.stance_model = None
+        #: the stances after influence
+        self.stance_model: StanceModel
 
     # ---------------------------------------------------------------- registry
     def carrier(self, node) -> int:
@@ -235,7 +249,8 @@ class Builder:
         evidence=(),
         group=None,
     ) -> None:
-        """A context term at ``node``; ``desc`` is a shared description (:meth:`TermTable.describe`), else one is made."""
+        """A context term at ``node``; ``desc`` is a shared description (:meth:`TermTable.describe`), else one is
+        made."""
         if desc is None:
             desc = self.terms.describe(text, evidence, group)
         self.terms.add(self.carrier(node), mask, weight, const, depth, z, desc)
@@ -278,7 +293,7 @@ class Builder:
             return str(owner)
         if self._tie_ends is None:
             self._tie_ends = {}
-            for relation, edges in self.structure.every.items():
+            for _relation, edges in self.structure.every.items():
                 for u, v, data in edges:
                     tie = data.get("tie")
                     if tie is not None and type(tie).__name__ == "BNode":

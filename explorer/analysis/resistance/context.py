@@ -251,7 +251,7 @@ def _levels_up(b: Builder, node):
 
 
 def _own_state(b: Builder, node, facts: _Facts) -> None:
-    actor, organisation, body = b.structure.flags(node)
+    actor, _, body = b.structure.flags(node)
     if body:
         return
     data = b.G.nodes[node]
@@ -368,7 +368,7 @@ def _change_terms(b: Builder) -> None:
         term = _force_term(b, source, data, holder=None, where="the change")
         if term is not None:
             weight, const, z, desc = term
-            text, evidence, group, holder = b.terms.descriptions[desc]
+            text, evidence, _, _ = b.terms.descriptions[desc]
             b.global_term(ALL, weight, const=const, depth=1, z=z, text=text, evidence=evidence)
 
 

@@ -175,7 +175,7 @@ def weights_matrix(model: Model, values: list[dict]) -> np.ndarray:
     return out
 
 
-def evaluate(model: Model, X: np.ndarray, Wv: np.ndarray, *, population: bool = True) -> Evaluation:
+def evaluate(model: Model, X: np.ndarray, Wv: np.ndarray, *, population: bool = True) -> Evaluation:  # noqa: N803 - matrix, as X
     """Evaluate ``model`` for inputs ``X`` (rows x runs) and weights ``Wv`` (:func:`weights_matrix`).
 
     ``population=False`` stops after each carrier's own resistance (the points and the figure need to know
@@ -204,7 +204,7 @@ def evaluate(model: Model, X: np.ndarray, Wv: np.ndarray, *, population: bool = 
     tau = impact * emb
     strength = norms.evaluate(model.norms, X, weight_row, stance_of)
     quantities = np.vstack([np.ones((1, runs)), tau, strength])
-    Xh = np.vstack([X, np.ones((1, runs))])
+    Xh = np.vstack([X, np.ones((1, runs))])  # noqa: N806 - X with a row of ones, as in the maths
 
     # Channels
     slots = a["ch_slots"]
@@ -237,7 +237,7 @@ def evaluate(model: Model, X: np.ndarray, Wv: np.ndarray, *, population: bool = 
         if nc
         else np.zeros((FAMILIES, 0, runs))
     )
-    expU = np.exp(np.clip(U, -EXPONENT_CAP, EXPONENT_CAP))
+    expU = np.exp(np.clip(U, -EXPONENT_CAP, EXPONENT_CAP))  # noqa: N806 - exp(U_if) of R_i = sum_f T_if exp(U_if)
     R = (T * expU).sum(axis=0)
     if not population:
         return Evaluation(tau, strength, attitude, channel, term, gterm, T, U, R, None, None, None)

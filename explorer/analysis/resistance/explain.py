@@ -317,23 +317,23 @@ class Explainer:
 
     def _point(self, node, score, reasons, role, missing, headcount, stated, attitude, row) -> dict:
         data = self.model.G.nodes[node]
-        return dict(
-            node=node,
-            label=data.get("label", str(node)),
-            kind=data.get("kind"),
-            level=data.get("level", 2),
-            score=score,
-            restraining=sum(r.value for r in reasons if r.value > 0),
-            driving=-sum(r.value for r in reasons if r.value < 0),
-            likelihood=float(-np.expm1(-score)),
-            role=role,
-            missing=tuple(sorted(missing)),
-            reasons=tuple(reasons),
-            headcount=float(headcount),
-            stated_attitude=stated,
-            attitude=attitude,
-            row=row,
-        )
+        return {
+            "node": node,
+            "label": data.get("label", str(node)),
+            "kind": data.get("kind"),
+            "level": data.get("level", 2),
+            "score": score,
+            "restraining": sum(r.value for r in reasons if r.value > 0),
+            "driving": -sum(r.value for r in reasons if r.value < 0),
+            "likelihood": float(-np.expm1(-score)),
+            "role": role,
+            "missing": tuple(sorted(missing)),
+            "reasons": tuple(reasons),
+            "headcount": float(headcount),
+            "stated_attitude": stated,
+            "attitude": attitude,
+            "row": row,
+        }
 
 
 def _site_text(model: Model, site, channel) -> str:
@@ -447,7 +447,10 @@ def figure_caption(figure) -> str:
     """
     if not figure.points:
         return "likely to resist: the change asks nobody on the map to do anything differently"
-    return f"of the {people(figure.people)} {'person' if figure.people == 1 else 'people'} the change exposes {'is' if figure.people == 1 else 'are'} likely to resist"
+    return (
+        f"of the {people(figure.people)} {'person' if figure.people == 1 else 'people'} "
+        f"the change exposes {'is' if figure.people == 1 else 'are'} likely to resist"
+    )
 
 
 def figure_meaning(figure, runs: int = 0) -> str:
@@ -508,8 +511,10 @@ def sentence(point: dict) -> str:
     ...     Reason("transgression.routine_disruption", 0.6, "“Handover”, which they perform, is disrupted"),
     ...     Reason("context.workload", 0.5, "Workload 0.9", kind="context"),
     ...     Reason("context.readiness", -0.1, "Readiness 0.7", kind="context")))
-    >>> sentence(fields).replace(NBSP, " ")
-    'Resistance likely (70 %) because “Handover”, which they perform, is disrupted; harder to bear with workload 0.9; easier with readiness 0.7.'
+    >>> text = sentence(fields).replace(NBSP, " ")
+    >>> text == ("Resistance likely (70 %) because “Handover”, which they perform, is disrupted; "
+    ...          "harder to bear with workload 0.9; easier with readiness 0.7.")
+    True
     """
     runs = ""
     if point.get("likelihood_low") is not None:

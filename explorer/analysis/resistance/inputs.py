@@ -158,7 +158,8 @@ class InputTable:
         raise AttributeError(name)
 
     def centered(self, values: np.ndarray) -> np.ndarray:
-        """``(value - neutral) / half the scale``, per row (and per run when ``values`` has a second axis), in [-1, 1]."""
+        """``(value - neutral) / half the scale``, per row (and per run when ``values`` has a second axis), in
+        [-1, 1]."""
         if values.ndim == 2:
             return np.clip((values - self.neutral[:, None]) / self.half[:, None], -1.0, 1.0)
         return np.clip((values - self.neutral) / self.half, -1.0, 1.0)

@@ -201,7 +201,8 @@ def candidates(model, points) -> list:
             found.append(
                 (
                     "broker",
-                    f"Ask “{b.label(broker)}” ({role}) to work with “{point.label}” (an influence tie of strength {BROKER_STRENGTH})",
+                    f"Ask “{b.label(broker)}” ({role}) to work with “{point.label}” "
+                    f"(an influence tie of strength {BROKER_STRENGTH})",
                     (broker, target),
                     edit,
                 )
@@ -294,7 +295,8 @@ def candidates(model, points) -> list:
             found.append(
                 (
                     "renegotiate norm",
-                    f"Renegotiate “{b.label(norm)}” with {names}, so that {'it endorses' if len(bodies) == 1 else 'they endorse'} "
+                    f"Renegotiate “{b.label(norm)}” with {names}, "
+                    f"so that {'it endorses' if len(bodies) == 1 else 'they endorse'} "
                     f"the change (attitude +{ENDORSEMENT})",
                     (norm, *bodies),
                     tuple(edit),
@@ -323,7 +325,8 @@ def candidates(model, points) -> list:
         found.append(
             (
                 "adapt the change",
-                f"Stage the change so that it disrupts “{b.label(routine)}” half as much (degree {degree:.2g} → {degree / 2:.2g})",
+                f"Stage the change so that it disrupts “{b.label(routine)}” half as much "
+                f"(degree {degree:.2g} → {degree / 2:.2g})",
                 (routine,),
                 (("set", tie, RX.degree, _decimal(degree / 2)),),
             )

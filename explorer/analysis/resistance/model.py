@@ -91,16 +91,16 @@ class Model:
     terms: TermTable
     global_terms: TermTable
     sites: list
-    routines: object  # routines.RoutineImpacts
-    norms: object  # norms.NormStrengths
-    stances: object  # stances.StanceModel
+    routines: routines.RoutineModel
+    norms: norms.NormStrengths
+    stances: stances.StanceModel
     leaves: np.ndarray  # carriers counted in the context figure (bool): the exposed ones, bodies apart
     collective_members: dict  # carrier row -> rows its point is the mean of (itself, every member drawn below it)
     weight_names: list = field(default_factory=list)
     arrays: dict = field(default_factory=dict)
     impacts: tuple = ()
     notes: tuple = ()
-    routine_result: object = None
+    routine_result: routines.Routines | None = None
 
 
 def inherit(b: Builder) -> None:

@@ -164,7 +164,10 @@ def _change_agents(b: Builder, exposed: set, stances) -> None:
                 const=-strength,
                 z=(Z_ONE, 0),
                 evidence=(agent, node),
-                text=f"Undecided, with a tie of strength {strength:.1f} to “{b.label(agent)}”, who leads the change (co-optation)",
+                text=(
+                    f"Undecided, with a tie of strength {strength:.1f} to “{b.label(agent)}”, "
+                    "who leads the change (co-optation)"
+                ),
             )
         else:
             b.term(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from ..weights import Weights
 from .routines import Impact
 
 __all__ = ["ChangeAnalysis", "Figure", "Impact", "Lever", "Point", "Reason"]
@@ -150,7 +151,7 @@ class ChangeAnalysis:
     figure: Figure
     restraining: float
     driving: float
-    weights: object = field(repr=False, compare=False, default=None)
+    weights: Weights | None = field(repr=False, compare=False, default=None)
     seed: int = 0
     #: Uncertainty runs behind the intervals (0: none) and the top k the stability share is about.
     runs: int = 0

@@ -285,7 +285,7 @@ def _direct_touches(b: Builder) -> dict:
                             f"disrupted (it uses “{b.label(target)}”, which the change introduces)",
                             False,
                         )
-    for u, v, data in s.every.get(RX.TaskReallocation, ()):
+    for _u, _v, data in s.every.get(RX.TaskReallocation, ()):
         task = data.get("task")
         if task is not None and data.get("byChange") in (None, *s.changers):
             row = b.inputs.read((data.get("tie"), task), None, "degree")

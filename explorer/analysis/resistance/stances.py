@@ -136,7 +136,7 @@ def build(b: Builder, exposed: set) -> StanceModel:
         edges.append((u, v, clip_unit(data.get("strength"))))
     for u, v, _ in s.every.get(REPORTS_TO, ()):
         edges.append((v, u, clip_unit(G.nodes[v].get("formalAuthority"))))
-    agents = set(b.carrier_nodes[i] for i in exposed) | set(stated) | b.stance_agents
+    agents = {b.carrier_nodes[i] for i in exposed} | set(stated) | b.stance_agents
     agents |= {u for u, _, _ in edges} | {v for _, v, _ in edges}
     agents = sorted((a for a in agents if a in G), key=str)
     model.agents = agents
@@ -207,7 +207,7 @@ def build(b: Builder, exposed: set) -> StanceModel:
     coo = model.weights.tocoo()
     for i, j in zip(coo.row, coo.col):
         model.sources[i].append(agents[j])
-    for i, agent in enumerate(agents):
+    for i, _agent in enumerate(agents):
         if model.stated[i] >= 0:
             model.how.append("stated")
         elif i in influenced:

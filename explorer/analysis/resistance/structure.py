@@ -286,7 +286,7 @@ class Structure:
         return found
 
     def _in_scope(self, node) -> bool:
-        actor, organisation, body = self.flags(node)
+        _, organisation, body = self.flags(node)
         if body or is_a(self.G, node, RX.ProfessionalGroup):
             return True
         places = [a for a, _ in self.ancestors(node) if not is_a(self.G, a, RX.ProfessionalGroup)]
@@ -305,7 +305,7 @@ class Structure:
         ``rx:advises`` at 0.5) and reporting lines (``org:reportsTo``). No other relation is a social tie
         (ontology/analysis-inputs.ttl says which ties the change agent's network and nearby leaders read)."""
         G = self.G
-        for u, v in ((node, None), (None, node)):
+        for _u, v in ((node, None), (None, node)):
             edges = G.out_edges(node, data=True) if v is None else G.in_edges(node, data=True)
             for a, b, data in edges:
                 other = b if v is None else a

@@ -46,7 +46,8 @@ class Runs:
 
 
 def run(model: Model, runs: int, *, seed: int, progress=None) -> Runs:
-    """``runs`` seeded uncertainty runs of ``model`` (``progress(done, total)`` after each batch; it may raise to cancel)."""
+    """``runs`` seeded uncertainty runs of ``model`` (``progress(done, total)`` after each batch; it may raise to
+    cancel)."""
     weights = model.weights
     rng = np.random.default_rng(seed)
     X = model.inputs.sample(runs, rng, weights["uncertainty.input_spread"])
@@ -153,6 +154,7 @@ def fragile(points: list, rows: list, summary: Summary, top_k: int) -> list[str]
         above = float((summary.ranks[ra] < summary.ranks[rb]).mean())
         if above < ORDER_SHARE_FRAGILE:
             found.append(
-                f"Whether “{a['label']}” meets more resistance than “{b['label']}” is uncertain: it ranks above in {above:.0%} of the runs."
+                f"Whether “{a['label']}” meets more resistance than “{b['label']}” is uncertain: "
+                f"it ranks above in {above:.0%} of the runs."
             )
     return found

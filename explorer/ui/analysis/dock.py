@@ -498,7 +498,7 @@ class AnalysisDock(QWidget):
         self.change_combo.clear()
         # The IRIs stay in a Python list: Qt would turn a URIRef stored as item data into a plain str.
         self._changes = [iri for _, iri in changes]
-        for label, iri in changes:
+        for label, _iri in changes:
             self.change_combo.addItem(label)
             self.change_combo.setItemData(self.change_combo.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
         keep = next((i for i, (_, iri) in enumerate(changes) if iri == current), 0 if changes else -1)
@@ -949,7 +949,8 @@ class AnalysisDock(QWidget):
             source.append(f"<i>{esc(one_line(reason.citation))}</i>")
         return (
             "<tr>"
-            f"<td width='50' align='right' valign='top' style='color:{colour}; padding:3px 8px 3px 0; white-space:nowrap'>"
+            "<td width='50' align='right' valign='top' "
+            f"style='color:{colour}; padding:3px 8px 3px 0; white-space:nowrap'>"
             f"<b>{reason.value:+.2f}</b></td>"
             f"<td valign='top' style='padding:3px 0'>{esc(one_line(reason.text))}"
             + (f"<br><span style='color:gray'>{' · '.join(source)}</span>" if source else "")
@@ -966,7 +967,8 @@ class AnalysisDock(QWidget):
         more = ""
         if rest:
             more = (
-                f"<tr><td align='right' style='color:gray; padding:3px 8px 3px 0; white-space:nowrap'>{sum(r.value for r in rest):+.2f}</td>"
+                "<tr><td align='right' style='color:gray; padding:3px 8px 3px 0; white-space:nowrap'>"
+                f"{sum(r.value for r in rest):+.2f}</td>"
                 f"<td style='color:gray; padding:3px 0'>{len(rest)} smaller reason{'s' if len(rest) != 1 else ''} · "
                 "<a href='more:'>show all</a></td></tr>"
             )
@@ -1026,7 +1028,8 @@ class AnalysisDock(QWidget):
         parts.append(
             f"<p style='margin:6px 0 0 0; color:gray'>Resistance score {point.score:.2f} = restraining "
             f"<span style='color:{RESTRAINING_COLOUR}'>{point.restraining:.2f}</span> − driving "
-            f"<span style='color:{DRIVING_COLOUR}'>{point.driving:.2f}</span>; each reason below is its signed part.</p>"
+            f"<span style='color:{DRIVING_COLOUR}'>{point.driving:.2f}</span>; "
+            "each reason below is its signed part.</p>"
         )
         members = point.role == "collective"
         parts.append(
@@ -1074,7 +1077,10 @@ class AnalysisDock(QWidget):
             self._label_width = new  # the user's choice is the least it gets
 
     def _fit_columns(self) -> None:
-        """Give the label the room the other columns leave (at least its own width), so a wide panel shows whole labels."""
+        """Give the label the room the other columns leave, at least its own width.
+
+        A wide panel then shows whole labels.
+        """
         header = self.table.horizontalHeader()
         kind = PointsModel.KIND
         self._fitting = True

@@ -1,4 +1,7 @@
-"""The table of points of resistance and its delegates: the forces bar, the likelihood and its interval, the heat scale, the levers."""
+"""The table of points of resistance and its delegates.
+
+The delegates draw the forces bar, the likelihood and its interval, the heat scale and the levers.
+"""
 
 from __future__ import annotations
 
@@ -58,7 +61,10 @@ class PointsModel(QAbstractTableModel):
         "Restraining forces (red, right of the line) against driving forces (blue, left), to the table's scale",
         "The ranks it takes across the uncertainty runs",
         "Share of the uncertainty runs in which it is among the top k",
-        "Confidence: 100 % minus the width of its likelihood interval (lower when the map lacks an input; see the tooltip)",
+        (
+            "Confidence: 100 % minus the width of its likelihood interval "
+            "(lower when the map lacks an input; see the tooltip)"
+        ),
         "Kind of node, from the ontology; “(its members)”: the unit or group reads as all its people, members included",
         "Micro (people and small groups), meso (units, routines, norms) or macro (society)",
     )
@@ -158,7 +164,10 @@ class PointsModel(QAbstractTableModel):
 
     def _tooltip(self, point, column: int):
         if column == self.LABEL:
-            return f"{one_line(point.label)}\n{self.kind_label(point)} · {LEVELS.get(point.level, '')}: {ROLE_NOTES.get(point.role, '')}"
+            return (
+                f"{one_line(point.label)}\n{self.kind_label(point)} · "
+                f"{LEVELS.get(point.level, '')}: {ROLE_NOTES.get(point.role, '')}"
+            )
         if column in (self.LIKELY, self.INTERVAL):
             span = interval(point.likelihood_low, point.likelihood_high)
             return (
@@ -168,7 +177,8 @@ class PointsModel(QAbstractTableModel):
             )
         if column == self.FORCES:
             return (
-                f"Restraining {point.restraining:.2f} − driving {point.driving:.2f} = resistance score {point.score:.2f} "
+                f"Restraining {point.restraining:.2f} − driving {point.driving:.2f} "
+                f"= resistance score {point.score:.2f} "
                 f"(likelihood 1 − e^−score = {percent(point.likelihood)})"
             )
         if column == self.RANKS:

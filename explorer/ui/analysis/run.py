@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import multiprocessing
 import os
 import pickle
@@ -93,10 +94,8 @@ class AnalysisRun(QObject):
         return self
 
     def _discard_file(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(self._path)
-        except OSError:
-            pass
 
     @property
     def running(self) -> bool:

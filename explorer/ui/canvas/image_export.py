@@ -398,7 +398,10 @@ def _font(pixels: float, *, bold: bool = False) -> QFont:
 
 
 def _positions(projection, given: Mapping | None) -> dict:
-    """Where each node goes: ``given`` first, then its stored place, then the by-level layout the app computes at open."""
+    """Where each node goes.
+
+    ``given`` comes first, then its stored place, then the by-level layout the app computes at open.
+    """
     # Keyed by text: callers hold rdflib terms or plain strings, which do not compare equal.
     chosen = {str(k): (float(v[0]), float(v[1])) for k, v in (given or {}).items()}
     positions = {}
@@ -671,7 +674,8 @@ def render_png(drawing: MapDrawing, *, scale: float | None = None, dpi: float | 
     if size.width() > MAX_SIDE or size.height() > MAX_SIDE or size.width() * size.height() > MAX_PIXELS:
         raise ExplorerError(
             f"The image would be {size.width():,} x {size.height():,} pixels, more than this app makes "
-            f"({MAX_SIDE:,} a side, {MAX_PIXELS / 1e6:.0f} million in all). Choose a smaller scale or DPI, or SVG or PDF."
+            f"({MAX_SIDE:,} a side, {MAX_PIXELS / 1e6:.0f} million in all). "
+            "Choose a smaller scale or DPI, or SVG or PDF."
         )
     image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
     if image.isNull():
@@ -748,7 +752,8 @@ def render_pdf(drawing: MapDrawing, *, page_size: str | None = None) -> bytes:
         key = str(page_size).lower()
         if key not in PAGE_SIZES:
             raise ExplorerError(
-                f"Unknown page size {page_size!r}. Known: fit, {', '.join(k.upper() if k[0] == 'a' else k for k in PAGE_SIZES)}."
+                f"Unknown page size {page_size!r}. "
+                f"Known: fit, {', '.join(k.upper() if k[0] == 'a' else k for k in PAGE_SIZES)}."
             )
         orientation = QPageLayout.Orientation.Landscape if width >= height else QPageLayout.Orientation.Portrait
         layout = QPageLayout(

@@ -1,4 +1,5 @@
-"""What every feature of the app stands on: text made safe for Qt widgets, and the settings store.
+"""What every feature of the app stands on: safe text, settings, the theme, node shapes, background tasks,
+and the contract between the window and its features (:mod:`.host`).
 
 Feature modules import these from here, never from the main window, so no feature needs the window's
 module and none has to import inside a function to dodge a cycle.

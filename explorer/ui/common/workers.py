@@ -9,6 +9,7 @@ the work, which unwinds it cleanly.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import traceback
 
@@ -91,10 +92,9 @@ class Task(QObject):
     def _deliver(self, outcome: str, value) -> None:
         self._outcome = (outcome, value)
         # Queued: the ending runs on the UI thread, where this object lives.
-        try:
+        # RuntimeError: the window that asked closed meanwhile (Qt deleted this object), so nobody is left to tell.
+        with contextlib.suppress(RuntimeError):
             self._finished.emit()
-        except RuntimeError:
-            pass  # the window that asked closed meanwhile (Qt deleted this object): nobody is left to tell
 
     def _finish(self) -> None:
         outcome, value = self._outcome

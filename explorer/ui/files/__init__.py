@@ -1,1 +1,1 @@
-"""files"""
+"""File menu features beyond open and save: export to every registered format, import, and the report."""

@@ -396,7 +396,8 @@ class ImportDialog(QDialog):
         self.sheet_combo.blockSignals(False)
         rows = len(source.nodes.rows)
         about = [
-            f"{source.name}: {rows:,} {source.nodes.noun}{'s' if rows != 1 else ''} with {len(source.nodes.columns)} column(s)"
+            f"{source.name}: {rows:,} {source.nodes.noun}{'s' if rows != 1 else ''} "
+            f"with {len(source.nodes.columns)} column(s)"
         ]
         if source.edges is not None:
             count = len(source.edges.rows)
@@ -445,7 +446,8 @@ class ImportDialog(QDialog):
             cols = mapping.edge_columns
             relation = f", relation from “{cols['relation']}”" if cols.get("relation") else ""
             self.edges_label.setText(
-                f"Edges: {len(source.edges.rows):,}, from “{cols.get('from', '?')}” to “{cols.get('to', '?')}”{relation}."
+                f"Edges: {len(source.edges.rows):,}, "
+                f"from “{cols.get('from', '?')}” to “{cols.get('to', '?')}”{relation}."
             )
         else:
             self.edges_label.setText("")

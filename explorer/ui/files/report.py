@@ -59,7 +59,10 @@ class ReportActions(QObject):
 
     # ------------------------------------------------------------------ freshness of the panel's result
     def reusable_result(self, change):
-        """The Analysis panel's result when it is of ``change`` and still of the map as it is (moving nodes aside), else None."""
+        """The Analysis panel's result when it is of ``change`` and still of the map as it is, else None.
+
+        Nodes moved on the canvas since do not count as a change of the map.
+        """
         panel = self.window.analysis
         result = panel.result
         if result is None or result.change != change or panel.stale:
@@ -80,7 +83,10 @@ class ReportActions(QObject):
         return sorted(found, key=lambda item: (item[0].casefold(), str(item[1])))
 
     def choose_change(self):
-        """The change to report on: the panel's choice, or the user's when the map has several; None if none or cancelled."""
+        """The change to report on: the panel's choice, or the user's when the map has several.
+
+        None if the map has none or the user cancelled.
+        """
         options = self.changes()
         if not options:
             QMessageBox.information(

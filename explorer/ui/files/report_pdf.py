@@ -103,7 +103,8 @@ class ReportPages:
         key = str(page_size).lower()
         if key not in PAGE_SIZES:
             raise ExplorerError(
-                f"Unknown page size {page_size!r}. Known: {', '.join(k.upper() if k[0] == 'a' else k for k in PAGE_SIZES)}."
+                f"Unknown page size {page_size!r}. "
+                f"Known: {', '.join(k.upper() if k[0] == 'a' else k for k in PAGE_SIZES)}."
             )
         self.title = title
         self.layout = QPageLayout(
@@ -315,7 +316,10 @@ def _text_width(page_size: str) -> int:
 
 
 def _map_options(analysis, given: dict | None) -> dict:
-    """How the report draws the map: heat by likelihood, the change as subtitle, a map area that leaves the legend readable."""
+    """How the report draws the map.
+
+    Heat by likelihood, the change as subtitle, and a map area that leaves the legend readable.
+    """
     from explorer.core.presentation import HEAT_LEGEND
 
     options = {

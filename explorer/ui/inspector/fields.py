@@ -812,7 +812,10 @@ class MultiLinkField(Field):
 
     def _remove(self, value, reverse: bool) -> None:
         store, p = self.store(), self.spec.iri
-        label = f"Remove {self.spec.label} “{shortened(self.inspector._label_of(value) if not isinstance(value, Literal) else value, 30)}”"
+        label = (
+            f"Remove {self.spec.label} "
+            f"“{shortened(self.inspector._label_of(value) if not isinstance(value, Literal) else value, 30)}”"
+        )
         if self.spec.symmetric and isinstance(value, (URIRef, BNode)):
             # Either direction may be stored; remove whichever is there.
             quads = [(self.subject, p, value, DEFAULT_GRAPH), (value, p, self.subject, DEFAULT_GRAPH)]

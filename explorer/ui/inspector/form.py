@@ -22,6 +22,8 @@ elided so that a hostile label cannot widen the dock.
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
@@ -519,7 +521,8 @@ class Inspector(QWidget):
         def add_row(text: str, fld: Field, tip: str = "") -> None:
             label = QLabel(capitalised(text), body)
             label.setTextFormat(Qt.TextFormat.PlainText)
-            # As tall as the field's first line and centred on it, so labels line up with text, whatever the field's height.
+            # As tall as the field's first line and centred on it, so labels line up with text,
+            # whatever the field's height.
             label.setFixedHeight(self._metric(fld.first_line))
             label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
             set_colour(
@@ -539,7 +542,7 @@ class Inspector(QWidget):
             relation = ReadOnlyField(self, relation_spec(spec))
             add_row("relation", relation, spec.comment)
             self._by_property["relation"] = relation
-            for name, end in (("from", s), ("to", o)):
+            for name, _end in (("from", s), ("to", o)):
                 fld = ReadOnlyField(self, relation_spec(spec, name))
                 add_row(name, fld)
                 self._by_property[name] = fld
@@ -621,7 +624,10 @@ class Inspector(QWidget):
                 fld.load(values)
 
     def _metric(self, name: str) -> int:
-        """Heights of a line edit, a combo box and a check box, and the width of the right-hand gutter; measured once."""
+        """Heights of a line edit, a combo box and a check box, and the width of the right-hand gutter.
+
+        They are measured once.
+        """
         if not self._metrics:
             probe = QWidget()
             line, combo, check = QLineEdit(probe), QComboBox(probe), QCheckBox("Xg", probe)
@@ -649,7 +655,7 @@ class Inspector(QWidget):
         chain = [w for fld in self._fields for w in fld.focus_widgets() if w is not None]
         if self._delete_button is not None:
             chain.append(self._delete_button)
-        for first, second in zip(chain, chain[1:]):
+        for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
     def _show_empty(self) -> None:

@@ -389,7 +389,7 @@ class CrossDelegate(QStyledItemDelegate):
         painter.drawText(cross, Qt.AlignmentFlag.AlignCenter, "×")
         painter.restore()
 
-    def sizeHint(self, option, index) -> QSize:
+    def sizeHint(self, option, index) -> QSize:  # noqa: N802 - Qt API
         # No width of its own: a long label elides inside the row instead of widening the list.
         return QSize(1, self.view.row_height)
 
@@ -432,7 +432,7 @@ class LinkList(QListWidget):
         self.clear()
         # Values stay on the Python side: Qt item data would turn an rdflib URIRef into a plain str.
         self.values = [(value, reverse) for _, _, value, reverse, _, _ in rows]
-        for row, (text, tip, value, reverse, linked, colour) in enumerate(rows):
+        for row, (text, tip, _value, _reverse, linked, colour) in enumerate(rows):
             item = QListWidgetItem(text, self)
             item.setToolTip(tip_text(tip))
             item.setData(VALUE_ROLE, row)

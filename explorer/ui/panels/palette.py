@@ -133,14 +133,14 @@ class Palette(QTreeWidget):
 
     def moveCursor(self, action, modifiers):  # noqa: N802 - Qt API
         """Keyboard moves skip the group headings: they land on kinds only."""
-        Move = QAbstractItemView.CursorAction
-        if action == Move.MoveLeft:
+        move = QAbstractItemView.CursorAction
+        if action == move.MoveLeft:
             return self.currentIndex()
         index = super().moveCursor(action, modifiers)
         if not index.isValid() or index.parent().isValid():
             return index
         group = self.itemFromIndex(index)
-        upwards = action in (Move.MoveUp, Move.MovePrevious, Move.MovePageUp)
+        upwards = action in (move.MoveUp, move.MovePrevious, move.MovePageUp)
         before = (
             self.topLevelItem(self.indexOfTopLevelItem(group) - 1)
             if upwards and self.indexOfTopLevelItem(group) > 0

@@ -161,7 +161,9 @@ def summary_line(text: str) -> str:
 
     Examples
     --------
-    >>> summary_line("# title: Units\nPREFIX rx: <https://w3id.org/routine-explorer/ns#>\nSELECT ?u WHERE { ?u a rx:Unit }")
+    >>> summary_line(
+    ...     "# title: Units\nPREFIX rx: <https://w3id.org/routine-explorer/ns#>\nSELECT ?u WHERE { ?u a rx:Unit }"
+    ... )
     'SELECT ?u WHERE { ?u a rx:Unit }'
     """
     for line in text.splitlines():
@@ -1186,7 +1188,10 @@ def _fill_questions_menu(menu: QMenu, console: SparqlConsole) -> None:
 
 
 def install(window: MapHost) -> SparqlConsole:
-    """Add the SPARQL console to ``window``: a dock at the bottom (hidden until asked for), a Query menu and a panel entry."""
+    """Add the SPARQL console to ``window``.
+
+    It adds a dock at the bottom (hidden until asked for), a Query menu and a panel entry.
+    """
     console = SparqlConsole(window)
     dock = window.add_dock("SPARQL", "sparql", console, Qt.DockWidgetArea.BottomDockWidgetArea)
     dock.setAccessibleName("SPARQL console panel")

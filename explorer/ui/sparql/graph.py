@@ -135,7 +135,8 @@ class GraphResultWindow(QMainWindow):
         ]
         if result.literals:
             parts.append(
-                f"{result.literals:,} literal value{'s' if result.literals != 1 else ''} listed in the console, not drawn"
+                f"{result.literals:,} literal value{'s' if result.literals != 1 else ''} "
+                "listed in the console, not drawn"
             )
         self.summary.setText(f"{title}: " + "; ".join(parts) + ". Read-only: the map is not changed.")
         layout.addWidget(self.summary)

@@ -23,6 +23,7 @@ Colours come from a pygments style (``friendly`` on light palettes,
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import ClassVar
 
 from pygments.lexer import inherit
 from pygments.lexers.rdf import SparqlLexer
@@ -56,9 +57,9 @@ class SparqlLongStringLexer(SparqlLexer):
     """
 
     name = "SPARQL (long strings fixed)"
-    aliases: list = []
-    filenames: list = []
-    tokens = {
+    aliases: ClassVar[list] = []
+    filenames: ClassVar[list] = []
+    tokens: ClassVar[dict] = {
         # Possessive: a run before ":" is left to the next rules (a long prefix, read in one pass) unless it
         # ends in "." (which no prefix does, so those rules would fail on it letter by letter).
         "root": [("[" + SparqlLexer.PN_CHARS_GRP + ".]{64,}+(?:(?<=\\.)|(?!:))", Error), inherit],

@@ -26,7 +26,8 @@ def test_a_leader_whose_own_unit_opposes_the_change_is_neither_a_help_nor_a_brok
 
 
 SPONSOR_AS_PEER = """
-<urn:x:change> a rx:ChangeProposal ; rx:violates <urn:x:n> ; rx:sponsoredBy <urn:x:ccg> ; rx:sponsorshipMode rx:topDown .
+<urn:x:change> a rx:ChangeProposal ; rx:violates <urn:x:n> ; rx:sponsoredBy <urn:x:ccg> ;
+    rx:sponsorshipMode rx:topDown .
 <urn:x:n> a rx:Norm ; rx:pillar rx:normative .
 <urn:x:practice> a rx:Organisation ; rdfs:label "Practice" ; rx:subscribesTo <urn:x:n> ; rx:headcount 10 .
 <urn:x:ccg> a rx:Organisation ; rdfs:label "Commissioner" .

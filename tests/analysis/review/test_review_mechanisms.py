@@ -11,7 +11,8 @@ CLERKS = """
 <urn:x:change> a rx:ChangeProposal {mode} .
 [] a rx:TaskReallocation ; rx:from <urn:x:clerk> ; rx:to <urn:x:porter> ; rx:task <urn:x:r> .
 <urn:x:r> a rx:Routine ; rx:embeddedness 0.0 .
-<urn:x:clerk> a rx:Role ; rx:roleKind rx:administrativeRole . <urn:x:porter> a rx:Role ; rx:roleKind rx:administrativeRole .
+<urn:x:clerk> a rx:Role ; rx:roleKind rx:administrativeRole .
+<urn:x:porter> a rx:Role ; rx:roleKind rx:administrativeRole .
 """
 
 
@@ -60,7 +61,8 @@ INTRODUCED_NEXT_TO_DISRUPTED = """
 [] a rx:Disruption ; rx:from <urn:x:change> ; rx:to <urn:x:d> ; rx:degree 0.9 .
 <urn:x:d> a rx:Routine ; rdfs:label "Old" ; rx:embeddedness 0.5 .
 <urn:x:new> a rx:Routine ; rdfs:label "Checklist" .
-[] a rx:Interdependency ; rx:from <urn:x:d> ; rx:to <urn:x:new> ; rx:interdependenceType rx:reciprocal ; rx:strength 1.0 .
+[] a rx:Interdependency ; rx:from <urn:x:d> ; rx:to <urn:x:new> ;
+    rx:interdependenceType rx:reciprocal ; rx:strength 1.0 .
 <urn:x:p> a rx:Role ; rdfs:label "Nurse" ; rx:performs <urn:x:new> .
 """
 
@@ -170,7 +172,8 @@ def test_an_inherited_stance_moved_by_influence_is_not_attributed_to_the_unit_al
 NEW_NEXT_TO_OLD = """
 <urn:x:change> a rx:ChangeProposal ; rx:introduces <urn:x:new> .
 <urn:x:new> a rx:Routine . <urn:x:e> a rx:Routine ; rx:embeddedness 1.0 .
-[] a rx:Interdependency ; rx:from <urn:x:new> ; rx:to <urn:x:e> ; rx:interdependenceType rx:sequential ; rx:strength 1.0 .
+[] a rx:Interdependency ; rx:from <urn:x:new> ; rx:to <urn:x:e> ;
+    rx:interdependenceType rx:sequential ; rx:strength 1.0 .
 <urn:x:p> a rx:Role ; rx:performs <urn:x:e> .
 """
 
@@ -193,8 +196,8 @@ SAME_PROFESSION_ELSEWHERE = """
     org:memberOf <urn:x:icuB> .
 <urn:x:icuB> a rx:Unit ; org:unitOf <urn:x:hospB> . <urn:x:hospB> a rx:Organisation .
 <urn:x:docs> a rx:ProfessionalGroup ; rdfs:label "Doctors (nationally)" .
-<urn:x:lead> a rx:HybridLeader ; rdfs:label "Lead, hospital A" ; rx:ofProfession <urn:x:docs> ; org:memberOf <urn:x:icuA> ;
-    rx:influences <urn:x:x1> .
+<urn:x:lead> a rx:HybridLeader ; rdfs:label "Lead, hospital A" ; rx:ofProfession <urn:x:docs> ;
+    org:memberOf <urn:x:icuA> ; rx:influences <urn:x:x1> .
 <urn:x:x1> a rx:Role . <urn:x:icuA> a rx:Unit ; org:unitOf <urn:x:hospA> . <urn:x:hospA> a rx:Organisation .
 """
 
