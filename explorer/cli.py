@@ -542,6 +542,8 @@ def build_parser() -> argparse.ArgumentParser:
     from .core.rdf_formats import FORMATS
 
     formats = sorted(FORMATS)
+    from .io.registry import formats as registered
+
     parser = argparse.ArgumentParser(
         prog="routine-explorer",
         description="Map an organisation's people, units, routines, norms and external forces, "
@@ -646,9 +648,10 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser(
         "export",
         help="write a map as a web page, image, GraphML, GEXF, CSV lists or RDF",
-        description="Write MAP to OUT in the format its ending names (or --format): html (interactive, works offline), "
-        "png, svg, pdf, graphml, gexf, csv (writes NAME-nodes.csv and NAME-edges.csv), ttl, trig, nt, nq, "
-        "jsonld, rdf. Exit 2 with a one-line message on bad input.",
+        description="Write MAP to OUT in the format its ending names (or --format): "
+        + ", ".join(fmt.name for fmt in registered("export"))
+        + ". html is an interactive page that works offline; csv writes NAME-nodes.csv and NAME-edges.csv. "
+        "Exit 2 with a one-line message on bad input.",
     )
     export.add_argument("map", help="the map file")
     export.add_argument("output", metavar="OUT", help="the file to write")

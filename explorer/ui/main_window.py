@@ -9,12 +9,11 @@ to keep every view current. Loading, saving and layouts run off the UI thread
 
 from __future__ import annotations
 
-import atexit
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QPointF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -22,17 +21,13 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QFrame,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QPushButton,
     QScrollArea,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -69,7 +64,7 @@ from explorer.ui.analysis.dock import AnalysisDock
 from explorer.ui.canvas.legend import Legend
 from explorer.ui.canvas.minimap import Minimap
 from explorer.ui.canvas.view import FULL_DETAIL_LIMIT, MapCanvas
-from explorer.ui.common import menu_text, safe_text, settings
+from explorer.ui.common import clipboard, menu_text, safe_text, settings
 from explorer.ui.common.host import OpenMap
 from explorer.ui.common.shapes import NODE_H, NODE_W
 from explorer.ui.common.theme import dark_palette
@@ -83,6 +78,7 @@ from explorer.ui.panels.filter_dialog import FilterDialog
 from explorer.ui.panels.history import HistoryView
 from explorer.ui.panels.outline import Outline
 from explorer.ui.panels.palette import Palette
+from explorer.ui.panels.shortcuts import ShortcutsDialog
 from explorer.ui.panels.start_screen import StartScreen
 from explorer.ui.sparql import console as sparql_console
 
@@ -100,31 +96,6 @@ LEVEL_IRIS = {1: RX.micro, 2: RX.meso, 3: RX.macro}
 #: The layouts of :mod:`explorer.core.layout` in menu order. Spelled out here because that
 #: module pulls in networkx and scipy (1.3 s), which the window needs only once a map is open.
 LAYOUTS = {"levels": "By level", "force": "Force-directed", "hierarchical": "Hierarchical", "circular": "Circular"}
-
-
-_CLIPBOARD_HOOKED = False
-
-
-def _release_clipboard_at_exit() -> None:
-    """Clear map items we put on the clipboard when Python exits.
-
-    PySide6 6.11 crashes at interpreter exit (segmentation fault) when the
-    clipboard still holds a QMimeData created from Python; clearing it first
-    avoids that.
-    """
-    global _CLIPBOARD_HOOKED
-    if _CLIPBOARD_HOOKED:
-        return
-    _CLIPBOARD_HOOKED = True
-
-    def release() -> None:
-        app = QApplication.instance()
-        if app is not None:
-            data = app.clipboard().mimeData()
-            if data is not None and data.hasFormat(editing.CLIPBOARD_MIME):
-                app.clipboard().clear()
-
-    atexit.register(release)
 
 
 #: Up to this many new nodes without positions each get a free spot near the view's centre;
@@ -1284,12 +1255,7 @@ class MainWindow(QMainWindow):
         nodes = self.canvas.selected_nodes()
         if self.document is None or not nodes:
             return False
-        text = editing.copy_fragment(self.document.store, nodes)
-        data = QMimeData()
-        data.setData(editing.CLIPBOARD_MIME, text.encode("utf-8"))
-        data.setText(text)
-        QApplication.clipboard().setMimeData(data)
-        _release_clipboard_at_exit()
+        clipboard.put_map_items(editing.copy_fragment(self.document.store, nodes))
         self.statusBar().showMessage(f"Copied {len(nodes)} node{'s' if len(nodes) != 1 else ''}", 4000)
         return True
 
@@ -1301,11 +1267,10 @@ class MainWindow(QMainWindow):
         """Paste copied nodes as new ones, shifted so they do not cover the originals."""
         if self.document is None:
             return
-        data = QApplication.clipboard().mimeData()
-        if data is None or not data.hasFormat(editing.CLIPBOARD_MIME):
+        text = clipboard.map_items()
+        if text is None:
             self.statusBar().showMessage("The clipboard holds no map items to paste.", 6000)
             return
-        text = bytes(data.data(editing.CLIPBOARD_MIME)).decode("utf-8", errors="replace")
         try:
             command, pasted = editing.paste_fragment(self.document, text, label="Paste")
         except ExplorerError as error:
@@ -1580,36 +1545,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ help
     def show_shortcuts(self) -> None:
         """A table of every action with a keyboard shortcut."""
-        dialog = QDialog(self)
-        dialog.setWindowTitle("Keyboard shortcuts")
-        layout = QVBoxLayout(dialog)
-        rows = [
-            (a.text().replace("&", ""), a.shortcut().toString(QKeySequence.SequenceFormat.NativeText))
-            for a in self.actions()
-            if not a.shortcut().isEmpty()
-        ]
-        rows += [
-            ("Zoom", "Mouse wheel, + and −"),
-            ("Pan", "Arrow keys (nothing selected), scroll bars"),
-            ("Rename in place", "Double-click, F2 or Enter"),
-            ("Tie two nodes", "Drag from a node's handle onto another node"),
-            ("Clear selection", "Esc"),
-        ]
-        table = QTableWidget(len(rows), 2, dialog)
-        table.setHorizontalHeaderLabels(["Action", "Shortcut"])
-        table.verticalHeader().hide()
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        for row, (text, keys) in enumerate(sorted(rows)):
-            table.setItem(row, 0, QTableWidgetItem(text))
-            table.setItem(row, 1, QTableWidgetItem(keys))
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        layout.addWidget(table)
-        close = QPushButton("Close")
-        close.clicked.connect(dialog.accept)
-        layout.addWidget(close, alignment=Qt.AlignmentFlag.AlignRight)
-        dialog.resize(460, 560)
-        dialog.exec()
+        ShortcutsDialog(self.actions(), self).exec()
 
     def open_reference(self) -> None:
         """Open the generated ontology reference in the browser (a local file: no network)."""

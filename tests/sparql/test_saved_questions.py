@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from rdflib import Literal, URIRef
 
-from explorer.core.resources import sample_maps
+from explorer.core.resources import ontology_dir, sample_maps
 from explorer.sparql import builtin_queries
 
 RX = "https://w3id.org/routine-explorer/ns#"
@@ -22,7 +22,8 @@ QUESTIONS = {q.name: q for q in builtin_queries()}
 
 
 def test_there_are_saved_questions_with_titles_and_descriptions():
-    assert len(QUESTIONS) == 16
+    files = sorted(p.stem for p in (ontology_dir() / "queries").glob("*.rq"))
+    assert len(files) >= 16 and sorted(QUESTIONS) == files, "every .rq file in ontology/queries is a saved question"
     for question in QUESTIONS.values():
         assert question.builtin and question.title and not question.title.startswith("#")
         assert len(question.description) > 40, question.name

@@ -624,3 +624,27 @@ def test_many_new_nodes_without_places_are_set_out_beside_the_map(qtbot, window,
         _, y = window.canvas.positions[n]
         assert window.canvas.band_at(y) == window.projection.nodes[n].level
     assert all(window.canvas.positions[k] == v for k, v in before.items())
+
+
+def test_f1_shows_every_shortcut_and_the_canvas_gestures(qtbot, window):
+    """Help > Keyboard Shortcuts, opened with its key, lists the window's shortcuts and the canvas's gestures."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QTableWidget
+
+    from explorer.ui.panels.shortcuts import ShortcutsDialog
+
+    seen = []
+
+    def read_and_close():
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, ShortcutsDialog) and w.isVisible())
+        table = dialog.findChild(QTableWidget)
+        seen.extend((table.item(r, 0).text(), table.item(r, 1).text()) for r in range(table.rowCount()))
+        dialog.accept()
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    QTimer.singleShot(0, read_and_close)
+    qtbot.keyClick(window, window.act_shortcuts.shortcut()[0].key())
+    assert ("Save", window.act_save.shortcut().toString()) in seen
+    assert ("Tie two nodes", "Drag from a node's handle onto another node") in seen
+    assert seen == sorted(seen)

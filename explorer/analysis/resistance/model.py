@@ -44,8 +44,8 @@ does not name (``b.dirty``). Tests check the result equals a build from scratch.
 
 Examples
 --------
->>> list(MECHANISMS)
-['propagation', 'transgression.norm', 'transgression.jurisdiction', 'levels', 'stance', 'context', 'interaction']
+>>> list(MECHANISMS)[:2], list(MECHANISMS)[-1]
+(['propagation', 'transgression.norm'], 'interaction')
 >>> from explorer.analysis.graph import map_graph_from_text
 >>> from explorer.analysis.weights import load_weights
 >>> G = map_graph_from_text('''@prefix rx: <https://w3id.org/routine-explorer/ns#> .
