@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -49,7 +48,7 @@ from explorer.core.events import (
     GraphChanged,
     StackChanged,
 )
-from explorer.core.filtering import filter_nodes, search
+from explorer.core.filtering import filter_nodes
 from explorer.core.graph_view import current_view
 from explorer.core.journal import orphaned_untitled
 from explorer.core.namespaces import RX
@@ -75,6 +74,7 @@ from explorer.ui.files import report as report_actions
 from explorer.ui.inspector.form import Inspector
 from explorer.ui.panels import graph_view_bar
 from explorer.ui.panels.filter_dialog import FilterDialog
+from explorer.ui.panels.find import FindBox
 from explorer.ui.panels.history import HistoryView
 from explorer.ui.panels.outline import Outline
 from explorer.ui.panels.palette import Palette
@@ -129,8 +129,6 @@ class MainWindow(QMainWindow):
         self._computed: dict = {}
         self._unsubscribe: list = []
         self._journal_warning: QMessageBox | None = None
-        self._matches: list = []
-        self._match_index = -1
         self._task = None
         self._focus_depth = 1
         self._busy = False
@@ -291,9 +289,11 @@ class MainWindow(QMainWindow):
             "Delete the selected nodes and ties",
         )
         self.act_select_all = self.add_action("Select &All", self.canvas.select_all, key.SelectAll)
-        self.act_find = self.add_action("&Find…", self.focus_search, key.Find, "Find nodes by label")
-        self.act_find_next = self.add_action("Find &Next", self.find_next, key.FindNext)
-        self.act_find_previous = self.add_action("Find Pre&vious", self.find_previous, key.FindPrevious)
+        self.act_find = self.add_action("&Find…", lambda: self.search_box.start(), key.Find, "Find nodes by label")
+        self.act_find_next = self.add_action("Find &Next", lambda: self.search_box.find_next(), key.FindNext)
+        self.act_find_previous = self.add_action(
+            "Find Pre&vious", lambda: self.search_box.find_previous(), key.FindPrevious
+        )
         self.act_tie = self.add_action(
             "&Tie Selected Nodes…",
             self.tie_selected,
@@ -435,14 +435,8 @@ class MainWindow(QMainWindow):
             spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy().Preferred
         )
         bar.addWidget(spacer)
-        self.search_box = QLineEdit(self)
-        self.search_box.setPlaceholderText("Find a node…")
-        self.search_box.setClearButtonEnabled(True)
-        self.search_box.setAccessibleName("Find nodes")
-        self.search_box.setToolTip("Find nodes by label (Enter: next match)")
-        self.search_box.setMaximumWidth(260)
-        self.search_box.textChanged.connect(self._search_changed)
-        self.search_box.returnPressed.connect(self.find_next)
+        self.search_box = FindBox(self.canvas, self)
+        self.search_box.message.connect(self.show_status)
         bar.addWidget(self.search_box)
         self.addToolBar(bar)
         self.toolbar = bar
@@ -717,7 +711,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.canvas_page)
         self.canvas.set_map(self.projection, self.schema, self._positions_for(self.projection.nodes))
         opened = OpenMap(self.document, self.schema, self.projection)
-        for view in (self.palette_view, self.inspector, self.history, self.analysis):
+        for view in (self.palette_view, self.inspector, self.history, self.analysis, self.search_box):
             view.show_map(opened)
         # The panels that read every node follow one per turn of the event loop, so a
         # 100k-node map never holds the window for all of them at once.
@@ -1009,7 +1003,7 @@ class MainWindow(QMainWindow):
         self.canvas.clear_map()
         self.document.close()
         self.document = self.schema = self.projection = None
-        for view in (self.palette_view, self.inspector, self.outline, self.history, self.analysis):
+        for view in (self.palette_view, self.inspector, self.outline, self.history, self.analysis, self.search_box):
             view.show_map(None)
         self.banner.hide()
         self._show_start()
@@ -1021,7 +1015,7 @@ class MainWindow(QMainWindow):
         self._computed = initial_positions(self.projection)
         self.canvas.set_map(self.projection, self.schema, self._positions_for(self.projection.nodes))
         opened = OpenMap(self.document, self.schema, self.projection)
-        for view in (self.inspector, self.outline, self.minimap, self.analysis):
+        for view in (self.inspector, self.outline, self.minimap, self.analysis, self.search_box):
             view.show_map(opened)
         self._refresh_views()
         self._update_counts()
@@ -1449,37 +1443,6 @@ class MainWindow(QMainWindow):
         self.canvas.set_visible_nodes(None)
         self._update_banner()
         self._update_counts()
-
-    def focus_search(self) -> None:
-        self.search_box.setFocus()
-        self.search_box.selectAll()
-
-    def _search_changed(self, text: str) -> None:
-        if self.projection is None:
-            return
-        self._matches = search(self.projection, text) if text.strip() else []
-        self._match_index = -1
-        self.canvas.highlight(self._matches[:2000])
-        if text.strip():
-            self.statusBar().showMessage(
-                f"{len(self._matches):,} match{'es' if len(self._matches) != 1 else ''} for “{text[:40]}”", 5000
-            )
-
-    def find_next(self, step: int = 1) -> None:
-        """Select and centre the next match of the search box."""
-        if not self._matches:
-            if self.search_box.text().strip():
-                self.statusBar().showMessage("No node matches.", 4000)
-            return
-        self._match_index = (self._match_index + step) % len(self._matches)
-        iri = self._matches[self._match_index]
-        if self.canvas.visible_nodes is not None and iri not in self.canvas.visible_nodes:
-            self.canvas.set_visible_nodes(self.canvas.visible_nodes | {iri})
-        self.canvas.select([iri], centre=True)
-        self.statusBar().showMessage(f"Match {self._match_index + 1} of {len(self._matches)}", 4000)
-
-    def find_previous(self) -> None:
-        self.find_next(-1)
 
     # ------------------------------------------------------------- view options
     def _toggle_minimap(self, on: bool) -> None:

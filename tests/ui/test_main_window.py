@@ -332,14 +332,25 @@ def test_delete_copy_paste_and_focus(qtbot, window):
 
 
 def test_search_highlights_and_walks_matches(qtbot, window):
+    """Ctrl+F, type, Enter walks the matches; Find Previous walks back; the status line counts them."""
+    from PySide6.QtGui import QKeySequence
+
     open_in(window, KEYSTONE)
-    window.search_box.setText("icu")
-    matches = list(window._matches)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keySequence(window, QKeySequence(QKeySequence.StandardKey.Find))
+    qtbot.waitUntil(window.search_box.hasFocus)
+    qtbot.keyClicks(window.search_box, "icu")
+    matches = list(window.search_box.matches)
     assert len(matches) >= 2
-    window.find_next()
+    assert window.statusBar().currentMessage().startswith(f"{len(matches)} matches")
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
     assert window.canvas.selected_nodes() == [matches[0]]
-    window.find_next()
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
     assert window.canvas.selected_nodes() == [matches[1]]
+    window.act_find_previous.trigger()
+    assert window.canvas.selected_nodes() == [matches[0]]
+    assert window.statusBar().currentMessage() == f"Match 1 of {len(matches)}"
 
 
 @pytest.mark.parametrize("name", ["levels", "force", "hierarchical", "circular"])
