@@ -40,6 +40,7 @@ from pathlib import Path
 
 from . import __version__
 from .core.errors import ExplorerError, printable
+from .core.text import one_line
 
 SUBCOMMANDS = (
     "info",
@@ -436,7 +437,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         shown.finish()
     print(
         f"wrote {target} ({fmt.label}: {len(result.points)} points, {len(result.levers)} levers, change "
-        f"“{' '.join(result.change_label.split())[:80]}”)",
+        f"“{one_line(result.change_label, 80)}”)",
         file=sys.stderr,
     )
     return EXIT_OK

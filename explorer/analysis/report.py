@@ -290,7 +290,7 @@ def interdependencies_text(summary, *, top: int = 10, labels: dict | None = None
         f"{cross.unreached} not reached",
     ]
     for path in sorted(cross.paths, key=lambda p: (p.hops, str(p.target)))[:top]:
-        names = (labels.get(n) or str(n).rsplit("/", 1)[-1] for n in path.path)
+        names = (labels.get(n) or local_name(n) for n in path.path)
         lines.append(f"  {path.hops} hop{'s' if path.hops != 1 else ''}: {one_line(' → '.join(names), 140)}")
     clusters = summary.clusters
     lines += [

@@ -57,6 +57,7 @@ from .rdf_formats import FORMATS, Progress, RdfFormat, format_by_name, format_fo
 from .resources import ontology_files
 from .store import EmbeddedStore, Store
 from .terms import DEFAULT_GRAPH
+from .text import one_line
 
 #: The named graph holding the read-only ontology and SKOS schemes.
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/routine-explorer/graph/ontology")
@@ -507,7 +508,7 @@ class MapDocument:
                 self._journal.start(map_path=self.path, base_sha256=self.content_sha256, base_iri=self.base_iri)
             self._journal.record(label, added, removed)
         except OSError as err:
-            shown = label if len(label) <= 60 else label[:59] + "…"
+            shown = one_line(label, 60)
             full = err.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG)
             advice = "Free some space on that disk" if full else "Check that its folder can be written"
             message = (

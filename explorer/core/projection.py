@@ -38,7 +38,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from .namespaces import RX
 from .schema import Schema
-from .terms import DEFAULT_GRAPH
+from .terms import DEFAULT_GRAPH, local_name
 
 # Plain strings: the projection reads triples as text (see Store.text_triples), and
 # comparing str is ~20x cheaper than comparing rdflib terms.
@@ -102,12 +102,7 @@ def node_label(labels: Iterable, fallback) -> str:
     preferred = [pair for pair in labels if pair[1] in ("", "en") or pair[1].startswith("http")] or labels
     if preferred:
         return min(preferred, key=lambda pair: (not (pair[1] == "" or pair[1].startswith("http")), pair[0]))[0]
-    text = str(fallback)
-    for sep in ("#", "/", ":"):
-        if sep in text.rstrip(sep):
-            text = text.rstrip(sep).rsplit(sep, 1)[1]
-            break
-    return text
+    return local_name(fallback)
 
 
 def _number(text: str) -> float | None:

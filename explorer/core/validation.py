@@ -29,6 +29,7 @@ from .netguard import no_network
 from .resources import ontology_dir
 from .store import EmbeddedStore
 from .terms import local_name
+from .text import one_line
 
 _SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 _ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -86,7 +87,7 @@ def _label(graph: rdflib.Graph, vocabulary: rdflib.Graph, node) -> str:
     for predicate in _LABELS:
         value = graph.value(node, predicate)
         if value is not None:
-            return " ".join(str(value).split())
+            return one_line(value)
     kinds = [vocabulary.value(k, RDFS.label) or local_name(k) for k in graph.objects(node, RDF.type)]
     kind = str(kinds[0]) if kinds else "node"
     ends = [

@@ -32,6 +32,7 @@ from explorer.analysis.resistance.explain import (
     people,
     percent,
 )
+from explorer.core.text import one_line
 
 __all__ = [
     "NBSP",
@@ -87,7 +88,7 @@ def kind_text(kind_label: str, role: str) -> str:
 
 def plain_missing(phrase: str) -> str:
     """An input the map does not give, without the property's CURIE a person does not need."""
-    return " ".join(_CURIE.sub("", str(phrase)).split())
+    return one_line(_CURIE.sub("", str(phrase)))
 
 
 def reason_groups(reasons) -> tuple[list, list, list]:

@@ -70,7 +70,7 @@ from .. import __version__
 from ..core.atomic_file import atomic_write
 from ..core.errors import ExplorerError
 from ..core.layout import NODE_HEIGHT, NODE_WIDTH
-from ..core.presentation import PLAIN_TIE_COLOUR
+from ..core.presentation import HEAT_TOP, PLAIN_TIE_COLOUR
 from ..core.text import clipped
 from .model import (
     EXPORT_LAYOUTS,
@@ -340,6 +340,9 @@ def render_html(view: ExportView, *, exported: dt.date | None = None) -> str:
         vis_version=_VIS_VERSION,
         shapes=VIS_SHAPES,
         heat_legend=HEAT_LEGEND,
+        # The legend's scale runs between the colours the nodes glow in at 0 and at the top.
+        heat_cold=heat_colour(0.0),
+        heat_warm=heat_colour(HEAT_TOP),
         # Markup: already made safe for their elements (see script_json and _inline).
         data=Markup(script_json(page_data(view))),
         vis_js=Markup(vis_js),

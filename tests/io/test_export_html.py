@@ -104,6 +104,8 @@ def test_the_heat_is_the_likelihood_on_a_fixed_scale():
     page = render_html(view)
     legend = page[page.index("<h3>Analysis heat</h3>") :]
     assert HEAT_LEGEND in legend and "likely support" not in page
+    # The legend's scale runs between the colours the canvas and the nodes use at 0 and 1.
+    assert f"--heat-cold: {heat_colour(0.0)}; --heat-warm: {heat_colour(1.0)}" in legend
     assert "likelihood of resistance: " in page  # the tooltip and the details panel say what the number is
 
 
@@ -254,6 +256,12 @@ def test_sample_map_renders_offline_with_every_node_and_the_heat(browser, tmp_pa
         hot = view.nodes[0].id
         assert visit.js(f"routineExplorer.nodes.get({json.dumps(hot)}).shadow.enabled") is True
         assert visit.js(f"routineExplorer.nodes.get({json.dumps(view.nodes[5].id)}).opacity") == 0.35
+        scale = visit.js("getComputedStyle(document.querySelector('.heat-scale')).backgroundImage")
+        cold, warm = (
+            ", ".join(str(int(c[i : i + 2], 16)) for i in (1, 3, 5)) for c in (heat_colour(0.0), heat_colour(1.0))
+        )
+        assert scale == f"linear-gradient(to right, rgb({cold}), rgb({warm}))", scale
+        assert visit.page.locator(".heat-scale").bounding_box()["height"] > 0
         visit.page.uncheck("#heat")
         assert visit.js(f"routineExplorer.nodes.get({json.dumps(view.nodes[5].id)}).opacity") == 1
         assert visit.page.locator("#legend").inner_text().count("Routine") >= 1

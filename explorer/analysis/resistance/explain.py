@@ -23,12 +23,12 @@ from collections import defaultdict
 
 import numpy as np
 
+from explorer.core.presentation import LEVELS
+
 from .evaluate import EXPONENT_CAP
 from .model import Model
 from .results import Reason
 from .structure import RX
-
-_LEVEL = {1: "micro", 2: "meso", 3: "macro"}
 
 
 def lmdi(U: np.ndarray) -> np.ndarray:
@@ -547,4 +547,4 @@ def _short(reason: Reason) -> str:
 
 
 def level_name(level: int) -> str:
-    return _LEVEL.get(level, "meso")
+    return LEVELS.get(level, "meso")

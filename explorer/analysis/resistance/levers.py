@@ -31,6 +31,8 @@ from __future__ import annotations
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
+from explorer.core.terms import local_name
+
 from .results import Lever
 from .structure import RX
 
@@ -45,11 +47,6 @@ _PER_KIND = 4
 
 def _decimal(value: float) -> Literal:
     return Literal(f"{value:.4g}", datatype=XSD.decimal)
-
-
-def _local(iri) -> str:
-    text = str(iri)
-    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def apply_edit(G, edit) -> tuple:
@@ -83,7 +80,7 @@ def apply_edit(G, edit) -> tuple:
         if isinstance(s, BNode) and op == "add":
             new_ties.setdefault(s, []).append((p, o))
             continue
-        name = _local(p)
+        name = local_name(p)  # the attribute map_graph names the property by
         if isinstance(o, Literal):
             data = holder(s)
             old = data.get(name, None)
@@ -130,9 +127,9 @@ def apply_edit(G, edit) -> tuple:
             elif p == RX.to:
                 target = o
             elif isinstance(o, Literal):
-                attrs[_local(p)] = float(o.toPython())
+                attrs[local_name(p)] = float(o.toPython())
             else:
-                attrs[_local(p)] = o
+                attrs[local_name(p)] = o
         G.add_edge(source, target, key=tie, **attrs)
         undo.append(lambda s=source, t=target, k=tie: G.remove_edge(s, t, k))
         changed.append(("add", attrs["relation"], source, target, G.edges[source, target, tie]))

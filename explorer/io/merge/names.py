@@ -25,6 +25,7 @@ from ...core.document import STANDARD_PREFIXES
 from ...core.namespaces import RX
 from ...core.schema import Kind, PropertySpec, Relation, Schema
 from ...core.terms import local_name
+from ...core.text import shortened
 from ..tables import cell_text
 
 #: An IRI written out (``http``, ``https`` or ``urn``): an identifier like this is the node's own IRI.
@@ -53,9 +54,8 @@ def name_key(text: str) -> str:
 
 
 def show(text, limit: int = 40) -> str:
-    """``text`` on one line, cut to ``limit`` characters, for a message."""
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """``text`` on one line, cut to ``limit`` characters, for a message (:func:`~explorer.core.text.shortened`)."""
+    return shortened(text, limit)
 
 
 def expand(text: str) -> str | None:

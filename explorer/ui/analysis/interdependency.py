@@ -8,8 +8,6 @@ tooltip lists every node it involves.
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,9 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.presentation import LEVELS
+from explorer.core.terms import local_name
 from explorer.core.text import one_line
 from explorer.ui.analysis.run import AnalysisRun
 from explorer.ui.common.host import OpenMap
+from explorer.ui.common.text import tooltip_html
 
 #: Rows shown per group (the CLI's ``interdependencies --top`` shows the same lists).
 TOP = 10
@@ -252,12 +252,12 @@ class InterdependencyView(QWidget):
         self._nodes[id(item)] = (item, nodes)
         names = ", ".join(self._label(n) for n in nodes[:12]) + (" …" if len(nodes) > 12 else "")
         # Escaped and wrapped: Qt renders a tooltip that looks like markup as rich text.
-        item.setToolTip(0, "<p>" + html.escape(f"{text}\nOn the map: {names}").replace("\n", "<br>") + "</p>")
+        item.setToolTip(0, tooltip_html("", f"{text}\nOn the map: {names}", limit=None))
 
     def _label(self, node) -> str:
         if self.projection is not None and node in self.projection.nodes:
-            return one_line(self.projection.nodes[node].label) or str(node).rsplit("/", 1)[-1]
-        return str(node).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+            return one_line(self.projection.nodes[node].label) or local_name(node)
+        return local_name(node)
 
     def nodes_of(self, item) -> tuple:
         """The nodes a row of the tree involves."""

@@ -71,6 +71,9 @@ def two_lines(text: str, metrics: QFontMetricsF, width: float) -> str:
 def safe_tooltip(title: str, body: str = "") -> str:
     """A tooltip that shows map text as typed: escaped rich text (Qt would render a label like ``<img …>``).
 
+    The title is always there, and the body is one paragraph: its line breaks show
+    as spaces (a query's lines run on), which :func:`tooltip_html` would keep.
+
     Examples
     --------
     >>> safe_tooltip("<b>ICU</b>", "Unit")
@@ -79,21 +82,26 @@ def safe_tooltip(title: str, body: str = "") -> str:
     return f"<p><b>{html.escape(title)}</b>" + (f"<br>{html.escape(body)}" if body else "") + "</p>"
 
 
-def tooltip_html(title: str, body: str = "", *, limit: int = 600) -> str:
+def tooltip_html(title: str, body: str = "", *, limit: int | None = 600) -> str:
     """A tooltip that shows ``title`` (bold) and ``body`` as text, never as markup, and wraps long lines.
 
     Qt treats a tooltip that looks like HTML as rich text and never wraps a plain
     one; escaping the text and wrapping it in a paragraph gives both safety and
-    wrapping.
+    wrapping. Each part is cut to ``limit`` characters (None: not cut); with
+    neither part there is no tooltip (``""``), not an empty box.
+
+    Unlike :func:`safe_tooltip`, the body keeps its line breaks.
 
     Examples
     --------
     >>> tooltip_html("<b>x</b>", "a & b")
     '<p><b>&lt;b&gt;x&lt;/b&gt;</b><br>a &amp; b</p>'
+    >>> tooltip_html("", "line one\\nline two"), tooltip_html("", "")
+    ('<p>line one<br>line two</p>', '')
     """
     parts = []
     if title:
         parts.append(f"<b>{html.escape(clipped(str(title), limit))}</b>")
     if body:
         parts.append(html.escape(clipped(str(body), limit)).replace("\n", "<br>"))
-    return "<p>" + "<br>".join(parts) + "</p>"
+    return "<p>" + "<br>".join(parts) + "</p>" if parts else ""

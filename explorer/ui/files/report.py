@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QProgressD
 
 from explorer.core.errors import ExplorerError
 from explorer.core.namespaces import RX
+from explorer.core.text import one_line
 from explorer.io import registry
 from explorer.ui.common import safe_text, settings
 from explorer.ui.common.host import MapHost
@@ -76,7 +77,7 @@ class ReportActions(QObject):
         if window.projection is None or window.schema is None:
             return []
         found = [
-            (" ".join(view.label.split()) or str(iri), iri)
+            (one_line(view.label) or str(iri), iri)
             for iri, view in window.projection.nodes.items()
             if view.kind is not None and window.schema.is_a(view.kind, RX.ChangeProposal)
         ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, QStringListModel, Qt, Signal
@@ -26,7 +25,8 @@ from PySide6.QtWidgets import (
 from rdflib import Literal
 
 from explorer.core.terms import local_name
-from explorer.core.text import clipped, one_line
+from explorer.core.text import one_line
+from explorer.ui.common.text import tooltip_html
 
 #: The entry meaning "no value" in choice and link fields.
 NOT_SET = "—"
@@ -38,11 +38,8 @@ LIST_LABEL_LIMIT = 120
 
 # --------------------------------------------------------------------------- helpers
 def tip_text(text, limit: int = 1500) -> str:
-    """A tooltip that Qt cannot mistake for markup (Qt guesses rich text from the content)."""
-    text = clipped(str(text or ""), limit)
-    if not text:
-        return ""
-    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
+    """A tooltip that Qt cannot mistake for markup, with no title: :func:`~explorer.ui.common.text.tooltip_html`."""
+    return tooltip_html("", text, limit=limit)
 
 
 def pick_label(values, fallback) -> str:

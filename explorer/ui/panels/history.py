@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPointF, QSize, Qt, 
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyledItemDelegate
 
+from explorer.core.text import one_line
 from explorer.ui.common.host import OpenMap
 from explorer.ui.common.text import tooltip_html
 from explorer.ui.common.theme import dim_colour, paint_placeholder
@@ -96,7 +97,7 @@ class HistoryModel(QAbstractListModel):
         """The text of ``row``."""
         if row == 0:
             return "Opened map"
-        return " ".join(str(self._labels[row - 1]).split()) or "(edit)"
+        return one_line(self._labels[row - 1]) or "(edit)"
 
     def _mark(self, saved: bool) -> QIcon:
         icon = self._icons.get(saved)
