@@ -2,7 +2,7 @@
 as an RDF knowledge graph, see where a proposed change will meet resistance, and why.
 
 The package is layered (each may import only what is to its left):
-``core`` <- ``analysis`` <- ``io``, ``sparql`` <- ``ui``; only ``explorer.ui`` imports Qt.
+``core`` <- ``analysis``, ``layout`` <- ``io``, ``sparql`` <- ``ui``; only ``explorer.ui`` imports Qt.
 """
 
 __version__ = "0.1.0"

@@ -25,7 +25,7 @@ written straight as vis-network records:
   string as ``innerText``). Headings and the legend go through the
   autoescaped template.
 * **Big maps**: positions are computed in Python (the map's own, or a layout
-  of :mod:`explorer.core.layout`) and physics is off, since vis-network's
+  of :mod:`explorer.layout.layouts`) and physics is off, since vis-network's
   physics freezes pages beyond 1-2k nodes; edges are straight, and hidden
   while dragging or zooming on maps of more than 1,000 nodes.
 * The kinds' colours and shapes come from the ontology (one vis-network
@@ -69,9 +69,9 @@ from pathlib import Path
 from .. import __version__
 from ..core.atomic_file import atomic_write
 from ..core.errors import ExplorerError
-from ..core.layout import NODE_HEIGHT, NODE_WIDTH
 from ..core.presentation import HEAT_TOP, PLAIN_TIE_COLOUR
 from ..core.text import clipped
+from ..layout.layouts import NODE_HEIGHT, NODE_WIDTH
 from .model import (
     EXPORT_LAYOUTS,
     HEAT_LEGEND,

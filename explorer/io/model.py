@@ -4,7 +4,7 @@ Every export that draws or lists the map (HTML, GraphML, GEXF, CSV, the
 images and the report) starts from one :class:`ExportView`, built by
 :func:`export_view` from the map's :class:`~explorer.core.projection.Projection`
 (what the canvas draws), its :class:`~explorer.core.schema.Schema` (colours,
-shapes, level names) and :mod:`explorer.core.layout` (positions). It holds only
+shapes, level names) and :mod:`explorer.layout.layouts` (positions). It holds only
 strings, numbers and booleans, so writers never touch rdflib or the store.
 
 * Node ids are full IRIs (``"_:id"`` for a blank node); positions are scene
@@ -47,9 +47,7 @@ from rdflib import BNode, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from ..core.errors import ExplorerError
-from ..core.layout import LAYOUTS, compute_layout
 from ..core.namespaces import RX
-from ..core.placement import HIERARCHY, layout_input
 from ..core.presentation import (
     HEAT_LEGEND,
     HEAT_NAME,
@@ -66,9 +64,11 @@ from ..core.presentation import (
 from ..core.projection import Projection, node_label
 from ..core.schema import schema_of
 from ..core.terms import DEFAULT_GRAPH, local_name
+from ..layout.layouts import LAYOUTS, compute_layout
+from ..layout.placement import HIERARCHY, layout_input
 
 #: Layout names :func:`export_view` accepts: ``"map"`` (positions as the map stores them,
-#: by level for the rest, as the app shows it) and those of :mod:`explorer.core.layout`.
+#: by level for the rest, as the app shows it) and those of :mod:`explorer.layout.layouts`.
 EXPORT_LAYOUTS: dict[str, str] = {"map": "As on the map", **LAYOUTS}
 
 

@@ -52,13 +52,14 @@ from explorer.core.filtering import filter_nodes
 from explorer.core.graph_view import current_view
 from explorer.core.journal import orphaned_untitled
 from explorer.core.namespaces import RX
-from explorer.core.placement import initial_positions, layout_input
 from explorer.core.presentation import level_title
 from explorer.core.projection import Projection
 from explorer.core.rdf_formats import FORMATS, format_for_path
 from explorer.core.resources import docs_dir
 from explorer.core.schema import Schema, schema_of
 from explorer.core.text import one_line
+from explorer.layout import LAYOUTS
+from explorer.layout.placement import initial_positions, layout_input
 from explorer.ui.analysis.dock import AnalysisDock
 from explorer.ui.canvas.legend import Legend
 from explorer.ui.canvas.minimap import Minimap
@@ -93,9 +94,6 @@ SAVE_FILTERS = {
 }
 RECENT_LIMIT = 10
 LEVEL_IRIS = {1: RX.micro, 2: RX.meso, 3: RX.macro}
-#: The layouts of :mod:`explorer.core.layout` in menu order. Spelled out here because that
-#: module pulls in networkx and scipy (1.3 s), which the window needs only once a map is open.
-LAYOUTS = {"levels": "By level", "force": "Force-directed", "hierarchical": "Hierarchical", "circular": "Circular"}
 
 
 #: Up to this many new nodes without positions each get a free spot near the view's centre;
@@ -1366,7 +1364,7 @@ class MainWindow(QMainWindow):
         document = self.document
 
         def work(progress):
-            from explorer.core.layout import compute_layout
+            from explorer.layout.layouts import compute_layout
 
             progress(0, 0)
             laid = compute_layout(name, nodes, edges, seed=0, cancelled=lambda: (progress(0, 0), False)[1])

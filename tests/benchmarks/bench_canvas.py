@@ -74,9 +74,9 @@ def _map_file(nodes: int, seed: int = 1) -> Path:
 
 def _load(path: Path):
     from explorer.core.document import MapDocument
-    from explorer.core.placement import initial_positions
     from explorer.core.projection import Projection
     from explorer.core.schema import Schema
+    from explorer.layout.placement import initial_positions
 
     doc = MapDocument.open(path, editing=False)
     schema = Schema.from_store(doc.store)

@@ -51,9 +51,9 @@ def clock(function, *args, **kwargs):
 
 def inputs(doc) -> dict:
     """What the app holds for an open map: its schema, projection and node places (not timed: both routes need them)."""
-    from explorer.core.placement import initial_positions
     from explorer.core.projection import Projection
     from explorer.core.schema import Schema
+    from explorer.layout.placement import initial_positions
 
     schema = Schema.from_store(doc.store)
     projection = Projection.build(doc.store, schema)

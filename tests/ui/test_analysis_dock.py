@@ -17,7 +17,6 @@ from rdflib import RDF, BNode, URIRef
 from support.paths import MATCHING
 
 from explorer.core.document import MapDocument
-from explorer.core.placement import initial_positions
 from explorer.core.presentation import HEAT_ALPHA
 from explorer.core.projection import Projection
 from explorer.core.schema import Schema
@@ -35,6 +34,7 @@ from explorer.io.change_text import (
     reason_groups,
 )
 from explorer.io.model import HEAT_LEGEND, heat_colour
+from explorer.layout.placement import initial_positions
 from explorer.ui.analysis.dock import AnalysisDock
 from explorer.ui.analysis.points import PointsModel
 from explorer.ui.canvas.view import MapCanvas

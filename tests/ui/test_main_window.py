@@ -426,11 +426,13 @@ def test_labels_are_plain_in_the_window_title(qtbot, window, tmp_path):
     assert RDFS.label  # imported for the quads above
 
 
-def test_the_layout_menu_names_every_layout_the_core_offers():
-    from explorer.core import layout
-    from explorer.ui import main_window
+def test_the_layout_menu_offers_every_layout_there_is(window):
+    from explorer.layout import layouts
 
-    assert main_window.LAYOUTS == layout.LAYOUTS
+    assert list(window.layout_actions) == list(layouts.LAYOUTS)
+    assert [a.text() for a in window.layout_actions.values()] == [
+        f"Lay Out {label}" for label in layouts.LAYOUTS.values()
+    ]
 
 
 def test_text_still_being_typed_in_the_inspector_is_saved(qtbot, window, tmp_path):

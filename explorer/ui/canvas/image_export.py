@@ -413,7 +413,7 @@ def _positions(projection, given: Mapping | None) -> dict:
             positions[iri] = (view.x, view.y)
     if len(positions) < len(projection.nodes):
         # The layout the app computes when it opens a map.
-        from explorer.core.placement import initial_positions
+        from explorer.layout.placement import initial_positions
 
         for iri, place in initial_positions(projection).items():
             positions.setdefault(iri, place)

@@ -47,12 +47,12 @@ from rdflib import URIRef
 
 from explorer.core import editing
 from explorer.core.errors import ExplorerError
-from explorer.core.placement import layout_edge
 from explorer.core.schema import schema_of
 from explorer.core.text import one_line
 from explorer.io import merge, registry
 from explorer.io.tables import cell_text
 from explorer.io.xlsx import sheet_names
+from explorer.layout.placement import layout_edge
 from explorer.ui.common.host import MapHost
 from explorer.ui.common.workers import run_task
 
@@ -85,7 +85,7 @@ def layout_new_nodes(plan: merge.ImportPlan, *, cancelled=None) -> dict:
     """By-level positions for the plan's new nodes among themselves (members under their units)."""
     if not plan.new_nodes:
         return {}
-    from explorer.core.layout import LayoutNode, compute_layout  # networkx and scipy: only when importing
+    from explorer.layout.layouts import LayoutNode, compute_layout  # networkx and scipy: only when importing
 
     nodes = [LayoutNode(str(iri), level) for iri, level in plan.new_nodes.items()]
     new = {str(iri) for iri in plan.new_nodes}
@@ -120,7 +120,7 @@ def place_beside(existing: dict, laid: dict, levels: dict) -> dict:
         return {}
     if not existing:
         return dict(laid)
-    from explorer.core.layout import NODE_HEIGHT, NODE_WIDTH
+    from explorer.layout.layouts import NODE_HEIGHT, NODE_WIDTH
 
     xs = [x for _, x, _ in existing.values()]
     left = max(xs) + 2 * NODE_WIDTH - min(x for x, _ in laid.values())

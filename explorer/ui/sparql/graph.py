@@ -57,7 +57,7 @@ def build_graph_result(triples, source_store=None, *, title: str = "Query result
 
     Safe to call on a worker thread: it only reads ``source_store``.
     """
-    from explorer.core.placement import initial_positions
+    from explorer.layout.placement import initial_positions
 
     document = MapDocument.new(title=title, editing=False)
     try:

@@ -30,7 +30,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
-from .errors import OperationCancelled
+from explorer.core.errors import OperationCancelled
+from explorer.layout import LAYOUTS
 
 __all__ = [
     "LAYOUTS",
@@ -43,12 +44,6 @@ __all__ = [
     "compute_layout",
 ]
 
-LAYOUTS: dict[str, str] = {
-    "levels": "By level",
-    "force": "Force-directed",
-    "hierarchical": "Hierarchical",
-    "circular": "Circular",
-}
 
 # The slot one node takes: the canvas draws nodes 130 x 44 with a level badge underneath,
 # and leaves the rest for ties to run between rows and columns.
@@ -291,7 +286,7 @@ class _Graph:
     def subgraph(self, members: np.ndarray) -> nx.Graph:
         """networkx graph on ``members``, relabelled 0..k-1 in that order."""
         sub = self.adjacency[members][:, members].tocoo()
-        graph = nx.Graph()
+        graph: nx.Graph = nx.Graph()
         graph.add_nodes_from(range(members.size))
         upper = sub.row < sub.col
         graph.add_edges_from(zip(sub.row[upper].tolist(), sub.col[upper].tolist()))
@@ -523,7 +518,7 @@ def _fit_spacing(coords: np.ndarray) -> np.ndarray:
     # slot units, the slot being wider than tall).
     base = coords / extent * NODE_WIDTH * math.sqrt(size) / 2
     slots = base / np.array([NODE_WIDTH, NODE_HEIGHT])
-    dist, _ = cKDTree(slots).query(slots, k=2, p=np.inf)
+    dist = np.asarray(cKDTree(slots).query(slots, k=2, p=np.inf)[0])
     near = float(np.percentile(dist[:, 1], 10))
     factor = 1.0 / near if near > 0 else _MAX_SPREAD
     return base * min(max(factor, 1.0), _MAX_SPREAD)
@@ -653,7 +648,7 @@ def _two_level(
     links = sp.coo_array((coo.data, (cluster[coo.row], cluster[coo.col])), shape=(count, count)).tocsr()
     links.sum_duplicates()
     upper = sp.triu(links, k=1).tocoo()
-    top = nx.Graph()
+    top: nx.Graph = nx.Graph()
     top.add_nodes_from(range(count))
     top.add_weighted_edges_from(zip(upper.row.tolist(), upper.col.tolist(), upper.data.tolist()))
     placed = nx.spring_layout(top, seed=seed, method="force")
@@ -680,7 +675,7 @@ def _two_level(
         # 4% of nodes then overlap). Clearing the closest pair instead blows the map
         # up many times over; _fit_spacing on the whole squeezes clusters together
         # (40-90% overlap).
-        dist, _ = cKDTree(centre).query(centre, k=2)
+        dist = np.asarray(cKDTree(centre).query(centre, k=2)[0])  # (n, 2): itself, then the nearest other
         centre *= 2.2 * float(np.median(radius) + NODE_WIDTH / 2) / max(float(np.median(dist[:, 1])), 1e-9)
     return centre[cluster] + local
 

@@ -11,7 +11,7 @@ import pytest
 from scipy.spatial import cKDTree
 
 from explorer.core.errors import OperationCancelled
-from explorer.core.layout import (
+from explorer.layout.layouts import (
     LAYOUTS,
     NODE_HEIGHT,
     NODE_WIDTH,

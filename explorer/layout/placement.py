@@ -1,7 +1,7 @@
 """Where nodes go when the map does not say: the hierarchy the layouts follow, and first positions.
 
 One home for these facts, read by the app's canvas, its SPARQL graph view and the exports alike. The
-layouts themselves (:mod:`explorer.core.layout`) pull in networkx and scipy, so they are imported only
+layouts themselves (:mod:`explorer.layout.layouts`) pull in networkx and scipy, so they are imported only
 when a layout is computed: this module is cheap to import at start-up.
 
 Examples
@@ -24,7 +24,7 @@ HIERARCHY: dict[str, bool] = {
 
 
 def layout_edge(source: str, relation: str | None, target: str):
-    """The :class:`~explorer.core.layout.LayoutEdge` for a tie ``source relation target``: a tie of
+    """The :class:`~explorer.layout.layouts.LayoutEdge` for a tie ``source relation target``: a tie of
     :data:`HIERARCHY` points from child to parent; any other (``relation`` None: a qualified tie) is not hierarchical.
 
     Examples
@@ -34,7 +34,7 @@ def layout_edge(source: str, relation: str | None, target: str):
     >>> layout_edge("urn:x:ann", "urn:x:advises", "urn:x:ben").hierarchical
     False
     """
-    from explorer.core.layout import LayoutEdge
+    from explorer.layout.layouts import LayoutEdge
 
     child_is_subject = HIERARCHY.get(relation) if relation is not None else None
     if child_is_subject is False:
@@ -43,11 +43,11 @@ def layout_edge(source: str, relation: str | None, target: str):
 
 
 def layout_input(projection) -> tuple[list, list]:
-    """Nodes and edges for :func:`explorer.core.layout.compute_layout`, hierarchy edges pointing child to parent.
+    """Nodes and edges for :func:`explorer.layout.layouts.compute_layout`, hierarchy edges pointing child to parent.
 
     ``projection`` is a :class:`~explorer.core.projection.Projection`.
     """
-    from explorer.core.layout import LayoutNode
+    from explorer.layout.layouts import LayoutNode
 
     nodes = [LayoutNode(str(iri), view.level, str(view.kind)) for iri, view in projection.nodes.items()]
     edges = [
@@ -65,7 +65,7 @@ def initial_positions(projection, *, cancelled=None) -> dict:
     unplaced = [iri for iri, view in projection.nodes.items() if view.x is None]
     if not unplaced:
         return {}
-    from explorer.core.layout import compute_layout
+    from explorer.layout.layouts import compute_layout
 
     nodes, edges = layout_input(projection)
     laid = compute_layout("levels", nodes, edges, seed=0, cancelled=cancelled)
