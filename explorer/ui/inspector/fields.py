@@ -188,13 +188,13 @@ class Field:
         if self.dead:
             return False
         self.clear_error()
-        return self.inspector._execute(command)
+        return self.inspector.execute(command)
 
     def store(self):
-        return self.inspector._doc.store
+        return self.inspector.doc.store
 
     def coerce(self, value):
-        return self.inspector._schema.coerce(self.spec.iri, value)
+        return self.inspector.schema.coerce(self.spec.iri, value)
 
     def set_value(self, value, label: str | None = None) -> bool:
         return self.execute(
@@ -251,7 +251,7 @@ class LineField(Field):
                 set_colour(hint, secondary_colour(self.widget))
                 hint.setToolTip(tip_text(f"Scale from {number_text(spec.minimum)} to {number_text(spec.maximum)}"))
                 hint.setAccessibleName(f"{spec.label} scale")
-                hint.setFixedWidth(inspector._metric("gutter"))
+                hint.setFixedWidth(inspector.size_for("gutter"))
                 row.addWidget(hint)
         elif spec.widget in LINE_PLACEHOLDERS:
             self.edit.setPlaceholderText(LINE_PLACEHOLDERS[spec.widget])
@@ -509,7 +509,7 @@ class MultiChoiceField(Field):
 
     def __init__(self, inspector, spec, subject) -> None:
         super().__init__(inspector, spec, subject)
-        self.checks = CheckList(self.widget, row_height=inspector._metric("check"))
+        self.checks = CheckList(self.widget, row_height=inspector.size_for("check"))
         for concept in spec.choices:
             self.checks.add(concept.label, concept.iri, concept.definition)
         self.checks.toggledValue.connect(self._toggled)
@@ -528,7 +528,7 @@ class MultiChoiceField(Field):
         odd = [v for v in values if v not in known]
         if odd and self.odd is None:
             self.odd = LinkList(
-                self.widget, row_height=self.inspector._metric("combo"), gutter=self.inspector._metric("gutter")
+                self.widget, row_height=self.inspector.size_for("combo"), gutter=self.inspector.size_for("gutter")
             )
             self.odd.setAccessibleName(f"{self.spec.label}: values that are not among the choices")
             self.odd.removeRequested.connect(lambda value, _reverse: self._toggled(value, False))
@@ -573,10 +573,10 @@ class LinkField(Field):
         super().__init__(inspector, spec, subject)
         self.range = range_
         self.required = required
-        self.combo = LinkCombo(lambda: inspector._candidates(self.range, subject, with_none=not required), self.widget)
+        self.combo = LinkCombo(lambda: inspector.candidates(self.range, subject, with_none=not required), self.widget)
         self.combo.lineEdit().setPlaceholderText("Type to find a node…")
         self.main = self.combo
-        self.go = tool_button("→", f"Select this {spec.label} on the map", self.widget, inspector._metric("gutter"))
+        self.go = tool_button("→", f"Select this {spec.label} on the map", self.widget, inspector.size_for("gutter"))
         self.go.clicked.connect(self._go)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -589,7 +589,7 @@ class LinkField(Field):
         self.combo.activated.connect(self._chosen)
         self.combo.lineEdit().editingFinished.connect(self._typed)
         self.combo.lineEdit().textEdited.connect(lambda _t: self.clear_error())
-        inspector._focus_watch.watch(self.combo.lineEdit(), self._focus_lost, self.restore)
+        inspector.focus_watch.watch(self.combo.lineEdit(), self._focus_lost, self.restore)
         self.finish()
 
     def focus_widgets(self) -> list:
@@ -605,14 +605,14 @@ class LinkField(Field):
             text = str(target)
             notes.append(f"“{one_line(target, 60)}” is text, not a link to a node.")
         else:
-            text = one_line(self.inspector._label_of(target), LIST_LABEL_LIMIT)
-            if not self.inspector._is_node(target):
+            text = one_line(self.inspector.label_of(target), LIST_LABEL_LIMIT)
+            if not self.inspector.is_node(target):
                 notes.append(f"{one_line(target, 80)} is not a node of this map.")
         if len(values) > 1:
             notes.append(f"{len(values)} values stored where one is expected; choosing one replaces them all.")
         self.set_note(" ".join(notes))
         self.target = target if isinstance(target, (URIRef, BNode)) else None
-        self.go.setEnabled(self.target is not None and self.inspector._is_node(self.target))
+        self.go.setEnabled(self.target is not None and self.inspector.is_node(self.target))
         self.go.setToolTip(tip_text(f"Select “{text}” on the map") if self.target is not None else "")
         line = self.combo.lineEdit()
         if line.hasFocus() and line.text() != self.shown_text:
@@ -641,7 +641,7 @@ class LinkField(Field):
             self._commit(None)
             return
         self.combo.ensure_filled()
-        iri = self.inspector._resolve(self.combo, text)
+        iri = self.inspector.resolve(self.combo, text)
         if iri is None:
             self.refuse(
                 f"No node called “{one_line(text, 40)}” can be the {self.spec.label} here; pick one from the list."
@@ -698,12 +698,12 @@ class MultiLinkField(Field):
         self.citations = citations
         self.list: LinkList | None = None  # made when the first value shows up: most fields are empty
         self.shown: list = []
-        self.combo = LinkCombo(lambda: inspector._candidates(self.range, subject, with_none=False), self.widget)
+        self.combo = LinkCombo(lambda: inspector.candidates(self.range, subject, with_none=False), self.widget)
         self.combo.lineEdit().setPlaceholderText("Add a source record…" if citations else "Add…")
         self.combo.activated.connect(lambda index: self._add(self.combo.iri_at(index)))
         self.combo.lineEdit().returnPressed.connect(self._typed)
         self.combo.lineEdit().textEdited.connect(lambda _t: self.clear_error())
-        inspector._focus_watch.watch(self.combo.lineEdit(), self._focus_lost, self._clear_typed)
+        inspector.focus_watch.watch(self.combo.lineEdit(), self._focus_lost, self._clear_typed)
         self.main = self.combo
         self.layout.addWidget(self.combo)
         self.citation = None
@@ -728,7 +728,7 @@ class MultiLinkField(Field):
     def load(self, values: list, incoming: list = ()) -> None:
         super().load(values)
         shown = [(v, False) for v in values] + [(v, True) for v in incoming if v not in values]
-        labels = [self.inspector._label_of(v) if isinstance(v, (URIRef, BNode)) else str(v) for v, _ in shown]
+        labels = [self.inspector.label_of(v) if isinstance(v, (URIRef, BNode)) else str(v) for v, _ in shown]
         state = list(zip(shown, labels))
         if state == self.shown:
             return
@@ -738,7 +738,7 @@ class MultiLinkField(Field):
         for (value, reverse), label in state:
             one = one_line(label, LIST_LABEL_LIMIT)
             where = f"\n(stored on {one}; {self.spec.label} works both ways)" if reverse else ""
-            if isinstance(value, (URIRef, BNode)) and self.inspector._is_node(value):
+            if isinstance(value, (URIRef, BNode)) and self.inspector.is_node(value):
                 rows.append(
                     (
                         one + (" ↔" if reverse else ""),
@@ -758,7 +758,7 @@ class MultiLinkField(Field):
                 notes.append(f"{one_line(value, 60)} is not a node of this map.")
         if self.list is None and rows:
             self.list = LinkList(
-                self.widget, row_height=self.inspector._metric("combo"), gutter=self.inspector._metric("gutter")
+                self.widget, row_height=self.inspector.size_for("combo"), gutter=self.inspector.size_for("gutter")
             )
             self.list.setAccessibleName(f"{self.spec.label}: current values")
             self.list.activatedValue.connect(self.inspector.selectRequested.emit)
@@ -767,14 +767,14 @@ class MultiLinkField(Field):
         if self.list is not None:
             self.list.set_rows(rows)
         self.set_note(" ".join(notes))
-        self.inspector._fix_tab_order()
+        self.inspector.fix_tab_order()
 
     def _typed(self) -> None:
         text = self.combo.lineEdit().text()
         if not text.strip():
             return
         self.combo.ensure_filled()
-        iri = self.inspector._resolve(self.combo, text)
+        iri = self.inspector.resolve(self.combo, text)
         if iri is None:
             self.refuse(
                 f"No node called “{one_line(text, 40)}” can be added to {self.spec.label}; pick one from the list."
@@ -790,7 +790,7 @@ class MultiLinkField(Field):
         except ValueError as err:
             self.refuse(str(err))
             return
-        label = shortened(self.inspector._label_of(iri), 30)
+        label = shortened(self.inspector.label_of(iri), 30)
         self.execute(
             commands.add_tie(self.store(), self.subject, self.spec.iri, value, label=f"Add {self.spec.label} “{label}”")
         )
@@ -814,7 +814,7 @@ class MultiLinkField(Field):
         store, p = self.store(), self.spec.iri
         label = (
             f"Remove {self.spec.label} "
-            f"“{shortened(self.inspector._label_of(value) if not isinstance(value, Literal) else value, 30)}”"
+            f"“{shortened(self.inspector.label_of(value) if not isinstance(value, Literal) else value, 30)}”"
         )
         if self.spec.symmetric and isinstance(value, (URIRef, BNode)):
             # Either direction may be stored; remove whichever is there.
@@ -879,7 +879,7 @@ class MultiTextField(Field):
                 edit.setReadOnly(True)
                 edit.setToolTip(tip_text(f"{value} is a link, not text"))
             remove = tool_button(
-                "×", f"Remove “{one_line(value, 60)}” from {self.spec.label}", row, self.inspector._metric("gutter")
+                "×", f"Remove “{one_line(value, 60)}” from {self.spec.label}", row, self.inspector.size_for("gutter")
             )
             remove.clicked.connect(
                 lambda _=False, v=value: self.execute(
@@ -895,7 +895,7 @@ class MultiTextField(Field):
         self.rows_widget.setVisible(bool(values))
         if focused is not None and focused < len(self.edits_values):
             self.edits_values[focused][0].setFocus()
-        self.inspector._fix_tab_order()
+        self.inspector.fix_tab_order()
 
     def _replace(self, edit, old) -> None:
         text = edit.text()
@@ -940,7 +940,7 @@ class ReadOnlyField(Field):
         return list(self.focusables)
 
     def load(self, values: list) -> None:
-        labels = [self.inspector._label_of(v) if isinstance(v, (URIRef, BNode)) else str(v) for v in values]
+        labels = [self.inspector.label_of(v) if isinstance(v, (URIRef, BNode)) else str(v) for v in values]
         state = list(zip(values, labels))
         if state == self.shown:
             return
@@ -951,7 +951,7 @@ class ReadOnlyField(Field):
             widget.deleteLater()
         self.items, self.focusables = [], []
         for value, label in state:
-            if isinstance(value, (URIRef, BNode)) and self.inspector._is_node(value):
+            if isinstance(value, (URIRef, BNode)) and self.inspector.is_node(value):
                 item = LinkLabel(label, self.widget)
                 item.setToolTip(tip_text(f"{label}\n{value}\nClick to select it on the map."))
                 item.clicked.connect(lambda v=value: self.inspector.selectRequested.emit(v))
@@ -961,11 +961,11 @@ class ReadOnlyField(Field):
                 item.setToolTip(tip_text(str(value)))
                 item.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             item.setAccessibleName(f"{self.spec.label}: {one_line(label, 100)}")
-            item.setFixedHeight(self.inspector._metric("line"))
+            item.setFixedHeight(self.inspector.size_for("line"))
             self.box.addWidget(item)
             self.items.append(item)
         self.main = self.focusables[0] if self.focusables else None
-        self.inspector._fix_tab_order()
+        self.inspector.fix_tab_order()
 
 
 def relation_spec(spec, name: str | None = None) -> PropertySpec:

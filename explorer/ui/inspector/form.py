@@ -114,8 +114,8 @@ class Inspector(QWidget):
         super().__init__(parent)
         self.setObjectName("inspector")
         self.setAccessibleName("Inspector")
-        self._doc = None
-        self._schema = None
+        self.doc = None
+        self.schema = None
         self._projection = None
         self._current = None
         self._item: Item | None = None
@@ -124,7 +124,7 @@ class Inspector(QWidget):
         self._by_property: dict = {}
         self._candidate_cache: dict = {}
         self._generation = object()
-        self._focus_watch = FocusWatch(self)
+        self.focus_watch = FocusWatch(self)
         self._building = False
         self._metrics: dict = {}
         self._delete_button: QPushButton | None = None
@@ -191,7 +191,7 @@ class Inspector(QWidget):
             (opened.document, opened.schema, opened.projection) if opened is not None else (None, None, None)
         )
         self._teardown()
-        self._doc, self._schema, self._projection = doc, schema, projection
+        self.doc, self.schema, self._projection = doc, schema, projection
         self._candidate_cache.clear()
         self._generation = object()
         self._current = None
@@ -221,7 +221,7 @@ class Inspector(QWidget):
             return
         self._candidate_cache.clear()
         self._generation = object()
-        if self._doc is None or self._schema is None:
+        if self.doc is None or self.schema is None:
             self._current = None
             self._show_empty()
             return
@@ -247,7 +247,7 @@ class Inspector(QWidget):
                 self._scroll.setWidget(body)
         finally:
             self._building = False
-        self._fix_tab_order()
+        self.fix_tab_order()
         self._stack.setCurrentIndex(1)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
@@ -257,7 +257,7 @@ class Inspector(QWidget):
 
     # ------------------------------------------------------------------ reading
     def _read(self, key) -> Item | None:
-        store, schema = self._doc.store, self._schema
+        store, schema = self.doc.store, self.schema
         if isinstance(key, tuple) and len(key) == 4 and key[0] == "triple":
             _, s, p, o = key
             if not store.contains((s, p, o, DEFAULT_GRAPH)):
@@ -283,37 +283,37 @@ class Inspector(QWidget):
                 item.incoming[spec.iri] = [s for s, _, _, _ in store.quads(None, spec.iri, subject, DEFAULT_GRAPH)]
         return item
 
-    def _label_of(self, iri) -> str:
+    def label_of(self, iri) -> str:
         if isinstance(iri, Literal):
             return str(iri)
         if self._projection is not None:
             view = self._projection.nodes.get(iri)
             if view is not None:
                 return view.label
-        if self._doc is None:
+        if self.doc is None:
             return local_name(iri)
-        labels = [o for _, _, o, _ in self._doc.store.quads(iri, RDFS.label, None, DEFAULT_GRAPH)]
-        labels += [o for _, _, o, _ in self._doc.store.quads(iri, SKOS.prefLabel, None, DEFAULT_GRAPH)]
+        labels = [o for _, _, o, _ in self.doc.store.quads(iri, RDFS.label, None, DEFAULT_GRAPH)]
+        labels += [o for _, _, o, _ in self.doc.store.quads(iri, SKOS.prefLabel, None, DEFAULT_GRAPH)]
         return pick_label(labels, iri)
 
-    def _is_node(self, iri) -> bool:
+    def is_node(self, iri) -> bool:
         if self._projection is not None and iri in self._projection.nodes:
             return True
         # The projection may lag behind the store by one event; the store has the last word.
         return (
-            self._doc is not None
-            and next(iter(self._doc.store.quads(iri, RDF.type, None, DEFAULT_GRAPH)), None) is not None
+            self.doc is not None
+            and next(iter(self.doc.store.quads(iri, RDF.type, None, DEFAULT_GRAPH)), None) is not None
         )
 
-    def _candidates(self, range_, exclude, *, with_none: bool) -> tuple:
+    def candidates(self, range_, exclude, *, with_none: bool) -> tuple:
         """``(displays, iris, token)`` of the nodes a link field may point to; cached until the next refresh."""
         cache_key = (range_, exclude, with_none)
         cached = self._candidate_cache.get(cache_key)
         if cached is not None:
             return cached
         rows = []
-        if self._projection is not None and self._schema is not None:
-            admits = self._schema.admits
+        if self._projection is not None and self.schema is not None:
+            admits = self.schema.admits
             for iri, view in self._projection.nodes.items():
                 if iri != exclude and admits(range_, view.kind):
                     rows.append((one_line(view.label, LIST_LABEL_LIMIT), iri, view.kind))
@@ -325,7 +325,7 @@ class Inspector(QWidget):
         for label, iri, kind in rows:
             if counts[label.casefold()] > 1:
                 # Two nodes with the same name must still be told apart in the list.
-                known = self._schema.kind(kind)
+                known = self.schema.kind(kind)
                 label = f"{label} ({known.label if known else 'node'} …{str(iri)[-6:]})"
             displays.append(label)
             iris.append(iri)
@@ -333,7 +333,7 @@ class Inspector(QWidget):
         self._candidate_cache[cache_key] = result
         return result
 
-    def _resolve(self, combo: LinkCombo, text: str):
+    def resolve(self, combo: LinkCombo, text: str):
         """The node a typed text means: an exact name, else the only name containing it; None if unclear."""
         wanted = one_line(text).casefold()
         exact = [
@@ -348,18 +348,18 @@ class Inspector(QWidget):
 
     def _range_for(self, spec, kind):
         if kind is not None and kind.is_tie and spec.iri in (RX["from"], RX.to):
-            ends = self._schema.tie_ends(kind.iri)
+            ends = self.schema.tie_ends(kind.iri)
             if any(ends):
                 return ends[0] if spec.iri == RX["from"] else ends[1]
         return spec.range
 
     # ------------------------------------------------------------------ editing
-    def _execute(self, command) -> bool:
+    def execute(self, command) -> bool:
         """Run ``command`` on the map (undoable); say why if the map refuses it."""
-        if self._doc is None:
+        if self.doc is None:
             return False
         try:
-            self._doc.execute(command)
+            self.doc.execute(command)
         except ExplorerError as err:
             self.message.emit(str(err))
             return False
@@ -375,7 +375,7 @@ class Inspector(QWidget):
         if not isinstance(focus, QWidget) or not self.isAncestorOf(focus):
             return
         try:
-            gone = self._doc is None or self._current is None or self._read(self._current) is None
+            gone = self.doc is None or self._current is None or self._read(self._current) is None
         except ExplorerError:
             gone = True
         if gone:
@@ -390,22 +390,22 @@ class Inspector(QWidget):
 
     def _delete_tie(self) -> None:
         item = self._item
-        if item is None or self._doc is None:
+        if item is None or self.doc is None:
             return
         if item.triple is not None:
             s, p, o = item.triple
-            relation = self._schema.property(p).label
-            command = commands.remove_tie(self._doc.store, s, p, o, label=f"Delete tie “{shortened(relation, 30)}”")
+            relation = self.schema.property(p).label
+            command = commands.remove_tie(self.doc.store, s, p, o, label=f"Delete tie “{shortened(relation, 30)}”")
         else:
             name = (
-                self._label_of(item.subject)
+                self.label_of(item.subject)
                 if item.values.get(RDFS.label)
                 else (item.kind.label if item.kind else "tie")
             )
             command = delete_items(
-                self._doc.store, ties=[("tie", item.subject)], label=f"Delete “{shortened(name, 30)}”"
+                self.doc.store, ties=[("tie", item.subject)], label=f"Delete “{shortened(name, 30)}”"
             )
-        self._execute(command)
+        self.execute(command)
 
     # ------------------------------------------------------------------ building
     def _make_header(self, parent: QWidget) -> QWidget:
@@ -448,13 +448,13 @@ class Inspector(QWidget):
         return header
 
     def _update_header(self, item: Item) -> None:
-        schema = self._schema
+        schema = self.schema
         if item.triple is not None:
             s, p, o = item.triple
             spec = schema.property(p)
             colour, kind_text = "#8A95A5", "Tie"
             title, iri = spec.label, str(p)
-            ends = f"{one_line(self._label_of(s), 60)}  →  {one_line(self._label_of(o), 60)}"
+            ends = f"{one_line(self.label_of(s), 60)}  →  {one_line(self.label_of(o), 60)}"
         else:
             kind = item.kind
             colour = kind.colour if kind is not None else "#8A95A5"
@@ -468,14 +468,14 @@ class Inspector(QWidget):
             if extra:
                 kind_text = " · ".join([kind_text, *sorted(extra)])
             if item.is_tie:
-                title = self._label_of(item.subject) if item.values.get(RDFS.label) else kind_text.split(" · ")[0]
+                title = self.label_of(item.subject) if item.values.get(RDFS.label) else kind_text.split(" · ")[0]
                 source, target = item.ends
                 ends = (
-                    f"{one_line(self._label_of(source), 60) if source is not None else '?'}  →  "
-                    f"{one_line(self._label_of(target), 60) if target is not None else '?'}"
+                    f"{one_line(self.label_of(source), 60) if source is not None else '?'}  →  "
+                    f"{one_line(self.label_of(target), 60) if target is not None else '?'}"
                 )
             else:
-                title, ends = self._label_of(item.subject), ""
+                title, ends = self.label_of(item.subject), ""
             iri = str(item.subject) if isinstance(item.subject, URIRef) else f"_:{item.subject}"
         self._swatch.setStyleSheet(
             f"background: {QColor(colour).name()}; border-radius: 3px;"
@@ -503,7 +503,7 @@ class Inspector(QWidget):
     def _build(self, item: Item) -> QWidget:
         """A new form for ``item`` (not yet in the scroll area); the old one is torn down."""
         self._teardown()
-        schema = self._schema
+        schema = self.schema
         body = QWidget()
         body.setObjectName("inspectorForm")
         outer = QVBoxLayout(body)
@@ -523,7 +523,7 @@ class Inspector(QWidget):
             label.setTextFormat(Qt.TextFormat.PlainText)
             # As tall as the field's first line and centred on it, so labels line up with text,
             # whatever the field's height.
-            label.setFixedHeight(self._metric(fld.first_line))
+            label.setFixedHeight(self.size_for(fld.first_line))
             label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
             set_colour(
                 label, secondary_colour(self).darker(125) if not is_dark(self) else secondary_colour(self).lighter(125)
@@ -550,7 +550,7 @@ class Inspector(QWidget):
             kind = item.kind
             specs = schema.inspector(kind)
             listed = {spec.iri for spec in specs}
-            display = self._label_of(item.subject)
+            display = self.label_of(item.subject)
             for spec in specs:
                 fld = self._make_field(spec, item, display)
                 add_row(spec.label, fld, spec.comment)
@@ -585,7 +585,7 @@ class Inspector(QWidget):
         return body
 
     def _make_field(self, spec, item: Item, display: str) -> Field:
-        schema, subject, kind = self._schema, item.subject, item.kind
+        schema, subject, kind = self.schema, item.subject, item.kind
         widget = spec.widget
         if widget == "multiline":
             return MultilineField(self, spec, subject)
@@ -612,7 +612,7 @@ class Inspector(QWidget):
     def _load(self, item: Item) -> None:
         if item.triple is not None:
             s, p, o = item.triple
-            self._by_property["relation"].load([Literal(self._schema.property(p).label)])
+            self._by_property["relation"].load([Literal(self.schema.property(p).label)])
             self._by_property["from"].load([s])
             self._by_property["to"].load([o])
             return
@@ -623,7 +623,7 @@ class Inspector(QWidget):
             else:
                 fld.load(values)
 
-    def _metric(self, name: str) -> int:
+    def size_for(self, name: str) -> int:
         """Heights of a line edit, a combo box and a check box, and the width of the right-hand gutter.
 
         They are measured once.
@@ -648,7 +648,7 @@ class Inspector(QWidget):
             probe.deleteLater()
         return self._metrics[name]
 
-    def _fix_tab_order(self) -> None:
+    def fix_tab_order(self) -> None:
         # Rows rebuilt after an edit are appended to Qt's focus chain; put them back in form order.
         if self._building:
             return  # refresh() does it once at the end
@@ -661,7 +661,7 @@ class Inspector(QWidget):
     def _show_empty(self) -> None:
         self._teardown()
         self._item = None
-        self._hint.setText(NO_MAP_HINT if self._doc is None else EMPTY_HINT)
+        self._hint.setText(NO_MAP_HINT if self.doc is None else EMPTY_HINT)
         self._stack.setCurrentIndex(0)
 
 
