@@ -40,7 +40,7 @@ from pathlib import Path
 
 from . import __version__
 from .core.errors import ExplorerError, printable
-from .core.text import one_line
+from .core.text import one_line, shortened
 
 SUBCOMMANDS = (
     "info",
@@ -257,7 +257,16 @@ def cmd_import(args: argparse.Namespace) -> int:
         if args.mapping:
             mapping = merge.load_mapping(args.mapping, schema, source=source)
         else:
-            mapping = merge.guess_mapping(source, schema)
+            mapping = merge.guess_mapping(source, schema, named_people=args.named_people)
+        unused = merge.unused_columns(source, mapping)
+        if unused:
+            print(
+                f"{source.name}: warning: {len(unused):,} column{'s' if len(unused) != 1 else ''} not imported "
+                f"(no name, kind, tie or property of the map matches): "
+                + ", ".join(f"“{shortened(c, 60)}”" for c in unused)
+                + "; name them in a --mapping file to import them.",
+                file=sys.stderr,
+            )
         if args.kind:
             kind = merge.find_kind(schema, args.kind)
             if kind is None:
@@ -641,6 +650,11 @@ def build_parser() -> argparse.ArgumentParser:
         "or add the row as a new node",
     )
     merge_in.add_argument("--kind", help="kind of rows without one (e.g. Person)")
+    merge_in.add_argument(
+        "--named-people",
+        action="store_true",
+        help="rows about people become named persons (default: roles, which stand for everyone who holds them)",
+    )
     merge_in.add_argument("--relation", help="relation of graph edges without one (e.g. 'influences')")
     merge_in.add_argument("--sheet", help="the worksheet to read (Excel; default: the first)")
     merge_in.add_argument("--dry-run", action="store_true", help="list the problems and the summary; write nothing")

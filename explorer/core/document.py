@@ -38,7 +38,6 @@ import gzip
 import hashlib
 import itertools
 import os
-import re
 import uuid
 import zlib
 from collections.abc import Iterable, Iterator
@@ -52,6 +51,7 @@ from . import events as ev
 from .atomic_file import atomic_write, remove_stale_copies
 from .commands import Command, CommandStack, compose, diff
 from .errors import CommandError, ExplorerError, FileChangedError, JournalError, MapLockedError, SaveError
+from .iris import Minter, base_for_title
 from .journal import Journal, MapLock, Recovery, file_identity, map_key, read_journal
 from .rdf_formats import FORMATS, Progress, RdfFormat, format_by_name, format_for_path
 from .resources import ontology_files
@@ -75,6 +75,9 @@ def is_derived(graph) -> bool:
     """
     return str(graph).startswith(DERIVED_GRAPHS)
 
+
+#: The title of a map that has none of its own.
+UNTITLED = "Untitled map"
 
 #: Prefixes offered to every map; a saved file binds only those it uses.
 STANDARD_PREFIXES: dict[str, str] = {
@@ -105,11 +108,6 @@ def _content_sha256(path: Path) -> str | None:
     except (OSError, EOFError, zlib.error):
         return None
     return digest.hexdigest()
-
-
-def _slug(text: str, limit: int = 32) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
-    return slug[:limit].strip("-") or "node"
 
 
 @dataclass(frozen=True)
@@ -170,6 +168,7 @@ class MapDocument:
         self._closed = False
         # base_iri is read for every IRI minted (10k times by a big import); edits and reloads forget it.
         self._base_iri: tuple[str | None] | None = None
+        self._minter = Minter()
         self.events.subscribe(ev.GraphChanged, self._forget_base_iri)
         self.events.subscribe(ev.DocumentReloaded, self._forget_base_iri)
         if editing and path is not None:
@@ -182,31 +181,36 @@ class MapDocument:
         cls,
         *,
         base_iri: str | None = None,
-        title: str = "Untitled map",
+        title: str | None = None,
         with_ontology: bool = True,
         editing: bool = True,
         _journal_key: str | None = None,
     ) -> MapDocument:
-        """A new, empty map with a map description (title, creation date, base IRI).
+        """A new, empty map with a map description (creation date, base IRI, and ``title`` if given).
 
         Parameters
         ----------
+        title : str, optional
+            The map's title (``dct:title``); without one the map is untitled (:data:`UNTITLED`).
         base_iri : str, optional
-            Namespace for new nodes (``void:uriSpace``). Without one, nodes get
-            ``urn:uuid:`` IRIs, which are unique and never need renaming.
+            Namespace for new nodes (``void:uriSpace``). Without one, the map gets
+            one from its title and a random id (:func:`~explorer.core.iris.base_for_title`).
         """
         doc = cls(EmbeddedStore(), path=None, format=None, prefixes=STANDARD_PREFIXES, editing=editing)
         if with_ontology:
             doc._load_ontology()
-        description = URIRef(base_iri.rstrip("/#")) if base_iri else URIRef(f"urn:uuid:{uuid.uuid4()}")
+        # The description's IRI follows from the base, so a recovered untitled map (whose
+        # journal keeps the base) gets the same description back, with the edits made to it.
+        base_iri = base_iri or base_for_title(title or "", uuid.uuid4().hex)
+        description = URIRef(base_iri.rstrip("/#"))
         quads = [
             (description, RDF.type, VOID.Dataset, DEFAULT_GRAPH),
-            (description, DCTERMS.title, Literal(title), DEFAULT_GRAPH),
             (description, DCTERMS.created, Literal(dt.date.today().isoformat(), datatype=XSD.date), DEFAULT_GRAPH),
+            (description, VOID.uriSpace, Literal(base_iri), DEFAULT_GRAPH),
         ]
-        if base_iri:
-            quads.append((description, VOID.uriSpace, Literal(base_iri), DEFAULT_GRAPH))
-            doc.prefixes.setdefault("map", base_iri)
+        if title:  # else it has none until the user gives it one (Map Details); it shows as "Untitled map"
+            quads.append((description, DCTERMS.title, Literal(title), DEFAULT_GRAPH))
+        doc.prefixes.setdefault("map", base_iri)
         doc.store.apply(added=quads)
         if editing:
             doc._claim(_journal_key or map_key(None))
@@ -286,9 +290,7 @@ class MapDocument:
     @classmethod
     def recover_untitled(cls, recovery: Recovery, *, with_ontology: bool = True) -> MapDocument:
         """Rebuild a never-saved map from the journal its crashed app left behind."""
-        doc = cls.new(
-            base_iri=recovery.base_iri, title="Recovered map", with_ontology=with_ontology, _journal_key=recovery.key
-        )
+        doc = cls.new(base_iri=recovery.base_iri, with_ontology=with_ontology, _journal_key=recovery.key)
         doc.pending_recovery = recovery
         doc.recover()
         return doc
@@ -358,7 +360,7 @@ class MapDocument:
         """The map's title (``dct:title`` of its description), else the file name."""
         for _, _, title, _ in self._description_quads(DCTERMS.title):
             return str(title)
-        return self.path.stem if self.path else "Untitled map"
+        return self.path.stem if self.path else UNTITLED
 
     @property
     def base_iri(self) -> str | None:
@@ -376,22 +378,24 @@ class MapDocument:
             yield from self.store.quads(description, predicate, None)
 
     def mint_iri(self, kind: URIRef, label: str | None = None) -> URIRef:
-        """A new, unused IRI for a node of ``kind``: ``{base}{kind}/{label}-{id}`` or ``urn:uuid:…``.
+        """A new, unused IRI for a node of ``kind``: ``{base}{kind}/{label}``, numbered when taken.
 
-        IRIs are minted once and never change, whatever happens to the label.
+        The base is the map's own (:attr:`base_iri`), else one from its title. IRIs are
+        minted once and never change, whatever happens to the label (see :mod:`explorer.core.iris`).
         """
-        base = self.base_iri
-        while True:
-            if base:
-                kind_slug = _slug(re.split(r"[#/]", str(kind).rstrip("/#"))[-1])
-                iri = URIRef(f"{base}{kind_slug}/{_slug(label or kind_slug, 24)}-{uuid.uuid4().hex[:8]}")
-            else:
-                iri = URIRef(f"urn:uuid:{uuid.uuid4()}")
-            if (
-                next(iter(self.store.quads(iri)), None) is None
-                and next(iter(self.store.quads(None, None, iri)), None) is None
-            ):
-                return iri
+        base = self.base_iri or self.fallback_base()
+        return self._minter.mint(base, kind, label, taken=self._iri_in_use)
+
+    def fallback_base(self) -> str:
+        """The base of a map that names none (a file made elsewhere): from its title and its own IRI or file."""
+        seed = next((str(q[0]) for q in self._description_quads(RDF.type)), None) or str(self.path or id(self))
+        return base_for_title(self.title, seed)
+
+    def _iri_in_use(self, iri: URIRef) -> bool:
+        return (
+            next(iter(self.store.quads(iri)), None) is not None
+            or next(iter(self.store.quads(None, None, iri)), None) is not None
+        )
 
     def used_prefixes(self) -> dict[str, str]:
         """The prefixes worth writing: the file's own and the standard ones, one name per namespace."""

@@ -94,8 +94,8 @@ def connect(doc, schema: Schema, source: URIRef, target: URIRef, relation: Relat
     ``rx:from`` and ``rx:to``. Refuses relations the ontology does not allow
     between the two kinds.
     """
-    kinds = []
-    for node in (source, target):
+    kinds, ends = [], (source, target)
+    for node in ends:
         kind = schema.kind_of(o for _, _, o, _ in doc.store.quads(node, RDF.type, None))
         if kind is None:
             raise CommandError(f"{node} is not a node of the map.")
@@ -106,9 +106,11 @@ def connect(doc, schema: Schema, source: URIRef, target: URIRef, relation: Relat
             f"The ontology does not allow “{relation.label}” "
             f"from a {kinds[0].label.lower()} to a {kinds[1].label.lower()}."
         )
+    names = [shortened(next((str(o) for _, _, o, _ in doc.store.quads(n, RDFS.label, None)), ""), 30) for n in ends]
+    label = f"Tie “{names[0]}” {relation.phrase} “{names[1]}”"
     if not relation.qualified:
         quad = (source, relation.iri, target, DEFAULT_GRAPH)
-        command = diff(doc.store, f"Tie: {relation.label}", added=[quad])
+        command = diff(doc.store, label, added=[quad])
         if command.is_empty:
             raise CommandError("These two nodes are already tied that way.")
         return command, ("triple", source, relation.iri, target)
@@ -118,7 +120,7 @@ def connect(doc, schema: Schema, source: URIRef, target: URIRef, relation: Relat
         (tie, RX["from"], source, DEFAULT_GRAPH),
         (tie, RX.to, target, DEFAULT_GRAPH),
     ]
-    return diff(doc.store, f"Add {relation.label.lower()}", added=quads), ("tie", tie)
+    return diff(doc.store, label, added=quads), ("tie", tie)
 
 
 def position_quads(positions: dict) -> list:

@@ -210,8 +210,13 @@ class RX(DefinedNamespace):
     colour: URIRef  # colour
     construct: URIRef  # theoretical construct
     defaultLevel: URIRef  # default level
+    detailsTie: URIRef  # details tie
     inspectorProperties: URIRef  # inspector properties
     lineStyle: URIRef  # line style
+    lineWidth: URIRef  # line width
+    menuLabel: URIRef  # menu label
+    menuOrder: URIRef  # menu order
+    menuPair: URIRef  # menu pair
     neutralValue: URIRef  # neutral value
     paletteGroup: URIRef  # palette group
     paletteOrder: URIRef  # palette order
@@ -219,6 +224,7 @@ class RX(DefinedNamespace):
     scaleMin: URIRef  # scale minimum
     shape: URIRef  # shape
     singleValued: URIRef  # single valued
+    tieFamily: URIRef  # tie family
     valueScheme: URIRef  # value scheme
 
     # --- concept schemes ---
@@ -238,6 +244,7 @@ class RX(DefinedNamespace):
     SourceKindScheme: URIRef  # Source kinds
     SponsorshipModeScheme: URIRef  # Sponsorship modes
     SpreadLogicScheme: URIRef  # Logics of spread
+    TieFamilyScheme: URIRef  # Tie families
 
     # --- concepts ---
     academicRole: URIRef  # academic
@@ -261,6 +268,13 @@ class RX(DefinedNamespace):
     documentSource: URIRef  # document
     driving: URIRef  # driving
     ecologicalLogic: URIRef  # ecological (complexity science)
+    familyDisruption: URIRef  # disrupts a routine
+    familyInfluence: URIRef  # influences
+    familyInterdependency: URIRef  # depends on / interdependent
+    familyMembership: URIRef  # belongs to
+    familyOther: URIRef  # other relation
+    familyStance: URIRef  # stance towards the change
+    familyViolation: URIRef  # violates a norm
     feldmanOstensive: URIRef  # ostensive aspect of a routine
     feldmanPerformative: URIRef  # performative aspect of a routine
     forceCommercialInterests: URIRef  # commercial and vested interests

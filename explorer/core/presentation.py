@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .terms import local_name
+from .text import one_line
 
 if TYPE_CHECKING:
     from .projection import Projection
@@ -123,16 +124,124 @@ def heat_colour(score: float, top: float = HEAT_TOP) -> str:
     return "#" + "".join(f"{c:02x}" for c in mixed)
 
 
-#: How plain ties (one triple, such as ``org:memberOf``) are drawn, all alike: grey on a light
+#: How ties of no family (:data:`OTHER_FAMILY_IRI`) are drawn, all alike: grey on a light
 #: background (the images, the HTML page, the canvas's light theme) and on the canvas's dark one.
 PLAIN_TIE_COLOUR = "#a4acb6"
 PLAIN_TIE_DARK_COLOUR = "#646c77"
-#: The legend's one entry for every plain tie.
+#: The legend's one entry for every tie of no family.
 PLAIN_TIE_LABEL = "other relation"
-PLAIN_TIE_COMMENT = "A tie stated as one triple (member of, performs, governed by …): its label shows on hover."
+PLAIN_TIE_COMMENT = "A tie of no family above (a source, an analysis result…): its relation shows on hover."
 #: The legend's entry for the nodes the heat does not rank (drawn dimmed).
 UNRANKED_LABEL = "not ranked (dimmed)"
 _LINE_STYLES = ("solid", "dashed", "dotted")
+#: Widest a tie's line is drawn, in canvas units (a hostile ``rx:lineWidth`` is clamped to it).
+MAX_TIE_WIDTH = 6.0
+
+
+@dataclass(frozen=True)
+class TieStyle:
+    """How a tie is drawn and named: its family's look and plain name (see :func:`tie_style`).
+
+    Attributes
+    ----------
+    family : str
+        The family's IRI; ``""`` for the "other relation" family.
+    label : str
+        The family's name in plain words ("violates a norm").
+    colour : str
+        A ``#rrggbb`` colour for a light background.
+    line_style : str
+        ``"solid"``, ``"dashed"`` or ``"dotted"``.
+    width : float
+        The line's width in canvas units.
+    order : int
+        The family's place in the legend.
+    comment : str
+        What the family means, for a tooltip.
+    """
+
+    family: str
+    label: str
+    colour: str
+    line_style: str
+    width: float
+    order: int
+    comment: str = ""
+
+
+#: The family of ties the ontology puts nowhere else (``rx:familyOther``): drawn as :data:`OTHER_TIE_STYLE`.
+OTHER_FAMILY_IRI = "https://w3id.org/routine-explorer/ns#familyOther"
+#: The style of a tie the ontology gives no family.
+OTHER_TIE_STYLE = TieStyle("", PLAIN_TIE_LABEL, PLAIN_TIE_COLOUR, "solid", 1.2, 999, PLAIN_TIE_COMMENT)
+
+
+def _name(text: str) -> str:
+    """A family's or relation's name on one line, cut at 60 characters (a hostile ontology's may be long)."""
+    return one_line(text, 60)
+
+
+def tie_style(schema: Schema, relation) -> TieStyle:
+    """How ties of ``relation`` (a property, or a qualified tie's class) are drawn: their family's style.
+
+    The family is the relation's ``rx:tieFamily`` in ``presentation.ttl``; a
+    relation without one, or whose family is "other", is drawn as
+    :data:`OTHER_TIE_STYLE`. Colours, line styles and widths are checked, so a
+    hostile ontology cannot inject them.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["ROUTINE_EXPLORER_DATA_DIR"] = tempfile.mkdtemp()
+    >>> from explorer.core.document import MapDocument
+    >>> from explorer.core.namespaces import ORG, RX
+    >>> from explorer.core.schema import Schema
+    >>> doc = MapDocument.new()
+    >>> schema = Schema.from_store(doc.store)
+    >>> tie_style(schema, RX.violates).label, tie_style(schema, ORG.memberOf).label
+    ('violates a norm', 'belongs to')
+    >>> tie_style(schema, RX.Stance).line_style, tie_style(schema, RX.hasPoint) == OTHER_TIE_STYLE
+    ('dotted', True)
+    >>> doc.close()
+    """
+    family = schema.family_of.get(relation)
+    if family is None or str(family.iri) == OTHER_FAMILY_IRI:
+        return OTHER_TIE_STYLE
+    width = family.width if isinstance(family.width, (int, float)) and math.isfinite(family.width) else 1.6
+    return TieStyle(
+        str(family.iri),
+        _name(family.label),
+        safe_colour(family.colour),
+        family.line_style if family.line_style in _LINE_STYLES else "solid",
+        min(MAX_TIE_WIDTH, max(0.5, float(width))),
+        family.order,
+        family.comment,
+    )
+
+
+def relation_name(schema: Schema, tie) -> str:
+    """What a tie's relation is called, in the ontology's words: the qualified tie's class or the property.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> relation_name(None, SimpleNamespace(relation="x", tie=None, label="member of"))
+    'member of'
+    """
+    kind = schema.kind(tie.relation) if schema is not None and tie.tie is not None else None
+    return _name(kind.label if kind is not None else tie.label)
+
+
+def relation_in_family(relation: str, family: str) -> str:
+    """What a tie's hover says: its relation, then the family its colour and line stand for.
+
+    The family is left out when it adds nothing: it is the relation's own name, or "other relation".
+
+    Examples
+    --------
+    >>> relation_in_family("member of", "belongs to"), relation_in_family("has point", PLAIN_TIE_LABEL)
+    ('member of (belongs to)', 'has point')
+    """
+    return relation if family in (relation, PLAIN_TIE_LABEL, "") else f"{relation} ({family})"
 
 
 @dataclass(frozen=True)
@@ -157,6 +266,8 @@ class LegendEntry:
         ``"node"``, ``"tie"`` or ``"heat"``.
     comment : str
         What the kind means (the ontology's comment), for a tooltip.
+    line_width : float
+        For a tie style: its line's width in canvas units (0 for the other sections).
     """
 
     kind: str
@@ -167,14 +278,17 @@ class LegendEntry:
     count: int | None
     section: str = "node"
     comment: str = ""
+    line_width: float = 0.0
 
 
 def legend_entries(projection: Projection, schema: Schema, *, heat: bool = False) -> list[LegendEntry]:
-    """What a legend of the map lists, in order: each node kind present, each tie style present, then the heat.
+    """What a legend of the map lists, in order: each node kind present, each tie family present, then the heat.
 
-    Node kinds come in the palette's order, qualified tie kinds in the ontology's
-    order, each with its count; every plain tie shares one "other relation" entry
-    (they are drawn alike). With ``heat``, two entries explain the heat: its scale
+    Node kinds come in the palette's order, each with its count; ties come by
+    family (:func:`tie_style`: "belongs to", "violates a norm"…), in the
+    families' order, each with its count and, in its comment, the relations it
+    stands for on this map; ties of no family share the last, "other relation"
+    entry. With ``heat``, two entries explain the heat: its scale
     (from :data:`HEAT_RANGE`, in its strongest colour) and the nodes it leaves
     unranked.
 
@@ -183,7 +297,7 @@ def legend_entries(projection: Projection, schema: Schema, *, heat: bool = False
     projection : Projection
         The map as drawn.
     schema : Schema
-        Gives each kind's label, colour, shape, line style and comment.
+        Gives each kind's label, colour, shape and comment, and each relation's family.
     heat : bool
         Whether the heat is shown.
 
@@ -221,33 +335,20 @@ def legend_entries(projection: Projection, schema: Schema, *, heat: bool = False
             key = (999, 999, label.casefold(), str(iri or ""))
             entry = LegendEntry(str(iri or ""), label, FALLBACK_COLOUR, "rounded-rectangle", "", count, "node")
         nodes.append((key, entry))
-    tie_counts: dict = {}
-    plain = 0
+    families: dict = {}
     for tie in projection.ties.values():
-        if tie.tie is not None and schema.kind(tie.relation) is not None:
-            tie_counts[tie.relation] = tie_counts.get(tie.relation, 0) + 1
-        else:  # drawn as a plain tie
-            plain += 1
-    ties = sorted(
-        ((schema.kind(iri), count) for iri, count in tie_counts.items()),
-        key=lambda kc: (kc[0].group_order, kc[0].order, kc[0].label.casefold(), str(kc[0].iri)),
-    )
+        style = tie_style(schema, tie.relation)
+        families.setdefault(style, []).append(tie)
     entries = [entry for _, entry in sorted(nodes, key=lambda ke: ke[0])]
-    entries += [
-        LegendEntry(
-            str(kind.iri),
-            kind.label,
-            safe_colour(kind.colour),
-            "",
-            kind.line_style if kind.line_style in _LINE_STYLES else "solid",
-            count,
-            "tie",
-            kind.comment,
+    for style, ties in sorted(families.items(), key=lambda sc: (sc[0].order, sc[0].label.casefold())):
+        names = sorted({relation_name(schema, t) for t in ties}, key=str.casefold)
+        shown = ", ".join(names[:8]) + (", …" if len(names) > 8 else "")
+        comment = f"{style.comment} On this map: {shown}." if style.comment else f"On this map: {shown}."
+        entries.append(
+            LegendEntry(
+                style.family, style.label, style.colour, "", style.line_style, len(ties), "tie", comment, style.width
+            )
         )
-        for kind, count in ties
-    ]
-    if plain:
-        entries.append(LegendEntry("", PLAIN_TIE_LABEL, PLAIN_TIE_COLOUR, "", "solid", plain, "tie", PLAIN_TIE_COMMENT))
     if heat:
         entries.append(LegendEntry("", HEAT_RANGE, heat_colour(HEAT_TOP), "", "", None, "heat", HEAT_LEGEND))
         entries.append(LegendEntry("", UNRANKED_LABEL, FALLBACK_COLOUR, "rounded-rectangle", "", None, "heat"))

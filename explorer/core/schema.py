@@ -88,6 +88,23 @@ class Kind:
 
 
 @dataclass(frozen=True)
+class TieFamily:
+    """A family of relations drawn alike (a concept of ``rx:TieFamilyScheme`` in ``presentation.ttl``).
+
+    ``label`` is the family's name in plain words, as the legend says it;
+    ``width`` the line's width in canvas units.
+    """
+
+    iri: URIRef | None
+    label: str
+    comment: str = ""
+    colour: str = _FALLBACK_COLOUR
+    line_style: str = "solid"
+    width: float = 1.6
+    order: int = 99
+
+
+@dataclass(frozen=True)
 class PropertySpec:
     """How the inspector shows and checks one property.
 
@@ -126,6 +143,23 @@ class Relation:
     label: str
     comment: str = ""
     qualified: bool = False
+    #: How the tie menu says it, in plain words (``rx:menuLabel``); empty: the label.
+    words: str = ""
+
+    @property
+    def phrase(self) -> str:
+        """The relation as a sentence between two names says it: its menu label, else its label."""
+        return self.words or self.label
+
+
+@dataclass(frozen=True)
+class MenuHint:
+    """How the tie menu offers one relation (``presentation.ttl``): its words, place, details tie and pairs."""
+
+    words: str = ""
+    order: int = 99
+    details: URIRef | None = None
+    pairs: tuple = ()
 
 
 @dataclass
@@ -138,6 +172,9 @@ class Schema:
     _object_properties: tuple = ()
     #: Every SKOS concept of the ontology (levels, pillars, modes, constructs...) by IRI: its label.
     concept_labels: dict = field(default_factory=dict)
+    #: The tie families (``rx:TieFamilyScheme``) in order, and each relation's family (``rx:tieFamily``) by IRI.
+    tie_families: tuple = ()
+    family_of: dict = field(default_factory=dict)
 
     # ------------------------------------------------------------------ reading
     @classmethod
@@ -246,6 +283,44 @@ class Schema:
         return any(c in ancestors for c in classes)
 
     _tie_ends: dict = field(default_factory=dict)
+    #: The tie menu's hints by relation IRI (``presentation.ttl``): :class:`MenuHint`.
+    _menu: dict = field(default_factory=dict)
+
+    def tie_menu(self, source_kind, target_kind) -> list[Relation]:
+        """What the tie menu offers from ``source_kind`` to ``target_kind``: one entry per relation, in plain words.
+
+        A shortcut whose details a qualified tie carries (``rx:detailsTie``) is offered once, as
+        that tie under the shortcut's words, so its details can follow in the inspector. The
+        theory's relations come first (``rx:menuOrder``), the rest by their words; a property with
+        ``rx:menuPair`` is offered only between the pairs it names.
+
+        Examples
+        --------
+        >>> from explorer.core.document import MapDocument
+        >>> doc = MapDocument.new(); schema = Schema.from_store(doc.store)
+        >>> [r.phrase for r in schema.tie_menu(RX.ChangeProposal, RX.Norm)][:2]
+        ['violates', 'aligns with']
+        >>> [(r.phrase, r.qualified) for r in schema.tie_menu(RX.Unit, RX.Norm)]
+        [('holds the norm', True)]
+        >>> doc.close()
+        """
+        allowed = self.relations_between(source_kind, target_kind)
+        offered = {r.iri for r in allowed}
+        merged = {}
+        for relation in allowed:
+            hint = self._menu.get(relation.iri, MenuHint())
+            if hint.pairs and not any(
+                self.admits({a}, source_kind) and self.admits({b}, target_kind) for a, b in hint.pairs
+            ):
+                continue
+            if hint.details in offered:
+                # Offered once, as the tie that can carry the details, in the shortcut's words.
+                tie = next(r for r in allowed if r.iri == hint.details)
+                words = hint.words or relation.label
+                merged[tie.iri] = (hint.order, Relation(tie.iri, tie.label, relation.comment, True, words))
+            elif relation.iri not in merged:
+                merged[relation.iri] = (hint.order, Relation(**{**relation.__dict__, "words": hint.words}))
+        return [r for _, r in sorted(merged.values(), key=lambda entry: (entry[0], entry[1].phrase.casefold()))]
 
     def tie_ends(self, tie_kind) -> tuple[frozenset, frozenset]:
         """The classes a qualified tie of ``tie_kind`` may start from and point to (empty: any)."""
@@ -505,14 +580,46 @@ class _Reader:
             for s, props in self.by_subject.items()
             if SKOS.Concept in props.get(RDF.type, ()) and isinstance(s, URIRef)
         }
+        families = {
+            c.iri: TieFamily(
+                c.iri,
+                c.label,
+                c.definition,
+                str(self.value(c.iri, RX.colour) or _FALLBACK_COLOUR),
+                str(self.value(c.iri, RX.lineStyle) or "solid"),
+                self.number(c.iri, RX.lineWidth) or 1.6,
+                c.order,
+            )
+            for c in self.concepts(RX.TieFamilyScheme)
+        }
         return Schema(
             kinds=kinds,
             properties=properties,
             concept_labels=concepts,
             levels=self.concepts(RX.LevelScheme),
             _object_properties=tuple(sorted(object_properties, key=lambda s: str(s.iri))),
+            tie_families=tuple(families.values()),
+            family_of={s: families[f] for s in self.by_subject for f in self.values(s, RX.tieFamily) if f in families},
             _tie_ends=tie_ends,
+            _menu=self.menu_hints(),
         )
+
+    def menu_hints(self) -> dict:
+        """The tie menu's hints by relation: ``rx:menuLabel``, ``rx:menuOrder``, ``rx:detailsTie``, ``rx:menuPair``."""
+        hinted = {RX.menuLabel, RX.menuOrder, RX.detailsTie, RX.menuPair}
+        hints = {}
+        for subject, props in self.by_subject.items():
+            if not hinted & set(props):
+                continue
+            lists = (self.rdf_list(head) for head in self.values(subject, RX.menuPair))
+            pairs = tuple(tuple(ends) for ends in lists if len(ends) == 2)
+            hints[subject] = MenuHint(
+                self.text(subject, RX.menuLabel),
+                int(self.number(subject, RX.menuOrder) or 99),
+                self.value(subject, RX.detailsTie),
+                pairs,
+            )
+        return hints
 
     def property_iris(self) -> set:
         declared = {

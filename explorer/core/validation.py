@@ -112,8 +112,19 @@ def validate(doc) -> ValidationReport:
         Top-level results only (pySHACL also nests the details of ``sh:or`` and
         the like, which would name the same problem twice).
     """
-    data = doc.store.as_rdflib()
-    vocabulary = doc.store.as_rdflib(ONTOLOGY_GRAPH)
+    return validate_store(doc.store)
+
+
+def validate_store(store) -> ValidationReport:
+    """:func:`validate` on a store holding a map graph and its ontology graph (a copy taken for a worker thread).
+
+    Examples
+    --------
+    >>> validate_store(EmbeddedStore()).conforms
+    True
+    """
+    data = store.as_rdflib()
+    vocabulary = store.as_rdflib(ONTOLOGY_GRAPH)
     with no_network("validating the map"):
         _, report, _ = pyshacl.validate(
             data,
@@ -140,4 +151,4 @@ def validate(doc) -> ValidationReport:
     return ValidationReport(tuple(results))
 
 
-__all__ = ["ValidationReport", "ValidationResult", "validate"]
+__all__ = ["ValidationReport", "ValidationResult", "validate", "validate_store"]

@@ -29,12 +29,14 @@ written straight as vis-network records:
   physics freezes pages beyond 1-2k nodes; edges are straight, and hidden
   while dragging or zooming on maps of more than 1,000 nodes.
 * The kinds' colours and shapes come from the ontology (one vis-network
-  *group* per kind), level bands are drawn behind the nodes when the levels
-  sit in separate bands, a legend lists kinds, ties, levels and the heat
-  scale, a search box finds nodes by label, a panel shows the selected node's
-  values, and with ``heat`` the analysis's likelihood of resistance is drawn
-  as a warm glow on a fixed 0–100 % scale, so two maps compare (toggled by a
-  checkbox), nodes without one dimmed.
+  *group* per kind), ties are drawn in their family's colour, dash and width
+  (:func:`explorer.core.presentation.tie_style`, as on the canvas), level
+  bands are drawn behind the nodes when the levels sit in separate bands, a
+  legend lists kinds, ties, levels and the heat scale, a search box finds
+  nodes by label, a panel shows the selected node's values, and with ``heat``
+  the analysis's likelihood of resistance is drawn as a warm glow on a fixed
+  0–100 % scale, so two maps compare (toggled by a checkbox), nodes without
+  one dimmed.
 
 The file is written as UTF-8, atomically. The page exposes
 ``window.routineExplorer`` (``network``, ``nodes``, ``edges``, ``rendered``)
@@ -69,7 +71,7 @@ from pathlib import Path
 from .. import __version__
 from ..core.atomic_file import atomic_write
 from ..core.errors import ExplorerError
-from ..core.presentation import HEAT_TOP, PLAIN_TIE_COLOUR
+from ..core.presentation import HEAT_TOP, OTHER_TIE_STYLE, relation_in_family
 from ..core.text import clipped
 from ..layout.layouts import NODE_HEIGHT, NODE_WIDTH
 from .model import (
@@ -193,8 +195,9 @@ def _base_options(big: bool) -> dict:
     options["edges"] = {
         "smooth": False,
         "arrows": {"to": {"enabled": True, "scaleFactor": 0.45}},
-        "color": {"color": PLAIN_TIE_COLOUR, "highlight": "#2b3340", "hover": "#2b3340", "inherit": False},
-        "width": 1,
+        # Ties of no family are drawn with these defaults; the others carry their family's look.
+        "color": {"color": OTHER_TIE_STYLE.colour, "highlight": "#2b3340", "hover": "#2b3340", "inherit": False},
+        "width": OTHER_TIE_STYLE.width,
         "selectionWidth": 1.5,
         "font": {"multi": False},
     }
@@ -293,15 +296,19 @@ def page_data(view: ExportView) -> dict:
         nodes.append(record)
     edges = []
     for i, t in enumerate(view.ties):
-        record = {"id": i, "from": t.source, "to": t.target, "title": t.relation_label}
-        if t.qualified:
-            record["color"] = {"color": t.colour, "highlight": "#2b3340", "hover": "#2b3340"}
-            if t.line_style == "dashed":
-                record["dashes"] = True
-            elif t.line_style == "dotted":
-                record["dashes"] = [2, 4]
-            if t.attributes:
-                record["title"] = t.relation_label + "".join(f"\n{k}: {v}" for k, v in t.attributes.items())
+        # Styled by family, as on the canvas and in the images; the hover names the relation and its family.
+        title = relation_in_family(t.relation_label, t.family)
+        if t.attributes:
+            title += "".join(f"\n{k}: {v}" for k, v in t.attributes.items())
+        record = {"id": i, "from": t.source, "to": t.target, "title": title}
+        if t.colour != OTHER_TIE_STYLE.colour:
+            record["color"] = {"color": t.colour}  # highlight and hover: the page's defaults
+        if t.width != OTHER_TIE_STYLE.width:
+            record["width"] = t.width
+        if t.line_style == "dashed":
+            record["dashes"] = True
+        elif t.line_style == "dotted":
+            record["dashes"] = [2, 4]
         edges.append(record)
     return {
         "nodes": nodes,

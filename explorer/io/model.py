@@ -54,12 +54,13 @@ from ..core.presentation import (
     HEAT_RANGE,
     HEAT_TOP,
     LEVELS,
-    PLAIN_TIE_COLOUR,
     LegendEntry,
     heat_colour,
     heat_strength,
     legend_entries,
+    relation_name,
     safe_colour,
+    tie_style,
 )
 from ..core.projection import Projection, node_label
 from ..core.schema import schema_of
@@ -166,7 +167,12 @@ class ExportNode:
 
 @dataclass(frozen=True)
 class ExportTie:
-    """One tie from ``source`` to ``target``; ``relation`` is the predicate, or the qualified tie's class."""
+    """One tie from ``source`` to ``target``; ``relation`` is the predicate, or the qualified tie's class.
+
+    ``colour``, ``line_style`` and ``width`` are its family's, as the canvas and the legends draw it
+    (:func:`explorer.core.presentation.tie_style`); ``family`` names that family ("violates a norm"),
+    ``relation_label`` the relation itself.
+    """
 
     id: str
     source: str
@@ -177,6 +183,8 @@ class ExportTie:
     colour: str
     line_style: str
     attributes: Mapping[str, Any] = field(default_factory=dict)
+    family: str = ""
+    width: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -562,26 +570,38 @@ def export_view(
 
     ties = []
     seen_ids: set[str] = set()
+    family_styles: dict = {}  # relation -> its family's style, looked up once per relation
     for tie in projection.ties.values():
         source, target = _text(tie.source), _text(tie.target)
         qualified = tie.tie is not None
         if qualified:
             tie_id = _text(tie.tie)
-            kind = schema.kind(tie.relation)
-            colour = safe_colour(kind.colour if kind is not None else None)
-            style = (
-                kind.line_style if kind is not None and kind.line_style in ("solid", "dashed", "dotted") else "solid"
-            )
-            label = kind.label if kind is not None else tie.label
             attributes = tie_values.get(tie_id, {})
         else:
             # "|" cannot occur in an IRI, so the id splits back into its three parts.
             tie_id = f"{source}|{tie.relation}|{target}"
-            colour, style, label, attributes = PLAIN_TIE_COLOUR, "solid", tie.label, {}
+            attributes = {}
         while tie_id in seen_ids:
             tie_id += "'"
         seen_ids.add(tie_id)
-        ties.append(ExportTie(tie_id, source, target, str(tie.relation), label, qualified, colour, style, attributes))
+        style = family_styles.get(tie.relation)
+        if style is None:
+            style = family_styles[tie.relation] = tie_style(schema, tie.relation)
+        ties.append(
+            ExportTie(
+                tie_id,
+                source,
+                target,
+                str(tie.relation),
+                relation_name(schema, tie),
+                qualified,
+                style.colour,
+                style.line_style,
+                attributes,
+                style.label,
+                style.width,
+            )
+        )
     ties.sort(key=lambda t: (t.source, t.relation, t.target, t.id))
 
     legend = legend_entries(projection, schema)

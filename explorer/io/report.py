@@ -301,7 +301,7 @@ def _text(store, iri, predicates, graph=None) -> str:
 
 
 def ontology_version(document) -> str:
-    """The ontology's ``owl:versionInfo`` (and version IRI) as loaded with the map, or ``"unknown"``.
+    """The ontology's ``owl:versionInfo`` (and version IRI) as loaded with the map, or ``"not recorded with the map"``.
 
     Examples
     --------
@@ -320,7 +320,7 @@ def ontology_version(document) -> str:
         if version:
             iri = _text(store, ontology, (OWL.versionIRI,), ONTOLOGY_GRAPH)
             return f"{version} ({iri})" if iri else version
-    return "unknown"
+    return "not recorded with the map"
 
 
 def _construct_label(store, reason) -> str:
@@ -710,14 +710,20 @@ def render_report(
     charts: Mapping[str, str] | None = None,
     for_print: bool = False,
     image_width: int = 680,
+    level_maps: list | None = None,
 ) -> str:
-    """The report page from :func:`report_context` and image sources (``data:`` URIs or resource names)."""
+    """The report page from :func:`report_context` and image sources (``data:`` URIs or resource names).
+
+    ``level_maps`` are further figures of the map after the whole one, each a mapping with ``title``, ``src``
+    and ``caption`` (the PDF's map level by level, at a size its labels can be read on paper).
+    """
     return _ENV.get_template("report.html.j2").render(
         **context,
         map_src=map_src,
         charts={"force_field": None, "by_level": None, **(charts or {})},
         for_print=for_print,
         image_width=image_width,
+        level_maps=list(level_maps or ()),
     )
 
 
@@ -749,12 +755,14 @@ def report_html(
     image_width: int = 680,
     generated: dt.datetime | None = None,
     map_src: str | None = None,
+    level_maps: list | None = None,
 ) -> str:
     """The report as one HTML page; ``map_image`` is PNG bytes (or a ``data:image/`` URI) of the map.
 
     Charts are SVG by default (PNG for engines without SVG images, such as the PDF's).
     ``map_src`` replaces ``map_image`` with an image source the caller vouches for
-    (the PDF puts a placeholder there and paints the map itself, as vectors).
+    (the PDF puts a placeholder there and paints the map itself, as vectors); ``level_maps`` are the
+    further figures of :func:`render_report`.
     """
     context = report_context(document, analysis, title=title, top=top, top_k=top_k, runs=runs, generated=generated)
     images = {}
@@ -764,7 +772,12 @@ def report_html(
         images["force_field"] = data_uri(chart_force_field(shown, fmt=chart_format), mime)
         images["by_level"] = data_uri(chart_likelihood_by_level(analysis.points, fmt=chart_format), mime)
     return render_report(
-        context, map_src=map_src or _map_src(map_image), charts=images, for_print=for_print, image_width=image_width
+        context,
+        map_src=map_src or _map_src(map_image),
+        charts=images,
+        for_print=for_print,
+        image_width=image_width,
+        level_maps=level_maps,
     )
 
 

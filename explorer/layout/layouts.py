@@ -1,4 +1,4 @@
-"""Node positions for the canvas: by level, force-directed, hierarchical or circular.
+"""Node positions for the canvas: by level, force-directed, hierarchical or circular, each level in its own band.
 
 Pure functions with no Qt: the canvas passes plain node and edge records and gets back
 a centre ``(x, y)`` per node key, in scene units with y growing downwards (as in Qt).
@@ -32,6 +32,7 @@ from scipy.sparse import csgraph
 
 from explorer.core.errors import OperationCancelled
 from explorer.layout import LAYOUTS
+from explorer.layout.bands import BAND_MIN_HEIGHT
 
 __all__ = [
     "LAYOUTS",
@@ -53,7 +54,6 @@ NODE_HEIGHT = 95.0
 _MACRO, _MESO, _MICRO = 3, 2, 1
 _TOP_DOWN = (_MACRO, _MESO, _MICRO)
 
-_MIN_BAND_HEIGHT = 220.0
 _MIN_WIDTH = 1200.0
 # Width over height of a whole map; close to common screens, so "fit to view" fills them.
 _ASPECT = 1.6
@@ -84,6 +84,11 @@ _MAX_SPREAD = 6.0
 # Above this the two-level drawing takes several seconds and is a hairball anyway;
 # "force" shows the "levels" arrangement instead.
 _FORCE_MAX_NODES = 20000
+# Between centres of the last row of one level and the first of the next: an empty slot
+# row, so the band boundary the canvas draws between them is clear of both.
+_LEVEL_GAP = 2 * NODE_HEIGHT
+# Vertical scales tried on each level's part of a force drawing, largest first (see _squash).
+_SQUASH_SCALES = (0.85, 0.7, 0.55, 0.4, 0.25, 0.15, 0.1, 0.05)
 
 
 @dataclass(frozen=True)
@@ -235,7 +240,7 @@ def bands_for(counts: dict[int, int], *, width: float | None = None) -> Bands:
     for level in _TOP_DOWN:
         rows = -(-per_level[level] // columns)
         top[level] = y
-        height[level] = max(_MIN_BAND_HEIGHT, (rows + 1) * NODE_HEIGHT)
+        height[level] = max(BAND_MIN_HEIGHT, (rows + 1) * NODE_HEIGHT)
         y += height[level]
     return Bands(top=top, height=height, width=float(width))
 
@@ -717,7 +722,7 @@ def _force(graph: _Graph, seed: int, cancelled: Callable[[], bool] | None) -> np
     pos = np.empty((graph.n, 2))
     for nodes, coords in zip([*members, isolated], _pack(drawings)):
         pos[nodes] = coords
-    return pos
+    return _stack_levels(graph, pos, squash=True)
 
 
 # ---------------------------------------------------------------------------
@@ -745,7 +750,7 @@ def _hierarchical(graph: _Graph, cancelled: Callable[[], bool] | None) -> np.nda
         pos[idx, 0] = left + (i % columns + 0.5) * NODE_WIDTH
         pos[idx, 1] = y + (i // columns) * NODE_HEIGHT
         y += (-(-idx.size // columns) + 1) * NODE_HEIGHT
-    return pos
+    return _stack_levels(graph, pos, rows=True)
 
 
 def _place_tree(
@@ -857,22 +862,71 @@ def _circular(graph: _Graph, seed: int, cancelled: Callable[[], bool] | None) ->
     ordering = _ordering(graph, seed, 0.0, cancelled)
     _check(cancelled)
     pos = np.zeros((graph.n, 2))
-    radius = None
-    # Macro innermost: it is usually the smallest level, and the rings have to grow
-    # outwards anyway to give the many micro nodes their circumference.
+    # A ring per level, each in its own band, macro on top: rings nested inside each
+    # other would put the levels' nodes at the same heights.
     for level in _TOP_DOWN:
         idx = np.flatnonzero(graph.level == level)
         if idx.size == 0:
             continue
         idx = idx[np.argsort(ordering.rank[idx])]
         count = idx.size
-        needed = 0.0 if count == 1 else _chord_radius(count)
-        # Rings a slot width apart: nodes on different rings are then at least
-        # NODE_WIDTH apart, more than a node's diagonal.
-        radius = needed if radius is None else max(needed, radius + NODE_WIDTH)
-        unit = _ring(count)
-        pos[idx] = unit * radius
-    return pos
+        pos[idx] = _ring(count) * (0.0 if count == 1 else _chord_radius(count))
+    return _stack_levels(graph, pos)
+
+
+# ---------------------------------------------------------------------------
+# Levels in their bands ("force", "hierarchical", "circular")
+
+
+def _squash(x: np.ndarray, y: np.ndarray) -> float:
+    """The least vertical scale of :data:`_SQUASH_SCALES` that brings no more nodes within a slot of each other.
+
+    Levels with few nodes (laws, professions) flatten to a few rows; dense ones mostly keep their height.
+    """
+    from scipy.spatial import cKDTree  # imported on use, like isotonic_regression in _spread
+
+    if x.size < 2 or np.ptp(y) == 0:
+        return 1.0
+
+    def clashes(scale: float) -> int:
+        slots = np.column_stack([x / NODE_WIDTH, y * scale / NODE_HEIGHT])
+        tree = cKDTree(slots)
+        return int(tree.count_neighbors(tree, 1 - 1e-9, p=np.inf))
+
+    baseline = clashes(1.0)
+    best = 1.0
+    for scale in _SQUASH_SCALES:
+        if clashes(scale) > baseline:
+            break
+        best = scale
+    return best
+
+
+def _stack_levels(graph: _Graph, pos: np.ndarray, *, squash: bool = False, rows: bool = False) -> np.ndarray:
+    """A drawing with each level's nodes moved into a band of their own, macro at the top.
+
+    x is kept; each level's part keeps its shape, shifted down below the level above
+    with :data:`_LEVEL_GAP` between them, so the bands the canvas draws around them
+    (:func:`explorer.layout.bands.bands_for_positions`) hold every node in its own.
+    ``rows`` closes up the empty rows a layered drawing leaves in a level; ``squash``
+    flattens a level's part as far as it goes without bringing nodes closer (:func:`_squash`).
+    """
+    out = pos.copy()
+    y = NODE_HEIGHT / 2
+    for level in _TOP_DOWN:
+        idx = np.flatnonzero(graph.level == level)
+        if idx.size == 0:
+            continue
+        ys = pos[idx, 1]
+        if rows:
+            ys = np.unique(np.round(ys, 6), return_inverse=True)[1].reshape(-1) * NODE_HEIGHT
+        else:
+            ys = ys - ys.min()
+            if squash:
+                ys = ys * _squash(pos[idx, 0], ys)
+        out[idx, 1] = y + ys
+        y += float(ys.max()) + _LEVEL_GAP
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -907,17 +961,25 @@ def compute_layout(
             nodes rarely overlap; components packed in rows, isolated nodes in a
             block. Components too large for the time budget (from a few hundred
             nodes) are laid out in two levels, clusters then their members, and
-            refined by a few spring iterations while the budget lasts. Above
-            20,000 nodes this falls back to ``"levels"``.
+            refined by a few spring iterations while the budget lasts. Then each
+            level's part of the drawing moves into a band of its own, macro on
+            top, keeping its shape (flattened where that brings no nodes closer).
+            Above 20,000 nodes this falls back to ``"levels"``.
         ``"hierarchical"``
             Layers by depth along hierarchical edges, superiors at the top (a
             cycle shares one layer), each node under its superiors, wide layers
             wrapped into several rows, and in each layer the nodes that have
             subordinates on a row of their own below the others. Nodes without
             hierarchical edges follow in a block per level, macro first, by kind.
+            Then each level's rows move into a band of their own, in the same order.
         ``"circular"``
-            One ring per level, macro innermost, neighbours on a ring at least
-            ``NODE_WIDTH`` apart and connected nodes close along it.
+            One ring per level, each in its own band, macro on top, neighbours on
+            a ring at least ``NODE_WIDTH`` apart and connected nodes close along it.
+
+        Whatever the layout, every level lies wholly above the next, an empty
+        slot row between them, so the bands the canvas draws around the nodes
+        (:func:`explorer.layout.bands.bands_for_positions`) hold each node in
+        its own level's band.
     nodes : sequence of LayoutNode
         Nodes to place; a repeated key counts once (the last one wins).
     edges : sequence of LayoutEdge

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from rdflib import URIRef
-from rdflib.namespace import RDFS
 
 from explorer import __version__
 from explorer.core import editing
@@ -59,11 +58,14 @@ from explorer.core.resources import docs_dir
 from explorer.core.schema import Schema, schema_of
 from explorer.core.text import one_line
 from explorer.layout import LAYOUTS
+from explorer.layout.focus import focus_positions, rings_from
 from explorer.layout.placement import initial_positions, layout_input
 from explorer.ui.analysis.dock import AnalysisDock
+from explorer.ui.building import editing as building
 from explorer.ui.canvas.legend import Legend
 from explorer.ui.canvas.minimap import Minimap
 from explorer.ui.canvas.view import FULL_DETAIL_LIMIT, MapCanvas
+from explorer.ui.checks import panel as checks_panel
 from explorer.ui.common import clipboard, menu_text, safe_text, settings
 from explorer.ui.common.host import OpenMap
 from explorer.ui.common.shapes import NODE_H, NODE_W
@@ -71,7 +73,9 @@ from explorer.ui.common.theme import dark_palette
 from explorer.ui.common.workers import run_task
 from explorer.ui.files import export as export_actions
 from explorer.ui.files import import_dialog
+from explorer.ui.files import map_details as map_details_feature
 from explorer.ui.files import report as report_actions
+from explorer.ui.help import guide as help_guide
 from explorer.ui.inspector.form import Inspector
 from explorer.ui.panels import graph_view_bar
 from explorer.ui.panels.filter_dialog import FilterDialog
@@ -82,7 +86,11 @@ from explorer.ui.panels.palette import Palette
 from explorer.ui.panels.shortcuts import ShortcutsDialog
 from explorer.ui.panels.start_screen import StartScreen
 from explorer.ui.sparql import console as sparql_console
+from explorer.ui.table import install as install_node_table
 
+#: Default widths of the left (Palette, Outline) and right (Inspector, Legend) columns: at 1280x800 the map
+#: keeps about 60 % of the window's width.
+DOCK_WIDTHS = [200, 290]
 MAP_FILTER = "RDF maps (*.ttl *.trig *.nt *.nq *.jsonld *.json *.rdf *.owl *.xml *.gz);;All files (*)"
 SAVE_FILTERS = {
     "turtle": "Turtle (*.ttl)",
@@ -183,14 +191,15 @@ class MainWindow(QMainWindow):
         legend_scroll.setWidgetResizable(True)
         legend_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.legend_dock = self.add_dock("Legend", "legend", legend_scroll, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.splitDockWidget(self.palette_dock, self.outline_dock, Qt.Orientation.Vertical)
+        # Palette and Outline share one tabbed column, so the map keeps most of a laptop's window.
+        self.tabifyDockWidget(self.palette_dock, self.outline_dock)
+        self.palette_dock.raise_()
         self.splitDockWidget(self.inspector_dock, self.legend_dock, Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.inspector_dock, self.history_dock)
         self.tabifyDockWidget(self.history_dock, self.analysis_dock)
         self.inspector_dock.raise_()
-        self.resizeDocks([self.palette_dock, self.inspector_dock], [240, 360], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.palette_dock, self.inspector_dock], DOCK_WIDTHS, Qt.Orientation.Horizontal)
         self.resizeDocks([self.inspector_dock, self.legend_dock], [600, 260], Qt.Orientation.Vertical)
-        self.resizeDocks([self.palette_dock, self.outline_dock], [330, 470], Qt.Orientation.Vertical)
 
         self._build_actions()
         self._build_menus()
@@ -218,6 +227,13 @@ class MainWindow(QMainWindow):
         self.export_actions = export_actions.install(self)
         self.report_actions = report_actions.install(self)
         self.graph_view_bar = graph_view_bar.install(self)
+        self.map_details = map_details_feature.install(self)
+        self.building = building.install(self)
+        self.node_table = install_node_table(self)
+        self.checks = checks_panel.install(self)
+        self.help = help_guide.install(self)
+        self.help.tourRequested.connect(self.show_tour)
+        self.start_screen.guideRequested.connect(lambda: self.help.open_guide())
 
     def add_dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
         """Put ``widget`` in a dock titled ``title`` (``name`` keys its place in the saved window state)."""
@@ -322,6 +338,13 @@ class MainWindow(QMainWindow):
         self.act_legend.setText("&Legend")
         self.act_legend.setStatusTip("Show the kinds and ties on the map")
         self.act_minimap = self.add_action("&Minimap", self._toggle_minimap, None, "Show the minimap", checkable=True)
+        self.act_focus_map = self.add_action(
+            "Focus on the &Map",
+            self._toggle_focus_map,
+            QKeySequence("Ctrl+Shift+M"),
+            "Hide every panel, so the map has the whole window (again to bring them back)",
+            checkable=True,
+        )
         self.act_bands = self.add_action(
             "Level &Bands", self._toggle_bands, None, "Show the macro, meso and micro bands", checkable=True
         )
@@ -337,7 +360,8 @@ class MainWindow(QMainWindow):
             QKeySequence("Ctrl+R"),
             "Where the chosen change will meet resistance, why, and what levers exist",
         )
-        self.act_shortcuts = self.add_action("&Keyboard Shortcuts", self.show_shortcuts, key.HelpContents)
+        # F1 (the platform's help key) opens the user guide (ui/help); the shortcut list takes Ctrl+/.
+        self.act_shortcuts = self.add_action("&Keyboard Shortcuts", self.show_shortcuts, QKeySequence("Ctrl+/"))
         self.act_reference = self.add_action("&Ontology Reference", self.open_reference)
         self.act_about = self.add_action("&About Routine Explorer", self.show_about)
         self.layout_actions = {}
@@ -393,7 +417,7 @@ class MainWindow(QMainWindow):
             action.setChecked(n == 1)
             group.addAction(action)
         view.addSeparator()
-        view.addActions([self.act_bands, self.act_legend, self.act_minimap])
+        view.addActions([self.act_focus_map, self.act_bands, self.act_legend, self.act_minimap])
         theme = view.addMenu("&Appearance")
         theme.addActions(list(self.theme_actions.values()))
         view.addSeparator()
@@ -449,11 +473,12 @@ class MainWindow(QMainWindow):
         c = self.canvas
         c.selectionChanged.connect(self._selection_changed)
         c.nodesMoved.connect(self._nodes_moved)
-        c.connectRequested.connect(self._connect_requested)
-        c.renameRequested.connect(self.rename)
-        c.placeRequested.connect(lambda kind, pos: self.place_node(URIRef(kind), pos))
         c.contextMenuRequested.connect(self._context_menu)
         c.zoomChanged.connect(self._show_zoom)
+        # The minimap shows only while part of the map is out of view.
+        c.zoomChanged.connect(self._place_overlays)
+        c.horizontalScrollBar().valueChanged.connect(self._place_overlays)
+        c.verticalScrollBar().valueChanged.connect(self._place_overlays)
         self.palette_view.kindActivated.connect(lambda kind: self.place_node(URIRef(kind)))
         self.outline.nodesActivated.connect(lambda keys: self.canvas.select(keys, centre=True))
         self.inspector.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
@@ -465,6 +490,7 @@ class MainWindow(QMainWindow):
         self.start_screen.newRequested.connect(self.new_map)
         self.start_screen.openRequested.connect(self.choose_map)
         self.start_screen.pathChosen.connect(self.open_map)
+        self.start_screen.importRequested.connect(self.import_spreadsheet)
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
             hints.colorSchemeChanged.connect(lambda *_: self.canvas.apply_theme())
@@ -482,6 +508,7 @@ class MainWindow(QMainWindow):
             self._needs_dock_sizes = True
         self.act_minimap.setChecked(s.value("view/minimap", True, type=bool))
         self.act_bands.setChecked(s.value("view/bands", True, type=bool))
+        self.act_focus_map.setChecked(s.value("view/focus_map", False, type=bool))
         theme = s.value("view/theme", "system")
         self.theme_actions.get(theme, self.theme_actions["system"]).setChecked(True)
         if theme != "system":
@@ -489,9 +516,28 @@ class MainWindow(QMainWindow):
         self._update_recent()
 
     def _default_dock_sizes(self) -> None:
-        self.resizeDocks([self.palette_dock, self.inspector_dock], [250, 370], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.palette_dock, self.inspector_dock], DOCK_WIDTHS, Qt.Orientation.Horizontal)
         self.resizeDocks([self.inspector_dock, self.legend_dock], [620, 240], Qt.Orientation.Vertical)
-        self.resizeDocks([self.palette_dock, self.outline_dock], [330, 470], Qt.Orientation.Vertical)
+
+    def _toggle_focus_map(self, on: bool) -> None:
+        """Hide every panel so the map has the window; off again, bring back the panels that were open."""
+        docks = [dock for dock in self.findChildren(QDockWidget) if dock.parent() is self]
+        if on:
+            self._panels_before_focus = [dock for dock in docks if not dock.isHidden()]
+            for dock in docks:
+                dock.hide()
+        else:
+            shown = getattr(self, "_panels_before_focus", None) or [
+                self.palette_dock,
+                self.outline_dock,
+                self.inspector_dock,
+                self.legend_dock,
+            ]
+            for dock in shown:
+                dock.show()
+            self.palette_dock.raise_()
+            self.inspector_dock.raise_()
+        settings().setValue("view/focus_map", on)
 
     def _save_settings(self) -> None:
         s = settings()
@@ -610,8 +656,8 @@ class MainWindow(QMainWindow):
         if self.document is None:
             self.setWindowTitle("Routine Explorer")
             return
-        name = self.document.path.name if self.document.path is not None else "Untitled"
-        self.setWindowTitle(f"{self.document.title} ({name})[*] — Routine Explorer")
+        name = self.document.path.name if self.document.path is not None else "not saved yet"
+        self.setWindowTitle(f"{one_line(self.document.title, 120)} ({name})[*] — Routine Explorer")
         self.setWindowModified(self.document.dirty)
 
     # ------------------------------------------------------------------- files
@@ -624,6 +670,12 @@ class MainWindow(QMainWindow):
         self._install(LoadedMap(document, schema, Projection.build(document.store, schema), {}))
         self.statusBar().showMessage("New map: drag a kind from the palette onto a level band to start.", 10000)
         return True
+
+    def import_spreadsheet(self) -> None:
+        """Start a map and open File > Import… on it (the start screen's "Import a spreadsheet…")."""
+        if self.document is None and not self.new_map():
+            return
+        self.act_import.trigger()
 
     def choose_map(self) -> None:
         """Ask for a map file and open it."""
@@ -700,7 +752,9 @@ class MainWindow(QMainWindow):
         self._unsubscribe = [
             events.subscribe(GraphChanged, self._graph_changed),
             events.subscribe(DirtyChanged, lambda e: self._update_title() or self._update_actions()),
-            events.subscribe(StackChanged, lambda e: (self._update_actions(), self.history.refresh())),
+            events.subscribe(
+                StackChanged, lambda e: (self._update_title(), self._update_actions(), self.history.refresh())
+            ),
             events.subscribe(DocumentReloaded, lambda e: self._reload()),
             events.subscribe(DocumentSaved, lambda e: (self._update_title(), self._update_actions())),
             events.subscribe(DerivedGraphsChanged, lambda e: self._update_actions()),
@@ -1001,7 +1055,8 @@ class MainWindow(QMainWindow):
         self.canvas.clear_map()
         self.document.close()
         self.document = self.schema = self.projection = None
-        for view in (self.palette_view, self.inspector, self.outline, self.history, self.analysis, self.search_box):
+        views = (self.palette_view, self.inspector, self.outline, self.history, self.analysis, self.search_box)
+        for view in (*views, self.legend):  # the legend too: it would go on listing the closed map
             view.show_map(None)
         self.banner.hide()
         self._show_start()
@@ -1098,40 +1153,23 @@ class MainWindow(QMainWindow):
         }
 
     def place_node(self, kind: URIRef, scene_pos: QPointF | None = None, label: str | None = None):
-        """Add a node of ``kind`` (at ``scene_pos``, or a free spot in its level's band) and start renaming it."""
-        if self.document is None or self.schema.kind(kind) is None:
-            return None
-        kind_info = self.schema.kind(kind)
-        default_level = self.schema.level_order(self.schema.level_of(kind_info))
-        if scene_pos is None:
-            x, y = self.canvas.free_spot(default_level)
-            level = None
-        else:
-            x, y = scene_pos.x(), scene_pos.y()
-            band = self.canvas.band_at(y)
-            level = LEVEL_IRIS[band] if band != default_level else None
-        name = label or f"New {kind_info.label.lower()}"
-        try:
-            command, iri = editing.create_node(self.document, self.schema, kind, name, position=(x, y), level=level)
-            self.document.execute(command)
-        except ExplorerError as error:
-            self.statusBar().showMessage(str(error), 8000)
-            return None
-        self.canvas.select([iri])
-        if label is None:
-            self.canvas.start_rename(iri)
-        return iri
+        """Add a node of ``kind`` and start naming it (see :meth:`Building.place_node`)."""
+        return self.building.place_node(kind, scene_pos, label)
 
     def _nodes_moved(self, moved: dict) -> None:
         if self.document is None:
             return
-        positions = dict(moved)
-        changes = {}
-        for iri, (_, y) in moved.items():
+        # A level changes only on a real drop into another band; a node that slipped across
+        # its band's edge stays at its level, back inside its band (canvas.settle_drop).
+        positions, changes, kept = {}, {}, []
+        for iri, (x, y) in moved.items():
             view = self.projection.nodes.get(iri)
-            band = self.canvas.band_at(y)
+            band, settled = self.canvas.settle_drop(iri, y)
+            positions[iri] = (x, settled)
             if view is not None and band != view.level:
                 changes[iri] = band
+            elif settled != y:
+                kept.append(iri)
         if len(moved) == 1:
             name = self.projection.nodes[next(iter(moved))].label
             label = f"Move {name[:40]}"
@@ -1150,56 +1188,31 @@ class MainWindow(QMainWindow):
                     self.document.execute(set_property(self.document.store, iri, RX.level, LEVEL_IRIS[band]))
         except ExplorerError as error:
             self.statusBar().showMessage(str(error), 8000)
+            return
+        if changes:
+            levels = {level_title(band).lower() for band in changes.values()}
+            where = f"the {levels.pop()} level" if len(levels) == 1 else "other levels"
+            first = self.projection.nodes[next(iter(changes))].label[:40]
+            who = first if len(changes) == 1 else f"{len(changes)} nodes"
+            self.statusBar().showMessage(f"Moved {who} to {where}; Undo puts it back.", 10000)
+        elif kept:
+            name = self.projection.nodes[kept[0]].label if len(kept) == 1 else f"{len(kept)} nodes"
+            level = level_title(self.projection.nodes[kept[0]].level).lower()
+            self.statusBar().showMessage(
+                f"{name[:40]} stays at the {level} level: drop well inside another band to change a level.", 8000
+            )
 
     def rename(self, iri, text: str) -> None:
-        """Give ``iri`` the label ``text`` (refused with a message if the ontology's rules say no)."""
-        if self.document is None:
-            return
-        try:
-            value = self.schema.coerce(RDFS.label, text)
-        except ValueError as error:
-            self.statusBar().showMessage(str(error), 8000)
-            return
-        old = self.projection.nodes[iri].label if iri in self.projection.nodes else ""
-        self.execute(set_property(self.document.store, iri, RDFS.label, value, label=f"Rename “{old[:30]}”"))
+        """Give ``iri`` the label ``text`` (see :meth:`Building.rename`)."""
+        self.building.rename(iri, text)
 
     def relations_menu(self, source, target, parent=None) -> QMenu:
-        """A menu of the relations the ontology allows between two nodes, both directions."""
-        menu = QMenu(parent or self)
-        menu.setAccessibleName("Choose a relation")
-        for a, b in ((source, target), (target, source)):
-            va, vb = self.projection.nodes[a], self.projection.nodes[b]
-            relations = self.schema.relations_between(va.kind, vb.kind)
-            header = menu.addAction(menu_text(f"{one_line(va.label, 30)} → {one_line(vb.label, 30)}"))
-            header.setEnabled(False)
-            if not relations:
-                menu.addAction("    (the ontology allows no relation this way)").setEnabled(False)
-            for relation in relations:
-                text = menu_text(f"    {relation.label}" + ("  (with details)" if relation.qualified else ""))
-                action = menu.addAction(text, lambda r=relation, s=a, t=b: self.connect_nodes(s, t, r))
-                action.setToolTip(relation.comment)
-                action.setStatusTip(relation.comment[:200])
-            menu.addSeparator()
-        menu.setToolTipsVisible(True)
-        return menu
+        """The tie menu between two nodes (see :meth:`Building.relations_menu`)."""
+        return self.building.relations_menu(source, target, parent)
 
     def connect_nodes(self, source, target, relation):
-        """Tie ``source`` to ``target`` by ``relation`` (a :class:`~explorer.core.schema.Relation`).
-
-        The new tie is selected.
-        """
-        try:
-            command, key = editing.connect(self.document, self.schema, source, target, relation)
-        except ExplorerError as error:
-            self.statusBar().showMessage(str(error), 8000)
-            return None
-        if self.execute(command):
-            self.canvas.select([key])
-            return key
-        return None
-
-    def _connect_requested(self, source, target, global_pos) -> None:
-        self.popup(self.relations_menu(source, target), global_pos)
+        """Tie ``source`` to ``target`` by ``relation`` and select the tie (see :meth:`Building.connect_nodes`)."""
+        return self.building.connect_nodes(source, target, relation)
 
     def popup(self, menu: QMenu, global_pos) -> None:
         """Show ``menu`` at ``global_pos`` and run the chosen action (one place, so tests can choose)."""
@@ -1207,18 +1220,10 @@ class MainWindow(QMainWindow):
 
     def tie_selected(self) -> None:
         """Offer the relations between the two selected nodes."""
-        nodes = self.canvas.selected_nodes()
-        if len(nodes) != 2:
-            self.statusBar().showMessage("Select exactly two nodes to tie them.", 6000)
-            return
-        self.popup(
-            self.relations_menu(nodes[0], nodes[1]), self.canvas.mapToGlobal(self.canvas.viewport().rect().center())
-        )
+        self.building.tie_selected()
 
     def rename_selected(self) -> None:
-        nodes = self.canvas.selected_nodes()
-        if len(nodes) == 1:
-            self.canvas.start_rename(nodes[0])
+        self.building.rename_selected()
 
     def delete_selection(self) -> None:
         """Delete the selected nodes (with their ties) and the selected tie."""
@@ -1409,6 +1414,28 @@ class MainWindow(QMainWindow):
         if not nodes or self.projection is None:
             return
         shown = self.projection.neighbourhood(nodes, self._focus_depth)
+        # Drawn around the node for this view only: at their places on the map the neighbours lie anywhere.
+        projection = self.projection
+        rings = rings_from(
+            [n for n in nodes if n in projection.nodes],
+            lambda n: (
+                projection.ties[k].target if projection.ties[k].source == n else projection.ties[k].source
+                for k in projection.ties_of(n)
+            ),
+            self._focus_depth,
+        )
+        placed = {n: self.canvas.positions[n] for n in rings if n in self.canvas.positions}
+        centre = [placed[n][0] for n in nodes if n in placed]
+        self.canvas.set_view_positions(
+            focus_positions(
+                rings=rings,
+                levels={n: projection.nodes[n].level for n in rings},
+                bands=self.canvas.bands,
+                centre_x=sum(centre) / len(centre) if centre else 0.0,
+                node_size=(NODE_W, NODE_H),
+                order=placed,
+            )
+        )
         self._show_only(shown, f"Focused on {len(nodes)} node{'s' if len(nodes) != 1 else ''} and their neighbours")
 
     def choose_filter(self) -> None:
@@ -1422,6 +1449,7 @@ class MainWindow(QMainWindow):
     def apply_filter(self, **criteria) -> set:
         """Show only the nodes passing ``criteria`` (see :func:`explorer.core.filtering.filter_nodes`)."""
         shown = filter_nodes(self.projection, self.document.store, **criteria)
+        self.canvas.set_view_positions(None)  # a filter shows nodes at their places on the map
         self._show_only(shown, f"Filter: {len(shown):,} of {len(self.projection.nodes):,} nodes")
         return shown
 
@@ -1438,6 +1466,7 @@ class MainWindow(QMainWindow):
         """Clear focus and filter."""
         if self.projection is None:
             return
+        self.canvas.set_view_positions(None)  # back to the map's own places
         self.canvas.set_visible_nodes(None)
         self._update_banner()
         self._update_counts()
@@ -1452,7 +1481,10 @@ class MainWindow(QMainWindow):
     def _place_overlays(self) -> None:
         has_map = self.document is not None and self.pages.currentWidget() is self.canvas_page
         self.minimap.setVisible(
-            has_map and self.act_minimap.isChecked() and bool(self.projection and self.projection.nodes)
+            has_map
+            and self.act_minimap.isChecked()
+            and bool(self.projection and self.projection.nodes)
+            and self.minimap.needed()
         )
         if self.minimap.isVisible():
             area = self.canvas.viewport().geometry()
@@ -1507,6 +1539,12 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         """A table of every action with a keyboard shortcut."""
         ShortcutsDialog(self.actions(), self).exec()
+
+    def show_tour(self) -> None:
+        """Show the first-run tour again on the start screen (Help > Show the Tour)."""
+        self.start_screen.show_tour()
+        if self.document is not None:
+            self.show_status("The tour is on the start screen: it shows when you close the map.", 10000)
 
     def open_reference(self) -> None:
         """Open the generated ontology reference in the browser (a local file: no network)."""

@@ -36,7 +36,7 @@ def test_open_edit_save_reopen_round_trip(map_file):
     doc = MapDocument.open(map_file)
     assert doc.title == "Ward map" and doc.base_iri == "http://example.org/map/"
     node = doc.mint_iri(UNIT, "Ward 7 (north)")
-    assert node.startswith("http://example.org/map/unit/ward-7-north-")
+    assert node == URIRef("http://example.org/map/unit/ward-7-north")
     doc.execute(c.add_node(doc.store, node, UNIT, "Ward 7 (north)"))
     doc.save()
     assert not doc.dirty
@@ -64,11 +64,12 @@ def test_ontology_graph_is_loaded_but_never_saved(map_file, tmp_path):
     assert doc.store.count() == 5
 
 
-def test_new_map_without_base_mints_urn_uuid_iris():
+def test_new_map_without_base_gets_one_and_mints_readable_iris():
     doc = MapDocument.new(with_ontology=False, editing=False)
+    assert doc.base_iri.startswith("https://w3id.org/routine-explorer/map/map-")
     iri = doc.mint_iri(UNIT)
-    assert iri.startswith("urn:uuid:") and len(iri) == len("urn:uuid:") + 36
-    assert doc.mint_iri(UNIT) != iri
+    assert iri == URIRef(doc.base_iri + "unit/unit")
+    assert doc.mint_iri(UNIT) == URIRef(doc.base_iri + "unit/unit-2")
     assert not doc.dirty and doc.title == "Untitled map"
 
 
@@ -291,7 +292,7 @@ def test_base_iri_follows_edits_undo_and_revert(map_file):
     )
     doc.execute(change)
     assert doc.base_iri == "http://example.org/other/"
-    assert doc.mint_iri(UNIT, "Ward").startswith("http://example.org/other/unit/ward-")
+    assert doc.mint_iri(UNIT, "Ward") == URIRef("http://example.org/other/unit/ward")
     doc.undo()
     assert doc.base_iri == "http://example.org/map/"
     doc.redo()

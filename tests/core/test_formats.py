@@ -110,6 +110,7 @@ def doc_from(graph: Graph, named: dict | None = None) -> MapDocument:
     """A read-only document holding exactly ``graph`` (plus ``named`` graphs)."""
     doc = MapDocument.new(with_ontology=False, editing=False)
     doc.store.clear()
+    doc.prefixes.pop("map")  # the new map's own (random) namespace went with its description
     quads = [(s, pred, o, DEFAULT_GRAPH) for s, pred, o in graph]
     for name, g in (named or {}).items():
         quads += [(s, pred, o, name) for s, pred, o in g]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from natsort import natsort_keygen, ns
 
-from explorer.core.text import ELLIPSIS, clipped, one_line, shortened
+from explorer.core.text import ELLIPSIS, clipped, natural_key, one_line, shortened
 
 # Every character a label could hide: C0 and C1 controls, DEL, line and paragraph separators,
 # zero-width and bidirectional format characters, a non-breaking space.
@@ -49,3 +50,19 @@ def test_clipped_keeps_lines_and_cuts_with_an_ellipsis():
 def test_shortened_is_one_line_of_forty_characters_by_default():
     assert shortened("Add " + "very " * 20) == one_line("Add " + "very " * 20, 40)
     assert len(shortened("x" * 100)) == 40 and len(shortened("x" * 100, 12)) == 12
+
+
+@given(st.text(max_size=30))
+def test_natural_key_is_natsorts_case_insensitive_key(text):
+    # The fast path for names without digits must give the very key natsort gives.
+    assert natural_key(text) == natsort_keygen(alg=ns.IGNORECASE)(text)
+
+
+@pytest.mark.parametrize("text", ["a²", "Ward ፩", "وحدة ٣", "À 10", "ß"])
+def test_natural_key_agrees_with_natsort_on_unusual_digits_and_letters(text):
+    assert natural_key(text) == natsort_keygen(alg=ns.IGNORECASE)(text)
+
+
+def test_natural_key_orders_numbers_by_value():
+    names = ["Unit 150", "Unit 16", "unit 15", "Unit 2", "Ward"]
+    assert sorted(names, key=natural_key) == ["Unit 2", "unit 15", "Unit 16", "Unit 150", "Ward"]

@@ -16,7 +16,7 @@ import pytest
 from export_maps import IMG_ALERT, IMG_FLAG, QUOTED_IRI, SCRIPT_CLOSE, hostile_map, keystone
 
 from explorer.core.errors import ExplorerError
-from explorer.core.presentation import legend_entries
+from explorer.core.presentation import OTHER_TIE_STYLE, legend_entries, relation_name, tie_style
 from explorer.core.projection import Projection
 from explorer.core.schema import schema_of
 from explorer.io.html import _vis_assets, page_data, render_html, script_json, write_html
@@ -123,8 +123,51 @@ def test_the_legend_lists_what_every_legend_lists():
     # Plain ties share one entry, counted like the others (as on the canvas and in the images).
     plain = entries[-1]
     assert (plain.label, plain.section, plain.kind) == ("other relation", "tie", "")
-    assert f'--stroke: {plain.colour}"></span>other relation <span class="count">{plain.count}</span>' in ties
-    assert ties.count("<li>") == len(view.tie_kinds)
+    assert f'--stroke: {plain.colour}; --width: {plain.line_width:.1f}px"></span>other relation' in ties
+    assert f'other relation <span class="count">{plain.count}</span>' in ties
+    assert ties.count("<li ") == len(view.tie_kinds)
+
+
+def _family_looks(doc) -> tuple[dict, dict]:
+    """Tie id -> its family's style, and relation IRI -> what a tie's relation is called, read from the map."""
+    schema = schema_of(doc)
+    projection = Projection.build(doc.store, schema)
+    styles, names = {}, {}
+    for tie in projection.ties.values():
+        styles[str(tie.tie) if tie.tie is not None else f"{tie.source}|{tie.relation}|{tie.target}"] = tie_style(
+            schema, tie.relation
+        )
+        names[str(tie.relation)] = relation_name(schema, tie)
+    return styles, names
+
+
+def test_ties_are_drawn_in_their_familys_look_and_name_it_on_hover():
+    doc = keystone()
+    try:
+        view = export_view(doc)
+        styles, names = _family_looks(doc)
+    finally:
+        doc.close()
+    data = page_data(view)
+    default = data["options"]["edges"]
+    dashes = {"solid": False, "dashed": True, "dotted": [2, 4]}
+    assert len(data["edges"]) == len(view.ties) == len(styles)
+    for tie, edge in zip(view.ties, data["edges"]):
+        style = styles[tie.id]
+        assert edge.get("color", default["color"])["color"] == style.colour, tie.relation
+        assert edge.get("width", default["width"]) == style.width
+        assert edge.get("dashes", False) == dashes[style.line_style]
+        relation = names[tie.relation]
+        hover = edge["title"].split("\n")[0]
+        assert hover == (relation if style == OTHER_TIE_STYLE else f"{relation} ({style.label})"), hover
+    # The sample has ties of several families, some of several relations each: the test tells them apart.
+    families = {styles[t.id].label for t in view.ties}
+    assert len(families) >= 3 and "other relation" in families
+    assert len({t.relation for t in view.ties}) > len(families)
+    # Every colour on the page is one the legend explains.
+    assert {edge.get("color", default["color"])["color"] for edge in data["edges"]} == {
+        e.colour for e in view.tie_kinds
+    }
 
 
 def test_page_is_self_contained_and_escaped():
@@ -265,6 +308,33 @@ def test_sample_map_renders_offline_with_every_node_and_the_heat(browser, tmp_pa
         visit.page.uncheck("#heat")
         assert visit.js(f"routineExplorer.nodes.get({json.dumps(view.nodes[5].id)}).opacity") == 1
         assert visit.page.locator("#legend").inner_text().count("Routine") >= 1
+        visit.assert_clean()
+    finally:
+        visit.close()
+
+
+def test_the_browser_draws_each_tie_in_its_familys_colour(browser, tmp_path):
+    doc = keystone()
+    try:
+        view = export_view(doc)
+        styles, _ = _family_looks(doc)
+        out = tmp_path / "keystone.html"
+        write_html(doc, out)
+    finally:
+        doc.close()
+    visit = Visit(browser, out)
+    try:
+        # What vis-network will draw: each edge's options once the page's defaults and its own are merged.
+        drawn = visit.js(
+            "routineExplorer.edges.getIds().map(id => {"
+            " const o = routineExplorer.network.body.edges[id].options;"
+            " return [o.color.color, o.width, o.dashes, o.title]; })"
+        )
+        assert len(drawn) == len(view.ties)
+        for tie, (colour, width, dashes, title) in zip(view.ties, drawn):
+            style = styles[tie.id]
+            assert (colour.lower(), width, bool(dashes)) == (style.colour, style.width, style.line_style != "solid")
+            assert style == OTHER_TIE_STYLE or f"({style.label})" in title
         visit.assert_clean()
     finally:
         visit.close()

@@ -76,7 +76,8 @@ def test_an_edit_the_journal_cannot_take_shows_a_warning_and_leaves_canvas_and_h
 
     text = warning(window).text()
     assert (
-        text.startswith("Rename “Intensive care”: not done, because the recovery journal ")
+        text.startswith("Rename “Intensive care” to “Intensive care and high depen…”: not done, ")
+        and "because the recovery journal " in text
         and "No space left on device" in text
     )
     QApplication.processEvents()  # the box does not block the event loop: anything queued has run

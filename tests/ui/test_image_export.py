@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import threading
 import xml.etree.ElementTree as ET
 
@@ -18,6 +19,7 @@ from explorer.core.document import MapDocument
 from explorer.core.errors import ExplorerError
 from explorer.core.presentation import legend_entries
 from explorer.core.projection import Projection
+from explorer.core.resources import sample_maps
 from explorer.core.schema import Schema
 from explorer.io import registry
 from explorer.ui.canvas import image_export
@@ -67,7 +69,7 @@ def test_svg_is_xml_with_labels_title_legend_and_no_bitmaps(small, tmp_path):
     for label in ("Ward 7", "Rounds", "Nurse", "Law", "</script>"):
         assert label in texts, label
     assert "Ward <b>7</b> & co" in texts  # the title, as text
-    assert "<img src=x" in texts and "onerror=al…" in texts  # the hostile label is text, wrapped on two lines
+    assert "<img src=x" in texts and any(t.startswith("onerror=") for t in texts)  # the hostile label is text, wrapped
     root = ET.fromstring(data)
     tags = {e.tag for e in root.iter()}
     assert (
@@ -97,7 +99,52 @@ def test_pdf_is_one_vector_page_with_the_labels(keystone, tmp_path):
     assert float(box.width) == pytest.approx(drawing.size.width() * 0.75, abs=2)
     assert float(box.height) == pytest.approx(drawing.size.height() * 0.75, abs=2)
     a4 = PdfReader(io.BytesIO(image_export.render_pdf(drawing, page_size="A4"))).pages[0].mediabox
-    assert (round(float(a4.width)), round(float(a4.height))) == (842, 595)  # landscape: the map is wider than tall
+    assert sorted((round(float(a4.width)), round(float(a4.height)))) == [595, 842]
+
+
+def _printed_sizes(data: bytes) -> list[tuple[float, str]]:
+    """(size in points as printed, text) of every piece of text on every page."""
+    sizes = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            sizes.append((size * math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3]), text.strip()))
+
+    for page in PdfReader(io.BytesIO(data)).pages:
+        page.extract_text(visitor_text=visit)
+    return sizes
+
+
+@pytest.mark.parametrize("paper", ["A4", "letter", "A3"])
+def test_node_labels_print_at_least_the_minimum_size_on_paper(keystone, paper):
+    drawing = image_export.draw_map(keystone, heat={})
+    data = image_export.render_pdf(drawing, page_size=paper)
+    sizes = _printed_sizes(data)
+    labels = {
+        v.label.split()[0] for v in Projection.build(keystone.store, Schema.from_store(keystone.store)).nodes.values()
+    }
+    printed = [size for size, text in sizes if text.split()[0] in labels and not text.isupper()]
+    assert printed and min(printed) >= image_export.MIN_PRINT_PT - 0.05, min(printed)
+    legend = [size for size, text in sizes if text in ("Legend", "belongs to", "violates a norm")]
+    assert legend and min(legend) >= image_export.MIN_PRINT_PT - 0.05
+    text = "".join(t for _, t in sizes)
+    assert "Hospital" in text and "ICU" in text  # every part of the map is on some page
+
+
+@pytest.mark.parametrize("sample", sample_maps(), ids=lambda path: path.stem)
+def test_the_legend_costs_no_page_of_its_own_on_paper(sample):
+    # A map split across paper takes no more pages with its legend than without: the legend finds room
+    # beside the map (on A4 its count column once spilled onto a third page, alone).
+    doc = MapDocument.open(sample, editing=False)
+    try:
+        for paper in ("A4", "letter"):
+            pages = [
+                len(PdfReader(io.BytesIO(image_export.render_pdf(drawing, page_size=paper))).pages)
+                for drawing in (image_export.draw_map(doc, heat={}), image_export.draw_map(doc, legend=False))
+            ]
+            assert pages[0] == pages[1], f"{paper}: {pages[0]} pages with the legend, {pages[1]} without"
+    finally:
+        doc.close()
 
 
 def test_png_has_the_size_asked_for_by_scale_or_dpi(keystone, tmp_path):

@@ -224,3 +224,136 @@ def test_sheet_choice_save_mapping_and_closing_mid_plan(window, tmp_path, qtbot,
     dialog._start_plan()  # a plan under way when the dialog closes
     dialog.reject()
     assert window.document.stack.index == before
+
+
+# ----------------------------------------------------------- said before import: left out, people, merges
+
+NURSE_MAP = """@prefix rx: <https://w3id.org/routine-explorer/ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<urn:x:nurse> a rx:ProfessionalGroup ; rdfs:label "Nurse" .
+<urn:x:icu> a rx:Unit ; rdfs:label "ICU" .
+"""
+
+
+def write_csv(tmp_path, text: str, name: str = "staff.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def opened_dialog(qtbot, window) -> import_dialog.ImportDialog:
+    """The import dialog the window shows (opened by File > Import… or the start screen)."""
+    found = []
+
+    def shown():
+        found[:] = [d for d in window.findChildren(import_dialog.ImportDialog) if d.isVisible()]
+        return bool(found)
+
+    qtbot.waitUntil(shown, timeout=10_000)
+    return found[0]
+
+
+def choose_file(monkeypatch, path: Path) -> None:
+    """The file dialog answers ``path``, as a person picking it would."""
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
+
+
+def test_columns_left_out_are_named_with_why_before_anything_is_imported(window, tmp_path, qtbot, monkeypatch):
+    path = write_csv(tmp_path, "Name,Team,Shoe size,Parking permit\nAna,ICU A,38,\nBen,ICU A,44,\n")
+    before = set(window.document.store.quads(graph=ANY_GRAPH))
+    choose_file(monkeypatch, path)
+    window.act_import.trigger()  # File > Import…, then the file dialog
+    dialog = opened_dialog(qtbot, window)
+    settle(qtbot, dialog)
+
+    assert dialog.review_box.isVisible()
+    text = dialog.review_label.text()
+    assert "Not imported: 2 columns of the file" in text
+    assert "“Shoe size”: no name, kind, tie or property of the map matches its heading" in text
+    assert "“Parking permit”: the column is empty" in text
+    assert "Team" not in text and "“Name”" not in text
+    shoe = next(r for r in range(dialog.mapping_table.rowCount()) if cell(dialog.mapping_table, r, 0) == "Shoe size")
+    assert dialog.mapping_table.item(shoe, 0).toolTip().startswith("Not imported: no name")
+    # Said while the import is still to be confirmed: nothing has changed yet.
+    assert dialog.import_button.isEnabled()
+    assert set(window.document.store.quads(graph=ANY_GRAPH)) == before
+
+    # Leaving a column out by hand lists it too, with that reason.
+    team = next(r for r in range(dialog.mapping_table.rowCount()) if cell(dialog.mapping_table, r, 0) == "Team")
+    dialog.mapping_table.cellWidget(team, 2).setCurrentIndex(0)
+    assert "“Team”: set to “(leave out)” in the table" in dialog.review_label.text()
+    dialog.reject()
+
+
+def test_people_become_roles_by_default_and_named_persons_when_chosen(window, tmp_path, qtbot, monkeypatch):
+    from rdflib.namespace import RDF
+
+    path = write_csv(tmp_path, "Name,Team\nNight nurse,ICU A\n")
+    choose_file(monkeypatch, path)
+    window.act_import.trigger()
+    dialog = opened_dialog(qtbot, window)
+    settle(qtbot, dialog)
+    assert dialog.people_roles.isChecked() and dialog.people_roles.isEnabled()
+    assert cell(dialog.preview, 0, 2) == "Role" and dialog.kind_combo.currentText() == "Role"
+
+    qtbot.mouseClick(dialog.people_persons, Qt.MouseButton.LeftButton)
+    assert dialog.people_persons.isChecked()
+    settle(qtbot, dialog)
+    assert cell(dialog.preview, 0, 2) == "Person" and dialog.kind_combo.currentText() == "Person"
+    (new,) = dialog.plan.new_nodes
+    assert {o for s, p, o, _ in dialog.plan.added if s == new and p == RDF.type} == {RX.Person}
+    dialog.reject()
+
+    # Remembered: the next import starts with named persons.
+    window.act_import.trigger()
+    again = opened_dialog(qtbot, window)
+    settle(qtbot, again)
+    assert again.people_persons.isChecked() and cell(again.preview, 0, 2) == "Person"
+    again.reject()
+
+
+def test_a_profession_spelt_another_way_joins_the_one_on_the_map(make_window, tmp_path, qtbot, monkeypatch):
+    from rdflib import URIRef
+    from rdflib.namespace import RDF
+
+    base = tmp_path / "nurses.ttl"
+    base.write_text(NURSE_MAP, encoding="utf-8")
+    window = make_window(base)
+    path = write_csv(tmp_path, "Name,Team,Profession\nNight nurse,ICU,Nurses\nDay nurse,ICU,Nurse\n")
+    choose_file(monkeypatch, path)
+    window.act_import.trigger()
+    dialog = opened_dialog(qtbot, window)
+    settle(qtbot, dialog)
+    text = dialog.review_label.text()
+    assert "“Nurses” will be added to the existing professional group “Nurse”." in text
+    assert "“Nurse” will be added" not in text  # the same spelling needs no word
+    assert "was taken as" not in dialog.summary_label.text()  # said once, in the list
+
+    closed = []
+    dialog.finished.connect(closed.append)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(closed), timeout=30_000)
+    store = window.document.store
+    assert [s for s, _, _, _ in store.quads(None, RDF.type, RX.ProfessionalGroup)] == [URIRef("urn:x:nurse")]
+    assert {o for _, _, o, _ in store.quads(None, RX.ofProfession, None)} == {URIRef("urn:x:nurse")}
+
+
+def test_the_start_screen_imports_a_spreadsheet_into_a_new_map(make_window, tmp_path, qtbot, monkeypatch):
+    window = make_window()
+    assert window.pages.currentWidget() is window.start_screen and window.document is None
+    path = write_csv(tmp_path, "Name,Team\nNight nurse,ICU A\n")
+    choose_file(monkeypatch, path)
+    button = window.start_screen.import_button
+    assert button.isVisible() and button.accessibleName() == "Import a spreadsheet…"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    dialog = opened_dialog(qtbot, window)
+    settle(qtbot, dialog)
+    assert window.document is not None and dialog.document is window.document
+    assert dialog.path == path and cell(dialog.preview, 0, 3) == "Night nurse"
+    closed = []
+    dialog.finished.connect(closed.append)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(closed), timeout=30_000)
+    assert window.document.stack.undo_text == "Import staff.csv"

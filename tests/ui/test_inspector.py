@@ -109,7 +109,7 @@ def test_a_label_is_edited_in_place_and_undo_brings_it_back(world, qtbot):
 
     type_into(qtbot, edit, "Intensive care unit")
     assert world.values(world.icu, RDFS.label) == [Literal("Intensive care unit")]
-    assert world.doc.stack.undo_text == "Rename “ICU”"
+    assert world.doc.stack.undo_text == "Rename “ICU” to “Intensive care unit”"
     assert world.inspector._title.fullText() == "Intensive care unit"
 
     world.doc.undo()
@@ -180,7 +180,10 @@ def test_values_outside_the_scale_or_not_numbers_are_refused(world, qtbot, where
     type_into(qtbot, edit, "0.4")
     assert world.values(subject, prop) == [Literal("0.4", datatype=XSD.decimal)]
     assert not error.isVisible()
-    assert world.doc.stack.undo_text == f"Set {world.schema.property(prop).label}"
+    # History names whose value it is: the unit, or the tie by its two ends.
+    named = "“ICU”" if where == "unit readiness" else " → "
+    assert world.doc.stack.undo_text.startswith(f"Set {world.schema.property(prop).label} of “")
+    assert named in world.doc.stack.undo_text
 
     type_into(qtbot, edit, "")  # clearing the field unsets the property
     assert world.values(subject, prop) == []

@@ -61,7 +61,7 @@ def test_pdf_report_has_pages_headings_points_and_the_map_as_text(matching, tmp_
     seen = []
     count, text = pdf_text(pages.pdf(progress=lambda d, t: seen.append((d, t))))
     assert count == pages.count and seen[-1] == (count, count)
-    assert 6 <= count <= 20
+    assert 6 <= count <= 30  # the map level by level adds a page or two per level
     for heading in HEADINGS:
         assert heading in text, heading
     for point in result.points[:5]:

@@ -160,6 +160,17 @@ def test_outline_groups_by_level_then_kind(qtbot, small_map, schema):
     assert outline.placeholder == ""
 
 
+def test_outline_sorts_numbers_in_names_by_value(qtbot, doc, schema):
+    for name in ("Unit 150", "Unit 16", "unit 15", "Unit 2"):
+        add(doc, schema, RX.Unit, name, (0, 0))
+    outline = Outline()
+    qtbot.addWidget(outline)
+    outline.show_map(OpenMap(None, schema, Projection.build(doc.store, schema)))
+    model = outline.model
+    units = model.index(0, 0, model.index(0, 0))
+    assert row_texts(model, units) == ["Unit 2", "unit 15", "Unit 16", "Unit 150"]
+
+
 def test_outline_filter_narrows_and_says_when_nothing_matches(qtbot, small_map, schema):
     projection, _ = small_map
     outline = Outline()
@@ -320,13 +331,13 @@ def test_legend_lists_only_what_is_on_the_map(qtbot, small_map, schema, doc):
     assert nodes == {"Unit": 1, "Role": 2, "Routine": 1, "External body": 1}
     assert not [e for e in legend.entries() if e[0] == "tie"]
     assert legend.sizeHint().width() <= 240
-    # Add a plain tie: one "other relation" entry.
+    # Add a plain tie: one entry for its family.
     from explorer.core.commands import Command
     from explorer.core.terms import DEFAULT_GRAPH
 
     doc.execute(Command("tie", added=frozenset({(iris["nurse"], RX.performs, iris["round"], DEFAULT_GRAPH)})))
     legend.show_map(OpenMap(doc, schema, Projection.build(doc.store, schema)))
-    assert ("tie", "other relation", 1) in legend.entries()
+    assert ("tie", "depends on / interdependent", 1) in legend.entries()
 
 
 # --------------------------------------------------------------------------- minimap

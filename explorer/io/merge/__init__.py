@@ -76,6 +76,7 @@ from .mapping import (
     Mapping,
     guess_mapping,
     load_mapping,
+    unused_columns,
 )
 from .names import (
     all_relations,
@@ -87,7 +88,7 @@ from .names import (
     node_kinds,
 )
 from .plan import ImportPlan, PlannedRow, apply_plan, import_file, plan_command, plan_import
-from .planning import Problem
+from .planning import Merge, Problem
 
 __all__ = [
     "EDGE_TARGETS",
@@ -97,6 +98,7 @@ __all__ = [
     "TARGETS",
     "ImportPlan",
     "Mapping",
+    "Merge",
     "PlannedRow",
     "Problem",
     "all_relations",
@@ -112,4 +114,5 @@ __all__ = [
     "node_kinds",
     "plan_command",
     "plan_import",
+    "unused_columns",
 ]

@@ -52,7 +52,7 @@ Examples
 >>> doc = MapDocument.new()
 >>> source = ImportSource("staff.csv", "csv", Table(("Full name", "Department", "Line manager", "Workload")))
 >>> mapping = guess_mapping(source, schema_of(doc))
->>> mapping.columns, mapping.default_kind == RX.Person
+>>> mapping.columns, mapping.default_kind == RX.Role
 ({'name': 'Full name', 'unit': 'Department', 'reports_to': 'Line manager'}, True)
 >>> mapping.properties == {"Workload": RX.workload}
 True
@@ -338,12 +338,15 @@ def load_mapping(path: str | Path, schema: Schema, *, source: ImportSource | Non
     return Mapping.from_dict(data, schema, where=path.name, source=source)
 
 
-def guess_mapping(source: ImportSource, schema: Schema) -> Mapping:
+def guess_mapping(source: ImportSource, schema: Schema, *, named_people: bool = False) -> Mapping:
     """A mapping from what the format suggests, then from the column headers.
 
     Headers are compared loosely ("Line manager" = "linemanager"): name/label,
     kind/type, unit/team/department, role, reports to/manager, id/identifier,
     profession/staff group, and the label or local name of a property.
+    Rows that look like people (a unit, role, manager or profession column, and no kind column) become
+    roles, as the map's guidance prefers (a role stands for everyone who holds it); ``named_people``
+    makes them named persons instead.
     """
     mapping = Mapping()
     suggested = source.suggested or {}
@@ -372,11 +375,8 @@ def guess_mapping(source: ImportSource, schema: Schema) -> Mapping:
         if spec is not None and spec.iri not in mapping.properties.values() and spec.iri not in (RDFS.label, RDF.type):
             mapping.properties[column] = spec.iri
     if "kind" not in mapping.columns:
-        mapping.default_kind = (
-            RX.Person
-            if "reports_to" in mapping.columns or "role" in mapping.columns or "unit" in mapping.columns
-            else None
-        )
+        people = any(target in mapping.columns for target in ("reports_to", "role", "unit", "profession"))
+        mapping.default_kind = (RX.Person if named_people else RX.Role) if people else None
     if source.edges is not None:
         edge_columns = list(source.edges.columns)
         for target, column in (suggested.get("edges") or {}).items():
@@ -392,6 +392,24 @@ def guess_mapping(source: ImportSource, schema: Schema) -> Mapping:
     return mapping
 
 
+def unused_columns(source: ImportSource, mapping: Mapping) -> list[str]:
+    """The node columns of ``source`` that ``mapping`` reads nothing from, in file order: what the import
+    leaves out, to name to the user before it runs.
+
+    Examples
+    --------
+    >>> from explorer.io.tables import ImportSource, Table
+    >>> source = ImportSource("staff.csv", "csv", Table(("Name", "Shoe size")))
+    >>> mapping = Mapping()
+    >>> mapping.columns["name"] = "Name"
+    >>> unused_columns(source, mapping)
+    ['Shoe size']
+    """
+    used = set(mapping.columns.values()) | set(mapping.properties)
+    ignored = set((source.suggested or {}).get("ignore", ()))  # the format's own bookkeeping columns
+    return [c for c in source.nodes.columns if c not in used and c not in ignored]
+
+
 __all__ = [
     "EDGE_TARGETS",
     "LINK_TARGETS",
@@ -401,4 +419,5 @@ __all__ = [
     "Mapping",
     "guess_mapping",
     "load_mapping",
+    "unused_columns",
 ]

@@ -31,8 +31,8 @@ from rdflib.namespace import RDF
 from ...core.namespaces import RX
 from ...core.schema import Kind
 from ...core.terms import DEFAULT_GRAPH
-from .names import IRI, name_key, show
-from .planning import Created, Miss, Planning, Record, cell, term_of
+from .names import IRI, group_key, name_key, show
+from .planning import Created, Merge, Miss, Planning, Record, cell, term_of
 
 
 def value_key(term):
@@ -153,6 +153,11 @@ def resolve(
             f"“{show(text)}” is a {other.label.lower()}; the ontology has no “{relation_label}” from a "
             f"{source_kind.label.lower()} to a {other.label.lower()}"
         )
+    if create is not None and create.iri == RX.ProfessionalGroup:
+        # A staff group is often written several ways ("Nurse", "nurses", "Nursing"): one group, not three.
+        same = same_group(planning, text, create)
+        if same is not None:
+            return same
     if create is not None:
         if not planning.allowed(source_kind, predicate, create):
             return Miss(
@@ -167,6 +172,35 @@ def resolve(
     if skipped is not None:
         return Miss(f"“{show(text)}” is {planning.source.nodes.noun} {skipped}, which is not imported")
     return Miss(f"“{show(text)}” names nobody in the file or on the map")
+
+
+def same_group(planning: Planning, text: str, kind: Kind):
+    """The professional group of the map (or one the import already makes) that ``text`` names in another
+    spelling (:func:`~explorer.io.merge.names.group_key`), or None; each merge is noted for the user once."""
+    key = group_key(text)
+    if planning.by_group is None:
+        planning.by_group = {}
+        for name, subjects in planning.index.by_name.items():
+            for s in subjects:
+                if planning.index.kind[s].iri == kind.iri:
+                    planning.by_group.setdefault(group_key(name), []).append(s)
+    found = sorted(set(planning.by_group.get(key, ())))
+    existing = len(found) == 1
+    target: URIRef | Created
+    if existing:
+        target, label = URIRef(found[0]), planning.index.label[found[0]]
+    else:
+        made = next(
+            (c for (_, iri), c in planning.created.items() if iri == kind.iri and group_key(c.name) == key), None
+        )
+        if made is None:
+            return None
+        target, label = made, made.name
+    spelled = " ".join(text.split())
+    if name_key(spelled) != name_key(label) and (spelled, label) not in planning.merged:
+        merged = planning.merged[(spelled, label)] = Merge(spelled, label, kind.label.lower(), existing)
+        planning.notes.append(merged.note)
+    return target
 
 
 def skipped_with_name(planning: Planning, text: str) -> list[int]:

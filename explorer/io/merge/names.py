@@ -53,6 +53,30 @@ def name_key(text: str) -> str:
     return " ".join(str(text).split()).casefold()
 
 
+def group_key(text) -> str:
+    """A profession's or group's name compared across spellings: any case, each word without a plural or
+    "-ing" ending, so "Nurse", "nurses" and "Nursing" are one group.
+
+    A small rule set, not a dictionary: it strips a final "ing", then "s", then "e" from words of five
+    letters or more, which joins the usual variants of a staff group's name (and leaves short words and
+    irregular plurals such as "midwives" as they are).
+
+    Examples
+    --------
+    >>> [group_key(t) for t in ("Nurse", "nurses", "Nursing", "  Staff  Nurses ")]
+    ['nurs', 'nurs', 'nurs', 'staff nurs']
+    >>> group_key("Physicians") == group_key("physician"), group_key("Pharmacy") == group_key("Physician")
+    (True, False)
+    """
+    words = []
+    for word in re.findall(r"[^\W_]+", str(text).casefold()):
+        for ending in ("ing", "s", "e"):
+            if len(word) >= 5 and word.endswith(ending):
+                word = word[: -len(ending)]
+        words.append(word)
+    return " ".join(words)
+
+
 def show(text, limit: int = 40) -> str:
     """``text`` on one line, cut to ``limit`` characters, for a message (:func:`~explorer.core.text.shortened`)."""
     return shortened(text, limit)

@@ -77,6 +77,9 @@ class ImportPlan:
         professions), ``ties``, ``conflicts``.
     notes : list of str
         Said once: what the file holds that is not imported, how conflicts went.
+    merges : list of Merge
+        Names in the file taken as a node of another spelling ("Nurses" as the map's "Nurse"); each is also
+        one of ``notes``.
     """
 
     label: str
@@ -89,6 +92,7 @@ class ImportPlan:
     counts: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
     notes_conflict: str = ""
+    merges: list = field(default_factory=list)
 
     @property
     def imported(self) -> int:
@@ -218,6 +222,7 @@ def make_plan(planning: Planning, added: list, removed: list, new_nodes: dict, t
         fresh=frozenset(planning.fresh),
         counts=counts,
         notes=planning.notes,
+        merges=list(planning.merged.values()),
     )
     plan.notes_conflict = {
         "keep": "kept the map's values",

@@ -91,6 +91,31 @@ class Record:
         self.level = None
 
 
+@dataclass(frozen=True)
+class Merge:
+    """A name in the file taken as a node of another spelling ("Nurses" as the map's "Nurse"), said to the user.
+
+    ``existing`` is True when the node is on the map already, False when the import makes it (from an
+    earlier row's spelling).
+
+    Examples
+    --------
+    >>> print(Merge("Nurses", "Nurse", "professional group", True).note)
+    “Nurses” was taken as the existing professional group “Nurse”.
+    """
+
+    spelling: str
+    name: str
+    kind: str
+    existing: bool
+
+    @property
+    def note(self) -> str:
+        """The merge as a plan note, in the past tense (what the import did)."""
+        made = "existing" if self.existing else "new"
+        return f"“{show(self.spelling)}” was taken as the {made} {self.kind} “{show(self.name)}”."
+
+
 class Miss(str):
     """Why a reference could not be resolved (a distinct type: an IRI is a str too)."""
 
@@ -186,6 +211,10 @@ class Planning:
         self.conflicts = 0
         self.fresh: set = set()
         self.notes: list = list(source.notes)
+        #: Professional groups by :func:`~explorer.io.merge.names.group_key` (built when first needed), and
+        #: the merges so far, by ``(spelling, name)``.
+        self.by_group: dict | None = None
+        self.merged: dict[tuple, Merge] = {}
         #: Names and identifiers of the rows left out (built when a reference first needs them).
         self.skipped_names: dict | None = None
         #: ``(column, tie kind)`` -> the tie attribute an edge column gives, or None.
@@ -274,4 +303,4 @@ class Planning:
         return found
 
 
-__all__ = ["Created", "MapIndex", "Miss", "Planning", "Problem", "Progress", "Record", "cell", "term_of"]
+__all__ = ["Created", "MapIndex", "Merge", "Miss", "Planning", "Problem", "Progress", "Record", "cell", "term_of"]

@@ -91,6 +91,14 @@ PAGE_SIZES = {
     "tabloid": QPageSize.PageSizeId.Tabloid,
 }
 
+#: Smallest text on a page of paper (node labels, legend, footer), in points: a PDF fitted to a paper
+#: size is drawn at a scale that keeps it, on as many pages as that takes.
+MIN_PRINT_PT = 7.0
+#: How much neighbouring pages of a map split across paper overlap, in logical pixels, so a tie cut
+#: at one page's edge is found again on the next.
+_PAGE_OVERLAP = 36.0
+_SMALLEST_TEXT_PX = 10.5  # the page's smallest own text (the footer), in logical pixels at text scale 1
+
 _INK = QColor("#1d232b")
 _DIM = QColor("#5f6875")
 _RULE = QColor("#d5dae1")
@@ -220,6 +228,8 @@ class MapDrawing:
     text_scale: float = 1.0
     legend_at: str = "right"
     zoom: float = 1.0
+    #: Height of a node label's font in the recorded scene, in logical pixels (drawn ``zoom`` times that).
+    label_px: float = 12.7
     size: QSizeF = field(default_factory=QSizeF)
     _layout: dict = field(default_factory=dict, repr=False)
 
@@ -249,6 +259,17 @@ class MapDrawing:
         painter.setPen(_DIM)
         painter.setFont(self._font(10.5))
         painter.drawText(layout["footer_rect"], Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.footer)
+
+    def _count_width(self) -> float:
+        """Width of the legend's count column: its widest count, so the column wastes no paper."""
+        metrics = QFontMetricsF(self._font(12))
+        counts = [f"{e.count:,}" for e in self.legend if e.count is not None] or ["0"]
+        return max(metrics.horizontalAdvance("00"), *(metrics.horizontalAdvance(c) for c in counts))
+
+    def _legend_width(self) -> float:
+        """Width of a legend column: room for the names as ever, and the counts as wide as they are."""
+        widest = QFontMetricsF(self._font(12)).horizontalAdvance("000,000")
+        return _LEGEND_WIDTH * self.text_scale - widest + self._count_width()
 
     def _paint_map(self, painter: QPainter, frame: QRectF) -> None:
         z = self.zoom
@@ -311,7 +332,7 @@ class MapDrawing:
         y += 28 * s
         caption_font, entry_font = self._font(11, bold=True), self._font(12)
         entry_metrics = QFontMetricsF(entry_font)
-        count_width = entry_metrics.horizontalAdvance("000,000")
+        count_width = self._count_width()
         symbol_w, symbol_h = _SYMBOL.width() * s, _SYMBOL.height() * s
         row_h = 22 * s
         text_width = box.width() - symbol_w - 10 * s - count_width - 6 * s
@@ -433,6 +454,29 @@ def _levels_in_bands(projection, positions: dict, bands: list) -> bool:
     return bool(bands)
 
 
+def _undim_labels(canvas, projection, schema) -> None:
+    """In an image, a node the heat leaves unranked is dimmed in its fill, never in its text; the change is not dimmed.
+
+    The canvas dims such a node whole (its opacity): on paper its name would be
+    unreadable. Here it keeps full opacity, a pale fill and a dashed outline, and dark text.
+    """
+    from explorer.core.namespaces import RX
+
+    for iri, item in canvas.node_items.items():
+        if item.opacity() >= 1.0:
+            continue
+        item.setOpacity(1.0)
+        view = projection.nodes.get(iri)
+        if view is not None and any(schema.is_a(view.kind, c) for c in (RX.ChangeProposal, RX.ChangeComponent)):
+            continue  # the change itself (and its parts) keeps its own look
+        fill = QColor(item.brush().color())
+        pale = QColor.fromRgbF(*(0.35 * c + 0.65 for c in (fill.redF(), fill.greenF(), fill.blueF())))
+        item.setBrush(pale)
+        item.setPen(QPen(fill.darker(120), 1.2, Qt.PenStyle.DashLine))
+        item.text_colour = QColor(_INK)
+        item.update()
+
+
 def _record_scene(projection, schema, positions: dict, heat: Mapping | None):
     """On the GUI thread: draw the map on a private canvas, record its scene; returns (picture, source, bands)."""
     from explorer.ui.canvas.view import MapCanvas
@@ -450,6 +494,7 @@ def _record_scene(projection, schema, positions: dict, heat: Mapping | None):
         if heat:
             scores = {URIRef(str(k)): float(v) for k, v in heat.items()}
             canvas.set_heat({k: v for k, v in scores.items() if k in projection.nodes and math.isfinite(v)})
+            _undim_labels(canvas, projection, schema)
         scene = canvas.scene()
         shades = {}
         for item in scene.items():
@@ -487,7 +532,10 @@ def _record_scene(projection, schema, positions: dict, heat: Mapping | None):
         # Recorded at 100 % zoom, where the canvas draws labels and arrowheads; played back at any scale.
         scene.render(painter, QRectF(source), QRectF(source), Qt.AspectRatioMode.IgnoreAspectRatio)
         painter.end()
-        return picture, source, bands
+        from explorer.ui.canvas.items import NodeItem
+
+        label_px = NodeItem.label_font.pointSizeF() * LOGICAL_DPI / 72 if NodeItem.label_font.pointSizeF() > 0 else 12.7
+        return picture, source, bands, label_px
     finally:
         canvas.clear_map()
         canvas.deleteLater()
@@ -553,7 +601,7 @@ def draw_map(
     report(1, total)
     placed = _positions(projection, positions)
     report(2, total)
-    picture, source, bands = on_gui_thread(_record_scene, projection, schema, placed, heat)
+    picture, source, bands, label_px = on_gui_thread(_record_scene, projection, schema, placed, heat)
     report(3, total)
     nodes, ties = len(projection.nodes), len(projection.ties)
     name = document.path.name if getattr(document, "path", None) else "an unsaved map"
@@ -572,6 +620,7 @@ def draw_map(
         nodes=nodes,
         text_scale=float(text_scale),
         legend_at=legend_at,
+        label_px=label_px,
     )
     _lay_out(drawing, max_size or (MAX_MAP_WIDTH, MAX_MAP_HEIGHT))
     report(4, total)
@@ -605,7 +654,7 @@ def _lay_out(drawing: MapDrawing, max_size: tuple[float, float]) -> None:
     title_h, subtitle_h = QFontMetricsF(title_font).height(), QFontMetricsF(sub_font).height()
     footer_h = QFontMetricsF(footer_font).height() + 6 * s
     rows = _legend_rows(drawing.legend)
-    column_w = _LEGEND_WIDTH * s
+    column_w = drawing._legend_width()
 
     def rows_height(chunk: list) -> float:
         return 28 * s + sum(26 * s if isinstance(r, str) else 22 * s for r in chunk)
@@ -755,22 +804,105 @@ def render_pdf(drawing: MapDrawing, *, page_size: str | None = None) -> bytes:
                 f"Unknown page size {page_size!r}. "
                 f"Known: fit, {', '.join(k.upper() if k[0] == 'a' else k for k in PAGE_SIZES)}."
             )
-        orientation = QPageLayout.Orientation.Landscape if width >= height else QPageLayout.Orientation.Portrait
-        layout = QPageLayout(
-            QPageSize(PAGE_SIZES[key]), orientation, QMarginsF(10, 10, 10, 10), QPageLayout.Unit.Millimeter
-        )
+        wide = QPageLayout.Orientation.Landscape if width >= height else QPageLayout.Orientation.Portrait
+        tall = QPageLayout.Orientation.Portrait if width >= height else QPageLayout.Orientation.Landscape
+        choices = []
+        placements = (drawing.legend_at, "bottom" if drawing.legend_at == "right" else "right")
+        for rank, (orientation, legend_at) in enumerate((o, p) for p in placements for o in (wide, tall)):
+            layout = QPageLayout(
+                QPageSize(PAGE_SIZES[key]), orientation, QMarginsF(10, 10, 10, 10), QPageLayout.Unit.Millimeter
+            )
+            area = QRectF(layout.paintRectPixels(writer.resolution()))
+            laid, fit = _for_paper(drawing, area, legend_at)
+            pages = len(_tiles(laid.size.width() * fit, laid.size.height() * fit, area))
+            choices.append((pages, rank, layout, laid, fit))
+        # Labels stay at print size in every choice: the orientation and legend place needing fewest pages win.
+        _, _, layout, drawing, fit = min(choices, key=lambda c: (c[0], c[1]))
+        width, height = drawing.size.width(), drawing.size.height()
     writer.setPageLayout(layout)
+    area = QRectF(writer.pageLayout().paintRectPixels(writer.resolution()))
+    if page_size is None or str(page_size).lower() in ("", "fit", "auto"):
+        fit = min(area.width() / width, area.height() / height)
     painter = QPainter(writer)
     if not painter.isActive():
         raise ExplorerError("The PDF could not be started.")
-    area = QRectF(writer.pageLayout().paintRectPixels(writer.resolution()))
-    fit = min(area.width() / width, area.height() / height)
-    painter.translate((area.width() - width * fit) / 2, (area.height() - height * fit) / 2)
-    painter.scale(fit, fit)
-    drawing.paint(painter)
+    tiles = _tiles(width * fit, height * fit, area)
+    for number, (x, y) in enumerate(tiles):
+        if number:
+            writer.newPage()
+        painter.save()
+        painter.setClipRect(QRectF(0, 0, area.width(), area.height()))
+        if len(tiles) == 1:
+            painter.translate((area.width() - width * fit) / 2, (area.height() - height * fit) / 2)
+        else:
+            painter.translate(-x, -y)
+        painter.scale(fit, fit)
+        drawing.paint(painter)
+        painter.restore()
+        if len(tiles) > 1:
+            _paint_part(painter, area, number, len(tiles), drawing)
     painter.end()
     buffer.close()
     return bytes(data)
+
+
+def print_label_pt(drawing: MapDrawing, fit: float = 1.0) -> float:
+    """How high a node label prints, in points, when the drawing is scaled by ``fit`` (1: its own size).
+
+    Examples
+    --------
+    >>> print_label_pt(MapDrawing(QPicture(), QRectF(), [], [], "", "", "", False, 0, zoom=0.5, label_px=12))
+    4.5
+    """
+    return drawing.label_px * drawing.zoom * fit * 72 / LOGICAL_DPI
+
+
+def _for_paper(drawing: MapDrawing, area: QRectF, legend_at: str) -> tuple[MapDrawing, float]:
+    """The drawing laid out for paper, and its scale: node labels and the page's own text at least MIN_PRINT_PT.
+
+    The page's text (legend, band names, footer) is enlarged for the page; the
+    map is scaled down to fit the paper only as far as its labels stay readable,
+    and :func:`render_pdf` splits what is left over across pages.
+    """
+    from dataclasses import replace
+
+    need = MIN_PRINT_PT / max(print_label_pt(drawing), 1e-6)  # the scale at which labels print at the minimum
+    size = (max(100.0, drawing.source.width() * drawing.zoom), max(100.0, drawing.source.height() * drawing.zoom))
+    if legend_at != drawing.legend_at:
+        drawing = replace(drawing, legend_at=legend_at, _layout={})
+        _lay_out(drawing, size)
+    fit = max(need, min(area.width() / drawing.size.width(), area.height() / drawing.size.height()))
+    text_pt = _SMALLEST_TEXT_PX * drawing.text_scale * fit * 72 / LOGICAL_DPI
+    if text_pt < MIN_PRINT_PT:
+        drawing = replace(drawing, text_scale=min(4.0, drawing.text_scale * MIN_PRINT_PT / text_pt), _layout={})
+        _lay_out(drawing, size)
+        fit = max(need, min(area.width() / drawing.size.width(), area.height() / drawing.size.height()))
+    return drawing, fit
+
+
+def _tiles(width: float, height: float, area: QRectF) -> list[tuple[float, float]]:
+    """Top-left corners of the pages a ``width`` x ``height`` drawing takes on paper of ``area``, rows first."""
+    step_x, step_y = area.width() - _PAGE_OVERLAP, area.height() - _PAGE_OVERLAP
+    columns = max(1, math.ceil((width - _PAGE_OVERLAP) / step_x - 1e-6))
+    rows = max(1, math.ceil((height - _PAGE_OVERLAP) / step_y - 1e-6))
+    return [(c * step_x, r * step_y) for r in range(rows) for c in range(columns)]
+
+
+def _paint_part(painter: QPainter, area: QRectF, number: int, count: int, drawing: MapDrawing) -> None:
+    """Say on a page of a split map which part it is, so the pages can be laid side by side."""
+    font = _font(MIN_PRINT_PT * LOGICAL_DPI / 72 + 1)
+    text = f"{drawing.title} · part {number + 1} of {count}"
+    metrics = QFontMetricsF(font)
+    box = QRectF(area.width() - metrics.horizontalAdvance(text) - 12, 2, metrics.horizontalAdvance(text) + 10, 0)
+    box.setHeight(metrics.height() + 4)
+    painter.save()
+    painter.setFont(font)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(255, 255, 255, 230))
+    painter.drawRoundedRect(box, 3, 3)
+    painter.setPen(_DIM)
+    painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+    painter.restore()
 
 
 def _drawing_for(document, title, heat, progress, options) -> MapDrawing:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.ui.common.shapes import NODE_H, NODE_W
-from explorer.ui.common.text import two_lines
+from explorer.ui.common.text import wrapped_label
 
 
 class NodeItem(QGraphicsPathItem):
@@ -33,23 +33,55 @@ class NodeItem(QGraphicsPathItem):
     Label and badge are painted here rather than as child items: a map of 10k
     nodes then has 10k items instead of 30k, and text costs only for the nodes
     on screen, and only when zoomed in far enough to read it.
+
+    The label wraps by words into up to three lines of the node's width (see
+    :func:`~explorer.ui.common.text.wrapped_label`). Zoomed out below
+    :data:`readable_zoom`, it keeps :data:`READABLE_PX` pixels on screen by
+    growing around the node on a plate of the node's colour; then the canvas
+    says which labels show where they would collide (:attr:`label_hidden`).
     """
 
     label_font: QFont
     badge_font: QFont
+    #: Zoom below which the label grows in scene units (set with the font, see :meth:`readable_at`).
+    readable_zoom = 0.67
     # The node's IRI lives on the Python wrapper, not in QGraphicsItem.setData: a
     # QVariant turns an rdflib URIRef (a str subclass) into a plain QString.
     key = None
     shown = None
+    #: Set by the canvas when, zoomed out, another node's label has the place this one would take.
+    label_hidden = False
 
-    def set_text(self, text: str, badge: str, colour: QColor, width: float, offset: float) -> None:
+    @classmethod
+    def readable_at(cls, font_px: float) -> None:
+        """Labels drawn ``font_px`` pixels high at 100 %: grow in scene units below the zoom that keeps READABLE_PX."""
+        cls.readable_zoom = min(1.0, READABLE_PX / max(font_px, 1e-6))
+
+    def set_text(
+        self, text: str, badge: str, colour: QColor, width: float, offset: float, inner: tuple = (NODE_W, NODE_H)
+    ) -> None:
+        """The label ``text`` wrapped in ``width``, ``badge`` below; a plate behind it where it leaves ``inner``."""
         self.text = text
         self.badge = badge
         self.text_colour = colour
         self.text_width = width
         self.text_offset = offset
-        self.elided = None
+        self.inner = inner
+        self.layout = None
         self.update()
+
+    def label_layout(self) -> tuple:
+        """(label as shown on one line, its lines joined by newlines, block width, block height) at 100 %."""
+        if self.layout is None:
+            metrics = QFontMetricsF(self.label_font)
+            shown, lines = wrapped_label(self.text, metrics, self.text_width, LABEL_LINES)
+            width = max(metrics.horizontalAdvance(line) for line in lines)
+            self.layout = (shown, "\n".join(lines), width, metrics.lineSpacing() * len(lines))
+        return self.layout
+
+    def label_scale(self, zoom: float) -> float:
+        """How much the label is enlarged around the node at ``zoom`` (1 from :attr:`readable_zoom` up)."""
+        return self.readable_zoom / zoom if zoom < self.readable_zoom else 1.0
 
     def paint(self, painter, option, widget=None):
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
@@ -61,21 +93,32 @@ class NodeItem(QGraphicsPathItem):
             painter.setPen(QPen(QApplication.palette().color(QPalette.ColorRole.Highlight), 3.5))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(self.path())
-        if QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()) < LABEL_ZOOM:
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        if lod < LABEL_ZOOM or (lod < self.readable_zoom and self.label_hidden):
             return
-        if self.elided is None:
-            self.elided = two_lines(self.text, QFontMetricsF(self.label_font), self.text_width)
+        _, text, width, height = self.label_layout()
+        scale = self.label_scale(lod)
+        # With DontSavePainterState on the view, the scale must be undone by hand.
+        painter.save()
+        painter.scale(scale, scale)
+        block = QRectF(-width / 2 - 4, -height / 2 + self.text_offset / scale - 1, width + 8, height + 2)
+        if block.width() * scale > self.inner[0] + 2 or block.height() * scale > self.inner[1] + 2:
+            # The text leaves the shape: a plate of the node's colour keeps it on its own colour.
+            plate = QColor(self.brush().color())
+            plate.setAlpha(235)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(plate)
+            painter.drawRoundedRect(block, 4, 4)
         painter.setFont(self.label_font)
         painter.setPen(self.text_colour)
-        painter.drawText(
-            QRectF(-NODE_W / 2, -NODE_H / 2 + self.text_offset, NODE_W, NODE_H),
-            Qt.AlignmentFlag.AlignCenter,
-            self.elided,
-        )
+        painter.drawText(block, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextDontClip, text)
+        painter.restore()
+        if lod < BADGE_ZOOM:
+            return
         painter.setFont(self.badge_font)
         painter.setPen(QColor("#6b7480"))
         painter.drawText(
-            QRectF(-NODE_W / 2, NODE_H / 2 + 1, NODE_W, 12),
+            QRectF(-NODE_W / 2, max(NODE_H, height + 2) / 2 + 1, NODE_W, 12),
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
             self.badge,
         )
@@ -95,7 +138,8 @@ class EdgeBatch(QGraphicsItem):
         self.labels: list = []
         self.label_font = QFont()
         self.label_font.setPointSizeF(7)
-        self.far_pen = QPen(pen.color(), 1)
+        # The families drawn wide (a violated norm, a disruption) stay a little wider far out too.
+        self.far_pen = QPen(pen.color(), 2 if pen.widthF() >= 2.4 else 1)
         self.far_pen.setCosmetic(True)  # width 0 ("hairline") rasterises ~3x slower here than a 1 px cosmetic pen
         self.lines: list = []
         self.coords = np.zeros((0, 4))
@@ -234,8 +278,20 @@ def _arrowheads(segments) -> QPainterPath:
     return path
 
 
-#: Zoom below which labels and badges hide.
-LABEL_ZOOM = 0.4
+#: Zoom below which labels hide (from :attr:`NodeItem.readable_zoom` down to here they show by priority).
+LABEL_ZOOM = 0.25
+
+
+#: Smallest on-screen height of a label's font, in pixels, from LABEL_ZOOM up.
+READABLE_PX = 8.5
+
+
+#: Most lines a node's label takes.
+LABEL_LINES = 3
+
+
+#: Zoom below which the level badge under each node hides (the bands name the levels).
+BADGE_ZOOM = 0.95
 
 
 #: Zoom below which arrowheads hide.

@@ -1,10 +1,10 @@
 """The legend: a small translucent panel over the canvas saying what the shapes, colours and lines mean.
 
 It lists only what is on the map: each node kind present (shape and colour,
-label, count) and each tie style present (a short line in the tie class's
-colour and line style, label, count). Plain ties (one triple, such as
-``org:memberOf``) are drawn alike on the canvas, so they share one grey
-"other relation" entry. The entries are those of every legend
+label, count) and each tie family present ("belongs to", "violates a norm"…:
+a short line in the family's colour, line style and width, its name, count,
+and the relations it stands for in its tooltip). Ties of no family share one
+grey "other relation" entry. The entries are those of every legend
 (:func:`explorer.core.presentation.legend_entries`); this module only draws them.
 """
 
@@ -81,7 +81,7 @@ class Legend(QFrame):
                 else:
                     # The plain ties' entry (no kind) follows the theme, as the canvas draws them.
                     colour = PLAIN_TIE_DARK_COLOUR if dark and not entry.kind else entry.colour
-                    pixmap = line_pixmap(colour, entry.line_style, ICON_SIZE, dpr)
+                    pixmap = line_pixmap(colour, entry.line_style, ICON_SIZE, dpr, entry.line_width or 1.8)
                     ties.append((pixmap, entry.label, entry.count, entry.comment))
         self._entries = [("node", e[1], e[2]) for e in nodes] + [("tie", e[1], e[2]) for e in ties]
         self._rebuild(nodes, ties, projection is not None)

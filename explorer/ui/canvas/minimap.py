@@ -45,6 +45,7 @@ class Minimap(QWidget):
         self.schema = None
         self._image: QImage | None = None
         self._world: QRectF | None = None  # scene rectangle shown
+        self._nodes: QRectF | None = None  # scene rectangle the nodes cover
         self._scale = 1.0  # minimap pixels per scene unit
         self._offset = QPointF(0, 0)  # minimap position of the world's top-left
         self._buffer = None  # pixels of the last numpy raster
@@ -70,7 +71,7 @@ class Minimap(QWidget):
     def refresh(self) -> None:
         """Redraw the cached image of the map (call after nodes are added, removed or moved)."""
         self._image = None
-        self._world = None
+        self._world = self._nodes = None
         positions = self.canvas.positions if self.projection is not None else {}
         if positions:
             self._image = self._render(positions)
@@ -114,6 +115,12 @@ class Minimap(QWidget):
             top, bottom = min(top, bands[0].top), max(bottom, bands[-1].bottom)
         width, height = max(right - left, 1.0), max(bottom - top, 1.0)
         self._world = QRectF(left, top, width, height)
+        self._nodes = QRectF(
+            float(xs.min()) - NODE_W / 2,
+            float(ys.min()) - NODE_H / 2,
+            float(xs.max() - xs.min()) + NODE_W,
+            float(ys.max() - ys.min()) + NODE_H,
+        )
         room_w, room_h = self.width() - 2 * _MARGIN, self.height() - 2 * _MARGIN
         self._scale = min(room_w / width, room_h / height)
         self._offset = QPointF(
@@ -192,6 +199,17 @@ class Minimap(QWidget):
             painter.fillRect(QRectF(top_left, bottom_right), shade)
 
     # ----------------------------------------------------------------- paint
+    def needed(self) -> bool:
+        """Whether part of the map lies outside the canvas's view.
+
+        With every node in view the minimap has nothing to steer to and would only
+        cover nodes in the canvas's corner, so the window hides it until then.
+        """
+        if self._world is None or self._nodes is None:
+            return False
+        area = self.canvas.mapToScene(self.canvas.viewport().rect()).boundingRect()
+        return not area.contains(self._nodes)
+
     def visible_rect(self) -> QRectF | None:
         """The canvas's visible scene area in minimap coordinates, or None when there is no map."""
         if self._world is None:

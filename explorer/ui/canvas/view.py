@@ -16,7 +16,7 @@ Performance choices (measured on this machine, see ``tests/benchmarks/bench_canv
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QElapsedTimer, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -35,11 +35,23 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
     QGraphicsView,
     QLineEdit,
+    QToolTip,
 )
 
-from explorer.core.presentation import HEAT_ALPHA, LEVEL_HINTS, PLAIN_TIE_COLOUR, PLAIN_TIE_DARK_COLOUR, level_title
+from explorer.core.namespaces import RX
+from explorer.core.presentation import (
+    HEAT_ALPHA,
+    LEVEL_HINTS,
+    OTHER_TIE_STYLE,
+    PLAIN_TIE_DARK_COLOUR,
+    level_title,
+    relation_in_family,
+    relation_name,
+    tie_style,
+)
 from explorer.core.text import one_line
-from explorer.ui.canvas.bands import Band, bands_for_positions
+from explorer.layout.bands import Band, band_at, band_of, bands_for_positions, settle_drop
+from explorer.ui.canvas import accessibility
 from explorer.ui.canvas.items import (
     ARROW_ZOOM,
     LABEL_ZOOM,
@@ -48,7 +60,8 @@ from explorer.ui.canvas.items import (
     OverviewItem,
     _clip_to_boxes,
 )
-from explorer.ui.common.shapes import _ELIDE, NODE_H, NODE_W, node_shape
+from explorer.ui.canvas.navigation import reading_order, toward
+from explorer.ui.common.shapes import LABEL_WIDTH, NODE_H, NODE_W, label_area, node_shape
 from explorer.ui.common.text import safe_tooltip
 from explorer.ui.common.theme import text_colour
 
@@ -60,6 +73,27 @@ FAR_TIE_LIMIT = 15_000
 SYNC_BUILD_LIMIT = 2_000
 #: Zoom below which node items give way to the overview.
 OVERVIEW_ZOOM = 0.16
+#: Keys that end naming in the name box: Return and Enter and Tab save, Escape cancels.
+_NAME_KEYS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Escape})
+#: Focus leaving the name box for these reasons (a menu, another window) comes back: the box stays open.
+_KEEP_OPEN = (Qt.FocusReason.PopupFocusReason, Qt.FocusReason.ActiveWindowFocusReason)
+#: Zoom that walking to a node (Find, the Outline, Checks) leaves the overview for: its name is readable.
+FIND_ZOOM = 0.8
+#: What the keyboard does on the canvas, for screen readers (the canvas's accessible description).
+KEYS_HELP = (
+    "The map: nodes by level, ties as arrows. Tab and Shift+Tab go from node to node, band by band, left to "
+    "right; the arrow keys go to the nearest node that way (with nothing selected they pan); T goes through "
+    "the node's ties and Enter follows a tie to its other end; F2 renames; the Menu key opens the node's "
+    "menu; + and - zoom."
+)
+#: How far in from the view's edge a node walked to by keyboard is kept, in pixels.
+_KEEP_IN_VIEW = 60
+#: Room Fit Map leaves around the nodes, in pixels (left, top, right, bottom): the band names sit at the left.
+FIT_MARGIN = (84, 24, 28, 24)
+#: Up to this many node items, labels are arranged for the whole map; above, for the nodes in view.
+LABEL_ARRANGE_ALL = 1_500
+#: Kinds whose labels show first when labels compete: what the analysis is about.
+_LABEL_FIRST = frozenset({RX.ChangeProposal, RX.ChangeComponent, RX.Norm})
 #: Opacity of a heat halo at likelihood 0 and 1 (the legends draw the same ramp).
 
 
@@ -109,7 +143,9 @@ class MapCanvas(QGraphicsView):
         self.setAcceptDrops(True)
         self.setMouseTracking(True)
         self.setAccessibleName("Map canvas")
-        self.setAccessibleDescription("The map: nodes by level, ties as arrows. Arrow keys pan, +/- zoom.")
+        self.setAccessibleDescription(KEYS_HELP)
+        accessibility.install()
+        self.selectionChanged.connect(self._announce_selection)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
         self.schema = None
@@ -129,6 +165,9 @@ class MapCanvas(QGraphicsView):
         self._edge_arrays = None
         self._live_keys: set = set()
         self._editor: QLineEdit | None = None
+        self._renaming = None
+        self._view_positions: dict = {}  # where Focus draws nodes, for its view only (set_view_positions)
+        self._tie_walk = None  # (node, tie) while T walks a node's ties
         self._dark = False
         self._styles: dict = {}
         self._fonts()
@@ -161,6 +200,8 @@ class MapCanvas(QGraphicsView):
         self._handle_node = None
         self._band_titles: list = []
         self._band_x = (0.0, 0.0)
+        self._drop_levels: set = set()  # the bands lit up while dragging (see _show_drop_bands)
+        self._drop_items: list = []
         self._pending: list = []
         self._heat_items: list = []
         self._heat_scores: dict | None = None
@@ -170,6 +211,11 @@ class MapCanvas(QGraphicsView):
         self.ties_hidden = False
         self._build_timer = QTimer(self, singleShot=True, interval=0, timeout=self._build_some)
         self._lod_state = None
+        self._labels_zoom = None
+        # On a big map labels are arranged for the nodes in view: again once a pan or a new selection settles.
+        self._label_timer = QTimer(
+            self, singleShot=True, interval=80, timeout=lambda: self._arrange_labels(self.zoom(), force=True)
+        )
         self.apply_theme()
 
     # ------------------------------------------------------------------ set-up
@@ -185,6 +231,7 @@ class MapCanvas(QGraphicsView):
         self.band_font.setBold(True)
         NodeItem.label_font = self.label_font
         NodeItem.badge_font = self.badge_font
+        NodeItem.readable_at(self.label_font.pointSizeF() * self.logicalDpiY() / 72)
 
     def _layer(self, z: float) -> QGraphicsRectItem:
         layer = QGraphicsRectItem()
@@ -283,6 +330,9 @@ class MapCanvas(QGraphicsView):
         self._overview.setVisible(False)
         self._handle.setVisible(False)
         self._highlighted = set()
+        self._view_positions = {}
+        self._tie_walk = None
+        accessibility.forget_nodes(self)
 
     def _colour_of(self, view) -> str:
         kind = self.schema.kind(view.kind) if self.schema is not None else None
@@ -306,8 +356,9 @@ class MapCanvas(QGraphicsView):
         item.setBrush(brush)
         item.setPen(pen)
         item.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable | QGraphicsItem.GraphicsItemFlag.ItemIsMovable)
+        item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, not self._view_positions)  # see set_view_positions
         item.key = iri
-        x, y = self.positions.get(iri, (0.0, 0.0))
+        x, y = self._view_positions.get(iri) or self.positions.get(iri, (0.0, 0.0))
         item.setPos(x, y)
         self.node_items[iri] = item
         self._dress(item, view)
@@ -318,7 +369,8 @@ class MapCanvas(QGraphicsView):
         _, _, _, colour, shape = self._style(view.kind)
         text = one_line(view.label) or "(no label)"
         level = level_title(view.level)
-        item.set_text(text, level, colour, NODE_W * _ELIDE.get(shape, 0.9) - 10, 6 if shape == "triangle" else 0)
+        inner = label_area(shape)
+        item.set_text(text, level, colour, max(inner[0], LABEL_WIDTH), 6 if shape == "triangle" else 0, inner)
         kind = self.schema.kind(view.kind)
         item.setToolTip(
             safe_tooltip(
@@ -346,6 +398,7 @@ class MapCanvas(QGraphicsView):
             self._rubber.setPath(QPainterPath())
         for iri in delta.removed_nodes:
             self.positions.pop(iri, None)
+            self._view_positions.pop(iri, None)
             item = self.node_items.pop(iri, None)
             if item is not None:
                 self._scene.removeItem(item)
@@ -362,7 +415,7 @@ class MapCanvas(QGraphicsView):
                 item.setBrush(brush)
                 item.setPen(QPen(QColor("#f2b705"), 5) if iri in self._highlighted else pen)
                 self._dress(item, view)
-            x, y = self.positions.get(iri, (item.pos().x(), item.pos().y()))
+            x, y = self._view_positions.get(iri) or self.positions.get(iri, (item.pos().x(), item.pos().y()))
             if (item.pos().x(), item.pos().y()) != (x, y):
                 item.setPos(x, y)
             if self.visible_nodes is not None:
@@ -390,7 +443,8 @@ class MapCanvas(QGraphicsView):
         if self.projection is None:
             return
         self.bands = bands_for_positions(
-            (view.level, self.positions.get(iri, (0, 0))[1]) for iri, view in self.projection.nodes.items()
+            ((view.level, self.positions.get(iri, (0, 0))[1]) for iri, view in self.projection.nodes.items()),
+            node_height=NODE_H,
         )
         xs = [x for x, _ in self.positions.values()] or [0.0]
         left, right = min(xs) - NODE_W - 160, max(xs) + NODE_W + 80
@@ -428,19 +482,24 @@ class MapCanvas(QGraphicsView):
 
     def band_at(self, y: float) -> int:
         """The level of the band containing scene ``y`` (the nearest band outside them)."""
-        if not self.bands:
-            return 2
-        for band in self.bands:
-            if band.top <= y < band.bottom:
-                return band.level
-        return self.bands[0].level if y < self.bands[0].top else self.bands[-1].level
+        return band_at(self.bands, y)
+
+    def settle_drop(self, iri, y: float) -> tuple[int, float]:
+        """The level and y of node ``iri`` dropped at scene ``y``, from where it is now.
+
+        The level changes only on a real drop into another band; a node that only slipped
+        across its band's edge stays at its level and comes back inside (see
+        :func:`explorer.layout.bands.settle_drop`).
+        """
+        view = self.projection.nodes.get(iri) if self.projection is not None else None
+        level = view.level if view is not None else band_at(self.bands, y)
+        start = self.positions.get(iri, (0.0, y))[1]
+        return settle_drop(self.bands, level, start, y, node_height=NODE_H)
 
     def band_centre(self, level: int) -> float:
         """Scene y of the middle of ``level``'s band."""
-        for band in self.bands:
-            if band.level == level:
-                return (band.top + band.bottom) / 2
-        return 0.0
+        band = band_of(self.bands, level)
+        return (band.top + band.bottom) / 2 if band is not None else 0.0
 
     def _update_scene_rect(self) -> None:
         if not self.bands:
@@ -459,23 +518,21 @@ class MapCanvas(QGraphicsView):
         return self.positions.get(iri)
 
     def _tie_style(self, tie):
-        """(colour, line style) for a tie: its class's annotations for qualified ties, grey for plain ones."""
-        kind = self.schema.kind(tie.relation) if tie.tie is not None else None
-        if kind is not None:
-            return kind.colour, kind.line_style
-        # Plain ties are many (membership, ownership...): a lighter grey keeps the qualified ones readable.
-        return (PLAIN_TIE_DARK_COLOUR if self._dark else PLAIN_TIE_COLOUR), "solid"
+        """(colour, line style, width) for a tie: its family's (:func:`~explorer.core.presentation.tie_style`)."""
+        style = tie_style(self.schema, tie.relation)
+        if style == OTHER_TIE_STYLE and self._dark:
+            return PLAIN_TIE_DARK_COLOUR, style.line_style, style.width
+        return style.colour, style.line_style, style.width
 
     def _type_name(self, tie) -> str:
         """What a tie's line says when zoomed in: the relation, or the qualified tie's class."""
-        kind = self.schema.kind(tie.relation) if tie.tie is not None else None
-        return (kind.label if kind is not None else tie.label)[:40]
+        return relation_name(self.schema, tie)[:40]
 
     def _rebuild_edges(self) -> None:
         """Rebuild the batched tie layer from the current node positions."""
         if self.projection is None:
             return
-        positions = self.positions
+        positions = {**self.positions, **self._view_positions} if self._view_positions else self.positions
         keys, ends, styles = [], [], []
         style_index: dict = {}
         if self.overview_only and self.visible_nodes is None:
@@ -517,8 +574,8 @@ class MapCanvas(QGraphicsView):
         for style, number in style_index.items():
             batch = self._batches.get(style)
             if batch is None:
-                colour, line = style
-                pen = QPen(QColor(colour), 1.6)
+                colour, line, width = style
+                pen = QPen(QColor(colour), width)
                 pen.setStyle(
                     {"dashed": Qt.PenStyle.DashLine, "dotted": Qt.PenStyle.DotLine}.get(line, Qt.PenStyle.SolidLine)
                 )
@@ -539,7 +596,7 @@ class MapCanvas(QGraphicsView):
         for iri, view in self.projection.nodes.items():
             if self.visible_nodes is not None and iri not in self.visible_nodes:
                 continue
-            position = self.positions.get(iri)
+            position = self._view_positions.get(iri) or self.positions.get(iri)
             if position is not None:
                 by_colour.setdefault(self._colour_of(view), []).append(position)
         self._overview.set_nodes(by_colour)
@@ -552,6 +609,7 @@ class MapCanvas(QGraphicsView):
     def _apply_lod(self, force: bool = False) -> None:
         self._pin_band_titles()
         scale = self.zoom()
+        self._arrange_labels(scale, force)
         labels = scale >= LABEL_ZOOM
         arrows = scale >= ARROW_ZOOM
         overview = self.overview_only or scale < OVERVIEW_ZOOM
@@ -574,6 +632,88 @@ class MapCanvas(QGraphicsView):
             (overview and not (self.overview_only and self._node_layer.isVisible())) or bool(self._pending)
         )
 
+    def _arrange_labels(self, scale: float, force: bool = False) -> None:
+        """Zoomed out, where labels would overlap, show those that matter most (as Cytoscape and Gephi do).
+
+        Selected nodes and search matches first, then change proposals, their components and norms (what the
+        analysis is about), then the nodes with the most ties; a label shows only if its box, on screen, leaves
+        every label already shown clear. On a big map only the nodes in view are arranged, again after a pan.
+        """
+        if (
+            self.projection is None
+            or not LABEL_ZOOM <= scale < NodeItem.readable_zoom
+            or not self._node_layer.isVisible()
+        ):
+            self._labels_zoom = None
+            return
+        if scale == self._labels_zoom and not force:
+            return
+        if not force and len(self.node_items) > LABEL_ARRANGE_ALL:
+            self._labels_zoom = scale
+            self._label_timer.start()  # a big map: once the wheel rests, not at each of its steps
+            return
+        self._labels_zoom = scale
+        items = [item for item in self.node_items.values() if item.isVisible()]
+        if len(items) > LABEL_ARRANGE_ALL:
+            area = self.mapToScene(self.viewport().rect()).boundingRect()
+            area.adjust(-NODE_W, -NODE_H, NODE_W, NODE_H)
+            items = [item for item in items if area.contains(item.pos())]
+        nodes, projection, highlighted = self.projection.nodes, self.projection, self._highlighted
+
+        def rank(item):
+            view = nodes.get(item.key)
+            return (
+                not item.isSelected(),
+                item.key not in highlighted,
+                view is None or view.kind not in _LABEL_FIRST,
+                -len(projection.ties_of(item.key)),
+            )
+
+        readable = NodeItem.readable_zoom
+        grid: dict = {}
+        cell = 64.0
+        for item in sorted(items, key=rank):
+            _, _, width, height = item.label_layout()
+            pos = item.pos()
+            x, y = pos.x() * scale, pos.y() * scale
+            half_w = max((width + 8) * readable, NODE_W * scale) / 2 + 2
+            half_h = max((height + 2) * readable, NODE_H * scale) / 2 + 1
+            box = (x - half_w, x + half_w, y - half_h, y + half_h)
+            cells = [
+                (i, j)
+                for i in range(int(box[0] // cell), int(box[1] // cell) + 1)
+                for j in range(int(box[2] // cell), int(box[3] // cell) + 1)
+            ]
+            hidden = any(
+                other[0] < box[1] and box[0] < other[1] and other[2] < box[3] and box[2] < other[3]
+                for key in cells
+                for other in grid.get(key, ())
+            )
+            if not hidden:
+                for key in cells:
+                    grid.setdefault(key, []).append(box)
+            if item.label_hidden != hidden:
+                item.label_hidden = hidden
+                item.setZValue(0 if hidden else 1)  # a shown label's plate lies over its neighbours
+                item.update()
+
+    def visible_labels(self) -> dict:
+        """The node labels drawn now, in the view: ``{iri: (label as shown on one line, font height on screen, px)}``.
+
+        A label cut short shows its start, "…" and its end (see :func:`~explorer.ui.common.text.wrapped_label`).
+        """
+        scale = self.zoom()
+        if self.projection is None or not self._node_layer.isVisible() or scale < LABEL_ZOOM:
+            return {}
+        area = self.mapToScene(self.viewport().rect()).boundingRect()
+        font_px = self.label_font.pointSizeF() * self.logicalDpiY() / 72
+        far = scale < NodeItem.readable_zoom
+        shown = {}
+        for key, item in self.node_items.items():
+            if item.isVisible() and area.contains(item.pos()) and not (far and item.label_hidden):
+                shown[key] = (item.label_layout()[0], font_px * scale * item.label_scale(scale))
+        return shown
+
     def set_zoom(self, scale: float) -> None:
         """Zoom to ``scale`` (clamped to 0.02–4) around the view centre."""
         scale = max(0.02, min(4.0, scale))
@@ -593,21 +733,29 @@ class MapCanvas(QGraphicsView):
         """Fit the whole map (or the nodes ``keys``) in the view."""
         if self.projection is None:
             return
-        chosen = [self._node_pos(k) for k in (keys if keys else self.projection.nodes) if self._node_pos(k) is not None]
-        if keys is None or not keys:
-            if self.bands:
-                left, right = self._band_x
-                rect = QRectF(left, self.bands[0].top, right - left, self.bands[-1].bottom - self.bands[0].top)
-            else:
-                rect = QRectF(-600, -400, 1200, 800)
-        elif chosen:
+        if not keys:
+            # The nodes, not the bands: the bands run wider than the nodes, and every pixel goes to the names.
+            shown = self.positions.values() if self.visible_nodes is None else map(self._node_pos, self.visible_nodes)
+            placed = np.array([p for p in shown if p is not None], dtype=float).reshape(-1, 2)
+            if not len(placed):
+                self.fitInView(QRectF(-600, -400, 1200, 800), Qt.AspectRatioMode.KeepAspectRatio)
+                self._apply_lod()
+                self.zoomChanged.emit(self.zoom())
+                return
+            (left, top), (right, bottom) = placed.min(axis=0), placed.max(axis=0)
+            rect = QRectF(left - NODE_W / 2, top - NODE_H / 2, right - left + NODE_W, bottom - top + NODE_H)
+            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+            # Margins in pixels: room for the band names pinned at the left and for labels wider than their node.
+            px = 1 / max(min(self.zoom(), 1.5), 1e-6)
+            rect.adjust(-FIT_MARGIN[0] * px, -FIT_MARGIN[1] * px, FIT_MARGIN[2] * px, FIT_MARGIN[3] * px)
+        elif chosen := [self._node_pos(k) for k in keys if self._node_pos(k) is not None]:
             xs, ys = [p[0] for p in chosen], [p[1] for p in chosen]
             rect = QRectF(
                 min(xs) - NODE_W, min(ys) - NODE_H * 2, max(xs) - min(xs) + 2 * NODE_W, max(ys) - min(ys) + 4 * NODE_H
-            )
+            ).adjusted(-20, -20, 20, 20)
         else:
             return
-        self.fitInView(rect.adjusted(-20, -20, 20, 20), Qt.AspectRatioMode.KeepAspectRatio)
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom() > 1.5:
             self.set_zoom(1.5)
         self._apply_lod()
@@ -628,6 +776,10 @@ class MapCanvas(QGraphicsView):
     def select(self, keys, *, centre: bool = False) -> None:
         """Select exactly ``keys`` (node IRIs and/or one tie key)."""
         keys = list(keys)
+        if centre and keys and not self._node_layer.isVisible():
+            # Hidden items cannot be selected, and a match in the overview is a dot among thousands:
+            # leave the overview for the match, at a zoom its name can be read.
+            self.set_zoom(max(self.zoom(), FIND_ZOOM))
         self._scene.blockSignals(True)
         self._scene.clearSelection()
         self._selected_tie = None
@@ -671,6 +823,8 @@ class MapCanvas(QGraphicsView):
         if selected and self._selected_tie is not None:
             self._selected_tie = None
             self._update_tie_highlight()
+        if self._labels_zoom is not None:  # a selected node's label shows first
+            self._label_timer.start()
         self.selectionChanged.emit(self.selected_keys())
 
     def _update_tie_highlight(self) -> None:
@@ -773,7 +927,7 @@ class MapCanvas(QGraphicsView):
         """Draw paths of impact (each a sequence of node IRIs) over the map; an empty list clears them."""
         path = QPainterPath()
         for nodes in paths:
-            points = [self.positions.get(n) for n in nodes]
+            points = [self._node_pos(n) for n in nodes]
             points = [p for p in points if p is not None]
             if len(points) < 2:
                 continue
@@ -796,6 +950,182 @@ class MapCanvas(QGraphicsView):
             item = self.node_items.get(iri)
             if item is not None:
                 item.setPen(halo)
+
+    @property
+    def view_positions(self) -> dict:
+        """Where nodes are drawn for this view only (Focus's arrangement), ``{iri: (x, y)}``; empty for none."""
+        return dict(self._view_positions)
+
+    def set_view_positions(self, positions: dict | None) -> None:
+        """Draw nodes at ``positions`` for this view only; None draws every node at its place on the map again.
+
+        Nothing is saved and nothing goes on the undo stack: :attr:`positions` (the map's) stays as it was,
+        and exports, the report and saving read that. While the arrangement is shown the nodes cannot be
+        dragged, since a place here says nothing about the map.
+        """
+        self._view_positions = dict(positions or {})
+        if self.projection is None:
+            return
+        movable = not self._view_positions
+        for iri, item in self.node_items.items():
+            x, y = self._view_positions.get(iri) or self.positions.get(iri, (item.pos().x(), item.pos().y()))
+            if (item.pos().x(), item.pos().y()) != (x, y):
+                item.setPos(x, y)
+            item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, movable)
+        self._handle.setVisible(False)
+        self._refresh_overview()
+        self._rebuild_edges()
+        if self._heat_scores:  # halos follow the nodes they colour
+            self.set_heat(dict(self._heat_scores))
+
+    # ---------------------------------------------------------------- keyboard and assistive technology
+    def reading_order(self) -> list:
+        """The nodes shown, band by band from the top, left to right: what Tab walks."""
+        shown = {}
+        for iri, item in self.node_items.items():
+            if item.isVisible():
+                shown[iri] = (item.pos().x(), item.pos().y())
+        return reading_order(shown, {iri: self.band_at(y) for iri, (_, y) in shown.items()})
+
+    def accessible_nodes(self) -> list:
+        """The nodes assistive technology lists as the canvas's children (those shown, in reading order)."""
+        return self.reading_order()
+
+    def current_node(self):
+        """The node in hand: the one selected node, or None."""
+        nodes = self.selected_nodes()
+        return nodes[0] if len(nodes) == 1 else None
+
+    def node_description(self, iri) -> str:
+        """``iri`` in words for a screen reader (see :func:`~explorer.ui.canvas.accessibility.describe_node`)."""
+        return accessibility.describe_node(self.schema, self.projection, iri)
+
+    def node_screen_rect(self, iri) -> QRect:
+        """Where node ``iri`` is on the screen (global coordinates); empty when it is not drawn."""
+        item = self.node_items.get(iri)
+        if item is None or not item.isVisible():
+            return QRect()
+        rect = self.mapFromScene(item.sceneBoundingRect()).boundingRect()
+        return QRect(self.viewport().mapToGlobal(rect.topLeft()), rect.size())
+
+    def node_at_global(self, x: int, y: int):
+        """The node at global screen point (``x``, ``y``), or None."""
+        return self.node_at(self.viewport().mapFromGlobal(QPoint(x, y)))
+
+    def go_to(self, key) -> None:
+        """Select ``key`` (a node or a tie) from the keyboard, keeping it in view."""
+        self.select([key])
+        node = key if not isinstance(key, tuple) else None
+        if node is None and self.projection is not None and key in self.projection.ties:
+            ends = [self._node_pos(end) for end in (self.projection.ties[key].source, self.projection.ties[key].target)]
+            ends = [end for end in ends if end is not None]
+            if ends:
+                x, y = sum(e[0] for e in ends) / len(ends), sum(e[1] for e in ends) / len(ends)
+                self.ensureVisible(QRectF(x - 1, y - 1, 2, 2), _KEEP_IN_VIEW, _KEEP_IN_VIEW)
+            return
+        item = self.node_items.get(node)
+        if item is None:
+            return
+        area = self.mapToScene(self.viewport().rect()).boundingRect()
+        if not area.intersects(item.sceneBoundingRect()):
+            self.centerOn(item)  # far off: bring it to the middle, not to an edge
+        else:
+            self.ensureVisible(item, _KEEP_IN_VIEW, _KEEP_IN_VIEW)
+
+    def _step(self, forward: bool) -> bool:
+        """Select the next (or previous) node in reading order; False past the last (or first) one."""
+        order = self.reading_order()
+        if not order:
+            return False
+        current = self.current_node()
+        if current is None and self._selected_tie is not None and self._tie_walk is not None:
+            current = self._tie_walk[0]
+        if current not in order:
+            index = 0 if forward else len(order) - 1
+        else:
+            index = order.index(current) + (1 if forward else -1)
+        if not 0 <= index < len(order):
+            return False
+        self.go_to(order[index])
+        return True
+
+    def _move_toward(self, direction) -> bool:
+        """Select the node nearest the current one in ``direction``; True if the key was used."""
+        current = self.current_node()
+        if current is None:
+            return False
+        origin = self._node_pos(current)
+        shown = {
+            iri: (item.pos().x(), item.pos().y())
+            for iri, item in self.node_items.items()
+            if item.isVisible() and iri != current
+        }
+        target = toward(origin, shown, direction) if origin is not None else None
+        if target is not None:
+            self.go_to(target)
+        return True  # at the edge the selection stays: the key never pans the map away from it
+
+    def _walk_ties(self, forward: bool) -> None:
+        """Select the next tie of the node in hand (T; Shift+T goes back), nearest its own direction first."""
+        node = self.current_node()
+        if node is None and self._tie_walk is not None and self._selected_tie == self._tie_walk[1]:
+            node = self._tie_walk[0]
+        if node is None or self.projection is None:
+            return
+        order = self.reading_order()
+        rank = {iri: i for i, iri in enumerate(order)}
+        ties = [key for key in self.projection.ties_of(node) if key in self._edge_index]
+        if not ties:
+            return
+
+        def far_end(key):
+            tie = self.projection.ties[key]
+            return tie.target if tie.source == node else tie.source
+
+        ties.sort(key=lambda key: (rank.get(far_end(key), len(rank)), str(key)))
+        last = self._tie_walk[1] if self._tie_walk is not None and self._tie_walk[0] == node else None
+        index = ties.index(last) + (1 if forward else -1) if last in ties else (0 if forward else -1)
+        key = ties[index % len(ties)]
+        self.go_to(key)
+        self._tie_walk = (node, key)
+
+    def _follow_tie(self) -> bool:
+        """Enter on a tie walked to from a node: go to the tie's other end."""
+        if self._selected_tie is None or self.projection is None:
+            return False
+        tie = self.projection.ties.get(self._selected_tie)
+        if tie is None:
+            return False
+        walked = self._tie_walk is not None and self._tie_walk[1] == self._selected_tie
+        start = self._tie_walk[0] if walked else tie.source
+        self.go_to(tie.target if start == tie.source else tie.source)
+        return True
+
+    def _menu_for_selection(self) -> None:
+        """Open the context menu of the selection at the node (the Menu key, Shift+F10)."""
+        keys = self.selected_keys()
+        key = keys[0] if keys else None
+        if key is None:
+            point = self.viewport().rect().center()
+        elif isinstance(key, tuple):
+            rect = self.node_screen_rect(self.projection.ties[key].source) if key in self.projection.ties else QRect()
+            point = self.viewport().mapFromGlobal(rect.center()) if rect.isValid() else self.viewport().rect().center()
+        else:
+            item = self.node_items.get(key)
+            point = self.mapFromScene(item.pos()) if item is not None else self.viewport().rect().center()
+        self.contextMenuRequested.emit(key, self.viewport().mapToGlobal(point))
+
+    def _announce_selection(self) -> None:
+        """The canvas's accessible name follows the node or tie in hand, and a screen reader hears of it."""
+        self.setAccessibleName(accessibility.describe_selection(self.schema, self.projection, self.selected_keys()))
+        accessibility.announce(self)
+
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 - Qt API
+        # Tab walks the nodes; past the last one (Shift+Tab: before the first) it leaves the map, as
+        # Tab leaves any other widget, so the keyboard is never trapped here.
+        if self._editor is None and self.hasFocus() and self._step(forward):
+            return True
+        return super().focusNextPrevChild(forward)
 
     # ------------------------------------------------------------------ events
     def wheelEvent(self, event) -> None:  # noqa: N802 - Qt API
@@ -820,9 +1150,31 @@ class MapCanvas(QGraphicsView):
             Qt.Key.Key_Up: (0, -step),
             Qt.Key.Key_Down: (0, step),
         }
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        alt = modifiers == Qt.KeyboardModifier.AltModifier
+        if key in moves and (alt or (not modifiers and self.current_node() is not None)):
+            # To the nearest node that way (there was no nudging to keep: a selection made arrows scroll a little).
+            if self.current_node() is None:
+                self._step(True)
+            else:
+                self._move_toward(moves[key])
+            return
         if key in moves and not self._scene.selectedItems():
             centre = self.mapToScene(self.viewport().rect().center())
             self.centerOn(centre.x() + moves[key][0], centre.y() + moves[key][1])
+            return
+        if key == Qt.Key.Key_T and modifiers in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
+            self._walk_ties(forward=not modifiers)
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.selected_nodes() and self._follow_tie():
+            return
+        if key == Qt.Key.Key_Menu or (key == Qt.Key.Key_F10 and modifiers == Qt.KeyboardModifier.ShiftModifier):
+            self._menu_for_selection()
+            return
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and modifiers & Qt.KeyboardModifier.ControlModifier:
+            # Ctrl+Tab leaves the map at once, from any node.
+            forward = key == Qt.Key.Key_Tab and not modifiers & Qt.KeyboardModifier.ShiftModifier
+            QGraphicsView.focusNextPrevChild(self, forward)
             return
         if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
             self.zoom_by(1.25)
@@ -831,6 +1183,7 @@ class MapCanvas(QGraphicsView):
             self.zoom_by(0.8)
             return
         if key == Qt.Key.Key_Escape:
+            self._tie_walk = None
             self.select([])
             return
         if key in (Qt.Key.Key_F2, Qt.Key.Key_Return, Qt.Key.Key_Enter) and len(self.selected_nodes()) == 1:
@@ -839,7 +1192,7 @@ class MapCanvas(QGraphicsView):
         super().keyPressEvent(event)
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt API
-        self._cancel_editor()
+        self.commit_rename()  # a click elsewhere on the map keeps the name typed so far
         scene_pos = self.mapToScene(event.position().toPoint())
         if (
             event.button() == Qt.MouseButton.LeftButton
@@ -883,6 +1236,7 @@ class MapCanvas(QGraphicsView):
         super().mouseMoveEvent(event)
         if event.buttons() & Qt.MouseButton.LeftButton and self._drag_start:
             self._draw_live()
+            self._show_drop_bands()
             return
         if not event.buttons() and self.projection is not None:
             node = self.node_at(event.position().toPoint())
@@ -905,6 +1259,7 @@ class MapCanvas(QGraphicsView):
                 self.connectRequested.emit(source, target, event.globalPosition().toPoint())
             return
         super().mouseReleaseEvent(event)
+        self._show_drop_bands(dragging=False)
         if event.button() == Qt.MouseButton.LeftButton and self._drag_start:
             moved = {}
             for iri, before in self._drag_start.items():
@@ -936,6 +1291,9 @@ class MapCanvas(QGraphicsView):
         super().mouseDoubleClickEvent(event)
 
     def contextMenuEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if event.reason() == event.Reason.Keyboard:  # at the selection, not wherever the pointer rests
+            self._menu_for_selection()
+            return
         node = self.node_at(event.pos())
         key = node
         if node is not None:
@@ -951,8 +1309,10 @@ class MapCanvas(QGraphicsView):
     def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 - Qt API
         super().scrollContentsBy(dx, dy)
         self._pin_band_titles()
+        if self._labels_zoom is not None and len(self.node_items) > LABEL_ARRANGE_ALL:
+            self._label_timer.start()
         if self._editor is not None:
-            self._cancel_editor()
+            self.commit_rename()  # the box would float away from its node
 
     def _place_handle(self, node) -> None:
         if node is None or self.zoom() < ARROW_ZOOM:
@@ -970,6 +1330,51 @@ class MapCanvas(QGraphicsView):
         self._handle.setPos(x + NODE_W / 2 + 2, y)
         self._handle.setVisible(True)
         self._handle_node = node
+
+    def _show_drop_bands(self, *, dragging: bool = True) -> None:
+        """Light up each band a drop would move a dragged node into, titled with what the drop does.
+
+        A level changes only on such a drop (see :meth:`settle_drop`), so the user sees it coming.
+        """
+        targets = set()
+        if dragging and self.projection is not None:
+            for iri in self._drag_start:
+                now, view = self._node_pos(iri), self.projection.nodes.get(iri)
+                if now is not None and view is not None:
+                    level = self.settle_drop(iri, now[1])[0]
+                    if level != view.level:
+                        targets.add(level)
+        if targets == self._drop_levels:
+            return
+        self._drop_levels = targets
+        for item in self._drop_items:
+            self._scene.removeItem(item)
+        self._drop_items = []
+        accent = QApplication.palette().color(QPalette.ColorRole.Highlight)
+        fill = QColor(accent)
+        fill.setAlpha(45)
+        left, right = self._band_x
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        for band in self.bands:
+            if band.level not in targets:
+                continue
+            rect = QGraphicsRectItem(QRectF(left, band.top, right - left, band.bottom - band.top))
+            rect.setBrush(fill)
+            rect.setPen(QPen(accent, 3, Qt.PenStyle.DashLine))
+            rect.setZValue(-20)  # over the bands, under the ties and nodes
+            rect.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            self._scene.addItem(rect)
+            title = QGraphicsSimpleTextItem(f"Drop to move to {level_title(band.level).lower()} level", rect)
+            title.setFont(self.band_font)
+            title.setBrush(accent)
+            title.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
+            # Centred in the view, clear of the band's own name pinned at its left, at the band's top or
+            # the view's, whichever is lower: always in sight.
+            scale = 1 / max(self.zoom(), 1e-6)
+            width = title.boundingRect().width() * scale
+            x = max(visible.center().x() - width / 2, max(visible.left(), left) + 110 * scale)
+            title.setPos(x, max(band.top, visible.top()) + 8 * scale)
+            self._drop_items.append(rect)
 
     def _draw_live(self) -> None:
         ends = []
@@ -993,20 +1398,37 @@ class MapCanvas(QGraphicsView):
         source = self.projection.nodes.get(tie.source)
         target = self.projection.nodes.get(tie.target)
         names = (one_line(source.label) if source else "?", one_line(target.label) if target else "?")
-        relation = (
-            self.schema.kind(tie.relation).label
-            if tie.tie is not None and self.schema.kind(tie.relation)
-            else tie.label
-        )
-        return safe_tooltip(f"{names[0][:60]} → {names[1][:60]}", relation)
+        # The relation in the ontology's words, then the family the line's colour and style stand for.
+        said = relation_in_family(relation_name(self.schema, tie), tie_style(self.schema, tie.relation).label)
+        return safe_tooltip(f"{names[0][:60]} → {names[1][:60]}", said)
+
+    def viewportEvent(self, event) -> bool:  # noqa: N802 - Qt API
+        # The scene answers tooltips from its items (a band's, behind the ties): a tie under the
+        # pointer, with no node over it, names its relation instead, at any zoom.
+        if event.type() == event.Type.ToolTip and self.projection is not None:
+            point = event.pos()
+            tie = None if self.node_at(point) is not None else self.tie_at(self.mapToScene(point))
+            if tie is not None and not self.ties_hidden:
+                QToolTip.showText(event.globalPos(), self.tie_tooltip(tie), self.viewport())
+                return True
+        return super().viewportEvent(event)
 
     # ---------------------------------------------------------------- rename
+    @property
+    def name_editor(self) -> QLineEdit | None:
+        """The box a node's name is being typed in, or None."""
+        return self._editor
+
     def start_rename(self, iri) -> None:
-        """Edit ``iri``'s label in place (Enter saves, Escape cancels)."""
+        """Edit ``iri``'s label in place: Enter or Tab saves, Escape cancels, a click elsewhere saves.
+
+        A name still being typed for another node is saved first, so a quick second gesture
+        (the next palette click) never loses it.
+        """
         item = self.node_items.get(iri)
         if item is None:
             return
-        self._cancel_editor()
+        self.commit_rename()
         rect = self.mapFromScene(item.sceneBoundingRect()).boundingRect()
         editor = QLineEdit(self.viewport())
         editor.setAccessibleName("Rename node")
@@ -1014,35 +1436,60 @@ class MapCanvas(QGraphicsView):
         editor.selectAll()
         width = max(rect.width(), 180)
         editor.setGeometry(int(rect.center().x() - width / 2), int(rect.center().y() - 14), int(width), 28)
-        editor.returnPressed.connect(lambda: self._finish_rename(iri))
         editor.show()
         editor.setFocus()
         editor.installEventFilter(self)
-        self._editor = editor
+        self._editor, self._renaming = editor, iri
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
-        if obj is self._editor and event.type() == event.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
-            self._cancel_editor()
-            return True
-        if obj is self._editor and event.type() == event.Type.FocusOut:
-            QTimer.singleShot(0, self._cancel_editor)
+        if obj is self._editor and obj is not None:
+            kind = event.type()
+            if kind in (event.Type.KeyPress, event.Type.ShortcutOverride) and event.key() in _NAME_KEYS:
+                # Taken here, so the key ends naming once: QLineEdit passes Return on to its parents,
+                # where the canvas's own Enter (rename the selected node) would open the box again.
+                event.accept()
+                if kind == event.Type.KeyPress:
+                    if event.key() == Qt.Key.Key_Escape:
+                        self._close_editor(refocus=True)
+                    else:
+                        self.commit_rename()
+                return True
+            if kind == event.Type.FocusOut and event.reason() not in _KEEP_OPEN:
+                # Deferred, and only for this box: the click that took the keyboard may be placing
+                # the next node, whose own box must not be closed by this one's leaving.
+                QTimer.singleShot(0, lambda editor=obj: self._focus_left(editor))
         return super().eventFilter(obj, event)
 
-    def _finish_rename(self, iri) -> None:
-        if self._editor is None:
+    def commit_rename(self) -> None:
+        """Save the name being typed, if a name box is open, and close the box."""
+        editor, iri = self._editor, self._renaming
+        if editor is None:
             return
-        text = self._editor.text()
-        self._cancel_editor()
-        if text.strip() and iri in self.projection.nodes and text != self.projection.nodes[iri].label:
+        text = editor.text()
+        self._close_editor(refocus=editor.hasFocus())
+        if (
+            self.projection is not None
+            and text.strip()
+            and iri in self.projection.nodes
+            and text != self.projection.nodes[iri].label
+        ):
             self.renameRequested.emit(iri, text)
 
+    def _focus_left(self, editor) -> None:
+        if self._editor is editor and not editor.hasFocus():
+            self.commit_rename()
+
     def _cancel_editor(self) -> None:
-        editor, self._editor = self._editor, None
+        self._close_editor(refocus=self._editor is not None and self._editor.hasFocus())
+
+    def _close_editor(self, *, refocus: bool) -> None:
+        editor, self._editor, self._renaming = self._editor, None, None
         if editor is not None:
             editor.removeEventFilter(self)
             editor.hide()
             editor.deleteLater()
-            self.setFocus()
+            if refocus:  # back to the canvas only from the box; a click elsewhere keeps its widget
+                self.setFocus()
 
     # ------------------------------------------------------------- drag & drop
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt API

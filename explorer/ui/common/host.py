@@ -33,6 +33,11 @@ if TYPE_CHECKING:
     from explorer.core.schema import Schema
 
 
+#: The object name of File > Map Details…: a feature opens the map's details by triggering the action of this name
+#: in ``host.menus["file"]``, without importing the feature that makes it.
+MAP_DETAILS_ACTION = "mapDetailsAction"
+
+
 @dataclass(frozen=True)
 class OpenMap:
     """The open map as every view receives it: the document, its schema and the projection the canvas draws."""
@@ -106,5 +111,8 @@ class MapHost(Protocol):
     def show_status(self, text: str, timeout_ms: int = 0) -> None:
         """Say ``text`` in the status line for ``timeout_ms`` (0: until the next message)."""
 
+    def popup(self, menu: QMenu, global_pos) -> None:
+        """Show ``menu`` at ``global_pos`` and run the chosen action (one place, so tests can choose)."""
 
-__all__ = ["MapHost", "MapView", "OpenMap"]
+
+__all__ = ["MAP_DETAILS_ACTION", "MapHost", "MapView", "OpenMap"]

@@ -24,7 +24,25 @@ NODE_W = 130.0
 NODE_H = 44.0
 
 
+#: The share of a node's box each shape leaves for text on its fill (the rest of the shapes: 0.9).
 _ELIDE = {"ellipse": 0.74, "diamond": 0.6, "triangle": 0.5, "hexagon": 0.8, "octagon": 0.84}
+
+
+#: Width a node's label wraps in at 100 % zoom: a narrow shape (a norm's diamond) puts it on a plate instead of
+#: cutting it to a few characters.
+LABEL_WIDTH = NODE_W * 0.8
+
+
+def label_area(shape: str) -> tuple[float, float]:
+    """Width and height inside a node of ``shape`` where its label sits on the fill.
+
+    Examples
+    --------
+    >>> label_area("rounded-rectangle"), label_area("diamond")
+    ((107.0, 39.6), (68.0, 26.4))
+    """
+    share = _ELIDE.get(shape, 0.9)
+    return round(NODE_W * share - 10, 3), round(NODE_H * share, 3)
 
 
 def node_shape(shape: str, w: float = NODE_W, h: float = NODE_H) -> QPainterPath:
@@ -137,8 +155,10 @@ def shape_pixmap(shape: str, colour: str | QColor, size: QSize = ICON_SIZE, dpr:
     return pixmap
 
 
-def line_pixmap(colour: str | QColor, style: str = "solid", size: QSize = ICON_SIZE, dpr: float = 1.0) -> QPixmap:
-    """A short arrow in ``colour`` and line ``style`` (``"solid"``, ``"dashed"``, ``"dotted"``): a tie's look.
+def line_pixmap(
+    colour: str | QColor, style: str = "solid", size: QSize = ICON_SIZE, dpr: float = 1.0, width: float = 1.8
+) -> QPixmap:
+    """A short arrow in ``colour``, ``style`` (``"solid"``, ``"dashed"``, ``"dotted"``) and ``width``: a tie's look.
 
     Examples
     --------
@@ -146,7 +166,8 @@ def line_pixmap(colour: str | QColor, style: str = "solid", size: QSize = ICON_S
     False
     """
     colour = QColor(colour)
-    key = ("line", colour.rgba(), style, size.width(), size.height(), round(dpr, 2))
+    width = min(4.0, max(0.8, width))  # the icon's height holds no wider line
+    key = ("line", colour.rgba(), style, size.width(), size.height(), round(dpr, 2), width)
     cached = _pixmaps.get(key)
     if cached is not None:
         return cached
@@ -157,7 +178,7 @@ def line_pixmap(colour: str | QColor, style: str = "solid", size: QSize = ICON_S
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     y = size.height() / 2
     right = size.width() - 1.0
-    pen = QPen(colour, 1.8, _PEN_STYLES.get(style, Qt.PenStyle.SolidLine), Qt.PenCapStyle.FlatCap)
+    pen = QPen(colour, width, _PEN_STYLES.get(style, Qt.PenStyle.SolidLine), Qt.PenCapStyle.FlatCap)
     painter.setPen(pen)
     painter.drawLine(QPointF(1.0, y), QPointF(right - 5.0, y))
     head = QPainterPath(QPointF(right, y))

@@ -4,7 +4,11 @@ The dialog reads the file in a worker, guesses what each column means
 (:func:`explorer.io.merge.guess_mapping`) and shows it as a table whose
 "Imports as" combo boxes the person can change; every change re-plans the
 import in a worker and refreshes the preview (the first rows as they will be
-imported) and the list of problems with their row numbers. Import applies the
+imported) and the list of problems with their row numbers. Before anything is
+imported it says what will not be: every column left out, by name, with the
+reason, and every name in the file that joins a node of another spelling
+("Nurses" with the map's "Nurse"). Rows about people become roles unless the
+person asks for named persons (the choice is remembered). Import applies the
 plan as one undoable command, with positions for the new nodes placed beside
 the map, by level, so the canvas never has to look for free spots one node at a
 time (which costs a scan of every node per node: minutes for a big roster).
@@ -25,6 +29,7 @@ from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QButtonGroup,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -36,6 +41,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QRadioButton,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -47,6 +54,7 @@ from rdflib import URIRef
 
 from explorer.core import editing
 from explorer.core.errors import ExplorerError
+from explorer.core.namespaces import RX
 from explorer.core.schema import schema_of
 from explorer.core.text import one_line
 from explorer.io import merge, registry
@@ -54,6 +62,7 @@ from explorer.io.tables import cell_text
 from explorer.io.xlsx import sheet_names
 from explorer.layout.placement import layout_edge
 from explorer.ui.common.host import MapHost
+from explorer.ui.common.settings import settings
 from explorer.ui.common.workers import run_task
 
 #: How many rows the preview shows, and how many problems the list shows.
@@ -61,6 +70,10 @@ PREVIEW_ROWS = 200
 PROBLEM_ROWS = 5000
 _CELL_CHARS = 200
 _ACTIONS = {"new": "add", "update": "update", "unchanged": "unchanged", "skip": "not imported"}
+#: Settings key: whether rows about people become named persons (else roles, as the map's guidance prefers).
+PEOPLE_KEY = "import/named_people"
+#: How many left-out columns the "not imported" list names before it counts the rest.
+UNUSED_SHOWN = 30
 
 
 def _item(text: str, *, muted: bool = False) -> QTableWidgetItem:
@@ -174,6 +187,10 @@ class ImportDialog(QDialog):
         self.mapping: merge.Mapping | None = None
         self.plan: merge.ImportPlan | None = None
         self.path: Path | None = None
+        #: Columns the guess left out, and those of them with no value: the reasons the review gives.
+        self._unmatched: set = set()
+        self._empty: set = set()
+        self._merges: list = []
         self._read_task = None
         self._plan_task = None
         self._apply_task = None
@@ -252,6 +269,28 @@ class ImportDialog(QDialog):
         left_layout.addWidget(self.mapping_table, 1)
 
         form = QFormLayout()
+        people = QWidget(left)
+        people_row = QHBoxLayout(people)
+        people_row.setContentsMargins(0, 0, 0, 0)
+        self.people_roles = QRadioButton("Ro&les (recommended)", people)
+        self.people_persons = QRadioButton("&Named persons", people)
+        self.people_group = QButtonGroup(self)
+        for button in (self.people_roles, self.people_persons):
+            self.people_group.addButton(button)
+            people_row.addWidget(button)
+        people_row.addStretch(1)
+        self.people_roles.setAccessibleName("People become roles")
+        self.people_persons.setAccessibleName("People become named persons")
+        people.setToolTip(
+            "A role (“Night nurse, ICU A”) stands for everyone who holds it, which is what the analysis reads "
+            "and what a map shared beyond the team should hold. Choose named persons only for a map about "
+            "particular people."
+        )
+        named = settings().value(PEOPLE_KEY, False, type=bool)
+        (self.people_persons if named else self.people_roles).setChecked(True)
+        self.people_group.buttonClicked.connect(self._people_changed)
+        self.people_label = QLabel("People become:", left)
+        form.addRow(self.people_label, people)
         self.kind_combo = QComboBox(left)
         self.kind_combo.addItem("(none: such rows are not imported)")
         for kind in self._kinds:
@@ -301,6 +340,23 @@ class ImportDialog(QDialog):
         splitter.addWidget(self.tabs)
         splitter.setSizes([430, 670])
         outer.addWidget(splitter, 1)
+
+        # What the import leaves out or merges, in view before Import is pressed (not on a tab).
+        self.review_box = QScrollArea(self)
+        self.review_box.setWidgetResizable(True)
+        self.review_box.setFrameShape(QScrollArea.Shape.StyledPanel)
+        self.review_box.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.review_label = QLabel(self.review_box)
+        self.review_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.review_label.setWordWrap(True)
+        self.review_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.review_label.setContentsMargins(8, 6, 8, 6)
+        self.review_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.review_label.setAccessibleName("Before you import")
+        self.review_box.setWidget(self.review_label)
+        self.review_box.setAccessibleName("Before you import")
+        self.review_box.hide()
+        outer.addWidget(self.review_box)
 
         self.summary_label = QLabel("Choose a file to import.", self)
         self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -382,6 +438,8 @@ class ImportDialog(QDialog):
         self.preview.setRowCount(0)
         self.problems.setRowCount(0)
         self.notes_label.setText("")
+        self._merges = []
+        self._update_review()
         self.summary_label.setText(f"Cannot import this file: {message}")
         self._update_buttons()
 
@@ -405,7 +463,12 @@ class ImportDialog(QDialog):
         about[0] += "."
         about += source.notes
         self.notes_label.setText(" ".join(about))
-        self.mapping = merge.guess_mapping(source, self.schema)
+        self.mapping = merge.guess_mapping(source, self.schema, named_people=self.people_persons.isChecked())
+        self._unmatched = set(merge.unused_columns(source, self.mapping))
+        self._empty = {
+            c for c in self._unmatched if not any(cell_text(v).strip() for v in source.nodes.column_values(c))
+        }
+        self._merges = []
         self._fill_mapping()
         self._start_plan()
 
@@ -451,6 +514,8 @@ class ImportDialog(QDialog):
             )
         else:
             self.edges_label.setText("")
+        self._sync_people()
+        self._update_review()
 
     def _combo_index(self, mapping: merge.Mapping, column: str) -> int:
         target = mapping.target_of(column)
@@ -483,6 +548,7 @@ class ImportDialog(QDialog):
                     box.blockSignals(True)
                     box.setCurrentIndex(wanted)
                     box.blockSignals(False)
+        self._update_review()
         self._schedule_plan()
 
     def _defaults_changed(self, *_):
@@ -493,7 +559,101 @@ class ImportDialog(QDialog):
         index = self.relation_combo.currentIndex()
         self.mapping.default_relation = self._relations[index - 1].iri if index > 0 else None
         self.mapping.on_conflict = self.conflict_combo.currentData() or "keep"
+        self._sync_people()
         self._schedule_plan()
+
+    def _people_changed(self, *_) -> None:
+        """Roles or named persons: remembered, and given to the rows about people that name no kind."""
+        named = self.people_persons.isChecked()
+        settings().setValue(PEOPLE_KEY, named)
+        if self.mapping is None or self.mapping.default_kind not in (RX.Role, RX.Person):
+            return
+        self.mapping.default_kind = RX.Person if named else RX.Role
+        self.kind_combo.blockSignals(True)
+        self.kind_combo.setCurrentIndex(
+            next((i + 1 for i, k in enumerate(self._kinds) if k.iri == self.mapping.default_kind), 0)
+        )
+        self.kind_combo.blockSignals(False)
+        self._schedule_plan()
+
+    def _sync_people(self) -> None:
+        """The people choice follows the kind of rows without one: it applies while that is a role or a person."""
+        kind = self.mapping.default_kind if self.mapping is not None else None
+        applies = self.mapping is None or kind in (RX.Role, RX.Person)
+        for widget in (self.people_label, self.people_roles, self.people_persons):
+            widget.setEnabled(applies)
+        if kind in (RX.Role, RX.Person):
+            (self.people_persons if kind == RX.Person else self.people_roles).setChecked(True)
+
+    # ------------------------------------------------------------------ review
+    def _why_left_out(self, column: str, count: int = 1) -> str:
+        """Why ``column`` is not imported, in words for ``count`` such columns."""
+        one = count == 1
+        if column in self._empty:
+            return "the column is empty" if one else "these columns are empty"
+        if column in self._unmatched:
+            if one:
+                return (
+                    "no name, kind, tie or property of the map matches its heading; "
+                    "choose what it imports as in the table to keep it"
+                )
+            return (
+                "no name, kind, tie or property of the map matches their headings; "
+                "choose what they import as in the table to keep them"
+            )
+        return "set to “(leave out)” in the table"
+
+    def _update_review(self) -> None:
+        """Say, before Import, every column left out (with why) and every name joining one of another spelling."""
+        if self.source is None or self.mapping is None:
+            self.review_label.setText("")
+            self.review_box.hide()
+            return
+        unused = merge.unused_columns(self.source, self.mapping)
+        unused_set = set(unused)
+        for row, column in enumerate(self.source.nodes.columns):
+            item = self.mapping_table.item(row, 0)
+            if item is not None:
+                left_out = column in unused_set
+                item.setForeground(QColor("#8a8f98") if left_out else self.mapping_table.palette().text().color())
+                item.setToolTip(f"Not imported: {self._why_left_out(column)}." if left_out else "")
+        lines = []
+        if unused:
+            count = len(unused)
+            lines.append(f"Not imported: {count:,} column{'s' if count != 1 else ''} of the file:")
+            groups: dict[str, list] = {}
+            for column in unused:
+                reason = "empty" if column in self._empty else "unmatched" if column in self._unmatched else "chosen"
+                groups.setdefault(reason, []).append(column)
+            for columns in groups.values():
+                names = ", ".join(f"“{one_line(cell_text(c), 60)}”" for c in columns[:UNUSED_SHOWN])
+                more = f" and {len(columns) - UNUSED_SHOWN:,} more" if len(columns) > UNUSED_SHOWN else ""
+                lines.append(f"   •  {names}{more}: {self._why_left_out(columns[0], len(columns))}.")
+        if self._merges:
+            lines.append("Joined with what is already there (no second one is made):")
+            for found in self._merges:
+                where = "existing" if found.existing else "new"
+                tail = "" if found.existing else " (as an earlier row writes it)"
+                lines.append(
+                    f"   •  “{one_line(found.spelling, 60)}” will be added to the {where} {found.kind} "
+                    f"“{one_line(found.name, 60)}”{tail}."
+                )
+        self.review_label.setText("\n".join(lines))
+        self.review_box.setVisible(bool(lines))
+        self._fit_review()
+
+    def _fit_review(self) -> None:
+        """As tall as its text at the width it has, up to seven lines; a longer list scrolls."""
+        if self.review_box.isHidden():
+            return
+        width = max(200, self.width() - 40)
+        most = 7 * self.review_label.fontMetrics().lineSpacing() + 12
+        height = min(self.review_label.heightForWidth(width), most)
+        self.review_box.setFixedHeight(height + 2 * self.review_box.frameWidth())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit_review()
 
     def set_target(self, column: str, target: str | None, prop: URIRef | None = None) -> None:
         """Choose what ``column`` imports as, as the combo box would (for scripts and tests)."""
@@ -574,8 +734,11 @@ class ImportDialog(QDialog):
         self.tabs.setTabText(1, f"P&roblems ({count:,})" if count else "P&roblems")
         more = f" The list shows the first {PROBLEM_ROWS:,} problems." if count > PROBLEM_ROWS else ""
         shown = f" The preview shows the first {PREVIEW_ROWS:,} rows." if len(plan.rows) > PREVIEW_ROWS else ""
-        notes = " ".join(n for n in plan.notes if n not in (self.source.notes if self.source else []))
+        said = {*(self.source.notes if self.source else []), *(m.note for m in plan.merges)}
+        notes = " ".join(n for n in plan.notes if n not in said)
         self.summary_label.setText(f"{plan.summary()}{shown}{more} {notes}".strip())
+        self._merges = list(plan.merges)
+        self._update_review()
         self._update_buttons()
 
     def _update_buttons(self) -> None:

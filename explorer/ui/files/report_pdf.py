@@ -5,7 +5,11 @@ for print: charts as PNG (QTextDocument shows no SVG), images as wide as the
 text, major sections on new pages. The map is not an image here: a custom text
 object paints the :class:`~explorer.ui.canvas.image_export.MapDrawing` straight onto
 the page, so the printed map is vectors and its labels are text, sharp at any
-zoom. QTextDocument paginates; each page is
+zoom. The whole map, shrunk to the page, shows its shape; its names are then too
+small to read on paper, so each level follows in figures of its own, its nodes in
+rows narrow enough that their names print at :data:`LABEL_MIN_PT` or more
+(:func:`level_drawings`). QTextDocument paginates; a heading that would end a page
+moves to the next one with what it heads (:meth:`ReportPages.keep_headings`); each page is
 painted here with a footer (the report's title, the page number), so a page
 can also be painted onto an image to look at it (:meth:`ReportPages.page_image`).
 Text stays text: it can be searched, copied and read back.
@@ -16,7 +20,10 @@ application one is created on the ``offscreen`` platform.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import inspect
+import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,6 +39,7 @@ from PySide6.QtGui import (
     QPdfWriter,
     QPen,
     QPyTextObject,
+    QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
@@ -41,6 +49,7 @@ from PySide6.QtGui import (
 from explorer import __version__
 from explorer.core.atomic_file import atomic_write
 from explorer.core.errors import ExplorerError
+from explorer.core.presentation import LEVEL_HINTS, level_title
 from explorer.ui.canvas.image_export import (
     LOGICAL_DPI,
     PAGE_SIZES,
@@ -57,27 +66,38 @@ MARGINS_MM = (18.0, 16.0, 18.0, 14.0)
 FOOTER = 26.0
 #: The image source the report's template gets for the map; the map object replaces it.
 MAP_PLACEHOLDER = "rx-report:map"
+#: The smallest size, in points on paper, of a node's name in the report's figures of each level.
+LABEL_MIN_PT = 7.0
+#: Grid of a level's figure, in scene pixels: the distance between neighbouring nodes across and down.
+GRID_STEP = (175.0, 92.0)
+#: Rows of nodes in one figure of a level; more nodes go on to the next figure.
+GRID_ROWS = 6
 _MAP_OBJECT = QTextFormat.ObjectTypes.UserObject.value + 1
+_MAP_NAME = QTextFormat.Property.UserProperty.value + 1
 
 
 class _MapObject(QPyTextObject):  # PySide's stand-in for QObject + QTextObjectInterface
-    """Paints a MapDrawing where the report has its map, as wide as the text."""
+    """Paints the MapDrawings where the report has its maps (by their placeholder's name), as wide as the text."""
 
-    def __init__(self, drawing: MapDrawing, width: float) -> None:
+    def __init__(self, drawings: dict, width: float) -> None:
         super().__init__()
-        self.drawing = drawing
+        self.drawings = drawings
         self.width = width
 
+    def _drawing(self, fmt) -> MapDrawing:
+        return self.drawings[fmt.property(_MAP_NAME)]
+
     def intrinsicSize(self, document, position, fmt) -> QSizeF:  # noqa: N802 - Qt API
-        size = self.drawing.size
+        size = self._drawing(fmt).size
         return QSizeF(self.width, self.width * size.height() / size.width())
 
     def drawObject(self, painter, rect, document, position, fmt) -> None:  # noqa: N802 - Qt API
+        drawing = self._drawing(fmt)
         painter.save()
         painter.translate(rect.topLeft())
-        factor = rect.width() / self.drawing.size.width()
+        factor = rect.width() / drawing.size.width()
         painter.scale(factor, factor)
-        self.drawing.paint(painter)
+        drawing.paint(painter)
         painter.restore()
         painter.save()
         painter.setPen(QPen(QColor("#d5dae1"), 0.8))
@@ -97,7 +117,13 @@ class ReportPages:
     """
 
     def __init__(
-        self, html: str, *, title: str = "", page_size: str = "A4", map_drawing: MapDrawing | None = None
+        self,
+        html: str,
+        *,
+        title: str = "",
+        page_size: str = "A4",
+        map_drawing: MapDrawing | None = None,
+        drawings: dict | None = None,
     ) -> None:
         ensure_app()
         key = str(page_size).lower()
@@ -130,32 +156,85 @@ class ReportPages:
         self.document.setPageSize(QSizeF(self.text_width, self.body_height))
         self.document.setHtml(html)
         self._map_object = None
+        drawings = dict(drawings or {})
         if map_drawing is not None:
-            self._place_map(map_drawing)
+            drawings[MAP_PLACEHOLDER] = map_drawing
+        if drawings:
+            self._place_maps(drawings)
+        self.keep_headings()
 
-    def _place_map(self, drawing: MapDrawing) -> None:
-        """Put the map object where the template put the placeholder image."""
-        self._map_object = _MapObject(drawing, self.text_width)
+    def _place_maps(self, drawings: dict) -> None:
+        """Put the map objects where the template put their placeholder images (keyed by image name)."""
+        self._map_object = _MapObject(drawings, self.text_width)
         self.document.documentLayout().registerHandler(_MAP_OBJECT, self._map_object)
+        found = []
         block = self.document.begin()
         while block.isValid():
             fragments = block.begin()
             while not fragments.atEnd():
                 fragment = fragments.fragment()
                 fmt = fragment.charFormat()
-                if fmt.isImageFormat() and fmt.toImageFormat().name() == MAP_PLACEHOLDER:
-                    cursor = QTextCursor(self.document)
-                    cursor.setPosition(fragment.position())
-                    cursor.setPosition(fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor)
-                    replacement = QTextCharFormat()
-                    replacement.setObjectType(_MAP_OBJECT)
-                    cursor.insertText("\ufffc", replacement)
-                    # Lay the whole document out again: the blocks after the object keep stale
-                    # positions (and zero heights) otherwise once pages are involved.
-                    self.document.markContentsDirty(0, self.document.characterCount())
-                    return
+                if fmt.isImageFormat() and fmt.toImageFormat().name() in drawings:
+                    found.append((fragment.position(), fragment.length(), fmt.toImageFormat().name()))
                 fragments += 1
             block = block.next()
+        for position, length, name in reversed(found):  # from the end: earlier positions stay valid
+            cursor = QTextCursor(self.document)
+            cursor.setPosition(position)
+            cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
+            replacement = QTextCharFormat()
+            replacement.setObjectType(_MAP_OBJECT)
+            replacement.setProperty(_MAP_NAME, name)
+            cursor.insertText("\ufffc", replacement)
+        if found:
+            # Lay the whole document out again: the blocks after the object keep stale
+            # positions (and zero heights) otherwise once pages are involved.
+            self.document.markContentsDirty(0, self.document.characterCount())
+
+    def _page_of(self, y: float) -> int:
+        return int(y // self.body_height)
+
+    def _first_line_top(self, block) -> float | None:
+        """Where the block's first line starts, in document coordinates (None for an empty block)."""
+        layout = block.layout()
+        if layout is None or layout.lineCount() == 0:
+            return None
+        rect = self.document.documentLayout().blockBoundingRect(block)
+        return rect.top() + layout.lineAt(0).y()
+
+    def keep_headings(self, rounds: int = 60) -> int:
+        """Move every heading that would end a page (what it heads starts on the next) to that next page.
+
+        Qt's text layout ignores CSS ``page-break-after: avoid``, so each such heading is pushed down by the room
+        left on its page, and the layout read again, until no heading ends a page (headings in document order:
+        a move changes only what follows it). Returns how many were moved.
+        """
+        moved = 0
+        for _ in range(rounds):
+            changed = False
+            block = self.document.begin()
+            while block.isValid():
+                if block.blockFormat().headingLevel() > 0 and block.text().strip():
+                    following = block.next()
+                    while following.isValid() and not following.text().strip():
+                        following = following.next()
+                    top, after = self._first_line_top(block), None
+                    if following.isValid():
+                        after = self._first_line_top(following)
+                    if top is not None and after is not None and self._page_of(after) > self._page_of(top):
+                        # Push it down by the room left on its page (a page break before it would also do, but
+                        # Qt then adds a blank page where earlier moves already brought it to a page's top).
+                        fmt = QTextBlockFormat()
+                        room = (self._page_of(top) + 1) * self.body_height - top
+                        fmt.setTopMargin(block.blockFormat().topMargin() + room + 1)
+                        QTextCursor(block).mergeBlockFormat(fmt)
+                        moved += 1
+                        changed = True
+                        break  # the pages after it moved: read the layout again from the start
+                block = block.next()
+            if not changed:
+                break
+        return moved
 
     def _writer(self, device) -> QPdfWriter:
         writer = QPdfWriter(device)
@@ -178,7 +257,9 @@ class ReportPages:
         painter.translate(0, -top)
         painter.setClipRect(clip)
         context = QAbstractTextDocumentLayout.PaintContext()
-        context.clip = clip
+        # A hair inside the page: a line that starts exactly at the next page's top is laid out there,
+        # and drawn here it would only be clipped, yet stay in the PDF's text (found, copied, read aloud).
+        context.clip = clip.adjusted(0, 0.5, 0, -0.5)
         context.palette.setColor(context.palette.ColorRole.Text, QColor("#1d232b"))
         self.document.documentLayout().draw(painter, context)
         painter.restore()
@@ -278,10 +359,12 @@ def report_pages(
     from explorer.io.report import report_html
 
     drawing = None
+    figures: list = []
     if map_image is None:
         options = _map_options(analysis, map_options)
         options.pop("scale", None)
         drawing = draw_map(document, **options)
+        figures = level_drawings(document, options, text_width=_text_width(page_size))
     html = report_html(
         document,
         analysis,
@@ -295,9 +378,114 @@ def report_pages(
         image_width=_text_width(page_size),
         generated=generated,
         map_src=MAP_PLACEHOLDER if drawing is not None else None,
+        level_maps=[{"title": f["title"], "src": f["name"], "caption": f["caption"]} for f in figures],
     )
     pages_title = title if title is not None else f"Where “{analysis.change_label}” may meet resistance"
-    return ReportPages(html, title=one_line(pages_title, 200), page_size=page_size, map_drawing=drawing)
+    return ReportPages(
+        html,
+        title=one_line(pages_title, 200),
+        page_size=page_size,
+        map_drawing=drawing,
+        drawings={f["name"]: f["drawing"] for f in figures},
+    )
+
+
+def _grid_columns(text_width: float, label_pt: float) -> int:
+    """How many nodes a row of a level's figure holds for names of ``label_pt`` on the canvas to print at
+    :data:`LABEL_MIN_PT` in ``text_width`` logical pixels (the figure's band names and margins included).
+
+    Examples
+    --------
+    >>> _grid_columns(658, 9.5), _grid_columns(1000, 9.5), _grid_columns(100, 9.5)
+    (4, 6, 1)
+    """
+    from explorer.ui.common.shapes import NODE_W
+
+    widest = text_width * label_pt / LABEL_MIN_PT  # the widest figure that keeps the names large enough
+    room = widest - (74.0 + 2 * 28.0) - (NODE_W + 80.0)  # the band names' margin, the page's, a node and its air
+    return max(1, int(room // GRID_STEP[0]) + 1)
+
+
+def printed_label_pt(drawing: MapDrawing, text_width: float) -> float:
+    """The size, in points on paper, of the node names of ``drawing`` printed ``text_width`` logical pixels wide."""
+    from explorer.ui.canvas.items import NodeItem
+
+    return NodeItem.label_font.pointSizeF() * drawing.zoom * text_width / drawing.size.width()
+
+
+def level_drawings(document, options: dict, *, text_width: float) -> list[dict]:
+    """The map level by level, macro first, at a size its names can be read on paper.
+
+    Each level's nodes are set out in rows of as many as keep their names at :data:`LABEL_MIN_PT` or more
+    when the figure is ``text_width`` wide, in the order the map places them (left to right, then top
+    to bottom), at most :data:`GRID_ROWS` rows to a figure; the ties between them are drawn, those to
+    other levels are in the whole map. ``options`` are :func:`draw_map`'s for the whole map.
+    Returns ``{"name", "title", "caption", "drawing"}`` for each figure.
+    """
+    from explorer.core.projection import Projection
+    from explorer.core.schema import schema_of
+    from explorer.layout.placement import initial_positions
+    from explorer.ui.canvas.items import NodeItem
+
+    schema = options.get("schema") or schema_of(document)
+    projection = options.get("projection") or Projection.build(document.store, schema)
+    given = {str(k): v for k, v in (options.get("positions") or {}).items()}
+    places = initial_positions(projection)
+    for iri, view in projection.nodes.items():
+        if str(iri) in given:
+            places[iri] = tuple(given[str(iri)])
+        elif view.x is not None and view.y is not None:
+            places[iri] = (view.x, view.y)
+    heat = options.get("heat") or {}
+    figures = []
+    # The canvas sets the label font when it first draws; the whole map has been drawn by now.
+    label_pt = NodeItem.label_font.pointSizeF() if getattr(NodeItem, "label_font", None) else 9.5
+    columns = _grid_columns(text_width, label_pt)
+    per_figure = columns * GRID_ROWS
+    for level in (3, 2, 1):
+        keys = sorted(
+            (k for k, v in projection.nodes.items() if v.level == level),
+            key=lambda k: (places.get(k, (0.0, 0.0))[1] // GRID_STEP[1], places.get(k, (0.0, 0.0))[0], str(k)),
+        )
+        parts = math.ceil(len(keys) / per_figure)
+        for part in range(parts):
+            chunk = keys[part * per_figure : (part + 1) * per_figure]
+            chosen = set(chunk)
+            # Only these nodes and the ties among them: a copy, the projection's views are frozen.
+            shown = copy.copy(projection)
+            shown.nodes = {k: projection.nodes[k] for k in chunk}
+            shown.ties = {k: t for k, t in projection.ties.items() if t.source in chosen and t.target in chosen}
+            base_y = {3: -1000.0, 2: 0.0, 1: 1000.0}[level]
+            grid = {k: (i % columns * GRID_STEP[0], base_y + i // columns * GRID_STEP[1]) for i, k in enumerate(chunk)}
+            name = level_title(level)
+            count = f" ({part + 1} of {parts})" if parts > 1 else ""
+            extra = {"levels": (level,)} if "levels" in inspect.signature(draw_map).parameters else {}
+            drawing = draw_map(
+                document,
+                **extra,  # only this level's band, where the image export can leave out the empty others
+                title=f"{name} level{count}",
+                subtitle=f"{LEVEL_HINTS[level].capitalize()}: {len(chunk):,} of the level's {len(keys):,} nodes",
+                heat={k: v for k, v in heat.items() if k in {str(c) for c in chosen}},
+                projection=shown,
+                schema=schema,
+                positions=grid,
+                legend=False,
+                date=options.get("date"),
+                max_size=(10_000.0, 10_000.0),  # never shrunk: the figure is as wide as its rows
+            )
+            figures.append(
+                {
+                    "name": f"{MAP_PLACEHOLDER}:{level}:{part + 1}",
+                    "title": f"{name}: {LEVEL_HINTS[level]}{count}",
+                    "caption": (
+                        f"The {name.lower()} level's nodes in rows, in the order the map places them, so that their "
+                        "names can be read on paper; the ties among them are drawn, those to other levels are in "
+                        "the whole map above. Heat and dimming as there."
+                    ),
+                    "drawing": drawing,
+                }
+            )
+    return figures
 
 
 def _text_width(page_size: str) -> int:

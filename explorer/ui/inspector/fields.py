@@ -19,6 +19,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDFS, XSD
 
 from explorer.core import commands
+from explorer.core.namespaces import RX
 from explorer.core.schema import PropertySpec
 from explorer.core.terms import DEFAULT_GRAPH, local_name
 from explorer.core.text import one_line, shortened
@@ -196,10 +197,24 @@ class Field:
     def coerce(self, value):
         return self.inspector.schema.coerce(self.spec.iri, value)
 
+    def whose(self) -> str:
+        """Whose value this is, as its History entry names it: “Ward 7”, or “Ward 7 nurses → Nurse-led discharge”."""
+        store, name = self.store(), self.inspector.label_of
+        ends = [
+            next((o for _, _, o, _ in store.quads(self.subject, end, None, DEFAULT_GRAPH)), None)
+            for end in (RX["from"], RX.to)
+        ]
+        said = f"{name(ends[0])} → {name(ends[1])}" if all(ends) else name(self.subject)
+        return f"“{shortened(said, 40)}”"
+
     def set_value(self, value, label: str | None = None) -> bool:
         return self.execute(
             commands.set_property(
-                self.store(), self.subject, self.spec.iri, value, label=label or f"Set {self.spec.label}"
+                self.store(),
+                self.subject,
+                self.spec.iri,
+                value,
+                label=label or f"Set {self.spec.label} of {self.whose()}",
             )
         )
 
@@ -214,7 +229,9 @@ class Field:
             self.refuse(str(err))
             return
         if self.execute(
-            commands.add_tie(self.store(), self.subject, self.spec.iri, value, label=f"Add {self.spec.label}")
+            commands.add_tie(
+                self.store(), self.subject, self.spec.iri, value, label=f"Add {self.spec.label} to {self.whose()}"
+            )
         ):
             edit.clear()
 
@@ -222,7 +239,9 @@ class Field:
         if not self.values:
             return True
         return self.execute(
-            commands.unset_property(self.store(), self.subject, self.spec.iri, label=f"Clear {self.spec.label}")
+            commands.unset_property(
+                self.store(), self.subject, self.spec.iri, label=f"Clear {self.spec.label} of {self.whose()}"
+            )
         )
 
 
@@ -326,7 +345,8 @@ class LineField(Field):
             value = Literal(str(value), lang=self.shown_value.language)  # a French label stays French
         label = None
         if self.spec.iri == RDFS.label:
-            label = f"Rename “{shortened(self.shown_text or self.display_label, 40)}”"
+            old = shortened(self.shown_text or self.display_label, 30)
+            label = f"Rename “{old}” to “{shortened(str(value), 30)}”"
         if self.set_value(value, label) and self.edit.text() != self.shown_text:
             self.edit.setText(self.shown_text)  # show the stored form ("0.40" is stored as 0.4)
             self.edit.setCursorPosition(0)
@@ -559,9 +579,17 @@ class MultiChoiceField(Field):
                 self.refuse(str(err))
                 self.load(self.values)
                 return
-            self.execute(commands.add_tie(self.store(), self.subject, self.spec.iri, value, label=f"Add {label}"))
+            self.execute(
+                commands.add_tie(
+                    self.store(), self.subject, self.spec.iri, value, label=f"Add {label} to {self.whose()}"
+                )
+            )
         else:
-            self.execute(commands.remove_tie(self.store(), self.subject, self.spec.iri, iri, label=f"Remove {label}"))
+            self.execute(
+                commands.remove_tie(
+                    self.store(), self.subject, self.spec.iri, iri, label=f"Remove {label} from {self.whose()}"
+                )
+            )
 
 
 class LinkField(Field):
@@ -792,7 +820,13 @@ class MultiLinkField(Field):
             return
         label = shortened(self.inspector.label_of(iri), 30)
         self.execute(
-            commands.add_tie(self.store(), self.subject, self.spec.iri, value, label=f"Add {self.spec.label} “{label}”")
+            commands.add_tie(
+                self.store(),
+                self.subject,
+                self.spec.iri,
+                value,
+                label=f"Add {self.spec.label} “{label}” to {self.whose()}",
+            )
         )
         self._clear_typed()
 
@@ -814,7 +848,8 @@ class MultiLinkField(Field):
         store, p = self.store(), self.spec.iri
         label = (
             f"Remove {self.spec.label} "
-            f"“{shortened(self.inspector.label_of(value) if not isinstance(value, Literal) else value, 30)}”"
+            f"“{shortened(self.inspector.label_of(value) if not isinstance(value, Literal) else value, 30)}” "
+            f"from {self.whose()}"
         )
         if self.spec.symmetric and isinstance(value, (URIRef, BNode)):
             # Either direction may be stored; remove whichever is there.
@@ -883,7 +918,13 @@ class MultiTextField(Field):
             )
             remove.clicked.connect(
                 lambda _=False, v=value: self.execute(
-                    commands.remove_tie(self.store(), self.subject, self.spec.iri, v, label=f"Remove {self.spec.label}")
+                    commands.remove_tie(
+                        self.store(),
+                        self.subject,
+                        self.spec.iri,
+                        v,
+                        label=f"Remove {self.spec.label} from {self.whose()}",
+                    )
                 )
             )
             layout.addWidget(edit, 1)
@@ -902,10 +943,12 @@ class MultiTextField(Field):
         if self.dead or text == str(old) or not isinstance(old, Literal):
             return
         store = self.store()
-        label = f"Set {self.spec.label}"
+        label = f"Set {self.spec.label} of {self.whose()}"
         if not text.strip():
             self.execute(
-                commands.remove_tie(store, self.subject, self.spec.iri, old, label=f"Remove {self.spec.label}")
+                commands.remove_tie(
+                    store, self.subject, self.spec.iri, old, label=f"Remove {self.spec.label} from {self.whose()}"
+                )
             )
             return
         try:

@@ -47,6 +47,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from explorer.core import commands
 from explorer.core.editing import delete_items
 from explorer.core.errors import ExplorerError
+from explorer.core.iris import compact, is_opaque
 from explorer.core.namespaces import RX
 from explorer.core.terms import DEFAULT_GRAPH, local_name
 from explorer.core.text import one_line, shortened
@@ -441,7 +442,8 @@ class Inspector(QWidget):
         )
         self._iri.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         copy = QAction("Copy IRI", self._iri)
-        copy.triggered.connect(lambda: QGuiApplication.clipboard().setText(self._iri.fullText()))
+        copy.triggered.connect(lambda: QGuiApplication.clipboard().setText(self._iri_full))
+        self._iri_full = ""
         self._iri.addAction(copy)
         set_colour(self._iri, secondary_colour(self))
         layout.addWidget(self._iri)
@@ -487,8 +489,12 @@ class Inspector(QWidget):
         self._ends.setFullText(ends)
         self._ends.setToolTip(tip_text(ends))
         self._ends.setVisible(bool(ends))
-        self._iri.setFullText(iri)
-        self._iri.setToolTip(tip_text(iri))
+        # The IRI shows short (map:unit/ward-7); an opaque one (urn:uuid:…) not at all: the title names the node.
+        self._iri_full = "" if is_opaque(iri) else iri
+        shown = iri if iri.startswith("_:") or not self._iri_full else compact(iri, self.doc.prefixes)
+        self._iri.setFullText(shown if self._iri_full else "")
+        self._iri.setToolTip(tip_text(iri) if self._iri_full else "")
+        self._iri.setVisible(bool(self._iri_full))
 
     def _teardown(self) -> None:
         for fld in self._fields:

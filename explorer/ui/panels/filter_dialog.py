@@ -1,7 +1,12 @@
-"""The dialog that filters the map by kind, level and text."""
+"""The dialog that filters the map by kind, level and a value people set on its nodes.
+
+Only the values a person fills in on the nodes shown (the inspector's number fields for their kinds) are offered:
+not the canvas's own coordinates, nor the analysis's scores and sums, which nobody sets.
+"""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -57,9 +62,10 @@ class FilterDialog(QDialog):
         self.attribute = QComboBox()
         self.attribute.setAccessibleName("Attribute")
         self.attribute.addItem("(any)", None)
-        numeric = sorted((p for p in schema.properties.values() if p.widget == "decimal"), key=lambda p: p.label)
-        for spec in numeric:
-            self.attribute.addItem(spec.label, spec)
+        for spec in settable_numbers(schema, present):
+            self.attribute.addItem(spec.label[:1].upper() + spec.label[1:], spec)
+            self.attribute.setItemData(self.attribute.count() - 1, spec.comment, Qt.ItemDataRole.ToolTipRole)
+        self.attribute.currentIndexChanged.connect(self._follow_scale)
         form.addRow("Attribute", self.attribute)
         self.low = QDoubleSpinBox(minimum=-1.0, maximum=1.0, singleStep=0.1, value=0.0, decimals=2)
         self.high = QDoubleSpinBox(minimum=-1.0, maximum=1.0, singleStep=0.1, value=1.0, decimals=2)
@@ -79,6 +85,17 @@ class FilterDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
+    def _follow_scale(self) -> None:
+        """The range boxes span the chosen value's scale (0 to 1, -1 to 1, a count...)."""
+        spec = self.attribute.currentData()
+        low, high = (-1.0, 1.0) if spec is None else (spec.minimum, spec.maximum)
+        # An open end (a count of people has no top) reaches as far as the boxes go.
+        low, high = (-1e6 if low is None else low), (1e6 if high is None else high)
+        for box in (self.low, self.high):
+            box.setRange(low, high)
+        self.low.setValue(low)
+        self.high.setValue(high)
+
     def criteria(self) -> dict:
         """Keyword arguments for :func:`explorer.core.filtering.filter_nodes`."""
         spec = self.attribute.currentData()
@@ -87,3 +104,19 @@ class FilterDialog(QDialog):
             "levels": {o for o, box in self.level_boxes.items() if box.isChecked()},
             "attribute": AttributeRange(spec.iri, self.low.value(), self.high.value()) if spec is not None else None,
         }
+
+
+def settable_numbers(schema: Schema, kinds) -> list:
+    """The number fields the inspector offers for any of ``kinds``, by label: what a person can set and filter by.
+
+    Examples
+    --------
+    >>> settable_numbers(Schema(), [])
+    []
+    """
+    found = {}
+    for kind in kinds:
+        for spec in schema.inspector(schema.kind(kind)):
+            if spec.widget in ("decimal", "integer"):
+                found.setdefault(spec.iri, spec)
+    return sorted(found.values(), key=lambda spec: spec.label.casefold())

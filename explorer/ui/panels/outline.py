@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.presentation import LEVEL_HINTS, LEVELS, level_title
-from explorer.core.text import clipped, one_line
+from explorer.core.text import clipped, natural_key, one_line
 from explorer.ui.common.host import OpenMap
 from explorer.ui.common.shapes import ICON_SIZE, shape_pixmap
 from explorer.ui.common.text import tooltip_html
@@ -149,7 +149,7 @@ class Outline(QWidget):
         super().__init__(parent)
         self.projection = None
         self.schema = None
-        self._entries: dict = {}  # {level: {kind IRI: [(text, folded text, iri), ...]}}, in display order
+        self._entries: dict = {}  # {level: {kind IRI: [(text, folded text, iri, sort key), ...]}}, in display order
         # str(iri) -> (label, entry): display text cached across refreshes, and the way back from
         # a row to its IRI (Qt stores a URIRef as plain text).
         self._labels: dict = {}
@@ -290,7 +290,7 @@ class Outline(QWidget):
         return (kind.group_order, kind.order, kind.label.casefold())
 
     def _read_entries(self) -> dict:
-        """``{level: {kind IRI: [entry, ...]}}`` in display order; entry = (text, folded text, iri)."""
+        """``{level: {kind IRI: [entry, ...]}}`` in display order; entry = (text, folded, iri, natural sort key)."""
         if self.projection is None:
             self._count = 0
             self._labels = {}
@@ -306,7 +306,7 @@ class Outline(QWidget):
             known = cache.get(key)
             if known is None or known[0] != label:
                 text = display_label(label)
-                known = (label, (text, text.casefold(), iri))
+                known = (label, (text, text.casefold(), iri, natural_key(text)))
             fresh[key] = known
             kind = view.kind
             slot = (view.level, id(kind))  # kinds are a few shared objects: bucket by identity, merge below
@@ -325,10 +325,10 @@ class Outline(QWidget):
             else:
                 merged[(level, kind)] = entries
         groups: dict = {}
-        by_folded = itemgetter(1)
+        by_name = itemgetter(3)
         for level, kind in sorted(merged, key=lambda lk: (-lk[0], self._kind_sort(lk[1]))):
             entries = merged[(level, kind)]
-            entries.sort(key=by_folded)
+            entries.sort(key=by_name)
             groups.setdefault(level, {})[kind] = entries
         return groups
 

@@ -1,7 +1,7 @@
 """The start screen: what the window shows when no map is open.
 
-The app's name and what it is for, big buttons to start a new map or open a
-file, the sample maps (each with its title and a one-line description read
+The app's name and what it is for, big buttons to start a new map, open a
+file or import a spreadsheet, the sample maps (each with its title and a one-line description read
 from its ``void:Dataset`` node) and the maps opened recently. It only emits
 signals; the main window opens files.
 """
@@ -34,6 +34,7 @@ from explorer.core.resources import sample_maps
 from explorer.core.text import one_line
 from explorer.ui.common.text import tooltip_html
 from explorer.ui.common.theme import dim_colour
+from explorer.ui.panels.tour import TourStrip, tour_done
 
 TAGLINE = (
     "Map the people, units, routines, norms and forces of an organisation, and see where a change will meet resistance."
@@ -294,6 +295,10 @@ class StartScreen(QWidget):
         "Open…" was chosen (the main window shows a file dialog).
     pathChosen(Path)
         A sample or a recent map was chosen.
+    importRequested()
+        "Import a spreadsheet…" was chosen (the main window starts a map and opens File > Import…).
+    guideRequested()
+        The tour's "Open the Guide" was pressed.
 
     Examples
     --------
@@ -305,6 +310,8 @@ class StartScreen(QWidget):
     newRequested = Signal()
     openRequested = Signal()
     pathChosen = Signal(Path)
+    guideRequested = Signal()
+    importRequested = Signal()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -350,7 +357,13 @@ class StartScreen(QWidget):
         column.addWidget(self.heading)
         column.addSpacing(6)
         column.addWidget(self.tagline)
-        column.addSpacing(28)
+        column.addSpacing(20)
+        # The first-run tour, until it is closed once (Help > Show the Tour brings it back).
+        self.tour = TourStrip(column_widget)
+        self.tour.requested.connect(self._tour_request)
+        self.tour.setVisible(not tour_done())
+        column.addWidget(self.tour)
+        column.addSpacing(20)
 
         buttons = QHBoxLayout()
         buttons.setSpacing(12)
@@ -361,6 +374,12 @@ class StartScreen(QWidget):
             "Open…",
             _shortcut(QKeySequence.StandardKey.Open),
             "Open a map file (Turtle, TriG, JSON-LD, RDF/XML …)",
+            column_widget,
+        )
+        self.import_button = _BigButton(
+            "Import a spreadsheet…",
+            "CSV or Excel",
+            "Start a map from a spreadsheet of people, roles and units (also GraphML, GEXF or Kumu)",
             column_widget,
         )
         catalogue = sample_catalogue()
@@ -375,8 +394,9 @@ class StartScreen(QWidget):
         self.sample_button.setEnabled(featured is not None)
         self.new_button.clicked.connect(self.newRequested)
         self.open_button.clicked.connect(self.openRequested)
+        self.import_button.clicked.connect(self.importRequested)
         self.sample_button.clicked.connect(self._open_featured)
-        for button in (self.new_button, self.open_button, self.sample_button):
+        for button in (self.new_button, self.open_button, self.import_button, self.sample_button):
             buttons.addWidget(button)
         column.addLayout(buttons)
 
@@ -395,10 +415,26 @@ class StartScreen(QWidget):
         column.addStretch(2)
 
         self.setTabOrder(self.new_button, self.open_button)
-        self.setTabOrder(self.open_button, self.sample_button)
+        self.setTabOrder(self.open_button, self.import_button)
+        self.setTabOrder(self.import_button, self.sample_button)
         self.setTabOrder(self.sample_button, self.recent)
         self.setTabOrder(self.recent, self.samples)
         self.set_recent([])
+
+    def _tour_request(self, request: str) -> None:
+        {"sample": self._open_featured, "new": self.newRequested.emit, "guide": self.guideRequested.emit}[request]()
+
+    def show_tour(self) -> None:
+        """Show the first-run tour again, from its first step."""
+        self.tour.restart()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        # Escape anywhere on the start screen puts the tour away.
+        if event.key() == Qt.Key.Key_Escape and self.tour.isVisible():
+            self.tour.close_tour()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def _open_featured(self) -> None:
         if self._featured is not None:
@@ -455,5 +491,5 @@ class StartScreen(QWidget):
         super().changeEvent(event)
         if event.type() == event.Type.PaletteChange:
             self._dim(self.tagline)
-            for button in (self.new_button, self.open_button, self.sample_button):
+            for button in (self.new_button, self.open_button, self.import_button, self.sample_button):
                 button._dim_hint()

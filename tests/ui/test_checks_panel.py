@@ -1,0 +1,143 @@
+"""The Checks dock: open a sample, show the dock, click an entry and its node is selected on the canvas; an edit
+that fills the gap takes the entry away once the map has been checked again."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+pytest.importorskip("PySide6")
+from PySide6.QtCore import Qt
+from rdflib import Literal, Namespace
+from rdflib.namespace import RDFS, XSD
+
+from explorer.core.commands import set_property
+from explorer.core.resources import sample_maps
+from explorer.ui.checks.panel import BY_IMPORTANCE, CHECKING, FOCUS_ROLE, MAP_ROLE, NO_MAP
+
+RX = Namespace("https://w3id.org/routine-explorer/ns#")
+SAMPLE = next(p for p in sample_maps() if p.stem == "keystone-michigan")
+
+
+def _copy(tmp_path):
+    """A copy of the sample: a sample opened in place is locked for editing against other windows and tests."""
+    return shutil.copy(SAMPLE, tmp_path / SAMPLE.name)
+
+
+def _node(window, label: str):
+    return next(iter(window.document.store.quads(None, RDFS.label, Literal(label))))[0]
+
+
+def _entries(panel) -> list:
+    """(group index, entry index) of every entry row, in order."""
+    model = panel.model
+    found = []
+    for row in range(model.rowCount()):
+        group = model.index(row, 0)
+        found += [model.index(child, 0, group) for child in range(model.rowCount(group))]
+    return found
+
+
+def _entry_about(panel, focus, words: str):
+    return [i for i in _entries(panel) if i.data(FOCUS_ROLE) == str(focus) and words in i.data()]
+
+
+def _open_checks(qtbot, window):
+    panel = window.checks
+    assert not panel.dock.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(panel.dock.isVisible, timeout=5_000)
+    qtbot.waitUntil(lambda: panel.report is not None and not panel.busy, timeout=60_000)
+    return panel
+
+
+def test_clicking_a_check_selects_its_node_and_filling_the_gap_removes_it(qtbot, make_window, tmp_path):
+    window = make_window(_copy(tmp_path), size=(1280, 800))
+    panel = _open_checks(qtbot, window)
+    assert "things to fill in" in panel.status.text()
+    nurses = _node(window, "ICU nurses")
+    (entry,) = _entry_about(panel, nurses, "Give its workload")
+    assert window.canvas.selected_keys() != [nurses]
+
+    # A real click on the entry's row.
+    panel.tree.scrollTo(entry)
+    rect = panel.tree.visualRect(entry)
+    qtbot.mouseClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: list(window.canvas.selected_keys()) == [nurses], timeout=5_000)
+    # The inspector follows the canvas selection.
+    qtbot.waitUntil(lambda: window.inspector.current == nurses, timeout=5_000)
+
+    # Enter on another entry goes to that node.
+    unit = _node(window, "ICU A")
+    (other,) = _entry_about(panel, unit, "Give its resource adequacy")
+    panel.tree.setFocus()
+    panel.tree.setCurrentIndex(other)
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: list(window.canvas.selected_keys()) == [unit], timeout=5_000)
+
+    # Fill the gap: the list goes stale at once, and after the pause the entry is gone.
+    before = len(panel.report.checks)
+    assert window.execute(
+        set_property(window.document.store, nurses, RX.workload, Literal("0.7", datatype=XSD.decimal))
+    )
+    assert panel.status.text() == CHECKING and not panel.tree.isEnabled()
+    qtbot.waitUntil(lambda: not panel.busy, timeout=60_000)
+    assert panel.tree.isEnabled()
+    assert _entry_about(panel, nurses, "Give its workload") == []
+    assert len(panel.report.checks) == before - 1
+
+
+def test_hostile_labels_show_as_typed_and_close_map_empties_the_panel(qtbot, make_window, tmp_path):
+    window = make_window(_copy(tmp_path), size=(1280, 800))
+    panel = _open_checks(qtbot, window)
+    nurses = _node(window, "ICU nurses")
+    hostile = "<img src=x>\u202e<b>ICU</b>\nnurses"
+    assert window.execute(set_property(window.document.store, nurses, RDFS.label, Literal(hostile)))
+    qtbot.waitUntil(lambda: not panel.busy, timeout=60_000)
+    groups = [panel.model.item(row) for row in range(panel.model.rowCount())]
+    (group,) = [g for g in groups if g.data(FOCUS_ROLE) == str(nurses)]
+    assert group.text().startswith("<img src=x> <b>ICU</b> nurses")  # one line, no control characters, as typed
+    assert "\u202e" not in group.text()
+    window.close_map()
+    qtbot.waitUntil(lambda: panel.status.text() == NO_MAP, timeout=5_000)
+    assert panel.model.rowCount() == 0 and panel.placeholder == NO_MAP
+
+
+UNTITLED_MAP = """@prefix rx: <https://w3id.org/routine-explorer/ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix void: <http://rdfs.org/ns/void#> .
+<https://example.org/ward/> a void:Dataset ; void:uriSpace "https://example.org/ward/" .
+<https://example.org/ward/unit/ward-7> a rx:Unit ; rdfs:label "Ward 7" .
+"""
+
+
+def test_a_check_about_the_map_itself_reads_this_map_and_opens_its_details(qtbot, make_window, tmp_path):
+    path = tmp_path / "untitled.ttl"
+    path.write_text(UNTITLED_MAP, encoding="utf-8")
+    window = make_window(path, size=(1280, 800))
+    panel = _open_checks(qtbot, window)
+    panel.grouping.setCurrentText(BY_IMPORTANCE)
+    (entry,) = [i for i in _entries(panel) if i.data(MAP_ROLE)]
+    # The map, not "Dataset https://…", and no IRI anywhere in what the row says.
+    assert entry.data().startswith("This map: Give the map a title"), entry.data()
+    assert "https://" not in entry.data() and "Dataset" not in entry.data()
+    assert window.map_details.dialog is None
+
+    # A real click on the row opens File > Map Details… (window-modal), never "not on the canvas".
+    panel.tree.scrollTo(entry)
+    qtbot.mouseClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, pos=panel.tree.visualRect(entry).center())
+    qtbot.waitUntil(
+        lambda: window.map_details.dialog is not None and window.map_details.dialog.isVisible(), timeout=5_000
+    )
+    assert "not on the canvas" not in panel.status.text()
+    dialog = window.map_details.dialog
+    qtbot.waitUntil(lambda: dialog.title.hasFocus(), timeout=5_000)
+
+    # Naming the map there takes the check away once the map has been checked again.
+    qtbot.keyClicks(dialog.title, "Ward 7 discharge")
+    qtbot.keyClick(dialog.title, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.map_details.dialog is None, timeout=5_000)
+    qtbot.waitUntil(lambda: panel.status.text() == CHECKING, timeout=5_000)
+    qtbot.waitUntil(lambda: not panel.busy and panel.report is not None, timeout=60_000)
+    assert [i for i in _entries(panel) if i.data(MAP_ROLE)] == []
