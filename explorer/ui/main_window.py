@@ -1215,8 +1215,17 @@ class MainWindow(QMainWindow):
         return self.building.connect_nodes(source, target, relation)
 
     def popup(self, menu: QMenu, global_pos) -> None:
-        """Show ``menu`` at ``global_pos`` and run the chosen action (one place, so tests can choose)."""
+        """Show ``menu`` at ``global_pos`` and run the chosen action (one place, so tests can choose).
+
+        The menu is made for this one showing: it is deleted afterwards, and the keyboard goes back
+        to where it was, so the next key (Ctrl+K, an arrow) reaches the map again.
+        """
+        focus = QApplication.focusWidget()
         menu.exec(global_pos)
+        menu.deleteLater()
+        if focus is not None and self.isVisible():
+            self.activateWindow()
+            focus.setFocus(Qt.FocusReason.PopupFocusReason)
 
     def tie_selected(self) -> None:
         """Offer the relations between the two selected nodes."""

@@ -1306,13 +1306,18 @@ class MapCanvas(QGraphicsView):
                 key = tie
         self.contextMenuRequested.emit(key, event.globalPos())
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._place_editor()
+
     def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 - Qt API
         super().scrollContentsBy(dx, dy)
         self._pin_band_titles()
         if self._labels_zoom is not None and len(self.node_items) > LABEL_ARRANGE_ALL:
             self._label_timer.start()
-        if self._editor is not None:
-            self.commit_rename()  # the box would float away from its node
+        # The box follows its node: a view that scrolls under it (a new map's first node widening the
+        # scene, a notice bar taking room above the canvas) must not end the naming.
+        self._place_editor()
 
     def _place_handle(self, node) -> None:
         if node is None or self.zoom() < ARROW_ZOOM:
@@ -1429,17 +1434,24 @@ class MapCanvas(QGraphicsView):
         if item is None:
             return
         self.commit_rename()
-        rect = self.mapFromScene(item.sceneBoundingRect()).boundingRect()
         editor = QLineEdit(self.viewport())
         editor.setAccessibleName("Rename node")
         editor.setText(one_line(self.projection.nodes[iri].label))
         editor.selectAll()
-        width = max(rect.width(), 180)
-        editor.setGeometry(int(rect.center().x() - width / 2), int(rect.center().y() - 14), int(width), 28)
+        self._editor, self._renaming = editor, iri
+        self._place_editor()
         editor.show()
         editor.setFocus()
         editor.installEventFilter(self)
-        self._editor, self._renaming = editor, iri
+
+    def _place_editor(self) -> None:
+        """Put the name box over its node (again after the view scrolls or resizes: it moves with the node)."""
+        item = self.node_items.get(self._renaming) if self._editor is not None else None
+        if item is None:
+            return
+        rect = self.mapFromScene(item.sceneBoundingRect()).boundingRect()
+        width = max(rect.width(), 180)
+        self._editor.setGeometry(int(rect.center().x() - width / 2), int(rect.center().y() - 14), int(width), 28)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
         if obj is self._editor and obj is not None:
