@@ -262,6 +262,15 @@ def test_every_palette_class_has_default_level_colour_shape_and_inspector_list()
                 assert (p, RDF.type, None) in g, p
 
 
+def test_a_change_shows_what_it_transgresses_first():
+    """Transgression is the source of resistance (DOMAIN.md 4): a change's inspector leads with it."""
+    g = presentation()
+    theory = [RX.violates, RX.disrupts, RX.replaces, RX.reallocatesTask, RX.introduces, RX.alignsWith]
+    for kind in (RX.ChangeProposal, RX.ChangeComponent):
+        props = list(Collection(g, g.value(kind, RX.inspectorProperties)))
+        assert props[2:8] == theory, kind
+
+
 def test_colours_are_mid_tone():
     """Calm colours that keep contrast on light and on dark canvases."""
     g = presentation()
