@@ -18,7 +18,10 @@ from rdflib import URIRef
 
 from .errors import printable
 from .graph_view import census
+from .map_details import MapDetails as _Details
+from .map_details import credit_line, read_details
 from .terms import DEFAULT_GRAPH
+from .text import one_line
 
 
 @dataclass(frozen=True)
@@ -47,13 +50,25 @@ class MapSummary:
     """The named graphs that came with the data (not the ontology, not analysis runs): name, triples, nodes."""
     needs_view: bool = False
     """The map graph has no node while named graphs hold the data (see :mod:`explorer.core.graph_view`)."""
+    description: str = ""
+    authors: tuple[str, ...] = ()
+    organisation: str = ""
+    created: str = ""
+    modified: str = ""
+    """The map's details (:mod:`explorer.core.map_details`), whole: the text shows them on a line each."""
 
     def as_dict(self) -> dict:
         return asdict(self)
 
     def as_text(self) -> str:
-        lines = [
-            f"map:      {self.title}",
+        # The details come from the file: one line each, control characters never reach the terminal.
+        credits = credit_line(_Details("", "", self.authors, self.organisation, self.created, self.modified))
+        lines = [f"map:      {one_line(self.title, 300)}"]
+        if one_line(self.description):
+            lines.append(f"about:    {one_line(self.description, 300)}")
+        if credits:
+            lines.append(f"credits:  {credits}")
+        lines += [
             f"file:     {self.file or '(not saved)'}" + (f" ({self.format})" if self.format else ""),
             f"triples:  {self.triples:,}",
             f"nodes:    {self.nodes:,}",
@@ -104,6 +119,7 @@ def summarise(doc) -> MapSummary:
     for kind, count in store.query(_KINDS).rows:
         label_rows = store.query(_LABEL, bindings={"kind": kind}).rows if isinstance(kind, URIRef) else ()
         kinds.append(KindCount(str(kind), str(label_rows[0][1]) if label_rows else None, int(count)))
+    details = read_details(store)
     return MapSummary(
         file=str(doc.path) if doc.path else None,
         format=doc.format.label if doc.format else None,
@@ -117,4 +133,9 @@ def summarise(doc) -> MapSummary:
         prefixes=dict(doc.declared_prefixes),
         data_graphs=tuple({"name": str(g.name), "triples": g.triples, "nodes": g.nodes} for g in found.graphs),
         needs_view=found.needs_view,
+        description=details.description,
+        authors=details.authors,
+        organisation=details.organisation,
+        created=details.created,
+        modified=details.modified,
     )

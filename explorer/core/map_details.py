@@ -33,12 +33,17 @@ from rdflib.namespace import DCTERMS, VOID, XSD
 
 from .commands import Command, diff
 from .terms import DEFAULT_GRAPH
+from .text import ELLIPSIS, one_line
 
 #: The longest title kept; a longer one is cut (a title is a heading, not a text).
 TITLE_LIMIT = 500
 
 #: The longest description kept.
 DESCRIPTION_LIMIT = 20_000
+
+#: The longest credit line shown (see :func:`credit_line`), and the authors it names before counting the others.
+CREDIT_LIMIT = 400
+CREDITED = 5
 
 
 @dataclass(frozen=True)
@@ -155,4 +160,108 @@ def set_details(store, details: MapDetails, *, today: dt.date | None = None) -> 
     return command
 
 
-__all__ = ["DESCRIPTION_LIMIT", "TITLE_LIMIT", "MapDetails", "map_node", "read_details", "set_details"]
+def long_date(text: str) -> str:
+    """An ISO date as people write it ("1 March 2025"); other text as one short line, as the file has it.
+
+    Examples
+    --------
+    >>> long_date("2025-03-01"), long_date("spring\\n2025")
+    ('1 March 2025', 'spring 2025')
+    """
+    try:
+        day = dt.date.fromisoformat(str(text).strip())
+    except ValueError:
+        return one_line(text, 40)
+    return f"{day.day} {day:%B %Y}"
+
+
+def credit_line(details: MapDetails, *, limit: int = CREDIT_LIMIT) -> str:
+    """Who made the map, for which organisation, and when, as one line ("" when the map says none of it).
+
+    For the report's title block, the exports' headings and ``routine-explorer info``. The first
+    :data:`CREDITED` authors are named, the others counted; each part is one line, cut where it is long.
+    Plain text: a page escapes it.
+
+    Examples
+    --------
+    >>> credit_line(MapDetails(authors=("Ana", "Ben"), organisation="St Elsewhere", created="2025-03-01"))
+    'By Ana and Ben · St Elsewhere · made 1 March 2025'
+    >>> credit_line(MapDetails(authors=tuple("ABCDEFG")))
+    'By A, B, C, D, E and 2 others'
+    """
+    names = [one_line(a, 80) for a in details.authors]
+    names = [n for n in names if n]
+    parts = []
+    if names:
+        shown = names[:CREDITED]
+        rest = len(names) - len(shown)
+        if rest:
+            parts.append(f"By {', '.join(shown)} and {rest:,} other{'s' if rest != 1 else ''}")
+        else:
+            parts.append("By " + (f"{', '.join(shown[:-1])} and {shown[-1]}" if len(shown) > 1 else shown[0]))
+    if one_line(details.organisation):
+        parts.append(one_line(details.organisation, 120))
+    dates = [
+        f"{words} {long_date(value)}"
+        for words, value in (("made", details.created), ("last changed", details.modified))
+        if one_line(value)
+    ]
+    if dates:
+        parts.append(", ".join(dates))
+    line = " · ".join(parts)
+    return one_line(line[:1].upper() + line[1:], limit)
+
+
+def authorship(details: MapDetails, *, limit: int = 300) -> str:
+    """The authors and the organisation as a file's "Author" metadata: one line, "" when the map names none.
+
+    Examples
+    --------
+    >>> authorship(MapDetails(authors=("Ana", "Ben"), organisation="St Elsewhere"))
+    'Ana, Ben · St Elsewhere'
+    >>> authorship(MapDetails(authors=tuple("ABCDEFG")))
+    'A, B, C, D, E and 2 others'
+    """
+    names = [n for n in (one_line(a, 80) for a in details.authors) if n]
+    rest = len(names) - CREDITED
+    people = ", ".join(names[:CREDITED]) + (f" and {rest:,} other{'s' if rest != 1 else ''}" if rest > 0 else "")
+    return one_line(" · ".join(p for p in (people, one_line(details.organisation, 120)) if p), limit)
+
+
+def description_paragraphs(details: MapDetails, *, limit: int = 1200) -> list[str]:
+    """The description as paragraphs of one line each (one a line of the text), at most ``limit`` characters in all.
+
+    Examples
+    --------
+    >>> description_paragraphs(MapDetails(description="How patients leave.\\n\\n  Second\\tline."))
+    ['How patients leave.', 'Second line.']
+    >>> description_paragraphs(MapDetails(description="x" * 50), limit=10)
+    ['xxxxxxxxx…']
+    """
+    found, room = [], limit
+    for line in str(details.description).splitlines():
+        text = one_line(line)
+        if not text:
+            continue
+        if room < 2:  # no room left for this paragraph: say that the text goes on
+            found.append(ELLIPSIS)
+            break
+        found.append(one_line(text, room))
+        room -= len(found[-1])
+    return found
+
+
+__all__ = [
+    "CREDITED",
+    "CREDIT_LIMIT",
+    "DESCRIPTION_LIMIT",
+    "TITLE_LIMIT",
+    "MapDetails",
+    "authorship",
+    "credit_line",
+    "description_paragraphs",
+    "long_date",
+    "map_node",
+    "read_details",
+    "set_details",
+]

@@ -71,8 +71,9 @@ from pathlib import Path
 from .. import __version__
 from ..core.atomic_file import atomic_write
 from ..core.errors import ExplorerError
+from ..core.map_details import MapDetails, credit_line, read_details
 from ..core.presentation import HEAT_TOP, OTHER_TIE_STYLE, relation_in_family
-from ..core.text import clipped
+from ..core.text import clipped, one_line
 from ..layout.layouts import NODE_HEIGHT, NODE_WIDTH
 from .model import (
     EXPORT_LAYOUTS,
@@ -102,6 +103,9 @@ _BIG_MAP = 1000
 # Longest label drawn on a node; the whole label is in the tooltip and the panel.
 _LABEL_LIMIT = 80
 _VIS_VERSION = "9.1.2"
+# Characters of the map's description shown under the heading, and in its tooltip.
+_DESCRIPTION_SHOWN = 240
+_DESCRIPTION_HOVER = 2000
 _STEPS = 7
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _JSON_UNSAFE = re.compile("[<>&\u2028\u2029]")
@@ -324,8 +328,8 @@ def page_data(view: ExportView) -> dict:
     }
 
 
-def render_html(view: ExportView, *, exported: dt.date | None = None) -> str:
-    """The page for ``view``, as text.
+def render_html(view: ExportView, *, exported: dt.date | None = None, details: MapDetails | None = None) -> str:
+    """The page for ``view``, as text; ``details`` (the map's) put who made it and what it is about under its heading.
 
     Examples
     --------
@@ -339,8 +343,13 @@ def render_html(view: ExportView, *, exported: dt.date | None = None) -> str:
     template = _environment().get_template("network.html.j2")
     from markupsafe import Markup
 
+    details = details or MapDetails()
     return template.render(
         view=view,
+        # One line each under the heading, which the map needs the room of; the description whole on hover.
+        credits=credit_line(details),
+        description=one_line(details.description, _DESCRIPTION_SHOWN),
+        description_whole=clipped(one_line(details.description), _DESCRIPTION_HOVER),
         layout_label=EXPORT_LAYOUTS.get(view.layout, view.layout),
         exported=(exported or dt.date.today()).isoformat(),
         version=__version__,
@@ -422,7 +431,7 @@ def write_html(
         progress=report,
     )
     report(5, _STEPS)
-    page = render_html(view)
+    page = render_html(view, details=read_details(document.store))
     report(6, _STEPS)
     atomic_write(Path(path), page.encode("utf-8", errors="replace"), compress=False)
     report(_STEPS, _STEPS)

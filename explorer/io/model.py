@@ -65,6 +65,7 @@ from ..core.presentation import (
 from ..core.projection import Projection, node_label
 from ..core.schema import schema_of
 from ..core.terms import DEFAULT_GRAPH, local_name
+from ..core.text import one_line
 from ..layout.layouts import LAYOUTS, compute_layout
 from ..layout.placement import HIERARCHY, layout_input
 
@@ -606,7 +607,7 @@ def export_view(
 
     legend = legend_entries(projection, schema)
     view = ExportView(
-        title=title if title is not None else document.title,
+        title=one_line(title if title is not None else document.title, 500),  # a heading: one line, no controls
         layout=layout,
         nodes=tuple(nodes),
         ties=tuple(ties),

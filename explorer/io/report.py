@@ -52,6 +52,7 @@ from explorer.analysis.weights import DEFAULT_WEIGHTS, Weights, load_weights
 from explorer.core.atomic_file import atomic_write
 from explorer.core.document import ONTOLOGY_GRAPH
 from explorer.core.errors import ExplorerError
+from explorer.core.map_details import credit_line, description_paragraphs, read_details
 from explorer.core.namespaces import RX
 from explorer.core.presentation import DRIVING_COLOUR, LEVELS, RESTRAINING_COLOUR
 from explorer.core.schema import schema_of
@@ -646,11 +647,15 @@ def report_context(
             }
         )
 
+    details = read_details(store)
     return {
         "title": one_line(title, 300)
         if title
         else f"Where “{one_line(analysis.change_label, 160)}” may meet resistance",
         "map_title": one_line(document.title, 200),
+        # Who made the map and what it is about, under the title (the description cut to a title block's worth).
+        "credits": credit_line(details),
+        "map_description": description_paragraphs(details, limit=1200),
         "date_long": f"{generated.day} {generated:%B %Y}",
         "generated_iso": generated.isoformat(timespec="seconds"),
         "software_version": __version__,

@@ -49,3 +49,13 @@ def test_every_shortcut_the_guide_names_is_a_shortcut_of_the_window(make_window)
         key for key in named if QKeySequence(key).toString(QKeySequence.SequenceFormat.PortableText) not in known
     }
     assert not unknown, f"the guide names shortcuts no action has: {sorted(unknown)}"
+
+
+def test_the_guide_names_the_start_screens_import_button(qtbot):
+    from explorer.ui.panels.start_screen import StartScreen
+
+    screen = StartScreen()
+    qtbot.addWidget(screen)
+    guide = _pages()["mapping-your-service.md"]
+    section = guide.split("## Import a spreadsheet", 1)[1].split("\n## ", 1)[0]
+    assert f"**{screen.import_button.accessibleName()}**" in section  # as the guide names buttons: in bold

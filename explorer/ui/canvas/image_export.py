@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,6 +70,7 @@ from rdflib import URIRef
 from explorer import __version__
 from explorer.core.atomic_file import atomic_write
 from explorer.core.errors import ExplorerError
+from explorer.core.map_details import authorship, read_details
 from explorer.core.presentation import HEAT_ALPHA, HEAT_NAME, legend_entries, level_title
 from explorer.core.text import one_line
 
@@ -230,6 +231,9 @@ class MapDrawing:
     zoom: float = 1.0
     #: Height of a node label's font in the recorded scene, in logical pixels (drawn ``zoom`` times that).
     label_px: float = 12.7
+    #: The map's authors and organisation, and its description, one line each: the file's metadata.
+    author: str = ""
+    description: str = ""
     size: QSizeF = field(default_factory=QSizeF)
     _layout: dict = field(default_factory=dict, repr=False)
 
@@ -477,8 +481,11 @@ def _undim_labels(canvas, projection, schema) -> None:
         item.update()
 
 
-def _record_scene(projection, schema, positions: dict, heat: Mapping | None):
-    """On the GUI thread: draw the map on a private canvas, record its scene; returns (picture, source, bands)."""
+def _record_scene(projection, schema, positions: dict, heat: Mapping | None, levels: frozenset | None = None):
+    """On the GUI thread: draw the map on a private canvas, record its scene; returns (picture, source, bands).
+
+    With ``levels``, only the bands from the highest of them to the lowest are kept (the picture spans them only).
+    """
     from explorer.ui.canvas.view import MapCanvas
     from explorer.ui.common.shapes import NODE_H, NODE_W
 
@@ -513,6 +520,8 @@ def _record_scene(projection, schema, positions: dict, heat: Mapping | None):
             (band.level, band.top, band.bottom, shades.get(round(band.top, 3), _BAND_SHADES[i % 3]))
             for i, band in enumerate(canvas.bands)
         ]
+        if levels:
+            bands = [b for b in bands if min(levels) <= b[0] <= max(levels)]
         if not _levels_in_bands(projection, positions, bands):
             # A force-directed or circular layout mixes the levels: named bands would mislabel nodes.
             canvas.set_bands_visible(False)
@@ -556,6 +565,7 @@ def draw_map(
     max_size: tuple[float, float] | None = None,
     text_scale: float = 1.0,
     legend_at: str = "right",
+    levels: Iterable[int] | None = None,
 ) -> MapDrawing:
     """Draw ``document``'s map, ready to paint at any size (see :class:`MapDrawing`).
 
@@ -583,6 +593,21 @@ def draw_map(
         Enlarges the title, band names, legend and footer (for a map printed small, as in a report).
     legend_at : str
         ``"right"`` of the map, or ``"bottom"`` in columns under it.
+    levels : iterable of int, optional
+        Draw only these levels (3 macro, 2 meso, 1 micro): their nodes where the whole map puts them, the ties
+        among them, and their bands (with any between them), so a figure of one level has no empty bands
+        of the others. All levels by default.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["ROUTINE_EXPLORER_DATA_DIR"] = tempfile.mkdtemp()
+    >>> from explorer.core.document import MapDocument
+    >>> from explorer.core.resources import sample_graphs_dir
+    >>> doc = MapDocument.open(sample_graphs_dir() / "keystone-michigan.ttl", editing=False)
+    >>> [band[0] for band in draw_map(doc, levels=(2,)).bands]
+    [2]
+    >>> doc.close()
     """
     if legend_at not in ("right", "bottom"):
         raise ExplorerError(f'The legend goes "right" or "bottom", not {legend_at!r}.')
@@ -591,6 +616,7 @@ def draw_map(
     from explorer.core.projection import Projection
     from explorer.core.schema import schema_of
 
+    shown_levels = _levels(levels)
     total = 4
     report = progress or (lambda done, total: None)
     report(0, total)
@@ -600,12 +626,17 @@ def draw_map(
         projection = Projection.build(document.store, schema)
     report(1, total)
     placed = _positions(projection, positions)
+    if shown_levels is not None:
+        # Placed with the whole map first: a node the map gives no place goes where it would in the whole map.
+        projection = _only_levels(projection, shown_levels)
+        placed = {k: v for k, v in placed.items() if k in projection.nodes}
     report(2, total)
-    picture, source, bands, label_px = on_gui_thread(_record_scene, projection, schema, placed, heat)
+    picture, source, bands, label_px = on_gui_thread(_record_scene, projection, schema, placed, heat, shown_levels)
     report(3, total)
     nodes, ties = len(projection.nodes), len(projection.ties)
     name = document.path.name if getattr(document, "path", None) else "an unsaved map"
     when = date or dt.date.today()
+    details = read_details(document.store)
     if subtitle is None:
         subtitle = f"{nodes:,} nodes and {ties:,} ties, by level: macro (society), meso (organisations), micro (people)"
     drawing = MapDrawing(
@@ -621,10 +652,32 @@ def draw_map(
         text_scale=float(text_scale),
         legend_at=legend_at,
         label_px=label_px,
+        author=authorship(details),
+        description=one_line(details.description, 1000),
     )
     _lay_out(drawing, max_size or (MAX_MAP_WIDTH, MAX_MAP_HEIGHT))
     report(4, total)
     return drawing
+
+
+def _levels(levels) -> frozenset | None:
+    """``levels`` as a set of level numbers (None for all), or an ExplorerError saying what levels are."""
+    if levels is None:
+        return None
+    chosen = list(levels) if not isinstance(levels, (str, bytes)) else [levels]
+    if not chosen or any(isinstance(v, bool) or v not in (1, 2, 3) for v in chosen):
+        raise ExplorerError(f"The levels to draw are some of 3 (macro), 2 (meso) and 1 (micro), not {levels!r}.")
+    return frozenset(int(v) for v in chosen)
+
+
+def _only_levels(projection, levels: frozenset):
+    """A copy of ``projection`` with the nodes of ``levels`` only, and the ties among them (the original is shared)."""
+    import copy
+
+    shown = copy.copy(projection)  # its views are frozen: new dicts of the same views
+    shown.nodes = {k: v for k, v in projection.nodes.items() if v.level in levels}
+    shown.ties = {k: t for k, t in projection.ties.items() if t.source in shown.nodes and t.target in shown.nodes}
+    return shown
 
 
 def _legend_rows(entries: list) -> list:
@@ -747,6 +800,9 @@ def render_png(drawing: MapDrawing, *, scale: float | None = None, dpi: float | 
     image.setDotsPerMeterY(dots)
     image.setText("Title", drawing.title)
     image.setText("Software", f"Routine Explorer {__version__}")
+    for key, text in (("Author", drawing.author), ("Description", drawing.description)):
+        if text:
+            image.setText(key, text)
     return _save_image(image, "PNG")
 
 
@@ -789,6 +845,7 @@ def render_pdf(drawing: MapDrawing, *, page_size: str | None = None) -> bytes:
     writer.setResolution(round(LOGICAL_DPI))
     writer.setTitle(drawing.title)
     writer.setCreator(f"Routine Explorer {__version__}")
+    set_pdf_details(writer, author=drawing.author, subject=drawing.description)
     width, height = drawing.size.width(), drawing.size.height()
     if page_size is None or str(page_size).lower() in ("", "fit", "auto"):
         points = QSizeF(width * 72 / LOGICAL_DPI, height * 72 / LOGICAL_DPI)
@@ -844,6 +901,13 @@ def render_pdf(drawing: MapDrawing, *, page_size: str | None = None) -> bytes:
     painter.end()
     buffer.close()
     return bytes(data)
+
+
+def set_pdf_details(writer: QPdfWriter, *, author: str = "", subject: str = "") -> None:
+    """Give a PDF its author and subject where this Qt can (``setAuthor`` since Qt 6.8; no ``setSubject`` yet)."""
+    for name, text in (("setAuthor", author), ("setSubject", subject)):
+        if text and hasattr(writer, name):
+            getattr(writer, name)(text)
 
 
 def print_label_pt(drawing: MapDrawing, fit: float = 1.0) -> float:
@@ -906,7 +970,18 @@ def _paint_part(painter: QPainter, area: QRectF, number: int, count: int, drawin
 
 
 def _drawing_for(document, title, heat, progress, options) -> MapDrawing:
-    keys = ("subtitle", "projection", "schema", "positions", "legend", "date", "max_size", "text_scale", "legend_at")
+    keys = (
+        "subtitle",
+        "projection",
+        "schema",
+        "positions",
+        "legend",
+        "date",
+        "max_size",
+        "text_scale",
+        "legend_at",
+        "levels",
+    )
     unknown = set(options) - set(keys)
     if unknown:
         raise ExplorerError(f"Unknown image option(s): {', '.join(sorted(unknown))}.")

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import inspect
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -58,6 +57,7 @@ from explorer.ui.canvas.image_export import (
     ensure_app,
     in_qt_thread,
     map_png,
+    set_pdf_details,
 )
 
 #: Page margins in millimetres (left, top, right, bottom).
@@ -124,6 +124,8 @@ class ReportPages:
         page_size: str = "A4",
         map_drawing: MapDrawing | None = None,
         drawings: dict | None = None,
+        author: str = "",
+        subject: str = "",
     ) -> None:
         ensure_app()
         key = str(page_size).lower()
@@ -133,6 +135,7 @@ class ReportPages:
                 f"Known: {', '.join(k.upper() if k[0] == 'a' else k for k in PAGE_SIZES)}."
             )
         self.title = title
+        self.author, self.subject = author, subject
         self.layout = QPageLayout(
             QPageSize(PAGE_SIZES[key]),
             QPageLayout.Orientation.Portrait,
@@ -202,12 +205,26 @@ class ReportPages:
         rect = self.document.documentLayout().blockBoundingRect(block)
         return rect.top() + layout.lineAt(0).y()
 
+    def _figure_end(self, block) -> float | None:
+        """Where the caption under a figure ends, when ``block`` is a figure (a map object alone); else None."""
+        if block.text().strip() != "\ufffc":
+            return None
+        caption = block.next()
+        while caption.isValid() and not caption.text().strip():
+            caption = caption.next()
+        layout = caption.layout() if caption.isValid() else None
+        if layout is None or layout.lineCount() == 0:
+            return None
+        last = layout.lineAt(layout.lineCount() - 1)
+        return self.document.documentLayout().blockBoundingRect(caption).top() + last.y() + last.height()
+
     def keep_headings(self, rounds: int = 60) -> int:
         """Move every heading that would end a page (what it heads starts on the next) to that next page.
 
         Qt's text layout ignores CSS ``page-break-after: avoid``, so each such heading is pushed down by the room
         left on its page, and the layout read again, until no heading ends a page (headings in document order:
-        a move changes only what follows it). Returns how many were moved.
+        a move changes only what follows it). A heading over a figure also moves when the figure's caption
+        would run on to the next page, where heading, figure and caption fit on one. Returns how many were moved.
         """
         moved = 0
         for _ in range(rounds):
@@ -221,7 +238,11 @@ class ReportPages:
                     top, after = self._first_line_top(block), None
                     if following.isValid():
                         after = self._first_line_top(following)
-                    if top is not None and after is not None and self._page_of(after) > self._page_of(top):
+                    split = top is not None and after is not None and self._page_of(after) > self._page_of(top)
+                    end = self._figure_end(following) if top is not None and following.isValid() else None
+                    if not split and end is not None and end - top < self.body_height - 2:
+                        split = self._page_of(end - 0.5) > self._page_of(top)
+                    if split:
                         # Push it down by the room left on its page (a page break before it would also do, but
                         # Qt then adds a blank page where earlier moves already brought it to a page's top).
                         fmt = QTextBlockFormat()
@@ -242,6 +263,7 @@ class ReportPages:
         writer.setPageLayout(self.layout)
         writer.setTitle(self.title)
         writer.setCreator(f"Routine Explorer {__version__}")
+        set_pdf_details(writer, author=self.author, subject=self.subject)
         return writer
 
     @property
@@ -355,6 +377,7 @@ def report_pages(
     :func:`explorer.ui.canvas.image_export.draw_map`: ``positions``, ``projection``…),
     unless ``map_image`` (PNG bytes) is given.
     """
+    from explorer.core.map_details import authorship, read_details
     from explorer.core.text import one_line
     from explorer.io.report import report_html
 
@@ -384,6 +407,8 @@ def report_pages(
     return ReportPages(
         html,
         title=one_line(pages_title, 200),
+        author=authorship(read_details(document.store)),
+        subject=f"A change report on {one_line(document.title, 200)}",
         page_size=page_size,
         map_drawing=drawing,
         drawings={f["name"]: f["drawing"] for f in figures},
@@ -459,10 +484,9 @@ def level_drawings(document, options: dict, *, text_width: float) -> list[dict]:
             grid = {k: (i % columns * GRID_STEP[0], base_y + i // columns * GRID_STEP[1]) for i, k in enumerate(chunk)}
             name = level_title(level)
             count = f" ({part + 1} of {parts})" if parts > 1 else ""
-            extra = {"levels": (level,)} if "levels" in inspect.signature(draw_map).parameters else {}
             drawing = draw_map(
                 document,
-                **extra,  # only this level's band, where the image export can leave out the empty others
+                levels=(level,),  # this level's band only: the empty bands of the others would take a third
                 title=f"{name} level{count}",
                 subtitle=f"{LEVEL_HINTS[level].capitalize()}: {len(chunk):,} of the level's {len(keys):,} nodes",
                 heat={k: v for k, v in heat.items() if k in {str(c) for c in chosen}},
