@@ -12,7 +12,8 @@ Each finding becomes a :class:`Check` naming its node. An analysis gap that a sh
 node and property is left out, so nothing is said twice. Checks are sorted most serious first, then by node.
 
 :func:`map_checks` checks an open map; a window takes a copy first (:func:`snapshot`) and checks the copy
-(:func:`checks_of_snapshot`) on another thread, so edits go on while it works.
+(:func:`checks_of_snapshot`) in a child process (:func:`checks_in_process`): pySHACL is pure Python, and on a
+thread it would hold the GIL and make the window stutter while edits go on.
 
 Examples
 --------
@@ -47,7 +48,9 @@ The shapes already ask for the norm's pillar, so the analysis does not ask again
 
 from __future__ import annotations
 
+import pickle
 import re
+import traceback
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -207,6 +210,40 @@ def checks_of_snapshot(data: bytes, *, weights: Weights | None = None) -> Checks
     return checks_of_store(store, weights=weights)
 
 
+def checks_in_process(outbox, path: str) -> None:
+    """Run in a child process: check the copy (:func:`snapshot`) in the file at ``path``, put the answer on
+    ``outbox``: ``("result", pickled ChecksReport)`` or ``("error", message, expected)``, the messages of
+    :class:`explorer.ui.common.process_run.ProcessRun`. It imports no Qt, so the process starts quickly.
+
+    Examples
+    --------
+    >>> import os, pickle, tempfile
+    >>> from explorer.core.document import MapDocument
+    >>> class Outbox(list):
+    ...     put = list.append
+    ...     def close(self): pass
+    ...     join_thread = close
+    >>> doc = MapDocument.new(editing=False)
+    >>> fd, path = tempfile.mkstemp()
+    >>> _ = os.write(fd, snapshot(doc)); os.close(fd)
+    >>> outbox = Outbox()
+    >>> checks_in_process(outbox, path)
+    >>> outbox[0][0], pickle.loads(outbox[0][1]) == map_checks(doc)
+    ('result', True)
+    >>> doc.close(); os.unlink(path)
+    """
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        payload = pickle.dumps(checks_of_snapshot(data), protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException as error:  # noqa: BLE001 - every failure must reach the window
+        outbox.put(("error", f"{type(error).__name__}: {error}\n\n{traceback.format_exc()}", False))
+    else:
+        outbox.put(("result", payload))
+    outbox.close()
+    outbox.join_thread()
+
+
 def checks_of_store(store, *, schema: Schema | None = None, weights: Weights | None = None) -> ChecksReport:
     """The checks of the map graph in ``store``, whose ontology graph it also holds.
 
@@ -311,6 +348,7 @@ __all__ = [
     "THIS_MAP",
     "Check",
     "ChecksReport",
+    "checks_in_process",
     "checks_of_snapshot",
     "checks_of_store",
     "map_checks",

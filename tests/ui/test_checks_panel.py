@@ -8,6 +8,8 @@ import shutil
 import pytest
 
 pytest.importorskip("PySide6")
+import itertools
+
 from PySide6.QtCore import Qt
 from rdflib import Literal, Namespace
 from rdflib.namespace import RDFS, XSD
@@ -141,3 +143,65 @@ def test_a_check_about_the_map_itself_reads_this_map_and_opens_its_details(qtbot
     qtbot.waitUntil(lambda: panel.status.text() == CHECKING, timeout=5_000)
     qtbot.waitUntil(lambda: not panel.busy and panel.report is not None, timeout=60_000)
     assert [i for i in _entries(panel) if i.data(MAP_ROLE)] == []
+
+
+# ---------------------------------------------------------------------------- a big map: the check runs apart
+BIG_NODES = 2_000
+#: The longest the window may go without running its event loop while a check runs. A guard against the check
+#: running on the UI thread (about 4 s at 2k nodes), far above what the child process costs the window (the copy of
+#: the map and filling the list: about 0.1 s).
+STALL_LIMIT_S = 1.0
+
+
+def _open_big(qtbot, make_window, tmp_path, ticks=None):
+    """A shown window with a 2k-node map, its Checks dock opened by the shortcut and a check running; ``ticks``
+    (a list) gets the time of every 20 ms tick of the UI thread from just before the shortcut."""
+    import time
+
+    from benchmarks import synthetic
+    from PySide6.QtCore import QTimer
+
+    path = synthetic.write_nodes(tmp_path / "org-2k.nt", BIG_NODES, seed=3)
+    window = make_window(path, size=(1280, 800))
+    panel = window.checks
+    window.activateWindow()  # the offscreen platform activates a new window late; the shortcut needs it active
+    qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
+    if ticks is not None:
+        ticks.append(time.perf_counter())
+        window.heartbeat = QTimer(window, interval=20)
+        window.heartbeat.timeout.connect(lambda: ticks.append(time.perf_counter()))
+        window.heartbeat.start()
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(panel.dock.isVisible, timeout=5_000)
+    qtbot.waitUntil(lambda: panel.check_pid is not None, timeout=10_000)
+    return window, panel
+
+
+def test_the_window_keeps_running_while_a_big_map_is_checked(qtbot, make_window, tmp_path):
+    import time
+
+    ticks = []
+    window, panel = _open_big(qtbot, make_window, tmp_path, ticks)
+    qtbot.waitUntil(lambda: panel.report is not None and not panel.busy, timeout=180_000)
+    ticks.append(time.perf_counter())
+    window.heartbeat.stop()
+    assert panel.model.rowCount() > 0
+    stall = max(b - a for a, b in itertools.pairwise(ticks))
+    assert stall < STALL_LIMIT_S, f"the window stalled {stall:.2f} s while the map was checked"
+
+
+def test_an_edit_or_closing_the_map_kills_the_running_check(qtbot, make_window, tmp_path):
+    psutil = pytest.importorskip("psutil")
+    window, panel = _open_big(qtbot, make_window, tmp_path)
+    first = panel.check_pid
+    assert psutil.pid_exists(first)
+    unit = _node(window, "Unit 1")
+    assert window.execute(set_property(window.document.store, unit, RDFS.label, Literal("Unit one")))
+    # The edit made the running check stale: its child is gone at once, and a new check starts after the pause.
+    assert not psutil.pid_exists(first)
+    qtbot.waitUntil(lambda: panel.check_pid is not None, timeout=10_000)
+    second = panel.check_pid
+    assert second != first and psutil.pid_exists(second)
+    window.close_map()
+    qtbot.waitUntil(lambda: not psutil.pid_exists(second), timeout=5_000)
+    assert panel.check_pid is None and panel.status.text() == NO_MAP

@@ -1,10 +1,12 @@
 """The Checks dock: what the map still lacks (the shapes' findings and the analysis's missing inputs), grouped by
 node or by importance, each entry one click (or Enter) from its node on the canvas.
 
-The checks come from :mod:`explorer.analysis.checks`. SHACL on a big map takes seconds, so the panel copies the
-map (a quick native dump) and checks the copy on a worker thread. Edits restart the wait (a debounce); while a
-check is due or running the list is greyed out under "Checking…", and a result that an edit made stale is
-dropped, never shown as current. Nothing runs while the dock is hidden.
+The checks come from :mod:`explorer.analysis.checks`. SHACL on a big map takes seconds of pure Python, which on
+a thread would hold the GIL and make the window stutter, so the panel copies the map (a quick native dump, about
+75 ms at 10k nodes) and checks the copy in a child process (:class:`~explorer.ui.common.process_run.ProcessRun`).
+Edits restart the wait (a debounce) and kill a running check, whose result they made stale; so does closing the
+map. While a check is due or running the list is greyed out under "Checking…". Nothing starts while the dock is
+hidden.
 
 Examples
 --------
@@ -31,13 +33,13 @@ from PySide6.QtWidgets import (
 )
 from rdflib import BNode, URIRef
 
-from explorer.analysis.checks import SEVERITY_TITLES, ChecksReport, checks_of_snapshot, snapshot
+from explorer.analysis.checks import SEVERITY_TITLES, ChecksReport, checks_in_process, snapshot
 from explorer.core.events import DocumentReloaded, GraphChanged
 from explorer.core.text import clipped, one_line
 from explorer.ui.common.host import MAP_DETAILS_ACTION, MapHost, OpenMap
+from explorer.ui.common.process_run import ProcessRun
 from explorer.ui.common.text import tooltip_html
 from explorer.ui.common.theme import paint_placeholder
-from explorer.ui.common.workers import run_task
 
 #: Item data role of a row's node: the focus IRI as text.
 FOCUS_ROLE = int(Qt.ItemDataRole.UserRole) + 1
@@ -115,7 +117,7 @@ class ChecksPanel(QWidget):
         self.placeholder = NO_MAP
         self.active = True  # the dock shows it; install() follows the dock
         self._generation = 0  # counts edits: a result is current only for the generation it was started at
-        self._task = None
+        self._task: ProcessRun | None = None
         self._due = False
         self._unsubscribe: list = []
 
@@ -168,6 +170,7 @@ class ChecksPanel(QWidget):
         self._generation += 1
         self.report = None
         self._clear()
+        self._stop()
         if opened is None:
             self._timer.stop()
             self._due = False
@@ -191,6 +194,7 @@ class ChecksPanel(QWidget):
         self.tree.setEnabled(False)
         self.status.setText(CHECKING)
         self._timer.start(self.DEBOUNCE_MS)
+        self._stop()
 
     def set_active(self, active: bool) -> None:
         """Check only while the dock shows: a hidden dock catches up when it is shown."""
@@ -203,6 +207,11 @@ class ChecksPanel(QWidget):
         """Whether a check is due or running (what is shown, if anything, is not current)."""
         return self._due or self._task is not None
 
+    @property
+    def check_pid(self) -> int | None:
+        """The process id of the running check (None when none runs), for diagnostics and tests."""
+        return self._task.pid if self._task is not None else None
+
     # ------------------------------------------------------------------ checking
     def _start(self) -> None:
         if self.opened is None or not self._due or not self.active or self._task is not None:
@@ -210,18 +219,27 @@ class ChecksPanel(QWidget):
         self._due = False
         generation, document = self._generation, self.opened.document
         data = snapshot(document)  # on this thread, so the copy is the map as it is now
-        self._task = run_task(
-            "Checking the map",
-            lambda _progress: checks_of_snapshot(data),
-            parent=self,
-            cancellable=False,
-            on_success=lambda report: self._show(generation, report),
-            on_failure=lambda error: self._failed(generation, error),
+        task = ProcessRun(
+            checks_in_process, data, parent=self, name="routine-explorer-checks", suffix=".nq", what="check"
         )
-        self._task.ended.connect(self._ended)
+        task.ended.connect(lambda: self._ended(generation, task))
+        self._task = task.start()
 
-    def _ended(self) -> None:
-        self._task = None
+    def _stop(self) -> None:
+        """Kill the running check: its result would be stale."""
+        if self._task is not None:
+            self._task.cancel()  # ended follows at once, and _ended forgets it
+
+    def _ended(self, generation: int, task: ProcessRun) -> None:
+        if self._task is task:
+            self._task = None
+        task.deleteLater()
+        if task.cancelled:
+            return  # by an edit or another map, which start the next check themselves
+        if task.error is not None:
+            self._failed(generation, task.error.split("\n\n", 1)[0])  # the message, not the child's traceback
+        else:
+            self._show(generation, task.result)
         if self._due and not self._timer.isActive():
             self._start()
 
@@ -235,12 +253,12 @@ class ChecksPanel(QWidget):
         self._fill()
         self.checked.emit(report)
 
-    def _failed(self, generation: int, error: BaseException) -> None:
+    def _failed(self, generation: int, error: str) -> None:
         if not self._current(generation):
             return
         self.report = None
         self._clear()
-        self._say(f"Could not check the map: {clipped(one_line(str(error)), 300)}", "")
+        self._say(f"Could not check the map: {clipped(one_line(error), 300)}", "")
 
     # ------------------------------------------------------------------ the list
     def _clear(self) -> None:
