@@ -12,11 +12,16 @@ baseline, as a ratio:
   reading the map, its layout, the drawing, the file), as File > Export and
   ``routine-explorer export`` do it;
 * **report**: the HTML and PDF reports, against the analysis alone (with its
-  uncertainty runs), which ``routine-explorer analyse`` prints as text.
+  uncertainty runs), which ``routine-explorer analyse`` prints as text;
+* **report length** (``--lengths 300,2000,10000``): for generated maps of those
+  sizes, the PDF report's time and pages beside the analysis alone, and how many
+  figures of the map by level it holds against one for every node (the old rule:
+  85 figures at 2k nodes, about 417 at 10k).
 
 Usage::
 
     QT_QPA_PLATFORM=offscreen python tests/benchmarks/bench_report.py [--nodes 10000] [--skip-big]
+        [--lengths 300,2000,10000]
 """
 
 from __future__ import annotations
@@ -129,10 +134,52 @@ def bench(name: str, path: Path, out: Path) -> None:
     doc.close()
 
 
+def pdf_pages(path: Path) -> int:
+    """The page count of a PDF, read from its page tree (Qt writes one ``/Type /Page`` object per page)."""
+    import re
+
+    return len(re.findall(rb"/Type\s*/Page\b", path.read_bytes()))
+
+
+def bench_length(nodes: int, out: Path) -> None:
+    """The PDF report of a generated map of ``nodes`` nodes: its time and length beside the analysis alone."""
+    from bench_change import _with_change
+
+    path = _with_change(nodes)
+    doc = MapDocument.open(path, editing=False)
+    given = inputs(doc)
+    projection = given["projection"]
+    analysis, analysed = clock(report.run_analysis, doc)
+    pdf = out / f"{path.stem}-report.pdf"
+    _, seconds = clock(
+        report_pdf.generate_report_pdf,
+        doc,
+        pdf,
+        analysis=analysis,
+        projection=projection,
+        schema=given["schema"],
+        positions=given["positions"],
+    )
+    width = report_pdf._text_width("A4")
+    figures = report_pdf.level_drawings(doc, {"projection": projection, "schema": given["schema"]}, text_width=width)
+    per = report_pdf._grid_columns(width, 9.5) * report_pdf.GRID_ROWS
+    every = sum(-(-sum(1 for v in projection.nodes.values() if v.level == lv) // per) for lv in (3, 2, 1))
+    print(f"\n== report length: generated organisation, {len(projection.nodes):,} nodes shown ({path.name})")
+    print(f"  baseline: the analysis ({len(analysis.points):,} points, uncertainty runs)  {analysed:7.2f} s")
+    print(
+        f"  report PDF                                    {seconds:7.2f} s   {ratio(seconds, analysed)} the analysis  "
+        f" {pdf_pages(pdf):4d} pages   {pdf.stat().st_size / 1e6:5.1f} MB"
+    )
+    print(f"  figures of the map by level: {len(figures):,} (one for every node, {per} to a figure: {every:,})")
+    doc.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=10_000)
     parser.add_argument("--skip-big", action="store_true", help="only the Keystone sample")
+    parser.add_argument("--lengths", default="", help="sizes of generated maps whose PDF report length to measure")
+    parser.add_argument("--only-lengths", action="store_true", help="skip the images and the Keystone report")
     args = parser.parse_args()
     image_export.ensure_app()
     out = Path(tempfile.mkdtemp(prefix="bench-report-out-"))
@@ -141,6 +188,12 @@ def main() -> None:
     report.chart_force_field(report.run_analysis(warm, runs=0).points[:3])
     image_export.draw_map(warm)
     warm.close()
+    lengths = [int(n) for n in args.lengths.split(",") if n.strip()]
+    for nodes in lengths:
+        bench_length(nodes, out)
+    if args.only_lengths:
+        print(f"\nfiles in {out}")
+        return
     bench("Keystone sample", REPO / "sample_graphs" / "keystone-michigan.ttl", out)
     if not args.skip_big:
         from bench_change import _with_change

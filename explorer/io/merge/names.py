@@ -16,8 +16,10 @@ Examples
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 
+import snowballstemmer
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
@@ -34,6 +36,9 @@ IRI = re.compile(r"(?:https?://|urn:)[^\s<>\"{}|\\^`]+", re.IGNORECASE)
 SPLIT = re.compile(r"\s*;\s*")
 #: ``rx:from`` and ``rx:to``: how a qualified tie names its ends, never what a column gives.
 TIE_ENDS = frozenset({RX["from"], RX.to})
+
+#: English stemmers for :func:`group_key`, one per thread: a stemmer keeps the word it works on in itself.
+_STEMMERS = threading.local()
 
 _PROPERTY_WORDS: dict[str, URIRef] = {
     "description": RDFS.comment,
@@ -54,27 +59,26 @@ def name_key(text: str) -> str:
 
 
 def group_key(text) -> str:
-    """A profession's or group's name compared across spellings: any case, each word without a plural or
-    "-ing" ending, so "Nurse", "nurses" and "Nursing" are one group.
+    """A profession's or group's name compared across spellings: any case, each word reduced to its stem by
+    the Snowball English stemmer (Porter2), so "Nurse", "nurses" and "Nursing" are one group, and so are
+    "Secretaries" and "Secretary" or "Orderlies" and "Orderly".
 
-    A small rule set, not a dictionary: it strips a final "ing", then "s", then "e" from words of five
-    letters or more, which joins the usual variants of a staff group's name (and leaves short words and
-    irregular plurals such as "midwives" as they are).
+    Different professions stay apart: "Nurse" and "Nursery staff", "Physician" and "Physicist",
+    "Pharmacist" and "Pharmacy". A stemmer is not a dictionary, though: irregular plurals keep their own
+    stem ("Midwives" is not "Midwife"), and a word and its derived noun share one ("Managers" and
+    "Management", "Assistants" and "Assistance" are taken as one group).
 
     Examples
     --------
     >>> [group_key(t) for t in ("Nurse", "nurses", "Nursing", "  Staff  Nurses ")]
     ['nurs', 'nurs', 'nurs', 'staff nurs']
-    >>> group_key("Physicians") == group_key("physician"), group_key("Pharmacy") == group_key("Physician")
+    >>> group_key("Secretaries") == group_key("secretary"), group_key("Pharmacy") == group_key("Pharmacist")
     (True, False)
     """
-    words = []
-    for word in re.findall(r"[^\W_]+", str(text).casefold()):
-        for ending in ("ing", "s", "e"):
-            if len(word) >= 5 and word.endswith(ending):
-                word = word[: -len(ending)]
-        words.append(word)
-    return " ".join(words)
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
+    return " ".join(stemmer.stemWords(re.findall(r"[^\W_]+", str(text).casefold())))
 
 
 def show(text, limit: int = 40) -> str:

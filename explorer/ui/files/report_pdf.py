@@ -8,7 +8,8 @@ the page, so the printed map is vectors and its labels are text, sharp at any
 zoom. The whole map, shrunk to the page, shows its shape; its names are then too
 small to read on paper, so each level follows in figures of its own, its nodes in
 rows narrow enough that their names print at :data:`LABEL_MIN_PT` or more
-(:func:`level_drawings`). QTextDocument paginates; a heading that would end a page
+(:func:`level_drawings`); a level too big for that shows its nodes most likely to resist and says where
+the rest are, so the report stays a readable length. QTextDocument paginates; a heading that would end a page
 moves to the next one with what it heads (:meth:`ReportPages.keep_headings`); each page is
 painted here with a footer (the report's title, the page number), so a page
 can also be painted onto an image to look at it (:meth:`ReportPages.page_image`).
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -72,6 +72,10 @@ LABEL_MIN_PT = 7.0
 GRID_STEP = (175.0, 92.0)
 #: Rows of nodes in one figure of a level; more nodes go on to the next figure.
 GRID_ROWS = 6
+#: Figures a level may fill with all its nodes (144 nodes on A4); a bigger level shows only its likeliest to resist.
+LEVEL_FIGURES = 6
+#: Figures of a bigger level's nodes most likely to resist (48 nodes on A4), so a report stays a readable length.
+LEVEL_FIGURES_SHOWN = 2
 _MAP_OBJECT = QTextFormat.ObjectTypes.UserObject.value + 1
 _MAP_NAME = QTextFormat.Property.UserProperty.value + 1
 
@@ -433,9 +437,9 @@ def _grid_columns(text_width: float, label_pt: float) -> int:
 
 def printed_label_pt(drawing: MapDrawing, text_width: float) -> float:
     """The size, in points on paper, of the node names of ``drawing`` printed ``text_width`` logical pixels wide."""
-    from explorer.ui.canvas.items import NodeItem
+    from explorer.ui.canvas.items import LABEL_PT
 
-    return NodeItem.label_font.pointSizeF() * drawing.zoom * text_width / drawing.size.width()
+    return LABEL_PT * drawing.zoom * text_width / drawing.size.width()
 
 
 def level_drawings(document, options: dict, *, text_width: float) -> list[dict]:
@@ -443,14 +447,18 @@ def level_drawings(document, options: dict, *, text_width: float) -> list[dict]:
 
     Each level's nodes are set out in rows of as many as keep their names at :data:`LABEL_MIN_PT` or more
     when the figure is ``text_width`` wide, in the order the map places them (left to right, then top
-    to bottom), at most :data:`GRID_ROWS` rows to a figure; the ties between them are drawn, those to
-    other levels are in the whole map. ``options`` are :func:`draw_map`'s for the whole map.
+    to bottom), at most :data:`GRID_ROWS` rows to a figure. A level that needs more than
+    :data:`LEVEL_FIGURES` figures shows only the nodes most likely to resist (then those with the most
+    ties), :data:`LEVEL_FIGURES_SHOWN` figures of them, and says that the whole level is in the whole map
+    and the interactive web page: a report of a 10,000-node map stays a few dozen pages, not four hundred.
+    The ties among a figure's nodes are drawn; its caption counts those to the level's other nodes.
+    ``options`` are :func:`draw_map`'s for the whole map.
     Returns ``{"name", "title", "caption", "drawing"}`` for each figure.
     """
     from explorer.core.projection import Projection
     from explorer.core.schema import schema_of
     from explorer.layout.placement import initial_positions
-    from explorer.ui.canvas.items import NodeItem
+    from explorer.ui.canvas.items import LABEL_PT
 
     schema = options.get("schema") or schema_of(document)
     projection = options.get("projection") or Projection.build(document.store, schema)
@@ -462,54 +470,109 @@ def level_drawings(document, options: dict, *, text_width: float) -> list[dict]:
         elif view.x is not None and view.y is not None:
             places[iri] = (view.x, view.y)
     heat = options.get("heat") or {}
-    figures = []
-    # The canvas sets the label font when it first draws; the whole map has been drawn by now.
-    label_pt = NodeItem.label_font.pointSizeF() if getattr(NodeItem, "label_font", None) else 9.5
-    columns = _grid_columns(text_width, label_pt)
+    columns = _grid_columns(text_width, LABEL_PT)
     per_figure = columns * GRID_ROWS
+    degree: dict = {}
+    for tie in projection.ties.values():
+        degree[tie.source] = degree.get(tie.source, 0) + 1
+        degree[tie.target] = degree.get(tie.target, 0) + 1
+    # Which figure each shown node is in, every level's split first: then one pass over the ties files
+    # each under its figure, or counts it as reaching the level's nodes in another figure or not shown.
+    plans = []
+    figure_of: dict = {}
     for level in (3, 2, 1):
+        everyone = [k for k, v in projection.nodes.items() if v.level == level]
+        shown = everyone
+        if len(everyone) > LEVEL_FIGURES * per_figure:
+            likeliest = sorted(everyone, key=lambda k: (-(heat.get(str(k)) or 0.0), -degree.get(k, 0), str(k)))
+            shown = likeliest[: LEVEL_FIGURES_SHOWN * per_figure]
         keys = sorted(
-            (k for k, v in projection.nodes.items() if v.level == level),
+            shown,
             key=lambda k: (places.get(k, (0.0, 0.0))[1] // GRID_STEP[1], places.get(k, (0.0, 0.0))[0], str(k)),
         )
-        parts = math.ceil(len(keys) / per_figure)
-        for part in range(parts):
-            chunk = keys[part * per_figure : (part + 1) * per_figure]
-            chosen = set(chunk)
-            # Only these nodes and the ties among them: a copy, the projection's views are frozen.
-            shown = copy.copy(projection)
-            shown.nodes = {k: projection.nodes[k] for k in chunk}
-            shown.ties = {k: t for k, t in projection.ties.items() if t.source in chosen and t.target in chosen}
-            base_y = {3: -1000.0, 2: 0.0, 1: 1000.0}[level]
-            grid = {k: (i % columns * GRID_STEP[0], base_y + i // columns * GRID_STEP[1]) for i, k in enumerate(chunk)}
-            name = level_title(level)
-            count = f" ({part + 1} of {parts})" if parts > 1 else ""
-            drawing = draw_map(
-                document,
-                levels=(level,),  # this level's band only: the empty bands of the others would take a third
-                title=f"{name} level{count}",
-                subtitle=f"{LEVEL_HINTS[level].capitalize()}: {len(chunk):,} of the level's {len(keys):,} nodes",
-                heat={k: v for k, v in heat.items() if k in {str(c) for c in chosen}},
-                projection=shown,
-                schema=schema,
-                positions=grid,
-                legend=False,
-                date=options.get("date"),
-                max_size=(10_000.0, 10_000.0),  # never shrunk: the figure is as wide as its rows
-            )
-            figures.append(
-                {
-                    "name": f"{MAP_PLACEHOLDER}:{level}:{part + 1}",
-                    "title": f"{name}: {LEVEL_HINTS[level]}{count}",
-                    "caption": (
-                        f"The {name.lower()} level's nodes in rows, in the order the map places them, so that their "
-                        "names can be read on paper; the ties among them are drawn, those to other levels are in "
-                        "the whole map above. Heat and dimming as there."
-                    ),
-                    "drawing": drawing,
-                }
-            )
+        chunks = [keys[i : i + per_figure] for i in range(0, len(keys), per_figure)]
+        for part, chunk in enumerate(chunks):
+            for k in chunk:
+                figure_of[k] = len(plans) + part
+        plans.extend((level, part, len(chunks), chunk, len(everyone)) for part, chunk in enumerate(chunks))
+    level_of = {k: v.level for k, v in projection.nodes.items()}
+    shown_in = {level: sum(len(plan[3]) for plan in plans if plan[0] == level) for level in (3, 2, 1)}
+    ties: list[dict] = [{} for _ in plans]
+    elsewhere = [0] * len(plans)
+    for key, tie in projection.ties.items():
+        one, other = figure_of.get(tie.source), figure_of.get(tie.target)
+        if one is not None and one == other:
+            ties[one][key] = tie
+        elif level_of.get(tie.source) == level_of.get(tie.target):
+            for end in {one, other} - {None}:
+                elsewhere[end] += 1
+    figures = []
+    for index, (level, part, parts, chunk, total) in enumerate(plans):
+        # Only these nodes and the ties among them: a copy, the projection's views are frozen.
+        shown = copy.copy(projection)
+        shown.nodes = {k: projection.nodes[k] for k in chunk}
+        shown.ties = ties[index]
+        names = {str(k) for k in chunk}
+        base_y = {3: -1000.0, 2: 0.0, 1: 1000.0}[level]
+        grid = {k: (i % columns * GRID_STEP[0], base_y + i // columns * GRID_STEP[1]) for i, k in enumerate(chunk)}
+        name = level_title(level)
+        count = f" ({part + 1} of {parts})" if parts > 1 else ""
+        drawing = draw_map(
+            document,
+            levels=(level,),  # this level's band only: the empty bands of the others would take a third
+            title=f"{name} level{count}",
+            subtitle=f"{LEVEL_HINTS[level].capitalize()}: {len(chunk):,} of the level's {total:,} nodes",
+            heat={k: v for k, v in heat.items() if k in names},
+            projection=shown,
+            schema=schema,
+            positions=grid,
+            legend=False,
+            date=options.get("date"),
+            max_size=(10_000.0, 10_000.0),  # never shrunk: the figure is as wide as its rows
+        )
+        figures.append(
+            {
+                "name": f"{MAP_PLACEHOLDER}:{level}:{part + 1}",
+                "title": f"{name}: {LEVEL_HINTS[level]}{count}",
+                "caption": _level_caption(name, shown_in[level], total, elsewhere[index]),
+                "drawing": drawing,
+            }
+        )
     return figures
+
+
+def _level_caption(name: str, shown: int, total: int, elsewhere: int) -> str:
+    """The caption of a figure of one level: which of its nodes are there, and where the rest and their ties are.
+
+    Examples
+    --------
+    >>> print(_level_caption("Meso", 59, 59, 0)[:59])
+    The meso level's nodes in rows, in the order the map places
+    >>> print(_level_caption("Micro", 48, 1599, 1))  # doctest: +NORMALIZE_WHITESPACE
+    The 48 of the micro level's 1,599 nodes most likely to resist (then those with the most ties), in rows, in
+    the order the map places them; the ties among them are drawn. All 1,599 are in the whole map above and in
+    the interactive web page that File > Export writes. Heat and dimming as there. 1 tie to the level's other
+    nodes is not drawn here.
+    """
+    level = name.lower()
+    if shown < total:
+        text = (
+            f"The {shown:,} of the {level} level's {total:,} nodes most likely to resist (then those with the most "
+            "ties), in rows, in the order the map places them; the ties among them are drawn. "
+            f"All {total:,} are in the whole map above and in the interactive web page that File > Export writes. "
+            "Heat and dimming as there."
+        )
+    else:
+        text = (
+            f"The {level} level's nodes in rows, in the order the map places them, so that their names can be read "
+            "on paper; the ties among them are drawn, those to other levels are in the whole map above. "
+            "Heat and dimming as there."
+        )
+    if elsewhere:
+        where = "the level's other nodes" if shown < total else "this level's nodes in its other figures"
+        ties = f"{elsewhere:,} ties to {where} are" if elsewhere != 1 else f"1 tie to {where} is"
+        text += f" {ties} not drawn here."
+    return text
 
 
 def _text_width(page_size: str) -> int:
