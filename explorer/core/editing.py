@@ -65,6 +65,19 @@ def position_literal(value: float) -> Literal:
     return Literal(number, datatype=XSD.decimal)
 
 
+def rename_label(old: str, new: str) -> str:
+    """The History entry of a rename, naming the node before and after (the one wording every editor uses).
+
+    Examples
+    --------
+    >>> rename_label("New unit", "Ward 7")
+    'Rename “New unit” to “Ward 7”'
+    >>> rename_label("Ward 7\\n(north wing)", "Ward 7")
+    'Rename “Ward 7 (north wing)” to “Ward 7”'
+    """
+    return f"Rename “{shortened(old, 30)}” to “{shortened(new, 30)}”"
+
+
 def create_node(
     doc, schema: Schema, kind: URIRef, label: str, *, position=None, level: URIRef | None = None
 ) -> tuple[Command, URIRef]:

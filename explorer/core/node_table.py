@@ -51,6 +51,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDFS
 
 from .commands import Command, diff
+from .editing import rename_label
 from .errors import CommandError
 from .schema import Kind, PropertySpec, Schema
 from .terms import DEFAULT_GRAPH, local_name
@@ -60,8 +61,13 @@ from .text import natural_key, one_line, shortened
 SEPARATOR = "; "
 #: Most cells one paste may hold: a spreadsheet column of a big map, not a whole workbook.
 MAX_PASTE_CELLS = 200_000
+#: Most text one paste may hold (UTF-8 bytes), refused before it is read: 10,000 rows of 100 characters.
+MAX_PASTE_BYTES = 1_000_000
 #: Longest text a cell shows; the full value is in the tooltip and the inspector.
 CELL_LIMIT = 300
+
+#: The languages a cell shows when a node has them (else whichever it has): no language tag, and English.
+_SHOWN_FIRST = (None, "en")
 
 _EDITABLE = frozenset({"text", "multiline", "decimal", "integer", "date", "datetime", "choice", "link"})
 
@@ -187,12 +193,7 @@ class NodeTable:
     def text(self, node, column: Column, values: dict | None = None) -> str:
         """The full text of a cell (several values joined by “; ”); what an editor starts from."""
         found = (values if values is not None else self.values(node)).get(column.spec.iri, [])
-        if column.spec.iri == RDFS.label and not found:
-            return ""
-        preferred = [v for v in found if not isinstance(v, Literal) or v.language in (None, "en")] or found
-        if column.spec.single and len(preferred) > 1:
-            preferred = preferred[:1]
-        return SEPARATOR.join(sorted((self.name_of(v) for v in preferred), key=natural_key))
+        return SEPARATOR.join(sorted((self.name_of(v) for v in _shown(column, found)), key=natural_key))
 
     def cell_editable(self, column: Column, text: str) -> bool:
         """Whether a cell can be typed into: its column takes text, and a comment of several lines is not flattened."""
@@ -223,6 +224,7 @@ class NodeTable:
     def command(self, edits: Sequence[CellEdit], *, label: str | None = None) -> Command:
         """One undoable command putting every edit's text in its cell; checks them all before building it.
 
+        An edit replaces the values in the language the cell shows and keeps those in other languages.
         An empty text clears the cell (a name cannot be cleared). Raises :class:`CellError` naming the row
         and column of the first cell refused, or :class:`CommandError` when nothing would change.
         """
@@ -232,21 +234,25 @@ class NodeTable:
         planned: dict = {}
         for edit in edits:
             try:
-                planned[(edit.node, edit.column.spec.iri)] = self._values_for(edit)
+                old = [o for _, _, o, _ in store.quads(edit.node, edit.column.spec.iri, None, DEFAULT_GRAPH)]
+                language = next((_language(v) for v in _shown(edit.column, old)), None)
+                planned[(edit.node, edit.column.spec.iri)] = (self._values_for(edit, language), language)
             except ValueError as error:
                 name = one_line(self.name_of(edit.node), 40) or "no name"
                 raise CellError(f"Row {edit.row} ({name}), {edit.column.title}: {error}") from None
         added: list = []
         removed: list = []
-        for (node, predicate), values in planned.items():
-            removed.extend(store.quads(node, predicate, None, DEFAULT_GRAPH))
+        for (node, predicate), (values, language) in planned.items():
+            # A cell stands for the values in the language it shows: "Urgences"@fr stays when "ED"@en is typed.
+            same = _SHOWN_FIRST if language in _SHOWN_FIRST else (language,)
+            removed.extend(q for q in store.quads(node, predicate, None, DEFAULT_GRAPH) if _language(q[2]) in same)
             added.extend((node, predicate, value, DEFAULT_GRAPH) for value in values)
         command = diff(store, label or self._label(edits), added=added, removed=removed)
         if command.is_empty:
             raise CommandError("The cells already hold these values: nothing to change.")
         return command
 
-    def _values_for(self, edit: CellEdit) -> list:
+    def _values_for(self, edit: CellEdit, language: str | None) -> list:
         spec, text = edit.column.spec, edit.text
         if not edit.column.editable:
             raise ValueError(f"this column is {edit.column.hint}, not here.")
@@ -261,10 +267,8 @@ class NodeTable:
             ]
             return [self.schema.coerce(spec.iri, v) for v in dict.fromkeys(found)]
         value = self.schema.coerce(spec.iri, text)
-        old = self.doc.store.quads(edit.node, spec.iri, None, DEFAULT_GRAPH)
-        language = next((o.language for _, _, o, _ in old if isinstance(o, Literal) and o.language), None)
         if spec.widget in ("text", "multiline") and language:
-            value = Literal(str(value), lang=language)  # a French name stays French
+            value = Literal(str(value), lang=language)  # the language of the value the cell showed
         return [value]
 
     def _choice(self, spec: PropertySpec, text: str):
@@ -295,11 +299,21 @@ class NodeTable:
             edit = edits[0]
             name = shortened(self.name_of(edit.node), 30)
             if edit.column.spec.iri == RDFS.label:
-                return f"Rename “{name}”"
+                return rename_label(self.name_of(edit.node), edit.text)
             return f"Set {edit.column.spec.label} of “{name}”"
         titles = list(dict.fromkeys(edit.column.title for edit in edits))
         where = titles[0] if len(titles) == 1 else f"{len(titles)} columns"
         return f"Paste {len(edits)} values into {where}"
+
+
+def _shown(column: Column, found: list) -> list:
+    """Which of a cell's values it shows: those in English or in no language (else all), the first if single."""
+    preferred = [v for v in found if _language(v) in _SHOWN_FIRST] or found
+    return preferred[:1] if column.spec.single else preferred
+
+
+def _language(term) -> str | None:
+    return term.language if isinstance(term, Literal) else None
 
 
 def paste_grid(text: str) -> list[list[str]]:
@@ -315,18 +329,28 @@ def paste_grid(text: str) -> list[list[str]]:
     [['two\\nlines', 'x']]
     >>> paste_grid("")
     []
+    >>> paste_grid("x" * 2_000_000)
+    Traceback (most recent call last):
+    ...
+    explorer.core.node_table.CellError: The clipboard holds 2 MB of text; at most 1 MB can be pasted ...
     """
-    if len(text) > 50_000_000:
-        raise CellError("The clipboard holds more than 50 MB; paste a smaller selection.")
+    # Counted before anything is read: parsing megabytes of cells would freeze the window before refusing them.
+    size = len(text) if len(text) > MAX_PASTE_BYTES else len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_PASTE_BYTES:
+        raise CellError(
+            f"The clipboard holds {_megabytes(size)} of text; at most {_megabytes(MAX_PASTE_BYTES)} can be pasted "
+            "into the table at once. Copy fewer cells. Nothing was changed."
+        )
     rows = list(csv.reader(io.StringIO(text.replace("\r\n", "\n").replace("\r", "\n")), delimiter="\t"))
     return [row if row else [""] for row in rows]
 
 
-def fill(grid: list[list[str]], targets: Iterable[tuple[int, int]]) -> dict:
+def fill(grid: list[list[str]], targets: Iterable[tuple[int, int]], shape: tuple[int, int] | None = None) -> dict:
     """Which text goes in which cell when ``grid`` is pasted over the selected cells ``targets`` ((row, column)).
 
     One value fills every selected cell; a block the selection's size fills it cell by cell; otherwise the block
-    goes at the selection's top-left corner. Returns ``{(row, column): text}``.
+    goes at the selection's top-left corner. Returns ``{(row, column): text}``. With the table's ``shape``
+    (rows, columns), a block reaching past the table raises :class:`CellError` before any cell is listed.
 
     Examples
     --------
@@ -334,6 +358,10 @@ def fill(grid: list[list[str]], targets: Iterable[tuple[int, int]]) -> dict:
     {(0, 1): 'x', (1, 1): 'x', (2, 1): 'x'}
     >>> fill([["a"], ["b"]], [(3, 2)])
     {(3, 2): 'a', (4, 2): 'b'}
+    >>> fill([["a"], ["b"]], [(3, 2)], shape=(4, 5))
+    Traceback (most recent call last):
+    ...
+    explorer.core.node_table.CellError: The paste is 2 rows by 1 column; from row 4, column 3 ...
     """
     targets = sorted(set(targets))
     if not grid or not targets:
@@ -348,6 +376,12 @@ def fill(grid: list[list[str]], targets: Iterable[tuple[int, int]]) -> dict:
             (r, c): (grid[i][j] if j < len(grid[i]) else "") for i, r in enumerate(rows) for j, c in enumerate(columns)
         }
     top, left = rows[0], columns[0]
+    if shape is not None and (top + len(grid) > shape[0] or left + width > shape[1]):
+        raise CellError(
+            f"The paste is {_count(len(grid), 'row')} by {_count(width, 'column')}; from row {top + 1}, "
+            f"column {left + 1} it reaches past the table, which shows {_count(shape[0], 'row')} and "
+            f"{_count(shape[1], 'column')}. Nothing was changed."
+        )
     return {(top + i, left + j): (row[j] if j < len(row) else "") for i, row in enumerate(grid) for j in range(width)}
 
 
@@ -364,19 +398,41 @@ def grid_text(rows: Sequence[Sequence[str]]) -> str:
     return out.getvalue()
 
 
+#: Kind names whose plural no suffix rule gives.
+_IRREGULAR = {"person": "people"}
+
+
 def plural(label: str) -> str:
-    """A kind's label for many of them: "Units", "External bodies".
+    """A kind's label for many of them: "Units", "External bodies", "People", "Points of likely resistance".
+
+    A few English rules, enough for the ontology's kind names (the head noun before "of" takes the plural);
+    the ``inflect`` package does this in general but takes 2.7 s to import (typeguard instruments it).
 
     Examples
     --------
-    >>> [plural(w) for w in ("Unit", "External body", "Process", "Day")]
-    ['Units', 'External bodies', 'Processes', 'Days']
+    >>> [plural(w) for w in ("Unit", "External body", "Process", "Day", "Person", "Point of likely resistance")]
+    ['Units', 'External bodies', 'Processes', 'Days', 'People', 'Points of likely resistance']
     """
+    head, of, rest = label.partition(" of ")
+    if of:
+        return plural(head) + of + rest
+    start, _, last = label.rpartition(" ")
+    found = _IRREGULAR.get(last.casefold())
+    if found is not None:
+        return (start + " " if start else "") + (found.capitalize() if last[:1].isupper() else found)
     if label.endswith("y") and label[-2:-1] not in tuple("aeiou"):
         return label[:-1] + "ies"
     if label.endswith(("s", "x", "ch", "sh")):
         return label + "es"
     return label + "s"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f}".removesuffix(".0") + " MB"
 
 
 def _number(value) -> str:

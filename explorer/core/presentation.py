@@ -1,7 +1,7 @@
 """How the map is shown, in one place for the canvas, the legends, the analysis dock and every export.
 
-It holds the names of the levels, the colour a kind without a valid one falls
-back to, the heat scale and the legend's entries.
+It holds the size of a node as drawn, the names of the levels, the colour a kind
+without a valid one falls back to, the heat scale and the legend's entries.
 
 Qt-free on purpose: the exports (HTML, GraphML, GEXF, the report) and the Qt views
 read the same facts, so a level is named, a likelihood is coloured and a legend
@@ -26,6 +26,11 @@ from .text import one_line
 if TYPE_CHECKING:
     from .projection import Projection
     from .schema import Schema
+
+#: A node's box as drawn, in scene units at 100 % zoom: the canvas, the exports and the level bands
+#: (``layout.bands``, which keep half a node clear of a band's edge) all read it.
+NODE_W = 130.0
+NODE_H = 44.0
 
 #: The three levels by their order in the ontology (``rx:levelOrder``): 1 micro, 2 meso, 3 macro.
 LEVELS: dict[int, str] = {1: "micro", 2: "meso", 3: "macro"}

@@ -1,7 +1,9 @@
 """Quick add: read a typed line such as ``Ward 7 (unit) -> Discharge huddle (routine)`` into the nodes it names.
 
-A line names one node, or two joined by an arrow (``->`` or ``→``). Each name may end with its
-kind in brackets, matched against the palette's kinds by the start of their names (``unit``,
+A line names one node, or two joined by an arrow: ``->``, ``=>``, ``—>``, ``→``, ``⟶`` or ``⇒``;
+``<-`` (or ``←``) names them the other way round, so ``A <- B`` is ``B -> A``. A name left holding
+something arrow-like (``>``, ``<->``, a trailing ``<``) is refused rather than read into the name.
+Each name may end with its kind in brackets, matched against the palette's kinds by the start of their names (``unit``,
 ``change prop``); a name without a kind is matched to a node of the map by its label, or takes
 the last kind used. Reading is plain string work: anything it cannot read raises a
 :class:`~explorer.core.errors.CommandError` that says how to write it.
@@ -19,25 +21,35 @@ Examples
 Traceback (most recent call last):
 ...
 explorer.core.errors.CommandError: Write a name on both sides of the arrow: Ward 7 (unit) -> Discharge huddle (routine).
+>>> [p.name for p in read_line("Ward 7 (unit) <- Discharge huddle", schema)]
+['Discharge huddle', 'Ward 7']
+>>> read_line("Ward 7 (unit) > Huddle", schema)
+Traceback (most recent call last):
+...
+explorer.core.errors.CommandError: “Ward 7 (unit) > Huddle” holds an arrow quick add cannot read. Use -> ...
 >>> doc.close()
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rdflib import URIRef
 
 from .errors import CommandError
-from .schema import Schema
+from .schema import MAX_NAME, Schema
 from .text import one_line, shortened
 
-#: The longest line quick add reads, in characters (two names and their kinds).
-MAX_LINE = 400
-#: The longest name it takes for one node.
-MAX_NAME = 150
-ARROWS = ("->", "→")
+#: The longest line quick add reads, in characters (two names, their kinds and an arrow).
+MAX_LINE = 2 * MAX_NAME + 100
 EXAMPLE = "Ward 7 (unit) -> Discharge huddle (routine)"
+#: An arrow between two names: dashes or equals signs with ``>`` or ``<`` at an end, or an arrow sign.
+_ARROW = re.compile(r"<?[-\u2010-\u2015=]+>|<[-\u2010-\u2015=]+|[→⟶⇒⟹←⟵⇐⟸↔⟷⇔⟺]")
+_BACKWARD = "←⟵⇐⟸"
+_BOTH_WAYS = "↔⟷⇔⟺"
+#: What is still arrow-like in a name once the arrows above are taken out: refused, not kept in the name.
+_ARROW_LIKE = re.compile(r">|<\s*$|^\s*<|<[<~]|[\u2190-\u21ff\u27f0-\u27ff\u2900-\u297f\u2794-\u27bf]")
 
 
 @dataclass(frozen=True)
@@ -53,16 +65,27 @@ def read_line(text: str, schema: Schema) -> list[Named]:
     if len(text) > MAX_LINE:
         raise CommandError(f"That line is too long ({len(text):,} characters; at most {MAX_LINE}).")
     line = one_line(text).strip()
-    for arrow in ARROWS[1:]:
-        line = line.replace(arrow, ARROWS[0])
     if not line:
         raise CommandError(f"Type a name, or two joined by an arrow: {EXAMPLE}.")
-    sides = line.split(ARROWS[0])
-    if len(sides) > 2:
+    arrows = _ARROW.findall(line)
+    sides = [side.strip() for side in _ARROW.split(line)]
+    if len(arrows) > 1:
         raise CommandError(f"Use one arrow, between two names: {EXAMPLE}.")
-    if any(not side.strip() for side in sides):
+    if any(not side for side in sides):
         raise CommandError(f"Write a name on both sides of the arrow: {EXAMPLE}.")
-    return [_named(side.strip(), schema) for side in sides]
+    for side in sides:
+        if _ARROW_LIKE.search(side):
+            raise CommandError(
+                f"“{shortened(side)}” holds an arrow quick add cannot read. Use -> between two names: {EXAMPLE}."
+            )
+    named = [_named(side, schema) for side in sides]
+    if arrows:
+        arrow = arrows[0]
+        if arrow in _BOTH_WAYS or (arrow.startswith("<") and arrow.endswith(">")):
+            raise CommandError(f"A tie runs one way. Use -> between two names: {EXAMPLE}.")
+        if arrow in _BACKWARD or arrow.startswith("<"):
+            named.reverse()
+    return named
 
 
 def _named(side: str, schema: Schema) -> Named:

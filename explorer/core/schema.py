@@ -44,8 +44,12 @@ _DCT_DATE = URIRef("http://purl.org/dc/terms/date")
 _FALLBACK_COLOUR = "#8A95A5"
 
 _QUOTED = 30  # characters of a refused value an error message quotes
-#: The longest text value the inspector accepts (a label or a comment), in characters.
+#: The longest text value the inspector accepts (a comment, a note), in characters.
 MAX_TEXT = 100_000
+#: The longest name (``rdfs:label``) a person may type for a node or tie, in characters. Quick add,
+#: the canvas's name box, the inspector and the node table all refuse a longer one through
+#: :meth:`Schema.coerce`; a name read from a file is kept whole.
+MAX_NAME = 200
 #: Most digits before or after the point a number may have (Decimal keeps 28 significant digits exactly).
 MAX_NUMBER_DIGITS = 28
 #: Longest number as written (28 digits with sign, point and exponent).
@@ -339,6 +343,10 @@ class Schema:
         Traceback (most recent call last):
         ...
         ValueError: strength must be between 0 and 1; 1.5 is outside the scale.
+        >>> s.coerce(RDFS.label, "x" * (MAX_NAME + 1))
+        Traceback (most recent call last):
+        ...
+        ValueError: A name is at most 200 characters; this one is 201.
         """
         spec = self.property(prop)
         if spec.widget in ("choice", "link"):
@@ -371,6 +379,8 @@ class Schema:
                 ) from None
         if len(text) > MAX_TEXT:
             raise ValueError(f"{spec.label} is {len(text):,} characters long; the limit is {MAX_TEXT:,}.")
+        if spec.iri == RDFS.label and len(text.strip()) > MAX_NAME:
+            raise ValueError(f"A name is at most {MAX_NAME} characters; this one is {len(text.strip()):,}.")
         if spec.widget == "text" and not text.strip():
             raise ValueError(f"{spec.label} cannot be empty; clear the field's value instead.")
         return Literal(text)

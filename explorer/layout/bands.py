@@ -25,10 +25,12 @@ from itertools import pairwise
 __all__ = [
     "BAND_MIN_HEIGHT",
     "SLIGHT_CROSSING",
+    "TOP_DOWN",
     "Band",
     "band_at",
     "band_of",
     "bands_for_positions",
+    "level_of",
     "settle_drop",
 ]
 
@@ -39,7 +41,8 @@ BAND_MIN_HEIGHT = 220.0
 SLIGHT_CROSSING = 1 / 3
 # Space kept above and below a band's outermost nodes, beyond half a node.
 _MARGIN = 40.0
-_TOP_DOWN = (3, 2, 1)
+#: The levels as their bands lie, top to bottom: 3 macro, 2 meso, 1 micro.
+TOP_DOWN = (3, 2, 1)
 
 
 @dataclass
@@ -59,8 +62,15 @@ class Band:
     bottom: float
 
 
-def _level(level: int) -> int:
-    return level if level in _TOP_DOWN else 2
+def level_of(level: int) -> int:
+    """The band a node of ``level`` belongs in: its level, or meso (2) for anything but 1, 2 and 3.
+
+    Examples
+    --------
+    >>> level_of(3), level_of(0), level_of(7)
+    (3, 2, 2)
+    """
+    return level if level in TOP_DOWN else 2
 
 
 def bands_for_positions(
@@ -96,12 +106,12 @@ def bands_for_positions(
     """
     extents: dict[int, tuple[float, float]] = {}
     for level, y in levels_and_ys:
-        level = _level(level)
+        level = level_of(level)
         low, high = extents.get(level, (y, y))
         extents[level] = (min(low, y), max(high, y))
-    present = [level for level in _TOP_DOWN if level in extents]
+    present = [level for level in TOP_DOWN if level in extents]
     if not present:
-        return [Band(level, i * minimum, (i + 1) * minimum) for i, level in enumerate(_TOP_DOWN)]
+        return [Band(level, i * minimum, (i + 1) * minimum) for i, level in enumerate(TOP_DOWN)]
     margin = node_height / 2 + _MARGIN
     edges: dict[int, list[float]] = {}
     for level in present:
@@ -133,14 +143,14 @@ def bands_for_positions(
         floor = edges[lower][0] + node_height
         edges[lower][1] = max(edges[lower][1], floor)
     # Empty levels above or below the others stack outwards from their neighbours.
-    first, last = _TOP_DOWN.index(present[0]), _TOP_DOWN.index(present[-1])
+    first, last = TOP_DOWN.index(present[0]), TOP_DOWN.index(present[-1])
     for i in range(first - 1, -1, -1):
-        below = edges[_TOP_DOWN[i + 1]][0]
-        edges[_TOP_DOWN[i]] = [below - minimum, below]
-    for i in range(last + 1, len(_TOP_DOWN)):
-        above = edges[_TOP_DOWN[i - 1]][1]
-        edges[_TOP_DOWN[i]] = [above, above + minimum]
-    return [Band(level, *edges[level]) for level in _TOP_DOWN]
+        below = edges[TOP_DOWN[i + 1]][0]
+        edges[TOP_DOWN[i]] = [below - minimum, below]
+    for i in range(last + 1, len(TOP_DOWN)):
+        above = edges[TOP_DOWN[i - 1]][1]
+        edges[TOP_DOWN[i]] = [above, above + minimum]
+    return [Band(level, *edges[level]) for level in TOP_DOWN]
 
 
 def band_at(bands: list[Band], y: float) -> int:
@@ -168,7 +178,7 @@ def band_of(bands: list[Band], level: int) -> Band | None:
     >>> band_of(bands_for_positions([], node_height=44.0), 0).level
     2
     """
-    level = _level(level)
+    level = level_of(level)
     return next((band for band in bands if band.level == level), None)
 
 
@@ -210,7 +220,7 @@ def settle_drop(bands: list[Band], level: int, start_y: float, y: float, *, node
     own = band_of(bands, level)
     target = band_at(bands, y)
     if own is None or target == own.level or target == band_at(bands, start_y):
-        return (own.level if own is not None else _level(level)), y
+        return (own.level if own is not None else level_of(level)), y
     past = own.top - y if y < own.top else y - own.bottom
     if past >= node_height * SLIGHT_CROSSING:
         return target, y

@@ -32,7 +32,7 @@ from scipy.sparse import csgraph
 
 from explorer.core.errors import OperationCancelled
 from explorer.layout import LAYOUTS
-from explorer.layout.bands import BAND_MIN_HEIGHT
+from explorer.layout.bands import BAND_MIN_HEIGHT, TOP_DOWN, Band, level_of
 
 __all__ = [
     "LAYOUTS",
@@ -46,13 +46,10 @@ __all__ = [
 ]
 
 
-# The slot one node takes: the canvas draws nodes 130 x 44 with a level badge underneath,
+# The slot one node takes: the canvas draws nodes NODE_W x NODE_H (core.presentation) with a level badge underneath,
 # and leaves the rest for ties to run between rows and columns.
 NODE_WIDTH = 175.0
 NODE_HEIGHT = 95.0
-
-_MACRO, _MESO, _MICRO = 3, 2, 1
-_TOP_DOWN = (_MACRO, _MESO, _MICRO)
 
 _MIN_WIDTH = 1200.0
 # Width over height of a whole map; close to common screens, so "fit to view" fills them.
@@ -133,9 +130,10 @@ class LayoutEdge:
 
 @dataclass(frozen=True)
 class Bands:
-    """Vertical extent of each level band in scene coordinates.
+    """Where the by-level layout puts each level's rows, in scene coordinates.
 
-    Macro is at the top, meso in the middle, micro at the bottom.
+    Macro is at the top, meso in the middle, micro at the bottom. These are not the bands the canvas
+    draws, which follow the nodes where they are (:func:`explorer.layout.bands.bands_for_positions`).
 
     The bands are stacked without gaps from ``y = 0`` and span ``x`` from 0 to ``width``.
 
@@ -153,41 +151,23 @@ class Bands:
     >>> bands = bands_for({3: 2, 2: 10, 1: 40})
     >>> bands.top[3] < bands.top[2] < bands.top[1]
     True
-    >>> bands.band_of(bands.top[2] + 1), bands.band_of(-500.0), bands.band_of(1e9)
-    (2, 3, 1)
     """
 
     top: dict[int, float]
     height: dict[int, float]
     width: float
 
-    def band_of(self, y: float) -> int:
-        """The level whose band contains ``y``; above the bands is macro, below them micro.
-
-        Parameters
-        ----------
-        y : float
-            A scene y coordinate.
-
-        Returns
-        -------
-        int
-            3 (macro), 2 (meso) or 1 (micro).
+    def as_bands(self) -> list[Band]:
+        """The rows as :class:`~explorer.layout.bands.Band` s, top to bottom: ``band_at`` says which holds a y.
 
         Examples
         --------
-        >>> bands_for({}).band_of(0.0)
-        3
+        >>> from explorer.layout.bands import band_at
+        >>> rows = bands_for({}).as_bands()
+        >>> [band.level for band in rows], band_at(rows, -500.0), band_at(rows, 230.0), band_at(rows, 1e9)
+        ([3, 2, 1], 3, 2, 1)
         """
-        if y < self.top[_MESO]:
-            return _MACRO
-        if y < self.top[_MICRO]:
-            return _MESO
-        return _MICRO
-
-
-def _level(value: int) -> int:
-    return value if value in _TOP_DOWN else _MESO
+        return [Band(level, self.top[level], self.top[level] + self.height[level]) for level in TOP_DOWN]
 
 
 def _columns(width: float) -> int:
@@ -218,9 +198,10 @@ def bands_for(counts: dict[int, int], *, width: float | None = None) -> Bands:
     Bands
         Each band is at least 220 high and tall enough for its rows of
         ``NODE_HEIGHT`` plus half a row of padding above and below.
-        ``compute_layout("levels", ...)`` uses exactly ``bands_for`` of the number of
-        nodes per level (and the default width), so the canvas can draw the same
-        bands behind the nodes.
+        ``compute_layout("levels", ...)`` places its rows in exactly ``bands_for`` of
+        the number of nodes per level (and the default width). These are rows to lay
+        nodes out in, not the bands the canvas draws: those follow the nodes where
+        they are (:func:`explorer.layout.bands.bands_for_positions`).
 
     Examples
     --------
@@ -228,16 +209,16 @@ def bands_for(counts: dict[int, int], *, width: float | None = None) -> Bands:
     >>> bands.width >= 1200 and bands.height[1] > bands.height[2] == 220.0
     True
     """
-    per_level = dict.fromkeys(_TOP_DOWN, 0)
+    per_level = dict.fromkeys(TOP_DOWN, 0)
     for level, count in counts.items():
-        per_level[_level(level)] += max(int(count), 0)
+        per_level[level_of(level)] += max(int(count), 0)
     if width is None:
         width = _default_width(sum(per_level.values()))
     columns = _columns(width)
     top: dict[int, float] = {}
     height: dict[int, float] = {}
     y = 0.0
-    for level in _TOP_DOWN:
+    for level in TOP_DOWN:
         rows = -(-per_level[level] // columns)
         top[level] = y
         height[level] = max(BAND_MIN_HEIGHT, (rows + 1) * NODE_HEIGHT)
@@ -261,7 +242,7 @@ class _Graph:
         self.keys = sorted(by_key)
         self.n = n = len(self.keys)
         index = {key: i for i, key in enumerate(self.keys)}
-        self.level = np.fromiter((_level(by_key[k].level) for k in self.keys), dtype=np.int64, count=n)
+        self.level = np.fromiter((level_of(by_key[k].level) for k in self.keys), dtype=np.int64, count=n)
         kinds = [by_key[k].kind or "" for k in self.keys]
         # Kinds as ranks, so numpy can sort by them.
         kind_rank = {kind: r for r, kind in enumerate(sorted(set(kinds)))}
@@ -486,7 +467,7 @@ def _grid(
 
 
 def _levels(graph: _Graph, seed: int, cancelled: Callable[[], bool] | None) -> np.ndarray:
-    bands = bands_for({level: int(np.count_nonzero(graph.level == level)) for level in _TOP_DOWN})
+    bands = bands_for({level: int(np.count_nonzero(graph.level == level)) for level in TOP_DOWN})
     columns = _columns(bands.width)
     left = (bands.width - columns * NODE_WIDTH) / 2
     ordering = _ordering(graph, seed, _LEVELS_SPRING_BUDGET_MS, cancelled)
@@ -494,7 +475,7 @@ def _levels(graph: _Graph, seed: int, cancelled: Callable[[], bool] | None) -> n
     # band sits above its people in the micro band although the bands differ in size.
     target = ordering.place * columns - 0.5
     pos = np.empty((graph.n, 2))
-    for level in _TOP_DOWN:
+    for level in TOP_DOWN:
         idx = np.flatnonzero(graph.level == level)
         if idx.size == 0:
             continue
@@ -741,7 +722,7 @@ def _hierarchical(graph: _Graph, cancelled: Callable[[], bool] | None) -> np.nda
     # Nodes outside every reporting line: a block per level, macro first, by kind then key.
     outside = np.ones(n, dtype=bool)
     outside[tree] = False
-    for level in _TOP_DOWN:
+    for level in TOP_DOWN:
         idx = np.flatnonzero(outside & (graph.level == level))
         if idx.size == 0:
             continue
@@ -864,7 +845,7 @@ def _circular(graph: _Graph, seed: int, cancelled: Callable[[], bool] | None) ->
     pos = np.zeros((graph.n, 2))
     # A ring per level, each in its own band, macro on top: rings nested inside each
     # other would put the levels' nodes at the same heights.
-    for level in _TOP_DOWN:
+    for level in TOP_DOWN:
         idx = np.flatnonzero(graph.level == level)
         if idx.size == 0:
             continue
@@ -913,7 +894,7 @@ def _stack_levels(graph: _Graph, pos: np.ndarray, *, squash: bool = False, rows:
     """
     out = pos.copy()
     y = NODE_HEIGHT / 2
-    for level in _TOP_DOWN:
+    for level in TOP_DOWN:
         idx = np.flatnonzero(graph.level == level)
         if idx.size == 0:
             continue

@@ -875,7 +875,7 @@ class MainWindow(QMainWindow):
     def maybe_save(self) -> bool:
         """Ask what to do with unsaved changes; False if the user cancelled."""
         if self.document is not None:
-            self.inspector.commit_pending()
+            self.commit_pending()
         if self.document is None or not self.document.dirty:
             return True
         answer = QMessageBox.warning(
@@ -895,7 +895,7 @@ class MainWindow(QMainWindow):
         """Save to the map's file (asks for one if it has none)."""
         if self.document is None:
             return False
-        self.inspector.commit_pending()
+        self.commit_pending()
         if self.document.path is None:
             return self.save_as(wait=wait)
         return self._run_save(self.document.path, self.document.format, wait)
@@ -904,7 +904,7 @@ class MainWindow(QMainWindow):
         """Save to ``path`` (asks when None); the format follows the extension."""
         if self.document is None:
             return False
-        self.inspector.commit_pending()
+        self.commit_pending()
         if path is None:
             start = str(self.document.path) if self.document.path else str(Path.home() / "map.ttl")
             filters = ";;".join(SAVE_FILTERS.values())
@@ -1018,7 +1018,12 @@ class MainWindow(QMainWindow):
         return self._busy
 
     def commit_pending(self) -> None:
-        """Commit an edit still being typed in the inspector, so exports and reports see it."""
+        """Commit a name or value still being typed, so saves, exports and reports include it.
+
+        Both the canvas's name box and the inspector: Close Map then asks about a half-typed name
+        rather than dropping it.
+        """
+        self.canvas.commit_rename()
         self.inspector.commit_pending()
 
     def _set_busy(self, busy: bool) -> None:
@@ -1032,7 +1037,7 @@ class MainWindow(QMainWindow):
         """Reload the saved file, dropping unsaved changes (after asking)."""
         if self.document is None or self.document.path is None:
             return
-        self.inspector.commit_pending()
+        self.commit_pending()
         answer = QMessageBox.question(
             self,
             "Revert to saved?",

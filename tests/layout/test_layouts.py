@@ -11,6 +11,7 @@ import pytest
 from scipy.spatial import cKDTree
 
 from explorer.core.errors import OperationCancelled
+from explorer.layout.bands import band_at, level_of
 from explorer.layout.layouts import (
     LAYOUTS,
     NODE_HEIGHT,
@@ -140,9 +141,9 @@ def _assert_levels_layout(nodes: list[LayoutNode], pos: dict[str, tuple[float, f
     bands = bands_for(Counter(node.level for node in nodes))
     assert bands.top[3] < bands.top[2] < bands.top[1]
     for node in nodes:
-        level = node.level if node.level in (1, 2, 3) else 2
+        level = level_of(node.level)
         x, y = pos[node.key]
-        assert bands.band_of(y) == level, node
+        assert band_at(bands.as_bands(), y) == level, node
         assert bands.top[level] + NODE_HEIGHT / 2 <= y <= bands.top[level] + bands.height[level] - NODE_HEIGHT / 2, node
         assert NODE_WIDTH / 2 <= x <= bands.width - NODE_WIDTH / 2, node
     ys = {
@@ -245,11 +246,12 @@ def test_bands_grow_with_their_rows_and_clamp():
     assert bands_for({0: 4}) == bands_for({2: 4})
     narrow = bands_for({1: 100}, width=1200)
     assert narrow.width == 1200 and narrow.height[1] > full.height[2]
-    assert (narrow.band_of(-1e6), narrow.band_of(narrow.top[2]), narrow.band_of(1e12)) == (3, 2, 1)
+    rows = narrow.as_bands()
+    assert (band_at(rows, -1e6), band_at(rows, narrow.top[2]), band_at(rows, 1e12)) == (3, 2, 1)
 
 
 def test_duplicate_keys_count_once():
     nodes = [LayoutNode("a", 1), LayoutNode("a", 3), LayoutNode("b", 2)]
     pos = compute_layout("levels", nodes, [LayoutEdge("a", "b")])
     assert set(pos) == {"a", "b"}
-    assert bands_for({3: 1, 2: 1}).band_of(pos["a"][1]) == 3
+    assert band_at(bands_for({3: 1, 2: 1}).as_bands(), pos["a"][1]) == 3

@@ -12,10 +12,10 @@ from itertools import pairwise
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from explorer.layout.bands import Band, band_at, band_of, bands_for_positions, settle_drop
+from explorer.core.presentation import NODE_H
+from explorer.layout.bands import Band, band_at, band_of, bands_for_positions, level_of, settle_drop
 from explorer.layout.layouts import LAYOUTS, LayoutEdge, LayoutNode, compute_layout
 
-NODE_H = 44.0  # the canvas's node height (explorer.ui.common.shapes.NODE_H), kept Qt-free here
 HIERARCHICAL = ("reports", "member")
 
 
@@ -32,7 +32,7 @@ def maps(draw, max_nodes: int = 300):
 
 
 def assert_in_own_bands(nodes: list[LayoutNode], pos: dict[str, tuple[float, float]]) -> None:
-    level = {node.key: node.level if node.level in (1, 2, 3) else 2 for node in nodes}
+    level = {node.key: level_of(node.level) for node in nodes}
     bands = bands_for_positions(((level[key], y) for key, (_, y) in pos.items()), node_height=NODE_H)
     wrong = [key for key, (_, y) in pos.items() if band_at(bands, y) != level[key]]
     assert not wrong, f"{len(wrong)} of {len(pos)} nodes outside their level's band, e.g. {wrong[:3]}"

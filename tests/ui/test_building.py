@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("PySide6")
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from explorer.core import editing
 from explorer.core.namespaces import RX
@@ -304,3 +304,156 @@ def test_quick_add_refuses_what_it_cannot_read_with_a_message(qtbot, window, tex
     assert labels(window) == []
     assert says in window.statusBar().currentMessage()
     assert field.isVisible(), "the line stays open to be corrected"
+
+
+# ------------------------------------------------------------------------- a name still being typed
+MAP = """@prefix rx: <https://w3id.org/routine-explorer/ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://e.org/u1> a rx:Unit ; rdfs:label "Ward 7\\n(north wing)" .
+"""
+
+
+@pytest.fixture
+def saved_map(make_window, tmp_path):
+    """A window with a one-node map open from a file (its one unit's label spans two lines)."""
+    path = tmp_path / "map.ttl"
+    path.write_text(MAP, encoding="utf-8")
+    return make_window(path, size=(1280, 800)), path
+
+
+def start_naming_a_new_unit(qtbot, window, name: str):
+    click_palette(qtbot, window, "Unit")
+    qtbot.waitUntil(lambda: name_box(window) is not None and name_box(window).hasFocus(), timeout=2000)
+    qtbot.keyClicks(name_box(window), name)  # no Enter: the next key is the window's
+
+
+def test_ctrl_s_while_naming_saves_the_typed_name(qtbot, saved_map):
+    window, path = saved_map
+    start_naming_a_new_unit(qtbot, window, "Pharmacy")
+    qtbot.keyClick(name_box(window), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.busy and not window.document.dirty, timeout=5000)
+    settle(qtbot)
+    saved = path.read_text(encoding="utf-8")
+    assert "Pharmacy" in saved and "New unit" not in saved
+    assert name_box(window) is None
+    assert undo_texts(window)[-1] == "Rename “New unit” to “Pharmacy”"
+
+
+def test_closing_the_map_while_naming_and_saving_keeps_the_typed_name(qtbot, saved_map, dialogs):
+    window, path = saved_map
+    dialogs.answers["warning"] = QMessageBox.StandardButton.Save
+    start_naming_a_new_unit(qtbot, window, "Pharmacy")
+    qtbot.keyClick(name_box(window), Qt.Key.Key_F4, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.document is None, timeout=5000)
+    assert [kind for kind, _, _ in dialogs.shown] == ["warning"], "asked once, about the typed name too"
+    saved = path.read_text(encoding="utf-8")
+    assert "Pharmacy" in saved and "New unit" not in saved
+
+
+def test_f2_then_enter_on_a_two_line_label_changes_nothing(qtbot, saved_map):
+    window, _ = saved_map
+    iri = next(iter(window.projection.nodes))
+    window.canvas.setFocus()
+    qtbot.waitUntil(window.canvas.hasFocus, timeout=2000)
+    window.canvas.select([iri])
+    qtbot.keyClick(window.canvas, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: name_box(window) is not None, timeout=2000)
+    assert name_box(window).text() == "Ward 7 (north wing)", "the box shows the label on one line"
+    qtbot.keyClick(name_box(window), Qt.Key.Key_Return)
+    settle(qtbot)
+    assert name_box(window) is None
+    assert window.projection.nodes[iri].label == "Ward 7\n(north wing)"
+    assert not window.document.dirty
+    assert undo_texts(window) == []
+
+
+# ------------------------------------------------------------------------------- quick add, continued
+def type_into(qtbot, widget, text: str) -> None:
+    """Type ``text`` key by key; a character no key of QTest's makes ("→") comes as a key event carrying it."""
+    for char in text:
+        if char.isascii():
+            qtbot.keyClick(widget, char)
+        else:
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                event = QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char)
+                QApplication.sendEvent(widget, event)
+
+
+def quick_add(qtbot, window, text: str) -> None:
+    window.building.quick_add_action.trigger()
+    field = window.building.quick_add
+    qtbot.waitUntil(lambda: field.isVisible() and field.hasFocus(), timeout=2000)
+    type_into(qtbot, field, text)
+    assert field.text() == text
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    settle(qtbot)
+
+
+@pytest.mark.parametrize("arrow", ["->", "→", "⟶", "—>", "=>", "⇒"])
+def test_quick_add_reads_each_arrow_as_a_tie_between_two_names(qtbot, window, monkeypatch, arrow):
+    headings = []
+    monkeypatch.setattr(window, "popup", lambda menu, pos: headings.extend(a.text() for a in menu.actions()))
+    quick_add(qtbot, window, f"Ward 7 (unit) {arrow} Pharmacy (unit)")
+    assert labels(window) == ["Pharmacy", "Ward 7"]
+    assert "Ward 7 → Pharmacy" in headings[0]
+
+
+def test_quick_add_reads_a_backward_arrow_as_the_tie_the_other_way(qtbot, window, monkeypatch):
+    headings = []
+    monkeypatch.setattr(window, "popup", lambda menu, pos: headings.extend(a.text() for a in menu.actions()))
+    quick_add(qtbot, window, "Ward 7 (unit) <- Pharmacy (unit)")
+    assert labels(window) == ["Pharmacy", "Ward 7"]
+    assert "Pharmacy → Ward 7" in headings[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("C (unit) <-> D (unit)", "Use ->"),
+        ("C (unit) > D (unit)", "Use -> between two names"),
+        ("C (unit) ~> D (unit)", "Use -> between two names"),
+        ("C (unit) ↝ D (unit)", "Use -> between two names"),
+        ("C (unit) <", "Use -> between two names"),
+        ("Ward 7 (unit) -> Ward 7", "Name two different nodes to tie them."),
+        ("Ward 7 (unit) -> ward 7 (unit)", "Name two different nodes to tie them."),
+    ],
+)
+def test_quick_add_refuses_odd_arrows_and_one_name_twice(qtbot, window, monkeypatch, text, says):
+    offered = []
+    monkeypatch.setattr(window, "popup", lambda menu, pos: offered.append(menu))
+    quick_add(qtbot, window, text)
+    assert labels(window) == [] and not offered, "nothing is made or offered, no name holds an arrow"
+    assert says in window.statusBar().currentMessage()
+    assert window.building.quick_add.isVisible(), "the line stays open to be corrected"
+
+
+def test_close_map_hides_and_clears_the_quick_add_line(qtbot, window):
+    window.building.quick_add_action.trigger()
+    field = window.building.quick_add
+    qtbot.waitUntil(lambda: field.isVisible() and field.hasFocus(), timeout=2000)
+    qtbot.keyClicks(field, "Half typed")
+    qtbot.keyClick(field, Qt.Key.Key_F4, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.document is None, timeout=5000)
+    assert not field.isVisible() and field.text() == ""
+    window.new_map()
+    settle(qtbot)
+    assert not field.isVisible(), "the next map opens without the last one's line"
+
+
+def test_every_editor_refuses_a_name_past_the_one_limit(qtbot, window):
+    from explorer.core.schema import MAX_NAME
+
+    quick_add(qtbot, window, "x" * (MAX_NAME + 1) + " (unit)")
+    assert labels(window) == [] and f"at most {MAX_NAME}" in window.statusBar().currentMessage()
+    iri = window.place_node(RX.Unit, label="Ward 7")
+    window.building.rename(iri, "y" * (MAX_NAME + 1))
+    assert labels(window) == ["Ward 7"] and f"at most {MAX_NAME}" in window.statusBar().currentMessage()
+
+
+def test_the_name_box_stops_typing_at_the_limit_so_nothing_typed_is_lost(qtbot, window):
+    from explorer.core.schema import MAX_NAME
+
+    click_palette(qtbot, window, "Unit")
+    type_name(qtbot, window, "z" * (MAX_NAME + 30))
+    settle(qtbot)
+    assert labels(window) == ["z" * MAX_NAME], "the name box kept what fits instead of refusing it all"

@@ -11,12 +11,13 @@ pytest.importorskip("PySide6")
 import itertools
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from rdflib import Literal, Namespace
 from rdflib.namespace import RDFS, XSD
 
 from explorer.core.commands import set_property
 from explorer.core.resources import sample_maps
-from explorer.ui.checks.panel import BY_IMPORTANCE, CHECKING, FOCUS_ROLE, MAP_ROLE, NO_MAP
+from explorer.ui.checks.panel import BY_IMPORTANCE, CHECKING, FOCUS_ROLE, MAP_ROLE, NO_MAP, STALE
 
 RX = Namespace("https://w3id.org/routine-explorer/ns#")
 SAMPLE = next(p for p in sample_maps() if p.stem == "keystone-michigan")
@@ -205,3 +206,55 @@ def test_an_edit_or_closing_the_map_kills_the_running_check(qtbot, make_window, 
     window.close_map()
     qtbot.waitUntil(lambda: not psutil.pid_exists(second), timeout=5_000)
     assert panel.check_pid is None and panel.status.text() == NO_MAP
+
+
+def test_after_revert_a_new_nodes_check_still_leads_to_it(qtbot, make_window, dialogs, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    window = make_window(_copy(tmp_path), size=(1280, 800))
+    panel = _open_checks(qtbot, window)
+    window.place_node(RX.Role, label="Temp")  # an unsaved change to drop
+    qtbot.keyClick(window.canvas.name_editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.document.dirty, timeout=5_000)
+    dialogs.answers["question"] = QMessageBox.StandardButton.Yes
+    window.revert()  # a new projection, the same document: no new map is shown
+    qtbot.waitUntil(lambda: not window.document.dirty, timeout=10_000)
+
+    porters = window.place_node(RX.Role, label="Porters")  # a role with nothing filled in
+    qtbot.keyClick(window.canvas.name_editor, Qt.Key.Key_Return)
+    window.canvas.select([])
+    qtbot.waitUntil(lambda: not panel.busy and bool(_entries_of(panel, porters)), timeout=60_000)
+    entry = _entries_of(panel, porters)[0]
+    panel.tree.scrollTo(entry)
+    qtbot.mouseClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, pos=panel.tree.visualRect(entry).center())
+    qtbot.waitUntil(lambda: list(window.canvas.selected_keys()) == [porters], timeout=5_000)
+    assert "not on the canvas" not in panel.status.text()
+
+
+def _entries_of(panel, focus) -> list:
+    return [i for i in _entries(panel) if i.data(FOCUS_ROLE) == str(focus)]
+
+
+def test_an_edit_lets_a_long_running_check_finish_then_checks_again(qtbot, make_window, tmp_path):
+    psutil = pytest.importorskip("psutil")
+    window, panel = _open_big(qtbot, make_window, tmp_path)
+    first = panel.check_pid
+    qtbot.wait(panel.DEBOUNCE_MS + 300)  # running longer than the pause an edit waits: let finish
+    assert panel.check_pid == first, "the 2k check ended too soon to edit during it"
+    unit = _node(window, "Unit 1")
+    assert window.execute(set_property(window.document.store, unit, RDFS.label, Literal("Unit one")))
+    assert psutil.pid_exists(first) and panel.check_pid == first
+    assert panel.status.text() == CHECKING
+
+    # Its result shows, dimmed and said to be from before the edit, and the next check starts at once.
+    qtbot.waitUntil(lambda: panel.stale, timeout=120_000)
+    assert panel.status.text().startswith(STALE) and panel.tree.isEnabled()
+    assert panel.model.rowCount() > 0
+    grey = panel.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+    assert panel.model.item(0).foreground().color() == grey
+    qtbot.waitUntil(lambda: panel.check_pid not in (None, first), timeout=5_000)
+
+    # Then the current result, in full colour.
+    qtbot.waitUntil(lambda: not panel.busy, timeout=120_000)
+    assert not panel.stale and not panel.status.text().startswith(STALE)
+    assert panel.model.rowCount() > 0 and panel.model.item(0).foreground().color() != grey

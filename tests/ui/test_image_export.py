@@ -80,7 +80,7 @@ def test_svg_is_xml_with_labels_title_legend_and_no_bitmaps(small, tmp_path):
 
 
 def test_labels_are_drawn_however_small_the_map_is(keystone):
-    drawing = image_export.draw_map(keystone, max_size=(300, 300))
+    drawing = image_export.draw_map(keystone, max_size=(200, 200))
     assert drawing.zoom < LABEL_ZOOM  # the canvas would hide labels at this zoom
     texts = svg_texts(image_export.render_svg(drawing))
     assert "Hospital B" in texts and "ICU nurses" in texts

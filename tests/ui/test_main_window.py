@@ -261,8 +261,7 @@ def test_a_10k_node_map_is_read_off_the_ui_thread_and_drawn_whole(qtbot, window,
 
 def test_hostile_labels_show_as_plain_text_and_keep_the_layout(qtbot, window, tmp_path):
     window.new_map()
-    iri = window.place_node(RX.Routine, label="placeholder")
-    window.rename(iri, HOSTILE)
+    iri = window.place_node(RX.Routine, label=HOSTILE)  # as a file may hold it (a typed name stops at MAX_NAME)
     view = window.projection.nodes[iri]
     assert view.label == HOSTILE
     item = window.canvas.node_items[iri]

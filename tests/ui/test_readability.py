@@ -13,6 +13,7 @@ import shutil
 import pytest
 
 pytest.importorskip("PySide6")
+from benchmarks import synthetic
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QApplication, QToolTip
@@ -29,6 +30,8 @@ MIN_CHARS = 18
 MIN_SHARE = 0.8
 #: The nodes the analysis is about: their names always show.
 FIRST = {RX.ChangeProposal, RX.ChangeComponent, RX.Norm}
+#: Share of a generated 300-node map's names that show after Fit Map at 1280x800 (the rest make way).
+MIN_SHARE_300 = 0.35
 
 SAMPLES = sample_maps()
 
@@ -39,11 +42,14 @@ def _copy(path, tmp_path):
 
 
 def _fit(qtbot, window) -> None:
-    """Press Fit Map (Ctrl+0) and let the event loop settle."""
-    before = window.canvas.zoom()
-    qtbot.keyClick(window.canvas, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    """Press Fit Map (Ctrl+0), let the event loop settle, and check that every node is now in view."""
+    canvas = window.canvas
+    canvas.set_zoom(4.0)  # from far in, so a Fit that does nothing cannot pass for one
+    qtbot.keyClick(canvas, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
     qtbot.wait(50)
-    assert window.canvas.zoom() > 0 and (window.canvas.zoom() != before or window.canvas.zoom() > 0.25)
+    view = canvas.viewport().rect()
+    outside = [key for key, item in canvas.node_items.items() if not view.contains(canvas.mapFromScene(item.pos()))]
+    assert not outside, f"{len(outside)} of {len(canvas.node_items)} nodes out of view after Fit Map"
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=[p.stem for p in SAMPLES])
@@ -62,6 +68,39 @@ def test_fitted_sample_shows_its_names_at_1280x800(qtbot, make_window, path, tmp
         assert text == name or text.startswith(name[:MIN_CHARS]), f"{name!r} shown as {text!r}"
         if text != name:  # shortened in the middle: the end is kept too
             assert text.endswith(name.split(" ")[-1]), f"{name!r} shown as {text!r}"
+
+
+def _organisation(path, nodes: int):
+    """A generated organisation of about ``nodes`` nodes, with a change proposal, its component and the norms
+    they break (the synthetic maps of the benchmarks have norms but no change)."""
+    synthetic.write_nodes(path, nodes)
+    base, rx = synthetic.BASE, synthetic.RX
+    change, part = f"<{base}change/0>", f"<{base}change/1>"
+    lines = [
+        f"{change} {synthetic.RDF_TYPE} <{rx}ChangeProposal> .",
+        f'{change} {synthetic.LABEL} "Discharge planning moves to the ward" .',
+        f"{part} {synthetic.RDF_TYPE} <{rx}ChangeComponent> .",
+        f'{part} {synthetic.LABEL} "Daily discharge huddle" .',
+        f"{change} <{rx}hasComponent> {part} .",
+        f"{part} <{rx}violates> <{base}norm/0> .",
+        f"{change} <{rx}violates> <{base}norm/1> .",
+    ]
+    with open(path, "a", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+    return path
+
+
+def test_a_300_node_map_fitted_at_1280x800_names_its_change_and_norms(qtbot, make_window, tmp_path):
+    # The samples hold 20 to 60 nodes; the issue asks for names readable on open up to a few hundred.
+    window = make_window(_organisation(tmp_path / "org-300.nt", 300), size=(1280, 800))
+    _fit(qtbot, window)
+    canvas, nodes = window.canvas, window.projection.nodes
+    assert len(nodes) >= 290
+    shown = canvas.visible_labels()
+    first = {key for key, view in nodes.items() if view.kind in FIRST}
+    assert len(first) >= 7 and first <= set(shown), f"unnamed at {canvas.zoom():.0%}: {first - set(shown)}"
+    assert len(shown) >= MIN_SHARE_300 * len(nodes), f"{len(shown)} of {len(nodes)} names at {canvas.zoom():.0%}"
+    assert all(px >= MIN_PX for _, px in shown.values())
 
 
 def test_focus_on_the_map_gives_the_canvas_the_window_and_is_remembered(qtbot, make_window, tmp_path):

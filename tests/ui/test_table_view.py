@@ -6,7 +6,10 @@ table, so a shortcut of the window that steals a key (Ctrl+V, Delete) or an edit
 
 from __future__ import annotations
 
+import time
+
 import pytest
+from benchmarks import synthetic
 
 pytest.importorskip("PySide6")
 from PySide6.QtCore import QPoint, Qt
@@ -219,3 +222,100 @@ def test_hostile_labels_are_shown_as_text(make_window, qtbot, tmp_path):
     tips = [table.model.data(table.model.index(row, 0), Qt.ItemDataRole.ToolTipRole) for row in range(3)]
     assert all("<img" not in (tip or "") for tip in tips)
     table.grid.grab()  # painting hostile text neither crashes nor fetches anything
+
+
+def _whole_table_selected(table) -> bool:
+    selection = table.grid.selectionModel()
+    rows, columns = table.model.rowCount(), table.model.columnCount()
+    return (
+        sum((r.bottom() - r.top() + 1) * (r.right() - r.left() + 1) for r in selection.selection()) == rows * columns
+        and selection.isSelected(table.model.index(rows - 1, columns - 1))
+        and selection.isSelected(table.model.index(0, 0))
+    )
+
+
+def test_a_big_table_all_selected_follows_edits_elsewhere(make_window, qtbot, tmp_path):
+    """Review 15, H2 and M1: 3k nodes, every cell of the biggest kind selected; edits elsewhere keep the selection.
+
+    An edit that touches none of the table's rows reads none of them again (no reset); one that adds a row
+    reads the table again and restores the selection on its nodes. The bounds only stop a freeze: the
+    timings are bench_widgets' "table reload after an edit".
+    """
+    window = make_window(synthetic.write_nodes(tmp_path / "org.nt", 3000), size=(1280, 800))
+    qtbot.waitUntil(lambda: window.projection is not None and len(window.projection.nodes) > 2000, timeout=60_000)
+    table = open_table(window, RX.Role, qtbot)
+    biggest, _ = max(table._kinds, key=lambda kind_count: kind_count[1])
+    assert table.choose_kind(biggest.iri)
+    qtbot.waitUntil(lambda: table.kind == biggest.iri)
+    assert table.model.rowCount() > 1000
+    table.grid.setFocus()
+    qtbot.keyClick(table.grid, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: _whole_table_selected(table))
+    resets = []
+    table.model.modelReset.connect(lambda: resets.append(True))
+    other = next(kind.iri for kind, _ in table._kinds if kind.iri != biggest.iri)
+
+    window.place_node(other, label="Elsewhere")  # a node of another kind: no row of this table changes
+    qtbot.waitUntil(lambda: not table._stale, timeout=30_000)
+    assert resets == []
+    assert _whole_table_selected(table)
+
+    before = table.model.rowCount()
+    start = time.perf_counter()
+    window.place_node(biggest.iri, label="Zz new row")  # a new row: the table is read again
+    qtbot.waitUntil(lambda: not table._stale and table.model.rowCount() == before + 1, timeout=30_000)
+    # A kill bound, not a speed claim (about 1 s here); a search per selected cell (35,000 of them) took 14 s.
+    assert time.perf_counter() - start < 8
+    assert resets
+    added = table.model.row_of(next(n for n, v in window.projection.nodes.items() if v.label == "Zz new row"))
+    selection = table.grid.selectionModel()
+    assert not selection.isSelected(table.model.index(added, 0))
+    selected_rows = {row for r in selection.selection() for row in range(r.top(), r.bottom() + 1)}
+    assert selected_rows == set(range(before + 1)) - {added}
+
+
+def test_a_rename_in_the_table_keeps_the_name_in_other_languages(make_window, qtbot, tmp_path):
+    """Review 15, M3: typing a name replaces the English one shown and keeps the French one."""
+    path = tmp_path / "bilingual.ttl"
+    path.write_text(
+        "@prefix rx: <https://w3id.org/routine-explorer/ns#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '<https://e.org/u1> a rx:Unit ; rdfs:label "Service des urgences"@fr, "Emergency department"@en .\n'
+    )
+    window = make_window(path, size=(1280, 800))
+    table = open_table(window, RX.Unit, qtbot)
+    assert table.model.full_text(0, 0) == "Emergency department"
+    table.grid.setFocus()
+    table.grid.setCurrentIndex(table.model.index(0, 0))
+    qtbot.keyClick(table.grid, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
+    editor = QApplication.focusWidget()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "ED")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    node = table.model.node_at(0)
+    qtbot.waitUntil(lambda: Literal("ED", lang="en") in values(window, node, RDFS.label))
+    assert sorted(values(window, node, RDFS.label)) == sorted(
+        [Literal("ED", lang="en"), Literal("Service des urgences", lang="fr")]
+    )
+    qtbot.waitUntil(lambda: table.model.full_text(0, 0) == "ED")
+
+
+def test_a_huge_paste_is_refused_at_once_and_changes_nothing(make_window, qtbot):
+    """Review 15, M8: 4 MB on the clipboard is refused before it is read, naming its size; a block reaching
+    past the table is refused before any cell is listed."""
+    window = make_window(KEYSTONE, size=(1280, 800))
+    table = open_table(window, RX.Role, qtbot)
+    before = snapshot(window.document)
+    table.grid.setFocus()
+    select_cells(table, [(0, 1)])
+    for text, words in (("x\n" * 2_000_000, "4 MB"), ("x\n" * 400_000, "400,000 rows")):
+        QGuiApplication.clipboard().setText(text)
+        start = time.perf_counter()
+        qtbot.keyClick(table.grid, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+        elapsed = time.perf_counter() - start
+        qtbot.waitUntil(lambda words=words: words in table.problem.text())
+        assert "Nothing was changed" in table.problem.text()
+        assert elapsed < 3  # a kill bound, not a speed claim: reading it all took 5.6 s
+    assert snapshot(window.document) == before
+    assert not window.document.dirty

@@ -11,8 +11,8 @@ first whichever way the tie was dragged.
 Examples
 --------
 >>> from explorer.core.namespaces import RX
->>> rename_label("New unit", "Ward 7")
-'Rename “New unit” to “Ward 7”'
+>>> CHANGE_KINDS == (RX.Initiative, RX.ChangeComponent)
+True
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from rdflib.namespace import RDFS
 
 from explorer.core import editing
 from explorer.core.commands import set_property
+from explorer.core.editing import rename_label
 from explorer.core.errors import CommandError, ExplorerError
 from explorer.core.namespaces import RX
 from explorer.core.quick_add import read_line
@@ -41,11 +42,6 @@ CHANGE_KINDS = (RX.Initiative, RX.ChangeComponent)
 DETAILS_HINT = "The tie is selected once made: add its details in the Inspector, or leave them for later."
 
 
-def rename_label(old: str, new: str) -> str:
-    """The History entry of a rename, naming the node before and after."""
-    return f"Rename “{shortened(old, 30)}” to “{shortened(new, 30)}”"
-
-
 class Building(QObject):
     """Places, names and ties nodes on the host's map; see :func:`install`."""
 
@@ -57,6 +53,11 @@ class Building(QObject):
         self.quick_add = QuickAddLine(window.canvas)
         self.quick_add.submitted.connect(self.add_typed)
         self.quick_add_action = None
+
+    def show_map(self, _opened) -> None:
+        """Another map, or none: a half-typed quick-add line belonged to the one before, so it goes."""
+        self.quick_add.clear()
+        self.quick_add.hide()
 
     # ------------------------------------------------------------------ nodes
     def place_node(self, kind: URIRef, scene_pos: QPointF | None = None, label: str | None = None):
@@ -223,7 +224,11 @@ class Building(QObject):
         return nodes
 
     def _resolve(self, named) -> list:
-        """``[(existing IRI or None, name, kind)]`` for each name, or ``CommandError`` saying what is missing."""
+        """``[(existing IRI or None, name, kind)]`` for each name, or ``CommandError`` saying what is missing.
+
+        A new name said twice with the same kind is one node, so ``Ward 7 (unit) -> Ward 7`` is
+        refused rather than making two units called Ward 7.
+        """
         projection = self.window.projection
         resolved, last = [], self.last_kind
         for part in named:
@@ -241,9 +246,17 @@ class Building(QObject):
                 raise CommandError(f"Say what kind “{shortened(part.name)}” is, e.g. {shortened(part.name)} (unit).")
             resolved.append((existing, part.name, kind))
             last = kind
-        if len(resolved) == 2 and resolved[0][0] is not None and resolved[0][0] == resolved[1][0]:
+        if len(resolved) == 2 and _same_node(*resolved):
             raise CommandError("Name two different nodes to tie them.")
         return resolved
+
+
+def _same_node(first, second) -> bool:
+    """Whether two resolved names are one node: the same node of the map, or the same new name and kind."""
+    (node_a, name_a, kind_a), (node_b, name_b, kind_b) = first, second
+    if node_a is not None or node_b is not None:
+        return node_a == node_b
+    return name_a.casefold() == name_b.casefold() and kind_a == kind_b
 
 
 def install(window: MapHost) -> Building:
@@ -253,6 +266,7 @@ def install(window: MapHost) -> Building:
     canvas.connectRequested.connect(building.offer_ties)
     canvas.renameRequested.connect(building.rename)
     canvas.placeRequested.connect(lambda kind, pos: building.place_node(URIRef(kind), pos))
+    window.mapShown.connect(building.show_map)
     building.quick_add_action = window.add_action(
         "&Quick Add…",
         building.start_quick_add,

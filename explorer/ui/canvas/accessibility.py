@@ -173,9 +173,17 @@ class CanvasAccessible(QAccessibleWidget):
     def __init__(self, canvas) -> None:
         super().__init__(canvas, QAccessible.Role.List)
         self.canvas = canvas
+        self._rank: tuple = ([], {})  # (the canvas's node list, {node: its index}) for indexOfChild
 
     def _nodes(self) -> list:
+        # The canvas keeps its reading order until the map changes, so asking for each child costs no sort.
         return self.canvas.accessible_nodes() if shiboken6.isValid(self.canvas) else []
+
+    def _index_of(self, iri) -> int:
+        nodes = self._nodes()
+        if self._rank[0] is not nodes:  # a new order: index it once, not once per child asked for
+            self._rank = (nodes, {node: i for i, node in enumerate(nodes)})
+        return self._rank[1].get(iri, -1)
 
     def childCount(self) -> int:  # noqa: N802 - Qt API
         return super().childCount() + len(self._nodes())
@@ -189,8 +197,8 @@ class CanvasAccessible(QAccessibleWidget):
 
     def indexOfChild(self, child) -> int:  # noqa: N802 - Qt API
         if isinstance(child, NodeAccessible):
-            nodes = self._nodes()
-            return super().childCount() + nodes.index(child.iri) if child.iri in nodes else -1
+            index = self._index_of(child.iri)
+            return super().childCount() + index if index >= 0 else -1
         return super().indexOfChild(child)
 
     def focusChild(self):  # noqa: N802 - Qt API

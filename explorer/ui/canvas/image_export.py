@@ -541,9 +541,7 @@ def _record_scene(projection, schema, positions: dict, heat: Mapping | None, lev
         # Recorded at 100 % zoom, where the canvas draws labels and arrowheads; played back at any scale.
         scene.render(painter, QRectF(source), QRectF(source), Qt.AspectRatioMode.IgnoreAspectRatio)
         painter.end()
-        from explorer.ui.canvas.items import NodeItem
-
-        label_px = NodeItem.label_font.pointSizeF() * LOGICAL_DPI / 72 if NodeItem.label_font.pointSizeF() > 0 else 12.7
+        label_px = canvas.label_font.pointSizeF() * LOGICAL_DPI / 72 if canvas.label_font.pointSizeF() > 0 else 12.7
         return picture, source, bands, label_px
     finally:
         canvas.clear_map()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QLineF, QRectF, Qt
@@ -27,6 +28,29 @@ from explorer.ui.common.shapes import NODE_H, NODE_W
 from explorer.ui.common.text import wrapped_label
 
 
+@dataclass
+class NodeFonts:
+    """What one canvas draws its nodes' text with, shared by all its node items (one canvas's fonts never
+    reach another's): the label and badge fonts, and the zoom below which labels grow (:func:`readable_zoom`)."""
+
+    label: QFont
+    badge: QFont
+    readable_zoom: float = 0.67
+
+
+def readable_zoom(font_px: float) -> float:
+    """The zoom below which labels drawn ``font_px`` pixels high at 100 % grow to keep READABLE_PX on screen.
+
+    Examples
+    --------
+    >>> readable_zoom(12.0) == READABLE_PX / 12.0
+    True
+    >>> readable_zoom(4.0)
+    1.0
+    """
+    return min(1.0, READABLE_PX / max(font_px, 1e-6))
+
+
 class NodeItem(QGraphicsPathItem):
     """A node: its shape filled with its kind's colour, its label and level badge painted on top.
 
@@ -41,10 +65,8 @@ class NodeItem(QGraphicsPathItem):
     says which labels show where they would collide (:attr:`label_hidden`).
     """
 
-    label_font: QFont
-    badge_font: QFont
-    #: Zoom below which the label grows in scene units (set with the font, see :meth:`readable_at`).
-    readable_zoom = 0.67
+    #: The canvas's fonts (:class:`NodeFonts`), given when the item is made: a reference, so 10k items cost nothing.
+    fonts: NodeFonts
     # The node's IRI lives on the Python wrapper, not in QGraphicsItem.setData: a
     # QVariant turns an rdflib URIRef (a str subclass) into a plain QString.
     key = None
@@ -52,10 +74,18 @@ class NodeItem(QGraphicsPathItem):
     #: Set by the canvas when, zoomed out, another node's label has the place this one would take.
     label_hidden = False
 
-    @classmethod
-    def readable_at(cls, font_px: float) -> None:
-        """Labels drawn ``font_px`` pixels high at 100 %: grow in scene units below the zoom that keeps READABLE_PX."""
-        cls.readable_zoom = min(1.0, READABLE_PX / max(font_px, 1e-6))
+    def __init__(self, path, parent, fonts: NodeFonts) -> None:
+        super().__init__(path, parent)
+        self.fonts = fonts
+
+    @property
+    def label_font(self) -> QFont:
+        return self.fonts.label
+
+    @property
+    def readable_zoom(self) -> float:
+        """Zoom below which the label grows in scene units (its canvas's, see :func:`readable_zoom`)."""
+        return self.fonts.readable_zoom
 
     def set_text(
         self, text: str, badge: str, colour: QColor, width: float, offset: float, inner: tuple = (NODE_W, NODE_H)
@@ -115,7 +145,7 @@ class NodeItem(QGraphicsPathItem):
         painter.restore()
         if lod < BADGE_ZOOM:
             return
-        painter.setFont(self.badge_font)
+        painter.setFont(self.fonts.badge)
         painter.setPen(QColor("#6b7480"))
         painter.drawText(
             QRectF(-NODE_W / 2, max(NODE_H, height + 2) / 2 + 1, NODE_W, 12),
@@ -278,9 +308,14 @@ def _arrowheads(segments) -> QPainterPath:
     return path
 
 
-#: Zoom below which labels hide (from :attr:`NodeItem.readable_zoom` down to here they show by priority).
-LABEL_ZOOM = 0.25
+#: Zoom below which labels hide (from :attr:`NodeItem.readable_zoom` down to here they show by priority):
+#: as far out as nodes are drawn at all (the canvas's overview zoom is this one), so a map of a few hundred
+#: nodes fitted on a laptop still names its change, its norms and its busiest nodes.
+LABEL_ZOOM = 0.16
 
+
+#: The size of node names on the canvas at 100 %, in points (each canvas makes its font of this size).
+LABEL_PT = 9.5
 
 #: Smallest on-screen height of a label's font, in pixels, from LABEL_ZOOM up.
 READABLE_PX = 8.5

@@ -49,16 +49,20 @@ from explorer.core.presentation import (
     relation_name,
     tie_style,
 )
+from explorer.core.schema import MAX_NAME
 from explorer.core.text import one_line
 from explorer.layout.bands import Band, band_at, band_of, bands_for_positions, settle_drop
 from explorer.ui.canvas import accessibility
 from explorer.ui.canvas.items import (
     ARROW_ZOOM,
+    LABEL_PT,
     LABEL_ZOOM,
     EdgeBatch,
+    NodeFonts,
     NodeItem,
     OverviewItem,
     _clip_to_boxes,
+    readable_zoom,
 )
 from explorer.ui.canvas.navigation import reading_order, toward
 from explorer.ui.common.shapes import LABEL_WIDTH, NODE_H, NODE_W, label_area, node_shape
@@ -71,8 +75,8 @@ FULL_DETAIL_LIMIT = 15_000
 FAR_TIE_LIMIT = 15_000
 #: Up to this many nodes, items are made at once; above, a few hundred per turn of the event loop.
 SYNC_BUILD_LIMIT = 2_000
-#: Zoom below which node items give way to the overview.
-OVERVIEW_ZOOM = 0.16
+#: Zoom below which node items give way to the overview (names show wherever nodes do).
+OVERVIEW_ZOOM = LABEL_ZOOM
 #: Keys that end naming in the name box: Return and Enter and Tab save, Escape cancels.
 _NAME_KEYS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Escape})
 #: Focus leaving the name box for these reasons (a menu, another window) comes back: the box stays open.
@@ -166,7 +170,9 @@ class MapCanvas(QGraphicsView):
         self._live_keys: set = set()
         self._editor: QLineEdit | None = None
         self._renaming = None
+        self._opened_with = ""  # the name box's text when it opened: only a change of it renames
         self._view_positions: dict = {}  # where Focus draws nodes, for its view only (set_view_positions)
+        self._order: list | None = None  # the reading order, kept until nodes, places or filter change
         self._tie_walk = None  # (node, tie) while T walks a node's ties
         self._dark = False
         self._styles: dict = {}
@@ -221,7 +227,7 @@ class MapCanvas(QGraphicsView):
     # ------------------------------------------------------------------ set-up
     def _fonts(self) -> None:
         self.label_font = QFont(self.font())
-        self.label_font.setPointSizeF(9.5)
+        self.label_font.setPointSizeF(LABEL_PT)
         self.badge_font = QFont(self.font())
         self.badge_font.setPointSizeF(6.5)
         self.badge_font.setCapitalization(QFont.Capitalization.AllUppercase)
@@ -229,9 +235,9 @@ class MapCanvas(QGraphicsView):
         self.band_font = QFont(self.font())
         self.band_font.setPointSizeF(13)
         self.band_font.setBold(True)
-        NodeItem.label_font = self.label_font
-        NodeItem.badge_font = self.badge_font
-        NodeItem.readable_at(self.label_font.pointSizeF() * self.logicalDpiY() / 72)
+        # This canvas's own, handed to each node item it makes: another canvas's fonts never reach them.
+        zoom = readable_zoom(self.label_font.pointSizeF() * self.logicalDpiY() / 72)
+        self.fonts = NodeFonts(self.label_font, self.badge_font, zoom)
 
     def _layer(self, z: float) -> QGraphicsRectItem:
         layer = QGraphicsRectItem()
@@ -332,6 +338,7 @@ class MapCanvas(QGraphicsView):
         self._highlighted = set()
         self._view_positions = {}
         self._tie_walk = None
+        self._order = None
         accessibility.forget_nodes(self)
 
     def _colour_of(self, view) -> str:
@@ -352,12 +359,13 @@ class MapCanvas(QGraphicsView):
     def _make_node(self, iri) -> NodeItem:
         view = self.projection.nodes[iri]
         path, brush, pen, _, _ = self._style(view.kind)
-        item = NodeItem(path, self._node_layer)
+        item = NodeItem(path, self._node_layer, self.fonts)
         item.setBrush(brush)
         item.setPen(pen)
         item.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable | QGraphicsItem.GraphicsItemFlag.ItemIsMovable)
         item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, not self._view_positions)  # see set_view_positions
         item.key = iri
+        self._order = None
         x, y = self._view_positions.get(iri) or self.positions.get(iri, (0.0, 0.0))
         item.setPos(x, y)
         self.node_items[iri] = item
@@ -383,6 +391,7 @@ class MapCanvas(QGraphicsView):
         """Follow a :class:`~explorer.core.projection.Delta`; ``positions`` holds the new centres of changed nodes."""
         if self.projection is None:
             return
+        self._order = None
         moved = any(self.positions.get(iri) != xy for iri, xy in positions.items())
         relevelled = any(
             getattr(self.node_items.get(iri), "shown", None) is not None
@@ -437,6 +446,7 @@ class MapCanvas(QGraphicsView):
 
     # -------------------------------------------------------------- geometry
     def _draw_bands(self) -> None:
+        self._order = None  # the order reads the bands
         for item in list(self._band_layer.childItems()):
             self._scene.removeItem(item)
         self._band_titles = []
@@ -609,12 +619,12 @@ class MapCanvas(QGraphicsView):
     def _apply_lod(self, force: bool = False) -> None:
         self._pin_band_titles()
         scale = self.zoom()
-        self._arrange_labels(scale, force)
         labels = scale >= LABEL_ZOOM
         arrows = scale >= ARROW_ZOOM
         overview = self.overview_only or scale < OVERVIEW_ZOOM
         state = (labels, arrows, overview, len(self._edge_keys) > FAR_TIE_LIMIT)
         if state == self._lod_state and not force:
+            self._arrange_labels(scale, force)
             return
         self._lod_state = state
         for batch in self._batches.values():
@@ -631,6 +641,8 @@ class MapCanvas(QGraphicsView):
         self._overview.setVisible(
             (overview and not (self.overview_only and self._node_layer.isVisible())) or bool(self._pending)
         )
+        # After the node layer shows: zoomed in from the overview, names are arranged, not all drawn at once.
+        self._arrange_labels(scale, force)
 
     def _arrange_labels(self, scale: float, force: bool = False) -> None:
         """Zoomed out, where labels would overlap, show those that matter most (as Cytoscape and Gephi do).
@@ -641,7 +653,7 @@ class MapCanvas(QGraphicsView):
         """
         if (
             self.projection is None
-            or not LABEL_ZOOM <= scale < NodeItem.readable_zoom
+            or not LABEL_ZOOM <= scale < self.fonts.readable_zoom
             or not self._node_layer.isVisible()
         ):
             self._labels_zoom = None
@@ -649,6 +661,9 @@ class MapCanvas(QGraphicsView):
         if scale == self._labels_zoom and not force:
             return
         if not force and len(self.node_items) > LABEL_ARRANGE_ALL:
+            if self._labels_zoom is None:  # coming into this range: no name until arranged, not every name at once
+                for item in self.node_items.values():
+                    item.label_hidden = True
             self._labels_zoom = scale
             self._label_timer.start()  # a big map: once the wheel rests, not at each of its steps
             return
@@ -669,7 +684,7 @@ class MapCanvas(QGraphicsView):
                 -len(projection.ties_of(item.key)),
             )
 
-        readable = NodeItem.readable_zoom
+        readable = self.fonts.readable_zoom
         grid: dict = {}
         cell = 64.0
         for item in sorted(items, key=rank):
@@ -707,7 +722,7 @@ class MapCanvas(QGraphicsView):
             return {}
         area = self.mapToScene(self.viewport().rect()).boundingRect()
         font_px = self.label_font.pointSizeF() * self.logicalDpiY() / 72
-        far = scale < NodeItem.readable_zoom
+        far = scale < self.fonts.readable_zoom
         shown = {}
         for key, item in self.node_items.items():
             if item.isVisible() and area.contains(item.pos()) and not (far and item.label_hidden):
@@ -877,6 +892,7 @@ class MapCanvas(QGraphicsView):
     def set_visible_nodes(self, nodes: set | None) -> None:
         """Show only ``nodes`` (focus or filter); None shows everything."""
         self.visible_nodes = set(nodes) if nodes is not None else None
+        self._order = None
         if self.projection is None:
             return
         if self.overview_only and nodes is not None and len(nodes) <= FULL_DETAIL_LIMIT:
@@ -964,6 +980,7 @@ class MapCanvas(QGraphicsView):
         dragged, since a place here says nothing about the map.
         """
         self._view_positions = dict(positions or {})
+        self._order = None
         if self.projection is None:
             return
         movable = not self._view_positions
@@ -980,12 +997,19 @@ class MapCanvas(QGraphicsView):
 
     # ---------------------------------------------------------------- keyboard and assistive technology
     def reading_order(self) -> list:
-        """The nodes shown, band by band from the top, left to right: what Tab walks."""
-        shown = {}
-        for iri, item in self.node_items.items():
-            if item.isVisible():
-                shown[iri] = (item.pos().x(), item.pos().y())
-        return reading_order(shown, {iri: self.band_at(y) for iri, (_, y) in shown.items()})
+        """The nodes shown, band by band from the top, left to right: what Tab walks (not to be modified).
+
+        Sorted once and kept until nodes, their places, the bands or the filter change: a screen reader
+        asks for it for every child it lists, and on 10k nodes a sort takes ~50 ms. Zoomed out to the
+        overview, where no node item is drawn, there are none.
+        """
+        if self._order is None:
+            shown = {}
+            for iri, item in self.node_items.items():
+                if item.isVisibleTo(self._node_layer):  # hidden by a filter, not by the zoom (kept apart)
+                    shown[iri] = (item.pos().x(), item.pos().y())
+            self._order = reading_order(shown, {iri: self.band_at(y) for iri, (_, y) in shown.items()})
+        return self._order if self._node_layer.isVisible() else []
 
     def accessible_nodes(self) -> list:
         """The nodes assistive technology lists as the canvas's children (those shown, in reading order)."""
@@ -1261,6 +1285,7 @@ class MapCanvas(QGraphicsView):
         super().mouseReleaseEvent(event)
         self._show_drop_bands(dragging=False)
         if event.button() == Qt.MouseButton.LeftButton and self._drag_start:
+            self._order = None  # nodes moved under the mouse, whether or not a command takes the move
             moved = {}
             for iri, before in self._drag_start.items():
                 now = self._node_pos(iri)
@@ -1436,9 +1461,13 @@ class MapCanvas(QGraphicsView):
         self.commit_rename()
         editor = QLineEdit(self.viewport())
         editor.setAccessibleName("Rename node")
-        editor.setText(one_line(self.projection.nodes[iri].label))
+        text = one_line(self.projection.nodes[iri].label)
+        # Typing stops at the longest name a rename accepts, so no typed text is refused and lost on Enter;
+        # a longer name read from a file still opens whole.
+        editor.setMaxLength(max(MAX_NAME, len(text)))
+        editor.setText(text)
         editor.selectAll()
-        self._editor, self._renaming = editor, iri
+        self._editor, self._renaming, self._opened_with = editor, iri, editor.text()
         self._place_editor()
         editor.show()
         editor.setFocus()
@@ -1477,14 +1506,11 @@ class MapCanvas(QGraphicsView):
         editor, iri = self._editor, self._renaming
         if editor is None:
             return
-        text = editor.text()
+        text, opened_with = editor.text(), self._opened_with
         self._close_editor(refocus=editor.hasFocus())
-        if (
-            self.projection is not None
-            and text.strip()
-            and iri in self.projection.nodes
-            and text != self.projection.nodes[iri].label
-        ):
+        # Against the box's opening text, not the label: the box shows a multi-line label on one
+        # line, and Enter without typing must not rewrite it.
+        if self.projection is not None and text.strip() and iri in self.projection.nodes and text != opened_with:
             self.renameRequested.emit(iri, text)
 
     def _focus_left(self, editor) -> None:

@@ -4,9 +4,11 @@ node or by importance, each entry one click (or Enter) from its node on the canv
 The checks come from :mod:`explorer.analysis.checks`. SHACL on a big map takes seconds of pure Python, which on
 a thread would hold the GIL and make the window stutter, so the panel copies the map (a quick native dump, about
 75 ms at 10k nodes) and checks the copy in a child process (:class:`~explorer.ui.common.process_run.ProcessRun`).
-Edits restart the wait (a debounce) and kill a running check, whose result they made stale; so does closing the
-map. While a check is due or running the list is greyed out under "Checking…". Nothing starts while the dock is
-hidden.
+Edits restart the wait (a debounce). A check they catch just started is killed, since its result is stale before
+it shows; one that has been running longer is let finish, so that on a big map (a 10k check takes about 30 s)
+someone editing every half minute still sees results: they show dimmed, "from before your last edit", and the
+next check starts at once. Closing the map or opening another kills a running check. While a check is due or
+running the list is greyed out under "Checking…". Nothing starts while the dock is hidden.
 
 Examples
 --------
@@ -18,8 +20,8 @@ Examples
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QPalette, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -50,6 +52,8 @@ MAP_ROLE = int(Qt.ItemDataRole.UserRole) + 3
 
 NO_MAP = "No map open"
 CHECKING = "Checking…"
+#: Leads the summary of a result the user has edited the map since: it shows, dimmed, while the next check runs.
+STALE = "From before your last edit"
 ALL_GOOD = "Nothing missing: every shape is satisfied and the analysis has all its inputs."
 ALL_GOOD_NO_CHANGE = (
     "Nothing missing: every shape is satisfied. Add a change proposal and this list also shows what its analysis needs."
@@ -110,14 +114,19 @@ class ChecksPanel(QWidget):
     #: How long edits must pause before the map is checked again.
     DEBOUNCE_MS = 700
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, projection_of=None) -> None:
         super().__init__(parent)
         self.opened: OpenMap | None = None
+        # Where the canvas's projection is read when an entry is clicked: the host's, which a revert or a reload
+        # from disk replaces without a new OpenMap (see keys_for). Alone, the panel reads the map it was shown.
+        self._projection_of = projection_of or (lambda: self.opened.projection if self.opened is not None else None)
+        self.stale = False  # what the list shows was checked before the last edit
         self.report: ChecksReport | None = None
         self.placeholder = NO_MAP
         self.active = True  # the dock shows it; install() follows the dock
         self._generation = 0  # counts edits: a result is current only for the generation it was started at
         self._task: ProcessRun | None = None
+        self._running = QElapsedTimer()  # how long the running check has run
         self._due = False
         self._unsubscribe: list = []
 
@@ -169,6 +178,7 @@ class ChecksPanel(QWidget):
         self.opened = opened
         self._generation += 1
         self.report = None
+        self.stale = False
         self._clear()
         self._stop()
         if opened is None:
@@ -194,7 +204,8 @@ class ChecksPanel(QWidget):
         self.tree.setEnabled(False)
         self.status.setText(CHECKING)
         self._timer.start(self.DEBOUNCE_MS)
-        self._stop()
+        if self._task is not None and self._running.elapsed() <= self.DEBOUNCE_MS:
+            self._stop()  # just started: the next check, after the pause, is nearly as soon and current
 
     def set_active(self, active: bool) -> None:
         """Check only while the dock shows: a hidden dock catches up when it is shown."""
@@ -224,9 +235,10 @@ class ChecksPanel(QWidget):
         )
         task.ended.connect(lambda: self._ended(generation, task))
         self._task = task.start()
+        self._running.start()
 
     def _stop(self) -> None:
-        """Kill the running check: its result would be stale."""
+        """Kill the running check: its result would be stale, or about another map."""
         if self._task is not None:
             self._task.cancel()  # ended follows at once, and _ended forgets it
 
@@ -235,7 +247,7 @@ class ChecksPanel(QWidget):
             self._task = None
         task.deleteLater()
         if task.cancelled:
-            return  # by an edit or another map, which start the next check themselves
+            return  # by an edit, another map or Close Map, which start the next check themselves
         if task.error is not None:
             self._failed(generation, task.error.split("\n\n", 1)[0])  # the message, not the child's traceback
         else:
@@ -247,11 +259,13 @@ class ChecksPanel(QWidget):
         return self.opened is not None and generation == self._generation
 
     def _show(self, generation: int, report: ChecksReport) -> None:
-        if not self._current(generation):
-            return  # an edit came after the copy: the next check is due
+        if self.opened is None:
+            return
+        self.stale = not self._current(generation)  # an edit came after the copy: shown dimmed, the next is due
         self.report = report
         self._fill()
-        self.checked.emit(report)
+        if not self.stale:
+            self.checked.emit(report)
 
     def _failed(self, generation: int, error: str) -> None:
         if not self._current(generation):
@@ -281,11 +295,12 @@ class ChecksPanel(QWidget):
 
     def _fill(self) -> None:
         report = self.report
-        if report is None or self._due:
-            return  # nothing yet, or stale: the next check fills the list
+        if report is None or (self._due and not self.stale):
+            return  # nothing yet, or made stale by an edit: the next check fills the list
         self._clear()
+        lead = f"{STALE}: " if self.stale else ""
         if not report.checks:
-            self._say("Nothing missing", ALL_GOOD if report.changes else ALL_GOOD_NO_CHANGE)
+            self._say(f"{lead}Nothing missing", ALL_GOOD if report.changes else ALL_GOOD_NO_CHANGE)
             return
         by_node = self.grouping.currentText() == BY_NODE
         shown = report.checks[:MAX_ROWS]
@@ -304,8 +319,19 @@ class ChecksPanel(QWidget):
             more = QStandardItem(f"… and {len(report.checks) - len(shown):,} more: fill in these first")
             more.setEnabled(False)
             root.appendRow(more)
-        self._say(report.summary(), "")
+        if self.stale:
+            self._dim(root)
+        self._say(f"{lead}{report.summary()}{'. Checking again…' if self.stale else ''}", "")
         self.tree.expandAll()
+
+    def _dim(self, root: QStandardItem) -> None:
+        """Grey out every entry under ``root``: they still lead to their nodes, but may be out of date."""
+        grey = self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+        for row in range(root.rowCount()):
+            group = root.child(row)
+            group.setForeground(grey)
+            for child in range(group.rowCount()):
+                group.child(child).setForeground(grey)
 
     def _group(self, check, by_node: bool) -> QStandardItem:
         if by_node:
@@ -345,7 +371,7 @@ class ChecksPanel(QWidget):
     # ------------------------------------------------------------------ going to the node
     def keys_for(self, focus: str) -> list:
         """The canvas keys of ``focus`` (a node IRI, or the tie it names), or [] when the canvas does not draw it."""
-        projection = self.opened.projection if self.opened is not None else None
+        projection = self._projection_of() if self.opened is not None else None
         if projection is None or not focus:
             return []
         term = URIRef(focus) if ":" in focus else BNode(focus)
@@ -377,7 +403,7 @@ def install(host: MapHost) -> ChecksPanel:
     Clicking an entry selects its node on the canvas, centred, which also shows it in the inspector; an entry
     about the map itself ("This map: …") opens File > Map Details….
     """
-    panel = ChecksPanel()
+    panel = ChecksPanel(projection_of=lambda: host.projection)
     # At the bottom, under the canvas: the widest place for a list of sentences.
     dock = host.add_dock("Checks", "checks", panel, Qt.DockWidgetArea.BottomDockWidgetArea)
     dock.setAccessibleName("Checks panel")

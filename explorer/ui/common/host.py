@@ -106,7 +106,7 @@ class MapHost(Protocol):
         """Insert ``menu`` in the menu bar before Help, known to other features as ``menus[name]``."""
 
     def commit_pending(self) -> None:
-        """Commit an edit still being typed (in the inspector), so what a feature reads or writes includes it."""
+        """Commit an edit still being typed (a node's name box, the inspector), so what a feature reads includes it."""
 
     def show_status(self, text: str, timeout_ms: int = 0) -> None:
         """Say ``text`` in the status line for ``timeout_ms`` (0: until the next message)."""

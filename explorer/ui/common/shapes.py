@@ -18,11 +18,7 @@ from PySide6.QtGui import (
     QTransform,
 )
 
-NODE_W = 130.0
-
-
-NODE_H = 44.0
-
+from explorer.core.presentation import NODE_H, NODE_W
 
 #: The share of a node's box each shape leaves for text on its fill (the rest of the shapes: 0.9).
 _ELIDE = {"ellipse": 0.74, "diamond": 0.6, "triangle": 0.5, "hexagon": 0.8, "octagon": 0.84}

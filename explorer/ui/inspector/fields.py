@@ -19,6 +19,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDFS, XSD
 
 from explorer.core import commands
+from explorer.core.editing import rename_label
 from explorer.core.namespaces import RX
 from explorer.core.schema import PropertySpec
 from explorer.core.terms import DEFAULT_GRAPH, local_name
@@ -345,8 +346,7 @@ class LineField(Field):
             value = Literal(str(value), lang=self.shown_value.language)  # a French label stays French
         label = None
         if self.spec.iri == RDFS.label:
-            old = shortened(self.shown_text or self.display_label, 30)
-            label = f"Rename “{old}” to “{shortened(str(value), 30)}”"
+            label = rename_label(self.shown_text or self.display_label, str(value))
         if self.set_value(value, label) and self.edit.text() != self.shown_text:
             self.edit.setText(self.shown_text)  # show the stored form ("0.40" is stored as 0.4)
             self.edit.setCursorPosition(0)

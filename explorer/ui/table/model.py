@@ -1,6 +1,7 @@
 """The Qt model of the node table: the rows of one kind, filtered and sorted, over :mod:`explorer.core.node_table`.
 
-The model holds each row's cell texts, read once per reload; what the cells mean and
+The model holds each row's cell texts, read once per load and again, row by row, for the
+nodes an edit touched (:meth:`NodeTableModel.refresh`); what the cells mean and
 accept, and the command an edit makes, come from :class:`~explorer.core.node_table.NodeTable`.
 It never writes to the map: an edit becomes one command handed to ``execute`` (the
 window's, so it is undoable and journalled), and a refused one is said through
@@ -11,13 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, Qt, Signal
 
 from explorer.core.errors import ExplorerError
 from explorer.core.node_table import CELL_LIMIT, CellEdit, Column, NodeTable, fill
 from explorer.core.text import one_line
 from explorer.ui.common.text import tooltip_html
 
+#: The overload of layoutAboutToBeChanged/layoutChanged that carries a hint (PySide picks it by its C++ name).
+_LAYOUT_SIGNATURE = ("QList<QPersistentModelIndex>", "QAbstractItemModel::LayoutChangeHint")
 _ALIGN_NUMBER = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ALIGN_TEXT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
@@ -49,7 +52,10 @@ class NodeTableModel(QAbstractTableModel):
         self.kind = None
         self.columns: list[Column] = []
         self._rows: list[tuple] = []  # (node, (full text per column))
+        self._index: dict = {}  # node -> its index in _rows
+        self._links: dict = {}  # a node named in a link cell -> the row nodes naming it
         self._shown: list[int] = []  # indexes into _rows, filtered and sorted
+        self._where: dict = {}  # node -> its shown row
         self._sort = (0, Qt.SortOrder.AscendingOrder)
         self._filter = ""
 
@@ -57,6 +63,7 @@ class NodeTableModel(QAbstractTableModel):
     def load(self, table: NodeTable | None, kind) -> None:
         """Show the nodes of ``kind`` in ``table`` (read again now); ``None`` empties the model."""
         self.beginResetModel()
+        self._links = {}
         if table is None or kind is None or table.schema.kind(kind) is None:
             self.table, self.kind, self.columns, self._rows = table, None, [], []
         else:
@@ -64,13 +71,57 @@ class NodeTableModel(QAbstractTableModel):
                 self._sort = (0, Qt.SortOrder.AscendingOrder)
             self.table, self.kind = table, kind
             self.columns = table.columns(kind)
-            rows = []
-            for node in table.nodes(kind):
-                values = table.values(node)
-                rows.append((node, tuple(table.text(node, column, values) for column in self.columns)))
-            self._rows = rows
+            self._rows = [(node, self._read(node)) for node in table.nodes(kind)]
+        self._index = {node: i for i, (node, _) in enumerate(self._rows)}
         self._arrange()
         self.endResetModel()
+
+    def _read(self, node) -> tuple:
+        """The cell texts of ``node``'s row; notes the nodes its link cells name (their names show here)."""
+        table = self.table
+        values = table.values(node)
+        for column in self.columns:
+            if column.spec.widget == "link":
+                for value in values.get(column.spec.iri, ()):
+                    self._links.setdefault(value, set()).add(node)
+        return tuple(table.text(node, column, values) for column in self.columns)
+
+    def refresh(self, table: NodeTable | None, touched) -> bool:
+        """Read again only the rows an edit touched: ``touched`` are the subjects of its changed statements.
+
+        Rows naming a touched node in a link cell are read again too (a renamed node's name shows there).
+        Returns False, changing nothing, when a whole :meth:`load` is needed: a touched node joined or left
+        the kind, or the kind's columns changed. Rows keep their place unless the sort or filter moves them.
+        """
+        if table is None or self.table is None or self.kind is None or table.schema.kind(self.kind) is None:
+            return False
+        if table.columns(self.kind) != self.columns:
+            return False
+        kind = self.kind
+        for node in touched:
+            view = table.projection.nodes.get(node)
+            if (view is not None and view.kind == kind) != (node in self._index):
+                return False
+        self.table = table
+        nodes = set(touched)
+        for node in touched:
+            nodes |= self._links.get(node, set())
+        changed = []
+        for node in nodes:
+            i = self._index.get(node)
+            if i is not None and (cells := self._read(node)) != self._rows[i][1]:
+                changed.append((i, self._rows[i][1]))
+                self._rows[i] = (node, cells)
+        if not changed:
+            return True
+        column = self._sort[0]
+        if self._filter or any(old[column] != self._rows[i][1][column] for i, old in changed):
+            self._relayout()  # the sort or the filter may move these rows
+        else:
+            for i, _ in changed:
+                row = self._where[self._rows[i][0]]
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
+        return True
 
     def set_filter(self, text: str) -> None:
         """Show only rows with a cell containing ``text`` (not case-sensitive)."""
@@ -85,20 +136,34 @@ class NodeTableModel(QAbstractTableModel):
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:  # Qt API
         if not 0 <= column < len(self.columns):
             return
-        self.layoutAboutToBeChanged.emit()
-        old = [self._rows[i][0] for i in self._shown]
-        persistent = self.persistentIndexList()
         self._sort = (column, order)
+        self._relayout()
+
+    def _relayout(self) -> None:
+        """Sort and filter the rows again, keeping the selection and the current cell on their nodes."""
+        shown = self._shown
+        old = [self._rows[i][0] for i in shown]
         self._arrange()
-        where = {self._rows[i][0]: row for row, i in enumerate(self._shown)}
+        arranged, where, self._shown = self._shown, self._where, shown  # views see the old rows until told
+        if len(arranged) != len(shown):  # the filter let a row in or out: the views need a reset
+            self.beginResetModel()
+            self._shown = arranged
+            self.endResetModel()
+            return
+        hint = QAbstractItemModel.LayoutChangeHint.VerticalSortHint  # the selection keeps rows, not every cell
+        self.layoutAboutToBeChanged[_LAYOUT_SIGNATURE].emit([], hint)
+        persistent = self.persistentIndexList()
+        self._shown = arranged
         self.changePersistentIndexList(
             persistent,
             [
-                self.index(where.get(old[p.row()], 0), p.column()) if p.row() < len(old) else QModelIndex()
+                self.index(row, p.column())
+                if p.row() < len(old) and (row := where.get(old[p.row()])) is not None
+                else QModelIndex()
                 for p in persistent
             ],
         )
-        self.layoutChanged.emit()
+        self.layoutChanged[_LAYOUT_SIGNATURE].emit([], hint)
 
     def _arrange(self) -> None:
         text = self._filter
@@ -114,6 +179,7 @@ class NodeTableModel(QAbstractTableModel):
             )
             shown = filled + empty  # empty cells stay last both ways
         self._shown = shown
+        self._where = {self._rows[i][0]: row for row, i in enumerate(shown)}
 
     # ------------------------------------------------------------------ reading
     @property
@@ -127,10 +193,7 @@ class NodeTableModel(QAbstractTableModel):
 
     def row_of(self, node) -> int | None:
         """The shown row of ``node``, or None."""
-        for row, i in enumerate(self._shown):
-            if self._rows[i][0] == node:
-                return row
-        return None
+        return self._where.get(node)
 
     def full_text(self, row: int, column: int) -> str:
         return self._rows[self._shown[row]][1][column]
@@ -214,7 +277,12 @@ class NodeTableModel(QAbstractTableModel):
 
     def paste(self, grid: list, targets) -> bool:
         """Paste rows of cells over the selected ``targets`` ((row, column) pairs), as one undoable step."""
-        return self.put(fill(grid, targets))
+        try:
+            cells = fill(grid, targets, shape=(len(self._shown), len(self.columns)))
+        except ExplorerError as error:
+            self.refused.emit(str(error))
+            return False
+        return self.put(cells)
 
 
 __all__ = ["NodeTableModel"]

@@ -6,10 +6,13 @@ and clearing (Delete) each make one undoable step through the window; a value
 the schema refuses is named by row and column above the grid, and nothing is
 written. Copy (Ctrl+C) puts the selected cells on the clipboard as a spreadsheet
 reads them. Selecting rows selects their nodes on the map and centres it on them.
-The grid follows every change of the map, made here or anywhere else.
+The grid follows every change of the map, made here or anywhere else: an edit reads
+again only the rows whose nodes it touched, so a big table costs an edit little.
 """
 
 from __future__ import annotations
+
+from contextlib import contextmanager
 
 from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QSize, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
@@ -164,6 +167,7 @@ class NodeTableView(QWidget):
         self._unsubscribe = None
         self._kinds: list = []
         self._stale = False
+        self._touched: set | None = None  # subjects changed since the last read; None: read everything
         self._syncing = False
 
         self.kind_box = QComboBox(self)
@@ -231,7 +235,7 @@ class NodeTableView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.problem)
         layout.addWidget(self.grid, 1)
-        self._timer = QTimer(self, singleShot=True, interval=0, timeout=self.reload)
+        self._timer = QTimer(self, singleShot=True, interval=0, timeout=self._catch_up)
         self.show_map(None)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
@@ -247,26 +251,56 @@ class NodeTableView(QWidget):
         if self._document is not None:
             events = self._document.events
             unsubscribers = [
-                events.subscribe(GraphChanged, lambda _e: self._changed()),
-                events.subscribe(DocumentReloaded, lambda _e: self._changed()),
+                events.subscribe(GraphChanged, self._changed),
+                events.subscribe(DocumentReloaded, self._changed),
             ]
             self._unsubscribe = lambda: [unsubscribe() for unsubscribe in unsubscribers]
         self.filter.setEnabled(self._document is not None)
         self.kind_box.setEnabled(self._document is not None)
         self._hide_problem()
-        self._stale = True
+        self._stale, self._touched = True, None
         if self._document is None or self.isVisible():
             self.reload()
 
-    def _changed(self) -> None:
+    def _changed(self, event) -> None:
+        if not self._stale:
+            self._touched = set()
         self._stale = True
+        if isinstance(event, GraphChanged) and self._touched is not None and self.isVisible():
+            self._touched.update(quad[0] for quad in event.added)
+            self._touched.update(quad[0] for quad in event.removed)
+        else:
+            self._touched = None  # a reload from disk, or edits while hidden: read everything when next shown
         if self.isVisible():
             self._timer.start()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
         if self._stale:
+            self._catch_up()
+
+    def _catch_up(self) -> None:
+        """Follow the edits since the last read: only their rows when that is enough, else everything."""
+        touched, self._touched = self._touched, None
+        if not self._stale:
+            return
+        table = self._table()
+        if touched is None or table is None or self.model.table is None:
             self.reload()
+            return
+        self._timer.stop()
+        self._stale = False
+        self._syncing = True
+        try:
+            self._fill_kinds(table, self.kind)
+            with self._keeping_place():
+                done = self.model.refresh(table, touched)
+        finally:
+            self._syncing = False
+        if not done:
+            self.reload()
+            return
+        self._update_state()
 
     def _table(self) -> NodeTable | None:
         host = self.host
@@ -279,24 +313,35 @@ class NodeTableView(QWidget):
         """Read the map again (keeps the kind, the filter, the sort and the selected cells)."""
         self._timer.stop()
         self._stale = False
+        self._touched = None
         table = self._table()
-        kind = self.kind
-        self._kinds = table.kinds() if table is not None else []
         self._syncing = True
         try:
-            self.kind_box.blockSignals(True)
-            self.kind_box.clear()
-            for found, count in self._kinds:
-                self.kind_box.addItem(f"{plural(found.label)} ({count:,})")
-            iris = [k.iri for k, _ in self._kinds]
-            if kind not in iris:
-                kind = iris[0] if iris else None
-            if kind is not None:
-                self.kind_box.setCurrentIndex(iris.index(kind))
-            self.kind_box.blockSignals(False)
+            kind = self._fill_kinds(table, self.kind)
             self._load(table, kind)
         finally:
             self._syncing = False
+
+    def _fill_kinds(self, table, kind):
+        """List the map's kinds with their counts, ``kind`` chosen if the map still has it; returns the chosen."""
+        kinds = table.kinds() if table is not None else []
+        iris = [k.iri for k, _ in kinds]
+        if kind not in iris:
+            kind = iris[0] if iris else None
+        texts = [f"{plural(found.label)} ({count:,})" for found, count in kinds]
+        if texts != [self.kind_box.itemText(i) for i in range(self.kind_box.count())]:
+            self.kind_box.blockSignals(True)
+            try:
+                self.kind_box.clear()
+                self.kind_box.addItems(texts)
+            finally:
+                self.kind_box.blockSignals(False)
+        self._kinds = kinds
+        if kind is not None and self.kind_box.currentIndex() != iris.index(kind):
+            self.kind_box.blockSignals(True)
+            self.kind_box.setCurrentIndex(iris.index(kind))
+            self.kind_box.blockSignals(False)
+        return kind
 
     @property
     def kind(self):
@@ -318,39 +363,65 @@ class NodeTableView(QWidget):
             self.grid.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
 
     def _load(self, table, kind) -> None:
-        previous_kind = self.model.kind
-        cells = [(self.model.node_at(i.row()), i.column()) for i in self.grid.selectionModel().selectedIndexes()]
-        current = self.grid.currentIndex()
-        current = (self.model.node_at(current.row()), current.column()) if current.isValid() else None
-        bars = (self.grid.horizontalScrollBar(), self.grid.verticalScrollBar())
-        scrolled = [bar.value() for bar in bars]
+        same = kind == self.model.kind
         syncing, self._syncing = self._syncing, True
         try:
-            self.model.load(table, kind)
-            if kind == previous_kind:
-                self._restore(cells, current)
-                for bar, value in zip(bars, scrolled):
-                    bar.setValue(value)  # an edit elsewhere never scrolls the table away from where the user is
+            if same:
+                with self._keeping_place():
+                    self.model.load(table, kind)
             else:
+                self.model.load(table, kind)
                 self._fit_columns()
         finally:
             self._syncing = syncing
         self._update_state()
 
-    def _restore(self, cells, current) -> None:
+    @contextmanager
+    def _keeping_place(self):
+        """Keep the selected cells, the current cell and the scroll on their nodes while the rows are read again.
+
+        The selection is kept as ranges (the nodes of each range's rows and its columns), so selecting a
+        whole big table costs a reload a pass over its rows, not a search per cell.
+        """
+        model, selection_model = self.model, self.grid.selectionModel()
+        ranges = [
+            ([model.node_at(row) for row in range(r.top(), r.bottom() + 1)], r.left(), r.right())
+            for r in selection_model.selection()
+        ]
+        current = self.grid.currentIndex()
+        current = (model.node_at(current.row()), current.column()) if current.isValid() else None
+        bars = (self.grid.horizontalScrollBar(), self.grid.verticalScrollBar())
+        scrolled = [bar.value() for bar in bars]
+        resets = []
+
+        def reset() -> None:
+            resets.append(True)
+
+        model.modelReset.connect(reset)
+        try:
+            yield
+        finally:
+            model.modelReset.disconnect(reset)
+        if not resets:
+            return  # the rows kept their places (or moved with the selection, on a sort)
+        columns = model.columnCount()
         selection = QItemSelection()
-        for node, column in cells:
-            row = self.model.row_of(node)
-            if row is not None and column < self.model.columnCount():
-                index = self.model.index(row, column)
-                selection.select(index, index)
-        self.grid.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        for nodes, left, right in ranges:
+            right = min(right, columns - 1)
+            if left > right:
+                continue
+            rows = sorted(row for node in nodes if (row := model.row_of(node)) is not None)
+            for top, bottom in _runs(rows):
+                selection.select(model.index(top, left), model.index(bottom, right))
+        selection_model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         if current is not None:
-            row = self.model.row_of(current[0])
-            if row is not None and current[1] < self.model.columnCount():
-                self.grid.selectionModel().setCurrentIndex(
-                    self.model.index(row, current[1]), QItemSelectionModel.SelectionFlag.NoUpdate
+            row = model.row_of(current[0])
+            if row is not None and current[1] < columns:
+                selection_model.setCurrentIndex(
+                    model.index(row, current[1]), QItemSelectionModel.SelectionFlag.NoUpdate
                 )
+        for bar, value in zip(bars, scrolled):
+            bar.setValue(value)  # an edit elsewhere never scrolls the table away from where the user is
 
     def _fit_columns(self) -> None:
         header = self.grid.horizontalHeader()
@@ -454,10 +525,25 @@ class NodeTableView(QWidget):
     def _selection_changed(self, *_args) -> None:
         if self._syncing:
             return
-        rows = sorted({i.row() for i in self.grid.selectionModel().selectedIndexes()})
+        ranges = self.grid.selectionModel().selection()
+        rows = sorted({row for r in ranges for row in range(r.top(), r.bottom() + 1)})
         nodes = [self.model.node_at(row) for row in rows]
         if nodes:
             self.nodesActivated.emit(nodes)
+
+
+def _runs(rows: list[int]):
+    """Consecutive runs in sorted ``rows``, as (first, last) pairs: [1, 2, 3, 7] gives (1, 3) and (7, 7)."""
+    start = previous = None
+    for row in rows:
+        if previous is not None and row == previous + 1:
+            previous = row
+            continue
+        if start is not None:
+            yield start, previous
+        start = previous = row
+    if start is not None:
+        yield start, previous
 
 
 __all__ = ["NodeTableView"]
