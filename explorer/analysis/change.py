@@ -50,7 +50,7 @@ from __future__ import annotations
 import gc
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import networkx as nx
 import numpy as np
@@ -70,12 +70,14 @@ from .weights import Weights, load_weights
 __all__ = [
     "AnalysisError",
     "ChangeAnalysis",
+    "Detail",
     "Figure",
     "Impact",
     "Lever",
     "Point",
     "Reason",
     "analyse_change",
+    "analyse_in_detail",
     "changes_in",
     "choose_change",
 ]
@@ -166,6 +168,70 @@ def analyse_change(
     >>> 0 <= point.confidence <= 1 and result.figure.low <= result.figure.value <= result.figure.high
     True
     """
+    return analyse_in_detail(
+        G,
+        change,
+        weights=weights,
+        top_k=top_k,
+        seed=seed,
+        runs=runs,
+        levers=levers,
+        name_people=name_people,
+        progress=progress,
+    ).analysis
+
+
+@dataclass(frozen=True)
+class Detail:
+    """An analysis with what comparing it to another needs: each carrier's resistance split by mechanism.
+
+    ``carriers`` are the carrier nodes (roles, units, people... the rows of the model); ``people[i]`` is
+    the headcount carrier ``i`` adds to the figure (0 when it does not count: not exposed, an external
+    body, a collective whose members stand for it); ``resistance[i]`` its resistance ``R_i`` and
+    ``by_mechanism[i, m]`` the part of it filed under mechanism ``mechanisms[m]`` (a row adds up to
+    ``R_i``, the split of the points' reasons); ``levels[i]`` its level (1 micro, 2 meso, 3 macro). So
+    ``analysis.figure.value == sum(people * (1 - exp(-resistance)))``. ``run_figures`` is the figure in
+    each uncertainty run (None without runs): runs with the same seed draw the same weights on any map.
+    """
+
+    analysis: ChangeAnalysis
+    carriers: tuple
+    people: np.ndarray
+    resistance: np.ndarray
+    by_mechanism: np.ndarray
+    mechanisms: tuple
+    levels: np.ndarray
+    run_figures: np.ndarray | None = None
+
+
+def analyse_in_detail(
+    G,
+    change=None,
+    *,
+    weights: Weights | None = None,
+    top_k: int = 10,
+    seed: int = 0,
+    runs: int | None = None,
+    levers: bool = True,
+    name_people: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Detail:
+    """:func:`analyse_change`, with each carrier's resistance by mechanism and the figure of every run.
+
+    Examples
+    --------
+    >>> from explorer.analysis.graph import map_graph_from_text
+    >>> G = map_graph_from_text('''@prefix rx: <https://w3id.org/routine-explorer/ns#> .
+    ... <urn:x:c> a rx:ChangeProposal ; rx:disrupts <urn:x:r> .
+    ... <urn:x:r> a rx:Routine ; rx:embeddedness 0.9 .
+    ... <urn:x:p> a rx:Role ; rx:performs <urn:x:r> ; rx:changeFatigue 0.8 .''')
+    >>> detail = analyse_in_detail(G, runs=0, levers=False)
+    >>> bool(np.allclose(detail.by_mechanism.sum(axis=1), detail.resistance))
+    True
+    >>> figure = float((detail.people * -np.expm1(-detail.resistance)).sum())
+    >>> round(figure, 6) == round(detail.analysis.figure.value, 6)
+    True
+    """
     weights = weights or load_weights()
     change = choose_change(G, change)
     # The analysis makes hundreds of thousands of small objects on a big map, none of them cyclic garbage:
@@ -179,12 +245,13 @@ def analyse_change(
             gc.enable()
 
 
-def _analyse(G, change, weights, top_k, seed, runs, levers, name_people, progress) -> ChangeAnalysis:
+def _analyse(G, change, weights, top_k, seed, runs, levers, name_people, progress) -> Detail:
     """The steps of :func:`analyse_change`: build the model, explain its points, run the uncertainty runs, try
     the levers. ``progress`` counts the runs, then the levers after them."""
     model = build(G, change, weights)
     ev = base(model)
-    fields, rows = _ranked_fields(model, ev, name_people)
+    explainer = explain.Explainer(model, ev, name_people=name_people)
+    fields, rows = _ranked_fields(explainer)
     figure = Figure(
         float(ev.figure[0]),
         people=float(model.arrays["people_total"]),
@@ -193,18 +260,29 @@ def _analyse(G, change, weights, top_k, seed, runs, levers, name_people, progres
     )
     n_runs = int(weights["uncertainty.runs"]) if runs is None else int(runs)
     fragile: list = []
-    if n_runs and fields:
-        figure, fragile = _add_uncertainty(model, ev, fields, rows, figure, n_runs, seed, top_k, progress)
+    run_figures = None
+    if n_runs and (fields or figure.value > 0):
+        figure, fragile, run_figures = _add_uncertainty(model, ev, fields, rows, figure, n_runs, seed, top_k, progress)
     else:
         n_runs = 0
     points = [Point(**point, sentence=explain.sentence(point)) for point in fields]
     found_levers = _levers(model, ev, points, figure.value, n_runs, progress) if levers and points else ()
-    return _result(model, change, points, found_levers, figure, seed, n_runs, top_k, fragile)
+    analysis = _result(model, change, points, found_levers, figure, seed, n_runs, top_k, fragile)
+    return Detail(
+        analysis,
+        tuple(model.carrier_nodes),
+        np.asarray(model.arrays["people"], dtype=float),
+        np.asarray(ev.R[:, 0], dtype=float),
+        explainer.by_mech,
+        tuple(explainer.mechanisms),
+        np.array([G.nodes[n].get("level", 2) for n in model.carrier_nodes], dtype=np.int64),
+        run_figures,
+    )
 
 
-def _ranked_fields(model, ev, name_people: bool) -> tuple[list, list]:
+def _ranked_fields(explainer) -> tuple[list, list]:
     """Every point's fields (:class:`~.resistance.explain.Explainer`), highest score first, and its model row."""
-    fields = explain.Explainer(model, ev, name_people=name_people).points()
+    fields = explainer.points()
     fields.sort(key=lambda p: (-p["score"], p["label"], str(p["node"])))
     rows = [p.pop("row") for p in fields]
     return fields, rows
@@ -212,9 +290,10 @@ def _ranked_fields(model, ev, name_people: bool) -> tuple[list, list]:
 
 def _add_uncertainty(
     model, ev, fields: list, rows: list, figure: Figure, n_runs: int, seed: int, top_k: int, progress
-) -> tuple[Figure, list]:
+) -> tuple[Figure, list, np.ndarray]:
     """Run the seeded uncertainty runs and add each point's intervals, rank range, stability and confidence to
-    its ``fields``; return the figure with its interval, and the sentences naming fragile conclusions."""
+    its ``fields``; return the figure with its interval, the sentences naming fragile conclusions and the
+    figure of each run."""
 
     def run_progress(done, total):
         if progress is not None:
@@ -228,7 +307,7 @@ def _add_uncertainty(
     for point, row in zip(fields, rows):
         point.update(_spread(summary, row))
     fragile = uncertainty.fragile(fields, rows, summary, top_k)
-    return replace(figure, low=summary.figure_low, high=summary.figure_high), fragile
+    return replace(figure, low=summary.figure_low, high=summary.figure_high), fragile, result.figure
 
 
 def _spread(summary, row: int) -> dict:

@@ -44,11 +44,59 @@ def serialise_map(doc) -> bytes:
 def graph_of_serialised(data: bytes):
     """The map graph (:func:`~explorer.analysis.graph.map_graph`) of a map given as N-Triples ``data``,
     read with the ontology alongside, as in a document."""
+    return _store_and_graph(data)[1]
+
+
+def _store_and_graph(data: bytes):
     store = EmbeddedStore()
     store.load(data, format=format_by_name("ntriples"))
     for file in ontology_files():
         store.load(file, graph=ONTOLOGY_GRAPH)
-    return map_graph(store)
+    return store, map_graph(store)
+
+
+def compare_serialised(data_a: bytes, data_b: bytes, change_a=None, change_b=None, *, weights_path=None, **options):
+    """Compare two maps given as N-Triples (:func:`~explorer.analysis.compare.compare`), the ontology's labels
+    naming the relations and properties that differ."""
+    from .compare import compare, ontology_words
+
+    store, graph_a = _store_and_graph(data_a)
+    graph_b = graph_a if data_b == data_a else _store_and_graph(data_b)[1]
+    words = ontology_words(store)
+    return compare(graph_a, graph_b, change_a, change_b, weights=load_weights(weights_path), words=words, **options)
+
+
+def compare_in_process(outbox, path_a: str, path_b: str, options: dict) -> None:
+    """Run in a separate process: compare two maps written as N-Triples files (:func:`compare_serialised`).
+
+    ``options`` holds ``change_a``, ``change_b`` and the keywords of :func:`~explorer.analysis.compare.compare`.
+    Messages as :func:`analyse_in_process`: ``("progress", done, total)``, then ``("result", pickled
+    Comparison)`` or ``("error", message, expected)``.
+    """
+    options = dict(options)
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done >= total or now - last[0] >= 0.05:
+            last[0] = now
+            outbox.put(("progress", int(done), int(total)))
+
+    try:
+        with open(path_a, "rb") as handle:
+            data_a = handle.read()
+        with open(path_b, "rb") as handle:
+            data_b = handle.read()
+        result = compare_serialised(data_a, data_b, progress=progress, **options)
+        payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    except AnalysisError as error:
+        outbox.put(("error", str(error), True))
+    except BaseException as error:  # noqa: BLE001 - every failure must reach the window
+        outbox.put(("error", f"{type(error).__name__}: {error}\n\n{traceback.format_exc()}", False))
+    else:
+        outbox.put(("result", payload))
+    outbox.close()
+    outbox.join_thread()
 
 
 def analyse_serialised(
