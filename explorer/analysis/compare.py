@@ -5,10 +5,12 @@ the same weights and the same seed; every difference is **B minus A**, so ``comp
 ``compare(B, A)`` and comparing a map with itself gives zero everywhere.
 
 **The figure.** Each side's context figure ``F = sum_i h_i p_i`` (people likely to resist: headcount
-``h``, likelihood ``p = 1 - exp(-R)``) with its interval. The runs of the two sides use the same seed, so
-run ``r`` draws the same weights on both: the share of runs in which A's figure is above B's is the
-chance, under the model's uncertainty, that A is the more resistant context, and the central interval
-of the runs' differences brackets the difference.
+``h``, likelihood ``p = 1 - exp(-R)``) with its interval, and its share ``F / N`` of the ``N`` people the
+change exposes there. The runs of the two sides use the same seed, so run ``r`` draws the same weights on
+both. Which context is *more resistant* is read on the share (two maps often draw different numbers of
+people, so the number itself does not compare them; the validation set reads it so too): the share of
+runs in which A's share is above B's is the chance, under the model's uncertainty, that A is the more
+resistant context. The central interval of the runs' differences brackets each difference.
 
 **The difference by mechanism**, exactly. Carriers (roles, units, people) are matched across the sides
 (:func:`match_nodes`). For a matched carrier,
@@ -19,8 +21,9 @@ and ``p_B - p_A = s (R_B - R_A)`` with ``s`` the secant slope of ``1 - exp(-R)``
 resistances (its derivative ``exp(-R)`` when they are equal). Each side's ``R`` is split by mechanism
 exactly (the reasons of :mod:`~explorer.analysis.resistance.explain`), so mechanism ``m`` gets
 ``hbar * s * (r_Bm - r_Am)``, and "people counted" gets ``pbar (h_B - h_A)`` (a headcount changed, or a
-unit now counted through its members). A carrier on one side only is compared with itself meeting no
-resistance on the other (the same headcount): all of its share goes to its mechanisms. The parts add
+unit now counted through its members). A carrier on one side only, or meeting no resistance on one side
+(the change does not reach it there), is read with the same headcount on both: nobody who meets no
+resistance adds to a figure, so all of its share goes to its mechanisms. The parts add
 up to the difference of the figures to rounding; **by level**, each carrier's part goes to its level
 (half to each when a matched carrier's level differs).
 
@@ -80,6 +83,7 @@ __all__ = [
     "match_nodes",
     "ontology_words",
     "signed_people",
+    "signed_points",
     "structure_words",
     "summary",
     "value_text",
@@ -200,9 +204,12 @@ class StructuralDifference:
 class Difference:
     """B minus A: the figure, its interval, the share of runs where A is more resistant, and its parts.
 
-    ``by_mechanism`` and ``by_level`` each add up to ``figure`` (to rounding); ``low`` and ``high`` are
-    the central interval of the paired runs' differences (widened to include ``figure``) and
-    ``a_more_resistant`` the share of runs in which A's figure is above B's: None without runs.
+    ``figure`` is in people likely to resist, ``share`` in shares of the people exposed (0.1 = ten
+    points), ``people`` in people exposed. ``by_mechanism`` and ``by_level`` each add up to ``figure`` (to
+    rounding); ``low`` and ``high`` (``share_low``, ``share_high``) are the central interval of the paired
+    runs' differences (widened to include the estimate) and ``a_more_resistant`` the share of runs in which
+    A's share is above B's (``b_more_resistant`` the reverse; equal shares count for neither): None without
+    runs.
     """
 
     figure: float
@@ -213,6 +220,9 @@ class Difference:
     people: float
     by_mechanism: tuple
     by_level: tuple
+    share: float = 0.0
+    share_low: float | None = None
+    share_high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -407,35 +417,52 @@ def _difference(da: Detail, db: Detail, matches: dict, n_runs: int, weights: Wei
         for level, value in sorted(by_level.items(), reverse=True)
         if abs(value) > 1e-12
     )
-    low = high = a_more = b_more = None
+    fig_a, fig_b = da.analysis.figure, db.analysis.figure
+    share = fig_b.share - fig_a.share
+    low = high = share_low = share_high = a_more = b_more = None
     if n_runs:
         fa = da.run_figures if da.run_figures is not None else np.zeros(n_runs)
         fb = db.run_figures if db.run_figures is not None else np.zeros(n_runs)
-        delta = fb - fa
-        interval = weights["uncertainty.interval"]
-        lo_q, hi_q = (1 - interval) / 2, 1 - (1 - interval) / 2
-        low = min(float(np.quantile(delta, lo_q)), figure)
-        high = max(float(np.quantile(delta, hi_q)), figure)
-        # Equal figures (a map against itself, two contexts neither change reaches) favour neither side.
-        a_more = float((fa > fb + _SAME).mean())
-        b_more = float((fb > fa + _SAME).mean())
+        low, high = _interval(fb - fa, figure, weights)
+        sa = fa / fig_a.people if fig_a.people > 0 else np.zeros(n_runs)
+        sb = fb / fig_b.people if fig_b.people > 0 else np.zeros(n_runs)
+        share_low, share_high = _interval(sb - sa, share, weights)
+        # Equal shares (a map against itself, two contexts neither change reaches) favour neither side.
+        a_more = float((sa > sb + _SAME).mean())
+        b_more = float((sb > sa + _SAME).mean())
     return Difference(
         float(figure),
         low,
         high,
         a_more,
         b_more,
-        float(db.analysis.figure.people - da.analysis.figure.people),
+        float(fig_b.people - fig_a.people),
         tuple(parts),
         levels,
+        float(share),
+        share_low,
+        share_high,
     )
+
+
+def _interval(delta: np.ndarray, estimate: float, weights: Weights) -> tuple[float, float]:
+    """The central interval of paired differences, widened to include the estimate at the map's values."""
+    interval = weights["uncertainty.interval"]
+    lo_q, hi_q = (1 - interval) / 2, 1 - (1 - interval) / 2
+    return min(float(np.quantile(delta, lo_q)), estimate), max(float(np.quantile(delta, hi_q)), estimate)
 
 
 def _add_pair(by_mech, by_level, ra, rb, h_a, h_b, res_a, res_b, level_a, level_b) -> None:
     """Add one carrier's share of the difference (B minus A) to the mechanisms and the levels."""
+    p_a, p_b = -math.expm1(-res_a), -math.expm1(-res_b)
+    # A side with no resistance adds nothing whatever its headcount (a carrier the change does not reach there
+    # is not counted): reading it with the other side's keeps the difference on the mechanisms that made it.
+    if p_a == 0.0:
+        h_a = h_b
+    if p_b == 0.0:
+        h_b = h_a
     if h_a == 0.0 and h_b == 0.0:
         return
-    p_a, p_b = -math.expm1(-res_a), -math.expm1(-res_b)
     d_res = res_b - res_a
     # The secant slope of 1 - exp(-R); its derivative where the two are (nearly) equal.
     slope = (p_b - p_a) / d_res if abs(d_res) > 1e-9 else math.exp(-(res_a + res_b) / 2)
@@ -626,20 +653,23 @@ def summary(result: Comparison, *, parts: int = 3) -> list[str]:
     ...     print(line.replace(chr(160), " "))
     Before: The one person the change exposes is 28 % likely to resist.
     After: The one person the change exposes is 49 % likely to resist.
-    After − Before: +0.2 people likely to resist.
+    After − Before: +0.2 people likely to resist; +21 points in the share of the people exposed.
     The difference comes from change fatigue +0.2.
     By level: micro +0.2.
     What differs in the maps: 1 value changed.
     """
     a, b, d = result.a, result.b, result.difference
     lines = [f"{a.name}: {_figure_words(a.figure)}", f"{b.name}: {_figure_words(b.figure)}"]
-    head = f"{b.name} − {a.name}: {signed_people(d.figure)} people likely to resist"
+    lines.append(
+        f"{b.name} − {a.name}: {signed_people(d.figure)} people likely to resist; "
+        f"{signed_points(d.share)} in the share of the people exposed."
+    )
     if d.low is not None:
-        head += (
-            f" ({signed_people(d.low)} to {signed_people(d.high)} across {result.runs} paired uncertainty runs; "
-            f"{a.name} is the more resistant in {percent(d.a_more_resistant)} of them)"
+        lines.append(
+            f"Across {result.runs} paired uncertainty runs: {signed_people(d.low)} to {signed_people(d.high)} people; "
+            f"{a.name} has the higher share in {percent(d.a_more_resistant)} of them, "
+            f"{b.name} in {percent(d.b_more_resistant)}."
         )
-    lines.append(head + ".")
     leading = [p for p in d.by_mechanism[:parts] if abs(p.value) >= 0.005]
     if leading:
         more = " mostly" if len(d.by_mechanism) > len(leading) else ""
@@ -686,6 +716,18 @@ def signed_people(value: float) -> str:
     if abs(value) < 0.05:
         return "0.0"
     return f"{'+' if value > 0 else '−'}{abs(value):,.1f}"
+
+
+def signed_points(share: float) -> str:
+    """A difference of two shares in percentage points, with its sign (``+21 points``, ``−3 points``).
+
+    Examples
+    --------
+    >>> signed_points(0.214), signed_points(-0.03), signed_points(0.001)
+    ('+21 points', '−3 points', '0 points')
+    """
+    points = round(share * 100)
+    return f"{'+' if points > 0 else '−' if points < 0 else ''}{abs(points)} points"
 
 
 def _figure_words(figure) -> str:

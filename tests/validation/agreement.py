@@ -34,36 +34,30 @@ class Comparison:
         return self.more_figure > self.less_figure
 
 
-def _figure(path: Path, runs: int, seed: int):
-    from explorer.analysis.change import analyse_change
+def _graph(path: Path):
     from explorer.analysis.graph import map_graph
-    from explorer.analysis.resistance import uncertainty
-    from explorer.analysis.resistance.model import build
     from explorer.core.document import MapDocument
 
     doc = MapDocument.open(path, editing=False)
     try:
-        G = map_graph(doc.store)
-        result = analyse_change(G, runs=0, levers=False)
-        model = build(G, result.change, result.weights)
-        people = result.figure.people
-        shares = uncertainty.run(model, runs, seed=seed).figure / people if runs and people > 0 else None
-        return result.figure.share, shares
+        return map_graph(doc.store)
     finally:
         doc.close()
 
 
 def compare(*, runs: int = 200, seed: int = 0) -> list[Comparison]:
-    """One :class:`Comparison` per case of ``cases.toml``."""
+    """One :class:`Comparison` per case of ``cases.toml``, read from the app's own comparison
+    (:func:`explorer.analysis.compare.compare`, the less resistant context as A)."""
+    from explorer.analysis import compare as comparing
+
     found = []
     for case in CASES:
         more = case["more_resistant"]
         less = next(c for c in case["contexts"] if c != more)
-        (m_share, m_runs), (l_share, l_runs) = (
-            _figure(HERE / "cases" / case["id"] / f"{c}.ttl", runs, seed) for c in (more, less)
-        )
-        share = float((m_runs > l_runs).mean()) if runs else float("nan")
-        found.append(Comparison(case["id"], more, less, m_share, l_share, share))
+        graphs = [_graph(HERE / "cases" / case["id"] / f"{c}.ttl") for c in (less, more)]
+        result = comparing.compare(*graphs, runs=runs, seed=seed)
+        share = result.difference.b_more_resistant if runs else float("nan")
+        found.append(Comparison(case["id"], more, less, result.b.figure.share, result.a.figure.share, share))
     return found
 
 
