@@ -50,7 +50,7 @@ from __future__ import annotations
 import gc
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import networkx as nx
 import numpy as np
@@ -202,6 +202,15 @@ class Detail:
     mechanisms: tuple
     levels: np.ndarray
     run_figures: np.ndarray | None = None
+    #: ``R_i = sum_f T[i, f] * exp(clip(U[i, f]))`` (§5 of docs/analysis-model.md), carriers x families.
+    T: np.ndarray | None = field(default=None, repr=False)
+    U: np.ndarray | None = field(default=None, repr=False)
+    #: What ``T`` and ``U`` are sums of, each row with its carrier, its mechanism (an index into ``mechanisms``)
+    #: and its value: the channels (one family each), the local terms and the global terms (the families they
+    #: apply to as 0/1 columns; a global term applies to every carrier).
+    channels: dict = field(default_factory=dict, repr=False)
+    terms: dict = field(default_factory=dict, repr=False)
+    global_terms: dict = field(default_factory=dict, repr=False)
 
 
 def analyse_in_detail(
@@ -277,7 +286,33 @@ def _analyse(G, change, weights, top_k, seed, runs, levers, name_people, progres
         tuple(explainer.mechanisms),
         np.array([G.nodes[n].get("level", 2) for n in model.carrier_nodes], dtype=np.int64),
         run_figures,
+        np.ascontiguousarray(ev.T[:, :, 0].T),
+        np.ascontiguousarray(ev.U[:, :, 0].T),
+        *_parts(model, ev, explainer),
     )
+
+
+def _parts(model, ev, explainer) -> tuple[dict, dict, dict]:
+    """The channels, local terms and global terms of the base evaluation (see :class:`Detail`)."""
+    a = model.arrays
+    channels = {
+        "carrier": a["ch_carrier"],
+        "family": a["ch_family"],
+        "mechanism": explainer.channel_mech,
+        "value": np.asarray(ev.channel[:, 0], dtype=float),
+    }
+    terms = {
+        "carrier": a["t_carrier"],
+        "bits": a["t_bits"],
+        "mechanism": a["t_weight"],
+        "value": np.asarray(ev.term[:, 0], dtype=float),
+    }
+    global_terms = {
+        "bits": a["g_bits"],
+        "mechanism": a["g_weight"],
+        "value": np.asarray(ev.global_term[:, 0], dtype=float),
+    }
+    return channels, terms, global_terms
 
 
 def _ranked_fields(explainer) -> tuple[list, list]:

@@ -18,14 +18,18 @@ resistant context. The central interval of the runs' differences brackets each d
 ``h_B p_B - h_A p_A = hbar (p_B - p_A) + pbar (h_B - h_A)`` (bars: the mean of the two sides; exact)
 
 and ``p_B - p_A = s (R_B - R_A)`` with ``s`` the secant slope of ``1 - exp(-R)`` between the two
-resistances (its derivative ``exp(-R)`` when they are equal). Each side's ``R`` is split by mechanism
-exactly (the reasons of :mod:`~explorer.analysis.resistance.explain`), so mechanism ``m`` gets
-``hbar * s * (r_Bm - r_Am)``, and "people counted" gets ``pbar (h_B - h_A)`` (a headcount changed, or a
-unit now counted through its members). A carrier on one side only, or meeting no resistance on one side
-(the change does not reach it there), is read with the same headcount on both: nobody who meets no
-resistance adds to a figure, so all of its share goes to its mechanisms. The parts add
-up to the difference of the figures to rounding; **by level**, each carrier's part goes to its level
-(half to each when a matched carrier's level differs).
+resistances (its derivative ``exp(-R)`` when they are equal); "people counted" gets ``pbar (h_B - h_A)``
+(a headcount changed, or a unit now counted through its members). How ``R`` changed is split by
+mechanism: for a carrier that meets resistance on both sides, per family ``R_f = T_f e^{U_f}`` changes
+by ``Ebar dT_f + Tbar dE_f`` (the same two-factor split), the first part going to the channels'
+mechanisms by how much each changed, the second to the context terms' mechanisms by how much each moved
+``U_f`` (``dE_f = s_E dU_f``): a channel or a term that is the same on both sides gets nothing, so two
+maps that differ only in workload differ only under workload. A carrier on one side only, or meeting no
+resistance on one side (the change does not reach it there), contributes its likelihood split as its
+reasons are (:mod:`~explorer.analysis.resistance.explain`), read with the same headcount on both (nobody
+who meets no resistance adds to a figure). The parts add up to the difference of the figures to
+rounding; **by level**, each carrier's part goes to its level (half to each when a matched carrier's level
+differs).
 
 **The points that moved**: every point of either side (role, unit, routine, norm), matched by IRI, then
 by kind and label, with score A, score B and the difference; a point of one side only is listed as such.
@@ -67,6 +71,7 @@ from explorer.core.namespaces import RX
 from explorer.core.terms import local_name
 
 from .change import Detail, analyse_in_detail
+from .resistance.evaluate import EXPONENT_CAP
 from .resistance.explain import NO_POINTS, figure_sentence, level_name, percent
 from .weights import Weights, load_weights
 
@@ -382,27 +387,34 @@ def _difference(da: Detail, db: Detail, matches: dict, n_runs: int, weights: Wei
     row_b = {n: i for i, n in enumerate(db.carriers)}
     cols_a = np.array([column[m] for m in da.mechanisms], dtype=np.int64)
     cols_b = np.array([column[m] for m in db.mechanisms], dtype=np.int64)
-    paired_b = set()
-    for i, node in enumerate(da.carriers):
-        j = row_b.get(matches.get(node))
-        ra = np.zeros(len(mechanisms))
-        ra[cols_a] = da.by_mechanism[i]
-        h_a, res_a, level_a = float(da.people[i]), float(da.resistance[i]), int(da.levels[i])
-        if j is None:
-            rb, h_b, res_b, level_b = np.zeros(len(mechanisms)), h_a, 0.0, level_a
-        else:
-            paired_b.add(j)
-            rb = np.zeros(len(mechanisms))
-            rb[cols_b] = db.by_mechanism[j]
-            h_b, res_b, level_b = float(db.people[j]), float(db.resistance[j]), int(db.levels[j])
-        _add_pair(by_mech, by_level, ra, rb, h_a, h_b, res_a, res_b, level_a, level_b)
-    for j in range(len(db.carriers)):
-        if j in paired_b:
+    n_mech = len(mechanisms)
+    pairs = [(i, row_b.get(matches.get(node))) for i, node in enumerate(da.carriers)]
+    paired_b = {j for _, j in pairs if j is not None}
+    # Met with resistance on both sides: the change decomposition; on one side only: that side's reasons.
+    both = [(i, j) for i, j in pairs if j is not None and da.resistance[i] > 0 and db.resistance[j] > 0]
+    changed = _change_split(da, db, [i for i, _ in both], [j for _, j in both], cols_a, cols_b, n_mech)
+    for k, (i, j) in enumerate(both):
+        _add_pair(by_mech, by_level, changed[k], *_carrier(da, i), *_carrier(db, j))
+    split_both = set(both)
+
+    def reasons(detail, cols, row) -> np.ndarray:
+        found = np.zeros(n_mech)
+        found[cols] = detail.by_mechanism[row]
+        return found
+
+    for i, j in pairs:
+        if (i, j) in split_both:
             continue
-        rb = np.zeros(len(mechanisms))
-        rb[cols_b] = db.by_mechanism[j]
-        h_b, res_b, level_b = float(db.people[j]), float(db.resistance[j]), int(db.levels[j])
-        _add_pair(by_mech, by_level, np.zeros(len(mechanisms)), rb, h_b, h_b, 0.0, res_b, level_b, level_b)
+        ra = reasons(da, cols_a, i)
+        if j is None:
+            h_a, res_a, level_a = _carrier(da, i)
+            _add_pair(by_mech, by_level, -ra, h_a, res_a, level_a, h_a, 0.0, level_a)
+        else:
+            _add_pair(by_mech, by_level, reasons(db, cols_b, j) - ra, *_carrier(da, i), *_carrier(db, j))
+    for j in range(len(db.carriers)):
+        if j not in paired_b:
+            h_b, res_b, level_b = _carrier(db, j)
+            _add_pair(by_mech, by_level, reasons(db, cols_b, j), h_b, 0.0, level_b, h_b, res_b, level_b)
     figure = db.analysis.figure.value - da.analysis.figure.value
     parts = [
         Part(m, _mechanism_label(weights, m), float(by_mech[column[m]]))
@@ -452,8 +464,60 @@ def _interval(delta: np.ndarray, estimate: float, weights: Weights) -> tuple[flo
     return min(float(np.quantile(delta, lo_q)), estimate), max(float(np.quantile(delta, hi_q)), estimate)
 
 
-def _add_pair(by_mech, by_level, ra, rb, h_a, h_b, res_a, res_b, level_a, level_b) -> None:
-    """Add one carrier's share of the difference (B minus A) to the mechanisms and the levels."""
+def _carrier(detail: Detail, row: int) -> tuple[float, float, int]:
+    """A carrier's headcount in the figure, resistance and level."""
+    return float(detail.people[row]), float(detail.resistance[row]), int(detail.levels[row])
+
+
+def _change_split(da: Detail, db: Detail, rows_a: list, rows_b: list, cols_a, cols_b, n_mech: int) -> np.ndarray:
+    """How the resistance of each matched carrier changes, by mechanism (pairs x mechanisms; rows add up to
+    ``R_B - R_A`` exactly).
+
+    Per family, ``R_f = T_f e^{U_f}`` changes by ``Ebar dT_f + Tbar dE_f`` (the two-factor split; bars are
+    means of the sides): the first part goes to the channels' mechanisms by how much each changed, the second
+    to the terms' mechanisms by how much each moved ``U_f`` (``dE_f = s dU_f``, ``s`` the secant slope of the
+    exponential). A channel or a term that is the same on both sides gets nothing.
+    """
+    n = len(rows_a)
+    out = np.zeros((n, n_mech))
+    if not n:
+        return out
+    families = da.T.shape[1]
+    sides = []
+    for detail, rows, cols in ((da, rows_a, cols_a), (db, rows_b, cols_b)):
+        pos = np.full(len(detail.carriers), -1, dtype=np.int64)
+        pos[np.asarray(rows, dtype=np.int64)] = np.arange(n)
+        sides.append((detail, np.asarray(rows, dtype=np.int64), pos, cols))
+    for f in range(families):
+        parts = []
+        for detail, rows, pos, cols in sides:
+            t_m, u_m = np.zeros((n, n_mech)), np.zeros((n, n_mech))
+            ch = detail.channels
+            mine = (ch["family"] == f) & (pos[ch["carrier"]] >= 0)
+            np.add.at(t_m, (pos[ch["carrier"][mine]], cols[ch["mechanism"][mine]]), ch["value"][mine])
+            t = detail.terms
+            mine = (t["bits"][:, f] > 0) & (pos[t["carrier"]] >= 0) if len(t["value"]) else np.zeros(0, dtype=bool)
+            np.add.at(u_m, (pos[t["carrier"][mine]], cols[t["mechanism"][mine]]), t["value"][mine])
+            g = detail.global_terms
+            if len(g["value"]):
+                on_all = np.zeros(n_mech)
+                np.add.at(on_all, cols[g["mechanism"]], g["value"] * g["bits"][:, f])
+                u_m += on_all[None, :]
+            parts.append((t_m, u_m, detail.T[rows, f], detail.U[rows, f]))
+        (ta_m, ua_m, t_a, u_a), (tb_m, ub_m, t_b, u_b) = parts
+        e_a = np.exp(np.clip(u_a, -EXPONENT_CAP, EXPONENT_CAP))
+        e_b = np.exp(np.clip(u_b, -EXPONENT_CAP, EXPONENT_CAP))
+        d_u = u_b - u_a
+        moved = np.abs(d_u) > 1e-12
+        slope = np.where(np.abs(u_a) < EXPONENT_CAP, e_a, 0.0)
+        slope[moved] = (e_b[moved] - e_a[moved]) / d_u[moved]
+        out += ((e_a + e_b) / 2)[:, None] * (tb_m - ta_m) + ((t_a + t_b) / 2 * slope)[:, None] * (ub_m - ua_m)
+    return out
+
+
+def _add_pair(by_mech, by_level, d_r, h_a, res_a, level_a, h_b, res_b, level_b) -> None:
+    """Add one carrier's share of the difference (B minus A) to the mechanisms and the levels, given how its
+    resistance changed by mechanism (``d_r``, adding up to ``res_b - res_a``)."""
     p_a, p_b = -math.expm1(-res_a), -math.expm1(-res_b)
     # A side with no resistance adds nothing whatever its headcount (a carrier the change does not reach there
     # is not counted): reading it with the other side's keeps the difference on the mechanisms that made it.
@@ -467,7 +531,7 @@ def _add_pair(by_mech, by_level, ra, rb, h_a, h_b, res_a, res_b, level_a, level_
     # The secant slope of 1 - exp(-R); its derivative where the two are (nearly) equal.
     slope = (p_b - p_a) / d_res if abs(d_res) > 1e-9 else math.exp(-(res_a + res_b) / 2)
     h_mean, p_mean = (h_a + h_b) / 2, (p_a + p_b) / 2
-    by_mech[:-1] += h_mean * slope * (rb - ra)
+    by_mech[:-1] += h_mean * slope * d_r
     by_mech[-1] += p_mean * (h_b - h_a)
     total = h_b * p_b - h_a * p_a
     if level_a == level_b:
