@@ -40,12 +40,16 @@ class Command:
 
     ``merge_key``, when set, lets the stack merge this command into the previous
     one with the same key (typing in a field makes one undo step, not one per key).
+    ``view`` marks a command that changes what is shown, not the map a save writes
+    (showing a scenario, :mod:`explorer.core.scenarios`): it is undone like any other,
+    but it does not make the map dirty.
     """
 
     label: str
     added: frozenset = field(default_factory=frozenset)
     removed: frozenset = field(default_factory=frozenset)
     merge_key: Hashable | None = None
+    view: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -54,15 +58,16 @@ class Command:
 
     def inverse(self) -> Command:
         """The command that undoes this one."""
-        return Command(f"Undo {self.label}", added=self.removed, removed=self.added)
+        return Command(f"Undo {self.label}", added=self.removed, removed=self.added, view=self.view)
 
     def then(self, other: Command, label: str | None = None) -> Command:
-        """The net effect of this command followed by ``other`` as one command."""
+        """The net effect of this command followed by ``other`` as one command (a view command if both are)."""
         return Command(
             label or other.label,
             added=(self.added - other.removed) | (other.added - self.removed),
             removed=(self.removed - other.added) | (other.removed - self.added),
             merge_key=other.merge_key,
+            view=self.view and other.view,
         )
 
 
@@ -204,7 +209,8 @@ def compose(label: str, commands: Iterable[Command]) -> Command:
     """Several commands, applied in order, as one undo step.
 
     Each command must have been built against the state the previous ones leave;
-    :meth:`explorer.core.document.MapDocument.batch` does that for you.
+    :meth:`explorer.core.document.MapDocument.batch` does that for you. The result
+    is never a view command: a batch is an edit.
     """
     result = Command(label)
     for command in commands:
@@ -241,8 +247,27 @@ class CommandStack:
 
     @property
     def is_clean(self) -> bool:
-        """True when the applied commands are exactly those of the saved state."""
-        return self._clean == self._index
+        """True when the applied commands are those of the saved state, give or take view commands.
+
+        Showing a scenario changes what is shown, not what a save writes, so view
+        commands between the saved point and now leave the map clean.
+
+        Examples
+        --------
+        >>> stack = CommandStack()
+        >>> stack.push(Command("Show “to-be”", added=frozenset({1}), view=True))
+        >>> stack.is_clean
+        True
+        >>> stack.push(Command("Add Ward 7", added=frozenset({2})))
+        >>> stack.is_clean
+        False
+        """
+        return self._clean is not None and self._only_views(self._clean, self._index)
+
+    def _only_views(self, start: int, stop: int) -> bool:
+        """Whether every command between the two positions (either order) is a view command."""
+        low, high = sorted((start, stop))
+        return all(command.view for command in self._commands[low:high])
 
     @property
     def clean_index(self) -> int | None:
@@ -270,7 +295,9 @@ class CommandStack:
     def push(self, command: Command) -> None:
         """Record a command that has just been applied; discards the redo branch."""
         if self._clean is not None and self._clean > self._index:
-            self._clean = None  # the saved state was on the discarded branch
+            # The saved state was on the discarded branch; if only view commands lead
+            # there, the state now differs from it only in what is shown.
+            self._clean = self._index if self._only_views(self._index, self._clean) else None
         del self._commands[self._index :]
         top = self._commands[-1] if self._commands else None
         if (

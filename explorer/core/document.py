@@ -50,14 +50,25 @@ from rdflib.namespace import DCTERMS, VOID, XSD
 from . import events as ev
 from .atomic_file import atomic_write, remove_stale_copies
 from .commands import Command, CommandStack, compose, diff
-from .errors import CommandError, ExplorerError, FileChangedError, JournalError, MapLockedError, SaveError
+from .errors import (
+    CommandError,
+    ExplorerError,
+    FileChangedError,
+    JournalError,
+    MapLockedError,
+    SaveError,
+    ScenariosNotSaved,
+)
 from .iris import Minter, base_for_title
 from .journal import Journal, MapLock, Recovery, file_identity, map_key, read_journal
 from .rdf_formats import FORMATS, Progress, RdfFormat, format_by_name, format_for_path
 from .resources import ontology_files
+from .scenario_graphs import base_quads, route, scenarios, shown
+from .scenario_graphs import graph_names as scenario_graph_names
 from .store import EmbeddedStore, Store
 from .terms import DEFAULT_GRAPH
 from .text import one_line
+from .versions import VersionNotKept, keep_version
 
 #: The named graph holding the read-only ontology and SKOS schemes.
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/routine-explorer/graph/ontology")
@@ -119,6 +130,7 @@ class WrittenFile:
     sha256: str
     index: int
     lock: MapLock | None
+    warning: str = ""  # said after the save, which went ahead: an earlier version could not be kept
 
 
 class MapDocument:
@@ -165,6 +177,9 @@ class MapDocument:
         self._lock: MapLock | None = None
         self._journal: Journal | None = None
         self._batch: list[Command] | None = None
+        # A scenario shown when the map was saved: the file holds the base, so a journal
+        # started after the save must first say how to get from the file to what is shown.
+        self._shown_at_save: Command | None = None
         self._closed = False
         # base_iri is read for every IRI minted (10k times by a big import); edits and reloads forget it.
         self._base_iri: tuple[str | None] | None = None
@@ -407,8 +422,17 @@ class MapDocument:
 
     # ------------------------------------------------------------------ editing
     def execute(self, command: Command) -> None:
-        """Apply ``command`` and put it on the undo stack (inside :meth:`batch`, collect it)."""
+        """Apply ``command`` and put it on the undo stack (inside :meth:`batch`, collect it).
+
+        While a scenario is shown, an edit of the map graph is an edit of that scenario
+        too (:func:`~explorer.core.scenarios.route`), in the same undo step.
+        """
         self._check_open()
+        if not command.is_empty:
+            self._execute(route(self.store, command))
+
+    def _execute(self, command: Command) -> None:
+        """Apply ``command`` as it is (already routed) and record it."""
         if command.is_empty:
             return
         if self._batch is not None:
@@ -510,6 +534,10 @@ class MapDocument:
         try:
             if not self._journal.active:
                 self._journal.start(map_path=self.path, base_sha256=self.content_sha256, base_iri=self.base_iri)
+            if self._shown_at_save is not None:
+                switch = self._shown_at_save
+                self._journal.record(switch.label, switch.added, switch.removed)
+                self._shown_at_save = None
             self._journal.record(label, added, removed)
         except OSError as err:
             shown = one_line(label, 60)
@@ -546,7 +574,7 @@ class MapDocument:
         # (its first entry replaces the file), so a failed recovery loses nothing.
         self.pending_recovery = None
         try:
-            self.execute(command)
+            self._execute(command)  # its edits were routed into their scenarios when first made
         except BaseException:
             self.pending_recovery = recovery
             raise
@@ -563,9 +591,18 @@ class MapDocument:
         extra = [g for g in self.store.graph_names() if g != ONTOLOGY_GRAPH]
         if fmt.holds_datasets:
             return [DEFAULT_GRAPH, *extra]
+        found = scenarios(self.store)
+        if found:
+            raise ScenariosNotSaved([s.name for s in found], fmt.label)
         # Derived graphs can be regenerated, so a one-graph format leaves them out; other
-        # named graphs came with the data and must not vanish silently.
-        kept = [g for g in extra if not is_derived(g)]
+        # named graphs came with the data and must not vanish silently. Graphs left empty
+        # (by deleted scenarios, say) hold nothing to lose.
+        hidden = scenario_graph_names(self.store)
+        kept = [
+            g
+            for g in extra
+            if not is_derived(g) and g not in hidden and next(iter(self.store.quads(graph=g)), None) is not None
+        ]
         if kept:
             names = ", ".join(f"<{g}>" for g in kept[:3]) + (" …" if len(kept) > 3 else "")
             raise SaveError(
@@ -707,12 +744,20 @@ class MapDocument:
                 f"use one of {', '.join(f.extension for f in FORMATS.values())}."
             )
         index = self.stack.index
-        extra = [q for q in extra if q[3] == DEFAULT_GRAPH and not self.store.contains(q)]
-        self.store.apply(added=extra)
+        # The file holds the base, never a scenario shown: take it out for the write, put it back after.
+        to_base, from_base = base_quads(self.store)
+        self.store.apply(added=to_base, removed=from_base)
         try:
-            data = self.serialize(fmt)
+            extra = [q for q in extra if q[3] == DEFAULT_GRAPH and not self.store.contains(q)]
+            if from_base:  # positions of a scenario's own nodes stay out of the base
+                extra = [q for q in extra if next(iter(self.store.quads(q[0], RDF.type)), None) is not None]
+            self.store.apply(added=extra)
+            try:
+                data = self.serialize(fmt)
+            finally:
+                self.store.apply(removed=extra)
         finally:
-            self.store.apply(removed=extra)
+            self.store.apply(added=from_base, removed=to_base)
         new_lock = None
         # os.path.realpath, not Path.resolve: a link that loops must reach atomic_write, which names it, not raise here.
         moving = self.path is None or os.path.realpath(path) != os.path.realpath(self.path)
@@ -735,6 +780,12 @@ class MapDocument:
                 advice=None if not self.editing else "save under another name",
             )
             new_lock.acquire()
+        digest, warning = hashlib.sha256(data).hexdigest(), ""
+        if not moving and digest != self.content_sha256:
+            try:  # the file about to be replaced is kept, to compare with later; never at the save's cost
+                keep_version(path)
+            except VersionNotKept as error:
+                warning = str(error)
         try:
             atomic_write(path, data)
         except BaseException:
@@ -749,7 +800,7 @@ class MapDocument:
             # it in the moment between, the next save finds the file changed or held and says so.
             with contextlib.suppress(MapLockedError):
                 (new_lock or self._lock).follow_file()
-        return WrittenFile(path, fmt, hashlib.sha256(data).hexdigest(), index, new_lock)
+        return WrittenFile(path, fmt, digest, index, new_lock, warning)
 
     def _check_on_disk(self, path: Path, *, overwrite: bool) -> None:
         """Before writing over the map's own file: is it still the file the map was read from or last saved to?"""
@@ -786,7 +837,11 @@ class MapDocument:
         # Edits made while the file was written are not in it: keep their journal.
         if self._journal is not None and self.stack.index == written.index:
             self._journal.close(delete=True)
-        self.events.publish(ev.DocumentSaved(written.path))
+            showing = shown(self.store)
+            if showing is not None:
+                to_base, from_base = base_quads(self.store)
+                self._shown_at_save = Command(f"Show “{showing.name}”", added=from_base, removed=to_base)
+        self.events.publish(ev.DocumentSaved(written.path, written.warning))
         if was_dirty != self.dirty:
             self.events.publish(ev.DirtyChanged(self.dirty))
 
@@ -808,6 +863,7 @@ class MapDocument:
                 self._lock.follow_file()
         was_dirty = self.dirty
         self.stack.clear()
+        self._shown_at_save = None
         if self._journal is not None:
             self._journal.close(delete=True)
         self.events.publish(ev.DocumentReloaded())

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .text import clipped
+from .text import clipped, one_line
 
 #: Longest message shown: a reason may quote the input, which can be megabytes long.
 MESSAGE_LIMIT = 400
@@ -116,6 +116,38 @@ class JournalError(CommandError):
 
 class SaveError(ExplorerError):
     """A map could not be written; the previous file on disk is left as it was."""
+
+
+class ScenariosNotSaved(SaveError):
+    """The chosen format holds one graph, so it cannot keep the map's scenarios; nothing was written.
+
+    The app offers to save as TriG instead.
+
+    Attributes
+    ----------
+    scenarios : tuple of str
+        The names of the scenarios that would be left out.
+    format_label : str
+        The format asked for ("Turtle", ...).
+
+    Examples
+    --------
+    >>> str(ScenariosNotSaved(["to-be"], "Turtle"))
+    'This map has 1 scenario (“to-be”), which Turtle cannot hold. Save as TriG or N-Quads to keep it.'
+    """
+
+    def __init__(self, scenarios, format_label: str) -> None:
+        self.scenarios = tuple(scenarios)
+        self.format_label = format_label
+        count = len(self.scenarios)
+        names = ", ".join(f"“{one_line(name, 60)}”" for name in self.scenarios[:5])
+        if count > 5:
+            names += f" and {count - 5:,} more"
+        noun, them = ("scenario", "it") if count == 1 else ("scenarios", "them")
+        super().__init__(
+            f"This map has {count:,} {noun} ({names}), which {format_label} cannot hold. "
+            f"Save as TriG or N-Quads to keep {them}."
+        )
 
 
 class FileChangedError(SaveError):

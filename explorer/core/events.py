@@ -42,9 +42,10 @@ class DirtyChanged:
 
 @dataclass(frozen=True)
 class DocumentSaved:
-    """The map was written to ``path``."""
+    """The map was written to ``path``; ``warning`` says what went wrong beside it (no earlier version kept)."""
 
     path: Path
+    warning: str = ""
 
 
 @dataclass(frozen=True)

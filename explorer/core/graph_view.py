@@ -68,6 +68,7 @@ from .document import ONTOLOGY_GRAPH, is_derived
 from .errors import ExplorerError
 from .namespaces import RX
 from .rdf_formats import RdfFormat, serialize_quads
+from .scenario_graphs import graph_names as scenario_graph_names
 from .schema import Schema, schema_of
 from .store import ANY_GRAPH, EmbeddedStore
 from .terms import DEFAULT_GRAPH, Quad, from_ox_quad, to_ox, to_ox_graph
@@ -123,8 +124,9 @@ class Census:
         return ", ".join(shown)
 
 
-def _is_data_graph(name) -> bool:
-    return name != ONTOLOGY_GRAPH and not is_derived(name)
+def _is_data_graph(name, scenario_graphs: frozenset = frozenset()) -> bool:
+    # Scenarios are the app's own differences from the map graph, not data that came in named graphs.
+    return name != ONTOLOGY_GRAPH and not is_derived(name) and name not in scenario_graphs
 
 
 def node_types(schema: Schema) -> list[URIRef]:
@@ -164,7 +166,8 @@ def census(doc, schema: Schema | None = None) -> Census:
     """
     store = doc.store
     viewing = store.graphs if isinstance(store, ViewStore) else ()
-    names = [g for g in store.graph_names() if _is_data_graph(g)]
+    hidden = scenario_graph_names(store)
+    names = [g for g in store.graph_names() if _is_data_graph(g, hidden)]
     if not names:
         return Census(map_has_nodes=True, viewing=viewing)
     types = " ".join(f"<{t}>" for t in node_types(schema or schema_of(doc)))

@@ -97,12 +97,14 @@ class RX(DefinedNamespace):
     ResistancePoint: URIRef  # Point of likely resistance
     Role: URIRef  # Role
     Routine: URIRef  # Routine
+    Scenario: URIRef  # Scenario
     SourceRecord: URIRef  # Source
     Stance: URIRef  # Stance
     TaskReallocation: URIRef  # Task reallocation
     Unit: URIRef  # Unit
 
     # --- object properties ---
+    addedGraph: URIRef  # added statements
     adoptedBy: URIRef  # adopted by
     advises: URIRef  # advises
     alignsWith: URIRef  # aligns with
@@ -140,10 +142,12 @@ class RX(DefinedNamespace):
     performs: URIRef  # performs
     pillar: URIRef  # pillar
     reallocatesTask: URIRef  # reallocates task
+    removedGraph: URIRef  # removed statements
     replaces: URIRef  # replaces
     roleKind: URIRef  # role kind
     rolledOutTo: URIRef  # rolled out to
     runsConcurrentlyWith: URIRef  # runs concurrently with
+    shownScenario: URIRef  # shown scenario
     sourceKind: URIRef  # source kind
     sponsoredBy: URIRef  # sponsored by
     sponsorshipMode: URIRef  # sponsorship mode

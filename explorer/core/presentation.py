@@ -340,18 +340,32 @@ def legend_entries(projection: Projection, schema: Schema, *, heat: bool = False
             key = (999, 999, label.casefold(), str(iri or ""))
             entry = LegendEntry(str(iri or ""), label, FALLBACK_COLOUR, "rounded-rectangle", "", count, "node")
         nodes.append((key, entry))
-    families: dict = {}
+    # A big map has tens of thousands of ties and a few dozen relations: each relation is styled and named once.
+    styles: dict = {}
+    counts: dict = {}
+    named: dict = {}  # style -> one tie per way of naming a relation
     for tie in projection.ties.values():
-        style = tie_style(schema, tie.relation)
-        families.setdefault(style, []).append(tie)
+        style = styles.get(tie.relation)
+        if style is None:
+            style = styles[tie.relation] = tie_style(schema, tie.relation)
+        counts[style] = counts.get(style, 0) + 1
+        named.setdefault(style, {})[(tie.relation, tie.tie is None, tie.label)] = tie
     entries = [entry for _, entry in sorted(nodes, key=lambda ke: ke[0])]
-    for style, ties in sorted(families.items(), key=lambda sc: (sc[0].order, sc[0].label.casefold())):
-        names = sorted({relation_name(schema, t) for t in ties}, key=str.casefold)
+    for style, kinds in sorted(named.items(), key=lambda sc: (sc[0].order, sc[0].label.casefold())):
+        names = sorted({relation_name(schema, t) for t in kinds.values()}, key=str.casefold)
         shown = ", ".join(names[:8]) + (", …" if len(names) > 8 else "")
         comment = f"{style.comment} On this map: {shown}." if style.comment else f"On this map: {shown}."
         entries.append(
             LegendEntry(
-                style.family, style.label, style.colour, "", style.line_style, len(ties), "tie", comment, style.width
+                style.family,
+                style.label,
+                style.colour,
+                "",
+                style.line_style,
+                counts[style],
+                "tie",
+                comment,
+                style.width,
             )
         )
     if heat:

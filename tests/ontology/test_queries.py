@@ -7,8 +7,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import RDFS, Dataset, Graph, Literal, URIRef
 from support.ontology import ONTOLOGY_DIR, ontology, sample, schemes
+
+from explorer.core.document import MapDocument
+from explorer.core.scenarios import create, show
+from explorer.core.terms import DEFAULT_GRAPH
 
 QUERIES = sorted((ONTOLOGY_DIR / "queries").glob("*.rq"))
 
@@ -60,8 +64,8 @@ def test_question_header(path: Path):
     declared = set(re.findall(r"PREFIX (\w+):", text))
     assert used <= declared, used - declared
     assert "SERVICE" not in text
-    # Only questions about analysis runs look into named graphs (the runs the app keeps in the map).
-    assert "GRAPH" not in text or "rx:AnalysisRun" in text
+    # Only questions about analysis runs or scenarios look into named graphs (the app keeps both in the map).
+    assert "GRAPH" not in text or "rx:AnalysisRun" in text or "rx:Scenario" in text
 
 
 @pytest.mark.parametrize("path", QUERIES, ids=lambda p: p.stem)
@@ -69,7 +73,7 @@ def test_question_runs_on_every_sample(path: Path, sample_name: str):
     g = _GRAPHS.setdefault(sample_name, _graph(sample_name))
     text = path.read_text(encoding="utf-8")
     if "GRAPH" in text:
-        # A question about analysis runs needs a dataset; a sample map holds no run yet.
+        # A question about analysis runs or scenarios needs a dataset; a sample map holds neither yet.
         dataset = Dataset()
         default = dataset.default_graph
         default.addN((s, p, o, default) for s, p, o in g)
@@ -304,3 +308,40 @@ def test_answers_on_mental_health_lmic():
         ("specialist-review", "prescribing"),
         ("specialist-review", "referral"),
     }
+
+
+def test_scenario_differences_lists_what_each_scenario_adds_and_removes(tmp_path):
+    doc = MapDocument.new(with_ontology=False, base_iri="http://example.org/map/")
+    try:
+        ward, broker = URIRef("http://example.org/map/unit/ward"), URIRef("http://example.org/map/person/broker")
+        member_of = URIRef("http://www.w3.org/ns/org#memberOf")
+        doc.store.apply(added=[(ward, RDFS.label, Literal("Ward 7"), DEFAULT_GRAPH)])
+        command, to_be = create(
+            doc,
+            "to-be",
+            added=[(broker, RDFS.label, Literal("Bed manager")), (broker, member_of, ward)],
+            removed=[(ward, RDFS.label, Literal("Ward 7"))],
+        )
+        doc.execute(command)
+        doc.execute(show(doc, to_be))  # the file holds the map as it is all the same
+        doc.save_as(tmp_path / "map.trig")
+        dataset = Dataset()
+        dataset.parse(tmp_path / "map.trig", format="trig")
+    finally:
+        doc.close()
+    text = (ONTOLOGY_DIR / "queries" / "17-scenario-differences.rq").read_text(encoding="utf-8")
+    rows = [
+        (
+            str(r.scenarioLabel),
+            str(r.change),
+            str(r.subjectLabel),
+            r.property.split("#")[-1],
+            str(r.valueLabel or r.value),
+        )
+        for r in dataset.query(text)
+    ]
+    assert rows == [
+        ("to-be", "added", "Bed manager", "label", "Bed manager"),
+        ("to-be", "added", "Bed manager", "memberOf", "Ward 7"),
+        ("to-be", "removed", "Ward 7", "label", "Ward 7"),
+    ]
