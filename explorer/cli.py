@@ -23,6 +23,9 @@ Examples
                                                       # (or .png .svg .pdf .graphml .gexf .csv .ttl ...)
     routine-explorer report map.ttl -o report.pdf     # the change report for a board (or .html);
                                                       # --change IRI, --weights FILE
+    routine-explorer compare a.ttl b.ttl --format json  # how B differs from A, by mechanism and level
+    routine-explorer compare map.trig map.trig --scenario-b "to-be"   # as-is against a scenario
+    routine-explorer scenarios map.trig                # the map's scenarios
     routine-explorer query map.ttl 04 --format csv     # a saved question (ontology/queries/04-*.rq),
                                                        # or FILE.rq, or -e 'SELECT ...'
 """
@@ -51,6 +54,8 @@ SUBCOMMANDS = (
     "import",
     "export",
     "report",
+    "compare",
+    "scenarios",
     "query",
     "app",
 )
@@ -452,6 +457,182 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+def _show_scenario(doc, name: str | None, path: Path):
+    """Show the scenario ``name`` of an open map (None or "as-is": the base); returns it (None for the base)."""
+    if name is None:
+        return None  # a saved map always shows its base
+    from .core import scenarios
+
+    if name.strip().casefold() in ("as-is", "as is", "base"):
+        found = None
+    else:
+        try:
+            found = scenarios.find(doc.store, name)
+        except ExplorerError as err:
+            raise ExplorerError(f"{path.name}: {err}") from None
+    doc.execute(scenarios.show(doc, found))
+    return found
+
+
+def _chosen_change(G, change, *, path: Path, flag: str):
+    """The change of one side: ``change`` if it is one of ``G``, else the map's only one (errors name ``flag``)."""
+    from .analysis.change import AnalysisError, choose_change
+
+    try:
+        return choose_change(G, change)
+    except AnalysisError as err:
+        raise ExplorerError(f"{path.name}: {str(err).replace('with --change:', f'with {flag}:')}") from None
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Compare two analyses: two maps, two changes of one map, or two scenarios; B minus A, explained."""
+    from rdflib import URIRef
+
+    from .analysis.compare import compare, ontology_words
+    from .analysis.compare_tables import as_csv, as_json, as_text
+    from .analysis.graph import map_graph
+    from .analysis.weights import load_weights
+    from .core.schema import schema_of
+    from .core.terms import local_name
+    from .io.change_text import kind_text
+
+    if args.top < 1:
+        raise ExplorerError(f"--top must be at least 1, not {args.top}.")
+    path_a, path_b = Path(args.a), Path(args.b)
+    target = Path(args.output) if args.output else None
+    fmt = None
+    if target is not None:
+        from .io.registry import for_path, get
+
+        _refuse_writing_over_map(path_a, [target])
+        _refuse_writing_over_map(path_b, [target])
+        fmt = get(args.report_format, "comparison") if args.report_format else for_path(target, "comparison")
+    elif args.report_format or args.page_size:
+        raise ExplorerError("--report-format and --page-size apply to a report: add -o OUT.html or -o OUT.pdf.")
+    weights = load_weights(args.weights)
+    same = _same_file(path_a, path_b)
+    doc_a = _open_view(path_a, args)
+    shown_a = _show_scenario(doc_a, args.scenario, path_a)
+    graph_a = map_graph(doc_a.store)
+    if same:
+        doc_b = doc_a
+        # B's base when no scenario is named, even after A's scenario was shown on the same map.
+        shown_b = _show_scenario(doc_a, args.scenario_b or ("as-is" if shown_a else None), path_b)
+        graph_b = graph_a if shown_b == shown_a else map_graph(doc_a.store)
+    else:
+        doc_b = _open_view(path_b, args)
+        shown_b = _show_scenario(doc_b, args.scenario_b, path_b)
+        graph_b = map_graph(doc_b.store)
+    change_b = args.change_b
+    if change_b is None and args.change is not None and URIRef(args.change) in graph_b:
+        change_b = args.change
+    change_a = _chosen_change(graph_a, args.change, path=path_a, flag="--change")
+    change_b = _chosen_change(graph_b, change_b, path=path_b, flag="--change-b")
+
+    def name(doc, path, scenario, graph, change) -> str:
+        words = one_line(doc.title, 120)
+        if not same and one_line(doc_a.title) == one_line(doc_b.title):
+            words += f" ({path.name})"  # two files of one title: the file tells them apart
+        if scenario is not None:
+            words += f" — scenario “{one_line(scenario.name, 80)}”"
+        elif same and shown_a != shown_b:
+            words += " — as-is"
+        if same and change_a != change_b:
+            words += f" — “{one_line(graph.nodes[change].get('label', change), 80)}”"
+        return words
+
+    names = (name(doc_a, path_a, shown_a, graph_a, change_a), name(doc_b, path_b, shown_b, graph_b, change_b))
+    progress = _StderrProgress("uncertainty runs", len(graph_a) + len(graph_b) > 10_000 and sys.stderr.isatty())
+    try:
+        comparison = compare(
+            graph_a,
+            graph_b,
+            change_a,
+            change_b,
+            names=names,
+            weights=weights,
+            seed=args.seed,
+            runs=args.runs,
+            words=ontology_words(doc_a.store),
+            progress=progress,
+        )
+    finally:
+        progress.finish()
+    schema = schema_of(doc_a)
+
+    def kind_words(kind, role: str) -> str:
+        found = schema.kind(kind) if kind is not None else None
+        return kind_text(found.label if found is not None else (local_name(kind) if kind else ""), role)
+
+    if target is not None:
+        started = time.monotonic()
+        shown = _StderrProgress(f"report {target.name}", sys.stderr.isatty())
+
+        def report_progress(done: int, total: int) -> None:
+            if time.monotonic() - started >= 1.0:  # a quick report prints nothing
+                shown(done, total)
+
+        options = {"title": args.title, "progress": report_progress}
+        if fmt.name == "pdf" and args.page_size:
+            options["page_size"] = args.page_size
+        try:
+            with _write_locks([target]):
+                fmt.load()(comparison, target, **options)
+        finally:
+            shown.finish()
+        print(f"wrote {target} ({fmt.label}: “{names[0]}” and “{names[1]}”)", file=sys.stderr)
+        if args.format is None:
+            return EXIT_OK
+    if args.format == "json":
+        sys.stdout.write(as_json(comparison))
+    elif args.format == "csv":
+        sys.stdout.write(as_csv(comparison, kind_words=kind_words))
+    else:
+        sys.stdout.write(as_text(comparison, top=args.top, kind_words=kind_words))
+    return EXIT_OK
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    """List a map's scenarios: name, IRI, and how many statements each adds to and removes from the map."""
+    from .core import scenarios
+
+    path = Path(args.map)
+    doc = _open_readonly(path, with_ontology=False)
+    found = []
+    for scenario in scenarios.scenarios(doc.store):
+        added, removed = scenarios.differences(doc.store, scenario)
+        found.append((scenario, len(added), len(removed)))
+    if args.format == "json":
+        listing = [
+            {
+                "name": s.name,
+                "iri": str(s.iri),
+                "added": n_added,
+                "removed": n_removed,
+                "description": s.description,
+            }
+            for s, n_added, n_removed in found
+        ]
+        print(json.dumps({"map": str(path), "scenarios": listing}, indent=2, ensure_ascii=False))
+    elif not found:
+        print(f"{path.name}: no scenarios (only the as-is map).")
+    else:
+        print(f"{path.name}: {len(found)} scenario{'s' if len(found) != 1 else ''}")
+        for s, n_added, n_removed in found:
+            print(
+                f"  “{one_line(s.name, 100)}”  +{n_added:,} / −{n_removed:,} statements  <{s.iri}>"
+                + (f"  {one_line(s.description, 100)}" if s.description else "")
+            )
+    return EXIT_OK
+
+
 def _query_text(args: argparse.Namespace) -> tuple[str, str]:
     """The query to run and where it came from: ``-e``, a file, ``-`` (stdin) or a saved question's name."""
     from .sparql.library import builtin_queries, find_saved
@@ -717,6 +898,52 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--page-size", choices=("A4", "A3", "letter", "legal"), help="PDF paper size (default A4)")
     _view_options(report)
     report.set_defaults(func=cmd_report)
+
+    comparing = commands.add_parser(
+        "compare",
+        help="compare two analyses: two maps, two changes or two scenarios of one map; B minus A, explained",
+        description="Analyse the change on each side and say how B differs from A: each side's people likely to "
+        "resist with its interval, the difference with the share of paired uncertainty runs in which A is the more "
+        "resistant, split by mechanism and by level (each adding up to the difference), the points that moved most "
+        "and what differs in the maps. A and B may be the same file: then --change/--change-b compare two changes "
+        "and --scenario/--scenario-b two scenarios ('as-is', or no option, is the map without a scenario).",
+    )
+    comparing.add_argument("a", metavar="A", help="the first map (the difference is B minus A)")
+    comparing.add_argument("b", metavar="B", help="the second map (may be A itself)")
+    comparing.add_argument("--change", metavar="IRI", help="A's change proposal (default: the map's only one)")
+    comparing.add_argument(
+        "--change-b", metavar="IRI", help="B's change proposal (default: --change when B has it, else B's only one)"
+    )
+    comparing.add_argument("--scenario", metavar="NAME", help="the scenario of A to analyse (default: as-is)")
+    comparing.add_argument("--scenario-b", metavar="NAME", help="the scenario of B to analyse (default: as-is)")
+    comparing.add_argument(
+        "--format",
+        choices=("table", "json", "csv"),
+        default=None,
+        help="what to print: table (default), json (every figure of the difference under 'difference') "
+        "or csv (one row per point)",
+    )
+    comparing.add_argument(
+        "-o", "--output", metavar="OUT", help="write the comparison report (.html or .pdf) instead of printing it"
+    )
+    comparing.add_argument(
+        "--report-format", choices=("html", "pdf"), help="the report's format (default: from OUT's ending)"
+    )
+    comparing.add_argument("--title", help="the report's title")
+    comparing.add_argument("--page-size", choices=("A4", "A3", "letter", "legal"), help="PDF paper size (default A4)")
+    comparing.add_argument("--top", type=int, default=10, help="how many points and items to list (default 10)")
+    comparing.add_argument("--weights", help="a weights file (default: ontology/analysis-weights.toml)")
+    comparing.add_argument("--seed", type=int, default=0, help="seed of the uncertainty runs, both sides (default 0)")
+    comparing.add_argument(
+        "--runs", type=int, default=None, help="number of uncertainty runs (default: from the weights; 0 skips)"
+    )
+    _view_options(comparing)
+    comparing.set_defaults(func=cmd_compare)
+
+    listing = commands.add_parser("scenarios", help="list a map's scenarios and how much each changes")
+    listing.add_argument("map", help="the map file")
+    listing.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+    listing.set_defaults(func=cmd_scenarios)
 
     query = commands.add_parser(
         "query",

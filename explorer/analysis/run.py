@@ -41,6 +41,43 @@ def serialise_map(doc) -> bytes:
     return doc.store.dump(format_by_name("ntriples"), graphs=[DEFAULT_GRAPH])
 
 
+def serialise_side(doc, scenario=None) -> bytes:
+    """The map graph of ``doc``'s as-is map (``scenario`` None) or of one of its scenarios, as N-Triples bytes.
+
+    Whatever the open map shows, the side is built in a store of its own (the base, then the
+    scenario's differences), so the open map is not touched.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["ROUTINE_EXPLORER_DATA_DIR"] = tempfile.mkdtemp()
+    >>> from rdflib import RDFS, Literal, URIRef
+    >>> from explorer.core import scenarios
+    >>> from explorer.core.document import MapDocument
+    >>> doc = MapDocument.new(with_ontology=False)
+    >>> ward = (URIRef("urn:x:ward"), RDFS.label, Literal("Ward 7"), DEFAULT_GRAPH)
+    >>> command, to_be = scenarios.create(doc, "to-be", added=[ward])
+    >>> doc.execute(command); doc.execute(scenarios.show(doc, to_be))
+    >>> b"Ward 7" in serialise_side(doc, to_be), b"Ward 7" in serialise_side(doc)
+    (True, False)
+    >>> doc.close()
+    """
+    from explorer.core import scenarios
+
+    ntriples = format_by_name("ntriples")
+    to_add, to_remove = scenarios.base_quads(doc.store)
+    if scenario is None and not to_add and not to_remove:
+        return serialise_map(doc)
+    store = EmbeddedStore()
+    store.load(serialise_map(doc), format=ntriples)
+    in_map = [q for q in to_add if q[3] == DEFAULT_GRAPH], [q for q in to_remove if q[3] == DEFAULT_GRAPH]
+    store.apply(added=in_map[0], removed=in_map[1])
+    if scenario is not None:
+        added, removed = scenarios.differences(doc.store, scenario)
+        store.apply(added=added, removed=removed)
+    return store.dump(ntriples, graphs=[DEFAULT_GRAPH])
+
+
 def graph_of_serialised(data: bytes):
     """The map graph (:func:`~explorer.analysis.graph.map_graph`) of a map given as N-Triples ``data``,
     read with the ontology alongside, as in a document."""
