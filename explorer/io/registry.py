@@ -1,11 +1,12 @@
-"""The registry of export, import and report formats, keyed by ``(name, kind)``.
+"""The registry of export, import, report and comparison-report formats, keyed by ``(name, kind)``.
 
 An entry names the function that does the work as ``"module:function"``; the
 module is imported only when the format is used. Functions follow one naming
-rule: ``write_*`` for exports, ``read_*`` for imports and ``generate_*`` for
-reports. Formats drawn by the canvas (PNG, SVG, PDF images) live in
-:mod:`explorer.ui` and say so with ``needs_qt``; the registry only names them,
-so this layer never imports Qt.
+rule: ``write_*`` for exports, ``read_*`` for imports, ``generate_*`` for
+reports and ``write_comparison_*`` for comparison reports (of a
+:class:`~explorer.analysis.compare.Comparison`, not of a map). Formats drawn
+by the canvas (PNG, SVG, PDF images) live in :mod:`explorer.ui` and say so
+with ``needs_qt``; the registry only names them, so this layer never imports Qt.
 
 Examples
 --------
@@ -28,7 +29,7 @@ from pathlib import Path
 
 from ..core.errors import ExplorerError
 
-KINDS = ("export", "import", "report")
+KINDS = ("export", "import", "report", "comparison")
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class Format:
     name : str
         Short name used on the command line (``--format``) and as the key.
     kind : str
-        ``"export"``, ``"import"`` or ``"report"``.
+        ``"export"``, ``"import"``, ``"report"`` or ``"comparison"``.
     label : str
         What a file dialog shows.
     extensions : tuple of str
@@ -129,5 +130,24 @@ register(Format("html", "report", "Report as a web page", ("html", "htm"), "expl
 register(
     Format(
         "pdf", "report", "Report as PDF", ("pdf",), "explorer.ui.files.report_pdf:generate_report_pdf", needs_qt=True
+    )
+)
+register(
+    Format(
+        "html",
+        "comparison",
+        "Comparison report as a web page",
+        ("html", "htm"),
+        "explorer.io.compare_report:write_comparison_html",
+    )
+)
+register(
+    Format(
+        "pdf",
+        "comparison",
+        "Comparison report as PDF",
+        ("pdf",),
+        "explorer.ui.files.compare_report_pdf:write_comparison_pdf",
+        needs_qt=True,
     )
 )

@@ -100,7 +100,8 @@ LOGICS = (
 )
 _ONTOLOGY = URIRef(str(RX).rstrip("#/"))
 
-_ENV = jinja2.Environment(
+#: The templates' environment, shared by the change report and the comparison report (one escaping).
+TEMPLATE_ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(TEMPLATES)),
     autoescape=True,  # every value from the map is text, whatever the template's name
     undefined=jinja2.StrictUndefined,
@@ -161,7 +162,8 @@ def data_uri(data: bytes, mime: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def _figure_bytes(figure, fmt: str, dpi: int) -> bytes:
+def figure_bytes(figure, fmt: str, dpi: int) -> bytes:
+    """A matplotlib ``figure`` as ``fmt`` bytes (``svg`` or ``png``), the same bytes for the same figure."""
     out = io.BytesIO()
     # No date in the file and a fixed id salt: the same result gives the same bytes.
     metadata = {"Date": None} if fmt == "svg" else {"Software": f"Routine Explorer {__version__}"}
@@ -169,7 +171,8 @@ def _figure_bytes(figure, fmt: str, dpi: int) -> bytes:
     return out.getvalue()
 
 
-def _chart_style():
+def chart_style():
+    """The reports' chart style for matplotlib, as a context manager (labels as text, quiet axes)."""
     import matplotlib
 
     # parse_math off: a label such as "cost $5 to $10" is text, not TeX.
@@ -202,7 +205,7 @@ def chart_force_field(points, *, fmt: str = "svg", dpi: int = 200) -> bytes:
     from matplotlib.figure import Figure
 
     points = list(points)
-    with _chart_style():
+    with chart_style():
         height = 1.0 + 0.36 * max(len(points), 1)
         figure = Figure(figsize=(7.2, height))
         axes = figure.add_subplot()
@@ -220,7 +223,7 @@ def chart_force_field(points, *, fmt: str = "svg", dpi: int = 200) -> bytes:
         axes.grid(axis="x", color="#e3e7ec", linewidth=0.6)
         axes.set_axisbelow(True)
         axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=8, ncols=3)
-        return _figure_bytes(figure, fmt, dpi)
+        return figure_bytes(figure, fmt, dpi)
 
 
 def chart_likelihood_by_level(points, *, fmt: str = "svg", dpi: int = 200) -> bytes:
@@ -241,7 +244,7 @@ def chart_likelihood_by_level(points, *, fmt: str = "svg", dpi: int = 200) -> by
 
     rows = (3, 2, 1)
     rng = np.random.default_rng(0)  # jitter only: the same points always land in the same places
-    with _chart_style():
+    with chart_style():
         figure = Figure(figsize=(7.2, 2.9))
         axes = figure.add_subplot()
         for row, level in enumerate(rows):
@@ -276,7 +279,7 @@ def chart_likelihood_by_level(points, *, fmt: str = "svg", dpi: int = 200) -> by
         axes.set_xlabel("likelihood of resistance (bar: the level's mean)")
         axes.grid(axis="x", color="#e3e7ec", linewidth=0.6)
         axes.set_axisbelow(True)
-        return _figure_bytes(figure, fmt, dpi)
+        return figure_bytes(figure, fmt, dpi)
 
 
 # ----------------------------------------------------------------------------- reading the map
@@ -337,19 +340,21 @@ def _construct_label(store, reason) -> str:
     return ""
 
 
-def _capped(items: list, limit: int | None = None) -> list:
+def capped(items: list, limit: int | None = None, *, command: str = "routine-explorer analyse") -> list:
     """At most ``limit`` items (:data:`LIST_LIMIT`), the rest counted in a last line: a big map lists hundreds.
+
+    ``command`` is the command line that lists all of them (with ``--format json``).
 
     Examples
     --------
-    >>> _capped(["a", "b", "c"], 2)
+    >>> capped(["a", "b", "c"], 2)
     ['a', 'b', '… and 1 more (all of them in the app and in routine-explorer analyse --format json)']
     """
     limit = LIST_LIMIT if limit is None else limit
     if len(items) <= limit:
         return list(items)
     return list(items[:limit]) + [
-        f"… and {len(items) - limit:,} more (all of them in the app and in routine-explorer analyse --format json)"
+        f"… and {len(items) - limit:,} more (all of them in the app and in {command} --format json)"
     ]
 
 
@@ -367,7 +372,8 @@ def _work(citation: str) -> str:
     return text
 
 
-def _file_facts(path) -> str:
+def file_facts(path) -> str:
+    """A weights file as a report names it: its name and digest (the defaults said to be the defaults)."""
     path = Path(path)
     try:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
@@ -424,7 +430,7 @@ def report_context(
         "label": one_line(analysis.change_label, 300),
         "kind": kind_label(change_kind) if change_kind is not None else "",
         "description": _text(store, analysis.change, (DCTERMS.description, RDFS.comment, SKOS.definition)),
-        "components": _capped(
+        "components": capped(
             sorted(_label(store, c) for _, _, c, _ in store.quads(analysis.change, RX.hasComponent, None))
         ),
         "direct": [{"label": one_line(i.label, 120), "impact": i.impact} for i in direct[:LIST_LIMIT]],
@@ -572,7 +578,7 @@ def report_context(
         {
             "title": title,
             "question": question,
-            "items": _capped([one_line(t, 300) for t in (analysis.logics or {}).get(key, ())]),
+            "items": capped([one_line(t, 300) for t in (analysis.logics or {}).get(key, ())]),
         }
         for key, title, question in LOGICS
     ]
@@ -610,7 +616,7 @@ def report_context(
             + f", {store.count():,} triples",
         ),
         ("Ontology", f"Routine Explorer ontology, version {ontology_version(document)}"),
-        ("Weights", _file_facts(weights_path) if weights_path is not None else "built in"),
+        ("Weights", file_facts(weights_path) if weights_path is not None else "built in"),
         (
             "Uncertainty",
             (
@@ -722,7 +728,7 @@ def render_report(
     ``level_maps`` are further figures of the map after the whole one, each a mapping with ``title``, ``src``
     and ``caption`` (the PDF's map level by level, at a size its labels can be read on paper).
     """
-    return _ENV.get_template("report.html.j2").render(
+    return TEMPLATE_ENV.get_template("report.html.j2").render(
         **context,
         map_src=map_src,
         charts={"force_field": None, "by_level": None, **(charts or {})},

@@ -160,7 +160,7 @@ def bench_length(nodes: int, out: Path) -> None:
         schema=given["schema"],
         positions=given["positions"],
     )
-    width = report_pdf._text_width("A4")
+    width = report_pdf.page_text_width("A4")
     figures = report_pdf.level_drawings(doc, {"projection": projection, "schema": given["schema"]}, text_width=width)
     per = report_pdf._grid_columns(width, 9.5) * report_pdf.GRID_ROWS
     every = sum(-(-sum(1 for v in projection.nodes.values() if v.level == lv) // per) for lv in (3, 2, 1))

@@ -20,7 +20,9 @@ def test_entry_imports_and_has_the_documented_signature(fmt):
     function = fmt.load()
     assert callable(function), fmt.target
     module, _, name = fmt.target.partition(":")
-    assert name.startswith({"export": "write_", "import": "read_", "report": "generate_"}[fmt.kind]), fmt.target
+    assert name.startswith(
+        {"export": "write_", "import": "read_", "report": "generate_", "comparison": "write_comparison_"}[fmt.kind]
+    ), fmt.target
     assert fmt.extensions and all(e and not e.startswith(".") for e in fmt.extensions), fmt
     assert fmt.needs_qt == module.startswith("explorer.ui."), "only explorer.ui draws with Qt"
     params = _parameters(function)
@@ -36,6 +38,11 @@ def test_entry_imports_and_has_the_documented_signature(fmt):
         # read_x(path, *, progress=None, ...) -> a source the merge step maps onto the map
         assert positional and positional[0].name == "path", fmt.target
         assert "progress" in params and params["progress"].default is None, fmt.target
+    elif fmt.kind == "comparison":
+        # write_comparison_x(comparison, path, *, title=None, progress=None, ...)
+        assert [p.name for p in positional[:2]] == ["comparison", "path"], fmt.target
+        for keyword in ("title", "progress"):
+            assert keyword in params and params[keyword].default is None, (fmt.target, keyword)
     # Reports (generate_*) have no signature documented beyond the naming rule checked above.
 
 

@@ -391,7 +391,7 @@ def report_pages(
         options = _map_options(analysis, map_options)
         options.pop("scale", None)
         drawing = draw_map(document, **options)
-        figures = level_drawings(document, options, text_width=_text_width(page_size))
+        figures = level_drawings(document, options, text_width=page_text_width(page_size))
     html = report_html(
         document,
         analysis,
@@ -402,7 +402,7 @@ def report_pages(
         runs=runs,
         chart_format="png",
         for_print=True,
-        image_width=_text_width(page_size),
+        image_width=page_text_width(page_size),
         generated=generated,
         map_src=MAP_PLACEHOLDER if drawing is not None else None,
         level_maps=[{"title": f["title"], "src": f["name"], "caption": f["caption"]} for f in figures],
@@ -575,7 +575,14 @@ def _level_caption(name: str, shown: int, total: int, elsewhere: int) -> str:
     return text
 
 
-def _text_width(page_size: str) -> int:
+def page_text_width(page_size: str) -> int:
+    """The width of a report page's text in logical pixels (96 dpi), between the margins of :data:`MARGINS_MM`.
+
+    Examples
+    --------
+    >>> page_text_width("A4"), page_text_width("letter")
+    (657, 680)
+    """
     key = str(page_size).lower()
     if key not in PAGE_SIZES:
         raise ExplorerError(
