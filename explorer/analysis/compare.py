@@ -69,8 +69,11 @@ from rdflib import RDFS, URIRef
 from explorer.core.document import ONTOLOGY_GRAPH
 from explorer.core.namespaces import RX
 from explorer.core.terms import local_name
+from explorer.core.text import one_line
 
 from .change import Detail, analyse_in_detail
+from .graph import is_a
+from .resistance.builder import INPUT_NAMES
 from .resistance.evaluate import EXPONENT_CAP
 from .resistance.explain import NO_POINTS, figure_sentence, level_name, percent
 from .weights import Weights, load_weights
@@ -87,6 +90,7 @@ __all__ = [
     "compare",
     "match_nodes",
     "ontology_words",
+    "shares_not_compared",
     "signed_people",
     "signed_points",
     "structure_words",
@@ -143,7 +147,8 @@ class Moved:
     node_b: object
     score_a: float
     score_b: float
-    #: How it was matched: "iri", "label" (same kind and label), "a only" or "b only".
+    #: How it was matched: "iri", "label" (same kind and label), "a only" or "b only". A comparison lists the
+    #: points by how far their likelihood moved, then their score.
     match: str
 
     @property
@@ -210,7 +215,8 @@ class Difference:
     """B minus A: the figure, its interval, the share of runs where A is more resistant, and its parts.
 
     ``figure`` is in people likely to resist, ``share`` in shares of the people exposed (0.1 = ten
-    points), ``people`` in people exposed. ``by_mechanism`` and ``by_level`` each add up to ``figure`` (to
+    points; None, with its interval and the two shares of runs, when a side exposes nobody: there is no
+    share to compare), ``people`` in people exposed. ``by_mechanism`` and ``by_level`` each add up to ``figure`` (to
     rounding); ``low`` and ``high`` (``share_low``, ``share_high``) are the central interval of the paired
     runs' differences (widened to include the estimate) and ``a_more_resistant`` the share of runs in which
     A's share is above B's (``b_more_resistant`` the reverse; equal shares count for neither): None without
@@ -225,9 +231,13 @@ class Difference:
     people: float
     by_mechanism: tuple
     by_level: tuple
-    share: float = 0.0
+    share: float | None = 0.0
     share_low: float | None = None
     share_high: float | None = None
+    #: The part of ``figure`` from carriers drawn on one side only (split by their own reasons in
+    #: ``by_mechanism``): how much of the difference is who the two maps draw rather than how the same
+    #: roles and units fare.
+    unmatched: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -296,6 +306,12 @@ def compare(
     n_runs = int(weights["uncertainty.runs"]) if runs is None else int(runs)
     if change_b is None and change_a is not None and graph_a is not graph_b and change_a in graph_b:
         change_b = change_a
+    matches, by_iri, by_label = match_nodes(graph_a, graph_b)
+    # Nodes and ties matched under two names draw their inputs under one name, the same whichever side is A:
+    # the runs stay paired, and swapping the sides swaps them.
+    renamed: tuple[dict, dict] = ({}, {})
+    for a, b in [(a, b) for a, b in matches.items() if a != b] + _matched_ties(graph_a, graph_b, matches):
+        renamed[0][a] = renamed[1][b] = " ~ ".join(sorted((str(a), str(b))))
     details = []
     for k, (G, change) in enumerate(((graph_a, change_a), (graph_b, change_b))):
 
@@ -303,29 +319,35 @@ def compare(
             if progress is not None:
                 progress(k * total + done, 2 * total)
 
-        details.append(
-            analyse_in_detail(
-                G,
-                change,
-                weights=weights,
-                seed=seed,
-                runs=n_runs,
-                levers=False,
-                name_people=name_people,
-                progress=side_progress,
+        named = bool(renamed[k]) and graph_a is not graph_b
+        if named:
+            G.graph[INPUT_NAMES] = renamed[k]
+        try:
+            details.append(
+                analyse_in_detail(
+                    G,
+                    change,
+                    weights=weights,
+                    seed=seed,
+                    runs=n_runs,
+                    levers=False,
+                    name_people=name_people,
+                    progress=side_progress,
+                )
             )
-        )
+        finally:
+            if named:
+                del G.graph[INPUT_NAMES]
     da, db = details
     sides = tuple(
         Side(name, d.analysis.change, d.analysis.change_label, d) for name, d in zip(names, details, strict=True)
     )
-    matches, by_iri, by_label = match_nodes(graph_a, graph_b)
     return Comparison(
         sides[0],
         sides[1],
         _difference(da, db, matches, n_runs, weights),
         _moved(da, db, matches),
-        _structure(graph_a, graph_b, matches, by_iri, by_label, words or _words),
+        _structure(graph_a, graph_b, matches, by_iri, by_label, words or _words, name_people),
         n_runs,
         seed,
         weights["uncertainty.interval"],
@@ -377,6 +399,29 @@ def match_nodes(graph_a, graph_b) -> tuple[dict, int, int]:
     return matches, by_iri, by_label
 
 
+def _matched_ties(graph_a, graph_b, matches: dict) -> list:
+    """``[(tie of A, tie of B)]`` for qualified ties with an IRI, named differently on the two sides: the same
+    relation between matched ends with the same values, once on each side."""
+    back = {b: a for a, b in matches.items()}
+
+    def named_ties(G, rename) -> dict:
+        found: dict = defaultdict(list)
+        for u, v, data in G.edges(data=True):
+            tie = data.get("tie")
+            if isinstance(tie, URIRef):
+                values = tuple(sorted((k, str(rename(x) or x)) for k, x in data.items() if k not in ("tie", "label")))
+                found[(rename(u), data.get("relation"), rename(v), values)].append(tie)
+        return found
+
+    ties_a = named_ties(graph_a, lambda n: n)
+    ties_b = named_ties(graph_b, lambda n: back.get(n))
+    return [
+        (ties_a[key][0], found[0])
+        for key, found in ties_b.items()
+        if len(found) == 1 and len(ties_a.get(key, ())) == 1 and ties_a[key][0] != found[0]
+    ]
+
+
 # -------------------------------------------------------------------- the figure
 def _difference(da: Detail, db: Detail, matches: dict, n_runs: int, weights: Weights) -> Difference:
     """The figure's difference, its interval and its exact split by mechanism and by level."""
@@ -402,19 +447,20 @@ def _difference(da: Detail, db: Detail, matches: dict, n_runs: int, weights: Wei
         found[cols] = detail.by_mechanism[row]
         return found
 
-    for i, j in pairs:
-        if (i, j) in split_both:
+    unmatched = 0.0
+    for i, other in pairs:
+        if (i, other) in split_both:
             continue
         ra = reasons(da, cols_a, i)
-        if j is None:
+        if other is None:
             h_a, res_a, level_a = _carrier(da, i)
-            _add_pair(by_mech, by_level, -ra, h_a, res_a, level_a, h_a, 0.0, level_a)
+            unmatched += _add_pair(by_mech, by_level, -ra, h_a, res_a, level_a, h_a, 0.0, level_a)
         else:
-            _add_pair(by_mech, by_level, reasons(db, cols_b, j) - ra, *_carrier(da, i), *_carrier(db, j))
+            _add_pair(by_mech, by_level, reasons(db, cols_b, other) - ra, *_carrier(da, i), *_carrier(db, other))
     for j in range(len(db.carriers)):
         if j not in paired_b:
             h_b, res_b, level_b = _carrier(db, j)
-            _add_pair(by_mech, by_level, reasons(db, cols_b, j), h_b, 0.0, level_b, h_b, res_b, level_b)
+            unmatched += _add_pair(by_mech, by_level, reasons(db, cols_b, j), h_b, 0.0, level_b, h_b, res_b, level_b)
     figure = db.analysis.figure.value - da.analysis.figure.value
     parts = [
         Part(m, _mechanism_label(weights, m), float(by_mech[column[m]]))
@@ -430,15 +476,17 @@ def _difference(da: Detail, db: Detail, matches: dict, n_runs: int, weights: Wei
         if abs(value) > 1e-12
     )
     fig_a, fig_b = da.analysis.figure, db.analysis.figure
-    share = fig_b.share - fig_a.share
+    # A side that exposes nobody has no share (0 of 0): the shares are not compared.
+    shares = fig_a.people > 0 and fig_b.people > 0
+    share = fig_b.share - fig_a.share if shares else None
     low = high = share_low = share_high = a_more = b_more = None
     if n_runs:
         fa = da.run_figures if da.run_figures is not None else np.zeros(n_runs)
         fb = db.run_figures if db.run_figures is not None else np.zeros(n_runs)
         low, high = _interval(fb - fa, figure, weights)
-        sa = fa / fig_a.people if fig_a.people > 0 else np.zeros(n_runs)
-        sb = fb / fig_b.people if fig_b.people > 0 else np.zeros(n_runs)
-        share_low, share_high = _interval(sb - sa, share, weights)
+    if n_runs and shares:
+        sa, sb = fa / fig_a.people, fb / fig_b.people
+        share_low, share_high = _interval(sb - sa, fig_b.share - fig_a.share, weights)
         # Equal shares (a map against itself, two contexts neither change reaches) favour neither side.
         a_more = float((sa > sb + _SAME).mean())
         b_more = float((sb > sa + _SAME).mean())
@@ -451,9 +499,10 @@ def _difference(da: Detail, db: Detail, matches: dict, n_runs: int, weights: Wei
         float(fig_b.people - fig_a.people),
         tuple(parts),
         levels,
-        float(share),
+        None if share is None else float(share),
         share_low,
         share_high,
+        float(unmatched),
     )
 
 
@@ -482,12 +531,13 @@ def _change_split(da: Detail, db: Detail, rows_a: list, rows_b: list, cols_a, co
     out = np.zeros((n, n_mech))
     if not n:
         return out
+    assert da.T is not None, "a Detail from analyse_in_detail holds T and U"
     families = da.T.shape[1]
     sides = []
-    for detail, rows, cols in ((da, rows_a, cols_a), (db, rows_b, cols_b)):
+    for detail, side_rows, cols in ((da, rows_a, cols_a), (db, rows_b, cols_b)):
         pos = np.full(len(detail.carriers), -1, dtype=np.int64)
-        pos[np.asarray(rows, dtype=np.int64)] = np.arange(n)
-        sides.append((detail, np.asarray(rows, dtype=np.int64), pos, cols))
+        pos[np.asarray(side_rows, dtype=np.int64)] = np.arange(n)
+        sides.append((detail, np.asarray(side_rows, dtype=np.int64), pos, cols))
     for f in range(families):
         parts = []
         for detail, rows, pos, cols in sides:
@@ -503,6 +553,7 @@ def _change_split(da: Detail, db: Detail, rows_a: list, rows_b: list, cols_a, co
                 on_all = np.zeros(n_mech)
                 np.add.at(on_all, cols[g["mechanism"]], g["value"] * g["bits"][:, f])
                 u_m += on_all[None, :]
+            assert detail.T is not None and detail.U is not None
             parts.append((t_m, u_m, detail.T[rows, f], detail.U[rows, f]))
         (ta_m, ua_m, t_a, u_a), (tb_m, ub_m, t_b, u_b) = parts
         e_a = np.exp(np.clip(u_a, -EXPONENT_CAP, EXPONENT_CAP))
@@ -515,9 +566,9 @@ def _change_split(da: Detail, db: Detail, rows_a: list, rows_b: list, cols_a, co
     return out
 
 
-def _add_pair(by_mech, by_level, d_r, h_a, res_a, level_a, h_b, res_b, level_b) -> None:
+def _add_pair(by_mech, by_level, d_r, h_a, res_a, level_a, h_b, res_b, level_b) -> float:
     """Add one carrier's share of the difference (B minus A) to the mechanisms and the levels, given how its
-    resistance changed by mechanism (``d_r``, adding up to ``res_b - res_a``)."""
+    resistance changed by mechanism (``d_r``, adding up to ``res_b - res_a``); return that share."""
     p_a, p_b = -math.expm1(-res_a), -math.expm1(-res_b)
     # A side with no resistance adds nothing whatever its headcount (a carrier the change does not reach there
     # is not counted): reading it with the other side's keeps the difference on the mechanisms that made it.
@@ -526,7 +577,7 @@ def _add_pair(by_mech, by_level, d_r, h_a, res_a, level_a, h_b, res_b, level_b) 
     if p_b == 0.0:
         h_b = h_a
     if h_a == 0.0 and h_b == 0.0:
-        return
+        return 0.0
     d_res = res_b - res_a
     # The secant slope of 1 - exp(-R); its derivative where the two are (nearly) equal.
     slope = (p_b - p_a) / d_res if abs(d_res) > 1e-9 else math.exp(-(res_a + res_b) / 2)
@@ -539,6 +590,7 @@ def _add_pair(by_mech, by_level, d_r, h_a, res_a, level_a, h_b, res_b, level_b) 
     else:
         by_level[level_a] += total / 2
         by_level[level_b] += total / 2
+    return total
 
 
 def _mechanism_label(weights: Weights, name: str) -> str:
@@ -547,7 +599,7 @@ def _mechanism_label(weights: Weights, name: str) -> str:
 
 # ------------------------------------------------------------------ the points
 def _moved(da: Detail, db: Detail, matches: dict) -> tuple:
-    """Every point of either side with its score on both, largest change first."""
+    """Every point of either side with its score on both, the likelihood that moved most first."""
     points_b = {p.node: p for p in db.analysis.points}
     found = []
     seen_b = set()
@@ -567,7 +619,15 @@ def _moved(da: Detail, db: Detail, matches: dict) -> tuple:
         other = back.get(q.node)
         how = "b only" if other is None else ("iri" if other == q.node else "label")
         found.append(Moved(q.label, q.kind, q.role, q.level, other, q.node, 0.0, q.score, how))
-    found.sort(key=lambda m: (-abs(m.difference), m.label, str(m.node_a or m.node_b)))
+    # By how far the likelihood moved (what the tables show), then the score (which moves on past certainty).
+    found.sort(
+        key=lambda m: (
+            -round(abs(m.likelihood_b - m.likelihood_a), 12),
+            -abs(m.difference),
+            m.label,
+            str(m.node_a or m.node_b),
+        )
+    )
     return tuple(found)
 
 
@@ -575,7 +635,7 @@ def _moved(da: Detail, db: Detail, matches: dict) -> tuple:
 def _words(iri) -> str:
     """A relation's or property's words from its local name ("subscribesTo" -> "subscribes to")."""
     name = local_name(iri) if not isinstance(iri, str) or ":" in iri else iri
-    out = []
+    out: list[str] = []
     for ch in name:
         if ch.isupper() and out:
             out.append(" ")
@@ -587,13 +647,24 @@ def _tie_signatures(G, rename: Callable) -> Counter:
     return Counter((rename(u), d.get("relation"), rename(v)) for u, v, d in G.edges(data=True))
 
 
-def _structure(graph_a, graph_b, matches: dict, by_iri: int, by_label: int, words: Callable) -> StructuralDifference:
-    """Nodes, ties and values that differ between the two maps (matched nodes are the same node)."""
+#: What a named person is called in a comparison that does not name people (as the analysis never does).
+A_PERSON = "a person"
+
+
+def _structure(
+    graph_a, graph_b, matches: dict, by_iri: int, by_label: int, words: Callable, name_people: bool
+) -> StructuralDifference:
+    """Nodes, ties and values that differ between the two maps (matched nodes are the same node). Named people
+    are "a person" unless ``name_people``: their values are personal, and the analysis never names them."""
     back = {b: a for a, b in matches.items()}
 
+    def name(G, n) -> str:
+        if not name_people and is_a(G, n, RX.Person):
+            return A_PERSON
+        return str(G.nodes[n].get("label", n))
+
     def node_entry(G, n):
-        data = G.nodes[n]
-        return (n, str(data.get("label", n)), data.get("kind"))
+        return (n, name(G, n), G.nodes[n].get("kind"))
 
     added = tuple(sorted((node_entry(graph_b, n) for n in graph_b if n not in back), key=lambda e: (e[1], str(e[0]))))
     removed = tuple(
@@ -604,9 +675,7 @@ def _structure(graph_a, graph_b, matches: dict, by_iri: int, by_label: int, word
     ties_b = _tie_signatures(graph_b, lambda n: back.get(n, ("b", n)))
 
     def label_of(key):
-        if isinstance(key, tuple):
-            return str(graph_b.nodes[key[1]].get("label", key[1]))
-        return str(graph_a.nodes[key].get("label", key))
+        return name(graph_b, key[1]) if isinstance(key, tuple) else name(graph_a, key)
 
     def ties(counter: Counter) -> tuple:
         found = [
@@ -619,17 +688,19 @@ def _structure(graph_a, graph_b, matches: dict, by_iri: int, by_label: int, word
     changed = []
     for a, b in matches.items():
         da, db = graph_a.nodes[a], graph_b.nodes[b]
-        for name in sorted((set(da) | set(db)) - _NOT_VALUES):
-            before, after = da.get(name), db.get(name)
+        for prop in sorted((set(da) | set(db)) - _NOT_VALUES):
+            if prop.endswith("_order"):  # a concept's rx:order (graph.py), changed with the concept beside it
+                continue
+            before, after = da.get(prop), db.get(prop)
             if _same(before, after):
                 continue
             changed.append(
                 ValueChange(
                     a,
                     b,
-                    str(db.get("label", b)),
-                    name,
-                    _property_words(name, words),
+                    name(graph_b, b),
+                    prop,
+                    _property_words(prop, words),
                     before,
                     after,
                     value_text(before, graph_a, words),
@@ -724,15 +795,28 @@ def summary(result: Comparison, *, parts: int = 3) -> list[str]:
     """
     a, b, d = result.a, result.b, result.difference
     lines = [f"{a.name}: {_figure_words(a.figure)}", f"{b.name}: {_figure_words(b.figure)}"]
-    lines.append(
-        f"{b.name} − {a.name}: {signed_people(d.figure)} people likely to resist; "
-        f"{signed_points(d.share)} in the share of the people exposed."
-    )
-    if d.low is not None:
+    if d.share is None:
+        share = shares_not_compared(result)
+    else:
+        share = f"{signed_points(d.share)} in the share of the people exposed"
+    lines.append(f"{b.name} − {a.name}: {signed_people(d.figure)} people likely to resist; {share}.")
+    if d.low is not None and d.high is not None:
+        runs = f"{result.runs} paired uncertainty run{'s' if result.runs != 1 else ''}"
+        line = f"Across {runs}: {signed_people(d.low)} to {signed_people(d.high)} people"
+        if d.a_more_resistant is None:
+            line += "."
+        elif d.a_more_resistant == 0 and d.b_more_resistant == 0:
+            line += "; the two shares are equal in every run."
+        else:
+            line += (
+                f"; {a.name} has the higher share in {percent(d.a_more_resistant)} of them, "
+                f"{b.name} in {percent(d.b_more_resistant)}."
+            )
+        lines.append(line)
+    if abs(d.unmatched) >= 0.05 and abs(d.figure) >= 0.05:
         lines.append(
-            f"Across {result.runs} paired uncertainty runs: {signed_people(d.low)} to {signed_people(d.high)} people; "
-            f"{a.name} has the higher share in {percent(d.a_more_resistant)} of them, "
-            f"{b.name} in {percent(d.b_more_resistant)}."
+            f"Of the difference, {signed_people(d.unmatched)} comes from points drawn on one side only "
+            f"and {signed_people(d.figure - d.unmatched)} from those on both."
         )
     leading = [p for p in d.by_mechanism[:parts] if abs(p.value) >= 0.005]
     if leading:
@@ -746,6 +830,25 @@ def summary(result: Comparison, *, parts: int = 3) -> list[str]:
         lines.append("By level: " + ", ".join(f"{p.label} {signed_people(p.value)}" for p in d.by_level) + ".")
     lines.append("What differs in the maps: " + structure_words(result.structure) + ".")
     return lines
+
+
+def shares_not_compared(result: Comparison) -> str:
+    """Why the shares are not compared ("B exposes nobody to the change…"), or "" when they are.
+
+    Examples
+    --------
+    >>> from explorer.analysis.graph import map_graph_from_text
+    >>> G = map_graph_from_text('''@prefix rx: <https://w3id.org/routine-explorer/ns#> .
+    ... <urn:x:c> a rx:ChangeProposal ; rx:disrupts <urn:x:r> .
+    ... <urn:x:r> a rx:Routine ; rx:embeddedness 0.5 .''')
+    >>> shares_not_compared(compare(G, G, runs=0))
+    'A and B expose nobody to the change: the shares are not compared'
+    """
+    if result.difference.share is not None:
+        return ""
+    nobody = " and ".join(one_line(side.name, 80) for side in (result.a, result.b) if side.figure.people <= 0)
+    verb = "expose" if " and " in nobody else "exposes"
+    return f"{nobody} {verb} nobody to the change: the shares are not compared"
 
 
 def structure_words(structure: StructuralDifference) -> str:
@@ -787,11 +890,12 @@ def signed_points(share: float) -> str:
 
     Examples
     --------
-    >>> signed_points(0.214), signed_points(-0.03), signed_points(0.001)
-    ('+21 points', '−3 points', '0 points')
+    >>> signed_points(0.214), signed_points(-0.01), signed_points(0.001)
+    ('+21 points', '−1 point', '0 points')
     """
     points = round(share * 100)
-    return f"{'+' if points > 0 else '−' if points < 0 else ''}{abs(points)} points"
+    sign = "+" if points > 0 else "−" if points < 0 else ""
+    return f"{sign}{abs(points)} point{'' if abs(points) == 1 else 's'}"
 
 
 def _figure_words(figure) -> str:

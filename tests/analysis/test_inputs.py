@@ -689,8 +689,9 @@ PROBES: dict[str, list[Probe]] = {
     # Confidence and people
     "rx:confidence": [
         Probe(
-            BASE + "<urn:x:p> rx:workload 0.8 ; rx:confidence 0.1 .",
-            BASE + "<urn:x:p> rx:workload 0.8 ; rx:confidence 1.0 .",
+            # Mid-scale, where a stated value's spread is not cut off by the end of its scale.
+            BASE + "<urn:x:p> rx:workload 0.6 ; rx:confidence 0.1 .",
+            BASE + "<urn:x:p> rx:workload 0.6 ; rx:confidence 1.0 .",
             expect="narrower",
         )
     ],
@@ -731,6 +732,11 @@ PROBES: dict[str, list[Probe]] = {
             "rx:order": "<urn:x:p> rx:order 3 .",
             "org:holds": "<urn:x:post> a <http://www.w3.org/ns/org#Post> . <urn:x:p> org:holds <urn:x:post> .",
             "org:linkedTo": "<urn:x:peer> a rx:Unit . <urn:x:unit> org:linkedTo <urn:x:peer> .",
+            # Scenario bookkeeping, even when a hand-made file puts it in the map graph.
+            "rx:addedGraph": "<urn:x:s1> a rx:Scenario ; rx:addedGraph <urn:x:g1> .",
+            "rx:removedGraph": "<urn:x:s1> a rx:Scenario ; rx:removedGraph <urn:x:g2> .",
+            "rx:shownScenario": "<urn:x:g0> rx:shownScenario <urn:x:s1> .",
+            "rx:trial": "<urn:x:s1> a rx:Scenario ; rx:trial true .",
         }.items()
     },
 }

@@ -51,6 +51,9 @@ if TYPE_CHECKING:
     from .stances import StanceModel
 
 ROUTINE, NEW_WORK, NORM_OWN, NORM, JURISDICTION, TASK = range(6)
+#: Key of the map graph's ``G.graph`` entry ``{node: name}`` that names nodes for the uncertainty runs' draws
+#: (:meth:`Builder.canonical`): a comparison names side B's nodes matched by label after side A's.
+INPUT_NAMES = "input_names"
 FAMILIES = 6
 FAMILY_NAMES = ("routine disruption", "new work", "professionals' own norms", "norms", "jurisdiction", "tasks moved")
 ALL = (1 << FAMILIES) - 1
@@ -285,12 +288,14 @@ class Builder:
         return self.inputs._values[row]
 
     def canonical(self, owner) -> str:
-        """The same name for ``owner`` whenever the same map is read: an IRI as it is; a qualified tie (a blank
-        node, labelled afresh at each reading) by its kind, its ends and its values; a tuple element-wise."""
+        """The same name for ``owner`` whenever the same map is read: an IRI as it is (or as the map graph's
+        ``INPUT_NAMES`` renames it); a qualified tie (a blank node, labelled afresh at each reading) by its kind,
+        its ends and its values; a tuple element-wise."""
         if isinstance(owner, tuple):
             return "(" + ",".join(self.canonical(x) for x in owner) + ")"
         if type(owner).__name__ != "BNode":
-            return str(owner)
+            # A comparison names a node matched by label after its counterpart, so the two draw alike.
+            return self.G.graph.get(INPUT_NAMES, {}).get(owner) or str(owner)
         if self._tie_ends is None:
             self._tie_ends = {}
             for _relation, edges in self.structure.every.items():

@@ -26,9 +26,11 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 import math
 
 import numpy as np
+from scipy.special import ndtri
 
 #: Confidence of a value whose node or tie states none: the ontology's "plausible but unchecked".
 DEFAULT_CONFIDENCE = 0.5
@@ -164,23 +166,66 @@ class InputTable:
             return np.clip((values - self.neutral[:, None]) / self.half[:, None], -1.0, 1.0)
         return np.clip((values - self.neutral) / self.half, -1.0, 1.0)
 
-    def sample(self, runs: int, rng: np.random.Generator, spread: float) -> np.ndarray:
+    def sample(self, runs: int, seed: int, spread: float) -> np.ndarray:
         """``rows x runs`` values for the uncertainty runs.
 
         A stated value with confidence c is drawn from a normal around it with
         standard deviation ``spread x (1 - c) x half its scale``, clipped to the
         scale; a missing one uniformly over its whole scale.
+
+        Each input's draws are keyed by its name (the property and its node's canonical name) and the run, not
+        by its place in the table: run r of two maps that share an input draws the same value for it, however
+        many inputs one map has that the other lacks. That is what makes the runs of two maps paired
+        (:mod:`explorer.analysis.compare`, Try It).
         """
         n = len(self.names)
         if n == 0:
             return np.zeros((0, runs))
         keys = [f"{name}|{self._canonical(owner)}" for owner, name in zip(self.owners, self.names)]
-        order = np.array(sorted(range(n), key=keys.__getitem__), dtype=np.int64)
-        noise, uniform = np.empty((n, runs)), np.empty((n, runs))
-        noise[order] = rng.standard_normal((n, runs))
-        uniform[order] = rng.random((n, runs))
+        seen: dict = {}
+        for i, key in enumerate(keys):  # two inputs of one name (two nodes of one label) draw apart
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] > 1:
+                keys[i] = f"{key}#{seen[key]}"
+        noise = ndtri(keyed_uniforms(keys, runs, seed, stream=0))
+        uniform = keyed_uniforms(keys, runs, seed, stream=1)
         sd = (spread * (1.0 - self.confidence) * self.half)[:, None]
         drawn = np.clip(self.values[:, None] + sd * noise, self.lo[:, None], self.hi[:, None])
         anywhere = self.lo[:, None] + uniform * (self.hi - self.lo)[:, None]
         drawn = np.where(self.stated[:, None], drawn, anywhere)
         return np.where(self.vary[:, None], drawn, self.values[:, None])
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """The splitmix64 finaliser (Steele, Lea and Flood, OOPSLA 2014): a bijective scramble of 64-bit words."""
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def keyed_uniforms(keys: list[str], runs: int, seed: int, *, stream: int = 0) -> np.ndarray:
+    """``len(keys) x runs`` uniforms in (0, 1), each a function of its key, the run, the seed and the stream only.
+
+    Counter-based: the key's stable 64-bit hash (BLAKE2b, the same in every process), the seed, the stream
+    and the run number are scrambled by splitmix64. Equal keys draw equal values, so a caller keeps its keys
+    distinct (:meth:`InputTable.sample` numbers repeats).
+
+    Examples
+    --------
+    >>> a = keyed_uniforms(["x", "y"], 3, seed=1)
+    >>> b = keyed_uniforms(["new", "y"], 3, seed=1)
+    >>> bool((a[1] == b[1]).all()), bool((a[0] == b[0]).any()), bool(((0 < a) & (a < 1)).all())
+    (True, False, True)
+    """
+    with np.errstate(over="ignore"):
+        hashes = np.array(
+            [int.from_bytes(hashlib.blake2b(k.encode("utf-8"), digest_size=8).digest(), "little") for k in keys],
+            dtype=np.uint64,
+        )
+        salt = _mix(np.array([seed & 0xFFFFFFFFFFFFFFFF], dtype=np.uint64) * _GOLDEN + np.uint64(stream))[0]
+        runs_at = np.arange(1, runs + 1, dtype=np.uint64) * _GOLDEN
+        words = _mix(_mix(hashes ^ salt)[:, None] + runs_at[None, :])
+    return ((words >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0**-53

@@ -49,8 +49,7 @@ def run(model: Model, runs: int, *, seed: int, progress=None) -> Runs:
     """``runs`` seeded uncertainty runs of ``model`` (``progress(done, total)`` after each batch; it may raise to
     cancel)."""
     weights = model.weights
-    rng = np.random.default_rng(seed)
-    X = model.inputs.sample(runs, rng, weights["uncertainty.input_spread"])
+    X = model.inputs.sample(runs, seed, weights["uncertainty.input_spread"])
     tables = [perturbed(weights, seed=seed * 100_003 + r).values() for r in range(runs)]
     n_points = len(model.carrier_nodes) + len(model.sites)
     scores = np.zeros((n_points, runs), dtype=np.float32)
