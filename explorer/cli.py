@@ -111,12 +111,20 @@ def _open_view(path: Path, args: argparse.Namespace):
 
     doc = _open_readonly(path, with_ontology=True)
     select_view(doc, graphs=args.graphs, union=args.union, source=path.name)
+    _show_scenario(doc, getattr(args, "view_scenario", None), path)  # --scenario NAME
     return doc
 
 
-def _view_options(parser: argparse.ArgumentParser) -> None:
-    """``--graph IRI`` and ``--union``: what a command reads from a map whose data is in named graphs."""
+def _view_options(parser: argparse.ArgumentParser, *, scenario: bool = True) -> None:
+    """``--graph IRI``, ``--union`` and (unless ``scenario`` is False) ``--scenario NAME``: what a command reads."""
     group = parser.add_mutually_exclusive_group()
+    if scenario:
+        group.add_argument(
+            "--scenario",
+            dest="view_scenario",
+            metavar="NAME",
+            help="read the map's scenario NAME instead of the map as it is ('scenarios MAP' lists them)",
+        )
     group.add_argument(
         "--graph",
         dest="graphs",
@@ -136,6 +144,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     from .core.info import summarise
 
     doc = _open_readonly(Path(args.map), with_ontology=True, fmt=args.input_format)
+    _show_scenario(doc, args.view_scenario, Path(args.map))
     summary = summarise(doc)
     if args.json:
         print(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False))
@@ -340,6 +349,7 @@ def _refuse_writing_over_map(map_path: Path, targets) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write a map as an offline web page, an image, GraphML/GEXF, CSV lists or another RDF format."""
+    from .core import scenarios
     from .io.registry import for_path, get
 
     target = Path(args.output)
@@ -386,7 +396,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         else:
             targets = [target]
         with _write_locks(targets):
-            fmt.load()(doc, target, title=args.title, heat=heat, progress=progress, **options)
+            title = args.title
+            if title is None and scenarios.shown(doc.store) is not None:
+                title = scenarios.display_title(doc)  # "Map — scenario “to-be”"
+            fmt.load()(doc, target, title=title, heat=heat, progress=progress, **options)
     finally:
         shown.finish()
     written = [target]
@@ -397,6 +410,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     scored = f", heat on {len(heat)} node(s)" if heat else ""
     if heat and fmt.target.startswith("explorer.io.rdf_export:"):
         scored = "; the heat is not written to RDF: 'routine-explorer analyse --format ttl' gives the analysis as RDF"
+    if fmt.target.startswith("explorer.io.rdf_export:"):
+        from .io.rdf_export import scenarios_note
+
+        note = scenarios_note(doc, fmt.name)  # a one-graph format: the map shown, not the scenarios
+        scored += f"; {note}" if note else ""
     print(f"wrote {' and '.join(map(str, written))} ({fmt.label}{scored})", file=sys.stderr)
     return EXIT_OK
 
@@ -404,7 +422,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the change report (where the change will meet resistance, why, levers, method) as HTML or PDF."""
     from .io.registry import for_path, get
-    from .io.report import run_analysis
+    from .io.report import run_analysis, scenario_title
 
     target = Path(args.output)
     fmt = get(args.format, "report") if args.format else for_path(target, "report")
@@ -432,7 +450,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         )
         options = {
             "analysis": result,
-            "title": args.title,
+            "title": args.title if args.title is not None else scenario_title(doc, result.change_label),
             "top": args.top,
             "top_k": args.top,
             "seed": args.seed,
@@ -476,7 +494,7 @@ def _show_scenario(doc, name: str | None, path: Path):
         try:
             found = scenarios.find(doc.store, name)
         except ExplorerError as err:
-            raise ExplorerError(f"{path.name}: {err}") from None
+            raise ExplorerError(f"{one_line(path.name)}: {err}") from None
     doc.execute(scenarios.show(doc, found))
     return found
 
@@ -489,6 +507,20 @@ def _chosen_change(G, change, *, path: Path, flag: str):
         return choose_change(G, change)
     except AnalysisError as err:
         raise ExplorerError(f"{path.name}: {str(err).replace('with --change:', f'with {flag}:')}") from None
+
+
+#: The largest --runs: each run draws every input of the map, so more would only exhaust memory.
+MAX_RUNS = 100_000
+#: The largest --seed (the runs take it as a 64-bit number; a larger one would repeat a smaller one's runs).
+MAX_SEED = 2**63 - 1
+
+
+def _check_runs_and_seed(args: argparse.Namespace) -> None:
+    """Refuse ``--runs`` below 0 or above :data:`MAX_RUNS` and ``--seed`` outside 0 to :data:`MAX_SEED`."""
+    if args.runs is not None and not 0 <= args.runs <= MAX_RUNS:
+        raise ExplorerError(f"--runs must be from 0 to {MAX_RUNS:,}, not {args.runs:,}.")
+    if not 0 <= args.seed <= MAX_SEED:
+        raise ExplorerError(f"--seed must be from 0 to {MAX_SEED}, not {shortened(str(args.seed), 30)}.")
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -505,6 +537,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     if args.top < 1:
         raise ExplorerError(f"--top must be at least 1, not {args.top}.")
+    _check_runs_and_seed(args)
     path_a, path_b = Path(args.a), Path(args.b)
     target = Path(args.output) if args.output else None
     fmt = None
@@ -549,6 +582,21 @@ def cmd_compare(args: argparse.Namespace) -> int:
         return words
 
     names = (name(doc_a, path_a, shown_a, graph_a, change_a), name(doc_b, path_b, shown_b, graph_b, change_b))
+    if names[0] == names[1]:  # one map, scenario and change on both sides: as the app, the sides by letter
+        names = (f"{names[0]} (A)", f"{names[1]} (B)")
+    labels = [one_line(g.nodes[c].get("label", c), 80) for g, c in ((graph_a, change_a), (graph_b, change_b))]
+    # Two files name one intervention in their own words ("… (Keystone)", "… (Matching Michigan)") but usually
+    # keep its IRI's last segment: a note only when both differ.
+    if (
+        not same
+        and labels[0].casefold() != labels[1].casefold()
+        and local_name(change_a).casefold() != local_name(change_b).casefold()
+    ):
+        print(
+            f"routine-explorer: note: A's change is “{labels[0]}” and B's “{labels[1]}”: "
+            "the comparison assumes the same intervention on both sides.",
+            file=sys.stderr,
+        )
     progress = _StderrProgress("uncertainty runs", len(graph_a) + len(graph_b) > 10_000 and sys.stderr.isatty())
     try:
         comparison = compare(
@@ -572,6 +620,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         return kind_text(found.label if found is not None else (local_name(kind) if kind else ""), role)
 
     if target is not None:
+        assert fmt is not None  # chosen with the target, above
         started = time.monotonic()
         shown = _StderrProgress(f"report {target.name}", sys.stderr.isatty())
 
@@ -751,6 +800,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--from", dest="input_format", choices=formats, help="the map's format (default: from its name or content)"
     )
     info.add_argument("--json", action="store_true", help="print JSON instead of text")
+    info.add_argument(
+        "--scenario", dest="view_scenario", metavar="NAME", help="summarise the map's scenario NAME instead"
+    )
     info.set_defaults(func=cmd_info)
 
     convert = commands.add_parser("convert", help="convert a map between RDF formats")
@@ -937,7 +989,7 @@ def build_parser() -> argparse.ArgumentParser:
     comparing.add_argument(
         "--runs", type=int, default=None, help="number of uncertainty runs (default: from the weights; 0 skips)"
     )
-    _view_options(comparing)
+    _view_options(comparing, scenario=False)  # it has --scenario and --scenario-b of its own
     comparing.set_defaults(func=cmd_compare)
 
     listing = commands.add_parser("scenarios", help="list a map's scenarios and how much each changes")

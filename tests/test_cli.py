@@ -12,6 +12,7 @@ from rdflib.compare import isomorphic
 
 from explorer.cli import main
 from explorer.core.document import MapDocument
+from explorer.core.store import ANY_GRAPH
 
 TURTLE = """@prefix rx: <https://w3id.org/routine-explorer/ns#> .
 @prefix ex: <http://example.org/> .
@@ -100,3 +101,63 @@ def test_help_lists_the_commands(capsys):
     assert exit_.value.code == 0
     out = capsys.readouterr().out
     assert "info" in out and "convert" in out
+
+
+# ------------------------------------------------------------------ --scenario (a map's scenario, read)
+@pytest.fixture
+def scenario_map(tmp_path, monkeypatch):
+    """The Keystone sample saved in TriG with the scenario "to-be", in which unit ICU A has change fatigue 0.9."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from explorer.core import scenarios
+    from explorer.core.namespaces import RX
+    from explorer.core.resources import sample_graphs_dir
+
+    monkeypatch.setenv("ROUTINE_EXPLORER_DATA_DIR", str(tmp_path / "data"))
+    path = tmp_path / "keystone.trig"
+    unit = URIRef("https://w3id.org/routine-explorer/sample/keystone-michigan/unit/icu-a")
+    with MapDocument.open(sample_graphs_dir() / "keystone-michigan.ttl", with_ontology=False) as doc:
+        old = list(doc.store.quads(unit, RX.changeFatigue, None))
+        tired = [(unit, RX.changeFatigue, Literal("0.9", datatype=XSD.decimal))]
+        command, _ = scenarios.create(doc, "to-be", added=tired, removed=old)
+        doc.execute(command)
+        doc.save_as(path)
+    return path
+
+
+def test_info_and_analyse_read_a_scenario(scenario_map, capsys):
+    assert main(["info", str(scenario_map), "--scenario", "to-be"]) == 0
+    assert "map:      Keystone ICU, Michigan — scenario “to-be”" in capsys.readouterr().out
+    assert main(["analyse", str(scenario_map), "--runs", "0", "--format", "json"]) == 0
+    as_is = json.loads(capsys.readouterr().out)
+    assert main(["analyse", str(scenario_map), "--runs", "0", "--format", "json", "--scenario", "to-be"]) == 0
+    to_be = json.loads(capsys.readouterr().out)
+    assert to_be != as_is
+    assert main(["analyse", str(scenario_map), "--scenario", "nope"]) == 2
+    assert "There is no scenario “nope”" in capsys.readouterr().err
+
+
+def test_export_names_the_scenario_and_a_one_graph_format_says_what_it_leaves_out(scenario_map, tmp_path, capsys):
+    page = tmp_path / "to-be.html"
+    assert main(["export", str(scenario_map), str(page), "--scenario", "to-be"]) == 0
+    assert "<title>Keystone ICU, Michigan — scenario “to-be”" in page.read_text(encoding="utf-8")
+    capsys.readouterr()
+    turtle = tmp_path / "to-be.ttl"
+    assert main(["export", str(scenario_map), str(turtle), "--scenario", "to-be"]) == 0
+    assert "exported the map shown; its scenario is kept only in TriG or N-Quads" in capsys.readouterr().err
+    assert "0.9" in turtle.read_text(encoding="utf-8")  # the scenario shown
+    trig = tmp_path / "again.trig"
+    assert main(["export", str(scenario_map), str(trig), "--scenario", "to-be"]) == 0
+    with (
+        MapDocument.open(trig, editing=False, with_ontology=False) as again,
+        MapDocument.open(scenario_map, editing=False, with_ontology=False) as first,
+    ):  # TriG: as a save writes it, the map as it is and the scenario
+        assert set(again.store.quads(graph=ANY_GRAPH)) == set(first.store.quads(graph=ANY_GRAPH))
+
+
+def test_report_on_a_scenario_is_titled_with_it(scenario_map, tmp_path):
+    pytest.importorskip("PySide6")
+    page = tmp_path / "report.html"
+    assert main(["report", str(scenario_map), "-o", str(page), "--runs", "0", "--scenario", "to-be"]) == 0
+    assert "may meet resistance in Keystone ICU, Michigan — scenario “to-be”" in page.read_text(encoding="utf-8")

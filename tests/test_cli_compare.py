@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -322,7 +323,8 @@ def test_as_is_against_a_scenario(scenario_map, data_dir):
     same = compare_json(
         scenario_map, scenario_map, "--scenario", "tired", "--scenario-b", "tired", "--runs", "0", data_dir=data_dir
     )
-    assert same["difference"]["figure"] == 0.0 and same["b"]["name"] == "Keystone ICU, Michigan — scenario “tired”"
+    assert same["difference"]["figure"] == 0.0
+    assert same["b"]["name"] == "Keystone ICU, Michigan — scenario “tired” (B)"  # one name twice: by letter
     # A scenario of another file: B's scenario against A's base; one title, so the files tell them apart.
     other = compare_json(KEYSTONE, scenario_map, "--scenario-b", "tired", "--runs", "0", data_dir=data_dir)
     assert other["difference"]["figure"] == pytest.approx(d["figure"], abs=1e-9)
@@ -333,3 +335,92 @@ def test_as_is_against_a_scenario(scenario_map, data_dir):
 def test_unknown_scenario_lists_those_there_are(scenario_map, data_dir):
     message = refused("compare", scenario_map, scenario_map, "--scenario-b", "nope", data_dir=data_dir)
     assert "k.trig" in message and "“nope”" in message and "tired" in message
+
+
+# --------------------------------------------------------------------------- details (review of issue 16)
+NOBODY_A = """@prefix rx: <https://w3id.org/routine-explorer/ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<urn:x:c> a rx:ChangeProposal ; rdfs:label "New rota" ; rx:disrupts <urn:x:r> .
+<urn:x:r> a rx:Routine ; rdfs:label "Handover" ; rx:embeddedness 0.9 .
+<urn:x:p> a rx:Role ; rdfs:label "Nurse" ; rx:performs <urn:x:r> .
+"""
+#: The same change, and nobody performs the routine it disrupts: B exposes nobody.
+NOBODY_B = """@prefix rx: <https://w3id.org/routine-explorer/ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<urn:x:c> a rx:ChangeProposal ; rdfs:label "New rota" ; rx:disrupts <urn:x:r> .
+<urn:x:r> a rx:Routine ; rdfs:label "Handover" ; rx:embeddedness 0.9 .
+"""
+
+
+def test_runs_and_seed_out_of_range_exit_2(tmp_path, data_dir):
+    shutil.copy(KEYSTONE, tmp_path / "k.ttl")
+    for option, value in (("--runs", "-3"), ("--runs", "100001"), ("--seed", "-1"), ("--seed", str(2**63))):
+        message = refused("compare", "k.ttl", "k.ttl", option, value, data_dir=data_dir, cwd=tmp_path)
+        assert option in message and value in message.replace(",", "")
+
+
+def test_one_map_on_both_sides_names_the_sides_by_letter(data_dir):
+    same = compare_json(KEYSTONE, KEYSTONE, "--runs", "0", data_dir=data_dir)
+    assert same["a"]["name"] == "Keystone ICU, Michigan (A)" and same["b"]["name"] == "Keystone ICU, Michigan (B)"
+    table = run("compare", KEYSTONE, KEYSTONE, "--runs", "0", data_dir=data_dir)
+    assert "Keystone ICU, Michigan (B) − Keystone ICU, Michigan (A)" in table.stdout
+
+
+def test_two_different_changes_are_noted(tmp_path, data_dir):
+    video = REPO / "sample_graphs" / "video-consultations-gp.ttl"
+    done = run("compare", KEYSTONE, video, "--runs", "0", data_dir=data_dir)
+    assert done.returncode == 0, done.stderr
+    (note,) = [line for line in done.stderr.splitlines() if "note:" in line]
+    assert "CLABSI checklist bundle (Keystone)" in note and "the same intervention" in note
+    assert "Offer video consultations" in note
+    # Another file with the change of the same name: nothing to note.
+    shutil.copy(KEYSTONE, tmp_path / "copy.ttl")
+    alike = run("compare", KEYSTONE, tmp_path / "copy.ttl", "--runs", "0", data_dir=data_dir)
+    assert alike.returncode == 0 and "note:" not in alike.stderr, alike.stderr
+
+
+def test_unknown_scenario_message_is_cleaned(tmp_path, data_dir):
+    from explorer.core import scenarios
+    from explorer.core.document import MapDocument
+
+    shutil.copy(KEYSTONE, tmp_path / "k.ttl")
+    previous = os.environ.get("ROUTINE_EXPLORER_DATA_DIR")
+    os.environ["ROUTINE_EXPLORER_DATA_DIR"] = str(data_dir)
+    try:
+        with MapDocument.open(tmp_path / "k.ttl") as doc:
+            command, _ = scenarios.create(doc, "\u202eeb-ot\x1b[31m red\u200f")
+            doc.execute(command)
+            doc.save_as(tmp_path / "k.trig")
+    finally:
+        if previous is None:
+            os.environ.pop("ROUTINE_EXPLORER_DATA_DIR", None)
+        else:
+            os.environ["ROUTINE_EXPLORER_DATA_DIR"] = previous
+    message = refused("compare", "k.trig", "k.trig", "--scenario-b", "nope\u202e", data_dir=data_dir, cwd=tmp_path)
+    assert "eb-ot" in message and "“nope”" in message
+    assert not any(unicodedata.category(ch) in ("Cc", "Cf") for ch in message), ascii(message)
+
+
+def test_the_part_from_points_on_one_side_only_is_said(michigan, data_dir):
+    d = michigan["difference"]
+    assert 0 < d["unmatched"] < d["figure"]  # most of England's extra, from roles Michigan does not have
+    table = run("compare", KEYSTONE, MATCHING, "--runs", "0", data_dir=data_dir)
+    assert "comes from points drawn on one side only" in table.stdout
+
+
+def test_a_side_that_exposes_nobody_has_no_share(tmp_path, data_dir):
+    (tmp_path / "a.ttl").write_text(NOBODY_A, encoding="utf-8")
+    (tmp_path / "b.ttl").write_text(NOBODY_B, encoding="utf-8")
+    done = run("compare", "a.ttl", "b.ttl", "--runs", RUNS, "--format", "json", data_dir=data_dir, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    d = data["difference"]
+    assert d["share"] is None and d["share_low"] is None and d["a_more_resistant"] is None
+    assert d["low"] is not None  # the number likely to resist is still compared, with its interval
+    table = run("compare", "a.ttl", "b.ttl", "--runs", RUNS, data_dir=data_dir, cwd=tmp_path)
+    assert "exposes nobody to the change: the shares are not compared" in table.stdout
+    assert "higher share" not in table.stdout
+    report = run("compare", "a.ttl", "b.ttl", "--runs", RUNS, "-o", "r.html", data_dir=data_dir, cwd=tmp_path)
+    assert report.returncode == 0, report.stderr
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "the shares are not compared" in page and "higher share" not in page

@@ -63,29 +63,12 @@ from .iris import Minter, base_for_title
 from .journal import Journal, MapLock, Recovery, file_identity, map_key, read_journal
 from .rdf_formats import FORMATS, Progress, RdfFormat, format_by_name, format_for_path
 from .resources import ontology_files
-from .scenario_graphs import base_quads, route, scenarios, shown
+from .scenario_graphs import base_quads, drop_markers, route, scenarios, shown, trial_quads
 from .scenario_graphs import graph_names as scenario_graph_names
 from .store import EmbeddedStore, Store
-from .terms import DEFAULT_GRAPH
+from .terms import DEFAULT_GRAPH, DERIVED_GRAPHS, ONTOLOGY_GRAPH, is_derived
 from .text import one_line
 from .versions import VersionNotKept, keep_version
-
-#: The named graph holding the read-only ontology and SKOS schemes.
-ONTOLOGY_GRAPH = URIRef("https://w3id.org/routine-explorer/graph/ontology")
-
-#: Named graphs under this IRI hold derived results (analysis runs): they can always be
-#: regenerated, so they are kept outside the undo history and left out of one-graph formats.
-DERIVED_GRAPHS = "https://w3id.org/routine-explorer/graph/analysis/"
-
-
-def is_derived(graph) -> bool:
-    """Whether ``graph`` names a derived graph (see :data:`DERIVED_GRAPHS`).
-
-    >>> is_derived(URIRef(DERIVED_GRAPHS + "1234")), is_derived(ONTOLOGY_GRAPH)
-    (True, False)
-    """
-    return str(graph).startswith(DERIVED_GRAPHS)
-
 
 #: The title of a map that has none of its own.
 UNTITLED = "Untitled map"
@@ -290,6 +273,9 @@ class MapDocument:
             )
             doc.content_sha256 = result.sha256
             doc.declared_prefixes = dict(result.prefixes)
+            # The app never saves a shown-scenario marker: one in a file would pass its base off as a
+            # scenario shown. A crash's switch comes back through the journal, after this.
+            drop_markers(store)
             if with_ontology:
                 doc._load_ontology()
         except BaseException:
@@ -586,13 +572,16 @@ class MapDocument:
             self.pending_recovery = None
 
     # ------------------------------------------------------------------- saving
-    def saved_graphs(self, fmt: RdfFormat) -> list:
-        """The graphs a save in ``fmt`` writes; refuses a format that would drop named graphs."""
+    def saved_graphs(self, fmt: RdfFormat, *, without_scenarios: bool = False) -> list:
+        """The graphs a save in ``fmt`` writes; refuses a format that would drop named graphs.
+
+        ``without_scenarios``: a one-graph export writes the map shown and leaves the scenarios out.
+        """
         extra = [g for g in self.store.graph_names() if g != ONTOLOGY_GRAPH]
         if fmt.holds_datasets:
             return [DEFAULT_GRAPH, *extra]
-        found = scenarios(self.store)
-        if found:
+        found = [s for s in scenarios(self.store) if not s.trial]  # trials are never saved
+        if found and not without_scenarios:
             raise ScenariosNotSaved([s.name for s in found], fmt.label)
         # Derived graphs can be regenerated, so a one-graph format leaves them out; other
         # named graphs came with the data and must not vanish silently. Graphs left empty
@@ -668,10 +657,31 @@ class MapDocument:
             self.store.clear(name)
         self.events.publish(ev.DerivedGraphsChanged(added=(), removed=tuple(names)))
 
-    def serialize(self, fmt: RdfFormat | str) -> bytes:
-        """The map (without the ontology graph) as bytes in ``fmt``."""
+    def serialize(self, fmt: RdfFormat | str, *, without_scenarios: bool = False) -> bytes:
+        """The map as the store holds it (without the ontology graph) as bytes in ``fmt`` (see :meth:`saved_graphs`)."""
         fmt = format_by_name(fmt) if isinstance(fmt, str) else fmt
-        return self.store.dump(fmt, graphs=self.saved_graphs(fmt), prefixes=self.used_prefixes())
+        graphs = self.saved_graphs(fmt, without_scenarios=without_scenarios)
+        return self.store.dump(fmt, graphs=graphs, prefixes=self.used_prefixes())
+
+    @contextlib.contextmanager
+    def as_saved(self) -> Iterator[bool]:
+        """While inside, the store holds what a save writes: the base, not the scenario shown, and no trial.
+
+        Yields whether a scenario was shown. Everything is put back after, even on error;
+        nothing is journalled or published.
+        """
+        to_base, from_base = base_quads(self.store)
+        self.store.apply(added=to_base, removed=from_base)
+        try:
+            # Trial scenarios (levers tried) are what-ifs, never saved: out for the write as well.
+            trials = trial_quads(self.store)
+            self.store.apply(removed=trials)
+            try:
+                yield bool(from_base)
+            finally:
+                self.store.apply(added=trials)
+        finally:
+            self.store.apply(added=from_base, removed=to_base)
 
     def save(self, *, overwrite: bool = False) -> None:
         """Write the map back to its file, atomically (see :meth:`write_file` for ``overwrite``)."""
@@ -745,19 +755,15 @@ class MapDocument:
             )
         index = self.stack.index
         # The file holds the base, never a scenario shown: take it out for the write, put it back after.
-        to_base, from_base = base_quads(self.store)
-        self.store.apply(added=to_base, removed=from_base)
-        try:
+        with self.as_saved() as was_shown:
             extra = [q for q in extra if q[3] == DEFAULT_GRAPH and not self.store.contains(q)]
-            if from_base:  # positions of a scenario's own nodes stay out of the base
+            if was_shown:  # positions of a scenario's own nodes stay out of the base
                 extra = [q for q in extra if next(iter(self.store.quads(q[0], RDF.type)), None) is not None]
             self.store.apply(added=extra)
             try:
                 data = self.serialize(fmt)
             finally:
                 self.store.apply(removed=extra)
-        finally:
-            self.store.apply(added=from_base, removed=to_base)
         new_lock = None
         # os.path.realpath, not Path.resolve: a link that loops must reach atomic_write, which names it, not raise here.
         moving = self.path is None or os.path.realpath(path) != os.path.realpath(self.path)
@@ -852,6 +858,7 @@ class MapDocument:
             raise ExplorerError("This map has never been saved, so there is nothing to revert to.")
         fresh = EmbeddedStore()
         result = fresh.load(self.path, format=self.format, progress=progress)
+        drop_markers(fresh)  # as on open
         if any(g == ONTOLOGY_GRAPH for g in self.store.graph_names()):
             for file in ontology_files():
                 fresh.load(file, graph=ONTOLOGY_GRAPH)

@@ -20,6 +20,7 @@ from .errors import printable
 from .graph_view import census
 from .map_details import MapDetails as _Details
 from .map_details import credit_line, read_details
+from .scenarios import display_title
 from .terms import DEFAULT_GRAPH
 from .text import one_line
 
@@ -123,7 +124,7 @@ def summarise(doc) -> MapSummary:
     return MapSummary(
         file=str(doc.path) if doc.path else None,
         format=doc.format.label if doc.format else None,
-        title=doc.title,
+        title=display_title(doc),  # names the scenario shown (routine-explorer info --scenario)
         triples=store.count(DEFAULT_GRAPH),
         nodes=int(store.query(_NODES).rows[0][0]),
         kinds=tuple(kinds),

@@ -207,6 +207,7 @@ class RX(DefinedNamespace):
     stability: URIRef  # stability
     strength: URIRef  # strength
     tensionForChange: URIRef  # tension for change
+    trial: URIRef  # trial
     trialability: URIRef  # trialability
     workload: URIRef  # workload
 

@@ -15,6 +15,17 @@ scenario is *shown* by materialising it there, with the marker
 shown is read from the store, so undo, the journal and crash recovery follow it
 with no state kept in Python. :func:`route` turns an edit of the shown map into
 an edit of the scenario too (or, with the base shown, keeps the scenarios exact).
+A file never holds a marker (a save writes the base); one found in a file is
+dropped on open (:func:`drop_markers`).
+
+A scenario made to try a lever is a *trial* (``rx:trial true``): a what-if that a
+save leaves out (:func:`trial_quads`) until the user keeps it.
+
+The index graph is checked as it is read: an entry that is not a whole scenario
+(two names, two added graphs, its graphs the same, or a graph of the map, the
+ontology, an analysis run or another scenario) is left out of :func:`scenarios`,
+its graphs stay data graphs, and :func:`unreadable` says why, so a crafted or
+foreign file can never make a delete or a switch touch data it does not own.
 
 This module reads the store only; :mod:`explorer.core.scenarios` makes the
 commands that create, rename, delete and show scenarios on an open map.
@@ -33,13 +44,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 
-from rdflib import RDF, RDFS, URIRef
+from rdflib import RDF, RDFS, Literal, URIRef
 
 from .commands import Command
 from .errors import ExplorerError
 from .namespaces import RX
 from .store import Store
-from .terms import DEFAULT_GRAPH, Quad
+from .terms import DEFAULT_GRAPH, ONTOLOGY_GRAPH, Quad, is_derived
 from .text import natural_key, shortened
 
 #: The named graph describing a map's scenarios (and, while one is shown, saying which).
@@ -65,22 +76,63 @@ class Scenario:
     added_graph: URIRef
     removed_graph: URIRef
     description: str = ""
+    trial: bool = False
 
 
-def _read(store: Store, iri) -> Scenario | None:
-    """The scenario ``iri`` as the index graph describes it (None when it is not a whole scenario there)."""
-    values: dict = {}
-    for _, predicate, value, _ in store.quads(iri, None, None, SCENARIOS_GRAPH):
-        values.setdefault(predicate, value)
-    added, removed = values.get(RX.addedGraph), values.get(RX.removedGraph)
-    if not isinstance(added, URIRef) or not isinstance(removed, URIRef):
-        return None
-    name = str(values.get(RDFS.label) or iri)
-    return Scenario(iri, name, added, removed, str(values.get(RDFS.comment) or ""))
+#: The value of ``rx:trial`` on a trial scenario.
+TRIAL = Literal(True)
+
+#: Graphs no scenario may claim: deleting a scenario deletes its graphs.
+_RESERVED = frozenset({DEFAULT_GRAPH, ONTOLOGY_GRAPH, SCENARIOS_GRAPH})
+
+
+def _described(store: Store) -> list[tuple]:
+    """Each ``rx:Scenario`` of the index graph with its values, predicate by predicate."""
+    found = []
+    for iri in {q[0] for q in store.quads(None, RDF.type, RX.Scenario, SCENARIOS_GRAPH)}:
+        values: dict = {}
+        for _, predicate, value, _ in store.quads(iri, None, None, SCENARIOS_GRAPH):
+            values.setdefault(predicate, []).append(value)
+        found.append((iri, values))
+    return found
+
+
+def _checked(store: Store) -> tuple[list[Scenario], list[str]]:
+    """The whole scenarios of the index graph, and a one-line reason for each entry left out."""
+    described = _described(store)
+    claims: dict = {}  # graph -> how many entries name it
+    for _, values in described:
+        for graph in {*values.get(RX.addedGraph, ()), *values.get(RX.removedGraph, ())}:
+            claims[graph] = claims.get(graph, 0) + 1
+    good, reasons = [], []
+    for iri, values in described:
+        names, added, removed = (values.get(p, []) for p in (RDFS.label, RX.addedGraph, RX.removedGraph))
+        what = f"“{shortened(str(names[0]))}”" if len(names) == 1 else f"<{shortened(str(iri))}>"
+        reason = None
+        if len(names) != 1:
+            reason = "it has no name" if not names else f"it has {len(names)} names"
+        elif len(added) != 1 or len(removed) != 1:
+            reason = "it needs exactly one graph of added and one of removed statements"
+        elif not isinstance(added[0], URIRef) or not isinstance(removed[0], URIRef):
+            reason = "its graphs are not named by IRIs"
+        elif added[0] == removed[0]:
+            reason = "its added and removed statements are in the same graph"
+        elif any(g in _RESERVED or is_derived(g) for g in (added[0], removed[0])):
+            reason = "one of its graphs is the map, the ontology or an analysis run"
+        elif claims[added[0]] > 1 or claims[removed[0]] > 1:
+            reason = "it shares a graph with another scenario"
+        if reason is not None:
+            reasons.append(f"Scenario {what} was left out: {reason}; its graphs are kept as data.")
+            continue
+        description = values.get(RDFS.comment, [""])[0]
+        trial = TRIAL in values.get(RX.trial, ())
+        good.append(Scenario(iri, str(names[0]), added[0], removed[0], str(description), trial))
+    good.sort(key=lambda s: (natural_key(s.name), str(s.iri)))
+    return good, sorted(reasons, key=natural_key)
 
 
 def scenarios(store: Store) -> list[Scenario]:
-    """The map's scenarios, in natural order of their names.
+    """The map's scenarios, in natural order of their names (those :func:`unreadable` names left out).
 
     Examples
     --------
@@ -88,8 +140,23 @@ def scenarios(store: Store) -> list[Scenario]:
     >>> scenarios(EmbeddedStore())
     []
     """
-    found = (_read(store, s) for s, _, _, _ in store.quads(None, RDF.type, RX.Scenario, SCENARIOS_GRAPH))
-    return sorted((s for s in found if s is not None), key=lambda s: (natural_key(s.name), str(s.iri)))
+    return _checked(store)[0]
+
+
+def unreadable(store: Store) -> list[str]:
+    """Why each scenario the index graph describes badly (a crafted or foreign file) was left out, a line each.
+
+    Examples
+    --------
+    >>> from explorer.core.store import EmbeddedStore
+    >>> store = EmbeddedStore()
+    >>> s, g = URIRef("urn:s"), URIRef("urn:g")
+    >>> entry = [(s, RDF.type, RX.Scenario), (s, RDFS.label, Literal("to-be")), (s, RX.addedGraph, g)]
+    >>> store.apply(added=[(*t, SCENARIOS_GRAPH) for t in [*entry, (s, RX.removedGraph, g)]])
+    >>> scenarios(store), unreadable(store)[0][:62]
+    ([], 'Scenario “to-be” was left out: its added and removed statement')
+    """
+    return _checked(store)[1]
 
 
 def marker(scenario: Scenario) -> Quad:
@@ -104,14 +171,49 @@ def marker(scenario: Scenario) -> Quad:
 def shown(store: Store) -> Scenario | None:
     """The scenario the default graph shows, or None for the base (one lookup when none is shown).
 
+    A marker naming no whole scenario is ignored; with two markers, neither is trusted.
+
     Examples
     --------
     >>> from explorer.core.store import EmbeddedStore
     >>> shown(EmbeddedStore()) is None
     True
     """
-    quad = next(iter(store.quads(SCENARIOS_GRAPH, RX.shownScenario, None, SCENARIOS_GRAPH)), None)
-    return None if quad is None else _read(store, quad[2])
+    found = list(islice(store.quads(SCENARIOS_GRAPH, RX.shownScenario, None, SCENARIOS_GRAPH), 2))
+    if len(found) != 1:
+        return None
+    return next((s for s in scenarios(store) if s.iri == found[0][2]), None)
+
+
+def drop_markers(store: Store) -> int:
+    """Remove every shown-scenario marker from ``store``, applied directly; returns how many.
+
+    A file read from disk holds the base (the app never saves a marker), so a marker
+    in it, crafted or foreign, would make the base pass for a scenario shown.
+
+    >>> from explorer.core.store import EmbeddedStore
+    >>> drop_markers(EmbeddedStore())
+    0
+    """
+    found = list(store.quads(None, RX.shownScenario, None, SCENARIOS_GRAPH))
+    store.apply(removed=found)
+    return len(found)
+
+
+def trial_quads(store: Store) -> list[Quad]:
+    """What the trial scenarios hold (their entries in the index graph, their two graphs): a save leaves it out.
+
+    >>> from explorer.core.store import EmbeddedStore
+    >>> trial_quads(EmbeddedStore())
+    []
+    """
+    found: list[Quad] = []
+    for scenario in scenarios(store):
+        if scenario.trial:
+            found.extend(store.quads(scenario.iri, None, None, SCENARIOS_GRAPH))
+            found.extend(store.quads(None, None, None, scenario.added_graph))
+            found.extend(store.quads(None, None, None, scenario.removed_graph))
+    return found
 
 
 def find(store: Store, name_or_iri: str) -> Scenario:
@@ -163,9 +265,8 @@ def graph_names(store: Store) -> frozenset:
     True
     """
     names = {SCENARIOS_GRAPH}
-    for _, predicate, graph, _ in store.quads(None, None, None, SCENARIOS_GRAPH):
-        if predicate in (RX.addedGraph, RX.removedGraph):
-            names.add(graph)
+    for scenario in scenarios(store):  # an unreadable entry's graphs stay data graphs
+        names.update((scenario.added_graph, scenario.removed_graph))
     return frozenset(names)
 
 
@@ -242,6 +343,30 @@ def _held(store: Store, graph, quads: list[Quad]) -> list[Quad]:
     return [q for q in _in(graph, quads) if store.contains(q)]
 
 
+def _keys_held(store: Store, graph, keys: set) -> set:
+    """Those ``(subject, predicate)`` pairs of ``keys`` with a statement in ``graph``."""
+    some = list(islice(store.quads(None, None, None, graph), len(keys) + 1))
+    if len(some) <= len(keys):
+        return {q[:2] for q in some} & keys
+    return {(s, p) for s, p in keys if next(iter(store.quads(s, p, None, graph)), None) is not None}
+
+
+def _overrides(store: Store, scenario: Scenario, added: list[Quad]) -> list[Quad]:
+    """Quads of ``scenario``'s removed graph keeping its own value where a base edit adds one it replaced.
+
+    The scenario replaced the value of ``(s, p)`` when it removes one and adds one;
+    a value the base now gets for that pair is removed too, so the scenario still
+    shows its own (one value, not two), unless it is the value the scenario adds.
+    """
+    keys = {q[:2] for q in added}
+    replaced = _keys_held(store, scenario.removed_graph, keys) & _keys_held(store, scenario.added_graph, keys)
+    return [
+        (s, p, o, scenario.removed_graph)
+        for s, p, o, _ in added
+        if (s, p) in replaced and not store.contains((s, p, o, scenario.added_graph))
+    ]
+
+
 def changes_shown(command: Command) -> bool:
     """Whether ``command`` changes which scenario is shown (a switch, or a delete of the shown scenario)."""
     return command.view or any(
@@ -258,9 +383,12 @@ def route(store: Store, command: Command) -> Command:
     its added graph. With the base shown, an edit of the base drops, from every
     scenario, the statements it makes moot (one the scenario added that the base
     now has, one it removed that the base no longer has), so each scenario still
-    shows the base's edits. Call it before applying ``command``. Commands that
-    change which scenario is shown, and those with no default-graph statement,
-    come back as they are; the extra quads join the command, so undo reverts both.
+    shows the base's edits, except a new value for a statement the scenario
+    replaced (it removes one value of the subject's property and adds another):
+    that value joins the scenario's removed graph, so the scenario keeps its own.
+    Call it before applying ``command``. Commands that change which scenario is
+    shown, and those with no default-graph statement, come back as they are; the
+    extra quads join the command, so undo reverts both.
 
     Examples
     --------
@@ -294,6 +422,7 @@ def route(store: Store, command: Command) -> Command:
         for scenario in scenarios(store):
             extra_removed.update(_held(store, scenario.added_graph, added))
             extra_removed.update(_held(store, scenario.removed_graph, removed))
+            extra_added.update(_overrides(store, scenario, added))
     extra_added.difference_update(command.removed)
     extra_removed.difference_update(command.added)
     if not extra_added and not extra_removed:
@@ -312,6 +441,7 @@ __all__ = [
     "base_quads",
     "changes_shown",
     "differences",
+    "drop_markers",
     "find",
     "graph_names",
     "in_base",
@@ -320,4 +450,6 @@ __all__ = [
     "route",
     "scenarios",
     "shown",
+    "trial_quads",
+    "unreadable",
 ]

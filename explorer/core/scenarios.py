@@ -48,6 +48,7 @@ from .iris import Minter
 from .namespaces import RX
 from .scenario_graphs import (
     SCENARIOS_GRAPH,
+    TRIAL,
     Scenario,
     base_quads,
     differences,
@@ -57,6 +58,7 @@ from .scenario_graphs import (
     route,
     scenarios,
     shown,
+    unreadable,
 )
 from .schema import MAX_NAME
 from .store import ANY_GRAPH, Store
@@ -72,6 +74,9 @@ class OpenMap(Protocol):
 
     @property
     def base_iri(self) -> str | None: ...
+
+    @property
+    def title(self) -> str: ...
 
     def fallback_base(self) -> str: ...
 
@@ -115,7 +120,13 @@ def _taken(store: Store):
 
 
 def create(
-    doc: OpenMap, name: str, *, added: Iterable = (), removed: Iterable = (), description: str = ""
+    doc: OpenMap,
+    name: str,
+    *,
+    added: Iterable = (),
+    removed: Iterable = (),
+    description: str = "",
+    trial: bool = False,
 ) -> tuple[Command, Scenario]:
     """A command making the scenario ``name``, and the scenario it makes (not shown).
 
@@ -132,6 +143,9 @@ def create(
         nothing are left out.
     description : str
         Kept as its ``rdfs:comment``.
+    trial : bool
+        A lever tried: marked ``rx:trial``, never saved, and made (and deleted)
+        by a view command, so the map stays clean until the user keeps it (:func:`keep`).
 
     Raises
     ------
@@ -156,7 +170,7 @@ def create(
     store = doc.store
     name = _checked_name(store, name)
     iri = Minter().mint(doc.base_iri or doc.fallback_base(), RX.Scenario, name, taken=_taken(store))
-    scenario = Scenario(iri, name, URIRef(f"{iri}/added"), URIRef(f"{iri}/removed"), description.strip())
+    scenario = Scenario(iri, name, URIRef(f"{iri}/added"), URIRef(f"{iri}/removed"), description.strip(), trial)
     showing = shown(store)
     created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     quads = [
@@ -168,6 +182,8 @@ def create(
     ]
     if scenario.description:
         quads.append((iri, RDFS.comment, Literal(scenario.description)))
+    if trial:
+        quads.append((iri, RX.trial, TRIAL))
     index = [(s, p, o, SCENARIOS_GRAPH) for s, p, o in quads]
     adds = [
         (s, p, o, scenario.added_graph)
@@ -179,7 +195,46 @@ def create(
         for s, p, o, _ in _default_quads(removed, "removes")
         if in_base(store, (s, p, o, DEFAULT_GRAPH), showing)
     ]
-    return Command(f"Add scenario “{shortened(name)}”", added=frozenset((*index, *adds, *drops))), scenario
+    label = f"Add scenario “{shortened(name)}”"
+    return Command(label, added=frozenset((*index, *adds, *drops)), view=trial), scenario
+
+
+def keep(doc: OpenMap, scenario: Scenario) -> Command:
+    """A command keeping the trial ``scenario`` as a scenario of the map, saved with it (empty if it is no trial).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["ROUTINE_EXPLORER_DATA_DIR"] = tempfile.mkdtemp()
+    >>> from explorer.core.document import MapDocument
+    >>> doc = MapDocument.new(with_ontology=False)
+    >>> command, trial = create(doc, "Try: a lever", trial=True); doc.execute(command)
+    >>> doc.dirty, scenarios(doc.store)[0].trial
+    (False, True)
+    >>> doc.execute(keep(doc, trial)); doc.dirty, scenarios(doc.store)[0].trial
+    (True, False)
+    >>> doc.close()
+    """
+    mark = frozenset(doc.store.quads(scenario.iri, RX.trial, None, SCENARIOS_GRAPH))
+    return Command(f"Keep “{shortened(scenario.name)}” as a scenario", removed=mark)
+
+
+def display_title(doc: OpenMap) -> str:
+    """The map's title, naming the scenario shown if any: for window titles, exports and reports.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["ROUTINE_EXPLORER_DATA_DIR"] = tempfile.mkdtemp()
+    >>> from explorer.core.document import MapDocument
+    >>> doc = MapDocument.new(with_ontology=False, title="Ward 7")
+    >>> command, to_be = create(doc, "to-be"); doc.execute(command); doc.execute(show(doc, to_be))
+    >>> display_title(doc)
+    'Ward 7 — scenario “to-be”'
+    >>> doc.close()
+    """
+    showing = shown(doc.store)
+    return doc.title if showing is None else f"{doc.title} — scenario “{shortened(showing.name, 60)}”"
 
 
 def rename(doc: OpenMap, scenario: Scenario, name: str) -> Command:
@@ -234,7 +289,10 @@ def delete(doc: OpenMap, scenario: Scenario) -> Command:
         *store.quads(None, None, None, scenario.removed_graph),
     ]
     steps.append(Command(label, removed=frozenset(gone)))
-    return compose(label, steps)
+    done = compose(label, steps)
+    # A trial was never part of the map: deleting it, like making it, leaves the map as it was.
+    trial = store.contains((scenario.iri, RX.trial, TRIAL, SCENARIOS_GRAPH))  # as the map has it now
+    return Command(label, added=done.added, removed=done.removed, view=True) if trial else done
 
 
 def show(doc: OpenMap, scenario: Scenario | None) -> Command:
@@ -292,10 +350,13 @@ __all__ = [
     "create",
     "delete",
     "differences",
+    "display_title",
     "find",
+    "keep",
     "rename",
     "route",
     "scenarios",
     "show",
     "shown",
+    "unreadable",
 ]

@@ -26,6 +26,13 @@ from rdflib.namespace import XSD
 #: The name the core uses for a dataset's default graph (the map the user drew).
 DEFAULT_GRAPH: URIRef = DATASET_DEFAULT_GRAPH_ID
 
+#: The named graph holding the read-only ontology and SKOS schemes.
+ONTOLOGY_GRAPH = URIRef("https://w3id.org/routine-explorer/graph/ontology")
+
+#: Named graphs under this IRI hold derived results (analysis runs): they can always be
+#: regenerated, so they are kept outside the undo history and left out of one-graph formats.
+DERIVED_GRAPHS = "https://w3id.org/routine-explorer/graph/analysis/"
+
 Subject = URIRef | BNode
 Object = URIRef | BNode | Literal
 GraphName = URIRef | BNode
@@ -100,6 +107,15 @@ def iter_from_ox(quads: Iterable[ox.Quad]) -> Iterator[Quad]:
     """Convert a stream of Oxigraph quads lazily."""
     for quad in quads:
         yield from_ox_quad(quad)
+
+
+def is_derived(graph) -> bool:
+    """Whether ``graph`` names a derived graph (see :data:`DERIVED_GRAPHS`).
+
+    >>> is_derived(URIRef(DERIVED_GRAPHS + "1234")), is_derived(ONTOLOGY_GRAPH)
+    (True, False)
+    """
+    return str(graph).startswith(DERIVED_GRAPHS)
 
 
 def local_name(iri) -> str:

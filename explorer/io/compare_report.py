@@ -36,7 +36,14 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from explorer import __version__
-from explorer.analysis.compare import Comparison, Part, signed_people, signed_points, structure_words
+from explorer.analysis.compare import (
+    Comparison,
+    Part,
+    shares_not_compared,
+    signed_people,
+    signed_points,
+    structure_words,
+)
 from explorer.analysis.weights import load_weights
 from explorer.core.atomic_file import atomic_write
 from explorer.core.presentation import DRIVING_COLOUR, LEVELS, RESTRAINING_COLOUR
@@ -189,6 +196,38 @@ def _contains_zero(d) -> bool:
     return low <= 0 <= high
 
 
+def nobody_words(comparison: Comparison) -> str:
+    """Why the shares are not compared, or "" when they are (:func:`~explorer.analysis.compare.shares_not_compared`)."""
+    return shares_not_compared(comparison)
+
+
+def unmatched_words(comparison: Comparison) -> str:
+    """How much of the difference comes from points drawn on one side only, in one sentence ("" when little).
+
+    Examples
+    --------
+    >>> from explorer.analysis.compare import compare
+    >>> from explorer.analysis.graph import map_graph_from_text
+    >>> text = '''@prefix rx: <https://w3id.org/routine-explorer/ns#> .
+    ... <urn:x:c> a rx:ChangeProposal ; rx:disrupts <urn:x:r> .
+    ... <urn:x:r> a rx:Routine ; rx:embeddedness 0.9 .
+    ... <urn:x:p> a rx:Role ; rx:performs <urn:x:r> .'''
+    >>> B = map_graph_from_text(text + "<urn:x:q> a rx:Role ; rx:performs <urn:x:r> .")
+    >>> print(unmatched_words(compare(map_graph_from_text(text), B, runs=0)).replace(chr(160), " "))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Of the +0.4 people, +0.4 comes from points drawn on one side only (their own reasons, not a change in the
+    same roles and units) and 0.0 from points on both.
+    """
+    d = comparison.difference
+    if abs(d.unmatched) < 0.05 or abs(d.figure) < 0.05:
+        return ""
+    return (
+        f"Of the {signed_people(d.figure)} people, {signed_people(d.unmatched)} comes from points drawn on one side "
+        f"only (their own reasons, not a change in the same roles and units) and "
+        f"{signed_people(d.figure - d.unmatched)} from points on both."
+    )
+
+
 def difference_meaning(comparison: Comparison) -> str:
     """What the share of paired runs and the interval say about which context is the more resistant, in words.
 
@@ -205,11 +244,19 @@ def difference_meaning(comparison: Comparison) -> str:
     The interval contains 0: the model cannot tell the two contexts apart.
     """
     a, b, d = comparison.a.name, comparison.b.name, comparison.difference
-    if d.low is None or d.a_more_resistant is None:
+    if d.low is None:
         return (
             "No uncertainty runs were made: there is no interval, and no telling how far the difference rests on "
             "the weights and the maps' inputs. Read it as indicative only."
         )
+    if d.share is None:
+        verdict = (
+            "the interval contains 0: the model cannot tell the two numbers apart"
+            if _contains_zero(d)
+            else "the interval of the number likely to resist leaves out 0"
+        )
+        words = nobody_words(comparison)
+        return f"{words[:1].upper()}{words[1:]}, only the numbers likely to resist; {verdict}."
     text = (
         f"{a} has the higher share of its exposed people likely to resist in {percent(d.a_more_resistant)} of the "
         f"{comparison.runs:,} paired runs, and {b} in {percent(d.b_more_resistant)}."
@@ -274,10 +321,11 @@ def _caveat(comparison: Comparison) -> list[str]:
         "the share in which A's share of its exposed people likely to resist is above B's."
     )
     here = "contains 0" if _contains_zero(d) else "leaves out 0"
+    which = "the share" if d.share is not None else "the number likely to resist (the shares are not compared)"
     lines.append(
         "An interval that contains 0 means the model cannot tell the two contexts apart: the difference is within "
         "what its assumptions leave open. One that leaves out 0 says the difference holds whatever the runs varied, "
-        f"not that it is large, nor that the maps are right. Here the interval of the share {here}."
+        f"not that it is large, nor that the maps are right. Here the interval of {which} {here}."
     )
     return lines
 
@@ -456,10 +504,16 @@ def comparison_context(
         "difference": {
             "figure": signed_people(d.figure),
             "up": d.figure > 0,
-            "interval": f"{signed_people(d.low)} to {signed_people(d.high)}" if d.low is not None else "",
-            "share": signed_points(d.share),
-            "share_up": d.share > 0,
-            "share_interval": _points_range(d.share_low, d.share_high) if d.share_low is not None else "",
+            "interval": (
+                f"{signed_people(d.low)} to {signed_people(d.high)}" if d.low is not None and d.high is not None else ""
+            ),
+            "share": signed_points(d.share) if d.share is not None else "–",
+            "share_up": d.share is not None and d.share > 0,
+            "not_compared": nobody_words(comparison),
+            "unmatched": unmatched_words(comparison),
+            "share_interval": (
+                _points_range(d.share_low, d.share_high) if d.share_low is not None and d.share_high is not None else ""
+            ),
             "label": f"{name_b} − {name_a}",
             "a_more": percent(d.a_more_resistant) if d.a_more_resistant is not None else "",
             "meaning": difference_meaning(comparison),

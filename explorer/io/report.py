@@ -55,6 +55,7 @@ from explorer.core.errors import ExplorerError
 from explorer.core.map_details import credit_line, description_paragraphs, read_details
 from explorer.core.namespaces import RX
 from explorer.core.presentation import DRIVING_COLOUR, LEVELS, RESTRAINING_COLOUR
+from explorer.core.scenarios import display_title, shown
 from explorer.core.schema import schema_of
 from explorer.core.terms import local_name
 from explorer.core.text import one_line
@@ -790,6 +791,29 @@ def report_html(
         image_width=image_width,
         level_maps=level_maps,
     )
+
+
+def scenario_title(document, change_label: str) -> str | None:
+    """The report's title while a scenario is shown, naming it (a board must not read the to-be map as today's);
+    None when the map as it is is shown (the usual title).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["ROUTINE_EXPLORER_DATA_DIR"] = tempfile.mkdtemp()
+    >>> from explorer.core.document import MapDocument
+    >>> from explorer.core.scenarios import create, show
+    >>> doc = MapDocument.new(with_ontology=False, title="Ward 7")
+    >>> scenario_title(doc, "Discharge") is None
+    True
+    >>> command, to_be = create(doc, "to-be"); doc.execute(command); doc.execute(show(doc, to_be))
+    >>> scenario_title(doc, "Discharge")
+    'Where “Discharge” may meet resistance in Ward 7 — scenario “to-be”'
+    >>> doc.close()
+    """
+    if shown(document.store) is None:
+        return None
+    return f"Where “{one_line(change_label, 160)}” may meet resistance in {display_title(document)}"
 
 
 def generate_report_html(

@@ -190,3 +190,21 @@ def test_the_pdf_has_pages_that_read_back(michigan, tmp_path):
     # The first page holds both sides and the difference, not a broken table.
     first = " ".join(unicodedata.normalize("NFKC", reader.pages[0].extract_text() or "").split())
     assert "The two contexts" in first and "paired runs in which A has the higher share" in first
+
+
+def test_the_part_from_one_side_only_and_shares_not_compared(page, michigan):
+    # Michigan against England: most of the difference is England's roles and units that Michigan lacks.
+    said = text_of(page)
+    d = michigan.difference
+    assert f"Of the {plain(signed_people(d.figure))} people, {plain(signed_people(d.unmatched))} comes from " in said
+    # B exposes nobody: no share is compared anywhere on the page, only the number likely to resist.
+    text = """@prefix rx: <https://w3id.org/routine-explorer/ns#> .
+<urn:x:c> a rx:ChangeProposal ; rx:disrupts <urn:x:r> .
+<urn:x:r> a rx:Routine ; rx:embeddedness 0.9 .
+"""
+    a = map_graph_from_text(text + "<urn:x:p> a rx:Role ; rx:performs <urn:x:r> .")
+    nobody = compare(a, map_graph_from_text(text), runs=20, names=("Ward", "Clinic"))
+    assert nobody.difference.share is None
+    shown = text_of(compare_report.comparison_html(nobody, generated=WHEN))
+    assert "Clinic exposes nobody to the change: the shares are not compared, only the numbers" in shown
+    assert "higher share" not in shown and "interval of the share" not in shown
