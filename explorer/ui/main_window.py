@@ -37,7 +37,7 @@ from explorer import __version__
 from explorer.core import editing
 from explorer.core.commands import set_property
 from explorer.core.document import MapDocument
-from explorer.core.errors import ExplorerError, FileChangedError
+from explorer.core.errors import ExplorerError, FileChangedError, ScenariosNotSaved
 from explorer.core.events import (
     DerivedGraphsChanged,
     DirtyChanged,
@@ -55,29 +55,32 @@ from explorer.core.presentation import level_title
 from explorer.core.projection import Projection
 from explorer.core.rdf_formats import FORMATS, format_for_path
 from explorer.core.resources import docs_dir
+from explorer.core.scenarios import display_title
 from explorer.core.schema import Schema, schema_of
 from explorer.core.text import one_line
 from explorer.layout import LAYOUTS
 from explorer.layout.focus import focus_positions, rings_from
 from explorer.layout.placement import initial_positions, layout_input
+from explorer.ui.analysis import compare_view
 from explorer.ui.analysis.dock import AnalysisDock
 from explorer.ui.building import editing as building
 from explorer.ui.canvas.legend import Legend
 from explorer.ui.canvas.minimap import Minimap
 from explorer.ui.canvas.view import FULL_DETAIL_LIMIT, MapCanvas
 from explorer.ui.checks import panel as checks_panel
-from explorer.ui.common import clipboard, menu_text, safe_text, settings
+from explorer.ui.common import MAP_FILTER, clipboard, menu_text, safe_text, settings
 from explorer.ui.common.host import OpenMap
 from explorer.ui.common.shapes import NODE_H, NODE_W
 from explorer.ui.common.theme import dark_palette
 from explorer.ui.common.workers import run_task
+from explorer.ui.files import earlier_versions, import_dialog
 from explorer.ui.files import export as export_actions
-from explorer.ui.files import import_dialog
 from explorer.ui.files import map_details as map_details_feature
 from explorer.ui.files import report as report_actions
+from explorer.ui.files.scenario_save import ask_save_as_trig
 from explorer.ui.help import guide as help_guide
 from explorer.ui.inspector.form import Inspector
-from explorer.ui.panels import graph_view_bar
+from explorer.ui.panels import graph_view_bar, scenario_bar
 from explorer.ui.panels.filter_dialog import FilterDialog
 from explorer.ui.panels.find import FindBox
 from explorer.ui.panels.history import HistoryView
@@ -91,7 +94,6 @@ from explorer.ui.table import install as install_node_table
 #: Default widths of the left (Palette, Outline) and right (Inspector, Legend) columns: at 1280x800 the map
 #: keeps about 60 % of the window's width.
 DOCK_WIDTHS = [200, 290]
-MAP_FILTER = "RDF maps (*.ttl *.trig *.nt *.nq *.jsonld *.json *.rdf *.owl *.xml *.gz);;All files (*)"
 SAVE_FILTERS = {
     "turtle": "Turtle (*.ttl)",
     "trig": "TriG (*.trig)",
@@ -211,6 +213,7 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self._show_start()
         self._refresh_timer = QTimer(self, singleShot=True, interval=120, timeout=self._refresh_views)
+        self._unrefreshed: tuple[set, set] = (set(), set())  # nodes and ties changed since _refresh_views
 
     # ------------------------------------------------------------------ building
     def _install_features(self) -> None:
@@ -227,10 +230,13 @@ class MainWindow(QMainWindow):
         self.export_actions = export_actions.install(self)
         self.report_actions = report_actions.install(self)
         self.graph_view_bar = graph_view_bar.install(self)
+        self.scenarios = scenario_bar.install(self)
         self.map_details = map_details_feature.install(self)
         self.building = building.install(self)
         self.node_table = install_node_table(self)
         self.checks = checks_panel.install(self)
+        self.compare = compare_view.install(self)
+        self.earlier_versions = earlier_versions.install(self, self.compare)
         self.help = help_guide.install(self)
         self.help.tourRequested.connect(self.show_tour)
         self.start_screen.guideRequested.connect(lambda: self.help.open_guide())
@@ -657,7 +663,8 @@ class MainWindow(QMainWindow):
             self.setWindowTitle("Routine Explorer")
             return
         name = self.document.path.name if self.document.path is not None else "not saved yet"
-        self.setWindowTitle(f"{one_line(self.document.title, 120)} ({name})[*] — Routine Explorer")
+        title = display_title(self.document)  # names the scenario shown, if any
+        self.setWindowTitle(f"{one_line(title, 180)} ({name})[*] — Routine Explorer")
         self.setWindowModified(self.document.dirty)
 
     # ------------------------------------------------------------------- files
@@ -942,13 +949,18 @@ class MainWindow(QMainWindow):
             self._update_title()
             self._update_actions()
             self.history.refresh()
-            self.statusBar().showMessage(f"Saved {path.name}", 6000)
+            note = f". {written.warning}" if written.warning else ""  # the save went ahead without a version kept
+            self.statusBar().showMessage(f"Saved {path.name}{note}", 12000 if note else 6000)
             self.saved.emit(path)
 
         def failed(error):
             self._set_busy(False)
             if isinstance(error, FileChangedError) and self.document is document:
                 outcome["ok"] = self._changed_on_disk(error, fmt, wait)
+                return
+            if isinstance(error, ScenariosNotSaved) and self.document is document:
+                chosen = ask_save_as_trig(self, error, path)
+                outcome["ok"] = chosen is not None and self.save_as(chosen, wait=wait)
                 return
             outcome["ok"] = False
             self._warn("Cannot save map", f"{path}\n\n{error}")
@@ -1086,6 +1098,8 @@ class MainWindow(QMainWindow):
             self.document.store, itertools.chain(event.added, event.removed), added=event.added
         )
         if delta:
+            self._unrefreshed[0].update(delta.nodes, delta.removed_nodes)
+            self._unrefreshed[1].update(delta.ties, delta.removed_ties)
             self.canvas.apply_delta(delta, self._positions_for(delta.nodes))
             for iri in delta.removed_nodes:
                 self._computed.pop(iri, None)
@@ -1096,10 +1110,12 @@ class MainWindow(QMainWindow):
     def _refresh_views(self) -> None:
         if self.projection is None:
             return
-        self.outline.refresh()
-        self.analysis.refresh_changes()
-        self.legend.show_map(OpenMap(self.document, self.schema, self.projection))
-        self.minimap.refresh()
+        # Each view re-reads only what changed since, so an edit costs what it changed, not the map.
+        (nodes, ties), self._unrefreshed = self._unrefreshed, (set(), set())
+        self.outline.refresh(nodes)
+        self.analysis.refresh_changes(nodes)
+        self.legend.show_map(OpenMap(self.document, self.schema, self.projection), nodes=nodes, ties=ties)
+        self.minimap.refresh(nodes)
         self._place_overlays()
 
     def _show_zoom(self, zoom: float) -> None:

@@ -62,7 +62,7 @@ from PySide6.QtWidgets import (
 from explorer.core.events import GraphChanged
 from explorer.core.namespaces import RX
 from explorer.core.presentation import DRIVING_COLOUR, HEAT_LEGEND, LEVELS, RESTRAINING_COLOUR
-from explorer.core.terms import local_name
+from explorer.core.terms import DEFAULT_GRAPH, local_name
 from explorer.core.text import one_line
 from explorer.io.change_text import (
     NO_POINTS,
@@ -113,6 +113,7 @@ class AnalysisDock(QWidget):
     recorded = Signal(object)  # the name of the analysis run graph kept in the map
     staleChanged = Signal(bool)  # the result shown is (no longer) that of the map as it is
     leverApplied = Signal(object)  # the Lever whose edit was made on the map
+    leverTried = Signal(object)  # "Try It": the Lever to try in a scenario first (the compare view does it)
 
     def __init__(self, parent=None, *, canvas=None) -> None:
         super().__init__(parent)
@@ -125,6 +126,8 @@ class AnalysisDock(QWidget):
         self._run: AnalysisRun | None = None
         self._evidence: list = []
         self._changes: list = []
+        self._proposals: dict = {}  # change proposal IRI -> its name in the combo, and what it was read from:
+        self._proposals_of: tuple = (None, None)  # (projection, schema)
         self._tie_ends: dict | None = None
         self._show_all = False
         self._unsubscribe = None
@@ -352,6 +355,11 @@ class AnalysisDock(QWidget):
         self.apply_lever_button.setAccessibleName("Apply the chosen lever to the map")
         self.apply_lever_button.clicked.connect(lambda: self.apply_lever())
         lever_row.addWidget(self.apply_lever_button)
+        self.try_lever_button = QPushButton("Try It")
+        self.try_lever_button.setAccessibleName("Try the chosen lever in a scenario and compare")
+        self.try_lever_button.setToolTip("Make a scenario with the lever's edit and compare it with the map as it is")
+        self.try_lever_button.clicked.connect(lambda: self.try_lever())
+        lever_row.addWidget(self.try_lever_button)
         self.apply_hint = QLabel()
         self.apply_hint.setWordWrap(True)
         self.apply_hint.setTextFormat(Qt.TextFormat.PlainText)
@@ -485,15 +493,54 @@ class AnalysisDock(QWidget):
         index = self.change_combo.currentIndex()
         return self._changes[index] if 0 <= index < len(self._changes) else None
 
-    def refresh_changes(self) -> None:
-        """List the map's change proposals again, keeping the current choice when it still exists."""
+    def refresh_changes(self, nodes=None) -> None:
+        """List the map's change proposals again, keeping the current choice when it still exists.
+
+        ``nodes`` are the nodes changed since the last call: only they are read, and the
+        list is redone only when one of them is or was a change proposal. None reads every node.
+        """
+        projection, schema = self.projection, self.schema
+        listed = self._proposals_of[0] is projection and self._proposals_of[1] is schema
+        if nodes is None or not listed:
+            nodes = projection.nodes if projection is not None else ()
+            self._proposals, self._proposals_of = {}, (projection, schema)
+        if self._follow_proposals(nodes) or not listed:
+            self._list_changes()
+        if self.doc is None:
+            self._hint("Open a map to analyse a proposed change.")
+        elif not self._changes:
+            self._hint(
+                "This map has no change proposal. Add one from the palette (Change proposal), tie it to "
+                "the routines it disrupts, then run the analysis here."
+            )
+        elif self.status.property("hint"):
+            self._hint("")
+        self._update_controls()
+
+    def _follow_proposals(self, nodes) -> bool:
+        """Bring the change proposals among ``nodes`` up to date; whether any came, went or was renamed."""
+        found, gone = self.projection.nodes if self.projection is not None else {}, object()
+        changed = False
+        for iri in nodes:
+            view = found.get(iri)
+            label = gone
+            if view is not None and view.kind is not None and self.schema.is_a(view.kind, RX.ChangeProposal):
+                label = one_line(view.label) or local_name(iri)
+            if self._proposals.get(iri, gone) != label:
+                changed = True
+                if label is gone:
+                    del self._proposals[iri]
+                else:
+                    self._proposals[iri] = label
+        return changed
+
+    def _list_changes(self) -> None:
+        """Fill the combo with the change proposals, by name, keeping the current choice when it is still there."""
         current = self.current_change()
-        changes = []
-        if self.projection is not None and self.schema is not None:
-            for iri, view in self.projection.nodes.items():
-                if view.kind is not None and self.schema.is_a(view.kind, RX.ChangeProposal):
-                    changes.append((one_line(view.label) or local_name(iri), iri))
-        changes.sort(key=lambda item: (item[0].casefold(), str(item[1])))
+        changes = sorted(
+            ((label, iri) for iri, label in self._proposals.items()),
+            key=lambda item: (item[0].casefold(), str(item[1])),
+        )
         self.change_combo.blockSignals(True)
         self.change_combo.clear()
         # The IRIs stay in a Python list: Qt would turn a URIRef stored as item data into a plain str.
@@ -504,16 +551,6 @@ class AnalysisDock(QWidget):
         keep = next((i for i, (_, iri) in enumerate(changes) if iri == current), 0 if changes else -1)
         self.change_combo.setCurrentIndex(keep)
         self.change_combo.blockSignals(False)
-        if self.doc is None:
-            self._hint("Open a map to analyse a proposed change.")
-        elif not changes:
-            self._hint(
-                "This map has no change proposal. Add one from the palette (Change proposal), tie it to "
-                "the routines it disrupts, then run the analysis here."
-            )
-        elif self.status.property("hint"):
-            self._hint("")
-        self._update_controls()
 
     def run(self, change=None, *, runs=None):
         """Analyse ``change`` (the chosen one by default) in a separate process; returns the run (``.wait()``).
@@ -602,12 +639,21 @@ class AnalysisDock(QWidget):
         self.leverApplied.emit(lever)
         return True
 
+    def try_lever(self, lever=None) -> bool:
+        """Ask for ``lever`` (the chosen one by default) to be tried in a scenario first (:attr:`leverTried`)."""
+        lever = lever if lever is not None else self.selected_lever()
+        if lever is None or self.doc is None or self._result is None or self.stale:
+            return False
+        self.leverTried.emit(lever)
+        return True
+
     # ------------------------------------------------------------------ freshness
     def _is_position_only(self, command) -> bool:
         key = id(command)
         found = self._position_only.get(key)
         if found is None or found[0] is not command:
-            only = all(q[1] in _POSITION for q in command.added) and all(q[1] in _POSITION for q in command.removed)
+            # Named graphs only (a scenario made or deleted) leave the analysed map as it is, too.
+            only = all(q[1] in _POSITION or q[3] != DEFAULT_GRAPH for q in (*command.added, *command.removed))
             found = (command, only)
             self._position_only[key] = found
         return found[1]
@@ -1127,6 +1173,7 @@ class AnalysisDock(QWidget):
         lever = self.selected_lever() if hasattr(self, "apply_lever_button") else None
         can_apply = has_map and lever is not None and not running and not self.stale and bool(lever.edit)
         self.apply_lever_button.setEnabled(can_apply)
+        self.try_lever_button.setEnabled(can_apply)
         if self._result is None or not self._result.levers:
             hint = ""
         elif self.stale:

@@ -2,7 +2,9 @@
 
 Nodes are drawn as small marks in their kind's colour into a cached image,
 rebuilt by :meth:`Minimap.refresh` only (after the map or the positions
-change); scrolling and zooming the canvas only moves the rectangle. Large maps
+change), and only when a node it draws came, went, moved or changed kind or
+the level bands moved: a rename keeps the image; scrolling and zooming the
+canvas only moves the rectangle. Large maps
 are rasterised with numpy (one write per distinct pixel and colour), so 100k
 nodes take a few tens of milliseconds. Click or drag on the minimap to centre
 the canvas there.
@@ -49,6 +51,8 @@ class Minimap(QWidget):
         self._scale = 1.0  # minimap pixels per scene unit
         self._offset = QPointF(0, 0)  # minimap position of the world's top-left
         self._buffer = None  # pixels of the last numpy raster
+        self._drawn: dict = {}  # node -> (position, kind) as the image draws it
+        self._drawn_bands = None  # the canvas's bands when the image was drawn
         self.setFixedSize(SIZE)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -68,14 +72,39 @@ class Minimap(QWidget):
         self.schema = schema
         self.refresh()
 
-    def refresh(self) -> None:
-        """Redraw the cached image of the map (call after nodes are added, removed or moved)."""
+    def refresh(self, nodes=None) -> None:
+        """Redraw the cached image of the map (call after nodes are added, removed or moved).
+
+        ``nodes`` are the nodes changed since the last refresh: the image is kept
+        when none of them changed what it draws. None redraws it.
+        """
+        if nodes is not None and self._image is not None and not self._alters(nodes):
+            self.update()
+            return
         self._image = None
         self._world = self._nodes = None
         positions = self.canvas.positions if self.projection is not None else {}
+        self._drawn, self._drawn_bands = {}, getattr(self.canvas, "bands", None)
         if positions:
             self._image = self._render(positions)
+            nodes = self.projection.nodes
+            self._drawn = {
+                iri: (xy, view.kind if view is not None else None)
+                for iri, xy in positions.items()
+                for view in (nodes.get(iri),)
+            }
         self.update()
+
+    def _alters(self, nodes) -> bool:
+        """Whether the image no longer shows ``nodes`` (or the bands) as the canvas has them."""
+        if self.projection is None or getattr(self.canvas, "bands", None) is not self._drawn_bands:
+            return True
+        positions, now, drawn, missing = self.canvas.positions, self.projection.nodes, self._drawn, object()
+        for iri in nodes:
+            view = now.get(iri)
+            if drawn.get(iri, missing) != (positions.get(iri), view.kind if view is not None else None):
+                return True
+        return False
 
     def world_rect(self) -> QRectF | None:
         """The scene rectangle the minimap shows, or None when there is no map."""

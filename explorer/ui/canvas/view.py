@@ -211,6 +211,8 @@ class MapCanvas(QGraphicsView):
         self._pending: list = []
         self._heat_items: list = []
         self._heat_scores: dict | None = None
+        self._mark_items: list = []
+        self._marks: dict | None = None
         self._impact_paths = QGraphicsPathItem()
         self._impact_paths.setZValue(-7)
         self._scene.addItem(self._impact_paths)
@@ -312,6 +314,7 @@ class MapCanvas(QGraphicsView):
     def clear_map(self) -> None:
         """Remove everything from the canvas."""
         self.set_heat(None)
+        self.set_marks(None)
         self.show_paths([])
         self._build_timer.stop()
         self._pending = []
@@ -443,6 +446,8 @@ class MapCanvas(QGraphicsView):
             self._update_scene_rect()
             if self._heat_scores:  # halos follow the nodes they colour
                 self.set_heat({k: v for k, v in self._heat_scores.items() if k in self.projection.nodes})
+            if self._marks:
+                self.set_marks({k: v for k, v in self._marks.items() if k in self.projection.nodes})
 
     # -------------------------------------------------------------- geometry
     def _draw_bands(self) -> None:
@@ -939,6 +944,33 @@ class MapCanvas(QGraphicsView):
             self._scene.addItem(halo)
             self._heat_items.append(halo)
 
+    def set_marks(self, marks: dict | None) -> None:
+        """Ring nodes, as the heat haloes them: ``{iri: ((colour, style, width), ...)}``, innermost ring first.
+
+        ``style`` is "solid", "dash" or "dot", so marks differ by more than colour (the comparison's
+        difference overlay); None clears.
+        """
+        for item in self._mark_items:
+            self._scene.removeItem(item)
+        self._mark_items = []
+        self._marks = dict(marks) if marks else None
+        styles = {"solid": Qt.PenStyle.SolidLine, "dash": Qt.PenStyle.DashLine, "dot": Qt.PenStyle.DotLine}
+        for iri, rings in (marks or {}).items():
+            item = self.node_items.get(iri)
+            if item is None:
+                continue
+            grow = 16
+            for colour, style, width in rings:
+                ring = QGraphicsPathItem(node_shape("rounded-rectangle", NODE_W + grow, NODE_H + grow))
+                ring.setPen(QPen(QColor(colour), width, styles.get(style, Qt.PenStyle.SolidLine)))
+                ring.setBrush(Qt.BrushStyle.NoBrush)
+                ring.setPos(item.pos())
+                ring.setZValue(-1)
+                ring.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+                self._scene.addItem(ring)
+                self._mark_items.append(ring)
+                grow += 2 * width + 8
+
     def show_paths(self, paths) -> None:
         """Draw paths of impact (each a sequence of node IRIs) over the map; an empty list clears them."""
         path = QPainterPath()
@@ -994,6 +1026,8 @@ class MapCanvas(QGraphicsView):
         self._rebuild_edges()
         if self._heat_scores:  # halos follow the nodes they colour
             self.set_heat(dict(self._heat_scores))
+        if self._marks:
+            self.set_marks(dict(self._marks))
 
     # ---------------------------------------------------------------- keyboard and assistive technology
     def reading_order(self) -> list:

@@ -8,4 +8,7 @@ module and none has to import inside a function to dodge a cycle.
 from explorer.ui.common.settings import settings
 from explorer.ui.common.text import menu_text, safe_text
 
-__all__ = ["menu_text", "safe_text", "settings"]
+#: The file dialogs' filter for a map to open (File > Open, Compare with another map).
+MAP_FILTER = "RDF maps (*.ttl *.trig *.nt *.nq *.jsonld *.json *.rdf *.owl *.xml *.gz);;All files (*)"
+
+__all__ = ["MAP_FILTER", "menu_text", "safe_text", "settings"]

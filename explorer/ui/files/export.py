@@ -5,7 +5,9 @@ registered there (the web page, the images, GraphML, GEXF, CSV lists, the RDF
 formats) appears here without a change to this module. An export writes what
 the canvas shows: the nodes where they are drawn, and the analysis heat when
 the Analysis panel's Heat box is ticked. The last folder exported to is
-remembered between sessions.
+remembered between sessions. While a scenario is shown, the export is titled with
+it ("Map — scenario “to-be”") and its suggested file name ends in the scenario's
+name, so the to-be picture is never taken for the map as it is.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from explorer.core.errors import ExplorerError
+from explorer.core.iris import slug
+from explorer.core.scenarios import display_title, shown
 from explorer.io import registry
 from explorer.ui.common import safe_text, settings
 from explorer.ui.common.host import MapHost
@@ -33,14 +37,20 @@ def _group(fmt: registry.Format) -> int:
     return 1
 
 
+def scenario_suffix(document) -> str:
+    """``"-to-be"`` for a file made while the scenario "to-be" is shown, else ``""``: ends a suggested file name."""
+    showing = shown(document.store)
+    return "" if showing is None else f"-{slug(showing.name, 40) or 'scenario'}"
+
+
 def _stem(document) -> str:
     if document.path is not None:
         name = document.path.name
         for ending in (".gz",):
             name = name.removesuffix(ending)
-        return Path(name).stem
+        return Path(name).stem + scenario_suffix(document)
     cleaned = "".join(c if c.isalnum() or c in " -_" else " " for c in document.title).strip()
-    return "-".join(cleaned.split()).lower() or "map"
+    return ("-".join(cleaned.split()).lower() or "map") + scenario_suffix(document)
 
 
 def with_extension(path: Path, fmt: registry.Format) -> Path:
@@ -134,7 +144,7 @@ class ExportActions(QObject):
             self._warn(f"Cannot export as {fmt.label}", f"This format is not available: {error}")
             return None
         window.commit_pending()
-        title = document.title
+        title = display_title(document)
         heat = self.heat()
         # A copy taken here, on the UI thread: the canvas keeps changing its own while the worker reads.
         positions = dict(window.canvas.positions) if window.canvas.positions else None
@@ -164,7 +174,13 @@ class ExportActions(QObject):
 
                 written = list(csv_paths(path))
             names = " and ".join(p.name for p in written)
-            window.show_status(f"Exported {names}" + (" with the analysis heat" if heat else ""), 8000)
+            note = ""
+            if fmt.target.startswith("explorer.io.rdf_export:"):
+                from explorer.io.rdf_export import scenarios_note
+
+                note = scenarios_note(document, fmt.name)  # a one-graph format: the map shown, not the scenarios
+            heated = " with the analysis heat" if heat else ""
+            window.show_status(f"Exported {names}{heated}" + (f": {note}" if note else ""), 12000 if note else 8000)
             self.exported.emit(written)
 
         def failed(error):

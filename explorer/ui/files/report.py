@@ -7,6 +7,7 @@ is analysed first, in a separate process as the panel does (with its seed,
 top k, uncertainty runs and weights), with a progress dialog that can cancel.
 Then a worker thread draws the map as the canvas shows it (places and heat),
 the charts and the pages, and writes the file; the window stays responsive.
+While a scenario is shown, the report's title names it.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from explorer.core.errors import ExplorerError
 from explorer.core.namespaces import RX
 from explorer.core.text import one_line
 from explorer.io import registry
+from explorer.io.report import scenario_title
 from explorer.ui.common import safe_text, settings
 from explorer.ui.common.host import MapHost
+from explorer.ui.files.export import scenario_suffix
 
 SETTINGS_KEY = "export/folder"  # shared with File > Export: one remembered folder for what leaves the app
 _FILTERS = {"pdf": "PDF report (*.pdf)", "html": "Report as a web page (*.html *.htm)"}
@@ -115,6 +118,7 @@ class ReportActions(QObject):
             path = window.document.path
             folder = str(path.parent) if path is not None and path.parent.is_dir() else str(Path.home())
         stem = window.document.path.stem if window.document.path is not None else "map"
+        stem += scenario_suffix(window.document)
         chosen, selected = QFileDialog.getSaveFileName(
             window, "Export Report", str(Path(folder) / f"{stem}-report.pdf"), ";;".join(_FILTERS.values())
         )
@@ -237,6 +241,9 @@ class ReportActions(QObject):
             "positions": dict(window.canvas.positions) if window.canvas.positions else None,
         }
         options = {"analysis": result, "top_k": panel.top_k, "top": panel.top_k, "seed": panel.seed, "runs": panel.runs}
+        title = scenario_title(document, result.change_label)  # names the scenario shown, if any
+        if title is not None:
+            options["title"] = title
 
         def work(progress):
             if fmt.name == "html":

@@ -36,6 +36,7 @@ CHAPTERS = (
     ("mapping-your-service.md", "Mapping your own service"),
     ("reading-the-analysis.md", "Reading the analysis"),
     ("exporting-for-a-board.md", "Exporting for a board"),
+    ("comparing-and-scenarios.md", "Comparing contexts and trying changes"),
 )
 #: The key that opens the guide.
 SHORTCUT = "F1"
