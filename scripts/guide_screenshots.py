@@ -227,9 +227,98 @@ def main() -> None:
     settle(app, 1.0)
     save(window, out / "checks-panel.png")
 
+    window.checks.dock.hide()
+    settle(app)
+
+    # Comparing contexts and trying changes: the Michigan pair compared, a lever tried, a scenario shown.
+    # The Compare panel sits below the map; the legend makes way for it, so the window keeps its size.
+    window.legend_dock.hide()
+    window.document.close()
+    window.document = None
+    open_sample(app, window, "keystone-michigan")
+    compare_michigan_pair(app, window)
+    show_compare_panel(app, window)
+    change = node_named(window, "CLABSI checklist bundle")
+    window.canvas.set_zoom(0.6)
+    window.canvas.centerOn(*window.canvas.positions[change])
+    settle(app, 0.5)
+    save(window, out / "compare-panel.png")
+    window.compare.dock.hide()
+
+    window.document.close()
+    window.document = None
+    open_sample(app, window, "matching-michigan-england")
+    try_first_lever(app, window)
+    show_compare_panel(app, window)
+    change = node_named(window, "CLABSI checklist bundle")
+    window.canvas.set_zoom(0.6)
+    window.canvas.centerOn(*window.canvas.positions[change])
+    settle(app, 0.5)
+    save(window, out / "try-lever.png")
+    window.compare.dock.hide()
+    window.analysis.tabs.setCurrentIndex(0)
+    window.legend_dock.show()
+    settle(app)
+
+    # A scenario: made with New…, shown with its amber strip, and a role added to it.
+    bar = window.scenarios.bar
+    dialog = bar.new_scenario()
+    dialog.name.setText("To-be: a nurse lead in ICU D")
+    dialog.accept()
+    wait_for(app, lambda: bar.showing is not None)
+    answer_tie_menu(app, window, "is a member")
+    # The unit's name ends in brackets, so its kind is said after it.
+    window.building.add_typed("Nurse lead for ICU D (role) -> ICU D (little change) (unit)")
+    settle(app, 0.5)
+    added = node_named(window, "Nurse lead for ICU D")
+    window.canvas.select([added])
+    window.inspector_dock.raise_()
+    window.resize(*SIZE)
+    window.canvas.set_zoom(0.8)
+    window.canvas.centerOn(*window.canvas.positions[added])
+    settle(app, 0.5)
+    save(window, out / "scenario-bar.png")
+
     window.document.close()
     window.document = None
     window.close()
+
+
+def compare_michigan_pair(app, window) -> None:
+    """Analysis > Compare…: the open Keystone map (A) against the Matching Michigan file (B)."""
+    from explorer.core.resources import sample_maps
+    from explorer.ui.analysis.compare_dialog import OTHER_FILE, THIS_MAP
+
+    other = next(s for s in sample_maps() if s.stem == "matching-michigan-england")
+    dialog = window.compare.open_dialog()
+    dialog.side_b.restore(OTHER_FILE, str(other), None, THIS_MAP)
+    wait_for(app, lambda: dialog.compare_button.isEnabled())
+    dialog.compare_button.click()
+    wait_for(app, lambda: window.compare.result is not None and not window.compare.running)
+
+
+def try_first_lever(app, window) -> None:
+    """Run the analysis, choose its first lever and press Try It; wait for the comparison it starts."""
+    window.act_analyse.trigger()
+    wait_for(app, lambda: window.analysis.result is not None and not window.analysis.running)
+    wait_for(app, lambda: window.analysis.recording is None, 20)
+    window.analysis.tabs.setCurrentIndex(1)  # Levers
+    window.analysis.levers.setCurrentRow(0)
+    settle(app)
+    window.analysis.try_lever_button.click()
+    wait_for(app, lambda: window.compare.result is not None and not window.compare.running)
+
+
+def show_compare_panel(app, window, height: int = 330) -> None:
+    """The Compare panel ``height`` pixels tall below the map, the window at its usual size."""
+    from PySide6.QtCore import Qt
+
+    settle(app)
+    window.resize(*SIZE)
+    window.resizeDocks([window.compare.dock], [height], Qt.Orientation.Vertical)
+    settle(app, 0.5)
+    if (window.width(), window.height()) != SIZE:
+        raise RuntimeError(f"the window is {window.width()}x{window.height()}, not {SIZE[0]}x{SIZE[1]}")
 
 
 if __name__ == "__main__":
