@@ -450,7 +450,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         )
         options = {
             "analysis": result,
-            "title": args.title if args.title is not None else scenario_title(doc, result.change_label),
+            "title": args.title if args.title is not None else scenario_title(doc, result),
             "top": args.top,
             "top_k": args.top,
             "seed": args.seed,

@@ -491,19 +491,24 @@ def _difference(da: Detail, db: Detail, matches: dict, n_runs: int, weights: Wei
         a_more = float((sa > sb + _SAME).mean())
         b_more = float((sb > sa + _SAME).mean())
     return Difference(
-        float(figure),
-        low,
-        high,
+        _rounded(figure),
+        _rounded(low),
+        _rounded(high),
         a_more,
         b_more,
         float(fig_b.people - fig_a.people),
         tuple(parts),
         levels,
-        None if share is None else float(share),
-        share_low,
-        share_high,
-        float(unmatched),
+        _rounded(share),
+        _rounded(share_low),
+        _rounded(share_high),
+        float(_rounded(unmatched)),
     )
+
+
+def _rounded(value):
+    """``value`` as a float, 0 when it is rounding (sums of the same terms in another order differ by ~1e-17)."""
+    return None if value is None else (0.0 if abs(value) < 1e-12 else float(value))
 
 
 def _interval(delta: np.ndarray, estimate: float, weights: Weights) -> tuple[float, float]:

@@ -63,7 +63,7 @@ from .scenario_graphs import (
 from .schema import MAX_NAME
 from .store import ANY_GRAPH, Store
 from .terms import DEFAULT_GRAPH, Quad, normalise_quads
-from .text import shortened
+from .text import one_line, shortened
 
 
 class OpenMap(Protocol):
@@ -234,7 +234,8 @@ def display_title(doc: OpenMap) -> str:
     >>> doc.close()
     """
     showing = shown(doc.store)
-    return doc.title if showing is None else f"{doc.title} — scenario “{shortened(showing.name, 60)}”"
+    title = one_line(doc.title, 100)
+    return title if showing is None else f"{title} — scenario “{shortened(showing.name, 60)}”"
 
 
 def rename(doc: OpenMap, scenario: Scenario, name: str) -> Command:

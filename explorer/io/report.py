@@ -793,9 +793,9 @@ def report_html(
     )
 
 
-def scenario_title(document, change_label: str) -> str | None:
+def scenario_title(document, analysis) -> str | None:
     """The report's title while a scenario is shown, naming it (a board must not read the to-be map as today's);
-    None when the map as it is is shown (the usual title).
+    None when the map as it is is shown (the usual title). ``analysis`` gives the change's label.
 
     Examples
     --------
@@ -804,16 +804,18 @@ def scenario_title(document, change_label: str) -> str | None:
     >>> from explorer.core.document import MapDocument
     >>> from explorer.core.scenarios import create, show
     >>> doc = MapDocument.new(with_ontology=False, title="Ward 7")
-    >>> scenario_title(doc, "Discharge") is None
+    >>> from types import SimpleNamespace
+    >>> analysis = SimpleNamespace(change_label="Discharge")
+    >>> scenario_title(doc, analysis) is None
     True
     >>> command, to_be = create(doc, "to-be"); doc.execute(command); doc.execute(show(doc, to_be))
-    >>> scenario_title(doc, "Discharge")
+    >>> scenario_title(doc, analysis)
     'Where “Discharge” may meet resistance in Ward 7 — scenario “to-be”'
     >>> doc.close()
     """
     if shown(document.store) is None:
         return None
-    return f"Where “{one_line(change_label, 160)}” may meet resistance in {display_title(document)}"
+    return f"Where “{one_line(analysis.change_label, 160)}” may meet resistance in {display_title(document)}"
 
 
 def generate_report_html(

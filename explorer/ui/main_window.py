@@ -664,7 +664,7 @@ class MainWindow(QMainWindow):
             return
         name = self.document.path.name if self.document.path is not None else "not saved yet"
         title = display_title(self.document)  # names the scenario shown, if any
-        self.setWindowTitle(f"{one_line(title, 180)} ({name})[*] — Routine Explorer")
+        self.setWindowTitle(f"{one_line(title, 160)} ({name})[*] — Routine Explorer")
         self.setWindowModified(self.document.dirty)
 
     # ------------------------------------------------------------------- files

@@ -25,7 +25,7 @@ from explorer.analysis.weights import load_weights
 from explorer.core.namespaces import RX
 
 SETTINGS = settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
 WEIGHTS = load_weights()
 RUNS = 20
@@ -245,7 +245,7 @@ def test_a_map_moved_to_another_namespace_matches_by_label_and_compares_the_same
     ]
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow], phases=[Phase.generate])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow], phases=[Phase.generate])
 @given(orgs())
 def test_the_runs_of_a_map_moved_to_another_namespace_are_paired_with_the_original(org):
     B, moved = graph(org), graph(renamed(org.turtle()))

@@ -241,7 +241,7 @@ class ReportActions(QObject):
             "positions": dict(window.canvas.positions) if window.canvas.positions else None,
         }
         options = {"analysis": result, "top_k": panel.top_k, "top": panel.top_k, "seed": panel.seed, "runs": panel.runs}
-        title = scenario_title(document, result.change_label)  # names the scenario shown, if any
+        title = scenario_title(document, result)  # names the scenario shown, if any
         if title is not None:
             options["title"] = title
 
