@@ -424,8 +424,9 @@ class _XmlShape:
         end = np.where(has_end, gt[np.minimum(first, max(gt.size - 1, 0))] if gt.size else 0, len(text))
         has_end &= end < bounds[1:]
         empty = ~closing & has_end & (a[np.maximum(end - 1, 0)] == _SLASH)
-        # Several '>' before the next '<': a quoted value may have hidden the real end; read those exactly.
-        several = empty & (np.searchsorted(gt, bounds[1:]) - first > 1)
+        # Several '>' before the next '<': a quoted value may have hidden the real end (either way: a '/>' inside a
+        # value, or a '>' inside a value before the real '/>'); read those exactly.
+        several = ~closing & has_end & (np.searchsorted(gt, bounds[1:]) - first > 1)
         for index in np.flatnonzero(several):
             start = int(lt[index]) + 1
             match = _TAG_END.match(text, start, int(bounds[index + 1]))

@@ -263,6 +263,7 @@ def xml_trees(draw, depth=0):
 @settings(max_examples=300, deadline=None)
 @given(tree=xml_trees(), chunk=st.integers(1, 12), limit=st.integers(1, 6))
 @example(tree=("<e:a><e:a/></e:a>", 2), chunk=1, limit=1)  # an empty element is a level too
+@example(tree=('<e:a><e:a e:v=">"/><e:a>a > b</e:a></e:a>', 2), chunk=1, limit=2)  # a '>' in a value, then '/>'
 def test_xml_depth_is_counted_exactly_in_any_chunking(tree, chunk, limit):
     text, depth = tree
     data = ('<?xml version="1.0"?><!-- <r> -->' + text).encode()
