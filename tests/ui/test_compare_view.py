@@ -310,3 +310,22 @@ def test_a_scenario_side_is_built_off_the_ui_thread(qtbot, make_window):
     assert comparison.difference.figure > 0  # tired people resist more
     assert {v.name for v in comparison.structure.values_changed} == {"changeFatigue"}
     assert not window.compare.view.mechanism_note.isVisible()  # the same roles on both sides: nothing one-sided
+
+
+def test_the_comparison_shown_is_saved_as_a_report_for_a_board(qtbot, make_window, monkeypatch, tmp_path):
+    window = make_window(KEYSTONE, size=(1280, 800))
+    view = window.compare.view
+    assert not view.report_button.isEnabled()  # nothing compared yet
+    comparison = compare_with_matching(qtbot, window, monkeypatch)
+    target = tmp_path / "board"  # no ending: the filter chosen decides
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "Web page (*.html *.htm)"))
+    )
+    qtbot.mouseClick(view.report_button, Qt.MouseButton.LeftButton)
+    task = window.compare.report_task
+    assert task is not None and task.wait(120_000)
+    written = tmp_path / "board.html"
+    page = written.read_text(encoding="utf-8")
+    assert comparison.a.name in page and comparison.b.name in page
+    assert "Where the difference comes from" in page or "where it comes from" in page.lower()
+    qtbot.waitUntil(lambda: "Report written: board.html" in window.statusBar().currentMessage(), timeout=10_000)

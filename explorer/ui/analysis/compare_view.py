@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -48,16 +50,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.core.errors import ExplorerError
 from explorer.core.events import GraphChanged
 from explorer.core.namespaces import RX
 from explorer.core.presentation import LEVELS
 from explorer.core.terms import DEFAULT_GRAPH, local_name
 from explorer.core.text import one_line, shortened
+from explorer.io import registry
 from explorer.io.change_text import kind_text, percent
 from explorer.ui.analysis.compare_chart import LESS_COLOUR, MORE_COLOUR, DifferenceChart
 from explorer.ui.analysis.compare_dialog import CompareDialog, CompareSide
 from explorer.ui.analysis.compare_run import CompareRun
 from explorer.ui.analysis.points import SORT_ROLE, PointsProxy
+from explorer.ui.common.workers import run_task
 
 #: The overlay's rings, (colour, line style): points more and less resistant in B (the bars' colours), nodes
 #: on one side only and values changed (Okabe–Ito bluish green and reddish purple, dashed and dotted).
@@ -233,6 +238,10 @@ class Trial:
     text: str
 
 
+#: The comparison report's file types, PDF first (what a board is handed).
+_REPORT_FILTERS = ("PDF report (*.pdf)", "Web page (*.html *.htm)")
+
+
 class CompareView(QWidget):
     """The comparison: sentences, the points that moved, the decomposition, the structure; progress while it runs."""
 
@@ -242,6 +251,7 @@ class CompareView(QWidget):
     keepRequested = Signal()
     discardRequested = Signal()
     overlayToggled = Signal(bool)
+    reportRequested = Signal()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -258,7 +268,14 @@ class CompareView(QWidget):
         bold = self.title.font()
         bold.setBold(True)
         self.title.setFont(bold)
-        layout.addWidget(self.title)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title, 1)
+        self.report_button = QPushButton("Save Report…")
+        self.report_button.setAccessibleName("Save the comparison as a report for a board, PDF or web page")
+        self.report_button.setEnabled(False)
+        self.report_button.clicked.connect(self.reportRequested)
+        heading.addWidget(self.report_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(heading)
 
         running = QHBoxLayout()
         self.progress = QProgressBar()
@@ -407,6 +424,7 @@ class CompareView(QWidget):
     # ------------------------------------------------------------------ states
     def clear(self) -> None:
         self.comparison = None
+        self.report_button.setEnabled(False)
         self.model.set_moved((), {}, ("A", "B"))
         self.summary.clear()
         self.summary.hide()
@@ -471,6 +489,7 @@ class CompareView(QWidget):
 
     def show_comparison(self, comparison, kind_labels: dict) -> None:
         self.comparison = comparison
+        self.report_button.setEnabled(True)
         from explorer.analysis.compare import summary
 
         names = (comparison.a.name, comparison.b.name)
@@ -578,6 +597,15 @@ class CompareFeature(QObject):
             needs_map=True,
         )
         host.menus["analysis"].addAction(self.action)
+        self.report_action = host.add_action(
+            "Save Comparison &Report…",
+            lambda: self.save_report(),
+            None,
+            "The comparison shown as a report for a board: both contexts, the difference and where it comes from",
+            needs_map=True,
+        )
+        host.menus["analysis"].addAction(self.report_action)
+        self.report_task = None
         host.menus["panels"].addAction(self.dock.toggleViewAction())
         self.dialog: CompareDialog | None = None
         self.run: CompareRun | None = None
@@ -591,6 +619,7 @@ class CompareFeature(QObject):
         self.view.keepRequested.connect(lambda: self.keep_trial())
         self.view.discardRequested.connect(lambda: self.discard_trial())
         self.view.overlayToggled.connect(lambda _on: self._draw_overlay())
+        self.view.reportRequested.connect(lambda: self.save_report())
         host.mapShown.connect(self._map_shown)
         analysis = getattr(host, "analysis", None)
         if analysis is not None and hasattr(analysis, "leverTried"):
@@ -605,6 +634,50 @@ class CompareFeature(QObject):
     @property
     def running(self) -> bool:
         return self.run is not None and not self.run.done
+
+    def save_report(self, path: str | Path | None = None):
+        """Write the comparison shown as a report (PDF or web page, by the file's ending) in a worker thread;
+        asks where when ``path`` is None. Returns the task (``.wait()``), or None when there is nothing to do."""
+        comparison = self.result
+        if comparison is None:
+            self.host.show_status("Compare two maps first (Analysis > Compare…): the report is of a comparison.", 6000)
+            return None
+        if path is None:
+            parent = self.host.canvas.window() if self.host.canvas is not None else None
+            document = self.host.document
+            folder = document.path.parent if document is not None and document.path is not None else Path.home()
+            chosen, selected = QFileDialog.getSaveFileName(
+                parent, "Save Comparison Report", str(folder / "comparison-report.pdf"), ";;".join(_REPORT_FILTERS)
+            )
+            if not chosen:
+                return None
+            path = Path(chosen)
+            if path.suffix.lower() not in (".pdf", ".html", ".htm"):  # no known ending: the filter chosen decides
+                path = path.with_name(path.name + (".html" if selected == _REPORT_FILTERS[1] else ".pdf"))
+        target = Path(path)
+        try:
+            writer = registry.for_path(target, "comparison").load()
+        except ExplorerError as error:
+            self.host.show_status(str(error), 8000)
+            return None
+
+        def work(progress):
+            writer(comparison, target, progress=progress)
+            return target
+
+        def failed(error):
+            text = str(error) if isinstance(error, ExplorerError) else f"{type(error).__name__}: {error}"
+            self.host.show_status(f"Cannot write the report {target.name}: {one_line(text, 200)}", 10000)
+
+        self.report_task = run_task(
+            f"Writing the comparison report {target.name}…",
+            work,
+            parent=self,
+            on_success=lambda _: self.host.show_status(f"Report written: {target.name}", 8000),
+            on_failure=failed,
+            on_cancel=lambda: self.host.show_status("Report cancelled", 5000),
+        )
+        return self.report_task
 
     def open_dialog(self) -> CompareDialog | None:
         """Analysis > Compare…: choose the sides (window-modal, not blocking), then compare."""
