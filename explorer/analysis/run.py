@@ -194,13 +194,7 @@ def compare_in_process(outbox, path_a: str, path_b: str, options: dict) -> None:
     """
     options = dict(options)
     patches = options.pop("patches", None)
-    last = [0.0]
-
-    def progress(done: int, total: int) -> None:
-        now = time.monotonic()
-        if done >= total or now - last[0] >= 0.05:
-            last[0] = now
-            outbox.put(("progress", int(done), int(total)))
+    progress = _progress_to(outbox)
 
     try:
         with open(path_a, "rb") as handle:
@@ -223,6 +217,20 @@ def compare_in_process(outbox, path_a: str, path_b: str, options: dict) -> None:
         outbox.put(("result", payload))
     outbox.close()
     outbox.join_thread()
+
+
+def _progress_to(outbox):
+    """``progress(done, total)`` putting ``("progress", done, total)`` on ``outbox`` at most every 50 ms (and at
+    the end), so a child process never floods the window with messages."""
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done >= total or now - last[0] >= 0.05:
+            last[0] = now
+            outbox.put(("progress", int(done), int(total)))
+
+    return progress
 
 
 def analyse_serialised(
@@ -249,13 +257,7 @@ def analyse_in_process(outbox, path: str, change, options: dict) -> None:
 
     options = dict(options)
     map_path = options.pop("map_path", None)
-    last = [0.0]
-
-    def progress(done: int, total: int) -> None:
-        now = time.monotonic()
-        if done >= total or now - last[0] >= 0.05:
-            last[0] = now
-            outbox.put(("progress", int(done), int(total)))
+    progress = _progress_to(outbox)
 
     try:
         with open(path, "rb") as handle:
