@@ -153,7 +153,8 @@ class Moved:
 
     @property
     def difference(self) -> float:
-        return self.score_b - self.score_a
+        """``score_b - score_a``, 0 when it is rounding (one score summed in another order)."""
+        return float(_rounded(self.score_b - self.score_a))
 
     @property
     def likelihood_a(self) -> float:

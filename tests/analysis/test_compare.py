@@ -220,23 +220,26 @@ def test_a_map_moved_to_another_namespace_matches_by_label_and_compares_the_same
     assert same.structure.matched_by_iri == 0 and same.structure.matched_by_label == B.number_of_nodes()
     assert same.structure.empty and same.difference.figure == 0.0 and same.difference.by_mechanism == ()
     assert all(m.match == "label" and m.difference == 0.0 for m in same.moved)
-    # Another map against it: the same result as against the original.
+    # Another map against it: the same result as against the original, up to the last bits of a sum taken in
+    # another order (the moved IRIs sort differently).
     direct, by_label = run(A, B), run(A, moved)
     x, y = direct.difference, by_label.difference
-    assert (y.figure, y.people, y.share, y.by_mechanism, y.by_level) == (
-        x.figure,
-        x.people,
-        x.share,
-        x.by_mechanism,
-        x.by_level,
-    )
+    assert close(y.figure, x.figure, direct) and y.people == x.people
+    assert (y.share is None) == (x.share is None)
+    assert y.share is None or math.isclose(y.share, x.share, rel_tol=1e-9, abs_tol=1e-12)
+    for mine, theirs in ((y.by_mechanism, x.by_mechanism), (y.by_level, x.by_level)):
+        assert parts(mine).keys() == parts(theirs).keys()
+        assert all(close(parts(mine)[k], parts(theirs)[k], direct) for k in parts(theirs))
 
     def key(m):
         return (m.node_a, str(m.node_b).replace(ELSEWHERE, "urn:x:") if m.node_b is not None else None)
 
-    assert {key(m): (m.score_a, m.score_b) for m in by_label.moved} == {
-        key(m): (m.score_a, m.score_b) for m in direct.moved
-    }
+    theirs = {key(m): (m.score_a, m.score_b) for m in direct.moved}
+    mine = {key(m): (m.score_a, m.score_b) for m in by_label.moved}
+    assert mine.keys() == theirs.keys()
+    for k, pair in theirs.items():
+        for u, v in zip(mine[k], pair):
+            assert (u is None) == (v is None) and (u is None or close(u, v, direct))
     assert {m.match for m in by_label.moved} <= {"label", "a only", "b only"}
     assert Counter(by_label.structure.ties_added) == Counter(direct.structure.ties_added)
     assert Counter(by_label.structure.ties_removed) == Counter(direct.structure.ties_removed)

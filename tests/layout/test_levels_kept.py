@@ -38,7 +38,9 @@ def assert_in_own_bands(nodes: list[LayoutNode], pos: dict[str, tuple[float, flo
     assert not wrong, f"{len(wrong)} of {len(pos)} nodes outside their level's band, e.g. {wrong[:3]}"
     for key, (_, y) in pos.items():
         band = band_of(bands, level[key])
-        assert band.top <= y - NODE_H / 2 and y + NODE_H / 2 <= band.bottom, key
+        # A node exactly on the band's edge may sit there by the last bit of a sum (47.500000000000014 + 22).
+        slack = 1e-9 * max(1.0, abs(band.top), abs(band.bottom))
+        assert band.top - slack <= y - NODE_H / 2 and y + NODE_H / 2 <= band.bottom + slack, key
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -302,8 +302,9 @@ class Builder:
                 for u, v, data in edges:
                     tie = data.get("tie")
                     if tie is not None and type(tie).__name__ == "BNode":
+                        # A value that is a node (a norm's pillar, a tie's target) is named as the node is.
                         values = ",".join(
-                            f"{k}={data[k]}"
+                            f"{k}={self.canonical(data[k]) if type(data[k]).__name__ == 'URIRef' else data[k]}"
                             for k in sorted(data)
                             if k not in ("tie", "label") and type(data[k]).__name__ != "BNode"
                         )
