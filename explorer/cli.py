@@ -26,6 +26,10 @@ Examples
     routine-explorer compare a.ttl b.ttl --format json  # how B differs from A, by mechanism and level
     routine-explorer compare map.trig map.trig --scenario-b "to-be"   # as-is against a scenario
     routine-explorer scenarios map.trig                # the map's scenarios
+    routine-explorer share map.ttl --endpoint http://server:7878 -o team.trig   # prints the shared map's IRI
+    routine-explorer clone http://server:7878 MAP-IRI -o team.trig   # a working copy of a shared map
+    routine-explorer sync team.trig -m "Added ward 7"    # pull, merge, publish; exit 3 when conflicts wait
+    routine-explorer history team.trig                 # who changed what, when
     routine-explorer query map.ttl 04 --format csv     # a saved question (ontology/queries/04-*.rq),
                                                        # or FILE.rq, or -e 'SELECT ...'
 """
@@ -56,11 +60,16 @@ SUBCOMMANDS = (
     "report",
     "compare",
     "scenarios",
+    "share",
+    "clone",
+    "sync",
+    "history",
     "query",
     "app",
 )
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_CONFLICTS = 3  # sync: conflicts wait for a choice (--mine or --theirs)
 EXIT_VIOLATIONS = 1  # validate: the map has violations (the same code as a failed check in most tools)
 
 
@@ -648,6 +657,193 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ------------------------------------------------------------------ team maps
+def _server_options(parser: argparse.ArgumentParser) -> None:
+    """Sign-in options for a shared server (the secret comes from the keyring, $ROUTINE_EXPLORER_SECRET or a prompt)."""
+    parser.add_argument("--auth", choices=("none", "basic", "digest", "bearer"), default="none", help="sign-in method")
+    parser.add_argument("--user", default="", help="user name (basic, digest)")
+    parser.add_argument("--insecure", action="store_true", help="do not check the server's TLS certificate")
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for the server (default 30)")
+    parser.add_argument(
+        "--author", default=None, help="your name in the change log (default: $ROUTINE_EXPLORER_AUTHOR or your login)"
+    )
+
+
+def _secret(args: argparse.Namespace, address: str) -> str:
+    """The password or token: from the environment, the system keyring, or asked for (never from the command line)."""
+    if args.auth == "none":
+        return ""
+    secret = os.environ.get("ROUTINE_EXPLORER_SECRET")
+    if secret:
+        return secret
+    from .team import credentials
+
+    secret = credentials.recall(address, args.user)
+    if secret:
+        return secret
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(f"Password for {args.user or 'the token'} at {address}: ")
+    raise ExplorerError(
+        f"{address} needs a password: set ROUTINE_EXPLORER_SECRET, or store it in the system keyring from the app"
+    )
+
+
+def _endpoint(args: argparse.Namespace, address: str, *, update_url=None, query_url=None):
+    from .team.endpoint import Endpoint
+
+    options = {
+        "auth": args.auth,
+        "user": args.user,
+        "verify": not args.insecure,
+        "timeout": args.timeout,
+    }
+    if query_url is None and getattr(args, "update_endpoint", None):
+        query_url, update_url = address, args.update_endpoint  # another engine: both services named
+    if query_url is not None:
+        endpoint = Endpoint(query_url, update_url, **options)
+    else:
+        endpoint = Endpoint.for_server(address, **options)
+    return endpoint.with_secret(_secret(args, endpoint.query_url))
+
+
+def _author(args: argparse.Namespace):
+    import getpass
+
+    from .team.changelog import Author
+
+    return Author.named(args.author or os.environ.get("ROUTINE_EXPLORER_AUTHOR") or getpass.getuser())
+
+
+def cmd_share(args: argparse.Namespace) -> int:
+    """Share a map on a server as a new shared map; print its IRI (and write a working copy with -o)."""
+    from .core.document import MapDocument
+    from .team import sync
+    from .team.endpoint import SparqlClient
+
+    path = Path(args.map)
+    out = Path(args.output) if args.output else None
+    if out is not None and out.exists() and not args.force:
+        raise ExplorerError(f"{out} exists already (use --force to replace it); nothing was shared")
+    doc = MapDocument.open(path, editing=False, with_ontology=False)
+    with SparqlClient(_endpoint(args, args.endpoint)) as client:
+        iri = sync.share(client, doc, args.title or path.stem, _author(args))
+    if out is not None:
+        doc.save_as(out, "trig", overwrite=args.force)
+    doc.close()
+    print(iri)
+    return EXIT_OK
+
+
+def cmd_clone(args: argparse.Namespace) -> int:
+    """Write a working copy of a shared map."""
+    from .team import sync
+    from .team.endpoint import SparqlClient
+
+    with SparqlClient(_endpoint(args, args.endpoint)) as client:
+        path = sync.clone(client, args.map_iri, args.output, overwrite=args.force)
+    print(f"{path}: a working copy of <{args.map_iri}>")
+    return EXIT_OK
+
+
+def _open_copy(path: Path):
+    from .core.document import MapDocument
+    from .team import sync
+
+    doc = MapDocument.open(path, with_ontology=False)
+    found = sync.sharing(doc)
+    if found is None:
+        doc.close()
+        raise ExplorerError(f"{path.name} is not a working copy of a shared map (use share or clone)")
+    return doc, found
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    """Pull, merge and publish; exit 3 when conflicts wait (listed), after --mine/--theirs records a choice."""
+    from .team import sync
+    from .team.endpoint import SparqlClient
+
+    path = Path(args.map)
+    doc, found = _open_copy(path)
+    try:
+        if doc.pending_recovery is not None:
+            raise ExplorerError(f"{path.name} has unsaved edits from a session that ended; open it in the app first")
+        if args.mine or args.theirs:
+            sync.resolve(doc, sync.conflicts(doc), "mine" if args.mine else "theirs")
+        endpoint = _endpoint(args, found.query_url, query_url=found.query_url, update_url=found.update_url)
+        with SparqlClient(endpoint) as client:
+            result = sync.sync(doc, client, _author(args), args.message or "")
+        if doc.dirty:
+            doc.save()
+        version = found.version if result.published is None and not result.pulled else _version(doc)
+    finally:
+        doc.close()
+    print(
+        f"{path.name}: pulled {len(result.pulled)} change{'s' if len(result.pulled) != 1 else ''}"
+        + (f", published 1 ({_count(result.published.patch)})" if result.published else ", nothing to publish")
+        + f"; at version {version}"
+    )
+    if result.conflicts:
+        print(f"{len(result.conflicts)} conflict{'s' if len(result.conflicts) != 1 else ''} wait for a choice:")
+        for c in result.conflicts:
+            mine = ", ".join(one_line(str(v), 60) for v in c.mine) or "(none)"
+            theirs = ", ".join(one_line(str(v), 60) for v in c.theirs) or "(none)"
+            print(f"  “{one_line(c.label, 60)}” {c.what}: yours {mine}; on the server {theirs}")
+        print("Run sync again with --mine or --theirs to choose for all of them, or choose in the app.")
+        return EXIT_CONFLICTS
+    return EXIT_OK
+
+
+def _version(doc) -> int:
+    from .team import sync
+
+    found = sync.sharing(doc)
+    return found.version if found is not None else -1
+
+
+def _count(patch) -> str:
+    return f"+{len(patch.adds):,} −{len(patch.deletes):,} statements"
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """The shared map's changes, newest first: version, when, who, what."""
+    from .team import changelog, sync
+    from .team.endpoint import SparqlClient
+
+    path = Path(args.map)
+    doc = _open_readonly(path, with_ontology=False)
+    found = sync.sharing(doc)
+    doc.close()
+    if found is None:
+        raise ExplorerError(f"{path.name} is not a working copy of a shared map (use share or clone)")
+    endpoint = _endpoint(args, found.query_url, query_url=found.query_url, update_url=found.update_url)
+    with SparqlClient(endpoint) as client:
+        records = changelog.history(client, found.map_iri)
+    if args.format == "json":
+        listing = [
+            {
+                "change": str(r.iri),
+                "version": r.version,
+                "time": r.time,
+                "author": r.author_name,
+                "message": r.message,
+                "added": len(r.adds),
+                "deleted": len(r.deletes),
+                "reverts": str(r.reverts) if r.reverts else None,
+            }
+            for r in records
+        ]
+        print(json.dumps({"map": str(found.map_iri), "changes": listing}, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for r in records:
+        print(
+            f"v{r.version:<4} {r.time:<25} {one_line(r.author_name, 40):<20} {_count(r.patch):<28} "
+            f"{one_line(r.message, 80)}"
+        )
+    return EXIT_OK
+
+
 def cmd_scenarios(args: argparse.Namespace) -> int:
     """List a map's scenarios: name, IRI, and how many statements each adds to and removes from the map."""
     from .core import scenarios
@@ -996,6 +1192,50 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("map", help="the map file")
     listing.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
     listing.set_defaults(func=cmd_scenarios)
+
+    sharing = commands.add_parser("share", help="share a map on a SPARQL server; prints the shared map's IRI")
+    sharing.add_argument("map", help="the map file")
+    sharing.add_argument("--endpoint", required=True, help="the server (http://host:7878, or …/sparql for Virtuoso)")
+    sharing.add_argument("--title", default=None, help="the map's title on the server (default: the file's name)")
+    sharing.add_argument("-o", "--output", default=None, help="also write a working copy (TriG) to sync")
+    sharing.add_argument("--force", action="store_true", help="replace the working copy file if it exists")
+    sharing.add_argument(
+        "--update-endpoint",
+        default=None,
+        help="the update service, for engines of another layout (then the endpoint is the query service)",
+    )
+    _server_options(sharing)
+    sharing.set_defaults(func=cmd_share)
+
+    cloning = commands.add_parser("clone", help="write a working copy (TriG) of a shared map")
+    cloning.add_argument("endpoint", help="the server (http://host:7878, or …/sparql for Virtuoso)")
+    cloning.add_argument("map_iri", help="the shared map's IRI (share prints it)")
+    cloning.add_argument("-o", "--output", required=True, help="the working copy to write (.trig)")
+    cloning.add_argument("--force", action="store_true", help="replace the file if it exists")
+    cloning.add_argument(
+        "--update-endpoint",
+        default=None,
+        help="the update service, for engines of another layout (then the endpoint is the query service)",
+    )
+    _server_options(cloning)
+    cloning.set_defaults(func=cmd_clone)
+
+    syncing = commands.add_parser(
+        "sync", help="pull others' changes, merge and publish yours (exit 3 when conflicts wait)"
+    )
+    syncing.add_argument("map", help="the working copy (.trig)")
+    syncing.add_argument("-m", "--message", default="", help="what your change does, for the history")
+    choice = syncing.add_mutually_exclusive_group()
+    choice.add_argument("--mine", action="store_true", help="settle waiting conflicts with your values")
+    choice.add_argument("--theirs", action="store_true", help="settle waiting conflicts with the server's values")
+    _server_options(syncing)
+    syncing.set_defaults(func=cmd_sync)
+
+    changes = commands.add_parser("history", help="a shared map's changes: who, when, what")
+    changes.add_argument("map", help="the working copy (.trig)")
+    changes.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+    _server_options(changes)
+    changes.set_defaults(func=cmd_history)
 
     query = commands.add_parser(
         "query",

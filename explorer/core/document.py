@@ -152,6 +152,9 @@ class MapDocument:
         self.format = format
         self.prefixes = dict(prefixes)
         self.stack = CommandStack()
+        #: Why the map may not be edited now (a read-only connection to its server), or None.
+        self.locked: str | None = None
+        self._unlocked = False
         self.events = ev.EventBus()
         self.editing = editing
         self.pending_recovery: Recovery | None = None
@@ -411,9 +414,10 @@ class MapDocument:
         """Apply ``command`` and put it on the undo stack (inside :meth:`batch`, collect it).
 
         While a scenario is shown, an edit of the map graph is an edit of that scenario
-        too (:func:`~explorer.core.scenarios.route`), in the same undo step.
+        too (:func:`~explorer.core.scenarios.route`), in the same undo step. A :attr:`locked`
+        map refuses, saying why.
         """
-        self._check_open()
+        self._check_editable()
         if not command.is_empty:
             self._execute(route(self.store, command))
 
@@ -433,7 +437,7 @@ class MapDocument:
 
     def undo(self) -> None:
         """Revert the last command."""
-        self._check_open()
+        self._check_editable()
         was_dirty = self.dirty
         command = self.stack.undo()
         try:
@@ -445,7 +449,7 @@ class MapDocument:
 
     def redo(self) -> None:
         """Apply again the last undone command."""
-        self._check_open()
+        self._check_editable()
         was_dirty = self.dirty
         command = self.stack.redo()
         try:
@@ -890,6 +894,20 @@ class MapDocument:
     def _check_open(self) -> None:
         if self._closed:
             raise ExplorerError("This map has been closed.")
+
+    def _check_editable(self) -> None:
+        self._check_open()
+        if self.locked and not self._unlocked:
+            raise ExplorerError(self.locked)
+
+    @contextlib.contextmanager
+    def unlocked(self) -> Iterator[None]:
+        """Let the code inside change a :attr:`locked` map (what its server sends it, say)."""
+        self._unlocked = True
+        try:
+            yield
+        finally:
+            self._unlocked = False
 
     def __enter__(self) -> MapDocument:
         return self

@@ -73,7 +73,7 @@ from explorer.ui.common.host import OpenMap
 from explorer.ui.common.shapes import NODE_H, NODE_W
 from explorer.ui.common.theme import dark_palette
 from explorer.ui.common.workers import run_task
-from explorer.ui.files import earlier_versions, import_dialog
+from explorer.ui.files import earlier_versions, endpoint_browser, import_dialog
 from explorer.ui.files import export as export_actions
 from explorer.ui.files import map_details as map_details_feature
 from explorer.ui.files import report as report_actions
@@ -90,6 +90,7 @@ from explorer.ui.panels.shortcuts import ShortcutsDialog
 from explorer.ui.panels.start_screen import StartScreen
 from explorer.ui.sparql import console as sparql_console
 from explorer.ui.table import install as install_node_table
+from explorer.ui.team import install as install_team
 
 #: Default widths of the left (Palette, Outline) and right (Inspector, Legend) columns: at 1280x800 the map
 #: keeps about 60 % of the window's width.
@@ -237,6 +238,8 @@ class MainWindow(QMainWindow):
         self.checks = checks_panel.install(self)
         self.compare = compare_view.install(self)
         self.earlier_versions = earlier_versions.install(self, self.compare)
+        self.endpoint_browsing = endpoint_browser.install(self)
+        self.team = install_team(self, open_map=self.open_map)
         self.help = help_guide.install(self)
         self.help.tourRequested.connect(self.show_tour)
         self.start_screen.guideRequested.connect(lambda: self.help.open_guide())

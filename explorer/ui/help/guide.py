@@ -37,6 +37,7 @@ CHAPTERS = (
     ("reading-the-analysis.md", "Reading the analysis"),
     ("exporting-for-a-board.md", "Exporting for a board"),
     ("comparing-and-scenarios.md", "Comparing contexts and trying changes"),
+    ("mapping-as-a-team.md", "Mapping as a team"),
 )
 #: The key that opens the guide.
 SHORTCUT = "F1"

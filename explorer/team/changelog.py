@@ -1,0 +1,542 @@
+"""A shared map on a server and its change log: share, read the log, publish a change.
+
+Layout of a shared map ``M`` (an IRI under :data:`SHARED_BASE`), in standard SPARQL only:
+
+- ``<M>``: the map (IRIs only, canonical values: :mod:`explorer.team.canonical`);
+- ``<M/initial>``: the map as first shared;
+- ``<M/meta>``: ``<M> team:version N``, bumped by each change;
+- ``<M/log>``: one record per change, with its own IRI: ``a team:Change, prov:Activity``,
+  ``prov:wasAssociatedWith`` its author (``rdfs:label`` the author's name),
+  ``prov:endedAtTime``, ``team:message``, ``team:baseVersion`` (the version it was made on),
+  ``team:version`` (the version it makes), ``team:reverts`` when it undoes another, and its
+  patch as two graphs, ``team:added`` and ``team:deleted`` (``<M/changes/ID/added>``…);
+  :attr:`Record.patch` writes it as RDF Patch (:mod:`explorer.team.patch`);
+- the catalogue graph :data:`CATALOGUE` lists the maps (``a team:SharedMap``, title, created).
+
+**The map always equals the replay of its log**: every record's patch applied in (version, IRI)
+order, from nothing (the first record adds the map as first shared, ``<M/initial>``; :func:`replayed`).
+
+A change is published in two steps. Its triples are first written into its own two graphs
+(plain ``INSERT DATA`` in parts: nothing refers to them yet, so a client stopped here changes
+nothing anyone sees). Then *one* request, every operation guarded by ``<M> team:version base``
+and each small (it names the graphs, not the triples: engines compile an update, and Virtuoso
+refuses a large one), applies them to the map, adds the record and bumps the version, followed
+by a receipt question (SPARQL Update answers the same whether or not a guard matched). On an
+engine that serialises writes the guard refuses a stale change (:func:`publish` returns None;
+the caller pulls and tries again). On one that does not (the Oxigraph server, Virtuoso here),
+two changes made on the same version can both land; they are never lost, because each patch
+only adds what its base lacked and deletes what its base held, so two patches made on one base
+commute, and both records are in the log, where a client finds the other and compares
+(:mod:`explorer.team.sync`).
+
+Examples
+--------
+>>> str(graphs(URIRef(SHARED_BASE + "x")).log)
+'https://w3id.org/routine-explorer/shared/x/log'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
+
+from .canonical import canonical_triple
+from .endpoint import EndpointError, SparqlClient, term_text
+from .patch import Patch
+
+#: Where shared maps are named.
+SHARED_BASE = "https://w3id.org/routine-explorer/shared/"
+#: The graph listing the maps shared on a server.
+CATALOGUE = URIRef("https://w3id.org/routine-explorer/graph/catalogue")
+#: Terms of the team layer (kept out of the map ontology: they describe the sharing, not the organisation).
+TEAM = Namespace("https://w3id.org/routine-explorer/team#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+#: Triples in one operation of a request (Virtuoso refuses one INSERT DATA of more than ~4,990 triples;
+#: several operations in one request are fine, and the request is still all or nothing).
+CHUNK = 2000
+#: Triples written in one request (in operations of CHUNK).
+REQUEST = 5 * CHUNK
+#: Subjects read in one answer when a whole graph is read (their triples stay below answer caps).
+SUBJECTS = 500
+#: Rows read in one answer (below the caps servers put on an answer: Virtuoso's default is 10,000).
+PAGE = 5000
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Graphs:
+    """The graphs of one shared map."""
+
+    map: URIRef
+    initial: URIRef
+    meta: URIRef
+    log: URIRef
+
+
+def graphs(map_iri) -> Graphs:
+    """The graphs of the shared map ``map_iri``."""
+    base = str(map_iri)
+    return Graphs(URIRef(base), URIRef(base + "/initial"), URIRef(base + "/meta"), URIRef(base + "/log"))
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who makes a change: an IRI for the log and a name for people.
+
+    Examples
+    --------
+    >>> Author.named("Ann Lee").iri
+    rdflib.term.URIRef('urn:routine-explorer:author:Ann%20Lee')
+    """
+
+    iri: URIRef
+    name: str
+
+    @classmethod
+    def named(cls, name: str) -> Author:
+        name = " ".join(name.split())[:200] or "someone"
+        return cls(URIRef("urn:routine-explorer:author:" + quote(name, safe="")), name)
+
+
+@dataclass(frozen=True)
+class MapEntry:
+    """A map listed in a server's catalogue."""
+
+    iri: URIRef
+    title: str
+    version: int
+    created: str
+
+
+@dataclass(frozen=True)
+class Record:
+    """One change in a map's log."""
+
+    iri: URIRef
+    author: URIRef | None
+    author_name: str
+    time: str
+    message: str
+    base_version: int
+    version: int
+    patch: Patch
+    reverts: URIRef | None = None
+
+    @property
+    def adds(self) -> frozenset:
+        return self.patch.adds
+
+    @property
+    def deletes(self) -> frozenset:
+        return self.patch.deletes
+
+    @property
+    def order(self) -> tuple[int, str]:
+        """Where it stands in the replay: by version, then IRI (two changes made on one version commute)."""
+        return self.version, str(self.iri)
+
+
+def new_map_iri() -> URIRef:
+    return URIRef(SHARED_BASE + str(uuid.uuid4()))
+
+
+def _now() -> Literal:
+    return Literal(dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(), datatype=XSD.dateTime)
+
+
+def _data(triples: Iterable[tuple]) -> str:
+    return " ".join(" ".join(term_text(t) for t in triple) + " ." for triple in triples)
+
+
+def share(
+    client: SparqlClient, triples: Iterable[tuple], title: str, author: Author, *, progress: Progress | None = None
+) -> URIRef:
+    """Put ``triples`` on the server as a new shared map; its IRI.
+
+    The map is written in chunks, then listed (catalogue, version 0, first log record) in one
+    last request, so a share that stops half-way leaves nothing anyone can open.
+    """
+    rows = sorted({canonical_triple(t) for t in triples})
+    m = new_map_iri()
+    g = graphs(m)
+    for start in range(0, len(rows), CHUNK // 2):
+        data = _data(rows[start : start + CHUNK // 2])  # written twice: the map and its first state
+        client.update(
+            f"INSERT DATA {{ GRAPH {term_text(g.map)} {{ {data} }} GRAPH {term_text(g.initial)} {{ {data} }} }}"
+        )
+        if progress is not None:
+            progress(min(start + CHUNK // 2, len(rows)), len(rows))
+    change = URIRef("urn:uuid:" + str(uuid.uuid4()))
+    now = _now()
+    record = [
+        (change, RDF.type, TEAM.Change),
+        (change, RDF.type, PROV.Activity),
+        (change, PROV.wasAssociatedWith, author.iri),
+        (author.iri, RDFS.label, Literal(author.name)),
+        (change, PROV.endedAtTime, now),
+        (change, TEAM.message, Literal("Shared " + title)),
+        (change, TEAM.baseVersion, Literal(-1)),
+        (change, TEAM.version, Literal(0)),
+        (change, TEAM.added, g.initial),
+    ]
+    listing = [
+        (m, RDF.type, TEAM.SharedMap),
+        (m, RDFS.label, Literal(title)),
+        (m, DCTERMS.created, now),
+        (m, DCTERMS.creator, author.iri),
+    ]
+    client.update(
+        f"INSERT DATA {{ GRAPH {term_text(g.log)} {{ {_data(record)} }} "
+        f"GRAPH {term_text(g.meta)} {{ {term_text(m)} {term_text(TEAM.version)} 0 . }} "
+        f"GRAPH {term_text(CATALOGUE)} {{ {_data(listing)} }} }}"
+    )
+    return m
+
+
+def catalogue(client: SparqlClient) -> list[MapEntry]:
+    """The maps shared on the server, newest first."""
+    rows = client.select(
+        f"""SELECT ?m ?title ?created ?version WHERE {{
+          GRAPH {term_text(CATALOGUE)} {{ ?m a {term_text(TEAM.SharedMap)} .
+            OPTIONAL {{ ?m {term_text(RDFS.label)} ?title }} OPTIONAL {{ ?m {term_text(DCTERMS.created)} ?created }} }}
+          OPTIONAL {{ GRAPH ?meta {{ ?m {term_text(TEAM.version)} ?version }} }}
+        }} LIMIT 10000"""
+    )
+    found: dict = {}
+    for row in rows:
+        m = row["m"]
+        if not isinstance(m, URIRef) or not str(m).startswith(SHARED_BASE):
+            continue
+        version = _int(row.get("version"), -1)
+        previous = found.get(m)
+        if previous is None or version > previous.version:
+            found[m] = MapEntry(m, str(row.get("title", "")) or str(m), version, str(row.get("created", "")))
+    return sorted(found.values(), key=lambda e: e.created, reverse=True)
+
+
+def version(client: SparqlClient, map_iri) -> int:
+    """The map's version on the server (the highest, should two changes have written at once)."""
+    g = graphs(map_iri)
+    rows = client.select(
+        f"SELECT ?v WHERE {{ GRAPH {term_text(g.meta)} {{ {term_text(g.map)} {term_text(TEAM.version)} ?v }} }}"
+    )
+    if not rows:
+        raise EndpointError(f"the server holds no shared map {map_iri}")
+    return max(_int(r.get("v"), -1) for r in rows)
+
+
+def _count(client: SparqlClient, pattern: str) -> int:
+    rows = client.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
+    return _int(rows[0].get("n"), 0) if rows else 0
+
+
+def content(client: SparqlClient, graph) -> set:
+    """Every triple of ``graph``, in canonical form, read a page of subjects at a time and checked against a count.
+
+    Pages are keyed on the last subject read (not OFFSET: servers refuse to sort deep offsets, and
+    deep offsets cost quadratic time), so no answer is larger than :data:`SUBJECTS` subjects' triples.
+    """
+    g = term_text(graph)
+    expected = _count(client, f"GRAPH {g} {{ ?s ?p ?o }}")
+    triples: set = set()
+    last = ""
+    while True:
+        after = f"FILTER(STR(?s) > {term_text(Literal(last))})" if last else ""
+        rows = client.select(
+            f"SELECT ?s ?p ?o WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ GRAPH {g} {{ ?s ?p0 ?o0 }} {after} }} "
+            f"ORDER BY STR(?s) LIMIT {SUBJECTS} }} GRAPH {g} {{ ?s ?p ?o }} }}"
+        )
+        if not rows:
+            break
+        triples |= {canonical_triple((r["s"], r["p"], r["o"])) for r in rows}
+        subjects = {str(r["s"]) for r in rows}
+        last = max(subjects)
+        if len(subjects) < SUBJECTS:
+            break
+    if len(triples) < expected:
+        raise EndpointError(
+            f"the server at {client.endpoint.query_url} gave {len(triples):,} of the {expected:,} statements of "
+            f"{graph}; it may cap the rows of an answer"
+        )
+    return triples
+
+
+def count_changes(client: SparqlClient, map_iri) -> int:
+    """How many changes the map's log holds."""
+    return _count(client, f"GRAPH {term_text(graphs(map_iri).log)} {{ ?c a {term_text(TEAM.Change)} }}")
+
+
+def change_iris(client: SparqlClient, map_iri) -> dict:
+    """Every change in the log: IRI to version (read in pages keyed on the last IRI)."""
+    g = graphs(map_iri)
+    found: dict = {}
+    last = ""
+    while True:
+        after = f"FILTER(STR(?c) > {term_text(Literal(last))})" if last else ""
+        rows = client.select(
+            f"SELECT ?c ?v WHERE {{ GRAPH {term_text(g.log)} {{ ?c a {term_text(TEAM.Change)} ; "
+            f"{term_text(TEAM.version)} ?v }} {after} }} ORDER BY STR(?c) LIMIT {PAGE}"
+        )
+        found.update({r["c"]: _int(r.get("v"), -1) for r in rows if "c" in r})
+        if len(rows) < PAGE:
+            return found
+        last = max(str(r["c"]) for r in rows)
+
+
+_RECORD = """SELECT ?c ?v ?base ?who ?name ?time ?msg ?reverts ?added ?deleted WHERE {{
+  GRAPH {log} {{
+    ?c a {change} ; {version} ?v .
+    OPTIONAL {{ ?c {base} ?base }} OPTIONAL {{ ?c {who} ?who . OPTIONAL {{ ?who {label} ?name }} }}
+    OPTIONAL {{ ?c {time} ?time }} OPTIONAL {{ ?c {message} ?msg }} OPTIONAL {{ ?c {reverts} ?reverts }}
+    OPTIONAL {{ ?c {added} ?added }} OPTIONAL {{ ?c {deleted} ?deleted }}
+    {filter}
+  }}
+}}"""
+
+
+def records(client: SparqlClient, map_iri, *, since: int | None = None, only: Iterable | None = None) -> list[Record]:
+    """The log's records (all, those of version ``since`` or later, or those named in ``only``), in replay order."""
+    g = graphs(map_iri)
+    if only is not None:
+        names = sorted(str(c) for c in only)
+        if not names:
+            return []
+        filter_ = "VALUES ?c { " + " ".join(term_text(URIRef(c)) for c in names) + " }"
+    elif since is not None:
+        filter_ = f"FILTER(?v >= {int(since)})"
+    else:
+        filter_ = ""
+    rows = client.select(
+        _RECORD.format(
+            log=term_text(g.log),
+            change=term_text(TEAM.Change),
+            version=term_text(TEAM.version),
+            base=term_text(TEAM.baseVersion),
+            who=term_text(PROV.wasAssociatedWith),
+            label=term_text(RDFS.label),
+            time=term_text(PROV.endedAtTime),
+            message=term_text(TEAM.message),
+            reverts=term_text(TEAM.reverts),
+            added=term_text(TEAM.added),
+            deleted=term_text(TEAM.deleted),
+            filter=filter_,
+        )
+    )
+    first: dict = {}
+    for row in rows:
+        if isinstance(row.get("c"), URIRef):
+            first.setdefault(row["c"], row)
+    patch_graphs = {row[k] for row in first.values() for k in ("added", "deleted") if isinstance(row.get(k), URIRef)}
+    triples = _graph_triples(client, patch_graphs)
+    found = [
+        Record(
+            iri=c,
+            author=row.get("who"),
+            author_name=str(row.get("name", "")) or "someone",
+            time=str(row.get("time", "")),
+            message=str(row.get("msg", "")),
+            base_version=_int(row.get("base"), -1),
+            version=_int(row.get("v"), -1),
+            patch=Patch(frozenset(triples.get(row.get("added"), ())), frozenset(triples.get(row.get("deleted"), ()))),
+            reverts=row.get("reverts") if isinstance(row.get("reverts"), URIRef) else None,
+        )
+        for c, row in first.items()
+    ]
+    return sorted(found, key=lambda r: r.order)
+
+
+def _graph_triples(client: SparqlClient, names: set) -> dict:
+    """The triples of each graph in ``names`` (canonical): in one answer when they fit in one, else graph by graph."""
+    if not names:
+        return {}
+    values = "VALUES ?g { " + " ".join(term_text(n) for n in sorted(names)) + " }"
+    out: dict = defaultdict(set)
+    if _count(client, f"{values} GRAPH ?g {{ ?s ?p ?o }}") <= PAGE:
+        for r in client.select(f"SELECT ?g ?s ?p ?o WHERE {{ {values} GRAPH ?g {{ ?s ?p ?o }} }}"):
+            out[r["g"]].add(canonical_triple((r["s"], r["p"], r["o"])))
+        return out
+    return {name: content(client, name) for name in names}
+
+
+def history(client: SparqlClient, map_iri) -> list[Record]:
+    """Every change of the map, newest first."""
+    return list(reversed(records(client, map_iri)))
+
+
+def publish(
+    client: SparqlClient,
+    map_iri,
+    base: int,
+    patch: Patch,
+    author: Author,
+    message: str = "",
+    *,
+    reverts=None,
+) -> Record | None:
+    """Publish ``patch``, made on version ``base``; the record, or None when the server's version had moved
+    on (nothing changed in the map or the log: pull, merge and try again). See the module's description."""
+    g = graphs(map_iri)
+    token = str(uuid.uuid4())
+    change = URIRef("urn:uuid:" + token)
+    added, deleted = URIRef(f"{g.map}/changes/{token}/added"), URIRef(f"{g.map}/changes/{token}/deleted")
+    _write(client, added, patch.adds)
+    _write(client, deleted, patch.deletes)
+    now = _now()
+    guard = f"GRAPH {term_text(g.meta)} {{ {term_text(g.map)} {term_text(TEAM.version)} {int(base)} }}"
+    record = [
+        (change, RDF.type, TEAM.Change),
+        (change, RDF.type, PROV.Activity),
+        (change, PROV.wasAssociatedWith, author.iri),
+        (author.iri, RDFS.label, Literal(author.name)),
+        (change, PROV.endedAtTime, now),
+        (change, TEAM.message, Literal(message)),
+        (change, TEAM.baseVersion, Literal(int(base))),
+        (change, TEAM.version, Literal(int(base) + 1)),
+    ]
+    if patch.adds:
+        record.append((change, TEAM.added, added))
+    if patch.deletes:
+        record.append((change, TEAM.deleted, deleted))
+    if reverts is not None:
+        record.append((change, TEAM.reverts, URIRef(reverts)))
+    m, version_term = term_text(g.map), term_text(TEAM.version)
+    # Every operation carries the guard (each runs on its own); deletes before adds, as a patch says.
+    operations = []
+    if patch.deletes:
+        operations.append(
+            f"DELETE {{ GRAPH {m} {{ ?s ?p ?o }} }} WHERE {{ {guard} GRAPH {term_text(deleted)} {{ ?s ?p ?o }} }}"
+        )
+    if patch.adds:
+        operations.append(
+            f"INSERT {{ GRAPH {m} {{ ?s ?p ?o }} }} WHERE {{ {guard} GRAPH {term_text(added)} {{ ?s ?p ?o }} }}"
+        )
+    operations.append(f"INSERT {{ GRAPH {term_text(g.log)} {{ {_data(record)} }} }} WHERE {{ {guard} }}")
+    operations.append(
+        f"DELETE {{ GRAPH {term_text(g.meta)} {{ {m} {version_term} {int(base)} }} }} "
+        f"INSERT {{ GRAPH {term_text(g.meta)} {{ {m} {version_term} {int(base) + 1} }} }} WHERE {{ {guard} }}"
+    )
+    client.update(" ;\n".join(operations))
+    if not received(client, map_iri, change):
+        with contextlib.suppress(EndpointError):  # nothing refers to them; tidy up when we can
+            client.update(f"DROP SILENT GRAPH {term_text(added)} ; DROP SILENT GRAPH {term_text(deleted)}")
+        return None
+    return Record(change, author.iri, author.name, str(now), message, int(base), int(base) + 1, patch, reverts)
+
+
+def _write(client: SparqlClient, graph, triples) -> None:
+    """Add ``triples`` to ``graph`` with plain INSERT DATA, a request of :data:`REQUEST` triples at a time."""
+    rows = sorted(triples)
+    for start in range(0, len(rows), REQUEST):
+        part = rows[start : start + REQUEST]
+        client.update(
+            " ;\n".join(
+                f"INSERT DATA {{ GRAPH {term_text(graph)} {{ {_data(part[i : i + CHUNK])} }} }}"
+                for i in range(0, len(part), CHUNK)
+            )
+        )
+
+
+def received(client: SparqlClient, map_iri, change) -> bool:
+    """Whether the log holds ``change`` (the only way to know a guarded update took effect)."""
+    g = graphs(map_iri)
+    return client.ask(f"ASK {{ GRAPH {term_text(g.log)} {{ {term_text(change)} a {term_text(TEAM.Change)} }} }}")
+
+
+def replayed(client: SparqlClient, map_iri) -> set:
+    """The map as its log rebuilds it: every record's patch, in replay order, from nothing."""
+    state: set = set()
+    for record in records(client, map_iri):
+        state = record.patch.applied_to(state)
+    return state
+
+
+def _int(term, default: int) -> int:
+    try:
+        return int(str(term)) if term is not None else default
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class EngineCheck:
+    """What a server did with simultaneous guarded changes (:func:`check_engine`)."""
+
+    writers: int
+    winners: int
+
+    @property
+    def isolated(self) -> bool:
+        """Whether exactly one of the simultaneous changes went through (as a serialising engine does)."""
+        return self.winners == 1
+
+    def text(self) -> str:
+        """What the check found and what the app guarantees either way.
+
+        Examples
+        --------
+        >>> print(EngineCheck(8, 3).text())  # doctest: +ELLIPSIS
+        This server let 3 of 8 simultaneous guarded changes through: it does not isolate writes. ...
+        """
+        if self.isolated:
+            return (
+                f"This server let 1 of {self.writers} simultaneous guarded changes through, as a server that "
+                "isolates writes does (one check cannot prove it always will). Every sync still reads the "
+                "change log, so a change that landed beside another would be found and merged."
+            )
+        return (
+            f"This server let {self.winners} of {self.writers} simultaneous guarded changes through: it does "
+            "not isolate writes. Nothing is lost for that: changes that land at once are both kept in the "
+            "change log, every sync finds them there and merges them, and a value both changed is shown to "
+            "its author as a conflict."
+        )
+
+
+def check_engine(endpoint, writers: int = 8) -> EngineCheck:
+    """Send ``writers`` guarded compare-and-set changes at once to a scratch graph and count how many went
+    through (one on an engine that serialises writes). The scratch graph is dropped afterwards.
+
+    ``endpoint`` is an :class:`~explorer.team.endpoint.Endpoint` that may update; each writer
+    uses a connection of its own.
+    """
+    import threading
+
+    scratch = URIRef(SHARED_BASE + "engine-check/" + str(uuid.uuid4()))
+    s, v, won = term_text(scratch), term_text(TEAM.version), term_text(TEAM.winner)
+    with SparqlClient(endpoint) as client:
+        client.update(f"INSERT DATA {{ GRAPH {s} {{ {s} {v} 0 }} }}")
+        start = threading.Barrier(writers)
+        errors: list[Exception] = []
+
+        def write(i: int) -> None:
+            try:
+                with SparqlClient(endpoint) as mine:
+                    start.wait(timeout=endpoint.timeout)
+                    mine.update(
+                        f"DELETE {{ GRAPH {s} {{ {s} {v} 0 }} }} "
+                        f"INSERT {{ GRAPH {s} {{ {s} {v} 1 . {s} {won} {i} }} }} "
+                        f"WHERE {{ GRAPH {s} {{ {s} {v} 0 }} }}"
+                    )
+            except (EndpointError, threading.BrokenBarrierError) as err:
+                errors.append(err)
+
+        threads = [threading.Thread(target=write, args=(i,), daemon=True) for i in range(writers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=2 * endpoint.timeout)
+        try:
+            if errors and not isinstance(errors[0], threading.BrokenBarrierError):
+                raise errors[0]
+            rows = client.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {s} {{ {s} {won} ?i }} }}")
+            winners = _int(rows[0].get("n"), 0) if rows else 0
+        finally:
+            client.update(f"DROP SILENT GRAPH {s}")
+    return EngineCheck(writers, winners)
