@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -48,7 +49,7 @@ from urllib.parse import quote
 from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
 
 from .canonical import canonical_triple
-from .endpoint import EndpointError, SparqlClient, term_text
+from .endpoint import AuthenticationError, EndpointError, SparqlClient, term_text
 from .patch import Patch
 
 #: Where shared maps are named.
@@ -64,6 +65,11 @@ DCTERMS = Namespace("http://purl.org/dc/terms/")
 CHUNK = 2000
 #: Triples written in one request (in operations of CHUNK).
 REQUEST = 5 * CHUNK
+#: Seconds a write lease lasts (plus one per thousand statements changed) when the copy holding it dies
+#: before releasing it.
+LEASE_SECONDS = 30
+#: Changes read in one answer (each is a row; servers cap rows).
+BATCH = 1000
 #: Subjects read in one answer when a whole graph is read (their triples stay below answer caps).
 SUBJECTS = 500
 #: Rows read in one answer (below the caps servers put on an answer: Virtuoso's default is 10,000).
@@ -239,13 +245,32 @@ def _count(client: SparqlClient, pattern: str) -> int:
 
 
 def content(client: SparqlClient, graph) -> set:
-    """Every triple of ``graph``, in canonical form, read a page of subjects at a time and checked against a count.
+    """Every triple of ``graph``, in canonical form, checked against a count asked first.
 
-    Pages are keyed on the last subject read (not OFFSET: servers refuse to sort deep offsets, and
-    deep offsets cost quadratic time), so no answer is larger than :data:`SUBJECTS` subjects' triples.
+    Servers cap the rows of one answer (Virtuoso's default is 10,000) and may say so or not. So
+    the graph is read in one answer when the server gives it whole; else in pages of
+    :data:`PAGE` rows; else (when pages without an order miss rows) a page of :data:`SUBJECTS`
+    subjects at a time, keyed on the last subject read, which is exact but slower.
     """
     g = term_text(graph)
-    expected = _count(client, f"GRAPH {g} {{ ?s ?p ?o }}")
+    pattern = f"GRAPH {g} {{ ?s ?p ?o }}"
+    expected = _count(client, pattern)
+
+    def read(rows) -> set:
+        return {canonical_triple((r["s"], r["p"], r["o"])) for r in rows}
+
+    with contextlib.suppress(EndpointError):  # an answer the server cut, saying so
+        whole = read(client.select(f"SELECT ?s ?p ?o WHERE {{ {pattern} }}"))
+        if len(whole) >= expected:
+            return whole
+    paged: set = set()
+    for start in range(0, expected + PAGE, PAGE):
+        page = client.select(f"SELECT ?s ?p ?o WHERE {{ {pattern} }} LIMIT {PAGE} OFFSET {start}")
+        paged |= read(page)
+        if len(page) < PAGE:
+            break
+    if len(paged) >= expected:
+        return paged
     triples: set = set()
     last = ""
     while True:
@@ -256,7 +281,7 @@ def content(client: SparqlClient, graph) -> set:
         )
         if not rows:
             break
-        triples |= {canonical_triple((r["s"], r["p"], r["o"])) for r in rows}
+        triples |= read(rows)
         subjects = {str(r["s"]) for r in rows}
         last = max(subjects)
         if len(subjects) < SUBJECTS:
@@ -302,11 +327,25 @@ _RECORD = """SELECT ?c ?v ?base ?who ?name ?time ?msg ?reverts ?added ?deleted W
 }}"""
 
 
-def records(client: SparqlClient, map_iri, *, since: int | None = None, only: Iterable | None = None) -> list[Record]:
-    """The log's records (all, those of version ``since`` or later, or those named in ``only``), in replay order."""
+def records(
+    client: SparqlClient, map_iri, *, since: int | None = None, only: Iterable | None = None, skip=frozenset()
+) -> list[Record]:
+    """The log's records (all, those of version ``since`` or later, or those named in ``only``; none named in
+    ``skip``, whose patches are not read), in replay order."""
     g = graphs(map_iri)
+    if only is None:
+        pattern = f"GRAPH {term_text(g.log)} {{ ?c a {term_text(TEAM.Change)} ; {term_text(TEAM.version)} ?v }}"
+        if since is not None:
+            pattern += f" FILTER(?v >= {int(since)})"
+        if _count(client, pattern) > BATCH:  # a long log: named a batch at a time, below any answer cap
+            only = [c for c, v in change_iris(client, map_iri).items() if since is None or v >= since]
     if only is not None:
-        names = sorted(str(c) for c in only)
+        names = sorted(str(c) for c in only if c not in skip)
+        if len(names) > BATCH:
+            found: list[Record] = []
+            for start in range(0, len(names), BATCH):
+                found += records(client, map_iri, only=names[start : start + BATCH])
+            return sorted(found, key=lambda r: r.order)
         if not names:
             return []
         filter_ = "VALUES ?c { " + " ".join(term_text(URIRef(c)) for c in names) + " }"
@@ -332,7 +371,7 @@ def records(client: SparqlClient, map_iri, *, since: int | None = None, only: It
     )
     first: dict = {}
     for row in rows:
-        if isinstance(row.get("c"), URIRef):
+        if isinstance(row.get("c"), URIRef) and row["c"] not in skip:
             first.setdefault(row["c"], row)
     patch_graphs = {row[k] for row in first.values() for k in ("added", "deleted") if isinstance(row.get(k), URIRef)}
     triples = _graph_triples(client, patch_graphs)
@@ -423,12 +462,87 @@ def publish(
         f"DELETE {{ GRAPH {term_text(g.meta)} {{ {m} {version_term} {int(base)} }} }} "
         f"INSERT {{ GRAPH {term_text(g.meta)} {{ {m} {version_term} {int(base) + 1} }} }} WHERE {{ {guard} }}"
     )
-    client.update(" ;\n".join(operations))
+    # Long enough for the request to finish (it grows with the change), short enough that a copy that died
+    # holding it keeps others waiting only a little.
+    lease = _take_lease(client, g, token, LEASE_SECONDS + (len(patch.adds) + len(patch.deletes)) / 1000)
+    if lease is None:  # another copy is publishing now: nothing written to the map or the log; try again
+        _drop(client, added, deleted)
+        return None
+    try:
+        client.update(" ;\n".join(operations))
+    except AuthenticationError:
+        raise
+    except EndpointError as err:
+        # The request failed as a whole or landed with its answer lost: the log says which. A server that
+        # gave up on it because of another writer (Virtuoso: "40001", a deadlock) is tried again by the caller.
+        if received(client, map_iri, change):
+            return Record(change, author.iri, author.name, str(now), message, int(base), int(base) + 1, patch, reverts)
+        if "40001" not in str(err) and "deadlock" not in str(err).lower():
+            raise
+    finally:
+        with contextlib.suppress(EndpointError):
+            _release(client, g, lease)
     if not received(client, map_iri, change):
-        with contextlib.suppress(EndpointError):  # nothing refers to them; tidy up when we can
-            client.update(f"DROP SILENT GRAPH {term_text(added)} ; DROP SILENT GRAPH {term_text(deleted)}")
+        _drop(client, added, deleted)
         return None
     return Record(change, author.iri, author.name, str(now), message, int(base), int(base) + 1, patch, reverts)
+
+
+def _drop(client: SparqlClient, *names) -> None:
+    """Drop graphs nothing refers to (a change not published); tidy, so a failure here is no matter."""
+    with contextlib.suppress(EndpointError):
+        client.update(" ; ".join(f"DROP SILENT GRAPH {term_text(n)}" for n in names))
+
+
+def _take_lease(client: SparqlClient, g: Graphs, token: str, seconds: float) -> URIRef | None:
+    """The map's write lease for the guarded request, or None when another copy holds one.
+
+    A guard alone cannot stop two writers on an engine that evaluates it on a snapshot taken when a
+    request starts (Oxigraph, Virtuoso): a slow change could land after a later one and the map would
+    no longer equal its log. So a writer first adds its lease, then reads the leases: it goes on only
+    if its own is the only live one; else it withdraws and tries later. Each request is atomic and
+    later requests see it, so of two writers the later reader always sees the other's lease, and at
+    most one goes on. A lease left by a copy that died expires after ``seconds``.
+    """
+    lease = URIRef(f"{g.map}/lease/{token}")
+    meta, m = term_text(g.meta), term_text(g.map)
+    until = Literal(f"{time.time() + seconds:.3f}", datatype=XSD.decimal)
+    client.update(
+        f"INSERT DATA {{ GRAPH {meta} {{ {m} {term_text(TEAM.lease)} {term_text(lease)} . "
+        f"{term_text(lease)} {term_text(TEAM.until)} {term_text(until)} }} }}"
+    )
+    rows = client.select(
+        f"SELECT ?l ?u WHERE {{ GRAPH {meta} {{ {m} {term_text(TEAM.lease)} ?l . "
+        f"OPTIONAL {{ ?l {term_text(TEAM.until)} ?u }} }} }}"
+    )
+    now = time.time()
+    live, stale = [], []
+    for row in rows:
+        other = row.get("l")
+        if other is None or other == lease:
+            continue
+        try:
+            expired = float(str(row.get("u"))) < now
+        except ValueError:
+            expired = True
+        (stale if expired else live).append(other)
+    for other in stale:
+        with contextlib.suppress(EndpointError):
+            _release(client, g, other)
+    if live:
+        _release(client, g, lease)
+        return None
+    return lease
+
+
+def _release(client: SparqlClient, g: Graphs, lease) -> None:
+    if lease is None:
+        return
+    meta = term_text(g.meta)
+    client.update(
+        f"DELETE WHERE {{ GRAPH {meta} {{ {term_text(g.map)} {term_text(TEAM.lease)} {term_text(lease)} . "
+        f"{term_text(lease)} {term_text(TEAM.until)} ?u }} }}"
+    )
 
 
 def _write(client: SparqlClient, graph, triples) -> None:

@@ -25,6 +25,7 @@ import json
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pyoxigraph as ox
@@ -87,10 +88,27 @@ class Endpoint:
 
     def __post_init__(self) -> None:
         for url in (self.query_url, self.update_url, self.store_url):
-            if url is not None and not url.startswith(("http://", "https://")):
-                raise EndpointError(f"{url!r} is not a web address (it must start with http:// or https://)")
+            if url is None:
+                continue
+            if not url.startswith(("http://", "https://")):
+                raise EndpointError(f"{url[:200]!r} is not a web address (it must start with http:// or https://)")
+            if "@" in urlsplit(url).netloc:
+                # A password in an address would be written into the working copy and every message.
+                raise EndpointError(
+                    "a server address may not hold a user name or password; give them in the sign-in fields"
+                )
         if self.auth not in ("none", "basic", "digest", "bearer"):
             raise EndpointError(f"unknown sign-in method {self.auth!r} (none, basic, digest or bearer)")
+        if self.auth != "none":
+            # The secret goes with every request: only to the server the user named (a working copy's file
+            # could name another for updates).
+            origin = _origin(self.query_url)
+            for url in (self.update_url, self.store_url):
+                if url is not None and _origin(url) != origin:
+                    raise EndpointError(
+                        f"the update address {url[:200]} is on another server than {self.query_url[:200]}; "
+                        "a password is sent only to the server it was given for"
+                    )
 
     @property
     def read_only(self) -> bool:
@@ -130,6 +148,11 @@ class Endpoint:
         if base.endswith("/query"):
             base = base[: -len("/query")]
         return cls(base + "/query", None if read_only else base + "/update", base + "/store", **options)
+
+
+def _origin(url: str) -> tuple:
+    parts = urlsplit(url)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port or (443 if parts.scheme == "https" else 80)
 
 
 def term_text(term) -> str:

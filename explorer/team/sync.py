@@ -29,6 +29,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import random
 import time
 import uuid
@@ -73,6 +74,8 @@ class Sharing:
     map_iri: URIRef
     version: int
     applied: frozenset
+    #: The changes this copy published (to compare with others made on the same version).
+    published: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -126,8 +129,69 @@ class Status:
 
 
 # --------------------------------------------------------------------- reading the copy
+# A sync compares whole graphs, so it works on *keys*: a triple as the plain strings the store reads fastest,
+# ``(subject, predicate, object, kind, extra)`` (see Store.text_triples), values in canonical form. Only the
+# differences, a few hundred triples, become rdflib terms (converting a 10k-node map took seconds).
+_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _key_of(s, p, o, kind: int, extra: str) -> tuple:
+    if kind == 2 and extra != _STRING:
+        if ":" not in extra:  # a language tag
+            return s, p, o, 2, extra.lower()
+        return (s, p, *_canonical_value(o, extra))
+    return s, p, o, kind, extra
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _canonical_value(lexical: str, datatype: str) -> tuple:
+    """(lexical form, 2, datatype) of a typed value in canonical form (maps repeat their numbers: cached)."""
+    value = canonical(Literal(lexical, datatype=URIRef(datatype)))
+    return str(value), 2, str(value.datatype)
+
+
 def _triples(document: MapDocument, graph) -> set:
-    return {(s, p, o) for s, p, o, _ in document.store.quads(graph=graph)}
+    """The keys of ``graph``'s triples."""
+    return {_key_of(*row) for row in document.store.text_triples(graph=graph)}
+
+
+def _key(triple) -> tuple:
+    """The key of an rdflib triple."""
+    s, p, o = triple
+    subject = f"_:{s}" if isinstance(s, BNode) else str(s)
+    if isinstance(o, Literal):
+        return _key_of(subject, str(p), str(o), 2, o.language or str(o.datatype or _STRING))
+    if isinstance(o, BNode):
+        return subject, str(p), f"_:{o}", 1, ""
+    return subject, str(p), str(o), 0, ""
+
+
+def _node(text: str):
+    return BNode(text[2:]) if text.startswith("_:") else URIRef(text)
+
+
+def _object(key: tuple):
+    _, _, o, kind, extra = key
+    if kind == 0:
+        return URIRef(o)
+    if kind == 1:
+        return BNode(o[2:])
+    if extra == _STRING:
+        return Literal(o)
+    return Literal(o, datatype=URIRef(extra)) if ":" in extra else Literal(o, lang=extra)
+
+
+def _triple(key: tuple) -> tuple:
+    """The rdflib triple of a key."""
+    return _node(key[0]), URIRef(key[1]), _object(key)
+
+
+def _key_patch(patch: Patch) -> Patch:
+    return Patch(frozenset(map(_key, patch.adds)), frozenset(map(_key, patch.deletes)))
+
+
+def _rdf_patch(patch: Patch) -> Patch:
+    return Patch(frozenset(map(_triple, patch.adds)), frozenset(map(_triple, patch.deletes)))
 
 
 def sharing(document: MapDocument) -> Sharing | None:
@@ -144,18 +208,34 @@ def sharing(document: MapDocument) -> Sharing | None:
         map_iri=URIRef(values[TEAM.sharedMap][0]),
         version=max((int(str(v)) for v in values.get(TEAM.syncedVersion, [])), default=-1),
         applied=frozenset(values.get(TEAM.appliedChange, [])),
+        published=frozenset(values.get(TEAM.publishedChange, [])),
     )
 
 
-def _conflict_keys(document: MapDocument) -> dict:
-    """The (subject, predicate) pairs waiting for a choice: key to the marker node."""
-    keys = {}
+@dataclass(frozen=True)
+class _Waiting:
+    """A conflict kept in the sync graph: its marker node and the two sides' values."""
+
+    marker: URIRef
+    mine: tuple
+    theirs: tuple
+
+
+def _waiting(document: MapDocument) -> dict:
+    """The conflicts waiting for a choice: (subject, predicate) to :class:`_Waiting`."""
+    found = {}
     for _, _, marker, _ in document.store.quads(_HERE, TEAM.conflict, None, SYNC_GRAPH):
-        s = next((o for _, _, o, _ in document.store.quads(marker, TEAM.subject, None, SYNC_GRAPH)), None)
-        p = next((o for _, _, o, _ in document.store.quads(marker, TEAM.predicate, None, SYNC_GRAPH)), None)
-        if s is not None and p is not None:
-            keys[(s, p)] = marker
-    return keys
+        values: dict = defaultdict(list)
+        for _, p, o, _ in document.store.quads(marker, None, None, SYNC_GRAPH):
+            values[p].append(o)
+        if values.get(TEAM.subject) and values.get(TEAM.predicate):
+            key = (values[TEAM.subject][0], values[TEAM.predicate][0])
+            found[key] = _Waiting(
+                marker,
+                tuple(sorted(values.get(TEAM.mine, []), key=str)),
+                tuple(sorted(values.get(TEAM.theirs, []), key=str)),
+            )
+    return found
 
 
 def endpoint_of(document: MapDocument, **options) -> Endpoint:
@@ -167,7 +247,7 @@ def endpoint_of(document: MapDocument, **options) -> Endpoint:
 
 
 # --------------------------------------------------------------------- making a copy
-def _sharing_quads(endpoint: Endpoint, map_iri, version: int, applied) -> set:
+def _sharing_quads(endpoint: Endpoint, map_iri, version: int, applied, published=()) -> set:
     quads = {
         (_HERE, TEAM.sharedMap, URIRef(map_iri), SYNC_GRAPH),
         (_HERE, TEAM.queryService, Literal(endpoint.query_url), SYNC_GRAPH),
@@ -176,21 +256,32 @@ def _sharing_quads(endpoint: Endpoint, map_iri, version: int, applied) -> set:
     if endpoint.update_url:
         quads.add((_HERE, TEAM.updateService, Literal(endpoint.update_url), SYNC_GRAPH))
     quads |= {(_HERE, TEAM.appliedChange, c, SYNC_GRAPH) for c in applied}
+    quads |= {(_HERE, TEAM.publishedChange, c, SYNC_GRAPH) for c in published}
     return quads
 
 
-def normalised(triples) -> tuple[set, dict]:
-    """``triples`` with blank nodes named and values canonical; and the blank nodes' new names."""
+def normalised(keys) -> tuple[set, dict]:
+    """``keys`` with blank nodes named (values are canonical already); and the blank nodes' new names."""
     names: dict = {}
 
-    def term(t):
-        if isinstance(t, BNode):
-            if t not in names:
-                names[t] = skolem_iri()
-            return names[t]
-        return canonical(t)
+    def named(text: str) -> str:
+        if text not in names:
+            names[text] = str(skolem_iri())
+        return names[text]
 
-    return {(term(s), p, term(o)) for s, p, o in triples}, names
+    out = set()
+    for key in keys:
+        s_, p_, o_, kind, extra = key
+        if s_.startswith("_:") or kind == 1:
+            key = (
+                named(s_) if s_.startswith("_:") else s_,
+                p_,
+                named(o_) if kind == 1 else o_,
+                0 if kind == 1 else kind,
+                extra,
+            )
+        out.add(key)
+    return out, names
 
 
 def share(
@@ -211,11 +302,11 @@ def share(
         raise SyncError("This map is already shared; sync it, or save a copy to share it as a new map.")
     current = _triples(document, DEFAULT_GRAPH)
     shared, _ = normalised(current)
-    map_iri = changelog.share(client, shared, title, author, progress=progress)
+    map_iri = changelog.share(client, [_triple(k) for k in shared], title, author, progress=progress)
     applied = changelog.change_iris(client, map_iri)
-    added = {(*t, DEFAULT_GRAPH) for t in shared - current} | {(*t, BASE_GRAPH) for t in shared}
+    added = {(*_triple(k), DEFAULT_GRAPH) for k in shared - current} | {(*_triple(k), BASE_GRAPH) for k in shared}
     added |= _sharing_quads(client.endpoint, map_iri, 0, applied)
-    removed = {(*t, DEFAULT_GRAPH) for t in current - shared}
+    removed = {(*_triple(k), DEFAULT_GRAPH) for k in current - shared}
     document.execute(Command("Share to server", added=frozenset(added), removed=frozenset(removed)))
     return map_iri
 
@@ -231,17 +322,19 @@ def clone(client: SparqlClient, map_iri, path: str | Path, *, overwrite: bool = 
         raise SyncError(f"{path} exists already; choose another name (nothing was written)")
     g = changelog.graphs(map_iri)
     for _ in range(ATTEMPTS):
-        before = changelog.version(client, map_iri)
-        triples = changelog.content(client, g.map)
+        # The version and the number of changes before and after: a change landing beside another on one
+        # version moves only the count.
+        before = (changelog.version(client, map_iri), changelog.count_changes(client, map_iri))
         applied = changelog.change_iris(client, map_iri)
-        if changelog.version(client, map_iri) == before:
+        triples = changelog.content(client, g.map)
+        if (changelog.version(client, map_iri), changelog.count_changes(client, map_iri)) == before:
             break
     else:
         raise SyncError(f"the map {map_iri} kept changing while it was read; try again")
     document = MapDocument.new(with_ontology=False, editing=False)
     document.store.clear(DEFAULT_GRAPH)  # a new map describes itself; a copy holds exactly the shared map
     quads = {(*t, DEFAULT_GRAPH) for t in triples} | {(*t, BASE_GRAPH) for t in triples}
-    quads |= _sharing_quads(client.endpoint, map_iri, before, applied)
+    quads |= _sharing_quads(client.endpoint, map_iri, before[0], applied)
     document.store.apply(added=quads)
     document.save_as(path, "trig", overwrite=overwrite)
     document.close()
@@ -256,7 +349,7 @@ def _check_shareable(document: MapDocument) -> None:
 
 def _pull(client: SparqlClient, found: Sharing) -> list[Record]:
     """The log records not applied to the copy yet, in replay order."""
-    fresh = [r for r in changelog.records(client, found.map_iri, since=found.version) if r.iri not in found.applied]
+    fresh = changelog.records(client, found.map_iri, since=found.version, skip=found.applied)
     if changelog.count_changes(client, found.map_iri) > len(found.applied) + len(fresh):
         # A change landed late on an older version (an engine without write isolation): find it.
         missing = set(changelog.change_iris(client, found.map_iri)) - set(found.applied) - {r.iri for r in fresh}
@@ -264,19 +357,21 @@ def _pull(client: SparqlClient, found: Sharing) -> list[Record]:
     return sorted(fresh, key=lambda r: r.order)
 
 
-def _values(triples, key) -> tuple:
-    return tuple(sorted((o for s, p, o in triples if (s, p) == key), key=str))
+def _values(keys, key) -> tuple:
+    """The values (rdflib terms) of ``key`` = (subject, predicate) among ``keys``."""
+    return tuple(sorted((_object(k) for k in keys if k[:2] == key), key=str))
 
 
-def _by_key(triples) -> dict:
+def _by_key(keys) -> dict:
     out: dict = defaultdict(set)
-    for s, p, o in triples:
-        out[(s, p)].add(o)
+    for k in keys:
+        out[k[:2]].add(k[2:])
     return out
 
 
-def _clashes(base: set, mine: Patch, theirs: Patch) -> set:
-    """The (subject, predicate) pairs where ``mine`` and ``theirs`` changed the same value differently."""
+def _clashes(mine: Patch, theirs: Patch) -> set:
+    """The (subject, predicate) pairs where ``mine`` and ``theirs`` (key patches) changed the same value
+    differently: both removed one old value, or both set values (literals) where there were none."""
     my_adds, my_dels = _by_key(mine.adds), _by_key(mine.deletes)
     their_adds, their_dels = _by_key(theirs.adds), _by_key(theirs.deletes)
     clashes = set()
@@ -286,24 +381,45 @@ def _clashes(base: set, mine: Patch, theirs: Patch) -> set:
         ):
             continue  # both made the same change
         both_removed = my_dels.get(key, set()) & their_dels.get(key, set())
-        both_set_values = any(isinstance(o, Literal) for o in my_adds.get(key, ())) and any(
-            isinstance(o, Literal) for o in their_adds.get(key, ())
+        both_set_values = any(o[1] == 2 for o in my_adds.get(key, ())) and any(
+            o[1] == 2 for o in their_adds.get(key, ())
         )
         if both_removed or both_set_values:
             clashes.add(key)
     return clashes
 
 
-def _label(triples: set, node) -> str:
-    for s, p, o in triples:
-        if s == node and p == RDFS.label:
-            return str(o)
-    return str(node).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+_LABEL = str(RDFS.label)
+
+
+def _label(node: str, *sources: set) -> str:
+    """The node's name as the first of ``sources`` that names it gives it (the smallest, if it has two)."""
+    for keys in sources:
+        names = sorted(k[2] for k in keys if k[0] == node and k[1] == _LABEL)
+        if names:
+            return names[0]
+    return node.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 def _words(predicate) -> str:
+    predicate = URIRef(predicate)
     name = str(predicate).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
     return "name" if predicate == RDFS.label else "".join(" " + c.lower() if c.isupper() else c for c in name).strip()
+
+
+def _siblings(fresh: list[Record], mine: list[Record]) -> dict:
+    """Values changed differently by a pulled change and one of ours made on the same version: both landed
+    (an engine without write isolation let both guards through), so both values are in the map now.
+    (subject, predicate) to (our values, their values)."""
+    found: dict = {}
+    for theirs in fresh:
+        for ours in mine:
+            if ours.base_version != theirs.base_version or ours.iri == theirs.iri:
+                continue
+            mine_keys, their_keys = _key_patch(ours.patch), _key_patch(theirs.patch)
+            for key in _clashes(mine_keys, their_keys):
+                found[key] = (_values(mine_keys.adds, key), _values(their_keys.adds, key))
+    return found
 
 
 def sync(
@@ -326,85 +442,104 @@ def sync(
         raise SyncError("This map is not a working copy of a shared map (File > Share to Server… shares it).")
     say = progress or (lambda _text: None)
     current = _triples(document, DEFAULT_GRAPH)
+    old_base = _triples(document, BASE_GRAPH)
     mine_now, _ = normalised(current)  # new blank nodes named, values canonical
-    base = _triples(document, BASE_GRAPH)
-    waiting = _conflict_keys(document)
+    base = old_base
+    waiting = {(str(s_), str(p_)): w for (s_, p_), w in _waiting(document).items()}
+    new_conflicts: dict = {}  # (subject, predicate) -> (mine, theirs), found by this sync
+    held = set(waiting)  # never published until chosen, across every attempt
     pulled: list[Record] = []
     published: Record | None = None
     version, applied = found.version, set(found.applied)
-    for _attempt in range(ATTEMPTS):
+    ours = set(found.published)
+    for attempt in range(ATTEMPTS):
         say("Reading the server's changes…")
         fresh = [r for r in _pull(client, found) if r.iri not in applied]
         pulled += fresh
-        theirs_base = base
-        for record in fresh:
-            theirs_base = record.patch.applied_to(theirs_base)
+        theirs_base = set(base)
+        for record in fresh:  # in place: a copy of the map per change pulled cost seconds on a big map
+            patch = _key_patch(record.patch)
+            theirs_base.difference_update(patch.deletes)
+            theirs_base.update(patch.adds)
             applied.add(record.iri)
             version = max(version, record.version)
+        # Changes of ours that landed beside one of these (same version made on): compare them.
+        if fresh and ours:
+            oldest = min(r.base_version for r in fresh)
+            mine_landed = [r for r in changelog.records(client, found.map_iri, since=oldest + 1) if r.iri in ours]
+            for key, sides in _siblings(fresh, mine_landed).items():
+                new_conflicts[key] = sides
+                held.add(key)
         mine = Patch.between(base, mine_now)
         theirs = Patch.between(base, theirs_base)
-        clashes = _clashes(base, mine, theirs) | set(waiting)
+        for key in _clashes(mine, theirs) - set(new_conflicts):
+            new_conflicts[key] = (_values(mine_now, key), _values(theirs_base, key))
+        held |= set(new_conflicts)
         # Merge: their changes everywhere, yours where they do not clash; a clash keeps your value in the map.
         merged = set(mine_now)
         for t in theirs.deletes:
-            if (t[0], t[1]) not in clashes:
+            if (t[0], t[1]) not in held:
                 merged.discard(t)
-        merged |= {t for t in theirs.adds if (t[0], t[1]) not in clashes}
+        merged |= {t for t in theirs.adds if (t[0], t[1]) not in held}
         outgoing = Patch.between(theirs_base, merged)
         outgoing = Patch(
-            frozenset(t for t in outgoing.adds if (t[0], t[1]) not in clashes),
-            frozenset(t for t in outgoing.deletes if (t[0], t[1]) not in clashes),
+            frozenset(t for t in outgoing.adds if (t[0], t[1]) not in held),
+            frozenset(t for t in outgoing.deletes if (t[0], t[1]) not in held),
         )
         base, mine_now = theirs_base, merged
-        found = Sharing(found.query_url, found.update_url, found.map_iri, version, frozenset(applied))
+        found = Sharing(found.query_url, found.update_url, found.map_iri, version, frozenset(applied), frozenset(ours))
         if not outgoing or client.endpoint.read_only:
             break
         say(f"Publishing {len(outgoing.adds) + len(outgoing.deletes)} changed statements…")
-        published = changelog.publish(client, found.map_iri, version, outgoing, author, message, reverts=reverts)
+        published = changelog.publish(
+            client, found.map_iri, version, _rdf_patch(outgoing), author, message, reverts=reverts
+        )
         if published is not None:
             base = outgoing.applied_to(base)
             version = published.version
             applied.add(published.iri)
+            ours.add(published.iri)
             break
         # Someone published first: wait a random while (growing) so that busy copies stop colliding.
-        time.sleep(random.uniform(0, min(2.0, 0.05 * 2**_attempt)))
+        time.sleep(random.uniform(0, min(2.0, 0.05 * 2**attempt)))
     else:
-        raise SyncError(f"others kept publishing first {ATTEMPTS} times; your changes are kept: sync again")
-    conflicts = [
-        Conflict(
-            s,
-            p,
-            _label(mine_now | base, s),
-            _words(p),
-            _values(_triples(document, BASE_GRAPH), (s, p)),
-            _values(mine_now, (s, p)),
-            _values(base, (s, p)),
+        raise SyncError(
+            f"others kept publishing first {ATTEMPTS} times (or a copy that stopped while publishing holds the "
+            "map's write lease, which ends within a minute); your changes are kept: sync again"
         )
-        for s, p in sorted(clashes, key=str)
-        if _values(mine_now, (s, p)) != _values(base, (s, p))
+    conflicts = {key: (w.mine, w.theirs) for key, w in waiting.items()}
+    conflicts.update({key: sides for key, sides in new_conflicts.items() if sides[0] != sides[1]})
+    listed = [
+        Conflict(URIRef(s), URIRef(p), _label(s, mine_now, base), _words(p), _values(old_base, (s, p)), mine, theirs)
+        for (s, p), (mine, theirs) in sorted(conflicts.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1])))
     ]
-    _write(document, current, mine_now, base, found, version, applied, conflicts, pulled, published)
-    return SyncResult(pulled, published, conflicts)
+    sharing_now = Sharing(
+        found.query_url, found.update_url, found.map_iri, version, frozenset(applied), frozenset(ours)
+    )
+    _write(document, current, mine_now, old_base, base, sharing_now, listed, pulled, published)
+    return SyncResult(pulled, published, listed)
 
 
-def _write(document, current, merged, base, found, version, applied, conflicts, pulled, published) -> None:
+def _write(document, current, merged, old_base, base, found: Sharing, conflicts, pulled, published) -> None:
     """Put the sync's outcome in the document as one undoable step."""
-    old_base = _triples(document, BASE_GRAPH)
     old_sync = set(document.store.quads(graph=SYNC_GRAPH))
     endpoint = Endpoint(found.query_url, found.update_url)
-    new_sync = _sharing_quads(endpoint, found.map_iri, version, applied)
-    keys = _conflict_keys(document)
+    new_sync = _sharing_quads(endpoint, found.map_iri, found.version, found.applied, found.published)
+    waiting = _waiting(document)
     for c in conflicts:
-        marker = keys.get((c.subject, c.predicate)) or URIRef("urn:uuid:" + str(uuid.uuid4()))
+        key = (c.subject, c.predicate)
+        marker = waiting[key].marker if key in waiting else URIRef("urn:uuid:" + str(uuid.uuid4()))
         new_sync |= {
             (_HERE, TEAM.conflict, marker, SYNC_GRAPH),
             (marker, TEAM.subject, c.subject, SYNC_GRAPH),
             (marker, TEAM.predicate, c.predicate, SYNC_GRAPH),
         }
-    added = {(*t, DEFAULT_GRAPH) for t in merged - current}
-    added |= {(*t, BASE_GRAPH) for t in base - old_base} | (new_sync - old_sync)
-    removed = {(*t, DEFAULT_GRAPH) for t in current - merged}
-    removed |= {(*t, BASE_GRAPH) for t in old_base - base} | (old_sync - new_sync)
+        new_sync |= {(marker, TEAM.mine, v, SYNC_GRAPH) for v in c.mine}
+        new_sync |= {(marker, TEAM.theirs, v, SYNC_GRAPH) for v in c.theirs}
+    added = {(*_triple(k), DEFAULT_GRAPH) for k in merged - current}
+    added |= {(*_triple(k), BASE_GRAPH) for k in base - old_base} | (new_sync - old_sync)
+    removed = {(*_triple(k), DEFAULT_GRAPH) for k in current - merged}
+    removed |= {(*_triple(k), BASE_GRAPH) for k in old_base - base} | (old_sync - new_sync)
     parts = []
     if pulled:
         parts.append(f"{len(pulled)} pulled")
@@ -416,46 +551,47 @@ def _write(document, current, merged, base, found, version, applied, conflicts, 
 
 
 def conflicts(document: MapDocument) -> list[Conflict]:
-    """The conflicts waiting in a working copy, with both values (base: the value before either change is
-    no longer known once synced, so it is left empty)."""
-    base = _triples(document, BASE_GRAPH)
+    """The conflicts waiting in a working copy, with both values (the value before is no longer known once
+    synced, so it is left empty)."""
     mine = _triples(document, DEFAULT_GRAPH)
     return [
-        Conflict(s, p, _label(mine | base, s), _words(p), (), _values(mine, (s, p)), _values(base, (s, p)))
-        for s, p in sorted(_conflict_keys(document), key=str)
+        Conflict(s, p, _label(str(s), mine), _words(p), (), w.mine, w.theirs)
+        for (s, p), w in sorted(_waiting(document).items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1])))
     ]
 
 
 def resolve(document: MapDocument, chosen, keep: str) -> None:
-    """Record a choice for conflicts: ``keep="mine"`` publishes your value at the next sync, ``"theirs"``
-    takes the value on the server. One undoable step."""
+    """Record a choice for conflicts: ``keep="mine"`` keeps your value, ``"theirs"`` the other; the next sync
+    publishes it as a new change. One undoable step."""
     if keep not in ("mine", "theirs"):
         raise ValueError("keep is 'mine' or 'theirs'")
-    keys = _conflict_keys(document)
-    base = _triples(document, BASE_GRAPH)
-    mine = _triples(document, DEFAULT_GRAPH)
+    waiting = _waiting(document)
     added: set = set()
     removed: set = set()
     for c in chosen:
         key = (c.subject, c.predicate)
-        marker = keys.get(key)
-        if marker is None:
+        w = waiting.get(key)
+        if w is None:
             continue
-        removed |= set(document.store.quads(marker, None, None, SYNC_GRAPH))
-        removed.add((_HERE, TEAM.conflict, marker, SYNC_GRAPH))
-        if keep == "theirs":
-            removed |= {(s, p, o, DEFAULT_GRAPH) for s, p, o in mine if (s, p) == key}
-            added |= {(s, p, o, DEFAULT_GRAPH) for s, p, o in base if (s, p) == key}
-    label = "Keep my value" if keep == "mine" else "Take the server's value"
+        removed |= set(document.store.quads(w.marker, None, None, SYNC_GRAPH))
+        removed.add((_HERE, TEAM.conflict, w.marker, SYNC_GRAPH))
+        keep_values, drop_values = (w.mine, w.theirs) if keep == "mine" else (w.theirs, w.mine)
+        # The chosen values stay or come back; the other side's go (both may be in the map).
+        removed |= {(c.subject, c.predicate, v, DEFAULT_GRAPH) for v in drop_values if v not in keep_values}
+        added |= {(c.subject, c.predicate, v, DEFAULT_GRAPH) for v in keep_values}
+    added = {q for q in added if not document.store.contains(q)}
+    removed = {q for q in removed if document.store.contains(q)}
+    label = "Keep my value" if keep == "mine" else "Take the other value"
     document.execute(Command(label, added=frozenset(added - removed), removed=frozenset(removed - added)))
 
 
 def revert(document: MapDocument, client: SparqlClient, record: Record, author: Author) -> SyncResult:
-    """Undo a published change as a new change: what it added is removed and what it deleted restored,
-    where the map still holds its outcome; then sync."""
+    """Undo a published change as a new change: after pulling (so the change is in the copy), what it added
+    is removed and what it deleted restored, where the map still holds its outcome; then sync."""
+    sync(document, client, author)
     current = _triples(document, DEFAULT_GRAPH)
-    added = {(*t, DEFAULT_GRAPH) for t in record.deletes if t not in current}
-    removed = {(*t, DEFAULT_GRAPH) for t in record.adds if t in current}
+    added = {(*t, DEFAULT_GRAPH) for t in record.deletes if _key(t) not in current}
+    removed = {(*_triple(_key(t)), DEFAULT_GRAPH) for t in record.adds if _key(t) in current}
     if added or removed:
         document.execute(Command("Revert a shared change", added=frozenset(added), removed=frozenset(removed)))
     what = record.message or f"the change of {record.author_name}"
@@ -473,7 +609,7 @@ def status(document: MapDocument, client: SparqlClient | None = None) -> Status:
     remote = 0
     if client is not None:
         remote = max(0, changelog.count_changes(client, found.map_iri) - len(found.applied))
-    return Status(len(mine.adds) + len(mine.deletes), remote, len(_conflict_keys(document)))
+    return Status(len(mine.adds) + len(mine.deletes), remote, len(_waiting(document)))
 
 
 __all__ = [

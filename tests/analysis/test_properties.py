@@ -20,7 +20,7 @@ from explorer.analysis.weights import load_weights
 from explorer.core.document import MapDocument
 
 SETTINGS = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
 WEIGHTS = load_weights()
 

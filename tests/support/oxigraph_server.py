@@ -5,14 +5,14 @@ from __future__ import annotations
 import contextlib
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import httpx
 
-from .paths import REPO
-
-OXIGRAPH = REPO / ".venv" / "bin" / "oxigraph"
+#: The server the `oxigraph` package installs beside this Python.
+OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 
 
 def free_port() -> int:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from support.oxigraph_server import oxigraph
 
 from explorer.team.endpoint import Endpoint
 
@@ -96,25 +97,8 @@ def _stop(proc: subprocess.Popen) -> None:
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory):
     """The base address (``http://127.0.0.1:PORT``) of an Oxigraph server with an empty store of its own."""
-    binary = Path(sys.executable).parent / "oxigraph"
-    if not binary.exists():
-        pytest.skip(f"the Oxigraph server is not installed ({binary} is missing; pip install -e '.[test]')")
-    folder = tmp_path_factory.mktemp("oxigraph")
-    port = free_port()
-    log = folder / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [str(binary), "serve", "--location", str(folder / "store"), "--bind", f"127.0.0.1:{port}"],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            preexec_fn=_stop_with_pytest,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_answering(base + "/query", proc, log, "the Oxigraph server")
+    with oxigraph(tmp_path_factory.mktemp("oxigraph") / "store", timeout=START_LIMIT) as base:
         yield base
-    finally:
-        _stop(proc)
 
 
 @dataclass(frozen=True)

@@ -6,18 +6,15 @@ through the event loop; only the operating system's file dialog is answered by a
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog
 from rdflib import RDFS, Literal
+from support.oxigraph_server import oxigraph
 from support.ui import open_and_wait
 
 from explorer.ui.common import settings
@@ -32,35 +29,8 @@ WAIT_MS = 30_000
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """An Oxigraph server of this module's own on a free loopback port (its base address)."""
-    import socket
-
-    binary = Path(sys.executable).parent / "oxigraph"
-    if not binary.exists():
-        pytest.skip(f"the Oxigraph server is not installed ({binary} is missing)")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    folder = tmp_path_factory.mktemp("oxigraph-ui")
-    proc = subprocess.Popen(
-        [str(binary), "serve", "--location", str(folder / "store"), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(base + "/query", params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline and proc.poll() is None, "the Oxigraph server did not start"
-            time.sleep(0.05)
+    with oxigraph(tmp_path_factory.mktemp("oxigraph-ui")) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def settle(qtbot, ms: int = 60) -> None:
