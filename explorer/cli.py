@@ -773,7 +773,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
             sync.resolve(doc, sync.conflicts(doc), "mine" if args.mine else "theirs")
         endpoint = _endpoint(args, found.query_url, query_url=found.query_url, update_url=found.update_url)
         with SparqlClient(endpoint) as client:
-            result = sync.sync(doc, client, _author(args), args.message or "")
+            try:
+                result = sync.sync(doc, client, _author(args), args.message or "")
+            except ExplorerError:
+                doc.save()  # keeps the name of a change that may have landed, so the next sync knows it as ours
+                raise
         if doc.dirty:
             doc.save()
         version = found.version if result.published is None and not result.pulled else _version(doc)

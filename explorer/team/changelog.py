@@ -24,10 +24,12 @@ refuses a large one), applies them to the map, adds the record and bumps the ver
 by a receipt question (SPARQL Update answers the same whether or not a guard matched). On an
 engine that serialises writes the guard refuses a stale change (:func:`publish` returns None;
 the caller pulls and tries again). On one that does not (the Oxigraph server, Virtuoso here),
-two changes made on the same version can both land; they are never lost, because each patch
-only adds what its base lacked and deletes what its base held, so two patches made on one base
-commute, and both records are in the log, where a client finds the other and compares
-(:mod:`explorer.team.sync`).
+the guard is read on a snapshot taken when the request starts, so a slow change could land
+after a later one; hence the request is sent under the map's write lease (:func:`_take_lease`),
+which one copy holds at a time. Should two changes made on one version land all the same (a
+copy not using the lease), neither is lost: each patch only adds what its base lacked and
+deletes what its base held, so two patches made on one base commute; both records are in the
+log, where each author's next sync finds the other and shows a clash (:mod:`explorer.team.sync`).
 
 Examples
 --------
@@ -150,6 +152,29 @@ class Record:
         return self.version, str(self.iri)
 
 
+def _record(change, author: Author, now, message: str, base: int, *, added=None, deleted=None, reverts=None):
+    """The triples of a change record in the log (see the module's description)."""
+    record = [
+        (change, RDF.type, TEAM.Change),
+        (change, RDF.type, PROV.Activity),
+        (change, PROV.wasAssociatedWith, author.iri),
+        (author.iri, RDFS.label, Literal(author.name)),
+        (change, PROV.endedAtTime, now),
+        (change, TEAM.message, Literal(message)),
+        (change, TEAM.baseVersion, Literal(base)),
+        (change, TEAM.version, Literal(base + 1)),
+    ]
+    for predicate, value in ((TEAM.added, added), (TEAM.deleted, deleted), (TEAM.reverts, reverts)):
+        if value is not None:
+            record.append((change, predicate, URIRef(value)))
+    return record
+
+
+def new_change_iri() -> URIRef:
+    """A fresh name for a change record."""
+    return URIRef("urn:uuid:" + str(uuid.uuid4()))
+
+
 def new_map_iri() -> URIRef:
     return URIRef(SHARED_BASE + str(uuid.uuid4()))
 
@@ -180,19 +205,8 @@ def share(
         )
         if progress is not None:
             progress(min(start + CHUNK // 2, len(rows)), len(rows))
-    change = URIRef("urn:uuid:" + str(uuid.uuid4()))
     now = _now()
-    record = [
-        (change, RDF.type, TEAM.Change),
-        (change, RDF.type, PROV.Activity),
-        (change, PROV.wasAssociatedWith, author.iri),
-        (author.iri, RDFS.label, Literal(author.name)),
-        (change, PROV.endedAtTime, now),
-        (change, TEAM.message, Literal("Shared " + title)),
-        (change, TEAM.baseVersion, Literal(-1)),
-        (change, TEAM.version, Literal(0)),
-        (change, TEAM.added, g.initial),
-    ]
+    record = _record(new_change_iri(), author, now, "Shared " + title, -1, added=g.initial)
     listing = [
         (m, RDF.type, TEAM.SharedMap),
         (m, RDFS.label, Literal(title)),
@@ -419,33 +433,32 @@ def publish(
     message: str = "",
     *,
     reverts=None,
+    change: URIRef | None = None,
 ) -> Record | None:
     """Publish ``patch``, made on version ``base``; the record, or None when the server's version had moved
-    on (nothing changed in the map or the log: pull, merge and try again). See the module's description."""
+    on (nothing changed in the map or the log: pull, merge and try again). See the module's description.
+
+    ``change`` names the record (a fresh ``urn:uuid:`` by default): a caller that names it first can
+    recognise it in the log should the answer to this request be lost.
+    """
     g = graphs(map_iri)
-    token = str(uuid.uuid4())
-    change = URIRef("urn:uuid:" + token)
+    change = change or new_change_iri()
+    token = str(change).rsplit(":", 1)[-1]
     added, deleted = URIRef(f"{g.map}/changes/{token}/added"), URIRef(f"{g.map}/changes/{token}/deleted")
     _write(client, added, patch.adds)
     _write(client, deleted, patch.deletes)
     now = _now()
     guard = f"GRAPH {term_text(g.meta)} {{ {term_text(g.map)} {term_text(TEAM.version)} {int(base)} }}"
-    record = [
-        (change, RDF.type, TEAM.Change),
-        (change, RDF.type, PROV.Activity),
-        (change, PROV.wasAssociatedWith, author.iri),
-        (author.iri, RDFS.label, Literal(author.name)),
-        (change, PROV.endedAtTime, now),
-        (change, TEAM.message, Literal(message)),
-        (change, TEAM.baseVersion, Literal(int(base))),
-        (change, TEAM.version, Literal(int(base) + 1)),
-    ]
-    if patch.adds:
-        record.append((change, TEAM.added, added))
-    if patch.deletes:
-        record.append((change, TEAM.deleted, deleted))
-    if reverts is not None:
-        record.append((change, TEAM.reverts, URIRef(reverts)))
+    record = _record(
+        change,
+        author,
+        now,
+        message,
+        int(base),
+        added=added if patch.adds else None,
+        deleted=deleted if patch.deletes else None,
+        reverts=reverts,
+    )
     m, version_term = term_text(g.map), term_text(TEAM.version)
     # Every operation carries the guard (each runs on its own); deletes before adds, as a patch says.
     operations = []
@@ -607,9 +620,9 @@ class EngineCheck:
             )
         return (
             f"This server let {self.winners} of {self.writers} simultaneous guarded changes through: it does "
-            "not isolate writes. Nothing is lost for that: changes that land at once are both kept in the "
-            "change log, every sync finds them there and merges them, and a value both changed is shown to "
-            "its author as a conflict."
+            "not isolate writes. The app makes up for it: a change is published under a write lease that one "
+            "copy holds at a time, and every sync reads the change log, so changes that still land at once are "
+            "merged and a value both changed comes to its authors as a conflict."
         )
 
 

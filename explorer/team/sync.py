@@ -452,22 +452,31 @@ def sync(
     published: Record | None = None
     version, applied = found.version, set(found.applied)
     ours = set(found.published)
+    pending = {o for _, _, o, _ in document.store.quads(_HERE, TEAM.pendingChange, None, SYNC_GRAPH)}
     for attempt in range(ATTEMPTS):
         say("Reading the server's changes…")
         fresh = [r for r in _pull(client, found) if r.iri not in applied]
         pulled += fresh
+        # A change of ours whose answer was lost is ours: it goes into the base, not into the merge as
+        # someone else's (which could bring back what was deleted here since).
+        for record in (r for r in fresh if r.iri in pending):
+            base = _key_patch(record.patch).applied_to(base)
+            applied.add(record.iri)
+            ours.add(record.iri)
+            version = max(version, record.version)
+        fresh_others = [r for r in fresh if r.iri not in pending]
         theirs_base = set(base)
-        for record in fresh:  # in place: a copy of the map per change pulled cost seconds on a big map
+        for record in fresh_others:  # in place: a copy of the map per change pulled cost seconds on a big map
             patch = _key_patch(record.patch)
             theirs_base.difference_update(patch.deletes)
             theirs_base.update(patch.adds)
             applied.add(record.iri)
             version = max(version, record.version)
         # Changes of ours that landed beside one of these (same version made on): compare them.
-        if fresh and ours:
-            oldest = min(r.base_version for r in fresh)
+        if fresh_others and ours:
+            oldest = min(r.base_version for r in fresh_others)
             mine_landed = [r for r in changelog.records(client, found.map_iri, since=oldest + 1) if r.iri in ours]
-            for key, sides in _siblings(fresh, mine_landed).items():
+            for key, sides in _siblings(fresh_others, mine_landed).items():
                 new_conflicts[key] = sides
                 held.add(key)
         mine = Patch.between(base, mine_now)
@@ -491,9 +500,16 @@ def sync(
         if not outgoing or client.endpoint.read_only:
             break
         say(f"Publishing {len(outgoing.adds) + len(outgoing.deletes)} changed statements…")
-        published = changelog.publish(
-            client, found.map_iri, version, _rdf_patch(outgoing), author, message, reverts=reverts
-        )
+        change = changelog.new_change_iri()
+        try:
+            published = changelog.publish(
+                client, found.map_iri, version, _rdf_patch(outgoing), author, message, reverts=reverts, change=change
+            )
+        except EndpointError:
+            # It may have landed with its answer lost: keep its name, so the next sync knows it as ours.
+            # Kept outside the undo history (it describes the server, not an edit) and saved with the copy.
+            document.store.apply(added=[(_HERE, TEAM.pendingChange, change, SYNC_GRAPH)])
+            raise
         if published is not None:
             base = outgoing.applied_to(base)
             version = published.version

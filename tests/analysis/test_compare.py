@@ -25,7 +25,7 @@ from explorer.analysis.weights import load_weights
 from explorer.core.namespaces import RX
 
 SETTINGS = settings(
-    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
 WEIGHTS = load_weights()
 RUNS = 20

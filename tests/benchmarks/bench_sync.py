@@ -33,11 +33,8 @@ import contextlib
 import cProfile
 import os
 import pstats
-import secrets
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -48,13 +45,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))  # tests/: the servers of tests/support
 sys.path.insert(0, str(REPO))
 
 import synthetic  # noqa: E402
+from support.oxigraph_server import oxigraph  # noqa: E402
+from support.virtuoso_server import START_LIMIT, missing, virtuoso  # noqa: E402
 
-OXIGRAPH = REPO / ".venv" / "bin" / "oxigraph"
 EDITS = 100
-START_LIMIT = 60
 
 
 def _row(what: str, ours: float, baseline: float | None, unit: str = "s", target: float | None = None) -> None:
@@ -75,132 +73,22 @@ def _best(work, repeat: int = 3) -> float:
 
 
 # ------------------------------------------------------------------------------------------- servers
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_answering(url: str, proc: subprocess.Popen, who: str) -> None:
-    import httpx
-
-    start = time.monotonic()
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{who} stopped at start (exit {proc.returncode})")
-        with contextlib.suppress(httpx.TransportError):
-            if httpx.get(url, params={"query": "ASK {}"}, timeout=2, trust_env=False).status_code == 200:
-                return
-        if time.monotonic() - start > START_LIMIT:
-            raise RuntimeError(f"{who} did not answer within {START_LIMIT} s")
-        time.sleep(0.05)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-
-
 @contextlib.contextmanager
 def oxigraph_server(folder: Path):
     """An Oxigraph server on an empty store in ``folder``; yields a function giving a new client."""
     from explorer.team.endpoint import Endpoint, SparqlClient
 
-    port = _free_port()
-    with (folder / "server.log").open("wb") as log:
-        proc = subprocess.Popen(
-            [str(OXIGRAPH), "serve", "--location", str(folder / "store"), "--bind", f"127.0.0.1:{port}"],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_answering(base + "/query", proc, "the Oxigraph server")
+    with oxigraph(folder / "store", timeout=START_LIMIT) as base:
         yield lambda: SparqlClient(Endpoint.for_server(base))
-    finally:
-        _stop(proc)
-
-
-# As in tests/team/conftest.py: Debian's limits, an editor who may change the data through /sparql-auth.
-_VIRTUOSO_INI = """\
-[Database]
-DatabaseFile = virtuoso.db
-ErrorLogFile = virtuoso.log
-LockFile = virtuoso.lck
-TransactionFile = virtuoso.trx
-xa_persistent_file = virtuoso.pxa
-Striping = 0
-TempStorage = TempDatabase
-
-[TempDatabase]
-DatabaseFile = virtuoso-temp.db
-TransactionFile = virtuoso-temp.trx
-
-[Parameters]
-ServerPort = 127.0.0.1:{isql_port}
-DisableUnixSocket = 1
-CheckpointInterval = 60
-CaseMode = 2
-DirsAllowed = .
-NumberOfBuffers = 2000
-MaxDirtyBuffers = 1200
-MaxMemPoolSize = 20000000
-ThreadsPerQuery = 2
-
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerRoot = .
-ServerThreads = 10
-MaxClientConnections = 10
-Charset = UTF-8
-
-[SPARQL]
-ResultSetMaxRows = 10000
-MaxQueryExecutionTime = 60
-"""
-
-_VIRTUOSO_USERS = """\
-DB.DBA.USER_CREATE('editor', '{editor_password}');
-GRANT SPARQL_UPDATE TO "editor";
-DB.DBA.RDF_DEFAULT_USER_PERMS_SET('editor', 3);
-DB.DBA.RDF_DEFAULT_USER_PERMS_SET('nobody', 1);
-USER_SET_PASSWORD('dba', '{dba_password}');
-"""
 
 
 @contextlib.contextmanager
 def virtuoso_server(folder: Path):
     """Virtuoso on an empty database in ``folder``; yields a function giving a new (editor's) client."""
-    from explorer.team.endpoint import Endpoint, SparqlClient
+    from explorer.team.endpoint import SparqlClient
 
-    server, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
-    isql_port, http_port = _free_port(), _free_port()
-    (folder / "virtuoso.ini").write_text(_VIRTUOSO_INI.format(isql_port=isql_port, http_port=http_port))
-    with (folder / "server.log").open("wb") as log:
-        proc = subprocess.Popen([server, "-f", "-c", "virtuoso.ini"], cwd=folder, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{http_port}/sparql"
-    try:
-        _wait_until_answering(url, proc, "Virtuoso")
-        password = secrets.token_urlsafe(12)
-        script = _VIRTUOSO_USERS.format(editor_password=password, dba_password=secrets.token_urlsafe(12))
-        done = subprocess.run(
-            [isql, f"127.0.0.1:{isql_port}", "dba", "dba", "VERBOSE=OFF", "ERRORS=STDOUT"],
-            input=script,
-            capture_output=True,
-            text=True,
-            timeout=START_LIMIT,
-        )
-        if done.returncode != 0 or "Error" in done.stdout:
-            raise RuntimeError(f"setting up Virtuoso's users failed: {done.stdout[-2000:]}")
-        endpoint = Endpoint.for_server(url, auth="digest", user="editor", secret=password)
-        yield lambda: SparqlClient(endpoint)
-    finally:
-        _stop(proc)
+    with virtuoso(folder) as server:
+        yield lambda: SparqlClient(server.endpoint(server.editor))
 
 
 # ------------------------------------------------------------------------------------------- edits
@@ -365,12 +253,11 @@ def main() -> None:
     if args.nodes:
         maps.append(synthetic.write_nodes(folder / f"org-{args.nodes}.nt", args.nodes))
     servers = [("Oxigraph server", oxigraph_server)] if "oxigraph" in args.engines else []
-    if "virtuoso" not in args.engines:
-        pass
-    elif shutil.which("virtuoso-t") and shutil.which("isql-vt"):
-        servers.append(("Virtuoso", virtuoso_server))
-    else:
-        print("Virtuoso is not installed (virtuoso-t, isql-vt): measuring the Oxigraph server only")
+    if "virtuoso" in args.engines:
+        if missing() is None:
+            servers.append(("Virtuoso", virtuoso_server))
+        else:
+            print(f"{missing()}: measuring the Oxigraph server only")
     try:
         for engine, start in servers:
             (folder / engine).mkdir()
