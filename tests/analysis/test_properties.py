@@ -20,7 +20,7 @@ from explorer.analysis.weights import load_weights
 from explorer.core.document import MapDocument
 
 SETTINGS = settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
 WEIGHTS = load_weights()
 
@@ -228,7 +228,7 @@ def test_ties_to_an_opponent_help_a_minor_change_and_backfire_on_a_divergent_one
 
 @pytest.mark.slow
 @settings(
-    max_examples=int(__import__("os").environ.get("RX_LEVER_EXAMPLES", 15)),
+    max_examples=int(__import__("os").environ.get("RX_LEVER_EXAMPLES", 10)),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -209,7 +209,7 @@ def longest_string(value) -> int:
     return len(json.dumps(value)) - 2 if isinstance(value, str) else -1
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(value=json_values, chunk=st.integers(1, 9), limit=st.integers(1, 6))
 def test_json_depth_is_counted_exactly_in_any_chunking(value, chunk, limit):
     data = json.dumps(value, ensure_ascii=False).encode()
@@ -220,7 +220,7 @@ def test_json_depth_is_counted_exactly_in_any_chunking(value, chunk, limit):
         read_in(data, "jsonld", chunk, DEPTH_LIMIT=limit)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(value=json_values, chunk=st.integers(1, 9), limit=st.integers(0, 12))
 def test_json_string_length_is_measured_in_any_chunking(value, chunk, limit):
     data = json.dumps([value], ensure_ascii=True).encode()
@@ -260,7 +260,7 @@ def xml_trees(draw, depth=0):
     return f"<{name}{attrs}>{text}{inner}{text}</{name}>", 1 + max((d for _, d in children), default=0)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(tree=xml_trees(), chunk=st.integers(1, 12), limit=st.integers(1, 6))
 @example(tree=("<e:a><e:a/></e:a>", 2), chunk=1, limit=1)  # an empty element is a level too
 @example(tree=('<e:a><e:a e:v=">"/><e:a>a > b</e:a></e:a>', 2), chunk=1, limit=2)  # a '>' in a value, then '/>'
