@@ -402,7 +402,7 @@ def match_nodes(graph_a, graph_b) -> tuple[dict, int, int]:
 
 def _matched_ties(graph_a, graph_b, matches: dict) -> list:
     """``[(tie of A, tie of B)]`` for qualified ties with an IRI, named differently on the two sides: the same
-    relation between matched ends with the same values, once on each side."""
+    relation between matched ends with the same values, as many times on each side."""
     back = {b: a for a, b in matches.items()}
 
     def named_ties(G, rename) -> dict:
@@ -416,11 +416,13 @@ def _matched_ties(graph_a, graph_b, matches: dict) -> list:
 
     ties_a = named_ties(graph_a, lambda n: n)
     ties_b = named_ties(graph_b, lambda n: back.get(n))
-    return [
-        (ties_a[key][0], found[0])
-        for key, found in ties_b.items()
-        if len(found) == 1 and len(ties_a.get(key, ())) == 1 and ties_a[key][0] != found[0]
-    ]
+    pairs = []
+    for key, found in ties_b.items():
+        mine = ties_a.get(key, [])
+        if len(found) == len(mine):
+            # Two ties alike in every respect are interchangeable: pair them in any fixed order.
+            pairs += [(a, b) for a, b in zip(sorted(mine, key=str), sorted(found, key=str), strict=True) if a != b]
+    return pairs
 
 
 # -------------------------------------------------------------------- the figure

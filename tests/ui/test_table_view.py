@@ -29,6 +29,11 @@ KEYSTONE = next(p for p in sample_maps() if p.stem == "keystone-michigan")
 
 def open_table(window, kind, qtbot):
     """Show the table by its shortcut and choose ``kind``; returns the panel."""
+    # A shortcut works in the active window only, and the offscreen platform does not always pass activation on.
+    window.activateWindow()
+    if QApplication.activeWindow() is not window:
+        QApplication.setActiveWindow(window)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
     qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     table = window.node_table
     qtbot.waitUntil(lambda: table.isVisible() and table.kind is not None)
