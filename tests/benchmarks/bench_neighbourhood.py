@@ -16,7 +16,7 @@ Targets: first view on 1M < 2 s; expanding a neighbourhood in the 10M store < 0.
 
 Usage::
 
-    python tests/benchmarks/bench_neighbourhood.py --triples 1000000 10000000 --data /tmp/nbbench
+    python tests/benchmarks/bench_neighbourhood.py --triples 1000000 10000000 --data DIR  # DIR keeps the data
 """
 
 from __future__ import annotations
