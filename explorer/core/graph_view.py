@@ -437,6 +437,8 @@ class ViewStore(EmbeddedStore):
             homes[subject] = home
         return home
 
+    takes_native = False  # it reads the terms of each quad: rdflib ones
+
     def apply(self, *, added: Iterable[Quad] = (), removed: Iterable[Quad] = ()) -> None:
         added, removed = list(added), list(removed)
         more_added, more_removed, own_added, own_removed = [], [], [], []

@@ -15,7 +15,9 @@ the GIL and report line and column; around them this module:
 - refuses RDF 1.2 triple terms at any depth, with a message, while reading:
   nothing downstream (validation, analysis, exports, the canvas) handles them;
 - blocks network access for the whole parse (:mod:`explorer.core.netguard`);
-- reports progress by bytes read and lets the callback cancel.
+- reports progress by bytes read and lets the callback cancel;
+- finds, in bulk, the statements whose literals the store may rewrite (:mod:`explorer.core.literal_forms`),
+  so Oxigraph loads the rest natively, in bulk when the document names no blank node.
 
 Examples
 --------
@@ -27,6 +29,8 @@ Examples
 
 from __future__ import annotations
 
+import collections
+import concurrent.futures
 import hashlib
 import io
 import re
@@ -35,9 +39,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyoxigraph as ox
 
-from . import screening
+from . import literal_forms, screening
 from .errors import ExplorerError, FormatError, UnsafeInputError
 from .netguard import no_network
 
@@ -226,7 +231,7 @@ class _TripleTermFound(Exception):
 
 
 class _Reader(io.RawIOBase):
-    """A binary stream that hashes what it reads and reports progress (which may cancel)."""
+    """A binary stream that reports progress (which may cancel) as the parser reads it."""
 
     def __init__(self, raw, total: int, progress: Progress | None, position: Callable[[], int] | None = None) -> None:
         self._raw = raw
@@ -234,7 +239,6 @@ class _Reader(io.RawIOBase):
         self._progress = progress
         self._position = position  # bytes of the file consumed, when it differs from bytes read (gzip)
         self.done = 0
-        self.digest = hashlib.sha256()
 
     def readable(self) -> bool:
         return True
@@ -243,34 +247,73 @@ class _Reader(io.RawIOBase):
         data = self._raw.read(len(buffer))
         count = len(data)
         buffer[:count] = data
-        self._account(data)
+        self._account(count)
         return count
 
     def read(self, size: int = -1) -> bytes:
         data = self._raw.read(size)
-        self._account(data)
+        self._account(len(data))
         return data
 
-    def _account(self, data: bytes) -> None:
-        if data:
-            self.done += len(data)
-            self.digest.update(data)
+    def _account(self, count: int) -> None:
+        if count:
+            self.done += count
             if self._progress is not None:
                 self._progress(self._position() if self._position else self.done, self._total)
+
+
+class _Tee(io.RawIOBase):
+    """A seekable stream handing each byte, the first time it is read in order, to ``consume``.
+
+    Screening reads the whole document once; hashing and the literal scan ride along on that read.
+    """
+
+    def __init__(self, raw, consume: Callable[[bytes], None]) -> None:
+        self._raw = raw
+        self._consume = consume
+        self._fed = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._raw.tell()
+
+    def read(self, size: int = -1) -> bytes:
+        at = self._raw.tell()
+        data = self._raw.read(size)
+        if at <= self._fed < at + len(data):
+            self._consume(data[self._fed - at :])
+            self._fed = at + len(data)
+        return data
+
+    def drain(self) -> None:
+        """Read whatever screening left unread, so every byte has been consumed."""
+        self._raw.seek(self._fed)
+        while self.read(_SCAN_CHUNK):
+            pass
+
+
+_SCAN_CHUNK = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class LoadResult:
     """What reading a document found, besides its quads.
 
-    ``typed_literal_quads`` holds the quads whose object is an XSD-typed literal
+    ``typed_literal_quads`` holds (at least) the quads whose object is an XSD-typed literal
     a store may rewrite to a canonical form (see :class:`~explorer.core.store.EmbeddedStore`).
     """
 
     format: RdfFormat
     prefixes: dict[str, str]
     sha256: str
-    quads: int
     typed_literal_quads: tuple = ()
 
 
@@ -290,6 +333,132 @@ def _watch_typed_literals(quads, found: list):
             if datatype not in _VERBATIM_TYPES and datatype.startswith(_XSD):
                 found.append(quad)
         yield quad
+
+
+class _Digest:
+    """SHA-256 of what is fed, computed in a thread beside the caller's own work on the same bytes.
+
+    hashlib lets go of the GIL for big chunks, so on a 1M-statement file the hash costs no time.
+    """
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+        self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="hash")
+        self._pending: concurrent.futures.Future | None = None
+
+    def update(self, chunk: bytes) -> None:
+        if self._pending is not None:
+            self._pending.result()
+        self._pending = self._pool.submit(self._hash.update, chunk)
+
+    def hexdigest(self) -> str:
+        if self._pending is not None:
+            self._pending.result()
+        self._pool.shutdown()
+        return self._hash.hexdigest()
+
+
+class _WholeTurtle:
+    """Collects a Turtle or TriG document for :func:`~explorer.core.literal_forms.turtle_needs_watching`.
+
+    The check of bare numbers is left for :meth:`numbers_need_watching`, which may run beside the load.
+    """
+
+    def __init__(self) -> None:
+        self._chunks: list[bytes] = []
+        self._data = b""
+        self.blank_nodes = True
+        self.directives = b""
+
+    def feed(self, chunk: bytes) -> None:
+        self._chunks.append(chunk)
+
+    @property
+    def lines(self) -> list[bytes] | None:
+        self._data = b"".join(self._chunks).removeprefix(_UTF8_BOM)
+        self._chunks = []
+        self.blank_nodes = b"_:" in self._data or b"[" in self._data
+        # A long string may hold a line that reads like a directive: such a document is read the slow way.
+        long_strings = b'"""' in self._data or b"'''" in self._data
+        self.directives = None if long_strings else _directives(self._data)
+        return None if literal_forms.turtle_terms_need_watching(self._data) else []
+
+    def numbers_need_watching(self) -> bool:
+        data, self._data = self._data, b""
+        return literal_forms.turtle_numbers_need_watching(data)
+
+
+def _directives(data: bytes) -> bytes:
+    """The lines declaring a prefix or the base: how to know the prefixes of a document Oxigraph
+    loads in bulk (it reports none). Found with the C library's search, not a pattern tried at every line."""
+    lower = data.lower()
+    found = []
+    for word in (b"prefix", b"base"):
+        at = lower.find(word)
+        while at >= 0:
+            start = max(lower.rfind(b"\n", 0, at), lower.rfind(b"\r", 0, at)) + 1
+            if lower[start:at].strip(b" \t") in (b"", b"@"):
+                end = len(data)
+                for newline in (lower.find(b"\n", at), lower.find(b"\r", at)):
+                    if newline >= 0:
+                        end = min(end, newline)
+                found.append((start, data[start:end]))
+            at = lower.find(word, at + len(word))
+    return b"\n".join(line for _, line in sorted(found))
+
+
+def _declared_prefixes(scan, fmt: RdfFormat, base_iri: str | None) -> dict[str, str] | None:
+    """The prefixes a document declares, from its directive lines; ``None`` if they do not parse alone."""
+    directives = getattr(scan, "directives", b"")
+    if directives is None:
+        return None
+    if not directives:
+        return {}
+    try:
+        parser = ox.parse(directives, format=fmt.ox_format, base_iri=base_iri)
+        collections.deque(parser, maxlen=0)
+    except SyntaxError:
+        return None
+    return dict(parser.prefixes)
+
+
+def _literal_scan(fmt: RdfFormat, to_graph) -> literal_forms.LineScan | _WholeTurtle | None:
+    """What finds, in bulk, the statements whose literals the store may rewrite, fed the document's bytes.
+
+    Its ``lines`` are the statements to parse again, or ``None`` when every statement must be looked at;
+    no scan at all (``None``) means the same.
+    """
+    if to_graph is not None and not fmt.holds_datasets:
+        return None  # each statement is rewritten into the graph anyway
+    if fmt.name in ("ntriples", "nquads"):
+        return literal_forms.LineScan()
+    if fmt.name in ("turtle", "trig"):
+        return _WholeTurtle()
+    return None  # JSON-LD and RDF/XML type literals in ways bytes do not show
+
+
+def _loaded(fmt: RdfFormat, prefixes: dict[str, str], digest: _Digest, typed: list) -> LoadResult:
+    return LoadResult(format=fmt, prefixes=prefixes, sha256=digest.hexdigest(), typed_literal_quads=tuple(typed))
+
+
+def _look_again(lines: list[bytes], stream, fmt: RdfFormat, base_iri, typed: list, *, skip: int) -> None:
+    """Parse the lines the scan found again, watching their typed literals (and triple terms).
+
+    Should a line the scan took not parse on its own (see :class:`~explorer.core.literal_forms.LineScan`),
+    every statement of the document is looked at instead.
+    """
+    try:
+        again = ox.parse(b"\n".join(lines), format=fmt.ox_format, base_iri=base_iri)
+        if any(b"<<(" in line for line in lines):
+            collections.deque(_watch_typed_literals(again, typed), maxlen=0)  # refuses the triple term
+        else:
+            typed.extend(again)  # the store passes over what holds no rewritten literal
+    except SyntaxError:
+        typed.clear()
+        stream.seek(skip)
+        reader = io.BufferedReader(_Reader(stream, 0, None), buffer_size=1 << 20)
+        everything = ox.parse(reader, format=fmt.ox_format, base_iri=base_iri)
+        collections.deque(_watch_typed_literals(everything, typed), maxlen=0)
 
 
 def _open_binary(path: Path, label: str):
@@ -424,30 +593,71 @@ def load_into(
         if fmt.name == "rdfxml":
             _screen_xml_stream(stream, path=label)
             stream.seek(0)
+        # One read of the whole document screens it, hashes it (the file's hash, byte order mark
+        # included) and, for the Turtle family, finds in bulk the statements whose literals the store
+        # may rewrite; the parser then feeds Oxigraph without Python touching each statement.
+        digest = _Digest()
+        scan = _literal_scan(fmt, to_graph)
+
+        def consume(chunk: bytes) -> None:
+            digest.update(chunk)
+            if scan is not None:
+                scan.feed(chunk)
+
+        tee = _Tee(stream, consume)
         try:
-            screening.screen(stream, fmt.name, path=label)
+            screening.screen(tee, fmt.name, path=label)
+            tee.drain()
         except (OSError, EOFError, zlib.error) as err:
             raise FormatError(f"could not read the file: {err}", path=label) from None
-        # A UTF-8 byte order mark is allowed by the formats' media types but not by every parser: skip it,
-        # and still hash it, so the hash is the file's.
-        bom = _UTF8_BOM if head.startswith(_UTF8_BOM) else b""
-        stream.seek(len(bom))
+        to_check = None if scan is None else scan.lines
+        # A UTF-8 byte order mark is allowed by the formats' media types but not by every parser: skip it.
+        bom = head.startswith(_UTF8_BOM)
+        stream.seek(len(_UTF8_BOM) if bom else 0)
         reader = _Reader(stream, total, progress, position)
-        reader.digest.update(bom)
+        typed: list = []
         try:
             with no_network(f"reading {label}", block_files=True):
-                parser = ox.parse(
-                    io.BufferedReader(reader, buffer_size=1 << 20),
-                    format=fmt.ox_format,
-                    base_iri=base_iri,
-                )
-                before = len(store)
-                typed: list = []
-                quads = parser
-                if to_graph is not None and not fmt.holds_datasets:
-                    quads = (ox.Quad(q.subject, q.predicate, q.object, to_graph) for q in parser)
-                store.bulk_extend(_watch_typed_literals(quads, typed))
-                count = len(store) - before
+                source = io.BufferedReader(reader, buffer_size=1 << 20)
+                # Oxigraph's bulk loader is the fastest way in, but it renames blank nodes; their names
+                # must stay as written (a crash's journal names them), so it only takes a document with none.
+                declared = None
+                if to_check is not None and not scan.blank_nodes:
+                    declared = _declared_prefixes(scan, fmt, base_iri)
+                numbers = getattr(scan, "numbers_need_watching", None)
+                if numbers is not None and to_check is not None:
+                    if declared is not None and next(iter(store), None) is None:
+                        # Checked in a thread while Oxigraph loads; should it find a number to watch,
+                        # the (empty) store is emptied again and the document read the slow way.
+                        with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="scan") as pool:
+                            later = pool.submit(numbers)
+                            try:
+                                store.bulk_load(source, format=fmt.ox_format, base_iri=base_iri)
+                            finally:
+                                watch = later.result()
+                        if not watch:
+                            return _loaded(fmt, declared, digest, typed)
+                        store.clear()
+                        declared = None
+                        stream.seek(len(_UTF8_BOM) if bom else 0)
+                        source = io.BufferedReader(_Reader(stream, total, progress, position), buffer_size=1 << 20)
+                        to_check = None
+                    elif numbers():
+                        to_check, declared = None, None
+                if declared is not None:
+                    store.bulk_load(source, format=fmt.ox_format, base_iri=base_iri)
+                else:
+                    parser = ox.parse(source, format=fmt.ox_format, base_iri=base_iri)
+                    if to_check is None:  # every statement is looked at as it goes in
+                        quads = parser
+                        if to_graph is not None and not fmt.holds_datasets:
+                            quads = (ox.Quad(q.subject, q.predicate, q.object, to_graph) for q in parser)
+                        store.bulk_extend(_watch_typed_literals(quads, typed))
+                    else:
+                        store.bulk_extend(parser)
+                    declared = dict(parser.prefixes)
+                if to_check:
+                    _look_again(to_check, stream, fmt, base_iri, typed, skip=len(_UTF8_BOM) if bom else 0)
         except SyntaxError as err:
             raise _syntax_error(err, label, fmt, guessed) from None
         except _TripleTermFound:
@@ -468,13 +678,7 @@ def load_into(
             if isinstance(err, FileNotFoundError):
                 raise FormatError("no such file", path=label) from None
             raise FormatError(f"could not read the file: {err}", path=label) from None
-        return LoadResult(
-            format=fmt,
-            prefixes=dict(parser.prefixes),
-            sha256=reader.digest.hexdigest(),
-            quads=count,
-            typed_literal_quads=tuple(typed),
-        )
+        return _loaded(fmt, declared, digest, typed)
     finally:
         if closer is not None:
             closer.close()
@@ -500,12 +704,48 @@ def drop_unused_prefixes(data: bytes) -> bytes:
     while data.startswith((b"@prefix ", b"@base "), end):
         newline = data.find(b"\n", end)
         end = len(data) if newline < 0 else newline + 1
+    if not end:
+        return data
+    lines = data[:end].splitlines(keepends=True)
+    names = [line[len(b"@prefix ") :].split(b":", 1)[0] for line in lines if line.startswith(b"@prefix ")]
+    used = _names_before_colons(data, end, names)
     kept = [
-        line
-        for line in data[:end].splitlines(keepends=True)
-        if not line.startswith(b"@prefix ") or data.find(line[len(b"@prefix ") :].split(b":", 1)[0] + b":", end) >= 0
+        line for line in lines if not line.startswith(b"@prefix ") or line[len(b"@prefix ") :].split(b":", 1)[0] in used
     ]
-    return b"".join(kept) + data[end:]
+    if len(kept) == len(lines):
+        return data
+    return b"".join([*kept, memoryview(data)[end:]])
+
+
+def _names_before_colons(data: bytes, start: int, names: list[bytes]) -> set[bytes]:
+    """Which of ``names`` stand just before a colon somewhere in ``data[start:]``.
+
+    Found by narrowing the colons' positions byte by byte with numpy, so a name that is never used
+    costs no search through a body of hundreds of megabytes.
+    """
+    body = np.frombuffer(data, dtype=np.uint8, offset=start)
+    colons = np.flatnonzero(body == 0x3A)
+    colons = colons[colons >= 2]
+    # The two bytes before each colon, as one number: most names fail on these alone.
+    pairs = (body[colons - 2].astype(np.uint16) << 8) | body[colons - 1]
+    seen = np.zeros(1 << 16, dtype=bool)
+    seen[pairs] = True
+    found = set()
+    for name in names:
+        if len(name) < 2:
+            if data.find(name + b":", start) >= 0:
+                found.add(name)
+            continue
+        code = (name[-2] << 8) | name[-1]
+        if not seen[code]:
+            continue
+        hits = colons[pairs == code]
+        for back in range(3, len(name) + 1):
+            hits = hits[hits >= back]
+            hits = hits[body[hits - back] == name[-back]]
+        if hits.size:
+            found.add(name)
+    return found
 
 
 def serialize_quads(
@@ -514,11 +754,38 @@ def serialize_quads(
     *,
     store: ox.Store | None = None,
     prefixes: dict[str, str] | None = None,
+    extra: Iterable[ox.Quad] = (),
 ) -> bytes:
-    """Serialise to bytes: from ``store``'s default graph for graph formats, else from ``quads``."""
+    """Serialise to bytes: from ``store``'s default graph for graph formats, else from ``quads``.
+
+    ``extra`` quads are written after the store's; only Turtle and N-Triples, whose documents can be
+    joined end to end, take them.
+
+    Examples
+    --------
+    >>> store = ox.Store()
+    >>> store.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("1")))
+    >>> later = ox.Quad(ox.NamedNode("http://e/b"), ox.NamedNode("http://e/p"), ox.Literal("2"))
+    >>> data = serialize_quads(None, FORMATS["turtle"], store=store, prefixes={"e": "http://e/"}, extra=[later])
+    >>> print(data.decode())
+    @prefix e: <http://e/> .
+    e:a e:p "1" .
+    e:b e:p "2" .
+    <BLANKLINE>
+    """
     prefixes = dict(prefixes or {})
     if quads is None and store is not None:
         data = store.dump(format=fmt.ox_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+        extra = list(extra)
+        if extra:
+            if fmt.name not in ("turtle", "ntriples"):
+                raise ValueError(f"{fmt.label} documents cannot be joined end to end")
+            tail = ox.serialize(extra, format=fmt.ox_format, prefixes=prefixes)
+            header = 0
+            while tail.startswith(b"@prefix ", header):
+                header = tail.find(b"\n", header) + 1
+            # The head declares the same prefixes, unless it is empty (then Oxigraph writes no header).
+            data = data + tail[header:] if data.startswith(tail[:header]) else data + tail
     else:
         # Oxigraph writes default-graph quads in graph formats as they are: no conversion needed.
         data = ox.serialize(quads if quads is not None else [], format=fmt.ox_format, prefixes=prefixes)

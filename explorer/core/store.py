@@ -71,6 +71,10 @@ class QueryResult:
 class Store(abc.ABC):
     """The interface every backend offers."""
 
+    #: Whether :meth:`apply` takes Oxigraph quads as they are (a command's native form, see
+    #: :attr:`~explorer.core.commands.Command.native`), not only rdflib ones.
+    takes_native = False
+
     @abc.abstractmethod
     def apply(self, *, added: Iterable[Quad] = (), removed: Iterable[Quad] = ()) -> None:
         """Remove ``removed`` then add ``added``, as one step."""
@@ -197,6 +201,8 @@ class EmbeddedStore(Store):
         A folder for an on-disk store (for maps too big for memory); in memory if omitted.
     """
 
+    takes_native = True
+
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else None
         self._ox = ox.Store(str(path)) if path is not None else ox.Store()
@@ -204,25 +210,32 @@ class EmbeddedStore(Store):
         self._stored: dict[ox.Quad, ox.Quad] = {}  # quad as written -> canonical quad in the store
 
     def _remember_rewritten(self, quads) -> None:
-        """Record the quads Oxigraph stored in another form than written."""
-        candidates = []
+        """Record the quads Oxigraph stored in another form than written (others are passed over)."""
+        by_literal: dict = {}
         for quad in quads:
-            literal = quad.object
+            by_literal.setdefault(quad.object, []).append(quad)
+        literals = []
+        for literal in by_literal:
+            if type(literal) is not ox.Literal:
+                continue
             pattern = _CANONICAL.get(literal.datatype.value)
             if pattern is None or not pattern.fullmatch(literal.value):
-                candidates.append(quad)
-        if not candidates:
+                literals.append(literal)
+        if not literals:
             return
-        # Store lookups compare by value, so ask a scratch store, in one batch, which form it keeps.
+        # Store lookups compare by value, so ask a scratch store, in one batch, which form it keeps;
+        # once for each literal, however many statements hold it.
         probe = ox.NamedNode("urn:x-routine-explorer:probe")
         scratch = ox.Store()
         scratch.extend(
-            ox.Quad(ox.NamedNode(f"urn:x-routine-explorer:{i}"), probe, q.object) for i, q in enumerate(candidates)
+            ox.Quad(ox.NamedNode(f"urn:x-routine-explorer:{i}"), probe, literal) for i, literal in enumerate(literals)
         )
         for kept in scratch:
-            quad = candidates[int(kept.subject.value.rsplit(":", 1)[1])]
+            written = literals[int(kept.subject.value.rsplit(":", 1)[1])]
             canonical = kept.object
-            if canonical.value != quad.object.value or canonical.datatype != quad.object.datatype:
+            if canonical.value == written.value and canonical.datatype == written.datatype:
+                continue
+            for quad in by_literal[written]:
                 stored = ox.Quad(quad.subject, quad.predicate, canonical, quad.graph_name)
                 self._written[stored] = quad
                 self._stored[quad] = stored
@@ -239,9 +252,10 @@ class EmbeddedStore(Store):
         return self._ox
 
     def apply(self, *, added: Iterable[Quad] = (), removed: Iterable[Quad] = ()) -> None:
-        # Convert everything first so a bad term fails before anything changes.
-        ox_removed = [to_ox_quad(q) for q in removed]
-        ox_added = [to_ox_quad(q) for q in added]
+        # Convert everything first so a bad term fails before anything changes. Oxigraph quads (a
+        # command's native form, see Command.native) are taken as they are.
+        ox_removed = [q if type(q) is ox.Quad else to_ox_quad(q) for q in removed]
+        ox_added = [q if type(q) is ox.Quad else to_ox_quad(q) for q in added]
         for quad in ox_removed:
             stored = self._as_stored(quad)
             self._ox.remove(stored)
@@ -340,6 +354,21 @@ class EmbeddedStore(Store):
             raise ValueError(f"{fmt.label} holds one graph; got {graphs!r}")
         if not fmt.holds_datasets and not self._written:
             return rdf_formats.serialize_quads(None, fmt, store=self._ox, prefixes=prefixes)
+        if fmt.name in ("turtle", "ntriples") and self.path is None:
+            # Oxigraph writes the graph natively with the rewritten quads taken out for the moment;
+            # they follow as written. A save already changes the store while it writes (see
+            # MapDocument.as_saved), and this puts everything back even on error. Only in memory: a
+            # store on disk would keep them out if the process died here.
+            default = to_ox_graph(DEFAULT_GRAPH)
+            rewritten = [(c, w) for c, w in self._written.items() if c.graph_name == default]
+            for canonical, _ in rewritten:
+                self._ox.remove(canonical)
+            try:
+                return rdf_formats.serialize_quads(
+                    None, fmt, store=self._ox, prefixes=prefixes, extra=[w for _, w in rewritten]
+                )
+            finally:
+                self._ox.extend(c for c, _ in rewritten)
         names = [to_ox_graph(g) for g in graphs]
         # Iterators and filters from the standard library keep Python code off the per-quad path.
         quads = chain.from_iterable(self._ox.quads_for_pattern(None, None, None, name) for name in names)

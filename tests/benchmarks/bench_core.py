@@ -1,13 +1,14 @@
-"""Benchmark the core: open a map, run a GROUP BY query, save it as Turtle.
+"""Benchmark the core: open a map, run a GROUP BY query (first after opening, then again), save it as Turtle.
 
-Each figure is printed beside the same work done by pyoxigraph directly (the
-target: within 2x) and by rdflib's default in-memory store (the baseline most
-RDF tools in Python use), all measured in this run, on the same generated
-files. Each system runs in its own process so its peak memory can be reported.
+Each figure is printed beside the same work done by pyoxigraph directly, as a
+ratio (the target: within 1.3x, the first query after opening included), and,
+optionally, beside rdflib's default in-memory store (the baseline most RDF tools
+in Python use), all measured in this run, on the same generated files. Each
+system runs in its own process so its peak memory can be reported.
 
 Usage::
 
-    python tests/benchmarks/bench_core.py --sizes 10000 100000 1000000 [--skip-rdflib-above 1000000]
+    python tests/benchmarks/bench_core.py --sizes 10000 100000 1000000 [--skip-rdflib-above 100000 | --no-rdflib]
 """
 
 from __future__ import annotations
@@ -25,6 +26,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 QUERY = "SELECT ?kind (COUNT(?s) AS ?n) WHERE { ?s a ?kind } GROUP BY ?kind"
+FIGURES = (
+    ("open", "open"),
+    ("query_first", "GROUP BY, first query after open"),
+    ("query_later", "GROUP BY, later (best of 3)"),
+    ("save_turtle", "save Turtle"),
+)
+TARGET = 1.3
 
 
 def _warm_up(system: str, out_dir: Path) -> None:
@@ -52,6 +60,20 @@ def _warm_up(system: str, out_dir: Path) -> None:
         graph.serialize(destination=str(out_dir / "warm-rdflib.ttl"), format="turtle", encoding="utf-8")
 
 
+def _queries(timings: dict, run) -> list:
+    """Time the first query after opening, then the best of three more."""
+    start = time.perf_counter()
+    rows = run()
+    timings["query_first"] = time.perf_counter() - start
+    later = []
+    for _ in range(3):
+        start = time.perf_counter()
+        run()
+        later.append(time.perf_counter() - start)
+    timings["query_later"] = min(later)
+    return rows
+
+
 def _worker(system: str, source: Path, out_dir: Path) -> dict:
     os.environ.setdefault("ROUTINE_EXPLORER_DATA_DIR", str(out_dir / "state"))
     _warm_up(system, out_dir)
@@ -62,9 +84,7 @@ def _worker(system: str, source: Path, out_dir: Path) -> dict:
         start = time.perf_counter()
         doc = MapDocument.open(source, editing=False)
         timings["open"] = time.perf_counter() - start
-        start = time.perf_counter()
-        rows = doc.store.query(QUERY).rows
-        timings["query"] = time.perf_counter() - start
+        rows = _queries(timings, lambda: doc.store.query(QUERY).rows)
         start = time.perf_counter()
         doc.save_as(out_dir / "explorer.ttl")
         timings["save_turtle"] = time.perf_counter() - start
@@ -76,9 +96,7 @@ def _worker(system: str, source: Path, out_dir: Path) -> dict:
         store = ox.Store()
         store.bulk_load(path=str(source), format=ox.RdfFormat.from_extension(source.suffix.lstrip(".")))
         timings["open"] = time.perf_counter() - start
-        start = time.perf_counter()
-        rows = list(store.query(QUERY))
-        timings["query"] = time.perf_counter() - start
+        rows = _queries(timings, lambda: list(store.query(QUERY)))
         start = time.perf_counter()
         store.dump(str(out_dir / "pyoxigraph.ttl"), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph())
         timings["save_turtle"] = time.perf_counter() - start
@@ -90,9 +108,7 @@ def _worker(system: str, source: Path, out_dir: Path) -> dict:
         graph = rdflib.Graph()
         graph.parse(source)
         timings["open"] = time.perf_counter() - start
-        start = time.perf_counter()
-        rows = list(graph.query(QUERY))
-        timings["query"] = time.perf_counter() - start
+        rows = _queries(timings, lambda: list(graph.query(QUERY)))
         start = time.perf_counter()
         graph.serialize(destination=str(out_dir / "rdflib.ttl"), format="turtle", encoding="utf-8")
         timings["save_turtle"] = time.perf_counter() - start
@@ -145,9 +161,13 @@ def main() -> None:
     parser.add_argument("--formats", nargs="+", default=["nt", "ttl"], choices=["nt", "ttl"])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip-rdflib-above", type=int, default=10**9, help="rdflib takes minutes at 1M triples")
+    parser.add_argument("--no-rdflib", action="store_true", help="leave the rdflib baseline out")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; each system in its own process\n")
-    header = f"{'file':<26}{'figure':<13}{'explorer':>10}{'pyoxigraph':>12}{'ratio':>7}{'rdflib':>10}{'ratio':>8}"
+    header = (
+        f"{'file':<24}{'figure':<34}{'explorer':>10}{'pyoxigraph':>12}{'ratio':>7}{'target':>8}"
+        f"{'rdflib':>10}{'ratio':>8}"
+    )
     print(header)
     print("-" * len(header))
     for size in args.sizes:
@@ -156,23 +176,21 @@ def main() -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 ours = _run("explorer", source, Path(tmp))
                 ox_ = _run("pyoxigraph", source, Path(tmp))
-                rd = _run("rdflib", source, Path(tmp)) if size <= args.skip_rdflib_above else None
+                with_rdflib = not args.no_rdflib and size <= args.skip_rdflib_above
+                rd = _run("rdflib", source, Path(tmp)) if with_rdflib else None
             assert ours["rows"] == ox_["rows"] and (rd is None or rd["rows"] == ours["rows"])
-            for figure in ("open", "query", "save_turtle"):
-                rd_txt = f"{rd[figure]:>9.3f}s{rd[figure] / ours[figure]:>7.1f}x" if rd else f"{'skipped':>10}{'':>8}"
-                print(
-                    f"{source.name:<26}{figure:<13}{ours[figure]:>9.3f}s{ox_[figure]:>11.3f}s"
-                    f"{ours[figure] / ox_[figure]:>6.2f}x{rd_txt}"
-                )
-            rd_mem = (
-                f"{rd['peak_mb']:>8.0f}MB{rd['peak_mb'] / ours['peak_mb']:>7.1f}x" if rd else f"{'skipped':>10}{'':>8}"
-            )
+            for key, label in FIGURES:
+                ratio = ours[key] / ox_[key]
+                met = "ok" if ratio <= TARGET else "MISS"
+                rd_txt = f"{rd[key]:>9.3f}s{rd[key] / ours[key]:>7.1f}x" if rd else f"{'-':>10}{'':>8}"
+                print(f"{source.name:<24}{label:<34}{ours[key]:>9.3f}s{ox_[key]:>11.3f}s{ratio:>6.2f}x{met:>8}{rd_txt}")
+            rd_mem = f"{rd['peak_mb']:>8.0f}MB{rd['peak_mb'] / ours['peak_mb']:>7.1f}x" if rd else f"{'-':>10}{'':>8}"
             print(
-                f"{source.name:<26}{'peak memory':<13}{ours['peak_mb']:>8.0f}MB{ox_['peak_mb']:>10.0f}MB"
-                f"{ours['peak_mb'] / ox_['peak_mb']:>6.2f}x{rd_mem}"
+                f"{source.name:<24}{'peak memory':<34}{ours['peak_mb']:>8.0f}MB{ox_['peak_mb']:>10.0f}MB"
+                f"{ours['peak_mb'] / ox_['peak_mb']:>6.2f}x{'':>8}{rd_mem}"
             )
     print(
-        "\nratio columns: explorer / pyoxigraph (target <= 2x), "
+        f"\nratio columns: explorer / pyoxigraph (target <= {TARGET}x for every timed figure), "
         "and rdflib / explorer (how much faster than the baseline)"
     )
 

@@ -247,7 +247,9 @@ def test_only_a_member_of_a_top_level_array_is_held(monkeypatch):
 @st.composite
 def xml_trees(draw, depth=0):
     name = draw(st.sampled_from(["e:a", "rdf:Description", "x"]))
-    value = draw(st.sampled_from(["", "/>", ">", "'", '"/>\'"', "a/>b"]))
+    # Each value holds at most one kind of quote, the other encloses it: a value holding both is not XML
+    # (it ended where its own quote came), and the screen may count such a tag either way.
+    value = draw(st.sampled_from(["", "/>", ">", "'", '"/>"', "a/>b"]))
     quote = "'" if '"' in value else '"'
     attrs = draw(st.sampled_from(["", f" e:v={quote}{value}{quote}", f" xmlns:q={quote}{value}{quote} b = 'x'"]))
     children = draw(st.lists(xml_trees(depth + 1), max_size=3)) if depth < 6 else []
