@@ -430,7 +430,7 @@ class MapDocument:
             self.store.apply(added=command.added, removed=command.removed)
             self._batch.append(command)
             return
-        self._apply_recorded(command.label, command.added, command.removed)
+        self._apply_recorded(command.label, command)
         was_dirty = self.dirty
         self.stack.push(command)
         self._changed(command.added, command.removed, was_dirty)
@@ -441,7 +441,7 @@ class MapDocument:
         was_dirty = self.dirty
         command = self.stack.undo()
         try:
-            self._apply_recorded(f"Undo {command.label}", command.removed, command.added)
+            self._apply_recorded(f"Undo {command.label}", command, undo=True)
         except BaseException:
             self.stack.redo()  # the history stays in step with the map, which did not change
             raise
@@ -453,7 +453,7 @@ class MapDocument:
         was_dirty = self.dirty
         command = self.stack.redo()
         try:
-            self._apply_recorded(f"Redo {command.label}", command.added, command.removed)
+            self._apply_recorded(f"Redo {command.label}", command)
         except BaseException:
             self.stack.undo()
             raise
@@ -501,12 +501,17 @@ class MapDocument:
             self.stack.push(combined)
             self._changed(combined.added, combined.removed, was_dirty)
 
-    def _apply_recorded(self, label: str, added, removed) -> None:
-        """Journal a diff, then apply it: the map never holds an edit its journal lacks."""
-        recorded = self._record(label, added, removed)
+    def _apply_recorded(self, label: str, command: Command, *, undo: bool = False) -> None:
+        """Journal ``command`` (or its inverse), then apply it: the map never holds an edit its journal lacks."""
+        added, removed = (command.removed, command.added) if undo else (command.added, command.removed)
+        native_added, native_removed = command.native[::-1] if undo else command.native
+        recorded = self._record(label, native_added, native_removed)
         self._note_changes(added, removed)
         try:
-            self.store.apply(added=added, removed=removed)
+            if self.store.takes_native:
+                self.store.apply(added=native_added, removed=native_removed)
+            else:
+                self.store.apply(added=added, removed=removed)
         except BaseException:
             if recorded:
                 with contextlib.suppress(OSError):

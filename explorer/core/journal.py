@@ -360,7 +360,9 @@ def write_lock(path: str | Path) -> Iterator[MapLock]:
 
 
 def _to_nquads(quads) -> str:
-    return ox.serialize([to_ox_quad(q) for q in quads], format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    """N-Quads of rdflib or Oxigraph quads (a command's :attr:`~explorer.core.commands.Command.native` form)."""
+    native = [q if type(q) is ox.Quad else to_ox_quad(q) for q in quads]
+    return ox.serialize(native, format=ox.RdfFormat.N_QUADS).decode("utf-8")
 
 
 def _from_nquads(text: str) -> frozenset[Quad]:

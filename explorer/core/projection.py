@@ -31,7 +31,8 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from rdflib import BNode, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
@@ -48,12 +49,17 @@ _LEVEL = str(RX.level)
 _X, _Y = str(RX.canvasX), str(RX.canvasY)
 _FROM, _TO = str(RX["from"]), str(RX.to)
 _NOT_TIES = frozenset({_TYPE, _LEVEL, _FROM, _TO})
+_FACTS = frozenset({*_LABELS, _LEVEL, _X, _Y, _FROM, _TO})  # what node and qualified tie views read
 _POSITION_TEXT = frozenset({_X, _Y})  # rdflib compares terms in Python; plain str compares in C
 
 
-@dataclass(frozen=True)
-class NodeView:
-    """One node as drawn: ``level`` is the level's order (micro 1, meso 2, macro 3)."""
+class NodeView(NamedTuple):
+    """One node as drawn: ``level`` is the level's order (micro 1, meso 2, macro 3).
+
+    Views are named tuples, not frozen dataclasses: a 100k-node map makes 470k of them as it
+    opens, and a named tuple is made ~3x faster (a frozen dataclass sets each field through
+    ``object.__setattr__``). Both are immutable and compare by value.
+    """
 
     iri: URIRef
     kind: URIRef | None
@@ -64,8 +70,7 @@ class NodeView:
     types: frozenset = frozenset()
 
 
-@dataclass(frozen=True)
-class TieView:
+class TieView(NamedTuple):
     """One tie as drawn, from ``source`` to ``target``.
 
     ``relation`` is the predicate of a plain tie or the class of a qualified
@@ -142,23 +147,79 @@ class Projection:
 
     @classmethod
     def build(cls, store, schema: Schema, *, graph=DEFAULT_GRAPH) -> Projection:
-        """Read every node and tie of ``graph`` (one pass over the graph)."""
+        """Read every node and tie of ``graph``: one pass over its triples, then nodes and ties in bulk.
+
+        The pass keeps only what a view reads (types, names, levels, places, ends of qualified ties,
+        and links between resources); a kind is worked out once per combination of types, not per node
+        (100k nodes share a few dozen). The views are the ones :meth:`update` makes, one by one.
+        """
         projection = cls(schema)
-        by_subject: dict = {}
-        for s, p, o, kind, extra in store.text_triples(graph=graph):
-            rows = by_subject.get(s)
-            if rows is None:
-                rows = by_subject[s] = []
-            rows.append((p, o, kind, extra))
+        types: dict = {}  # subject -> its rdf:type IRIs
+        facts: dict = {}  # subject -> (p, o, kind, extra) rows a node or qualified tie view reads
+        links: list = []  # (s, p, o) with a resource as object: a plain tie when both ends are nodes
+        read, not_ties = _FACTS, _NOT_TIES
+        for s, p, o, k, extra in store.text_triples(graph=graph):
+            if p == _TYPE:
+                if k == 0:
+                    found = types.get(s)
+                    if found is None:
+                        types[s] = [o]
+                    else:
+                        found.append(o)
+                continue
+            if p in read:
+                found = facts.get(s)
+                if found is None:
+                    facts[s] = [(p, o, k, extra)]
+                else:
+                    found.append((p, o, k, extra))
+            if k != 2 and p not in not_ties:
+                links.append((s, p, o))
+        kinds: dict = {}  # the types as stored -> (kind, types as terms)
+        tie_subjects = []
         node_keys = set()
-        for subject, rows in by_subject.items():
-            view = projection._node_view(subject, rows)
-            if view is not None:
-                projection.nodes[view.iri] = view
-                node_keys.add(subject)
+        nodes = projection.nodes
+        for subject, texts in types.items():
+            shape = tuple(texts)
+            known = kinds.get(shape)
+            if known is None:
+                terms = [projection._kind_terms.get(o) or projection.term(o) for o in texts]
+                known = kinds[shape] = (schema.kind_of(terms), frozenset(terms))
+            kind, terms = known
+            if kind is None:
+                continue
+            if kind.is_tie or kind.iri == RX.QualifiedTie:
+                if kind.is_tie:
+                    tie_subjects.append((subject, kind))
+                continue
+            view = projection._view(subject, kind, terms, facts.get(subject, ()))
+            nodes[view.iri] = view
+            node_keys.add(subject)
         projection._node_text = node_keys
-        for subject, rows in by_subject.items():
-            projection._read_ties(subject, rows)
+        term, terms, relation_labels = projection.term, projection._terms, projection._relation_labels
+        ties, outgoing, incoming = projection.ties, projection._out, projection._in
+        for s, p, o in links:
+            if s in node_keys and o in node_keys:
+                # Both ends are nodes, so their terms exist already: index, don't call (369k ties at 100k nodes).
+                s_term, o_term = terms[s], terms[o]
+                p_term = terms.get(p) or term(p)
+                label = relation_labels.get(p)
+                if label is None:
+                    label = relation_labels[p] = schema.property(p_term).label
+                key = ("triple", s_term, p_term, o_term)
+                ties[key] = TieView(key, s_term, o_term, p_term, label)
+                found = outgoing.get(s_term)
+                if found is None:
+                    outgoing[s_term] = {key}
+                else:
+                    found.add(key)
+                found = incoming.get(o_term)
+                if found is None:
+                    incoming[o_term] = {key}
+                else:
+                    found.add(key)
+        for subject, kind in tie_subjects:
+            projection._qualified_tie(subject, kind, facts.get(subject, ()))
         return projection
 
     def _node_view(self, subject: str, rows) -> NodeView | None:
@@ -167,6 +228,9 @@ class Projection:
         kind = self.schema.kind_of(types)
         if kind is None or kind.is_tie or kind.iri == RX.QualifiedTie:
             return None
+        return self._view(subject, kind, frozenset(types), rows)
+
+    def _view(self, subject: str, kind, types: frozenset, rows) -> NodeView:
         labels, level, x, y = [], None, None, None
         for p, o, k, extra in rows:
             if p in _LABELS and k == 2:
@@ -188,7 +252,7 @@ class Projection:
             level=level_order,
             x=x if y is not None else None,
             y=y if x is not None else None,
-            types=frozenset(types),
+            types=types,
         )
 
     def _read_ties(self, subject: str, rows) -> None:
@@ -206,6 +270,9 @@ class Projection:
         kind = self.schema.kind_of(types)
         if kind is None or not kind.is_tie:
             return
+        self._qualified_tie(subject, kind, rows)
+
+    def _qualified_tie(self, subject: str, kind, rows) -> None:
         source = target = None
         labels = []
         for p, o, k, extra in rows:
@@ -307,7 +374,8 @@ class Projection:
                 delta.removed_ties.add(key)
             elif self.ties[key] != tie:
                 delta.ties.add(key)
-        delta.ties |= {key for key in self.ties.keys() - before.keys() if key in self._fresh}
+        # New ties are among those read in this update: a scan of every tie would cost the map, not the edit.
+        delta.ties |= {key for key in self._fresh if key in self.ties and key not in before}
         return delta
 
     def _move(self, changed, added, graph) -> Delta | None:
@@ -316,31 +384,39 @@ class Projection:
         Exact when each node either gets both coordinates or loses both (what
         moves, layouts and their undos do); anything else is read from the store.
         """
-        added = [q for q in added if q[3] == graph]
-        new: dict = {}
-        for s, p, o, _ in added:
-            new.setdefault(s, {})[str(p)] = _number(str(o))
-        gone: dict = {}
-        added_set = set(added)
-        for q in changed:
-            if q[3] == graph and q not in added_set:
-                gone.setdefault(q[0], set()).add(str(q[1]))
-        delta = Delta()
-        for s in new.keys() | gone.keys():
-            values = new.get(s, {})
-            if len(values) == 2:
-                x, y = values[_X], values[_Y]
-            elif not values and gone.get(s) == _POSITION_TEXT:
-                x = y = None
-            else:
+        # A layout moves every node: 40k quads at 10k nodes. Subjects are keyed by their text (rdflib's
+        # == and hash are Python code; str's are C), and views copied without dataclasses.replace.
+        new: dict = {}  # subject text -> [subject, {predicate text: number}]
+        for s, p, o, g in added:
+            if g is graph or g == graph:
+                found = new.get(str(s))
+                if found is None:
+                    found = new[str(s)] = [s, {}]
+                found[1][str(p)] = _number(str(o))
+        gone: dict = {}  # subjects nothing was added to -> predicates removed
+        for s, p, _, g in changed:
+            if (g is graph or g == graph) and str(s) not in new:
+                gone.setdefault(str(s), [s, set()])[1].add(str(p))
+        # Every node is checked before any view changes: a change this cannot apply is read from the store,
+        # and that reading compares with the views as they were.
+        places = []
+        for s, values in new.values():
+            if len(values) != 2:
                 return None
-            view = self.nodes.get(s)
-            if view is None:
-                continue
-            moved = replace(view, x=x if y is not None else None, y=y if x is not None else None)
-            if moved != view:
-                self.nodes[s] = moved
-                delta.nodes.add(s)
+            x, y = values[_X], values[_Y]
+            places.append((s, x if y is not None else None, y if x is not None else None))
+        for s, removed in gone.values():
+            if removed != _POSITION_TEXT:
+                return None
+            places.append((s, None, None))
+        delta = Delta()
+        nodes = self.nodes
+        for s, x, y in places:
+            view = nodes.get(s)
+            if view is not None and (view.x, view.y) != (x, y):
+                nodes[view.iri] = NodeView(view.iri, view.kind, view.label, view.level, x, y, view.types)
+                # The map's own IRI object, not the command's equal copy: later lookups then match by identity.
+                delta.nodes.add(view.iri)
         return delta
 
     def _rebuild(self, store, graph) -> Delta:

@@ -369,8 +369,9 @@ def _overrides(store: Store, scenario: Scenario, added: list[Quad]) -> list[Quad
 
 def changes_shown(command: Command) -> bool:
     """Whether ``command`` changes which scenario is shown (a switch, or a delete of the shown scenario)."""
+    shown = str(RX.shownScenario)  # compared as plain text: rdflib's == is Python code, a layout moves 40k quads
     return command.view or any(
-        q[1] == RX.shownScenario and q[3] == SCENARIOS_GRAPH for q in (*command.added, *command.removed)
+        str.__eq__(q[1], shown) and q[3] == SCENARIOS_GRAPH for q in (*command.added, *command.removed)
     )
 
 

@@ -115,3 +115,24 @@ def test_a_change_touching_most_of_the_map_is_read_again_whole(schema):
         _same(projection, doc, schema)
     finally:
         doc.close()
+
+
+def test_a_move_where_some_nodes_keep_one_coordinate_names_every_node_that_moved(schema):
+    # The diff drops an unchanged x, so those nodes get only a new y: the fast path gives way to a
+    # real read, which must still see every node as it was before (else the moved ones go unnamed).
+    doc = MapDocument.new()
+    nodes = []
+    for i in range(40):
+        command, iri = editing.create_node(doc, schema, RX.Routine, f"n{i}", position=(100.0 * i, 50.0))
+        doc.execute(command)
+        nodes.append(iri)
+    projection = Projection.build(doc.store, schema)
+    # One node keeps its x: whatever order the nodes are read in, others come before it.
+    places = {iri: ((100.0 * i + 7, 90.0) if i else (100.0 * i, 90.0)) for i, iri in enumerate(nodes)}
+    command = editing.move_nodes(doc.store, places)
+    doc.execute(command)
+    delta = projection.update(doc.store, itertools.chain(command.added, command.removed), added=command.added)
+    fresh = Projection.build(doc.store, schema)
+    assert set(nodes) <= delta.nodes
+    assert all(projection.nodes[iri] == fresh.nodes[iri] for iri in nodes)
+    doc.close()
