@@ -2,11 +2,13 @@
 
 Pure functions with no Qt: the canvas passes plain node and edge records and gets back
 a centre ``(x, y)`` per node key, in scene units with y growing downwards (as in Qt).
-The drawing itself comes from networkx's ``spring_layout`` and from scipy graph
+The drawing itself comes from networkx's ``spring_layout`` (small maps), from scipy graph
 routines (connected and strongly connected components, reverse Cuthill-McKee,
-depth-first order, isotonic regression); this module decides which to use for the
+depth-first order, isotonic regression) and, for "force", from the mesh-based force
+layout of :mod:`explorer.layout.force`; this module decides which to use for the
 size of the map and turns their output into tidy rows and rings of
-``NODE_WIDTH`` x ``NODE_HEIGHT`` slots.
+``NODE_WIDTH`` x ``NODE_HEIGHT`` slots. :func:`force_steps` streams the force
+layout frame by frame, for a canvas that animates it.
 
 Examples
 --------
@@ -22,8 +24,11 @@ True
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import attrgetter
+from typing import NamedTuple
 
 import networkx as nx
 import numpy as np
@@ -33,16 +38,19 @@ from scipy.sparse import csgraph
 from explorer.core.errors import OperationCancelled
 from explorer.layout import LAYOUTS
 from explorer.layout.bands import BAND_MIN_HEIGHT, TOP_DOWN, Band, level_of
+from explorer.layout.force import SPREAD, ForceRun, snap_to_slots
 
 __all__ = [
     "LAYOUTS",
     "NODE_HEIGHT",
     "NODE_WIDTH",
     "Bands",
+    "ForceFrame",
     "LayoutEdge",
     "LayoutNode",
     "bands_for",
     "compute_layout",
+    "force_steps",
 ]
 
 
@@ -65,32 +73,14 @@ _SMOOTHING_SWEEPS = 30
 # each layout instead spends a fixed budget of *estimated* milliseconds on the
 # largest components that fit.
 _LEVELS_SPRING_BUDGET_MS = 400.0
-_FORCE_BUDGET_MS = 2000.0
-# networkx switches to much slower code at 500 nodes.
-_FORCE_SPRING_MAX_NODES = 450
-# Components beyond the budget are drawn in two levels (see _two_level); this many
-# clusters at most keeps the top level in networkx's fast code.
-_FORCE_MAX_CLUSTERS = 450
-_CLUSTER_ITERATIONS = 25
-# Spring iterations over a whole two-level drawing, while the budget lasts; five to
-# ten undo most of the seams between clusters.
-_REFINE_ITERATIONS = 10
-# How far _fit_spacing may blow a drawing up to keep nodes apart: a few nodes that
-# a layout put on top of each other must not make the whole map huge.
-_MAX_SPREAD = 6.0
-# Above this the two-level drawing takes several seconds and is a hairball anyway;
-# "force" shows the "levels" arrangement instead.
-_FORCE_MAX_NODES = 20000
 # Between centres of the last row of one level and the first of the next: an empty slot
 # row, so the band boundary the canvas draws between them is clear of both.
 _LEVEL_GAP = 2 * NODE_HEIGHT
-# Vertical scales tried on each level's part of a force drawing, largest first (see _squash).
-_SQUASH_SCALES = (0.85, 0.7, 0.55, 0.4, 0.25, 0.15, 0.1, 0.05)
 
 
-@dataclass(frozen=True)
-class LayoutNode:
-    """One node to place.
+class LayoutNode(NamedTuple):
+    """One node to place (a named tuple: a 100k-node map makes 470k nodes and edges, ~3x faster than a
+    frozen dataclass).
 
     Parameters
     ----------
@@ -109,8 +99,7 @@ class LayoutNode:
     kind: str = ""
 
 
-@dataclass(frozen=True)
-class LayoutEdge:
+class LayoutEdge(NamedTuple):
     """One edge; only its endpoints, and whether it is hierarchical, matter here.
 
     Parameters
@@ -247,21 +236,14 @@ class _Graph:
         # Kinds as ranks, so numpy can sort by them.
         kind_rank = {kind: r for r, kind in enumerate(sorted(set(kinds)))}
         self.kind = np.fromiter((kind_rank[k] for k in kinds), dtype=np.int64, count=n)
-        src: list[int] = []
-        dst: list[int] = []
-        hier: list[bool] = []
-        get = index.get
-        for edge in edges:
-            a = get(edge.source)
-            b = get(edge.target)
-            if a is None or b is None or a == b:
-                continue
-            src.append(a)
-            dst.append(b)
-            hier.append(bool(edge.hierarchical))
-        self.src = np.asarray(src, dtype=np.int64)
-        self.dst = np.asarray(dst, dtype=np.int64)
-        self.hier = np.asarray(hier, dtype=bool)
+        # Column by column through map() and dict.get, in C: a loop over 369k edges took a second.
+        edges = list(edges)
+        count, get = len(edges), index.get
+        src = np.fromiter(map(get, map(attrgetter("source"), edges), repeat(-1)), dtype=np.int64, count=count)
+        dst = np.fromiter(map(get, map(attrgetter("target"), edges), repeat(-1)), dtype=np.int64, count=count)
+        hier = np.fromiter(map(bool, map(attrgetter("hierarchical"), edges)), dtype=bool, count=count)
+        kept = (src >= 0) & (dst >= 0) & (src != dst)
+        self.src, self.dst, self.hier = src[kept], dst[kept], hier[kept]
         rows = np.concatenate([self.src, self.dst])
         cols = np.concatenate([self.dst, self.src])
         adjacency = sp.csr_array((np.ones(rows.size), (rows, cols)), shape=(n, n))
@@ -296,19 +278,12 @@ def _spring_ms(size: int, iterations: int = 50) -> float:
     return 3.0 + 6.4e-5 * size * size * iterations
 
 
-def _spring(
-    graph: _Graph, members: np.ndarray, seed: int, *, start: np.ndarray | None = None, iterations: int = 50
-) -> np.ndarray:
+def _spring(graph: _Graph, members: np.ndarray, seed: int) -> np.ndarray:
     """networkx spring layout of the subgraph on ``members`` (rows follow ``members``)."""
     sub = graph.subgraph(members)
-    pos = None
-    if start is not None:
-        # The step size follows the spread of the start, which spring_layout expects
-        # to be about the unit square (the size of its own random start).
-        pos = dict(enumerate(nx.rescale_layout(start.copy(), scale=0.5) + 0.5))
     # "force" is the classic Fruchterman-Reingold; "auto" would switch to the L-BFGS
     # energy method at 500 nodes, slower here for the same picture.
-    placed = nx.spring_layout(sub, pos=pos, iterations=iterations, seed=seed, method="force")
+    placed = nx.spring_layout(sub, seed=seed, method="force")
     return np.array([placed[i] for i in range(members.size)], dtype=float)
 
 
@@ -490,220 +465,138 @@ def _levels(graph: _Graph, seed: int, cancelled: Callable[[], bool] | None) -> n
 # Force-directed
 
 
-def _fit_spacing(coords: np.ndarray) -> np.ndarray:
-    """Scale a drawing so that nodes are rarely closer than a slot, centred on the origin."""
-    from scipy.spatial import cKDTree  # imported on use, like isotonic_regression in _spread
+@dataclass(frozen=True)
+class ForceFrame:
+    """One picture of a force layout as it runs (:func:`force_steps`).
 
-    size = coords.shape[0]
-    coords = coords - coords.mean(axis=0)
-    extent = np.abs(coords).max() if size else 0.0
-    if size < 2 or extent == 0:
-        return np.zeros_like(coords)
-    # Start from a square of the right area for this many slots, then grow it until
-    # 90% of nodes are a slot from their nearest neighbour (Chebyshev distance in
-    # slot units, the slot being wider than tall).
-    base = coords / extent * NODE_WIDTH * math.sqrt(size) / 2
-    slots = base / np.array([NODE_WIDTH, NODE_HEIGHT])
-    dist = np.asarray(cKDTree(slots).query(slots, k=2, p=np.inf)[0])
-    near = float(np.percentile(dist[:, 1], 10))
-    factor = 1.0 / near if near > 0 else _MAX_SPREAD
-    return base * min(max(factor, 1.0), _MAX_SPREAD)
+    Arrays rather than a dict: a frame of 100k nodes is one array copy, and the canvas can move its
+    items by row number without hashing a key per node per frame.
 
-
-def _row(count: int) -> np.ndarray:
-    """``count`` nodes side by side, centred on the origin."""
-    return np.column_stack([(np.arange(count) - (count - 1) / 2) * NODE_WIDTH, np.zeros(count)])
-
-
-def _ring(count: int) -> np.ndarray:
-    """``count`` points evenly spaced on the unit circle, starting at angle 0.
-
-    The same arrangement as ``nx.circular_layout``, which computes its angles in
-    float32: on a ring of 100k nodes that moves neighbours closer than the
-    ``NODE_WIDTH`` the radius was chosen for.
+    Attributes
+    ----------
+    keys : list of str
+        Node keys, sorted; the same list object in every frame of a run.
+    xy : ndarray of shape (len(keys), 2)
+        Node centres in scene units (y grows downwards), row ``i`` for ``keys[i]``; the frame's own
+        copy. Every node is inside its level's band in every frame; nodes may overlap until the last.
+    done : float
+        Share of the run done, 0 to 1 (1 in the last two frames).
+    final : bool
+        True for the last frame: overlaps removed, exactly what ``compute_layout("force", ...)`` returns.
     """
-    theta = np.arange(count) * (2 * math.pi / count)
-    return np.column_stack([np.cos(theta), np.sin(theta)])
+
+    keys: list[str]
+    xy: np.ndarray
+    done: float
+    final: bool
+
+    def positions(self) -> dict[str, tuple[float, float]]:
+        """Node key -> ``(x, y)`` as plain floats, the form :func:`compute_layout` returns.
+
+        Examples
+        --------
+        >>> frame = ForceFrame(["a"], np.array([[87.5, 47.5]]), 1.0, True)
+        >>> frame.positions()
+        {'a': (87.5, 47.5)}
+        """
+        return dict(zip(self.keys, map(tuple, self.xy.tolist())))
 
 
-def _chord_radius(count: int) -> float:
-    # Neighbours on a ring are 2 r sin(pi / count) apart; make that one slot width.
-    return NODE_WIDTH / (2 * math.sin(math.pi / count))
+def _force_rows(graph: _Graph) -> tuple[int, np.ndarray, np.ndarray]:
+    """Columns of the force layout's box, and each level's rows (macro first) and each node's box.
 
-
-def _pack(drawings: list[np.ndarray]) -> list[np.ndarray]:
-    """Shelf-pack drawings, in the given order, into rows about 16:10 overall."""
-    gap = np.array([NODE_WIDTH, NODE_HEIGHT])
-    sizes = [drawing.max(axis=0) - drawing.min(axis=0) + gap for drawing in drawings]
-    area = sum(float(w * h) for w, h in sizes)
-    row_width = max(math.sqrt(area * _ASPECT), max(float(w) for w, _ in sizes))
-    placed = []
-    x = y = shelf = 0.0
-    for drawing, (w, h) in zip(drawings, sizes):
-        if x > 0 and x + w > row_width:
-            x, y, shelf = 0.0, y + shelf, 0.0
-        placed.append(drawing - drawing.min(axis=0) + np.array([x, y]))
-        x += float(w)
-        shelf = max(shelf, float(h))
-    return placed
-
-
-def _balls(adjacency: sp.csr_array, order: np.ndarray, per: int) -> np.ndarray:
-    """Cluster number of each node: breadth-first balls of up to ``per`` nodes.
-
-    Balls grow from the nodes of ``order`` that are still free, so every cluster is
-    connected (runs of the order are not: they cut across subtrees). Scraps of fewer
-    than ``per // 4`` nodes then join a neighbouring cluster, so the cluster graph
-    stays small.
+    A level gets rows for :data:`~explorer.layout.force.SPREAD` slots per node; an empty row lies
+    between one level's rows and the next, as in every layout.
     """
-    indptr = adjacency.indptr.tolist()
-    indices = adjacency.indices.tolist()
-    label = [-1] * adjacency.shape[0]
-    sizes: list[int] = []
-    for start in order.tolist():
-        if label[start] >= 0:
+    # Columns x slot width over rows x slot height is about _ASPECT, rows being SPREAD * n / columns.
+    columns = max(2, math.ceil(math.sqrt(_ASPECT * SPREAD * graph.n * NODE_HEIGHT / NODE_WIDTH)))
+    rows = np.zeros((len(TOP_DOWN), 2), dtype=np.int64)
+    box = np.zeros(graph.n, dtype=np.int64)
+    top = 0
+    for i, level in enumerate(TOP_DOWN):
+        members = graph.level == level
+        count = int(np.count_nonzero(members))
+        if count == 0:
+            rows[i] = top, top
             continue
-        number = len(sizes)
-        label[start] = number
-        queue = [start]
-        head = 0
-        while head < len(queue) and len(queue) < per:
-            node = queue[head]
-            head += 1
-            for other in indices[indptr[node] : indptr[node + 1]]:
-                if label[other] < 0:
-                    label[other] = number
-                    queue.append(other)
-                    if len(queue) >= per:
-                        break
-        sizes.append(len(queue))
-    # Union-find over clusters: linking one root to another never makes a cycle.
-    link = list(range(len(sizes)))
-
-    def root(c: int) -> int:
-        while link[c] != c:
-            link[c] = link[link[c]]
-            c = link[c]
-        return c
-
-    small = max(2, per // 4)
-    # Scraps that would overfill their neighbour (the leaves of a hub with thousands
-    # of them) gather in spill clusters of their own, one after another per neighbour,
-    # so no cluster outgrows what spring_layout can draw quickly.
-    spill: dict[int, int] = {}
-    for node in order.tolist():
-        own = root(label[node])
-        if sizes[own] >= small:
-            continue
-        for other in indices[indptr[node] : indptr[node + 1]]:
-            into = root(label[other])
-            if into == own:
-                continue
-            if sizes[into] + sizes[own] > 2 * per:
-                extra = spill.get(into)
-                extra = None if extra is None else root(extra)
-                if extra == own:
-                    break
-                if extra is None or sizes[extra] + sizes[own] > per:
-                    spill[into] = own
-                    break
-                into = extra
-            link[own] = into
-            sizes[into] += sizes[own]
-            break
-    final = np.array([root(c) for c in range(len(sizes))], dtype=np.int64)
-    _, dense = np.unique(final[np.asarray(label, dtype=np.int64)], return_inverse=True)
-    return dense
+        height = max(1, math.ceil(SPREAD * count / columns))
+        rows[i] = top, top + height
+        box[members] = i
+        top += height + 1
+    return columns, rows, box
 
 
-def _two_level(
-    graph: _Graph, members: np.ndarray, rank: np.ndarray, seed: int, cancelled: Callable[[], bool] | None
-) -> np.ndarray:
-    """A component too large for spring_layout: a spring layout of clusters, then inside each.
-
-    Clusters are breadth-first balls grown along the smoothed order; the top level
-    is a spring layout of the cluster graph (edges weighted by the number of links),
-    and each cluster gets its own spring layout around its centre.
-    """
-    size = members.size
-    per = max(8, math.ceil(size / (_FORCE_MAX_CLUSTERS * 0.7)), math.ceil(math.sqrt(size) / 4))
-    sub = graph.adjacency[members][:, members]
-    cluster = _balls(sub, np.argsort(rank[members], kind="stable"), per)
-    count = int(cluster.max()) + 1
-    coo = sub.tocoo()
-    links = sp.coo_array((coo.data, (cluster[coo.row], cluster[coo.col])), shape=(count, count)).tocsr()
-    links.sum_duplicates()
-    upper = sp.triu(links, k=1).tocoo()
-    top: nx.Graph = nx.Graph()
-    top.add_nodes_from(range(count))
-    top.add_weighted_edges_from(zip(upper.row.tolist(), upper.col.tolist(), upper.data.tolist()))
-    placed = nx.spring_layout(top, seed=seed, method="force")
-    centre = np.array([placed[i] for i in range(count)], dtype=float)
+def _force_frames(graph: _Graph, seed: int, cancelled: Callable[[], bool] | None, frames: int) -> Iterator[ForceFrame]:
+    keys = graph.keys
+    slot = np.array([NODE_WIDTH, NODE_HEIGHT])
+    if graph.n == 0:
+        yield ForceFrame(keys, np.zeros((0, 2)), 1.0, True)
+        return
+    columns, rows, box = _force_rows(graph)
+    # Start from the smoothed Cuthill-McKee order across the width: connected nodes begin near each
+    # other, which a force layout of 100k nodes could not untangle from a random start in its iterations.
+    start = _ordering(graph, seed, 0.0, cancelled).place * (columns - 1)
     _check(cancelled)
-    local = np.zeros((size, 2))
-    radius = np.zeros(count)
-    by_cluster = np.argsort(cluster, kind="stable")
-    bounds = np.searchsorted(cluster[by_cluster], np.arange(count + 1))
-    for c in range(count):
-        inside = by_cluster[bounds[c] : bounds[c + 1]]
-        if inside.size > 2:
-            coords = _fit_spacing(_spring(graph, members[inside], seed, iterations=_CLUSTER_ITERATIONS))
-        else:
-            coords = _row(inside.size)
-        local[inside] = coords
-        radius[c] = float(np.hypot(coords[:, 0], coords[:, 1]).max())
-        if c % 64 == 63:
-            _check(cancelled)
-    if count > 1:
-        from scipy.spatial import cKDTree
-
-        # Spread the centres so a typical cluster clears its nearest neighbour (about
-        # 4% of nodes then overlap). Clearing the closest pair instead blows the map
-        # up many times over; _fit_spacing on the whole squeezes clusters together
-        # (40-90% overlap).
-        dist = np.asarray(cKDTree(centre).query(centre, k=2)[0])  # (n, 2): itself, then the nearest other
-        centre *= 2.2 * float(np.median(radius) + NODE_WIDTH / 2) / max(float(np.median(dist[:, 1])), 1e-9)
-    return centre[cluster] + local
-
-
-def _force(graph: _Graph, seed: int, cancelled: Callable[[], bool] | None) -> np.ndarray:
-    if graph.n > _FORCE_MAX_NODES:
-        return _levels(graph, seed, cancelled)
-    _, members, isolated = _components(graph)
-    _check(cancelled)
-    rank = None
-    drawings: list[np.ndarray] = []
-    budget = _FORCE_BUDGET_MS
-    for nodes in members:
-        size = nodes.size
-        if size <= 2:
-            coords = _row(size)
-        elif size <= _FORCE_SPRING_MAX_NODES and _spring_ms(size) <= budget:
-            budget -= _spring_ms(size)
-            coords = _fit_spacing(_spring(graph, nodes, seed))
-        elif size <= 8:
-            # Out of budget (a map of many small pieces): a ring draws these well enough.
-            coords = _ring(size) * _chord_radius(size)
-        else:
-            if rank is None:
-                rank = _ordering(graph, seed, 0.0, cancelled).rank
-            coords = _two_level(graph, nodes, rank, seed, cancelled)
-            iterations = min(_REFINE_ITERATIONS, int(budget // _spring_ms(size, 1)))
-            if iterations >= 2:
-                budget -= _spring_ms(size, iterations)
-                _check(cancelled)
-                coords = _fit_spacing(_spring(graph, nodes, seed, start=coords, iterations=iterations))
-        drawings.append(coords)
+    upper = sp.triu(graph.adjacency, k=1).tocoo()
+    run = ForceRun(
+        upper.row.astype(np.int64), upper.col.astype(np.int64), box, rows, columns=columns, start=start, seed=seed
+    )
+    # Cancelling is polled between chunks, so there are chunks even when no frame is wanted.
+    for xy in run.steps(frames if frames > 0 else 8):
         _check(cancelled)
-    if isolated.size:
-        # Isolated nodes as one block, by kind, about as wide as it is tall.
-        columns = max(1, math.ceil(math.sqrt(isolated.size * NODE_HEIGHT / NODE_WIDTH)))
-        i = np.arange(isolated.size)
-        drawings.append(np.column_stack([(i % columns) * NODE_WIDTH, (i // columns) * NODE_HEIGHT]).astype(float))
-    pos = np.empty((graph.n, 2))
-    for nodes, coords in zip([*members, isolated], _pack(drawings)):
-        pos[nodes] = coords
-    return _stack_levels(graph, pos, squash=True)
+        if frames > 0:
+            yield ForceFrame(keys, (xy + 0.5) * slot, run.done / run.iterations, False)
+    # Hubs first: they keep the slot nearest their place and their leaves settle around them.
+    degree = np.diff(graph.adjacency.indptr)
+    cells = snap_to_slots(run.xy, box, rows, np.lexsort((np.arange(graph.n), -degree)))
+    yield ForceFrame(keys, (cells + 0.5) * slot, 1.0, True)
+
+
+def force_steps(
+    nodes: Sequence[LayoutNode],
+    edges: Sequence[LayoutEdge],
+    *,
+    seed: int = 0,
+    cancelled: Callable[[], bool] | None = None,
+    frames: int = 12,
+) -> Iterator[ForceFrame]:
+    """The force layout as it runs: ``frames`` pictures along the way, then the finished layout.
+
+    Meant for a worker thread, so the canvas can animate the nodes towards their places. How the
+    run is cut into frames does not change it: the temperature keeps falling from frame to frame,
+    and the last frame is ``compute_layout("force", nodes, edges, seed=seed)`` whatever ``frames``.
+
+    Parameters
+    ----------
+    nodes, edges : sequence of LayoutNode, LayoutEdge
+        As for :func:`compute_layout`.
+    seed : int, optional
+        Seed of the random start; the same seed and input give the same frames whatever the input order.
+    cancelled : callable, optional
+        Polled between frames (and a few times when ``frames`` is 0); when it returns True the
+        generator raises :class:`~explorer.core.errors.OperationCancelled`.
+    frames : int, optional
+        Pictures of the running layout before the finished one (at most one per iteration); 0 for
+        only the finished one.
+
+    Yields
+    ------
+    ForceFrame
+        ``frames`` frames with ``final`` False (nodes inside their bands, possibly overlapping),
+        then one with ``final`` True (no two nodes overlap).
+
+    Examples
+    --------
+    >>> nodes = [LayoutNode("ex:law", 3), LayoutNode("ex:unit", 2), LayoutNode("ex:ann", 1)]
+    >>> edges = [LayoutEdge("ex:ann", "ex:unit", True), LayoutEdge("ex:unit", "ex:law")]
+    >>> steps = list(force_steps(nodes, edges, frames=3))
+    >>> [frame.final for frame in steps], steps[0].keys
+    ([False, False, False, True], ['ex:ann', 'ex:law', 'ex:unit'])
+    >>> steps[-1].positions() == compute_layout("force", nodes, edges)
+    True
+    """
+    _check(cancelled)
+    yield from _force_frames(_Graph(nodes, edges), seed, cancelled, max(0, int(frames)))
 
 
 # ---------------------------------------------------------------------------
@@ -839,6 +732,22 @@ def _place_tree(
 # Circular
 
 
+def _ring(count: int) -> np.ndarray:
+    """``count`` points evenly spaced on the unit circle, starting at angle 0.
+
+    The same arrangement as ``nx.circular_layout``, which computes its angles in
+    float32: on a ring of 100k nodes that moves neighbours closer than the
+    ``NODE_WIDTH`` the radius was chosen for.
+    """
+    theta = np.arange(count) * (2 * math.pi / count)
+    return np.column_stack([np.cos(theta), np.sin(theta)])
+
+
+def _chord_radius(count: int) -> float:
+    # Neighbours on a ring are 2 r sin(pi / count) apart; make that one slot width.
+    return NODE_WIDTH / (2 * math.sin(math.pi / count))
+
+
 def _circular(graph: _Graph, seed: int, cancelled: Callable[[], bool] | None) -> np.ndarray:
     ordering = _ordering(graph, seed, 0.0, cancelled)
     _check(cancelled)
@@ -856,41 +765,16 @@ def _circular(graph: _Graph, seed: int, cancelled: Callable[[], bool] | None) ->
 
 
 # ---------------------------------------------------------------------------
-# Levels in their bands ("force", "hierarchical", "circular")
+# Levels in their bands ("hierarchical", "circular")
 
 
-def _squash(x: np.ndarray, y: np.ndarray) -> float:
-    """The least vertical scale of :data:`_SQUASH_SCALES` that brings no more nodes within a slot of each other.
-
-    Levels with few nodes (laws, professions) flatten to a few rows; dense ones mostly keep their height.
-    """
-    from scipy.spatial import cKDTree  # imported on use, like isotonic_regression in _spread
-
-    if x.size < 2 or np.ptp(y) == 0:
-        return 1.0
-
-    def clashes(scale: float) -> int:
-        slots = np.column_stack([x / NODE_WIDTH, y * scale / NODE_HEIGHT])
-        tree = cKDTree(slots)
-        return int(tree.count_neighbors(tree, 1 - 1e-9, p=np.inf))
-
-    baseline = clashes(1.0)
-    best = 1.0
-    for scale in _SQUASH_SCALES:
-        if clashes(scale) > baseline:
-            break
-        best = scale
-    return best
-
-
-def _stack_levels(graph: _Graph, pos: np.ndarray, *, squash: bool = False, rows: bool = False) -> np.ndarray:
+def _stack_levels(graph: _Graph, pos: np.ndarray, *, rows: bool = False) -> np.ndarray:
     """A drawing with each level's nodes moved into a band of their own, macro at the top.
 
     x is kept; each level's part keeps its shape, shifted down below the level above
     with :data:`_LEVEL_GAP` between them, so the bands the canvas draws around them
     (:func:`explorer.layout.bands.bands_for_positions`) hold every node in its own.
-    ``rows`` closes up the empty rows a layered drawing leaves in a level; ``squash``
-    flattens a level's part as far as it goes without bringing nodes closer (:func:`_squash`).
+    ``rows`` closes up the empty rows a layered drawing leaves in a level.
     """
     out = pos.copy()
     y = NODE_HEIGHT / 2
@@ -903,8 +787,6 @@ def _stack_levels(graph: _Graph, pos: np.ndarray, *, squash: bool = False, rows:
             ys = np.unique(np.round(ys, 6), return_inverse=True)[1].reshape(-1) * NODE_HEIGHT
         else:
             ys = ys - ys.min()
-            if squash:
-                ys = ys * _squash(pos[idx, 0], ys)
         out[idx, 1] = y + ys
         y += float(ys.max()) + _LEVEL_GAP
     return out
@@ -938,14 +820,12 @@ def compute_layout(
             a smoothed Cuthill-McKee order on large ones (100k nodes in about a
             second). Isolated nodes come last, grouped by kind.
         ``"force"``
-            networkx ``spring_layout`` of each connected component, scaled so that
-            nodes rarely overlap; components packed in rows, isolated nodes in a
-            block. Components too large for the time budget (from a few hundred
-            nodes) are laid out in two levels, clusters then their members, and
-            refined by a few spring iterations while the budget lasts. Then each
-            level's part of the drawing moves into a band of its own, macro on
-            top, keeping its shape (flattened where that brings no nodes closer).
-            Above 20,000 nodes this falls back to ``"levels"``.
+            Fruchterman-Reingold forces with the repulsion computed on an FFT
+            mesh (:mod:`explorer.layout.force`: 10k nodes in about a second,
+            100k in a few), each node kept inside its level's band throughout,
+            starting from the smoothed order ``"levels"`` uses. Then every node
+            moves to the free slot nearest its place in its band, so no two
+            overlap. :func:`force_steps` gives the same layout frame by frame.
         ``"hierarchical"``
             Layers by depth along hierarchical edges, superiors at the top (a
             cycle shares one layer), each node under its superiors, wide layers
@@ -1002,16 +882,17 @@ def compute_layout(
     if graph.n == 0:
         return {}
     _check(cancelled)
+    if name == "force":
+        *_, last = _force_frames(graph, seed, cancelled, 0)
+        return last.positions()
     if name == "levels":
         pos = _levels(graph, seed, cancelled)
-    elif name == "force":
-        pos = _force(graph, seed, cancelled)
     elif name == "hierarchical":
         pos = _hierarchical(graph, cancelled)
     else:
         pos = _circular(graph, seed, cancelled)
     _check(cancelled)
-    if name in ("force", "circular"):
+    if name == "circular":
         # Free-form drawings start where the others do: the top-left node's corner at (0, 0).
         pos = pos - pos.min(axis=0) + np.array([NODE_WIDTH / 2, NODE_HEIGHT / 2])
     return dict(zip(graph.keys, map(tuple, pos.tolist())))
