@@ -10,10 +10,11 @@ to keep every view current. Loading, saving and layouts run off the UI thread
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
-from PySide6.QtCore import QPointF, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QObject, QPointF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -64,11 +65,11 @@ from explorer.layout.placement import initial_positions, layout_input
 from explorer.ui.analysis import compare_view
 from explorer.ui.analysis.dock import AnalysisDock
 from explorer.ui.building import editing as building
-from explorer.ui.canvas.legend import Legend
+from explorer.ui.canvas.legend import Legend, read_legend
 from explorer.ui.canvas.minimap import Minimap
-from explorer.ui.canvas.view import FULL_DETAIL_LIMIT, MapCanvas
+from explorer.ui.canvas.view import FULL_DETAIL_LIMIT, MapCanvas, read_canvas
 from explorer.ui.checks import panel as checks_panel
-from explorer.ui.common import MAP_FILTER, clipboard, menu_text, safe_text, settings
+from explorer.ui.common import MAP_FILTER, clipboard, memory, menu_text, safe_text, settings
 from explorer.ui.common.host import OpenMap
 from explorer.ui.common.shapes import NODE_H, NODE_W
 from explorer.ui.common.theme import dark_palette
@@ -84,7 +85,7 @@ from explorer.ui.panels import graph_view_bar, scenario_bar
 from explorer.ui.panels.filter_dialog import FilterDialog
 from explorer.ui.panels.find import FindBox
 from explorer.ui.panels.history import HistoryView
-from explorer.ui.panels.outline import Outline
+from explorer.ui.panels.outline import Outline, read_outline
 from explorer.ui.panels.palette import Palette
 from explorer.ui.panels.shortcuts import ShortcutsDialog
 from explorer.ui.panels.start_screen import StartScreen
@@ -107,9 +108,38 @@ RECENT_LIMIT = 10
 LEVEL_IRIS = {1: RX.micro, 2: RX.meso, 3: RX.macro}
 
 
+#: Frames a force layout shows on the way to its result (each costs the window ~30 ms at 10k nodes).
+LAYOUT_FRAMES = 12
+
 #: Up to this many new nodes without positions each get a free spot near the view's centre;
 #: more (a big paste or update) are set out beside the map, since each search scans every node.
 FREE_SPOT_LIMIT = 20
+
+
+def prepare_views(projection: Projection, schema: Schema, computed: dict) -> dict:
+    """What the canvas, the outline and the legend read from a map just opened, read in its loading thread.
+
+    ``computed``: places worked out for the nodes the map gives none (:func:`initial_positions`). On a 100k-node
+    map each of these reads took the window 0.3-1.6 s; read here, the window only draws them
+    (see :attr:`~explorer.ui.common.host.OpenMap.prepared`).
+    """
+    placed = {}
+    for iri, view in projection.nodes.items():
+        xy = (view.x, view.y) if view.x is not None else computed.get(iri)
+        if xy is not None:
+            placed[iri] = xy
+    return {
+        "positions": placed,
+        "canvas": read_canvas(projection, schema, placed),
+        "outline": read_outline(projection, schema),
+        "legend": read_legend(projection, schema),
+    }
+
+
+class _FrameRelay(QObject):
+    """Carries a layout's frames from its worker thread to the window (a queued signal)."""
+
+    frame = Signal(object)
 
 
 @dataclass
@@ -120,6 +150,8 @@ class LoadedMap:
     schema: Schema
     projection: Projection
     positions: dict
+    #: What the views read from the map, read in the loading thread (see OpenMap.prepared).
+    prepared: dict = field(default_factory=dict)
 
 
 class MainWindow(QMainWindow):
@@ -482,6 +514,7 @@ class MainWindow(QMainWindow):
         c = self.canvas
         c.selectionChanged.connect(self._selection_changed)
         c.nodesMoved.connect(self._nodes_moved)
+        c.groupOpened.connect(self.open_group)
         c.contextMenuRequested.connect(self._context_menu)
         c.zoomChanged.connect(self._show_zoom)
         # The minimap shows only while part of the map is out of view.
@@ -704,15 +737,20 @@ class MainWindow(QMainWindow):
             return None
 
         def work(progress):
-            document = MapDocument.open(path, progress=progress)
-            try:
-                schema = schema_of(document)
-                projection = Projection.build(document.store, schema)
-                positions = initial_positions(projection, cancelled=lambda: (progress(0, 0), False)[1])
-            except BaseException:
-                document.close()
-                raise
-            return LoadedMap(document, schema, projection, positions)
+            with memory.paused():
+                document = MapDocument.open(path, progress=progress)
+                try:
+                    schema = schema_of(document)
+                    projection = Projection.build(document.store, schema)
+                    positions = initial_positions(projection, cancelled=lambda: (progress(0, 0), False)[1])
+                    prepared = prepare_views(projection, schema, positions)
+                except BaseException:
+                    document.close()
+                    raise
+                # Before collections resume, else the first walks the whole new map at once (1.6 s at 100k
+                # nodes, on the UI thread); only a map that opened (a failed one's objects stay collectable).
+                memory.settle()
+            return LoadedMap(document, schema, projection, positions, prepared)
 
         def failed(error):
             if task is not self._load_task:
@@ -727,6 +765,7 @@ class MainWindow(QMainWindow):
                 loaded.document.close()  # superseded by a later open, or the window closed meanwhile
                 return
             self._load_task = None
+            task.result = None  # the window holds the map now: a finished task keeps none of it alive
             self._install(loaded)
             self._remember(path)
             self.statusBar().showMessage(f"Opened {path.name}", 6000)
@@ -754,7 +793,8 @@ class MainWindow(QMainWindow):
     def _install(self, loaded: LoadedMap) -> None:
         """Make ``loaded`` the open map (closing the previous one)."""
         self._detach()
-        if self.document is not None:
+        replaced = self.document is not None
+        if replaced:
             self.document.close()
         self.document, self.schema, self.projection = loaded.document, loaded.schema, loaded.projection
         self._computed = dict(loaded.positions)
@@ -771,8 +811,12 @@ class MainWindow(QMainWindow):
             events.subscribe(EditNotRecorded, self._edit_not_recorded),
         ]
         self.pages.setCurrentWidget(self.canvas_page)
-        self.canvas.set_map(self.projection, self.schema, self._positions_for(self.projection.nodes))
-        opened = OpenMap(self.document, self.schema, self.projection)
+        prepared = dict(loaded.prepared)
+        placed = prepared.pop("positions", None)
+        if placed is None:
+            placed = self._positions_for(self.projection.nodes)
+        self.canvas.set_map(self.projection, self.schema, placed, prepared.pop("canvas", None))
+        opened = OpenMap(self.document, self.schema, self.projection, prepared)
         for view in (self.palette_view, self.inspector, self.history, self.analysis, self.search_box):
             view.show_map(opened)
         # The panels that read every node follow one per turn of the event loop, so a
@@ -787,6 +831,9 @@ class MainWindow(QMainWindow):
         # Fit once the page switch has given the canvas its final size (see eventFilter).
         self._fit_pending = True
         QTimer.singleShot(0, self._fit_if_pending)
+        # After the panels above have let go of the old map: its cycles are collected (one pause, when maps
+        # change), then this map's objects stay out of the collections that would pause the window later.
+        QTimer.singleShot(0, lambda: (memory.release() if replaced else None, memory.settle()))
         self._place_overlays()
         self._update_banner()
         self._update_title()
@@ -1136,8 +1183,8 @@ class MainWindow(QMainWindow):
             self.banner.setText(
                 f"This map has {len(self.projection.nodes):,} nodes, "
                 f"more than the {FULL_DETAIL_LIMIT:,} the canvas draws in full. "
-                "You are seeing an overview: find a node, select it and Focus on Selection, "
-                "or use Filter, to draw nodes in full."
+                "You are seeing its units and clusters: double-click one to draw its nodes, "
+                "or find a node and Focus on Selection, or use Filter."
             )
             self.banner.show()
         else:
@@ -1392,33 +1439,60 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------- layouts
     def apply_layout(self, name: str, *, wait: bool = False):
-        """Arrange every node by layout ``name`` in a worker; one undoable step."""
+        """Arrange every node by layout ``name`` in a worker; one undoable step.
+
+        The force layout streams its frames: the nodes move on the canvas while it runs (the window
+        stays responsive), and the finished layout lands as one command, built in the worker with its
+        quads ready for the store (:attr:`~explorer.core.commands.Command.native`), so applying and
+        undoing it cost the window only the redraw.
+        """
         if self.document is None:
             return None
-        nodes, edges = layout_input(self.projection)
-        by_key = {str(iri): iri for iri in self.projection.nodes}
+        projection, document = self.projection, self.document
         label = f"Lay out {LAYOUTS[name].lower()}"
-
-        document = self.document
+        relay = _FrameRelay(self)
+        relay.frame.connect(lambda frame: self._preview_layout(task, projection, frame))
+        # Copies (made in C, milliseconds) for the worker to read while the window goes on: the map takes no
+        # edits while busy, but a team sync may still bring some.
+        snapshot = SimpleNamespace(nodes=dict(projection.nodes), ties=dict(projection.ties))
 
         def work(progress):
-            from explorer.layout.layouts import compute_layout
+            from explorer.layout.layouts import compute_layout, force_steps
 
             progress(0, 0)
-            laid = compute_layout(name, nodes, edges, seed=0, cancelled=lambda: (progress(0, 0), False)[1])
+            nodes, edges = layout_input(snapshot)  # here, not on the UI thread: a second at 100k nodes
+            by_key = {str(iri): iri for iri in snapshot.nodes}
+            if name == "force":
+                frames = 0 if self.canvas.overview_only else LAYOUT_FRAMES
+                for frame in force_steps(nodes, edges, seed=0, frames=frames, cancelled=lambda: progress(0, 0)):
+                    if frame.final:
+                        laid = frame.positions()
+                    else:
+                        progress(round(frame.done * 100), 100)
+                        relay.frame.emit(frame)
+            else:
+                laid = compute_layout(name, nodes, edges, seed=0, cancelled=lambda: progress(0, 0))
             positions = {by_key[k]: xy for k, xy in laid.items() if k in by_key}
             # Built here too: the map takes no edits while busy, so the diff stays true.
-            return editing.move_nodes(document.store, positions, label=label)
+            command = editing.move_nodes(document.store, positions, label=label)
+            command.native  # noqa: B018 - made here, in the worker, once (see Command.native)
+            return command
 
         def succeeded(command):
-            self._set_busy(False)
+            ended()
+            task.result = None  # the command lives on in the undo history; the task keeps nothing
             if self.document is document and self.execute(command):
                 self.canvas.fit()
 
         def ended_without_result(error=None):
-            self._set_busy(False)
+            ended()
             if error is not None:
                 self._warn("Layout failed", str(error))
+
+        def ended():
+            self._set_busy(False)
+            self.canvas.preview_positions(None)
+            relay.deleteLater()  # its connection holds the task and the map
 
         self._set_busy(True)
         task = run_task(
@@ -1430,10 +1504,28 @@ class MainWindow(QMainWindow):
             on_failure=ended_without_result,
             on_cancel=ended_without_result,
         )
-        self._task = task
+        self._task = self._layout_task = task
         if wait:
             task.wait()
         return task
+
+    def layout_running(self) -> bool:
+        """Whether a layout is being computed (its frames may still be arriving)."""
+        task = getattr(self, "_layout_task", None)
+        return task is not None and not task.done
+
+    def _preview_layout(self, task, projection, frame) -> None:
+        """Show a layout's frame on the canvas while it runs (dropped once the layout ended or the map changed)."""
+        if task.done or task.is_cancelled or self.projection is not projection:
+            return
+        keys = frame.keys
+        by_key = self._layout_keys if getattr(self, "_layout_keys_of", None) is keys else None
+        if by_key is None:
+            # The same key list object comes with every frame: its IRIs are looked up once.
+            nodes = {str(iri): iri for iri in projection.nodes}
+            by_key = self._layout_keys = [nodes.get(k) for k in keys]
+            self._layout_keys_of = keys
+        self.canvas.preview_positions(dict(zip(by_key, map(tuple, frame.xy.tolist()))))
 
     # ---------------------------------------------------------- focus, filter, find
     def _set_depth(self, n: int) -> None:
@@ -1494,6 +1586,27 @@ class MainWindow(QMainWindow):
         self.banner.setText(f"{message}. Press Ctrl+Shift+E (Show Everything) to see the whole map.")
         self.banner.show()
         self._update_counts()
+
+    def open_group(self, group) -> None:
+        """Draw the nodes of one group of a big map's overview (a unit and its members, or a cluster)."""
+        if self.projection is None:
+            return
+        projection = self.projection
+        nodes = {iri for iri in group.members if iri in projection.nodes}
+        # Drawn together, around the group's shape, for this view only: at their places on the map a
+        # group's members can lie anywhere across it (as Focus draws a neighbourhood).
+        x, _, width, _ = group.rect
+        self.canvas.set_view_positions(
+            focus_positions(
+                rings={n: 0 if str(n) in (group.key, group.head) else 1 for n in nodes},
+                levels={n: projection.nodes[n].level for n in nodes},
+                bands=self.canvas.bands,
+                centre_x=x + width / 2,
+                node_size=(NODE_W, NODE_H),
+                order=self.canvas.positions,
+            )
+        )
+        self._show_only(nodes, f"{one_line(group.label, 80)}: {len(nodes):,} of {len(projection.nodes):,} nodes")
 
     def show_everything(self) -> None:
         """Clear focus and filter."""
@@ -1628,4 +1741,5 @@ class MainWindow(QMainWindow):
             self.document = None
             # Feature modules let go of the map here too (the SPARQL console stops its engine process).
             self.mapShown.emit(None)
+        memory.thaw()
         super().closeEvent(event)

@@ -23,23 +23,20 @@ def _sample(tmp_path):
 def test_most_ties_are_drawn_in_a_named_family_and_the_legend_names_those_families(make_window, qtbot, tmp_path):
     window = make_window(_sample(tmp_path), size=(1280, 800))
     canvas = window.canvas
-    qtbot.waitUntil(lambda: canvas.projection is not None and len(canvas._edge_keys) > 0)
+    qtbot.waitUntil(lambda: canvas.projection is not None and any(canvas.drawn_ties()))
     drawn = {}
-    for (colour, line, width), batch in canvas._batches.items():
-        drawn[(QColor(colour).name(), line, width)] = drawn.get((QColor(colour).name(), line, width), 0) + len(
-            batch.coords
-        )
+    for _, _, (colour, line, width) in canvas.drawn_ties():
+        drawn[(QColor(colour).name(), line, width)] = drawn.get((QColor(colour).name(), line, width), 0) + 1
     other = drawn.get((OTHER_TIE_STYLE.colour, OTHER_TIE_STYLE.line_style, OTHER_TIE_STYLE.width), 0)
     total = sum(drawn.values())
-    assert total == len(canvas._edge_keys) > 100
+    assert total == len({key for key, _, _ in canvas.drawn_ties()}) > 100
     assert (total - other) / total >= MIN_FAMILY_SHARE
     # Each batch holds one family's ties: the pen is the family's look.
     styles = {tie_style(canvas.schema, t.relation) for t in canvas.projection.ties.values()}
     looks = {(s.colour, s.line_style, s.width) for s in styles}
     assert {look for look, count in drawn.items() if count} == looks
-    for (_, _line, width), batch in canvas._batches.items():
-        if len(batch.coords):
-            assert batch.pen.widthF() == width
+    for (_, _line, width), batch in canvas._ties.batches():
+        assert batch.pen.widthF() == width
     # The legend names every family on the map, in plain words, with its count.
     ties = {label: count for section, label, count in window.legend.entries() if section == "tie"}
     families = {}
@@ -56,13 +53,12 @@ def test_most_ties_are_drawn_in_a_named_family_and_the_legend_names_those_famili
 def test_hovering_a_tie_names_its_relation_at_any_zoom(make_window, qtbot, tmp_path):
     window = make_window(_sample(tmp_path), size=(1280, 800))
     canvas = window.canvas
-    qtbot.waitUntil(lambda: canvas.projection is not None and len(canvas._edge_keys) > 0)
+    qtbot.waitUntil(lambda: canvas.projection is not None and any(canvas.drawn_ties()))
     for zoom in (0.35, 0.6, 1.0):
         canvas.set_zoom(zoom)
         qtbot.wait(10)
         found = None
-        for index, key in enumerate(canvas._edge_keys):
-            x1, y1, x2, y2 = canvas._edge_arrays[index]
+        for key, (x1, y1, x2, y2), _ in canvas.drawn_ties():
             point = canvas.mapFromScene(QPointF((x1 + x2) / 2, (y1 + y2) / 2))
             if not canvas.viewport().rect().adjusted(20, 20, -20, -20).contains(point):
                 continue

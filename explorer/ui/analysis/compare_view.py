@@ -72,7 +72,7 @@ RING_ONLY = ("#009E73", "dash")
 RING_CHANGED = ("#CC79A7", "dot")
 #: A likelihood moving less than this (0–1) is not ringed.
 RING_THRESHOLD = 0.01
-_POSITION = (RX.canvasX, RX.canvasY)
+_POSITION_TEXT = frozenset({str(RX.canvasX), str(RX.canvasY)})
 MATCH_WORDS = {"iri": "same node", "label": "same name", "a only": "only in A", "b only": "only in B"}
 #: The same, in full (the tooltip).
 MATCH_TIPS = {"iri": "the same node", "label": "the same kind and name", "a only": "only in A", "b only": "only in B"}
@@ -844,8 +844,7 @@ class CompareFeature(QObject):
 
     def _map_changed(self, event) -> None:
         # Moving nodes changes nothing compared; an edit of the map graph makes the rings out of date.
-        edits = [q for q in (*event.added, *event.removed) if q[3] == DEFAULT_GRAPH and q[1] not in _POSITION]
-        if edits and self.result is not None and self.host.canvas is not None:
+        if self.result is not None and self.host.canvas is not None and self._edits_map(event):
             self._clear_overlay()
             self.view.overlay.blockSignals(True)
             self.view.overlay.setChecked(False)
@@ -855,6 +854,13 @@ class CompareFeature(QObject):
         if self.trial is not None and not self._trial_exists():
             self.trial = None
             self.view.set_trial(None)
+
+    @staticmethod
+    def _edits_map(event) -> bool:
+        """Whether the change touches the map graph other than by moving nodes (stops at the first such quad)."""
+        # Compared as text: rdflib's == is Python code, and a layout's change holds 40k quads.
+        default, moves = str(DEFAULT_GRAPH), _POSITION_TEXT
+        return any(str.__eq__(q[3], default) and str(q[1]) not in moves for q in (*event.added, *event.removed))
 
     # ------------------------------------------------------------------ trying a lever
     def _trial_exists(self) -> bool:

@@ -521,10 +521,17 @@ class AnalysisDock(QWidget):
         """Bring the change proposals among ``nodes`` up to date; whether any came, went or was renamed."""
         found, gone = self.projection.nodes if self.projection is not None else {}, object()
         changed = False
+        proposal: dict = {}  # kind -> whether it is a change proposal: a map has a few dozen kinds, 100k nodes
         for iri in nodes:
             view = found.get(iri)
             label = gone
-            if view is not None and view.kind is not None and self.schema.is_a(view.kind, RX.ChangeProposal):
+            if view is None or view.kind is None:
+                is_proposal = False
+            else:
+                is_proposal = proposal.get(view.kind)
+                if is_proposal is None:
+                    is_proposal = proposal[view.kind] = self.schema.is_a(view.kind, RX.ChangeProposal)
+            if is_proposal:
                 label = one_line(view.label) or local_name(iri)
             if self._proposals.get(iri, gone) != label:
                 changed = True

@@ -171,49 +171,55 @@ class EdgeBatch(QGraphicsItem):
         # The families drawn wide (a violated norm, a disruption) stay a little wider far out too.
         self.far_pen = QPen(pen.color(), 2 if pen.widthF() >= 2.4 else 1)
         self.far_pen.setCosmetic(True)  # width 0 ("hairline") rasterises ~3x slower here than a 1 px cosmetic pen
-        self.lines: list = []
+        self.lines: list | None = []  # made from coords at the first paint: a tile off screen never pays for them
         self.coords = np.zeros((0, 4))
+        self.keys: list = []  # each line's tie key, kept by the canvas's tie layer (explorer.ui.canvas.ties)
         self.rect = QRectF()
         self.show_arrows = True
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
-        # Panning and repainting reuse the rendered lines; only a zoom or an edit redraws them.
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        # No pixmap cache: a map has a few hundred batches, each cache a viewport-sized pixmap, far past
+        # QPixmapCache's limit, so every repaint redrew every batch anyway (and twice as slowly); an edit
+        # instead repaints only the area its lines cover (set_lines), and a pan only the strip it uncovers.
         self.setAcceptHoverEvents(False)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
 
-    def set_lines(self, coords: np.ndarray, labels: list | None = None) -> None:
-        """``coords``: an (n, 4) array of x1, y1, x2, y2; ``labels``: the tie type of each, shown when zoomed in."""
-        self.prepareGeometryChange()
+    def set_lines(self, coords: np.ndarray, labels: list | None = None, changed: QRectF | None = None) -> None:
+        """``coords``: an (n, 4) array of x1, y1, x2, y2; ``labels``: the tie type of each, shown when zoomed in.
+
+        ``changed``: the area of the lines that came or went, when the rest stayed as they were: only that area
+        is repainted, and the item keeps its bounds while the lines fit in them (a change of bounds repaints the
+        whole of both).
+        """
         self.coords = coords
         self.labels = labels or []
-        self.lines = [QLineF(*row) for row in coords.tolist()]
+        self.lines = None
+        rect = QRectF()
         if len(coords):
             xs, ys = coords[:, [0, 2]], coords[:, [1, 3]]
-            self.rect = QRectF(xs.min() - 12, ys.min() - 12, xs.max() - xs.min() + 24, ys.max() - ys.min() + 24)
+            rect = QRectF(xs.min() - 12, ys.min() - 12, xs.max() - xs.min() + 24, ys.max() - ys.min() + 24)
+        if changed is None or not self.rect.contains(rect):
+            self.prepareGeometryChange()
+            self.rect = rect if changed is None else rect.united(self.rect)
+            self.update()
         else:
-            self.rect = QRectF()
-        self.update()
+            # Arrowheads reach 12 units past a line's end, its type's name 70 across its middle.
+            self.update(changed.adjusted(-80, -20, 80, 20))
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
         return self.rect
 
     def paint(self, painter, option, widget=None) -> None:
-        if not self.lines:
+        if not len(self.coords):
             return
+        if self.lines is None:
+            self.lines = [QLineF(*row) for row in self.coords.tolist()]
         exposed = option.exposedRect
         lines, coords = self.lines, self.coords
         index = None
-        if exposed.width() * exposed.height() < 0.8 * self.rect.width() * self.rect.height():
-            c = coords
-            inside = (
-                (np.maximum(c[:, 0], c[:, 2]) >= exposed.left())
-                & (np.minimum(c[:, 0], c[:, 2]) <= exposed.right())
-                & (np.maximum(c[:, 1], c[:, 3]) >= exposed.top())
-                & (np.minimum(c[:, 1], c[:, 3]) <= exposed.bottom())
-            )
-            index = np.flatnonzero(inside).tolist()
+        if not exposed.contains(self.rect):
+            index = np.flatnonzero(segments_crossing(coords, exposed.adjusted(-12, -12, 12, 12))).tolist()
             lines = [lines[i] for i in index]
-            coords = c[index]
+            coords = coords[index]
         if not lines:
             return
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
@@ -241,31 +247,66 @@ class EdgeBatch(QGraphicsItem):
 
 
 class OverviewItem(QGraphicsItem):
-    """Every node as a small filled box, one path per colour: what a far zoom or a huge map shows."""
+    """Every node as a small filled box, one path per colour: what a far zoom or a huge map shows.
+
+    Kept by difference: an edit rebuilds the path of the colours it touched only.
+    """
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.paths: list = []  # (QColor, QPainterPath)
+        self.paths: dict = {}  # colour -> QPainterPath
+        self._points: dict = {}  # colour -> {key: (x, y)}
+        self._colour_of: dict = {}  # key -> colour
         self.rect = QRectF()
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
 
-    def set_nodes(self, by_colour: dict) -> None:
-        """``by_colour``: ``{"#RRGGBB": [(x, y), ...]}``."""
-        self.prepareGeometryChange()
-        self.paths = []
-        xs, ys = [], []
-        for colour, points in by_colour.items():
+    def set_nodes(self, nodes: dict) -> None:
+        """Draw exactly ``nodes``: ``{key: ("#RRGGBB", (x, y))}``."""
+        self._points, self._colour_of, self.paths = {}, {}, {}
+        for key, (colour, xy) in nodes.items():
+            self._points.setdefault(colour, {})[key] = xy
+            self._colour_of[key] = colour
+        self._redraw(set(self._points))
+
+    def nodes(self) -> dict:
+        """What is drawn: ``{key: ("#RRGGBB", (x, y))}``."""
+        return {key: (colour, self._points[colour][key]) for key, colour in self._colour_of.items()}
+
+    def update_nodes(self, changes: dict) -> None:
+        """Follow an edit: ``{key: ("#RRGGBB", (x, y)) or None}`` (None: no longer drawn)."""
+        touched = set()
+        for key, entry in changes.items():
+            colour = self._colour_of.pop(key, None)
+            if colour is not None:
+                self._points[colour].pop(key, None)
+                touched.add(colour)
+            if entry is not None:
+                colour, xy = entry
+                self._points.setdefault(colour, {})[key] = xy
+                self._colour_of[key] = colour
+                touched.add(colour)
+        if touched:
+            self._redraw(touched)
+
+    def _redraw(self, colours: set) -> None:
+        for colour in colours:
+            points = self._points.get(colour)
+            if not points:
+                self._points.pop(colour, None)
+                self.paths.pop(colour, None)
+                continue
             path = QPainterPath()
-            for x, y in points:
+            for x, y in points.values():
                 path.addRect(x - NODE_W / 2, y - NODE_H / 2, NODE_W, NODE_H)
-                xs.append(x)
-                ys.append(y)
-            self.paths.append((QColor(colour), path))
-        self.rect = (
-            QRectF(min(xs) - NODE_W, min(ys) - NODE_H, max(xs) - min(xs) + 2 * NODE_W, max(ys) - min(ys) + 2 * NODE_H)
-            if xs
-            else QRectF()
-        )
+            self.paths[colour] = path
+        rect = QRectF()
+        for path in self.paths.values():
+            rect = rect.united(path.boundingRect())
+        if not rect.isNull():
+            rect.adjust(-NODE_W / 2, -NODE_H / 2, NODE_W / 2, NODE_H / 2)
+        if rect != self.rect:
+            self.prepareGeometryChange()
+            self.rect = rect
         self.update()
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
@@ -274,12 +315,44 @@ class OverviewItem(QGraphicsItem):
     def paint(self, painter, option, widget=None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.setPen(Qt.PenStyle.NoPen)
-        for colour, path in self.paths:
-            painter.setBrush(colour)
+        for colour, path in self.paths.items():
+            painter.setBrush(QColor(colour))
             painter.drawPath(path)
 
 
-def _clip_to_boxes(ends: np.ndarray) -> np.ndarray:
+def segments_crossing(coords: np.ndarray, rect: QRectF) -> np.ndarray:
+    """Which segments ``(x1, y1, x2, y2)`` pass through ``rect``: a boolean per row (Liang-Barsky, vectorised).
+
+    Tighter than comparing bounding boxes: a long diagonal tie whose box covers the area but whose line
+    passes beside it is left out, which matters when an edit repaints a small area of a dense map.
+
+    Examples
+    --------
+    >>> segments_crossing(np.array([[0.0, 0.0, 10.0, 10.0], [0.0, 9.0, 1.0, 10.0]]), QRectF(4, 4, 2, 2)).tolist()
+    [True, False]
+    """
+    if not len(coords):
+        return np.zeros(0, dtype=bool)
+    x1, y1 = coords[:, 0], coords[:, 1]
+    dx, dy = coords[:, 2] - x1, coords[:, 3] - y1
+    low, high = np.zeros(len(coords)), np.ones(len(coords))
+    inside = np.ones(len(coords), dtype=bool)
+    for p, q in (
+        (-dx, x1 - rect.left()),
+        (dx, rect.right() - x1),
+        (-dy, y1 - rect.top()),
+        (dy, rect.bottom() - y1),
+    ):
+        parallel = p == 0
+        inside &= ~(parallel & (q < 0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.where(parallel, 0.0, q / np.where(parallel, 1.0, p))
+        low = np.where(~parallel & (p < 0), np.maximum(low, t), low)
+        high = np.where(~parallel & (p > 0), np.minimum(high, t), high)
+    return inside & (low <= high)
+
+
+def clip_to_boxes(ends: np.ndarray) -> np.ndarray:
     """Shorten centre-to-centre segments so they start and end at the node boxes' borders."""
     if not len(ends):
         return ends

@@ -15,6 +15,8 @@ new value or a move leaves it as it is.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
@@ -92,7 +94,8 @@ class Legend(QFrame):
             and not self._alters(nodes, ties)
         ):
             return
-        self._fill(projection, schema)
+        read = opened.prepared.pop("legend", None) if opened is not None and nodes is None else None
+        self._fill(projection, schema, read)
 
     def _alters(self, nodes, ties) -> bool:
         """Whether any of these changed nodes or ties came, went, or changed its kind or relation."""
@@ -110,19 +113,18 @@ class Legend(QFrame):
                 return True
         return False
 
-    def _fill(self, projection, schema) -> None:
-        """List the node kinds and tie styles present in ``projection`` (kinds from ``schema``)."""
+    def _fill(self, projection, schema, read: tuple | None = None) -> None:
+        """List the node kinds and tie styles present in ``projection`` (kinds from ``schema``).
+
+        ``read``: what :func:`read_legend` read, when a worker read it already."""
         self._source = (projection, schema)
         self._entries = []
-        self._kinds, self._relations = {}, {}
         nodes, ties = [], []
         dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
-        if projection is not None:
-            self._kinds = {iri: view.kind for iri, view in projection.nodes.items()}
-            self._relations = {key: _relation(tie) for key, tie in projection.ties.items()}
+        self._kinds, self._relations, listed = read or read_legend(projection, schema)
         if projection is not None and schema is not None:
             dpr = self.devicePixelRatioF()
-            for entry in legend_entries(projection, schema):
+            for entry in listed:
                 if entry.section == "node":
                     pixmap = shape_pixmap(entry.shape, entry.colour, ICON_SIZE, dpr)
                     nodes.append((pixmap, entry.label, entry.count, entry.comment))
@@ -238,3 +240,22 @@ class Legend(QFrame):
         painter.setBrush(base)
         painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8)
         painter.end()
+
+
+def read_legend(projection, schema) -> tuple:
+    """What the legend lists, read from ``projection``: Qt-free, so a big map's load reads it in its worker.
+
+    Returns ``(kinds, relations, entries)``: each node's kind and each tie's relation (to tell later whether an
+    edit changes the legend) and :func:`~explorer.core.presentation.legend_entries`.
+
+    Examples
+    --------
+    >>> read_legend(None, None)
+    ({}, {}, [])
+    """
+    if projection is None:
+        return {}, {}, []
+    # Built by zip and map in C: dict comprehensions over 369k ties took half a second.
+    kinds = dict(zip(projection.nodes.keys(), map(attrgetter("kind"), projection.nodes.values())))
+    relations = dict(zip(projection.ties.keys(), map(_relation, projection.ties.values())))
+    return kinds, relations, (legend_entries(projection, schema) if schema is not None else [])

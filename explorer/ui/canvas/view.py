@@ -15,6 +15,9 @@ Performance choices (measured on this machine, see ``tests/benchmarks/bench_canv
 
 from __future__ import annotations
 
+from itertools import compress
+from operator import attrgetter
+
 import numpy as np
 from PySide6.QtCore import QElapsedTimer, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -37,37 +40,43 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QToolTip,
 )
+from rdflib import URIRef
 
-from explorer.core.namespaces import RX
+from explorer.core.namespaces import ORG, RX
 from explorer.core.presentation import (
     HEAT_ALPHA,
     LEVEL_HINTS,
     OTHER_TIE_STYLE,
     PLAIN_TIE_DARK_COLOUR,
+    is_membership,
     level_title,
     relation_in_family,
     relation_name,
     tie_style,
 )
 from explorer.core.schema import MAX_NAME
+from explorer.core.terms import local_name
 from explorer.core.text import one_line
-from explorer.layout.bands import Band, band_at, band_of, bands_for_positions, settle_drop
+from explorer.layout.bands import Band, band_at, band_of, bands_for_positions, level_of, settle_drop
+from explorer.layout.overview import Overview, overview_groups
 from explorer.ui.canvas import accessibility
+from explorer.ui.canvas.groups import GroupOverviewItem
 from explorer.ui.canvas.items import (
     ARROW_ZOOM,
     LABEL_PT,
     LABEL_ZOOM,
-    EdgeBatch,
     NodeFonts,
     NodeItem,
     OverviewItem,
-    _clip_to_boxes,
+    clip_to_boxes,
     readable_zoom,
 )
 from explorer.ui.canvas.navigation import reading_order, toward
+from explorer.ui.canvas.ties import TieLayer
 from explorer.ui.common.shapes import LABEL_WIDTH, NODE_H, NODE_W, label_area, node_shape
 from explorer.ui.common.text import safe_tooltip
 from explorer.ui.common.theme import text_colour
+from explorer.ui.common.workers import Task
 
 #: Above this many nodes the canvas opens in overview mode: filter or focus to draw nodes in full.
 FULL_DETAIL_LIMIT = 15_000
@@ -101,6 +110,102 @@ _LABEL_FIRST = frozenset({RX.ChangeProposal, RX.ChangeComponent, RX.Norm})
 #: Opacity of a heat halo at likelihood 0 and 1 (the legends draw the same ramp).
 
 
+def _kind_colour(schema, kind_iri) -> str:
+    """The fill of a node of ``kind_iri``: its kind's colour, grey for a kind the ontology does not know."""
+    kind = schema.kind(kind_iri) if schema is not None else None
+    return kind.colour if kind is not None else "#8A95A5"
+
+
+def band_geometry(projection, positions: dict) -> tuple:
+    """``(bands, extents, (left, right))`` of the level bands around ``projection``'s nodes at ``positions``.
+
+    ``extents``: ``{"x": (min x, max x), level: (min y, max y)}`` of the nodes, what the bands follow (see
+    ``MapCanvas._bands_move``). Qt-free: a big map's load computes it in its worker.
+
+    Examples
+    --------
+    >>> band_geometry(None, {})[1]
+    {'x': (0.0, 0.0)}
+    """
+    levels, xs, ys = [], [], []
+    for iri, view in projection.nodes.items() if projection is not None else ():
+        x, y = positions.get(iri, (0.0, 0.0))
+        levels.append(level_of(view.level))
+        xs.append(x)
+        ys.append(y)
+    bands = bands_for_positions(zip(levels, ys), node_height=NODE_H)
+    extents: dict = {"x": (min(xs), max(xs))} if xs else {"x": (0.0, 0.0)}
+    for level, y in zip(levels, ys):
+        low, high = extents.get(level, (y, y))
+        if y < low or y > high:
+            extents[level] = (min(low, y), max(high, y))
+        elif level not in extents:
+            extents[level] = (y, y)
+    xs = xs or [0.0]
+    left, right = min(xs) - NODE_W - 160, max(xs) + NODE_W + 80
+    return bands, extents, (left, max(right, left + 1200))
+
+
+def read_canvas(projection, schema, positions: dict) -> dict:
+    """What :meth:`MapCanvas.set_map` reads before it draws: Qt-free, so a big map's load reads it in its worker.
+
+    Examples
+    --------
+    >>> sorted(read_canvas(None, None, {}))
+    ['geometry', 'overview']
+    """
+    overview = {}
+    if projection is not None and len(projection.nodes) > FULL_DETAIL_LIMIT:
+        # Too many nodes to draw one by one: the map opens on its units and clusters, no box per node.
+        groups = group_overview(projection.nodes, projection.ties, schema, positions)
+        return {"geometry": band_geometry(projection, positions), "overview": overview, "groups": groups}
+    if projection is not None:
+        colours: dict = {}
+        for iri, view in projection.nodes.items():
+            xy = positions.get(iri)
+            if xy is None:
+                continue
+            colour = colours.get(view.kind)
+            if colour is None:
+                colour = colours[view.kind] = _kind_colour(schema, view.kind)
+            overview[iri] = (colour, xy)
+    return {"geometry": band_geometry(projection, positions), "overview": overview}
+
+
+def group_overview(nodes: dict, ties: dict, schema, positions: dict) -> Overview:
+    """The map's nodes as units and clusters with counts (:func:`~explorer.layout.overview.overview_groups`).
+
+    ``nodes`` and ``ties`` are a projection's views. Units are the nodes of organisation and unit kinds;
+    membership is the tie family that says a node belongs to another
+    (:func:`~explorer.core.presentation.is_membership`).
+
+    Examples
+    --------
+    >>> group_overview({}, {}, None, {}).groups
+    ()
+    """
+    membership: dict = {}
+    links = []
+    for tie in ties.values():
+        member = membership.get(tie.relation)
+        if member is None:
+            member = membership[tie.relation] = is_membership(schema, tie.relation)
+        links.append((tie.source, tie.target, member))
+    rows = [(iri, view.level, str(view.kind or ""), view.label) for iri, view in nodes.items()]
+    kinds = schema.kinds if schema is not None else {}
+    units = {str(k) for k in kinds if schema.is_a(k, ORG.Organization) or schema.is_a(k, ORG.OrganizationalUnit)}
+    names = {str(k): kind.label for k, kind in kinds.items()}
+    return overview_groups(rows, links, positions, unit_kinds=units, kind_names=names)
+
+
+def _tie_pen(style: tuple) -> QPen:
+    """The pen of a tie style ``(colour, line style, width)``."""
+    colour, line, width = style
+    pen = QPen(QColor(colour), width)
+    pen.setStyle({"dashed": Qt.PenStyle.DashLine, "dotted": Qt.PenStyle.DotLine}.get(line, Qt.PenStyle.SolidLine))
+    return pen
+
+
 class MapCanvas(QGraphicsView):
     """The canvas view and its scene. It draws; the main window turns its signals into commands.
 
@@ -128,6 +233,8 @@ class MapCanvas(QGraphicsView):
     placeRequested = Signal(str, QPointF)
     contextMenuRequested = Signal(object, object)
     zoomChanged = Signal(float)
+    #: A group of the big-map overview was opened (double-click): its :class:`~explorer.layout.overview.Group`.
+    groupOpened = Signal(object)
 
     KIND_MIME = "application/x-routine-explorer-kind"
 
@@ -156,7 +263,16 @@ class MapCanvas(QGraphicsView):
         self.projection = None
         self.positions: dict = {}
         self.node_items: dict = {}
-        self.bands: list[Band] = []
+        self._bands: list[Band] = []
+        self._extents: dict = {}  # the nodes' extents the bands were drawn for (see _bands_move)
+        self._levels: dict = {}  # each node's level as last drawn (see apply_delta)
+        self._prepared_geometry = None  # band_geometry read by the load's worker, for the first _draw_bands
+        self._table = None  # the drawable ties as columns (see _tie_table)
+        self._previewing = False  # a layout's frames are shown (preview_positions)
+        self._steps: list = []  # what a bulk change left to redraw, one per turn of the event loop
+        self._ties_stale = False  # the ties show where nodes were until the bulk redraw reaches them
+        self._stepping = False
+        self._step_timer = QTimer(self, singleShot=True, interval=0, timeout=self._next_step)
         self.visible_nodes: set | None = None
         self.overview_only = False
         self._highlighted: set = set()
@@ -164,9 +280,6 @@ class MapCanvas(QGraphicsView):
         self._hover_tie = None
         self._drag_start: dict = {}
         self._connect_from = None
-        self._edge_keys: list = []
-        self._edge_index: dict = {}
-        self._edge_arrays = None
         self._live_keys: set = set()
         self._editor: QLineEdit | None = None
         self._renaming = None
@@ -185,7 +298,16 @@ class MapCanvas(QGraphicsView):
         self._overview.setZValue(-5)
         self._scene.addItem(self._overview)
         self._overview.setVisible(False)
-        self._batches: dict = {}
+        # A map too big to draw node by node opens on its units and clusters (see read_canvas).
+        self._groups = GroupOverviewItem(self._group_colour, self._kind_name)
+        self._groups.setZValue(-4)
+        self._scene.addItem(self._groups)
+        self._groups.setVisible(False)
+        # After edits the groups are counted again in a worker, once the edits pause.
+        self._regroup_timer = QTimer(self, singleShot=True, interval=1500, timeout=self._regroup)
+        self._edits = 0  # edits since the map was set: a regrouping older than the last edit is dropped
+        self._regrouping = None
+        self._ties = TieLayer(self._edge_layer, _tie_pen)
         self._live = QGraphicsPathItem()
         self._live.setZValue(-9)
         self._scene.addItem(self._live)
@@ -254,6 +376,8 @@ class MapCanvas(QGraphicsView):
         if dark is None:
             dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
         self._dark = dark
+        self._groups.set_dark(dark)
+        self._table = None  # plain ties take the theme's colour
         self.setBackgroundBrush(QColor("#1f2328") if dark else QColor("#f6f7f9"))
         accent = palette.color(QPalette.ColorRole.Highlight)
         self._handle.setBrush(accent)
@@ -265,12 +389,17 @@ class MapCanvas(QGraphicsView):
             self._rebuild_edges()
 
     # ------------------------------------------------------------------- model
-    def set_map(self, projection, schema, positions: dict) -> None:
-        """Show ``projection`` with node centres ``positions`` (``{iri: (x, y)}``); replaces what was shown."""
+    def set_map(self, projection, schema, positions: dict, prepared: dict | None = None) -> None:
+        """Show ``projection`` with node centres ``positions`` (``{iri: (x, y)}``); replaces what was shown.
+
+        ``prepared``: what :func:`read_canvas` read for the same map and places in a worker, so a big map's
+        first drawing costs the window no pass over its nodes.
+        """
         self.clear_map()
         self.projection = projection
         self.schema = schema
         self.positions = dict(positions)
+        self._levels = dict(zip(projection.nodes, map(attrgetter("level"), projection.nodes.values())))
         self.overview_only = len(projection.nodes) > FULL_DETAIL_LIMIT
         self.visible_nodes = None
         if not self.overview_only:
@@ -281,11 +410,24 @@ class MapCanvas(QGraphicsView):
                 # Big maps: the overview shows every node at once, items follow a few
                 # hundred per turn of the event loop, so the window never freezes.
                 self._build_timer.start()
-        self._refresh_overview()
+        prepared = prepared or {}
+        self._prepared_geometry = prepared.get("geometry")
+        self._groups.set_overview(prepared.get("groups") or Overview())
+        self._refresh_overview(prepared.get("overview"))
         self._draw_bands()
         self._rebuild_edges()
         self._update_scene_rect()
         self._apply_lod(force=True)
+
+    @property
+    def bands(self) -> list[Band]:
+        """The level bands as drawn: macro, meso, micro, top to bottom."""
+        self.finish_redraw()
+        return self._bands
+
+    @bands.setter
+    def bands(self, bands: list[Band]) -> None:
+        self._bands = bands
 
     @property
     def building(self) -> bool:
@@ -313,6 +455,11 @@ class MapCanvas(QGraphicsView):
 
     def clear_map(self) -> None:
         """Remove everything from the canvas."""
+        self._regroup_timer.stop()
+        self._edits += 1  # a regrouping under way is for the map that was
+        self._steps = []
+        self._ties_stale = False
+        self._step_timer.stop()
         self.set_heat(None)
         self.set_marks(None)
         self.show_paths([])
@@ -320,23 +467,23 @@ class MapCanvas(QGraphicsView):
         self._pending = []
         self._cancel_editor()
         self._scene.clearSelection()
-        for item in (
-            list(self._node_layer.childItems())
-            + list(self._band_layer.childItems())
-            + list(self._edge_layer.childItems())
-        ):
+        for item in list(self._node_layer.childItems()) + list(self._band_layer.childItems()):
             self._scene.removeItem(item)
         self.node_items.clear()
-        self._batches.clear()
+        self._ties.clear()
+        self._table = None
         self.positions = {}
         self.projection = None
         self.bands = []
-        self._edge_keys, self._edge_arrays, self._edge_index = [], None, {}
+        self._extents = {}
+        self._levels = {}
         self._selected_tie = self._hover_tie = None
         self._tie_highlight.setPath(QPainterPath())
         self._live.setPath(QPainterPath())
         self._overview.set_nodes({})
         self._overview.setVisible(False)
+        self._groups.set_overview(Overview())
+        self._groups.setVisible(False)
         self._handle.setVisible(False)
         self._highlighted = set()
         self._view_positions = {}
@@ -345,8 +492,7 @@ class MapCanvas(QGraphicsView):
         accessibility.forget_nodes(self)
 
     def _colour_of(self, view) -> str:
-        kind = self.schema.kind(view.kind) if self.schema is not None else None
-        return kind.colour if kind is not None else "#8A95A5"
+        return _kind_colour(self.schema, view.kind)
 
     def _style(self, kind_iri):
         """(shape path, brush, pen, text colour, shape name) for a kind, cached: 10k nodes share a few."""
@@ -391,15 +537,31 @@ class MapCanvas(QGraphicsView):
         )
 
     def apply_delta(self, delta, positions: dict) -> None:
-        """Follow a :class:`~explorer.core.projection.Delta`; ``positions`` holds the new centres of changed nodes."""
+        """Follow a :class:`~explorer.core.projection.Delta`; ``positions`` holds the new centres of changed nodes.
+
+        Only what the edit touched is redrawn: the changed nodes' items, the tiles of their ties, the overview's
+        colours they are drawn in, and the bands only when a node reaches or leaves a band's edge.
+        """
         if self.projection is None:
             return
+        self.finish_redraw()  # the last bulk change first: what follows assumes ties and bands are current
         self._order = None
-        moved = any(self.positions.get(iri) != xy for iri, xy in positions.items())
-        relevelled = any(
-            getattr(self.node_items.get(iri), "shown", None) is not None
-            and self.node_items[iri].shown[2] != self.projection.nodes[iri].level
-            for iri in delta.nodes
+        nodes = self.projection.nodes
+        moved = {iri for iri, xy in positions.items() if self.positions.get(iri) != xy}
+        # Most of the map moved (a layout, its undo): everything is redrawn in bulk, mostly later.
+        bulk = len(moved) > max(50, len(nodes) // 4)
+        # Levels as the bands were last drawn: a node with no item (an overview) changes level too.
+        drawn = self._levels
+        relevelled = set() if bulk else {iri for iri in delta.nodes if iri in drawn and drawn[iri] != nodes[iri].level}
+        for iri in delta.nodes:
+            drawn[iri] = nodes[iri].level
+        for iri in delta.removed_nodes:
+            drawn.pop(iri, None)
+        # Where the changed nodes were: a node that leaves a band's edge can shrink the band.
+        left = (
+            []
+            if bulk
+            else [self.positions[i] for i in (*moved, *relevelled, *delta.removed_nodes) if i in self.positions]
         )
         self.positions.update(positions)
         if self._handle_node in delta.removed_nodes:
@@ -414,9 +576,51 @@ class MapCanvas(QGraphicsView):
             item = self.node_items.pop(iri, None)
             if item is not None:
                 self._scene.removeItem(item)
-        for iri in delta.nodes:
-            view = self.projection.nodes[iri]
-            if self.overview_only and iri not in self.node_items:
+        if self._selected_tie is not None and self._selected_tie not in self.projection.ties:
+            self._selected_tie = None
+            self._tie_highlight.setPath(QPainterPath())
+        if delta.ties or delta.removed_ties:
+            self._table = None
+        if self._groups.overview.groups:
+            self._edits += 1
+            self._regroup_timer.start()
+        changed = moved | relevelled | set(delta.removed_nodes)
+        if bulk:
+            # The nodes, then their ties, then the overview, each in its own turn of the event loop
+            # (each ~30-50 ms at 10k nodes), so the window never waits for all of it; the scene's extent
+            # follows at once, since fitting the view reads it. Anything that reads them first finishes them.
+            self._grow_scene_rect()
+            self._ties_stale = True  # hidden until redrawn, whatever the zoom does meanwhile
+            self._edge_layer.setVisible(False)
+            self._steps = [
+                lambda: (self._follow_nodes(delta.nodes), self._draw_bands(), self._update_scene_rect()),
+                self._rebuild_edges,
+                lambda: (self._update_overview(changed), self._follow_halos(changed)),
+            ]
+            self._step_timer.start()
+            return
+        self._follow_nodes(delta.nodes)
+        # A rename or a new value moves nothing: leave the ties, bands and overview as they are.
+        if not changed and not delta.ties and not delta.removed_ties:
+            return
+        if changed:
+            self._update_overview(changed)
+            if self._bands_move(left, moved | relevelled):
+                self._draw_bands()
+                self._update_scene_rect()
+        ties = set(delta.ties) | set(delta.removed_ties)
+        for iri in moved | relevelled:
+            if iri in nodes:
+                ties.update(self.projection.ties_of(iri))
+        self._refresh_ties(ties)
+        self._follow_halos(changed)
+
+    def _follow_nodes(self, iris) -> None:
+        """Make, restyle and move the node items of ``iris`` as the projection and the places now have them."""
+        nodes = self.projection.nodes
+        for iri in iris:
+            view = nodes.get(iri)
+            if view is None or (self.overview_only and iri not in self.node_items):
                 continue
             item = self.node_items.get(iri)
             if item is None:
@@ -432,22 +636,52 @@ class MapCanvas(QGraphicsView):
                 item.setPos(x, y)
             if self.visible_nodes is not None:
                 item.setVisible(iri in self.visible_nodes)
-        if self._selected_tie is not None and self._selected_tie not in self.projection.ties:
-            self._selected_tie = None
-            self._tie_highlight.setPath(QPainterPath())
-        # A rename or a new value moves nothing: leave the ties, bands and overview as they are.
-        geometry = moved or relevelled or bool(delta.removed_nodes)
-        if geometry:
-            self._refresh_overview()
-            self._draw_bands()
-        if geometry or delta.ties or delta.removed_ties:
-            self._rebuild_edges()
-        if geometry:
-            self._update_scene_rect()
-            if self._heat_scores:  # halos follow the nodes they colour
-                self.set_heat({k: v for k, v in self._heat_scores.items() if k in self.projection.nodes})
-            if self._marks:
-                self.set_marks({k: v for k, v in self._marks.items() if k in self.projection.nodes})
+
+    def _grow_scene_rect(self) -> None:
+        """Let the scene reach every node now (before the bands are drawn again around them)."""
+        if not self.positions:
+            return
+        placed = np.array(list(self.positions.values()), dtype=float).reshape(-1, 2)
+        (left, top), (right, bottom) = placed.min(axis=0), placed.max(axis=0)
+        pad = 800
+        needed = QRectF(left - pad, top - pad, right - left + 2 * pad, bottom - top + 2 * pad)
+        self._scene.setSceneRect(self._scene.sceneRect().united(needed))
+
+    def _follow_halos(self, changed: set) -> None:
+        """Heat halos and marks follow the nodes they are drawn around."""
+        nodes = self.projection.nodes if self.projection is not None else {}
+        if changed and self._heat_scores and not changed.isdisjoint(self._heat_scores):
+            self.set_heat({k: v for k, v in self._heat_scores.items() if k in nodes})
+        if changed and self._marks and not changed.isdisjoint(self._marks):
+            self.set_marks({k: v for k, v in self._marks.items() if k in nodes})
+
+    def _next_step(self) -> None:
+        """One step of the redraw a bulk change left for later (see :meth:`apply_delta`)."""
+        if self._steps:
+            step = self._steps.pop(0)
+            self._stepping = True
+            try:
+                step()
+            finally:
+                self._stepping = False
+        if self._steps:
+            self._step_timer.start()
+
+    def finish_redraw(self) -> None:
+        """Finish now the redraw a bulk change left for later turns of the event loop.
+
+        Whatever reads ties, bands or the overview calls this first, so it never sees them half redrawn.
+
+        Examples
+        --------
+        >>> MapCanvas().finish_redraw()
+        """
+        if self._stepping:
+            return
+        self._step_timer.stop()
+        while self._steps:
+            self._next_step()
+        self._step_timer.stop()
 
     # -------------------------------------------------------------- geometry
     def _draw_bands(self) -> None:
@@ -457,14 +691,11 @@ class MapCanvas(QGraphicsView):
         self._band_titles = []
         if self.projection is None:
             return
-        self.bands = bands_for_positions(
-            ((view.level, self.positions.get(iri, (0, 0))[1]) for iri, view in self.projection.nodes.items()),
-            node_height=NODE_H,
-        )
-        xs = [x for x, _ in self.positions.values()] or [0.0]
-        left, right = min(xs) - NODE_W - 160, max(xs) + NODE_W + 80
-        right = max(right, left + 1200)
-        self._band_x = (left, right)
+        geometry, self._prepared_geometry = self._prepared_geometry, None
+        if geometry is None:
+            geometry = band_geometry(self.projection, self.positions)
+        self.bands, self._extents, self._band_x = geometry
+        left, right = self._band_x
         shades = ["#eceff4", "#f3f5f8", "#e9edf2"] if not self._dark else ["#262b31", "#2b3138", "#24292f"]
         text = QColor("#6b7480") if not self._dark else QColor("#9aa4b0")
         for index, band in enumerate(self.bands):
@@ -482,6 +713,31 @@ class MapCanvas(QGraphicsView):
             self._band_titles.append((title, band))
             rect.setToolTip(title.toolTip())
         self._pin_band_titles()
+
+    def _bands_move(self, left: list, arrived: set) -> bool:
+        """Whether the bands must be drawn again after nodes left the places ``left`` and ``arrived`` where they are.
+
+        The bands follow each level's highest and lowest node and the leftmost and rightmost one
+        (:func:`~explorer.layout.bands.bands_for_positions`): a node that was one of those, or is now
+        at or beyond one, changes them; any other edit leaves them as they are.
+        """
+        extents = self._extents
+        if not extents:
+            return True
+        x_low, x_high = extents["x"]
+        ends = {value for level, pair in extents.items() if level != "x" for value in pair}
+        for x, y in left:
+            if x in (x_low, x_high) or y in ends:
+                return True
+        nodes = self.projection.nodes
+        for iri in arrived:
+            if iri not in nodes:
+                continue
+            x, y = self.positions.get(iri, (0.0, 0.0))
+            pair = extents.get(level_of(nodes[iri].level))
+            if pair is None or not (pair[0] < y < pair[1] and x_low < x < x_high):
+                return True
+        return False
 
     def _pin_band_titles(self) -> None:
         """Keep each band's name at the left edge of the view, so the levels stay named while panning."""
@@ -544,77 +800,121 @@ class MapCanvas(QGraphicsView):
         return relation_name(self.schema, tie)[:40]
 
     def _rebuild_edges(self) -> None:
-        """Rebuild the batched tie layer from the current node positions."""
+        """Redraw every tie from the current node positions (a new map, a layout, a filter, a theme)."""
         if self.projection is None:
             return
-        positions = {**self.positions, **self._view_positions} if self._view_positions else self.positions
-        keys, ends, styles = [], [], []
-        style_index: dict = {}
         if self.overview_only and self.visible_nodes is None:
             # Hundreds of thousands of ties are a grey fog at this scale and cost seconds to
             # draw: the overview shows nodes; focus or filter to see their ties.
-            self._edge_keys, self._edge_index, self._edge_arrays = [], {}, np.zeros((0, 4))
-            for batch in self._batches.values():
-                batch.set_lines(np.zeros((0, 4)))
+            self._ties.clear()
             self._update_tie_highlight()
             return
-        style_of: dict = {}  # relation -> style number, so each tie costs two dict lookups
-        names: list = []
-        type_names: dict = {}
-        visible = self.visible_nodes
-        live = self._live_keys
-        for key, tie in self.projection.ties.items():
-            source, target = tie.source, tie.target
-            if source == target or (live and key in live):
-                continue
-            if visible is not None and (source not in visible or target not in visible):
-                continue
-            a, b = positions.get(source), positions.get(target)
-            if a is None or b is None:
-                continue
-            number = style_of.get((tie.relation, tie.tie is None))
-            if number is None:
-                number = style_of[(tie.relation, tie.tie is None)] = style_index.setdefault(
-                    self._tie_style(tie), len(style_index)
-                )
-            keys.append(key)
-            ends.append((a[0], a[1], b[0], b[1]))
-            styles.append(number)
-            names.append(type_names.get(tie.relation) or type_names.setdefault(tie.relation, self._type_name(tie)))
-        coords = _clip_to_boxes(np.array(ends, dtype=float).reshape(-1, 4))
-        self._edge_keys = keys
-        self._edge_index = {key: i for i, key in enumerate(keys)}
-        self._edge_arrays = coords
-        styles = np.array(styles, dtype=int)
-        for style, number in style_index.items():
-            batch = self._batches.get(style)
-            if batch is None:
-                colour, line, width = style
-                pen = QPen(QColor(colour), width)
-                pen.setStyle(
-                    {"dashed": Qt.PenStyle.DashLine, "dotted": Qt.PenStyle.DotLine}.get(line, Qt.PenStyle.SolidLine)
-                )
-                batch = EdgeBatch(pen, self._edge_layer)
-                self._batches[style] = batch
-            chosen = np.flatnonzero(styles == number)
-            batch.set_lines(coords[chosen], [names[i] for i in chosen.tolist()])
-        for style, batch in self._batches.items():
-            if style not in style_index:
-                batch.set_lines(np.zeros((0, 4)))
+        keys, styles, names, sources, targets, nodes = self._tie_table()
+        get = self._drawn_positions().get
+        # Only the ends are looked up again: a layout moves every node but leaves each tie's look alone.
+        places = np.array([get(n) or (np.nan, np.nan) for n in nodes], dtype=float).reshape(-1, 2)
+        ends = np.hstack([places[sources], places[targets]])
+        drawn = ~np.isnan(ends).any(axis=1)
+        if self._live_keys:
+            drawn &= np.fromiter((k not in self._live_keys for k in keys), dtype=bool, count=len(keys))
+        if not drawn.all():
+            keep = drawn.tolist()
+            keys, styles, names = (list(compress(column, keep)) for column in (keys, styles, names))
+            ends = ends[drawn]
+        self._ties.rebuild(keys, styles, names, ends)
+        self._ties_stale = False
         self._apply_lod(force=True)
         self._update_tie_highlight()
 
-    def _refresh_overview(self) -> None:
+    def _tie_table(self) -> tuple:
+        """The ties that can be drawn, as columns: keys, styles, type names, ends as node numbers, the nodes.
+
+        Kept until ties, the filter or the theme change (:attr:`_table` set to None), so a layout's
+        redraw only looks up the new places.
+        """
+        if self._table is not None:
+            return self._table
+        keys, styles, names, sources, targets = [], [], [], [], []
+        looks: dict = {}
+        numbers: dict = {}
+        visible, same = self.visible_nodes, str.__eq__  # rdflib's == is Python code
+        for key, tie in self.projection.ties.items():
+            source, target = tie.source, tie.target
+            if same(source, target):
+                continue
+            if visible is not None and (source not in visible or target not in visible):
+                continue
+            look = looks.get((tie.relation, tie.tie is None))
+            if look is None:
+                look = looks[(tie.relation, tie.tie is None)] = (self._tie_style(tie), self._type_name(tie))
+            keys.append(key)
+            styles.append(look[0])
+            names.append(look[1])
+            sources.append(numbers.setdefault(source, len(numbers)))
+            targets.append(numbers.setdefault(target, len(numbers)))
+        self._table = (keys, styles, names, np.array(sources, dtype=np.int64), np.array(targets, dtype=np.int64))
+        self._table += (list(numbers),)
+        return self._table
+
+    def _refresh_ties(self, keys) -> None:
+        """Redraw the ties ``keys`` only (added, removed, or an end moved): the tiles they leave and enter."""
+        if self.projection is None or not keys or (self.overview_only and self.visible_nodes is None):
+            return
+        ties, looks, positions = self.projection.ties, {}, self._drawn_positions()
+        self._ties.update(
+            {key: (None if key not in ties else self._tie_entry(key, ties[key], positions, looks)) for key in keys}
+        )
+        self._apply_lod()  # the count of ties may cross FAR_TIE_LIMIT
+        self._update_tie_highlight()
+
+    def _drawn_positions(self) -> dict:
+        return {**self.positions, **self._view_positions} if self._view_positions else self.positions
+
+    def _tie_entry(self, key, tie, positions: dict, looks: dict):
+        """``(style, type name, centre-to-centre ends)`` of a tie as drawn now, or None when it is not drawn."""
+        source, target = tie.source, tie.target
+        if str.__eq__(source, target) or key in self._live_keys:
+            return None
+        visible = self.visible_nodes
+        if visible is not None and (source not in visible or target not in visible):
+            return None
+        a, b = positions.get(source), positions.get(target)
+        if a is None or b is None:
+            return None
+        look = looks.get((tie.relation, tie.tie is None))
+        if look is None:
+            look = looks[(tie.relation, tie.tie is None)] = (self._tie_style(tie), self._type_name(tie))
+        return look[0], look[1], (a[0], a[1], b[0], b[1])
+
+    def drawn_ties(self):
+        """``(key, (x1, y1, x2, y2), (colour, line style, width))`` for every tie drawn, ends at the node boxes.
+
+        Examples
+        --------
+        >>> canvas = MapCanvas()
+        >>> list(canvas.drawn_ties())
+        []
+        """
+        self.finish_redraw()
+        return self._ties.drawn()
+
+    def _overview_entry(self, iri):
+        view = self.projection.nodes.get(iri)
+        if view is None or (self.visible_nodes is not None and iri not in self.visible_nodes):
+            return None
+        position = self._view_positions.get(iri) or self.positions.get(iri)
+        return None if position is None else (self._colour_of(view), position)
+
+    def _refresh_overview(self, prepared: dict | None = None) -> None:
         if self.projection is None:
             return
-        by_colour: dict = {}
-        for iri, view in self.projection.nodes.items():
-            if self.visible_nodes is not None and iri not in self.visible_nodes:
-                continue
-            position = self._view_positions.get(iri) or self.positions.get(iri)
-            if position is not None:
-                by_colour.setdefault(self._colour_of(view), []).append(position)
-        self._overview.set_nodes(by_colour)
+        if prepared is None:
+            entries = ((iri, self._overview_entry(iri)) for iri in self.projection.nodes)
+            prepared = {iri: entry for iri, entry in entries if entry is not None}
+        self._overview.set_nodes(prepared)
+
+    def _update_overview(self, changed: set) -> None:
+        self._overview.update_nodes({iri: self._overview_entry(iri) for iri in changed})
 
     # -------------------------------------------------------------- level of detail
     def zoom(self) -> float:
@@ -627,24 +927,25 @@ class MapCanvas(QGraphicsView):
         labels = scale >= LABEL_ZOOM
         arrows = scale >= ARROW_ZOOM
         overview = self.overview_only or scale < OVERVIEW_ZOOM
-        state = (labels, arrows, overview, len(self._edge_keys) > FAR_TIE_LIMIT)
+        state = (labels, arrows, overview, len(self._ties) > FAR_TIE_LIMIT)
         if state == self._lod_state and not force:
             self._arrange_labels(scale, force)
             return
         self._lod_state = state
-        for batch in self._batches.values():
-            batch.show_arrows = arrows
-            batch.update()
+        self._ties.set_arrows(arrows)
         # Like Cytoscape on big networks: tens of thousands of ties seen from far away are a
         # grey fog that costs half a second to rasterise; they return as soon as you zoom in.
-        self.ties_hidden = scale < OVERVIEW_ZOOM and len(self._edge_keys) > FAR_TIE_LIMIT
-        self._edge_layer.setVisible(not self.ties_hidden)
+        self.ties_hidden = scale < OVERVIEW_ZOOM and len(self._ties) > FAR_TIE_LIMIT
+        self._edge_layer.setVisible(not self.ties_hidden and not self._previewing and not self._ties_stale)
         self._node_layer.setVisible(
             not overview or (self.overview_only and bool(self.node_items) and scale >= OVERVIEW_ZOOM)
         )
         # While items are still being made, the overview stands in for the missing ones.
+        grouped = self.overview_only and self.visible_nodes is None and bool(self._groups.overview.groups)
+        self._groups.setVisible(grouped)
         self._overview.setVisible(
-            (overview and not (self.overview_only and self._node_layer.isVisible())) or bool(self._pending)
+            not grouped
+            and ((overview and not (self.overview_only and self._node_layer.isVisible())) or bool(self._pending))
         )
         # After the node layer shows: zoomed in from the overview, names are arranged, not all drawn at once.
         self._arrange_labels(scale, force)
@@ -850,27 +1151,18 @@ class MapCanvas(QGraphicsView):
     def _update_tie_highlight(self) -> None:
         path = QPainterPath()
         for key in (self._selected_tie, self._hover_tie):
-            if key is None or key not in self._edge_index:
+            ends = None if key is None else self._ties.ends(key)
+            if ends is None:
                 continue
-            x1, y1, x2, y2 = self._edge_arrays[self._edge_index[key]]
+            x1, y1, x2, y2 = ends
             path.moveTo(x1, y1)
             path.lineTo(x2, y2)
         self._tie_highlight.setPath(path)
 
     def tie_at(self, scene_pos: QPointF, tolerance_px: float = 6.0):
         """The key of the tie nearest ``scene_pos`` within ``tolerance_px`` screen pixels, or None."""
-        arrays = self._edge_arrays
-        if arrays is None or not len(arrays):
-            return None
-        px, py = scene_pos.x(), scene_pos.y()
-        x1, y1, x2, y2 = arrays[:, 0], arrays[:, 1], arrays[:, 2], arrays[:, 3]
-        dx, dy = x2 - x1, y2 - y1
-        length2 = dx * dx + dy * dy
-        t = np.clip(((px - x1) * dx + (py - y1) * dy) / np.where(length2 == 0, 1, length2), 0, 1)
-        distance2 = (x1 + t * dx - px) ** 2 + (y1 + t * dy - py) ** 2
-        index = int(np.argmin(distance2))
-        limit = tolerance_px / max(self.zoom(), 1e-6)
-        return self._edge_keys[index] if distance2[index] <= limit * limit else None
+        self.finish_redraw()
+        return self._ties.nearest(scene_pos.x(), scene_pos.y(), tolerance_px / max(self.zoom(), 1e-6))
 
     def node_at(self, view_pos) -> object:
         """The IRI of the node under a viewport position, or None."""
@@ -896,18 +1188,25 @@ class MapCanvas(QGraphicsView):
     # ------------------------------------------------------------ focus & search
     def set_visible_nodes(self, nodes: set | None) -> None:
         """Show only ``nodes`` (focus or filter); None shows everything."""
+        self.finish_redraw()
         self.visible_nodes = set(nodes) if nodes is not None else None
+        self._table = None
         self._order = None
         if self.projection is None:
             return
         if self.overview_only and nodes is not None and len(nodes) <= FULL_DETAIL_LIMIT:
-            for iri in nodes:
-                if iri not in self.node_items and iri in self.projection.nodes:
+            missing = [iri for iri in nodes if iri not in self.node_items and iri in self.projection.nodes]
+            if len(missing) <= SYNC_BUILD_LIMIT:
+                for iri in missing:
                     self._make_node(iri)
+            else:  # a few hundred per turn of the event loop, the overview standing in meanwhile
+                self._pending = missing
+                self._build_timer.start()
         for iri, item in self.node_items.items():
             item.setVisible(nodes is None or iri in nodes)
         self._refresh_overview()
         self._rebuild_edges()
+        self._apply_lod(force=True)  # back to the groups, or away from them
 
     def set_heat(self, scores: dict | None) -> None:
         """Colour nodes by the analysis's likelihood of resistance (``{iri: 0..1}``); None clears.
@@ -1004,6 +1303,29 @@ class MapCanvas(QGraphicsView):
         """Where nodes are drawn for this view only (Focus's arrangement), ``{iri: (x, y)}``; empty for none."""
         return dict(self._view_positions)
 
+    def preview_positions(self, positions: dict | None) -> None:
+        """Move the node items to ``positions`` while a layout runs; None puts them back at their places.
+
+        Only the nodes move (10k in ~30 ms): the ties hide until the layout is applied or given up, and
+        nothing reaches :attr:`positions`, the map or the undo stack.
+        """
+        was, self._previewing = self._previewing, positions is not None
+        self._edge_layer.setVisible(not self._previewing and not self.ties_hidden and not self._ties_stale)
+        self._handle.setVisible(False)
+        if self._node_layer.isVisible() or not self._previewing:
+            for iri, item in self.node_items.items():
+                xy = positions.get(iri) if positions is not None else None
+                if xy is None:
+                    xy = self._view_positions.get(iri) or self.positions.get(iri)
+                if xy is not None:
+                    item.setPos(*xy)
+        if positions is None:
+            if was:
+                self._refresh_overview()
+        elif self._overview.isVisible():  # zoomed out: the overview's boxes are what moves
+            drawn = self._overview.nodes()
+            self._overview.set_nodes({iri: (colour, positions.get(iri, xy)) for iri, (colour, xy) in drawn.items()})
+
     def set_view_positions(self, positions: dict | None) -> None:
         """Draw nodes at ``positions`` for this view only; None draws every node at its place on the map again.
 
@@ -1011,6 +1333,8 @@ class MapCanvas(QGraphicsView):
         and exports, the report and saving read that. While the arrangement is shown the nodes cannot be
         dragged, since a place here says nothing about the map.
         """
+        if not positions and not self._view_positions:
+            return  # nothing drawn apart: nothing to put back (a pass over a 100k-node map saved)
         self._view_positions = dict(positions or {})
         self._order = None
         if self.projection is None:
@@ -1132,7 +1456,7 @@ class MapCanvas(QGraphicsView):
             return
         order = self.reading_order()
         rank = {iri: i for i, iri in enumerate(order)}
-        ties = [key for key in self.projection.ties_of(node) if key in self._edge_index]
+        ties = [key for key in self.projection.ties_of(node) if key in self._ties]
         if not ties:
             return
 
@@ -1280,8 +1604,7 @@ class MapCanvas(QGraphicsView):
                 self._live_keys = (
                     set().union(*(self.projection.ties_of(n) for n in moving)) if self.projection else set()
                 )
-                if len(self._live_keys) > 0:
-                    self._rebuild_edges()
+                self._refresh_ties(self._live_keys)
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt API
         scene_pos = self.mapToScene(event.position().toPoint())
@@ -1330,7 +1653,7 @@ class MapCanvas(QGraphicsView):
                 ):
                     moved[iri] = now
             self._drag_start = {}
-            self._live_keys = set()
+            live, self._live_keys = self._live_keys, set()
             self._live.setPath(QPainterPath())
             if moved:
                 # The move command comes back through apply_delta, which redraws ties and bands.
@@ -1340,14 +1663,51 @@ class MapCanvas(QGraphicsView):
                 if self.positions.get(iri) is not None:
                     self.node_items[iri].setPos(*self.positions[iri])
             if not moved or refused:
-                self._rebuild_edges()
+                self._refresh_ties(live)  # back where they were: nothing came through apply_delta
 
     def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 - Qt API
         node = self.node_at(event.position().toPoint())
         if node is not None:
             self.start_rename(node)
             return
+        group = self.group_at(event.position().toPoint())
+        if group is not None:
+            self.groupOpened.emit(group)
+            event.accept()
+            return
         super().mouseDoubleClickEvent(event)
+
+    def _regroup(self) -> None:
+        """Count the overview's groups again after edits, in a worker, from copies of the map's views."""
+        if self.projection is None or not self._groups.overview.groups:
+            return
+        if self._regrouping is not None and not self._regrouping.done:
+            self._regroup_timer.start()  # one at a time: this one again once that ends
+            return
+        projection, schema, edits = self.projection, self.schema, self._edits
+        nodes, ties, positions = dict(projection.nodes), dict(projection.ties), dict(self.positions)
+
+        def done(overview) -> None:
+            if self.projection is projection and self._edits == edits:
+                self._groups.set_overview(overview)
+                self._apply_lod(force=True)
+
+        task = Task("Counting the map's groups", lambda progress: group_overview(nodes, ties, schema, positions))
+        task.succeeded.connect(done)
+        self._regrouping = task.start()
+
+    def group_at(self, view_pos):
+        """The overview's group under a viewport position (a map drawn by its groups), or None."""
+        if not self._groups.isVisible():
+            return None
+        return self._groups.group_at(self.mapToScene(view_pos))
+
+    def _group_colour(self, kind: str) -> str:
+        return _kind_colour(self.schema, URIRef(kind)) if kind else "#8A95A5"
+
+    def _kind_name(self, kind: str) -> str:
+        found = self.schema.kind(URIRef(kind)) if self.schema is not None and kind else None
+        return found.label if found is not None else local_name(kind)
 
     def contextMenuEvent(self, event) -> None:  # noqa: N802 - Qt API
         if event.reason() == event.Reason.Keyboard:  # at the selection, not wherever the pointer rests
@@ -1448,7 +1808,7 @@ class MapCanvas(QGraphicsView):
             if a is not None and b is not None:
                 ends.append((a[0], a[1], b[0], b[1]))
         path = QPainterPath()
-        for x1, y1, x2, y2 in _clip_to_boxes(np.array(ends, dtype=float).reshape(-1, 4)).tolist():
+        for x1, y1, x2, y2 in clip_to_boxes(np.array(ends, dtype=float).reshape(-1, 4)).tolist():
             path.moveTo(x1, y1)
             path.lineTo(x2, y2)
         self._live.setPen(QPen(QColor("#8d96a3"), 1.6))
@@ -1471,6 +1831,10 @@ class MapCanvas(QGraphicsView):
         # pointer, with no node over it, names its relation instead, at any zoom.
         if event.type() == event.Type.ToolTip and self.projection is not None:
             point = event.pos()
+            group = self.group_at(point)
+            if group is not None:
+                QToolTip.showText(event.globalPos(), self._groups.tooltip(group), self.viewport())
+                return True
             tie = None if self.node_at(point) is not None else self.tie_at(self.mapToScene(point))
             if tie is not None and not self.ties_hidden:
                 QToolTip.showText(event.globalPos(), self.tie_tooltip(tie), self.viewport())
@@ -1590,12 +1954,15 @@ class MapCanvas(QGraphicsView):
         """A place in ``level``'s band, near ``near_x``, not on top of another node."""
         y = self.band_centre(level) if self.bands else 0.0
         x = near_x if near_x is not None else self.mapToScene(self.viewport().rect().center()).x()
-        taken = [(px, py) for px, py in self.positions.values()]
+        taken = np.array(list(self.positions.values()), dtype=float).reshape(-1, 2)
+        # Only nodes within reach of the search can be in the way: one filter, then each try is small.
+        reach = 51 * (NODE_W + 20) + NODE_W
+        taken = taken[(np.abs(taken[:, 0] - x) < reach) & (np.abs(taken[:, 1] - y) < 3 * (NODE_H + 26) + NODE_H)]
         for attempt in range(400):
             ring, step = divmod(attempt, 8)
             dx = (ring + 1) * (NODE_W + 20) * (1 if step % 2 else -1) if attempt else 0
             dy = ((step // 2) - 1.5) * (NODE_H + 26) if attempt else 0
             cx, cy = x + (dx if attempt else 0), y + (dy if attempt else 0)
-            if all(abs(cx - px) >= NODE_W + 10 or abs(cy - py) >= NODE_H + 10 for px, py in taken):
+            if not np.any((np.abs(taken[:, 0] - cx) < NODE_W + 10) & (np.abs(taken[:, 1] - cy) < NODE_H + 10)):
                 return cx, cy
         return x, y

@@ -20,7 +20,7 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -45,6 +45,9 @@ class OpenMap:
     document: MapDocument
     schema: Schema
     projection: Projection
+    #: What the load's worker read for the views of a big map (``"outline"``, ``"legend"``, ``"canvas"``), each
+    #: taken (popped) by the first view that shows it, so a later show never reads a stale one.
+    prepared: dict = field(default_factory=dict, compare=False)
 
 
 class MapView(Protocol):

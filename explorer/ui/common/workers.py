@@ -112,6 +112,7 @@ class Task(QObject):
             self.failed.emit(value)
         else:
             self.cancelled.emit()
+        self._outcome = None  # the result stays in ``result`` only, for its caller to drop once taken
         self.ended.emit()
 
     def _show_progress(self, done: int, total: int) -> None:

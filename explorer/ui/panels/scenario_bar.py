@@ -211,7 +211,9 @@ class ScenarioBar(QFrame):
 
     def _graph_changed(self, event: GraphChanged) -> None:
         # Every switch, undo and redo of one touches the index graph (its marker); ordinary edits do not.
-        if any(q[3] == SCENARIOS_GRAPH for q in event.added) or any(q[3] == SCENARIOS_GRAPH for q in event.removed):
+        # Graph names compared as text: rdflib's == is Python code, and a layout's change holds 40k quads.
+        scenarios_graph = str(SCENARIOS_GRAPH)
+        if any(str.__eq__(q[3], scenarios_graph) for q in (*event.added, *event.removed)):
             self.refresh()
 
     def refresh(self) -> None:

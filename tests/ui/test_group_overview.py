@@ -1,0 +1,94 @@
+"""The overview of a big map as drawn: shapes in their kinds' colours, a unit joined to its members, named safely."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6")
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
+
+from explorer.layout.overview import overview_groups
+from explorer.ui.canvas.groups import GroupOverviewItem
+
+UNIT, PERSON = "ex:Unit", "ex:Person"
+COLOURS = {UNIT: "#d62728", PERSON: "#1f77b4"}
+HOSTILE = "<img src=x onerror=alert(1)><b>Ward</b>"
+
+
+def _overview():
+    nodes = [("u1", 2, UNIT, HOSTILE), ("u2", 2, UNIT, "Theatre")]
+    nodes += [(f"p{i}", 1, PERSON, f"P{i}") for i in range(12)]
+    ties = [(f"p{i}", "u1" if i < 8 else "u2", True) for i in range(12)] + [("p0", "p9", False)]
+    positions = {"u1": (0.0, 0.0), "u2": (2000.0, 0.0)}
+    positions |= {f"p{i}": (i * 180.0, 500.0) for i in range(12)}
+    return overview_groups(nodes, ties, positions, unit_kinds={UNIT})
+
+
+@pytest.fixture
+def shown(qtbot):
+    overview = _overview()
+    item = GroupOverviewItem(COLOURS.get, {UNIT: "Unit", PERSON: "Person"}.get)
+    item.set_overview(overview)
+    scene = QGraphicsScene()
+    scene.addItem(item)
+    view = QGraphicsView(scene)
+    qtbot.addWidget(view)
+    view.resize(640, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    view.fitInView(item.boundingRect(), Qt.AspectRatioMode.KeepAspectRatio)
+    qtbot.wait(10)
+    view.keep = scene  # the view does not own its scene
+    return overview, item, view
+
+
+def test_groups_paint_in_their_dominant_kinds_colour(shown):
+    overview, item, view = shown
+    image = view.viewport().grab().toImage()
+    ward = next(g for g in overview.groups if g.key == "members:1:u1")
+    x, y, w, h = ward.rect
+    centre = view.mapFromScene(QPointF(x + w * 0.15, y + h * 0.3))  # off the label, above the strip
+    assert ward.kind == PERSON
+    assert image.pixelColor(centre).name() == QColor(COLOURS[PERSON]).name()
+    assert item.boundingRect().contains(x, y)
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_a_unit_is_joined_to_its_members_by_its_own_line(shown, dark):
+    """Between a unit's shape and its members' below, a dashed line of the theme's link shade, not a grey tie."""
+    overview, item, view = shown
+    item.set_dark(dark)
+    view.setBackgroundBrush(QColor("#1f2328") if dark else QColor("#f6f7f9"))
+    unit = next(g for g in overview.groups if g.key == "u1")
+    members = next(g for g in overview.groups if g.head == "u1")
+    x = unit.rect[0] + unit.rect[2] / 2
+    top, bottom = unit.rect[1] + unit.rect[3], members.rect[1]
+    image = view.viewport().grab().toImage()
+    shades = [image.pixelColor(view.mapFromScene(QPointF(x, top + (bottom - top) * t / 20))) for t in range(2, 19)]
+    link = QColor("#aab4c0" if dark else "#5b6573")
+    near = [c for c in shades if max(abs(c.red() - link.red()), abs(c.green() - link.green())) < 40]
+    assert len(near) >= 4  # dashes: some of the gap drawn in the link's shade
+    background = view.backgroundBrush().color().name()
+    assert any(c.name() == background for c in shades)  # ...and between them nothing: no grey tie under it
+
+
+def test_group_at_finds_the_group_under_a_point(shown):
+    overview, item, _ = shown
+    for group in overview.groups:
+        x, y, w, h = group.rect
+        assert item.group_at(QPointF(x + w / 2, y + h / 2)) is group
+    below = max(g.rect[1] + g.rect[3] for g in overview.groups) + 50
+    assert item.group_at(QPointF(0, below)) is None
+
+
+def test_tooltip_shows_a_hostile_label_as_text(shown):
+    overview, item, _ = shown
+    ward = next(g for g in overview.groups if g.key == "u1")
+    tip = item.tooltip(ward)
+    assert "<img" not in tip and "&lt;img src=x onerror=alert(1)&gt;" in tip
+    assert "1 node:" in tip and "Unit 1" in tip
+    members = item.tooltip(next(g for g in overview.groups if g.key == "members:1:u1"))
+    assert "<img" not in members and "&lt;img src=x onerror=alert(1)&gt;" in members
+    assert "The members at this level of a unit" in members and "8 nodes" in members and "Person 8" in members
