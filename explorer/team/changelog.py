@@ -445,8 +445,14 @@ def publish(
     change = change or new_change_iri()
     token = str(change).rsplit(":", 1)[-1]
     added, deleted = URIRef(f"{g.map}/changes/{token}/added"), URIRef(f"{g.map}/changes/{token}/deleted")
-    _write(client, added, patch.adds)
-    _write(client, deleted, patch.deletes)
+    try:
+        _write(client, added, patch.adds)
+        _write(client, deleted, patch.deletes)
+    except EndpointError as err:
+        if not _gave_way(err):
+            raise
+        _drop(client, added, deleted)  # nothing reached the map or the log: the caller tries again
+        return None
     now = _now()
     guard = f"GRAPH {term_text(g.meta)} {{ {term_text(g.map)} {term_text(TEAM.version)} {int(base)} }}"
     record = _record(
@@ -477,7 +483,12 @@ def publish(
     )
     # Long enough for the request to finish (it grows with the change), short enough that a copy that died
     # holding it keeps others waiting only a little.
-    lease = _take_lease(client, g, token, LEASE_SECONDS + (len(patch.adds) + len(patch.deletes)) / 1000)
+    try:
+        lease = _take_lease(client, g, token, LEASE_SECONDS + (len(patch.adds) + len(patch.deletes)) / 1000)
+    except EndpointError as err:
+        if not _gave_way(err):
+            raise
+        lease = None  # a lease that may have landed expires by itself; no writer goes on while it lives
     if lease is None:  # another copy is publishing now: nothing written to the map or the log; try again
         _drop(client, added, deleted)
         return None
@@ -490,7 +501,7 @@ def publish(
         # gave up on it because of another writer (Virtuoso: "40001", a deadlock) is tried again by the caller.
         if received(client, map_iri, change):
             return Record(change, author.iri, author.name, str(now), message, int(base), int(base) + 1, patch, reverts)
-        if "40001" not in str(err) and "deadlock" not in str(err).lower():
+        if not _gave_way(err):
             raise
     finally:
         with contextlib.suppress(EndpointError):
@@ -499,6 +510,19 @@ def publish(
         _drop(client, added, deleted)
         return None
     return Record(change, author.iri, author.name, str(now), message, int(base), int(base) + 1, patch, reverts)
+
+
+def _gave_way(error: EndpointError) -> bool:
+    """Whether the server gave up on a request because of another writer (Virtuoso: "40001", a deadlock).
+
+    Examples
+    --------
+    >>> _gave_way(EndpointError("HTTP 500: Virtuoso 40001 Error SR172: Transaction deadlocked"))
+    True
+    >>> _gave_way(EndpointError("HTTP 400: syntax error"))
+    False
+    """
+    return "40001" in str(error) or "deadlock" in str(error).lower()
 
 
 def _drop(client: SparqlClient, *names) -> None:

@@ -216,12 +216,14 @@ def test_eight_copies_publishing_fifty_edits_each_at_once_lose_nothing(tmp_path,
                     add(docs[i], f"urn:x:c{i}-e{k}", f"edit {k} of copy {i}")
                     if k % 10 == 0:  # everybody renames the one ward now and then: real clashes
                         rename(docs[i], "urn:x:ward", f"Ward named by {i} at {k}")
-                    for _ in range(5):  # the person presses Sync again when others kept publishing first
+                    for _ in range(10):  # the person presses Sync again when others kept publishing first
                         try:
                             result = sync.sync(docs[i], client, Author.named(f"copy {i}"))
                             break
                         except sync.SyncError:
                             continue
+                    else:
+                        raise AssertionError(f"copy {i} could not sync in ten tries")
                     shown[i] |= {str(v) for c in result.conflicts for v in c.mine}
                     if result.conflicts:
                         sync.resolve(docs[i], result.conflicts, "theirs")
