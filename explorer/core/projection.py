@@ -183,26 +183,26 @@ class Projection:
             shape = tuple(texts)
             known = kinds.get(shape)
             if known is None:
-                terms = [projection._kind_terms.get(o) or projection.term(o) for o in texts]
-                known = kinds[shape] = (schema.kind_of(terms), frozenset(terms))
-            kind, terms = known
+                found = [projection._kind_terms.get(o) or projection.term(o) for o in texts]
+                known = kinds[shape] = (schema.kind_of(found), frozenset(found))
+            kind, types_of = known
             if kind is None:
                 continue
             if kind.is_tie or kind.iri == RX.QualifiedTie:
                 if kind.is_tie:
                     tie_subjects.append((subject, kind))
                 continue
-            view = projection._view(subject, kind, terms, facts.get(subject, ()))
+            view = projection._view(subject, kind, types_of, facts.get(subject, ()))
             nodes[view.iri] = view
             node_keys.add(subject)
         projection._node_text = node_keys
-        term, terms, relation_labels = projection.term, projection._terms, projection._relation_labels
+        term, interned, relation_labels = projection.term, projection._terms, projection._relation_labels
         ties, outgoing, incoming = projection.ties, projection._out, projection._in
         for s, p, o in links:
             if s in node_keys and o in node_keys:
                 # Both ends are nodes, so their terms exist already: index, don't call (369k ties at 100k nodes).
-                s_term, o_term = terms[s], terms[o]
-                p_term = terms.get(p) or term(p)
+                s_term, o_term = interned[s], interned[o]
+                p_term = interned.get(p) or term(p)
                 label = relation_labels.get(p)
                 if label is None:
                     label = relation_labels[p] = schema.property(p_term).label

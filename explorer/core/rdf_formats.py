@@ -368,7 +368,7 @@ class _WholeTurtle:
         self._chunks: list[bytes] = []
         self._data = b""
         self.blank_nodes = True
-        self.directives = b""
+        self.directives: bytes | None = b""
 
     def feed(self, chunk: bytes) -> None:
         self._chunks.append(chunk)
@@ -618,11 +618,11 @@ def load_into(
         typed: list = []
         try:
             with no_network(f"reading {label}", block_files=True):
-                source = io.BufferedReader(reader, buffer_size=1 << 20)
+                buffered = io.BufferedReader(reader, buffer_size=1 << 20)
                 # Oxigraph's bulk loader is the fastest way in, but it renames blank nodes; their names
                 # must stay as written (a crash's journal names them), so it only takes a document with none.
                 declared = None
-                if to_check is not None and not scan.blank_nodes:
+                if to_check is not None and scan is not None and not scan.blank_nodes:
                     declared = _declared_prefixes(scan, fmt, base_iri)
                 numbers = getattr(scan, "numbers_need_watching", None)
                 if numbers is not None and to_check is not None:
@@ -632,7 +632,7 @@ def load_into(
                         with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="scan") as pool:
                             later = pool.submit(numbers)
                             try:
-                                store.bulk_load(source, format=fmt.ox_format, base_iri=base_iri)
+                                store.bulk_load(buffered, format=fmt.ox_format, base_iri=base_iri)
                             finally:
                                 watch = later.result()
                         if not watch:
@@ -640,14 +640,14 @@ def load_into(
                         store.clear()
                         declared = None
                         stream.seek(len(_UTF8_BOM) if bom else 0)
-                        source = io.BufferedReader(_Reader(stream, total, progress, position), buffer_size=1 << 20)
+                        buffered = io.BufferedReader(_Reader(stream, total, progress, position), buffer_size=1 << 20)
                         to_check = None
                     elif numbers():
                         to_check, declared = None, None
                 if declared is not None:
-                    store.bulk_load(source, format=fmt.ox_format, base_iri=base_iri)
+                    store.bulk_load(buffered, format=fmt.ox_format, base_iri=base_iri)
                 else:
-                    parser = ox.parse(source, format=fmt.ox_format, base_iri=base_iri)
+                    parser = ox.parse(buffered, format=fmt.ox_format, base_iri=base_iri)
                     if to_check is None:  # every statement is looked at as it goes in
                         quads = parser
                         if to_graph is not None and not fmt.holds_datasets:
@@ -775,12 +775,12 @@ def serialize_quads(
     """
     prefixes = dict(prefixes or {})
     if quads is None and store is not None:
-        data = store.dump(format=fmt.ox_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+        data = store.dump(format=fmt.ox_format, from_graph=ox.DefaultGraph(), prefixes=prefixes) or b""
         extra = list(extra)
         if extra:
             if fmt.name not in ("turtle", "ntriples"):
                 raise ValueError(f"{fmt.label} documents cannot be joined end to end")
-            tail = ox.serialize(extra, format=fmt.ox_format, prefixes=prefixes)
+            tail = ox.serialize(extra, format=fmt.ox_format, prefixes=prefixes) or b""
             header = 0
             while tail.startswith(b"@prefix ", header):
                 header = tail.find(b"\n", header) + 1
@@ -788,7 +788,7 @@ def serialize_quads(
             data = data + tail[header:] if data.startswith(tail[:header]) else data + tail
     else:
         # Oxigraph writes default-graph quads in graph formats as they are: no conversion needed.
-        data = ox.serialize(quads if quads is not None else [], format=fmt.ox_format, prefixes=prefixes)
+        data = ox.serialize(quads if quads is not None else [], format=fmt.ox_format, prefixes=prefixes) or b""
     if fmt.name in ("turtle", "trig"):
         data = drop_unused_prefixes(data)
     elif fmt.name == "rdfxml":

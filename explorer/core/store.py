@@ -254,8 +254,8 @@ class EmbeddedStore(Store):
     def apply(self, *, added: Iterable[Quad] = (), removed: Iterable[Quad] = ()) -> None:
         # Convert everything first so a bad term fails before anything changes. Oxigraph quads (a
         # command's native form, see Command.native) are taken as they are.
-        ox_removed = [q if type(q) is ox.Quad else to_ox_quad(q) for q in removed]
-        ox_added = [q if type(q) is ox.Quad else to_ox_quad(q) for q in added]
+        ox_removed = [q if isinstance(q, ox.Quad) else to_ox_quad(q) for q in removed]
+        ox_added = [q if isinstance(q, ox.Quad) else to_ox_quad(q) for q in added]
         for quad in ox_removed:
             stored = self._as_stored(quad)
             self._ox.remove(stored)

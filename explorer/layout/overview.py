@@ -609,6 +609,8 @@ def _layout(shapes: list, stacks: list, bands: list[Band], xy: np.ndarray) -> li
     spans = {}
     for level in TOP_DOWN:
         band = band_of(bands, level)
+        if band is None:  # bands_for_positions always gives all three; an empty list gives none
+            continue
         pad = min(NODE_H, (band.bottom - band.top) * 0.08)
         spans[level] = (band.top + pad, band.bottom - pad)
     scale = min(_FILL * (right - left) * (spans[lv][1] - spans[lv][0]) / totals[lv] for lv in totals)

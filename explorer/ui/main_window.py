@@ -1493,6 +1493,7 @@ class MainWindow(QMainWindow):
             self._set_busy(False)
             self.canvas.preview_positions(None)
             relay.deleteLater()  # its connection holds the task and the map
+            self._layout_keys = self._layout_keys_of = None
 
         self._set_busy(True)
         task = run_task(
