@@ -488,7 +488,10 @@ def publish(
     except EndpointError as err:
         if not _gave_way(err):
             raise
-        lease = None  # a lease that may have landed expires by itself; no writer goes on while it lives
+        # Its lease may have landed before the server gave way: withdrawn, else every copy waits for it to expire.
+        with contextlib.suppress(EndpointError):
+            _release(client, g, _lease_iri(g, token))
+        lease = None
     if lease is None:  # another copy is publishing now: nothing written to the map or the log; try again
         _drop(client, added, deleted)
         return None
@@ -541,7 +544,7 @@ def _take_lease(client: SparqlClient, g: Graphs, token: str, seconds: float) -> 
     later requests see it, so of two writers the later reader always sees the other's lease, and at
     most one goes on. A lease left by a copy that died expires after ``seconds``.
     """
-    lease = URIRef(f"{g.map}/lease/{token}")
+    lease = _lease_iri(g, token)
     meta, m = term_text(g.meta), term_text(g.map)
     until = Literal(f"{time.time() + seconds:.3f}", datatype=XSD.decimal)
     client.update(
@@ -570,6 +573,11 @@ def _take_lease(client: SparqlClient, g: Graphs, token: str, seconds: float) -> 
         _release(client, g, lease)
         return None
     return lease
+
+
+def _lease_iri(g: Graphs, token: str) -> URIRef:
+    """The name of a writer's lease on the map."""
+    return URIRef(f"{g.map}/lease/{token}")
 
 
 def _release(client: SparqlClient, g: Graphs, lease) -> None:
