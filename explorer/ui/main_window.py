@@ -817,12 +817,13 @@ class MainWindow(QMainWindow):
             placed = self._positions_for(self.projection.nodes)
         self.canvas.set_map(self.projection, self.schema, placed, prepared.pop("canvas", None))
         opened = OpenMap(self.document, self.schema, self.projection, prepared)
-        for view in (self.palette_view, self.inspector, self.history, self.analysis, self.search_box):
+        for view in (self.palette_view, self.inspector, self.history, self.search_box):
             view.show_map(opened)
         # The panels that read every node follow one per turn of the event loop, so a
         # 100k-node map never holds the window for all of them at once.
         projection = self.projection
         for step in (
+            lambda: self.analysis.show_map(opened),
             lambda: self.outline.show_map(opened),
             lambda: self.minimap.show_map(opened),
             lambda: (self.legend.show_map(opened), self._place_overlays()),
