@@ -375,21 +375,36 @@ def bench_edits(nodes: int) -> None:
     for name, value in fitted.items():
         print(f"{name:40} {value:10.0f}ms {near[name]:8.0f}ms {baseline[name]:10.0f}ms")
 
+    def settled() -> None:
+        """Until the canvas has drawn the whole change (a whole-map change is drawn over a few turns)."""
+        app.processEvents()
+        while window.canvas._steps:
+            app.processEvents()
+
     heartbeat = Heartbeat()
     start = time.perf_counter()
     window.apply_layout("force", wait=True)
     while window.layout_running():
         app.processEvents()
-    app.processEvents()
+    settled()
     layout = time.perf_counter() - start
     heartbeat.stop()
     stall = heartbeat.longest(layout)
-    start = time.perf_counter()
-    window.undo()
-    app.processEvents()
-    undo_layout = (time.perf_counter() - start) * 1000
+    undos = []
+    for step in (window.undo, window.redo, window.undo):
+        # The busy time of the step itself, then the longest of the turns that finish its drawing.
+        start = time.perf_counter()
+        step()
+        busy = time.perf_counter() - start
+        turns = [busy]
+        while window.canvas._steps or len(turns) < 2:
+            start = time.perf_counter()
+            app.processEvents()
+            turns.append(time.perf_counter() - start)
+        undos.append((max(turns) * 1000, sum(turns) * 1000))
+    longest, total = max(undos)  # the worst of undo, redo, undo
     print(f"{'force-directed layout: total / longest stall (< 100 ms)':48} {layout:8.2f}s {stall:6.0f}ms")
-    print(f"{'undo the layout (target < 200 ms)':48} {undo_layout:8.0f}ms")
+    print(f"{'undo the layout: longest turn / all turns (< 200 ms)':48} {longest:7.0f}ms {total:6.0f}ms")
     window.document.close()
     window.document = None
     window.close()

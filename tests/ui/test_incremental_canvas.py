@@ -48,7 +48,7 @@ def test_a_run_of_edits_and_undos_leaves_the_canvas_as_a_full_redraw_would_draw_
     canvas = window.canvas
     qtbot.waitUntil(lambda: not canvas.building)
     rng = random.Random(7)
-    for step in range(30):
+    for step in range(20):
         nodes = sorted(canvas.projection.nodes)
         action = rng.choice(["place", "tie", "tie", "move", "move-far", "move-all", "delete", "undo", "undo", "redo"])
         if action == "place":
