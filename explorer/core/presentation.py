@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .namespaces import RX
 from .terms import local_name
 from .text import one_line
 
@@ -223,11 +224,6 @@ def tie_style(schema: Schema, relation) -> TieStyle:
     )
 
 
-#: The family of ties that say a node belongs to another (``rx:familyMembership``: member of, unit of,
-#: owned by...): what the overview of a big map groups nodes by.
-MEMBERSHIP_FAMILY_IRI = "https://w3id.org/routine-explorer/ns#familyMembership"
-
-
 def is_membership(schema: Schema, relation) -> bool:
     """Whether ties of ``relation`` (a property, or a qualified tie's class) say a node belongs to another.
 
@@ -245,7 +241,7 @@ def is_membership(schema: Schema, relation) -> bool:
     >>> doc.close()
     """
     family = schema.family_of.get(relation)
-    return family is not None and str(family.iri) == MEMBERSHIP_FAMILY_IRI
+    return family is not None and family.iri == RX.familyMembership  # member of, unit of, owned by…
 
 
 def relation_name(schema: Schema, tie) -> str:

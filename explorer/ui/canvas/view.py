@@ -137,10 +137,7 @@ def band_geometry(projection, positions: dict) -> tuple:
     extents: dict = {"x": (min(xs), max(xs))} if xs else {"x": (0.0, 0.0)}
     for level, y in zip(levels, ys):
         low, high = extents.get(level, (y, y))
-        if y < low or y > high:
-            extents[level] = (min(low, y), max(high, y))
-        elif level not in extents:
-            extents[level] = (y, y)
+        extents[level] = (min(low, y), max(high, y))
     xs = xs or [0.0]
     left, right = min(xs) - NODE_W - 160, max(xs) + NODE_W + 80
     return bands, extents, (left, max(right, left + 1200))
