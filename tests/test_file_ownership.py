@@ -17,6 +17,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import filelock
 import pytest
 from rdflib import RDFS, Literal, URIRef
 from support.processes import EXPLORER, wait_for_line
@@ -25,6 +26,7 @@ from support.ui import open_and_wait
 from explorer.core import commands
 from explorer.core.document import MapDocument
 from explorer.core.errors import FileChangedError, MapLockedError, SaveError
+from explorer.core.journal import map_key, state_dir
 
 pytestmark = pytest.mark.skipif(
     os.name != "posix", reason="symlinks, hard links and the OS file lock are tested on POSIX"
@@ -190,6 +192,26 @@ def test_no_command_line_writer_replaces_a_map_open_for_editing(place, holder, v
         assert target.is_symlink()
     if via == "hard link":
         assert os.path.samefile(real, target)
+
+
+def test_a_writer_refused_while_another_refused_writer_holds_the_data_folder_lock_names_the_editor(
+    place, holder, monkeypatch
+):
+    """The race behind a flaky refusal with nobody named: five writers at once under a hard link's
+    name share its data-folder lock; the one that finds it busy must still name the file's editor."""
+    target, data_dir = alias(place, "hard link")
+    monkeypatch.setenv("ROUTINE_EXPLORER_DATA_DIR", str(data_dir))
+    busy = filelock.FileLock(str(state_dir() / f"{map_key(target)}.lock"), timeout=0)
+    with busy:  # as a writer does between taking this lock and failing on the file's flock
+        result = subprocess.run(
+            [*EXPLORER, "export", str(place / "other.ttl"), str(target)],
+            capture_output=True,
+            text=True,
+            env=env_for(data_dir),
+            timeout=120,
+        )
+    assert result.returncode == 2, result.stderr
+    assert f"process {holder.pid}" in result.stderr, result.stderr
 
 
 @pytest.mark.parametrize("via", ["symlink", "hard link", "another data folder"])

@@ -253,7 +253,7 @@ class MapLock:
         try:
             self._lock.acquire()
         except filelock.Timeout:
-            raise MapLockedError(self._held_message()) from None
+            raise MapLockedError(self._held_message(self._file_holder_identity())) from None
         if self._file is not None:
             held = self._file.acquire()
             if held is not None:
@@ -281,6 +281,20 @@ class MapLock:
             held = self._file.acquire()
             if held is not None:
                 raise MapLockedError(self._held_message(held))
+
+    def _file_holder_identity(self) -> tuple[int, int] | None:
+        """The map file's identity when another process holds its ``flock``, else None.
+
+        The data-folder lock can be busy for a moment with a command that is itself being
+        refused (it takes that lock, then fails on the file's): the file's holder is the one
+        to name then, not the nobody the owner file would give.
+        """
+        if self._path is None:
+            return None
+        identity = file_identity(self._path)
+        if identity is None or identity == self.identity or _flock_holder(identity) is None:
+            return None
+        return identity
 
     def _holder(self, identity: tuple[int, int] | None) -> dict | None:
         if identity is None:  # the data-folder lock: its owner file says who
