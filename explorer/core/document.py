@@ -433,7 +433,7 @@ class MapDocument:
         self._apply_recorded(command.label, command)
         was_dirty = self.dirty
         self.stack.push(command)
-        self._changed(command.added, command.removed, was_dirty)
+        self._changed(command.added, command.removed, was_dirty, command.moves[0])
 
     def undo(self) -> None:
         """Revert the last command."""
@@ -445,7 +445,7 @@ class MapDocument:
         except BaseException:
             self.stack.redo()  # the history stays in step with the map, which did not change
             raise
-        self._changed(command.removed, command.added, was_dirty)
+        self._changed(command.removed, command.added, was_dirty, command.moves[1])
 
     def redo(self) -> None:
         """Apply again the last undone command."""
@@ -457,7 +457,7 @@ class MapDocument:
         except BaseException:
             self.stack.undo()
             raise
-        self._changed(command.added, command.removed, was_dirty)
+        self._changed(command.added, command.removed, was_dirty, command.moves[0])
 
     @contextlib.contextmanager
     def batch(self, label: str) -> Iterator[None]:
@@ -499,17 +499,19 @@ class MapDocument:
         if not combined.is_empty:
             was_dirty = self.dirty
             self.stack.push(combined)
-            self._changed(combined.added, combined.removed, was_dirty)
+            self._changed(combined.added, combined.removed, was_dirty, combined.moves[0])
 
     def _apply_recorded(self, label: str, command: Command, *, undo: bool = False) -> None:
         """Journal ``command`` (or its inverse), then apply it: the map never holds an edit its journal lacks."""
         added, removed = (command.removed, command.added) if undo else (command.added, command.removed)
         native_added, native_removed = command.native[::-1] if undo else command.native
-        recorded = self._record(label, native_added, native_removed)
+        journal = command.journal if self._journal is not None else command.native  # no journal: no text
+        recorded = self._record(label, *(journal[::-1] if undo else journal))
         self._note_changes(added, removed)
         try:
             if self.store.takes_native:
-                self.store.apply(added=native_added, removed=native_removed)
+                rewritten = command.rewritten[1 if undo else 0]
+                self.store.apply(added=native_added, removed=native_removed, rewritten=rewritten)
             else:
                 self.store.apply(added=added, removed=removed)
         except BaseException:
@@ -546,8 +548,8 @@ class MapDocument:
             raise JournalError(message) from None
         return True
 
-    def _changed(self, added, removed, was_dirty: bool) -> None:
-        self.events.publish(ev.GraphChanged(frozenset(added), frozenset(removed)))
+    def _changed(self, added, removed, was_dirty: bool, moves: list | None = None) -> None:
+        self.events.publish(ev.GraphChanged(frozenset(added), frozenset(removed), moves))
         self.events.publish(ev.StackChanged(self.stack.undo_text, self.stack.redo_text))
         if was_dirty != self.dirty:
             self.events.publish(ev.DirtyChanged(self.dirty))

@@ -18,19 +18,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .positions import Place
 from .terms import Quad
 
 
 @dataclass(frozen=True)
 class GraphChanged:
-    """Quads were added to and removed from the map, as one step."""
+    """Quads were added to and removed from the map, as one step.
+
+    ``moves``, when the step only moved nodes, lists their new places in the default graph
+    (:func:`~explorer.core.positions.position_changes`): a view can follow them without reading the quads.
+    """
 
     added: frozenset[Quad]
     removed: frozenset[Quad]
+    moves: list[Place] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -439,7 +439,7 @@ class ViewStore(EmbeddedStore):
 
     takes_native = False  # it reads the terms of each quad: rdflib ones
 
-    def apply(self, *, added: Iterable[Quad] = (), removed: Iterable[Quad] = ()) -> None:
+    def apply(self, *, added: Iterable[Quad] = (), removed: Iterable[Quad] = (), rewritten: dict | None = None) -> None:
         added, removed = list(added), list(removed)
         more_added, more_removed, own_added, own_removed = [], [], [], []
         origins: dict = {}

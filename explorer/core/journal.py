@@ -43,6 +43,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import filelock
 import platformdirs
@@ -379,6 +380,24 @@ def _to_nquads(quads) -> str:
     return ox.serialize(native, format=ox.RdfFormat.N_QUADS).decode("utf-8")
 
 
+class Encoded(NamedTuple):
+    """One side of a diff as its journal entry holds it (N-Quads as a JSON string), made ahead of time."""
+
+    json: str
+
+
+def encoded(quads) -> Encoded:
+    """``quads`` as :meth:`Journal.record` writes them: a layout's command makes this in its worker.
+
+    Examples
+    --------
+    >>> from rdflib import URIRef
+    >>> json.loads(encoded([(URIRef("urn:s"), URIRef("urn:p"), URIRef("urn:o"), None)]).json)
+    '<urn:s> <urn:p> <urn:o> .\\n'
+    """
+    return Encoded(json.dumps(_to_nquads(quads), ensure_ascii=False))
+
+
 def _from_nquads(text: str) -> frozenset[Quad]:
     return frozenset(from_ox_quad(q) for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
 
@@ -428,7 +447,10 @@ class Journal:
         """
         if not self.active:
             raise RuntimeError("journal not started")
-        entry = {"label": label, "added": _to_nquads(added), "removed": _to_nquads(removed)}
+        # The line json.dumps would make of {"label", "added", "removed"}, each side encoded once (see encoded).
+        sides = [side if isinstance(side, Encoded) else encoded(side) for side in (added, removed)]
+        name = json.dumps(label, ensure_ascii=False)
+        entry = f'{{"label": {name}, "added": {sides[0].json}, "removed": {sides[1].json}}}\n'.encode()
         if self._handle is None:
             self._begin(entry)
         else:
@@ -442,9 +464,9 @@ class Journal:
         os.fsync(self._handle.fileno())
         self._last = None
 
-    def _begin(self, entry: dict) -> None:
+    def _begin(self, entry: bytes) -> None:
         header = self._line(self._header)
-        data = header + self._line(entry)
+        data = header + entry
         fresh = self.path.with_name(self.path.name + "-new")
         handle = open(fresh, "wb", buffering=0)  # noqa: SIM115 - kept open as the journal, closed on failure
         try:
@@ -459,10 +481,9 @@ class Journal:
         self._handle, self._header = handle, None
         self._size, self._last, self._broken = len(data), len(header), False
 
-    def _write(self, entry: dict) -> None:
+    def _write(self, data: bytes) -> None:
         if self._broken:
             raise OSError(errno.EIO, "an earlier entry could not be taken back; save the map to start a new journal")
-        data = self._line(entry)
         start = self._size
         fd = self._handle.fileno()
         try:

@@ -38,6 +38,9 @@ from rdflib import BNode, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from .namespaces import RX
+from .positions import X_TEXT as _X
+from .positions import Y_TEXT as _Y
+from .positions import Place, coordinate, position_changes
 from .schema import Schema
 from .terms import DEFAULT_GRAPH, local_name
 
@@ -46,11 +49,9 @@ from .terms import DEFAULT_GRAPH, local_name
 _TYPE = str(RDF.type)
 _LABELS = (str(RDFS.label), str(SKOS.prefLabel))
 _LEVEL = str(RX.level)
-_X, _Y = str(RX.canvasX), str(RX.canvasY)
 _FROM, _TO = str(RX["from"]), str(RX.to)
 _NOT_TIES = frozenset({_TYPE, _LEVEL, _FROM, _TO})
 _FACTS = frozenset({*_LABELS, _LEVEL, _X, _Y, _FROM, _TO})  # what node and qualified tie views read
-_POSITION_TEXT = frozenset({_X, _Y})  # rdflib compares terms in Python; plain str compares in C
 
 
 class NodeView(NamedTuple):
@@ -93,6 +94,8 @@ class Delta:
     removed_nodes: set = field(default_factory=set)
     ties: set = field(default_factory=set)
     removed_ties: set = field(default_factory=set)
+    #: Only canvas positions changed: views that draw no positions (the outline, the legend) have nothing to do.
+    moved: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.nodes or self.removed_nodes or self.ties or self.removed_ties)
@@ -108,15 +111,6 @@ def node_label(labels: Iterable, fallback) -> str:
     if preferred:
         return min(preferred, key=lambda pair: (not (pair[1] == "" or pair[1].startswith("http")), pair[0]))[0]
     return local_name(fallback)
-
-
-def _number(text: str) -> float | None:
-    try:
-        number = float(text)
-    except (TypeError, ValueError):
-        return None
-    # Hostile or broken positions (NaN, 1e308) would break the scene rect: ignore them.
-    return number if abs(number) < 1e7 else None
 
 
 class Projection:
@@ -238,9 +232,9 @@ class Projection:
             elif p == _LEVEL and k == 0:
                 level = o
             elif p == _X and k == 2:
-                x = _number(o)
+                x = coordinate(o)
             elif p == _Y and k == 2:
-                y = _number(o)
+                y = coordinate(o)
         level_order = self._level_orders.get(level) if level is not None else None
         if not level_order:
             level_order = self.schema.level_order(self.schema.level_of(kind, None)) or 2
@@ -306,17 +300,31 @@ class Projection:
         return tie
 
     # ----------------------------------------------------------------- updating
-    def update(self, store, changed_quads: Iterable, *, graph=DEFAULT_GRAPH, added: Iterable | None = None) -> Delta:
+    def update(
+        self,
+        store,
+        changed_quads: Iterable,
+        *,
+        graph=DEFAULT_GRAPH,
+        added: Iterable | None = None,
+        moves: list[Place] | None = None,
+    ) -> Delta:
         """Re-read what ``changed_quads`` (added or removed) touched; return what changed.
 
         Pass the ``added`` quads too and a change that only moves nodes (a layout,
-        a drag) is applied from them directly, without reading the store.
+        a drag) is applied from them directly, without reading the store; pass its
+        ``moves`` (:func:`~explorer.core.positions.position_changes` of the default
+        graph, read ahead of time) and not even the quads are read.
         """
+        if moves is not None and graph == DEFAULT_GRAPH:
+            return self._move(moves)
         changed_quads = list(changed_quads)
-        if added is not None and changed_quads and all(str(q[1]) in _POSITION_TEXT for q in changed_quads):
-            delta = self._move(changed_quads, added, graph)
-            if delta is not None:
-                return delta
+        if added is not None and changed_quads:
+            # The changed quads hold the added ones too: as "removed" they change nothing, since a node
+            # given a place is not one whose place went.
+            places = position_changes(added, changed_quads, graph)
+            if places is not None:
+                return self._move(places)
         touched = set()
         for s, _, o, g in changed_quads:
             if g != graph:
@@ -378,45 +386,16 @@ class Projection:
         delta.ties |= {key for key in self._fresh if key in self.ties and key not in before}
         return delta
 
-    def _move(self, changed, added, graph) -> Delta | None:
-        """Apply a change made only of canvas positions, or return None if it needs a real read.
-
-        Exact when each node either gets both coordinates or loses both (what
-        moves, layouts and their undos do); anything else is read from the store.
-        """
-        # A layout moves every node: 40k quads at 10k nodes. Subjects are keyed by their text (rdflib's
-        # == and hash are Python code; str's are C), and views copied without dataclasses.replace.
-        new: dict = {}  # subject text -> [subject, {predicate text: number}]
-        for s, p, o, g in added:
-            if g is graph or g == graph:
-                found = new.get(str(s))
-                if found is None:
-                    found = new[str(s)] = [s, {}]
-                found[1][str(p)] = _number(str(o))
-        gone: dict = {}  # subjects nothing was added to -> predicates removed
-        for s, p, _, g in changed:
-            if (g is graph or g == graph) and str(s) not in new:
-                gone.setdefault(str(s), [s, set()])[1].add(str(p))
-        # Every node is checked before any view changes: a change this cannot apply is read from the store,
-        # and that reading compares with the views as they were.
-        places = []
-        for s, values in new.values():
-            if len(values) != 2:
-                return None
-            x, y = values[_X], values[_Y]
-            places.append((s, x if y is not None else None, y if x is not None else None))
-        for s, removed in gone.values():
-            if removed != _POSITION_TEXT:
-                return None
-            places.append((s, None, None))
-        delta = Delta()
-        nodes = self.nodes
+    def _move(self, places: list[Place]) -> Delta:
+        """Put nodes at new ``places`` (a change made only of canvas positions)."""
+        delta = Delta(moved=True)
+        nodes, changed, get = self.nodes, delta.nodes, self.nodes.get
         for s, x, y in places:
-            view = nodes.get(s)
-            if view is not None and (view.x, view.y) != (x, y):
-                nodes[view.iri] = NodeView(view.iri, view.kind, view.label, view.level, x, y, view.types)
-                # The map's own IRI object, not the command's equal copy: later lookups then match by identity.
-                delta.nodes.add(view.iri)
+            view = get(s)
+            if view is not None and (view.x != x or view.y != y):
+                iri = view.iri  # the map's own IRI object, not the command's equal copy: lookups match by identity
+                nodes[iri] = NodeView(iri, view.kind, view.label, view.level, x, y, view.types)
+                changed.add(iri)
         return delta
 
     def _rebuild(self, store, graph) -> Delta:

@@ -76,8 +76,12 @@ class Store(abc.ABC):
     takes_native = False
 
     @abc.abstractmethod
-    def apply(self, *, added: Iterable[Quad] = (), removed: Iterable[Quad] = ()) -> None:
-        """Remove ``removed`` then add ``added``, as one step."""
+    def apply(self, *, added: Iterable[Quad] = (), removed: Iterable[Quad] = (), rewritten: dict | None = None) -> None:
+        """Remove ``removed`` then add ``added``, as one step.
+
+        ``rewritten``: :func:`rewritten_forms` of ``added`` when found ahead of time (a store that
+        takes Oxigraph quads, :attr:`takes_native`, uses it; others ignore it).
+        """
 
     @abc.abstractmethod
     def quads(self, s=None, p=None, o=None, graph=DEFAULT_GRAPH) -> Iterator[Quad]:
@@ -185,6 +189,53 @@ class _ReadOnlyNormalisingStore(_OxRdflibStore):
             yield (s, p, o), ctxs
 
 
+def rewritten_forms(quads: Iterable[ox.Quad]) -> dict[ox.Quad, ox.Quad]:
+    """The quads among ``quads`` that Oxigraph stores in another form than written: ``{written: stored}``.
+
+    Oxigraph keeps a typed literal in its canonical form (``"01"^^xsd:integer`` as ``"1"``); the
+    store remembers what was written, to hand it back and save it as written. A pure function of
+    the quads, so a big command finds it in a worker (:attr:`~explorer.core.commands.Command.rewritten`).
+
+    Examples
+    --------
+    >>> xsd = "http://www.w3.org/2001/XMLSchema#"
+    >>> a, p = ox.NamedNode("urn:a"), ox.NamedNode("urn:p")
+    >>> written = ox.Quad(a, p, ox.Literal("01", datatype=ox.NamedNode(xsd + "integer")))
+    >>> [q.object.value for q in rewritten_forms([written]).values()]
+    ['1']
+    >>> rewritten_forms([ox.Quad(a, p, ox.Literal("1", datatype=ox.NamedNode(xsd + "integer")))])
+    {}
+    """
+    by_literal: dict = {}
+    for quad in quads:
+        literal = quad.object
+        if type(literal) is ox.Literal and literal.datatype.value != _XSD_STRING:
+            by_literal.setdefault(literal, []).append(quad)
+    literals = []
+    for literal in by_literal:
+        pattern = _CANONICAL.get(literal.datatype.value)
+        if pattern is None or not pattern.fullmatch(literal.value):
+            literals.append(literal)
+    found: dict = {}
+    if not literals:
+        return found
+    # Store lookups compare by value, so ask a scratch store, in one batch, which form it keeps;
+    # once for each literal, however many statements hold it.
+    probe = ox.NamedNode("urn:x-routine-explorer:probe")
+    scratch = ox.Store()
+    scratch.extend(
+        ox.Quad(ox.NamedNode(f"urn:x-routine-explorer:{i}"), probe, literal) for i, literal in enumerate(literals)
+    )
+    for kept in scratch:
+        written = literals[int(kept.subject.value.rsplit(":", 1)[1])]
+        canonical = kept.object
+        if canonical.value == written.value and canonical.datatype == written.datatype:
+            continue
+        for quad in by_literal[written]:
+            found[quad] = ox.Quad(quad.subject, quad.predicate, canonical, quad.graph_name)
+    return found
+
+
 class EmbeddedStore(Store):
     """Oxigraph in this process.
 
@@ -209,36 +260,14 @@ class EmbeddedStore(Store):
         self._written: dict[ox.Quad, ox.Quad] = {}  # canonical quad in the store -> quad as written
         self._stored: dict[ox.Quad, ox.Quad] = {}  # quad as written -> canonical quad in the store
 
-    def _remember_rewritten(self, quads) -> None:
-        """Record the quads Oxigraph stored in another form than written (others are passed over)."""
-        by_literal: dict = {}
-        for quad in quads:
-            by_literal.setdefault(quad.object, []).append(quad)
-        literals = []
-        for literal in by_literal:
-            if type(literal) is not ox.Literal:
-                continue
-            pattern = _CANONICAL.get(literal.datatype.value)
-            if pattern is None or not pattern.fullmatch(literal.value):
-                literals.append(literal)
-        if not literals:
-            return
-        # Store lookups compare by value, so ask a scratch store, in one batch, which form it keeps;
-        # once for each literal, however many statements hold it.
-        probe = ox.NamedNode("urn:x-routine-explorer:probe")
-        scratch = ox.Store()
-        scratch.extend(
-            ox.Quad(ox.NamedNode(f"urn:x-routine-explorer:{i}"), probe, literal) for i, literal in enumerate(literals)
-        )
-        for kept in scratch:
-            written = literals[int(kept.subject.value.rsplit(":", 1)[1])]
-            canonical = kept.object
-            if canonical.value == written.value and canonical.datatype == written.datatype:
-                continue
-            for quad in by_literal[written]:
-                stored = ox.Quad(quad.subject, quad.predicate, canonical, quad.graph_name)
-                self._written[stored] = quad
-                self._stored[quad] = stored
+    def _remember_rewritten(self, quads, rewritten: dict | None = None) -> None:
+        """Record the quads Oxigraph stored in another form than written (others are passed over).
+
+        ``rewritten``, when given, is :func:`rewritten_forms` of ``quads``, found ahead of time.
+        """
+        for quad, stored in (rewritten_forms(quads) if rewritten is None else rewritten).items():
+            self._written[stored] = quad
+            self._stored[quad] = stored
 
     def _as_stored(self, quad: ox.Quad) -> ox.Quad:
         return self._stored.get(quad, quad) if self._stored else quad
@@ -251,7 +280,7 @@ class EmbeddedStore(Store):
         """The underlying :class:`pyoxigraph.Store`, for bulk work that must stay native."""
         return self._ox
 
-    def apply(self, *, added: Iterable[Quad] = (), removed: Iterable[Quad] = ()) -> None:
+    def apply(self, *, added: Iterable[Quad] = (), removed: Iterable[Quad] = (), rewritten: dict | None = None) -> None:
         # Convert everything first so a bad term fails before anything changes. Oxigraph quads (a
         # command's native form, see Command.native) are taken as they are.
         ox_removed = [q if isinstance(q, ox.Quad) else to_ox_quad(q) for q in removed]
@@ -263,9 +292,7 @@ class EmbeddedStore(Store):
                 del self._stored[quad], self._written[stored]
         if ox_added:
             self._ox.extend(ox_added)
-            self._remember_rewritten(
-                q for q in ox_added if type(q.object) is ox.Literal and q.object.datatype.value != _XSD_STRING
-            )
+            self._remember_rewritten(ox_added, rewritten)
 
     def _pattern(self, s, p, o, graph):
         return (

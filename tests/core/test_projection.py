@@ -80,8 +80,9 @@ def _step(doc, schema, rng: random.Random, op: int) -> None:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(seed=st.integers(0, 10_000), ops=st.lists(st.integers(0, 8), min_size=5, max_size=25))
-def test_incremental_updates_match_a_fresh_read(schema, seed, ops):
+@given(seed=st.integers(0, 10_000), ops=st.lists(st.integers(0, 8), min_size=5, max_size=25), hinted=st.booleans())
+def test_incremental_updates_match_a_fresh_read(schema, seed, ops, hinted):
+    """Followed from the changed quads, or (``hinted``) from a move's places read ahead (GraphChanged.moves)."""
     rng = random.Random(seed)
     doc = MapDocument.new()
     try:
@@ -91,7 +92,12 @@ def test_incremental_updates_match_a_fresh_read(schema, seed, ops):
         for op in ops:
             _step(doc, schema, rng, op)
             for event in changes:
-                projection.update(doc.store, itertools.chain(event.added, event.removed), added=event.added)
+                projection.update(
+                    doc.store,
+                    itertools.chain(event.added, event.removed),
+                    added=event.added,
+                    moves=event.moves if hinted else None,
+                )
             changes.clear()
             _same(projection, doc, schema)
         unsubscribe()
@@ -136,3 +142,21 @@ def test_a_move_where_some_nodes_keep_one_coordinate_names_every_node_that_moved
     assert set(nodes) <= delta.nodes
     assert all(projection.nodes[iri] == fresh.nodes[iri] for iri in nodes)
     doc.close()
+
+
+def test_a_move_and_its_undo_carry_their_places_and_nothing_else_does(schema):
+    """GraphChanged.moves: the places of a move (and of its undo), None for any other change."""
+    doc = MapDocument.new()
+    try:
+        command, iri = editing.create_node(doc, schema, RX.Unit, "ICU", position=(10.0, 20.0))
+        changes = []
+        doc.events.subscribe(GraphChanged, changes.append)
+        doc.execute(command)
+        doc.execute(editing.move_nodes(doc.store, {iri: (30.0, 40.0)}).prepare())
+        doc.undo()
+        doc.redo()
+        doc.execute(set_property(doc.store, iri, RDFS.label, Literal("Intensive care")))
+        places = [None if e.moves is None else [(p.node, p.x, p.y) for p in e.moves] for e in changes]
+        assert places == [None, [(iri, 30.0, 40.0)], [(iri, 10.0, 20.0)], [(iri, 30.0, 40.0)], None]
+    finally:
+        doc.close()

@@ -230,3 +230,57 @@ def test_a_line_in_a_long_string_that_reads_like_a_prefix_declares_nothing(tmp_p
     path.write_bytes(b'@prefix e: <http://e/> .\ne:a e:p 1, """\nprefix e: <http://zzz/>\n""" .\n')
     result = EmbeddedStore().load(path, format="turtle")
     assert result.prefixes["e"] == "http://e/"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_command_prepared_ahead_leaves_the_map_and_its_journal_as_one_applied_as_it_comes(
+    seed, tmp_path, monkeypatch
+):
+    """Command.prepare (a layout's worker) reads ahead the Oxigraph quads, the journal text and the rewritten
+    literals; done, undone and redone, the map reads back and saves exactly as with nothing read ahead."""
+    from rdflib import Literal, URIRef
+
+    from explorer.core.commands import Command
+    from explorer.core.document import MapDocument
+    from explorer.core.journal import Journal
+
+    monkeypatch.setenv("ROUTINE_EXPLORER_DATA_DIR", str(tmp_path / "data"))
+    rng = random.Random(seed)
+
+    def literal() -> Literal:
+        lexical, datatype = rng.choice(LITERALS)
+        return Literal(lexical, datatype=URIRef(XSD + datatype))
+
+    # One literal per subject: two of equal value ("01" and "1") are one statement to Oxigraph, a known limit.
+    quads = [(URIRef(f"http://e/s{i}"), URIRef("http://e/p"), literal(), DEFAULT_GRAPH) for i in range(60)]
+    change = (URIRef("http://e/s1"), URIRef("http://e/q"), literal(), DEFAULT_GRAPH)
+    outcomes = []
+    for prepared in (False, True):
+        doc = MapDocument.new(with_ontology=False)
+        lines = []
+        monkeypatch.setattr(Journal, "_write", lambda self, data, lines=lines: lines.append(data))
+        try:
+            first = Command("Add", added=frozenset(quads))
+            second = Command("Change", added=frozenset({change}), removed=frozenset(quads[:10]))
+            for command in (first, second):
+                doc.execute(command.prepare() if prepared else command)
+            doc.undo()
+            doc.redo()
+            ours = [
+                line
+                for line in doc.store.dump(FORMATS["ntriples"], graphs=[DEFAULT_GRAPH]).splitlines()
+                if line.startswith(b"<http://e/")
+            ]
+            outcomes.append(
+                (
+                    {q for q in read_back(doc.store) if q.startswith("<http://e/")},
+                    sorted(ours),
+                    [line.split(b'"added"', 1)[1] for line in lines],
+                )
+            )
+        finally:
+            doc.close()
+    as_written = {" ".join(t.n3() for t in q[:3]) for q in (set(quads) - set(quads[:10])) | {change}}
+    assert outcomes[0][0] == outcomes[1][0] == as_written
+    assert outcomes[0][1] == outcomes[1][1]
+    assert outcomes[0][2] == outcomes[1][2]

@@ -212,6 +212,8 @@ class ScenarioBar(QFrame):
     def _graph_changed(self, event: GraphChanged) -> None:
         # Every switch, undo and redo of one touches the index graph (its marker); ordinary edits do not.
         # Graph names compared as text: rdflib's == is Python code, and a layout's change holds 40k quads.
+        if event.moves is not None:  # only nodes moved (a layout: 40k quads at 10k nodes)
+            return
         scenarios_graph = str(SCENARIOS_GRAPH)
         if any(str.__eq__(q[3], scenarios_graph) for q in (*event.added, *event.removed)):
             self.refresh()
