@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from operator import attrgetter
+from typing import TYPE_CHECKING, NamedTuple
 
 from .namespaces import RX
 from .terms import local_name
@@ -307,7 +309,43 @@ class LegendEntry:
     line_width: float = 0.0
 
 
-def legend_entries(projection: Projection, schema: Schema, *, heat: bool = False) -> list[LegendEntry]:
+class LegendCounts(NamedTuple):
+    """What a legend counts: nodes by kind, ties by way of naming a relation, and one tie of each way.
+
+    A way is ``(relation, plain, label)``: the relation, whether the tie is a plain statement (not a
+    qualified tie), and the label it goes by. A legend kept up to date by difference
+    (:class:`~explorer.ui.canvas.legend.Legend`) changes these counts and lists the map again from them.
+    """
+
+    kinds: dict  # kind IRI (or None) -> number of nodes
+    ways: dict  # way -> number of ties
+    samples: dict  # way -> one tie that goes that way
+
+
+def tie_way(tie) -> tuple:
+    """How a tie is counted in the legend: ``(relation, plain, label)`` (see :class:`LegendCounts`)."""
+    return (tie.relation, tie.tie is None, tie.label)
+
+
+def legend_counts(projection: Projection) -> LegendCounts:
+    """The :class:`LegendCounts` of ``projection``, counted in C (a big map has hundreds of thousands of ties).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> legend_counts(SimpleNamespace(nodes={}, ties={}))
+    LegendCounts(kinds=Counter(), ways=Counter(), samples={})
+    """
+    ties = list(projection.ties.values())
+    ways = list(map(tie_way, ties))
+    return LegendCounts(
+        Counter(map(attrgetter("kind"), projection.nodes.values())), Counter(ways), dict(zip(ways, ties))
+    )
+
+
+def legend_entries(
+    projection: Projection, schema: Schema, *, heat: bool = False, counts: LegendCounts | None = None
+) -> list[LegendEntry]:
     """What a legend of the map lists, in order: each node kind present, each tie family present, then the heat.
 
     Node kinds come in the palette's order, each with its count; ties come by
@@ -326,6 +364,8 @@ def legend_entries(projection: Projection, schema: Schema, *, heat: bool = False
         Gives each kind's label, colour, shape and comment, and each relation's family.
     heat : bool
         Whether the heat is shown.
+    counts : LegendCounts, optional
+        The projection's counts, when kept already (:func:`legend_counts`).
 
     Returns
     -------
@@ -346,11 +386,12 @@ def legend_entries(projection: Projection, schema: Schema, *, heat: bool = False
     (['heat', 'node', 'tie'], '0–100 %', 'not ranked (dimmed)')
     >>> doc.close()
     """
-    node_counts: dict = {}
-    for view in projection.nodes.values():
-        node_counts[view.kind] = node_counts.get(view.kind, 0) + 1
+    if counts is None:
+        counts = legend_counts(projection)
     nodes = []
-    for iri, count in node_counts.items():
+    for iri, count in counts.kinds.items():
+        if count <= 0:
+            continue
         kind = schema.kind(iri) if iri is not None else None
         if kind is not None:
             key = (kind.group_order, kind.order, kind.label.casefold(), str(iri))
@@ -362,24 +403,19 @@ def legend_entries(projection: Projection, schema: Schema, *, heat: bool = False
             entry = LegendEntry(str(iri or ""), label, FALLBACK_COLOUR, "rounded-rectangle", "", count, "node")
         nodes.append((key, entry))
     # A big map has hundreds of thousands of ties and a few dozen ways of naming a relation: ties are
-    # counted by those first (tuples of the projection's shared terms hash and compare in C), then each
-    # is styled once (a style's own hash is Python code: 1 s per 100k ties when counted tie by tie).
-    ways: dict = {}  # (relation, plain, label) -> [count, one such tie]
-    for tie in projection.ties.values():
-        way = (tie.relation, tie.tie is None, tie.label)
-        found = ways.get(way)
-        if found is None:
-            ways[way] = [1, tie]
-        else:
-            found[0] += 1
+    # counted by those (legend_counts), then each way is styled once (a style's own hash is Python code:
+    # 1 s per 100k ties when counted tie by tie).
     styles: dict = {}
-    counts: dict = {}
+    by_style: dict = {}
     named: dict = {}  # style -> one tie per way of naming a relation
-    for way, (count, tie) in ways.items():
+    for way, count in counts.ways.items():
+        if count <= 0:
+            continue
+        tie = counts.samples[way]
         style = styles.get(tie.relation)
         if style is None:
             style = styles[tie.relation] = tie_style(schema, tie.relation)
-        counts[style] = counts.get(style, 0) + count
+        by_style[style] = by_style.get(style, 0) + count
         named.setdefault(style, {})[way] = tie
     entries = [entry for _, entry in sorted(nodes, key=lambda ke: ke[0])]
     for style, kinds in sorted(named.items(), key=lambda sc: (sc[0].order, sc[0].label.casefold())):
@@ -393,7 +429,7 @@ def legend_entries(projection: Projection, schema: Schema, *, heat: bool = False
                 style.colour,
                 "",
                 style.line_style,
-                counts[style],
+                by_style[style],
                 "tie",
                 comment,
                 style.width,

@@ -109,6 +109,19 @@ def bands_for_positions(
         level = level_of(level)
         low, high = extents.get(level, (y, y))
         extents[level] = (min(low, y), max(high, y))
+    return bands_for_extents(extents, node_height=node_height, minimum=minimum)
+
+
+def bands_for_extents(
+    extents: dict[int, tuple[float, float]], *, node_height: float, minimum: float = BAND_MIN_HEIGHT
+) -> list[Band]:
+    """:func:`bands_for_positions` from each level's lowest and highest y (``{level: (low, high)}``, 1 to 3).
+
+    Examples
+    --------
+    >>> [(b.level, round(b.top), round(b.bottom)) for b in bands_for_extents({2: (0.0, 0.0)}, node_height=44.0)]
+    [(3, -330, -110), (2, -110, 110), (1, 110, 330)]
+    """
     present = [level for level in TOP_DOWN if level in extents]
     if not present:
         return [Band(level, i * minimum, (i + 1) * minimum) for i, level in enumerate(TOP_DOWN)]

@@ -246,7 +246,8 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self._show_start()
         self._refresh_timer = QTimer(self, singleShot=True, interval=120, timeout=self._refresh_views)
-        self._unrefreshed: tuple[set, set] = (set(), set())  # nodes and ties changed since _refresh_views
+        # Nodes and ties changed since _refresh_views, and nodes only moved (only the minimap draws positions).
+        self._unrefreshed: tuple[set, set, set] = (set(), set(), set())
 
     # ------------------------------------------------------------------ building
     def _install_features(self) -> None:
@@ -1146,11 +1147,14 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ events
     def _graph_changed(self, event: GraphChanged) -> None:
         delta = self.projection.update(
-            self.document.store, itertools.chain(event.added, event.removed), added=event.added
+            self.document.store, itertools.chain(event.added, event.removed), added=event.added, moves=event.moves
         )
         if delta:
-            self._unrefreshed[0].update(delta.nodes, delta.removed_nodes)
-            self._unrefreshed[1].update(delta.ties, delta.removed_ties)
+            if delta.moved:
+                self._unrefreshed[2].update(delta.nodes)
+            else:
+                self._unrefreshed[0].update(delta.nodes, delta.removed_nodes)
+                self._unrefreshed[1].update(delta.ties, delta.removed_ties)
             self.canvas.apply_delta(delta, self._positions_for(delta.nodes))
             for iri in delta.removed_nodes:
                 self._computed.pop(iri, None)
@@ -1162,11 +1166,11 @@ class MainWindow(QMainWindow):
         if self.projection is None:
             return
         # Each view re-reads only what changed since, so an edit costs what it changed, not the map.
-        (nodes, ties), self._unrefreshed = self._unrefreshed, (set(), set())
+        (nodes, ties, moved), self._unrefreshed = self._unrefreshed, (set(), set(), set())
         self.outline.refresh(nodes)
         self.analysis.refresh_changes(nodes)
         self.legend.show_map(OpenMap(self.document, self.schema, self.projection), nodes=nodes, ties=ties)
-        self.minimap.refresh(nodes)
+        self.minimap.refresh(nodes | moved)
         self._place_overlays()
 
     def _show_zoom(self, zoom: float) -> None:
@@ -1458,6 +1462,14 @@ class MainWindow(QMainWindow):
         snapshot = SimpleNamespace(nodes=dict(projection.nodes), ties=dict(projection.ties))
 
         def work(progress):
+            # Its objects (the layout's input, frames, then a 40k-quad command at 10k nodes) would set off
+            # collections, which hold the window as well as this thread: none until the layout has landed.
+            with memory.paused():
+                command = lay_out(progress)
+                memory.settle()  # what it made stays (the command) or is gone: later collections skip it
+                return command
+
+        def lay_out(progress):
             from explorer.layout.layouts import compute_layout, force_steps
 
             progress(0, 0)
@@ -1475,14 +1487,15 @@ class MainWindow(QMainWindow):
                 laid = compute_layout(name, nodes, edges, seed=0, cancelled=lambda: progress(0, 0))
             positions = {by_key[k]: xy for k, xy in laid.items() if k in by_key}
             # Built here too: the map takes no edits while busy, so the diff stays true.
-            command = editing.move_nodes(document.store, positions, label=label)
-            command.native  # noqa: B018 - made here, in the worker, once (see Command.native)
-            return command
+            return editing.move_nodes(document.store, positions, label=label).prepare()
 
         def succeeded(command):
-            ended()
             task.result = None  # the command lives on in the undo history; the task keeps nothing
-            if self.document is document and self.execute(command):
+            # Applied before the preview ends: the nodes go from where the preview left them to their places.
+            landed = self.document is document and self.execute(command)
+            ended()
+            if landed:
+                memory.settle()  # the command stays in the history: later collections need not walk it
                 self.canvas.fit()
 
         def ended_without_result(error=None):

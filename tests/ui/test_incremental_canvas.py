@@ -5,12 +5,16 @@ from __future__ import annotations
 import random
 import shutil
 
+import numpy as np
 from PySide6.QtCore import QPointF
+from PySide6.QtWidgets import QGraphicsItem
 
 from explorer.core.namespaces import RX
 from explorer.core.resources import sample_graphs_dir
 from explorer.layout.bands import bands_for_positions
+from explorer.ui.canvas.legend import Legend
 from explorer.ui.canvas.view import MapCanvas
+from explorer.ui.common.host import OpenMap
 from explorer.ui.common.shapes import NODE_H
 
 
@@ -38,6 +42,17 @@ def _assert_like_a_full_redraw(canvas) -> None:
         assert [(b.top, b.bottom) for b in canvas.bands] == [(b.top, b.bottom) for b in expected]
         for key, ends, _ in canvas.drawn_ties():
             assert canvas.tie_at(QPointF((ends[0] + ends[2]) / 2, (ends[1] + ends[3]) / 2)) is not None, key
+    finally:
+        fresh.deleteLater()
+
+
+def _assert_legend_counts_the_map(window) -> None:
+    """The legend, kept by difference, lists what a legend made now would."""
+    window._refresh_views()
+    fresh = Legend()
+    try:
+        fresh.show_map(OpenMap(window.document, window.schema, window.projection))
+        assert window.legend.entries() == fresh.entries()
     finally:
         fresh.deleteLater()
 
@@ -76,6 +91,7 @@ def test_a_run_of_edits_and_undos_leaves_the_canvas_as_a_full_redraw_would_draw_
             window.redo()
         qtbot.wait(1)
         _assert_like_a_full_redraw(canvas)
+        _assert_legend_counts_the_map(window)
     # A tie made, then most of the map moved (a layout's bulk redraw reuses what it knows of the ties).
     source, nodes = window.place_node(RX.Role, label="Fresh role"), canvas.projection.nodes
     target, allowed = next(
@@ -90,4 +106,52 @@ def test_a_run_of_edits_and_undos_leaves_the_canvas_as_a_full_redraw_would_draw_
     assert len(canvas.projection.ties) == ties + 1
     canvas.nodesMoved.emit({iri: (x + 500, y) for iri, (x, y) in canvas.positions.items()})
     qtbot.wait(1)
+    _assert_like_a_full_redraw(canvas)
+
+
+def _pixels(image) -> np.ndarray:
+    return np.frombuffer(image.constBits(), dtype=np.uint8).astype(int)
+
+
+def _ties_image(canvas, cached: bool):
+    """The canvas's view grabbed with the ties painted through their cache, or straight."""
+    surface = canvas._ties._surface
+    surface.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache if cached else QGraphicsItem.CacheMode.NoCache)
+    canvas.viewport().repaint()
+    return canvas.viewport().grab().toImage()
+
+
+def test_a_layout_lands_redraws_in_short_turns_and_leaves_every_view_as_a_fresh_one(make_window, qtbot, tmp_path):
+    """At 100 %: the force layout streams, lands as one step, its redraw finishes over turns of the event loop;
+    then the ties, bands, overview, minimap and legend are what a fresh canvas draws, and the ties' cached
+    image (only the view's part of a much larger item) is the image painted without a cache."""
+    path = shutil.copy(sample_graphs_dir() / "keystone-michigan.ttl", tmp_path / "keystone.ttl")
+    window = make_window(path)
+    canvas = window.canvas
+    qtbot.waitUntil(lambda: not canvas.building)
+    canvas.set_zoom(1.0)
+    canvas.centerOn(*next(iter(canvas.positions.values())))
+    finished = []
+    canvas.redrawFinished.connect(lambda: finished.append(True))
+    before = dict(canvas.positions)
+    window.apply_layout("force", wait=True)
+    qtbot.waitUntil(lambda: not window.layout_running() and not canvas.redrawing, timeout=30_000)
+    assert finished, "a whole-map change is redrawn over turns, and says when it is done"
+    assert canvas.positions != before and window.document.stack.undo_text.startswith("Lay out")
+    # The minimap, which waits for the canvas's redraw, then draws the nodes where they now are.
+    qtbot.waitUntil(lambda: {iri: xy for iri, (xy, _) in window.minimap._drawn.items()} == canvas.positions)
+    _assert_like_a_full_redraw(canvas)
+    _assert_legend_counts_the_map(window)
+    canvas.set_zoom(1.0)
+    for iri, xy in canvas.positions.items():  # a part of the map with ties crossing it
+        if len(canvas.projection.ties_of(iri)) > 2:
+            canvas.centerOn(*xy)
+            break
+    qtbot.wait(1)
+    straight, cached = _ties_image(canvas, cached=False), _ties_image(canvas, cached=True)
+    # The same picture, give or take antialiasing's rounding (a line missing or cut differs by far more).
+    assert np.abs(_pixels(cached) - _pixels(straight)).max() <= 8
+    window.undo()
+    qtbot.waitUntil(lambda: not canvas.redrawing)
+    assert canvas.positions == before
     _assert_like_a_full_redraw(canvas)

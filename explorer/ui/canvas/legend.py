@@ -15,13 +15,14 @@ new value or a move leaves it as it is.
 
 from __future__ import annotations
 
+from collections import Counter
 from operator import attrgetter
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from explorer.core.presentation import PLAIN_TIE_DARK_COLOUR, legend_entries
+from explorer.core.presentation import PLAIN_TIE_DARK_COLOUR, LegendCounts, legend_entries, tie_way
 from explorer.ui.common.host import OpenMap
 from explorer.ui.common.shapes import ICON_SIZE, line_pixmap, shape_pixmap
 from explorer.ui.common.text import tooltip_html
@@ -29,11 +30,6 @@ from explorer.ui.common.theme import RESTYLE_EVENTS, dim_colour
 
 #: Widest the legend grows, in logical pixels.
 MAX_WIDTH = 240
-
-
-def _relation(tie) -> tuple:
-    """What of a tie decides its legend entry: its relation, and the label it is named by when plain."""
-    return (tie.relation, tie.tie is None, tie.label)
 
 
 class Legend(QFrame):
@@ -89,29 +85,47 @@ class Legend(QFrame):
         if (
             nodes is not None
             and ties is not None
+            and projection is not None
             and projection is self._source[0]
             and schema is self._source[1]
-            and not self._alters(nodes, ties)
         ):
+            if self._count(nodes, ties):
+                self._fill(projection, schema, (self._kinds, self._relations, self._counts, None))
             return
         read = opened.prepared.pop("legend", None) if opened is not None and nodes is None else None
         self._fill(projection, schema, read)
 
-    def _alters(self, nodes, ties) -> bool:
-        """Whether any of these changed nodes or ties came, went, or changed its kind or relation."""
-        projection = self._source[0]
-        if projection is None:
-            return False
+    def _count(self, nodes, ties) -> bool:
+        """Count these changed nodes and ties again (came, went, or changed kind or relation); whether any did."""
+        projection, counts = self._source[0], self._counts
         now_nodes, now_ties, missing = projection.nodes, projection.ties, object()
+        changed = False
         for iri in nodes:
             view = now_nodes.get(iri)
-            if (view.kind if view is not None else missing) != self._kinds.get(iri, missing):
-                return True
+            new, old = (view.kind if view is not None else missing), self._kinds.get(iri, missing)
+            if new != old:
+                changed = True
+                if old is not missing:
+                    counts.kinds[old] -= 1
+                if new is missing:
+                    del self._kinds[iri]
+                else:
+                    counts.kinds[new] += 1
+                    self._kinds[iri] = new
         for key in ties:
             tie = now_ties.get(key)
-            if (_relation(tie) if tie is not None else missing) != self._relations.get(key, missing):
-                return True
-        return False
+            new, old = (tie_way(tie) if tie is not None else missing), self._relations.get(key, missing)
+            if new != old:
+                changed = True
+                if old is not missing:
+                    counts.ways[old] -= 1
+                if new is missing:
+                    del self._relations[key]
+                else:
+                    counts.ways[new] += 1
+                    counts.samples[new] = tie
+                    self._relations[key] = new
+        return changed
 
     def _fill(self, projection, schema, read: tuple | None = None) -> None:
         """List the node kinds and tie styles present in ``projection`` (kinds from ``schema``).
@@ -121,7 +135,9 @@ class Legend(QFrame):
         self._entries = []
         nodes, ties = [], []
         dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
-        self._kinds, self._relations, listed = read or read_legend(projection, schema)
+        self._kinds, self._relations, self._counts, listed = read or read_legend(projection, schema)
+        if listed is None:  # counted by difference (see show_map): listed again from the counts
+            listed = legend_entries(projection, schema, counts=self._counts)
         if projection is not None and schema is not None:
             dpr = self.devicePixelRatioF()
             for entry in listed:
@@ -245,17 +261,20 @@ class Legend(QFrame):
 def read_legend(projection, schema) -> tuple:
     """What the legend lists, read from ``projection``: Qt-free, so a big map's load reads it in its worker.
 
-    Returns ``(kinds, relations, entries)``: each node's kind and each tie's relation (to tell later whether an
-    edit changes the legend) and :func:`~explorer.core.presentation.legend_entries`.
+    Returns ``(kinds, relations, counts, entries)``: each node's kind and each tie's way (to count an edit's
+    changes by difference), the :class:`~explorer.core.presentation.LegendCounts` and
+    :func:`~explorer.core.presentation.legend_entries`.
 
     Examples
     --------
-    >>> read_legend(None, None)
-    ({}, {}, [])
+    >>> read_legend(None, None)[3]
+    []
     """
     if projection is None:
-        return {}, {}, []
+        return {}, {}, LegendCounts(Counter(), Counter(), {}), []
     # Built by zip and map in C: dict comprehensions over 369k ties took half a second.
     kinds = dict(zip(projection.nodes.keys(), map(attrgetter("kind"), projection.nodes.values())))
-    relations = dict(zip(projection.ties.keys(), map(_relation, projection.ties.values())))
-    return kinds, relations, (legend_entries(projection, schema) if schema is not None else [])
+    relations = dict(zip(projection.ties.keys(), map(tie_way, projection.ties.values())))
+    counts = LegendCounts(Counter(kinds.values()), Counter(relations.values()), {})
+    counts.samples.update(zip(relations.values(), projection.ties.values()))
+    return kinds, relations, counts, (legend_entries(projection, schema, counts=counts) if schema is not None else [])

@@ -13,7 +13,7 @@ the canvas there.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -53,6 +53,9 @@ class Minimap(QWidget):
         self._buffer = None  # pixels of the last numpy raster
         self._drawn: dict = {}  # node -> (position, kind) as the image draws it
         self._drawn_bands = None  # the canvas's bands when the image was drawn
+        self._waiting: set | None = set()  # nodes changed while the canvas was redrawing (None: all)
+        self._waits = False
+        canvas.redrawFinished.connect(self._redrawn)
         self.setFixedSize(SIZE)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -78,6 +81,15 @@ class Minimap(QWidget):
         ``nodes`` are the nodes changed since the last refresh: the image is kept
         when none of them changed what it draws. None redraws it.
         """
+        if self.canvas.redrawing:
+            # The canvas is redrawing a bulk change over a few turns; reading its bands now would finish
+            # that in one (a layout of 10k nodes held the window for a quarter second): draw when it is done.
+            self._waiting = None if nodes is None or self._waiting is None else self._waiting | set(nodes)
+            self._waits = True
+            return
+        if self._waits:  # a redraw ended without telling (the map was closed): take what waited too
+            waited, self._waiting, self._waits = self._waiting, set(), False
+            nodes = None if nodes is None or waited is None else set(nodes) | waited
         if nodes is not None and self._image is not None and not self._alters(nodes):
             self.update()
             return
@@ -90,6 +102,11 @@ class Minimap(QWidget):
             # Built by zip in C: a Python loop over 100k nodes here held the window for a quarter second.
             self._drawn = dict(zip(positions, zip(positions.values(), kinds)))
         self.update()
+
+    def _redrawn(self) -> None:
+        if self._waits:
+            # In a turn of its own: the canvas's last redraw step has just had one.
+            QTimer.singleShot(0, self, lambda: self.refresh(set()))
 
     def _alters(self, nodes) -> bool:
         """Whether the image no longer shows ``nodes`` (or the bands) as the canvas has them."""

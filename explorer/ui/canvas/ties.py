@@ -9,7 +9,8 @@ meant redrawing every tie of that style (a third of a second on a 10k-node map).
 Examples
 --------
 >>> from PySide6.QtWidgets import QGraphicsRectItem
->>> layer = TieLayer(QGraphicsRectItem(), lambda style: __import__("PySide6.QtGui").QtGui.QPen())
+>>> parent = QGraphicsRectItem()
+>>> layer = TieLayer(parent, lambda style: __import__("PySide6.QtGui").QtGui.QPen())
 >>> layer.rebuild(["a"], [("#000000", "solid", 1.0)], ["supports"], [(0.0, 0.0, 400.0, 0.0)])
 >>> len(layer), "a" in layer
 (1, True)
@@ -21,12 +22,13 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 
 import numpy as np
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPen
 
-from explorer.ui.canvas.items import EdgeBatch, clip_to_boxes
+from explorer.ui.canvas.items import EdgeBatch, TieSurface, clip_to_boxes
 
 #: Least side of a tile, in scene units: at 10k nodes a tile holds a few hundred ties of a style.
 TILE = 1600.0
@@ -48,13 +50,13 @@ class TieLayer:
     Parameters
     ----------
     parent : QGraphicsItem
-        The layer item the batches are made under.
+        The layer item the ties' :class:`~explorer.ui.canvas.items.TieSurface` is made under.
     pen_for : callable
         ``pen_for(style)`` -> the QPen a batch of ``style`` draws with.
     """
 
     def __init__(self, parent, pen_for: Callable[[tuple], QPen]) -> None:
-        self._parent = parent
+        self._surface = TieSurface(parent)
         self._pen_for = pen_for
         self._batches: dict[tuple, EdgeBatch] = {}  # (style, tx, ty) -> batch
         self._home: dict = {}  # tie key -> (style, tx, ty)
@@ -113,20 +115,33 @@ class TieLayer:
         """Forget every tie (the batches stay, empty, for reuse)."""
         self._home.clear()
         self._members.clear()
+        self._surface.hold()
         for batch in self._batches.values():
             if batch.keys:
                 batch.keys = []
                 batch.set_lines(np.zeros((0, 4)))
+        self._surface.release()
 
     def rebuild(self, keys: list, styles: list, names: list, ends) -> None:
         """Draw exactly these ties: ``styles[i]``, ``names[i]`` and centre-to-centre ``ends[i]`` of ``keys[i]``."""
+        for step in self.rebuild_steps(keys, styles, names, ends):
+            step()
+
+    def rebuild_steps(self, keys: list, styles: list, names: list, ends, *, per_step: int = 60) -> list:
+        """:meth:`rebuild` as steps to run in order, ``per_step`` batches each (a turn of the event loop each).
+
+        The first step groups the ties by (style, tile) in numpy; the batches are filled in the next ones, and
+        the surface is painted again once, at the last. At 10k nodes the whole took 100 ms in one turn.
+        """
         self._members = {}
+        self._surface.hold()
         coords = clip_to_boxes(np.asarray(ends, dtype=float).reshape(-1, 4))
         look: dict = {}
         numbers = np.fromiter((look.setdefault(s, len(look)) for s in styles), dtype=np.int64, count=len(styles))
         middles = (coords[:, :2] + coords[:, 2:]) / 2
-        filled = set()
-        homes: list = []
+        filled: set = set()
+        homes: list = [None] * len(keys)
+        groups: list = []
         if len(coords):
             self._tile = max(TILE, float(np.ptp(middles, axis=0).max()) / TILES_ACROSS)
             tiles = np.floor(middles / self._tile).astype(np.int64)
@@ -137,11 +152,12 @@ class TieLayer:
             order = np.argsort(group, kind="stable")
             sorted_groups = group[order]
             starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
-            bounds = np.r_[starts, len(order)]
+            bounds = np.r_[starts, len(order)].tolist()
             by_number = {number: style for style, number in look.items()}
-            homes = [None] * len(keys)
-            for g in range(len(starts)):
-                chosen = order[bounds[g] : bounds[g + 1]]
+            groups = [order[bounds[g] : bounds[g + 1]] for g in range(len(starts))]
+
+        def fill(chosen_groups: list) -> None:
+            for chosen in chosen_groups:
                 first = int(chosen[0])
                 tx, ty = tiles[first].tolist()
                 home = (by_number[int(numbers[first])], tx, ty)
@@ -150,10 +166,15 @@ class TieLayer:
                     homes[i] = home
                 self._fill(home, [keys[i] for i in picked], coords[chosen], [names[i] for i in picked])
                 filled.add(home)
-        self._home = dict(zip(keys, homes))
-        for home, batch in self._batches.items():
-            if home not in filled and batch.keys:
-                self._fill(home, [], np.zeros((0, 4)), [])
+
+        def finish() -> None:
+            self._home = dict(zip(keys, homes))
+            for home, batch in self._batches.items():
+                if home not in filled and batch.keys:
+                    self._fill(home, [], np.zeros((0, 4)), [])
+            self._surface.release()
+
+        return [*(partial(fill, groups[i : i + per_step]) for i in range(0, len(groups), per_step)), finish]
 
     def update(self, entries: dict) -> None:
         """Redraw some ties: ``{key: (style, name, (x1, y1, x2, y2)) or None}``, ends centre to centre, None to hide."""
@@ -184,7 +205,7 @@ class TieLayer:
         self.show_arrows = shown
         for batch in self._batches.values():
             batch.show_arrows = shown
-            batch.update()
+        self._surface.update()
 
     def _members_of(self, home: tuple) -> dict:
         members = self._members.get(home)
@@ -199,7 +220,7 @@ class TieLayer:
     def _fill(self, home: tuple, keys: list, coords: np.ndarray, names: list, changed: QRectF | None = None) -> None:
         batch = self._batches.get(home)
         if batch is None:
-            batch = EdgeBatch(self._pen_for(home[0]), self._parent)
+            batch = EdgeBatch(self._pen_for(home[0]), self._surface)
             batch.show_arrows = self.show_arrows
             self._batches[home] = batch
         batch.keys = keys

@@ -15,6 +15,7 @@ Performance choices (measured on this machine, see ``tests/benchmarks/bench_canv
 
 from __future__ import annotations
 
+from functools import partial
 from itertools import compress
 from operator import attrgetter
 
@@ -57,7 +58,7 @@ from explorer.core.presentation import (
 from explorer.core.schema import MAX_NAME
 from explorer.core.terms import local_name
 from explorer.core.text import one_line
-from explorer.layout.bands import Band, band_at, band_of, bands_for_positions, level_of, settle_drop
+from explorer.layout.bands import TOP_DOWN, Band, band_at, band_of, bands_for_extents, level_of, settle_drop
 from explorer.layout.overview import Overview, overview_groups
 from explorer.ui.canvas import accessibility
 from explorer.ui.canvas.groups import GroupOverviewItem
@@ -69,6 +70,7 @@ from explorer.ui.canvas.items import (
     NodeItem,
     OverviewItem,
     clip_to_boxes,
+    ensure_pixmap_cache,
     readable_zoom,
 )
 from explorer.ui.canvas.navigation import reading_order, toward
@@ -80,6 +82,8 @@ from explorer.ui.common.workers import Task
 
 #: Above this many nodes the canvas opens in overview mode: filter or focus to draw nodes in full.
 FULL_DETAIL_LIMIT = 15_000
+#: Nodes a bulk change's redraw handles per turn of the event loop (~25 ms each on this machine's 2 cores).
+STEP_NODES = 2_500
 #: Above this many ties, ties hide when zoomed out below OVERVIEW_ZOOM.
 FAR_TIE_LIMIT = 15_000
 #: Up to this many nodes, items are made at once; above, a few hundred per turn of the event loop.
@@ -127,19 +131,19 @@ def band_geometry(projection, positions: dict) -> tuple:
     >>> band_geometry(None, {})[1]
     {'x': (0.0, 0.0)}
     """
-    levels, xs, ys = [], [], []
-    for iri, view in projection.nodes.items() if projection is not None else ():
-        x, y = positions.get(iri, (0.0, 0.0))
-        levels.append(level_of(view.level))
-        xs.append(x)
-        ys.append(y)
-    bands = bands_for_positions(zip(levels, ys), node_height=NODE_H)
-    extents: dict = {"x": (min(xs), max(xs))} if xs else {"x": (0.0, 0.0)}
-    for level, y in zip(levels, ys):
-        low, high = extents.get(level, (y, y))
-        extents[level] = (min(low, y), max(high, y))
-    xs = xs or [0.0]
-    left, right = min(xs) - NODE_W - 160, max(xs) + NODE_W + 80
+    nodes = projection.nodes if projection is not None else {}
+    # In numpy: a layout's redraw reads 10k nodes here, and Python's min and max per node took 50 ms.
+    get, origin = positions.get, (0.0, 0.0)
+    places = np.array([get(iri, origin) for iri in nodes], dtype=float).reshape(-1, 2)
+    levels = np.fromiter((level_of(view.level) for view in nodes.values()), dtype=np.int8, count=len(nodes))
+    extents: dict = {"x": (float(places[:, 0].min()), float(places[:, 0].max())) if len(places) else (0.0, 0.0)}
+    for level in TOP_DOWN:
+        ys = places[levels == level, 1]
+        if len(ys):
+            extents[level] = (float(ys.min()), float(ys.max()))
+    bands = bands_for_extents({k: v for k, v in extents.items() if k != "x"}, node_height=NODE_H)
+    low, high = extents["x"]
+    left, right = low - NODE_W - 160, high + NODE_W + 80
     return bands, extents, (left, max(right, left + 1200))
 
 
@@ -203,6 +207,60 @@ def _tie_pen(style: tuple) -> QPen:
     return pen
 
 
+class _TieTable:
+    """The columns of :meth:`MapCanvas._tie_table`, made from the ties given, one slice at a time."""
+
+    def __init__(self, canvas) -> None:
+        self.canvas = canvas
+        self.visible, self.dark, self.projection = canvas.visible_nodes, canvas._dark, canvas.projection
+        self.keys: list = []
+        self.styles: list = []
+        self.names: list = []
+        self.sources: list = []
+        self.targets: list = []
+        self.looks: dict = {}
+        self.numbers: dict = {}
+
+    def current(self) -> bool:
+        """Whether the canvas still shows what this table was begun for (its filter, theme and map)."""
+        canvas = self.canvas
+        return (
+            canvas.visible_nodes is self.visible and canvas._dark == self.dark and canvas.projection is self.projection
+        )
+
+    def add(self, ties) -> None:
+        """Take ``(key, tie)`` pairs into the table."""
+        visible, same, looks, numbers = self.visible, str.__eq__, self.looks, self.numbers  # rdflib's == is Python
+        for key, tie in ties:
+            source, target = tie.source, tie.target
+            if same(source, target):
+                continue
+            if visible is not None and (source not in visible or target not in visible):
+                continue
+            look = looks.get((tie.relation, tie.tie is None))
+            if look is None:
+                look = looks[(tie.relation, tie.tie is None)] = (
+                    self.canvas._tie_style(tie),
+                    self.canvas._type_name(tie),
+                )
+            self.keys.append(key)
+            self.styles.append(look[0])
+            self.names.append(look[1])
+            self.sources.append(numbers.setdefault(source, len(numbers)))
+            self.targets.append(numbers.setdefault(target, len(numbers)))
+
+    def columns(self) -> tuple:
+        """keys, styles, type names, ends as node numbers, the nodes."""
+        return (
+            self.keys,
+            self.styles,
+            self.names,
+            np.array(self.sources, dtype=np.int64),
+            np.array(self.targets, dtype=np.int64),
+            list(self.numbers),
+        )
+
+
 class MapCanvas(QGraphicsView):
     """The canvas view and its scene. It draws; the main window turns its signals into commands.
 
@@ -230,6 +288,8 @@ class MapCanvas(QGraphicsView):
     placeRequested = Signal(str, QPointF)
     contextMenuRequested = Signal(object, object)
     zoomChanged = Signal(float)
+    #: A bulk change's redraw, left for later turns of the event loop, is done (see :attr:`redrawing`).
+    redrawFinished = Signal()
     #: A group of the big-map overview was opened (double-click): its :class:`~explorer.layout.overview.Group`.
     groupOpened = Signal(object)
 
@@ -589,10 +649,19 @@ class MapCanvas(QGraphicsView):
             self._grow_scene_rect()
             self._ties_stale = True  # hidden until redrawn, whatever the zoom does meanwhile
             self._edge_layer.setVisible(False)
+            # Each step at most STEP_NODES nodes: a turn stays within ~50 ms whatever the map's size.
+            touched, changes = list(delta.nodes), list(changed)
+            entries: dict = {}  # the overview's new entries, gathered over turns, drawn at once
             self._steps = [
-                lambda: (self._follow_nodes(delta.nodes), self._draw_bands(), self._update_scene_rect()),
-                self._rebuild_edges,
-                lambda: (self._update_overview(changed), self._follow_halos(changed)),
+                *(partial(self._follow_nodes, touched[i : i + STEP_NODES]) for i in range(0, len(touched), STEP_NODES)),
+                lambda: (self._draw_bands(), self._update_scene_rect()),
+                *self._tie_table_steps(),
+                self._rebuild_edges_steps,
+                *(
+                    partial(self._gather_overview, changes[i : i + STEP_NODES], entries)
+                    for i in range(0, len(changes), STEP_NODES)
+                ),
+                lambda: (self._overview.update_nodes(entries), self._follow_halos(changed)),
             ]
             self._step_timer.start()
             return
@@ -654,15 +723,25 @@ class MapCanvas(QGraphicsView):
 
     def _next_step(self) -> None:
         """One step of the redraw a bulk change left for later (see :meth:`apply_delta`)."""
-        if self._steps:
-            step = self._steps.pop(0)
-            self._stepping = True
-            try:
-                step()
-            finally:
-                self._stepping = False
+        if not self._steps:
+            return
+        step = self._steps.pop(0)
+        self._stepping = True
+        try:
+            more = step()
+            if isinstance(more, list):  # a step that leaves steps of its own: they come next
+                self._steps[:0] = more
+        finally:
+            self._stepping = False
         if self._steps:
             self._step_timer.start()
+        else:
+            self.redrawFinished.emit()
+
+    @property
+    def redrawing(self) -> bool:
+        """Whether a bulk change is still being redrawn over turns of the event loop (see :meth:`apply_delta`)."""
+        return bool(self._steps)
 
     def finish_redraw(self) -> None:
         """Finish now the redraw a bulk change left for later turns of the event loop.
@@ -798,14 +877,19 @@ class MapCanvas(QGraphicsView):
 
     def _rebuild_edges(self) -> None:
         """Redraw every tie from the current node positions (a new map, a layout, a filter, a theme)."""
+        for step in self._rebuild_edges_steps():
+            step()
+
+    def _rebuild_edges_steps(self) -> list:
+        """:meth:`_rebuild_edges` as this step and the steps it leaves (a bulk change runs one per turn)."""
         if self.projection is None:
-            return
+            return []
         if self.overview_only and self.visible_nodes is None:
             # Hundreds of thousands of ties are a grey fog at this scale and cost seconds to
             # draw: the overview shows nodes; focus or filter to see their ties.
             self._ties.clear()
             self._update_tie_highlight()
-            return
+            return []
         keys, styles, names, sources, targets, nodes = self._tie_table()
         get = self._drawn_positions().get
         # Only the ends are looked up again: a layout moves every node but leaves each tie's look alone.
@@ -818,10 +902,13 @@ class MapCanvas(QGraphicsView):
             keep = drawn.tolist()
             keys, styles, names = (list(compress(column, keep)) for column in (keys, styles, names))
             ends = ends[drawn]
-        self._ties.rebuild(keys, styles, names, ends)
-        self._ties_stale = False
-        self._apply_lod(force=True)
-        self._update_tie_highlight()
+
+        def drawn_all() -> None:
+            self._ties_stale = False
+            self._apply_lod(force=True)
+            self._update_tie_highlight()
+
+        return [*self._ties.rebuild_steps(keys, styles, names, ends), drawn_all]
 
     def _tie_table(self) -> tuple:
         """The ties that can be drawn, as columns: keys, styles, type names, ends as node numbers, the nodes.
@@ -829,29 +916,24 @@ class MapCanvas(QGraphicsView):
         Kept until ties, the filter or the theme change (:attr:`_table` set to None), so a layout's
         redraw only looks up the new places.
         """
-        if self._table is not None:
-            return self._table
-        keys, styles, names, sources, targets = [], [], [], [], []
-        looks: dict = {}
-        numbers: dict = {}
-        visible, same = self.visible_nodes, str.__eq__  # rdflib's == is Python code
-        for key, tie in self.projection.ties.items():
-            source, target = tie.source, tie.target
-            if same(source, target):
-                continue
-            if visible is not None and (source not in visible or target not in visible):
-                continue
-            look = looks.get((tie.relation, tie.tie is None))
-            if look is None:
-                look = looks[(tie.relation, tie.tie is None)] = (self._tie_style(tie), self._type_name(tie))
-            keys.append(key)
-            styles.append(look[0])
-            names.append(look[1])
-            sources.append(numbers.setdefault(source, len(numbers)))
-            targets.append(numbers.setdefault(target, len(numbers)))
-        self._table = (keys, styles, names, np.array(sources, dtype=np.int64), np.array(targets, dtype=np.int64))
-        self._table += (list(numbers),)
+        if self._table is None:
+            table = _TieTable(self)
+            table.add(self.projection.ties.items())
+            self._table = table.columns()
         return self._table
+
+    def _tie_table_steps(self) -> list:
+        """Steps that make :meth:`_tie_table` a slice of the ties at a time, for a bulk redraw (see apply_delta)."""
+        if self._table is not None or self.projection is None:
+            return []
+        table, ties = _TieTable(self), list(self.projection.ties.items())
+
+        def finish() -> None:
+            if self._table is None and table.current():
+                self._table = table.columns()
+
+        size = 4 * STEP_NODES
+        return [*(partial(table.add, ties[i : i + size]) for i in range(0, len(ties), size)), finish]
 
     def _refresh_ties(self, keys) -> None:
         """Redraw the ties ``keys`` only (added, removed, or an end moved): the tiles they leave and enter."""
@@ -912,6 +994,9 @@ class MapCanvas(QGraphicsView):
 
     def _update_overview(self, changed: set) -> None:
         self._overview.update_nodes({iri: self._overview_entry(iri) for iri in changed})
+
+    def _gather_overview(self, changed: list, entries: dict) -> None:
+        entries.update((iri, self._overview_entry(iri)) for iri in changed)
 
     # -------------------------------------------------------------- level of detail
     def zoom(self) -> float:
@@ -1309,6 +1394,14 @@ class MapCanvas(QGraphicsView):
         was, self._previewing = self._previewing, positions is not None
         self._edge_layer.setVisible(not self._previewing and not self.ties_hidden and not self._ties_stale)
         self._handle.setVisible(False)
+        if positions is None and was and self._steps:
+            # The layout landed: its redraw moves the nodes over the next turns; what it leaves (a node the
+            # layout put back where it was) is put back after it, in a turn of its own.
+            self._steps.append(self._end_preview)
+            return
+        self._end_preview(positions, was)
+
+    def _end_preview(self, positions: dict | None = None, was: bool = True) -> None:
         if self._node_layer.isVisible() or not self._previewing:
             for iri, item in self.node_items.items():
                 xy = positions.get(iri) if positions is not None else None
@@ -1318,7 +1411,15 @@ class MapCanvas(QGraphicsView):
                     item.setPos(*xy)
         if positions is None:
             if was:
-                self._refresh_overview()
+                # Only the boxes the preview left away from their places: after a layout landed, next to none.
+                places, missing = self._drawn_positions(), object()
+                self._overview.update_nodes(
+                    {
+                        iri: self._overview_entry(iri)
+                        for iri, (_, xy) in self._overview.nodes().items()
+                        if places.get(iri, missing) != xy
+                    }
+                )
         elif self._overview.isVisible():  # zoomed out: the overview's boxes are what moves
             drawn = self._overview.nodes()
             self._overview.set_nodes({iri: (colour, positions.get(iri, xy)) for iri, (colour, xy) in drawn.items()})
@@ -1724,6 +1825,8 @@ class MapCanvas(QGraphicsView):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
+        ratio = self.viewport().devicePixelRatioF()
+        ensure_pixmap_cache(round(self.viewport().width() * ratio), round(self.viewport().height() * ratio))
         self._place_editor()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 - Qt API

@@ -10,6 +10,7 @@ the work, which unwinds it cleanly.
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 import traceback
 
@@ -61,6 +62,7 @@ class Task(QObject):
 
     def start(self) -> Task:
         """Start the work; returns self."""
+        _share_the_interpreter()
         self._thread.start()
         return self
 
@@ -127,6 +129,22 @@ class Task(QObject):
     def wait(self, timeout_ms: int = 600_000) -> bool:
         """Spin the event loop until the task has ended (for tests and scripted use); False on timeout."""
         return wait_for(self, timeout_ms)
+
+
+#: How long a thread running Python keeps the interpreter before another may have it, in seconds.
+SWITCH_INTERVAL = 0.001
+
+
+def _share_the_interpreter() -> None:
+    """Let the window have the interpreter back within a millisecond while a worker runs Python code.
+
+    Python hands the interpreter from a busy thread to a waiting one every switch interval (5 ms by
+    default). The window gives it up at each call into Qt, then waits up to that long to go on: a
+    repaint of a few hundred calls took three times as long while a layout's worker ran. One
+    millisecond, once a worker starts, keeps the window's turns near their own cost.
+    """
+    if sys.getswitchinterval() > SWITCH_INTERVAL:
+        sys.setswitchinterval(SWITCH_INTERVAL)
 
 
 def wait_for(job, timeout_ms: int) -> bool:
