@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple
@@ -337,10 +338,18 @@ def legend_counts(projection: Projection) -> LegendCounts:
     LegendCounts(kinds=Counter(), ways=Counter(), samples={})
     """
     ties = list(projection.ties.values())
-    ways = list(map(tie_way, ties))
-    return LegendCounts(
-        Counter(map(attrgetter("kind"), projection.nodes.values())), Counter(ways), dict(zip(ways, ties))
-    )
+    return count_legend(map(attrgetter("kind"), projection.nodes.values()), list(map(tie_way, ties)), ties)
+
+
+def count_legend(kinds: Iterable, ways: list, ties: list) -> LegendCounts:
+    """:class:`LegendCounts` of the nodes' ``kinds`` and the ``ways`` of ``ties`` (one way per tie, in order).
+
+    Examples
+    --------
+    >>> count_legend(["Unit", "Unit", "Role"], [], []).kinds["Unit"]
+    2
+    """
+    return LegendCounts(Counter(kinds), Counter(ways), dict(zip(ways, ties)))
 
 
 def legend_entries(

@@ -429,8 +429,10 @@ def route(store: Store, command: Command) -> Command:
             extra_removed.update(_held(store, scenario.added_graph, added))
             extra_removed.update(_held(store, scenario.removed_graph, removed))
             extra_added.update(_overrides(store, scenario, added))
-    extra_added.difference_update(command.removed)
-    extra_removed.difference_update(command.added)
+    # What the command holds already needs no adding: a command routed once (a layout's, made ready in its
+    # worker, see Command.prepare) comes back as the very same command.
+    extra_added.difference_update(command.removed, command.added)
+    extra_removed.difference_update(command.added, command.removed)
     if not extra_added and not extra_removed:
         return command
     return Command(

@@ -56,6 +56,7 @@ from explorer.core.presentation import level_title
 from explorer.core.projection import Projection
 from explorer.core.rdf_formats import FORMATS, format_for_path
 from explorer.core.resources import docs_dir
+from explorer.core.scenario_graphs import route
 from explorer.core.scenarios import display_title
 from explorer.core.schema import Schema, schema_of
 from explorer.core.text import one_line
@@ -73,7 +74,7 @@ from explorer.ui.common import MAP_FILTER, clipboard, memory, menu_text, safe_te
 from explorer.ui.common.host import OpenMap
 from explorer.ui.common.shapes import NODE_H, NODE_W
 from explorer.ui.common.theme import dark_palette
-from explorer.ui.common.workers import run_task
+from explorer.ui.common.workers import run_task, spin_until
 from explorer.ui.files import earlier_versions, endpoint_browser, import_dialog
 from explorer.ui.files import export as export_actions
 from explorer.ui.files import map_details as map_details_feature
@@ -114,6 +115,8 @@ LAYOUT_FRAMES = 12
 #: Up to this many new nodes without positions each get a free spot near the view's centre;
 #: more (a big paste or update) are set out beside the map, since each search scans every node.
 FREE_SPOT_LIMIT = 20
+#: A move of more nodes than this (a layout, its undo) is drawn from the next turn of the event loop.
+FOLLOW_NEXT_TURN = 2_000
 
 
 def prepare_views(projection: Projection, schema: Schema, computed: dict) -> dict:
@@ -246,6 +249,10 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self._show_start()
         self._refresh_timer = QTimer(self, singleShot=True, interval=120, timeout=self._refresh_views)
+        self._moves_pending: list = []  # (projection, GraphChanged) of big moves the window follows next turn
+        # Not 0 ms: Qt runs zero timers ahead of the others, so the follow would run back to back with the
+        # turn that took the change, and input and other timers would wait for both.
+        self._follow_timer = QTimer(self, singleShot=True, interval=1, timeout=self._follow_moves)
         # Nodes and ties changed since _refresh_views, and nodes only moved (only the minimap draws positions).
         self._unrefreshed: tuple[set, set, set] = (set(), set(), set())
 
@@ -1087,14 +1094,22 @@ class MainWindow(QMainWindow):
         Both the canvas's name box and the inspector: Close Map then asks about a half-typed name
         rather than dropping it.
         """
+        self._follow_moves()  # what a save, an export or a report reads comes after the moves it follows
         self.canvas.commit_rename()
         self.inspector.commit_pending()
 
-    def _set_busy(self, busy: bool) -> None:
-        """While a file is written, nothing may change the map: the canvas, panels and edit actions pause."""
+    def _set_busy(self, busy: bool, *, grey_canvas: bool = True) -> None:
+        """While a file is written, nothing may change the map: the canvas, panels and edit actions pause.
+
+        ``grey_canvas=False`` (a layout, which animates the canvas meanwhile) leaves the canvas drawn as it
+        is and only stops it taking input: greying a 10k-node canvas out and back held the window 0.1 s.
+        """
         self._busy = busy
-        for widget in (self.canvas_page, self.palette_view, self.inspector, self.outline, self.history):
+        for widget in (self.palette_view, self.inspector, self.outline, self.history):
             widget.setEnabled(not busy)
+        if grey_canvas or not busy:
+            self.canvas_page.setEnabled(not busy)
+        self.canvas.setInteractive(not busy)
         self._update_actions()
 
     def revert(self) -> None:
@@ -1146,6 +1161,31 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ events
     def _graph_changed(self, event: GraphChanged) -> None:
+        if event.moves is not None and len(event.moves) > FOLLOW_NEXT_TURN:
+            # A layout or its undo: the map takes it in this turn, the window follows it in the next, so no
+            # one turn holds the window for both (~60 ms each at 10k nodes). Any other change first
+            # brings the window up to date (see _follow_moves), so changes are followed in order.
+            self._moves_pending.append((self.projection, event))
+            self._follow_timer.start()
+            return
+        self._follow_moves()
+        self._follow(event)
+
+    @property
+    def following(self) -> bool:
+        """Whether the window is still drawing a change the map has taken (a layout: over a few turns)."""
+        return bool(self._moves_pending) or self.canvas.redrawing
+
+    def _follow_moves(self) -> None:
+        """Follow now the moves left for the next turn (see _graph_changed), for the map they were made on."""
+        self._follow_timer.stop()
+        pending, self._moves_pending = self._moves_pending, []
+        for projection, event in pending:
+            if projection is self.projection:
+                self._follow(event)
+
+    def _follow(self, event: GraphChanged) -> None:
+        """Bring the projection, the canvas and (soon) the panels up to date with ``event``."""
         delta = self.projection.update(
             self.document.store, itertools.chain(event.added, event.removed), added=event.added, moves=event.moves
         )
@@ -1209,6 +1249,11 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ editing
     def execute(self, command) -> bool:
         """Run ``command`` on the open map (undoable, journalled); on refusal say why in the status line."""
+        if self._busy:
+            # A key on the canvas (F2, a paste) or a panel left enabled can still ask while the map is being
+            # written or laid out: the file or the layout would not hold the edit.
+            self.statusBar().showMessage("Wait until the work under way has finished, then try again.", 8000)
+            return False
         try:
             self.document.execute(command)
         except ExplorerError as error:
@@ -1222,6 +1267,7 @@ class MainWindow(QMainWindow):
         They are written into the file at the next save, so a saved map reopens
         exactly as it looked; they are not edits, so they cost nothing until then.
         """
+        self._follow_moves()  # a layout's undo followed a turn later: its places count, not the ones before
         return {
             iri: self.canvas.positions[iri]
             for iri, view in self.projection.nodes.items()
@@ -1453,9 +1499,11 @@ class MainWindow(QMainWindow):
         """
         if self.document is None:
             return None
+        self.commit_pending()  # a name being typed lands first: the layout is built against the map as it is
         projection, document = self.projection, self.document
         label = f"Lay out {LAYOUTS[name].lower()}"
         relay = _FrameRelay(self)
+        state = {"ended": False}
         relay.frame.connect(lambda frame: self._preview_layout(task, projection, frame))
         # Copies (made in C, milliseconds) for the worker to read while the window goes on: the map takes no
         # edits while busy, but a team sync may still bring some.
@@ -1486,17 +1534,25 @@ class MainWindow(QMainWindow):
             else:
                 laid = compute_layout(name, nodes, edges, seed=0, cancelled=lambda: progress(0, 0))
             positions = {by_key[k]: xy for k, xy in laid.items() if k in by_key}
-            # Built here too: the map takes no edits while busy, so the diff stays true.
-            return editing.move_nodes(document.store, positions, label=label).prepare()
+            # Built here too, and routed (a scenario shown takes it too): the map takes no edits while busy, so
+            # the diff stays true, and the window applies the very command made ready here.
+            return route(document.store, editing.move_nodes(document.store, positions, label=label)).prepare()
 
         def succeeded(command):
             task.result = None  # the command lives on in the undo history; the task keeps nothing
-            # Applied before the preview ends: the nodes go from where the preview left them to their places.
-            landed = self.document is document and self.execute(command)
+            self._set_busy(False, grey_canvas=False)  # the layout's own edit lands now
+            if not (self.document is document and self.execute(command)):
+                ended()
+                return
+            memory.settle()  # the command stays in the history: later collections need not walk it
+            # The window follows the layout in the next turn (see _graph_changed); the preview ends after,
+            # so the nodes go from where it left them to their places, and the view fits them.
+            QTimer.singleShot(1, self, landed)
+
+        def landed():
+            self._follow_moves()
             ended()
-            if landed:
-                memory.settle()  # the command stays in the history: later collections need not walk it
-                self.canvas.fit()
+            self.canvas.fit()
 
         def ended_without_result(error=None):
             ended()
@@ -1504,12 +1560,13 @@ class MainWindow(QMainWindow):
                 self._warn("Layout failed", str(error))
 
         def ended():
-            self._set_busy(False)
+            state["ended"] = True
+            self._set_busy(False, grey_canvas=False)
             self.canvas.preview_positions(None)
             relay.deleteLater()  # its connection holds the task and the map
             self._layout_keys = self._layout_keys_of = None
 
-        self._set_busy(True)
+        self._set_busy(True, grey_canvas=False)
         task = run_task(
             f"{label}…",
             work,
@@ -1522,6 +1579,7 @@ class MainWindow(QMainWindow):
         self._task = self._layout_task = task
         if wait:
             task.wait()
+            spin_until(lambda: state["ended"], 60_000)  # and the window has followed it (see succeeded)
         return task
 
     def layout_running(self) -> bool:

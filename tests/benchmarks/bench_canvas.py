@@ -382,7 +382,7 @@ def bench_edits(nodes: int) -> None:
     def settled() -> None:
         """Until the canvas has drawn the whole change (a whole-map change is drawn over a few turns)."""
         app.processEvents()
-        while window.canvas._steps:
+        while window.following:
             app.processEvents()
 
     heartbeat = Heartbeat()
@@ -401,7 +401,7 @@ def bench_edits(nodes: int) -> None:
         step()
         busy = time.perf_counter() - start
         turns = [busy]
-        while window.canvas._steps or len(turns) < 2:
+        while window.following:
             start = time.perf_counter()
             app.processEvents()
             turns.append(time.perf_counter() - start)

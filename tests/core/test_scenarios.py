@@ -649,6 +649,9 @@ def test_edits_and_switches_keep_the_base_and_every_scenario_exact(start, steps)
                     changed = list(views)
                     changed[showing] = _edit(views[showing], action, arg)
                     state = (base, tuple(changed), showing)
+                # Routed twice, a command is the same object (a layout's is routed and made ready in its worker).
+                routed = route(doc.store, command)
+                assert route(doc.store, routed) is routed
                 doc.execute(command)
             elif action == "show":
                 if arg == showing:

@@ -52,7 +52,7 @@ from PySide6.QtWidgets import (
 
 from explorer.core.errors import ExplorerError
 from explorer.core.events import GraphChanged
-from explorer.core.namespaces import RX
+from explorer.core.positions import POSITION_TEXT
 from explorer.core.presentation import LEVELS
 from explorer.core.terms import DEFAULT_GRAPH, local_name
 from explorer.core.text import one_line, shortened
@@ -72,7 +72,6 @@ RING_ONLY = ("#009E73", "dash")
 RING_CHANGED = ("#CC79A7", "dot")
 #: A likelihood moving less than this (0–1) is not ringed.
 RING_THRESHOLD = 0.01
-_POSITION_TEXT = frozenset({str(RX.canvasX), str(RX.canvasY)})
 MATCH_WORDS = {"iri": "same node", "label": "same name", "a only": "only in A", "b only": "only in B"}
 #: The same, in full (the tooltip).
 MATCH_TIPS = {"iri": "the same node", "label": "the same kind and name", "a only": "only in A", "b only": "only in B"}
@@ -859,7 +858,7 @@ class CompareFeature(QObject):
     def _edits_map(event) -> bool:
         """Whether the change touches the map graph other than by moving nodes (stops at the first such quad)."""
         # Compared as text: rdflib's == is Python code, and a layout's change holds 40k quads.
-        default, moves = str(DEFAULT_GRAPH), _POSITION_TEXT
+        default, moves = str(DEFAULT_GRAPH), POSITION_TEXT
         return any(str.__eq__(q[3], default) and str(q[1]) not in moves for q in (*event.added, *event.removed))
 
     # ------------------------------------------------------------------ trying a lever

@@ -221,9 +221,10 @@ class TieSurface(QGraphicsItem):
         exposed = option.exposedRect
         # Painting into its cache, Qt exposes the whole item even when the cache holds only the view's part
         # (an item larger than the view): what lies outside the device is left out here (at 100 %, nine
-        # tenths of the lines of a 10k-node map, half a second).
+        # tenths of the lines of a 10k-node map, half a second). Only for a view (``widget``): an export
+        # records into a QPicture, whose size says nothing of where the scene lies.
         device, (inverse, invertible) = painter.device(), painter.worldTransform().inverted()
-        if device is not None and invertible:
+        if widget is not None and device is not None and invertible:
             ratio = device.devicePixelRatioF() or 1.0
             shown = QRectF(0, 0, device.width() / ratio, device.height() / ratio)
             exposed = exposed.intersected(inverse.mapRect(shown))
@@ -260,6 +261,7 @@ class EdgeBatch:
         self.far_pen = QPen(pen.color(), 2 if pen.widthF() >= 2.4 else 1)
         self.far_pen.setCosmetic(True)  # width 0 ("hairline") rasterises ~3x slower here than a 1 px cosmetic pen
         self.lines: list | None = []  # made from coords at the first paint: a tile off screen never pays for them
+        self.bounds = np.zeros((0, 4))  # each line's box (bounds_of), made with the lines
         self.coords = np.zeros((0, 4))
         self.keys: list = []  # each line's tie key, kept by the canvas's tie layer (explorer.ui.canvas.ties)
         self.rect = QRectF()
@@ -295,15 +297,15 @@ class EdgeBatch:
             return
         if self.lines is None:
             self.lines = [QLineF(*row) for row in self.coords.tolist()]
+            self.bounds = bounds_of(self.coords)
         lines, coords = self.lines, self.coords
         index = None
         if not exposed.contains(self.rect):
             area = exposed.adjusted(-12, -12, 12, 12)
-            # The exact test for a small area (an edit's repaint), where it leaves out most lines; for a
-            # view's worth the boxes are as good, at a tenth of the cost (a millisecond a batch).
-            small = area.width() * area.height() * lod * lod < SMALL_AREA_PX
-            index = np.flatnonzero(boxes_meeting(coords, area))
-            if small and len(index):
+            index = np.flatnonzero(boxes_meeting(self.bounds, area))
+            # The exact test where it leaves out lines worth its cost: many boxes over a small area (an edit's
+            # repaint). For a view's worth the boxes are as good; a few extra lines cost the painter nothing.
+            if len(index) > 16 and area.width() * area.height() * lod * lod < SMALL_AREA_PX:
                 index = index[segments_crossing(coords[index], area)]
             index = index.tolist()
             lines = [lines[i] for i in index]
@@ -407,20 +409,25 @@ class OverviewItem(QGraphicsItem):
             painter.drawPath(path)
 
 
-def boxes_meeting(coords: np.ndarray, rect: QRectF) -> np.ndarray:
-    """Which segments ``(x1, y1, x2, y2)`` have a bounding box that meets ``rect``: a boolean per row.
+def bounds_of(coords: np.ndarray) -> np.ndarray:
+    """Each segment's ``(x1, y1, x2, y2)`` bounding box as ``(left, top, right, bottom)``."""
+    return np.hstack([np.minimum(coords[:, :2], coords[:, 2:]), np.maximum(coords[:, :2], coords[:, 2:])])
+
+
+def boxes_meeting(bounds: np.ndarray, rect: QRectF) -> np.ndarray:
+    """Which boxes ``(left, top, right, bottom)`` (:func:`bounds_of`) meet ``rect``: a boolean per row.
 
     Examples
     --------
-    >>> boxes_meeting(np.array([[0.0, 0.0, 10.0, 10.0], [20.0, 0.0, 30.0, 1.0]]), QRectF(4, 4, 2, 2)).tolist()
+    >>> segments = np.array([[0.0, 10.0, 10.0, 0.0], [20.0, 0.0, 30.0, 1.0]])
+    >>> boxes_meeting(bounds_of(segments), QRectF(4, 4, 2, 2)).tolist()
     [True, False]
     """
-    x1, y1, x2, y2 = coords[:, 0], coords[:, 1], coords[:, 2], coords[:, 3]
     return (
-        (np.maximum(x1, x2) >= rect.left())
-        & (np.minimum(x1, x2) <= rect.right())
-        & (np.maximum(y1, y2) >= rect.top())
-        & (np.minimum(y1, y2) <= rect.bottom())
+        (bounds[:, 2] >= rect.left())
+        & (bounds[:, 0] <= rect.right())
+        & (bounds[:, 3] >= rect.top())
+        & (bounds[:, 1] <= rect.bottom())
     )
 
 

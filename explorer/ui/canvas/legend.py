@@ -22,7 +22,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from explorer.core.presentation import PLAIN_TIE_DARK_COLOUR, LegendCounts, legend_entries, tie_way
+from explorer.core.presentation import PLAIN_TIE_DARK_COLOUR, LegendCounts, count_legend, legend_entries, tie_way
 from explorer.ui.common.host import OpenMap
 from explorer.ui.common.shapes import ICON_SIZE, line_pixmap, shape_pixmap
 from explorer.ui.common.text import tooltip_html
@@ -275,6 +275,5 @@ def read_legend(projection, schema) -> tuple:
     # Built by zip and map in C: dict comprehensions over 369k ties took half a second.
     kinds = dict(zip(projection.nodes.keys(), map(attrgetter("kind"), projection.nodes.values())))
     relations = dict(zip(projection.ties.keys(), map(tie_way, projection.ties.values())))
-    counts = LegendCounts(Counter(kinds.values()), Counter(relations.values()), {})
-    counts.samples.update(zip(relations.values(), projection.ties.values()))
+    counts = count_legend(kinds.values(), list(relations.values()), list(projection.ties.values()))
     return kinds, relations, counts, (legend_entries(projection, schema, counts=counts) if schema is not None else [])

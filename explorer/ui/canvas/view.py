@@ -877,6 +877,7 @@ class MapCanvas(QGraphicsView):
 
     def _rebuild_edges(self) -> None:
         """Redraw every tie from the current node positions (a new map, a layout, a filter, a theme)."""
+        self.finish_redraw()  # a bulk redraw's steps left for later would fill the batches after this
         for step in self._rebuild_edges_steps():
             step()
 
@@ -939,6 +940,7 @@ class MapCanvas(QGraphicsView):
         """Redraw the ties ``keys`` only (added, removed, or an end moved): the tiles they leave and enter."""
         if self.projection is None or not keys or (self.overview_only and self.visible_nodes is None):
             return
+        self.finish_redraw()  # the tie layer is whole again before it changes (a rebuild fills it over turns)
         ties, looks, positions = self.projection.ties, {}, self._drawn_positions()
         self._ties.update(
             {key: (None if key not in ties else self._tie_entry(key, ties[key], positions, looks)) for key in keys}
@@ -1231,6 +1233,7 @@ class MapCanvas(QGraphicsView):
         self.selectionChanged.emit(self.selected_keys())
 
     def _update_tie_highlight(self) -> None:
+        self.finish_redraw()  # a tie's ends are read from the tie layer, filled over turns by a bulk redraw
         path = QPainterPath()
         for key in (self._selected_tie, self._hover_tie):
             ends = None if key is None else self._ties.ends(key)

@@ -14,7 +14,7 @@ import sys
 import threading
 import traceback
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog
 
 from explorer.core.errors import OperationCancelled
@@ -145,6 +145,23 @@ def _share_the_interpreter() -> None:
     """
     if sys.getswitchinterval() > SWITCH_INTERVAL:
         sys.setswitchinterval(SWITCH_INTERVAL)
+
+
+def spin_until(condition, timeout_ms: int) -> bool:
+    """Spin the event loop until ``condition()`` holds (for tests and scripted use); False on timeout.
+
+    Examples
+    --------
+    >>> spin_until(lambda: True, 10)
+    True
+    """
+    clock = QElapsedTimer()
+    clock.start()
+    while not condition():
+        if clock.elapsed() > timeout_ms:
+            return False
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    return True
 
 
 def wait_for(job, timeout_ms: int) -> bool:

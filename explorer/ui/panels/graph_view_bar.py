@@ -158,6 +158,9 @@ class GraphViewBar(QFrame):
         document = self.document
         if document is None:
             return False
+        if self.window.busy:  # a layout under way builds its edit against the graphs shown now
+            self.window.show_status("Wait until the work under way has finished, then choose the graphs.", 8000)
+            return False
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             shown = show_view(document, self.chosen())
