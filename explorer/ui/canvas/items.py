@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPalette,
     QPen,
+    QPicture,
     QPixmapCache,
 )
 from PySide6.QtWidgets import (
@@ -221,10 +222,10 @@ class TieSurface(QGraphicsItem):
         exposed = option.exposedRect
         # Painting into its cache, Qt exposes the whole item even when the cache holds only the view's part
         # (an item larger than the view): what lies outside the device is left out here (at 100 %, nine
-        # tenths of the lines of a 10k-node map, half a second). Only for a view (``widget``): an export
-        # records into a QPicture, whose size says nothing of where the scene lies.
+        # tenths of the lines of a 10k-node map, half a second). Not into a QPicture (an export records
+        # one): its size is that of what it holds so far, and says nothing of where the scene lies.
         device, (inverse, invertible) = painter.device(), painter.worldTransform().inverted()
-        if widget is not None and device is not None and invertible:
+        if device is not None and not isinstance(device, QPicture) and invertible:
             ratio = device.devicePixelRatioF() or 1.0
             shown = QRectF(0, 0, device.width() / ratio, device.height() / ratio)
             exposed = exposed.intersected(inverse.mapRect(shown))
