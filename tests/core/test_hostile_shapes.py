@@ -14,6 +14,7 @@ import gzip
 import io
 import json
 import os
+import struct
 import subprocess
 import sys
 import zlib
@@ -105,13 +106,25 @@ def test_many_namespace_declarations_are_refused_at_once(tmp_path):
 
 
 def gzip_bomb(path: Path, head: bytes, filler: bytes, size: int, tail: bytes) -> None:
-    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    """A gzip file of ``head``, ``size`` bytes of ``filler`` and ``tail``.
+
+    The filler is compressed once, a MiB ending in a full flush (which leaves nothing for the next block
+    to refer back to), and those bytes repeated: the same stream zlib makes block by block, in a tenth of
+    the time (compressing 1 GiB took five seconds a test).
+    """
     block = filler * (1 << 20)
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
     with open(path, "wb") as out:
-        out.write(packer.compress(head))
+        out.write(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff")  # gzip header: deflate, no name, no time
+        out.write(packer.compress(head) + packer.flush(zlib.Z_FULL_FLUSH))
+        packed = packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
+        crc = zlib.crc32(head)
         for _ in range(size >> 20):
-            out.write(packer.compress(block))
+            out.write(packed)
+            crc = zlib.crc32(block, crc)
         out.write(packer.compress(tail) + packer.flush())
+        crc = zlib.crc32(tail, crc)
+        out.write(struct.pack("<II", crc, (len(head) + (size >> 20 << 20) + len(tail)) & 0xFFFFFFFF))
 
 
 def test_a_gzip_bomb_is_refused_by_its_ratio(tmp_path):

@@ -32,6 +32,21 @@ from explorer.ui.common.theme import RESTYLE_EVENTS, dim_colour
 MAX_WIDTH = 240
 
 
+def _recount(counts: Counter, known: dict, key, new, missing) -> bool:
+    """Move ``key`` from the count of what ``known`` says it was to the count of ``new``; whether it changed."""
+    old = known.get(key, missing)
+    if new == old:
+        return False
+    if old is not missing:
+        counts[old] -= 1
+    if new is missing:
+        del known[key]
+    else:
+        counts[new] += 1
+        known[key] = new
+    return True
+
+
 class Legend(QFrame):
     """What the node shapes and tie lines on the map mean, as a compact overlay panel.
 
@@ -102,29 +117,14 @@ class Legend(QFrame):
         changed = False
         for iri in nodes:
             view = now_nodes.get(iri)
-            new, old = (view.kind if view is not None else missing), self._kinds.get(iri, missing)
-            if new != old:
-                changed = True
-                if old is not missing:
-                    counts.kinds[old] -= 1
-                if new is missing:
-                    del self._kinds[iri]
-                else:
-                    counts.kinds[new] += 1
-                    self._kinds[iri] = new
+            changed |= _recount(counts.kinds, self._kinds, iri, view.kind if view is not None else missing, missing)
         for key in ties:
             tie = now_ties.get(key)
-            new, old = (tie_way(tie) if tie is not None else missing), self._relations.get(key, missing)
-            if new != old:
+            way = tie_way(tie) if tie is not None else missing
+            if _recount(counts.ways, self._relations, key, way, missing):
                 changed = True
-                if old is not missing:
-                    counts.ways[old] -= 1
-                if new is missing:
-                    del self._relations[key]
-                else:
-                    counts.ways[new] += 1
-                    counts.samples[new] = tie
-                    self._relations[key] = new
+                if tie is not None:
+                    counts.samples[way] = tie
         return changed
 
     def _fill(self, projection, schema, read: tuple | None = None) -> None:
