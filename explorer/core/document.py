@@ -31,6 +31,7 @@ False
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import datetime as dt
 import errno
@@ -797,18 +798,22 @@ class MapDocument:
                 advice=None if not self.editing else "save under another name",
             )
             new_lock.acquire()
-        digest, warning = hashlib.sha256(data).hexdigest(), ""
-        if not moving and digest != self.content_sha256:
-            try:  # the file about to be replaced is kept, to compare with later; never at the save's cost
-                keep_version(path)
-            except VersionNotKept as error:
-                warning = str(error)
-        try:
-            atomic_write(path, data)
-        except BaseException:
-            if new_lock is not None:
-                new_lock.release()
-            raise
+        warning = ""
+        # hashlib lets go of the GIL: the hash is taken while the file is written, where nothing waits for it.
+        with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="hash") as pool:
+            hashing = pool.submit(lambda: hashlib.sha256(data).hexdigest())
+            if not moving and hashing.result() != self.content_sha256:
+                try:  # the file about to be replaced is kept, to compare with later; never at the save's cost
+                    keep_version(path)
+                except VersionNotKept as error:
+                    warning = str(error)
+            try:
+                atomic_write(path, data)
+            except BaseException:
+                if new_lock is not None:
+                    new_lock.release()
+                raise
+            digest = hashing.result()
         if not self.editing:
             new_lock.release()  # a command's write is over; only an editor keeps its file
             new_lock = None

@@ -33,12 +33,15 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import numpy as np
+import pyoxigraph as ox
 
 _CHUNK = 16 * 1024 * 1024
 _BOM = b"\xef\xbb\xbf"
-_XSD = rb"http://www\.w3\.org/2001/XMLSchema#"
+_XSD_IRI = "http://www.w3.org/2001/XMLSchema#"
+_XSD = re.escape(_XSD_IRI.encode())
 # Lexical forms Oxigraph keeps exactly as they are, by datatype (its canonical forms).
 _CANONICAL_FORMS = {
     b"integer": rb"0|-?[1-9][0-9]*",
@@ -52,6 +55,59 @@ _CANONICAL_FORMS = {
 _NT_CANONICAL = re.compile(
     rb"|".join(rb'"(?:' + form + rb')"\^\^<' + _XSD + name + rb">" for name, form in _CANONICAL_FORMS.items())
 )
+
+
+_XSD_STRING = _XSD_IRI + "string"
+# The same forms as text, to check a parsed literal without a store round trip.
+_CANONICAL = {_XSD_IRI + name.decode(): re.compile(form.decode()) for name, form in _CANONICAL_FORMS.items()}
+
+
+def rewritten_forms(quads: Iterable[ox.Quad]) -> dict[ox.Quad, ox.Quad]:
+    """The quads among ``quads`` that Oxigraph stores in another form than written: ``{written: stored}``.
+
+    Oxigraph keeps a typed literal in its canonical form (``"01"^^xsd:integer`` as ``"1"``); the
+    store remembers what was written, to hand it back and save it as written. A pure function of
+    the quads, so a big command finds it in a worker (:attr:`~explorer.core.commands.Command.rewritten`),
+    and a load finds it batch by batch while the parser works.
+
+    Examples
+    --------
+    >>> xsd = "http://www.w3.org/2001/XMLSchema#"
+    >>> a, p = ox.NamedNode("urn:a"), ox.NamedNode("urn:p")
+    >>> written = ox.Quad(a, p, ox.Literal("01", datatype=ox.NamedNode(xsd + "integer")))
+    >>> [q.object.value for q in rewritten_forms([written]).values()]
+    ['1']
+    >>> rewritten_forms([ox.Quad(a, p, ox.Literal("1", datatype=ox.NamedNode(xsd + "integer")))])
+    {}
+    """
+    by_literal: dict = {}
+    for quad in quads:
+        literal = quad.object
+        if type(literal) is ox.Literal and literal.datatype.value != _XSD_STRING:
+            by_literal.setdefault(literal, []).append(quad)
+    literals = []
+    for literal in by_literal:
+        pattern = _CANONICAL.get(literal.datatype.value)
+        if pattern is None or not pattern.fullmatch(literal.value):
+            literals.append(literal)
+    found: dict = {}
+    if not literals:
+        return found
+    # Store lookups compare by value, so ask a scratch store, in one batch, which form it keeps;
+    # once for each literal, however many statements hold it.
+    probe = ox.NamedNode("urn:x-routine-explorer:probe")
+    scratch = ox.Store()
+    scratch.extend(
+        ox.Quad(ox.NamedNode(f"urn:x-routine-explorer:{i}"), probe, literal) for i, literal in enumerate(literals)
+    )
+    for kept in scratch:
+        written = literals[int(kept.subject.value.rsplit(":", 1)[1])]
+        canonical = kept.object
+        if canonical.value == written.value and canonical.datatype == written.datatype:
+            continue
+        for quad in by_literal[written]:
+            found[quad] = ox.Quad(quad.subject, quad.predicate, canonical, quad.graph_name)
+    return found
 
 
 class LineScan:
@@ -84,11 +140,20 @@ class LineScan:
 
     @property
     def lines(self) -> list[bytes]:
-        """The lines found, in order (a UTF-8 byte order mark dropped)."""
-        found = list(self._found)
-        _collect(self._carry, found)
+        """The lines found, in order (a UTF-8 byte order mark dropped), once the whole document is fed."""
+        return self.take(final=True)
+
+    def take(self, *, final: bool = False) -> list[bytes]:
+        """The lines found since the last take, in order; ``final`` once the whole document is fed.
+
+        Lets a reader parse them again, batch by batch, while the rest of the document is read.
+        """
+        found, self._found = self._found, []
+        if final:
+            _collect(self._carry, found)
+            self._carry = b""
         if found and found[0].startswith(_BOM):
-            found[0] = found[0][len(_BOM) :]
+            found[0] = found[0][len(_BOM) :]  # only a document's first line can start with one
         return found
 
 
@@ -282,6 +347,7 @@ def _odd_number_tokens(data: bytes) -> set[bytes]:
 __all__ = [
     "LineScan",
     "lines_to_check",
+    "rewritten_forms",
     "turtle_needs_watching",
     "turtle_numbers_need_watching",
     "turtle_terms_need_watching",

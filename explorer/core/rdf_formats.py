@@ -31,11 +31,13 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import contextlib
 import hashlib
 import io
+import os
 import re
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -315,6 +317,8 @@ class LoadResult:
     prefixes: dict[str, str]
     sha256: str
     typed_literal_quads: tuple = ()
+    #: :func:`~explorer.core.literal_forms.rewritten_forms` of ``typed_literal_quads``, when found while loading.
+    rewritten: dict | None = None
 
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -352,10 +356,12 @@ class _Digest:
         self._pending = self._pool.submit(self._hash.update, chunk)
 
     def hexdigest(self) -> str:
-        if self._pending is not None:
-            self._pending.result()
-        self._pool.shutdown()
+        self.close()
         return self._hash.hexdigest()
+
+    def close(self) -> None:
+        """Let the thread go, once what was fed is hashed (also when the read stops at an error)."""
+        self._pool.shutdown()
 
 
 class _WholeTurtle:
@@ -437,8 +443,16 @@ def _literal_scan(fmt: RdfFormat, to_graph) -> literal_forms.LineScan | _WholeTu
     return None  # JSON-LD and RDF/XML type literals in ways bytes do not show
 
 
-def _loaded(fmt: RdfFormat, prefixes: dict[str, str], digest: _Digest, typed: list) -> LoadResult:
-    return LoadResult(format=fmt, prefixes=prefixes, sha256=digest.hexdigest(), typed_literal_quads=tuple(typed))
+def _loaded(
+    fmt: RdfFormat, prefixes: dict[str, str], digest: _Digest, typed: list, rewritten: dict | None = None
+) -> LoadResult:
+    return LoadResult(
+        format=fmt,
+        prefixes=prefixes,
+        sha256=digest.hexdigest(),
+        typed_literal_quads=tuple(typed),
+        rewritten=rewritten,
+    )
 
 
 def _look_again(lines: list[bytes], stream, fmt: RdfFormat, base_iri, typed: list, *, skip: int) -> None:
@@ -447,18 +461,179 @@ def _look_again(lines: list[bytes], stream, fmt: RdfFormat, base_iri, typed: lis
     Should a line the scan took not parse on its own (see :class:`~explorer.core.literal_forms.LineScan`),
     every statement of the document is looked at instead.
     """
+    again = _parse_lines(lines, fmt, base_iri)
+    if again is None:
+        _watch_everything(stream, fmt, base_iri, typed, skip=skip)
+    else:
+        typed.extend(again)
+
+
+def _parse_lines(lines: list[bytes], fmt: RdfFormat, base_iri) -> list | None:
+    """The quads of the lines a scan found (refusing a triple term); ``None`` if one does not parse alone."""
     try:
         again = ox.parse(b"\n".join(lines), format=fmt.ox_format, base_iri=base_iri)
         if any(b"<<(" in line for line in lines):
+            typed: list = []
             collections.deque(_watch_typed_literals(again, typed), maxlen=0)  # refuses the triple term
-        else:
-            typed.extend(again)  # the store passes over what holds no rewritten literal
+            return typed
+        return list(again)  # the store passes over what holds no rewritten literal
     except SyntaxError:
-        typed.clear()
-        stream.seek(skip)
-        reader = io.BufferedReader(_Reader(stream, 0, None), buffer_size=1 << 20)
-        everything = ox.parse(reader, format=fmt.ox_format, base_iri=base_iri)
-        collections.deque(_watch_typed_literals(everything, typed), maxlen=0)
+        return None
+
+
+def _watch_everything(stream, fmt: RdfFormat, base_iri, typed: list, *, skip: int) -> None:
+    """Parse the whole document again (after ``skip`` bytes), keeping in ``typed`` every typed literal's quad."""
+    typed.clear()
+    stream.seek(skip)
+    reader = io.BufferedReader(_Reader(stream, 0, None), buffer_size=1 << 20)
+    everything = ox.parse(reader, format=fmt.ox_format, base_iri=base_iri)
+    collections.deque(_watch_typed_literals(everything, typed), maxlen=0)
+
+
+@contextlib.contextmanager
+def _reading(label: str, fmt: RdfFormat, guessed: bool) -> Iterator[None]:
+    """Turn what a parse of ``label`` may raise into a :class:`FormatError` naming what and where."""
+    try:
+        yield
+    except SyntaxError as err:
+        raise _syntax_error(err, label, fmt, guessed) from None
+    except _TripleTermFound:
+        raise FormatError(
+            "the file holds RDF 1.2 triple terms (statements about statements, << >>), which Routine Explorer "
+            "does not read yet; state what they say as a qualified tie (for example an rx:InfluenceTie) instead",
+            path=label,
+        ) from None
+    except UnicodeDecodeError as err:
+        raise FormatError(f"the file is not valid UTF-8 ({err.reason})", path=label) from None
+    except MemoryError as err:
+        raise FormatError(
+            f"a single value in the file is larger than the parser can hold ({err}); "
+            "values of more than 16 MiB cannot be read",
+            path=label,
+        ) from None
+    except (OSError, EOFError, zlib.error) as err:
+        if isinstance(err, FileNotFoundError):
+            raise FormatError("no such file", path=label) from None
+        raise FormatError(f"could not read the file: {err}", path=label) from None
+
+
+class _NotInOneRead(Exception):
+    """The document cannot be screened block by block as the parser goes: screen it whole first."""
+
+
+_BLOCK = 1024 * 1024
+
+
+def _pipe_to_parser() -> tuple[int, int] | None:
+    """An OS pipe the parser can open by path (``/dev/fd/N``), widened to a block where Linux allows."""
+    if not os.path.isdir("/dev/fd"):
+        return None  # Windows: no path names a pipe's end
+    read_end, write_end = os.pipe()
+    with contextlib.suppress(AttributeError, OSError):
+        import fcntl
+
+        fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, _BLOCK)
+    return read_end, write_end
+
+
+def _load_in_one_read(
+    store: ox.Store, stream, fmt: RdfFormat, base_iri: str | None, label: str, progress, total: int, position
+) -> LoadResult | None:
+    """Load N-Triples or N-Quads into an empty ``store`` in one read, screened, hashed and scanned as parsed.
+
+    Oxigraph's bulk loader reads a pipe in a thread of its own, without the GIL; this thread reads the
+    document in blocks, screens each before writing it to the pipe, then hashes and scans it while the
+    parser works (a Python stream would make the parser wait for the GIL at every 2 KB it reads, and
+    the document was read whole by Python before the parser started: a fifth of the parse at 1M
+    statements). Returns ``None``, the store emptied again, when the document must be screened whole
+    first (more ``<<`` than the nesting limit, then walked exactly) or holds a blank node (which the
+    bulk loader would rename), or where no pipe can be named (Windows).
+    """
+    pipe = _pipe_to_parser()
+    if pipe is None:
+        return None
+    read_end, write_end = pipe
+    digest = _Digest()
+    scan = literal_forms.LineScan()
+    opens = screening.TripleTerms(label)
+
+    def parse() -> None:
+        try:
+            store.bulk_load(path=f"/dev/fd/{read_end}", format=fmt.ox_format, base_iri=base_iri)
+        finally:
+            os.close(read_end)  # a write to a pipe no one reads fails, rather than waiting for ever
+
+    parser = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="parse")
+    parsed = parser.submit(parse)
+    skip = 0
+    typed: list = []
+    rewritten: dict | None = {}
+    try:
+        stream.seek(0)
+        done, last, stopped = 0, b"", False
+        while block := stream.read(_BLOCK):
+            opens.feed(block)
+            if opens.opens > screening.NESTING_LIMIT:
+                raise _NotInOneRead
+            if stopped:
+                # The parser stopped at an error: the rest is still screened, so that a refusal (a gzip
+                # bomb, a nesting) is what the user reads, as when the document was screened first.
+                continue
+            # "_" alone is found by the C library's fast search, and is rare in most documents.
+            if (b"_" in block and b"_:" in block) or (last == b"_" and block[:1] == b":"):
+                raise _NotInOneRead
+            view = memoryview(block)
+            if not done and block.startswith(_UTF8_BOM):
+                skip = len(_UTF8_BOM)
+                view = view[skip:]
+            try:
+                _write_all(write_end, view)
+            except BrokenPipeError:
+                stopped = True  # its error is raised below
+                continue
+            done, last = done + len(block), block[-1:]
+            digest.update(block)
+            scan.feed(block)
+            # The lines found so far are parsed again while the parser works on this block.
+            if rewritten is not None:
+                rewritten = _typed_lines(scan.take(), fmt, base_iri, typed, rewritten)
+            if progress is not None:
+                progress(position() if position else done, total)
+    except _NotInOneRead:
+        os.close(write_end)
+        write_end = -1
+        parsed.exception()
+        store.clear()
+        return None
+    finally:
+        if write_end >= 0:
+            os.close(write_end)
+        parsed.exception()  # the parser has let go of the store, even on an error here
+        parser.shutdown()
+        digest.close()
+    parsed.result()
+    if rewritten is not None:
+        rewritten = _typed_lines(scan.take(final=True), fmt, base_iri, typed, rewritten)
+    if rewritten is None:  # a line the scan found does not parse alone
+        _watch_everything(stream, fmt, base_iri, typed, skip=skip)
+    return _loaded(fmt, {}, digest, typed, rewritten)
+
+
+def _typed_lines(lines: list[bytes], fmt: RdfFormat, base_iri, typed: list, rewritten: dict) -> dict | None:
+    """Add the quads of ``lines`` to ``typed`` and their stored forms to ``rewritten`` (``None`` if one fails)."""
+    if not lines:
+        return rewritten
+    again = _parse_lines(lines, fmt, base_iri)
+    if again is None:
+        return None
+    typed.extend(again)
+    rewritten.update(literal_forms.rewritten_forms(again))
+    return rewritten
+
+
+def _write_all(fd: int, data: memoryview) -> None:
+    while data:
+        data = data[os.write(fd, data) :]
 
 
 def _open_binary(path: Path, label: str):
@@ -471,7 +646,8 @@ def _open_binary(path: Path, label: str):
 
 
 def _syntax_error(err: SyntaxError, name: str, fmt: RdfFormat, guessed: bool) -> FormatError:
-    message = str(err)
+    # The message alone: str() adds the name the parser read, "/dev/fd/13" for a pipe (see _load_in_one_read).
+    message = err.msg or str(err)
     reason = re.sub(
         r"^Parser error (at|between) line \d+ (column \d+|between columns \d+ and \d+)( and line \d+ column \d+)?: ",
         "",
@@ -593,6 +769,11 @@ def load_into(
         if fmt.name == "rdfxml":
             _screen_xml_stream(stream, path=label)
             stream.seek(0)
+        if isinstance(_literal_scan(fmt, to_graph), literal_forms.LineScan) and next(iter(store), None) is None:
+            with _reading(label, fmt, guessed):
+                loaded = _load_in_one_read(store, stream, fmt, base_iri, label, progress, total, position)
+            if loaded is not None:
+                return loaded
         # One read of the whole document screens it, hashes it (the file's hash, byte order mark
         # included) and, for the Turtle family, finds in bulk the statements whose literals the store
         # may rewrite; the parser then feeds Oxigraph without Python touching each statement.
@@ -616,68 +797,47 @@ def load_into(
         stream.seek(len(_UTF8_BOM) if bom else 0)
         reader = _Reader(stream, total, progress, position)
         typed: list = []
-        try:
-            with no_network(f"reading {label}", block_files=True):
-                buffered = io.BufferedReader(reader, buffer_size=1 << 20)
-                # Oxigraph's bulk loader is the fastest way in, but it renames blank nodes; their names
-                # must stay as written (a crash's journal names them), so it only takes a document with none.
-                declared = None
-                if to_check is not None and scan is not None and not scan.blank_nodes:
-                    declared = _declared_prefixes(scan, fmt, base_iri)
-                numbers = getattr(scan, "numbers_need_watching", None)
-                if numbers is not None and to_check is not None:
-                    if declared is not None and next(iter(store), None) is None:
-                        # Checked in a thread while Oxigraph loads; should it find a number to watch,
-                        # the (empty) store is emptied again and the document read the slow way.
-                        with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="scan") as pool:
-                            later = pool.submit(numbers)
-                            try:
-                                store.bulk_load(buffered, format=fmt.ox_format, base_iri=base_iri)
-                            finally:
-                                watch = later.result()
-                        if not watch:
-                            return _loaded(fmt, declared, digest, typed)
-                        store.clear()
-                        declared = None
-                        stream.seek(len(_UTF8_BOM) if bom else 0)
-                        buffered = io.BufferedReader(_Reader(stream, total, progress, position), buffer_size=1 << 20)
-                        to_check = None
-                    elif numbers():
-                        to_check, declared = None, None
-                if declared is not None:
-                    store.bulk_load(buffered, format=fmt.ox_format, base_iri=base_iri)
+        with _reading(label, fmt, guessed), no_network(f"reading {label}", block_files=True):
+            buffered = io.BufferedReader(reader, buffer_size=1 << 20)
+            # Oxigraph's bulk loader is the fastest way in, but it renames blank nodes; their names
+            # must stay as written (a crash's journal names them), so it only takes a document with none.
+            declared = None
+            if to_check is not None and scan is not None and not scan.blank_nodes:
+                declared = _declared_prefixes(scan, fmt, base_iri)
+            numbers = getattr(scan, "numbers_need_watching", None)
+            if numbers is not None and to_check is not None:
+                if declared is not None and next(iter(store), None) is None:
+                    # Checked in a thread while Oxigraph loads; should it find a number to watch,
+                    # the (empty) store is emptied again and the document read the slow way.
+                    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="scan") as pool:
+                        later = pool.submit(numbers)
+                        try:
+                            store.bulk_load(buffered, format=fmt.ox_format, base_iri=base_iri)
+                        finally:
+                            watch = later.result()
+                    if not watch:
+                        return _loaded(fmt, declared, digest, typed)
+                    store.clear()
+                    declared = None
+                    stream.seek(len(_UTF8_BOM) if bom else 0)
+                    buffered = io.BufferedReader(_Reader(stream, total, progress, position), buffer_size=1 << 20)
+                    to_check = None
+                elif numbers():
+                    to_check, declared = None, None
+            if declared is not None:
+                store.bulk_load(buffered, format=fmt.ox_format, base_iri=base_iri)
+            else:
+                parser = ox.parse(buffered, format=fmt.ox_format, base_iri=base_iri)
+                if to_check is None:  # every statement is looked at as it goes in
+                    quads = parser
+                    if to_graph is not None and not fmt.holds_datasets:
+                        quads = (ox.Quad(q.subject, q.predicate, q.object, to_graph) for q in parser)
+                    store.bulk_extend(_watch_typed_literals(quads, typed))
                 else:
-                    parser = ox.parse(buffered, format=fmt.ox_format, base_iri=base_iri)
-                    if to_check is None:  # every statement is looked at as it goes in
-                        quads = parser
-                        if to_graph is not None and not fmt.holds_datasets:
-                            quads = (ox.Quad(q.subject, q.predicate, q.object, to_graph) for q in parser)
-                        store.bulk_extend(_watch_typed_literals(quads, typed))
-                    else:
-                        store.bulk_extend(parser)
-                    declared = dict(parser.prefixes)
-                if to_check:
-                    _look_again(to_check, stream, fmt, base_iri, typed, skip=len(_UTF8_BOM) if bom else 0)
-        except SyntaxError as err:
-            raise _syntax_error(err, label, fmt, guessed) from None
-        except _TripleTermFound:
-            raise FormatError(
-                "the file holds RDF 1.2 triple terms (statements about statements, << >>), which Routine Explorer "
-                "does not read yet; state what they say as a qualified tie (for example an rx:InfluenceTie) instead",
-                path=label,
-            ) from None
-        except UnicodeDecodeError as err:
-            raise FormatError(f"the file is not valid UTF-8 ({err.reason})", path=label) from None
-        except MemoryError as err:
-            raise FormatError(
-                f"a single value in the file is larger than the parser can hold ({err}); "
-                "values of more than 16 MiB cannot be read",
-                path=label,
-            ) from None
-        except (OSError, EOFError, zlib.error) as err:
-            if isinstance(err, FileNotFoundError):
-                raise FormatError("no such file", path=label) from None
-            raise FormatError(f"could not read the file: {err}", path=label) from None
+                    store.bulk_extend(parser)
+                declared = dict(parser.prefixes)
+            if to_check:
+                _look_again(to_check, stream, fmt, base_iri, typed, skip=len(_UTF8_BOM) if bom else 0)
         return _loaded(fmt, declared, digest, typed)
     finally:
         if closer is not None:
@@ -685,13 +845,14 @@ def load_into(
             stream.close()
 
 
-def drop_unused_prefixes(data: bytes) -> bytes:
+def drop_unused_prefixes(data: bytes, tail: bytes = b"") -> bytes:
     r"""Remove ``@prefix`` lines from Turtle/TriG output whose prefix the body never uses.
 
     Oxigraph writes every prefix it is given; the map should bind only those it
     uses. A prefix counts as used when ``name:`` occurs in the body, which can
     only keep a prefix too many (inside a literal), never drop a used one. Only
-    the header is split into lines: the body may be hundreds of megabytes.
+    the header is split into lines: the body may be hundreds of megabytes. A ``tail`` of more
+    statements (without a header) is joined after the body in the same copy.
 
     Examples
     --------
@@ -700,51 +861,64 @@ def drop_unused_prefixes(data: bytes) -> bytes:
     >>> drop_unused_prefixes(b"@prefix a: <http://a/> .\n@prefix b: <http://b/> .\na:x a:y a:z .\n")
     b'@prefix a: <http://a/> .\na:x a:y a:z .\n'
     """
+    if tail and not data:
+        data, tail = tail, b""  # the tail holds the header
     end = 0
     while data.startswith((b"@prefix ", b"@base "), end):
         newline = data.find(b"\n", end)
         end = len(data) if newline < 0 else newline + 1
     if not end:
-        return data
+        return data + tail if tail else data
     lines = data[:end].splitlines(keepends=True)
     names = [line[len(b"@prefix ") :].split(b":", 1)[0] for line in lines if line.startswith(b"@prefix ")]
     used = _names_before_colons(data, end, names)
+    if tail:
+        used |= _names_before_colons(tail, 0, [name for name in names if name not in used])
     kept = [
         line for line in lines if not line.startswith(b"@prefix ") or line[len(b"@prefix ") :].split(b":", 1)[0] in used
     ]
     if len(kept) == len(lines):
-        return data
-    return b"".join([*kept, memoryview(data)[end:]])
+        return data + tail if tail else data
+    return b"".join([*kept, memoryview(data)[end:], tail])
 
 
 def _names_before_colons(data: bytes, start: int, names: list[bytes]) -> set[bytes]:
     """Which of ``names`` stand just before a colon somewhere in ``data[start:]``.
 
     Found by narrowing the colons' positions byte by byte with numpy, so a name that is never used
-    costs no search through a body of hundreds of megabytes.
+    costs no search through a body of hundreds of megabytes. The colons are found a block at a time
+    into one buffer: a flag array as big as the body cost more in fresh pages than in the comparing
+    (0.11 s of 0.2 s at 46 MB), and a name found early is not looked for again.
     """
     body = np.frombuffer(data, dtype=np.uint8, offset=start)
-    colons = np.flatnonzero(body == 0x3A)
-    colons = colons[colons >= 2]
+    found = {name for name in names if len(name) < 2 and data.find(name + b":", start) >= 0}
     # The two bytes before each colon, as one number: most names fail on these alone.
-    pairs = (body[colons - 2].astype(np.uint16) << 8) | body[colons - 1]
-    seen = np.zeros(1 << 16, dtype=bool)
-    seen[pairs] = True
-    found = set()
+    wanted: dict[int, list[bytes]] = {}
     for name in names:
-        if len(name) < 2:
-            if data.find(name + b":", start) >= 0:
-                found.add(name)
-            continue
-        code = (name[-2] << 8) | name[-1]
-        if not seen[code]:
-            continue
-        hits = colons[pairs == code]
-        for back in range(3, len(name) + 1):
-            hits = hits[hits >= back]
-            hits = hits[body[hits - back] == name[-back]]
-        if hits.size:
-            found.add(name)
+        if len(name) >= 2:
+            wanted.setdefault((name[-2] << 8) | name[-1], []).append(name)
+    flags = np.empty(min(_BLOCK, body.size), dtype=bool)
+    for first in range(0, body.size, _BLOCK):
+        if not wanted:
+            break
+        block = body[first : first + _BLOCK]
+        colons = np.flatnonzero(np.equal(block, 0x3A, out=flags[: block.size])) + first
+        colons = colons[colons >= 2]
+        pairs = (body[colons - 2].astype(np.uint16) << 8) | body[colons - 1]
+        for code in list(wanted):
+            ending = colons[pairs == code]
+            if not ending.size:
+                continue
+            for name in list(wanted[code]):
+                hits = ending
+                for back in range(3, len(name) + 1):
+                    hits = hits[hits >= back]
+                    hits = hits[body[hits - back] == name[-back]]
+                if hits.size:
+                    found.add(name)
+                    wanted[code].remove(name)
+            if not wanted[code]:
+                del wanted[code]
     return found
 
 
@@ -785,7 +959,10 @@ def serialize_quads(
             while tail.startswith(b"@prefix ", header):
                 header = tail.find(b"\n", header) + 1
             # The head declares the same prefixes, unless it is empty (then Oxigraph writes no header).
-            data = data + tail[header:] if data.startswith(tail[:header]) else data + tail
+            tail = tail[header:] if data.startswith(tail[:header]) else tail
+            if fmt.name == "turtle":
+                return drop_unused_prefixes(data, tail)  # joined once: the body may be hundreds of megabytes
+            data += tail
     else:
         # Oxigraph writes default-graph quads in graph formats as they are: no conversion needed.
         data = ox.serialize(quads if quads is not None else [], format=fmt.ox_format, prefixes=prefixes) or b""

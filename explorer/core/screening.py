@@ -87,8 +87,9 @@ def screen(stream, format_name: str, *, path: str) -> None:
     >>> data = b"<http://e/a> <http://e/b> << <http://e/c> <http://e/d> <http://e/e> >> ."
     >>> screen(io.BytesIO(data), "ntriples", path="x.nt")
     """
+    checker: TripleTerms | _JsonShape | _XmlShape
     if format_name in _TURTLE_FAMILY:
-        checker = _TripleTerms(path)
+        checker = TripleTerms(path)
     elif format_name == "jsonld":
         checker = _JsonShape(path)
     elif format_name == "rdfxml":
@@ -133,8 +134,20 @@ _TURTLE_TOKENS = re.compile(
 _TURTLE_WALK_LIMIT = 256 * _MIB
 
 
-class _TripleTerms:
-    """Counts ``<<``; only a file with more of them than the limit can nest that deep, and is walked exactly."""
+class TripleTerms:
+    """Counts ``<<``; only a file with more of them than the limit can nest that deep, and is walked exactly.
+
+    Fed chunk by chunk in order; a reader that hands the parser each chunk as it is screened stops
+    (and screens the whole file first) once :attr:`opens` passes :data:`NESTING_LIMIT`.
+
+    Examples
+    --------
+    >>> count = TripleTerms("a.nt")
+    >>> count.feed(b"<http://e/a> <http://e/b> <")
+    >>> count.feed(b"< <http://e/c> <http://e/d> <http://e/e> >> .")
+    >>> count.opens
+    1
+    """
 
     def __init__(self, path: str) -> None:
         self.path = path
