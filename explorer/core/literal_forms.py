@@ -141,7 +141,9 @@ class LineScan:
     @property
     def lines(self) -> list[bytes]:
         """The lines found, in order (a UTF-8 byte order mark dropped), once the whole document is fed."""
-        return self.take(final=True)
+        found = list(self._found)
+        _collect(self._carry, found)
+        return _without_bom(found)
 
     def take(self, *, final: bool = False) -> list[bytes]:
         """The lines found since the last take, in order; ``final`` once the whole document is fed.
@@ -152,9 +154,13 @@ class LineScan:
         if final:
             _collect(self._carry, found)
             self._carry = b""
-        if found and found[0].startswith(_BOM):
-            found[0] = found[0][len(_BOM) :]  # only a document's first line can start with one
-        return found
+        return _without_bom(found)
+
+
+def _without_bom(found: list[bytes]) -> list[bytes]:
+    if found and found[0].startswith(_BOM):
+        found[0] = found[0][len(_BOM) :]  # only a document's first line can start with one
+    return found
 
 
 def lines_to_check(stream) -> list[bytes]:

@@ -558,6 +558,7 @@ def _load_in_one_read(
     opens = screening.TripleTerms(label)
 
     def parse() -> None:
+        # Rust reads the pipe: no Python opens a file or a socket in this thread for no_network to refuse.
         try:
             store.bulk_load(path=f"/dev/fd/{read_end}", format=fmt.ox_format, base_iri=base_iri)
         finally:
@@ -568,6 +569,7 @@ def _load_in_one_read(
     skip = 0
     typed: list = []
     rewritten: dict | None = {}
+    whole_first = False
     try:
         stream.seek(0)
         done, last, stopped = 0, b"", False
@@ -600,17 +602,15 @@ def _load_in_one_read(
             if progress is not None:
                 progress(position() if position else done, total)
     except _NotInOneRead:
-        os.close(write_end)
-        write_end = -1
-        parsed.exception()
-        store.clear()
-        return None
+        whole_first = True
     finally:
-        if write_end >= 0:
-            os.close(write_end)
+        os.close(write_end)  # the parser reads to the end of what was written, and stops
         parsed.exception()  # the parser has let go of the store, even on an error here
         parser.shutdown()
         digest.close()
+    if whole_first:
+        store.clear()
+        return None
     parsed.result()
     if rewritten is not None:
         rewritten = _typed_lines(scan.take(final=True), fmt, base_iri, typed, rewritten)
