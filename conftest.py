@@ -9,6 +9,7 @@ This file sits at the root, outside the package the wheel ships; the suite's fix
 """
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -18,6 +19,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _SANDBOX = Path(tempfile.mkdtemp(prefix="rx-tests-"))
 os.environ["XDG_CONFIG_HOME"] = str(_SANDBOX / "config")
 os.environ["XDG_DATA_HOME"] = str(_SANDBOX / "data")
+
+# The sample maps are read from a copy of this process's own: opening a map for editing locks the file, so the
+# test processes running side by side (pytest -n) or the app running on this checkout would lock each other out.
+_SAMPLES = shutil.copytree(Path(__file__).resolve().parent / "sample_graphs", _SANDBOX / "sample_graphs")
+import explorer.core.resources  # noqa: E402 - after the folders above are set
+
+explorer.core.resources.sample_graphs_dir = lambda: _SAMPLES  # type: ignore[assignment]
 
 _UI = Path(__file__).resolve().parent / "explorer" / "ui"
 

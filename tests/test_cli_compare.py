@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import XSD, Literal
-from support.paths import KEYSTONE, MATCHING, REPO
+from support.paths import KEYSTONE, MATCHING, REPO, SAMPLES
 
 from explorer.analysis.compare_tables import CSV_COLUMNS
 
@@ -367,7 +367,7 @@ def test_one_map_on_both_sides_names_the_sides_by_letter(data_dir):
 
 
 def test_two_different_changes_are_noted(tmp_path, data_dir):
-    video = REPO / "sample_graphs" / "video-consultations-gp.ttl"
+    video = SAMPLES / "video-consultations-gp.ttl"
     done = run("compare", KEYSTONE, video, "--runs", "0", data_dir=data_dir)
     assert done.returncode == 0, done.stderr
     (note,) = [line for line in done.stderr.splitlines() if "note:" in line]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
+from support.paths import SAMPLES
 
 from explorer.analysis.change import AnalysisError, analyse_change
 from explorer.analysis.graph import map_graph
@@ -336,7 +337,7 @@ def test_choosing_a_change():
 
 
 def _sample(name: str, **options):
-    doc = MapDocument.open(REPO / "sample_graphs" / f"{name}.ttl", editing=False)
+    doc = MapDocument.open(SAMPLES / f"{name}.ttl", editing=False)
     try:
         options.setdefault("runs", 0)
         options.setdefault("levers", False)
@@ -368,7 +369,7 @@ def test_the_english_context_meets_more_resistance_than_michigan_for_the_same_in
 
 def test_neither_sample_meets_resistance_once_the_change_transgresses_nothing():
     for name in ("matching-michigan-england", "keystone-michigan"):
-        graph = Graph().parse(REPO / "sample_graphs" / f"{name}.ttl")
+        graph = Graph().parse(SAMPLES / f"{name}.ttl")
         for predicate in (RX.disrupts, RX.introduces, RX.replaces, RX.violates, RX.reallocatesTask):
             graph.remove((None, predicate, None))
         for tie in list(graph.subjects(None, RX.Disruption)) + list(graph.subjects(None, RX.TaskReallocation)):
@@ -383,7 +384,7 @@ def test_neither_sample_meets_resistance_once_the_change_transgresses_nothing():
 
 
 def test_every_sample_can_be_analysed_with_every_score_explained():
-    for path in sorted((REPO / "sample_graphs").glob("*.ttl")):
+    for path in sorted(SAMPLES.glob("*.ttl")):
         result = _sample(path.stem)
         assert result.points, path.name
         for p in result.points:
@@ -413,7 +414,7 @@ def _cli(*args):
 
 
 def test_the_command_line_prints_a_ranked_explained_result():
-    done = _cli("analyse", str(REPO / "sample_graphs" / "matching-michigan-england.ttl"), "--top", "3", "--runs", "20")
+    done = _cli("analyse", str(SAMPLES / "matching-michigan-england.ttl"), "--top", "3", "--runs", "20")
     assert done.returncode == 0, done.stderr
     assert re.search(
         r"^[0-9.]+ of the [0-9,]+ people the change exposes are likely to resist \([0-9]+ %; ", done.stdout, re.M
@@ -422,7 +423,7 @@ def test_the_command_line_prints_a_ranked_explained_result():
     data = json.loads(
         _cli(
             "analyse",
-            str(REPO / "sample_graphs" / "keystone-michigan.ttl"),
+            str(SAMPLES / "keystone-michigan.ttl"),
             "--format",
             "json",
             "--runs",
@@ -435,7 +436,7 @@ def test_the_command_line_prints_a_ranked_explained_result():
     assert data["points"][0]["rank"] == 1 and data["points"][0]["reasons"] and data["figure"]["value"] > 0
     ttl = _cli(
         "analyse",
-        str(REPO / "sample_graphs" / "keystone-michigan.ttl"),
+        str(SAMPLES / "keystone-michigan.ttl"),
         "--format",
         "ttl",
         "--runs",
@@ -445,7 +446,7 @@ def test_the_command_line_prints_a_ranked_explained_result():
     assert len(list(Graph().parse(data=ttl, format="turtle").subjects(None, RX.ResistancePoint))) == len(data["points"])
     rows = _cli(
         "analyse",
-        str(REPO / "sample_graphs" / "keystone-michigan.ttl"),
+        str(SAMPLES / "keystone-michigan.ttl"),
         "--format",
         "csv",
         "--runs",
@@ -458,14 +459,14 @@ def test_the_command_line_prints_a_ranked_explained_result():
 def test_the_command_line_refuses_bad_requests_clearly(tmp_path):
     bad = tmp_path / "weights.toml"
     bad.write_text('[context.readiness]\nlabel = "x"\nvalue = 9\n', encoding="utf-8")
-    done = _cli("analyse", str(REPO / "sample_graphs" / "keystone-michigan.ttl"), "--weights", str(bad))
+    done = _cli("analyse", str(SAMPLES / "keystone-michigan.ttl"), "--weights", str(bad))
     assert done.returncode == 2 and "context.readiness" in done.stderr
-    done = _cli("analyse", str(REPO / "sample_graphs" / "keystone-michigan.ttl"), "--change", "urn:x:nothing")
+    done = _cli("analyse", str(SAMPLES / "keystone-michigan.ttl"), "--change", "urn:x:nothing")
     assert done.returncode == 2 and "not a change proposal" in done.stderr
 
 
 def test_the_interdependencies_command_lists_each_measure():
-    done = _cli("interdependencies", str(REPO / "sample_graphs" / "keystone-michigan.ttl"), "--top", "3")
+    done = _cli("interdependencies", str(SAMPLES / "keystone-michigan.ttl"), "--top", "3")
     assert done.returncode == 0, done.stderr
     for heading in (
         "Brokers",

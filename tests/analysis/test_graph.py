@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import networkx as nx
 import pytest
 from rdflib import URIRef
+from support.paths import SAMPLES as SAMPLE_DIR
 
 from explorer.analysis.graph import map_graph, map_graph_from_text, routine_graph, social_graph
 from explorer.core.document import MapDocument
@@ -14,7 +13,7 @@ from explorer.core.editing import connect, create_node
 from explorer.core.namespaces import RX
 from explorer.core.schema import Relation, Schema
 
-SAMPLES = sorted((Path(__file__).resolve().parents[2] / "sample_graphs").glob("*.ttl"))
+SAMPLES = sorted(SAMPLE_DIR.glob("*.ttl"))
 PREFIXES = """@prefix rx: <https://w3id.org/routine-explorer/ns#> .
 @prefix org: <http://www.w3.org/ns/org#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .

@@ -24,6 +24,7 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from support.paths import SAMPLES
 from support.processes import run_explorer
 
 from explorer.core import screening
@@ -306,7 +307,7 @@ def test_a_gzip_stream_is_capped_whatever_its_ratio(monkeypatch):
 
 def test_an_ordinary_map_passes_every_screen(tmp_path):
     store = ox.Store()
-    for sample in sorted(Path(__file__).parents[2].joinpath("sample_graphs").glob("*.ttl")):
+    for sample in sorted(SAMPLES.glob("*.ttl")):
         store.clear()
         load_into(store, sample)
         for fmt in (ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML, ox.RdfFormat.N_TRIPLES):
@@ -346,7 +347,7 @@ def test_a_utf8_byte_order_mark_is_accepted(tmp_path, name, body):
 
 
 def test_output_closed_early_is_not_an_internal_error(tmp_path):
-    sample = sorted(Path(__file__).parents[2].joinpath("sample_graphs").glob("*.ttl"))[0]
+    sample = sorted(SAMPLES.glob("*.ttl"))[0]
     reader = subprocess.Popen(
         [sys.executable, "-m", "explorer", "info", str(sample)],
         stdout=subprocess.PIPE,

@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from support.paths import SAMPLES
 
 from explorer.analysis.compare import compare, signed_people, signed_points, structure_words
 from explorer.analysis.graph import map_graph_from_text
@@ -21,8 +22,8 @@ from explorer.io import compare_report, registry
 from explorer.io.change_text import NBSP, people, percent
 
 REPO = Path(__file__).resolve().parents[2]
-KEYSTONE = REPO / "sample_graphs" / "keystone-michigan.ttl"
-MATCHING = REPO / "sample_graphs" / "matching-michigan-england.ttl"
+KEYSTONE = SAMPLES / "keystone-michigan.ttl"
+MATCHING = SAMPLES / "matching-michigan-england.ttl"
 WHEN = dt.datetime(2026, 3, 4, 9, 30, tzinfo=dt.UTC)
 SCRIPT = "</script><script>alert(1)</script>"
 FORMULA = "=cmd|' /C calc'!A0"

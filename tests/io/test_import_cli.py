@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import ORG, RDF, RDFS
+from support.paths import SAMPLES
 
 from explorer.cli import main
 from explorer.core.namespaces import RX
@@ -135,7 +136,7 @@ def test_sample_map_and_roster_from_the_shell(tmp_path):
     import sys
 
     sample = tmp_path / "keystone.ttl"
-    shutil.copy(REPO / "sample_graphs" / "keystone-michigan.ttl", sample)
+    shutil.copy(SAMPLES / "keystone-michigan.ttl", sample)
     roster = tmp_path / "r.csv"
     roster.write_text('Name,Kind,Unit,Reports to\nNew nurse,Role,ICU A,"Nurse lead, ICU A"\n', encoding="utf-8")
     proc = subprocess.run(

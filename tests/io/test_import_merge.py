@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, RDFS
+from support.paths import SAMPLES
 
 from explorer.core.document import MapDocument
 from explorer.core.errors import ExplorerError
@@ -24,7 +25,7 @@ from explorer.io.kumu import read_kumu_json
 from explorer.io.xlsx import read_xlsx
 
 REPO = Path(__file__).resolve().parents[2]
-KEYSTONE = REPO / "sample_graphs" / "keystone-michigan.ttl"
+KEYSTONE = SAMPLES / "keystone-michigan.ttl"
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 HEADER = ["Name", "Kind", "Department", "Role", "Line manager", "Workload", "Staff ID"]

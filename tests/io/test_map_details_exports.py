@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from support.details import LONG, give_hostile_details
+from support.paths import SAMPLES
 
 from explorer.core.document import MapDocument
 from explorer.core.map_details import MapDetails, set_details
@@ -15,7 +16,7 @@ from explorer.io import report
 from explorer.io.html import write_html
 
 REPO = Path(__file__).resolve().parents[2]
-KEYSTONE = REPO / "sample_graphs" / "keystone-michigan.ttl"
+KEYSTONE = SAMPLES / "keystone-michigan.ttl"
 WHEN = dt.datetime(2026, 3, 4, 9, 30, tzinfo=dt.UTC)
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 

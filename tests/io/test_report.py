@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from markupsafe import escape
+from support.paths import SAMPLES
 
 from explorer.analysis.change import Point
 from explorer.core.document import MapDocument
@@ -19,7 +20,7 @@ from explorer.io.change_text import NBSP, figure_sentence, interval, lever_effec
 from explorer.io.registry import get
 
 REPO = Path(__file__).resolve().parents[2]
-MATCHING = REPO / "sample_graphs" / "matching-michigan-england.ttl"
+MATCHING = SAMPLES / "matching-michigan-england.ttl"
 WHEN = dt.datetime(2026, 3, 4, 9, 30, tzinfo=dt.UTC)
 HOSTILE = "<img src=x onerror=alert(1)>"
 HOSTILE_MAP = """@prefix rx: <https://w3id.org/routine-explorer/ns#> .

@@ -6,13 +6,14 @@ import json
 from pathlib import Path
 
 from rdflib import RDFS, Literal, URIRef
+from support.paths import SAMPLES
 
 from explorer.cli import EXIT_BAD_INPUT, EXIT_CONFLICTS, EXIT_OK, main
 from explorer.core.commands import Command
 from explorer.core.document import MapDocument
 from explorer.core.terms import DEFAULT_GRAPH
 
-SAMPLE = Path(__file__).parents[2] / "sample_graphs" / "keystone-michigan.ttl"
+SAMPLE = SAMPLES / "keystone-michigan.ttl"
 NODE = URIRef("urn:x:cli-node")
 
 

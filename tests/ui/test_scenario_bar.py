@@ -12,13 +12,13 @@ import pytest
 pytest.importorskip("PySide6")
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
-from support.paths import REPO
+from support.paths import SAMPLES
 from support.ui import open_and_wait
 
 from explorer.core.scenarios import scenarios, shown
 from explorer.ui.panels.scenario_bar import BASE_ENTRY, CUE, cue_text
 
-SAMPLE = REPO / "sample_graphs" / "keystone-michigan.ttl"
+SAMPLE = SAMPLES / "keystone-michigan.ttl"
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog
 from rdflib import RDFS, Literal
 from support.oxigraph_server import oxigraph
+from support.paths import SAMPLES
 from support.ui import open_and_wait
 
 from explorer.ui.common import settings
@@ -22,7 +23,7 @@ from explorer.ui.team.conflicts import ConflictDialog
 from explorer.ui.team.connection import ConnectionDialog, ServerProfile, recent_servers
 from explorer.ui.team.server_maps import OpenFromServerDialog, ShareDialog
 
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_graphs" / "keystone-michigan.ttl"
+SAMPLE = SAMPLES / "keystone-michigan.ttl"
 WAIT_MS = 30_000
 
 
