@@ -70,6 +70,8 @@ REQUEST = 5 * CHUNK
 #: Seconds a write lease lasts (plus one per thousand statements changed) when the copy holding it dies
 #: before releasing it.
 LEASE_SECONDS = 30
+#: Seconds the first of several writers that met waits for the others to finish or withdraw.
+LEASE_WAIT = 10.0
 #: Changes read in one answer (each is a row; servers cap rows).
 BATCH = 1000
 #: Subjects read in one answer when a whole graph is read (their triples stay below answer caps).
@@ -483,15 +485,7 @@ def publish(
     )
     # Long enough for the request to finish (it grows with the change), short enough that a copy that died
     # holding it keeps others waiting only a little.
-    try:
-        lease = _take_lease(client, g, token, LEASE_SECONDS + (len(patch.adds) + len(patch.deletes)) / 1000)
-    except EndpointError as err:
-        if not _gave_way(err):
-            raise
-        # Its lease may have landed before the server gave way: withdrawn, else every copy waits for it to expire.
-        with contextlib.suppress(EndpointError):
-            _release(client, g, _lease_iri(g, token))
-        lease = None
+    lease = _lease_or_none(client, g, LEASE_SECONDS + (len(patch.adds) + len(patch.deletes)) / 1000)
     if lease is None:  # another copy is publishing now: nothing written to the map or the log; try again
         _drop(client, added, deleted)
         return None
@@ -534,15 +528,36 @@ def _drop(client: SparqlClient, *names) -> None:
         client.update(" ; ".join(f"DROP SILENT GRAPH {term_text(n)}" for n in names))
 
 
+def _lease_or_none(client: SparqlClient, g: Graphs, seconds: float) -> URIRef | None:
+    """:func:`_take_lease`, or None when the server gave way to another writer while it was taken."""
+    # Named by the time it was asked for: of copies that meet, the first to ask waits while the others step
+    # aside, and a copy that came later never takes its place.
+    token = f"{time.time_ns():020d}-{uuid.uuid4().hex}"
+    try:
+        return _take_lease(client, g, token, seconds)
+    except EndpointError as err:
+        if not _gave_way(err):
+            raise
+        # Its lease may have landed before the server gave way: withdrawn, else every copy waits for it to expire.
+        with contextlib.suppress(EndpointError):
+            _release(client, g, _lease_iri(g, token))
+        return None
+
+
 def _take_lease(client: SparqlClient, g: Graphs, token: str, seconds: float) -> URIRef | None:
     """The map's write lease for the guarded request, or None when another copy holds one.
 
     A guard alone cannot stop two writers on an engine that evaluates it on a snapshot taken when a
     request starts (Oxigraph, Virtuoso): a slow change could land after a later one and the map would
     no longer equal its log. So a writer first adds its lease, then reads the leases: it goes on only
-    if its own is the only live one; else it withdraws and tries later. Each request is atomic and
-    later requests see it, so of two writers the later reader always sees the other's lease, and at
-    most one goes on. A lease left by a copy that died expires after ``seconds``.
+    if its own is the only live one. Each request is atomic and later requests see it, so of two
+    writers the later reader always sees the other's lease, and at most one goes on. A lease left by
+    a copy that died expires after ``seconds``.
+
+    Writers that meet do not all withdraw (several copies publishing at once could then withdraw
+    together time after time): the one whose lease sorts first (the first to ask, see
+    :func:`_lease_or_none`) keeps it and reads again, for up to :data:`LEASE_WAIT` seconds, until it
+    is alone; the others withdraw and try later.
     """
     lease = _lease_iri(g, token)
     meta, m = term_text(g.meta), term_text(g.map)
@@ -551,15 +566,36 @@ def _take_lease(client: SparqlClient, g: Graphs, token: str, seconds: float) -> 
         f"INSERT DATA {{ GRAPH {meta} {{ {m} {term_text(TEAM.lease)} {term_text(lease)} . "
         f"{term_text(lease)} {term_text(TEAM.until)} {term_text(until)} }} }}"
     )
+    give_up, pause = time.monotonic() + LEASE_WAIT, 0.02
+    while True:
+        live = _other_leases(client, g, lease)
+        if live is None:  # ours was cleared as expired while it waited: start again later
+            return None
+        if not live:
+            return lease
+        if min(live) < str(lease) or time.monotonic() + pause > give_up:
+            _release(client, g, lease)
+            return None
+        time.sleep(pause)
+        pause = min(pause * 2, 0.25)
+
+
+def _other_leases(client: SparqlClient, g: Graphs, lease: URIRef) -> list[str] | None:
+    """The names of the live leases other than ``lease`` (expired ones are cleared), or None when
+    ``lease`` itself is no longer there."""
+    meta, m = term_text(g.meta), term_text(g.map)
     rows = client.select(
         f"SELECT ?l ?u WHERE {{ GRAPH {meta} {{ {m} {term_text(TEAM.lease)} ?l . "
         f"OPTIONAL {{ ?l {term_text(TEAM.until)} ?u }} }} }}"
     )
     now = time.time()
-    live, stale = [], []
+    live, stale, ours = [], [], False
     for row in rows:
         other = row.get("l")
-        if other is None or other == lease:
+        if other is None:
+            continue
+        if other == lease:
+            ours = True
             continue
         try:
             expired = float(str(row.get("u"))) < now
@@ -569,10 +605,7 @@ def _take_lease(client: SparqlClient, g: Graphs, token: str, seconds: float) -> 
     for other in stale:
         with contextlib.suppress(EndpointError):
             _release(client, g, other)
-    if live:
-        _release(client, g, lease)
-        return None
-    return lease
+    return [str(other) for other in live] if ours else None
 
 
 def _lease_iri(g: Graphs, token: str) -> URIRef:

@@ -19,7 +19,6 @@ from explorer.team import changelog, sync
 from explorer.team.changelog import Author
 from explorer.team.endpoint import EndpointError, SparqlClient
 
-SAMPLE = Path(__file__).parents[2] / "sample_graphs"
 ANN, BOB = Author.named("Ann Lee"), Author.named("Bob Osei")
 RX = "https://w3id.org/routine-explorer/ns#"
 
@@ -261,6 +260,40 @@ def test_eight_copies_publishing_thirty_edits_each_at_once_lose_nothing(tmp_path
             assert content(doc) == final
 
 
+def test_of_two_copies_asking_for_the_lease_at_once_the_first_waits_instead_of_both_stepping_back(tmp_path, server):
+    """Another copy asked for the write lease just after this one and has not stepped back yet: this copy, the
+    first to ask, waits for it to step back and publishes at its first try (when both stepped back, copies
+    publishing at once could step back together time after time until they gave up)."""
+    import time
+
+    iri, (a,) = shared_copies(tmp_path, server, n=1)
+    g = changelog.graphs(iri)
+    with server() as client, server() as others:
+        later = URIRef(f"{iri}/lease/{time.time_ns() + 10**12:020d}-asked-later")
+        real_update, leases_asked = client.update, []
+
+        def update(text: str) -> None:
+            if "/lease/" in text and "INSERT DATA" in text:
+                leases_asked.append(text)
+                others.update(  # the other copy's lease, live for a minute unless it steps back
+                    f"INSERT DATA {{ GRAPH <{g.meta}> {{ <{iri}> <{changelog.TEAM.lease}> <{later}> . "
+                    f'<{later}> <{changelog.TEAM.until}> "{time.time() + 60}"^^<{XSD.decimal}> }} }}'
+                )
+                threading.Timer(
+                    0.5,
+                    lambda: others.update(
+                        f"DELETE WHERE {{ GRAPH <{g.meta}> {{ <{iri}> ?p <{later}> . <{later}> ?q ?o }} }}"
+                    ),
+                ).start()
+            real_update(text)
+
+        client.update = update  # type: ignore[method-assign]
+        add(a, "urn:x:first", "First to ask")
+        assert sync.sync(a, client, ANN).published is not None
+        assert len(leases_asked) == 1, "it stepped back and asked again"
+        assert changelog.content(client, iri) == changelog.replayed(client, iri) == content(a)
+
+
 @pytest.mark.parametrize("delay", [0.02])
 def test_a_copy_killed_while_publishing_leaves_all_or_nothing_and_resumes(tmp_path, oxigraph_server, delay):
     import os
@@ -440,6 +473,7 @@ def test_a_copy_holding_the_write_lease_keeps_others_out_until_it_expires(tmp_pa
         hold(time.time() + 60)
         add(a, "urn:x:waits", "Waits")
         monkeypatch.setattr(sync, "ATTEMPTS", 2)
+        monkeypatch.setattr(changelog, "LEASE_WAIT", 0.2)  # whichever lease sorts first, it is not kept waiting long
         with pytest.raises(sync.SyncError, match="kept publishing first"):
             sync.sync(a, client, ANN)
         assert label_of(a, "urn:x:waits") == {"Waits"} and sync.status(a, client).local_changes == 1
