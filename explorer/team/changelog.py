@@ -26,10 +26,12 @@ engine that serialises writes the guard refuses a stale change (:func:`publish` 
 the caller pulls and tries again). On one that does not (the Oxigraph server, Virtuoso here),
 the guard is read on a snapshot taken when the request starts, so a slow change could land
 after a later one; hence the request is sent under the map's write lease (:func:`_take_lease`),
-which one copy holds at a time. Should two changes made on one version land all the same (a
-copy not using the lease), neither is lost: each patch only adds what its base lacked and
-deletes what its base held, so two patches made on one base commute; both records are in the
-log, where each author's next sync finds the other and shows a clash (:mod:`explorer.team.sync`).
+which one copy holds at a time. A sync takes it before it reads the version it publishes on
+(:func:`write_lease`), so that nobody publishes in between. Should two changes made on one
+version land all the same (a copy not using the lease), neither is lost: each patch only adds
+what its base lacked and deletes what its base held, so two patches made on one base commute;
+both records are in the log, where each author's next sync finds the other and shows a clash
+(:mod:`explorer.team.sync`).
 
 Examples
 --------
@@ -41,10 +43,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
+import socket
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -436,12 +440,15 @@ def publish(
     *,
     reverts=None,
     change: URIRef | None = None,
+    lease: URIRef | None = None,
 ) -> Record | None:
     """Publish ``patch``, made on version ``base``; the record, or None when the server's version had moved
     on (nothing changed in the map or the log: pull, merge and try again). See the module's description.
 
     ``change`` names the record (a fresh ``urn:uuid:`` by default): a caller that names it first can
-    recognise it in the log should the answer to this request be lost.
+    recognise it in the log should the answer to this request be lost. ``lease`` is the map's write lease
+    when the caller holds it already (:func:`write_lease`, taken before it read the version ``base``, so
+    nobody published in between); otherwise it is taken here and given back when the request is answered.
     """
     g = graphs(map_iri)
     change = change or new_change_iri()
@@ -483,9 +490,9 @@ def publish(
         f"DELETE {{ GRAPH {term_text(g.meta)} {{ {m} {version_term} {int(base)} }} }} "
         f"INSERT {{ GRAPH {term_text(g.meta)} {{ {m} {version_term} {int(base) + 1} }} }} WHERE {{ {guard} }}"
     )
-    # Long enough for the request to finish (it grows with the change), short enough that a copy that died
-    # holding it keeps others waiting only a little.
-    lease = _lease_or_none(client, g, LEASE_SECONDS + (len(patch.adds) + len(patch.deletes)) / 1000)
+    held = lease is not None
+    if lease is None:
+        lease = _lease_or_none(client, g, lease_seconds(len(patch.adds) + len(patch.deletes)))
     if lease is None:  # another copy is publishing now: nothing written to the map or the log; try again
         _drop(client, added, deleted)
         return None
@@ -501,8 +508,9 @@ def publish(
         if not _gave_way(err):
             raise
     finally:
-        with contextlib.suppress(EndpointError):
-            _release(client, g, lease)
+        if not held:
+            with contextlib.suppress(EndpointError):
+                _release(client, g, lease)
     if not received(client, map_iri, change):
         _drop(client, added, deleted)
         return None
@@ -528,13 +536,51 @@ def _drop(client: SparqlClient, *names) -> None:
         client.update(" ; ".join(f"DROP SILENT GRAPH {term_text(n)}" for n in names))
 
 
-def _lease_or_none(client: SparqlClient, g: Graphs, seconds: float) -> URIRef | None:
+def lease_seconds(statements: int) -> float:
+    """How long a write lease lasts: long enough for a request of ``statements`` changed statements to
+    finish, short enough that a copy that died holding it keeps others waiting only a little.
+
+    >>> lease_seconds(2000) == LEASE_SECONDS + 2
+    True
+    """
+    return LEASE_SECONDS + statements / 1000
+
+
+@contextlib.contextmanager
+def write_lease(client: SparqlClient, map_iri, seconds: float, copy: str = "") -> Iterator[URIRef | None]:
+    """Hold the map's write lease for the block: its name, or None when others kept it (see :func:`_take_lease`).
+
+    A copy that takes it before it reads the version it will publish on cannot be overtaken between that
+    read and its publish (``publish(..., lease=...)``), however many copies publish at once. ``copy`` names
+    the working copy (:func:`copy_tag`): a lease this copy left when it stopped mid-sync is cleared at once,
+    instead of keeping the copy itself out until it expires.
+    """
+    g = graphs(map_iri)
+    lease = _lease_or_none(client, g, seconds, copy)
+    try:
+        yield lease
+    finally:
+        with contextlib.suppress(EndpointError):
+            _release(client, g, lease)
+
+
+def copy_tag(path, host: str | None = None) -> str:
+    """A short name for the working copy at ``path`` on this machine, which one process edits at a time.
+
+    >>> copy_tag("/maps/ward.trig", "laptop") == copy_tag("/maps/ward.trig", "laptop") != copy_tag("/x.trig", "laptop")
+    True
+    """
+    host = socket.gethostname() if host is None else host
+    return hashlib.sha256(f"{host}\n{path}".encode()).hexdigest()[:16]
+
+
+def _lease_or_none(client: SparqlClient, g: Graphs, seconds: float, copy: str = "") -> URIRef | None:
     """:func:`_take_lease`, or None when the server gave way to another writer while it was taken."""
     # Named by the time it was asked for: of copies that meet, the first to ask waits while the others step
-    # aside, and a copy that came later never takes its place.
-    token = f"{time.time_ns():020d}-{uuid.uuid4().hex}"
+    # aside, and a copy that came later never takes its place. Then by the copy asking, then at random.
+    token = f"{time.time_ns():020d}-{copy or 'x'}-{uuid.uuid4().hex}"
     try:
-        return _take_lease(client, g, token, seconds)
+        return _take_lease(client, g, token, seconds, copy)
     except EndpointError as err:
         if not _gave_way(err):
             raise
@@ -544,7 +590,7 @@ def _lease_or_none(client: SparqlClient, g: Graphs, seconds: float) -> URIRef | 
         return None
 
 
-def _take_lease(client: SparqlClient, g: Graphs, token: str, seconds: float) -> URIRef | None:
+def _take_lease(client: SparqlClient, g: Graphs, token: str, seconds: float, copy: str = "") -> URIRef | None:
     """The map's write lease for the guarded request, or None when another copy holds one.
 
     A guard alone cannot stop two writers on an engine that evaluates it on a snapshot taken when a
@@ -568,7 +614,7 @@ def _take_lease(client: SparqlClient, g: Graphs, token: str, seconds: float) -> 
     )
     give_up, pause = time.monotonic() + LEASE_WAIT, 0.02
     while True:
-        live = _other_leases(client, g, lease)
+        live = _other_leases(client, g, lease, copy)
         if live is None:  # ours was cleared as expired while it waited: start again later
             return None
         if not live:
@@ -580,9 +626,13 @@ def _take_lease(client: SparqlClient, g: Graphs, token: str, seconds: float) -> 
         pause = min(pause * 2, 0.25)
 
 
-def _other_leases(client: SparqlClient, g: Graphs, lease: URIRef) -> list[str] | None:
-    """The names of the live leases other than ``lease`` (expired ones are cleared), or None when
-    ``lease`` itself is no longer there."""
+def _other_leases(client: SparqlClient, g: Graphs, lease: URIRef, copy: str = "") -> list[str] | None:
+    """The names of the live leases other than ``lease``, or None when ``lease`` itself is no longer there.
+
+    Expired ones are cleared, and so are those of the same ``copy``: one process edits a copy at a time, so
+    such a lease was left by a run of this copy that stopped mid-sync.
+    """
+    mine = f"-{copy}-" if copy else None
     meta, m = term_text(g.meta), term_text(g.map)
     rows = client.select(
         f"SELECT ?l ?u WHERE {{ GRAPH {meta} {{ {m} {term_text(TEAM.lease)} ?l . "
@@ -601,7 +651,7 @@ def _other_leases(client: SparqlClient, g: Graphs, lease: URIRef) -> list[str] |
             expired = float(str(row.get("u"))) < now
         except ValueError:
             expired = True
-        (stale if expired else live).append(other)
+        (stale if expired or (mine is not None and mine in str(other)) else live).append(other)
     for other in stale:
         with contextlib.suppress(EndpointError):
             _release(client, g, other)

@@ -29,6 +29,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import random
 import time
@@ -453,71 +454,99 @@ def sync(
     version, applied = found.version, set(found.applied)
     ours = set(found.published)
     pending = {o for _, _, o, _ in document.store.quads(_HERE, TEAM.pendingChange, None, SYNC_GRAPH)}
+    # With changes of its own to publish, a copy takes the map's write lease before it reads the server, so
+    # that nobody publishes between that read and its own publish: copies publishing at once then take turns
+    # instead of overtaking each other until one gives up.
+    own = Patch.between(old_base, mine_now)
+    publishing = not client.endpoint.read_only and bool(own)
+    copy = changelog.copy_tag(document.path) if document.path is not None else ""
     for attempt in range(ATTEMPTS):
-        say("Reading the server's changes…")
-        fresh = [r for r in _pull(client, found) if r.iri not in applied]
-        pulled += fresh
-        # A change of ours whose answer was lost is ours: it goes into the base, not into the merge as
-        # someone else's (which could bring back what was deleted here since).
-        for record in (r for r in fresh if r.iri in pending):
-            base = _key_patch(record.patch).applied_to(base)
-            applied.add(record.iri)
-            ours.add(record.iri)
-            version = max(version, record.version)
-        fresh_others = [r for r in fresh if r.iri not in pending]
-        theirs_base = set(base)
-        for record in fresh_others:  # in place: a copy of the map per change pulled cost seconds on a big map
-            patch = _key_patch(record.patch)
-            theirs_base.difference_update(patch.deletes)
-            theirs_base.update(patch.adds)
-            applied.add(record.iri)
-            version = max(version, record.version)
-        # Changes of ours that landed beside one of these (same version made on): compare them.
-        if fresh_others and ours:
-            oldest = min(r.base_version for r in fresh_others)
-            mine_landed = [r for r in changelog.records(client, found.map_iri, since=oldest + 1) if r.iri in ours]
-            for key, sides in _siblings(fresh_others, mine_landed).items():
-                new_conflicts[key] = sides
-                held.add(key)
-        mine = Patch.between(base, mine_now)
-        theirs = Patch.between(base, theirs_base)
-        for key in _clashes(mine, theirs) - set(new_conflicts):
-            new_conflicts[key] = (_values(mine_now, key), _values(theirs_base, key))
-        held |= set(new_conflicts)
-        # Merge: their changes everywhere, yours where they do not clash; a clash keeps your value in the map.
-        merged = set(mine_now)
-        for t in theirs.deletes:
-            if (t[0], t[1]) not in held:
-                merged.discard(t)
-        merged |= {t for t in theirs.adds if (t[0], t[1]) not in held}
-        outgoing = Patch.between(theirs_base, merged)
-        outgoing = Patch(
-            frozenset(t for t in outgoing.adds if (t[0], t[1]) not in held),
-            frozenset(t for t in outgoing.deletes if (t[0], t[1]) not in held),
-        )
-        base, mine_now = theirs_base, merged
-        found = Sharing(found.query_url, found.update_url, found.map_iri, version, frozenset(applied), frozenset(ours))
-        if not outgoing or client.endpoint.read_only:
-            break
-        say(f"Publishing {len(outgoing.adds) + len(outgoing.deletes)} changed statements…")
-        change = changelog.new_change_iri()
-        try:
-            published = changelog.publish(
-                client, found.map_iri, version, _rdf_patch(outgoing), author, message, reverts=reverts, change=change
+        if attempt:  # others published first or kept the lease: wait a random while (growing), so they stop colliding
+            time.sleep(random.uniform(0, min(2.0, 0.05 * 2**attempt)))
+        if publishing:
+            say("Waiting for the map's write lease…")
+        lease_held = (
+            changelog.write_lease(
+                client, found.map_iri, changelog.lease_seconds(len(own.adds) + len(own.deletes)), copy
             )
-        except EndpointError:
-            # It may have landed with its answer lost: keep its name, so the next sync knows it as ours.
-            # Kept outside the undo history (it describes the server, not an edit) and saved with the copy.
-            document.store.apply(added=[(_HERE, TEAM.pendingChange, change, SYNC_GRAPH)])
-            raise
-        if published is not None:
-            base = outgoing.applied_to(base)
-            version = published.version
-            applied.add(published.iri)
-            ours.add(published.iri)
-            break
-        # Someone published first: wait a random while (growing) so that busy copies stop colliding.
-        time.sleep(random.uniform(0, min(2.0, 0.05 * 2**attempt)))
+            if publishing
+            else contextlib.nullcontext(None)
+        )
+        with lease_held as lease:
+            if publishing and lease is None:  # others kept it: ask again
+                continue
+            say("Reading the server's changes…")
+            fresh = [r for r in _pull(client, found) if r.iri not in applied]
+            pulled += fresh
+            # A change of ours whose answer was lost is ours: it goes into the base, not into the merge as
+            # someone else's (which could bring back what was deleted here since).
+            for record in (r for r in fresh if r.iri in pending):
+                base = _key_patch(record.patch).applied_to(base)
+                applied.add(record.iri)
+                ours.add(record.iri)
+                version = max(version, record.version)
+            fresh_others = [r for r in fresh if r.iri not in pending]
+            theirs_base = set(base)
+            for record in fresh_others:  # in place: a copy of the map per change pulled cost seconds on a big map
+                patch = _key_patch(record.patch)
+                theirs_base.difference_update(patch.deletes)
+                theirs_base.update(patch.adds)
+                applied.add(record.iri)
+                version = max(version, record.version)
+            # Changes of ours that landed beside one of these (same version made on): compare them.
+            if fresh_others and ours:
+                oldest = min(r.base_version for r in fresh_others)
+                mine_landed = [r for r in changelog.records(client, found.map_iri, since=oldest + 1) if r.iri in ours]
+                for key, sides in _siblings(fresh_others, mine_landed).items():
+                    new_conflicts[key] = sides
+                    held.add(key)
+            mine = Patch.between(base, mine_now)
+            theirs = Patch.between(base, theirs_base)
+            for key in _clashes(mine, theirs) - set(new_conflicts):
+                new_conflicts[key] = (_values(mine_now, key), _values(theirs_base, key))
+            held |= set(new_conflicts)
+            # Merge: their changes everywhere, yours where they do not clash; a clash keeps your value in the map.
+            merged = set(mine_now)
+            for t in theirs.deletes:
+                if (t[0], t[1]) not in held:
+                    merged.discard(t)
+            merged |= {t for t in theirs.adds if (t[0], t[1]) not in held}
+            outgoing = Patch.between(theirs_base, merged)
+            outgoing = Patch(
+                frozenset(t for t in outgoing.adds if (t[0], t[1]) not in held),
+                frozenset(t for t in outgoing.deletes if (t[0], t[1]) not in held),
+            )
+            base, mine_now = theirs_base, merged
+            found = Sharing(
+                found.query_url, found.update_url, found.map_iri, version, frozenset(applied), frozenset(ours)
+            )
+            if not outgoing or client.endpoint.read_only:
+                break
+            say(f"Publishing {len(outgoing.adds) + len(outgoing.deletes)} changed statements…")
+            change = changelog.new_change_iri()
+            try:
+                published = changelog.publish(
+                    client,
+                    found.map_iri,
+                    version,
+                    _rdf_patch(outgoing),
+                    author,
+                    message,
+                    reverts=reverts,
+                    change=change,
+                    lease=lease,
+                )
+            except EndpointError:
+                # It may have landed with its answer lost: keep its name, so the next sync knows it as ours.
+                # Kept outside the undo history (it describes the server, not an edit) and saved with the copy.
+                document.store.apply(added=[(_HERE, TEAM.pendingChange, change, SYNC_GRAPH)])
+                raise
+            if published is not None:
+                base = outgoing.applied_to(base)
+                version = published.version
+                applied.add(published.iri)
+                ours.add(published.iri)
+                break
     else:
         raise SyncError(
             f"others kept publishing first {ATTEMPTS} times (or a copy that stopped while publishing holds the "

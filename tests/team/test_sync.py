@@ -294,6 +294,42 @@ def test_of_two_copies_asking_for_the_lease_at_once_the_first_waits_instead_of_b
         assert changelog.content(client, iri) == changelog.replayed(client, iri) == content(a)
 
 
+def test_a_copy_that_has_read_the_server_to_publish_is_not_overtaken(tmp_path, server, monkeypatch):
+    """Ann syncs just after Bob's sync has read the server: Bob took the map's write lease before he read, so
+    Ann waits for it and publishes after him, and Bob publishes at his first try (one lease asked for)."""
+    iri, (a, b) = shared_copies(tmp_path, server)
+    with server() as anns, server() as bobs:
+        add(a, "urn:x:ann-only", "Ann's unit")
+        add(b, "urn:x:bob-only", "Bob's unit")
+        real_pull, real_update = sync._pull, bobs.update
+        anns_results: list = []
+        ann = threading.Thread(target=lambda: anns_results.append(sync.sync(a, anns, ANN)))
+        leases_asked = []
+
+        def bob_update(text: str) -> None:
+            if "/lease/" in text and "INSERT DATA" in text:
+                leases_asked.append(text)
+            real_update(text)
+
+        def pull(client, found):
+            records = real_pull(client, found)
+            if client is bobs and not ann.is_alive() and not anns_results:  # Bob has read; Ann syncs now
+                ann.start()
+                ann.join(timeout=1.0)  # she would be done by now if nothing kept her out
+            return records
+
+        bobs.update = bob_update  # type: ignore[method-assign]
+        monkeypatch.setattr(sync, "_pull", pull)
+        bobs_result = sync.sync(b, bobs, BOB)
+        ann.join(timeout=120)
+        assert len(leases_asked) == 1, "Bob was overtaken between his read and his publish"
+        (anns_result,) = anns_results
+        assert bobs_result.published is not None and anns_result.published is not None
+        assert anns_result.published.base_version == bobs_result.published.version, "Ann published after Bob"
+        sync.sync(b, bobs, BOB)
+        assert content(a) == content(b) == changelog.content(anns, iri) == changelog.replayed(anns, iri)
+
+
 @pytest.mark.parametrize("delay", [0.02])
 def test_a_copy_killed_while_publishing_leaves_all_or_nothing_and_resumes(tmp_path, oxigraph_server, delay):
     import os
@@ -407,25 +443,39 @@ def test_a_clash_stays_held_when_the_publish_is_tried_again(tmp_path, server):
         assert label_of(b, "urn:x:cat-only") == {"Cat's unit"} and label_of(b, "urn:x:ward") == {"Bob's ward"}
 
 
-def test_two_changes_of_one_value_landing_at_once_come_to_their_authors_as_a_conflict(tmp_path, server):
-    """Both guards pass on an engine without write isolation: Ann's change lands while Bob's is in flight, and
-    the server evaluates Bob's guard as of before (here the meta graph is set back to that version, which is
-    what such an engine does in effect). Both changes are in the map; each author is shown the clash."""
+def test_two_changes_of_one_value_landing_at_once_come_to_their_authors_as_a_conflict(tmp_path, server, monkeypatch):
+    """Both guards pass on an engine without write isolation: Ann's change (from a copy not using the write
+    lease) lands while Bob's is in flight, and the server evaluates Bob's guard as of before (here the meta
+    graph is set back to that version, which is what such an engine does in effect). Both changes are in the
+    map; each author is shown the clash."""
+    import contextlib
+
     iri, (a, b) = shared_copies(tmp_path, server)
     meta = changelog.graphs(iri).meta
     with server() as client, server() as anns:
         rename(a, "urn:x:ward", "Ward A")
         rename(b, "urn:x:ward", "Ward B")
+        real_pull, real_lease, landed = sync._pull, changelog.write_lease, []
 
-        def ann_lands_first() -> None:
-            sync.sync(a, anns, ANN)
-            anns.update(
-                f"DELETE {{ GRAPH <{meta}> {{ <{iri}> <{changelog.TEAM.version}> 1 }} }} "
-                f"INSERT {{ GRAPH <{meta}> {{ <{iri}> <{changelog.TEAM.version}> 0 }} }} WHERE {{}}"
-            )
+        def ann_lands_just_after_bob_read(reader, found):
+            records = real_pull(reader, found)
+            if reader is client and not landed:
+                landed.append(True)
+                with monkeypatch.context() as without_the_lease:
+                    without_the_lease.setattr(
+                        changelog, "write_lease", lambda *_a, **_k: contextlib.nullcontext(URIRef(f"{iri}/lease/none"))
+                    )
+                    sync.sync(a, anns, ANN)
+                anns.update(
+                    f"DELETE {{ GRAPH <{meta}> {{ <{iri}> <{changelog.TEAM.version}> 1 }} }} "
+                    f"INSERT {{ GRAPH <{meta}> {{ <{iri}> <{changelog.TEAM.version}> 0 }} }} WHERE {{}}"
+                )
+            return records
 
-        _before_publishing(client, ann_lands_first)
+        monkeypatch.setattr(sync, "_pull", ann_lands_just_after_bob_read)
         assert sync.sync(b, client, BOB).published is not None
+        monkeypatch.setattr(sync, "_pull", real_pull)
+        assert changelog.write_lease is real_lease
         assert [r.base_version for r in changelog.history(client, iri)[:2]] == [0, 0], "both landed on version 0"
         for doc, who in ((a, ANN), (b, BOB)):
             (conflict,) = sync.sync(doc, client, who).conflicts
