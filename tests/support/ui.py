@@ -34,6 +34,7 @@ def open_and_wait(window, path, timeout_ms: int = 60_000) -> None:
     assert task.error is None, task.error
     QApplication.processEvents()
     deadline = QDeadlineTimer(timeout_ms)
-    while window.canvas.building:  # node items follow the overview, a slice per turn of the event loop
+    # Node items follow the overview, a slice per turn of the event loop; the panels, one per turn.
+    while window.canvas.building or window.panels_pending:
         assert not deadline.hasExpired(), "the canvas was still drawing the map's nodes"
         QApplication.processEvents()

@@ -55,6 +55,7 @@ class DifferenceChart(QWidget):
         self._bars: list[tuple[str, float]] = []
         self._names = ("A", "B")
         self._limit = BARS
+        self._drawn = False
 
     def labels(self) -> list[str]:
         """The bars' labels as drawn, top first (the largest share first, the summed rest last)."""
@@ -65,8 +66,11 @@ class DifferenceChart(QWidget):
 
     def show_parts(self, parts, names: tuple[str, str] = ("A", "B")) -> None:
         """Draw ``parts`` (each with ``label`` and ``value``, largest first); empty clears."""
+        drawn = (self._parts, self._names)
         self._parts = [(p.label, float(p.value)) for p in parts]
         self._names = names
+        if self._drawn and (self._parts, self._names) == drawn:
+            return  # as it is drawn (each map shown clears the chart: 0.1 s of matplotlib on the UI thread)
         self.redraw()
 
     def _bars_that_fit(self) -> int:
@@ -86,6 +90,7 @@ class DifferenceChart(QWidget):
         dim = palette.color(QPalette.ColorRole.PlaceholderText).name()
         self._limit = self._bars_that_fit()
         self._bars = folded(self._parts, self._limit, what=self.what)
+        self._drawn = True
         self.figure.clear()
         self.figure.set_facecolor(background)
         axes = self.figure.add_subplot()
