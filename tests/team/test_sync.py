@@ -411,23 +411,33 @@ def test_the_engine_check_says_how_many_simultaneous_changes_went_through(server
         )
 
 
-def _before_publishing(client: SparqlClient, act) -> None:
-    """Run ``act()`` once, just before ``client`` asks for the write lease to publish (a real event between a
-    pull and a publish, as when others publish at that moment)."""
-    real = client.update
-    done = []
+def _just_after_reading(monkeypatch, reader: SparqlClient, act) -> None:
+    """Run ``act()`` once, just after the sync made with ``reader`` has read the server's changes: a real event
+    between its read and its publish, as when another copy publishes at that moment."""
+    real, done = sync._pull, []
 
-    def update(text: str) -> None:
-        if not done and "/meta>" in text and "lease" in text and "INSERT DATA" in text:
+    def pull(client, found):
+        records = real(client, found)
+        if client is reader and not done:
             done.append(True)
             act()
-        real(text)
+        return records
 
-    client.update = update  # type: ignore[method-assign]
+    monkeypatch.setattr(sync, "_pull", pull)
 
 
-def test_a_clash_stays_held_when_the_publish_is_tried_again(tmp_path, server):
-    """Bob's name clashes with Ann's; Cat publishes just before Bob's first try, so Bob's sync tries again."""
+def _without_the_lease(monkeypatch, iri, act) -> None:
+    """Run ``act()`` as a copy that publishes without taking the map's write lease (an older app, another tool)."""
+    import contextlib
+
+    with monkeypatch.context() as patched:
+        patched.setattr(changelog, "write_lease", lambda *_a, **_k: contextlib.nullcontext(URIRef(f"{iri}/lease/none")))
+        act()
+
+
+def test_a_clash_stays_held_when_the_publish_is_tried_again(tmp_path, server, monkeypatch):
+    """Bob's name clashes with Ann's; Cat publishes (without the lease) just after Bob's first read, so Bob's
+    publish finds the version moved on and his sync tries again."""
     iri, (a, b, c) = shared_copies(tmp_path, server, n=3)
     with server() as client, server() as cats:
         rename(a, "urn:x:ward", "Ann's ward")
@@ -435,7 +445,11 @@ def test_a_clash_stays_held_when_the_publish_is_tried_again(tmp_path, server):
         rename(b, "urn:x:ward", "Bob's ward")
         add(b, "urn:x:bob-only", "Bob's unit")
         add(c, "urn:x:cat-only", "Cat's unit")
-        _before_publishing(client, lambda: sync.sync(c, cats, Author.named("Cat")))
+        _just_after_reading(
+            monkeypatch,
+            client,
+            lambda: _without_the_lease(monkeypatch, iri, lambda: sync.sync(c, cats, Author.named("Cat"))),
+        )
         result = sync.sync(b, client, BOB)
         assert result.published is not None and [str(v) for v in result.conflicts[0].theirs] == ["Ann's ward"]
         ward = {str(o) for s, p, o in changelog.content(client, iri) if (s, p) == (URIRef("urn:x:ward"), RDFS.label)}
@@ -448,34 +462,21 @@ def test_two_changes_of_one_value_landing_at_once_come_to_their_authors_as_a_con
     lease) lands while Bob's is in flight, and the server evaluates Bob's guard as of before (here the meta
     graph is set back to that version, which is what such an engine does in effect). Both changes are in the
     map; each author is shown the clash."""
-    import contextlib
-
     iri, (a, b) = shared_copies(tmp_path, server)
     meta = changelog.graphs(iri).meta
     with server() as client, server() as anns:
         rename(a, "urn:x:ward", "Ward A")
         rename(b, "urn:x:ward", "Ward B")
-        real_pull, real_lease, landed = sync._pull, changelog.write_lease, []
 
-        def ann_lands_just_after_bob_read(reader, found):
-            records = real_pull(reader, found)
-            if reader is client and not landed:
-                landed.append(True)
-                with monkeypatch.context() as without_the_lease:
-                    without_the_lease.setattr(
-                        changelog, "write_lease", lambda *_a, **_k: contextlib.nullcontext(URIRef(f"{iri}/lease/none"))
-                    )
-                    sync.sync(a, anns, ANN)
-                anns.update(
-                    f"DELETE {{ GRAPH <{meta}> {{ <{iri}> <{changelog.TEAM.version}> 1 }} }} "
-                    f"INSERT {{ GRAPH <{meta}> {{ <{iri}> <{changelog.TEAM.version}> 0 }} }} WHERE {{}}"
-                )
-            return records
+        def ann_lands_first() -> None:
+            _without_the_lease(monkeypatch, iri, lambda: sync.sync(a, anns, ANN))
+            anns.update(
+                f"DELETE {{ GRAPH <{meta}> {{ <{iri}> <{changelog.TEAM.version}> 1 }} }} "
+                f"INSERT {{ GRAPH <{meta}> {{ <{iri}> <{changelog.TEAM.version}> 0 }} }} WHERE {{}}"
+            )
 
-        monkeypatch.setattr(sync, "_pull", ann_lands_just_after_bob_read)
+        _just_after_reading(monkeypatch, client, ann_lands_first)
         assert sync.sync(b, client, BOB).published is not None
-        monkeypatch.setattr(sync, "_pull", real_pull)
-        assert changelog.write_lease is real_lease
         assert [r.base_version for r in changelog.history(client, iri)[:2]] == [0, 0], "both landed on version 0"
         for doc, who in ((a, ANN), (b, BOB)):
             (conflict,) = sync.sync(doc, client, who).conflicts
