@@ -152,7 +152,7 @@ class Projection:
         facts: dict = {}  # subject -> (p, o, kind, extra) rows a node or qualified tie view reads
         links: list = []  # (s, p, o) with a resource as object: a plain tie when both ends are nodes
         read, not_ties = _FACTS, _NOT_TIES
-        for s, p, o, k, extra in store.text_triples(graph=graph):
+        for s, p, o, k, extra in store.text_triples(graph=graph, literals=read):
             if p == _TYPE:
                 if k == 0:
                     found = types.get(s)

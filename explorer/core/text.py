@@ -76,24 +76,37 @@ def shortened(text, limit: int = 40) -> str:
 
 _NATURAL = natsort_keygen(alg=ns.IGNORECASE)
 _ASCII_DIGIT = re.compile("[0-9]")
+_ASCII_NUMBERS = re.compile("([0-9]+)")
 
 
 def natural_key(text: str) -> tuple:
     """A sort key that orders numbers inside names by value, ignoring case: "Unit 2" before "Unit 10".
 
     The key is natsort's (case-insensitive by ``str.casefold``, accents decomposed). Names
-    without a digit, most of a map, skip natsort: their key is built here as natsort would
-    build it, 5x faster, which matters when the outline sorts 100k names.
+    without a digit, and ASCII names (most of a map), skip natsort: their key is built here as
+    natsort builds it (the runs of text and of digits as numbers, and an empty text first when
+    the name starts with a number), 4-5x faster, which matters when the outline sorts 100k names.
 
     Examples
     --------
     >>> sorted(["Unit 150", "unit 16", "Unit 15", "Ward"], key=natural_key)
     ['Unit 15', 'unit 16', 'Unit 150', 'Ward']
     """
-    has_digit = _ASCII_DIGIT.search(text) if text.isascii() else any(ch.isdigit() for ch in text)
-    if not has_digit:
+    if text.isascii():
+        if _ASCII_DIGIT.search(text) is None:
+            return (text.casefold(),) if text else ()
+        parts = _ASCII_NUMBERS.split(text.casefold())
+        # split() puts text at even places and digits at odd ones, empty texts where two meet or at an end.
+        parts[1::2] = map(int, parts[1::2])
+        key = tuple(filter(_not_empty, parts))
+        return ("", *key) if parts[0] == "" else key
+    if not any(ch.isdigit() for ch in text):
         return (unicodedata.normalize("NFD", text.casefold()),) if text else ()
     return _NATURAL(text)
+
+
+def _not_empty(part) -> bool:
+    return part != ""
 
 
 __all__ = ["ELLIPSIS", "clipped", "natural_key", "one_line", "shortened"]

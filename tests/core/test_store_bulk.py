@@ -17,7 +17,7 @@ from rdflib import Literal, URIRef
 from explorer.core import literal_forms, rdf_formats
 from explorer.core.errors import FormatError, OperationCancelled
 from explorer.core.rdf_formats import FORMATS, load_into
-from explorer.core.store import EmbeddedStore
+from explorer.core.store import EmbeddedStore, Store
 from explorer.core.terms import DEFAULT_GRAPH, to_ox
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -347,3 +347,24 @@ def test_a_prefix_used_only_by_a_literal_kept_as_written_is_declared():
     data = store.dump(FORMATS["turtle"], graphs=[DEFAULT_GRAPH], prefixes=prefixes)
     assert b"@prefix only: <http://only/> ." in data and b"unused" not in data
     assert set(ox.parse(data, format=ox.RdfFormat.TURTLE)) == {label, typed}
+
+
+def test_text_triples_can_leave_out_the_literals_of_predicates_not_asked_for():
+    # The projection reads names and places, not scores: the literals it does not read are not converted.
+    store = EmbeddedStore()
+    a, b, p_name, p_score, p_link = (URIRef(f"urn:x:{n}") for n in ("a", "b", "name", "score", "link"))
+    store.apply(
+        added=[
+            (a, p_name, Literal("Ann", lang="en"), DEFAULT_GRAPH),
+            (a, p_score, Literal("0.5", datatype=URIRef(XSD + "decimal")), DEFAULT_GRAPH),
+            (a, p_link, b, DEFAULT_GRAPH),
+            (a, p_score, b, DEFAULT_GRAPH),  # a resource object is kept whatever its predicate
+        ]
+    )
+    wanted = frozenset({str(p_name)})
+    everything = set(store.text_triples())
+    kept = set(store.text_triples(literals=wanted))
+    assert kept == {row for row in everything if row[3] != 2 or row[1] in wanted}
+    assert ("urn:x:a", str(p_name), "Ann", 2, "en") in kept and len(everything) - len(kept) == 1
+    # The generic path (any backend) leaves out the same rows.
+    assert set(Store.text_triples(store, literals=wanted)) == kept

@@ -58,6 +58,12 @@ def test_natural_key_is_natsorts_case_insensitive_key(text):
     assert natural_key(text) == natsort_keygen(alg=ns.IGNORECASE)(text)
 
 
+@given(st.text(alphabet=st.sampled_from("aZ 0123456789-.é"), max_size=20))
+def test_natural_key_is_natsorts_key_for_names_with_numbers(text):
+    # The fast path for ASCII names with digits ("Unit 12", "007", "1 2") must give natsort's key too.
+    assert natural_key(text) == natsort_keygen(alg=ns.IGNORECASE)(text)
+
+
 @pytest.mark.parametrize("text", ["a²", "Ward ፩", "وحدة ٣", "À 10", "ß"])
 def test_natural_key_agrees_with_natsort_on_unusual_digits_and_letters(text):
     assert natural_key(text) == natsort_keygen(alg=ns.IGNORECASE)(text)

@@ -70,3 +70,19 @@ def test_the_readme_run_command_keeps_a_window_up(tmp_path, map_file):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_the_window_starts_without_loading_what_only_a_comparison_draws(tmp_path):
+    # matplotlib and the compare view's two figures took 0.4-0.5 s of every start; only a comparison shows them.
+    code = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from explorer.ui.app import create_window\n"
+        "window = create_window(None)\n"
+        "window.show(); app.processEvents()\n"
+        "assert window.compare.view.by_mechanism.figure is None\n"
+        "assert not any(m.startswith('matplotlib') for m in sys.modules), 'matplotlib loaded at start'\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ROUTINE_EXPLORER_DATA_DIR": str(tmp_path)}
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120)

@@ -95,6 +95,9 @@ def test_compare_the_michigan_pair(qtbot, make_window, monkeypatch):
     assert chart.labels()[0] == comparison.difference.by_mechanism[0].label
     assert chart.labels()[0].startswith("sponsorship")
     assert abs(sum(chart.values()) - comparison.difference.figure) < 1e-6
+    # Drawn, not only counted: the figure is made when the panel first shows, with a bar a label.
+    qtbot.waitUntil(lambda: chart.figure is not None and bool(chart.figure.axes))
+    assert len(chart.figure.axes[0].patches) == len(chart.labels())
     assert [p.label for p in comparison.difference.by_level] == view.by_level.labels()
     # Under the bars: how much of them is England's roles and units that Michigan lacks (points on one side only).
     assert view.mechanism_note.isVisible() and "drawn on one side only" in view.mechanism_note.text()

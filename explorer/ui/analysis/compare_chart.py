@@ -39,18 +39,12 @@ class DifferenceChart(QWidget):
 
     def __init__(self, parent=None, *, what: str = "others") -> None:
         super().__init__(parent)
-        # Imported here: matplotlib takes a moment to load, and only a comparison needs it.
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-        from matplotlib.figure import Figure
-
         self.what = what
-        self.figure = Figure(layout="constrained")
-        self.canvas = FigureCanvasQTAgg(self.figure)
-        self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.canvas.setMinimumSize(220, 110)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.canvas)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(220, 110)
+        QVBoxLayout(self).setContentsMargins(0, 0, 0, 0)
+        #: matplotlib's figure and its Qt canvas, made when the chart is first shown (see :meth:`showEvent`).
+        self.figure = self.canvas = None
         self._parts: list[tuple[str, float]] = []
         self._bars: list[tuple[str, float]] = []
         self._names = ("A", "B")
@@ -76,7 +70,21 @@ class DifferenceChart(QWidget):
     def _bars_that_fit(self) -> int:
         # Two lines of label a bar, and room for the axis: a low panel shows fewer bars, the rest summed.
         line = self.fontMetrics().lineSpacing()
-        return max(3, min(BARS, (self.canvas.height() - 3 * line) // (2 * line + 6)))
+        return max(3, min(BARS, (self.height() - 3 * line) // (2 * line + 6)))
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if self.canvas is None:
+            # Made here, not with the window: importing matplotlib and making two figures took 0.4-0.5 s
+            # of every start, and only a comparison shows them.
+            from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+            from matplotlib.figure import Figure
+
+            self.figure = Figure(layout="constrained")
+            self.canvas = FigureCanvasQTAgg(self.figure)
+            self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            self.layout().addWidget(self.canvas)
+            self.redraw()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
@@ -91,6 +99,8 @@ class DifferenceChart(QWidget):
         self._limit = self._bars_that_fit()
         self._bars = folded(self._parts, self._limit, what=self.what)
         self._drawn = True
+        if self.figure is None:
+            return  # drawn when first shown
         self.figure.clear()
         self.figure.set_facecolor(background)
         axes = self.figure.add_subplot()
@@ -140,7 +150,7 @@ class DifferenceChart(QWidget):
         super().changeEvent(event)
         from explorer.ui.common.theme import RESTYLE_EVENTS
 
-        if event.type() in RESTYLE_EVENTS and hasattr(self, "figure"):
+        if event.type() in RESTYLE_EVENTS and self.figure is not None:
             self.redraw()
 
 
