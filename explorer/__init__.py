@@ -6,3 +6,7 @@ The package is layered (each may import only what is to its left):
 """
 
 __version__ = "0.1.0"
+
+#: The first argument that makes the app's own executable serve as a SPARQL engine process
+#: (:mod:`explorer.sparql.engine`): a frozen bundle has no Python to run the engine's file with.
+ENGINE_ARGUMENT = "--sparql-engine"

@@ -992,6 +992,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"routine-explorer {__version__}")
     parser.add_argument("--debug", action="store_true", help="show a full traceback on errors")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this copy of the app, headless (samples, checks, analysis, SPARQL, exports); exit 1 on a failure",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     info = commands.add_parser("info", help="summarise a map: triples, nodes by kind, prefixes")
@@ -1291,6 +1296,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv = flags + ["app"] + positional
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:
+        from . import self_test
+
+        return self_test.main()
     try:
         return args.func(args)
     except ExplorerError as err:

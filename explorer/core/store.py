@@ -264,16 +264,16 @@ class EmbeddedStore(Store):
         named, blank = ox.NamedNode, ox.BlankNode
         for quad in self._ox.quads_for_pattern(subject, predicate, obj, graph_name):
             so, oo = quad.subject, quad.object
+            sv = so.value if type(so) is named else "_:" + so.value
             kind = type(oo)
             if kind is named:
-                yield (so.value if type(so) is named else "_:" + so.value), quad.predicate.value, oo.value, 0, ""
+                yield sv, quad.predicate.value, oo.value, 0, ""
             elif kind is blank:
-                yield (so.value if type(so) is named else "_:" + so.value), quad.predicate.value, "_:" + oo.value, 1, ""
+                yield sv, quad.predicate.value, "_:" + oo.value, 1, ""
             else:
                 p_text = quad.predicate.value
                 # Skipped before reading the literal: 200k scores on a 100k-node map cost 0.2 s to convert.
                 if literals is None or p_text in literals:
-                    sv = so.value if type(so) is named else "_:" + so.value
                     yield sv, p_text, oo.value, 2, oo.language or oo.datatype.value
 
     def contains(self, quad: Quad) -> bool:

@@ -47,6 +47,7 @@ from explorer.analysis.compare import (
 from explorer.analysis.weights import load_weights
 from explorer.core.atomic_file import atomic_write
 from explorer.core.presentation import DRIVING_COLOUR, LEVELS, RESTRAINING_COLOUR
+from explorer.core.software import software_line
 from explorer.core.terms import local_name
 from explorer.core.text import one_line
 
@@ -492,7 +493,7 @@ def comparison_context(
             "Nodes matched",
             f"{s.matched_by_iri:,} by IRI, {s.matched_by_label:,} by kind and name",
         ),
-        ("Software", f"Routine Explorer {__version__}"),
+        ("Software", software_line()),
         ("Generated", generated.isoformat(timespec="seconds")),
     ]
     return {

@@ -57,6 +57,7 @@ from explorer.core.namespaces import RX
 from explorer.core.presentation import DRIVING_COLOUR, LEVELS, RESTRAINING_COLOUR
 from explorer.core.scenarios import display_title, shown
 from explorer.core.schema import schema_of
+from explorer.core.software import software_line
 from explorer.core.terms import local_name
 from explorer.core.text import one_line
 
@@ -639,7 +640,7 @@ def report_context(
             "1 − e^(−R) for a point's resistance R; "
             "the headline figure adds up each exposed point's likelihood times its headcount",
         ),
-        ("Software", f"Routine Explorer {__version__}"),
+        ("Software", software_line()),
         ("Generated", generated.isoformat(timespec="seconds")),
     ]
     weight_rows = []

@@ -43,6 +43,7 @@ from pathlib import Path
 
 from rdflib import BNode, Literal, URIRef
 
+from explorer import ENGINE_ARGUMENT
 from explorer.core.errors import QueryError
 from explorer.core.terms import DEFAULT_GRAPH
 
@@ -181,7 +182,8 @@ class EngineProcess:
     """
 
     def __init__(self, *, checker: bool = False, memory: int | None = None) -> None:
-        args = [sys.executable, str(_WORKER)]
+        # A frozen bundle's executable is the app itself, which serves as the engine when asked (explorer/__main__.py).
+        args = [sys.executable, ENGINE_ARGUMENT] if getattr(sys, "frozen", False) else [sys.executable, str(_WORKER)]
         if memory:
             args += ["--memory", str(int(memory))]
         if checker:

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
 )
 from rdflib import URIRef
 
-from explorer import __version__
 from explorer.core import editing
 from explorer.core.commands import set_property
 from explorer.core.document import MapDocument
@@ -81,6 +80,7 @@ from explorer.ui.files import map_details as map_details_feature
 from explorer.ui.files import report as report_actions
 from explorer.ui.files.scenario_save import ask_save_as_trig
 from explorer.ui.help import guide as help_guide
+from explorer.ui.help.about import AboutDialog
 from explorer.ui.inspector.form import Inspector
 from explorer.ui.panels import graph_view_bar, scenario_bar
 from explorer.ui.panels.filter_dialog import FilterDialog
@@ -1797,13 +1797,8 @@ class MainWindow(QMainWindow):
             )
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Routine Explorer",
-            f"Routine Explorer {__version__}\n\nMap the people, units, routines, norms and external forces of an "
-            "organisation at micro, meso and macro level, and see where a proposed change will meet resistance.\n\n"
-            "Built on PySide6, rdflib, pyoxigraph and networkx.",
-        )
+        """Help > About: the app's purpose and the versions of it, its ontology and its libraries."""
+        AboutDialog(self).exec()
 
     # ------------------------------------------------------------------ window
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt API

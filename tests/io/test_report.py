@@ -15,6 +15,7 @@ from support.paths import SAMPLES
 
 from explorer.analysis.change import Point
 from explorer.core.document import MapDocument
+from explorer.core.software import library_versions
 from explorer.io import report
 from explorer.io.change_text import NBSP, figure_sentence, interval, lever_effect, people, percent
 from explorer.io.registry import get
@@ -149,6 +150,9 @@ def test_the_report_holds_what_a_board_needs(page, analysis):
         assert " ".join(sentence.split()) in trust
     assert "Routine Explorer ontology, version 0.1.0 (https://w3id.org/routine-explorer/ns/0.1.0)" in page
     assert "analysis-weights.toml, the defaults shipped with Routine Explorer" in page
+    # The software the figures came from, with the versions of the libraries that computed them.
+    versions = library_versions()
+    assert f"rdflib {versions['rdflib']}, pyoxigraph {versions['pyoxigraph']}, networkx {versions['networkx']}" in page
     assert "2026-03-04T09:30:00+00:00" in page
     # The weights table: each weight's label, value and source.
     weights = text[text.index("Weights and parameters used") :]

@@ -116,3 +116,39 @@ def test_the_tours_last_step_opens_the_guide(qtbot, make_window):
     assert tour.do_button.text() == "Open the Guide"
     qtbot.mouseClick(tour.do_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.help.guide is not None and window.help.guide.isVisible())
+
+
+def test_help_about_shows_the_versions_and_copies_them(qtbot, make_window):
+    from PySide6.QtCore import QTimer
+
+    from explorer.core.software import about_text, library_versions
+    from explorer.ui.help.about import AboutDialog
+
+    window = make_window()
+    seen = {}
+
+    def look():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, AboutDialog) or seen:
+            return
+        seen["text"] = dialog.versions.toPlainText()
+        qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+        seen["clipboard"] = QApplication.clipboard().text()
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+    timer = QTimer(window)
+    timer.timeout.connect(look)
+    timer.start(20)
+    # Through the Help menu, as a user would: Alt+H, then the About entry's accelerator.
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+    menu = QApplication.activePopupWidget()
+    qtbot.keyClick(menu, Qt.Key.Key_A)
+    qtbot.waitUntil(lambda: "clipboard" in seen)
+    timer.stop()
+    text = seen["text"]
+    assert text == about_text() and seen["clipboard"] == text
+    assert "Ontology 0.1.0 (https://w3id.org/routine-explorer/ns/0.1.0)" in text
+    assert f"pyoxigraph {library_versions()['pyoxigraph']}" in text.splitlines()
