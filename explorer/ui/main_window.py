@@ -182,7 +182,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Routine Explorer")
         self.setAccessibleName("Routine Explorer")
         self.setAcceptDrops(True)
-        self.resize(1360, 860)
+        # A first start fits the screen (a 1280x800 laptop's, less its panels); later starts restore the last size.
+        room = self.screen().availableGeometry()
+        self.resize(min(1360, room.width()), min(860, room.height()))
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
 
         self.canvas = MapCanvas(self)

@@ -53,6 +53,15 @@ def test_without_a_map_the_start_screen_says_what_to_do(qtbot):
     window.close()
 
 
+def test_a_first_start_fits_the_window_to_the_screen(qtbot):
+    # Without a window manager to shrink it (a kiosk, a fresh desktop), a window larger than the screen is cut off.
+    window = create_window(None)
+    qtbot.addWidget(window)
+    room = window.screen().availableGeometry()
+    assert window.width() <= room.width() and window.height() <= room.height()
+    window.close()
+
+
 def test_the_readme_run_command_keeps_a_window_up(tmp_path, map_file):
     """``routine-explorer MAP`` starts the event loop and stays up until closed."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}

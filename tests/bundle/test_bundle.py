@@ -1,0 +1,208 @@
+"""The desktop bundle and its Debian package, built from this checkout and checked as a user would meet them.
+
+Slow (about six minutes: the build, a fresh Debian root, the package's dependencies), so these run in a
+script of their own, ``scripts/test_bundle.sh`` (CONTRIBUTING.md), not in ``.ci/run``. Each test is skipped,
+saying why, where its tools are missing: ``dpkg-deb``, and for the fresh root ``debootstrap``, ``Xvfb``,
+ImageMagick's ``import``, ``xwininfo`` and root (``chroot`` and ``mount``).
+
+The screenshot of the installed app's first window is kept in ``build/bundle-test/`` to be looked at.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+NAME = "routine-explorer"
+KEPT = ROOT / "build" / "bundle-test"
+SUITE = "bookworm"
+
+pytestmark = pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="dpkg-deb (Debian's dpkg) is missing")
+
+
+def _tools_for_a_fresh_root() -> str | None:
+    missing = [tool for tool in ("debootstrap", "Xvfb", "import", "xwininfo", "chroot") if shutil.which(tool) is None]
+    if missing:
+        return f"missing: {', '.join(missing)} (Debian: debootstrap, xvfb, imagemagick, x11-utils)"
+    if os.geteuid() != 0:
+        return "a fresh Debian root needs root (chroot and mount)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def built():
+    """The bundle, its archive, bill of materials and Debian package, built by the project's scripts.
+
+    ``ROUTINE_EXPLORER_BUNDLE_DIST`` names a folder where they were built already, to check them again.
+    """
+    ready = os.environ.get("ROUTINE_EXPLORER_BUNDLE_DIST")
+    if ready:
+        return Path(ready)
+    shutil.rmtree(KEPT, ignore_errors=True)
+    dist = KEPT / "dist"
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, ROOT / "scripts" / "build_bundle.py", "--work", KEPT / "work", "--dist", dist], check=True
+    )
+    built_in = time.perf_counter() - started
+    subprocess.run(
+        [sys.executable, ROOT / "scripts" / "build_deb.py", "--bundle", dist / NAME, "--out", dist], check=True
+    )
+    shutil.rmtree(KEPT / "work", ignore_errors=True)
+    print(f"\nbuilt in {built_in:.0f} s")
+    return dist
+
+
+def _self_test(command: list, tmp_path) -> list[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ROUTINE_EXPLORER_DATA_DIR": str(tmp_path)}
+    proc = subprocess.run(command + ["--self-test"], env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout.splitlines()
+
+
+def test_the_bundle_passes_the_same_self_test_as_the_source_install(built, tmp_path):
+    bundle = _self_test([str(built / NAME / NAME)], tmp_path / "bundle")
+    source = _self_test([sys.executable, "-m", "explorer"], tmp_path / "source")
+    assert bundle[-1].startswith("all ") and bundle[-1].endswith(" checks passed")
+
+    def names(lines):
+        return [line.split(": ")[0] for line in lines[:-1]]
+
+    assert names(bundle) == names(source)
+
+
+def test_the_bundle_carries_its_licences_and_a_bill_of_materials(built):
+    folder = built / NAME
+    listing = (folder / "licenses" / "README.txt").read_text(encoding="utf-8")
+    for package in ("PySide6_Essentials", "pyoxigraph", "rdflib", "networkx"):
+        assert package.replace("_", "-").lower() in listing.lower()
+    assert (folder / "LICENSE").is_file() and (folder / "licenses" / "Python-LICENSE.txt").is_file()
+    (sbom,) = built.glob(f"{NAME}-*.cdx.json")
+    components = {c["name"].lower(): c.get("version") for c in json.loads(sbom.read_text())["components"]}
+    from importlib import metadata
+
+    assert components["pyoxigraph"] == metadata.version("pyoxigraph")
+    assert "pyinstaller" not in components  # the freezer is not part of what ships
+    (archive,) = built.glob(f"{NAME}-*-linux-*.tar.gz")
+    assert archive.stat().st_size > 50e6
+
+
+#: The environment of commands in the fresh root: none of this process's (the tests' QT_QPA_PLATFORM=offscreen
+#: would keep the app off the display).
+CLEAN = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "DEBIAN_FRONTEND": "noninteractive", "LANG": "C.UTF-8"}
+
+
+def _run_in(root: Path, command: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["chroot", str(root), "/bin/sh", "-c", command], capture_output=True, text=True, env=CLEAN, **kwargs
+    )
+
+
+def _mount(stack: ExitStack, source: str, target: Path, *options: str) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["mount", *options, source, str(target)], check=True)
+    stack.callback(subprocess.run, ["umount", "-l", str(target)], check=False)
+
+
+def _window_shown(display: str, title: str) -> bool:
+    tree = subprocess.run(["xwininfo", "-root", "-tree", "-display", display], capture_output=True, text=True)
+    return title in tree.stdout
+
+
+def test_the_package_installs_on_a_fresh_debian_opens_the_start_screen_and_leaves_maps_on_removal(built, tmp_path):
+    reason = _tools_for_a_fresh_root()
+    if reason:
+        pytest.skip(reason)
+    (package,) = built.glob(f"{NAME}_*.deb")
+    root = tmp_path / "debian"
+    subprocess.run(
+        ["debootstrap", "--variant=minbase", SUITE, str(root), "http://deb.debian.org/debian"],
+        check=True,
+        capture_output=True,
+    )
+    with ExitStack() as stack:
+        _mount(stack, "proc", root / "proc", "-t", "proc")
+        _mount(stack, "/dev", root / "dev", "--bind")
+        sockets = Path("/tmp/.X11-unix")
+        sockets.mkdir(exist_ok=True)
+        sockets.chmod(0o1777)
+        _mount(stack, str(sockets), root / "tmp" / ".X11-unix", "--bind")
+        shutil.copyfile(package, root / "tmp" / package.name)
+        shutil.copyfile("/etc/resolv.conf", root / "etc" / "resolv.conf")
+        # The package and its dependencies, as `apt install ./file.deb` gets them; plus what a desktop has
+        # that resolves a double click (the MIME database and xdg-utils).
+        install = _run_in(
+            root,
+            f"apt-get update -q && apt-get install -y -q /tmp/{package.name} shared-mime-info xdg-utils "
+            "desktop-file-utils",
+            timeout=900,
+        )
+        assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
+
+        # Every library the bundle's program and Qt's X11 platform load is found on this fresh system.
+        internal = f"/opt/{NAME}/_internal"
+        linked = _run_in(
+            root,
+            f"ldd /opt/{NAME}/{NAME} {internal}/libpython3*.so* {internal}/PySide6/Qt/plugins/platforms/libqxcb.so "
+            f"{internal}/PySide6/Qt/lib/libQt6XcbQpa.so.6 {internal}/PySide6/*.so",
+        )
+        assert "not found" not in linked.stdout, [line for line in linked.stdout.splitlines() if "not found" in line]
+
+        # A double click on a Turtle or TriG file opens the app.
+        for kind in ("text/turtle", "application/trig"):
+            default = _run_in(root, f"xdg-mime query default {kind}")
+            assert default.stdout.strip() == f"{NAME}.desktop", default.stdout + default.stderr
+        assert _run_in(root, "touch /tmp/ward.ttl && xdg-mime query filetype /tmp/ward.ttl").stdout.strip() == (
+            "text/turtle"
+        )
+
+        # A user starts it from the menu's command on a display; the start screen comes up.
+        assert _run_in(root, "useradd --create-home mapper").returncode == 0
+        display = ":71"
+        xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+        stack.callback(xvfb.kill)
+        time.sleep(1)
+        started = time.perf_counter()
+        app = subprocess.Popen(
+            ["chroot", str(root), "su", "mapper", "-c", f"DISPLAY={display} exec {NAME}"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=CLEAN,
+            start_new_session=True,
+        )
+        stack.callback(lambda: os.killpg(app.pid, signal.SIGKILL) if app.poll() is None else None)
+        deadline = time.monotonic() + 90
+        while not _window_shown(display, "Routine Explorer") and time.monotonic() < deadline:
+            assert app.poll() is None, app.stdout.read().decode(errors="replace")
+            time.sleep(0.2)
+        shown_after = time.perf_counter() - started
+        assert _window_shown(display, "Routine Explorer"), "no window in 90 s"
+        time.sleep(3)  # let it paint
+        KEPT.mkdir(parents=True, exist_ok=True)
+        shot = KEPT / "installed-start-screen.png"
+        subprocess.run(["import", "-display", display, "-window", "root", str(shot)], check=True)
+        colours = subprocess.run(["identify", "-format", "%k", str(shot)], capture_output=True, text=True).stdout
+        assert int(colours or 0) > 50, "the screenshot is blank"
+        print(f"\ninstalled app's window shown {shown_after:.1f} s after it was started; screenshot: {shot}")
+
+        # Removing the package takes the app away and leaves the user's maps where they are.
+        made = _run_in(
+            root,
+            f"su mapper -c 'mkdir -p ~/maps && {NAME} convert {internal}/explorer/_data/sample_graphs/"
+            "keystone-michigan.ttl ~/maps/mine.ttl'",
+        )
+        assert made.returncode == 0, made.stdout + made.stderr
+        removed = _run_in(root, f"dpkg -r {NAME}")
+        assert removed.returncode == 0, removed.stdout + removed.stderr
+        assert not (root / "opt" / NAME).exists() and not (root / "usr" / "bin" / NAME).exists()
+        assert (root / "home" / "mapper" / "maps" / "mine.ttl").stat().st_size > 1000
