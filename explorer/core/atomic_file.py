@@ -81,6 +81,25 @@ def resolve_target(path: str | Path) -> Path:
     return Path(os.path.realpath(os.fspath(path)))
 
 
+def can_replace(path: str | Path) -> bool:
+    """Whether this user may replace ``path`` the way :func:`atomic_write` does (a new file in its folder).
+
+    False for a map that came with an installed app (``/opt``, read-only for users) or sits in a
+    read-only folder: the app then asks where to save a copy instead of failing the save.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> can_replace(pathlib.Path(tempfile.mkdtemp()) / "map.ttl")
+    True
+    >>> can_replace("/no/such/folder/map.ttl")
+    False
+    """
+    real = resolve_target(path)
+    folder_ok = os.access(real.parent, os.W_OK | os.X_OK)
+    return folder_ok and (not real.exists() or os.access(real, os.W_OK))
+
+
 def atomic_write(path: str | Path, data: bytes, *, compress: bool | None = None) -> None:
     """Replace ``path`` (or the file its links lead to) with ``data`` atomically.
 

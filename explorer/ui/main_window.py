@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from rdflib import URIRef
 
 from explorer.core import editing
+from explorer.core.atomic_file import can_replace
 from explorer.core.commands import set_property
 from explorer.core.document import MapDocument
 from explorer.core.errors import ExplorerError, FileChangedError, ScenariosNotSaved
@@ -987,6 +988,13 @@ class MainWindow(QMainWindow):
         self.commit_pending()
         if self.document.path is None:
             return self.save_as(wait=wait)
+        if not can_replace(self.document.path):
+            # A sample opened from an installed app (read-only for users), or a read-only folder: a copy, elsewhere.
+            self.statusBar().showMessage(
+                f"{self.document.path.name} cannot be changed where it is (read-only): choose where to save your copy.",
+                12000,
+            )
+            return self.save_as(wait=wait)
         return self._run_save(self.document.path, self.document.format, wait)
 
     def save_as(self, path=None, *, wait: bool = False) -> bool:
@@ -995,7 +1003,8 @@ class MainWindow(QMainWindow):
             return False
         self.commit_pending()
         if path is None:
-            start = str(self.document.path) if self.document.path else str(Path.home() / "map.ttl")
+            here = self.document.path
+            start = str(here if here and can_replace(here) else Path.home() / (here.name if here else "map.ttl"))
             filters = ";;".join(SAVE_FILTERS.values())
             chosen, selected = QFileDialog.getSaveFileName(self, "Save map as", start, filters)
             if not chosen:

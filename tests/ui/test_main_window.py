@@ -688,3 +688,37 @@ def test_ctrl_slash_shows_every_shortcut_and_the_canvas_gestures(qtbot, window):
     assert ("Save", window.act_save.shortcut().toString()) in seen
     assert ("Tie two nodes", "Drag from a node's handle onto another node") in seen
     assert seen == sorted(seen)
+
+
+def test_ctrl_s_on_a_map_that_cannot_be_changed_where_it_is_asks_where_to_save_a_copy(
+    qtbot, window, tmp_path, monkeypatch
+):
+    # A sample opened from the installed app (/opt is read-only for users): Save offers Save As in the home folder.
+    import shutil
+    from pathlib import Path
+
+    from explorer.ui import main_window
+
+    shipped = tmp_path / "opt" / "keystone-michigan.ttl"
+    shipped.parent.mkdir()
+    shutil.copyfile(KEYSTONE, shipped)
+    original = shipped.read_bytes()
+    monkeypatch.setattr(main_window, "can_replace", lambda path: Path(path).parent != shipped.parent)
+    open_in(window, shipped)
+    window.rename(next(iter(window.projection.nodes)), "Renamed here")
+    asked = {}
+    copy = tmp_path / "home" / "my-keystone.ttl"
+    copy.parent.mkdir()
+
+    def choose(parent, caption, start, filters):
+        asked["start"] = start
+        return str(copy), ""
+
+    monkeypatch.setattr(main_window.QFileDialog, "getSaveFileName", choose)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: copy.exists() and not window.document.dirty, timeout=20_000)
+    assert asked["start"] == str(Path.home() / "keystone-michigan.ttl")  # not the read-only folder
+    assert shipped.read_bytes() == original and b"Renamed here" in copy.read_bytes()
+    assert window.document.path == copy
