@@ -51,8 +51,20 @@ ROOT = Path(__file__).resolve().parents[1]
 NAME = "routine-explorer"
 #: Files in a package's distribution that hold its licence, copyright or notices.
 LICENCE_FILE = re.compile(r"(^|/)(licen[cs]e|copying|notice|authors|copyright)[^/]*$", re.IGNORECASE)
-#: Debian's copies of the licence texts that packages only name (PySide6 and Qt: LGPL-3.0, which cites GPL-3.0).
-COMMON_LICENCES = Path("/usr/share/common-licenses")
+#: The licence texts that bundled packages name without shipping (PySide6 and Qt: LGPL-3.0, which cites GPL-3.0;
+#: igraph: GPL-2.0 or later), kept in the repository so every system's bundle carries them.
+COMMON_LICENCES = ROOT / "packaging" / "licenses"
+
+
+def canonical(name: str) -> str:
+    """A distribution's name as PEP 503 compares them: ``PySide6_Essentials`` and ``pyside6-essentials`` are one.
+
+    Examples
+    --------
+    >>> canonical("PySide6_Essentials"), canonical("jaraco.context")
+    ('pyside6-essentials', 'jaraco-context')
+    """
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def step(title: str):
@@ -73,8 +85,12 @@ def bundle_requirements() -> list[str]:
 
 
 def version() -> str:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return project["version"]
+    """The app's version, from its one home (``explorer/__init__.py``; the package metadata is built from it too)."""
+    text = (ROOT / "explorer" / "__init__.py").read_text(encoding="utf-8")
+    found = re.search(r'^__version__ = "([^"]+)"', text, re.MULTILINE)
+    if found is None:
+        raise SystemExit("build_bundle: no __version__ in explorer/__init__.py")
+    return found.group(1)
 
 
 def python_of(environment: Path) -> Path:
@@ -101,13 +117,18 @@ def licence_of(metadata) -> str:
     return "; ".join(classifiers) or "see the files in this folder"
 
 
-def copy_licences(environment: Path, bundled: set[str], target: Path) -> list[str]:
-    """Copy the licence files of the ``bundled`` distributions into ``target``; returns README lines."""
-    lines = []
+def metadata_of(info: Path):
+    """The parsed ``METADATA`` of a ``*.dist-info`` folder."""
+    return email.parser.Parser().parsestr((info / "METADATA").read_text(encoding="utf-8", errors="replace"))
+
+
+def copy_licences(environment: Path, bundled: set[str], target: Path) -> dict[str, str]:
+    """Copy the licence files of the ``bundled`` distributions into ``target``; returns ``{name: README line}``."""
+    lines = {}
     for info in distributions(environment):
-        metadata = email.parser.Parser().parsestr((info / "METADATA").read_text(encoding="utf-8", errors="replace"))
+        metadata = metadata_of(info)
         name, release = metadata["Name"], metadata["Version"]
-        if name.lower() not in bundled:
+        if canonical(name) not in bundled:
             continue
         record = (info / "RECORD").read_text(encoding="utf-8", errors="replace").splitlines()
         files = [line.split(",")[0] for line in record if LICENCE_FILE.search(line.split(",")[0])]
@@ -119,8 +140,21 @@ def copy_licences(environment: Path, bundled: set[str], target: Path) -> list[st
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, destination)
         held = "" if files else " (no licence file in the package; the text is in COMMON-LICENCES or at its home page)"
-        lines.append(f"{name} {release}: {licence_of(metadata)}{held}")
+        lines[canonical(name)] = f"{name} {release}: {licence_of(metadata)}{held}"
     return lines
+
+
+def copyleft(lines: dict[str, str]) -> list[str]:
+    """The packages under the GPL itself (not the LGPL, not a choice that includes it): the bundle as a whole
+    is then distributed on the GPL's terms.
+
+    Examples
+    --------
+    >>> copyleft({"igraph": "igraph 1.0.0: GNU General Public License (GPL)", "qt": "Qt: LGPL-3.0 OR GPL-3.0"})
+    ['igraph 1.0.0: GNU General Public License (GPL)']
+    """
+    gpl, lesser = re.compile(r"GPL|General Public"), re.compile(r"LGPL|Lesser")
+    return [line for line in lines.values() if gpl.search(line) and not lesser.search(line)]
 
 
 def main() -> int:
@@ -141,7 +175,7 @@ def main() -> int:
     pip = [python_of(tools), "-m", "pip", "--disable-pip-version-check", "--quiet"]
     run(*pip, "install", *[r for r in bundle_requirements() if r.startswith("cyclonedx")])
     run(*pip, "--python", python_of(app), "install", ROOT)
-    bundled = {info.name.split("-")[0].replace("_", "-").lower() for info in distributions(app)}
+    bundled = {canonical(metadata_of(info)["Name"]) for info in distributions(app)}
     done()
 
     done = step("bill of materials (CycloneDX)")
@@ -187,25 +221,33 @@ def main() -> int:
     done = step("licences")
     licences = folder / "licenses"
     lines = copy_licences(app, bundled, licences)
+    unlisted = sorted(bundled - lines.keys())
+    if unlisted:
+        raise SystemExit(f"build_bundle: no licence found for {', '.join(unlisted)}")
     shutil.copyfile(ROOT / "LICENSE", folder / "LICENSE")
-    base = Path(
-        subprocess.check_output([python_of(app), "-c", "import sys; print(sys.base_prefix)"], text=True).strip()
-    )
-    python_licence = next(iter(sorted(base.glob("lib/python3.*/LICENSE.txt"))), None)
-    if python_licence is not None:
-        shutil.copyfile(python_licence, licences / "Python-LICENSE.txt")
-        lines.append(f"Python {platform.python_version()}: PSF-2.0 (Python-LICENSE.txt)")
-    for text in ("LGPL-3", "GPL-3"):
-        if (COMMON_LICENCES / text).is_file():
-            (licences / "COMMON-LICENCES").mkdir(exist_ok=True)
-            shutil.copyfile(COMMON_LICENCES / text, licences / "COMMON-LICENCES" / text)
+    prefix = [python_of(app), "-c", "import sys; print(sys.base_prefix)"]
+    base = Path(subprocess.check_output(prefix, text=True).strip())
+    python_licence = next(iter(sorted([*base.glob("lib/python3.*/LICENSE.txt"), *base.glob("LICENSE.txt")])), None)
+    if python_licence is None:
+        raise SystemExit(f"build_bundle: Python's LICENSE.txt is not under {base}")
+    shutil.copyfile(python_licence, licences / "Python-LICENSE.txt")
+    shutil.copytree(COMMON_LICENCES, licences / "COMMON-LICENCES")
+    gpl = copyleft(lines)
     (licences / "README.txt").write_text(
-        f"Routine Explorer {release} is MIT-licensed (../LICENSE). It bundles these packages; each folder here holds\n"
-        "the licence files its package ships. Qt and PySide6 are used under the LGPL-3.0 (COMMON-LICENCES/LGPL-3):\n"
-        "their libraries are separate files in _internal/, which you may replace with your own builds.\n"
-        f"The bill of materials ({sbom.name}) lists the same packages with their licences.\n\n"
-        + "\n".join(lines)
-        + "\n",
+        f"Routine Explorer {release}'s own code is MIT-licensed (../LICENSE). This bundle also carries the packages\n"
+        "below, each folder here holding the licence files its package ships, and Python's (Python-LICENSE.txt).\n"
+        "Qt and PySide6 are used under the LGPL-3.0 (COMMON-LICENCES/LGPL-3.0.txt): their libraries are separate\n"
+        "files in _internal/, which you may replace with your own builds.\n"
+        + (
+            "These are under the GPL, so the bundle as a whole is distributed on the GPL's terms (their source is\n"
+            "the unmodified release of the version named, on PyPI; COMMON-LICENCES has the GPL texts):\n"
+            + "".join(f"  {line}\n" for line in gpl)
+            if gpl
+            else ""
+        )
+        + f"The bill of materials ({sbom.name}) lists the same packages with their licences.\n\n"
+        + "\n".join(sorted(lines.values(), key=str.lower))
+        + f"\nPython {platform.python_version()}: PSF-2.0 (Python-LICENSE.txt)\n",
         encoding="utf-8",
     )
     done()

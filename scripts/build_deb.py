@@ -13,29 +13,33 @@ these files: maps, settings and journals live in the user's home and stay.
 
 Examples
 --------
->>> "libc6 (>= 2.34)" in DEPENDS
-True
+>>> print(control("0.1.0", "amd64", 400_000, "2.35").splitlines()[5])
+Depends: libc6 (>= 2.35), libgl1, libegl1, libfontconfig1, libfreetype6, libxkbcommon0, libxkbcommon-x11-0, ...
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
+
+from build_bundle import version as app_version  # this folder is on the path when a script here runs
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "routine-explorer"
-#: What the bundle needs from the system and does not carry: glibc (PySide6's wheels need 2.34), the OpenGL and
-#: EGL drivers, the X11 and D-Bus client libraries Qt's xcb platform loads, and Kerberos (for Qt Network). Found
-#: by running the bundle in a minimal Debian root (tests/bundle/test_bundle.py checks none is missing).
+#: What the bundle needs from the system and does not carry, besides glibc (whose version is read from the bundle,
+#: :func:`glibc_needed`): the OpenGL and EGL drivers, the X11 and D-Bus client libraries Qt's xcb platform loads,
+#: and Kerberos (for Qt Network). Found by running the bundle in a minimal Debian root
+#: (tests/bundle/test_bundle.py checks that none is missing).
 DEPENDS = (
-    "libc6 (>= 2.34), libgl1, libegl1, libfontconfig1, libfreetype6, libxkbcommon0, libxkbcommon-x11-0, "
+    "libgl1, libegl1, libfontconfig1, libfreetype6, libxkbcommon0, libxkbcommon-x11-0, "
     "libxcb-cursor0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, libxcb-randr0, libxcb-render-util0, "
     "libxcb-shape0, libxcb-xinerama0, libxcb-xkb1, libdbus-1-3, libgssapi-krb5-2"
 )
+_GLIBC = re.compile(r"GLIBC_(\d+)\.(\d+)")
 #: Honest placeholder: no mail is read at a .invalid address (RFC 2606); issues go to the project's tracker.
 MAINTAINER = "Routine Explorer maintainers <maintainers@routine-explorer.invalid>"
 DESCRIPTION = """\
@@ -47,20 +51,46 @@ Map an organisation's routines and see where a change meets resistance
  for reports and query it with SPARQL. It works offline."""
 
 
-def project() -> dict:
-    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-
-
 def architecture() -> str:
     return subprocess.check_output(["dpkg", "--print-architecture"], text=True).strip()
 
 
-def control(version: str, arch: str, installed_kb: int) -> str:
+def newest_glibc(symbols: str) -> tuple[int, int]:
+    r"""The newest ``GLIBC_x.y`` symbol version named in ``objdump -T`` output.
+
+    Examples
+    --------
+    >>> newest_glibc("0000 DF *UND* GLIBC_2.34 pthread_create\n0000 DF *UND* GLIBC_2.2.5 free\n")
+    (2, 34)
+    """
+    return max(((int(a), int(b)) for a, b in _GLIBC.findall(symbols)), default=(2, 17))
+
+
+def glibc_needed(bundle: Path) -> str:
+    """The oldest glibc every program and library of ``bundle`` can run on: the newest symbol version they use.
+
+    The bundle carries the Python it was built with, linked against the build machine's glibc, so this is
+    read from the files rather than assumed (PySide6's wheels alone need 2.34).
+    """
+    elves = []
+    for path in bundle.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            with open(path, "rb") as handle:
+                if handle.read(4) == b"\x7fELF":
+                    elves.append(str(path))
+    newest = (2, 17)
+    for start in range(0, len(elves), 200):  # objdump takes many files at once
+        out = subprocess.run(["objdump", "-T", *elves[start : start + 200]], capture_output=True, text=True).stdout
+        newest = max(newest, newest_glibc(out))
+    return f"{newest[0]}.{newest[1]}"
+
+
+def control(version: str, arch: str, installed_kb: int, glibc: str) -> str:
     """The package's ``DEBIAN/control``."""
     return (
         f"Package: {NAME}\nVersion: {version}\nArchitecture: {arch}\nMaintainer: {MAINTAINER}\n"
-        f"Installed-Size: {installed_kb}\nDepends: {DEPENDS}\nSection: science\nPriority: optional\n"
-        f"Description: {DESCRIPTION}\n"
+        f"Installed-Size: {installed_kb}\nDepends: libc6 (>= {glibc}), {DEPENDS}\nSection: science\n"
+        f"Priority: optional\nDescription: {DESCRIPTION}\n"
     )
 
 
@@ -80,7 +110,7 @@ def copyright_file(version: str) -> str:
 
 def build(bundle: Path, out: Path) -> Path:
     """Lay out the package's files beside ``out`` and build it; returns the ``.deb``."""
-    version, arch = project()["version"], architecture()
+    version, arch = app_version(), architecture()
     stage = out / f"{NAME}_{version}_{arch}"
     shutil.rmtree(stage, ignore_errors=True)
     opt = stage / "opt" / NAME
@@ -109,7 +139,8 @@ def build(bundle: Path, out: Path) -> Path:
             path.chmod(0o755 if path.is_dir() or path.stat().st_mode & 0o100 else 0o644)
     size_kb = sum(p.lstat().st_size for p in stage.rglob("*")) // 1024
     (stage / "DEBIAN").mkdir()
-    (stage / "DEBIAN" / "control").write_text(control(version, arch, size_kb), encoding="utf-8")
+    glibc = glibc_needed(opt)
+    (stage / "DEBIAN" / "control").write_text(control(version, arch, size_kb, glibc), encoding="utf-8")
     package = out / f"{stage.name}.deb"
     subprocess.run(["dpkg-deb", "--root-owner-group", "-Zxz", "--build", str(stage), str(package)], check=True)
     shutil.rmtree(stage)

@@ -1,51 +1,70 @@
-"""The desktop entry, MIME types and icon the Linux package installs agree with each other and with the app."""
+"""A built wheel (not the editable checkout) carries the ontology and the sample maps."""
 
 from __future__ import annotations
 
-import configparser
-import shutil
+import os
 import subprocess
-import tomllib
-import xml.etree.ElementTree as ET
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-LINUX = ROOT / "packaging" / "linux"
+REPO = Path(__file__).resolve().parents[1]
 
 
-def _entry() -> configparser.SectionProxy:
-    parser = configparser.ConfigParser(interpolation=None)
-    parser.optionxform = str  # keys are case-sensitive
-    parser.read(LINUX / "routine-explorer.desktop", encoding="utf-8")
-    return parser["Desktop Entry"]
-
-
-def test_the_desktop_entry_starts_the_installed_command_on_the_file_clicked_with_the_apps_icon():
-    entry = _entry()
-    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
-    command, argument = entry["Exec"].split()
-    assert command in scripts and argument == "%f"  # one file: the app opens one map
-    assert (ROOT / "explorer" / "ui" / "icons" / f"{entry['Icon']}.svg").is_file()
-    from explorer.ui.app import DESKTOP_FILE
-
-    assert f"{DESKTOP_FILE}.desktop" == "routine-explorer.desktop"
-
-
-def test_the_mime_types_the_entry_opens_are_declared_for_turtle_and_trig_files():
-    entry_types = {t for t in _entry()["MimeType"].split(";") if t}
-    namespace = {"m": "http://www.freedesktop.org/standards/shared-mime-info"}
-    declared = {
-        node.get("type"): [glob.get("pattern") for glob in node.findall("m:glob", namespace)]
-        for node in ET.parse(LINUX / "routine-explorer.xml").getroot().findall("m:mime-type", namespace)
-    }
-    assert entry_types == set(declared) and declared == {"text/turtle": ["*.ttl"], "application/trig": ["*.trig"]}
-
-
-@pytest.mark.skipif(shutil.which("desktop-file-validate") is None, reason="desktop-file-validate is not installed")
-def test_the_desktop_entry_is_valid():
-    proc = subprocess.run(
-        ["desktop-file-validate", str(LINUX / "routine-explorer.desktop")], capture_output=True, text=True
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(REPO)],
+        check=True,
+        capture_output=True,
     )
-    assert proc.returncode == 0 and "error" not in proc.stdout, proc.stdout
+    (built,) = out.glob("routine_explorer-*.whl")
+    return built
+
+
+def test_wheel_contains_the_data_folders(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    ontology = {Path(n).name for n in names if n.startswith("explorer/_data/ontology/")}
+    expected = {p.name for p in (REPO / "ontology").rglob("*") if p.is_file()}
+    assert expected and expected <= ontology
+    samples = {Path(n).name for n in names if n.startswith("explorer/_data/sample_graphs/")}
+    assert {p.name for p in (REPO / "sample_graphs").glob("*.ttl")} <= samples
+    assert "explorer/cli.py" in names
+    # The window's icon (the Linux package installs the same file) and the user guide the bundle ships.
+    assert "explorer/ui/icons/routine-explorer.svg" in names
+    assert "explorer/_data/docs/guide/index.md" in names
+    assert any(n.endswith("entry_points.txt") for n in names)
+
+
+def test_installed_wheel_finds_its_data_and_runs(wheel, tmp_path):
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)],
+        check=True,
+    )
+    code = (
+        "import explorer, explorer.core.resources as r, sys;"
+        "assert explorer.__file__.startswith(sys.argv[1]), explorer.__file__;"
+        "print(r.ontology_dir()); print(len(r.ontology_files())); print(len(r.sample_maps()))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(target)], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
+    )
+    folder, ontology_files, samples = proc.stdout.split()
+    assert Path(folder) == target / "explorer" / "_data" / "ontology"
+    assert int(ontology_files) == len(list((REPO / "ontology").glob("*.ttl")))
+    assert int(samples) == len(list((REPO / "sample_graphs").glob("*.ttl")))
+    if int(samples):
+        sample = sorted((target / "explorer" / "_data" / "sample_graphs").glob("*.ttl"))[0]
+        info = subprocess.run(
+            [sys.executable, "-m", "explorer", "info", str(sample)],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert info.returncode == 0 and "triples:" in info.stdout, info.stderr

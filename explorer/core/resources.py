@@ -45,6 +45,22 @@ def sample_maps() -> list[Path]:
     return sorted(folder.glob("*.ttl")) if folder.is_dir() else []
 
 
+def is_sample(path: str | Path) -> bool:
+    """Whether ``path`` is one of the sample maps that come with the app (an edited sample is saved as a copy).
+
+    Examples
+    --------
+    >>> is_sample(sample_maps()[0]) if sample_maps() else True
+    True
+    >>> is_sample("my-ward.ttl")
+    False
+    """
+    try:
+        return Path(path).resolve().parent == sample_graphs_dir().resolve()
+    except OSError:
+        return False
+
+
 def ontology_files() -> list[Path]:
     """The Turtle files that make up the read-only ontology graph (``ontology/*.ttl``)."""
     folder = ontology_dir()

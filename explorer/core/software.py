@@ -28,8 +28,6 @@ from .resources import ontology_dir
 
 #: The package's name on PyPI (and in an installed copy's metadata).
 DISTRIBUTION = "routine-explorer"
-#: Shown when the package metadata is missing (a copy run from a bare source folder).
-_FALLBACK = ("pyside6-essentials", "rdflib", "pyoxigraph", "oxrdflib", "networkx", "numpy", "scipy", "pyshacl")
 #: The libraries :func:`software_line` names, as the metadata spells them, and how to show them.
 _MAIN = {"pyside6-essentials": "PySide6", "rdflib": "rdflib", "pyoxigraph": "pyoxigraph", "networkx": "networkx"}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -41,7 +39,7 @@ def declared_libraries() -> tuple[str, ...]:
     try:
         required = metadata.requires(DISTRIBUTION) or []
     except metadata.PackageNotFoundError:
-        return _FALLBACK
+        return ()  # a copy run from a bare source folder, not installed: nothing says what it depends on
     names: list[str] = []
     for requirement in required:
         if "extra ==" in requirement:
@@ -105,7 +103,10 @@ def about_text() -> str:
         f"Ontology {ontology_version()}",
         f"Python {platform.python_version()} ({platform.python_implementation()}, {platform.system()})",
     ]
-    lines += [f"{name} {version}" for name, version in library_versions().items()]
+    versions = library_versions()
+    lines += [f"{name} {version}" for name, version in versions.items()]
+    if not versions:
+        lines.append(f"(the libraries' versions are unknown: {DISTRIBUTION} is not installed as a package)")
     return "\n".join(lines)
 
 

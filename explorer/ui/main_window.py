@@ -55,7 +55,7 @@ from explorer.core.namespaces import RX
 from explorer.core.presentation import level_title
 from explorer.core.projection import Projection
 from explorer.core.rdf_formats import FORMATS, format_for_path
-from explorer.core.resources import docs_dir
+from explorer.core.resources import docs_dir, is_sample
 from explorer.core.scenario_graphs import route
 from explorer.core.scenarios import display_title
 from explorer.core.schema import Schema, schema_of
@@ -988,12 +988,11 @@ class MainWindow(QMainWindow):
         self.commit_pending()
         if self.document.path is None:
             return self.save_as(wait=wait)
-        if not can_replace(self.document.path):
-            # A sample opened from an installed app (read-only for users), or a read-only folder: a copy, elsewhere.
-            self.statusBar().showMessage(
-                f"{self.document.path.name} cannot be changed where it is (read-only): choose where to save your copy.",
-                12000,
-            )
+        if not self._saves_in_place(self.document.path):
+            # A sample (the installed app's folder is read-only, and an update would replace it), or a read-only
+            # folder: the edits go to a copy, elsewhere.
+            why = "is a sample that comes with the app" if is_sample(self.document.path) else "is read-only where it is"
+            self.statusBar().showMessage(f"{self.document.path.name} {why}: choose where to save your copy.", 12000)
             return self.save_as(wait=wait)
         return self._run_save(self.document.path, self.document.format, wait)
 
@@ -1004,7 +1003,8 @@ class MainWindow(QMainWindow):
         self.commit_pending()
         if path is None:
             here = self.document.path
-            start = str(here if here and can_replace(here) else Path.home() / (here.name if here else "map.ttl"))
+            elsewhere = Path.home() / (here.name if here else "map.ttl")
+            start = str(here if here and self._saves_in_place(here) else elsewhere)
             filters = ";;".join(SAVE_FILTERS.values())
             chosen, selected = QFileDialog.getSaveFileName(self, "Save map as", start, filters)
             if not chosen:
@@ -1020,6 +1020,11 @@ class MainWindow(QMainWindow):
             self._warn("Cannot save map", str(error))
             return False
         return self._run_save(path, fmt, wait)
+
+    @staticmethod
+    def _saves_in_place(path: Path) -> bool:
+        """Whether Save may write ``path`` itself: not a sample that came with the app, and writable by this user."""
+        return not is_sample(path) and can_replace(path)
 
     def _run_save(self, path: Path, fmt, wait: bool, *, overwrite: bool = False) -> bool:
         """Write the file in a worker; the map takes no edits until it is written, then is marked saved here.

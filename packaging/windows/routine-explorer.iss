@@ -19,7 +19,8 @@ SolidCompression=yes
 ArchitecturesInstallIn64BitMode=x64compatible
 LicenseFile=..\..\LICENSE
 ChangesAssociations=yes
-; Signing is configuration: the CI job passes /Ssign=... when a certificate is set (see installers.yml).
+; Not done yet: signing the installer and uninstaller (a SignTool= line here, given by the CI job when a certificate
+; is set: installers.yml signs only the program), and an .ico icon (the program shows PyInstaller's default).
 
 [Files]
 Source: "..\..\dist\routine-explorer\*"; DestDir: "{app}"; Flags: recursesubdirs ignoreversion

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 NAME = "routine-explorer"
 KEPT = ROOT / "build" / "bundle-test"
 SUITE = "bookworm"
+#: The user in the fresh root: a uid no one on the host is likely to have (the root shares the host's processes).
+UID = 64999
 
 pytestmark = pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="dpkg-deb (Debian's dpkg) is missing")
 
@@ -84,15 +87,23 @@ def test_the_bundle_passes_the_same_self_test_as_the_source_install(built, tmp_p
 def test_the_bundle_carries_its_licences_and_a_bill_of_materials(built):
     folder = built / NAME
     listing = (folder / "licenses" / "README.txt").read_text(encoding="utf-8")
-    for package in ("PySide6_Essentials", "pyoxigraph", "rdflib", "networkx"):
-        assert package.replace("_", "-").lower() in listing.lower()
+    listed = {_canonical(line.split(" ")[0]) for line in listing.splitlines() if ": " in line}
+    names = (info.name.removesuffix(".dist-info").rsplit("-", 1) for info in (folder / "_internal").glob("*.dist-info"))
+    shipped = {_canonical(name): release for name, release in names}
+    # Every package whose metadata the bundle carries is listed with its licence (the app itself has ../LICENSE).
+    assert shipped.keys() - {"routine-explorer"} <= listed, shipped.keys() - listed
+    assert {"pyside6-essentials", "pyoxigraph", "rdflib", "networkx", "igraph"} <= listed
+    assert "distributed on the GPL's terms" in listing  # igraph is GPL: said, not hidden behind "MIT"
     assert (folder / "LICENSE").is_file() and (folder / "licenses" / "Python-LICENSE.txt").is_file()
+    assert (folder / "licenses" / "COMMON-LICENCES" / "LGPL-3.0.txt").is_file()
     (sbom,) = built.glob(f"{NAME}-*.cdx.json")
-    components = {c["name"].lower(): c.get("version") for c in json.loads(sbom.read_text())["components"]}
-    from importlib import metadata
-
-    assert components["pyoxigraph"] == metadata.version("pyoxigraph")
-    assert "pyinstaller" not in components  # the freezer is not part of what ships
+    components = {_canonical(c["name"]): c.get("version") for c in json.loads(sbom.read_text())["components"]}
+    # The bill of materials names what ships, at the versions that ship, and not the freezer.
+    assert (
+        components["pyoxigraph"] == shipped["pyoxigraph"]
+        and components["pyside6-essentials"] == shipped["pyside6-essentials"]
+    )
+    assert "pyinstaller" not in components
     (archive,) = built.glob(f"{NAME}-*-linux-*.tar.gz")
     assert archive.stat().st_size > 50e6
 
@@ -100,6 +111,10 @@ def test_the_bundle_carries_its_licences_and_a_bill_of_materials(built):
 #: The environment of commands in the fresh root: none of this process's (the tests' QT_QPA_PLATFORM=offscreen
 #: would keep the app off the display).
 CLEAN = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "DEBIAN_FRONTEND": "noninteractive", "LANG": "C.UTF-8"}
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _run_in(root: Path, command: str, **kwargs) -> subprocess.CompletedProcess:
@@ -111,7 +126,8 @@ def _run_in(root: Path, command: str, **kwargs) -> subprocess.CompletedProcess:
 def _mount(stack: ExitStack, source: str, target: Path, *options: str) -> None:
     target.mkdir(parents=True, exist_ok=True)
     subprocess.run(["mount", *options, source, str(target)], check=True)
-    stack.callback(subprocess.run, ["umount", "-l", str(target)], check=False)
+    # A mount left behind would let a later clean-up of the temporary folder reach the host's /dev.
+    stack.callback(subprocess.run, ["umount", "-l", str(target)], check=True)
 
 
 def _window_shown(display: str, title: str) -> bool:
@@ -160,13 +176,13 @@ def test_the_package_installs_on_a_fresh_debian_opens_the_start_screen_and_leave
         sockets.mkdir(exist_ok=True)
         sockets.chmod(0o1777)
         _mount(stack, str(sockets), root / "tmp" / ".X11-unix", "--bind")
-        shutil.copyfile(package, root / "tmp" / package.name)
+        shutil.copyfile(package, root / "tmp" / "routine-explorer.deb")
         shutil.copyfile("/etc/resolv.conf", root / "etc" / "resolv.conf")
         # The package and its dependencies, as `apt install ./file.deb` gets them; plus what a desktop has
         # that launches a menu entry (gio) and resolves a double click (the MIME database, xdg-utils).
         install = _run_in(
             root,
-            f"apt-get update -q && apt-get install -y -q /tmp/{package.name} shared-mime-info xdg-utils "
+            "apt-get update -q && apt-get install -y -q /tmp/routine-explorer.deb shared-mime-info xdg-utils "
             "desktop-file-utils libglib2.0-bin procps",
             timeout=900,
         )
@@ -190,7 +206,8 @@ def test_the_package_installs_on_a_fresh_debian_opens_the_start_screen_and_leave
         )
 
         # The user's map, written by the installed command line.
-        assert _run_in(root, "useradd --create-home mapper").returncode == 0
+        # A uid of its own: the root shares the host's processes, and the clean-up kills the user's.
+        assert _run_in(root, f"useradd --create-home --uid {UID} mapper").returncode == 0
         made = _run_in(
             root,
             f"su mapper -c 'mkdir -p ~/maps && {NAME} convert {internal}/explorer/_data/sample_graphs/"
@@ -198,11 +215,16 @@ def test_the_package_installs_on_a_fresh_debian_opens_the_start_screen_and_leave
         )
         assert made.returncode == 0, made.stdout + made.stderr
 
-        display = ":71"
-        xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+        # Xvfb picks a free display and writes its number to the pipe.
+        read, write = os.pipe()
+        xvfb = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24", "-nolisten", "tcp"], pass_fds=(write,)
+        )
+        os.close(write)
         stack.callback(xvfb.kill)
-        stack.callback(lambda: _run_in(root, "pkill -KILL -u mapper"))
-        time.sleep(1)
+        with os.fdopen(read) as pipe:
+            display = f":{pipe.readline().strip()}"
+        stack.callback(lambda: _run_in(root, f"pkill -KILL -u {UID}"))
         KEPT.mkdir(parents=True, exist_ok=True)
 
         # Clicking the menu entry (gio launches the desktop file as a desktop does): the start screen comes up.
@@ -210,12 +232,12 @@ def test_the_package_installs_on_a_fresh_debian_opens_the_start_screen_and_leave
             root, display, f"gio launch /usr/share/applications/{NAME}.desktop", "Routine Explorer", "start-screen"
         )
         print(f"\ninstalled app's window shown {shown_after:.1f} s after its menu entry was launched")
-        _run_in(root, "pkill -u mapper; sleep 1")
+        _run_in(root, f"pkill -u {UID}; sleep 1")
         # A double click on the map (xdg-open, through the MIME database): the app opens it.
         _launch_and_look(root, display, "xdg-open ~/maps/mine.ttl", "(mine.ttl)", "map-opened")
 
         # Removing the package takes the app away and leaves the user's maps where they are.
-        _run_in(root, "pkill -u mapper; sleep 1")
+        _run_in(root, f"pkill -u {UID}; sleep 1")
         removed = _run_in(root, f"dpkg -r {NAME}")
         assert removed.returncode == 0, removed.stdout + removed.stderr
         assert not (root / "opt" / NAME).exists() and not (root / "usr" / "bin" / NAME).exists()

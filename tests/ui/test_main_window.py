@@ -704,6 +704,7 @@ def test_ctrl_s_on_a_map_that_cannot_be_changed_where_it_is_asks_where_to_save_a
     shutil.copyfile(KEYSTONE, shipped)
     original = shipped.read_bytes()
     monkeypatch.setattr(main_window, "can_replace", lambda path: Path(path).parent != shipped.parent)
+    assert not main_window.is_sample(shipped)  # read-only here, not a sample
     open_in(window, shipped)
     window.rename(next(iter(window.projection.nodes)), "Renamed here")
     asked = {}
@@ -721,4 +722,32 @@ def test_ctrl_s_on_a_map_that_cannot_be_changed_where_it_is_asks_where_to_save_a
     qtbot.waitUntil(lambda: copy.exists() and not window.document.dirty, timeout=20_000)
     assert asked["start"] == str(Path.home() / "keystone-michigan.ttl")  # not the read-only folder
     assert shipped.read_bytes() == original and b"Renamed here" in copy.read_bytes()
+    assert window.document.path == copy
+
+
+def test_ctrl_s_on_a_sample_saves_a_copy_and_leaves_the_sample_as_it_came(qtbot, window, tmp_path, monkeypatch):
+    # Writable or not (an unpacked bundle, a source checkout, Windows), a sample's edits go to a copy: an update of
+    # the app would replace the sample, and the next user of the start screen expects it as it came.
+    from pathlib import Path
+
+    from explorer.ui import main_window
+
+    (sample,) = [p for p in sample_maps() if p.name == "keystone-michigan.ttl"]
+    original = sample.read_bytes()
+    open_in(window, sample)
+    window.rename(next(iter(window.projection.nodes)), "Renamed in the sample")
+    asked = {}
+    copy = tmp_path / "my-keystone.ttl"
+
+    def choose(parent, caption, start, filters):
+        asked["start"] = start
+        return str(copy), ""
+
+    monkeypatch.setattr(main_window.QFileDialog, "getSaveFileName", choose)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: copy.exists() and not window.document.dirty, timeout=20_000)
+    assert asked["start"] == str(Path.home() / sample.name)  # the home folder, not the app's samples
+    assert sample.read_bytes() == original and b"Renamed in the sample" in copy.read_bytes()
     assert window.document.path == copy
