@@ -176,13 +176,13 @@ def test_the_package_installs_on_a_fresh_debian_opens_the_start_screen_and_leave
         sockets.mkdir(exist_ok=True)
         sockets.chmod(0o1777)
         _mount(stack, str(sockets), root / "tmp" / ".X11-unix", "--bind")
-        shutil.copyfile(package, root / "tmp" / "routine-explorer.deb")
+        shutil.copyfile(package, root / "routine-explorer.deb")  # commands in the root start at its top
         shutil.copyfile("/etc/resolv.conf", root / "etc" / "resolv.conf")
         # The package and its dependencies, as `apt install ./file.deb` gets them; plus what a desktop has
         # that launches a menu entry (gio) and resolves a double click (the MIME database, xdg-utils).
         install = _run_in(
             root,
-            "apt-get update -q && apt-get install -y -q /tmp/routine-explorer.deb shared-mime-info xdg-utils "
+            "apt-get update -q && apt-get install -y -q ./routine-explorer.deb shared-mime-info xdg-utils "
             "desktop-file-utils libglib2.0-bin procps",
             timeout=900,
         )
@@ -201,9 +201,7 @@ def test_the_package_installs_on_a_fresh_debian_opens_the_start_screen_and_leave
         for kind in ("text/turtle", "application/trig"):
             default = _run_in(root, f"xdg-mime query default {kind}")
             assert default.stdout.strip() == f"{NAME}.desktop", default.stdout + default.stderr
-        assert _run_in(root, "touch /tmp/ward.ttl && xdg-mime query filetype /tmp/ward.ttl").stdout.strip() == (
-            "text/turtle"
-        )
+        assert _run_in(root, "touch ward.ttl && xdg-mime query filetype ward.ttl").stdout.strip() == ("text/turtle")
 
         # The user's map, written by the installed command line.
         # A uid of its own: the root shares the host's processes, and the clean-up kills the user's.

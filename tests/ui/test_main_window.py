@@ -690,6 +690,24 @@ def test_ctrl_slash_shows_every_shortcut_and_the_canvas_gestures(qtbot, window):
     assert seen == sorted(seen)
 
 
+def _save_with_ctrl_s_choosing(qtbot, window, monkeypatch, copy) -> dict:
+    """Press Ctrl+S; a Save As dialog, if one opens, chooses ``copy``. Returns ``{"start": the dialog's start}``."""
+    from explorer.ui import main_window
+
+    asked = {}
+
+    def choose(parent, caption, start, filters):
+        asked["start"] = start
+        return str(copy), ""
+
+    monkeypatch.setattr(main_window.QFileDialog, "getSaveFileName", choose)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: copy.exists() and not window.document.dirty, timeout=20_000)
+    return asked
+
+
 def test_ctrl_s_on_a_map_that_cannot_be_changed_where_it_is_asks_where_to_save_a_copy(
     qtbot, window, tmp_path, monkeypatch
 ):
@@ -707,19 +725,9 @@ def test_ctrl_s_on_a_map_that_cannot_be_changed_where_it_is_asks_where_to_save_a
     assert not main_window.is_sample(shipped)  # read-only here, not a sample
     open_in(window, shipped)
     window.rename(next(iter(window.projection.nodes)), "Renamed here")
-    asked = {}
     copy = tmp_path / "home" / "my-keystone.ttl"
     copy.parent.mkdir()
-
-    def choose(parent, caption, start, filters):
-        asked["start"] = start
-        return str(copy), ""
-
-    monkeypatch.setattr(main_window.QFileDialog, "getSaveFileName", choose)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: copy.exists() and not window.document.dirty, timeout=20_000)
+    asked = _save_with_ctrl_s_choosing(qtbot, window, monkeypatch, copy)
     assert asked["start"] == str(Path.home() / "keystone-michigan.ttl")  # not the read-only folder
     assert shipped.read_bytes() == original and b"Renamed here" in copy.read_bytes()
     assert window.document.path == copy
@@ -730,24 +738,12 @@ def test_ctrl_s_on_a_sample_saves_a_copy_and_leaves_the_sample_as_it_came(qtbot,
     # the app would replace the sample, and the next user of the start screen expects it as it came.
     from pathlib import Path
 
-    from explorer.ui import main_window
-
     (sample,) = [p for p in sample_maps() if p.name == "keystone-michigan.ttl"]
     original = sample.read_bytes()
     open_in(window, sample)
     window.rename(next(iter(window.projection.nodes)), "Renamed in the sample")
-    asked = {}
     copy = tmp_path / "my-keystone.ttl"
-
-    def choose(parent, caption, start, filters):
-        asked["start"] = start
-        return str(copy), ""
-
-    monkeypatch.setattr(main_window.QFileDialog, "getSaveFileName", choose)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: copy.exists() and not window.document.dirty, timeout=20_000)
+    asked = _save_with_ctrl_s_choosing(qtbot, window, monkeypatch, copy)
     assert asked["start"] == str(Path.home() / sample.name)  # the home folder, not the app's samples
     assert sample.read_bytes() == original and b"Renamed in the sample" in copy.read_bytes()
     assert window.document.path == copy
