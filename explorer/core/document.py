@@ -894,12 +894,16 @@ class MapDocument:
             self.events.publish(ev.DirtyChanged(False))
 
     def close(self) -> None:
-        """Release the file's lock and delete the journal (call after the user chose to save or discard)."""
+        """Release the file's lock and delete the journal (call after the user chose to save or discard).
+
+        A crashed session's edits not yet recovered or discarded (:attr:`pending_recovery`) stay on disk:
+        a map closed before the user was asked (its opening cancelled or superseded) offers them next time.
+        """
         if self._closed:
             return
         self._closed = True
         if self._journal is not None:
-            self._journal.close(delete=True)
+            self._journal.close(delete=self.pending_recovery is None)
         if self._lock is not None:
             self._lock.release()
 

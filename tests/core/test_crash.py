@@ -174,6 +174,39 @@ def test_declining_recovery_discards_the_journal(tmp_path):
     assert MapDocument.open(path, with_ontology=False).pending_recovery is None
 
 
+def test_a_map_closed_before_its_recovery_was_offered_keeps_the_edits(tmp_path):
+    # An opening cancelled or superseded after the file was read closes the document before the
+    # window asks about the crashed session's edits: they must still be there the next time.
+    path = tmp_path / "team.ttl"
+    write_map(path, 3)
+    proc = child(
+        f"""
+        import time
+        from rdflib import URIRef
+        from explorer.core import commands
+        from explorer.core.document import MapDocument
+        doc = MapDocument.open({str(path)!r}, with_ontology=False)
+        doc.execute(commands.remove_node(doc.store, URIRef("http://example.org/map/p0")))
+        print("ready", flush=True)
+        time.sleep(60)  # alive, holding the map, until the test kills it: the crash under test
+        """
+    )
+    try:
+        wait_for_line(proc, "ready")
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        proc.kill()
+    for _ in range(2):
+        doc = MapDocument.open(path, with_ontology=False)
+        assert doc.pending_recovery is not None and doc.pending_recovery.labels == ["Delete http://example.org/map/p0"]
+        doc.close()
+    doc = MapDocument.open(path, with_ontology=False)
+    doc.recover()
+    assert URIRef("http://example.org/map/p0") not in {q[0] for q in doc.store.quads()}
+    doc.close()
+
+
 def test_an_untitled_map_is_recovered_after_a_kill():
     proc = child(
         f"""
