@@ -26,7 +26,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import repeat
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -38,6 +37,7 @@ from scipy.sparse import csgraph
 from explorer.core.errors import OperationCancelled
 from explorer.layout import LAYOUTS
 from explorer.layout.bands import BAND_MIN_HEIGHT, TOP_DOWN, Band, level_of
+from explorer.layout.columns import column, looked_up
 from explorer.layout.force import SPREAD, ForceRun, snap_to_slots
 
 __all__ = [
@@ -238,10 +238,10 @@ class _Graph:
         self.kind = np.fromiter((kind_rank[k] for k in kinds), dtype=np.int64, count=n)
         # Column by column through map() and dict.get, in C: a loop over 369k edges took a second.
         edges = list(edges)
-        count, get = len(edges), index.get
-        src = np.fromiter(map(get, map(attrgetter("source"), edges), repeat(-1)), dtype=np.int64, count=count)
-        dst = np.fromiter(map(get, map(attrgetter("target"), edges), repeat(-1)), dtype=np.int64, count=count)
-        hier = np.fromiter(map(bool, map(attrgetter("hierarchical"), edges)), dtype=bool, count=count)
+        count = len(edges)
+        src = looked_up(map(attrgetter("source"), edges), index, count)
+        dst = looked_up(map(attrgetter("target"), edges), index, count)
+        hier = column(map(bool, map(attrgetter("hierarchical"), edges)), bool, count)
         kept = (src >= 0) & (dst >= 0) & (src != dst)
         self.src, self.dst, self.hier = src[kept], dst[kept], hier[kept]
         rows = np.concatenate([self.src, self.dst])

@@ -139,7 +139,7 @@ def test_a_layout_lands_redraws_in_short_turns_and_leaves_every_view_as_a_fresh_
     assert finished, "a whole-map change is redrawn over turns, and says when it is done"
     assert canvas.positions != before and window.document.stack.undo_text.startswith("Lay out")
     # The minimap, which waits for the canvas's redraw, then draws the nodes where they now are.
-    qtbot.waitUntil(lambda: {iri: xy for iri, (xy, _) in window.minimap._drawn.items()} == canvas.positions)
+    qtbot.waitUntil(lambda: window.minimap._drawn == canvas.positions)
     _assert_like_a_full_redraw(canvas)
     _assert_legend_counts_the_map(window)
     canvas.set_zoom(1.0)

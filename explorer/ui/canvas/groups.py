@@ -147,9 +147,7 @@ class GroupOverviewItem(QGraphicsItem):
     def _tie_lines(self, overview: Overview, skip: set = frozenset()) -> list:
         if not overview.ties:
             return []
-        ranked = sorted(
-            (t for t in overview.ties if (t.source, t.target) not in skip), key=lambda t: (-t.count, t.source, t.target)
-        )
+        ranked = (t for t in overview.ties if (t.source, t.target) not in skip)  # strongest first already
         drawn: dict = {}
         chosen = []
         for tie in ranked:

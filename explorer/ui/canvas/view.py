@@ -16,7 +16,7 @@ Performance choices (measured on this machine, see ``tests/benchmarks/bench_canv
 from __future__ import annotations
 
 from functools import partial
-from itertools import compress
+from itertools import chain, compress
 from operator import attrgetter
 
 import numpy as np
@@ -1140,8 +1140,13 @@ class MapCanvas(QGraphicsView):
             return
         if not keys:
             # The nodes, not the bands: the bands run wider than the nodes, and every pixel goes to the names.
-            shown = self.positions.values() if self.visible_nodes is None else map(self._node_pos, self.visible_nodes)
-            placed = np.array([p for p in shown if p is not None], dtype=float).reshape(-1, 2)
+            if self.visible_nodes is None:
+                # One flat run in C: a list of pairs made into an array cost 40 ms of the first fit at 100k nodes.
+                shown = self.positions.values()
+                placed = np.fromiter(chain.from_iterable(shown), float, count=2 * len(shown)).reshape(-1, 2)
+            else:
+                shown = map(self._node_pos, self.visible_nodes)
+                placed = np.array([p for p in shown if p is not None], dtype=float).reshape(-1, 2)
             if not len(placed):
                 self.fitInView(QRectF(-600, -400, 1200, 800), Qt.AspectRatioMode.KeepAspectRatio)
                 self._apply_lod()
