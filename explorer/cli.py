@@ -971,16 +971,10 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    """Start the desktop app, optionally on a map.
-
-    The map is read from here, in a thread, while the window's modules load: a second sooner at 100k nodes.
-    """
-    from .core.opening import Opening
-
-    opening = Opening(args.map) if args.map else None
+    """Start the desktop app, optionally on a map."""
     from .ui.app import run
 
-    return run(args.map, opening)
+    return run(args.map)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -52,7 +52,6 @@ from explorer.core.filtering import filter_nodes
 from explorer.core.graph_view import current_view
 from explorer.core.journal import orphaned_untitled
 from explorer.core.namespaces import RX
-from explorer.core.opening import Opening
 from explorer.core.presentation import level_title
 from explorer.core.projection import Projection
 from explorer.core.rdf_formats import FORMATS, format_for_path
@@ -740,25 +739,18 @@ class MainWindow(QMainWindow):
         if path:
             self.open_map(path)
 
-    def open_map(self, path, *, ask: bool = True, opening: Opening | None = None):
+    def open_map(self, path, *, ask: bool = True):
         """Open ``path`` in a worker thread; the current map stays until the new one is ready.
 
-        ``opening``: the same file already being read (the app reads the map it starts on while the
-        window is made). Returns the :class:`~explorer.ui.common.workers.Task` (or None if the user
-        cancelled closing the current map).
+        Returns the :class:`~explorer.ui.common.workers.Task` (or None if the user cancelled closing the current map).
         """
         path = Path(path)
         if ask and not self.maybe_save():
-            if opening is not None:
-                opening.cancel()
             return None
 
         def work(progress):
             with memory.paused():
-                if opening is not None:
-                    document = opening.result(progress)
-                else:
-                    document = MapDocument.open(path, progress=progress)
+                document = MapDocument.open(path, progress=progress)
                 try:
                     schema = schema_of(document)
                     projection = Projection.build(document.store, schema)

@@ -220,23 +220,18 @@ if which == "core":
     document = MapDocument.open(path, editing=False)
     print(time.perf_counter() - start, 0, 0)
     sys.exit(0)
-# As `routine-explorer map.nt` starts (explorer.cli.cmd_app): the map is read while the window's modules load.
-from explorer.core.opening import Opening
-
-opening = Opening(path)
-from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication
 from bench_canvas import Heartbeat
-from explorer.ui.app import create_window
+from explorer.ui.main_window import MainWindow
 
 app = QApplication([])
-window = create_window(path, opening)
+window = MainWindow()
 window.resize(1400, 900)
+window.show()
+app.processEvents()
 heartbeat = Heartbeat()
-loop = QEventLoop()
-window.mapShown.connect(loop.quit)
-window.openFailed.connect(sys.exit)
-loop.exec()
+task = window.open_map(path, ask=False)
+task.wait()
 for _ in range(20):  # the panels that follow the canvas, one per turn of the event loop
     app.processEvents()
 total = time.perf_counter() - start

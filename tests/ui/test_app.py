@@ -11,7 +11,6 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from explorer.core.opening import Opening
 from explorer.ui.app import create_window
 
 REPO = Path(__file__).resolve().parents[2]
@@ -41,19 +40,6 @@ def test_window_opens_a_map_given_on_the_command_line(qtbot, map_file, tmp_path)
     assert kinds.count("https://w3id.org/routine-explorer/ns#Person") == 2
     window.grab().save(str(tmp_path / "window.png"))
     assert (tmp_path / "window.png").stat().st_size > 1000
-    window.document.close()
-    window.document = None
-    window.close()
-
-
-def test_the_map_read_while_the_window_was_made_is_the_one_shown(qtbot, map_file):
-    # What `routine-explorer MAP` does: the reading starts before the window's modules load.
-    opening = Opening(map_file)
-    window = create_window(map_file, opening)
-    qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: window.document is not None, timeout=30_000)
-    assert window.document.path == map_file and window.windowTitle().startswith("Ward <b>7</b> map")
-    assert len(window.projection.nodes) == 3 and opening.done()
     window.document.close()
     window.document = None
     window.close()
