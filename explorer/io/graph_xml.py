@@ -50,7 +50,7 @@ from .tables import MAX_CELLS, MAX_ROWS, ImportSource, Progress, declares_doctyp
 #: Progress steps of an export: five to build the view, one to write.
 EXPORT_STEPS = 6
 # What XML 1.0 cannot hold, not even as a character reference; an RDF literal can.
-_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 #: Attributes the exporter derives from others; importing them would add nothing.
 DERIVED = frozenset(
     {
@@ -66,6 +66,9 @@ DERIVED = frozenset(
         "viz",
     }
 )
+#: What this app's GraphML adds for other tools (Gephi's colour, size and upward y, Cytoscape's name and
+#: interaction): importing one of its own exports, they repeat what other columns say.
+TOOL_CONVENTIONS = ("x", "y", "r", "g", "b", "size", "name", "interaction")
 #: Graph files larger than this are refused before reading: networkx holds the whole document as a tree and then
 #: the graph, about 20 times the file's size (534 MB for a 24 MB GraphML of 100k nodes and 100k edges), so about
 #: 2 GB here. A graph at the row limit (:data:`~explorer.io.tables.MAX_ROWS` nodes and edges) is 25-60 MB.
@@ -80,8 +83,8 @@ def xml_safe(G):
 
     def clean(data: dict) -> None:
         for key, value in data.items():
-            if isinstance(value, str) and _NOT_XML.search(value):
-                data[key] = _NOT_XML.sub("\ufffd", value)
+            if isinstance(value, str) and NOT_XML.search(value):
+                data[key] = NOT_XML.sub("\ufffd", value)
 
     clean(G.graph)
     for _, data in G.nodes(data=True):
@@ -238,22 +241,27 @@ def source_from_graph(graph, *, name: str, format: str, notes: list) -> ImportSo
     """A networkx graph read from the file ``name`` as rows to import, with the mapping the format suggests."""
     nodes = []
     labelled = any("label" in data for _, data in graph.nodes(data=True))
+    # This app's GraphML names nodes and ties by short ids and keeps each one's IRI as ``iri`` (XML ids
+    # cannot hold an IRI): the IRI is what identifies them, and the ends of ties are read through it.
+    iris = {node: data.get("iri") for node, data in graph.nodes(data=True)}
+    by_iri = bool(iris) and all(isinstance(iri, str) and iri for iri in iris.values())
+    name_of = (lambda node: iris[node]) if by_iri else str
     for node, data in graph.nodes(data=True):
         # Graph tools show a node's id when it has no label (networkx also adds unlabelled
         # nodes for edges that name an undeclared one).
-        record = {"id": str(node), **({"label": str(node)} if labelled else {})}
+        record = {"id": name_of(node), **({"label": str(node)} if labelled else {})}
         for key, value in data.items():
-            if key == "id" or isinstance(value, (dict, list, tuple, set)):
+            if key == "id" or (by_iri and key == "iri") or isinstance(value, (dict, list, tuple, set)):
                 continue
             record[str(key)] = value
         nodes.append(record)
     edges = []
     for source, target, data in graph.edges(data=True):
-        record = {"from": str(source), "to": str(target)}
+        record = {"from": name_of(source), "to": name_of(target)}
         for key, value in data.items():
             if key in ("from", "to") or isinstance(value, (dict, list, tuple, set)):
                 continue
-            record[str(key)] = value
+            record["id" if by_iri and key == "iri" else str(key)] = value
         edges.append(record)
     node_table = rows_from_records(nodes, noun="node", first_columns=["id", "label", "kind", "level"], name=name)
     edge_table = rows_from_records(edges, noun="edge", first_columns=["from", "to", "relation", "id"], name=name)
@@ -270,9 +278,13 @@ def source_from_graph(graph, *, name: str, format: str, notes: list) -> ImportSo
         str(v).startswith(("http://", "https://", "urn:")) for v in node_table.column_values("kind", limit=50) if v
     )
     if own_export:
-        for axis, prop in (("x", "rx:canvasX"), ("y", "rx:canvasY"), ("rdf_type", "rdf:type")):
+        # The canvas's place: canvas_x/canvas_y where the export has them (its x/y are then Gephi's, y upwards).
+        axes = ("canvas_x", "canvas_y") if "canvas_x" in columns else ("x", "y")
+        for axis, prop in ((axes[0], "rx:canvasX"), (axes[1], "rx:canvasY"), ("rdf_type", "rdf:type")):
             if axis in columns:
                 properties[axis] = prop
+        if "canvas_x" in columns:
+            ignore += [c for c in TOOL_CONVENTIONS if c in columns]
     else:
         ignore += [c for c in ("x", "y") if c in columns]
     suggested["properties"] = properties
@@ -291,6 +303,8 @@ __all__ = [
     "DERIVED",
     "EXPORT_STEPS",
     "MAX_BYTES",
+    "NOT_XML",
+    "TOOL_CONVENTIONS",
     "count_rows",
     "read_graph_file",
     "root_name",

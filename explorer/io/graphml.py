@@ -35,13 +35,14 @@ Examples
 from __future__ import annotations
 
 import io
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from .. import __version__
 from ..core.atomic_file import atomic_write
 from ..core.errors import FormatError
-from .graph_xml import EXPORT_STEPS, read_graph_file, root_name, source_from_graph, view_for_export, xml_safe
+from .graph_xml import EXPORT_STEPS, NOT_XML, read_graph_file, root_name, source_from_graph, view_for_export
 from .tables import ImportSource, Progress
 
 
@@ -74,6 +75,14 @@ def read_graphml(path: str | Path, *, progress: Progress | None = None) -> Impor
     return source_from_graph(graph, name=path.name, format="graphml", notes=notes)
 
 
+#: GraphML's namespace.
+GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+_SCHEMA = "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd"
+# GraphML's attribute types, by the Python type of a value (bool before int: a bool is an int).
+_TYPES = ((bool, "boolean"), (int, "long"), (float, "double"), (str, "string"))
+
+
 def write_graphml(
     document,
     path: Path,
@@ -83,7 +92,16 @@ def write_graphml(
     progress: Callable[[int, int], None] | None = None,
     **format_options,
 ) -> None:
-    """Write the map as GraphML (networkx's writer), with kinds, levels, positions and attributes.
+    """Write the map as GraphML valid against the official schema, read alike by Gephi, Cytoscape and networkx.
+
+    Each node and tie has a short id (``n0``, ``e0``: GraphML ids are XML name tokens, which IRIs are not) and
+    its IRI as ``iri``. Nodes carry ``label``, ``kind``, ``kind_label``, ``level``, ``level_name``,
+    ``colour``, ``shape``, ``heat`` (when scored) and the map's values on them; the conventions of the tools
+    that read GraphML sit beside them: Cytoscape's ``name`` (the label it shows), Gephi's ``r``/``g``/``b``
+    (the colour), ``size`` and ``x``/``y`` with y growing upwards as in Gephi (so the map is not upside
+    down), and the canvas's own place as ``canvas_x``/``canvas_y`` (y growing downwards), which an import
+    reads back. Ties carry ``relation``, ``relation_label`` (also as Cytoscape's ``interaction``),
+    ``qualified``, ``colour``, ``line_style`` and their values.
 
     Parameters
     ----------
@@ -113,21 +131,130 @@ def write_graphml(
     >>> doc.execute(add_node(doc.store, ward, RX.Unit, "Ward <7>"))
     >>> out = Path(tempfile.mkdtemp()) / "ward.graphml"
     >>> write_graphml(doc, out, heat={ward: 0.25})
-    >>> G = nx.read_graphml(out)
-    >>> G.nodes[str(ward)]["label"], G.nodes[str(ward)]["level"], G.nodes[str(ward)]["heat"]
-    ('Ward <7>', 2, 0.25)
+    >>> node = nx.read_graphml(out).nodes["n0"]
+    >>> node["iri"] == str(ward), node["label"], node["name"], node["level"], node["heat"]
+    (True, 'Ward <7>', 'Ward <7>', 2, 0.25)
     >>> doc.close()
     """
-    import networkx as nx
-
     view, report = view_for_export(document, title, heat, progress, format_options)
-    G = xml_safe(view.graph())
-    G.graph["generator"] = f"Routine Explorer {__version__}"
+    data = graphml_bytes(view)
     report(5, EXPORT_STEPS)
-    buffer = io.BytesIO()
-    nx.write_graphml(G, buffer, named_key_ids=True, edge_id_from_attribute="id")
-    atomic_write(Path(path), buffer.getvalue(), compress=False)
+    atomic_write(Path(path), data, compress=False)
     report(EXPORT_STEPS, EXPORT_STEPS)
 
 
-__all__ = ["read_graphml", "write_graphml"]
+def graphml_bytes(view) -> bytes:
+    """The :class:`~explorer.io.model.ExportView` as a GraphML document (see :func:`write_graphml`)."""
+    ET.register_namespace("", GRAPHML_NS)
+    ET.register_namespace("xsi", _XSI)
+    root = ET.Element(_q("graphml"), {f"{{{_XSI}}}schemaLocation": f"{GRAPHML_NS} {_SCHEMA}"})
+    keys = _Keys(root)
+    node_rows, node_ids = [], {}
+    for number, node in enumerate(view.nodes):
+        node_ids[node.id] = f"n{number}"
+        row = {
+            "iri": node.id,
+            "label": node.label,
+            "name": node.label,
+            "kind": node.kind,
+            "kind_label": node.kind_label,
+            "level": node.level,
+            "level_name": node.level_name,
+            "colour": node.colour,
+            "shape": node.shape,
+            "canvas_x": float(node.x),
+            "canvas_y": float(node.y),
+            "x": float(node.x),
+            "y": -float(node.y),
+            "size": 10.0,
+            **_rgb(node.colour),
+        }
+        if node.heat is not None:
+            row["heat"] = node.heat
+        for name, value in node.attributes.items():
+            row.setdefault(name, value)  # a value named like a field above would contradict it
+        node_rows.append(row)
+    tie_rows = []
+    for tie in view.ties:
+        row = {
+            "iri": tie.id,
+            "relation": tie.relation,
+            "relation_label": tie.relation_label,
+            "interaction": tie.relation_label,
+            "qualified": tie.qualified,
+            "colour": tie.colour,
+            "line_style": tie.line_style,
+        }
+        for name, value in tie.attributes.items():
+            row.setdefault(name, value)
+        tie_rows.append(row)
+    graph_values = {"title": view.title, "layout": view.layout, "generator": f"Routine Explorer {__version__}"}
+    for name, value in graph_values.items():
+        keys.declare("graph", name, value)
+    for row in node_rows:
+        for name, value in row.items():
+            keys.declare("node", name, value)
+    for row in tie_rows:
+        for name, value in row.items():
+            keys.declare("edge", name, value)
+    graph = ET.SubElement(root, _q("graph"), {"id": "map", "edgedefault": "directed"})
+    for name, value in graph_values.items():
+        keys.write(graph, "graph", name, value)
+    for row, node in zip(node_rows, view.nodes, strict=True):
+        element = ET.SubElement(graph, _q("node"), {"id": node_ids[node.id]})
+        for name, value in row.items():
+            keys.write(element, "node", name, value)
+    for number, (row, tie) in enumerate(zip(tie_rows, view.ties, strict=True)):
+        ends = {"source": node_ids[tie.source], "target": node_ids[tie.target]}
+        element = ET.SubElement(graph, _q("edge"), {"id": f"e{number}", **ends})
+        for name, value in row.items():
+            keys.write(element, "edge", name, value)
+    ET.indent(root, space="  ")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+class _Keys:
+    """The ``<key>`` declarations: one per (element, attribute name), each id unique in the document.
+
+    networkx wrote one id per name (``colour`` for nodes and for edges alike), which the schema's
+    uniqueness constraint refuses; a value of another type than the first one declared is written as text.
+    """
+
+    def __init__(self, root) -> None:
+        self._root = root
+        self._keys: dict = {}  # (for, name) -> (id, type)
+
+    def declare(self, scope: str, name: str, value) -> None:
+        if (scope, name) in self._keys:
+            return
+        kind = next((t for python, t in _TYPES if isinstance(value, python)), "string")
+        key = f"{scope[0]}{len(self._keys)}"
+        self._keys[scope, name] = (key, kind)
+        ET.SubElement(self._root, _q("key"), {"id": key, "for": scope, "attr.name": name, "attr.type": kind})
+
+    def write(self, element, scope: str, name: str, value) -> None:
+        key, kind = self._keys[scope, name]
+        if kind == "boolean" and isinstance(value, bool):
+            text = "true" if value else "false"
+        elif kind in ("long", "double") and isinstance(value, (int, float)) and not isinstance(value, bool):
+            text = repr(float(value)) if kind == "double" else str(int(value))
+        else:
+            text = str(value)
+        ET.SubElement(element, _q("data"), {"key": key}).text = NOT_XML.sub("\ufffd", text)
+
+
+def _q(tag: str) -> str:
+    return f"{{{GRAPHML_NS}}}{tag}"
+
+
+def _rgb(colour: str) -> dict:
+    """Gephi's ``r``, ``g``, ``b`` of a ``#rrggbb`` colour (none for anything else)."""
+    if len(colour) == 7 and colour.startswith("#"):
+        try:
+            return {"r": int(colour[1:3], 16), "g": int(colour[3:5], 16), "b": int(colour[5:7], 16)}
+        except ValueError:
+            return {}
+    return {}
+
+
+__all__ = ["GRAPHML_NS", "graphml_bytes", "read_graphml", "write_graphml"]

@@ -22,6 +22,7 @@ from explorer.core.store import ANY_GRAPH
 from explorer.io import merge
 from explorer.io.csv_tables import read_csv
 from explorer.io.kumu import read_kumu_json
+from explorer.io.model import export_view
 from explorer.io.xlsx import read_xlsx
 
 REPO = Path(__file__).resolve().parents[2]
@@ -447,6 +448,11 @@ def test_export_then_import_round_trips_nodes_ties_and_values(keystone, tmp_path
         assert {(t.source, t.relation, t.target, t.tie) for t in old.ties.values()} == {
             (t.source, t.relation, t.target, t.tie) for t in new.ties.values()
         }
+        # Placed where the export placed them: the canvas's y (downwards), not the one flipped for Gephi.
+        placed = {n.id: (n.x, n.y) for n in export_view(keystone).nodes}
+        for iri, (x, y) in placed.items():
+            got = [float(next(iter(fresh.store.quads(URIRef(iri), p, None)))[2]) for p in (RX.canvasX, RX.canvasY)]
+            assert got == pytest.approx([x, y]), iri
         bedside = URIRef("https://w3id.org/routine-explorer/sample/keystone-michigan/role/bedside-nurse-a")
         for predicate in (RX.workload, RX.roleKind, RX.influence):
             assert {o for _, _, o, _ in keystone.store.quads(bedside, predicate, None)} == {

@@ -65,9 +65,11 @@ def test_export_writes_the_canvas_positions_and_the_heat(qtbot, window, tmp_path
     finish(window.export_actions.export("graphml", out))
     assert exported == [[out]]
     G = nx.read_graphml(out, force_multigraph=True)
-    assert (G.nodes[str(iri)]["x"], G.nodes[str(iri)]["y"]) == (4321.0, -123.0)
+    G = nx.relabel_nodes(G, {n: d["iri"] for n, d in G.nodes(data=True)})  # GraphML ids are short
+    assert (G.nodes[str(iri)]["canvas_x"], G.nodes[str(iri)]["canvas_y"]) == (4321.0, -123.0)
     for node, (x, y) in window.canvas.positions.items():
-        assert G.nodes[str(node)]["x"] == pytest.approx(x) and G.nodes[str(node)]["y"] == pytest.approx(y)
+        data = G.nodes[str(node)]
+        assert data["canvas_x"] == pytest.approx(x) and data["canvas_y"] == pytest.approx(y)
     assert {n: d["heat"] for n, d in G.nodes(data=True) if "heat" in d} == pytest.approx(
         {str(k): v for k, v in scores.items()}
     )
