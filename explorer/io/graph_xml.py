@@ -1,18 +1,19 @@
-"""What GraphML and GEXF share: both are XML, read and written by networkx.
+"""What GraphML and GEXF share: both are XML, written here and read by networkx.
 
-**Export.** Both formats are written by networkx's own writers from
-:meth:`ExportView.graph <explorer.io.model.ExportView.graph>`, a multigraph keyed by node IRI:
+**Export.** :mod:`explorer.io.graphml` and :mod:`explorer.io.gexf` write the
+:class:`~explorer.io.model.ExportView` themselves, valid against the formats' official schemas (networkx's
+writers declared one key id for two attributes and took IRIs as GraphML ids):
 
 * nodes carry ``label``, ``kind`` (class IRI), ``kind_label``, ``level`` (1
-  micro, 2 meso, 3 macro), ``level_name``, ``colour``, ``shape``, ``x``, ``y``,
+  micro, 2 meso, 3 macro), ``level_name``, ``colour``, ``shape``, the place,
   ``heat`` (the analysis's likelihood of resistance, 0–1, when given) and every value the map holds on
   them (``readiness``, ``pillar`` ...), each attribute with one type;
-* edges carry a unique ``id`` (the qualified tie's IRI, else ``"s|p|o"``),
+* edges carry their id (the qualified tie's IRI, else ``"s|p|o"``),
   ``relation`` (predicate or tie class IRI), ``relation_label``, ``qualified``,
   ``colour``, ``line_style`` and the tie's values (``strength``,
   ``interdependenceType`` ...).
 
-Text XML 1.0 cannot hold becomes U+FFFD (:func:`xml_safe`), and files are
+Text XML 1.0 cannot hold becomes U+FFFD (:data:`NOT_XML`), and files are
 written atomically: a failed export leaves any old file as it was.
 
 **Import.** networkx reads the file; each node becomes a row (its id, then its
@@ -76,22 +77,6 @@ MAX_BYTES = 100_000_000
 # Elements counted before networkx reads the file: rows, and the values that become their cells.
 _ROW_ELEMENTS = frozenset({"node", "edge"})
 _VALUE_ELEMENTS = frozenset({"data", "attvalue"})
-
-
-def xml_safe(G):
-    """``G`` with every text value XML can hold: other characters become U+FFFD (else no reader opens the file)."""
-
-    def clean(data: dict) -> None:
-        for key, value in data.items():
-            if isinstance(value, str) and NOT_XML.search(value):
-                data[key] = NOT_XML.sub("\ufffd", value)
-
-    clean(G.graph)
-    for _, data in G.nodes(data=True):
-        clean(data)
-    for _, _, data in G.edges(data=True):
-        clean(data)
-    return G
 
 
 def view_for_export(
@@ -311,5 +296,4 @@ __all__ = [
     "screen_xml",
     "source_from_graph",
     "view_for_export",
-    "xml_safe",
 ]
