@@ -4,8 +4,8 @@
 :mod:`explorer.io.graph_xml`, and also gives each edge its ``relation_label``
 as its label, and each node ``viz:color`` (the kind's colour, or the heat colour
 on the fixed 0–1 likelihood scale when scored), ``viz:position`` (y flipped,
-since Gephi's y axis points up) and ``viz:size``. :func:`read_gexf` reads a
-GEXF 1.1 or 1.2 file as rows to import, screened as :mod:`explorer.io.graph_xml` says.
+since Gephi's y axis points up) and ``viz:size``. :func:`read_gexf`, from
+:mod:`explorer.io.gexf_import`, reads GEXF 1.1 to 1.3 (Gephi's files whole) as rows to import.
 
 Examples
 --------
@@ -25,48 +25,15 @@ Examples
 from __future__ import annotations
 
 import datetime
-import io
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from .. import __version__
 from ..core.atomic_file import atomic_write
-from ..core.errors import FormatError
 from ..core.presentation import heat_colour, heat_strength
-from .graph_xml import EXPORT_STEPS, NOT_XML, read_graph_file, root_name, source_from_graph, view_for_export
-from .tables import ImportSource, Progress
-
-
-def read_gexf(path: str | Path, *, progress: Progress | None = None) -> ImportSource:
-    """Read a GEXF file (Gephi) for import: one row per node, one edge row per edge.
-
-    Raises
-    ------
-    UnsafeInputError
-        The XML declares a document type.
-    FormatError
-        The file is not GEXF, or networkx cannot read it.
-    """
-    import networkx as nx
-
-    path = Path(path)
-    data = read_graph_file(path, progress)
-    root = root_name(data)
-    if root != "gexf":
-        raise FormatError(
-            f"This is not a GEXF file: its root element is {root or 'unreadable'!r}, not 'gexf'.", path=path.name
-        )
-    version = "1.1draft" if b"gexf.net/1.1draft" in data[:2000] else "1.2draft"
-    try:
-        graph = nx.read_gexf(io.BytesIO(data), version=version)
-    except (nx.NetworkXError, ValueError, KeyError, TypeError, SyntaxError, AttributeError) as err:
-        raise FormatError(f"This GEXF file cannot be read: {err}", path=path.name) from None
-    notes = []
-    if not graph.is_directed():
-        notes.append("The graph is undirected: each edge is imported in the direction it is written.")
-    return source_from_graph(graph, name=path.name, format="gexf", notes=notes)
-
+from .gexf_import import read_gexf
+from .graph_xml import EXPORT_STEPS, NOT_XML, view_for_export
 
 #: GEXF 1.3's namespaces (the viz module's is its own).
 GEXF_NS = "http://gexf.net/1.3"
