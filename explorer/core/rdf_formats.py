@@ -44,7 +44,7 @@ from pathlib import Path
 import numpy as np
 import pyoxigraph as ox
 
-from . import literal_forms, screening
+from . import literal_forms, screening, xml_literals
 from .errors import ExplorerError, FormatError, UnsafeInputError
 from .netguard import no_network
 
@@ -779,11 +779,14 @@ def load_into(
         # may rewrite; the parser then feeds Oxigraph without Python touching each statement.
         digest = _Digest()
         scan = _literal_scan(fmt, to_graph)
+        xml_scan = xml_literals.XmlLiteralScan() if fmt.name == "rdfxml" else None
 
         def consume(chunk: bytes) -> None:
             digest.update(chunk)
             if scan is not None:
                 scan.feed(chunk)
+            if xml_scan is not None:
+                xml_scan.feed(chunk)
 
         tee = _Tee(stream, consume)
         try:
@@ -794,6 +797,10 @@ def load_into(
         to_check = None if scan is None else scan.lines
         # A UTF-8 byte order mark is allowed by the formats' media types but not by every parser: skip it.
         bom = head.startswith(_UTF8_BOM)
+        keep_xml: frozenset[str] = frozenset()
+        if xml_scan is not None and xml_scan.parse_type and xml_scan.typed:
+            stream.seek(0)
+            keep_xml = xml_literals.typed_xml_literals(stream)
         stream.seek(len(_UTF8_BOM) if bom else 0)
         reader = _Reader(stream, total, progress, position)
         typed: list = []
@@ -829,9 +836,13 @@ def load_into(
             else:
                 parser = ox.parse(buffered, format=fmt.ox_format, base_iri=base_iri)
                 if to_check is None:  # every statement is looked at as it goes in
-                    quads = parser
+                    quads: Iterable[ox.Quad] = parser
+                    if xml_scan is not None and xml_scan.parse_type:
+                        # Oxigraph writes rdf:parseType="Literal" content its own way, not in the lexical
+                        # form RDF/XML gives it (see explorer.core.xml_literals).
+                        quads = xml_literals.canonical_xml_literals(quads, keep=keep_xml, raw_cr=xml_scan.raw_cr)
                     if to_graph is not None and not fmt.holds_datasets:
-                        quads = (ox.Quad(q.subject, q.predicate, q.object, to_graph) for q in parser)
+                        quads = (ox.Quad(q.subject, q.predicate, q.object, to_graph) for q in quads)
                     store.bulk_extend(_watch_typed_literals(quads, typed))
                 else:
                     store.bulk_extend(parser)
