@@ -13,7 +13,7 @@ Examples
     routine-explorer map.ttl              # the desktop app, on map.ttl
     routine-explorer info map.ttl         # triples, nodes by kind, prefixes
     routine-explorer convert map.ttl map.jsonld
-    routine-explorer validate map.ttl     # SHACL check; exit 1 on violations
+    routine-explorer validate map.ttl     # SHACL check; exit 1 on violations, 2 when nothing was checked
     routine-explorer analyse map.ttl      # where the map's change will meet resistance, and why
     routine-explorer interdependencies map.ttl   # brokers, single points of failure, coupling, clusters
     routine-explorer analyse data.trig --union    # a map whose data is in named graphs
@@ -71,6 +71,9 @@ SUBCOMMANDS = (
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_CONFLICTS = 3  # sync: conflicts wait for a choice (--mine or --theirs)
 EXIT_VIOLATIONS = 1  # validate: the map has violations (the same code as a failed check in most tools)
+# validate: a map had nothing to check (its map graph empty, or its data all in named graphs). Not "conforms",
+# and not a violation found: the input was not what a check needs, as for bad input. It wins over EXIT_VIOLATIONS.
+EXIT_NOTHING_CHECKED = EXIT_BAD_INPUT
 
 
 class _StderrProgress:
@@ -174,26 +177,75 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Check maps against the SHACL shapes; exit 1 when any map has violations."""
-    from .core.validation import validate
+    """Check maps against the SHACL shapes; exit 1 when any map has violations, 2 when one had nothing to check.
+
+    A map whose map graph is empty, or has no nodes while its data is in named graphs, is not passed as
+    conforming: its line says that nothing was checked and what the file holds instead, the other maps are
+    still checked, and the exit code is 2 (:data:`EXIT_NOTHING_CHECKED`). With ``--json`` each checked map
+    gives its list of results and each unchecked one an object saying why (``"checked": false``).
+    """
+    from .core.graph_view import census, select_view
+    from .core.validation import ValidationReport, validate
 
     any_violations = False
-    reports = {}
+    outcomes: dict[str, ValidationReport | dict] = {}
+    unchecked: list[str] = []
     for name in args.maps:
-        doc = _open_view(Path(name), args)
-        report = validate(doc)
-        any_violations |= not report.conforms
-        reports[name] = report
-        if not args.json:
-            print(f"{name}: {report.violations} violation(s), {report.warnings} warning(s)")
-            for result in report.results:
+        path = Path(name)
+        doc = _open_readonly(path, with_ontology=True)
+        found = census(doc) if not (args.graphs or args.union) else None
+        if found is not None and found.needs_view:
+            # The map graph has no node, so the shapes would see none of the data: say where it is instead.
+            statements = doc.store.count()
+            message = (
+                f"nothing checked: the map graph (the default graph) {'has no nodes' if statements else 'is empty'}; "
+                f"its data is in {len(found.graphs):,} named graph(s): {found.listing()}. "
+                "Add --union to check them together, or --graph IRI for one"
+            )
+            outcomes[name] = _not_checked(message, statements, [(g.shown, g.triples) for g in found.graphs])
+        else:
+            select_view(doc, graphs=args.graphs, union=args.union, source=path.name)
+            _show_scenario(doc, getattr(args, "view_scenario", None), path)
+            report = validate(doc)
+            if report.nothing_checked:
+                outcomes[name] = _not_checked(report.note(), 0, report.elsewhere)
+            else:
+                any_violations |= not report.conforms
+                outcomes[name] = report
+        outcome = outcomes[name]
+        if isinstance(outcome, dict):
+            unchecked.append(name)
+            if not args.json:
+                print(f"{name}: {outcome['message']}")
+        elif not args.json:
+            print(f"{name}: {outcome.violations} violation(s), {outcome.warnings} warning(s)")
+            for result in outcome.results:
                 if result.severity != "Info" or args.all:
                     print(f"  {result.as_text()}")
     if args.json:
         print(
-            json.dumps({n: [vars(r) for r in rep.results] for n, rep in reports.items()}, indent=2, ensure_ascii=False)
+            json.dumps(
+                {n: o if isinstance(o, dict) else [vars(r) for r in o.results] for n, o in outcomes.items()},
+                indent=2,
+                ensure_ascii=False,
+            )
         )
+    if unchecked:
+        print(f"routine-explorer: nothing was checked in {', '.join(unchecked)}", file=sys.stderr)
+        return EXIT_NOTHING_CHECKED
     return EXIT_VIOLATIONS if any_violations else EXIT_OK
+
+
+def _not_checked(message: str, map_statements: int, graphs) -> dict:
+    """``validate --json``'s entry for a map with nothing to check: why, and what the file holds instead."""
+    return {
+        "checked": False,
+        "message": message,
+        "map_graph_statements": map_statements,
+        "named_graphs": [
+            {"graph": name[1:-1] if name.startswith("<") else name, "statements": n} for name, n in graphs
+        ],
+    }
 
 
 def cmd_analyse(args: argparse.Namespace) -> int:
@@ -1021,7 +1073,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     convert.set_defaults(func=cmd_convert)
 
-    check = commands.add_parser("validate", help="check maps against the ontology's shapes (exit 1 on violations)")
+    check = commands.add_parser(
+        "validate",
+        help="check maps against the ontology's shapes (exit 1 on violations, 2 when a map had nothing to check)",
+    )
     check.add_argument("maps", nargs="+", metavar="MAP", help="the map files")
     check.add_argument("--json", action="store_true", help="print the results as JSON")
     check.add_argument("--all", action="store_true", help="also print informational results")

@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -51,11 +52,28 @@ class ValidationResult:
         return f"{self.severity:<9} {where}: {self.message}"
 
 
+#: Named graphs a message names (the rest are counted).
+MESSAGE_GRAPHS = 3
+
+
 @dataclass(frozen=True)
 class ValidationReport:
-    """All findings for one map, most serious first."""
+    """All findings for one map, most serious first, and how much of the map the shapes had to check.
+
+    Attributes
+    ----------
+    results : tuple of ValidationResult
+        The findings.
+    checked : int or None
+        The statements of the map graph (the default graph) the shapes were run on; None when not counted.
+    elsewhere : tuple of (str, int)
+        When nothing was checked: the named graphs besides the ontology, as ``<iri>`` or ``_:id``, with their
+        statements, most first. A file whose data is all in named graphs (TriG, N-Quads) has an empty map graph.
+    """
 
     results: tuple[ValidationResult, ...]
+    checked: int | None = None
+    elsewhere: tuple[tuple[str, int], ...] = ()
 
     @property
     def violations(self) -> int:
@@ -66,9 +84,76 @@ class ValidationReport:
         return sum(r.severity == "Warning" for r in self.results)
 
     @property
+    def nothing_checked(self) -> bool:
+        """True when the map graph held no statement: no shape had anything to check."""
+        return self.checked == 0
+
+    @property
     def conforms(self) -> bool:
-        """True when there are no violations (warnings are allowed in a map in progress)."""
-        return self.violations == 0
+        """True when there are no violations (warnings are allowed in a map in progress) in a map that was checked.
+
+        A map with nothing to check does not conform: saying it does would pass a map whose data was never read.
+        """
+        return self.violations == 0 and not self.nothing_checked
+
+    def note(self) -> str:
+        """What was not checked, in one line (empty when the map graph was checked; see :func:`nothing_checked_note`).
+
+        Examples
+        --------
+        >>> ValidationReport((), checked=0).note(), ValidationReport((), checked=12).note()
+        ('nothing checked: the map is empty', '')
+        """
+        return nothing_checked_note(self.elsewhere) if self.nothing_checked else ""
+
+
+def nothing_checked_note(elsewhere: Sequence[tuple[str, int]]) -> str:
+    r"""One line saying that nothing was checked in a map whose map graph is empty, and what it holds instead.
+
+    Parameters
+    ----------
+    elsewhere : sequence of (str, int)
+        Its named graphs with their statements (:func:`graphs_besides_the_map`).
+
+    Examples
+    --------
+    >>> print(nothing_checked_note([("<urn:g:a>", 8), ("<urn:g:b>", 1)]).replace("; ", ";\n"))
+    nothing checked: the map graph (the default graph) is empty;
+    9 statement(s) are in 2 named graph(s): <urn:g:a> (8 statements), <urn:g:b> (1 statement)
+    >>> nothing_checked_note([])
+    'nothing checked: the map is empty'
+    """
+    if not elsewhere:
+        return "nothing checked: the map is empty"
+    total = sum(n for _, n in elsewhere)
+    shown = [f"{name} ({n:,} statement{'s' if n != 1 else ''})" for name, n in elsewhere[:MESSAGE_GRAPHS]]
+    if len(elsewhere) > MESSAGE_GRAPHS:
+        shown.append(f"and {len(elsewhere) - MESSAGE_GRAPHS:,} more")
+    return (
+        f"nothing checked: the map graph (the default graph) is empty; {total:,} statement(s) are in "
+        f"{len(elsewhere):,} named graph(s): {', '.join(shown)}"
+    )
+
+
+def graphs_besides_the_map(store) -> tuple[tuple[str, int], ...]:
+    """The named graphs of ``store`` but the ontology, as ``<iri>`` or ``_:id``, with their statements, most first.
+
+    What a map whose map graph is empty holds instead (see :meth:`ValidationReport.note`).
+
+    Examples
+    --------
+    >>> from explorer.core.rdf_formats import format_by_name
+    >>> store = EmbeddedStore()
+    >>> _ = store.load(b"<urn:g:a> { <urn:x:s> <urn:x:p> 1, 2 . }", format=format_by_name("trig"))
+    >>> graphs_besides_the_map(store)
+    (('<urn:g:a>', 2),)
+    """
+    counts = [
+        (f"<{name}>" if isinstance(name, URIRef) else f"_:{name}", store.count(name))
+        for name in store.graph_names()
+        if name != ONTOLOGY_GRAPH
+    ]
+    return tuple(sorted(((name, n) for name, n in counts if n), key=lambda item: (-item[1], item[0])))
 
 
 @lru_cache(maxsize=1)
@@ -120,14 +205,19 @@ def validate_store(store) -> ValidationReport:
 
     Examples
     --------
-    >>> validate_store(EmbeddedStore()).conforms
-    True
+    >>> report = validate_store(EmbeddedStore())
+    >>> report.conforms, report.nothing_checked, report.note()
+    (False, True, 'nothing checked: the map is empty')
     """
     # One plain copy of the map, into which pySHACL mixes the ontology in place: left to itself it copies the map
     # graph a second time to mix it in, about a tenth of the whole check.
     data = rdflib.Graph()
     for s, p, o, _ in store.quads():
         data.add((s, p, o))
+    checked = len(data)
+    if not checked:
+        # No shape has anything to run on; what the file holds instead is named, not passed as conforming.
+        return ValidationReport((), checked=0, elsewhere=graphs_besides_the_map(store))
     vocabulary = store.as_rdflib(ONTOLOGY_GRAPH)
     with no_network("validating the map"):
         _, report, _ = pyshacl.validate(
@@ -153,7 +243,14 @@ def validate_store(store) -> ValidationReport:
             )
         )
     results.sort(key=lambda r: (_ORDER[r.severity], r.focus_label, r.path or ""))
-    return ValidationReport(tuple(results))
+    return ValidationReport(tuple(results), checked=checked)
 
 
-__all__ = ["ValidationReport", "ValidationResult", "validate", "validate_store"]
+__all__ = [
+    "ValidationReport",
+    "ValidationResult",
+    "graphs_besides_the_map",
+    "nothing_checked_note",
+    "validate",
+    "validate_store",
+]
