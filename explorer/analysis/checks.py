@@ -132,10 +132,21 @@ class Check:
 
 @dataclass(frozen=True)
 class ChecksReport:
-    """Every check of one map, most serious first, and how many change proposals the analysis looked at."""
+    """Every check of one map, most serious first, how many change proposals the analysis looked at, and how many
+    statements of the map graph the shapes checked (None when not counted)."""
 
     checks: tuple[Check, ...]
     changes: int = 0
+    checked: int | None = None
+
+    @property
+    def nothing_checked(self) -> bool:
+        """The map graph held no statement: an empty list means nothing was looked at, not nothing is missing.
+
+        >>> ChecksReport((), checked=0).nothing_checked, ChecksReport((), checked=3).nothing_checked
+        (True, False)
+        """
+        return self.checked == 0
 
     def counts(self) -> dict:
         """Checks per severity, most serious first, leaving out severities with none."""
@@ -196,8 +207,13 @@ def snapshot(doc) -> bytes:
     True
     >>> doc.close()
     """
-    graphs = [DEFAULT_GRAPH] + ([ONTOLOGY_GRAPH] if ONTOLOGY_GRAPH in doc.store.graph_names() else [])
-    return doc.store.dump(format_by_name("nquads"), graphs=graphs)
+    # The map graph as a graph format: a view of named graphs (explorer.core.graph_view) writes, in a dataset
+    # format, the map graph's own statements without the viewed ones, and the copy would check none of what
+    # the window shows. N-Triples lines are N-Quads lines of the default graph, so the two join as they are.
+    data = doc.store.dump(format_by_name("ntriples"), graphs=[DEFAULT_GRAPH])
+    if ONTOLOGY_GRAPH in doc.store.graph_names():
+        data += doc.store.dump(format_by_name("nquads"), graphs=[ONTOLOGY_GRAPH])
+    return data
 
 
 def checks_of_snapshot(data: bytes, *, weights: Weights | None = None) -> ChecksReport:
@@ -256,6 +272,7 @@ def checks_of_store(store, *, schema: Schema | None = None, weights: Weights | N
         schema = Schema.from_store(store)
     # The map's own description (a void:Dataset): its checks are about "This map", never a node named by its IRI.
     descriptions = {str(s) for s, _, _, _ in store.quads(None, RDF.type, VOID.Dataset, DEFAULT_GRAPH)}
+    validation = validate_store(store)
     found = [
         Check(
             r.severity,
@@ -267,7 +284,7 @@ def checks_of_store(store, *, schema: Schema | None = None, weights: Weights | N
             _property_label(schema, r.path),
             r.focus in descriptions,
         )
-        for r in validate_store(store).results
+        for r in validation.results
     ]
     said = {(c.focus, c.path) for c in found if c.path}
     gaps, changes = _analysis_gaps(store, schema, weights)
@@ -282,7 +299,7 @@ def checks_of_store(store, *, schema: Schema | None = None, weights: Weights | N
             c.message,
         )
     )
-    return ChecksReport(tuple(found), changes)
+    return ChecksReport(tuple(found), changes, validation.checked)
 
 
 def _property_label(schema: Schema, path: str | None) -> str:

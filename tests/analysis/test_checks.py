@@ -9,6 +9,7 @@ from rdflib.namespace import RDFS, XSD
 
 from explorer.analysis.checks import checks_of_snapshot, map_checks, snapshot
 from explorer.core.document import MapDocument
+from explorer.core.graph_view import show_view
 from explorer.core.resources import sample_maps
 from explorer.core.terms import DEFAULT_GRAPH
 
@@ -87,3 +88,27 @@ def test_checks_are_sorted_by_severity_then_node():
     keys = [(order[c.severity], c.focus_label.casefold()) for c in checks]
     assert keys == sorted(keys)
     assert checks[0].severity == "Violation" and checks[0].focus_label == "ICU A"
+
+
+NAMED_GRAPHS_ONLY = b"""@prefix rx: <https://w3id.org/routine-explorer/ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<urn:g:units> { <urn:x:icu> a rx:Unit ; rdfs:label "ICU" ; rx:readiness 1.5 . }
+"""
+
+
+def test_a_map_graph_with_nothing_in_it_is_not_a_map_with_nothing_missing(tmp_path):
+    path = tmp_path / "split.trig"
+    path.write_bytes(NAMED_GRAPHS_ONLY)
+    document = MapDocument.open(path, editing=False)
+    try:
+        report = checks_of_snapshot(snapshot(document))
+        assert report.checks == () and report.nothing_checked
+        assert map_checks(document).nothing_checked
+        # Viewed, the named graph is the map the window shows: its copy is checked, the value off scale found.
+        show_view(document)
+        viewed = checks_of_snapshot(snapshot(document))
+        assert not viewed.nothing_checked and viewed.checked == 3
+        assert [c.path_label for c in viewed.checks if c.severity == "Violation"] == ["readiness"]
+        assert viewed == map_checks(document)
+    finally:
+        document.close()

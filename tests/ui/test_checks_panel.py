@@ -17,7 +17,7 @@ from rdflib.namespace import RDFS, XSD
 
 from explorer.core.commands import set_property
 from explorer.core.resources import sample_maps
-from explorer.ui.checks.panel import BY_IMPORTANCE, CHECKING, FOCUS_ROLE, MAP_ROLE, NO_MAP, STALE
+from explorer.ui.checks.panel import BY_IMPORTANCE, CHECKING, FOCUS_ROLE, MAP_ROLE, NO_MAP, NOTHING_CHECKED, STALE
 
 RX = Namespace("https://w3id.org/routine-explorer/ns#")
 SAMPLE = next(p for p in sample_maps() if p.stem == "keystone-michigan")
@@ -258,3 +258,31 @@ def test_an_edit_lets_a_long_running_check_finish_then_checks_again(qtbot, make_
     qtbot.waitUntil(lambda: not panel.busy, timeout=120_000)
     assert not panel.stale and not panel.status.text().startswith(STALE)
     assert panel.model.rowCount() > 0 and panel.model.item(0).foreground().color() != grey
+
+
+NAMED_GRAPHS_ONLY = """@prefix rx: <https://w3id.org/routine-explorer/ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://data.example.org/graph/units> {
+  <https://data.example.org/unit/icu> a rx:Unit ; rdfs:label "ICU" ; rx:readiness 1.5 . }
+<https://data.example.org/graph/people> { <https://data.example.org/person/ana> a rx:Person ; rdfs:label "Ana" . }
+"""
+
+
+def test_a_map_whose_data_is_all_in_named_graphs_is_not_said_to_lack_nothing(qtbot, make_window, tmp_path):
+    path = tmp_path / "split.trig"
+    path.write_text(NAMED_GRAPHS_ONLY, encoding="utf-8")
+    window = make_window(path, size=(1280, 800))
+    panel = _open_checks(qtbot, window)
+    assert panel.status.text() == NOTHING_CHECKED
+    assert panel.model.rowCount() == 0
+    assert panel.placeholder.startswith("Nothing checked: the map graph (the default graph) is empty;")
+    assert "<https://data.example.org/graph/units> (3 statements)" in panel.placeholder
+    assert "<https://data.example.org/graph/people> (2 statements)" in panel.placeholder
+    assert "above the map" in panel.placeholder, "it says how to check them"
+    # Shown through the notice above the canvas, the graphs are checked: the value off its scale is found.
+    bar = window.graph_view_bar
+    qtbot.waitUntil(bar.isVisible, timeout=5_000)
+    with qtbot.waitSignal(bar.viewChanged, timeout=10_000):
+        qtbot.mouseClick(bar.show_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not panel.busy and "problem to fix" in panel.status.text(), timeout=60_000)
+    assert panel.placeholder == ""

@@ -37,7 +37,9 @@ from rdflib import BNode, URIRef
 
 from explorer.analysis.checks import SEVERITY_TITLES, ChecksReport, checks_in_process, snapshot
 from explorer.core.events import DocumentReloaded, GraphChanged
+from explorer.core.graph_view import census
 from explorer.core.text import clipped, one_line
+from explorer.core.validation import graphs_besides_the_map, nothing_checked_note
 from explorer.ui.common.host import MAP_DETAILS_ACTION, MapHost, OpenMap
 from explorer.ui.common.process_run import ProcessRun
 from explorer.ui.common.text import tooltip_html
@@ -58,6 +60,10 @@ ALL_GOOD = "Nothing missing: every shape is satisfied and the analysis has all i
 ALL_GOOD_NO_CHANGE = (
     "Nothing missing: every shape is satisfied. Add a change proposal and this list also shows what its analysis needs."
 )
+#: The summary of a map whose map graph is empty: the shapes had nothing to check (the list says what it holds).
+NOTHING_CHECKED = "Nothing checked"
+#: Ends the list's message when the map's data is in named graphs the notice above the canvas offers to show.
+_CHECK_THEM = "To check them, show them with the notice above the map."
 BY_NODE, BY_IMPORTANCE = "By node", "By importance"
 _SOURCE_WORDS = {"shape": "From the map's rules", "analysis": "From the change analysis"}
 #: Entries shown at most; a big map in progress can lack thousands of values, and the list must stay quick.
@@ -299,6 +305,9 @@ class ChecksPanel(QWidget):
             return  # nothing yet, or made stale by an edit: the next check fills the list
         self._clear()
         lead = f"{STALE}: " if self.stale else ""
+        if report.nothing_checked:
+            self._say(f"{lead}{NOTHING_CHECKED}", self._nothing_checked())
+            return
         if not report.checks:
             self._say(f"{lead}Nothing missing", ALL_GOOD if report.changes else ALL_GOOD_NO_CHANGE)
             return
@@ -323,6 +332,19 @@ class ChecksPanel(QWidget):
             self._dim(root)
         self._say(f"{lead}{report.summary()}{'. Checking again…' if self.stale else ''}", "")
         self.tree.expandAll()
+
+    def _nothing_checked(self) -> str:
+        """Why the list is empty when the map graph is: what the map holds instead, read from the open map.
+
+        The check ran on a copy of the map graph alone, so the named graphs are counted here, once a check
+        finds nothing to check.
+        """
+        document = self.opened.document if self.opened is not None else None
+        if document is None:
+            return ""
+        note = nothing_checked_note(graphs_besides_the_map(document.store))
+        hint = f" {_CHECK_THEM}" if census(document).needs_view else ""
+        return f"{note[0].upper()}{note[1:]}.{hint}"
 
     def _dim(self, root: QStandardItem) -> None:
         """Grey out every entry under ``root``: they still lead to their nodes, but may be out of date."""
