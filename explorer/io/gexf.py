@@ -30,16 +30,13 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from .. import __version__
-from ..core.atomic_file import atomic_write
 from ..core.presentation import heat_colour, heat_strength
 from .gexf_import import read_gexf
-from .graph_xml import EXPORT_STEPS, NOT_XML, view_for_export
+from .graph_xml import NOT_XML, attribute_text, attribute_types, write_graph_file
 
 #: GEXF 1.3's namespaces (the viz module's is its own).
 GEXF_NS = "http://gexf.net/1.3"
 VIZ_NS = "http://gexf.net/1.3/viz"
-# GEXF's attribute types, by the Python type of a value (bool before int: a bool is an int).
-_TYPES = ((bool, "boolean"), (int, "long"), (float, "double"), (str, "string"))
 
 
 def _rgb(colour: str) -> dict:
@@ -75,11 +72,7 @@ def write_gexf(
     >>> b"<creator>Routine Explorer" in out.read_bytes(), b'version="1.3"' in out.read_bytes()
     (True, True)
     """
-    view, report = view_for_export(document, title, heat, progress, format_options)
-    data = gexf_bytes(view)
-    report(5, EXPORT_STEPS)
-    atomic_write(Path(path), data, compress=False)
-    report(EXPORT_STEPS, EXPORT_STEPS)
+    write_graph_file(document, path, gexf_bytes, title, heat, progress, format_options)
 
 
 def gexf_bytes(view) -> bytes:
@@ -133,12 +126,8 @@ def _own(attributes: Mapping, taken: tuple) -> dict:
 
 
 def _declare(graph, scope: str, rows: list) -> dict:
-    """One ``<attribute>`` per name in ``rows`` (typed by its first value); name -> (id, type)."""
-    keys: dict = {}
-    for row in rows:
-        for name, value in row.items():
-            if name not in keys:
-                keys[name] = (str(len(keys)), next((t for python, t in _TYPES if isinstance(value, python)), "string"))
+    """One ``<attribute>`` per name in ``rows``; name -> (id, type)."""
+    keys = {name: (str(number), kind) for number, (name, kind) in enumerate(attribute_types(rows).items())}
     if keys:
         block = ET.SubElement(graph, _q("attributes"), {"class": scope, "mode": "static"})
         for name, (key, kind) in keys.items():
@@ -147,18 +136,11 @@ def _declare(graph, scope: str, rows: list) -> dict:
 
 
 def _values(element, keys: dict, row: dict) -> None:
-    if not row:
-        return
-    values = ET.SubElement(element, _q("attvalues"))
-    for name, value in row.items():
-        key, kind = keys[name]
-        if kind == "boolean" and isinstance(value, bool):
-            text = "true" if value else "false"
-        elif kind in ("long", "double") and isinstance(value, (int, float)) and not isinstance(value, bool):
-            text = repr(float(value)) if kind == "double" else str(int(value))
-        else:
-            text = _text(str(value))
-        ET.SubElement(values, _q("attvalue"), {"for": key, "value": text})
+    if row:
+        values = ET.SubElement(element, _q("attvalues"))
+        for name, value in row.items():
+            key, kind = keys[name]
+            ET.SubElement(values, _q("attvalue"), {"for": key, "value": attribute_text(value, kind)})
 
 
 def _text(value: str) -> str:

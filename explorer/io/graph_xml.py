@@ -41,9 +41,10 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
+from ..core.atomic_file import atomic_write
 from ..core.errors import FormatError, UnsafeInputError
 from .model import check_options, export_view
 from .tables import MAX_CELLS, MAX_ROWS, ImportSource, Progress, declares_doctype, rows_from_records, too_many_rows
@@ -77,6 +78,65 @@ MAX_BYTES = 100_000_000
 # Elements counted before networkx reads the file: rows, and the values that become their cells.
 _ROW_ELEMENTS = frozenset({"node", "edge"})
 _VALUE_ELEMENTS = frozenset({"data", "attvalue"})
+
+
+# GraphML's and GEXF's names for the types of values (bool before int: a bool is an int); anything else is text.
+_TYPES = ((bool, "boolean"), (int, "long"), (float, "double"))
+
+
+def attribute_types(rows: Iterable[Mapping]) -> dict:
+    """Each attribute's type over all of ``rows``, in the order the names first come.
+
+    Whole and real numbers together are ``double``; any other mixture is ``string`` (a value is never
+    written as a type it is not: a 1.5 declared ``long`` would be read back as 1, or not at all).
+
+    Examples
+    --------
+    >>> attribute_types([{"a": 1, "b": True, "c": 1}, {"a": 2.5, "c": "x"}])
+    {'a': 'double', 'b': 'boolean', 'c': 'string'}
+    """
+    types: dict = {}
+    for row in rows:
+        for name, value in row.items():
+            kind = next((t for python, t in _TYPES if isinstance(value, python)), "string")
+            known = types.setdefault(name, kind)
+            if known != kind:
+                types[name] = "double" if {known, kind} == {"long", "double"} else "string"
+    return types
+
+
+def attribute_text(value, kind: str) -> str:
+    """``value`` written as its attribute's type (from :func:`attribute_types`), in text XML can hold.
+
+    Examples
+    --------
+    >>> attribute_text(True, "boolean"), attribute_text(2, "double"), attribute_text(3, "long")
+    ('true', '2.0', '3')
+    >>> attribute_text("bell\x07", "string")
+    'bell\ufffd'
+    """
+    if kind == "boolean":
+        text = "true" if value else "false"
+    elif kind == "double":
+        text = repr(float(value))
+    elif kind == "long":
+        text = str(int(value))
+    else:
+        text = str(value)
+    return NOT_XML.sub("\ufffd", text)
+
+
+def write_graph_file(document, path, render: Callable[[object], bytes], title, heat, progress, options) -> None:
+    """Write ``render(view)`` of the map's :class:`~explorer.io.model.ExportView` to ``path``, atomically.
+
+    What GraphML and GEXF exports share: the view (``options`` checked), its progress in
+    :data:`EXPORT_STEPS`, and a write that leaves any old file as it was when it fails.
+    """
+    view, report = view_for_export(document, title, heat, progress, options)
+    data = render(view)
+    report(5, EXPORT_STEPS)
+    atomic_write(Path(path), data, compress=False)
+    report(EXPORT_STEPS, EXPORT_STEPS)
 
 
 def view_for_export(
@@ -290,10 +350,13 @@ __all__ = [
     "MAX_BYTES",
     "NOT_XML",
     "TOOL_CONVENTIONS",
+    "attribute_text",
+    "attribute_types",
     "count_rows",
     "read_graph_file",
     "root_name",
     "screen_xml",
     "source_from_graph",
     "view_for_export",
+    "write_graph_file",
 ]

@@ -40,9 +40,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from .. import __version__
-from ..core.atomic_file import atomic_write
 from ..core.errors import FormatError
-from .graph_xml import EXPORT_STEPS, NOT_XML, read_graph_file, root_name, source_from_graph, view_for_export
+from .graph_xml import attribute_text, attribute_types, read_graph_file, root_name, source_from_graph, write_graph_file
 from .tables import ImportSource, Progress
 
 
@@ -79,8 +78,6 @@ def read_graphml(path: str | Path, *, progress: Progress | None = None) -> Impor
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _SCHEMA = "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd"
-# GraphML's attribute types, by the Python type of a value (bool before int: a bool is an int).
-_TYPES = ((bool, "boolean"), (int, "long"), (float, "double"), (str, "string"))
 
 
 def write_graphml(
@@ -136,11 +133,7 @@ def write_graphml(
     (True, 'Ward <7>', 'Ward <7>', 2, 0.25)
     >>> doc.close()
     """
-    view, report = view_for_export(document, title, heat, progress, format_options)
-    data = graphml_bytes(view)
-    report(5, EXPORT_STEPS)
-    atomic_write(Path(path), data, compress=False)
-    report(EXPORT_STEPS, EXPORT_STEPS)
+    write_graph_file(document, path, graphml_bytes, title, heat, progress, format_options)
 
 
 def graphml_bytes(view) -> bytes:
@@ -148,7 +141,6 @@ def graphml_bytes(view) -> bytes:
     ET.register_namespace("", GRAPHML_NS)
     ET.register_namespace("xsi", _XSI)
     root = ET.Element(_q("graphml"), {f"{{{_XSI}}}schemaLocation": f"{GRAPHML_NS} {_SCHEMA}"})
-    keys = _Keys(root)
     node_rows, node_ids = [], {}
     for number, node in enumerate(view.nodes):
         node_ids[node.id] = f"n{number}"
@@ -189,58 +181,28 @@ def graphml_bytes(view) -> bytes:
             row.setdefault(name, value)
         tie_rows.append(row)
     graph_values = {"title": view.title, "layout": view.layout, "generator": f"Routine Explorer {__version__}"}
-    for name, value in graph_values.items():
-        keys.declare("graph", name, value)
-    for row in node_rows:
-        for name, value in row.items():
-            keys.declare("node", name, value)
-    for row in tie_rows:
-        for name, value in row.items():
-            keys.declare("edge", name, value)
+    # One <key> per element and name: networkx declared one id for a node's and a tie's colour alike, which
+    # the schema's uniqueness constraint refuses.
+    keys = {}
+    for scope, rows in (("graph", [graph_values]), ("node", node_rows), ("edge", tie_rows)):
+        for number, (name, kind) in enumerate(attribute_types(rows).items()):
+            keys[scope, name] = key = (f"{scope[0]}{number}", kind)
+            ET.SubElement(root, _q("key"), {"id": key[0], "for": scope, "attr.name": name, "attr.type": kind})
     graph = ET.SubElement(root, _q("graph"), {"id": "map", "edgedefault": "directed"})
-    for name, value in graph_values.items():
-        keys.write(graph, "graph", name, value)
+    _data(graph, keys, "graph", graph_values)
     for row, node in zip(node_rows, view.nodes, strict=True):
-        element = ET.SubElement(graph, _q("node"), {"id": node_ids[node.id]})
-        for name, value in row.items():
-            keys.write(element, "node", name, value)
+        _data(ET.SubElement(graph, _q("node"), {"id": node_ids[node.id]}), keys, "node", row)
     for number, (row, tie) in enumerate(zip(tie_rows, view.ties, strict=True)):
         ends = {"source": node_ids[tie.source], "target": node_ids[tie.target]}
-        element = ET.SubElement(graph, _q("edge"), {"id": f"e{number}", **ends})
-        for name, value in row.items():
-            keys.write(element, "edge", name, value)
+        _data(ET.SubElement(graph, _q("edge"), {"id": f"e{number}", **ends}), keys, "edge", row)
     ET.indent(root, space="  ")
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-class _Keys:
-    """The ``<key>`` declarations: one per (element, attribute name), each id unique in the document.
-
-    networkx wrote one id per name (``colour`` for nodes and for edges alike), which the schema's
-    uniqueness constraint refuses; a value of another type than the first one declared is written as text.
-    """
-
-    def __init__(self, root) -> None:
-        self._root = root
-        self._keys: dict = {}  # (for, name) -> (id, type)
-
-    def declare(self, scope: str, name: str, value) -> None:
-        if (scope, name) in self._keys:
-            return
-        kind = next((t for python, t in _TYPES if isinstance(value, python)), "string")
-        key = f"{scope[0]}{len(self._keys)}"
-        self._keys[scope, name] = (key, kind)
-        ET.SubElement(self._root, _q("key"), {"id": key, "for": scope, "attr.name": name, "attr.type": kind})
-
-    def write(self, element, scope: str, name: str, value) -> None:
-        key, kind = self._keys[scope, name]
-        if kind == "boolean" and isinstance(value, bool):
-            text = "true" if value else "false"
-        elif kind in ("long", "double") and isinstance(value, (int, float)) and not isinstance(value, bool):
-            text = repr(float(value)) if kind == "double" else str(int(value))
-        else:
-            text = str(value)
-        ET.SubElement(element, _q("data"), {"key": key}).text = NOT_XML.sub("\ufffd", text)
+def _data(element, keys: dict, scope: str, row: Mapping) -> None:
+    for name, value in row.items():
+        key, kind = keys[scope, name]
+        ET.SubElement(element, _q("data"), {"key": key}).text = attribute_text(value, kind)
 
 
 def _q(tag: str) -> str:

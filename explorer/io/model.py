@@ -31,9 +31,6 @@ Examples
 >>> view = export_view(doc)
 >>> len(view.nodes) > 10, {n.level_name for n in view.nodes} <= {"micro", "meso", "macro"}
 (True, True)
->>> G = view.graph()
->>> G.number_of_nodes() == len(view.nodes), G.number_of_edges() == len(view.ties)
-(True, True)
 """
 
 from __future__ import annotations
@@ -221,47 +218,6 @@ class ExportView:
     node_attribute_types: dict
     tie_attribute_types: dict
     has_heat: bool = False
-
-    def graph(self):
-        """The view as a :class:`networkx.MultiDiGraph` whose attributes GraphML and GEXF can hold.
-
-        Nodes are keyed by id with ``label``, ``kind``, ``kind_label``, ``level``,
-        ``level_name``, ``colour``, ``shape``, ``x``, ``y``, ``heat`` (when scored)
-        and the node's attributes; edges are keyed by tie id with ``id``,
-        ``relation``, ``relation_label``, ``qualified``, ``colour``, ``line_style``
-        and the tie's attributes. Absent values are absent, never None.
-        """
-        import networkx as nx
-
-        G = nx.MultiDiGraph(name=self.title, title=self.title, layout=self.layout)
-        for n in self.nodes:
-            data = {
-                "label": n.label,
-                "kind": n.kind,
-                "kind_label": n.kind_label,
-                "level": n.level,
-                "level_name": n.level_name,
-                "colour": n.colour,
-                "shape": n.shape,
-                "x": n.x,
-                "y": n.y,
-            }
-            if n.heat is not None:
-                data["heat"] = n.heat
-            data.update(n.attributes)
-            G.add_node(n.id, **data)
-        for t in self.ties:
-            data = {
-                "id": t.id,
-                "relation": t.relation,
-                "relation_label": t.relation_label,
-                "qualified": t.qualified,
-                "colour": t.colour,
-                "line_style": t.line_style,
-            }
-            data.update(t.attributes)
-            G.add_edge(t.source, t.target, key=t.id, **data)
-        return G
 
 
 #: The options every Qt-free export of this package takes besides the common ones.

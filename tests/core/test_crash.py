@@ -146,9 +146,8 @@ def test_a_killed_process_with_unsaved_edits_is_recovered_on_next_open(tmp_path)
     assert MapDocument.open(path, with_ontology=False).pending_recovery is None
 
 
-def test_declining_recovery_discards_the_journal(tmp_path):
-    path = tmp_path / "team.ttl"
-    write_map(path, 3)
+def kill_after_deleting_p0(path) -> None:
+    """A process opens ``path``, deletes p0 and is killed (SIGKILL) with that edit unsaved."""
     proc = child(
         f"""
         import time
@@ -167,6 +166,12 @@ def test_declining_recovery_discards_the_journal(tmp_path):
         proc.wait(10)
     finally:
         proc.kill()
+
+
+def test_declining_recovery_discards_the_journal(tmp_path):
+    path = tmp_path / "team.ttl"
+    write_map(path, 3)
+    kill_after_deleting_p0(path)
     doc = MapDocument.open(path, with_ontology=False)
     assert doc.pending_recovery is not None
     doc.discard_recovery()
@@ -179,24 +184,7 @@ def test_a_map_closed_before_its_recovery_was_offered_keeps_the_edits(tmp_path):
     # window asks about the crashed session's edits: they must still be there the next time.
     path = tmp_path / "team.ttl"
     write_map(path, 3)
-    proc = child(
-        f"""
-        import time
-        from rdflib import URIRef
-        from explorer.core import commands
-        from explorer.core.document import MapDocument
-        doc = MapDocument.open({str(path)!r}, with_ontology=False)
-        doc.execute(commands.remove_node(doc.store, URIRef("http://example.org/map/p0")))
-        print("ready", flush=True)
-        time.sleep(60)  # alive, holding the map, until the test kills it: the crash under test
-        """
-    )
-    try:
-        wait_for_line(proc, "ready")
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
-    finally:
-        proc.kill()
+    kill_after_deleting_p0(path)
     for _ in range(2):
         doc = MapDocument.open(path, with_ontology=False)
         assert doc.pending_recovery is not None and doc.pending_recovery.labels == ["Delete http://example.org/map/p0"]
