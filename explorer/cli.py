@@ -106,12 +106,14 @@ def _progress_for(path: Path, what: str) -> _StderrProgress:
     return _StderrProgress(f"{what} {path.name}", big and sys.stderr.isatty())
 
 
-def _open_readonly(path: Path, *, with_ontology: bool, fmt: str | None = None):
+def _open_readonly(path: Path, *, with_ontology: bool, fmt: str | None = None, base: str | None = None):
     from .core.document import MapDocument
 
     progress = _progress_for(path, "reading")
     try:
-        return MapDocument.open(path, format=fmt, editing=False, with_ontology=with_ontology, progress=progress)
+        return MapDocument.open(
+            path, format=fmt, editing=False, with_ontology=with_ontology, progress=progress, base=base
+        )
     finally:
         progress.finish()
 
@@ -121,7 +123,7 @@ def _open_view(path: Path, args: argparse.Namespace):
     without them, naming its graphs and the options (see :func:`explorer.core.graph_view.select_view`)."""
     from .core.graph_view import select_view
 
-    doc = _open_readonly(path, with_ontology=True)
+    doc = _open_readonly(path, with_ontology=True, base=args.base)
     select_view(doc, graphs=args.graphs, union=args.union, source=path.name)
     _show_scenario(doc, getattr(args, "view_scenario", None), path)  # --scenario NAME
     return doc
@@ -151,11 +153,20 @@ def _view_options(parser: argparse.ArgumentParser, *, scenario: bool = True) -> 
     )
 
 
+def _base_option(parser: argparse.ArgumentParser) -> None:
+    """``--base IRI``: what relative IRIs in the map files resolve against, when the data assumes a base."""
+    parser.add_argument(
+        "--base",
+        metavar="IRI",
+        help="resolve relative IRIs in the map against this absolute IRI (default: against the file's name)",
+    )
+
+
 def cmd_info(args: argparse.Namespace) -> int:
     """Print a summary of a map: triples, nodes by kind, named graphs, prefixes."""
     from .core.info import summarise
 
-    doc = _open_readonly(Path(args.map), with_ontology=True, fmt=args.input_format)
+    doc = _open_readonly(Path(args.map), with_ontology=True, fmt=args.input_format, base=args.base)
     _show_scenario(doc, args.view_scenario, Path(args.map))
     summary = summarise(doc)
     if args.json:
@@ -170,7 +181,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     source, target = Path(args.input), Path(args.output)
     with _write_locks([target]):
         pass  # refuse a map open for editing before reading; save_as holds the lock while it writes
-    doc = _open_readonly(source, with_ontology=False, fmt=args.input_format)
+    doc = _open_readonly(source, with_ontology=False, fmt=args.input_format, base=args.base)
     doc.save_as(target, args.output_format)
     print(f"wrote {target} ({doc.format.label}, {doc.store.count()} triples in the map graph)", file=sys.stderr)
     return EXIT_OK
@@ -192,7 +203,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     unchecked: list[str] = []
     for name in args.maps:
         path = Path(name)
-        doc = _open_readonly(path, with_ontology=True)
+        doc = _open_readonly(path, with_ontology=True, base=args.base)
         found = census(doc) if not (args.graphs or args.union) else None
         if found is not None and found.needs_view:
             # The map graph has no node, so the shapes would see none of the data: say where it is instead.
@@ -319,7 +330,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             pass  # refuse a map open for editing before any work; save_as holds the lock while it writes
     progress = _progress_for(map_path, "reading")
     try:
-        doc = MapDocument.open(map_path, editing=not args.dry_run, progress=progress)
+        doc = MapDocument.open(map_path, editing=not args.dry_run, progress=progress, base=args.base)
     finally:
         progress.finish()
     try:
@@ -778,7 +789,7 @@ def cmd_share(args: argparse.Namespace) -> int:
     out = Path(args.output) if args.output else None
     if out is not None and out.exists() and not args.force:
         raise ExplorerError(f"{out} exists already (use --force to replace it); nothing was shared")
-    doc = MapDocument.open(path, editing=False, with_ontology=False)
+    doc = MapDocument.open(path, editing=False, with_ontology=False, base=args.base)
     with SparqlClient(_endpoint(args, args.endpoint)) as client:
         iri = sync.share(client, doc, args.title or path.stem, _author(args))
     if out is not None:
@@ -905,7 +916,7 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     from .core import scenarios
 
     path = Path(args.map)
-    doc = _open_readonly(path, with_ontology=False)
+    doc = _open_readonly(path, with_ontology=False, base=args.base)
     found = []
     for scenario in scenarios.scenarios(doc.store):
         added, removed = scenarios.differences(doc.store, scenario)
@@ -1060,6 +1071,7 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument(
         "--scenario", dest="view_scenario", metavar="NAME", help="summarise the map's scenario NAME instead"
     )
+    _base_option(info)
     info.set_defaults(func=cmd_info)
 
     convert = commands.add_parser("convert", help="convert a map between RDF formats")
@@ -1071,6 +1083,7 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument(
         "--to", dest="output_format", choices=formats, help="output format (default: from the output name)"
     )
+    _base_option(convert)
     convert.set_defaults(func=cmd_convert)
 
     check = commands.add_parser(
@@ -1081,6 +1094,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print the results as JSON")
     check.add_argument("--all", action="store_true", help="also print informational results")
     _view_options(check)
+    _base_option(check)
     check.set_defaults(func=cmd_validate)
 
     analyse = commands.add_parser(
@@ -1108,6 +1122,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="list named people (rx:Person) as points of their own (default: counted in their units, never named)",
     )
     _view_options(analyse)
+    _base_option(analyse)
     analyse.set_defaults(func=cmd_analyse)
 
     links = commands.add_parser(
@@ -1117,6 +1132,7 @@ def build_parser() -> argparse.ArgumentParser:
     links.add_argument("--top", type=int, default=10, help="how many of each to list (default 10)")
     links.add_argument("--seed", type=int, default=0, help="seed of sampled betweenness and clustering (default 0)")
     _view_options(links)
+    _base_option(links)
     links.set_defaults(func=cmd_interdependencies)
 
     merge_in = commands.add_parser(
@@ -1151,6 +1167,7 @@ def build_parser() -> argparse.ArgumentParser:
     merge_in.add_argument("--relation", help="relation of graph edges without one (e.g. 'influences')")
     merge_in.add_argument("--sheet", help="the worksheet to read (Excel; default: the first)")
     merge_in.add_argument("--dry-run", action="store_true", help="list the problems and the summary; write nothing")
+    _base_option(merge_in)
     merge_in.set_defaults(func=cmd_import)
 
     export = commands.add_parser(
@@ -1180,6 +1197,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--dpi", type=float, help="PNG: resolution instead of --scale (96 dpi is scale 1)")
     export.add_argument("--page-size", help="PDF: fit the drawing to paper (A4, A3, A2, letter, legal, tabloid)")
     _view_options(export)
+    _base_option(export)
     export.set_defaults(func=cmd_export)
 
     report = commands.add_parser(
@@ -1209,6 +1227,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--page-size", choices=("A4", "A3", "letter", "legal"), help="PDF paper size (default A4)")
     _view_options(report)
+    _base_option(report)
     report.set_defaults(func=cmd_report)
 
     comparing = commands.add_parser(
@@ -1250,11 +1269,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--runs", type=int, default=None, help="number of uncertainty runs (default: from the weights; 0 skips)"
     )
     _view_options(comparing, scenario=False)  # it has --scenario and --scenario-b of its own
+    _base_option(comparing)  # both maps
     comparing.set_defaults(func=cmd_compare)
 
     listing = commands.add_parser("scenarios", help="list a map's scenarios and how much each changes")
     listing.add_argument("map", help="the map file")
     listing.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+    _base_option(listing)
     listing.set_defaults(func=cmd_scenarios)
 
     sharing = commands.add_parser("share", help="share a map on a SPARQL server; prints the shared map's IRI")
@@ -1269,6 +1290,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the update service, for engines of another layout (then the endpoint is the query service)",
     )
     _server_options(sharing)
+    _base_option(sharing)
     sharing.set_defaults(func=cmd_share)
 
     cloning = commands.add_parser("clone", help="write a working copy (TriG) of a shared map")

@@ -62,7 +62,7 @@ from .errors import (
 )
 from .iris import Minter, base_for_title
 from .journal import Journal, MapLock, Recovery, file_identity, map_key, read_journal
-from .rdf_formats import FORMATS, Progress, RdfFormat, format_by_name, format_for_path
+from .rdf_formats import FORMATS, Progress, RdfFormat, assumed_base, checked_base, format_by_name, format_for_path
 from .resources import ontology_files
 from .scenario_graphs import base_quads, drop_markers, route, scenarios, shown, trial_quads
 from .scenario_graphs import graph_names as scenario_graph_names
@@ -139,6 +139,8 @@ class MapDocument:
         opened; apply with :meth:`recover` or drop with :meth:`discard_recovery`.
     content_sha256 : str or None
         Hash of the file content as last read or written.
+    assumed_base : str or None
+        The base IRI the file was read with (``open(base=...)``); None for the file's own.
     schema_cache : tuple or None
         ``(ontology_version, Schema)``, kept by :func:`explorer.core.schema.schema_of`.
     """
@@ -161,6 +163,7 @@ class MapDocument:
         self.pending_recovery: Recovery | None = None
         self.content_sha256: str | None = None
         self.declared_prefixes: dict[str, str] = {}
+        self.assumed_base: str | None = None
         self._lock: MapLock | None = None
         self._journal: Journal | None = None
         self._batch: list[Command] | None = None
@@ -228,6 +231,7 @@ class MapDocument:
         editing: bool = True,
         with_ontology: bool = True,
         store_dir: str | Path | None = None,
+        base: str | None = None,
     ) -> MapDocument:
         """Read a map from a file into a new document.
 
@@ -249,9 +253,15 @@ class MapDocument:
             Load the ontology graph as well.
         store_dir : path, optional
             Keep the quads on disk in this (new or empty) folder, for big maps.
+        base : str, optional
+            The absolute IRI the file's relative IRIs resolve against, when the data assumes one (as
+            published data often does); by default they resolve against the file's name
+            (:func:`~explorer.core.rdf_formats.local_base`). :meth:`revert` reads the file with it again.
 
         Raises
         ------
+        ExplorerError
+            ``base`` is not an absolute IRI.
         FormatError
             The file is malformed (names file, line, column and reason) or unsafe.
         MapLockedError
@@ -259,6 +269,8 @@ class MapDocument:
         """
         path = Path(path)
         fmt = format_by_name(format) if isinstance(format, str) else format
+        if base is not None:
+            checked_base(base)  # before the lock: a typo in the base is not the map's problem
         lock = None
         if editing:
             lock = MapLock(map_key(path), path)
@@ -267,7 +279,8 @@ class MapDocument:
             if store_dir is not None and Path(store_dir).exists() and any(Path(store_dir).iterdir()):
                 raise ExplorerError(f"The store folder {store_dir} is not empty; choose a new or empty folder.")
             store = EmbeddedStore(store_dir)
-            result = store.load(path, format=fmt, progress=progress)
+            with assumed_base(base):
+                result = store.load(path, format=fmt, progress=progress)
             doc = cls(
                 store,
                 path=path,
@@ -277,6 +290,7 @@ class MapDocument:
             )
             doc.content_sha256 = result.sha256
             doc.declared_prefixes = dict(result.prefixes)
+            doc.assumed_base = base
             # The app never saves a shown-scenario marker: one in a file would pass its base off as a
             # scenario shown. A crash's switch comes back through the journal, after this.
             drop_markers(store)
@@ -873,7 +887,8 @@ class MapDocument:
         if self.path is None:
             raise ExplorerError("This map has never been saved, so there is nothing to revert to.")
         fresh = EmbeddedStore()
-        result = fresh.load(self.path, format=self.format, progress=progress)
+        with assumed_base(self.assumed_base):
+            result = fresh.load(self.path, format=self.format, progress=progress)
         drop_markers(fresh)  # as on open
         if any(g == ONTOLOGY_GRAPH for g in self.store.graph_names()):
             for file in ontology_files():
