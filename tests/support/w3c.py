@@ -100,7 +100,12 @@ def entries(manifest: Path) -> tuple[Entry, ...]:
                 action = graph.value(test, MF.action)
                 base = None
                 if assumed is not None and isinstance(action, rdflib.URIRef):
-                    base = str(assumed) + file_of(action).name
+                    # The action's path below the manifest's folder (RDF/XML's tests sit in subfolders).
+                    action_file = file_of(action).resolve()
+                    if action_file.is_relative_to(manifest.resolve().parent):
+                        base = str(assumed) + action_file.relative_to(manifest.resolve().parent).as_posix()
+                    else:
+                        base = str(assumed) + action_file.name
                 found.append(
                     Entry(
                         iri=str(test),
