@@ -138,36 +138,83 @@ def _decode_head(head: bytes) -> str:
 
 
 def sniff(head: bytes) -> RdfFormat | None:
-    """Guess the format from the first bytes of a document; ``None`` if it does not look like RDF.
+    r"""Guess the format from the first bytes of a document; ``None`` if it does not look like RDF.
 
     Turtle-like content is read as TriG and line-based content as N-Quads, the
-    supersets of Turtle and N-Triples, so a guess never loses data.
+    supersets of Turtle and N-Triples, so a guess never loses data. Only patterns
+    anchored at the start and the fixed-size head are looked at, so hostile input
+    costs time bounded by the head's size.
+
+    Examples
+    --------
+    >>> sniff(b'{ <http://e/s> <http://e/p> <http://e/o> . }').name
+    'trig'
+    >>> sniff(b'{"@id": "http://e/s"}').name
+    'jsonld'
+    >>> sniff(b'[ <http://e/p> "x" ] .').name
+    'trig'
+    >>> sniff(b'VERSION "1.2"\nPREFIX : <http://e/>\n:s :p :o .').name
+    'trig'
+    >>> sniff(b'<http://e/s> <http://e/p> <<( <http://e/a> <http://e/b> <http://e/c> )>> <http://e/g> .').name
+    'nquads'
+    >>> sniff(b"# a document of comments only\n").name
+    'nquads'
     """
     text = _decode_head(head).lstrip()
     if text.startswith(("<?xml", "<!DOCTYPE", "<!--", "<rdf:RDF")) or re.match(r"<[A-Za-z_][\w.-]*:RDF\b", text):
         return FORMATS["rdfxml"]
-    if text.startswith(("{", "[")):
-        return FORMATS["jsonld"]
-    lines = [ln.strip() for ln in text.splitlines()]
+    whole = len(head) < _HEAD_BYTES  # the head is the whole document
+    # Lines as the formats end them: str.splitlines and str.strip would also break at and drop the
+    # control characters a literal may hold raw (U+001C to U+001F, U+0085).
+    lines = [ln.strip(" \t") for ln in re.split(r"\r\n|\r|\n", text)]
     lines = [ln for ln in lines if ln and not ln.startswith("#")]
     if not lines:
-        return None
+        # Comments alone are a valid, empty document of every line-based and Turtle-family format.
+        return FORMATS["nquads"] if text else None
     first = lines[0]
-    if first.startswith(("<", "_:")):
+    if first.startswith(("{", "[")):
+        # JSON has no comments: a "#" line before the bracket makes it TriG (a graph, or a blank node).
+        if text.startswith(("{", "[")) and _JSON_START.match(text) and not _json_ends_early(text, whole):
+            return FORMATS["jsonld"]
+        return FORMATS["trig"]
+    if first.startswith(("<", "_:")) and not first.startswith("<<"):
         # Only content whose every sampled line is a whole N-Quads statement is read as N-Quads;
-        # anything else that starts like it (Turtle with "a", numbers, ";") is TriG's.
-        sample = lines[:50] if len(text) < len(head) or len(lines) <= 50 else lines[:-1][:50]
+        # anything else that starts like it (Turtle with "a", numbers, ";", relative IRIs) is TriG's.
+        sample = lines[:50] if whole or len(lines) <= 50 else lines[:-1][:50]
         if all(_NQUADS_LINE.fullmatch(ln) for ln in sample):
             return FORMATS["nquads"]
         return FORMATS["trig"]
-    if re.match(r"(@prefix|@base|prefix\s|base\s)", first, re.IGNORECASE) or re.match(r"[\w-]*:[\w-]", first):
+    if first.startswith(("<<", "(")) or _TURTLE_START.match(first):
         return FORMATS["trig"]
     return None
 
 
-_NQ_TERM = r'(<[^<>"{}|^`\\\s]*>|_:[^\s<>"]+)'
-_NQ_LITERAL = r'"([^"\\\n\r]|\\.)*"(@[A-Za-z]+(-[A-Za-z0-9]+)*|\^\^<[^<>"{}|^`\\\s]*>)?'
-_NQUADS_LINE = re.compile(rf"{_NQ_TERM}\s*<[^<>\s]*>\s*({_NQ_TERM}|{_NQ_LITERAL})(\s*{_NQ_TERM})?\s*\.\s*(#.*)?")
+# JSON-LD opens an object with a key or closes it, or opens an array of values; "[" followed by anything
+# else (a predicate) is a Turtle blank node.
+_JSON_START = re.compile(r'\{\s*["}]|\[\s*(["{\[\]\-0-9]|true\b|false\b|null\b)')
+# Turtle's and TriG's directives (SPARQL-style ones need no space before "<"), GRAPH, or a prefixed name.
+_TURTLE_START = re.compile(r"(@?(prefix|base|version)\b|graph\b|[\w-]*:[\w-]|:)", re.IGNORECASE)
+
+
+def _json_ends_early(text: str, whole: bool) -> bool:
+    """Whether an empty ``{}`` or ``[]`` is followed by more: then it is TriG's empty graph or blank node."""
+    if not re.match(r"[\[{]\s*[\]}]", text):
+        return False
+    rest = text[text.index("]" if text[0] == "[" else "}") + 1 :]
+    return bool(rest.strip()) or not whole
+
+
+_NQ_IRI = r"<[A-Za-z][A-Za-z0-9+.-]*:([^<>\"{}|^`\\\s]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>"
+_NQ_TERM = rf'({_NQ_IRI}|_:[^\s<>"]+)'
+# N-Triples 1.2 lets space stand between a string and its language or datatype; Turtle does not.
+_NQ_LITERAL = rf'"([^"\\\n\r]|\\.)*"(\s*@[A-Za-z]+(-[A-Za-z0-9]+)*(--[A-Za-z]+)?|\s*\^\^\s*{_NQ_IRI})?'
+# An RDF 1.2 triple term, nested up to three deep (deeper ones are read as TriG, which holds them too).
+_NQ_TRIPLE = rf"<<\(\s*{_NQ_TERM}\s*{_NQ_IRI}\s*({_NQ_TERM}|{_NQ_LITERAL})\s*\)>>"
+for _ in range(2):
+    _NQ_TRIPLE = rf"<<\(\s*{_NQ_TERM}\s*{_NQ_IRI}\s*({_NQ_TERM}|{_NQ_LITERAL}|{_NQ_TRIPLE})\s*\)>>"
+_NQUADS_LINE = re.compile(
+    rf"{_NQ_TERM}\s*{_NQ_IRI}\s*({_NQ_TERM}|{_NQ_LITERAL}|{_NQ_TRIPLE})(\s*{_NQ_TERM})?\s*\.\s*(#.*)?"
+)
 
 
 def screen_xml(head: bytes, *, path: str) -> None:

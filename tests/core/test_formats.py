@@ -330,7 +330,7 @@ def test_sniff_and_format_for_path_units():
     assert sniff(b"@base <http://e/> .\n<a> <b> <c> .").name == "trig"
     assert sniff(b'<http://e/a> <http://e/p> "x" <http://e/g> .\n').name == "nquads"
     assert sniff(b'_:b0 <http://e/p> "x" .\n').name == "nquads"  # a superset of N-Triples: fine for triples
-    assert sniff(b"# only a comment\n") is None
+    assert sniff(b"# only a comment\n").name == "nquads"  # an empty document of every text format
     assert sniff(b"name,unit\nAna,Ward 7\n") is None
     assert sniff(b"") is None
 
