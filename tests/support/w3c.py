@@ -63,11 +63,20 @@ class Entry:
     manifest: Path
     base: str | None
     properties: dict = field(repr=False, hash=False, compare=False)
+    graph: rdflib.Graph | None = field(default=None, repr=False, hash=False, compare=False)
 
     def value(self, predicate) -> rdflib.term.Node | None:
         """The one object of ``predicate``, or ``None``."""
         found = self.properties.get(predicate, [])
         return found[0] if found else None
+
+    def about(self, node) -> dict:
+        """What the manifest says of ``node`` (a blank node such as SPARQL's ``mf:action [ qt:query ...;
+        qt:data ... ]``), as ``{predicate: [objects]}`` like :attr:`properties`."""
+        found: dict = {}
+        for p, o in self.graph.predicate_objects(node) if self.graph is not None else ():
+            found.setdefault(p, []).append(o)
+        return found
 
     @property
     def id(self) -> str:
@@ -114,6 +123,7 @@ def entries(manifest: Path) -> tuple[Entry, ...]:
                         manifest=manifest,
                         base=base,
                         properties=properties,
+                        graph=graph,
                     )
                 )
     return tuple(found)
