@@ -58,7 +58,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain, filterfalse
+from itertools import chain
 
 import pyoxigraph as ox
 from rdflib import RDF, BNode, URIRef
@@ -303,15 +303,6 @@ def select_view(doc, *, graphs: Sequence[str] | None = None, union: bool = False
     return ()
 
 
-def _written_quads(store: EmbeddedStore, names: list) -> Iterable[ox.Quad]:
-    """The quads of ``names`` in ``store`` as they were written (see :class:`EmbeddedStore`), natively."""
-    quads = chain.from_iterable(store._ox.quads_for_pattern(None, None, None, name) for name in names)
-    if not store._written:
-        return quads
-    as_written = [w for c, w in store._written.items() if c.graph_name in names]
-    return chain(filterfalse(store._written.__contains__, quads), as_written)
-
-
 class ViewStore(EmbeddedStore):
     """An :class:`EmbeddedStore` whose default graph shows the map graph plus named graphs (see the module notes).
 
@@ -353,16 +344,16 @@ class ViewStore(EmbeddedStore):
                         for q in self._ox.quads_for_pattern(None, None, None, name)
                     ]
                 )
-        for canonical, written in [(c, w) for c, w in self._written.items() if c.graph_name in names]:
+        for canonical, forms in self._forms.items(names):
             copy = ox.Quad(canonical.subject, canonical.predicate, canonical.object, default)
-            if copy not in self._written:
-                self._written[copy] = ox.Quad(written.subject, written.predicate, written.object, default)
-                self._stored[self._written[copy]] = copy
+            if copy not in self._forms:
+                copies = {ox.Quad(w.subject, w.predicate, w.object, default): copy for w in forms}
+                self._forms.add(copies, held=())
 
     def release(self) -> EmbeddedStore:
         """The map's store showing its map graph alone again (this view must not be used afterwards)."""
         base = EmbeddedStore.__new__(EmbeddedStore)
-        base.__dict__.update({k: v for k, v in self.__dict__.items() if k in ("path", "_ox", "_written", "_stored")})
+        base.__dict__.update({k: v for k, v in self.__dict__.items() if k in ("path", "_ox", "_forms")})
         EmbeddedStore.clear(base, DEFAULT_GRAPH)
         EmbeddedStore.apply(base, added=list(self._own.quads(graph=DEFAULT_GRAPH)))
         return base
@@ -374,8 +365,7 @@ class ViewStore(EmbeddedStore):
 
         As :meth:`EmbeddedStore.contains`, with the triple converted once.
         """
-        quad = ox.Quad(*triple, graph)
-        return (store._stored.get(quad, quad) if store._stored else quad) in store._ox
+        return store._forms.holds(ox.Quad(*triple, graph), store._ox)
 
     def _held_in(self, triple: tuple) -> list:
         """The viewed graphs holding the Oxigraph ``triple``, in view order, with the quad as written there.
@@ -383,12 +373,15 @@ class ViewStore(EmbeddedStore):
         One pattern over all graphs, so the cost follows the graphs that hold it, not the graphs viewed
         (a file may hold thousands)."""
         quad = ox.Quad(*triple, ox.DefaultGraph())
-        canonical = self._stored.get(quad, quad) if self._stored else quad
-        index, found = self._index, []
+        canonical = self._forms.stored(quad)
+        index, found = self._index, list[tuple[int, Quad]]()
         for held in self._ox.quads_for_pattern(canonical.subject, canonical.predicate, canonical.object, None):
             i = index.get(held.graph_name)
             if i is not None:
-                found.append((i, from_ox_quad(self._written.get(held, held) if self._written else held)))
+                forms = self._forms.written(held)
+                if len(forms) > 1:  # several spellings of one value: the one named, if it is among them
+                    forms = tuple(f for f in forms if f.object == quad.object) or forms
+                found.extend((i, from_ox_quad(form)) for form in forms)
         found.sort(key=lambda item: item[0])
         return [quad for _, quad in found]
 
@@ -498,9 +491,9 @@ class ViewStore(EmbeddedStore):
         parts = []
         for graph in graphs:
             if graph == DEFAULT_GRAPH:
-                parts.append(_written_quads(self._own, [ox.DefaultGraph()]))
+                parts.append(self._own.written_quads([ox.DefaultGraph()]))
             else:
-                parts.append(_written_quads(self, [to_ox_graph(graph)]))
+                parts.append(self.written_quads([to_ox_graph(graph)]))
         return serialize_quads(chain.from_iterable(parts), fmt, prefixes=prefixes)
 
 

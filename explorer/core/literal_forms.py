@@ -57,6 +57,8 @@ _NT_CANONICAL = re.compile(
 )
 
 
+_NT_CANONICAL_SPLIT = re.compile(b"(" + _NT_CANONICAL.pattern + b")")
+
 _XSD_STRING = _XSD_IRI + "string"
 # The same forms as text, to check a parsed literal without a store round trip.
 _CANONICAL = {_XSD_IRI + name.decode(): re.compile(form.decode()) for name, form in _CANONICAL_FORMS.items()}
@@ -66,7 +68,9 @@ def rewritten_forms(quads: Iterable[ox.Quad]) -> dict[ox.Quad, ox.Quad]:
     """The quads among ``quads`` that Oxigraph stores in another form than written: ``{written: stored}``.
 
     Oxigraph keeps a typed literal in its canonical form (``"01"^^xsd:integer`` as ``"1"``); the
-    store remembers what was written, to hand it back and save it as written. A pure function of
+    store remembers what was written, to hand it back and save it as written. A quad written in
+    canonical form maps to itself when the same statement is also among ``quads`` in another
+    form (the store holds them as one, and must keep both). A pure function of
     the quads, so a big command finds it in a worker (:attr:`~explorer.core.commands.Command.rewritten`),
     and a load finds it batch by batch while the parser works.
 
@@ -77,8 +81,11 @@ def rewritten_forms(quads: Iterable[ox.Quad]) -> dict[ox.Quad, ox.Quad]:
     >>> written = ox.Quad(a, p, ox.Literal("01", datatype=ox.NamedNode(xsd + "integer")))
     >>> [q.object.value for q in rewritten_forms([written]).values()]
     ['1']
-    >>> rewritten_forms([ox.Quad(a, p, ox.Literal("1", datatype=ox.NamedNode(xsd + "integer")))])
+    >>> one = ox.Quad(a, p, ox.Literal("1", datatype=ox.NamedNode(xsd + "integer")))
+    >>> rewritten_forms([one])
     {}
+    >>> sorted(w.object.value for w in rewritten_forms([one, written]))
+    ['01', '1']
     """
     by_literal: dict = {}
     for quad in quads:
@@ -107,6 +114,11 @@ def rewritten_forms(quads: Iterable[ox.Quad]) -> dict[ox.Quad, ox.Quad]:
             continue
         for quad in by_literal[written]:
             found[quad] = ox.Quad(quad.subject, quad.predicate, canonical, quad.graph_name)
+    if found:
+        # The canonical spelling of a statement also written another way is a form of its own to keep.
+        targets = set(found.values())
+        for same in by_literal.values():
+            found.update((quad, quad) for quad in same if quad in targets)
     return found
 
 
@@ -127,6 +139,9 @@ class LineScan:
     def __init__(self) -> None:
         self._found: list[bytes] = []
         self._carry = b""
+        self._offset = 0  # where, in the document, the carried bytes start
+        # (start, end, the canonical typed literals there) for each stretch of whole lines scanned
+        self._stretches: list[tuple[int, int, frozenset[bytes]]] = []
         #: Whether the document may name a blank node (``_:``).
         self.blank_nodes = False
 
@@ -136,14 +151,18 @@ class LineScan:
         self.blank_nodes = self.blank_nodes or (b"_" in data and b"_:" in data)
         end = max(data.rfind(b"\n"), data.rfind(b"\r")) + 1  # a statement never spans a line end
         self._carry = data[end:]
-        _collect(data[:end], self._found)
+        self._scan(data[:end], self._found)
+
+    def _scan(self, data: bytes, found: list[bytes]) -> None:
+        canonical = _collect(data, found)
+        if canonical:
+            self._stretches.append((self._offset, self._offset + len(data), canonical))
+        self._offset += len(data)
 
     @property
     def lines(self) -> list[bytes]:
         """The lines found, in order (a UTF-8 byte order mark dropped), once the whole document is fed."""
-        found = list(self._found)
-        _collect(self._carry, found)
-        return _without_bom(found)
+        return self.take(final=True)
 
     def take(self, *, final: bool = False) -> list[bytes]:
         """The lines found since the last take, in order; ``final`` once the whole document is fed.
@@ -152,9 +171,18 @@ class LineScan:
         """
         found, self._found = self._found, []
         if final:
-            _collect(self._carry, found)
+            self._scan(self._carry, found)
             self._carry = b""
         return _without_bom(found)
+
+    def stretches_holding(self, literals: set[bytes]) -> list[tuple[int, int]]:
+        """Where in the document (``(start, end)`` offsets) whole lines hold one of the canonical ``literals``.
+
+        ``literals`` as N-Triples writes them (``str()`` of a :class:`pyoxigraph.Literal`). The scan passes
+        over the lines whose literals are canonical; when a statement was also written in another form, its
+        canonical spelling is in one of these stretches (see :func:`lines_holding`), which are few or none.
+        """
+        return [(start, end) for start, end, canonical in self._stretches if not canonical.isdisjoint(literals)]
 
 
 def _without_bom(found: list[bytes]) -> list[bytes]:
@@ -180,15 +208,50 @@ def lines_to_check(stream) -> list[bytes]:
     return scan.lines
 
 
-def _collect(data: bytes, found: list[bytes]) -> None:
+def lines_holding(stream, literals: set[bytes]) -> list[bytes]:
+    r"""The N-Triples or N-Quads lines of ``stream`` holding one of the canonical typed ``literals``.
+
+    ``literals`` are written as N-Triples writes them (``str()`` of a :class:`pyoxigraph.Literal`).
+    :class:`LineScan` passes over lines whose literals are canonical; when a statement was also written
+    in another form, its canonical spelling is on such a line, and this finds it. Reads the stream
+    from where it is, in chunks.
+
+    Examples
+    --------
+    >>> import io
+    >>> one = b'"1"^^<http://www.w3.org/2001/XMLSchema#decimal>'
+    >>> two = b'"2"^^<http://www.w3.org/2001/XMLSchema#decimal>'
+    >>> data = b'<http://e/a> <http://e/p> ' + one + b' .\n<http://e/a> <http://e/q> ' + two + b' .\n'
+    >>> [line[26:29] for line in lines_holding(io.BytesIO(data), {one})]
+    [b'"1"']
+    """
+    found: list[bytes] = []
+    carry = b""
+    while True:
+        chunk = stream.read(_CHUNK)
+        data = carry + chunk if carry else chunk
+        end = len(data) if not chunk else data.rfind(b"\n") + 1  # a statement never spans a line end
+        text, carry = data[:end], data[end:]
+        if b"^^" in text:
+            _take_lines(text, [m.start() for m in _NT_CANONICAL.finditer(text) if m.group() in literals], found)
+        if not chunk:
+            return _without_bom(found)
+
+
+def _collect(data: bytes, found: list[bytes]) -> frozenset[bytes]:
+    """Add to ``found`` the lines of ``data`` to parse again; the canonical typed literals ``data`` holds."""
+    canonical: frozenset[bytes] = frozenset()
     if b"^^" in data:
         # A line that keeps a "^^" once the canonical literals are gone holds no canonical literal but
         # in a comment (N-Triples has one literal a line), so it is taken as it stands; were it changed
         # all the same, parsing it fails, and the reader looks at every statement instead.
-        stripped = _NT_CANONICAL.sub(b"", data)
+        parts = _NT_CANONICAL_SPLIT.split(data)  # text, literal, text, ...: one pass for both
+        canonical = frozenset(parts[1::2])
+        stripped = b"".join(parts[::2])
         _take_lines(stripped, _positions(stripped, b"^", b"^", 1), found)
     # "<<(" opens an RDF 1.2 triple term, N-Triples' only form of one.
     _take_lines(data, _positions(data, b"(", b"<<", -2), found)
+    return canonical
 
 
 def _positions(text: bytes, rare: bytes, beside: bytes, offset: int) -> list[int]:
@@ -271,9 +334,15 @@ def turtle_terms_need_watching(data: bytes) -> bool:
     --------
     >>> turtle_terms_need_watching(b'<http://e/a> <http://e/p> "1"^^xsd:integer, "01"^^xsd:integer .')
     True
+    >>> turtle_terms_need_watching(b'<http://e/a> <http://e/p> <http://e/o> {| <http://e/q> 1 |} .')
+    True
     """
+    # RDF 1.2 makes triple terms three ways: "<<", an annotation "{| |}" and a reifier "~" (after an
+    # object). A "~" in an IRI or a string makes a document watched for nothing, never one let through.
+    if b"<<" in data or b"{|" in data or b"~" in data:
+        return True
     # Every "^^" must be in a canonical typed literal.
-    return b"<<" in data or data.count(b"^^") != len(_TURTLE_CANONICAL.findall(data))
+    return data.count(b"^^") != len(_TURTLE_CANONICAL.findall(data))
 
 
 def turtle_numbers_need_watching(data: bytes) -> bool:

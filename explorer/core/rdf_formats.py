@@ -664,7 +664,29 @@ def _load_in_one_read(
         rewritten = _typed_lines(scan.take(final=True), fmt, base_iri, typed, rewritten)
     if rewritten is None:  # a line the scan found does not parse alone
         _watch_everything(stream, fmt, base_iri, typed, skip=skip)
+    else:
+        rewritten = _with_canonical_spellings(rewritten, stream, fmt, base_iri, scan)
     return _loaded(fmt, {}, digest, typed, rewritten)
+
+
+def _with_canonical_spellings(rewritten: dict, stream, fmt: RdfFormat, base_iri, scan: literal_forms.LineScan) -> dict:
+    """``rewritten`` (of the lines ``scan`` took) with the statements written in canonical form on the lines
+    it passed over, where another spelling of the same statement was among those it took: each maps to
+    itself, a form to keep (``"1"`` beside ``"1.0"``). Only the stretches of the document that hold such
+    a canonical literal are read again: none, for a document where no value is spelled two ways."""
+    if not rewritten:
+        return rewritten
+    targets = set(rewritten.values())
+    literals = {str(c.object).encode() for c in targets}
+    lines = []
+    for start, end in scan.stretches_holding(literals):
+        stream.seek(start)
+        lines += literal_forms.lines_holding(io.BytesIO(stream.read(end - start)), literals)
+    quads = _parse_lines(lines, fmt, base_iri)
+    if quads is None:  # a literal's text inside a comment or a string: each line alone
+        quads = [q for line in lines for q in (_parse_lines([line], fmt, base_iri) or ())]
+    rewritten.update((q, q) for q in quads if q in targets)
+    return rewritten
 
 
 def _typed_lines(lines: list[bytes], fmt: RdfFormat, base_iri, typed: list, rewritten: dict) -> dict | None:
@@ -952,9 +974,14 @@ def load_into(
                 else:
                     store.bulk_extend(parser)
                 declared = dict(parser.prefixes)
+            rewritten = None
             if to_check:
-                _look_again(to_check, stream, fmt, base_iri, typed, skip=len(_UTF8_BOM) if bom else 0)
-        return _loaded(fmt, declared, digest, typed)
+                skip = len(_UTF8_BOM) if bom else 0
+                _look_again(to_check, stream, fmt, base_iri, typed, skip=skip)
+                if isinstance(scan, literal_forms.LineScan):
+                    found = literal_forms.rewritten_forms(typed)
+                    rewritten = _with_canonical_spellings(found, stream, fmt, base_iri, scan)
+        return _loaded(fmt, declared, digest, typed, rewritten)
     finally:
         if closer is not None:
             closer.close()

@@ -42,6 +42,7 @@ from .literal_forms import rewritten_forms
 from .netguard import no_network
 from .rdf_formats import LoadResult, Progress, RdfFormat
 from .terms import DEFAULT_GRAPH, Quad, from_ox, from_ox_quad, to_ox, to_ox_graph, to_ox_quad
+from .written_forms import WrittenForms
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 ANY_GRAPH = object()
@@ -191,8 +192,10 @@ class EmbeddedStore(Store):
     back as ``"1"`` and ``"0"^^xsd:nonNegativeInteger`` as ``"0"^^xsd:integer``.
     Values compare the same in SPARQL, but the data would change on a round
     trip (OWL cardinalities must stay ``xsd:nonNegativeInteger``). So the store
-    remembers the literals it rewrote, keyed both ways, and hands back (and
-    saves) what was written; queries see the canonical value.
+    remembers the literals it rewrote (:class:`~explorer.core.written_forms.WrittenForms`),
+    and hands back, counts and saves what was written, every form of it: ``"1.0"`` and ``"1"``
+    typed ``xsd:decimal`` on one subject and predicate are two statements, one quad in Oxigraph.
+    Queries see the canonical value, once.
 
     Parameters
     ----------
@@ -205,23 +208,13 @@ class EmbeddedStore(Store):
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else None
         self._ox = ox.Store(str(path)) if path is not None else ox.Store()
-        self._written: dict[ox.Quad, ox.Quad] = {}  # canonical quad in the store -> quad as written
-        self._stored: dict[ox.Quad, ox.Quad] = {}  # quad as written -> canonical quad in the store
+        self._forms = WrittenForms()  # every form of each quad the store holds in another than written
 
-    def _remember_rewritten(self, quads, rewritten: dict | None = None) -> None:
-        """Record the quads Oxigraph stored in another form than written (others are passed over).
-
-        ``rewritten``, when given, is :func:`rewritten_forms` of ``quads``, found ahead of time.
-        """
-        for quad, stored in (rewritten_forms(quads) if rewritten is None else rewritten).items():
-            self._written[stored] = quad
-            self._stored[quad] = stored
-
-    def _as_stored(self, quad: ox.Quad) -> ox.Quad:
-        return self._stored.get(quad, quad) if self._stored else quad
-
-    def _as_written(self, quad: ox.Quad) -> ox.Quad:
-        return self._written.get(quad, quad) if self._written else quad
+    def _written(self, quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+        """``quads`` from the store, each as the statements it was written as."""
+        if not self._forms:
+            return iter(quads)
+        return chain.from_iterable(map(self._forms.written, quads))
 
     @property
     def oxigraph(self) -> ox.Store:
@@ -234,13 +227,18 @@ class EmbeddedStore(Store):
         ox_removed = [q if isinstance(q, ox.Quad) else to_ox_quad(q) for q in removed]
         ox_added = [q if isinstance(q, ox.Quad) else to_ox_quad(q) for q in added]
         for quad in ox_removed:
-            stored = self._as_stored(quad)
-            self._ox.remove(stored)
-            if stored is not quad:
-                del self._stored[quad], self._written[stored]
+            stored = self._forms.stored(quad)
+            if self._forms.remove(quad):
+                self._ox.remove(stored)
         if ox_added:
+            if rewritten is None:
+                rewritten = rewritten_forms(ox_added)
+            if self._forms:  # a canonical spelling joining others of its value is a form to keep too
+                rewritten = {**rewritten, **{q: q for q in ox_added if q in self._forms and q not in rewritten}}
+            # A statement kept as written that another form of the same value joins now keeps its own form.
+            held = [c for c in set(rewritten.values()) if c not in self._forms and c in self._ox]
             self._ox.extend(ox_added)
-            self._remember_rewritten(ox_added, rewritten)
+            self._forms.add(rewritten, held=held)
 
     def _pattern(self, s, p, o, graph):
         return (
@@ -254,8 +252,8 @@ class EmbeddedStore(Store):
         subject, predicate, obj, graph_name = self._pattern(s, p, o, graph)
         # Oxigraph matches a pattern's literal by value, as it stores it: "01"^^xsd:integer finds "1".
         # (Looking up the canonical form among the rewritten quads first cost 14 ms a read at 23k of them.)
-        for quad in self._ox.quads_for_pattern(subject, predicate, obj, graph_name):
-            yield from_ox_quad(self._as_written(quad))
+        for quad in self._written(self._ox.quads_for_pattern(subject, predicate, obj, graph_name)):
+            yield from_ox_quad(quad)
 
     def text_triples(
         self, s=None, p=None, o=None, graph=DEFAULT_GRAPH, *, literals: frozenset | None = None
@@ -277,16 +275,14 @@ class EmbeddedStore(Store):
                     yield sv, p_text, oo.value, 2, oo.language or oo.datatype.value
 
     def contains(self, quad: Quad) -> bool:
-        return self._as_stored(to_ox_quad(quad)) in self._ox
+        return self._forms.holds(to_ox_quad(quad), self._ox)
 
     def count(self, graph=DEFAULT_GRAPH) -> int:
         if graph is ANY_GRAPH:
-            return len(self._ox)
-        result = self._ox.query(
-            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-            default_graph=to_ox_graph(graph),
-        )
-        return int(next(iter(result))["n"].value)
+            return len(self._ox) + self._forms.extra()
+        name = to_ox_graph(graph)
+        result = self._ox.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=name)
+        return int(next(iter(result))["n"].value) + self._forms.extra([name])
 
     def graph_names(self) -> list:
         return [from_ox(g) for g in self._ox.named_graphs()]
@@ -294,8 +290,7 @@ class EmbeddedStore(Store):
     def clear(self, graph=ANY_GRAPH) -> None:
         if graph is ANY_GRAPH:
             self._ox.clear()
-            self._written.clear()
-            self._stored.clear()
+            self._forms.clear()
         else:
             name = to_ox_graph(graph)
             if isinstance(name, ox.DefaultGraph):
@@ -303,8 +298,7 @@ class EmbeddedStore(Store):
             else:
                 # Gone from graph_names() too: an emptied named graph would linger there otherwise.
                 self._ox.remove_graph(name)
-            for canonical in [c for c in self._written if c.graph_name == name]:
-                del self._stored[self._written.pop(canonical)]
+            self._forms.clear(name)
 
     def load(
         self,
@@ -325,37 +319,42 @@ class EmbeddedStore(Store):
             progress=progress,
             name=name,
         )
-        self._remember_rewritten(result.typed_literal_quads, result.rewritten)
+        rewritten = rewritten_forms(result.typed_literal_quads) if result.rewritten is None else result.rewritten
+        # Taken as a load into an empty store (what MapDocument does): no earlier statement to keep apart.
+        self._forms.add(rewritten, held=())
         return result
 
     def dump(self, fmt: RdfFormat, *, graphs: Sequence, prefixes: dict[str, str] | None = None) -> bytes:
         graphs = list(graphs)
         if not fmt.holds_datasets and graphs != [DEFAULT_GRAPH]:
             raise ValueError(f"{fmt.label} holds one graph; got {graphs!r}")
-        if not fmt.holds_datasets and not self._written:
+        if not fmt.holds_datasets and not self._forms:
             return rdf_formats.serialize_quads(None, fmt, store=self._ox, prefixes=prefixes)
         if fmt.name in ("turtle", "ntriples") and self.path is None:
             # Oxigraph writes the graph natively with the rewritten quads taken out for the moment;
             # they follow as written. A save already changes the store while it writes (see
             # MapDocument.as_saved), and this puts everything back even on error. Only in memory: a
             # store on disk would keep them out if the process died here.
-            default = to_ox_graph(DEFAULT_GRAPH)
-            rewritten = [(c, w) for c, w in self._written.items() if c.graph_name == default]
+            rewritten = list(self._forms.items([to_ox_graph(DEFAULT_GRAPH)]))
             for canonical, _ in rewritten:
                 self._ox.remove(canonical)
             try:
                 return rdf_formats.serialize_quads(
-                    None, fmt, store=self._ox, prefixes=prefixes, extra=[w for _, w in rewritten]
+                    None, fmt, store=self._ox, prefixes=prefixes, extra=[w for _, forms in rewritten for w in forms]
                 )
             finally:
                 self._ox.extend(c for c, _ in rewritten)
         names = [to_ox_graph(g) for g in graphs]
+        return rdf_formats.serialize_quads(self.written_quads(names), fmt, prefixes=prefixes)
+
+    def written_quads(self, names: Sequence) -> Iterator[ox.Quad]:
+        """The quads of the Oxigraph graph ``names``, natively, each as the statements it was written as."""
         # Iterators and filters from the standard library keep Python code off the per-quad path.
         quads = chain.from_iterable(self._ox.quads_for_pattern(None, None, None, name) for name in names)
-        if self._written:
-            as_written = [w for c, w in self._written.items() if c.graph_name in names]
-            quads = chain(filterfalse(self._written.__contains__, quads), as_written)
-        return rdf_formats.serialize_quads(quads, fmt, prefixes=prefixes)
+        if not self._forms:
+            return quads
+        as_written = [w for _, forms in self._forms.items(names) for w in forms]
+        return chain(filterfalse(self._forms.__contains__, quads), as_written)
 
     def query(
         self,
@@ -391,7 +390,7 @@ class EmbeddedStore(Store):
     def as_rdflib(self, graph=DEFAULT_GRAPH) -> rdflib.Graph:
         """A read-only rdflib view over one graph: live through oxrdflib, or a copy when
         the store holds literals it rewrote (the view must show them as written)."""
-        if self._written:
+        if self._forms:
             return super().as_rdflib(graph)
         return rdflib.Graph(store=_ReadOnlyNormalisingStore(store=self._ox), identifier=graph)
 

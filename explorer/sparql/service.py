@@ -106,7 +106,7 @@ from explorer.core import events as ev
 from explorer.core.commands import Command, diff
 from explorer.core.document import ONTOLOGY_GRAPH, MapDocument
 from explorer.core.errors import ExplorerError, QueryError
-from explorer.core.rdf_formats import format_by_name
+from explorer.core.rdf_formats import checked_base, format_by_name, local_base
 from explorer.core.resources import ontology_files
 from explorer.core.terms import DEFAULT_GRAPH, from_ox_quad
 
@@ -225,6 +225,28 @@ def _read_ontology_prefixes() -> tuple:
     return tuple(found.items())
 
 
+def map_base(document: MapDocument) -> str | None:
+    """The base IRI a map's queries resolve relative IRIs against: the same as its data's, where it has one.
+
+    In order: the base the map's file was read with (``--base``), the map's ``void:uriSpace`` (where the app
+    mints its nodes), the base its file's own relative IRIs resolved against
+    (:func:`~explorer.core.rdf_formats.local_base`); None for a new map that has none of them.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["ROUTINE_EXPLORER_DATA_DIR"] = tempfile.mkdtemp()
+    >>> doc = MapDocument.new(base_iri="https://example.org/ward/", with_ontology=False)
+    >>> map_base(doc)
+    'https://example.org/ward/'
+    >>> doc.close()
+    """
+    for base in (document.assumed_base, document.base_iri):
+        if base and usable_prefixes({"b": base}):
+            return base
+    return local_base(document.path) if document.path is not None else None
+
+
 def ontology_prefixes() -> dict[str, str]:
     """The prefixes the ontology's own files declare.
 
@@ -265,7 +287,11 @@ class QueryService:
     timeout : float
         Seconds a query may run before it is stopped.
     include_ontology : bool
-        Whether the default graph includes the ontology graph.
+        Whether the default graph includes the ontology graph. Without it (the map-only mode) the
+        default graph is the map alone; the ontology is still there by name (``GRAPH``, ``FROM``).
+    base_iri : str, optional
+        The absolute IRI relative IRIs in queries resolve against (``BASE`` in a query wins). By default,
+        the map's: the base its file was read with, else its ``void:uriSpace``, else its file's own.
     memory_limit : int, optional
         Bytes of memory each engine and checker process may use (default:
         :func:`explorer.sparql.engine.memory_limit`).
@@ -289,6 +315,7 @@ class QueryService:
         row_limit: int = 10_000,
         timeout: float = 30.0,
         include_ontology: bool = True,
+        base_iri: str | None = None,
         memory_limit: int | None = None,
     ) -> None:
         self.memory_limit = default_memory_limit() if memory_limit is None else int(memory_limit)
@@ -298,8 +325,7 @@ class QueryService:
         self.timeout = float(timeout)
         self.include_ontology = include_ontology
         self.prefixes = usable_prefixes({**ontology_prefixes(), **document.prefixes})
-        base = document.base_iri
-        self.base_iri = base if base and usable_prefixes({"b": base}) else None
+        self.base_iri = checked_base(base_iri) if base_iri is not None else map_base(document)
         # The whole set is the check's key (binding is cheap); a subset picked by scanning the text would cost a pass
         # over the text per prefix, and miss a prefix rdflib reads after a variable (?o.rx:p).
         self._prefix_key = tuple(sorted(self.prefixes.items()))
@@ -771,8 +797,17 @@ class QueryService:
                 if count % _DIFF_CHUNK == 0:
                     on_time()
                 quad = from_ox_quad(quad)
-                into.append(self._as_written(quad) if written else quad)
+                if written:
+                    into.extend(self._as_written(quad))
+                else:
+                    into.append(quad)
         touched = [q for q in (*added, *removed) if q[3] == ONTOLOGY_GRAPH]
+        kept_ontology = ""
+        if touched and not self.include_ontology and self._clears_ontology(added, removed):
+            # Map-only: the ontology is not part of the map's dataset, only lent to it by name, so CLEAR or
+            # DROP ALL (or NAMED) empties the map's graphs and leaves the read-only ontology as it is.
+            removed = [q for q in removed if q[3] != ONTOLOGY_GRAPH]
+            touched, kept_ontology = [], " The ontology graph is read-only and was left as it is."
         if touched:
             raise QueryRefused(
                 f"This update would change {_plural(len(touched), 'statement')} of the ontology graph "
@@ -793,34 +828,39 @@ class QueryService:
         n_added, n_removed = len(command.added), len(command.removed)
         elapsed = time.perf_counter() - started
         if command.is_empty:
-            return Outcome("update", elapsed=elapsed, message="The update changes nothing.")
+            return Outcome("update", elapsed=elapsed, message=f"The update changes nothing.{kept_ontology}")
         parts = [f"adds {_plural(n_added, 'statement')}"] if n_added else []
         parts += [f"removes {_plural(n_removed, 'statement')}"] if n_removed else []
         command = Command(f"SPARQL update (+{n_added} −{n_removed})", added=command.added, removed=command.removed)
-        return Outcome("update", elapsed=elapsed, command=command, message=f"The update {' and '.join(parts)}.")
+        return Outcome(
+            "update", elapsed=elapsed, command=command, message=f"The update {' and '.join(parts)}.{kept_ontology}"
+        )
 
-    def _as_written(self, quad):
-        """The map's own spelling of a quad the engine saw in canonical form (``"0.50"`` for ``"0.5"``^^xsd:decimal).
+    def _clears_ontology(self, added: list, removed: list) -> bool:
+        """Whether an update's diff empties the whole ontology graph and adds nothing to it (CLEAR or DROP of
+        every graph): only statements the map holds in the ontology graph count."""
+        if any(q[3] == ONTOLOGY_GRAPH for q in added):
+            return False
+        gone = sum(1 for q in removed if q[3] == ONTOLOGY_GRAPH)
+        return gone >= self.document.store.count(ONTOLOGY_GRAPH)
+
+    def _as_written(self, quad) -> list:
+        """The map's own spellings of a quad the engine saw in canonical form (``"0.50"`` for ``"0.5"``^^xsd:decimal).
 
         Oxigraph stores numbers and booleans by value; the map keeps them as
-        written, and removing a quad must name it as written for the map's
+        written, every spelling of a value a statement of its own, and removing
+        the engine's one quad must name each spelling as written for the map's
         save and undo to stay exact.
         """
         s, p, o, g = quad
         if not (isinstance(o, Literal) and o.datatype is not None and str(o.datatype).startswith(_XSD)):
-            return quad
-        candidates = [
+            return [quad]
+        spellings = [
             c
             for c in self.document.store.quads(s, p, None, g)
-            if isinstance(c[2], Literal) and c[2].datatype is not None
+            if isinstance(c[2], Literal) and c[2].datatype is not None and (c[2] == o or _same_value(c[2], o))
         ]
-        for candidate in candidates:
-            if candidate[2] == o:
-                return candidate
-        for candidate in candidates:
-            if _same_value(candidate[2], o):
-                return candidate
-        return quad
+        return spellings or [quad]
 
     # ---------------------------------------------------- app-made queries
     def describe_node(self, node, *, cancel: threading.Event | None = None) -> Outcome:

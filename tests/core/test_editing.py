@@ -37,7 +37,7 @@ def _node(doc, schema, kind, label, x=0.0):
 
 
 def test_positions_are_written_the_way_the_store_keeps_them(doc, schema):
-    rewritten = len(doc.store._stored)
+    rewritten = len(list(doc.store._forms.items()))
     iri = _node(doc, schema, RX.Unit, "ICU", x=120.0)
     assert (
         iri,
@@ -45,7 +45,8 @@ def test_positions_are_written_the_way_the_store_keeps_them(doc, schema):
         Literal("120", datatype=URIRef("http://www.w3.org/2001/XMLSchema#decimal")),
         DEFAULT_GRAPH,
     ) in _quads(doc)
-    assert len(doc.store._stored) == rewritten  # nothing rewritten, so nothing more to look through on every query
+    # Nothing rewritten, so nothing more to look through on every query.
+    assert len(list(doc.store._forms.items())) == rewritten
 
 
 def test_deleting_a_node_takes_its_ties_qualified_ties_and_nested_blank_nodes(doc, schema):

@@ -127,3 +127,26 @@ def test_the_engine_follows_a_revert(small_doc, services, tmp_path):
     assert service.run("ASK { ?s rdfs:label 'ICU' }").boolean is False
     doc.revert()
     assert service.run("ASK { ?s rdfs:label 'ICU' }").boolean is True
+
+
+def test_deleting_a_value_spelled_two_ways_removes_both_spellings_and_undo_brings_both_back(tmp_path, services):
+    """The engine holds "1" and "1.0" (xsd:decimal) as one quad; the map holds two statements. A DELETE of
+    that value removes both, so the engine and the map agree; undo gives both back, as written."""
+    from explorer.core.document import MapDocument
+
+    source = tmp_path / "two.nt"
+    decimal = "<http://www.w3.org/2001/XMLSchema#decimal>"
+    source.write_text(
+        f'<http://example.org/a> <http://example.org/p> "1"^^{decimal} .\n'
+        f'<http://example.org/a> <http://example.org/p> "1.0"^^{decimal} .\n'
+    )
+    doc = MapDocument.open(source)
+    try:
+        out = services(doc).run("DELETE WHERE { <http://example.org/a> <http://example.org/p> ?v }")
+        assert out.message == "The update removes 2 statements.", out.message
+        doc.execute(out.command)
+        assert not list(doc.store.quads(URIRef("http://example.org/a")))
+        doc.undo()
+        assert sorted(doc.serialize("nt").splitlines()) == sorted(source.read_bytes().splitlines())
+    finally:
+        doc.close()
