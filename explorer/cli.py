@@ -982,8 +982,14 @@ def cmd_query(args: argparse.Namespace) -> int:
     if output is not None:
         with _write_locks([output]):
             pass  # refuse a map open for editing before the query runs; the write below holds the lock
-    doc = _open_readonly(map_path, with_ontology=True)
-    with QueryService(doc, allow_network=args.allow_network, row_limit=args.limit, timeout=args.timeout) as service:
+    doc = _open_readonly(map_path, with_ontology=True, base=args.base)
+    with QueryService(
+        doc,
+        allow_network=args.allow_network,
+        row_limit=args.limit,
+        timeout=args.timeout,
+        include_ontology=not args.map_only,
+    ) as service:
         try:
             update = service.kind(text) == "update"
             if update and output is None:
@@ -1326,7 +1332,8 @@ def build_parser() -> argparse.ArgumentParser:
     query = commands.add_parser(
         "query",
         help="ask the map a SPARQL question: a saved one, a .rq file, or -e 'SELECT ...'",
-        description="Run a SPARQL query on a map (its default graph is the map plus the ontology; the map's and the "
+        description="Run a SPARQL query on a map (its default graph is the map plus the ontology, or the map alone "
+        "with --map-only; the map's and the "
         "ontology's prefixes are declared). SERVICE, LOAD and FROM other graphs are refused unless "
         "--allow-network. An update never changes MAP: with -o it writes the updated map to a new file.",
     )
@@ -1352,6 +1359,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the result here instead of stdout; for an update, the updated map (format from its name)",
     )
     query.add_argument("--allow-network", action="store_true", help="let SERVICE, LOAD and FROM other graphs through")
+    query.add_argument(
+        "--base",
+        metavar="IRI",
+        help="the absolute IRI relative IRIs resolve against, in the map and in the query "
+        "(default: the map's void:uriSpace, else its file name)",
+    )
+    query.add_argument(
+        "--map-only",
+        action="store_true",
+        help="the default graph is the map alone, without the ontology (still there by name: GRAPH, FROM); "
+        "CLEAR ALL and DROP ALL then leave the ontology as it is",
+    )
     query.add_argument("--timeout", type=float, default=30.0, help="seconds before the query is stopped (default 30)")
     query.add_argument("--limit", type=int, default=10_000, help="at most this many rows or triples (default 10000)")
     query.set_defaults(func=cmd_query)

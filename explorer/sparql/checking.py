@@ -22,6 +22,11 @@ Hostile text
 character of it, and one declaring more than :data:`MAX_PREFIX_DECLARATIONS`
 prefixes before rdflib binds them (rdflib binds each into a trie at a cost
 that grows with the number already bound: 30,000 ``PREFIX`` lines took 52 s).
+Brackets nested deeper than :data:`MAX_NESTING` are refused before parsing too,
+in one line naming where (rdflib's parser recurses some 40 frames a level,
+and reads the rest under a recursion limit that fits that depth); and a
+``SERVICE`` inside a ``SERVICE``, on which rdflib's parser recursed without
+end (RDFLib/rdflib#2136), is read without its search for the pattern's text.
 Nothing here scans the text with a pattern that can backtrack. rdflib's own
 parser is not linear on every shape (a long run of ``;`` reads at about
 2,000 characters a second, a collection of 2,500 items takes minutes), so
@@ -58,7 +63,9 @@ explorer.sparql.errors.QuerySyntaxError: SPARQL syntax error at line 2, column 3
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sys
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -66,9 +73,10 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from pyparsing import ParseBaseException, col, lineno
 from rdflib import URIRef, Variable
+from rdflib.plugins.sparql import parser as rdflib_parser
 from rdflib.plugins.sparql.algebra import translateQuery, translateUpdate
 from rdflib.plugins.sparql.parser import Update1, expandUnicodeEscapes_re, parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.parserutils import CompValue, ParamValue
 
 from explorer.core.errors import QueryError
 from explorer.core.netguard import no_network
@@ -85,6 +93,13 @@ MAX_QUERY_CHARS = 1_000_000
 #: At most this many ``PREFIX`` declarations in one text (each costs rdflib more than the one before).
 MAX_PREFIX_DECLARATIONS = 1_000
 
+#: Brackets (``{``, ``(``, ``[``) nested at most this deep in one text: rdflib's parser recurses about 40 frames
+#: for each level, so this bounds its stack whatever the text.
+MAX_NESTING = 64
+# The interpreter's recursion limit while rdflib reads a text: MAX_NESTING levels of parentheses took 2,500
+# frames (of groups 1,750); the rest is headroom for the caller's own frames.
+_RECURSION_LIMIT = 8_000
+
 _NETWORK_HINT = 'turn it on ("Allow network" in the SPARQL console, --allow-network on the command line)'
 _OX_POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
 # rdflib's parser keeps module-level state (pyparsing's packrat cache); one parse at a time.
@@ -93,12 +108,26 @@ _FORMS = {"SelectQuery": "select", "AskQuery": "ask", "ConstructQuery": "constru
 _PREFIX_NAME = re.compile(r"([A-Za-z\u00C0-\uFFFF]([\w.\-\u00B7\u00C0-\uFFFF]*[\w\-\u00B7\u00C0-\uFFFF])?)?")
 _IRI = re.compile(r"[^\s<>\"{}|^`\\\x00-\x20]+:[^\s<>\"{}|^`\\\x00-\x20]*")
 _LONE_CR = re.compile(r"\r(?!\n)")
+# What can hold a bracket that is not one: comments, strings (long ones first) and IRIs, each taken whole, and
+# runs of anything else. Possessive, so an unterminated string runs to the end of the text once and is never
+# retried from each later quote: one pass, linear in the text.
+_NOT_BRACKETS = re.compile(
+    r"#[^\n\r]*+"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*+(?:"""|\\?\Z)'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*+(?:'''|\\?\Z)"
+    r'|"(?:[^"\\\n\r]|\\.)*+"?'
+    r"|'(?:[^'\\\n\r]|\\.)*+'?"
+    r'|<[^<>"{}|^`\\\x00-\x20]*+>'
+    r"|[^#\"'<{}()\[\]]++"
+    r"|(?P<bracket>[{}()\[\]])"
+    r"|.",
+    re.S,
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# An IRI with a scheme (RFC 3986); one without, left in a checked text, is relative with no base to resolve it.
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 # Over rdflib's message, never the query: a name of non-space characters after "prefix :", taken whole.
 _UNKNOWN_PREFIX = re.compile(r"prefix\s*+:\s*+(\S*+)", re.IGNORECASE)
-_NOTHING_TO_RUN = (
-    "The query holds only comments, PREFIX or BASE lines: there is nothing to run. "
-    "Write a SELECT, ASK, CONSTRUCT, DESCRIBE or an update."
-)
 
 
 @dataclass(frozen=True)
@@ -160,10 +189,74 @@ def _declarations(parsed, update: bool) -> int:
     return len(parsed[0]) if len(parsed) else 0
 
 
+def _service_pattern(instring: str, loc: int, tokens) -> CompValue:
+    """rdflib's ``ServiceGraphPattern`` result without its ``service_string``.
+
+    rdflib finds that string by searching the whole text again for a SERVICE pattern; for a SERVICE inside
+    a SERVICE the search parses the outer one, whose inner one searches again, without end (RDFLib/rdflib#2136,
+    "maximum recursion depth exceeded"). The string serves only rdflib's own evaluation of SERVICE, which the
+    app never uses: Oxigraph runs every query.
+    """
+    found = CompValue("ServiceGraphPattern")
+    for token in tokens:
+        if isinstance(token, ParamValue):
+            if token.isList:
+                found.setdefault(token.name, []).append(token.tokenList)
+            else:
+                found[token.name] = token.tokenList
+    return found
+
+
+@contextlib.contextmanager
+def _bounded_reading() -> Iterator[None]:
+    """While inside (holding :data:`_RDFLIB_LOCK`), rdflib reads SERVICE patterns without searching again, and
+    the recursion limit allows :data:`MAX_NESTING` levels of brackets."""
+    element = rdflib_parser.ServiceGraphPattern
+    limit = sys.getrecursionlimit()
+    element.postParse = _service_pattern  # on the one element only, and only while this check reads
+    sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(limit)
+        del element.postParse
+
+
+def _too_deep(text: str) -> QueryError | None:
+    """The error for a text whose brackets nest deeper than :data:`MAX_NESTING`, else None.
+
+    Brackets in comments, strings and IRIs are not counted. One pass over the text, stopped at the first
+    bracket too deep.
+
+    Examples
+    --------
+    >>> _too_deep("SELECT * { FILTER (?x = '((((') }") is None
+    True
+    >>> print(_too_deep("ASK " + "{" * 70 + "}" * 70))
+    The query nests brackets more than 64 deep (at line 1, column 69); write it with fewer levels.
+    """
+    depth = 0
+    for token in _NOT_BRACKETS.finditer(text):
+        bracket = token.group("bracket")
+        if bracket is None:
+            continue
+        if bracket in "{([":
+            depth += 1
+            if depth > MAX_NESTING:
+                at = token.start()
+                return QueryError(
+                    f"The query nests brackets more than {MAX_NESTING} deep (at line {lineno(at, text)}, "
+                    f"column {col(at, text)}); write it with fewer levels."
+                )
+        elif depth:
+            depth -= 1
+    return None
+
+
 def _rdflib(text: str, update: bool, prefixes: dict, base_iri: str | None):
     """The rdflib algebra of ``text``, or an :class:`_RdflibError`."""
     try:
-        with _RDFLIB_LOCK, no_network("checking a SPARQL query"):
+        with _RDFLIB_LOCK, no_network("checking a SPARQL query"), _bounded_reading():
             parsed = parseUpdate(text) if update else parseQuery(text)
             declared = _declarations(parsed, update)
             if declared > MAX_PREFIX_DECLARATIONS:
@@ -191,7 +284,7 @@ def _refined(text: str, err: ParseBaseException) -> _RdflibError:
     """rdflib's update grammar fails at the start of the operation that is wrong; parse that one alone to say where
     in it."""
     try:
-        with _RDFLIB_LOCK:
+        with _RDFLIB_LOCK, _bounded_reading():
             Update1.parse_string(text[err.loc :])
     except ParseBaseException as inner:
         if inner.loc > 0:
@@ -217,6 +310,23 @@ def _walk(root) -> Iterator[CompValue]:
             stack.extend(node.values())
         elif isinstance(node, (list, tuple, set, frozenset)):
             stack.extend(node)
+
+
+def _relative_iri(root) -> URIRef | None:
+    """An IRI in the algebra under ``root`` that has no scheme (left relative: there was no base), if any."""
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if isinstance(node, URIRef):
+            if not _ABSOLUTE_IRI.match(node):
+                return node
+        elif isinstance(node, (dict, list, tuple, set, frozenset)):
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            stack.extend(node.values() if isinstance(node, dict) else node)
+    return None
 
 
 def _name(term) -> str:
@@ -308,9 +418,12 @@ def _expanded(text: str) -> str:
         return text
     for escape in expandUnicodeEscapes_re.finditer(text):
         try:
-            chr(int(escape.group(1), 16))
+            named = chr(int(escape.group(1), 16))
         except (ValueError, OverflowError):
+            named = None
+        if named is None or _SURROGATE.match(named):
             start = escape.start()
+            # A surrogate (U+D800-U+DFFF) is half of a UTF-16 pair, not a character: no text can hold it alone.
             raise QuerySyntaxError(
                 f"{escape.group(0)} names no character", line=lineno(start, text), column=col(start, text)
             ) from None
@@ -324,6 +437,12 @@ def _expanded(text: str) -> str:
             column=col(start, expanded),
         )
     return expanded
+
+
+def _locate_iri(text: str, iri: str) -> tuple[int, int]:
+    """Where ``<iri>`` is first written in ``text`` (line and column; the start when it is not found as written)."""
+    at = max(text.find(f"<{iri}>"), 0)
+    return lineno(at, text), col(at, text)
 
 
 def _reach(error: _RdflibError) -> tuple:
@@ -385,8 +504,19 @@ def check(
     precheck(text)
     prefixes = dict(prefixes or {})
     text = _expanded(text)
+    lone = _SURROGATE.search(text)  # given as such (the API takes any str): no encoding can carry it
+    if lone is not None:
+        at = lone.start()
+        raise QuerySyntaxError(
+            f"U+{ord(lone.group()):04X} is half of a UTF-16 pair, not a character",
+            line=lineno(at, text),
+            column=col(at, text),
+        )
     # As long as ``text``, so rdflib's positions hold for it; a lone CR is a line end to Oxigraph and the editor.
     readable = _LONE_CR.sub("\n", text)
+    too_deep = _too_deep(readable)
+    if too_deep is not None:
+        raise too_deep
     as_query = _rdflib(readable, False, prefixes, base_iri)
     update = False
     algebra = as_query
@@ -407,7 +537,20 @@ def check(
         raise QueryError(f"The query cannot run: {clipped(algebra.reason, 300)}")
     allowed = frozenset({MAP_GRAPH, *allowed_graphs})
     if update and not getattr(algebra, "algebra", None):
-        raise QueryError(_NOTHING_TO_RUN)  # rdflib reads a text of comments alone as an update of no operations
+        # Only comments, BASE or PREFIX: an update of no operations (SPARQL 1.1 Update's grammar allows it).
+        return CheckedQuery(text, "update")
+    # Only with no base at all: rdflib leaves IRIs relative to a base of an unusual scheme (BASE <base:>),
+    # which Oxigraph resolves.
+    based = base_iri is not None or bool(getattr(getattr(algebra, "prologue", None), "base", None))
+    relative = None if based else _relative_iri(algebra.algebra)
+    if relative is not None:
+        where = _locate_iri(readable, relative)
+        raise QuerySyntaxError(
+            f"<{clipped(str(relative), 80)}> is a relative IRI and the query has no base to resolve it against: "
+            "write BASE <https://…/> first, or give the map a base (--base on the command line)",
+            line=where[0],
+            column=where[1],
+        )
     if update:
         _screen(algebra.algebra, update=True, allowed_graphs=allowed, allow_network=allow_network)
         return CheckedQuery(text, "update")

@@ -110,14 +110,7 @@ ENGINE: dict[str, str] = {
 }
 
 #: Failures of our own layer, by issue 21's item.
-OURS: dict[str, str] = {
-    "sparql11/service/service3": "issue 21 item 3: rdflib's parser recurses without end on a SERVICE inside a SERVICE",
-    "sparql11/service/service6": "issue 21 item 3: rdflib's parser recurses without end on a SERVICE inside a SERVICE",
-    "sparql11/syntax-update-1/test_38": "issue 21 item 4: an update of only BASE/PREFIX lines is refused",
-    "sparql11/syntax-update-1/test_39": "issue 21 item 4: an update of only BASE/PREFIX lines is refused",
-    "sparql11/syntax-update-1/test_40": "issue 21 item 4: an update of only BASE/PREFIX lines is refused",
-    "sparql11/syntax-query/test_codepoint_invalid_escaped_bad_06": "issue 21 item 4: \\uD800 gives a codec message",
-}
+OURS: dict[str, str] = {}
 
 _SYNTAX = {
     "PositiveSyntaxTest11": "positive",

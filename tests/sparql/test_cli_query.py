@@ -158,7 +158,11 @@ def test_query_results_never_overwrite_the_map_or_the_query(tmp_path, capsysbina
         assert target.read_bytes() == before
 
 
-def test_a_query_of_comments_alone_exits_2(capsysbinary):
+def test_a_text_of_comments_alone_is_an_empty_update(capsysbinary, tmp_path):
+    """SPARQL 1.1 Update's grammar allows an update of no operations (W3C syntax-update-1 test_38-40)."""
     code, _, err = _run(capsysbinary, KEYSTONE, "-e", "# nothing here yet")
     _one_line_error(code, err)
-    assert "nothing to run" in err
+    assert "is an update" in err
+    out = tmp_path / "same.ttl"
+    code, _, err = _run(capsysbinary, KEYSTONE, "-e", "PREFIX ex: <http://example.org/>\n# nothing", "-o", str(out))
+    assert code == 0 and "The update changes nothing." in err
