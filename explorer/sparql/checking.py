@@ -213,13 +213,13 @@ def _bounded_reading() -> Iterator[None]:
     the recursion limit allows :data:`MAX_NESTING` levels of brackets."""
     element = rdflib_parser.ServiceGraphPattern
     limit = sys.getrecursionlimit()
-    element.postParse = _service_pattern  # on the one element only, and only while this check reads
+    element.__dict__["postParse"] = _service_pattern  # on the one element only, while this check reads
     sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
     try:
         yield
     finally:
         sys.setrecursionlimit(limit)
-        del element.postParse
+        element.__dict__.pop("postParse", None)
 
 
 def _too_deep(text: str) -> QueryError | None:
