@@ -71,6 +71,8 @@ DERIVED = frozenset(
 #: What this app's GraphML adds for other tools (Gephi's colour, size and upward y, Cytoscape's name and
 #: interaction): importing one of its own exports, they repeat what other columns say.
 TOOL_CONVENTIONS = ("x", "y", "r", "g", "b", "size", "name", "interaction")
+#: What networkx reads from yFiles graphics besides the label and the place: it repeats the kind.
+YFILES_CONVENTIONS = ("shape_type",)
 #: Graph files larger than this are refused before reading: networkx holds the whole document as a tree and then
 #: the graph, about 20 times the file's size (534 MB for a 24 MB GraphML of 100k nodes and 100k edges), so about
 #: 2 GB here. A graph at the row limit (:data:`~explorer.io.tables.MAX_ROWS` nodes and edges) is 25-60 MB.
@@ -330,6 +332,9 @@ def source_from_graph(graph, *, name: str, format: str, notes: list) -> ImportSo
                 properties[axis] = prop
         if "canvas_x" in columns:
             ignore += [c for c in TOOL_CONVENTIONS if c in columns]
+        # The GraphML for yEd: its place is x/y (its shapes' centres, see graphml.yfiles_centres), and the
+        # yFiles shape read by networkx repeats the kind.
+        ignore += [c for c in YFILES_CONVENTIONS if c in columns]
     else:
         ignore += [c for c in ("x", "y") if c in columns]
     suggested["properties"] = properties
@@ -350,6 +355,7 @@ __all__ = [
     "MAX_BYTES",
     "NOT_XML",
     "TOOL_CONVENTIONS",
+    "YFILES_CONVENTIONS",
     "attribute_text",
     "attribute_types",
     "count_rows",

@@ -35,6 +35,7 @@ Examples
 from __future__ import annotations
 
 import io
+import math
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -68,6 +69,11 @@ def read_graphml(path: str | Path, *, progress: Progress | None = None) -> Impor
         graph = nx.read_graphml(io.BytesIO(data), force_multigraph=True)
     except (nx.NetworkXError, ValueError, KeyError, TypeError, SyntaxError) as err:
         raise FormatError(f"This GraphML file cannot be read: {err}", path=path.name) from None
+    if YFILES_MARK in data:
+        # networkx gives a yFiles node the top-left corner of its shape, as text; the canvas places centres.
+        for node, (x, y) in yfiles_centres(data).items():
+            if node in graph:
+                graph.nodes[node].update(x=x, y=y)
     notes = []
     if not graph.is_directed():
         notes.append("The graph is undirected: each edge is imported in the direction it is written.")
@@ -76,6 +82,43 @@ def read_graphml(path: str | Path, *, progress: Progress | None = None) -> Impor
 
 #: GraphML's namespace.
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
+#: Bytes found in a GraphML file that may carry yFiles graphics (yEd's, or this app's yEd export).
+YFILES_MARK = b"http://www.yworks.com/xml/graphml"
+
+
+def yfiles_centres(data: bytes) -> dict:
+    """Node id -> the centre ``(x, y)`` of its yFiles shape (``y:Geometry``), for the nodes that have one.
+
+    yEd's geometry is the shape's top-left corner, its width and its height, with y growing downwards as on
+    the canvas; the first geometry in a node's own ``<data>`` is its shape's (a group's nested nodes are
+    nodes of their own).
+
+    Examples
+    --------
+    >>> yfiles_centres(b'''<graphml xmlns="http://graphml.graphdrawing.org/xmlns"
+    ...   xmlns:y="http://www.yworks.com/xml/graphml"><graph><node id="a"><data key="d0"><y:ShapeNode>
+    ...   <y:Geometry x="10" y="20" width="130" height="44"/></y:ShapeNode></data></node></graph></graphml>''')
+    {'a': (75.0, 42.0)}
+    """
+    centres = {}
+    data_tag, geometry_tag = f"{{{GRAPHML_NS}}}data", "{http://www.yworks.com/xml/graphml}Geometry"
+    for _, element in ET.iterparse(io.BytesIO(data)):
+        if element.tag != f"{{{GRAPHML_NS}}}node":
+            continue
+        for value in element.findall(data_tag):
+            geometry = value.find(f".//{geometry_tag}")
+            if geometry is None:
+                continue
+            try:
+                x, y, w, h = (float(geometry.get(a, "0")) for a in ("x", "y", "width", "height"))
+            except ValueError:
+                break
+            if all(math.isfinite(v) for v in (x, y, w, h)):
+                centres[element.get("id")] = (x + w / 2, y + h / 2)
+            break
+    return centres
+
+
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _SCHEMA = "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd"
 
@@ -219,4 +262,4 @@ def _rgb(colour: str) -> dict:
     return {}
 
 
-__all__ = ["GRAPHML_NS", "graphml_bytes", "read_graphml", "write_graphml"]
+__all__ = ["GRAPHML_NS", "YFILES_MARK", "graphml_bytes", "read_graphml", "write_graphml", "yfiles_centres"]
