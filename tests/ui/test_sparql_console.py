@@ -205,6 +205,30 @@ def test_service_and_load_are_refused_with_the_services_message(qtbot, console):
     console.network_box.setChecked(False)
 
 
+def test_map_only_is_a_remembered_box_that_takes_the_ontology_out_of_the_default_graph(qtbot, window, console):
+    """Ticked (a click, as a user would), a count is the map's own and the ontology is read by name."""
+    from explorer.core.document import ONTOLOGY_GRAPH
+    from explorer.core.terms import DEFAULT_GRAPH
+
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+    def counted(text: str) -> int:
+        run(qtbot, console, text)
+        return int(console.table.model().term(0, 0))
+
+    assert not console.map_only_box.isChecked()
+    in_map = window.document.store.count(DEFAULT_GRAPH)
+    assert counted(count) > in_map, "by default the ontology is in the default graph"
+    qtbot.mouseClick(console.map_only_box, Qt.MouseButton.LeftButton)
+    assert console.map_only_box.isChecked()
+    assert QSettings("Routine Explorer", "Routine Explorer").value(sparql_console.MAP_ONLY_KEY, False, type=bool)
+    assert counted(count) == in_map
+    assert counted(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}") > 1000
+    qtbot.mouseClick(console.map_only_box, Qt.MouseButton.LeftButton)
+    assert not QSettings("Routine Explorer", "Routine Explorer").value(sparql_console.MAP_ONLY_KEY, True, type=bool)
+    assert counted(count) > in_map
+
+
 # --------------------------------------------------------------------------------------------------- updates
 def test_an_update_is_one_undoable_edit_that_gives_back_the_original_graph(qtbot, window, console):
     before = map_quads(window.document)

@@ -22,7 +22,10 @@ A dock at the bottom of the main window, in three panes:
 Queries run in a worker thread (:mod:`explorer.ui.common.workers`) with a busy bar
 and Cancel; the service stops a cancelled query within about a second, and the
 window never waits for it. Network access (``SERVICE``, ``LOAD``) is off unless
-the user ticks "Allow network" (setting ``sparql/allow_network``).
+the user ticks "Allow network" (setting ``sparql/allow_network``). "Map only"
+(setting ``sparql/map_only``) makes the map alone the default graph, the ontology
+still there by name (``GRAPH <…/ontology>``): counts are the map's own, and
+``DROP ALL`` empties the map.
 
 Map text is hostile: cells are plain text, tooltips and message boxes escape it.
 """
@@ -71,6 +74,7 @@ from explorer.ui.sparql.questions import QuestionsPane, library, muted, plain
 from explorer.ui.sparql.results import ResultsModel, ResultsTable, TermNames
 
 NETWORK_KEY = "sparql/allow_network"
+MAP_ONLY_KEY = "sparql/map_only"
 HISTORY_KEY = "sparql/history"
 HISTORY_LIMIT = 50
 HISTORY_ENTRY_LIMIT = 100_000  # characters
@@ -351,10 +355,19 @@ class SparqlConsole(QWidget):
         )
         self.network_box.setChecked(self.allow_network())
         self.network_box.toggled.connect(self.set_allow_network)
+        self.map_only_box = QCheckBox("Map only")
+        self.map_only_box.setAccessibleName("Query the map alone, without the ontology")
+        self.map_only_box.setToolTip(
+            "The map alone is the default graph: counts and updates are the map's own, and DROP ALL empties "
+            f"the map. The ontology stays readable by name: GRAPH <{ONTOLOGY_GRAPH}> {{ … }}."
+        )
+        self.map_only_box.setChecked(self.map_only())
+        self.map_only_box.toggled.connect(self.set_map_only)
         bar.addWidget(self.run_button)
         bar.addWidget(self.cancel_button)
         bar.addWidget(self.history_button)
         bar.addStretch(1)
+        bar.addWidget(self.map_only_box)
         bar.addWidget(self.network_box)
         layout.addLayout(bar)
         self.editor = CodeEditor(pane)
@@ -506,7 +519,9 @@ class SparqlConsole(QWidget):
             return None
         if self._service is None:
             service_module, _ = _sparql()
-            self._service = service_module.QueryService(self.document, allow_network=self.allow_network())
+            self._service = service_module.QueryService(
+                self.document, allow_network=self.allow_network(), include_ontology=not self.map_only()
+            )
             self._prepared = False
         return self._service
 
@@ -588,6 +603,22 @@ class SparqlConsole(QWidget):
             # The box is disabled while a query runs, so no running query loses its engine here.
             self._close_service()
         self.message.emit("Queries may now reach the network." if allowed else "Queries are kept off the network.")
+        self.check_syntax()
+
+    @staticmethod
+    def map_only() -> bool:
+        return settings().value(MAP_ONLY_KEY, False, type=bool)
+
+    def set_map_only(self, on: bool) -> None:
+        """Remember whether queries see the map alone; the next query runs under it."""
+        settings().setValue(MAP_ONLY_KEY, bool(on))
+        if self.map_only_box.isChecked() != bool(on):
+            self.map_only_box.setChecked(bool(on))
+        if self._service is not None and self._service.include_ontology == bool(on):
+            self._close_service()  # disabled while a query runs, as the network box
+        self.message.emit(
+            "Queries see the map alone; the ontology by name." if on else "Queries see the map and the ontology."
+        )
         self.check_syntax()
 
     # ---------------------------------------------------------------- questions
@@ -1148,6 +1179,7 @@ class SparqlConsole(QWidget):
         self.cancel_button.setEnabled(running)
         self.cancel_button.setVisible(running)
         self.network_box.setEnabled(not running)
+        self.map_only_box.setEnabled(not running)
         self.export_button.setEnabled(bool(self.export_formats()) and not running)
         self.graph_button.setVisible(self.outcome is not None and self.outcome.kind == "graph")
         self.graph_button.setEnabled(self.graph_result is not None)
