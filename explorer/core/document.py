@@ -62,7 +62,7 @@ from .errors import (
 )
 from .iris import Minter, base_for_title
 from .journal import Journal, MapLock, Recovery, file_identity, map_key, read_journal
-from .rdf_formats import FORMATS, Progress, RdfFormat, assumed_base, checked_base, format_by_name, format_for_path
+from .rdf_formats import FORMATS, Progress, RdfFormat, checked_base, format_by_name, format_for_path
 from .resources import ontology_files
 from .scenario_graphs import base_quads, drop_markers, route, scenarios, shown, trial_quads
 from .scenario_graphs import graph_names as scenario_graph_names
@@ -279,8 +279,7 @@ class MapDocument:
             if store_dir is not None and Path(store_dir).exists() and any(Path(store_dir).iterdir()):
                 raise ExplorerError(f"The store folder {store_dir} is not empty; choose a new or empty folder.")
             store = EmbeddedStore(store_dir)
-            with assumed_base(base):
-                result = store.load(path, format=fmt, progress=progress)
+            result = store.load(path, format=fmt, progress=progress, base=base)
             doc = cls(
                 store,
                 path=path,
@@ -887,8 +886,7 @@ class MapDocument:
         if self.path is None:
             raise ExplorerError("This map has never been saved, so there is nothing to revert to.")
         fresh = EmbeddedStore()
-        with assumed_base(self.assumed_base):
-            result = fresh.load(self.path, format=self.format, progress=progress)
+        result = fresh.load(self.path, format=self.format, progress=progress, base=self.assumed_base)
         drop_markers(fresh)  # as on open
         if any(g == ONTOLOGY_GRAPH for g in self.store.graph_names()):
             for file in ontology_files():

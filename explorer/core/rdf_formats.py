@@ -32,7 +32,6 @@ from __future__ import annotations
 import collections
 import concurrent.futures
 import contextlib
-import contextvars
 import hashlib
 import io
 import os
@@ -780,35 +779,6 @@ def checked_base(iri: str, *, what: str = "the base IRI") -> str:
     return iri
 
 
-# The base a caller further up assumes for the documents it reads (see assumed_base): a store's load
-# reaches load_into through layers that take no base of their own.
-_assumed_base: contextvars.ContextVar[str | None] = contextvars.ContextVar(
-    "routine_explorer_assumed_base", default=None
-)
-
-
-@contextlib.contextmanager
-def assumed_base(iri: str | None) -> Iterator[None]:
-    """Within the block, :func:`load_into` in this thread resolves relative IRIs against ``iri``.
-
-    ``None`` changes nothing (each file resolves against its :func:`local_base`). An explicit
-    ``base_iri`` given to :func:`load_into` still wins.
-
-    Examples
-    --------
-    >>> store = ox.Store()
-    >>> with assumed_base("https://example.org/data/"):
-    ...     _ = load_into(store, b"<a> <b> <c> .", format=FORMATS["turtle"])
-    >>> next(iter(store)).subject.value
-    'https://example.org/data/a'
-    """
-    token = _assumed_base.set(None if iri is None else checked_base(iri))
-    try:
-        yield
-    finally:
-        _assumed_base.reset(token)
-
-
 def load_into(
     store: ox.Store,
     source: str | Path | bytes,
@@ -831,8 +801,8 @@ def load_into(
     format : RdfFormat, optional
         Forces a format; otherwise the extension, then the content decides.
     base_iri : str, optional
-        Resolves relative IRIs; defaults to the one :func:`assumed_base` gives, else to :func:`local_base`
-        of the file, the same on every machine.
+        Resolves relative IRIs (checked by :func:`checked_base`); defaults to :func:`local_base` of the
+        file, the same on every machine.
     to_graph : optional
         Loads a graph format into this named graph instead of the default graph.
     progress : callable, optional
@@ -851,8 +821,8 @@ def load_into(
     UnsafeInputError
         Content refused before parsing (XML DOCTYPE, remote JSON-LD context).
     """
-    if base_iri is None:
-        base_iri = _assumed_base.get()
+    if base_iri is not None:
+        checked_base(base_iri)
     if isinstance(source, (bytes, bytearray)):
         label = name or "<data>"
         data = bytes(source)

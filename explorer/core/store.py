@@ -100,8 +100,9 @@ class Store(abc.ABC):
         graph=None,
         progress: Progress | None = None,
         name: str | None = None,
+        base: str | None = None,
     ) -> LoadResult:
-        """Read a document (path or bytes) into the store."""
+        """Read a document (path or bytes) into the store; ``base``: the IRI its relative IRIs resolve against."""
 
     @abc.abstractmethod
     def dump(self, fmt: RdfFormat, *, graphs: Sequence, prefixes: dict[str, str] | None = None) -> bytes:
@@ -308,6 +309,7 @@ class EmbeddedStore(Store):
         graph=None,
         progress: Progress | None = None,
         name: str | None = None,
+        base: str | None = None,
     ) -> LoadResult:
         if isinstance(format, str):
             format = rdf_formats.format_by_name(format)
@@ -318,6 +320,7 @@ class EmbeddedStore(Store):
             to_graph=None if graph is None else to_ox_graph(graph),
             progress=progress,
             name=name,
+            base_iri=base,
         )
         rewritten = rewritten_forms(result.typed_literal_quads) if result.rewritten is None else result.rewritten
         # Taken as a load into an empty store (what MapDocument does): no earlier statement to keep apart.

@@ -42,7 +42,6 @@ from support.w3c import MF, QT, UT, Entry, entries, file_of, suites_root
 
 from explorer.core.document import MapDocument
 from explorer.core.errors import QueryError
-from explorer.core.rdf_formats import assumed_base
 from explorer.core.store import EmbeddedStore
 from explorer.core.terms import DEFAULT_GRAPH
 from explorer.sparql import QueryRefused, QueryService, QuerySyntaxError
@@ -177,11 +176,9 @@ class Map:
         """The service, over a map of ``default`` files and ``named`` graphs, reading queries against ``base``."""
         store = EmbeddedStore()
         for path in default:
-            with assumed_base(path.as_uri()):
-                store.load(path)
+            store.load(path, base=path.as_uri())
         for name, path in named.items():
-            with assumed_base(path.as_uri()):
-                store.load(path, graph=rdflib.URIRef(name))
+            store.load(path, graph=rdflib.URIRef(name), base=path.as_uri())
         self.document.store = store  # the service copies a new store into its engine afresh, as after a revert
         self.service.base_iri = base
         return self.service
@@ -409,11 +406,9 @@ def _update(case: Case, service_for) -> None:
     expected_default, expected_named = _dataset(case.entry, case.entry.about(result), UT.data, UT.graphData)
     expected = EmbeddedStore()
     for path in expected_default:
-        with assumed_base(path.as_uri()):
-            expected.load(path)
+        expected.load(path, base=path.as_uri())
     for name, path in expected_named.items():
-        with assumed_base(path.as_uri()):
-            expected.load(path, graph=rdflib.URIRef(name))
+        expected.load(path, graph=rdflib.URIRef(name), base=path.as_uri())
     got, theirs = _graphs(service.document.store), _graphs(expected)
     assert got.keys() == theirs.keys(), (sorted(got, key=str), sorted(theirs, key=str))
     for name, graph in got.items():
