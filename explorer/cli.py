@@ -20,7 +20,8 @@ Examples
                                                   # ('info' lists them; or --graph IRI)
     routine-explorer import map.ttl roster.xlsx -o map.ttl   # merge a roster (CSV, Excel, GraphML, GEXF, Kumu JSON)
     routine-explorer export map.ttl map.html --heat   # offline web page with the analysis heat
-                                                      # (or .png .svg .pdf .graphml .gexf .csv .ttl ...)
+                                                      # (or .png .svg .pdf .graphml .gexf .cx2 .csv .ttl ...)
+    routine-explorer export map.ttl map-yed.graphml --format yed   # GraphML with yEd's shapes and labels
     routine-explorer report map.ttl -o report.pdf     # the change report for a board (or .html);
                                                       # --change IRI, --weights FILE
     routine-explorer compare a.ttl b.ttl --format json  # how B differs from A, by mechanism and level

@@ -128,6 +128,23 @@ def attribute_text(value, kind: str) -> str:
     return NOT_XML.sub("\ufffd", text)
 
 
+#: Label text on a node: dark on light fills, white on dark ones, the rule of the canvas
+#: (:func:`explorer.ui.common.theme.text_colour`, which works on Qt colours).
+DARK_TEXT, LIGHT_TEXT = "#1D232B", "#FFFFFF"
+
+
+def text_colour(fill: str) -> str:
+    """Dark or light label text, whichever reads better on ``fill`` (``#rrggbb``), as the canvas chooses it.
+
+    Examples
+    --------
+    >>> text_colour("#f2f2f2"), text_colour("#3f8f6b")
+    ('#1D232B', '#FFFFFF')
+    """
+    red, green, blue = (int(fill[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return DARK_TEXT if 0.2126 * red + 0.7152 * green + 0.0722 * blue > 0.55 else LIGHT_TEXT
+
+
 def write_graph_file(document, path, render: Callable[[object], bytes], title, heat, progress, options) -> None:
     """Write ``render(view)`` of the map's :class:`~explorer.io.model.ExportView` to ``path``, atomically.
 
@@ -350,8 +367,10 @@ def source_from_graph(graph, *, name: str, format: str, notes: list) -> ImportSo
 
 
 __all__ = [
+    "DARK_TEXT",
     "DERIVED",
     "EXPORT_STEPS",
+    "LIGHT_TEXT",
     "MAX_BYTES",
     "NOT_XML",
     "TOOL_CONVENTIONS",
@@ -363,6 +382,7 @@ __all__ = [
     "root_name",
     "screen_xml",
     "source_from_graph",
+    "text_colour",
     "view_for_export",
     "write_graph_file",
 ]

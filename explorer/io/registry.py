@@ -111,6 +111,7 @@ def for_path(path: str | Path, kind: str) -> Format:
 register(Format("graphml", "export", "GraphML", ("graphml",), "explorer.io.graphml:write_graphml"))
 register(Format("gexf", "export", "GEXF", ("gexf",), "explorer.io.gexf:write_gexf"))
 register(Format("yed", "export", "GraphML for yEd", ("graphml",), "explorer.io.yed:write_yed"))
+register(Format("cx2", "export", "CX2 for Cytoscape", ("cx2",), "explorer.io.cx2:write_cx2"))
 register(Format("xlsx", "import", "Excel workbook", ("xlsx", "xlsm"), "explorer.io.xlsx:read_xlsx"))
 register(Format("csv", "import", "CSV table", ("csv", "tsv", "txt"), "explorer.io.csv_tables:read_csv"))
 register(Format("graphml", "import", "GraphML", ("graphml",), "explorer.io.graphml:read_graphml"))

@@ -38,7 +38,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..core.presentation import NODE_H, NODE_W, heat_colour, heat_strength, safe_colour
-from .graph_xml import NOT_XML, attribute_text, attribute_types, write_graph_file
+from .graph_xml import NOT_XML, attribute_text, attribute_types, text_colour, write_graph_file
 from .graphml import GRAPHML_NS
 
 #: The yFiles extension's namespace, in which yEd reads and writes its graphics.
@@ -58,8 +58,6 @@ YED_SHAPES = {
 }
 #: yEd's ``y:LineStyle type`` for each tie line style.
 YED_LINES = {"solid": "line", "dashed": "dashed", "dotted": "dotted"}
-# The canvas's label: dark text on light fills, white on dark ones (the rule of explorer.ui.common.theme).
-_DARK_TEXT, _LIGHT_TEXT = "#1D232B", "#FFFFFF"
 
 
 def write_yed(
@@ -189,7 +187,7 @@ def _shape_node(data, node) -> None:
             "hasLineColor": "false",
             "modelName": "internal",
             "modelPosition": "c",
-            "textColor": _text_colour(fill),
+            "textColor": text_colour(fill),
             "visible": "true",
             "{http://www.w3.org/XML/1998/namespace}space": "preserve",
         },
@@ -224,12 +222,6 @@ def _poly_line_edge(data, tie) -> None:
     )
     label.text = _text(tie.relation_label)
     ET.SubElement(edge, _y("BendStyle"), {"smoothed": "false"})
-
-
-def _text_colour(fill: str) -> str:
-    """Dark or light label text, whichever reads better on ``fill`` (``#rrggbb``)."""
-    red, green, blue = (int(fill[i : i + 2], 16) / 255 for i in (1, 3, 5))
-    return _DARK_TEXT if 0.2126 * red + 0.7152 * green + 0.0722 * blue > 0.55 else _LIGHT_TEXT
 
 
 def _data(element, keys: dict, scope: str, row: Mapping) -> None:
