@@ -1,0 +1,135 @@
+"""Readers nobody on this project wrote read every export whole: networkx and igraph (GraphML, GEXF, the yEd
+GraphML), and JGraphT, whose GraphMLImporter validates against the official GraphML schema.
+
+JGraphT runs when Java (``java``, ``javac``) and Debian's ``libjgrapht-java`` are there; tests/support/
+JGraphTCount.java is compiled into a temporary folder at test time. What each reader shows is what the README's
+table "Graph files for other tools" states.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from export_maps import IMG_ALERT, SCRIPT_CLOSE, hostile_map, keystone
+
+from explorer.core.document import MapDocument
+from explorer.core.resources import sample_graphs_dir
+from explorer.io.gexf import write_gexf
+from explorer.io.graphml import write_graphml
+from explorer.io.model import export_view
+from explorer.io.yed import write_yed
+
+SUPPORT = Path(__file__).resolve().parents[1] / "support"
+JARS = Path("/usr/share/java")
+# jgrapht-io and what it needs at run time, as Debian names them.
+JGRAPHT_JARS = ("jgrapht-core", "jgrapht-io", "antlr4-runtime", "commons-text", "commons-lang3", "jheaps", "fastutil")
+
+
+def _maps(tmp_path):
+    yield "keystone", keystone()
+    yield "hostile", hostile_map(tmp_path)
+    for path in sorted(sample_graphs_dir().glob("*.ttl")):
+        if path.stem != "keystone-michigan":
+            yield path.stem, MapDocument.open(path, editing=False)
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory):
+    """Each map's three graph files, with what the map holds: name -> (view, {format: path})."""
+    folder = tmp_path_factory.mktemp("exports")
+    found = {}
+    for name, doc in _maps(folder):
+        files = {}
+        for fmt, write, ending in (("graphml", write_graphml, "graphml"), ("gexf", write_gexf, "gexf"),
+                                   ("yed", write_yed, "yed.graphml")):  # fmt: skip
+            files[fmt] = folder / f"{name}.{ending}"
+            write(doc, files[fmt])
+        found[name] = (export_view(doc), files)
+        doc.close()
+    return found
+
+
+def test_networkx_reads_every_node_tie_label_and_place(exports):
+    for name, (view, files) in exports.items():
+        labels = sorted(n.label for n in view.nodes)
+        for fmt, read in (("graphml", nx.read_graphml), ("gexf", nx.read_gexf), ("yed", nx.read_graphml)):
+            graph = read(files[fmt], force_multigraph=True) if read is nx.read_graphml else read(files[fmt])
+            assert (graph.number_of_nodes(), graph.number_of_edges()) == (len(view.nodes), len(view.ties)), (name, fmt)
+            # GraphML's label is a value; GEXF's a node attribute; yEd's the y:NodeLabel networkx reads.
+            assert sorted(d["label"] for _, d in graph.nodes(data=True)) == labels, (name, fmt)
+        gexf = nx.read_gexf(files["gexf"])
+        places = {n.id: (n.x, -n.y) for n in view.nodes}  # Gephi's y grows upwards
+        for node, data in gexf.nodes(data=True):
+            position = data["viz"]["position"]
+            assert (position["x"], position["y"]) == pytest.approx(places[node]), (name, node)
+
+
+def test_the_hostile_labels_come_out_of_every_reader_as_they_went_in(exports):
+    _, files = exports["hostile"]
+    for fmt in ("graphml", "yed"):
+        labels = {d["label"] for _, d in nx.read_graphml(files[fmt]).nodes(data=True)}
+        assert {IMG_ALERT, SCRIPT_CLOSE} <= labels, fmt
+
+
+def test_igraph_reads_every_node_and_tie_of_both_graphml_files(exports):
+    ig = pytest.importorskip("igraph")
+    for name, (view, files) in exports.items():
+        for fmt in ("graphml", "yed"):
+            graph = ig.Graph.Read_GraphML(str(files[fmt]))
+            assert (graph.vcount(), graph.ecount()) == (len(view.nodes), len(view.ties)), (name, fmt)
+            assert set(graph.vs["iri"]) == {n.id for n in view.nodes}, (name, fmt)
+        # igraph reads GraphML's own data only: the plain file's labels, not yEd's graphics.
+        assert sorted(ig.Graph.Read_GraphML(str(files["graphml"])).vs["label"]) == sorted(n.label for n in view.nodes)
+        assert "label" not in ig.Graph.Read_GraphML(str(files["yed"])).vs.attributes()
+
+
+@pytest.fixture(scope="module")
+def jgrapht(tmp_path_factory):
+    """A command running tests/support/JGraphTCount.java on a file: ``(returncode, stdout, stderr)``."""
+    if shutil.which("java") is None or shutil.which("javac") is None:
+        pytest.skip("JGraphT's check needs Java (java and javac), which is not installed")
+    jars = [JARS / f"{name}.jar" for name in JGRAPHT_JARS]
+    missing = [j.name for j in jars if not j.exists()]
+    if missing:
+        pytest.skip(f"JGraphT's check needs Debian's libjgrapht-java (missing: {', '.join(missing)})")
+    classes = tmp_path_factory.mktemp("jgrapht")
+    path = ":".join(map(str, jars))
+    subprocess.run(
+        ["javac", "-d", str(classes), "-cp", path, str(SUPPORT / "JGraphTCount.java")],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+    def run(file: Path, *options: str):
+        done = subprocess.run(
+            ["java", "-cp", f"{classes}:{path}", "JGraphTCount", str(file), *options],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        return done.returncode, done.stdout.split(), done.stderr
+
+    return run
+
+
+def test_jgrapht_validating_against_the_schema_reads_every_graphml_export_whole(exports, jgrapht):
+    for name, (view, files) in exports.items():
+        code, counts, error = jgrapht(files["graphml"])
+        assert code == 0, f"{name}: {error}"
+        assert counts == [str(len(view.nodes)), str(len(view.ties)), str(len(view.nodes))], name
+
+
+def test_jgrapht_refuses_the_yed_file_while_validating_and_reads_it_whole_without(exports, jgrapht):
+    # yFiles graphics are not GraphML by the official schema (yWorks' own schema allows them): that is why the
+    # yEd file is an export of its own, beside the plain one.
+    for name, (view, files) in exports.items():
+        code, _, error = jgrapht(files["yed"])
+        assert code == 2 and "yfiles.type" in error, name
+        code, counts, error = jgrapht(files["yed"], "--no-validation")
+        assert code == 0, f"{name}: {error}"
+        assert counts == [str(len(view.nodes)), str(len(view.ties)), str(len(view.nodes))], name
