@@ -345,15 +345,6 @@ def cmd_import(args: argparse.Namespace) -> int:
             mapping = merge.load_mapping(args.mapping, schema, source=source)
         else:
             mapping = merge.guess_mapping(source, schema, named_people=args.named_people)
-        unused = merge.unused_columns(source, mapping)
-        if unused:
-            print(
-                f"{source.name}: warning: {len(unused):,} column{'s' if len(unused) != 1 else ''} not imported "
-                f"(no name, kind, tie or property of the map matches): "
-                + ", ".join(f"“{shortened(c, 60)}”" for c in unused)
-                + "; name them in a --mapping file to import them.",
-                file=sys.stderr,
-            )
         if args.kind:
             kind = merge.find_kind(schema, args.kind)
             if kind is None:
@@ -361,7 +352,16 @@ def cmd_import(args: argparse.Namespace) -> int:
                     f"--kind {args.kind!r} is not a kind; use one of: "
                     f"{', '.join(k.label for k in merge.node_kinds(schema))}."
                 )
-            mapping.default_kind = kind.iri
+            if args.mapping:
+                mapping.default_kind = kind.iri  # the mapping file's kind column, if it names one, stays
+            elif (column := mapping.kind_for_every_row(kind.iri)) is not None:
+                print(
+                    f"{source.name}: --kind {kind.label}: every row is a {kind.label.lower()}; the column "
+                    f"“{shortened(column, 60)}” is not read as the kind (name it in a --mapping file to read kinds "
+                    "from it).",
+                    file=sys.stderr,
+                )
+        mapping.keep_columns = mapping.keep_columns or args.keep_columns
         if args.relation:
             relation = merge.find_relation(merge.all_relations(schema), args.relation)
             if relation is None:
@@ -374,6 +374,20 @@ def cmd_import(args: argparse.Namespace) -> int:
             plan = merge.plan_import(doc, source, mapping, schema=schema, progress=planning)
         finally:
             planning.finish()
+        unused = [c for c in merge.unused_columns(source, mapping) if c not in plan.kept]
+        if unused:
+            print(
+                f"{source.name}: warning: {len(unused):,} column{'s' if len(unused) != 1 else ''} not imported "
+                f"(no name, kind, tie or property of the map matches"
+                f"{'; empty' if mapping.keep_columns else ''}): "
+                + ", ".join(f"“{shortened(c, 60)}”" for c in unused)
+                + (
+                    "."
+                    if mapping.keep_columns
+                    else "; name them in a --mapping file, or --keep-columns, to import them."
+                ),
+                file=sys.stderr,
+            )
         for note in plan.notes:
             print(f"{source.name}: {note}", file=sys.stderr)
         for problem in plan.problems:
@@ -1165,13 +1179,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="when a matched node has another value: keep the map's (default), replace it, "
         "or add the row as a new node",
     )
-    merge_in.add_argument("--kind", help="kind of rows without one (e.g. Person)")
+    merge_in.add_argument(
+        "--kind",
+        help="kind of every row (e.g. Person), over a column guessed to give kinds; with --mapping, of rows "
+        "without one",
+    )
+    merge_in.add_argument(
+        "--keep-columns",
+        action="store_true",
+        help="keep the columns nothing else reads as properties of their own, described in the map "
+        "(default: name them as not imported)",
+    )
     merge_in.add_argument(
         "--named-people",
         action="store_true",
         help="rows about people become named persons (default: roles, which stand for everyone who holds them)",
     )
-    merge_in.add_argument("--relation", help="relation of graph edges without one (e.g. 'influences')")
+    merge_in.add_argument(
+        "--relation",
+        help="relation of graph edges that name none of the ontology (e.g. 'influences'); default: an influence "
+        "tie where the ends admit one, keeping the edge's type as its name",
+    )
     merge_in.add_argument("--sheet", help="the worksheet to read (Excel; default: the first)")
     merge_in.add_argument("--dry-run", action="store_true", help="list the problems and the summary; write nothing")
     _base_option(merge_in)

@@ -12,10 +12,23 @@ or ``"mutual"``). That is what is read here. Kumu's full project backup
 documentation does not describe; only its elements and connections are read,
 and the rest is named in :attr:`~explorer.io.tables.ImportSource.notes`.
 
-Each element becomes a row (``label`` is the name, ``type`` the kind,
-``description`` the comment, ``id`` the identifier); each connection an edge
-row, its ``type`` naming the relation. Element ``type`` values must be kinds of
-the ontology ("Person", "Unit"...) or be mapped to one.
+Kumu's own exports (the project backup, and the JSON Kumu writes for a map)
+keep an element's or connection's fields in an ``"attributes"`` object, by the
+names its data sheet shows: ``"label"``, ``"element type"``, ``"connection
+type"``, ``"connection direction"``, ``"description"``, ``"tags"`` and the
+project's custom fields, beside a system ``"_id"`` that connections' ``"from"``
+and ``"to"`` name. Such an object is read as the record's own fields (a field
+given both inside and outside it keeps both, the inner one as ``"NAME
+(attributes)"``), so a backup imports as a blueprint does.
+
+Each element becomes a row (``label`` is the name, ``type`` or ``element type``
+the kind, ``description`` the comment, ``id`` or ``_id`` the identifier); each
+connection an edge row, its ``type`` or ``connection type`` naming the relation.
+Element types that are kinds of the ontology ("Person", "Unit"...) give the kind;
+others must be mapped to one, or every element given one (``--kind``). Tags and
+custom fields are columns like any other: imported where a property of the
+ontology matches, else named as left out (or kept as properties of their own,
+see :class:`~explorer.io.merge.Mapping`).
 
 Elements and connections are decoded one at a time, so a file past a limit
 (:data:`MAX_BYTES`, :data:`~explorer.io.tables.MAX_ROWS`,
@@ -66,6 +79,10 @@ _VALUE_START = frozenset('[{"-0123456789tfnNI')
 _CONTAINERS = (list, dict)
 
 
+#: Where Kumu's exports keep an element's or connection's fields.
+ATTRIBUTES = "attributes"
+
+
 def _cell(value):
     """A JSON value as a cell: lists (Kumu's tags) joined with "; ", objects left out."""
     if isinstance(value, list):
@@ -73,6 +90,36 @@ def _cell(value):
     if isinstance(value, dict):
         return None
     return value
+
+
+def flatten(item: dict) -> dict:
+    """A Kumu record with the fields of its ``"attributes"`` object as its own.
+
+    A field given both outside and inside the object with different values
+    keeps both, the inner one as ``"NAME (attributes)"``.
+
+    Examples
+    --------
+    >>> flatten({"_id": "elem-1", "attributes": {"label": "Ward A", "element type": "Unit", "tags": ["x", "y"]}})
+    {'_id': 'elem-1', 'label': 'Ward A', 'element type': 'Unit', 'tags': ['x', 'y']}
+    >>> flatten({"label": "A", "attributes": {"label": "B"}})
+    {'label': 'A', 'label (attributes)': 'B'}
+    """
+    inner = item.get(ATTRIBUTES)
+    if not isinstance(inner, dict):
+        return item
+    record = {k: v for k, v in item.items() if k != ATTRIBUTES}
+    for key, value in inner.items():
+        if key not in record:
+            record[key] = value
+        elif record[key] != value:
+            record[f"{key} (attributes)"] = value
+    return record
+
+
+def _first(columns, *names: str) -> str | None:
+    """The first of ``names`` that is a column."""
+    return next((name for name in names if name in columns), None)
 
 
 class _Blueprint:
@@ -87,6 +134,8 @@ class _Blueprint:
         self.text, self.name, self.progress = text, name, progress
         self.rows = 0
         self.keys: set = set()
+        #: Fields whose value was an object (a cell holds text), named in the notes.
+        self.objects: set = set()
 
     def fail(self, reason: str, index: int) -> FormatError:
         line, column = position(self.text, index)
@@ -163,16 +212,10 @@ class _Blueprint:
                     f"not {type(item).__name__}.",
                     path=self.name,
                 )
-            self.keys.update(item)
-            if len(self.keys) > MAX_KEYS:
-                raise self.fail(
-                    f"The file has more than {MAX_KEYS:,} keys, each a column; at most {MAX_COLUMNS:,} columns "
-                    "can be imported.",
-                    start,
-                )
             # Most values are text or numbers, kept as they are; the depth of the rest is checked here
             # rather than for every element (the walk doubled the reading time).
-            for key in [k for k, v in item.items() if v.__class__ in _CONTAINERS]:
+            containers = [k for k, v in item.items() if v.__class__ in _CONTAINERS]
+            for key in containers:
                 value = item[key]
                 inner = value.values() if value.__class__ is dict else value
                 if (
@@ -180,7 +223,20 @@ class _Blueprint:
                     and depth_of(value, stop=MAX_NESTING) + 3 > MAX_NESTING
                 ):
                     raise nesting_error(text, too_deep_at(text, start, depth=2), name=self.name)
-                item[key] = _cell(value)
+            if containers:
+                if ATTRIBUTES in containers:
+                    item = flatten(item)
+                for key in [k for k, v in item.items() if v.__class__ in _CONTAINERS]:
+                    if item[key].__class__ is dict:
+                        self.objects.add(key)
+                    item[key] = _cell(item[key])
+            self.keys.update(item)
+            if len(self.keys) > MAX_KEYS:
+                raise self.fail(
+                    f"The file has more than {MAX_KEYS:,} keys, each a column; at most {MAX_COLUMNS:,} columns "
+                    "can be imported.",
+                    start,
+                )
             records.append(item)
             self.rows += 1
             if self.progress is not None and self.rows % 2000 == 0:
@@ -227,7 +283,8 @@ def read_kumu_json(path: str | Path, *, progress: Progress | None = None) -> Imp
             f"The file is not UTF-8 text (byte {err.start}); JSON must be UTF-8.", path=path.name
         ) from None
     del raw
-    document = _Blueprint(text, path.name, progress).read()
+    blueprint = _Blueprint(text, path.name, progress)
+    document = blueprint.read()
     if "elements" not in document:
         raise FormatError(
             'This is not a Kumu blueprint: it needs an object with an "elements" list '
@@ -237,12 +294,15 @@ def read_kumu_json(path: str | Path, *, progress: Progress | None = None) -> Imp
     elements = document.get("elements") or []
     connections = document.get("connections") or []
     nodes = rows_from_records(
-        elements, noun="element", first_columns=["id", "label", "type", "description"], name=path.name
+        elements,
+        noun="element",
+        first_columns=["id", "_id", "label", "type", "element type", "description"],
+        name=path.name,
     )
     edges = rows_from_records(
         connections,
         noun="connection",
-        first_columns=["from", "to", "type", "direction", "id"],
+        first_columns=["from", "to", "type", "connection type", "direction", "connection direction", "id", "_id"],
         name=path.name,
         rows_before=len(elements),
     )
@@ -253,20 +313,31 @@ def read_kumu_json(path: str | Path, *, progress: Progress | None = None) -> Imp
             f"Not imported (not part of Kumu's documented blueprint): {', '.join(map(str, others[:8]))}"
             f"{' …' if len(others) > 8 else ''}."
         )
+    if blueprint.objects:
+        fields = sorted(map(str, blueprint.objects))
+        notes.append(
+            f"Not imported (objects, not values): the field{'s' if len(fields) > 1 else ''} "
+            f"{', '.join(fields[:8])}{' …' if len(fields) > 8 else ''}."
+        )
     columns = set(nodes.columns)
     suggested: dict = {"name": "label"}
-    if "id" in columns:
-        suggested["identifier"] = "id"
-    if "type" in columns:
-        suggested["kind"] = "type"
+    identifier = _first(columns, "id", "_id")
+    if identifier:
+        suggested["identifier"] = identifier
+    kind = _first(columns, "type", "element type")
+    if kind:
+        suggested["kind"] = kind
     suggested["properties"] = {"description": "rdfs:comment"} if "description" in columns else {}
-    suggested["ignore"] = [c for c in ("tags",) if c in columns]
     edge_columns = set(edges.columns)
+    relation = _first(edge_columns, "type", "connection type")
+    direction = _first(edge_columns, "direction", "connection direction")
+    edge_id = _first(edge_columns, "id", "_id")
     suggested["edges"] = {
         "from": "from",
         "to": "to",
-        **({"relation": "type"} if "type" in edge_columns else {}),
-        **({"direction": "direction"} if "direction" in edge_columns else {}),
+        **({"relation": relation} if relation else {}),
+        **({"direction": direction} if direction else {}),
+        **({"identifier": edge_id} if edge_id else {}),
     }
     return ImportSource(name=path.name, format="kumu", nodes=nodes, edges=edges, suggested=suggested, notes=notes)
 

@@ -377,13 +377,16 @@ def test_kumu_blueprint_elements_and_connections(doc, tmp_path):
     problems = [(p.noun, p.row, p.column) for p in plan.problems]
     assert problems == [
         ("element", 4, "type"),
-        ("connection", 3, "type"),
         ("connection", 4, "type"),
         ("connection", 5, "to"),
     ]
-    assert "“Nobody” names no element of the file and no node of the map" in plan.problems[3].message
+    assert "“Nobody” names no element of the file and no node of the map" in plan.problems[2].message
     assert "“Letter” is not a kind of node" in plan.problems[0].message
-    assert "the ontology has no “performs” from a unit to a person" in plan.problems[2].message
+    assert "the ontology has no “performs” from a unit to a person" in plan.problems[1].message
+    # "likes" is no relation of the ontology: kept as the general influence tie, named "likes", and said.
+    (liked,) = [s for s, _, o, _ in doc.store.quads(None, RDFS.label, None) if str(o) == "likes"]
+    assert doc.store.contains((liked, RDF.type, RX.InfluenceTie, None))
+    assert any("imported as “Influence tie”, the general tie" in note and "“likes”: 1" in note for note in plan.notes)
     by_id = {str(o): s for s, _, o, _ in doc.store.quads(None, DCTERMS.identifier, None)}
     a1, a2 = by_id["e1"], by_id["e2"]
     icu = node_named(doc, "ICU", RX.Unit)
@@ -413,9 +416,10 @@ def test_generic_graph_uses_the_chosen_kind_and_relation(doc, tmp_path):
     assert plan.imported == 0 and "no column gives the kind" in plan.problems[0].message
     mapping.default_kind = RX.Person
     plan = merge.plan_import(doc, source, mapping)
-    assert plan.imported == 4 and {p.message for p in plan.problems if p.noun == "edge"} >= {
-        "no relation is given; choose a relation for edges without one"
-    }
+    # Edges that name no relation get the general influence tie between people, and the plan says so.
+    assert plan.imported == 4 and not [p for p in plan.problems if p.noun == "edge"]
+    assert sum(1 for q in plan.added if q[1] == RDF.type and q[2] == RX.InfluenceTie) == 3
+    assert any("3 edges imported as “Influence tie”, the general tie" in note for note in plan.notes)
     mapping.default_relation = RX.influences
     plan = merge.plan_import(doc, source, mapping)
     assert plan.problems == [] and plan.imported == 4  # "zz" is named by an edge only: a node without a label

@@ -67,6 +67,7 @@ row 5, column “Kind”: “Robot” is not a kind of node; use one of: Role, P
 
 from __future__ import annotations
 
+from .builder import GENERIC_TIE, generic_relation_of
 from .mapping import (
     EDGE_TARGETS,
     LINK_TARGETS,
@@ -87,11 +88,12 @@ from .names import (
     mappable_properties,
     node_kinds,
 )
-from .plan import ImportPlan, PlannedRow, apply_plan, import_file, plan_command, plan_import
+from .plan import ImportPlan, PlannedRow, apply_plan, import_file, kept_note, plan_command, plan_import
 from .planning import Merge, Problem
 
 __all__ = [
     "EDGE_TARGETS",
+    "GENERIC_TIE",
     "LINK_TARGETS",
     "MAX_MAPPING_BYTES",
     "ON_CONFLICT",
@@ -107,8 +109,10 @@ __all__ = [
     "find_kind",
     "find_property",
     "find_relation",
+    "generic_relation_of",
     "guess_mapping",
     "import_file",
+    "kept_note",
     "load_mapping",
     "mappable_properties",
     "node_kinds",

@@ -18,14 +18,16 @@ from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from ...core.document import STANDARD_PREFIXES
 from ...core.namespaces import RX
-from ...core.schema import Kind, PropertySpec, Relation
+from ...core.schema import Kind, PropertySpec, Relation, Schema
 from ...core.terms import DEFAULT_GRAPH, local_name
 from ..tables import Table
 from .mapping import LINK_TARGETS
 from .matcher import edge_end, same_values, value_key
-from .names import IRI, SPLIT, TIE_ENDS, find_relation, norm, show
+from .names import IRI, SPLIT, TIE_ENDS, all_relations, find_relation, norm, show
 from .planning import Miss, Planning, Problem, Record, cell, term_of
 
+#: The tie an edge gets when it names no relation of the ontology and none is chosen (:func:`generic_relation`).
+GENERIC_TIE = RX.InfluenceTie
 # Values of these are ties to other nodes (a unit, a profession, a manager), counted as ties in the plan.
 _LINKS = frozenset(predicate for predicate, _ in LINK_TARGETS.values())
 
@@ -168,9 +170,10 @@ def add_edges(planning: Planning, added: list) -> int:
         if ends is None:
             continue
         (source, source_kind), (target, target_kind) = ends
-        relation = _edge_relation(planning, table, cells, number, source_kind, target_kind)
-        if relation is None:
+        found = _edge_relation(planning, table, cells, number, source_kind, target_kind)
+        if found is None:
             continue
+        relation, foreign = found
         identifier = cell(table, cells, cols.get("identifier")) if relation.qualified else ""
         if identifier and IRI.fullmatch(identifier) and URIRef(identifier) in planning.fresh:
             # Taken by a node or another tie of this same import: two things under one IRI would merge.
@@ -202,11 +205,95 @@ def add_edges(planning: Planning, added: list) -> int:
             if tie is not None and any(True for _ in planning.store.quads(tie)):
                 existing_ties += 1
                 continue
-            _add_tie(planning, table, cells, number, relation, tie, a, b, attribute_columns, added)
+            tie = _add_tie(planning, table, cells, number, relation, tie, a, b, attribute_columns, added)
+            if foreign:
+                # The file's own word for the tie, shown as its name on the canvas: nothing of it is lost.
+                added.append((tie, RDFS.label, Literal(foreign), DEFAULT_GRAPH))
             count += 1
     if existing_ties:
         planning.notes.append(f"{existing_ties:,} {noun}(s) already on the map were left as they are.")
+    planning.notes += _foreign_notes(planning, noun)
+    _note_unused_edge_columns(planning, table, attribute_columns)
     return count
+
+
+def generic_relation(planning: Planning) -> Relation | None:
+    """The tie an edge gets when it names no relation of the ontology and none is chosen: the influence tie.
+
+    The ontology's most general tie between agents (people, roles, units, organisations, bodies): a
+    qualified tie, so it can carry the file's own word for the edge as its name.
+    """
+    return next((r for r in planning.relations if r.iri == GENERIC_TIE), None)
+
+
+def generic_relation_of(schema: Schema) -> Relation | None:
+    """:func:`generic_relation` of a schema (None when its ontology lacks the influence tie).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["ROUTINE_EXPLORER_DATA_DIR"] = tempfile.mkdtemp()
+    >>> from explorer.core.document import MapDocument
+    >>> from explorer.core.schema import schema_of
+    >>> doc = MapDocument.new()
+    >>> generic_relation_of(schema_of(doc)).label
+    'Influence tie'
+    >>> doc.close()
+    """
+    return next((r for r in all_relations(schema) if r.iri == GENERIC_TIE), None)
+
+
+def _foreign_notes(planning: Planning, noun: str) -> list[str]:
+    """What happened to edges whose type the ontology lacks, or that name none: one sentence per relation used."""
+    notes = []
+    for (relation, chosen), types in planning.foreign.items():
+        total = sum(types.values())
+        named = sorted(((t, n) for t, n in types.items() if t), key=lambda kv: -kv[1])
+        why = []
+        if named:
+            listed = ", ".join(f"“{show(t)}”: {n:,}" for t, n in named[:12])
+            more = f" and {len(named) - 12:,} more types" if len(named) > 12 else ""
+            why.append(f"their type is not a relation of the ontology ({listed}{more})")
+        untyped = types.get("", 0)
+        if untyped:
+            why.append(f"{untyped:,} name no relation" if named else "they name no relation")
+        edges = f"{total:,} {noun}{'s' if total != 1 else ''}"
+        how = "the relation chosen for them" if chosen else "the general tie"
+        text = f"{edges} imported as “{relation.label}”, {how}, since {' or '.join(why)}"
+        if relation.qualified:
+            text += ": each keeps its type as the tie's name" if named else ""
+        elif named:
+            text += "; a plain relation keeps no type (choose a qualified tie to keep it on each tie)"
+        if not chosen:
+            text += f". Choose a relation for such {noun}s to import them as another"
+        notes.append(text + ".")
+    return notes
+
+
+def _note_unused_edge_columns(planning: Planning, table: Table, attribute_columns: list) -> None:
+    """Say which edge columns with values gave nothing to any tie (a plain relation takes no attributes)."""
+    from ..graph_xml import DERIVED, TOOL_CONVENTIONS
+
+    ignored = set(DERIVED)
+    relation = planning.mapping.edge_columns.get("relation")
+    if (
+        relation is not None
+        and relation in table.columns
+        and any(IRI.fullmatch(str(v)) for v in table.column_values(relation, limit=20) if v is not None)
+    ):
+        ignored.update(TOOL_CONVENTIONS)  # this app's own export: they repeat what other columns say
+    unused = []
+    for column in attribute_columns:
+        if column in planning.edge_columns_used or column in ignored:
+            continue
+        if any(cell(table, cells, column) for _, cells in table.rows):
+            unused.append(column)
+    if unused:
+        names = ", ".join(f"“{show(c, 60)}”" for c in unused[:20]) + (" …" if len(unused) > 20 else "")
+        planning.notes.append(
+            f"Not imported: the {table.noun} column{'s' if len(unused) != 1 else ''} {names} "
+            f"(no attribute of the ties {'it' if len(unused) == 1 else 'they'} became matches)."
+        )
 
 
 def _edge_ends(planning: Planning, table: Table, cells: tuple, number: int):
@@ -225,25 +312,51 @@ def _edge_ends(planning: Planning, table: Table, cells: tuple, number: int):
 
 def _edge_relation(
     planning: Planning, table: Table, cells: tuple, number: int, source_kind: Kind, target_kind: Kind
-) -> Relation | None:
-    """The relation an edge row names (or the default one), if the ontology has it between its ends.
+) -> tuple[Relation, str] | None:
+    """The relation an edge row gets, if the ontology has it between its ends, and the file's word for it when
+    that is not a relation of the ontology ("" when it is one).
 
-    None, with a problem noted, when there is no such relation.
+    An edge that names a relation gets it; one whose cell names none of the ontology, or that has no cell,
+    gets the relation chosen for them (:attr:`~explorer.io.merge.Mapping.default_relation`), else the general
+    tie (:func:`generic_relation`) where its ends admit it. None, with a problem noted, when the relation does
+    not link the two ends' kinds.
     """
     mapping, relations, noun = planning.mapping, planning.relations, table.noun
     column = mapping.edge_columns.get("relation")
     text = cell(table, cells, column)
     relation = None
+    foreign = ""
     if text:
         mapped = mapping.relation_values.get(norm(text))
         relation = next((r for r in relations if r.iri == mapped), None) if mapped else find_relation(relations, text)
         if relation is None:
-            planning.problems.append(
-                Problem(number, column, f"“{show(text)}” is not a relation of the ontology", True, noun)
-            )
-            return None
-    elif mapping.default_relation is not None:
-        relation = next((r for r in relations if r.iri == mapping.default_relation), None)
+            foreign = text
+    if relation is None:
+        chosen = mapping.default_relation is not None
+        if chosen:
+            relation = next((r for r in relations if r.iri == mapping.default_relation), None)
+        else:
+            relation = generic_relation(planning)
+            if relation is None or relation.iri not in planning.allowed_between(source_kind, target_kind):
+                said = (f"“{show(text)}” is not a relation of the ontology" if text else "no relation is given") + (
+                    f", and the general tie, “{relation.label}”, does not link a {source_kind.label.lower()} "
+                    f"to a {target_kind.label.lower()}"
+                    if relation is not None
+                    else ""
+                )
+                planning.problems.append(
+                    Problem(
+                        number,
+                        column,
+                        f"{said}; choose a relation for edges {'of other types' if text else 'without one'}",
+                        True,
+                        noun,
+                    )
+                )
+                return None
+        if relation is not None and relation.iri in planning.allowed_between(source_kind, target_kind):
+            types = planning.foreign.setdefault((relation, chosen), {})
+            types[foreign] = types.get(foreign, 0) + 1
     if relation is None:
         planning.problems.append(
             Problem(number, column, "no relation is given; choose a relation for edges without one", True, noun)
@@ -261,7 +374,7 @@ def _edge_relation(
             )
         )
         return None
-    return relation
+    return relation, foreign
 
 
 def _add_tie(
@@ -275,8 +388,11 @@ def _add_tie(
     target,
     attribute_columns: list,
     added: list,
-) -> None:
-    """The quads of a qualified tie from ``source`` to ``target``, with its attributes (``tie``, or a new IRI)."""
+) -> URIRef:
+    """The quads of a qualified tie from ``source`` to ``target``, with its attributes (``tie``, or a new IRI).
+
+    Returns the tie's IRI.
+    """
     g = DEFAULT_GRAPH
     if tie is None:
         tie = planning.doc.mint_iri(relation.iri, relation.label)
@@ -295,6 +411,8 @@ def _add_tie(
                     planning.problems.append(Problem(number, column, str(err), False, table.noun))
                     continue
                 added.append((tie, spec.iri, term, g))
+                planning.edge_columns_used.add(column)
+    return tie
 
 
 def tie_value(planning: Planning, spec: PropertySpec, text: str):
@@ -344,4 +462,14 @@ def tie_property(planning: Planning, column: str, tie_kind) -> PropertySpec | No
     return planning.tie_specs[key]
 
 
-__all__ = ["add_edges", "add_nodes", "add_values", "new_node", "tie_property", "tie_value"]
+__all__ = [
+    "GENERIC_TIE",
+    "add_edges",
+    "add_nodes",
+    "add_values",
+    "generic_relation",
+    "generic_relation_of",
+    "new_node",
+    "tie_property",
+    "tie_value",
+]

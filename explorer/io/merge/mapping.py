@@ -31,8 +31,9 @@ A mapping file is TOML (``.toml``) or JSON (``.json``) with the same keys::
 
     [defaults]
     kind = "Person"           # for rows whose kind cell is empty (or without a kind column)
-    relation = "influences"   # graph files: edges that name no relation
+    relation = "influences"   # graph files: edges that name no relation of the ontology
     on_conflict = "keep"      # keep | replace | add
+    keep_columns = true       # columns nothing above reads: kept as properties of their own
 
     [edges]                   # graph files and Kumu blueprints: the edge columns
     from = "from"
@@ -150,7 +151,18 @@ _HEADER_WORDS: dict[str, tuple[str, ...]] = {
 _EDGE_WORDS: dict[str, tuple[str, ...]] = {
     "from": ("from", "source", "sourceid", "start"),
     "to": ("to", "target", "targetid", "end"),
-    "relation": ("relation", "type", "predicate", "relationtype", "connectiontype", "label"),
+    # "interaction" is Cytoscape's name for an edge's type.
+    "relation": (
+        "relation",
+        "type",
+        "predicate",
+        "relationtype",
+        "connectiontype",
+        "interaction",
+        "edgetype",
+        "tietype",
+        "label",
+    ),
     "identifier": ("id", "identifier", "iri"),
 }
 
@@ -177,6 +189,10 @@ class Mapping:
         Relation cell (compared loosely) -> relation IRI.
     on_conflict : str
         ``"keep"``, ``"replace"`` or ``"add"`` (see the module's description).
+    keep_columns : bool
+        Keep the node columns nothing else reads (:func:`unused_columns`) as properties of their own,
+        described in the map (:func:`~explorer.io.merge.planning.Planning.kept`); else they are left out.
+        Off unless asked for: a roster's other columns may hold what a map should not (pay, contacts).
     """
 
     columns: dict = field(default_factory=dict)
@@ -187,6 +203,21 @@ class Mapping:
     default_relation: URIRef | None = None
     relation_values: dict = field(default_factory=dict)
     on_conflict: str = "keep"
+    keep_columns: bool = False
+
+    def kind_for_every_row(self, kind: URIRef) -> str | None:
+        """Give every row ``kind``, over the column guessed to give kinds: returns that column, now left out.
+
+        What ``--kind`` and the import dialog's kind do unless the person chose the kind column themselves.
+
+        Examples
+        --------
+        >>> mapping = Mapping(columns={"name": "Name", "kind": "Category"})
+        >>> mapping.kind_for_every_row(RX.Person), mapping.columns, mapping.default_kind == RX.Person
+        ('Category', {'name': 'Name'}, True)
+        """
+        self.default_kind = kind
+        return self.columns.pop("kind", None)
 
     def target_of(self, column: str) -> str | None:
         """``"name"``, ``"kind"``... or ``"property"`` for ``column``; None when it is left out."""
@@ -211,7 +242,9 @@ class Mapping:
         data: dict = {"columns": dict(self.columns), "properties": {c: str(p) for c, p in self.properties.items()}}
         if self.kind_values:
             data["kinds"] = {k: str(v) for k, v in self.kind_values.items()}
-        defaults = {"on_conflict": self.on_conflict}
+        defaults: dict = {"on_conflict": self.on_conflict}
+        if self.keep_columns:
+            defaults["keep_columns"] = True
         if self.default_kind is not None:
             defaults["kind"] = str(self.default_kind)
         if self.default_relation is not None:
@@ -242,6 +275,10 @@ class Mapping:
 
         def section(name: str) -> dict:
             value = data.get(name, {})
+            if name == "defaults" and isinstance(value, dict) and "keep_columns" in value:
+                if not isinstance(value["keep_columns"], bool):
+                    raise ExplorerError(f"{where}: [defaults] keep_columns must be true or false.")
+                value = {k: v for k, v in value.items() if k != "keep_columns"}
             if not isinstance(value, dict) or not all(
                 isinstance(k, str) and isinstance(v, str) for k, v in value.items()
             ):
@@ -270,7 +307,8 @@ class Mapping:
         defaults = section("defaults")
         for key in defaults:
             if key not in ("kind", "relation", "on_conflict"):
-                raise ExplorerError(f"{where}: [defaults] has {key!r}; use kind, relation, on_conflict.")
+                raise ExplorerError(f"{where}: [defaults] has {key!r}; use kind, relation, on_conflict, keep_columns.")
+        mapping.keep_columns = data.get("defaults", {}).get("keep_columns", False)
         if "kind" in defaults:
             kind = find_kind(schema, defaults["kind"])
             if kind is None:

@@ -240,7 +240,7 @@ def edge_end(planning: Planning, text: str):
     if len(on_map) > 1:
         return Miss(f"{len(on_map)} nodes on the map are called “{show(text)}”; use identifiers")
     if skipped_with_name(planning, text):
-        return Miss(f"“{show(text)}” is a {noun} that is not imported")
+        return Miss(f"“{show(text)}” is {'an' if noun[:1] in 'aeiou' else 'a'} {noun} that is not imported")
     return Miss(f"“{show(text)}” names no {noun} of the file and no node of the map")
 
 

@@ -80,6 +80,8 @@ class ImportPlan:
     merges : list of Merge
         Names in the file taken as a node of another spelling ("Nurses" as the map's "Nurse"); each is also
         one of ``notes``.
+    kept : dict
+        Column -> the property of its own it was kept as (:attr:`Mapping.keep_columns`); also one of ``notes``.
     """
 
     label: str
@@ -93,6 +95,7 @@ class ImportPlan:
     notes: list = field(default_factory=list)
     notes_conflict: str = ""
     merges: list = field(default_factory=list)
+    kept: dict = field(default_factory=dict)
 
     @property
     def imported(self) -> int:
@@ -166,12 +169,24 @@ def plan_import(
     planning = Planning(doc, source, mapping, schema or schema_of(doc), progress)
     read_rows(planning)
     read_values(planning)
-    added: list = []
+    added: list = list(planning.described)
     removed: list = []
     new_nodes = add_nodes(planning, added)
     ties = add_values(planning, added, removed)
     ties += add_edges(planning, added)
     return make_plan(planning, added, removed, new_nodes, ties)
+
+
+def kept_note(columns) -> str:
+    """The plan's note on the columns kept as properties of their own.
+
+    Examples
+    --------
+    >>> kept_note(["City", "Code"])
+    'Kept as properties of their own (no property of the ontology matches): “City”, “Code”.'
+    """
+    names = ", ".join(f"“{show(c, 60)}”" for c in columns)
+    return f"Kept as properties of their own (no property of the ontology matches): {names}."
 
 
 def make_plan(planning: Planning, added: list, removed: list, new_nodes: dict, ties: int) -> ImportPlan:
@@ -208,6 +223,8 @@ def make_plan(planning: Planning, added: list, removed: list, new_nodes: dict, t
                 record.iri,
             )
         )
+    if planning.kept:
+        planning.notes.append(kept_note(planning.kept))
     counts["created"] = len(planning.created)
     counts["ties"] = ties
     counts["conflicts"] = planning.conflicts
@@ -223,6 +240,7 @@ def make_plan(planning: Planning, added: list, removed: list, new_nodes: dict, t
         counts=counts,
         notes=planning.notes,
         merges=list(planning.merged.values()),
+        kept=dict(planning.kept),
     )
     plan.notes_conflict = {
         "keep": "kept the map's values",
@@ -284,4 +302,13 @@ def import_file(
     return plan
 
 
-__all__ = ["ImportPlan", "PlannedRow", "apply_plan", "import_file", "make_plan", "plan_command", "plan_import"]
+__all__ = [
+    "ImportPlan",
+    "PlannedRow",
+    "apply_plan",
+    "import_file",
+    "kept_note",
+    "make_plan",
+    "plan_command",
+    "plan_import",
+]

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from ...core.namespaces import RX
@@ -219,12 +219,64 @@ class Planning:
         self.skipped_names: dict | None = None
         #: ``(column, tie kind)`` -> the tie attribute an edge column gives, or None.
         self.tie_specs: dict = {}
+        #: ``(relation, chosen)`` -> {the file's type ("" for none): edges}: edges whose type the ontology
+        #: lacks, or that name none, imported as ``relation`` (chosen by the person, or the general tie).
+        self.foreign: dict = {}
+        #: Edge columns that gave a value to some tie.
+        self.edge_columns_used: set = set()
+        #: Column -> property of its own, for the columns kept with ``mapping.keep_columns``; ``described``
+        #: holds the quads that describe the new ones.
+        self.kept: dict = {}
+        self.described: list = []
+        if mapping.keep_columns:
+            self._keep_columns()
         self.steps = len(source.nodes.rows) * 2 + (len(source.edges.rows) if source.edges is not None else 0)
         self._done = 0
         self._allowed: dict = {}
         self._kinds_by_text: dict = {}
         self._coerced: dict = {}
         self._concepts: dict = {}
+
+    def _keep_columns(self) -> None:
+        """A property for each column nothing else reads that has a value: the map's own by that label, else new.
+
+        A new one is minted in the map's namespace and described (``rdf:Property``, its label, where it came
+        from), so a second import of the file fills the same property.
+        """
+        from .mapping import unused_columns
+
+        table = self.source.nodes
+        wanted = [
+            c
+            for c in unused_columns(self.source, self.mapping)
+            if any(cell(table, cells, c) for _, cells in table.rows)
+        ]
+        if not wanted:
+            return
+        existing: dict = {}
+        for prop, _, _, _ in self.store.quads(None, RDF.type, RDF.Property, DEFAULT_GRAPH):
+            for _, _, label, _ in self.store.quads(prop, RDFS.label, None, DEFAULT_GRAPH):
+                existing.setdefault(name_key(str(label)), prop)
+        g = DEFAULT_GRAPH
+        for column in wanted:
+            prop = existing.get(name_key(column))
+            if prop is None:
+                prop = self.doc.mint_iri(RDF.Property, column)
+                self.fresh.add(prop)
+                self.described += [
+                    (prop, RDF.type, RDF.Property, g),
+                    (prop, RDFS.label, Literal(column), g),
+                    (
+                        prop,
+                        RDFS.comment,
+                        Literal(
+                            f"The column “{column}” of {self.source.name}, kept by the import: "
+                            "no property of the ontology matched it."
+                        ),
+                        g,
+                    ),
+                ]
+            self.kept[column] = prop
 
     def tick(self, count: int = 1) -> None:
         """Count a row done, and report progress every 500."""

@@ -137,7 +137,7 @@ def read_values(planning: Planning) -> None:
         cells = cells_by_row[record.row]
         _read_links(planning, record, cells)
         _read_roles(planning, record, cells, role_spec)
-        for column, prop in planning.mapping.properties.items():
+        for column, prop in (*planning.mapping.properties.items(), *planning.kept.items()):
             text = cell(table, cells, column)
             if text:
                 property_value(planning, record, column, prop, text)
