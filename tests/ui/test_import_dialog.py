@@ -357,3 +357,68 @@ def test_the_start_screen_imports_a_spreadsheet_into_a_new_map(make_window, tmp_
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(closed), timeout=30_000)
     assert window.document.stack.undo_text == "Import staff.csv"
+
+
+FOREIGN_GRAPH = """<?xml version="1.0" encoding="UTF-8"?>
+<graphml xmlns="http://graphml.graphdrawing.org/xmlns">
+  <key id="l" for="node" attr.name="label" attr.type="string"/>
+  <key id="c" for="node" attr.name="City" attr.type="string"/>
+  <key id="k" for="node" attr.name="Category" attr.type="string"/>
+  <key id="i" for="edge" attr.name="interaction" attr.type="string"/>
+  <graph edgedefault="directed">
+    <node id="a"><data key="l">Ana Foreign</data><data key="c">Leeds</data><data key="k">staff</data></node>
+    <node id="b"><data key="l">Ben Foreign</data><data key="c">York</data><data key="k">staff</data></node>
+    <edge source="a" target="b"><data key="i">pp</data></edge>
+  </graph>
+</graphml>
+"""
+
+
+def test_kind_relation_and_kept_columns_as_the_command_line_offers(window, tmp_path, qtbot, monkeypatch):
+    """The dialog offers what ``import`` does: --kind over a guessed column, --relation, --keep-columns."""
+    from rdflib.namespace import RDF
+
+    path = write_csv(tmp_path, FOREIGN_GRAPH, name="cytoscape.graphml")
+    choose_file(monkeypatch, path)
+    window.act_import.trigger()
+    dialog = opened_dialog(qtbot, window)
+    settle(qtbot, dialog)
+    table = dialog.mapping_table
+    category = next(r for r in range(table.rowCount()) if cell(table, r, 0) == "Category")
+    assert table.cellWidget(category, 2).currentText() == "Kind"  # guessed from the heading
+    assert {cell(dialog.preview, r, 1) for r in range(dialog.preview.rowCount())} == {"not imported"}
+
+    # Typing a kind into the kind box, as a person does: it wins over the guessed column.
+    dialog.kind_combo.setFocus()
+    qtbot.keyClicks(dialog.kind_combo, "Person")
+    settle(qtbot, dialog)
+    assert dialog.kind_combo.currentText() == "Person"
+    assert table.cellWidget(category, 2).currentText() == "(leave out)"
+    assert "“Category”: the kind chosen for the rows wins over it" in dialog.review_label.text()
+    assert [cell(dialog.preview, r, 1) for r in range(dialog.preview.rowCount())] == ["add", "add"]
+    # The edge's type "pp" is no relation of the map: the general influence tie, and the summary says so.
+    assert dialog.relation_combo.currentText() == "(“Influence tie” where it fits, keeping their type)"
+    assert "1 edge imported as “Influence tie”, the general tie" in dialog.summary_label.text()
+
+    qtbot.mouseClick(dialog.keep_check, Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog)
+    text = dialog.review_label.text()
+    assert "Kept as properties of their own (no property of the map matches): “City”, “Category”." in text
+    assert "Not imported" not in text
+
+    dialog.relation_combo.setFocus()
+    qtbot.keyClicks(dialog.relation_combo, "influences")
+    settle(qtbot, dialog)
+    assert dialog.relation_combo.currentText() == "influences"
+    assert "the relation chosen for them" in dialog.summary_label.text()
+
+    closed = []
+    dialog.finished.connect(closed.append)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(closed), timeout=30_000)
+    store = window.document.store
+    ana = next(s for s, _, o, _ in store.quads(None, RDFS.label, None) if str(o) == "Ana Foreign")
+    ben = next(s for s, _, o, _ in store.quads(None, RDFS.label, None) if str(o) == "Ben Foreign")
+    assert store.contains((ana, RDF.type, RX.Person, None)) and store.contains((ana, RX.influences, ben, None))
+    city = next(s for s, _, o, _ in store.quads(None, RDFS.label, None) if str(o) == "City")
+    assert [str(o) for _, _, o, _ in store.quads(ana, city, None)] == ["Leeds"]

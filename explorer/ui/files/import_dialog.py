@@ -6,9 +6,13 @@ The dialog reads the file in a worker, guesses what each column means
 import in a worker and refreshes the preview (the first rows as they will be
 imported) and the list of problems with their row numbers. Before anything is
 imported it says what will not be: every column left out, by name, with the
-reason, and every name in the file that joins a node of another spelling
+reason (or, when the person asks, that they are kept as properties of their
+own), and every name in the file that joins a node of another spelling
 ("Nurses" with the map's "Nurse"). Rows about people become roles unless the
-person asks for named persons (the choice is remembered). Import applies the
+person asks for named persons (the choice is remembered). A kind chosen for the
+rows wins over a column guessed to give kinds, as ``--kind`` does; edges whose
+type the ontology lacks get the relation chosen for them, else the general
+influence tie with their type as its name, as ``--relation`` does. Import applies the
 plan as one undoable command, with positions for the new nodes placed beside
 the map, by level, so the canvas never has to look for free spots one node at a
 time (which costs a scan of every node per node: minutes for a big roster).
@@ -30,6 +34,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -190,6 +195,10 @@ class ImportDialog(QDialog):
         #: Columns the guess left out, and those of them with no value: the reasons the review gives.
         self._unmatched: set = set()
         self._empty: set = set()
+        #: Whether the person chose the kind column in the table (then the kind below fills only empty cells),
+        #: and the column a chosen kind took over (named in the review).
+        self._kind_column_chosen = False
+        self._released: set = set()
         self._merges: list = []
         self._read_task = None
         self._plan_task = None
@@ -292,19 +301,30 @@ class ImportDialog(QDialog):
         self.people_label = QLabel("People become:", left)
         form.addRow(self.people_label, people)
         self.kind_combo = QComboBox(left)
-        self.kind_combo.addItem("(none: such rows are not imported)")
+        self.kind_combo.addItem("(none: rows without one are not imported)")
         for kind in self._kinds:
             self.kind_combo.addItem(kind.label)
-        self.kind_combo.setAccessibleName("Kind of rows without one")
+        self.kind_combo.setAccessibleName("Kind of the rows")
+        self.kind_combo.setToolTip(
+            "The kind of every row, over a column guessed to give kinds; when you choose the kind column "
+            "yourself, the kind of rows whose cell is empty"
+        )
         self.kind_combo.currentIndexChanged.connect(self._defaults_changed)
-        form.addRow("&Kind of rows without one:", self.kind_combo)
+        form.addRow("&Kind of the rows:", self.kind_combo)
         self.relation_combo = QComboBox(left)
-        self.relation_combo.addItem("(none: such edges are not imported)")
+        generic = merge.generic_relation_of(self.schema)
+        self.relation_combo.addItem(
+            f"(“{generic.label}” where it fits, keeping their type)" if generic else "(none: not imported)"
+        )
         for relation in self._relations:
             self.relation_combo.addItem(relation.label)
-        self.relation_combo.setAccessibleName("Relation of edges without one")
+        self.relation_combo.setAccessibleName("Relation of edges without one of the map")
+        self.relation_combo.setToolTip(
+            "For edges that name no relation of the map's ontology, or none at all. A qualified tie keeps "
+            "each edge's own type as its name."
+        )
         self.relation_combo.currentIndexChanged.connect(self._defaults_changed)
-        self.relation_label = QLabel("&Relation of edges without one:")
+        self.relation_label = QLabel("&Relation of edges without one of the map:")
         self.relation_label.setBuddy(self.relation_combo)
         form.addRow(self.relation_label, self.relation_combo)
         self.conflict_combo = QComboBox(left)
@@ -313,6 +333,15 @@ class ImportDialog(QDialog):
         self.conflict_combo.setAccessibleName("When a node on the map has another value")
         self.conflict_combo.currentIndexChanged.connect(self._defaults_changed)
         form.addRow("When a node on the map has &another value:", self.conflict_combo)
+        self.keep_check = QCheckBox("K&eep the other columns as properties of their own", left)
+        self.keep_check.setAccessibleName("Keep the other columns as properties of their own")
+        self.keep_check.setToolTip(
+            "Columns that give no name, kind, tie or property of the map are kept as properties of their own, "
+            "described in the map, instead of being left out. Leave this off for columns the map should not "
+            "hold (pay, contact details)."
+        )
+        self.keep_check.toggled.connect(self._defaults_changed)
+        form.addRow(self.keep_check)
         left_layout.addLayout(form)
         self.edges_label = QLabel(left)
         self.edges_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -464,6 +493,9 @@ class ImportDialog(QDialog):
         about += source.notes
         self.notes_label.setText(" ".join(about))
         self.mapping = merge.guess_mapping(source, self.schema, named_people=self.people_persons.isChecked())
+        self.mapping.keep_columns = self.keep_check.isChecked()
+        self._kind_column_chosen = False
+        self._released = set()
         self._unmatched = set(merge.unused_columns(source, self.mapping))
         self._empty = {
             c for c in self._unmatched if not any(cell_text(v).strip() for v in source.nodes.column_values(c))
@@ -533,6 +565,9 @@ class ImportDialog(QDialog):
     # ----------------------------------------------------------------- mapping
     def _column_changed(self, column: str, combo: QComboBox) -> None:
         choice = self._choice_at(combo.currentIndex())
+        if choice == ("target", "kind"):
+            self._kind_column_chosen = True  # the person's own choice: the kind below fills only empty cells
+            self._released.discard(column)
         if choice is None:
             self.mapping.assign(column, None)
         elif choice[0] == "target":
@@ -540,22 +575,33 @@ class ImportDialog(QDialog):
         else:
             self.mapping.assign(column, "property", choice[1])
         # A target belongs to one column: show the others that lost it as left out.
+        self._sync_column_boxes(combo)
+        self._update_review()
+        self._schedule_plan()
+
+    def _sync_column_boxes(self, changed: QComboBox | None = None) -> None:
+        """Each column's box shows what the mapping gives it (``changed`` is the one the person just set)."""
         for row, name in enumerate(self.source.nodes.columns):
             box = self.mapping_table.cellWidget(row, 2)
-            if box is not combo and box is not None:
+            if box is not changed and box is not None:
                 wanted = self._combo_index(self.mapping, name)
                 if box.currentIndex() != wanted:
                     box.blockSignals(True)
                     box.setCurrentIndex(wanted)
                     box.blockSignals(False)
-        self._update_review()
-        self._schedule_plan()
 
     def _defaults_changed(self, *_):
         if self.mapping is None:
             return
         index = self.kind_combo.currentIndex()
         self.mapping.default_kind = self._kinds[index - 1].iri if index > 0 else None
+        if self.mapping.default_kind is not None and not self._kind_column_chosen:
+            # As --kind: the kind chosen wins over a column only guessed to give kinds.
+            column = self.mapping.kind_for_every_row(self.mapping.default_kind)
+            if column is not None:
+                self._released.add(column)
+                self._sync_column_boxes()
+        self.mapping.keep_columns = self.keep_check.isChecked()
         index = self.relation_combo.currentIndex()
         self.mapping.default_relation = self._relations[index - 1].iri if index > 0 else None
         self.mapping.on_conflict = self.conflict_combo.currentData() or "keep"
@@ -591,6 +637,8 @@ class ImportDialog(QDialog):
         one = count == 1
         if column in self._empty:
             return "the column is empty" if one else "these columns are empty"
+        if column in self._released:
+            return "the kind chosen for the rows wins over it; choose “Kind” for it in the table to read kinds from it"
         if column in self._unmatched:
             if one:
                 return (
@@ -610,6 +658,8 @@ class ImportDialog(QDialog):
             self.review_box.hide()
             return
         unused = merge.unused_columns(self.source, self.mapping)
+        kept = [c for c in unused if c not in self._empty] if self.mapping.keep_columns else []
+        unused = [c for c in unused if c not in kept]
         unused_set = set(unused)
         for row, column in enumerate(self.source.nodes.columns):
             item = self.mapping_table.item(row, 0)
@@ -618,12 +668,24 @@ class ImportDialog(QDialog):
                 item.setForeground(QColor("#8a8f98") if left_out else self.mapping_table.palette().text().color())
                 item.setToolTip(f"Not imported: {self._why_left_out(column)}." if left_out else "")
         lines = []
+        if kept:
+            names = ", ".join(f"“{one_line(cell_text(c), 60)}”" for c in kept[:UNUSED_SHOWN])
+            more = f" and {len(kept) - UNUSED_SHOWN:,} more" if len(kept) > UNUSED_SHOWN else ""
+            lines.append(f"Kept as properties of their own (no property of the map matches): {names}{more}.")
         if unused:
             count = len(unused)
             lines.append(f"Not imported: {count:,} column{'s' if count != 1 else ''} of the file:")
             groups: dict[str, list] = {}
             for column in unused:
-                reason = "empty" if column in self._empty else "unmatched" if column in self._unmatched else "chosen"
+                reason = (
+                    "empty"
+                    if column in self._empty
+                    else "released"
+                    if column in self._released
+                    else "unmatched"
+                    if column in self._unmatched
+                    else "chosen"
+                )
                 groups.setdefault(reason, []).append(column)
             for columns in groups.values():
                 names = ", ".join(f"“{one_line(cell_text(c), 60)}”" for c in columns[:UNUSED_SHOWN])
@@ -735,6 +797,8 @@ class ImportDialog(QDialog):
         more = f" The list shows the first {PROBLEM_ROWS:,} problems." if count > PROBLEM_ROWS else ""
         shown = f" The preview shows the first {PREVIEW_ROWS:,} rows." if len(plan.rows) > PREVIEW_ROWS else ""
         said = {*(self.source.notes if self.source else []), *(m.note for m in plan.merges)}
+        if plan.kept:
+            said.add(merge.kept_note(plan.kept))  # the review above names them
         notes = " ".join(n for n in plan.notes if n not in said)
         self.summary_label.setText(f"{plan.summary()}{shown}{more} {notes}".strip())
         self._merges = list(plan.merges)
