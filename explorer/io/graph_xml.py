@@ -330,7 +330,9 @@ def source_from_graph(graph, *, name: str, format: str, notes: list) -> ImportSo
     node_table = rows_from_records(nodes, noun="node", first_columns=["id", "label", "kind", "level"], name=name)
     edge_table = rows_from_records(edges, noun="edge", first_columns=["from", "to", "relation", "id"], name=name)
     columns = set(node_table.columns)
-    suggested: dict = {"identifier": "id", "name": "label" if "label" in columns else "id"}
+    # Cytoscape keeps a node's label in "name" (and its own layout's id in "id"); yEd and Gephi in "label".
+    label = next((c for c in ("label", "name") if c in columns), "id")
+    suggested: dict = {"identifier": "id", "name": label}
     ignore = [c for c in node_table.columns if c in DERIVED]
     if "kind" in columns:
         suggested["kind"] = "kind"

@@ -188,6 +188,33 @@ def test_generic_graphml_becomes_node_and_edge_rows(tmp_path):
     assert any("undirected" in note for note in source.notes)
 
 
+def test_cytoscape_graphml_names_nodes_by_their_name_column(tmp_path):
+    """Cytoscape writes a node's label as the attribute "name" (its ids are its own numbers), and no "label"."""
+    path = tmp_path / "cytoscape.graphml"
+    path.write_text(
+        """<graphml xmlns="http://graphml.graphdrawing.org/xmlns">
+      <key id="name" for="node" attr.name="name" attr.type="string"/>
+      <key id="interaction" for="edge" attr.name="interaction" attr.type="string"/>
+      <graph edgedefault="directed">
+        <node id="1"><data key="name">Ward 4</data></node><node id="2"><data key="name">Charge nurse</data></node>
+        <edge source="2" target="1"><data key="interaction">works in</data></edge>
+      </graph></graphml>""",
+        encoding="utf-8",
+    )
+    source = read_graphml(path)
+    assert source.suggested["name"] == "name" and source.suggested["identifier"] == "id"
+    # Through the command line, into a map: the nodes are named as Cytoscape showed them.
+    from rdflib import Graph, Literal
+    from rdflib.namespace import RDFS
+
+    from explorer.cli import main
+
+    base, out = tmp_path / "map.ttl", tmp_path / "merged.ttl"
+    base.write_text("", encoding="utf-8")
+    assert main(["import", str(base), str(path), "--kind", "Unit", "-o", str(out)]) == 0
+    assert set(Graph().parse(out).objects(None, RDFS.label)) >= {Literal("Ward 4"), Literal("Charge nurse")}
+
+
 def test_kumu_blueprint_as_documented(tmp_path):
     path = tmp_path / "kumu.json"
     path.write_text(
