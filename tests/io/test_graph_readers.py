@@ -1,13 +1,17 @@
 """Readers nobody on this project wrote read every export whole: networkx and igraph (GraphML, GEXF, the yEd
-GraphML), and JGraphT, whose GraphMLImporter validates against the official GraphML schema.
+GraphML), JGraphT, whose GraphMLImporter validates against the official GraphML schema, and graphology (GraphML,
+GEXF), the JavaScript library Gephi Lite reads files with.
 
 JGraphT runs when Java (``java``, ``javac``) and Debian's ``libjgrapht-java`` are there; tests/support/
-JGraphTCount.java is compiled into a temporary folder at test time. What each reader shows is what the README's
-table "Graph files for other tools" states.
+JGraphTCount.java is compiled into a temporary folder at test time. graphology runs when Node and npm are there:
+the versions pinned in tests/support/graphology/ (package.json and npm's package-lock.json) are installed once
+per session with ``npm ci`` into a temporary folder, and tests/support/graphology_count.mjs reads the files. What
+each reader shows is what the README's table "Graph files for other tools" states.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -133,3 +137,59 @@ def test_jgrapht_refuses_the_yed_file_while_validating_and_reads_it_whole_withou
         code, counts, error = jgrapht(files["yed"], "--no-validation")
         assert code == 0, f"{name}: {error}"
         assert counts == [str(len(view.nodes)), str(len(view.ties)), str(len(view.nodes))], name
+
+
+@pytest.fixture(scope="session")
+def graphology(tmp_path_factory):
+    """A command running tests/support/graphology_count.mjs on files: ``(returncode, [one dict per file])``."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        pytest.skip("graphology's check needs Node.js (node and npm), which is not installed")
+    modules = tmp_path_factory.mktemp("graphology")
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy(SUPPORT / "graphology" / name, modules / name)
+    # From npm's cache when it holds them; short fetches, retried once (npm's defaults: 5 minutes, twice), so that an
+    # unreachable registry skips within minutes.
+    command = [npm, "ci", "--prefix", str(modules), "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline",
+               "--fetch-retries=1", "--fetch-timeout=30000"]  # fmt: skip
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=240)
+    except subprocess.TimeoutExpired:
+        pytest.skip("graphology's check could not install its pinned packages: npm ci took over 4 minutes")
+    if done.returncode != 0:
+        lines = [line.removeprefix("npm error ") for line in done.stderr.splitlines() if line.strip()] or ["no message"]
+        reason = next((line for line in lines if "Error:" in line), lines[0])  # the fetch's reason, not the log's path
+        pytest.skip(f"graphology's check could not install its pinned packages (offline?): npm ci said {reason!r}")
+
+    def run(*files: Path):
+        done = subprocess.run(
+            [node, str(SUPPORT / "graphology_count.mjs"), str(modules), *map(str, files)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.stderr == "", done.stderr
+        # split("\n"), not splitlines(): a label may hold U+2028, which JSON leaves as it is.
+        return done.returncode, [json.loads(line) for line in done.stdout.split("\n") if line]
+
+    return run
+
+
+def test_graphology_reads_graphml_and_gexf_whole_and_the_yed_file_without_labels_or_places(exports, graphology):
+    names = list(exports)
+    code, read = graphology(*(exports[name][1][fmt] for name in names for fmt in ("graphml", "gexf", "yed")))
+    assert code == 0, [r for r in read if "error" in r]
+    for name, graphml, gexf, yed in zip(names, read[::3], read[1::3], read[2::3], strict=True):
+        view, _ = exports[name]
+        # Like igraph, graphology reads GraphML's own data only: yEd's labels and places are yFiles graphics.
+        assert (yed["nodes"], yed["edges"], yed["positions"]) == (len(view.nodes), len(view.ties), {}), name
+        assert sorted(yed["iris"]) == sorted(n.id for n in view.nodes) and set(yed["labels"]) == {None}, name
+        # GraphML's nodes are n0, n1... with the IRI as "iri", GEXF's the IRIs; Gephi's y grows upwards in both.
+        places = {n.id: pytest.approx([n.x, -n.y]) for n in view.nodes}
+        # xmldom, graphology's DOM in Node, turns a raw U+2028 into a line feed before parsing (XML 1.1's line-end
+        # rule, not 1.0's), which an attribute value then reads as a space: the hostile map's one such label.
+        for fmt, found, sep in (("graphml", graphml, "\n"), ("gexf", gexf, " ")):
+            assert (found["nodes"], found["edges"]) == (len(view.nodes), len(view.ties)), (name, fmt)
+            assert sorted(found["labels"]) == sorted(n.label.replace("\u2028", sep) for n in view.nodes), (name, fmt)
+            assert sorted(found["iris"]) == sorted(n.id for n in view.nodes), (name, fmt)
+            assert found["positions"] == places, (name, fmt)
