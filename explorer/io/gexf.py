@@ -32,7 +32,7 @@ from pathlib import Path
 from .. import __version__
 from ..core.presentation import heat_colour, heat_strength
 from .gexf_import import read_gexf
-from .graph_xml import NOT_XML, attribute_text, attribute_types, write_graph_file
+from .graph_xml import NOT_XML, attribute_text, attribute_types, write_graph_file, xml_bytes
 
 #: GEXF 1.3's namespaces (the viz module's is its own).
 GEXF_NS = "http://gexf.net/1.3"
@@ -117,7 +117,7 @@ def gexf_bytes(view) -> bytes:
         element = ET.SubElement(edges, _q("edge"), {"id": _text(tie.id), **ends})
         _values(element, edge_keys, fields)
     ET.indent(root, space="  ")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    return xml_bytes(root)
 
 
 def _own(attributes: Mapping, taken: tuple) -> dict:

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import io
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -143,6 +144,24 @@ def text_colour(fill: str) -> str:
     """
     red, green, blue = (int(fill[i : i + 2], 16) / 255 for i in (1, 3, 5))
     return DARK_TEXT if 0.2126 * red + 0.7152 * green + 0.0722 * blue > 0.55 else LIGHT_TEXT
+
+
+def xml_bytes(root) -> bytes:
+    """``root`` as an XML document in UTF-8, the Unicode line and paragraph separators written as references.
+
+    Both are allowed in XML text, but some parsers (xmldom, which graphology uses in Node) take a raw
+    U+2028 for a line break and change the label; ``&#x2028;`` reads back as itself everywhere. They can
+    stand only in text and attribute values (never in a name), so replacing them in the bytes is exact.
+
+    Examples
+    --------
+    >>> import xml.etree.ElementTree as ET
+    >>> node = ET.Element("node", label="a\u2028b")
+    >>> xml_bytes(node).splitlines()[-1]
+    b'<node label="a&#x2028;b" />'
+    """
+    data = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    return data.replace("\u2028".encode(), b"&#x2028;").replace("\u2029".encode(), b"&#x2029;")
 
 
 def write_graph_file(document, path, render: Callable[[object], bytes], title, heat, progress, options) -> None:

@@ -42,7 +42,15 @@ from pathlib import Path
 
 from .. import __version__
 from ..core.errors import FormatError
-from .graph_xml import attribute_text, attribute_types, read_graph_file, root_name, source_from_graph, write_graph_file
+from .graph_xml import (
+    attribute_text,
+    attribute_types,
+    read_graph_file,
+    root_name,
+    source_from_graph,
+    write_graph_file,
+    xml_bytes,
+)
 from .tables import ImportSource, Progress
 
 
@@ -239,7 +247,7 @@ def graphml_bytes(view) -> bytes:
         ends = {"source": node_ids[tie.source], "target": node_ids[tie.target]}
         _data(ET.SubElement(graph, _q("edge"), {"id": f"e{number}", **ends}), keys, "edge", row)
     ET.indent(root, space="  ")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    return xml_bytes(root)
 
 
 def _data(element, keys: dict, scope: str, row: Mapping) -> None:

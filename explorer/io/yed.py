@@ -38,7 +38,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..core.presentation import NODE_H, NODE_W, heat_colour, heat_strength, safe_colour
-from .graph_xml import NOT_XML, attribute_text, attribute_types, text_colour, write_graph_file
+from .graph_xml import NOT_XML, attribute_text, attribute_types, text_colour, write_graph_file, xml_bytes
 from .graphml import GRAPHML_NS
 
 #: The yFiles extension's namespace, in which yEd reads and writes its graphics.
@@ -155,7 +155,7 @@ def yed_bytes(view) -> bytes:
         _data(element, keys, "edge", row)
         _poly_line_edge(ET.SubElement(element, _g("data"), {"key": "eg"}), tie)
     ET.indent(root, space="  ")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    return xml_bytes(root)
 
 
 def _shape_node(data, node) -> None:
