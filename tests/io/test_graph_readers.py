@@ -1,11 +1,13 @@
 """Readers nobody on this project wrote read every export whole: networkx and igraph (GraphML, GEXF, the yEd
-GraphML), JGraphT, whose GraphMLImporter validates against the official GraphML schema, and graphology (GraphML,
-GEXF), the JavaScript library Gephi Lite reads files with.
+GraphML), graph-tool (GraphML), JGraphT, whose GraphMLImporter validates against the official GraphML schema,
+and graphology (GraphML, GEXF), the JavaScript library Gephi Lite reads files with.
 
-JGraphT runs when Java (``java``, ``javac``) and Debian's ``libjgrapht-java`` are there; tests/support/
-JGraphTCount.java is compiled into a temporary folder at test time. graphology runs when Node and npm are there:
-the versions pinned in tests/support/graphology/ (package.json and npm's package-lock.json) are installed once
-per session with ``npm ci`` into a temporary folder, and tests/support/graphology_count.mjs reads the files. What
+graph-tool runs when Debian's ``python3-graph-tool`` is installed: it is built for Debian's own
+``/usr/bin/python3``, so tests/support/graph_tool_count.py runs there and prints what it read. JGraphT runs
+when Java (``java``, ``javac``) and Debian's ``libjgrapht-java`` are there; tests/support/JGraphTCount.java
+is compiled into a temporary folder at test time. graphology runs when Node and npm are there: the versions
+pinned in tests/support/graphology/ (package.json and npm's package-lock.json) are installed once per
+session with ``npm ci`` into a temporary folder, and tests/support/graphology_count.mjs reads the files. What
 each reader shows is what the README's table "Graph files for other tools" states.
 """
 
@@ -89,6 +91,43 @@ def test_igraph_reads_every_node_and_tie_of_both_graphml_files(exports):
         # igraph reads GraphML's own data only: the plain file's labels, not yEd's graphics.
         assert sorted(ig.Graph.Read_GraphML(str(files["graphml"])).vs["label"]) == sorted(n.label for n in view.nodes)
         assert "label" not in ig.Graph.Read_GraphML(str(files["yed"])).vs.attributes()
+
+
+# graph-tool is packaged for Debian's own Python (python3-graph-tool), not for the project's environment.
+SYSTEM_PYTHON = Path("/usr/bin/python3")
+
+
+@pytest.fixture(scope="module")
+def graph_tool():
+    """A command reading GraphML files with graph-tool: one dict per file (tests/support/graph_tool_count.py)."""
+    if not SYSTEM_PYTHON.exists():
+        pytest.skip("graph-tool's check needs Debian's python3 with python3-graph-tool")
+    found = subprocess.run([SYSTEM_PYTHON, "-c", "import graph_tool"], capture_output=True, text=True, timeout=120)
+    if found.returncode != 0:
+        pytest.skip("graph-tool's check needs Debian's python3-graph-tool, which is not installed")
+
+    def run(*files: Path) -> list[dict]:
+        done = subprocess.run(
+            [SYSTEM_PYTHON, str(SUPPORT / "graph_tool_count.py"), *map(str, files)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
+        return [json.loads(line) for line in done.stdout.split("\n") if line]
+
+    return run
+
+
+def test_graph_tool_reads_every_node_tie_label_and_iri_of_the_graphml_export(exports, graph_tool):
+    names = list(exports)
+    read = graph_tool(*(exports[name][1]["graphml"] for name in names))
+    for name, found in zip(names, read, strict=True):
+        view, _ = exports[name]
+        assert "error" not in found, (name, found)
+        assert (found["nodes"], found["edges"]) == (len(view.nodes), len(view.ties)), name
+        assert sorted(found["labels"]) == sorted(n.label for n in view.nodes), name
+        assert sorted(found["iris"]) == sorted(n.id for n in view.nodes), name
 
 
 @pytest.fixture(scope="module")
