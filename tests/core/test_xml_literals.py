@@ -12,13 +12,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from support.w3c import suite
 
 from explorer.cli import main
 from explorer.core.document import MapDocument
 from explorer.core.rdf_formats import format_for_path
 from explorer.core.xml_literals import XML_LITERAL, canonical_xml_literal
-
-RDF_XML_TESTS = Path(__file__).resolve().parents[3] / "shared" / "w3c-tests" / "rdf-tests" / "rdf" / "rdf11" / "rdf-xml"
 
 #: The positive W3C RDF/XML evaluation tests whose expected N-Triples hold an XML literal.
 XML_LITERAL_TESTS = [
@@ -56,9 +55,9 @@ def xml_literals(path: Path) -> list[str]:
 
 
 def w3c_test(name: str) -> tuple[Path, Path]:
-    if not RDF_XML_TESTS.is_dir():
-        pytest.skip(f"the W3C test suites are not at {RDF_XML_TESTS}")
-    return RDF_XML_TESTS / f"{name}.rdf", RDF_XML_TESTS / f"{name}.nt"
+    """The input and expected output of a W3C RDF/XML test (skips when the suites are not here)."""
+    folder = suite("rdf-tests", "rdf", "rdf11", "rdf-xml")
+    return folder / f"{name}.rdf", folder / f"{name}.nt"
 
 
 @pytest.mark.parametrize("name", XML_LITERAL_TESTS)
