@@ -71,6 +71,15 @@ def map_quads(document) -> set:
     return set(document.store.quads(graph=ANY_GRAPH))
 
 
+def test_the_map_vocabulary_is_read_when_the_console_is_first_shown_not_at_every_open(qtbot, window):
+    """Reading it takes the interpreter 0.3 s on a 100k-node map: not in the first seconds of every open."""
+    console = window.sparql_console
+    QApplication.processEvents()
+    assert "rx:Unit" not in console.editor.completions()
+    next(a for a in window.actions() if a.text() == "Show SPARQL &Console").trigger()
+    qtbot.waitUntil(lambda: "rx:Unit" in console.editor.completions(), timeout=10_000)
+
+
 # ---------------------------------------------------------------------------------------------- the walkthrough
 def test_pick_a_saved_question_run_it_and_click_a_row_to_select_its_nodes(qtbot, window, console):
     assert console.pages.currentIndex() == 0 and console.empty.text() == sparql_console.EMPTY_HINT
