@@ -64,6 +64,27 @@ _XSD_STRING = _XSD_IRI + "string"
 _CANONICAL = {_XSD_IRI + name.decode(): re.compile(form.decode()) for name, form in _CANONICAL_FORMS.items()}
 
 
+def surely_kept(term) -> bool:
+    """Whether Oxigraph keeps ``term`` exactly as written, known without asking a store.
+
+    True for what is not a literal, a string (plain or with a language) and a typed literal
+    already in the canonical form of its type; others may be kept as another spelling.
+
+    Examples
+    --------
+    >>> decimal = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+    >>> surely_kept(ox.Literal("2.5", datatype=decimal)), surely_kept(ox.Literal("2.50", datatype=decimal))
+    (True, False)
+    """
+    if type(term) is not ox.Literal:
+        return True
+    datatype = term.datatype.value
+    if datatype == _XSD_STRING or term.language:
+        return True
+    pattern = _CANONICAL.get(datatype)
+    return pattern is not None and pattern.fullmatch(term.value) is not None
+
+
 def rewritten_forms(quads: Iterable[ox.Quad]) -> dict[ox.Quad, ox.Quad]:
     """The quads among ``quads`` that Oxigraph stores in another form than written: ``{written: stored}``.
 

@@ -229,7 +229,7 @@ class EmbeddedStore(Store):
         ox_added = [q if isinstance(q, ox.Quad) else to_ox_quad(q) for q in added]
         for quad in ox_removed:
             stored = self._forms.stored(quad)
-            if self._forms.remove(quad):
+            if self._forms.remove(quad, self._ox):
                 self._ox.remove(stored)
         if ox_added:
             if rewritten is None:

@@ -20,7 +20,8 @@ Examples
 >>> forms.add({quad("1.0"): quad("1"), quad("1."): quad("1")}, held=set())
 >>> [q.object.value for q in forms.written(quad("1"))]
 ['1.0', '1.']
->>> forms.remove(quad("1.0")), forms.remove(quad("1."))
+>>> store = ox.Store()  # holds the one quad, "1"; not looked at while forms are recorded
+>>> forms.remove(quad("1.0"), store), forms.remove(quad("1."), store)
 (False, True)
 >>> bool(forms)
 False
@@ -32,7 +33,7 @@ from collections.abc import Collection, Iterable, Iterator
 
 import pyoxigraph as ox
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from .literal_forms import surely_kept
 
 
 class WrittenForms:
@@ -63,9 +64,7 @@ class WrittenForms:
         forms = self._forms.get(stored) if self._forms else None
         if forms is not None:
             return quad in forms
-        if type(quad.object) is not ox.Literal or quad.object.datatype.value == _XSD_STRING:
-            return quad in store
-        return any(held == quad for held in store.quads_for_pattern(*quad))
+        return _held_as_written(quad, store)
 
     def add(self, rewritten: dict[ox.Quad, ox.Quad], *, held: Collection[ox.Quad]) -> None:
         """Record statements added to the store: ``rewritten`` maps each written form to the quad stored.
@@ -86,15 +85,17 @@ class WrittenForms:
             if written != stored:
                 self._stored[written] = stored
 
-    def remove(self, quad: ox.Quad) -> bool:
-        """Forget the written form ``quad``; whether the store must now drop its quad (no form of it is left).
+    def remove(self, quad: ox.Quad, store: ox.Store) -> bool:
+        """Forget the written form ``quad``; whether ``store`` must now drop its quad (no form of it is left).
 
-        A quad with no forms recorded is the store's to drop.
+        A quad with no forms recorded is the store's to drop if it holds it as written: Oxigraph removes by
+        value, so ``"2.50"``, never written, would take away the ``"2.5"`` that was.
         """
         stored = self.stored(quad)
         forms = self._forms.get(stored) if self._forms else None
         if forms is None:
-            return True
+            # A spelling the store keeps as it is goes by itself (removing it when absent changes nothing).
+            return surely_kept(quad.object) or _held_as_written(quad, store)
         if quad not in forms:
             return False  # that form was never written: the others stay
         self._stored.pop(quad, None)
@@ -129,6 +130,13 @@ class WrittenForms:
             del self._forms[stored]
             for form in forms:
                 self._stored.pop(form, None)
+
+
+def _held_as_written(quad: ox.Quad, store: ox.Store) -> bool:
+    """Whether ``store`` holds ``quad`` spelled as it is (for a quad with no other forms recorded)."""
+    if surely_kept(quad.object):
+        return quad in store  # the store's spelling is this one: a lookup by value is exact
+    return any(held == quad for held in store.quads_for_pattern(*quad))
 
 
 __all__ = ["WrittenForms"]
