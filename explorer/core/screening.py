@@ -36,6 +36,7 @@ explorer.core.errors.UnsafeInputError: deep.jsonld: the JSON nests objects and a
 from __future__ import annotations
 
 import gzip
+import io
 import re
 
 import numpy as np
@@ -505,7 +506,9 @@ class BoundedGzip:
             size = self._limit + 1 - self._unpacked
         # Never more than one byte past the limit: that byte is how passing it shows.
         data = self._gzip.read(max(1, min(size, self._limit + 1 - self._unpacked)))
-        self._unpacked += len(data)
+        # How far the stream has unpacked, not how much was read: a reader that goes back over a stretch
+        # (the literal scan does) reads nothing new, and the ratio compares positions in both files.
+        self._unpacked = self._gzip.tell()
         if self._unpacked > self._limit:
             raise UnsafeInputError(
                 f"the gzip file unpacks to more than {self._limit // _MIB:,} MiB, the most a map file may hold",
@@ -526,9 +529,15 @@ class BoundedGzip:
         return len(data)
 
     def seek(self, offset: int, whence: int = 0) -> int:
-        if offset == 0 and whence == 0:
-            self._unpacked = 0
-        return self._gzip.seek(offset, whence)
+        position = self._gzip.tell()
+        if whence == 2:
+            raise io.UnsupportedOperation("a bounded gzip stream cannot seek from its end")
+        target = offset if whence == 0 else position + offset
+        # Forward by reading, so what is unpacked on the way is checked as any read is.
+        while target > position and (skipped := len(self.read(min(target - position, 1 << 20)))):
+            position += skipped
+        self._unpacked = self._gzip.seek(min(target, position))
+        return self._unpacked
 
     def tell(self) -> int:
         return self._gzip.tell()

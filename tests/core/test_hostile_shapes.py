@@ -305,6 +305,18 @@ def test_a_gzip_stream_is_capped_whatever_its_ratio(monkeypatch):
     assert len(screening.BoundedGzip(io.BytesIO(data), path="x.gz").read()) == 4096 * 64
 
 
+def test_reading_a_gzip_stretch_again_counts_what_the_stream_unpacks_not_what_was_read():
+    """The literal scan reads stretches of a file again; a legal file was refused as a bomb when each re-read
+    counted as more unpacked. Under the cap, read whole, back to the middle, and on: within the cap."""
+    original = os.urandom(4096) * 20  # 80 KiB, under a cap of 100,000 bytes
+    stream = screening.BoundedGzip(io.BytesIO(gzip.compress(original)), path="x.gz", limit=100_000)
+    assert stream.read() == original
+    assert stream.seek(40_000) == 40_000
+    assert stream.read() == original[40_000:]
+    stream.seek(0)
+    assert stream.seek(50_000) == 50_000 and stream.read(10) == original[50_000:50_010]  # forward, by reading
+
+
 def test_an_ordinary_map_passes_every_screen(tmp_path):
     store = ox.Store()
     for sample in sorted(SAMPLES.glob("*.ttl")):
