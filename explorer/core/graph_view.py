@@ -303,6 +303,11 @@ def select_view(doc, *, graphs: Sequence[str] | None = None, union: bool = False
     return ()
 
 
+def _in(quad: ox.Quad, graph) -> ox.Quad:
+    """``quad``'s statement in the Oxigraph graph ``graph``."""
+    return ox.Quad(quad.subject, quad.predicate, quad.object, graph)
+
+
 class ViewStore(EmbeddedStore):
     """An :class:`EmbeddedStore` whose default graph shows the map graph plus named graphs (see the module notes).
 
@@ -333,6 +338,10 @@ class ViewStore(EmbeddedStore):
         self._own.apply(added=list(self.quads(graph=DEFAULT_GRAPH)))
         default = ox.DefaultGraph()
         names = {to_ox_graph(g) for g in self.graphs}
+        # Values spelled more than one way, in the map graph or a viewed one: their spellings are gathered
+        # from every graph once the copies are in (Oxigraph holds each value once in the default graph).
+        spelled = {_in(c, default) for c, _ in self._forms.items([*names, default])}
+        own = {key for key in spelled if key in self._ox}
         for name in names:
             if isinstance(name, ox.NamedNode):
                 # Natively, without a Python object per quad: ten times faster than copying quad by quad.
@@ -344,11 +353,13 @@ class ViewStore(EmbeddedStore):
                         for q in self._ox.quads_for_pattern(None, None, None, name)
                     ]
                 )
-        for canonical, forms in self._forms.items(names):
-            copy = ox.Quad(canonical.subject, canonical.predicate, canonical.object, default)
-            if copy not in self._forms:
-                copies = {ox.Quad(w.subject, w.predicate, w.object, default): copy for w in forms}
-                self._forms.add(copies, held=())
+        for key in spelled:
+            forms = list(self._forms.written(key)) if key in own else []
+            for name in names:
+                held = _in(key, name)
+                if held in self._ox:
+                    forms += [_in(form, default) for form in self._forms.written(held)]
+            self._forms.replace(key, forms)
 
     def release(self) -> EmbeddedStore:
         """The map's store showing its map graph alone again (this view must not be used afterwards)."""
@@ -378,10 +389,9 @@ class ViewStore(EmbeddedStore):
         for held in self._ox.quads_for_pattern(canonical.subject, canonical.predicate, canonical.object, None):
             i = index.get(held.graph_name)
             if i is not None:
-                forms = self._forms.written(held)
-                if len(forms) > 1:  # several spellings of one value: the one named, if it is among them
-                    forms = tuple(f for f in forms if f.object == quad.object) or forms
-                found.extend((i, from_ox_quad(form)) for form in forms)
+                # The spelling named, where a graph holds it: Oxigraph finds every spelling of its value.
+                named = [form for form in self._forms.written(held) if form.object == quad.object]
+                found.extend((i, from_ox_quad(form)) for form in named)
         found.sort(key=lambda item: item[0])
         return [quad for _, quad in found]
 

@@ -313,18 +313,24 @@ class EmbeddedStore(Store):
     ) -> LoadResult:
         if isinstance(format, str):
             format = rdf_formats.format_by_name(format)
+        to_graph = None if graph is None else to_ox_graph(graph)
+        already = self._ox if to_graph is None else self._ox.quads_for_pattern(None, None, None, to_graph)
+        if next(iter(already), None) is not None:
+            # A statement already there may be another spelling of one read now: read into a store of its
+            # own, then add as an edit does, which keeps both (the app reads maps into empty stores).
+            scratch = EmbeddedStore()
+            result = scratch.load(source, format=format, graph=graph, progress=progress, name=name, base=base)
+            if scratch._forms or next(self._forms.items(None if to_graph is None else [to_graph]), None):
+                native: list = list(scratch._written(scratch._ox))  # apply takes Oxigraph quads as they are
+                self.apply(added=native)
+            else:  # nothing spelled two ways on either side (an ontology file after another): natively
+                self._ox.extend(scratch._ox)
+            return result
         result = rdf_formats.load_into(
-            self._ox,
-            source,
-            format=format,
-            to_graph=None if graph is None else to_ox_graph(graph),
-            progress=progress,
-            name=name,
-            base_iri=base,
+            self._ox, source, format=format, to_graph=to_graph, progress=progress, name=name, base_iri=base
         )
         rewritten = rewritten_forms(result.typed_literal_quads) if result.rewritten is None else result.rewritten
-        # Taken as a load into an empty store (what MapDocument does): no earlier statement to keep apart.
-        self._forms.add(rewritten, held=())
+        self._forms.add(rewritten, held=())  # into an empty graph: no earlier statement to keep apart
         return result
 
     def dump(self, fmt: RdfFormat, *, graphs: Sequence, prefixes: dict[str, str] | None = None) -> bytes:

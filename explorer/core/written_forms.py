@@ -73,7 +73,8 @@ class WrittenForms:
         canonical quad to itself when the same statement was also written in canonical form. ``held``:
         the canonical quads the store held before these were added, each written as it is stored.
         """
-        for written, stored in rewritten.items():
+        # Other spellings first: a canonical one mapped to itself counts only beside them, in any order given.
+        for written, stored in sorted(rewritten.items(), key=lambda item: item[0] == item[1]):
             forms = self._forms.get(stored)
             if forms is None:
                 if written == stored:
@@ -84,6 +85,15 @@ class WrittenForms:
             self._forms[stored] = forms
             if written != stored:
                 self._stored[written] = stored
+
+    def replace(self, stored: ox.Quad, forms: Iterable[ox.Quad]) -> None:
+        """Record ``forms`` (in order, each once) as every spelling of the store's quad ``stored``."""
+        for form in self._forms.pop(stored, ()):
+            self._stored.pop(form, None)
+        forms = tuple(dict.fromkeys(forms))
+        if forms and forms != (stored,):
+            self._forms[stored] = forms
+            self._stored.update((form, stored) for form in forms if form != stored)
 
     def remove(self, quad: ox.Quad, store: ox.Store) -> bool:
         """Forget the written form ``quad``; whether ``store`` must now drop its quad (no form of it is left).

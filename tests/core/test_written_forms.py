@@ -168,3 +168,78 @@ def test_spellings_megabytes_apart_are_both_kept(tmp_path, blank_nodes):
         if q.subject.value == "http://example.org/a"
     }
     assert saved == {"1", "1.0"}
+
+
+def test_a_view_of_named_graphs_shows_every_spelling_and_removes_only_the_one_named():
+    """A value spelled "1.0" in one graph and "1" in another (or in the map graph): the view's map graph holds
+    both; removing "1.0" there takes it from its own graph and leaves "1" where it is."""
+    from rdflib import URIRef
+
+    from explorer.core.graph_view import ViewStore
+    from explorer.core.rdf_formats import format_by_name
+
+    decimal = "<http://www.w3.org/2001/XMLSchema#decimal>"
+    g1, g2 = URIRef("urn:g1"), URIRef("urn:g2")
+    for where_one in ("<urn:g2>", ""):
+        store = EmbeddedStore()
+        store.load(
+            f'<urn:a> <urn:p> "1.0"^^{decimal} <urn:g1> .\n<urn:a> <urn:p> "1"^^{decimal} {where_one} .\n'.encode(),
+            format=format_by_name("nquads"),
+        )
+        view = ViewStore(store, [g1, g2])
+        assert sorted(str(q[2]) for q in view.quads(graph=DEFAULT_GRAPH)) == ["1", "1.0"], where_one
+        assert view.count(DEFAULT_GRAPH) == 2
+        saved = set(ox.parse(view.dump(format_by_name("ntriples"), graphs=[DEFAULT_GRAPH]), ox.RdfFormat.N_TRIPLES))
+        assert {q.object.value for q in saved} == {"1", "1.0"}
+        one_point_nought = ox.Quad(SUBJECTS[0], PREDICATE, ox.Literal("1.0", datatype=ox.NamedNode(XSD + "decimal")))
+        view.apply(
+            removed=[from_ox_quad(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), one_point_nought.object))]
+        )
+        assert not list(view.quads(graph=g1))
+        assert [str(q[2]) for q in view.quads(graph=g2 if where_one else DEFAULT_GRAPH)] == ["1"], where_one
+
+
+@pytest.mark.parametrize("first", ["1", "1.0"])
+def test_loading_into_a_store_that_holds_another_spelling_keeps_both(first):
+    """Store.load into a store already holding the same value spelled otherwise (the app opens into an empty
+    store, but load is public): both statements stay."""
+    from explorer.core.rdf_formats import format_by_name
+
+    decimal = "<http://www.w3.org/2001/XMLSchema#decimal>"
+    second = {"1": "1.0", "1.0": "1"}[first]
+    store = EmbeddedStore()
+    for text in (first, second):
+        store.load(f'<urn:a> <urn:p> "{text}"^^{decimal} .\n'.encode(), format=format_by_name("ntriples"))
+    assert sorted(str(q[2]) for q in store.quads()) == ["1", "1.0"]
+    assert store.count() == 2
+
+
+def test_the_order_of_what_was_found_does_not_matter():
+    """A canonical spelling mapped to itself before the other spelling that maps to it is still kept."""
+    from explorer.core.written_forms import WrittenForms
+
+    decimal = ox.NamedNode(XSD + "decimal")
+    one, one_point_nought = (ox.Quad(SUBJECTS[0], PREDICATE, ox.Literal(t, datatype=decimal)) for t in ("1", "1.0"))
+    forms = WrittenForms()
+    forms.add({one: one, one_point_nought: one}, held=())
+    assert sorted(q.object.value for q in forms.written(one)) == ["1", "1.0"]
+
+
+def test_the_number_scan_is_not_a_parse_and_may_open_files(tmp_path, monkeypatch):
+    """Reading a map refuses any file a parser would open; the scan of bare numbers is our own code, where
+    Python itself may open a file (PySide6's import hook reads a module's source at a function-level import:
+    a Turtle map was refused for numpy's __init__.py). A scan that opens a file must not fail the read."""
+    from explorer.core import literal_forms
+
+    scan = literal_forms.turtle_numbers_need_watching
+
+    def opening(data):
+        open(literal_forms.__file__, "rb").close()
+        return scan(data)
+
+    monkeypatch.setattr(literal_forms, "turtle_numbers_need_watching", opening)
+    source = tmp_path / "with-blank-node.ttl"  # a blank node: read the careful way, the scan in this thread
+    source.write_text('<urn:a> <urn:p> 0.50, [ <urn:q> "x" ] .\n', encoding="utf-8")
+    store = EmbeddedStore()
+    store.load(source)
+    assert "0.50" in {str(q[2]) for q in store.quads()}, "read, the number kept as written"
