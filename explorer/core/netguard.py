@@ -97,3 +97,23 @@ def no_network(activity: str, *, block_files: bool = False) -> Iterator[None]:
     finally:
         _files_guard.reset(files_token)
         _guard.reset(token)
+
+
+@contextlib.contextmanager
+def files_allowed() -> Iterator[None]:
+    """Inside :func:`no_network` with ``block_files``, let this thread open files again for the block.
+
+    For the reader's own code between parses (a scan of bytes already read), not for a parser: Python
+    may open files for it, e.g. when PySide6's import hook reads a module's source at a function-level
+    import (a map opened in the app was refused for numpy's ``__init__.py``).
+
+    Examples
+    --------
+    >>> with no_network("reading a map", block_files=True), files_allowed():
+    ...     open(__file__).close()
+    """
+    token = _files_guard.set(None)
+    try:
+        yield
+    finally:
+        _files_guard.reset(token)

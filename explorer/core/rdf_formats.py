@@ -46,7 +46,7 @@ import pyoxigraph as ox
 
 from . import literal_forms, screening, xml_literals
 from .errors import ExplorerError, FormatError, UnsafeInputError
-from .netguard import no_network
+from .netguard import files_allowed, no_network
 
 #: ``progress(done, total)`` in bytes; may raise :class:`~explorer.core.errors.OperationCancelled`.
 Progress = Callable[[int, int], None]
@@ -204,7 +204,8 @@ def _json_ends_early(text: str, whole: bool) -> bool:
 
 
 _NQ_IRI = r"<[A-Za-z][A-Za-z0-9+.-]*:([^<>\"{}|^`\\\s]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>"
-_NQ_TERM = rf'({_NQ_IRI}|_:[^\s<>"]+)'
+# A blank node's label holds no ":" (N-Triples' grammar); allowing it let "_:_:_:..." backtrack quadratically.
+_NQ_TERM = rf'({_NQ_IRI}|_:[^\s<>":]+)'
 # N-Triples 1.2 lets space stand between a string and its language or datatype; Turtle does not.
 _NQ_LITERAL = rf'"([^"\\\n\r]|\\.)*"(\s*@[A-Za-z]+(-[A-Za-z0-9]+)*(--[A-Za-z]+)?|\s*\^\^\s*{_NQ_IRI})?'
 # An RDF 1.2 triple term, nested up to three deep (deeper ones are read as TriG, which holds them too).
@@ -926,8 +927,11 @@ def load_into(
                     stream.seek(len(_UTF8_BOM) if bom else 0)
                     buffered = io.BufferedReader(_Reader(stream, total, progress, position), buffer_size=1 << 20)
                     to_check = None
-                elif numbers():
-                    to_check, declared = None, None
+                else:
+                    with files_allowed():  # our scan of the bytes, not the parser
+                        watch = numbers()
+                    if watch:
+                        to_check, declared = None, None
             if declared is not None:
                 store.bulk_load(buffered, format=fmt.ox_format, base_iri=base_iri)
             else:
