@@ -147,21 +147,27 @@ def text_colour(fill: str) -> str:
 
 
 def xml_bytes(root) -> bytes:
-    """``root`` as an XML document in UTF-8, the Unicode line and paragraph separators written as references.
+    r"""``root`` as an XML document in UTF-8, carriage returns and the Unicode line and paragraph separators in
+    text written as references.
 
-    Both are allowed in XML text, but some parsers (xmldom, which graphology uses in Node) take a raw
-    U+2028 for a line break and change the label; ``&#x2028;`` reads back as itself everywhere. They can
-    stand only in text and attribute values (never in a name), so replacing them in the bytes is exact.
+    An XML parser reads a raw carriage return in text as a line feed (ElementTree writes one in an
+    attribute as ``&#13;`` already), and some (xmldom, which graphology uses in Node) take a raw U+2028
+    for a line break: a label would come back changed. As references they read back as themselves. They
+    stand only in text and attribute values (never in a name or the markup ElementTree writes), so
+    replacing them in the bytes is exact.
 
     Examples
     --------
     >>> import xml.etree.ElementTree as ET
     >>> node = ET.Element("node", label="a\u2028b")
+    >>> node.text = "c\rd"
     >>> xml_bytes(node).splitlines()[-1]
-    b'<node label="a&#x2028;b" />'
+    b'<node label="a&#x2028;b">c&#13;d</node>'
     """
     data = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-    return data.replace("\u2028".encode(), b"&#x2028;").replace("\u2029".encode(), b"&#x2029;")
+    for raw, reference in ((b"\r", b"&#13;"), ("\u2028".encode(), b"&#x2028;"), ("\u2029".encode(), b"&#x2029;")):
+        data = data.replace(raw, reference)
+    return data
 
 
 def write_graph_file(document, path, render: Callable[[object], bytes], title, heat, progress, options) -> None:
