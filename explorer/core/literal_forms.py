@@ -161,8 +161,9 @@ class LineScan:
         self._found: list[bytes] = []
         self._carry = b""
         self._offset = 0  # where, in the document, the carried bytes start
-        # (start, end, the canonical typed literals there) for each stretch of whole lines scanned
-        self._stretches: list[tuple[int, int, frozenset[bytes]]] = []
+        # (start, end, hashes of the canonical typed literals there, sorted) for each stretch of lines scanned:
+        # 8 bytes a distinct literal, where the literals themselves cost 130 MB at 1M distinct numbers.
+        self._stretches: list[tuple[int, int, np.ndarray]] = []
         #: Whether the document may name a blank node (``_:``).
         self.blank_nodes = False
 
@@ -177,7 +178,8 @@ class LineScan:
     def _scan(self, data: bytes, found: list[bytes]) -> None:
         canonical = _collect(data, found)
         if canonical:
-            self._stretches.append((self._offset, self._offset + len(data), canonical))
+            hashes = np.unique(np.fromiter(map(hash, canonical), dtype=np.int64, count=len(canonical)))
+            self._stretches.append((self._offset, self._offset + len(data), hashes))
         self._offset += len(data)
 
     @property
@@ -203,7 +205,9 @@ class LineScan:
         over the lines whose literals are canonical; when a statement was also written in another form, its
         canonical spelling is in one of these stretches (see :func:`lines_holding`), which are few or none.
         """
-        return [(start, end) for start, end, canonical in self._stretches if not canonical.isdisjoint(literals)]
+        wanted = np.fromiter(map(hash, literals), dtype=np.int64, count=len(literals))
+        # By hash: two literals of one hash only make a stretch read for nothing, never one passed over.
+        return [(start, end) for start, end, hashes in self._stretches if np.isin(wanted, hashes).any()]
 
 
 def _without_bom(found: list[bytes]) -> list[bytes]:
@@ -259,15 +263,15 @@ def lines_holding(stream, literals: set[bytes]) -> list[bytes]:
             return _without_bom(found)
 
 
-def _collect(data: bytes, found: list[bytes]) -> frozenset[bytes]:
+def _collect(data: bytes, found: list[bytes]) -> list[bytes]:
     """Add to ``found`` the lines of ``data`` to parse again; the canonical typed literals ``data`` holds."""
-    canonical: frozenset[bytes] = frozenset()
+    canonical: list[bytes] = []
     if b"^^" in data:
         # A line that keeps a "^^" once the canonical literals are gone holds no canonical literal but
         # in a comment (N-Triples has one literal a line), so it is taken as it stands; were it changed
         # all the same, parsing it fails, and the reader looks at every statement instead.
         parts = _NT_CANONICAL_SPLIT.split(data)  # text, literal, text, ...: one pass for both
-        canonical = frozenset(parts[1::2])
+        canonical = parts[1::2]
         stripped = b"".join(parts[::2])
         _take_lines(stripped, _positions(stripped, b"^", b"^", 1), found)
     # "<<(" opens an RDF 1.2 triple term, N-Triples' only form of one.
