@@ -2,16 +2,18 @@
 
 Run by Debian's own Python (``python3-graph-tool`` is built for it), not the project's environment:
 ``/usr/bin/python3 tests/support/graph_tool_count.py FILE...``. A file graph-tool refuses prints
-``{"error": ...}`` and the script goes on.
+``{"error": ...}`` and the script goes on. (graph-tool is imported only when run: pytest's doctest
+collection imports this file in the project's environment, which has no graph-tool.)
 """
 
 import json
 import sys
 
-import graph_tool
-
 
 def counted(path: str) -> dict:
+    """What graph-tool reads of the GraphML file ``path``."""
+    import graph_tool
+
     graph = graph_tool.load_graph(path, fmt="graphml")
     properties = graph.vertex_properties
 
@@ -26,8 +28,9 @@ def counted(path: str) -> dict:
     }
 
 
-for path in sys.argv[1:]:
-    try:
-        print(json.dumps(counted(path)))
-    except Exception as error:  # noqa: BLE001 - reported for the test to read, whatever graph-tool raises
-        print(json.dumps({"error": f"{type(error).__name__}: {error}"}))
+if __name__ == "__main__":
+    for path in sys.argv[1:]:
+        try:
+            print(json.dumps(counted(path)))
+        except Exception as error:  # noqa: BLE001 - reported for the test to read, whatever graph-tool raises
+            print(json.dumps({"error": f"{type(error).__name__}: {error}"}))
