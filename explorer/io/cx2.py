@@ -56,7 +56,7 @@ from ..core.presentation import (
     heat_strength,
     safe_colour,
 )
-from .graph_xml import DARK_TEXT, attribute_types, text_colour, write_graph_file
+from .graph_xml import DARK_TEXT, attribute_types, node_values, text_colour, write_graph_file
 
 #: Cytoscape's portable ``NODE_SHAPE`` for each shape name of the ontology (``rx:shape``).
 CX2_SHAPES = {
@@ -122,16 +122,7 @@ def cx2_bytes(view) -> bytes:
     """The :class:`~explorer.io.model.ExportView` as a CX2 document (see :func:`write_cx2`)."""
     node_rows = []
     for node in view.nodes:
-        row = {
-            "name": node.label,
-            "represents": node.id,
-            "kind": node.kind,
-            "kind_label": node.kind_label,
-            "level": node.level,
-            "level_name": node.level_name,
-            "colour": node.colour,
-            "shape": node.shape,
-        }
+        row = {"name": node.label, "represents": node.id, **node_values(node)}
         if node.heat is not None:
             row["heat"] = node.heat
         _add_own(row, node.attributes, _RESERVED)

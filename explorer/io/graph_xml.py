@@ -170,6 +170,49 @@ def xml_bytes(root) -> bytes:
     return data
 
 
+def node_values(node) -> dict:
+    """The values every graph export carries for a node (GraphML, yEd, CX2), less its IRI, label, place and heat.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as Node
+    >>> node = Node(kind="rx:Unit", kind_label="Unit", level=2, level_name="meso", colour="#4a9", shape="ellipse")
+    >>> list(node_values(node))
+    ['kind', 'kind_label', 'level', 'level_name', 'colour', 'shape']
+    """
+    return {
+        "kind": node.kind,
+        "kind_label": node.kind_label,
+        "level": node.level,
+        "level_name": node.level_name,
+        "colour": node.colour,
+        "shape": node.shape,
+    }
+
+
+def tie_values(tie) -> dict:
+    """The values every GraphML file (plain and yEd) carries for a tie."""
+    return {
+        "iri": tie.id,
+        "relation": tie.relation,
+        "relation_label": tie.relation_label,
+        "qualified": tie.qualified,
+        "colour": tie.colour,
+        "line_style": tie.line_style,
+    }
+
+
+def own_values(rows: list[dict], elements) -> list[dict]:
+    """``rows`` with each element's heat (a scored node's) and own attributes after them; an attribute named
+    like a field above would contradict it, so the field wins."""
+    for row, element in zip(rows, elements, strict=True):
+        if getattr(element, "heat", None) is not None:
+            row["heat"] = element.heat
+        for name, value in element.attributes.items():
+            row.setdefault(name, value)
+    return rows
+
+
 def write_graph_file(document, path, render: Callable[[object], bytes], title, heat, progress, options) -> None:
     """Write ``render(view)`` of the map's :class:`~explorer.io.model.ExportView` to ``path``, atomically.
 

@@ -45,9 +45,12 @@ from ..core.errors import FormatError
 from .graph_xml import (
     attribute_text,
     attribute_types,
+    node_values,
+    own_values,
     read_graph_file,
     root_name,
     source_from_graph,
+    tie_values,
     write_graph_file,
     xml_bytes,
 )
@@ -189,63 +192,77 @@ def write_graphml(
 
 def graphml_bytes(view) -> bytes:
     """The :class:`~explorer.io.model.ExportView` as a GraphML document (see :func:`write_graphml`)."""
-    ET.register_namespace("", GRAPHML_NS)
-    ET.register_namespace("xsi", _XSI)
-    root = ET.Element(_q("graphml"), {f"{{{_XSI}}}schemaLocation": f"{GRAPHML_NS} {_SCHEMA}"})
-    node_rows, node_ids = [], {}
-    for number, node in enumerate(view.nodes):
-        node_ids[node.id] = f"n{number}"
-        row = {
-            "iri": node.id,
-            "label": node.label,
-            "name": node.label,
-            "kind": node.kind,
-            "kind_label": node.kind_label,
-            "level": node.level,
-            "level_name": node.level_name,
-            "colour": node.colour,
-            "shape": node.shape,
-            "canvas_x": float(node.x),
-            "canvas_y": float(node.y),
-            "x": float(node.x),
-            "y": -float(node.y),
-            "size": 10.0,
-            **_rgb(node.colour),
-        }
-        if node.heat is not None:
-            row["heat"] = node.heat
-        for name, value in node.attributes.items():
-            row.setdefault(name, value)  # a value named like a field above would contradict it
-        node_rows.append(row)
+    node_rows = []
+    for node in view.nodes:
+        node_rows.append(
+            {
+                "iri": node.id,
+                "label": node.label,
+                "name": node.label,
+                **node_values(node),
+                "canvas_x": float(node.x),
+                "canvas_y": float(node.y),
+                "x": float(node.x),
+                "y": -float(node.y),
+                "size": 10.0,
+                **_rgb(node.colour),
+            }
+        )
     tie_rows = []
     for tie in view.ties:
-        row = {
-            "iri": tie.id,
-            "relation": tie.relation,
-            "relation_label": tie.relation_label,
-            "interaction": tie.relation_label,
-            "qualified": tie.qualified,
-            "colour": tie.colour,
-            "line_style": tie.line_style,
-        }
-        for name, value in tie.attributes.items():
-            row.setdefault(name, value)
-        tie_rows.append(row)
+        iri, relation, label, *rest = tie_values(tie).items()
+        tie_rows.append(dict([iri, relation, label, ("interaction", tie.relation_label), *rest]))  # Cytoscape's
+    return graphml_document(view, own_values(node_rows, view.nodes), own_values(tie_rows, view.ties))
+
+
+def graphml_document(
+    view,
+    node_rows: list[dict],
+    tie_rows: list[dict],
+    *,
+    schema: str = _SCHEMA,
+    namespaces: Mapping[str, str] | None = None,
+    keys: Mapping[str, Mapping[str, str]] | None = None,
+    node_graphics: Callable | None = None,
+    tie_graphics: Callable | None = None,
+) -> bytes:
+    """A GraphML document: one ``<key>`` per element and name, the graph's values, each node and tie with its row.
+
+    Nodes are ``n0``, ``n1``… and ties ``e0``, ``e1``… (name tokens; the IRI is a value). For the yEd
+    variant (:mod:`explorer.io.yed`): the ``schema`` its ``xsi:schemaLocation`` names, ``namespaces``
+    more to declare, ``keys`` more ``<key>`` elements (id to attributes), and ``node_graphics(element,
+    node)`` / ``tie_graphics(element, tie)`` called after each element's data.
+    """
+    ET.register_namespace("", GRAPHML_NS)
+    ET.register_namespace("xsi", _XSI)
+    for prefix, uri in (namespaces or {}).items():
+        ET.register_namespace(prefix, uri)
+    root = ET.Element(_q("graphml"), {f"{{{_XSI}}}schemaLocation": f"{GRAPHML_NS} {schema}"})
     graph_values = {"title": view.title, "layout": view.layout, "generator": f"Routine Explorer {__version__}"}
     # One <key> per element and name: networkx declared one id for a node's and a tie's colour alike, which
     # the schema's uniqueness constraint refuses.
-    keys = {}
+    declared = {}
     for scope, rows in (("graph", [graph_values]), ("node", node_rows), ("edge", tie_rows)):
         for number, (name, kind) in enumerate(attribute_types(rows).items()):
-            keys[scope, name] = key = (f"{scope[0]}{number}", kind)
+            declared[scope, name] = key = (f"{scope[0]}{number}", kind)
             ET.SubElement(root, _q("key"), {"id": key[0], "for": scope, "attr.name": name, "attr.type": kind})
+    for key_id, attributes in (keys or {}).items():
+        ET.SubElement(root, _q("key"), {"id": key_id, **attributes})
     graph = ET.SubElement(root, _q("graph"), {"id": "map", "edgedefault": "directed"})
-    _data(graph, keys, "graph", graph_values)
-    for row, node in zip(node_rows, view.nodes, strict=True):
-        _data(ET.SubElement(graph, _q("node"), {"id": node_ids[node.id]}), keys, "node", row)
+    _data(graph, declared, "graph", graph_values)
+    node_ids = {}
+    for number, (row, node) in enumerate(zip(node_rows, view.nodes, strict=True)):
+        node_ids[node.id] = f"n{number}"
+        element = ET.SubElement(graph, _q("node"), {"id": node_ids[node.id]})
+        _data(element, declared, "node", row)
+        if node_graphics is not None:
+            node_graphics(element, node)
     for number, (row, tie) in enumerate(zip(tie_rows, view.ties, strict=True)):
         ends = {"source": node_ids[tie.source], "target": node_ids[tie.target]}
-        _data(ET.SubElement(graph, _q("edge"), {"id": f"e{number}", **ends}), keys, "edge", row)
+        element = ET.SubElement(graph, _q("edge"), {"id": f"e{number}", **ends})
+        _data(element, declared, "edge", row)
+        if tie_graphics is not None:
+            tie_graphics(element, tie)
     ET.indent(root, space="  ")
     return xml_bytes(root)
 

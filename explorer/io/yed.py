@@ -36,14 +36,12 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from .. import __version__
 from ..core.presentation import NODE_H, NODE_W, heat_colour, heat_strength, safe_colour
-from .graph_xml import NOT_XML, attribute_text, attribute_types, text_colour, write_graph_file, xml_bytes
-from .graphml import GRAPHML_NS
+from .graph_xml import NOT_XML, node_values, own_values, text_colour, tie_values, write_graph_file
+from .graphml import GRAPHML_NS, graphml_document
 
 #: The yFiles extension's namespace, in which yEd reads and writes its graphics.
 YFILES_NS = "http://www.yworks.com/xml/graphml"
-_XSI = "http://www.w3.org/2001/XMLSchema-instance"
 # yWorks' schema, which extends GraphML's <data> with the yFiles elements; named as yEd itself names it.
 _SCHEMA = "http://www.yworks.com/xml/schema/graphml/1.1/ygraphml.xsd"
 #: yEd's ``y:Shape type`` for each shape name of the ontology (``rx:shape``).
@@ -99,63 +97,22 @@ def write_yed(
 
 def yed_bytes(view) -> bytes:
     """The :class:`~explorer.io.model.ExportView` as GraphML with yFiles graphics (see :func:`write_yed`)."""
-    ET.register_namespace("", GRAPHML_NS)
-    ET.register_namespace("xsi", _XSI)
-    ET.register_namespace("y", YFILES_NS)
-    root = ET.Element(_g("graphml"), {f"{{{_XSI}}}schemaLocation": f"{GRAPHML_NS} {_SCHEMA}"})
     # The label and the place are in the graphics (yEd edits them there), so not in data of their own.
-    node_rows = []
-    for node in view.nodes:
-        row = {
-            "iri": node.id,
-            "kind": node.kind,
-            "kind_label": node.kind_label,
-            "level": node.level,
-            "level_name": node.level_name,
-            "colour": node.colour,
-            "shape": node.shape,
-        }
-        if node.heat is not None:
-            row["heat"] = node.heat
-        for name, value in node.attributes.items():
-            row.setdefault(name, value)
-        node_rows.append(row)
-    tie_rows = []
-    for tie in view.ties:
-        row = {
-            "iri": tie.id,
-            "relation": tie.relation,
-            "relation_label": tie.relation_label,
-            "qualified": tie.qualified,
-            "colour": tie.colour,
-            "line_style": tie.line_style,
-        }
-        for name, value in tie.attributes.items():
-            row.setdefault(name, value)
-        tie_rows.append(row)
-    graph_values = {"title": view.title, "layout": view.layout, "generator": f"Routine Explorer {__version__}"}
-    keys = {}
-    for scope, rows in (("graph", [graph_values]), ("node", node_rows), ("edge", tie_rows)):
-        for number, (name, kind) in enumerate(attribute_types(rows).items()):
-            keys[scope, name] = key = (f"{scope[0]}{number}", kind)
-            ET.SubElement(root, _g("key"), {"id": key[0], "for": scope, "attr.name": name, "attr.type": kind})
-    ET.SubElement(root, _g("key"), {"id": "ng", "for": "node", "yfiles.type": "nodegraphics"})
-    ET.SubElement(root, _g("key"), {"id": "eg", "for": "edge", "yfiles.type": "edgegraphics"})
-    graph = ET.SubElement(root, _g("graph"), {"id": "map", "edgedefault": "directed"})
-    _data(graph, keys, "graph", graph_values)
-    node_ids = {}
-    for number, (row, node) in enumerate(zip(node_rows, view.nodes, strict=True)):
-        node_ids[node.id] = f"n{number}"
-        element = ET.SubElement(graph, _g("node"), {"id": node_ids[node.id]})
-        _data(element, keys, "node", row)
-        _shape_node(ET.SubElement(element, _g("data"), {"key": "ng"}), node)
-    for number, (row, tie) in enumerate(zip(tie_rows, view.ties, strict=True)):
-        ends = {"source": node_ids[tie.source], "target": node_ids[tie.target]}
-        element = ET.SubElement(graph, _g("edge"), {"id": f"e{number}", **ends})
-        _data(element, keys, "edge", row)
-        _poly_line_edge(ET.SubElement(element, _g("data"), {"key": "eg"}), tie)
-    ET.indent(root, space="  ")
-    return xml_bytes(root)
+    node_rows = [{"iri": node.id, **node_values(node)} for node in view.nodes]
+    tie_rows = [tie_values(tie) for tie in view.ties]
+    return graphml_document(
+        view,
+        own_values(node_rows, view.nodes),
+        own_values(tie_rows, view.ties),
+        schema=_SCHEMA,
+        namespaces={"y": YFILES_NS},
+        keys={
+            "ng": {"for": "node", "yfiles.type": "nodegraphics"},
+            "eg": {"for": "edge", "yfiles.type": "edgegraphics"},
+        },
+        node_graphics=lambda element, node: _shape_node(ET.SubElement(element, _g("data"), {"key": "ng"}), node),
+        tie_graphics=lambda element, tie: _poly_line_edge(ET.SubElement(element, _g("data"), {"key": "eg"}), tie),
+    )
 
 
 def _shape_node(data, node) -> None:
@@ -222,12 +179,6 @@ def _poly_line_edge(data, tie) -> None:
     )
     label.text = _text(tie.relation_label)
     ET.SubElement(edge, _y("BendStyle"), {"smoothed": "false"})
-
-
-def _data(element, keys: dict, scope: str, row: Mapping) -> None:
-    for name, value in row.items():
-        key, kind = keys[scope, name]
-        ET.SubElement(element, _g("data"), {"key": key}).text = attribute_text(value, kind)
 
 
 def _text(value: str) -> str:
