@@ -51,6 +51,7 @@ __all__ = [
     "bands_for",
     "compute_layout",
     "force_steps",
+    "layout_graph",
 ]
 
 
@@ -228,20 +229,50 @@ class _Graph:
 
     def __init__(self, nodes: Sequence[LayoutNode], edges: Sequence[LayoutEdge]) -> None:
         by_key = {node.key: node for node in nodes}
-        self.keys = sorted(by_key)
-        self.n = n = len(self.keys)
-        index = {key: i for i, key in enumerate(self.keys)}
-        self.level = np.fromiter((level_of(by_key[k].level) for k in self.keys), dtype=np.int64, count=n)
-        kinds = [by_key[k].kind or "" for k in self.keys]
-        # Kinds as ranks, so numpy can sort by them.
-        kind_rank = {kind: r for r, kind in enumerate(sorted(set(kinds)))}
-        self.kind = np.fromiter((kind_rank[k] for k in kinds), dtype=np.int64, count=n)
+        keys = sorted(by_key)
+        index = {key: i for i, key in enumerate(keys)}
         # Column by column through map() and dict.get, in C: a loop over 369k edges took a second.
         edges = list(edges)
         count = len(edges)
-        src = looked_up(map(attrgetter("source"), edges), index, count)
-        dst = looked_up(map(attrgetter("target"), edges), index, count)
-        hier = column(map(bool, map(attrgetter("hierarchical"), edges)), bool, count)
+        self._fill(
+            keys,
+            [by_key[k].level for k in keys],
+            [by_key[k].kind or "" for k in keys],
+            looked_up(map(attrgetter("source"), edges), index, count),
+            looked_up(map(attrgetter("target"), edges), index, count),
+            column(map(bool, map(attrgetter("hierarchical"), edges)), bool, count),
+        )
+
+    @classmethod
+    def from_columns(
+        cls, keys: list, levels: list, kinds: list, src: np.ndarray, dst: np.ndarray, hier: np.ndarray
+    ) -> _Graph:
+        """The graph of nodes given as columns (``keys`` distinct, in any order) and edges as numbers of them
+        (-1 for an end that is not a node), without making a record per node and edge."""
+        n = len(keys)
+        order = sorted(range(n), key=keys.__getitem__)
+        rank = np.empty(n + 1, dtype=np.int64)
+        rank[np.array(order, dtype=np.int64)] = np.arange(n)
+        rank[n] = -1  # where an edge's end is -1
+        graph = cls.__new__(cls)
+        graph._fill(
+            [keys[i] for i in order],
+            [levels[i] for i in order],
+            [kinds[i] or "" for i in order],
+            rank[np.where(src >= 0, src, n)],
+            rank[np.where(dst >= 0, dst, n)],
+            np.asarray(hier, dtype=bool),
+        )
+        return graph
+
+    def _fill(self, keys: list, levels: list, kinds: list, src: np.ndarray, dst: np.ndarray, hier: np.ndarray) -> None:
+        """Set the columns from nodes sorted by key and edges as numbers of them."""
+        self.keys = keys
+        self.n = n = len(keys)
+        self.level = np.fromiter(map(level_of, levels), dtype=np.int64, count=n)
+        # Kinds as ranks, so numpy can sort by them.
+        kind_rank = {kind: r for r, kind in enumerate(sorted(set(kinds)))}
+        self.kind = np.fromiter(map(kind_rank.__getitem__, kinds), dtype=np.int64, count=n)
         kept = (src >= 0) & (dst >= 0) & (src != dst)
         self.src, self.dst, self.hier = src[kept], dst[kept], hier[kept]
         rows = np.concatenate([self.src, self.dst])
@@ -796,13 +827,34 @@ def _stack_levels(graph: _Graph, pos: np.ndarray, *, rows: bool = False) -> np.n
 # Entry point
 
 
+def layout_graph(
+    keys: list, levels: list, kinds: list, source: np.ndarray, target: np.ndarray, hierarchical: np.ndarray
+) -> _Graph:
+    """What :func:`compute_layout` lays out, from columns: a big map's nodes and edges without a record each.
+
+    ``keys``, ``levels`` and ``kinds`` hold one node each (keys distinct, in any order), as
+    :class:`LayoutNode` does; ``source``, ``target`` and ``hierarchical`` one edge each, its ends as
+    numbers of those nodes (-1 for an end that is none), as :class:`LayoutEdge` does.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> graph = layout_graph(["ex:ann", "ex:unit"], [1, 2], ["", ""], np.array([0]), np.array([1]), np.array([True]))
+    >>> pos = compute_layout("levels", graph=graph)
+    >>> pos["ex:unit"][1] < pos["ex:ann"][1]
+    True
+    """
+    return _Graph.from_columns(keys, levels, kinds, source, target, hierarchical)
+
+
 def compute_layout(
     name: str,
-    nodes: Sequence[LayoutNode],
-    edges: Sequence[LayoutEdge],
+    nodes: Sequence[LayoutNode] = (),
+    edges: Sequence[LayoutEdge] = (),
     *,
     seed: int = 0,
     cancelled: Callable[[], bool] | None = None,
+    graph: _Graph | None = None,
 ) -> dict[str, tuple[float, float]]:
     """Positions (node centre, scene units, y grows downwards like Qt) for every node, by layout ``name``.
 
@@ -851,6 +903,8 @@ def compute_layout(
     cancelled : callable, optional
         Polled between phases; when it returns True the work stops with
         :class:`~explorer.core.errors.OperationCancelled`.
+    graph : optional
+        The nodes and edges as :func:`layout_graph` gives them, instead of ``nodes`` and ``edges``.
 
     Returns
     -------
@@ -878,7 +932,8 @@ def compute_layout(
     if name not in LAYOUTS:
         raise ValueError(f"Unknown layout {name!r}; choose one of: {', '.join(LAYOUTS)}.")
     _check(cancelled)
-    graph = _Graph(nodes, edges)
+    if graph is None:
+        graph = _Graph(nodes, edges)
     if graph.n == 0:
         return {}
     _check(cancelled)

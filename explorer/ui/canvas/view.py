@@ -185,13 +185,11 @@ def group_overview(nodes: dict, ties: dict, schema, positions: dict) -> Overview
     >>> group_overview({}, {}, None, {}).groups
     ()
     """
-    membership: dict = {}
-    links = []
-    for tie in ties.values():
-        member = membership.get(tie.relation)
-        if member is None:
-            member = membership[tie.relation] = is_membership(schema, tie.relation)
-        links.append((tie.source, tie.target, member))
+    views = list(ties.values())
+    membership = {relation: is_membership(schema, relation) for relation in set(map(attrgetter("relation"), views))}
+    # Zipped in C: a loop over 369k ties, asking each one's relation, took a quarter of a second.
+    ends = map(attrgetter("source"), views), map(attrgetter("target"), views)
+    links = list(zip(*ends, map(membership.get, map(attrgetter("relation"), views))))
     rows = [(iri, view.level, str(view.kind or ""), view.label) for iri, view in nodes.items()]
     kinds = schema.kinds if schema is not None else {}
     units = {str(k) for k in kinds if schema.is_a(k, ORG.Organization) or schema.is_a(k, ORG.OrganizationalUnit)}
