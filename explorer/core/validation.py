@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import pyshacl
 import rdflib
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
@@ -218,6 +217,8 @@ def validate_store(store) -> ValidationReport:
     if not checked:
         # No shape has anything to run on; what the file holds instead is named, not passed as conforming.
         return ValidationReport((), checked=0, elsewhere=graphs_besides_the_map(store))
+    import pyshacl  # here, not at start: only a check of the map needs it
+
     vocabulary = store.as_rdflib(ONTOLOGY_GRAPH)
     with no_network("validating the map"):
         _, report, _ = pyshacl.validate(

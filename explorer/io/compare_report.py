@@ -52,7 +52,7 @@ from explorer.core.terms import local_name
 from explorer.core.text import one_line
 
 from .change_text import figure_caption, figure_sentence, interval, kind_text, people, percent
-from .report import LIST_LIMIT, TEMPLATE_ENV, capped, chart_style, data_uri, figure_bytes, file_facts
+from .report import LIST_LIMIT, capped, chart_style, data_uri, figure_bytes, file_facts, template_env
 
 __all__ = [
     "MECHANISMS_SHOWN",
@@ -556,11 +556,15 @@ def render_comparison(
     image_width: int = 680,
 ) -> str:
     """The report page from :func:`comparison_context` and chart sources (``data:`` URIs)."""
-    return TEMPLATE_ENV.get_template("compare_report.html.j2").render(
-        **context,
-        charts={"decomposition": None, **(charts or {})},
-        for_print=for_print,
-        image_width=image_width,
+    return (
+        template_env()
+        .get_template("compare_report.html.j2")
+        .render(
+            **context,
+            charts={"decomposition": None, **(charts or {})},
+            for_print=for_print,
+            image_width=image_width,
+        )
     )
 
 

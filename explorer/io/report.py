@@ -36,13 +36,13 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import io
 from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-import jinja2
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
@@ -102,14 +102,27 @@ LOGICS = (
 )
 _ONTOLOGY = URIRef(str(RX).rstrip("#/"))
 
-#: The templates' environment, shared by the change report and the comparison report (one escaping).
-TEMPLATE_ENV = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-    autoescape=True,  # every value from the map is text, whatever the template's name
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+
+@functools.cache
+def template_env():
+    """The templates' environment, shared by the change report and the comparison report (one escaping).
+
+    Made when a report is first written, not at start (jinja2's import is a fiftieth of a second of every start).
+
+    Examples
+    --------
+    >>> template_env().autoescape, template_env() is template_env()
+    (True, True)
+    """
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,  # every value from the map is text, whatever the template's name
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 class ReportError(ExplorerError):
@@ -730,13 +743,17 @@ def render_report(
     ``level_maps`` are further figures of the map after the whole one, each a mapping with ``title``, ``src``
     and ``caption`` (the PDF's map level by level, at a size its labels can be read on paper).
     """
-    return TEMPLATE_ENV.get_template("report.html.j2").render(
-        **context,
-        map_src=map_src,
-        charts={"force_field": None, "by_level": None, **(charts or {})},
-        for_print=for_print,
-        image_width=image_width,
-        level_maps=list(level_maps or ()),
+    return (
+        template_env()
+        .get_template("report.html.j2")
+        .render(
+            **context,
+            map_src=map_src,
+            charts={"force_field": None, "by_level": None, **(charts or {})},
+            for_print=for_print,
+            image_width=image_width,
+            level_maps=list(level_maps or ()),
+        )
     )
 
 

@@ -24,15 +24,17 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import httpx
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
 from ..core.errors import ExplorerError
 from ..core.terms import from_ox, to_ox
+
+if TYPE_CHECKING:
+    import httpx
 
 #: Seconds to wait for a server to connect and for each read.
 DEFAULT_TIMEOUT = 30.0
@@ -186,6 +188,8 @@ class SparqlClient:
     """
 
     def __init__(self, endpoint: Endpoint) -> None:
+        import httpx  # here, not at start: a tenth of a second of every start, for a map on a server
+
         self.endpoint = endpoint
         auth: httpx.Auth | None = None
         headers = {"User-Agent": "routine-explorer"}
@@ -217,6 +221,8 @@ class SparqlClient:
     # ------------------------------------------------------------------ requests
     def _request(self, method: str, url: str, *, what: str, **kwargs) -> tuple[int, str, bytes]:
         """Send one request; the status, content type and body (read up to the size limit)."""
+        import httpx
+
         limit = self.endpoint.max_bytes
         allowed = self.endpoint.timeout * WHOLE_ANSWER_TIMEOUTS
         deadline = time.monotonic() + allowed

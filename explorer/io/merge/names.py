@@ -19,7 +19,6 @@ import re
 import threading
 from collections.abc import Iterable
 
-import snowballstemmer
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
@@ -77,6 +76,8 @@ def group_key(text) -> str:
     """
     stemmer = getattr(_STEMMERS, "english", None)
     if stemmer is None:
+        import snowballstemmer  # here, not at start: only a merge of names needs it
+
         stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
     return " ".join(stemmer.stemWords(re.findall(r"[^\W_]+", str(text).casefold())))
 
