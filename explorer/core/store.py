@@ -25,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import abc
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, filterfalse
@@ -32,7 +33,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
-from oxrdflib import OxigraphStore as _OxRdflibStore
 from rdflib import BNode, URIRef
 from rdflib.plugins.stores.memory import Memory
 
@@ -171,19 +171,27 @@ class _FrozenMemory(Memory):
         return super().remove(*args, **kwargs)
 
 
-class _ReadOnlyNormalisingStore(_OxRdflibStore):
-    """oxrdflib's rdflib store over our Oxigraph store, read-only, with plain literals normalised."""
+@functools.cache
+def _read_only_store() -> type:
+    """oxrdflib's rdflib store over our Oxigraph store, read-only, with plain literals normalised.
 
-    def add(self, *args, **kwargs):
-        raise TypeError("this view is read-only: change a map through commands")
+    Made on first use: oxrdflib brings rdflib's SPARQL engine, a sixth of a second of every start otherwise.
+    """
+    from oxrdflib import OxigraphStore
 
-    addN = remove = add  # noqa: N815
+    class ReadOnlyNormalisingStore(OxigraphStore):
+        def add(self, *args, **kwargs):
+            raise TypeError("this view is read-only: change a map through commands")
 
-    def triples(self, triple_pattern, context=None):
-        for (s, p, o), ctxs in super().triples(triple_pattern, context):
-            if isinstance(o, rdflib.Literal) and o.datatype == rdflib.XSD.string and not o.language:
-                o = rdflib.Literal(str(o))
-            yield (s, p, o), ctxs
+        addN = remove = add  # noqa: N815
+
+        def triples(self, triple_pattern, context=None):
+            for (s, p, o), ctxs in super().triples(triple_pattern, context):
+                if isinstance(o, rdflib.Literal) and o.datatype == rdflib.XSD.string and not o.language:
+                    o = rdflib.Literal(str(o))
+                yield (s, p, o), ctxs
+
+    return ReadOnlyNormalisingStore
 
 
 class EmbeddedStore(Store):
@@ -401,7 +409,7 @@ class EmbeddedStore(Store):
         the store holds literals it rewrote (the view must show them as written)."""
         if self._forms:
             return super().as_rdflib(graph)
-        return rdflib.Graph(store=_ReadOnlyNormalisingStore(store=self._ox), identifier=graph)
+        return rdflib.Graph(store=_read_only_store()(store=self._ox), identifier=graph)
 
 
 __all__ = ["ANY_GRAPH", "DEFAULT_GRAPH", "EmbeddedStore", "QueryResult", "Store"]

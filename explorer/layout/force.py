@@ -45,7 +45,6 @@ import math
 from collections.abc import Iterator
 
 import numpy as np
-import scipy.fft
 
 __all__ = ["ITERATIONS", "SPREAD", "ForceRun", "snap_to_slots"]
 
@@ -120,10 +119,14 @@ class ForceRun:
 
     def _mesh(self, width: float, height: float) -> None:
         """The grid the repulsion is spread on, and the Fourier transform of its kernel."""
+        # Here, not at start: scipy.fft brings scipy.special, a seventh of a second of every start.
+        import scipy.fft
+
+        self._fft = scipy.fft
         self.cell = cell = max(1.0, math.sqrt(width * height / _MAX_CELLS))
         self.shape = gx, gy = int(width / cell) + 2, int(height / cell) + 2
         # Twice the grid, so the convolution does not wrap around.
-        self.padded = (scipy.fft.next_fast_len(2 * gx, real=True), scipy.fft.next_fast_len(2 * gy, real=True))
+        self.padded = (self._fft.next_fast_len(2 * gx, real=True), self._fft.next_fast_len(2 * gy, real=True))
         ox = np.fft.fftfreq(self.padded[0], 1 / self.padded[0]) * cell
         oy = np.fft.fftfreq(self.padded[1], 1 / self.padded[1]) * cell
         dx, dy = np.meshgrid(ox, oy, indexing="ij")
@@ -131,8 +134,8 @@ class ForceRun:
         d2[0, 0] = 1.0
         scale = self.k * self.k / d2
         scale[0, 0] = 0.0
-        self.kernel_x = scipy.fft.rfft2(dx * scale)
-        self.kernel_y = scipy.fft.rfft2(dy * scale)
+        self.kernel_x = self._fft.rfft2(dx * scale)
+        self.kernel_y = self._fft.rfft2(dy * scale)
 
     def _repulsion(self) -> np.ndarray:
         gx, gy = self.shape
@@ -146,10 +149,10 @@ class ForceRun:
         mass = np.zeros(gx * gy)
         for flat, weight in corners:
             mass += np.bincount(flat, weights=weight, minlength=gx * gy)
-        spectrum = scipy.fft.rfft2(mass.reshape(gx, gy), s=self.padded)
+        spectrum = self._fft.rfft2(mass.reshape(gx, gy), s=self.padded)
         force = np.zeros_like(self.xy)
         for axis, kernel in ((0, self.kernel_x), (1, self.kernel_y)):
-            field = scipy.fft.irfft2(spectrum * kernel, s=self.padded)[:gx, :gy].reshape(-1)
+            field = self._fft.irfft2(spectrum * kernel, s=self.padded)[:gx, :gy].reshape(-1)
             force[:, axis] = sum(field[flat] * weight for flat, weight in corners)
         return force
 

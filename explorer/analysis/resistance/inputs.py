@@ -30,7 +30,6 @@ import hashlib
 import math
 
 import numpy as np
-from scipy.special import ndtri
 
 #: Confidence of a value whose node or tie states none: the ontology's "plausible but unchecked".
 DEFAULT_CONFIDENCE = 0.5
@@ -187,6 +186,8 @@ class InputTable:
             seen[key] = seen.get(key, 0) + 1
             if seen[key] > 1:
                 keys[i] = f"{key}#{seen[key]}"
+        from scipy.special import ndtri  # here, not at start: scipy.special is a fourteenth of a second
+
         noise = ndtri(keyed_uniforms(keys, runs, seed, stream=0))
         uniform = keyed_uniforms(keys, runs, seed, stream=1)
         sd = (spread * (1.0 - self.confidence) * self.half)[:, None]
