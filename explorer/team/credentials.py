@@ -16,11 +16,10 @@ Examples
 
 from __future__ import annotations
 
-import keyring
-import keyring.errors
-from keyring.backends import chainer, fail, null
-
 from ..core.errors import ExplorerError
+
+# keyring is imported by each function here, not at start: with what it brings it was a ninth of a second
+# of every start, for a map on a server.
 
 #: The keyring service every secret of the app is stored under.
 SERVICE = "routine-explorer"
@@ -49,6 +48,8 @@ def account(endpoint_address: str, user: str) -> str:
 
 
 def _usable(backend) -> bool:
+    from keyring.backends import chainer, fail, null
+
     if isinstance(backend, chainer.ChainerBackend):
         return any(_usable(one) for one in backend.backends)
     if isinstance(backend, (fail.Keyring, null.Keyring)):
@@ -65,6 +66,8 @@ def keyring_available() -> bool:
     >>> isinstance(keyring_available(), bool)
     True
     """
+    import keyring
+
     return _usable(keyring.get_keyring())
 
 
@@ -80,6 +83,8 @@ def remember(endpoint_address: str, user: str, secret: str) -> None:
     --------
     >>> remember("https://maps.example.org/sparql", "ann", "s3cret")  # doctest: +SKIP
     """
+    import keyring.errors
+
     if not keyring_available():
         raise CredentialsError(NO_KEYRING)
     try:
@@ -96,6 +101,8 @@ def recall(endpoint_address: str, user: str) -> str | None:
     >>> recall("https://nowhere.example.org/sparql", "nobody-kept-this") is None
     True
     """
+    import keyring.errors
+
     if not keyring_available():
         return None
     try:
@@ -116,6 +123,8 @@ def forget(endpoint_address: str, user: str) -> None:
     --------
     >>> forget("https://nowhere.example.org/sparql", "nobody-kept-this")
     """
+    import keyring.errors
+
     if not keyring_available():
         return
     name = account(endpoint_address, user)
