@@ -52,7 +52,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-import networkx as nx
 import numpy as np
 from rdflib import URIRef
 
@@ -456,6 +455,8 @@ def _ecological(model) -> tuple:
         for i in impacts
         if not i.direct
     ][:8]
+    import networkx as nx  # here, not at start (see explorer.analysis.graph)
+
     routines = nx.Graph()
     for i in impacts:
         for u, v, d in G.edges(i.routine, data=True):

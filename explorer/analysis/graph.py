@@ -58,8 +58,8 @@ from __future__ import annotations
 import gc
 import math
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from rdflib import BNode, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
@@ -67,6 +67,12 @@ from explorer.core.namespaces import RX
 from explorer.core.projection import node_label
 from explorer.core.schema import Schema
 from explorer.core.terms import DEFAULT_GRAPH, local_name
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+# networkx is imported where a graph is made, not at start: it is a quarter of a second, and a window
+# imports this module (through the analysis it shows) long before it analyses a map.
 
 ORG = "http://www.w3.org/ns/org#"
 FOAF_AGENT = URIRef("http://xmlns.com/foaf/0.1/Agent")
@@ -209,6 +215,8 @@ def _build(store, schema: Schema, graph) -> nx.MultiDiGraph:
                     if order:
                         into[key + "_order"] = order
 
+    import networkx as nx
+
     G = nx.MultiDiGraph()
     used_kinds, node_terms, tie_subjects = set(), {}, []
     default_levels: dict = {}
@@ -311,6 +319,7 @@ def is_a(G, node, cls) -> bool:
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.MultiDiGraph(ancestors={RX.Person: frozenset({RX.Person, RX.Actor})})
     >>> G.add_node("p", kind=RX.Person, kinds=frozenset({RX.Person}))
     >>> is_a(G, "p", RX.Actor), is_a(G, "p", RX.Routine)
@@ -382,6 +391,7 @@ def routine_graph(G, *, default_strength: float = DEFAULT_STRENGTH, default_orde
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.MultiDiGraph(ancestors={RX.Routine: frozenset({RX.Routine})})
     >>> G.add_nodes_from("ab", kind=RX.Routine, kinds=frozenset({RX.Routine}))
     >>> _ = G.add_edge("a", "b", relation=RX.Interdependency, strength=1.0, interdependenceType_order=3)
@@ -389,6 +399,8 @@ def routine_graph(G, *, default_strength: float = DEFAULT_STRENGTH, default_orde
     3.0
     """
     routines = nodes_of(G, RX.Routine)
+    import networkx as nx
+
     R = nx.Graph()
     R.add_nodes_from((r, G.nodes[r]) for r in routines)
     for r in routines:
@@ -443,6 +455,7 @@ def social_graph(G, *, nodes: Iterable | None = None) -> nx.Graph:
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.MultiDiGraph(ancestors={RX.Person: frozenset({RX.Person, RX.Actor, FOAF_AGENT})})
     >>> G.add_nodes_from("ab", kind=RX.Person, kinds=frozenset({RX.Person}))
     >>> _ = G.add_edge("a", "b", relation=RX.influences)
@@ -451,6 +464,8 @@ def social_graph(G, *, nodes: Iterable | None = None) -> nx.Graph:
     2.0
     """
     members = list(nodes) if nodes is not None else social_nodes(G)
+    import networkx as nx
+
     S = nx.Graph()
     S.add_nodes_from((n, G.nodes[n]) for n in members)
     for n in members:
@@ -487,6 +502,8 @@ def map_graph_from_text(data: str | bytes, *, format: str = "turtle") -> nx.Mult
 
 def simple_graph(G) -> nx.Graph:
     """``G`` as an undirected simple graph, each pair weighted by the number of ties between them."""
+    import networkx as nx
+
     U = nx.Graph()
     U.add_nodes_from(G.nodes(data=True))
     for u, v in G.edges():

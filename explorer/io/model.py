@@ -63,7 +63,7 @@ from ..core.projection import Projection, node_label
 from ..core.schema import schema_of
 from ..core.terms import DEFAULT_GRAPH, local_name
 from ..core.text import one_line
-from ..layout.layouts import LAYOUTS, compute_layout
+from ..layout import LAYOUTS
 from ..layout.placement import HIERARCHY, layout_input
 
 #: Layout names :func:`export_view` accepts: ``"map"`` (positions as the map stores them,
@@ -360,6 +360,8 @@ class _Attributes:
 
 
 def _positions(projection: Projection, layout: str, given: Mapping | None, cancelled) -> dict[str, tuple[float, float]]:
+    from ..layout.layouts import compute_layout  # here, not at start: it brings scipy's sparse graphs
+
     given = {str(k): (float(v[0]), float(v[1])) for k, v in (given or {}).items()}
     if layout == "map":
         stored = {str(iri): (v.x, v.y) for iri, v in projection.nodes.items() if v.x is not None and v.y is not None}

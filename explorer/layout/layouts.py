@@ -27,9 +27,8 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
@@ -39,6 +38,9 @@ from explorer.layout import LAYOUTS
 from explorer.layout.bands import BAND_MIN_HEIGHT, TOP_DOWN, Band, level_of
 from explorer.layout.columns import column, looked_up
 from explorer.layout.force import SPREAD, ForceRun, snap_to_slots
+
+if TYPE_CHECKING:
+    import networkx as nx  # imported where a small map's spring layout needs it: a quarter of a second of a start
 
 __all__ = [
     "LAYOUTS",
@@ -285,6 +287,8 @@ class _Graph:
     def subgraph(self, members: np.ndarray) -> nx.Graph:
         """networkx graph on ``members``, relabelled 0..k-1 in that order."""
         sub = self.adjacency[members][:, members].tocoo()
+        import networkx as nx
+
         graph: nx.Graph = nx.Graph()
         graph.add_nodes_from(range(members.size))
         upper = sub.row < sub.col
@@ -314,6 +318,8 @@ def _spring(graph: _Graph, members: np.ndarray, seed: int) -> np.ndarray:
     sub = graph.subgraph(members)
     # "force" is the classic Fruchterman-Reingold; "auto" would switch to the L-BFGS
     # energy method at 500 nodes, slower here for the same picture.
+    import networkx as nx
+
     placed = nx.spring_layout(sub, seed=seed, method="force")
     return np.array([placed[i] for i in range(members.size)], dtype=float)
 

@@ -100,8 +100,8 @@ def test_the_window_starts_without_loading_what_only_a_comparison_draws(tmp_path
 def test_the_window_starts_without_loading_what_only_servers_checks_reports_and_merges_use(tmp_path):
     # Their imports were half a second of every start: the HTTP client (a map on a server), the SHACL engine
     # (a check of the map), the template engine (a report), the stemmer (a merge of names), rdflib's SPARQL
-    # engine (oxrdflib's view, for checks and exports), scipy's FFT (the force layout), scipy.special
-    # (the analysis' sampling) and the keyring (a server's password).
+    # engine (oxrdflib's view, for checks and exports), scipy (layouts and the analysis), the keyring (a server's
+    # password) and networkx (the analysis).
     code = (
         "import sys\n"
         "from PySide6.QtWidgets import QApplication\n"
@@ -110,7 +110,7 @@ def test_the_window_starts_without_loading_what_only_servers_checks_reports_and_
         "window = create_window(None)\n"
         "window.show(); app.processEvents()\n"
         "later = ('httpx', 'pyshacl', 'jinja2', 'snowballstemmer', 'oxrdflib', 'rdflib.plugins.sparql',"
-        " 'scipy.fft', 'scipy.special', 'keyring')\n"
+        " 'scipy', 'keyring', 'networkx')\n"
         "loaded = [m for m in later if m in sys.modules]\n"
         "assert not loaded, f'loaded at start: {loaded}'\n"
     )

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
 
 from . import norms, routines, stances
 from .builder import FAMILIES, Q_NORM, Q_ONE, Q_ROUTINE, Z_CENTERED, Z_ONE, Z_RAW, Z_STANCE
@@ -43,6 +42,8 @@ EXPONENT_CAP = 50.0
 
 def pack(model: Model) -> None:
     """Turn the model's channel, term and site lists into the arrays :func:`evaluate` uses."""
+    from scipy import sparse  # here, not at start: scipy.sparse is a quarter of a second
+
     names = sorted(model.weights)
     model.weight_names = names
     index = {n: i for i, n in enumerate(names)}
@@ -124,6 +125,8 @@ def pack(model: Model) -> None:
 
 def pack_population(model: Model) -> None:
     """The arrays of the people the figure counts and the collectives their members represent."""
+    from scipy import sparse  # here, not at start: scipy.sparse is a quarter of a second
+
     a = model.arrays
     headcount = model.headcount
     nc = len(model.carrier_nodes)

@@ -37,8 +37,6 @@
 
 from __future__ import annotations
 
-import networkx as nx
-
 from .builder import ALL, Z_CENTERED, Z_ONE, Builder
 from .structure import RX
 
@@ -105,6 +103,8 @@ def closure(b: Builder, agent) -> float | None:
     contacts = {other for other, _, _ in s.social_ties(agent) if other != agent}
     if len(contacts) < 2:
         return None
+    import networkx as nx  # here, not at start (see explorer.analysis.graph): 3 us a call
+
     ego = nx.Graph()
     ego.add_edges_from((agent, other) for other in contacts)
     for node in contacts:

@@ -35,7 +35,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse
 
 from .builder import Builder
 from .structure import REPORTS_TO, RX, clip_unit
@@ -195,6 +194,8 @@ def build(b: Builder, exposed: set) -> StanceModel:
     if rows:
         np.maximum.at(strongest, np.asarray(rows), np.asarray(pulls))
         strongest = np.minimum(1.0, strongest)
+    from scipy import sparse  # here, not at start: scipy.sparse is a quarter of a second
+
     W = sparse.csr_matrix((values, (rows, cols)), shape=(n, n))
     W.sum_duplicates()
     if W.nnz:
