@@ -9,9 +9,7 @@ to keep every view current. Loading, saving and layouts run off the UI thread
 
 from __future__ import annotations
 
-import contextlib
 import itertools
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -140,16 +138,6 @@ def prepare_views(projection: Projection, schema: Schema, computed: dict) -> dic
         "outline": read_outline(projection, schema),
         "legend": read_legend(projection, schema),
     }
-
-
-def _imports_for_a_map() -> None:
-    """What opening a map uses once its file is read, and the window is spared when it shows the map: the
-    layouts (scipy's sparse graphs, about 0.4 s) and the SPARQL console's modules. Not at start: a window
-    that opens no map does without."""
-    with contextlib.suppress(Exception):  # the open imports them again where it needs them, and says what failed
-        import explorer.layout.layouts  # noqa: F401
-
-        sparql_console.prepare_imports()
 
 
 class _FrameRelay(QObject):
@@ -761,9 +749,6 @@ class MainWindow(QMainWindow):
             return None
 
         def work(progress):
-            # Imported while Oxigraph loads the file without the interpreter lock: on the other core, not after.
-            # Not waited for: what needs one of these modules waits for it, and a map with its places needs no layout.
-            threading.Thread(target=_imports_for_a_map, name="imports", daemon=True).start()
             with memory.paused():
                 document = MapDocument.open(path, progress=progress)
                 try:
@@ -771,6 +756,7 @@ class MainWindow(QMainWindow):
                     projection = Projection.build(document.store, schema)
                     positions = initial_positions(projection, cancelled=lambda: (progress(0, 0), False)[1])
                     prepared = prepare_views(projection, schema, positions)
+                    sparql_console.prepare_imports()  # here, not on the UI thread when the map is shown
                 except BaseException:
                     document.close()
                     raise
