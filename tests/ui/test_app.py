@@ -81,8 +81,8 @@ def test_the_readme_run_command_keeps_a_window_up(tmp_path, map_file):
         proc.wait(10)
 
 
-def test_the_window_starts_without_loading_what_only_a_comparison_draws(tmp_path):
-    # matplotlib and the compare view's two figures took 0.4-0.5 s of every start; only a comparison shows them.
+def _start_the_window_then(tmp_path, checks: str) -> None:
+    """Start the window in a process of its own, show it, then run ``checks`` (Python lines) there."""
     code = (
         "import sys\n"
         "from PySide6.QtWidgets import QApplication\n"
@@ -90,11 +90,18 @@ def test_the_window_starts_without_loading_what_only_a_comparison_draws(tmp_path
         "from explorer.ui.app import create_window\n"
         "window = create_window(None)\n"
         "window.show(); app.processEvents()\n"
-        "assert window.compare.view.by_mechanism.figure is None\n"
-        "assert not any(m.startswith('matplotlib') for m in sys.modules), 'matplotlib loaded at start'\n"
-    )
+    ) + checks
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ROUTINE_EXPLORER_DATA_DIR": str(tmp_path)}
     subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120)
+
+
+def test_the_window_starts_without_loading_what_only_a_comparison_draws(tmp_path):
+    # matplotlib and the compare view's two figures took 0.4-0.5 s of every start; only a comparison shows them.
+    _start_the_window_then(
+        tmp_path,
+        "assert window.compare.view.by_mechanism.figure is None\n"
+        "assert not any(m.startswith('matplotlib') for m in sys.modules), 'matplotlib loaded at start'\n",
+    )
 
 
 def test_the_window_starts_without_loading_what_only_servers_checks_reports_and_merges_use(tmp_path):
@@ -102,17 +109,10 @@ def test_the_window_starts_without_loading_what_only_servers_checks_reports_and_
     # (a check of the map), the template engine (a report), the stemmer (a merge of names), rdflib's SPARQL
     # engine (oxrdflib's view, for checks and exports), scipy (layouts and the analysis), the keyring (a server's
     # password) and networkx (the analysis).
-    code = (
-        "import sys\n"
-        "from PySide6.QtWidgets import QApplication\n"
-        "app = QApplication([])\n"
-        "from explorer.ui.app import create_window\n"
-        "window = create_window(None)\n"
-        "window.show(); app.processEvents()\n"
+    _start_the_window_then(
+        tmp_path,
         "later = ('httpx', 'pyshacl', 'jinja2', 'snowballstemmer', 'oxrdflib', 'rdflib.plugins.sparql',"
         " 'scipy', 'keyring', 'networkx')\n"
         "loaded = [m for m in later if m in sys.modules]\n"
-        "assert not loaded, f'loaded at start: {loaded}'\n"
+        "assert not loaded, f'loaded at start: {loaded}'\n",
     )
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ROUTINE_EXPLORER_DATA_DIR": str(tmp_path)}
-    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120)
