@@ -448,6 +448,8 @@ def _mechanistic(model, by_mechanism: dict) -> tuple:
 
 def _ecological(model) -> tuple:
     """Routines touched indirectly, and the routines that hold the touched ones together."""
+    import networkx as nx  # here, not at start (see explorer.analysis.graph)
+
     G, b, impacts = model.G, model.builder, model.impacts
     found = [
         f"“{i.label}” is touched through {' → '.join(b.label(n) for n in i.path[:-1])} "
@@ -455,8 +457,6 @@ def _ecological(model) -> tuple:
         for i in impacts
         if not i.direct
     ][:8]
-    import networkx as nx  # here, not at start (see explorer.analysis.graph)
-
     routines = nx.Graph()
     for i in impacts:
         for u, v, d in G.edges(i.routine, data=True):

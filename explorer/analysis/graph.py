@@ -148,6 +148,8 @@ def map_graph(store, schema: Schema | None = None, *, graph=DEFAULT_GRAPH) -> nx
 
 
 def _build(store, schema: Schema, graph) -> nx.MultiDiGraph:
+    import networkx as nx
+
     kind_terms = {str(k): k for k in schema.kinds}
     level_orders = {str(c.iri): c.order for c in schema.levels}
     numeric, choice, multi, concept_order = set(), set(), set(), {}
@@ -214,8 +216,6 @@ def _build(store, schema: Schema, graph) -> nx.MultiDiGraph:
                     order = concept_order.get(o)
                     if order:
                         into[key + "_order"] = order
-
-    import networkx as nx
 
     G = nx.MultiDiGraph()
     used_kinds, node_terms, tie_subjects = set(), {}, []
@@ -398,9 +398,9 @@ def routine_graph(G, *, default_strength: float = DEFAULT_STRENGTH, default_orde
     >>> routine_graph(G).edges["a", "b"]["weight"]
     3.0
     """
-    routines = nodes_of(G, RX.Routine)
     import networkx as nx
 
+    routines = nodes_of(G, RX.Routine)
     R = nx.Graph()
     R.add_nodes_from((r, G.nodes[r]) for r in routines)
     for r in routines:
@@ -463,9 +463,9 @@ def social_graph(G, *, nodes: Iterable | None = None) -> nx.Graph:
     >>> social_graph(G).edges["a", "b"]["weight"]
     2.0
     """
-    members = list(nodes) if nodes is not None else social_nodes(G)
     import networkx as nx
 
+    members = list(nodes) if nodes is not None else social_nodes(G)
     S = nx.Graph()
     S.add_nodes_from((n, G.nodes[n]) for n in members)
     for n in members:

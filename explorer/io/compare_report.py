@@ -556,15 +556,12 @@ def render_comparison(
     image_width: int = 680,
 ) -> str:
     """The report page from :func:`comparison_context` and chart sources (``data:`` URIs)."""
-    return (
-        template_env()
-        .get_template("compare_report.html.j2")
-        .render(
-            **context,
-            charts={"decomposition": None, **(charts or {})},
-            for_print=for_print,
-            image_width=image_width,
-        )
+    template = template_env().get_template("compare_report.html.j2")
+    return template.render(
+        **context,
+        charts={"decomposition": None, **(charts or {})},
+        for_print=for_print,
+        image_width=image_width,
     )
 
 

@@ -743,17 +743,14 @@ def render_report(
     ``level_maps`` are further figures of the map after the whole one, each a mapping with ``title``, ``src``
     and ``caption`` (the PDF's map level by level, at a size its labels can be read on paper).
     """
-    return (
-        template_env()
-        .get_template("report.html.j2")
-        .render(
-            **context,
-            map_src=map_src,
-            charts={"force_field": None, "by_level": None, **(charts or {})},
-            for_print=for_print,
-            image_width=image_width,
-            level_maps=list(level_maps or ()),
-        )
+    template = template_env().get_template("report.html.j2")
+    return template.render(
+        **context,
+        map_src=map_src,
+        charts={"force_field": None, "by_level": None, **(charts or {})},
+        for_print=for_print,
+        image_width=image_width,
+        level_maps=list(level_maps or ()),
     )
 
 

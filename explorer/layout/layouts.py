@@ -286,9 +286,9 @@ class _Graph:
 
     def subgraph(self, members: np.ndarray) -> nx.Graph:
         """networkx graph on ``members``, relabelled 0..k-1 in that order."""
-        sub = self.adjacency[members][:, members].tocoo()
         import networkx as nx
 
+        sub = self.adjacency[members][:, members].tocoo()
         graph: nx.Graph = nx.Graph()
         graph.add_nodes_from(range(members.size))
         upper = sub.row < sub.col
@@ -315,11 +315,11 @@ def _spring_ms(size: int, iterations: int = 50) -> float:
 
 def _spring(graph: _Graph, members: np.ndarray, seed: int) -> np.ndarray:
     """networkx spring layout of the subgraph on ``members`` (rows follow ``members``)."""
+    import networkx as nx
+
     sub = graph.subgraph(members)
     # "force" is the classic Fruchterman-Reingold; "auto" would switch to the L-BFGS
     # energy method at 500 nodes, slower here for the same picture.
-    import networkx as nx
-
     placed = nx.spring_layout(sub, seed=seed, method="force")
     return np.array([placed[i] for i in range(members.size)], dtype=float)
 

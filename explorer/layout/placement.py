@@ -89,9 +89,10 @@ def layout_graph_of(projection):
 
     nodes = projection.nodes
     ties = tie_columns(nodes, projection.ties)
-    way = [hierarchy_way(str(relation) if plain else None) for relation, plain in ties.ways]
-    flipped = np.array([w[0] for w in way], dtype=bool)[ties.way] if way else np.zeros(0, dtype=bool)
-    hierarchical = np.array([w[1] for w in way], dtype=bool)[ties.way] if way else np.zeros(0, dtype=bool)
+    # Each way's (reversed, hierarchical), then each tie's.
+    ways = [hierarchy_way(str(relation) if plain else None) for relation, plain in ties.ways]
+    flags = np.array(ways, dtype=bool).reshape(-1, 2)[ties.way]
+    flipped, hierarchical = flags[:, 0], flags[:, 1]
     views = nodes.values()
     return layout_graph(
         list(map(str, ties.nodes)),
