@@ -52,6 +52,17 @@ _LEVEL = str(RX.level)
 _FROM, _TO = str(RX["from"]), str(RX.to)
 _NOT_TIES = frozenset({_TYPE, _LEVEL, _FROM, _TO})
 _FACTS = frozenset({*_LABELS, _LEVEL, _X, _Y, _FROM, _TO})  # what node and qualified tie views read
+_NODE, _TIE = "node", "tie"
+
+
+def _drawn_as(kind) -> str | None:
+    """How a subject of ``kind`` is drawn: as a node, as a tie (a qualified tie), or not at all."""
+    if kind is None:
+        return None
+    if kind.is_tie:
+        return _TIE
+    # The bare class of qualified ties is neither: a subject typed with it alone names no relation.
+    return None if kind.iri == RX.QualifiedTie else _NODE
 
 
 class NodeView(NamedTuple):
@@ -169,26 +180,24 @@ class Projection:
                     found.append((p, o, k, extra))
             if k != 2 and p not in not_ties:
                 links.append((s, p, o))
-        kinds: dict = {}  # the types as stored -> (kind, types as terms)
+        kinds: dict = {}  # the types as stored -> (kind, types as terms, what such a subject is drawn as)
         tie_subjects = []
         node_keys = set()
-        nodes = projection.nodes
+        nodes, view = projection.nodes, projection._view
         for subject, texts in types.items():
             shape = tuple(texts)
             known = kinds.get(shape)
             if known is None:
                 found = [projection._kind_terms.get(o) or projection.term(o) for o in texts]
-                known = kinds[shape] = (schema.kind_of(found), frozenset(found))
-            kind, types_of = known
-            if kind is None:
-                continue
-            if kind.is_tie or kind.iri == RX.QualifiedTie:
-                if kind.is_tie:
-                    tie_subjects.append((subject, kind))
-                continue
-            view = projection._view(subject, kind, types_of, facts.get(subject, ()))
-            nodes[view.iri] = view
-            node_keys.add(subject)
+                kind = schema.kind_of(found)
+                known = kinds[shape] = (kind, frozenset(found), _drawn_as(kind))
+            kind, types_of, drawn_as = known
+            if drawn_as is _NODE:
+                made = view(subject, kind, types_of, facts.get(subject, ()))
+                nodes[made.iri] = made
+                node_keys.add(subject)
+            elif drawn_as is _TIE:
+                tie_subjects.append((subject, kind))
         projection._node_text = node_keys
         term, interned, relation_labels = projection.term, projection._terms, projection._relation_labels
         ties, outgoing, incoming = projection.ties, projection._out, projection._in
@@ -220,7 +229,7 @@ class Projection:
         kinds = self._kind_terms
         types = [kinds.get(o) or self.term(o) for p, o, k, _ in rows if p == _TYPE and k == 0]
         kind = self.schema.kind_of(types)
-        if kind is None or kind.is_tie or kind.iri == RX.QualifiedTie:
+        if _drawn_as(kind) is not _NODE:
             return None
         return self._view(subject, kind, frozenset(types), rows)
 
