@@ -34,6 +34,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from collections.abc import Iterable, Mapping
@@ -64,6 +65,10 @@ _GAP_SHARE = 0.12  # room between two shapes, as a share of the lower one's heig
 _ASPECT = 1.5  # a shape's width over its height, when its column leaves it the choice (like the map)
 _WIDEST = 6.0  # the flattest a shape is made to fill its column's width
 _ORIGIN = (0.0, 0.0)
+# The ties drawn between shapes: each shape's strongest few, at most MAX_TIES_DRAWN in all (the strongest),
+# since a map whose shapes are all tied to each other would otherwise be a grey sheet.
+MAX_TIES_DRAWN = 600
+TIES_PER_GROUP = 3
 
 
 @dataclass(frozen=True)
@@ -135,6 +140,42 @@ class Overview:
     ties: tuple = ()
     bands: tuple = ()
     group_of: Mapping = field(default_factory=dict, compare=False)
+
+    @functools.cached_property
+    def drawn_ties(self) -> tuple:
+        """The ties worth a line: strongest first, while one of its two shapes has fewer than
+        ``TIES_PER_GROUP`` lines, at most ``MAX_TIES_DRAWN``; none between a unit's shape and its
+        members' shapes (their column says that already).
+
+        Worked out once (:func:`overview_groups` does it in the loading worker): at 100k nodes the
+        shapes have tens of thousands of ties between them, and the window paused to rank them.
+
+        Examples
+        --------
+        >>> cell = Group("u", "U", 2, 1, (), (), (0, 0, 1, 1))
+        >>> member = Group("m", "U — micro", 1, 3, (), (), (0, 2, 1, 1), head="u")
+        >>> other = Group("x", "X", 1, 1, (), (), (2, 2, 1, 1))
+        >>> Overview((cell, member, other), (GroupTie(0, 1, 3), GroupTie(1, 2, 1))).drawn_ties
+        (GroupTie(source=1, target=2, count=1),)
+        """
+        where = {group.key: index for index, group in enumerate(self.groups)}
+        stacked = set()
+        for index, group in enumerate(self.groups):
+            head = where.get(group.head) if group.head else None
+            if head is not None:
+                stacked.add((min(head, index), max(head, index)))
+        drawn: dict = {}
+        chosen = []
+        for tie in self.ties:  # strongest first already
+            if (tie.source, tie.target) in stacked:
+                continue
+            if drawn.get(tie.source, 0) < TIES_PER_GROUP or drawn.get(tie.target, 0) < TIES_PER_GROUP:
+                drawn[tie.source] = drawn.get(tie.source, 0) + 1
+                drawn[tie.target] = drawn.get(tie.target, 0) + 1
+                chosen.append(tie)
+                if len(chosen) == MAX_TIES_DRAWN:
+                    break
+        return tuple(chosen)
 
 
 def overview_groups(
@@ -321,9 +362,11 @@ def overview_groups(
         for g, rect in zip(rank, rects)
         for key, label, level, grouping, parts, head in (specs[g],)
     )
-    return Overview(
+    overview = Overview(
         groups, _group_ties(node_group, src, dst, len(groups)), tuple(bands), dict(zip(keys, node_group.tolist()))
     )
+    overview.drawn_ties  # noqa: B018 - worked out here, in the caller's thread, not by the window that draws it
+    return overview
 
 
 def _counted(codes: np.ndarray, size: int) -> tuple:

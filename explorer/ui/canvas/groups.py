@@ -25,10 +25,6 @@ from explorer.ui.common.text import safe_tooltip
 
 __all__ = ["GroupOverviewItem"]
 
-#: The group ties drawn: each group's strongest few, at most this many in all (the strongest), since
-#: a map whose groups are all tied to each other would otherwise be a grey sheet.
-MAX_TIES_DRAWN = 600
-TIES_PER_GROUP = 3
 # Widest a label is, in screen pixels, before it is cut with "…".
 _LABEL_PIXELS = 260.0
 _FALLBACK = "#9aa4b0"
@@ -109,8 +105,8 @@ class GroupOverviewItem(QGraphicsItem):
                     left += width
         self._fills = [(QColor(c), p) for c, p in fills.items()]
         self._strips = [(QColor(c), p) for c, p in strips.items()]
-        self._stack_lines, stacked = self._stack_links(overview)
-        self._tie_paths = self._tie_lines(overview, stacked)
+        self._stack_lines = self._stack_links(overview)
+        self._tie_paths = self._tie_lines(overview)
         metrics = QFontMetricsF(self._bold)
         self._labels = []
         for index in sorted(range(len(groups)), key=lambda i: (-groups[i].count, i)):
@@ -129,38 +125,26 @@ class GroupOverviewItem(QGraphicsItem):
         colour = self._colour_of(kind) if kind else _FALLBACK
         return colour if isinstance(colour, str) and QColor.isValidColorName(colour) else _FALLBACK
 
-    def _stack_links(self, overview: Overview) -> tuple:
-        """Lines from each unit's shape to its members' shapes at other levels, and those pairs of indexes."""
+    def _stack_links(self, overview: Overview) -> list:
+        """Lines from each unit's shape to its members' shapes at other levels."""
         where = {group.key: index for index, group in enumerate(overview.groups)}
-        lines, pairs = [], set()
-        for index, group in enumerate(overview.groups):
+        lines = []
+        for group in overview.groups:
             head = where.get(group.head) if group.head else None
             if head is None:
                 continue
-            pairs.add((min(head, index), max(head, index)))
             (ux, uy, uw, uh), (mx, my, mw, mh) = overview.groups[head].rect, group.rect
             # From the edge of one facing the other: the link shows in the gap between the bands.
             start = QPointF(ux + uw / 2, uy + uh if my > uy else uy)
             lines.append(QLineF(start, QPointF(mx + mw / 2, my if my > uy else my + mh)))
-        return lines, pairs
+        return lines
 
-    def _tie_lines(self, overview: Overview, skip: set = frozenset()) -> list:
-        if not overview.ties:
+    def _tie_lines(self, overview: Overview) -> list:
+        if not overview.drawn_ties:
             return []
-        ranked = (t for t in overview.ties if (t.source, t.target) not in skip)  # strongest first already
-        drawn: dict = {}
-        chosen = []
-        for tie in ranked:
-            if drawn.get(tie.source, 0) < TIES_PER_GROUP or drawn.get(tie.target, 0) < TIES_PER_GROUP:
-                drawn[tie.source] = drawn.get(tie.source, 0) + 1
-                drawn[tie.target] = drawn.get(tie.target, 0) + 1
-                chosen.append(tie)
-                if len(chosen) == MAX_TIES_DRAWN:
-                    break
-        strongest = chosen
         centres = self._boxes[:, :2] + self._boxes[:, 2:] / 2
         by_width: dict = {}
-        for tie in strongest:
+        for tie in overview.drawn_ties:
             # Wider with the log of the count, in screen pixels (0.6 px for one tie, ~5 px for 1,000).
             width = round(0.6 + 0.65 * math.log(tie.count), 1)
             # Lines, not a path: a path of crossing lines is stroked as one outline, ten times slower.

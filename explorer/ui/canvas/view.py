@@ -159,7 +159,12 @@ def read_canvas(projection, schema, positions: dict) -> dict:
     if projection is not None and len(projection.nodes) > FULL_DETAIL_LIMIT:
         # Too many nodes to draw one by one: the map opens on its units and clusters, no box per node.
         groups = group_overview(projection.nodes, projection.ties, schema, positions)
-        return {"geometry": band_geometry(projection, positions), "overview": overview, "groups": groups}
+        return {
+            "geometry": band_geometry(projection, positions),
+            "overview": overview,
+            "groups": groups,
+            "levels": levels_of(projection.nodes),
+        }
     if projection is not None:
         colours: dict = {}
         for iri, view in projection.nodes.items():
@@ -171,6 +176,19 @@ def read_canvas(projection, schema, positions: dict) -> dict:
                 colour = colours[view.kind] = _kind_colour(schema, view.kind)
             overview[iri] = (colour, xy)
     return {"geometry": band_geometry(projection, positions), "overview": overview}
+
+
+def levels_of(nodes: dict) -> dict:
+    """Each node's level (its order: micro 1, meso 2, macro 3), from a projection's views.
+
+    Examples
+    --------
+    >>> from collections import namedtuple
+    >>> View = namedtuple("View", "level")
+    >>> levels_of({"a": View(1), "b": View(3)})
+    {'a': 1, 'b': 3}
+    """
+    return dict(zip(nodes, map(attrgetter("level"), nodes.values())))
 
 
 def group_overview(nodes: dict, ties: dict, schema, positions: dict) -> Overview:
@@ -450,11 +468,12 @@ class MapCanvas(QGraphicsView):
         ``prepared``: what :func:`read_canvas` read for the same map and places in a worker, so a big map's
         first drawing costs the window no pass over its nodes.
         """
+        prepared = prepared or {}
         self.clear_map()
         self.projection = projection
         self.schema = schema
         self.positions = dict(positions)
-        self._levels = dict(zip(projection.nodes, map(attrgetter("level"), projection.nodes.values())))
+        self._levels = prepared.get("levels") or levels_of(projection.nodes)
         self.overview_only = len(projection.nodes) > FULL_DETAIL_LIMIT
         self.visible_nodes = None
         if not self.overview_only:
@@ -465,7 +484,6 @@ class MapCanvas(QGraphicsView):
                 # Big maps: the overview shows every node at once, items follow a few
                 # hundred per turn of the event loop, so the window never freezes.
                 self._build_timer.start()
-        prepared = prepared or {}
         self._prepared_geometry = prepared.get("geometry")
         self._groups.set_overview(prepared.get("groups") or Overview())
         self._refresh_overview(prepared.get("overview"))
