@@ -145,7 +145,12 @@ def test_an_empty_map_has_no_groups():
 
 
 @settings(max_examples=12, deadline=None)
-@given(seed=st.integers(0, 10_000), size=st.integers(2, 300), per_group=st.sampled_from([1, 3]), most=st.sampled_from([5, 600]))
+@given(
+    seed=st.integers(0, 10_000),
+    size=st.integers(2, 300),
+    per_group=st.sampled_from([1, 3]),
+    most=st.sampled_from([5, 600]),
+)
 def test_the_ties_drawn_are_the_strongest_until_each_shape_has_enough(seed, size, per_group, most):
     """A tie gets a line exactly when, at its turn (strongest first), one of its shapes has fewer than the
     limit and lines are left; never between a unit's shape and its members' (their column says it)."""
@@ -155,9 +160,7 @@ def test_the_ties_drawn_are_the_strongest_until_each_shape_has_enough(seed, size
     with mock.patch.multiple(module, TIES_PER_GROUP=per_group, MAX_TIES_DRAWN=most):
         overview = overview_groups(nodes, ties, positions, unit_kinds={UNIT}, max_groups=10)
     where = {group.key: index for index, group in enumerate(overview.groups)}
-    stacked = {
-        (min(where[g.head], i), max(where[g.head], i)) for i, g in enumerate(overview.groups) if g.head in where
-    }
+    stacked = {(min(where[g.head], i), max(where[g.head], i)) for i, g in enumerate(overview.groups) if g.head in where}
     drawn = set(overview.drawn_ties)
     chosen, lines = [], {}
     for tie in overview.ties:
