@@ -139,6 +139,7 @@ class Projection:
         self._node_text: set = set()  # nodes as text, for the triple-reading fast path
         self._kind_terms = {str(k): k for k in schema.kinds}
         self._level_orders = {str(c.iri): c.order for c in schema.levels}
+        self._kind_levels: dict = {}  # kind IRI -> the level order of its nodes that name none
         self._relation_labels: dict = {}
 
     # ----------------------------------------------------------------- building
@@ -246,7 +247,11 @@ class Projection:
                 y = coordinate(o)
         level_order = self._level_orders.get(level) if level is not None else None
         if not level_order:
-            level_order = self.schema.level_order(self.schema.level_of(kind, None)) or 2
+            level_order = self._kind_levels.get(kind.iri)
+            if level_order is None:
+                # Once per kind: the schema compares terms in Python, for each of 100k nodes otherwise.
+                level_order = self.schema.level_order(self.schema.level_of(kind, None)) or 2
+                self._kind_levels[kind.iri] = level_order
         iri = self.term(subject)
         return NodeView(
             iri=iri,

@@ -37,10 +37,11 @@ from __future__ import annotations
 import functools
 import math
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, repeat
 from operator import itemgetter
+from typing import NamedTuple
 
 import numpy as np
 
@@ -51,7 +52,7 @@ from explorer.core.text import one_line
 from .bands import TOP_DOWN, Band, band_of, bands_for_positions, level_of
 from .columns import column, looked_up
 
-__all__ = ["DEFAULT_MAX_GROUPS", "Group", "GroupTie", "Overview", "overview_groups"]
+__all__ = ["DEFAULT_MAX_GROUPS", "Group", "GroupTie", "Overview", "TieEnds", "overview_groups"]
 
 #: The most shapes an overview shows: past it, small units join linked ones, then the smallest are merged.
 DEFAULT_MAX_GROUPS = 300
@@ -128,6 +129,24 @@ class GroupTie:
     count: int
 
 
+class TieEnds(NamedTuple):
+    """Ties as columns, for :func:`overview_groups`: each end a number of ``nodes`` (-1 for a key not among them).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> nodes = [("u", 2, "Unit", "ICU"), ("a", 1, "Person", "Ann")]
+    >>> ties = TieEnds(["a", "u"], np.array([0]), np.array([1]), np.array([True]))
+    >>> overview_groups(nodes, ties, {}, unit_kinds={"Unit"}).group_of
+    {'a': 1, 'u': 0}
+    """
+
+    nodes: Sequence
+    source: np.ndarray
+    target: np.ndarray
+    membership: np.ndarray
+
+
 @dataclass(frozen=True)
 class Overview:
     """What :func:`overview_groups` returns: the shapes, the ties between them and the bands they lie in.
@@ -194,8 +213,10 @@ def overview_groups(
     ----------
     nodes : iterable of (str, int, str, str)
         Each node's ``(key, level, kind, label)``; level 1 micro, 2 meso, 3 macro (anything else: meso).
-    ties : iterable of (str, str, bool)
-        Each tie's ``(source, target, is_membership)``; ties to keys not in ``nodes`` are ignored.
+    ties : iterable of (str, str, bool), or TieEnds
+        Each tie's ``(source, target, is_membership)``, or the same as columns (:class:`TieEnds`: a
+        caller that has the ties as columns already saves a pass over them); ties to keys not in
+        ``nodes`` are ignored.
     positions : mapping of str to (float, float)
         Each node's centre in scene units (a node without one counts as at the origin).
     unit_kinds : iterable of str
@@ -405,12 +426,18 @@ def _levels(rows: list) -> np.ndarray:
 
 def _tie_columns(ties: Iterable, index: Mapping) -> tuple:
     """The ties as index arrays ``(source, target, is_membership)``, without loops and ties to unknown keys."""
-    ties = ties if isinstance(ties, (list, tuple)) else list(ties)
-    count = len(ties)
-    # Column by column with map() in C: a zip(*ties) of 370,000 tuples costs three times as much (gc).
-    src = looked_up(map(itemgetter(0), ties), index, count)
-    dst = looked_up(map(itemgetter(1), ties), index, count)
-    is_member = column(map(bool, map(itemgetter(2), ties)), bool, count)
+    if isinstance(ties, TieEnds):
+        # The ends renumbered from the caller's nodes to ``index``: one lookup per node, not two per tie.
+        number = np.append(looked_up(ties.nodes, index, len(ties.nodes)), -1)  # [-1]: an end that is no node
+        src, dst = number[np.asarray(ties.source)], number[np.asarray(ties.target)]
+        is_member = np.asarray(ties.membership, dtype=bool)
+    else:
+        ties = ties if isinstance(ties, (list, tuple)) else list(ties)
+        count = len(ties)
+        # Column by column with map() in C: a zip(*ties) of 370,000 tuples costs three times as much (gc).
+        src = looked_up(map(itemgetter(0), ties), index, count)
+        dst = looked_up(map(itemgetter(1), ties), index, count)
+        is_member = column(map(bool, map(itemgetter(2), ties)), bool, count)
     known = (src >= 0) & (dst >= 0) & (src != dst)
     return src[known], dst[known], is_member[known]
 

@@ -76,11 +76,12 @@ def layout_input(projection) -> tuple[list, list]:
     return nodes, edges
 
 
-def layout_graph_of(projection):
+def layout_graph_of(projection, *, columns=None):
     """What :func:`explorer.layout.layouts.compute_layout` takes as ``graph``: the nodes and edges of
     :func:`layout_input`, as columns (1.6 s at 100k nodes as records and back, 0.7 s so).
 
-    ``projection`` is a :class:`~explorer.core.projection.Projection`.
+    ``projection`` is a :class:`~explorer.core.projection.Projection`; ``columns``, its ties as
+    :func:`~explorer.layout.columns.tie_columns` reads them, if the caller has read them already.
     """
     import numpy as np
 
@@ -88,7 +89,7 @@ def layout_graph_of(projection):
     from explorer.layout.layouts import layout_graph
 
     nodes = projection.nodes
-    ties = tie_columns(nodes, projection.ties)
+    ties = tie_columns(nodes, projection.ties) if columns is None else columns
     # Each way's (reversed, hierarchical), then each tie's.
     ways = [hierarchy_way(str(relation) if plain else None) for relation, plain in ties.ways]
     flags = np.array(ways, dtype=bool).reshape(-1, 2)[ties.way]
@@ -104,16 +105,17 @@ def layout_graph_of(projection):
     )
 
 
-def initial_positions(projection, *, cancelled=None) -> dict:
+def initial_positions(projection, *, cancelled=None, columns=None) -> dict:
     """Where to draw nodes that have no stored position: a by-level layout of the whole map, computed once.
 
     Returns ``{node IRI: (x, y)}`` for the unplaced nodes only; ``cancelled()`` may stop the layout.
+    ``columns``: the projection's ties as :func:`~explorer.layout.columns.tie_columns` reads them, if read already.
     """
     unplaced = [iri for iri, view in projection.nodes.items() if view.x is None]
     if not unplaced:
         return {}
     from explorer.layout.layouts import compute_layout
 
-    laid = compute_layout("levels", graph=layout_graph_of(projection), seed=0, cancelled=cancelled)
+    laid = compute_layout("levels", graph=layout_graph_of(projection, columns=columns), seed=0, cancelled=cancelled)
     by_key = {str(iri): iri for iri in unplaced}
     return {by_key[key]: xy for key, xy in laid.items() if key in by_key}

@@ -5,10 +5,11 @@ from __future__ import annotations
 import random
 from unittest import mock
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explorer.layout.overview import overview_groups
+from explorer.layout.overview import TieEnds, overview_groups
 
 UNIT, PERSON, ROUTINE, NORM = "ex:Unit", "ex:Person", "ex:Routine", "ex:Norm"
 _Y = {3: 0.0, 2: 400.0, 1: 900.0}
@@ -175,3 +176,26 @@ def test_the_ties_drawn_are_the_strongest_until_each_shape_has_enough(seed, size
             lines[tie.source] = lines.get(tie.source, 0) + 1
             lines[tie.target] = lines.get(tie.target, 0) + 1
     assert tuple(chosen) == overview.drawn_ties
+
+
+@settings(max_examples=12, deadline=None)
+@given(seed=st.integers(0, 10_000), size=st.integers(2, 150), strays=st.integers(0, 5))
+def test_ties_given_as_columns_give_the_overview_given_as_tuples(seed, size, strays):
+    """A caller's columns (ends numbered in its own order of the nodes, -1 for an end that is no node)
+    give the same overview as the ties written out, ties to unknown keys dropped both ways."""
+    nodes, ties, positions = _map(seed, size)
+    rng = random.Random(seed)
+    ties += [(f"stray{i}", nodes[0][0], False) for i in range(strays)]  # an end that is no node
+    order = [key for key, *_ in nodes]
+    rng.shuffle(order)
+    number = {key: i for i, key in enumerate(order)}
+    columns = TieEnds(
+        order,
+        np.array([number.get(s, -1) for s, _, _ in ties], dtype=np.int64),
+        np.array([number.get(t, -1) for _, t, _ in ties], dtype=np.int64),
+        np.array([m for _, _, m in ties], dtype=bool),
+    )
+    as_tuples = overview_groups(nodes, ties, positions, unit_kinds={UNIT}, max_groups=10)
+    as_columns = overview_groups(nodes, columns, positions, unit_kinds={UNIT}, max_groups=10)
+    assert as_columns == as_tuples
+    assert as_columns.group_of == as_tuples.group_of and as_columns.drawn_ties == as_tuples.drawn_ties

@@ -59,7 +59,8 @@ from explorer.core.schema import MAX_NAME
 from explorer.core.terms import local_name
 from explorer.core.text import one_line
 from explorer.layout.bands import TOP_DOWN, Band, band_at, band_of, bands_for_extents, level_of, settle_drop
-from explorer.layout.overview import Overview, overview_groups
+from explorer.layout.columns import TieColumns, tie_columns
+from explorer.layout.overview import Overview, TieEnds, overview_groups
 from explorer.ui.canvas import accessibility
 from explorer.ui.canvas.groups import GroupOverviewItem
 from explorer.ui.canvas.items import (
@@ -147,8 +148,10 @@ def band_geometry(projection, positions: dict) -> tuple:
     return bands, extents, (left, max(right, left + 1200))
 
 
-def read_canvas(projection, schema, positions: dict) -> dict:
+def read_canvas(projection, schema, positions: dict, *, columns: TieColumns | None = None) -> dict:
     """What :meth:`MapCanvas.set_map` reads before it draws: Qt-free, so a big map's load reads it in its worker.
+
+    ``columns``: the projection's ties as :func:`~explorer.layout.columns.tie_columns` reads them, if read already.
 
     Examples
     --------
@@ -158,7 +161,7 @@ def read_canvas(projection, schema, positions: dict) -> dict:
     overview = {}
     if projection is not None and len(projection.nodes) > FULL_DETAIL_LIMIT:
         # Too many nodes to draw one by one: the map opens on its units and clusters, no box per node.
-        groups = group_overview(projection.nodes, projection.ties, schema, positions)
+        groups = group_overview(projection.nodes, projection.ties, schema, positions, columns=columns)
         return {
             "geometry": band_geometry(projection, positions),
             "overview": overview,
@@ -191,11 +194,13 @@ def levels_of(nodes: dict) -> dict:
     return dict(zip(nodes, map(attrgetter("level"), nodes.values())))
 
 
-def group_overview(nodes: dict, ties: dict, schema, positions: dict) -> Overview:
+def group_overview(nodes: dict, ties: dict, schema, positions: dict, *, columns: TieColumns | None = None) -> Overview:
     """The map's nodes as units and clusters with counts (:func:`~explorer.layout.overview.overview_groups`).
 
-    ``nodes`` and ``ties`` are a projection's views. Units are the nodes of organisation and unit kinds;
-    membership is the tie family that says a node belongs to another
+    ``nodes`` and ``ties`` are a projection's views; ``columns``, the same ties as
+    :func:`~explorer.layout.columns.tie_columns` reads them, when the caller has them already (the
+    first layout of a map just opened reads them too). Units are the nodes of organisation and unit
+    kinds; membership is the tie family that says a node belongs to another
     (:func:`~explorer.core.presentation.is_membership`).
 
     Examples
@@ -203,11 +208,10 @@ def group_overview(nodes: dict, ties: dict, schema, positions: dict) -> Overview
     >>> group_overview({}, {}, None, {}).groups
     ()
     """
-    views = list(ties.values())
-    membership = {relation: is_membership(schema, relation) for relation in set(map(attrgetter("relation"), views))}
-    # Zipped in C: a loop over 369k ties, asking each one's relation, took a quarter of a second.
-    ends = map(attrgetter("source"), views), map(attrgetter("target"), views)
-    links = list(zip(*ends, map(membership.get, map(attrgetter("relation"), views))))
+    if columns is None:
+        columns = tie_columns(nodes, ties)
+    membership = np.array([is_membership(schema, relation) for relation, _ in columns.ways], dtype=bool)
+    links = TieEnds(columns.nodes, columns.source, columns.target, membership[columns.way])
     rows = [(iri, view.level, str(view.kind or ""), view.label) for iri, view in nodes.items()]
     kinds = schema.kinds if schema is not None else {}
     units = {str(k) for k in kinds if schema.is_a(k, ORG.Organization) or schema.is_a(k, ORG.OrganizationalUnit)}
