@@ -161,13 +161,32 @@ class Overview:
     group_of: Mapping = field(default_factory=dict, compare=False)
 
     @functools.cached_property
-    def drawn_ties(self) -> tuple:
-        """The ties worth a line: strongest first, while one of its two shapes has fewer than
-        ``TIES_PER_GROUP`` lines, at most ``MAX_TIES_DRAWN``; none between a unit's shape and its
-        members' shapes (their column says that already).
+    def stacked(self) -> tuple:
+        """Each unit's shape with each of its members' shapes, as ``(unit, members)`` indexes of :attr:`groups`.
 
-        Worked out once (:func:`overview_groups` does it in the loading worker): at 100k nodes the
-        shapes have tens of thousands of ties between them, and the window paused to rank them.
+        Such shapes stand in one column across the bands, joined by a line.
+
+        Examples
+        --------
+        >>> cell = Group("u", "U", 2, 1, (), (), (0, 0, 1, 1))
+        >>> member = Group("m", "U — micro", 1, 3, (), (), (0, 2, 1, 1), head="u")
+        >>> Overview((cell, member)).stacked
+        ((0, 1),)
+        """
+        where = {group.key: index for index, group in enumerate(self.groups)}
+        return tuple(
+            (where[group.head], index) for index, group in enumerate(self.groups) if group.head and group.head in where
+        )
+
+    @functools.cached_property
+    def drawn_ties(self) -> tuple:
+        """The ties drawn as lines: the strongest, until each shape has ``TIES_PER_GROUP`` of them.
+
+        A tie is drawn while one of its two shapes has fewer lines than that, at most
+        ``MAX_TIES_DRAWN`` in all, and none between a unit's shape and its members' (their column
+        says that already). Worked out once (:func:`overview_groups` does it in the loading worker):
+        at 100k nodes the shapes have tens of thousands of ties between them, and the window paused
+        to rank them.
 
         Examples
         --------
@@ -177,12 +196,7 @@ class Overview:
         >>> Overview((cell, member, other), (GroupTie(0, 1, 3), GroupTie(1, 2, 1))).drawn_ties
         (GroupTie(source=1, target=2, count=1),)
         """
-        where = {group.key: index for index, group in enumerate(self.groups)}
-        stacked = set()
-        for index, group in enumerate(self.groups):
-            head = where.get(group.head) if group.head else None
-            if head is not None:
-                stacked.add((min(head, index), max(head, index)))
+        stacked = {(min(pair), max(pair)) for pair in self.stacked}
         drawn: dict = {}
         chosen = []
         for tie in self.ties:  # strongest first already

@@ -47,10 +47,12 @@ def _check(nodes, ties, positions, max_groups):
         assert {level[key] for key in group.members} == {group.level}  # a shape per level
         if group.grouping == "members":  # a unit's members at another level: in its unit's column
             head = by_key[group.head]
+            assert (overview.groups.index(head), overview.groups.index(group)) in overview.stacked
             assert head.grouping == "unit" and head.level != group.level and head.key in group.key
             assert abs((head.rect[0] + head.rect[2] / 2) - (group.rect[0] + group.rect[2] / 2)) < 1e-6
         else:
             assert group.head == ""
+    assert len(overview.stacked) == sum(group.grouping == "members" for group in overview.groups)
     bands = {band.level: band for band in overview.bands}
     left = min(x for x, _ in positions.values()) - 130
     right = max(x for x, _ in positions.values()) + 130

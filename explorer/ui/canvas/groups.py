@@ -127,13 +127,9 @@ class GroupOverviewItem(QGraphicsItem):
 
     def _stack_links(self, overview: Overview) -> list:
         """Lines from each unit's shape to its members' shapes at other levels."""
-        where = {group.key: index for index, group in enumerate(overview.groups)}
         lines = []
-        for group in overview.groups:
-            head = where.get(group.head) if group.head else None
-            if head is None:
-                continue
-            (ux, uy, uw, uh), (mx, my, mw, mh) = overview.groups[head].rect, group.rect
+        for head, members in overview.stacked:
+            (ux, uy, uw, uh), (mx, my, mw, mh) = overview.groups[head].rect, overview.groups[members].rect
             # From the edge of one facing the other: the link shows in the gap between the bands.
             start = QPointF(ux + uw / 2, uy + uh if my > uy else uy)
             lines.append(QLineF(start, QPointF(mx + mw / 2, my if my > uy else my + mh)))
