@@ -165,6 +165,33 @@ def test_a_batch_whose_journal_entry_cannot_be_written_is_rolled_back(small_disk
     doc.close()
 
 
+def test_a_change_a_worker_writes_on_a_full_disk_is_refused_without_an_event_from_its_thread(small_disk, map_file):
+    import threading
+
+    doc = MapDocument.open(map_file, with_ontology=False)
+    watcher = Watcher(doc)
+    small_disk.fill()
+    before, refused = state(doc), []
+
+    def worker():
+        try:
+            doc.write_ahead(note(doc))
+        except JournalError as error:
+            refused.append(error)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join(60)
+
+    assert refused and str(refused[0]).startswith("Set comment: not done, because the recovery journal ")
+    # The views live on the window's thread: the worker's caller tells the user, not an event from the worker.
+    assert state(doc) == before and watcher.seen == [] and doc.writing_ahead is None
+    small_disk.free()
+    doc.execute(rename(doc, "Intensive care"))  # nothing left waiting to settle
+    assert read_journal(doc._journal.key).labels == ["Set label"]
+    doc.close()
+
+
 def test_a_save_after_a_refused_edit_writes_the_map_as_shown_and_reports_success(small_disk, map_file, tmp_path):
     doc = MapDocument.open(map_file, with_ontology=False)
     doc.execute(rename(doc, "Intensive care"))

@@ -39,6 +39,7 @@ import gzip
 import hashlib
 import itertools
 import os
+import threading
 import uuid
 import zlib
 from collections.abc import Iterable, Iterator
@@ -167,6 +168,10 @@ class MapDocument:
         self._lock: MapLock | None = None
         self._journal: Journal | None = None
         self._batch: list[Command] | None = None
+        # A command a worker thread is writing (see write_ahead), and the lock under which a change starts: the
+        # window's edits and a worker's claim never interleave. Re-entrant: a batch executes inside.
+        self._ahead: Command | None = None
+        self._writing = threading.RLock()
         # A scenario shown when the map was saved: the file holds the base, so a journal
         # started after the save must first say how to get from the file to what is shown.
         self._shown_at_save: Command | None = None
@@ -431,9 +436,10 @@ class MapDocument:
         too (:func:`~explorer.core.scenarios.route`), in the same undo step. A :attr:`locked`
         map refuses, saying why.
         """
-        self._check_editable()
-        if not command.is_empty:
-            self._execute(route(self.store, command))
+        with self._writing:
+            self._check_editable()
+            if not command.is_empty:
+                self._execute(route(self.store, command))
 
     def _execute(self, command: Command) -> None:
         """Apply ``command`` as it is (already routed) and record it."""
@@ -451,27 +457,84 @@ class MapDocument:
 
     def undo(self) -> None:
         """Revert the last command."""
-        self._check_editable()
-        was_dirty = self.dirty
-        command = self.stack.undo()
-        try:
-            self._apply_recorded(f"Undo {command.label}", command, undo=True)
-        except BaseException:
-            self.stack.redo()  # the history stays in step with the map, which did not change
-            raise
+        with self._writing:
+            self._check_editable()
+            was_dirty = self.dirty
+            command = self.stack.undo()
+            try:
+                self._apply_recorded(f"Undo {command.label}", command, undo=True)
+            except BaseException:
+                self.stack.redo()  # the history stays in step with the map, which did not change
+                raise
         self._changed(command.removed, command.added, was_dirty, command.moves[1])
 
     def redo(self) -> None:
         """Apply again the last undone command."""
-        self._check_editable()
-        was_dirty = self.dirty
-        command = self.stack.redo()
-        try:
-            self._apply_recorded(f"Redo {command.label}", command)
-        except BaseException:
-            self.stack.undo()
-            raise
+        with self._writing:
+            self._check_editable()
+            was_dirty = self.dirty
+            command = self.stack.redo()
+            try:
+                self._apply_recorded(f"Redo {command.label}", command)
+            except BaseException:
+                self.stack.undo()
+                raise
         self._changed(command.added, command.removed, was_dirty, command.moves[0])
+
+    def write_ahead(self, command: Command) -> Command:
+        """Journal and apply ``command`` from a worker thread; :meth:`settle_ahead` then makes it an undo step.
+
+        For a change too big to write while the window waits: a layout of 10k nodes writes 40k quads
+        (50-70 ms, most of it in Oxigraph, which lets go of the interpreter meanwhile). Until it settles,
+        the map refuses every other change, saying why, and :attr:`writing_ahead` names it. Returns the
+        command as routed (see :meth:`execute`); on an error nothing changed and nothing waits to settle.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> os.environ["ROUTINE_EXPLORER_DATA_DIR"] = tempfile.mkdtemp()
+        >>> from explorer.core.commands import add_node
+        >>> doc = MapDocument.new(with_ontology=False)
+        >>> unit = URIRef("http://e/Unit")
+        >>> written = doc.write_ahead(add_node(doc.store, URIRef("http://e/ward"), unit, "Ward"))  # in a worker
+        >>> doc.writing_ahead, doc.stack.undo_text
+        ('Add Ward', None)
+        >>> doc.settle_ahead()  # on the thread that owns the document: the undo step and the events
+        >>> doc.writing_ahead, doc.stack.undo_text
+        (None, 'Add Ward')
+        >>> doc.close()
+        """
+        with self._writing:
+            self._check_editable()
+            if self._batch is not None:
+                raise CommandError(f"{one_line(command.label, 60)}: not done while other edits are being grouped.")
+            command = route(self.store, command)
+            self._ahead = command
+        try:
+            if not command.is_empty:
+                self._apply_recorded(command.label, command, announce=False)  # no events from this thread
+        except BaseException:
+            self._ahead = None
+            raise
+        return command
+
+    def settle_ahead(self) -> None:
+        """Make the command :meth:`write_ahead` wrote an undo step and tell the views (on the owner's thread)."""
+        command = self._ahead
+        if command is None:
+            return
+        was_dirty = self.dirty
+        if not command.is_empty:
+            self.stack.push(command)
+        self._ahead = None
+        if not command.is_empty:
+            self._changed(command.added, command.removed, was_dirty, command.moves[0])
+
+    @property
+    def writing_ahead(self) -> str | None:
+        """The label of the change a worker is writing into the map (:meth:`write_ahead`), or None."""
+        command = self._ahead
+        return None if command is None else command.label
 
     @contextlib.contextmanager
     def batch(self, label: str) -> Iterator[None]:
@@ -493,9 +556,11 @@ class MapDocument:
         (1, 'Add team')
         >>> doc.close()
         """
-        if self._batch is not None:
-            raise CommandError("Batches cannot be nested.")
-        self._batch = []
+        with self._writing:
+            if self._batch is not None:
+                raise CommandError("Batches cannot be nested.")
+            self._check_not_ahead()
+            self._batch = []
         try:
             yield
             done = self._batch
@@ -515,12 +580,15 @@ class MapDocument:
             self.stack.push(combined)
             self._changed(combined.added, combined.removed, was_dirty, combined.moves[0])
 
-    def _apply_recorded(self, label: str, command: Command, *, undo: bool = False) -> None:
-        """Journal ``command`` (or its inverse), then apply it: the map never holds an edit its journal lacks."""
+    def _apply_recorded(self, label: str, command: Command, *, undo: bool = False, announce: bool = True) -> None:
+        """Journal ``command`` (or its inverse), then apply it: the map never holds an edit its journal lacks.
+
+        ``announce``: a journal that cannot be written is told to the views too (:class:`EditNotRecorded`).
+        """
         added, removed = (command.removed, command.added) if undo else (command.added, command.removed)
         native_added, native_removed = command.native[::-1] if undo else command.native
         journal = command.journal if self._journal is not None else command.native  # no journal: no text
-        recorded = self._record(label, *(journal[::-1] if undo else journal))
+        recorded = self._record(label, *(journal[::-1] if undo else journal), announce=announce)
         self._note_changes(added, removed)
         try:
             if self.store.takes_native:
@@ -534,7 +602,7 @@ class MapDocument:
                     self._journal.retract()
             raise
 
-    def _record(self, label: str, added, removed) -> bool:
+    def _record(self, label: str, added, removed, *, announce: bool = True) -> bool:
         """Write a diff to the journal before it is applied; False when this map keeps none.
 
         Raises :class:`JournalError` when it cannot be written: the caller must
@@ -558,7 +626,8 @@ class MapDocument:
                 f"{shown}: not done, because the recovery journal {self._journal.path} could not be written "
                 f"({err.strerror or err}). {advice}, then try again; the map is as it was."
             )
-            self.events.publish(ev.EditNotRecorded(message))
+            if announce:
+                self.events.publish(ev.EditNotRecorded(message))
             raise JournalError(message) from None
         return True
 
@@ -770,6 +839,8 @@ class MapDocument:
         >>> doc.save(overwrite=True); doc.close()
         """
         self._check_open()
+        if self._ahead is not None:  # the file would hold half of it
+            raise SaveError(f"“{one_line(self._ahead.label, 60)}” is being written into the map: save when it is done.")
         path = Path(path)
         fmt = format_by_name(format) if isinstance(format, str) else format
         fmt = fmt or format_for_path(path)
@@ -928,6 +999,14 @@ class MapDocument:
         self._check_open()
         if self.locked and not self._unlocked:
             raise ExplorerError(self.locked)
+        self._check_not_ahead()
+
+    def _check_not_ahead(self) -> None:
+        ahead = self._ahead
+        if ahead is not None:
+            raise CommandError(
+                f"“{one_line(ahead.label, 60)}” is being written into the map: try again when it is done."
+            )
 
     @contextlib.contextmanager
     def unlocked(self) -> Iterator[None]:

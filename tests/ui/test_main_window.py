@@ -392,6 +392,28 @@ def test_each_layout_is_one_undoable_step(qtbot, window, name):
     assert window.document.stack.index == index
 
 
+def test_a_layout_is_written_into_the_map_by_its_worker_not_the_window(qtbot, window, monkeypatch):
+    import threading
+
+    open_in(window, KEYSTONE)
+    store = window.document.store
+    writers = []
+    apply = store.apply
+
+    def watched(**quads):
+        writers.append(threading.current_thread())
+        apply(**quads)
+
+    monkeypatch.setattr(store, "apply", watched)
+    window.apply_layout("force", wait=True)
+    assert writers and all(t is not threading.main_thread() for t in writers)  # 40k quads at 10k nodes: 50-70 ms
+    assert window.document.writing_ahead is None and window.document.stack.undo_text.startswith("Lay out")
+    placed = {n: (v.x, v.y) for n, v in window.projection.nodes.items()}
+    assert placed == {n: tuple(xy) for n, xy in window.canvas.positions.items()}  # the window followed it
+    window.act_undo.trigger()
+    assert writers[-1] is threading.main_thread() and not window.document.stack.can_undo()
+
+
 def test_levels_move_a_node_across_bands_changes_its_level(qtbot, window):
     window.new_map()
     iri = window.place_node(RX.Unit, label="ICU")
