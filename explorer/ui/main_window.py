@@ -1627,6 +1627,7 @@ class MainWindow(QMainWindow):
             on_success=succeeded,
             on_failure=ended_without_result,
             on_cancel=ended_without_result,
+            next_turn=True,  # after the window has drawn itself busy, which is slow while the worker runs Python
         )
         self._task = self._layout_task = task
         if wait:

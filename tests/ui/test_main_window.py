@@ -405,7 +405,12 @@ def test_a_layout_is_written_into_the_map_by_its_worker_not_the_window(qtbot, wi
         apply(**quads)
 
     monkeypatch.setattr(store, "apply", watched)
-    window.apply_layout("force", wait=True)
+    task = window.apply_layout("force")
+    # The worker waits for the next turn: the window first draws its panels greyed without sharing the interpreter.
+    assert not window.inspector.isEnabled()
+    assert not any(t.name.startswith("task: Lay out") for t in threading.enumerate())
+    assert task.wait(30_000)
+    qtbot.waitUntil(lambda: not window.following and not window.busy)
     assert writers and all(t is not threading.main_thread() for t in writers)  # 40k quads at 10k nodes: 50-70 ms
     assert window.document.writing_ahead is None and window.document.stack.undo_text.startswith("Lay out")
     placed = {n: (v.x, v.y) for n, v in window.projection.nodes.items()}
