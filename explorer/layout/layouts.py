@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -65,6 +65,11 @@ NODE_HEIGHT = 95.0
 _MIN_WIDTH = 1200.0
 # Width over height of a whole map; close to common screens, so "fit to view" fills them.
 _ASPECT = 1.6
+
+#: The least share of a map's rows a level with nodes gets (when it has that many nodes, one a row). Rows for its
+#: nodes alone left 185 external bodies beside 80k people one row of a map 370 rows tall: a red strip a pixel high
+#: in the overview, its band's name hidden under the next.
+LEAST_LEVEL_SHARE = 0.1
 
 # Barycentre sweeps that smooth the Cuthill-McKee order (see _ordering). On synthetic
 # organisations mean edge length falls by about 20% up to 30 sweeps, then rises again.
@@ -133,6 +138,8 @@ class Bands:
     ----------
     top : dict[int, float]
         Level -> y of the band's top edge.
+    rows : dict[int, int]
+        Level -> rows its nodes fill (see :func:`least_share`).
     height : dict[int, float]
         Level -> band height.
     width : float
@@ -148,6 +155,8 @@ class Bands:
     top: dict[int, float]
     height: dict[int, float]
     width: float
+    #: Level -> the rows its nodes are laid out in.
+    rows: dict[int, int] = field(default_factory=dict)
 
     def as_bands(self) -> list[Band]:
         """The rows as :class:`~explorer.layout.bands.Band` s, top to bottom: ``band_at`` says which holds a y.
@@ -173,6 +182,21 @@ def _default_width(total: int) -> float:
     return max(_MIN_WIDTH, (math.ceil(raw / NODE_WIDTH) + 1) * NODE_WIDTH)
 
 
+def least_share(rows: dict[int, int], counts: dict[int, int]) -> dict[int, int]:
+    """``rows`` per level, a level with nodes raised to :data:`LEAST_LEVEL_SHARE` of all the rows, if it has as many
+    nodes (a level never gets more rows than nodes: one node a row at most).
+
+    Examples
+    --------
+    >>> least_share({3: 1, 2: 70, 1: 300}, {3: 185, 2: 19_000, 1: 80_000})  # 10 % of 371 rows
+    {3: 38, 2: 70, 1: 300}
+    >>> least_share({3: 1, 2: 1, 1: 5}, {3: 2, 2: 0, 1: 40})
+    {3: 1, 2: 1, 1: 5}
+    """
+    least = math.ceil(LEAST_LEVEL_SHARE * sum(rows.values()))
+    return {level: max(r, min(counts.get(level, 0), least)) for level, r in rows.items()}
+
+
 def bands_for(counts: dict[int, int], *, width: float | None = None) -> Bands:
     """Band geometry sized to hold ``counts[level]`` nodes per level in rows.
 
@@ -189,7 +213,9 @@ def bands_for(counts: dict[int, int], *, width: float | None = None) -> Bands:
     -------
     Bands
         Each band is at least 220 high and tall enough for its rows of
-        ``NODE_HEIGHT`` plus half a row of padding above and below.
+        ``NODE_HEIGHT`` plus half a row of padding above and below. A level's nodes
+        take as few rows as the width allows, but a level with few nodes beside many
+        gets a share of the rows all the same (:func:`least_share`).
         ``compute_layout("levels", ...)`` places its rows in exactly ``bands_for`` of
         the number of nodes per level (and the default width). These are rows to lay
         nodes out in, not the bands the canvas draws: those follow the nodes where
@@ -198,8 +224,10 @@ def bands_for(counts: dict[int, int], *, width: float | None = None) -> Bands:
     Examples
     --------
     >>> bands = bands_for({3: 1, 2: 3, 0: 2, 1: 5000})
-    >>> bands.width >= 1200 and bands.height[1] > bands.height[2] == 220.0
+    >>> bands.width >= 1200 and bands.height[1] > bands.height[2] > bands.height[3] == 220.0
     True
+    >>> bands.rows  # meso's 5 nodes a row each (10 % of 78 rows would be 8), macro's one node its row
+    {3: 1, 2: 5, 1: 76}
     """
     per_level = dict.fromkeys(TOP_DOWN, 0)
     for level, count in counts.items():
@@ -207,15 +235,15 @@ def bands_for(counts: dict[int, int], *, width: float | None = None) -> Bands:
     if width is None:
         width = _default_width(sum(per_level.values()))
     columns = _columns(width)
+    rows = least_share({level: -(-per_level[level] // columns) for level in TOP_DOWN}, per_level)
     top: dict[int, float] = {}
     height: dict[int, float] = {}
     y = 0.0
     for level in TOP_DOWN:
-        rows = -(-per_level[level] // columns)
         top[level] = y
-        height[level] = max(BAND_MIN_HEIGHT, (rows + 1) * NODE_HEIGHT)
+        height[level] = max(BAND_MIN_HEIGHT, (rows[level] + 1) * NODE_HEIGHT)
         y += height[level]
-    return Bands(top=top, height=height, width=float(width))
+    return Bands(top=top, height=height, width=float(width), rows=rows)
 
 
 # ---------------------------------------------------------------------------
@@ -452,16 +480,16 @@ def _spread(target: np.ndarray, columns: int) -> np.ndarray:
 
 
 def _grid(
-    target: np.ndarray, depth: np.ndarray, group: np.ndarray, linear: np.ndarray, columns: int
+    target: np.ndarray, depth: np.ndarray, group: np.ndarray, linear: np.ndarray, columns: int, rows: int = 0
 ) -> tuple[np.ndarray, np.ndarray, int]:
-    """Column and row of each item on a grid at most ``columns`` wide, in as few rows as possible.
+    """Column and row of each item on a grid at most ``columns`` wide, in as few rows as possible (at least ``rows``).
 
     Items are taken in ``target`` order and fill columns from the top; each column then
     goes as near as it can to the mean target of its items, so a short row does not
     bunch up on the left. Returns ``(column, row, rows)``.
     """
     count = target.size
-    rows = -(-count // columns)
+    rows = min(count, max(rows, -(-count // columns)))
     order = np.lexsort((depth, target))
     chunk = np.arange(count) // rows
     chunks = int(chunk[-1]) + 1
@@ -491,7 +519,9 @@ def _levels(graph: _Graph, seed: int, cancelled: Callable[[], bool] | None) -> n
         idx = np.flatnonzero(graph.level == level)
         if idx.size == 0:
             continue
-        column, row, rows = _grid(target[idx], ordering.depth[idx], ordering.group[idx], ordering.linear[idx], columns)
+        column, row, rows = _grid(
+            target[idx], ordering.depth[idx], ordering.group[idx], ordering.linear[idx], columns, bands.rows[level]
+        )
         pad = (bands.height[level] - rows * NODE_HEIGHT) / 2
         pos[idx, 0] = left + (column + 0.5) * NODE_WIDTH
         pos[idx, 1] = bands.top[level] + pad + (row + 0.5) * NODE_HEIGHT
@@ -542,21 +572,23 @@ class ForceFrame:
 def _force_rows(graph: _Graph) -> tuple[int, np.ndarray, np.ndarray]:
     """Columns of the force layout's box, and each level's rows (macro first) and each node's box.
 
-    A level gets rows for :data:`~explorer.layout.force.SPREAD` slots per node; an empty row lies
-    between one level's rows and the next, as in every layout.
+    A level gets rows for :data:`~explorer.layout.force.SPREAD` slots per node, and a level with few nodes
+    beside many a share of the rows all the same (:func:`least_share`); an empty row lies between one level's
+    rows and the next, as in every layout.
     """
     # Columns x slot width over rows x slot height is about _ASPECT, rows being SPREAD * n / columns.
     columns = max(2, math.ceil(math.sqrt(_ASPECT * SPREAD * graph.n * NODE_HEIGHT / NODE_WIDTH)))
     rows = np.zeros((len(TOP_DOWN), 2), dtype=np.int64)
     box = np.zeros(graph.n, dtype=np.int64)
+    counts = {level: int(np.count_nonzero(graph.level == level)) for level in TOP_DOWN}
+    heights = least_share({level: math.ceil(SPREAD * n / columns) for level, n in counts.items()}, counts)
     top = 0
     for i, level in enumerate(TOP_DOWN):
         members = graph.level == level
-        count = int(np.count_nonzero(members))
-        if count == 0:
+        if counts[level] == 0:
             rows[i] = top, top
             continue
-        height = max(1, math.ceil(SPREAD * count / columns))
+        height = max(1, heights[level])
         rows[i] = top, top + height
         box[members] = i
         top += height + 1

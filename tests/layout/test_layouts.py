@@ -8,12 +8,15 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.spatial import cKDTree
 
 from explorer.core.errors import OperationCancelled
 from explorer.layout.bands import band_at, level_of
 from explorer.layout.layouts import (
     LAYOUTS,
+    LEAST_LEVEL_SHARE,
     NODE_HEIGHT,
     NODE_WIDTH,
     LayoutEdge,
@@ -210,13 +213,44 @@ def test_bands_grow_with_their_rows_and_clamp():
     assert empty.width >= 1200 and all(empty.height[level] == pytest.approx(220) for level in (1, 2, 3))
     assert empty.top == {3: 0.0, 2: 220.0, 1: 440.0}
     full = bands_for({1: 10_000, 0: 5})
-    assert full.height[1] > 220 and full.height[2] == pytest.approx(220)
+    assert full.height[1] > 220 and full.height[3] == pytest.approx(220)
+    assert full.rows[2] == 5  # a small level beside a big one: a row a node, up to a tenth of the rows
     assert full.width > empty.width
     assert bands_for({0: 4}) == bands_for({2: 4})
     narrow = bands_for({1: 100}, width=1200)
     assert narrow.width == 1200 and narrow.height[1] > full.height[2]
     rows = narrow.as_bands()
     assert (band_at(rows, -1e6), band_at(rows, narrow.top[2]), band_at(rows, 1e12)) == (3, 2, 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    counts=st.dictionaries(st.sampled_from([0, 1, 2, 3]), st.integers(0, 200_000), max_size=4),
+    width=st.one_of(st.none(), st.floats(1200, 60_000)),
+)
+def test_each_level_has_the_rows_its_nodes_need_and_a_small_one_a_share_of_the_map(counts, width):
+    bands = bands_for(counts, width=width)
+    per_level = {level: sum(n for lv, n in counts.items() if level_of(lv) == level) for level in (1, 2, 3)}
+    columns = max(1, int(bands.width // NODE_WIDTH) - 1)
+    least = math.ceil(LEAST_LEVEL_SHARE * sum(-(-n // columns) for n in per_level.values()))
+    for level, n in per_level.items():
+        rows = bands.rows[level]
+        assert rows >= -(-n // columns)  # room for every node of the level
+        assert rows >= min(n, least)  # and a share of the map, if it has nodes for it
+        assert rows <= max(-(-n // columns), least) and (n > 0 or rows == 0)
+        assert bands.height[level] >= max(220.0, (rows + 1) * NODE_HEIGHT) - 1e-6
+
+
+def test_a_small_level_beside_big_ones_fills_its_share_of_the_map_in_rows():
+    # 1 macro node for every 400 micro: the by-level layout gave them one row of a map hundreds of rows tall.
+    counts = {1: 8000, 2: 300, 3: 20}
+    nodes = [LayoutNode(f"{level}-{i}", level) for level, n in counts.items() for i in range(n)]
+    pos = compute_layout("levels", nodes, [])
+    _assert_levels_layout(nodes, pos)
+    columns = int(bands_for(counts).width // NODE_WIDTH) - 1
+    least = math.ceil(LEAST_LEVEL_SHARE * sum(-(-n // columns) for n in counts.values()))
+    macro_rows = {pos[f"3-{i}"][1] for i in range(20)}
+    assert len(macro_rows) == min(20, least) > 1
 
 
 def test_duplicate_keys_count_once():
