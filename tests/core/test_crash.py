@@ -14,7 +14,7 @@ import textwrap
 
 import pytest
 from rdflib import RDFS, Literal, URIRef
-from support.processes import wait_for_line
+from support.processes import kill_when_ready, wait_for_line
 
 from explorer.core.document import MapDocument
 from explorer.core.errors import MapLockedError
@@ -160,12 +160,7 @@ def kill_after_deleting_p0(path) -> None:
         time.sleep(60)  # alive, holding the map, until the test kills it: the crash under test
         """
     )
-    try:
-        wait_for_line(proc, "ready")
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
-    finally:
-        proc.kill()
+    kill_when_ready(proc)
 
 
 def test_declining_recovery_discards_the_journal(tmp_path):
@@ -209,12 +204,7 @@ def test_an_untitled_map_is_recovered_after_a_kill():
         time.sleep(60)  # alive, holding the map, until the test kills it: the crash under test
         """
     )
-    try:
-        wait_for_line(proc, "ready")
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
-    finally:
-        proc.kill()
+    kill_when_ready(proc)
     found = orphaned_untitled()
     assert len(found) == 1 and found[0].labels == ["Add Handover"]
     doc = MapDocument.recover_untitled(found[0], with_ontology=False)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
 import sys
 import textwrap
@@ -13,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rdflib import RDF, RDFS, Literal, URIRef
-from support.processes import wait_for_line
+from support.processes import kill_when_ready
 
 from explorer.core import events as ev
 from explorer.core.commands import Command, add_node, add_tie, compose, remove_node, remove_tie, set_property
@@ -571,12 +570,7 @@ def test_a_crash_while_a_scenario_is_shown_recovers_it(tmp_path, saved_while_sho
         text=True,
         env={**os.environ},
     )
-    try:
-        wait_for_line(proc, "ready")
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
-    finally:
-        proc.kill()
+    kill_when_ready(proc)
     doc = MapDocument.open(path, with_ontology=False)
     try:
         assert doc.pending_recovery is not None and doc.pending_recovery.matches(doc.content_sha256)

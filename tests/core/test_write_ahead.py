@@ -8,14 +8,13 @@ other change, a crash must still find the change in the journal, and an error mu
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import threading
 
 import pytest
 from rdflib import RDFS, URIRef
-from support.processes import wait_for_line
+from support.processes import kill_when_ready
 
 from explorer.core import commands, editing, events
 from explorer.core.document import MapDocument
@@ -153,12 +152,7 @@ print("ready", flush=True)
 time.sleep(60)  # alive, holding the map, until the test kills it
 """
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        wait_for_line(proc, "ready")
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
-    finally:
-        proc.kill()
+    kill_when_ready(proc)
     doc = MapDocument.open(path, with_ontology=False)
     assert doc.pending_recovery is not None and doc.pending_recovery.labels == ["Lay out force-directed"]
     doc.recover()

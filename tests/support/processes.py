@@ -8,6 +8,7 @@ it once it runs past ``timeout``: the timeout is a guard against a hang, never a
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -66,6 +67,19 @@ def wait_for_line(proc: subprocess.Popen, expected: str, timeout: float = 60, wh
     if reader.is_alive():
         raise AssertionError(f"{who} never said {expected!r} in {timeout:.0f} s")
     raise AssertionError(f"{who} ended before saying {expected!r}: {proc.stderr.read() if proc.stderr else ''}")
+
+
+def kill_when_ready(proc: subprocess.Popen, expected: str = "ready", timeout: float = 60) -> None:
+    """Wait until ``proc`` prints ``expected``, then kill it with SIGKILL (no cleanup of its own runs) and reap it.
+
+    The crash tests' way to stop a process holding unsaved edits, the way a power cut or the OOM killer would.
+    """
+    try:
+        wait_for_line(proc, expected, timeout)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        proc.kill()
 
 
 def gone(pid: int) -> bool:
