@@ -1582,7 +1582,8 @@ class MainWindow(QMainWindow):
             # the diff stays true. Written here as well (journal, then the store: 50-70 ms at 10k nodes that held
             # the window); the window makes it an undo step. No progress report after this: it cannot be cancelled.
             progress(100, 100)
-            command = route(document.store, editing.move_nodes(document.store, positions, label=label)).prepare()
+            command = route(document.store, editing.move_nodes(document.store, positions, label=label))
+            command = command.prepare(nodes=snapshot.nodes)  # the window follows its places by identity
             return document.write_ahead(command)
 
         def succeeded(command):

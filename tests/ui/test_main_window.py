@@ -415,6 +415,10 @@ def test_a_layout_is_written_into_the_map_by_its_worker_not_the_window(qtbot, wi
     assert window.document.writing_ahead is None and window.document.stack.undo_text.startswith("Lay out")
     placed = {n: (v.x, v.y) for n, v in window.projection.nodes.items()}
     assert placed == {n: tuple(xy) for n, xy in window.canvas.positions.items()}  # the window followed it
+    # Its places name the very objects the views key the nodes by: looked up by identity, not rdflib's __eq__.
+    keys = {id(node) for node in window.projection.nodes}
+    layout = window.document.stack.commands[-1]
+    assert all(id(place.node) in keys for moves in layout.moves for place in moves)
     window.act_undo.trigger()
     assert writers[-1] is threading.main_thread() and not window.document.stack.can_undo()
 
