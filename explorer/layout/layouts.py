@@ -138,12 +138,12 @@ class Bands:
     ----------
     top : dict[int, float]
         Level -> y of the band's top edge.
-    rows : dict[int, int]
-        Level -> rows its nodes fill (see :func:`least_share`).
     height : dict[int, float]
         Level -> band height.
     width : float
         Width of every band.
+    rows : dict[int, int]
+        Level -> rows its nodes fill (see :func:`least_share`).
 
     Examples
     --------
@@ -155,7 +155,6 @@ class Bands:
     top: dict[int, float]
     height: dict[int, float]
     width: float
-    #: Level -> the rows its nodes are laid out in.
     rows: dict[int, int] = field(default_factory=dict)
 
     def as_bands(self) -> list[Band]:

@@ -1600,7 +1600,7 @@ class MainWindow(QMainWindow):
 
         def landed():
             self._follow_moves()
-            # In a turn of its own: following 10k moves is one already (35-65 ms), and ending the preview redraws.
+            # In a turn of its own: following 10k moves is one already (25-60 ms), and ending the preview redraws.
             QTimer.singleShot(0, self, fitted)
 
         def fitted():

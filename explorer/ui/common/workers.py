@@ -66,7 +66,7 @@ class Task(QObject):
         ``next_turn``: once the event loop has finished the turn that asked, for a caller whose turn
         leaves the window a relayout and repaint to do (greying its panels, say). With the worker
         already running Python, each of the paint's calls into Python waited for the interpreter:
-        a 10k-node map's layout began with a 75-120 ms pause, 20-30 ms when the worker starts after.
+        a 10k-node map's layout began with a 60-120 ms pause, 20-30 ms when the worker starts after.
         """
         if next_turn:
             QTimer.singleShot(0, self, self.start)
