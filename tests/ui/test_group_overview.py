@@ -55,6 +55,37 @@ def test_groups_paint_in_their_dominant_kinds_colour(shown):
     assert item.boundingRect().contains(x, y)
 
 
+def test_a_shape_smaller_than_its_name_stays_in_sight_beside_it(qtbot):
+    # Three bodies beside 3,000 people: the bodies' shape is a few pixels, its name a hundred and more.
+    body = "ex:Body"
+    nodes = [(f"b{i}", 3, body, f"B{i}") for i in range(3)] + [(f"p{i}", 1, PERSON, f"P{i}") for i in range(3000)]
+    positions = {f"b{i}": (i * 180.0, 0.0) for i in range(3)} | {
+        f"p{i}": (i % 60 * 180.0, 500.0 + i // 60 * 95) for i in range(3000)
+    }
+    overview = overview_groups(nodes, [], positions, unit_kinds={UNIT})
+    colours = {**COLOURS, body: "#2ca02c"}
+    item = GroupOverviewItem(colours.get, {PERSON: "Person", body: "Body"}.get)
+    item.set_overview(overview)
+    scene = QGraphicsScene()
+    scene.addItem(item)
+    view = QGraphicsView(scene)
+    qtbot.addWidget(view)
+    view.resize(640, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    view.fitInView(item.boundingRect(), Qt.AspectRatioMode.KeepAspectRatio)
+    qtbot.wait(10)
+    bodies = next(g for g in overview.groups if g.kind == body)
+    x, y, w, h = bodies.rect
+    shape = view.mapFromScene(QPointF(x, y)), view.mapFromScene(QPointF(x + w, y + h))
+    assert shape[1].x() - shape[0].x() < 40 and shape[1].y() - shape[0].y() < 20  # smaller than its name
+    image = view.viewport().grab().toImage()
+    centre = view.mapFromScene(QPointF(x + w / 2, y + h / 2))
+    assert image.pixelColor(centre).name() == QColor(colours[body]).name()  # the shape, not the name's plate
+    beside = [image.pixelColor(shape[1].x() + dx, centre.y() + dy) for dx in range(4, 120) for dy in range(-5, 6)]
+    assert any(colour.lightness() < 100 for colour in beside)  # its name's dark letters, just right of it
+
+
 @pytest.mark.parametrize("dark", [False, True])
 def test_a_unit_is_joined_to_its_members_by_its_own_line(shown, dark):
     """Between a unit's shape and its members' below, a dashed line of the theme's link shade, not a grey tie."""

@@ -68,6 +68,7 @@ class GroupOverviewItem(QGraphicsItem):
         self._tie_paths: list = []  # (pixel width, [QLineF]), thinnest first
         self._stack_lines: list = []  # [QLineF]: each unit's own shape to its members' shapes
         self._labels: list = []  # (group index, text, text width) biggest group first
+        self._in_columns: set = set()  # shapes in a unit's column (Overview.stacked): named on the shape
         self._font = QFont()
         self._font.setPointSizeF(9.0)
         self._bold = QFont(self._font)
@@ -106,6 +107,7 @@ class GroupOverviewItem(QGraphicsItem):
         self._fills = [(QColor(c), p) for c, p in fills.items()]
         self._strips = [(QColor(c), p) for c, p in strips.items()]
         self._stack_lines = self._stack_links(overview)
+        self._in_columns = {index for pair in overview.stacked for index in pair}
         self._tie_paths = self._tie_lines(overview)
         metrics = QFontMetricsF(self._bold)
         self._labels = []
@@ -226,6 +228,10 @@ class GroupOverviewItem(QGraphicsItem):
             if box.width() < 4 and box.height() < 4:
                 continue  # a speck: its name would float over nothing
             label = QRectF(box.center().x() - width / 2 - 4, box.center().y() - height / 2 - 1, width + 8, height + 2)
+            if index not in self._in_columns and box.width() < label.width() and box.height() < label.height():
+                # A shape smaller than its name stood hidden under it (185 external bodies beside 100k people):
+                # the name goes beside it. A unit's column keeps its names on the shapes, whose line they follow.
+                label.moveLeft(box.right() + 4)
             if exposed is not None and not exposed.intersects(label):
                 continue
             if any(label.intersects(other) for other in taken):
