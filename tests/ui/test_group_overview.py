@@ -26,10 +26,9 @@ def _overview():
     return overview_groups(nodes, ties, positions, unit_kinds={UNIT})
 
 
-@pytest.fixture
-def shown(qtbot):
-    overview = _overview()
-    item = GroupOverviewItem(COLOURS.get, {UNIT: "Unit", PERSON: "Person"}.get)
+def _drawn(qtbot, overview, colours: dict, names: dict):
+    """``overview`` drawn in a 640x400 view, fitted: the item and the view."""
+    item = GroupOverviewItem(colours.get, names.get)
     item.set_overview(overview)
     scene = QGraphicsScene()
     scene.addItem(item)
@@ -41,7 +40,13 @@ def shown(qtbot):
     view.fitInView(item.boundingRect(), Qt.AspectRatioMode.KeepAspectRatio)
     qtbot.wait(10)
     view.keep = scene  # the view does not own its scene
-    return overview, item, view
+    return item, view
+
+
+@pytest.fixture
+def shown(qtbot):
+    overview = _overview()
+    return (overview, *_drawn(qtbot, overview, COLOURS, {UNIT: "Unit", PERSON: "Person"}))
 
 
 def test_groups_paint_in_their_dominant_kinds_colour(shown):
@@ -64,17 +69,7 @@ def test_a_shape_smaller_than_its_name_stays_in_sight_beside_it(qtbot):
     }
     overview = overview_groups(nodes, [], positions, unit_kinds={UNIT})
     colours = {**COLOURS, body: "#2ca02c"}
-    item = GroupOverviewItem(colours.get, {PERSON: "Person", body: "Body"}.get)
-    item.set_overview(overview)
-    scene = QGraphicsScene()
-    scene.addItem(item)
-    view = QGraphicsView(scene)
-    qtbot.addWidget(view)
-    view.resize(640, 400)
-    view.show()
-    qtbot.waitExposed(view)
-    view.fitInView(item.boundingRect(), Qt.AspectRatioMode.KeepAspectRatio)
-    qtbot.wait(10)
+    _, view = _drawn(qtbot, overview, colours, {PERSON: "Person", body: "Body"})
     bodies = next(g for g in overview.groups if g.kind == body)
     x, y, w, h = bodies.rect
     shape = view.mapFromScene(QPointF(x, y)), view.mapFromScene(QPointF(x + w, y + h))
