@@ -839,8 +839,9 @@ class MapDocument:
         >>> doc.save(overwrite=True); doc.close()
         """
         self._check_open()
-        if self._ahead is not None:  # the file would hold half of it
-            raise SaveError(f"“{one_line(self._ahead.label, 60)}” is being written into the map: save when it is done.")
+        ahead = self._ahead  # read once: the window may settle it meanwhile
+        if ahead is not None:  # the file would hold half of it
+            raise SaveError(f"“{one_line(ahead.label, 60)}” is being written into the map: save when it is done.")
         path = Path(path)
         fmt = format_by_name(format) if isinstance(format, str) else format
         fmt = fmt or format_for_path(path)
