@@ -40,7 +40,9 @@ import re
 import stat
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import SaveError
 
@@ -100,10 +102,21 @@ def can_replace(path: str | Path) -> bool:
     return folder_ok and (not real.exists() or os.access(real, os.W_OK))
 
 
-def atomic_write(path: str | Path, data: bytes, *, compress: bool | None = None) -> None:
+def atomic_write(
+    path: str | Path,
+    data: bytes | Callable[[BinaryIO], None],
+    *,
+    compress: bool | None = None,
+    before_replace: Callable[[Path], None] | None = None,
+) -> None:
     """Replace ``path`` (or the file its links lead to) with ``data`` atomically.
 
-    The data is gzipped when the name ends ``.gz`` (or with ``compress``).
+    ``data`` is the bytes, or a function that writes them into the file it is given (open
+    for reading too, so that it can look back at what it wrote): a big map streams straight
+    into the file instead of being built in memory first. The data is gzipped when the name
+    ends ``.gz`` (or with ``compress``); the function is then given the compressing stream.
+    ``before_replace`` is called with the written and fsynced copy's path just before it
+    replaces the file: the last moment to read it back or to refuse it (by raising).
     The file keeps its mode and, where the OS allows, its owner; a new file gets
     the usual mode for new files.
 
@@ -140,17 +153,22 @@ def atomic_write(path: str | Path, data: bytes, *, compress: bool | None = None)
     except OSError as err:
         raise SaveError(f"Cannot save {where}: {err.strerror or err}.") from None
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with os.fdopen(fd, "w+b") as handle:
             if fcntl is not None:
                 # Marks the copy as being written: remove_stale_copies in any process leaves it alone.
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            if compress:
-                with gzip.GzipFile(fileobj=handle, mode="wb", mtime=0) as zipped:
-                    zipped.write(data)
-            else:
-                handle.write(data)
+            with contextlib.ExitStack() as stack:
+                out: BinaryIO = handle
+                if compress:
+                    out = stack.enter_context(gzip.GzipFile(fileobj=handle, mode="wb", mtime=0))  # type: ignore[assignment]
+                if callable(data):
+                    data(out)
+                else:
+                    out.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+            if before_replace is not None:
+                before_replace(Path(temp_name))  # still locked: no other process takes it for a leftover
         if existing is not None and hasattr(os, "chown"):
             # Root saving a user's map must not take it from them; elsewhere this fails harmlessly.
             with contextlib.suppress(OSError):

@@ -31,7 +31,6 @@ False
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import datetime as dt
 import errno
@@ -45,6 +44,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import DCTERMS, VOID, XSD
@@ -851,16 +851,6 @@ class MapDocument:
                 f"use one of {', '.join(f.extension for f in FORMATS.values())}."
             )
         index = self.stack.index
-        # The file holds the base, never a scenario shown: take it out for the write, put it back after.
-        with self.as_saved() as was_shown:
-            extra = [q for q in extra if q[3] == DEFAULT_GRAPH and not self.store.contains(q)]
-            if was_shown:  # positions of a scenario's own nodes stay out of the base
-                extra = [q for q in extra if next(iter(self.store.quads(q[0], RDF.type)), None) is not None]
-            self.store.apply(added=extra)
-            try:
-                data = self.serialize(fmt)
-            finally:
-                self.store.apply(removed=extra)
         new_lock = None
         # os.path.realpath, not Path.resolve: a link that loops must reach atomic_write, which names it, not raise here.
         moving = self.path is None or os.path.realpath(path) != os.path.realpath(self.path)
@@ -883,22 +873,38 @@ class MapDocument:
                 advice=None if not self.editing else "save under another name",
             )
             new_lock.acquire()
-        warning = ""
-        # hashlib lets go of the GIL: the hash is taken while the file is written, where nothing waits for it.
-        with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="hash") as pool:
-            hashing = pool.submit(lambda: hashlib.sha256(data).hexdigest())
-            if not moving and hashing.result() != self.content_sha256:
+        digest, warning = "", ""
+
+        def write(handle: BinaryIO) -> None:
+            # The file holds the base, never a scenario shown: take it out for the write, put it back after.
+            with self.as_saved() as was_shown:
+                added = [q for q in extra if q[3] == DEFAULT_GRAPH and not self.store.contains(q)]
+                if was_shown:  # positions of a scenario's own nodes stay out of the base
+                    added = [q for q in added if next(iter(self.store.quads(q[0], RDF.type)), None) is not None]
+                self.store.apply(added=added)
+                try:
+                    self.store.dump_into(handle, fmt, graphs=self.saved_graphs(fmt), prefixes=self.used_prefixes())
+                finally:
+                    self.store.apply(removed=added)
+
+        def before_replace(copy: Path) -> None:
+            nonlocal digest, warning
+            # Hashed as written, read back from the copy: the map streams into it, never whole in memory.
+            digest = _content_sha256(copy) or ""
+            if not digest:
+                raise OSError(f"the written copy {copy.name} could not be read back")
+            if not moving and digest != self.content_sha256:
                 try:  # the file about to be replaced is kept, to compare with later; never at the save's cost
                     keep_version(path)
                 except VersionNotKept as error:
                     warning = str(error)
-            try:
-                atomic_write(path, data)
-            except BaseException:
-                if new_lock is not None:
-                    new_lock.release()
-                raise
-            digest = hashing.result()
+
+        try:
+            atomic_write(path, write, before_replace=before_replace)
+        except BaseException:
+            if new_lock is not None:
+                new_lock.release()
+            raise
         if not self.editing:
             new_lock.release()  # a command's write is over; only an editor keeps its file
             new_lock = None

@@ -34,12 +34,14 @@ import concurrent.futures
 import contextlib
 import hashlib
 import io
+import mmap
 import os
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pyoxigraph as ox
@@ -980,13 +982,26 @@ def drop_unused_prefixes(data: bytes, tail: bytes = b"") -> bytes:
     """
     if tail and not data:
         data, tail = tail, b""  # the tail holds the header
-    end = 0
-    while data.startswith((b"@prefix ", b"@base "), end):
+    header = _kept_header(data, tail=tail)
+    if header is None:
+        return data + tail if tail else data
+    kept, end = header
+    return b"".join([kept, memoryview(data)[end:], tail])
+
+
+def _kept_header(data: bytes | mmap.mmap, start: int = 0, tail: bytes = b"") -> tuple[bytes, int] | None:
+    """The header of the document in ``data[start:]`` without the prefixes its body (and ``tail``) never use.
+
+    Returns it with the offset in ``data`` where the header ends, or None when every prefix is
+    used. ``data`` may be a file mapped into memory: only the header is copied out of it.
+    """
+    end = start
+    while data[end : end + 8] == b"@prefix " or data[end : end + 6] == b"@base ":
         newline = data.find(b"\n", end)
         end = len(data) if newline < 0 else newline + 1
-    if not end:
-        return data + tail if tail else data
-    lines = data[:end].splitlines(keepends=True)
+    if end == start:
+        return None
+    lines = data[start:end].splitlines(keepends=True)
     names = [line[len(b"@prefix ") :].split(b":", 1)[0] for line in lines if line.startswith(b"@prefix ")]
     used = _names_before_colons(data, end, names)
     if tail:
@@ -994,12 +1009,78 @@ def drop_unused_prefixes(data: bytes, tail: bytes = b"") -> bytes:
     kept = [
         line for line in lines if not line.startswith(b"@prefix ") or line[len(b"@prefix ") :].split(b":", 1)[0] in used
     ]
-    if len(kept) == len(lines):
-        return data + tail if tail else data
-    return b"".join([*kept, memoryview(data)[end:], tail])
+    return None if len(kept) == len(lines) else (b"".join(kept), end)
 
 
-def _names_before_colons(data: bytes, start: int, names: list[bytes]) -> set[bytes]:
+def dump_graph_into(
+    handle: BinaryIO,
+    store: ox.Store,
+    fmt: RdfFormat,
+    prefixes: dict[str, str] | None = None,
+    extra: Iterable[ox.Quad] = (),
+) -> None:
+    """Write ``store``'s default graph (and ``extra``) into ``handle`` as :func:`serialize_quads` returns it.
+
+    Turtle and N-Triples stream from Oxigraph straight into a file open for reading and
+    writing: a map of a million triples is never held in memory as one document, nor copied
+    into the file after (about 0.1 s at 47 MB). The prefixes the Turtle body never uses are
+    then taken out of the file's header in place. Other formats and streams are written whole.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> store = ox.Store()
+    >>> store.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("1")))
+    >>> with tempfile.TemporaryFile() as handle:
+    ...     dump_graph_into(handle, store, FORMATS["turtle"], {"e": "http://e/", "f": "http://f/"})
+    ...     _ = handle.seek(0)
+    ...     print(handle.read().decode())
+    @prefix e: <http://e/> .
+    e:a e:p "1" .
+    <BLANKLINE>
+    """
+    if fmt.name not in ("turtle", "ntriples") or not isinstance(handle, io.BufferedRandom):
+        handle.write(serialize_quads(None, fmt, store=store, prefixes=prefixes, extra=extra))
+        return
+    prefixes = dict(prefixes or {})
+    handle.flush()
+    start = handle.tell()
+    store.dump(handle, format=fmt.ox_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+    extra = list(extra)
+    if extra:
+        end = handle.tell()
+
+        def head_starts_with(header: bytes) -> bool:
+            handle.seek(start)
+            try:
+                return handle.read(min(len(header), end - start)) == header
+            finally:
+                handle.seek(end)
+
+        handle.write(_joined_tail(extra, fmt, prefixes, head_starts_with))
+    handle.flush()
+    if fmt.name == "turtle":
+        _drop_unused_prefixes_in_file(handle, start)
+
+
+def _drop_unused_prefixes_in_file(handle: io.BufferedRandom, start: int) -> None:
+    """:func:`drop_unused_prefixes` on the Turtle document ``handle`` holds from ``start`` to its end, in place."""
+    size = os.fstat(handle.fileno()).st_size
+    if size <= start:
+        return
+    with mmap.mmap(handle.fileno(), size) as mapped:
+        header = _kept_header(mapped, start)
+        if header is None:
+            return
+        kept, end = header
+        mapped[start : start + len(kept)] = kept
+        mapped.move(start + len(kept), end, size - end)  # the body, moved up over the dropped lines
+        mapped.flush()
+    handle.truncate(size - (end - start - len(kept)))
+    handle.seek(0, os.SEEK_END)
+
+
+def _names_before_colons(data: bytes | mmap.mmap, start: int, names: list[bytes]) -> set[bytes]:
     """Which of ``names`` stand just before a colon somewhere in ``data[start:]``.
 
     Found by narrowing the colons' positions byte by byte with numpy, so a name that is never used
@@ -1039,6 +1120,20 @@ def _names_before_colons(data: bytes, start: int, names: list[bytes]) -> set[byt
     return found
 
 
+def _joined_tail(
+    extra: list[ox.Quad], fmt: RdfFormat, prefixes: dict[str, str], head_starts_with: Callable[[bytes], bool]
+) -> bytes:
+    """``extra`` serialised to follow a document written with the same ``prefixes``, without a second header."""
+    if fmt.name not in ("turtle", "ntriples"):
+        raise ValueError(f"{fmt.label} documents cannot be joined end to end")
+    tail = ox.serialize(extra, format=fmt.ox_format, prefixes=prefixes) or b""
+    header = 0
+    while tail.startswith(b"@prefix ", header):
+        header = tail.find(b"\n", header) + 1
+    # The head declares the same prefixes, unless it is empty (then Oxigraph writes no header).
+    return tail[header:] if head_starts_with(tail[:header]) else tail
+
+
 def serialize_quads(
     quads: Iterable[ox.Quad] | None,
     fmt: RdfFormat,
@@ -1069,14 +1164,7 @@ def serialize_quads(
         data = store.dump(format=fmt.ox_format, from_graph=ox.DefaultGraph(), prefixes=prefixes) or b""
         extra = list(extra)
         if extra:
-            if fmt.name not in ("turtle", "ntriples"):
-                raise ValueError(f"{fmt.label} documents cannot be joined end to end")
-            tail = ox.serialize(extra, format=fmt.ox_format, prefixes=prefixes) or b""
-            header = 0
-            while tail.startswith(b"@prefix ", header):
-                header = tail.find(b"\n", header) + 1
-            # The head declares the same prefixes, unless it is empty (then Oxigraph writes no header).
-            tail = tail[header:] if data.startswith(tail[:header]) else tail
+            tail = _joined_tail(extra, fmt, prefixes, data.startswith)
             if fmt.name == "turtle":
                 return drop_unused_prefixes(data, tail)  # joined once: the body may be hundreds of megabytes
             data += tail

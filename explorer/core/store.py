@@ -25,11 +25,13 @@ Examples
 from __future__ import annotations
 
 import abc
+import contextlib
 import functools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, filterfalse
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 import rdflib
@@ -107,6 +109,22 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def dump(self, fmt: RdfFormat, *, graphs: Sequence, prefixes: dict[str, str] | None = None) -> bytes:
         """``graphs`` serialised in ``fmt``, binding only ``prefixes``."""
+
+    def dump_into(
+        self, handle: BinaryIO, fmt: RdfFormat, *, graphs: Sequence, prefixes: dict[str, str] | None = None
+    ) -> None:
+        """Write what :meth:`dump` returns into ``handle``; a store that can streams it there instead.
+
+        Examples
+        --------
+        >>> import io
+        >>> from explorer.core.rdf_formats import format_by_name
+        >>> out = io.BytesIO()
+        >>> EmbeddedStore().dump_into(out, format_by_name("ntriples"), graphs=[DEFAULT_GRAPH])
+        >>> out.getvalue()
+        b''
+        """
+        handle.write(self.dump(fmt, graphs=graphs, prefixes=prefixes))
 
     @abc.abstractmethod
     def query(
@@ -345,24 +363,46 @@ class EmbeddedStore(Store):
         graphs = list(graphs)
         if not fmt.holds_datasets and graphs != [DEFAULT_GRAPH]:
             raise ValueError(f"{fmt.label} holds one graph; got {graphs!r}")
-        if not fmt.holds_datasets and not self._forms:
-            return rdf_formats.serialize_quads(None, fmt, store=self._ox, prefixes=prefixes)
-        if fmt.name in ("turtle", "ntriples") and self.path is None:
-            # Oxigraph writes the graph natively with the rewritten quads taken out for the moment;
-            # they follow as written. A save already changes the store while it writes (see
-            # MapDocument.as_saved), and this puts everything back even on error. Only in memory: a
-            # store on disk would keep them out if the process died here.
-            rewritten = list(self._forms.items([to_ox_graph(DEFAULT_GRAPH)]))
-            for canonical, _ in rewritten:
-                self._ox.remove(canonical)
-            try:
-                return rdf_formats.serialize_quads(
-                    None, fmt, store=self._ox, prefixes=prefixes, extra=[w for _, forms in rewritten for w in forms]
-                )
-            finally:
-                self._ox.extend(c for c, _ in rewritten)
+        if self._native_graph_dump(fmt, graphs):
+            with self._rewritten_set_aside() as rewritten:
+                return rdf_formats.serialize_quads(None, fmt, store=self._ox, prefixes=prefixes, extra=rewritten)
         names = [to_ox_graph(g) for g in graphs]
         return rdf_formats.serialize_quads(self.written_quads(names), fmt, prefixes=prefixes)
+
+    def dump_into(
+        self, handle: BinaryIO, fmt: RdfFormat, *, graphs: Sequence, prefixes: dict[str, str] | None = None
+    ) -> None:
+        if self._native_graph_dump(fmt, list(graphs)):
+            with self._rewritten_set_aside() as rewritten:  # as dump would, streamed
+                rdf_formats.dump_graph_into(handle, self._ox, fmt, prefixes, extra=rewritten)
+        else:
+            super().dump_into(handle, fmt, graphs=graphs, prefixes=prefixes)
+
+    def _native_graph_dump(self, fmt: RdfFormat, graphs: list) -> bool:
+        """Whether Oxigraph can write ``graphs`` in ``fmt`` from the store itself (see :meth:`_rewritten_set_aside`)."""
+        if fmt.holds_datasets or graphs != [DEFAULT_GRAPH]:
+            return False
+        return not self._forms or (fmt.name in ("turtle", "ntriples") and self.path is None)
+
+    @contextlib.contextmanager
+    def _rewritten_set_aside(self) -> Iterator[list[ox.Quad]]:
+        """While inside, the map graph's rewritten quads are out of the store; yields them as written.
+
+        Oxigraph then writes the graph natively and the statements as written follow it. A save
+        already changes the store while it writes (see MapDocument.as_saved), and this puts
+        everything back even on error. Only in memory: a store on disk would keep them out if
+        the process died here.
+        """
+        if not self._forms:
+            yield []
+            return
+        rewritten = list(self._forms.items([to_ox_graph(DEFAULT_GRAPH)]))
+        for canonical, _ in rewritten:
+            self._ox.remove(canonical)
+        try:
+            yield [w for _, forms in rewritten for w in forms]
+        finally:
+            self._ox.extend(c for c, _ in rewritten)
 
     def written_quads(self, names: Sequence) -> Iterator[ox.Quad]:
         """The quads of the Oxigraph graph ``names``, natively, each as the statements it was written as."""

@@ -1,0 +1,157 @@
+"""A save streams the map into the file: the file holds exactly what the map serialised in memory would.
+
+The streamed path (Oxigraph writing into the temporary copy, unused prefixes then taken out of
+its header in place) must give the same bytes as :func:`serialize_quads`, whatever the prefixes,
+the statements kept as written and what the file already held before; and a write that fails
+half-way must leave the old file and the store as they were.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import pyoxigraph as ox
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from explorer.core import rdf_formats
+from explorer.core.atomic_file import TEMP_SUFFIX, atomic_write
+from explorer.core.document import MapDocument, _content_sha256
+from explorer.core.errors import SaveError
+from explorer.core.rdf_formats import FORMATS, dump_graph_into, serialize_quads
+from explorer.core.store import EmbeddedStore
+from explorer.core.terms import DEFAULT_GRAPH
+
+NAMESPACES = {"a": "http://a.example/", "bb": "http://bb.example/ns#", "c": "http://c.example/", "dd": "urn:dd:"}
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def iri(ns: str, local: int) -> ox.NamedNode:
+    return ox.NamedNode(f"{NAMESPACES[ns]}n{local}")
+
+
+terms = st.builds(iri, st.sampled_from(sorted(NAMESPACES)), st.integers(0, 5))
+literals = st.one_of(
+    st.builds(ox.Literal, st.text(max_size=8)),
+    st.builds(lambda v: ox.Literal(v, datatype=ox.NamedNode(XSD + "decimal")), st.sampled_from(["1.0", "0.10", "2"])),
+)
+quads = st.builds(lambda s, p, o: ox.Quad(s, p, o, ox.DefaultGraph()), terms, terms, st.one_of(terms, literals))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    body=st.lists(quads, max_size=12),
+    extra=st.lists(quads, max_size=4),
+    names=st.sets(st.sampled_from(sorted(NAMESPACES))),
+    preamble=st.sampled_from([b"", b"# already here\n"]),
+    fmt=st.sampled_from(["turtle", "ntriples"]),
+)
+def test_streaming_into_a_file_writes_what_serialising_in_memory_returns(body, extra, names, preamble, fmt):
+    store = ox.Store()
+    store.extend(body)
+    prefixes = {name: NAMESPACES[name] for name in sorted(names)}
+    expected = serialize_quads(None, FORMATS[fmt], store=store, prefixes=prefixes, extra=extra)
+    with tempfile.TemporaryFile() as handle:
+        handle.write(preamble)
+        dump_graph_into(handle, store, FORMATS[fmt], prefixes, extra=extra)
+        handle.write(b"# after\n")  # the handle is left at the end of what it holds
+        handle.seek(0)
+        assert handle.read() == preamble + expected + b"# after\n"
+
+
+def test_a_stream_that_is_not_a_file_gets_the_document_whole():
+    import io
+
+    store = ox.Store()
+    store.add(ox.Quad(iri("a", 1), iri("a", 2), ox.Literal("x")))
+    out = io.BytesIO()
+    dump_graph_into(out, store, FORMATS["turtle"], dict(NAMESPACES))
+    assert out.getvalue() == serialize_quads(None, FORMATS["turtle"], store=store, prefixes=dict(NAMESPACES))
+    assert out.getvalue().startswith(b"@prefix a: <http://a.example/> .\na:n1")
+
+
+@pytest.fixture
+def spelled(tmp_path):
+    """A map whose decimals are spelled as Oxigraph would not write them, with prefixes it never uses."""
+    lines = [
+        "@prefix rx: <https://w3id.org/routine-explorer/ns#> .",
+        "@prefix unused: <http://unused.example/> .",
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+    ]
+    for i in range(40):
+        lines.append(f'<http://e/u{i}> a rx:Unit ; rx:readiness "{i % 3}.50"^^xsd:decimal ; rx:label "u{i}" .')
+    path = tmp_path / "spelled.ttl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".ttl", ".nt", ".ttl.gz", ".jsonld"])
+def test_a_saved_file_holds_the_map_as_serialised_and_its_hash(spelled, tmp_path, suffix):
+    doc = MapDocument.open(spelled, editing=False)
+    fmt = rdf_formats.format_for_path(tmp_path / f"out{suffix}")
+    target = tmp_path / f"out{suffix}"
+    doc.save_as(target)
+    expected = doc.serialize(fmt)
+    assert _content_sha256(target) == doc.content_sha256 == __import__("hashlib").sha256(expected).hexdigest()
+    if not suffix.endswith(".gz"):
+        assert target.read_bytes() == expected
+    if suffix == ".ttl":
+        text = target.read_text(encoding="utf-8")
+        assert "rx:readiness 1.50 ." in text and "unused:" not in text  # as written, not 1.5
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(TEMP_SUFFIX)]
+
+
+def test_a_write_that_fails_half_way_leaves_the_file_and_the_store_as_they_were(spelled, tmp_path, monkeypatch):
+    doc = MapDocument.open(spelled, editing=False)
+    target = tmp_path / "out.ttl"
+    target.write_bytes(b"the old file\n")
+    before = set(doc.store.oxigraph)
+    real_dump = ox.Store.dump
+
+    def half(self, output=None, *args, **kwargs):
+        if output is not None and hasattr(output, "write"):
+            output.write(b"@prefix rx: <https://w3id.org/routine-explorer/ns#> .\nhalf a ")
+            raise OSError(28, "No space left on device")
+        return real_dump(self, output, *args, **kwargs)
+
+    monkeypatch.setattr(rdf_formats.ox.Store, "dump", half)
+    with pytest.raises(SaveError, match="No space left on device"):
+        doc.save_as(target)
+    assert target.read_bytes() == b"the old file\n"
+    assert set(doc.store.oxigraph) == before  # the statements set aside for the write are back
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(TEMP_SUFFIX)]
+
+
+def test_atomic_write_takes_a_writer_and_a_last_look_before_replacing(tmp_path):
+    target = tmp_path / "map.ttl"
+    target.write_bytes(b"old\n")
+    seen = []
+    atomic_write(
+        target, lambda handle: handle.write(b"new\n"), before_replace=lambda copy: seen.append(copy.read_bytes())
+    )
+    assert target.read_bytes() == b"new\n" and seen == [b"new\n"]
+
+    def refuse(copy):
+        raise OSError(5, "Input/output error")
+
+    with pytest.raises(SaveError, match="Input/output error"):
+        atomic_write(target, b"newer\n", before_replace=refuse)
+    assert target.read_bytes() == b"new\n"
+    assert sorted(os.listdir(tmp_path)) == ["map.ttl"]
+
+
+def test_the_store_streams_only_what_it_would_dump(spelled):
+    store = EmbeddedStore()
+    store.load(spelled)
+    for name in ("turtle", "ntriples", "rdfxml", "nquads", "trig", "jsonld"):
+        with tempfile.TemporaryFile() as handle:
+            graphs = [DEFAULT_GRAPH]
+            store.dump_into(
+                handle, FORMATS[name], graphs=graphs, prefixes={"rx": "https://w3id.org/routine-explorer/ns#"}
+            )
+            handle.seek(0)
+            assert handle.read() == store.dump(
+                FORMATS[name], graphs=graphs, prefixes={"rx": "https://w3id.org/routine-explorer/ns#"}
+            ), name
