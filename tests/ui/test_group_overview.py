@@ -118,3 +118,28 @@ def test_tooltip_shows_a_hostile_label_as_text(shown):
     members = item.tooltip(next(g for g in overview.groups if g.key == "members:1:u1"))
     assert "<img" not in members and "&lt;img src=x onerror=alert(1)&gt;" in members
     assert "The members at this level of a unit" in members and "8 nodes" in members and "Person 8" in members
+
+
+def test_every_band_is_named_and_names_keep_a_line_apart(qtbot):
+    """A crowded level must not take every name: each band's biggest shape is named, and names stay apart."""
+    body, routine = "ex:Body", "ex:Routine"
+    nodes = [(f"b{i}", 3, body, f"B{i}") for i in range(4)]
+    nodes += [(f"u{i}", 2, UNIT, f"Ward {i}") for i in range(40)]
+    nodes += [(f"r{i}", 2, routine, f"R{i}") for i in range(400)]
+    nodes += [(f"p{i}", 1, PERSON, f"P{i}") for i in range(4000)]
+    ties = [(f"p{i}", f"u{i % 40}", True) for i in range(4000)] + [(f"r{i}", f"u{i % 40}", True) for i in range(400)]
+    positions = {f"b{i}": (i * 180.0, 0.0) for i in range(4)}
+    positions |= {f"u{i}": (i * 180.0, 300.0) for i in range(40)} | {
+        f"r{i}": (i % 40 * 180.0, 400.0) for i in range(400)
+    }
+    positions |= {f"p{i}": (i % 80 * 90.0, 900.0 + i // 80 * 40) for i in range(4000)}
+    overview = overview_groups(nodes, ties, positions, unit_kinds={UNIT})
+    item, view = _drawn(qtbot, overview, {**COLOURS, body: "#2ca02c", routine: "#ff7f0e"}, {})
+    view.viewport().grab()  # a whole paint
+    named = item.drawn_labels
+    assert {overview.groups[index].level for index, _ in named} == {g.level for g in overview.groups}
+    assert len(named) < sum(1 for g in overview.groups if g.level == 1)  # not every crowded shape
+    line = min(rect.height() for _, rect in named)
+    for i, (_, a) in enumerate(named):
+        for _, b in named[i + 1 :]:
+            assert not a.adjusted(-8, -line + 2, 8, line - 2).intersects(b), (a, b)

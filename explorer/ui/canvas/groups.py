@@ -2,14 +2,16 @@
 
 A shape is filled with its members' most common kind's colour, with a thin strip along its foot
 showing the other kinds' shares; its name and node count stay readable on screen at any zoom (drawn
-in screen pixels), the biggest groups' first, a name that would cover another left out. The ties
-between groups are lines under the shapes, wider the more ties they stand for; a unit's shapes at other
-levels hang under (or over) its own shape in one column, joined to it by a dashed line of their own.
+in screen pixels), each band's biggest group's first, then the biggest groups', a name that would come
+within a line of another left out. The ties between groups are lines under the shapes, wider the more
+ties they stand for; a unit's shapes at other levels hang under (or over) its own shape in one column,
+joined to it by a dashed line of their own.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
@@ -69,6 +71,8 @@ class GroupOverviewItem(QGraphicsItem):
         self._stack_lines: list = []  # [QLineF]: each unit's own shape to its members' shapes
         self._labels: list = []  # (group index, text, text width) biggest group first
         self._in_columns: set = set()  # shapes in a unit's column (Overview.stacked): named on the shape
+        #: The names the last paint drew: (index into the overview's groups, plate in the view's pixels).
+        self.drawn_labels: list[tuple[int, QRectF]] = []
         self._font = QFont()
         self._font.setPointSizeF(9.0)
         self._bold = QFont(self._font)
@@ -111,7 +115,16 @@ class GroupOverviewItem(QGraphicsItem):
         self._tie_paths = self._tie_lines(overview)
         metrics = QFontMetricsF(self._bold)
         self._labels = []
-        for index in sorted(range(len(groups)), key=lambda i: (-groups[i].count, i)):
+        # Each band's biggest shape is named first, the band with the fewest shapes (the fewest other chances)
+        # before the others, so that no level goes unnamed beside a crowded one (185 external bodies lost their
+        # name to the 100k-node map's units); then the biggest shapes.
+        by_size = sorted(range(len(groups)), key=lambda i: (-groups[i].count, i))
+        shapes = Counter(group.level for group in groups)
+        firsts: dict = {}
+        for index in by_size:
+            firsts.setdefault(groups[index].level, index)
+        named_first = sorted(firsts.values(), key=lambda i: (shapes[groups[i].level], by_size.index(i)))
+        for index in named_first + [i for i in by_size if i not in named_first]:
             group = groups[index]
             text = metrics.elidedText(
                 f"{one_line(group.label, 200)} · {group.count:,}", Qt.TextElideMode.ElideMiddle, _LABEL_PIXELS
@@ -220,6 +233,7 @@ class GroupOverviewItem(QGraphicsItem):
         painter.setFont(self._bold)
         height = QFontMetricsF(self._bold).height()
         taken: list = []
+        self.drawn_labels = []
         _, _, _, plate, ink = _INKS[self.dark]
         plate, ink = QColor(*plate), QColor(ink)
         for index, text, width in self._labels:
@@ -234,9 +248,13 @@ class GroupOverviewItem(QGraphicsItem):
                 label.moveLeft(box.right() + 4)
             if exposed is not None and not exposed.intersects(label):
                 continue
-            if any(label.intersects(other) for other in taken):
+            # A line clear above and below, a little beside: names packed edge to edge hid the shapes they
+            # name (twenty-odd at 1280x800, at the whole-map zoom of a 100k-node map).
+            spaced = label.adjusted(-8, -height, 8, height)
+            if any(spaced.intersects(other) for other in taken):
                 continue
             taken.append(label)
+            self.drawn_labels.append((index, label))
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(plate)
             painter.drawRoundedRect(label, 4, 4)
