@@ -11,7 +11,10 @@ Figures, each beside its baseline measured in the same run:
   100 % (target < 50 ms zoomed out), against the straightforward scene;
 * **100k nodes through the app window**: wall time to a usable window and the
   longest gap between ticks of a 20 ms QTimer during the load (the event loop
-  must stay alive), against the same file opened on the UI thread.
+  must stay alive), against the same file opened by the core alone; the
+  median of three runs of each, taking turns, with every run's figure printed.
+* **single edits and a force layout** on the 10k map, beside an empty map; the
+  layout's figures are medians of three layouts (and of nine undo/redo steps).
 
 Usage::
 
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -254,9 +258,18 @@ def _compiled_modules() -> str:
     return "the app's modules compiled ahead, as at every start but a new install's first"
 
 
-def bench_open_big(nodes: int) -> None:
+def _spread(values: list[float], scale: float = 1.0, unit: str = "s", digits: int = 2) -> str:
+    """Every run's figure, for the line under a median: ``"runs 7.41 8.02 9.90 s"``."""
+    return "runs " + " ".join(f"{v * scale:.{digits}f}" for v in values) + f" {unit}"
+
+
+def bench_open_big(nodes: int, repeats: int = 3) -> None:
     """A big map from process start to a usable window (every panel filled), and the longest pause of the
-    event loop meanwhile (a 20 ms timer), beside the same file opened by the core alone (no window)."""
+    event loop meanwhile (a 20 ms timer), beside the same file opened by the core alone (no window).
+
+    The medians of ``repeats`` runs of each, taking turns, so that a slow minute of a shared machine
+    falls on both sides (this machine's speed varies by up to half between minutes).
+    """
     import subprocess
 
     path = _map_file(nodes)
@@ -274,12 +287,20 @@ def bench_open_big(nodes: int) -> None:
         return [float(v) for v in out.stdout.split()[-3:]]
 
     run("core")  # warm the file cache
-    app, core = run("app"), run("core")
+    apps, cores = [], []
+    for _ in range(max(1, repeats)):
+        apps.append(run("app"))
+        cores.append(run("core"))
+    app = [statistics.median(a[i] for a in apps) for i in range(3)]
+    core = statistics.median(c[0] for c in cores)
     print()
     print(f"open {path.name} ({int(app[2]):,} nodes) from process start ({compiled})")
-    print(f"{'figure':48} {'app window':>12} {'core, no window':>16}")
-    print(f"{'process start to usable window (target < 10 s)':48} {app[0]:11.2f}s {core[0]:15.2f}s")
+    heading = f"figure (median of {len(apps)} runs each, taking turns)"
+    print(f"{heading:48} {'app window':>12} {'core, no window':>16}")
+    print(f"{'process start to usable window (target < 10 s)':48} {app[0]:11.2f}s {core:15.2f}s")
+    print(f"{'':48} {_spread([a[0] for a in apps])}; core {_spread([c[0] for c in cores])}")
     print(f"{'longest event-loop stall (target < 200 ms)':48} {app[1]:10.0f}ms {'':>16}")
+    print(f"{'':48} {_spread([a[1] for a in apps], unit='ms', digits=0)}")
 
 
 _START = """
@@ -402,30 +423,35 @@ def bench_edits(nodes: int) -> None:
         while window.following:
             app.processEvents()
 
-    heartbeat = Heartbeat()
-    start = time.perf_counter()
-    window.apply_layout("force", wait=True)
-    while window.layout_running():
-        app.processEvents()
-    settled()
-    layout = time.perf_counter() - start
-    heartbeat.stop()
-    stall = heartbeat.longest(layout)
-    undos = []
-    for step in (window.undo, window.redo, window.undo):
-        # The busy time of the step itself, then the longest of the turns that finish its drawing.
+    def step_turns(step) -> tuple[float, float]:
+        """The busy time of ``step`` itself, then the longest of the turns that finish its drawing."""
         start = time.perf_counter()
         step()
-        busy = time.perf_counter() - start
-        turns = [busy]
+        turns = [time.perf_counter() - start]
         while window.following:
             start = time.perf_counter()
             app.processEvents()
             turns.append(time.perf_counter() - start)
-        undos.append((max(turns) * 1000, sum(turns) * 1000))
-    longest, total = max(undos)  # the worst of undo, redo, undo
+        return max(turns) * 1000, sum(turns) * 1000
+
+    layouts, stalls, undos = [], [], []
+    for _ in range(3):  # each layout undone before the next: three runs from the same places, for a median
+        heartbeat = Heartbeat()
+        start = time.perf_counter()
+        window.apply_layout("force", wait=True)
+        while window.layout_running():
+            app.processEvents()
+        settled()
+        layouts.append(time.perf_counter() - start)
+        heartbeat.stop()
+        stalls.append(heartbeat.longest(layouts[-1]))
+        undos += [step_turns(window.undo), step_turns(window.redo), step_turns(window.undo)]
+    layout, stall = statistics.median(layouts), statistics.median(stalls)
+    longest, total = (statistics.median(u[i] for u in undos) for i in (0, 1))  # undo, redo, undo, three times
     print(f"{'force-directed layout: total / longest stall (< 100 ms)':48} {layout:8.2f}s {stall:6.0f}ms")
+    print(f"{'  (median of 3 layouts; stalls: ' + ' '.join(f'{v:.0f}' for v in stalls) + ' ms)':48}")
     print(f"{'undo the layout: longest turn / all turns (< 200 ms)':48} {longest:7.0f}ms {total:6.0f}ms")
+    print(f"{'  (median of 9 undo/redo steps; worst ' + f'{max(undos)[0]:.0f} ms)':48}")
     window.document.close()
     window.document = None
     window.close()
