@@ -33,6 +33,7 @@ b'<a> <b> <c> .\\n'
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import gzip
 import os
@@ -115,8 +116,9 @@ def atomic_write(
     for reading too, so that it can look back at what it wrote): a big map streams straight
     into the file instead of being built in memory first. The data is gzipped when the name
     ends ``.gz`` (or with ``compress``); the function is then given the compressing stream.
-    ``before_replace`` is called with the written and fsynced copy's path just before it
-    replaces the file: the last moment to read it back or to refuse it (by raising).
+    ``before_replace`` is called with the written copy's path before it replaces the file, on a
+    thread of its own while the copy is fsynced: the last moment to read it back or to refuse it
+    (by raising).
     The file keeps its mode and, where the OS allows, its owner; a new file gets
     the usual mode for new files.
 
@@ -166,9 +168,14 @@ def atomic_write(
                 else:
                     out.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
-            if before_replace is not None:
-                before_replace(Path(temp_name))  # still locked: no other process takes it for a leftover
+            # The last look reads the copy from memory while fsync writes it out (both let go of the
+            # interpreter), so it costs no time of its own; still locked, so no other process takes it for a
+            # leftover. fsync also writes what was changed through a memory map of the file.
+            with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="last-look") as pool:
+                looked = pool.submit(before_replace, Path(temp_name)) if before_replace is not None else None
+                os.fsync(handle.fileno())
+                if looked is not None:
+                    looked.result()
         if existing is not None and hasattr(os, "chown"):
             # Root saving a user's map must not take it from them; elsewhere this fails harmlessly.
             with contextlib.suppress(OSError):

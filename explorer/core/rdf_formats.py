@@ -1075,7 +1075,6 @@ def _drop_unused_prefixes_in_file(handle: io.BufferedRandom, start: int) -> None
         kept, end = header
         mapped[start : start + len(kept)] = kept
         mapped.move(start + len(kept), end, size - end)  # the body, moved up over the dropped lines
-        mapped.flush()
     handle.truncate(size - (end - start - len(kept)))
     handle.seek(0, os.SEEK_END)
 

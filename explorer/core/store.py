@@ -25,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import abc
+import collections
 import contextlib
 import functools
 from collections.abc import Iterable, Iterator, Sequence
@@ -397,12 +398,12 @@ class EmbeddedStore(Store):
             yield []
             return
         rewritten = list(self._forms.items([to_ox_graph(DEFAULT_GRAPH)]))
-        for canonical, _ in rewritten:
-            self._ox.remove(canonical)
+        canonical = [c for c, _ in rewritten]
+        collections.deque(map(self._ox.remove, canonical), maxlen=0)  # no Python loop around each removal
         try:
             yield [w for _, forms in rewritten for w in forms]
         finally:
-            self._ox.extend(c for c, _ in rewritten)
+            self._ox.extend(canonical)
 
     def written_quads(self, names: Sequence) -> Iterator[ox.Quad]:
         """The quads of the Oxigraph graph ``names``, natively, each as the statements it was written as."""
