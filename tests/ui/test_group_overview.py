@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("PySide6")
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 
@@ -143,3 +143,20 @@ def test_every_band_is_named_and_names_keep_a_line_apart(qtbot):
     for i, (_, a) in enumerate(named):
         for _, b in named[i + 1 :]:
             assert not a.adjusted(-8, -line + 2, 8, line - 2).intersects(b), (a, b)
+
+
+def test_names_at_the_views_edge_are_drawn_whole_inside_it(qtbot):
+    """A name cut by the view's edge named nothing and took the room of a shape in full view."""
+    nodes = [(f"u{i}", 2, UNIT, f"A ward with a long name {i}") for i in range(30)]
+    nodes += [(f"p{i}", 1, PERSON, f"P{i}") for i in range(3000)]
+    ties = [(f"p{i}", f"u{i % 30}", True) for i in range(3000)]
+    positions = {f"u{i}": (i * 300.0, 0.0) for i in range(30)}
+    positions |= {f"p{i}": (i % 30 * 300.0, 500.0 + i // 30 * 40) for i in range(3000)}
+    overview = overview_groups(nodes, ties, positions, unit_kinds={UNIT})
+    item, view = _drawn(qtbot, overview, COLOURS, {})
+    view.scale(4, 4)  # the shapes now run past every edge of the view
+    view.centerOn(item.boundingRect().center())
+    view.viewport().grab()
+    inside = QRectF(view.viewport().rect())
+    assert item.drawn_labels
+    assert all(inside.contains(rect) for _, rect in item.drawn_labels)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem
 
 from explorer.core.presentation import level_title
 from explorer.core.terms import local_name
@@ -198,7 +198,6 @@ class GroupOverviewItem(QGraphicsItem):
 
     def paint(self, painter, option, widget=None) -> None:
         painter.save()
-        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()) or 1.0
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         tie, link, edge, _, _ = _INKS[self.dark]
@@ -222,13 +221,14 @@ class GroupOverviewItem(QGraphicsItem):
         for colour, path in self._strips:
             painter.setBrush(colour)
             painter.drawPath(path)
-        self._paint_labels(painter, option, lod)
+        self._paint_labels(painter, option, widget)
         painter.restore()
 
-    def _paint_labels(self, painter, option, lod: float) -> None:
-        """Names in screen pixels, biggest group first, each left out where it would cover one drawn before."""
+    def _paint_labels(self, painter, option, widget) -> None:
+        """Names in screen pixels, biggest group first, each left out where it would come near one drawn before."""
         transform = painter.worldTransform()
         exposed = transform.mapRect(option.exposedRect) if option.exposedRect.isValid() else None
+        shown = QRectF(widget.rect()) if widget is not None else None
         painter.resetTransform()
         painter.setFont(self._bold)
         height = QFontMetricsF(self._bold).height()
@@ -246,6 +246,12 @@ class GroupOverviewItem(QGraphicsItem):
                 # A shape smaller than its name stood hidden under it (185 external bodies beside 100k people):
                 # the name goes beside it. A unit's column keeps its names on the shapes, whose line they follow.
                 label.moveLeft(box.right() + 4)
+            if shown is not None:
+                # Inside the view: a name cut by its edge ("Ur…") named nothing and kept a shape in full view
+                # unnamed, and one off screen took room all the same (the exposed rectangle is the whole item).
+                label = _inside(label, shown)
+                if label is None or not label.intersects(box.adjusted(-label.width(), 0, label.width(), 0)):
+                    continue
             if exposed is not None and not exposed.intersects(label):
                 continue
             # A line clear above and below, a little beside: names packed edge to edge hid the shapes they
@@ -260,3 +266,12 @@ class GroupOverviewItem(QGraphicsItem):
             painter.drawRoundedRect(label, 4, 4)
             painter.setPen(ink)
             painter.drawText(label, Qt.AlignmentFlag.AlignCenter, text)
+
+
+def _inside(label: QRectF, shown: QRectF) -> QRectF | None:
+    """``label`` moved the least that puts it inside ``shown``; None if it cannot fit there."""
+    if label.width() > shown.width() or label.height() > shown.height():
+        return None
+    dx = max(shown.left() - label.left(), 0.0) + min(shown.right() - label.right(), 0.0)
+    dy = max(shown.top() - label.top(), 0.0) + min(shown.bottom() - label.bottom(), 0.0)
+    return label.translated(dx, dy)
