@@ -168,13 +168,16 @@ def atomic_write(
                 else:
                     out.write(data)
             handle.flush()
-            # The last look reads the copy from memory while fsync writes it out (both let go of the
-            # interpreter), so it costs no time of its own; still locked, so no other process takes it for a
-            # leftover. fsync also writes what was changed through a memory map of the file.
-            with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="last-look") as pool:
-                looked = pool.submit(before_replace, Path(temp_name)) if before_replace is not None else None
+            # fsync also writes what was changed through a memory map of the file.
+            if before_replace is None:
                 os.fsync(handle.fileno())
-                if looked is not None:
+            else:
+                # The last look reads the copy from memory while fsync writes it out (both let go of the
+                # interpreter), so it costs no time of its own; still locked, so no other process takes
+                # it for a leftover.
+                with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="last-look") as pool:
+                    looked = pool.submit(before_replace, Path(temp_name))
+                    os.fsync(handle.fileno())
                     looked.result()
         if existing is not None and hasattr(os, "chown"):
             # Root saving a user's map must not take it from them; elsewhere this fails harmlessly.
