@@ -1763,6 +1763,9 @@ class MainWindow(QMainWindow):
             area = self.canvas.viewport().geometry()
             self.minimap.move(area.right() - self.minimap.width() - 12, area.bottom() - self.minimap.height() - 12)
             self.minimap.raise_()
+            self.canvas.set_covered([self.minimap.geometry().translated(-area.topLeft())])
+        else:
+            self.canvas.set_covered([])
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)

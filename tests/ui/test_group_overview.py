@@ -160,3 +160,15 @@ def test_names_at_the_views_edge_are_drawn_whole_inside_it(qtbot):
     inside = QRectF(view.viewport().rect())
     assert item.drawn_labels
     assert all(inside.contains(rect) for _, rect in item.drawn_labels)
+
+
+def test_no_name_is_drawn_under_an_overlay(qtbot):
+    """The minimap sits over the view's corner: a name under it showed as "U… 57" around its edge."""
+    overview = _overview()
+    item, view = _drawn(qtbot, overview, COLOURS, {UNIT: "Unit", PERSON: "Person"})
+    view.viewport().grab()
+    drawn = [rect for _, rect in item.drawn_labels]
+    assert drawn
+    item.covered = [drawn[0].adjusted(-2, -2, 2, 2)]  # an overlay right over the first name
+    view.viewport().grab()
+    assert item.drawn_labels and not any(rect.intersects(item.covered[0]) for _, rect in item.drawn_labels)

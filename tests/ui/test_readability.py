@@ -14,7 +14,7 @@ import pytest
 
 pytest.importorskip("PySide6")
 from benchmarks import synthetic
-from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, QRectF, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
@@ -180,5 +180,9 @@ def test_minimap_stands_aside_while_the_whole_map_is_in_view(qtbot, make_window,
     for _ in range(3):
         qtbot.keyClick(window.canvas, Qt.Key.Key_Plus)
     qtbot.waitUntil(window.minimap.isVisible)
+    # Shown, it covers its corner of the view: a big map's overview draws no names there.
+    corner = window.minimap.geometry().translated(-window.canvas.viewport().geometry().topLeft())
+    assert window.canvas.covered == [QRectF(corner)]
     _fit(qtbot, window)
     qtbot.waitUntil(lambda: not window.minimap.isVisible())
+    assert window.canvas.covered == []

@@ -73,6 +73,8 @@ class GroupOverviewItem(QGraphicsItem):
         self._in_columns: set = set()  # shapes in a unit's column (Overview.stacked): named on the shape
         #: The names the last paint drew: (index into the overview's groups, plate in the view's pixels).
         self.drawn_labels: list[tuple[int, QRectF]] = []
+        #: Parts of the view an overlay hides (the minimap), in the view's pixels: no name is drawn under them.
+        self.covered: list[QRectF] = []
         self._font = QFont()
         self._font.setPointSizeF(9.0)
         self._bold = QFont(self._font)
@@ -232,7 +234,7 @@ class GroupOverviewItem(QGraphicsItem):
         painter.resetTransform()
         painter.setFont(self._bold)
         height = QFontMetricsF(self._bold).height()
-        taken: list = []
+        taken: list = list(self.covered) if shown is not None else []
         self.drawn_labels = []
         _, _, _, plate, ink = _INKS[self.dark]
         plate, ink = QColor(*plate), QColor(ink)

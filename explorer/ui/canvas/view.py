@@ -1295,6 +1295,18 @@ class MapCanvas(QGraphicsView):
                 found.append(item)
         return found
 
+    @property
+    def covered(self) -> list[QRectF]:
+        """Parts of the viewport an overlay hides, in viewport pixels (see :meth:`set_covered`)."""
+        return list(self._groups.covered)
+
+    def set_covered(self, rects) -> None:
+        """Parts of the viewport an overlay hides (rectangles in viewport pixels): the overview names none there."""
+        covered = [QRectF(rect) for rect in rects]
+        if covered != self._groups.covered:
+            self._groups.covered = covered
+            self._groups.update()
+
     # ------------------------------------------------------------ focus & search
     def set_visible_nodes(self, nodes: set | None) -> None:
         """Show only ``nodes`` (focus or filter); None shows everything."""
