@@ -257,7 +257,7 @@ class GroupOverviewItem(QGraphicsItem):
             if exposed is not None and not exposed.intersects(label):
                 continue
             # A line clear above and below, a little beside: names packed edge to edge hid the shapes they
-            # name (twenty-odd at 1280x800, at the whole-map zoom of a 100k-node map).
+            # name (eighteen in the micro band at 1280x800, at the whole-map zoom of a 100k-node map).
             spaced = label.adjusted(-8, -height, 8, height)
             if any(spaced.intersects(other) for other in taken):
                 continue
