@@ -155,7 +155,10 @@ def atomic_write(
     except OSError as err:
         raise SaveError(f"Cannot save {where}: {err.strerror or err}.") from None
     try:
-        with os.fdopen(fd, "w+b") as handle:
+        # Opened again by its name, which the handle then carries: a writer may hand it to a library that
+        # writes the file itself (Oxigraph, without holding the interpreter all the while).
+        with open(temp_name, "w+b") as handle:
+            os.close(fd)
             if fcntl is not None:
                 # Marks the copy as being written: remove_stale_copies in any process leaves it alone.
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX)

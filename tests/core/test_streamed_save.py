@@ -53,12 +53,34 @@ def test_streaming_into_a_file_writes_what_serialising_in_memory_returns(body, e
     store.extend(body)
     prefixes = {name: NAMESPACES[name] for name in sorted(names)}
     expected = serialize_quads(None, FORMATS[fmt], store=store, prefixes=prefixes, extra=extra)
-    with tempfile.TemporaryFile() as handle:
+    # A named file: empty, Oxigraph writes it by its name; after a preamble, through the handle.
+    with tempfile.NamedTemporaryFile("w+b") as handle:
         handle.write(preamble)
         dump_graph_into(handle, store, FORMATS[fmt], prefixes, extra=extra)
         handle.write(b"# after\n")  # the handle is left at the end of what it holds
         handle.seek(0)
         assert handle.read() == preamble + expected + b"# after\n"
+
+
+def test_an_empty_named_file_is_written_by_oxigraph_itself(monkeypatch, tmp_path):
+    """Through the handle Oxigraph takes the interpreter back for every write: beside a busy thread, a minute."""
+    store = ox.Store()
+    store.add(ox.Quad(iri("a", 1), iri("a", 2), ox.Literal("x")))
+    outputs = []
+    real_dump = ox.Store.dump
+
+    def recording(self, output=None, *args, **kwargs):
+        outputs.append(output)
+        return real_dump(self, output, *args, **kwargs)
+
+    monkeypatch.setattr(rdf_formats.ox.Store, "dump", recording)
+    for preamble in (b"", b"# here\n"):
+        path = tmp_path / f"out{len(preamble)}.ttl"
+        with open(path, "w+b") as handle:
+            handle.write(preamble)
+            dump_graph_into(handle, store, FORMATS["turtle"], {"a": NAMESPACES["a"]})
+        assert path.read_bytes() == preamble + b'@prefix a: <http://a.example/> .\na:n1 a:n2 "x" .\n'
+    assert outputs[0] == str(tmp_path / "out0.ttl") and not isinstance(outputs[1], str)
 
 
 def test_a_stream_that_is_not_a_file_gets_the_document_whole():
@@ -111,8 +133,9 @@ def test_a_write_that_fails_half_way_leaves_the_file_and_the_store_as_they_were(
     real_dump = ox.Store.dump
 
     def half(self, output=None, *args, **kwargs):
-        if output is not None and hasattr(output, "write"):
-            output.write(b"@prefix rx: <https://w3id.org/routine-explorer/ns#> .\nhalf a ")
+        if isinstance(output, str):  # the temporary copy, by its name
+            with open(output, "wb") as copy:
+                copy.write(b"@prefix rx: <https://w3id.org/routine-explorer/ns#> .\nhalf a ")
             raise OSError(28, "No space left on device")
         return real_dump(self, output, *args, **kwargs)
 
