@@ -157,8 +157,11 @@ def atomic_write(
     try:
         # Opened again by its name, which the handle then carries: a writer may hand it to a library that
         # writes the file itself (Oxigraph, without holding the interpreter all the while).
-        with open(temp_name, "w+b") as handle:
+        try:
+            handle = open(temp_name, "w+b")  # noqa: SIM115 - closed by the with below
+        finally:
             os.close(fd)
+        with handle:
             if fcntl is not None:
                 # Marks the copy as being written: remove_stale_copies in any process leaves it alone.
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX)

@@ -25,7 +25,6 @@ Examples
 from __future__ import annotations
 
 import abc
-import collections
 import contextlib
 import functools
 from collections.abc import Iterable, Iterator, Sequence
@@ -399,7 +398,8 @@ class EmbeddedStore(Store):
             return
         rewritten = list(self._forms.items([to_ox_graph(DEFAULT_GRAPH)]))
         canonical = [c for c, _ in rewritten]
-        collections.deque(map(self._ox.remove, canonical), maxlen=0)  # no Python loop around each removal
+        for quad in canonical:
+            self._ox.remove(quad)
         try:
             yield [w for _, forms in rewritten for w in forms]
         finally:

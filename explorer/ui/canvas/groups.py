@@ -69,7 +69,7 @@ class GroupOverviewItem(QGraphicsItem):
         self._strips: list = []
         self._tie_paths: list = []  # (pixel width, [QLineF]), thinnest first
         self._stack_lines: list = []  # [QLineF]: each unit's own shape to its members' shapes
-        self._labels: list = []  # (group index, text, text width) biggest group first
+        self._labels: list = []  # (group index, text, text width) in the order names are placed (set_overview)
         self._in_columns: set = set()  # shapes in a unit's column (Overview.stacked): named on the shape
         #: The names the last paint drew: (index into the overview's groups, plate in the view's pixels).
         self.drawn_labels: list[tuple[int, QRectF]] = []
@@ -117,16 +117,20 @@ class GroupOverviewItem(QGraphicsItem):
         self._tie_paths = self._tie_lines(overview)
         metrics = QFontMetricsF(self._bold)
         self._labels = []
+
         # Each band's biggest shape is named first, the band with the fewest shapes (the fewest other chances)
         # before the others, so that no level goes unnamed beside a crowded one (185 external bodies lost their
         # name to the 100k-node map's units); then the biggest shapes.
-        by_size = sorted(range(len(groups)), key=lambda i: (-groups[i].count, i))
+        def biggest(i: int) -> tuple:
+            return (-groups[i].count, i)
+
+        by_size = sorted(range(len(groups)), key=biggest)
         shapes = Counter(group.level for group in groups)
         firsts: dict = {}
         for index in by_size:
             firsts.setdefault(groups[index].level, index)
-        named_first = sorted(firsts.values(), key=lambda i: (shapes[groups[i].level], by_size.index(i)))
-        for index in named_first + [i for i in by_size if i not in named_first]:
+        named_first = sorted(firsts.values(), key=lambda i: (shapes[groups[i].level], biggest(i)))
+        for index in named_first + [i for i in by_size if i not in firsts.values()]:
             group = groups[index]
             text = metrics.elidedText(
                 f"{one_line(group.label, 200)} · {group.count:,}", Qt.TextElideMode.ElideMiddle, _LABEL_PIXELS
@@ -227,7 +231,7 @@ class GroupOverviewItem(QGraphicsItem):
         painter.restore()
 
     def _paint_labels(self, painter, option, widget) -> None:
-        """Names in screen pixels, biggest group first, each left out where it would come near one drawn before."""
+        """Names in screen pixels, in the order ``set_overview`` ranks them, each left out near one drawn before."""
         transform = painter.worldTransform()
         exposed = transform.mapRect(option.exposedRect) if option.exposedRect.isValid() else None
         shown = QRectF(widget.rect()) if widget is not None else None
