@@ -1018,6 +1018,7 @@ def dump_graph_into(
     fmt: RdfFormat,
     prefixes: dict[str, str] | None = None,
     extra: Iterable[ox.Quad] = (),
+    once_read: Callable[[], None] | None = None,
 ) -> None:
     """Write ``store``'s default graph (and ``extra``) into ``handle`` as :func:`serialize_quads` returns it.
 
@@ -1026,6 +1027,8 @@ def dump_graph_into(
     the interpreter): a map of a million triples is never held in memory as one document, nor
     copied into the file after (about 0.1 s at 47 MB). The prefixes the Turtle body never uses
     are then taken out of the file's header in place. Other formats and streams are written whole.
+    ``once_read`` is called as soon as what is written of the store can no longer change: from
+    then on the store may (while Oxigraph still writes, when it writes the file by its name).
 
     Examples
     --------
@@ -1040,36 +1043,66 @@ def dump_graph_into(
     e:a e:p "1" .
     <BLANKLINE>
     """
+    read = once_read or (lambda: None)
     if fmt.name not in ("turtle", "ntriples") or not isinstance(handle, io.BufferedRandom):
-        handle.write(serialize_quads(None, fmt, store=store, prefixes=prefixes, extra=extra))
+        data = serialize_quads(None, fmt, store=store, prefixes=prefixes, extra=extra)
+        read()
+        handle.write(data)
         return
     prefixes = dict(prefixes or {})
+    extra = list(extra)
     handle.flush()
     start = handle.tell()
     path = _empty_file_path(handle)
     if path is not None:
         # Oxigraph writes the file by its name without holding the interpreter. Through the handle it takes the
         # interpreter back for each of thousands of writes: beside a busy Python thread its dump of a million
-        # statements then took a minute instead of a second.
-        store.dump(path, format=fmt.ox_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+        # statements then took a minute instead of a second. Meanwhile the store can be given back and the tail
+        # written (0.05 s of a million statements' save).
+        with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="dump") as pool:
+            dumping = pool.submit(
+                store.dump, path, format=fmt.ox_format, from_graph=ox.DefaultGraph(), prefixes=prefixes
+            )
+            if once_read is not None:
+                _wait_until_read(path, dumping, prefixes)
+                once_read()
+            tail = _tail_parts(extra, fmt, prefixes) if extra else None
+            dumping.result()
         handle.seek(0, os.SEEK_END)
     else:
         store.dump(handle, format=fmt.ox_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
-    extra = list(extra)
-    if extra:
+        read()
+        tail = _tail_parts(extra, fmt, prefixes) if extra else None
+    if tail is not None:
         end = handle.tell()
-
-        def head_starts_with(header: bytes) -> bool:
-            handle.seek(start)
-            try:
-                return handle.read(min(len(header), end - start)) == header
-            finally:
-                handle.seek(end)
-
-        handle.write(_joined_tail(extra, fmt, prefixes, head_starts_with))
+        handle.seek(start)
+        header, statements = tail
+        # The dump declares the same prefixes, unless it is empty (then Oxigraph writes no header).
+        joined = handle.read(min(len(header), end - start)) == header
+        handle.seek(end)
+        handle.write(statements if joined else header + statements)
     handle.flush()
     if fmt.name == "turtle":
         _drop_unused_prefixes_in_file(handle, start)
+
+
+#: Written past this many bytes beyond its header, a dump has certainly begun reading the store.
+_READ_MARGIN = 1 << 20
+
+
+def _wait_until_read(path: str, dumping: concurrent.futures.Future, prefixes: dict[str, str]) -> None:
+    """Wait until Oxigraph, dumping into ``path``, reads the store from a snapshot it can no longer leave.
+
+    Oxigraph promises "repeatable read": a read sees the store as it was when it began, whatever is
+    written meanwhile. A dump reads through one iterator, made before its first statement is written;
+    so once the file holds statements (well past any header and buffer), the store may change.
+    """
+    past = _READ_MARGIN + sum(len(f"@prefix {name}: <{iri}> .\n".encode()) for name, iri in prefixes.items())
+    while not dumping.done():
+        with contextlib.suppress(OSError):
+            if os.stat(path).st_size > past:
+                return
+        concurrent.futures.wait([dumping], timeout=0.001)
 
 
 def _empty_file_path(handle: io.BufferedRandom) -> str | None:
@@ -1144,14 +1177,20 @@ def _joined_tail(
     extra: list[ox.Quad], fmt: RdfFormat, prefixes: dict[str, str], head_starts_with: Callable[[bytes], bool]
 ) -> bytes:
     """``extra`` serialised to follow a document written with the same ``prefixes``, without a second header."""
+    header, statements = _tail_parts(extra, fmt, prefixes)
+    # The head declares the same prefixes, unless it is empty (then Oxigraph writes no header).
+    return statements if head_starts_with(header) else header + statements
+
+
+def _tail_parts(extra: list[ox.Quad], fmt: RdfFormat, prefixes: dict[str, str]) -> tuple[bytes, bytes]:
+    """``extra`` serialised with ``prefixes``, as its header and its statements (to follow a document's)."""
     if fmt.name not in ("turtle", "ntriples"):
         raise ValueError(f"{fmt.label} documents cannot be joined end to end")
     tail = ox.serialize(extra, format=fmt.ox_format, prefixes=prefixes) or b""
     header = 0
     while tail.startswith(b"@prefix ", header):
         header = tail.find(b"\n", header) + 1
-    # The head declares the same prefixes, unless it is empty (then Oxigraph writes no header).
-    return tail[header:] if head_starts_with(tail[:header]) else tail
+    return tail[:header], tail[header:]
 
 
 def serialize_quads(

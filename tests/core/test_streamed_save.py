@@ -178,3 +178,56 @@ def test_the_store_streams_only_what_it_would_dump(spelled):
             assert handle.read() == store.dump(
                 FORMATS[name], graphs=graphs, prefixes={"rx": "https://w3id.org/routine-explorer/ns#"}
             ), name
+
+
+def _many(count: int) -> list[ox.Quad]:
+    decimal = ox.NamedNode(XSD + "decimal")
+    return [
+        ox.Quad(iri("a", i), iri("bb", i % 7), ox.Literal(f"{i}.25", datatype=decimal), ox.DefaultGraph())
+        for i in range(count)
+    ]
+
+
+def test_the_store_may_change_once_the_dump_has_read_it(tmp_path):
+    """The statements set aside go back while Oxigraph still writes: what it writes no longer changes then."""
+    store = ox.Store()
+    store.extend(_many(100_000))
+    prefixes = {"a": NAMESPACES["a"], "bb": NAMESPACES["bb"]}
+    expected = serialize_quads(None, FORMATS["turtle"], store=store, prefixes=prefixes)
+    assert len(expected) > 2 * rdf_formats._READ_MARGIN
+    path = tmp_path / "out.ttl"
+    seen = []
+
+    def changed() -> None:
+        seen.append(path.stat().st_size)
+        store.remove(_many(1)[0])
+        store.add(ox.Quad(iri("c", 1), iri("c", 2), ox.Literal("later"), ox.DefaultGraph()))
+
+    with open(path, "w+b") as handle:
+        dump_graph_into(handle, store, FORMATS["turtle"], prefixes, once_read=changed)
+    assert path.read_bytes() == expected
+    assert len(seen) == 1 and 0 < seen[0] < len(expected)  # called while Oxigraph was writing
+
+
+def test_a_big_map_saved_holds_its_spellings_and_keeps_its_statements(tmp_path):
+    """Saved while the statements set aside go back: the file has each as written, once; the store has all."""
+    lines = [
+        "@prefix rx: <https://w3id.org/routine-explorer/ns#> .",
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+    ]
+    lines += [f'<http://e/u{i}> a rx:Unit ; rx:readiness "{i % 9}.50"^^xsd:decimal .' for i in range(40_000)]
+    source = tmp_path / "big.ttl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    doc = MapDocument.open(source, editing=False)
+
+    def statements(document: MapDocument) -> set:
+        return set(document.store.oxigraph.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+    before = statements(doc)
+    target = tmp_path / "out.ttl"
+    doc.save_as(target)
+    assert target.stat().st_size > 2 * rdf_formats._READ_MARGIN
+    assert statements(doc) == before and len(before) == 80_000
+    text = target.read_text(encoding="utf-8")
+    assert text.count("rx:readiness") == 40_000 and text.count(".50 ") == 40_000  # none written as 1.5 as well
+    assert statements(MapDocument.open(target, editing=False)) == before
