@@ -28,6 +28,7 @@ import abc
 import concurrent.futures
 import contextlib
 import functools
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, filterfalse
@@ -402,8 +403,7 @@ class EmbeddedStore(Store):
             return
         rewritten = list(self._forms.items([to_ox_graph(DEFAULT_GRAPH)]))
         canonical = [c for c, _ in rewritten]
-        for quad in canonical:
-            self._ox.remove(quad)
+        _remove_all(self._ox, canonical)
         with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="put-back") as pool:
             started: list[concurrent.futures.Future] = []
 
@@ -463,6 +463,48 @@ class EmbeddedStore(Store):
         if self._forms:
             return super().as_rdflib(graph)
         return rdflib.Graph(store=_read_only_store()(store=self._ox), identifier=graph)
+
+
+#: How many statements :func:`_remove_all` removes one by one to tell whether the interpreter is free.
+_PROBE = 256
+#: A call to remove one statement takes about 2 µs when the interpreter is free; 20 µs means it is not.
+_FREE_CALL = 20e-6
+
+
+def _remove_all(store: ox.Store, quads: list[ox.Quad]) -> None:
+    """Remove ``quads``, all in ``store``'s default graph, quickly whether or not another thread runs Python.
+
+    One call each is quickest while the interpreter is free (23k statements in 0.04 s), but each call
+    lets go of the interpreter and must wait to get it back: beside a thread busy in Python, the 23k
+    calls took 5.7 s. One ``DELETE DATA`` takes 0.1 s either way. The first calls tell which case this
+    is. Statements with a blank node are removed one by one: SPARQL cannot name a blank node.
+
+    Examples
+    --------
+    >>> store = ox.Store()
+    >>> quads = [ox.Quad(ox.NamedNode(f"urn:s{i}"), ox.NamedNode("urn:p"), ox.Literal(i)) for i in range(300)]
+    >>> store.extend(quads)
+    >>> _remove_all(store, quads[:299]); len(store)
+    1
+    """
+    start = time.perf_counter()
+    for quad in quads[:_PROBE]:
+        store.remove(quad)
+    rest = quads[_PROBE:]
+    if not rest:
+        return
+    if time.perf_counter() - start < _PROBE * _FREE_CALL:
+        for quad in rest:
+            store.remove(quad)
+        return
+    blank = ox.BlankNode
+    named = [q for q in rest if type(q.subject) is not blank and type(q.object) is not blank]
+    if named:
+        store.update("DELETE DATA {\n" + ox.serialize(named, format=ox.RdfFormat.N_TRIPLES).decode() + "}")
+    if len(named) < len(rest):
+        for quad in rest:
+            if type(quad.subject) is blank or type(quad.object) is blank:
+                store.remove(quad)
 
 
 __all__ = ["ANY_GRAPH", "DEFAULT_GRAPH", "EmbeddedStore", "QueryResult", "Store"]

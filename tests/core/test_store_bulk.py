@@ -321,9 +321,10 @@ def test_a_pattern_naming_an_object_finds_the_quads_of_that_value_as_written_whi
     assert not list(store.quads(None, None, quads[0][2]))
 
 
-def test_prefix_names_are_found_wherever_they_stand_across_the_blocks_searched():
+def test_prefix_names_are_found_wherever_they_stand_across_the_blocks_searched(monkeypatch):
     rng = random.Random(5)
-    block = rdf_formats._BLOCK
+    block = 64 * 1024  # the blocks' ends fall as they would at full size, in a body of a few blocks
+    monkeypatch.setattr(rdf_formats, "_SCAN_BLOCK", block)
     names = [b"a", b"ab", b"rdf", b"rdfs", b"xsd", b"skos", b"org", b"orgx", b"p1", b"dct"]
     for trial in range(6):
         body = bytearray(rng.choice(b'<>htps:/ .;\n\tx"') for _ in range(3 * block + 777))
