@@ -272,3 +272,44 @@ def test_statements_are_removed_alike_one_by_one_and_in_one_update(quads, kept, 
     assert set(store) == {q for q in held if q not in gone} | {
         ox.Quad(iri("c", 0), iri("c", 0), ox.Literal("elsewhere"), iri("c", 9))
     }
+
+
+def test_statements_the_update_refuses_are_removed_one_by_one(monkeypatch):
+    from explorer.core import store as store_module
+
+    class Refusing:
+        """A store whose updates fail, as one would on a term SPARQL cannot spell."""
+
+        def __init__(self, store: ox.Store) -> None:
+            self.store = store
+
+        def remove(self, quad: ox.Quad) -> None:
+            self.store.remove(quad)
+
+        def update(self, text: str) -> None:
+            raise SyntaxError("refused")
+
+    store = ox.Store()
+    quads = _many(10)
+    store.extend(quads)
+    monkeypatch.setattr(store_module, "_PROBE", 2)
+    monkeypatch.setattr(store_module, "_FREE_CALL", 0.0)  # every call seems slow: the update is tried
+    store_module._remove_all(Refusing(store), quads[:-1])
+    assert list(store) == [quads[-1]]
+
+
+def test_a_save_that_fails_while_setting_statements_aside_keeps_them_all(spelled, tmp_path, monkeypatch):
+    from explorer.core import store as store_module
+
+    doc = MapDocument.open(spelled, editing=False)
+    before = set(doc.store.oxigraph)
+    real = store_module._remove_all
+
+    def half(store, quads):
+        real(store, quads[: len(quads) // 2])
+        raise MemoryError("out of memory")
+
+    monkeypatch.setattr(store_module, "_remove_all", half)
+    with pytest.raises(MemoryError):
+        doc.save_as(tmp_path / "out.ttl")
+    assert set(doc.store.oxigraph) == before and not (tmp_path / "out.ttl").exists()
