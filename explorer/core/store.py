@@ -506,7 +506,8 @@ def _remove_all(store: ox.Store, quads: list[ox.Quad]) -> None:
     named = [q for q in rest if type(q.subject) is not blank and type(q.object) is not blank]
     try:
         if named:
-            store.update("DELETE DATA {\n" + ox.serialize(named, format=ox.RdfFormat.N_TRIPLES).decode() + "}")
+            text = (ox.serialize(named, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
+            store.update("DELETE DATA {\n" + text + "}")
     except (SyntaxError, ValueError, RuntimeError):  # a term SPARQL cannot spell as N-Triples does: one by one
         named = []
     done = set(named)
