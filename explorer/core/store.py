@@ -387,8 +387,8 @@ class EmbeddedStore(Store):
         return not self._forms or (fmt.name in ("turtle", "ntriples") and self.path is None)
 
     @contextlib.contextmanager
-    def _rewritten_set_aside(self) -> Iterator[tuple[list[ox.Quad], Callable[[], None]]]:
-        """While inside, the map graph's rewritten quads are out of the store; yields them as written.
+    def _rewritten_set_aside(self) -> Iterator[tuple[Iterator[ox.Quad], Callable[[], None]]]:
+        """While inside, the map graph's rewritten quads are out of the store; yields them as written (once).
 
         Oxigraph then writes the graph natively and the statements as written follow it. Also
         yields a function to call once what Oxigraph writes of the store is settled: it starts
@@ -399,10 +399,9 @@ class EmbeddedStore(Store):
         memory: a store on disk would keep them out if the process died here.
         """
         if not self._forms:
-            yield [], lambda: None
+            yield iter(()), lambda: None
             return
-        rewritten = list(self._forms.items([to_ox_graph(DEFAULT_GRAPH)]))
-        canonical = [c for c, _ in rewritten]
+        canonical = self._forms.stored_in({to_ox_graph(DEFAULT_GRAPH)})
         try:
             _remove_all(self._ox, canonical)
         except BaseException:
@@ -415,8 +414,11 @@ class EmbeddedStore(Store):
                 if not started:
                     started.append(pool.submit(self._ox.extend, canonical))
 
+            # Read as the writer goes, while Oxigraph writes: a save finds the forms cold in memory, and reading
+            # them first took 20-50 ms of a million statements' save (the quads alone, 2 ms).
+            written = (form for quad in canonical for form in self._forms.written(quad))
             try:
-                yield [w for _, forms in rewritten for w in forms], put_back
+                yield written, put_back
             finally:
                 put_back()
                 started[0].result()

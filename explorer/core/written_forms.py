@@ -126,6 +126,10 @@ class WrittenForms:
         names = set(graphs)
         return iter([(c, forms) for c, forms in self._forms.items() if c.graph_name in names])
 
+    def stored_in(self, graphs: Collection) -> list[ox.Quad]:
+        """The store's quads with forms recorded, in ``graphs`` (Oxigraph graph names), without their forms."""
+        return [c for c in self._forms if c.graph_name in graphs]
+
     def extra(self, graphs: Iterable | None = None) -> int:
         """How many more statements the recorded quads stand for than the store counts (one per quad)."""
         return sum(len(forms) - 1 for _, forms in self.items(graphs))
