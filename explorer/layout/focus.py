@@ -81,6 +81,7 @@ def focus_positions(
     centre_x: float,
     node_size: tuple[float, float],
     order: Mapping | None = None,
+    aspect: float | None = None,
 ) -> dict:
     """Places for the nodes of a neighbourhood: the focused ones in the middle, farther rings farther out.
 
@@ -99,6 +100,10 @@ def focus_positions(
     order : mapping, optional
         ``{node: (x, y)}`` where the nodes are on the map: among nodes as far away, those further
         left there stay further left here.
+    aspect : float, optional
+        The width of the view over its height: each level's nodes then fill a block about that shape
+        (fewer rows than its band has room for, when it has room for more) instead of every row the band
+        has. A unit's 1,260 members had stood 105 rows high and 12 wide, drawn at 7 % in a wide view.
 
     Returns
     -------
@@ -127,6 +132,11 @@ def focus_positions(
         room = (band.bottom - band.top - height - 2 * _PAD) if band is not None else 0.0
         # Rows above and below the band's middle, as many as it has room for (at least the middle one).
         reach = max(0, int(room / 2 // step_y))
+        if aspect:
+            # r rows of c columns hold the n nodes, with c * step_x / (r * step_y) near aspect when
+            # r = sqrt(n * step_x / (aspect * step_y)).
+            wanted = math.sqrt(len(members) * step_x / (aspect * step_y))
+            reach = min(reach, max(0, math.ceil((wanted - 1) / 2)))
         rows = sorted(range(-reach, reach + 1), key=abs)
         columns = math.ceil(len(members) / len(rows)) + 1
         # The places nearest the middle first: a neighbour's distance on screen follows its ring.

@@ -1723,6 +1723,7 @@ class MainWindow(QMainWindow):
         # Drawn together, around the group's shape, for this view only: at their places on the map a
         # group's members can lie anywhere across it (as Focus draws a neighbourhood).
         x, _, width, _ = group.rect
+        area = self.canvas.viewport().size()
         self.canvas.set_view_positions(
             focus_positions(
                 rings={n: 0 if str(n) in (group.key, group.head) else 1 for n in nodes},
@@ -1731,6 +1732,7 @@ class MainWindow(QMainWindow):
                 centre_x=x + width / 2,
                 node_size=(NODE_W, NODE_H),
                 order=self.canvas.positions,
+                aspect=area.width() / max(area.height(), 1),  # a block the view shows whole at the largest zoom
             )
         )
         self._show_only(nodes, f"{one_line(group.label, 80)}: {len(nodes):,} of {len(projection.nodes):,} nodes")

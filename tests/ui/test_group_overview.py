@@ -172,3 +172,12 @@ def test_no_name_is_drawn_under_an_overlay(qtbot):
     item.covered = [drawn[0].adjusted(-2, -2, 2, 2)]  # an overlay right over the first name
     view.viewport().grab()
     assert item.drawn_labels and not any(rect.intersects(item.covered[0]) for _, rect in item.drawn_labels)
+
+
+def test_a_units_members_are_named_as_the_unit_their_band_says_the_level(shown):
+    """ "Ward — micro" inside the micro band said the level twice, and took room another name needed."""
+    overview, item, _ = shown
+    members = next(i for i, g in enumerate(overview.groups) if g.grouping == "members" and g.head == "u2")
+    unit = next(g for g in overview.groups if g.key == "u2")
+    assert item.name(members) == f"{unit.label} · {overview.groups[members].count}"
+    assert "micro" in overview.groups[members].label and "micro" in item.tooltip(overview.groups[members])

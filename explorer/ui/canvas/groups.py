@@ -130,10 +130,14 @@ class GroupOverviewItem(QGraphicsItem):
         for index in by_size:
             firsts.setdefault(groups[index].level, index)
         named_first = sorted(firsts.values(), key=lambda i: (shapes[groups[i].level], biggest(i)))
+        # A unit's members at another level are named as the unit: their band says the level ("Ward 7 — micro"
+        # inside the micro band took 40 px more, and another shape went unnamed). The tooltip keeps it.
+        units = {group.key: group.label for group in groups if group.grouping == "unit"}
         for index in named_first + [i for i in by_size if i not in firsts.values()]:
             group = groups[index]
+            name = units.get(group.head, group.label) if group.grouping == "members" else group.label
             text = metrics.elidedText(
-                f"{one_line(group.label, 200)} · {group.count:,}", Qt.TextElideMode.ElideMiddle, _LABEL_PIXELS
+                f"{one_line(name, 200)} · {group.count:,}", Qt.TextElideMode.ElideMiddle, _LABEL_PIXELS
             )
             self._labels.append((index, text, metrics.horizontalAdvance(text)))
         rect = QRectF()
@@ -179,6 +183,10 @@ class GroupOverviewItem(QGraphicsItem):
         inside = (b[:, 0] <= x) & (x <= b[:, 0] + b[:, 2]) & (b[:, 1] <= y) & (y <= b[:, 1] + b[:, 3])
         found = np.flatnonzero(inside)
         return self.overview.groups[int(found[0])] if len(found) else None
+
+    def name(self, index: int) -> str:
+        """The name shape ``index`` (into the overview's groups) is drawn with where there is room, with its count."""
+        return next((text for i, text, _ in self._labels if i == index), "")
 
     def tooltip(self, group: Group) -> str:
         """What hovering ``group`` says, as escaped rich text: its name, then what it holds in plain words."""
