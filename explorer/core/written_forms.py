@@ -127,7 +127,17 @@ class WrittenForms:
         return iter([(c, forms) for c, forms in self._forms.items() if c.graph_name in names])
 
     def stored_in(self, graphs: Collection) -> list[ox.Quad]:
-        """The store's quads with forms recorded, in ``graphs`` (Oxigraph graph names), without their forms."""
+        """The store's quads with forms recorded, in ``graphs`` (Oxigraph graph names), without their forms.
+
+        Examples
+        --------
+        >>> decimal = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+        >>> one = ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.Literal("1", datatype=decimal))
+        >>> forms = WrittenForms()
+        >>> forms.add({ox.Quad(one.subject, one.predicate, ox.Literal("1.0", datatype=decimal)): one}, held=set())
+        >>> forms.stored_in({ox.DefaultGraph()}) == [one], forms.stored_in({ox.NamedNode("urn:g")})
+        (True, [])
+        """
         return [c for c in self._forms if c.graph_name in graphs]
 
     def extra(self, graphs: Iterable | None = None) -> int:
