@@ -1076,12 +1076,15 @@ def dump_graph_into(
         tail = _tail_parts(extra, fmt, prefixes) if extra else None
     if tail is not None:
         end = handle.tell()
-        handle.seek(start)
-        header, statements = tail
-        # The dump declares the same prefixes, unless it is empty (then Oxigraph writes no header).
-        joined = handle.read(min(len(header), end - start)) == header
-        handle.seek(end)
-        handle.write(statements if joined else header + statements)
+
+        def head_starts_with(header: bytes) -> bool:
+            handle.seek(start)
+            try:
+                return handle.read(min(len(header), end - start)) == header
+            finally:
+                handle.seek(end)
+
+        handle.write(_joined(tail, head_starts_with))
     handle.flush()
     if fmt.name == "turtle":
         _drop_unused_prefixes_in_file(handle, start)
@@ -1181,11 +1184,9 @@ def _names_before_colons(data: bytes | mmap.mmap, start: int, names: list[bytes]
     return found
 
 
-def _joined_tail(
-    extra: list[ox.Quad], fmt: RdfFormat, prefixes: dict[str, str], head_starts_with: Callable[[bytes], bool]
-) -> bytes:
-    """``extra`` serialised to follow a document written with the same ``prefixes``, without a second header."""
-    header, statements = _tail_parts(extra, fmt, prefixes)
+def _joined(tail: tuple[bytes, bytes], head_starts_with: Callable[[bytes], bool]) -> bytes:
+    """A tail from :func:`_tail_parts`, to follow a document written with the same prefixes, without a second header."""
+    header, statements = tail
     # The head declares the same prefixes, unless it is empty (then Oxigraph writes no header).
     return statements if head_starts_with(header) else header + statements
 
@@ -1231,7 +1232,7 @@ def serialize_quads(
         data = store.dump(format=fmt.ox_format, from_graph=ox.DefaultGraph(), prefixes=prefixes) or b""
         extra = list(extra)
         if extra:
-            tail = _joined_tail(extra, fmt, prefixes, data.startswith)
+            tail = _joined(_tail_parts(extra, fmt, prefixes), data.startswith)
             if fmt.name == "turtle":
                 return drop_unused_prefixes(data, tail)  # joined once: the body may be hundreds of megabytes
             data += tail

@@ -504,18 +504,19 @@ def _remove_all(store: ox.Store, quads: list[ox.Quad]) -> None:
         for quad in rest:
             store.remove(quad)
         return
-    blank = ox.BlankNode
-    named = [q for q in rest if type(q.subject) is not blank and type(q.object) is not blank]
+    named: list[ox.Quad] = []
+    one_by_one: list[ox.Quad] = []
+    for quad in rest:
+        blank = type(quad.subject) is ox.BlankNode or type(quad.object) is ox.BlankNode
+        (one_by_one if blank else named).append(quad)
     try:
         if named:
             text = (ox.serialize(named, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
             store.update("DELETE DATA {\n" + text + "}")
     except (SyntaxError, ValueError, RuntimeError):  # a term SPARQL cannot spell as N-Triples does: one by one
-        named = []
-    done = set(named)
-    for quad in rest:
-        if quad not in done:
-            store.remove(quad)
+        one_by_one = rest
+    for quad in one_by_one:
+        store.remove(quad)
 
 
 __all__ = ["ANY_GRAPH", "DEFAULT_GRAPH", "EmbeddedStore", "QueryResult", "Store"]
